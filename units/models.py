@@ -1,0 +1,216 @@
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from lib.vntext import fold
+
+# Each unit contributes one fixed-width segment (its id) to the materialised path, so a
+# subtree is a prefix match and the ancestor at depth k is the first k segments.
+PATH_WIDTH = 8
+
+
+def path_segment(unit_id: int) -> str:
+    return f"{unit_id:0{PATH_WIDTH}d}"
+
+
+class LocalisedName(models.Model):
+    """Reference rows named in Vietnamese with an English name for the English interface."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class UnitLevel(LocalisedName):
+    """A level of the hierarchy (confederation, province/sector, upper-grassroots, ...)."""
+
+    rank = models.PositiveSmallIntegerField(_("rank"), unique=True,
+                                            help_text=_("0 is the top of the hierarchy."))
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("unit level")
+        verbose_name_plural = _("unit levels")
+
+
+class UnitKind(LocalisedName):
+    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT, related_name="kinds",
+                              verbose_name=_("level"))
+
+    class Meta:
+        ordering = ["level__rank", "name"]
+        verbose_name = _("unit kind")
+        verbose_name_plural = _("unit kinds")
+
+
+class Sector(models.TextChoices):
+    STATE = "state", _("State sector")
+    NON_STATE = "non_state", _("Non-state sector")
+
+
+class Unit(models.Model):
+    """A union unit. name/kind/parent/path hold its latest placement; UnitVersion its history."""
+
+    SCOPE_UNIT_FIELDS = ("",)
+
+    code = models.CharField(_("unit code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="units",
+                             verbose_name=_("kind"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("parent unit"))
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sector = models.CharField(_("employer sector"), max_length=10, choices=Sector.choices,
+                              blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    search_name = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(f"{self.code} {self.name}")
+        super().save(*args, **kwargs)
+
+    def is_alive_on(self, day: dt.date) -> bool:
+        return (self.founded_on is None or self.founded_on <= day) and (
+            self.dissolved_on is None or self.dissolved_on > day
+        )
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind.level.code == "grassroots"
+
+
+def valid_on(day: dt.date, prefix: str = "") -> Q:
+    """Q for a dated row (valid_from inclusive, valid_to exclusive) being in force on `day`."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
+class UnitVersionQuerySet(models.QuerySet):
+    def on(self, day: dt.date) -> "UnitVersionQuerySet":
+        return self.filter(valid_on(day))
+
+
+class UnitVersion(models.Model):
+    """The placement and name of a unit over a period: the structure 'as of' any date."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
+    valid_from = models.DateField(null=True, blank=True)  # None: since the unit began
+    valid_to = models.DateField(null=True, blank=True)  # exclusive; None: still in force
+    name = models.CharField(max_length=255)
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField(default=0)
+
+    objects = UnitVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "valid_from"]
+        indexes = [
+            models.Index(fields=["path"], name="unitversion_path"),
+            models.Index(fields=["unit", "valid_to"], name="unitversion_unit_to"),
+            models.Index(fields=["parent", "valid_to"], name="unitversion_parent_to"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="unitversion_period_positive",
+            ),
+        ]
+
+
+class UnitYearFigures(models.Model):
+    """Member and worker counts are reported per year."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="year_figures",
+                             verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    member_count = models.PositiveIntegerField(_("member count"))
+    worker_count = models.PositiveIntegerField(_("worker count"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "-year"]
+        verbose_name = _("yearly figures")
+        verbose_name_plural = _("yearly figures")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="unityearfigures_unique"),
+        ]
+
+
+class Term(models.Model):
+    """A term (nhiệm kỳ) of a unit's executive committee, e.g. 2023–2028."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="terms",
+                             verbose_name=_("unit"))
+    name = models.CharField(_("term"), max_length=50)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+
+    class Meta:
+        ordering = ["unit", "start_date"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")),
+                                   name="term_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReorganisationKind(models.TextChoices):
+    CREATE = "create", _("Founded")
+    MOVE = "move", _("Moved")
+    MERGE = "merge", _("Merged")
+    SPLIT = "split", _("Split")
+    RENAME = "rename", _("Renamed")
+    DISSOLVE = "dissolve", _("Dissolved")
+
+
+class Reorganisation(models.Model):
+    """A dated change of the structure, kept so history can be read and explained."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReorganisationKind.choices)
+    effective_on = models.DateField(_("effective on"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reorganisations",
+                             verbose_name=_("unit"))
+    other_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="+", verbose_name=_("related unit"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
