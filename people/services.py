@@ -1,0 +1,118 @@
+"""Writes to people and positions: one set of rules for pages, API, imports and the demo."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope_path
+from people.models import Person, Position
+from units.models import Term, Unit
+
+PERSON_FIELDS = (
+    "family_name", "middle_name", "given_name", "gender", "birth_date", "citizen_id",
+    "ethnicity", "phone", "email", "address", "education_level", "political_theory",
+    "foreign_language", "it_skill",
+)
+POSITION_FIELDS = (
+    "role", "full_time", "start_date", "end_date", "term", "first_time_on_committee",
+    "start_reason", "end_reason",
+)
+
+
+def check_unit_in_scope(user, unit: Unit | None, field: str = "unit") -> None:
+    if user is None:
+        return
+    path = scope_path(user)
+    if unit is None or path is None or not unit.path.startswith(path):
+        code = unit.code if unit is not None else "—"
+        raise ValidationError({field: _("Unit %(code)s is outside your scope.") % {"code": code}})
+
+
+@transaction.atomic
+def person_create(*, user, unit: Unit, **fields) -> Person:
+    check_unit_in_scope(user, unit)
+    person = Person(unit=unit, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, user, person: Person, unit: Unit | None = None, **fields) -> Person:
+    check_unit_in_scope(user, person.unit)
+    if unit is not None:
+        check_unit_in_scope(user, unit)
+        person.unit = unit
+    for name, value in fields.items():
+        if name in PERSON_FIELDS:
+            setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _term_covering(unit: Unit, day: dt.date) -> Term | None:
+    return Term.objects.filter(unit=unit, start_date__lte=day, end_date__gte=day).first()
+
+
+def _validate_position(position: Position) -> None:
+    errors = {}
+    if position.end_date and position.start_date and position.end_date < position.start_date:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    if position.end_date and not position.end_reason:
+        errors["end_reason"] = _("Say how the position ended.")
+    if position.end_reason and not position.end_date:
+        errors["end_date"] = _("An end reason needs an end date.")
+    unit = position.unit
+    if position.start_date and unit.founded_on and position.start_date < unit.founded_on:
+        errors["start_date"] = _("Unit %(code)s was founded on %(day)s.") % {
+            "code": unit.code, "day": unit.founded_on.strftime("%d/%m/%Y")}
+    if position.start_date and unit.dissolved_on and position.start_date >= unit.dissolved_on:
+        errors["start_date"] = _("Unit %(code)s was dissolved on %(day)s.") % {
+            "code": unit.code, "day": unit.dissolved_on.strftime("%d/%m/%Y")}
+    if position.term_id and position.term.unit_id != unit.pk:
+        errors["term"] = _("The term belongs to another unit.")
+    if errors:
+        raise ValidationError(errors)
+    position.full_clean()
+
+
+@transaction.atomic
+def position_create(*, user, person: Person, unit: Unit, **fields) -> Position:
+    check_unit_in_scope(user, unit)
+    check_unit_in_scope(user, person.unit, "person")
+    position = Position(person=person, unit=unit,
+                        **{k: v for k, v in fields.items() if k in POSITION_FIELDS})
+    if position.term_id is None and position.start_date:
+        position.term = _term_covering(unit, position.start_date)
+    _validate_position(position)
+    position.save()
+    return position
+
+
+@transaction.atomic
+def position_update(*, user, position: Position, unit: Unit | None = None, **fields) -> Position:
+    check_unit_in_scope(user, position.unit)
+    if unit is not None:
+        check_unit_in_scope(user, unit)
+        position.unit = unit
+    for name, value in fields.items():
+        if name in POSITION_FIELDS:
+            setattr(position, name, value)
+    _validate_position(position)
+    position.save()
+    return position
+
+
+@transaction.atomic
+def position_end(*, user, position: Position, end_date: dt.date, end_reason: str) -> Position:
+    return position_update(user=user, position=position, end_date=end_date,
+                           end_reason=end_reason)
+
+
+@transaction.atomic
+def position_delete(*, user, position: Position) -> None:
+    check_unit_in_scope(user, position.unit)
+    position.delete()

@@ -1,0 +1,26 @@
+"""Positions follow the units they are held in when a unit ends."""
+
+import datetime as dt
+
+from django.dispatch import receiver
+
+from people.models import EndReason, Position, StartReason
+from units.models import Unit
+from units.signals import unit_ended
+
+
+@receiver(unit_ended, sender=Unit)
+def end_positions_of_ended_unit(sender, unit: Unit, effective_on: dt.date, successor, **kwargs):
+    last_day = effective_on - dt.timedelta(days=1)
+    open_positions = Position.objects.filter(unit=unit).active_on(effective_on)
+    if successor is not None:
+        # In a merge the cadres carry on in the merged unit from the day it takes effect.
+        Position.objects.bulk_create([
+            Position(person_id=p.person_id, unit=successor, role_id=p.role_id,
+                     full_time=p.full_time, start_date=effective_on, term=None,
+                     first_time_on_committee=False, start_reason=StartReason.REORGANISED)
+            for p in open_positions.filter(start_date__lt=effective_on)
+        ])
+    # Positions that would only start on or after the end day cannot exist any more.
+    open_positions.filter(start_date__gte=effective_on).delete()
+    open_positions.update(end_date=last_day, end_reason=EndReason.REORGANISED)
