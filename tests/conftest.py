@@ -1,0 +1,89 @@
+"""Shared personas: a national administrator, a provincial officer (Hà Nội), a district
+officer (Mê Linh), a grassroots chair, and an outsider from another province (Ninh Thuận)
+who must see nothing of Hà Nội."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.utils import translation
+
+from accounts.models import User, UserRole
+from people.models import Role
+from people.services import person_create, position_create
+from units.models import UnitKind
+from units.services import term_create, unit_create
+
+PASSWORD = "Pw-for-tests-2026"
+FOUNDED = dt.date(2000, 1, 1)
+
+
+def kind(code: str) -> UnitKind:
+    return UnitKind.objects.get(code=code)
+
+
+def make_unit(code, name, kind_code, parent, sector="", founded_on=FOUNDED):
+    return unit_create(user=None, code=code, name=name, kind=kind(kind_code), parent=parent,
+                       sector=sector, founded_on=founded_on)
+
+
+def make_user(username, unit, role=UserRole.TRAINING_OFFICER, **extra):
+    return User.objects.create_user(username=username, password=PASSWORD, unit=unit, role=role,
+                                    **extra)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture
+def tree(db):
+    """A small hierarchy with a few people, enough for scope and count tests."""
+    t = SimpleNamespace()
+    t.vgcl = make_unit("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None)
+    t.hanoi = make_unit("HN", "Liên đoàn Lao động thành phố Hà Nội", "provincial_federation",
+                        t.vgcl)
+    t.ninhthuan = make_unit("NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation",
+                            t.vgcl)
+    t.melinh = make_unit("HN-ML", "Liên đoàn Lao động huyện Mê Linh", "district_federation",
+                         t.hanoi)
+    t.donganh = make_unit("HN-DA", "Liên đoàn Lao động huyện Đông Anh", "district_federation",
+                          t.hanoi)
+    t.school = make_unit("HN-ML-01", "Công đoàn Trường THPT Mê Linh", "grassroots", t.melinh,
+                         sector="state")
+    t.factory = make_unit("HN-DA-01", "Công đoàn Công ty TNHH Điện tử Đông Anh", "grassroots",
+                          t.donganh, sector="non_state")
+    t.phanrang = make_unit("NT-PR", "Liên đoàn Lao động thành phố Phan Rang - Tháp Chàm",
+                           "district_federation", t.ninhthuan)
+    t.nt_grassroots = make_unit("NT-PR-01", "Công đoàn Công ty Điện lực Ninh Thuận",
+                                "grassroots", t.phanrang, sector="state")
+    t.term_school = term_create(user=None, unit=t.school, name="2023-2028",
+                                start_date=dt.date(2023, 6, 1), end_date=dt.date(2028, 5, 31))
+    chair = Role.objects.get(code="chair")
+    member = Role.objects.get(code="executive_member")
+    t.chair_role, t.member_role = chair, member
+    t.nguyen = person_create(user=None, unit=t.school, family_name="Nguyễn", middle_name="Văn",
+                             given_name="An", gender="male", birth_date=dt.date(1980, 5, 1),
+                             citizen_id="001080000001")
+    t.tran = person_create(user=None, unit=t.factory, family_name="Trần", middle_name="Thị",
+                           given_name="Bình", gender="female", birth_date=dt.date(1990, 2, 3))
+    t.le = person_create(user=None, unit=t.nt_grassroots, family_name="Lê", middle_name="Văn",
+                         given_name="Cường", gender="male", birth_date=dt.date(1975, 7, 7),
+                         citizen_id="058075000003")
+    position_create(user=None, person=t.nguyen, unit=t.school, role=chair, full_time=True,
+                    start_date=dt.date(2023, 6, 1))
+    position_create(user=None, person=t.tran, unit=t.factory, role=member, full_time=False,
+                    start_date=dt.date(2023, 6, 1))
+    position_create(user=None, person=t.le, unit=t.nt_grassroots, role=chair, full_time=False,
+                    start_date=dt.date(2022, 1, 1))
+    t.admin = make_user("national", t.vgcl, UserRole.SYSTEM_ADMIN)
+    t.hanoi_officer = make_user("hanoi", t.hanoi)
+    t.melinh_officer = make_user("melinh", t.melinh)
+    t.nt_officer = make_user("ninhthuan", t.ninhthuan)
+    t.inspector = make_user("inspector", t.hanoi, UserRole.INSPECTOR)
+    t.cadre = make_user("cadre", t.school, UserRole.CADRE, person=t.nguyen)
+    for obj in (t.hanoi, t.ninhthuan, t.melinh, t.donganh, t.school, t.factory):
+        obj.refresh_from_db()
+    return t
