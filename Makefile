@@ -1,0 +1,48 @@
+# Two commands: `make run` serves the demo on SQLite, `make test` runs the whole suite.
+SHELL := /bin/bash
+PORT ?= 8000
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+PY := .venv/bin/python
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: install run test browser-deps lint messages bench
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+install: .venv/.synced
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (CI runs as root).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }; \
+	  else echo "Chromium is missing: sudo apt-get install -y chromium"; exit 1; fi; }
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+test: install browser-deps
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) -m pytest
+
+lint: install
+	.venv/bin/ruff check .
+
+# After editing translatable strings: refresh the catalogue, translate, compile.
+messages: install
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=.tools
+	$(PY) manage.py compilemessages -l vi --ignore=.venv --ignore=.tools
+
+bench: install
+	$(PY) bench/run_bench.py

@@ -1,0 +1,1 @@
+urlpatterns = []  # placeholder until the API lands

@@ -1,0 +1,83 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lib.forms import DateField, UnitCodeField
+from people.models import (
+    EducationLevel,
+    EndReason,
+    Gender,
+    Person,
+    PoliticalTheory,
+    Role,
+    StartReason,
+)
+from people.selectors import AGE_BANDS
+
+
+class PersonForm(forms.ModelForm):
+    unit = UnitCodeField(label=_("unit"))
+    birth_date = DateField(label=_("birth date"), required=False)
+
+    class Meta:
+        model = Person
+        fields = ["family_name", "middle_name", "given_name", "gender", "birth_date",
+                  "citizen_id", "ethnicity", "phone", "email", "address", "education_level",
+                  "political_theory", "foreign_language", "it_skill"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].user = user
+        if self.instance.pk:
+            self.fields["unit"].initial = self.instance.unit.code
+        # Uniqueness is checked by the service (full_clean) so its message is the one shown.
+        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric",
+                                                       "maxlength": 12})
+
+    def _post_clean(self):
+        # Model validation runs in the service, inside its transaction.
+        pass
+
+
+class PositionForm(forms.Form):
+    unit = UnitCodeField(label=_("unit"))
+    role = forms.ModelChoiceField(label=_("role"), queryset=Role.objects.all())
+    full_time = forms.BooleanField(label=_("full-time"), required=False)
+    start_date = DateField(label=_("start date"))
+    end_date = DateField(label=_("end date"), required=False)
+    first_time_on_committee = forms.BooleanField(
+        label=_("first time on the executive committee"), required=False)
+    start_reason = forms.ChoiceField(label=_("how it started"), choices=StartReason.choices)
+    end_reason = forms.ChoiceField(label=_("how it ended"), required=False,
+                                   choices=[("", "—")] + list(EndReason.choices))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].user = user
+
+
+def _choices(choices):
+    return [("", _("All"))] + list(choices)
+
+
+class PeopleFilterForm(forms.Form):
+    """GET filters of the people list; invalid values are ignored rather than refused."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    unit = UnitCodeField(label=_("unit (with sub-units)"), required=False)
+    role = forms.ModelChoiceField(label=_("role"), queryset=Role.objects.all(), required=False,
+                                  empty_label=_("All"))
+    full_time = forms.ChoiceField(label=_("full-time"), required=False,
+                                  choices=[("", _("All")), ("1", _("Full-time")),
+                                           ("0", _("Part-time"))])
+    gender = forms.ChoiceField(label=_("gender"), required=False, choices=_choices(Gender.choices))
+    age = forms.ChoiceField(label=_("age"), required=False,
+                            choices=_choices([(k, k) for k in AGE_BANDS]))
+    education = forms.TypedChoiceField(label=_("education level"), required=False, coerce=int,
+                                       empty_value=None, choices=_choices(EducationLevel.choices))
+    theory = forms.TypedChoiceField(label=_("political theory"), required=False, coerce=int,
+                                    empty_value=None, choices=_choices(PoliticalTheory.choices))
+    on = DateField(label=_("as of"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].user = user

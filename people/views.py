@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.decorators import officer_required, writer_required
+from accounts.scope import get_scoped_or_404
+from lib.dates import as_of
+from lib.forms import add_service_errors
+from people import services
+from people.forms import PeopleFilterForm, PersonForm, PositionForm
+from people.models import Person, Position
+from people.selectors import current_positions, person_list
+
+PAGE_SIZE = 50
+
+
+def _person_or_404(request: HttpRequest, pk: int) -> Person:
+    return get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk)
+
+
+def _position_or_404(request: HttpRequest, pk: int) -> Position:
+    return get_scoped_or_404(Position.objects.select_related("person", "unit", "role"),
+                             request.user, pk=pk)
+
+
+@officer_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    form = PeopleFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    day = filters.get("on") or as_of(request)
+    full_time = {"1": True, "0": False}.get(filters.get("full_time") or "")
+    people = person_list(
+        user=request.user, day=day, unit=filters.get("unit"), role=filters.get("role"),
+        full_time=full_time, gender=filters.get("gender", ""), age_band=filters.get("age", ""),
+        education=filters.get("education"), political_theory=filters.get("theory"),
+        search=filters.get("q", ""))
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "day": day, "query": query.urlencode(),
+               "positions": current_positions([p.pk for p in page.object_list], day)}
+    template = "people/_results.html" if request.htmx else "people/list.html"
+    return render(request, template, context)
+
+
+def render_profile(request: HttpRequest, person: Person) -> HttpResponse:
+    day = as_of(request)
+    positions = person.positions.select_related("unit", "role", "term").order_by("-start_date")
+    return render(request, "people/detail.html", {
+        "person": person, "day": day, "positions": positions,
+        "age": person.age_on(day),
+        "can_edit": request.user.can_write and request.user.role != "cadre",
+    })
+
+
+@officer_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_profile(request, _person_or_404(request, pk))
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """A cadre's own record: the only page a self-service account has."""
+    if request.user.person_id is None:
+        return render(request, "people/no_person.html")
+    return render_profile(request, request.user.person)
+
+
+def _save_person(request, form, person=None):
+    data = dict(form.cleaned_data)
+    unit = data.pop("unit")
+    if person is None:
+        return services.person_create(user=request.user, unit=unit, **data)
+    return services.person_update(user=request.user, person=person, unit=unit, **data)
+
+
+@writer_required
+def create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None, user=request.user,
+                      initial={"unit": request.user.unit.code})
+    return _person_form(request, form, None, _("New person"))
+
+
+@writer_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(request, pk)
+    form = PersonForm(request.POST or None, user=request.user, instance=person)
+    return _person_form(request, form, person, _("Edit person"))
+
+
+def _person_form(request, form, person, title):
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = _save_person(request, form, person)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": person.full_name})
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/form.html", {"form": form, "title": title, "person": person})
+
+
+@writer_required
+def position_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(request, pk)
+    form = PositionForm(request.POST or None, user=request.user,
+                        initial={"unit": person.unit.code})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.position_create(user=request.user, person=person, **data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Position added."))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/form.html",
+                  {"form": form, "title": _("New position"), "person": person})
+
+
+@writer_required
+def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position_or_404(request, pk)
+    initial = {f: getattr(position, f) for f in PositionForm.base_fields if f != "unit"}
+    initial["unit"] = position.unit.code
+    form = PositionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.position_update(user=request.user, position=position, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("people:detail", pk=position.person_id)
+    return render(request, "people/form.html",
+                  {"form": form, "title": _("Edit position"), "person": position.person})
