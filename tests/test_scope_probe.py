@@ -1,0 +1,130 @@
+"""Walk every URL pattern and API route as users of two provinces and one district, asking
+for objects outside their subtree: nothing outside may ever be shown or changed."""
+
+import json
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import ApiToken
+from accounts.scope import scoped
+from people.models import Person, Position
+from units.models import Unit
+
+# Admin is for system administrators only (tested separately); i18n only switches language.
+SKIPPED_PREFIXES = ("admin/", "i18n/")
+PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>|\{(?P<ninja>[^}]+)\}")
+
+
+def all_routes() -> list[str]:
+    routes: list[str] = []
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern):
+                routes.append(route.lstrip("^").rstrip("$"))
+
+    walk(get_resolver().url_patterns, "")
+    return [r for r in routes if not r.startswith(SKIPPED_PREFIXES)]
+
+
+def model_for(route: str):
+    """Which kind of object a route's id names: the probe must know every route."""
+    if "positions" in route:
+        return Position
+    if "people" in route or route.startswith("me"):
+        return Person
+    if "unit" in route or "terms" in route:
+        return Unit
+    raise AssertionError(f"The scope probe does not know what {route!r} is about: add it here")
+
+
+def outside_objects(user):
+    out = {}
+    for model in (Unit, Person, Position):
+        inside = scoped(model.objects.all(), user).values("pk")
+        out[model] = list(model.objects.exclude(pk__in=inside))
+    return out
+
+
+def leak_markers(user) -> list[str]:
+    """Strings that only an outsider's data contains: people's names and IDs, unit names
+    other than the user's own ancestors (a parent's name on a page is not a leak)."""
+    ancestor_ids = {int(user.unit.path[i:i + 8]) for i in range(0, len(user.unit.path), 8)}
+    outside = outside_objects(user)
+    markers = [u.name for u in outside[Unit] if u.pk not in ancestor_ids]
+    for person in outside[Person]:
+        markers.append(person.full_name)
+        if person.citizen_id:
+            markers.append(person.citizen_id)
+    return markers
+
+
+def text_of(response) -> str:
+    body = response.content.decode("utf-8", "replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            return json.dumps(json.loads(body), ensure_ascii=False)
+        except ValueError:
+            return body
+    return body
+
+
+def fill(route: str, pk: int) -> str:
+    return "/" + PARAM.sub(str(pk), route)
+
+
+@pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer"])
+def test_no_route_leaks_outside_the_users_subtree(client, tree, persona):
+    user = getattr(tree, persona)
+    client.force_login(user)
+    token = ApiToken.issue(user)
+    api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    markers = leak_markers(user)
+    outside = outside_objects(user)
+    assert markers and all(outside.values()), "the fixture must give every persona outsiders"
+    probes = 0
+    for route in all_routes():
+        headers = api_headers if route.startswith("api/") else {}
+        if not PARAM.search(route):
+            response = client.get("/" + route, {"q": "", "on": "2024-01-01"}, **headers)
+            probes += 1
+            body = text_of(response)
+            leaked = [m for m in markers if m in body]
+            assert not leaked, f"{route} shows {leaked} to {persona}"
+            continue
+        for obj in outside[model_for(route)]:
+            url = fill(route, obj.pk)
+            for method in ("get", "post", "patch", "delete") if route.startswith("api/") \
+                    else ("get", "post"):
+                response = getattr(client, method)(url, **headers)
+                probes += 1
+                assert response.status_code in (403, 404, 405), \
+                    f"{method.upper()} {url} answered {response.status_code} to {persona}"
+                body = text_of(response)
+                assert not [m for m in markers if m in body], f"{url} leaks to {persona}"
+    print(f"\nscope probe as {persona}: {probes} requests over {len(all_routes())} routes, "
+          "no leak")
+    # Nothing outside was changed by the write attempts.
+    for model, objects in outside.items():
+        assert model.objects.filter(pk__in=[o.pk for o in objects]).count() == len(objects)
+    assert Unit.objects.filter(pk=tree.nt_grassroots.pk, dissolved_on__isnull=True).exists()
+
+
+def test_admin_is_for_system_administrators_only(client, tree):
+    client.force_login(tree.hanoi_officer)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(tree.admin)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_self_service_cadre_sees_only_their_profile(client, tree):
+    client.force_login(tree.cadre)
+    assert client.get("/me/").status_code == 200
+    assert client.get("/units/").status_code == 403
+    assert client.get("/people/").status_code == 403
+    assert client.get(f"/people/{tree.tran.pk}/").status_code == 403
