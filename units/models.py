@@ -122,7 +122,9 @@ class UnitVersion(models.Model):
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
-    path = models.CharField(max_length=255)
+    # db_index on the field (not Meta.indexes): on PostgreSQL Django then adds the
+    # varchar_pattern_ops index that prefix LIKE needs under a non-C collation.
+    path = models.CharField(max_length=255, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0)
 
     objects = UnitVersionQuerySet.as_manager()
@@ -130,7 +132,6 @@ class UnitVersion(models.Model):
     class Meta:
         ordering = ["unit", "valid_from"]
         indexes = [
-            models.Index(fields=["path"], name="unitversion_path"),
             models.Index(fields=["unit", "valid_to"], name="unitversion_unit_to"),
             models.Index(fields=["parent", "valid_to"], name="unitversion_parent_to"),
         ]
