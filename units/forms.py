@@ -61,7 +61,7 @@ class TermForm(forms.Form):
     end_date = DateField(label=_("end date"))
 
 
-class YearFiguresForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=1929, max_value=2100)
+class FiguresForm(forms.Form):
+    effective_on = DateField(label=_("effective on"))
     member_count = forms.IntegerField(label=_("member count"), min_value=0)
     worker_count = forms.IntegerField(label=_("worker count"), min_value=0, required=False)

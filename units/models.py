@@ -144,22 +144,40 @@ class UnitVersion(models.Model):
         ]
 
 
-class UnitYearFigures(models.Model):
-    """Member and worker counts are reported per year."""
+class UnitFiguresQuerySet(models.QuerySet):
+    def in_force_on(self, day: dt.date) -> "UnitFiguresQuerySet":
+        """For each unit, the latest figures dated on or before `day` (one row per unit)."""
+        latest = (UnitFigures.objects.filter(unit=models.OuterRef("unit"), effective_on__lte=day)
+                  .order_by("-effective_on").values("pk")[:1])
+        return self.filter(pk=models.Subquery(latest))
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="year_figures",
+
+class UnitFigures(models.Model):
+    """Member and worker counts from a date until the next figures of the unit.
+
+    A yearly report uses the figures in force at the end of the year; a rule that depends on
+    the size of a union (who trains its chair) uses those in force on the day asked."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="figures",
                              verbose_name=_("unit"))
-    year = models.PositiveSmallIntegerField(_("year"))
+    effective_on = models.DateField(_("effective on"))
     member_count = models.PositiveIntegerField(_("member count"))
     worker_count = models.PositiveIntegerField(_("worker count"), null=True, blank=True)
 
+    objects = UnitFiguresQuerySet.as_manager()
+
     class Meta:
-        ordering = ["unit", "-year"]
-        verbose_name = _("yearly figures")
-        verbose_name_plural = _("yearly figures")
+        ordering = ["unit", "-effective_on"]
+        verbose_name = _("members and workers")
+        verbose_name_plural = _("members and workers")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="unityearfigures_unique"),
+            models.UniqueConstraint(fields=["unit", "effective_on"], name="unitfigures_unique"),
         ]
+
+
+def member_count_on(unit: Unit, day: dt.date) -> int | None:
+    figures = unit.figures.filter(effective_on__lte=day).order_by("-effective_on").first()
+    return figures.member_count if figures else None
 
 
 class Term(models.Model):

@@ -20,7 +20,7 @@ from units.models import (
     Unit,
     UnitKind,
     UnitVersion,
-    UnitYearFigures,
+    UnitFigures,
     Term,
     path_segment,
 )
@@ -101,11 +101,14 @@ def unit_update(*, user, unit: Unit, code: str, sector: str, founded_on: dt.date
     return unit
 
 
-def unit_set_year_figures(*, user, unit: Unit, year: int, member_count: int,
-                          worker_count: int | None) -> UnitYearFigures:
+def unit_set_figures(*, user, unit: Unit, effective_on: dt.date, member_count: int,
+                     worker_count: int | None = None) -> UnitFigures:
+    """Record the member and worker counts from a date (replacing figures of that same date)."""
     _check_in_scope(user, unit, "unit")
-    figures, _created = UnitYearFigures.objects.update_or_create(
-        unit=unit, year=year,
+    if member_count < 0 or (worker_count is not None and worker_count < 0):
+        raise ValidationError({"member_count": _("Counts cannot be negative.")})
+    figures, _created = UnitFigures.objects.update_or_create(
+        unit=unit, effective_on=effective_on,
         defaults={"member_count": member_count, "worker_count": worker_count})
     return figures
 

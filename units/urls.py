@@ -14,5 +14,5 @@ urlpatterns = [
     path("<int:pk>/dissolve/", views.dissolve, name="dissolve"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("<int:pk>/terms/new/", views.term_create, name="term_create"),
-    path("<int:pk>/figures/", views.year_figures, name="year_figures"),
+    path("<int:pk>/figures/", views.figures, name="figures"),
 ]

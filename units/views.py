@@ -55,7 +55,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit, "day": day, "node": node,
         "positions": positions,
         "terms": unit.terms.all(),
-        "figures": unit.year_figures.all()[:10],
+        "figures": unit.figures.all()[:10],
         "history": UnitVersion.objects.filter(unit=unit).select_related("parent", "kind")
                                       .order_by("-valid_from"),
         "reorganisations": Reorganisation.objects.filter(Q(unit=unit) | Q(other_unit=unit))
@@ -171,8 +171,8 @@ def term_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @writer_required
-def year_figures(request: HttpRequest, pk: int) -> HttpResponse:
+def figures(request: HttpRequest, pk: int) -> HttpResponse:
     return _reorganise(
-        request, pk, forms.YearFiguresForm,
-        lambda unit, d: services.unit_set_year_figures(user=request.user, unit=unit, **d),
-        _("Members and workers of a year"))
+        request, pk, forms.FiguresForm,
+        lambda unit, d: services.unit_set_figures(user=request.user, unit=unit, **d),
+        _("Members and workers"))

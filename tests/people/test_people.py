@@ -148,8 +148,9 @@ def test_positions_held_on_a_date_appear_in_the_list(client, tree):
 
 
 def test_dates_and_numbers_are_written_the_vietnamese_way(client, tree):
-    from units.services import unit_set_year_figures
-    unit_set_year_figures(user=None, unit=tree.school, year=2025, member_count=9551,
+    from units.services import unit_set_figures
+    unit_set_figures(user=None, unit=tree.school, effective_on=dt.date(2025, 1, 1),
+                     member_count=9551,
                           worker_count=12000)
     client.force_login(tree.hanoi_officer)
     body = client.get(f"/units/{tree.school.pk}/").content.decode()
