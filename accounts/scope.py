@@ -39,3 +39,13 @@ def get_scoped_or_404(queryset: QuerySet, user, **lookup):
     if obj is None:
         raise Http404
     return obj
+
+
+def scope_ancestor_paths(user) -> list[str]:
+    """Paths of the user's unit and every unit above it (for things offered down the tree,
+    such as a class organised by a higher level)."""
+    path = scope_path(user)
+    if path is None:
+        return []
+    width = 8
+    return [path[:i] for i in range(width, len(path) + 1, width)]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accounts",
     "units",
     "people",
+    "training",
     "api",
     "demo",
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from people import views as people_views
+from training import views as training_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("me/", people_views.my_profile, name="my_profile"),
     path("units/", include("units.urls")),
     path("people/", include("people.urls")),
+    path("training/", include("training.urls")),
+    path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

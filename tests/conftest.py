@@ -86,4 +86,30 @@ def tree(db):
     t.cadre = make_user("cadre", t.school, UserRole.CADRE, person=t.nguyen)
     for obj in (t.hanoi, t.ninhthuan, t.melinh, t.donganh, t.school, t.factory):
         obj.refresh_from_db()
+    add_classes(t)
     return t
+
+
+def add_classes(t) -> None:
+    """A running class in Mê Linh and one in Ninh Thuận, each with a passed participant."""
+    from training.models import Topic
+    from training.services import (class_create, class_set_status, enrolment_accept,
+                                   enrolment_nominate, results_record)
+
+    t.topic = Topic.objects.get(code="union_general")
+    t.ml_class = class_create(user=None, organiser=t.melinh, topics=[t.topic], code="ML-2024-01",
+                              name="Bồi dưỡng nghiệp vụ công đoàn cơ sở 2024",
+                              start_date=dt.date(2024, 4, 1), end_date=dt.date(2024, 4, 3),
+                              hours=24, capacity=30)
+    t.nt_class = class_create(user=None, organiser=t.ninhthuan, topics=[t.topic],
+                              code="NT-2024-01", name="Tập huấn chủ tịch CĐCS Ninh Thuận",
+                              start_date=dt.date(2024, 5, 6), end_date=dt.date(2024, 5, 8),
+                              hours=24, capacity=30)
+    for c, officer, person in ((t.ml_class, t.melinh_officer, t.nguyen),
+                               (t.nt_class, t.nt_officer, t.le)):
+        class_set_status(user=None, training_class=c, status="open")
+        enrolment, _ = enrolment_nominate(user=officer, training_class=c, person=person)
+        enrolment_accept(user=None, enrolment=enrolment)
+        class_set_status(user=None, training_class=c, status="running")
+        results_record(user=None, enrolment=enrolment, attendance_percent=100, score=9,
+                       passed=True)

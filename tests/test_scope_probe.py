@@ -10,10 +10,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken
 from accounts.scope import scoped
 from people.models import Person, Position
+from training.models import Enrolment, TrainingClass, TrainingRecord
+from training.selectors import classes_visible_to
 from units.models import Unit
 
-# Admin is for system administrators only (tested separately); i18n only switches language.
-SKIPPED_PREFIXES = ("admin/", "i18n/")
+# Admin is for system administrators only (tested separately); i18n only switches language;
+# certificate verification is public by design and shows only what a certificate shows
+# (tests/training/test_certificates.py).
+SKIPPED_PREFIXES = ("admin/", "i18n/", "verify/")
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>|\{(?P<ninja>[^}]+)\}")
 
 
@@ -34,6 +38,14 @@ def all_routes() -> list[str]:
 
 def model_for(route: str):
     """Which kind of object a route's id names: the probe must know every route."""
+    if "person_pk" in route:
+        return Person
+    if "classes" in route:
+        return TrainingClass
+    if "enrolments" in route:
+        return Enrolment
+    if "records" in route:
+        return TrainingRecord
     if "positions" in route:
         return Position
     if "people" in route or route.startswith("me"):
@@ -45,9 +57,11 @@ def model_for(route: str):
 
 def outside_objects(user):
     out = {}
-    for model in (Unit, Person, Position):
+    for model in (Unit, Person, Position, Enrolment, TrainingRecord):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
+    visible = classes_visible_to(user).values("pk")
+    out[TrainingClass] = list(TrainingClass.objects.exclude(pk__in=visible))
     return out
 
 
@@ -96,6 +110,13 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona):
             body = text_of(response)
             leaked = [m for m in markers if m in body]
             assert not leaked, f"{route} shows {leaked} to {persona}"
+            # Lists narrowed to a unit: a unit outside must give nothing.
+            for unit in outside[Unit][:3]:
+                response = client.get("/" + route, {"unit": unit.pk, "parent": unit.pk},
+                                      **headers)
+                probes += 1
+                body = text_of(response)
+                assert not [m for m in markers if m in body], f"{route}?unit= leaks"
             continue
         for obj in outside[model_for(route)]:
             url = fill(route, obj.pk)

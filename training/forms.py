@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lib.forms import DateField, UnitCodeField
+from training.models import Feedback, Form, Topic, TrainingClass
+
+
+class ClassForm(forms.ModelForm):
+    organiser = UnitCodeField(label=_("organiser"))
+    start_date = DateField(label=_("start date"))
+    end_date = DateField(label=_("end date"))
+    topics = forms.ModelMultipleChoiceField(label=_("topics"), queryset=Topic.objects.all(),
+                                            widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = TrainingClass
+        fields = ["code", "name", "organiser", "programme", "topics", "kind", "form",
+                  "start_date", "end_date", "venue", "hours", "capacity", "target_group",
+                  "budget_planned", "budget_actual", "funding_source"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].user = user
+        if self.instance.pk:
+            self.initial["organiser"] = self.instance.organiser.code
+
+    def _post_clean(self):
+        pass  # validated by the service, inside its transaction
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=255)
+
+
+class ResultsForm(forms.Form):
+    attendance_percent = forms.IntegerField(label=_("attendance (%)"), min_value=0,
+                                            max_value=100, required=False)
+    score = forms.DecimalField(label=_("score"), min_value=0, max_value=10, decimal_places=1,
+                               required=False)
+    passed = forms.TypedChoiceField(label=_("passed"), coerce=lambda v: {"1": True, "0": False}[v],
+                                    empty_value=None, required=False,
+                                    choices=[("", "—"), ("1", _("Passed")), ("0", _("Not passed"))])
+
+
+class ExternalRecordForm(forms.Form):
+    title = forms.CharField(label=_("course"), max_length=255)
+    topics = forms.ModelMultipleChoiceField(label=_("topics"), queryset=Topic.objects.all(),
+                                            widget=forms.CheckboxSelectMultiple)
+    hours = forms.IntegerField(label=_("hours"), min_value=1, max_value=5000)
+    completed_on = DateField(label=_("completed on"))
+    form = forms.ChoiceField(label=_("form"), choices=Form.choices)
+    certificate_number = forms.CharField(label=_("certificate number"), required=False)
+    scan = forms.FileField(label=_("scan"), required=False)
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["content", "lecturers", "organisation", "usefulness", "comment", "pre_test",
+                  "post_test"]
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,292 @@
+"""The life of a class: create, open, nominate, accept within capacity, run, record results,
+certify, close. Pages, API and imports all call these."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope_path
+from people.models import Person
+from training.models import (
+    ClassCorrection,
+    ClassStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Feedback,
+    TrainingClass,
+    TrainingRecord,
+)
+from units.models import Unit
+
+# Which status may follow which. Going back from "open" to "planned" closes nominations.
+NEXT_STATUS = {
+    ClassStatus.PLANNED: {ClassStatus.OPEN},
+    ClassStatus.OPEN: {ClassStatus.PLANNED, ClassStatus.RUNNING},
+    ClassStatus.RUNNING: {ClassStatus.CLOSED},
+    ClassStatus.CLOSED: set(),
+}
+
+
+def _in_subtree(user, unit: Unit) -> bool:
+    path = scope_path(user)
+    return path is not None and unit.path.startswith(path)
+
+
+def _require_organiser_scope(user, training_class: TrainingClass) -> None:
+    if user is not None and not _in_subtree(user, training_class.organiser):
+        raise ValidationError(_("Only the organiser of the class (or a unit above it) can do "
+                                "this."))
+
+
+def _log_if_closed(user, training_class: TrainingClass, what: str) -> None:
+    """Closed classes are read-only except corrections by the organiser, which are logged."""
+    if training_class.status != ClassStatus.CLOSED:
+        return
+    if user is None or user.unit_id != training_class.organiser_id:
+        raise ValidationError(_("The class is closed: only its organiser can correct it."))
+    ClassCorrection.objects.create(training_class=training_class, user=user, what=what[:500])
+
+
+def _set_relations(training_class, relations: dict) -> None:
+    for name, values in relations.items():
+        if values is not None:
+            getattr(training_class, name).set(values)
+
+
+@transaction.atomic
+def class_create(*, user, organiser: Unit, topics, co_organisers=(), partners=(),
+                 invited_units=(), **fields) -> TrainingClass:
+    if user is not None and not _in_subtree(user, organiser):
+        raise ValidationError({"organiser": _("Unit %(code)s is outside your scope.")
+                               % {"code": organiser.code}})
+    training_class = TrainingClass(organiser=organiser, **fields)
+    _validate_class(training_class, topics)
+    training_class.save()
+    _set_relations(training_class, {"topics": topics, "co_organisers": co_organisers,
+                                    "partners": partners, "invited_units": invited_units})
+    return training_class
+
+
+def _validate_class(training_class: TrainingClass, topics) -> None:
+    errors = {}
+    if training_class.end_date and training_class.start_date and \
+            training_class.end_date < training_class.start_date:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    if topics is not None and not list(topics):
+        errors["topics"] = _("Choose at least one topic.")
+    if errors:
+        raise ValidationError(errors)
+    training_class.full_clean(exclude=["topics"])
+
+
+@transaction.atomic
+def class_update(*, user, training_class: TrainingClass, topics=None, co_organisers=None,
+                 partners=None, invited_units=None, **fields) -> TrainingClass:
+    _require_organiser_scope(user, training_class)
+    changed = [f"{k}: {getattr(training_class, k)} → {v}" for k, v in fields.items()
+               if getattr(training_class, k) != v]
+    _log_if_closed(user, training_class, "; ".join(changed) or "relations")
+    enrolled = training_class.enrolments.filter(status=EnrolmentStatus.ACCEPTED).count()
+    if fields.get("capacity") is not None and fields["capacity"] < enrolled:
+        raise ValidationError({"capacity": _("%(n)s people are already accepted.")
+                               % {"n": enrolled}})
+    for name, value in fields.items():
+        setattr(training_class, name, value)
+    _validate_class(training_class, topics)
+    training_class.save()
+    _set_relations(training_class, {"topics": topics, "co_organisers": co_organisers,
+                                    "partners": partners, "invited_units": invited_units})
+    return training_class
+
+
+@transaction.atomic
+def class_set_status(*, user, training_class: TrainingClass, status: str) -> TrainingClass:
+    _require_organiser_scope(user, training_class)
+    if status not in NEXT_STATUS[training_class.status]:
+        raise ValidationError({"status": _("A class that is %(old)s cannot become %(new)s.") % {
+            "old": training_class.get_status_display(),
+            "new": ClassStatus(status).label}})
+    training_class.status = status
+    training_class.save(update_fields=["status"])
+    return training_class
+
+
+def _may_nominate_to(user, training_class: TrainingClass) -> bool:
+    """Units under the organiser nominate; so do invited units and their sub-units."""
+    unit = user.unit
+    if unit.path.startswith(training_class.organiser.path):
+        return True
+    return any(unit.path.startswith(invited.path)
+               for invited in training_class.invited_units.all())
+
+
+@transaction.atomic
+def enrolment_nominate(*, user, training_class: TrainingClass,
+                       person: Person) -> tuple[Enrolment, list[str]]:
+    """Nominate one of the nominating unit's own people. Returns the enrolment and warnings."""
+    if training_class.status != ClassStatus.OPEN:
+        raise ValidationError(_("The class is not open for nominations."))
+    if not _may_nominate_to(user, training_class):
+        raise ValidationError(_("Your unit is not invited to this class."))
+    if not person.unit.path.startswith(user.unit.path):
+        raise ValidationError({"person": _("%(name)s is outside your unit's subtree.")
+                               % {"name": person.full_name}})
+    if Enrolment.objects.filter(training_class=training_class, person=person).exists():
+        raise ValidationError({"person": _("%(name)s is already nominated to this class.")
+                               % {"name": person.full_name}})
+    enrolment = Enrolment.objects.create(training_class=training_class, person=person,
+                                         nominating_unit=user.unit)
+    return enrolment, _chair_duty_warnings(training_class, person)
+
+
+def _chair_duty_warnings(training_class: TrainingClass, person: Person) -> list[str]:
+    from training.selectors import chair_duty_unit  # selectors import services' models only
+
+    warnings = []
+    for position in person.positions.active_on(training_class.start_date).filter(
+            role__code="chair", unit__kind__level__code="grassroots").select_related("unit"):
+        duty = chair_duty_unit(position.unit, training_class.start_date)
+        if duty is not None and duty.pk != training_class.organiser_id:
+            warnings.append(_("%(name)s chairs %(unit)s, whose chair is trained by %(duty)s.")
+                            % {"name": person.full_name, "unit": position.unit.name,
+                               "duty": duty.name})
+    return warnings
+
+
+def _decidable(user, enrolment: Enrolment) -> TrainingClass:
+    # Lock the class row: acceptances of one class are serialised, so capacity holds.
+    training_class = TrainingClass.objects.select_for_update().select_related("organiser").get(
+        pk=enrolment.training_class_id)
+    _require_organiser_scope(user, training_class)
+    if training_class.status != ClassStatus.OPEN:
+        raise ValidationError(_("Nominations can only be decided while the class is open."))
+    return training_class
+
+
+@transaction.atomic
+def enrolment_accept(*, user, enrolment: Enrolment) -> Enrolment:
+    """Accept within capacity; once the class is full the nomination goes to the waiting list."""
+    training_class = _decidable(user, enrolment)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    accepted = Enrolment.objects.filter(training_class=training_class,
+                                        status=EnrolmentStatus.ACCEPTED).count()
+    if enrolment.status == EnrolmentStatus.ACCEPTED:
+        return enrolment
+    enrolment.status = (EnrolmentStatus.ACCEPTED if accepted < training_class.capacity
+                        else EnrolmentStatus.WAITLISTED)
+    enrolment.decided_at = timezone.now()
+    enrolment.reason = ""
+    enrolment.save(update_fields=["status", "decided_at", "reason"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_reject(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
+    _decidable(user, enrolment)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the rejection.")})
+    enrolment.status = EnrolmentStatus.REJECTED
+    enrolment.reason = reason.strip()[:255]
+    enrolment.decided_at = timezone.now()
+    enrolment.save(update_fields=["status", "reason", "decided_at"])
+    return enrolment
+
+
+@transaction.atomic
+def results_record(*, user, enrolment: Enrolment, attendance_percent: int | None,
+                   score, passed: bool | None) -> Enrolment:
+    """Results exist only once the class runs; passing writes the person's training record."""
+    enrolment = Enrolment.objects.select_for_update().select_related(
+        "training_class__organiser", "person").get(pk=enrolment.pk)
+    training_class = enrolment.training_class
+    _require_organiser_scope(user, training_class)
+    if training_class.status not in (ClassStatus.RUNNING, ClassStatus.CLOSED):
+        raise ValidationError(_("Results can only be recorded once the class is running."))
+    if enrolment.status != EnrolmentStatus.ACCEPTED:
+        raise ValidationError(_("Only accepted participants have results."))
+    _log_if_closed(user, training_class, f"results of {enrolment.person}: "
+                   f"{attendance_percent}% / {score} / {passed}")
+    enrolment.attendance_percent, enrolment.score, enrolment.passed = \
+        attendance_percent, score, passed
+    enrolment.full_clean()
+    enrolment.save()
+    if passed:
+        _write_record(enrolment)
+    else:
+        TrainingRecord.objects.filter(enrolment=enrolment).delete()
+    return enrolment
+
+
+def _write_record(enrolment: Enrolment) -> TrainingRecord:
+    c = enrolment.training_class
+    record, _created = TrainingRecord.objects.update_or_create(enrolment=enrolment, defaults={
+        "person": enrolment.person, "training_class": c, "title": c.name,
+        "programme": c.programme, "hours": c.hours, "completed_on": c.end_date,
+        "form": c.form, "organiser": c.organiser})
+    record.topics.set(c.topics.all())
+    return record
+
+
+@transaction.atomic
+def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> TrainingRecord:
+    """Number a certificate: unique per organiser and year; the next free number if none given."""
+    if record.organiser is None:
+        raise ValidationError(_("Only records of a class have a certificate from the system."))
+    if user is not None and not _in_subtree(user, record.organiser):
+        raise ValidationError(_("Only the organiser of the class (or a unit above it) can do "
+                                "this."))
+    year = record.completed_on.year
+    same = TrainingRecord.objects.select_for_update().filter(
+        organiser=record.organiser, certificate_year=year).exclude(pk=record.pk)
+    number = number.strip()
+    if not number:
+        last = same.aggregate(n=Max("certificate_number"))["n"] or "0"
+        number = f"{int(last.split('/')[0]) + 1 if last.split('/')[0].isdigit() else 1:05d}"
+    if same.filter(certificate_number=number).exists():
+        raise ValidationError({"certificate_number": _(
+            "Certificate number %(number)s is already used by %(unit)s in %(year)s.")
+            % {"number": number, "unit": record.organiser.name, "year": year}})
+    record.certificate_number, record.certificate_year = number, year
+    record.save(update_fields=["certificate_number", "certificate_year"])
+    return record
+
+
+@transaction.atomic
+def external_record_create(*, user, person: Person, title: str, topics, hours: int,
+                           completed_on: dt.date, form: str, institution=None, scan=None,
+                           certificate_number: str = "") -> TrainingRecord:
+    """Training done elsewhere (a political-theory school, a university, another body)."""
+    if user is not None and not _in_subtree(user, person.unit):
+        raise ValidationError({"person": _("%(name)s is outside your unit's subtree.")
+                               % {"name": person.full_name}})
+    record = TrainingRecord(person=person, title=title.strip(), hours=hours,
+                            completed_on=completed_on, form=form, institution=institution,
+                            certificate_number=certificate_number.strip())
+    if scan:
+        record.scan = scan
+    if not list(topics):
+        raise ValidationError({"topics": _("Choose at least one topic.")})
+    record.full_clean(exclude=["topics", "verification_code"])
+    record.save()
+    record.topics.set(topics)
+    return record
+
+
+@transaction.atomic
+def feedback_submit(*, user, enrolment: Enrolment, **answers) -> Feedback:
+    """Each learner rates the class once, after it has started."""
+    if user is None or user.person_id != enrolment.person_id:
+        raise ValidationError(_("Only the participant can give feedback."))
+    if enrolment.status != EnrolmentStatus.ACCEPTED or enrolment.training_class.status not in (
+            ClassStatus.RUNNING, ClassStatus.CLOSED):
+        raise ValidationError(_("Feedback opens once the class has run."))
+    if Feedback.objects.filter(enrolment=enrolment).exists():
+        raise ValidationError(_("You have already given feedback on this class."))
+    feedback = Feedback(enrolment=enrolment, **answers)
+    feedback.full_clean()
+    feedback.save()
+    return feedback

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from training import views
+
+app_name = "training"
+urlpatterns = [
+    path("classes/", views.class_list, name="class_list"),
+    path("classes/new/", views.class_create, name="class_create"),
+    path("classes/<int:pk>/", views.class_detail, name="class_detail"),
+    path("classes/<int:pk>/edit/", views.class_edit, name="class_edit"),
+    path("classes/<int:pk>/status/", views.class_status, name="class_status"),
+    path("classes/<int:pk>/candidates/", views.candidates, name="candidates"),
+    path("classes/<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("enrolments/<int:pk>/accept/", views.enrolment_decide, {"decision": "accept"},
+         name="accept"),
+    path("enrolments/<int:pk>/reject/", views.enrolment_decide, {"decision": "reject"},
+         name="reject"),
+    path("enrolments/<int:pk>/results/", views.results, name="results"),
+    path("enrolments/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("records/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("people/<int:person_pk>/records/new/", views.external_record, name="external_record"),
+    path("chairs/", views.chairs, name="chairs"),
+    path("statistics/", views.statistics, name="statistics"),
+]

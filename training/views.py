@@ -1,0 +1,299 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import officer_required, writer_required
+from accounts.scope import get_scoped_or_404, scoped
+from lib.dates import as_of, parse_date
+from lib.forms import add_service_errors
+from people.models import Person
+from training import services
+from training.forms import ClassForm, ExternalRecordForm, FeedbackForm, RejectForm, ResultsForm
+from training.models import ClassStatus, Enrolment, TrainingClass, TrainingRecord
+from training.selectors import chairs_to_train, class_statistics, classes_visible_to
+from units.models import Unit
+
+
+def _visible(request, pk: int) -> TrainingClass:
+    training_class = classes_visible_to(request.user).select_related(
+        "organiser", "programme").filter(pk=pk).first()
+    if training_class is None:
+        raise Http404
+    return training_class
+
+
+def _enrolment_or_404(request, pk: int) -> Enrolment:
+    return get_scoped_or_404(Enrolment.objects.select_related(
+        "training_class__organiser", "person"), request.user, pk=pk)
+
+
+def _is_organiser_side(user, training_class) -> bool:
+    return training_class.organiser.path.startswith(user.unit.path)
+
+
+@officer_required
+def class_list(request: HttpRequest) -> HttpResponse:
+    classes = classes_visible_to(request.user).select_related("organiser")
+    status = request.GET.get("status", "")
+    if status in ClassStatus.values:
+        classes = classes.filter(status=status)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        classes = classes.filter(start_date__year=int(year))
+    page = Paginator(classes.order_by("-start_date", "code"), 50).get_page(request.GET.get("page"))
+    return render(request, "training/class_list.html",
+                  {"page": page, "statuses": ClassStatus.choices, "status": status, "year": year})
+
+
+def _class_form(request, form, training_class=None):
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if training_class is None:
+                training_class = services.class_create(user=request.user, **data)
+            else:
+                data.pop("organiser")
+                services.class_update(user=request.user, training_class=training_class, **data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("training:class_detail", pk=training_class.pk)
+    return render(request, "training/form.html", {
+        "form": form, "title": _("Edit class") if training_class else _("New class"),
+        "back": training_class})
+
+
+@writer_required
+def class_create(request: HttpRequest) -> HttpResponse:
+    form = ClassForm(request.POST or None, user=request.user,
+                     initial={"organiser": request.user.unit.code})
+    return _class_form(request, form)
+
+
+@writer_required
+def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    training_class = get_scoped_or_404(TrainingClass.objects.select_related("organiser"),
+                                       request.user, pk=pk)
+    form = ClassForm(request.POST or None, user=request.user, instance=training_class,
+                     initial={"topics": training_class.topics.all()})
+    return _class_form(request, form, training_class)
+
+
+@officer_required
+def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    training_class = _visible(request, pk)
+    organiser_side = _is_organiser_side(request.user, training_class)
+    enrolments = scoped(training_class.enrolments.select_related(
+        "person", "nominating_unit", "record"), request.user).order_by("status", "person__sort_key")
+    return render(request, "training/class_detail.html", {
+        "c": training_class, "enrolments": enrolments, "organiser_side": organiser_side,
+        "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
+        "accepted": training_class.enrolments.filter(status="accepted").count(),
+        "lecturers": training_class.class_lecturers.select_related("lecturer__person"),
+        "corrections": training_class.corrections.all()[:20] if organiser_side else [],
+    })
+
+
+def _run(request, action, ok_message):
+    """Call a service from a POST button; show its refusal as a message, never a crash."""
+    try:
+        result = action()
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, ok_message)
+    return result
+
+
+@writer_required
+@require_POST
+def class_status(request: HttpRequest, pk: int) -> HttpResponse:
+    training_class = get_scoped_or_404(TrainingClass.objects.select_related("organiser"),
+                                       request.user, pk=pk)
+    status = request.POST.get("status", "")
+    if status not in ClassStatus.values:
+        raise Http404
+    _run(request, lambda: services.class_set_status(
+        user=request.user, training_class=training_class, status=status), _("Status changed."))
+    return redirect("training:class_detail", pk=pk)
+
+
+@writer_required
+def candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """People of the user's own subtree matching the search, to nominate (htmx partial)."""
+    training_class = _visible(request, pk)
+    people = scoped(Person.objects.select_related("unit"), request.user).search(
+        request.GET.get("q", "")).vietnamese_order()[:20] if request.GET.get("q") else []
+    return render(request, "training/_candidates.html", {"c": training_class, "people": people})
+
+
+@writer_required
+@require_POST
+def nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    training_class = _visible(request, pk)
+    person_id = request.POST.get("person", "")
+    person = scoped(Person.objects.select_related("unit"), request.user).filter(
+        pk=int(person_id) if person_id.isdigit() else 0).first()
+    if person is None:
+        messages.error(request, _("Choose a person of your unit."))
+    else:
+        result = _run(request, lambda: services.enrolment_nominate(
+            user=request.user, training_class=training_class, person=person),
+            _("%(name)s nominated.") % {"name": person.full_name})
+        for warning in (result[1] if result else []):
+            messages.warning(request, warning)
+    return redirect("training:class_detail", pk=pk)
+
+
+@writer_required
+@require_POST
+def enrolment_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    enrolment = _enrolment_or_404(request, pk)
+    if decision == "accept":
+        _run(request, lambda: services.enrolment_accept(user=request.user, enrolment=enrolment),
+             _("Decision recorded."))
+    else:
+        form = RejectForm(request.POST)
+        reason = form.data.get("reason", "")
+        _run(request, lambda: services.enrolment_reject(user=request.user, enrolment=enrolment,
+                                                        reason=reason), _("Decision recorded."))
+    return redirect("training:class_detail", pk=enrolment.training_class_id)
+
+
+@writer_required
+@require_POST
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_or_404(request, pk)
+    form = ResultsForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    else:
+        _run(request, lambda: services.results_record(user=request.user, enrolment=enrolment,
+                                                      **form.cleaned_data), _("Results saved."))
+    return redirect("training:class_detail", pk=enrolment.training_class_id)
+
+
+def _record_or_404(request, pk: int) -> TrainingRecord:
+    record = TrainingRecord.objects.select_related("person", "organiser", "training_class").filter(
+        pk=pk).first()
+    if record is None:
+        raise Http404
+    user = request.user
+    own = user.person_id == record.person_id
+    in_scope = user.can_browse and (
+        record.person.unit.path.startswith(user.unit.path)
+        or (record.organiser is not None and record.organiser.path.startswith(user.unit.path)))
+    if not (own or in_scope):
+        raise Http404
+    return record
+
+
+@login_required
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable certificate; the organiser numbers it on first issue."""
+    record = _record_or_404(request, pk)
+    if request.method == "POST" and request.user.can_write:
+        _run(request, lambda: services.certificate_issue(
+            user=request.user, record=record, number=request.POST.get("number", "")),
+            _("Certificate numbered."))
+        return redirect("training:certificate", pk=pk)
+    verify_url = request.build_absolute_uri(f"/verify/{record.verification_code}/")
+    return render(request, "training/certificate.html",
+                  {"record": record, "verify_url": verify_url, "qr_svg": _qr_svg(verify_url)})
+
+
+def _qr_svg(url: str) -> str:
+    import io
+
+    import segno
+
+    buffer = io.StringIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True)
+    return buffer.getvalue()
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: anyone holding the QR code sees only name, class, organiser, date, validity."""
+    record = TrainingRecord.objects.filter(verification_code=code).select_related(
+        "person", "organiser").first()
+    if record is None or not record.certificate_number:
+        raise Http404
+    return render(request, "training/verify.html", {"record": record})
+
+
+@writer_required
+def external_record(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=person_pk)
+    form = ExternalRecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.external_record_create(user=request.user, person=person,
+                                            **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Training record added."))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "training/form.html", {
+        "form": form, "title": _("External training of %(name)s") % {"name": person.full_name},
+        "multipart": True})
+
+
+@login_required
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("training_class"), pk=pk)
+    if request.user.person_id != enrolment.person_id:
+        raise Http404
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(user=request.user, enrolment=enrolment, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("my_profile")
+    return render(request, "training/form.html", {
+        "form": form, "title": _("Feedback on %(name)s") % {"name": enrolment.training_class}})
+
+
+@officer_required
+def chairs(request: HttpRequest) -> HttpResponse:
+    """T-003-4: the grassroots chairs whose training is this unit's duty, trained or not."""
+    day = as_of(request)
+    unit_id = request.GET.get("unit") or request.user.unit_id
+    unit = get_scoped_or_404(Unit.objects.all(), request.user,
+                             pk=int(unit_id) if str(unit_id).isdigit() else 0)
+    rows = list(chairs_to_train(unit, day))
+    return render(request, "training/chairs.html", {
+        "unit": unit, "day": day, "rows": rows,
+        "trained": sum(1 for r in rows if r.trained)})
+
+
+@officer_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    today = as_of(request)
+    start = parse_date(request.GET.get("from")) or dt.date(today.year, 1, 1)
+    end = parse_date(request.GET.get("to")) or dt.date(today.year, 12, 31)
+    unit_id = request.GET.get("unit") or request.user.unit_id
+    unit = get_scoped_or_404(Unit.objects.all(), request.user,
+                             pk=int(unit_id) if str(unit_id).isdigit() else 0)
+    if end < start:
+        messages.error(request, _("The end date cannot be before the start date."))
+        end = start
+    return render(request, "training/statistics.html", {
+        "unit": unit, "start": start, "end": end,
+        "stats": class_statistics(unit=unit, start=start, end=end)})
+
+
