@@ -50,8 +50,13 @@ def people_list(request: HttpRequest) -> HttpResponse:
 def render_profile(request: HttpRequest, person: Person) -> HttpResponse:
     day = as_of(request)
     positions = person.positions.select_related("unit", "role", "term").order_by("-start_date")
+    # Records and enrolments through reverse relations: people does not import training.
+    records = person.records.select_related("organiser", "institution")
+    enrolments = person.enrolments.select_related("training_class", "feedback")
     return render(request, "people/detail.html", {
         "person": person, "day": day, "positions": positions,
+        "records": records, "enrolments": enrolments,
+        "own": request.user.person_id == person.pk,
         "age": person.age_on(day),
         "can_edit": request.user.can_write and request.user.role != "cadre",
     })
