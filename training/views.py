@@ -218,9 +218,9 @@ def _qr_svg(url: str) -> str:
 
     import segno
 
-    buffer = io.StringIO()
+    buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True)
-    return buffer.getvalue()
+    return buffer.getvalue().decode()
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
