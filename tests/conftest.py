@@ -32,6 +32,36 @@ def make_user(username, unit, role=UserRole.TRAINING_OFFICER, **extra):
                                     **extra)
 
 
+REFERENCE_SEEDS = ["units.migrations.0002_levels_and_kinds", "people.migrations.0002_roles",
+                   "training.migrations.0002_builtin_topics"]
+
+
+def ensure_reference_data() -> None:
+    """Reference rows come from data migrations; a transactional test's flush removes them,
+    so put them back (the seeds are idempotent) before any test that uses the database."""
+    import importlib
+
+    from django.apps import apps
+
+    if UnitKind.objects.exists():
+        return
+    for module in REFERENCE_SEEDS:
+        importlib.import_module(module).seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker and marker.kwargs.get("transaction") or "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _vietnamese():
     with translation.override("vi"):
