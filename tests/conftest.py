@@ -123,8 +123,9 @@ def tree(db):
 def add_classes(t) -> None:
     """A running class in Mê Linh and one in Ninh Thuận, each with a passed participant."""
     from training.models import Topic
-    from training.services import (class_create, class_set_status, enrolment_accept,
-                                   enrolment_nominate, results_record)
+    from training.services import (class_create, class_lecturer_add, class_set_status,
+                                   enrolment_accept, enrolment_nominate, lecturer_save,
+                                   results_record)
 
     t.topic = Topic.objects.get(code="union_general")
     t.ml_class = class_create(user=None, organiser=t.melinh, topics=[t.topic], code="ML-2024-01",
@@ -137,6 +138,8 @@ def add_classes(t) -> None:
                               hours=24, capacity=30)
     for c, officer, person in ((t.ml_class, t.melinh_officer, t.nguyen),
                                (t.nt_class, t.nt_officer, t.le)):
+        lecturer = lecturer_save(user=None, person=person, kind="part_time", topics=[t.topic])
+        class_lecturer_add(user=None, training_class=c, lecturer=lecturer, hours=8)
         class_set_status(user=None, training_class=c, status="open")
         enrolment, _ = enrolment_nominate(user=officer, training_class=c, person=person)
         enrolment_accept(user=None, enrolment=enrolment)

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken
 from accounts.scope import scoped
 from people.models import Person, Position
-from training.models import Enrolment, TrainingClass, TrainingRecord
+from training.models import Enrolment, Lecturer, TrainingClass, TrainingRecord
 from training.selectors import classes_visible_to
 from units.models import Unit
 
@@ -42,6 +42,8 @@ def model_for(route: str):
         return Person
     if "classes" in route:
         return TrainingClass
+    if "lecturers" in route:
+        return Lecturer
     if "enrolments" in route:
         return Enrolment
     if "records" in route:
@@ -57,7 +59,7 @@ def model_for(route: str):
 
 def outside_objects(user):
     out = {}
-    for model in (Unit, Person, Position, Enrolment, TrainingRecord):
+    for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
     visible = classes_visible_to(user).values("pk")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateField, UnitCodeField
-from training.models import Feedback, Form, Topic, TrainingClass
+from training.models import Feedback, Form, LecturerKind, Topic, TrainingClass
 
 
 class ClassForm(forms.ModelForm):
@@ -61,3 +61,17 @@ class FeedbackForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class LecturerForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    citizen_id = forms.CharField(label=_("citizen ID of the person"), max_length=12)
+    kind = forms.ChoiceField(label=_("kind"), choices=LecturerKind.choices)
+    topics = forms.ModelMultipleChoiceField(label=_("topics"), queryset=Topic.objects.all(),
+                                            widget=forms.CheckboxSelectMultiple, required=False)
+    pedagogy_trained_on = DateField(label=_("pedagogy training on"), required=False)
+
+
+class ClassLecturerForm(forms.Form):
+    lecturer = forms.IntegerField(label=_("lecturer"))
+    hours = forms.IntegerField(label=_("teaching hours"), min_value=1, max_value=1000)

@@ -127,3 +127,26 @@ def classes_visible_to(user):
         trainingclass=OuterRef("pk"), unit__path__in=above)
     return TrainingClass.objects.filter(scope_q(user, "organiser")
                                         | Q(organiser__path__in=above) | Exists(invited))
+
+
+def lecturers_with_figures(user):
+    """Lecturers of the user's subtree with classes taught, hours and average rating, each
+    figure a subquery so the joins do not multiply one another."""
+    from django.db.models import Avg, Count, IntegerField, Sum
+    from django.db.models.functions import Coalesce
+
+    from accounts.scope import scoped
+    from training.models import ClassLecturer, Feedback, Lecturer
+
+    taught = ClassLecturer.objects.filter(lecturer=OuterRef("pk")).values("lecturer")
+    rating = (Feedback.objects.filter(
+        enrolment__training_class__class_lecturers__lecturer=OuterRef("pk"))
+        .values("enrolment__training_class__class_lecturers__lecturer")
+        .annotate(avg=Avg("lecturers")).values("avg"))
+    return (scoped(Lecturer.objects.select_related("person", "unit"), user)
+            .annotate(classes=Coalesce(Subquery(taught.annotate(n=Count("id")).values("n")), 0,
+                                       output_field=IntegerField()),
+                      hours=Coalesce(Subquery(taught.annotate(h=Sum("hours")).values("h")), 0,
+                                     output_field=IntegerField()),
+                      rating=Subquery(rating))
+            .order_by("person__sort_key"))

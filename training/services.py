@@ -290,3 +290,30 @@ def feedback_submit(*, user, enrolment: Enrolment, **answers) -> Feedback:
     feedback.full_clean()
     feedback.save()
     return feedback
+
+
+@transaction.atomic
+def lecturer_save(*, user, person: Person, kind: str, topics, pedagogy_trained_on=None):
+    from training.models import Lecturer
+
+    if user is not None and not _in_subtree(user, person.unit):
+        raise ValidationError({"citizen_id": _("%(name)s is outside your unit's subtree.")
+                               % {"name": person.full_name}})
+    lecturer, _created = Lecturer.objects.update_or_create(person=person, defaults={
+        "unit": person.unit, "kind": kind, "pedagogy_trained_on": pedagogy_trained_on})
+    lecturer.topics.set(topics)
+    return lecturer
+
+
+@transaction.atomic
+def class_lecturer_add(*, user, training_class: TrainingClass, lecturer, hours: int):
+    from training.models import ClassLecturer
+
+    _require_organiser_scope(user, training_class)
+    _log_if_closed(user, training_class, f"lecturer {lecturer}: {hours} h")
+    if hours > training_class.hours:
+        raise ValidationError({"hours": _("A lecturer cannot teach more hours than the class "
+                                          "has.")})
+    row, _created = ClassLecturer.objects.update_or_create(
+        training_class=training_class, lecturer=lecturer, defaults={"hours": hours})
+    return row

@@ -19,6 +19,10 @@ urlpatterns = [
     path("enrolments/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("records/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("people/<int:person_pk>/records/new/", views.external_record, name="external_record"),
+    path("classes/<int:pk>/lecturers/", views.class_lecturer_add, name="class_lecturer_add"),
+    path("lecturers/", views.lecturer_list, name="lecturer_list"),
+    path("lecturers/new/", views.lecturer_create, name="lecturer_create"),
+    path("lecturers/<int:pk>/", views.lecturer_detail, name="lecturer_detail"),
     path("chairs/", views.chairs, name="chairs"),
     path("statistics/", views.statistics, name="statistics"),
 ]

@@ -10,14 +10,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
-from accounts.scope import get_scoped_or_404, scoped
+from accounts.scope import get_scoped_or_404, scope_ancestor_paths, scoped
 from lib.dates import as_of, parse_date
 from lib.forms import add_service_errors
 from people.models import Person
 from training import services
-from training.forms import ClassForm, ExternalRecordForm, FeedbackForm, RejectForm, ResultsForm
-from training.models import ClassStatus, Enrolment, TrainingClass, TrainingRecord
-from training.selectors import chairs_to_train, class_statistics, classes_visible_to
+from training.forms import (
+    ClassForm,
+    ClassLecturerForm,
+    ExternalRecordForm,
+    FeedbackForm,
+    LecturerForm,
+    RejectForm,
+    ResultsForm,
+)
+from training.models import ClassStatus, Enrolment, Lecturer, TrainingClass, TrainingRecord
+from training.selectors import (
+    chairs_to_train,
+    class_statistics,
+    classes_visible_to,
+    lecturers_with_figures,
+)
 from units.models import Unit
 
 
@@ -98,6 +111,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
         "accepted": training_class.enrolments.filter(status="accepted").count(),
         "lecturers": training_class.class_lecturers.select_related("lecturer__person"),
+        "lecturer_choices": lecturers_with_figures(request.user)[:200] if organiser_side else [],
         "corrections": training_class.corrections.all()[:20] if organiser_side else [],
     })
 
@@ -297,3 +311,59 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "stats": class_statistics(unit=unit, start=start, end=end)})
 
 
+
+
+@officer_required
+def lecturer_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "training/lecturer_list.html",
+                  {"lecturers": lecturers_with_figures(request.user)[:500]})
+
+
+@officer_required
+def lecturer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lecturer = get_scoped_or_404(lecturers_with_figures(request.user), request.user, pk=pk)
+    teaching = lecturer.teaching.select_related("training_class__organiser").order_by(
+        "-training_class__start_date")
+    return render(request, "training/lecturer_detail.html",
+                  {"lecturer": lecturer, "teaching": teaching})
+
+
+@writer_required
+def lecturer_create(request: HttpRequest) -> HttpResponse:
+    form = LecturerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = scoped(Person.objects.select_related("unit"), request.user).filter(
+            citizen_id=form.cleaned_data["citizen_id"].strip()).first()
+        if person is None:
+            form.add_error("citizen_id", _("Nobody with this citizen ID in your scope."))
+        else:
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("person",
+                                                                             "citizen_id")}
+            try:
+                lecturer = services.lecturer_save(user=request.user, person=person, **data)
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                return redirect("training:lecturer_detail", pk=lecturer.pk)
+    return render(request, "training/form.html", {"form": form, "title": _("New lecturer")})
+
+
+@writer_required
+@require_POST
+def class_lecturer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    training_class = get_scoped_or_404(TrainingClass.objects.select_related("organiser"),
+                                       request.user, pk=pk)
+    form = ClassLecturerForm(request.POST)
+    lecturer = None
+    if form.is_valid():
+        lecturer = scoped(Lecturer.objects.all(), request.user).filter(
+            pk=form.cleaned_data["lecturer"]).first() or Lecturer.objects.filter(
+            pk=form.cleaned_data["lecturer"], unit__path__in=scope_ancestor_paths(request.user)
+        ).first()
+    if lecturer is None:
+        messages.error(request, _("Choose a lecturer."))
+    else:
+        _run(request, lambda: services.class_lecturer_add(
+            user=request.user, training_class=training_class, lecturer=lecturer,
+            hours=form.cleaned_data["hours"]), _("Lecturer added."))
+    return redirect("training:class_detail", pk=pk)
