@@ -16,6 +16,8 @@ from people.selectors import AGE_BANDS
 
 class PersonForm(forms.ModelForm):
     unit = UnitCodeField(label=_("unit"))
+    # Checked by the model's validator in the service: one message for every wrong length.
+    citizen_id = forms.CharField(label=_("citizen ID"), max_length=30, required=False)
     birth_date = DateField(label=_("birth date"), required=False)
 
     class Meta:
@@ -30,8 +32,7 @@ class PersonForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["unit"].initial = self.instance.unit.code
         # Uniqueness is checked by the service (full_clean) so its message is the one shown.
-        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric",
-                                                       "maxlength": 12})
+        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric"})
 
     def _post_clean(self):
         # Model validation runs in the service, inside its transaction.
