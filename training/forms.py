@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateField, UnitCodeField
+from units.models import Unit
 from training.models import Feedback, Form, LecturerKind, Topic, TrainingClass
 
 
@@ -12,17 +13,44 @@ class ClassForm(forms.ModelForm):
     topics = forms.ModelMultipleChoiceField(label=_("topics"), queryset=Topic.objects.all(),
                                             widget=forms.CheckboxSelectMultiple)
 
+    co_organisers = forms.CharField(label=_("co-organising units (codes, comma-separated)"),
+                                    required=False)
+    invited_units = forms.CharField(
+        label=_("units invited from outside the organiser (codes, comma-separated)"),
+        required=False)
+
     class Meta:
         model = TrainingClass
-        fields = ["code", "name", "organiser", "programme", "topics", "kind", "form",
-                  "start_date", "end_date", "venue", "hours", "capacity", "target_group",
-                  "budget_planned", "budget_actual", "funding_source"]
+        fields = ["code", "name", "organiser", "co_organisers", "partners", "invited_units",
+                  "programme", "topics", "kind", "form", "start_date", "end_date", "venue",
+                  "hours", "capacity", "target_group", "budget_planned", "budget_actual",
+                  "funding_source"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].user = user
         if self.instance.pk:
             self.initial["organiser"] = self.instance.organiser.code
+            for name in ("co_organisers", "invited_units"):
+                self.initial[name] = ", ".join(
+                    getattr(self.instance, name).values_list("code", flat=True))
+
+    def _units(self, name):
+        """Any unit may be invited or co-organise, inside the user's scope or not."""
+        codes = [c.strip() for c in self.cleaned_data.get(name, "").replace(";", ",").split(",")
+                 if c.strip()]
+        units = list(Unit.objects.filter(code__in=codes))
+        missing = sorted(set(codes) - {u.code for u in units})
+        if missing:
+            raise forms.ValidationError(_("Unknown unit codes: %(codes)s")
+                                        % {"codes": ", ".join(missing)})
+        return units
+
+    def clean_co_organisers(self):
+        return self._units("co_organisers")
+
+    def clean_invited_units(self):
+        return self._units("invited_units")
 
     def _post_clean(self):
         pass  # validated by the service, inside its transaction

@@ -221,3 +221,25 @@ def test_a_new_unit_can_organise_classes(tree):
                      name="Tổ", start_date=dt.date(2025, 5, 1), end_date=dt.date(2025, 5, 1),
                      hours=4, capacity=10)
     assert c.organiser == unit
+
+
+def test_an_organiser_invites_a_unit_of_another_province_through_the_page(client, tree):
+    client.force_login(tree.melinh_officer)
+    client.post("/training/classes/new/", {**CLASS, "topics": [tree.topic.pk],
+                                           "invited_units": "NT-PR", "co_organisers": "HN-DA"})
+    c = TrainingClass.objects.get(code="ML-2025-01")
+    assert list(c.invited_units.all()) == [tree.phanrang]
+    assert list(c.co_organisers.all()) == [tree.donganh]
+    client.force_login(tree.nt_officer)
+    assert client.get(f"/training/classes/{c.pk}/").status_code == 404  # the province above
+    phanrang_officer = make_user("phanrang", tree.phanrang)
+    client.force_login(phanrang_officer)
+    assert client.get(f"/training/classes/{c.pk}/").status_code == 200
+
+
+def test_unknown_unit_codes_are_named_and_nothing_is_written(client, tree):
+    client.force_login(tree.melinh_officer)
+    response = client.post("/training/classes/new/", {**CLASS, "topics": [tree.topic.pk],
+                                                      "invited_units": "NT-PR, XX-99"})
+    assert "XX-99" in response.content.decode()
+    assert not TrainingClass.objects.filter(code="ML-2025-01").exists()
