@@ -24,14 +24,22 @@ from training.forms import (
     RejectForm,
     ResultsForm,
 )
-from training.models import ClassStatus, Enrolment, Lecturer, TrainingClass, TrainingRecord
+from training.models import (
+    ClassStatus,
+    Enrolment,
+    Form,
+    Lecturer,
+    Topic,
+    TrainingClass,
+    TrainingRecord,
+)
 from training.selectors import (
     chairs_to_train,
     class_statistics,
     classes_visible_to,
     lecturers_with_figures,
 )
-from units.models import Unit
+from units.models import Unit, UnitLevel
 
 
 def _visible(request, pk: int) -> TrainingClass:
@@ -306,9 +314,19 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if end < start:
         messages.error(request, _("The end date cannot be before the start date."))
         end = start
+    stats = class_statistics(unit=unit, start=start, end=end)
+    forms = dict(Form.choices)
+    levels = {level.rank: str(level) for level in UnitLevel.objects.all()}
+    topics = {t.code: str(t) for t in Topic.objects.all()}
+    splits = [
+        (_("By form"), [(forms.get(r["training_class__form"], "—"), r) for r in stats["by_form"]]),
+        (_("By organiser level"), [(levels.get(r["training_class__organiser__kind__level__rank"],
+                                               "—"), r) for r in stats["by_level"]]),
+        (_("By topic"), [(topics.get(r["training_class__topics__code"], "—"), r)
+                         for r in stats["by_topic"]]),
+    ]
     return render(request, "training/statistics.html", {
-        "unit": unit, "start": start, "end": end,
-        "stats": class_statistics(unit=unit, start=start, end=end)})
+        "unit": unit, "start": start, "end": end, "stats": stats, "splits": splits})
 
 
 
