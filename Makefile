@@ -34,6 +34,7 @@ run: install
 
 test: install browser-deps
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	.venv/bin/ruff check .
 	$(PY) -m pytest
 
 lint: install

@@ -17,7 +17,7 @@ def scope_path(user) -> str | None:
 
 
 def scope_q(user, *unit_fields: str) -> Q:
-    """Q matching rows whose unit (reached through any of `unit_fields`) is in the user's subtree."""
+    """Q matching rows whose unit (through any of `unit_fields`) is in the user's subtree."""
     path = scope_path(user)
     if path is None:
         return Q(pk__in=[])

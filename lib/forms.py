@@ -39,7 +39,8 @@ class UnitCodeField(forms.CharField):
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
         self.widget.attrs.update({"list": "unit-suggestions", "autocomplete": "off",
-                                  "hx-get": reverse_lazy("units:suggest"), "hx-trigger": "keyup changed delay:300ms",
+                                  "hx-get": reverse_lazy("units:suggest"),
+                                  "hx-trigger": "keyup changed delay:300ms",
                                   "hx-target": "#unit-suggestions", "hx-swap": "innerHTML"})
 
     def prepare_value(self, value):

@@ -7,7 +7,7 @@ _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # One sortable character per letter: binary order of these == Vietnamese letter order.
 _CODES = "123456789abcdefghijklmnopqrstuvwx"
 _PRIMARY = dict(zip(_ALPHABET, _CODES, strict=True))
-# Tone marks in dictionary order: level, grave (huyền), hook (hỏi), tilde (ngã), acute (sắc), dot (nặng).
+# Tone marks in dictionary order: level, huyền, hỏi, ngã, sắc, nặng.
 _TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
 # Marks that make a letter of its own (ă, â, ê, ô, ơ, ư) rather than a tone.
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}

@@ -123,9 +123,15 @@ def tree(db):
 def add_classes(t) -> None:
     """A running class in Mê Linh and one in Ninh Thuận, each with a passed participant."""
     from training.models import Topic
-    from training.services import (class_create, class_lecturer_add, class_set_status,
-                                   enrolment_accept, enrolment_nominate, lecturer_save,
-                                   results_record)
+    from training.services import (
+        class_create,
+        class_lecturer_add,
+        class_set_status,
+        enrolment_accept,
+        enrolment_nominate,
+        lecturer_save,
+        results_record,
+    )
 
     t.topic = Topic.objects.get(code="union_general")
     t.ml_class = class_create(user=None, organiser=t.melinh, topics=[t.topic], code="ML-2024-01",

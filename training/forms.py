@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateField, UnitCodeField
-from units.models import Unit
 from training.models import Feedback, Form, LecturerKind, Topic, TrainingClass
+from units.models import Unit
 
 
 class ClassForm(forms.ModelForm):

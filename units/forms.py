@@ -8,7 +8,8 @@ from units.models import Sector, UnitKind
 class UnitCreateForm(forms.Form):
     code = forms.CharField(label=_("unit code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=255)
-    kind = forms.ModelChoiceField(label=_("kind"), queryset=UnitKind.objects.select_related("level"))
+    kind = forms.ModelChoiceField(label=_("kind"),
+                                  queryset=UnitKind.objects.select_related("level"))
     parent = UnitCodeField(label=_("parent unit"), required=False)
     sector = forms.ChoiceField(label=_("employer sector"), required=False,
                                choices=[("", "—")] + list(Sector.choices))

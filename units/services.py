@@ -17,11 +17,11 @@ from accounts.scope import scope_path
 from units.models import (
     Reorganisation,
     ReorganisationKind,
+    Term,
     Unit,
+    UnitFigures,
     UnitKind,
     UnitVersion,
-    UnitFigures,
-    Term,
     path_segment,
 )
 from units.signals import unit_ended
