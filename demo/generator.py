@@ -19,6 +19,7 @@ PASSWORD = "Demo@2026"
 TERMS = [("2018-2023", dt.date(2018, 6, 1), dt.date(2023, 5, 31)),
          ("2023-2028", dt.date(2023, 6, 1), dt.date(2028, 5, 31))]
 MERGE_DAY = dt.date(2025, 7, 1)
+IT_SKILLS = ["", "Tin học văn phòng", "Chứng chỉ ứng dụng CNTT cơ bản"]
 
 # username, role, unit code, Vietnamese description
 DEMO_ACCOUNTS = [
@@ -188,7 +189,7 @@ def _person(demo: Demo, unit: Unit, born_from=1965, born_to=1998) -> Person:
                     education_level=rng.choices(range(8), weights=[1, 2, 8, 8, 10, 45, 8, 1])[0],
                     political_theory=rng.choices(range(5), weights=[35, 35, 20, 7, 3])[0],
                     foreign_language=rng.choice(["", "", "Tiếng Anh B", "Tiếng Anh B1"]),
-                    it_skill=rng.choice(["", "Tin học văn phòng", "Chứng chỉ ứng dụng CNTT cơ bản"]),
+                    it_skill=rng.choice(IT_SKILLS),
                     phone=f"09{rng.randrange(10**7, 10**8)}" if rng.random() < 0.7 else "")
     person.fill_keys()
     demo.people.append(person)
