@@ -134,4 +134,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # 403/404 answers are the scope working, not incidents: log server errors only.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
