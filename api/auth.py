@@ -1,0 +1,80 @@
+"""Bearer tokens: issuing, revoking, and who may call what.
+
+What a route asks of its caller is checked here, before any parameter is read, so a
+read-only account gets 403 on a write whatever it sends.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer
+
+from accounts.models import ApiToken, User
+
+# last_used_at is for spotting stale tokens, not an audit trail: write it at most this often
+# so that reads do not each become a write.
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>` → the token's active user, if `allowed(user)`."""
+
+    def __init__(self, allowed: Callable[[User], bool] = lambda user: True) -> None:
+        super().__init__()
+        self.allowed = allowed
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        api_token = (ApiToken.objects.select_related("user__unit")
+                     .filter(key_hash=ApiToken.hash(token), revoked_at__isnull=True,
+                             user__is_active=True)
+                     .first())
+        if api_token is None:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.api_token = api_token
+        if not self.allowed(api_token.user):
+            raise HttpError(403, _("Not allowed"))
+        return api_token.user
+
+
+# Any active account: its own profile and its token.
+signed_in = TokenAuth()
+# Browse the unit's subtree: officers, lecturers, inspectors, administrators.
+browser = TokenAuth(lambda user: user.can_browse)
+# Change data in the subtree: training officers and administrators.
+writer = TokenAuth(lambda user: user.can_write)
+
+router = Router(tags=["auth"])
+
+
+class Credentials(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut},
+             summary="Issue a token for a username and password")
+def token_issue(request: HttpRequest, credentials: Credentials):
+    # ModelBackend refuses inactive accounts: they get the same answer as a wrong password.
+    user = authenticate(request, username=credentials.username, password=credentials.password)
+    if user is None:
+        raise AuthenticationError(401, _("Wrong username or password."))
+    return {"token": ApiToken.issue(user)}
+
+
+@router.delete("/auth/token", auth=signed_in, response={204: None},
+               summary="Revoke the token this request is made with")
+def token_revoke(request: HttpRequest):
+    ApiToken.objects.filter(pk=request.api_token.pk).update(revoked_at=timezone.now())

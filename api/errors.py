@@ -1,0 +1,88 @@
+"""Every error the API answers, in one shape and in the user's language.
+
+422 bodies are `{"detail": [{"field": ..., "message": ...}]}` whether the services refused
+the data (Django's ValidationError) or the request did not parse (ninja's ValidationError);
+other errors are `{"detail": "message"}`.
+"""
+
+from functools import partial
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as ServiceError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestError
+
+# pydantic's messages are English only: the common ones get Django's own wording, which
+# Django ships translated. Anything else keeps pydantic's message.
+DJANGO_MESSAGES = {
+    "missing": "This field is required.",
+    "date_type": "Enter a valid date.",
+    "date_parsing": "Enter a valid date.",
+    "date_from_datetime_parsing": "Enter a valid date.",
+    "date_from_datetime_inexact": "Enter a valid date.",
+    "int_type": "Enter a whole number.",
+    "int_parsing": "Enter a whole number.",
+    "int_from_float": "Enter a whole number.",
+    "enum": "Select a valid choice. That choice is not one of the available choices.",
+    "literal_error": "Select a valid choice. That choice is not one of the available choices.",
+    "list_type": "Enter a list of values.",
+    "bool_type": "Enter a valid value.",
+    "bool_parsing": "Enter a valid value.",
+    "string_type": "Enter a valid value.",
+}
+
+
+def _field_of(loc: tuple) -> str | None:
+    """("body", "payload", "sources", 1) → "sources.1"; ("query", "on") → "on"."""
+    source, *rest = loc
+    if source == "body" and rest:
+        rest = rest[1:]  # the view's parameter name, not a field of the document
+    return ".".join(str(part) for part in rest) or None
+
+
+def _request_errors(request: HttpRequest, exc: RequestError, api: NinjaAPI) -> HttpResponse:
+    detail = []
+    for error in exc.errors:
+        message = DJANGO_MESSAGES.get(error["type"])
+        detail.append({"field": _field_of(tuple(error["loc"])),
+                       "message": _(message) if message else error["msg"],
+                       "type": error["type"]})
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _service_errors(request: HttpRequest, exc: ServiceError, api: NinjaAPI) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        detail = [{"field": None if field == NON_FIELD_ERRORS else field, "message": message}
+                  for field, messages in exc.message_dict.items() for message in messages]
+    else:
+        detail = [{"field": None, "message": message} for message in exc.messages]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found")}, status=404)
+
+
+def _forbidden(request: HttpRequest, exc: PermissionDenied, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not allowed")}, status=403)
+
+
+def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    message = str(exc)
+    if isinstance(exc, AuthenticationError) and message == "Unauthorized":
+        # ninja's answer to a missing, unknown or revoked token.
+        message = _("Send a valid API token: Authorization: Bearer <token>.")
+    response = api.create_response(request, {"detail": message}, status=exc.status_code)
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def install(api: NinjaAPI) -> None:
+    for exc_class, handler in ((RequestError, _request_errors), (ServiceError, _service_errors),
+                               (Http404, _not_found), (PermissionDenied, _forbidden),
+                               (HttpError, _http_error)):
+        api.add_exception_handler(exc_class, partial(handler, api=api))

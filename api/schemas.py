@@ -1,0 +1,61 @@
+"""Building blocks shared by the API's resources: references to objects, and error bodies.
+
+An id on the wire (in the path, the query or the body) becomes the object itself during
+validation, looked up through the scope helper. So a view never sees an object outside the
+user's subtree, and the lookup of a path's object happens before the body is read: an id
+outside the subtree is "not found" whatever the request carries.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import GetCoreSchemaHandler, ValidationInfo
+from pydantic_core import PydanticCustomError, core_schema
+
+from accounts.scope import get_scoped_or_404, scoped
+
+
+@dataclass(frozen=True)
+class Ref:
+    """`Annotated[Model, Ref(queryset)]`: an id (or `key`) that validates to the object.
+
+    In the path, an object outside the user's subtree is a 404; in the query or the body it is
+    an error on that field (422), raised before the view runs, so nothing is written.
+    `in_scope=False` is for reference data every user may name (roles, unit kinds)."""
+
+    queryset: QuerySet
+    key: str = "pk"
+    in_path: bool = False
+    in_scope: bool = True
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        wire = core_schema.int_schema() if self.key == "pk" else core_schema.str_schema()
+        return core_schema.with_info_after_validator_function(
+            self.lookup, wire,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda obj: getattr(obj, self.key)))
+
+    def lookup(self, value: int | str, info: ValidationInfo):
+        user = info.context["request"].auth
+        if self.in_path:
+            return get_scoped_or_404(self.queryset, user, **{self.key: value})
+        queryset = scoped(self.queryset, user) if self.in_scope else self.queryset
+        obj = queryset.filter(**{self.key: value}).first()
+        if obj is None:
+            # Django's own message for a choice outside a form's queryset (already translated).
+            raise PydanticCustomError("not_found", _("Select a valid choice. That choice is not "
+                                                     "one of the available choices."))
+        return obj
+
+
+class FieldError(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: list[FieldError] | str

@@ -1,0 +1,237 @@
+"""Units: the structure as of a date, its terms and figures, and its reorganisations."""
+
+import datetime as dt
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.scope import scope_q
+from api.auth import writer
+from api.schemas import ErrorOut, Ref
+from lib.dates import today
+from lib.vntext import fold
+from units import services
+from units.models import Term, Unit, UnitKind, UnitVersion
+from units.selectors import children_with_counts, subtree_counts, version_on
+
+router = Router(tags=["units"])
+
+UNITS = Unit.objects.select_related("kind__level")
+# The unit named by the path: outside the user's subtree it does not exist (404).
+UnitInPath = Annotated[Unit, Ref(UNITS, in_path=True), Path(..., alias="unit_id")]
+# A unit named in a query or a body: outside the subtree it is an error on that field.
+UnitRef = Annotated[Unit, Ref(UNITS)]
+KindRef = Annotated[UnitKind, Ref(UnitKind.objects.select_related("level"), key="code",
+                                  in_scope=False)]
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+On = Annotated[dt.date | None, Query(None, description="As of this day (default: today).")]
+
+
+class UnitOut(Schema):
+    """A unit as it stands now (its latest name and placement)."""
+
+    id: int
+    code: str
+    name: str
+    kind: str = Field(..., alias="kind.code")
+    parent: int | None = Field(None, alias="parent_id")
+    depth: int
+    sector: str
+    founded_on: dt.date | None
+    dissolved_on: dt.date | None
+
+
+class UnitOnDay(Schema):
+    """A unit's name and placement in force on a day, and the period they were in force."""
+
+    id: int = Field(..., alias="unit_id")
+    code: str = Field(..., alias="unit.code")
+    name: str
+    kind: str = Field(..., alias="kind.code")
+    parent: int | None = Field(None, alias="parent_id")
+    depth: int
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+class TermOut(Schema):
+    id: int
+    name: str
+    start_date: dt.date
+    end_date: dt.date
+
+
+class FiguresOut(Schema):
+    effective_on: dt.date
+    member_count: int
+    worker_count: int | None
+
+
+class Counts(Schema):
+    sub_units: int
+    cadres: int
+    full_time: int
+
+
+class UnitDetail(Schema):
+    unit: UnitOut
+    on: dt.date
+    as_of: UnitOnDay | None = Field(None, description="Its shape on `on`; null if it did not "
+                                                      "exist then.")
+    counts: Counts | None = Field(None, description="Its subtree on `on`.")
+    terms: list[TermOut]
+    figures: list[FiguresOut]
+
+
+class ChildOut(Counts):
+    id: int
+    code: str
+    name: str
+    kind: str
+
+
+class KindOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    level: str = Field(..., alias="level.code")
+    rank: int = Field(..., alias="level.rank")
+
+
+class UnitFilters(Schema):
+    q: str = Field("", description="Code or name, ignoring accents and case.")
+    parent: UnitRef | None = Field(None, description="Children of this unit on `on`.")
+    kind: KindRef | None = Field(None, description="A unit kind's code.")
+    on: dt.date | None = Field(None, description="As of this day (default: today).")
+
+
+class UnitCreateIn(Schema):
+    code: str = Field(..., max_length=32)
+    name: str = Field(..., max_length=255)
+    kind: KindRef
+    parent: UnitRef | None = None
+    sector: str = Field("", description="state, non_state or empty.")
+    founded_on: dt.date | None = None
+
+
+class UnitUpdateIn(Schema):
+    """Corrections only: a new name or parent is a dated reorganisation (rename, move)."""
+
+    code: str = Field(None, max_length=32)
+    sector: str = None
+    founded_on: dt.date | None = None
+
+
+class Dated(Schema):
+    effective_on: dt.date
+    note: str = Field("", max_length=500)
+
+
+class MoveIn(Dated):
+    parent: UnitRef
+
+
+class RenameIn(Dated):
+    name: str = Field(..., max_length=255)
+
+
+class MergeIn(Dated):
+    sources: list[UnitRef] = Field(..., min_length=1)
+    target: UnitRef
+
+
+class TermIn(Schema):
+    name: str = Field(..., max_length=50)
+    start_date: dt.date
+    end_date: dt.date
+
+
+@router.get("/unit-kinds", response=list[KindOut])
+def unit_kinds(request: HttpRequest):
+    return UnitKind.objects.select_related("level")
+
+
+@router.get("/units", response=list[UnitOnDay])
+@paginate(LimitOffsetPagination, max_limit=500)
+def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
+    """Units of the user's subtree as they stood on `on`, in tree order."""
+    versions = (UnitVersion.objects.on(filters.on or today())
+                .filter(scope_q(request.auth, "unit"))
+                .select_related("unit", "kind").order_by("path"))
+    if filters.q:
+        versions = versions.filter(unit__search_name__contains=fold(filters.q))
+    if filters.parent is not None:
+        versions = versions.filter(parent=filters.parent)
+    if filters.kind is not None:
+        versions = versions.filter(kind=filters.kind)
+    return versions
+
+
+@router.post("/units", response={201: UnitOut, **ERRORS}, auth=writer)
+def unit_create(request: HttpRequest, payload: UnitCreateIn):
+    return Status(201, services.unit_create(user=request.auth, **dict(payload)))
+
+
+@router.get("/units/{unit_id}", response={200: UnitDetail, **ERRORS})
+def unit_detail(request: HttpRequest, unit: UnitInPath, on: On = None):
+    day = on or today()
+    version = version_on(unit, day)
+    return {"unit": unit, "on": day, "as_of": version,
+            "counts": subtree_counts(version, day, request.auth) if version else None,
+            "terms": unit.terms.all(), "figures": unit.figures.all()}
+
+
+@router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS}, auth=writer)
+def unit_update(request: HttpRequest, unit: UnitInPath, payload: UnitUpdateIn):
+    fields = {"code": unit.code, "sector": unit.sector, "founded_on": unit.founded_on}
+    fields.update({name: getattr(payload, name) for name in payload.model_fields_set})
+    return services.unit_update(user=request.auth, unit=unit, **fields)
+
+
+@router.post("/units/{unit_id}/move", response={200: UnitOut, **ERRORS}, auth=writer)
+def unit_move(request: HttpRequest, unit: UnitInPath, payload: MoveIn):
+    return services.unit_move(user=request.auth, unit=unit, new_parent=payload.parent,
+                              effective_on=payload.effective_on, note=payload.note)
+
+
+@router.post("/units/{unit_id}/rename", response={200: UnitOut, **ERRORS}, auth=writer)
+def unit_rename(request: HttpRequest, unit: UnitInPath, payload: RenameIn):
+    return services.unit_rename(user=request.auth, unit=unit, **dict(payload))
+
+
+@router.post("/units/{unit_id}/dissolve", response={200: UnitOut, **ERRORS}, auth=writer)
+def unit_dissolve(request: HttpRequest, unit: UnitInPath, payload: Dated):
+    return services.unit_dissolve(user=request.auth, unit=unit, **dict(payload))
+
+
+@router.post("/units/merge", response={200: UnitOut, **ERRORS}, auth=writer)
+def unit_merge(request: HttpRequest, payload: MergeIn):
+    """Merge `sources` into `target`: their sub-units and cadres pass to it, they end."""
+    return services.unit_merge(user=request.auth, sources=payload.sources,
+                               target=payload.target, effective_on=payload.effective_on,
+                               note=payload.note)
+
+
+@router.get("/units/{unit_id}/terms", response={200: list[TermOut], **ERRORS})
+def term_list(request: HttpRequest, unit: UnitInPath):
+    return Term.objects.filter(unit=unit)
+
+
+@router.post("/units/{unit_id}/terms", response={201: TermOut, **ERRORS}, auth=writer)
+def term_create(request: HttpRequest, unit: UnitInPath, payload: TermIn):
+    return Status(201, services.term_create(user=request.auth, unit=unit, **dict(payload)))
+
+
+@router.get("/units/{unit_id}/children", response={200: list[ChildOut], **ERRORS})
+def unit_children(request: HttpRequest, unit: UnitInPath, on: On = None):
+    """The unit's children on `on`, each with counts over its own subtree."""
+    day = on or today()
+    node = version_on(unit, day)
+    if node is None:
+        return []
+    return [{"id": c["unit"].pk, "code": c["unit"].code, "name": c["version"].name,
+             "kind": c["version"].kind.code, "sub_units": c["sub_units"], "cadres": c["cadres"],
+             "full_time": c["full_time"]}
+            for c in children_with_counts(node, day, request.auth)]
