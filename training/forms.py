@@ -64,6 +64,7 @@ class ResultsForm(forms.Form):
     attendance_percent = forms.IntegerField(label=_("attendance (%)"), min_value=0,
                                             max_value=100, required=False)
     score = forms.DecimalField(label=_("score"), min_value=0, max_value=10, decimal_places=1,
+                               localize=True,
                                required=False)
     passed = forms.TypedChoiceField(label=_("passed"), coerce=lambda v: {"1": True, "0": False}[v],
                                     empty_value=None, required=False,

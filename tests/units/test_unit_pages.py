@@ -59,3 +59,24 @@ def test_the_unit_suggestions_only_offer_units_in_scope(client, tree):
     client.force_login(tree.melinh_officer)
     body = client.get("/units/suggest/", {"parent": "cong doan"}).content.decode()
     assert "HN-ML-01" in body and "HN-DA-01" not in body and "NT-PR-01" not in body
+
+
+def test_links_carry_ids_without_thousands_separators(client, tree):
+    """Vietnamese number formatting must never reach an id in a URL (5000, not 5.000)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from tests.conftest import make_unit
+    Unit.objects.create(id=4999, code="PAD", name="Đệm", kind=tree.melinh.kind, path="9",
+                        depth=9)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Unit]):
+            cursor.execute(sql)
+    district = make_unit("HN-TT", "Liên đoàn Lao động huyện Thanh Trì", "district_federation",
+                         tree.hanoi)
+    make_unit("HN-TT-01", "Công đoàn xã Tả Thanh Oai", "grassroots", district)
+    assert district.pk >= 1000
+    client.force_login(tree.hanoi_officer)
+    body = client.get("/units/").content.decode()
+    assert f"?unit={district.pk}&" in body.replace("&amp;", "&")
+    assert client.get(f"/units/?unit={district.pk}").status_code == 200
