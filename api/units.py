@@ -12,8 +12,9 @@ from api.auth import writer
 from api.schemas import ErrorOut, Ref
 from lib.dates import today
 from lib.vntext import fold
+from training.selectors import chair_duty_level
 from units import services
-from units.models import Term, Unit, UnitKind, UnitVersion
+from units.models import Term, Unit, UnitKind, UnitVersion, member_count_on
 from units.selectors import children_with_counts, subtree_counts, version_on
 
 router = Router(tags=["units"])
@@ -83,6 +84,10 @@ class UnitDetail(Schema):
     counts: Counts | None = Field(None, description="Its subtree on `on`.")
     terms: list[TermOut]
     figures: list[FiguresOut]
+    member_count: int | None = Field(None, description="Members in force on `on`.")
+    chair_trained_by: str | None = Field(
+        None, description="For a grassroots union: the level that must train its chair on "
+                          "`on` (T-003-4): confederation, province or upper_grassroots.")
 
 
 class ChildOut(Counts):
@@ -108,8 +113,8 @@ class UnitFilters(Schema):
 
 
 class UnitCreateIn(Schema):
-    code: str = Field(..., max_length=32)
-    name: str = Field(..., max_length=255)
+    code: str
+    name: str
     kind: KindRef
     parent: UnitRef | None = None
     sector: str = Field("", description="state, non_state or empty.")
@@ -119,13 +124,15 @@ class UnitCreateIn(Schema):
 class UnitUpdateIn(Schema):
     """Corrections only: a new name or parent is a dated reorganisation (rename, move)."""
 
-    code: str = Field(None, max_length=32)
+    code: str = None
     sector: str = None
     founded_on: dt.date | None = None
 
 
 class Dated(Schema):
     effective_on: dt.date
+    # The reorganisation services store names and notes without full_clean(): the lengths
+    # are checked here so that PostgreSQL never sees an over-long value.
     note: str = Field("", max_length=500)
 
 
@@ -143,7 +150,7 @@ class MergeIn(Dated):
 
 
 class TermIn(Schema):
-    name: str = Field(..., max_length=50)
+    name: str
     start_date: dt.date
     end_date: dt.date
 
@@ -174,13 +181,25 @@ def unit_create(request: HttpRequest, payload: UnitCreateIn):
     return Status(201, services.unit_create(user=request.auth, **dict(payload)))
 
 
+# Before /units/{unit_id}: Django tries the patterns in order.
+@router.post("/units/merge", response={200: UnitOut, **ERRORS}, auth=writer)
+def unit_merge(request: HttpRequest, payload: MergeIn):
+    """Merge `sources` into `target`: their sub-units and cadres pass to it, they end."""
+    return services.unit_merge(user=request.auth, sources=payload.sources,
+                               target=payload.target, effective_on=payload.effective_on,
+                               note=payload.note)
+
+
 @router.get("/units/{unit_id}", response={200: UnitDetail, **ERRORS})
 def unit_detail(request: HttpRequest, unit: UnitInPath, on: On = None):
     day = on or today()
     version = version_on(unit, day)
+    members = member_count_on(unit, day)
     return {"unit": unit, "on": day, "as_of": version,
             "counts": subtree_counts(version, day, request.auth) if version else None,
-            "terms": unit.terms.all(), "figures": unit.figures.all()}
+            "terms": unit.terms.all(), "figures": unit.figures.all(),
+            "member_count": members,
+            "chair_trained_by": chair_duty_level(members) if unit.is_grassroots else None}
 
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS}, auth=writer)
@@ -204,14 +223,6 @@ def unit_rename(request: HttpRequest, unit: UnitInPath, payload: RenameIn):
 @router.post("/units/{unit_id}/dissolve", response={200: UnitOut, **ERRORS}, auth=writer)
 def unit_dissolve(request: HttpRequest, unit: UnitInPath, payload: Dated):
     return services.unit_dissolve(user=request.auth, unit=unit, **dict(payload))
-
-
-@router.post("/units/merge", response={200: UnitOut, **ERRORS}, auth=writer)
-def unit_merge(request: HttpRequest, payload: MergeIn):
-    """Merge `sources` into `target`: their sub-units and cadres pass to it, they end."""
-    return services.unit_merge(user=request.auth, sources=payload.sources,
-                               target=payload.target, effective_on=payload.effective_on,
-                               note=payload.note)
 
 
 @router.get("/units/{unit_id}/terms", response={200: list[TermOut], **ERRORS})

@@ -1,0 +1,291 @@
+"""People, the positions they hold, roles, and the caller's own profile."""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.scope import scoped
+from api.auth import signed_in, writer
+from api.schemas import ErrorOut, Ref
+from api.units import UnitRef
+from lib.dates import today
+from people import selectors, services
+from people.models import (
+    EducationLevel,
+    Gender,
+    Person,
+    PoliticalTheory,
+    Position,
+    Role,
+    active_on,
+)
+from people.selectors import AGE_BANDS
+from units.models import Term
+
+router = Router(tags=["people"])
+
+PEOPLE = Person.objects.select_related("unit")
+POSITIONS = Position.objects.select_related("person__unit", "unit__kind__level", "role", "term")
+# The object named by the path: outside the user's subtree it does not exist (404).
+PersonInPath = Annotated[Person, Ref(PEOPLE, in_path=True), Path(..., alias="person_id")]
+PositionInPath = Annotated[Position, Ref(POSITIONS, in_path=True),
+                           Path(..., alias="position_id")]
+# Named in a query or a body: outside the subtree it is an error on that field.
+PersonRef = Annotated[Person, Ref(PEOPLE)]
+TermRef = Annotated[Term, Ref(Term.objects.all())]
+RoleRef = Annotated[Role, Ref(Role.objects.all(), in_scope=False)]
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+AgeBand = Literal[tuple(AGE_BANDS)]
+
+
+def _masked(value: str | None, keep_start: int, keep_end: int) -> str | None:
+    """Personal data (Decree 13/2023) is shown masked, as on the profile page."""
+    if not value:
+        return None
+    return value[:keep_start] + "•••" + (value[-keep_end:] if keep_end else "")
+
+
+class UnitBrief(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class RoleOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    is_key_leader: bool
+    is_committee_member: bool
+    rank: int
+
+
+class PositionOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    person_name: str = Field(..., alias="person.full_name")
+    unit: UnitBrief
+    role: RoleOut
+    full_time: bool
+    start_date: dt.date
+    end_date: dt.date | None
+    term: int | None = Field(None, alias="term_id")
+    first_time_on_committee: bool
+    start_reason: str
+    end_reason: str
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    family_name: str
+    middle_name: str
+    given_name: str
+    gender: str
+    birth_date: dt.date | None
+    unit: UnitBrief
+
+
+class PersonDetail(PersonOut):
+    citizen_id_masked: str | None
+    phone_masked: str | None
+    email_masked: str | None
+    ethnicity: str
+    education_level: int
+    political_theory: int
+    foreign_language: str
+    it_skill: str
+    positions: list[PositionOut]
+
+    @staticmethod
+    def resolve_positions(person: Person, context) -> list[Position]:
+        # Through the scope helper like everything else: a position is in scope when its unit
+        # or its holder's home unit is.
+        positions = person.positions.select_related("person", "unit", "role")
+        return list(scoped(positions, context["request"].auth).order_by("-start_date", "id"))
+
+    @staticmethod
+    def resolve_citizen_id_masked(person: Person) -> str | None:
+        return _masked(person.citizen_id, 3, 2)
+
+    @staticmethod
+    def resolve_phone_masked(person: Person) -> str | None:
+        return _masked(person.phone, 0, 3)
+
+    @staticmethod
+    def resolve_email_masked(person: Person) -> str | None:
+        return _masked(person.email, 2, 0)
+
+
+class MeOut(Schema):
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    can_browse: bool
+    can_write: bool
+    unit: UnitBrief | None
+    person: PersonDetail | None
+
+
+class PersonFilters(Schema):
+    q: str = Field("", description="Name ignoring accents and case, or the start of a "
+                                   "citizen ID.")
+    unit: UnitRef | None = Field(None, description="Home unit or a position in this unit's "
+                                                   "subtree.")
+    role: RoleRef | None = Field(None, description="Holding this role on `on`.")
+    full_time: bool | None = Field(None, description="Holding a full-time (or part-time) "
+                                                     "position on `on`.")
+    cadres: bool = Field(False, description="Only people holding a position on `on`.")
+    gender: Gender | None = None
+    age: AgeBand | None = Field(None, description="Age band on `on`.")
+    education: EducationLevel | None = None
+    theory: PoliticalTheory | None = None
+    on: dt.date | None = Field(None, description="As of this day (default: today).")
+
+
+class PositionFilters(Schema):
+    person: PersonRef | None = None
+    unit: UnitRef | None = Field(None, description="Positions in this unit's subtree.")
+    on: dt.date | None = Field(None, description="Only positions held on this day.")
+
+
+class PersonIn(Schema):
+    family_name: str = ""
+    middle_name: str = ""
+    given_name: str
+    gender: str = Field(..., description="male or female.")
+    birth_date: dt.date | None = None
+    citizen_id: str | None = Field(None, description="12 digits.")
+    ethnicity: str = "Kinh"
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    education_level: int = EducationLevel.NONE
+    political_theory: int = PoliticalTheory.NONE
+    foreign_language: str = ""
+    it_skill: str = ""
+    unit: UnitRef
+
+
+class PersonUpdateIn(PersonIn):
+    """Only the fields sent are changed."""
+
+    given_name: str = None
+    gender: str = Field(None, description="male or female.")
+    unit: UnitRef = None
+
+
+class PositionIn(Schema):
+    person: PersonRef
+    unit: UnitRef
+    role: RoleRef
+    full_time: bool = False
+    start_date: dt.date
+    end_date: dt.date | None = None
+    term: TermRef | None = Field(None, description="Default: the unit's term covering the "
+                                                   "start date.")
+    first_time_on_committee: bool = False
+    start_reason: str = Field("elected", description="elected, appointed, transferred_in or "
+                                                     "reorganised.")
+    end_reason: str = Field("", description="Required with an end date.")
+
+
+class PositionUpdateIn(Schema):
+    """Only the fields sent are changed; a position stays with its person."""
+
+    unit: UnitRef = None
+    role: RoleRef = None
+    full_time: bool = None
+    start_date: dt.date = None
+    end_date: dt.date | None = None
+    term: TermRef | None = None
+    first_time_on_committee: bool = None
+    start_reason: str = None
+    end_reason: str = None
+
+
+def _sent(payload: Schema) -> dict:
+    """The fields the client sent, as validated objects (a Ref field holds its object).
+
+    Fields left out keep their current value (PATCH) or the model's default (POST)."""
+    return {name: getattr(payload, name) for name in payload.model_fields_set}
+
+
+@router.get("/me", response=MeOut, auth=signed_in, tags=["auth"])
+def me(request: HttpRequest):
+    """The caller's account and their own profile: open to every account, cadres included."""
+    user = request.auth
+    return {"username": user.username, "first_name": user.first_name,
+            "last_name": user.last_name, "role": user.role, "can_browse": user.can_browse,
+            "can_write": user.can_write, "unit": user.unit,
+            "person": PEOPLE.filter(pk=user.person_id).first()}
+
+
+@router.get("/roles", response=list[RoleOut])
+def role_list(request: HttpRequest):
+    return Role.objects.all()
+
+
+@router.get("/people", response=list[PersonOut])
+@paginate(LimitOffsetPagination, max_limit=500)
+def person_list(request: HttpRequest, filters: Query[PersonFilters]):
+    """People of the user's subtree in Vietnamese order (given name, middle, family)."""
+    return selectors.person_list(
+        user=request.auth, day=filters.on or today(), unit=filters.unit, role=filters.role,
+        full_time=filters.full_time, gender=filters.gender or "", age_band=filters.age or "",
+        education=filters.education, political_theory=filters.theory, search=filters.q,
+        cadres_only=filters.cadres)
+
+
+@router.get("/people/{person_id}", response={200: PersonDetail, **ERRORS})
+def person_detail(request: HttpRequest, person: PersonInPath):
+    return person
+
+
+@router.post("/people", response={201: PersonDetail, **ERRORS}, auth=writer)
+def person_create(request: HttpRequest, payload: PersonIn):
+    return Status(201, services.person_create(user=request.auth, **_sent(payload)))
+
+
+@router.patch("/people/{person_id}", response={200: PersonDetail, **ERRORS}, auth=writer)
+def person_update(request: HttpRequest, person: PersonInPath, payload: PersonUpdateIn):
+    return services.person_update(user=request.auth, person=person, **_sent(payload))
+
+
+@router.get("/positions", response=list[PositionOut])
+@paginate(LimitOffsetPagination, max_limit=500)
+def position_list(request: HttpRequest, filters: Query[PositionFilters]):
+    positions = scoped(POSITIONS, request.auth).order_by("-start_date", "id")
+    if filters.person is not None:
+        positions = positions.filter(person=filters.person)
+    if filters.unit is not None:
+        positions = positions.filter(unit__path__startswith=filters.unit.path)
+    if filters.on is not None:
+        positions = positions.filter(active_on(filters.on))
+    return positions
+
+
+@router.get("/positions/{position_id}", response={200: PositionOut, **ERRORS})
+def position_detail(request: HttpRequest, position: PositionInPath):
+    return position
+
+
+@router.post("/positions", response={201: PositionOut, **ERRORS}, auth=writer)
+def position_create(request: HttpRequest, payload: PositionIn):
+    return Status(201, services.position_create(user=request.auth, **_sent(payload)))
+
+
+@router.patch("/positions/{position_id}", response={200: PositionOut, **ERRORS}, auth=writer)
+def position_update(request: HttpRequest, position: PositionInPath, payload: PositionUpdateIn):
+    return services.position_update(user=request.auth, position=position, **_sent(payload))
+
+
+@router.delete("/positions/{position_id}", response={204: None, **ERRORS}, auth=writer)
+def position_delete(request: HttpRequest, position: PositionInPath):
+    services.position_delete(user=request.auth, position=position)
+    return Status(204, None)

@@ -1,0 +1,265 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.scope import get_scoped_or_404, scoped
+from api.auth import writer
+from api.units import UnitInPath
+from lib.dates import today
+from people.models import Person
+from training import services
+from training.models import Enrolment, Topic, TrainingClass, TrainingRecord
+from training.selectors import chairs_to_train, classes_visible_to, lecturers_with_figures
+from units.models import Unit
+
+router = Router(tags=["training"])
+
+
+def _unit_field(request, unit_id: int, field: str) -> Unit:
+    """A unit named in a payload: outside the user's scope it is an error on that field."""
+    unit = scoped(Unit.objects.all(), request.auth).filter(pk=unit_id).first()
+    if unit is None:
+        raise ValidationError({field: _("Unit %(code)s is outside your scope.")
+                               % {"code": unit_id}})
+    return unit
+
+
+class ClassOut(Schema):
+    id: int
+    code: str
+    name: str
+    organiser_id: int
+    kind: str
+    form: str
+    start_date: dt.date
+    end_date: dt.date
+    hours: int
+    capacity: int
+    status: str
+    topics: list[str]
+
+    @staticmethod
+    def resolve_topics(c):
+        return [t.code for t in c.topics.all()]
+
+
+class ClassIn(Schema):
+    code: str
+    name: str
+    organiser: int
+    topics: list[str]
+    kind: str = "refresher"
+    form: str = "on_site"
+    start_date: dt.date
+    end_date: dt.date
+    venue: str = ""
+    hours: int
+    capacity: int
+    target_group: str = ""
+    budget_planned: Decimal = Decimal(0)
+    funding_source: str = "union"
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class EnrolmentOut(Schema):
+    id: int
+    training_class_id: int
+    person_id: int
+    nominating_unit_id: int
+    status: str
+    reason: str
+    attendance_percent: int | None
+    score: Decimal | None
+    passed: bool | None
+
+
+class NominationIn(Schema):
+    person: int
+
+
+class NominationOut(Schema):
+    enrolment: EnrolmentOut
+    warnings: list[str]
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+class ResultsIn(Schema):
+    attendance_percent: int | None = None
+    score: Decimal | None = None
+    passed: bool | None = None
+
+
+class RecordOut(Schema):
+    id: int
+    person_id: int
+    training_class_id: int | None
+    title: str
+    hours: int
+    completed_on: dt.date
+    form: str
+    organiser_id: int | None
+    certificate_number: str
+    certificate_year: int | None
+    topics: list[str]
+
+    @staticmethod
+    def resolve_topics(r):
+        return [t.code for t in r.topics.all()]
+
+
+class LecturerOut(Schema):
+    id: int
+    person_id: int
+    unit_id: int
+    kind: str
+    pedagogy_trained_on: dt.date | None
+    classes: int
+    hours: int
+    rating: float | None
+
+
+class ChairOut(Schema):
+    position_id: int
+    person_id: int
+    full_name: str
+    unit_id: int
+    members: int | None
+    trained: bool
+
+
+def _class(request, class_id: int) -> TrainingClass:
+    c = classes_visible_to(request.auth).select_related("organiser").filter(pk=class_id).first()
+    if c is None:
+        raise Http404
+    return c
+
+
+def _enrolment(request, enrolment_id: int) -> Enrolment:
+    return get_scoped_or_404(Enrolment.objects.select_related("training_class__organiser"),
+                             request.auth, pk=enrolment_id)
+
+
+def _topics(codes: list[str]):
+    topics = list(Topic.objects.filter(code__in=codes))
+    if len(topics) != len(set(codes)):
+        raise ValidationError({"topics": _("Unknown topic codes.")})
+    return topics
+
+
+@router.get("/classes", response=list[ClassOut])
+@paginate(LimitOffsetPagination)
+def class_list(request, status: str = ""):
+    classes = classes_visible_to(request.auth).prefetch_related("topics")
+    return (classes.filter(status=status) if status else classes).order_by("-start_date", "id")
+
+
+@router.get("/classes/{class_id}", response=ClassOut)
+def class_detail(request, class_id: int):
+    return _class(request, class_id)
+
+
+@router.post("/classes", response={201: ClassOut}, auth=writer)
+def class_create(request, payload: ClassIn):
+    data = payload.dict()
+    organiser = _unit_field(request, data.pop("organiser"), "organiser")
+    topics = _topics(data.pop("topics"))
+    return 201, services.class_create(user=request.auth, organiser=organiser, topics=topics,
+                                      **data)
+
+
+@router.post("/classes/{class_id}/status", response=ClassOut, auth=writer)
+def class_status(request, class_id: int, payload: StatusIn):
+    c = get_scoped_or_404(TrainingClass.objects.select_related("organiser"), request.auth,
+                          pk=class_id)
+    return services.class_set_status(user=request.auth, training_class=c,
+                                     status=payload.status)
+
+
+@router.get("/classes/{class_id}/enrolments", response=list[EnrolmentOut])
+def class_enrolments(request, class_id: int):
+    return scoped(_class(request, class_id).enrolments.all(), request.auth).order_by("id")
+
+
+@router.post("/classes/{class_id}/nominations", response={201: NominationOut}, auth=writer)
+def nominate(request, class_id: int, payload: NominationIn):
+    c = _class(request, class_id)
+    person = scoped(Person.objects.select_related("unit"), request.auth).filter(
+        pk=payload.person).first()
+    if person is None:
+        raise ValidationError({"person": _("Nobody with this id in your scope.")})
+    enrolment, warnings = services.enrolment_nominate(user=request.auth, training_class=c,
+                                                      person=person)
+    return 201, {"enrolment": enrolment, "warnings": warnings}
+
+
+@router.post("/enrolments/{enrolment_id}/accept", response=EnrolmentOut, auth=writer)
+def accept(request, enrolment_id: int):
+    return services.enrolment_accept(user=request.auth,
+                                     enrolment=_enrolment(request, enrolment_id))
+
+
+@router.post("/enrolments/{enrolment_id}/reject", response=EnrolmentOut, auth=writer)
+def reject(request, enrolment_id: int, payload: RejectIn):
+    return services.enrolment_reject(user=request.auth,
+                                     enrolment=_enrolment(request, enrolment_id),
+                                     reason=payload.reason)
+
+
+@router.post("/enrolments/{enrolment_id}/results", response=EnrolmentOut, auth=writer)
+def results(request, enrolment_id: int, payload: ResultsIn):
+    return services.results_record(user=request.auth,
+                                   enrolment=_enrolment(request, enrolment_id),
+                                   **payload.dict())
+
+
+@router.get("/records", response=list[RecordOut])
+@paginate(LimitOffsetPagination)
+def records(request, person: int | None = None):
+    rows = scoped(TrainingRecord.objects.prefetch_related("topics"), request.auth)
+    return (rows.filter(person_id=person) if person else rows).order_by("-completed_on", "id")
+
+
+@router.get("/records/{record_id}", response=RecordOut)
+def record_detail(request, record_id: int):
+    return get_scoped_or_404(TrainingRecord.objects.all(), request.auth, pk=record_id)
+
+
+@router.get("/lecturers", response=list[LecturerOut])
+@paginate(LimitOffsetPagination)
+def lecturers(request):
+    return lecturers_with_figures(request.auth)
+
+
+@router.get("/lecturers/{lecturer_id}", response=LecturerOut)
+def lecturer_detail(request, lecturer_id: int):
+    return get_scoped_or_404(lecturers_with_figures(request.auth), request.auth,
+                             pk=lecturer_id)
+
+
+@router.get("/units/{unit_id}/chairs", response=list[ChairOut])
+def chairs(request, unit: UnitInPath, on: dt.date | None = None):
+    """T-003-4: the grassroots chairs whose training is this unit's duty."""
+    return [{"position_id": p.pk, "person_id": p.person_id, "full_name": p.person.full_name,
+             "unit_id": p.unit_id, "members": p.members, "trained": p.trained}
+            for p in chairs_to_train(unit, on or today())]
+
+
+class TopicOut(Schema):
+    code: str
+    name: str
+
+
+@router.get("/topics", response=list[TopicOut])
+def topics(request):
+    return Topic.objects.all()
