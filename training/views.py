@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from training.forms import (
 from training.models import (
     ClassStatus,
     Enrolment,
+    Feedback,
     Form,
     Lecturer,
     Topic,
@@ -121,6 +123,9 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lecturers": training_class.class_lecturers.select_related("lecturer__person"),
         "lecturer_choices": lecturers_with_figures(request.user)[:200] if organiser_side else [],
         "corrections": training_class.corrections.all()[:20] if organiser_side else [],
+        "feedback": Feedback.objects.filter(enrolment__training_class=training_class).aggregate(
+            n=Count("id"), content=Avg("content"), lecturers=Avg("lecturers"),
+            organisation=Avg("organisation"), usefulness=Avg("usefulness")),
     })
 
 

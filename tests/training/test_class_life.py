@@ -176,6 +176,9 @@ def test_a_learner_gives_feedback_once_through_the_page(client, tree):
     response = client.post(f"/training/enrolments/{enrolment.pk}/feedback/",
                            {**data, "content": 9})
     assert Feedback.objects.count() == 1
+    client.force_login(tree.melinh_officer)
+    body = client.get(f"/training/classes/{tree.ml_class.pk}/").content.decode()
+    assert "5,0" in body and "4,0" in body  # averages, Vietnamese decimal comma
 
 
 def test_closed_classes_are_corrected_only_by_their_organiser_and_logged(tree):
