@@ -52,8 +52,9 @@ def test_a_class_ending_before_it_starts_is_refused(client, tree):
 
 def test_nominating_someone_outside_the_nominating_units_subtree_is_refused(tree, open_class):
     school_officer = make_user("school", tree.school)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as e:
         enrolment_nominate(user=school_officer, training_class=open_class, person=tree.tran)
+    assert "không thuộc đơn vị của bạn" in e.value.message_dict["person"][0]
     assert not Enrolment.objects.filter(training_class=open_class).exists()
 
 
@@ -70,8 +71,9 @@ def test_nominating_through_the_page_only_finds_people_of_ones_own_subtree(clien
 
 def test_a_person_appears_once_per_class(tree, open_class):
     enrolment_nominate(user=tree.melinh_officer, training_class=open_class, person=tree.nguyen)
-    with pytest.raises(ValidationError):
-        enrolment_nominate(user=tree.hanoi_officer, training_class=open_class, person=tree.nguyen)
+    with pytest.raises(ValidationError) as e:
+        enrolment_nominate(user=tree.melinh_officer, training_class=open_class, person=tree.nguyen)
+    assert "đã được cử tham gia lớp này" in e.value.message_dict["person"][0]
     assert Enrolment.objects.filter(training_class=open_class).count() == 1
 
 
@@ -103,7 +105,7 @@ def test_results_on_a_planned_class_are_refused(tree):
     with pytest.raises(ValidationError) as e:
         results_record(user=tree.melinh_officer, enrolment=enrolment, attendance_percent=100,
                        score=8, passed=True)
-    assert "lớp" in e.value.messages[0].lower()
+    assert e.value.messages == ["Chỉ được nhập kết quả khi lớp đã bắt đầu học."]
     enrolment.refresh_from_db()
     assert enrolment.passed is None and not TrainingRecord.objects.filter(enrolment=enrolment)
 
@@ -138,7 +140,7 @@ def test_passing_writes_a_record_and_a_certificate_number_is_unique(tree):
     other = _second_passed_record(tree)
     with pytest.raises(ValidationError) as e:
         certificate_issue(user=tree.melinh_officer, record=other, number="00007")
-    assert "certificate_number" in e.value.message_dict
+    assert "đã được" in e.value.message_dict["certificate_number"][0]
     other.refresh_from_db()
     assert other.certificate_number == ""
     certificate_issue(user=tree.melinh_officer, record=other)
@@ -162,7 +164,7 @@ def test_a_rating_outside_1_to_5_is_refused(tree, rating):
     with pytest.raises(ValidationError) as e:
         feedback_submit(user=tree.cadre, enrolment=enrolment, content=rating, lecturers=4,
                         organisation=4, usefulness=4)
-    assert "content" in e.value.message_dict
+    assert e.value.message_dict["content"] == ["Điểm đánh giá từ 1 đến 5."]
     assert not Feedback.objects.exists()
 
 
