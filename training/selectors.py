@@ -85,6 +85,25 @@ def _category(day_field: str = "training_class__start_date"):
                 default=Value("member"), output_field=CharField())
 
 
+def _organised_under_then(unit: Unit) -> Q:
+    """Q for classes whose organiser was inside `unit`'s subtree on the class's first day, so
+    a past year reports under the structure of that year, not today's."""
+    day = OuterRef("start_date")
+    q = Q(pk__in=[])
+    for version in UnitVersion.objects.filter(unit=unit):
+        organiser_then = UnitVersion.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day),
+            unit=OuterRef("organiser"), path__startswith=version.path)
+        window = Q()
+        if version.valid_from:
+            window &= Q(start_date__gte=version.valid_from)
+        if version.valid_to:
+            window &= Q(start_date__lt=version.valid_to)
+        q |= window & Exists(organiser_then)
+    return q
+
+
 def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     """Classes, attendances (lượt) and distinct people of classes organised in the unit's
     subtree that started in the period, in total and split the ways the reports need."""
@@ -92,7 +111,7 @@ def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
 
     from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
 
-    classes = TrainingClass.objects.filter(organiser__path__startswith=unit.path,
+    classes = TrainingClass.objects.filter(_organised_under_then(unit),
                                            start_date__range=(start, end)).exclude(
         status=ClassStatus.PLANNED)
     attendances = (Enrolment.objects.filter(status=EnrolmentStatus.ACCEPTED,
