@@ -1,11 +1,16 @@
-"""Benchmark the foundation's pages on national-scale data (PostgreSQL).
+"""Benchmark the unit tree and the people list on national-scale data.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/run_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python bench/run_bench.py --people 1000000
 
-Creates and fills the database when needed (generate_national), then times each page with
-Django's test client: median of N warm runs, the number of queries, and the ratio to a
-baseline measured in the same run (the login page, which touches no data). Writes
-docs/benchmarks.md."""
+Creates and migrates the database when needed and fills it with `generate_national` (the
+database is dropped and re-created when it holds data of another size). Then each page is
+fetched through Django's test client (no network, no server): one warm-up, the median of
+--runs timed runs, the number of queries and the slowest one, and the peak of Python memory
+allocated during one request (tracemalloc). The ratio compares each median with the login
+page's median measured in the same run, so figures from different machines compare.
+Writes docs/benchmarks.md; for a page slower than 1 s it also records the slowest query's
+plan (EXPLAIN ANALYZE)."""
 
 import argparse
 import datetime as dt
@@ -14,6 +19,7 @@ import platform
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,106 +27,216 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
 
+SLOW_MS = 1000
 
-def ensure_database(url: str) -> None:
+
+def admin_connection(url: str):
     import psycopg
 
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+
+
+def create_database(url: str, drop: bool = False) -> None:
+    """PostgreSQL: make sure the bench database exists (dropping it first when asked)."""
+    if not url.startswith("postgres"):
+        if drop:
+            Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    with admin_connection(url) as conn:
+        if drop:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def time_page(client, url: str, runs: int) -> dict:
+def ensure_data(people: int, grassroots: int, regenerate: bool = False) -> float | None:
+    """Generate the data unless the database already holds exactly this size; returns the
+    generation time in seconds, or None when the data was already there."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.models import User
+    from bench.national import ADMIN
+    from people.models import Person
+    from units.models import Unit
+
+    call_command("migrate", verbosity=0)
+    if (not regenerate and User.objects.filter(username=ADMIN).exists()
+            and Person.objects.count() == people
+            and Unit.objects.filter(kind__code="grassroots").count() == grassroots):
+        print("Data of this size is already there: not generating.", file=sys.stderr)
+        return None
+    if Unit.objects.exists():
+        connection.close()
+        create_database(os.environ["DATABASE_URL"], drop=True)
+        call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    call_command("generate_national", people=people, grassroots=grassroots)
+    return time.monotonic() - started
+
+
+def measure(client, url: str, runs: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = client.get(url)  # warm-up
-    assert response.status_code == 200, (url, response.status_code)
+    response = client.get(url)  # warm-up (and caches, as a real server would have them)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}: is the page there yet?")
     samples = []
     for _ in range(runs):
-        start = time.perf_counter()
+        started = time.perf_counter()
         client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as queries:
+        samples.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
         client.get(url)
+    # Read the captured queries now: the next request clears the connection's query log.
+    queries = list(captured.captured_queries)
+    slowest = max(queries, key=lambda q: float(q["time"]), default=None)
+    tracemalloc.start()
+    client.get(url)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    heavy = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries), reverse=True)
     return {"median": statistics.median(samples), "min": min(samples),
-            "queries": len(queries)}
+            "queries": len(queries), "peak_kib": peak / 1024,
+            "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
+            "heavy": [(ms, sql) for ms, sql in heavy if ms >= 100][:3]}
+
+
+def explain(sql: str) -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "(EXPLAIN ANALYZE is only recorded on PostgreSQL)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(label, who, url): `who` is anonymous, admin (national) or province (Hà Nội)."""
+    from people.models import Role
+    from units.models import Unit
+
+    chair = Role.objects.get(code="chair").pk
+    hanoi = Unit.objects.get(code="P001").pk
+    return [
+        ("baseline: login page", "anonymous", "/login/"),
+        ("unit tree, national admin (the root and its 54 children)", "admin", "/units/"),
+        ("unit tree as of 01/01/2024, national admin", "admin", "/units/?on=2024-01-01"),
+        ("unit tree of Hà Nội, national admin", "admin", f"/units/?unit={hanoi}"),
+        ("unit tree, provincial officer (Hà Nội)", "province", "/units/"),
+        ("people list, national admin, first page", "admin", "/people/"),
+        ("people list, search 'nguyen van'", "admin", "/people/?q=nguyen+van"),
+        ("people list, full-time chairs", "admin", f"/people/?role={chair}&full_time=1"),
+        ("people list, provincial officer (Hà Nội)", "province", "/people/"),
+        ("people list, provincial officer, search 'tran thi'", "province",
+         "/people/?q=tran+thi"),
+    ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--grassroots", type=int, default=None,
+                        help="Default: people / 7 (140,000 for 1,000,000 people).")
+    parser.add_argument("--runs", type=int, default=9, help="Timed runs per page (≥ 7).")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="Re-create the database and its data even if the size matches.")
     args = parser.parse_args()
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        ensure_database(os.environ["DATABASE_URL"])
+    grassroots = args.grassroots or max(1, args.people // 7)
+    create_database(os.environ["DATABASE_URL"])
 
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
 
     from accounts.models import User
-    from people.models import Person, Position, Role
-    from units.models import Unit
+    from bench.national import ADMIN, PROVINCE_OFFICER
 
-    call_command("migrate", verbosity=0)
-    if Person.objects.count() != args.people:
-        call_command("flush", "--noinput")
-        call_command("migrate", verbosity=0)
-        call_command("generate_national", people=args.people)
-
-    anonymous, admin, province = Client(), Client(), Client()
-    admin.force_login(User.objects.get(username="bench_admin"))
-    province.force_login(User.objects.get(username="bench_province"))
-    chair = Role.objects.get(code="chair").pk
-    pages = [
-        ("baseline: login page (no data)", anonymous, "/login/"),
-        ("unit tree, national admin (root, 54 children)", admin, "/units/"),
-        ("unit tree as of 01/01/2024, national admin", admin, "/units/?on=2024-01-01"),
-        ("unit tree, provincial officer", province, "/units/"),
-        ("people list, national admin, page 1", admin, "/people/"),
-        ("people list, search 'nguyen van'", admin, "/people/?q=nguyen+van"),
-        ("people list, chairs full-time", admin, f"/people/?role={chair}&full_time=1"),
-        ("people list, provincial officer", province, "/people/"),
-        ("people list, provincial officer, search 'tran thi'", province,
-         "/people/?q=tran+thi"),
-    ]
-    results = [(label, url, time_page(client, url, args.runs)) for label, client, url in pages]
-    write_report(results, Unit.objects.count(), Person.objects.count(),
-                 Position.objects.count(), connection, args.runs)
+    generated_in = ensure_data(args.people, grassroots, args.regenerate)
+    clients = {"anonymous": Client(), "admin": Client(), "province": Client()}
+    clients["admin"].force_login(User.objects.get(username=ADMIN))
+    clients["province"].force_login(User.objects.get(username=PROVINCE_OFFICER))
+    results = []
+    for label, who, url in pages():
+        result = measure(clients[who], url, max(args.runs, 7))
+        print(f"{result['median']:9.1f} ms  {url}", file=sys.stderr)
+        results.append((label, url, result))
+    write_report(results, max(args.runs, 7), generated_in)
 
 
-def write_report(results, units, people, positions, connection, runs) -> None:
-    baseline = results[0][2]["median"]
-    version = ""
-    if connection.vendor == "postgresql":
+def machine() -> str:
+    from django.db import connection
+
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor() or "unknown CPU")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    database = connection.vendor
+    if database == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    import django
+
+    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM; {database}; "
+            f"Python {platform.python_version()}, Django {django.get_version()}")
+
+
+def data_size() -> str:
+    from people.models import Person, Position
+    from units.models import Unit
+
+    units = Unit.objects.count()
+    grassroots = Unit.objects.filter(kind__code="grassroots").count()
+    return (f"{units:,} units ({grassroots:,} grassroots), {Person.objects.count():,} people, "
+            f"{Position.objects.count():,} positions")
+
+
+def write_report(results: list, runs: int, generated_in: float | None) -> None:
+    baseline = results[0][2]["median"]
+    generated = (f"generated in {generated_in:.0f} s by this run" if generated_in is not None
+                 else "generated by an earlier run")
     lines = [
         "# Benchmarks", "",
-        "Produced by `bench/run_bench.py`; numbers are this machine's, re-run to refresh.", "",
-        f"## Foundation pages on national-scale data ({dt.date.today():%d/%m/%Y})", "",
-        f"- Machine: {os.cpu_count()} cores, {memory:.0f} GiB RAM, Python "
-        f"{platform.python_version()}, {connection.vendor} {version}",
-        f"- Data: {units:,} units, {people:,} people, {positions:,} positions "
-        "(generated by `manage.py generate_national`)",
-        f"- Each page: one warm-up, then the median of {runs} runs through Django's test "
-        "client (no network). Ratio = median ÷ the baseline's median in the same run.", "",
-        "| page | median ms | min ms | ratio to baseline | queries |",
-        "|---|---:|---:|---:|---:|",
+        "Produced by `bench/run_bench.py` (see its docstring); the figures are this "
+        "machine's — re-run to refresh. Ratio = the page's median ÷ the baseline's median "
+        "in the same run.", "",
+        f"## Unit tree and people list on national-scale data ({dt.date.today():%d/%m/%Y})",
+        "",
+        f"- Machine: {machine()}",
+        f"- Data: {data_size()} — `manage.py generate_national`, {generated}",
+        f"- Method: Django test client, logged in with `force_login`; one warm-up, then the "
+        f"median of {runs} runs. Queries and the slowest query come from one more run, peak "
+        "Python memory (tracemalloc) from another.", "",
+        "| page | median ms | min ms | × baseline | queries | slowest query ms "
+        "| peak memory KiB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, url, r in results:
-        lines.append(f"| {label} (`{url}`) | {r['median']:.1f} | {r['min']:.1f} | "
-                     f"{r['median'] / baseline:.1f}× | {r['queries']} |")
+        lines.append(f"| {label} `{url}` | {r['median']:.1f} | {r['min']:.1f} | "
+                     f"{r['median'] / baseline:.1f} | {r['queries']} | {r['slowest_ms']:.1f} | "
+                     f"{r['peak_kib']:,.0f} |")
+    lines += slow_pages(results)
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+def slow_pages(results: list) -> list[str]:
+    """The plans of the heavy queries (≥ 100 ms) of every page over SLOW_MS."""
+    slow = [(label, url, r) for label, url, r in results if r["median"] > SLOW_MS]
+    if not slow:
+        return ["", f"Every page answers in under {SLOW_MS / 1000:.0f} s."]
+    lines = ["", f"## Pages over {SLOW_MS / 1000:.0f} s: their heavy queries", ""]
+    for label, url, r in slow:
+        lines += [f"### {label} `{url}` — median {r['median']:.0f} ms", ""]
+        for ms, sql in r["heavy"]:
+            lines += [f"{ms:.0f} ms:", "", "```sql", sql, "```", "", "```", explain(sql),
+                      "```", ""]
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,154 +1,293 @@
-"""The deterministic demo: the confederation, Hà Nội, Ninh Thuận, a central sector union and
-a corporation union, ≥ 200 grassroots unions, ≥ 3,000 people over two terms, classes and
-records, and the 1 July 2025 merger of two Ninh Thuận districts."""
+"""The deterministic demo: the confederation, Hà Nội and Ninh Thuận with their districts,
+industrial-zone and sector unions, a central sector union and a corporation union; over 200
+grassroots unions with member figures 2018–2026; two terms of executive committees; over
+3,000 people; classes and records; and the 1 July 2025 merger of two Ninh Thuận districts.
+
+Everything is drawn from one seeded random.Random (and a seeded Faker), in a fixed order, so
+two loads give the same names, dates and IDs (database ids aside)."""
 
 import datetime as dt
 import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from faker import Faker
 
 from accounts.models import User, UserRole
 from demo import names
+from lib.vntext import fold
 from people.models import Person, Position, Role
 from units.models import Term, Unit, UnitFigures, UnitKind
-from units.services import unit_create, unit_merge
+from units.services import term_create, unit_create, unit_merge
 
 SEED = 2026
 PASSWORD = "Demo@2026"
 TERMS = [("2018-2023", dt.date(2018, 6, 1), dt.date(2023, 5, 31)),
          ("2023-2028", dt.date(2023, 6, 1), dt.date(2028, 5, 31))]
 MERGE_DAY = dt.date(2025, 7, 1)
-IT_SKILLS = ["", "Tin học văn phòng", "Chứng chỉ ứng dụng CNTT cơ bản"]
+MERGED_CODE, MERGED_NAME = "NT-KV3", "Công đoàn khu vực Ninh Phước - Thuận Nam"
+MERGED_SOURCES = ("NT-NP", "NT-TN")
 
-# username, role, unit code, Vietnamese description
-DEMO_ACCOUNTS = [
-    ("admin", UserRole.SYSTEM_ADMIN, "TLD", "Quản trị hệ thống"),
-    ("tld", UserRole.TRAINING_OFFICER, "TLD", "Ban Tổ chức Tổng Liên đoàn"),
-    ("hanoi", UserRole.TRAINING_OFFICER, "HN", "Ban Tổ chức LĐLĐ Hà Nội"),
-    ("ninhthuan", UserRole.TRAINING_OFFICER, "NT", "Ban Tổ chức LĐLĐ Ninh Thuận"),
-    ("melinh", UserRole.TRAINING_OFFICER, "HN-ML", "LĐLĐ huyện Mê Linh"),
-    ("giaoduc", UserRole.TRAINING_OFFICER, "CDGD", "Công đoàn Giáo dục Việt Nam"),
-    ("giangvien", UserRole.LECTURER, "HN", "Giảng viên kiêm chức (chỉ xem)"),
-    ("thanhtra", UserRole.INSPECTOR, "HN", "Ủy ban Kiểm tra (chỉ xem)"),
-    ("chutich", UserRole.CADRE, "HN-ML-001", "Chủ tịch CĐCS (hồ sơ cá nhân)"),
+# code, name, kind, parent code, founded on
+TOP_UNITS = [
+    ("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None, dt.date(1929, 7, 28)),
+    ("HN", "Liên đoàn Lao động thành phố Hà Nội", "provincial_federation", "TLD",
+     dt.date(1990, 1, 1)),
+    ("NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation", "TLD",
+     dt.date(1992, 4, 1)),
+    ("CDGD", "Công đoàn Giáo dục Việt Nam", "central_sector_union", "TLD", dt.date(1990, 1, 1)),
+    ("CDHK", "Công đoàn Tổng công ty Hàng không Việt Nam", "corporation_union", "TLD",
+     dt.date(1996, 5, 27)),
 ]
 
-# code, name, kind, parent code, places for its grassroots unions
+# code, name, kind, parent, style of its grassroots unions, how many, area (for places)
 UPPER_UNITS = [
-    ("HN-ML", "Liên đoàn Lao động huyện Mê Linh", "district_federation", "HN", "HN"),
-    ("HN-DA", "Liên đoàn Lao động huyện Đông Anh", "district_federation", "HN", "HN"),
-    ("HN-CG", "Liên đoàn Lao động quận Cầu Giấy", "district_federation", "HN", "HN"),
-    ("HN-KCN", "Công đoàn các Khu công nghiệp - Chế xuất Hà Nội", "industrial_zone_union",
-     "HN", "HN"),
-    ("HN-GD", "Công đoàn ngành Giáo dục Hà Nội", "local_sector_union", "HN", "HN"),
-    ("NT-PR", "Liên đoàn Lao động thành phố Phan Rang - Tháp Chàm", "district_federation",
-     "NT", "NT"),
-    ("NT-NH", "Liên đoàn Lao động huyện Ninh Hải", "district_federation", "NT", "NT"),
-    ("NT-NP", "Liên đoàn Lao động huyện Ninh Phước", "district_federation", "NT", "NT"),
-    ("NT-TN", "Liên đoàn Lao động huyện Thuận Nam", "district_federation", "NT", "NT"),
-    ("NT-KCN", "Công đoàn các Khu công nghiệp tỉnh Ninh Thuận", "industrial_zone_union",
-     "NT", "NT"),
+    ("HN-ML", "Liên đoàn Lao động huyện Mê Linh", "district_federation", "HN", "rural", 26,
+     "ML"),
+    ("HN-DA", "Liên đoàn Lao động huyện Đông Anh", "district_federation", "HN", "rural", 24,
+     "DA"),
+    ("HN-CG", "Liên đoàn Lao động quận Cầu Giấy", "district_federation", "HN", "urban", 18,
+     "CG"),
+    ("HN-KCN", "Công đoàn các Khu công nghiệp - Chế xuất Hà Nội", "industrial_zone_union", "HN",
+     "zone", 24, "KCN_HN"),
+    ("HN-GD", "Công đoàn ngành Giáo dục Hà Nội", "local_sector_union", "HN", "high_school", 16,
+     "HS_HN"),
+    ("NT-PR", "Liên đoàn Lao động thành phố Phan Rang - Tháp Chàm", "district_federation", "NT",
+     "urban", 22, "PR"),
+    ("NT-NH", "Liên đoàn Lao động huyện Ninh Hải", "district_federation", "NT", "rural", 15,
+     "NH"),
+    ("NT-NP", "Liên đoàn Lao động huyện Ninh Phước", "district_federation", "NT", "rural", 15,
+     "NP"),
+    ("NT-TN", "Liên đoàn Lao động huyện Thuận Nam", "district_federation", "NT", "rural", 13,
+     "TN"),
+    ("NT-KCN", "Công đoàn các Khu công nghiệp tỉnh Ninh Thuận", "industrial_zone_union", "NT",
+     "zone", 14, "KCN_NT"),
 ]
+
+# Communes and wards (or zones, schools) of each area, used to name grassroots unions.
+PLACES = {
+    "ML": ["Tiền Phong", "Mê Linh", "Đại Thịnh", "Kim Hoa", "Thạch Đà", "Tráng Việt", "Văn Khê",
+           "Chu Phan", "Tam Đồng", "Tiến Thịnh", "Tiến Thắng", "Tự Lập", "Hoàng Kim", "Liên Mạc",
+           "Thanh Lâm", "Vạn Yên", "Quang Minh", "Chi Đông"],
+    "DA": ["Uy Nỗ", "Cổ Loa", "Vân Hà", "Liên Hà", "Việt Hùng", "Dục Tú", "Mai Lâm", "Đông Hội",
+           "Xuân Canh", "Kim Chung", "Hải Bối", "Võng La", "Nguyên Khê", "Tiên Dương",
+           "Bắc Hồng", "Nam Hồng", "Thụy Lâm", "Vĩnh Ngọc"],
+    "CG": ["Dịch Vọng", "Dịch Vọng Hậu", "Nghĩa Đô", "Nghĩa Tân", "Quan Hoa", "Yên Hòa",
+           "Mai Dịch", "Trung Hòa"],
+    "KCN_HN": ["Thăng Long", "Nội Bài", "Quang Minh", "Bắc Thăng Long", "Sài Đồng B",
+               "Phú Nghĩa", "Thạch Thất - Quốc Oai"],
+    "HS_HN": ["Chu Văn An", "Việt Đức", "Kim Liên", "Phan Đình Phùng", "Yên Hòa", "Cầu Giấy",
+              "Nguyễn Gia Thiều", "Mê Linh", "Quang Minh", "Tiến Thịnh", "Đông Anh", "Cổ Loa",
+              "Liên Hà", "Vân Nội", "Nguyễn Thị Minh Khai", "Trần Hưng Đạo"],
+    "PR": ["Phủ Hà", "Kinh Dinh", "Mỹ Hương", "Đạo Long", "Đài Sơn", "Đô Vinh", "Bảo An",
+           "Thanh Sơn", "Mỹ Bình", "Mỹ Hải", "Mỹ Đông", "Phước Mỹ", "Tấn Tài", "Văn Hải",
+           "Đông Hải"],
+    "NH": ["Khánh Hải", "Tri Hải", "Nhơn Hải", "Thanh Hải", "Vĩnh Hải", "Hộ Hải", "Tân Hải",
+           "Xuân Hải", "Phương Hải"],
+    "NP": ["Phước Dân", "Phước Hậu", "Phước Thuận", "Phước Hải", "Phước Sơn", "Phước Thái",
+           "Phước Vinh", "Phước Hữu", "An Hải"],
+    "TN": ["Phước Nam", "Phước Minh", "Phước Ninh", "Phước Diêm", "Cà Ná", "Nhị Hà", "Phước Hà",
+           "Phước Dinh"],
+    "KCN_NT": ["Thành Hải", "Du Long", "Phước Nam", "Cà Ná"],
+}
+AREA_LABEL = {"ML": "huyện Mê Linh, Hà Nội", "DA": "huyện Đông Anh, Hà Nội",
+              "CG": "quận Cầu Giấy, Hà Nội", "PR": "TP Phan Rang - Tháp Chàm, Ninh Thuận",
+              "NH": "huyện Ninh Hải, Ninh Thuận", "NP": "huyện Ninh Phước, Ninh Thuận",
+              "TN": "huyện Thuận Nam, Ninh Thuận"}
+
+# The first grassroots unions of Mê Linh are fixed: the tour and the chair-training rule
+# (T-003-4) need exact boundaries, and the `chutich` account chairs HN-ML-001.
+SHOWCASE = [
+    ("Công đoàn Công ty TNHH May Tiến Phong", "non_state", 1000),
+    ("Công đoàn Công ty Cổ phần Điện tử Quang Minh", "non_state", 2500),
+    ("Công đoàn Công ty TNHH Nhựa Kim Hoa", "non_state", 999),
+    ("Công đoàn Công ty TNHH Cơ khí chính xác Thạch Đà", "non_state", 2499),
+    ("Công đoàn Trường THCS Tiền Phong", "state", 62),
+    ("Công đoàn Trung tâm Y tế huyện Mê Linh", "state", 418),
+]
+UNIVERSITIES = [
+    "Trường Đại học Sư phạm Hà Nội", "Trường Đại học Sư phạm Hà Nội 2",
+    "Học viện Quản lý Giáo dục", "Trường Đại học Giáo dục", "Trường Đại học Hà Nội",
+    "Trường Đại học Mở Hà Nội", "Trường Đại học Sư phạm Nghệ thuật Trung ương",
+    "Trường Đại học Sư phạm Thể dục Thể thao Hà Nội", "Trường Cao đẳng Sư phạm Trung ương",
+    "Viện Khoa học Giáo dục Việt Nam", "Nhà xuất bản Giáo dục Việt Nam",
+    "Trường Đại học Sư phạm Kỹ thuật Nam Định", "Trường Đại học Sư phạm Kỹ thuật Hưng Yên",
+    "Cơ quan Bộ Giáo dục và Đào tạo",
+]
+AVIATION = [
+    "Cơ quan Tổng công ty Hàng không Việt Nam", "Đoàn Tiếp viên", "Đoàn Bay 919",
+    "Công ty TNHH Kỹ thuật Máy bay", "Trung tâm Điều hành khai thác",
+    "Văn phòng Khu vực miền Bắc", "Trung tâm Huấn luyện bay",
+    "Công ty Cổ phần Suất ăn Hàng không Nội Bài",
+]
+COMPANY_FORMS = ["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV"]
+SCHOOL_LEVELS = [("Trường Mầm non", 20, 70), ("Trường Tiểu học", 30, 80),
+                 ("Trường THCS", 30, 85)]
+# Provinces where people living in Hà Nội / Ninh Thuận were often born (CCCD codes).
+BIRTH_PROVINCES = {"001": ["001"] * 12 + ["034", "035", "036", "037", "038", "040", "030",
+                                          "033", "026", "025"],
+                   "058": ["058"] * 12 + ["060", "056", "052", "068", "079", "054"]}
+PHONE_PREFIXES = ["912", "913", "903", "983", "988", "968", "868", "339", "362", "376", "835",
+                  "778"]
+
+# username, role, unit code, role label (Vietnamese)
+ACCOUNT_SPECS = [
+    ("admin", UserRole.SYSTEM_ADMIN, "TLD", "Quản trị hệ thống"),
+    ("tld", UserRole.TRAINING_OFFICER, "TLD", "Cán bộ Ban Tổ chức (đào tạo)"),
+    ("hanoi", UserRole.TRAINING_OFFICER, "HN", "Cán bộ Ban Tổ chức (đào tạo)"),
+    ("ninhthuan", UserRole.TRAINING_OFFICER, "NT", "Cán bộ Ban Tổ chức (đào tạo)"),
+    ("melinh", UserRole.TRAINING_OFFICER, "HN-ML", "Cán bộ phụ trách đào tạo"),
+    ("giaoduc", UserRole.TRAINING_OFFICER, "CDGD", "Cán bộ Ban Tổ chức (đào tạo)"),
+    ("chutich", UserRole.CADRE, "HN-ML-001", "Chủ tịch CĐCS (tự xem hồ sơ của mình)"),
+    ("giangvien", UserRole.LECTURER, "HN", "Giảng viên kiêm chức (chỉ xem)"),
+    ("thanhtra", UserRole.INSPECTOR, "HN", "Kiểm tra (chỉ xem)"),
+]
+_FIXED_NAMES = {code: name for code, name, *_ in TOP_UNITS + UPPER_UNITS}
+_FIXED_NAMES["HN-ML-001"] = SHOWCASE[0][0]
+# (username, role label, unit name): what `make run` prints.
+DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
+    (username, label, _FIXED_NAMES[code]) for username, _role, code, label in ACCOUNT_SPECS]
 
 
 @dataclass
 class Demo:
     rng: random.Random
+    fake: Faker
+    kinds: dict[str, UnitKind]
+    roles: dict[str, Role]
     units: dict[str, Unit] = field(default_factory=dict)
-    grassroots: list[Unit] = field(default_factory=list)
-    members: dict[int, int] = field(default_factory=dict)  # unit id -> member count
+    area: dict[int, str] = field(default_factory=dict)  # unit id -> area key (places)
+    members: dict[int, int] = field(default_factory=dict)  # grassroots id -> members today
+    terms: dict[tuple[int, str], Term] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
+    chairs: dict[tuple[int, str], Person] = field(default_factory=dict)  # (unit, term) -> chair
     citizen_ids: set[str] = field(default_factory=set)
+    names_used: set[str] = field(default_factory=set)
+
+    @property
+    def grassroots(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.pk in self.members]
 
 
-def kind(code: str) -> UnitKind:
-    return UnitKind.objects.get(code=code)
+def new_demo() -> Demo:
+    fake = Faker("vi_VN")
+    fake.seed_instance(SEED)
+    return Demo(rng=random.Random(SEED), fake=fake,
+                kinds={k.code: k for k in UnitKind.objects.select_related("level")},
+                roles={r.code: r for r in Role.objects.all()})
 
 
 @transaction.atomic
 def load_demo() -> dict:
-    demo = Demo(rng=random.Random(SEED))
+    """Fill an empty database with the demo; returns counts for the command's message."""
+    demo = new_demo()
     build_structure(demo)
     add_figures(demo)
     add_terms(demo)
     add_people(demo)
-    Position.objects.bulk_create(demo.positions, batch_size=2000)
-    # The merger comes last so that the positions held in the districts carry over.
-    merged = unit_create(user=None, code="NT-KV3", name="Công đoàn khu vực Ninh Phước - Thuận Nam",
-                         kind=kind("district_federation"), parent=demo.units["NT"],
-                         founded_on=MERGE_DAY)
-    unit_merge(user=None, sources=[demo.units["NT-NP"], demo.units["NT-TN"]], target=merged,
-               effective_on=MERGE_DAY, note="Sắp xếp tổ chức bộ máy năm 2025")
+    # The merger comes after the positions so that the districts' cadres carry over.
+    merge_districts(demo)
     from demo.training import add_training
 
     add_training(demo)
     add_accounts(demo)
-    return {"units": Unit.objects.count(), "grassroots": len(demo.grassroots),
+    return {"units": Unit.objects.count(), "grassroots": len(demo.members),
             "people": Person.objects.count(), "positions": Position.objects.count()}
 
 
-def _unit(demo: Demo, code, name, kind_code, parent_code, sector="", founded=None) -> Unit:
-    parent = demo.units.get(parent_code) if parent_code else None
-    if founded is None:
-        founded = max(dt.date(1990, 1, 1), parent.founded_on if parent else dt.date(1990, 1, 1))
-    unit = unit_create(user=None, code=code, name=name, kind=kind(kind_code), parent=parent,
-                       sector=sector, founded_on=founded)
+# ---------------------------------------------------------------- structure
+
+
+def _unit(demo: Demo, code: str, name: str, kind: str, parent_code: str | None,
+          sector: str = "", founded: dt.date | None = None) -> Unit:
+    parent = demo.units[parent_code] if parent_code else None
+    unit = unit_create(user=None, code=code, name=name, kind=demo.kinds[kind], parent=parent,
+                       sector=sector, founded_on=founded or parent.founded_on)
     demo.units[code] = unit
+    if parent is not None:
+        demo.area[unit.pk] = demo.area.get(parent.pk, "")
     return unit
 
 
 def build_structure(demo: Demo) -> None:
-    _unit(demo, "TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None,
-          founded=dt.date(1929, 7, 28))
-    _unit(demo, "HN", "Liên đoàn Lao động thành phố Hà Nội", "provincial_federation", "TLD")
-    _unit(demo, "NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation", "TLD")
-    _unit(demo, "CDGD", "Công đoàn Giáo dục Việt Nam", "central_sector_union", "TLD")
-    _unit(demo, "CDEVN", "Công đoàn Tập đoàn Điện lực Việt Nam", "corporation_union", "TLD")
-    for code, name, kind_code, parent, _region in UPPER_UNITS:
-        _unit(demo, code, name, kind_code, parent)
-    for code, _name, _kind, _parent, region in UPPER_UNITS:
-        for i in range(1, 20):
-            _grassroots(demo, f"{code}-{i:03d}", code, region)
-    for i in range(1, 13):
-        _grassroots(demo, f"CDGD-{i:03d}", "CDGD", "HN", school_only=True)
-    for i in range(1, 9):
-        _grassroots(demo, f"CDEVN-{i:03d}", "CDEVN", "NT", company_only=True)
-    for unit in demo.grassroots[:12]:  # union groups in some grassroots unions
-        for g in range(1, 4):
-            _unit(demo, f"{unit.code}-T{g}", f"Tổ công đoàn số {g} - {unit.name[10:]}",
-                  "union_group", unit.code)
-    for unit in demo.grassroots[12:14]:
-        _unit(demo, f"{unit.code}-B1", f"Công đoàn bộ phận Phân xưởng 1 - {unit.name[10:]}",
-              "department_union", unit.code)
+    for code, name, kind, parent, founded in TOP_UNITS:
+        _unit(demo, code, name, kind, parent, founded=founded)
+    demo.area[demo.units["HN"].pk], demo.area[demo.units["NT"].pk] = "CG", "PR"
+    demo.area[demo.units["CDGD"].pk] = demo.area[demo.units["CDHK"].pk] = "CG"
+    for code, name, kind, parent, style, count, area in UPPER_UNITS:
+        upper = _unit(demo, code, name, kind, parent, founded=dt.date(1995, 1, 1))
+        demo.area[upper.pk] = area
+        for i in range(1, count + 1):
+            if code == "HN-ML" and i <= len(SHOWCASE):
+                name_, sector, members = SHOWCASE[i - 1]
+            else:
+                name_, sector, members = _grassroots_profile(demo, style, area)
+            _grassroots(demo, f"{code}-{i:03d}", name_, code, sector, members)
+    for i, name_ in enumerate(UNIVERSITIES, 1):
+        _grassroots(demo, f"CDGD-{i:03d}", f"Công đoàn {name_}", "CDGD", "state",
+                    demo.rng.randrange(120, 2700))
+    for i, name_ in enumerate(AVIATION, 1):
+        _grassroots(demo, f"CDHK-{i:03d}", f"Công đoàn {name_}", "CDHK", "state",
+                    demo.rng.randrange(150, 3200))
+    add_sub_units(demo)
 
 
-def _grassroots(demo: Demo, code, parent_code, region, school_only=False, company_only=False):
+def _grassroots(demo: Demo, code: str, name: str, parent_code: str, sector: str,
+                members: int) -> None:
     rng = demo.rng
-    places = names.PLACES_HN if region == "HN" else names.PLACES_NT
-    place = rng.choice(places)
-    roll = 0 if school_only else 3 if company_only else rng.randrange(5)
-    if roll == 0:
-        level = rng.choice(["Trường Tiểu học", "Trường THCS", "Trường THPT", "Trường Mầm non"])
-        name, sector, members = f"Công đoàn {level} {place}", "state", rng.randrange(25, 120)
-    elif roll == 1:
-        name, sector, members = f"Công đoàn UBND xã {place}", "state", rng.randrange(15, 60)
-    elif roll == 2:
-        name, sector, members = (f"Công đoàn Bệnh viện đa khoa {place}", "state",
-                                 rng.randrange(150, 1400))
-    else:
-        trade, brand = rng.choice(names.COMPANY_TRADES), rng.choice(names.COMPANY_BRANDS)
-        name = f"Công đoàn Công ty TNHH {trade} {brand} {place}"
-        sector, members = "non_state", rng.choice([rng.randrange(40, 999),
-                                                   rng.randrange(1000, 2500),
-                                                   rng.randrange(2500, 9000)])
-    unit = _unit(demo, code, name, "grassroots", parent_code, sector=sector,
-                 founded=dt.date(rng.randrange(1995, 2017), rng.randrange(1, 13), 1))
-    # A few exact boundaries of the chair-training rule (T-003-4) for the demo and the tour.
-    boundary = {7: 999, 8: 1000, 9: 2499, 10: 2500}.get(len(demo.grassroots))
-    demo.members[unit.pk] = boundary or members
-    demo.grassroots.append(unit)
+    founded = dt.date(rng.randrange(1995, 2017), rng.randrange(1, 13), 1)
+    unit = _unit(demo, code, name, "grassroots", parent_code, sector=sector, founded=founded)
+    demo.members[unit.pk] = members
+    demo.names_used.add(name)
+
+
+def _grassroots_profile(demo: Demo, style: str, area: str) -> tuple[str, str, int]:
+    """A fresh (name, sector, members today) fitting the kind of upper union it sits under."""
+    rng = demo.rng
+    for _attempt in range(50):
+        place = rng.choice(PLACES[area])
+        roll = rng.random()
+        if style == "high_school":
+            name, sector, members = f"Trường THPT {place}", "state", rng.randrange(60, 140)
+        elif style == "zone" or (style == "rural" and roll < 0.4) or roll < 0.3:
+            name, sector, members = _company(demo, style == "zone")
+        elif roll < 0.7:
+            level, low, high = rng.choice(SCHOOL_LEVELS)
+            name, sector, members = f"{level} {place}", "state", rng.randrange(low, high)
+        elif roll < 0.88:
+            ward = "phường" if style == "urban" else "xã"
+            name, sector, members = f"UBND {ward} {place}", "state", rng.randrange(15, 45)
+        else:
+            name, sector, members = (f"Hợp tác xã Dịch vụ nông nghiệp {place}", "non_state",
+                                     rng.randrange(10, 40))
+        if f"Công đoàn {name}" not in demo.names_used:
+            return f"Công đoàn {name}", sector, members
+    raise RuntimeError("ran out of distinct grassroots names")  # a bug in the lists above
+
+
+def _company(demo: Demo, in_zone: bool) -> tuple[str, str, int]:
+    rng = demo.rng
+    name = (f"{rng.choice(COMPANY_FORMS)} {rng.choice(names.COMPANY_TRADES)} "
+            f"{rng.choice(names.COMPANY_BRANDS)}")
+    band = rng.choices([(30, 1000), (1000, 2500), (2500, 9000)],
+                       weights=[45, 35, 20] if in_zone else [75, 18, 7])[0]
+    return name, "non_state", rng.randrange(*band)
+
+
+def add_sub_units(demo: Demo) -> None:
+    """Union groups in some big grassroots unions, department unions in two others."""
+    big = [u for u in demo.grassroots if demo.members[u.pk] >= 1000]
+    for unit in big[:10]:
+        short = unit.name.removeprefix("Công đoàn ")
+        for g in range(1, 4):
+            _unit(demo, f"{unit.code}-T{g}", f"Tổ công đoàn Phân xưởng {g} - {short}",
+                  "union_group", unit.code)
+    for unit in big[10:12]:
+        short = unit.name.removeprefix("Công đoàn ")
+        for b, part in enumerate(("Khối sản xuất", "Khối văn phòng"), 1):
+            _unit(demo, f"{unit.code}-B{b}", f"Công đoàn bộ phận {part} - {short}",
+                  "department_union", unit.code)
 
 
 def add_figures(demo: Demo) -> None:
@@ -157,47 +296,72 @@ def add_figures(demo: Demo) -> None:
     for unit in demo.grassroots:
         final = demo.members[unit.pk]
         for year in range(2018, 2027):
-            members = final if year == 2026 else max(5, int(final * (0.9 + 0.0125 * (year - 2018))))
+            members = final if year == 2026 else max(5, round(final * (0.9 + 0.0125 *
+                                                                       (year - 2018))))
+            workers = members + demo.rng.randrange(0, members // 5 + 3)
             rows.append(UnitFigures(unit=unit, effective_on=dt.date(year, 1, 1),
-                                    member_count=members,
-                                    worker_count=members + demo.rng.randrange(0, members // 5 + 3)))
+                                    member_count=members, worker_count=workers))
     UnitFigures.objects.bulk_create(rows, batch_size=2000)
 
 
 def add_terms(demo: Demo) -> None:
-    rows = [Term(unit=unit, name=name, start_date=start, end_date=end)
-            for unit in demo.units.values() if unit.kind.code != "union_group"
-            for name, start, end in TERMS]
-    Term.objects.bulk_create(rows, batch_size=2000)
+    """Both terms for every unit with an executive committee (all but union groups)."""
+    for unit in demo.units.values():
+        if unit.kind.code == "union_group":
+            continue
+        for name, start, end in TERMS:
+            demo.terms[(unit.pk, name)] = term_create(user=None, unit=unit, name=name,
+                                                      start_date=start, end_date=end)
 
 
-def _person(demo: Demo, unit: Unit, born_from=1965, born_to=1998) -> Person:
+# ---------------------------------------------------------------- people
+
+
+def _region(unit: Unit) -> str:
+    """CCCD province code of where the unit's people mostly come from."""
+    return "058" if unit.code.startswith("NT") else "001"
+
+
+def _person(demo: Demo, unit: Unit, profile: str = "grassroots") -> Person:
+    """A person homed in `unit`; profile (upper, grassroots, member) shapes qualifications."""
     rng = demo.rng
-    female = rng.random() < 0.45
-    family = rng.choices([n for n, _ in names.FAMILY_NAMES],
-                         weights=[w for _, w in names.FAMILY_NAMES])[0]
-    middle = rng.choice(names.FEMALE_MIDDLE if female else names.MALE_MIDDLE)
-    given = rng.choice(names.FEMALE_GIVEN if female else names.MALE_GIVEN)
-    born = dt.date(rng.randrange(born_from, born_to + 1), rng.randrange(1, 13),
-                   rng.randrange(1, 29))
-    province = "058" if unit.code.startswith(("NT", "CDEVN")) else "001"
+    female = rng.random() < (0.42 if profile == "upper" else 0.5)
+    family, middle, given = _name(demo, female, _region(unit))
+    born = dt.date(rng.randrange(1960, 2001), rng.randrange(1, 13), rng.randrange(1, 29))
     person = Person(unit=unit, family_name=family, middle_name=middle, given_name=given,
                     gender="female" if female else "male", birth_date=born,
-                    citizen_id=_citizen_id(demo, province, female, born) if rng.random() < 0.9
-                    else None,
-                    ethnicity=rng.choice(names.ETHNICITIES) if province == "058" else "Kinh",
-                    education_level=rng.choices(range(8), weights=[1, 2, 8, 8, 10, 45, 8, 1])[0],
-                    political_theory=rng.choices(range(5), weights=[35, 35, 20, 7, 3])[0],
-                    foreign_language=rng.choice(["", "", "Tiếng Anh B", "Tiếng Anh B1"]),
-                    it_skill=rng.choice(IT_SKILLS),
-                    phone=f"09{rng.randrange(10**7, 10**8)}" if rng.random() < 0.7 else "")
+                    citizen_id=_citizen_id(demo, _region(unit), female, born)
+                    if rng.random() < 0.92 else None,
+                    ethnicity="Kinh" if _region(unit) == "001" or rng.random() < 0.85
+                    else rng.choice(["Chăm", "Raglai"]),
+                    address=_address(demo, unit), **_qualifications(demo, profile))
+    if rng.random() < 0.75:
+        person.phone = f"0{rng.choice(PHONE_PREFIXES)}{rng.randrange(10**6):06d}"
+    if rng.random() < 0.35:
+        person.email = (f"{fold(given)}.{fold(family)}{rng.randrange(60, 100)}@"
+                        f"{rng.choice(['gmail.com', 'congdoan.vn', 'yahoo.com'])}")
     person.fill_keys()
     demo.people.append(person)
     return person
 
 
-def _citizen_id(demo: Demo, province: str, female: bool, born: dt.date) -> str:
-    """CCCD: province code, century-and-gender digit, two-digit birth year, six random."""
+def _name(demo: Demo, female: bool, region: str) -> tuple[str, str, str]:
+    """Family names at national frequencies, nudged north/south (Hoàng, Vũ vs Huỳnh, Võ)."""
+    rng = demo.rng
+    nudge = ({"Huỳnh": 3.0, "Võ": 3.0, "Hoàng": 0.5, "Vũ": 0.5} if region == "058" else
+             {"Huỳnh": 0.3, "Võ": 0.3, "Hoàng": 1.3, "Vũ": 1.3})
+    weights = [w * nudge.get(n, 1) for n, w in names.FAMILY_NAMES]
+    family = rng.choices([n for n, _ in names.FAMILY_NAMES], weights=weights)[0]
+    middle = rng.choice(names.FEMALE_MIDDLE if female else names.MALE_MIDDLE)
+    given = rng.choice(names.FEMALE_GIVEN if female else names.MALE_GIVEN)
+    if middle == given:  # "Minh Minh": draw the given name again, once
+        given = rng.choice(names.FEMALE_GIVEN if female else names.MALE_GIVEN)
+    return family, middle, given
+
+
+def _citizen_id(demo: Demo, region: str, female: bool, born: dt.date) -> str:
+    """CCCD: birth-province code, century-and-gender digit, two-digit birth year, six more."""
+    province = demo.rng.choice(BIRTH_PROVINCES[region])
     century = (0 if born.year < 2000 else 2) + (1 if female else 0)
     while True:
         cid = f"{province}{century}{born.year % 100:02d}{demo.rng.randrange(10**6):06d}"
@@ -206,76 +370,181 @@ def _citizen_id(demo: Demo, province: str, female: bool, born: dt.date) -> str:
             return cid
 
 
-def _post(demo, person, unit, role, start, end=None, full_time=False, term=None, first=False,
-          start_reason="elected", end_reason=""):
+def _address(demo: Demo, unit: Unit) -> str:
+    area = demo.area.get(unit.pk, "CG")
+    area = area if area in AREA_LABEL else ("PR" if _region(unit) == "058" else "CG")
+    place = demo.rng.choice(PLACES[area])
+    if area in ("CG", "PR"):
+        ward = f"phường {place}"
+        return f"{demo.fake.street_address()}, {ward}, {AREA_LABEL[area]}"
+    return f"Thôn {demo.rng.randrange(1, 12)}, xã {place}, {AREA_LABEL[area]}"
+
+
+def _qualifications(demo: Demo, profile: str) -> dict:
+    rng = demo.rng
+    education = {"upper": [0, 0, 1, 1, 3, 70, 23, 2], "grassroots": [1, 3, 12, 12, 14, 50, 7, 1],
+                 "member": [2, 10, 30, 20, 13, 23, 2, 0]}[profile]
+    theory = {"upper": [3, 7, 50, 35, 5], "grassroots": [40, 40, 17, 3, 0],
+              "member": [85, 14, 1, 0, 0]}[profile]
+    return {"education_level": rng.choices(range(8), weights=education)[0],
+            "political_theory": rng.choices(range(5), weights=theory)[0],
+            "foreign_language": rng.choice(["", "", "Tiếng Anh B", "Tiếng Anh B1", "Tiếng Anh A2"]),
+            "it_skill": rng.choice(["", "Tin học văn phòng", "Chứng chỉ ứng dụng CNTT cơ bản"])}
+
+
+# ---------------------------------------------------------------- positions
+
+
+def add_people(demo: Demo) -> None:
+    """Deepest units first, so an upper committee can seat its children's chairs."""
+    for unit in sorted(demo.units.values(), key=lambda u: -u.depth):
+        level = unit.kind.level.code
+        if level == "union_group":
+            _union_group(demo, unit)
+        elif level == "member":
+            _committee(demo, unit, [("chair", False), ("vice_chair", False),
+                                    ("executive_member", False)], "grassroots")
+        elif level == "grassroots":
+            _committee(demo, unit, _grassroots_ladder(demo.members[unit.pk]), "grassroots")
+            for _ in range(demo.rng.randrange(5, 11)):  # members who hold no post
+                _person(demo, unit, "member")
+        else:
+            _upper_committee(demo, unit, level)
+    Person.objects.bulk_create(demo.people, batch_size=1000)
+    for position in demo.positions:
+        position.person_id = position.person.pk
+    Position.objects.bulk_create(demo.positions, batch_size=1000)
+
+
+def _grassroots_ladder(members: int) -> list[tuple[str, bool]]:
+    """Committee size grows with the union; only a union of ≥ 2,500 pays a full-time chair."""
+    size = 3 if members < 50 else 5 if members < 300 else 7 if members < 1000 else \
+        9 if members < 2500 else 13
+    vices = 1 if size < 7 else 2
+    return ([("chair", members >= 2500)] + [("vice_chair", False)] * vices
+            + [("executive_member", False)] * (size - 1 - vices))
+
+
+# level -> vice-chairs, standing members, seats for the children's chairs, advisory staff
+UPPER_SHAPE = {"confederation": (4, 4, 4, 6), "province": (3, 3, 5, 5),
+               "upper_grassroots": (2, 1, 4, 2)}
+
+
+def _upper_committee(demo: Demo, unit: Unit, level: str) -> None:
+    """Full-time key leaders, part-time members drawn from the children's chairs, and staff."""
+    vices, standing, seats, staff = UPPER_SHAPE[level]
+    ladder = ([("chair", True)] + [("vice_chair", True)] * vices
+              + [("standing_member", True)] * standing)
+    _committee(demo, unit, ladder, "upper")
+    _children_chairs(demo, unit, seats)
+    rng = demo.rng
+    for _ in range(staff):
+        person = _person(demo, unit, "upper")
+        start = dt.date(rng.randrange(2008, 2023), rng.choice([3, 7, 10]), 1)
+        if rng.random() < 0.15:  # some staff moved on; their successors are the later hires
+            end = dt.date(rng.randrange(start.year + 1, 2026), 12, 31)
+            _post(demo, person, unit, "advisory_staff", start, end, True, None,
+                  start_reason="appointed", end_reason=rng.choice(["transferred", "retired"]))
+        else:
+            _post(demo, person, unit, "advisory_staff", start, None, True, None,
+                  start_reason="appointed")
+
+
+def _committee(demo: Demo, unit: Unit, ladder: list[tuple[str, bool]], profile: str) -> None:
+    """Two terms: about two thirds re-elected in 2023, the rest replaced by newcomers."""
+    rng = demo.rng
+    (name1, start1, end1), (name2, _start2, _end2) = TERMS
+    sitting = [_person(demo, unit, profile) for _ in ladder]
+    for person, (role, full_time) in zip(sitting, ladder, strict=True):
+        _post(demo, person, unit, role, start1, end1, full_time, demo.terms[(unit.pk, name1)],
+              first=rng.random() < 0.3, end_reason="term_ended")
+    demo.chairs[(unit.pk, name1)] = sitting[0]
+    for i, (person, (role, full_time)) in enumerate(zip(sitting, ladder, strict=True)):
+        re_elected = rng.random() < 0.65
+        holder = person if re_elected else _person(demo, unit, profile)
+        if i == 0:
+            demo.chairs[(unit.pk, name2)] = holder
+        _second_term(demo, holder, unit, role, full_time, profile, first=not re_elected)
+
+
+def _second_term(demo: Demo, person: Person, unit: Unit, role: str, full_time: bool,
+                 profile: str, first: bool) -> None:
+    """A seat of 2023–2028; a few holders leave mid-term and a newcomer is elected to it."""
+    rng = demo.rng
+    name, start, _end = TERMS[1]
+    term = demo.terms[(unit.pk, name)]
+    if rng.random() >= 0.06:
+        _post(demo, person, unit, role, start, None, full_time, term, first=first)
+        return
+    left = dt.date(rng.choice([2024, 2025]), rng.randrange(1, 13), 1)
+    reason = "retired" if person.birth_date.year <= 1966 else rng.choice(["rotated",
+                                                                          "transferred"])
+    _post(demo, person, unit, role, start, left - dt.timedelta(days=1), full_time, term,
+          first=first, end_reason=reason)
+    _post(demo, _person(demo, unit, profile), unit, role, left, None, full_time, term,
+          first=True)
+
+
+def _children_chairs(demo: Demo, unit: Unit, seats: int) -> None:
+    """Chairs of the first sub-units also sit, part-time, on this unit's committee."""
+    children = [u for u in demo.units.values() if u.parent_id == unit.pk][:seats]
+    for name, start, end in TERMS:
+        term, ended = demo.terms[(unit.pk, name)], name == TERMS[0][0]
+        for child in children:
+            chair = demo.chairs.get((child.pk, name))
+            if chair is None:
+                continue
+            again = name != TERMS[0][0] and chair is demo.chairs.get((child.pk, TERMS[0][0]))
+            _post(demo, chair, unit, "executive_member", start, end if ended else None, False,
+                  term, first=not again and demo.rng.random() < 0.5,
+                  end_reason="term_ended" if ended else "")
+
+
+def _union_group(demo: Demo, unit: Unit) -> None:
+    for role in ("group_leader", "group_deputy"):
+        _post(demo, _person(demo, unit, "member"), unit, role, dt.date(2019, 3, 1), None,
+              False, None)
+
+
+def _post(demo: Demo, person: Person, unit: Unit, role: str, start: dt.date,
+          end: dt.date | None, full_time: bool, term: Term | None, first: bool = False,
+          start_reason: str = "elected", end_reason: str = "") -> None:
     demo.positions.append(Position(
-        person=person, unit=unit, role=role, start_date=start, end_date=end,
+        person=person, unit=unit, role=demo.roles[role], start_date=start, end_date=end,
         full_time=full_time, term=term, first_time_on_committee=first,
         start_reason=start_reason, end_reason=end_reason))
 
 
-def add_people(demo: Demo) -> None:
-    roles = {r.code: r for r in Role.objects.all()}
-    terms = {(t.unit_id, t.name): t for t in Term.objects.all()}
-    for unit in demo.units.values():
-        level = unit.kind.level.code
-        if level == "union_group":
-            for code in ("group_leader", "group_deputy"):
-                _post(demo, _person(demo, unit), unit, roles[code], dt.date(2019, 3, 1),
-                      start_reason="elected")
-        elif level in ("confederation", "province", "upper_grassroots"):
-            _committee(demo, unit, roles, terms, size=8, full_time_keys=True)
-            for _ in range(3):
-                _post(demo, _person(demo, unit), unit, roles["advisory_staff"],
-                      dt.date(demo.rng.randrange(2012, 2023), 3, 1), full_time=True,
-                      start_reason="appointed")
-        else:
-            big = demo.members.get(unit.pk, 0)
-            _committee(demo, unit, roles, terms, size=5 + 4 * (big >= 1000),
-                       full_time_keys=big >= 2500)
-            for _ in range(6):  # members and workers who hold no post
-                _person(demo, unit, born_from=1970, born_to=2004)
-    Person.objects.bulk_create(demo.people, batch_size=2000)
-    for position in demo.positions:
-        position.person_id = position.person.pk
+# ---------------------------------------------------------------- 2025 merger, accounts
 
 
-def _committee(demo, unit, roles, terms, size, full_time_keys):
-    """Two terms: about two thirds re-elected in 2023, newcomers first-time members."""
-    rng = demo.rng
-    ladder = ["chair", "vice_chair", "vice_chair" if size > 6 else "executive_member"] + \
-        ["standing_member" if full_time_keys and i < 2 else "executive_member"
-         for i in range(size - 3)]
-    (name1, start1, end1), (name2, start2, _end2) = TERMS
-    sitting = [_person(demo, unit) for _ in ladder]
-    for person, code in zip(sitting, ladder, strict=True):
-        key = roles[code].is_key_leader
-        re_elected = rng.random() < 0.65
-        _post(demo, person, unit, roles[code], start1, end1, full_time=key and full_time_keys,
-              term=terms[(unit.pk, name1)], first=rng.random() < 0.3,
-              end_reason="" if re_elected else "term_ended")
-        if not re_elected:
-            person.replaced = True
-    for person, code in zip(sitting, ladder, strict=True):
-        if getattr(person, "replaced", False):
-            person, first = _person(demo, unit), True
-        else:
-            first = False
-        key = roles[code].is_key_leader
-        moved = rng.random() < 0.06  # a few rotated or retired mid-term
-        _post(demo, person, unit, roles[code], start2,
-              dt.date(2025, rng.randrange(1, 13), 1) - dt.timedelta(days=1) if moved else None,
-              full_time=key and full_time_keys, term=terms[(unit.pk, name2)], first=first,
-              end_reason=rng.choice(["rotated", "retired", "transferred"]) if moved else "")
+def merge_districts(demo: Demo) -> Unit:
+    """1 July 2025: Ninh Phước and Thuận Nam end; an area union takes their units and cadres."""
+    merged = unit_create(user=None, code=MERGED_CODE, name=MERGED_NAME,
+                         kind=demo.kinds["upper_grassroots_other"], parent=demo.units["NT"],
+                         founded_on=MERGE_DAY)
+    term = term_create(user=None, unit=merged, name=TERMS[1][0], start_date=MERGE_DAY,
+                       end_date=TERMS[1][2])
+    sources = [demo.units[code] for code in MERGED_SOURCES]
+    unit_merge(user=None, sources=sources, target=merged, effective_on=MERGE_DAY,
+               note="Sắp xếp tổ chức bộ máy năm 2025")
+    Position.objects.filter(unit=merged, term__isnull=True,
+                            role__is_committee_member=True).update(term=term)
+    # Two chairs came over: the second one serves as vice-chair of the merged union.
+    chairs = Position.objects.filter(unit=merged, role=demo.roles["chair"]).order_by("id")
+    Position.objects.filter(pk__in=[p.pk for p in chairs[1:]]).update(
+        role=demo.roles["vice_chair"])
+    Person.objects.filter(unit__in=sources).update(unit=merged)
+    demo.units[MERGED_CODE] = merged
+    return merged
 
 
 def add_accounts(demo: Demo) -> None:
-    chair = Position.objects.filter(unit__code="HN-ML-001", role__code="chair",
-                                    end_date__isnull=True).select_related("person").first()
-    for username, role, unit_code, _label in DEMO_ACCOUNTS:
-        user = User.objects.create_user(username=username, password=PASSWORD,
-                                        unit=demo.units[unit_code], role=role,
-                                        is_superuser=role == UserRole.SYSTEM_ADMIN)
-        if role == UserRole.CADRE and chair is not None:
-            user.person = chair.person
-            user.save(update_fields=["person"])
+    chair = (Position.objects.filter(unit__code="HN-ML-001", role__code="chair",
+                                     end_date__isnull=True)
+             .order_by("-start_date").select_related("person").first())
+    for username, role, unit_code, _label in ACCOUNT_SPECS:
+        User.objects.create_user(
+            username=username, password=PASSWORD, unit=demo.units[unit_code], role=role,
+            is_superuser=role == UserRole.SYSTEM_ADMIN,
+            person=chair.person if role == UserRole.CADRE else None)

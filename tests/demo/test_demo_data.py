@@ -1,15 +1,19 @@
-"""The demo loads what the tour promises, the same way every time."""
+"""The demo loads what the tour promises, the same way every time; the national generator
+writes a consistent tree on whichever database the suite runs on."""
 
 import datetime as dt
 import hashlib
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F, Q
 
+from accounts.models import User
 from demo.generator import DEMO_ACCOUNTS, MERGE_DAY, PASSWORD, load_demo
+from lib.vntext import fold
 from people.models import Person, Position
-from units.models import Unit, UnitFigures
+from units.models import PATH_WIDTH, Term, Unit, UnitFigures, UnitVersion
 from units.selectors import children_with_counts, version_on
 
 
@@ -21,75 +25,169 @@ def demo(db):
 def test_the_demo_holds_what_the_tour_promises(client, demo):
     """One load (it takes seconds), every promise checked on it."""
     check_size(demo)
-    check_member_bands()
-    check_two_terms()
+    check_member_figures()
+    check_terms_and_positions()
     check_the_2025_merger()
     check_accounts(client)
 
 
-def digest() -> str:
-    """The demo's content without database ids, which differ between loads."""
-    rows = list(Unit.objects.order_by("code").values_list("code", "name", "parent__code")) + \
-        list(Person.objects.order_by("unit__code", "sort_key", "citizen_id").values_list(
-            "family_name", "middle_name", "given_name", "birth_date", "citizen_id",
-            "unit__code"))
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
-
-
 def check_size(demo):
     assert demo["grassroots"] >= 200 and Person.objects.count() >= 3000
-    assert Unit.objects.filter(kind__code="union_group").exists()
-    for code in ("TLD", "HN", "NT", "HN-ML", "CDGD"):
-        assert Unit.objects.filter(code=code).exists()
-    assert {"state", "non_state"} <= set(Unit.objects.values_list("sector", flat=True))
+    assert Unit.objects.filter(kind__code="grassroots").count() == demo["grassroots"]
+    assert Unit.objects.get(code="HN-ML").name == "Liên đoàn Lao động huyện Mê Linh"
+    assert Unit.objects.get(code="HN").name == "Liên đoàn Lao động thành phố Hà Nội"
+    assert Unit.objects.get(code="NT").name == "Liên đoàn Lao động tỉnh Ninh Thuận"
+    assert Unit.objects.filter(code="CDGD", kind__code="central_sector_union").exists()
+    for kind in ("union_group", "department_union", "industrial_zone_union",
+                 "local_sector_union"):
+        assert Unit.objects.filter(kind__code=kind).exists(), kind
+    sectors = Unit.objects.filter(kind__code="grassroots").values_list("sector", flat=True)
+    assert set(sectors) == {"state", "non_state"}
+    assert Person.objects.filter(positions__isnull=True).count() > 500  # members, no post
+    ids = Person.objects.exclude(citizen_id=None).values_list("citizen_id", flat=True)
+    assert len(ids) > 3000 and all(len(i) == 12 and i.isdigit() for i in ids)
 
 
-def check_member_bands():
-    counts = set(UnitFigures.objects.in_force_on(dt.date(2026, 6, 1))
-                 .values_list("member_count", flat=True))
+def check_member_figures():
+    today = UnitFigures.objects.in_force_on(dt.date(2026, 6, 1))
+    counts = set(today.values_list("member_count", flat=True))
     assert any(c < 1000 for c in counts) and any(1000 <= c < 2500 for c in counts)
     assert any(c >= 2500 for c in counts) and {999, 1000, 2499, 2500} <= counts
+    assert not UnitFigures.objects.filter(worker_count__lt=F("member_count")).exists()
+    years = UnitFigures.objects.values_list("effective_on__year", flat=True).distinct()
+    assert set(years) == set(range(2018, 2027))
 
 
-def check_two_terms():
-    assert Position.objects.filter(end_reason="term_ended").exists()
-    assert Position.objects.filter(start_date=dt.date(2023, 6, 1),
-                                   first_time_on_committee=True).exists()
-    assert Position.objects.filter(full_time=True).exists()
+def check_terms_and_positions():
+    with_committee = Unit.objects.exclude(kind__code="union_group").exclude(code="NT-KV3")
+    assert Term.objects.filter(name="2018-2023").count() == with_committee.count()
+    positions = Position.objects.all()
+    # The invariants position_create enforces hold for the bulk-created rows too.
+    assert not positions.filter(Q(end_date=None) & ~Q(end_reason="")).exists()
+    assert not positions.filter(~Q(end_date=None) & Q(end_reason="")).exists()
+    assert not positions.filter(start_date__lt=F("unit__founded_on")).exists()
+    assert not positions.exclude(term=None).exclude(term__unit=F("unit")).exists()
+    chairs = positions.filter(role__code="chair", start_date=dt.date(2023, 6, 1))
+    assert chairs.filter(unit__kind__code="grassroots").count() == with_committee.filter(
+        kind__code="grassroots").count()
+    assert chairs.filter(full_time=True, unit__kind__code="grassroots").exists()
+    assert positions.filter(end_date=dt.date(2023, 5, 31), end_reason="term_ended").exists()
+    assert positions.filter(start_date=dt.date(2023, 6, 1), first_time_on_committee=True)\
+        .exists()
+    re_elected = positions.filter(start_date=dt.date(2023, 6, 1), first_time_on_committee=False,
+                                  person__positions__end_date=dt.date(2023, 5, 31))
+    assert re_elected.exists()
+    assert positions.filter(end_reason__in=["rotated", "retired", "transferred"]).exists()
+    assert positions.filter(role__code="advisory_staff", full_time=True).exists()
+    assert positions.filter(role__code="group_leader").exists()
 
 
 def check_the_2025_merger():
-    officer_unit = Unit.objects.get(code="NT")
-    from accounts.models import User
     officer = User.objects.get(username="ninhthuan")
-    before = {c["unit"].code for c in children_with_counts(
-        version_on(officer_unit, MERGE_DAY - dt.timedelta(days=1)),
-        MERGE_DAY - dt.timedelta(days=1), officer)}
-    after = {c["unit"].code for c in children_with_counts(
-        version_on(officer_unit, MERGE_DAY), MERGE_DAY, officer)}
-    assert {"NT-NP", "NT-TN"} <= before and "NT-KV3" not in before
-    assert "NT-KV3" in after and not {"NT-NP", "NT-TN"} & after
+    ninh_thuan = Unit.objects.get(code="NT")
+
+    def children(day):
+        rows = children_with_counts(version_on(ninh_thuan, day), day, officer)
+        return {row["unit"].code: row for row in rows}
+
+    before, after = children(MERGE_DAY - dt.timedelta(days=1)), children(MERGE_DAY)
+    assert {"NT-NP", "NT-TN"} <= set(before) and "NT-KV3" not in before
+    assert "NT-KV3" in after and not {"NT-NP", "NT-TN"} & set(after)
+    merged = after["NT-KV3"]
+    assert merged["sub_units"] == before["NT-NP"]["sub_units"] + before["NT-TN"]["sub_units"]
+    assert merged["cadres"] > 0 and merged["full_time"] > 0
 
 
 def check_accounts(client):
-    for username, *_ in DEMO_ACCOUNTS:
+    units = dict(Unit.objects.values_list("name", "code"))
+    for username, label, unit_name in DEMO_ACCOUNTS:
+        assert label and unit_name in units, username
         assert client.login(username=username, password=PASSWORD), username
-        assert client.get("/").status_code == 302
+    chutich = User.objects.get(username="chutich")
+    assert chutich.person.positions.filter(role__code="chair", unit__code="HN-ML-001",
+                                           end_date=None).exists()
+    assert User.objects.get(username="admin").is_superuser
 
 
-def test_the_demo_is_deterministic(db):
+def digest() -> str:
+    """The demo's content without database ids, which differ between loads."""
+    rows = [
+        list(Unit.objects.order_by("code").values_list("code", "name", "parent__code",
+                                                          "founded_on")),
+        list(Person.objects.order_by("unit__code", "sort_key", "citizen_id", "birth_date")
+             .values_list("family_name", "middle_name", "given_name", "birth_date",
+                          "citizen_id", "phone", "address", "unit__code")),
+        sorted(Position.objects.values_list("person__citizen_id", "unit__code", "role__code",
+                                            "start_date", "end_date", "end_reason"),
+               key=repr),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_the_demo_is_deterministic_and_loads_only_once(db, capsys):
     savepoint = transaction.savepoint()
-    load_demo()
+    call_command("load_demo")
     first = digest()
+    out = capsys.readouterr().out
+    assert "chutich" in out and PASSWORD in out
     transaction.savepoint_rollback(savepoint)
     assert not Unit.objects.exists()
     load_demo()
     assert digest() == first
-
-
-def test_load_demo_leaves_a_full_database_alone(db, capsys):
-    call_command("load_demo", "--if-empty")
     units = Unit.objects.count()
+    call_command("load_demo")
     call_command("load_demo", "--if-empty")
     assert Unit.objects.count() == units
-    assert "chutich" in capsys.readouterr().out
+    assert "không nạp lại" in capsys.readouterr().out
+
+
+def test_generate_national_writes_a_consistent_tree(db):
+    call_command("generate_national", people=2000, grassroots=200)
+    units = {u.pk: u for u in Unit.objects.all()}
+    assert sum(u.kind.code == "grassroots" for u in units.values()) == 200
+    assert Unit.objects.filter(kind__code="provincial_federation").count() == 34
+    for unit in units.values():
+        parent = units.get(unit.parent_id)
+        assert unit.path.startswith(parent.path if parent else "")
+        assert len(unit.path) == (unit.depth + 1) * PATH_WIDTH
+        assert unit.depth == (parent.depth + 1 if parent else 0)
+        assert unit.search_name == fold(f"{unit.code} {unit.name}")
+    versions = UnitVersion.objects.values_list("unit_id", "path", "parent_id")
+    assert sorted(versions) == sorted((u.pk, u.path, u.parent_id) for u in units.values())
+    check_national_people()
+    check_subtree(Unit.objects.get(code="P001"), units)
+
+
+def check_national_people():
+    assert Person.objects.count() == 2000
+    assert not Person.objects.filter(positions__isnull=True).exists()
+    assert Position.objects.count() > 2000  # some hold two
+    assert not Position.objects.exclude(term=None).exclude(term__unit=F("unit")).exists()
+    nguyen = Person.objects.search("nguyen").count()
+    assert 0.25 * 2000 < nguyen < 0.5 * 2000  # Nguyễn is about 38% of the country
+    person = Person.objects.first()
+    assert person.search_name == fold(person.full_name)
+
+
+def check_subtree(province, units):
+    descendants, frontier = set(), {province.pk}
+    while frontier:
+        frontier = {pk for pk, u in units.items() if u.parent_id in frontier}
+        descendants |= frontier
+    subtree = Unit.objects.filter(path__startswith=province.path).exclude(pk=province.pk)
+    assert set(subtree.values_list("pk", flat=True)) == descendants and descendants
+    people = Person.objects.filter(unit__path__startswith=province.path)
+    assert people.exists() and people.count() < Person.objects.count()
+    # The sequences were moved past the generated ids: ordinary writes still work.
+    from units.services import unit_create
+
+    unit = unit_create(user=None, code="NEW", name="Công đoàn mới", kind=units[
+        next(iter(descendants))].kind, parent=province, founded_on=dt.date(2026, 1, 1))
+    assert unit.pk > max(units)
+
+
+def test_generate_national_wants_an_empty_database(db):
+    call_command("generate_national", people=50, grassroots=5)
+    assert User.objects.filter(username__in=["bench_admin", "bench_province"]).count() == 2
+    with pytest.raises(CommandError):
+        call_command("generate_national", people=50, grassroots=5)

@@ -1,23 +1,34 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.national import generate
+from bench.national import ADMIN, PASSWORD, PROVINCE_OFFICER, generate
 from units.models import Unit
 
 
 class Command(BaseCommand):
-    help = ("Generate national-scale data (COPY on PostgreSQL) into an EMPTY database, for "
-            "benchmarks. Accounts bench_admin / bench_province, password Bench@2026.")
+    help = ("Generate national-scale data for benchmarks: the confederation, 34 provinces, "
+            "20 central sector and corporation unions, ~700 upper-grassroots unions, the "
+            "grassroots unions and N people each holding one or two positions. Needs a "
+            "database WITHOUT units (migrated, reference data only): it does not add to the "
+            f"demo. Creates the accounts {ADMIN} (national) and {PROVINCE_OFFICER} (Hà Nội), "
+            f"password {PASSWORD}. Uses COPY on PostgreSQL; progress goes to stderr.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--people", type=int, default=1_000_000)
+        parser.add_argument("--people", type=int, default=1_000_000,
+                            help="People holding positions (default 1,000,000).")
         parser.add_argument("--grassroots", type=int, default=None,
-                            help="Default: one grassroots union per 7 people.")
+                            help="Grassroots unions (default: people / 7).")
 
-    def handle(self, *args, people, grassroots, **options):
-        if Unit.objects.exists():
-            raise CommandError("Cơ sở dữ liệu phải trống (chỉ có dữ liệu danh mục).")
-        if people < 1 or (grassroots is not None and grassroots < 1):
+    def handle(self, *args, people: int, grassroots: int | None, **options):
+        grassroots = grassroots if grassroots is not None else max(1, people // 7)
+        if people < 1 or grassroots < 1:
             raise CommandError("--people và --grassroots phải lớn hơn 0.")
-        counts = generate(people, grassroots or max(1, people // 7))
-        self.stdout.write("Đã tạo {units:,} đơn vị, {people:,} người, {positions:,} chức vụ."
-                          .format(**counts))
+        if Unit.objects.exists():
+            raise CommandError("Cơ sở dữ liệu đã có đơn vị: generate_national cần một cơ sở "
+                               "dữ liệu trống (chỉ có dữ liệu danh mục).")
+        started = time.monotonic()
+        counts = generate(people, grassroots)
+        self.stdout.write("Đã tạo {units:,} đơn vị ({grassroots:,} CĐCS), {people:,} người, "
+                          "{positions:,} chức vụ".format(**counts)
+                          + f" trong {time.monotonic() - started:.0f} giây.")

@@ -5,22 +5,31 @@ from units.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Load the deterministic demo data (into an empty database) and list the accounts."
+    help = ("Load the deterministic demo data into an empty database, then list the demo "
+            "accounts. A database that already has units is left alone (exit status 0).")
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing (but list the accounts) when units already exist.")
+                            help="Say nothing about existing data; just list the accounts "
+                                 "(what `make run` uses).")
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty: bool = False, **options):
         if Unit.objects.exists():
             if not if_empty:
-                self.stderr.write("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu.")
-                return
+                self.stdout.write("Cơ sở dữ liệu đã có đơn vị: không nạp lại dữ liệu mẫu. "
+                                  "Dùng một cơ sở dữ liệu trống để nạp dữ liệu mẫu.")
         else:
             self.stdout.write("Đang nạp dữ liệu mẫu…")
             counts = load_demo()
+            n = {key: f"{value:,}".replace(",", ".") for key, value in counts.items()}
             self.stdout.write("Đã nạp: {units} đơn vị ({grassroots} CĐCS), {people} người, "
-                              "{positions} chức vụ.".format(**counts))
+                              "{positions} chức vụ.".format(**n))
+        self.print_accounts()
+
+    def print_accounts(self) -> None:
+        width = max(len(username) for username, *_ in DEMO_ACCOUNTS)
+        role_width = max(len(label) for _, label, _ in DEMO_ACCOUNTS)
         self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {PASSWORD}):")
-        for username, _role, unit_code, label in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<11} {label} [{unit_code}]")
+        self.stdout.write(f"  {'Tài khoản':<{width}}  {'Vai trò':<{role_width}}  Đơn vị")
+        for username, label, unit in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<{width}}  {label:<{role_width}}  {unit}")

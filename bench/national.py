@@ -1,0 +1,524 @@
+"""National-scale data for benchmarks: the confederation, the 34 provinces of 2025 and 20
+central sector and corporation unions, ~700 upper-grassroots unions, G grassroots unions and
+N people, every one of them holding a position (some two).
+
+Ids are allocated here, so paths, terms and positions are computed without reading anything
+back, and rows are streamed straight into the tables: COPY on PostgreSQL (with the secondary
+indexes and foreign keys of the big tables set aside and rebuilt in one pass each),
+executemany on SQLite. Deterministic for a given (N, G)."""
+
+import datetime as dt
+import random
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from demo import names
+from lib.vntext import collation_key, fold
+from people.models import Role
+from units.models import UnitKind, path_segment
+
+SEED = 2026
+PASSWORD = "Bench@2026"
+ADMIN, PROVINCE_OFFICER = "bench_admin", "bench_province"
+TERM_NAME, TERM_START, TERM_END = "2023-2028", dt.date(2023, 6, 1), dt.date(2028, 5, 31)
+PREVIOUS_START, PREVIOUS_END = dt.date(2018, 6, 1), dt.date(2023, 5, 31)
+UPPER_TOTAL = 700  # upper-grassroots unions under the provinces at full scale
+
+# CCCD province code, name, city?, rough weight (population, millions): the 34 of July 2025.
+PROVINCES = [
+    ("001", "Hà Nội", True, 8.7), ("079", "Hồ Chí Minh", True, 14.0),
+    ("031", "Hải Phòng", True, 4.7), ("048", "Đà Nẵng", True, 3.1), ("046", "Huế", True, 1.4),
+    ("092", "Cần Thơ", True, 4.2), ("012", "Lai Châu", False, 0.5),
+    ("011", "Điện Biên", False, 0.6), ("014", "Sơn La", False, 1.3),
+    ("020", "Lạng Sơn", False, 0.8), ("022", "Quảng Ninh", False, 1.4),
+    ("038", "Thanh Hóa", False, 3.7), ("040", "Nghệ An", False, 3.4),
+    ("042", "Hà Tĩnh", False, 1.3), ("004", "Cao Bằng", False, 0.5),
+    ("008", "Tuyên Quang", False, 1.9), ("010", "Lào Cai", False, 1.8),
+    ("019", "Thái Nguyên", False, 1.8), ("025", "Phú Thọ", False, 4.0),
+    ("027", "Bắc Ninh", False, 3.6), ("033", "Hưng Yên", False, 3.6),
+    ("037", "Ninh Bình", False, 4.4), ("045", "Quảng Trị", False, 1.9),
+    ("051", "Quảng Ngãi", False, 2.2), ("064", "Gia Lai", False, 3.6),
+    ("056", "Khánh Hòa", False, 2.2), ("068", "Lâm Đồng", False, 3.9),
+    ("066", "Đắk Lắk", False, 3.3), ("075", "Đồng Nai", False, 4.5),
+    ("072", "Tây Ninh", False, 3.3), ("086", "Vĩnh Long", False, 4.3),
+    ("087", "Đồng Tháp", False, 4.4), ("096", "Cà Mau", False, 2.6),
+    ("089", "An Giang", False, 4.9),
+]
+NATIONAL_UNIONS = [
+    ("CDGD", "Công đoàn Giáo dục Việt Nam", "central_sector_union"),
+    ("CDYT", "Công đoàn Y tế Việt Nam", "central_sector_union"),
+    ("CDVC", "Công đoàn Viên chức Việt Nam", "central_sector_union"),
+    ("CDCT", "Công đoàn Công Thương Việt Nam", "central_sector_union"),
+    ("CDGT", "Công đoàn Giao thông Vận tải Việt Nam", "central_sector_union"),
+    ("CDXD", "Công đoàn Xây dựng Việt Nam", "central_sector_union"),
+    ("CDNN", "Công đoàn Nông nghiệp và Phát triển nông thôn Việt Nam", "central_sector_union"),
+    ("CDNH", "Công đoàn Ngân hàng Việt Nam", "central_sector_union"),
+    ("CDCA", "Công đoàn Công an nhân dân", "central_sector_union"),
+    ("CDQP", "Công đoàn Quốc phòng", "central_sector_union"),
+    ("CDTT", "Công đoàn Thông tin và Truyền thông Việt Nam", "central_sector_union"),
+    ("CDDL", "Công đoàn Điện lực Việt Nam", "central_sector_union"),
+    ("CDDK", "Công đoàn Tập đoàn Dầu khí Quốc gia Việt Nam", "corporation_union"),
+    ("CDTKV", "Công đoàn Tập đoàn Công nghiệp Than - Khoáng sản Việt Nam", "corporation_union"),
+    ("CDBCVT", "Công đoàn Tập đoàn Bưu chính Viễn thông Việt Nam", "corporation_union"),
+    ("CDDM", "Công đoàn Tập đoàn Dệt May Việt Nam", "corporation_union"),
+    ("CDCS", "Công đoàn Tập đoàn Công nghiệp Cao su Việt Nam", "corporation_union"),
+    ("CDHK", "Công đoàn Tổng công ty Hàng không Việt Nam", "corporation_union"),
+    ("CDDS", "Công đoàn Tổng công ty Đường sắt Việt Nam", "corporation_union"),
+    ("CDHH", "Công đoàn Tổng công ty Hàng hải Việt Nam", "corporation_union"),
+]
+PLACES = ["An Bình", "An Phú", "An Khánh", "Bình An", "Bình Minh", "Bình Thạnh", "Cát Lái",
+          "Đông Hòa", "Đông Sơn", "Hòa Bình", "Hòa Lợi", "Hòa Khánh", "Hưng Long", "Hưng Đạo",
+          "Kim Sơn", "Long Hưng", "Long Thành", "Minh Khai", "Mỹ Phước", "Nam Sơn", "Nghĩa Hưng",
+          "Phú Mỹ", "Phú Lợi", "Phú Hòa", "Phước Long", "Quang Trung", "Quảng Phú", "Tam Hiệp",
+          "Tân An", "Tân Bình", "Tân Phú", "Tân Thành", "Thạnh Phú", "Thanh Xuân", "Thuận An",
+          "Thủy Nguyên", "Tiên Lữ", "Trung Hòa", "Vĩnh Hưng", "Xuân Phương", "Yên Lạc",
+          "Yên Mỹ"]
+# level -> (vice-chairs, standing members, advisory staff, seats for children's chairs)
+UPPER_SHAPE = {"confederation": (4, 6, 20, 40), "province": (3, 4, 8, 8),
+               "national": (2, 3, 5, 5), "upper": (2, 0, 3, 5)}
+# Qualifications drawn by index from pools: education level, political theory.
+EDUCATION = {"upper": [4] * 3 + [5] * 72 + [6] * 23 + [7] * 2,
+             "grassroots": [1] * 3 + [2] * 12 + [3] * 12 + [4] * 15 + [5] * 50 + [6] * 8}
+THEORY = {"upper": [0] * 3 + [1] * 7 + [2] * 50 + [3] * 35 + [4] * 5,
+          "grassroots": [0] * 45 + [1] * 38 + [2] * 15 + [3] * 2}
+PHONE_PREFIXES = ["912", "913", "903", "983", "988", "968", "868", "339", "362", "376", "835"]
+PERSON_COLUMNS = ["id", "family_name", "middle_name", "given_name", "gender", "birth_date",
+                  "citizen_id", "ethnicity", "phone", "email", "address", "education_level",
+                  "political_theory", "foreign_language", "it_skill", "unit_id", "search_name",
+                  "sort_key"]
+POSITION_COLUMNS = ["id", "person_id", "unit_id", "role_id", "full_time", "start_date",
+                    "end_date", "term_id", "first_time_on_committee", "start_reason",
+                    "end_reason"]
+TABLES = ["units_unit", "units_unitversion", "units_unitfigures", "units_term",
+          "people_person", "people_position"]
+
+
+def progress(message: str) -> None:
+    sys.stderr.write(f"{dt.datetime.now():%H:%M:%S} {message}\n")
+    sys.stderr.flush()
+
+
+@dataclass
+class Plan:
+    """What will be written, held as ids and small tuples (the people themselves stream)."""
+
+    people: int
+    grassroots: int
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED))
+    kinds: dict[str, int] = field(default_factory=dict)
+    roles: dict[str, int] = field(default_factory=dict)
+    # [id, code, name, kind id, parent id, path, depth, sector, founded on]
+    units: list[list] = field(default_factory=list)
+    shape: dict[int, str] = field(default_factory=dict)  # upper unit id -> UPPER_SHAPE key
+    children: dict[int, list[int]] = field(default_factory=dict)
+    province: dict[int, str] = field(default_factory=dict)  # unit id -> CCCD code
+    members: dict[int, int] = field(default_factory=dict)  # grassroots id -> members
+    seats: list[tuple[int, str, bool]] = field(default_factory=list)  # upper (unit, role, ft)
+    blocks: list[tuple[int, int, int]] = field(default_factory=list)  # (unit, 1st person, n)
+    chair_of: dict[int, int] = field(default_factory=dict)  # unit id -> person id
+
+    def add_unit(self, code: str, name: str, kind: str, parent: list | None, sector: str = "",
+                 founded: dt.date = dt.date(1990, 1, 1)) -> list:
+        unit_id = len(self.units) + 1
+        row = [unit_id, code, name, self.kinds[kind], parent[0] if parent else None,
+               (parent[5] if parent else "") + path_segment(unit_id),
+               parent[6] + 1 if parent else 0, sector, founded]
+        self.units.append(row)
+        if parent:
+            self.children.setdefault(parent[0], []).append(unit_id)
+            self.province[unit_id] = self.province.get(parent[0], "001")
+        return row
+
+
+# ---------------------------------------------------------------- structure
+
+
+def build_units(plan: Plan) -> None:
+    root = plan.add_unit("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None,
+                         founded=dt.date(1929, 7, 28))
+    plan.shape[root[0]] = "confederation"
+    provinces = []
+    for cccd, name, city, _weight in PROVINCES:
+        kind_word = "thành phố" if city else "tỉnh"
+        row = plan.add_unit(f"P{cccd}", f"Liên đoàn Lao động {kind_word} {name}",
+                            "provincial_federation", root)
+        plan.province[row[0]], plan.shape[row[0]] = cccd, "province"
+        provinces.append(row)
+    nationals = []
+    for code, name, kind in NATIONAL_UNIONS:
+        row = plan.add_unit(code, name, kind, root)
+        plan.shape[row[0]] = "national"
+        nationals.append(row)
+    uppers = []
+    for province, count in zip(provinces, _split(_upper_count(plan), _weights()), strict=True):
+        uppers += [_upper(plan, province, k) for k in range(1, max(count, 1) + 1)]
+    national_share = plan.grassroots // 8
+    parents = _weighted_parents(uppers)
+    counts = (_split(national_share, [1.0] * len(nationals))
+              + _split(plan.grassroots - national_share, [w for _, w in parents]))
+    for parent, count in zip(nationals + [p for p, _ in parents], counts, strict=True):
+        for k in range(1, count + 1):
+            _grassroots(plan, parent, k)
+
+
+def _upper_count(plan: Plan) -> int:
+    # About one upper-grassroots union per 200 grassroots, as in the country.
+    return min(UPPER_TOTAL, max(len(PROVINCES), plan.grassroots // 200))
+
+
+def _weights() -> list[float]:
+    return [weight for *_, weight in PROVINCES]
+
+
+def _split(total: int, weights: list[float]) -> list[int]:
+    """`total` split in proportion to `weights` (largest remainder), summing exactly."""
+    scale = sum(weights)
+    exact = [total * w / scale for w in weights]
+    counts = [int(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: counts[i] - exact[i])
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def _upper(plan: Plan, province: list, k: int) -> list:
+    short = province[2].removeprefix("Liên đoàn Lao động ")
+    kind, name = {1: ("industrial_zone_union", f"Công đoàn các Khu công nghiệp {short}"),
+                  2: ("local_sector_union", f"Công đoàn ngành Giáo dục {short}"),
+                  3: ("local_sector_union", f"Công đoàn ngành Y tế {short}"),
+                  4: ("upper_grassroots_other", f"Công đoàn Viên chức {short}")}.get(
+        k, ("upper_grassroots_other", f"Công đoàn khu vực {k - 4} {short}"))
+    row = plan.add_unit(f"{province[1]}-{k:02d}", name, kind, province,
+                        founded=dt.date(1995, 1, 1))
+    plan.shape[row[0]] = "upper"
+    return row
+
+
+def _weighted_parents(uppers: list) -> list[tuple[list, float]]:
+    """Each upper union's share of the provinces' grassroots: its province's weight, split."""
+    weight = {f"P{cccd}": w for cccd, _n, _c, w in PROVINCES}
+    per_province: dict[str, int] = {}
+    for row in uppers:
+        per_province[row[1][:4]] = per_province.get(row[1][:4], 0) + 1
+    return [(row, weight[row[1][:4]] / per_province[row[1][:4]]) for row in uppers]
+
+
+def _grassroots(plan: Plan, parent: list, k: int) -> None:
+    rng = plan.rng
+    roll, place = rng.random(), PLACES[int(rng.random() * len(PLACES))]
+    if parent[3] != plan.kinds["provincial_federation"] and parent[6] == 1:  # a national union
+        org = ("Chi nhánh", "Công ty", "Trung tâm", "Ban Quản lý dự án")[int(roll * 4)]
+        name, sector = f"Công đoàn {org} {parent[2].removeprefix('Công đoàn ')} {place}", "state"
+    elif roll < 0.45:
+        brand = names.COMPANY_BRANDS[int(rng.random() * len(names.COMPANY_BRANDS))]
+        trade = names.COMPANY_TRADES[int(rng.random() * len(names.COMPANY_TRADES))]
+        name, sector = f"Công đoàn Công ty TNHH {trade} {brand} {place}", "non_state"
+    elif roll < 0.75:
+        level = ("Mầm non", "Tiểu học", "THCS", "THPT")[int(rng.random() * 4)]
+        name, sector = f"Công đoàn Trường {level} {place}", "state"
+    elif roll < 0.9:
+        name, sector = f"Công đoàn UBND xã {place}", "state"
+    else:
+        name, sector = f"Công đoàn Bệnh viện đa khoa {place}", "state"
+    founded = dt.date(1995 + int(rng.random() * 28), 1 + int(rng.random() * 12), 1)
+    row = plan.add_unit(f"{parent[1]}-{k:04d}", name, "grassroots", parent, sector, founded)
+    band = rng.random()
+    plan.members[row[0]] = (20 + int(rng.random() * 280) if band < 0.7 else
+                            300 + int(rng.random() * 700) if band < 0.9 else
+                            1000 + int(rng.random() * 1500) if band < 0.97 else
+                            2500 + int(rng.random() * 12000))
+
+
+# ---------------------------------------------------------------- who holds which seat
+
+
+def allocate_people(plan: Plan) -> None:
+    """Person ids by seat: upper-level committees and staff first, then each grassroots
+    union's committee as one contiguous block sized by its membership."""
+    seats = _upper_seats(plan)[: plan.people // 5]
+    plan.seats = seats
+    for i, (unit_id, role, _ft) in enumerate(seats, 1):
+        if role == "chair":
+            plan.chair_of[unit_id] = i
+    grassroots = list(plan.members)
+    wanted = [_committee_size(plan.members[g]) for g in grassroots]
+    sizes = _split(plan.people - len(seats), [float(w) for w in wanted])
+    next_id = len(seats) + 1
+    for unit_id, size in zip(grassroots, sizes, strict=True):
+        plan.blocks.append((unit_id, next_id, size))
+        if size:
+            plan.chair_of[unit_id] = next_id
+        next_id += size
+
+
+def _committee_size(members: int) -> int:
+    return 3 if members < 50 else 5 if members < 300 else 7 if members < 1000 else \
+        9 if members < 2500 else 13
+
+
+def _upper_seats(plan: Plan) -> list[tuple[int, str, bool]]:
+    """All upper seats, chairs of every unit first, then first vice-chairs, ...: when people
+    are scarce (a small test run) each unit still gets its chair."""
+    ladders = []
+    for unit_id, shape in plan.shape.items():
+        vices, standing, staff, _seats = UPPER_SHAPE[shape]
+        ladder = (["chair"] + ["vice_chair"] * vices + ["standing_member"] * standing
+                  + ["advisory_staff"] * staff)
+        ladders.append([(unit_id, role, True) for role in ladder])
+    seats = []
+    for rank in range(max(len(ladder) for ladder in ladders)):
+        seats += [ladder[rank] for ladder in ladders if rank < len(ladder)]
+    return seats
+
+
+def _grassroots_role(index: int, size: int) -> str:
+    if index == 0:
+        return "chair"
+    if index == 1 or (index == 2 and size >= 7):
+        return "vice_chair"
+    return "executive_member"
+
+
+# ---------------------------------------------------------------- rows
+
+
+def unit_rows(plan: Plan) -> Iterator[tuple]:
+    for u in plan.units:
+        yield (*u, fold(f"{u[1]} {u[2]}"))
+
+
+def version_rows(plan: Plan) -> Iterator[tuple]:
+    for unit_id, _code, name, kind, parent, path, depth, _sector, founded in plan.units:
+        yield unit_id, unit_id, founded, name, kind, parent, path, depth
+
+
+def figure_rows(plan: Plan) -> Iterator[tuple]:
+    """Two dated figures per grassroots union (2024 and 2026), so 'as of' has a choice."""
+    figure_id = 0
+    for unit_id, members in plan.members.items():
+        for day, count in ((dt.date(2024, 1, 1), max(5, members * 19 // 20)),
+                           (dt.date(2026, 1, 1), members)):
+            figure_id += 1
+            yield figure_id, unit_id, day, count, count + count // 8
+
+
+def term_rows(plan: Plan) -> Iterator[tuple]:
+    for u in plan.units:
+        yield u[0], u[0], TERM_NAME, TERM_START, TERM_END
+
+
+def seat_holders(plan: Plan) -> Iterator[tuple[int, int, str, bool, str]]:
+    """(person id, unit id, role, full-time, profile) for every person, in id order."""
+    for i, (unit_id, role, full_time) in enumerate(plan.seats, 1):
+        yield i, unit_id, role, full_time, "upper"
+    for unit_id, first, size in plan.blocks:
+        big = plan.members[unit_id] >= 2500
+        for k in range(size):
+            role = _grassroots_role(k, size)
+            yield first + k, unit_id, role, big and role == "chair", "grassroots"
+
+
+class PersonMaker:
+    """Names at national frequencies, birth dates 1960–2000, CCCD-shaped unique IDs."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.rng = random.Random(SEED + 1)
+        family, weights = zip(*names.FAMILY_NAMES, strict=True)
+        self.families = self.rng.choices(family, weights=weights, k=4096)
+        self.keys: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self.serials: dict[tuple[str, int, int], int] = {}
+        self.codes = [code for code, *_ in PROVINCES]
+
+    def row(self, person_id: int, unit_id: int, profile: str) -> tuple:
+        r = self.rng.random
+        female = r() < 0.48
+        middles, givens = ((names.FEMALE_MIDDLE, names.FEMALE_GIVEN) if female else
+                           (names.MALE_MIDDLE, names.MALE_GIVEN))
+        family = self.families[int(r() * 4096)]
+        middle, given = middles[int(r() * len(middles))], givens[int(r() * len(givens))]
+        search, sort = self._keys(family, middle, given)
+        born = dt.date(1960 + int(r() * 41), 1 + int(r() * 12), 1 + int(r() * 28))
+        home = self.plan.province.get(unit_id, "001") if r() < 0.8 else \
+            self.codes[int(r() * len(self.codes))]
+        citizen_id = None if r() < 0.05 else self._citizen_id(home, female, born.year)
+        phone = f"0{PHONE_PREFIXES[int(r() * 11)]}{int(r() * 1e6):06d}" if r() < 0.6 else ""
+        email = f"{search.split()[-1]}{person_id}@congdoan.vn" if r() < 0.15 else ""
+        return (person_id, family, middle, given, "female" if female else "male", born,
+                citizen_id, "Kinh", phone, email, "", EDUCATION[profile][int(r() * 100)],
+                THEORY[profile][int(r() * 100)], "", "", unit_id, search, sort)
+
+    def _keys(self, family: str, middle: str, given: str) -> tuple[str, str]:
+        key = (family, middle, given)
+        if key not in self.keys:  # a few thousand distinct names: fold each once
+            self.keys[key] = (fold(f"{family} {middle} {given}"),
+                              collation_key(given, middle, family))
+        return self.keys[key]
+
+    def _citizen_id(self, province: str, female: bool, year: int) -> str:
+        """Province, century-and-gender digit, birth year, then a serial scrambled by a
+        bijection of 0..999999, so IDs look random yet never collide."""
+        digit = (0 if year < 2000 else 2) + female
+        key = (province, digit, year % 100)
+        serial = self.serials.get(key, 0) + 1
+        self.serials[key] = serial
+        scrambled = (serial * 7919 + int(province) * 104729 + year * 1299709) % 1_000_000
+        return f"{province}{digit}{year % 100:02d}{scrambled:06d}"
+
+
+def person_rows(plan: Plan) -> Iterator[tuple]:
+    maker = PersonMaker(plan)
+    for person_id, unit_id, _role, _full_time, profile in seat_holders(plan):
+        yield maker.row(person_id, unit_id, profile)
+
+
+def position_rows(plan: Plan) -> Iterator[tuple]:
+    """The current term's seat of every person (three in ten also held one in 2018–2023),
+    staff appointments, and the children's chairs sitting on upper committees."""
+    rng, roles = random.Random(SEED + 2), plan.roles
+    founded = {u[0]: u[8] for u in plan.units}
+    n = 0
+    for person_id, unit_id, role, full_time, _profile in seat_holders(plan):
+        if role == "advisory_staff":
+            start = dt.date(2008 + int(rng.random() * 16), 1 + int(rng.random() * 12), 1)
+            n += 1
+            yield n, person_id, unit_id, roles[role], True, start, None, None, False, \
+                "appointed", ""
+            continue
+        again = rng.random() < 0.3 and founded[unit_id] <= PREVIOUS_START
+        if again:
+            n += 1
+            yield n, person_id, unit_id, roles[role], full_time, PREVIOUS_START, PREVIOUS_END, \
+                None, rng.random() < 0.3, "elected", "term_ended"
+        n += 1
+        yield n, person_id, unit_id, roles[role], full_time, TERM_START, None, unit_id, \
+            not again and rng.random() < 0.55, "elected", ""
+    for parent, shape in plan.shape.items():
+        for child in plan.children.get(parent, [])[: UPPER_SHAPE[shape][3]]:
+            if child in plan.chair_of:
+                n += 1
+                yield n, plan.chair_of[child], parent, roles["executive_member"], False, \
+                    TERM_START, None, parent, False, "elected", ""
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
+    """COPY on PostgreSQL, batched executemany elsewhere; progress every 250,000 rows."""
+    count, started = 0, time.monotonic()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+                    if count % 250_000 == 0:
+                        progress(f"  {table}: {count:,} rows")
+        else:
+            sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+                   f"VALUES ({', '.join(['%s'] * len(columns))})")
+            batch = []
+            for row in rows:
+                batch.append(tuple(v.isoformat() if isinstance(v, dt.date) else v
+                                   for v in row))
+                if len(batch) == 5000:
+                    cursor.executemany(sql, batch)
+                    count, batch = count + len(batch), []
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    progress(f"{table}: {count:,} rows in {time.monotonic() - started:.1f} s")
+    return count
+
+
+@contextmanager
+def indexes_set_aside(tables: list[str]):
+    """PostgreSQL: drop the secondary indexes and foreign keys of `tables` while rows stream
+    in, then rebuild each in one pass (much faster than maintaining them row by row)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = ANY(%s) AND "
+            "schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conindid = format('%%I', i.indexname)::regclass)", [tables])
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                       "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text "
+                       "= ANY(%s)", [tables])
+        foreign_keys = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    yield
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    progress(f"{len(indexes)} indexes and {len(foreign_keys)} foreign keys rebuilt in "
+             f"{time.monotonic() - started:.1f} s")
+
+
+def generate(people: int, grassroots: int) -> dict:
+    """Write the national data set into a database that has no units yet."""
+    plan = Plan(people=people, grassroots=grassroots)
+    plan.kinds = {k.code: k.pk for k in UnitKind.objects.all()}
+    plan.roles = {r.code: r.pk for r in Role.objects.all()}
+    build_units(plan)
+    allocate_people(plan)
+    progress(f"planned {len(plan.units):,} units and {people:,} people")
+    in_transaction = connection.in_atomic_block  # a test, say: VACUUM cannot run there
+    with transaction.atomic():
+        with indexes_set_aside(TABLES):
+            counts = _write_all(plan)
+        _finish()
+    if connection.vendor == "postgresql":
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            # Planner statistics now; the visibility map too when we may (index-only scans).
+            verb = "ANALYZE" if in_transaction else "VACUUM ANALYZE"
+            cursor.execute(f"{verb} {', '.join(TABLES)}")
+        progress(f"{verb} in {time.monotonic() - started:.1f} s")
+    return counts
+
+
+def _write_all(plan: Plan) -> dict:
+    write_rows("units_unit", ["id", "code", "name", "kind_id", "parent_id", "path", "depth",
+                              "sector", "founded_on", "search_name"], unit_rows(plan))
+    write_rows("units_unitversion", ["id", "unit_id", "valid_from", "name", "kind_id",
+                                     "parent_id", "path", "depth"], version_rows(plan))
+    write_rows("units_unitfigures", ["id", "unit_id", "effective_on", "member_count",
+                                     "worker_count"], figure_rows(plan))
+    write_rows("units_term", ["id", "unit_id", "name", "start_date", "end_date"],
+               term_rows(plan))
+    people = write_rows("people_person", PERSON_COLUMNS, person_rows(plan))
+    positions = write_rows("people_position", POSITION_COLUMNS, position_rows(plan))
+    return {"units": len(plan.units), "grassroots": len(plan.members), "people": people,
+            "positions": positions}
+
+
+def _finish() -> None:
+    """Sequences past the ids written here, and the bench accounts."""
+    from accounts.models import User, UserRole
+    from units.models import Unit
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in TABLES:
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                               f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
+    User.objects.create_user(ADMIN, password=PASSWORD, unit=Unit.objects.get(code="TLD"),
+                             role=UserRole.SYSTEM_ADMIN, is_superuser=True)
+    User.objects.create_user(PROVINCE_OFFICER, password=PASSWORD,
+                             unit=Unit.objects.get(code="P001"),
+                             role=UserRole.TRAINING_OFFICER)
