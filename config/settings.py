@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "units",
     "people",
     "training",
+    "targets",
+    "django_tasks",
+    "django_tasks_db",
     "api",
     "demo",
 ]
@@ -137,3 +140,17 @@ LOGGING = {
     # 403/404 answers are the scope working, not incidents: log server errors only.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Background work (recomputing targets, later imports and reports): the database queue runs
+# in `manage.py db_worker` (started by `make run`); TASKS_BACKEND=immediate runs tasks inline.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("TASKS_BACKEND", "database")],
+    }
+}
+# Above this many units a snapshot of the targets is computed in the background with a
+# progress bar; below it, the page computes it at once.
+TARGETS_INLINE_UNITS = int(os.environ.get("TARGETS_INLINE_UNITS", "5000"))

@@ -34,7 +34,8 @@ def make_user(username, unit, role=UserRole.TRAINING_OFFICER, **extra):
 
 REFERENCE_SEEDS = ["units.migrations.0002_levels_and_kinds", "people.migrations.0002_roles",
                    "training.migrations.0002_builtin_topics",
-                   "training.migrations.0003_builtin_programmes"]
+                   "training.migrations.0003_builtin_programmes",
+                   "targets.migrations.0002_builtin_targets"]
 
 
 def ensure_reference_data() -> None:

@@ -1,0 +1,240 @@
+"""The evaluation of person-based targets, as of any day, in the database.
+
+For a target and a day the population is the positions held that day which pass every filter
+of the target, inside the issuing unit's subtree as it stood that day — one position per
+person (the lowest id), so a person with two qualifying posts counts once, at one unit. Each
+is annotated `met` (a qualifying record in the window up to the day, or the qualification)
+and `overdue` (not met and the window's deadline passed). Unit figures group that by the
+position's unit; a subtree's figures are its units' figures added up along the tree of the
+day. Every entry point (pages, API, snapshots, incremental updates) goes through here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from people.models import Person, Position, StartReason
+from targets.models import PERSON_KINDS, Target, TargetKind, WindowKind
+from targets.windows import ONE_DAY, due_after, overdue_cutoff
+from training.models import TrainingRecord
+from units.models import UnitFigures, UnitVersion, valid_on
+
+
+def person_targets(day: dt.date) -> list[Target]:
+    """Targets evaluated per person that are in force on `day`, their filters prefetched."""
+    return list(Target.objects.in_force_on(day).filter(kind__in=PERSON_KINDS)
+                .select_related("scope_unit", "responsible_level", "document")
+                .prefetch_related("roles", "levels", "unit_kinds", "topics", "programmes"))
+
+
+def _ids(related) -> list[int]:
+    return [obj.pk for obj in related.all()]
+
+
+def _scope_path(target: Target, day: dt.date) -> str | None:
+    """Path of the issuing unit on `day`; "" for the whole system; None if it did not exist."""
+    if target.scope_unit_id is None:
+        return ""
+    version = UnitVersion.objects.on(day).filter(unit_id=target.scope_unit_id).first()
+    return version.path if version else None
+
+
+def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
+    """Positions held on `day` that pass the target's filters (several per person possible)."""
+    placed = valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=path)
+    if levels := _ids(target.levels):
+        placed &= Q(unit__versions__kind__level__in=levels)
+    if kinds := _ids(target.unit_kinds):
+        placed &= Q(unit__versions__kind__in=kinds)
+    qs = Position.objects.active_on(day).filter(placed)
+    if roles := _ids(target.roles):
+        qs = qs.filter(role__in=roles)
+    if target.key_leaders_only:
+        qs = qs.filter(role__is_key_leader=True)
+    if target.full_time is not None:
+        qs = qs.filter(full_time=target.full_time)
+    if target.sector:
+        qs = qs.filter(unit__sector=target.sector)
+    if target.first_time_on_committee:
+        qs = qs.filter(first_time_on_committee=True)
+    if target.newly_elected:
+        # Elected to a post they had not held in this union before (re-election excluded).
+        held_before = Position.objects.filter(
+            person=OuterRef("person_id"), unit=OuterRef("unit_id"), role=OuterRef("role_id"),
+            start_date__lt=OuterRef("start_date"))
+        qs = qs.filter(start_reason=StartReason.ELECTED).exclude(Exists(held_before))
+    if target.position_started_from:
+        qs = qs.filter(start_date__gte=target.position_started_from)
+    if target.position_started_to:
+        qs = qs.filter(start_date__lte=target.position_started_to)
+    if target.min_members is not None or target.max_members is not None:
+        members = (UnitFigures.objects.filter(unit=OuterRef("unit_id"), effective_on__lte=day)
+                   .order_by("-effective_on").values("member_count")[:1])
+        qs = qs.annotate(members=Subquery(members))
+        if target.min_members is not None:
+            qs = qs.filter(members__gte=target.min_members)
+        if target.max_members is not None:
+            qs = qs.filter(members__lt=target.max_members)
+    return qs
+
+
+def _window_from(target: Target, day: dt.date):
+    """Expression for the first day a record counts, per position."""
+    window = target.window
+    if window in (WindowKind.TERM, WindowKind.YEARS_FROM_TERM_START):
+        return Coalesce(F("term__start_date"), F("start_date"))
+    if window == WindowKind.MONTHS_FROM_POSITION_START:
+        return F("start_date")
+    if window == WindowKind.YEARLY:
+        return Value(dt.date(day.year, 1, 1))
+    return Value(target.window_start)  # fixed date: from the stated start, or any time
+
+
+def _overdue(target: Target, day: dt.date) -> Q | bool:
+    """When the window has closed on `day` (a Q per position, or the same for everyone)."""
+    window = target.window
+    if window == WindowKind.TERM:
+        return Q(term__end_date__lt=day)
+    if window == WindowKind.FIXED_DATE:
+        return day > target.deadline
+    if window == WindowKind.YEARS_FROM_TERM_START:
+        return Q(window_from__lte=overdue_cutoff(day, 12 * target.window_count))
+    if window == WindowKind.MONTHS_FROM_POSITION_START:
+        return Q(start_date__lte=overdue_cutoff(day, target.window_count))
+    return False  # yearly: due by 31/12, and a new window opens on 1 January
+
+
+def qualifying_records(target: Target, day: dt.date) -> QuerySet:
+    """Records of the outer position's person that meet the target on `day`, earliest first."""
+    records = TrainingRecord.objects.filter(person=OuterRef("person_id"), valid=True,
+                                            completed_on__lte=day, hours__gte=target.min_hours)
+    if target.window == WindowKind.FIXED_DATE and not target.window_start:
+        pass  # any record up to the day counts
+    else:
+        records = records.filter(completed_on__gte=OuterRef("window_from"))
+    topics, programmes = _ids(target.topics), _ids(target.programmes)
+    if topics or programmes:
+        records = records.filter(Q(topics__in=topics) | Q(programme__in=programmes))
+    return records.order_by("completed_on", "pk")
+
+
+def _met(target: Target, day: dt.date):
+    if target.kind == TargetKind.QUALIFICATION:
+        q = Q()
+        if target.min_education is not None:
+            q &= Q(person__education_level__gte=target.min_education)
+        if target.min_political_theory is not None:
+            q &= Q(person__political_theory__gte=target.min_political_theory)
+        return q
+    return Exists(qualifying_records(target, day))
+
+
+def evaluated(target: Target, day: dt.date) -> QuerySet:
+    """The population of `target` on `day`: one position per person, with `met`/`overdue`."""
+    path = _scope_path(target, day)
+    if path is None or not target.is_person_based:
+        return Position.objects.none()
+    first = (_candidates(target, day, path).values("person_id")
+             .annotate(first=Min("id")).values("first"))
+    qs = Position.objects.filter(id__in=Subquery(first)).annotate(
+        window_from=_window_from(target, day))
+    met = _met(target, day)
+    qs = qs.annotate(met=ExpressionWrapper(met, output_field=BooleanField())
+                     if isinstance(met, Q) else met)
+    closed = _overdue(target, day)
+    if closed is False:
+        overdue = Value(False)
+    else:
+        overdue = ExpressionWrapper(Q(met=False) if closed is True else Q(met=False) & closed,
+                                    output_field=BooleanField())
+    return qs.annotate(overdue=overdue)
+
+
+Counts = tuple[int, int, int]  # eligible, met, overdue
+
+
+def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts]:
+    """Own figures per unit (people counted at the unit of their post), in one query."""
+    qs = evaluated(target, day)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    rows = qs.order_by().values("unit_id").annotate(
+        eligible=Count("id"), n_met=Count("id", filter=Q(met=True)),
+        n_overdue=Count("id", filter=Q(overdue=True)))
+    return {r["unit_id"]: (r["eligible"], r["n_met"], r["n_overdue"]) for r in rows}
+
+
+# --- a person's obligations ------------------------------------------------------------
+
+class Status:
+    MET = "met"
+    DUE = "due"
+    OVERDUE = "overdue"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass
+class Obligation:
+    target: Target
+    status: str
+    position: Position | None = None
+    record: TrainingRecord | None = None
+    due_on: dt.date | None = None
+
+
+def due_on(target: Target, position: Position, day: dt.date) -> dt.date | None:
+    """The last day of the window for this position, as the user reads it."""
+    window = target.window
+    term = position.term
+    anchor = term.start_date if term else position.start_date
+    if window == WindowKind.TERM:
+        return term.end_date if term else None
+    if window == WindowKind.YEARLY:
+        return dt.date(day.year, 12, 31)
+    if window == WindowKind.FIXED_DATE:
+        return target.deadline
+    if window == WindowKind.YEARS_FROM_TERM_START:
+        return due_after(anchor, 12 * target.window_count)
+    return due_after(position.start_date, target.window_count)
+
+
+def person_obligations(person: Person, day: dt.date,
+                       targets: list[Target] | None = None) -> list[Obligation]:
+    """Every target in force on `day` with this person's status: one query per target."""
+    out = []
+    for target in targets if targets is not None else person_targets(day):
+        qs = evaluated(target, day).filter(person=person).select_related(
+            "unit", "role", "term")
+        if target.kind == TargetKind.TRAINING:
+            qs = qs.annotate(record_id=Subquery(
+                qualifying_records(target, day).values("pk")[:1]))
+        position = qs.first()
+        if position is None:
+            out.append(Obligation(target, Status.NOT_APPLICABLE))
+            continue
+        status = (Status.MET if position.met else
+                  Status.OVERDUE if position.overdue else Status.DUE)
+        record_id = getattr(position, "record_id", None)
+        out.append(Obligation(target, status, position,
+                              TrainingRecord.objects.filter(pk=record_id).first()
+                              if record_id else None,
+                              due_on(target, position, day)))
+    return out
+
+
+__all__ = ["ONE_DAY", "Obligation", "Status", "due_on", "evaluated", "person_obligations",
+           "person_targets", "qualifying_records", "unit_counts"]

@@ -1,0 +1,229 @@
+"""Resolution targets as data, and the stored figures of their evaluation.
+
+A target says who must have what by when: a population of post-holders (filters on the
+position and its unit), a requirement (a qualifying training record, or a qualification), a
+window (term, calendar year, fixed date, N years from the term's start, N months from taking
+the post) and a threshold for units. The engine in `targets/engine.py` evaluates it.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from people.models import EducationLevel, PoliticalTheory, Role
+from training.models import Programme, Topic
+from units.models import Sector, Unit, UnitKind, UnitLevel
+
+
+class SourceDocument(models.Model):
+    """A resolution, plan or report whose targets are held here (e.g. source 003)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    number = models.CharField(_("document number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issuer = models.CharField(_("issuing body"), max_length=255)
+    title = models.CharField(_("title"), max_length=500)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+class TargetKind(models.TextChoices):
+    TRAINING = "training", _("Training")
+    QUALIFICATION = "qualification", _("Qualification")
+    SPENDING_SHARE = "spending_share", _("Spending share")
+    MEMBER_GROWTH = "member_growth", _("Member growth")
+    FOUNDED_UNIONS = "founded_unions", _("Grassroots unions founded")
+    COVERAGE = "coverage", _("Coverage")
+
+
+# Kinds evaluated per person; the others are unit figures that the planning work supplies.
+PERSON_KINDS = {TargetKind.TRAINING, TargetKind.QUALIFICATION}
+
+
+class WindowKind(models.TextChoices):
+    TERM = "term", _("Within the current term")
+    YEARLY = "yearly", _("Every calendar year")
+    FIXED_DATE = "fixed_date", _("By a fixed date")
+    YEARS_FROM_TERM_START = "term_years", _("Within N years of the term's start")
+    MONTHS_FROM_POSITION_START = "position_months", _("Within N months of taking the post")
+
+
+class TargetQuerySet(models.QuerySet):
+    def in_force_on(self, day: dt.date) -> "TargetQuerySet":
+        return self.filter(
+            Q(active=True),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
+class Target(models.Model):
+    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT,
+                                 related_name="targets", verbose_name=_("source document"))
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("short name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    wording = models.TextField(_("wording in the source"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=TargetKind.choices,
+                            default=TargetKind.TRAINING)
+    scope_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="targets",
+        verbose_name=_("issuing unit"),
+        help_text=_("The target applies to this unit's subtree; empty: the whole system."))
+    responsible_level = models.ForeignKey(
+        UnitLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("level responsible"))
+    adopted_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="adoptions", verbose_name=_("adopted from"))
+    threshold = models.DecimalField(
+        _("threshold (%)"), max_digits=5, decimal_places=2, default=Decimal(100),
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
+    goal = models.PositiveIntegerField(
+        _("figure to reach"), null=True, blank=True,
+        help_text=_("For member growth and founded unions: e.g. 30000 members net, 490 unions."))
+    active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(_("in force from"), null=True, blank=True)
+    valid_to = models.DateField(_("in force until"), null=True, blank=True)
+    builtin = models.BooleanField(_("built in"), default=False, editable=False)
+    rank = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    # Population: post-holders on the day asked, narrowed by every filter that is set.
+    roles = models.ManyToManyField(Role, blank=True, related_name="+", verbose_name=_("roles"))
+    key_leaders_only = models.BooleanField(_("key leaders only"), default=False)
+    full_time = models.BooleanField(_("full-time"), null=True, blank=True,
+                                    help_text=_("Empty: full-time and part-time."))
+    levels = models.ManyToManyField(UnitLevel, blank=True, related_name="+",
+                                    verbose_name=_("unit levels"))
+    unit_kinds = models.ManyToManyField(UnitKind, blank=True, related_name="+",
+                                        verbose_name=_("unit kinds"))
+    sector = models.CharField(_("employer sector"), max_length=10, choices=Sector.choices,
+                              blank=True)
+    min_members = models.PositiveIntegerField(_("members at least"), null=True, blank=True)
+    max_members = models.PositiveIntegerField(
+        _("members fewer than"), null=True, blank=True,
+        help_text=_("Member count of the union in force on the day asked."))
+    newly_elected = models.BooleanField(_("newly elected only"), default=False)
+    first_time_on_committee = models.BooleanField(_("first time on the committee only"),
+                                                  default=False)
+    position_started_from = models.DateField(_("post taken from"), null=True, blank=True)
+    position_started_to = models.DateField(_("post taken until"), null=True, blank=True)
+
+    # Requirement.
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+",
+                                    verbose_name=_("qualifying topics"))
+    programmes = models.ManyToManyField(Programme, blank=True, related_name="+",
+                                        verbose_name=_("qualifying programmes"))
+    min_hours = models.PositiveSmallIntegerField(_("minimum hours of the record"), default=0)
+    min_education = models.PositiveSmallIntegerField(
+        _("education at least"), choices=EducationLevel.choices, null=True, blank=True)
+    min_political_theory = models.PositiveSmallIntegerField(
+        _("political theory at least"), choices=PoliticalTheory.choices, null=True, blank=True)
+
+    # Window.
+    window = models.CharField(_("time window"), max_length=20, choices=WindowKind.choices,
+                              default=WindowKind.TERM)
+    window_count = models.PositiveSmallIntegerField(_("N (years or months)"), null=True,
+                                                    blank=True)
+    window_start = models.DateField(_("records counted from"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rank", "code"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__gte=0) & Q(threshold__lte=100),
+                                   name="target_threshold_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_person_based(self) -> bool:
+        return self.kind in PERSON_KINDS
+
+    def clean(self) -> None:
+        errors = {}
+        if self.window == WindowKind.FIXED_DATE and not self.deadline:
+            errors["deadline"] = _("A fixed-date window needs a deadline.")
+        if (self.window in (WindowKind.YEARS_FROM_TERM_START,
+                            WindowKind.MONTHS_FROM_POSITION_START) and not self.window_count):
+            errors["window_count"] = _("Say how many years or months.")
+        if (self.min_members is not None and self.max_members is not None
+                and self.max_members <= self.min_members):
+            errors["max_members"] = _("The upper bound must be above the lower bound.")
+        if self.kind == TargetKind.QUALIFICATION and (
+                self.min_education is None and self.min_political_theory is None):
+            errors["min_education"] = _("A qualification target needs a level to reach.")
+        if self.adopted_from_id and self.threshold < self.adopted_from.threshold:
+            errors["threshold"] = _("An adopted target may only be stricter than its source "
+                                    "(at least %(value)s%%).") % {
+                                        "value": self.adopted_from.threshold}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Snapshot(models.Model):
+    """The evaluated figures of every target for every unit, as of one day.
+
+    Today's snapshot is kept current by the signals (incremental); any other day is computed
+    on request and dropped when a change dated on or before it arrives."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    as_of = models.DateField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    steps_total = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("snapshot of the targets")
+        verbose_name_plural = _("snapshots of the targets")
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+
+class TargetFigure(models.Model):
+    """One target in one unit on the snapshot's day: its own post-holders and its subtree."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="figures")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="figures")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    own_eligible = models.PositiveIntegerField(default=0)
+    own_met = models.PositiveIntegerField(default=0)
+    own_overdue = models.PositiveIntegerField(default=0)
+    eligible = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "target", "unit"],
+                                    name="targetfigure_unique"),
+        ]
+        indexes = [models.Index(fields=["snapshot", "unit"], name="targetfigure_unit")]

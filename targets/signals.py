@@ -1,0 +1,98 @@
+"""Keep the stored figures current: every change that can move a target marks what it touches,
+and once the transaction commits today's snapshot is updated and older ones it affects dropped.
+"""
+
+import datetime as dt
+import threading
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from people.models import Person, Position
+from targets.models import Target
+from training.models import TrainingRecord
+from units.models import Term, UnitFigures, UnitVersion
+
+_pending = threading.local()
+
+
+def _mark(unit_ids=(), person_id: int | None = None, since: dt.date | None = None,
+          structure: bool = False) -> None:
+    """Collect the touched units and dates; one refresh runs when the transaction commits."""
+    state = getattr(_pending, "state", None)
+    if state is None:
+        state = _pending.state = {"units": set(), "people": set(), "since": [],
+                                  "structure": False}
+        transaction.on_commit(_flush)
+    state["units"].update(u for u in unit_ids if u)
+    if person_id:
+        state["people"].add(person_id)
+    state["since"].append(since)
+    state["structure"] |= structure
+
+
+def _flush() -> None:
+    from targets import snapshots
+
+    state = _pending.__dict__.pop("state", None)
+    if state is None:
+        return
+    dates = state["since"]
+    since = None if None in dates else min(dates)
+    if state["structure"]:
+        snapshots.invalidate(since, keep_today=False)
+        return
+    snapshots.invalidate(since)
+    units = set(state["units"])
+    if state["people"]:
+        units.update(Position.objects.filter(person_id__in=state["people"])
+                     .values_list("unit_id", flat=True))
+    snapshots.refresh_units(units)
+
+
+@receiver([post_save, post_delete], sender=TrainingRecord)
+def record_changed(sender, instance: TrainingRecord, **kwargs) -> None:
+    _mark(person_id=instance.person_id, since=instance.completed_on)
+
+
+@receiver(m2m_changed, sender=TrainingRecord.topics.through)
+def record_topics_changed(sender, instance, action: str, **kwargs) -> None:
+    if action.startswith("post_") and isinstance(instance, TrainingRecord):
+        _mark(person_id=instance.person_id, since=instance.completed_on)
+
+
+@receiver([post_save, post_delete], sender=Position)
+def position_changed(sender, instance: Position, **kwargs) -> None:
+    _mark([instance.unit_id], person_id=instance.person_id, since=instance.start_date)
+
+
+@receiver(post_save, sender=Person)
+def person_changed(sender, instance: Person, created: bool, **kwargs) -> None:
+    if not created:  # qualifications are not dated: every past day may change
+        _mark(person_id=instance.pk)
+
+
+@receiver([post_save, post_delete], sender=UnitFigures)
+def member_count_changed(sender, instance: UnitFigures, **kwargs) -> None:
+    _mark([instance.unit_id], since=instance.effective_on)
+
+
+@receiver([post_save, post_delete], sender=Term)
+def term_changed(sender, instance: Term, **kwargs) -> None:
+    _mark([instance.unit_id], since=instance.start_date)
+
+
+@receiver([post_save, post_delete], sender=UnitVersion)
+def structure_changed(sender, instance: UnitVersion, **kwargs) -> None:
+    _mark(since=instance.valid_from, structure=True)
+
+
+@receiver([post_save, post_delete], sender=Target)
+def target_changed(sender, **kwargs) -> None:
+    _mark(structure=True)
+
+
+for _field in ("roles", "levels", "unit_kinds", "topics", "programmes"):
+    m2m_changed.connect(lambda sender, action, **kw: action.startswith("post_") and _mark(
+        structure=True), sender=getattr(Target, _field).through, weak=False)

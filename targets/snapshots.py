@@ -1,0 +1,180 @@
+"""Stored figures of every target for every unit, as of a day: computed in full, kept current.
+
+A full computation runs the engine's one grouped query per target, adds the figures up the
+tree of the day in one pass, and writes them (COPY on PostgreSQL). After a change to a record,
+a position, a person or a union's member count, `refresh_units` recomputes the touched units'
+own figures and moves their ancestors' totals by the difference — today's dashboard changes
+at once. Snapshots of other days are dropped when a change dated on or before them arrives.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lib.dates import today
+from targets.engine import person_targets, unit_counts
+from targets.models import Snapshot, Target, TargetFigure
+from units.models import PATH_WIDTH, Unit, UnitVersion
+
+Progress = Callable[[int, int], None]
+FIELDS = ("own_eligible", "own_met", "own_overdue", "eligible", "met", "overdue")
+
+
+def _tree(day: dt.date) -> dict[int, str]:
+    """unit id -> path on `day`, and path -> unit id (the same dict, both directions)."""
+    tree: dict = {}
+    for unit_id, path in UnitVersion.objects.on(day).values_list("unit_id", "path"):
+        tree[unit_id] = path
+        tree[path] = unit_id
+    return tree
+
+
+def roll_up(own: dict[int, tuple[int, int, int]], tree: dict) -> dict[int, list[int]]:
+    """Own figures per unit -> own and subtree figures for the unit and all its ancestors."""
+    rows: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    for unit_id, counts in own.items():
+        path = tree.get(unit_id)
+        if path is None:
+            continue  # a position in a unit that did not exist that day
+        rows[unit_id][0:3] = counts
+        for end in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH):
+            row = rows[tree[path[:end]]]
+            row[3] += counts[0]
+            row[4] += counts[1]
+            row[5] += counts[2]
+    return rows
+
+
+def _write(snapshot: Snapshot, target: Target, rows: dict[int, list[int]]) -> None:
+    if connection.vendor == "postgresql":
+        table = TargetFigure._meta.db_table
+        columns = ", ".join(("snapshot_id", "target_id", "unit_id", *FIELDS))
+        with connection.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for unit_id, values in rows.items():
+                copy.write_row((snapshot.pk, target.pk, unit_id, *values))
+        return
+    TargetFigure.objects.bulk_create(
+        (TargetFigure(snapshot=snapshot, target=target, unit_id=unit_id,
+                      **dict(zip(FIELDS, values, strict=True)))
+         for unit_id, values in rows.items()), batch_size=2000)
+
+
+def compute(day: dt.date, progress: Progress | None = None) -> Snapshot:
+    """(Re)compute the snapshot of `day` for every target in force that day."""
+    snapshot, _ = Snapshot.objects.get_or_create(as_of=day)
+    targets = person_targets(day)
+    Snapshot.objects.filter(pk=snapshot.pk).update(
+        status=Snapshot.Status.RUNNING, steps_total=len(targets) + 1, steps_done=0,
+        started_at=timezone.now(), finished_at=None, message="")
+    try:
+        tree = _tree(day)
+        with transaction.atomic():
+            TargetFigure.objects.filter(snapshot=snapshot).delete()
+            for done, target in enumerate(targets, start=1):
+                _write(snapshot, target, roll_up(unit_counts(target, day), tree))
+                Snapshot.objects.filter(pk=snapshot.pk).update(steps_done=done)
+                if progress:
+                    progress(done, len(targets))
+            Snapshot.objects.filter(pk=snapshot.pk).update(
+                status=Snapshot.Status.DONE, steps_done=len(targets) + 1,
+                finished_at=timezone.now())
+    except Exception as exc:
+        Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.FAILED,
+                                                       message=str(exc)[:500])
+        raise
+    snapshot.refresh_from_db()
+    return snapshot
+
+
+def ready(day: dt.date, *, start: bool = True) -> Snapshot | None:
+    """The snapshot of `day` if it is complete. When missing it is computed here if the
+    tree is small, else queued for the worker (the page shows its progress)."""
+    snapshot = Snapshot.objects.filter(as_of=day).first()
+    if snapshot and snapshot.status == Snapshot.Status.DONE:
+        return snapshot
+    if not start:
+        return None
+    if Unit.objects.count() <= settings.TARGETS_INLINE_UNITS:
+        return compute(day)
+    if snapshot is None or snapshot.status == Snapshot.Status.FAILED:
+        from targets.tasks import compute_snapshot
+
+        Snapshot.objects.update_or_create(as_of=day, defaults={
+            "status": Snapshot.Status.QUEUED, "steps_done": 0, "message": ""})
+        compute_snapshot.enqueue(day.isoformat())
+    return None
+
+
+def pending(day: dt.date) -> Snapshot | None:
+    return Snapshot.objects.filter(as_of=day).exclude(status=Snapshot.Status.DONE).first()
+
+
+def invalidate(since: dt.date | None = None, *, keep_today: bool = True) -> None:
+    """Drop snapshots a change dated `since` may alter (all of them when `since` is None)."""
+    qs = Snapshot.objects.all()
+    if since is not None:
+        qs = qs.filter(as_of__gte=since)
+    if keep_today:
+        qs = qs.exclude(as_of=today())
+    qs.delete()
+
+
+def refresh_units(unit_ids: Iterable[int]) -> None:
+    """Bring today's snapshot up to date for these units' own post-holders."""
+    unit_ids = set(unit_ids)
+    day = today()
+    snapshot = Snapshot.objects.filter(as_of=day, status=Snapshot.Status.DONE).first()
+    if snapshot is None or not unit_ids:
+        return
+    paths = dict(UnitVersion.objects.on(day).filter(unit_id__in=unit_ids)
+                 .values_list("unit_id", "path"))
+    prefixes = {p[:end] for p in paths.values() for end in range(PATH_WIDTH, len(p) + 1,
+                                                                  PATH_WIDTH)}
+    by_path = dict(UnitVersion.objects.on(day).filter(path__in=prefixes)
+                   .values_list("path", "unit_id"))
+    touched = set(by_path.values())
+    stored = {(f.target_id, f.unit_id): f for f in TargetFigure.objects.filter(
+        snapshot=snapshot, unit_id__in=touched)}
+    changed, created = {}, {}
+    for target in person_targets(day):
+        new = unit_counts(target, day, unit_ids)
+        for unit_id, path in paths.items():
+            old_row = stored.get((target.pk, unit_id))
+            old = (old_row.own_eligible, old_row.own_met, old_row.own_overdue) if old_row \
+                else (0, 0, 0)
+            counts = new.get(unit_id, (0, 0, 0))
+            delta = [n - o for n, o in zip(counts, old, strict=True)]
+            if not any(delta):
+                continue
+            for end in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH):
+                ancestor = by_path[path[:end]]
+                key = (target.pk, ancestor)
+                row = stored.get(key)
+                if row is None:
+                    row = created[key] = stored[key] = TargetFigure(
+                        snapshot=snapshot, target=target, unit_id=ancestor)
+                row.eligible += delta[0]
+                row.met += delta[1]
+                row.overdue += delta[2]
+                changed[key] = row
+            own = stored[(target.pk, unit_id)]
+            own.own_eligible, own.own_met, own.own_overdue = counts
+    with transaction.atomic():
+        TargetFigure.objects.bulk_create(created.values())
+        TargetFigure.objects.bulk_update(
+            [row for key, row in changed.items() if key not in created], FIELDS)
+
+
+def figures(snapshot: Snapshot, unit_ids: Iterable[int],
+            targets: Iterable[Target] | None = None) -> dict[tuple[int, int], TargetFigure]:
+    """(target id, unit id) -> stored figures, in one query."""
+    qs = TargetFigure.objects.filter(snapshot=snapshot, unit_id__in=list(unit_ids))
+    if targets is not None:
+        qs = qs.filter(Q(target__in=list(targets)))
+    return {(f.target_id, f.unit_id): f for f in qs}
