@@ -11,5 +11,5 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("my_profile")
     if not request.user.can_browse:
         return render(request, "accounts/no_unit.html", status=403)
-    return redirect("units:tree")
+    return redirect("targets:dashboard")
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("people/", include("people.urls")),
     path("training/", include("training.urls")),
+    path("targets/", include("targets.urls")),
     path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -191,9 +191,21 @@ def load_demo() -> dict:
     from demo.training import add_training
 
     add_training(demo)
+    adopt_local_targets()
     add_accounts(demo)
     return {"units": Unit.objects.count(), "grassroots": len(demo.members),
             "people": Person.objects.count(), "positions": Position.objects.count()}
+
+
+def adopt_local_targets() -> None:
+    """The Ninh Thuận resolution (001) and the Hà Nội 2018 plan (004) apply to their
+    provinces in the demo (they ship inactive, with no issuing unit)."""
+    from targets.models import Target
+
+    for document, code in (("001", "NT"), ("004", "HN")):
+        unit = Unit.objects.filter(code=code).first()
+        if unit:
+            Target.objects.filter(document__code=document).update(scope_unit=unit, active=True)
 
 
 # ---------------------------------------------------------------- structure

@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken
 from accounts.scope import scoped
 from people.models import Person, Position
+from targets.models import Target
+from targets.services import target_adopt
 from training.models import Enrolment, Lecturer, TrainingClass, TrainingRecord
 from training.selectors import classes_visible_to
 from units.models import Unit
@@ -38,6 +40,8 @@ def all_routes() -> list[str]:
 
 def model_for(route: str):
     """Which kind of object a route's id names: the probe must know every route."""
+    if route.startswith("targets/<int:pk>"):
+        return Target
     if "person_pk" in route:
         return Person
     if "classes" in route:
@@ -62,6 +66,10 @@ def outside_objects(user):
     for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
+    own_line = [user.unit.path[:i] for i in range(8, len(user.unit.path) + 1, 8)]
+    out[Target] = [t for t in Target.objects.exclude(scope_unit=None).select_related(
+        "scope_unit") if t.scope_unit.path not in own_line
+        and not t.scope_unit.path.startswith(user.unit.path)]
     visible = classes_visible_to(user).values("pk")
     out[TrainingClass] = list(TrainingClass.objects.exclude(pk__in=visible))
     return out
@@ -97,6 +105,9 @@ def fill(route: str, pk: int) -> str:
 @pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer"])
 def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys):
     user = getattr(tree, persona)
+    source = Target.objects.get(code="T-003-2")
+    for province in (tree.hanoi, tree.ninhthuan):  # targets adopted by units
+        target_adopt(target=source, unit=province, threshold=source.threshold)
     client.force_login(user)
     token = ApiToken.issue(user)
     api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

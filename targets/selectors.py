@@ -1,0 +1,172 @@
+"""Reads for the dashboard, the needs list and the API: stored figures plus the engine."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from people.models import Position
+from targets import snapshots
+from targets.engine import evaluated, person_targets
+from targets.models import Snapshot, Target, TargetFigure
+from units.models import UnitVersion, valid_on
+
+
+class Standing:
+    ACHIEVED = "achieved"
+    AT_RISK = "at_risk"
+    MISSED = "missed"
+    NONE = "none"  # nobody in the population
+
+
+@dataclass
+class Result:
+    """A target's figures for one unit (its subtree, or its own post-holders)."""
+
+    target: Target
+    eligible: int = 0
+    met: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.eligible:
+            return None
+        return (Decimal(100 * self.met) / self.eligible).quantize(Decimal("0.1"))
+
+    @property
+    def achieved(self) -> bool | None:
+        if not self.eligible:
+            return None
+        return 100 * self.met >= self.target.threshold * self.eligible
+
+    @property
+    def standing(self) -> str:
+        """Achieved; missed when even everyone not yet overdue could not reach the threshold;
+        else at risk."""
+        if not self.eligible:
+            return Standing.NONE
+        if self.achieved:
+            return Standing.ACHIEVED
+        reachable = self.eligible - self.overdue
+        if 100 * reachable < self.target.threshold * self.eligible:
+            return Standing.MISSED
+        return Standing.AT_RISK
+
+    @property
+    def not_met(self) -> int:
+        return self.eligible - self.met
+
+
+def _result(target: Target, figure: TargetFigure | None, own: bool = False) -> Result:
+    if figure is None:
+        return Result(target)
+    if own:
+        return Result(target, figure.own_eligible, figure.own_met, figure.own_overdue)
+    return Result(target, figure.eligible, figure.met, figure.overdue)
+
+
+def targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
+    """Person-based targets in force on `day` whose issuing unit covers the node."""
+    out = []
+    for target in person_targets(day):
+        if target.scope_unit_id is None:
+            out.append(target)
+            continue
+        scope = UnitVersion.objects.on(day).filter(unit_id=target.scope_unit_id).first()
+        if scope and node.path.startswith(scope.path):
+            out.append(target)
+    return out
+
+
+def unit_targets(node: UnitVersion, day: dt.date, snapshot: Snapshot,
+                 targets: list[Target] | None = None) -> list[Result]:
+    """Each target's subtree figures for the node (the API's and the dashboard's head)."""
+    targets = targets if targets is not None else targets_for(node, day)
+    stored = snapshots.figures(snapshot, [node.unit_id], targets)
+    return [_result(t, stored.get((t.pk, node.unit_id))) for t in targets]
+
+
+def children_ranked(node: UnitVersion, day: dt.date, snapshot: Snapshot,
+                    targets: list[Target], rank_by: Target | None) -> list[dict]:
+    """The node's children on `day` with every target's figures, best first by `rank_by`."""
+    children = list(UnitVersion.objects.on(day).filter(parent_id=node.unit_id)
+                    .select_related("unit", "kind"))
+    stored = snapshots.figures(snapshot, [c.unit_id for c in children], targets)
+    rows = []
+    for child in children:
+        results = [_result(t, stored.get((t.pk, child.unit_id))) for t in targets]
+        key = next((r for r in results if rank_by and r.target.pk == rank_by.pk), None)
+        rows.append({"version": child, "results": results, "key": key})
+
+    def order(row):
+        key = row["key"]
+        percent = key.percent if key and key.percent is not None else Decimal(-1)
+        return (-percent, row["version"].name)
+
+    return sorted(rows, key=order)
+
+
+def own_results(node: UnitVersion, snapshot: Snapshot, targets: list[Target]) -> list[Result]:
+    stored = snapshots.figures(snapshot, [node.unit_id], targets)
+    return [_result(t, stored.get((t.pk, node.unit_id)), own=True) for t in targets]
+
+
+def year_series(node: UnitVersion, target: Target, day: dt.date, years: int = 5) -> list[dict]:
+    """The target's subtree percentage at the end of each of the last years (and on `day`)."""
+    days = [dt.date(y, 12, 31) for y in range(day.year - years + 1, day.year)] + [day]
+    out = []
+    for point in days:
+        if target.valid_from and point < target.valid_from:
+            continue
+        snapshot = snapshots.ready(point)
+        if snapshot is None:
+            out.append({"day": point, "pending": True})
+            continue
+        figure = snapshots.figures(snapshot, [node.unit_id], [target]).get(
+            (target.pk, node.unit_id))
+        out.append({"day": point, "result": _result(target, figure)})
+    return out
+
+
+def unit_people(node: UnitVersion, day: dt.date, targets: list[Target]) -> list[dict]:
+    """The unit's own post-holders on `day` with their status for every target
+    (one query per target, and one for the people)."""
+    positions = list(Position.objects.active_on(day).filter(unit_id=node.unit_id)
+                     .select_related("person", "role").order_by("role__rank",
+                                                                "person__sort_key")[:300])
+    status: dict[tuple[int, int], str] = {}
+    for target in targets:
+        rows = evaluated(target, day).filter(unit_id=node.unit_id).values_list(
+            "person_id", "met", "overdue")
+        for person_id, met, overdue in rows:
+            status[(target.pk, person_id)] = "met" if met else "overdue" if overdue else "due"
+    return [{"position": p, "statuses": [status.get((t.pk, p.person_id)) for t in targets]}
+            for p in positions]
+
+
+def needs(target: Target, node: UnitVersion, day: dt.date) -> QuerySet:
+    """People under the node who must still be trained (or qualified) for the target."""
+    under = valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=node.path)
+    return (evaluated(target, day).filter(met=False).filter(under)
+            .select_related("person", "unit", "role", "term")
+            .order_by("-overdue", "unit__code", "person__sort_key"))
+
+
+def needs_by_child(node: UnitVersion, day: dt.date, snapshot: Snapshot,
+                   targets: list[Target]) -> list[dict]:
+    """Consolidation up the hierarchy: how many still need each target, per child unit."""
+    rows = children_ranked(node, day, snapshot, targets, None)
+    return sorted(rows, key=lambda r: r["version"].unit.code)
+
+
+
+def subtree_live(target: Target, node: UnitVersion, day: dt.date) -> Result:
+    """A target's figures for the node's subtree straight from the base tables (one query):
+    used when no snapshot of the day is ready."""
+    under = valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=node.path)
+    row = evaluated(target, day).filter(under).aggregate(
+        eligible=Count("id"), n_met=Count("id", filter=Q(met=True)),
+        n_overdue=Count("id", filter=Q(overdue=True)))
+    return Result(target, row["eligible"], row["n_met"], row["n_overdue"])

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from targets import views
+
+app_name = "targets"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("progress/", views.progress, name="progress"),
+    path("needs/", views.needs, name="needs"),
+    path("recompute/", views.recompute, name="recompute"),
+    path("<int:pk>/chart/", views.chart, name="chart"),
+    path("<int:pk>/adopt/", views.adopt, name="adopt"),
+    path("people/<int:person_id>/", views.person_obligations_view, name="person_obligations"),
+]

@@ -1,0 +1,215 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import officer_required, writer_required
+from accounts.scope import get_scoped_or_404
+from lib.dates import as_of, today
+from lib.forms import add_service_errors
+from people.models import Person
+from targets import selectors, services, snapshots
+from targets.engine import due_on, person_obligations
+from targets.forms import AdoptForm
+from targets.models import PERSON_KINDS, Target
+from units.models import Unit
+from units.selectors import ancestors_on, version_on
+
+
+def _node(request: HttpRequest, day):
+    """The unit asked for (default: the user's), in scope, and its version on `day`."""
+    unit_id = request.GET.get("unit") or request.user.unit_id
+    if not str(unit_id).isdigit():
+        raise Http404
+    unit = get_scoped_or_404(Unit.objects.select_related("kind__level"), request.user,
+                             pk=int(unit_id))
+    return unit, version_on(unit, day)
+
+
+def _crumbs(request: HttpRequest, node, day) -> list:
+    scope_depth = request.user.unit.depth
+    return [a for a in ancestors_on(node, day) if a.depth >= scope_depth]
+
+
+def _pending_page(request, template: str, context: dict) -> HttpResponse:
+    context["pending"] = snapshots.pending(context["day"])
+    return render(request, template, context)
+
+
+@officer_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """An officer's landing page: the unit's targets, its children ranked, drill-down."""
+    day = as_of(request)
+    unit, node = _node(request, day)
+    context = {"unit": unit, "node": node, "day": day, "today": today()}
+    if node is None:
+        return render(request, "targets/dashboard.html", context)
+    context["ancestors"] = _crumbs(request, node, day)
+    snapshot = snapshots.ready(day)
+    if snapshot is None:
+        return _pending_page(request, "targets/dashboard.html", context)
+    targets = selectors.targets_for(node, day)
+    rank_by = next((t for t in targets if t.code == request.GET.get("rank")), None)
+    results = selectors.unit_targets(node, day, snapshot, targets)
+    if rank_by is None:
+        rank_by = next((r.target for r in results if r.eligible), None)
+    context.update(
+        snapshot=snapshot, results=results, targets=targets, rank_by=rank_by,
+        children=selectors.children_ranked(node, day, snapshot, targets, rank_by),
+        own=selectors.own_results(node, snapshot, targets),
+        people=selectors.unit_people(node, day, targets),
+        other_targets=Target.objects.in_force_on(day).exclude(kind__in=PERSON_KINDS),
+    )
+    return render(request, "targets/dashboard.html", context)
+
+
+@officer_required
+def chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """A target's percentage at the end of each of the last five years (loaded lazily)."""
+    day = as_of(request)
+    unit, node = _node(request, day)
+    if node is None:
+        raise Http404
+    target = next((t for t in selectors.targets_for(node, day) if t.pk == pk), None)
+    if target is None:  # not in force here (another unit's adoption, or not yet in force)
+        raise Http404
+    return render(request, "targets/_chart.html", {
+        "target": target, "series": selectors.year_series(node, target, day), "unit": unit,
+        "day": day})
+
+
+@officer_required
+def progress(request: HttpRequest) -> HttpResponse:
+    """Progress of the snapshot being computed; tells the page to reload when it is done."""
+    day = as_of(request)
+    if snapshots.ready(day, start=False):
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "targets/_progress.html", {
+        "pending": snapshots.pending(day), "day": day})
+
+
+@officer_required
+def needs(request: HttpRequest) -> HttpResponse:
+    """Training-needs list: who must still be trained, by target, consolidated per child."""
+    day = as_of(request)
+    unit, node = _node(request, day)
+    context = {"unit": unit, "node": node, "day": day}
+    if node is None:
+        return render(request, "targets/needs.html", context)
+    targets = selectors.targets_for(node, day)
+    chosen = next((t for t in targets if str(t.pk) == request.GET.get("target")), None)
+    if request.GET.get("format") == "csv":
+        return _needs_csv(node, day, [chosen] if chosen else targets)
+    context["ancestors"] = _crumbs(request, node, day)
+    snapshot = snapshots.ready(day)
+    if snapshot is None:
+        return _pending_page(request, "targets/needs.html", context)
+    context.update(
+        targets=targets, chosen=chosen,
+        results=selectors.unit_targets(node, day, snapshot, targets),
+        children=selectors.needs_by_child(node, day, snapshot, targets))
+    if chosen:
+        page = Paginator(selectors.needs(chosen, node, day), 50).get_page(
+            request.GET.get("page"))
+        for position in page:
+            position.due = due_on(chosen, position, day)
+        context["page"] = page
+    return render(request, "targets/needs.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _needs_csv(node, day, targets) -> StreamingHttpResponse:
+    """The whole list as CSV (UTF-8 with BOM, so Excel reads the Vietnamese)."""
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"
+        yield writer.writerow([_("Target"), _("Full name"), _("Birth date"), _("Unit code"),
+                               _("Unit"), _("Role"), _("Full-time"), _("Status"),
+                               _("Due by"), _("Level responsible")])
+        for target in targets:
+            for position in selectors.needs(target, node, day).iterator(chunk_size=2000):
+                person = position.person
+                yield writer.writerow([
+                    target.code, person.full_name,
+                    person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
+                    position.unit.code, position.unit.name, position.role.name,
+                    _("Yes") if position.full_time else _("No"),
+                    _("Overdue") if position.overdue else _("Due"),
+                    _due_text(target, position, day),
+                    target.responsible_level.name if target.responsible_level else ""])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.csv"')
+    return response
+
+
+def _due_text(target, position, day) -> str:
+    due = due_on(target, position, day)
+    return due.strftime("%d/%m/%Y") if due else ""
+
+
+@writer_required
+@require_POST
+def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The user's unit adopts a target for its subtree with a stricter threshold."""
+    node = version_on(request.user.unit, today())
+    target = next((t for t in selectors.targets_for(node, today()) if t.pk == pk), None) \
+        if node else None
+    if target is None:
+        raise Http404
+    form = AdoptForm(request.POST, target=target)
+    if form.is_valid():
+        try:
+            services.target_adopt(target=target, unit=request.user.unit,
+                                  threshold=form.cleaned_data["threshold"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The target now applies to your unit's subtree."))
+            return redirect("targets:dashboard")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("targets:dashboard")
+
+
+@login_required
+def person_obligations_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's obligations and how each is met (part of their profile page)."""
+    if request.user.person_id == person_id:
+        person = Person.objects.get(pk=person_id)
+    elif request.user.can_browse:
+        person = get_scoped_or_404(Person.objects.all(), request.user, pk=person_id)
+    else:
+        raise Http404
+    day = as_of(request)
+    obligations = [o for o in person_obligations(person, day)
+                   if o.status != "not_applicable"]
+    return render(request, "targets/_obligations.html", {
+        "person": person, "day": day, "obligations": obligations})
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest) -> HttpResponse:
+    """Queue a full recomputation of today's figures (system administrators)."""
+    if not request.user.is_staff:
+        raise Http404
+    snapshots.invalidate(today(), keep_today=False)
+    snapshots.ready(today())
+    messages.info(request, _("The figures are being recomputed."))
+    return redirect("targets:dashboard")
