@@ -30,6 +30,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	@# The background worker (recomputations, later imports and reports) lives as long as the server.
+	$(PY) manage.py db_worker --interval 1 & trap 'kill $$!' EXIT; \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 test: install browser-deps

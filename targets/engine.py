@@ -143,13 +143,18 @@ def _met(target: Target, day: dt.date):
     return Exists(qualifying_records(target, day))
 
 
-def evaluated(target: Target, day: dt.date) -> QuerySet:
-    """The population of `target` on `day`: one position per person, with `met`/`overdue`."""
+def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
+    """The population of `target` on `day`: one position per person, with `met`/`overdue`.
+
+    `people` (ids or a values queryset of person ids) narrows the work to those people —
+    each still counted at the unit of their lowest-id qualifying post, wherever it is."""
     path = _scope_path(target, day)
     if path is None or not target.is_person_based:
         return Position.objects.none()
-    first = (_candidates(target, day, path).values("person_id")
-             .annotate(first=Min("id")).values("first"))
+    candidates = _candidates(target, day, path)
+    if people is not None:
+        candidates = candidates.filter(person_id__in=people)
+    first = candidates.values("person_id").annotate(first=Min("id")).values("first")
     qs = Position.objects.filter(id__in=Subquery(first)).annotate(
         window_from=_window_from(target, day))
     met = _met(target, day)
@@ -169,9 +174,12 @@ Counts = tuple[int, int, int]  # eligible, met, overdue
 
 def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts]:
     """Own figures per unit (people counted at the unit of their post), in one query."""
-    qs = evaluated(target, day)
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids)
+    if unit_ids is None:
+        qs = evaluated(target, day)
+    else:
+        unit_ids = list(unit_ids)
+        holders = Position.objects.active_on(day).filter(unit_id__in=unit_ids)
+        qs = evaluated(target, day, holders.values("person_id")).filter(unit_id__in=unit_ids)
     rows = qs.order_by().values("unit_id").annotate(
         eligible=Count("id"), n_met=Count("id", filter=Q(met=True)),
         n_overdue=Count("id", filter=Q(overdue=True)))
@@ -217,7 +225,7 @@ def person_obligations(person: Person, day: dt.date,
     """Every target in force on `day` with this person's status: one query per target."""
     out = []
     for target in targets if targets is not None else person_targets(day):
-        qs = evaluated(target, day).filter(person=person).select_related(
+        qs = evaluated(target, day, [person.pk]).select_related(
             "unit", "role", "term")
         if target.kind == TargetKind.TRAINING:
             qs = qs.annotate(record_id=Subquery(

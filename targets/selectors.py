@@ -138,7 +138,8 @@ def unit_people(node: UnitVersion, day: dt.date, targets: list[Target]) -> list[
                                                                 "person__sort_key")[:300])
     status: dict[tuple[int, int], str] = {}
     for target in targets:
-        rows = evaluated(target, day).filter(unit_id=node.unit_id).values_list(
+        rows = evaluated(target, day, [p.person_id for p in positions]).filter(
+            unit_id=node.unit_id).values_list(
             "person_id", "met", "overdue")
         for person_id, met, overdue in rows:
             status[(target.pk, person_id)] = "met" if met else "overdue" if overdue else "due"
@@ -146,10 +147,20 @@ def unit_people(node: UnitVersion, day: dt.date, targets: list[Target]) -> list[
             for p in positions]
 
 
+def _under(node: UnitVersion, day: dt.date) -> Q:
+    """Positions in a unit of the node's subtree as it stood on `day`."""
+    return valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=node.path)
+
+
+def _holders(node: UnitVersion, day: dt.date) -> QuerySet:
+    """Ids of the people holding a post under the node on `day` (narrows the engine's work)."""
+    return Position.objects.active_on(day).filter(_under(node, day)).values("person_id")
+
+
 def needs(target: Target, node: UnitVersion, day: dt.date) -> QuerySet:
     """People under the node who must still be trained (or qualified) for the target."""
-    under = valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=node.path)
-    return (evaluated(target, day).filter(met=False).filter(under)
+    under = _under(node, day)
+    return (evaluated(target, day, _holders(node, day)).filter(met=False).filter(under)
             .select_related("person", "unit", "role", "term")
             .order_by("-overdue", "unit__code", "person__sort_key"))
 
@@ -165,8 +176,7 @@ def needs_by_child(node: UnitVersion, day: dt.date, snapshot: Snapshot,
 def subtree_live(target: Target, node: UnitVersion, day: dt.date) -> Result:
     """A target's figures for the node's subtree straight from the base tables (one query):
     used when no snapshot of the day is ready."""
-    under = valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=node.path)
-    row = evaluated(target, day).filter(under).aggregate(
+    row = evaluated(target, day, _holders(node, day)).filter(_under(node, day)).aggregate(
         eligible=Count("id"), n_met=Count("id", filter=Q(met=True)),
         n_overdue=Count("id", filter=Q(overdue=True)))
     return Result(target, row["eligible"], row["n_met"], row["n_overdue"])
