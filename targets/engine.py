@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -100,8 +101,8 @@ def _window_from(target: Target, day: dt.date):
     if window == WindowKind.MONTHS_FROM_POSITION_START:
         return F("start_date")
     if window == WindowKind.YEARLY:
-        return Value(dt.date(day.year, 1, 1))
-    return Value(target.window_start)  # fixed date: from the stated start, or any time
+        return Value(dt.date(day.year, 1, 1), output_field=DateField())
+    return Value(target.window_start, output_field=DateField())  # fixed date: from the stated start, or any time
 
 
 def _overdue(target: Target, day: dt.date) -> Q | bool:

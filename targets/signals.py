@@ -19,24 +19,29 @@ _pending = threading.local()
 
 def _mark(unit_ids=(), person_id: int | None = None, since: dt.date | None = None,
           structure: bool = False) -> None:
-    """Collect the touched units and dates; one refresh runs when the transaction commits."""
+    """Collect the touched units and dates; one refresh runs when the transaction commits
+    (at once outside a transaction)."""
     state = getattr(_pending, "state", None)
-    if state is None:
+    # Still waiting for this transaction's commit? (A rollback drops the callback.)
+    waiting = state is not None and any(
+        item[1] is _flush for item in transaction.get_connection().run_on_commit)
+    if not waiting:
         state = _pending.state = {"units": set(), "people": set(), "since": [],
                                   "structure": False}
-        transaction.on_commit(_flush)
     state["units"].update(u for u in unit_ids if u)
     if person_id:
         state["people"].add(person_id)
     state["since"].append(since)
     state["structure"] |= structure
+    if not waiting:
+        transaction.on_commit(_flush)
 
 
 def _flush() -> None:
     from targets import snapshots
 
     state = _pending.__dict__.pop("state", None)
-    if state is None:
+    if state is None or not state["since"]:
         return
     dates = state["since"]
     since = None if None in dates else min(dates)

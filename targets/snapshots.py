@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -65,13 +65,31 @@ def _write(snapshot: Snapshot, target: Target, rows: dict[int, list[int]]) -> No
          for unit_id, values in rows.items()), batch_size=2000)
 
 
-def compute(day: dt.date, progress: Progress | None = None) -> Snapshot:
-    """(Re)compute the snapshot of `day` for every target in force that day."""
-    snapshot, _ = Snapshot.objects.get_or_create(as_of=day)
+STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
+
+
+def _claim(day: dt.date, steps: int) -> Snapshot | None:
+    """Take the day's snapshot for computing, unless another process is computing it."""
+    now = timezone.now()
+    fields = {"status": Snapshot.Status.RUNNING, "steps_total": steps, "steps_done": 0,
+              "started_at": now, "finished_at": None, "message": ""}
+    free = ~Q(status=Snapshot.Status.RUNNING) | Q(started_at__lt=now - STALE)
+    if Snapshot.objects.filter(free, as_of=day).update(**fields):  # one UPDATE: one winner
+        return Snapshot.objects.get(as_of=day)
+    try:
+        with transaction.atomic():
+            return Snapshot.objects.create(as_of=day, **fields)
+    except IntegrityError:
+        return None  # someone else is computing it
+
+
+def compute(day: dt.date, progress: Progress | None = None) -> Snapshot | None:
+    """(Re)compute the snapshot of `day` for every target in force that day. Returns None
+    when another process is already computing it."""
     targets = person_targets(day)
-    Snapshot.objects.filter(pk=snapshot.pk).update(
-        status=Snapshot.Status.RUNNING, steps_total=len(targets) + 1, steps_done=0,
-        started_at=timezone.now(), finished_at=None, message="")
+    snapshot = _claim(day, len(targets) + 1)
+    if snapshot is None:
+        return None
     try:
         tree = _tree(day)
         with transaction.atomic():
@@ -105,8 +123,12 @@ def ready(day: dt.date, *, start: bool = True) -> Snapshot | None:
     if snapshot is None or snapshot.status == Snapshot.Status.FAILED:
         from targets.tasks import compute_snapshot
 
-        Snapshot.objects.update_or_create(as_of=day, defaults={
-            "status": Snapshot.Status.QUEUED, "steps_done": 0, "message": ""})
+        try:
+            with transaction.atomic():
+                Snapshot.objects.update_or_create(as_of=day, defaults={
+                    "status": Snapshot.Status.QUEUED, "steps_done": 0, "message": ""})
+        except IntegrityError:
+            return None  # queued by a concurrent request
         compute_snapshot.enqueue(day.isoformat())
     return None
 

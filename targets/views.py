@@ -79,9 +79,10 @@ def chart(request: HttpRequest, pk: int) -> HttpResponse:
     target = next((t for t in selectors.targets_for(node, day) if t.pk == pk), None)
     if target is None:  # not in force here (another unit's adoption, or not yet in force)
         raise Http404
+    series = selectors.year_series(node, target, day)
     return render(request, "targets/_chart.html", {
-        "target": target, "series": selectors.year_series(node, target, day), "unit": unit,
-        "day": day})
+        "target": target, "series": series, "unit": unit, "day": day,
+        "pending": any(point.get("pending") for point in series)})
 
 
 @officer_required

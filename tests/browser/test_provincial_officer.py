@@ -19,7 +19,10 @@ def test_a_provincial_officer_browses_searches_and_is_kept_in_their_province(
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
 
-    # Lands on the tree of Hà Nội with its districts and their counts.
+    # Lands on the targets dashboard of Hà Nội, then opens the structure.
+    expect(page).to_have_url(re.compile(r"/targets/"))
+    expect(page.locator("h1")).to_contain_text("Hà Nội")
+    page.locator("header nav").get_by_role("link", name="Đơn vị").click()
     expect(page).to_have_url(re.compile(r"/units/"))
     table = page.locator("#children")
     expect(table).to_contain_text("Liên đoàn Lao động huyện Mê Linh")
