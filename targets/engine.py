@@ -102,7 +102,8 @@ def _window_from(target: Target, day: dt.date):
         return F("start_date")
     if window == WindowKind.YEARLY:
         return Value(dt.date(day.year, 1, 1), output_field=DateField())
-    return Value(target.window_start, output_field=DateField())  # fixed date: from the stated start, or any time
+    # Fixed date: from the stated start, or any time.
+    return Value(target.window_start, output_field=DateField())
 
 
 def _overdue(target: Target, day: dt.date) -> Q | bool:
