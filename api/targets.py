@@ -88,8 +88,13 @@ def obligations(request: HttpRequest, person: PersonInPath, as_of: On = None):
     """The person's status for every target in force: met (with the record), due, overdue
     or not applicable."""
     day = as_of or today()
+    mine = request.auth.unit.path
     out = []
     for o in person_obligations(person, day):
+        issuer = o.target.scope_unit
+        if (o.position is None and issuer is not None
+                and not (mine.startswith(issuer.path) or issuer.path.startswith(mine))):
+            continue  # another unit's own target (e.g. another province's adoption)
         out.append({
             "code": o.target.code, "name": o.target.name, "status": o.status,
             "unit": o.position.unit_id if o.position else None,

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import Target
@@ -19,5 +20,6 @@ class AdoptForm(forms.Form):
         if value < self.target.threshold:
             raise forms.ValidationError(
                 _("An adopted target may only be stricter than its source (at least "
-                  "%(value)s%%)."), params={"value": self.target.threshold})
+                  "%(value)s%%)."), params={"value": number_format(
+                    self.target.threshold.normalize())})
         return value

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from people.models import EducationLevel, PoliticalTheory, Role
@@ -172,7 +173,8 @@ class Target(models.Model):
         if self.adopted_from_id and self.threshold < self.adopted_from.threshold:
             errors["threshold"] = _("An adopted target may only be stricter than its source "
                                     "(at least %(value)s%%).") % {
-                                        "value": self.adopted_from.threshold}
+                                        "value": number_format(
+                                            self.adopted_from.threshold.normalize())}
         if errors:
             raise ValidationError(errors)
 

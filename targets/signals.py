@@ -19,13 +19,11 @@ _pending = threading.local()
 
 def _mark(unit_ids=(), person_id: int | None = None, since: dt.date | None = None,
           structure: bool = False) -> None:
-    """Collect the touched units and dates; one refresh runs when the transaction commits
-    (at once outside a transaction)."""
+    """Collect the touched units and dates; the first commit that follows refreshes them
+    all (at once outside a transaction). Marks of a rolled-back transaction only cause a
+    refresh that was not needed."""
     state = getattr(_pending, "state", None)
-    # Still waiting for this transaction's commit? (A rollback drops the callback.)
-    waiting = state is not None and any(
-        item[1] is _flush for item in transaction.get_connection().run_on_commit)
-    if not waiting:
+    if state is None:
         state = _pending.state = {"units": set(), "people": set(), "since": [],
                                   "structure": False}
     state["units"].update(u for u in unit_ids if u)
@@ -33,8 +31,7 @@ def _mark(unit_ids=(), person_id: int | None = None, since: dt.date | None = Non
         state["people"].add(person_id)
     state["since"].append(since)
     state["structure"] |= structure
-    if not waiting:
-        transaction.on_commit(_flush)
+    transaction.on_commit(_flush)  # the first to run takes the state; the others find none
 
 
 def _flush() -> None:

@@ -62,7 +62,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update(
         snapshot=snapshot, results=results, targets=targets, rank_by=rank_by,
         children=selectors.children_ranked(node, day, snapshot, targets, rank_by),
-        own=selectors.own_results(node, snapshot, targets),
         people=selectors.unit_people(node, day, targets),
         other_targets=Target.objects.in_force_on(day).exclude(kind__in=PERSON_KINDS),
     )
