@@ -1,16 +1,20 @@
 """National-scale data for benchmarks: the confederation, the 34 provinces of 2025 and 20
 central sector and corporation unions, ~700 upper-grassroots unions, G grassroots unions and
-N people, every one of them holding a position (some two).
+N people, every one of them holding a position (some two), with ~5.2 N training records
+(2016 to 20 November 2026) and their topics.
 
 Ids are allocated here, so paths, terms and positions are computed without reading anything
 back, and rows are streamed straight into the tables: COPY on PostgreSQL (with the secondary
 indexes and foreign keys of the big tables set aside and rebuilt in one pass each),
-executemany on SQLite. Deterministic for a given (N, G)."""
+executemany on SQLite. Deterministic for a given (N, G), but for the records' verification
+codes (fresh random UUIDs)."""
 
 import datetime as dt
+import os
 import random
 import sys
 import time
+from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +30,10 @@ SEED = 2026
 PASSWORD = "Bench@2026"
 ADMIN, PROVINCE_OFFICER = "bench_admin", "bench_province"
 TERM_NAME, TERM_START, TERM_END = "2023-2028", dt.date(2023, 6, 1), dt.date(2028, 5, 31)
+PREVIOUS_NAME = "2018-2023"
 PREVIOUS_START, PREVIOUS_END = dt.date(2018, 6, 1), dt.date(2023, 5, 31)
+NON_STATE_SHARE = 0.86  # of the provinces' grassroots: ~75 % of all (national unions': state)
+APPOINTED_SHARE = 0.06  # committee seats filled between congresses (appointed, mid-term)
 UPPER_TOTAL = 700  # upper-grassroots unions under the provinces at full scale
 
 # CCCD province code, name, city?, rough weight (population, millions): the 34 of July 2025.
@@ -94,8 +101,60 @@ PERSON_COLUMNS = ["id", "family_name", "middle_name", "given_name", "gender", "b
 POSITION_COLUMNS = ["id", "person_id", "unit_id", "role_id", "full_time", "start_date",
                     "end_date", "term_id", "first_time_on_committee", "start_reason",
                     "end_reason"]
+RECORD_COLUMNS = ["id", "person_id", "title", "programme_id", "hours", "completed_on", "form",
+                  "organiser_id", "scan", "certificate_number", "verification_code", "valid"]
 TABLES = ["units_unit", "units_unitversion", "units_unitfigures", "units_term",
-          "people_person", "people_position"]
+          "people_person", "people_position", "training_trainingrecord",
+          "training_trainingrecord_topics"]
+
+# Training records: ~5.2 per person over 2016-01-01 .. 2026-11-20, denser in recent years.
+RECORDS_PER_PERSON = 5.2
+RECORD_END = dt.date(2026, 11, 20)
+YEAR_WEIGHTS = {2016: 0.55, 2017: 0.6, 2018: 0.68, 2019: 0.75, 2020: 0.58, 2021: 0.62,
+                2022: 0.85, 2023: 1.0, 2024: 1.1, 2025: 1.2, 2026: 1.15}  # 2020-21: COVID
+# Who, by post: relative number of records; cumulative shares organised by the nearest
+# upper unit (upper-grassroots or, for the national unions' grassroots, the national union)
+# and by the province or national union (the rest: the confederation); share of records
+# under a framework programme; topic mix.
+RECORD_PROFILES = {
+    "member": (4.4, 0.75, 0.97, 0.06, "member"),
+    "vice": (6.0, 0.58, 0.92, 0.15, "cadre"),
+    "chair": (7.0, 0.50, 0.88, 0.20, "cadre"),
+    "mid_chair": (9.0, 0.20, 0.80, 0.22, "cadre"),  # 1,000-2,499 members: the province
+    "big_chair": (12.0, 0.06, 0.42, 0.25, "cadre"),  # from 2,500: the confederation
+    "upper_key": (12.0, 0.15, 0.62, 0.25, "upper_key"),
+    "staff": (9.0, 0.20, 0.70, 0.20, "staff"),
+}
+TOPIC_MIX = {
+    "member": {"osh": 4, "labour_law": 4, "union_theory": 3, "soft_skills": 3,
+               "union_general": 2, "democracy_supervision": 2, "collective_bargaining": 1,
+               "dialogue": 1, "member_growth": 1, "it": 1},
+    "cadre": {"union_theory": 4, "union_general": 3, "soft_skills": 3,
+              "collective_bargaining": 2, "dialogue": 2, "labour_law": 2, "osh": 2,
+              "democracy_supervision": 2, "member_growth": 2, "legal_advice": 1,
+              "political_theory": 1},
+    "cadre_non_state": {"collective_bargaining": 4, "union_theory": 3, "soft_skills": 3,
+                        "dialogue": 3, "osh": 3, "democracy_supervision": 2,
+                        "union_general": 2, "labour_law": 2, "dispute_resolution": 1,
+                        "member_growth": 1},
+    "upper_key": {"union_general": 3, "union_theory": 3, "management_leadership": 3,
+                  "political_theory": 3, "labour_relations": 2, "labour_law": 2,
+                  "collective_bargaining": 1, "dispute_resolution": 1,
+                  "civil_service_rank": 1, "foreign_language": 1},
+    "staff": {"union_theory": 3, "labour_law": 3, "labour_relations": 3, "legal_advice": 2,
+              "dispute_resolution": 2, "it": 2, "civil_service_rank": 2, "member_growth": 1,
+              "foreign_language": 1, "political_theory": 1, "pedagogy": 1},
+}
+TITLE_FORMS = ["Tập huấn {t}", "Bồi dưỡng {t}", "Lớp bồi dưỡng {t} năm {y}",
+               "Hội nghị tập huấn {t} năm {y}", "Chuyên đề {t}"]
+FORMS = ["on_site"] * 55 + ["in_service"] * 8 + ["online"] * 22 + ["blended"] * 10 \
+    + ["distance"] * 5
+PROGRAMME_FORMS = ["on_site"] * 6 + ["in_service"] * 2 + ["blended"] * 2
+HOURS = [4] * 8 + [8] * 24 + [12] * 8 + [16] * 20 + [24] * 14 + [32] * 6 + [40] * 12 \
+    + [56] * 4 + [80] * 4
+REMOTE_HOURS = [4, 4, 8, 8, 8, 12, 16]
+PROGRAMME_HOURS = [16, 24, 24, 32, 40, 40, 56, 80]
+VALID_SHARE = 0.97
 
 
 def progress(message: str) -> None:
@@ -121,6 +180,13 @@ class Plan:
     seats: list[tuple[int, str, bool]] = field(default_factory=list)  # upper (unit, role, ft)
     blocks: list[tuple[int, int, int]] = field(default_factory=list)  # (unit, 1st person, n)
     chair_of: dict[int, int] = field(default_factory=dict)  # unit id -> person id
+    kind_level: dict[int, str] = field(default_factory=dict)  # unit kind id -> level code
+    topics: dict[str, int] = field(default_factory=dict)  # topic code -> id
+    topic_names: dict[int, str] = field(default_factory=dict)  # topic id -> name
+    # (id, name, topic ids, role codes, level codes, full-time only?) of each programme
+    programmes: list[tuple] = field(default_factory=list)
+    birth_year: bytearray = field(default_factory=bytearray)  # person id -> year - 1900
+    record_topics: array = field(default_factory=lambda: array("I"))  # 2 per record, 0: none
 
     def add_unit(self, code: str, name: str, kind: str, parent: list | None, sector: str = "",
                  founded: dt.date = dt.date(1990, 1, 1)) -> list:
@@ -214,14 +280,15 @@ def _grassroots(plan: Plan, parent: list, k: int) -> None:
     if parent[3] != plan.kinds["provincial_federation"] and parent[6] == 1:  # a national union
         org = ("Chi nhánh", "Công ty", "Trung tâm", "Ban Quản lý dự án")[int(roll * 4)]
         name, sector = f"Công đoàn {org} {parent[2].removeprefix('Công đoàn ')} {place}", "state"
-    elif roll < 0.45:
+    elif roll < NON_STATE_SHARE:  # ~75 % of all grassroots unions are non-state
         brand = names.COMPANY_BRANDS[int(rng.random() * len(names.COMPANY_BRANDS))]
         trade = names.COMPANY_TRADES[int(rng.random() * len(names.COMPANY_TRADES))]
-        name, sector = f"Công đoàn Công ty TNHH {trade} {brand} {place}", "non_state"
-    elif roll < 0.75:
+        form = "TNHH" if roll < 0.62 else "Cổ phần"
+        name, sector = f"Công đoàn Công ty {form} {trade} {brand} {place}", "non_state"
+    elif roll < 0.92:
         level = ("Mầm non", "Tiểu học", "THCS", "THPT")[int(rng.random() * 4)]
         name, sector = f"Công đoàn Trường {level} {place}", "state"
-    elif roll < 0.9:
+    elif roll < 0.97:
         name, sector = f"Công đoàn UBND xã {place}", "state"
     else:
         name, sector = f"Công đoàn Bệnh viện đa khoa {place}", "state"
@@ -308,8 +375,17 @@ def figure_rows(plan: Plan) -> Iterator[tuple]:
 
 
 def term_rows(plan: Plan) -> Iterator[tuple]:
+    """The current term of every unit (id = the unit's id), then the 2018–2023 term of those
+    founded by then (id = number of units + the unit's id)."""
     for u in plan.units:
         yield u[0], u[0], TERM_NAME, TERM_START, TERM_END
+    for u in plan.units:
+        if u[8] <= PREVIOUS_START:
+            yield previous_term(plan, u[0]), u[0], PREVIOUS_NAME, PREVIOUS_START, PREVIOUS_END
+
+
+def previous_term(plan: Plan, unit_id: int) -> int:
+    return len(plan.units) + unit_id
 
 
 def seat_holders(plan: Plan) -> Iterator[tuple[int, int, str, bool, str]]:
@@ -324,7 +400,9 @@ def seat_holders(plan: Plan) -> Iterator[tuple[int, int, str, bool, str]]:
 
 
 class PersonMaker:
-    """Names at national frequencies, birth dates 1960–2000, CCCD-shaped unique IDs."""
+    """Names at national frequencies, birth dates 1960–2000, CCCD-shaped unique IDs.
+    Full-time cadres (upper levels, chairs of big unions) have the upper-level education and
+    political-theory profile: mostly university or higher, mostly intermediate theory."""
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -372,38 +450,228 @@ class PersonMaker:
 
 
 def person_rows(plan: Plan) -> Iterator[tuple]:
+    """The people, in id order; their birth years are kept for the training records."""
     maker = PersonMaker(plan)
-    for person_id, unit_id, _role, _full_time, profile in seat_holders(plan):
-        yield maker.row(person_id, unit_id, profile)
+    born = plan.birth_year = bytearray(plan.people + 1)  # year - 1900
+    for person_id, unit_id, _role, full_time, profile in seat_holders(plan):
+        row = maker.row(person_id, unit_id, "upper" if full_time else profile)
+        born[person_id] = row[5].year - 1900
+        yield row
 
 
 def position_rows(plan: Plan) -> Iterator[tuple]:
     """The current term's seat of every person (three in ten also held one in 2018–2023),
-    staff appointments, and the children's chairs sitting on upper committees."""
+    staff appointments, and the children's chairs sitting on upper committees.
+
+    Committee seats carry their unit's term; most were won at the congress (elected), some
+    filled between congresses (appointed, mid-term); about 40 % of the seats are the holder's
+    first time on the committee. Staff are appointed, outside any term."""
     rng, roles = random.Random(SEED + 2), plan.roles
     founded = {u[0]: u[8] for u in plan.units}
+    r = rng.random
     n = 0
     for person_id, unit_id, role, full_time, _profile in seat_holders(plan):
         if role == "advisory_staff":
-            start = dt.date(2008 + int(rng.random() * 16), 1 + int(rng.random() * 12), 1)
+            start = dt.date(2008 + int(r() * 16), 1 + int(r() * 12), 1)
             n += 1
             yield n, person_id, unit_id, roles[role], True, start, None, None, False, \
                 "appointed", ""
             continue
-        again = rng.random() < 0.3 and founded[unit_id] <= PREVIOUS_START
+        again = r() < 0.3 and founded[unit_id] <= PREVIOUS_START
         if again:
+            start, reason = PREVIOUS_START, "elected"
+            if r() < APPOINTED_SHARE:
+                start, reason = dt.date(2019 + int(r() * 3), 1 + int(r() * 12), 1), "appointed"
             n += 1
-            yield n, person_id, unit_id, roles[role], full_time, PREVIOUS_START, PREVIOUS_END, \
-                None, rng.random() < 0.3, "elected", "term_ended"
+            yield n, person_id, unit_id, roles[role], full_time, start, PREVIOUS_END, \
+                previous_term(plan, unit_id), r() < 0.35, reason, "term_ended"
+        start, reason = TERM_START, "elected"
+        if r() < APPOINTED_SHARE:
+            start, reason = dt.date(2024 + int(r() * 2), 1 + int(r() * 12), 1), "appointed"
         n += 1
-        yield n, person_id, unit_id, roles[role], full_time, TERM_START, None, unit_id, \
-            not again and rng.random() < 0.55, "elected", ""
+        yield n, person_id, unit_id, roles[role], full_time, start, None, unit_id, \
+            not again and r() < 0.55, reason, ""
     for parent, shape in plan.shape.items():
         for child in plan.children.get(parent, [])[: UPPER_SHAPE[shape][3]]:
             if child in plan.chair_of:
                 n += 1
                 yield n, plan.chair_of[child], parent, roles["executive_member"], False, \
                     TERM_START, None, parent, False, "elected", ""
+
+
+# ---------------------------------------------------------------- training records
+
+
+def record_category(plan: Plan, unit_id: int, role: str, profile: str) -> str:
+    if profile == "upper":
+        return "staff" if role == "advisory_staff" else "upper_key"
+    if role == "chair":
+        members = plan.members[unit_id]
+        return "big_chair" if members >= 2500 else "mid_chair" if members >= 1000 else "chair"
+    return "vice" if role == "vice_chair" else "member"
+
+
+def _record_factor(plan: Plan) -> float:
+    """Scale of RECORD_PROFILES' weights so that people average RECORDS_PER_PERSON."""
+    total = 0.0
+    for _unit, role, _ft in plan.seats:
+        total += RECORD_PROFILES["staff" if role == "advisory_staff" else "upper_key"][0]
+    for unit_id, _first, size in plan.blocks:
+        for k in range(size):
+            category = record_category(plan, unit_id, _grassroots_role(k, size), "grassroots")
+            total += RECORD_PROFILES[category][0]
+    return RECORDS_PER_PERSON * plan.people / total if total else 0.0
+
+
+def _organisers(plan: Plan) -> dict[int, tuple[int, int, int]]:
+    """For each unit above grassroots: who trains its people and its grassroots unions'
+    people, as (nearest upper unit, province or national union, confederation) — a level
+    that is missing is taken by the one above."""
+    chains: dict[int, tuple[int, int, int]] = {}
+    for unit_id, _c, _n, _k, parent, _p, depth, *_ in plan.units:
+        if unit_id not in plan.shape:
+            continue
+        if depth == 0:
+            chains[unit_id] = (unit_id, unit_id, unit_id)
+        elif depth == 1:
+            chains[unit_id] = (unit_id, unit_id, parent)
+        else:
+            chains[unit_id] = (unit_id, *chains[parent][1:])
+    return chains
+
+
+def _day_pools(size: int = 1 << 16) -> tuple[list, list]:
+    """`size` (ISO day, year) draws spread by YEAR_WEIGHTS, and the same from 2023 on (for
+    people too young for the early years)."""
+    scale = size / sum(YEAR_WEIGHTS.values())
+    pool = []
+    for year, weight in YEAR_WEIGHTS.items():
+        first = dt.date(year, 1, 1)
+        days = (min(dt.date(year, 12, 31), RECORD_END) - first).days + 1
+        slots = round(weight * scale * days / 365)
+        pool += [((first + dt.timedelta(days=k * days // slots)).isoformat(), year)
+                 for k in range(slots)]
+    return pool, [entry for entry in pool if entry[1] >= 2023]
+
+
+def _verification_codes() -> Iterator[str]:
+    """Fresh random (version 4) UUIDs as 32 hex digits, made 8,192 at a time."""
+    version = bytes((b & 0x0F) | 0x40 for b in range(256))
+    variant = bytes((b & 0x3F) | 0x80 for b in range(256))
+    while True:
+        raw = bytearray(os.urandom(16 * 8192))
+        raw[6::16] = raw[6::16].translate(version)
+        raw[8::16] = raw[8::16].translate(variant)
+        text = raw.hex()
+        for k in range(0, len(text), 32):
+            yield text[k:k + 32]
+
+
+class RecordMaker:
+    """What a kind of person gets: how many records, from whom, on what."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.factor = _record_factor(plan)
+        self.chains = _organisers(plan)
+        self.profiles: dict[tuple, tuple] = {}
+        self.pools = {name: [plan.topics[code] for code, weight in mix.items()
+                             for _ in range(weight) if code in plan.topics]
+                      for name, mix in TOPIC_MIX.items()}
+        fallback = list(plan.topics.values())
+        for name, pool in self.pools.items():
+            self.pools[name] = pool or fallback
+        self.titles: dict[int, list[list[str]]] = {}
+        names = plan.topic_names
+        for topic_id, name in names.items():
+            lowered = name[:1].lower() + name[1:]
+            self.titles[topic_id] = [[form.format(t=lowered, y=year)[:255]
+                                      for form in TITLE_FORMS] for year in YEAR_WEIGHTS]
+
+    def profile(self, category: str, non_state: bool, role: str, level: str,
+                full_time: bool) -> tuple:
+        key = (category, non_state, role, level, full_time)
+        if key not in self.profiles:
+            weight, low, mid, programme_share, mix = RECORD_PROFILES[category]
+            if mix == "cadre" and non_state:
+                mix = "cadre_non_state"
+            programmes = [
+                (pk, name[:255], topic_ids) for pk, name, topic_ids, roles, levels, ft
+                in self.plan.programmes
+                if topic_ids and (not roles or role in roles) and (not levels or level in levels)
+                and (ft is None or ft == full_time)]
+            self.profiles[key] = (weight * self.factor, low, mid,
+                                  programme_share if programmes else 0.0, programmes,
+                                  self.pools[mix])
+        return self.profiles[key]
+
+
+def record_rows(plan: Plan) -> Iterator[tuple]:
+    """External-style records (no class, no enrolment) for every person, in person order;
+    their topics go to plan.record_topics. Deterministic but for the verification codes."""
+    if not plan.topics:  # the topic catalogue was emptied: records need one
+        return
+    maker = RecordMaker(plan)
+    rng = random.Random(SEED + 3)
+    r = rng.random
+    pool, recent = _day_pools()
+    n_pool, n_recent = len(pool), len(recent)
+    codes = _verification_codes().__next__
+    topics = plan.record_topics
+    add_topic = topics.append
+    units, born, kind_level = plan.units, plan.birth_year, plan.kind_level
+    first_year = min(YEAR_WEIGHTS)
+    record_id = 0
+    for person_id, unit_id, role, full_time, profile in seat_holders(plan):
+        unit = units[unit_id - 1]
+        grassroots = profile == "grassroots"
+        chain = maker.chains[unit[4] if grassroots else unit_id]
+        weight, low, mid, programme_share, programmes, mix = maker.profile(
+            record_category(plan, unit_id, role, profile), unit[7] == "non_state", role,
+            kind_level[unit[3]], full_time)
+        adult = born[person_id] + 1920
+        n_mix, n_programmes = len(mix), len(programmes)
+        for _ in range(int(weight * (0.4 + 1.2 * r()) + r())):
+            record_id += 1
+            day, year = pool[int(r() * n_pool)]
+            if year < adult:
+                day, year = recent[int(r() * n_recent)]
+            x = r()
+            organiser = chain[0] if x < low else chain[1] if x < mid else chain[2]
+            if r() < programme_share:
+                programme, title, own = programmes[int(r() * n_programmes)]
+                topic = own[int(r() * len(own))]
+                second = own[int(r() * len(own))] if r() < 0.4 else 0
+                form = PROGRAMME_FORMS[int(r() * 10)]
+                hours = PROGRAMME_HOURS[int(r() * 8)]
+            else:
+                programme = None
+                topic = mix[int(r() * n_mix)]
+                second = mix[int(r() * n_mix)] if r() < 0.4 else 0
+                form = FORMS[int(r() * 100)]
+                if form == "online" or form == "distance":
+                    hours = REMOTE_HOURS[int(r() * 7)]
+                    if year < 2020:
+                        form = "on_site"
+                else:
+                    hours = HOURS[int(r() * 100)]
+                title = maker.titles[topic][year - first_year][int(r() * 5)]
+            add_topic(topic)
+            add_topic(0 if second == topic else second)
+            yield (record_id, person_id, title, programme, hours, day, form, organiser, "", "",
+                   codes(), r() < VALID_SHARE)
+
+
+def record_topic_rows(plan: Plan) -> Iterator[tuple[int, int, int]]:
+    """One or two topics per record, as record_rows drew them."""
+    n = 0
+    pairs = iter(plan.record_topics)
+    for record_id, (topic, second) in enumerate(zip(pairs, pairs, strict=True), 1):
+        n += 1
+        yield n, record_id, topic
+        if second:
+            n += 1
+            yield n, record_id, second
 
 
 # ---------------------------------------------------------------- writing
@@ -438,42 +706,82 @@ def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
 
 @contextmanager
 def indexes_set_aside(tables: list[str]):
-    """PostgreSQL: drop the secondary indexes and foreign keys of `tables` while rows stream
-    in, then rebuild each in one pass (much faster than maintaining them row by row)."""
+    """PostgreSQL: drop the secondary indexes, unique constraints and foreign keys of `tables`
+    while rows stream in, then rebuild each in one pass (much faster than maintaining them
+    row by row: the random verification codes would scatter over a live unique index).
+    Primary keys stay, and so do unique constraints that a foreign key relies on and partial
+    indexes (the rows written here are outside their conditions: no certificate numbers).
+    The tables are analysed before the foreign keys are checked, so the checks of columns
+    left empty (class, enrolment, institution) are answered from the fresh indexes."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = ANY(%s) AND "
-            "schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-            "WHERE c.conindid = format('%%I', i.indexname)::regclass)", [tables])
+            "SELECT tablename, indexname, indexdef FROM pg_indexes i WHERE tablename = ANY(%s) "
+            "AND schemaname = current_schema() AND indexdef NOT LIKE '%% WHERE %%' AND NOT "
+            "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+            "format('%%I', i.indexname)::regclass)", [tables])
         indexes = cursor.fetchall()
-        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                       "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text "
-                       "= ANY(%s)", [tables])
-        foreign_keys = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-        for table, name, _definition in foreign_keys:
+        # Foreign keys first (dropped first, rebuilt last), then unique constraints.
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE conrelid::regclass::text = ANY(%s) AND (contype = 'f' "
+            "OR contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE "
+            "f.contype = 'f' AND f.conindid = c.conindid)) ORDER BY contype", [tables])
+        constraints = cursor.fetchall()
+        for table, name, _definition in constraints:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for _table, name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
     yield
     started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    progress(f"{len(indexes)} indexes and {len(foreign_keys)} foreign keys rebuilt in "
-             f"{time.monotonic() - started:.1f} s")
+        cursor.execute("SET LOCAL work_mem = '256MB'")  # the foreign-key checks' joins
+        for table in tables:
+            table_started = time.monotonic()
+            for _table, _name, definition in indexes:
+                if _table == table:
+                    cursor.execute(definition)
+            for _table, name, definition in reversed(constraints):
+                if _table == table and definition.startswith("UNIQUE"):
+                    cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            progress(f"  {table}: indexes in {time.monotonic() - table_started:.1f} s")
+        table_started = time.monotonic()
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+        progress(f"  analysed in {time.monotonic() - table_started:.1f} s")
+        table_started = time.monotonic()
+        for table, name, definition in constraints:
+            if not definition.startswith("UNIQUE"):
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        progress(f"  foreign keys checked in {time.monotonic() - table_started:.1f} s")
+    progress(f"{len(indexes)} indexes, {len(constraints)} unique and foreign-key constraints "
+             f"rebuilt in {time.monotonic() - started:.1f} s")
+
+
+def load_reference(plan: Plan) -> None:
+    """Ids of the reference rows (unit kinds, roles, topics, programmes) the data points to."""
+    from training.models import Programme, Topic
+
+    kinds = UnitKind.objects.select_related("level")
+    plan.kinds = {k.code: k.pk for k in kinds}
+    plan.kind_level = {k.pk: k.level.code for k in kinds}
+    plan.roles = {r.code: r.pk for r in Role.objects.all()}
+    topics = Topic.objects.order_by("pk")
+    plan.topics = {t.code: t.pk for t in topics}
+    plan.topic_names = {t.pk: t.name for t in topics}
+    plan.programmes = [
+        (p.pk, p.name, [t.pk for t in p.topics.all()], {r.code for r in p.target_roles.all()},
+         {lv.code for lv in p.target_levels.all()}, p.target_full_time)
+        for p in Programme.objects.order_by("pk").prefetch_related(
+            "topics", "target_roles", "target_levels")]
 
 
 def generate(people: int, grassroots: int) -> dict:
     """Write the national data set into a database that has no units yet."""
     plan = Plan(people=people, grassroots=grassroots)
-    plan.kinds = {k.code: k.pk for k in UnitKind.objects.all()}
-    plan.roles = {r.code: r.pk for r in Role.objects.all()}
+    load_reference(plan)
     build_units(plan)
     allocate_people(plan)
     progress(f"planned {len(plan.units):,} units and {people:,} people")
@@ -482,13 +790,13 @@ def generate(people: int, grassroots: int) -> dict:
         with indexes_set_aside(TABLES):
             counts = _write_all(plan)
         _finish()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not in_transaction:
+        # The visibility map (index-only scans); the planner statistics were gathered before
+        # the foreign keys were checked.
         started = time.monotonic()
         with connection.cursor() as cursor:
-            # Planner statistics now; the visibility map too when we may (index-only scans).
-            verb = "ANALYZE" if in_transaction else "VACUUM ANALYZE"
-            cursor.execute(f"{verb} {', '.join(TABLES)}")
-        progress(f"{verb} in {time.monotonic() - started:.1f} s")
+            cursor.execute(f"VACUUM {', '.join(TABLES)}")
+        progress(f"VACUUM in {time.monotonic() - started:.1f} s")
     return counts
 
 
@@ -503,8 +811,11 @@ def _write_all(plan: Plan) -> dict:
                term_rows(plan))
     people = write_rows("people_person", PERSON_COLUMNS, person_rows(plan))
     positions = write_rows("people_position", POSITION_COLUMNS, position_rows(plan))
+    records = write_rows("training_trainingrecord", RECORD_COLUMNS, record_rows(plan))
+    record_topics = write_rows("training_trainingrecord_topics",
+                               ["id", "trainingrecord_id", "topic_id"], record_topic_rows(plan))
     return {"units": len(plan.units), "grassroots": len(plan.members), "people": people,
-            "positions": positions}
+            "positions": positions, "records": records, "record_topics": record_topics}
 
 
 def _finish() -> None:

@@ -59,12 +59,15 @@ def ensure_data(people: int, grassroots: int, regenerate: bool = False) -> float
     from accounts.models import User
     from bench.national import ADMIN
     from people.models import Person
+    from training.models import TrainingRecord
     from units.models import Unit
 
     call_command("migrate", verbosity=0)
+    # A database generated before the training records were added is generated again.
     if (not regenerate and User.objects.filter(username=ADMIN).exists()
             and Person.objects.count() == people
-            and Unit.objects.filter(kind__code="grassroots").count() == grassroots):
+            and Unit.objects.filter(kind__code="grassroots").count() == grassroots
+            and TrainingRecord.objects.exists()):
         print("Data of this size is already there: not generating.", file=sys.stderr)
         return None
     if Unit.objects.exists():
@@ -188,12 +191,14 @@ def machine() -> str:
 
 def data_size() -> str:
     from people.models import Person, Position
+    from training.models import TrainingRecord
     from units.models import Unit
 
     units = Unit.objects.count()
     grassroots = Unit.objects.filter(kind__code="grassroots").count()
     return (f"{units:,} units ({grassroots:,} grassroots), {Person.objects.count():,} people, "
-            f"{Position.objects.count():,} positions")
+            f"{Position.objects.count():,} positions, "
+            f"{TrainingRecord.objects.count():,} training records")
 
 
 def write_report(results: list, runs: int, generated_in: float | None) -> None:

@@ -7,12 +7,13 @@ import hashlib
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Avg, Count, F, Q
 
 from accounts.models import User
 from demo.generator import DEMO_ACCOUNTS, MERGE_DAY, PASSWORD, load_demo
 from lib.vntext import fold
 from people.models import Person, Position
+from training.models import Form, Programme, Topic, TrainingRecord
 from units.models import PATH_WIDTH, Term, Unit, UnitFigures, UnitVersion
 from units.selectors import children_with_counts, version_on
 
@@ -155,6 +156,8 @@ def test_generate_national_writes_a_consistent_tree(db):
     versions = UnitVersion.objects.values_list("unit_id", "path", "parent_id")
     assert sorted(versions) == sorted((u.pk, u.path, u.parent_id) for u in units.values())
     check_national_people()
+    check_national_positions()
+    check_national_records()
     check_subtree(Unit.objects.get(code="P001"), units)
 
 
@@ -167,6 +170,68 @@ def check_national_people():
     assert 0.25 * 2000 < nguyen < 0.5 * 2000  # Nguyễn is about 38% of the country
     person = Person.objects.first()
     assert person.search_name == fold(person.full_name)
+
+
+def check_national_positions():
+    positions = Position.objects.all()
+    assert not positions.exclude(role__code="advisory_staff").filter(term=None).exists()
+    assert not positions.filter(start_date__lt=F("term__start_date")).exists()
+    assert not positions.filter(end_date__gt=F("term__end_date")).exists()
+    reasons = dict(positions.values_list("start_reason").annotate(n=Count("id")))
+    assert set(reasons) == {"elected", "appointed"} and reasons["elected"] > 5 * reasons[
+        "appointed"]
+    assert 0.3 < positions.filter(first_time_on_committee=True).count() / positions.count() < 0.5
+    grassroots = Unit.objects.filter(kind__code="grassroots")
+    assert 0.65 < grassroots.filter(sector="non_state").count() / grassroots.count() < 0.85
+    assert not grassroots.exclude(sector__in=["state", "non_state"]).exists()
+    full_time = Person.objects.filter(positions__full_time=True, positions__end_date=None)\
+        .distinct()
+    assert full_time.filter(positions__unit__kind__code="grassroots").exists()  # big chairs
+    assert full_time.filter(education_level__gte=5).count() > 0.85 * full_time.count()
+    assert not Person.objects.exclude(education_level__range=(0, 7)).exists()
+    assert not Person.objects.exclude(political_theory__range=(0, 4)).exists()
+
+
+def check_national_records():
+    records = TrainingRecord.objects.all()
+    people = Person.objects.count()
+    assert 4.8 * people < records.count() < 5.6 * people  # ~5.2 each
+    assert not records.filter(Q(completed_on__lt=dt.date(2016, 1, 1))
+                              | Q(completed_on__gt=dt.date(2026, 11, 20))).exists()
+    assert not records.exclude(hours__range=(4, 80)).exists()
+    assert set(records.values_list("form", flat=True).distinct()) <= set(Form.values)
+    assert records.filter(completed_on__year=2025).count() > 1.5 * records.filter(
+        completed_on__year=2016).count()  # recent years denser
+    assert not records.exclude(enrolment=None, training_class=None, certificate_number="",
+                               certificate_year=None).exists()
+    assert 0.9 < records.filter(valid=True).count() / records.count() < 1
+    codes = list(records.values_list("verification_code", flat=True))
+    assert len(set(codes)) == len(codes) and all(code.version == 4 for code in codes[:100])
+    # One or two built-in topics each; a programme's records are on its topics.
+    topics = records.annotate(n=Count("topics")).values_list("n", flat=True)
+    assert set(topics) == {1, 2}
+    links = TrainingRecord.topics.through.objects
+    assert not links.exclude(topic__in=Topic.objects.filter(builtin=True)).exists()
+    assert records.exclude(programme=None).exists()
+    for programme in Programme.objects.filter(records__isnull=False).distinct():
+        own = set(programme.topics.values_list("pk", flat=True))
+        assert set(links.filter(trainingrecord__programme=programme)
+                   .values_list("topic_id", flat=True)) <= own
+    # Organised above the person: their upper union, province or the confederation.
+    assert not records.filter(organiser=None).exists()
+    assert not records.exclude(person__unit__path__startswith=F("organiser__path")).exists()
+    assert not records.filter(organiser__kind__code="grassroots").exists()
+    big_chairs = records.filter(person__positions__role__code="chair",
+                                person__positions__full_time=True,
+                                person__unit__kind__code="grassroots")
+    assert big_chairs.filter(organiser__kind__code="confederation").count() > 0.3 * \
+        big_chairs.count()
+    # Cadres holding key or full-time posts have more training than committee members.
+    per_person = Person.objects.annotate(n=Count("records"))
+    key = per_person.filter(positions__role__is_key_leader=True).aggregate(a=Avg("n"))["a"]
+    members = per_person.filter(positions__role__code="executive_member").aggregate(
+        a=Avg("n"))["a"]
+    assert key > 1.2 * members
 
 
 def check_subtree(province, units):

@@ -9,7 +9,9 @@ from units.models import Unit
 class Command(BaseCommand):
     help = ("Generate national-scale data for benchmarks: the confederation, 34 provinces, "
             "20 central sector and corporation unions, ~700 upper-grassroots unions, the "
-            "grassroots unions and N people each holding one or two positions. Needs a "
+            "grassroots unions and N people each holding one or two positions, with ~5.2 "
+            "training records each over 2016-2026 (external records: topics, organiser, "
+            "some on a framework programme). Needs a "
             "database WITHOUT units (migrated, reference data only): it does not add to the "
             f"demo. Creates the accounts {ADMIN} (national) and {PROVINCE_OFFICER} (Hà Nội), "
             f"password {PASSWORD}. Uses COPY on PostgreSQL; progress goes to stderr.")
@@ -30,5 +32,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = generate(people, grassroots)
         self.stdout.write("Đã tạo {units:,} đơn vị ({grassroots:,} CĐCS), {people:,} người, "
-                          "{positions:,} chức vụ".format(**counts)
+                          "{positions:,} chức vụ, {records:,} hồ sơ đào tạo ({record_topics:,} "
+                          "chủ đề)".format(**counts)
                           + f" trong {time.monotonic() - started:.0f} giây.")
