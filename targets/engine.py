@@ -42,7 +42,7 @@ def person_targets(day: dt.date) -> list[Target]:
                 .prefetch_related("roles", "levels", "unit_kinds", "topics", "programmes"))
 
 
-def _ids(related) -> list[int]:
+def related_ids(related) -> list[int]:
     return [obj.pk for obj in related.all()]
 
 
@@ -57,12 +57,12 @@ def _scope_path(target: Target, day: dt.date) -> str | None:
 def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
     """Positions held on `day` that pass the target's filters (several per person possible)."""
     placed = valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=path)
-    if levels := _ids(target.levels):
+    if levels := related_ids(target.levels):
         placed &= Q(unit__versions__kind__level__in=levels)
-    if kinds := _ids(target.unit_kinds):
+    if kinds := related_ids(target.unit_kinds):
         placed &= Q(unit__versions__kind__in=kinds)
     qs = Position.objects.active_on(day).filter(placed)
-    if roles := _ids(target.roles):
+    if roles := related_ids(target.roles):
         qs = qs.filter(role__in=roles)
     if target.key_leaders_only:
         qs = qs.filter(role__is_key_leader=True)
@@ -128,7 +128,7 @@ def qualifying_records(target: Target, day: dt.date) -> QuerySet:
         pass  # any record up to the day counts
     else:
         records = records.filter(completed_on__gte=OuterRef("window_from"))
-    topics, programmes = _ids(target.topics), _ids(target.programmes)
+    topics, programmes = related_ids(target.topics), related_ids(target.programmes)
     if topics or programmes:
         records = records.filter(Q(topics__in=topics) | Q(programme__in=programmes))
     return records.order_by("completed_on", "pk")

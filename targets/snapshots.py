@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lib.dates import today
-from targets.engine import person_targets, unit_counts
+from targets.engine import person_targets, related_ids, unit_counts
 from targets.models import Snapshot, Target, TargetFigure
 from units.models import PATH_WIDTH, Unit, UnitVersion
 
@@ -154,8 +154,13 @@ def refresh_units(unit_ids: Iterable[int]) -> None:
     snapshot = Snapshot.objects.filter(as_of=day, status=Snapshot.Status.DONE).first()
     if snapshot is None or not unit_ids:
         return
-    paths = dict(UnitVersion.objects.on(day).filter(unit_id__in=unit_ids)
-                 .values_list("unit_id", "path"))
+    placed = UnitVersion.objects.on(day).filter(unit_id__in=unit_ids).values_list(
+        "unit_id", "path", "kind__level_id", "kind_id", "unit__sector")
+    paths = {unit_id: path for unit_id, path, *_ in placed}
+    # A target whose level, kind or sector filter excludes every touched unit cannot move.
+    levels = {row[2] for row in placed}
+    kinds = {row[3] for row in placed}
+    sectors = {row[4] for row in placed}
     prefixes = {p[:end] for p in paths.values() for end in range(PATH_WIDTH, len(p) + 1,
                                                                   PATH_WIDTH)}
     by_path = dict(UnitVersion.objects.on(day).filter(path__in=prefixes)
@@ -165,6 +170,11 @@ def refresh_units(unit_ids: Iterable[int]) -> None:
         snapshot=snapshot, unit_id__in=touched)}
     changed, created = {}, {}
     for target in person_targets(day):
+        wanted_levels, wanted_kinds = related_ids(target.levels), related_ids(target.unit_kinds)
+        if ((target.sector and target.sector not in sectors)
+                or (wanted_levels and not levels.intersection(wanted_levels))
+                or (wanted_kinds and not kinds.intersection(wanted_kinds))):
+            continue
         new = unit_counts(target, day, unit_ids)
         for unit_id, path in paths.items():
             old_row = stored.get((target.pk, unit_id))
