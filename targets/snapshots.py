@@ -106,6 +106,10 @@ def compute(day: dt.date, progress: Progress | None = None) -> Snapshot | None:
         Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.FAILED,
                                                        message=str(exc)[:500])
         raise
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner keeps the plans of the table's previous size.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TargetFigure._meta.db_table}")
     snapshot.refresh_from_db()
     return snapshot
 
