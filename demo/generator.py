@@ -188,9 +188,10 @@ def load_demo() -> dict:
     add_people(demo)
     # The merger comes after the positions so that the districts' cadres carry over.
     merge_districts(demo)
-    from demo.training import add_training
+    from demo.training import add_training, add_training_history
 
     add_training(demo)
+    add_training_history(demo)
     adopt_local_targets()
     add_accounts(demo)
     return {"units": Unit.objects.count(), "grassroots": len(demo.members),

@@ -77,3 +77,62 @@ def _records(c: TrainingClass, enrolments, topics, topic_codes) -> None:
     links = TrainingRecord.topics.through
     links.objects.bulk_create([links(trainingrecord_id=r.pk, topic_id=topics[code].pk)
                                for r in records for code in topic_codes])
+
+
+# Training done outside the demo's classes (other organisers, earlier years), so that the
+# targets show a realistic mix of met, due and overdue: (share of the group, topic codes).
+HISTORY_END = dt.date(2026, 10, 31)
+THEORY = ["union_theory", "union_general"]
+
+
+def _day_between(rng, first: dt.date, last: dt.date) -> dt.date | None:
+    if last < first:
+        return None
+    return first + dt.timedelta(days=rng.randrange((last - first).days + 1))
+
+
+def add_training_history(demo) -> None:
+    """External records for the cadres: theory within the term for key and full-time
+    cadres, yearly refreshers for full-time cadres above grassroots, collective bargaining
+    for chairs of non-state unions, skills for the others."""
+    rng = demo.rng
+    topics = {t.code: t for t in Topic.objects.all()}
+    rows: list[tuple[TrainingRecord, list[str]]] = []
+
+    def add(position, day, codes, title, hours):
+        if day is None:
+            return
+        organiser = position.unit.parent or position.unit
+        rows.append((TrainingRecord(person_id=position.person_id, title=title, hours=hours,
+                                    completed_on=day, form=rng.choice(["on_site", "in_service",
+                                                                       "online"]),
+                                    organiser=organiser), codes))
+
+    positions = (Position.objects.select_related("role", "unit__parent", "unit__kind__level",
+                                                 "term").order_by("id"))
+    for p in positions:
+        start = max(p.start_date, p.term.start_date if p.term else p.start_date)
+        last = min(p.end_date or HISTORY_END, HISTORY_END)
+        level = p.unit.kind.level.code
+        if (p.role.is_key_leader or p.full_time) and rng.random() < 0.7:
+            add(p, _day_between(rng, start, last), [rng.choice(THEORY)],
+                "Bồi dưỡng lý luận, nghiệp vụ công tác công đoàn", 24)
+        if p.full_time and level != "grassroots":
+            for year in range(max(start.year, 2019), last.year + 1):
+                if rng.random() < 0.75:
+                    add(p, _day_between(rng, max(start, dt.date(year, 1, 1)),
+                                        min(last, dt.date(year, 12, 31))),
+                        [rng.choice(["labour_law", "management_leadership", "labour_relations"])],
+                        f"Tập huấn nâng cao nghiệp vụ năm {year}", 16)
+        if p.role.code == "chair" and p.unit.sector == "non_state" and rng.random() < 0.6:
+            window = max(start, dt.date(2021, 2, 1)), min(last, dt.date(2024, 6, 30))
+            add(p, _day_between(rng, *window), ["collective_bargaining"],
+                "Tập huấn kỹ năng thương lượng tập thể", 16)
+        if not p.role.is_key_leader and not p.full_time and rng.random() < 0.35:
+            add(p, _day_between(rng, start, last), ["soft_skills"],
+                "Tập huấn kỹ năng vận động, thuyết phục, lắng nghe", 8)
+    records = TrainingRecord.objects.bulk_create([r for r, _ in rows], batch_size=1000)
+    links = TrainingRecord.topics.through
+    links.objects.bulk_create([links(trainingrecord_id=r.pk, topic_id=topics[code].pk)
+                               for r, (_, codes) in zip(records, rows, strict=True)
+                               for code in codes], batch_size=1000)

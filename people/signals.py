@@ -19,7 +19,7 @@ def end_positions_of_ended_unit(sender, unit: Unit, effective_on: dt.date, succe
             Position(person_id=p.person_id, unit=successor, role_id=p.role_id,
                      full_time=p.full_time, start_date=effective_on, term=None,
                      first_time_on_committee=False, start_reason=StartReason.REORGANISED)
-            for p in open_positions.filter(start_date__lt=effective_on)
+            for p in open_positions.filter(start_date__lt=effective_on).order_by("id")
         ])
     # Positions that would only start on or after the end day cannot exist any more.
     open_positions.filter(start_date__gte=effective_on).delete()
