@@ -90,6 +90,10 @@ DATABASES = {
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, for the test database: the browser tests' server threads then get
+    # their own connections (WAL), as in production, instead of sharing one in-memory cache.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(BASE_DIR / ".test-db.sqlite3"))
     # WAL lets readers go on while an import writes; IMMEDIATE avoids "database is locked"
     # on upgrade from a read to a write lock.
     DATABASES["default"]["OPTIONS"] = {

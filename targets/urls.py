@@ -8,7 +8,7 @@ urlpatterns = [
     path("progress/", views.progress, name="progress"),
     path("needs/", views.needs, name="needs"),
     path("recompute/", views.recompute, name="recompute"),
-    path("<int:pk>/chart/", views.chart, name="chart"),
+    path("charts/", views.charts, name="charts"),
     path("<int:pk>/adopt/", views.adopt, name="adopt"),
     path("people/<int:person_id>/", views.person_obligations_view, name="person_obligations"),
 ]

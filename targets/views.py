@@ -69,19 +69,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def chart(request: HttpRequest, pk: int) -> HttpResponse:
-    """A target's percentage at the end of each of the last five years (loaded lazily)."""
+def charts(request: HttpRequest) -> HttpResponse:
+    """Every target's percentage at the end of each of the last five years, for the unit.
+
+    One request for all the charts (swapped into their cells out of band), so the year-end
+    snapshots a page needs are computed once, one after the other."""
     day = as_of(request)
     unit, node = _node(request, day)
     if node is None:
         raise Http404
-    target = next((t for t in selectors.targets_for(node, day) if t.pk == pk), None)
-    if target is None:  # not in force here (another unit's adoption, or not yet in force)
-        raise Http404
-    series = selectors.year_series(node, target, day)
-    return render(request, "targets/_chart.html", {
-        "target": target, "series": series, "unit": unit, "day": day,
-        "pending": any(point.get("pending") for point in series)})
+    charts = [(t, selectors.year_series(node, t, day)) for t in selectors.targets_for(node, day)]
+    return render(request, "targets/_charts.html", {
+        "charts": charts, "unit": unit, "day": day,
+        "pending": any(p.get("pending") for _, series in charts for p in series)})
 
 
 @officer_required

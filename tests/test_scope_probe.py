@@ -40,7 +40,7 @@ def all_routes() -> list[str]:
 
 def model_for(route: str):
     """Which kind of object a route's id names: the probe must know every route."""
-    if route.startswith("targets/<int:pk>"):
+    if route.startswith("targets/<int:pk>"):  # adopting a target
         return Target
     if "person_pk" in route:
         return Person

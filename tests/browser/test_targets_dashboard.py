@@ -10,10 +10,8 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
-from targets import snapshots
 from tests.browser.test_class_life import log_in, nominate
 from tests.targets.pages_world import build
 from training.models import Topic
@@ -36,12 +34,6 @@ def test_an_officer_drills_down_then_trains_a_cadre_and_the_target_moves(live_se
         code="HN-LLNV-01", name="Lý luận, nghiệp vụ công tác công đoàn cho cán bộ chuyên trách",
         start_date=ended - dt.timedelta(days=2), end_date=ended, hours=24, capacity=20)
     class_set_status(user=None, training_class=training_class, status="open")
-    if connection.vendor == "sqlite":
-        # The in-memory test database shares one cache between the server's threads, where a
-        # writer locks whole tables at once ("database table is locked", no waiting): the
-        # charts of the page, loaded in parallel, would each compute the year-end figures.
-        for year in range(world.today.year - 4, world.today.year):
-            snapshots.compute(dt.date(year, 12, 31))
     base = live_server.url
     failures = []
     page.on("response", lambda r: r.status >= 500 and failures.append(r.url))
