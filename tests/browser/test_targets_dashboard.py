@@ -43,6 +43,10 @@ def test_an_officer_drills_down_then_trains_a_cadre_and_the_target_moves(live_se
     expect(page).to_have_url(re.compile(r"/targets/$"))
     expect(page.locator("h1")).to_contain_text("Chỉ tiêu của Liên đoàn Lao động thành phố Hà Nội")
     expect(t2(page)).to_have_text("60,0% · 3/5")
+    # The year-by-year chart of each target arrives in its cell (one request for all).
+    chart = page.locator("#targets tr[data-code='T-003-2'] .chart")
+    expect(chart).to_contain_text(str(world.today.year))
+    expect(chart).to_contain_text("60%")
 
     # Province -> district -> grassroots union -> person, by the links.
     page.locator("#children").get_by_role("link", name="Liên đoàn Lao động huyện Mê Linh").click()
