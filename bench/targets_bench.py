@@ -139,6 +139,9 @@ def recompute_vs_sql(day: dt.date, runs: int) -> dict:
             "agree": agree}
 
 
+GOALS = ("goals of issue 4: dashboard and drill-down ≤ 200 ms on PostgreSQL at national scale "
+         "and ≤ 300 ms on SQLite with 50,000 people; incremental update ≤ 50 ms; full "
+         "recompute ≤ 1.5 × the hand-written SQL")
 CODES = {"T-003-1", "T-003-2", "T-003-3", "T-003-4a", "T-003-4b", "T-003-4c"}
 
 
@@ -231,7 +234,8 @@ def main() -> None:
     print(sizes)
     lines = [f"## Targets engine on {vendor} ({day:%d/%m/%Y})", "",
              f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}; "
-             f"data: {sizes}", ""]
+             f"data: {sizes}",
+             f"- Command: `DATABASE_URL=… .venv/bin/python bench/targets_bench.py` ({GOALS})", ""]
     if vendor == "postgresql" and not args.pages_only:
         runs = max(3, args.runs // 3)
         r = recompute_vs_sql(day, runs)
