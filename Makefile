@@ -49,3 +49,4 @@ messages: install
 
 bench: install
 	$(PY) bench/run_bench.py
+	$(PY) bench/targets_bench.py
