@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_path
 from people.models import Person, Position
-from units.models import Term, Unit
+from units.models import Reorganisation, ReorganisationKind, Term, Unit
 
 PERSON_FIELDS = (
     "family_name", "middle_name", "given_name", "gender", "birth_date", "citizen_id",
@@ -57,6 +57,12 @@ def _term_covering(unit: Unit, day: dt.date) -> Term | None:
     return Term.objects.filter(unit=unit, start_date__lte=day, end_date__gte=day).first()
 
 
+def _merged_into(source_id: int, unit: Unit) -> bool:
+    """A cadre carried over by a merger keeps the term they were elected for."""
+    return Reorganisation.objects.filter(kind=ReorganisationKind.MERGE, unit_id=source_id,
+                                         other_unit=unit).exists()
+
+
 def _validate_position(position: Position) -> None:
     errors = {}
     if position.end_date and position.start_date and position.end_date < position.start_date:
@@ -72,7 +78,8 @@ def _validate_position(position: Position) -> None:
     if position.start_date and unit.dissolved_on and position.start_date >= unit.dissolved_on:
         errors["start_date"] = _("Unit %(code)s was dissolved on %(day)s.") % {
             "code": unit.code, "day": unit.dissolved_on.strftime("%d/%m/%Y")}
-    if position.term_id and position.term.unit_id != unit.pk:
+    if position.term_id and position.term.unit_id != unit.pk and not _merged_into(
+            position.term.unit_id, unit):
         errors["term"] = _("The term belongs to another unit.")
     if errors:
         raise ValidationError(errors)

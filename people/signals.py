@@ -5,7 +5,7 @@ import datetime as dt
 from django.dispatch import receiver
 
 from people.models import EndReason, Position, StartReason
-from units.models import Unit
+from units.models import Term, Unit
 from units.signals import unit_ended
 
 
@@ -14,10 +14,15 @@ def end_positions_of_ended_unit(sender, unit: Unit, effective_on: dt.date, succe
     last_day = effective_on - dt.timedelta(days=1)
     open_positions = Position.objects.filter(unit=unit).active_on(effective_on)
     if successor is not None:
-        # In a merge the cadres carry on in the merged unit from the day it takes effect.
+        # In a merge the cadres carry on in the merged unit from the day it takes effect,
+        # in its term running that day, else in the term they were elected for (a merger
+        # does not by itself start a new mandate, nor reset the training due in the term).
+        running = Term.objects.filter(unit=successor, start_date__lte=effective_on,
+                                      end_date__gte=effective_on).first()
         Position.objects.bulk_create([
             Position(person_id=p.person_id, unit=successor, role_id=p.role_id,
-                     full_time=p.full_time, start_date=effective_on, term=None,
+                     full_time=p.full_time, start_date=effective_on,
+                     term_id=running.pk if running else p.term_id,
                      first_time_on_committee=False, start_reason=StartReason.REORGANISED)
             for p in open_positions.filter(start_date__lt=effective_on).order_by("id")
         ])
