@@ -126,7 +126,8 @@ TARGETS = [
      "Newly elected union-group leaders and deputies trained in skills",
      "Sau đại hội, thống kê cán bộ mới chưa qua đào tạo theo từng đối tượng (cán bộ chủ chốt, "
      "tổ trưởng, tổ phó công đoàn...) để lập kế hoạch đào tạo.",
-     {"newly_elected": True, "window": "term"},
+     # Not only for 2018: the count is made after each congress.
+     {"newly_elected": True, "window": "term", "valid_to": None},
      {"roles": ["group_leader", "group_deputy"], "topics": ["soft_skills", *THEORY]}),
     ("T-004-3", "004", "Phát triển đoàn viên thực tăng 30.000", "Net member growth of 30,000",
      "Phát triển 30.000 đoàn viên thực tăng (kết nạp mới trừ giảm khác, không tính chuyển đến, "
@@ -160,6 +161,7 @@ def seed(apps, schema_editor):
         fields = dict(fields)
         responsible = fields.pop("responsible", None)
         valid_from, valid_to, active = VALIDITY[doc]
+        valid_to = fields.pop("valid_to", valid_to)
         target = Target.objects.create(
             document=documents[doc], code=code, name=name, name_en=name_en, wording=wording,
             builtin=True, rank=rank * 10, valid_from=valid_from, valid_to=valid_to,
