@@ -108,6 +108,12 @@ def children_ranked(node: UnitVersion, day: dt.date, snapshot: Snapshot,
     return sorted(rows, key=order)
 
 
+def own_results(node: UnitVersion, snapshot: Snapshot, targets: list[Target]) -> list[Result]:
+    """Figures of the unit's own post-holders (not its units below)."""
+    stored = snapshots.figures(snapshot, [node.unit_id], targets)
+    return [_result(t, stored.get((t.pk, node.unit_id)), own=True) for t in targets]
+
+
 def year_series(node: UnitVersion, target: Target, day: dt.date, years: int = 5) -> list[dict]:
     """The target's subtree percentage at the end of each of the last years (and on `day`)."""
     days = [dt.date(y, 12, 31) for y in range(day.year - years + 1, day.year)] + [day]

@@ -115,6 +115,7 @@ def needs(request: HttpRequest) -> HttpResponse:
     context.update(
         targets=targets, chosen=chosen,
         results=selectors.unit_targets(node, day, snapshot, targets),
+        own=selectors.own_results(node, snapshot, targets),
         children=selectors.needs_by_child(node, day, snapshot, targets))
     if chosen:
         page = Paginator(selectors.needs(chosen, node, day), 50).get_page(

@@ -197,6 +197,8 @@ def test_the_needs_list_names_exactly_the_people_not_yet_trained(client, world):
     by_child = {cells[0]: cells[1:] for _a, cells in found["needs-children"][1:]}
     assert by_child["Liên đoàn Lao động huyện Đông Anh"][1] == "0"
     assert by_child["Liên đoàn Lao động huyện Mê Linh"][1] == "1"
+    # Hà Nội's own post-holders (Chi) complete the consolidation: 1 + 0 + 1 = 2.
+    assert by_child["Cán bộ giữ chức vụ tại đơn vị"][1] == "1"
 
 
 def test_the_needs_list_exports_csv_with_vietnamese_headers_and_a_bom(client, world):
