@@ -44,7 +44,10 @@ lint: install
 
 # After editing translatable strings: refresh the catalogue, translate, compile.
 messages: install
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=.tools
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=.tools \
+	  --ignore=imports --ignore=reports
+	@# Apps with a catalogue of their own (locale/ inside the app) keep their strings there.
+	for app in imports reports; do (cd $$app && ../$(PY) ../manage.py makemessages -l vi --no-obsolete); done
 	$(PY) manage.py compilemessages -l vi --ignore=.venv --ignore=.tools
 
 bench: install

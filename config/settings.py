@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "people",
     "training",
     "targets",
+    "imports",
+    "reports",
     "django_tasks",
     "django_tasks_db",
     "api",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("training/", include("training.urls")),
     path("targets/", include("targets.urls")),
+    path("imports/", include("imports.urls")),
+    path("reports/", include("reports.urls")),
     path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
