@@ -1,4 +1,5 @@
-"""Writing spreadsheets: every export and report goes through `write_table` / `xlsx_response`.
+"""Writing spreadsheets: every export and report goes through `write_table` / `xlsx_response`
+(or, for a sheet of several stacked tables, `write_tables` / `xlsx_tables_response`).
 
 XlsxWriter in constant-memory mode writes rows as they come, so an export of a large subtree
 streams from the database cursor without holding every row in memory.
@@ -6,12 +7,13 @@ streams from the database cursor without holding every row in memory.
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,6 +24,7 @@ class Styles:
     def __init__(self, book: xlsxwriter.Workbook):
         self.title = book.add_format({"bold": True, "font_size": 13})
         self.subtitle = book.add_format({"italic": True})
+        self.caption = book.add_format({"bold": True})
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
                                        "text_wrap": True, "valign": "top"})
         self.date = book.add_format({"num_format": "dd/mm/yyyy"})
@@ -30,8 +33,24 @@ class Styles:
         self.text = book.add_format({"num_format": "@"})
 
 
+@dataclass
+class Table:
+    """One of the tables stacked on a sheet: a caption line (optional), headers, rows."""
+
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    caption: str = ""
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    """A list page answers `?format=xlsx` with the same rows as a workbook."""
+    return request.GET.get("format") == "xlsx"
+
+
 def new_book(target) -> tuple[xlsxwriter.Workbook, Styles]:
-    book = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), {"constant_memory": True,
+    """A workbook writing to a path or an open binary file."""
+    target = str(target) if isinstance(target, Path) else target
+    book = xlsxwriter.Workbook(target, {"constant_memory": True,
                                            "default_date_format": "dd/mm/yyyy",
                                            "strings_to_numbers": False,
                                            "strings_to_formulas": False,
@@ -58,12 +77,8 @@ def write_cell(sheet, row: int, col: int, value, styles: Styles) -> None:
         sheet.write_string(row, col, str(value), styles.text)
 
 
-def write_table(book, styles: Styles, sheet_name: str, headers: Sequence[str],
-                rows: Iterable[Sequence], *, title: str = "", subtitle: str = "",
-                widths: Sequence[int] | None = None):
-    """A sheet with an optional title block, one header row, then the rows; returns the sheet
-    and the index of its header row (so readers and tests know where the table starts)."""
-    sheet = book.add_worksheet(sheet_name[:31])
+def _title_block(sheet, styles: Styles, title: str, subtitle: str) -> int:
+    """Title and subtitle lines, then a blank line; returns the first row after them."""
     row = 0
     if title:
         sheet.write_string(row, 0, title, styles.title)
@@ -71,27 +86,79 @@ def write_table(book, styles: Styles, sheet_name: str, headers: Sequence[str],
     if subtitle:
         sheet.write_string(row, 0, subtitle, styles.subtitle)
         row += 1
-    if title or subtitle:
-        row += 1
-    header_row = row
+    return row + 1 if title or subtitle else row
+
+
+def _width(header: str) -> int:
+    return max(12, min(40, len(header) + 4))
+
+
+def _write_rows(sheet, styles: Styles, row: int, headers: Sequence[str],
+                rows: Iterable[Sequence]) -> int:
+    """The header row at `row`, then the rows; returns the index of the last row written."""
     for col, header in enumerate(headers):
-        sheet.write_string(row, col, header, styles.header)
-        sheet.set_column(col, col, (widths[col] if widths else max(12, min(40, len(header) + 4))))
+        sheet.write_string(row, col, str(header), styles.header)
     for values in rows:
         row += 1
         for col, value in enumerate(values):
             write_cell(sheet, row, col, value, styles)
+    return row
+
+
+def write_table(book, styles: Styles, sheet_name: str, headers: Sequence[str],
+                rows: Iterable[Sequence], *, title: str = "", subtitle: str = "",
+                widths: Sequence[int] | None = None):
+    """A sheet with an optional title block, one header row, then the rows; returns the sheet
+    and the index of its header row (so readers and tests know where the table starts)."""
+    sheet = book.add_worksheet(sheet_name[:31])
+    header_row = _title_block(sheet, styles, title, subtitle)
+    for col, header in enumerate(headers):
+        sheet.set_column(col, col, widths[col] if widths else _width(header))
+    _write_rows(sheet, styles, header_row, headers, rows)
     sheet.freeze_panes(header_row + 1, 0)
     return sheet, header_row
+
+
+def write_tables(book, styles: Styles, sheet_name: str, tables: Sequence[Table], *,
+                 title: str = "", subtitle: str = ""):
+    """A sheet with an optional title block, then the tables one under the other, each with
+    its caption line and header row, a blank line between them; returns the sheet."""
+    sheet = book.add_worksheet(sheet_name[:31])
+    widths: dict[int, int] = {}
+    for table in tables:
+        for col, header in enumerate(table.headers):
+            widths[col] = max(widths.get(col, 0), _width(str(header)))
+    for col, width in widths.items():
+        sheet.set_column(col, col, width)
+    row = _title_block(sheet, styles, title, subtitle)
+    for table in tables:
+        if table.caption:
+            sheet.write_string(row, 0, str(table.caption), styles.caption)
+            row += 1
+        row = _write_rows(sheet, styles, row, table.headers, table.rows) + 2
+    return sheet
+
+
+def _download(filename: str, write: Callable) -> FileResponse:
+    """A workbook written by `write(book, styles)` to a temporary file, streamed back."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    book, styles = new_book(handle)
+    write(book, styles)
+    book.close()
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
 def xlsx_response(filename: str, sheet_name: str, headers: Sequence[str],
                   rows: Iterable[Sequence], *, title: str = "",
                   subtitle: str = "") -> FileResponse:
-    """A one-table workbook as a download (written to a temporary file, streamed back)."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    book, styles = new_book(handle)
-    write_table(book, styles, sheet_name, headers, rows, title=title, subtitle=subtitle)
-    book.close()
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    """A one-table workbook as a download."""
+    return _download(filename, lambda book, styles: write_table(
+        book, styles, sheet_name, headers, rows, title=title, subtitle=subtitle))
+
+
+def xlsx_tables_response(filename: str, sheet_name: str, tables: Sequence[Table], *,
+                         title: str = "", subtitle: str = "") -> FileResponse:
+    """A one-sheet workbook of several stacked tables as a download."""
+    return _download(filename, lambda book, styles: write_tables(
+        book, styles, sheet_name, tables, title=title, subtitle=subtitle))

@@ -1,0 +1,351 @@
+"""Reading the spreadsheets users really have: .xlsx, .xls, .ods and .csv, header anywhere in the
+first rows under merged title cells, dates typed as text or stored as Excel dates, numbers with
+'.' thousands separators, stray spaces, names in NFC or NFD.
+
+`read_table` turns a file into cleaned rows and finds the header row; the `parse_*` functions
+turn one cell into a value or raise `CellError` with a message for the user. Imports (and
+anything else that reads a user's sheet) go through these, so every file is read one way.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from lib.vntext import clean_spaces, fold
+
+HEADER_SEARCH_ROWS = 30
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx, .ods
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 01/01/1900 (with Excel's 1900 leap-day bug)
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+class CellError(ValueError):
+    """One cell's value is wrong; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column users fill: its header in the template, other headers accepted for it, and
+    the parser of its cells."""
+
+    key: str
+    label: str
+    parse: Callable
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+
+    def names(self) -> set[str]:
+        return {header_key(n) for n in (self.label, *self.aliases)}
+
+
+@dataclass
+class Table:
+    """The rows under the header: each a (sheet row number, {column key: raw cell}) pair."""
+
+    header_row: int  # 1-based, as the user sees it in Excel
+    labels: dict[str, str]  # column key -> the header as written in the file
+    rows: list[tuple[int, dict]]
+    notes: list[str] = field(default_factory=list)
+
+
+def header_key(text) -> str:
+    """'Số CCCD (12 số) *' and 'so cccd' are the same header."""
+    text = re.sub(r"\(.*?\)", " ", str(text or ""))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text)).split())
+
+
+def clean_cell(value):
+    """NFC text without stray spaces; integral floats as ints; datetimes at midnight as dates."""
+    if isinstance(value, str):
+        value = clean_spaces(value)
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
+
+
+# -- reading files ---------------------------------------------------------------------------
+
+def _is_encrypted(data: bytes) -> bool:
+    import msoffcrypto
+
+    try:
+        return msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()
+    except Exception:  # not an Office container msoffcrypto knows: let the reader decide
+        return False
+
+
+def _workbook_sheets(data: bytes) -> list[list[list]]:
+    """Every visible worksheet as rows of cleaned cells; merged cells carry their value into
+    every cell they cover (a unit name merged over ten rows belongs to each of them)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:
+        if "password" in str(error).lower() or "encrypt" in str(error).lower():
+            raise SheetError(_("The file is password-protected: remove the password in "
+                               "Excel and upload it again.")) from error
+        raise SheetError(_("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or "
+                           ".csv).")) from error
+    sheets = []
+    for meta in book.sheets_metadata:
+        if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible":
+            continue
+        try:
+            sheet = book.get_sheet_by_name(meta.name)
+        except Exception:  # chart sheets and the like
+            continue
+        rows = [[clean_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+        for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
+            value = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else ""
+            for r in range(r1, min(r2 + 1, len(rows))):
+                for c in range(c1, min(c2 + 1, len(rows[r]))):
+                    rows[r][c] = value
+        sheets.append(rows)
+    return sheets
+
+
+def _decode_text(data: bytes) -> str:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SheetError(_("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or "
+                           ".csv)."))
+    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+            else ("utf-8-sig", "cp1258"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetError(_("The text file is neither UTF-8 nor Windows-1258: save it as "
+                       "“CSV UTF-8” and upload it again."))
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    text = _decode_text(data)
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    return [[clean_cell(v) for v in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def read_sheets(data: bytes, filename: str) -> tuple[list[list[list]], list[str]]:
+    """The file's worksheets as rows, and notes for the user (e.g. an .xlsx that is a CSV)."""
+    if not data:
+        raise SheetError(_("The file is empty (0 bytes)."))
+    notes = []
+    if data.startswith(OLE_MAGIC):
+        if _is_encrypted(data):
+            raise SheetError(_("The file is password-protected: remove the password in Excel "
+                               "and upload it again."))
+        return _workbook_sheets(data), notes
+    if data.startswith(ZIP_MAGIC):
+        return _workbook_sheets(data), notes
+    if filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+        notes.append(_("The file is named %(name)s but holds plain text (CSV): it was read as "
+                       "CSV.") % {"name": filename})
+    return [_csv_rows(data)], notes
+
+
+def _find_header(rows: list[list], columns: Sequence[Column]) -> tuple[int, dict[int, Column]]:
+    """The row (among the first ones) naming the most known columns, and which column is
+    where."""
+    best, best_row, best_map = 0, -1, {}
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[int, Column] = {}
+        for c, cell in enumerate(row):
+            key = header_key(cell)
+            if not key:
+                continue
+            for column in columns:
+                if key in column.names() and column not in found.values():
+                    found[c] = column
+                    break
+        if len(found) > best:
+            best, best_row, best_map = len(found), r, found
+    return best_row, best_map
+
+
+def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
+    """The table of the first worksheet whose header names the columns; whole-file problems
+    (empty, encrypted, not a spreadsheet, no header, a required column missing) raise
+    SheetError."""
+    sheets, notes = read_sheets(data, filename)
+    if not any(any(c not in ("", None) for c in row) for rows in sheets for row in rows):
+        raise SheetError(_("The file has no data."))
+    candidates = [(rows, *_find_header(rows, columns)) for rows in sheets]
+    rows, header, mapping = max(candidates, key=lambda c: len(c[2]))
+    expected = ", ".join(f"“{c.label}”" for c in columns if c.required)
+    if header < 0 or not any(c.required for c in mapping.values()):
+        raise SheetError(_("No header row found in the first %(n)s rows: the table must have "
+                           "the columns %(columns)s (download the template).")
+                         % {"n": HEADER_SEARCH_ROWS, "columns": expected})
+    missing = [c for c in columns if c.required and c not in mapping.values()]
+    if missing:
+        raise SheetError(_("Row %(row)s (header): required column %(columns)s is missing.")
+                         % {"row": header + 1,
+                            "columns": ", ".join(f"“{c.label}”" for c in missing)})
+    labels = {column.key: str(rows[header][c]) for c, column in mapping.items()}
+    table = Table(header_row=header + 1, labels=labels, rows=[], notes=notes)
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        values = {column.key: row[c] if c < len(row) else "" for c, column in mapping.items()}
+        if all(v in ("", None) for v in values.values()):
+            continue
+        table.rows.append((r + 1, values))
+    return table
+
+
+# -- cells -----------------------------------------------------------------------------------
+
+def is_blank(value) -> bool:
+    return value is None or value == ""
+
+
+def parse_text(value, max_length: int = 255) -> str:
+    text = "" if is_blank(value) else clean_spaces(str(value))
+    if len(text) > max_length:
+        raise CellError(_("Longer than %(n)s characters.") % {"n": max_length})
+    return text
+
+
+def parse_name(value) -> str:
+    return unicodedata.normalize("NFC", parse_text(value, 150))
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
+
+
+def parse_date(value) -> dt.date | None:
+    """A date cell: an Excel date, an Excel serial number, or text such as 05/03/2021."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value <= 2958465:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise CellError(_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": value})
+    text = str(value).strip().split(" ")[0]
+    for fmt in DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if day.year < 1900:
+            break
+        return day
+    raise CellError(_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": value})
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+
+
+def parse_integer(value, *, minimum: int | None = 0, maximum: int | None = None) -> int | None:
+    """A whole number; '1.234.567' and '1 234' are read with '.' or space between thousands."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
+    else:
+        text = str(value).strip().replace("\u00a0", " ")
+        if _THOUSANDS.match(text):
+            text = text.replace(".", "").replace(" ", "")
+        if not re.fullmatch(r"-?\d+", text):
+            raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
+        number = int(text)
+    if minimum is not None and number < minimum:
+        raise CellError(_("Must be at least %(n)s.") % {"n": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError(_("Must be at most %(n)s.") % {"n": maximum})
+    return number
+
+
+def parse_decimal(value, *, minimum=None, maximum=None) -> Decimal | None:
+    """A number with a decimal comma or point: '8,5' and '8.5' are both 8.5."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().replace(" ", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        if not number.is_finite():
+            raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    if minimum is not None and number < minimum:
+        raise CellError(_("Must be at least %(n)s.") % {"n": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError(_("Must be at most %(n)s.") % {"n": maximum})
+    return number
+
+
+def parse_citizen_id(value) -> str | None:
+    """Twelve digits. A number that lost its leading zero in Excel is reported, not guessed."""
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        digits = str(int(value))
+        if len(digits) < 12:
+            raise CellError(_("The citizen ID was stored as a number and lost its leading "
+                              "zero(s) (%(value)s): format the column as Text and type all 12 "
+                              "digits, e.g. %(guess)s.")
+                            % {"value": digits, "guess": digits.zfill(12)})
+    else:
+        digits = re.sub(r"[\s.\-]", "", str(value))
+    if not re.fullmatch(r"\d{12}", digits):
+        raise CellError(_("A citizen ID has exactly 12 digits (“%(value)s”).")
+                        % {"value": value})
+    return digits
+
+
+def choice_parser(options: dict[str, object], what, shown: str = "") -> Callable:
+    """A cell naming one of a few values, in Vietnamese or English, with or without accents."""
+    lookup = {header_key(k): v for k, v in options.items()}
+    shown = shown or ", ".join(options)
+
+    def parse(value):
+        if is_blank(value):
+            return None
+        key = header_key(value)
+        if key not in lookup:
+            raise CellError(_("“%(value)s” is not a known %(what)s (use one of: %(options)s).")
+                            % {"value": value, "what": what, "options": shown})
+        return lookup[key]
+    return parse
+
+
+YES = ("có", "x", "1", "yes", "true", "đúng")
+NO = ("không", "0", "no", "false", "sai")
+parse_yes_no = choice_parser({**dict.fromkeys(YES, True), **dict.fromkeys(NO, False)},
+                             _lazy("yes/no value"), shown="Có, Không")
