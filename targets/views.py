@@ -7,17 +7,20 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import as_of, today
 from lib.forms import add_service_errors
+from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
 from targets import selectors, services, snapshots
 from targets.engine import due_on, person_obligations
 from targets.forms import AdoptForm
 from targets.models import PERSON_KINDS, Target
+from targets.selectors import Standing
 from units.models import Unit
 from units.selectors import ancestors_on, version_on
 
@@ -65,7 +68,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         people=selectors.unit_people(node, day, targets),
         other_targets=Target.objects.in_force_on(day).exclude(kind__in=PERSON_KINDS),
     )
+    if wants_xlsx(request):
+        return _dashboard_xlsx(context)
     return render(request, "targets/dashboard.html", context)
+
+
+STANDINGS = {Standing.ACHIEVED: gettext_lazy("Achieved"),
+             Standing.AT_RISK: gettext_lazy("At risk"),
+             Standing.MISSED: gettext_lazy("Missed"),
+             Standing.NONE: gettext_lazy("No one concerned")}
+STATUSES = {"met": gettext_lazy("Met"), "overdue": gettext_lazy("Overdue"),
+            "due": gettext_lazy("Due")}
+
+
+def _dashboard_xlsx(context: dict) -> HttpResponse:
+    """The dashboard's three tables stacked on one sheet: the unit's targets, the units below
+    in the page's ranking, the unit's own post-holders with their status per target."""
+    node, day, targets, rank_by = (context[k] for k in ("node", "day", "targets", "rank_by"))
+    heads = [_("Target code"), _("Target"), _("Threshold (%)"), _("Concerned"), _("Met"),
+             _("Percent (%)"), _("Standing"), _("Overdue"), _("Level responsible")]
+    head_rows = [[r.target.code, r.target.name, r.target.threshold, r.eligible, r.met, r.percent,
+                  STANDINGS[r.standing], r.overdue,
+                  r.target.responsible_level.name if r.target.responsible_level else ""]
+                 for r in context["results"]]
+    figures = [f"{t.code} – {label}" for t in targets
+               for label in (_("Concerned"), _("Met"), _("Percent (%)"))]
+    children = [[row["version"].unit.code, row["version"].name,
+                 *(x for r in row["results"] for x in (r.eligible, r.met, r.percent))]
+                for row in context["children"]]
+    people = [[row["position"].person.full_name, row["position"].role.name,
+               _("Yes") if row["position"].full_time else _("No"),
+               *(STATUSES.get(status, "") for status in row["statuses"])]
+              for row in context["people"]]
+    ranked = _("Units below, ranked") + (f" — {rank_by.code}" if rank_by else "")
+    tables = [Table(heads, head_rows, _("Targets")),
+              Table([_("Unit code"), _("Unit"), *figures], children, ranked),
+              Table([_("Full name"), _("Role"), _("Full-time"), *(t.code for t in targets)],
+                    people, _("Post-holders of this unit"))]
+    return xlsx_tables_response(
+        f"chi-tieu-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Targets"), tables,
+        title=_("Targets of %(name)s as of %(day)s") % {"name": node.name,
+                                                        "day": f"{day:%d/%m/%Y}"})
 
 
 @officer_required
@@ -108,6 +151,8 @@ def needs(request: HttpRequest) -> HttpResponse:
     chosen = next((t for t in targets if str(t.pk) == request.GET.get("target")), None)
     if request.GET.get("format") == "csv":
         return _needs_csv(node, day, [chosen] if chosen else targets)
+    if wants_xlsx(request):
+        return _needs_xlsx(node, day, chosen, targets)
     context["ancestors"] = _crumbs(request, node, day)
     snapshot = snapshots.ready(day)
     if snapshot is None:
@@ -131,26 +176,38 @@ class _Echo:
         return value
 
 
+def _needs_headers() -> list[str]:
+    return [_("Target"), _("Full name"), _("Birth date"), _("Unit code"), _("Unit"), _("Role"),
+            _("Full-time"), _("Status"), _("Due by"), _("Level responsible")]
+
+
+def _needs_rows(node, day, targets):
+    """The rows of the needs exports (CSV and XLSX alike), dates as dates, streamed from the
+    database: everyone under the node still to train for each target."""
+    for target in targets:
+        level = target.responsible_level.name if target.responsible_level else ""
+        for position in selectors.needs(target, node, day).iterator(chunk_size=2000):
+            person = position.person
+            yield [target.code, person.full_name, person.birth_date, position.unit.code,
+                   position.unit.name, position.role.name,
+                   _("Yes") if position.full_time else _("No"),
+                   _("Overdue") if position.overdue else _("Due"),
+                   due_on(target, position, day), level]
+
+
 def _needs_csv(node, day, targets) -> StreamingHttpResponse:
     """The whole list as CSV (UTF-8 with BOM, so Excel reads the Vietnamese)."""
     writer = csv.writer(_Echo())
 
+    def text(value) -> str:
+        return value.strftime("%d/%m/%Y") if value else ""
+
     def rows():
         yield "\ufeff"
-        yield writer.writerow([_("Target"), _("Full name"), _("Birth date"), _("Unit code"),
-                               _("Unit"), _("Role"), _("Full-time"), _("Status"),
-                               _("Due by"), _("Level responsible")])
-        for target in targets:
-            for position in selectors.needs(target, node, day).iterator(chunk_size=2000):
-                person = position.person
-                yield writer.writerow([
-                    target.code, person.full_name,
-                    person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
-                    position.unit.code, position.unit.name, position.role.name,
-                    _("Yes") if position.full_time else _("No"),
-                    _("Overdue") if position.overdue else _("Due"),
-                    _due_text(target, position, day),
-                    target.responsible_level.name if target.responsible_level else ""])
+        yield writer.writerow(_needs_headers())
+        for row in _needs_rows(node, day, targets):
+            row[2], row[8] = text(row[2]), text(row[8])
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -158,9 +215,15 @@ def _needs_csv(node, day, targets) -> StreamingHttpResponse:
     return response
 
 
-def _due_text(target, position, day) -> str:
-    due = due_on(target, position, day)
-    return due.strftime("%d/%m/%Y") if due else ""
+def _needs_xlsx(node, day, chosen, targets) -> HttpResponse:
+    """The same rows as the CSV, as a workbook."""
+    which = f"{chosen.code} {chosen.name}" if chosen else _("all targets")
+    return xlsx_response(
+        f"nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Training needs"),
+        _needs_headers(), _needs_rows(node, day, [chosen] if chosen else targets),
+        title=_("Training needs — %(name)s") % {"name": node.name},
+        subtitle=_("As of %(day)s · %(targets)s") % {"day": f"{day:%d/%m/%Y}",
+                                                    "targets": which})
 
 
 @writer_required

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count
@@ -12,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scope_ancestor_paths, scoped
-from lib.dates import as_of, parse_date
+from lib.dates import as_of, parse_date, today
 from lib.forms import add_service_errors
+from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
 from training import services
 from training.forms import (
@@ -70,9 +72,31 @@ def class_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     if year.isdigit():
         classes = classes.filter(start_date__year=int(year))
-    page = Paginator(classes.order_by("-start_date", "code"), 50).get_page(request.GET.get("page"))
+    classes = classes.order_by("-start_date", "code")
+    if wants_xlsx(request):
+        return _class_list_xlsx(request.user, classes, status, year)
+    page = Paginator(classes, 50).get_page(request.GET.get("page"))
     return render(request, "training/class_list.html",
                   {"page": page, "statuses": ClassStatus.choices, "status": status, "year": year})
+
+
+def _exported_on() -> str:
+    return _("Exported on %(day)s") % {"day": f"{today():%d/%m/%Y}"}
+
+
+def _class_list_xlsx(user, classes, status: str, year: str) -> HttpResponse:
+    """Every class of the filtered list (all its pages), as a workbook."""
+    headers = [_("Class code"), _("Name"), _("Organiser"), _("Start date"), _("End date"),
+               _("Status")]
+    rows = ([c.code, c.name, c.organiser.name, c.start_date, c.end_date, c.get_status_display()]
+            for c in classes.iterator(chunk_size=2000))
+    filters = [_("Status: %(status)s") % {"status": ClassStatus(status).label if status
+                                          in ClassStatus.values else _("All")},
+               _("Year: %(year)s") % {"year": year if year.isdigit() else _("All")},
+               _exported_on()]
+    return xlsx_response(f"lop-hoc-{user.unit.code}.xlsx", _("Classes"), headers, rows,
+                         title=_("Classes — %(unit)s") % {"unit": user.unit.name},
+                         subtitle=" · ".join(str(f) for f in filters))
 
 
 def _class_form(request, form, training_class=None):
@@ -116,6 +140,8 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organiser_side = _is_organiser_side(request.user, training_class)
     enrolments = scoped(training_class.enrolments.select_related(
         "person", "nominating_unit", "record"), request.user).order_by("status", "person__sort_key")
+    if wants_xlsx(request):
+        return _participants_xlsx(training_class, enrolments)
     return render(request, "training/class_detail.html", {
         "c": training_class, "enrolments": enrolments, "organiser_side": organiser_side,
         "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
@@ -127,6 +153,25 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             n=Count("id"), content=Avg("content"), lecturers=Avg("lecturers"),
             organisation=Avg("organisation"), usefulness=Avg("usefulness")),
     })
+
+
+def _participants_xlsx(training_class: TrainingClass, enrolments) -> HttpResponse:
+    """The participants of a class as the page lists them, as a workbook."""
+    headers = [_("Full name"), _("Nominating unit"), _("Status"), _("Reason"),
+               _("Attendance (%)"), _("Score"), _("Result")]
+    results = {True: _("Passed"), False: _("Not passed"), None: ""}
+    rows = ([e.person.full_name, e.nominating_unit.name, e.get_status_display(), e.reason,
+             e.attendance_percent, e.score, results[e.passed]]
+            for e in enrolments.iterator(chunk_size=2000))
+    c = training_class
+    subtitle = " · ".join([
+        _("Organiser: %(unit)s") % {"unit": c.organiser.name},
+        f"{c.start_date:%d/%m/%Y} – {c.end_date:%d/%m/%Y}", str(c.get_status_display()),
+        _exported_on()])
+    return xlsx_response(f"hoc-vien-{c.code}.xlsx", _("Participants"), headers, rows,
+                         title=_("Participants of %(name)s (%(code)s)") % {"name": c.name,
+                                                                         "code": c.code},
+                         subtitle=subtitle)
 
 
 def _run(request, action, ok_message):
@@ -303,9 +348,23 @@ def chairs(request: HttpRequest) -> HttpResponse:
     unit = get_scoped_or_404(Unit.objects.all(), request.user,
                              pk=int(unit_id) if str(unit_id).isdigit() else 0)
     rows = list(chairs_to_train(unit, day))
+    trained = sum(1 for r in rows if r.trained)
+    if wants_xlsx(request):
+        return _chairs_xlsx(unit, day, rows, trained)
     return render(request, "training/chairs.html", {
-        "unit": unit, "day": day, "rows": rows,
-        "trained": sum(1 for r in rows if r.trained)})
+        "unit": unit, "day": day, "rows": rows, "trained": trained})
+
+
+def _chairs_xlsx(unit: Unit, day: dt.date, rows: list, trained: int) -> HttpResponse:
+    headers = [_("Full name"), _("Unit code"), _("Grassroots union"), _("Members"),
+               _("Trained")]
+    values = ([p.person.full_name, p.unit.code, p.unit.name, p.members,
+               _("Yes") if p.trained else _("Not yet")] for p in rows)
+    subtitle = _("As of %(day)s · %(trained)s / %(total)s trained since taking the post") % {
+        "day": f"{day:%d/%m/%Y}", "trained": intcomma(trained), "total": intcomma(len(rows))}
+    return xlsx_response(f"chu-tich-cdcs-{unit.code}-{day:%Y%m%d}.xlsx", _("Chairs"), headers,
+                         values, title=_("Chairs we must train — %(unit)s") % {
+                             "unit": unit.name}, subtitle=subtitle)
 
 
 @officer_required
@@ -320,26 +379,66 @@ def statistics(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The end date cannot be before the start date."))
         end = start
     stats = class_statistics(unit=unit, start=start, end=end)
+    splits = _statistics_splits(stats)
+    if wants_xlsx(request):
+        return _statistics_xlsx(unit, start, end, stats, splits)
+    return render(request, "training/statistics.html", {
+        "unit": unit, "start": start, "end": end, "stats": stats, "splits": splits})
+
+
+def _statistics_splits(stats: dict) -> list[tuple[str, list]]:
+    """The split tables of the statistics page: (caption, [(label, figures)])."""
     forms = dict(Form.choices)
     levels = {level.rank: str(level) for level in UnitLevel.objects.all()}
     topics = {t.code: str(t) for t in Topic.objects.all()}
-    splits = [
+    return [
         (_("By form"), [(forms.get(r["training_class__form"], "—"), r) for r in stats["by_form"]]),
         (_("By organiser level"), [(levels.get(r["training_class__organiser__kind__level__rank"],
                                                "—"), r) for r in stats["by_level"]]),
         (_("By topic"), [(topics.get(r["training_class__topics__code"], "—"), r)
                          for r in stats["by_topic"]]),
     ]
-    return render(request, "training/statistics.html", {
-        "unit": unit, "start": start, "end": end, "stats": stats, "splits": splits})
+
+
+def _statistics_xlsx(unit: Unit, start: dt.date, end: dt.date, stats: dict,
+                     splits: list) -> HttpResponse:
+    """The page's tables stacked on one sheet: total, by category, then each split (each
+    table's first header names it)."""
+    c = stats["by_category"]
+    categories = [(_("Full-time cadres"), c.get("full_time", {})),
+                  (_("Part-time cadres"), c.get("part_time", {})),
+                  (_("Members and workers"), c.get("member", {}))]
+    total = [(_("Total"), {**stats["totals"], "classes": stats["classes"]})]
+    tables = [Table([caption, _("Classes"), _("Attendances"), _("Distinct people")],
+                    [[label, r.get("classes") or 0, r.get("attendances") or 0,
+                      r.get("people") or 0] for label, r in rows])
+              for caption, rows in [(_("Total"), total), (_("By category"), categories),
+                                    *splits]]
+    return xlsx_tables_response(
+        f"thong-ke-dao-tao-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", _("Statistics"),
+        tables, title=_("Training statistics — %(unit)s") % {"unit": unit.name},
+        subtitle=_("Classes that started from %(start)s to %(end)s") % {
+            "start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"})
 
 
 
 
 @officer_required
 def lecturer_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "training/lecturer_list.html",
-                  {"lecturers": lecturers_with_figures(request.user)[:500]})
+    lecturers = lecturers_with_figures(request.user)
+    if wants_xlsx(request):
+        return _lecturers_xlsx(request.user, lecturers)
+    return render(request, "training/lecturer_list.html", {"lecturers": lecturers[:500]})
+
+
+def _lecturers_xlsx(user, lecturers) -> HttpResponse:
+    headers = [_("Full name"), _("Kind"), _("Unit"), _("Classes"), _("Hours"),
+               _("Average rating")]
+    rows = ([lec.person.full_name, lec.get_kind_display(), lec.unit.name, lec.classes,
+             lec.hours, lec.rating] for lec in lecturers.iterator(chunk_size=2000))
+    return xlsx_response(f"giang-vien-{user.unit.code}.xlsx", _("Lecturers"), headers, rows,
+                         title=_("Lecturers — %(unit)s") % {"unit": user.unit.name},
+                         subtitle=_exported_on())
 
 
 @officer_required

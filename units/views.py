@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from accounts.scope import get_scoped_or_404, scoped
 from lib.dates import as_of
 from lib.forms import add_service_errors
 from lib.vntext import fold
+from lib.xlsx import wants_xlsx, xlsx_response
 from units import forms, services
 from units.models import Reorganisation, Unit, UnitVersion
 from units.selectors import ancestors_on, children_with_counts, subtree_counts, version_on
@@ -37,9 +39,26 @@ def tree(request: HttpRequest) -> HttpResponse:
             totals=subtree_counts(node, day, request.user),
             ancestors=[a for a in ancestors_on(node, day) if a.depth >= scope_depth],
         )
+        if wants_xlsx(request):
+            return _tree_xlsx(node, day, context["children"], context["totals"])
     template = "units/_children.html" if request.htmx and request.GET.get("partial") else \
         "units/tree.html"
     return render(request, template, context)
+
+
+def _tree_xlsx(node: UnitVersion, day, children: list[dict], totals: dict) -> HttpResponse:
+    """The children of the tree page with their counts, as a workbook."""
+    headers = [_("Unit code"), _("Unit"), _("Kind"), _("Sub-units"), _("Cadres"),
+               _("Full-time")]
+    rows = ([c["unit"].code, c["version"].name, str(c["version"].kind), c["sub_units"],
+             c["cadres"], c["full_time"]] for c in children)
+    subtitle = _("As of %(day)s · %(units)s sub-units, %(cadres)s cadres, of whom %(ft)s "
+                 "full-time") % {"day": f"{day:%d/%m/%Y}", "units": intcomma(totals["sub_units"]),
+                                 "cadres": intcomma(totals["cadres"]),
+                                 "ft": intcomma(totals["full_time"])}
+    return xlsx_response(f"co-cau-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Units"), headers, rows,
+                         title=_("Structure of %(name)s") % {"name": node.name},
+                         subtitle=subtitle)
 
 
 @officer_required
