@@ -124,6 +124,12 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
+# Uploaded files (imports, scans, generated reports); never served without a scoped view.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+# An import whose file is larger than this runs in the background with a progress bar.
+IMPORTS_INLINE_BYTES = int(os.environ.get("IMPORTS_INLINE_BYTES", "100000"))
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

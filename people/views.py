@@ -10,7 +10,8 @@ from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import as_of
 from lib.forms import add_service_errors
-from people import services
+from lib.xlsx import xlsx_response
+from people import services, sheets
 from people.forms import PeopleFilterForm, PersonForm, PositionForm
 from people.models import Person, Position
 from people.selectors import current_positions, person_list
@@ -38,6 +39,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
         full_time=full_time, gender=filters.get("gender", ""), age_band=filters.get("age", ""),
         education=filters.get("education"), political_theory=filters.get("theory"),
         search=filters.get("q", ""))
+    if request.GET.get("format") == "xlsx":
+        return _export(people, day)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -45,6 +48,13 @@ def people_list(request: HttpRequest) -> HttpResponse:
                "positions": current_positions([p.pk for p in page.object_list], day)}
     template = "people/_results.html" if request.htmx else "people/list.html"
     return render(request, template, context)
+
+
+def _export(people, day) -> HttpResponse:
+    """The list as the people import template reads it: re-importing it changes nothing."""
+    return xlsx_response(
+        f"can-bo-{day:%Y%m%d}.xlsx", _("People"), sheets.headers(), sheets.export_rows(people),
+        title=_("People and positions as of %(day)s") % {"day": day.strftime("%d/%m/%Y")})
 
 
 def render_profile(request: HttpRequest, person: Person) -> HttpResponse:

@@ -1,0 +1,91 @@
+"""What a check or a commit found: problems by row and column, people to choose between, and
+counts of what was (or would be) created, updated and left unchanged."""
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from lib import progress
+from lib.spreadsheets import CellError, Column, Table
+
+PROGRESS_EVERY = 500
+
+
+class Outcome:
+    def __init__(self, table: Table, columns: Iterable[Column], key: str):
+        self.table = table
+        self.columns = {c.key: c for c in columns}
+        self.problems: list[dict] = []
+        self.ambiguities: list[dict] = []
+        self.summary: Counter = Counter()
+        self.progress_key = key
+        self.total = len(table.rows)
+
+    def column_label(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        return self.table.labels.get(key) or getattr(self.columns.get(key), "label", key)
+
+    def problem(self, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append({"row": row, "column": self.column_label(column),
+                              "message": str(message)})
+
+    def validation_error(self, row: int, error: ValidationError,
+                         field_columns: dict[str, str]) -> None:
+        """A service's refusal, put on the column of the field it names."""
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                column = field_columns.get(name)
+                for message in messages:
+                    self.problem(row, column, message)
+        else:
+            for message in error.messages:
+                self.problem(row, None, message)
+
+    def step(self, done: int, stage: str) -> None:
+        if done % PROGRESS_EVERY == 0 or done == self.total:
+            progress.report(self.progress_key, done, self.total, stage)
+
+
+def parse_rows(table: Table, outcome: Outcome) -> list[tuple[int, dict]]:
+    """Each row's cells through their column's parser; a row with a bad cell is reported and
+    left out of what follows (its other cells are still checked, so all its problems show)."""
+    parsed = []
+    for done, (row, raw) in enumerate(table.rows, 1):
+        values, ok = {}, True
+        for key, value in raw.items():
+            column = outcome.columns[key]
+            try:
+                values[key] = column.parse(value)
+            except CellError as error:
+                outcome.problem(row, key, str(error))
+                ok = False
+                continue
+            if column.required and values[key] in (None, ""):
+                outcome.problem(row, key, _("A value is required."))
+                ok = False
+        if ok:
+            parsed.append((row, values))
+        outcome.step(done, "parse")
+    return parsed
+
+
+def each_row(rows: list, outcome: Outcome, stage: str) -> Iterable:
+    for done, item in enumerate(rows, 1):
+        yield item
+        outcome.step(done, stage)
+
+
+def guarded(outcome: Outcome, row: int, field_columns: dict[str, str], work: Callable):
+    """Run one row's writes in a savepoint: a refusal is reported on its row and undone
+    alone, so every row of the file is checked in one pass."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            return work()
+    except ValidationError as error:
+        outcome.validation_error(row, error, field_columns)
+        return None

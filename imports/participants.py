@@ -1,0 +1,297 @@
+"""Participants of classes and their results, in bulk: the one import sized for 100,000 rows.
+
+The rules are those of training.services (the class must be the user's and have run; results
+only for accepted participants, within the class's capacity; a pass writes the training
+record), applied to the whole file at once with set-based reads and bulk writes."""
+
+import datetime as dt
+import functools
+from collections import Counter, defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope_path
+from imports.matching import CHUNK
+from imports.outcome import Outcome, each_row, parse_rows
+from imports.people import match_people, resolve_unit, units_by_code
+from lib.choices import choices_parser
+from lib.spreadsheets import (
+    Column,
+    Table,
+    choice_parser,
+    parse_citizen_id,
+    parse_date,
+    parse_decimal,
+    parse_integer,
+    parse_name,
+    parse_text,
+)
+from lib.vntext import split_full_name
+from people.models import Gender, Person
+from targets import snapshots
+from training.models import (
+    ClassCorrection,
+    ClassStatus,
+    Enrolment,
+    EnrolmentStatus,
+    TrainingClass,
+    TrainingRecord,
+)
+
+REFRESH_UNITS_MAX = 2000
+RESULT_FIELDS = ("attendance_percent", "score", "passed")
+parse_passed = choice_parser({"Đạt": True, "Không đạt": False, "Có": True, "Không": False,
+                              "Passed": True, "Failed": False, "x": True, "1": True,
+                              "0": False}, "kết quả", shown="Đạt, Không đạt")
+
+
+@functools.cache
+def columns() -> tuple[Column, ...]:
+    return (
+        Column("class_code", "Mã lớp", lambda v: parse_text(v, 40).upper(), required=True,
+               help="Mã lớp như trên trang Lớp học."),
+        Column("full_name", "Họ và tên", parse_name, required=True, aliases=("Họ tên",)),
+        Column("birth_date", "Ngày sinh", parse_date, help="dd/mm/yyyy"),
+        Column("gender", "Giới tính", choices_parser(Gender, "giới tính"),
+               help="Nam hoặc Nữ; cần khi người này chưa có trong hệ thống."),
+        Column("citizen_id", "Số CCCD", parse_citizen_id,
+               aliases=("CCCD", "Số căn cước công dân", "Số định danh cá nhân"),
+               help="12 chữ số; định dạng cột là Văn bản để giữ số 0 đầu."),
+        Column("unit", "Mã đơn vị", lambda v: parse_text(v, 32).upper(), required=True,
+               help="Mã đơn vị của học viên."),
+        Column("attendance_percent", "Tỷ lệ tham dự (%)",
+               lambda v: parse_integer(v, minimum=0, maximum=100),
+               aliases=("Tham dự (%)", "Chuyên cần"), help="0 đến 100."),
+        Column("score", "Điểm", lambda v: parse_decimal(v, minimum=0, maximum=10),
+               help="0 đến 10, ví dụ 8,5."),
+        Column("passed", "Kết quả", parse_passed, help="Đạt hoặc Không đạt."),
+    )
+
+
+def _classes(codes, user) -> dict[str, TrainingClass]:
+    codes = sorted(set(codes))
+    found = {}
+    for i in range(0, len(codes), CHUNK):
+        for c in TrainingClass.objects.filter(code__in=codes[i:i + CHUNK]).select_related(
+                "organiser").prefetch_related("topics"):
+            found[c.code.upper()] = c
+    return found
+
+
+def _check_class(outcome: Outcome, row: int, code: str, classes: dict, scope: str):
+    c = classes.get(code)
+    if c is None:
+        outcome.problem(row, "class_code", _("Unknown class code “%(code)s”.") % {"code": code})
+    elif not c.organiser.path.startswith(scope):
+        outcome.problem(row, "class_code", _("Class %(code)s is organised outside your scope.")
+                        % {"code": code})
+    elif c.status not in (ClassStatus.RUNNING, ClassStatus.CLOSED):
+        outcome.problem(row, "class_code", _("Class %(code)s has not run yet (%(status)s): "
+                                             "results can be recorded once it runs.")
+                        % {"code": code, "status": c.get_status_display()})
+    else:
+        return c
+    return None
+
+
+def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
+    rows = parse_rows(table, outcome)
+    scope = "" if user is None else (scope_path(user) or "\x00")
+    classes = _classes([v["class_code"] for _r, v in rows], user)
+    units = units_by_code([v["unit"] for _r, v in rows], user)
+    rows = [(r, v) for r, v in rows
+            if _check_class(outcome, r, v["class_code"], classes, scope) is not None
+            and resolve_unit(outcome, r, "unit", v["unit"], units) is not None]
+    chosen, _index = match_people(outcome, rows, units, user, resolutions)
+    new_people = _new_people(outcome, rows, chosen, units)
+    rows = [(r, v) for r, v in rows if chosen[r] is not False and (chosen[r] or r in new_people)]
+    rows = _one_row_per_person_and_class(outcome, rows, chosen, new_people)
+    existing = _existing_enrolments(rows, chosen, classes)
+    _check_capacity(outcome, rows, chosen, new_people, classes, existing)
+    if outcome.problems or outcome.ambiguities:
+        return
+    plan = _plan(outcome, rows, chosen, new_people, classes, existing)
+    if write:
+        _write(outcome, plan, user, classes)
+
+
+def _new_people(outcome, rows, chosen, units) -> dict[int, Person]:
+    """People not found, to be created from their row (a member attending a class need not
+    be in the system yet); a new person needs a gender."""
+    out = {}
+    for row, v in rows:
+        if chosen[row] is not None:
+            continue
+        if not v.get("gender"):
+            outcome.problem(row, "gender", _("This person is not in the system yet: give the "
+                                             "gender to add them."))
+            continue
+        family, middle, given = split_full_name(v["full_name"])
+        person = Person(family_name=family, middle_name=middle, given_name=given,
+                        gender=v["gender"], birth_date=v.get("birth_date"),
+                        citizen_id=v.get("citizen_id"), unit=units[v["unit"]])
+        person.fill_keys()
+        try:
+            person.full_clean(exclude=["unit", "search_name", "sort_key"],
+                              validate_unique=False)
+        except ValidationError as error:
+            outcome.validation_error(row, error, {"citizen_id": "citizen_id",
+                                                  "birth_date": "birth_date"})
+            continue
+        out[row] = person
+    return out
+
+
+def _identity(row, v, chosen, new_people):
+    person = chosen[row]
+    if person:
+        return ("pk", person.pk)
+    return ("new", v.get("citizen_id") or (v["full_name"], v.get("birth_date"), v["unit"]))
+
+
+def _one_row_per_person_and_class(outcome, rows, chosen, new_people):
+    seen, kept, new_by_identity = {}, [], {}
+    for row, v in rows:
+        who = _identity(row, v, chosen, new_people)
+        key = (v["class_code"], who)
+        if key in seen:
+            outcome.problem(row, "full_name", _("This person is matched twice in class "
+                                                "%(code)s (also on row %(row)s).")
+                            % {"code": v["class_code"], "row": seen[key]})
+            continue
+        seen[key] = row
+        if who[0] == "new":  # one new person, however many classes they attended
+            new_people[row] = new_by_identity.setdefault(who, new_people[row])
+        kept.append((row, v))
+    return kept
+
+
+def _existing_enrolments(rows, chosen, classes) -> dict[tuple[int, int], Enrolment]:
+    people = sorted({chosen[r].pk for r, _v in rows if chosen[r]})
+    by_id = {c.pk: c for c in classes.values()}
+    class_ids = sorted({classes[v["class_code"]].pk for _r, v in rows})
+    out = {}
+    for i in range(0, len(people), CHUNK):
+        for e in Enrolment.objects.filter(person_id__in=people[i:i + CHUNK],
+                                          training_class_id__in=class_ids).select_related(
+                "record"):
+            e.training_class = by_id[e.training_class_id]  # with its topics prefetched
+            out[(e.training_class_id, e.person_id)] = e
+    return out
+
+
+def _check_capacity(outcome, rows, chosen, new_people, classes, existing) -> None:
+    accepted = Counter()
+    class_ids = {classes[v["class_code"]].pk for _r, v in rows}
+    for class_id in class_ids:
+        accepted[class_id] = Enrolment.objects.filter(training_class_id=class_id,
+                                                      status=EnrolmentStatus.ACCEPTED).count()
+    for row, v in rows:
+        c = classes[v["class_code"]]
+        person = chosen[row]
+        enrolment = existing.get((c.pk, person.pk)) if person else None
+        if enrolment is not None and enrolment.status == EnrolmentStatus.ACCEPTED:
+            continue
+        accepted[c.pk] += 1
+        if accepted[c.pk] > c.capacity:
+            outcome.problem(row, "class_code", _("Class %(code)s holds %(n)s participants: "
+                                                 "this row is over its capacity.")
+                            % {"code": c.code, "n": c.capacity})
+
+
+def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
+    plan = defaultdict(list)
+    for row, v in each_row(rows, outcome, "check"):
+        c = classes[v["class_code"]]
+        results = {k: v.get(k) for k in RESULT_FIELDS}
+        person = chosen[row]
+        enrolment = existing.get((c.pk, person.pk)) if person else None
+        if enrolment is None:
+            plan["create"].append((c, person or new_people[row], results))
+            outcome.summary["enrolments_created"] += 1
+            outcome.summary["records_created"] += bool(results["passed"])
+            continue
+        changed = enrolment.status != EnrolmentStatus.ACCEPTED or any(
+            getattr(enrolment, k) != results[k] for k in RESULT_FIELDS)
+        has_record = hasattr(enrolment, "record")
+        if changed:
+            plan["update"].append((enrolment, results))
+            outcome.summary["enrolments_updated"] += 1
+        else:
+            outcome.summary["enrolments_unchanged"] += 1
+        if results["passed"] and not has_record:
+            plan["record"].append(enrolment)
+            outcome.summary["records_created"] += 1
+        elif not results["passed"] and has_record:
+            plan["unrecord"].append(enrolment.record.pk)
+            outcome.summary["records_deleted"] += 1
+    outcome.summary["people_created"] = len({id(p) for _c, p, _r in plan["create"]
+                                             if p.pk is None})
+    return plan
+
+
+def _write(outcome, plan, user, classes) -> None:
+    now = timezone.now()
+    new_people = {id(p): p for _c, p, _r in plan["create"] if p.pk is None}
+    Person.objects.bulk_create(new_people.values(), batch_size=2000)
+    enrolments = [Enrolment(training_class=c, person=p, nominating_unit_id=p.unit_id,
+                            status=EnrolmentStatus.ACCEPTED, decided_at=now, **results)
+                  for c, p, results in plan["create"]]
+    Enrolment.objects.bulk_create(enrolments, batch_size=2000)
+    updated = []
+    for enrolment, results in plan["update"]:
+        for k, value in results.items():
+            setattr(enrolment, k, value)
+        enrolment.status = EnrolmentStatus.ACCEPTED
+        enrolment.decided_at = enrolment.decided_at or now
+        updated.append(enrolment)
+    Enrolment.objects.bulk_update(updated, ["status", "decided_at", *RESULT_FIELDS],
+                                  batch_size=2000)
+    TrainingRecord.objects.filter(pk__in=plan["unrecord"]).delete()
+    passed = [e for e in enrolments if e.passed] + plan["record"]
+    _write_records(passed)
+    for c in {e.training_class_id: e.training_class for e in enrolments + updated}.values():
+        if c.status == ClassStatus.CLOSED:  # closed classes are corrected, and that is logged
+            ClassCorrection.objects.create(training_class=c, user=user, what=_(
+                "Participants and results imported from a spreadsheet."))
+    outcome.touched_people = {e.person_id for e in enrolments + updated}
+    outcome.touched_since = min((e.training_class.end_date for e in enrolments + updated),
+                                default=None)
+
+
+def _write_records(enrolments: list[Enrolment]) -> None:
+    """The training record a pass gives, as training.services writes it for one enrolment."""
+    records = []
+    for e in enrolments:
+        c = e.training_class
+        records.append(TrainingRecord(person_id=e.person_id, enrolment=e, training_class=c,
+                                      title=c.name, programme_id=c.programme_id, hours=c.hours,
+                                      completed_on=c.end_date, form=c.form,
+                                      organiser_id=c.organiser_id))
+    TrainingRecord.objects.bulk_create(records, batch_size=2000)
+    through = TrainingRecord.topics.through
+    links = [through(trainingrecord_id=r.pk, topic_id=t.pk)
+             for r in records for t in r.training_class.topics.all()]
+    through.objects.bulk_create(links, batch_size=5000)
+
+
+def after_commit(outcome: Outcome) -> None:
+    """Bulk writes send no signals: bring the targets' stored figures up to date here."""
+    people = getattr(outcome, "touched_people", set())
+    if not people:
+        return
+    since: dt.date | None = getattr(outcome, "touched_since", None)
+    snapshots.invalidate(since)
+    from people.models import Position
+
+    unit_ids = set()
+    people = sorted(people)
+    for i in range(0, len(people), CHUNK):
+        unit_ids.update(Position.objects.filter(person_id__in=people[i:i + CHUNK])
+                        .values_list("unit_id", flat=True).distinct())
+    if len(unit_ids) > REFRESH_UNITS_MAX:  # cheaper to recompute today's figures in full
+        snapshots.invalidate(None, keep_today=False)
+    else:
+        snapshots.refresh_units(unit_ids)

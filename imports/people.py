@@ -1,0 +1,191 @@
+"""People and the positions they hold, from the people spreadsheet (people/sheets.py).
+
+Every write goes through people.services (the rules of the pages and the API); a row is one
+position, rows of the same person are grouped. Blank cells never erase what is stored."""
+
+from django.utils.translation import gettext as _
+
+from accounts.scope import scoped
+from imports.matching import Identity, PersonIndex
+from imports.outcome import Outcome, each_row, guarded, parse_rows
+from lib.spreadsheets import Table
+from lib.vntext import split_full_name
+from people import services
+from people.models import Person, Position
+from people.sheets import columns  # noqa: F401  (the importer names its columns)
+from units.models import Unit
+
+PERSON_KEYS = ("gender", "birth_date", "citizen_id", "ethnicity", "phone", "email",
+               "education_level", "political_theory")
+# Which column a service's field error belongs to.
+FIELD_COLUMNS = {"family_name": "full_name", "middle_name": "full_name",
+                 "given_name": "full_name", "unit": "unit", "person": "unit",
+                 "start_date": "start_date", "end_date": "end_date", "end_reason": "end_reason",
+                 "role": "role", "term": "start_date", "full_time": "full_time",
+                 **{k: k for k in PERSON_KEYS}}
+
+
+def units_by_code(codes, user) -> dict[str, Unit]:
+    codes = sorted({c for c in codes if c})
+    found = {}
+    for i in range(0, len(codes), 500):
+        qs = Unit.objects.filter(code__in=codes[i:i + 500]).select_related("kind__level")
+        for unit in qs:
+            found[unit.code.upper()] = unit
+    if user is not None:
+        inside = set(scoped(Unit.objects.filter(pk__in=[u.pk for u in found.values()]), user)
+                     .values_list("pk", flat=True))
+        for unit in found.values():
+            unit.in_scope = unit.pk in inside
+    else:
+        for unit in found.values():
+            unit.in_scope = True
+    return found
+
+
+def resolve_unit(outcome: Outcome, row: int, key: str, code: str, units: dict):
+    unit = units.get(code)
+    if unit is None:
+        outcome.problem(row, key, _("Unknown unit code “%(code)s”.") % {"code": code})
+    elif not unit.in_scope:
+        outcome.problem(row, key, _("Unit %(code)s is outside your scope.") % {"code": code})
+        unit = None
+    return unit
+
+
+def match_people(outcome: Outcome, rows, units, user, resolutions: dict):
+    """Each row's person: an existing one, a new one (None), or no decision yet (False)."""
+    identities = {row: Identity(v.get("citizen_id"), v["full_name"], v.get("birth_date"),
+                                units[v["unit"]].pk) for row, v in rows}
+    index = PersonIndex(identities.values(), user)
+    chosen = {}
+    for row, _values in rows:
+        match = index.match(identities[row])
+        if match.outside:
+            outcome.problem(row, "citizen_id", _("This citizen ID belongs to a person outside "
+                                                 "your scope."))
+            chosen[row] = False
+        elif match.candidates:
+            choice = resolutions.get(str(row))
+            by_pk = {str(p.pk): p for p in match.candidates}
+            if choice == "new":
+                chosen[row] = None
+            elif choice in by_pk:
+                chosen[row] = by_pk[choice]
+            else:
+                outcome.ambiguities.append({"row": row, "name": identities[row].full_name,
+                                            "candidates": [_candidate(p)
+                                                           for p in match.candidates]})
+                chosen[row] = False
+        else:
+            chosen[row] = match.person
+    return chosen, index
+
+
+def _candidate(person: Person) -> dict:
+    return {"id": person.pk, "name": person.full_name,
+            "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
+            "citizen_id": ("…" + person.citizen_id[-4:]) if person.citizen_id else "",
+            "unit": person.unit.code}
+
+
+def _person_fields(values: dict) -> dict:
+    family, middle, given = split_full_name(values["full_name"])
+    fields = {"family_name": family, "middle_name": middle, "given_name": given}
+    fields.update({k: values[k] for k in PERSON_KEYS if values.get(k) not in (None, "")})
+    return fields
+
+
+def _group_key(row_values: dict, person) -> tuple:
+    if person:
+        return ("pk", person.pk)
+    return ("new", row_values.get("citizen_id") or (row_values["full_name"],
+                                                    row_values.get("birth_date"),
+                                                    row_values["unit"]))
+
+
+def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
+    rows = parse_rows(table, outcome)
+    units = units_by_code([v["unit"] for _r, v in rows]
+                          + [v.get("position_unit") for _r, v in rows], user)
+    rows = [(r, v) for r, v in rows if resolve_unit(outcome, r, "unit", v["unit"], units)]
+    chosen, _index = match_people(outcome, rows, units, user, resolutions)
+    groups: dict[tuple, list] = {}
+    for row, values in rows:
+        if chosen[row] is not False:
+            groups.setdefault(_group_key(values, chosen[row]), []).append((row, values))
+    _check_groups(outcome, groups)
+    for members in each_row(list(groups.values()), outcome, "write"):
+        first_row, first = members[0]
+        person = guarded(outcome, first_row, FIELD_COLUMNS, lambda f=first, r=first_row:
+                         _save_person(outcome, user, chosen[r], f, units))
+        if person is None:
+            continue
+        for row, values in members:
+            if values.get("role") is not None:
+                guarded(outcome, row, FIELD_COLUMNS, lambda v=values, r=row, p=person:
+                        _save_position(outcome, user, p, v, units, r))
+
+
+def _check_groups(outcome: Outcome, groups: dict) -> None:
+    """Rows of one person must agree on who they are; the same post twice is a mistake."""
+    for members in groups.values():
+        first_row, first = members[0]
+        seen = {}
+        for row, values in members[1:]:
+            for key in ("full_name", *PERSON_KEYS):
+                if values.get(key) not in (None, "") and first.get(key) not in (None, "") \
+                        and values[key] != first[key]:
+                    outcome.problem(row, key, _("The same person as on row %(row)s, with "
+                                                "different data.") % {"row": first_row})
+        for row, values in members:
+            post = (values.get("role") and values["role"].pk, values.get("position_unit"),
+                    values.get("start_date"))
+            if values.get("role") is not None and post in seen:
+                outcome.problem(row, "role", _("The person is matched twice to the same post "
+                                               "(also on row %(row)s).") % {"row": seen[post]})
+            seen.setdefault(post, row)
+
+
+def _save_person(outcome: Outcome, user, person, values: dict, units) -> Person:
+    fields = _person_fields(values)
+    unit = units[values["unit"]]
+    if person is None:
+        outcome.summary["people_created"] += 1
+        return services.person_create(user=user, unit=unit, **fields)
+    changed = {k: v for k, v in fields.items() if getattr(person, k) != v}
+    if not changed and person.unit_id == unit.pk:
+        outcome.summary["people_unchanged"] += 1
+        return person
+    outcome.summary["people_updated"] += 1
+    person = Person.objects.get(pk=person.pk)
+    return services.person_update(user=user, person=person, unit=unit, **changed)
+
+
+def _save_position(outcome: Outcome, user, person: Person, values: dict, units, row: int):
+    column = "position_unit" if values.get("position_unit") else "unit"
+    unit = resolve_unit(outcome, row, column, values.get("position_unit") or values["unit"],
+                        units)
+    if unit is None:
+        return None
+    if values.get("start_date") is None:
+        outcome.problem(row, "start_date", _("A position needs its start date."))
+        return None
+    fields = {"role": values["role"], "full_time": bool(values.get("full_time")),
+              "start_date": values["start_date"], "end_date": values.get("end_date"),
+              "end_reason": values.get("end_reason") or ""}
+    existing = Position.objects.filter(person=person, unit=unit, role=values["role"],
+                                       start_date=values["start_date"]).first()
+    if existing is None:
+        outcome.summary["positions_created"] += 1
+        return services.position_create(user=user, person=person, unit=unit, **fields)
+    changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+    if not changed:
+        outcome.summary["positions_unchanged"] += 1
+        return existing
+    outcome.summary["positions_updated"] += 1
+    return services.position_update(user=user, position=existing, **changed)
+
+
+def after_commit(outcome: Outcome) -> None:
+    """People and positions written one by one send their signals: the targets follow."""

@@ -1,0 +1,90 @@
+"""Check and commit an import job: read the file, run its kind's importer in one transaction,
+keep what it found, and roll everything back unless this is a commit without a problem.
+
+A check and a commit run the same code on the same file (a check is a commit that is rolled
+back), so what the preview promised is what the commit does, and a file that changed in the
+meantime is caught: the commit re-checks and refuses if anything is wrong."""
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imports import participants, people, records, units
+from imports.models import ImportJob, ImportKind, ImportStatus
+from imports.outcome import Outcome
+from lib import progress
+from lib.spreadsheets import SheetError, read_table
+
+log = logging.getLogger(__name__)
+
+IMPORTERS = {
+    ImportKind.PEOPLE: people,
+    ImportKind.PARTICIPANTS: participants,
+    ImportKind.RECORDS: records,
+    ImportKind.UNITS: units,
+}
+
+
+def columns_of(kind: str):
+    return IMPORTERS[kind].columns()
+
+
+def progress_key(job: ImportJob) -> str:
+    return f"import-{job.pk}"
+
+
+def run_job(job: ImportJob, *, write: bool) -> ImportJob:
+    """Check (write=False) or commit (write=True) the job; never raises for bad data."""
+    importer = IMPORTERS[job.kind]
+    job.status = ImportStatus.COMMITTING if write else ImportStatus.CHECKING
+    job.save(update_fields=["status"])
+    key = progress_key(job)
+    progress.report(key, 0, 0, "read")
+    try:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        table = read_table(data, job.filename, importer.columns())
+    except SheetError as error:
+        return _finish(job, ImportStatus.FAILED if write else ImportStatus.CHECKED,
+                       problems=[{"row": None, "column": "", "message": str(error)}])
+    outcome = Outcome(table, importer.columns(), key)
+    try:
+        with transaction.atomic():
+            importer.run(table, outcome, user=job.user, resolutions=job.resolutions,
+                         write=write)
+            committed = write and not outcome.problems and not outcome.ambiguities
+            if not committed:
+                transaction.set_rollback(True)
+    except Exception:  # a bug must not leave the job running forever, nor show a trace
+        log.exception("import %s failed", job.pk)
+        return _finish(job, ImportStatus.FAILED, problems=[{
+            "row": None, "column": "", "message": _("The import stopped on an unexpected "
+                                                    "error; nothing was written.")}])
+    if committed:
+        importer.after_commit(outcome)
+    status = ImportStatus.DONE if committed else (
+        ImportStatus.FAILED if write else ImportStatus.CHECKED)
+    return _finish(job, status, problems=outcome.problems, ambiguities=outcome.ambiguities,
+                   summary=dict(outcome.summary), rows_total=len(table.rows),
+                   header_row=table.header_row, notes=table.notes)
+
+
+def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
+    fields.setdefault("problems", [])
+    fields.setdefault("ambiguities", [])
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.status = status
+    job.commit_requested = False
+    job.finished_at = timezone.now()
+    job.save()
+    progress.clear(progress_key(job))
+    return job
+
+
+def touched_since(days) -> dt.date | None:
+    days = [d for d in days if d is not None]
+    return min(days) if days else None

@@ -1,0 +1,63 @@
+"""Building spreadsheets for the import tests, and reading back what the system holds."""
+
+import io
+
+import xlsxwriter
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from imports.models import ImportJob
+from imports.services import job_commit, job_create
+from people.models import Person, Position
+from training.models import Enrolment, TrainingRecord
+from units.models import Unit, UnitFigures
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(rows, *, title_rows=(), merge_title=False, text_columns=()) -> bytes:
+    """A workbook: optional title rows (merged like users do), then the given rows."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    sheet = book.add_worksheet("Danh sách")
+    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    r = 0
+    for title in title_rows:
+        if merge_title:
+            sheet.merge_range(r, 0, r, max(3, len(rows[0]) - 1), title)
+        else:
+            sheet.write(r, 0, title)
+        r += 1
+    for values in rows:
+        for c, value in enumerate(values):
+            if hasattr(value, "year"):
+                sheet.write_datetime(r, c, value, date)
+            elif value is None:
+                continue
+            else:
+                sheet.write(r, c, value)
+        r += 1
+    book.close()
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name: str = "file.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=XLSX)
+
+
+def import_file(user, kind: str, data: bytes, name: str = "file.xlsx",
+                commit: bool = True) -> ImportJob:
+    job = job_create(user=user, kind=kind, upload=upload(data, name))
+    if commit and job.can_commit:
+        job = job_commit(user=user, job=job)
+    return job
+
+
+def counts() -> dict:
+    """Row counts of everything an import can write."""
+    return {m.__name__: m.objects.count() for m in (Unit, UnitFigures, Person, Position,
+                                                    Enrolment, TrainingRecord)} | {
+        "topics": TrainingRecord.topics.through.objects.count()}
+
+
+def messages(job: ImportJob) -> list[str]:
+    return [f"{p['row']}|{p['column']}|{p['message']}" for p in job.problems]

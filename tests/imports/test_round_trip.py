@@ -1,0 +1,47 @@
+"""Export the people of a unit, import the file again: nothing changes."""
+
+import io
+
+from python_calamine import CalamineWorkbook
+
+from imports.models import ImportStatus
+from people.models import Person, Position
+from tests.imports.helpers import counts, import_file
+
+
+def export(client, user, **params) -> bytes:
+    client.force_login(user)
+    response = client.get("/people/", {**params, "format": "xlsx"})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_exported_people_re_import_without_any_change(client, tree):
+    data = export(client, tree.hanoi_officer)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    names = {row[0] for row in sheet[3:]}
+    assert names == {"Nguyễn Văn An", "Trần Thị Bình"}  # Hà Nội's people, nobody else's
+    before = counts()
+    person = Person.objects.get(pk=tree.nguyen.pk)
+    job = import_file(tree.hanoi_officer, "people", data, "can-bo.xlsx")
+    assert job.status == ImportStatus.DONE, job.problems
+    assert job.summary == {"people_unchanged": 2, "positions_unchanged": 2}
+    assert counts() == before
+    after = Person.objects.get(pk=tree.nguyen.pk)
+    assert [getattr(after, f.name) for f in Person._meta.fields] == \
+        [getattr(person, f.name) for f in Person._meta.fields]
+
+
+def test_an_edited_export_updates_only_what_changed(client, tree):
+    data = export(client, tree.melinh_officer)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    header = sheet[2]
+    rows = [header] + [list(r) for r in sheet[3:]]
+    rows[1][header.index("Điện thoại")] = "0912 345 678"
+    from tests.imports.helpers import xlsx_bytes
+
+    job = import_file(tree.melinh_officer, "people", xlsx_bytes(rows))
+    assert job.status == ImportStatus.DONE, job.problems
+    assert job.summary == {"people_updated": 1, "positions_unchanged": 1}
+    assert Person.objects.get(pk=tree.nguyen.pk).phone == "0912 345 678"
+    assert Position.objects.filter(person=tree.nguyen).count() == 1
