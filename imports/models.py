@@ -21,6 +21,22 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+SUMMARY_LABELS = {
+    "people_created": _("people added"), "people_updated": _("people updated"),
+    "people_unchanged": _("people unchanged"), "positions_created": _("positions added"),
+    "positions_updated": _("positions updated"),
+    "positions_unchanged": _("positions unchanged"),
+    "enrolments_created": _("participants added"),
+    "enrolments_updated": _("participants updated"),
+    "enrolments_unchanged": _("participants unchanged"),
+    "records_created": _("training records added"),
+    "records_deleted": _("training records removed (not passed)"),
+    "records_unchanged": _("training records already there"),
+    "units_created": _("units added"), "units_updated": _("units updated"),
+    "units_unchanged": _("units unchanged"), "figures_set": _("member counts recorded"),
+}
+
+
 class ImportJob(models.Model):
     """One uploaded file, checked (a dry run that writes nothing) and then committed, all or
     nothing. The file is kept so that a check and the commit read exactly the same rows."""
