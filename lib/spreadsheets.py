@@ -211,6 +211,8 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
         if all(v in ("", None) for v in values.values()):
             continue
         table.rows.append((r + 1, values))
+    if not table.rows:  # a template uploaded before being filled in
+        raise SheetError(_("The file has no data."))
     return table
 
 

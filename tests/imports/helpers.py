@@ -61,3 +61,41 @@ def counts() -> dict:
 
 def messages(job: ImportJob) -> list[str]:
     return [f"{p['row']}|{p['column']}|{p['message']}" for p in job.problems]
+
+
+def problems_on(job: ImportJob, row: int | None) -> list[dict]:
+    return [p for p in job.problems if p["row"] == row]
+
+
+def xls_bytes(rows) -> bytes:
+    """An Excel 97-2003 workbook, as old offices still send them."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Danh sach")
+    date = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if hasattr(value, "year"):
+                sheet.write(r, c, value, date)
+            elif value is not None:
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows, delimiter: str = ",") -> bytes:
+    import csv
+
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter).writerows(rows)
+    return text.getvalue().encode("utf-8")
+
+
+def encrypted(data: bytes, password: str) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
