@@ -18,13 +18,17 @@ $(UV):
 
 install: .venv/.synced
 
-# Browser tests drive Debian's Chromium; install it when missing and we may (CI runs as root).
+# Browser tests drive Debian's Chromium; report tests open every XLSX and DOCX in LibreOffice.
+# Install them when missing and we may (CI runs as root).
+SYSTEM_PACKAGES := chromium libreoffice-calc libreoffice-writer
 browser-deps:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium && command -v libreoffice; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }; \
-	  else echo "Chromium is missing: sudo apt-get install -y chromium"; exit 1; fi; }
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      $(SYSTEM_PACKAGES) >/dev/null || { apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      $(SYSTEM_PACKAGES); }; \
+	  else echo "Missing: sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; fi; }
 
 run: install
 	$(PY) manage.py migrate --noinput
