@@ -5,8 +5,8 @@ import io
 
 from django.utils import translation
 
-from imports.pipeline import columns_of
 from imports.models import ImportKind
+from imports.pipeline import columns_of
 from lib.xlsx import new_book
 from people.models import Role
 from training.models import Form, Topic

@@ -60,7 +60,8 @@ def test_an_officer_fixes_a_file_after_the_preview_and_imports_it(
     expect(problems).to_be_visible()
     expect(problems).to_contain_text("Điểm")
     expect(problems.locator("tbody tr")).to_have_count(1)
-    expect(problems.locator("tbody td").first).to_have_text("9")  # title, header, then the 7th person
+    # Row 1 is the title, row 2 the header: the 7th person is on row 9.
+    expect(problems.locator("tbody td").first).to_have_text("9")
     expect(page.locator("#commit")).to_have_count(0)
 
     upload(page, "#replace-form input[type=file]", participants_file(bad_score=False))
