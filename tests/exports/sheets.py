@@ -65,3 +65,11 @@ def table(rows: list[list], *, header: str) -> tuple[list, list[list]]:
 def text(rows: list[list]) -> str:
     """Everything the sheet says, for checks that a name appears nowhere."""
     return "\n".join(" ".join(str(v) for v in values) for values in rows)
+
+
+def page_and_export(client, user, url: str, params: dict | None = None):
+    """The HTML page (for its context) and its export, opened by `user` with the same query."""
+    client.force_login(user)
+    page = client.get(url, params or {})
+    assert page.status_code == 200, page.status_code
+    return page, sheet(client.get(url, {**(params or {}), "format": "xlsx"}))

@@ -3,19 +3,10 @@ its participants as it lists them."""
 
 import datetime as dt
 
-import pytest
 from django.utils.translation import gettext as _
 
+from tests.exports import data
 from tests.exports.sheets import row, sheet, table, text
-from training.services import class_create, class_set_status, enrolment_nominate
-
-
-def more_classes(tree, n: int, year: int = 2025) -> None:
-    for i in range(n):
-        class_create(user=None, organiser=tree.donganh, topics=[tree.topic],
-                     code=f"DA-{year}-{i:02d}", name=f"Tập huấn an toàn lao động số {i}",
-                     start_date=dt.date(year, 1 + i % 12, 1 + i % 28),
-                     end_date=dt.date(year, 1 + i % 12, 1 + i % 28), hours=8, capacity=30)
 
 
 def classes(client, user, params=None):
@@ -29,7 +20,7 @@ def classes(client, user, params=None):
 
 
 def test_the_class_list_exports_every_page(client, tree):
-    more_classes(tree, 55)
+    data.more_classes(tree, 55)
     rows, body, expected = classes(client, tree.hanoi_officer)
     assert table(rows, header=_("Class code"))[0] == [
         _("Class code"), _("Name"), _("Organiser"), _("Start date"), _("End date"), _("Status")]
@@ -40,7 +31,7 @@ def test_the_class_list_exports_every_page(client, tree):
 
 
 def test_the_filters_narrow_the_export(client, tree):
-    more_classes(tree, 3)
+    data.more_classes(tree, 3)
     rows, body, expected = classes(client, tree.hanoi_officer, {"status": "running"})
     assert body == expected and [r[0] for r in body] == ["ML-2024-01"]
     rows, body, expected = classes(client, tree.hanoi_officer, {"year": "2025"})
@@ -56,16 +47,6 @@ def test_an_officer_never_exports_another_provinces_classes(client, tree):
     assert [r[0] for r in body] == ["ML-2024-01"] and "Ninh Thuận" not in text(rows)
     rows, body, _expected = classes(client, tree.nt_officer)
     assert [r[0] for r in body] == ["NT-2024-01"] and "Mê Linh" not in text(rows)
-
-
-@pytest.mark.parametrize("size", [0, 60])
-def test_the_class_list_export_issues_a_bounded_number_of_queries(
-        client, tree, size, django_assert_max_num_queries):
-    more_classes(tree, size)
-    client.force_login(tree.hanoi_officer)
-    with django_assert_max_num_queries(8):
-        rows = sheet(client.get("/training/classes/", {"format": "xlsx"}))
-    assert len(table(rows, header=_("Class code"))[1]) == size + 1
 
 
 # --- participants of a class -----------------------------------------------------------
@@ -90,19 +71,6 @@ def test_a_class_exports_its_participants_as_the_page_lists_them(client, tree):
     assert tree.ml_class.code in rows[0][0] and tree.ml_class.name in rows[0][0]
 
 
-@pytest.fixture
-def national_class(tree):
-    """A confederation class with a participant from Mê Linh and one from Ninh Thuận."""
-    c = class_create(user=None, organiser=tree.vgcl, topics=[tree.topic], code="TLD-2024-01",
-                     name="Bồi dưỡng chủ tịch công đoàn cơ sở toàn quốc",
-                     start_date=dt.date(2024, 9, 9), end_date=dt.date(2024, 9, 11), hours=24,
-                     capacity=100)
-    class_set_status(user=None, training_class=c, status="open")
-    enrolment_nominate(user=tree.melinh_officer, training_class=c, person=tree.nguyen)
-    enrolment_nominate(user=tree.nt_officer, training_class=c, person=tree.le)
-    return c
-
-
 def test_each_province_exports_only_its_own_participants(client, tree, national_class):
     rows, body, expected = participants(client, tree.hanoi_officer, national_class)
     assert body == expected and [r[0] for r in body] == [tree.nguyen.full_name]
@@ -119,9 +87,3 @@ def test_another_provinces_class_cannot_be_exported(client, tree):
     assert response.status_code == 404
 
 
-def test_the_participants_export_issues_a_bounded_number_of_queries(
-        client, tree, national_class, django_assert_max_num_queries):
-    client.force_login(tree.admin)
-    with django_assert_max_num_queries(8):
-        rows = sheet(client.get(f"/training/classes/{national_class.pk}/", {"format": "xlsx"}))
-    assert len(table(rows, header=_("Full name"))[1]) == 2

@@ -8,17 +8,8 @@ from django.utils.translation import gettext as _
 
 from people.models import Person, Position
 from tests.conftest import make_unit
-from tests.exports.sheets import row, sheet, table, tables, text
-from training.services import lecturer_save
+from tests.exports.sheets import page_and_export, row, table, tables, text
 from units.services import unit_set_figures
-
-
-def both(client, user, url, params=None):
-    """The page (for its context) and its export, with the same query."""
-    client.force_login(user)
-    return client.get(url, params or {}), sheet(client.get(url, {**(params or {}),
-                                                                 "format": "xlsx"}))
-
 
 # --- lecturers ---------------------------------------------------------------------------
 
@@ -28,7 +19,7 @@ def lecturer_rows(lecturers) -> list[list]:
 
 
 def test_the_lecturers_export_is_the_list_the_page_shows(client, tree):
-    html, rows = both(client, tree.hanoi_officer, "/training/lecturers/")
+    html, rows = page_and_export(client, tree.hanoi_officer, "/training/lecturers/")
     head, body = table(rows, header=_("Full name"))
     assert head == [_("Full name"), _("Kind"), _("Unit"), _("Classes"), _("Hours"),
                     _("Average rating")]
@@ -39,30 +30,11 @@ def test_the_lecturers_export_is_the_list_the_page_shows(client, tree):
 
 
 def test_an_officer_never_exports_another_provinces_lecturers(client, tree):
-    _html, rows = both(client, tree.hanoi_officer, "/training/lecturers/")
+    _html, rows = page_and_export(client, tree.hanoi_officer, "/training/lecturers/")
     assert tree.le.full_name not in text(rows) and "Ninh Thuận" not in text(rows)
-    html, rows = both(client, tree.nt_officer, "/training/lecturers/")
+    html, rows = page_and_export(client, tree.nt_officer, "/training/lecturers/")
     assert table(rows, header=_("Full name"))[1] == lecturer_rows(html.context["lecturers"])
     assert tree.nguyen.full_name not in text(rows)
-
-
-def many_lecturers(tree, n: int) -> None:
-    for i in range(n):
-        person = Person(unit=tree.melinh, family_name="Phạm", middle_name="Văn",
-                        given_name=f"Giảng{i}", gender="male")
-        person.fill_keys()
-        person.save()
-        lecturer_save(user=None, person=person, kind="part_time", topics=[tree.topic])
-
-
-@pytest.mark.parametrize("size", [0, 30])
-def test_the_lecturers_export_issues_a_bounded_number_of_queries(
-        client, tree, size, django_assert_max_num_queries):
-    many_lecturers(tree, size)
-    client.force_login(tree.hanoi_officer)
-    with django_assert_max_num_queries(8):
-        rows = sheet(client.get("/training/lecturers/", {"format": "xlsx"}))
-    assert len(table(rows, header=_("Full name"))[1]) == size + 1
 
 
 # --- chairs to train ---------------------------------------------------------------------
@@ -92,7 +64,8 @@ def chairs(tree):
 
 
 def test_the_chairs_export_is_the_duty_list_of_the_page(client, chairs):
-    html, rows = both(client, chairs.hanoi_officer, "/training/chairs/", {"on": "31/12/2025"})
+    html, rows = page_and_export(client, chairs.hanoi_officer, "/training/chairs/",
+                                 {"on": "31/12/2025"})
     head, body = table(rows, header=_("Full name"))
     assert head == [_("Full name"), _("Unit code"), _("Grassroots union"), _("Members"),
                     _("Trained")]
@@ -105,7 +78,8 @@ def test_the_chairs_export_is_the_duty_list_of_the_page(client, chairs):
 
 
 def test_the_day_narrows_the_chairs_export(client, chairs):
-    html, rows = both(client, chairs.hanoi_officer, "/training/chairs/", {"on": "31/12/2024"})
+    html, rows = page_and_export(client, chairs.hanoi_officer, "/training/chairs/",
+                                 {"on": "31/12/2024"})
     assert table(rows, header=_("Full name"))[1] == chair_rows(html.context["rows"])
     assert [r[1] for r in table(rows, header=_("Full name"))[1]] == ["HN-ML-01"]
 
@@ -113,9 +87,9 @@ def test_the_day_narrows_the_chairs_export(client, chairs):
 def test_an_officer_never_exports_another_provinces_chairs(client, chairs):
     unit_set_figures(user=None, unit=chairs.nt_grassroots, effective_on=dt.date(2024, 1, 1),
                      member_count=1100)
-    _html, rows = both(client, chairs.hanoi_officer, "/training/chairs/")
+    _html, rows = page_and_export(client, chairs.hanoi_officer, "/training/chairs/")
     assert chairs.le.full_name not in text(rows)
-    html, rows = both(client, chairs.nt_officer, "/training/chairs/")
+    html, rows = page_and_export(client, chairs.nt_officer, "/training/chairs/")
     assert [r[0] for r in table(rows, header=_("Full name"))[1]] == [chairs.le.full_name]
     client.force_login(chairs.hanoi_officer)
     response = client.get("/training/chairs/", {"unit": chairs.ninhthuan.pk, "format": "xlsx"})
@@ -150,7 +124,7 @@ def expected_tables(context) -> dict[str, list[list]]:
 
 def test_the_statistics_export_stacks_the_tables_of_the_page(client, tree):
     params = {"from": "01/01/2024", "to": "31/12/2024"}
-    html, rows = both(client, tree.hanoi_officer, "/training/statistics/", params)
+    html, rows = page_and_export(client, tree.hanoi_officer, "/training/statistics/", params)
     got = stat_tables(rows)
     assert got == expected_tables(html.context)
     assert list(got) == [_("Total"), _("By category"), _("By form"), _("By organiser level"),
@@ -163,7 +137,7 @@ def test_the_statistics_export_stacks_the_tables_of_the_page(client, tree):
 
 def test_the_period_narrows_the_statistics_export(client, tree):
     params = {"from": "01/01/2025", "to": "31/12/2025"}
-    html, rows = both(client, tree.hanoi_officer, "/training/statistics/", params)
+    html, rows = page_and_export(client, tree.hanoi_officer, "/training/statistics/", params)
     got = stat_tables(rows)
     assert got == expected_tables(html.context)
     assert got[_("Total")] == [[_("Total"), 0.0, 0.0, 0.0]]
@@ -171,9 +145,9 @@ def test_the_period_narrows_the_statistics_export(client, tree):
 
 def test_statistics_of_a_province_count_none_of_another(client, tree):
     params = {"from": "01/01/2024", "to": "31/12/2024"}
-    _html, rows = both(client, tree.admin, "/training/statistics/", params)
+    _html, rows = page_and_export(client, tree.admin, "/training/statistics/", params)
     assert stat_tables(rows)[_("Total")] == [[_("Total"), 2.0, 2.0, 2.0]]
-    _html, rows = both(client, tree.hanoi_officer, "/training/statistics/", params)
+    _html, rows = page_and_export(client, tree.hanoi_officer, "/training/statistics/", params)
     assert stat_tables(rows)[_("Total")] == [[_("Total"), 1.0, 1.0, 1.0]]
     client.force_login(tree.hanoi_officer)
     response = client.get("/training/statistics/", {**params, "unit": tree.ninhthuan.pk,
@@ -181,9 +155,3 @@ def test_statistics_of_a_province_count_none_of_another(client, tree):
     assert response.status_code == 404
 
 
-def test_the_statistics_export_issues_a_bounded_number_of_queries(
-        client, tree, django_assert_max_num_queries):
-    client.force_login(tree.admin)
-    with django_assert_max_num_queries(15):
-        sheet(client.get("/training/statistics/", {"from": "01/01/2024", "to": "31/12/2024",
-                                                   "format": "xlsx"}))
