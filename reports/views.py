@@ -1,10 +1,105 @@
-"""Views of reports (placeholder index until the report pages land)."""
+"""Report pages: the list, a form per report, the files, and the background jobs."""
 
-from django.http import HttpRequest, HttpResponse
+import os
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.decorators import officer_required
+from accounts.scope import get_scoped_or_404, scoped
+from lib.dates import today
+from reports import services
+from reports.forms import ReportForm
+from reports.models import ReportJob, ReportKind
+from reports.selectors import ReportError
+from units.models import Unit
+from units.selectors import version_on
+
+DESCRIPTIONS = {
+    ReportKind.TRAINING: gettext_lazy(
+        "Classes and attendances of the year by full-time cadres, part-time cadres and "
+        "members, by organiser level, form and topic, and the people trained."),
+    ReportKind.RESOLUTION: gettext_lazy(
+        "Every target of a resolution: eligible, met, percentage and result, for the unit "
+        "and each unit below, as on the targets dashboard."),
+    ReportKind.STRUCTURE: gettext_lazy(
+        "Cadres holding a post on a day by gender, age, education, political theory, "
+        "full-time or part-time, and level."),
+    ReportKind.NEEDS: gettext_lazy(
+        "Who must still be trained, per target and per unit below, with the list of names."),
+}
 
 
 @officer_required
 def index(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    reports = [(kind, label, DESCRIPTIONS[kind]) for kind, label in ReportKind.choices]
+    jobs = scoped(ReportJob.objects.select_related("unit"), request.user)[:20]
+    return render(request, "reports/index.html", {"reports": reports, "jobs": jobs})
+
+
+def _initial_unit(request: HttpRequest) -> Unit:
+    unit_id = request.GET.get("unit")
+    if unit_id is None:
+        return request.user.unit
+    if not unit_id.isdigit():
+        raise Http404
+    return get_scoped_or_404(Unit.objects.all(), request.user, pk=int(unit_id))
+
+
+@officer_required
+def report(request: HttpRequest, kind: str) -> HttpResponse:
+    """The form of one report; a valid submission answers with the file, or with the page of
+    a background job when the subtree is large."""
+    if kind not in ReportKind.values:
+        raise Http404
+    initial = {"unit": _initial_unit(request), "year": today().year - 1, "on": today()}
+    form = ReportForm(request.POST or None, user=request.user, kind=kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        unit, fmt, params = form.cleaned_data["unit"], form.cleaned_data["format"], form.params()
+        day = services.report_day(kind, params)
+        node = version_on(unit, day)
+        if node is None:
+            form.add_error(None, _("%(unit)s did not exist on %(day)s.") % {
+                "unit": unit.name, "day": day.strftime("%d/%m/%Y")})
+        elif services.runs_in_background(kind, node, day):
+            job = services.report_job_create(user=request.user, unit=unit, kind=kind,
+                                             fmt=fmt, params=params)
+            return redirect(job)
+        else:
+            try:
+                built = services.report_build(kind=kind, unit=unit, params=params, fmt=fmt)
+            except ReportError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return FileResponse(built.file, as_attachment=True, filename=built.filename,
+                                    content_type=built.content_type)
+    return render(request, "reports/report.html", {
+        "kind": kind, "title": ReportKind(kind).label, "description": DESCRIPTIONS[kind],
+        "form": form})
+
+
+def _job(request: HttpRequest, pk: int) -> ReportJob:
+    return get_scoped_or_404(ReportJob.objects.select_related("unit"), request.user, pk=pk)
+
+
+@officer_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "reports/job.html", {"job": _job(request, pk)})
+
+
+@officer_required
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress bar (polled by the job page), or its file once built."""
+    return render(request, "reports/_job_progress.html", {"job": _job(request, pk)})
+
+
+@officer_required
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True,
+                        filename=os.path.basename(job.file.name),
+                        content_type=services.CONTENT_TYPES[job.format])

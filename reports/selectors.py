@@ -1,0 +1,244 @@
+"""Reads the reports need beyond what training, targets and people already offer.
+
+Every figure is one grouped query in the database; Python only adds up the few rows a grouped
+query returns (a handful of forms, levels, categories and topics), never rows of people.
+The rules (who is a full-time cadre, which classes belong to a unit in a past year, who must
+still be trained) stay in `training.selectors`, `targets` and `people.selectors`.
+"""
+
+import datetime as dt
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope_ancestor_paths, scope_path
+from people.models import EducationLevel, Gender, Person, PoliticalTheory, Position, active_on
+from people.selectors import AGE_BANDS, _birth_range
+from targets import selectors as target_selectors
+from targets import snapshots
+from targets.models import PERSON_KINDS, Snapshot, SourceDocument, Target
+from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass, TrainingRecord
+from training.selectors import _category, _organised_under_then, class_statistics
+from units.models import Unit, UnitLevel, UnitVersion, valid_on
+
+CATEGORIES = ("full_time", "part_time", "member")
+
+
+class ReportError(Exception):
+    """A report that cannot be built as asked (shown to the user as is)."""
+
+
+def subtree_size(node: UnitVersion, day: dt.date) -> int:
+    """Units in the node's subtree on `day` (decides whether a report builds in the
+    background)."""
+    return UnitVersion.objects.on(day).filter(path__startswith=node.path).count()
+
+
+def inline_limit() -> int:
+    return int(getattr(settings, "REPORTS_INLINE_UNITS", 2000))
+
+
+# --- 1. Training results of the year --------------------------------------------------
+
+def _crossed(rows, key: str, count: str) -> dict:
+    """{value of `key`: {category: count}} from rows grouped by key and category."""
+    out: dict = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
+    for row in rows:
+        out[row[key]][row["category"]] += row[count]
+    return out
+
+
+def class_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
+    """Classes organised in the unit's subtree in the period (`class_statistics`), and the
+    attendances of each form, organiser level and topic split by category — the one split
+    the statistics do not give."""
+    stats = class_statistics(unit=unit, start=start, end=end)
+    classes = TrainingClass.objects.filter(_organised_under_then(unit),
+                                           start_date__range=(start, end)).exclude(
+        status=ClassStatus.PLANNED)
+    attendances = (Enrolment.objects.filter(status=EnrolmentStatus.ACCEPTED,
+                                            training_class__in=classes)
+                   .annotate(category=_category()))
+    form, level = "training_class__form", "training_class__organiser__kind__level__rank"
+    rows = list(attendances.values(form, level, "category").annotate(n=Count("id"))
+                .order_by())
+    topics = list(attendances.values("training_class__topics__code", "category")
+                  .annotate(n=Count("id")).order_by())
+    stats["categories_by"] = {"form": _crossed(rows, form, "n"),
+                              "level": _crossed(rows, level, "n"),
+                              "topic": _crossed(topics, "training_class__topics__code", "n")}
+    return stats
+
+
+def _people_under_then(unit: Unit, unit_field: str, day_field: str) -> Q:
+    """Q for rows whose `unit_field` was inside `unit`'s subtree on the row's `day_field`,
+    under the structure of that day (as `_organised_under_then` does for classes)."""
+    day = OuterRef(day_field)
+    q = Q(pk__in=[])
+    for version in UnitVersion.objects.filter(unit=unit):
+        then = UnitVersion.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day),
+            unit=OuterRef(unit_field), path__startswith=version.path)
+        window = Q()
+        if version.valid_from:
+            window &= Q(**{f"{day_field}__gte": version.valid_from})
+        if version.valid_to:
+            window &= Q(**{f"{day_field}__lt": version.valid_to})
+        q |= window & Exists(then)
+    return q
+
+
+def record_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
+    """Training completed in the period by the people of the unit's subtree, whoever
+    organised it (classes of other levels, outside bodies, e-learning): one record is one
+    attendance (lượt), categorised by the posts held on the day it was completed."""
+    records = (TrainingRecord.objects.filter(valid=True, completed_on__range=(start, end))
+               .filter(_people_under_then(unit, "person__unit", "completed_on"))
+               .annotate(category=_category("completed_on")))
+    level = "organiser__kind__level__rank"
+    rows = list(records.values("form", level, "category").annotate(n=Count("id")).order_by())
+    topics = list(records.values("topics__code", "category").annotate(n=Count("id"))
+                  .order_by())
+    people = {r["category"]: r["people"] for r in records.values("category").annotate(
+        people=Count("person", distinct=True)).order_by()}
+    by_category = {c: {"attendances": 0, "people": people.get(c, 0)} for c in CATEGORIES}
+    for row in rows:
+        by_category[row["category"]]["attendances"] += row["n"]
+    return {
+        "attendances": sum(r["n"] for r in rows),
+        "people": records.aggregate(n=Count("person", distinct=True))["n"],
+        "by_category": by_category,
+        "categories_by": {"form": _crossed(rows, "form", "n"),
+                          "level": _crossed(rows, level, "n"),
+                          "topic": _crossed(topics, "topics__code", "n")},
+    }
+
+
+# --- 2. and 4. Targets: resolution implementation and training needs ------------------
+
+def documents_for(user):
+    """Source documents with a target that may apply inside the user's subtree: the
+    system-wide ones, those issued above or at the user's unit, or inside their subtree."""
+    path = scope_path(user)
+    if path is None:
+        return SourceDocument.objects.none()
+    applies = Target.objects.filter(
+        Q(scope_unit__isnull=True) | Q(scope_unit__path__in=scope_ancestor_paths(user))
+        | Q(scope_unit__path__startswith=path), document=OuterRef("pk"), active=True)
+    return SourceDocument.objects.filter(Exists(applies))
+
+
+def snapshot_ready(day: dt.date) -> Snapshot | None:
+    """The day's targets snapshot if it can be had in a request: stored, or small enough to
+    compute now (as the dashboard does); None when it must be computed in the background."""
+    snapshot = snapshots.ready(day, start=False)
+    if snapshot is None and Unit.objects.count() <= settings.TARGETS_INLINE_UNITS:
+        snapshot = snapshots.ready(day)
+    return snapshot
+
+
+def snapshot_for_job(day: dt.date, wait_seconds: int = 1800) -> Snapshot:
+    """The day's snapshot for a background report: computed here unless another process is
+    computing it (then waited for), so a worker never waits on a task queued behind it."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        snapshot = snapshots.ready(day, start=False) or snapshots.compute(day)
+        if snapshot is not None and snapshot.status == Snapshot.Status.DONE:
+            return snapshot
+        if time.monotonic() > deadline:
+            raise ReportError(_("The figures of the targets are still being computed; "
+                                "try again in a few minutes."))
+        time.sleep(2)
+
+
+@dataclass
+class TargetReport:
+    """The targets of one document (or all) for a unit on a day, from the snapshot the
+    dashboard and the API read."""
+
+    node: UnitVersion
+    day: dt.date
+    targets: list[Target]
+    results: list = field(default_factory=list)  # the unit's subtree
+    own: list = field(default_factory=list)  # the unit's own post-holders
+    children: list = field(default_factory=list)  # [{"version", "results"}] by unit code
+    unmeasured: list[Target] = field(default_factory=list)  # spending, member growth, ...
+
+
+def target_report(node: UnitVersion, day: dt.date, snapshot: Snapshot,
+                  document: SourceDocument | None = None) -> TargetReport:
+    targets = target_selectors.targets_for(node, day)
+    unmeasured = []
+    if document is not None:
+        targets = [t for t in targets if t.document_id == document.pk]
+        unmeasured = list(Target.objects.in_force_on(day).filter(document=document)
+                          .exclude(kind__in=PERSON_KINDS))
+    return TargetReport(
+        node=node, day=day, targets=targets, unmeasured=unmeasured,
+        results=target_selectors.unit_targets(node, day, snapshot, targets),
+        own=target_selectors.own_results(node, snapshot, targets),
+        children=target_selectors.needs_by_child(node, day, snapshot, targets))
+
+
+def people_to_train(target: Target, node: UnitVersion, day: dt.date):
+    """Who under the node must still be trained for the target (the needs list's rows)."""
+    return target_selectors.needs(target, node, day)
+
+
+# --- 3. Cadre structure ---------------------------------------------------------------
+
+def _held_under(node: UnitVersion, day: dt.date):
+    """Positions held on `day` in a unit of the node's subtree as it stood that day."""
+    return Position.objects.filter(active_on(day), valid_on(day, "unit__versions__"),
+                                   unit__versions__path__startswith=node.path)
+
+
+def cadres(node: UnitVersion, day: dt.date):
+    """People holding a position in the node's subtree on `day`."""
+    held = _held_under(node, day).filter(person=OuterRef("pk"))
+    return Person.objects.filter(Exists(held))
+
+
+def cadre_structure(node: UnitVersion, day: dt.date) -> dict[str, dict]:
+    """Counts of cadres by gender, age band, education, political theory, full-time or
+    part-time (full-time when any post held in the subtree is) and the highest level at which
+    they hold a post — one grouped query each."""
+    people = cadres(node, day)
+    held = _held_under(node, day).filter(person=OuterRef("pk"))
+    bands = Case(*[When(_birth_range(day, lo, hi), then=Value(key))
+                   for key, (lo, hi) in AGE_BANDS.items()],
+                 default=Value("unknown"), output_field=CharField())
+    top_level = Subquery(held.order_by("unit__versions__kind__level__rank")
+                         .values("unit__versions__kind__level__rank")[:1])
+
+    def grouped(key: str, expression=None) -> dict:
+        qs = people.annotate(**{key: expression}) if expression is not None else people
+        return {r[key]: r["n"] for r in qs.values(key).annotate(n=Count("id")).order_by()}
+
+    return {
+        "total": people.count(),
+        "gender": grouped("gender"),
+        "age": grouped("band", bands),
+        "education": grouped("education_level"),
+        "theory": grouped("political_theory"),
+        "full_time": grouped("ft", Exists(held.filter(full_time=True))),
+        "level": grouped("top", top_level),
+    }
+
+
+def structure_labels() -> dict[str, list[tuple]]:
+    """The rows of each table of the structure report, in order: (key, label)."""
+    return {
+        "gender": [(g.value, g.label) for g in Gender] + [("", _("Not stated"))],
+        "age": [("u30", _("Under 30")), ("30-39", _("30 to 39")), ("40-49", _("40 to 49")),
+                ("50+", _("50 and over")), ("unknown", _("Birth date not stated"))],
+        "education": [(e.value, e.label) for e in reversed(EducationLevel)],
+        "theory": [(p.value, p.label) for p in reversed(PoliticalTheory)],
+        "full_time": [(True, _("Full-time cadres")), (False, _("Part-time cadres"))],
+        "level": [(lv.rank, str(lv)) for lv in UnitLevel.objects.all()],
+    }

@@ -1,0 +1,135 @@
+"""Building a report file, at once (small subtrees) or as a background job (large ones)."""
+
+import datetime as dt
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.files import File
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports import builders, selectors
+from reports.docx import write_docx
+from reports.models import ReportFormat, ReportJob, ReportKind
+from reports.selectors import ReportError
+from reports.xlsx import write_xlsx
+from targets.models import Snapshot, SourceDocument
+from units.models import Unit, UnitVersion
+
+logger = logging.getLogger(__name__)
+
+CONTENT_TYPES = {
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# Reports read from the targets' stored figures, like the dashboard and the API.
+SNAPSHOT_KINDS = {ReportKind.RESOLUTION, ReportKind.NEEDS}
+
+
+@dataclass
+class Built:
+    filename: str
+    content_type: str
+    file: IO[bytes]  # positioned at the start
+
+
+def report_day(kind: str, params: dict) -> dt.date:
+    """The day whose structure the report follows: the year's end, or the 'as of' date."""
+    if kind == ReportKind.TRAINING:
+        return min(dt.date(int(params["year"]), 12, 31), timezone.localdate())
+    return dt.date.fromisoformat(params["on"])
+
+
+def _content(kind: str, unit: Unit, params: dict, step: Callable[[], None],
+             snapshot: Snapshot | None):
+    if kind == ReportKind.TRAINING:
+        return builders.training_content(unit, int(params["year"]), step)
+    day = dt.date.fromisoformat(params["on"])
+    if kind == ReportKind.STRUCTURE:
+        return builders.structure_content(unit, day, step)
+    snapshot = snapshot or selectors.snapshot_ready(day)
+    if snapshot is None:
+        raise ReportError(_("The figures of the targets are still being computed; try "
+                            "again in a few minutes."))
+    if kind == ReportKind.RESOLUTION:
+        document = SourceDocument.objects.filter(pk=params.get("document")).first()
+        if document is None:
+            raise ReportError(_("This document no longer exists."))
+        return builders.resolution_content(unit, day, document, snapshot, step)
+    return builders.needs_content(unit, day, snapshot, step)
+
+
+def report_build(*, kind: str, unit: Unit, params: dict, fmt: str,
+                 step: Callable[[], None] = lambda: None,
+                 snapshot: Snapshot | None = None) -> Built:
+    """The report as a file. Its words are Vietnamese whatever the interface language: it is
+    signed and sent up the hierarchy."""
+    handle = tempfile.TemporaryFile(suffix=f".{fmt}")
+    with translation.override("vi"):
+        content = _content(kind, unit, params, step, snapshot)
+        (write_xlsx if fmt == ReportFormat.XLSX else write_docx)(content, handle)
+    step()
+    handle.seek(0)
+    return Built(f"{content.filename}.{fmt}", CONTENT_TYPES[fmt], handle)
+
+
+def runs_in_background(kind: str, node: UnitVersion, day: dt.date) -> bool:
+    """Large subtrees, and reports whose targets snapshot must first be computed by the
+    worker, are built in the background."""
+    if selectors.subtree_size(node, day) > selectors.inline_limit():
+        return True
+    return kind in SNAPSHOT_KINDS and selectors.snapshot_ready(day) is None
+
+
+def report_job_create(*, user, unit: Unit, kind: str, fmt: str, params: dict) -> ReportJob:
+    from reports.tasks import build_report
+
+    steps = builders.STEPS[kind] + (1 if kind in SNAPSHOT_KINDS else 0)
+    job = ReportJob.objects.create(user=user, unit=unit, kind=kind, format=fmt,
+                                   params=params, steps_total=steps)
+    build_report.enqueue(job.pk)
+    job.refresh_from_db()  # an immediate backend has run it already
+    return job
+
+
+def report_job_run(job_id: int) -> None:
+    """What the worker runs: build the job's file, moving its progress after each step."""
+    if not ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+            status=ReportJob.Status.RUNNING):
+        return  # unknown, or taken by another worker
+    job = ReportJob.objects.select_related("unit").get(pk=job_id)
+
+    def step() -> None:
+        ReportJob.objects.filter(pk=job.pk, steps_done__lt=F("steps_total")).update(
+            steps_done=F("steps_done") + 1)
+
+    try:
+        snapshot = None
+        if job.kind in SNAPSHOT_KINDS:
+            snapshot = selectors.snapshot_for_job(report_day(job.kind, job.params))
+            step()
+        built = report_build(kind=job.kind, unit=job.unit, params=job.params, fmt=job.format,
+                             step=step, snapshot=snapshot)
+        with built.file:
+            job.file.save(built.filename, File(built.file), save=False)
+    except ReportError as exc:
+        _fail(job, str(exc))
+        return
+    except Exception:
+        logger.exception("Report job %s failed", job.pk)
+        with translation.override("vi"):
+            _fail(job, _("The report could not be built; the administrators will find the "
+                         "cause in the server log."))
+        return
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJob.Status.DONE, file=job.file.name, steps_done=F("steps_total"),
+        finished_at=timezone.now())
+
+
+def _fail(job: ReportJob, message: str) -> None:
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED,
+                                               error=message[:500], finished_at=timezone.now())
