@@ -6,13 +6,13 @@ import datetime as dt
 import threading
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from people.models import Person, Position
 from targets.models import Target
 from training.models import TrainingRecord
-from units.models import Term, UnitFigures, UnitVersion
+from units.models import Term, Unit, UnitFigures, UnitVersion
 
 _pending = threading.local()
 
@@ -62,6 +62,34 @@ def record_changed(sender, instance: TrainingRecord, **kwargs) -> None:
 def record_topics_changed(sender, instance, action: str, **kwargs) -> None:
     if action.startswith("post_") and isinstance(instance, TrainingRecord):
         _mark(person_id=instance.person_id, since=instance.completed_on)
+
+
+@receiver(pre_save, sender=Position)
+def position_moving(sender, instance: Position, **kwargs) -> None:
+    """A post moved to another unit or re-dated: the unit it leaves and the days between the
+    old and new start change too (after the save, only the new ones are known)."""
+    old = Position.objects.filter(pk=instance.pk).values("unit_id", "start_date").first() \
+        if instance.pk else None
+    if old and (old["unit_id"], old["start_date"]) != (instance.unit_id, instance.start_date):
+        _mark([old["unit_id"]], since=min(old["start_date"], instance.start_date))
+
+
+@receiver(pre_save, sender=TrainingRecord)
+def record_redated(sender, instance: TrainingRecord, **kwargs) -> None:
+    old = TrainingRecord.objects.filter(pk=instance.pk).values_list(
+        "completed_on", flat=True).first() if instance.pk else None
+    if old and old != instance.completed_on:
+        _mark(person_id=instance.person_id, since=min(old, instance.completed_on))
+
+
+@receiver(pre_save, sender=Unit)
+def sector_corrected(sender, instance: Unit, **kwargs) -> None:
+    """A corrected sector moves the targets filtered by sector on every day (it is not dated),
+    and the refresh of today's figures skips targets by the units' current sector: recompute."""
+    old = Unit.objects.filter(pk=instance.pk).values_list("sector", flat=True).first() \
+        if instance.pk else None
+    if old is not None and old != instance.sector:
+        _mark(structure=True)
 
 
 @receiver([post_save, post_delete], sender=Position)

@@ -11,14 +11,20 @@ from hypothesis import strategies as st
 
 from lib.dates import today
 from people.models import EducationLevel, Position, Role
-from people.services import person_create, person_update, position_create, position_end
+from people.services import (
+    person_create,
+    person_update,
+    position_create,
+    position_end,
+    position_update,
+)
 from targets import signals, snapshots
 from targets.models import Snapshot, Target, TargetFigure
 from tests.conftest import make_unit
 from training.models import Topic, TrainingRecord
 from training.services import external_record_create
 from units.models import Term
-from units.services import term_create, unit_set_figures
+from units.services import term_create, unit_set_figures, unit_update
 
 D = dt.date
 ONE_DAY = dt.timedelta(days=1)
@@ -219,8 +225,8 @@ def test_a_change_dated_before_today_drops_older_snapshots_but_keeps_today(
     snapshots.compute(world.day)
     with django_capture_on_commit_callbacks(execute=True):
         external_record_create(user=None, person=world.an, title="Khoá học",
-                               topics=[world.theory], hours=24, completed_on=D(world.day.year, 1, 2),
-                               form="on_site")
+                               topics=[world.theory], hours=24,
+                               completed_on=D(world.day.year, 1, 2), form="on_site")
     assert Snapshot.objects.filter(as_of=last_year).exists()  # the record is later
     with django_capture_on_commit_callbacks(execute=True):
         external_record_create(user=None, person=world.an, title="Khoá học",
@@ -315,3 +321,41 @@ def test_any_sequence_of_committed_changes_keeps_todays_figures_equal_to_a_recom
             incremental = stored(world.day)
             assert incremental == recomputed(world.day)
         transaction.set_rollback(True)
+
+
+def test_a_post_moved_to_another_unit_leaves_its_old_unit_too(
+        world, django_capture_on_commit_callbacks):
+    snapshots.compute(world.day)
+    with django_capture_on_commit_callbacks(execute=True):
+        position_update(user=None, position=Position.objects.get(person=world.an),
+                        unit=world.donganh, term=None)
+    assert stored(world.day) == recomputed(world.day)
+
+
+def test_a_corrected_sector_drops_the_stored_figures_of_every_day(
+        world, django_capture_on_commit_callbacks):
+    snapshots.compute(world.day)
+    snapshots.compute(D(world.day.year - 1, 12, 31))
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_update(user=None, unit=world.factory, code=world.factory.code,
+                    sector=world.factory.sector, founded_on=world.factory.founded_on)
+    assert Snapshot.objects.count() == 2  # nothing that matters changed
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_update(user=None, unit=world.factory, code=world.factory.code, sector="state",
+                    founded_on=world.factory.founded_on)
+    # The sector is not dated: no stored day can be trusted; the next view recomputes.
+    assert not Snapshot.objects.exists()
+
+
+def test_a_record_redated_into_another_year_drops_that_years_snapshot(
+        world, django_capture_on_commit_callbacks):
+    last_year = D(world.day.year - 1, 12, 31)
+    with django_capture_on_commit_callbacks(execute=True):
+        record = external_record_create(user=None, person=world.an, title="Nghiệp vụ",
+                                        topics=[world.theory], hours=24, completed_on=last_year,
+                                        form="on_site")
+    snapshots.compute(last_year)
+    with django_capture_on_commit_callbacks(execute=True):
+        record.completed_on = world.day
+        record.save()
+    assert not Snapshot.objects.filter(as_of=last_year).exists()
