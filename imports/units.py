@@ -53,7 +53,9 @@ def columns() -> tuple[Column, ...]:
                help="Ví dụ: Công đoàn cơ sở, Liên đoàn Lao động quận/huyện."),
         Column("parent", "Mã đơn vị cấp trên", _code, required=True,
                aliases=("Đơn vị cấp trên",)),
-        Column("sector", "Khu vực", choices_parser(Sector, "khu vực"),
+        # The short words the instructions sheet suggests, besides the full labels.
+        Column("sector", "Khu vực", choices_parser(Sector, "khu vực", extra={
+            "Nhà nước": Sector.STATE, "Ngoài nhà nước": Sector.NON_STATE}),
                help="Nhà nước hoặc Ngoài nhà nước (công đoàn cơ sở)."),
         Column("founded_on", "Ngày thành lập", parse_date),
         Column("member_count", "Số đoàn viên", parse_integer, aliases=("Đoàn viên",)),

@@ -303,8 +303,8 @@ def parse_decimal(value, *, minimum=None, maximum=None) -> Decimal | None:
             number = Decimal(text)
         except InvalidOperation:
             raise CellError(_("“%(value)s” is not a number.") % {"value": value}) from None
-        if not number.is_finite():
-            raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    if not number.is_finite():  # 'NaN', 'inf', and the float nan a formula may leave
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
     if minimum is not None and number < minimum:
         raise CellError(_("Must be at least %(n)s.") % {"n": minimum})
     if maximum is not None and number > maximum:
@@ -317,6 +317,9 @@ def parse_citizen_id(value) -> str | None:
     if is_blank(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():  # 1.5, nan, inf
+            raise CellError(_("A citizen ID has exactly 12 digits (“%(value)s”).")
+                            % {"value": value})
         digits = str(int(value))
         if len(digits) < 12:
             raise CellError(_("The citizen ID was stored as a number and lost its leading "

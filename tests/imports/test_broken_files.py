@@ -32,8 +32,8 @@ D = dt.date
 PARTICIPANTS = ["Mã lớp", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Mã đơn vị",
                 "Tỷ lệ tham dự (%)", "Điểm", "Kết quả"]
 PEOPLE = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Điện thoại", "Mã đơn vị"]
-UNITS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên", "Ngày thành lập",
-         "Số đoàn viên", "Số CNVCLĐ"]
+UNITS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên", "Khu vực",
+         "Ngày thành lập", "Số đoàn viên", "Số CNVCLĐ"]
 
 
 def nguyen_row(**changes) -> list:
@@ -216,12 +216,13 @@ def test_an_old_xls_workbook_is_read(tree):
 
 def test_numbers_with_dots_between_thousands_are_read(tree):
     data = xlsx_bytes([UNITS, ["HN-ML-09", "Công đoàn Công ty May Mê Linh", "Công đoàn cơ sở",
-                               "HN-ML", "05/03/2021", "1.234", "12.500"]])
+                               "HN-ML", "Ngoài nhà nước", "05/03/2021", "1.234", "12.500"]])
     job = import_file(tree.melinh_officer, "units", data)
     assert job.status == ImportStatus.DONE, job.problems
     figures = UnitFigures.objects.get(unit__code="HN-ML-09")
     assert (figures.member_count, figures.worker_count) == (1234, 12500)
-    assert Unit.objects.get(code="HN-ML-09").founded_on == D(2021, 3, 5)
+    unit = Unit.objects.get(code="HN-ML-09")
+    assert (unit.founded_on, unit.sector) == (D(2021, 3, 5), "non_state")
 
 
 def test_stray_spaces_around_values_are_ignored(tree):
@@ -258,7 +259,7 @@ def test_a_unit_outside_the_users_scope_is_reported(tree):
 
 def test_a_negative_member_count_is_reported(tree):
     data = xlsx_bytes([UNITS, ["HN-ML-09", "Công đoàn Công ty May Mê Linh", "Công đoàn cơ sở",
-                               "HN-ML", "", -3, 10]])
+                               "HN-ML", "", "", -3, 10]])
     job = check_refused(tree.melinh_officer, "units", data)
     problem = only_problem(job)
     assert (problem["row"], problem["column"]) == (2, "Số đoàn viên")
