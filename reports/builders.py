@@ -194,7 +194,8 @@ def _cell(result) -> str:
 
 def _wide_rows(node: UnitVersion, report) -> list[list[str]]:
     """One row per unit below and a column per target, for reading on paper."""
-    rows = [[_("Post-holders of %(unit)s itself") % {"unit": node.name},
+    rows = [[_("Whole unit"), *(_cell(r) for r in report.results)],
+            [_("Post-holders of %(unit)s itself") % {"unit": node.name},
              *(_cell(r) for r in report.own)]]
     rows += [[c["version"].name, *(_cell(r) for r in c["results"])] for c in report.children]
     return rows

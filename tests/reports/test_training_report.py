@@ -7,12 +7,13 @@ the unit's people whoever organised it."""
 import datetime as dt
 
 import pytest
+from django.utils.translation import gettext as _
 
 from people.models import Person
 from reports.builders import category_labels
 from tests.reports.conftest import by_label, docx_text, download, sheets, table
 from tests.training.test_statistics_000 import add_classes, make_people
-from training.models import Topic
+from training.models import Form, Topic
 from training.services import external_record_create
 
 
@@ -49,13 +50,13 @@ def nt_2019(client, tree, fmt="xlsx"):
 
 def test_the_000_figures_come_out_of_the_workbook(client, report_000):
     header, rows = table(nt_2019(client, report_000))
-    assert header == ["Đối tượng", "Số lớp", "Số lượt", "Số người (không tính trùng)"]
+    assert header == [_("Category"), "Số lớp", "Số lượt", _("Distinct people")]
     labels = category_labels()
     figures = by_label(rows)
     assert figures[labels["full_time"]] == [10, 934, 401]
     assert figures[labels["part_time"]] == [93, 9551, 3001]
     assert figures[labels["member"]] == [0, 0, 0]
-    assert figures["Tổng cộng"] == [103, 10485, 3402]
+    assert figures[_("Total")] == [103, 10485, 3402]
 
 
 def test_the_workbook_equals_the_training_statistics_page(client, report_000):
@@ -69,7 +70,7 @@ def test_the_workbook_equals_the_training_statistics_page(client, report_000):
                          "Lớp theo chủ đề"]
     levels = {0: "Tổng Liên đoàn", 1: "Cấp tỉnh, ngành Trung ương và tương đương",
               2: "Công đoàn cấp trên trực tiếp cơ sở"}
-    forms = {"on_site": "Tập trung", "in_service": "Tại chức"}
+    forms = {"on_site": Form.ON_SITE.label, "in_service": Form.IN_SERVICE.label}
     topics = {t.code: t.name for t in Topic.objects.all()}
     for index, key, field, names_of in (
             (1, "by_level", "training_class__organiser__kind__level__rank", levels),
@@ -108,7 +109,7 @@ def test_the_002_classes_count_cadres_and_members(client, melinh_2020):
     figures = by_label(table(data)[1])
     assert figures[labels["part_time"]] == [2, 30, 30]
     assert figures[labels["member"]] == [2, 380, 380]
-    assert figures["Tổng cộng"] == [2, 410, 410]
+    assert figures[_("Total")] == [2, 410, 410]
     text = docx_text(download(client, melinh_2020.melinh_officer, "training",
                               {"unit": "HN-ML", "year": "2020"}, "docx"))
     assert "đã tổ chức 2 lớp" in text and "410 lượt" in text
@@ -117,7 +118,7 @@ def test_the_002_classes_count_cadres_and_members(client, melinh_2020):
 def test_a_year_without_classes_reports_zeros(client, report_000):
     figures = by_label(table(download(client, report_000.nt_officer, "training",
                                       {"unit": "NT", "year": "2021"}))[1])
-    assert figures["Tổng cộng"] == [0, 0, 0]
+    assert figures[_("Total")] == [0, 0, 0]
 
 
 def _record(person, day, topic="labour_law", valid=True):
@@ -152,6 +153,6 @@ def test_training_completed_by_the_units_people_whoever_organised_it(client, tre
     assert completed[labels["part_time"]] == [2 + from_class, 1]
     assert completed[labels["member"]] == [1, 1]
     assert completed[labels["full_time"]] == [0, 0]
-    assert completed["Tổng cộng"] == [3 + from_class, 2]
+    assert completed[_("Total")] == [3 + from_class, 2]
     by_form = by_label(table(data, names.index("Hoàn thành theo hình thức"))[1])
-    assert by_form["Trực tuyến"][:1] == [3]
+    assert by_form[Form.ONLINE.label][:1] == [3]
