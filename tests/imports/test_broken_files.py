@@ -274,7 +274,8 @@ def test_a_person_matched_twice_in_one_class_is_reported_on_the_second_row(tree)
     job = check_refused(tree.melinh_officer, "participants", data)
     problem = only_problem(job)
     assert (problem["row"], problem["column"]) == (3, "Họ và tên")
-    assert "ML-2024-01" in problem["message"] and "2" in problem["message"]
+    assert "ML-2024-01" in problem["message"]
+    assert "2" in problem["message"].replace("ML-2024-01", "")  # the first row is named
 
 
 @pytest.fixture
