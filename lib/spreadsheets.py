@@ -260,7 +260,7 @@ def parse_date(value) -> dt.date | None:
     raise CellError(_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": value})
 
 
-_THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+_THOUSANDS = re.compile(r"^[0-9]{1,3}([. ][0-9]{3})+$")
 
 
 def parse_integer(value, *, minimum: int | None = 0, maximum: int | None = None) -> int | None:
@@ -277,7 +277,7 @@ def parse_integer(value, *, minimum: int | None = 0, maximum: int | None = None)
         text = str(value).strip().replace("\u00a0", " ")
         if _THOUSANDS.match(text):
             text = text.replace(".", "").replace(" ", "")
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?[0-9]+", text):
             raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
         number = int(text)
     if minimum is not None and number < minimum:
@@ -328,7 +328,7 @@ def parse_citizen_id(value) -> str | None:
                             % {"value": digits, "guess": digits.zfill(12)})
     else:
         digits = re.sub(r"[\s.\-]", "", str(value))
-    if not re.fullmatch(r"\d{12}", digits):
+    if not re.fullmatch(r"[0-9]{12}", digits):  # ASCII digits only
         raise CellError(_("A citizen ID has exactly 12 digits (“%(value)s”).")
                         % {"value": value})
     return digits
