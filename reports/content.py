@@ -105,10 +105,11 @@ def place_of(node: UnitVersion, chain: list[UnitVersion]) -> str:
     return CAPITAL
 
 
-def short_name(name: str) -> str:
-    """The issuer's name as letterheads print it: 'Liên đoàn Lao động' -> 'LĐLĐ',
-    'thành phố' -> 'TP'."""
-    name = re.sub(r"^Liên đoàn Lao động\s+", "LĐLĐ ", name)
+def short_name(name: str, *, body: bool = True) -> str:
+    """A name as letterheads print it: 'thành phố' -> 'TP', and for the issuer itself (not
+    the body above it) 'Liên đoàn Lao động' -> 'LĐLĐ'."""
+    if body:
+        name = re.sub(r"^Liên đoàn Lao động\s+", "LĐLĐ ", name)
     return re.sub(r"\bthành phố\b", "TP", name)
 
 
@@ -131,7 +132,7 @@ def letterhead(node: UnitVersion, day: dt.date, made_on: dt.date,
     parent = chain[-1] if chain else None
     grassroots = node.kind.level.code in ("grassroots", "member", "union_group")
     return Letterhead(
-        parent_name=short_name(parent.name) if parent else "",
+        parent_name=short_name(parent.name, body=False) if parent else "",
         unit_name=short_name(node.name) if parent else node.name,
         number_suffix=number_suffix(node), place=place_of(node, chain), day=made_on,
         addressee=parent.name if parent else "",
