@@ -98,18 +98,15 @@ def _class_tables(stats: dict, labels: dict) -> list[Table]:
 
 def _record_tables(records: dict, labels: dict) -> list[Table]:
     cats = category_labels()
-    rows = [[cats[c], records["by_category"][c]["attendances"],
-             records["by_category"][c]["people"]] for c in CATEGORIES]
-    rows.append([_("Total"), records["attendances"], records["people"]])
+    rows = [[cats[c], records["by_category"][c]] for c in CATEGORIES]
+    rows += [[_("Total"), records["attendances"]], [_("Distinct people"), records["people"]]]
     caption = _("Completed by category")
-    tables = [Table(caption, caption,
-                    [_("Category"), _("Number of attendances"), _("Distinct people")], rows,
-                    widths=[40, 14, 16])]
+    tables = [Table(caption, caption, [_("Category"), _("Number of attendances")], rows,
+                    widths=[40, 14])]
     outside = _("Outside bodies and partners")
-    splits = [(_("Completed by organiser level"), _("Organiser level"), "level"),
-              (_("Completed by form"), _("Form"), "form"),
-              (_("Completed by topic"), _("Topic"), "topic")]
-    for caption, header, split in splits:
+    for caption, header, split in ((_("Completed by organiser level"), _("Organiser level"),
+                                    "level"),
+                                   (_("Completed by form"), _("Form"), "form")):
         crossed = records["categories_by"][split]
         rows = [[labels[split].get(value, "—") if value is not None else outside,
                  sum(counts.values()), *(counts[c] for c in CATEGORIES)]
@@ -117,6 +114,11 @@ def _record_tables(records: dict, labels: dict) -> list[Table]:
         tables.append(Table(caption, caption,
                             [header, _("Number of attendances"), *(cats[c] for c in CATEGORIES)],
                             rows, widths=[40, 12, 16, 16, 16]))
+    caption = _("Completed by topic")
+    rows = [[labels["topic"].get(code, "—"), n] for code, n in sorted(
+        records["by_topic"].items(), key=lambda kv: -kv[1]) if code is not None]
+    tables.append(Table(caption, caption, [_("Topic"), _("Number of attendances")], rows,
+                        widths=[40, 14]))
     return tables
 
 
@@ -158,9 +160,8 @@ def training_content(unit: Unit, year: int, step: Step) -> Content:
         "full-time cadres, %(part)s of part-time cadres and %(members)s of members.") % {
         "year": year, "unit": node.name, "attendances": vn_number(records["attendances"]),
         "people": vn_number(records["people"]),
-        "full": vn_number(by["full_time"]["attendances"]),
-        "part": vn_number(by["part_time"]["attendances"]),
-        "members": vn_number(by["member"]["attendances"])}
+        "full": vn_number(by["full_time"]), "part": vn_number(by["part_time"]),
+        "members": vn_number(by["member"])}
     note = _("A person attending several classes counts once per class (an attendance) and "
              "once among the distinct people; the category is the posts held on the first "
              "day of the class. A class may cover several topics, so the topics may add up "

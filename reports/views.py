@@ -4,6 +4,7 @@ import os
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +35,8 @@ DESCRIPTIONS = {
 
 @officer_required
 def index(request: HttpRequest) -> HttpResponse:
-    reports = [(kind, label, DESCRIPTIONS[kind]) for kind, label in ReportKind.choices]
+    reports = [(kind, reverse(f"reports:{kind}"), label, DESCRIPTIONS[kind])
+               for kind, label in ReportKind.choices]
     jobs = scoped(ReportJob.objects.select_related("unit"), request.user)[:20]
     return render(request, "reports/index.html", {"reports": reports, "jobs": jobs})
 
@@ -52,8 +54,6 @@ def _initial_unit(request: HttpRequest) -> Unit:
 def report(request: HttpRequest, kind: str) -> HttpResponse:
     """The form of one report; a valid submission answers with the file, or with the page of
     a background job when the subtree is large."""
-    if kind not in ReportKind.values:
-        raise Http404
     initial = {"unit": _initial_unit(request), "year": today().year - 1, "on": today()}
     form = ReportForm(request.POST or None, user=request.user, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
