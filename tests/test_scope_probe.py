@@ -9,7 +9,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiToken
 from accounts.scope import scoped
+from imports.models import ImportJob
+from imports.services import job_create
 from people.models import Person, Position
+from reports.models import ReportJob
+from reports.services import report_job_create
 from targets.models import Target
 from targets.services import target_adopt
 from training.models import Enrolment, Lecturer, TrainingClass, TrainingRecord
@@ -40,6 +44,10 @@ def all_routes() -> list[str]:
 
 def model_for(route: str):
     """Which kind of object a route's id names: the probe must know every route."""
+    if route.startswith("imports/"):
+        return ImportJob
+    if route.startswith("reports/jobs/"):
+        return ReportJob
     if route.startswith("targets/<int:pk>"):  # adopting a target
         return Target
     if "person_pk" in route:
@@ -63,7 +71,8 @@ def model_for(route: str):
 
 def outside_objects(user):
     out = {}
-    for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer):
+    for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer, ImportJob,
+                  ReportJob):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
     own_line = [user.unit.path[:i] for i in range(8, len(user.unit.path) + 1, 8)]
@@ -102,8 +111,27 @@ def fill(route: str, pk: int) -> str:
     return "/" + PARAM.sub(str(pk), route)
 
 
+def add_jobs(tree) -> None:
+    """An import and a built report in each province (and in Mê Linh); each import names its
+    people in its file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for officer, person in ((tree.hanoi_officer, tree.tran), (tree.nt_officer, tree.le),
+                            (tree.melinh_officer, tree.nguyen)):
+        text = (f"Họ và tên,Giới tính,Mã đơn vị,Số CCCD\n{person.full_name},Nam,"
+                f"{person.unit.code},{person.citizen_id or ''}\n")
+        job_create(user=officer, kind="people",
+                   upload=SimpleUploadedFile("ds.csv", text.encode("utf-8")))
+        report_job_create(user=officer, unit=officer.unit, kind="structure", fmt="xlsx",
+                          params={"on": "2024-06-01"})
+
+
 @pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer"])
-def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys):
+def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys, settings,
+                                                  tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    add_jobs(tree)
     user = getattr(tree, persona)
     source = Target.objects.get(code="T-003-2")
     for province in (tree.hanoi, tree.ninhthuan):  # targets adopted by units
