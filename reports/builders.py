@@ -35,7 +35,7 @@ def _node(unit: Unit, day: dt.date) -> UnitVersion:
 
 def _signer(node: UnitVersion, day: dt.date) -> str:
     chair = (Position.objects.active_on(day).filter(unit_id=node.unit_id, role__code="chair")
-             .select_related("person").order_by("start_date").first())
+             .select_related("person").order_by("-start_date").first())
     return chair.person.full_name if chair else ""
 
 
