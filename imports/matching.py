@@ -52,7 +52,10 @@ class PersonIndex:
             for person in Person.objects.filter(citizen_id__in=chunk).select_related(
                     "unit").only(*fields, "unit__path"):
                 self.by_id[person.citizen_id] = person
-        names = sorted({fold(i.full_name) for i in identities if i.full_name})
+        # Only rows not found by citizen ID are looked up by name (match() stops at an ID
+        # match): a file of known IDs then loads each person once, not every namesake too.
+        names = sorted({fold(i.full_name) for i in identities
+                        if i.full_name and not (i.citizen_id and i.citizen_id in self.by_id)})
         for chunk in _chunks(names):
             for person in Person.objects.filter(search_name__in=chunk).select_related(
                     "unit").only(*fields, "unit__path"):

@@ -272,8 +272,12 @@ def _write_records(enrolments: list[Enrolment]) -> None:
                                       organiser_id=c.organiser_id))
     TrainingRecord.objects.bulk_create(records, batch_size=2000)
     through = TrainingRecord.topics.through
-    links = [through(trainingrecord_id=r.pk, topic_id=t.pk)
-             for r in records for t in r.training_class.topics.all()]
+    topics = {}  # each class's topic ids, read once per class rather than once per record
+    for r in records:
+        if r.training_class_id not in topics:
+            topics[r.training_class_id] = [t.pk for t in r.training_class.topics.all()]
+    links = [through(trainingrecord_id=r.pk, topic_id=t)
+             for r in records for t in topics[r.training_class_id]]
     through.objects.bulk_create(links, batch_size=5000)
 
 

@@ -338,14 +338,19 @@ def choice_parser(options: dict[str, object], what, shown: str = "") -> Callable
     """A cell naming one of a few values, in Vietnamese or English, with or without accents."""
     lookup = {header_key(k): v for k, v in options.items()}
     shown = shown or ", ".join(options)
+    known: dict[str, object] = {}  # text cells already read: a column repeats a few values
 
     def parse(value):
+        if type(value) is str and value in known:
+            return known[value]
         if is_blank(value):
             return None
         key = header_key(value)
         if key not in lookup:
             raise CellError(_("“%(value)s” is not a known %(what)s (use one of: %(options)s).")
                             % {"value": value, "what": what, "options": shown})
+        if type(value) is str and len(known) < 1000:
+            known[value] = lookup[key]
         return lookup[key]
     return parse
 
