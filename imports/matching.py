@@ -3,6 +3,8 @@
 Candidates for a whole file are loaded in a few queries (chunks of IDs), never one query per
 row, so a 100,000-row file is matched in seconds."""
 
+from __future__ import annotations
+
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,7 +13,9 @@ from accounts.scope import scope_path
 from lib.vntext import clean_spaces, fold
 from people.models import Person
 
-CHUNK = 500  # well under SQLite's limit of variables per statement
+CHUNK = 500  # well under SQLite's old limit of 999 variables per statement
+# For lookups of many keys at once: SQLite ≥ 3.32 takes 32,766 variables, PostgreSQL 65,535.
+BIG_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Identity:
 
 @dataclass
 class Match:
-    person: Person | None = None  # None: a new person
+    person: Known | None = None  # None: a new person
     candidates: tuple = ()  # several people fit: the user chooses
     outside: bool = False  # the citizen ID belongs to someone outside the user's scope
 
@@ -38,32 +42,60 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[i:i + size]
 
 
+FIELDS = ("id", "family_name", "middle_name", "given_name", "birth_date", "citizen_id",
+          "unit_id", "gender", "ethnicity", "phone", "email", "education_level",
+          "political_theory")
+
+
+class Known:
+    """A stored person as matching needs them: their fields, no model instance (a file of
+    100,000 rows would spend seconds building those). `load()` gives the real one."""
+
+    __slots__ = (*FIELDS, "unit_code", "unit_path")
+
+    def __init__(self, values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
+
+    def load(self) -> Person:
+        return Person.objects.select_related("unit").get(pk=self.id)
+
+
 class PersonIndex:
-    def __init__(self, identities, user, fields=("id", "family_name", "middle_name",
-                                                  "given_name", "birth_date", "citizen_id",
-                                                  "unit_id", "gender")):
+    def __init__(self, identities, user):
         identities = list(identities)
         # "" sees everything (system work); a user without a unit would see nothing.
         self.scope = "" if user is None else (scope_path(user) or "\x00")
-        self.by_id: dict[str, Person] = {}
-        self.by_name: dict[tuple, list[Person]] = defaultdict(list)
+        self.by_id: dict[str, Known] = {}
+        self.by_name: dict[tuple, list[Known]] = defaultdict(list)
         ids = sorted({i.citizen_id for i in identities if i.citizen_id})
-        for chunk in _chunks(ids):
-            for person in Person.objects.filter(citizen_id__in=chunk).select_related(
-                    "unit").only(*fields, "unit__path"):
+        for chunk in _chunks(ids, BIG_CHUNK):
+            for person in self._load(citizen_id__in=chunk):
                 self.by_id[person.citizen_id] = person
         # Only rows not found by citizen ID are looked up by name (match() stops at an ID
         # match): a file of known IDs then loads each person once, not every namesake too.
         names = sorted({fold(i.full_name) for i in identities
                         if i.full_name and not (i.citizen_id and i.citizen_id in self.by_id)})
-        for chunk in _chunks(names):
-            for person in Person.objects.filter(search_name__in=chunk).select_related(
-                    "unit").only(*fields, "unit__path"):
+        for chunk in _chunks(names, BIG_CHUNK):
+            for person in self._load(search_name__in=chunk):
                 key = (clean_spaces(person.full_name), person.birth_date, person.unit_id)
                 self.by_name[key].append(person)
 
-    def in_scope(self, person: Person) -> bool:
-        return person.unit.path.startswith(self.scope)
+    def _load(self, **lookup):
+        for values in Person.objects.filter(**lookup).order_by().values_list(
+                *FIELDS, "unit__code", "unit__path"):
+            yield Known(values)
+
+    def in_scope(self, person: Known) -> bool:
+        return person.unit_path.startswith(self.scope)
 
     def match(self, identity: Identity) -> Match:
         if identity.citizen_id:
@@ -79,10 +111,3 @@ class PersonIndex:
         if len(found) > 1:
             return Match(candidates=tuple(found))
         return Match()
-
-    def remember(self, person: Person) -> None:
-        """A person created by an earlier row of the same file is found by the later ones."""
-        if person.citizen_id:
-            self.by_id[person.citizen_id] = person
-        self.by_name[(clean_spaces(person.full_name), person.birth_date,
-                      person.unit_id)].append(person)

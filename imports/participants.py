@@ -6,9 +6,12 @@ record), applied to the whole file at once with set-based reads and bulk writes.
 
 import datetime as dt
 import functools
+import uuid
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +19,7 @@ from accounts.scope import scope_path
 from imports.matching import CHUNK
 from imports.outcome import Outcome, each_row, parse_rows
 from imports.people import match_people, resolve_unit, units_by_code
+from lib.bulk import ids_by, insert_rows
 from lib.choices import choices_parser
 from lib.spreadsheets import (
     Column,
@@ -168,26 +172,40 @@ def _one_row_per_person_and_class(outcome, rows, chosen, new_people):
     return kept
 
 
-def _existing_enrolments(rows, chosen, classes) -> dict[tuple[int, int], Enrolment]:
-    people = sorted({chosen[r].pk for r, _v in rows if chosen[r]})
-    by_id = {c.pk: c for c in classes.values()}
+class Existing(NamedTuple):
+    """An enrolment already stored, as plain values (a re-import reads 100,000 of them)."""
+
+    pk: int
+    status: str
+    attendance_percent: int | None
+    score: object
+    passed: bool | None
+    record_id: int | None
+
+
+def _existing_enrolments(rows, chosen, classes) -> dict[tuple[int, int], Existing]:
+    """The stored enrolments of the file's people in the file's classes: every enrolment of
+    those classes in one query (a class holds at most its capacity), kept for the people
+    named."""
+    people = {chosen[r].pk for r, _v in rows if chosen[r]}
     class_ids = sorted({classes[v["class_code"]].pk for _r, v in rows})
     out = {}
-    for i in range(0, len(people), CHUNK):
-        for e in Enrolment.objects.filter(person_id__in=people[i:i + CHUNK],
-                                          training_class_id__in=class_ids).select_related(
-                "record"):
-            e.training_class = by_id[e.training_class_id]  # with its topics prefetched
-            out[(e.training_class_id, e.person_id)] = e
+    for class_id, person_id, *values in Enrolment.objects.filter(
+            training_class_id__in=class_ids).order_by().values_list(
+            "training_class_id", "person_id", "pk", "status", *RESULT_FIELDS, "record"
+    ).iterator(chunk_size=10000):
+        if person_id in people:
+            out[(class_id, person_id)] = Existing(*values)
     return out
 
 
 def _check_capacity(outcome, rows, chosen, new_people, classes, existing) -> None:
-    accepted = Counter()
     class_ids = {classes[v["class_code"]].pk for _r, v in rows}
-    for class_id in class_ids:
-        accepted[class_id] = Enrolment.objects.filter(training_class_id=class_id,
-                                                      status=EnrolmentStatus.ACCEPTED).count()
+    accepted = Counter(dict(
+        Enrolment.objects.filter(training_class_id__in=class_ids,
+                                 status=EnrolmentStatus.ACCEPTED).order_by()
+        .values("training_class_id").annotate(n=Count("id"))
+        .values_list("training_class_id", "n")))
     for row, v in rows:
         c = classes[v["class_code"]]
         person = chosen[row]
@@ -205,28 +223,27 @@ def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
     plan = defaultdict(list)
     for row, v in each_row(rows, outcome, "check"):
         c = classes[v["class_code"]]
-        results = {k: v.get(k) for k in RESULT_FIELDS}
+        results = tuple(v.get(k) for k in RESULT_FIELDS)
         person = chosen[row]
         enrolment = existing.get((c.pk, person.pk)) if person else None
         if enrolment is None:
             plan["create"].append((c, person or new_people[row], results))
             outcome.summary["enrolments_created"] += 1
-            outcome.summary["records_created"] += bool(results["passed"])
+            outcome.summary["records_created"] += bool(results[2])
             continue
-        changed = enrolment.status != EnrolmentStatus.ACCEPTED or any(
-            getattr(enrolment, k) != results[k] for k in RESULT_FIELDS)
-        has_record = hasattr(enrolment, "record")
-        if changed:
-            plan["update"].append((enrolment, results))
+        if enrolment.status != EnrolmentStatus.ACCEPTED or results != (
+                enrolment.attendance_percent, enrolment.score, enrolment.passed):
+            plan["update"].append((enrolment.pk, results))
             outcome.summary["enrolments_updated"] += 1
         else:
             outcome.summary["enrolments_unchanged"] += 1
-        if results["passed"] and not has_record:
-            plan["record"].append(enrolment)
+        if results[2] and enrolment.record_id is None:
+            plan["record"].append((c, person.pk, enrolment.pk))
             outcome.summary["records_created"] += 1
-        elif not results["passed"] and has_record:
-            plan["unrecord"].append(enrolment.record.pk)
+        elif not results[2] and enrolment.record_id is not None:
+            plan["unrecord"].append(enrolment.record_id)
             outcome.summary["records_deleted"] += 1
+        plan["touched"].append((c, person.pk))
     outcome.summary["people_created"] = len({id(p) for _c, p, _r in plan["create"]
                                              if p.pk is None})
     return plan
@@ -235,50 +252,50 @@ def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
 def _write(outcome, plan, user, classes) -> None:
     now = timezone.now()
     new_people = {id(p): p for _c, p, _r in plan["create"] if p.pk is None}
-    Person.objects.bulk_create(new_people.values(), batch_size=2000)
-    enrolments = [Enrolment(training_class=c, person=p, nominating_unit_id=p.unit_id,
-                            status=EnrolmentStatus.ACCEPTED, decided_at=now, **results)
-                  for c, p, results in plan["create"]]
-    Enrolment.objects.bulk_create(enrolments, batch_size=2000)
-    updated = []
-    for enrolment, results in plan["update"]:
-        for k, value in results.items():
-            setattr(enrolment, k, value)
-        enrolment.status = EnrolmentStatus.ACCEPTED
-        enrolment.decided_at = enrolment.decided_at or now
-        updated.append(enrolment)
-    Enrolment.objects.bulk_update(updated, ["status", "decided_at", *RESULT_FIELDS],
-                                  batch_size=2000)
+    Person.objects.bulk_create(new_people.values(), batch_size=500)
+    insert_rows(Enrolment, ("training_class", "person", "nominating_unit", "status", "reason",
+                            "nominated_at", "decided_at", *RESULT_FIELDS),
+                ((c.pk, p.pk, p.unit_id, EnrolmentStatus.ACCEPTED, "", now, now, *results)
+                 for c, p, results in plan["create"]))
+    class_ids = {c.pk for c in classes.values()}
+    enrolment_ids = ids_by(Enrolment.objects.filter(training_class_id__in=class_ids),
+                           "training_class_id", "person_id")
+    Enrolment.objects.bulk_update(
+        [Enrolment(pk=pk, status=EnrolmentStatus.ACCEPTED, decided_at=now,
+                   **dict(zip(RESULT_FIELDS, results, strict=True)))
+         for pk, results in plan["update"]],
+        ["status", "decided_at", *RESULT_FIELDS], batch_size=500)
     TrainingRecord.objects.filter(pk__in=plan["unrecord"]).delete()
-    passed = [e for e in enrolments if e.passed] + plan["record"]
-    _write_records(passed)
-    for c in {e.training_class_id: e.training_class for e in enrolments + updated}.values():
+    passed = [(c, p.pk, enrolment_ids[(c.pk, p.pk)])
+              for c, p, results in plan["create"] if results[2]] + plan["record"]
+    _write_records(passed, class_ids)
+    touched = [(c, p.pk) for c, p, _r in plan["create"]] + plan["touched"]
+    for c in {c.pk: c for c, _p in touched}.values():
         if c.status == ClassStatus.CLOSED:  # closed classes are corrected, and that is logged
             ClassCorrection.objects.create(training_class=c, user=user, what=_(
                 "Participants and results imported from a spreadsheet."))
-    outcome.touched_people = {e.person_id for e in enrolments + updated}
-    outcome.touched_since = min((e.training_class.end_date for e in enrolments + updated),
-                                default=None)
+    outcome.touched_people = {p for _c, p in touched}
+    outcome.touched_since = min((c.end_date for c, _p in touched), default=None)
 
 
-def _write_records(enrolments: list[Enrolment]) -> None:
-    """The training record a pass gives, as training.services writes it for one enrolment."""
-    records = []
-    for e in enrolments:
-        c = e.training_class
-        records.append(TrainingRecord(person_id=e.person_id, enrolment=e, training_class=c,
-                                      title=c.name, programme_id=c.programme_id, hours=c.hours,
-                                      completed_on=c.end_date, form=c.form,
-                                      organiser_id=c.organiser_id))
-    TrainingRecord.objects.bulk_create(records, batch_size=2000)
+def _write_records(passed: list[tuple], class_ids) -> None:
+    """The training record a pass gives, as training.services writes it for one enrolment:
+    the class's title, programme, hours, end date, form, organiser and topics."""
+    insert_rows(TrainingRecord, (
+        "person", "enrolment", "training_class", "title", "programme", "hours", "completed_on",
+        "form", "organiser", "scan", "certificate_number", "verification_code", "valid"),
+        ((person_id, enrolment_id, c.pk, c.name, c.programme_id, c.hours, c.end_date, c.form,
+          c.organiser_id, "", "", uuid.uuid4(), True) for c, person_id, enrolment_id in passed))
+    record_ids = ids_by(TrainingRecord.objects.filter(training_class_id__in=class_ids,
+                                                      enrolment__isnull=False), "enrolment_id")
+    topics = {}  # each class's topic ids, read once per class
+    for c, _p, _e in passed:
+        if c.pk not in topics:
+            topics[c.pk] = [t.pk for t in c.topics.all()]
     through = TrainingRecord.topics.through
-    topics = {}  # each class's topic ids, read once per class rather than once per record
-    for r in records:
-        if r.training_class_id not in topics:
-            topics[r.training_class_id] = [t.pk for t in r.training_class.topics.all()]
-    links = [through(trainingrecord_id=r.pk, topic_id=t)
-             for r in records for t in topics[r.training_class_id]]
-    through.objects.bulk_create(links, batch_size=5000)
+    insert_rows(through, ("trainingrecord", "topic"),
+                ((record_ids[(enrolment_id,)], topic)
+                 for c, _p, enrolment_id in passed for topic in topics[c.pk]))
 
 
 def after_commit(outcome: Outcome) -> None:

@@ -6,7 +6,7 @@ position, rows of the same person are grouped. Blank cells never erase what is s
 from django.utils.translation import gettext as _
 
 from accounts.scope import scoped
-from imports.matching import Identity, PersonIndex
+from imports.matching import Identity, Known, PersonIndex
 from imports.outcome import Outcome, each_row, guarded, parse_rows
 from lib.spreadsheets import Table
 from lib.vntext import split_full_name
@@ -82,11 +82,11 @@ def match_people(outcome: Outcome, rows, units, user, resolutions: dict):
     return chosen, index
 
 
-def _candidate(person: Person) -> dict:
+def _candidate(person: Known) -> dict:
     return {"id": person.pk, "name": person.full_name,
             "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
             "citizen_id": ("…" + person.citizen_id[-4:]) if person.citizen_id else "",
-            "unit": person.unit.code}
+            "unit": person.unit_code}
 
 
 def _person_fields(values: dict) -> dict:
@@ -156,10 +156,9 @@ def _save_person(outcome: Outcome, user, person, values: dict, units) -> Person:
     changed = {k: v for k, v in fields.items() if getattr(person, k) != v}
     if not changed and person.unit_id == unit.pk:
         outcome.summary["people_unchanged"] += 1
-        return person
+        return person.load()
     outcome.summary["people_updated"] += 1
-    person = Person.objects.get(pk=person.pk)
-    return services.person_update(user=user, person=person, unit=unit, **changed)
+    return services.person_update(user=user, person=person.load(), unit=unit, **changed)
 
 
 def _save_position(outcome: Outcome, user, person: Person, values: dict, units, row: int):

@@ -97,7 +97,7 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
                             % {"row": seen[key]})
             continue
         seen[key] = row
-        if TrainingRecord.objects.filter(person=person, title=v["title"],
+        if TrainingRecord.objects.filter(person_id=person.pk, title=v["title"],
                                          completed_on=v["completed_on"]).exists():
             outcome.summary["records_unchanged"] += 1
             continue
@@ -109,7 +109,7 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
             continue
         if guarded(outcome, row, FIELD_COLUMNS, lambda v=v, p=person, i=institution:
                    external_record_create(
-                       user=user, person=p, title=v["title"], topics=v["topics"],
+                       user=user, person=p.load(), title=v["title"], topics=v["topics"],
                        hours=v["hours"], completed_on=v["completed_on"], form=v["form"],
                        institution=i, certificate_number=v.get("certificate_number") or "")):
             outcome.summary["records_created"] += 1
