@@ -17,9 +17,8 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     meta = model._meta
     model_fields = [meta.get_field(name) for name in fields]
     columns = [f.column for f in model_fields]
-    # Values Python's drivers do not take as they are (UUIDs on SQLite, for instance).
-    adapt = [i for i, f in enumerate(model_fields)
-             if f.get_internal_type() in ("UUIDField", "DecimalField", "JSONField")]
+    adapters = _adapters(model_fields)
+    adapt = list(adapters)
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0
@@ -31,7 +30,8 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
             if adapt:
                 row = list(row)
                 for i in adapt:
-                    row[i] = model_fields[i].get_db_prep_save(row[i], connection)
+                    if row[i] is not None:
+                        row[i] = adapters[i](row[i])
             yield row
 
     with connection.cursor() as cursor:
@@ -44,6 +44,21 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
                                prepared())
     return count
+
+
+def _adapters(model_fields) -> dict:
+    """Per column, how to turn a Python value into what the driver takes, where it differs:
+    SQLite stores UUIDs as hex and decimals as text; psycopg's COPY takes both as they are."""
+    out = {}
+    for i, f in enumerate(model_fields):
+        kind = f.get_internal_type()
+        if connection.vendor == "sqlite" and kind == "UUIDField":
+            out[i] = lambda v: v.hex
+        elif connection.vendor == "sqlite" and kind == "DecimalField":
+            out[i] = str
+        elif kind == "JSONField":
+            out[i] = lambda v, f=f: f.get_db_prep_save(v, connection)
+    return out
 
 
 def ids_by(queryset, *key_fields: str) -> dict[tuple, int]:

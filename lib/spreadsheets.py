@@ -231,7 +231,8 @@ def is_blank(value) -> bool:
 
 
 def parse_text(value, max_length: int = 255) -> str:
-    text = "" if is_blank(value) else str(clean_cell(value))
+    """Text of a cell. Cells of a Table are clean already (read_table cleans them once)."""
+    text = "" if is_blank(value) else value if type(value) is str else str(clean_cell(value))
     if len(text) > max_length:
         raise CellError(_("Longer than %(n)s characters.") % {"n": max_length})
     return text
