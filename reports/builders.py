@@ -83,9 +83,7 @@ def _class_tables(stats: dict, labels: dict) -> list[Table]:
                *(cats[c] for c in CATEGORIES), _("Distinct people")]
     splits = [(_("Classes by organiser level"), _("Organiser level"), "level", "by_level",
                "training_class__organiser__kind__level__rank"),
-              (_("Classes by form"), _("Form"), "form", "by_form", "training_class__form"),
-              (_("Classes by topic"), _("Topic"), "topic", "by_topic",
-               "training_class__topics__code")]
+              (_("Classes by form"), _("Form"), "form", "by_form", "training_class__form")]
     for caption, header, split, key, field in splits:
         crossed = stats["categories_by"][split]
         rows = [[labels[split].get(r[field], "—"), r["classes"], r["attendances"],
@@ -93,6 +91,12 @@ def _class_tables(stats: dict, labels: dict) -> list[Table]:
                 for r in stats[key]]
         tables.append(Table(caption, caption, [header, *columns], rows,
                             widths=[40, 10, 12, 16, 16, 16, 14]))
+    caption = _("Classes by topic")
+    rows = [[labels["topic"].get(r["training_class__topics__code"], "—"), r["classes"],
+             r["attendances"], r["people"]] for r in stats["by_topic"]]
+    tables.append(Table(caption, caption, [_("Topic"), _("Number of classes"),
+                                           _("Number of attendances"), _("Distinct people")],
+                        rows, widths=[40, 12, 14, 16]))
     return tables
 
 
