@@ -7,6 +7,8 @@ recipients on the left and the signature on the right. The national name, the mo
 formulae of the frame are Vietnamese by law, whatever the interface language.
 """
 
+from decimal import Decimal
+
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -126,7 +128,7 @@ def _table(document, table: Table) -> None:
         for cell, value, width in zip(cells, values, widths, strict=True):
             cell.width = width
             paragraph = cell.paragraphs[0]
-            if not isinstance(value, str):
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _font(paragraph.add_run(vn_number(value)), TABLE_PT)
 

@@ -110,3 +110,13 @@ def test_dates_and_numbers_are_written_the_vietnamese_way():
 
     assert vn_number(Decimal("66.7")) == "66,7" and vn_number(Decimal("1234.5")) == "1.234,5"
     assert vn_number(None) == ""
+
+
+def test_figures_are_right_aligned_and_labels_left(melinh_docx):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for grid in melinh_docx.tables[1:-1]:  # the data tables, between header and closing
+        for row in grid.rows[1:]:
+            label, figure = row.cells[0].paragraphs[0], row.cells[1].paragraphs[0]
+            assert label.alignment in (None, WD_ALIGN_PARAGRAPH.LEFT), label.text
+            assert figure.alignment == WD_ALIGN_PARAGRAPH.RIGHT, figure.text
