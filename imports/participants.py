@@ -10,7 +10,6 @@ import uuid
 from collections import Counter, defaultdict
 from typing import NamedTuple
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +18,9 @@ from accounts.scope import scope_path
 from imports.matching import CHUNK
 from imports.outcome import Outcome, each_row, parse_rows
 from imports.people import match_people, resolve_unit, units_by_code
-from lib.bulk import ids_by, insert_rows
+from lib.bulk import insert_rows, reserve_ids
 from lib.choices import choices_parser
+from lib.dates import today
 from lib.spreadsheets import (
     Column,
     Table,
@@ -35,6 +35,7 @@ from lib.spreadsheets import (
 from lib.vntext import split_full_name
 from people.models import Gender, Person
 from targets import snapshots
+from targets.models import Snapshot
 from training.models import (
     ClassCorrection,
     ClassStatus,
@@ -45,6 +46,8 @@ from training.models import (
 )
 
 REFRESH_UNITS_MAX = 2000
+NAME_FIELDS = {f: Person._meta.get_field(f).max_length
+               for f in ("family_name", "middle_name", "given_name")}
 RESULT_FIELDS = ("attendance_percent", "score", "passed")
 parse_passed = choice_parser({"Đạt": True, "Không đạt": False, "Có": True, "Không": False,
                               "Passed": True, "Failed": False, "x": True, "1": True,
@@ -136,14 +139,13 @@ def _new_people(outcome, rows, chosen, units) -> dict[int, Person]:
         person = Person(family_name=family, middle_name=middle, given_name=given,
                         gender=v["gender"], birth_date=v.get("birth_date"),
                         citizen_id=v.get("citizen_id"), unit=units[v["unit"]])
-        person.fill_keys()
-        try:
-            person.full_clean(exclude=["unit", "search_name", "sort_key"],
-                              validate_unique=False)
-        except ValidationError as error:
-            outcome.validation_error(row, error, {"citizen_id": "citizen_id",
-                                                  "birth_date": "birth_date"})
+        # The other cells went through their parsers (gender, date, 12-digit ID); what the
+        # model would still refuse is a name part too long for its column.
+        too_long = [f for f in NAME_FIELDS if len(getattr(person, f)) > NAME_FIELDS[f]]
+        if too_long:
+            outcome.problem(row, "full_name", _("The name is too long."))
             continue
+        person.fill_keys()
         out[row] = person
     return out
 
@@ -249,27 +251,38 @@ def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
     return plan
 
 
+PERSON_COLUMNS = ("id", "family_name", "middle_name", "given_name", "gender", "birth_date",
+                  "citizen_id", "ethnicity", "phone", "email", "address", "education_level",
+                  "political_theory", "foreign_language", "it_skill", "unit", "search_name",
+                  "sort_key")
+
+
 def _write(outcome, plan, user, classes) -> None:
     now = timezone.now()
-    new_people = {id(p): p for _c, p, _r in plan["create"] if p.pk is None}
-    Person.objects.bulk_create(new_people.values(), batch_size=500)
-    insert_rows(Enrolment, ("training_class", "person", "nominating_unit", "status", "reason",
-                            "nominated_at", "decided_at", *RESULT_FIELDS),
-                ((c.pk, p.pk, p.unit_id, EnrolmentStatus.ACCEPTED, "", now, now, *results)
-                 for c, p, results in plan["create"]))
-    class_ids = {c.pk for c in classes.values()}
-    enrolment_ids = ids_by(Enrolment.objects.filter(training_class_id__in=class_ids),
-                           "training_class_id", "person_id")
+    new_people = list({id(p): p for _c, p, _r in plan["create"] if p.pk is None}.values())
+    for person, pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
+        person.id = pk
+    insert_rows(Person, PERSON_COLUMNS, ((
+        p.id, p.family_name, p.middle_name, p.given_name, p.gender, p.birth_date, p.citizen_id,
+        p.ethnicity, p.phone, p.email, p.address, p.education_level, p.political_theory,
+        p.foreign_language, p.it_skill, p.unit_id, p.search_name, p.sort_key)
+        for p in new_people))
+    created = [(c, p.pk, pk, results) for (c, p, results), pk in zip(
+        plan["create"], reserve_ids(Enrolment, len(plan["create"])), strict=True)]
+    units_of = {p.pk: p.unit_id for _c, p, _r in plan["create"]}  # nominated by their unit
+    insert_rows(Enrolment, ("id", "training_class", "person", "nominating_unit", "status",
+                            "reason", "nominated_at", "decided_at", *RESULT_FIELDS),
+                ((pk, c.pk, person_id, units_of[person_id], EnrolmentStatus.ACCEPTED, "", now,
+                  now, *results) for c, person_id, pk, results in created))
     Enrolment.objects.bulk_update(
         [Enrolment(pk=pk, status=EnrolmentStatus.ACCEPTED, decided_at=now,
                    **dict(zip(RESULT_FIELDS, results, strict=True)))
          for pk, results in plan["update"]],
         ["status", "decided_at", *RESULT_FIELDS], batch_size=500)
     TrainingRecord.objects.filter(pk__in=plan["unrecord"]).delete()
-    passed = [(c, p.pk, enrolment_ids[(c.pk, p.pk)])
-              for c, p, results in plan["create"] if results[2]] + plan["record"]
-    _write_records(passed, class_ids)
-    touched = [(c, p.pk) for c, p, _r in plan["create"]] + plan["touched"]
+    passed = [(c, person_id, pk) for c, person_id, pk, results in created if results[2]]
+    _write_records(passed + plan["record"])
+    touched = [(c, person_id) for c, person_id, _pk, _r in created] + plan["touched"]
     for c in {c.pk: c for c, _p in touched}.values():
         if c.status == ClassStatus.CLOSED:  # closed classes are corrected, and that is logged
             ClassCorrection.objects.create(training_class=c, user=user, what=_(
@@ -278,24 +291,24 @@ def _write(outcome, plan, user, classes) -> None:
     outcome.touched_since = min((c.end_date for c, _p in touched), default=None)
 
 
-def _write_records(passed: list[tuple], class_ids) -> None:
+def _write_records(passed: list[tuple]) -> None:
     """The training record a pass gives, as training.services writes it for one enrolment:
     the class's title, programme, hours, end date, form, organiser and topics."""
+    ids = reserve_ids(TrainingRecord, len(passed))
     insert_rows(TrainingRecord, (
-        "person", "enrolment", "training_class", "title", "programme", "hours", "completed_on",
-        "form", "organiser", "scan", "certificate_number", "verification_code", "valid"),
-        ((person_id, enrolment_id, c.pk, c.name, c.programme_id, c.hours, c.end_date, c.form,
-          c.organiser_id, "", "", uuid.uuid4(), True) for c, person_id, enrolment_id in passed))
-    record_ids = ids_by(TrainingRecord.objects.filter(training_class_id__in=class_ids,
-                                                      enrolment__isnull=False), "enrolment_id")
+        "id", "person", "enrolment", "training_class", "title", "programme", "hours",
+        "completed_on", "form", "organiser", "scan", "certificate_number", "verification_code",
+        "valid"),
+        ((pk, person_id, enrolment_id, c.pk, c.name, c.programme_id, c.hours, c.end_date,
+          c.form, c.organiser_id, "", "", uuid.uuid4(), True)
+         for pk, (c, person_id, enrolment_id) in zip(ids, passed, strict=True)))
     topics = {}  # each class's topic ids, read once per class
     for c, _p, _e in passed:
         if c.pk not in topics:
             topics[c.pk] = [t.pk for t in c.topics.all()]
-    through = TrainingRecord.topics.through
-    insert_rows(through, ("trainingrecord", "topic"),
-                ((record_ids[(enrolment_id,)], topic)
-                 for c, _p, enrolment_id in passed for topic in topics[c.pk]))
+    insert_rows(TrainingRecord.topics.through, ("trainingrecord", "topic"),
+                ((pk, topic) for pk, (c, _p, _e) in zip(ids, passed, strict=True)
+                 for topic in topics[c.pk]))
 
 
 def after_commit(outcome: Outcome) -> None:
@@ -305,6 +318,8 @@ def after_commit(outcome: Outcome) -> None:
         return
     since: dt.date | None = getattr(outcome, "touched_since", None)
     snapshots.invalidate(since)
+    if not Snapshot.objects.filter(as_of=today(), status=Snapshot.Status.DONE).exists():
+        return  # nothing stored for today: the next view computes it from scratch
     from people.models import Position
 
     unit_ids = set()

@@ -65,3 +65,22 @@ def ids_by(queryset, *key_fields: str) -> dict[tuple, int]:
     """id of each row of `queryset` by the given natural key (one query, tuples only)."""
     return {tuple(key): pk for pk, *key in queryset.values_list("pk", *key_fields)
             .order_by().iterator(chunk_size=10000)}
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """Ids for `count` rows about to be inserted with `insert_rows`, so that rows referring
+    to them can be written without reading anything back. Call it inside the transaction that
+    inserts them (on SQLite that transaction holds the database's write lock)."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                           "FROM generate_series(1, %s)", [table, count])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))", [table])
+        last = cursor.fetchone()[0]
+    return list(range(last + 1, last + count + 1))
