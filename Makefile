@@ -57,3 +57,5 @@ messages: install
 bench: install
 	$(PY) bench/run_bench.py
 	$(PY) bench/targets_bench.py
+	$(PY) bench/import_bench.py
+	$(PY) bench/reports_bench.py
