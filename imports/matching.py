@@ -10,12 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from accounts.scope import scope_path
+from lib.bulk import lookups_in
 from lib.vntext import clean_spaces, fold
 from people.models import Person
 
 CHUNK = 500  # well under SQLite's old limit of 999 variables per statement
-# For lookups of many keys at once: SQLite ≥ 3.32 takes 32,766 variables, PostgreSQL 65,535.
-BIG_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -35,11 +34,6 @@ class Match:
     person: Known | None = None  # None: a new person
     candidates: tuple = ()  # several people fit: the user chooses
     outside: bool = False  # the citizen ID belongs to someone outside the user's scope
-
-
-def _chunks(values: list, size: int = CHUNK):
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
 
 
 FIELDS = ("id", "family_name", "middle_name", "given_name", "birth_date", "citizen_id",
@@ -77,15 +71,15 @@ class PersonIndex:
         self.by_id: dict[str, Known] = {}
         self.by_name: dict[tuple, list[Known]] = defaultdict(list)
         ids = sorted({i.citizen_id for i in identities if i.citizen_id})
-        for chunk in _chunks(ids, BIG_CHUNK):
-            for person in self._load(citizen_id__in=chunk):
+        for lookup in lookups_in("citizen_id", ids):
+            for person in self._load(**lookup):
                 self.by_id[person.citizen_id] = person
         # Only rows not found by citizen ID are looked up by name (match() stops at an ID
         # match): a file of known IDs then loads each person once, not every namesake too.
         names = sorted({fold(i.full_name) for i in identities
                         if i.full_name and not (i.citizen_id and i.citizen_id in self.by_id)})
-        for chunk in _chunks(names, BIG_CHUNK):
-            for person in self._load(search_name__in=chunk):
+        for lookup in lookups_in("search_name", names):
+            for person in self._load(**lookup):
                 key = (clean_spaces(person.full_name), person.birth_date, person.unit_id)
                 self.by_name[key].append(person)
 

@@ -5,9 +5,11 @@ A check and a commit run the same code on the same file (a check is a commit tha
 back), so what the preview promised is what the commit does, and a file that changed in the
 meantime is caught: the commit re-checks and refuses if anything is wrong."""
 
-import datetime as dt
 import logging
+import pickle
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from imports import participants, people, records, units
 from imports.models import ImportJob, ImportKind, ImportStatus
 from imports.outcome import Outcome
 from lib import progress
-from lib.spreadsheets import SheetError, read_table
+from lib.spreadsheets import SheetError, Table, read_table
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +46,7 @@ def run_job(job: ImportJob, *, write: bool) -> ImportJob:
     key = progress_key(job)
     progress.report(key, 0, 0, "read")
     try:
-        with job.file.open("rb") as handle:
-            data = handle.read()
-        table = read_table(data, job.filename, importer.columns())
+        table = _read(job, importer)
     except SheetError as error:
         return _finish(job, ImportStatus.FAILED if write else ImportStatus.CHECKED,
                        problems=[{"row": None, "column": "", "message": str(error)}])
@@ -72,6 +72,32 @@ def run_job(job: ImportJob, *, write: bool) -> ImportJob:
                    header_row=table.header_row, notes=table.notes)
 
 
+CACHE_VERSION = 1  # raise when Table changes shape: a cache from before is read again
+
+
+def _cache_path(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "cache" / f"{job.pk}.pickle"
+
+
+def _read(job: ImportJob, importer) -> Table:
+    """The file's table: read once by the check, kept for the commit (the same upload, so the
+    same cells: reading a 100,000-row file again would cost seconds). The rules are checked
+    again at commit; only the reading of cells is spared."""
+    stamp = (CACHE_VERSION, job.file.name, job.file.size, job.kind)
+    path = _cache_path(job)
+    try:
+        cached_stamp, table = pickle.loads(path.read_bytes())
+        if cached_stamp == stamp:
+            return table
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+        pass
+    with job.file.open("rb") as handle:
+        table = read_table(handle.read(), job.filename, importer.columns())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps((stamp, table), protocol=pickle.HIGHEST_PROTOCOL))
+    return table
+
+
 def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
     fields.setdefault("problems", [])
     fields.setdefault("ambiguities", [])
@@ -81,10 +107,7 @@ def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
     job.commit_requested = False
     job.finished_at = timezone.now()
     job.save()
+    if status in (ImportStatus.DONE, ImportStatus.FAILED):
+        _cache_path(job).unlink(missing_ok=True)
     progress.clear(progress_key(job))
     return job
-
-
-def touched_since(days) -> dt.date | None:
-    days = [d for d in days if d is not None]
-    return min(days) if days else None

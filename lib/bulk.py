@@ -8,6 +8,7 @@ there. These helpers take plain tuples and adapt only the values the database ne
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 
 def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -84,3 +85,15 @@ def reserve_ids(model, count: int) -> list[int]:
             f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))", [table])
         last = cursor.fetchone()[0]
     return list(range(last + 1, last + count + 1))
+
+
+def lookups_in(field: str, values: list, chunk: int = 5000):
+    """Filters (keyword arguments) selecting the rows whose `field` is among `values`: one on
+    PostgreSQL (an array parameter, unnested: one scan however many values), chunks on SQLite
+    (a statement takes at most 32,766 variables)."""
+    if connection.vendor == "postgresql":
+        cast = "bigint" if values and isinstance(values[0], int) else "text"
+        yield {f"{field}__in": RawSQL(f"SELECT unnest(%s::{cast}[])", (list(values),))}
+        return
+    for i in range(0, len(values), chunk):
+        yield {f"{field}__in": values[i:i + chunk]}
