@@ -145,8 +145,7 @@ def _new_people(outcome, rows, chosen, units) -> dict[int, Person]:
         if too_long:
             outcome.problem(row, "full_name", _("The name is too long."))
             continue
-        person.fill_keys()
-        out[row] = person
+        out[row] = person  # its search and sort keys are filled when it is written
     return out
 
 
@@ -262,6 +261,7 @@ def _write(outcome, plan, user, classes) -> None:
     new_people = list({id(p): p for _c, p, _r in plan["create"] if p.pk is None}.values())
     for person, pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
         person.id = pk
+        person.fill_keys()
     insert_rows(Person, PERSON_COLUMNS, ((
         p.id, p.family_name, p.middle_name, p.given_name, p.gender, p.birth_date, p.citizen_id,
         p.ethnicity, p.phone, p.email, p.address, p.education_level, p.political_theory,

@@ -163,18 +163,24 @@ def _save_person(outcome: Outcome, user, person, values: dict, units) -> Person:
 
 def _save_position(outcome: Outcome, user, person: Person, values: dict, units, row: int):
     column = "position_unit" if values.get("position_unit") else "unit"
-    unit = resolve_unit(outcome, row, column, values.get("position_unit") or values["unit"],
-                        units)
-    if unit is None:
-        return None
+    code = values.get("position_unit") or values["unit"]
     if values.get("start_date") is None:
         outcome.problem(row, "start_date", _("A position needs its start date."))
         return None
     fields = {"role": values["role"], "full_time": bool(values.get("full_time")),
               "start_date": values["start_date"], "end_date": values.get("end_date"),
               "end_reason": values.get("end_reason") or ""}
+    unit = units.get(code)
     existing = Position.objects.filter(person=person, unit=unit, role=values["role"],
-                                       start_date=values["start_date"]).first()
+                                       start_date=values["start_date"]).first() if unit else None
+    if existing is not None and not unit.in_scope and all(
+            getattr(existing, k) == v for k, v in fields.items()):
+        # A post above the user's unit (a district chair on the city's committee) comes out
+        # in the export; read back unchanged it is no change, changed it is refused below.
+        outcome.summary["positions_unchanged"] += 1
+        return existing
+    if resolve_unit(outcome, row, column, code, units) is None:
+        return None
     if existing is None:
         outcome.summary["positions_created"] += 1
         return services.position_create(user=user, person=person, unit=unit, **fields)

@@ -99,7 +99,8 @@ def _read(job: ImportJob, importer) -> Table:
 
 
 def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
-    fields.setdefault("problems", [])
+    # Whole-file problems first, then by row as in the file (checks run in several passes).
+    fields["problems"] = sorted(fields.get("problems", []), key=lambda p: p["row"] or 0)
     fields.setdefault("ambiguities", [])
     for name, value in fields.items():
         setattr(job, name, value)

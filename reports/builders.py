@@ -13,7 +13,7 @@ from people.models import Position
 from reports import selectors
 from reports.content import Content, Section, Table, letterhead, vn_number
 from reports.selectors import CATEGORIES, ReportError
-from targets.engine import due_on
+from targets import selectors as target_selectors
 from targets.models import Snapshot, SourceDocument
 from training.models import Form, Topic
 from units.models import Unit, UnitLevel, UnitVersion
@@ -301,19 +301,6 @@ def structure_content(unit: Unit, day: dt.date, step: Step) -> Content:
 PEOPLE_IN_DOCX = 300  # beyond this the names go in the workbook only
 
 
-def _people_rows(report, node: UnitVersion, day: dt.date):
-    for target in report.targets:
-        level = target.responsible_level.name if target.responsible_level else ""
-        for position in selectors.people_to_train(target, node, day).iterator(
-                chunk_size=2000):
-            person = position.person
-            yield [target.code, person.full_name, person.birth_date, position.unit.code,
-                   position.unit.name, position.role.name,
-                   _("Yes") if position.full_time else _("No"),
-                   _("Overdue") if position.overdue else _("Due"),
-                   due_on(target, position, day), level]
-
-
 def needs_content(unit: Unit, day: dt.date, snapshot: Snapshot, step: Step) -> Content:
     node = _node(unit, day)
     report = selectors.target_report(node, day, snapshot)
@@ -328,9 +315,8 @@ def needs_content(unit: Unit, day: dt.date, snapshot: Snapshot, step: Step) -> C
                     *(r.not_met for r in c["results"])] for c in report.children]
     still = sum(r.not_met for r in report.results)
     people = Table(_("People still to train"), _("List of names"),
-                   [_("Target"), _("Full name"), _("Birth date"), _("Unit code"), _("Unit"),
-                    _("Role"), _("Full-time"), _("Status"), _("Due by"),
-                    _("Level responsible")], _people_rows(report, node, day),
+                   target_selectors.needs_headers(),
+                   target_selectors.needs_rows(node, day, report.targets),
                    in_docx=still <= PEOPLE_IN_DOCX,
                    omitted_note=_("The %(count)s names are in the XLSX version of this "
                                   "report.") % {"count": vn_number(still)},

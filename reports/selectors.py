@@ -184,11 +184,6 @@ def target_report(node: UnitVersion, day: dt.date, snapshot: Snapshot,
         children=target_selectors.needs_by_child(node, day, snapshot, targets))
 
 
-def people_to_train(target: Target, node: UnitVersion, day: dt.date):
-    """Who under the node must still be trained for the target (the needs list's rows)."""
-    return target_selectors.needs(target, node, day)
-
-
 # --- 3. Cadre structure ---------------------------------------------------------------
 
 def _held_under(node: UnitVersion, day: dt.date):

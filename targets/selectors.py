@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from people.models import Position
 from targets import snapshots
-from targets.engine import evaluated, person_targets
+from targets.engine import due_on, evaluated, person_targets
 from targets.models import Snapshot, Target, TargetFigure
 from units.models import UnitVersion, valid_on
 
@@ -181,3 +182,22 @@ def subtree_live(target: Target, node: UnitVersion, day: dt.date) -> Result:
         eligible=Count("id"), n_met=Count("id", filter=Q(met=True)),
         n_overdue=Count("id", filter=Q(overdue=True)))
     return Result(target, row["eligible"], row["n_met"], row["n_overdue"])
+
+
+def needs_headers() -> list[str]:
+    return [_("Target"), _("Full name"), _("Birth date"), _("Unit code"), _("Unit"), _("Role"),
+            _("Full-time"), _("Status"), _("Due by"), _("Level responsible")]
+
+
+def needs_rows(node: UnitVersion, day: dt.date, targets):
+    """The rows of the needs list as exported (CSV, XLSX, the report), dates as dates,
+    streamed from the database: everyone under the node still to train for each target."""
+    for target in targets:
+        level = target.responsible_level.name if target.responsible_level else ""
+        for position in needs(target, node, day).iterator(chunk_size=2000):
+            person = position.person
+            yield [target.code, person.full_name, person.birth_date, position.unit.code,
+                   position.unit.name, position.role.name,
+                   _("Yes") if position.full_time else _("No"),
+                   _("Overdue") if position.overdue else _("Due"),
+                   due_on(target, position, day), level]

@@ -176,25 +176,6 @@ class _Echo:
         return value
 
 
-def _needs_headers() -> list[str]:
-    return [_("Target"), _("Full name"), _("Birth date"), _("Unit code"), _("Unit"), _("Role"),
-            _("Full-time"), _("Status"), _("Due by"), _("Level responsible")]
-
-
-def _needs_rows(node, day, targets):
-    """The rows of the needs exports (CSV and XLSX alike), dates as dates, streamed from the
-    database: everyone under the node still to train for each target."""
-    for target in targets:
-        level = target.responsible_level.name if target.responsible_level else ""
-        for position in selectors.needs(target, node, day).iterator(chunk_size=2000):
-            person = position.person
-            yield [target.code, person.full_name, person.birth_date, position.unit.code,
-                   position.unit.name, position.role.name,
-                   _("Yes") if position.full_time else _("No"),
-                   _("Overdue") if position.overdue else _("Due"),
-                   due_on(target, position, day), level]
-
-
 def _needs_csv(node, day, targets) -> StreamingHttpResponse:
     """The whole list as CSV (UTF-8 with BOM, so Excel reads the Vietnamese)."""
     writer = csv.writer(_Echo())
@@ -204,8 +185,8 @@ def _needs_csv(node, day, targets) -> StreamingHttpResponse:
 
     def rows():
         yield "\ufeff"
-        yield writer.writerow(_needs_headers())
-        for row in _needs_rows(node, day, targets):
+        yield writer.writerow(selectors.needs_headers())
+        for row in selectors.needs_rows(node, day, targets):
             row[2], row[8] = text(row[2]), text(row[8])
             yield writer.writerow(row)
 
@@ -220,7 +201,7 @@ def _needs_xlsx(node, day, chosen, targets) -> HttpResponse:
     which = f"{chosen.code} {chosen.name}" if chosen else _("all targets")
     return xlsx_response(
         f"nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Training needs"),
-        _needs_headers(), _needs_rows(node, day, [chosen] if chosen else targets),
+        selectors.needs_headers(), selectors.needs_rows(node, day, [chosen] if chosen else targets),
         title=_("Training needs — %(name)s") % {"name": node.name},
         subtitle=_("As of %(day)s · %(targets)s") % {"day": f"{day:%d/%m/%Y}",
                                                     "targets": which})

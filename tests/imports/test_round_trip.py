@@ -45,3 +45,28 @@ def test_an_edited_export_updates_only_what_changed(client, tree):
     assert job.summary == {"people_updated": 1, "positions_unchanged": 1}
     assert Person.objects.get(pk=tree.nguyen.pk).phone == "0912 345 678"
     assert Position.objects.filter(person=tree.nguyen).count() == 1
+
+
+def test_a_post_above_the_users_unit_reads_back_unchanged_but_cannot_be_changed(client, tree):
+    # Nguyễn Văn An (Mê Linh) also sits on Hà Nội's committee: Mê Linh's export shows it.
+    import datetime as dt
+
+    from people.services import position_create
+    from tests.imports.helpers import messages, xlsx_bytes
+
+    position_create(user=None, person=tree.nguyen, unit=tree.hanoi, role=tree.member_role,
+                    start_date=dt.date(2023, 10, 1))
+    data = export(client, tree.melinh_officer)
+    job = import_file(tree.melinh_officer, "people", data)
+    assert job.status == ImportStatus.DONE, job.problems
+    assert job.summary == {"people_unchanged": 1, "positions_unchanged": 2}
+
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    header, rows = sheet[2], [list(r) for r in sheet[3:]]
+    above = next(r for r in rows if r[header.index("Mã đơn vị giữ chức vụ")] == "HN")
+    above[header.index("Chuyên trách")] = "Có"
+    job = import_file(tree.melinh_officer, "people", xlsx_bytes([header, *rows]))
+    assert job.status == ImportStatus.CHECKED
+    assert [m.split("|")[1] for m in messages(job)] == ["Mã đơn vị giữ chức vụ"]
+    assert not Position.objects.filter(person=tree.nguyen, unit=tree.hanoi,
+                                       full_time=True).exists()
