@@ -1,0 +1,24 @@
+"""On the demo data (a province with its districts, two terms, a merger, people holding posts
+at several levels), each officer's exported people import back without a single change."""
+
+import pytest
+
+from accounts.models import User
+from demo.generator import load_demo
+from imports.models import ImportStatus
+from tests.imports.helpers import counts, import_file
+
+
+@pytest.mark.parametrize("username", ["hanoi", "ninhthuan"])
+def test_each_officers_export_of_the_demo_imports_back_unchanged(client, db, username):
+    load_demo()
+    officer = User.objects.get(username=username)
+    client.force_login(officer)
+    response = client.get("/people/", {"format": "xlsx"})
+    data = b"".join(response.streaming_content)
+    before = counts()
+    job = import_file(officer, "people", data, "can-bo.xlsx")
+    assert job.status == ImportStatus.DONE, job.problems[:5]
+    assert job.rows_total > 500
+    assert set(job.summary) == {"people_unchanged", "positions_unchanged"}
+    assert counts() == before
