@@ -174,7 +174,7 @@ def _save_position(outcome: Outcome, user, person: Person, values: dict, units, 
     existing = Position.objects.filter(person=person, unit=unit, role=values["role"],
                                        start_date=values["start_date"]).first() if unit else None
     if existing is not None and not unit.in_scope and all(
-            getattr(existing, k) == v for k, v in fields.items()):
+            getattr(existing, k) == v for k, v in fields.items() if values.get(k) is not None):
         # A post above the user's unit (a district chair on the city's committee) comes out
         # in the export; read back unchanged it is no change, changed it is refused below.
         outcome.summary["positions_unchanged"] += 1
@@ -184,7 +184,9 @@ def _save_position(outcome: Outcome, user, person: Person, values: dict, units, 
     if existing is None:
         outcome.summary["positions_created"] += 1
         return services.position_create(user=user, person=person, unit=unit, **fields)
-    changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+    # Blank cells keep what is stored (a file of names and posts only ends nothing).
+    changed = {k: v for k, v in fields.items() if getattr(existing, k) != v
+               and (values.get(k) not in (None, "") or k in ("role", "start_date"))}
     if not changed:
         outcome.summary["positions_unchanged"] += 1
         return existing

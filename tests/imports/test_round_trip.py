@@ -70,3 +70,23 @@ def test_a_post_above_the_users_unit_reads_back_unchanged_but_cannot_be_changed(
     assert [m.split("|")[1] for m in messages(job)] == ["Mã đơn vị giữ chức vụ"]
     assert not Position.objects.filter(person=tree.nguyen, unit=tree.hanoi,
                                        full_time=True).exists()
+
+
+def test_blank_cells_keep_what_is_stored(tree):
+    import datetime as dt
+
+    from people.services import position_end
+    from tests.imports.helpers import xlsx_bytes
+
+    position = Position.objects.get(person=tree.nguyen)
+    position_end(user=None, position=position, end_date=dt.date(2025, 5, 31),
+                 end_reason="rotated")
+    # Only the name, gender, unit, post and its start: no end date, no full-time cell.
+    rows = [["Họ và tên", "Giới tính", "Mã đơn vị", "Số CCCD", "Chức vụ", "Ngày bắt đầu"],
+            ["Nguyễn Văn An", "Nam", "HN-ML-01", "001080000001", "Chủ tịch", "01/06/2023"]]
+    job = import_file(tree.melinh_officer, "people", xlsx_bytes(rows))
+    assert job.status == ImportStatus.DONE, job.problems
+    assert job.summary == {"people_unchanged": 1, "positions_unchanged": 1}
+    position.refresh_from_db()
+    assert (position.end_date, position.end_reason, position.full_time) == (
+        dt.date(2025, 5, 31), "rotated", True)
