@@ -1,4 +1,5 @@
-"""Who a row is: people are matched by citizen ID, else by full name + birth date + unit.
+"""Who and where a row is: units by code, people by citizen ID, else by full name + birth
+date + unit.
 
 Candidates for a whole file are loaded in a few queries (chunks of IDs), never one query per
 row, so a 100,000-row file is matched in seconds."""
@@ -9,12 +10,42 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from accounts.scope import scope_path
 from lib.bulk import lookups_in
 from lib.vntext import clean_spaces, fold
 from people.models import Person
+from units.models import Unit
 
-CHUNK = 500  # well under SQLite's old limit of 999 variables per statement
+
+def scope_prefix(user) -> str:
+    """The path prefix of what the user may touch: "" for system work (no user); a user
+    without a unit matches nothing."""
+    return "" if user is None else (scope_path(user) or "\x00")
+
+
+def units_by_code(codes, user) -> dict[str, Unit]:
+    """The units named in a file, by upper-case code, each marked in or out of the scope."""
+    prefix = scope_prefix(user)
+    found = {}
+    for lookup in lookups_in("code", sorted({c for c in codes if c})):
+        for unit in Unit.objects.filter(**lookup).select_related("kind__level"):
+            unit.in_scope = unit.path.startswith(prefix)
+            found[unit.code.upper()] = unit
+    return found
+
+
+def resolve_unit(outcome, row: int, key: str, code: str, units: dict) -> Unit | None:
+    unit = units.get(code)
+    if unit is None:
+        outcome.problem(row, key, _("Unknown unit code “%(code)s”.") % {"code": code})
+    elif not unit.in_scope:
+        outcome.problem(row, key, _("Unit %(code)s is outside your scope.") % {"code": code})
+        unit = None
+    return unit
+
+
 
 
 @dataclass(frozen=True)
@@ -66,8 +97,7 @@ class Known:
 class PersonIndex:
     def __init__(self, identities, user):
         identities = list(identities)
-        # "" sees everything (system work); a user without a unit would see nothing.
-        self.scope = "" if user is None else (scope_path(user) or "\x00")
+        self.scope = scope_prefix(user)
         self.by_id: dict[str, Known] = {}
         self.by_name: dict[tuple, list[Known]] = defaultdict(list)
         ids = sorted({i.citizen_id for i in identities if i.citizen_id})

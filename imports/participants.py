@@ -14,11 +14,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import scope_path
-from imports.matching import CHUNK
+from imports.matching import resolve_unit, scope_prefix, units_by_code
 from imports.outcome import Outcome, each_row, parse_rows
-from imports.people import match_people, resolve_unit, units_by_code
-from lib.bulk import insert_rows, reserve_ids
+from imports.people import match_people
+from lib.bulk import insert_rows, lookups_in, reserve_ids
 from lib.choices import choices_parser
 from lib.dates import today
 from lib.spreadsheets import (
@@ -33,7 +32,7 @@ from lib.spreadsheets import (
     parse_text,
 )
 from lib.vntext import split_full_name
-from people.models import Gender, Person
+from people.models import Gender, Person, Position
 from targets import snapshots
 from targets.models import Snapshot
 from training.models import (
@@ -77,11 +76,10 @@ def columns() -> tuple[Column, ...]:
     )
 
 
-def _classes(codes, user) -> dict[str, TrainingClass]:
-    codes = sorted(set(codes))
+def _classes(codes) -> dict[str, TrainingClass]:
     found = {}
-    for i in range(0, len(codes), CHUNK):
-        for c in TrainingClass.objects.filter(code__in=codes[i:i + CHUNK]).select_related(
+    for lookup in lookups_in("code", sorted(set(codes))):
+        for c in TrainingClass.objects.filter(**lookup).select_related(
                 "organiser").prefetch_related("topics"):
             found[c.code.upper()] = c
     return found
@@ -105,8 +103,8 @@ def _check_class(outcome: Outcome, row: int, code: str, classes: dict, scope: st
 
 def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
     rows = parse_rows(table, outcome)
-    scope = "" if user is None else (scope_path(user) or "\x00")
-    classes = _classes([v["class_code"] for _r, v in rows], user)
+    scope = scope_prefix(user)
+    classes = _classes([v["class_code"] for _r, v in rows])
     units = units_by_code([v["unit"] for _r, v in rows], user)
     rows = [(r, v) for r, v in rows
             if _check_class(outcome, r, v["class_code"], classes, scope) is not None
@@ -320,13 +318,10 @@ def after_commit(outcome: Outcome) -> None:
     snapshots.invalidate(since)
     if not Snapshot.objects.filter(as_of=today(), status=Snapshot.Status.DONE).exists():
         return  # nothing stored for today: the next view computes it from scratch
-    from people.models import Position
-
     unit_ids = set()
-    people = sorted(people)
-    for i in range(0, len(people), CHUNK):
-        unit_ids.update(Position.objects.filter(person_id__in=people[i:i + CHUNK])
-                        .values_list("unit_id", flat=True).distinct())
+    for lookup in lookups_in("person_id", sorted(people)):
+        unit_ids.update(Position.objects.filter(**lookup).values_list("unit_id", flat=True)
+                        .distinct())
     if len(unit_ids) > REFRESH_UNITS_MAX:  # cheaper to recompute today's figures in full
         snapshots.invalidate(None, keep_today=False)
     else:

@@ -5,15 +5,13 @@ position, rows of the same person are grouped. Blank cells never erase what is s
 
 from django.utils.translation import gettext as _
 
-from accounts.scope import scoped
-from imports.matching import Identity, Known, PersonIndex
+from imports.matching import Identity, Known, PersonIndex, resolve_unit, units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows
 from lib.spreadsheets import Table
 from lib.vntext import split_full_name
 from people import services
 from people.models import Person, Position
 from people.sheets import columns  # noqa: F401  (the importer names its columns)
-from units.models import Unit
 
 PERSON_KEYS = ("gender", "birth_date", "citizen_id", "ethnicity", "phone", "email",
                "education_level", "political_theory")
@@ -23,34 +21,6 @@ FIELD_COLUMNS = {"family_name": "full_name", "middle_name": "full_name",
                  "start_date": "start_date", "end_date": "end_date", "end_reason": "end_reason",
                  "role": "role", "term": "start_date", "full_time": "full_time",
                  **{k: k for k in PERSON_KEYS}}
-
-
-def units_by_code(codes, user) -> dict[str, Unit]:
-    codes = sorted({c for c in codes if c})
-    found = {}
-    for i in range(0, len(codes), 500):
-        qs = Unit.objects.filter(code__in=codes[i:i + 500]).select_related("kind__level")
-        for unit in qs:
-            found[unit.code.upper()] = unit
-    if user is not None:
-        inside = set(scoped(Unit.objects.filter(pk__in=[u.pk for u in found.values()]), user)
-                     .values_list("pk", flat=True))
-        for unit in found.values():
-            unit.in_scope = unit.pk in inside
-    else:
-        for unit in found.values():
-            unit.in_scope = True
-    return found
-
-
-def resolve_unit(outcome: Outcome, row: int, key: str, code: str, units: dict):
-    unit = units.get(code)
-    if unit is None:
-        outcome.problem(row, key, _("Unknown unit code “%(code)s”.") % {"code": code})
-    elif not unit.in_scope:
-        outcome.problem(row, key, _("Unit %(code)s is outside your scope.") % {"code": code})
-        unit = None
-    return unit
 
 
 def match_people(outcome: Outcome, rows, units, user, resolutions: dict):

@@ -6,8 +6,9 @@ import functools
 
 from django.utils.translation import gettext as _
 
+from imports.matching import resolve_unit, units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows
-from imports.people import match_people, resolve_unit, units_by_code
+from imports.people import match_people
 from lib.choices import choices_parser
 from lib.spreadsheets import (
     CellError,

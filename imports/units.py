@@ -6,8 +6,8 @@ import functools
 
 from django.utils.translation import gettext as _
 
+from imports.matching import units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows
-from imports.people import units_by_code
 from lib.choices import choices_parser
 from lib.dates import today
 from lib.spreadsheets import (

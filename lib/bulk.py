@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert `rows` (tuples in the order of `fields`) into `model`'s table; returns the count.
 
-    No ids come back: read them afterwards by a natural key (see `ids_by`)."""
+    No ids come back: give them in the rows, taken with `reserve_ids`."""
     meta = model._meta
     model_fields = [meta.get_field(name) for name in fields]
     columns = [f.column for f in model_fields]
@@ -60,12 +60,6 @@ def _adapters(model_fields) -> dict:
         elif kind == "JSONField":
             out[i] = lambda v, f=f: f.get_db_prep_save(v, connection)
     return out
-
-
-def ids_by(queryset, *key_fields: str) -> dict[tuple, int]:
-    """id of each row of `queryset` by the given natural key (one query, tuples only)."""
-    return {tuple(key): pk for pk, *key in queryset.values_list("pk", *key_fields)
-            .order_by().iterator(chunk_size=10000)}
 
 
 def reserve_ids(model, count: int) -> list[int]:

@@ -21,8 +21,8 @@ from people.selectors import AGE_BANDS, _birth_range
 from targets import selectors as target_selectors
 from targets import snapshots
 from targets.models import PERSON_KINDS, Snapshot, SourceDocument, Target
-from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass, TrainingRecord
-from training.selectors import _category, _organised_under_then, class_statistics
+from training.models import TrainingRecord
+from training.selectors import _category, class_statistics, classes_and_attendances
 from units.models import Unit, UnitLevel, UnitVersion, valid_on
 
 CATEGORIES = ("full_time", "part_time", "member")
@@ -58,12 +58,7 @@ def class_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     statistics do not give (one query: the category is worked out per attendance, the
     costliest part of a national year, so topics keep the statistics' totals)."""
     stats = class_statistics(unit=unit, start=start, end=end)
-    classes = TrainingClass.objects.filter(_organised_under_then(unit),
-                                           start_date__range=(start, end)).exclude(
-        status=ClassStatus.PLANNED)
-    attendances = (Enrolment.objects.filter(status=EnrolmentStatus.ACCEPTED,
-                                            training_class__in=classes)
-                   .annotate(category=_category()))
+    _classes, attendances = classes_and_attendances(unit=unit, start=start, end=end)
     form, level = "training_class__form", "training_class__organiser__kind__level__rank"
     rows = list(attendances.values(form, level, "category").annotate(n=Count("id"))
                 .order_by())

@@ -104,11 +104,9 @@ def _organised_under_then(unit: Unit) -> Q:
     return q
 
 
-def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
-    """Classes, attendances (lượt) and distinct people of classes organised in the unit's
-    subtree that started in the period, in total and split the ways the reports need."""
-    from django.db.models import Count
-
+def classes_and_attendances(*, unit: Unit, start: dt.date, end: dt.date):
+    """Classes organised in the unit's subtree (as it stood when each ran) that started in
+    the period, and their attendances (lượt), each annotated with the attendee's category."""
     from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
 
     classes = TrainingClass.objects.filter(_organised_under_then(unit),
@@ -117,6 +115,15 @@ def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     attendances = (Enrolment.objects.filter(status=EnrolmentStatus.ACCEPTED,
                                             training_class__in=classes)
                    .annotate(category=_category()))
+    return classes, attendances
+
+
+def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
+    """Classes, attendances (lượt) and distinct people of classes organised in the unit's
+    subtree that started in the period, in total and split the ways the reports need."""
+    from django.db.models import Count
+
+    classes, attendances = classes_and_attendances(unit=unit, start=start, end=end)
     figures = {"classes": Count("training_class", distinct=True), "attendances": Count("id"),
                "people": Count("person", distinct=True)}
 
