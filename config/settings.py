@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "people",
     "training",
     "targets",
+    "planning",
     "imports",
     "reports",
     "django_tasks",

@@ -1,0 +1,42 @@
+"""How the targets engine measures the unit targets (T-003-5, T-004-3/4/5) from the figures
+held here. Registered with `targets.measures` when the app loads."""
+
+import datetime as dt
+
+from planning import selectors
+from targets.measures import Measure, register
+from targets.models import Target, TargetKind, WindowKind
+from units.models import UnitVersion
+
+
+def period(target: Target, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The days whose figures count on `day`: the calendar year so far, or for a fixed-date
+    target from its start (or its being in force) to the deadline."""
+    if target.window == WindowKind.FIXED_DATE:
+        start = target.window_start or target.valid_from or dt.date(day.year, 1, 1)
+        return start, min(day, target.deadline) if target.deadline else day
+    return dt.date(day.year, 1, 1), day
+
+
+def spending_share(target: Target, node: UnitVersion, day: dt.date) -> Measure:
+    """Each level's own share (the node's); and how many units of the subtree reach it."""
+    figures = selectors.spending_figures(node, day.year, target.threshold, day)
+    return Measure(target, figures["share"], target.threshold, figures["reporting"],
+                   figures["reaching"])
+
+
+def _growth(field: str):
+    def evaluate(target: Target, node: UnitVersion, day: dt.date) -> Measure:
+        totals = selectors.growth_totals(node, *period(target, day))
+        if not totals["reporting"]:
+            return Measure(target, None, target.goal)
+        goal = target.threshold if field == "coverage" else target.goal
+        return Measure(target, totals[field], goal, totals["reporting"])
+    return evaluate
+
+
+def register_all() -> None:
+    register(TargetKind.SPENDING_SHARE, spending_share)
+    register(TargetKind.MEMBER_GROWTH, _growth("net_growth"))
+    register(TargetKind.FOUNDED_UNIONS, _growth("unions_founded"))
+    register(TargetKind.COVERAGE, _growth("coverage"))

@@ -1,0 +1,269 @@
+"""The yearly cycle of `004` and `003`: needs surveys, annual training plans approved by the
+unit above, the classes run against them, spending, and member-growth figures."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from training.models import FundingSource, Programme, Topic, TrainingClass
+from units.models import Unit
+
+
+class TargetGroup(models.TextChoices):
+    """Who a plan line or a survey count is for (the categories of `004` and `003` §II.3.1)."""
+
+    KEY_LEADERS = "key_leaders", _("Key leaders")
+    FULL_TIME = "full_time", _("Full-time cadres")
+    PART_TIME = "part_time", _("Part-time cadres")
+    GROUP_LEADERS = "group_leaders", _("Union-group leaders and deputies")
+    LECTURERS = "lecturers", _("Part-time lecturers")
+    MEMBERS = "members", _("Members")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    APPROVED = "approved", _("Approved")
+
+
+MONEY = {"max_digits": 16, "decimal_places": 0, "validators": [MinValueValidator(0)]}
+
+
+class PlanDeadline(models.Model):
+    """The day by which the units directly under `unit` submit their plans for `year`."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="plan_deadlines",
+                             verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    due_on = models.DateField(_("submit by"))
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"],
+                                               name="plandeadline_unique")]
+
+
+class Plan(models.Model):
+    """A unit's annual training plan (kế hoạch đào tạo, bồi dưỡng năm) with its budget."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="plans",
+                             verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices,
+                              default=PlanStatus.DRAFT)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        verbose_name = _("annual training plan")
+        verbose_name_plural = _("annual training plans")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="plan_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.year}"
+
+
+class PlanLine(models.Model):
+    """One line of a plan: what, for whom, how many classes and trainees, when, what cost."""
+
+    SCOPE_UNIT_FIELDS = ("plan__unit",)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines",
+                             verbose_name=_("plan"))
+    name = models.CharField(_("content"), max_length=255)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("topic"))
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("framework programme"))
+    target_group = models.CharField(_("target group"), max_length=15,
+                                    choices=TargetGroup.choices)
+    classes = models.PositiveIntegerField(_("classes"))
+    trainees = models.PositiveIntegerField(_("trainees"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)])
+    budget = models.DecimalField(_("budget estimate (VND)"), default=0, **MONEY)
+    funding_source = models.CharField(_("funding source"), max_length=15,
+                                      choices=FundingSource.choices,
+                                      default=FundingSource.UNION)
+
+    class Meta:
+        ordering = ["plan", "quarter", "id"]
+        verbose_name = _("plan line")
+        verbose_name_plural = _("plan lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=0), name="planline_budget_positive"),
+            models.CheckConstraint(condition=Q(quarter__isnull=True) | Q(quarter__range=(1, 4)),
+                                   name="planline_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanEvent(models.Model):
+    """The plan's history: submissions, returns with the comment, approvals, and every
+    change made after approval (a revision) with the old and new values."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
+        REVISED = "revised", _("Revised after approval")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    user = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                             related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class ClassLink(models.Model):
+    """A class run against a plan line: its classes, trainees and cost count as the actual."""
+
+    SCOPE_UNIT_FIELDS = ("line__plan__unit",)
+
+    line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="class_links")
+    training_class = models.OneToOneField(TrainingClass, on_delete=models.CASCADE,
+                                          related_name="plan_link", verbose_name=_("class"))
+
+
+class Spending(models.Model):
+    """A unit's operating spending and the training costs outside classes, for a year."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="spendings",
+                             verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    operating_total = models.DecimalField(_("total operating spending (VND)"), **MONEY)
+    other_training = models.DecimalField(_("other training costs (VND)"), default=0, **MONEY)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        verbose_name = _("spending")
+        verbose_name_plural = _("spending")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="spending_unique"),
+            models.CheckConstraint(condition=Q(operating_total__gt=0) & Q(other_training__gte=0),
+                                   name="spending_amounts_positive"),
+        ]
+
+
+class MemberGrowth(models.Model):
+    """A unit's member and grassroots-union figures for a period, as `004` reports them.
+
+    Net growth counts admissions minus other decreases; transfers in and out are kept but
+    excluded. Each row holds the unit's own figures; a subtree's are the sum of its rows."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="member_growth",
+                             verbose_name=_("unit"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    admitted = models.PositiveIntegerField(_("members admitted"), default=0)
+    other_decreases = models.PositiveIntegerField(_("other decreases"), default=0)
+    transfers_in = models.PositiveIntegerField(_("transferred in"), default=0)
+    transfers_out = models.PositiveIntegerField(_("transferred out"), default=0)
+    unions_founded = models.PositiveIntegerField(_("grassroots unions founded"), default=0)
+    unions_dissolved = models.PositiveIntegerField(_("grassroots unions dissolved"), default=0)
+    enterprises_30plus = models.PositiveIntegerField(
+        _("enterprises with 30 workers or more"), default=0)
+    enterprises_with_union = models.PositiveIntegerField(
+        _("of which with a grassroots union"), default=0)
+
+    class Meta:
+        ordering = ["-period_end", "unit__path"]
+        verbose_name = _("member growth")
+        verbose_name_plural = _("member growth")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period_start", "period_end"],
+                                    name="membergrowth_unique"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                   name="membergrowth_period_positive"),
+            models.CheckConstraint(
+                condition=Q(enterprises_with_union__lte=models.F("enterprises_30plus")),
+                name="membergrowth_coverage_at_most_all"),
+        ]
+
+    @property
+    def net_growth(self) -> int:
+        return self.admitted - self.other_decreases
+
+
+class Survey(models.Model):
+    """A training-needs survey (khảo sát nhu cầu) a unit opens to its subtree."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="surveys",
+                             verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(
+        _("plan year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField(_("title"), max_length=255)
+    topics = models.ManyToManyField(Topic, related_name="+", verbose_name=_("topics asked"))
+    deadline = models.DateField(_("answer by"))
+    closed = models.BooleanField(_("closed early"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deadline", "-id"]
+        verbose_name = _("training-needs survey")
+        verbose_name_plural = _("training-needs surveys")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open_on(self, day) -> bool:
+        return not self.closed and day <= self.deadline
+
+
+class SurveyAnswer(models.Model):
+    """One unit's answer to a survey (editable until the deadline)."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("unit"))
+    comment = models.TextField(_("comments"), blank=True)
+    answered_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "unit"],
+                                               name="surveyanswer_once_per_unit")]
+
+
+class SurveyNeed(models.Model):
+    """How many of the answering unit's cadres of a category need a topic."""
+
+    answer = models.ForeignKey(SurveyAnswer, on_delete=models.CASCADE, related_name="needs")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    target_group = models.CharField(max_length=15, choices=TargetGroup.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["answer", "topic", "target_group"],
+                                               name="surveyneed_unique")]

@@ -1,0 +1,274 @@
+"""Reads of the yearly cycle: plan versus actual at any grouping, consolidation up the tree,
+who has not submitted, survey results, spending and member-growth figures. Every figure is
+an aggregate in the database; pages, the API and the reports call these."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts.scope import scope_ancestor_paths, scope_path
+from planning.models import (
+    ClassLink,
+    MemberGrowth,
+    Plan,
+    PlanLine,
+    PlanStatus,
+    Spending,
+    Survey,
+    SurveyNeed,
+    TargetGroup,
+)
+from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
+from units.models import Unit, UnitVersion, valid_on
+
+SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
+HELD = (ClassStatus.RUNNING, ClassStatus.CLOSED)  # a class counts as done once it runs
+
+
+# --- plan versus actual -------------------------------------------------------------------
+
+@dataclass
+class Figures:
+    """Planned and actual figures of a group of plan lines."""
+
+    planned_classes: int = 0
+    planned_trainees: int = 0
+    budget: Decimal = Decimal(0)
+    classes: int = 0
+    trainees: int = 0
+    spending: Decimal = Decimal(0)
+
+    @staticmethod
+    def _share(done, planned) -> Decimal | None:
+        if not planned:
+            return None
+        return (Decimal(100) * done / planned).quantize(Decimal("0.1"))
+
+    @property
+    def classes_percent(self) -> Decimal | None:
+        return self._share(self.classes, self.planned_classes)
+
+    @property
+    def trainees_percent(self) -> Decimal | None:
+        return self._share(self.trainees, self.planned_trainees)
+
+    @property
+    def spending_percent(self) -> Decimal | None:
+        return self._share(self.spending, self.budget)
+
+
+def plan_vs_actual(lines: QuerySet, by: tuple[str, ...] = ()) -> dict[tuple, Figures]:
+    """Planned and actual figures of `lines` grouped by line fields (`("id",)` per line,
+    `("plan__unit",)` per unit, `()` in total): three grouped queries whatever the size.
+
+    Actual: the linked classes that have run, their accepted trainees and actual costs."""
+    lines = lines.order_by()
+    out: dict[tuple, Figures] = {}
+
+    def group(qs, prefix: str, **sums):
+        fields = [prefix + f for f in by]
+        rows = qs.values(*fields).annotate(**sums) if by else [qs.aggregate(**sums)]
+        for row in rows:
+            key = tuple(row[f] for f in fields) if by else ()
+            yield out.setdefault(key, Figures()), row
+
+    for figures, row in group(lines, "", c=Sum("classes"), t=Sum("trainees"), b=Sum("budget")):
+        figures.planned_classes, figures.planned_trainees = row["c"] or 0, row["t"] or 0
+        figures.budget = row["b"] or Decimal(0)
+    links = ClassLink.objects.filter(line__in=lines, training_class__status__in=HELD).order_by()
+    for figures, row in group(links, "line__", c=Count("id"),
+                              s=Sum("training_class__budget_actual")):
+        figures.classes, figures.spending = row["c"] or 0, row["s"] or Decimal(0)
+    trainees = Enrolment.objects.filter(
+        status=EnrolmentStatus.ACCEPTED, training_class__plan_link__line__in=lines,
+        training_class__status__in=HELD).order_by()
+    for figures, row in group(trainees, "training_class__plan_link__line__", t=Count("id")):
+        figures.trainees = row["t"] or 0
+    return out
+
+
+def lines_with_figures(plan: Plan) -> list[tuple[PlanLine, Figures]]:
+    lines = plan.lines.select_related("topic", "programme")
+    figures = plan_vs_actual(plan.lines.all(), ("id",))
+    return [(line, figures.get((line.pk,), Figures())) for line in lines]
+
+
+def consolidated_lines(unit: Unit, year: int) -> QuerySet:
+    """The unit's own lines (any status) and the lines its subtree has sent up."""
+    return PlanLine.objects.filter(plan__year=year).filter(
+        Q(plan__unit=unit) | Q(plan__unit__path__startswith=unit.path, plan__status__in=SENT_UP))
+
+
+def consolidated(unit: Unit, year: int) -> list[dict]:
+    """The consolidated plan: lines summed by topic (or programme) and target group."""
+    from training.models import Programme, Topic
+
+    figures = plan_vs_actual(consolidated_lines(unit, year),
+                             ("topic", "programme", "target_group"))
+    topics = Topic.objects.in_bulk([k[0] for k in figures if k[0]])
+    programmes = Programme.objects.in_bulk([k[1] for k in figures if k[1]])
+    groups = dict(TargetGroup.choices)
+    rows = [{"topic": topics.get(t), "programme": programmes.get(p),
+             "target_group": groups.get(g, g), "figures": f}
+            for (t, p, g), f in figures.items()]
+    return sorted(rows, key=lambda r: (str(r["topic"] or r["programme"]), r["target_group"]))
+
+
+def plans_under(unit: Unit, year: int) -> list[tuple[Plan, Figures]]:
+    """The plans of the unit's subtree for the year, each with its totals."""
+    plans = list(Plan.objects.filter(year=year, unit__path__startswith=unit.path)
+                 .select_related("unit").order_by("unit__path"))
+    figures = plan_vs_actual(PlanLine.objects.filter(plan__in=plans), ("plan",))
+    return [(p, figures.get((p.pk,), Figures())) for p in plans]
+
+
+def not_submitted(unit: Unit, year: int) -> QuerySet:
+    """Units directly under `unit` (above grassroots: those make plans) with no plan sent up."""
+    sent = Plan.objects.filter(unit=OuterRef("pk"), year=year, status__in=SENT_UP)
+    return (Unit.objects.filter(parent=unit, dissolved_on__isnull=True)
+            .exclude(kind__level__code="grassroots").exclude(Exists(sent)).order_by("code"))
+
+
+def linkable_classes(plan: Plan) -> QuerySet:
+    """Classes of the plan's subtree in its year not yet counted toward any line."""
+    return (TrainingClass.objects.filter(organiser__path__startswith=plan.unit.path,
+                                         start_date__year=plan.year)
+            .exclude(plan_link__isnull=False).order_by("start_date", "code"))
+
+
+# --- surveys ------------------------------------------------------------------------------
+
+def surveys_visible_to(user) -> QuerySet:
+    """Surveys opened in the user's subtree, and those opened above it to answer."""
+    path = scope_path(user)
+    if path is None:
+        return Survey.objects.none()
+    return Survey.objects.filter(Q(unit__path__startswith=path)
+                                 | Q(unit__path__in=scope_ancestor_paths(user)))
+
+
+def survey_results(survey: Survey, unit: Unit) -> list[dict]:
+    """Answers of the unit's subtree summed per topic and target group."""
+    rows = (SurveyNeed.objects.filter(answer__survey=survey,
+                                      answer__unit__path__startswith=unit.path)
+            .values("topic", "topic__name", "target_group").annotate(count=Sum("count"))
+            .order_by("topic__rank", "topic__name", "target_group"))
+    groups = dict(TargetGroup.choices)
+    return [{**r, "group_label": groups.get(r["target_group"])} for r in rows]
+
+
+def survey_progress(survey: Survey, unit: Unit) -> list[dict]:
+    """Per unit directly under `unit`: whether it answered, and answers in its subtree."""
+    children = Unit.objects.filter(parent=unit, dissolved_on__isnull=True).annotate(
+        answered=Exists(survey.answers.filter(unit=OuterRef("pk"))),
+        answers_below=Subquery(
+            survey.answers.filter(unit__path__startswith=OuterRef("path"))
+            .order_by().values("survey").annotate(n=Count("id")).values("n"))).order_by("code")
+    return list(children)
+
+
+def draft_lines(unit: Unit, survey: Survey | None, day: dt.date) -> list[PlanLine]:
+    """Lines for a new plan: the survey's results for the unit's subtree, merged with one
+    line per target that people under the unit must still meet (the larger count wins)."""
+    from targets.selectors import subtree_live, targets_for
+    from units.selectors import version_on
+
+    drafted: dict[tuple, PlanLine] = {}
+    if survey is not None:
+        for row in survey_results(survey, unit):
+            key = (row["topic"], None, row["target_group"])
+            drafted[key] = PlanLine(name=row["topic__name"], topic_id=row["topic"],
+                                    target_group=row["target_group"], trainees=row["count"])
+    node = version_on(unit, day)
+    for target in targets_for(node, day) if node else []:
+        topic = next(iter(target.topics.all()), None)
+        programme = None if topic else next(iter(target.programmes.all()), None)
+        if topic is None and programme is None:
+            continue  # a qualification is not met by a class of the plan
+        need = subtree_live(target, node, day).not_met
+        if not need:
+            continue
+        group = (TargetGroup.KEY_LEADERS if target.key_leaders_only
+                 else TargetGroup.PART_TIME if target.full_time is False
+                 else TargetGroup.FULL_TIME)
+        key = (topic.pk if topic else None, programme.pk if programme else None, group)
+        if key in drafted:
+            drafted[key].trainees = max(drafted[key].trainees, need)
+            continue
+        drafted[key] = PlanLine(name=f"{target.code} {target.name}"[:255], topic=topic,
+                                programme=programme, target_group=group, trainees=need)
+    return list(drafted.values())
+
+
+# --- spending and member growth -----------------------------------------------------------
+
+def _share(training: Decimal, operating: Decimal) -> Decimal:
+    # Rounded down so a share shown as 15.00 never hides 14.999 (the target is ≥ 15%).
+    return (Decimal(100) * training / operating).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def spending_with_training(qs: QuerySet) -> QuerySet:
+    """Spending rows with `class_costs` (actual costs of the classes the unit organised
+    that started in the year) and `training` (those plus other training costs)."""
+    costs = (TrainingClass.objects.filter(organiser=OuterRef("unit"),
+                                          start_date__year=OuterRef("year"))
+             .order_by().values("organiser").annotate(s=Sum("budget_actual")).values("s"))
+    return qs.annotate(class_costs=Coalesce(Subquery(costs), Value(Decimal(0)))).annotate(
+        training=F("class_costs") + F("other_training"))
+
+
+def spending_share(spending: Spending) -> dict:
+    """One unit's training spending and share for the year."""
+    row = spending_with_training(Spending.objects.filter(pk=spending.pk)).get()
+    return {"spending": row, "class_costs": row.class_costs, "training": row.training,
+            "share": _share(row.training, row.operating_total)}
+
+
+def _under(node: UnitVersion, day: dt.date) -> Q:
+    """Rows of units in the node's subtree as it stood on `day`."""
+    return valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=node.path)
+
+
+def spending_figures(node: UnitVersion, year: int, threshold: Decimal, day: dt.date) -> dict:
+    """The node's own share, and how many units of its subtree reported and reached the
+    threshold that year (compared exactly: 14.99% misses 15%)."""
+    rows = spending_with_training(Spending.objects.filter(_under(node, day), year=year))
+    totals = rows.aggregate(
+        reporting=Count("id"),
+        reaching=Count("id", filter=Q(training__gte=F("operating_total") * threshold / 100)))
+    own = rows.filter(unit_id=node.unit_id).first()
+    return {"share": _share(own.training, own.operating_total) if own else None, **totals}
+
+
+def growth_rows(node: UnitVersion, start: dt.date, end: dt.date) -> QuerySet:
+    """Member-growth rows of the subtree whose period lies within [start, end]."""
+    return MemberGrowth.objects.filter(_under(node, end), period_start__gte=start,
+                                       period_end__lte=end)
+
+
+def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
+    """Sums over the subtree; net growth = admitted − other decreases (transfers excluded),
+    coverage from each unit's latest period."""
+    rows = growth_rows(node, start, end)
+    totals = rows.aggregate(
+        admitted=Coalesce(Sum("admitted"), 0), other_decreases=Coalesce(Sum("other_decreases"), 0),
+        transfers_in=Coalesce(Sum("transfers_in"), 0),
+        transfers_out=Coalesce(Sum("transfers_out"), 0),
+        unions_founded=Coalesce(Sum("unions_founded"), 0),
+        unions_dissolved=Coalesce(Sum("unions_dissolved"), 0),
+        reporting=Count("unit", distinct=True))
+    latest = (MemberGrowth.objects.filter(unit=OuterRef("unit"), period_start__gte=start,
+                                          period_end__lte=end)
+              .order_by("-period_end", "-id").values("pk")[:1])
+    coverage = rows.filter(pk=Subquery(latest)).aggregate(
+        enterprises_30plus=Coalesce(Sum("enterprises_30plus"), 0),
+        enterprises_with_union=Coalesce(Sum("enterprises_with_union"), 0))
+    totals.update(coverage)
+    totals["net_growth"] = totals["admitted"] - totals["other_decreases"]
+    totals["coverage"] = (_share(Decimal(coverage["enterprises_with_union"]),
+                                 Decimal(coverage["enterprises_30plus"]))
+                          if coverage["enterprises_30plus"] else None)
+    return totals
