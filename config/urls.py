@@ -17,6 +17,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
+    path("planning/", include("planning.urls")),
     path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -42,22 +42,22 @@ class Figures:
     spending: Decimal = Decimal(0)
 
     @staticmethod
-    def _share(done, planned) -> Decimal | None:
+    def _ratio(done, planned) -> Decimal | None:
         if not planned:
             return None
         return (Decimal(100) * done / planned).quantize(Decimal("0.1"))
 
     @property
     def classes_percent(self) -> Decimal | None:
-        return self._share(self.classes, self.planned_classes)
+        return self._ratio(self.classes, self.planned_classes)
 
     @property
     def trainees_percent(self) -> Decimal | None:
-        return self._share(self.trainees, self.planned_trainees)
+        return self._ratio(self.trainees, self.planned_trainees)
 
     @property
     def spending_percent(self) -> Decimal | None:
-        return self._share(self.spending, self.budget)
+        return self._ratio(self.spending, self.budget)
 
 
 def plan_vs_actual(lines: QuerySet, by: tuple[str, ...] = ()) -> dict[tuple, Figures]:
@@ -205,7 +205,7 @@ def draft_lines(unit: Unit, survey: Survey | None, day: dt.date) -> list[PlanLin
 
 # --- spending and member growth -----------------------------------------------------------
 
-def _share(training: Decimal, operating: Decimal) -> Decimal:
+def share(training: Decimal, operating: Decimal) -> Decimal:
     # Rounded down so a share shown as 15.00 never hides 14.999 (the target is ≥ 15%).
     return (Decimal(100) * training / operating).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
@@ -224,7 +224,7 @@ def spending_share(spending: Spending) -> dict:
     """One unit's training spending and share for the year."""
     row = spending_with_training(Spending.objects.filter(pk=spending.pk)).get()
     return {"spending": row, "class_costs": row.class_costs, "training": row.training,
-            "share": _share(row.training, row.operating_total)}
+            "share": share(row.training, row.operating_total)}
 
 
 def _under(node: UnitVersion, day: dt.date) -> Q:
@@ -240,7 +240,7 @@ def spending_figures(node: UnitVersion, year: int, threshold: Decimal, day: dt.d
         reporting=Count("id"),
         reaching=Count("id", filter=Q(training__gte=F("operating_total") * threshold / 100)))
     own = rows.filter(unit_id=node.unit_id).first()
-    return {"share": _share(own.training, own.operating_total) if own else None, **totals}
+    return {"share": share(own.training, own.operating_total) if own else None, **totals}
 
 
 def growth_rows(node: UnitVersion, start: dt.date, end: dt.date) -> QuerySet:
@@ -268,7 +268,7 @@ def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
         enterprises_with_union=Coalesce(Sum("enterprises_with_union"), 0))
     totals.update(coverage)
     totals["net_growth"] = totals["admitted"] - totals["other_decreases"]
-    totals["coverage"] = (_share(Decimal(coverage["enterprises_with_union"]),
+    totals["coverage"] = (share(Decimal(coverage["enterprises_with_union"]),
                                  Decimal(coverage["enterprises_30plus"]))
                           if coverage["enterprises_30plus"] else None)
     return totals
