@@ -12,6 +12,8 @@ from accounts.scope import scoped
 from imports.models import ImportJob
 from imports.services import job_create
 from people.models import Person, Position
+from planning.models import ClassLink, Plan, PlanLine, Survey
+from planning.selectors import surveys_visible_to
 from reports.models import ReportJob
 from reports.services import report_job_create
 from targets.models import Target
@@ -46,6 +48,14 @@ def model_for(route: str):
     """Which kind of object a route's id names: the probe must know every route."""
     if route.startswith("imports/"):
         return ImportJob
+    if route.startswith(("planning/plans/", "api/v1/plans/")):
+        return Plan
+    if route.startswith("planning/lines/"):
+        return PlanLine
+    if route.startswith("planning/links/"):
+        return ClassLink
+    if route.startswith(("planning/surveys/", "api/v1/surveys/")):
+        return Survey
     if route.startswith("reports/jobs/"):
         return ReportJob
     if route.startswith("targets/<int:pk>"):  # adopting a target
@@ -72,7 +82,7 @@ def model_for(route: str):
 def outside_objects(user):
     out = {}
     for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer, ImportJob,
-                  ReportJob):
+                  ReportJob, Plan, PlanLine, ClassLink):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
     own_line = [user.unit.path[:i] for i in range(8, len(user.unit.path) + 1, 8)]
@@ -81,6 +91,7 @@ def outside_objects(user):
         and not t.scope_unit.path.startswith(user.unit.path)]
     visible = classes_visible_to(user).values("pk")
     out[TrainingClass] = list(TrainingClass.objects.exclude(pk__in=visible))
+    out[Survey] = list(Survey.objects.exclude(pk__in=surveys_visible_to(user).values("pk")))
     return out
 
 
@@ -126,12 +137,43 @@ def add_jobs(tree) -> None:
                           params={"on": "2024-06-01"})
 
 
+def add_planning(tree) -> None:
+    """Plans with a line and a linked class, spending, member growth and a needs survey
+    with an answer in each province and district, so every planning route has outsiders."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from planning import services
+
+    for officer, unit, training_class in ((tree.hanoi_officer, tree.hanoi, None),
+                                          (tree.melinh_officer, tree.melinh, tree.ml_class),
+                                          (tree.nt_officer, tree.ninhthuan, tree.nt_class)):
+        plan = services.plan_create(user=officer, unit=unit, year=2024)
+        line = services.line_save(user=officer, plan=plan, name=f"Lớp {unit.code}",
+                                  topic=tree.topic, target_group="full_time", classes=1,
+                                  trainees=30, budget=Decimal(1_000_000))
+        if training_class:
+            services.class_link(user=officer, line=line, training_class=training_class)
+        services.spending_save(user=officer, unit=unit, year=2024,
+                               operating_total=Decimal(100_000_000))
+        services.growth_save(user=officer, unit=unit, period_start=dt.date(2024, 1, 1),
+                             period_end=dt.date(2024, 12, 31), admitted=100)
+    for officer, unit, answering in ((tree.hanoi_officer, tree.hanoi, tree.melinh),
+                                     (tree.nt_officer, tree.ninhthuan, tree.phanrang),
+                                     (tree.hanoi_officer, tree.donganh, tree.factory)):
+        survey = services.survey_open(user=officer, unit=unit, year=2025, title="Khảo sát",
+                                      deadline=dt.date(2099, 1, 1), topics=[tree.topic])
+        services.answer_save(user=officer, survey=survey, unit=answering,
+                             needs={(tree.topic, "full_time"): 3})
+
+
 @pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer"])
 def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys, settings,
                                                   tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     add_jobs(tree)
+    add_planning(tree)
     user = getattr(tree, persona)
     source = Target.objects.get(code="T-003-2")
     for province in (tree.hanoi, tree.ninhthuan):  # targets adopted by units
