@@ -121,6 +121,7 @@ class AnswerForm(forms.Form):
             for group, label in TargetGroup.choices:
                 name = f"n_{topic.pk}_{group}"
                 self.fields[name] = count(f"{topic} — {label}", required=False)
+                self.fields[name].widget.attrs["aria-label"] = f"{topic} — {label}"
                 self.initial[name] = given.get((topic.pk, group))
                 row.append(name)
             self.grid.append((topic, row))
