@@ -8,6 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
 from planning.models import (
@@ -21,6 +22,7 @@ from planning.models import (
     SurveyNeed,
     TargetGroup,
 )
+from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
 from units.models import Unit, UnitVersion, valid_on
 
@@ -112,9 +114,10 @@ def consolidated(unit: Unit, year: int) -> list[dict]:
     programmes = Programme.objects.in_bulk([k[1] for k in figures if k[1]])
     groups = dict(TargetGroup.choices)
     rows = [{"topic": topics.get(t), "programme": programmes.get(p),
+             "subject": topics.get(t) or programmes.get(p) or _("Any topic"),
              "target_group": groups.get(g, g), "figures": f}
             for (t, p, g), f in figures.items()]
-    return sorted(rows, key=lambda r: (str(r["topic"] or r["programme"]), r["target_group"]))
+    return sorted(rows, key=lambda r: (str(r["subject"]), r["target_group"]))
 
 
 def plans_under(unit: Unit, year: int) -> list[tuple[Plan, Figures]]:
@@ -184,10 +187,10 @@ def draft_lines(unit: Unit, survey: Survey | None, day: dt.date) -> list[PlanLin
                                     target_group=row["target_group"], trainees=row["count"])
     node = version_on(unit, day)
     for target in targets_for(node, day) if node else []:
+        if target.kind != TargetKind.TRAINING:
+            continue  # a qualification (a degree) is not met by a class of the plan
         topic = next(iter(target.topics.all()), None)
         programme = None if topic else next(iter(target.programmes.all()), None)
-        if topic is None and programme is None:
-            continue  # a qualification is not met by a class of the plan
         need = subtree_live(target, node, day).not_met
         if not need:
             continue

@@ -108,8 +108,6 @@ def line_save(*, user, plan: Plan, line: PlanLine | None = None, reason: str = "
         raise ValidationError(_("This line belongs to another plan."))
     for name, value in fields.items():
         setattr(line, name, value)
-    if not line.topic_id and not line.programme_id:
-        raise ValidationError({"topic": _("Choose a topic or a framework programme.")})
     _full_clean(line)
     line.save()
     if revision:

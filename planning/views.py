@@ -173,7 +173,7 @@ FIGURE_HEADS = ("Planned classes", "Classes held", "Planned trainees", "Trainees
 def _consolidated_xlsx(context) -> HttpResponse:
     unit, year = context["unit"], context["year"]
     heads = [_(h) for h in FIGURE_HEADS]
-    by_topic = [[str(r["topic"] or r["programme"]), r["target_group"],
+    by_topic = [[str(r["subject"]), r["target_group"],
                  *_figure_cells(r["figures"])] for r in context["rows"]]
     by_unit = [[p.unit.code, p.unit.name, p.get_status_display(), *_figure_cells(f)]
                for p, f in context["plans"]]
