@@ -192,6 +192,9 @@ def load_demo() -> dict:
 
     add_training(demo)
     add_training_history(demo)
+    from demo.planning import add_planning
+
+    add_planning()
     adopt_local_targets()
     add_accounts(demo)
     return {"units": Unit.objects.count(), "grassroots": len(demo.members),

@@ -29,7 +29,27 @@ def test_the_demo_holds_what_the_tour_promises(client, demo):
     check_member_figures()
     check_terms_and_positions()
     check_the_2025_merger()
+    check_planning()
     check_accounts(client)
+
+
+def check_planning():
+    """The 004 plan of Hà Nội (40 classes, 3,920 trainees), 2025 plans tracked to their
+    classes, 2026 plans on their way up, and an open survey."""
+    from planning import selectors
+    from planning.models import Plan, Survey
+
+    hn_2018 = Plan.objects.get(unit__code="HN", year=2018)
+    figures = selectors.plan_vs_actual(hn_2018.lines.all()).get(())
+    assert (figures.planned_classes, figures.planned_trainees) == (40, 3920)
+    hn_2025 = selectors.plan_vs_actual(Plan.objects.get(unit__code="HN", year=2025)
+                                       .lines.all()).get(())
+    assert hn_2025.classes >= 1 and hn_2025.trainees >= 1
+    assert Plan.objects.get(unit__code="HN-ML", year=2026).status == "submitted"
+    assert Survey.objects.filter(unit__code="HN", year=2027).exists()
+    net = selectors.growth_totals(version_on(Unit.objects.get(code="HN"), dt.date(2018, 12, 31)),
+                                  dt.date(2018, 1, 1), dt.date(2018, 12, 31))["net_growth"]
+    assert net == 30_000  # the 004 goal, reached exactly
 
 
 def check_size(demo):
