@@ -10,8 +10,7 @@ from django.urls import reverse
 from planning import selectors, services
 from planning.models import ClassLink, Plan, PlanEvent, PlanLine, PlanStatus
 from training.models import TrainingClass
-from training.services import class_create, class_set_status, enrolment_accept, \
-    enrolment_nominate
+from training.services import class_create, class_set_status, enrolment_accept, enrolment_nominate
 
 
 def line_data(**extra):
