@@ -18,7 +18,7 @@ class TargetGroup(models.TextChoices):
     PART_TIME = "part_time", _("Part-time cadres")
     GROUP_LEADERS = "group_leaders", _("Union-group leaders and deputies")
     LECTURERS = "lecturers", _("Part-time lecturers")
-    MEMBERS = "members", _("Members")
+    MEMBERS = "members", _("Union members")
 
 
 class PlanStatus(models.TextChoices):

@@ -74,6 +74,14 @@ def plan_create(*, user, unit: Unit, year: int, note: str = "") -> Plan:
     return plan
 
 
+def _check_own(user, plan: Plan) -> None:
+    """A plan is written by its own unit; the unit above returns or approves it."""
+    _check_scope(user, plan.unit)
+    if user is not None and user.unit_id != plan.unit_id:
+        raise ValidationError(_("Only %(unit)s changes or submits its own plan; the unit "
+                                "above returns it with comments.") % {"unit": plan.unit.name})
+
+
 def _editable(plan: Plan, reason: str) -> bool:
     """Whether a change is a revision (the plan is approved); refuses while submitted."""
     if plan.status == PlanStatus.SUBMITTED:
@@ -99,7 +107,7 @@ def _shown(value) -> str:
 def line_save(*, user, plan: Plan, line: PlanLine | None = None, reason: str = "",
               **fields) -> PlanLine:
     """Add a line, or change one; on an approved plan this is a logged revision."""
-    _check_scope(user, plan.unit)
+    _check_own(user, plan)
     revision = _editable(plan, reason)
     before = {f: _shown(getattr(line, f)) for f in LINE_FIELDS} if line else {}
     if line is None:
@@ -121,7 +129,7 @@ def line_save(*, user, plan: Plan, line: PlanLine | None = None, reason: str = "
 @transaction.atomic
 def line_delete(*, user, line: PlanLine, reason: str = "") -> None:
     plan = line.plan
-    _check_scope(user, plan.unit)
+    _check_own(user, plan)
     if _editable(plan, reason):
         _revise(plan, user, reason, [{"line": line.pk, "field": "deleted", "old": line.name,
                                       "new": ""}])
@@ -137,7 +145,7 @@ def _revise(plan: Plan, user, reason: str, changes: list) -> None:
 @transaction.atomic
 def plan_submit(*, user, plan: Plan) -> Plan:
     """Send the plan up; a unit with no unit above (the confederation) approves its own."""
-    _check_scope(user, plan.unit)
+    _check_own(user, plan)
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
         raise ValidationError(_("Only a draft or returned plan can be submitted."))
     if not plan.lines.exists():

@@ -201,7 +201,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "line_form": PlanLineForm(initial={"classes": 1, "budget": 0}),
         "comment_form": CommentForm(), "link_form": ClassLinkForm(),
         "linkable": selectors.linkable_classes(plan)[:200],
-        "may_edit": request.user.can_write and plan.status != PlanStatus.SUBMITTED,
+        "may_edit": request.user.can_write and plan.status != PlanStatus.SUBMITTED
+        and request.user.unit_id == plan.unit_id,
         "may_decide": request.user.can_write and plan.status == PlanStatus.SUBMITTED
         and request.user.unit_id == plan.unit.parent_id,
     })

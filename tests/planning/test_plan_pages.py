@@ -248,3 +248,18 @@ def test_pages_answer(tree, client, plan):
     client.force_login(tree.cadre)
     assert client.get(reverse("planning:index")).status_code == 403
     assert TrainingClass.objects.count() == 2
+
+
+def test_the_unit_above_comments_but_does_not_rewrite_a_plan(tree, client, plan):
+    line = plan.lines.get()
+    client.force_login(tree.hanoi_officer)
+    page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    assert reverse("planning:line_edit", args=[line.pk]) not in page
+    response = client.post(reverse("planning:line_edit", args=[line.pk]),
+                           line_data(topic=tree.topic.pk, trainees="1"))
+    assert "Chỉ Liên đoàn Lao động huyện Mê Linh" in " ".join(
+        response.context["form"].non_field_errors())
+    client.post(reverse("planning:submit", args=[plan.pk]))
+    line.refresh_from_db()
+    plan.refresh_from_db()
+    assert (line.trainees, plan.status) == (120, PlanStatus.DRAFT)
