@@ -185,6 +185,16 @@ def test_a_plan_outside_scope_is_refused(tree, client):
     assert not Plan.objects.exists()
 
 
+def test_submitting_a_plan_outside_scope_is_refused(tree, client, plan):
+    client.force_login(tree.nt_officer)
+    assert client.post(reverse("planning:submit", args=[plan.pk])).status_code == 404
+    with pytest.raises(Exception, match="ngoài phạm vi"):
+        services.plan_submit(user=tree.nt_officer, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT and plan.submitted_at is None
+    assert not plan.events.filter(action="submitted").exists()
+
+
 def test_a_unit_cannot_approve_its_own_plan(tree, client, plan):
     services.plan_submit(user=tree.melinh_officer, plan=plan)
     response = client.post(reverse("planning:approve", args=[plan.pk]), follow=True)
