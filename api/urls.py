@@ -4,7 +4,7 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from api import auth, errors, people, targets, training, units
+from api import auth, errors, people, planning, targets, training, units
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -30,5 +30,6 @@ api.add_router("", units.router)
 api.add_router("", people.router)
 api.add_router("", training.router)
 api.add_router("", targets.router)
+api.add_router("", planning.router)
 
 urlpatterns = [path("", api.urls)]

@@ -1,0 +1,575 @@
+"""Planning: annual plans and their approval, classes run against them, consolidation up the
+tree, spending, member growth and training-needs surveys.
+
+Every rule is planning.services' (writes) or planning.selectors' (figures); the routes only
+look objects up through the scope helper and shape the answers."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from accounts.scope import scoped
+from api.auth import writer
+from api.people import UnitBrief
+from api.schemas import ErrorOut, Ref
+from api.units import UnitInPath, UnitRef
+from lib.dates import today
+from planning import selectors, services
+from planning.models import Plan, PlanLine, Spending, TargetGroup
+from planning.selectors import Figures
+from training.models import Programme, Topic
+from training.selectors import classes_visible_to
+from units.selectors import version_on
+
+router = Router(tags=["planning"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+PLANS = Plan.objects.select_related("unit")
+# The object named by the path: outside the user's subtree it does not exist (404).
+PlanInPath = Annotated[Plan, Ref(PLANS, in_path=True), Path(..., alias="plan_id")]
+LINES = PlanLine.objects.select_related("plan__unit", "topic")
+LineInPath = Annotated[PlanLine, Ref(LINES, in_path=True), Path(..., alias="line_id")]
+# Reference data every user may name.
+TopicRef = Annotated[Topic, Ref(Topic.objects.all(), key="code", in_scope=False)]
+ProgrammeRef = Annotated[Programme, Ref(Programme.objects.all(), in_scope=False)]
+
+
+def _money(value: Any) -> Decimal:
+    """A JSON number or a numeric string ("1500000", "1.5e6"); "1,5 tỷ" or "abc" is refused.
+    Whether the amount may be negative or fractional is the model's rule (full_clean)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        amount = None
+    else:
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            amount = None
+    if amount is None or not amount.is_finite():
+        # Django's own message for a bad number (already translated).
+        raise PydanticCustomError("decimal_parsing", _("Enter a number."))
+    if amount.adjusted() < 20 and amount == amount.to_integral_value():
+        amount = amount.quantize(Decimal(1))  # 1E+3 and 3000.0 are 1000 and 3000 VND
+    return amount
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+
+
+def _sent(payload: Schema) -> dict:
+    """The fields the client sent, as validated objects (a Ref field holds its object)."""
+    return {name: getattr(payload, name) for name in payload.model_fields_set}
+
+
+# --- plans --------------------------------------------------------------------------------
+
+class FiguresOut(Schema):
+    """Planned figures of the lines, and the actual ones of the classes run against them."""
+
+    planned_classes: int
+    planned_trainees: int
+    budget: Decimal
+    classes: int
+    trainees: int
+    spending: Decimal
+    classes_percent: Decimal | None
+    trainees_percent: Decimal | None
+    spending_percent: Decimal | None
+
+
+class LineOut(Schema):
+    id: int
+    name: str
+    topic: str | None = Field(None, description="The topic's code.")
+    programme: int | None = Field(None, alias="programme_id")
+    target_group: str
+    classes: int
+    trainees: int
+    quarter: int | None
+    budget: Decimal
+    funding_source: str
+    figures: FiguresOut
+
+    @staticmethod
+    def resolve_topic(line: PlanLine) -> str | None:
+        return line.topic.code if line.topic_id else None
+
+
+class EventOut(Schema):
+    action: str
+    user: str | None
+    at: dt.datetime
+    comment: str
+    changes: list[dict]
+
+    @staticmethod
+    def resolve_user(event) -> str | None:
+        return event.user.username if event.user else None
+
+
+class PlanOut(Schema):
+    id: int
+    unit: UnitBrief
+    year: int
+    status: str
+    revision: int
+    note: str
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+
+
+class PlanDetail(PlanOut):
+    lines: list[LineOut]
+    totals: FiguresOut
+    events: list[EventOut] = Field(..., description="History, latest first: submissions, "
+                                                    "returns, approvals and revisions.")
+
+    @staticmethod
+    def resolve_lines(plan: Plan) -> list[PlanLine]:
+        lines = []
+        for line, figures in selectors.lines_with_figures(plan):
+            line.figures = figures
+            lines.append(line)
+        return lines
+
+    @staticmethod
+    def resolve_totals(plan: Plan) -> Figures:
+        return selectors.plan_vs_actual(plan.lines.all()).get((), Figures())
+
+    @staticmethod
+    def resolve_events(plan: Plan):
+        return plan.events.select_related("user")
+
+
+class PlanFilters(Schema):
+    year: int | None = None
+    unit: UnitRef | None = Field(None, description="Plans of this unit's subtree.")
+
+
+class PlanIn(Schema):
+    unit: UnitRef
+    year: int
+    note: str = ""
+
+
+class LineIn(Schema):
+    name: str
+    topic: TopicRef | None = Field(None, description="A topic's code (or give a programme).")
+    programme: ProgrammeRef | None = Field(None, description="A framework programme's id.")
+    target_group: str = Field(..., description=", ".join(TargetGroup.values))
+    classes: int
+    trainees: int
+    quarter: int | None = None
+    budget: Money = Field(Decimal(0), description="VND: a number or a numeric string.")
+    funding_source: str = "union"
+    reason: str = Field("", description="Required once the plan is approved (a revision).")
+
+
+class LineUpdateIn(LineIn):
+    """Only the fields sent are changed."""
+
+    name: str = None
+    target_group: str = None
+    classes: int = None
+    trainees: int = None
+    budget: Money = Field(None, description="VND: a number or a numeric string.")
+    funding_source: str = None
+
+
+class CommentIn(Schema):
+    comment: str = ""
+
+
+class ReturnIn(Schema):
+    comment: str
+
+
+class LinkIn(Schema):
+    training_class: int | str = Field(..., description="The class's id or code.")
+
+
+def _line(plan: Plan, line: PlanLine) -> PlanLine:
+    if line.plan_id != plan.pk:
+        raise Http404
+    return line
+
+
+def _with_figures(line: PlanLine) -> PlanLine:
+    line.figures = selectors.plan_vs_actual(PlanLine.objects.filter(pk=line.pk), ("id",)).get(
+        (line.pk,), Figures())
+    return line
+
+
+@router.get("/plans", response=list[PlanOut])
+@paginate(LimitOffsetPagination)
+def plan_list(request: HttpRequest, filters: Query[PlanFilters]):
+    plans = scoped(PLANS, request.auth).order_by("-year", "unit__path")
+    if filters.year is not None:
+        plans = plans.filter(year=filters.year)
+    if filters.unit is not None:
+        plans = plans.filter(unit__path__startswith=filters.unit.path)
+    return plans
+
+
+@router.post("/plans", response={201: PlanDetail, **ERRORS}, auth=writer)
+def plan_create(request: HttpRequest, payload: PlanIn):
+    return Status(201, services.plan_create(user=request.auth, **_sent(payload)))
+
+
+@router.get("/plans/{plan_id}", response={200: PlanDetail, **ERRORS})
+def plan_detail(request: HttpRequest, plan: PlanInPath):
+    return plan
+
+
+@router.post("/plans/{plan_id}/lines", response={201: LineOut, **ERRORS}, auth=writer)
+def line_create(request: HttpRequest, plan: PlanInPath, payload: LineIn):
+    fields = {name: getattr(payload, name) for name in LineIn.model_fields}
+    line = services.line_save(user=request.auth, plan=plan, **fields)
+    return Status(201, _with_figures(line))
+
+
+@router.patch("/plans/{plan_id}/lines/{line_id}", response={200: LineOut, **ERRORS},
+              auth=writer)
+def line_update(request: HttpRequest, plan: PlanInPath, line: LineInPath,
+                payload: LineUpdateIn):
+    line = services.line_save(user=request.auth, plan=plan, line=_line(plan, line),
+                              **_sent(payload))
+    return _with_figures(line)
+
+
+@router.delete("/plans/{plan_id}/lines/{line_id}", response={204: None, **ERRORS},
+               auth=writer)
+def line_delete(request: HttpRequest, plan: PlanInPath, line: LineInPath, reason: str = ""):
+    services.line_delete(user=request.auth, line=_line(plan, line), reason=reason)
+    return Status(204, None)
+
+
+@router.post("/plans/{plan_id}/submit", response={200: PlanDetail, **ERRORS}, auth=writer)
+def plan_submit(request: HttpRequest, plan: PlanInPath):
+    return services.plan_submit(user=request.auth, plan=plan)
+
+
+@router.post("/plans/{plan_id}/return", response={200: PlanDetail, **ERRORS}, auth=writer)
+def plan_return(request: HttpRequest, plan: PlanInPath, payload: ReturnIn):
+    """By the unit directly above: back to the unit with what must change."""
+    return services.plan_return(user=request.auth, plan=plan, comment=payload.comment)
+
+
+@router.post("/plans/{plan_id}/approve", response={200: PlanDetail, **ERRORS}, auth=writer)
+def plan_approve(request: HttpRequest, plan: PlanInPath, payload: CommentIn = None):
+    """By the unit directly above."""
+    comment = payload.comment if payload else ""
+    return services.plan_approve(user=request.auth, plan=plan, comment=comment)
+
+
+@router.post("/plans/{plan_id}/lines/{line_id}/classes", response={201: LineOut, **ERRORS},
+             auth=writer)
+def line_link_class(request: HttpRequest, plan: PlanInPath, line: LineInPath,
+                    payload: LinkIn):
+    """Count a class as run against the line: its classes, trainees and costs become the
+    line's actual figures once it runs."""
+    line = _line(plan, line)
+    key = "pk" if isinstance(payload.training_class, int) else "code"
+    training_class = classes_visible_to(request.auth).select_related("organiser").filter(
+        **{key: payload.training_class}).first()
+    if training_class is None:
+        raise ValidationError({"training_class": _(
+            "Select a valid choice. That choice is not one of the available choices.")})
+    services.class_link(user=request.auth, line=line, training_class=training_class)
+    return Status(201, _with_figures(line))
+
+
+class ConsolidatedRow(Schema):
+    topic: str | None = Field(None, description="The topic's code.")
+    topic_name: str | None
+    programme: int | None
+    programme_name: str | None
+    target_group: str
+    target_group_label: str
+    figures: FiguresOut
+
+
+class ConsolidatedOut(Schema):
+    unit: UnitBrief
+    year: int
+    rows: list[ConsolidatedRow] = Field(..., description="The unit's own lines and those its "
+                                                         "subtree sent up, summed by topic "
+                                                         "(or programme) and target group.")
+    totals: FiguresOut
+    not_submitted: list[UnitBrief] = Field(..., description="Units directly under it with no "
+                                                            "plan sent up for the year.")
+
+
+@router.get("/units/{unit_id}/plans/{year}/consolidated",
+            response={200: ConsolidatedOut, **ERRORS})
+def consolidated(request: HttpRequest, unit: UnitInPath, year: int):
+    # The selector gives the target group's label; the API also names its code.
+    group_codes = {str(label): code for code, label in TargetGroup.choices}
+    rows = [{"topic": r["topic"].code if r["topic"] else None,
+             "topic_name": r["topic"].name if r["topic"] else None,
+             "programme": r["programme"].pk if r["programme"] else None,
+             "programme_name": r["programme"].name if r["programme"] else None,
+             "target_group": group_codes.get(str(r["target_group"]), str(r["target_group"])),
+             "target_group_label": str(r["target_group"]), "figures": r["figures"]}
+            for r in selectors.consolidated(unit, year)]
+    totals = selectors.plan_vs_actual(selectors.consolidated_lines(unit, year))
+    return {"unit": unit, "year": year, "rows": rows, "totals": totals.get((), Figures()),
+            "not_submitted": selectors.not_submitted(unit, year)}
+
+
+# --- spending -----------------------------------------------------------------------------
+
+class SpendingIn(Schema):
+    operating_total: Money = Field(..., description="VND: a number or a numeric string.")
+    other_training: Money = Field(Decimal(0), description="Training costs outside classes.")
+    note: str = ""
+
+
+class SpendingOut(Schema):
+    unit: int
+    year: int
+    operating_total: Decimal
+    other_training: Decimal
+    note: str
+    class_costs: Decimal = Field(..., description="Actual costs of the classes the unit "
+                                                  "organised that started in the year.")
+    training: Decimal = Field(..., description="Class costs plus other training costs.")
+    share: Decimal = Field(..., description="Training spending, % of operating spending.")
+
+
+def _spending_out(spending: Spending) -> dict:
+    figures = selectors.spending_share(spending)
+    return {"unit": spending.unit_id, "year": spending.year,
+            "operating_total": spending.operating_total,
+            "other_training": spending.other_training, "note": spending.note,
+            "class_costs": figures["class_costs"], "training": figures["training"],
+            "share": figures["share"]}
+
+
+@router.get("/units/{unit_id}/spending/{year}", response={200: SpendingOut, **ERRORS})
+def spending_detail(request: HttpRequest, unit: UnitInPath, year: int):
+    spending = Spending.objects.filter(unit=unit, year=year).first()
+    if spending is None:
+        raise Http404
+    return _spending_out(spending)
+
+
+@router.put("/units/{unit_id}/spending/{year}", response={200: SpendingOut, **ERRORS},
+            auth=writer)
+def spending_save(request: HttpRequest, unit: UnitInPath, year: int, payload: SpendingIn):
+    spending = services.spending_save(user=request.auth, unit=unit, year=year,
+                                      **payload.dict())
+    return _spending_out(spending)
+
+
+# --- member growth ------------------------------------------------------------------------
+
+class GrowthFigures(Schema):
+    admitted: int
+    other_decreases: int
+    transfers_in: int
+    transfers_out: int
+    unions_founded: int
+    unions_dissolved: int
+    enterprises_30plus: int
+    enterprises_with_union: int
+    net_growth: int = Field(..., description="Admitted minus other decreases (transfers "
+                                             "excluded).")
+
+
+class GrowthOut(GrowthFigures):
+    id: int
+    unit: UnitBrief
+    period_start: dt.date
+    period_end: dt.date
+
+
+class GrowthTotals(GrowthFigures):
+    reporting: int = Field(..., description="Units with figures in the period.")
+    coverage: Decimal | None = Field(..., description="% of enterprises with 30 workers or "
+                                                      "more that have a grassroots union.")
+
+
+class GrowthReport(Schema):
+    unit: UnitBrief
+    start: dt.date
+    end: dt.date
+    rows: list[GrowthOut]
+    totals: GrowthTotals
+
+
+class GrowthIn(Schema):
+    """Only the figures sent are changed when the unit already has this period."""
+
+    unit: UnitRef
+    period_start: dt.date
+    period_end: dt.date
+    admitted: int = 0
+    other_decreases: int = 0
+    transfers_in: int = 0
+    transfers_out: int = 0
+    unions_founded: int = 0
+    unions_dissolved: int = 0
+    enterprises_30plus: int = 0
+    enterprises_with_union: int = 0
+
+
+@router.get("/units/{unit_id}/member-growth", response={200: GrowthReport, **ERRORS})
+def growth_report(request: HttpRequest, unit: UnitInPath, start: dt.date | None = None,
+                  end: dt.date | None = None):
+    """The subtree's figures for periods within [start, end] (default: this year so far)."""
+    end = end or today()
+    start = start or dt.date(end.year, 1, 1)
+    node = version_on(unit, end)
+    if node is None:  # the unit did not exist on `end`
+        raise Http404
+    rows = scoped(selectors.growth_rows(node, start, end).select_related("unit"),
+                  request.auth)
+    return {"unit": unit, "start": start, "end": end, "rows": rows,
+            "totals": selectors.growth_totals(node, start, end)}
+
+
+@router.post("/member-growth", response={200: GrowthOut, **ERRORS}, auth=writer)
+def growth_save(request: HttpRequest, payload: GrowthIn):
+    """Enter, or correct, a unit's figures for a period."""
+    return services.growth_save(user=request.auth, **_sent(payload))
+
+
+# --- training-needs surveys ---------------------------------------------------------------
+
+class SurveyOut(Schema):
+    id: int
+    unit: UnitBrief
+    year: int
+    title: str
+    deadline: dt.date
+    closed: bool
+    is_open: bool
+    topics: list[str] = Field(..., description="Codes of the topics asked.")
+
+    @staticmethod
+    def resolve_topics(survey) -> list[str]:
+        return [t.code for t in survey.topics.all()]
+
+    @staticmethod
+    def resolve_is_open(survey) -> bool:
+        return survey.is_open_on(today())
+
+
+class NeedOut(Schema):
+    topic: str
+    topic_name: str
+    target_group: str
+    target_group_label: str
+    count: int
+
+
+class ProgressOut(Schema):
+    unit: UnitBrief
+    answered: bool
+    answers_below: int = Field(..., description="Answers from its whole subtree.")
+
+
+class SurveyDetail(SurveyOut):
+    results: list[NeedOut] = Field(..., description="Answers of the caller's subtree summed.")
+    progress: list[ProgressOut] = Field(..., description="Per unit directly under the "
+                                                         "caller's unit.")
+
+
+class SurveyIn(Schema):
+    unit: UnitRef
+    year: int
+    title: str
+    deadline: dt.date
+    topics: list[TopicRef] = Field(..., description="Codes of the topics asked.")
+
+
+class NeedIn(Schema):
+    topic: TopicRef
+    target_group: str = Field(..., description=", ".join(TargetGroup.values))
+    count: int
+
+
+class AnswerIn(Schema):
+    needs: list[NeedIn]
+    comment: str = ""
+
+
+class AnswerOut(Schema):
+    survey: int = Field(..., alias="survey_id")
+    unit: UnitBrief
+    comment: str
+    updated_at: dt.datetime
+    needs: list[NeedOut]
+
+    @staticmethod
+    def resolve_needs(answer) -> list[dict]:
+        groups = dict(TargetGroup.choices)
+        return [{"topic": n.topic.code, "topic_name": n.topic.name,
+                 "target_group": n.target_group,
+                 "target_group_label": str(groups.get(n.target_group, n.target_group)),
+                 "count": n.count}
+                for n in answer.needs.select_related("topic").order_by("topic__rank", "id")]
+
+
+def _surveys(request: HttpRequest):
+    """Surveys opened in the caller's subtree, and those opened above it to answer."""
+    return (selectors.surveys_visible_to(request.auth).select_related("unit")
+            .prefetch_related("topics"))
+
+
+def _survey(request: HttpRequest, survey_id: int):
+    survey = _surveys(request).filter(pk=survey_id).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+@router.get("/surveys", response=list[SurveyOut])
+@paginate(LimitOffsetPagination)
+def survey_list(request: HttpRequest):
+    return _surveys(request).order_by("-deadline", "-id")
+
+
+@router.post("/surveys", response={201: SurveyOut, **ERRORS}, auth=writer)
+def survey_open(request: HttpRequest, payload: SurveyIn):
+    return Status(201, services.survey_open(user=request.auth, **_sent(payload)))
+
+
+@router.get("/surveys/{survey_id}", response={200: SurveyDetail, **ERRORS})
+def survey_detail(request: HttpRequest, survey_id: int):
+    survey = _survey(request, survey_id)
+    unit = request.auth.unit
+    rows = selectors.survey_results(survey, unit)
+    topics = Topic.objects.in_bulk([r["topic"] for r in rows])
+    survey.results = [{"topic": topics[r["topic"]].code, "topic_name": r["topic__name"],
+                       "target_group": r["target_group"],
+                       "target_group_label": str(r["group_label"] or r["target_group"]),
+                       "count": r["count"]} for r in rows]
+    survey.progress = [{"unit": u, "answered": u.answered, "answers_below": u.answers_below or 0}
+                       for u in selectors.survey_progress(survey, unit)]
+    return survey
+
+
+@router.put("/surveys/{survey_id}/answer", response={200: AnswerOut, **ERRORS}, auth=writer)
+def survey_answer(request: HttpRequest, survey_id: int, payload: AnswerIn):
+    """The caller's unit answers for its own cadres (again, to change it, until the
+    deadline)."""
+    survey = _survey(request, survey_id)
+    needs = {}
+    for need in payload.needs:
+        key = (need.topic, need.target_group)
+        if key in needs:
+            raise ValidationError({"needs": _("%(topic)s, %(group)s is given twice.")
+                                   % {"topic": need.topic, "group": need.target_group}})
+        needs[key] = need.count
+    return services.answer_save(user=request.auth, survey=survey, unit=request.auth.unit,
+                                needs=needs, comment=payload.comment)
