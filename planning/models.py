@@ -31,6 +31,13 @@ class PlanStatus(models.TextChoices):
 MONEY = {"max_digits": 16, "decimal_places": 0, "validators": [MinValueValidator(0)]}
 
 
+class CountField(models.PositiveIntegerField):
+    """A count of people, classes or unions, bounded alike on SQLite and PostgreSQL (whose
+    integers stop at 2,147,483,647); the whole union has about 11 million members."""
+
+    default_validators = [MaxValueValidator(10_000_000)]
+
+
 class PlanDeadline(models.Model):
     """The day by which the units directly under `unit` submit their plans for `year`."""
 
@@ -88,8 +95,8 @@ class PlanLine(models.Model):
                                   related_name="+", verbose_name=_("framework programme"))
     target_group = models.CharField(_("target group"), max_length=15,
                                     choices=TargetGroup.choices)
-    classes = models.PositiveIntegerField(_("classes"))
-    trainees = models.PositiveIntegerField(_("trainees"))
+    classes = CountField(_("classes"))
+    trainees = CountField(_("trainees"))
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(4)])
@@ -181,15 +188,15 @@ class MemberGrowth(models.Model):
                              verbose_name=_("unit"))
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
-    admitted = models.PositiveIntegerField(_("members admitted"), default=0)
-    other_decreases = models.PositiveIntegerField(_("other decreases"), default=0)
-    transfers_in = models.PositiveIntegerField(_("transferred in"), default=0)
-    transfers_out = models.PositiveIntegerField(_("transferred out"), default=0)
-    unions_founded = models.PositiveIntegerField(_("grassroots unions founded"), default=0)
-    unions_dissolved = models.PositiveIntegerField(_("grassroots unions dissolved"), default=0)
-    enterprises_30plus = models.PositiveIntegerField(
+    admitted = CountField(_("members admitted"), default=0)
+    other_decreases = CountField(_("other decreases"), default=0)
+    transfers_in = CountField(_("transferred in"), default=0)
+    transfers_out = CountField(_("transferred out"), default=0)
+    unions_founded = CountField(_("grassroots unions founded"), default=0)
+    unions_dissolved = CountField(_("grassroots unions dissolved"), default=0)
+    enterprises_30plus = CountField(
         _("enterprises with 30 workers or more"), default=0)
-    enterprises_with_union = models.PositiveIntegerField(
+    enterprises_with_union = CountField(
         _("of which with a grassroots union"), default=0)
 
     class Meta:
@@ -262,7 +269,7 @@ class SurveyNeed(models.Model):
     answer = models.ForeignKey(SurveyAnswer, on_delete=models.CASCADE, related_name="needs")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
     target_group = models.CharField(max_length=15, choices=TargetGroup.choices)
-    count = models.PositiveIntegerField()
+    count = CountField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["answer", "topic", "target_group"],

@@ -113,7 +113,7 @@ def consolidated(unit: Unit, year: int) -> list[dict]:
     topics = Topic.objects.in_bulk([k[0] for k in figures if k[0]])
     programmes = Programme.objects.in_bulk([k[1] for k in figures if k[1]])
     groups = dict(TargetGroup.choices)
-    rows = [{"topic": topics.get(t), "programme": programmes.get(p),
+    rows = [{"topic": topics.get(t), "programme": programmes.get(p), "group": g,
              "subject": topics.get(t) or programmes.get(p) or _("Any topic"),
              "target_group": groups.get(g, g), "figures": f}
             for (t, p, g), f in figures.items()]
@@ -167,9 +167,10 @@ def survey_progress(survey: Survey, unit: Unit) -> list[dict]:
     """Per unit directly under `unit`: whether it answered, and answers in its subtree."""
     children = Unit.objects.filter(parent=unit, dissolved_on__isnull=True).annotate(
         answered=Exists(survey.answers.filter(unit=OuterRef("pk"))),
-        answers_below=Subquery(
+        answers_below=Coalesce(Subquery(
             survey.answers.filter(unit__path__startswith=OuterRef("path"))
-            .order_by().values("survey").annotate(n=Count("id")).values("n"))).order_by("code")
+            .order_by().values("survey").annotate(n=Count("id")).values("n")), 0),
+    ).order_by("code")
     return list(children)
 
 

@@ -335,9 +335,11 @@ def answer_save(*, user, survey: Survey, unit: Unit, needs: dict, comment: str =
     answer, _created = SurveyAnswer.objects.update_or_create(
         survey=survey, unit=unit, defaults={"comment": comment, "answered_by": user})
     answer.needs.all().delete()
-    SurveyNeed.objects.bulk_create(
-        SurveyNeed(answer=answer, topic=topic, target_group=group, count=count)
-        for (topic, group), count in needs.items() if count)
+    rows = [SurveyNeed(answer=answer, topic=topic, target_group=group, count=count)
+            for (topic, group), count in needs.items() if count]
+    for row in rows:  # the field's own bounds (e.g. a count too large for the database)
+        row.full_clean(exclude=["answer"], validate_unique=False)
+    SurveyNeed.objects.bulk_create(rows)
     return answer
 
 

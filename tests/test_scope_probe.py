@@ -60,7 +60,7 @@ def model_for(route: str):
         return ReportJob
     if route.startswith("targets/<int:pk>"):  # adopting a target
         return Target
-    if "person_pk" in route:
+    if "person_pk" in route or route.startswith("people/<int:pk>/"):
         return Person
     if "classes" in route:
         return TrainingClass

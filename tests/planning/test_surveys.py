@@ -133,3 +133,9 @@ def test_a_plan_is_drafted_from_the_survey_and_the_needs_list(tree, survey, clie
     client.post(reverse("planning:plan_from_survey", args=[survey.pk]))
     assert tree.melinh.plans.count() == 1
     assert plan.lines.count() == count
+
+
+def test_a_count_too_large_for_the_database_is_refused(tree, survey):
+    with pytest.raises(ValidationError):
+        answer(tree, survey, tree.melinh_officer, tree.melinh, full_time=2_147_483_648)
+    assert not SurveyNeed.objects.exists()
