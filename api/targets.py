@@ -12,6 +12,7 @@ from api.units import On, UnitInPath
 from lib.dates import today
 from targets import selectors, snapshots
 from targets.engine import person_obligations
+from targets.measures import Measure, unit_measures
 from units.selectors import version_on
 
 router = Router(tags=["targets"])
@@ -32,10 +33,27 @@ class TargetFigures(Schema):
     standing: str
 
 
+class UnitTargetFigures(Schema):
+    """A target measured on unit figures: `value` and `goal` are percentages for the
+    spending share and coverage, counts for member growth and unions founded; `reaching` is
+    how many of the units reporting reach the spending share (None for the other kinds)."""
+
+    code: str
+    name: str
+    kind: str
+    value: int | Decimal | None
+    goal: int | Decimal | None
+    reporting: int
+    reaching: int | None
+    achieved: bool | None
+    standing: str
+
+
 class UnitTargets(Schema):
     unit: int
     as_of: dt.date
     targets: list[TargetFigures]
+    unit_targets: list[UnitTargetFigures]
 
 
 class ObligationOut(Schema):
@@ -67,9 +85,19 @@ def _figures(result: selectors.Result) -> dict:
             "standing": result.standing}
 
 
+def _measure(measure: Measure) -> dict:
+    target = measure.target
+    return {"code": target.code, "name": target.name, "kind": target.kind,
+            "value": measure.value, "goal": measure.goal, "reporting": measure.reporting,
+            "reaching": measure.reaching, "achieved": measure.achieved,
+            "standing": measure.standing}
+
+
 @router.get("/units/{unit_id}/targets", response={200: UnitTargets, **ERRORS})
 def unit_targets(request: HttpRequest, unit: UnitInPath, as_of: On = None):
-    """Every target in force for the unit on the day, over its whole subtree."""
+    """Every target in force for the unit on the day, over its whole subtree: the targets
+    on people (`targets`) and those measured on unit figures (`unit_targets`: spending share,
+    member growth, grassroots unions founded, coverage)."""
     day = as_of or today()
     node = version_on(unit, day)
     if node is None:
@@ -80,7 +108,8 @@ def unit_targets(request: HttpRequest, unit: UnitInPath, as_of: On = None):
         results = selectors.unit_targets(node, day, snapshot, targets)
     else:  # a large tree's snapshot is being computed: answer from the base tables
         results = [selectors.subtree_live(t, node, day) for t in targets]
-    return {"unit": unit.pk, "as_of": day, "targets": [_figures(r) for r in results]}
+    return {"unit": unit.pk, "as_of": day, "targets": [_figures(r) for r in results],
+            "unit_targets": [_measure(m) for m in unit_measures(node, day)]}
 
 
 @router.get("/people/{person_id}/obligations", response={200: PersonObligations, **ERRORS})

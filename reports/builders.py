@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 
 from lib.dates import today
 from people.models import Position
+from planning import selectors as planning_selectors
+from planning.selectors import Figures
 from reports import selectors
 from reports.content import Content, Section, Table, letterhead, vn_number
 from reports.selectors import CATEGORIES, ReportError
 from targets import selectors as target_selectors
+from targets.measures import Measure
 from targets.models import Snapshot, SourceDocument
 from training.models import Form, Topic
 from units.models import Unit, UnitLevel, UnitVersion
@@ -22,7 +25,7 @@ from units.selectors import version_on
 Step = Callable[[], None]
 
 # Pieces of work per report (for the progress bar): data queries, then the file.
-STEPS = {"training": 3, "resolution": 2, "structure": 2, "needs": 2}
+STEPS = {"training": 3, "resolution": 2, "structure": 2, "needs": 2, "plan": 4}
 
 
 def _node(unit: Unit, day: dt.date) -> UnitVersion:
@@ -206,6 +209,94 @@ def _wide_rows(node: UnitVersion, report) -> list[list[str]]:
     return rows
 
 
+def _measure_result(measure: Measure | None) -> str:
+    if measure is None or measure.achieved is None:
+        return _("No figures reported")
+    return _("Achieved") if measure.achieved else _("Not achieved")
+
+
+def _measure_unit(measure: Measure) -> str:
+    return "%" if measure.is_percent else _("number")
+
+
+def _figure_text(value, percent: bool) -> str:
+    """A share with its two decimals, rounded down as computed ('14,99%': a share never
+    reads 15,0% while it misses 15%), a count with its thousands ('30.000')."""
+    if value is None:
+        return "—"
+    if percent:
+        return f"{Decimal(value):.2f}".replace(".", ",") + "%"
+    return vn_number(int(value))
+
+
+def _goal_text(measure: Measure) -> str:
+    if measure.goal is None:
+        return "—"
+    if measure.is_percent:
+        return vn_number(int(measure.goal)) + "%" if measure.goal == int(measure.goal) \
+            else _figure_text(measure.goal, True)
+    return vn_number(int(measure.goal))
+
+
+def _measure_cell(measure: Measure | None) -> str:
+    """'14,99% · 3 of 4 units reach it' (spending), '30.000' (a count), '—' (no figures)."""
+    if measure is None or measure.value is None:
+        return "—"
+    text = _figure_text(measure.value, measure.is_percent)
+    if measure.reaching is not None:
+        text += " · " + _("%(reaching)s of %(reporting)s units reach it") % {
+            "reaching": vn_number(measure.reaching), "reporting": vn_number(measure.reporting)}
+    return text
+
+
+def _measure_section(node: UnitVersion, report) -> Section:
+    """III. The document's targets measured on unit figures: the unit's subtree, then each
+    unit below (its own subtree), as the dashboard shows them. The workbook holds the
+    figures as numbers; the Word document as written (two decimals for a share)."""
+    measures = report.measures
+    head = [_("Code"), _("Target"), _("Figure"), _("Goal"), _("Unit of measure"),
+            _("Units reporting"), _("Units reaching it"), _("Result")]
+    rows = [[m.target.code, m.target.name, m.value, m.goal, _measure_unit(m), m.reporting,
+             m.reaching, _measure_result(m)] for m in measures]
+    written = [[m.target.code, m.target.name, _measure_cell(m), _goal_text(m), m.reporting,
+                _measure_result(m)] for m in measures]
+    per_unit = []
+    for child in report.child_measures:
+        version = child["version"]
+        per_unit += [[version.unit.code, version.name, m.target.code,
+                      c.value if c else None, m.goal, c.reporting if c else 0,
+                      c.reaching if c else None, _measure_result(c)]
+                     for m, c in zip(measures, child["measures"], strict=True)]
+    wide = [[c["version"].name, *(_measure_cell(m) for m in c["measures"])]
+            for c in report.child_measures]
+    achieved = sum(1 for m in measures if m.achieved)
+    summary = _("%(achieved)s of the %(count)s targets measured on unit figures (training "
+                "spending, member growth, grassroots unions founded, coverage) are achieved "
+                "for %(unit)s; a target without figures reported counts as not achieved.") % {
+        "achieved": achieved, "count": len(measures), "unit": node.name}
+    explain = _("Spending share: each unit's own training spending (the actual costs of the "
+                "classes it organised that started in the year and its other training costs) "
+                "against its operating spending of the year, and how many units of its "
+                "subtree reach the goal. Member growth, unions founded and coverage: the "
+                "figures entered by the units of the subtree for the period.")
+    caption, by_unit = (_("Targets measured on unit figures"),
+                        _("Targets measured on unit figures, by unit below"))
+    tables = [
+        Table(caption, _("Unit figures"), head, rows, widths=[10, 45, 12, 12, 10, 12, 12, 16],
+              in_docx=False),
+        Table(caption, "", [_("Code"), _("Target"), _("Figure"), _("Goal"),
+                            _("Units reporting"), _("Result")], written,
+              widths=[13, 36, 18, 13, 12, 14], in_xlsx=False),
+        Table(by_unit, _("Unit figures by unit"),
+              [_("Unit code"), _("Unit"), _("Target"), _("Figure"), _("Goal"),
+               _("Units reporting"), _("Units reaching it"), _("Result")], per_unit,
+              widths=[14, 45, 12, 12, 12, 12, 12, 16], in_docx=False)]
+    if wide:
+        tables.append(Table(by_unit, "", [_("Unit"), *(m.target.code for m in measures)],
+                            wide, widths=[40, *[22] * len(measures)], in_xlsx=False))
+    return Section(_("III. TARGETS MEASURED ON UNIT FIGURES"), [summary, explain], tables)
+
+
 def document_name(document: SourceDocument) -> str:
     """'Nghị quyết Hội nghị lần thứ Bảy BCH TLĐ khoá XII về tiếp tục đổi mới ...'."""
     title = document.title
@@ -249,10 +340,8 @@ def resolution_content(unit: Unit, day: dt.date, document: SourceDocument,
             Table(_("Targets by unit below"), "", [_("Unit"), *codes],
                   _wide_rows(node, report), widths=[40, *[14] * len(codes)], in_xlsx=False)]),
     ]
-    if report.unmeasured:
-        sections.append(Section(_("III. TARGETS MEASURED WITH THE PLANNING MODULE"), [
-            _("These targets will be evaluated once the planning module (annual plans and "
-              "budgets) has landed:")] + [f"- {t.code}: {t.name}" for t in report.unmeasured]))
+    if report.measures:
+        sections.append(_measure_section(node, report))
     title = _("Results of implementing %(document)s") % {"document": document_name(document)}
     return _frame("resolution", node, day, title,
                   _("As of %(day)s") % {"day": day.strftime("%d/%m/%Y")}, sections,
@@ -340,3 +429,178 @@ def needs_content(unit: Unit, day: dt.date, snapshot: Snapshot, step: Step) -> C
     return _frame("needs", node, day, _("Training needs of the union cadres"),
                   _("As of %(day)s") % {"day": day.strftime("%d/%m/%Y")}, sections,
                   f"nhu-cau-dao-tao-{day:%Y%m%d}")
+
+
+# --- 5. Plan versus actual and spending share -----------------------------------------
+
+def _money(value) -> int:
+    """VND amounts are whole: written as integers (thousands in Word, no decimals)."""
+    return int(value or 0)
+
+
+def _plan_figures(f: Figures) -> list:
+    return [f.planned_classes, f.classes, f.classes_percent, f.planned_trainees, f.trainees,
+            f.trainees_percent, _money(f.budget), _money(f.spending), f.spending_percent]
+
+
+def _plan_heads() -> list[str]:
+    return [_("Planned classes"), _("Classes held"), _("Classes (%)"), _("Planned trainees"),
+            _("Trainees"), _("Trainees (%)"), _("Budget estimate (VND)"),
+            _("Actual spending (VND)"), _("Spending (%)")]
+
+
+PLAN_WIDTHS = [10, 10, 9, 11, 11, 9, 16, 16, 9]
+
+
+def _done_text(done, planned, percent) -> str:
+    """'1/38 (2,6%)': done against planned, for the Word document's narrow columns."""
+    text = f"{vn_number(done)}/{vn_number(planned)}"
+    return f"{text} ({vn_number(percent)}%)" if percent is not None else text
+
+
+def _plan_written(f: Figures) -> list[str]:
+    return [_done_text(f.classes, f.planned_classes, f.classes_percent),
+            _done_text(f.trainees, f.planned_trainees, f.trainees_percent),
+            _done_text(_money(f.spending), _money(f.budget), f.spending_percent)]
+
+
+def _plan_written_heads() -> list[str]:
+    return [_("Classes held / planned"), _("Trainees / planned"),
+            _("Spending / budget (VND)")]
+
+
+def _plan_tables(caption: str, sheet: str, labels: list[str], label_widths: list[int],
+                 rows: list[tuple[list, Figures]]) -> list[Table]:
+    """The figures as numbers in the workbook (planned, done and percentage in columns of
+    their own), as 'done/planned (percentage)' in the Word document (A4 upright)."""
+    return [
+        Table(caption, sheet, [*labels, *_plan_heads()],
+              [[*values, *_plan_figures(f)] for values, f in rows],
+              widths=[*label_widths, *PLAN_WIDTHS], in_docx=False),
+        Table(caption, "", [*labels[-2:], *_plan_written_heads()],
+              [[*values[-2:], *_plan_written(f)] for values, f in rows],
+              widths=[30, 16, 18, 20, 34], in_xlsx=False)]
+
+
+def _total(figures: list[Figures]) -> Figures:
+    total = Figures()
+    for f in figures:
+        for name in ("planned_classes", "planned_trainees", "budget", "classes", "trainees",
+                     "spending"):
+            setattr(total, name, getattr(total, name) + getattr(f, name))
+    return total
+
+
+def _plan_summary(unit_name: str, year: int, total: Figures) -> str:
+    return _("The %(year)s plan of %(unit)s (its own plan and the plans sent up by the units "
+             "below) has %(classes)s classes for %(trainees)s trainees with a budget of "
+             "%(budget)s VND. Held so far: %(held)s classes for %(trained)s trainees, at a "
+             "cost of %(spent)s VND.") % {
+        "year": year, "unit": unit_name, "classes": vn_number(total.planned_classes),
+        "trainees": vn_number(total.planned_trainees), "budget": vn_number(_money(total.budget)),
+        "held": vn_number(total.classes), "trained": vn_number(total.trainees),
+        "spent": vn_number(_money(total.spending))}
+
+
+SPENDING_IN_DOCX = 300  # beyond this the units' spending goes in the workbook only
+
+
+def _spending_section(unit: Unit, node: UnitVersion, year: int, day: dt.date) -> Section:
+    """IV. Each unit's training spending of the year and its share of operating spending,
+    against the spending-share target when one is in force."""
+    measure = selectors.spending_measure(node, day) if day.year == year else None
+    goal = measure.goal if measure else None
+    paragraphs = [_("Training spending is the actual cost of the classes the unit organised "
+                    "that started in the year plus the other training costs entered.")]
+    if measure is not None:
+        own = (_figure_text(measure.value, True) if measure.value is not None
+               else _("no spending entered"))
+        paragraphs.append(_(
+            "%(code)s: training spending reaches %(goal)s of operating spending at every "
+            "level. %(unit)s: %(own)s; %(reaching)s of the %(reporting)s units of its subtree "
+            "that entered their spending reach it.") % {
+            "code": measure.target.code, "goal": _goal_text(measure), "unit": node.name,
+            "own": own, "reaching": vn_number(measure.reaching or 0),
+            "reporting": vn_number(measure.reporting)})
+    rows = selectors.spending_rows(unit, year)
+    count = rows.count()
+    heads = [_("Unit code"), _("Unit"), _("Total operating spending (VND)"),
+             _("Classes' actual costs (VND)"), _("Other training costs (VND)"),
+             _("Training spending (VND)"), _("Share (%)")]
+    if goal is not None:
+        heads.append(_("Result"))
+
+    def values(written: bool):
+        """Rows of the workbook (the share a number) or of the Word document (no unit code;
+        the share with its two decimals: 14,99 never reads 15,0)."""
+        for row in rows.iterator(chunk_size=2000):
+            share = selectors.spending_share(row)
+            out = [row.unit.name, _money(row.operating_total), _money(row.class_costs),
+                   _money(row.other_training), _money(row.training),
+                   _figure_text(share, True).removesuffix("%") if written else share]
+            if goal is not None:
+                out.append(_("Achieved") if share >= goal else _("Not achieved"))
+            yield out if written else [row.unit.code, *out]
+
+    caption, widths = _("Training spending by unit"), [14, 36, 16, 16, 16, 16, 10, 14]
+    tables = [Table(caption, _("Spending"), heads, values(False), in_docx=False,
+                    widths=widths[:len(heads)]),
+              Table(caption, "", heads[1:], values(True), in_xlsx=False,
+                    in_docx=count <= SPENDING_IN_DOCX,
+                    omitted_note=_("The spending of the %(count)s units is in the XLSX "
+                                   "version of this report.") % {"count": vn_number(count)},
+                    widths=[24, 18, 17, 17, 17, 10, 14][:len(heads) - 1])]
+    if not count:
+        paragraphs.append(_("No unit of the subtree has entered its spending for %(year)s.")
+                          % {"year": year})
+    return Section(_("IV. TRAINING SPENDING"), paragraphs, tables if count else [])
+
+
+def plan_content(unit: Unit, year: int, step: Step) -> Content:
+    """Report 5: the consolidated plan of the year against what was delivered, each unit's
+    plan, the units below that have not sent theirs up, and the training spending."""
+    day = min(dt.date(year, 12, 31), today())
+    node = _node(unit, day)
+    rows = planning_selectors.consolidated(unit, year)
+    total = _total([r["figures"] for r in rows])
+    step()
+    plans = planning_selectors.plans_under(unit, year)
+    missing, due_on = selectors.not_submitted_with_status(unit, year)
+    step()
+    by_topic = [([str(r["topic"] or r["programme"]), r["target_group"]], r["figures"])
+                for r in rows]
+    if by_topic:
+        by_topic.append(([_("Total"), ""], total))
+    by_unit = [([p.unit.code, p.unit.name, p.get_status_display()], f) for p, f in plans]
+    note = _("Actual figures come from the classes linked to the plan's lines once they have "
+             "run: their accepted trainees and their actual costs.")
+    sections = [
+        Section(_("I. THE CONSOLIDATED PLAN AND ITS IMPLEMENTATION"),
+                [_plan_summary(node.name, year, total) if rows else
+                 _("Nothing is planned for %(year)s in %(unit)s.") % {"year": year,
+                                                                     "unit": node.name},
+                 note],
+                _plan_tables(_("By topic and target group"), _("Consolidated plan"),
+                             [_("Topic or programme"), _("Target group")], [34, 20],
+                             by_topic)),
+        Section(_("II. PLANS OF THE UNITS"), [] if plans else [
+            _("No unit of the subtree has a plan for %(year)s.") % {"year": year}],
+            _plan_tables(_("Plans by unit"), _("By unit"),
+                         [_("Unit code"), _("Unit"), _("Status")], [12, 34, 14], by_unit)),
+    ]
+    paragraphs = [_("Plans are due by %(day)s.") % {"day": due_on.strftime("%d/%m/%Y")}] \
+        if due_on else []
+    if missing:
+        sections.append(Section(_("III. UNITS THAT HAVE NOT SUBMITTED THEIR PLAN"), paragraphs, [
+            Table(_("Not yet submitted"), _("Not submitted"),
+                  [_("Unit code"), _("Unit"), _("Plan status")],
+                  [[u.code, u.name, status or _("No plan")] for u, status in missing],
+                  widths=[14, 50, 20])]))
+    else:
+        sections.append(Section(_("III. UNITS THAT HAVE NOT SUBMITTED THEIR PLAN"), [
+            *paragraphs, _("Every unit directly below has submitted its plan.")]))
+    sections.append(_spending_section(unit, node, year, day))
+    step()
+    return _frame("plan", node, day,
+                  _("Implementation of the training plan of %(year)s") % {"year": year},
+                  _("Year %(year)s") % {"year": year}, sections, f"ke-hoach-thuc-hien-{year}")

@@ -11,6 +11,8 @@ class ReportForm(forms.Form):
     """The unit and the period of a report (a year, or a day), the resolution for report 2,
     and the file format (the button pressed)."""
 
+    YEARLY = (ReportKind.TRAINING, ReportKind.PLAN)
+
     unit = UnitCodeField(label=_("Unit code"))
     year = forms.IntegerField(label=_("Year"), min_value=2000)
     on = DateField(label=_("As of"))
@@ -22,7 +24,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["unit"].user = user
-        if kind == ReportKind.TRAINING:
+        if kind in self.YEARLY:
             del self.fields["on"], self.fields["document"]
         else:
             del self.fields["year"]
@@ -33,13 +35,16 @@ class ReportForm(forms.Form):
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
-        if year > today().year:
+        if self.kind == ReportKind.PLAN:
+            if year > today().year + 1:  # plans are made the year before
+                raise forms.ValidationError(_("Plans are made for next year at the latest."))
+        elif year > today().year:
             raise forms.ValidationError(_("The year cannot be in the future."))
         return year
 
     def params(self) -> dict:
         data = self.cleaned_data
-        if self.kind == ReportKind.TRAINING:
+        if self.kind in self.YEARLY:
             return {"year": data["year"]}
         params = {"on": data["on"].isoformat()}
         if self.kind == ReportKind.RESOLUTION:

@@ -14,6 +14,7 @@ class ReportKind(models.TextChoices):
     RESOLUTION = "resolution", _("Implementation of a resolution")
     STRUCTURE = "structure", _("Cadre structure")
     NEEDS = "needs", _("Training-needs list")
+    PLAN = "plan", _("Plan versus actual and spending share")
 
 
 class ReportFormat(models.TextChoices):

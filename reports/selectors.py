@@ -10,17 +10,32 @@ import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
 from people.models import EducationLevel, Gender, Person, PoliticalTheory, Position, active_on
 from people.selectors import AGE_BANDS, _birth_range
+from planning import selectors as planning_selectors
+from planning.models import Plan, PlanDeadline, PlanStatus, Spending
 from targets import selectors as target_selectors
 from targets import snapshots
-from targets.models import PERSON_KINDS, Snapshot, SourceDocument, Target
+from targets.measures import Measure, unit_measures
+from targets.models import Snapshot, SourceDocument, Target, TargetKind
 from training.models import TrainingRecord
 from training.selectors import _category, class_statistics, classes_and_attendances
 from units.models import Unit, UnitLevel, UnitVersion, valid_on
@@ -153,7 +168,8 @@ def snapshot_for_job(day: dt.date, wait_seconds: int = 1800) -> Snapshot:
 @dataclass
 class TargetReport:
     """The targets of one document (or all) for a unit on a day, from the snapshot the
-    dashboard and the API read."""
+    dashboard and the API read; for one document also its targets measured on unit figures
+    (spending, member growth, coverage), for the unit and each unit below."""
 
     node: UnitVersion
     day: dt.date
@@ -161,22 +177,37 @@ class TargetReport:
     results: list = field(default_factory=list)  # the unit's subtree
     own: list = field(default_factory=list)  # the unit's own post-holders
     children: list = field(default_factory=list)  # [{"version", "results"}] by unit code
-    unmeasured: list[Target] = field(default_factory=list)  # spending, member growth, ...
+    measures: list[Measure] = field(default_factory=list)  # unit targets, the unit's subtree
+    child_measures: list = field(default_factory=list)  # [{"version", "measures"}]
+
+
+def document_measures(node: UnitVersion, day: dt.date, document: SourceDocument,
+                      children: list[UnitVersion]) -> tuple[list[Measure], list[dict]]:
+    """The document's unit targets for the node, and for each child those same targets
+    (as far as they apply to it): the engine's `unit_measures`, a few queries per unit."""
+    measures = [m for m in unit_measures(node, day) if m.target.document_id == document.pk]
+    wanted = {m.target.pk for m in measures}
+    per_child = []
+    for child in children if wanted else []:
+        found = {m.target.pk: m for m in unit_measures(child, day) if m.target.pk in wanted}
+        per_child.append({"version": child,
+                          "measures": [found.get(m.target.pk) for m in measures]})
+    return measures, per_child
 
 
 def target_report(node: UnitVersion, day: dt.date, snapshot: Snapshot,
                   document: SourceDocument | None = None) -> TargetReport:
     targets = target_selectors.targets_for(node, day)
-    unmeasured = []
     if document is not None:
         targets = [t for t in targets if t.document_id == document.pk]
-        unmeasured = list(Target.objects.in_force_on(day).filter(document=document)
-                          .exclude(kind__in=PERSON_KINDS))
+    children = target_selectors.needs_by_child(node, day, snapshot, targets)
+    measures, child_measures = (document_measures(node, day, document,
+                                                  [c["version"] for c in children])
+                                if document is not None else ([], []))
     return TargetReport(
-        node=node, day=day, targets=targets, unmeasured=unmeasured,
+        node=node, day=day, targets=targets, measures=measures, child_measures=child_measures,
         results=target_selectors.unit_targets(node, day, snapshot, targets),
-        own=target_selectors.own_results(node, snapshot, targets),
-        children=target_selectors.needs_by_child(node, day, snapshot, targets))
+        own=target_selectors.own_results(node, snapshot, targets), children=children)
 
 
 # --- 3. Cadre structure ---------------------------------------------------------------
@@ -231,3 +262,36 @@ def structure_labels() -> dict[str, list[tuple]]:
         "full_time": [(True, _("Full-time cadres")), (False, _("Part-time cadres"))],
         "level": [(lv.rank, str(lv)) for lv in UnitLevel.objects.all()],
     }
+
+
+# --- 5. Plan versus actual and spending share -----------------------------------------
+
+def not_submitted_with_status(unit: Unit, year: int) -> tuple[list[tuple], dt.date | None]:
+    """The units directly below that have not sent their plan up (`planning.selectors`),
+    each with the status of the plan it keeps (draft, returned) or None, and the day the
+    plans were due (None when no deadline was set)."""
+    units = list(planning_selectors.not_submitted(unit, year))
+    status = dict(Plan.objects.filter(unit__in=units, year=year)
+                  .values_list("unit_id", "status"))
+    labels = dict(PlanStatus.choices)
+    deadline = PlanDeadline.objects.filter(unit=unit, year=year).first()
+    return ([(u, labels.get(status.get(u.pk))) for u in units],
+            deadline.due_on if deadline else None)
+
+
+def spending_rows(unit: Unit, year: int) -> QuerySet:
+    """The year's spending of every unit of the subtree that entered it, with its training
+    spending (`class_costs`, `training`) as the planning module computes it."""
+    return (planning_selectors.spending_with_training(
+        Spending.objects.filter(year=year, unit__path__startswith=unit.path))
+        .select_related("unit").order_by("unit__path"))
+
+
+def spending_share(row) -> Decimal:
+    return planning_selectors.share(row.training, row.operating_total)
+
+
+def spending_measure(node: UnitVersion, day: dt.date) -> Measure | None:
+    """The spending-share target in force for the node on `day`, measured (or None)."""
+    return next((m for m in unit_measures(node, day)
+                 if m.target.kind == TargetKind.SPENDING_SHARE), None)

@@ -39,7 +39,7 @@ class Built:
 
 def report_day(kind: str, params: dict) -> dt.date:
     """The day whose structure the report follows: the year's end, or the 'as of' date."""
-    if kind == ReportKind.TRAINING:
+    if kind in (ReportKind.TRAINING, ReportKind.PLAN):
         return min(dt.date(int(params["year"]), 12, 31), timezone.localdate())
     return dt.date.fromisoformat(params["on"])
 
@@ -48,6 +48,8 @@ def _content(kind: str, unit: Unit, params: dict, step: Callable[[], None],
              snapshot: Snapshot | None):
     if kind == ReportKind.TRAINING:
         return builders.training_content(unit, int(params["year"]), step)
+    if kind == ReportKind.PLAN:
+        return builders.plan_content(unit, int(params["year"]), step)
     day = dt.date.fromisoformat(params["on"])
     if kind == ReportKind.STRUCTURE:
         return builders.structure_content(unit, day, step)

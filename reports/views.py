@@ -30,6 +30,10 @@ DESCRIPTIONS = {
         "full-time or part-time, and level."),
     ReportKind.NEEDS: gettext_lazy(
         "Who must still be trained, per target and per unit below, with the list of names."),
+    ReportKind.PLAN: gettext_lazy(
+        "The consolidated plan of the year (classes, trainees and budget planned against "
+        "those delivered), each unit's plan, the units that have not submitted theirs, and "
+        "training spending against the share of operating spending to reach."),
 }
 
 

@@ -19,7 +19,7 @@ from people.models import Person
 from targets import selectors, services, snapshots
 from targets.engine import due_on, person_obligations
 from targets.forms import AdoptForm
-from targets.models import PERSON_KINDS, Target
+from targets.measures import Measure, unit_measures
 from targets.selectors import Standing
 from units.models import Unit
 from units.selectors import ancestors_on, version_on
@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         snapshot=snapshot, results=results, targets=targets, rank_by=rank_by,
         children=selectors.children_ranked(node, day, snapshot, targets, rank_by),
         people=selectors.unit_people(node, day, targets),
-        other_targets=Target.objects.in_force_on(day).exclude(kind__in=PERSON_KINDS),
+        measures=unit_measures(node, day),
     )
     if wants_xlsx(request):
         return _dashboard_xlsx(context)
@@ -77,13 +77,24 @@ STANDINGS = {Standing.ACHIEVED: gettext_lazy("Achieved"),
              Standing.AT_RISK: gettext_lazy("At risk"),
              Standing.MISSED: gettext_lazy("Missed"),
              Standing.NONE: gettext_lazy("No one concerned")}
+# A unit target with no figures reported reads so, not as "no one concerned".
+MEASURE_STANDINGS = {**STANDINGS, Standing.NONE: gettext_lazy("No figures reported")}
 STATUSES = {"met": gettext_lazy("Met"), "overdue": gettext_lazy("Overdue"),
             "due": gettext_lazy("Due")}
 
 
+def _measure_row(measure: Measure) -> list:
+    """A unit target's row of the export: its figure and goal as numbers, in % or a count."""
+    target = measure.target
+    return [target.code, target.name, measure.value, measure.goal,
+            "%" if measure.is_percent else _("number"), measure.reporting, measure.reaching,
+            MEASURE_STANDINGS[measure.standing]]
+
+
 def _dashboard_xlsx(context: dict) -> HttpResponse:
-    """The dashboard's three tables stacked on one sheet: the unit's targets, the units below
-    in the page's ranking, the unit's own post-holders with their status per target."""
+    """The dashboard's tables stacked on one sheet: the unit's targets, the units below in the
+    page's ranking, the unit's own post-holders with their status per target, and the targets
+    measured on unit figures (spending, member growth, coverage) when any is in force."""
     node, day, targets, rank_by = (context[k] for k in ("node", "day", "targets", "rank_by"))
     heads = [_("Target code"), _("Target"), _("Threshold (%)"), _("Concerned"), _("Met"),
              _("Percent (%)"), _("Standing"), _("Overdue"), _("Level responsible")]
@@ -105,6 +116,11 @@ def _dashboard_xlsx(context: dict) -> HttpResponse:
               Table([_("Unit code"), _("Unit"), *figures], children, ranked),
               Table([_("Full name"), _("Role"), _("Full-time"), *(t.code for t in targets)],
                     people, _("Post-holders of this unit"))]
+    if context["measures"]:
+        tables.append(Table([_("Code"), _("Target"), _("Figure"), _("Goal"),
+                             _("Unit of measure"), _("Units reporting"), _("Units reaching it"),
+                             _("Standing")], [_measure_row(m) for m in context["measures"]],
+                            _("Targets measured on unit figures")))
     return xlsx_tables_response(
         f"chi-tieu-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Targets"), tables,
         title=_("Targets of %(name)s as of %(day)s") % {"name": node.name,
