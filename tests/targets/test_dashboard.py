@@ -78,7 +78,7 @@ def test_the_dashboard_shows_each_target_with_eligible_met_percent_and_standing(
     # The overdue count leads to the needs list of that target.
     assert f"/targets/needs/?unit={world.tree.hanoi.pk}&on={world.today.isoformat()}" \
            f"&target={world.t2.pk}" in html
-    # Planning targets are named, not measured here.
+    # The spending share is measured on unit figures, in a table of its own.
     assert "T-003-5" in html and "T-003-5" not in rows
     # The unit's own post-holders with their status for every target.
     people = {cells[0]: cells[2:5] for _a, cells in tables(html)["people"][1:]}
@@ -168,12 +168,13 @@ def test_the_dashboard_needs_a_bounded_number_of_queries(client, world, more_chi
                         start_date=dt.date(2020, 1, 1))
     client.force_login(tree.hanoi_officer)
     assert client.get("/targets/").status_code == 200  # computes today's figures
-    # 25 on SQLite and PostgreSQL: session and user; the user's unit and the unit asked for;
+    # 27 on SQLite and PostgreSQL: session and user; the user's unit and the unit asked for;
     # its version on the day and its ancestors (crumbs); the snapshot; the targets and their
     # five filters; the stored figures of the unit, of all its children at once and of its own
     # post-holders; the children; the post-holders and one query per target (6) for their
-    # statuses; the planning targets. Nothing grows with the number of children.
-    with django_assert_max_num_queries(25):
+    # statuses; the unit targets in force and the spending share's two (T-003-5). Nothing
+    # grows with the number of children.
+    with django_assert_max_num_queries(27):
         response = client.get("/targets/")
     html = response.content.decode()
     assert len(child_names(html)) == 2 + more_children
