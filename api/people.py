@@ -193,6 +193,10 @@ class PositionIn(Schema):
     start_reason: str = Field("elected", description="elected, appointed, transferred_in or "
                                                      "reorganised.")
     end_reason: str = Field("", description="Required with an end date.")
+    appointment_reason: str = Field(
+        "", description="Why the person is appointed although the unit keeps a succession "
+        "pool for the post and they are not in it, not trained for it or not rated at least "
+        "'completed' last year (422 on this field when missing).")
 
 
 class PositionUpdateIn(Schema):

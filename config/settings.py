@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "training",
     "targets",
     "planning",
+    "cadrework",
     "imports",
     "reports",
     "django_tasks",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
     path("planning/", include("planning.urls")),
+    path("cadrework/", include("cadrework.urls")),
     path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

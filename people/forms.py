@@ -50,6 +50,12 @@ class PositionForm(forms.Form):
     start_reason = forms.ChoiceField(label=_("how it started"), choices=StartReason.choices)
     end_reason = forms.ChoiceField(label=_("how it ended"), required=False,
                                    choices=[("", "—")] + list(EndReason.choices))
+    appointment_reason = forms.CharField(
+        label=_("reason for the appointment"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the unit keeps a succession pool for the post and the person "
+                    "is not in it, not trained for it or not rated at least 'completed' last "
+                    "year."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

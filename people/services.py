@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_path
-from people.models import Person, Position
+from people import appointments
+from people.models import Person, Position, StartReason
 from units.models import Reorganisation, ReorganisationKind, Term, Unit
 
 PERSON_FIELDS = (
@@ -87,7 +88,11 @@ def _validate_position(position: Position) -> None:
 
 
 @transaction.atomic
-def position_create(*, user, person: Person, unit: Unit, **fields) -> Position:
+def position_create(*, user, person: Person, unit: Unit, appointment_reason: str = "",
+                    **fields) -> Position:
+    """Fill a post. An appointment that misses a binding check (the unit keeps a succession
+    pool for the post and the person is not in it, not trained for it, or not rated at least
+    'completed' last year) needs a reason, which is kept with what was found."""
     check_unit_in_scope(user, unit)
     check_unit_in_scope(user, person.unit, "person")
     position = Position(person=person, unit=unit,
@@ -95,7 +100,16 @@ def position_create(*, user, person: Person, unit: Unit, **fields) -> Position:
     if position.term_id is None and position.start_date:
         position.term = _term_covering(unit, position.start_date)
     _validate_position(position)
+    findings = appointments.review(position) if user is not None else []
+    missed = [f.label for f in findings if f.binding and not f.ok]
+    if missed and position.start_reason == StartReason.APPOINTED \
+            and not appointment_reason.strip():
+        raise ValidationError({"appointment_reason": [
+            _("Give a reason for this appointment: the person does not meet %(missed)s.")
+            % {"missed": "; ".join(missed)}]})
     position.save()
+    if findings:
+        appointments.record(position, findings, appointment_reason.strip(), user)
     return position
 
 

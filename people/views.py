@@ -140,9 +140,11 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
 @writer_required
 def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_or_404(request, pk)
-    initial = {f: getattr(position, f) for f in PositionForm.base_fields if f != "unit"}
+    initial = {f: getattr(position, f) for f in PositionForm.base_fields
+               if f not in ("unit", "appointment_reason")}
     initial["unit"] = position.unit.code
     form = PositionForm(request.POST or None, user=request.user, initial=initial)
+    del form.fields["appointment_reason"]  # asked only when a post is filled
     if request.method == "POST" and form.is_valid():
         try:
             services.position_update(user=request.user, position=position, **form.cleaned_data)

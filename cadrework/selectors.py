@@ -1,0 +1,130 @@
+"""Reads shared by the parts of cadre work: who is trained as a post requires, who was rated
+at least 'completed', the pools a person is in, a pool's structure against its goals."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from cadrework.models import (
+    POST_ROLES,
+    RATING_RANK,
+    Evaluation,
+    Occasion,
+    Pool,
+    PoolEntry,
+    PoolPost,
+    Rating,
+    StructureGoal,
+    StructureMeasure,
+)
+from people.models import EducationLevel, Person, PoliticalTheory, Role
+from targets.models import Target, TargetKind
+from training.models import TrainingRecord
+from units.models import Unit
+
+PASSING = [r for r, rank in RATING_RANK.items() if rank >= RATING_RANK[Rating.COMPLETED]]
+
+
+def required_topics(role: Role, day: dt.date) -> set[int]:
+    """Topics of the training targets in force that name the role (or all key leaders, when
+    it is one): what the post requires. Empty: any training counts."""
+    targets = Target.objects.in_force_on(day).filter(kind=TargetKind.TRAINING).filter(
+        Q(roles=role) | Q(key_leaders_only=True) if role.is_key_leader else Q(roles=role))
+    return set(targets.values_list("topics", flat=True).exclude(topics=None))
+
+
+def trained_q(role: Role, day: dt.date, person_ref: str = "pk") -> Exists:
+    """Whether the outer person holds a valid record (by `day`) the post requires."""
+    records = TrainingRecord.objects.filter(person=OuterRef(person_ref), valid=True,
+                                            completed_on__lte=day)
+    topics = required_topics(role, day)
+    if topics:
+        records = records.filter(topics__in=topics)
+    return Exists(records)
+
+
+def rated_q(year: int, person_ref: str = "pk") -> Exists:
+    """Whether the outer person's yearly evaluation of `year` is at least 'completed'."""
+    return Exists(Evaluation.objects.filter(person=OuterRef(person_ref), year=year,
+                                            occasion=Occasion.YEARLY, rating__in=PASSING))
+
+
+def post_of(role: Role) -> str | None:
+    return next((post for post, code in POST_ROLES.items() if code == role.code), None)
+
+
+def pool_for(unit: Unit, role: Role, day: dt.date) -> Pool | None:
+    """The unit's pool for the post the role fills, in the term covering `day`."""
+    post = post_of(role)
+    if post is None:
+        return None
+    return (Pool.objects.filter(unit=unit, post=post, term__start_date__lte=day,
+                                term__end_date__gte=day).select_related("term").first())
+
+
+def open_entries(pool: Pool, day: dt.date) -> QuerySet:
+    """Who is in the pool on `day`."""
+    return pool.entries.filter(Q(entered_on__lte=day),
+                               Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+def person_pools(person: Person) -> QuerySet:
+    """The pool entries of a person, with their pools, latest first."""
+    return (PoolEntry.objects.filter(person=person)
+            .select_related("pool__unit", "pool__term", "entered_in", "left_in")
+            .order_by("-entered_on"))
+
+
+@dataclass
+class Share:
+    measure: str
+    label: str
+    count: int
+    total: int
+    goal: Decimal | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.total:
+            return None
+        return (Decimal(100 * self.count) / self.total).quantize(Decimal("0.1"))
+
+    @property
+    def reached(self) -> bool | None:
+        if self.goal is None or not self.total:
+            return None
+        return 100 * self.count >= self.goal * self.total
+
+
+def goals_for(unit: Unit) -> dict[str, Decimal]:
+    """The structure goals in force for a unit's pools: its own, else the nearest above."""
+    paths = [unit.path[:i] for i in range(8, len(unit.path) + 1, 8)]
+    goals: dict[str, Decimal] = {}
+    for goal in StructureGoal.objects.filter(unit__path__in=paths).order_by("unit__depth"):
+        goals[goal.measure] = goal.min_percent  # deeper units override
+    return goals
+
+
+def structure(pool: Pool, day: dt.date) -> list[Share]:
+    """The share of women, under-40s, degree holders, people with political theory and
+    people trained as the post requires among the pool's candidates on `day` (one query)."""
+    role = Role.objects.get(code=POST_ROLES[PoolPost(pool.post)])
+    try:
+        under_40_born_after = day.replace(year=day.year - 40)
+    except ValueError:  # 29 February
+        under_40_born_after = day.replace(year=day.year - 40, day=28)
+    people = Person.objects.filter(pk__in=open_entries(pool, day).values("person_id"))
+    counts = people.aggregate(
+        total=Count("id"),
+        women=Count("id", filter=Q(gender="female")),
+        under_40=Count("id", filter=Q(birth_date__gt=under_40_born_after)),
+        degree=Count("id", filter=Q(education_level__gte=EducationLevel.UNIVERSITY)),
+        political_theory=Count("id", filter=Q(
+            political_theory__gte=PoliticalTheory.INTERMEDIATE)),
+        trained=Count("id", filter=trained_q(role, day)))
+    goals = goals_for(pool.unit)
+    return [Share(m, label, counts[m], counts["total"], goals.get(m))
+            for m, label in StructureMeasure.choices]
+

@@ -1,0 +1,3 @@
+"""evaluations pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""pools pages."""
+
+urlpatterns: list = []

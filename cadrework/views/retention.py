@@ -1,0 +1,3 @@
+"""retention pages."""
+
+urlpatterns: list = []
