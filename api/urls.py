@@ -4,7 +4,19 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from api import auth, errors, people, planning, targets, training, units
+from api import (
+    auth,
+    errors,
+    evaluations,
+    inspections,
+    people,
+    planning,
+    pools,
+    retention,
+    targets,
+    training,
+    units,
+)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -31,5 +43,7 @@ api.add_router("", people.router)
 api.add_router("", training.router)
 api.add_router("", targets.router)
 api.add_router("", planning.router)
+for module in (pools, evaluations, retention, inspections):
+    api.add_router("", module.router)
 
 urlpatterns = [path("", api.urls)]

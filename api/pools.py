@@ -1,0 +1,5 @@
+"""Pools: to be completed."""
+
+from ninja import Router
+
+router = Router(tags=["cadre work"])
