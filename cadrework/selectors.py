@@ -70,6 +70,21 @@ def open_entries(pool: Pool, day: dt.date) -> QuerySet:
                                Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
+def post_role(pool: Pool) -> Role:
+    return Role.objects.get(code=POST_ROLES[PoolPost(pool.post)])
+
+
+def candidates(pool: Pool, day: dt.date) -> list[PoolEntry]:
+    """The pool's candidates on `day`, each with `trained` (as the post requires) and
+    `age`."""
+    entries = list(open_entries(pool, day).select_related("person__unit", "entered_in")
+                   .annotate(trained=trained_q(post_role(pool), day, "person_id"))
+                   .order_by("person__sort_key"))
+    for entry in entries:
+        entry.age = entry.person.age_on(day)
+    return entries
+
+
 def person_pools(person: Person) -> QuerySet:
     """The pool entries of a person, with their pools, latest first."""
     return (PoolEntry.objects.filter(person=person)
@@ -110,7 +125,7 @@ def goals_for(unit: Unit) -> dict[str, Decimal]:
 def structure(pool: Pool, day: dt.date) -> list[Share]:
     """The share of women, under-40s, degree holders, people with political theory and
     people trained as the post requires among the pool's candidates on `day` (one query)."""
-    role = Role.objects.get(code=POST_ROLES[PoolPost(pool.post)])
+    role = post_role(pool)
     try:
         under_40_born_after = day.replace(year=day.year - 40)
     except ValueError:  # 29 February

@@ -1,3 +1,218 @@
-"""pools pages."""
+"""Succession pools: the pools of a unit, a pool's candidates and structure, its yearly
+review (who enters and leaves), publication; and a person's panel on their profile."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import officer_required, writer_required
+from accounts.scope import get_scoped_or_404, scoped
+from cadrework import evaluations, selectors, services
+from cadrework.forms import EntryForm, GoalForm, PoolForm, ReviewForm
+from cadrework.models import Notice, Pool, PoolEntry, PoolReview, StructureGoal
+from lib.dates import today
+from lib.forms import add_service_errors
+from people.models import Person
+from units.models import Unit
+
+
+def _unit(request) -> Unit:
+    unit_id = request.GET.get("unit") or request.user.unit_id
+    if not str(unit_id).isdigit():
+        raise Http404
+    return get_scoped_or_404(Unit.objects.all(), request.user, pk=int(unit_id))
+
+
+def _refused(request, exc: ValidationError, form=None) -> None:
+    if form is not None:
+        add_service_errors(form, exc)
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
+@officer_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Cadre work of a unit: its pools and the links to evaluations, retention, inspections."""
+    unit = _unit(request)
+    pools = scoped(Pool.objects.filter(unit__path__startswith=unit.path), request.user)
+    form = PoolForm(request.POST or None, unit=unit)
+    if request.method == "POST":
+        if not request.user.can_write:
+            raise Http404
+        if form.is_valid():
+            try:
+                pool = services.pool_create(user=request.user, unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                _refused(request, exc, form)
+            else:
+                messages.success(request, _("The succession pool was opened."))
+                return redirect("cadrework:pool_detail", pool.pk)
+    return render(request, "cadrework/index.html", {
+        "unit": unit, "form": form,
+        "pools": pools.select_related("unit", "term").order_by("unit__path", "post"),
+        "goals": StructureGoal.objects.filter(unit=unit), "goal_form": GoalForm()})
+
+
+@writer_required
+@require_POST
+def goal_set(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.structure_goal_set(user=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The structure goal was saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(f"{reverse('cadrework:index')}?unit={unit.pk}")
+
+
+@officer_required
+def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pool = get_scoped_or_404(Pool.objects.select_related("unit", "term"), request.user, pk=pk)
+    day = today()
+    form = ReviewForm(request.POST or None, initial={"year": day.year, "held_on": day})
+    if request.method == "POST":
+        if not request.user.can_write:
+            raise Http404
+        if form.is_valid():
+            try:
+                review = services.review_open(user=request.user, pool=pool,
+                                              **form.cleaned_data)
+            except ValidationError as exc:
+                _refused(request, exc, form)
+            else:
+                return redirect("cadrework:review_detail", review.pk)
+    return render(request, "cadrework/pool_detail.html", {
+        "pool": pool, "form": form, "day": day,
+        "candidates": selectors.candidates(pool, day),
+        "structure": selectors.structure(pool, day),
+        "history": pool.entries.exclude(left_on=None).select_related("person"),
+        "reviews": pool.reviews.all()})
+
+
+@officer_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The year's review: entries and removals so far, adding from a search, removing."""
+    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit", "pool__term"),
+                               request.user, pk=pk)
+    pool, day = review.pool, today()
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query:
+        found = (scoped(Person.objects.search(query), request.user)
+                 .filter(unit__path__startswith=pool.unit.path).select_related("unit")
+                 .vietnamese_order()[:20])
+    return render(request, "cadrework/review_detail.html", {
+        "review": review, "pool": pool, "query": query, "found": found,
+        "entry_form": EntryForm(initial={"on": review.held_on}),
+        "candidates": selectors.candidates(pool, day),
+        "entered": review.entries.select_related("person__unit"),
+        "removed": review.removals.select_related("person__unit")})
+
+
+def _entry_form_or_back(request, review):
+    form = EntryForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return None
+    return form
+
+
+@writer_required
+@require_POST
+def review_add(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit", "pool__term"),
+                               request.user, pk=pk)
+    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user,
+                               pk=person_pk)
+    form = _entry_form_or_back(request, review)
+    if form is not None:
+        try:
+            services.entry_add(user=request.user, pool=review.pool, person=person,
+                               review=review, **form.cleaned_data)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("%(name)s enters the pool.") % {
+                "name": person.full_name})
+    return redirect("cadrework:review_detail", review.pk)
+
+
+@writer_required
+@require_POST
+def review_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit"), request.user,
+                               pk=pk)
+    entry = get_scoped_or_404(PoolEntry.objects.select_related("person", "pool__unit"),
+                              request.user, pk=entry_pk, pool=review.pool)
+    form = _entry_form_or_back(request, review)
+    if form is not None:
+        try:
+            services.entry_remove(user=request.user, entry=entry, review=review,
+                                  **form.cleaned_data)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("%(name)s leaves the pool.") % {
+                "name": entry.person.full_name})
+    return redirect("cadrework:review_detail", review.pk)
+
+
+@writer_required
+@require_POST
+def review_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit", "pool__term"),
+                               request.user, pk=pk)
+    try:
+        services.review_publish(user=request.user, review=review)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The review is published and the people concerned are "
+                                    "told."))
+    return redirect("cadrework:review_detail", review.pk)
+
+
+@login_required
+def person_panel(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """On a profile: notices, pools (published ones only for the cadre) and evaluations."""
+    own = request.user.person_id == person_pk
+    if own:
+        person = Person.objects.get(pk=person_pk)
+    elif request.user.can_browse:
+        person = get_scoped_or_404(Person.objects.all(), request.user, pk=person_pk)
+    else:
+        raise Http404
+    entries = selectors.person_pools(person)
+    if own and not request.user.can_browse:
+        entries = entries.filter(entered_in__published_at__isnull=False)
+    return render(request, "cadrework/_person_panel.html", {
+        "person": person, "entries": entries,
+        "notices": Notice.objects.filter(person=person)[:20] if own else [],
+        "evaluations": evaluations.visible_evaluations(request.user, person)})
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("goals/", goal_set, name="goal_set"),
+    path("pools/<int:pk>/", pool_detail, name="pool_detail"),
+    path("reviews/<int:pk>/", review_detail, name="review_detail"),
+    path("reviews/<int:pk>/add/<int:person_pk>/", review_add, name="review_add"),
+    path("reviews/<int:pk>/remove/<int:entry_pk>/", review_remove, name="review_remove"),
+    path("reviews/<int:pk>/publish/", review_publish, name="review_publish"),
+    path("people/<int:person_pk>/panel/", person_panel, name="person_panel"),
+]
