@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiToken
 from accounts.scope import scoped
+from cadrework.models import Evaluation, FollowUp, Inspection, Pool, PoolEntry, PoolReview
 from imports.models import ImportJob
 from imports.services import job_create
 from people.models import Person, Position
@@ -48,6 +49,16 @@ def model_for(route: str):
     """Which kind of object a route's id names: the probe must know every route."""
     if route.startswith("imports/"):
         return ImportJob
+    if "follow-ups/<int:pk>" in route or route.startswith("api/v1/follow-ups/"):
+        return FollowUp
+    if route.startswith(("cadrework/inspections/", "api/v1/inspections/")):
+        return Inspection
+    if route.startswith(("cadrework/evaluations/", "api/v1/evaluations/")):
+        return Evaluation
+    if route.startswith(("cadrework/pools/", "api/v1/pools/")):
+        return Pool
+    if route.startswith(("cadrework/reviews/", "api/v1/pool-reviews/")):
+        return PoolReview
     if route.startswith(("planning/plans/", "api/v1/plans/")):
         return Plan
     if route.startswith("planning/lines/"):
@@ -82,7 +93,8 @@ def model_for(route: str):
 def outside_objects(user):
     out = {}
     for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer, ImportJob,
-                  ReportJob, Plan, PlanLine, ClassLink):
+                  ReportJob, Plan, PlanLine, ClassLink, Pool, PoolReview, PoolEntry,
+                  Evaluation, Inspection, FollowUp):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
     own_line = [user.unit.path[:i] for i in range(8, len(user.unit.path) + 1, 8)]
@@ -167,6 +179,37 @@ def add_planning(tree) -> None:
                              needs={(tree.topic, "full_time"): 3})
 
 
+def add_cadrework(tree) -> None:
+    """A pool with a published review and a candidate, a published evaluation, and an
+    inspection of a unit below with a follow-up, in each province and in Mê Linh."""
+    import datetime as dt
+
+    from cadrework import evaluations, inspections, services
+    from units.services import term_create
+
+    for officer, unit, person in ((tree.hanoi_officer, tree.hanoi, tree.tran),
+                                  (tree.nt_officer, tree.ninhthuan, tree.le),
+                                  (tree.melinh_officer, tree.melinh, tree.nguyen)):
+        term = term_create(user=None, unit=unit, name="2023-2028",
+                           start_date=dt.date(2023, 6, 1), end_date=dt.date(2028, 5, 31))
+        pool = services.pool_create(user=officer, unit=unit, term=term, post="chair")
+        review = services.review_open(user=officer, pool=pool, year=2024,
+                                      held_on=dt.date(2024, 12, 1))
+        services.entry_add(user=officer, pool=pool, person=person, reason="Quy hoạch",
+                           on=dt.date(2024, 12, 1), review=review)
+        services.review_publish(user=officer, review=review)
+        evaluation = evaluations.evaluation_save(user=officer, person=person, year=2024,
+                                                 occasion="yearly", rating="good",
+                                                 votes_good=5)
+        evaluations.evaluation_publish(user=officer, evaluation=evaluation)
+    for officer, below in ((tree.hanoi_officer, tree.donganh),
+                           (tree.nt_officer, tree.phanrang), (tree.melinh_officer, tree.school)):
+        inspections.inspection_create(
+            user=officer, inspected=below, held_on=dt.date(2024, 10, 1),
+            areas=["training"], findings="Kết luận",
+            follow_ups=[{"action": "Bổ sung quy hoạch", "deadline": dt.date(2025, 1, 31)}])
+
+
 @pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer"])
 def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys, settings,
                                                   tmp_path):
@@ -174,6 +217,7 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     add_jobs(tree)
     add_planning(tree)
+    add_cadrework(tree)
     user = getattr(tree, persona)
     source = Target.objects.get(code="T-003-2")
     for province in (tree.hanoi, tree.ninhthuan):  # targets adopted by units
