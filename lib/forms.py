@@ -1,6 +1,7 @@
 """Glue between services (which raise ValidationError) and Django forms."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,33 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+# What run_service returns when the service refused (a service may itself return None).
+REFUSED = object()
+
+
+def run_service(request, action, success: str, form: forms.Form | None = None):
+    """Call a service and return what it returns, with a success message; a refusal becomes
+    the form's errors (or messages on the next page) and REFUSED, never a crash."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        if form is not None:
+            add_service_errors(form, exc)
+        else:
+            for message in exc.messages:
+                messages.error(request, message)
+        return REFUSED
+    messages.success(request, success)
+    return result
+
+
+def form_errors_to_messages(request, form: forms.Form) -> None:
+    """For small forms posted from another page: their errors shown as messages there."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 class DateField(forms.DateField):

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scoped
 from lib.dates import today
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
 from planning import selectors, services
 from planning.forms import (
@@ -70,31 +69,6 @@ def _survey(request, pk: int):
     return survey
 
 
-REFUSED = object()
-
-
-def _run(request, action, success: str, form=None):
-    """Call a service and return what it returns; a refusal becomes the form's errors (or a
-    message) and REFUSED, never a crash."""
-    try:
-        result = action()
-    except ValidationError as exc:
-        if form is not None:
-            add_service_errors(form, exc)
-        else:
-            for message in exc.messages:
-                messages.error(request, message)
-        return REFUSED
-    messages.success(request, success)
-    return result
-
-
-def _form_errors_to_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 # --- the planning overview of a unit and year ---------------------------------------------
 
 @officer_required
@@ -122,13 +96,13 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     unit, _year = _unit_and_year(request)
     form = PlanCreateForm(request.POST)
     if form.is_valid():
-        plan = _run(request, lambda: services.plan_create(
+        plan = run_service(request, lambda: services.plan_create(
             user=request.user, unit=unit, year=form.cleaned_data["year"]),
             _("The plan was created."))
         if plan is not REFUSED:
             return redirect("planning:plan_detail", plan.pk)
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
     return redirect(f"{reverse('planning:index')}?unit={unit.pk}")
 
 
@@ -138,12 +112,12 @@ def deadline_set(request: HttpRequest) -> HttpResponse:
     unit, _year = _unit_and_year(request)
     form = DeadlineForm(request.POST)
     if form.is_valid():
-        _run(request, lambda: services.deadline_set(user=request.user, unit=unit,
+        run_service(request, lambda: services.deadline_set(user=request.user, unit=unit,
                                                     **form.cleaned_data),
              _("The deadline was set."))
         year = form.cleaned_data["year"]
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
         year = _year
     return redirect(f"{reverse('planning:index')}?unit={unit.pk}&year={year}")
 
@@ -213,7 +187,7 @@ def _line_form_page(request, plan: Plan, line: PlanLine | None) -> HttpResponse:
         "classes": 1, "budget": 0}
     form = PlanLineForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _run(request, lambda: services.line_save(
+        if run_service(request, lambda: services.line_save(
                 user=request.user, plan=plan, line=line, reason=form.cleaned_data["reason"],
                 **form.line_fields()), _("The plan line was saved."), form) is not REFUSED:
             return redirect("planning:plan_detail", plan.pk)
@@ -240,7 +214,7 @@ def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line(request, pk)
     form = ReasonForm(request.POST)
     form.is_valid()
-    _run(request, lambda: services.line_delete(user=request.user, line=line,
+    run_service(request, lambda: services.line_delete(user=request.user, line=line,
                                                reason=form.cleaned_data.get("reason", "")),
          _("The plan line was removed."))
     return redirect("planning:plan_detail", line.plan_id)
@@ -263,7 +237,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                                   comment=comment),
                     _("The plan was approved.")),
     }
-    _run(request, *calls[action])
+    run_service(request, *calls[action])
     return redirect("planning:plan_detail", plan.pk)
 
 
@@ -279,11 +253,11 @@ def class_link(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("No class with code %(code)s in your scope.")
                            % {"code": code})
         else:
-            _run(request, lambda: services.class_link(user=request.user, line=line,
+            run_service(request, lambda: services.class_link(user=request.user, line=line,
                                                       training_class=training_class),
                  _("The class now counts toward the plan line."))
     else:
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
     return redirect("planning:plan_detail", line.plan_id)
 
 
@@ -292,7 +266,7 @@ def class_link(request: HttpRequest, pk: int) -> HttpResponse:
 def class_unlink(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_scoped_or_404(ClassLink.objects.select_related("line__plan__unit"),
                              request.user, pk=pk)
-    _run(request, lambda: services.class_unlink(user=request.user, link=link),
+    run_service(request, lambda: services.class_unlink(user=request.user, link=link),
          _("The class no longer counts toward the plan line."))
     return redirect("planning:plan_detail", link.line.plan_id)
 
@@ -310,7 +284,7 @@ def spending(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.can_write:
             raise Http404
-        if form.is_valid() and _run(request, lambda: services.spending_save(
+        if form.is_valid() and run_service(request, lambda: services.spending_save(
                 user=request.user, unit=unit, year=year, **form.cleaned_data),
                 _("The spending was saved."), form) is not REFUSED:
             return redirect(f"{reverse('planning:spending')}?unit={unit.pk}&year={year}")
@@ -334,7 +308,7 @@ def growth(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.can_write:
             raise Http404
-        if form.is_valid() and _run(request, lambda: services.growth_save(
+        if form.is_valid() and run_service(request, lambda: services.growth_save(
                 user=request.user, unit=form.cleaned_data["unit"],
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"], **form.figures()),
@@ -363,7 +337,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 def survey_create(request: HttpRequest) -> HttpResponse:
     form = SurveyForm(request.POST or None, initial={"year": today().year + 1})
     if request.method == "POST" and form.is_valid():
-        survey = _run(request, lambda: services.survey_open(
+        survey = run_service(request, lambda: services.survey_open(
             user=request.user, unit=request.user.unit, **form.cleaned_data),
             _("The survey is open to the units below."), form)
         if survey is not REFUSED:
@@ -385,7 +359,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not (request.user.can_write and answering):
             raise Http404
-        if form.is_valid() and _run(request, lambda: services.answer_save(
+        if form.is_valid() and run_service(request, lambda: services.answer_save(
                 user=request.user, survey=survey, unit=unit, needs=form.needs(),
                 comment=form.cleaned_data["comment"]),
                 _("Your answer was saved."), form) is not REFUSED:
@@ -403,7 +377,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_scoped_or_404(selectors.surveys_visible_to(request.user), request.user, pk=pk)
-    _run(request, lambda: services.survey_close(user=request.user, survey=survey),
+    run_service(request, lambda: services.survey_close(user=request.user, survey=survey),
          _("The survey is closed."))
     return redirect("planning:survey_detail", survey.pk)
 
@@ -413,7 +387,7 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_from_survey(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft the user's unit's plan for the survey's year from its results and the needs."""
     survey = _survey(request, pk)
-    plan = _run(request, lambda: services.plan_draft_from_needs(
+    plan = run_service(request, lambda: services.plan_draft_from_needs(
         user=request.user, unit=request.user.unit, year=survey.year, survey=survey),
         _("A draft plan was made from the survey and the training needs: check and "
           "complete it."))

@@ -3,7 +3,7 @@ follow-ups (and its Excel export), recording an inspection, and one inspection w
 follow-ups. Thin: the forms parse, cadrework.inspections decides and reads."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from cadrework import inspections as rules
 from cadrework.forms_inspections import DoneForm, FollowUpForm, InspectionEditForm, InspectionForm
 from cadrework.models import FollowUp, Inspection
 from lib.dates import today
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
 from units.models import Unit
 
@@ -42,25 +42,6 @@ def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
     return get_scoped_or_404(FollowUp.objects.select_related("inspection__inspecting",
                                                              "inspection__inspected"),
                              request.user, pk=pk)
-
-
-REFUSED = object()
-
-
-def _run(request: HttpRequest, action, success: str, form=None):
-    """Call a service and return what it returns; a refusal becomes the form's errors (or
-    messages) and REFUSED, never a crash."""
-    try:
-        result = action()
-    except ValidationError as exc:
-        if form is not None:
-            add_service_errors(form, exc)
-        else:
-            for message in exc.messages:
-                messages.error(request, message)
-        return REFUSED
-    messages.success(request, success)
-    return result
 
 
 def _labelled(inspections) -> list[Inspection]:
@@ -119,7 +100,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None, user=request.user,
                           initial={"held_on": today()})
     if request.method == "POST" and form.is_valid():
-        inspection = _run(request, lambda: rules.inspection_create(
+        inspection = run_service(request, lambda: rules.inspection_create(
             user=request.user, **form.cleaned_data),
             _("The inspection was recorded: add the follow-up actions it requires."), form)
         if inspection is not REFUSED:
@@ -137,7 +118,7 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "held_on": inspection.held_on, "areas": rules.area_codes(inspection.areas),
         "findings": inspection.findings})
     if request.method == "POST" and form.is_valid():
-        if _run(request, lambda: rules.inspection_update(
+        if run_service(request, lambda: rules.inspection_update(
                 user=request.user, inspection=inspection, **form.cleaned_data),
                 _("The inspection was saved."), form) is not REFUSED:
             return redirect("cadrework:inspection_detail", inspection.pk)
@@ -170,7 +151,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     form = FollowUpForm(request.POST)
-    if form.is_valid() and _run(request, lambda: rules.follow_up_add(
+    if form.is_valid() and run_service(request, lambda: rules.follow_up_add(
             user=request.user, inspection=inspection, **form.cleaned_data),
             _("The follow-up action was added."), form) is not REFUSED:
         return redirect("cadrework:inspection_detail", inspection.pk)
@@ -183,7 +164,7 @@ def inspection_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up(request, pk)
     form = DoneForm(request.POST)
     if form.is_valid():
-        _run(request, lambda: rules.follow_up_done(
+        run_service(request, lambda: rules.follow_up_done(
             user=request.user, follow_up=follow_up, done_on=form.cleaned_data["done_on"]),
             _("The follow-up action was marked done."))
     else:

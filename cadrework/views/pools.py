@@ -1,9 +1,7 @@
 """Succession pools: the pools of a unit, a pool's candidates and structure, its yearly
 review (who enters and leaves), publication; and a person's panel on their profile."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -16,7 +14,7 @@ from cadrework import evaluations, selectors, services
 from cadrework.forms import EntryForm, GoalForm, PoolForm, ReviewForm
 from cadrework.models import Notice, Pool, PoolEntry, PoolReview, StructureGoal
 from lib.dates import today
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, form_errors_to_messages, run_service
 from people.models import Person
 from units.models import Unit
 
@@ -28,14 +26,6 @@ def _unit(request) -> Unit:
     return get_scoped_or_404(Unit.objects.all(), request.user, pk=int(unit_id))
 
 
-def _refused(request, exc: ValidationError, form=None) -> None:
-    if form is not None:
-        add_service_errors(form, exc)
-    else:
-        for message in exc.messages:
-            messages.error(request, message)
-
-
 @officer_required
 def index(request: HttpRequest) -> HttpResponse:
     """Cadre work of a unit: its pools and the links to evaluations, retention, inspections."""
@@ -45,14 +35,11 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.can_write:
             raise Http404
-        if form.is_valid():
-            try:
-                pool = services.pool_create(user=request.user, unit=unit, **form.cleaned_data)
-            except ValidationError as exc:
-                _refused(request, exc, form)
-            else:
-                messages.success(request, _("The succession pool was opened."))
-                return redirect("cadrework:pool_detail", pool.pk)
+        pool = form.is_valid() and run_service(request, lambda: services.pool_create(
+            user=request.user, unit=unit, **form.cleaned_data),
+            _("The succession pool was opened."), form)
+        if pool and pool is not REFUSED:
+            return redirect("cadrework:pool_detail", pool.pk)
     return render(request, "cadrework/index.html", {
         "unit": unit, "form": form,
         "pools": pools.select_related("unit", "term").order_by("unit__path", "post"),
@@ -65,16 +52,11 @@ def goal_set(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     form = GoalForm(request.POST)
     if form.is_valid():
-        try:
-            services.structure_goal_set(user=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, _("The structure goal was saved."))
+        run_service(request, lambda: services.structure_goal_set(
+            user=request.user, unit=unit, **form.cleaned_data),
+            _("The structure goal was saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     return redirect(f"{reverse('cadrework:index')}?unit={unit.pk}")
 
 
@@ -86,14 +68,11 @@ def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not request.user.can_write:
             raise Http404
-        if form.is_valid():
-            try:
-                review = services.review_open(user=request.user, pool=pool,
-                                              **form.cleaned_data)
-            except ValidationError as exc:
-                _refused(request, exc, form)
-            else:
-                return redirect("cadrework:review_detail", review.pk)
+        review = form.is_valid() and run_service(request, lambda: services.review_open(
+            user=request.user, pool=pool, **form.cleaned_data),
+            _("The review is open: add and remove candidates, then publish."), form)
+        if review and review is not REFUSED:
+            return redirect("cadrework:review_detail", review.pk)
     return render(request, "cadrework/pool_detail.html", {
         "pool": pool, "form": form, "day": day,
         "candidates": selectors.candidates(pool, day),
@@ -122,12 +101,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "removed": review.removals.select_related("person__unit")})
 
 
-def _entry_form_or_back(request, review):
+def _entry_form_or_back(request):
     form = EntryForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return None
     return form
 
@@ -139,16 +116,11 @@ def review_add(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
                                request.user, pk=pk)
     person = get_scoped_or_404(Person.objects.select_related("unit"), request.user,
                                pk=person_pk)
-    form = _entry_form_or_back(request, review)
+    form = _entry_form_or_back(request)
     if form is not None:
-        try:
-            services.entry_add(user=request.user, pool=review.pool, person=person,
-                               review=review, **form.cleaned_data)
-        except ValidationError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, _("%(name)s enters the pool.") % {
-                "name": person.full_name})
+        run_service(request, lambda: services.entry_add(
+            user=request.user, pool=review.pool, person=person, review=review,
+            **form.cleaned_data), _("%(name)s enters the pool.") % {"name": person.full_name})
     return redirect("cadrework:review_detail", review.pk)
 
 
@@ -159,16 +131,11 @@ def review_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
                                pk=pk)
     entry = get_scoped_or_404(PoolEntry.objects.select_related("person", "pool__unit"),
                               request.user, pk=entry_pk, pool=review.pool)
-    form = _entry_form_or_back(request, review)
+    form = _entry_form_or_back(request)
     if form is not None:
-        try:
-            services.entry_remove(user=request.user, entry=entry, review=review,
-                                  **form.cleaned_data)
-        except ValidationError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, _("%(name)s leaves the pool.") % {
-                "name": entry.person.full_name})
+        run_service(request, lambda: services.entry_remove(
+            user=request.user, entry=entry, review=review, **form.cleaned_data),
+            _("%(name)s leaves the pool.") % {"name": entry.person.full_name})
     return redirect("cadrework:review_detail", review.pk)
 
 
@@ -177,13 +144,8 @@ def review_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 def review_publish(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit", "pool__term"),
                                request.user, pk=pk)
-    try:
-        services.review_publish(user=request.user, review=review)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The review is published and the people concerned are "
-                                    "told."))
+    run_service(request, lambda: services.review_publish(user=request.user, review=review),
+                _("The review is published and the people concerned are told."))
     return redirect("cadrework:review_detail", review.pk)
 
 
