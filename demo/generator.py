@@ -195,6 +195,9 @@ def load_demo() -> dict:
     from demo.planning import add_planning
 
     add_planning()
+    from demo.cadrework import add_cadrework
+
+    add_cadrework()
     adopt_local_targets()
     add_accounts(demo)
     return {"units": Unit.objects.count(), "grassroots": len(demo.members),

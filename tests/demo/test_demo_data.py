@@ -30,6 +30,7 @@ def test_the_demo_holds_what_the_tour_promises(client, demo):
     check_terms_and_positions()
     check_the_2025_merger()
     check_planning()
+    check_cadrework(client)
     check_accounts(client)
 
 
@@ -50,6 +51,23 @@ def check_planning():
     net = selectors.growth_totals(version_on(Unit.objects.get(code="HN"), dt.date(2018, 12, 31)),
                                   dt.date(2018, 1, 1), dt.date(2018, 12, 31))["net_growth"]
     assert net == 30_000  # the 004 goal, reached exactly
+
+
+def check_cadrework(client):
+    """The demo chair is told they entered Mê Linh's vice-chair pool and sees their published
+    2025 evaluation on their profile; Hà Nội's inspection of Mê Linh has an overdue action."""
+    from cadrework.models import Evaluation, FollowUp, Notice
+
+    chair = User.objects.get(username="chutich").person
+    assert Notice.objects.filter(person=chair, text__contains="Phó Chủ tịch").exists()
+    assert Evaluation.objects.filter(person=chair, year=2025,
+                                     published_at__isnull=False).exists()
+    client.login(username="chutich", password=PASSWORD)
+    panel = client.get(f"/cadrework/people/{chair.pk}/panel/").content.decode()
+    assert "Liên đoàn Lao động huyện Mê Linh" in panel and "2025" in panel
+    client.logout()
+    assert FollowUp.objects.filter(inspection__inspected__code="HN-ML",
+                                   done_on__isnull=True).count() == 2
 
 
 def check_size(demo):
