@@ -6,12 +6,15 @@ from ninja.renderers import JSONRenderer
 
 from api import (
     auth,
+    courses,
     errors,
     evaluations,
     inspections,
+    learning,
     people,
     planning,
     pools,
+    quizzes,
     retention,
     targets,
     training,
@@ -43,7 +46,7 @@ api.add_router("", people.router)
 api.add_router("", training.router)
 api.add_router("", targets.router)
 api.add_router("", planning.router)
-for module in (pools, evaluations, retention, inspections):
+for module in (pools, evaluations, retention, inspections, courses, learning, quizzes):
     api.add_router("", module.router)
 
 urlpatterns = [path("", api.urls)]

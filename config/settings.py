@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "targets",
     "planning",
     "cadrework",
+    "elearning",
     "imports",
     "reports",
     "django_tasks",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("planning/", include("planning.urls")),
     path("cadrework/", include("cadrework.urls")),
+    path("elearning/", include("elearning.urls")),
     path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,5 @@
+"""E-learning learning: to be completed."""
+
+from ninja import Router
+
+router = Router(tags=["e-learning"])

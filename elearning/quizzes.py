@@ -1,0 +1,1 @@
+"""Quizzes: attempts drawn, timed and marked on the server (to be completed)."""

@@ -1,0 +1,188 @@
+"""Writes of e-learning: courses and their content (by the organiser's subtree), enrolment
+(by the learner, in a course open to them), progress, and completion — which writes the
+training record (form online, the course's hours and topics) with its certificate, so it
+counts toward the targets at once. Quiz attempts live in `elearning/quizzes.py`."""
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope_path
+from elearning import selectors
+from elearning.models import (
+    Course,
+    CourseEnrolment,
+    CourseStatus,
+    Lesson,
+    LessonKind,
+    LessonProgress,
+    Module,
+    QuizAttempt,
+)
+from lib.dates import today
+from training.models import Form, TrainingRecord
+from training.services import certificate_issue
+
+VIDEO_DONE_PERCENT = 90  # a video counts as watched from 90%
+# What rich text may hold: formatting, lists, links, tables, images — never scripts or styles.
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4",
+                "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "img", "hr"}
+
+
+def clean_html(html: str) -> str:
+    return nh3.clean(html or "", tags=ALLOWED_TAGS,
+                     attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
+                     url_schemes={"http", "https", "mailto"})
+
+
+def check_organiser(user, course_or_unit) -> None:
+    """Courses are written by writers of the organiser's subtree (None: a system job)."""
+    if user is None:
+        return
+    unit = course_or_unit.organiser if isinstance(course_or_unit, Course) else course_or_unit
+    path = scope_path(user)
+    if path is None or not user.can_write or not unit.path.startswith(path):
+        raise ValidationError({"organiser": _("Unit %(code)s is outside your scope.")
+                               % {"code": unit.code}})
+
+
+# --- content ------------------------------------------------------------------------------
+
+@transaction.atomic
+def course_save(*, user, course: Course | None = None, topics=None, audience_roles=None,
+                **fields) -> Course:
+    course = course or Course()
+    for name, value in fields.items():
+        setattr(course, name, value)
+    check_organiser(user, course.organiser)
+    course.description = clean_html(course.description)
+    if topics is not None and not list(topics):
+        raise ValidationError({"topics": _("Choose at least one topic.")})
+    course.full_clean()
+    course.save()
+    if topics is not None:
+        course.topics.set(topics)
+    if audience_roles is not None:
+        course.audience_roles.set(audience_roles)
+    return course
+
+
+@transaction.atomic
+def course_publish(*, user, course: Course, published: bool = True) -> Course:
+    check_organiser(user, course)
+    if published and not Lesson.objects.filter(module__course=course).exists():
+        raise ValidationError(_("Add at least one lesson before publishing the course."))
+    for lesson in Lesson.objects.filter(module__course=course, kind=LessonKind.QUIZ):
+        if course.questions.count() < lesson.question_count:
+            raise ValidationError(_("The quiz “%(title)s” draws %(n)s questions but the bank "
+                                    "holds %(held)s.") % {"title": lesson.title,
+                                                          "n": lesson.question_count,
+                                                          "held": course.questions.count()})
+    course.status = CourseStatus.PUBLISHED if published else CourseStatus.DRAFT
+    course.save(update_fields=["status"])
+    return course
+
+
+@transaction.atomic
+def module_save(*, user, course: Course, module: Module | None = None, **fields) -> Module:
+    check_organiser(user, course)
+    module = module or Module(course=course)
+    for name, value in fields.items():
+        setattr(module, name, value)
+    module.full_clean()
+    module.save()
+    return module
+
+
+@transaction.atomic
+def lesson_save(*, user, module: Module, lesson: Lesson | None = None, **fields) -> Lesson:
+    check_organiser(user, module.course)
+    lesson = lesson or Lesson(module=module)
+    for name, value in fields.items():
+        setattr(lesson, name, value)
+    lesson.body = clean_html(lesson.body)
+    errors = {}
+    if lesson.kind in (LessonKind.PDF, LessonKind.VIDEO) and not lesson.file:
+        errors["file"] = _("Attach the file of the lesson.")
+    if lesson.kind == LessonKind.PDF and lesson.file and \
+            not lesson.file.name.lower().endswith(".pdf"):
+        errors["file"] = _("A PDF lesson needs a .pdf file.")
+    if lesson.kind == LessonKind.EMBED and not lesson.embed_url:
+        errors["embed_url"] = _("Give the link of the video.")
+    if errors:
+        raise ValidationError(errors)
+    lesson.full_clean()
+    lesson.save()
+    return lesson
+
+
+# --- learning -----------------------------------------------------------------------------
+
+@transaction.atomic
+def enrol(*, user, course: Course) -> CourseEnrolment:
+    """The learner enrols in a course open to them (once; enrolling again resumes)."""
+    person = user.person if user is not None else None
+    if person is None:
+        raise ValidationError(_("Only a person's own account can enrol in a course."))
+    if not selectors.courses_open_to(person).filter(pk=course.pk).exists():
+        raise ValidationError(_("This course is not open to you."))
+    enrolment, _created = CourseEnrolment.objects.get_or_create(course=course, person=person)
+    return enrolment
+
+
+def _own(user, enrolment: CourseEnrolment) -> None:
+    if user is None or user.person_id != enrolment.person_id:
+        raise ValidationError(_("Only the learner can do this."))
+
+
+@transaction.atomic
+def progress_report(*, user, enrolment: CourseEnrolment, lesson: Lesson, percent: int,
+                    position_seconds: int = 0) -> LessonProgress:
+    """What the lesson page reports: how far the text was read or the video watched. Text is
+    done at 100% (opened to its end), a video from 90%, a PDF once opened; a quiz is done
+    only by passing it (see quizzes)."""
+    _own(user, enrolment)
+    if lesson.module.course_id != enrolment.course_id:
+        raise ValidationError(_("This lesson belongs to another course."))
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("A percentage is from 0 to 100.")})
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrolment=enrolment, lesson=lesson)
+    progress.percent = max(progress.percent, percent)
+    progress.position_seconds = max(0, int(position_seconds or 0))
+    threshold = {LessonKind.VIDEO: VIDEO_DONE_PERCENT, LessonKind.EMBED: VIDEO_DONE_PERCENT,
+                 LessonKind.PDF: 0, LessonKind.TEXT: 100}.get(lesson.kind)
+    if progress.done_at is None and threshold is not None and progress.percent >= threshold:
+        progress.done_at = timezone.now()
+    progress.save()
+    enrolment.last_lesson, enrolment.last_activity_at = lesson, timezone.now()
+    enrolment.save(update_fields=["last_lesson", "last_activity_at"])
+    complete_if_done(enrolment)
+    return progress
+
+
+def complete_if_done(enrolment: CourseEnrolment) -> bool:
+    """Every required lesson done and every quiz passed: the course is complete, once. The
+    record it writes has the course's organiser, hours and topics, form online, and a
+    certificate number, so the verification page shows it like a class's."""
+    if enrolment.completed_at is not None:
+        return True
+    required = Lesson.objects.filter(module__course=enrolment.course_id, required=True)
+    done = set(enrolment.progress.filter(done_at__isnull=False).values_list("lesson_id",
+                                                                             flat=True))
+    passed = set(QuizAttempt.objects.filter(enrolment=enrolment, passed=True)
+                 .values_list("lesson_id", flat=True))
+    for lesson in required:
+        if lesson.pk not in (passed if lesson.kind == LessonKind.QUIZ else done):
+            return False
+    course = enrolment.course
+    record = TrainingRecord.objects.create(
+        person=enrolment.person, title=course.title, programme=course.programme,
+        hours=course.hours, completed_on=today(), form=Form.ONLINE, organiser=course.organiser)
+    record.topics.set(course.topics.all())
+    certificate_issue(user=None, record=record)
+    enrolment.completed_at, enrolment.record = timezone.now(), record
+    enrolment.save(update_fields=["completed_at", "record"])
+    return True

@@ -1,0 +1,3 @@
+"""learn pages (to be completed)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""manage pages (to be completed)."""
+
+urlpatterns: list = []

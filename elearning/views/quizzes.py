@@ -1,0 +1,3 @@
+"""quizzes pages (to be completed)."""
+
+urlpatterns: list = []
