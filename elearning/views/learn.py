@@ -1,3 +1,343 @@
-"""learn pages (to be completed)."""
+"""The learners' pages: their obligations and the online courses that would meet them, their
+courses with progress, a course's lessons, a lesson (text, PDF, video, embedded link, quiz)
+with the progress the page reports, and the lesson's file served with range requests.
 
-urlpatterns: list = []
+Every page is for the person linked to the account (any role, self-service cadres too): a
+course is shown to someone to whom it is open or who is enrolled in it, anything else is 404.
+The lesson's file is also served to the officers of the organiser's subtree."""
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.scope import scope_path
+from elearning import media, selectors, services
+from elearning.models import (
+    Course,
+    CourseEnrolment,
+    Lesson,
+    LessonKind,
+    LessonProgress,
+    QuizAttempt,
+)
+from lib.dates import today
+
+# --- reads shared with the API (api/learning.py) --------------------------------------------
+
+
+def course_for(person, pk: int) -> Course:
+    """A course open to the person or one they are enrolled in; anything else is 404."""
+    if person is None:
+        raise Http404
+    course = (selectors.courses_open_to(person).filter(pk=pk).first()
+              or Course.objects.select_related("organiser")
+              .filter(pk=pk, enrolments__person=person).first())
+    if course is None:
+        raise Http404
+    return course
+
+
+def lesson_for(person, pk: int) -> tuple[Lesson, CourseEnrolment]:
+    """A lesson of a course the person is enrolled in, with the enrolment; else 404."""
+    if person is None:
+        raise Http404
+    lesson = Lesson.objects.select_related("module__course__organiser").filter(pk=pk).first()
+    if lesson is None:
+        raise Http404
+    enrolment = CourseEnrolment.objects.filter(course=lesson.module.course_id,
+                                               person=person).first()
+    if enrolment is None:
+        raise Http404
+    return lesson, enrolment
+
+
+def done_lessons(enrolment: CourseEnrolment) -> set[int]:
+    """Lessons the learner has done: read or watched (reported), or a quiz passed."""
+    done = set(enrolment.progress.filter(done_at__isnull=False)
+               .exclude(lesson__kind=LessonKind.QUIZ).values_list("lesson_id", flat=True))
+    done |= set(QuizAttempt.objects.filter(enrolment=enrolment, passed=True)
+                .values_list("lesson_id", flat=True))
+    return done
+
+
+def progress_of(enrolments) -> dict[int, dict]:
+    """{enrolment id: {"done": n, "required": n, "percent": 0–100}} for many enrolments in
+    three queries: required lessons per course, lessons done and quizzes passed per
+    enrolment (the same rule as services.complete_if_done)."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    required = dict(Lesson.objects.filter(
+        module__course__in={e.course_id for e in enrolments}, required=True)
+        .values("module__course").annotate(n=Count("pk")).values_list("module__course", "n"))
+    ids = [e.pk for e in enrolments]
+    done = dict(LessonProgress.objects.filter(
+        enrolment__in=ids, done_at__isnull=False, lesson__required=True)
+        .exclude(lesson__kind=LessonKind.QUIZ)
+        .values("enrolment").annotate(n=Count("pk")).values_list("enrolment", "n"))
+    passed = dict(QuizAttempt.objects.filter(
+        enrolment__in=ids, passed=True, lesson__required=True, lesson__kind=LessonKind.QUIZ)
+        .values("enrolment").annotate(n=Count("lesson", distinct=True))
+        .values_list("enrolment", "n"))
+    out = {}
+    for e in enrolments:
+        total = required.get(e.course_id, 0)
+        n = done.get(e.pk, 0) + passed.get(e.pk, 0)
+        percent = 100 if e.completed_at else (n * 100 // total if total else 0)
+        out[e.pk] = {"done": n, "required": total, "percent": min(percent, 100)}
+    return out
+
+
+def report_progress(user, lesson: Lesson, percent, position) -> tuple[LessonProgress,
+                                                                      CourseEnrolment]:
+    """services.progress_report for the user's own enrolment, one report at a time per
+    enrolment: the enrolment is locked and read afresh, so two reports arriving together
+    (a video's pause and end) cannot both find the course incomplete and both complete it."""
+    with transaction.atomic():
+        enrolment = CourseEnrolment.objects.select_for_update().filter(
+            course=lesson.module.course_id, person=user.person_id).first()
+        if enrolment is None:
+            raise Http404
+        progress = services.progress_report(user=user, enrolment=enrolment, lesson=lesson,
+                                            percent=percent, position_seconds=position)
+    return progress, enrolment
+
+
+def _int(value, field: str, default=None) -> int:
+    if value in (None, "") and default is not None:
+        return default
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Enter a whole number.")}) from None
+
+
+def _url(name: str, *args) -> str | None:
+    """A URL of the quiz pages (another part of the app): None while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+YOUTUBE = re.compile(r"^(?:www\.|m\.)?(?:youtube\.com|youtube-nocookie\.com|youtu\.be)$")
+
+
+def embed_src(url: str) -> str | None:
+    """The address to put in the iframe: YouTube watch and short links become embed links;
+    anything not http(s) is not embedded at all."""
+    parsed = urlparse(url or "")
+    if parsed.scheme not in ("http", "https"):
+        return None
+    if YOUTUBE.match(parsed.netloc.lower()):
+        video = None
+        if parsed.netloc.lower().endswith("youtu.be"):
+            video = parsed.path.strip("/").split("/")[0]
+        elif parsed.path == "/watch":
+            video = (parse_qs(parsed.query).get("v") or [None])[0]
+        elif parsed.path.startswith(("/embed/", "/shorts/")):
+            video = parsed.path.split("/")[2]
+        if video and re.fullmatch(r"[\w-]{6,20}", video):
+            return f"https://www.youtube-nocookie.com/embed/{video}"
+    return url
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _no_person(request) -> HttpResponse:
+    return render(request, "people/no_person.html")
+
+
+@login_required
+def learn(request: HttpRequest) -> HttpResponse:
+    """The learner's home: obligations still owed with the courses meeting each, their
+    courses with progress and a link to where they stopped, other courses open to them."""
+    person = request.user.person
+    if person is None:
+        return _no_person(request)
+    day = today()
+    enrolments = list(CourseEnrolment.objects.filter(person=person)
+                      .select_related("course__organiser", "last_lesson", "record")
+                      .order_by("completed_at", "-last_activity_at", "-enrolled_at"))
+    figures = progress_of(enrolments)
+    enrolled = {e.course_id: e for e in enrolments}
+    for e in enrolments:
+        e.figures = figures[e.pk]
+    obligations = selectors.courses_meeting_obligations(person, day)
+    meeting_ids = {c.pk for _o, courses in obligations for c in courses}
+    for _o, courses in obligations:
+        for c in courses:
+            c.enrolment = enrolled.get(c.pk)
+    others = [c for c in selectors.courses_open_to(person, day).order_by("title", "pk")
+              if c.pk not in enrolled and c.pk not in meeting_ids]
+    first_lessons = _first_lessons({e.course_id for e in enrolments if e.last_lesson_id is None})
+    for e in enrolments:
+        e.resume = e.last_lesson or first_lessons.get(e.course_id)
+    return render(request, "elearning/learn_index.html", {
+        "person": person, "day": day, "obligations": obligations,
+        "enrolments": enrolments, "others": others})
+
+
+def _first_lessons(course_ids) -> dict[int, Lesson]:
+    out: dict[int, Lesson] = {}
+    if course_ids:
+        for lesson in Lesson.objects.filter(module__course__in=course_ids).select_related(
+                "module"):
+            out.setdefault(lesson.module.course_id, lesson)
+    return out
+
+
+@login_required
+def course(request: HttpRequest, pk: int) -> HttpResponse:
+    """A course's modules and lessons with what is done, and the certificate once complete."""
+    person = request.user.person
+    course = course_for(person, pk)
+    enrolment = (CourseEnrolment.objects.filter(course=course, person=person)
+                 .select_related("record", "last_lesson").first())
+    modules = list(course.modules.prefetch_related(
+        Prefetch("lessons", queryset=Lesson.objects.order_by("rank", "id"))))
+    done = done_lessons(enrolment) if enrolment else set()
+    figures = progress_of([enrolment])[enrolment.pk] if enrolment else None
+    first = next((lesson for m in modules for lesson in m.lessons.all()), None)
+    return render(request, "elearning/learn_course.html", {
+        "course": course, "enrolment": enrolment, "modules": modules, "done": done,
+        "figures": figures, "resume": (enrolment.last_lesson if enrolment else None) or first,
+        "topics": course.topics.all()})
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    course = course_for(request.user.person, pk)
+    try:
+        services.enrol(user=request.user, course=course)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("You are enrolled in %(title)s.") % {"title": course.title})
+    return redirect("elearning:learn_course", pk=course.pk)
+
+
+@login_required
+def lesson(request: HttpRequest, pk: int) -> HttpResponse:
+    """One lesson: its content, what the learner has done in it, the previous and next ones."""
+    person = request.user.person
+    if person is None:
+        raise Http404
+    found = Lesson.objects.select_related("module__course__organiser").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    course = course_for(person, found.module.course_id)  # 404 unless open or enrolled
+    enrolment = CourseEnrolment.objects.filter(course=course, person=person).first()
+    if enrolment is None:
+        messages.info(request, _("Enrol in the course to start its lessons."))
+        return redirect("elearning:learn_course", pk=course.pk)
+    lesson = found
+    if lesson.kind == LessonKind.PDF:
+        # A PDF is done once opened: this page shows it (or offers it to download).
+        already = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson,
+                                                done_at__isnull=False).exists()
+        if not already:
+            _record, enrolment = report_progress(request.user, lesson, 100, 0)
+    record = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
+    order = list(selectors.lessons(course).values_list("pk", flat=True))
+    at = order.index(lesson.pk)
+    neighbours = {p.pk: p for p in Lesson.objects.filter(
+        pk__in=[order[i] for i in (at - 1, at + 1) if 0 <= i < len(order)])}
+    context = {
+        "course": course, "lesson": lesson, "enrolment": enrolment, "progress": record,
+        "done": bool(record and record.done_at),
+        "position": record.position_seconds if record else 0,
+        "percent": record.percent if record else 0,
+        "previous": neighbours.get(order[at - 1]) if at > 0 else None,
+        "next": neighbours.get(order[at + 1]) if at + 1 < len(order) else None,
+        "number": at + 1, "count": len(order),
+    }
+    if lesson.kind == LessonKind.EMBED:
+        context["embed_src"] = embed_src(lesson.embed_url)
+    if lesson.kind == LessonKind.QUIZ:
+        attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson)
+                        .order_by("started_at", "pk"))
+        now = timezone.now()
+        open_attempt = next((a for a in attempts if a.submitted_at is None and (
+            a.deadline_at is None or a.deadline_at > now)), None)
+        passed = any(a.passed for a in attempts)
+        context.update({
+            "attempts": [a for a in attempts if a.submitted_at is not None],
+            "attempts_used": len(attempts), "passed": passed, "done": passed,
+            "attempts_left": max(0, lesson.max_attempts - len(attempts)),
+            "quiz_start_url": _url("elearning:quiz_start", lesson.pk),
+            "open_attempt_url": _url("elearning:quiz_attempt", str(open_attempt.key))
+            if open_attempt else None,
+        })
+    return render(request, "elearning/learn_lesson.html", context)
+
+
+@login_required
+@require_POST
+def progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the lesson page reports (percent read or watched, the video's position):
+    `percent` and `position` as form fields; answered in JSON."""
+    lesson, _enrolment = lesson_for(request.user.person, pk)
+    try:
+        percent = _int(request.POST.get("percent"), "percent")
+        position = _int(request.POST.get("position"), "position", default=0)
+        if position < 0:
+            raise ValidationError({"position": _("Enter a whole number.")})
+        record, enrolment = report_progress(request.user, lesson, percent, position)
+    except ValidationError as e:
+        return JsonResponse({"errors": e.message_dict if hasattr(e, "error_dict")
+                             else {"__all__": e.messages}}, status=422)
+    return JsonResponse(progress_json(record, enrolment))
+
+
+def progress_json(record: LessonProgress, enrolment: CourseEnrolment) -> dict:
+    return {
+        "lesson": record.lesson_id, "percent": record.percent,
+        "position": record.position_seconds, "done": record.done_at is not None,
+        "completed": enrolment.completed_at is not None,
+        "certificate_url": reverse("training:certificate", args=[enrolment.record_id])
+        if enrolment.record_id else None,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@xframe_options_sameorigin  # the lesson page embeds its PDF
+def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lesson's file, with range requests (a video plays and seeks): for a learner to
+    whom the course is open or who is enrolled, or an officer of the organiser's subtree."""
+    lesson = Lesson.objects.select_related("module__course__organiser").filter(pk=pk).first()
+    if lesson is None or not lesson.file:
+        raise Http404
+    course = lesson.module.course
+    user = request.user
+    path_ = scope_path(user)
+    officer = user.can_browse and path_ is not None and course.organiser.path.startswith(path_)
+    if not officer:
+        course_for(user.person, course.pk)
+    return media.serve(request, lesson.file, download=request.GET.get("download") == "1")
+
+
+urlpatterns = [
+    path("learn/", learn, name="learn"),
+    path("learn/courses/<int:pk>/", course, name="learn_course"),
+    path("learn/courses/<int:pk>/enrol/", enrol, name="learn_enrol"),
+    path("learn/lessons/<int:pk>/", lesson, name="learn_lesson"),
+    path("learn/lessons/<int:pk>/progress/", progress, name="learn_progress"),
+    path("learn/lessons/<int:pk>/file/", lesson_file, name="learn_file"),
+]
