@@ -163,10 +163,14 @@ def progress_report(*, user, enrolment: CourseEnrolment, lesson: Lesson, percent
     return progress
 
 
+@transaction.atomic
 def complete_if_done(enrolment: CourseEnrolment) -> bool:
     """Every required lesson done and every quiz passed: the course is complete, once. The
     record it writes has the course's organiser, hours and topics, form online, and a
-    certificate number, so the verification page shows it like a class's."""
+    certificate number, so the verification page shows it like a class's. The enrolment is
+    locked and read again: two reports arriving together complete it once."""
+    enrolment = CourseEnrolment.objects.select_for_update().select_related("course").get(
+        pk=enrolment.pk)
     if enrolment.completed_at is not None:
         return True
     required = Lesson.objects.filter(module__course=enrolment.course_id, required=True)
