@@ -374,7 +374,9 @@ def attempt_submit(*, user, attempt: QuizAttempt, answers, **extra) -> QuizAttem
     refuse_client_marks(extra)
     expired = False
     with transaction.atomic():
-        attempt = (QuizAttempt.objects.select_for_update()
+        # Locks in the order attempt_start takes them (the enrolment, then its attempts).
+        CourseEnrolment.objects.select_for_update().only("pk").get(pk=attempt.enrolment_id)
+        attempt = (QuizAttempt.objects.select_for_update(of=("self",))
                    .select_related("lesson", "enrolment").get(pk=attempt.pk))
         if attempt.submitted_at is not None:
             raise ValidationError(_("This attempt was already submitted."))
