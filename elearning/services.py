@@ -169,9 +169,10 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
     record it writes has the course's organiser, hours and topics, form online, and a
     certificate number, so the verification page shows it like a class's. The enrolment is
     locked and read again: two reports arriving together complete it once."""
-    enrolment = CourseEnrolment.objects.select_for_update().select_related("course").get(
-        pk=enrolment.pk)
+    given = enrolment
+    enrolment = CourseEnrolment.objects.select_for_update().get(pk=given.pk)
     if enrolment.completed_at is not None:
+        given.completed_at, given.record_id = enrolment.completed_at, enrolment.record_id
         return True
     required = Lesson.objects.filter(module__course=enrolment.course_id, required=True)
     done = set(enrolment.progress.filter(done_at__isnull=False).values_list("lesson_id",
@@ -189,4 +190,5 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
     certificate_issue(user=None, record=record)
     enrolment.completed_at, enrolment.record = timezone.now(), record
     enrolment.save(update_fields=["completed_at", "record"])
+    given.completed_at, given.record = enrolment.completed_at, record
     return True
