@@ -10,6 +10,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken
 from accounts.scope import scoped
 from cadrework.models import Evaluation, FollowUp, Inspection, Pool, PoolEntry, PoolReview
+from elearning.models import (
+    Assignment,
+    Course,
+    CourseEnrolment,
+    Lesson,
+    Module,
+    Question,
+    QuizAttempt,
+)
 from imports.models import ImportJob
 from imports.services import job_create
 from people.models import Person, Position
@@ -49,6 +58,20 @@ def model_for(route: str):
     """Which kind of object a route's id names: the probe must know every route."""
     if route.startswith("imports/"):
         return ImportJob
+    if route.startswith(("elearning/attempts/", "api/v1/attempts/")):
+        return QuizAttempt
+    if route.startswith("api/v1/learning/enrolments/"):
+        return CourseEnrolment
+    if route.startswith(("elearning/learn/courses/", "elearning/courses/", "api/v1/courses/")):
+        return Course
+    if route.startswith(("elearning/learn/lessons/", "elearning/lessons/", "api/v1/lessons/")):
+        return Lesson
+    if route.startswith("elearning/modules/"):
+        return Module
+    if route.startswith("elearning/questions/"):
+        return Question
+    if route.startswith("elearning/assignments/"):
+        return Assignment
     if "follow-ups/<int:pk>" in route or route.startswith("api/v1/follow-ups/"):
         return FollowUp
     if route.startswith(("cadrework/inspections/", "api/v1/inspections/")):
@@ -94,7 +117,8 @@ def outside_objects(user):
     out = {}
     for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer, ImportJob,
                   ReportJob, Plan, PlanLine, ClassLink, Pool, PoolReview, PoolEntry,
-                  Evaluation, Inspection, FollowUp):
+                  Evaluation, Inspection, FollowUp, Course, Module, Lesson, Question,
+                  Assignment, CourseEnrolment):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
     own_line = [user.unit.path[:i] for i in range(8, len(user.unit.path) + 1, 8)]
@@ -104,6 +128,8 @@ def outside_objects(user):
     visible = classes_visible_to(user).values("pk")
     out[TrainingClass] = list(TrainingClass.objects.exclude(pk__in=visible))
     out[Survey] = list(Survey.objects.exclude(pk__in=surveys_visible_to(user).values("pk")))
+    # An officer has no person: every attempt is someone else's.
+    out[QuizAttempt] = list(QuizAttempt.objects.all())
     return out
 
 
@@ -130,8 +156,10 @@ def text_of(response) -> str:
     return body
 
 
-def fill(route: str, pk: int) -> str:
-    return "/" + PARAM.sub(str(pk), route)
+def fill(route: str, obj) -> str:
+    """The route with the object's id in it (its uuid key for routes that take one)."""
+    value = obj.key if "<uuid:" in route or "{key}" in route else obj.pk
+    return "/" + PARAM.sub(str(value), route)
 
 
 def add_jobs(tree) -> None:
@@ -210,6 +238,30 @@ def add_cadrework(tree) -> None:
             follow_ups=[{"action": "Bổ sung quy hoạch", "deadline": dt.date(2025, 1, 31)}])
 
 
+def add_elearning(tree) -> None:
+    """A published course with a text lesson and a quiz in each province and in Mê Linh,
+    assigned to a person there, who enrolled and made an attempt."""
+    from elearning import quizzes, services
+
+    for officer, unit, person in ((tree.hanoi_officer, tree.hanoi, tree.tran),
+                                  (tree.nt_officer, tree.ninhthuan, tree.le),
+                                  (tree.melinh_officer, tree.melinh, tree.nguyen)):
+        course = services.course_save(user=officer, organiser=unit, code=f"ONL-{unit.code}",
+                                      title=f"Khóa trực tuyến {unit.code}", hours=8,
+                                      topics=[tree.topic])
+        module = services.module_save(user=officer, course=course, title="Bài 1")
+        services.lesson_save(user=officer, module=module, title="Đọc", kind="text",
+                             body="<p>Nội dung</p>")
+        quiz = services.lesson_save(user=officer, module=module, title="Kiểm tra",
+                                    kind="quiz", question_count=1)
+        quizzes.question_save(user=officer, course=course, text="Câu hỏi?", multiple=False,
+                              choices=[("Đúng", True), ("Sai", False)])
+        services.course_publish(user=officer, course=course)
+        Assignment.objects.create(course=course, person=person)
+        enrolment = CourseEnrolment.objects.create(course=course, person=person)
+        QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz)
+
+
 @pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer"])
 def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys, settings,
                                                   tmp_path):
@@ -218,6 +270,7 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
     add_jobs(tree)
     add_planning(tree)
     add_cadrework(tree)
+    add_elearning(tree)
     user = getattr(tree, persona)
     source = Target.objects.get(code="T-003-2")
     for province in (tree.hanoi, tree.ninhthuan):  # targets adopted by units
@@ -246,7 +299,7 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
                 assert not [m for m in markers if m in body], f"{route}?unit= leaks"
             continue
         for obj in outside[model_for(route)]:
-            url = fill(route, obj.pk)
+            url = fill(route, obj)
             for method in ("get", "post", "patch", "delete") if route.startswith("api/") \
                     else ("get", "post"):
                 response = getattr(client, method)(url, **headers)
