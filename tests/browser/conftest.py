@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 
 import pytest
@@ -24,6 +25,25 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+def logged_in(browser, base: str, username: str, **options):
+    """A page in a fresh browser context (its own cookies), logged in as `username`;
+    `options` go to the context (viewport, is_mobile, ...)."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(**{"locale": "vi-VN",
+                                     "viewport": {"width": 1280, "height": 900}, **options})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{base}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+    return page
 
 
 @pytest.fixture

@@ -7,26 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def logged_in(browser, live_server, username):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
-    return page
-
-
 def test_a_pool_review_is_published_and_the_candidate_sees_it(live_server, pool_world,
                                                               browser):
-    officer = logged_in(browser, live_server, "melinh")
+    officer = logged_in(browser, live_server.url, "melinh")
     officer.locator("header nav").get_by_role("link", name="Công tác cán bộ").click()
     officer.locator("#pools").get_by_role("link", name="Phó Chủ tịch").click()
     candidates = officer.locator("#candidates")
@@ -59,7 +47,7 @@ def test_a_pool_review_is_published_and_the_candidate_sees_it(live_server, pool_
     officer.context.close()
 
     # The candidate logs in and reads it on her profile.
-    candidate = logged_in(browser, live_server, "thuha")
+    candidate = logged_in(browser, live_server.url, "thuha")
     expect(candidate).to_have_url(re.compile(r"/me/"))
     panel = candidate.locator("#cadre-work")
     expect(panel).to_contain_text("Đồng chí được đưa vào quy hoạch chức danh Phó Chủ tịch")

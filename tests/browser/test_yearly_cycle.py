@@ -11,20 +11,15 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from planning.models import Plan, PlanEvent, PlanStatus
-from tests.conftest import PASSWORD, make_user
+from tests.browser.conftest import logged_in as log_in
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = dt.date.today().year + 1
 
 
 def logged_in(browser, live_server, username):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page = log_in(browser, live_server.url, username)
     expect(page).to_have_url(re.compile(r"/targets/"))
     return page
 
