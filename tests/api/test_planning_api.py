@@ -318,7 +318,7 @@ def test_member_growth_is_entered_and_summed_over_the_subtree(tree, melinh, hano
     ({"admitted": -3}, "admitted", AT_LEAST_ZERO),
     ({"enterprises_with_union": 11}, "enterprises_with_union", None),
     ({"period_end": "2023-12-31"}, "period_end", None),
-    ({"admitted": "abc"}, "admitted", "Nhập một số tổng thể."),
+    ({"admitted": "abc"}, "admitted", "Nhập một số nguyên."),
     ({"unit": "not-an-id"}, "unit", None),
 ])
 def test_bad_member_growth_is_refused_and_nothing_is_written(tree, melinh, change, field,
