@@ -200,6 +200,9 @@ def load_demo() -> dict:
     add_cadrework()
     adopt_local_targets()
     add_accounts(demo)
+    from demo.elearning import add_elearning
+
+    add_elearning()
     return {"units": Unit.objects.count(), "grassroots": len(demo.members),
             "people": Person.objects.count(), "positions": Position.objects.count()}
 

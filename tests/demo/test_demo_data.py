@@ -19,7 +19,8 @@ from units.selectors import children_with_counts, version_on
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo course's handout
     return load_demo()
 
 
@@ -31,6 +32,7 @@ def test_the_demo_holds_what_the_tour_promises(client, demo):
     check_the_2025_merger()
     check_planning()
     check_cadrework(client)
+    check_elearning(client)
     check_accounts(client)
 
 
@@ -68,6 +70,18 @@ def check_cadrework(client):
     client.logout()
     assert FollowUp.objects.filter(inspection__inspected__code="HN-ML",
                                    done_on__isnull=True).count() == 2
+
+
+def check_elearning(client):
+    """Hà Nội's online course is open to the demo chair, who has started it."""
+    from elearning.models import Course
+
+    course = Course.objects.get(code="HN-ONL-2026-01")
+    chair = User.objects.get(username="chutich").person
+    assert course.status == "published" and course.enrolments.filter(person=chair).exists()
+    client.login(username="chutich", password=PASSWORD)
+    assert course.title in client.get("/elearning/learn/").content.decode()
+    client.logout()
 
 
 def check_size(demo):
