@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from imports.matching import resolve_unit, scope_prefix, units_by_code
 from imports.outcome import Outcome, each_row, parse_rows
 from imports.people import match_people
+from lib import progress
 from lib.bulk import insert_rows, lookups_in, reserve_ids
 from lib.choices import choices_parser
 from lib.dates import today
@@ -254,8 +255,12 @@ PERSON_COLUMNS = ("id", "family_name", "middle_name", "given_name", "gender", "b
                   "sort_key")
 
 
+WRITE_STEPS = 3  # people, enrolments, training records: shown as the "write" stage
+
+
 def _write(outcome, plan, user, classes) -> None:
     now = timezone.now()
+    progress.report(outcome.progress_key, 0, WRITE_STEPS, "write")
     new_people = list({id(p): p for _c, p, _r in plan["create"] if p.pk is None}.values())
     for person, pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
         person.id = pk
@@ -265,6 +270,7 @@ def _write(outcome, plan, user, classes) -> None:
         p.ethnicity, p.phone, p.email, p.address, p.education_level, p.political_theory,
         p.foreign_language, p.it_skill, p.unit_id, p.search_name, p.sort_key)
         for p in new_people))
+    progress.report(outcome.progress_key, 1, WRITE_STEPS, "write")
     created = [(c, p.pk, pk, results) for (c, p, results), pk in zip(
         plan["create"], reserve_ids(Enrolment, len(plan["create"])), strict=True)]
     units_of = {p.pk: p.unit_id for _c, p, _r in plan["create"]}  # nominated by their unit
@@ -277,9 +283,11 @@ def _write(outcome, plan, user, classes) -> None:
                    **dict(zip(RESULT_FIELDS, results, strict=True)))
          for pk, results in plan["update"]],
         ["status", "decided_at", *RESULT_FIELDS], batch_size=500)
+    progress.report(outcome.progress_key, 2, WRITE_STEPS, "write")
     TrainingRecord.objects.filter(pk__in=plan["unrecord"]).delete()
     passed = [(c, person_id, pk) for c, person_id, pk, results in created if results[2]]
     _write_records(passed + plan["record"])
+    progress.report(outcome.progress_key, WRITE_STEPS, WRITE_STEPS, "write")
     touched = [(c, person_id) for c, person_id, _pk, _r in created] + plan["touched"]
     for c in {c.pk: c for c, _p in touched}.values():
         if c.status == ClassStatus.CLOSED:  # closed classes are corrected, and that is logged

@@ -39,17 +39,36 @@ def progress_key(job: ImportJob) -> str:
 
 
 def run_job(job: ImportJob, *, write: bool) -> ImportJob:
-    """Check (write=False) or commit (write=True) the job; never raises for bad data."""
-    importer = IMPORTERS[job.kind]
-    job.status = ImportStatus.COMMITTING if write else ImportStatus.CHECKING
-    job.save(update_fields=["status"])
+    """Check (write=False) or commit (write=True) the job; never raises for bad data.
+
+    The progress file is written before the job is marked running and beats while it runs
+    (see imports.services.job_fail_if_stale: a running job whose file stops beating was
+    killed, and since the commit is one transaction, nothing of it was written)."""
     key = progress_key(job)
     progress.report(key, 0, 0, "read")
+    job.status = ImportStatus.COMMITTING if write else ImportStatus.CHECKING
+    job.save(update_fields=["status"])
+    with progress.heartbeat(key, heartbeat_seconds()):
+        status, fields = _run(job, write=write, key=key)
+    return _finish(job, status, **fields)
+
+
+def stale_seconds() -> float:
+    """A running job whose progress file has not moved for this long has lost its worker."""
+    return float(getattr(settings, "IMPORTS_STALE_SECONDS", 120))
+
+
+def heartbeat_seconds() -> float:
+    return max(0.2, min(15.0, stale_seconds() / 4))
+
+
+def _run(job: ImportJob, *, write: bool, key: str) -> tuple[str, dict]:
+    importer = IMPORTERS[job.kind]
     try:
         table = _read(job, importer)
     except SheetError as error:
-        return _finish(job, ImportStatus.FAILED if write else ImportStatus.CHECKED,
-                       problems=[{"row": None, "column": "", "message": str(error)}])
+        return (ImportStatus.FAILED if write else ImportStatus.CHECKED,
+                {"problems": [{"row": None, "column": "", "message": str(error)}]})
     outcome = Outcome(table, importer.columns(), key)
     try:
         with transaction.atomic():
@@ -60,16 +79,16 @@ def run_job(job: ImportJob, *, write: bool) -> ImportJob:
                 transaction.set_rollback(True)
     except Exception:  # a bug must not leave the job running forever, nor show a trace
         log.exception("import %s failed", job.pk)
-        return _finish(job, ImportStatus.FAILED, problems=[{
+        return ImportStatus.FAILED, {"problems": [{
             "row": None, "column": "", "message": _("The import stopped on an unexpected "
-                                                    "error; nothing was written.")}])
+                                                    "error; nothing was written.")}]}
     if committed:
         importer.after_commit(outcome)
     status = ImportStatus.DONE if committed else (
         ImportStatus.FAILED if write else ImportStatus.CHECKED)
-    return _finish(job, status, problems=outcome.problems, ambiguities=outcome.ambiguities,
-                   summary=dict(outcome.summary), rows_total=len(table.rows),
-                   header_row=table.header_row, notes=table.notes)
+    return status, {"problems": outcome.problems, "ambiguities": outcome.ambiguities,
+                    "summary": dict(outcome.summary), "rows_total": len(table.rows),
+                    "header_row": table.header_row, "notes": table.notes}
 
 
 CACHE_VERSION = 1  # raise when Table changes shape: a cache from before is read again

@@ -1,11 +1,38 @@
-"""Uploading, checking, choosing between look-alike people and committing an import."""
+"""Uploading, checking, choosing between look-alike people and committing an import; and
+what happens when the process running an import dies.
+
+A worker killed in the middle of an import (SIGKILL, out of memory, a reboot) writes nothing:
+the commit is one database transaction (imports.pipeline), which the database rolls back when
+the connection goes. What is left is the job, still "checking" or "committing". While it runs,
+its progress file (lib.progress) is touched every few seconds by a heartbeat thread of the
+process doing the work; a running job whose file has not moved for IMPORTS_STALE_SECONDS
+(default 120) has lost that process and is marked failed ("The import stopped unexpectedly:
+nothing was written. Run it again."). This is checked:
+
+* whenever the job's page, its progress poll or the list of imports is opened
+  (`job_fail_if_stale`, so a user never waits on a dead job), and
+* by `manage.py fail_stale_jobs` (`jobs_fail_stale`), for a cron or for a deployment to run
+  before it starts `db_worker`.
+
+The mark is a conditional update (only if the job is still in the same running state), so a
+job that finished meanwhile keeps its result. A job merely waiting in the queue ("queued") is
+never marked: it has no process yet. A failed job runs again from its page (`job_rerun`: the
+same file, the commit again if it was the commit that died, else the check), or the user
+uploads the file again; a commit re-checks every row and people are matched before being
+added, so the rows end up there exactly once."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from imports.models import ImportJob, ImportKind, ImportStatus
-from imports.pipeline import run_job
+from imports.pipeline import progress_key, run_job, stale_seconds
+from lib import progress
+
+STOPPED = gettext_noop("The import stopped unexpectedly: nothing was written. Run it again.")
+ACTIVE = (ImportStatus.CHECKING, ImportStatus.COMMITTING)
 
 MAX_BYTES = 50 * 1024 * 1024
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
@@ -60,6 +87,38 @@ def job_commit(*, user, job: ImportJob) -> ImportJob:
     if not job.can_commit:
         raise ValidationError(_("Fix the problems listed before importing."))
     return job_start(job, write=True)
+
+
+def job_rerun(*, user, job: ImportJob) -> ImportJob:
+    """Run a failed job again on the same file: the commit if the commit was interrupted
+    (it checks every row again first), otherwise the check."""
+    if job.status != ImportStatus.FAILED:
+        raise ValidationError(_("Only an import that failed can be run again."))
+    return job_start(job, write=job.commit_requested)
+
+
+def job_fail_if_stale(job: ImportJob) -> ImportJob:
+    """Mark the job failed if it is running but its worker stopped beating."""
+    if job.status not in ACTIVE:
+        return job
+    age = progress.age(progress_key(job))
+    if age is not None and age < stale_seconds():
+        return job
+    problems = [{"row": None, "column": "", "message": _(STOPPED)}]
+    now = timezone.now()
+    # commit_requested is kept: it tells job_rerun which step to run again.
+    marked = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportStatus.FAILED, problems=problems, ambiguities=[], finished_at=now)
+    if marked:
+        progress.clear(progress_key(job))
+    job.refresh_from_db()
+    return job
+
+
+def jobs_fail_stale() -> list[ImportJob]:
+    """Every running job whose worker died, marked failed; returns those marked."""
+    return [job for job in ImportJob.objects.filter(status__in=ACTIVE)
+            if job_fail_if_stale(job).status == ImportStatus.FAILED]
 
 
 def _refuse_while_running(job: ImportJob) -> None:

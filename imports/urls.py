@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/replace/", views.replace, name="replace"),
     path("<int:pk>/resolve/", views.resolve, name="resolve"),
     path("<int:pk>/commit/", views.commit, name="commit"),
+    path("<int:pk>/rerun/", views.rerun, name="rerun"),
 ]

@@ -21,8 +21,9 @@ from lib.xlsx import XLSX_TYPE
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
-    return get_scoped_or_404(ImportJob.objects.select_related("user", "unit"), request.user,
-                             pk=pk)
+    """The job, marked failed first if the process running it has died."""
+    return services.job_fail_if_stale(get_scoped_or_404(
+        ImportJob.objects.select_related("user", "unit"), request.user, pk=pk))
 
 
 @writer_required
@@ -36,7 +37,8 @@ def index(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("imports:detail", job.pk)
-    jobs = scoped(ImportJob.objects.select_related("user"), request.user)[:30]
+    jobs = [services.job_fail_if_stale(job) for job in
+            scoped(ImportJob.objects.select_related("user"), request.user)[:30]]
     return render(request, "imports/index.html", {"form": form, "jobs": jobs,
                                                   "kinds": ImportKind.choices})
 
@@ -104,6 +106,16 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     def run(job):
         job = services.job_commit(user=request.user, job=job)
+        if job.status == "done":
+            messages.success(request, _("The file has been imported."))
+    return _act(request, pk, run)
+
+
+@writer_required
+@require_POST
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(job):
+        job = services.job_rerun(user=request.user, job=job)
         if job.status == "done":
             messages.success(request, _("The file has been imported."))
     return _act(request, pk, run)

@@ -1,9 +1,16 @@
 """Progress of long work, readable by other processes while the work's own transaction is
 still open (a row updated inside that transaction would stay invisible until it commits, and
-SQLite would not even let a second connection write it). One small JSON file per job."""
+SQLite would not even let a second connection write it). One small JSON file per job.
+
+The file's modification time is also the work's heartbeat: `heartbeat()` touches it every few
+seconds while the work runs (even through a long single step), so a file older than that
+means the process doing the work has died (`age()`)."""
 
 import json
 import os
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -32,3 +39,33 @@ def read(key: str) -> dict:
 
 def clear(key: str) -> None:
     _path(key).unlink(missing_ok=True)
+
+
+def age(key: str) -> float | None:
+    """Seconds since the work last reported or beat; None when there is no file."""
+    try:
+        return max(0.0, time.time() - _path(key).stat().st_mtime)
+    except OSError:
+        return None
+
+
+@contextmanager
+def heartbeat(key: str, every: float):
+    """Touch the key's file every `every` seconds while the block runs (a daemon thread: it
+    dies with the process, which is the point). A file cleared meanwhile is not recreated."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            try:
+                os.utime(_path(key))
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{key}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
