@@ -34,7 +34,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	@# The background worker (recomputations, later imports and reports) lives as long as the server.
+	@# Imports left running by a worker that died are marked failed (re-runnable); then the
+	@# background worker (recomputations, imports, reports) lives as long as the server.
+	$(PY) manage.py fail_stale_jobs
 	$(PY) manage.py db_worker --interval 1 & trap 'kill $$!' EXIT; \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
