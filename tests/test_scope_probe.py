@@ -262,9 +262,15 @@ def add_elearning(tree) -> None:
         QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz)
 
 
-@pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer"])
+@pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer",
+                                     "school_officer"])
 def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys, settings,
                                                   tmp_path):
+    """Officers at three levels below the confederation: two provinces, a district, a
+    grassroots union (the confederation sees everything: nothing is outside it)."""
+    from tests.conftest import make_user
+
+    tree.school_officer = make_user("school_officer", tree.school)
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     add_jobs(tree)
