@@ -1,12 +1,13 @@
 # Two commands: `make run` serves the demo on SQLite, `make test` runs the whole suite.
 SHELL := /bin/bash
 PORT ?= 8000
+HOST ?= 127.0.0.1
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test browser-deps lint messages bench
+.PHONY: install run serve test browser-deps lint messages bench
 
 $(UV):
 	python3 -m venv .tools
@@ -39,6 +40,30 @@ run: install
 	$(PY) manage.py fail_stale_jobs
 	$(PY) manage.py db_worker --interval 1 & trap 'kill $$!' EXIT; \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+# Production (docs/deployment.md): PostgreSQL, gunicorn with several workers, collected static
+# files, the background worker. Settings come from the environment (DATABASE_URL, SECRET_KEY,
+# ALLOWED_HOSTS, ...); unsafe or missing values stop it before anything starts.
+serve: export PRODUCTION := 1
+serve: install
+	@out=$$($(PY) manage.py check --deploy --fail-level WARNING 2>&1) || { \
+	  echo "$$out" | grep -E '^[A-Za-z_.]*(ImproperlyConfigured|ValueError): ' | sed 's/^[A-Za-z_.]*: //' \
+	    | grep . >&2 || echo "$$out" >&2; \
+	  echo "make serve: unsafe or missing production settings (above); nothing was started." >&2; \
+	  exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py fail_stale_jobs
+	@workers=$${WEB_CONCURRENCY:-$$((2 * $$(nproc) + 1))}; \
+	echo "Serving on http://$(HOST):$(PORT)/ with $$workers workers and the background worker (Ctrl+C to stop)"; \
+	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	.venv/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $$workers \
+	  --threads $${GUNICORN_THREADS:-1} --timeout $${GUNICORN_TIMEOUT:-120} \
+	  --access-logfile - --error-logfile - --no-control-socket & web=$$!; \
+	trap 'kill $$worker $$web 2>/dev/null; wait' EXIT INT TERM; \
+	wait -n $$worker $$web; status=$$?; \
+	echo "make serve: the web server or the worker stopped (status $$status); stopping both."; \
+	exit $$status
 
 test: install browser-deps
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null

@@ -26,7 +26,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 # The development key only serves the local demo; production hardening refuses it (see docs).
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdef")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdef"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -169,3 +170,87 @@ TASKS = {
 # Above this many units a snapshot of the targets is computed in the background with a
 # progress bar; below it, the page computes it at once.
 TARGETS_INLINE_UNITS = int(os.environ.get("TARGETS_INLINE_UNITS", "5000"))
+
+# --- Production mode (docs/deployment.md) ------------------------------------------------
+# PRODUCTION=1 (set by `make serve`) reads every deployment value from the environment and
+# refuses to start with an unsafe one. Without it nothing above changes: `make run` and the
+# test suite keep their development defaults.
+PRODUCTION = env_bool("PRODUCTION", False)
+
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    def refuse(name: str, why: str):
+        raise ImproperlyConfigured(
+            f"PRODUCTION=1: {name} {why} (see docs/deployment.md). Refusing to start.")
+
+    if DEBUG:
+        refuse("DEBUG", "must be off in production: unset DEBUG or set DEBUG=0")
+
+    _key = os.environ.get("SECRET_KEY", "")
+    if not _key:
+        refuse("SECRET_KEY", "is not set; generate one with "
+               "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`")
+    if _key == DEV_SECRET_KEY:
+        refuse("SECRET_KEY", "is the development key shipped in the source code")
+    if len(_key) < 50:
+        refuse("SECRET_KEY", f"is too short ({len(_key)} characters, at least 50 needed)")
+    if (len(set(_key)) < 10 or _key.startswith("django-insecure-")
+            or any(word in _key.lower() for word in ("insecure", "change-me", "changeme"))):
+        refuse("SECRET_KEY", "is too weak (few distinct characters or a placeholder value)")
+
+    if not os.environ.get("ALLOWED_HOSTS", "").strip():
+        refuse("ALLOWED_HOSTS", "is not set: list the server's host names, comma-separated")
+    if "*" in ALLOWED_HOSTS:
+        refuse("ALLOWED_HOSTS", "must not contain '*': list the server's host names")
+
+    if not os.environ.get("DATABASE_URL"):
+        refuse("DATABASE_URL", "is not set: give postgres://user:password@host:5432/name")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        refuse("DATABASE_URL", "must point to PostgreSQL (SQLite is for development only)")
+    # Workers keep their connection between requests, checked before reuse.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+    # Origins allowed to POST when the site is reached through another scheme or host,
+    # e.g. https://daotao.congdoan.vn (comma-separated).
+    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+    # HTTPS: redirect plain HTTP, secure cookies, HSTS. Behind a TLS-terminating proxy set
+    # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (and let the proxy set the header).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+        _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
+        if not _header.strip() or not _value.strip():
+            refuse("SECURE_PROXY_SSL_HEADER", "must look like HTTP_X_FORWARDED_PROTO,https")
+        SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
+        # The proxy then redirects plain HTTP itself; Django's own redirect is optional and
+        # the check asking for it does not apply. Without a proxy it does (make serve refuses).
+        if not SECURE_SSL_REDIRECT:
+            SILENCED_SYSTEM_CHECKS = ["security.W008"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    # The e-learning PDF view allows SAMEORIGIN for itself; every other page refuses frames.
+    X_FRAME_OPTIONS = "DENY"
+    # Sessions end after a working day (seconds) or when the browser closes.
+    SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+    SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+    # Static files: collected once (`make serve` runs collectstatic), served by WhiteNoise
+    # compressed and with content-hashed names cached for a year.
+    STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+    STORAGES["staticfiles"] = {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = False
+
+    # Everything to stderr (gunicorn and the worker pass it on to the journal or terminal).
+    LOGGING["formatters"] = {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}}
+    LOGGING["handlers"]["console"].update(
+        {"formatter": "plain", "stream": "ext://sys.stderr"})
