@@ -1,7 +1,8 @@
 """Bearer tokens: issuing, revoking, and who may call what.
 
 What a route asks of its caller is checked here, before any parameter is read, so a
-read-only account gets 403 on a write whatever it sends.
+read-only account gets 403 on a write whatever it sends. Then a NUL character anywhere in the
+request is refused (422) before it can reach the database.
 """
 
 import datetime as dt
@@ -16,6 +17,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from accounts.models import ApiToken, User
+from api.errors import refuse_null_characters
+from api.schemas import ErrorOut
 
 # last_used_at is for spotting stale tokens, not an audit trail: write it at most this often
 # so that reads do not each become a write.
@@ -42,6 +45,7 @@ class TokenAuth(HttpBearer):
         request.api_token = api_token
         if not self.allowed(api_token.user):
             raise HttpError(403, _("Not allowed"))
+        refuse_null_characters(request)
         return api_token.user
 
 
@@ -64,9 +68,10 @@ class TokenOut(Schema):
     token: str
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut},
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut},
              summary="Issue a token for a username and password")
 def token_issue(request: HttpRequest, credentials: Credentials):
+    refuse_null_characters(request)
     # ModelBackend refuses inactive accounts: they get the same answer as a wrong password.
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
@@ -74,7 +79,8 @@ def token_issue(request: HttpRequest, credentials: Credentials):
     return {"token": ApiToken.issue(user)}
 
 
-@router.delete("/auth/token", auth=signed_in, response={204: None},
+@router.delete("/auth/token", auth=signed_in, response={204: None, 401: ErrorOut},
                summary="Revoke the token this request is made with")
 def token_revoke(request: HttpRequest):
     ApiToken.objects.filter(pk=request.api_token.pk).update(revoked_at=timezone.now())
+    return 204, None

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.scope import scoped
 from api.auth import writer
 from api.people import PersonRef, UnitBrief
-from api.schemas import ErrorOut, Ref
+from api.schemas import ErrorOut, Pagination, Ref
 from api.units import UnitRef
 from elearning import exchange, reminders, services
 from elearning.forms import assignments_set
@@ -184,8 +184,8 @@ def _save(request: HttpRequest, course: Course | None, fields: dict) -> Course:
     return saved
 
 
-@router.get("/courses", response=list[CourseOut])
-@paginate(LimitOffsetPagination)
+@router.get("/courses", response={200: list[CourseOut], **ERRORS})
+@paginate(Pagination)
 def course_list(request: HttpRequest, filters: Query[CourseFilters]):
     courses = scoped(COURSES, request.auth).prefetch_related("topics", "audience_roles")
     if filters.unit is not None:
@@ -277,7 +277,7 @@ class TotalsOut(Schema):
     completed: int
 
 
-class ProgressOut(Schema):
+class CourseProgressOut(Schema):
     course: int
     unit: UnitBrief
     required_lessons: int
@@ -294,7 +294,7 @@ class ProgressFilters(Schema):
     offset: int = Field(0, ge=0)
 
 
-@router.get("/courses/{course_id}/progress", response={200: ProgressOut, **ERRORS})
+@router.get("/courses/{course_id}/progress", response={200: CourseProgressOut, **ERRORS})
 def course_progress(request: HttpRequest, course: CourseInPath,
                     filters: Query[ProgressFilters]):
     unit = filters.unit or course.organiser

@@ -5,6 +5,7 @@ the data (Django's ValidationError) or the request did not parse (ninja's Valida
 other errors are `{"detail": "message"}`.
 """
 
+import json
 from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -32,6 +33,7 @@ DJANGO_MESSAGES = {
     "bool_type": "Enter a valid value.",
     "bool_parsing": "Enter a valid value.",
     "string_type": "Enter a valid value.",
+    "null_characters": "Null characters are not allowed.",
 }
 
 
@@ -41,6 +43,36 @@ def _field_of(loc: tuple) -> str | None:
     if source == "body" and rest:
         rest = rest[1:]  # the view's parameter name, not a field of the document
     return ".".join(str(part) for part in rest) or None
+
+
+def _nul_paths(value, path: tuple) -> list[tuple]:
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _nul_paths(item, (*path, key))]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _nul_paths(item, (*path, i))]
+    return []
+
+
+def refuse_null_characters(request: HttpRequest) -> None:
+    """A NUL character anywhere in the path, the query or a JSON body is a 422, as in Django's
+    forms (ProhibitNullCharactersValidator): PostgreSQL can neither store nor compare it, so
+    it reached the database as a 500 (found by schemathesis)."""
+    locs = []
+    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    locs += [("path", *p) for p in _nul_paths(dict(kwargs), ())]
+    locs += [("query", key) for key, values in request.GET.lists()
+             if any("\x00" in value for value in values)]
+    if request.content_type == "application/json" and b"\\u0000" in request.body:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            body = None  # ninja answers an unreadable body itself
+        locs += [("body", "payload", *p) for p in _nul_paths(body, ())]
+    if locs:
+        raise RequestError([{"type": "null_characters", "loc": loc,
+                             "msg": "Null characters are not allowed."} for loc in locs])
 
 
 def _request_errors(request: HttpRequest, exc: RequestError, api: NinjaAPI) -> HttpResponse:

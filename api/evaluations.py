@@ -11,13 +11,13 @@ from typing import Annotated
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Strict
 
 from accounts.scope import get_scoped_or_404
 from api.auth import signed_in, writer
 from api.people import PersonRef, UnitBrief
-from api.schemas import ErrorOut
+from api.schemas import ErrorOut, Pagination
 from api.units import UnitInPath, UnitRef
 from cadrework import evaluations as rules
 from cadrework.models import Evaluation, Occasion, Rating
@@ -149,7 +149,7 @@ class UnitDistributionOut(Schema):
     distribution: list[RatingCountOut]
 
 
-class FiguresOut(Schema):
+class EvaluationFiguresOut(Schema):
     unit: UnitBrief
     year: int
     occasion: str
@@ -174,8 +174,8 @@ def _detail(request: HttpRequest, evaluation_id: int) -> Evaluation:
     return evaluation
 
 
-@router.get("/evaluations", response=list[EvaluationOut])
-@paginate(LimitOffsetPagination)
+@router.get("/evaluations", response={200: list[EvaluationOut], **ERRORS})
+@paginate(Pagination)
 def evaluation_list(request: HttpRequest, filters: Query[EvaluationFilters]):
     """Evaluations of the user's subtree, latest year first, each against its equivalent
     posts."""
@@ -235,7 +235,7 @@ def person_evaluations(request: HttpRequest, person_id: int):
     return list(rules.visible_evaluations(user, person))
 
 
-@router.get("/units/{unit_id}/evaluation-figures", response={200: FiguresOut, **ERRORS})
+@router.get("/units/{unit_id}/evaluation-figures", response={200: EvaluationFiguresOut, **ERRORS})
 def evaluation_figures(request: HttpRequest, unit: UnitInPath, year: int,
                        occasion: Occasion = Occasion.YEARLY):
     """The distribution of ratings of the unit's subtree for a year: in all, per unit below,

@@ -11,13 +11,13 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from api.auth import writer
 from api.people import UnitBrief
-from api.schemas import ErrorOut, Ref
+from api.schemas import ErrorOut, Pagination, Ref
 from api.units import UnitRef
 from cadrework import inspections as rules
 from cadrework.models import FollowUp, Inspection
@@ -124,8 +124,8 @@ def _counted(user, pk: int) -> Inspection:
     return rules.inspections_under(user, user.unit).get(pk=pk)
 
 
-@router.get("/inspections", response=list[InspectionOut])
-@paginate(LimitOffsetPagination)
+@router.get("/inspections", response={200: list[InspectionOut], **ERRORS})
+@paginate(Pagination)
 def inspection_list(request: HttpRequest, filters: Query[InspectionFilters]):
     """Inspections of the subtree (the inspected unit in it), latest first."""
     day = today()

@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from api.auth import signed_in
+from api.schemas import ErrorOut
 from elearning import selectors, services
 from elearning.models import CourseEnrolment, LessonProgress
 from elearning.views.learn import (
@@ -27,6 +28,8 @@ from elearning.views.learn import (
 )
 
 router = Router(tags=["e-learning"])
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _person(request: HttpRequest):
@@ -62,7 +65,7 @@ class LessonStateOut(Schema):
     done: bool
 
 
-class EnrolmentOut(Schema):
+class CourseEnrolmentOut(Schema):
     id: int
     course_id: int
     course: str
@@ -83,7 +86,7 @@ class ProgressIn(Schema):
     position_seconds: int = 0
 
 
-class ProgressOut(Schema):
+class LessonProgressOut(Schema):
     lesson_id: int
     percent: int
     position_seconds: int
@@ -114,7 +117,7 @@ def _enrolment_out(enrolment: CourseEnrolment) -> dict:
             **figures, "lessons": lessons}
 
 
-@router.get("/learning/courses", response=list[MyCourseOut], auth=signed_in,
+@router.get("/learning/courses", response={200: list[MyCourseOut], **ERRORS}, auth=signed_in,
             summary="Courses open to me and those I am enrolled in, with my progress")
 def my_courses(request: HttpRequest):
     person = _person(request)
@@ -138,7 +141,8 @@ def my_courses(request: HttpRequest):
     return out
 
 
-@router.post("/courses/{course_id}/enrol", response={201: EnrolmentOut}, auth=signed_in,
+@router.post("/courses/{course_id}/enrol", response={201: CourseEnrolmentOut, **ERRORS},
+             auth=signed_in,
              summary="Enrol in a course open to me (enrolling again returns the enrolment)")
 def enrol(request: HttpRequest, course_id: int):
     course = course_for(_person(request), course_id)
@@ -147,7 +151,8 @@ def enrol(request: HttpRequest, course_id: int):
     return 201, _enrolment_out(enrolment)
 
 
-@router.get("/learning/enrolments/{enrolment_id}", response=EnrolmentOut, auth=signed_in,
+@router.get("/learning/enrolments/{enrolment_id}", response={200: CourseEnrolmentOut, **ERRORS},
+            auth=signed_in,
             summary="My enrolment: progress lesson by lesson, completion, certificate")
 def my_enrolment(request: HttpRequest, enrolment_id: int):
     person = _person(request)
@@ -158,7 +163,8 @@ def my_enrolment(request: HttpRequest, enrolment_id: int):
     return _enrolment_out(enrolment)
 
 
-@router.post("/lessons/{lesson_id}/progress", response=ProgressOut, auth=signed_in,
+@router.post("/lessons/{lesson_id}/progress", response={200: LessonProgressOut, **ERRORS},
+             auth=signed_in,
              summary="Report how far I read or watched a lesson (percent, video position)")
 def lesson_progress(request: HttpRequest, lesson_id: int, payload: ProgressIn):
     person = _person(request)

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.scope import scoped
 from api.auth import signed_in, writer
-from api.schemas import ErrorOut, Ref
+from api.schemas import ErrorOut, Pagination, Ref
 from api.units import UnitRef
 from lib.dates import today
 from people import selectors, services
@@ -220,7 +220,7 @@ def _sent(payload: Schema) -> dict:
     return {name: getattr(payload, name) for name in payload.model_fields_set}
 
 
-@router.get("/me", response=MeOut, auth=signed_in, tags=["auth"])
+@router.get("/me", response={200: MeOut, **ERRORS}, auth=signed_in, tags=["auth"])
 def me(request: HttpRequest):
     """The caller's account and their own profile: open to every account, cadres included."""
     user = request.auth
@@ -230,13 +230,13 @@ def me(request: HttpRequest):
             "person": PEOPLE.filter(pk=user.person_id).first()}
 
 
-@router.get("/roles", response=list[RoleOut])
+@router.get("/roles", response={200: list[RoleOut], **ERRORS})
 def role_list(request: HttpRequest):
     return Role.objects.all()
 
 
-@router.get("/people", response=list[PersonOut])
-@paginate(LimitOffsetPagination, max_limit=500)
+@router.get("/people", response={200: list[PersonOut], **ERRORS})
+@paginate(Pagination, max_limit=500)
 def person_list(request: HttpRequest, filters: Query[PersonFilters]):
     """People of the user's subtree in Vietnamese order (given name, middle, family)."""
     return selectors.person_list(
@@ -261,8 +261,8 @@ def person_update(request: HttpRequest, person: PersonInPath, payload: PersonUpd
     return services.person_update(user=request.auth, person=person, **_sent(payload))
 
 
-@router.get("/positions", response=list[PositionOut])
-@paginate(LimitOffsetPagination, max_limit=500)
+@router.get("/positions", response={200: list[PositionOut], **ERRORS})
+@paginate(Pagination, max_limit=500)
 def position_list(request: HttpRequest, filters: Query[PositionFilters]):
     positions = scoped(POSITIONS, request.auth).order_by("-start_date", "id")
     if filters.person is not None:

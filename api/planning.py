@@ -12,14 +12,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from accounts.scope import scoped
 from api.auth import writer
 from api.people import UnitBrief
-from api.schemas import ErrorOut, Ref
+from api.schemas import ErrorOut, Pagination, Ref
 from api.units import UnitInPath, UnitRef
 from lib.dates import today
 from planning import selectors, services
@@ -70,7 +70,7 @@ def _sent(payload: Schema) -> dict:
 
 # --- plans --------------------------------------------------------------------------------
 
-class FiguresOut(Schema):
+class PlanFiguresOut(Schema):
     """Planned figures of the lines, and the actual ones of the classes run against them."""
 
     planned_classes: int
@@ -95,7 +95,7 @@ class LineOut(Schema):
     quarter: int | None
     budget: Decimal
     funding_source: str
-    figures: FiguresOut
+    figures: PlanFiguresOut
 
     @staticmethod
     def resolve_topic(line: PlanLine) -> str | None:
@@ -128,7 +128,7 @@ class PlanOut(Schema):
 
 class PlanDetail(PlanOut):
     lines: list[LineOut]
-    totals: FiguresOut
+    totals: PlanFiguresOut
     events: list[EventOut] = Field(..., description="History, latest first: submissions, "
                                                     "returns, approvals and revisions.")
 
@@ -208,8 +208,8 @@ def _with_figures(line: PlanLine) -> PlanLine:
     return line
 
 
-@router.get("/plans", response=list[PlanOut])
-@paginate(LimitOffsetPagination)
+@router.get("/plans", response={200: list[PlanOut], **ERRORS})
+@paginate(Pagination)
 def plan_list(request: HttpRequest, filters: Query[PlanFilters]):
     plans = scoped(PLANS, request.auth).order_by("-year", "unit__path")
     if filters.year is not None:
@@ -294,7 +294,7 @@ class ConsolidatedRow(Schema):
     programme_name: str | None
     target_group: str
     target_group_label: str
-    figures: FiguresOut
+    figures: PlanFiguresOut
 
 
 class ConsolidatedOut(Schema):
@@ -303,7 +303,7 @@ class ConsolidatedOut(Schema):
     rows: list[ConsolidatedRow] = Field(..., description="The unit's own lines and those its "
                                                          "subtree sent up, summed by topic "
                                                          "(or programme) and target group.")
-    totals: FiguresOut
+    totals: PlanFiguresOut
     not_submitted: list[UnitBrief] = Field(..., description="Units directly under it with no "
                                                             "plan sent up for the year.")
 
@@ -472,7 +472,7 @@ class NeedOut(Schema):
     count: int
 
 
-class ProgressOut(Schema):
+class SurveyProgressOut(Schema):
     unit: UnitBrief
     answered: bool
     answers_below: int = Field(..., description="Answers from its whole subtree.")
@@ -480,7 +480,7 @@ class ProgressOut(Schema):
 
 class SurveyDetail(SurveyOut):
     results: list[NeedOut] = Field(..., description="Answers of the caller's subtree summed.")
-    progress: list[ProgressOut] = Field(..., description="Per unit directly under the "
+    progress: list[SurveyProgressOut] = Field(..., description="Per unit directly under the "
                                                          "caller's unit.")
 
 
@@ -533,8 +533,8 @@ def _survey(request: HttpRequest, survey_id: int):
     return survey
 
 
-@router.get("/surveys", response=list[SurveyOut])
-@paginate(LimitOffsetPagination)
+@router.get("/surveys", response={200: list[SurveyOut], **ERRORS})
+@paginate(Pagination)
 def survey_list(request: HttpRequest):
     return _surveys(request).order_by("-deadline", "-id")
 

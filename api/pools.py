@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.scope import scoped
 from api.auth import writer
 from api.people import PersonRef, TermRef, UnitBrief
-from api.schemas import ErrorOut, Ref
+from api.schemas import ErrorOut, Pagination, Ref
 from api.units import UnitRef
 from cadrework import selectors, services
 from cadrework.models import Pool, PoolEntry, PoolPost, PoolReview
@@ -127,8 +127,8 @@ class RemovalIn(Schema):
     on: dt.date | None = Field(None, description="Default: the review's day.")
 
 
-@router.get("/pools", response=list[PoolOut])
-@paginate(LimitOffsetPagination)
+@router.get("/pools", response={200: list[PoolOut], **ERRORS})
+@paginate(Pagination)
 def pool_list(request: HttpRequest, filters: Query[PoolFilters]):
     pools = scoped(POOLS, request.auth).order_by("unit__path", "post")
     if filters.unit is not None:

@@ -101,7 +101,7 @@ class QuizStateOut(Schema):
 
 # Plain pydantic models (not ninja's Schema, which drops unknown keys): whatever else the
 # client sends is kept, so that it can be named and refused.
-class AnswerIn(BaseModel):
+class QuizAnswerIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     question: int
@@ -116,7 +116,7 @@ class SubmitIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    answers: list[AnswerIn] = Field(default_factory=list)
+    answers: list[QuizAnswerIn] = Field(default_factory=list)
 
 
 def _enrolment_and_lesson(request: HttpRequest, lesson_id: int):

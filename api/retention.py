@@ -12,12 +12,12 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from api.people import UnitBrief
-from api.schemas import ErrorOut, Ref
+from api.schemas import ErrorOut, Pagination, Ref
 from api.units import UnitInPath
 from cadrework import retention
 from lib.dates import today
@@ -79,7 +79,7 @@ class WindowOut(Schema):
     complete: bool = Field(..., description="The window is known for every trained person.")
 
 
-class FiguresOut(Schema):
+class RetentionFiguresOut(Schema):
     trained: int = Field(..., description="Distinct people trained in the period who held a "
                                           "post in the subtree on the day of their (first) "
                                           "training.")
@@ -90,19 +90,19 @@ class GroupOut(Schema):
     key: str = Field(..., description="The value to pass as `programme`, `topic` or "
                                       "`organiser` to narrow to this group (`none`: without).")
     label: str
-    figures: FiguresOut
+    figures: RetentionFiguresOut
 
 
 class UnitRowOut(Schema):
     unit: UnitBrief
     itself: bool = Field(..., description="Posts held in the unit itself (pass `direct=true` "
                                           "for its people), not in a unit below.")
-    figures: FiguresOut
+    figures: RetentionFiguresOut
 
 
 class YearOut(Schema):
     year: int
-    figures: FiguresOut
+    figures: RetentionFiguresOut
 
 
 class RetentionOut(Schema):
@@ -111,7 +111,7 @@ class RetentionOut(Schema):
     end: dt.date
     as_of: dt.date
     by: str
-    totals: FiguresOut
+    totals: RetentionFiguresOut
     groups: list[GroupOut]
     units: list[UnitRowOut] = Field(..., description="The units directly below, and the unit "
                                                      "itself when people held posts in it.")
@@ -214,7 +214,7 @@ def retention_figures(request: HttpRequest, unit: UnitInPath, filters: Query[Fig
 
 @router.get("/units/{unit_id}/retention/people",
             response={200: list[RetentionPersonOut], **ERRORS})
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def retention_people(request: HttpRequest, unit: UnitInPath, filters: Query[PeopleQuery]):
     """The people behind a figure: every trained person, or (`months`) those who left their
     post within 6, 12 or 24 months. Narrow like the figures, or to a year with `start` and

@@ -5,19 +5,22 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.scope import get_scoped_or_404, scoped
 from api.auth import writer
+from api.schemas import ErrorOut, Pagination
 from api.units import UnitInPath
 from lib.dates import today
 from people.models import Person
 from training import services
-from training.models import Enrolment, Topic, TrainingClass, TrainingRecord
+from training.models import ClassStatus, Enrolment, Topic, TrainingClass, TrainingRecord
 from training.selectors import chairs_to_train, classes_visible_to, lecturers_with_figures
 from units.models import Unit
 
 router = Router(tags=["training"])
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _unit_field(request, unit_id: int, field: str) -> Unit:
@@ -66,7 +69,8 @@ class ClassIn(Schema):
 
 
 class StatusIn(Schema):
-    status: str
+    # Not a bare str: a status that is no ClassStatus made the service's message fail (500).
+    status: ClassStatus
 
 
 class EnrolmentOut(Schema):
@@ -157,19 +161,19 @@ def _topics(codes: list[str]):
     return topics
 
 
-@router.get("/classes", response=list[ClassOut])
-@paginate(LimitOffsetPagination)
+@router.get("/classes", response={200: list[ClassOut], **ERRORS})
+@paginate(Pagination)
 def class_list(request, status: str = ""):
     classes = classes_visible_to(request.auth).prefetch_related("topics")
     return (classes.filter(status=status) if status else classes).order_by("-start_date", "id")
 
 
-@router.get("/classes/{class_id}", response=ClassOut)
+@router.get("/classes/{class_id}", response={200: ClassOut, **ERRORS})
 def class_detail(request, class_id: int):
     return _class(request, class_id)
 
 
-@router.post("/classes", response={201: ClassOut}, auth=writer)
+@router.post("/classes", response={201: ClassOut, **ERRORS}, auth=writer)
 def class_create(request, payload: ClassIn):
     data = payload.dict()
     organiser = _unit_field(request, data.pop("organiser"), "organiser")
@@ -178,7 +182,7 @@ def class_create(request, payload: ClassIn):
                                       **data)
 
 
-@router.post("/classes/{class_id}/status", response=ClassOut, auth=writer)
+@router.post("/classes/{class_id}/status", response={200: ClassOut, **ERRORS}, auth=writer)
 def class_status(request, class_id: int, payload: StatusIn):
     c = get_scoped_or_404(TrainingClass.objects.select_related("organiser"), request.auth,
                           pk=class_id)
@@ -186,12 +190,13 @@ def class_status(request, class_id: int, payload: StatusIn):
                                      status=payload.status)
 
 
-@router.get("/classes/{class_id}/enrolments", response=list[EnrolmentOut])
+@router.get("/classes/{class_id}/enrolments", response={200: list[EnrolmentOut], **ERRORS})
 def class_enrolments(request, class_id: int):
     return scoped(_class(request, class_id).enrolments.all(), request.auth).order_by("id")
 
 
-@router.post("/classes/{class_id}/nominations", response={201: NominationOut}, auth=writer)
+@router.post("/classes/{class_id}/nominations", response={201: NominationOut, **ERRORS},
+             auth=writer)
 def nominate(request, class_id: int, payload: NominationIn):
     c = _class(request, class_id)
     person = scoped(Person.objects.select_related("unit"), request.auth).filter(
@@ -203,51 +208,54 @@ def nominate(request, class_id: int, payload: NominationIn):
     return 201, {"enrolment": enrolment, "warnings": warnings}
 
 
-@router.post("/enrolments/{enrolment_id}/accept", response=EnrolmentOut, auth=writer)
+@router.post("/enrolments/{enrolment_id}/accept", response={200: EnrolmentOut, **ERRORS},
+             auth=writer)
 def accept(request, enrolment_id: int):
     return services.enrolment_accept(user=request.auth,
                                      enrolment=_enrolment(request, enrolment_id))
 
 
-@router.post("/enrolments/{enrolment_id}/reject", response=EnrolmentOut, auth=writer)
+@router.post("/enrolments/{enrolment_id}/reject", response={200: EnrolmentOut, **ERRORS},
+             auth=writer)
 def reject(request, enrolment_id: int, payload: RejectIn):
     return services.enrolment_reject(user=request.auth,
                                      enrolment=_enrolment(request, enrolment_id),
                                      reason=payload.reason)
 
 
-@router.post("/enrolments/{enrolment_id}/results", response=EnrolmentOut, auth=writer)
+@router.post("/enrolments/{enrolment_id}/results", response={200: EnrolmentOut, **ERRORS},
+             auth=writer)
 def results(request, enrolment_id: int, payload: ResultsIn):
     return services.results_record(user=request.auth,
                                    enrolment=_enrolment(request, enrolment_id),
                                    **payload.dict())
 
 
-@router.get("/records", response=list[RecordOut])
-@paginate(LimitOffsetPagination)
+@router.get("/records", response={200: list[RecordOut], **ERRORS})
+@paginate(Pagination)
 def records(request, person: int | None = None):
     rows = scoped(TrainingRecord.objects.prefetch_related("topics"), request.auth)
     return (rows.filter(person_id=person) if person else rows).order_by("-completed_on", "id")
 
 
-@router.get("/records/{record_id}", response=RecordOut)
+@router.get("/records/{record_id}", response={200: RecordOut, **ERRORS})
 def record_detail(request, record_id: int):
     return get_scoped_or_404(TrainingRecord.objects.all(), request.auth, pk=record_id)
 
 
-@router.get("/lecturers", response=list[LecturerOut])
-@paginate(LimitOffsetPagination)
+@router.get("/lecturers", response={200: list[LecturerOut], **ERRORS})
+@paginate(Pagination)
 def lecturers(request):
     return lecturers_with_figures(request.auth)
 
 
-@router.get("/lecturers/{lecturer_id}", response=LecturerOut)
+@router.get("/lecturers/{lecturer_id}", response={200: LecturerOut, **ERRORS})
 def lecturer_detail(request, lecturer_id: int):
     return get_scoped_or_404(lecturers_with_figures(request.auth), request.auth,
                              pk=lecturer_id)
 
 
-@router.get("/units/{unit_id}/chairs", response=list[ChairOut])
+@router.get("/units/{unit_id}/chairs", response={200: list[ChairOut], **ERRORS})
 def chairs(request, unit: UnitInPath, on: dt.date | None = None):
     """T-003-4: the grassroots chairs whose training is this unit's duty."""
     return [{"position_id": p.pk, "person_id": p.person_id, "full_name": p.person.full_name,
@@ -260,6 +268,6 @@ class TopicOut(Schema):
     name: str
 
 
-@router.get("/topics", response=list[TopicOut])
+@router.get("/topics", response={200: list[TopicOut], **ERRORS})
 def topics(request):
     return Topic.objects.all()

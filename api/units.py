@@ -5,11 +5,11 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.scope import scope_q
 from api.auth import writer
-from api.schemas import ErrorOut, Ref
+from api.schemas import ErrorOut, Pagination, Ref
 from lib.dates import today
 from lib.vntext import fold
 from training.selectors import chair_duty_level
@@ -155,13 +155,13 @@ class TermIn(Schema):
     end_date: dt.date
 
 
-@router.get("/unit-kinds", response=list[KindOut])
+@router.get("/unit-kinds", response={200: list[KindOut], **ERRORS})
 def unit_kinds(request: HttpRequest):
     return UnitKind.objects.select_related("level")
 
 
-@router.get("/units", response=list[UnitOnDay])
-@paginate(LimitOffsetPagination, max_limit=500)
+@router.get("/units", response={200: list[UnitOnDay], **ERRORS})
+@paginate(Pagination, max_limit=500)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
     """Units of the user's subtree as they stood on `on`, in tree order."""
     versions = (UnitVersion.objects.on(filters.on or today())
