@@ -22,8 +22,7 @@ from api.auth import writer
 from api.people import PersonRef, UnitBrief
 from api.schemas import ErrorOut, Pagination, Ref
 from api.units import UnitRef
-from elearning import exchange, reminders, services
-from elearning.forms import assignments_set
+from elearning import exchange, reminders, selectors, services
 from elearning.models import Course, CourseEnrolment, CourseStatus, Lesson, Module
 from people.models import Role
 from training.models import Programme, Topic
@@ -180,7 +179,7 @@ def _save(request: HttpRequest, course: Course | None, fields: dict) -> Course:
     assigned = fields.pop("assigned", None)
     saved = services.course_save(user=request.auth, course=course, **fields)
     if assigned is not None:
-        assignments_set(user=request.auth, course=saved, people=assigned)
+        services.assignments_set(user=request.auth, course=saved, people=assigned)
     return saved
 
 
@@ -300,7 +299,7 @@ def course_progress(request: HttpRequest, course: CourseInPath,
     unit = filters.unit or course.organiser
     if not unit.path.startswith(course.organiser.path):
         raise ValidationError({"unit": _("Choose a unit of the organiser's subtree.")})
-    required = reminders.required_lessons(course)
+    required = selectors.required_lessons(course)
     enrolments = reminders.learners(course, unit=unit)
     rows = reminders.learner_rows(enrolments[filters.offset:filters.offset + filters.limit],
                                   required)

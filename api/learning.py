@@ -18,14 +18,7 @@ from api.auth import signed_in
 from api.schemas import ErrorOut
 from elearning import selectors, services
 from elearning.models import CourseEnrolment, LessonProgress
-from elearning.views.learn import (
-    course_for,
-    done_lessons,
-    lesson_for,
-    progress_json,
-    progress_of,
-    report_progress,
-)
+from elearning.views.learn import progress_json
 
 router = Router(tags=["e-learning"])
 
@@ -96,8 +89,8 @@ class LessonProgressOut(Schema):
 
 
 def _enrolment_out(enrolment: CourseEnrolment) -> dict:
-    figures = progress_of([enrolment])[enrolment.pk]
-    done = done_lessons(enrolment)
+    figures = selectors.progress_of([enrolment])[enrolment.pk]
+    done = selectors.done_lessons(enrolment)
     progress = {p.lesson_id: p for p in LessonProgress.objects.filter(enrolment=enrolment)}
     lessons = []
     for lesson in selectors.lessons(enrolment.course):
@@ -124,7 +117,7 @@ def my_courses(request: HttpRequest):
     open_courses = list(selectors.courses_open_to(person).prefetch_related("topics"))
     enrolments = list(CourseEnrolment.objects.filter(person=person).select_related(
         "course__organiser").prefetch_related("course__topics"))
-    figures = progress_of(enrolments)
+    figures = selectors.progress_of(enrolments)
     by_course = {e.course_id: e for e in enrolments}
     open_ids = {c.pk for c in open_courses}
     courses = open_courses + [e.course for e in enrolments if e.course_id not in open_ids]
@@ -145,7 +138,7 @@ def my_courses(request: HttpRequest):
              auth=signed_in,
              summary="Enrol in a course open to me (enrolling again returns the enrolment)")
 def enrol(request: HttpRequest, course_id: int):
-    course = course_for(_person(request), course_id)
+    course = selectors.course_for(_person(request), course_id)
     enrolment = services.enrol(user=request.auth, course=course)
     enrolment = CourseEnrolment.objects.select_related("course", "record").get(pk=enrolment.pk)
     return 201, _enrolment_out(enrolment)
@@ -168,10 +161,10 @@ def my_enrolment(request: HttpRequest, enrolment_id: int):
              summary="Report how far I read or watched a lesson (percent, video position)")
 def lesson_progress(request: HttpRequest, lesson_id: int, payload: ProgressIn):
     person = _person(request)
-    lesson, _enrolment = lesson_for(person, lesson_id)
+    lesson, _enrolment = selectors.lesson_for(person, lesson_id)
     if payload.position_seconds < 0:
         raise ValidationError({"position_seconds": _("Enter a whole number.")})
-    record, enrolment = report_progress(request.auth, lesson, payload.percent,
+    record, enrolment = services.report_progress(request.auth, lesson, payload.percent,
                                         payload.position_seconds)
     answer = progress_json(record, enrolment)
     return {"lesson_id": lesson.pk, "percent": answer["percent"],

@@ -7,14 +7,12 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from elearning.models import Assignment, Course, LessonKind
-from elearning.services import check_organiser
+from elearning.models import Course, LessonKind
 from lib.forms import UnitCodeField
-from people.models import Person, Role
+from people.models import Role
 from training.models import Programme, Topic
 
 MB = 1024 * 1024
@@ -160,50 +158,3 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].user = user
         self.initial.setdefault("unit", user.unit.code if user.unit_id else "")
-
-
-# --- assignments ---------------------------------------------------------------------------
-# The models hold assignments but elearning.services has no write for them yet: these two
-# keep the rule (an officer of the organiser's subtree assigns people of that subtree) in one
-# place for the pages and the API until they move there.
-
-@transaction.atomic
-def assignments_add(*, user, course: Course, people) -> int:
-    """Assign the course to people of the organiser's subtree; returns how many were new."""
-    check_organiser(user, course)
-    people = list(people)
-    outside = [p for p in people if not p.unit.path.startswith(course.organiser.path)]
-    if outside:
-        raise ValidationError({"person": _("%(name)s is not in the organiser's subtree.")
-                               % {"name": outside[0].full_name}})
-    have = set(Assignment.objects.filter(course=course, person__in=people)
-               .values_list("person_id", flat=True))
-    new = [Assignment(course=course, person=p) for p in people if p.pk not in have]
-    Assignment.objects.bulk_create(new)
-    return len(new)
-
-
-@transaction.atomic
-def assignment_remove(*, user, assignment: Assignment) -> None:
-    check_organiser(user, assignment.course)
-    assignment.delete()
-
-
-@transaction.atomic
-def assignments_set(*, user, course: Course, people) -> None:
-    """Exactly these people assigned (the API's PATCH)."""
-    people = list(people)
-    assignments_add(user=user, course=course, people=people)
-    Assignment.objects.filter(course=course).exclude(
-        person__in=[p.pk for p in people]).delete()
-
-
-def person_choices(user, course: Course, text: str):
-    """People of the organiser's subtree (and the user's) matching a search, not yet
-    assigned."""
-    from accounts.scope import scoped
-
-    return (scoped(Person.objects.filter(unit__path__startswith=course.organiser.path), user)
-            .search(text).exclude(pk__in=Assignment.objects.filter(course=course)
-                                  .values("person_id"))
-            .select_related("unit").vietnamese_order())

@@ -24,19 +24,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
-    IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -45,12 +39,9 @@ from elearning.models import (
     Course,
     CourseEnrolment,
     CourseStatus,
-    Lesson,
-    LessonKind,
-    LessonProgress,
-    QuizAttempt,
     Reminder,
 )
+from elearning.selectors import started, with_progress
 from elearning.services import check_organiser
 from units.models import Unit
 
@@ -58,52 +49,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_STALLED_DAYS = 14
 SEGMENT = 8  # width of one unit in a materialised path
-
-
-# --- progress -----------------------------------------------------------------------------
-
-def _count(queryset: QuerySet, expression) -> Coalesce:
-    """A correlated COUNT (0 when there is no row)."""
-    grouped = queryset.order_by().values("enrolment").annotate(n=expression).values("n")
-    return Coalesce(Subquery(grouped, output_field=IntegerField()), Value(0))
-
-
-def _max(queryset: QuerySet, expression):
-    """A correlated MAX (None when there is no row)."""
-    return Subquery(queryset.order_by().values("enrolment").annotate(m=Max(expression))
-                    .values("m"))
-
-
-def started() -> ExpressionWrapper:
-    """True once the learner did anything: opened a lesson, started a quiz."""
-    return ExpressionWrapper(
-        Q(Exists(LessonProgress.objects.filter(enrolment=OuterRef("pk"))))
-        | Q(Exists(QuizAttempt.objects.filter(enrolment=OuterRef("pk"))))
-        | Q(last_activity_at__isnull=False), output_field=BooleanField())
-
-
-def with_progress(enrolments: QuerySet) -> QuerySet:
-    """Enrolments annotated with what the organisers' pages show and the reminders use:
-    `lessons_done` (required lessons done: read, watched, or, for a quiz, passed),
-    `best_score`, `last_progress_at`, `last_attempt_at`, `has_progress`."""
-    progress = LessonProgress.objects.filter(enrolment=OuterRef("pk"))
-    attempts = QuizAttempt.objects.filter(enrolment=OuterRef("pk"))
-    done = _count(progress.filter(done_at__isnull=False, lesson__required=True)
-                  .exclude(lesson__kind=LessonKind.QUIZ), Count("lesson", distinct=True))
-    passed = _count(attempts.filter(passed=True, lesson__required=True,
-                                    lesson__kind=LessonKind.QUIZ),
-                    Count("lesson", distinct=True))
-    return enrolments.annotate(
-        lessons_done=done + passed,
-        best_score=_max(attempts.filter(submitted_at__isnull=False), "score_percent"),
-        last_progress_at=_max(progress, "updated_at"),
-        last_attempt_at=_max(attempts, Coalesce("submitted_at", "started_at")),
-        has_progress=started(),
-    )
-
-
-def required_lessons(course: Course) -> int:
-    return Lesson.objects.filter(module__course=course, required=True).count()
 
 
 @dataclass

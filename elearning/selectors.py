@@ -3,9 +3,33 @@ they still owe, and a learner's place in a course."""
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
-from elearning.models import Assignment, Course, CourseStatus, Lesson
+from accounts.scope import scoped
+from elearning.models import (
+    Assignment,
+    Course,
+    CourseEnrolment,
+    CourseStatus,
+    Lesson,
+    LessonKind,
+    LessonProgress,
+    QuizAttempt,
+)
 from people.models import Person, Position
 from targets.engine import Status, person_obligations
 
@@ -51,3 +75,115 @@ def courses_meeting_obligations(person: Person, day: dt.date) -> list[tuple]:
 
 def lessons(course: Course) -> QuerySet:
     return Lesson.objects.filter(module__course=course).select_related("module")
+
+
+# --- a learner's place in a course (pages and API) ---------------------------------------
+
+def course_for(person, pk: int) -> Course:
+    """A course open to the person or one they are enrolled in; anything else is 404."""
+    if person is None:
+        raise Http404
+    course = (courses_open_to(person).filter(pk=pk).first()
+              or Course.objects.select_related("organiser")
+              .filter(pk=pk, enrolments__person=person).first())
+    if course is None:
+        raise Http404
+    return course
+
+
+def lesson_for(person, pk: int) -> tuple[Lesson, CourseEnrolment]:
+    """A lesson of a course the person is enrolled in, with the enrolment; else 404."""
+    if person is None:
+        raise Http404
+    lesson = Lesson.objects.select_related("module__course__organiser").filter(pk=pk).first()
+    if lesson is None:
+        raise Http404
+    enrolment = CourseEnrolment.objects.filter(course=lesson.module.course_id,
+                                               person=person).first()
+    if enrolment is None:
+        raise Http404
+    return lesson, enrolment
+
+
+def done_lessons(enrolment: CourseEnrolment) -> set[int]:
+    """Lessons the learner has done: read or watched (reported), or a quiz passed."""
+    done = set(enrolment.progress.filter(done_at__isnull=False)
+               .exclude(lesson__kind=LessonKind.QUIZ).values_list("lesson_id", flat=True))
+    done |= set(QuizAttempt.objects.filter(enrolment=enrolment, passed=True)
+                .values_list("lesson_id", flat=True))
+    return done
+
+
+def progress_of(enrolments) -> dict[int, dict]:
+    """{enrolment id: {"done": n, "required": n, "percent": 0–100}} for many enrolments in two
+    queries: required lessons per course, and `with_progress`'s lessons done (the same rule
+    as services.complete_if_done)."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    required = dict(Lesson.objects.filter(
+        module__course__in={e.course_id for e in enrolments}, required=True)
+        .values("module__course").annotate(n=Count("pk")).values_list("module__course", "n"))
+    done = dict(with_progress(CourseEnrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
+                .values_list("pk", "lessons_done"))
+    out = {}
+    for e in enrolments:
+        total, n = required.get(e.course_id, 0), done.get(e.pk, 0)
+        percent = 100 if e.completed_at else (n * 100 // total if total else 0)
+        out[e.pk] = {"done": n, "required": total, "percent": min(percent, 100)}
+    return out
+
+
+def person_choices(user, course: Course, text: str):
+    """People of the organiser's subtree (and the user's) matching a search, not yet
+    assigned."""
+    return (scoped(Person.objects.filter(unit__path__startswith=course.organiser.path), user)
+            .search(text).exclude(pk__in=Assignment.objects.filter(course=course)
+                                  .values("person_id"))
+            .select_related("unit").vietnamese_order())
+
+
+# --- where learners stand (organisers' pages, reminders, the learner's progress) -----
+
+def _count(queryset: QuerySet, expression) -> Coalesce:
+    """A correlated COUNT (0 when there is no row)."""
+    grouped = queryset.order_by().values("enrolment").annotate(n=expression).values("n")
+    return Coalesce(Subquery(grouped, output_field=IntegerField()), Value(0))
+
+
+def _max(queryset: QuerySet, expression):
+    """A correlated MAX (None when there is no row)."""
+    return Subquery(queryset.order_by().values("enrolment").annotate(m=Max(expression))
+                    .values("m"))
+
+
+def started() -> ExpressionWrapper:
+    """True once the learner did anything: opened a lesson, started a quiz."""
+    return ExpressionWrapper(
+        Q(Exists(LessonProgress.objects.filter(enrolment=OuterRef("pk"))))
+        | Q(Exists(QuizAttempt.objects.filter(enrolment=OuterRef("pk"))))
+        | Q(last_activity_at__isnull=False), output_field=BooleanField())
+
+
+def with_progress(enrolments: QuerySet) -> QuerySet:
+    """Enrolments annotated with what the organisers' pages show and the reminders use:
+    `lessons_done` (required lessons done: read, watched, or, for a quiz, passed),
+    `best_score`, `last_progress_at`, `last_attempt_at`, `has_progress`."""
+    progress = LessonProgress.objects.filter(enrolment=OuterRef("pk"))
+    attempts = QuizAttempt.objects.filter(enrolment=OuterRef("pk"))
+    done = _count(progress.filter(done_at__isnull=False, lesson__required=True)
+                  .exclude(lesson__kind=LessonKind.QUIZ), Count("lesson", distinct=True))
+    passed = _count(attempts.filter(passed=True, lesson__required=True,
+                                    lesson__kind=LessonKind.QUIZ),
+                    Count("lesson", distinct=True))
+    return enrolments.annotate(
+        lessons_done=done + passed,
+        best_score=_max(attempts.filter(submitted_at__isnull=False), "score_percent"),
+        last_progress_at=_max(progress, "updated_at"),
+        last_attempt_at=_max(attempts, Coalesce("submitted_at", "started_at")),
+        has_progress=started(),
+    )
+
+
+def required_lessons(course: Course) -> int:
+    return Lesson.objects.filter(module__course=course, required=True).count()

@@ -6,12 +6,14 @@ counts toward the targets at once. Quiz attempts live in `elearning/quizzes.py`.
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_path
 from elearning import selectors
 from elearning.models import (
+    Assignment,
     Course,
     CourseEnrolment,
     CourseStatus,
@@ -19,7 +21,6 @@ from elearning.models import (
     LessonKind,
     LessonProgress,
     Module,
-    QuizAttempt,
 )
 from lib.dates import today
 from training.models import Form, TrainingRecord
@@ -175,14 +176,10 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
     if enrolment.completed_at is not None:
         given.completed_at, given.record_id = enrolment.completed_at, enrolment.record_id
         return True
-    required = Lesson.objects.filter(module__course=enrolment.course_id, required=True)
-    done = set(enrolment.progress.filter(done_at__isnull=False).values_list("lesson_id",
-                                                                             flat=True))
-    passed = set(QuizAttempt.objects.filter(enrolment=enrolment, passed=True)
-                 .values_list("lesson_id", flat=True))
-    for lesson in required:
-        if lesson.pk not in (passed if lesson.kind == LessonKind.QUIZ else done):
-            return False
+    required = set(Lesson.objects.filter(module__course=enrolment.course_id, required=True)
+                   .values_list("pk", flat=True))
+    if not required <= selectors.done_lessons(enrolment):
+        return False
     course = enrolment.course
     record = TrainingRecord.objects.create(
         person=enrolment.person, title=course.title, programme=course.programme,
@@ -193,3 +190,50 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
     enrolment.save(update_fields=["completed_at", "record"])
     given.completed_at, given.record = enrolment.completed_at, record
     return True
+
+
+def report_progress(user, lesson: Lesson, percent, position) -> tuple[LessonProgress,
+                                                                      CourseEnrolment]:
+    """progress_report for the user's own enrolment in the lesson's course (404 if none);
+    complete_if_done locks the enrolment, so two reports arriving together complete it
+    once."""
+    enrolment = CourseEnrolment.objects.filter(course=lesson.module.course_id,
+                                               person=user.person_id).first()
+    if enrolment is None:
+        raise Http404
+    progress = progress_report(user=user, enrolment=enrolment, lesson=lesson,
+                               percent=percent, position_seconds=position)
+    return progress, enrolment
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+@transaction.atomic
+def assignments_add(*, user, course: Course, people) -> int:
+    """Assign the course to people of the organiser's subtree; returns how many were new."""
+    check_organiser(user, course)
+    people = list(people)
+    outside = [p for p in people if not p.unit.path.startswith(course.organiser.path)]
+    if outside:
+        raise ValidationError({"person": _("%(name)s is not in the organiser's subtree.")
+                               % {"name": outside[0].full_name}})
+    have = set(Assignment.objects.filter(course=course, person__in=people)
+               .values_list("person_id", flat=True))
+    new = [Assignment(course=course, person=p) for p in people if p.pk not in have]
+    Assignment.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def assignment_remove(*, user, assignment: Assignment) -> None:
+    check_organiser(user, assignment.course)
+    assignment.delete()
+
+
+@transaction.atomic
+def assignments_set(*, user, course: Course, people) -> None:
+    """Exactly these people assigned (the API's PATCH)."""
+    people = list(people)
+    assignments_add(user=user, course=course, people=people)
+    Assignment.objects.filter(course=course).exclude(
+        person__in=[p.pk for p in people]).delete()

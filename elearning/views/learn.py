@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, urlparse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -25,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.scope import scope_path
 from elearning import media, selectors, services
 from elearning.models import (
-    Course,
     CourseEnrolment,
     Lesson,
     LessonKind,
@@ -33,86 +31,6 @@ from elearning.models import (
     QuizAttempt,
 )
 from lib.dates import today
-
-# --- reads shared with the API (api/learning.py) --------------------------------------------
-
-
-def course_for(person, pk: int) -> Course:
-    """A course open to the person or one they are enrolled in; anything else is 404."""
-    if person is None:
-        raise Http404
-    course = (selectors.courses_open_to(person).filter(pk=pk).first()
-              or Course.objects.select_related("organiser")
-              .filter(pk=pk, enrolments__person=person).first())
-    if course is None:
-        raise Http404
-    return course
-
-
-def lesson_for(person, pk: int) -> tuple[Lesson, CourseEnrolment]:
-    """A lesson of a course the person is enrolled in, with the enrolment; else 404."""
-    if person is None:
-        raise Http404
-    lesson = Lesson.objects.select_related("module__course__organiser").filter(pk=pk).first()
-    if lesson is None:
-        raise Http404
-    enrolment = CourseEnrolment.objects.filter(course=lesson.module.course_id,
-                                               person=person).first()
-    if enrolment is None:
-        raise Http404
-    return lesson, enrolment
-
-
-def done_lessons(enrolment: CourseEnrolment) -> set[int]:
-    """Lessons the learner has done: read or watched (reported), or a quiz passed."""
-    done = set(enrolment.progress.filter(done_at__isnull=False)
-               .exclude(lesson__kind=LessonKind.QUIZ).values_list("lesson_id", flat=True))
-    done |= set(QuizAttempt.objects.filter(enrolment=enrolment, passed=True)
-                .values_list("lesson_id", flat=True))
-    return done
-
-
-def progress_of(enrolments) -> dict[int, dict]:
-    """{enrolment id: {"done": n, "required": n, "percent": 0–100}} for many enrolments in
-    three queries: required lessons per course, lessons done and quizzes passed per
-    enrolment (the same rule as services.complete_if_done)."""
-    enrolments = list(enrolments)
-    if not enrolments:
-        return {}
-    required = dict(Lesson.objects.filter(
-        module__course__in={e.course_id for e in enrolments}, required=True)
-        .values("module__course").annotate(n=Count("pk")).values_list("module__course", "n"))
-    ids = [e.pk for e in enrolments]
-    done = dict(LessonProgress.objects.filter(
-        enrolment__in=ids, done_at__isnull=False, lesson__required=True)
-        .exclude(lesson__kind=LessonKind.QUIZ)
-        .values("enrolment").annotate(n=Count("pk")).values_list("enrolment", "n"))
-    passed = dict(QuizAttempt.objects.filter(
-        enrolment__in=ids, passed=True, lesson__required=True, lesson__kind=LessonKind.QUIZ)
-        .values("enrolment").annotate(n=Count("lesson", distinct=True))
-        .values_list("enrolment", "n"))
-    out = {}
-    for e in enrolments:
-        total = required.get(e.course_id, 0)
-        n = done.get(e.pk, 0) + passed.get(e.pk, 0)
-        percent = 100 if e.completed_at else (n * 100 // total if total else 0)
-        out[e.pk] = {"done": n, "required": total, "percent": min(percent, 100)}
-    return out
-
-
-def report_progress(user, lesson: Lesson, percent, position) -> tuple[LessonProgress,
-                                                                      CourseEnrolment]:
-    """services.progress_report for the user's own enrolment, one report at a time per
-    enrolment: the enrolment is locked and read afresh, so two reports arriving together
-    (a video's pause and end) cannot both find the course incomplete and both complete it."""
-    with transaction.atomic():
-        enrolment = CourseEnrolment.objects.select_for_update().filter(
-            course=lesson.module.course_id, person=user.person_id).first()
-        if enrolment is None:
-            raise Http404
-        progress = services.progress_report(user=user, enrolment=enrolment, lesson=lesson,
-                                            percent=percent, position_seconds=position)
-    return progress, enrolment
 
 
 def _int(value, field: str, default=None) -> int:
@@ -172,7 +90,7 @@ def learn(request: HttpRequest) -> HttpResponse:
     enrolments = list(CourseEnrolment.objects.filter(person=person)
                       .select_related("course__organiser", "last_lesson", "record")
                       .order_by("completed_at", "-last_activity_at", "-enrolled_at"))
-    figures = progress_of(enrolments)
+    figures = selectors.progress_of(enrolments)
     enrolled = {e.course_id: e for e in enrolments}
     for e in enrolments:
         e.figures = figures[e.pk]
@@ -204,13 +122,13 @@ def _first_lessons(course_ids) -> dict[int, Lesson]:
 def course(request: HttpRequest, pk: int) -> HttpResponse:
     """A course's modules and lessons with what is done, and the certificate once complete."""
     person = request.user.person
-    course = course_for(person, pk)
+    course = selectors.course_for(person, pk)
     enrolment = (CourseEnrolment.objects.filter(course=course, person=person)
                  .select_related("record", "last_lesson").first())
     modules = list(course.modules.prefetch_related(
         Prefetch("lessons", queryset=Lesson.objects.order_by("rank", "id"))))
-    done = done_lessons(enrolment) if enrolment else set()
-    figures = progress_of([enrolment])[enrolment.pk] if enrolment else None
+    done = selectors.done_lessons(enrolment) if enrolment else set()
+    figures = selectors.progress_of([enrolment])[enrolment.pk] if enrolment else None
     first = next((lesson for m in modules for lesson in m.lessons.all()), None)
     return render(request, "elearning/learn_course.html", {
         "course": course, "enrolment": enrolment, "modules": modules, "done": done,
@@ -221,7 +139,7 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    course = course_for(request.user.person, pk)
+    course = selectors.course_for(request.user.person, pk)
     try:
         services.enrol(user=request.user, course=course)
     except ValidationError as e:
@@ -241,7 +159,7 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
     found = Lesson.objects.select_related("module__course__organiser").filter(pk=pk).first()
     if found is None:
         raise Http404
-    course = course_for(person, found.module.course_id)  # 404 unless open or enrolled
+    course = selectors.course_for(person, found.module.course_id)  # 404 unless open or enrolled
     enrolment = CourseEnrolment.objects.filter(course=course, person=person).first()
     if enrolment is None:
         messages.info(request, _("Enrol in the course to start its lessons."))
@@ -252,7 +170,7 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
         already = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson,
                                                 done_at__isnull=False).exists()
         if not already:
-            _record, enrolment = report_progress(request.user, lesson, 100, 0)
+            _record, enrolment = services.report_progress(request.user, lesson, 100, 0)
     record = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
     order = list(selectors.lessons(course).values_list("pk", flat=True))
     at = order.index(lesson.pk)
@@ -292,13 +210,13 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
 def progress(request: HttpRequest, pk: int) -> JsonResponse:
     """What the lesson page reports (percent read or watched, the video's position):
     `percent` and `position` as form fields; answered in JSON."""
-    lesson, _enrolment = lesson_for(request.user.person, pk)
+    lesson, _enrolment = selectors.lesson_for(request.user.person, pk)
     try:
         percent = _int(request.POST.get("percent"), "percent")
         position = _int(request.POST.get("position"), "position", default=0)
         if position < 0:
             raise ValidationError({"position": _("Enter a whole number.")})
-        record, enrolment = report_progress(request.user, lesson, percent, position)
+        record, enrolment = services.report_progress(request.user, lesson, percent, position)
     except ValidationError as e:
         return JsonResponse({"errors": e.message_dict if hasattr(e, "error_dict")
                              else {"__all__": e.messages}}, status=422)
@@ -329,7 +247,7 @@ def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
     path_ = scope_path(user)
     officer = user.can_browse and path_ is not None and course.organiser.path.startswith(path_)
     if not officer:
-        course_for(user.person, course.pk)
+        selectors.course_for(user.person, course.pk)
     return media.serve(request, lesson.file, download=request.GET.get("download") == "1")
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scoped
-from elearning import exchange, reminders, services
+from elearning import exchange, reminders, selectors, services
 from elearning.forms import (
     MB,
     AssignForm,
@@ -29,10 +29,7 @@ from elearning.forms import (
     LessonForm,
     ModuleForm,
     RemindForm,
-    assignment_remove,
-    assignments_add,
     max_upload_bytes,
-    person_choices,
     too_large_message,
 )
 from elearning.models import (
@@ -155,7 +152,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = (Assignment.objects.filter(course=course).select_related("person__unit")
                    .order_by("person__sort_key", "person_id"))
     search = request.GET.get("q", "").strip()
-    found = person_choices(request.user, course, search)[:20] if search else []
+    found = selectors.person_choices(request.user, course, search)[:20] if search else []
     return render(request, "elearning/manage_course_detail.html", {
         "course": course, "modules": modules, "figures": figures,
         "topics": course.topics.all(), "roles": course.audience_roles.all(),
@@ -321,7 +318,7 @@ def course_assign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     person = get_scoped_or_404(Person.objects.select_related("unit"), request.user,
                                pk=form.cleaned_data["person"])
-    run_service(request, lambda: assignments_add(user=request.user, course=course,
+    run_service(request, lambda: services.assignments_add(user=request.user, course=course,
                                                  people=[person]),
                 _("The course was assigned to %(name)s.") % {"name": person.full_name})
     search = request.POST.get("q", "")
@@ -335,7 +332,8 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
                                                                      "person"),
                                    request.user, pk=pk)
     _course(request, assignment.course_id)  # and the course's organiser in scope, or 404
-    run_service(request, lambda: assignment_remove(user=request.user, assignment=assignment),
+    run_service(request, lambda: services.assignment_remove(user=request.user,
+                                                            assignment=assignment),
                 _("The assignment was removed."))
     return redirect(f"{reverse('elearning:course_detail', args=[assignment.course_id])}"
                     "#assignments")
@@ -353,7 +351,7 @@ def course_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Learners with their progress, and enrolled / started / completed per unit below."""
     course = _course(request, pk)
     unit = _unit_param(request, within=course.organiser) or course.organiser
-    required = reminders.required_lessons(course)
+    required = selectors.required_lessons(course)
     enrolments = reminders.learners(course, unit=unit)
     units = reminders.unit_totals(course, unit)
     total = reminders.totals(units, unit)
