@@ -24,7 +24,7 @@ from planning.models import (
 )
 from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
-from units.models import Unit, UnitVersion, valid_on
+from units.models import Unit, UnitVersion, placed_under
 
 SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
 HELD = (ClassStatus.RUNNING, ClassStatus.CLOSED)  # a class counts as done once it runs
@@ -233,7 +233,7 @@ def spending_share(spending: Spending) -> dict:
 
 def _under(node: UnitVersion, day: dt.date) -> Q:
     """Rows of units in the node's subtree as it stood on `day`."""
-    return valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=node.path)
+    return placed_under(node.path, day)
 
 
 def spending_figures(node: UnitVersion, year: int, threshold: Decimal, day: dt.date) -> dict:

@@ -32,7 +32,7 @@ from people.models import Person, Position, StartReason
 from targets.models import PERSON_KINDS, Target, TargetKind, WindowKind
 from targets.windows import ONE_DAY, due_after, overdue_cutoff
 from training.models import TrainingRecord
-from units.models import UnitFigures, UnitVersion, valid_on
+from units.models import UnitFigures, UnitVersion, placed_under
 
 
 def person_targets(day: dt.date) -> list[Target]:
@@ -56,7 +56,7 @@ def _scope_path(target: Target, day: dt.date) -> str | None:
 
 def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
     """Positions held on `day` that pass the target's filters (several per person possible)."""
-    placed = valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=path)
+    placed = placed_under(path, day)
     if levels := related_ids(target.levels):
         placed &= Q(unit__versions__kind__level__in=levels)
     if kinds := related_ids(target.unit_kinds):

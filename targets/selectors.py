@@ -11,7 +11,7 @@ from people.models import Position
 from targets import snapshots
 from targets.engine import due_on, evaluated, person_targets
 from targets.models import Snapshot, Target, TargetFigure
-from units.models import UnitVersion, valid_on
+from units.models import UnitVersion, placed_under
 
 
 class Standing:
@@ -151,7 +151,7 @@ def unit_people(node: UnitVersion, day: dt.date, targets: list[Target]) -> list[
 
 def _under(node: UnitVersion, day: dt.date) -> Q:
     """Positions in a unit of the node's subtree as it stood on `day`."""
-    return valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=node.path)
+    return placed_under(node.path, day)
 
 
 def _holders(node: UnitVersion, day: dt.date) -> QuerySet:

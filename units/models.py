@@ -107,6 +107,12 @@ def valid_on(day: dt.date, prefix: str = "") -> Q:
     )
 
 
+def placed_under(path: str, day: dt.date) -> Q:
+    """Q for rows with a `unit` whose placement on `day` lies under `path` (the subtree as it
+    stood that day, not as it stands now)."""
+    return valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=path)
+
+
 class UnitVersionQuerySet(models.QuerySet):
     def on(self, day: dt.date) -> "UnitVersionQuerySet":
         return self.filter(valid_on(day))
