@@ -1,13 +1,15 @@
-"""Walk every URL pattern and API route as users of two provinces and one district, asking
-for objects outside their subtree: nothing outside may ever be shown or changed."""
+"""Walk every URL pattern and API route as users at the four levels of the union (the
+confederation, two provinces, a district, a grassroots union) and as a self-service cadre,
+asking for objects outside what each may see: nothing outside may ever be shown or changed."""
 
 import json
 import re
 
 import pytest
+from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, UserRole
 from accounts.scope import scoped
 from cadrework.models import Evaluation, FollowUp, Inspection, Pool, PoolEntry, PoolReview
 from elearning.models import (
@@ -113,7 +115,37 @@ def model_for(route: str):
     raise AssertionError(f"The scope probe does not know what {route!r} is about: add it here")
 
 
+PROBED_MODELS = (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer, ImportJob,
+                 ReportJob, Plan, PlanLine, ClassLink, Pool, PoolReview, PoolEntry, Evaluation,
+                 Inspection, FollowUp, Course, Module, Lesson, Question, Assignment,
+                 CourseEnrolment, QuizAttempt, Target, TrainingClass, Survey)
+# Routes of the learner's side: a self-service cadre may reach the courses open to them and
+# their own enrolments and attempts there (and their own profile); nothing else.
+LEARNER_ROUTES = ("me", "api/v1/me", "elearning/learn/", "elearning/attempts/",
+                  "api/v1/learning/", "api/v1/attempts/")
+
+
+def outside_for_cadre(user):
+    """A self-service cadre owns their person's rows (their evaluations once published) and
+    sees the courses open to them; every other object is outside, whatever its unit."""
+    from elearning.selectors import courses_open_to
+
+    person = user.person
+    courses = Course.objects.filter(Q(pk__in=courses_open_to(person).values("pk"))
+                                    | Q(enrolments__person=person)).values("pk")
+    own = {Person: Q(pk=person.pk), Position: Q(person=person),
+           TrainingRecord: Q(person=person), Enrolment: Q(person=person),
+           Assignment: Q(person=person), CourseEnrolment: Q(person=person),
+           QuizAttempt: Q(enrolment__person=person), Course: Q(pk__in=courses),
+           Module: Q(course__in=courses), Lesson: Q(module__course__in=courses),
+           Evaluation: Q(person=person, published_at__isnull=False)}
+    return {model: list(model.objects.exclude(own.get(model, Q(pk__in=[]))))
+            for model in PROBED_MODELS}
+
+
 def outside_objects(user):
+    if user.role == UserRole.CADRE:
+        return outside_for_cadre(user)
     out = {}
     for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer, ImportJob,
                   ReportJob, Plan, PlanLine, ClassLink, Pool, PoolReview, PoolEntry,
@@ -262,15 +294,18 @@ def add_elearning(tree) -> None:
         QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz)
 
 
-@pytest.mark.parametrize("persona", ["hanoi_officer", "nt_officer", "melinh_officer",
-                                     "school_officer"])
+@pytest.mark.parametrize("persona", ["tld_officer", "hanoi_officer", "nt_officer",
+                                     "melinh_officer", "school_officer", "cadre"])
 def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys, settings,
                                                   tmp_path):
-    """Officers at three levels below the confederation: two provinces, a district, a
-    grassroots union (the confederation sees everything: nothing is outside it)."""
+    """Officers at the four levels (the confederation, two provinces, a district, a
+    grassroots union) and a self-service cadre. Nothing is outside the confederation but
+    other people's quiz attempts, so for it the probe shows that every route answers for the
+    objects of both provinces."""
     from tests.conftest import make_user
 
     tree.school_officer = make_user("school_officer", tree.school)
+    tree.tld_officer = make_user("tld_officer", tree.vgcl)
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     add_jobs(tree)
@@ -286,7 +321,12 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
     api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     markers = leak_markers(user)
     outside = outside_objects(user)
-    assert markers and all(outside.values()), "the fixture must give every persona outsiders"
+    if persona == "tld_officer":
+        assert not markers and outside[QuizAttempt], "attempts are someone else's"
+        outside = {model: objects for model, objects in outside.items() if objects}
+    else:
+        assert markers and all(outside.values()), "the fixture must give every persona outsiders"
+    everyone = {model: list(model.objects.all()) for model in PROBED_MODELS}
     probes = 0
     for route in all_routes():
         headers = api_headers if route.startswith("api/") else {}
@@ -297,14 +337,20 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
             leaked = [m for m in markers if m in body]
             assert not leaked, f"{route} shows {leaked} to {persona}"
             # Lists narrowed to a unit: a unit outside must give nothing.
-            for unit in outside[Unit][:3]:
+            for unit in outside.get(Unit, [])[:3]:
                 response = client.get("/" + route, {"unit": unit.pk, "parent": unit.pk},
                                       **headers)
                 probes += 1
                 body = text_of(response)
                 assert not [m for m in markers if m in body], f"{route}?unit= leaks"
             continue
-        for obj in outside[model_for(route)]:
+        model = model_for(route)
+        # Any object at all: whatever the user may or may not do with it, never a crash.
+        for obj in everyone[model][:2]:
+            response = client.get(fill(route, obj), **headers)
+            probes += 1
+            assert response.status_code < 500, f"GET {fill(route, obj)} crashed for {persona}"
+        for obj in outside.get(model, []):
             url = fill(route, obj)
             for method in ("get", "post", "patch", "delete") if route.startswith("api/") \
                     else ("get", "post"):
