@@ -109,6 +109,9 @@ def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResp
     if isinstance(exc, AuthenticationError) and message == "Unauthorized":
         # ninja's answer to a missing, unknown or revoked token.
         message = _("Send a valid API token: Authorization: Bearer <token>.")
+    elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        # ninja's answer to a body that is not JSON (with the parser's error under DEBUG).
+        message = _("The request body is not valid JSON.")
     response = api.create_response(request, {"detail": message}, status=exc.status_code)
     if exc.status_code == 401:
         response["WWW-Authenticate"] = "Bearer"
