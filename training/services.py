@@ -106,6 +106,9 @@ def class_update(*, user, training_class: TrainingClass, topics=None, co_organis
 @transaction.atomic
 def class_set_status(*, user, training_class: TrainingClass, status: str) -> TrainingClass:
     _require_organiser_scope(user, training_class)
+    if status not in ClassStatus.values:
+        raise ValidationError({"status": _("Select a valid choice. %(value)s is not one of the "
+                                           "available choices.") % {"value": status}})
     if status not in NEXT_STATUS[training_class.status]:
         raise ValidationError({"status": _("A class that is %(old)s cannot become %(new)s.") % {
             "old": training_class.get_status_display(),

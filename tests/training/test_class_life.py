@@ -119,6 +119,14 @@ def test_the_status_flow_cannot_skip_steps(tree):
     assert TrainingClass.objects.get(pk=c.pk).status == "planned"
 
 
+def test_an_unknown_status_is_refused_in_vietnamese(tree):
+    with pytest.raises(ValidationError) as refused:
+        class_set_status(user=None, training_class=tree.ml_class, status="archived")
+    message = refused.value.message_dict["status"][0]
+    assert "archived không phải là một trong các lựa chọn" in message
+    assert TrainingClass.objects.get(pk=tree.ml_class.pk).status == tree.ml_class.status
+
+
 def test_acceptance_beyond_capacity_goes_to_the_waiting_list(tree, open_class):
     people = [tree.nguyen]
     for i in range(2):
