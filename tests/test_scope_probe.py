@@ -34,14 +34,14 @@ from training.models import Enrolment, Lecturer, TrainingClass, TrainingRecord
 from training.selectors import classes_visible_to
 from units.models import Unit
 
-# Admin is for system administrators only (tested separately); i18n only switches language;
-# certificate verification is public by design and shows only what a certificate shows
-# (tests/training/test_certificates.py).
+# Admin is for system administrators only (every admin route is walked below, and must send
+# anyone else to the admin's login); i18n only switches language; certificate verification is
+# public by design and shows only what a certificate shows (tests/training/test_certificates.py).
 SKIPPED_PREFIXES = ("admin/", "i18n/", "verify/")
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>|\{(?P<ninja>[^}]+)\}")
 
 
-def all_routes() -> list[str]:
+def all_routes(skipped: tuple = SKIPPED_PREFIXES) -> list[str]:
     routes: list[str] = []
 
     def walk(patterns, prefix):
@@ -53,7 +53,7 @@ def all_routes() -> list[str]:
                 routes.append(route.lstrip("^").rstrip("$"))
 
     walk(get_resolver().url_patterns, "")
-    return [r for r in routes if not r.startswith(SKIPPED_PREFIXES)]
+    return [r for r in routes if not r.startswith(skipped)]
 
 
 def model_for(route: str):
@@ -364,9 +364,19 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
                     f"{method.upper()} {url} answered {response.status_code} to {persona}"
                 body = text_of(response)
                 assert not [m for m in markers if m in body], f"{url} leaks to {persona}"
+    admin_routes = [r for r in all_routes(skipped=()) if r.startswith("admin/")
+                    and r not in ("admin/login/", "admin/logout/")]
+    for route in admin_routes:  # not for officers, whatever the object
+        url = "/" + PARAM.sub(str(tree.hanoi.pk), route)
+        response = client.get(url)
+        probes += 1
+        refused = response.status_code in (403, 405) or response.status_code == 302 and \
+            response["Location"].startswith("/admin/login/")
+        assert refused, f"{url} answered {response.status_code} to {persona}: {response}"
+        assert not [m for m in markers if m in text_of(response)], f"{url} leaks to {persona}"
     with capsys.disabled():  # the count belongs in the CI log
         print(f"\nscope probe as {persona}: {probes} requests over {len(all_routes())} "
-              "routes, no leak")
+              f"routes and {len(admin_routes)} admin routes, no leak")
     # Nothing outside was changed by the write attempts.
     for model, objects in outside.items():
         assert model.objects.filter(pk__in=[o.pk for o in objects]).count() == len(objects)
