@@ -7,7 +7,7 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run serve test browser-deps lint messages bench
+.PHONY: install run serve test browser-deps lint messages bench load
 
 $(UV):
 	python3 -m venv .tools
@@ -87,3 +87,8 @@ bench: install
 	$(PY) bench/targets_bench.py
 	$(PY) bench/import_bench.py
 	$(PY) bench/reports_bench.py
+
+# Load test (bench/README.md): 50 officers through `make serve` on the national data set, on
+# loopback; about 10 minutes (the first run also generates the data). Not part of `make test`.
+load: install
+	$(PY) bench/load_bench.py

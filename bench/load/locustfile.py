@@ -1,0 +1,311 @@
+"""Load scenario (issue 9): 50 officers at four levels working in the system at once.
+
+Run by `bench/load_bench.py` (`make load`), which prepares the accounts file this scenario
+reads (LOAD_ACCOUNTS) and starts `make serve`; by hand:
+
+    LOAD_ACCOUNTS=/tmp/.../accounts.json .venv/bin/locust -f bench/load/locustfile.py \\
+        --headless -u 51 -r 10 --run-time 240s --host http://127.0.0.1:8765
+
+Who: 50 training officers, each with an account of their own, logged in through the real
+login form (CSRF token from the form, the session cookie after): 2 at the confederation,
+8 in provinces of every size, 15 in upper-grassroots unions (district, industrial-zone and
+sector unions) and 25 in grassroots unions spread over the country. The lower the level,
+the more officers (there are thousands of grassroots officers and 34 provinces), so the
+mix weighs towards the cheap pages of small subtrees, as real use does; the national
+officers are few but their pages read the whole country. None is a superuser.
+
+What: each officer does what their level mostly does, weighted per level (TASKS below): open
+the targets dashboard (and the year charts the page loads by htmx) or drill down to a unit
+below, browse the people list, search a name (the htmx partial the search box asks for),
+open a person (and the two panels the profile loads by htmx), look at the unit tree, open a
+class, and read the JSON API with a bearer token (people of the subtree, a unit's targets).
+
+Think time: 1 to 5 s between pages (3 s on average). A real officer reads a page for longer
+(10 to 30 s); 3 s is a brisk clicking pace, so 50 users here load the server like 150 to
+500 officers reading normally. Chosen on the heavy side so that passing says something.
+
+Through a TLS proxy: production mode only serves HTTPS (secure cookies, redirects). The
+server is run as behind a proxy (SECURE_PROXY_SSL_HEADER), and every request carries the
+`X-Forwarded-Proto: https` header such a proxy sets, plus the Origin a browser sends, which
+Django's CSRF check compares with the https origin of the host. Nothing is weakened.
+
+Measurement: LOAD_WARMUP seconds after the start (logins, first caches) the statistics are
+reset, so locust's own --csv figures are of the measured window only; every request of that
+window is also written (name, start, milliseconds, failed) to LOAD_SAMPLES for exact
+percentiles. One extra anonymous user (BaselineProbe, not one of the 50) fetches the login
+page every 1 to 2 s: the baseline measured under the same load. `SoloWalker` (chosen on the
+command line) walks every request type of every level alone, one request at a time: the
+same pages without concurrency."""
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+from http.cookiejar import DefaultCookiePolicy
+from pathlib import Path
+from urllib.parse import quote_plus, urlencode
+
+import gevent
+from locust import FastHttpUser, between, events, task
+from locust.exception import StopUser
+
+LEVELS = ("national", "province", "upper", "grassroots")
+# {"day": the server's today (ISO), "accounts": {level: [account, ...]}}; an account has
+# username, password, token, unit, children (unit ids), people (ids), names, classes (ids).
+DATA = (json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
+        if os.environ.get("LOAD_ACCOUNTS") else {"day": "", "accounts": {}})
+ACCOUNTS: dict[str, list[dict]] = DATA["accounts"]
+WARMUP = float(os.environ.get("LOAD_WARMUP", "0"))
+BASELINE = "baseline: login page"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Searches as officers type them: with or without diacritics, a family and middle name, a
+# given name, or the full name of someone they are looking for (added per account).
+SEARCHES = ["nguyen van", "Trần Thị", "le thi hoa", "Phạm", "hoang van nam", "Hương",
+            "vu thi", "đặng văn hùng", "bui", "Ngô Thị Lan", "duong", "Lý Văn"]
+
+# Samples of the measured window: (name, start time, response time ms, failed, level, error).
+SAMPLES: list[tuple] = []
+MEASURING = {"on": WARMUP <= 0, "warmup_failures": 0, "warmup_requests": 0}
+
+
+@events.test_start.add_listener
+def _start_warmup(environment, **_kwargs):
+    def end_warmup():
+        gevent.sleep(WARMUP)
+        environment.stats.reset_all()
+        MEASURING["on"] = True
+
+    if WARMUP > 0:
+        gevent.spawn(end_warmup)
+
+
+@events.request.add_listener
+def _record(name, response_time, exception, context=None, start_time=None, **_kwargs):
+    if MEASURING["on"]:
+        SAMPLES.append((name, start_time or time.time(), response_time, exception is not None,
+                        (context or {}).get("level", ""), str(exception)[:200] if exception
+                        else ""))
+    else:
+        MEASURING["warmup_requests"] += 1
+        MEASURING["warmup_failures"] += exception is not None
+
+
+@events.quitting.add_listener
+def _dump(environment, **_kwargs):
+    if os.environ.get("LOAD_SAMPLES"):
+        Path(os.environ["LOAD_SAMPLES"]).write_text(json.dumps({
+            "samples": SAMPLES, "warmup_requests": MEASURING["warmup_requests"],
+            "warmup_failures": MEASURING["warmup_failures"]}))
+
+
+# --- What officers do: one function per request type, weights per level ---------------------
+
+def dashboard(user):
+    """The landing page (own unit's targets), then the charts it loads by htmx."""
+    user.page(f"/targets/?unit={user.account['unit']}", "dashboard", must='id="targets"')
+    user.fragment(f"/targets/charts/?unit={user.account['unit']}&on={user.day}",
+                  "dashboard: charts (htmx)", must_not="charts-loader")
+
+
+def drill_down(user):
+    """A unit below on the dashboard (an officer checking on a unit they are responsible
+    for), and its charts."""
+    unit = random.choice(user.account["children"])
+    user.page(f"/targets/?unit={unit}", "dashboard: unit below", must='id="targets"')
+    user.fragment(f"/targets/charts/?unit={unit}&on={user.day}", "dashboard: charts (htmx)",
+                  must_not="charts-loader")
+
+
+def people_list(user):
+    """The people list, mostly its first page, sometimes a page further on."""
+    page = random.choice([1, 1, 1, 2, 3, 5])
+    user.page("/people/" + (f"?page={page}" if page > 1 else ""), "people list")
+
+
+def people_search(user):
+    """The search box: the partial the htmx form asks for as the officer types."""
+    term = random.choice(SEARCHES + user.account["names"])
+    user.fragment(f"/people/?q={quote_plus(term)}", "people search (htmx)")
+
+
+def person(user):
+    """A profile, and the obligations and cadre-work panels it loads by htmx."""
+    pk = random.choice(user.account["people"])
+    user.page(f"/people/{pk}/", "person page")
+    user.fragment(f"/targets/people/{pk}/?on={user.day}", "person: obligations (htmx)")
+    user.fragment(f"/cadrework/people/{pk}/panel/", "person: cadre panel (htmx)")
+
+
+def unit_tree(user):
+    user.page("/units/", "unit tree")
+
+
+def class_page(user):
+    pk = random.choice(user.account["classes"])
+    user.page(f"/training/classes/{pk}/", "class page")
+
+
+def api_people(user):
+    """What a unit's own HR tool pulls: a page of the subtree's people."""
+    offset = random.choice([0, 0, 50, 100])
+    user.api(f"/api/v1/people?limit=50&offset={offset}", "API: people")
+
+
+def api_targets(user):
+    user.api(f"/api/v1/units/{user.account['unit']}/targets", "API: unit targets")
+
+
+# Weights per level: grassroots officers mostly look after their own people; the upper the
+# level, the more dashboards and drill-downs. A grassroots union has no unit below.
+TASKS = {
+    "national": {dashboard: 3, drill_down: 4, people_list: 1, people_search: 2, person: 2,
+                 unit_tree: 2, class_page: 2, api_people: 1, api_targets: 1},
+    "province": {dashboard: 3, drill_down: 3, people_list: 2, people_search: 3, person: 3,
+                 unit_tree: 2, class_page: 2, api_people: 1, api_targets: 1},
+    "upper": {dashboard: 3, drill_down: 2, people_list: 3, people_search: 3, person: 4,
+              unit_tree: 1, class_page: 2, api_people: 1, api_targets: 1},
+    "grassroots": {dashboard: 3, people_list: 3, people_search: 2, person: 5, unit_tree: 1,
+                   class_page: 2, api_people: 1, api_targets: 1},
+}
+
+
+class BehindTLSProxy(DefaultCookiePolicy):
+    """The session and CSRF cookies are `Secure`: a browser sends them back only over HTTPS,
+    which here is the proxy's side of the connection. The scenario talks to gunicorn
+    directly (plain HTTP on loopback, X-Forwarded-Proto: https), so it sends them back as
+    the browser would have through the proxy."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class Officer(FastHttpUser):
+    """A training officer of one level; each user takes the next account of the level."""
+
+    abstract = True
+    level = ""
+    wait_time = between(1, 5)
+    # Behind the TLS proxy (see the module docstring).
+    default_headers = {"X-Forwarded-Proto": "https", "Accept-Language": "vi"}
+
+    def on_start(self):
+        accounts = ACCOUNTS.get(self.level) or []
+        if not accounts:
+            raise StopUser()  # no accounts file (e.g. imported by a test)
+        self.client.cookiejar.set_policy(BehindTLSProxy())
+        self.account = next(_next_account[self.level])
+        self.day = DATA["day"]
+        self.login()
+
+    def context(self) -> dict:
+        return {"level": self.level}  # passed to the request event: figures per level
+
+    def login(self):
+        form = self.client.get("/login/", name="login form")
+        token = CSRF.search(form.text or "")
+        origin = self.host.replace("http://", "https://", 1)
+        body = urlencode({"username": self.account["username"],
+                          "password": self.account["password"],
+                          "csrfmiddlewaretoken": token.group(1) if token else ""})
+        with self.client.post("/login/", data=body, name="login", allow_redirects=False,
+                              catch_response=True, headers={
+                                  "Content-Type": "application/x-www-form-urlencoded",
+                                  "Origin": origin, "Referer": f"{origin}/login/"}) as response:
+            if response.status_code != 302:
+                response.failure(f"login of {self.account['username']} answered "
+                                 f"{response.status_code}")
+
+    def page(self, path: str, name: str, must: str = "", must_not: str = "",
+             headers: dict | None = None):
+        """GET that must answer 200 itself: a redirect (to the login page, say) fails."""
+        with self.client.get(path, name=name, allow_redirects=False, catch_response=True,
+                             headers=headers) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} for {path}")
+            elif must and must not in (response.text or ""):
+                response.failure(f"{path}: {must!r} missing")
+            elif must_not and must_not in (response.text or ""):
+                response.failure(f"{path}: {must_not!r} present (figures still computing?)")
+
+    def fragment(self, path: str, name: str, **checks):
+        self.page(path, name, headers={"HX-Request": "true"}, **checks)
+
+    def api(self, path: str, name: str):
+        self.page(path, name, headers={"Authorization": f"Bearer {self.account['token']}"})
+
+
+_next_account = {level: itertools.cycle(ACCOUNTS.get(level) or [{}]) for level in LEVELS}
+
+
+class NationalOfficer(Officer):
+    level, fixed_count, tasks = "national", 2, TASKS["national"]
+
+
+class ProvincialOfficer(Officer):
+    level, fixed_count, tasks = "province", 8, TASKS["province"]
+
+
+class UpperGrassrootsOfficer(Officer):
+    level, fixed_count, tasks = "upper", 15, TASKS["upper"]
+
+
+class GrassrootsOfficer(Officer):
+    level, fixed_count, tasks = "grassroots", 25, TASKS["grassroots"]
+
+
+class BaselineProbe(FastHttpUser):
+    """Not one of the 50: the login page, anonymous, every 1 to 2 s, under the same load."""
+
+    fixed_count = 1
+    wait_time = between(1, 2)
+    default_headers = Officer.default_headers
+
+    def on_start(self):
+        if not ACCOUNTS.get("national"):
+            raise StopUser()
+
+    @task
+    def login_page(self):
+        baseline(self)
+
+
+def baseline(user):
+    with user.client.get("/login/", name=BASELINE, allow_redirects=False,
+                         catch_response=True) as response:
+        if response.status_code != 200:
+            response.failure(f"{response.status_code} for /login/")
+
+
+class SoloWalker(Officer):
+    """The unloaded pass (`locust ... SoloWalker -u 1`): one account of each level, every
+    request type of the level LOAD_SOLO_REPEAT times, one request at a time, then stop."""
+
+    fixed_count = 0
+    wait_time = between(0.2, 0.2)
+
+    def on_start(self):
+        if not ACCOUNTS.get("national"):
+            raise StopUser()
+        self.client.cookiejar.set_policy(BehindTLSProxy())
+        self.day = DATA["day"]
+
+    @task
+    def walk(self):
+        repeat = int(os.environ.get("LOAD_SOLO_REPEAT", "5"))
+        for level in LEVELS:
+            self.client.cookiejar.clear()
+            self.level, self.account = level, ACCOUNTS[level][0]
+            self.login()
+            for _round in range(repeat):
+                for request_type in TASKS[level]:
+                    request_type(self)
+                    gevent.sleep(0.2)
+        self.client.cookiejar.clear()  # the login page redirects a signed-in user
+        self.level = ""
+        for _ in range(repeat):
+            baseline(self)
+            gevent.sleep(0.2)
+        self.environment.runner.quit()
+        raise StopUser()
