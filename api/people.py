@@ -23,6 +23,9 @@ from people.models import (
     active_on,
 )
 from people.selectors import AGE_BANDS
+from privacy.masking import mask_citizen_id, mask_email, mask_phone
+from privacy.models import Source
+from privacy.services import log_full_view
 from units.models import Term
 
 router = Router(tags=["people"])
@@ -39,13 +42,6 @@ TermRef = Annotated[Term, Ref(Term.objects.all())]
 RoleRef = Annotated[Role, Ref(Role.objects.all(), in_scope=False)]
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 AgeBand = Literal[tuple(AGE_BANDS)]
-
-
-def _masked(value: str | None, keep_start: int, keep_end: int) -> str | None:
-    """Personal data (Decree 13/2023) is shown masked, as on the profile page."""
-    if not value:
-        return None
-    return value[:keep_start] + "•••" + (value[-keep_end:] if keep_end else "")
 
 
 class UnitBrief(Schema):
@@ -91,9 +87,16 @@ class PersonOut(Schema):
 
 
 class PersonDetail(PersonOut):
+    """Citizen ID and contacts are personal data (Decree 13/2023/NĐ-CP): masked as on the
+    person's page; in full only from `GET /people/{id}?reveal=true`, which is logged."""
+
     citizen_id_masked: str | None
     phone_masked: str | None
     email_masked: str | None
+    citizen_id: str | None = Field(None, description="In full with `reveal=true` only.")
+    phone: str | None = Field(None, description="In full with `reveal=true` only.")
+    email: str | None = Field(None, description="In full with `reveal=true` only.")
+    address: str | None = Field(None, description="In full with `reveal=true` only.")
     ethnicity: str
     education_level: int
     political_theory: int
@@ -110,15 +113,38 @@ class PersonDetail(PersonOut):
 
     @staticmethod
     def resolve_citizen_id_masked(person: Person) -> str | None:
-        return _masked(person.citizen_id, 3, 2)
+        return mask_citizen_id(person.citizen_id) or None
 
     @staticmethod
     def resolve_phone_masked(person: Person) -> str | None:
-        return _masked(person.phone, 0, 3)
+        return mask_phone(person.phone) or None
 
     @staticmethod
     def resolve_email_masked(person: Person) -> str | None:
-        return _masked(person.email, 2, 0)
+        return mask_email(person.email) or None
+
+    @staticmethod
+    def resolve_citizen_id(person: Person, context) -> str | None:
+        return _revealed(person, context, "citizen_id")
+
+    @staticmethod
+    def resolve_phone(person: Person, context) -> str | None:
+        return _revealed(person, context, "phone")
+
+    @staticmethod
+    def resolve_email(person: Person, context) -> str | None:
+        return _revealed(person, context, "email")
+
+    @staticmethod
+    def resolve_address(person: Person, context) -> str | None:
+        return _revealed(person, context, "address")
+
+
+def _revealed(person: Person, context, name: str) -> str | None:
+    """The value in full when the view logged a full view of this person, else nothing."""
+    if getattr(context["request"], "revealed_person_id", None) != person.pk:
+        return None
+    return getattr(person, name) or None
 
 
 class MeOut(Schema):
@@ -247,7 +273,13 @@ def person_list(request: HttpRequest, filters: Query[PersonFilters]):
 
 
 @router.get("/people/{person_id}", response={200: PersonDetail, **ERRORS})
-def person_detail(request: HttpRequest, person: PersonInPath):
+def person_detail(request: HttpRequest, person: PersonInPath,
+                  reveal: bool = Query(False, description=(
+                      "Also the citizen ID and contacts in full (`citizen_id`, `phone`, "
+                      "`email`, `address`); the full view is logged."))):
+    if reveal:
+        log_full_view(request, person, Source.API_PERSON, user=request.auth)
+        request.revealed_person_id = person.pk
     return person
 
 

@@ -1,15 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from accounts import views as account_views
 from people import views as people_views
 from training import views as training_views
 
+# The admin asks for a session verified by a second factor (accounts.twofactor).
+admin.site.__class__ = OTPAdminSite
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("accounts.urls")),
     path("me/", people_views.my_profile, name="my_profile"),
     path("units/", include("units.urls")),
     path("people/", include("people.urls")),
@@ -20,8 +25,10 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("cadrework/", include("cadrework.urls")),
     path("elearning/", include("elearning.urls")),
+    path("privacy/", include("privacy.urls")),
     path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
+    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

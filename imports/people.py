@@ -12,6 +12,7 @@ from lib.vntext import split_full_name
 from people import services
 from people.models import Person, Position
 from people.sheets import columns  # noqa: F401  (the importer names its columns)
+from privacy.masking import mask_citizen_id
 
 PERSON_KEYS = ("gender", "birth_date", "citizen_id", "ethnicity", "phone", "email",
                "education_level", "political_theory")
@@ -55,7 +56,7 @@ def match_people(outcome: Outcome, rows, units, user, resolutions: dict):
 def _candidate(person: Known) -> dict:
     return {"id": person.pk, "name": person.full_name,
             "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
-            "citizen_id": ("…" + person.citizen_id[-4:]) if person.citizen_id else "",
+            "citizen_id": mask_citizen_id(person.citizen_id),
             "unit": person.unit_code}
 
 

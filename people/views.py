@@ -15,6 +15,9 @@ from people import services, sheets
 from people.forms import PeopleFilterForm, PersonForm, PositionForm
 from people.models import Person, Position
 from people.selectors import current_positions, person_list
+from privacy import selectors as privacy_selectors
+from privacy.models import Source
+from privacy.services import Counted, log_export, log_full_view, query_params
 
 PAGE_SIZE = 50
 
@@ -40,7 +43,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         education=filters.get("education"), political_theory=filters.get("theory"),
         search=filters.get("q", ""))
     if request.GET.get("format") == "xlsx":
-        return _export(people, day)
+        return _export(request, people, day, filters.get("unit"))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -50,11 +53,17 @@ def people_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _export(people, day) -> HttpResponse:
-    """The list as the people import template reads it: re-importing it changes nothing."""
-    return xlsx_response(
-        f"can-bo-{day:%Y%m%d}.xlsx", _("People"), sheets.headers(), sheets.export_rows(people),
+def _export(request, people, day, unit) -> HttpResponse:
+    """The list as the people import template reads it: re-importing it changes nothing.
+    It holds citizen IDs and contacts in full (a list sent up or re-imported needs them), so
+    it is logged."""
+    rows = Counted(sheets.export_rows(people))
+    response = xlsx_response(
+        f"can-bo-{day:%Y%m%d}.xlsx", _("People"), sheets.headers(), rows,
         title=_("People and positions as of %(day)s") % {"day": day.strftime("%d/%m/%Y")})
+    log_export(request, Source.PEOPLE_LIST, unit=unit or request.user.unit,
+               params=query_params(request), count=rows.count)
+    return response
 
 
 def render_profile(request: HttpRequest, person: Person) -> HttpResponse:
@@ -63,12 +72,17 @@ def render_profile(request: HttpRequest, person: Person) -> HttpResponse:
     # Records and enrolments through reverse relations: people does not import training.
     records = person.records.select_related("organiser", "institution")
     enrolments = person.enrolments.select_related("training_class", "feedback")
+    own = request.user.person_id == person.pk
     return render(request, "people/detail.html", {
         "person": person, "day": day, "positions": positions,
         "records": records, "enrolments": enrolments,
-        "own": request.user.person_id == person.pk,
+        "own": own,
         "age": person.age_on(day),
         "can_edit": request.user.can_write and request.user.role != "cadre",
+        # Citizen ID and contacts: masked, shown in full on request (logged); one's own in full.
+        "may_reveal": request.user.can_browse and not own,
+        "recent_accesses": [] if own else privacy_selectors.recent_full_views(person),
+        "may_read_log": not own and privacy_selectors.may_read_access_log(request.user),
     })
 
 
@@ -104,6 +118,9 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_or_404(request, pk)
     form = PersonForm(request.POST or None, user=request.user, instance=person)
+    if request.method == "GET":
+        # The form holds the citizen ID and contacts in full: opening it is a full view.
+        log_full_view(request, person, Source.PERSON_EDIT)
     return _person_form(request, form, person, _("Edit person"))
 
 

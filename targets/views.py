@@ -16,6 +16,8 @@ from lib.dates import as_of, today
 from lib.forms import add_service_errors
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
+from privacy.models import Source
+from privacy.services import Counted, export_count_set, log_export
 from targets import selectors, services, snapshots
 from targets.engine import due_on, person_obligations
 from targets.forms import AdoptForm
@@ -69,6 +71,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         measures=unit_measures(node, day),
     )
     if wants_xlsx(request):
+        # The sheet names the unit's post-holders with their status per target.
+        log_export(request, Source.TARGETS_DASHBOARD, unit=node.unit,
+                   params={"on": day, "rank": rank_by.code if rank_by else ""},
+                   count=len(context["people"]))
         return _dashboard_xlsx(context)
     return render(request, "targets/dashboard.html", context)
 
@@ -166,9 +172,9 @@ def needs(request: HttpRequest) -> HttpResponse:
     targets = selectors.targets_for(node, day)
     chosen = next((t for t in targets if str(t.pk) == request.GET.get("target")), None)
     if request.GET.get("format") == "csv":
-        return _needs_csv(node, day, [chosen] if chosen else targets)
+        return _needs_csv(request, node, day, chosen, targets)
     if wants_xlsx(request):
-        return _needs_xlsx(node, day, chosen, targets)
+        return _needs_xlsx(request, node, day, chosen, targets)
     context["ancestors"] = _crumbs(request, node, day)
     snapshot = snapshots.ready(day)
     if snapshot is None:
@@ -192,9 +198,18 @@ class _Echo:
         return value
 
 
-def _needs_csv(node, day, targets) -> StreamingHttpResponse:
-    """The whole list as CSV (UTF-8 with BOM, so Excel reads the Vietnamese)."""
+def _needs_params(request, day, chosen) -> dict:
+    return {"on": day, "target": chosen.code if chosen else "",
+            "format": request.GET.get("format", "")}
+
+
+def _needs_csv(request, node, day, chosen, targets) -> StreamingHttpResponse:
+    """The whole list as CSV (UTF-8 with BOM, so Excel reads the Vietnamese). Logged when
+    the download starts; the number of rows once the last one has gone."""
     writer = csv.writer(_Echo())
+    entry = log_export(request, Source.NEEDS_LIST, unit=node.unit,
+                       params=_needs_params(request, day, chosen))
+    targets = [chosen] if chosen else targets
 
     def text(value) -> str:
         return value.strftime("%d/%m/%Y") if value else ""
@@ -202,9 +217,12 @@ def _needs_csv(node, day, targets) -> StreamingHttpResponse:
     def rows():
         yield "\ufeff"
         yield writer.writerow(selectors.needs_headers())
+        count = 0
         for row in selectors.needs_rows(node, day, targets):
             row[2], row[8] = text(row[2]), text(row[8])
+            count += 1
             yield writer.writerow(row)
+        export_count_set(entry, count)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -212,15 +230,19 @@ def _needs_csv(node, day, targets) -> StreamingHttpResponse:
     return response
 
 
-def _needs_xlsx(node, day, chosen, targets) -> HttpResponse:
+def _needs_xlsx(request, node, day, chosen, targets) -> HttpResponse:
     """The same rows as the CSV, as a workbook."""
     which = f"{chosen.code} {chosen.name}" if chosen else _("all targets")
-    return xlsx_response(
+    rows = Counted(selectors.needs_rows(node, day, [chosen] if chosen else targets))
+    response = xlsx_response(
         f"nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Training needs"),
-        selectors.needs_headers(), selectors.needs_rows(node, day, [chosen] if chosen else targets),
+        selectors.needs_headers(), rows,
         title=_("Training needs — %(name)s") % {"name": node.name},
         subtitle=_("As of %(day)s · %(targets)s") % {"day": f"{day:%d/%m/%Y}",
                                                     "targets": which})
+    log_export(request, Source.NEEDS_LIST, unit=node.unit,
+               params=_needs_params(request, day, chosen), count=rows.count)
+    return response
 
 
 @writer_required

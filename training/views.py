@@ -17,6 +17,8 @@ from lib.dates import as_of, parse_date, today
 from lib.forms import add_service_errors
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
+from privacy.models import Source
+from privacy.services import Counted, log_export
 from training import services
 from training.forms import (
     ClassForm,
@@ -141,7 +143,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrolments = scoped(training_class.enrolments.select_related(
         "person", "nominating_unit", "record"), request.user).order_by("status", "person__sort_key")
     if wants_xlsx(request):
-        return _participants_xlsx(training_class, enrolments)
+        return _participants_xlsx(request, training_class, enrolments)
     return render(request, "training/class_detail.html", {
         "c": training_class, "enrolments": enrolments, "organiser_side": organiser_side,
         "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
@@ -155,23 +157,27 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _participants_xlsx(training_class: TrainingClass, enrolments) -> HttpResponse:
-    """The participants of a class as the page lists them, as a workbook."""
+def _participants_xlsx(request, training_class: TrainingClass, enrolments) -> HttpResponse:
+    """The participants of a class as the page lists them, as a workbook (logged: names
+    with results are personal data)."""
     headers = [_("Full name"), _("Nominating unit"), _("Status"), _("Reason"),
                _("Attendance (%)"), _("Score"), _("Result")]
     results = {True: _("Passed"), False: _("Not passed"), None: ""}
-    rows = ([e.person.full_name, e.nominating_unit.name, e.get_status_display(), e.reason,
-             e.attendance_percent, e.score, results[e.passed]]
-            for e in enrolments.iterator(chunk_size=2000))
+    rows = Counted([e.person.full_name, e.nominating_unit.name, e.get_status_display(),
+                    e.reason, e.attendance_percent, e.score, results[e.passed]]
+                   for e in enrolments.iterator(chunk_size=2000))
     c = training_class
     subtitle = " · ".join([
         _("Organiser: %(unit)s") % {"unit": c.organiser.name},
         f"{c.start_date:%d/%m/%Y} – {c.end_date:%d/%m/%Y}", str(c.get_status_display()),
         _exported_on()])
-    return xlsx_response(f"hoc-vien-{c.code}.xlsx", _("Participants"), headers, rows,
-                         title=_("Participants of %(name)s (%(code)s)") % {"name": c.name,
-                                                                         "code": c.code},
-                         subtitle=subtitle)
+    response = xlsx_response(
+        f"hoc-vien-{c.code}.xlsx", _("Participants"), headers, rows,
+        title=_("Participants of %(name)s (%(code)s)") % {"name": c.name, "code": c.code},
+        subtitle=subtitle)
+    log_export(request, Source.CLASS_PARTICIPANTS, unit=c.organiser,
+               params={"class": c.code}, count=rows.count)
+    return response
 
 
 def _run(request, action, ok_message):
@@ -350,6 +356,7 @@ def chairs(request: HttpRequest) -> HttpResponse:
     rows = list(chairs_to_train(unit, day))
     trained = sum(1 for r in rows if r.trained)
     if wants_xlsx(request):
+        log_export(request, Source.CHAIRS, unit=unit, params={"on": day}, count=len(rows))
         return _chairs_xlsx(unit, day, rows, trained)
     return render(request, "training/chairs.html", {
         "unit": unit, "day": day, "rows": rows, "trained": trained})
@@ -427,18 +434,21 @@ def _statistics_xlsx(unit: Unit, start: dt.date, end: dt.date, stats: dict,
 def lecturer_list(request: HttpRequest) -> HttpResponse:
     lecturers = lecturers_with_figures(request.user)
     if wants_xlsx(request):
-        return _lecturers_xlsx(request.user, lecturers)
+        return _lecturers_xlsx(request, lecturers)
     return render(request, "training/lecturer_list.html", {"lecturers": lecturers[:500]})
 
 
-def _lecturers_xlsx(user, lecturers) -> HttpResponse:
+def _lecturers_xlsx(request, lecturers) -> HttpResponse:
+    user = request.user
     headers = [_("Full name"), _("Kind"), _("Unit"), _("Classes"), _("Hours"),
                _("Average rating")]
-    rows = ([lec.person.full_name, lec.get_kind_display(), lec.unit.name, lec.classes,
-             lec.hours, lec.rating] for lec in lecturers.iterator(chunk_size=2000))
-    return xlsx_response(f"giang-vien-{user.unit.code}.xlsx", _("Lecturers"), headers, rows,
-                         title=_("Lecturers — %(unit)s") % {"unit": user.unit.name},
-                         subtitle=_exported_on())
+    rows = Counted([lec.person.full_name, lec.get_kind_display(), lec.unit.name, lec.classes,
+                    lec.hours, lec.rating] for lec in lecturers.iterator(chunk_size=2000))
+    response = xlsx_response(f"giang-vien-{user.unit.code}.xlsx", _("Lecturers"), headers,
+                             rows, title=_("Lecturers — %(unit)s") % {"unit": user.unit.name},
+                             subtitle=_exported_on())
+    log_export(request, Source.LECTURERS, unit=user.unit, count=rows.count)
+    return response
 
 
 @officer_required

@@ -19,6 +19,8 @@ from lib.dates import today
 from lib.forms import add_service_errors
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
 from people.models import Person
+from privacy.models import Source
+from privacy.services import Counted, log_export
 from units.models import Unit
 
 PAGE_SIZE = 50
@@ -72,7 +74,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
                "by_unit": rules.distribution_by_unit(unit, year, occasion),
                "by_role": rules.by_role_and_level(unit, year, occasion)}
     if wants_xlsx(request):
-        return _list_xlsx(context, rows)
+        return _list_xlsx(request, context, rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     missing = rules.not_evaluated(unit, year) if occasion == Occasion.YEARLY else None
     query = request.GET.copy()
@@ -102,7 +104,8 @@ def head(field: str) -> str:
     return capfirst(Evaluation._meta.get_field(field).verbose_name)
 
 
-def _list_xlsx(context, rows) -> HttpResponse:
+def _list_xlsx(request, context, rows) -> HttpResponse:
+    """The page's tables, and every evaluation listed by name (logged: personal data)."""
     unit, year = context["unit"], context["year"]
     rating_heads = [str(label) for _value, label in Rating.choices]
     dist = context["distribution"]
@@ -112,13 +115,13 @@ def _list_xlsx(context, rows) -> HttpResponse:
                 r.distribution.total] for r in context["by_unit"]]
     by_role = [[str(r.role), str(r.level), r.count, r.average_share,
                 *[c.count for c in r.distribution.rows]] for r in context["by_role"]]
-    listed = ([e.person.full_name, e.unit.code, e.unit.name, str(e.role),
-               e.get_occasion_display(), e.get_rating_display(), e.votes_excellent,
-               e.votes_good, e.votes_completed, e.votes_not_completed, e.votes,
-               _pct(e.share), _pct(e.peer_share), e.peer_count, e.approved_by.name,
-               e.published_at] for e in rows.iterator(chunk_size=2000))
+    listed = Counted([e.person.full_name, e.unit.code, e.unit.name, str(e.role),
+                      e.get_occasion_display(), e.get_rating_display(), e.votes_excellent,
+                      e.votes_good, e.votes_completed, e.votes_not_completed, e.votes,
+                      _pct(e.share), _pct(e.peer_share), e.peer_count, e.approved_by.name,
+                      e.published_at] for e in rows.iterator(chunk_size=2000))
     occasion = dict(Occasion.choices)[context["occasion"]]
-    return xlsx_tables_response(
+    response = xlsx_tables_response(
         f"danh-gia-{unit.code}-{year}.xlsx", _("Evaluations"),
         [Table([head("rating"), _("Evaluations"), "%"], by_rating, _("Ratings")),
          Table([_("Unit code"), _("Unit"), *rating_heads, _("Total")], by_unit,
@@ -133,6 +136,9 @@ def _list_xlsx(context, rows) -> HttpResponse:
                 head("approved_by"), _("Published")], listed, _("Evaluations"))],
         title=_("Evaluations %(year)s — %(name)s") % {"year": year, "name": unit.name},
         subtitle=str(occasion))
+    log_export(request, Source.EVALUATIONS, unit=unit,
+               params={"year": year, "occasion": context["occasion"]}, count=listed.count)
+    return response
 
 
 @officer_required

@@ -15,6 +15,8 @@ from accounts.scope import get_scoped_or_404, scope_path
 from cadrework import retention
 from cadrework.forms_retention import RetentionFilterForm
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
+from privacy.models import Source
+from privacy.services import Counted, log_export, query_params
 from units.models import Unit
 
 PAGE_SIZE = 50
@@ -154,7 +156,7 @@ def people(request: HttpRequest) -> HttpResponse:
     title = (_("Left their post within %(n)s months of training") % {"n": months} if months
              else _("Trained people"))
     if wants_xlsx(request):
-        return _people_xlsx(cohort, rows, title)
+        return _people_xlsx(request, cohort, rows, title)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     language, path = get_language(), scope_path(request.user) or "\0"
     for row in page.object_list:
@@ -172,7 +174,8 @@ def people(request: HttpRequest) -> HttpResponse:
         "back": f"{reverse('cadrework:retention')}?{urlencode(base)}"})
 
 
-def _people_xlsx(c: retention.Cohort, rows, title: str) -> HttpResponse:
+def _people_xlsx(request, c: retention.Cohort, rows, title: str) -> HttpResponse:
+    """The people behind a figure, by name (logged: personal data)."""
     language = get_language()
     headers = [_("Full name"), _("Unit code"), _("Unit"), _("Course"), _("Completed on"),
                _("Post"), _("End date"), _("Reason"), _("Months after training")]
@@ -190,10 +193,14 @@ def _people_xlsx(c: retention.Cohort, rows, title: str) -> HttpResponse:
             # tenth (10x slower here): the whole list is wanted.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        return xlsx_response(
+        listed = Counted(values())
+        response = xlsx_response(
             f"giu-chan-sau-dao-tao-ds-{c.unit.code}-{c.start:%Y%m%d}-{c.end:%Y%m%d}.xlsx",
-            _("People"), headers, values(), title=f"{title} — {c.unit.name}",
+            _("People"), headers, listed, title=f"{title} — {c.unit.name}",
             subtitle=_subtitle(c))
+    log_export(request, Source.RETENTION_PEOPLE, unit=c.unit,
+               params=query_params(request), count=listed.count)
+    return response
 
 
 urlpatterns = [

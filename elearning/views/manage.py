@@ -45,6 +45,8 @@ from lib.dates import today
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
+from privacy.models import Source
+from privacy.services import Counted, log_export
 from units.models import Unit
 
 COURSES = Course.objects.select_related("organiser", "programme")
@@ -356,7 +358,7 @@ def course_progress(request: HttpRequest, pk: int) -> HttpResponse:
     units = reminders.unit_totals(course, unit)
     total = reminders.totals(units, unit)
     if wants_xlsx(request):
-        return _progress_xlsx(course, unit, required, enrolments, units, total)
+        return _progress_xlsx(request, course, unit, required, enrolments, units, total)
     page = Paginator(enrolments, LEARNERS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "elearning/manage_progress.html", {
         "course": course, "unit": unit, "required": required, "page": page,
@@ -376,19 +378,22 @@ def _crumbs(top: Unit, unit: Unit) -> list[Unit]:
     return [top] + [found[i] for i in ids if i in found and i != unit.pk]
 
 
-def _progress_xlsx(course, unit, required, enrolments, units, total) -> HttpResponse:
+def _progress_xlsx(request, course, unit, required, enrolments, units,
+                   total) -> HttpResponse:
+    """Progress by unit, and by learner (by name: logged)."""
     labels = {k: str(v) for k, v in STATUS_LABELS.items()}
-    people = ([r.person.full_name, r.person.unit.code, r.person.unit.name,
-               _local_day(r.enrolment.enrolled_at), r.percent, _local_day(r.last_activity),
-               r.best_score, _local_day(r.enrolment.completed_at), labels[r.status]]
-              for r in (reminders.learner_row(e, required)
-                        for e in enrolments.iterator(chunk_size=2000)))
+    people = Counted([r.person.full_name, r.person.unit.code, r.person.unit.name,
+                      _local_day(r.enrolment.enrolled_at), r.percent,
+                      _local_day(r.last_activity), r.best_score,
+                      _local_day(r.enrolment.completed_at), labels[r.status]]
+                     for r in (reminders.learner_row(e, required)
+                               for e in enrolments.iterator(chunk_size=2000)))
     own = _("its own learners")
     by_unit = [[r.unit.code, r.unit.name + (f" ({own})" if r.own else ""),
                 r.enrolled, r.started, r.completed, r.completed_percent] for r in units]
     by_unit.append(["", _("Total"), total.enrolled, total.started, total.completed,
                     total.completed_percent])
-    return xlsx_tables_response(
+    response = xlsx_tables_response(
         f"tien-do-{course.code}-{unit.code}.xlsx", _("Progress"),
         [Table([_("Unit code"), _("Unit"), _("Enrolled"), _("Started"), _("Completed"),
                 _("Completed (%)")], by_unit, _("By unit")),
@@ -398,6 +403,9 @@ def _progress_xlsx(course, unit, required, enrolments, units, total) -> HttpResp
         title=_("Progress in the online course %(code)s — %(title)s")
         % {"code": course.code, "title": course.title},
         subtitle=f"{unit.name} · {_exported_on()}")
+    log_export(request, Source.COURSE_PROGRESS, unit=unit, params={"course": course.code},
+               count=people.count)
+    return response
 
 
 @writer_required

@@ -104,7 +104,7 @@ def test_a_self_service_cadre_gets_their_own_profile(tree):
     me = response.json()
     assert me["role"] == "cadre" and me["can_browse"] is False
     assert me["person"]["id"] == tree.nguyen.pk
-    assert me["person"]["citizen_id_masked"] == "001•••01"
+    assert me["person"]["citizen_id_masked"] == "001•••••••01"
     assert [p["role"]["code"] for p in me["person"]["positions"]] == ["chair"]
 
 

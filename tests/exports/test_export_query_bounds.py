@@ -33,8 +33,9 @@ CASES = {
     "participants": ("/training/classes/{ml_class}/", {}, nothing, "Full name", None, 8),
     "statistics": ("/training/statistics/", {"from": "01/01/2024", "to": "31/12/2024"},
                    nothing, "By form", None, 15),
-    # The dashboard's own bound (tests/targets/test_dashboard.py).
-    "dashboard": ("/targets/", {"unit": "{melinh}"}, grow, "Unit code", plus_one, 27),
+    # The dashboard's own bound (tests/targets/test_dashboard.py), and the access log's entry
+    # (its sheet names the unit's post-holders: personal data).
+    "dashboard": ("/targets/", {"unit": "{melinh}"}, grow, "Unit code", plus_one, 28),
     # One query per target in force (six here) for the people still to train.
     "needs": ("/targets/needs/", {"unit": "{melinh}"}, data.more_cadres, "Target", two_each,
               20),
