@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from accounts.models import ApiToken, User
 from api.errors import refuse_null_characters
 from api.schemas import ErrorOut
+from audit.context import attribute_to
 
 # last_used_at is for spotting stale tokens, not an audit trail: write it at most this often
 # so that reads do not each become a write.
@@ -46,6 +47,9 @@ class TokenAuth(HttpBearer):
         if not self.allowed(api_token.user):
             raise HttpError(403, _("Not allowed"))
         refuse_null_characters(request)
+        # The view runs after the middleware named the session's user (none): from here
+        # on, what this request changes is the token owner's doing.
+        attribute_to(api_token.user)
         return api_token.user
 
 

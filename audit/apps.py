@@ -7,3 +7,8 @@ class AuditConfig(AppConfig):
 
     name = "audit"
     verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from audit import registry
+
+        registry.register()

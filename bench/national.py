@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
 from django.db import connection, transaction
 
 from demo import names
@@ -778,6 +779,7 @@ def load_reference(plan: Plan) -> None:
             "topics", "target_roles", "target_levels")]
 
 
+@disable_auditlog()  # generated data is nobody's doing: no change history is written
 def generate(people: int, grassroots: int) -> dict:
     """Write the national data set into a database that has no units yet."""
     plan = Plan(people=people, grassroots=grassroots)

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changed what (audit): the request's user and address on every log entry.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -136,6 +138,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 # An import whose file is larger than this runs in the background with a progress bar.
 IMPORTS_INLINE_BYTES = int(os.environ.get("IMPORTS_INLINE_BYTES", "100000"))
+
+# The change history (audit app): auditlog's entries with where each belongs (audit.models).
+AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

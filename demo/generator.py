@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from faker import Faker
 
@@ -179,6 +180,7 @@ def new_demo() -> Demo:
 
 
 @transaction.atomic
+@disable_auditlog()  # generated data is nobody's doing: the demo's change history starts empty
 def load_demo() -> dict:
     """Fill an empty database with the demo; returns counts for the command's message."""
     demo = new_demo()

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit.bulk
 from imports.matching import resolve_unit, scope_prefix, units_by_code
 from imports.outcome import Outcome, each_row, parse_rows
 from imports.people import match_people
@@ -221,6 +222,7 @@ def _check_capacity(outcome, rows, chosen, new_people, classes, existing) -> Non
 
 def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
     plan = defaultdict(list)
+    plan["people"] = {}  # id → (full name, unit id) of the people already stored
     for row, v in each_row(rows, outcome, "check"):
         c = classes[v["class_code"]]
         results = tuple(v.get(k) for k in RESULT_FIELDS)
@@ -233,10 +235,12 @@ def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
             continue
         if enrolment.status != EnrolmentStatus.ACCEPTED or results != (
                 enrolment.attendance_percent, enrolment.score, enrolment.passed):
-            plan["update"].append((enrolment.pk, results))
+            plan["update"].append((enrolment, results))
+            plan["updated"].append((c, person.pk))
             outcome.summary["enrolments_updated"] += 1
         else:
             outcome.summary["enrolments_unchanged"] += 1
+        plan["people"][person.pk] = (person.full_name, person.unit_id)
         if results[2] and enrolment.record_id is None:
             plan["record"].append((c, person.pk, enrolment.pk))
             outcome.summary["records_created"] += 1
@@ -279,14 +283,16 @@ def _write(outcome, plan, user, classes) -> None:
                 ((pk, c.pk, person_id, units_of[person_id], EnrolmentStatus.ACCEPTED, "", now,
                   now, *results) for c, person_id, pk, results in created))
     Enrolment.objects.bulk_update(
-        [Enrolment(pk=pk, status=EnrolmentStatus.ACCEPTED, decided_at=now,
+        [Enrolment(pk=e.pk, status=EnrolmentStatus.ACCEPTED, decided_at=now,
                    **dict(zip(RESULT_FIELDS, results, strict=True)))
-         for pk, results in plan["update"]],
+         for e, results in plan["update"]],
         ["status", "decided_at", *RESULT_FIELDS], batch_size=500)
     progress.report(outcome.progress_key, 2, WRITE_STEPS, "write")
-    TrainingRecord.objects.filter(pk__in=plan["unrecord"]).delete()
+    audit.bulk.delete(TrainingRecord.objects.filter(pk__in=plan["unrecord"]),
+                      select_related=("person",))
     passed = [(c, person_id, pk) for c, person_id, pk, results in created if results[2]]
-    _write_records(passed + plan["record"])
+    records = _write_records(passed + plan["record"])
+    _log(plan, new_people, created, records)
     progress.report(outcome.progress_key, WRITE_STEPS, WRITE_STEPS, "write")
     touched = [(c, person_id) for c, person_id, _pk, _r in created] + plan["touched"]
     for c in {c.pk: c for c, _p in touched}.values():
@@ -297,9 +303,10 @@ def _write(outcome, plan, user, classes) -> None:
     outcome.touched_since = min((c.end_date for c, _p in touched), default=None)
 
 
-def _write_records(passed: list[tuple]) -> None:
+def _write_records(passed: list[tuple]) -> list[tuple]:
     """The training record a pass gives, as training.services writes it for one enrolment:
-    the class's title, programme, hours, end date, form, organiser and topics."""
+    the class's title, programme, hours, end date, form, organiser and topics. Returns the
+    records written, (id, class, person id) each."""
     ids = reserve_ids(TrainingRecord, len(passed))
     insert_rows(TrainingRecord, (
         "id", "person", "enrolment", "training_class", "title", "programme", "hours",
@@ -315,6 +322,52 @@ def _write_records(passed: list[tuple]) -> None:
     insert_rows(TrainingRecord.topics.through, ("trainingrecord", "topic"),
                 ((pk, topic) for pk, (c, _p, _e) in zip(ids, passed, strict=True)
                  for topic in topics[c.pk]))
+    return [(pk, c, person_id) for pk, (c, person_id, _e) in zip(ids, passed, strict=True)]
+
+
+PERSON_LOGGED = PERSON_COLUMNS[1:-2]  # not the id, nor the derived search and sort keys
+
+
+def _log(plan, new_people, created, records) -> None:
+    """The change history of what _write wrote in bulk (audit.bulk), in the same
+    transaction: each person, enrolment and record created, each enrolment's results
+    changed. Written as django-auditlog writes one save, attributed to the job's user."""
+    who = dict(plan["people"])
+    for _c, p, _r in plan["create"]:  # new people have their ids by now
+        who[p.pk] = (p.full_name, p.unit_id)
+    audit.bulk.log_rows(Person, audit.bulk.CREATE, (audit.bulk.Row(
+        p.pk, p.full_name, audit.bulk.created(
+            {f: getattr(p, "unit_id" if f == "unit" else f) for f in PERSON_LOGGED}),
+        p.pk, p.unit_id) for p in new_people))
+    audit.bulk.log_rows(Enrolment, audit.bulk.CREATE, (audit.bulk.Row(
+        pk, f"{who[person_id][0]} — {c.code}", audit.bulk.created({
+            "training_class": c.pk, "person": person_id, "nominating_unit": who[person_id][1],
+            "status": EnrolmentStatus.ACCEPTED, "reason": "",
+            **dict(zip(RESULT_FIELDS, results, strict=True))}),
+        c.pk, c.organiser_id, person_id) for c, person_id, pk, results in created))
+    audit.bulk.log_rows(Enrolment, audit.bulk.UPDATE, _enrolment_changes(plan, who))
+    topics = {}
+    audit.bulk.log_rows(TrainingRecord, audit.bulk.CREATE, (audit.bulk.Row(
+        pk, f"{who[person_id][0]} — {c.name}", {**audit.bulk.created({
+            "person": person_id, "training_class": c.pk, "title": c.name,
+            "programme": c.programme_id, "hours": c.hours, "completed_on": c.end_date,
+            "form": c.form, "organiser": c.organiser_id, "valid": True}),
+            "topics": topics.get(c.pk) or topics.setdefault(c.pk, audit.bulk.m2m_added(
+                c.topics.all()))},
+        person_id, who[person_id][1]) for pk, c, person_id in records))
+
+
+def _enrolment_changes(plan, who):
+    accepted = audit.bulk.text(EnrolmentStatus.ACCEPTED)
+    for (e, results), (c, person_id) in zip(plan["update"], plan["updated"], strict=True):
+        changes = {} if e.status == EnrolmentStatus.ACCEPTED else {
+            "status": [e.status, accepted]}
+        for name, old, new in zip(RESULT_FIELDS, (e.attendance_percent, e.score, e.passed),
+                                  results, strict=True):
+            if old != new:
+                changes[name] = [audit.bulk.text(old), audit.bulk.text(new)]
+        yield audit.bulk.Row(e.pk, f"{who[person_id][0]} — {c.code}", changes, c.pk,
+                             c.organiser_id, person_id)
 
 
 def after_commit(outcome: Outcome) -> None:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.context import acting_as
 from imports import participants, people, records, units
 from imports.models import ImportJob, ImportKind, ImportStatus
 from imports.outcome import Outcome
@@ -48,7 +49,8 @@ def run_job(job: ImportJob, *, write: bool) -> ImportJob:
     progress.report(key, 0, 0, "read")
     job.status = ImportStatus.COMMITTING if write else ImportStatus.CHECKING
     job.save(update_fields=["status"])
-    with progress.heartbeat(key, heartbeat_seconds()):
+    # What the job writes is the job's user's doing, in the worker as in a request.
+    with progress.heartbeat(key, heartbeat_seconds()), acting_as(job.user, cid=key):
         status, fields = _run(job, write=write, key=key)
     return _finish(job, status, **fields)
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit.bulk
 from accounts.scope import scope_path
 from lib.dates import today
 from planning.models import (
@@ -361,7 +362,7 @@ def plan_draft_from_needs(*, user, unit: Unit, year: int, survey: Survey | None,
     for line in lines:
         line.plan = plan
         line.classes = max(1, math.ceil(line.trainees / CLASS_SIZE))
-    PlanLine.objects.bulk_create(lines)
+    audit.bulk.bulk_create(PlanLine, lines)
     if survey is not None:
         plan.note = _("Drafted from the survey “%(title)s” and the training-needs list.") % {
             "title": survey.title}

@@ -45,10 +45,14 @@ def ensure_reference_data() -> None:
 
     from django.apps import apps
 
+    from auditlog.context import disable_auditlog
+
     if UnitKind.objects.exists():
         return
-    for module in REFERENCE_SEEDS:
-        importlib.import_module(module).seed(apps, None)
+    # As in `migrate` (historical models, no signals): reference rows are nobody's change.
+    with disable_auditlog():
+        for module in REFERENCE_SEEDS:
+            importlib.import_module(module).seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -186,7 +186,10 @@ def unit_move(*, user, unit: Unit, new_parent: Unit, effective_on: dt.date,
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
         depth=F("depth") + delta,
     )
-    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    # Saved, not updated: the change of parent goes to the audit log (the paths above are
+    # derived, not logged).
+    unit.parent = new_parent
+    unit.save(update_fields=["parent"])
     if _record:
         Reorganisation.objects.create(kind=ReorganisationKind.MOVE, effective_on=effective_on,
                                       unit=unit, other_unit=new_parent, note=note,
