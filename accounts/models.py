@@ -47,6 +47,11 @@ class User(AbstractUser):
     def can_write(self) -> bool:
         return self.is_active and self.unit_id is not None and self.role in WRITING_ROLES
 
+    @property
+    def two_factor_required(self) -> bool:
+        # Whoever can change any account (the Django admin) must log in with a second factor.
+        return self.is_superuser or self.role == UserRole.SYSTEM_ADMIN
+
 
 class ApiToken(models.Model):
     """A bearer token for the JSON API; only its hash is stored."""

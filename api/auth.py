@@ -12,10 +12,11 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
+from accounts import twofactor
 from accounts.models import ApiToken, User
 from api.errors import refuse_null_characters
 from api.schemas import ErrorOut
@@ -66,20 +67,33 @@ router = Router(tags=["auth"])
 class Credentials(Schema):
     username: str
     password: str
+    code: str = Field("", description="The 6-digit code of the user's authenticator app, "
+                      "for a user with two-factor login (every system administrator)")
 
 
 class TokenOut(Schema):
     token: str
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut},
-             summary="Issue a token for a username and password")
+@router.post("/auth/token", auth=None,
+             response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+             summary="Issue a token for a username, a password and, with two-factor login, "
+                     "a code; 429 while the account is locked after failed attempts")
 def token_issue(request: HttpRequest, credentials: Credentials):
     refuse_null_characters(request)
     # ModelBackend refuses inactive accounts: they get the same answer as a wrong password.
+    # The lock-out after failed attempts (django-axes) counts these attempts too.
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         raise AuthenticationError(401, _("Wrong username or password."))
+    # A token is worth a login: the second factor is asked here as on the login page.
+    if twofactor.has_device(user):
+        device, refusal = twofactor.check_code(user, credentials.code)
+        if device is None:
+            raise AuthenticationError(401, refusal)
+    elif user.two_factor_required:
+        raise AuthenticationError(401, _("Set up two-factor login on the website first: "
+                                         "system administrators must use it."))
     return {"token": ApiToken.issue(user)}
 
 

@@ -157,11 +157,14 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import User
+    from accounts.testing import verify_client_session
     from bench.national import ADMIN, PROVINCE_OFFICER
 
     generated_in = ensure_data(args.people, grassroots, args.regenerate)
     clients = {"anonymous": Client(), "admin": Client(), "province": Client()}
     clients["admin"].force_login(User.objects.get(username=ADMIN))
+    # The administrator's pages wait for a second factor: this session has given it.
+    verify_client_session(clients["admin"], User.objects.get(username=ADMIN))
     clients["province"].force_login(User.objects.get(username=PROVINCE_OFFICER))
     results = []
     for label, who, url in pages():

@@ -75,6 +75,25 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_on_force_login(monkeypatch):
+    """force_login skips the password: for a system administrator, whose pages all wait for a
+    second factor, it skips that too (a confirmed device, the session verified). The second
+    factor itself is tested through the login pages (tests/accounts/test_two_factor.py)."""
+    from django.test import Client
+
+    from accounts.testing import verify_client_session
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if user.two_factor_required:
+            verify_client_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese():
     with translation.override("vi"):
         yield

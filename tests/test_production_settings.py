@@ -24,6 +24,7 @@ SETTINGS_VARS = [
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
     "SESSION_COOKIE_AGE", "SESSION_EXPIRE_AT_BROWSER_CLOSE", "STATIC_ROOT", "CONN_MAX_AGE",
     "WEB_CONCURRENCY", "GUNICORN_THREADS", "HOST", "PORT", "MAKEFLAGS", "MAKELEVEL", "MFLAGS",
+    "AXES_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES", "AXES_PROXY_COUNT",
     # Set by the browser tests' conftest in this process; check --deploy rightly refuses it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 ]
@@ -94,6 +95,45 @@ def test_development_settings_are_unchanged():
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == [
         "False", "False", "False", "False", "True", "StaticFilesStorage", "1209600"]
+
+
+def production_value(expression: str, **overrides) -> str:
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            f"print(repr(({expression})))")
+    env = production_env(**overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_sessions_expire_and_cookies_are_secure_and_http_only():
+    assert production_value(
+        "s.SESSION_COOKIE_AGE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE") == "(28800, True, True, True, True)"
+    assert production_value("s.SESSION_COOKIE_AGE", SESSION_COOKIE_AGE="3600") == "3600"
+
+
+def test_production_keeps_the_login_hardening_and_the_content_security_policy():
+    middleware = production_value("s.MIDDLEWARE")
+    for name in ("csp.middleware.CSPMiddleware", "django_otp.middleware.OTPMiddleware",
+                 "accounts.middleware.SecondFactorMiddleware", "axes.middleware.AxesMiddleware"):
+        assert name in middleware
+    assert production_value("s.AUTHENTICATION_BACKENDS[0], s.PASSWORD_HASHERS[0]") == \
+        "('axes.backends.AxesStandaloneBackend', " \
+        "'django.contrib.auth.hashers.Argon2PasswordHasher')"
+    assert production_value("s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']") == \
+        "[\"'self'\"]"
+
+
+def test_behind_a_proxy_the_lock_out_reads_the_clients_address_from_x_forwarded_for():
+    assert production_value("getattr(s, 'AXES_IPWARE_PROXY_COUNT', None)") == "None"
+    assert production_value(
+        "s.AXES_IPWARE_PROXY_COUNT, s.AXES_IPWARE_META_PRECEDENCE_ORDER[0], "
+        "s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.seconds",
+        AXES_PROXY_COUNT="1", AXES_FAILURE_LIMIT="10", AXES_COOLOFF_MINUTES="15") == \
+        "(1, 'HTTP_X_FORWARDED_FOR', 10, 900)"
 
 
 def test_make_serve_refuses_before_starting_anything():
@@ -169,6 +209,8 @@ def test_make_serve_serves_on_postgresql(tmp_path):
         assert "max-age=31536000; includeSubDomains; preload" == \
             page.headers["Strict-Transport-Security"]
         assert page.headers["X-Frame-Options"] == "DENY"
+        csp = page.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in csp + ";" and "frame-ancestors 'none'" in csp
         assert all("Secure" in c for c in page.headers.get_all("Set-Cookie") or [])
         # Static files: hashed names from the manifest, compressed, cached for long.
         static = re.search(r'(/static/[^"]+\.[0-9a-f]{12}\.css)"', html)

@@ -9,6 +9,7 @@ The lesson's file is also served to the officers of the organiser's subtree."""
 import re
 from urllib.parse import parse_qs, urlparse
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -55,9 +56,10 @@ YOUTUBE = re.compile(r"^(?:www\.|m\.)?(?:youtube\.com|youtube-nocookie\.com|yout
 
 def embed_src(url: str) -> str | None:
     """The address to put in the iframe: YouTube watch and short links become embed links;
-    anything not http(s) is not embedded at all."""
+    anything not https is not embedded at all (the Content-Security-Policy's frame-src, in
+    config/settings.py, allows https: pages only; the lesson still links to it)."""
     parsed = urlparse(url or "")
-    if parsed.scheme not in ("http", "https"):
+    if parsed.scheme != "https":
         return None
     if YOUTUBE.match(parsed.netloc.lower()):
         video = None
@@ -236,6 +238,7 @@ def progress_json(record: LessonProgress, enrolment: CourseEnrolment) -> dict:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 @xframe_options_sameorigin  # the lesson page embeds its PDF
+@csp_replace({"frame-ancestors": ["'self'"]})
 def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The lesson's file, with range requests (a video plays and seeks): for a learner to
     whom the course is open or who is enrolled, or an officer of the organiser's subtree."""

@@ -241,11 +241,13 @@ def test_pdf_is_done_once_opened(world, client):
     assert progress(enrolment, world.pdf) is None
     html = client.get(reverse("elearning:learn_lesson", args=[world.pdf.pk])).content.decode()
     file_url = reverse("elearning:learn_file", args=[world.pdf.pk])
-    assert f'data="{file_url}"' in html and f'href="{file_url}?download=1"' in html
+    assert f'<iframe class="learn-pdf" src="{file_url}"' in html
+    assert f'href="{file_url}?download=1"' in html
     assert progress(enrolment, world.pdf).done_at is not None
     response = client.get(file_url)
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Frame-Options"] == "SAMEORIGIN"  # the page embeds it
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == PDF
 
 
