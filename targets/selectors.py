@@ -115,20 +115,33 @@ def own_results(node: UnitVersion, snapshot: Snapshot, targets: list[Target]) ->
     return [_result(t, stored.get((t.pk, node.unit_id)), own=True) for t in targets]
 
 
-def year_series(node: UnitVersion, target: Target, day: dt.date, years: int = 5) -> list[dict]:
-    """The target's subtree percentage at the end of each of the last years (and on `day`)."""
+def year_series(node: UnitVersion, targets: list[Target], day: dt.date,
+                years: int = 5) -> list[tuple[Target, list[dict]]]:
+    """Each target's subtree percentage at the end of each of the last years (and on `day`):
+    one query for the snapshots and one for their figures, whatever the number of targets."""
     days = [dt.date(y, 12, 31) for y in range(day.year - years + 1, day.year)] + [day]
+    wanted = [point for point in days
+              if any(not t.valid_from or point >= t.valid_from for t in targets)]
+    found = {s.as_of: s for s in Snapshot.objects.filter(as_of__in=wanted,
+                                                         status=Snapshot.Status.DONE)}
+    # A missing year is queued for the worker (or computed here on a small tree).
+    ready = {point: found.get(point) or snapshots.ready(point) for point in wanted}
+    stored = {(f.snapshot_id, f.target_id): f for f in TargetFigure.objects.filter(
+        snapshot__in=[s for s in ready.values() if s], unit_id=node.unit_id,
+        target__in=targets)}
     out = []
-    for point in days:
-        if target.valid_from and point < target.valid_from:
-            continue
-        snapshot = snapshots.ready(point)
-        if snapshot is None:
-            out.append({"day": point, "pending": True})
-            continue
-        figure = snapshots.figures(snapshot, [node.unit_id], [target]).get(
-            (target.pk, node.unit_id))
-        out.append({"day": point, "result": _result(target, figure)})
+    for target in targets:
+        series = []
+        for point in wanted:
+            if target.valid_from and point < target.valid_from:
+                continue
+            snapshot = ready[point]
+            if snapshot is None:
+                series.append({"day": point, "pending": True})
+            else:
+                series.append({"day": point, "result": _result(
+                    target, stored.get((snapshot.pk, target.pk)))})
+        out.append((target, series))
     return out
 
 

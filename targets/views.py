@@ -143,7 +143,7 @@ def charts(request: HttpRequest) -> HttpResponse:
     unit, node = _node(request, day)
     if node is None:
         raise Http404
-    charts = [(t, selectors.year_series(node, t, day)) for t in selectors.targets_for(node, day)]
+    charts = selectors.year_series(node, selectors.targets_for(node, day), day)
     return render(request, "targets/_charts.html", {
         "charts": charts, "unit": unit, "day": day,
         "pending": any(p.get("pending") for _, series in charts for p in series)})

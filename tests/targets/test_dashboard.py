@@ -181,6 +181,46 @@ def test_the_dashboard_needs_a_bounded_number_of_queries(client, world, more_chi
     assert target_rows(html)["T-003-2"][2] == t2
 
 
+def charts(html: str) -> dict[str, list[tuple[str, str]]]:
+    """The charts answer: target id -> [(day, percentage shown)] oldest first."""
+    return {target: re.findall(r'<div title="([\d/]+)">\s*(?:<span[^>]*>([^<]*)</span>)?', body)
+            for target, body in re.findall(r'<div id="chart-(\d+)"[^>]*>(.*?)\n</div>', html,
+                                           re.S)}
+
+
+def shown(cell: str) -> str:
+    """A head-table progress cell ("60,0% · 3/5" or "—") as the chart rounds it."""
+    return "—" if cell == "—" else f"{Decimal(cell.split('%')[0].replace(',', '.')):.0f}%"
+
+
+def test_the_charts_show_each_target_at_each_year_end_as_its_dashboard_did(
+        client, world, django_assert_max_num_queries):
+    """The dashboard's charts (one htmx request): every target's percentage on 31 December
+    of the last four years and today, the same figures as the dashboard as of those days,
+    in a bounded number of queries (not two per target and year)."""
+    officer, hanoi, today = world.tree.hanoi_officer, world.tree.hanoi, world.today
+    url = f"/targets/charts/?unit={hanoi.pk}&on={today.isoformat()}"
+    client.force_login(officer)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200  # computes the years
+    # Session, user and units; the targets and their five filters; the snapshots of the five
+    # days; their stored figures.
+    with django_assert_max_num_queries(14):
+        html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    found = charts(html)
+    ids = {str(t.pk): t.code for t in Target.objects.all()}
+    assert sorted(ids[pk] for pk in found) == ["T-003-1", "T-003-2", "T-003-3", "T-003-4a",
+                                               "T-003-4b", "T-003-4c"]
+    days = [dt.date(today.year - n, 12, 31) for n in (4, 3, 2, 1)] + [today]
+    for day in days:
+        rows = target_rows(page(client, officer, "/targets/", {"on": day.isoformat()}))
+        for pk, series in found.items():
+            assert [point[0] for point in series] == [d(x) for x in days]
+            point = dict(series)[d(day)]
+            assert point == shown(rows[ids[pk]][2]), (ids[pk], day)
+    assert dict(found[str(world.t2.pk)])[d(today)] == "60%"
+    assert "charts-loader" not in html  # nothing left to compute
+
+
 # --- the training-needs list -----------------------------------------------------------
 
 def test_the_needs_list_names_exactly_the_people_not_yet_trained(client, world):
