@@ -1,6 +1,7 @@
 import pytest
 
-URLS = ["/units/", "/people/", "/people/?q=nguyen", "/units/new/", "/people/new/"]
+URLS = ["/units/", "/people/", "/people/?q=nguyen", "/units/new/", "/people/new/", "/account/",
+        "/account/password/", "/account/two-factor/"]
 
 
 @pytest.mark.parametrize("url", URLS)
