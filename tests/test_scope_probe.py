@@ -26,6 +26,8 @@ from imports.services import job_create
 from people.models import Person, Position
 from planning.models import ClassLink, Plan, PlanLine, Survey
 from planning.selectors import surveys_visible_to
+from privacy.masking import mask_citizen_id
+from privacy.models import PersonalDataAccess
 from reports.models import ReportJob
 from reports.services import report_job_create
 from targets.models import Target
@@ -96,7 +98,7 @@ def model_for(route: str):
         return ReportJob
     if route.startswith("targets/<int:pk>"):  # adopting a target
         return Target
-    if "person_pk" in route or route.startswith("people/<int:pk>/"):
+    if "person_pk" in route or route.startswith(("people/<int:pk>/", "privacy/people/")):
         return Person
     if "classes" in route:
         return TrainingClass
@@ -171,10 +173,17 @@ def leak_markers(user) -> list[str]:
     ancestor_ids = {int(user.unit.path[i:i + 8]) for i in range(0, len(user.unit.path), 8)}
     outside = outside_objects(user)
     markers = [u.name for u in outside[Unit] if u.pk not in ancestor_ids]
+    # Pages show citizen IDs masked: the masked form is a marker too, unless someone the
+    # user may see has the same one.
+    outsiders = {p.pk for p in outside[Person]}
+    masked_inside = {mask_citizen_id(p.citizen_id) for p in Person.objects.exclude(
+        pk__in=outsiders).exclude(citizen_id=None)}
     for person in outside[Person]:
         markers.append(person.full_name)
         if person.citizen_id:
             markers.append(person.citizen_id)
+            if mask_citizen_id(person.citizen_id) not in masked_inside:
+                markers.append(mask_citizen_id(person.citizen_id))
     return markers
 
 
@@ -381,6 +390,9 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
     for model, objects in outside.items():
         assert model.objects.filter(pk__in=[o.pk for o in objects]).count() == len(objects)
     assert Unit.objects.filter(pk=tree.nt_grassroots.pk, dissolved_on__isnull=True).exists()
+    # No full view of anyone outside was shown, so none was logged.
+    assert not PersonalDataAccess.objects.filter(
+        person__in=[p.pk for p in outside.get(Person, [])]).exists()
 
 
 def test_admin_is_for_system_administrators_only(client, tree):
