@@ -26,6 +26,7 @@ urlpatterns = [
     path("cadrework/", include("cadrework.urls")),
     path("elearning/", include("elearning.urls")),
     path("privacy/", include("privacy.urls")),
+    path("audit/", include("audit.urls")),
     path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
     path("admin/login/", account_views.admin_login),

@@ -80,13 +80,13 @@ def model_for(route: str):
         return FollowUp
     if route.startswith(("cadrework/inspections/", "api/v1/inspections/")):
         return Inspection
-    if route.startswith(("cadrework/evaluations/", "api/v1/evaluations/")):
+    if route.startswith(("cadrework/evaluations/", "api/v1/evaluations/", "audit/evaluations/")):
         return Evaluation
     if route.startswith(("cadrework/pools/", "api/v1/pools/")):
         return Pool
     if route.startswith(("cadrework/reviews/", "api/v1/pool-reviews/")):
         return PoolReview
-    if route.startswith(("planning/plans/", "api/v1/plans/")):
+    if route.startswith(("planning/plans/", "api/v1/plans/", "audit/plans/")):
         return Plan
     if route.startswith("planning/lines/"):
         return PlanLine
@@ -96,7 +96,7 @@ def model_for(route: str):
         return Survey
     if route.startswith("reports/jobs/"):
         return ReportJob
-    if route.startswith("targets/<int:pk>"):  # adopting a target
+    if route.startswith(("targets/<int:pk>", "audit/targets/")):  # adopting, history
         return Target
     if "person_pk" in route or route.startswith(("people/<int:pk>/", "privacy/people/")):
         return Person
