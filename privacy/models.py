@@ -55,7 +55,7 @@ class PersonalDataAccess(models.Model):
                              related_name="+", verbose_name=_("unit"))
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     count = models.PositiveIntegerField(_("rows of people"), null=True, blank=True)
-    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    remote_addr = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

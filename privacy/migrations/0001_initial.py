@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('person_name', models.CharField(blank=True, max_length=200, verbose_name='person')),
                 ('params', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
                 ('count', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows of people')),
-                ('remote_addr', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
+                ('remote_addr', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
                 ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person', verbose_name='person')),
                 ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='units.unit', verbose_name='unit')),
                 ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),

@@ -70,6 +70,12 @@ def test_a_superuser_without_a_unit_sees_every_entry(client, tree, entries):
 def test_nobody_else_may_open_it(client, tree, entries, persona):
     client.force_login(getattr(tree, persona))
     assert client.get(LOG).status_code == 403
+    assert 'href="/privacy/log/"' not in client.get("/me/").content.decode()
+
+
+def test_the_menu_leads_administrators_to_it(client, tree):
+    client.force_login(tree.admin)
+    assert 'href="/privacy/log/">Nhật ký truy cập</a>' in client.get("/people/").content.decode()
 
 
 def test_it_needs_a_login(client, tree):
