@@ -145,14 +145,37 @@ def year_series(node: UnitVersion, targets: list[Target], day: dt.date,
     return out
 
 
-def unit_people(node: UnitVersion, day: dt.date, targets: list[Target]) -> list[dict]:
-    """The unit's own post-holders on `day` with their status for every target
-    (one query per target, and one for the people)."""
+def concerned(snapshot: Snapshot | None, unit_ids, targets: list[Target]) -> list[Target]:
+    """The targets that concern somebody holding a post at one of these units, read from the
+    snapshot's own figures (the engine counts each person at the unit of one of their
+    posts: where nobody is eligible at any of the units, nobody there is). Without a
+    snapshot, every target."""
+    if snapshot is None:
+        return targets
+    found = set(TargetFigure.objects.filter(snapshot=snapshot, unit_id__in=unit_ids,
+                                            own_eligible__gt=0)
+                .values_list("target_id", flat=True))
+    return [t for t in targets if t.pk in found]
+
+
+def targets_concerning(person, day: dt.date) -> list[Target]:
+    """The targets in force on `day` that may concern the person (all of them when no
+    snapshot of the day is ready): the others would be 'not applicable'."""
+    snapshot = Snapshot.objects.filter(as_of=day, status=Snapshot.Status.DONE).first()
+    units = Position.objects.active_on(day).filter(person=person).values("unit_id")
+    return concerned(snapshot, units, person_targets(day))
+
+
+def unit_people(node: UnitVersion, day: dt.date, targets: list[Target],
+                snapshot: Snapshot | None = None) -> list[dict]:
+    """The unit's own post-holders on `day` with their status for every target (one query
+    for the people, and one per target that concerns anyone at the unit: with the day's
+    snapshot the others are known to have nobody)."""
     positions = list(Position.objects.active_on(day).filter(unit_id=node.unit_id)
                      .select_related("person", "role").order_by("role__rank",
                                                                 "person__sort_key")[:300])
     status: dict[tuple[int, int], str] = {}
-    for target in targets:
+    for target in concerned(snapshot, [node.unit_id], targets) if positions else []:
         rows = evaluated(target, day, [p.person_id for p in positions]).filter(
             unit_id=node.unit_id).values_list(
             "person_id", "met", "overdue")

@@ -67,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update(
         snapshot=snapshot, results=results, targets=targets, rank_by=rank_by,
         children=selectors.children_ranked(node, day, snapshot, targets, rank_by),
-        people=selectors.unit_people(node, day, targets),
+        people=selectors.unit_people(node, day, targets, snapshot),
         measures=unit_measures(node, day),
     )
     if wants_xlsx(request):
@@ -280,7 +280,9 @@ def person_obligations_view(request: HttpRequest, person_id: int) -> HttpRespons
     else:
         raise Http404
     day = as_of(request)
-    obligations = [o for o in person_obligations(person, day)
+    # Only the targets that may concern the person: the others would be dropped here anyway.
+    obligations = [o for o in person_obligations(person, day,
+                                                 selectors.targets_concerning(person, day))
                    if o.status != "not_applicable"]
     return render(request, "targets/_obligations.html", {
         "person": person, "day": day, "obligations": obligations})
