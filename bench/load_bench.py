@@ -67,7 +67,9 @@ OFFICER_CLASSES = ["NationalOfficer", "ProvincialOfficer", "UpperGrassrootsOffic
 # mid-size city, large and small provinces, north to south.
 PROVINCES = ["P001", "P079", "P048", "P038", "P040", "P012", "P096", "P022"]
 PARTICIPANTS = {0: 60, 1: 50, 2: 40}  # per class, by the organiser's depth; grassroots: 30
-MARKERS = ("<!-- load:start -->", "<!-- load:end -->")
+THINK_NOTE = {(3.0, 12.0): ": an officer reads a page for 10–30 s, but types a search or opens "
+                           "the next person of a list within seconds",
+              (1.0, 5.0): ": a brisk clicking pace, like 125 officers reading at 7.5 s"}
 
 
 # --- 1-3: data, classes, snapshots, accounts ----------------------------------------------
@@ -456,8 +458,8 @@ def machine() -> str:
             f"{platform.python_version()}, Django {django.get_version()}")
 
 
-def write_section(text: str) -> None:
-    start, end = MARKERS
+def write_section(text: str, name: str = "load") -> None:
+    start, end = (f"<!-- {name}:start -->", f"<!-- {name}:end -->")
     path = ROOT / "docs" / "benchmarks.md"
     doc = path.read_text() if path.exists() else "# Benchmarks\n"
     block = f"{start}\n{text.rstrip()}\n{end}"
@@ -491,7 +493,8 @@ def report(run: dict) -> str:
 
     c, cpu = run["counts"], run["cpu"]
     lines = [
-        f"## Load: 50 officers at once on national-scale data ({run['date']:%d/%m/%Y})", "",
+        f"## Load: 50 officers at once on national-scale data, {run['think'][0]:g}–"
+        f"{run['think'][1]:g} s between pages ({run['date']:%d/%m/%Y})", "",
         "Produced by `bench/load_bench.py` (`make load`; scenario `bench/load/locustfile.py`,"
         " see their docstrings). Goal (issue 9): 50 concurrent users, p95 ≤ 250 ms, no "
         "error.", "",
@@ -516,7 +519,8 @@ def report(run: dict) -> str:
         "- Users: 50 training officers, each with their own account, logged in through the "
         "login form: 2 at the confederation, 8 provincial (Hà Nội, Hồ Chí Minh, Đà Nẵng, Thanh "
         "Hóa, Nghệ An, Lai Châu, Cà Mau, Quảng Ninh), 15 upper-grassroots, 25 grassroots; "
-        "1–5 s think time (3 s average: a brisk pace; a reading officer takes 10–30 s). Each "
+        f"{run['think'][0]:g}–{run['think'][1]:g} s think time "
+        f"({sum(run['think']) / 2:g} s on average{THINK_NOTE.get(run['think'], '')}). Each "
         "page as a browser loads it (the dashboard's charts and a profile's two panels are "
         "htmx requests of their own; the search is the htmx partial). One more user, "
         "anonymous, fetches the login page every 1–2 s: the baseline.",
@@ -572,6 +576,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=60, help="Seconds discarded.")
     parser.add_argument("--duration", type=int, default=180, help="Seconds measured.")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--think", default="3,12",
+                        help="Seconds between an officer's pages: min,max (default 3,12).")
     parser.add_argument("--solo-repeat", type=int, default=5,
                         help="Unloaded pass: rounds of every request type per level.")
     parser.add_argument("--max-load", type=float, default=0.7,
@@ -584,6 +590,7 @@ def main() -> None:
     parser.add_argument("--notes", default="", help="A paragraph added to the report.")
     parser.add_argument("--no-write", action="store_true", help="Print, do not write docs.")
     args = parser.parse_args()
+    think = tuple(float(x) for x in args.think.split(","))
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
         raise SystemExit("The load test runs `make serve`, which needs PostgreSQL.")
@@ -631,7 +638,8 @@ def main() -> None:
             threading.Timer(args.warmup + args.duration - 1, sampler.stop.set).start()
 
         load = locust(out, host, accounts_file, "load", [*OFFICER_CLASSES, "BaselineProbe"],
-                      51, args.warmup + args.duration, args.warmup, on_start=started)
+                      51, args.warmup + args.duration, args.warmup,
+                      {"LOAD_THINK": args.think}, on_start=started)
         sampler.stop.set()
         load_after = os.getloadavg()[0]
     finally:
@@ -650,12 +658,13 @@ def main() -> None:
            "workers": workers, "load_before": load_before, "load_after": load_after,
            "quiet": quiet, "people": args.people,
            "generated_in": generated_in, "slow": slow,
-           "spawn": "51 users spawned at 10 a second", "notes": args.notes}
+           "spawn": "51 users spawned at 10 a second", "notes": args.notes, "think": think}
     text = report(run)
     print(text)
     print(f"\nlocust CSV files and logs: {out}", file=sys.stderr)
-    if not args.no_write:
-        write_section(text)
+    if not args.no_write:  # a run at another pace keeps its own section
+        write_section(text, "load" if think == (3.0, 12.0) else
+                      "load-think-" + "-".join(f"{t:g}" for t in think))
 
 
 if __name__ == "__main__":

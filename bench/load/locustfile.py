@@ -20,9 +20,11 @@ below, browse the people list, search a name (the htmx partial the search box as
 open a person (and the two panels the profile loads by htmx), look at the unit tree, open a
 class, and read the JSON API with a bearer token (people of the subtree, a unit's targets).
 
-Think time: 1 to 5 s between pages (3 s on average). A real officer reads a page for longer
-(10 to 30 s); 3 s is a brisk clicking pace, so 50 users here load the server like 150 to
-500 officers reading normally. Chosen on the heavy side so that passing says something.
+Think time: 3 to 12 s between pages (7.5 s on average, LOAD_THINK="3,12"). An officer reads a
+dashboard, a list or a profile for 10 to 30 s before the next click, but types a search or
+opens the next person of a list within a few seconds: 7.5 s is on the busy side of real use.
+`bench/load_bench.py --think 1,5` runs the same scenario at a brisk clicking pace (3 s on
+average): 50 users then load the server like 125 officers at the normal pace.
 
 Through a TLS proxy: production mode only serves HTTPS (secure cookies, redirects). The
 server is run as behind a proxy (SECURE_PROXY_SSL_HEADER), and every request carries the
@@ -58,6 +60,7 @@ DATA = (json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
         if os.environ.get("LOAD_ACCOUNTS") else {"day": "", "accounts": {}})
 ACCOUNTS: dict[str, list[dict]] = DATA["accounts"]
 WARMUP = float(os.environ.get("LOAD_WARMUP", "0"))
+THINK = tuple(float(s) for s in os.environ.get("LOAD_THINK", "3,12").split(","))
 BASELINE = "baseline: login page"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Searches as officers type them: with or without diacritics, a family and middle name, a
@@ -186,7 +189,7 @@ class Officer(FastHttpUser):
 
     abstract = True
     level = ""
-    wait_time = between(1, 5)
+    wait_time = between(*THINK)
     # Behind the TLS proxy (see the module docstring).
     default_headers = {"X-Forwarded-Proto": "https", "Accept-Language": "vi"}
 
