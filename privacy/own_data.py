@@ -18,11 +18,15 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from audit.display import describe
+from audit.selectors import history_of
 from cadrework.models import Evaluation, Notice, PoolEntry
 from elearning.models import Assignment, CourseEnrolment, LessonProgress, QuizAttempt, Reminder
 from lib.xlsx import new_book, write_table
@@ -50,7 +54,10 @@ COVERED = {
     "elearning.quizattempt": "quizzes",
     "elearning.reminder": "reminders",
     "privacy.personaldataaccess": "accesses",
+    # Not found by the check (entries name their object by id, not by a foreign key).
+    "audit.logentry": "history",
 }
+HISTORY_SHOWN = 200
 # Model label → why its rows are not part of a person's own data.
 EXCLUDED: dict[str, str] = {}
 
@@ -260,6 +267,33 @@ def _reminders(person: Person) -> Section:
         _("Course code"), _("Text"), _("Also by email"), _("Sent at"), _("Read at")], rows)
 
 
+ACTIONS = {"create": gettext_lazy("Created"), "update": gettext_lazy("Changed"),
+           "delete": gettext_lazy("Deleted")}
+
+
+def _history(person: Person) -> Section:
+    """The change history of the person's record and of what it owns (positions, training
+    records, enrolments), as its 'Lịch sử thay đổi' page shows it (citizen ID and contacts
+    masked there too). Pool entries are left out: before their review is published they are
+    not the person's to see, and the section above shows the published ones."""
+    pool_entries = ContentType.objects.get_for_model(PoolEntry)
+    entries = history_of(person).exclude(content_type=pool_entries)[:HISTORY_SHOWN]
+    rows = [[_local(e.entry.timestamp), e.actor_name, str(ACTIONS[e.action]),
+             " ".join(filter(None, [e.kind, e.entry.object_repr])),
+             "; ".join(_change_text(c) for c in e.changes)]
+            for e in describe(entries, page_model=Person)]
+    return Section("history", _("Change history"), [
+        _("When"), _("By"), _("Action"), _("What"), _("Changes")], rows,
+        _("Changes to your record and what it holds, the latest %(n)s.") % {"n": HISTORY_SHOWN})
+
+
+def _change_text(change) -> str:
+    if change.added or change.removed:
+        return f"{change.label}: +{change.added}" if change.added else \
+            f"{change.label}: −{change.removed}"
+    return f"{change.label}: {change.old} → {change.new}"
+
+
 def _accesses(person: Person) -> Section:
     rows = [[_local(a.at), a.username, a.get_action_display(), a.get_source_display(),
              a.unit.name if a.unit else "", a.count] for a in accesses_about(person)]
@@ -272,7 +306,7 @@ def _accesses(person: Person) -> Section:
 
 SECTIONS = (_profile, _accounts, _positions, _records, _enrolments, _feedback, _lecturer,
             _teaching, _evaluations, _pools, _notices, _courses, _lessons, _quizzes,
-            _reminders, _accesses)
+            _reminders, _history, _accesses)
 
 
 def collect(person: Person) -> list[Section]:

@@ -130,6 +130,11 @@ def test_the_page_shows_everything_about_the_person_in_full(client, mine):
     assert len(sections["teaching"].rows) == 1 and len(sections["lecturer"].rows) == 1
     assert [r[3] for r in sections["accesses"].rows] == ["Danh sách cán bộ, đoàn viên",
                                                         "Trang hồ sơ cá nhân"]
+    # The change history of his record (as its own page shows it, contacts masked), without
+    # the pool entries (the unpublished one is in OTHERS, checked above).
+    history = sections["history"].rows
+    assert any(row[2] == "Sửa" and "Điện thoại: — → •••••••678" in row[4] for row in history)
+    assert not any("quy hoạch" in row[3].lower() for row in history)
 
 
 def test_the_page_says_why_unpublished_evaluations_and_pool_entries_are_not_shown(client, mine):
