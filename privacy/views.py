@@ -67,11 +67,10 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
     person = _own_person(request)
     if person is None:
         return render(request, "people/no_person.html")
-    sections = own_data.collect(person)
-    body = own_data.as_zip(person, sections)
+    body = own_data.as_zip(person, own_data.collect(person))
+    # One person in it: themselves. Logged like any export, and shown to them next time.
     access_log(user=request.user, action=Action.OWN_EXPORT, source=Source.OWN_DATA,
-               request=request, person=person,
-               count=1)  # one person: themselves
+               request=request, person=person, count=1)
     response = HttpResponse(body, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{own_data.archive_name(person)}"'
     return response
