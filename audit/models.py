@@ -17,6 +17,8 @@ to find entries without reading their JSON:
 The unit is a plain reference (no database constraint, nothing done on delete): an entry is
 never rewritten, and outlives what it describes."""
 
+import json
+
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -24,6 +26,12 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import context
 from units.models import Unit
+
+
+class LettersJSONEncoder(json.JSONEncoder):
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 class EntryManager(LogEntryManager):
@@ -51,8 +59,21 @@ def _filled(instance, kwargs: dict) -> dict:
 
 
 class LogEntry(AbstractLogEntry):
+    # auditlog indexes these; nothing here looks entries up by them (the log filters by
+    # action only together with more selective filters), and every index costs each of the
+    # thousands of entries an import writes.
+    object_pk = models.CharField(max_length=255, verbose_name=_("object pk"))
+    action = models.PositiveSmallIntegerField(choices=AbstractLogEntry.Action.choices,
+                                              verbose_name=_("action"))
+    cid = models.CharField(max_length=255, blank=True, null=True,  # noqa: DJ001 (auditlog writes None)
+                           verbose_name=_("Correlation ID"))
+    # Letters kept as they are (SQLite stores the text): a search in the changes for
+    # "Hòa" finds it, and the entries of bulk writes (audit.bulk) read the same.
+    changes = models.JSONField(null=True, encoder=LettersJSONEncoder,
+                               verbose_name=_("change message"))
+    # Indexed together with subject_id below (its own index would only duplicate that).
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True,
-                                     blank=True, related_name="+")
+                                     blank=True, related_name="+", db_index=False)
     subject_id = models.BigIntegerField(null=True, blank=True)
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False,

@@ -11,14 +11,16 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 
-def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence],
+                prepared: Sequence[str] = ()) -> int:
     """Insert `rows` (tuples in the order of `fields`) into `model`'s table; returns the count.
 
-    No ids come back: give them in the rows, taken with `reserve_ids`."""
+    No ids come back: give them in the rows, taken with `reserve_ids`. Values of the fields
+    named in `prepared` are passed as they are (a JSON column given its text already)."""
     meta = model._meta
     model_fields = [meta.get_field(name) for name in fields]
     columns = [f.column for f in model_fields]
-    adapters = _adapters(model_fields)
+    adapters = {i: a for i, a in _adapters(model_fields).items() if fields[i] not in prepared}
     adapt = list(adapters)
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
