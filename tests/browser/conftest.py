@@ -46,6 +46,18 @@ def logged_in(browser, base: str, username: str, **options):
     return page
 
 
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript expression until it is true. Playwright's wait_for_function would
+    evaluate it with eval inside the page, which the Content-Security-Policy refuses;
+    page.evaluate goes through the browser's debugging protocol instead."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})

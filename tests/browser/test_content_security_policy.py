@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import logged_in
+from tests.browser.conftest import logged_in, wait_until
 from tests.elearning.test_learn import make_learn_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +76,7 @@ def test_main_pages_report_no_violation_and_htmx_works(live_server, world, brows
                              s.textContent = "window.inlineRan = true";
                              document.body.appendChild(s); }""")
     expect(page.locator("body")).to_be_visible()
-    page.wait_for_function("window.__csp.length > 0")
+    wait_until(page, "window.__csp.length > 0")
     assert page.evaluate("window.inlineRan") is None
     assert "script-src" in page.evaluate("window.__csp")[0]
     assert any("Content Security Policy" in r for r in reports)

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
 from elearning import services
-from tests.browser.conftest import logged_in
+from tests.browser.conftest import logged_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,17 +48,16 @@ def test_a_video_of_several_mb_plays_and_seeks(live_server, tree, browser, setti
     page.goto(f"{live_server.url}/elearning/learn/lessons/{lesson.pk}/")
     player = page.locator("#lesson-video")
     expect(player).to_be_visible()
-    page.wait_for_function("document.getElementById('lesson-video').readyState >= 1")
+    wait_until(page, "document.getElementById('lesson-video').readyState >= 1")
     duration = page.evaluate("document.getElementById('lesson-video').duration")
     assert 11.5 < duration < 12.5
 
     # It plays: time advances.
     page.evaluate("v => { v.muted = true; return v.play(); }", player.element_handle())
-    page.wait_for_function("document.getElementById('lesson-video').currentTime > 0.5")
+    wait_until(page, "document.getElementById('lesson-video').currentTime > 0.5")
     # It seeks near the end and plays on from there.
     page.evaluate("v => { v.currentTime = 9; }", player.element_handle())
-    page.wait_for_function("document.getElementById('lesson-video').currentTime > 9.3",
-                           timeout=15000)
+    wait_until(page, "document.getElementById('lesson-video').currentTime > 9.3")
     assert not page.evaluate("document.getElementById('lesson-video').error")
     # The file came in ranges: 206 Partial Content with its Content-Range.
     assert statuses and all(status == 206 for status, _range in statuses), statuses

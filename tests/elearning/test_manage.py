@@ -31,7 +31,6 @@ from elearning.models import (
     Reminder,
 )
 from people.services import person_create
-from tests.conftest import PASSWORD
 from training.models import Programme, Topic
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -48,7 +47,7 @@ def _media(settings, tmp_path):
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
