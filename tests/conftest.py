@@ -43,9 +43,8 @@ def ensure_reference_data() -> None:
     so put them back (the seeds are idempotent) before any test that uses the database."""
     import importlib
 
-    from django.apps import apps
-
     from auditlog.context import disable_auditlog
+    from django.apps import apps
 
     if UnitKind.objects.exists():
         return
