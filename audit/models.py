@@ -20,6 +20,7 @@ never rewritten, and outlives what it describes."""
 import json
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,9 +72,18 @@ class LogEntry(AbstractLogEntry):
     # "Hòa" finds it, and the entries of bulk writes (audit.bulk) read the same.
     changes = models.JSONField(null=True, encoder=LettersJSONEncoder,
                                verbose_name=_("change message"))
+    # No database constraint on the references of an entry: each would be checked again for
+    # every one of the thousands of entries an import writes, at its commit; Django still
+    # applies on_delete (an account deleted leaves its entries with no actor).
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+",
+                                     db_constraint=False, verbose_name=_("content type"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+", db_constraint=False,
+                              verbose_name=_("actor"))
     # Indexed together with subject_id below (its own index would only duplicate that).
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True,
-                                     blank=True, related_name="+", db_index=False)
+                                     blank=True, related_name="+", db_index=False,
+                                     db_constraint=False)
     subject_id = models.BigIntegerField(null=True, blank=True)
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False,

@@ -339,21 +339,25 @@ def _log(plan, new_people, created, records) -> None:
         p.pk, p.full_name, audit.bulk.created(
             {f: getattr(p, "unit_id" if f == "unit" else f) for f in PERSON_LOGGED}),
         p.pk, p.unit_id) for p in new_people))
+    # What a class gives every enrolment and record of it, prepared once per class.
+    enrolled = {c.pk: {"training_class": ["None", str(c.pk)],
+                       "status": ["None", str(EnrolmentStatus.ACCEPTED)]}
+                for c, _p, _pk, _r in created}
     audit.bulk.log_rows(Enrolment, audit.bulk.CREATE, (audit.bulk.Row(
-        pk, f"{who[person_id][0]} — {c.code}", audit.bulk.created({
-            "training_class": c.pk, "person": person_id, "nominating_unit": who[person_id][1],
-            "status": EnrolmentStatus.ACCEPTED, "reason": "",
-            **dict(zip(RESULT_FIELDS, results, strict=True))}),
+        pk, f"{who[person_id][0]} — {c.code}", {
+            **enrolled[c.pk], **audit.bulk.created({
+                "person": person_id, "nominating_unit": who[person_id][1],
+                **dict(zip(RESULT_FIELDS, results, strict=True))})},
         c.pk, c.organiser_id, person_id) for c, person_id, pk, results in created))
     audit.bulk.log_rows(Enrolment, audit.bulk.UPDATE, _enrolment_changes(plan, who))
-    topics = {}
+    recorded = {c.pk: {**audit.bulk.created({
+        "training_class": c.pk, "title": c.name, "programme": c.programme_id,
+        "hours": c.hours, "completed_on": c.end_date, "form": c.form,
+        "organiser": c.organiser_id, "valid": True}),
+        "topics": audit.bulk.m2m_added(c.topics.all())} for _pk, c, _p in records}
     audit.bulk.log_rows(TrainingRecord, audit.bulk.CREATE, (audit.bulk.Row(
-        pk, f"{who[person_id][0]} — {c.name}", {**audit.bulk.created({
-            "person": person_id, "training_class": c.pk, "title": c.name,
-            "programme": c.programme_id, "hours": c.hours, "completed_on": c.end_date,
-            "form": c.form, "organiser": c.organiser_id, "valid": True}),
-            "topics": topics.get(c.pk) or topics.setdefault(c.pk, audit.bulk.m2m_added(
-                c.topics.all()))},
+        pk, f"{who[person_id][0]} — {c.name}",
+        {"person": ["None", str(person_id)], **recorded[c.pk]},
         person_id, who[person_id][1]) for pk, c, person_id in records))
 
 
