@@ -15,8 +15,9 @@
 3. the 50 accounts (training officers; none a superuser) at four levels, a bearer token each
    (previous ones deleted), and for each the ids it browses — written to a private temporary
    file the scenario (bench/load/locustfile.py) reads;
-4. waits for a quiet machine (load average below --max-load, up to --quiet-wait seconds):
-   other work on the machine would be measured too;
+4. waits for a quiet machine (load average below --max-load, up to --quiet-wait seconds)
+   before the unloaded pass, and again (a few minutes at most) before the load: other work
+   on the machine would be measured too;
 5. `make serve` on a loopback port, PRODUCTION=1, a fresh SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
    as behind a TLS proxy (SECURE_PROXY_SSL_HEADER; the scenario sends X-Forwarded-Proto);
 6. the unloaded pass: every request type of every level alone, one request at a time;
@@ -403,6 +404,10 @@ class CpuSampler(threading.Thread):
             (busy0, total0), (busy1, total1) = self.machine[0], self.machine[-1]
             out["machine (all processes)"] = (busy1 - busy0) / max(total1 - total0, 1) * (
                 os.cpu_count() or 1)
+            # Whatever else ran meanwhile (other work on the machine, the kernel).
+            out["everything else"] = max(0.0, out["machine (all processes)"] - sum(
+                value for group, value in out.items()
+                if group not in {"PostgreSQL, bench backends", "machine (all processes)"}))
         return out
 
 
@@ -623,10 +628,13 @@ def main() -> None:
     print(f"Starting make serve on {host} (logs in {out})", file=sys.stderr)
     server = start_server(args.port, out)
     try:
+        # Both passes on a quiet machine: the unloaded one first (a minute), then the load.
+        load_before, quiet = wait_for_quiet(args.max_load, args.quiet_wait)
         print("unloaded pass…", file=sys.stderr)
         solo = locust(out, host, accounts_file, "solo", ["SoloWalker"], 1, 900, 0,
                       {"LOAD_SOLO_REPEAT": str(args.solo_repeat)})
-        load_before, quiet = wait_for_quiet(args.max_load, args.quiet_wait)
+        load_before, quiet_again = wait_for_quiet(args.max_load, 300 if quiet else 0)
+        quiet = quiet and quiet_again
         print(f"load average {load_before:.2f}: 50 users for {args.warmup} + "
               f"{args.duration} s…", file=sys.stderr)
         sampler = CpuSampler(server.pid, 0, url.rsplit("/", 1)[1])
