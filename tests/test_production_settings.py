@@ -162,7 +162,7 @@ def get(url, **headers):
     request = urllib.request.Request(url, headers=headers)
     opener = urllib.request.build_opener(NoRedirect)
     try:
-        return opener.open(request, timeout=10)
+        return opener.open(request, timeout=60)
     except urllib.error.HTTPError as error:
         return error
 
@@ -201,7 +201,8 @@ def test_make_serve_serves_on_postgresql(tmp_path):
             try:
                 page = get(f"{base}/login/", **{"X-Forwarded-Proto": "https"})
                 break
-            except (ConnectionError, urllib.error.URLError):
+            # Refused until gunicorn listens; a busy machine can also time a first answer out.
+            except (ConnectionError, TimeoutError, urllib.error.URLError):
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.5)
         html = page.read().decode()
