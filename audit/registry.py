@@ -158,11 +158,9 @@ def placement(instance: models.Model) -> dict:
     spec = _SPECS.get(type(instance))
     if spec is None:
         return {}
-    model = subject_model(type(instance))
-    subject_id = (getattr(instance, model._meta.pk.attname if not spec.subject
-                          else type(instance)._meta.get_field(spec.subject).attname))
-    out = {"subject_type": ContentType.objects.get_for_model(model),
-           "subject_id": subject_id,
+    owner = type(instance)._meta.get_field(spec.subject).attname if spec.subject else "pk"
+    out = {"subject_type": ContentType.objects.get_for_model(subject_model(type(instance))),
+           "subject_id": getattr(instance, owner),
            "unit_id": spec.unit(instance) if spec.unit else None,
            "person_id": spec.person(instance) if spec.person else None}
     if spec.label is not None:
