@@ -56,16 +56,16 @@ MASK = (1 << 256) - 1
 
 # Tables a freshly migrated database already fills: Django's content types and permissions
 # (post_migrate) and the reference rows of the data migrations (unit levels and kinds, roles,
-# topics, programmes, the built-in targets). A restore replaces them with the archive's rows;
-# any other table holding rows means the database is in use, and restore refuses without
-# `replace=True`.
+# topics, programmes, the built-in targets and their definitions token). A restore replaces
+# them with the archive's rows; any other table holding rows means the database is in use,
+# and restore refuses without `replace=True`.
 REFERENCE_TABLES = frozenset({
     "auth_permission", "django_content_type",
     "units_unitlevel", "units_unitkind", "people_role",
     "training_topic", "training_programme", "training_programme_topics",
     "training_programme_target_roles", "training_programme_target_levels",
     "targets_sourcedocument", "targets_target", "targets_target_roles",
-    "targets_target_levels", "targets_target_topics",
+    "targets_target_levels", "targets_target_topics", "targets_revision",
 })
 
 SKIP_MEDIA_DIRS = ("progress",)  # transient progress files of running jobs

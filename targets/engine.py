@@ -9,6 +9,7 @@ position's unit; a subtree's figures are its units' figures added up along the t
 day. Every entry point (pages, API, snapshots, incremental updates) goes through here.
 """
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
@@ -29,17 +30,35 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from people.models import Person, Position, StartReason
-from targets.models import PERSON_KINDS, Target, TargetKind, WindowKind
+from targets.models import PERSON_KINDS, Revision, Target, TargetKind, WindowKind
 from targets.windows import ONE_DAY, due_after, overdue_cutoff
 from training.models import TrainingRecord
 from units.models import UnitFigures, UnitVersion, placed_under
 
+# This process's copy of the targets in force per day, with the definitions token it was read
+# under: reading them takes six queries and most of the time of a small page, and they only
+# change when someone edits a target (which changes the token, see Revision).
+_KEPT: dict[dt.date, tuple[str, list[Target]]] = {}
+
 
 def person_targets(day: dt.date) -> list[Target]:
-    """Targets evaluated per person that are in force on `day`, their filters prefetched."""
-    return list(Target.objects.in_force_on(day).filter(kind__in=PERSON_KINDS)
-                .select_related("scope_unit", "responsible_level", "document")
-                .prefetch_related("roles", "levels", "unit_kinds", "topics", "programmes"))
+    """Targets evaluated per person that are in force on `day`, their filters prefetched.
+
+    Read once per definitions token; each call gets copies of its own (an issuing unit read
+    through `scope_unit` is then read fresh, not kept)."""
+    token = Revision.current(Revision.DEFINITIONS)
+    kept = _KEPT.get(day)
+    if token is None or kept is None or kept[0] != token:
+        targets = list(Target.objects.in_force_on(day).filter(kind__in=PERSON_KINDS)
+                       .select_related("responsible_level", "document")
+                       .prefetch_related("roles", "levels", "unit_kinds", "topics",
+                                         "programmes"))
+        if token is None:
+            return targets
+        if len(_KEPT) >= 16:  # a few days at a time: today, the charts' year-ends
+            _KEPT.clear()
+        kept = _KEPT[day] = (token, targets)
+    return [copy.copy(target) for target in kept[1]]
 
 
 def related_ids(related) -> list[int]:

@@ -7,6 +7,7 @@ the post) and a threshold for units. The engine in `targets/engine.py` evaluates
 """
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -60,6 +61,29 @@ class WindowKind(models.TextChoices):
     MONTHS_FROM_POSITION_START = "position_months", _("Within N months of taking the post")
 
 
+class Revision(models.Model):
+    """A token that changes with every write to what it names, in the same transaction.
+
+    `definitions`: the targets and what they carry (filters, document, level responsible).
+    Each process keeps the targets it read in memory (`engine.person_targets`, asked for by
+    nearly every targets page) and reads them again when the token it finds differs."""
+
+    DEFINITIONS = "definitions"
+
+    name = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    @classmethod
+    def bump(cls, name: str) -> None:
+        cls.objects.update_or_create(name=name, defaults={"token": secrets.token_hex(16)})
+
+    @classmethod
+    def current(cls, name: str) -> str | None:
+        """The token, or None when there is no row (then nothing may be kept: a flushed
+        database, say)."""
+        return cls.objects.filter(name=name).values_list("token", flat=True).first()
+
+
 class TargetQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date) -> "TargetQuerySet":
         return self.filter(
@@ -67,6 +91,28 @@ class TargetQuerySet(models.QuerySet):
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
+
+    # Writes that send no signal still change the definitions (targets.signals covers the
+    # others).
+    def update(self, **kwargs) -> int:
+        changed = super().update(**kwargs)
+        Revision.bump(Revision.DEFINITIONS)
+        return changed
+
+    def bulk_create(self, *args, **kwargs):
+        made = super().bulk_create(*args, **kwargs)
+        Revision.bump(Revision.DEFINITIONS)
+        return made
+
+    def bulk_update(self, *args, **kwargs):
+        changed = super().bulk_update(*args, **kwargs)
+        Revision.bump(Revision.DEFINITIONS)
+        return changed
+
+    def delete(self):
+        deleted = super().delete()
+        Revision.bump(Revision.DEFINITIONS)
+        return deleted
 
 
 class Target(models.Model):

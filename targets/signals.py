@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from people.models import Person, Position
-from targets.models import Target
-from training.models import TrainingRecord
-from units.models import Term, Unit, UnitFigures, UnitVersion
+from people.models import Person, Position, Role
+from targets.models import Revision, SourceDocument, Target
+from training.models import Programme, Topic, TrainingRecord
+from units.models import Term, Unit, UnitFigures, UnitKind, UnitLevel, UnitVersion
 
 _pending = threading.local()
 
@@ -120,9 +120,27 @@ def structure_changed(sender, instance: UnitVersion, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=Target)
 def target_changed(sender, **kwargs) -> None:
+    Revision.bump(Revision.DEFINITIONS)
     _mark(structure=True)
 
 
+def _filters_changed(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        Revision.bump(Revision.DEFINITIONS)
+        _mark(structure=True)
+
+
 for _field in ("roles", "levels", "unit_kinds", "topics", "programmes"):
-    m2m_changed.connect(lambda sender, action, **kw: action.startswith("post_") and _mark(
-        structure=True), sender=getattr(Target, _field).through, weak=False)
+    m2m_changed.connect(_filters_changed, sender=getattr(Target, _field).through, weak=False)
+
+
+@receiver([post_save, post_delete], sender=SourceDocument)
+@receiver([post_save, post_delete], sender=UnitLevel)
+@receiver([post_save, post_delete], sender=UnitKind)
+@receiver([post_save, post_delete], sender=Role)
+@receiver([post_save, post_delete], sender=Topic)
+@receiver([post_save, post_delete], sender=Programme)
+def definitions_named_changed(sender, **kwargs) -> None:
+    """The targets kept in memory carry these (their document, level responsible, filters):
+    a change makes every process read them again."""
+    Revision.bump(Revision.DEFINITIONS)
