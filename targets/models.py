@@ -244,6 +244,10 @@ class Snapshot(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    # Moved by every computation and every incremental update, even one that changes no
+    # figure: what is read alongside the figures (the post-holders' statuses on the
+    # dashboard) may be kept while it stays the same.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("snapshot of the targets")

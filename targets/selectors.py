@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from people.models import Position
 from targets import snapshots
 from targets.engine import due_on, evaluated, person_targets
-from targets.models import Snapshot, Target, TargetFigure
+from targets.models import Revision, Snapshot, Target, TargetFigure
 from units.models import UnitVersion, placed_under
 
 
@@ -94,10 +94,15 @@ def children_ranked(node: UnitVersion, day: dt.date, snapshot: Snapshot,
     """The node's children on `day` with every target's figures, best first by `rank_by`."""
     children = list(UnitVersion.objects.on(day).filter(parent_id=node.unit_id)
                     .select_related("unit", "kind"))
-    stored = snapshots.figures(snapshot, [c.unit_id for c in children], targets)
+    # Counts only (a province has hundreds of units below: no model instance per figure).
+    stored = {(target_id, unit_id): counts for target_id, unit_id, *counts in
+              TargetFigure.objects.filter(snapshot=snapshot,
+                                          unit_id__in=[c.unit_id for c in children],
+                                          target__in=targets)
+              .values_list("target_id", "unit_id", "eligible", "met", "overdue")}
     rows = []
     for child in children:
-        results = [_result(t, stored.get((t.pk, child.unit_id))) for t in targets]
+        results = [Result(t, *stored.get((t.pk, child.unit_id), (0, 0, 0))) for t in targets]
         key = next((r for r in results if rank_by and r.target.pk == rank_by.pk), None)
         rows.append({"version": child, "results": results, "key": key})
 
@@ -166,11 +171,28 @@ def targets_concerning(person, day: dt.date) -> list[Target]:
     return concerned(snapshot, units, person_targets(day))
 
 
+# This process's post-holders tables, by unit, day and the state of the snapshot they were
+# read with (see unit_people).
+_PEOPLE: dict[tuple, list[dict]] = {}
+
+
 def unit_people(node: UnitVersion, day: dt.date, targets: list[Target],
                 snapshot: Snapshot | None = None) -> list[dict]:
     """The unit's own post-holders on `day` with their status for every target (one query
     for the people, and one per target that concerns anyone at the unit: with the day's
-    snapshot the others are known to have nobody)."""
+    snapshot the others are known to have nobody).
+
+    With the snapshot, kept in memory until it moves: every change that can alter a status
+    (a post, a record, a person, a term, member figures, a target) refreshes today's snapshot
+    or drops the day's, and a refresh moves its revision even when no figure changes; a
+    renamed role changes the definitions token."""
+    key = None
+    if snapshot is not None:
+        key = (node.unit_id, node.pk, day, snapshot.pk, snapshot.finished_at,
+               snapshot.revision, Revision.current(Revision.DEFINITIONS),
+               tuple(t.pk for t in targets))
+        if key in _PEOPLE:
+            return _PEOPLE[key]
     positions = list(Position.objects.active_on(day).filter(unit_id=node.unit_id)
                      .select_related("person", "role").order_by("role__rank",
                                                                 "person__sort_key")[:300])
@@ -181,8 +203,13 @@ def unit_people(node: UnitVersion, day: dt.date, targets: list[Target],
             "person_id", "met", "overdue")
         for person_id, met, overdue in rows:
             status[(target.pk, person_id)] = "met" if met else "overdue" if overdue else "due"
-    return [{"position": p, "statuses": [status.get((t.pk, p.person_id)) for t in targets]}
-            for p in positions]
+    people = [{"position": p, "statuses": [status.get((t.pk, p.person_id)) for t in targets]}
+              for p in positions]
+    if key is not None and key[6] is not None:
+        if len(_PEOPLE) >= 500:
+            _PEOPLE.clear()
+        _PEOPLE[key] = people
+    return people
 
 
 def _under(node: UnitVersion, day: dt.date) -> Q:

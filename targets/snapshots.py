@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from lib.dates import today
@@ -101,7 +101,7 @@ def compute(day: dt.date, progress: Progress | None = None) -> Snapshot | None:
                     progress(done, len(targets))
             Snapshot.objects.filter(pk=snapshot.pk).update(
                 status=Snapshot.Status.DONE, steps_done=len(targets) + 1,
-                finished_at=timezone.now())
+                finished_at=timezone.now(), revision=F("revision") + 1)
     except Exception as exc:
         Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.FAILED,
                                                        message=str(exc)[:500])
@@ -205,6 +205,8 @@ def refresh_units(unit_ids: Iterable[int]) -> None:
         TargetFigure.objects.bulk_create(created.values())
         TargetFigure.objects.bulk_update(
             [row for key, row in changed.items() if key not in created], FIELDS)
+        # Even with no figure changed: the statuses of these units' post-holders may have.
+        Snapshot.objects.filter(pk=snapshot.pk).update(revision=F("revision") + 1)
 
 
 def figures(snapshot: Snapshot, unit_ids: Iterable[int],

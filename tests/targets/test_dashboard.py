@@ -16,7 +16,7 @@ from people.models import Role
 from people.services import person_create, position_create
 from targets.models import Snapshot, SourceDocument, Target, WindowKind
 from tests.conftest import make_unit
-from tests.targets.pages_world import build, tables, target_rows
+from tests.targets.pages_world import _record, build, tables, target_rows
 from units.models import UnitLevel
 
 
@@ -179,6 +179,44 @@ def test_the_dashboard_needs_a_bounded_number_of_queries(client, world, more_chi
     html = response.content.decode()
     assert len(child_names(html)) == 2 + more_children
     assert target_rows(html)["T-003-2"][2] == t2
+
+
+def post_holders(html: str) -> dict[str, list[str]]:
+    return {cells[0]: cells[1:] for _a, cells in tables(html).get("people", [])[1:]}
+
+
+def test_the_post_holders_are_kept_until_a_change_refreshes_the_figures(
+        client, world, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    """The dashboard's post-holders table is read once per state of the day's figures: a
+    record, a post ended, a renamed person or role shows at the next view (the changes
+    commit, which refreshes today's figures); nothing else is read again meanwhile."""
+    officer = world.tree.hanoi_officer
+    first = post_holders(page(client, officer, "/targets/"))  # computes today's figures
+    assert first["Hồ Thị Chi"][1:4] == ["—", "Đến hạn", "Đến hạn"]
+    # Session, user and units, the snapshot, the definitions token (twice), the stored
+    # figures, the children, the unit targets: no post-holder nor target evaluation this
+    # time (18 with them).
+    with django_assert_max_num_queries(15):
+        again = client.get("/targets/").content.decode()
+    assert post_holders(again) == first
+    with django_capture_on_commit_callbacks(execute=True):
+        _record(world.chi, "Nghiệp vụ công tác tổ chức công đoàn", ["union_theory"],
+                world.today)
+    assert post_holders(page(client, officer, "/targets/"))["Hồ Thị Chi"][1:4] == \
+        ["—", "Đã đạt", "Đã đạt"]
+    with django_capture_on_commit_callbacks(execute=True):
+        position = world.binh.positions.get()
+        position.end_date = world.today - dt.timedelta(days=1)
+        position.save()
+        world.an.given_name = "Ân"
+        world.an.save()
+    names = post_holders(page(client, officer, "/targets/"))
+    assert "Đỗ Thanh Bình" not in names and "Vũ Đức Ân" in names
+    role = Role.objects.get(code="department_head")
+    role.name = "Trưởng phòng"
+    role.save()
+    assert post_holders(page(client, officer, "/targets/"))["Vũ Đức Ân"][0] \
+        .startswith("Trưởng phòng")
 
 
 def charts(html: str) -> dict[str, list[tuple[str, str]]]:
