@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import as_of
 from lib.forms import add_service_errors
+from lib.pagination import CappedPaginator
 from lib.xlsx import xlsx_response
 from people import services, sheets
 from people.forms import PeopleFilterForm, PersonForm, PositionForm
@@ -20,6 +20,8 @@ from privacy.models import Source
 from privacy.services import Counted, log_export, log_full_view, query_params
 
 PAGE_SIZE = 50
+# Past this many people a list says "more than": counting a province's took most of the page.
+COUNT_CAP = 10_000
 
 
 def _person_or_404(request: HttpRequest, pk: int) -> Person:
@@ -44,7 +46,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         search=filters.get("q", ""))
     if request.GET.get("format") == "xlsx":
         return _export(request, people, day, filters.get("unit"))
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(people, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "day": day, "query": query.urlencode(),

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.decorators import officer_required, writer_required
@@ -34,8 +35,13 @@ def tree(request: HttpRequest) -> HttpResponse:
     context = {"unit": unit, "node": node, "day": day}
     if node is not None:
         scope_depth = request.user.unit.depth
+        children = children_with_counts(node, day, request.user)
+        # The links of a unit without sub-units, here rather than in the template: a
+        # `{% url %}` per row was a third of an upper union's page (a row per grassroots).
+        for child in children:
+            child["detail_url"] = reverse("units:detail", args=[child["unit"].pk])
         context.update(
-            children=children_with_counts(node, day, request.user),
+            children=children,
             totals=subtree_counts(node, day, request.user),
             ancestors=[a for a in ancestors_on(node, day) if a.depth >= scope_depth],
         )

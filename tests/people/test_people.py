@@ -168,3 +168,18 @@ def test_an_inspector_can_read_but_not_write(client, tree):
     assert client.get(f"/people/{tree.nguyen.pk}/").status_code == 200
     assert client.post("/people/new/", NEW_PERSON).status_code == 403
     assert not Person.objects.filter(citizen_id="001185000123").exists()
+
+
+def test_a_list_longer_than_the_cap_says_more_than_and_still_lists_its_pages(client, tree,
+                                                                              monkeypatch):
+    client.force_login(tree.hanoi_officer)  # two people in Hà Nội
+    monkeypatch.setattr("people.views.COUNT_CAP", 2)
+    body = client.get("/people/").content.decode()
+    assert "2 người" in body and "Trang 1/1" in body and "Hơn" not in body  # at the cap: exact
+    monkeypatch.setattr("people.views.COUNT_CAP", 1)
+    body = client.get("/people/").content.decode()
+    assert "Hơn 1 người: lọc theo đơn vị" in body and "Trang 1/" not in body
+    assert "Nguyễn Văn An" in body and "Trần Thị Bình" in body
+    # A search under the cap counts exactly again.
+    body = client.get("/people/", {"q": "binh"}, headers={"HX-Request": "true"}).content.decode()
+    assert "1 người" in body and "Hơn" not in body and "Trần Thị Bình" in body

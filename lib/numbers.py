@@ -1,0 +1,55 @@
+"""Numbers as the active language writes them, fast: the same text as `{{ n }}` and
+`{{ n|intcomma }}`, for tables with hundreds of figures (Django looks the number formats up
+three times per number, most of a cell's cost). In templates: `{% load numbers %}` and
+`{{ n|grouped }}` in place of `{{ n|intcomma }}`."""
+
+from decimal import Decimal
+
+from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# The number formats of each language, looked up once.
+_FORMATS: dict[str, tuple] = {}
+
+
+@receiver(setting_changed)
+def _forget_formats(**kwargs) -> None:
+    _FORMATS.clear()
+
+
+def formats() -> tuple:
+    """The active language's decimal separator, grouping and thousand separator."""
+    language = get_language()
+    found = _FORMATS.get(language)
+    if found is None:
+        found = _FORMATS[language] = tuple(get_format(name) for name in (
+            "DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+    return found
+
+
+def number(value, grouped: bool, language_formats: tuple | None = None) -> str:
+    """`value` as `{{ value }}` (grouped=False) or `{{ value|intcomma }}` (True) write it.
+    A caller writing many numbers passes `formats()` once."""
+    decimal_sep, grouping, thousand_sep = language_formats or formats()
+    # The common cases straight (what numberformat.format gives them, several times faster):
+    # a count grouped by threes, a percentage below a thousand.
+    if grouped and type(value) is int and grouping == 3:
+        return f"{value:,}".replace(",", thousand_sep)
+    if not grouped and isinstance(value, Decimal) and value.is_finite() and abs(value) < 1000:
+        return str(value).replace(".", decimal_sep)
+    return numberformat.format(value, decimal_sep, None, grouping, thousand_sep,
+                               force_grouping=grouped)
+
+
+@register.filter(is_safe=True)
+def grouped(value) -> str:
+    """`{{ n|intcomma }}`, faster; anything but a number is written as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    return number(value, True)
