@@ -599,6 +599,7 @@ def main() -> None:
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
         raise SystemExit("The load test runs `make serve`, which needs PostgreSQL.")
+    run_bench.require_bench_database(url)  # it adds 50 accounts with a known password
     out = args.out or Path(tempfile.mkdtemp(prefix="load-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)  # the accounts file holds passwords and tokens

@@ -36,8 +36,23 @@ def admin_connection(url: str):
     return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
 
 
+def require_bench_database(url: str) -> None:
+    """Stop unless `url` names a benchmark's own database (a PostgreSQL database or a SQLite
+    file whose name starts with "bench", or a SQLite file under /tmp): DATABASE_URL may be
+    set to a real one in the shell, and the benchmarks drop databases and add accounts."""
+    if url.startswith("postgres"):
+        ok = url.rsplit("/", 1)[1].split("?")[0].startswith("bench")
+    else:
+        path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+        ok = path.name.startswith("bench") or str(path).startswith("/tmp/")
+    if not ok:
+        raise SystemExit(f"Refusing to run a benchmark on {url}: its database must be named "
+                         "bench… (PostgreSQL) or be a SQLite file under /tmp.")
+
+
 def create_database(url: str, drop: bool = False) -> None:
     """PostgreSQL: make sure the bench database exists (dropping it first when asked)."""
+    require_bench_database(url)
     if not url.startswith("postgres"):
         if drop:
             Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)

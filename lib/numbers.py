@@ -6,6 +6,7 @@ three times per number, most of a cell's cost). In templates: `{% load numbers %
 from decimal import Decimal
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import numberformat
@@ -41,7 +42,8 @@ def number(value, grouped: bool, language_formats: tuple | None = None) -> str:
     # a count grouped by threes, a percentage below a thousand.
     if grouped and type(value) is int and grouping == 3:
         return f"{value:,}".replace(",", thousand_sep)
-    if not grouped and isinstance(value, Decimal) and value.is_finite() and abs(value) < 1000:
+    if (not grouped and isinstance(value, Decimal) and value.is_finite() and abs(value) < 1000
+            and value.as_tuple().exponent <= 0):  # not 1E+2, which Django writes 100
         return str(value).replace(".", decimal_sep)
     return numberformat.format(value, decimal_sep, None, grouping, thousand_sep,
                                force_grouping=grouped)
@@ -49,7 +51,7 @@ def number(value, grouped: bool, language_formats: tuple | None = None) -> str:
 
 @register.filter(is_safe=True)
 def grouped(value) -> str:
-    """`{{ n|intcomma }}`, faster; anything but a number is written as it is."""
+    """`{{ n|intcomma }}`, faster for numbers; anything else goes to intcomma itself."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return value
+        return intcomma(value)
     return number(value, True)

@@ -7,18 +7,22 @@ from django.core.paginator import Paginator
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap` + 1 rows of a queryset. Past `cap`, `capped` is true and the page
-    says "more than `cap`" (the last page offered is the cap's); under it, it is exact."""
+    """Counts at most `cap` + 1 rows of a queryset. Past `cap`, `capped` is true, the page says
+    "more than `cap`" and the pages offered stop at the cap's; under it, it is exact."""
 
     def __init__(self, object_list, per_page, cap: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
 
     @cached_property
-    def count(self) -> int:
+    def _counted(self) -> int:
         # Without the order: counting needs no sort, and the slice lets the database stop.
         return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
     def capped(self) -> bool:
-        return self.count > self.cap
+        return self._counted > self.cap
