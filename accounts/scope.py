@@ -8,6 +8,9 @@ A unit keeps its last path when it is dissolved, so a province still sees its en
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.models import UserRole
+from units.models import PATH_WIDTH
+
 
 def scope_path(user) -> str | None:
     """The path prefix a user may see, or None when they may see nothing."""
@@ -41,11 +44,33 @@ def get_scoped_or_404(queryset: QuerySet, user, **lookup):
     return obj
 
 
+def line_paths(path: str) -> list[str]:
+    """A unit's path and those of every unit above it, top first."""
+    return [path[:i] for i in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH)]
+
+
 def scope_ancestor_paths(user) -> list[str]:
     """Paths of the user's unit and every unit above it (for things offered down the tree,
     such as a class organised by a higher level)."""
     path = scope_path(user)
     if path is None:
         return []
-    width = 8
-    return [path[:i] for i in range(width, len(path) + 1, width)]
+    return line_paths(path)
+
+
+def may_read_logs(user) -> bool:
+    """System administrators (and superusers) read the logs (the change history, the access
+    log of personal data); nobody else."""
+    return user.is_authenticated and user.is_active and (
+        user.is_superuser or (user.role == UserRole.SYSTEM_ADMIN and user.unit_id is not None))
+
+
+def logs_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The entries of a log a user sees: a system administrator those about their subtree
+    (each log's model says which unit an entry is about); a superuser every entry, those
+    about no unit included; anyone else none."""
+    if not may_read_logs(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset.all()
+    return scoped(queryset, user)

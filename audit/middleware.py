@@ -3,15 +3,7 @@
 from django.http import HttpRequest
 
 from audit.context import Actor, acting
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The client's address as the login lock-out reads it (django-axes: REMOTE_ADDR, or
-    X-Forwarded-For behind the number of proxies configured by AXES_PROXY_COUNT), so that a
-    header sent by the client itself is never taken for its address."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request)
+from lib.http import client_address
 
 
 class AuditMiddleware:

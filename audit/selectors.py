@@ -7,8 +7,7 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from accounts.models import UserRole
-from accounts.scope import scoped
+from accounts.scope import logs_visible_to, may_read_logs
 from audit import registry
 from audit.models import LogEntry
 from lib.vntext import fold
@@ -30,19 +29,14 @@ def history_of(obj) -> QuerySet:
 
 
 def may_read_log(user) -> bool:
-    """System administrators (and superusers) read the audit log; nobody else."""
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or (user.role == UserRole.SYSTEM_ADMIN and user.unit_id is not None))
+    """Who reads the audit log: the rule of every log (accounts.scope)."""
+    return may_read_logs(user)
 
 
 def log_visible_to(user) -> QuerySet:
     """A system administrator sees the entries about their unit's subtree; a superuser sees
     every entry, those about no unit (system-wide targets, accounts without a unit) too."""
-    if not may_read_log(user):
-        return ENTRIES.none()
-    if user.is_superuser:
-        return ENTRIES.all()
-    return scoped(ENTRIES, user)
+    return logs_visible_to(ENTRIES, user)
 
 
 def kinds() -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from accounts.scope import scoped
+from accounts.scope import line_paths, scoped
 from elearning.models import (
     Assignment,
     Course,
@@ -34,17 +34,13 @@ from people.models import Person, Position
 from targets.engine import Status, person_obligations
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    return [path[:i] for i in range(8, len(path) + 1, 8)]
-
-
 def courses_open_to(person: Person, day: dt.date | None = None) -> QuerySet:
     """Published courses of the person's unit or a unit above, open to the whole subtree or
     to a role they hold; and any course assigned to them."""
     from lib.dates import today
 
     day = day or today()
-    above = Q(organiser__path__in=_ancestor_paths(person.unit.path))
+    above = Q(organiser__path__in=line_paths(person.unit.path))
     holds_role = Exists(Position.objects.active_on(day).filter(
         person=person, role__in=OuterRef("audience_roles")))
     assigned = Exists(Assignment.objects.filter(course=OuterRef("pk"), person=person))

@@ -4,30 +4,23 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import UserRole
-from accounts.scope import scoped
+from accounts.scope import line_paths, logs_visible_to, may_read_logs
 from people.models import Person
 from privacy.models import Action, PersonalDataAccess
-from units.models import PATH_WIDTH
 
 LOG = PersonalDataAccess.objects.select_related("unit", "user")
 
 
 def may_read_access_log(user) -> bool:
-    """System administrators (and superusers) read the log; nobody else."""
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or (user.role == UserRole.SYSTEM_ADMIN and user.unit_id is not None))
+    """Who reads the access log: the rule of every log (accounts.scope)."""
+    return may_read_logs(user)
 
 
 def access_log_visible_to(user) -> QuerySet:
     """A system administrator sees the entries about their subtree (the unit an export
     covered, or the person's home unit); a superuser sees every entry, those without a unit
     included."""
-    if not may_read_access_log(user):
-        return LOG.none()
-    if user.is_superuser:
-        return LOG.all()
-    return scoped(LOG, user)
+    return logs_visible_to(LOG, user)
 
 
 def access_log_search(entries: QuerySet, *, who: str = "", whose: str = "",
@@ -55,14 +48,9 @@ def recent_full_views(person: Person, limit: int = 5) -> list[PersonalDataAccess
     return list(LOG.filter(person=person, action=Action.VIEW_FULL)[:limit])
 
 
-def _line_paths(path: str) -> list[str]:
-    """A unit's path and those of every unit above it."""
-    return [path[:i] for i in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH)]
-
-
 def accesses_about(person: Person, limit: int = 200) -> list[PersonalDataAccess]:
     """What a person is told of the accesses to their data: every full view of it and their
     own exports, and the exports of lists covering their unit or a unit above, which may
     hold their name (the log keeps what an export covered, not every name in it)."""
-    covering = Q(action=Action.EXPORT, unit__path__in=_line_paths(person.unit.path))
+    covering = Q(action=Action.EXPORT, unit__path__in=line_paths(person.unit.path))
     return list(LOG.filter(Q(person=person) | covering)[:limit])

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from django.db import models
 from django.http import HttpRequest
 
+from lib.http import client_address
 from people.models import Person
 from privacy.models import Action, PersonalDataAccess, Source
 from units.models import Unit
@@ -50,14 +51,6 @@ def export_count_set(entry: PersonalDataAccess, count: int) -> None:
 def query_params(request: HttpRequest, *, drop: Iterable[str] = ("format", "page")) -> dict:
     """The page's query (its filters) as the log keeps it."""
     return {key: value for key, value in request.GET.items() if key not in drop and value}
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    """The peer's address as the server saw it. Behind a reverse proxy this is the proxy's
-    unless the proxy passes the client's address on as REMOTE_ADDR."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class Counted:

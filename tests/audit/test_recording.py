@@ -124,6 +124,16 @@ def test_a_header_sent_by_the_client_is_not_taken_for_its_address(client, tree):
     assert last(Person, person.pk).remote_addr == "10.1.2.3"
 
 
+def test_behind_the_proxy_the_clients_address_is_recorded(client, tree, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1  # what AXES_PROXY_COUNT=1 sets
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    client.force_login(tree.melinh_officer)
+    client.post("/people/new/", NEW_PERSON, REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    person = Person.objects.get(citizen_id="001185000123")
+    assert last(Person, person.pk).remote_addr == "203.0.113.9"
+
+
 def test_a_person_deleted_by_any_code_is_logged(tree):
     person = Person.objects.create(family_name="Đỗ", given_name="Tâm", gender="male",
                                    unit=tree.school)

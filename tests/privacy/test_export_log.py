@@ -68,12 +68,14 @@ def test_a_class_participants_export_is_logged(client, tree):
 
 
 def test_the_chairs_export_is_logged(client, tree):
-    export(client, tree.hanoi_officer, "/training/chairs/",
-           {"unit": tree.melinh.pk, "on": "31/12/2024", "format": "xlsx"})
+    data = export(client, tree.hanoi_officer, "/training/chairs/",
+                  {"unit": tree.melinh.pk, "on": "31/12/2024", "format": "xlsx"})
     entry = only_entry()
     assert (entry.source, entry.unit, entry.params) == (Source.CHAIRS, tree.melinh,
                                                         {"on": "2024-12-31"})
-    assert entry.count is not None
+    # Mê Linh's one grassroots union, the school, whose chair is Nguyễn Văn An.
+    _head, body = table(rows_of(data), header="Họ và tên")
+    assert [r[0] for r in body] == ["Nguyễn Văn An"] and entry.count == len(body) == 1
 
 
 def test_the_lecturers_export_is_logged(client, tree):
