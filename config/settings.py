@@ -156,10 +156,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # Behind a reverse proxy every request comes from the proxy's address: give the number of
-# proxies so that the client's address is read from X-Forwarded-For (set by the proxy).
+# proxies so that the client's address is read from X-Forwarded-For (set by the proxy). The
+# lock-out, the change history and the access log all read it through lib.http.
+AXES_CLIENT_IP_CALLABLE = "lib.http.client_address"
 if os.environ.get("AXES_PROXY_COUNT"):
     AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # Two-factor login (TOTP): optional for everyone, required for system administrators.
 OTP_TOTP_ISSUER = "Đào tạo cán bộ công đoàn"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -128,12 +128,13 @@ def test_production_keeps_the_login_hardening_and_the_content_security_policy():
 
 
 def test_behind_a_proxy_the_lock_out_reads_the_clients_address_from_x_forwarded_for():
+    # The settings only; tests/accounts/test_lockout.py shows the lock following the address.
     assert production_value("getattr(s, 'AXES_IPWARE_PROXY_COUNT', None)") == "None"
     assert production_value(
-        "s.AXES_IPWARE_PROXY_COUNT, s.AXES_IPWARE_META_PRECEDENCE_ORDER[0], "
+        "s.AXES_IPWARE_PROXY_COUNT, s.AXES_CLIENT_IP_CALLABLE, "
         "s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.seconds",
         AXES_PROXY_COUNT="1", AXES_FAILURE_LIMIT="10", AXES_COOLOFF_MINUTES="15") == \
-        "(1, 'HTTP_X_FORWARDED_FOR', 10, 900)"
+        "(1, 'lib.http.client_address', 10, 900)"
 
 
 def test_make_serve_refuses_before_starting_anything():

@@ -61,6 +61,23 @@ def test_another_user_and_another_address_are_not_locked(client, tree):
     assert password_login(client, "hanoi").status_code == 429
 
 
+def test_behind_a_proxy_the_lock_holds_the_clients_address_not_the_proxys(client, tree,
+                                                                         settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1  # nginx appends the address it was reached from
+    for _ in range(N):
+        client.post("/login/", {"username": "hanoi", "password": "wrong"},
+                    REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+    # Another client through the same proxy is not locked; the locked one still is.
+    assert client.post("/login/", {"username": "hanoi", "password": PASSWORD},
+                       REMOTE_ADDR="127.0.0.1",
+                       HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 302
+    client.logout()
+    assert client.post("/login/", {"username": "hanoi", "password": PASSWORD},
+                       REMOTE_ADDR="127.0.0.1",
+                       HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+
+
 def age_attempts(minutes: int) -> None:
     """As if the attempts had been made `minutes` ago (no sleeping in tests)."""
     AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=minutes))
