@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from accounts.scope import line_paths
 from cadrework.models import (
     POST_ROLES,
     RATING_RANK,
@@ -115,7 +116,7 @@ class Share:
 
 def goals_for(unit: Unit) -> dict[str, Decimal]:
     """The structure goals in force for a unit's pools: its own, else the nearest above."""
-    paths = [unit.path[:i] for i in range(8, len(unit.path) + 1, 8)]
+    paths = line_paths(unit.path)
     goals: dict[str, Decimal] = {}
     for goal in StructureGoal.objects.filter(unit__path__in=paths).order_by("unit__depth"):
         goals[goal.measure] = goal.min_percent  # deeper units override
