@@ -45,7 +45,8 @@ def person_targets(day: dt.date) -> list[Target]:
     """Targets evaluated per person that are in force on `day`, their filters prefetched.
 
     Read once per definitions token; each call gets copies of its own (an issuing unit read
-    through `scope_unit` is then read fresh, not kept)."""
+    through `scope_unit` is then read fresh, not kept). Each carries `definitions_token`, the
+    token they were read under (None: not kept), for what is kept alongside them."""
     token = Revision.current(Revision.DEFINITIONS)
     kept = _KEPT.get(day)
     if token is None or kept is None or kept[0] != token:
@@ -54,11 +55,24 @@ def person_targets(day: dt.date) -> list[Target]:
                        .prefetch_related("roles", "levels", "unit_kinds", "topics",
                                          "programmes"))
         if token is None:
+            for target in targets:
+                target.definitions_token = None
             return targets
         if len(_KEPT) >= 16:  # a few days at a time: today, the charts' year-ends
             _KEPT.clear()
         kept = _KEPT[day] = (token, targets)
-    return [copy.copy(target) for target in kept[1]]
+    return [_copy(target, token) for target in kept[1]]
+
+
+def _copy(target: Target, token: str) -> Target:
+    """A copy whose caches are its own: a `roles.add()` or a prefetch on it drops or fills
+    its prefetched filters, not the kept target's (copying a model instance already gives
+    it its own `_state.fields_cache`; the related objects themselves stay shared)."""
+    mine = copy.copy(target)
+    if "_prefetched_objects_cache" in target.__dict__:
+        mine._prefetched_objects_cache = dict(target._prefetched_objects_cache)
+    mine.definitions_token = token
+    return mine
 
 
 def related_ids(related) -> list[int]:

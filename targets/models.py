@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,16 @@ from training.models import Programme, Topic
 from units.models import Sector, Unit, UnitKind, UnitLevel
 
 
-class SourceDocument(models.Model):
+class SavedWithToken:
+    """A save that moves the definitions token (targets.signals, on post_save) commits the
+    row and the token together, even in autocommit (a delete already does)."""
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+
+
+class SourceDocument(SavedWithToken, models.Model):
     """A resolution, plan or report whose targets are held here (e.g. source 003)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -93,29 +102,33 @@ class TargetQuerySet(models.QuerySet):
         )
 
     # Writes that send no signal still change the definitions (targets.signals covers the
-    # others).
+    # others), in the same transaction as the write even in autocommit.
     def update(self, **kwargs) -> int:
-        changed = super().update(**kwargs)
-        Revision.bump(Revision.DEFINITIONS)
+        with transaction.atomic(using=self.db):
+            changed = super().update(**kwargs)
+            Revision.bump(Revision.DEFINITIONS)
         return changed
 
     def bulk_create(self, *args, **kwargs):
-        made = super().bulk_create(*args, **kwargs)
-        Revision.bump(Revision.DEFINITIONS)
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(*args, **kwargs)
+            Revision.bump(Revision.DEFINITIONS)
         return made
 
     def bulk_update(self, *args, **kwargs):
-        changed = super().bulk_update(*args, **kwargs)
-        Revision.bump(Revision.DEFINITIONS)
+        with transaction.atomic(using=self.db):
+            changed = super().bulk_update(*args, **kwargs)
+            Revision.bump(Revision.DEFINITIONS)
         return changed
 
     def delete(self):
-        deleted = super().delete()
-        Revision.bump(Revision.DEFINITIONS)
+        with transaction.atomic(using=self.db):
+            deleted = super().delete()
+            Revision.bump(Revision.DEFINITIONS)
         return deleted
 
 
-class Target(models.Model):
+class Target(SavedWithToken, models.Model):
     document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT,
                                  related_name="targets", verbose_name=_("source document"))
     code = models.CharField(_("code"), max_length=30, unique=True)

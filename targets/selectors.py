@@ -185,14 +185,19 @@ def unit_people(node: UnitVersion, day: dt.date, targets: list[Target],
     With the snapshot, kept in memory until it moves: every change that can alter a status
     (a post, a record, a person, a term, member figures, a target) refreshes today's snapshot
     or drops the day's, and a refresh moves its revision even when no figure changes; a
-    renamed role changes the definitions token."""
+    renamed role changes the definitions token. The token is the one the targets were read
+    under (read again here, a target edited in between would store old statuses under the
+    new token); without targets, read before the people."""
     key = None
     if snapshot is not None:
+        tokens = {getattr(t, "definitions_token", None) for t in targets} if targets \
+            else {Revision.current(Revision.DEFINITIONS)}
         key = (node.unit_id, node.pk, day, snapshot.pk, snapshot.finished_at,
-               snapshot.revision, Revision.current(Revision.DEFINITIONS),
+               snapshot.revision, tokens.pop() if len(tokens) == 1 else None,
                tuple(t.pk for t in targets))
-        if key in _PEOPLE:
-            return _PEOPLE[key]
+        # One look-up: another thread may clear the table between `in` and a read.
+        if (people := _PEOPLE.get(key)) is not None:
+            return people
     positions = list(Position.objects.active_on(day).filter(unit_id=node.unit_id)
                      .select_related("person", "role").order_by("role__rank",
                                                                 "person__sort_key")[:300])
@@ -206,7 +211,7 @@ def unit_people(node: UnitVersion, day: dt.date, targets: list[Target],
     people = [{"position": p, "statuses": [status.get((t.pk, p.person_id)) for t in targets]}
               for p in positions]
     if key is not None and key[6] is not None:
-        if len(_PEOPLE) >= 500:
+        if len(_PEOPLE) >= 200:  # up to 300 posts each, with their people and roles
             _PEOPLE.clear()
         _PEOPLE[key] = people
     return people

@@ -152,8 +152,17 @@ def invalidate(since: dt.date | None = None, *, keep_today: bool = True) -> None
 
 
 def refresh_units(unit_ids: Iterable[int]) -> None:
-    """Bring today's snapshot up to date for these units' own post-holders."""
-    unit_ids = set(unit_ids)
+    """Bring today's snapshot up to date for these units' own post-holders; if that fails,
+    drop it (the next page computes it afresh): left as it was, its figures, and the
+    post-holders every process keeps while its revision stays, would outlive the change."""
+    try:
+        _refresh_units(set(unit_ids))
+    except Exception:
+        Snapshot.objects.filter(as_of=today()).delete()
+        raise
+
+
+def _refresh_units(unit_ids: set[int]) -> None:
     day = today()
     snapshot = Snapshot.objects.filter(as_of=day, status=Snapshot.Status.DONE).first()
     if snapshot is None or not unit_ids:

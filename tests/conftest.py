@@ -93,6 +93,16 @@ def _second_factor_on_force_login(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_targets():
+    """What a process keeps in memory (the targets in force, the dashboard's post-holders)
+    must not carry over from one test's database to the next."""
+    from targets import engine, selectors
+
+    engine._KEPT.clear()
+    selectors._PEOPLE.clear()
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese():
     with translation.override("vi"):
         yield

@@ -5,11 +5,13 @@ update, another process writing the database directly."""
 
 import datetime as dt
 import secrets
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from people.models import Role
+from targets import signals
 from targets.engine import person_targets
 from targets.models import Revision, Target
 from training.models import Topic
@@ -42,7 +44,7 @@ def test_an_edited_threshold_is_seen_at_once(db, how):
         target.save()
     elif how == "queryset update":
         Target.objects.filter(pk=target.pk).update(threshold=90)
-    else:  # plain SQL, no signal: what another process commits, token included
+    else:  # plain SQL, no signal, on this connection (another one: the transactional tests)
         with connection.cursor() as cursor:
             cursor.execute("UPDATE targets_target SET threshold = 90 WHERE id = %s",
                            [target.pk])
@@ -96,3 +98,69 @@ def test_each_day_has_its_own_targets(db):
     target.save()
     assert "T-003-2" in codes(dt.date(2026, 1, 1))
     assert "T-003-2" not in codes(dt.date(2025, 12, 31))
+
+
+# --- with real transactions: another connection, a rollback, autocommit -------------------
+
+def _elsewhere(write) -> None:
+    """Run `write` on a connection of its own (a thread), as another process would."""
+    errors = []
+
+    def run():
+        try:
+            write()
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert not errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_target_changed_and_committed_by_another_connection_is_seen_at_once():
+    Revision.bump(Revision.DEFINITIONS)  # a transactional test's flush removes the row
+    assert codes()["T-003-2"].threshold == 100
+
+    def edit():
+        target = Target.objects.get(code="T-003-2")
+        target.threshold = 90
+        target.save()
+
+    _elsewhere(edit)
+    assert codes()["T-003-2"].threshold == 90
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_rolled_back_leaves_the_kept_targets_right():
+    Revision.bump(Revision.DEFINITIONS)
+    assert codes()["T-003-2"].threshold == 100
+    target = Target.objects.get(code="T-003-2")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        target.threshold = 50
+        target.save()
+        assert codes()["T-003-2"].threshold == 50  # read, and kept, inside the transaction
+        raise RuntimeError
+    signals._pending.__dict__.pop("state", None)  # the rolled-back marks
+    assert codes()["T-003-2"].threshold == 100
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["save", "queryset update"])
+def test_in_autocommit_an_edit_and_its_token_commit_together(monkeypatch, how):
+    target = Target.objects.get(code="T-003-2")
+
+    def fail(cls, name):
+        raise RuntimeError("the token could not move")
+
+    monkeypatch.setattr(Revision, "bump", classmethod(fail))
+    with pytest.raises(RuntimeError):
+        if how == "save":
+            target.threshold = 90
+            target.save()
+        else:
+            Target.objects.filter(pk=target.pk).update(threshold=90)
+    assert Target.objects.get(pk=target.pk).threshold == 100  # not kept stale elsewhere
