@@ -193,7 +193,7 @@ def test_the_post_holders_are_kept_until_a_change_refreshes_the_figures(
     officer = world.tree.hanoi_officer
     first = post_holders(page(client, officer, "/targets/"))  # computes today's figures
     assert first["Hồ Thị Chi"][1:4] == ["—", "Đến hạn", "Đến hạn"]
-    # Session, user and units, the snapshot, the definitions token (twice), the stored
+    # Session, user and units, the snapshot, the definitions token, the stored
     # figures, the children, the unit targets: no post-holder nor target evaluation this
     # time (18 with them).
     with django_assert_max_num_queries(15):
