@@ -68,7 +68,7 @@ serve: install
 test: install browser-deps
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	.venv/bin/ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest
 
 lint: install
 	.venv/bin/ruff check .
