@@ -35,10 +35,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	@# Imports left running by a worker that died are marked failed (re-runnable); then the
-	@# background worker (recomputations, imports, reports) lives as long as the server.
-	$(PY) manage.py fail_stale_jobs
-	$(PY) manage.py db_worker --interval 1 & trap 'kill $$!' EXIT; \
+	@# The background worker (recomputations, imports, reports) lives as long as the server;
+	@# run_worker starts it again if it dies, and marks the imports it was running failed.
+	$(PY) manage.py run_worker --interval 1 & trap 'kill $$!' EXIT; \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # Production (docs/deployment.md): PostgreSQL, gunicorn with several workers, collected static
@@ -53,16 +52,15 @@ serve: install
 	  exit 1; }
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py fail_stale_jobs
 	@workers=$${WEB_CONCURRENCY:-$$((2 * $$(nproc) + 1))}; \
 	echo "Serving on http://$(HOST):$(PORT)/ with $$workers workers and the background worker (Ctrl+C to stop)"; \
-	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	$(PY) manage.py run_worker --interval 1 & worker=$$!; \
 	.venv/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $$workers \
 	  --threads $${GUNICORN_THREADS:-1} --timeout $${GUNICORN_TIMEOUT:-120} \
 	  --access-logfile - --error-logfile - --no-control-socket & web=$$!; \
 	trap 'kill $$worker $$web 2>/dev/null; wait' EXIT INT TERM; \
 	wait -n $$worker $$web; status=$$?; \
-	echo "make serve: the web server or the worker stopped (status $$status); stopping both."; \
+	echo "make serve: the web server or the worker's supervisor stopped (status $$status); stopping both."; \
 	exit $$status
 
 test: install browser-deps

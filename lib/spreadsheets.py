@@ -10,20 +10,26 @@ anything else that reads a user's sheet) go through these, so every file is read
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from lib import sandbox
+from lib.numbers import number
 from lib.vntext import fold
 
 HEADER_SEARCH_ROWS = 30
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx, .ods
+MB = 1024 * 1024
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 01/01/1900 (with Excel's 1900 leap-day bug)
 
 
@@ -84,6 +90,43 @@ def clean_cell(value):
 
 
 # -- reading files ---------------------------------------------------------------------------
+#
+# Every file is read in a copy of the process under limits (lib.sandbox): the reader is native
+# code working on what anyone may upload, and a file declaring a cell at XFD1048576, a zip
+# bomb or an XML bomb must cost at most the copy. The limits are settings (docs/security.md).
+
+
+def memory_limit_bytes() -> int:
+    return int(getattr(settings, "SPREADSHEET_MEMORY_MB", 1024)) * MB
+
+
+def time_limit_seconds() -> int:
+    return int(getattr(settings, "SPREADSHEET_SECONDS", 120))
+
+
+def max_cells() -> int:
+    """The most cells one sheet may span, empty ones included (rows × columns)."""
+    return int(getattr(settings, "SPREADSHEET_MAX_CELLS", 20_000_000))
+
+
+def max_unpacked_bytes() -> int:
+    """What an .xlsx / .ods (a ZIP) may unpack to, by what its directory declares."""
+    return int(getattr(settings, "SPREADSHEET_UNPACKED_MB", 500)) * MB
+
+
+MAX_PARTS = 10_000  # entries of an .xlsx / .ods: a workbook of 200 sheets has a few hundred
+
+
+@dataclass
+class Sheet:
+    """One worksheet: its name, its size (rows from the top of the sheet, columns from the
+    first one used) and a way to go through its rows, merged cells filled in."""
+
+    name: str
+    height: int
+    width: int
+    rows: Callable[[], Iterator[list]]
+
 
 def _is_encrypted(data: bytes) -> bool:
     import msoffcrypto
@@ -94,10 +137,48 @@ def _is_encrypted(data: bytes) -> bool:
         return False
 
 
-def _workbook_sheets(data: bytes) -> list[list[list]]:
-    """Every visible worksheet as rows of raw cells (cleaned later, only in the columns used);
-    merged cells carry their value into every cell they cover (a unit name merged over ten
-    rows belongs to each of them)."""
+def _check_parts(data: bytes) -> None:
+    """A ZIP workbook's directory, before anything is unpacked: how many parts, and how
+    large they say they are (the sandbox's limits catch one that lies)."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        return  # not a ZIP Python reads: the spreadsheet reader says what it is
+    if len(infos) > MAX_PARTS:
+        raise SheetError(_("The file holds more than %(n)s parts: it is not an ordinary "
+                           "spreadsheet.") % {"n": number(MAX_PARTS, True)})
+    if sum(i.file_size for i in infos) > max_unpacked_bytes():
+        raise SheetError(_("The file unpacks to more than the limit of %(mb)s MB: it is not "
+                           "an ordinary spreadsheet (save it again from Excel).")
+                         % {"mb": number(max_unpacked_bytes() // MB, True)})
+
+
+def _merged_rows(sheet, column_offset: int) -> Iterator[list]:
+    """The sheet's rows (from the sheet's first row), a merged range's value in every cell it
+    covers (a unit name merged over ten rows belongs to each of them)."""
+    ranges = sorted(sheet.merged_cell_ranges or [])
+    active: list = []
+    tops: dict = {}
+    i = 0
+    for r, row in enumerate(sheet.iter_rows()):
+        while i < len(ranges) and ranges[i][0][0] <= r:
+            active.append(ranges[i])
+            i += 1
+        if active:
+            active = [m for m in active if m[1][0] >= r]
+            for (r1, c1), (_r2, c2) in active:
+                first, last = c1 - column_offset, min(c2 - column_offset, len(row) - 1)
+                if r == r1:
+                    tops[(r1, c1)] = row[first] if 0 <= first < len(row) else ""
+                value = tops.get((r1, c1), "")
+                for c in range(max(first, 0), last + 1):
+                    row[c] = value
+        yield row
+
+
+def _workbook_sheets(data: bytes) -> list[Sheet]:
+    """Every visible worksheet, as calamine reads it; a sheet spanning more cells than the
+    limit is refused before any of its rows is made into Python values."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -116,13 +197,18 @@ def _workbook_sheets(data: bytes) -> list[list[list]]:
             sheet = book.get_sheet_by_name(meta.name)
         except Exception:  # chart sheets and the like
             continue
-        rows = sheet.to_python(skip_empty_area=False)
-        for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
-            value = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else ""
-            for r in range(r1, min(r2 + 1, len(rows))):
-                for c in range(c1, min(c2 + 1, len(rows[r]))):
-                    rows[r][c] = value
-        sheets.append(rows)
+        (_r0, c0), (r1, c1) = sheet.start or (0, 0), sheet.end or (-1, -1)
+        height, width = r1 + 1, max(0, c1 - c0 + 1)
+        if height * width > max_cells():
+            raise SheetError(_("The sheet “%(sheet)s” spans %(rows)s rows × %(columns)s "
+                               "columns, more than the limit of %(limit)s cells: delete the "
+                               "empty rows and columns after the table (or copy the table "
+                               "into a new file) and upload it again.")
+                             % {"sheet": meta.name, "rows": number(height, True),
+                                "columns": number(width, True),
+                                "limit": number(max_cells(), True)})
+        sheets.append(Sheet(meta.name, height, width,
+                            lambda sheet=sheet, c0=c0: _merged_rows(sheet, c0)))
     return sheets
 
 
@@ -151,8 +237,9 @@ def _csv_rows(data: bytes) -> list[list]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def read_sheets(data: bytes, filename: str) -> tuple[list[list[list]], list[str]]:
-    """The file's worksheets as rows, and notes for the user (e.g. an .xlsx that is a CSV)."""
+def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[str]]:
+    """The file's worksheets, and notes for the user (e.g. an .xlsx that is a CSV). Call it
+    only under the limits (read_table does)."""
     if not data:
         raise SheetError(_("The file is empty (0 bytes)."))
     notes = []
@@ -166,7 +253,9 @@ def read_sheets(data: bytes, filename: str) -> tuple[list[list[list]], list[str]
     if filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
         notes.append(_("The file is named %(name)s but holds plain text (CSV): it was read as "
                        "CSV.") % {"name": filename})
-    return [_csv_rows(data)], notes
+    rows = _csv_rows(data)
+    width = max(map(len, rows), default=0)
+    return [Sheet("CSV", len(rows), width, lambda: iter(rows))], notes
 
 
 def _find_header(rows: list[list], columns: Sequence[Column]) -> tuple[int, dict[int, Column]]:
@@ -188,16 +277,23 @@ def _find_header(rows: list[list], columns: Sequence[Column]) -> tuple[int, dict
     return best_row, best_map
 
 
-def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
-    """The table of the first worksheet whose header names the columns; whole-file problems
-    (empty, encrypted, not a spreadsheet, no header, a required column missing) raise
-    SheetError."""
+def _has_data(sheets: list[Sheet]) -> bool:
+    return any(any(clean_cell(c) not in ("", None) for c in row)
+               for sheet in sheets for row in sheet.rows())
+
+
+def _read_table(data: bytes, filename: str, columns: Sequence[Column]) -> tuple:
+    """read_table's work, done in the limited copy; plain data back (see lib.sandbox)."""
     sheets, notes = read_sheets(data, filename)
-    if not any(any(clean_cell(c) not in ("", None) for c in row)
-               for rows in sheets for row in rows):
-        raise SheetError(_("The file has no data."))
-    candidates = [(rows, *_find_header(rows, columns)) for rows in sheets]
-    rows, header, mapping = max(candidates, key=lambda c: len(c[2]))
+    candidates = []
+    for sheet in sheets:
+        top = list(itertools.islice(sheet.rows(), HEADER_SEARCH_ROWS))
+        candidates.append((sheet, *_find_header(top, columns)))
+    if not candidates or not any(c[2] for c in candidates):
+        if not _has_data(sheets):
+            raise SheetError(_("The file has no data."))
+    sheet, header, mapping = max(candidates, key=lambda c: len(c[2])) if candidates \
+        else (None, -1, {})
     expected = ", ".join(f"“{c.label}”" for c in columns if c.required)
     if header < 0 or not any(c.required for c in mapping.values()):
         raise SheetError(_("No header row found in the first %(n)s rows: the table must have "
@@ -208,20 +304,51 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
         raise SheetError(_("Row %(row)s (header): required column %(columns)s is missing.")
                          % {"row": header + 1,
                             "columns": ", ".join(f"“{c.label}”" for c in missing)})
-    labels = {column.key: str(clean_cell(rows[header][c])) for c, column in mapping.items()}
-    table = Table(header_row=header + 1, labels=labels, rows=[], notes=notes)
     where = [(c, column.key) for c, column in mapping.items()]
-    for r in range(header + 1, len(rows)):
-        row = rows[r]
+    labels, rows = {}, []
+    for r, row in enumerate(sheet.rows()):
+        if r < header:
+            continue
         width = len(row)
+        if r == header:
+            labels = {key: str(clean_cell(row[c])) for c, key in where}
+            continue
         values = {key: clean_cell(row[c]) if c < width else "" for c, key in where}
         if all(v == "" or v is None for v in values.values()):
             continue
-        table.rows.append((r + 1, values))
-    rows.clear()  # the raw sheet is no longer needed: free it before the checks run
-    if not table.rows:  # a template uploaded before being filled in
+        rows.append((r + 1, values))
+    if not rows:  # a template uploaded before being filled in
         raise SheetError(_("The file has no data."))
-    return table
+    return header + 1, labels, rows, notes
+
+
+def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
+    """The table of the first worksheet whose header names the columns; whole-file problems
+    (empty, encrypted, not a spreadsheet, no header, a required column missing, over a limit
+    of size, memory or time) raise SheetError."""
+    if data.startswith(ZIP_MAGIC):
+        _check_parts(data)
+    try:
+        header_row, labels, rows, notes = sandbox.run_limited(
+            _read_table, data, filename, columns, memory_bytes=memory_limit_bytes(),
+            cpu_seconds=time_limit_seconds(), wall_seconds=time_limit_seconds() + 5,
+            refusals=(SheetError,))
+    except sandbox.Refused as refused:
+        raise SheetError(refused.message) from None
+    except sandbox.LimitExceeded as exceeded:
+        if exceeded.what == "time":
+            raise SheetError(_("Reading the file took longer than the limit of %(seconds)s "
+                               "seconds: split it into smaller files and upload them one by "
+                               "one.") % {"seconds": time_limit_seconds()}) from None
+        raise SheetError(_("Reading the file needs more than the limit of %(mb)s MB of "
+                           "memory. A cell far outside the table (for example at XFD1048576) "
+                           "makes a sheet huge: delete the empty rows and columns after the "
+                           "table (or copy the table into a new file) and upload it again.")
+                         % {"mb": number(memory_limit_bytes() // MB, True)}) from None
+    except RuntimeError:  # the reader failed on something unforeseen (logged by the sandbox)
+        raise SheetError(_("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or "
+                           ".csv).")) from None
+    return Table(header_row=header_row, labels=labels, rows=rows, notes=notes)
 
 
 # -- cells -----------------------------------------------------------------------------------

@@ -173,9 +173,17 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def background_worker(session: int) -> int | None:
+    """The pid of the `db_worker` process of `make serve`'s session, if one runs."""
+    found = subprocess.run(["pgrep", "-s", str(session), "-f", "manage.py db_worker"],
+                           capture_output=True, text=True).stdout.split()
+    return int(found[0]) if found else None
+
+
 def test_make_serve_serves_on_postgresql(tmp_path):
     """The whole `make serve`: checks, migrate, collectstatic, worker and gunicorn on a
-    private PostgreSQL database, behind a (simulated) TLS proxy; Ctrl+C stops everything."""
+    private PostgreSQL database, behind a (simulated) TLS proxy; a background worker killed
+    is started again while the web server serves on; Ctrl+C stops everything."""
     try:
         reachable = psql("SELECT 1").returncode == 0
     except FileNotFoundError:
@@ -227,6 +235,18 @@ def test_make_serve_serves_on_postgresql(tmp_path):
         text = log.read_text()
         assert "Booting worker" in text and "GET /login/" in text  # gunicorn + access log
         assert len(re.findall(r"Booting worker with pid", text)) == 2
+        # Issue 18: a background worker that dies on a job is started again, and the web
+        # server goes on serving meanwhile.
+        first = background_worker(server.pid)
+        os.kill(first, signal.SIGKILL)
+        assert get(f"{base}/login/", **{"X-Forwarded-Proto": "https"}).status == 200
+        deadline = time.monotonic() + 60
+        while background_worker(server.pid) in (None, first):
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        assert server.poll() is None
+        assert "run_worker: the worker stopped (status -9)" in log.read_text()
+        assert get(f"{base}/login/", **{"X-Forwarded-Proto": "https"}).status == 200
     finally:
         os.killpg(server.pid, signal.SIGINT)  # what Ctrl+C sends
         try:
