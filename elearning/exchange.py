@@ -38,9 +38,16 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from elearning.forms import MB, max_upload_bytes
+from elearning.forms import MB
 from elearning.models import Choice, Course, Lesson, LessonKind, Question
-from elearning.services import course_save, lesson_save, module_save
+from elearning.services import (
+    course_save,
+    lesson_file_check,
+    lesson_file_kinds,
+    lesson_save,
+    module_save,
+)
+from lib import uploads
 from lib.dates import today
 from people.models import Role
 from training.models import Programme, Topic
@@ -51,6 +58,8 @@ JSON_NAME = "course.json"
 FILES_DIR = "files"
 JSON_LIMIT = 20 * MB
 CHUNK = MB
+MAX_ENTRIES = 10_000  # a course of a few hundred lessons has a few hundred files
+MAX_RATIO = 100  # unpacked / packed size of one lesson file
 QUIZ_FIELDS = ("question_count", "pass_percent", "max_attempts", "time_limit_minutes")
 
 
@@ -239,6 +248,9 @@ def open_archive(archive) -> zipfile.ZipFile:
         raise ValidationError(_("The file is not a ZIP archive of a course.")) from exc
     try:
         infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise ValidationError(_("The archive holds more than %(n)s files: it is not a "
+                                    "course.") % {"n": MAX_ENTRIES})
         bad = [i.filename for i in infos if unsafe(i.filename)]
         if bad:
             raise ValidationError(_("The archive holds unsafe file names (outside its folder): "
@@ -275,6 +287,8 @@ def read_document(zf: zipfile.ZipFile) -> dict:
         raise ValidationError(_("course.json is not valid JSON (line %(line)s, column "
                                 "%(column)s).") % {"line": exc.lineno, "column": exc.colno}) \
             from exc
+    except RecursionError as exc:  # [[[[...]]]] 100,000 deep: no course is built like that
+        raise ValidationError(_("course.json is nested too deeply to be a course.")) from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValidationError(_("course.json does not describe a course of this system."))
     version = document.get("version")
@@ -285,7 +299,7 @@ def read_document(zf: zipfile.ZipFile) -> dict:
     return document
 
 
-def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str,
+def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str, kind: str,
                 ) -> zipfile.ZipInfo | None:
     name = problems.value(entry, "name", str, where)
     if name is None:
@@ -300,10 +314,21 @@ def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str,
         problems.add(_("%(where)s: the file %(name)s is not in the archive.")
                      % {"where": where, "name": name})
         return None
-    limit = max_upload_bytes()
-    if info.file_size > limit:
+    if not lesson_file_kinds(kind):
+        problems.add(_("%(where)s: only PDF and video lessons carry a file (%(name)s).")
+                     % {"where": where, "name": name})
+        return None
+    if info.file_size > max(lesson_file_kinds(kind).values()):
         problems.add(_("%(where)s: the file %(name)s is larger than the limit of %(mb)s MB.")
-                     % {"where": where, "name": name, "mb": limit // MB})
+                     % {"where": where, "name": name,
+                        "mb": max(lesson_file_kinds(kind).values()) // MB})
+        return None
+    if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > MB:
+        # PDFs and videos are compressed already: one that packs 100 times smaller is a bomb.
+        problems.add(_("%(where)s: the file %(name)s unpacks to %(ratio)s times its packed "
+                       "size: it is not a real lesson file.")
+                     % {"where": where, "name": name,
+                        "ratio": info.file_size // max(info.compress_size, 1)})
         return None
     size = problems.value(entry, "size", int, where, required=False)
     expected = problems.value(entry, "sha256", str, where, required=False)
@@ -314,11 +339,18 @@ def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str,
     digest = hashlib.sha256()
     try:  # read through: a damaged entry fails its CRC here, before anything is written
         with zf.open(info) as handle:
+            head = handle.read(uploads.HEAD)
+            digest.update(head)
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
     except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError):
         problems.add(_("%(where)s: the file %(name)s cannot be read: the archive is "
                        "damaged.") % {"where": where, "name": name})
+        return None
+    try:
+        lesson_file_check(kind, head, info.file_size)
+    except ValidationError as error:
+        problems.add(f"{where}: {name}: {error.messages[0]}")
         return None
     if expected is not None and expected.lower() != digest.hexdigest():
         problems.add(_("%(where)s: the file %(name)s is not the one exported (its checksum "
@@ -423,7 +455,7 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
                     p.add(_("%(where)s: “%(key)s” must be an object.") % {"where": lwhere,
                                                                          "key": "file"})
                 else:
-                    member = _check_file(p, zf, entry, lwhere)
+                    member = _check_file(p, zf, entry, lwhere, kind)
             module.lessons.append(LessonPlan(lwhere, fields, member))
         modules.append(module)
 

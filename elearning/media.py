@@ -8,7 +8,6 @@ answers the bytes: no Range → 200 with the whole file; one satisfiable range (
 with the whole file, which the standard allows.
 """
 
-import mimetypes
 import os
 import re
 from collections.abc import Iterator
@@ -17,16 +16,12 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header, http_date, quote_etag
 
+from lib import uploads
+
 CHUNK = 64 * 1024
-RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
-# Types the lesson kinds use; anything else falls back to the standard library's guess.
-TYPES = {".pdf": "application/pdf", ".mp4": "video/mp4", ".m4v": "video/mp4",
-         ".webm": "video/webm", ".ogv": "video/ogg", ".ogg": "video/ogg", ".mov": "video/quicktime"}
-
-
-def content_type(name: str) -> str:
-    ext = os.path.splitext(name)[1].lower()
-    return TYPES.get(ext) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+# At most 18 digits a position (an exabyte): a longer one is not understood, so ignored (a
+# 4,300-digit number made int() raise).
+RANGE = re.compile(r"^\s*bytes\s*=\s*(\d{0,18})\s*-\s*(\d{0,18})\s*$", re.IGNORECASE)
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
@@ -68,8 +63,13 @@ def _chunks(opened, start: int, length: int) -> Iterator[bytes]:
         opened.close()
 
 
-def serve(request: HttpRequest, file: FieldFile, *, download: bool = False) -> HttpResponse:
-    """Answer GET/HEAD for `file` with range support; 404 when it is missing from storage."""
+def serve(request: HttpRequest, file: FieldFile, *, kinds, download: bool = False,
+          ) -> HttpResponse:
+    """Answer GET/HEAD for `file` with range support; 404 when it is missing from storage.
+
+    Its type is read from its first bytes (lib.uploads), among the `kinds` it may be: never
+    from its name. A file that is none of them (one stored before uploads were checked by
+    content) goes out as opaque bytes, as a download, in a sandbox."""
     if not file or not file.name:
         raise Http404
     storage, name = file.storage, file.name
@@ -96,6 +96,7 @@ def serve(request: HttpRequest, file: FieldFile, *, download: bool = False) -> H
     length = max(0, end - start + 1)
     try:
         opened = storage.open(name, "rb")
+        served_type = uploads.served_type(opened.read(uploads.HEAD), kinds)
     except OSError:
         raise Http404 from None
     if request.method == "HEAD":
@@ -104,9 +105,15 @@ def serve(request: HttpRequest, file: FieldFile, *, download: bool = False) -> H
     else:
         body = _chunks(opened, start, length)
     response = StreamingHttpResponse(body, status=206 if wanted is not None else 200,
-                                     content_type=content_type(name))
+                                     content_type=served_type)
     for header, value in common.items():
         response[header] = value
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    if served_type != "application/pdf":  # the browser's PDF viewer does not run sandboxed
+        response["Content-Security-Policy"] = uploads.SANDBOX_CSP
+    if served_type == uploads.OPAQUE:
+        download = True
     response["Content-Length"] = str(length)
     if wanted is not None:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_path
 from elearning import selectors
+from elearning.forms import MB, max_upload_bytes
 from elearning.models import (
     Assignment,
     Course,
@@ -22,11 +23,13 @@ from elearning.models import (
     LessonProgress,
     Module,
 )
+from lib import uploads
 from lib.dates import today
 from training.models import Form, TrainingRecord
 from training.services import certificate_issue
 
 VIDEO_DONE_PERCENT = 90  # a video counts as watched from 90%
+PDF_MAX_MB = 50  # a lesson's PDF: a book of a few hundred pages
 # What rich text may hold: formatting, lists, links, tables, images — never scripts or styles.
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4",
                 "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "img", "hr"}
@@ -102,15 +105,18 @@ def module_save(*, user, course: Course, module: Module | None = None, **fields)
 def lesson_save(*, user, module: Module, lesson: Lesson | None = None, **fields) -> Lesson:
     check_organiser(user, module.course)
     lesson = lesson or Lesson(module=module)
+    kind_before = lesson.kind if lesson.pk else None
     for name, value in fields.items():
         setattr(lesson, name, value)
     lesson.body = clean_html(lesson.body)
     errors = {}
     if lesson.kind in (LessonKind.PDF, LessonKind.VIDEO) and not lesson.file:
         errors["file"] = _("Attach the file of the lesson.")
-    if lesson.kind == LessonKind.PDF and lesson.file and \
-            not lesson.file.name.lower().endswith(".pdf"):
-        errors["file"] = _("A PDF lesson needs a .pdf file.")
+    elif lesson.kind in (LessonKind.PDF, LessonKind.VIDEO):
+        try:
+            _check_lesson_file(lesson, fields.get("file"), kind_before)
+        except ValidationError as error:
+            errors["file"] = error.messages
     if lesson.kind == LessonKind.EMBED and not lesson.embed_url:
         errors["embed_url"] = _("Give the link of the video.")
     if errors:
@@ -118,6 +124,35 @@ def lesson_save(*, user, module: Module, lesson: Lesson | None = None, **fields)
     lesson.full_clean()
     lesson.save()
     return lesson
+
+
+def lesson_file_kinds(kind: str) -> dict[str, int]:
+    """What a lesson of this kind may carry, by content, and the size of each."""
+    if kind == LessonKind.PDF:
+        return {"pdf": min(PDF_MAX_MB * MB, max_upload_bytes())}
+    if kind == LessonKind.VIDEO:
+        return dict.fromkeys(("mp4", "webm", "ogg"), max_upload_bytes())
+    return {}
+
+
+def lesson_file_check(kind: str, head: bytes, size: int) -> str:
+    """The kind of a lesson's file (uploaded, in an archive or stored), or ValidationError."""
+    return uploads.check(head, size, kinds=lesson_file_kinds(kind),
+                         what=_("The file of the lesson"))
+
+
+def _check_lesson_file(lesson: Lesson, new, kind_before: str | None) -> None:
+    """A file uploaded now is read from the upload; one kept from before is read from storage
+    when the lesson changes kind. A course archive names a file not written yet: the archive
+    checks its content itself (elearning.exchange)."""
+    if hasattr(new, "read"):
+        lesson_file_check(lesson.kind, uploads.head_of(new), new.size)
+        return
+    storage, name = lesson.file.storage, lesson.file.name
+    if new is not None or kind_before == lesson.kind or not storage.exists(name):
+        return
+    with storage.open(name, "rb") as stored:
+        lesson_file_check(lesson.kind, stored.read(uploads.HEAD), storage.size(name))
 
 
 # --- learning -----------------------------------------------------------------------------

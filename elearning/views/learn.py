@@ -251,7 +251,8 @@ def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
     officer = user.can_browse and path_ is not None and course.organiser.path.startswith(path_)
     if not officer:
         selectors.course_for(user.person, course.pk)
-    return media.serve(request, lesson.file, download=request.GET.get("download") == "1")
+    return media.serve(request, lesson.file, kinds=services.lesson_file_kinds(lesson.kind),
+                       download=request.GET.get("download") == "1")
 
 
 urlpatterns = [

@@ -33,9 +33,13 @@ from units.services import unit_set_figures
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
+MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"  # what an MP4 file begins with
+
+
 def video_bytes(size: int) -> bytes:
-    """Bytes whose value tells their position (mod 251): any slice can be checked exactly."""
-    return (bytes(range(251)) * (size // 251 + 1))[:size]
+    """An MP4 file's first bytes (uploads are checked by content), then bytes whose value
+    tells their position (mod 251): any slice can be checked exactly."""
+    return (MP4_HEAD + bytes(range(251)) * (size // 251 + 1))[:size]
 
 
 def make_learn_world(tree, video_size: int = 64 * 1024) -> SimpleNamespace:
@@ -79,8 +83,9 @@ def make_learn_world(tree, video_size: int = 64 * 1024) -> SimpleNamespace:
                                        code="NT-OL-01", title="Công đoàn Ninh Thuận trực tuyến",
                                        hours=16, topics=[general])
     mn = services.module_save(user=tree.nt_officer, course=w.nt_course, title="Phần 1")
-    w.nt_lesson = services.lesson_save(user=tree.nt_officer, module=mn, title="Bài NT",
-                                       kind="video", file=ContentFile(b"x" * 1000, name="nt.mp4"))
+    w.nt_lesson = services.lesson_save(
+        user=tree.nt_officer, module=mn, title="Bài NT", kind="video",
+        file=ContentFile(video_bytes(1000), name="nt.mp4"))
     services.course_publish(user=tree.nt_officer, course=w.nt_course)
     w.cadre = tree.cadre
     w.le_user = make_user("le.cadre", tree.nt_grassroots, UserRole.CADRE, person=tree.le)

@@ -31,14 +31,13 @@ from elearning.models import (
     Reminder,
 )
 from people.services import person_create
+from tests.elearning.test_learn import video_bytes
 from training.models import Programme, Topic
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 MB = 1024 * 1024
 
 
-def video_bytes(size: int) -> bytes:
-    return (bytes(range(251)) * (size // 251 + 1))[:size]
 
 
 @pytest.fixture(autouse=True)

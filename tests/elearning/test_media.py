@@ -143,8 +143,16 @@ def test_parse_range(header, size, expected):
     assert media.parse_range(header, size) == expected
 
 
-def test_content_types():
-    assert media.content_type("elearning/2026/a.PDF") == "application/pdf"
-    assert media.content_type("a.webm") == "video/webm"
-    assert media.content_type("a.mp4") == "video/mp4"
-    assert media.content_type("a.unknownext") == "application/octet-stream"
+def test_the_type_comes_from_the_bytes_among_the_kinds_allowed():
+    """Issue 18: a lesson file's type was guessed from its name (an .html inside a course
+    archive was served as text/html); now from its first bytes, among its lesson's kinds."""
+    from lib import uploads
+
+    video = {"mp4", "webm", "ogg"}
+    assert uploads.served_type(b"%PDF-1.7\n", {"pdf"}) == "application/pdf"
+    assert uploads.served_type(b"\x00\x00\x00\x18ftypmp42", video) == "video/mp4"
+    assert uploads.served_type(b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\x82\x84webm", video) == \
+        "video/webm"
+    assert uploads.served_type(b"OggS\x00\x02", video) == "video/ogg"
+    assert uploads.served_type(b"%PDF-1.7\n", video) == "application/octet-stream"
+    assert uploads.served_type(b"<html><script>", video) == "application/octet-stream"
