@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_path
+from lib import uploads
 from people.models import Person
 from training.models import (
     ClassCorrection,
@@ -258,6 +259,20 @@ def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> Trai
     return record
 
 
+SCAN_MAX_MB = 10  # a certificate or decision scanned at 300 dpi, a few pages
+
+
+def _check_scan(scan) -> None:
+    """A record's scan is a PDF or a picture by its content (it is kept as evidence, and
+    what a user uploads must never become a page of this site)."""
+    limit = SCAN_MAX_MB * 1024 * 1024
+    try:
+        uploads.check(uploads.head_of(scan), scan.size,
+                      kinds={"pdf": limit, "jpeg": limit, "png": limit}, what=_("The scan"))
+    except ValidationError as error:
+        raise ValidationError({"scan": error.messages}) from None
+
+
 @transaction.atomic
 def external_record_create(*, user, person: Person, title: str, topics, hours: int,
                            completed_on: dt.date, form: str, institution=None, scan=None,
@@ -270,6 +285,7 @@ def external_record_create(*, user, person: Person, title: str, topics, hours: i
                             completed_on=completed_on, form=form, institution=institution,
                             certificate_number=certificate_number.strip())
     if scan:
+        _check_scan(scan)
         record.scan = scan
     if not list(topics):
         raise ValidationError({"topics": _("Choose at least one topic.")})
