@@ -237,6 +237,14 @@ def _csv_rows(data: bytes) -> list[list]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
+def _is_markup(data: bytes) -> bool:
+    """HTML or XML (old systems export "Excel" files that are web pages): a CSV never starts
+    with a tag."""
+    start = data[:512].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").lower()
+    return start.startswith((b"<!doctype", b"<html", b"<?xml", b"<table", b"<meta", b"<head",
+                             b"<body", b"<style", b"<script", b"<svg"))
+
+
 def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[str]]:
     """The file's worksheets, and notes for the user (e.g. an .xlsx that is a CSV). Call it
     only under the limits (read_table does)."""
@@ -250,6 +258,10 @@ def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[str]]:
         return _workbook_sheets(data), notes
     if data.startswith(ZIP_MAGIC):
         return _workbook_sheets(data), notes
+    if _is_markup(data):
+        raise SheetError(_("The file is a web page (HTML) or XML, not a spreadsheet, whatever "
+                           "its name says: open it in Excel, save it as “Excel Workbook "
+                           "(.xlsx)” and upload that file."))
     if filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
         notes.append(_("The file is named %(name)s but holds plain text (CSV): it was read as "
                        "CSV.") % {"name": filename})
