@@ -18,7 +18,7 @@ from audit.context import acting_as
 from imports import participants, people, records, units
 from imports.models import ImportJob, ImportKind, ImportStatus
 from imports.outcome import Outcome
-from lib import progress
+from lib import progress, sandbox
 from lib.spreadsheets import SheetError, Table, read_table
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def _run(job: ImportJob, *, write: bool, key: str) -> tuple[str, dict]:
                     "header_row": table.header_row, "notes": table.notes}
 
 
-CACHE_VERSION = 1  # raise when Table changes shape: a cache from before is read again
+CACHE_VERSION = 2  # raise when Table changes shape: a cache from before is read again
 
 
 def _cache_path(job: ImportJob) -> Path:
@@ -107,15 +107,18 @@ def _read(job: ImportJob, importer) -> Table:
     stamp = (CACHE_VERSION, job.file.name, job.file.size, job.kind)
     path = _cache_path(job)
     try:
-        cached_stamp, table = pickle.loads(path.read_bytes())
+        # Plain data only (a file under media/ may have come from a restored backup: a
+        # pickle naming other classes is refused, not run).
+        cached_stamp, fields = sandbox.safe_loads(path.read_bytes())
         if cached_stamp == stamp:
-            return table
-    except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+            return Table(*fields)
+    except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
         pass
     with job.file.open("rb") as handle:
         table = read_table(handle.read(), job.filename, importer.columns())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps((stamp, table), protocol=pickle.HIGHEST_PROTOCOL))
+    fields = (table.header_row, table.labels, table.rows, table.notes)
+    path.write_bytes(pickle.dumps((stamp, fields), protocol=pickle.HIGHEST_PROTOCOL))
     return table
 
 

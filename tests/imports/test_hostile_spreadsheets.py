@@ -224,3 +224,34 @@ def test_run_worker_starts_a_dead_worker_again_and_stops_with_it(client, tree, s
         assert (
             not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
         )
+
+
+class _Payload:
+    """What a hostile pickle does when loaded: create a file."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.django_db
+def test_a_planted_cache_file_is_read_as_data_never_run(client, tree, tmp_path):
+    """The check keeps the file's table for the commit under media/imports/cache/; a pickle
+    planted there (a restored backup carries media/) is refused and the file read again."""
+    import pickle
+
+    from imports.pipeline import CACHE_VERSION, _cache_path
+
+    client.force_login(tree.melinh_officer)
+    good = xlsx_bytes([PEOPLE_HEADER, ["Lê Văn Một", "01/01/1980", "Nam", "HN-ML-01"]])
+    job = check(client, good)
+    assert job.can_commit, job.problems
+    marker = tmp_path / "ran"
+    stamp = (CACHE_VERSION, job.file.name, job.file.size, job.kind)
+    _cache_path(job).write_bytes(pickle.dumps((stamp, _Payload(str(marker)))))
+    client.post(f"/imports/{job.pk}/commit/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE, job.problems
+    assert not marker.exists()
