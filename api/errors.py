@@ -8,7 +8,8 @@ other errors are `{"detail": "message"}`.
 import json
 from functools import partial
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as ServiceError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestError
+
+from lib.numbers import number
 
 # pydantic's messages are English only: the common ones get Django's own wording, which
 # Django ships translated. Anything else keeps pydantic's message.
@@ -118,8 +121,17 @@ def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResp
     return response
 
 
+def _too_big(request: HttpRequest, exc: RequestDataTooBig, api: NinjaAPI) -> HttpResponse:
+    """A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE (files are not counted): said in JSON and
+    the user's language, not as Django's English HTML page."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return api.create_response(request, {"detail": _(
+        "The request body is larger than the limit of %(kb)s KB.") % {
+        "kb": number(limit // 1024, True)}}, status=413)
+
+
 def install(api: NinjaAPI) -> None:
     for exc_class, handler in ((RequestError, _request_errors), (ServiceError, _service_errors),
                                (Http404, _not_found), (PermissionDenied, _forbidden),
-                               (HttpError, _http_error)):
+                               (HttpError, _http_error), (RequestDataTooBig, _too_big)):
         api.add_exception_handler(exc_class, partial(handler, api=api))

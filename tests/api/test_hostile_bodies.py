@@ -1,0 +1,34 @@
+"""Issue 18 ("where this issue is silent, do what a careful security engineer would"): a JSON
+body over Django's limit was answered with Django's English HTML page, and a body nested
+100,000 deep must not reach a 500. Both are answered in JSON, in Vietnamese."""
+
+import pytest
+
+from tests.api import BASE, ApiClient
+
+ROUTES = ["/people", "/units", "/courses", "/auth/token"]
+
+
+@pytest.fixture
+def api(tree):
+    return ApiClient(tree.hanoi_officer)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_body_over_the_limit_is_413_in_json(api, route):
+    body = '{"title": "' + "x" * (3 * 1024 * 1024) + '"}'
+    response = api.client.post(BASE + route, body, content_type="application/json",
+                               headers=api._headers())
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Nội dung yêu cầu lớn hơn giới hạn 2.560 KB."}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_body_nested_100000_deep_is_400_in_json(api, route):
+    body = "[" * 100_000 + "]" * 100_000
+    response = api.client.post(BASE + route, body, content_type="application/json",
+                               headers=api._headers())
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Nội dung yêu cầu không phải JSON hợp lệ."}
