@@ -7,7 +7,7 @@ from django.utils import translation
 
 from imports.models import ImportKind
 from imports.pipeline import columns_of
-from lib.xlsx import new_book
+from lib.xlsx import new_book, write_text
 from people.models import Role
 from training.models import Form, Topic
 from units.models import UnitKind
@@ -34,13 +34,13 @@ def template_workbook(kind: str) -> bytes:
     columns = columns_of(kind)
     sheet = book.add_worksheet("Dữ liệu")
     with translation.override("vi"):
-        sheet.write_string(0, 0, f"MẪU NHẬP: {str(ImportKind(kind).label).upper()}",
-                           styles.title)
-    sheet.write_string(1, 0, "Điền từ dòng 4; các cột có dấu * là bắt buộc. Xem trang "
-                             "“Hướng dẫn”.", styles.subtitle)
+        write_text(sheet, 0, 0, f"MẪU NHẬP: {str(ImportKind(kind).label).upper()}",
+                   styles.title)
+    write_text(sheet, 1, 0, "Điền từ dòng 4; các cột có dấu * là bắt buộc. Xem trang "
+                            "“Hướng dẫn”.", styles.subtitle)
     for c, column in enumerate(columns):
-        sheet.write_string(2, c, column.label + (" *" if column.required else ""),
-                           styles.header)
+        write_text(sheet, 2, c, column.label + (" *" if column.required else ""),
+                   styles.header)
         cell_format = styles.text if column.key in TEXT_COLUMNS else None
         sheet.set_column(c, c, max(14, len(column.label) + 4), cell_format)
     help_sheet = book.add_worksheet("Hướng dẫn")
@@ -48,21 +48,21 @@ def template_workbook(kind: str) -> bytes:
     help_sheet.set_column(1, 1, 12)
     help_sheet.set_column(2, 2, 80)
     for c, title in enumerate(("Cột", "Bắt buộc", "Cách điền")):
-        help_sheet.write_string(0, c, title, styles.header)
+        write_text(help_sheet, 0, c, title, styles.header)
     row = 1
     for column in columns:
-        help_sheet.write_string(row, 0, column.label)
-        help_sheet.write_string(row, 1, "Có" if column.required else "")
-        help_sheet.write_string(row, 2, column.help or "")
+        write_text(help_sheet, row, 0, column.label)
+        write_text(help_sheet, row, 1, "Có" if column.required else "")
+        write_text(help_sheet, row, 2, column.help or "")
         row += 1
     row += 1
-    help_sheet.write_string(row, 0, "Ngày: dd/mm/yyyy (ví dụ 05/03/2021) hoặc ô kiểu ngày của "
-                                     "Excel. Số: có thể viết 1.234. Tệp .xlsx, .xls hoặc .csv.")
+    write_text(help_sheet, row, 0, "Ngày: dd/mm/yyyy (ví dụ 05/03/2021) hoặc ô kiểu ngày của "
+                                   "Excel. Số: có thể viết 1.234. Tệp .xlsx, .xls hoặc .csv.")
     for title, values in _reference_lists(kind):
         row += 2
-        help_sheet.write_string(row, 0, title, styles.header)
+        write_text(help_sheet, row, 0, title, styles.header)
         for value in values:
             row += 1
-            help_sheet.write_string(row, 0, value)
+            write_text(help_sheet, row, 0, value)
     book.close()
     return buffer.getvalue()

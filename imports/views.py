@@ -16,6 +16,7 @@ from imports.forms import ReplaceForm, UploadForm
 from imports.models import SUMMARY_LABELS, ImportJob, ImportKind
 from imports.pipeline import progress_key
 from lib import progress
+from lib.downloads import attach
 from lib.forms import add_service_errors
 from lib.xlsx import XLSX_TYPE
 
@@ -48,9 +49,8 @@ def template(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in ImportKind.values:
         raise Http404
-    response = HttpResponse(template_workbook(kind), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
-    return response
+    return attach(HttpResponse(template_workbook(kind), content_type=XLSX_TYPE),
+                  f"mau-nhap-{kind}.xlsx")
 
 
 @writer_required

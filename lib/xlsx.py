@@ -1,5 +1,10 @@
 """Writing spreadsheets: every export and report goes through `write_table` / `xlsx_response`
-(or, for a sheet of several stacked tables, `write_tables` / `xlsx_tables_response`).
+(or, for a sheet of several stacked tables, `write_tables` / `xlsx_tables_response`), and every
+workbook is made by `new_book`.
+
+Text is written as text (`write_string`, never XlsxWriter's guessing `write`), and a text a
+spreadsheet would read as a formula gets a leading apostrophe (`lib.downloads.neutralise`):
+a unit named "=HYPERLINK(...)" stays a name, in the cell and once the cell is edited.
 
 XlsxWriter in constant-memory mode writes rows as they come, so an export of a large subtree
 streams from the database cursor without holding every row in memory.
@@ -14,6 +19,8 @@ from pathlib import Path
 
 import xlsxwriter
 from django.http import FileResponse, HttpRequest
+
+from lib.downloads import file_name, neutralise
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,7 +55,8 @@ def wants_xlsx(request: HttpRequest) -> bool:
 
 
 def new_book(target) -> tuple[xlsxwriter.Workbook, Styles]:
-    """A workbook writing to a path or an open binary file."""
+    """A workbook writing to a path or an open binary file. XlsxWriter is told never to turn a
+    string into a formula, a number or a link: what a string becomes is decided here."""
     target = str(target) if isinstance(target, Path) else target
     book = xlsxwriter.Workbook(target, {"constant_memory": True,
                                            "default_date_format": "dd/mm/yyyy",
@@ -56,6 +64,11 @@ def new_book(target) -> tuple[xlsxwriter.Workbook, Styles]:
                                            "strings_to_formulas": False,
                                            "strings_to_urls": False})
     return book, Styles(book)
+
+
+def write_text(sheet, row: int, col: int, text, style=None) -> None:
+    """A text cell: written as text, neutralised if a spreadsheet would run it."""
+    sheet.write_string(row, col, neutralise(str(text)), style)
 
 
 def write_cell(sheet, row: int, col: int, value, styles: Styles) -> None:
@@ -74,17 +87,17 @@ def write_cell(sheet, row: int, col: int, value, styles: Styles) -> None:
     elif isinstance(value, float | Decimal):
         sheet.write_number(row, col, float(value), styles.decimal)
     else:
-        sheet.write_string(row, col, str(value), styles.text)
+        write_text(sheet, row, col, value, styles.text)
 
 
 def _title_block(sheet, styles: Styles, title: str, subtitle: str) -> int:
     """Title and subtitle lines, then a blank line; returns the first row after them."""
     row = 0
     if title:
-        sheet.write_string(row, 0, title, styles.title)
+        write_text(sheet, row, 0, title, styles.title)
         row += 1
     if subtitle:
-        sheet.write_string(row, 0, subtitle, styles.subtitle)
+        write_text(sheet, row, 0, subtitle, styles.subtitle)
         row += 1
     return row + 1 if title or subtitle else row
 
@@ -97,7 +110,7 @@ def _write_rows(sheet, styles: Styles, row: int, headers: Sequence[str],
                 rows: Iterable[Sequence]) -> int:
     """The header row at `row`, then the rows; returns the index of the last row written."""
     for col, header in enumerate(headers):
-        sheet.write_string(row, col, str(header), styles.header)
+        write_text(sheet, row, col, header, styles.header)
     for values in rows:
         row += 1
         for col, value in enumerate(values):
@@ -133,7 +146,7 @@ def write_tables(book, styles: Styles, sheet_name: str, tables: Sequence[Table],
     row = _title_block(sheet, styles, title, subtitle)
     for table in tables:
         if table.caption:
-            sheet.write_string(row, 0, str(table.caption), styles.caption)
+            write_text(sheet, row, 0, table.caption, styles.caption)
             row += 1
         row = _write_rows(sheet, styles, row, table.headers, table.rows) + 2
     return sheet
@@ -146,7 +159,8 @@ def _download(filename: str, write: Callable) -> FileResponse:
     write(book, styles)
     book.close()
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return FileResponse(handle, as_attachment=True, filename=file_name(filename),
+                        content_type=XLSX_TYPE)
 
 
 def xlsx_response(filename: str, sheet_name: str, headers: Sequence[str],

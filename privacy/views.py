@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required
 from accounts.scope import get_scoped_or_404
+from lib.downloads import attach
 from people.models import Person
 from privacy import own_data
 from privacy.forms import AccessLogFilterForm
@@ -71,9 +72,8 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
     # One person in it: themselves. Logged like any export, and shown to them next time.
     access_log(user=request.user, action=Action.OWN_EXPORT, source=Source.OWN_DATA,
                request=request, person=person, count=1)
-    response = HttpResponse(body, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{own_data.archive_name(person)}"'
-    return response
+    return attach(HttpResponse(body, content_type="application/zip"),
+                  own_data.archive_name(person))
 
 
 def _own_person(request: HttpRequest) -> Person | None:

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lib.downloads import file_name
 from reports import builders, selectors
 from reports.docx import write_docx
 from reports.models import ReportFormat, ReportJob, ReportKind
@@ -76,7 +77,9 @@ def report_build(*, kind: str, unit: Unit, params: dict, fmt: str,
         (write_xlsx if fmt == ReportFormat.XLSX else write_docx)(content, handle)
     step()
     handle.seek(0)
-    return Built(f"{content.filename}.{fmt}", CONTENT_TYPES[fmt], handle)
+    # The name holds the unit's code, which may predate the rules on codes: a slash in it
+    # would put a background job's file in a folder of its own.
+    return Built(file_name(f"{content.filename}.{fmt}"), CONTENT_TYPES[fmt], handle)
 
 
 def runs_in_background(kind: str, node: UnitVersion, day: dt.date) -> bool:

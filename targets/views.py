@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import as_of, today
+from lib.downloads import csv_response
 from lib.forms import add_service_errors
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
@@ -193,41 +192,20 @@ def needs(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/needs.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _needs_params(request, day, chosen) -> dict:
     return {"on": day, "target": chosen.code if chosen else "",
             "format": request.GET.get("format", "")}
 
 
 def _needs_csv(request, node, day, chosen, targets) -> StreamingHttpResponse:
-    """The whole list as CSV (UTF-8 with BOM, so Excel reads the Vietnamese). Logged when
-    the download starts; the number of rows once the last one has gone."""
-    writer = csv.writer(_Echo())
+    """The whole list as CSV. Logged when the download starts; the number of rows once the
+    last one has gone."""
     entry = log_export(request, Source.NEEDS_LIST, unit=node.unit,
                        params=_needs_params(request, day, chosen))
-    targets = [chosen] if chosen else targets
-
-    def text(value) -> str:
-        return value.strftime("%d/%m/%Y") if value else ""
-
-    def rows():
-        yield "\ufeff"
-        yield writer.writerow(selectors.needs_headers())
-        count = 0
-        for row in selectors.needs_rows(node, day, targets):
-            row[2], row[8] = text(row[2]), text(row[8])
-            count += 1
-            yield writer.writerow(row)
-        export_count_set(entry, count)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.csv"')
-    return response
+    return csv_response(
+        f"nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.csv", selectors.needs_headers(),
+        selectors.needs_rows(node, day, [chosen] if chosen else targets),
+        done=lambda count: export_count_set(entry, count))
 
 
 def _needs_xlsx(request, node, day, chosen, targets) -> HttpResponse:
