@@ -32,3 +32,12 @@ def test_a_body_nested_100000_deep_is_400_in_json(api, route):
                                headers=api._headers())
     assert response.status_code == 400
     assert response.json() == {"detail": "Nội dung yêu cầu không phải JSON hợp lệ."}
+
+
+@pytest.mark.django_db
+def test_a_page_posted_a_body_over_the_limit_says_so_in_vietnamese(client, tree):
+    """No template for 400 gave Django's English 'Bad Request (400)'."""
+    client.force_login(tree.hanoi_officer)
+    response = client.post("/people/new/", {"note": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.content.decode()
