@@ -49,6 +49,7 @@ from elearning.services import (
 )
 from lib import uploads
 from lib.dates import today
+from lib.numbers import number
 from people.models import Role
 from training.models import Programme, Topic
 
@@ -60,6 +61,8 @@ JSON_LIMIT = 20 * MB
 CHUNK = MB
 MAX_ENTRIES = 10_000  # a course of a few hundred lessons has a few hundred files
 MAX_RATIO = 100  # unpacked / packed size of one lesson file
+# A course of a whole training programme has a few dozen modules and a few hundred lessons.
+MAX_MODULES, MAX_LESSONS, MAX_QUESTIONS, MAX_ANSWERS = 500, 2_000, 5_000, 50_000
 QUIZ_FIELDS = ("question_count", "pass_percent", "max_attempts", "time_limit_minutes")
 
 
@@ -359,6 +362,26 @@ def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str, kind
     return info
 
 
+def _check_counts(p: Problems, document: dict) -> None:
+    """How many lessons, questions and answers a course may have: each becomes rows written
+    in one request."""
+    modules = document.get("modules") if isinstance(document.get("modules"), list) else []
+    lessons = sum(len(m["lessons"]) for m in modules
+                  if isinstance(m, dict) and isinstance(m.get("lessons"), list))
+    questions = document.get("questions")
+    questions = questions if isinstance(questions, list) else []
+    answers = sum(len(q["choices"]) for q in questions
+                  if isinstance(q, dict) and isinstance(q.get("choices"), list))
+    for what, count, limit in ((_("modules"), len(modules), MAX_MODULES),
+                               (_("lessons"), lessons, MAX_LESSONS),
+                               (_("questions"), len(questions), MAX_QUESTIONS),
+                               (_("answers"), answers, MAX_ANSWERS)):
+        if count > limit:
+            p.add(_("course.json has %(count)s %(what)s, more than the limit of %(limit)s.")
+                  % {"count": number(count, True), "what": what,
+                     "limit": number(limit, True)})
+
+
 def check(document: dict, zf: zipfile.ZipFile) -> Plan:
     """Every problem of course.json and its files at once, or what to write."""
     p = Problems()
@@ -408,6 +431,8 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
     else:
         course["programme"] = None
 
+    _check_counts(p, document)
+    p.raise_if_any()  # a course of 100,000 lessons is not checked lesson by lesson
     modules = []
     for m, module_in in enumerate(p.value(document, "modules", list, "course.json") or [], 1):
         mwhere = _("module %(n)s") % {"n": m}

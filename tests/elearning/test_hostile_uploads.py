@@ -289,3 +289,17 @@ def test_what_an_exported_course_carries_still_imports(tree, client, exported):
     assert response.status_code == 302
     assert Course.objects.filter(code="HN-OL-01-2").exists()
     assert json.loads(json.dumps(document_of(exported)))["format"]
+
+
+def test_a_course_of_100000_lessons_is_refused_before_any_is_checked(tree, client, exported):
+    doc = document_of(exported)
+    lesson = {"title": "x", "kind": "text", "body": ""}
+    doc["modules"] = [{"title": "Phần", "lessons": [lesson] * 100_000}]
+    login(client, tree.hanoi_officer)
+    before = counts()
+    response = client.post("/elearning/courses/import/", {
+        "archive": SimpleUploadedFile("k.zip", rebuild(exported, document=doc)),
+        "unit": "HN"})
+    assert "course.json có 100.000 bài học, vượt quá giới hạn 2.000." in \
+        response.content.decode()
+    assert counts() == before
