@@ -45,6 +45,7 @@ from training.models import (
     TrainingClass,
     TrainingRecord,
 )
+from training.services import class_places_lock
 
 REFRESH_UNITS_MAX = 2000
 NAME_FIELDS = {f: Person._meta.get_field(f).max_length
@@ -115,6 +116,8 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     new_people = _new_people(outcome, rows, chosen, units)
     rows = [(r, v) for r, v in rows if chosen[r] is not False and (chosen[r] or r in new_people)]
     rows = _one_row_per_person_and_class(outcome, rows, chosen, new_people)
+    if write:
+        _lock_places(rows, classes)
     existing = _existing_enrolments(rows, chosen, classes)
     _check_capacity(outcome, rows, chosen, new_people, classes, existing)
     if outcome.problems or outcome.ambiguities:
@@ -198,6 +201,19 @@ def _existing_enrolments(rows, chosen, classes) -> dict[tuple[int, int], Existin
         if person_id in people:
             out[(class_id, person_id)] = Existing(*values)
     return out
+
+
+def _lock_places(rows, classes) -> None:
+    """Before a commit counts the places taken: lock its classes until it commits, and count
+    against their capacity as it is now (the classes were read before the lock). Another
+    import, an acceptance or a capacity edit of these classes waits for this commit, and this
+    one for theirs, so two of them never both count the same free places. A check (rolled
+    back) takes no lock: it would hold up officers for as long as a large file is checked, and
+    the commit counts again."""
+    capacities = class_places_lock(classes[v["class_code"]].pk for _r, v in rows)
+    for c in classes.values():
+        if c.pk in capacities:
+            c.capacity = capacities[c.pk]
 
 
 def _check_capacity(outcome, rows, chosen, new_people, classes, existing) -> None:

@@ -2,6 +2,7 @@
 certify, close. Pages, API and imports all call these."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_path
 from lib import uploads
+from lib.bulk import lookups_in
 from people.models import Person
 from training.models import (
     ClassCorrection,
@@ -84,6 +86,21 @@ def _validate_class(training_class: TrainingClass, topics) -> None:
     training_class.full_clean(exclude=["topics"])
 
 
+def class_places_lock(class_ids: Iterable[int]) -> dict[int, int]:
+    """Lock the classes' rows until the transaction ends and return each one's capacity as it
+    is now. Every path that accepts participants or changes a capacity calls this (or locks
+    the one class's row, as `_decidable` does) before it counts the accepted: the count then
+    stays true until it commits, so capacity holds whichever paths run at the same moment.
+    Rows are locked in order of id, so transactions locking several classes never wait for
+    each other in a circle. (SQLite has no row locks; its writers take the database's write
+    lock when their transaction begins, which serialises them anyway.)"""
+    capacities, ids = {}, sorted(set(class_ids))
+    for lookup in lookups_in("pk", ids) if ids else ():
+        capacities.update(TrainingClass.objects.select_for_update().filter(**lookup)
+                          .order_by("pk").values_list("pk", "capacity"))
+    return capacities
+
+
 @transaction.atomic
 def class_update(*, user, training_class: TrainingClass, topics=None, co_organisers=None,
                  partners=None, invited_units=None, **fields) -> TrainingClass:
@@ -91,6 +108,9 @@ def class_update(*, user, training_class: TrainingClass, topics=None, co_organis
     changed = [f"{k}: {getattr(training_class, k)} → {v}" for k, v in fields.items()
                if getattr(training_class, k) != v]
     _log_if_closed(user, training_class, "; ".join(changed) or "relations")
+    # Counted under the class's lock: an acceptance or an import under way commits first and
+    # is counted, and none can start before this transaction ends.
+    class_places_lock([training_class.pk])
     enrolled = training_class.enrolments.filter(status=EnrolmentStatus.ACCEPTED).count()
     if fields.get("capacity") is not None and fields["capacity"] < enrolled:
         raise ValidationError({"capacity": _("%(n)s people are already accepted.")
