@@ -23,7 +23,9 @@ def _path(key: str) -> Path:
 def report(key: str, done: int, total: int, stage: str = "") -> None:
     path = _path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    # A temporary file per writer, named by process and thread: threads of one process
+    # reporting the same key at once would otherwise write, and rename away, the same file.
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps({"done": done, "total": total, "stage": stage}))
     os.replace(tmp, path)  # readers see the old or the new file, never half of one
 
