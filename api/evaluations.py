@@ -17,7 +17,7 @@ from pydantic import Strict
 from accounts.scope import get_scoped_or_404
 from api.auth import signed_in, writer
 from api.people import PersonRef, UnitBrief
-from api.schemas import ErrorOut, Pagination
+from api.schemas import ErrorOut, Pagination, Year
 from api.units import UnitInPath, UnitRef
 from cadrework import evaluations as rules
 from cadrework.models import Evaluation, Occasion, Rating
@@ -109,7 +109,7 @@ class EvaluationDetail(EvaluationOut):
 class EvaluationFilters(Schema):
     unit: UnitRef | None = Field(None, description="Evaluations of this unit's subtree "
                                                    "(default: the whole of yours).")
-    year: int | None = None
+    year: Year | None = None
     occasion: Occasion | None = None
     person: PersonRef | None = None
     published: bool | None = None
@@ -236,7 +236,7 @@ def person_evaluations(request: HttpRequest, person_id: int):
 
 
 @router.get("/units/{unit_id}/evaluation-figures", response={200: EvaluationFiguresOut, **ERRORS})
-def evaluation_figures(request: HttpRequest, unit: UnitInPath, year: int,
+def evaluation_figures(request: HttpRequest, unit: UnitInPath, year: Year,
                        occasion: Occasion = Occasion.YEARLY):
     """The distribution of ratings of the unit's subtree for a year: in all, per unit below,
     and per role and unit level (equivalent posts side by side)."""

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from accounts.scope import scoped
 from api.auth import signed_in, writer
-from api.schemas import ErrorOut, Pagination, Ref
+from api.schemas import Day, ErrorOut, Pagination, Ref
 from api.units import UnitRef
 from lib.dates import today
 from people import selectors, services
@@ -171,13 +171,13 @@ class PersonFilters(Schema):
     age: AgeBand | None = Field(None, description="Age band on `on`.")
     education: EducationLevel | None = None
     theory: PoliticalTheory | None = None
-    on: dt.date | None = Field(None, description="As of this day (default: today).")
+    on: Day | None = Field(None, description="As of this day (default: today).")
 
 
 class PositionFilters(Schema):
     person: PersonRef | None = None
     unit: UnitRef | None = Field(None, description="Positions in this unit's subtree.")
-    on: dt.date | None = Field(None, description="Only positions held on this day.")
+    on: Day | None = Field(None, description="Only positions held on this day.")
 
 
 class PersonIn(Schema):

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from accounts.scope import scoped
 from api.auth import writer
 from api.people import UnitBrief
-from api.schemas import ErrorOut, Pagination, Ref
+from api.schemas import Day, ErrorOut, Pagination, Ref, Year
 from api.units import UnitInPath, UnitRef
 from lib.dates import today
 from planning import selectors, services
@@ -150,7 +150,7 @@ class PlanDetail(PlanOut):
 
 
 class PlanFilters(Schema):
-    year: int | None = None
+    year: Year | None = None
     unit: UnitRef | None = Field(None, description="Plans of this unit's subtree.")
 
 
@@ -310,7 +310,7 @@ class ConsolidatedOut(Schema):
 
 @router.get("/units/{unit_id}/plans/{year}/consolidated",
             response={200: ConsolidatedOut, **ERRORS})
-def consolidated(request: HttpRequest, unit: UnitInPath, year: int):
+def consolidated(request: HttpRequest, unit: UnitInPath, year: Year):
     # The selector gives the target group's label; the API also names its code.
     group_codes = {str(label): code for code, label in TargetGroup.choices}
     rows = [{"topic": r["topic"].code if r["topic"] else None,
@@ -355,7 +355,7 @@ def _spending_out(spending: Spending) -> dict:
 
 
 @router.get("/units/{unit_id}/spending/{year}", response={200: SpendingOut, **ERRORS})
-def spending_detail(request: HttpRequest, unit: UnitInPath, year: int):
+def spending_detail(request: HttpRequest, unit: UnitInPath, year: Year):
     spending = Spending.objects.filter(unit=unit, year=year).first()
     if spending is None:
         raise Http404
@@ -364,7 +364,7 @@ def spending_detail(request: HttpRequest, unit: UnitInPath, year: int):
 
 @router.put("/units/{unit_id}/spending/{year}", response={200: SpendingOut, **ERRORS},
             auth=writer)
-def spending_save(request: HttpRequest, unit: UnitInPath, year: int, payload: SpendingIn):
+def spending_save(request: HttpRequest, unit: UnitInPath, year: Year, payload: SpendingIn):
     spending = services.spending_save(user=request.auth, unit=unit, year=year,
                                       **payload.dict())
     return _spending_out(spending)
@@ -423,8 +423,8 @@ class GrowthIn(Schema):
 
 
 @router.get("/units/{unit_id}/member-growth", response={200: GrowthReport, **ERRORS})
-def growth_report(request: HttpRequest, unit: UnitInPath, start: dt.date | None = None,
-                  end: dt.date | None = None):
+def growth_report(request: HttpRequest, unit: UnitInPath, start: Day | None = None,
+                  end: Day | None = None):
     """The subtree's figures for periods within [start, end] (default: this year so far)."""
     end = end or today()
     start = start or dt.date(end.year, 1, 1)

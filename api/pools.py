@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from accounts.scope import scoped
 from api.auth import writer
 from api.people import PersonRef, TermRef, UnitBrief
-from api.schemas import ErrorOut, Pagination, Ref
+from api.schemas import Day, ErrorOut, Pagination, Ref
 from api.units import UnitRef
 from cadrework import selectors, services
 from cadrework.models import Pool, PoolEntry, PoolPost, PoolReview
@@ -144,7 +144,7 @@ def pool_create(request: HttpRequest, payload: PoolIn):
 
 
 @router.get("/pools/{pool_id}", response={200: PoolDetail, **ERRORS})
-def pool_detail(request: HttpRequest, pool: PoolInPath, as_of: dt.date | None = None):
+def pool_detail(request: HttpRequest, pool: PoolInPath, as_of: Day | None = None):
     """Candidates on the day (default today) and the pool's structure against its goals."""
     return _detail(pool, as_of or today())
 

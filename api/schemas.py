@@ -6,18 +6,20 @@ user's subtree, and the lookup of a path's object happens before the body is rea
 outside the subtree is "not found" whatever the request carries.
 """
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination
-from pydantic import GetCoreSchemaHandler, ValidationInfo
+from pydantic import AfterValidator, GetCoreSchemaHandler, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError, core_schema
 
 from accounts.scope import get_scoped_or_404, scoped
+from lib.dates import FIRST_YEAR, LAST_YEAR, date_refused, in_range, year_refused
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,25 @@ class Ref:
             raise PydanticCustomError("not_found", _("Select a valid choice. That choice is not "
                                                      "one of the available choices."))
         return obj
+
+
+def _sane_day(value: dt.date) -> dt.date:
+    if not in_range(value):
+        raise PydanticCustomError("date_range", date_refused())
+    return value
+
+
+def _sane_year(value: int) -> int:
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise PydanticCustomError("year_range", year_refused())
+    return value
+
+
+# A day or a year asked about (as of, from, to, a plan's year), within the years the system
+# works with (lib.dates): a day at the end of Python's calendar broke the figures (a 500).
+Day = Annotated[dt.date, AfterValidator(_sane_day)]
+Year = Annotated[int, AfterValidator(_sane_year), WithJsonSchema(
+    {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})]
 
 
 class FieldError(Schema):

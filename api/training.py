@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from accounts.scope import get_scoped_or_404, scoped
 from api.auth import writer
-from api.schemas import ErrorOut, Pagination
+from api.schemas import Day, ErrorOut, Pagination
 from api.units import UnitInPath
 from lib.dates import today
 from people.models import Person
@@ -256,7 +256,7 @@ def lecturer_detail(request, lecturer_id: int):
 
 
 @router.get("/units/{unit_id}/chairs", response={200: list[ChairOut], **ERRORS})
-def chairs(request, unit: UnitInPath, on: dt.date | None = None):
+def chairs(request, unit: UnitInPath, on: Day | None = None):
     """T-003-4: the grassroots chairs whose training is this unit's duty."""
     return [{"position_id": p.pk, "person_id": p.person_id, "full_name": p.person.full_name,
              "unit_id": p.unit_id, "members": p.members, "trained": p.trained}

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from accounts.scope import scope_q
 from api.auth import writer
-from api.schemas import ErrorOut, Pagination, Ref
+from api.schemas import Day, ErrorOut, Pagination, Ref
 from lib.dates import today
 from lib.vntext import fold
 from training.selectors import chair_duty_level
@@ -27,7 +27,7 @@ UnitRef = Annotated[Unit, Ref(UNITS)]
 KindRef = Annotated[UnitKind, Ref(UnitKind.objects.select_related("level"), key="code",
                                   in_scope=False)]
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-On = Annotated[dt.date | None, Query(None, description="As of this day (default: today).")]
+On = Annotated[Day | None, Query(None, description="As of this day (default: today).")]
 
 
 class UnitOut(Schema):
@@ -109,7 +109,7 @@ class UnitFilters(Schema):
     q: str = Field("", description="Code or name, ignoring accents and case.")
     parent: UnitRef | None = Field(None, description="Children of this unit on `on`.")
     kind: KindRef | None = Field(None, description="A unit kind's code.")
-    on: dt.date | None = Field(None, description="As of this day (default: today).")
+    on: Day | None = Field(None, description="As of this day (default: today).")
 
 
 class UnitCreateIn(Schema):

@@ -3,8 +3,16 @@
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
+
+# The years any page, export or API call may ask about. Python's dates stop at year 1 and
+# 9999, so a day near either end breaks the arithmetic every figure does (a year before, the
+# day after) and a year outside them cannot even become a date: a request asking for one
+# got a server error. Nothing in the union's records falls outside these years.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+EARLIEST, LATEST = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -17,10 +25,43 @@ def parse_date(value: str | None) -> dt.date | None:
     return None
 
 
+def parse_year(value, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> int | None:
+    """A year typed in a query string ("2024"), or None when it is missing or not a year
+    between `first` and `last` ("0", "10000", "-1", "abc", twenty digits)."""
+    value = str(value if value is not None else "").strip()
+    # isdecimal, not isdigit: "²" is a digit that int() refuses. A year has four digits:
+    # anything longer is refused before int() reads it.
+    if not value.isdecimal() or not value.isascii() or len(value) > 4:
+        return None
+    year = int(value)
+    return year if first <= year <= last else None
+
+
+def year_refused(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> str:
+    return _("The year must be between %(first)s and %(last)s.") % {"first": first,
+                                                                     "last": last}
+
+
+def in_range(day: dt.date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
+def date_refused() -> str:
+    return _("Enter a date between %(first)s and %(last)s.") % {
+        "first": f"{EARLIEST:%d/%m/%Y}", "last": f"{LATEST:%d/%m/%Y}"}
+
+
+def query_date(request, name: str) -> dt.date | None:
+    """A date of the query string (?on=, ?from=...), or None when missing, unreadable or
+    outside FIRST_YEAR–LAST_YEAR."""
+    day = parse_date(request.GET.get(name))
+    return day if day is not None and in_range(day) else None
+
+
 def today() -> dt.date:
     return timezone.localdate()
 
 
 def as_of(request) -> dt.date:
     """The 'as of' date of a page: ?on=..., else today. A bad value falls back to today."""
-    return parse_date(request.GET.get("on")) or today()
+    return query_date(request, "on") or today()

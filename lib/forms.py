@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scoped
+from lib.dates import FORMATS, date_refused, in_range
 from units.models import Unit
 
 
@@ -47,14 +48,20 @@ def form_errors_to_messages(request, form: forms.Form) -> None:
 
 
 class DateField(forms.DateField):
-    """A dd/mm/yyyy text box: predictable in every browser and locale."""
+    """A dd/mm/yyyy text box: predictable in every browser and locale, within the years the
+    system works with (lib.dates: a day such as 31/12/9999 broke the pages' arithmetic)."""
 
     widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
                                                        "inputmode": "numeric"})
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"])
+        kwargs.setdefault("input_formats", list(FORMATS))
         super().__init__(**kwargs)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is not None and not in_range(value):
+            raise ValidationError(date_refused(), code="out_of_range")
 
 
 class UnitCodeField(forms.CharField):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scope_ancestor_paths, scoped
-from lib.dates import as_of, parse_date, today
+from lib.dates import as_of, parse_year, query_date, today, year_refused
 from lib.forms import add_service_errors
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
@@ -71,22 +71,26 @@ def class_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in ClassStatus.values:
         classes = classes.filter(status=status)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        classes = classes.filter(start_date__year=int(year))
+    asked = request.GET.get("year", "").strip()
+    year = parse_year(asked)
+    if year is not None:
+        classes = classes.filter(start_date__year=year)
     classes = classes.order_by("-start_date", "code")
     if wants_xlsx(request):
         return _class_list_xlsx(request.user, classes, status, year)
+    if asked and year is None:
+        messages.error(request, year_refused())  # and the list is shown unfiltered
     page = Paginator(classes, 50).get_page(request.GET.get("page"))
     return render(request, "training/class_list.html",
-                  {"page": page, "statuses": ClassStatus.choices, "status": status, "year": year})
+                  {"page": page, "statuses": ClassStatus.choices, "status": status,
+                   "year": year or ""})
 
 
 def _exported_on() -> str:
     return _("Exported on %(day)s") % {"day": f"{today():%d/%m/%Y}"}
 
 
-def _class_list_xlsx(user, classes, status: str, year: str) -> HttpResponse:
+def _class_list_xlsx(user, classes, status: str, year: int | None) -> HttpResponse:
     """Every class of the filtered list (all its pages), as a workbook."""
     headers = [_("Class code"), _("Name"), _("Organiser"), _("Start date"), _("End date"),
                _("Status")]
@@ -94,7 +98,7 @@ def _class_list_xlsx(user, classes, status: str, year: str) -> HttpResponse:
             for c in classes.iterator(chunk_size=2000))
     filters = [_("Status: %(status)s") % {"status": ClassStatus(status).label if status
                                           in ClassStatus.values else _("All")},
-               _("Year: %(year)s") % {"year": year if year.isdigit() else _("All")},
+               _("Year: %(year)s") % {"year": year or _("All")},
                _exported_on()]
     return xlsx_response(f"lop-hoc-{user.unit.code}.xlsx", _("Classes"), headers, rows,
                          title=_("Classes — %(unit)s") % {"unit": user.unit.name},
@@ -377,8 +381,8 @@ def _chairs_xlsx(unit: Unit, day: dt.date, rows: list, trained: int) -> HttpResp
 @officer_required
 def statistics(request: HttpRequest) -> HttpResponse:
     today = as_of(request)
-    start = parse_date(request.GET.get("from")) or dt.date(today.year, 1, 1)
-    end = parse_date(request.GET.get("to")) or dt.date(today.year, 12, 31)
+    start = query_date(request, "from") or dt.date(today.year, 1, 1)
+    end = query_date(request, "to") or dt.date(today.year, 12, 31)
     unit_id = request.GET.get("unit") or request.user.unit_id
     unit = get_scoped_or_404(Unit.objects.all(), request.user,
                              pk=int(unit_id) if str(unit_id).isdigit() else 0)

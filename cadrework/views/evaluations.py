@@ -15,7 +15,7 @@ from accounts.scope import get_scoped_or_404, scoped
 from cadrework import evaluations as rules
 from cadrework.forms_evaluations import EvaluationForm
 from cadrework.models import Evaluation, Occasion, Rating
-from lib.dates import today
+from lib.dates import parse_year, today
 from lib.forms import add_service_errors
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
 from people.models import Person
@@ -31,20 +31,18 @@ def _unit_year_occasion(request: HttpRequest) -> tuple[Unit, int, str]:
     """?unit= (default the user's, in scope), ?year= (default the latest year evaluated in
     the subtree) and ?occasion= (default yearly)."""
     unit_id = request.GET.get("unit") or request.user.unit_id
-    year = request.GET.get("year") or ""
+    asked = request.GET.get("year") or ""
+    year = parse_year(asked, first=rules.FIRST_YEAR)
     occasion = request.GET.get("occasion") or Occasion.YEARLY
-    if (not str(unit_id).isdigit() or (year and not year.isdigit())
-            or occasion not in Occasion.values):
+    if not str(unit_id).isdigit() or (asked and year is None) or occasion not in Occasion.values:
         raise Http404
     unit = get_scoped_or_404(Unit.objects.select_related("kind__level", "parent"),
                              request.user, pk=int(unit_id))
-    if not year:
+    if year is None:
         latest = (Evaluation.objects.filter(unit__path__startswith=unit.path)
                   .order_by("-year").values_list("year", flat=True).first())
         year = latest or today().year
-    if not rules.FIRST_YEAR <= int(year) <= 2100:
-        raise Http404
-    return unit, int(year), occasion
+    return unit, year, occasion
 
 
 def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
@@ -174,8 +172,7 @@ def _form_page(request: HttpRequest, person: Person, evaluation: Evaluation | No
 def evaluation_create(request: HttpRequest) -> HttpResponse:
     """Reached from the list with ?person=; without it, find the person (within scope)."""
     person_id = request.GET.get("person", "")
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else today().year
+    year = parse_year(request.GET.get("year"), first=rules.FIRST_YEAR) or today().year
     if not person_id:
         search = request.GET.get("q", "").strip()
         people = (scoped(Person.objects.select_related("unit"), request.user).search(search)
