@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from lib import progress
 from lib.spreadsheets import CellError, Column, Table
+from lib.validators import validate_one_line
 
 PROGRESS_EVERY = 500
 
@@ -49,14 +50,34 @@ class Outcome:
             progress.report(self.progress_key, done, self.total, stage)
 
 
+def _hidden_character(value) -> str:
+    """The model fields' refusal of a text holding an invisible character, or ""."""
+    if type(value) is not str:
+        return ""
+    try:
+        validate_one_line(value)
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
 def parse_rows(table: Table, outcome: Outcome) -> list[tuple[int, dict]]:
     """Each row's cells through their column's parser; a row with a bad cell is reported and
-    left out of what follows (its other cells are still checked, so all its problems show)."""
+    left out of what follows (its other cells are still checked, so all its problems show).
+
+    No text cell may hold an invisible character (the reader has already made its line
+    breaks and tabs spaces): the names and codes of an import are refused as the model's
+    fields refuse them, including those the bulk imports write without the model's checks."""
     parsed = []
     for done, (row, raw) in enumerate(table.rows, 1):
         values, ok = {}, True
         for key, value in raw.items():
             column = outcome.columns[key]
+            hidden = _hidden_character(value)
+            if hidden:
+                outcome.problem(row, key, hidden)
+                ok = False
+                continue
             try:
                 values[key] = column.parse(value)
             except CellError as error:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.validators import validate_one_line
 from lib.vntext import clean_spaces, collation_key, fold
 from units.models import LocalisedName, Term, Unit
 
@@ -59,9 +60,12 @@ class Person(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    family_name = models.CharField(_("family name"), max_length=50, blank=True)
-    middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
-    given_name = models.CharField(_("given name"), max_length=50)
+    family_name = models.CharField(_("family name"), max_length=50, blank=True,
+                                   validators=[validate_one_line])
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True,
+                                   validators=[validate_one_line])
+    given_name = models.CharField(_("given name"), max_length=50,
+                                  validators=[validate_one_line])
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True,

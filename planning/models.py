@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.validators import validate_one_line
 from training.models import FundingSource, Programme, Topic, TrainingClass
 from units.models import Unit
 
@@ -88,7 +89,7 @@ class PlanLine(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines",
                              verbose_name=_("plan"))
-    name = models.CharField(_("content"), max_length=255)
+    name = models.CharField(_("content"), max_length=255, validators=[validate_one_line])
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name=_("topic"))
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, blank=True,
@@ -227,7 +228,7 @@ class Survey(models.Model):
                              verbose_name=_("unit"))
     year = models.PositiveSmallIntegerField(
         _("plan year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("title"), max_length=255, validators=[validate_one_line])
     topics = models.ManyToManyField(Topic, related_name="+", verbose_name=_("topics asked"))
     deadline = models.DateField(_("answer by"))
     closed = models.BooleanField(_("closed early"), default=False)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from lib.validators import validate_code, validate_one_line
 from people.models import EducationLevel, PoliticalTheory, Role
 from training.models import Programme, Topic
 from units.models import Sector, Unit, UnitKind, UnitLevel
@@ -34,11 +35,13 @@ class SavedWithToken:
 class SourceDocument(SavedWithToken, models.Model):
     """A resolution, plan or report whose targets are held here (e.g. source 003)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    number = models.CharField(_("document number"), max_length=60, blank=True)
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
+    number = models.CharField(_("document number"), max_length=60, blank=True,
+                              validators=[validate_one_line])
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    issuer = models.CharField(_("issuing body"), max_length=255)
-    title = models.CharField(_("title"), max_length=500)
+    issuer = models.CharField(_("issuing body"), max_length=255,
+                              validators=[validate_one_line])
+    title = models.CharField(_("title"), max_length=500, validators=[validate_one_line])
 
     class Meta:
         ordering = ["code"]
@@ -131,9 +134,10 @@ class TargetQuerySet(models.QuerySet):
 class Target(SavedWithToken, models.Model):
     document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT,
                                  related_name="targets", verbose_name=_("source document"))
-    code = models.CharField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("short name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[validate_code])
+    name = models.CharField(_("short name"), max_length=200, validators=[validate_one_line])
+    name_en = models.CharField(_("English name"), max_length=200, blank=True,
+                               validators=[validate_one_line])
     wording = models.TextField(_("wording in the source"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TargetKind.choices,
                             default=TargetKind.TRAINING)

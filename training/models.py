@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.validators import validate_code, validate_one_line
 from people.models import Person, Role
 from units.models import LocalisedName, Sector, Unit, UnitLevel
 
@@ -24,7 +25,7 @@ class Topic(LocalisedName):
 class Programme(models.Model):
     """A framework programme (chương trình khung) and the target group it is meant for."""
 
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_one_line])
     issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("issuing unit"))
     topics = models.ManyToManyField(Topic, related_name="programmes", verbose_name=_("topics"))
@@ -57,7 +58,8 @@ class InstitutionKind(models.TextChoices):
 
 
 class Institution(models.Model):
-    name = models.CharField(_("name"), max_length=255, unique=True)
+    name = models.CharField(_("name"), max_length=255, unique=True,
+                            validators=[validate_one_line])
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
 
     class Meta:
@@ -101,8 +103,9 @@ class TrainingClass(models.Model):
 
     SCOPE_UNIT_FIELDS = ("organiser",)
 
-    code = models.CharField(_("class code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=255)
+    code = models.CharField(_("class code"), max_length=40, unique=True,
+                            validators=[validate_code])
+    name = models.CharField(_("name"), max_length=255, validators=[validate_one_line])
     organiser = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="classes",
                                   verbose_name=_("organiser"))
     co_organisers = models.ManyToManyField(Unit, blank=True, related_name="co_organised_classes",
@@ -120,10 +123,12 @@ class TrainingClass(models.Model):
                             default=Form.ON_SITE)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    venue = models.CharField(_("venue"), max_length=255, blank=True,
+                             validators=[validate_one_line])
     hours = models.PositiveSmallIntegerField(_("hours"))
     capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
-    target_group = models.CharField(_("target group"), max_length=255, blank=True)
+    target_group = models.CharField(_("target group"), max_length=255, blank=True,
+                                    validators=[validate_one_line])
     budget_planned = models.DecimalField(_("planned budget"), max_digits=14, decimal_places=0,
                                          default=0)
     budget_actual = models.DecimalField(_("actual cost"), max_digits=14, decimal_places=0,
@@ -236,7 +241,7 @@ class TrainingRecord(models.Model):
     training_class = models.ForeignKey(TrainingClass, on_delete=models.PROTECT, null=True,
                                        blank=True, related_name="records",
                                        verbose_name=_("class"))
-    title = models.CharField(_("course"), max_length=255)
+    title = models.CharField(_("course"), max_length=255, validators=[validate_one_line])
     topics = models.ManyToManyField(Topic, related_name="records", verbose_name=_("topics"))
     programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="records", verbose_name=_("framework programme"))
@@ -249,7 +254,8 @@ class TrainingRecord(models.Model):
                                     blank=True, related_name="records",
                                     verbose_name=_("outside body"))
     scan = models.FileField(_("scan"), upload_to="records/%Y/", blank=True)
-    certificate_number = models.CharField(_("certificate number"), max_length=30, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=30, blank=True,
+                                          validators=[validate_one_line])
     certificate_year = models.PositiveSmallIntegerField(null=True, blank=True)
     verification_code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     valid = models.BooleanField(_("valid"), default=True)

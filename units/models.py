@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lib.validators import validate_code, validate_one_line
 from lib.vntext import fold
 
 # Each unit contributes one fixed-width segment (its id) to the materialised path, so a
@@ -20,8 +21,9 @@ class LocalisedName(models.Model):
     """Reference rows named in Vietnamese with an English name for the English interface."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
+    name_en = models.CharField(_("English name"), max_length=200, blank=True,
+                               validators=[validate_one_line])
 
     class Meta:
         abstract = True
@@ -64,8 +66,9 @@ class Unit(models.Model):
 
     SCOPE_UNIT_FIELDS = ("",)
 
-    code = models.CharField(_("unit code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=255)
+    code = models.CharField(_("unit code"), max_length=32, unique=True,
+                            validators=[validate_code])
+    name = models.CharField(_("name"), max_length=255, validators=[validate_one_line])
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="units",
                              verbose_name=_("kind"))
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
@@ -124,7 +127,7 @@ class UnitVersion(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
     valid_from = models.DateField(null=True, blank=True)  # None: since the unit began
     valid_to = models.DateField(null=True, blank=True)  # exclusive; None: still in force
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, validators=[validate_one_line])
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
@@ -193,7 +196,7 @@ class Term(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="terms",
                              verbose_name=_("unit"))
-    name = models.CharField(_("term"), max_length=50)
+    name = models.CharField(_("term"), max_length=50, validators=[validate_one_line])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
 

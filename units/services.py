@@ -206,11 +206,13 @@ def unit_rename(*, user, unit: Unit, name: str, effective_on: dt.date, note: str
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("This field is required.")})
+    old_name = unit.name
+    unit.name = name
+    # The name field's own rules (its length, one line of visible text), as on creation.
+    unit.clean_fields(exclude=[f.name for f in Unit._meta.fields if f.name != "name"])
     _check_no_later_change(unit.path, effective_on)
     version = _open_version(unit)
     _replace_versions([version], effective_on, {version.pk: {"name": name}})
-    old_name = unit.name
-    unit.name = name
     unit.save(update_fields=["name", "search_name"])
     Reorganisation.objects.create(kind=ReorganisationKind.RENAME, effective_on=effective_on,
                                   unit=unit, note=note or old_name, created_by=_user_or_none(user))
