@@ -1,8 +1,11 @@
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,7 +40,20 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # The Django admin is for system administrators only.
         self.is_staff = self.is_superuser or self.role == UserRole.SYSTEM_ADMIN
+        # A new password ends every API token, as it ends the user's other sessions: whoever
+        # took a token with the old password loses it. set_password() is how every path sets
+        # one (the account's password page, the admin, a password reset, `changepassword`);
+        # Django's own re-hashing at login (a stronger hasher) clears `_password` before it
+        # saves, so it leaves the tokens alone.
+        password_changed = not self._state.adding and (
+            self._password is not None or self.__dict__.pop("_password_removed", False))
         super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.live().filter(user=self).update(revoked_at=timezone.now())
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_removed = True  # no password any more: its tokens end too (save)
 
     @property
     def can_browse(self) -> bool:
@@ -53,21 +69,42 @@ class User(AbstractUser):
         return self.is_superuser or self.role == UserRole.SYSTEM_ADMIN
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self) -> "ApiTokenQuerySet":
+        """Tokens that still open the API: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def token_expiry(issued: dt.datetime) -> dt.datetime:
+    return issued + dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its hash is stored."""
+    """A bearer token for the JSON API; only its hash is stored. It ends when it expires
+    (settings.API_TOKEN_DAYS after it is issued), is revoked, or its user gets a new
+    password."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     @staticmethod
     def hash(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User) -> str:
+    def create_for(cls, user: User) -> tuple["ApiToken", str]:
+        """A new token of `user` and its key, which is shown once and never stored."""
         key = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=cls.hash(key))
-        return key
+        token = cls.objects.create(user=user, key_hash=cls.hash(key),
+                                   expires_at=token_expiry(timezone.now()))
+        return token, key
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        return cls.create_for(user)[1]

@@ -1,4 +1,5 @@
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -39,17 +40,17 @@ def _next(request: HttpRequest) -> str | None:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    tokens = request.user.api_tokens.live().order_by("-created_at")
     return render(request, "accounts/account.html",
-                  {"two_factor_on": twofactor.has_device(request.user), "tokens": tokens})
+                  {"two_factor_on": twofactor.has_device(request.user), "tokens": tokens,
+                   "token_days": settings.API_TOKEN_DAYS})
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest) -> HttpResponse:
     """Revoke one of the user's own API tokens (a lost one cannot revoke itself)."""
-    token = get_object_or_404(request.user.api_tokens, pk=_int(request.POST.get("token")),
-                              revoked_at__isnull=True)
+    token = get_object_or_404(request.user.api_tokens.live(), pk=_int(request.POST.get("token")))
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     messages.success(request, _("The API token was revoked: it no longer opens the API."))
     return redirect("accounts:account")

@@ -35,9 +35,9 @@ class TokenAuth(HttpBearer):
         self.allowed = allowed
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        api_token = (ApiToken.objects.select_related("user__unit")
-                     .filter(key_hash=ApiToken.hash(token), revoked_at__isnull=True,
-                             user__is_active=True)
+        # An expired token gets the same 401 as a revoked or unknown one.
+        api_token = (ApiToken.objects.live().select_related("user__unit")
+                     .filter(key_hash=ApiToken.hash(token), user__is_active=True)
                      .first())
         if api_token is None:
             return None
@@ -73,6 +73,8 @@ class Credentials(Schema):
 
 class TokenOut(Schema):
     token: str
+    expires_at: dt.datetime = Field(..., description="The token stops working then (or "
+                                    "sooner: revoked, or a new password for its user).")
 
 
 @router.post("/auth/token", auth=None,
@@ -94,7 +96,8 @@ def token_issue(request: HttpRequest, credentials: Credentials):
     elif user.two_factor_required:
         raise AuthenticationError(401, _("Set up two-factor login on the website first: "
                                          "system administrators must use it."))
-    return {"token": ApiToken.issue(user)}
+    token, key = ApiToken.create_for(user)
+    return {"token": key, "expires_at": token.expires_at}
 
 
 @router.delete("/auth/token", auth=signed_in, response={204: None, 401: ErrorOut},

@@ -25,6 +25,19 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
 DEBUG = env_bool("DEBUG", False)
 # The development key only serves the local demo; production hardening refuses it (see docs).
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdef"
@@ -164,6 +177,9 @@ if os.environ.get("AXES_PROXY_COUNT"):
 # Two-factor login (TOTP): optional for everyone, required for system administrators.
 OTP_TOTP_ISSUER = "Đào tạo cán bộ công đoàn"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# An API token opens the API for this many days after it is issued (a new password revokes
+# the user's tokens sooner): a token copied into a forgotten script does not stay valid.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
 # No inline script anywhere (templates load static files); style attributes only are allowed
 # (bar widths and a few input widths), not <style> elements. Embedded lesson videos are
