@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import scope_path
 from people import appointments
@@ -31,11 +32,70 @@ def check_unit_in_scope(user, unit: Unit | None, field: str = "unit") -> None:
         raise ValidationError({field: _("Unit %(code)s is outside your scope.") % {"code": code}})
 
 
+# A citizen ID held by someone outside the user's subtree: the answer neither names them nor
+# says where they are, and reads the same whatever the reason (security review: a Hà Nội
+# officer must not learn who in Ninh Thuận holds an ID). The real case is a person who moved
+# from another province: the level above both units moves their record.
+CITIZEN_ID_UNAVAILABLE = gettext_lazy(
+    "This citizen ID cannot be used here. If the person moved from another unit, ask the "
+    "level above to move their record to your unit.")
+
+
+def check_citizen_id_free(user, person: Person) -> None:
+    """A citizen ID belongs to one person. Held by someone the user sees (or by anyone, for
+    the system itself: user None), the error names them, and carries them as its `holder`
+    param for a link; held by anyone else, it says CITIZEN_ID_UNAVAILABLE."""
+    if not person.citizen_id:
+        return
+    holder = (Person.objects.select_related("unit").exclude(pk=person.pk)
+              .filter(citizen_id=person.citizen_id).first())
+    if holder is None:
+        return
+    path = "" if user is None else scope_path(user)
+    if path is not None and holder.unit.path.startswith(path):
+        raise ValidationError({"citizen_id": ValidationError(
+            _("This citizen ID is already %(name)s's (%(unit)s): open their record instead "
+              "of adding them again."),
+            code="citizen_id_taken",
+            params={"name": holder.full_name, "unit": holder.unit.name, "holder": holder})})
+    raise ValidationError({"citizen_id": ValidationError(CITIZEN_ID_UNAVAILABLE,
+                                                         code="citizen_id_unavailable")})
+
+
+def citizen_id_holder(error: ValidationError) -> Person | None:
+    """The person check_citizen_id_free named in `error`, if it did (for a link to them)."""
+    for item in getattr(error, "error_dict", {}).get("citizen_id", []):
+        if item.code == "citizen_id_taken":
+            return item.params["holder"]
+    return None
+
+
+def _clean_person(user, person: Person) -> None:
+    """The model's checks, with the citizen ID's uniqueness told as check_citizen_id_free
+    tells it (Django's own "already exists" would say so for any person in the country)."""
+    errors: dict = {}
+    try:
+        person.full_clean(validate_unique=False)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    try:
+        person.validate_unique(exclude=["citizen_id"])
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    if "citizen_id" not in errors:  # a malformed ID is reported as such, not looked up
+        try:
+            check_citizen_id_free(user, person)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def person_create(*, user, unit: Unit, **fields) -> Person:
     check_unit_in_scope(user, unit)
     person = Person(unit=unit, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
-    person.full_clean()
+    _clean_person(user, person)
     person.save()
     return person
 
@@ -49,7 +109,7 @@ def person_update(*, user, person: Person, unit: Unit | None = None, **fields) -
     for name, value in fields.items():
         if name in PERSON_FIELDS:
             setattr(person, name, value)
-    person.full_clean()
+    _clean_person(user, person)
     person.save()
     return person
 

@@ -127,15 +127,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _person_form(request, form, person, title):
+    holder = None  # who already has the citizen ID typed, when the user may see them
     if request.method == "POST" and form.is_valid():
         try:
             person = _save_person(request, form, person)
         except ValidationError as e:
             add_service_errors(form, e)
+            holder = services.citizen_id_holder(e)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": person.full_name})
             return redirect("people:detail", pk=person.pk)
-    return render(request, "people/form.html", {"form": form, "title": title, "person": person})
+    return render(request, "people/form.html", {"form": form, "title": title, "person": person,
+                                                "holder": holder})
 
 
 @writer_required

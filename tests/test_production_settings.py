@@ -237,7 +237,10 @@ def test_make_serve_serves_on_postgresql(tmp_path):
         assert len(re.findall(r"Booting worker with pid", text)) == 2
         # Issue 18: a background worker that dies on a job is started again, and the web
         # server goes on serving meanwhile.
-        first = background_worker(server.pid)
+        deadline = time.monotonic() + 60
+        while (first := background_worker(server.pid)) is None:  # it may start after gunicorn
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
         os.kill(first, signal.SIGKILL)
         assert get(f"{base}/login/", **{"X-Forwarded-Proto": "https"}).status == 200
         deadline = time.monotonic() + 60
