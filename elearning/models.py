@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.validators import validate_code, validate_one_line
 from people.models import Person, Role
 from training.models import Programme, Topic, TrainingRecord
 from units.models import Unit
@@ -26,8 +27,9 @@ class Course(models.Model):
 
     SCOPE_UNIT_FIELDS = ("organiser",)
 
-    code = models.CharField(_("course code"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=255)
+    code = models.CharField(_("course code"), max_length=40, unique=True,
+                            validators=[validate_code])
+    title = models.CharField(_("title"), max_length=255, validators=[validate_one_line])
     description = models.TextField(_("description"), blank=True)
     organiser = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="courses",
                                   verbose_name=_("organiser"))
@@ -55,7 +57,7 @@ class Module(models.Model):
     SCOPE_UNIT_FIELDS = ("course__organiser",)
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("title"), max_length=255, validators=[validate_one_line])
     rank = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -77,7 +79,7 @@ class Lesson(models.Model):
     SCOPE_UNIT_FIELDS = ("module__course__organiser",)
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("title"), max_length=255, validators=[validate_one_line])
     rank = models.PositiveSmallIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=5, choices=LessonKind.choices)
     required = models.BooleanField(_("required"), default=True)
