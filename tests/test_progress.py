@@ -63,6 +63,7 @@ def test_threads_reporting_the_same_key_at_once_never_fail_nor_show_half_a_file(
 
 
 def test_a_report_is_read_back_with_its_percentage():
+    """What the fix of finding 3 must keep: a report reads back, a cleared key reads empty."""
     progress.report(KEY, 25, 200, "check")
     assert progress.read(KEY) == {"done": 25, "total": 200, "stage": "check", "percent": 12}
     progress.clear(KEY)
