@@ -182,9 +182,11 @@ def _chair_duty_warnings(training_class: TrainingClass, person: Person) -> list[
 
 
 def _decidable(user, enrolment: Enrolment) -> TrainingClass:
-    # Lock the class row: acceptances of one class are serialised, so capacity holds.
-    training_class = TrainingClass.objects.select_for_update().select_related("organiser").get(
-        pk=enrolment.training_class_id)
+    # Lock the class row (only it: not its organiser's unit, which would serialise every class
+    # of that unit and meet the units' own locks): acceptances of one class are serialised,
+    # so capacity holds.
+    training_class = TrainingClass.objects.select_for_update(of=("self",)).select_related(
+        "organiser").get(pk=enrolment.training_class_id)
     _require_organiser_scope(user, training_class)
     if training_class.status != ClassStatus.OPEN:
         raise ValidationError(_("Nominations can only be decided while the class is open."))
@@ -224,7 +226,7 @@ def enrolment_reject(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
 def results_record(*, user, enrolment: Enrolment, attendance_percent: int | None,
                    score, passed: bool | None) -> Enrolment:
     """Results exist only once the class runs; passing writes the person's training record."""
-    enrolment = Enrolment.objects.select_for_update().select_related(
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related(
         "training_class__organiser", "person").get(pk=enrolment.pk)
     training_class = enrolment.training_class
     _require_organiser_scope(user, training_class)
