@@ -17,3 +17,12 @@ class CodeForm(forms.Form):
         if not re.fullmatch(r"\d{6}", code):
             raise forms.ValidationError(_("Type the 6 digits your authenticator app shows."))
         return code
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The one-time code a system administrator is given to set up their first device."""
+
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"), max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True,
+                                      "autocapitalize": "characters", "spellcheck": "false"}))

@@ -108,3 +108,19 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User) -> str:
         return cls.create_for(user)[1]
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code that lets a user who must log in with a second factor set up their
+    first device (accounts.twofactor). It is issued out of band — by the server's operator
+    (`manage.py two_factor_enrolment_code`) or by another system administrator in the
+    administration — so that the password alone does not let anyone enrol their own phone.
+    Only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)

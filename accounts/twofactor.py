@@ -4,8 +4,17 @@ Optional for every user; required for system administrators (`User.two_factor_re
 The password logs the user in; until the code is given (`django_otp.login` marks the session
 verified), `SecondFactorMiddleware` lets the session reach only the code page — or, for an
 administrator without a phone set up yet, only the enrolment page — and logging out.
+
+An administrator's first phone is set up only with a one-time enrolment code issued out of
+band (`manage.py two_factor_enrolment_code`, or another administrator in the administration):
+with the password alone, whoever has it could otherwise enrol their own phone and become the
+administrator for good.
 """
 
+import datetime as dt
+import hashlib
+import re
+import secrets
 from base64 import b32encode
 
 import django_otp
@@ -18,12 +27,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import EnrolmentCode, User
 
 # Set at login for a user who has a device: this session still owes its code.
 PENDING = "second_factor_pending"
 VERIFY, ENROL = "verify", "enrol"
 WRONG_CODE = gettext_lazy("Wrong code: type the 6 digits your authenticator app shows now.")
+# The session that gave a valid enrolment code (the user's id): it may now set up a device.
+ENROLMENT_GRANTED = "two_factor_enrolment_granted"
+# Long enough to reach the person out of band and for them to log in; short enough that a
+# code written down and forgotten is soon worth nothing.
+ENROLMENT_CODE_VALID = dt.timedelta(hours=24)
+# 12 characters of 31 (no 0/O, 1/I/L to misread): about 59 random bits, beyond guessing.
+ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 def has_device(user: User) -> bool:
@@ -50,6 +66,7 @@ def step_due(request: HttpRequest) -> str | None:
 def session_verified(request: HttpRequest, device: TOTPDevice) -> None:
     django_otp.login(request, device)
     request.session.pop(PENDING, None)
+    request.session.pop(ENROLMENT_GRANTED, None)
     # A new session key once the second factor is given, as Django does after the password.
     request.session.cycle_key()
 
@@ -78,6 +95,45 @@ def _throttled(device: TOTPDevice) -> str | None:
     return ngettext("Too many wrong codes: wait %(seconds)d second and try again.",
                     "Too many wrong codes: wait %(seconds)d seconds and try again.",
                     seconds) % {"seconds": seconds}
+
+
+def _enrolment_hash(code: str) -> str:
+    return hashlib.sha256(re.sub(r"[^A-Z0-9]", "", code.upper()).encode()).hexdigest()
+
+
+def enrolment_code_issue(user: User, issued_by: User | None = None) -> tuple[str, dt.datetime]:
+    """A new one-time enrolment code for `user` and when it expires; any earlier unused one
+    stops working. Only its hash is kept: show the code once, to whoever hands it over."""
+    chars = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(12))
+    code = "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+    expires_at = timezone.now() + ENROLMENT_CODE_VALID
+    with transaction.atomic():
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+        EnrolmentCode.objects.create(user=user, code_hash=_enrolment_hash(code),
+                                     issued_by=issued_by, expires_at=expires_at)
+    return code, expires_at
+
+
+def enrolment_code_redeem(request: HttpRequest, code: str) -> bool:
+    """Spend one of the user's enrolment codes (unused, not expired): this session may then
+    set up a device. Any device left half set up is dropped: its key may have been seen."""
+    user = request.user
+    with transaction.atomic():
+        used = (EnrolmentCode.objects.filter(
+            user=user, code_hash=_enrolment_hash(code), used_at__isnull=True,
+            expires_at__gt=timezone.now()).update(used_at=timezone.now()))
+        if not used:
+            return False
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    request.session[ENROLMENT_GRANTED] = user.pk
+    return True
+
+
+def enrolment_granted(request: HttpRequest) -> bool:
+    """May this session set up a device? Anyone choosing two-factor login may; a user who
+    must use it only after giving an enrolment code (enrolment_code_redeem)."""
+    user = request.user
+    return not user.two_factor_required or request.session.get(ENROLMENT_GRANTED) == user.pk
 
 
 def device_for_setup(user: User) -> TOTPDevice:

@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import twofactor
-from accounts.forms import CodeForm
+from accounts.forms import CodeForm, EnrolmentCodeForm
 from accounts.models import ApiToken, UserRole
 
 
@@ -78,6 +78,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     user = request.user
     if twofactor.has_device(user):
         return render(request, "accounts/two_factor.html", {"on": True})
+    if not twofactor.enrolment_granted(request):
+        return _enrolment_code(request)
     device = twofactor.device_for_setup(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -91,6 +93,22 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", {
         "on": False, "form": form, "qr": twofactor.qr_data_uri(device),
         "secret": twofactor.secret_of(device), "next": _next(request) or ""})
+
+
+def _enrolment_code(request: HttpRequest) -> HttpResponse:
+    """Before an administrator's first device: the one-time enrolment code given out of band
+    (the QR code and key are shown only after it)."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.enrolment_code_redeem(request, form.cleaned_data["enrolment_code"]):
+            url = reverse("accounts:two_factor")
+            return redirect(f"{url}?{urlencode({'next': _next(request)})}"
+                            if _next(request) else url)
+        form.add_error("enrolment_code", _(
+            "This enrolment code is wrong, already used or expired: ask another system "
+            "administrator (or the server's operator) for a new one."))
+    return render(request, "accounts/two_factor.html", {
+        "on": False, "code_form": form, "next": _next(request) or ""})
 
 
 @login_required

@@ -6,6 +6,7 @@ import time
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import twofactor
 from tests.conftest import PASSWORD
 
 
@@ -30,3 +31,10 @@ def wrong_code(device: TOTPDevice) -> str:
 
 def device_for(user, confirmed: bool = True) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=confirmed)
+
+
+def give_enrolment_code(client, user, **data):
+    """What an administrator without a device types first: a one-time code issued for them
+    out of band (here as `manage.py two_factor_enrolment_code` would)."""
+    code, _expires = twofactor.enrolment_code_issue(user)
+    return client.post("/account/two-factor/", {"enrolment_code": code, **data})

@@ -1,7 +1,8 @@
 """Two-factor login (TOTP): optional for every user, required for system administrators.
 The login is two steps — the password, then the 6-digit code of an authenticator app — and
 a session that owes its code (or, for an administrator without a device, its enrolment)
-reaches nothing else: no page, not the admin."""
+reaches nothing else: no page, not the admin. An administrator's enrolment starts with a
+one-time code issued out of band (tests/accounts/test_two_factor_enrolment.py)."""
 
 import datetime as dt
 import re
@@ -10,7 +11,13 @@ import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.accounts.helpers import code_for, device_for, password_login, wrong_code
+from tests.accounts.helpers import (
+    code_for,
+    device_for,
+    give_enrolment_code,
+    password_login,
+    wrong_code,
+)
 from tests.api import ApiClient
 from tests.conftest import PASSWORD
 
@@ -42,6 +49,12 @@ def test_an_administrator_without_a_device_must_enrol_before_anything_else(clien
     body = page.content.decode()
     assert page.status_code == 200
     assert "Quản trị hệ thống bắt buộc đăng nhập hai bước" in body
+    # The password alone shows no key: first the enrolment code given out of band.
+    assert 'name="enrolment_code"' in body and "two-factor-qr" not in body
+    assert not TOTPDevice.objects.filter(user=tree.admin).exists()
+    response = give_enrolment_code(client, tree.admin)
+    assert response.status_code == 302 and response["Location"] == ENROL
+    body = client.get(ENROL).content.decode()
     assert re.search(r'<img id="two-factor-qr" src="data:image/svg\+xml', body)
     device = TOTPDevice.objects.get(user=tree.admin)
     assert not device.confirmed
@@ -62,6 +75,7 @@ TOTPDevice.key_b32 = property(lambda d: __import__("base64").b32encode(d.bin_key
 
 def test_an_administrator_enrols_and_then_reaches_the_site_and_the_admin(client, tree):
     password_login(client, "national")
+    give_enrolment_code(client, tree.admin)
     client.get(ENROL)
     device = TOTPDevice.objects.get(user=tree.admin)
     response = client.post(ENROL, {"code": wrong_code(device), "next": "/admin/"})
@@ -79,6 +93,7 @@ def test_an_administrator_enrols_and_then_reaches_the_site_and_the_admin(client,
 
 def test_reloading_the_enrolment_page_keeps_the_same_key(client, tree):
     password_login(client, "national")
+    give_enrolment_code(client, tree.admin)
     first = secret_on(client.get(ENROL).content.decode())
     assert secret_on(client.get(ENROL).content.decode()) == first
     assert TOTPDevice.objects.filter(user=tree.admin).count() == 1

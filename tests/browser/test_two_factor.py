@@ -1,6 +1,8 @@
 """A system administrator's first login in a real browser: the password, then the enrolment
-page (QR code and key), a code computed from the key read off the page as an authenticator
-app would, and the site; then logging out and in again with the password and a code."""
+page, which asks first for the one-time enrolment code the operator issued (the password
+alone sets up nothing), then shows the QR code and key; a code computed from the key read
+off the page as an authenticator app would, and the site; then logging out and in again with
+the password and a code."""
 
 import datetime as dt
 import re
@@ -13,6 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from accounts import twofactor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,11 +40,21 @@ def test_an_administrators_first_login_enrols_a_phone_then_asks_for_its_code(
     violations = []
     page.on("console", lambda m: violations.append(m.text)
             if "Content Security Policy" in m.text else None)
+    # The operator's `manage.py two_factor_enrolment_code national`, handed over by phone.
+    code, _expires = twofactor.enrolment_code_issue(tree.admin)
     password_step(page, live_server.url)
 
     # Straight to the enrolment page: nothing else opens before it is done.
     expect(page).to_have_url(re.compile(r"/account/two-factor/\?next="))
     expect(page.get_by_role("alert")).to_contain_text("Quản trị hệ thống bắt buộc")
+    # The password alone shows no key: first the enrolment code; a wrong one is refused.
+    expect(page.locator("#two-factor-qr")).to_have_count(0)
+    page.get_by_label("Mã thiết lập").fill("ABCD-EFGH-JKMN")
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.locator(".field .error")).to_contain_text("Mã thiết lập không đúng")
+    expect(page.locator("#two-factor-qr")).to_have_count(0)
+    page.get_by_label("Mã thiết lập").fill(code.lower())
+    page.get_by_role("button", name="Tiếp tục").click()
     qr = page.locator("#two-factor-qr")
     expect(qr).to_be_visible()
     assert qr.get_attribute("src").startswith("data:image/svg+xml")
