@@ -11,6 +11,7 @@ from lib.spreadsheets import Table
 from lib.vntext import split_full_name
 from people import services
 from people.models import Person, Position
+from people.services import CITIZEN_ID_UNAVAILABLE
 from people.sheets import columns  # noqa: F401  (the importer names its columns)
 from privacy.masking import mask_citizen_id
 
@@ -33,8 +34,8 @@ def match_people(outcome: Outcome, rows, units, user, resolutions: dict):
     for row, _values in rows:
         match = index.match(identities[row])
         if match.outside:
-            outcome.problem(row, "citizen_id", _("This citizen ID belongs to a person outside "
-                                                 "your scope."))
+            # The same words as the people pages: nothing says the ID exists elsewhere.
+            outcome.problem(row, "citizen_id", str(CITIZEN_ID_UNAVAILABLE))
             chosen[row] = False
         elif match.candidates:
             choice = resolutions.get(str(row))

@@ -145,3 +145,16 @@ def test_the_level_above_moves_a_person_who_moved_between_provinces(tree):
         {"unit": tree.school.pk, "given_name": "Tuấn", "gender": "male", "citizen_id": LE_ID},
     )
     assert "Lê Văn Cường" in response.json()["detail"][0]["message"]
+
+
+@pytest.mark.django_db
+def test_the_people_import_says_the_same_and_tells_nothing_of_ninh_thuan(tree):
+    """The import had its own words: "This citizen ID belongs to a person outside your
+    scope" confirmed that the ID exists elsewhere."""
+    from tests.imports.helpers import import_file, problems_on, xlsx_bytes
+
+    rows = [["Họ và tên", "Giới tính", "Mã đơn vị", "Số CCCD"],
+            ["Hoàng Minh Tuấn", "Nam", "HN-ML-01", LE_ID]]
+    job = import_file(tree.hanoi_officer, "people", xlsx_bytes(rows))
+    assert [p["message"] for p in problems_on(job, 2)] == [NEUTRAL]
+    assert not Person.objects.filter(given_name="Tuấn", family_name="Hoàng").exists()
