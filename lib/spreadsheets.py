@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from lib import sandbox
+from lib.dates import date_refused, in_range
 from lib.numbers import number
 from lib.vntext import fold
 
@@ -385,7 +386,15 @@ DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
 
 
 def parse_date(value) -> dt.date | None:
-    """A date cell: an Excel date, an Excel serial number, or text such as 05/03/2021."""
+    """A date cell: an Excel date, an Excel serial number, or text such as 05/03/2021; within
+    the years every page can ask about (lib.dates)."""
+    day = _parse_date(value)
+    if day is not None and not in_range(day):
+        raise CellError(date_refused())
+    return day
+
+
+def _parse_date(value) -> dt.date | None:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):

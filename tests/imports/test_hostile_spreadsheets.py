@@ -255,3 +255,22 @@ def test_a_planted_cache_file_is_read_as_data_never_run(client, tree, tmp_path):
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, job.problems
     assert not marker.exists()
+
+
+@pytest.mark.django_db
+def test_a_date_beyond_the_years_pages_can_ask_about_is_refused_on_its_row(client, tree):
+    """A date of year 9999 (an Excel serial of 2958465) was stored, and every figure as of a
+    day after it broke; dates keep to 01/01/1900–31/12/2100 in imports as in pages."""
+    client.force_login(tree.melinh_officer)
+    header = PEOPLE_HEADER
+    rows = [
+        header,
+        ["Lê Văn Một", 2958465, "Nam", "HN-ML-01"],
+        ["Lê Văn Hai", "01/01/2101", "Nam", "HN-ML-01"],
+        ["Lê Văn Ba", "31/12/2100", "Nam", "HN-ML-01"],
+    ]
+    job = check(client, xlsx_bytes(rows))
+    assert {(p["row"], p["message"]) for p in job.problems} == {
+        (2, "Hãy nhập ngày từ 01/01/1900 đến 31/12/2100."),
+        (3, "Hãy nhập ngày từ 01/01/1900 đến 31/12/2100."),
+    }
