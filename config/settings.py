@@ -217,10 +217,11 @@ MEDIA_URL = "media/"
 # An import whose file is larger than this runs in the background with a progress bar.
 IMPORTS_INLINE_BYTES = int(os.environ.get("IMPORTS_INLINE_BYTES", "100000"))
 # Limits on reading one uploaded spreadsheet (lib.spreadsheets, in a process of its own):
-# memory above what the process already uses, CPU seconds (and as many more of wall time),
+# memory above what the process already uses, CPU seconds (and 5 more of wall time: under
+# gunicorn's timeout, 120 s, as a file under IMPORTS_INLINE_BYTES is read in the request),
 # cells one sheet may span, and what an .xlsx/.ods may declare it unpacks to.
 SPREADSHEET_MEMORY_MB = int(os.environ.get("SPREADSHEET_MEMORY_MB", "1024"))
-SPREADSHEET_SECONDS = int(os.environ.get("SPREADSHEET_SECONDS", "120"))
+SPREADSHEET_SECONDS = int(os.environ.get("SPREADSHEET_SECONDS", "60"))
 SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "20000000"))
 SPREADSHEET_UNPACKED_MB = int(os.environ.get("SPREADSHEET_UNPACKED_MB", "500"))
 

@@ -119,7 +119,8 @@ def _child(
             outcome = (_REFUSED, str(error))
         except RecursionError:
             outcome = (_CRASHED, "recursion")
-        except Exception as error:  # reported to the parent, which logs it
+        except BaseException as error:  # reported to the parent, which logs it (a native
+            # library's panic, pyo3's PanicException, is not an Exception)
             outcome = (_CRASHED, f"{type(error).__name__}: {error}"[:2000])
         try:
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)

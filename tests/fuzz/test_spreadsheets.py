@@ -82,15 +82,7 @@ def new_files_outside_the_jobs(tmp_path, before: set) -> set:
     return {p for p in files_under(tmp_path) - before if p.parts[:3] != (*MEDIA, "imports")}
 
 
-BUGS = {
-    "a part needing zip version 10.9": (
-        "lib/spreadsheets.py _check_parts (run in the request's own process, before the "
-        "sandbox) catches BadZipFile, LargeZipFile, ValueError, EOFError, OSError around "
-        "zipfile.ZipFile(); a directory entry whose 'version needed to extract' is above 6.3 "
-        "raises NotImplementedError, which read_table, imports.pipeline._run (it catches "
-        "SheetError only) and the view let through: a 500 on /imports/"
-    ),
-}
+BUGS: dict[str, str] = {}  # a case that shows a bug, and the bug (strict xfail)
 
 
 @pytest.mark.parametrize(
@@ -189,17 +181,6 @@ def wide_xlsx(rows: int, columns: int) -> bytes:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "lib/spreadsheets.py _find_header calls Column.names() (a header_key of every label and "
-        "alias, regex and fold) for every column and every cell of the first 30 rows: ~0.2 ms a "
-        "cell. A 27 KB .xlsx (under IMPORTS_INLINE_BYTES, so checked in the request) of 30 rows "
-        "× 16,384 cells needs minutes of CPU (196 s measured here); SPREADSHEET_SECONDS (120) "
-        "stops it only after gunicorn's own timeout (120 s) has killed the web worker: a hang, "
-        "then a 502, and the job left 'checking'."
-    ),
-)
 def test_a_wide_header_area_is_searched_in_time_linear_in_cells_not_in_cells_by_columns(
     client, tree, settings
 ):
@@ -213,15 +194,6 @@ def test_a_wide_header_area_is_searched_in_time_linear_in_cells_not_in_cells_by_
     assert messages and not any("giới hạn 3 giây" in m for m in messages), messages
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "python-calamine panics (pyo3 PanicException, a BaseException) on an .xls cut short; "
-        "lib/sandbox.py _child catches Exception only, so the copy exits 70 without a result "
-        "and read_table reports LimitExceeded('memory'): the user is told the file needs more "
-        "than 1,024 MB of memory because of a cell far outside the table."
-    ),
-)
 def test_a_truncated_xls_is_told_it_cannot_be_read_not_that_it_needs_more_memory(client, tree):
     """ "every one ends in a Vietnamese message": the right one — a damaged .xls cannot be read;
     it is not a question of memory."""
