@@ -25,9 +25,12 @@ passed; a failure deletes the files already written and rolls the rows back."""
 
 import hashlib
 import json
+import lzma
 import os
 import secrets
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -59,6 +62,11 @@ JSON_NAME = "course.json"
 FILES_DIR = "files"
 JSON_LIMIT = 20 * MB
 CHUNK = MB
+# What reading a hostile ZIP may raise: a damaged or cut archive (BadZipFile, EOFError,
+# ValueError on a negative seek), an encrypted entry (RuntimeError), a method or version
+# Python does not know (NotImplementedError), a damaged compressed stream (zlib, lzma).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, EOFError,
+              ValueError, NotImplementedError, zlib.error, lzma.LZMAError, struct.error)
 MAX_ENTRIES = 10_000  # a course of a few hundred lessons has a few hundred files
 MAX_RATIO = 100  # unpacked / packed size of one lesson file
 # A course of a whole training programme has a few dozen modules and a few hundred lessons.
@@ -247,7 +255,7 @@ def open_archive(archive) -> zipfile.ZipFile:
         if hasattr(archive, "seek"):
             archive.seek(0)
         zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise ValidationError(_("The file is not a ZIP archive of a course.")) from exc
     try:
         infos = zf.infolist()
@@ -267,6 +275,36 @@ def open_archive(archive) -> zipfile.ZipFile:
     return zf
 
 
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    if text.isascii():
+        return False
+    try:  # a lone surrogate is the one thing UTF-8 cannot encode (checked in C, at once)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unstorable_texts(document) -> list[str]:
+    """Where course.json holds a text with a NUL or a lone surrogate (a "\\ud800" escape):
+    PostgreSQL refuses the first, every database the second, as a server error."""
+    found, stack = [], [("course.json", document)]
+    while stack and len(found) < 5:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if _unstorable(value):
+                found.append(where)
+        elif isinstance(value, dict):
+            stack.extend((f"{where}.{key if key.isprintable() and not _unstorable(key) else '?'}"
+                          [:120], item) for key, item in value.items())
+            found.extend(f"{where} (key)" for key in value if _unstorable(key))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+    return found[:5]
+
+
 def read_document(zf: zipfile.ZipFile) -> dict:
     try:
         info = zf.getinfo(JSON_NAME)
@@ -279,7 +317,7 @@ def read_document(zf: zipfile.ZipFile) -> dict:
     try:
         with zf.open(info) as handle:
             raw = handle.read(JSON_LIMIT + 1)
-    except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise ValidationError(_("course.json cannot be read: the archive is damaged.")) \
             from exc
     try:
@@ -292,6 +330,13 @@ def read_document(zf: zipfile.ZipFile) -> dict:
             from exc
     except RecursionError as exc:  # [[[[...]]]] 100,000 deep: no course is built like that
         raise ValidationError(_("course.json is nested too deeply to be a course.")) from exc
+    except ValueError as exc:  # a number of thousands of digits (int()'s own limit)
+        raise ValidationError(_("course.json holds a number too long to be read.")) from exc
+    unstorable = _unstorable_texts(document)
+    if unstorable:
+        raise ValidationError(_("course.json holds a character no database can store (a NUL "
+                                "or half of a UTF-16 pair) at %(places)s.")
+                              % {"places": ", ".join(unstorable)})
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValidationError(_("course.json does not describe a course of this system."))
     version = document.get("version")
@@ -346,7 +391,7 @@ def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str, kind
             digest.update(head)
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
-    except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError):
+    except ZIP_ERRORS:
         problems.add(_("%(where)s: the file %(name)s cannot be read: the archive is "
                        "damaged.") % {"where": where, "name": name})
         return None

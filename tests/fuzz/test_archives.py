@@ -58,59 +58,7 @@ def base_archive(tree) -> bytes:
     return _BASE[0]
 
 
-BUGS = {
-    "a 5,000-digit number": (
-        "elearning/exchange.py read_document: json.loads raises a plain ValueError "
-        "('Exceeds the limit (4300 digits) for integer string conversion'), not a "
-        "JSONDecodeError, so it escapes as a 500 (page and API)"
-    ),
-    "a lone surrogate in the description": (
-        "elearning/services.py course_save calls clean_html (nh3.clean) on the description; "
-        "nh3 raises UnicodeEncodeError on a str holding a lone surrogate (course.json may "
-        "hold \\ud800 escapes, which json.loads keeps): a 500 (page and API)"
-    ),
-    "a lone surrogate in a lesson text": (
-        "elearning/services.py lesson_save calls clean_html (nh3.clean) on the body: "
-        "UnicodeEncodeError on a lone surrogate, a 500 (page and API)"
-    ),
-    "a lone surrogate in a question": (
-        "elearning/exchange.py _write saves Question after full_clean, and no validator of "
-        "Question.text refuses a lone surrogate: the database driver cannot encode it "
-        "(UnicodeEncodeError), a 500 (page and API)"
-    ),
-    "a lone surrogate in an answer": (
-        "as for a question: Choice.text takes a lone surrogate through full_clean and "
-        "bulk_create fails with UnicodeEncodeError, a 500 (page and API)"
-    ),
-    "a NUL in a question and an answer": (
-        "Question.text and Choice.text take a NUL (\\u0000 in course.json) through "
-        "full_clean: stored on SQLite, DataError (a 500) on PostgreSQL"
-    ),
-    "cut: its first byte": (
-        "elearning/exchange.py _check_file (and read_document) catch BadZipFile, "
-        "RuntimeError, OSError, EOFError, NotImplementedError around zf.open; an archive "
-        "missing bytes before its central directory makes zipfile seek to a negative offset: "
-        "ValueError('negative seek value -1') escapes as a 500 (page and API)"
-    ),
-    "course.json's deflated bytes damaged": (
-        "elearning/exchange.py read_document catches BadZipFile, RuntimeError, OSError, "
-        "EOFError, NotImplementedError around reading course.json; a damaged deflate "
-        "stream raises zlib.error, which escapes as a 500 (page and API)"
-    ),
-    "a deflated lesson file damaged": (
-        "elearning/exchange.py _check_file reads every lesson file through; a damaged "
-        "deflate stream raises zlib.error, not among the exceptions it catches: a 500"
-    ),
-    "an LZMA course.json damaged": (
-        "as for a damaged deflate stream: lzma.LZMAError escapes elearning/exchange.py "
-        "read_document (and _check_file for a lesson file): a 500"
-    ),
-    "an entry needing zip version 10.9": (
-        "elearning/exchange.py open_archive catches BadZipFile, LargeZipFile, OSError, "
-        "ValueError, EOFError around zipfile.ZipFile(); a directory entry whose 'version "
-        "needed to extract' is above 6.3 raises NotImplementedError there: a 500"
-    ),
-}
+BUGS: dict[str, str] = {}  # a case that shows a bug, and the bug (strict xfail)
 
 
 def cases_with_marks(names) -> list:
@@ -231,14 +179,6 @@ def test_the_import_command_refuses_hostile_archives_in_vietnamese(tree, tmp_pat
     assert files_under(canary) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "elearning/management/commands/import_course.py handle catches FileNotFoundError only: "
-        "a folder (IsADirectoryError) or an unreadable file (PermissionError) given as PATH "
-        "ends in a traceback"
-    ),
-)
 def test_the_import_command_answers_a_folder_given_as_the_archive(tree, tmp_path):
     """ "none in [...] a crash": a folder given as the archive is answered by a CommandError,
     as a missing file is, not a traceback."""

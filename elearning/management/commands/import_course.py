@@ -26,6 +26,8 @@ class Command(BaseCommand):
                                             code=code)
         except FileNotFoundError as exc:
             raise CommandError(f"No file {path!r}.") from exc
+        except OSError as exc:  # a folder, a file it may not read
+            raise CommandError(f"Cannot read {path!r}: {exc.strerror}.") from exc
         except ValidationError as exc:
             raise CommandError("The archive was refused:\n- " + "\n- ".join(exc.messages)) \
                 from exc
