@@ -6,6 +6,7 @@ other errors are `{"detail": "message"}`.
 """
 
 import json
+import re
 from functools import partial
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestError
 
 from lib.numbers import number
+from lib.validators import has_unstorable_character
 
 # pydantic's messages are English only: the common ones get Django's own wording, which
 # Django ships translated. Anything else keeps pydantic's message.
@@ -39,6 +41,9 @@ DJANGO_MESSAGES = {
     "string_type": "Enter a valid value.",
     # Django's own validator message, which its Vietnamese catalogue lacks: ours has it.
     "null_characters": gettext_noop("Null characters are not allowed."),
+    # Half of a UTF-16 pair (a JSON "\\ud800" escape): no database stores it either.
+    "broken_characters": gettext_noop("Broken characters (half of a UTF-16 pair) are not "
+                                      "allowed."),
 }
 
 
@@ -51,8 +56,11 @@ def _field_of(loc: tuple) -> str | None:
 
 
 def _nul_paths(value, path: tuple) -> list[tuple]:
+    """(path, error type) of each text holding a NUL or half of a UTF-16 pair."""
     if isinstance(value, str):
-        return [path] if "\x00" in value else []
+        if not has_unstorable_character(value):
+            return []
+        return [(path, "null_characters" if "\x00" in value else "broken_characters")]
     if isinstance(value, dict):
         return [p for key, item in value.items() for p in _nul_paths(item, (*path, key))]
     if isinstance(value, list):
@@ -60,24 +68,29 @@ def _nul_paths(value, path: tuple) -> list[tuple]:
     return []
 
 
+# How a NUL or half of a UTF-16 pair is written in JSON (a raw one is not UTF-8).
+UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
 def refuse_null_characters(request: HttpRequest) -> None:
     """A NUL character anywhere in the path, the query or a JSON body is a 422, as in Django's
     forms (ProhibitNullCharactersValidator): PostgreSQL can neither store nor compare it, so
-    it reached the database as a 500 (found by schemathesis)."""
+    it reached the database as a 500 (found by schemathesis). So is a lone surrogate in a
+    JSON body ("\\ud800"), which no database can store (issue 18's fuzzing)."""
     locs = []
     kwargs = request.resolver_match.kwargs if request.resolver_match else {}
-    locs += [("path", *p) for p in _nul_paths(dict(kwargs), ())]
-    locs += [("query", key) for key, values in request.GET.lists()
+    locs += [(("path", *p), kind) for p, kind in _nul_paths(dict(kwargs), ())]
+    locs += [(("query", key), "null_characters") for key, values in request.GET.lists()
              if any("\x00" in value for value in values)]
-    if request.content_type == "application/json" and b"\\u0000" in request.body:
+    if request.content_type == "application/json" and UNSTORABLE_ESCAPE.search(request.body):
         try:
-            body = json.loads(request.body)
-        except ValueError:
-            body = None  # ninja answers an unreadable body itself
-        locs += [("body", "payload", *p) for p in _nul_paths(body, ())]
+            locs += [(("body", "payload", *p), kind)
+                     for p, kind in _nul_paths(json.loads(request.body), ())]
+        except (ValueError, RecursionError):
+            pass  # ninja answers an unreadable body itself
     if locs:
-        raise RequestError([{"type": "null_characters", "loc": loc,
-                             "msg": "Null characters are not allowed."} for loc in locs])
+        raise RequestError([{"type": kind, "loc": loc, "msg": DJANGO_MESSAGES[kind]}
+                            for loc, kind in locs])
 
 
 def _request_errors(request: HttpRequest, exc: RequestError, api: NinjaAPI) -> HttpResponse:

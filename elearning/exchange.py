@@ -53,6 +53,7 @@ from elearning.services import (
 from lib import uploads
 from lib.dates import today
 from lib.numbers import number
+from lib.validators import has_unstorable_character
 from people.models import Role
 from training.models import Programme, Topic
 
@@ -275,18 +276,6 @@ def open_archive(archive) -> zipfile.ZipFile:
     return zf
 
 
-def _unstorable(text: str) -> bool:
-    if "\x00" in text:
-        return True
-    if text.isascii():
-        return False
-    try:  # a lone surrogate is the one thing UTF-8 cannot encode (checked in C, at once)
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _unstorable_texts(document) -> list[str]:
     """Where course.json holds a text with a NUL or a lone surrogate (a "\\ud800" escape):
     PostgreSQL refuses the first, every database the second, as a server error."""
@@ -294,12 +283,14 @@ def _unstorable_texts(document) -> list[str]:
     while stack and len(found) < 5:
         where, value = stack.pop()
         if isinstance(value, str):
-            if _unstorable(value):
+            if has_unstorable_character(value):
                 found.append(where)
         elif isinstance(value, dict):
-            stack.extend((f"{where}.{key if key.isprintable() and not _unstorable(key) else '?'}"
-                          [:120], item) for key, item in value.items())
-            found.extend(f"{where} (key)" for key in value if _unstorable(key))
+            for key, item in value.items():
+                if has_unstorable_character(key):
+                    found.append(f"{where} (key)")
+                shown = key if key.isprintable() and not has_unstorable_character(key) else "?"
+                stack.append((f"{where}.{shown}"[:120], item))
         elif isinstance(value, list):
             stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
     return found[:5]

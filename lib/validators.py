@@ -57,3 +57,18 @@ def validate_code(value: str) -> None:
             code="code_character",
             params={"char": char},
         )
+
+
+def has_unstorable_character(text: str) -> bool:
+    """A NUL (PostgreSQL cannot store it) or a lone surrogate (a JSON "\\ud800" escape: no
+    database can store it, as UTF-8 cannot encode it) — a server error if it reached a
+    query, in a text of any length."""
+    if "\x00" in text:
+        return True
+    if text.isascii():
+        return False
+    try:  # checked in C, at once
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -41,3 +41,20 @@ def test_a_page_posted_a_body_over_the_limit_says_so_in_vietnamese(client, tree)
     response = client.post("/people/new/", {"note": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("escape, message", [
+    ("\\ud800", "Dữ liệu không được chứa ký tự hỏng (một nửa cặp UTF-16)."),
+    ("\\udfff", "Dữ liệu không được chứa ký tự hỏng (một nửa cặp UTF-16)."),
+    ("\\u0000", "Dữ liệu không được chứa ký tự NUL.")])
+def test_half_of_a_utf16_pair_in_a_free_text_is_a_422_not_a_500(api, tree, escape, message):
+    """Found by issue 18's fuzzing (in course.json), then here: a JSON "\\ud800" escape in a
+    person's address reached the database, which cannot store it (a 500 on both)."""
+    body = ('{"unit": %d, "family_name": "Lê", "given_name": "An", "gender": "male", '
+            '"address": "Số 1%s Hà Nội"}' % (tree.hanoi.pk, escape))
+    response = api.client.post(BASE + "/people", body, content_type="application/json",
+                               headers=api._headers())
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"field": "address", "message": message,
+                                          "type": response.json()["detail"][0]["type"]}]
