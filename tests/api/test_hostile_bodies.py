@@ -51,8 +51,8 @@ def test_a_page_posted_a_body_over_the_limit_says_so_in_vietnamese(client, tree)
 def test_half_of_a_utf16_pair_in_a_free_text_is_a_422_not_a_500(api, tree, escape, message):
     """Found by issue 18's fuzzing (in course.json), then here: a JSON "\\ud800" escape in a
     person's address reached the database, which cannot store it (a 500 on both)."""
-    body = ('{"unit": %d, "family_name": "Lê", "given_name": "An", "gender": "male", '
-            '"address": "Số 1%s Hà Nội"}' % (tree.hanoi.pk, escape))
+    body = ('{"unit": ' + str(tree.hanoi.pk) + ', "family_name": "Lê", "given_name": "An", '
+            '"gender": "male", "address": "Số 1' + escape + ' Hà Nội"}')
     response = api.client.post(BASE + "/people", body, content_type="application/json",
                                headers=api._headers())
     assert response.status_code == 422
