@@ -163,15 +163,19 @@ def test_the_migration_gives_existing_tokens_an_end():
     than 30 days after the upgrade (a program is not cut off without warning)."""
     before, after = [("accounts", "0002_initial")], [("accounts", "0003_apitoken_expires_at")]
     executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
-    old_apps = executor.loader.project_state(before).apps
-    user = old_apps.get_model("accounts", "User").objects.create(username="old")
-    tokens = old_apps.get_model("accounts", "ApiToken").objects
-    now = timezone.now()
-    for key, age in (("old", 400), ("recent", 10)):
-        token = tokens.create(user=user, key_hash=key)
-        tokens.filter(pk=token.pk).update(created_at=now - dt.timedelta(days=age))
-    MigrationExecutor(connection).migrate(after)
-    old, recent = (ApiToken.objects.get(key_hash=key) for key in ("old", "recent"))
+    try:
+        old_apps = executor.loader.project_state(before).apps
+        user = old_apps.get_model("accounts", "User").objects.create(username="old")
+        tokens = old_apps.get_model("accounts", "ApiToken").objects
+        now = timezone.now()
+        for key, age in (("old", 400), ("recent", 10)):
+            token = tokens.create(user=user, key_hash=key)
+            tokens.filter(pk=token.pk).update(created_at=now - dt.timedelta(days=age))
+        MigrationExecutor(connection).migrate(after)
+        old, recent = (ApiToken.objects.get(key_hash=key) for key in ("old", "recent"))
+    finally:  # every later migration back (accounts' enrolment codes, and what follows)
+        MigrationExecutor(connection).migrate(latest)
     assert old.expires_at - now == pytest.approx(dt.timedelta(days=30), abs=dt.timedelta(minutes=1))
     assert recent.expires_at == recent.created_at + dt.timedelta(days=90)
