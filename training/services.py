@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import scope_path
 from lib import uploads
 from lib.bulk import lookups_in
+from lib.dates import today
 from people.models import Person
 from training.models import (
     ClassCorrection,
@@ -134,9 +135,25 @@ def class_set_status(*, user, training_class: TrainingClass, status: str) -> Tra
         raise ValidationError({"status": _("A class that is %(old)s cannot become %(new)s.") % {
             "old": training_class.get_status_display(),
             "new": ClassStatus(status).label}})
+    _check_status_dates(training_class, status)
     training_class.status = status
     training_class.save(update_fields=["status"])
     return training_class
+
+
+def _check_status_dates(training_class: TrainingClass, status: str) -> None:
+    """A class's status follows its dates: it runs from its first day and closes from its
+    last (a class "running" before it starts, or closed before it ends, gave records and
+    certificates of training that had not happened)."""
+    day = today()
+    if status == ClassStatus.RUNNING and training_class.start_date > day:
+        raise ValidationError({"status": _(
+            "The class starts on %(date)s: it cannot be running before then.")
+            % {"date": f"{training_class.start_date:%d/%m/%Y}"}})
+    if status == ClassStatus.CLOSED and training_class.end_date > day:
+        raise ValidationError({"status": _(
+            "The class ends on %(date)s: it cannot be closed before then.")
+            % {"date": f"{training_class.end_date:%d/%m/%Y}"}})
 
 
 def _may_nominate_to(user, training_class: TrainingClass) -> bool:
@@ -265,6 +282,10 @@ def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> Trai
     if user is not None and not _in_subtree(user, record.organiser):
         raise ValidationError(_("Only the organiser of the class (or a unit above it) can do "
                                 "this."))
+    ended = record.training_class.end_date if record.training_class_id else None
+    if ended is not None and ended > today():
+        raise ValidationError(_("Certificates are numbered once the class has ended (on "
+                                "%(date)s).") % {"date": f"{ended:%d/%m/%Y}"})
     year = record.completed_on.year
     same = TrainingRecord.objects.select_for_update().filter(
         organiser=record.organiser, certificate_year=year).exclude(pk=record.pk)
