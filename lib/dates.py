@@ -63,5 +63,16 @@ def today() -> dt.date:
 
 
 def as_of(request) -> dt.date:
-    """The 'as of' date of a page: ?on=..., else today. A bad value falls back to today."""
-    return query_date(request, "on") or today()
+    """The 'as of' date of a page: ?on=..., else today. A bad value falls back to today, and
+    the page says so (an officer who typed 31/02 must not read today's figures as that day's)."""
+    day = query_date(request, "on")
+    if day is not None:
+        return day
+    typed = request.GET.get("on", "").strip()
+    if typed and not getattr(request, "htmx", False):  # a panel's page has said it already
+        from django.contrib import messages
+
+        messages.warning(request, _("“%(value)s” is not a date between %(first)s and %(last)s: "
+                                    "the figures are as of today.") % {
+            "value": typed[:40], "first": f"{EARLIEST:%d/%m/%Y}", "last": f"{LATEST:%d/%m/%Y}"})
+    return today()
