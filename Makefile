@@ -66,10 +66,12 @@ serve: install
 test: install browser-deps
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	$(PY) -m pytest
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 # After editing translatable strings: refresh the catalogue, translate, compile.
 messages: install

@@ -13,7 +13,9 @@ def _require(test):
             if not test(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
+
         return wrapper
+
     return decorator
 
 

@@ -26,8 +26,9 @@ class SecondFactorMiddleware:
         if not request.path_info.startswith("/api/"):
             step = twofactor.step_due(request)
             if step and _url_name(request) not in ALLOWED[step]:
-                return redirect(f"{reverse(PAGE[step])}?"
-                                f"{urlencode({'next': request.get_full_path()})}")
+                return redirect(
+                    f"{reverse(PAGE[step])}?{urlencode({'next': request.get_full_path()})}"
+                )
         return self.get_response(request)
 
 

@@ -18,8 +18,12 @@ class UserRole(models.TextChoices):
 
 
 # Roles that browse their unit's subtree; a self-service cadre sees only their own profile.
-BROWSING_ROLES = {UserRole.SYSTEM_ADMIN, UserRole.TRAINING_OFFICER, UserRole.LECTURER,
-                  UserRole.INSPECTOR}
+BROWSING_ROLES = {
+    UserRole.SYSTEM_ADMIN,
+    UserRole.TRAINING_OFFICER,
+    UserRole.LECTURER,
+    UserRole.INSPECTOR,
+}
 WRITING_ROLES = {UserRole.SYSTEM_ADMIN, UserRole.TRAINING_OFFICER}
 
 
@@ -27,14 +31,22 @@ class User(AbstractUser):
     """A user is bound to one unit and sees that unit's subtree, nothing else."""
 
     unit = models.ForeignKey(
-        "units.Unit", on_delete=models.PROTECT, null=True, related_name="users",
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="users",
         verbose_name=_("unit"),
     )
-    role = models.CharField(_("role"), max_length=20, choices=UserRole.choices,
-                            default=UserRole.TRAINING_OFFICER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=UserRole.choices, default=UserRole.TRAINING_OFFICER
+    )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="users", verbose_name=_("person"),
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("person"),
     )
 
     def save(self, *args, **kwargs):
@@ -46,7 +58,8 @@ class User(AbstractUser):
         # Django's own re-hashing at login (a stronger hasher) clears `_password` before it
         # saves, so it leaves the tokens alone.
         password_changed = not self._state.adding and (
-            self._password is not None or self.__dict__.pop("_password_removed", False))
+            self._password is not None or self.__dict__.pop("_password_removed", False)
+        )
         super().save(*args, **kwargs)
         if password_changed:
             ApiToken.objects.live().filter(user=self).update(revoked_at=timezone.now())
@@ -101,8 +114,9 @@ class ApiToken(models.Model):
     def create_for(cls, user: User) -> tuple["ApiToken", str]:
         """A new token of `user` and its key, which is shown once and never stored."""
         key = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, key_hash=cls.hash(key),
-                                   expires_at=token_expiry(timezone.now()))
+        token = cls.objects.create(
+            user=user, key_hash=cls.hash(key), expires_at=token_expiry(timezone.now())
+        )
         return token, key
 
     @classmethod
@@ -119,8 +133,9 @@ class EnrolmentCode(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
     code_hash = models.CharField(max_length=64, unique=True)
-    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -10,10 +10,12 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
         return ngettext(
             "This password is too short: use at least %(min_length)d character.",
             "This password is too short: use at least %(min_length)d characters.",
-            self.min_length) % {"min_length": self.min_length}
+            self.min_length,
+        ) % {"min_length": self.min_length}
 
     def get_help_text(self) -> str:
         return ngettext(
             "At least %(min_length)d character.",
             "At least %(min_length)d characters.",
-            self.min_length) % {"min_length": self.min_length}
+            self.min_length,
+        ) % {"min_length": self.min_length}

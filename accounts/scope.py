@@ -61,8 +61,11 @@ def scope_ancestor_paths(user) -> list[str]:
 def may_read_logs(user) -> bool:
     """System administrators (and superusers) read the logs (the change history, the access
     log of personal data); nobody else."""
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or (user.role == UserRole.SYSTEM_ADMIN and user.unit_id is not None))
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or (user.role == UserRole.SYSTEM_ADMIN and user.unit_id is not None))
+    )
 
 
 def logs_visible_to(queryset: QuerySet, user) -> QuerySet:

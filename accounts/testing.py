@@ -10,8 +10,9 @@ from accounts.models import User
 def verify_client_session(client, user: User) -> TOTPDevice:
     """Mark the session of a client logged in as `user` (force_login) verified by a second
     factor, with the user's confirmed device (one is set up if they have none)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() \
-        or TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(user=user, name="default", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -75,8 +75,7 @@ def check_code(user: User, code: str) -> tuple[TOTPDevice | None, str | None]:
     """The user's confirmed device that accepts `code`, or the reason it was refused.
     Each wrong code doubles the wait before the next try (django-otp's throttling)."""
     with transaction.atomic():
-        devices = list(TOTPDevice.objects.select_for_update()
-                       .filter(user=user, confirmed=True))
+        devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
         for device in devices:
             refusal = _throttled(device)
             if refusal:
@@ -92,9 +91,11 @@ def _throttled(device: TOTPDevice) -> str | None:
         return None
     until = data.get("locked_until") if data else None
     seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
-    return ngettext("Too many wrong codes: wait %(seconds)d second and try again.",
-                    "Too many wrong codes: wait %(seconds)d seconds and try again.",
-                    seconds) % {"seconds": seconds}
+    return ngettext(
+        "Too many wrong codes: wait %(seconds)d second and try again.",
+        "Too many wrong codes: wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def _enrolment_hash(code: str) -> str:
@@ -105,12 +106,13 @@ def enrolment_code_issue(user: User, issued_by: User | None = None) -> tuple[str
     """A new one-time enrolment code for `user` and when it expires; any earlier unused one
     stops working. Only its hash is kept: show the code once, to whoever hands it over."""
     chars = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(12))
-    code = "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+    code = "-".join(chars[i : i + 4] for i in range(0, 12, 4))
     expires_at = timezone.now() + ENROLMENT_CODE_VALID
     with transaction.atomic():
         EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
-        EnrolmentCode.objects.create(user=user, code_hash=_enrolment_hash(code),
-                                     issued_by=issued_by, expires_at=expires_at)
+        EnrolmentCode.objects.create(
+            user=user, code_hash=_enrolment_hash(code), issued_by=issued_by, expires_at=expires_at
+        )
     return code, expires_at
 
 
@@ -119,9 +121,12 @@ def enrolment_code_redeem(request: HttpRequest, code: str) -> bool:
     set up a device. Any device left half set up is dropped: its key may have been seen."""
     user = request.user
     with transaction.atomic():
-        used = (EnrolmentCode.objects.filter(
-            user=user, code_hash=_enrolment_hash(code), used_at__isnull=True,
-            expires_at__gt=timezone.now()).update(used_at=timezone.now()))
+        used = EnrolmentCode.objects.filter(
+            user=user,
+            code_hash=_enrolment_hash(code),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).update(used_at=timezone.now())
         if not used:
             return False
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -165,7 +170,7 @@ def devices_remove(user: User) -> None:
 def secret_of(device: TOTPDevice) -> str:
     """The key as typed into an app by hand: base32, in groups of four."""
     key = b32encode(device.bin_key).decode()
-    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def qr_data_uri(device: TOTPDevice) -> str:

@@ -32,8 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def _next(request: HttpRequest) -> str | None:
     """Where to go after a step of the login: a path of this site, or None."""
     url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return None
 
@@ -41,9 +42,15 @@ def _next(request: HttpRequest) -> str | None:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     tokens = request.user.api_tokens.live().order_by("-created_at")
-    return render(request, "accounts/account.html",
-                  {"two_factor_on": twofactor.has_device(request.user), "tokens": tokens,
-                   "token_days": settings.API_TOKEN_DAYS})
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "two_factor_on": twofactor.has_device(request.user),
+            "tokens": tokens,
+            "token_days": settings.API_TOKEN_DAYS,
+        },
+    )
 
 
 @login_required
@@ -86,13 +93,26 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         confirmed, refusal = twofactor.device_confirm(device, form.cleaned_data["code"])
         if confirmed:
             twofactor.session_verified(request, confirmed)
-            messages.success(request, _("Two-factor login is on: from now on you will be "
-                                        "asked for a code after your password."))
+            messages.success(
+                request,
+                _(
+                    "Two-factor login is on: from now on you will be "
+                    "asked for a code after your password."
+                ),
+            )
             return redirect(_next(request) or "accounts:account")
         form.add_error("code", refusal)
-    return render(request, "accounts/two_factor.html", {
-        "on": False, "form": form, "qr": twofactor.qr_data_uri(device),
-        "secret": twofactor.secret_of(device), "next": _next(request) or ""})
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "on": False,
+            "form": form,
+            "qr": twofactor.qr_data_uri(device),
+            "secret": twofactor.secret_of(device),
+            "next": _next(request) or "",
+        },
+    )
 
 
 def _enrolment_code(request: HttpRequest) -> HttpResponse:
@@ -102,13 +122,21 @@ def _enrolment_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if twofactor.enrolment_code_redeem(request, form.cleaned_data["enrolment_code"]):
             url = reverse("accounts:two_factor")
-            return redirect(f"{url}?{urlencode({'next': _next(request)})}"
-                            if _next(request) else url)
-        form.add_error("enrolment_code", _(
-            "This enrolment code is wrong, already used or expired: ask another system "
-            "administrator (or the server's operator) for a new one."))
-    return render(request, "accounts/two_factor.html", {
-        "on": False, "code_form": form, "next": _next(request) or ""})
+            return redirect(
+                f"{url}?{urlencode({'next': _next(request)})}" if _next(request) else url
+            )
+        form.add_error(
+            "enrolment_code",
+            _(
+                "This enrolment code is wrong, already used or expired: ask another system "
+                "administrator (or the server's operator) for a new one."
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"on": False, "code_form": form, "next": _next(request) or ""},
+    )
 
 
 @login_required
@@ -138,8 +166,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             twofactor.session_verified(request, device)
             return redirect(_next(request) or "home")
         form.add_error("code", refusal)
-    return render(request, "accounts/two_factor_verify.html",
-                  {"form": form, "next": _next(request) or ""})
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request) or ""}
+    )
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
@@ -157,11 +186,15 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
         "minute. Try again later, or ask a system administrator to unlock it.",
         "Too many failed logins: this account is locked on this computer for %(minutes)d "
         "minutes. Try again later, or ask a system administrator to unlock it.",
-        minutes) % {"minutes": minutes}
+        minutes,
+    ) % {"minutes": minutes}
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = AuthenticationForm(request, initial={"username": username})
-    return render(request, "registration/login.html",
-                  {"form": form, "locked_out": message, "next": _next(request) or ""},
-                  status=429)
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "locked_out": message, "next": _next(request) or ""},
+        status=429,
+    )

@@ -36,9 +36,12 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         # An expired token gets the same 401 as a revoked or unknown one.
-        api_token = (ApiToken.objects.live().select_related("user__unit")
-                     .filter(key_hash=ApiToken.hash(token), user__is_active=True)
-                     .first())
+        api_token = (
+            ApiToken.objects.live()
+            .select_related("user__unit")
+            .filter(key_hash=ApiToken.hash(token), user__is_active=True)
+            .first()
+        )
         if api_token is None:
             return None
         now = timezone.now()
@@ -67,20 +70,29 @@ router = Router(tags=["auth"])
 class Credentials(Schema):
     username: str
     password: str
-    code: str = Field("", description="The 6-digit code of the user's authenticator app, "
-                      "for a user with two-factor login (every system administrator)")
+    code: str = Field(
+        "",
+        description="The 6-digit code of the user's authenticator app, "
+        "for a user with two-factor login (every system administrator)",
+    )
 
 
 class TokenOut(Schema):
     token: str
-    expires_at: dt.datetime = Field(..., description="The token stops working then (or "
-                                    "sooner: revoked, or a new password for its user).")
+    expires_at: dt.datetime = Field(
+        ...,
+        description="The token stops working then (or "
+        "sooner: revoked, or a new password for its user).",
+    )
 
 
-@router.post("/auth/token", auth=None,
-             response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-             summary="Issue a token for a username, a password and, with two-factor login, "
-                     "a code; 429 while the account is locked after failed attempts")
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Issue a token for a username, a password and, with two-factor login, "
+    "a code; 429 while the account is locked after failed attempts",
+)
 def token_issue(request: HttpRequest, credentials: Credentials):
     refuse_null_characters(request)
     # ModelBackend refuses inactive accounts: they get the same answer as a wrong password.
@@ -94,14 +106,20 @@ def token_issue(request: HttpRequest, credentials: Credentials):
         if device is None:
             raise AuthenticationError(401, refusal)
     elif user.two_factor_required:
-        raise AuthenticationError(401, _("Set up two-factor login on the website first: "
-                                         "system administrators must use it."))
+        raise AuthenticationError(
+            401,
+            _("Set up two-factor login on the website first: system administrators must use it."),
+        )
     token, key = ApiToken.create_for(user)
     return {"token": key, "expires_at": token.expires_at}
 
 
-@router.delete("/auth/token", auth=signed_in, response={204: None, 401: ErrorOut},
-               summary="Revoke the token this request is made with")
+@router.delete(
+    "/auth/token",
+    auth=signed_in,
+    response={204: None, 401: ErrorOut},
+    summary="Revoke the token this request is made with",
+)
 def token_revoke(request: HttpRequest):
     ApiToken.objects.filter(pk=request.api_token.pk).update(revoked_at=timezone.now())
     return 204, None

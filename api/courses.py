@@ -42,6 +42,7 @@ ProgrammeRef = Annotated[Programme, Ref(Programme.objects.all(), in_scope=False)
 
 # --- courses ------------------------------------------------------------------------------
 
+
 class CourseOut(Schema):
     id: int
     code: str
@@ -117,8 +118,7 @@ class CourseDetail(CourseOut):
 
     @staticmethod
     def resolve_assigned(course: Course) -> list[int]:
-        return list(course.assignments.order_by("person_id").values_list("person_id",
-                                                                         flat=True))
+        return list(course.assignments.order_by("person_id").values_list("person_id", flat=True))
 
     @staticmethod
     def resolve_enrolled(course: Course) -> int:
@@ -144,8 +144,9 @@ class CourseIn(Schema):
     hours: int
     open_to_subtree: bool = True
     audience_roles: list[RoleRef] = Field([], description="Codes of the target group's roles.")
-    assigned: list[PersonRef] = Field([], description="Ids of people of the organiser's "
-                                                      "subtree assigned the course.")
+    assigned: list[PersonRef] = Field(
+        [], description="Ids of people of the organiser's subtree assigned the course."
+    )
 
 
 class CourseUpdateIn(CourseIn):
@@ -202,16 +203,19 @@ def course_create(request: HttpRequest, payload: CourseIn):
 
 
 @router.post("/courses/import", response={201: CourseDetail, **ERRORS}, auth=writer)
-def course_import(request: HttpRequest, archive: File[UploadedFile],
-                  unit: Form[int | None] = None):
+def course_import(request: HttpRequest, archive: File[UploadedFile], unit: Form[int | None] = None):
     """Load a course archive (multipart field `archive`) as a new draft course of `unit` (a
     unit id of the caller's subtree; default the caller's unit). The code gets a suffix when
     it is taken. A bad archive is refused (422) with every problem listed, nothing written."""
-    organiser = request.auth.unit if unit is None else \
-        scoped(Unit.objects.all(), request.auth).filter(pk=unit).first()
+    organiser = (
+        request.auth.unit
+        if unit is None
+        else scoped(Unit.objects.all(), request.auth).filter(pk=unit).first()
+    )
     if organiser is None:
-        raise ValidationError({"unit": _("Select a valid choice. That choice is not one of "
-                                         "the available choices.")})
+        raise ValidationError(
+            {"unit": _("Select a valid choice. That choice is not one of the available choices.")}
+        )
     course = exchange.import_course(user=request.auth, archive=archive, unit=organiser)
     return Status(201, _detail(course))
 
@@ -226,12 +230,10 @@ def course_update(request: HttpRequest, course: CourseInPath, payload: CourseUpd
     return _detail(_save(request, course, _sent(payload)))
 
 
-@router.post("/courses/{course_id}/publish", response={200: CourseDetail, **ERRORS},
-             auth=writer)
+@router.post("/courses/{course_id}/publish", response={200: CourseDetail, **ERRORS}, auth=writer)
 def course_publish(request: HttpRequest, course: CourseInPath, payload: PublishIn = None):
     published = payload.published if payload else True
-    return _detail(services.course_publish(user=request.auth, course=course,
-                                           published=published))
+    return _detail(services.course_publish(user=request.auth, course=course, published=published))
 
 
 @router.get("/courses/{course_id}/export", response={200: None, **ERRORS})
@@ -244,11 +246,16 @@ def course_export(request: HttpRequest, course: CourseInPath):
         handle.close()
         raise
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=exchange.archive_name(course),
-                        content_type="application/zip")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=exchange.archive_name(course),
+        content_type="application/zip",
+    )
 
 
 # --- progress -----------------------------------------------------------------------------
+
 
 class LearnerOut(Schema):
     person: int
@@ -287,35 +294,59 @@ class CourseProgressOut(Schema):
 
 
 class ProgressFilters(Schema):
-    unit: UnitRef | None = Field(None, description="A unit of the organiser's subtree "
-                                                   "(default: the organiser).")
+    unit: UnitRef | None = Field(
+        None, description="A unit of the organiser's subtree (default: the organiser)."
+    )
     limit: int = Field(500, ge=1, le=5000, description="Learners per page.")
     offset: int = Field(0, ge=0)
 
 
 @router.get("/courses/{course_id}/progress", response={200: CourseProgressOut, **ERRORS})
-def course_progress(request: HttpRequest, course: CourseInPath,
-                    filters: Query[ProgressFilters]):
+def course_progress(request: HttpRequest, course: CourseInPath, filters: Query[ProgressFilters]):
     unit = filters.unit or course.organiser
     if not unit.path.startswith(course.organiser.path):
         raise ValidationError({"unit": _("Choose a unit of the organiser's subtree.")})
     required = selectors.required_lessons(course)
     enrolments = reminders.learners(course, unit=unit)
-    rows = reminders.learner_rows(enrolments[filters.offset:filters.offset + filters.limit],
-                                  required)
+    rows = reminders.learner_rows(
+        enrolments[filters.offset : filters.offset + filters.limit], required
+    )
     units = reminders.unit_totals(course, unit)
     total = reminders.totals(units, unit)
     return {
-        "course": course.pk, "unit": unit, "required_lessons": required,
+        "course": course.pk,
+        "unit": unit,
+        "required_lessons": required,
         "learner_count": CourseEnrolment.objects.filter(
-            course=course, person__unit__path__startswith=unit.path).count(),
-        "learners": [{"person": r.person.pk, "name": r.person.full_name, "unit": r.person.unit,
-                      "enrolled_at": r.enrolment.enrolled_at,
-                      "required_done_percent": r.percent, "last_activity": r.last_activity,
-                      "best_score": r.best_score, "completed_at": r.enrolment.completed_at,
-                      "status": r.status} for r in rows],
-        "units": [{"unit": r.unit, "own": r.own, "enrolled": r.enrolled, "started": r.started,
-                   "completed": r.completed} for r in units],
-        "total": {"enrolled": total.enrolled, "started": total.started,
-                  "completed": total.completed},
+            course=course, person__unit__path__startswith=unit.path
+        ).count(),
+        "learners": [
+            {
+                "person": r.person.pk,
+                "name": r.person.full_name,
+                "unit": r.person.unit,
+                "enrolled_at": r.enrolment.enrolled_at,
+                "required_done_percent": r.percent,
+                "last_activity": r.last_activity,
+                "best_score": r.best_score,
+                "completed_at": r.enrolment.completed_at,
+                "status": r.status,
+            }
+            for r in rows
+        ],
+        "units": [
+            {
+                "unit": r.unit,
+                "own": r.own,
+                "enrolled": r.enrolled,
+                "started": r.started,
+                "completed": r.completed,
+            }
+            for r in units
+        ],
+        "total": {
+            "enrolled": total.enrolled,
+            "started": total.started,
+            "completed": total.completed,
+        },
     }

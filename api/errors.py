@@ -42,8 +42,7 @@ DJANGO_MESSAGES = {
     # Django's own validator message, which its Vietnamese catalogue lacks: ours has it.
     "null_characters": gettext_noop("Null characters are not allowed."),
     # Half of a UTF-16 pair (a JSON "\\ud800" escape): no database stores it either.
-    "broken_characters": gettext_noop("Broken characters (half of a UTF-16 pair) are not "
-                                      "allowed."),
+    "broken_characters": gettext_noop("Broken characters (half of a UTF-16 pair) are not allowed."),
 }
 
 
@@ -80,33 +79,46 @@ def refuse_null_characters(request: HttpRequest) -> None:
     locs = []
     kwargs = request.resolver_match.kwargs if request.resolver_match else {}
     locs += [(("path", *p), kind) for p, kind in _nul_paths(dict(kwargs), ())]
-    locs += [(("query", key), "null_characters") for key, values in request.GET.lists()
-             if any("\x00" in value for value in values)]
+    locs += [
+        (("query", key), "null_characters")
+        for key, values in request.GET.lists()
+        if any("\x00" in value for value in values)
+    ]
     if request.content_type == "application/json" and UNSTORABLE_ESCAPE.search(request.body):
         try:
-            locs += [(("body", "payload", *p), kind)
-                     for p, kind in _nul_paths(json.loads(request.body), ())]
+            locs += [
+                (("body", "payload", *p), kind)
+                for p, kind in _nul_paths(json.loads(request.body), ())
+            ]
         except (ValueError, RecursionError):
             pass  # ninja answers an unreadable body itself
     if locs:
-        raise RequestError([{"type": kind, "loc": loc, "msg": DJANGO_MESSAGES[kind]}
-                            for loc, kind in locs])
+        raise RequestError(
+            [{"type": kind, "loc": loc, "msg": DJANGO_MESSAGES[kind]} for loc, kind in locs]
+        )
 
 
 def _request_errors(request: HttpRequest, exc: RequestError, api: NinjaAPI) -> HttpResponse:
     detail = []
     for error in exc.errors:
         message = DJANGO_MESSAGES.get(error["type"])
-        detail.append({"field": _field_of(tuple(error["loc"])),
-                       "message": _(message) if message else error["msg"],
-                       "type": error["type"]})
+        detail.append(
+            {
+                "field": _field_of(tuple(error["loc"])),
+                "message": _(message) if message else error["msg"],
+                "type": error["type"],
+            }
+        )
     return api.create_response(request, {"detail": detail}, status=422)
 
 
 def _service_errors(request: HttpRequest, exc: ServiceError, api: NinjaAPI) -> HttpResponse:
     if hasattr(exc, "error_dict"):
-        detail = [{"field": None if field == NON_FIELD_ERRORS else field, "message": message}
-                  for field, messages in exc.message_dict.items() for message in messages]
+        detail = [
+            {"field": None if field == NON_FIELD_ERRORS else field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
     else:
         detail = [{"field": None, "message": message} for message in exc.messages]
     return api.create_response(request, {"detail": detail}, status=422)
@@ -138,13 +150,23 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig, api: NinjaAPI) -> Htt
     """A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE (files are not counted): said in JSON and
     the user's language, not as Django's English HTML page."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-    return api.create_response(request, {"detail": _(
-        "The request body is larger than the limit of %(kb)s KB.") % {
-        "kb": number(limit // 1024, True)}}, status=413)
+    return api.create_response(
+        request,
+        {
+            "detail": _("The request body is larger than the limit of %(kb)s KB.")
+            % {"kb": number(limit // 1024, True)}
+        },
+        status=413,
+    )
 
 
 def install(api: NinjaAPI) -> None:
-    for exc_class, handler in ((RequestError, _request_errors), (ServiceError, _service_errors),
-                               (Http404, _not_found), (PermissionDenied, _forbidden),
-                               (HttpError, _http_error), (RequestDataTooBig, _too_big)):
+    for exc_class, handler in (
+        (RequestError, _request_errors),
+        (ServiceError, _service_errors),
+        (Http404, _not_found),
+        (PermissionDenied, _forbidden),
+        (HttpError, _http_error),
+        (RequestDataTooBig, _too_big),
+    ):
         api.add_exception_handler(exc_class, partial(handler, api=api))

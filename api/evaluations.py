@@ -42,11 +42,13 @@ class RatingCountOut(Schema):
 
 
 class ComparisonOut(Schema):
-    share: Decimal | None = Field(..., description="This evaluation's share of excellent and "
-                                                   "good votes (%).")
+    share: Decimal | None = Field(
+        ..., description="This evaluation's share of excellent and good votes (%)."
+    )
     count: int = Field(..., description="Equivalent posts, this one included.")
-    average_share: Decimal | None = Field(..., description="Their average share of "
-                                                           "excellent and good votes (%).")
+    average_share: Decimal | None = Field(
+        ..., description="Their average share of excellent and good votes (%)."
+    )
     distribution: list[RatingCountOut]
 
     @staticmethod
@@ -72,11 +74,15 @@ class EvaluationOut(Schema):
     votes_not_completed: int
     votes: int
     share: Decimal | None = Field(..., description="Share of excellent and good votes (%).")
-    equivalents: int = Field(..., description="Equivalent posts (same role, same unit level, "
-                                              "same year and occasion, within the approving "
-                                              "unit's subtree), this one included.")
-    equivalents_share: Decimal | None = Field(..., description="Their average share of "
-                                                               "excellent and good votes.")
+    equivalents: int = Field(
+        ...,
+        description="Equivalent posts (same role, same unit level, "
+        "same year and occasion, within the approving "
+        "unit's subtree), this one included.",
+    )
+    equivalents_share: Decimal | None = Field(
+        ..., description="Their average share of excellent and good votes."
+    )
     approved_by: UnitBrief
     published_at: dt.datetime | None
     created_at: dt.datetime
@@ -107,8 +113,9 @@ class EvaluationDetail(EvaluationOut):
 
 
 class EvaluationFilters(Schema):
-    unit: UnitRef | None = Field(None, description="Evaluations of this unit's subtree "
-                                                   "(default: the whole of yours).")
+    unit: UnitRef | None = Field(
+        None, description="Evaluations of this unit's subtree (default: the whole of yours)."
+    )
     year: Year | None = None
     occasion: Occasion | None = None
     person: PersonRef | None = None
@@ -125,10 +132,13 @@ class EvaluationIn(Schema):
     votes_good: Votes = 0
     votes_completed: Votes = 0
     votes_not_completed: Votes = 0
-    on: dt.date | None = Field(None, description="Before a promotion or rotation: the day "
-                                                 "whose post is evaluated (required then). A "
-                                                 "yearly evaluation takes the post held on "
-                                                 "31 December.")
+    on: dt.date | None = Field(
+        None,
+        description="Before a promotion or rotation: the day "
+        "whose post is evaluated (required then). A "
+        "yearly evaluation takes the post held on "
+        "31 December.",
+    )
 
 
 class RoleLevelOut(Schema):
@@ -143,8 +153,7 @@ class RoleLevelOut(Schema):
 
 class UnitDistributionOut(Schema):
     unit: UnitBrief
-    own: bool = Field(..., description="The unit's own posts (else a unit below with its "
-                                       "subtree).")
+    own: bool = Field(..., description="The unit's own posts (else a unit below with its subtree).")
     total: int
     distribution: list[RatingCountOut]
 
@@ -156,13 +165,15 @@ class EvaluationFiguresOut(Schema):
     total: int
     distribution: list[RatingCountOut]
     by_unit: list[UnitDistributionOut]
-    by_role_and_level: list[RoleLevelOut] = Field(..., description="Equivalent posts side "
-                                                                   "by side.")
+    by_role_and_level: list[RoleLevelOut] = Field(..., description="Equivalent posts side by side.")
 
 
 def _visible(request: HttpRequest, evaluation_id: int) -> Evaluation:
-    evaluation = rules.with_comparison(rules.evaluations_visible_to(request.auth),
-                                       request.auth).filter(pk=evaluation_id).first()
+    evaluation = (
+        rules.with_comparison(rules.evaluations_visible_to(request.auth), request.auth)
+        .filter(pk=evaluation_id)
+        .first()
+    )
     if evaluation is None:
         raise Http404
     return evaluation
@@ -191,28 +202,32 @@ def evaluation_list(request: HttpRequest, filters: Query[EvaluationFilters]):
     if filters.published is not None:
         evaluations = evaluations.filter(published_at__isnull=not filters.published)
     return rules.with_comparison(evaluations, request.auth).order_by(
-        "-year", "unit__path", "person__sort_key", "pk")
+        "-year", "unit__path", "person__sort_key", "pk"
+    )
 
 
 @router.post("/evaluations", response={201: EvaluationDetail, **ERRORS}, auth=writer)
 def evaluation_create(request: HttpRequest, payload: EvaluationIn):
     """Record an evaluation: the unit and role come from the post the person holds (31
     December, or `on`), the caller's unit approves; unpublished until published."""
-    evaluation = rules.evaluation_save(user=request.auth, **{
-        name: getattr(payload, name) for name in EvaluationIn.model_fields})
+    evaluation = rules.evaluation_save(
+        user=request.auth, **{name: getattr(payload, name) for name in EvaluationIn.model_fields}
+    )
     return Status(201, _detail(request, evaluation.pk))
 
 
-@router.get("/evaluations/{evaluation_id}", response={200: EvaluationDetail, **ERRORS},
-            auth=signed_in)
+@router.get(
+    "/evaluations/{evaluation_id}", response={200: EvaluationDetail, **ERRORS}, auth=signed_in
+)
 def evaluation_detail(request: HttpRequest, evaluation_id: EvaluationId):
     """Officers: any evaluation of their subtree. The person evaluated: theirs, once
     published. Anything else: 404."""
     return _detail(request, evaluation_id)
 
 
-@router.post("/evaluations/{evaluation_id}/publish",
-             response={200: EvaluationDetail, **ERRORS}, auth=writer)
+@router.post(
+    "/evaluations/{evaluation_id}/publish", response={200: EvaluationDetail, **ERRORS}, auth=writer
+)
 def evaluation_publish(request: HttpRequest, evaluation_id: EvaluationId):
     """From now on the person sees the result (and is told on their profile)."""
     evaluation = _visible(request, evaluation_id)
@@ -220,8 +235,9 @@ def evaluation_publish(request: HttpRequest, evaluation_id: EvaluationId):
     return _detail(request, evaluation.pk)
 
 
-@router.get("/people/{person_id}/evaluations", response={200: list[EvaluationOut], **ERRORS},
-            auth=signed_in)
+@router.get(
+    "/people/{person_id}/evaluations", response={200: list[EvaluationOut], **ERRORS}, auth=signed_in
+)
 def person_evaluations(request: HttpRequest, person_id: int):
     """A person's evaluations: the caller's own (published ones only), or, for an officer,
     those of a person of their subtree."""
@@ -236,18 +252,37 @@ def person_evaluations(request: HttpRequest, person_id: int):
 
 
 @router.get("/units/{unit_id}/evaluation-figures", response={200: EvaluationFiguresOut, **ERRORS})
-def evaluation_figures(request: HttpRequest, unit: UnitInPath, year: Year,
-                       occasion: Occasion = Occasion.YEARLY):
+def evaluation_figures(
+    request: HttpRequest, unit: UnitInPath, year: Year, occasion: Occasion = Occasion.YEARLY
+):
     """The distribution of ratings of the unit's subtree for a year: in all, per unit below,
     and per role and unit level (equivalent posts side by side)."""
     whole = rules.distribution(unit, year, occasion)
-    return {"unit": unit, "year": year, "occasion": occasion, "total": whole.total,
-            "distribution": whole.rows,
-            "by_unit": [{"unit": r.unit, "own": r.own, "total": r.distribution.total,
-                         "distribution": r.distribution.rows}
-                        for r in rules.distribution_by_unit(unit, year, occasion)],
-            "by_role_and_level": [
-                {"role": r.role.code, "role_name": str(r.role), "level": r.level.code,
-                 "level_name": str(r.level), "count": r.count,
-                 "average_share": r.average_share, "distribution": r.distribution.rows}
-                for r in rules.by_role_and_level(unit, year, occasion)]}
+    return {
+        "unit": unit,
+        "year": year,
+        "occasion": occasion,
+        "total": whole.total,
+        "distribution": whole.rows,
+        "by_unit": [
+            {
+                "unit": r.unit,
+                "own": r.own,
+                "total": r.distribution.total,
+                "distribution": r.distribution.rows,
+            }
+            for r in rules.distribution_by_unit(unit, year, occasion)
+        ],
+        "by_role_and_level": [
+            {
+                "role": r.role.code,
+                "role_name": str(r.role),
+                "level": r.level.code,
+                "level_name": str(r.level),
+                "count": r.count,
+                "average_share": r.average_share,
+                "distribution": r.distribution.rows,
+            }
+            for r in rules.by_role_and_level(unit, year, occasion)
+        ],
+    }

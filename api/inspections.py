@@ -29,11 +29,11 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 INSPECTIONS = Inspection.objects.select_related("inspecting", "inspected")
 # The object named by the path: outside the user's subtree it does not exist (404).
-InspectionInPath = Annotated[Inspection, Ref(INSPECTIONS, in_path=True),
-                             Path(..., alias="inspection_id")]
+InspectionInPath = Annotated[
+    Inspection, Ref(INSPECTIONS, in_path=True), Path(..., alias="inspection_id")
+]
 FOLLOW_UPS = FollowUp.objects.select_related("inspection__inspecting", "inspection__inspected")
-FollowUpInPath = Annotated[FollowUp, Ref(FOLLOW_UPS, in_path=True),
-                           Path(..., alias="follow_up_id")]
+FollowUpInPath = Annotated[FollowUp, Ref(FOLLOW_UPS, in_path=True), Path(..., alias="follow_up_id")]
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,10 @@ class NameableUnitRef(Ref):
         user = info.context["request"].auth
         unit = rules.units_nameable_by(user).filter(pk=value).first()
         if unit is None:
-            raise PydanticCustomError("not_found", _("Select a valid choice. That choice is not "
-                                                     "one of the available choices."))
+            raise PydanticCustomError(
+                "not_found",
+                _("Select a valid choice. That choice is not one of the available choices."),
+            )
         return unit
 
 
@@ -96,10 +98,12 @@ class InspectionDetail(InspectionOut):
 
 
 class InspectionFilters(Schema):
-    unit: UnitRef | None = Field(None, description="Inspections of this unit's subtree "
-                                                   "(default: the user's).")
-    overdue: bool | None = Field(None, description="true: only inspections with an overdue "
-                                                   "follow-up.")
+    unit: UnitRef | None = Field(
+        None, description="Inspections of this unit's subtree (default: the user's)."
+    )
+    overdue: bool | None = Field(
+        None, description="true: only inspections with an overdue follow-up."
+    )
 
 
 class FollowUpIn(Schema):
@@ -131,8 +135,11 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilters]):
     day = today()
     inspections = rules.inspections_under(request.auth, filters.unit or request.auth.unit, day)
     if filters.overdue is not None:
-        inspections = inspections.filter(overdue_count__gt=0) if filters.overdue \
+        inspections = (
+            inspections.filter(overdue_count__gt=0)
+            if filters.overdue
             else inspections.filter(overdue_count=0)
+        )
     return inspections
 
 
@@ -140,9 +147,13 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilters]):
 def inspection_create(request: HttpRequest, payload: InspectionIn):
     """By the user's unit, of a unit strictly below it, with its follow-up actions."""
     inspection = rules.inspection_create(
-        user=request.auth, inspected=payload.inspected, held_on=payload.held_on,
-        areas=payload.areas, findings=payload.findings,
-        follow_ups=[item.dict() for item in payload.follow_ups])
+        user=request.auth,
+        inspected=payload.inspected,
+        held_on=payload.held_on,
+        areas=payload.areas,
+        findings=payload.findings,
+        follow_ups=[item.dict() for item in payload.follow_ups],
+    )
     return Status(201, _counted(request.auth, inspection.pk))
 
 
@@ -151,16 +162,23 @@ def inspection_detail(request: HttpRequest, inspection: InspectionInPath):
     return _counted(request.auth, inspection.pk)
 
 
-@router.post("/inspections/{inspection_id}/follow-ups", response={201: FollowUpOut, **ERRORS},
-             auth=writer)
+@router.post(
+    "/inspections/{inspection_id}/follow-ups", response={201: FollowUpOut, **ERRORS}, auth=writer
+)
 def follow_up_add(request: HttpRequest, inspection: InspectionInPath, payload: FollowUpIn):
     """By the inspecting unit or a unit above it."""
-    return Status(201, rules.follow_up_add(user=request.auth, inspection=inspection,
-                                           action=payload.action, deadline=payload.deadline))
+    return Status(
+        201,
+        rules.follow_up_add(
+            user=request.auth,
+            inspection=inspection,
+            action=payload.action,
+            deadline=payload.deadline,
+        ),
+    )
 
 
-@router.post("/follow-ups/{follow_up_id}/done", response={200: FollowUpOut, **ERRORS},
-             auth=writer)
+@router.post("/follow-ups/{follow_up_id}/done", response={200: FollowUpOut, **ERRORS}, auth=writer)
 def follow_up_done(request: HttpRequest, follow_up: FollowUpInPath, payload: DoneIn = None):
     """By the inspected unit (or the inspecting one): once, on a day not before the
     inspection and not in the future."""

@@ -95,28 +95,48 @@ def _enrolment_out(enrolment: CourseEnrolment) -> dict:
     lessons = []
     for lesson in selectors.lessons(enrolment.course):
         p = progress.get(lesson.pk)
-        lessons.append({"id": lesson.pk, "module": lesson.module.title, "title": lesson.title,
-                        "kind": lesson.kind, "required": lesson.required,
-                        "percent": p.percent if p else 0,
-                        "position_seconds": p.position_seconds if p else 0,
-                        "done": lesson.pk in done})
+        lessons.append(
+            {
+                "id": lesson.pk,
+                "module": lesson.module.title,
+                "title": lesson.title,
+                "kind": lesson.kind,
+                "required": lesson.required,
+                "percent": p.percent if p else 0,
+                "position_seconds": p.position_seconds if p else 0,
+                "done": lesson.pk in done,
+            }
+        )
     record = enrolment.record
-    return {"id": enrolment.pk, "course_id": enrolment.course_id,
-            "course": enrolment.course.title, "enrolled_at": enrolment.enrolled_at,
-            "last_activity_at": enrolment.last_activity_at,
-            "last_lesson_id": enrolment.last_lesson_id, "completed_at": enrolment.completed_at,
-            "record_id": enrolment.record_id,
-            "certificate_number": record.certificate_number if record else None,
-            **figures, "lessons": lessons}
+    return {
+        "id": enrolment.pk,
+        "course_id": enrolment.course_id,
+        "course": enrolment.course.title,
+        "enrolled_at": enrolment.enrolled_at,
+        "last_activity_at": enrolment.last_activity_at,
+        "last_lesson_id": enrolment.last_lesson_id,
+        "completed_at": enrolment.completed_at,
+        "record_id": enrolment.record_id,
+        "certificate_number": record.certificate_number if record else None,
+        **figures,
+        "lessons": lessons,
+    }
 
 
-@router.get("/learning/courses", response={200: list[MyCourseOut], **ERRORS}, auth=signed_in,
-            summary="Courses open to me and those I am enrolled in, with my progress")
+@router.get(
+    "/learning/courses",
+    response={200: list[MyCourseOut], **ERRORS},
+    auth=signed_in,
+    summary="Courses open to me and those I am enrolled in, with my progress",
+)
 def my_courses(request: HttpRequest):
     person = _person(request)
     open_courses = list(selectors.courses_open_to(person).prefetch_related("topics"))
-    enrolments = list(CourseEnrolment.objects.filter(person=person).select_related(
-        "course__organiser").prefetch_related("course__topics"))
+    enrolments = list(
+        CourseEnrolment.objects.filter(person=person)
+        .select_related("course__organiser")
+        .prefetch_related("course__topics")
+    )
     figures = selectors.progress_of(enrolments)
     by_course = {e.course_id: e for e in enrolments}
     open_ids = {c.pk for c in open_courses}
@@ -124,19 +144,31 @@ def my_courses(request: HttpRequest):
     out = []
     for c in sorted(courses, key=lambda c: (c.title, c.pk)):
         e = by_course.get(c.pk)
-        out.append({"id": c.pk, "code": c.code, "title": c.title,
-                    "organiser_id": c.organiser_id, "organiser": c.organiser.name,
-                    "hours": c.hours, "topics": [t.code for t in c.topics.all()],
-                    "open": c.pk in open_ids, "enrolment_id": e.pk if e else None,
-                    "percent": figures[e.pk]["percent"] if e else None,
-                    "completed_at": e.completed_at if e else None,
-                    "record_id": e.record_id if e else None})
+        out.append(
+            {
+                "id": c.pk,
+                "code": c.code,
+                "title": c.title,
+                "organiser_id": c.organiser_id,
+                "organiser": c.organiser.name,
+                "hours": c.hours,
+                "topics": [t.code for t in c.topics.all()],
+                "open": c.pk in open_ids,
+                "enrolment_id": e.pk if e else None,
+                "percent": figures[e.pk]["percent"] if e else None,
+                "completed_at": e.completed_at if e else None,
+                "record_id": e.record_id if e else None,
+            }
+        )
     return out
 
 
-@router.post("/courses/{course_id}/enrol", response={201: CourseEnrolmentOut, **ERRORS},
-             auth=signed_in,
-             summary="Enrol in a course open to me (enrolling again returns the enrolment)")
+@router.post(
+    "/courses/{course_id}/enrol",
+    response={201: CourseEnrolmentOut, **ERRORS},
+    auth=signed_in,
+    summary="Enrol in a course open to me (enrolling again returns the enrolment)",
+)
 def enrol(request: HttpRequest, course_id: int):
     course = selectors.course_for(_person(request), course_id)
     enrolment = services.enrol(user=request.auth, course=course)
@@ -144,29 +176,44 @@ def enrol(request: HttpRequest, course_id: int):
     return 201, _enrolment_out(enrolment)
 
 
-@router.get("/learning/enrolments/{enrolment_id}", response={200: CourseEnrolmentOut, **ERRORS},
-            auth=signed_in,
-            summary="My enrolment: progress lesson by lesson, completion, certificate")
+@router.get(
+    "/learning/enrolments/{enrolment_id}",
+    response={200: CourseEnrolmentOut, **ERRORS},
+    auth=signed_in,
+    summary="My enrolment: progress lesson by lesson, completion, certificate",
+)
 def my_enrolment(request: HttpRequest, enrolment_id: int):
     person = _person(request)
-    enrolment = CourseEnrolment.objects.select_related("course", "record").filter(
-        pk=enrolment_id, person=person).first()
+    enrolment = (
+        CourseEnrolment.objects.select_related("course", "record")
+        .filter(pk=enrolment_id, person=person)
+        .first()
+    )
     if enrolment is None:
         raise Http404
     return _enrolment_out(enrolment)
 
 
-@router.post("/lessons/{lesson_id}/progress", response={200: LessonProgressOut, **ERRORS},
-             auth=signed_in,
-             summary="Report how far I read or watched a lesson (percent, video position)")
+@router.post(
+    "/lessons/{lesson_id}/progress",
+    response={200: LessonProgressOut, **ERRORS},
+    auth=signed_in,
+    summary="Report how far I read or watched a lesson (percent, video position)",
+)
 def lesson_progress(request: HttpRequest, lesson_id: int, payload: ProgressIn):
     person = _person(request)
     lesson, _enrolment = selectors.lesson_for(person, lesson_id)
     if payload.position_seconds < 0:
         raise ValidationError({"position_seconds": _("Enter a whole number.")})
-    record, enrolment = services.report_progress(request.auth, lesson, payload.percent,
-                                        payload.position_seconds)
+    record, enrolment = services.report_progress(
+        request.auth, lesson, payload.percent, payload.position_seconds
+    )
     answer = progress_json(record, enrolment)
-    return {"lesson_id": lesson.pk, "percent": answer["percent"],
-            "position_seconds": answer["position"], "done": answer["done"],
-            "course_completed": answer["completed"], "record_id": enrolment.record_id}
+    return {
+        "lesson_id": lesson.pk,
+        "percent": answer["percent"],
+        "position_seconds": answer["position"],
+        "done": answer["done"],
+        "course_completed": answer["completed"],
+        "record_id": enrolment.record_id,
+    }

@@ -34,8 +34,7 @@ PEOPLE = Person.objects.select_related("unit")
 POSITIONS = Position.objects.select_related("person__unit", "unit__kind__level", "role", "term")
 # The object named by the path: outside the user's subtree it does not exist (404).
 PersonInPath = Annotated[Person, Ref(PEOPLE, in_path=True), Path(..., alias="person_id")]
-PositionInPath = Annotated[Position, Ref(POSITIONS, in_path=True),
-                           Path(..., alias="position_id")]
+PositionInPath = Annotated[Position, Ref(POSITIONS, in_path=True), Path(..., alias="position_id")]
 # Named in a query or a body: outside the subtree it is an error on that field.
 PersonRef = Annotated[Person, Ref(PEOPLE)]
 TermRef = Annotated[Term, Ref(Term.objects.all())]
@@ -159,13 +158,14 @@ class MeOut(Schema):
 
 
 class PersonFilters(Schema):
-    q: str = Field("", description="Name ignoring accents and case, or the start of a "
-                                   "citizen ID.")
-    unit: UnitRef | None = Field(None, description="Home unit or a position in this unit's "
-                                                   "subtree.")
+    q: str = Field("", description="Name ignoring accents and case, or the start of a citizen ID.")
+    unit: UnitRef | None = Field(
+        None, description="Home unit or a position in this unit's subtree."
+    )
     role: RoleRef | None = Field(None, description="Holding this role on `on`.")
-    full_time: bool | None = Field(None, description="Holding a full-time (or part-time) "
-                                                     "position on `on`.")
+    full_time: bool | None = Field(
+        None, description="Holding a full-time (or part-time) position on `on`."
+    )
     cadres: bool = Field(False, description="Only people holding a position on `on`.")
     gender: Gender | None = None
     age: AgeBand | None = Field(None, description="Age band on `on`.")
@@ -213,16 +213,20 @@ class PositionIn(Schema):
     full_time: bool = False
     start_date: dt.date
     end_date: dt.date | None = None
-    term: TermRef | None = Field(None, description="Default: the unit's term covering the "
-                                                   "start date.")
+    term: TermRef | None = Field(
+        None, description="Default: the unit's term covering the start date."
+    )
     first_time_on_committee: bool = False
-    start_reason: str = Field("elected", description="elected, appointed, transferred_in or "
-                                                     "reorganised.")
+    start_reason: str = Field(
+        "elected", description="elected, appointed, transferred_in or reorganised."
+    )
     end_reason: str = Field("", description="Required with an end date.")
     appointment_reason: str = Field(
-        "", description="Why the person is appointed although the unit keeps a succession "
+        "",
+        description="Why the person is appointed although the unit keeps a succession "
         "pool for the post and they are not in it, not trained for it or not rated at least "
-        "'completed' last year (422 on this field when missing).")
+        "'completed' last year (422 on this field when missing).",
+    )
 
 
 class PositionUpdateIn(Schema):
@@ -250,10 +254,16 @@ def _sent(payload: Schema) -> dict:
 def me(request: HttpRequest):
     """The caller's account and their own profile: open to every account, cadres included."""
     user = request.auth
-    return {"username": user.username, "first_name": user.first_name,
-            "last_name": user.last_name, "role": user.role, "can_browse": user.can_browse,
-            "can_write": user.can_write, "unit": user.unit,
-            "person": PEOPLE.filter(pk=user.person_id).first()}
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+        "can_browse": user.can_browse,
+        "can_write": user.can_write,
+        "unit": user.unit,
+        "person": PEOPLE.filter(pk=user.person_id).first(),
+    }
 
 
 @router.get("/roles", response={200: list[RoleOut], **ERRORS})
@@ -266,17 +276,32 @@ def role_list(request: HttpRequest):
 def person_list(request: HttpRequest, filters: Query[PersonFilters]):
     """People of the user's subtree in Vietnamese order (given name, middle, family)."""
     return selectors.person_list(
-        user=request.auth, day=filters.on or today(), unit=filters.unit, role=filters.role,
-        full_time=filters.full_time, gender=filters.gender or "", age_band=filters.age or "",
-        education=filters.education, political_theory=filters.theory, search=filters.q,
-        cadres_only=filters.cadres)
+        user=request.auth,
+        day=filters.on or today(),
+        unit=filters.unit,
+        role=filters.role,
+        full_time=filters.full_time,
+        gender=filters.gender or "",
+        age_band=filters.age or "",
+        education=filters.education,
+        political_theory=filters.theory,
+        search=filters.q,
+        cadres_only=filters.cadres,
+    )
 
 
 @router.get("/people/{person_id}", response={200: PersonDetail, **ERRORS})
-def person_detail(request: HttpRequest, person: PersonInPath,
-                  reveal: bool = Query(False, description=(
-                      "Also the citizen ID and contacts in full (`citizen_id`, `phone`, "
-                      "`email`, `address`); the full view is logged."))):
+def person_detail(
+    request: HttpRequest,
+    person: PersonInPath,
+    reveal: bool = Query(
+        False,
+        description=(
+            "Also the citizen ID and contacts in full (`citizen_id`, `phone`, "
+            "`email`, `address`); the full view is logged."
+        ),
+    ),
+):
     if reveal:
         log_full_view(request, person, Source.API_PERSON, user=request.auth)
         request.revealed_person_id = person.pk

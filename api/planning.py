@@ -70,6 +70,7 @@ def _sent(payload: Schema) -> dict:
 
 # --- plans --------------------------------------------------------------------------------
 
+
 class PlanFiguresOut(Schema):
     """Planned figures of the lines, and the actual ones of the classes run against them."""
 
@@ -129,8 +130,9 @@ class PlanOut(Schema):
 class PlanDetail(PlanOut):
     lines: list[LineOut]
     totals: PlanFiguresOut
-    events: list[EventOut] = Field(..., description="History, latest first: submissions, "
-                                                    "returns, approvals and revisions.")
+    events: list[EventOut] = Field(
+        ..., description="History, latest first: submissions, returns, approvals and revisions."
+    )
 
     @staticmethod
     def resolve_lines(plan: Plan) -> list[PlanLine]:
@@ -204,7 +206,8 @@ def _line(plan: Plan, line: PlanLine) -> PlanLine:
 
 def _with_figures(line: PlanLine) -> PlanLine:
     line.figures = selectors.plan_vs_actual(PlanLine.objects.filter(pk=line.pk), ("id",)).get(
-        (line.pk,), Figures())
+        (line.pk,), Figures()
+    )
     return line
 
 
@@ -236,17 +239,15 @@ def line_create(request: HttpRequest, plan: PlanInPath, payload: LineIn):
     return Status(201, _with_figures(line))
 
 
-@router.patch("/plans/{plan_id}/lines/{line_id}", response={200: LineOut, **ERRORS},
-              auth=writer)
-def line_update(request: HttpRequest, plan: PlanInPath, line: LineInPath,
-                payload: LineUpdateIn):
-    line = services.line_save(user=request.auth, plan=plan, line=_line(plan, line),
-                              **_sent(payload))
+@router.patch("/plans/{plan_id}/lines/{line_id}", response={200: LineOut, **ERRORS}, auth=writer)
+def line_update(request: HttpRequest, plan: PlanInPath, line: LineInPath, payload: LineUpdateIn):
+    line = services.line_save(
+        user=request.auth, plan=plan, line=_line(plan, line), **_sent(payload)
+    )
     return _with_figures(line)
 
 
-@router.delete("/plans/{plan_id}/lines/{line_id}", response={204: None, **ERRORS},
-               auth=writer)
+@router.delete("/plans/{plan_id}/lines/{line_id}", response={204: None, **ERRORS}, auth=writer)
 def line_delete(request: HttpRequest, plan: PlanInPath, line: LineInPath, reason: str = ""):
     services.line_delete(user=request.auth, line=_line(plan, line), reason=reason)
     return Status(204, None)
@@ -270,19 +271,28 @@ def plan_approve(request: HttpRequest, plan: PlanInPath, payload: CommentIn = No
     return services.plan_approve(user=request.auth, plan=plan, comment=comment)
 
 
-@router.post("/plans/{plan_id}/lines/{line_id}/classes", response={201: LineOut, **ERRORS},
-             auth=writer)
-def line_link_class(request: HttpRequest, plan: PlanInPath, line: LineInPath,
-                    payload: LinkIn):
+@router.post(
+    "/plans/{plan_id}/lines/{line_id}/classes", response={201: LineOut, **ERRORS}, auth=writer
+)
+def line_link_class(request: HttpRequest, plan: PlanInPath, line: LineInPath, payload: LinkIn):
     """Count a class as run against the line: its classes, trainees and costs become the
     line's actual figures once it runs."""
     line = _line(plan, line)
     key = "pk" if isinstance(payload.training_class, int) else "code"
-    training_class = classes_visible_to(request.auth).select_related("organiser").filter(
-        **{key: payload.training_class}).first()
+    training_class = (
+        classes_visible_to(request.auth)
+        .select_related("organiser")
+        .filter(**{key: payload.training_class})
+        .first()
+    )
     if training_class is None:
-        raise ValidationError({"training_class": _(
-            "Select a valid choice. That choice is not one of the available choices.")})
+        raise ValidationError(
+            {
+                "training_class": _(
+                    "Select a valid choice. That choice is not one of the available choices."
+                )
+            }
+        )
     services.class_link(user=request.auth, line=line, training_class=training_class)
     return Status(201, _with_figures(line))
 
@@ -300,32 +310,46 @@ class ConsolidatedRow(Schema):
 class ConsolidatedOut(Schema):
     unit: UnitBrief
     year: int
-    rows: list[ConsolidatedRow] = Field(..., description="The unit's own lines and those its "
-                                                         "subtree sent up, summed by topic "
-                                                         "(or programme) and target group.")
+    rows: list[ConsolidatedRow] = Field(
+        ...,
+        description="The unit's own lines and those its "
+        "subtree sent up, summed by topic "
+        "(or programme) and target group.",
+    )
     totals: PlanFiguresOut
-    not_submitted: list[UnitBrief] = Field(..., description="Units directly under it with no "
-                                                            "plan sent up for the year.")
+    not_submitted: list[UnitBrief] = Field(
+        ..., description="Units directly under it with no plan sent up for the year."
+    )
 
 
-@router.get("/units/{unit_id}/plans/{year}/consolidated",
-            response={200: ConsolidatedOut, **ERRORS})
+@router.get("/units/{unit_id}/plans/{year}/consolidated", response={200: ConsolidatedOut, **ERRORS})
 def consolidated(request: HttpRequest, unit: UnitInPath, year: Year):
     # The selector gives the target group's label; the API also names its code.
     group_codes = {str(label): code for code, label in TargetGroup.choices}
-    rows = [{"topic": r["topic"].code if r["topic"] else None,
-             "topic_name": r["topic"].name if r["topic"] else None,
-             "programme": r["programme"].pk if r["programme"] else None,
-             "programme_name": r["programme"].name if r["programme"] else None,
-             "target_group": group_codes.get(str(r["target_group"]), str(r["target_group"])),
-             "target_group_label": str(r["target_group"]), "figures": r["figures"]}
-            for r in selectors.consolidated(unit, year)]
+    rows = [
+        {
+            "topic": r["topic"].code if r["topic"] else None,
+            "topic_name": r["topic"].name if r["topic"] else None,
+            "programme": r["programme"].pk if r["programme"] else None,
+            "programme_name": r["programme"].name if r["programme"] else None,
+            "target_group": group_codes.get(str(r["target_group"]), str(r["target_group"])),
+            "target_group_label": str(r["target_group"]),
+            "figures": r["figures"],
+        }
+        for r in selectors.consolidated(unit, year)
+    ]
     totals = selectors.plan_vs_actual(selectors.consolidated_lines(unit, year))
-    return {"unit": unit, "year": year, "rows": rows, "totals": totals.get((), Figures()),
-            "not_submitted": selectors.not_submitted(unit, year)}
+    return {
+        "unit": unit,
+        "year": year,
+        "rows": rows,
+        "totals": totals.get((), Figures()),
+        "not_submitted": selectors.not_submitted(unit, year),
+    }
 
 
 # --- spending -----------------------------------------------------------------------------
+
 
 class SpendingIn(Schema):
     operating_total: Money = Field(..., description="VND: a number or a numeric string.")
@@ -339,19 +363,25 @@ class SpendingOut(Schema):
     operating_total: Decimal
     other_training: Decimal
     note: str
-    class_costs: Decimal = Field(..., description="Actual costs of the classes the unit "
-                                                  "organised that started in the year.")
+    class_costs: Decimal = Field(
+        ..., description="Actual costs of the classes the unit organised that started in the year."
+    )
     training: Decimal = Field(..., description="Class costs plus other training costs.")
     share: Decimal = Field(..., description="Training spending, % of operating spending.")
 
 
 def _spending_out(spending: Spending) -> dict:
     figures = selectors.spending_share(spending)
-    return {"unit": spending.unit_id, "year": spending.year,
-            "operating_total": spending.operating_total,
-            "other_training": spending.other_training, "note": spending.note,
-            "class_costs": figures["class_costs"], "training": figures["training"],
-            "share": figures["share"]}
+    return {
+        "unit": spending.unit_id,
+        "year": spending.year,
+        "operating_total": spending.operating_total,
+        "other_training": spending.other_training,
+        "note": spending.note,
+        "class_costs": figures["class_costs"],
+        "training": figures["training"],
+        "share": figures["share"],
+    }
 
 
 @router.get("/units/{unit_id}/spending/{year}", response={200: SpendingOut, **ERRORS})
@@ -362,15 +392,14 @@ def spending_detail(request: HttpRequest, unit: UnitInPath, year: Year):
     return _spending_out(spending)
 
 
-@router.put("/units/{unit_id}/spending/{year}", response={200: SpendingOut, **ERRORS},
-            auth=writer)
+@router.put("/units/{unit_id}/spending/{year}", response={200: SpendingOut, **ERRORS}, auth=writer)
 def spending_save(request: HttpRequest, unit: UnitInPath, year: Year, payload: SpendingIn):
-    spending = services.spending_save(user=request.auth, unit=unit, year=year,
-                                      **payload.dict())
+    spending = services.spending_save(user=request.auth, unit=unit, year=year, **payload.dict())
     return _spending_out(spending)
 
 
 # --- member growth ------------------------------------------------------------------------
+
 
 class GrowthFigures(Schema):
     admitted: int
@@ -381,8 +410,7 @@ class GrowthFigures(Schema):
     unions_dissolved: int
     enterprises_30plus: int
     enterprises_with_union: int
-    net_growth: int = Field(..., description="Admitted minus other decreases (transfers "
-                                             "excluded).")
+    net_growth: int = Field(..., description="Admitted minus other decreases (transfers excluded).")
 
 
 class GrowthOut(GrowthFigures):
@@ -394,8 +422,9 @@ class GrowthOut(GrowthFigures):
 
 class GrowthTotals(GrowthFigures):
     reporting: int = Field(..., description="Units with figures in the period.")
-    coverage: Decimal | None = Field(..., description="% of enterprises with 30 workers or "
-                                                      "more that have a grassroots union.")
+    coverage: Decimal | None = Field(
+        ..., description="% of enterprises with 30 workers or more that have a grassroots union."
+    )
 
 
 class GrowthReport(Schema):
@@ -423,18 +452,23 @@ class GrowthIn(Schema):
 
 
 @router.get("/units/{unit_id}/member-growth", response={200: GrowthReport, **ERRORS})
-def growth_report(request: HttpRequest, unit: UnitInPath, start: Day | None = None,
-                  end: Day | None = None):
+def growth_report(
+    request: HttpRequest, unit: UnitInPath, start: Day | None = None, end: Day | None = None
+):
     """The subtree's figures for periods within [start, end] (default: this year so far)."""
     end = end or today()
     start = start or dt.date(end.year, 1, 1)
     node = version_on(unit, end)
     if node is None:  # the unit did not exist on `end`
         raise Http404
-    rows = scoped(selectors.growth_rows(node, start, end).select_related("unit"),
-                  request.auth)
-    return {"unit": unit, "start": start, "end": end, "rows": rows,
-            "totals": selectors.growth_totals(node, start, end)}
+    rows = scoped(selectors.growth_rows(node, start, end).select_related("unit"), request.auth)
+    return {
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "rows": rows,
+        "totals": selectors.growth_totals(node, start, end),
+    }
 
 
 @router.post("/member-growth", response={200: GrowthOut, **ERRORS}, auth=writer)
@@ -444,6 +478,7 @@ def growth_save(request: HttpRequest, payload: GrowthIn):
 
 
 # --- training-needs surveys ---------------------------------------------------------------
+
 
 class SurveyOut(Schema):
     id: int
@@ -480,8 +515,9 @@ class SurveyProgressOut(Schema):
 
 class SurveyDetail(SurveyOut):
     results: list[NeedOut] = Field(..., description="Answers of the caller's subtree summed.")
-    progress: list[SurveyProgressOut] = Field(..., description="Per unit directly under the "
-                                                         "caller's unit.")
+    progress: list[SurveyProgressOut] = Field(
+        ..., description="Per unit directly under the caller's unit."
+    )
 
 
 class SurveyIn(Schema):
@@ -513,17 +549,23 @@ class AnswerOut(Schema):
     @staticmethod
     def resolve_needs(answer) -> list[dict]:
         groups = dict(TargetGroup.choices)
-        return [{"topic": n.topic.code, "topic_name": n.topic.name,
-                 "target_group": n.target_group,
-                 "target_group_label": str(groups.get(n.target_group, n.target_group)),
-                 "count": n.count}
-                for n in answer.needs.select_related("topic").order_by("topic__rank", "id")]
+        return [
+            {
+                "topic": n.topic.code,
+                "topic_name": n.topic.name,
+                "target_group": n.target_group,
+                "target_group_label": str(groups.get(n.target_group, n.target_group)),
+                "count": n.count,
+            }
+            for n in answer.needs.select_related("topic").order_by("topic__rank", "id")
+        ]
 
 
 def _surveys(request: HttpRequest):
     """Surveys opened in the caller's subtree, and those opened above it to answer."""
-    return (selectors.surveys_visible_to(request.auth).select_related("unit")
-            .prefetch_related("topics"))
+    return (
+        selectors.surveys_visible_to(request.auth).select_related("unit").prefetch_related("topics")
+    )
 
 
 def _survey(request: HttpRequest, survey_id: int):
@@ -550,12 +592,20 @@ def survey_detail(request: HttpRequest, survey_id: int):
     unit = request.auth.unit
     rows = selectors.survey_results(survey, unit)
     topics = Topic.objects.in_bulk([r["topic"] for r in rows])
-    survey.results = [{"topic": topics[r["topic"]].code, "topic_name": r["topic__name"],
-                       "target_group": r["target_group"],
-                       "target_group_label": str(r["group_label"] or r["target_group"]),
-                       "count": r["count"]} for r in rows]
-    survey.progress = [{"unit": u, "answered": u.answered, "answers_below": u.answers_below or 0}
-                       for u in selectors.survey_progress(survey, unit)]
+    survey.results = [
+        {
+            "topic": topics[r["topic"]].code,
+            "topic_name": r["topic__name"],
+            "target_group": r["target_group"],
+            "target_group_label": str(r["group_label"] or r["target_group"]),
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+    survey.progress = [
+        {"unit": u, "answered": u.answered, "answers_below": u.answers_below or 0}
+        for u in selectors.survey_progress(survey, unit)
+    ]
     return survey
 
 
@@ -568,8 +618,17 @@ def survey_answer(request: HttpRequest, survey_id: int, payload: AnswerIn):
     for need in payload.needs:
         key = (need.topic, need.target_group)
         if key in needs:
-            raise ValidationError({"needs": _("%(topic)s, %(group)s is given twice.")
-                                   % {"topic": need.topic, "group": need.target_group}})
+            raise ValidationError(
+                {
+                    "needs": _("%(topic)s, %(group)s is given twice.")
+                    % {"topic": need.topic, "group": need.target_group}
+                }
+            )
         needs[key] = need.count
-    return services.answer_save(user=request.auth, survey=survey, unit=request.auth.unit,
-                                needs=needs, comment=payload.comment)
+    return services.answer_save(
+        user=request.auth,
+        survey=survey,
+        unit=request.auth.unit,
+        needs=needs,
+        comment=payload.comment,
+    )

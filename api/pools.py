@@ -92,10 +92,19 @@ class PoolDetail(PoolOut):
 def _detail(pool: Pool, day: dt.date) -> Pool:
     pool.as_of, pool.structure = day, selectors.structure(pool, day)
     pool.candidates = [
-        {"entry": e.pk, "person": e.person_id, "full_name": e.person.full_name,
-         "unit": e.person.unit.name, "gender": e.person.gender, "age": e.age,
-         "trained": e.trained, "entered_on": e.entered_on, "entry_reason": e.entry_reason}
-        for e in selectors.candidates(pool, day)]
+        {
+            "entry": e.pk,
+            "person": e.person_id,
+            "full_name": e.person.full_name,
+            "unit": e.person.unit.name,
+            "gender": e.person.gender,
+            "age": e.age,
+            "trained": e.trained,
+            "entered_on": e.entered_on,
+            "entry_reason": e.entry_reason,
+        }
+        for e in selectors.candidates(pool, day)
+    ]
     return pool
 
 
@@ -138,8 +147,9 @@ def pool_list(request: HttpRequest, filters: Query[PoolFilters]):
 
 @router.post("/pools", response={201: PoolDetail, **ERRORS}, auth=writer)
 def pool_create(request: HttpRequest, payload: PoolIn):
-    pool = services.pool_create(user=request.auth, unit=payload.unit, term=payload.term,
-                                post=payload.post)
+    pool = services.pool_create(
+        user=request.auth, unit=payload.unit, term=payload.term, post=payload.post
+    )
     return Status(201, _detail(pool, today()))
 
 
@@ -151,8 +161,16 @@ def pool_detail(request: HttpRequest, pool: PoolInPath, as_of: Day | None = None
 
 @router.post("/pools/{pool_id}/reviews", response={201: ReviewOut, **ERRORS}, auth=writer)
 def review_open(request: HttpRequest, pool: PoolInPath, payload: ReviewIn):
-    return Status(201, services.review_open(user=request.auth, pool=pool, year=payload.year,
-                                            held_on=payload.held_on, note=payload.note))
+    return Status(
+        201,
+        services.review_open(
+            user=request.auth,
+            pool=pool,
+            year=payload.year,
+            held_on=payload.held_on,
+            note=payload.note,
+        ),
+    )
 
 
 @router.get("/pool-reviews/{review_id}", response={200: ReviewOut, **ERRORS})
@@ -160,27 +178,36 @@ def review_detail(request: HttpRequest, review: ReviewInPath):
     return review
 
 
-@router.post("/pool-reviews/{review_id}/entries", response={201: ReviewOut, **ERRORS},
-             auth=writer)
+@router.post("/pool-reviews/{review_id}/entries", response={201: ReviewOut, **ERRORS}, auth=writer)
 def review_add(request: HttpRequest, review: ReviewInPath, payload: EntryIn):
-    services.entry_add(user=request.auth, pool=review.pool, person=payload.person,
-                       reason=payload.reason, on=payload.on or review.held_on, review=review)
+    services.entry_add(
+        user=request.auth,
+        pool=review.pool,
+        person=payload.person,
+        reason=payload.reason,
+        on=payload.on or review.held_on,
+        review=review,
+    )
     return Status(201, review)
 
 
-@router.post("/pool-reviews/{review_id}/removals", response={201: ReviewOut, **ERRORS},
-             auth=writer)
+@router.post("/pool-reviews/{review_id}/removals", response={201: ReviewOut, **ERRORS}, auth=writer)
 def review_remove(request: HttpRequest, review: ReviewInPath, payload: RemovalIn):
     if payload.entry.pool_id != review.pool_id:
-        raise ValidationError({"entry": _("Select a valid choice. That choice is not one of "
-                                          "the available choices.")})
-    services.entry_remove(user=request.auth, entry=payload.entry, reason=payload.reason,
-                          on=payload.on or review.held_on, review=review)
+        raise ValidationError(
+            {"entry": _("Select a valid choice. That choice is not one of the available choices.")}
+        )
+    services.entry_remove(
+        user=request.auth,
+        entry=payload.entry,
+        reason=payload.reason,
+        on=payload.on or review.held_on,
+        review=review,
+    )
     return Status(201, review)
 
 
-@router.post("/pool-reviews/{review_id}/publish", response={200: ReviewOut, **ERRORS},
-             auth=writer)
+@router.post("/pool-reviews/{review_id}/publish", response={200: ReviewOut, **ERRORS}, auth=writer)
 def review_publish(request: HttpRequest, review: ReviewInPath):
     """Publish the lists of entries and removals; each person concerned is told."""
     return services.review_publish(user=request.auth, review=review)

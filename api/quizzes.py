@@ -32,8 +32,9 @@ class ChoiceOut(Schema):
 class QuestionOut(Schema):
     id: int
     text: str
-    multiple: bool = Field(..., description="Several right answers: all of them must be "
-                                            "chosen, and no other.")
+    multiple: bool = Field(
+        ..., description="Several right answers: all of them must be chosen, and no other."
+    )
     choices: list[ChoiceOut] = Field(..., description="In the order drawn for this attempt.")
 
 
@@ -62,18 +63,20 @@ class AttemptOut(Schema):
     attempts_left: int
     pass_percent: int
     started_at: dt.datetime
-    deadline_at: dt.datetime | None = Field(..., description="The server's deadline; answers "
-                                                             "arriving later are refused.")
+    deadline_at: dt.datetime | None = Field(
+        ..., description="The server's deadline; answers arriving later are refused."
+    )
     seconds_left: int | None
     submitted_at: dt.datetime | None
     expired: bool = Field(..., description="Closed by the server because time ran out.")
     score_percent: Decimal | None
     passed: bool | None
-    questions: list[QuestionOut] = Field(..., description="Without any sign of which choice "
-                                                          "is right.")
-    feedback: list[FeedbackOut] | None = Field(..., description="Once submitted only: per "
-                                                                "question, what was chosen "
-                                                                "and what was right.")
+    questions: list[QuestionOut] = Field(
+        ..., description="Without any sign of which choice is right."
+    )
+    feedback: list[FeedbackOut] | None = Field(
+        ..., description="Once submitted only: per question, what was chosen and what was right."
+    )
     course_completed: bool
 
 
@@ -105,9 +108,10 @@ class QuizAnswerIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     question: int
-    choices: list[int] = Field(default_factory=list, description="The ids of the choices "
-                                                                 "picked (one at most for a "
-                                                                 "single-choice question).")
+    choices: list[int] = Field(
+        default_factory=list,
+        description="The ids of the choices picked (one at most for a single-choice question).",
+    )
 
 
 class SubmitIn(BaseModel):
@@ -121,10 +125,19 @@ class SubmitIn(BaseModel):
 
 def _enrolment_and_lesson(request: HttpRequest, lesson_id: int):
     person_id = request.auth.person_id
-    lesson = Lesson.objects.select_related("module__course").filter(
-        pk=lesson_id, kind=LessonKind.QUIZ).first() if person_id else None
-    enrolment = lesson and CourseEnrolment.objects.filter(
-        course_id=lesson.module.course_id, person_id=person_id).first()
+    lesson = (
+        Lesson.objects.select_related("module__course")
+        .filter(pk=lesson_id, kind=LessonKind.QUIZ)
+        .first()
+        if person_id
+        else None
+    )
+    enrolment = (
+        lesson
+        and CourseEnrolment.objects.filter(
+            course_id=lesson.module.course_id, person_id=person_id
+        ).first()
+    )
     if not enrolment:
         raise Http404
     return enrolment, lesson
@@ -137,9 +150,13 @@ def _attempt(request: HttpRequest, key: str) -> QuizAttempt:
     except ValueError:
         raise Http404 from None
     person_id = request.auth.person_id
-    attempt = QuizAttempt.objects.select_related(
-        "lesson__module", "enrolment").filter(
-        key=key, enrolment__person_id=person_id).first() if person_id else None
+    attempt = (
+        QuizAttempt.objects.select_related("lesson__module", "enrolment")
+        .filter(key=key, enrolment__person_id=person_id)
+        .first()
+        if person_id
+        else None
+    )
     if attempt is None:
         raise Http404
     return attempt
@@ -148,45 +165,70 @@ def _attempt(request: HttpRequest, key: str) -> QuizAttempt:
 def _out(attempt: QuizAttempt) -> dict:
     state = quizzes.quiz_state(attempt.enrolment, attempt.lesson)
     submitted = attempt.submitted_at is not None
-    feedback = [{"question": f["id"], **{k: v for k, v in f.items() if k != "id"}}
-                for f in quizzes.attempt_feedback(attempt)] if submitted else None
+    feedback = (
+        [
+            {"question": f["id"], **{k: v for k, v in f.items() if k != "id"}}
+            for f in quizzes.attempt_feedback(attempt)
+        ]
+        if submitted
+        else None
+    )
     return {
-        "key": attempt.key, "lesson": attempt.lesson_id, "lesson_title": attempt.lesson.title,
+        "key": attempt.key,
+        "lesson": attempt.lesson_id,
+        "lesson_title": attempt.lesson.title,
         "course": attempt.lesson.module.course_id,
-        "attempt_number": next((i for i, a in enumerate(state.attempts, 1)
-                                if a.pk == attempt.pk), state.used),
-        "attempts_allowed": state.allowed, "attempts_left": state.left,
-        "pass_percent": attempt.lesson.pass_percent, "started_at": attempt.started_at,
+        "attempt_number": next(
+            (i for i, a in enumerate(state.attempts, 1) if a.pk == attempt.pk), state.used
+        ),
+        "attempts_allowed": state.allowed,
+        "attempts_left": state.left,
+        "pass_percent": attempt.lesson.pass_percent,
+        "started_at": attempt.started_at,
         "deadline_at": attempt.deadline_at,
         "seconds_left": None if submitted else quizzes.seconds_left(attempt),
-        "submitted_at": attempt.submitted_at, "expired": quizzes.is_expired(attempt),
-        "score_percent": attempt.score_percent, "passed": attempt.passed,
+        "submitted_at": attempt.submitted_at,
+        "expired": quizzes.is_expired(attempt),
+        "score_percent": attempt.score_percent,
+        "passed": attempt.passed,
         "questions": [] if submitted else quizzes.attempt_questions(attempt),
         "feedback": feedback,
         "course_completed": CourseEnrolment.objects.filter(
-            pk=attempt.enrolment_id, completed_at__isnull=False).exists(),
+            pk=attempt.enrolment_id, completed_at__isnull=False
+        ).exists(),
     }
 
 
-@router.get("/lessons/{lesson_id}/attempts", response={200: QuizStateOut, **ERRORS},
-            auth=signed_in)
+@router.get("/lessons/{lesson_id}/attempts", response={200: QuizStateOut, **ERRORS}, auth=signed_in)
 def quiz_state(request: HttpRequest, lesson_id: int):
     """The caller's attempts at a quiz of a course they are enrolled in."""
     enrolment, lesson = _enrolment_and_lesson(request, lesson_id)
     state = quizzes.quiz_state(enrolment, lesson)
-    return {"lesson": lesson.pk, "attempts_allowed": state.allowed,
-            "attempts_used": state.used, "attempts_left": state.left, "passed": state.passed,
-            "best_percent": state.best, "open": state.open.key if state.open else None,
-            "may_start": state.may_start,
-            "attempts": [{"key": a.key, "started_at": a.started_at,
-                          "deadline_at": a.deadline_at, "submitted_at": a.submitted_at,
-                          "expired": quizzes.is_expired(a) or quizzes.is_overdue(a),
-                          "score_percent": a.score_percent, "passed": a.passed}
-                         for a in state.attempts]}
+    return {
+        "lesson": lesson.pk,
+        "attempts_allowed": state.allowed,
+        "attempts_used": state.used,
+        "attempts_left": state.left,
+        "passed": state.passed,
+        "best_percent": state.best,
+        "open": state.open.key if state.open else None,
+        "may_start": state.may_start,
+        "attempts": [
+            {
+                "key": a.key,
+                "started_at": a.started_at,
+                "deadline_at": a.deadline_at,
+                "submitted_at": a.submitted_at,
+                "expired": quizzes.is_expired(a) or quizzes.is_overdue(a),
+                "score_percent": a.score_percent,
+                "passed": a.passed,
+            }
+            for a in state.attempts
+        ],
+    }
 
 
-@router.post("/lessons/{lesson_id}/attempts", response={201: AttemptOut, **ERRORS},
-             auth=signed_in)
+@router.post("/lessons/{lesson_id}/attempts", response={201: AttemptOut, **ERRORS}, auth=signed_in)
 def attempt_start(request: HttpRequest, lesson_id: int):
     """Start an attempt: the questions drawn at random from the course's bank, each one's
     choices shuffled, and the deadline if the quiz is timed. Refused while another attempt
@@ -206,8 +248,7 @@ def attempt_detail(request: HttpRequest, key: str):
     return _out(attempt)
 
 
-@router.post("/attempts/{key}/submit", response={200: AttemptOut, **ERRORS},
-             auth=signed_in)
+@router.post("/attempts/{key}/submit", response={200: AttemptOut, **ERRORS}, auth=signed_in)
 def attempt_submit(request: HttpRequest, key: str, payload: SubmitIn):
     """Hand in the answers; the server marks them. Refused (422): after the deadline (the
     attempt is then closed with a score of 0), a second time, a question or a choice that
@@ -223,7 +264,8 @@ def attempt_submit(request: HttpRequest, key: str, payload: SubmitIn):
         answers[answer.question] = answer.choices
     quizzes.refuse_client_marks(extra)  # named here: a field may be called "user"
     if twice:
-        raise ValidationError({"answers": [
-            _("Question %(id)s is answered twice.") % {"id": pk} for pk in twice]})
+        raise ValidationError(
+            {"answers": [_("Question %(id)s is answered twice.") % {"id": pk} for pk in twice]}
+        )
     attempt = quizzes.attempt_submit(user=request.auth, attempt=attempt, answers=answers)
     return _out(attempt)

@@ -35,8 +35,10 @@ TopicRef = Annotated[Topic, Ref(Topic.objects.all(), key="code", in_scope=False)
 def _window(value: int | None) -> int | None:
     if value is not None and value not in retention.WINDOWS:
         # Django's own message for a value outside the choices (already translated).
-        raise PydanticCustomError("literal_error", _("Select a valid choice. That choice is "
-                                                     "not one of the available choices."))
+        raise PydanticCustomError(
+            "literal_error",
+            _("Select a valid choice. That choice is not one of the available choices."),
+        )
     return value
 
 
@@ -44,59 +46,83 @@ Months = Annotated[int | None, AfterValidator(_window)]
 
 
 class RetentionFilters(Schema):
-    start: dt.date | None = Field(None, description="First completion day (default: the day "
-                                                    "after 3 years before `end`).")
+    start: dt.date | None = Field(
+        None, description="First completion day (default: the day after 3 years before `end`)."
+    )
     end: dt.date | None = Field(None, description="Last completion day (default: `on`).")
-    on: dt.date | None = Field(None, description="As of this day: a window counts once it has "
-                                                 "closed by then (default: today).")
-    programme: str | None = Field(None, description="A programme's id, or `none` for records "
-                                                    "without a programme.")
+    on: dt.date | None = Field(
+        None,
+        description="As of this day: a window counts once it has closed by then (default: today).",
+    )
+    programme: str | None = Field(
+        None, description="A programme's id, or `none` for records without a programme."
+    )
     topic: TopicRef | None = Field(None, description="A topic's code.")
-    organiser: str | None = Field(None, description="The organising unit's id, or `none` for "
-                                                    "training done elsewhere.")
+    organiser: str | None = Field(
+        None, description="The organising unit's id, or `none` for training done elsewhere."
+    )
 
 
 class FiguresQuery(RetentionFilters):
     by: Literal["programme", "topic", "organiser"] = Field(
-        "programme", description="How the groups are formed.")
+        "programme", description="How the groups are formed."
+    )
 
 
 class PeopleQuery(RetentionFilters):
-    months: Months = Field(None, description="6, 12 or 24: the people who left within that "
-                                             "many months (among those whose window is known); "
-                                             "none: every trained person.")
+    months: Months = Field(
+        None,
+        description="6, 12 or 24: the people who left within that "
+        "many months (among those whose window is known); "
+        "none: every trained person.",
+    )
     direct: bool = Field(False, description="Posts held in the unit itself only, not below.")
 
 
 class WindowOut(Schema):
     months: int
-    known: int = Field(..., description="Trained people whose window had closed on the as-of "
-                                        "day: the base of the percentage.")
-    left: int = Field(..., description="Of those, people who left their post (rotated, "
-                                       "transferred, left) within the window.")
+    known: int = Field(
+        ...,
+        description="Trained people whose window had closed on the as-of "
+        "day: the base of the percentage.",
+    )
+    left: int = Field(
+        ...,
+        description="Of those, people who left their post (rotated, "
+        "transferred, left) within the window.",
+    )
     percent: Decimal | None
     is_known: bool = Field(..., description="False: no window has closed yet (not yet known).")
     complete: bool = Field(..., description="The window is known for every trained person.")
 
 
 class RetentionFiguresOut(Schema):
-    trained: int = Field(..., description="Distinct people trained in the period who held a "
-                                          "post in the subtree on the day of their (first) "
-                                          "training.")
+    trained: int = Field(
+        ...,
+        description="Distinct people trained in the period who held a "
+        "post in the subtree on the day of their (first) "
+        "training.",
+    )
     windows: list[WindowOut]
 
 
 class GroupOut(Schema):
-    key: str = Field(..., description="The value to pass as `programme`, `topic` or "
-                                      "`organiser` to narrow to this group (`none`: without).")
+    key: str = Field(
+        ...,
+        description="The value to pass as `programme`, `topic` or "
+        "`organiser` to narrow to this group (`none`: without).",
+    )
     label: str
     figures: RetentionFiguresOut
 
 
 class UnitRowOut(Schema):
     unit: UnitBrief
-    itself: bool = Field(..., description="Posts held in the unit itself (pass `direct=true` "
-                                          "for its people), not in a unit below.")
+    itself: bool = Field(
+        ...,
+        description="Posts held in the unit itself (pass `direct=true` "
+        "for its people), not in a unit below.",
+    )
     figures: RetentionFiguresOut
 
 
@@ -113,24 +139,30 @@ class RetentionOut(Schema):
     by: str
     totals: RetentionFiguresOut
     groups: list[GroupOut]
-    units: list[UnitRowOut] = Field(..., description="The units directly below, and the unit "
-                                                     "itself when people held posts in it.")
-    trend: list[YearOut] = Field(..., description="Per year of training, each year its own "
-                                                  "cohort.")
+    units: list[UnitRowOut] = Field(
+        ...,
+        description="The units directly below, and the unit itself when people held posts in it.",
+    )
+    trend: list[YearOut] = Field(..., description="Per year of training, each year its own cohort.")
 
 
 class RetentionPersonOut(Schema):
     person: int = Field(..., alias="person_id")
     full_name: str
-    record: int = Field(..., alias="pk", description="The training record counted (the "
-                                                     "person's first in the period).")
+    record: int = Field(
+        ...,
+        alias="pk",
+        description="The training record counted (the person's first in the period).",
+    )
     course: str = Field(..., alias="title")
     completed_on: dt.date
     programme: int | None = Field(None, alias="programme_id")
     organiser: int | None = Field(None, alias="organiser_id")
-    position: int = Field(..., alias="post_id", description="The post left within the "
-                                                            "window, else the post held on the "
-                                                            "day of training.")
+    position: int = Field(
+        ...,
+        alias="post_id",
+        description="The post left within the window, else the post held on the day of training.",
+    )
     role: str
     unit_code: str = Field(..., alias="post_unit_code")
     unit_name: str = Field(..., alias="post_unit_name")
@@ -138,8 +170,9 @@ class RetentionPersonOut(Schema):
     end_date: dt.date | None = Field(None, alias="post_end")
     end_reason: str | None = Field(None, alias="post_end_reason")
     end_reason_label: str
-    months_after: int | None = Field(None, description="Whole months from the training to the "
-                                                       "end of the post.")
+    months_after: int | None = Field(
+        None, description="Whole months from the training to the end of the post."
+    )
 
     @staticmethod
     def resolve_full_name(row) -> str:
@@ -165,13 +198,18 @@ class RetentionPersonOut(Schema):
 def _day(filters: RetentionFilters, name: str) -> dt.date | None:
     day = getattr(filters, name)
     if day is not None and not EARLIEST <= day <= LATEST:
-        raise ValidationError({name: _("Enter a date between %(first)s and %(last)s.") % {
-            "first": EARLIEST.strftime("%d/%m/%Y"), "last": LATEST.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                name: _("Enter a date between %(first)s and %(last)s.")
+                % {"first": EARLIEST.strftime("%d/%m/%Y"), "last": LATEST.strftime("%d/%m/%Y")}
+            }
+        )
     return day
 
 
-def _cohort(request: HttpRequest, unit: Unit, filters: RetentionFilters,
-            direct: bool = False) -> retention.Cohort:
+def _cohort(
+    request: HttpRequest, unit: Unit, filters: RetentionFilters, direct: bool = False
+) -> retention.Cohort:
     """The question the query asks, checked field by field (422 naming the field)."""
     as_of = _day(filters, "on") or today()
     end = _day(filters, "end") or as_of
@@ -186,13 +224,23 @@ def _cohort(request: HttpRequest, unit: Unit, filters: RetentionFilters,
             raise ValidationError({"programme": invalid})
     organiser = filters.organiser
     if organiser and organiser != retention.NONE:
-        organiser = retention.organisers_visible_to(request.auth).filter(
-            pk=retention.as_id(organiser)).first()
+        organiser = (
+            retention.organisers_visible_to(request.auth)
+            .filter(pk=retention.as_id(organiser))
+            .first()
+        )
         if organiser is None:
             raise ValidationError({"organiser": invalid})
-    return retention.Cohort(unit=unit, start=start, end=end, as_of=as_of,
-                            programme=programme or None, topic=filters.topic,
-                            organiser=organiser or None, direct=direct)
+    return retention.Cohort(
+        unit=unit,
+        start=start,
+        end=end,
+        as_of=as_of,
+        programme=programme or None,
+        topic=filters.topic,
+        organiser=organiser or None,
+        direct=direct,
+    )
 
 
 @router.get("/units/{unit_id}/retention", response={200: RetentionOut, **ERRORS})
@@ -201,19 +249,25 @@ def retention_figures(request: HttpRequest, unit: UnitInPath, filters: Query[Fig
     group, per unit directly below and per year of training."""
     cohort = _cohort(request, unit, filters)
     return {
-        "unit": unit, "start": cohort.start, "end": cohort.end, "as_of": cohort.as_of,
-        "by": filters.by, "totals": retention.totals(cohort),
-        "groups": [{"key": row.params[filters.by], "label": row.label, "figures": row.figures}
-                   for row in retention.by_group(cohort, filters.by)],
-        "units": [{"unit": row.obj, "itself": "direct" in row.params, "figures": row.figures}
-                  for row in retention.by_unit(cohort)],
-        "trend": [{"year": row.key, "figures": row.figures}
-                  for row in retention.trend(cohort)],
+        "unit": unit,
+        "start": cohort.start,
+        "end": cohort.end,
+        "as_of": cohort.as_of,
+        "by": filters.by,
+        "totals": retention.totals(cohort),
+        "groups": [
+            {"key": row.params[filters.by], "label": row.label, "figures": row.figures}
+            for row in retention.by_group(cohort, filters.by)
+        ],
+        "units": [
+            {"unit": row.obj, "itself": "direct" in row.params, "figures": row.figures}
+            for row in retention.by_unit(cohort)
+        ],
+        "trend": [{"year": row.key, "figures": row.figures} for row in retention.trend(cohort)],
     }
 
 
-@router.get("/units/{unit_id}/retention/people",
-            response={200: list[RetentionPersonOut], **ERRORS})
+@router.get("/units/{unit_id}/retention/people", response={200: list[RetentionPersonOut], **ERRORS})
 @paginate(Pagination, max_limit=500)
 def retention_people(request: HttpRequest, unit: UnitInPath, filters: Query[PeopleQuery]):
     """The people behind a figure: every trained person, or (`months`) those who left their

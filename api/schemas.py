@@ -35,13 +35,17 @@ class Ref:
     in_path: bool = False
     in_scope: bool = True
 
-    def __get_pydantic_core_schema__(self, source: Any,
-                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         wire = core_schema.int_schema() if self.key == "pk" else core_schema.str_schema()
         return core_schema.with_info_after_validator_function(
-            self.lookup, wire,
+            self.lookup,
+            wire,
             serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda obj: getattr(obj, self.key)))
+                lambda obj: getattr(obj, self.key)
+            ),
+        )
 
     def lookup(self, value: int | str, info: ValidationInfo):
         user = info.context["request"].auth
@@ -51,8 +55,10 @@ class Ref:
         obj = queryset.filter(**{self.key: value}).first()
         if obj is None:
             # Django's own message for a choice outside a form's queryset (already translated).
-            raise PydanticCustomError("not_found", _("Select a valid choice. That choice is not "
-                                                     "one of the available choices."))
+            raise PydanticCustomError(
+                "not_found",
+                _("Select a valid choice. That choice is not one of the available choices."),
+            )
         return obj
 
 
@@ -71,8 +77,11 @@ def _sane_year(value: int) -> int:
 # A day or a year asked about (as of, from, to, a plan's year), within the years the system
 # works with (lib.dates): a day at the end of Python's calendar broke the figures (a 500).
 Day = Annotated[dt.date, AfterValidator(_sane_day)]
-Year = Annotated[int, AfterValidator(_sane_year), WithJsonSchema(
-    {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})]
+Year = Annotated[
+    int,
+    AfterValidator(_sane_year),
+    WithJsonSchema({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}),
+]
 
 
 class FieldError(Schema):

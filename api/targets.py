@@ -76,21 +76,34 @@ class PersonObligations(Schema):
 
 def _figures(result: selectors.Result) -> dict:
     target = result.target
-    return {"code": target.code, "name": target.name, "document": target.document.code,
-            "threshold": target.threshold,
-            "level_responsible": target.responsible_level.code
-            if target.responsible_level else None,
-            "eligible": result.eligible, "met": result.met, "overdue": result.overdue,
-            "percent": result.percent, "achieved": result.achieved,
-            "standing": result.standing}
+    return {
+        "code": target.code,
+        "name": target.name,
+        "document": target.document.code,
+        "threshold": target.threshold,
+        "level_responsible": target.responsible_level.code if target.responsible_level else None,
+        "eligible": result.eligible,
+        "met": result.met,
+        "overdue": result.overdue,
+        "percent": result.percent,
+        "achieved": result.achieved,
+        "standing": result.standing,
+    }
 
 
 def _measure(measure: Measure) -> dict:
     target = measure.target
-    return {"code": target.code, "name": target.name, "kind": target.kind,
-            "value": measure.value, "goal": measure.goal, "reporting": measure.reporting,
-            "reaching": measure.reaching, "achieved": measure.achieved,
-            "standing": measure.standing}
+    return {
+        "code": target.code,
+        "name": target.name,
+        "kind": target.kind,
+        "value": measure.value,
+        "goal": measure.goal,
+        "reporting": measure.reporting,
+        "reaching": measure.reaching,
+        "achieved": measure.achieved,
+        "standing": measure.standing,
+    }
 
 
 @router.get("/units/{unit_id}/targets", response={200: UnitTargets, **ERRORS})
@@ -108,8 +121,12 @@ def unit_targets(request: HttpRequest, unit: UnitInPath, as_of: On = None):
         results = selectors.unit_targets(node, day, snapshot, targets)
     else:  # a large tree's snapshot is being computed: answer from the base tables
         results = [selectors.subtree_live(t, node, day) for t in targets]
-    return {"unit": unit.pk, "as_of": day, "targets": [_figures(r) for r in results],
-            "unit_targets": [_measure(m) for m in unit_measures(node, day)]}
+    return {
+        "unit": unit.pk,
+        "as_of": day,
+        "targets": [_figures(r) for r in results],
+        "unit_targets": [_measure(m) for m in unit_measures(node, day)],
+    }
 
 
 @router.get("/people/{person_id}/obligations", response={200: PersonObligations, **ERRORS})
@@ -121,14 +138,23 @@ def obligations(request: HttpRequest, person: PersonInPath, as_of: On = None):
     out = []
     for o in person_obligations(person, day):
         issuer = o.target.scope_unit
-        if (o.position is None and issuer is not None
-                and not (mine.startswith(issuer.path) or issuer.path.startswith(mine))):
+        if (
+            o.position is None
+            and issuer is not None
+            and not (mine.startswith(issuer.path) or issuer.path.startswith(mine))
+        ):
             continue  # another unit's own target (e.g. another province's adoption)
-        out.append({
-            "code": o.target.code, "name": o.target.name, "status": o.status,
-            "unit": o.position.unit_id if o.position else None,
-            "role": o.position.role.code if o.position else None, "due_on": o.due_on,
-            "record": o.record.pk if o.record else None,
-            "record_title": o.record.title if o.record else None,
-            "record_completed_on": o.record.completed_on if o.record else None})
+        out.append(
+            {
+                "code": o.target.code,
+                "name": o.target.name,
+                "status": o.status,
+                "unit": o.position.unit_id if o.position else None,
+                "role": o.position.role.code if o.position else None,
+                "due_on": o.due_on,
+                "record": o.record.pk if o.record else None,
+                "record_title": o.record.title if o.record else None,
+                "record_completed_on": o.record.completed_on if o.record else None,
+            }
+        )
     return {"person": person.pk, "as_of": day, "obligations": out}

@@ -27,8 +27,9 @@ def _unit_field(request, unit_id: int, field: str) -> Unit:
     """A unit named in a payload: outside the user's scope it is an error on that field."""
     unit = scoped(Unit.objects.all(), request.auth).filter(pk=unit_id).first()
     if unit is None:
-        raise ValidationError({field: _("Unit %(code)s is outside your scope.")
-                               % {"code": unit_id}})
+        raise ValidationError(
+            {field: _("Unit %(code)s is outside your scope.") % {"code": unit_id}}
+        )
     return unit
 
 
@@ -150,8 +151,9 @@ def _class(request, class_id: int) -> TrainingClass:
 
 
 def _enrolment(request, enrolment_id: int) -> Enrolment:
-    return get_scoped_or_404(Enrolment.objects.select_related("training_class__organiser"),
-                             request.auth, pk=enrolment_id)
+    return get_scoped_or_404(
+        Enrolment.objects.select_related("training_class__organiser"), request.auth, pk=enrolment_id
+    )
 
 
 def _topics(codes: list[str]):
@@ -178,16 +180,15 @@ def class_create(request, payload: ClassIn):
     data = payload.dict()
     organiser = _unit_field(request, data.pop("organiser"), "organiser")
     topics = _topics(data.pop("topics"))
-    return 201, services.class_create(user=request.auth, organiser=organiser, topics=topics,
-                                      **data)
+    return 201, services.class_create(user=request.auth, organiser=organiser, topics=topics, **data)
 
 
 @router.post("/classes/{class_id}/status", response={200: ClassOut, **ERRORS}, auth=writer)
 def class_status(request, class_id: int, payload: StatusIn):
-    c = get_scoped_or_404(TrainingClass.objects.select_related("organiser"), request.auth,
-                          pk=class_id)
-    return services.class_set_status(user=request.auth, training_class=c,
-                                     status=payload.status)
+    c = get_scoped_or_404(
+        TrainingClass.objects.select_related("organiser"), request.auth, pk=class_id
+    )
+    return services.class_set_status(user=request.auth, training_class=c, status=payload.status)
 
 
 @router.get("/classes/{class_id}/enrolments", response={200: list[EnrolmentOut], **ERRORS})
@@ -195,40 +196,47 @@ def class_enrolments(request, class_id: int):
     return scoped(_class(request, class_id).enrolments.all(), request.auth).order_by("id")
 
 
-@router.post("/classes/{class_id}/nominations", response={201: NominationOut, **ERRORS},
-             auth=writer)
+@router.post(
+    "/classes/{class_id}/nominations", response={201: NominationOut, **ERRORS}, auth=writer
+)
 def nominate(request, class_id: int, payload: NominationIn):
     c = _class(request, class_id)
-    person = scoped(Person.objects.select_related("unit"), request.auth).filter(
-        pk=payload.person).first()
+    person = (
+        scoped(Person.objects.select_related("unit"), request.auth)
+        .filter(pk=payload.person)
+        .first()
+    )
     if person is None:
         raise ValidationError({"person": _("Nobody with this id in your scope.")})
-    enrolment, warnings = services.enrolment_nominate(user=request.auth, training_class=c,
-                                                      person=person)
+    enrolment, warnings = services.enrolment_nominate(
+        user=request.auth, training_class=c, person=person
+    )
     return 201, {"enrolment": enrolment, "warnings": warnings}
 
 
-@router.post("/enrolments/{enrolment_id}/accept", response={200: EnrolmentOut, **ERRORS},
-             auth=writer)
+@router.post(
+    "/enrolments/{enrolment_id}/accept", response={200: EnrolmentOut, **ERRORS}, auth=writer
+)
 def accept(request, enrolment_id: int):
-    return services.enrolment_accept(user=request.auth,
-                                     enrolment=_enrolment(request, enrolment_id))
+    return services.enrolment_accept(user=request.auth, enrolment=_enrolment(request, enrolment_id))
 
 
-@router.post("/enrolments/{enrolment_id}/reject", response={200: EnrolmentOut, **ERRORS},
-             auth=writer)
+@router.post(
+    "/enrolments/{enrolment_id}/reject", response={200: EnrolmentOut, **ERRORS}, auth=writer
+)
 def reject(request, enrolment_id: int, payload: RejectIn):
-    return services.enrolment_reject(user=request.auth,
-                                     enrolment=_enrolment(request, enrolment_id),
-                                     reason=payload.reason)
+    return services.enrolment_reject(
+        user=request.auth, enrolment=_enrolment(request, enrolment_id), reason=payload.reason
+    )
 
 
-@router.post("/enrolments/{enrolment_id}/results", response={200: EnrolmentOut, **ERRORS},
-             auth=writer)
+@router.post(
+    "/enrolments/{enrolment_id}/results", response={200: EnrolmentOut, **ERRORS}, auth=writer
+)
 def results(request, enrolment_id: int, payload: ResultsIn):
-    return services.results_record(user=request.auth,
-                                   enrolment=_enrolment(request, enrolment_id),
-                                   **payload.dict())
+    return services.results_record(
+        user=request.auth, enrolment=_enrolment(request, enrolment_id), **payload.dict()
+    )
 
 
 @router.get("/records", response={200: list[RecordOut], **ERRORS})
@@ -251,16 +259,23 @@ def lecturers(request):
 
 @router.get("/lecturers/{lecturer_id}", response={200: LecturerOut, **ERRORS})
 def lecturer_detail(request, lecturer_id: int):
-    return get_scoped_or_404(lecturers_with_figures(request.auth), request.auth,
-                             pk=lecturer_id)
+    return get_scoped_or_404(lecturers_with_figures(request.auth), request.auth, pk=lecturer_id)
 
 
 @router.get("/units/{unit_id}/chairs", response={200: list[ChairOut], **ERRORS})
 def chairs(request, unit: UnitInPath, on: Day | None = None):
     """T-003-4: the grassroots chairs whose training is this unit's duty."""
-    return [{"position_id": p.pk, "person_id": p.person_id, "full_name": p.person.full_name,
-             "unit_id": p.unit_id, "members": p.members, "trained": p.trained}
-            for p in chairs_to_train(unit, on or today())]
+    return [
+        {
+            "position_id": p.pk,
+            "person_id": p.person_id,
+            "full_name": p.person.full_name,
+            "unit_id": p.unit_id,
+            "members": p.members,
+            "trained": p.trained,
+        }
+        for p in chairs_to_train(unit, on or today())
+    ]
 
 
 class TopicOut(Schema):

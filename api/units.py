@@ -24,8 +24,9 @@ UNITS = Unit.objects.select_related("kind__level")
 UnitInPath = Annotated[Unit, Ref(UNITS, in_path=True), Path(..., alias="unit_id")]
 # A unit named in a query or a body: outside the subtree it is an error on that field.
 UnitRef = Annotated[Unit, Ref(UNITS)]
-KindRef = Annotated[UnitKind, Ref(UnitKind.objects.select_related("level"), key="code",
-                                  in_scope=False)]
+KindRef = Annotated[
+    UnitKind, Ref(UnitKind.objects.select_related("level"), key="code", in_scope=False)
+]
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 On = Annotated[Day | None, Query(None, description="As of this day (default: today).")]
 
@@ -79,15 +80,18 @@ class Counts(Schema):
 class UnitDetail(Schema):
     unit: UnitOut
     on: dt.date
-    as_of: UnitOnDay | None = Field(None, description="Its shape on `on`; null if it did not "
-                                                      "exist then.")
+    as_of: UnitOnDay | None = Field(
+        None, description="Its shape on `on`; null if it did not exist then."
+    )
     counts: Counts | None = Field(None, description="Its subtree on `on`.")
     terms: list[TermOut]
     figures: list[FiguresOut]
     member_count: int | None = Field(None, description="Members in force on `on`.")
     chair_trained_by: str | None = Field(
-        None, description="For a grassroots union: the level that must train its chair on "
-                          "`on` (T-003-4): confederation, province or upper_grassroots.")
+        None,
+        description="For a grassroots union: the level that must train its chair on "
+        "`on` (T-003-4): confederation, province or upper_grassroots.",
+    )
 
 
 class ChildOut(Counts):
@@ -164,9 +168,12 @@ def unit_kinds(request: HttpRequest):
 @paginate(Pagination, max_limit=500)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
     """Units of the user's subtree as they stood on `on`, in tree order."""
-    versions = (UnitVersion.objects.on(filters.on or today())
-                .filter(scope_q(request.auth, "unit"))
-                .select_related("unit", "kind").order_by("path"))
+    versions = (
+        UnitVersion.objects.on(filters.on or today())
+        .filter(scope_q(request.auth, "unit"))
+        .select_related("unit", "kind")
+        .order_by("path")
+    )
     if filters.q:
         versions = versions.filter(unit__search_name__contains=fold(filters.q))
     if filters.parent is not None:
@@ -185,9 +192,13 @@ def unit_create(request: HttpRequest, payload: UnitCreateIn):
 @router.post("/units/merge", response={200: UnitOut, **ERRORS}, auth=writer)
 def unit_merge(request: HttpRequest, payload: MergeIn):
     """Merge `sources` into `target`: their sub-units and cadres pass to it, they end."""
-    return services.unit_merge(user=request.auth, sources=payload.sources,
-                               target=payload.target, effective_on=payload.effective_on,
-                               note=payload.note)
+    return services.unit_merge(
+        user=request.auth,
+        sources=payload.sources,
+        target=payload.target,
+        effective_on=payload.effective_on,
+        note=payload.note,
+    )
 
 
 @router.get("/units/{unit_id}", response={200: UnitDetail, **ERRORS})
@@ -195,11 +206,16 @@ def unit_detail(request: HttpRequest, unit: UnitInPath, on: On = None):
     day = on or today()
     version = version_on(unit, day)
     members = member_count_on(unit, day)
-    return {"unit": unit, "on": day, "as_of": version,
-            "counts": subtree_counts(version, day, request.auth) if version else None,
-            "terms": unit.terms.all(), "figures": unit.figures.all(),
-            "member_count": members,
-            "chair_trained_by": chair_duty_level(members) if unit.is_grassroots else None}
+    return {
+        "unit": unit,
+        "on": day,
+        "as_of": version,
+        "counts": subtree_counts(version, day, request.auth) if version else None,
+        "terms": unit.terms.all(),
+        "figures": unit.figures.all(),
+        "member_count": members,
+        "chair_trained_by": chair_duty_level(members) if unit.is_grassroots else None,
+    }
 
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS}, auth=writer)
@@ -211,8 +227,13 @@ def unit_update(request: HttpRequest, unit: UnitInPath, payload: UnitUpdateIn):
 
 @router.post("/units/{unit_id}/move", response={200: UnitOut, **ERRORS}, auth=writer)
 def unit_move(request: HttpRequest, unit: UnitInPath, payload: MoveIn):
-    return services.unit_move(user=request.auth, unit=unit, new_parent=payload.parent,
-                              effective_on=payload.effective_on, note=payload.note)
+    return services.unit_move(
+        user=request.auth,
+        unit=unit,
+        new_parent=payload.parent,
+        effective_on=payload.effective_on,
+        note=payload.note,
+    )
 
 
 @router.post("/units/{unit_id}/rename", response={200: UnitOut, **ERRORS}, auth=writer)
@@ -242,7 +263,15 @@ def unit_children(request: HttpRequest, unit: UnitInPath, on: On = None):
     node = version_on(unit, day)
     if node is None:
         return []
-    return [{"id": c["unit"].pk, "code": c["unit"].code, "name": c["version"].name,
-             "kind": c["version"].kind.code, "sub_units": c["sub_units"], "cadres": c["cadres"],
-             "full_time": c["full_time"]}
-            for c in children_with_counts(node, day, request.auth)]
+    return [
+        {
+            "id": c["unit"].pk,
+            "code": c["unit"].code,
+            "name": c["version"].name,
+            "kind": c["version"].kind.code,
+            "sub_units": c["sub_units"],
+            "cadres": c["cadres"],
+            "full_time": c["full_time"],
+        }
+        for c in children_with_counts(node, day, request.auth)
+    ]

@@ -24,9 +24,23 @@ from lib.bulk import insert_rows
 
 CREATE, UPDATE, DELETE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE
 
-COLUMNS = ("content_type", "object_pk", "object_id", "object_repr", "action", "changes",
-           "changes_text", "actor", "remote_addr", "cid", "timestamp", "subject_type",
-           "subject_id", "person_id", "unit")
+COLUMNS = (
+    "content_type",
+    "object_pk",
+    "object_id",
+    "object_repr",
+    "action",
+    "changes",
+    "changes_text",
+    "actor",
+    "remote_addr",
+    "cid",
+    "timestamp",
+    "subject_type",
+    "subject_id",
+    "person_id",
+    "unit",
+)
 
 
 class Row(NamedTuple):
@@ -64,19 +78,43 @@ def log_rows(model: type[models.Model], action: int, rows: Iterable[Row]) -> int
     # The changes as JSON text, written here: Django's JSON field adapts value by value at
     # twice the cost.
     dumps = LettersJSONEncoder().encode
-    return insert_rows(LogEntry, COLUMNS, (
-        (content_type, str(r.object_id), r.object_id, r.label[:1000], action,
-         dumps(registry.masked(model, r.changes) if masks else r.changes), "",
-         actor.get("actor_id"),
-         actor.get("remote_addr"), actor.get("cid"), now, subject_type,
-         r.object_id if self_subject else r.subject_id, r.person_id, r.unit_id)
-        for r in rows), prepared=("changes",))
+    return insert_rows(
+        LogEntry,
+        COLUMNS,
+        (
+            (
+                content_type,
+                str(r.object_id),
+                r.object_id,
+                r.label[:1000],
+                action,
+                dumps(registry.masked(model, r.changes) if masks else r.changes),
+                "",
+                actor.get("actor_id"),
+                actor.get("remote_addr"),
+                actor.get("cid"),
+                now,
+                subject_type,
+                r.object_id if self_subject else r.subject_id,
+                r.person_id,
+                r.unit_id,
+            )
+            for r in rows
+        ),
+        prepared=("changes",),
+    )
 
 
 def _row(obj: models.Model, changes: dict) -> Row:
     where = registry.placement(obj)
-    return Row(obj.pk, where.get("object_repr") or str(obj), changes, where["subject_id"],
-               where["unit_id"], where["person_id"])
+    return Row(
+        obj.pk,
+        where.get("object_repr") or str(obj),
+        changes,
+        where["subject_id"],
+        where["unit_id"],
+        where["person_id"],
+    )
 
 
 def log_created(objects: Sequence[models.Model]) -> int:
@@ -130,7 +168,10 @@ def delete(queryset: models.QuerySet, *, select_related: Sequence[str] = ()) -> 
     objects = list(queryset.select_related(*select_related))
     if not objects:
         return 0
-    log_rows(type(objects[0]), DELETE,
-             [_row(obj, model_instance_diff(obj, None) or {}) for obj in objects])
+    log_rows(
+        type(objects[0]),
+        DELETE,
+        [_row(obj, model_instance_diff(obj, None) or {}) for obj in objects],
+    )
     with disable_auditlog():  # written above; the rows cascaded to are not audited
         return queryset.model.objects.filter(pk__in=[o.pk for o in objects]).delete()[0]

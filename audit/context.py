@@ -55,8 +55,13 @@ def acting_as(user, *, cid: str | None = None):
     """Attribute what happens inside to `user` (a background job's owner). Inside a request
     the request's address is kept."""
     outer = current()
-    return acting(Actor(user=user, remote_addr=outer.remote_addr if outer else None,
-                        cid=cid or (outer.cid if outer else uuid.uuid4().hex)))
+    return acting(
+        Actor(
+            user=user,
+            remote_addr=outer.remote_addr if outer else None,
+            cid=cid or (outer.cid if outer else uuid.uuid4().hex),
+        )
+    )
 
 
 def attribute_to(user) -> None:

@@ -25,16 +25,24 @@ from audit.models import LogEntry
 NOTHING = "—"
 LONGEST = 200  # a long text is cut in the list; the entry keeps it whole
 # What str() of these reads, loaded along so that naming them costs no query each.
-NAMED_WITH = {"people.Position": ("role", "unit"), "planning.Plan": ("unit",),
-              "cadrework.Pool": ("unit", "term"), "training.Enrolment": ("person",
-                                                                      "training_class")}
+NAMED_WITH = {
+    "people.Position": ("role", "unit"),
+    "planning.Plan": ("unit",),
+    "cadrework.Pool": ("unit", "term"),
+    "training.Enrolment": ("person", "training_class"),
+}
 # Names a model does not give (adding them there would take a migration of its app).
 KIND_NAMES = {"cadrework.PoolEntry": gettext_lazy("succession pool entry")}
-FIELD_NAMES = {("cadrework.PoolEntry", "pool"): gettext_lazy("succession pool"),
-               ("cadrework.PoolEntry", "entered_in"): gettext_lazy("entered at the review of"),
-               ("cadrework.PoolEntry", "left_in"): gettext_lazy("left at the review of")}
-ACTIONS = {LogEntry.Action.CREATE: "create", LogEntry.Action.UPDATE: "update",
-           LogEntry.Action.DELETE: "delete"}
+FIELD_NAMES = {
+    ("cadrework.PoolEntry", "pool"): gettext_lazy("succession pool"),
+    ("cadrework.PoolEntry", "entered_in"): gettext_lazy("entered at the review of"),
+    ("cadrework.PoolEntry", "left_in"): gettext_lazy("left at the review of"),
+}
+ACTIONS = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+}
 
 
 @dataclass
@@ -70,8 +78,14 @@ def describe(entries, *, page_model: type | None = None) -> list[Entry]:
     for e in entries:
         model = e.content_type.model_class()
         kind = "" if model is None or model is page_model else kind_name(model)
-        out.append(Entry(e, ACTIONS.get(e.action, "update"), kind,
-                         _changes(e, model, names) if model is not None else []))
+        out.append(
+            Entry(
+                e,
+                ACTIONS.get(e.action, "update"),
+                kind,
+                _changes(e, model, names) if model is not None else [],
+            )
+        )
     return out
 
 
@@ -99,7 +113,8 @@ def _linked_names(entries) -> dict:
     for related, pks in wanted.items():
         ids = [int(pk) for pk in pks if str(pk).isdigit()]
         objects = related._default_manager.select_related(
-            *NAMED_WITH.get(related._meta.label, ())).filter(pk__in=ids)
+            *NAMED_WITH.get(related._meta.label, ())
+        ).filter(pk__in=ids)
         names[related] = {str(o.pk): str(o) for o in objects}
     return names
 
@@ -108,13 +123,19 @@ def _changes(entry: LogEntry, model, names: dict) -> list[Change]:
     out = []
     for name, values in (entry.changes or {}).items():
         f = _field(model, name)
-        label = capfirst(str(FIELD_NAMES.get((model._meta.label, name), f.verbose_name))
-                         ) if f is not None else name
+        label = (
+            capfirst(str(FIELD_NAMES.get((model._meta.label, name), f.verbose_name)))
+            if f is not None
+            else name
+        )
         if isinstance(values, dict):  # many-to-many, as auditlog writes it
             objects = ", ".join(values.get("objects", []))
             removing = values.get("operation") == "delete"
-            out.append(Change(label, added="" if removing else objects,
-                              removed=objects if removing else ""))
+            out.append(
+                Change(
+                    label, added="" if removing else objects, removed=objects if removing else ""
+                )
+            )
             continue
         old, new = (_value(f, v, names) for v in values)
         if entry.action == LogEntry.Action.CREATE and new == NOTHING:
@@ -132,8 +153,7 @@ def _value(f, value, names: dict) -> str:
     if f is None:
         return value[:LONGEST]
     if f.many_to_one:
-        return names.get(f.related_model, {}).get(value) or _("#%(id)s (deleted)") % {
-            "id": value}
+        return names.get(f.related_model, {}).get(value) or _("#%(id)s (deleted)") % {"id": value}
     if f.choices:
         return str(dict((str(k), v) for k, v in f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
@@ -159,8 +179,7 @@ def _typed(f, value: str) -> str:
         except InvalidOperation:
             return value
         # 1.500.000 đồng, 12.000 members; but a year stays 2024.
-        return formats.number_format(number, use_l10n=True,
-                                     force_grouping=abs(number) >= 10000)
+        return formats.number_format(number, use_l10n=True, force_grouping=abs(number) >= 10000)
     return value if len(value) <= LONGEST else value[:LONGEST] + "…"
 
 
@@ -169,6 +188,11 @@ def subject_url_name(model: type) -> str | None:
     return HISTORY_PAGES.get(registry.subject_model(model)._meta.label)
 
 
-HISTORY_PAGES = {"units.Unit": "audit:unit", "people.Person": "audit:person",
-                 "training.TrainingClass": "audit:class", "planning.Plan": "audit:plan",
-                 "cadrework.Evaluation": "audit:evaluation", "targets.Target": "audit:target"}
+HISTORY_PAGES = {
+    "units.Unit": "audit:unit",
+    "people.Person": "audit:person",
+    "training.TrainingClass": "audit:class",
+    "planning.Plan": "audit:plan",
+    "cadrework.Evaluation": "audit:evaluation",
+    "targets.Target": "audit:target",
+}

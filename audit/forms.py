@@ -7,10 +7,12 @@ from audit import selectors
 from audit.models import LogEntry
 from lib.forms import DateField
 
-ACTION_CHOICES = [("", _("All")),
-                  (str(LogEntry.Action.CREATE), pgettext_lazy("audit action", "Created")),
-                  (str(LogEntry.Action.UPDATE), pgettext_lazy("audit action", "Changed")),
-                  (str(LogEntry.Action.DELETE), pgettext_lazy("audit action", "Deleted"))]
+ACTION_CHOICES = [
+    ("", _("All")),
+    (str(LogEntry.Action.CREATE), pgettext_lazy("audit action", "Created")),
+    (str(LogEntry.Action.UPDATE), pgettext_lazy("audit action", "Changed")),
+    (str(LogEntry.Action.DELETE), pgettext_lazy("audit action", "Deleted")),
+]
 
 
 class LogFilterForm(forms.Form):
@@ -31,8 +33,9 @@ class LogFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", ValidationError(
-                _("The end date cannot be before the start date.")))
+            self.add_error(
+                "end", ValidationError(_("The end date cannot be before the start date."))
+            )
         return data
 
     def filters(self) -> dict:
@@ -40,7 +43,11 @@ class LogFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        return {"who": data.get("who") or "", "kind": data.get("kind") or "",
-                "action": int(data["action"]) if data.get("action") else None,
-                "start": data.get("start"), "end": data.get("end"),
-                "text": data.get("text") or ""}
+        return {
+            "who": data.get("who") or "",
+            "kind": data.get("kind") or "",
+            "action": int(data["action"]) if data.get("action") else None,
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "text": data.get("text") or "",
+        }

@@ -47,8 +47,9 @@ class EntryManager(LogEntryManager):
         return super().log_create(instance, force_log, **_filled(instance, kwargs))
 
     def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
-        return super().log_m2m_changes(changed_queryset, instance, operation, field_name,
-                                       **_filled(instance, kwargs))
+        return super().log_m2m_changes(
+            changed_queryset, instance, operation, field_name, **_filled(instance, kwargs)
+        )
 
 
 def _filled(instance, kwargs: dict) -> dict:
@@ -64,30 +65,60 @@ class LogEntry(AbstractLogEntry):
     # action only together with more selective filters), and every index costs each of the
     # thousands of entries an import writes.
     object_pk = models.CharField(max_length=255, verbose_name=_("object pk"))
-    action = models.PositiveSmallIntegerField(choices=AbstractLogEntry.Action.choices,
-                                              verbose_name=_("action"))
-    cid = models.CharField(max_length=255, blank=True, null=True,  # noqa: DJ001 (auditlog writes None)
-                           verbose_name=_("Correlation ID"))
+    action = models.PositiveSmallIntegerField(
+        choices=AbstractLogEntry.Action.choices, verbose_name=_("action")
+    )
+    cid = models.CharField(  # noqa: DJ001 (auditlog writes None)
+        max_length=255,
+        blank=True,
+        null=True,
+        verbose_name=_("Correlation ID"),
+    )
     # Letters kept as they are (SQLite stores the text): a search in the changes for
     # "Hòa" finds it, and the entries of bulk writes (audit.bulk) read the same.
-    changes = models.JSONField(null=True, encoder=LettersJSONEncoder,
-                               verbose_name=_("change message"))
+    changes = models.JSONField(
+        null=True, encoder=LettersJSONEncoder, verbose_name=_("change message")
+    )
     # No database constraint on the references of an entry: each would be checked again for
     # every one of the thousands of entries an import writes, at its commit; Django still
     # applies on_delete (an account deleted leaves its entries with no actor).
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+",
-                                     db_constraint=False, verbose_name=_("content type"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+", db_constraint=False,
-                              verbose_name=_("actor"))
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("content type"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("actor"),
+    )
     # Indexed together with subject_id below (its own index would only duplicate that).
-    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True,
-                                     blank=True, related_name="+", db_index=False,
-                                     db_constraint=False)
+    subject_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     subject_id = models.BigIntegerField(null=True, blank=True)
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False,
-                             null=True, blank=True, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
@@ -97,6 +128,7 @@ class LogEntry(AbstractLogEntry):
         verbose_name = _("change")
         verbose_name_plural = _("change history")
         indexes = [
-            models.Index(fields=["subject_type", "subject_id", "-timestamp"],
-                         name="audit_entry_subject"),
+            models.Index(
+                fields=["subject_type", "subject_id", "-timestamp"], name="audit_entry_subject"
+            ),
         ]

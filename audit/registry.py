@@ -72,49 +72,80 @@ def _name_and(*names: str, person: str = "person") -> Callable:
 def _personal_masks() -> dict:
     from privacy.masking import mask_citizen_id, mask_email, mask_phone, mask_text
 
-    return {"citizen_id": mask_citizen_id, "phone": mask_phone, "email": mask_email,
-            "address": mask_text}
+    return {
+        "citizen_id": mask_citizen_id,
+        "phone": mask_phone,
+        "email": mask_email,
+        "address": mask_text,
+    }
 
 
 def specs() -> dict[str, Spec]:
     masks = _personal_masks()
     return {
         "units.Unit": Spec(exclude=("path", "depth", "search_name"), unit=_attr("pk")),
-        "units.UnitFigures": Spec(subject="unit", unit=_attr("unit_id"),
-                                  label=lambda o: f"{o.effective_on:%d/%m/%Y}"),
+        "units.UnitFigures": Spec(
+            subject="unit", unit=_attr("unit_id"), label=lambda o: f"{o.effective_on:%d/%m/%Y}"
+        ),
         "units.Term": Spec(subject="unit", unit=_attr("unit_id")),
-        "people.Person": Spec(exclude=("search_name", "sort_key"), unit=_attr("unit_id"),
-                              masks=masks),
-        "people.Position": Spec(subject="person", unit=_attr("person", "unit_id"),
-                                label=_name_and("role.name", "unit.name")),
-        "training.TrainingClass": Spec(m2m=("topics", "co_organisers", "partners",
-                                            "invited_units"),
-                                       unit=_attr("organiser_id")),
-        "training.Enrolment": Spec(exclude=("nominated_at", "decided_at"),
-                                   subject="training_class",
-                                   unit=_attr("training_class", "organiser_id"),
-                                   person=_attr("person_id"),
-                                   label=_name_and("training_class.code")),
-        "training.TrainingRecord": Spec(exclude=("enrolment", "certificate_year",
-                                                 "verification_code"),
-                                        m2m=("topics",), subject="person",
-                                        unit=_attr("person", "unit_id"),
-                                        label=_name_and("title")),
-        "planning.Plan": Spec(exclude=("created_at", "submitted_at", "decided_at"),
-                              unit=_attr("unit_id")),
+        "people.Person": Spec(
+            exclude=("search_name", "sort_key"), unit=_attr("unit_id"), masks=masks
+        ),
+        "people.Position": Spec(
+            subject="person",
+            unit=_attr("person", "unit_id"),
+            label=_name_and("role.name", "unit.name"),
+        ),
+        "training.TrainingClass": Spec(
+            m2m=("topics", "co_organisers", "partners", "invited_units"), unit=_attr("organiser_id")
+        ),
+        "training.Enrolment": Spec(
+            exclude=("nominated_at", "decided_at"),
+            subject="training_class",
+            unit=_attr("training_class", "organiser_id"),
+            person=_attr("person_id"),
+            label=_name_and("training_class.code"),
+        ),
+        "training.TrainingRecord": Spec(
+            exclude=("enrolment", "certificate_year", "verification_code"),
+            m2m=("topics",),
+            subject="person",
+            unit=_attr("person", "unit_id"),
+            label=_name_and("title"),
+        ),
+        "planning.Plan": Spec(
+            exclude=("created_at", "submitted_at", "decided_at"), unit=_attr("unit_id")
+        ),
         "planning.PlanLine": Spec(subject="plan", unit=_attr("plan", "unit_id")),
-        "planning.Spending": Spec(subject="unit", unit=_attr("unit_id"),
-                                  label=lambda o: str(o.year)),
-        "targets.Target": Spec(exclude=("builtin",), m2m=("roles", "levels", "unit_kinds",
-                                                          "topics", "programmes"),
-                               unit=_attr("scope_unit_id")),
-        "cadrework.Evaluation": Spec(exclude=("created_at",), unit=_attr("unit_id"),
-                                     label=_name_and("year")),
-        "cadrework.PoolEntry": Spec(subject="person", unit=_attr("person", "unit_id"),
-                                    label=_name_and()),
-        "accounts.User": Spec(include=("username", "first_name", "last_name", "email", "unit",
-                                       "role", "person", "is_active", "is_superuser"),
-                              unit=_attr("unit_id"), masks={"email": masks["email"]}),
+        "planning.Spending": Spec(
+            subject="unit", unit=_attr("unit_id"), label=lambda o: str(o.year)
+        ),
+        "targets.Target": Spec(
+            exclude=("builtin",),
+            m2m=("roles", "levels", "unit_kinds", "topics", "programmes"),
+            unit=_attr("scope_unit_id"),
+        ),
+        "cadrework.Evaluation": Spec(
+            exclude=("created_at",), unit=_attr("unit_id"), label=_name_and("year")
+        ),
+        "cadrework.PoolEntry": Spec(
+            subject="person", unit=_attr("person", "unit_id"), label=_name_and()
+        ),
+        "accounts.User": Spec(
+            include=(
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "unit",
+                "role",
+                "person",
+                "is_active",
+                "is_superuser",
+            ),
+            unit=_attr("unit_id"),
+            masks={"email": masks["email"]},
+        ),
     }
 
 
@@ -126,8 +157,7 @@ def register() -> None:
     for label, spec in specs().items():
         model = apps.get_model(label)
         _SPECS[model] = spec
-        auditlog.register(model, include_fields=tracked_fields(model),
-                          m2m_fields=set(spec.m2m))
+        auditlog.register(model, include_fields=tracked_fields(model), m2m_fields=set(spec.m2m))
 
 
 def tracked_fields(model: type) -> list[str]:
@@ -135,8 +165,11 @@ def tracked_fields(model: type) -> list[str]:
     auditlog would list the reverse relations too in an entry of a new row)."""
     spec = _SPECS[model]
     excluded = {*ALWAYS_EXCLUDED, *spec.exclude}
-    return [f.name for f in model._meta.concrete_fields
-            if f.name not in excluded and (not spec.include or f.name in spec.include)]
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name not in excluded and (not spec.include or f.name in spec.include)
+    ]
 
 
 def spec_of(model: type) -> Spec | None:
@@ -159,10 +192,12 @@ def placement(instance: models.Model) -> dict:
     if spec is None:
         return {}
     owner = type(instance)._meta.get_field(spec.subject).attname if spec.subject else "pk"
-    out = {"subject_type": ContentType.objects.get_for_model(subject_model(type(instance))),
-           "subject_id": getattr(instance, owner),
-           "unit_id": spec.unit(instance) if spec.unit else None,
-           "person_id": spec.person(instance) if spec.person else None}
+    out = {
+        "subject_type": ContentType.objects.get_for_model(subject_model(type(instance))),
+        "subject_id": getattr(instance, owner),
+        "unit_id": spec.unit(instance) if spec.unit else None,
+        "person_id": spec.person(instance) if spec.person else None,
+    }
     if spec.label is not None:
         try:
             out["object_repr"] = spec.label(instance)[:1000]
@@ -182,4 +217,3 @@ def masked(model: type, changes: dict) -> dict:
         if name in out:
             out[name] = [v if v in ("None", None, "") else mask(v) for v in out[name]]
     return out
-

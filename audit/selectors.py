@@ -43,13 +43,22 @@ def kinds() -> list[tuple[str, str]]:
     """The audited kinds of object, for the log's filter: (app_label.model, name)."""
     from audit.display import kind_name
 
-    return sorted(((m._meta.label_lower, kind_name(m)) for m in registry.audited_models()),
-                  key=lambda kind: kind[1])
+    return sorted(
+        ((m._meta.label_lower, kind_name(m)) for m in registry.audited_models()),
+        key=lambda kind: kind[1],
+    )
 
 
-def log_search(entries: QuerySet, *, who: str = "", kind: str = "", action: int | None = None,
-               start: dt.date | None = None, end: dt.date | None = None,
-               text: str = "") -> QuerySet:
+def log_search(
+    entries: QuerySet,
+    *,
+    who: str = "",
+    kind: str = "",
+    action: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    text: str = "",
+) -> QuerySet:
     """The entries matching the log's filters. `text` is looked for in the object's name and
     in the changes; for people and units, accents and case are ignored (their search keys)."""
     if who:
@@ -74,7 +83,9 @@ def _text_q(text: str) -> Q:
     if key and not key.isdigit():
         people = Person.objects.filter(search_name__contains=key).values("pk")
         units = Unit.objects.filter(search_name__contains=key).values("pk")
-        q |= (Q(subject_type=ContentType.objects.get_for_model(Person), subject_id__in=people)
-              | Q(person_id__in=people)
-              | Q(subject_type=ContentType.objects.get_for_model(Unit), subject_id__in=units))
+        q |= (
+            Q(subject_type=ContentType.objects.get_for_model(Person), subject_id__in=people)
+            | Q(person_id__in=people)
+            | Q(subject_type=ContentType.objects.get_for_model(Unit), subject_id__in=units)
+        )
     return q

@@ -31,9 +31,17 @@ def _page(request: HttpRequest, entries):
 
 def _history(request: HttpRequest, obj, back: str) -> HttpResponse:
     page = _page(request, selectors.history_of(obj))
-    return render(request, "audit/history.html", {
-        "object": obj, "kind": obj._meta.verbose_name, "back": back, "page": page,
-        "entries": display.describe(page.object_list, page_model=type(obj))})
+    return render(
+        request,
+        "audit/history.html",
+        {
+            "object": obj,
+            "kind": obj._meta.verbose_name,
+            "back": back,
+            "page": page,
+            "entries": display.describe(page.object_list, page_model=type(obj)),
+        },
+    )
 
 
 @officer_required
@@ -70,12 +78,10 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evaluation_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Whoever may open the evaluation (not its own subject while unpublished)."""
-    evaluation = (evaluations_visible_to(request.user).select_related("person")
-                  .filter(pk=pk).first())
+    evaluation = evaluations_visible_to(request.user).select_related("person").filter(pk=pk).first()
     if evaluation is None:
         raise Http404
-    return _history(request, evaluation,
-                    reverse("cadrework:evaluation_detail", args=[pk]))
+    return _history(request, evaluation, reverse("cadrework:evaluation_detail", args=[pk]))
 
 
 @officer_required
@@ -85,8 +91,11 @@ def target_history(request: HttpRequest, pk: int) -> HttpResponse:
     above) or that a unit of their subtree adopted."""
     path = scope_path(request.user)
     target = Target.objects.filter(
-        Q(scope_unit__isnull=True) | Q(scope_unit__path__in=scope_ancestor_paths(request.user))
-        | Q(scope_unit__path__startswith=path), pk=pk).first()
+        Q(scope_unit__isnull=True)
+        | Q(scope_unit__path__in=scope_ancestor_paths(request.user))
+        | Q(scope_unit__path__startswith=path),
+        pk=pk,
+    ).first()
     if target is None:
         raise Http404
     return _history(request, target, reverse("targets:dashboard"))
@@ -99,8 +108,9 @@ def log(request: HttpRequest) -> HttpResponse:
     if not selectors.may_read_log(request.user):
         raise PermissionDenied
     form = LogFilterForm(request.GET or None)
-    entries = selectors.log_search(selectors.log_visible_to(request.user).select_related(
-        "unit"), **form.filters())
+    entries = selectors.log_search(
+        selectors.log_visible_to(request.user).select_related("unit"), **form.filters()
+    )
     page = _page(request, entries)
     query = request.GET.copy()
     query.pop("page", None)
@@ -108,9 +118,11 @@ def log(request: HttpRequest) -> HttpResponse:
     for item in described:
         model = item.entry.content_type.model_class()
         name = display.subject_url_name(model) if model is not None else None
-        item.url = (reverse(name, args=[item.entry.subject_id])
-                    if name and item.entry.subject_id else "")
-    return render(request, "audit/log.html", {"form": form, "page": page,
-                                              "entries": described,
-                                              "query": query.urlencode()})
-
+        item.url = (
+            reverse(name, args=[item.entry.subject_id]) if name and item.entry.subject_id else ""
+        )
+    return render(
+        request,
+        "audit/log.html",
+        {"form": form, "page": page, "entries": described, "query": query.urlencode()},
+    )

@@ -62,18 +62,25 @@ PASSWORD = "Load-bench@2026"
 GOAL_P95_MS = 250
 BASELINE = "baseline: login page"
 LEVELS = ("national", "province", "upper", "grassroots")
-OFFICER_CLASSES = ["NationalOfficer", "ProvincialOfficer", "UpperGrassrootsOfficer",
-                   "GrassrootsOfficer"]
+OFFICER_CLASSES = [
+    "NationalOfficer",
+    "ProvincialOfficer",
+    "UpperGrassrootsOfficer",
+    "GrassrootsOfficer",
+]
 # Provinces of every size (the CCCD codes of bench/national.py): the two big cities, a
 # mid-size city, large and small provinces, north to south.
 PROVINCES = ["P001", "P079", "P048", "P038", "P040", "P012", "P096", "P022"]
 PARTICIPANTS = {0: 60, 1: 50, 2: 40}  # per class, by the organiser's depth; grassroots: 30
-THINK_NOTE = {(3.0, 12.0): ": an officer reads a page for 10–30 s, but types a search or opens "
-                           "the next person of a list within seconds",
-              (1.0, 5.0): ": a brisk clicking pace, like 125 officers reading at 7.5 s"}
+THINK_NOTE = {
+    (3.0, 12.0): ": an officer reads a page for 10–30 s, but types a search or opens "
+    "the next person of a list within seconds",
+    (1.0, 5.0): ": a brisk clicking pace, like 125 officers reading at 7.5 s",
+}
 
 
 # --- 1-3: data, classes, snapshots, accounts ----------------------------------------------
+
 
 def choose_units() -> dict[str, list]:
     """The units of the 50 accounts, the same on every database of the same size: the
@@ -87,18 +94,26 @@ def choose_units() -> dict[str, list]:
     tops = list(Unit.objects.filter(depth=1).order_by("path"))
     uppers = []
     for top in tops:
-        upper = (Unit.objects.filter(parent=top).exclude(kind__code="grassroots")
-                 .order_by("code").first())
+        upper = (
+            Unit.objects.filter(parent=top)
+            .exclude(kind__code="grassroots")
+            .order_by("code")
+            .first()
+        )
         if upper and len(uppers) < 15:
             uppers.append(upper)
     grassroots = []
-    for top in tops[::max(1, len(tops) // 25)][:25]:
+    for top in tops[:: max(1, len(tops) // 25)][:25]:
         below = Unit.objects.filter(path__startswith=top.path, kind__code="grassroots")
         count = below.count()
         if count:
             grassroots.append(below.order_by("code")[count // 2])
-    return {"national": [root, root], "province": provinces, "upper": uppers,
-            "grassroots": grassroots}
+    return {
+        "national": [root, root],
+        "province": provinces,
+        "upper": uppers,
+        "grassroots": grassroots,
+    }
 
 
 def ensure_classes(units: dict[str, list], day: dt.date) -> bool:
@@ -116,7 +131,9 @@ def ensure_classes(units: dict[str, list], day: dt.date) -> bool:
             """CREATE TEMP TABLE load_organiser ON COMMIT DROP AS
                SELECT u.id, u.path, u.depth FROM units_unit u
                JOIN units_unitkind k ON k.id = u.kind_id
-               WHERE (u.depth <= 2 AND k.code <> 'grassroots') OR u.id = ANY(%s)""", [own])
+               WHERE (u.depth <= 2 AND k.code <> 'grassroots') OR u.id = ANY(%s)""",
+            [own],
+        )
         # Two classes per organiser: running since the 1st of the month, open for the next.
         cursor.execute(
             """INSERT INTO training_trainingclass (code, name, kind, form, start_date, end_date,
@@ -130,12 +147,15 @@ def ensure_classes(units: dict[str, list], day: dt.date) -> bool:
                   'running', 0),
                  (2, 'Bồi dưỡng kỹ năng thương lượng tập thể', 'refresher', 'blended',
                   'open', 30)) AS v(n, name, kind, form, status, shift)""",
-            {"start": day.replace(day=1)})
+            {"start": day.replace(day=1)},
+        )
         cursor.execute(
             """INSERT INTO training_trainingclass_topics (trainingclass_id, topic_id)
                SELECT c.id, (SELECT t.id FROM training_topic t ORDER BY t.rank, t.id
                              OFFSET c.id %% (SELECT COUNT(*) FROM training_topic) LIMIT 1)
-               FROM training_trainingclass c WHERE c.code LIKE 'LOAD-%%'""", [])
+               FROM training_trainingclass c WHERE c.code LIKE 'LOAD-%%'""",
+            [],
+        )
         # Participants: people whose home unit is in the organiser's subtree, in an order
         # mixed by the class (a multiplicative hash), nominated by their own unit; the
         # running class's are accepted, a third of the open class's still nominated.
@@ -156,10 +176,12 @@ def ensure_classes(units: dict[str, list], day: dt.date) -> bool:
                  LIMIT CASE o.depth WHEN 0 THEN %(d0)s WHEN 1 THEN %(d1)s WHEN 2 THEN %(d2)s
                                     ELSE 30 END) AS pick
                WHERE c.code LIKE 'LOAD-%%'""",
-            {f"d{depth}": n for depth, n in PARTICIPANTS.items()})
+            {f"d{depth}": n for depth, n in PARTICIPANTS.items()},
+        )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE training_trainingclass, training_enrolment, "
-                       "training_trainingclass_topics")
+        cursor.execute(
+            "ANALYZE training_trainingclass, training_enrolment, training_trainingclass_topics"
+        )
     return True
 
 
@@ -205,20 +227,40 @@ def ensure_accounts(units: dict[str, list], day: dt.date) -> dict:
             people = scoped(Person.objects.all(), user)
             total = people.count()
             step = max(1, total // 60)
-            sample = [(pk, " ".join(part for part in names if part)) for pk, *names in
-                      people.annotate(k=F("pk") % step).filter(k=0).order_by("pk")
-                      .values_list("pk", "family_name", "middle_name", "given_name")[:60]]
-            children = list(Unit.objects.filter(parent=unit).filter(
-                Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
-                .order_by("code").values_list("pk", flat=True)[:60])
-            classes = list(classes_visible_to(user).filter(code__startswith="LOAD-")
-                           .order_by("pk").values_list("pk", flat=True))
-            classes = classes[::max(1, len(classes) // 30)][:30]
-            accounts[level].append({
-                "username": user.username, "password": PASSWORD, "token": token,
-                "unit": unit.pk, "unit_code": unit.code, "people_in_scope": total,
-                "children": children, "people": [pk for pk, _name in sample],
-                "names": [name for _pk, name in sample[::10]], "classes": classes})
+            sample = [
+                (pk, " ".join(part for part in names if part))
+                for pk, *names in people.annotate(k=F("pk") % step)
+                .filter(k=0)
+                .order_by("pk")
+                .values_list("pk", "family_name", "middle_name", "given_name")[:60]
+            ]
+            children = list(
+                Unit.objects.filter(parent=unit)
+                .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+                .order_by("code")
+                .values_list("pk", flat=True)[:60]
+            )
+            classes = list(
+                classes_visible_to(user)
+                .filter(code__startswith="LOAD-")
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            classes = classes[:: max(1, len(classes) // 30)][:30]
+            accounts[level].append(
+                {
+                    "username": user.username,
+                    "password": PASSWORD,
+                    "token": token,
+                    "unit": unit.pk,
+                    "unit_code": unit.code,
+                    "people_in_scope": total,
+                    "children": children,
+                    "people": [pk for pk, _name in sample],
+                    "names": [name for _pk, name in sample[::10]],
+                    "classes": classes,
+                }
+            )
             if not classes or not sample:
                 raise SystemExit(f"{user.username}: no class or no person to browse")
     return {"day": day.isoformat(), "accounts": accounts}
@@ -240,13 +282,16 @@ def data_size() -> dict:
         ]:
             cursor.execute(sql)
             counts[label] = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database())), "
-                       "current_setting('shared_buffers'), current_setting('server_version')")
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_database_size(current_database())), "
+            "current_setting('shared_buffers'), current_setting('server_version')"
+        )
         counts["size"], counts["shared_buffers"], counts["postgres"] = cursor.fetchone()
     return counts
 
 
 # --- 4: a quiet machine --------------------------------------------------------------------
+
 
 def wait_for_quiet(max_load: float, patience: int) -> tuple[float, bool]:
     """Poll the 1-minute load average until it is below max_load (at most `patience`
@@ -259,29 +304,44 @@ def wait_for_quiet(max_load: float, patience: int) -> tuple[float, bool]:
         if time.monotonic() > deadline:
             print(f"Machine still busy (load {load:.2f}): measuring anyway.", file=sys.stderr)
             return load, False
-        print(f"load average {load:.2f} ≥ {max_load}: waiting for a quiet machine…",
-              file=sys.stderr)
+        print(
+            f"load average {load:.2f} ≥ {max_load}: waiting for a quiet machine…", file=sys.stderr
+        )
         time.sleep(20)
 
 
 # --- 5 and 8: the server --------------------------------------------------------------------
 
+
 def start_server(port: int, out: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TEST_DATABASE_NAME"}}
-    env.update(PRODUCTION="1", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1",
-               HOST="127.0.0.1", PORT=str(port), STATIC_ROOT=str(out / "static"),
-               MEDIA_ROOT=str(out / "media"),
-               SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https")
+    env.update(
+        PRODUCTION="1",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        STATIC_ROOT=str(out / "static"),
+        MEDIA_ROOT=str(out / "media"),
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+    )
     log = open(out / "serve.log", "w")  # noqa: SIM115 (open while the server runs)
-    server = subprocess.Popen(["make", "-s", "serve"], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        ["make", "-s", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while True:
         if server.poll() is not None:
             raise SystemExit(f"make serve stopped:\n{(out / 'serve.log').read_text()}")
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/login/",
-                                             headers={"X-Forwarded-Proto": "https"})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/login/", headers={"X-Forwarded-Proto": "https"}
+            )
             with urllib.request.urlopen(request, timeout=10) as page:
                 if page.status == 200:
                     return server
@@ -301,8 +361,9 @@ def stop_server(server: subprocess.Popen) -> list[str]:
     except subprocess.TimeoutExpired:
         pass
     time.sleep(1)
-    leftover = subprocess.run(["pgrep", "-s", str(server.pid)], capture_output=True,
-                              text=True).stdout.split()
+    leftover = subprocess.run(
+        ["pgrep", "-s", str(server.pid)], capture_output=True, text=True
+    ).stdout.split()
     if leftover:
         os.killpg(server.pid, signal.SIGKILL)
     return leftover
@@ -322,8 +383,14 @@ def processes() -> dict[int, tuple[int, int, str, int]]:
         try:
             stat = (entry / "stat").read_text()
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            rss = next((int(line.split()[1]) for line in (entry / "status").read_text()
-                        .splitlines() if line.startswith("VmRSS:")), 0)
+            rss = next(
+                (
+                    int(line.split()[1])
+                    for line in (entry / "status").read_text().splitlines()
+                    if line.startswith("VmRSS:")
+                ),
+                0,
+            )
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
@@ -369,12 +436,16 @@ class CpuSampler(threading.Thread):
             "web (gunicorn)": {p for p in server if "gunicorn" in procs[p][2]},
             "background worker": {p for p in server if "db_worker" in procs[p][2]},
             # Backends are titled "postgres: 15/main: <user> <database> <client> <state>".
-            "PostgreSQL, bench backends": {p for p, v in procs.items()
-                                           if v[2].startswith("postgres:")
-                                           and f" {self.database} " in v[2]},
-            "PostgreSQL, all": {p for p, v in procs.items()
-                                if v[2].startswith("postgres:")
-                                or v[2].split(" ")[0].endswith("/postgres")},
+            "PostgreSQL, bench backends": {
+                p
+                for p, v in procs.items()
+                if v[2].startswith("postgres:") and f" {self.database} " in v[2]
+            },
+            "PostgreSQL, all": {
+                p
+                for p, v in procs.items()
+                if v[2].startswith("postgres:") or v[2].split(" ")[0].endswith("/postgres")
+            },
             "locust": descendants(procs, self.locust_pid),
         }
 
@@ -398,32 +469,72 @@ class CpuSampler(threading.Thread):
     def summary(self) -> dict[str, float]:
         """Average CPU use over the sampled window, in cores (1.0 = one core busy)."""
         seconds = max(self.ended - self.started, 1e-9)
-        out = {group: sum(last - first for first, last in pids.values()) / TICK / seconds
-               for group, pids in self.ticks.items()}
+        out = {
+            group: sum(last - first for first, last in pids.values()) / TICK / seconds
+            for group, pids in self.ticks.items()
+        }
         if len(self.machine) > 1:
             (busy0, total0), (busy1, total1) = self.machine[0], self.machine[-1]
-            out["machine (all processes)"] = (busy1 - busy0) / max(total1 - total0, 1) * (
-                os.cpu_count() or 1)
+            out["machine (all processes)"] = (
+                (busy1 - busy0) / max(total1 - total0, 1) * (os.cpu_count() or 1)
+            )
             # Whatever else ran meanwhile (other work on the machine, the kernel).
-            out["everything else"] = max(0.0, out["machine (all processes)"] - sum(
-                value for group, value in out.items()
-                if group not in {"PostgreSQL, bench backends", "machine (all processes)"}))
+            out["everything else"] = max(
+                0.0,
+                out["machine (all processes)"]
+                - sum(
+                    value
+                    for group, value in out.items()
+                    if group not in {"PostgreSQL, bench backends", "machine (all processes)"}
+                ),
+            )
         return out
 
 
 # --- 6 and 7: locust ---------------------------------------------------------------------------
 
-def locust(out: Path, host: str, accounts_file: Path, name: str, classes: list[str],
-           users: int, run_time: int, warmup: int, extra_env: dict | None = None,
-           on_start=None) -> dict:
-    env = dict(os.environ, LOAD_ACCOUNTS=str(accounts_file), LOAD_WARMUP=str(warmup),
-               LOAD_SAMPLES=str(out / f"{name}-samples.json"), **(extra_env or {}))
-    command = [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(LOCUSTFILE), "--headless",
-               "--host", host, "-u", str(users), "-r", "10", "--run-time", f"{run_time}s",
-               "--csv", str(out / name), "--only-summary", "--loglevel", "WARNING", *classes]
+
+def locust(
+    out: Path,
+    host: str,
+    accounts_file: Path,
+    name: str,
+    classes: list[str],
+    users: int,
+    run_time: int,
+    warmup: int,
+    extra_env: dict | None = None,
+    on_start=None,
+) -> dict:
+    env = dict(
+        os.environ,
+        LOAD_ACCOUNTS=str(accounts_file),
+        LOAD_WARMUP=str(warmup),
+        LOAD_SAMPLES=str(out / f"{name}-samples.json"),
+        **(extra_env or {}),
+    )
+    command = [
+        str(ROOT / ".venv" / "bin" / "locust"),
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--host",
+        host,
+        "-u",
+        str(users),
+        "-r",
+        "10",
+        "--run-time",
+        f"{run_time}s",
+        "--csv",
+        str(out / name),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        *classes,
+    ]
     with open(out / f"{name}.log", "w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         if on_start:
             on_start(process)
         process.wait(timeout=run_time + 600)
@@ -444,23 +555,36 @@ def percentile(values: list[float], p: float) -> float:
 
 def stats(samples: list, duration: float) -> dict:
     times = [s[2] for s in samples]
-    return {"requests": len(times), "failures": sum(1 for s in samples if s[3]),
-            "p50": percentile(times, 50), "p95": percentile(times, 95),
-            "p99": percentile(times, 99), "max": max(times, default=0.0),
-            "rps": len(times) / duration}
+    return {
+        "requests": len(times),
+        "failures": sum(1 for s in samples if s[3]),
+        "p50": percentile(times, 50),
+        "p95": percentile(times, 95),
+        "p99": percentile(times, 99),
+        "max": max(times, default=0.0),
+        "rps": len(times) / duration,
+    }
 
 
 # --- 9: the report -----------------------------------------------------------------------------
 
+
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor() or "unknown CPU")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import django
 
-    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM; Python "
-            f"{platform.python_version()}, Django {django.get_version()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM; Python "
+        f"{platform.python_version()}, Django {django.get_version()}"
+    )
 
 
 def write_section(text: str, name: str = "load") -> None:
@@ -469,7 +593,7 @@ def write_section(text: str, name: str = "load") -> None:
     doc = path.read_text() if path.exists() else "# Benchmarks\n"
     block = f"{start}\n{text.rstrip()}\n{end}"
     if start in doc:
-        doc = doc[:doc.index(start)] + block + doc[doc.index(end) + len(end):]
+        doc = doc[: doc.index(start)] + block + doc[doc.index(end) + len(end) :]
     else:
         doc = doc.rstrip() + "\n\n" + block + "\n"
     path.write_text(doc)
@@ -485,29 +609,33 @@ def report(run: dict) -> str:
         unloaded[name] = statistics.median(s[2] for s in solo if s[0] == name)
     failures = total["failures"] + base["failures"] + run["warmup_failures"]
     passed = total["p95"] <= GOAL_P95_MS and failures == 0
-    names = sorted({s[0] for s in officers}, key=lambda n: -sum(1 for s in officers
-                                                                 if s[0] == n))
+    names = sorted({s[0] for s in officers}, key=lambda n: -sum(1 for s in officers if s[0] == n))
 
     def row(label: str, st: dict, name: str | None) -> str:
         ratio = st["p95"] / base["p95"] if base["p95"] else 0
         alone = f"{unloaded[name]:.0f}" if name in unloaded else "–"
         flag = " ⚠" if st["p95"] > GOAL_P95_MS else ""
-        return (f"| {label} | {st['requests']:,} | {st['failures']} | {st['p50']:.0f} | "
-                f"{st['p95']:.0f}{flag} | {st['p99']:.0f} | {st['max']:.0f} | "
-                f"{st['rps']:.2f} | {ratio:.1f} | {alone} |")
+        return (
+            f"| {label} | {st['requests']:,} | {st['failures']} | {st['p50']:.0f} | "
+            f"{st['p95']:.0f}{flag} | {st['p99']:.0f} | {st['max']:.0f} | "
+            f"{st['rps']:.2f} | {ratio:.1f} | {alone} |"
+        )
 
     c, cpu = run["counts"], run["cpu"]
     lines = [
         f"## Load: 50 officers at once on national-scale data, {run['think'][0]:g}–"
-        f"{run['think'][1]:g} s between pages ({run['date']:%d/%m/%Y})", "",
+        f"{run['think'][1]:g} s between pages ({run['date']:%d/%m/%Y})",
+        "",
         "Produced by `bench/load_bench.py` (`make load`; scenario `bench/load/locustfile.py`,"
         " see their docstrings). Goal (issue 9): 50 concurrent users, p95 ≤ 250 ms, no "
-        "error.", "",
+        "error.",
+        "",
         f"**{'PASS' if passed else 'FAIL'}**: p95 {total['p95']:.0f} ms over "
         f"{total['requests']:,} requests of the officers (goal ≤ {GOAL_P95_MS} ms), "
         f"{failures} errors (measured window {total['failures'] + base['failures']}, "
         f"warm-up {run['warmup_failures']} of {run['warmup_requests']:,} requests), "
-        f"{total['rps']:.1f} requests/s.", "",
+        f"{total['rps']:.1f} requests/s.",
+        "",
         f"- Machine: {machine()}; PostgreSQL {c['postgres']} (shared_buffers "
         f"{c['shared_buffers']}, default settings otherwise), database {c['size']}; "
         f"`make serve`: gunicorn {run['workers']} workers × 1 thread, the background worker; "
@@ -519,8 +647,12 @@ def report(run: dict) -> str:
         f"{c['training records']:,} training records, {c['classes']:,} classes with "
         f"{c['enrolments']:,} enrolments, {c['target figures']:,} target figures "
         f"(5 snapshots) — `generate_national --people {run['people']:,}`"
-        + (f", generated in {run['generated_in']:.0f} s by this run" if run["generated_in"]
-           else ", generated by an earlier run") + ".",
+        + (
+            f", generated in {run['generated_in']:.0f} s by this run"
+            if run["generated_in"]
+            else ", generated by an earlier run"
+        )
+        + ".",
         "- Users: 50 training officers, each with their own account, logged in through the "
         "login form: 2 at the confederation, 8 provincial (Hà Nội, Hồ Chí Minh, Đà Nẵng, Thanh "
         "Hóa, Nghệ An, Lai Châu, Cà Mau, Quảng Ninh), 15 upper-grassroots, 25 grassroots; "
@@ -534,15 +666,20 @@ def report(run: dict) -> str:
         "req/s over the measured window; × baseline = p95 ÷ the login page's p95 under the "
         f"same load ({base['p95']:.0f} ms; median {base['p50']:.0f} ms, "
         f"{base['requests']} requests); unloaded = the same request type's median fetched "
-        "alone, one at a time, just before the load. ⚠ marks a p95 over the goal.", "",
+        "alone, one at a time, just before the load. ⚠ marks a p95 over the goal.",
+        "",
         "| request | requests | failures | p50 | p95 | p99 | max | req/s | × baseline "
         "| unloaded p50 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         row("**all officers' requests**", total, None),
-        *(row(name, stats([s for s in officers if s[0] == name], duration), name)
-          for name in names),
-        row(BASELINE, base, BASELINE), "",
-        "By level (every request type together):", "",
+        *(
+            row(name, stats([s for s in officers if s[0] == name], duration), name)
+            for name in names
+        ),
+        row(BASELINE, base, BASELINE),
+        "",
+        "By level (every request type together):",
+        "",
         "| level | users | requests | failures | p50 | p95 | p99 | max | req/s | × baseline "
         "| unloaded p50 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -554,21 +691,29 @@ def report(run: dict) -> str:
         cells = row(level, st, None).split(" | ")
         cells[-1] = f"{statistics.median(alone):.0f} |" if alone else "– |"
         lines.append(" | ".join([cells[0], str(users[level]), *cells[1:]]))
-    lines += ["", "CPU over the measured window (cores busy on average; the machine has "
-              f"{os.cpu_count()}): " + ", ".join(f"{group} {value:.2f}" for group, value
-                                                 in cpu.items())
-              + f". Web workers' resident memory at most {run['web_rss_mb']:.0f} MB in all."]
+    lines += [
+        "",
+        "CPU over the measured window (cores busy on average; the machine has "
+        f"{os.cpu_count()}): "
+        + ", ".join(f"{group} {value:.2f}" for group, value in cpu.items())
+        + f". Web workers' resident memory at most {run['web_rss_mb']:.0f} MB in all.",
+    ]
     errors: dict[tuple[str, str], int] = {}
     for s in samples:
         if s[3]:
             errors[(s[0], s[5])] = errors.get((s[0], s[5]), 0) + 1
     if errors:
         lines += ["", "Errors of the measured window:", ""] + [
-            f"- {count} × {name}: `{error}`" for (name, error), count
-            in sorted(errors.items(), key=lambda e: -e[1])[:10]]
+            f"- {count} × {name}: `{error}`"
+            for (name, error), count in sorted(errors.items(), key=lambda e: -e[1])[:10]
+        ]
     if run["slow"]:
-        lines += ["", "Slowest request types alone (unloaded median, ms): "
-                  + ", ".join(f"{name} {ms:.0f}" for name, ms in run["slow"]) + "."]
+        lines += [
+            "",
+            "Slowest request types alone (unloaded median, ms): "
+            + ", ".join(f"{name} {ms:.0f}" for name, ms in run["slow"])
+            + ".",
+        ]
     if run.get("notes"):
         lines += ["", run["notes"]]
     return "\n".join(lines)
@@ -581,17 +726,32 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=60, help="Seconds discarded.")
     parser.add_argument("--duration", type=int, default=180, help="Seconds measured.")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--think", default="3,12",
-                        help="Seconds between an officer's pages: min,max (default 3,12).")
-    parser.add_argument("--solo-repeat", type=int, default=5,
-                        help="Unloaded pass: rounds of every request type per level.")
-    parser.add_argument("--max-load", type=float, default=0.7,
-                        help="Wait until the 1-minute load average is below this.")
-    parser.add_argument("--quiet-wait", type=int, default=1200,
-                        help="Seconds to wait for a quiet machine at most.")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="Directory for locust's CSV files and the logs (default: a "
-                             "new temporary directory).")
+    parser.add_argument(
+        "--think",
+        default="3,12",
+        help="Seconds between an officer's pages: min,max (default 3,12).",
+    )
+    parser.add_argument(
+        "--solo-repeat",
+        type=int,
+        default=5,
+        help="Unloaded pass: rounds of every request type per level.",
+    )
+    parser.add_argument(
+        "--max-load",
+        type=float,
+        default=0.7,
+        help="Wait until the 1-minute load average is below this.",
+    )
+    parser.add_argument(
+        "--quiet-wait", type=int, default=1200, help="Seconds to wait for a quiet machine at most."
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="Directory for locust's CSV files and the logs (default: a new temporary directory).",
+    )
     parser.add_argument("--notes", default="", help="A paragraph added to the report.")
     parser.add_argument("--no-write", action="store_true", help="Print, do not write docs.")
     args = parser.parse_args()
@@ -632,12 +792,23 @@ def main() -> None:
         # Both passes on a quiet machine: the unloaded one first (a minute), then the load.
         load_before, quiet = wait_for_quiet(args.max_load, args.quiet_wait)
         print("unloaded pass…", file=sys.stderr)
-        solo = locust(out, host, accounts_file, "solo", ["SoloWalker"], 1, 900, 0,
-                      {"LOAD_SOLO_REPEAT": str(args.solo_repeat)})
+        solo = locust(
+            out,
+            host,
+            accounts_file,
+            "solo",
+            ["SoloWalker"],
+            1,
+            900,
+            0,
+            {"LOAD_SOLO_REPEAT": str(args.solo_repeat)},
+        )
         load_before, quiet_again = wait_for_quiet(args.max_load, 300 if quiet else 0)
         quiet = quiet and quiet_again
-        print(f"load average {load_before:.2f}: 50 users for {args.warmup} + "
-              f"{args.duration} s…", file=sys.stderr)
+        print(
+            f"load average {load_before:.2f}: 50 users for {args.warmup} + {args.duration} s…",
+            file=sys.stderr,
+        )
         sampler = CpuSampler(server.pid, 0, url.rsplit("/", 1)[1])
 
         def started(process):
@@ -646,9 +817,18 @@ def main() -> None:
             threading.Timer(args.warmup + 2, sampler.measuring.set).start()
             threading.Timer(args.warmup + args.duration - 1, sampler.stop.set).start()
 
-        load = locust(out, host, accounts_file, "load", [*OFFICER_CLASSES, "BaselineProbe"],
-                      51, args.warmup + args.duration, args.warmup,
-                      {"LOAD_THINK": args.think}, on_start=started)
+        load = locust(
+            out,
+            host,
+            accounts_file,
+            "load",
+            [*OFFICER_CLASSES, "BaselineProbe"],
+            51,
+            args.warmup + args.duration,
+            args.warmup,
+            {"LOAD_THINK": args.think},
+            on_start=started,
+        )
         sampler.stop.set()
         load_after = os.getloadavg()[0]
     finally:
@@ -657,23 +837,43 @@ def main() -> None:
         print(f"make serve left processes running (killed): {leftover}", file=sys.stderr)
     log = (out / "serve.log").read_text()
     workers = log.count("Booting worker with pid")
-    slow = sorted(((name, statistics.median(s[2] for s in solo["samples"] if s[0] == name))
-                   for name in {s[0] for s in solo["samples"]}), key=lambda x: -x[1])[:3]
-    run = {"date": day, "samples": load["samples"], "solo": solo["samples"],
-           "duration": args.duration, "warmup": args.warmup,
-           "warmup_failures": load["warmup_failures"],
-           "warmup_requests": load["warmup_requests"], "counts": counts,
-           "cpu": sampler.summary(), "web_rss_mb": sampler.web_rss_peak / 1024,
-           "workers": workers, "load_before": load_before, "load_after": load_after,
-           "quiet": quiet, "people": args.people,
-           "generated_in": generated_in, "slow": slow,
-           "spawn": "51 users spawned at 10 a second", "notes": args.notes, "think": think}
+    slow = sorted(
+        (
+            (name, statistics.median(s[2] for s in solo["samples"] if s[0] == name))
+            for name in {s[0] for s in solo["samples"]}
+        ),
+        key=lambda x: -x[1],
+    )[:3]
+    run = {
+        "date": day,
+        "samples": load["samples"],
+        "solo": solo["samples"],
+        "duration": args.duration,
+        "warmup": args.warmup,
+        "warmup_failures": load["warmup_failures"],
+        "warmup_requests": load["warmup_requests"],
+        "counts": counts,
+        "cpu": sampler.summary(),
+        "web_rss_mb": sampler.web_rss_peak / 1024,
+        "workers": workers,
+        "load_before": load_before,
+        "load_after": load_after,
+        "quiet": quiet,
+        "people": args.people,
+        "generated_in": generated_in,
+        "slow": slow,
+        "spawn": "51 users spawned at 10 a second",
+        "notes": args.notes,
+        "think": think,
+    }
     text = report(run)
     print(text)
     print(f"\nlocust CSV files and logs: {out}", file=sys.stderr)
     if not args.no_write:  # a run at another pace keeps its own section
-        write_section(text, "load" if think == (3.0, 12.0) else
-                      "load-think-" + "-".join(f"{t:g}" for t in think))
+        write_section(
+            text,
+            "load" if think == (3.0, 12.0) else "load-think-" + "-".join(f"{t:g}" for t in think),
+        )
 
 
 if __name__ == "__main__":

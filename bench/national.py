@@ -39,22 +39,39 @@ UPPER_TOTAL = 700  # upper-grassroots unions under the provinces at full scale
 
 # CCCD province code, name, city?, rough weight (population, millions): the 34 of July 2025.
 PROVINCES = [
-    ("001", "Hà Nội", True, 8.7), ("079", "Hồ Chí Minh", True, 14.0),
-    ("031", "Hải Phòng", True, 4.7), ("048", "Đà Nẵng", True, 3.1), ("046", "Huế", True, 1.4),
-    ("092", "Cần Thơ", True, 4.2), ("012", "Lai Châu", False, 0.5),
-    ("011", "Điện Biên", False, 0.6), ("014", "Sơn La", False, 1.3),
-    ("020", "Lạng Sơn", False, 0.8), ("022", "Quảng Ninh", False, 1.4),
-    ("038", "Thanh Hóa", False, 3.7), ("040", "Nghệ An", False, 3.4),
-    ("042", "Hà Tĩnh", False, 1.3), ("004", "Cao Bằng", False, 0.5),
-    ("008", "Tuyên Quang", False, 1.9), ("010", "Lào Cai", False, 1.8),
-    ("019", "Thái Nguyên", False, 1.8), ("025", "Phú Thọ", False, 4.0),
-    ("027", "Bắc Ninh", False, 3.6), ("033", "Hưng Yên", False, 3.6),
-    ("037", "Ninh Bình", False, 4.4), ("045", "Quảng Trị", False, 1.9),
-    ("051", "Quảng Ngãi", False, 2.2), ("064", "Gia Lai", False, 3.6),
-    ("056", "Khánh Hòa", False, 2.2), ("068", "Lâm Đồng", False, 3.9),
-    ("066", "Đắk Lắk", False, 3.3), ("075", "Đồng Nai", False, 4.5),
-    ("072", "Tây Ninh", False, 3.3), ("086", "Vĩnh Long", False, 4.3),
-    ("087", "Đồng Tháp", False, 4.4), ("096", "Cà Mau", False, 2.6),
+    ("001", "Hà Nội", True, 8.7),
+    ("079", "Hồ Chí Minh", True, 14.0),
+    ("031", "Hải Phòng", True, 4.7),
+    ("048", "Đà Nẵng", True, 3.1),
+    ("046", "Huế", True, 1.4),
+    ("092", "Cần Thơ", True, 4.2),
+    ("012", "Lai Châu", False, 0.5),
+    ("011", "Điện Biên", False, 0.6),
+    ("014", "Sơn La", False, 1.3),
+    ("020", "Lạng Sơn", False, 0.8),
+    ("022", "Quảng Ninh", False, 1.4),
+    ("038", "Thanh Hóa", False, 3.7),
+    ("040", "Nghệ An", False, 3.4),
+    ("042", "Hà Tĩnh", False, 1.3),
+    ("004", "Cao Bằng", False, 0.5),
+    ("008", "Tuyên Quang", False, 1.9),
+    ("010", "Lào Cai", False, 1.8),
+    ("019", "Thái Nguyên", False, 1.8),
+    ("025", "Phú Thọ", False, 4.0),
+    ("027", "Bắc Ninh", False, 3.6),
+    ("033", "Hưng Yên", False, 3.6),
+    ("037", "Ninh Bình", False, 4.4),
+    ("045", "Quảng Trị", False, 1.9),
+    ("051", "Quảng Ngãi", False, 2.2),
+    ("064", "Gia Lai", False, 3.6),
+    ("056", "Khánh Hòa", False, 2.2),
+    ("068", "Lâm Đồng", False, 3.9),
+    ("066", "Đắk Lắk", False, 3.3),
+    ("075", "Đồng Nai", False, 4.5),
+    ("072", "Tây Ninh", False, 3.3),
+    ("086", "Vĩnh Long", False, 4.3),
+    ("087", "Đồng Tháp", False, 4.4),
+    ("096", "Cà Mau", False, 2.6),
     ("089", "An Giang", False, 4.9),
 ]
 NATIONAL_UNIONS = [
@@ -79,40 +96,141 @@ NATIONAL_UNIONS = [
     ("CDDS", "Công đoàn Tổng công ty Đường sắt Việt Nam", "corporation_union"),
     ("CDHH", "Công đoàn Tổng công ty Hàng hải Việt Nam", "corporation_union"),
 ]
-PLACES = ["An Bình", "An Phú", "An Khánh", "Bình An", "Bình Minh", "Bình Thạnh", "Cát Lái",
-          "Đông Hòa", "Đông Sơn", "Hòa Bình", "Hòa Lợi", "Hòa Khánh", "Hưng Long", "Hưng Đạo",
-          "Kim Sơn", "Long Hưng", "Long Thành", "Minh Khai", "Mỹ Phước", "Nam Sơn", "Nghĩa Hưng",
-          "Phú Mỹ", "Phú Lợi", "Phú Hòa", "Phước Long", "Quang Trung", "Quảng Phú", "Tam Hiệp",
-          "Tân An", "Tân Bình", "Tân Phú", "Tân Thành", "Thạnh Phú", "Thanh Xuân", "Thuận An",
-          "Thủy Nguyên", "Tiên Lữ", "Trung Hòa", "Vĩnh Hưng", "Xuân Phương", "Yên Lạc",
-          "Yên Mỹ"]
+PLACES = [
+    "An Bình",
+    "An Phú",
+    "An Khánh",
+    "Bình An",
+    "Bình Minh",
+    "Bình Thạnh",
+    "Cát Lái",
+    "Đông Hòa",
+    "Đông Sơn",
+    "Hòa Bình",
+    "Hòa Lợi",
+    "Hòa Khánh",
+    "Hưng Long",
+    "Hưng Đạo",
+    "Kim Sơn",
+    "Long Hưng",
+    "Long Thành",
+    "Minh Khai",
+    "Mỹ Phước",
+    "Nam Sơn",
+    "Nghĩa Hưng",
+    "Phú Mỹ",
+    "Phú Lợi",
+    "Phú Hòa",
+    "Phước Long",
+    "Quang Trung",
+    "Quảng Phú",
+    "Tam Hiệp",
+    "Tân An",
+    "Tân Bình",
+    "Tân Phú",
+    "Tân Thành",
+    "Thạnh Phú",
+    "Thanh Xuân",
+    "Thuận An",
+    "Thủy Nguyên",
+    "Tiên Lữ",
+    "Trung Hòa",
+    "Vĩnh Hưng",
+    "Xuân Phương",
+    "Yên Lạc",
+    "Yên Mỹ",
+]
 # level -> (vice-chairs, standing members, advisory staff, seats for children's chairs)
-UPPER_SHAPE = {"confederation": (4, 6, 20, 40), "province": (3, 4, 8, 8),
-               "national": (2, 3, 5, 5), "upper": (2, 0, 3, 5)}
+UPPER_SHAPE = {
+    "confederation": (4, 6, 20, 40),
+    "province": (3, 4, 8, 8),
+    "national": (2, 3, 5, 5),
+    "upper": (2, 0, 3, 5),
+}
 # Qualifications drawn by index from pools: education level, political theory.
-EDUCATION = {"upper": [4] * 3 + [5] * 72 + [6] * 23 + [7] * 2,
-             "grassroots": [1] * 3 + [2] * 12 + [3] * 12 + [4] * 15 + [5] * 50 + [6] * 8}
-THEORY = {"upper": [0] * 3 + [1] * 7 + [2] * 50 + [3] * 35 + [4] * 5,
-          "grassroots": [0] * 45 + [1] * 38 + [2] * 15 + [3] * 2}
+EDUCATION = {
+    "upper": [4] * 3 + [5] * 72 + [6] * 23 + [7] * 2,
+    "grassroots": [1] * 3 + [2] * 12 + [3] * 12 + [4] * 15 + [5] * 50 + [6] * 8,
+}
+THEORY = {
+    "upper": [0] * 3 + [1] * 7 + [2] * 50 + [3] * 35 + [4] * 5,
+    "grassroots": [0] * 45 + [1] * 38 + [2] * 15 + [3] * 2,
+}
 PHONE_PREFIXES = ["912", "913", "903", "983", "988", "968", "868", "339", "362", "376", "835"]
-PERSON_COLUMNS = ["id", "family_name", "middle_name", "given_name", "gender", "birth_date",
-                  "citizen_id", "ethnicity", "phone", "email", "address", "education_level",
-                  "political_theory", "foreign_language", "it_skill", "unit_id", "search_name",
-                  "sort_key"]
-POSITION_COLUMNS = ["id", "person_id", "unit_id", "role_id", "full_time", "start_date",
-                    "end_date", "term_id", "first_time_on_committee", "start_reason",
-                    "end_reason"]
-RECORD_COLUMNS = ["id", "person_id", "title", "programme_id", "hours", "completed_on", "form",
-                  "organiser_id", "scan", "certificate_number", "verification_code", "valid"]
-TABLES = ["units_unit", "units_unitversion", "units_unitfigures", "units_term",
-          "people_person", "people_position", "training_trainingrecord",
-          "training_trainingrecord_topics"]
+PERSON_COLUMNS = [
+    "id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "citizen_id",
+    "ethnicity",
+    "phone",
+    "email",
+    "address",
+    "education_level",
+    "political_theory",
+    "foreign_language",
+    "it_skill",
+    "unit_id",
+    "search_name",
+    "sort_key",
+]
+POSITION_COLUMNS = [
+    "id",
+    "person_id",
+    "unit_id",
+    "role_id",
+    "full_time",
+    "start_date",
+    "end_date",
+    "term_id",
+    "first_time_on_committee",
+    "start_reason",
+    "end_reason",
+]
+RECORD_COLUMNS = [
+    "id",
+    "person_id",
+    "title",
+    "programme_id",
+    "hours",
+    "completed_on",
+    "form",
+    "organiser_id",
+    "scan",
+    "certificate_number",
+    "verification_code",
+    "valid",
+]
+TABLES = [
+    "units_unit",
+    "units_unitversion",
+    "units_unitfigures",
+    "units_term",
+    "people_person",
+    "people_position",
+    "training_trainingrecord",
+    "training_trainingrecord_topics",
+]
 
 # Training records: ~5.2 per person over 2016-01-01 .. 2026-11-20, denser in recent years.
 RECORDS_PER_PERSON = 5.2
 RECORD_END = dt.date(2026, 11, 20)
-YEAR_WEIGHTS = {2016: 0.55, 2017: 0.6, 2018: 0.68, 2019: 0.75, 2020: 0.58, 2021: 0.62,
-                2022: 0.85, 2023: 1.0, 2024: 1.1, 2025: 1.2, 2026: 1.15}  # 2020-21: COVID
+YEAR_WEIGHTS = {
+    2016: 0.55,
+    2017: 0.6,
+    2018: 0.68,
+    2019: 0.75,
+    2020: 0.58,
+    2021: 0.62,
+    2022: 0.85,
+    2023: 1.0,
+    2024: 1.1,
+    2025: 1.2,
+    2026: 1.15,
+}  # 2020-21: COVID
 # Who, by post: relative number of records; cumulative shares organised by the nearest
 # upper unit (upper-grassroots or, for the national unions' grassroots, the national union)
 # and by the province or national union (the rest: the confederation); share of records
@@ -127,32 +245,91 @@ RECORD_PROFILES = {
     "staff": (9.0, 0.20, 0.70, 0.20, "staff"),
 }
 TOPIC_MIX = {
-    "member": {"osh": 4, "labour_law": 4, "union_theory": 3, "soft_skills": 3,
-               "union_general": 2, "democracy_supervision": 2, "collective_bargaining": 1,
-               "dialogue": 1, "member_growth": 1, "it": 1},
-    "cadre": {"union_theory": 4, "union_general": 3, "soft_skills": 3,
-              "collective_bargaining": 2, "dialogue": 2, "labour_law": 2, "osh": 2,
-              "democracy_supervision": 2, "member_growth": 2, "legal_advice": 1,
-              "political_theory": 1},
-    "cadre_non_state": {"collective_bargaining": 4, "union_theory": 3, "soft_skills": 3,
-                        "dialogue": 3, "osh": 3, "democracy_supervision": 2,
-                        "union_general": 2, "labour_law": 2, "dispute_resolution": 1,
-                        "member_growth": 1},
-    "upper_key": {"union_general": 3, "union_theory": 3, "management_leadership": 3,
-                  "political_theory": 3, "labour_relations": 2, "labour_law": 2,
-                  "collective_bargaining": 1, "dispute_resolution": 1,
-                  "civil_service_rank": 1, "foreign_language": 1},
-    "staff": {"union_theory": 3, "labour_law": 3, "labour_relations": 3, "legal_advice": 2,
-              "dispute_resolution": 2, "it": 2, "civil_service_rank": 2, "member_growth": 1,
-              "foreign_language": 1, "political_theory": 1, "pedagogy": 1},
+    "member": {
+        "osh": 4,
+        "labour_law": 4,
+        "union_theory": 3,
+        "soft_skills": 3,
+        "union_general": 2,
+        "democracy_supervision": 2,
+        "collective_bargaining": 1,
+        "dialogue": 1,
+        "member_growth": 1,
+        "it": 1,
+    },
+    "cadre": {
+        "union_theory": 4,
+        "union_general": 3,
+        "soft_skills": 3,
+        "collective_bargaining": 2,
+        "dialogue": 2,
+        "labour_law": 2,
+        "osh": 2,
+        "democracy_supervision": 2,
+        "member_growth": 2,
+        "legal_advice": 1,
+        "political_theory": 1,
+    },
+    "cadre_non_state": {
+        "collective_bargaining": 4,
+        "union_theory": 3,
+        "soft_skills": 3,
+        "dialogue": 3,
+        "osh": 3,
+        "democracy_supervision": 2,
+        "union_general": 2,
+        "labour_law": 2,
+        "dispute_resolution": 1,
+        "member_growth": 1,
+    },
+    "upper_key": {
+        "union_general": 3,
+        "union_theory": 3,
+        "management_leadership": 3,
+        "political_theory": 3,
+        "labour_relations": 2,
+        "labour_law": 2,
+        "collective_bargaining": 1,
+        "dispute_resolution": 1,
+        "civil_service_rank": 1,
+        "foreign_language": 1,
+    },
+    "staff": {
+        "union_theory": 3,
+        "labour_law": 3,
+        "labour_relations": 3,
+        "legal_advice": 2,
+        "dispute_resolution": 2,
+        "it": 2,
+        "civil_service_rank": 2,
+        "member_growth": 1,
+        "foreign_language": 1,
+        "political_theory": 1,
+        "pedagogy": 1,
+    },
 }
-TITLE_FORMS = ["Tập huấn {t}", "Bồi dưỡng {t}", "Lớp bồi dưỡng {t} năm {y}",
-               "Hội nghị tập huấn {t} năm {y}", "Chuyên đề {t}"]
-FORMS = ["on_site"] * 55 + ["in_service"] * 8 + ["online"] * 22 + ["blended"] * 10 \
-    + ["distance"] * 5
+TITLE_FORMS = [
+    "Tập huấn {t}",
+    "Bồi dưỡng {t}",
+    "Lớp bồi dưỡng {t} năm {y}",
+    "Hội nghị tập huấn {t} năm {y}",
+    "Chuyên đề {t}",
+]
+FORMS = (
+    ["on_site"] * 55 + ["in_service"] * 8 + ["online"] * 22 + ["blended"] * 10 + ["distance"] * 5
+)
 PROGRAMME_FORMS = ["on_site"] * 6 + ["in_service"] * 2 + ["blended"] * 2
-HOURS = [4] * 8 + [8] * 24 + [12] * 8 + [16] * 20 + [24] * 14 + [32] * 6 + [40] * 12 \
-    + [56] * 4 + [80] * 4
+HOURS = (
+    [4] * 8
+    + [8] * 24
+    + [12] * 8
+    + [16] * 20
+    + [24] * 14
+    + [32] * 6
+    + [40] * 12
+    + [56] * 4
+    + [80] * 4
+)
 REMOTE_HOURS = [4, 4, 8, 8, 8, 12, 16]
 PROGRAMME_HOURS = [16, 24, 24, 32, 40, 40, 56, 80]
 VALID_SHARE = 0.97
@@ -189,12 +366,27 @@ class Plan:
     birth_year: bytearray = field(default_factory=bytearray)  # person id -> year - 1900
     record_topics: array = field(default_factory=lambda: array("I"))  # 2 per record, 0: none
 
-    def add_unit(self, code: str, name: str, kind: str, parent: list | None, sector: str = "",
-                 founded: dt.date = dt.date(1990, 1, 1)) -> list:
+    def add_unit(
+        self,
+        code: str,
+        name: str,
+        kind: str,
+        parent: list | None,
+        sector: str = "",
+        founded: dt.date = dt.date(1990, 1, 1),
+    ) -> list:
         unit_id = len(self.units) + 1
-        row = [unit_id, code, name, self.kinds[kind], parent[0] if parent else None,
-               (parent[5] if parent else "") + path_segment(unit_id),
-               parent[6] + 1 if parent else 0, sector, founded]
+        row = [
+            unit_id,
+            code,
+            name,
+            self.kinds[kind],
+            parent[0] if parent else None,
+            (parent[5] if parent else "") + path_segment(unit_id),
+            parent[6] + 1 if parent else 0,
+            sector,
+            founded,
+        ]
         self.units.append(row)
         if parent:
             self.children.setdefault(parent[0], []).append(unit_id)
@@ -206,14 +398,20 @@ class Plan:
 
 
 def build_units(plan: Plan) -> None:
-    root = plan.add_unit("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None,
-                         founded=dt.date(1929, 7, 28))
+    root = plan.add_unit(
+        "TLD",
+        "Tổng Liên đoàn Lao động Việt Nam",
+        "confederation",
+        None,
+        founded=dt.date(1929, 7, 28),
+    )
     plan.shape[root[0]] = "confederation"
     provinces = []
     for cccd, name, city, _weight in PROVINCES:
         kind_word = "thành phố" if city else "tỉnh"
-        row = plan.add_unit(f"P{cccd}", f"Liên đoàn Lao động {kind_word} {name}",
-                            "provincial_federation", root)
+        row = plan.add_unit(
+            f"P{cccd}", f"Liên đoàn Lao động {kind_word} {name}", "provincial_federation", root
+        )
         plan.province[row[0]], plan.shape[row[0]] = cccd, "province"
         provinces.append(row)
     nationals = []
@@ -226,8 +424,9 @@ def build_units(plan: Plan) -> None:
         uppers += [_upper(plan, province, k) for k in range(1, max(count, 1) + 1)]
     national_share = plan.grassroots // 8
     parents = _weighted_parents(uppers)
-    counts = (_split(national_share, [1.0] * len(nationals))
-              + _split(plan.grassroots - national_share, [w for _, w in parents]))
+    counts = _split(national_share, [1.0] * len(nationals)) + _split(
+        plan.grassroots - national_share, [w for _, w in parents]
+    )
     for parent, count in zip(nationals + [p for p, _ in parents], counts, strict=True):
         for k in range(1, count + 1):
             _grassroots(plan, parent, k)
@@ -255,13 +454,13 @@ def _split(total: int, weights: list[float]) -> list[int]:
 
 def _upper(plan: Plan, province: list, k: int) -> list:
     short = province[2].removeprefix("Liên đoàn Lao động ")
-    kind, name = {1: ("industrial_zone_union", f"Công đoàn các Khu công nghiệp {short}"),
-                  2: ("local_sector_union", f"Công đoàn ngành Giáo dục {short}"),
-                  3: ("local_sector_union", f"Công đoàn ngành Y tế {short}"),
-                  4: ("upper_grassroots_other", f"Công đoàn Viên chức {short}")}.get(
-        k, ("upper_grassroots_other", f"Công đoàn khu vực {k - 4} {short}"))
-    row = plan.add_unit(f"{province[1]}-{k:02d}", name, kind, province,
-                        founded=dt.date(1995, 1, 1))
+    kind, name = {
+        1: ("industrial_zone_union", f"Công đoàn các Khu công nghiệp {short}"),
+        2: ("local_sector_union", f"Công đoàn ngành Giáo dục {short}"),
+        3: ("local_sector_union", f"Công đoàn ngành Y tế {short}"),
+        4: ("upper_grassroots_other", f"Công đoàn Viên chức {short}"),
+    }.get(k, ("upper_grassroots_other", f"Công đoàn khu vực {k - 4} {short}"))
+    row = plan.add_unit(f"{province[1]}-{k:02d}", name, kind, province, founded=dt.date(1995, 1, 1))
     plan.shape[row[0]] = "upper"
     return row
 
@@ -296,10 +495,15 @@ def _grassroots(plan: Plan, parent: list, k: int) -> None:
     founded = dt.date(1995 + int(rng.random() * 28), 1 + int(rng.random() * 12), 1)
     row = plan.add_unit(f"{parent[1]}-{k:04d}", name, "grassroots", parent, sector, founded)
     band = rng.random()
-    plan.members[row[0]] = (20 + int(rng.random() * 280) if band < 0.7 else
-                            300 + int(rng.random() * 700) if band < 0.9 else
-                            1000 + int(rng.random() * 1500) if band < 0.97 else
-                            2500 + int(rng.random() * 12000))
+    plan.members[row[0]] = (
+        20 + int(rng.random() * 280)
+        if band < 0.7
+        else 300 + int(rng.random() * 700)
+        if band < 0.9
+        else 1000 + int(rng.random() * 1500)
+        if band < 0.97
+        else 2500 + int(rng.random() * 12000)
+    )
 
 
 # ---------------------------------------------------------------- who holds which seat
@@ -325,8 +529,17 @@ def allocate_people(plan: Plan) -> None:
 
 
 def _committee_size(members: int) -> int:
-    return 3 if members < 50 else 5 if members < 300 else 7 if members < 1000 else \
-        9 if members < 2500 else 13
+    return (
+        3
+        if members < 50
+        else 5
+        if members < 300
+        else 7
+        if members < 1000
+        else 9
+        if members < 2500
+        else 13
+    )
 
 
 def _upper_seats(plan: Plan) -> list[tuple[int, str, bool]]:
@@ -335,8 +548,12 @@ def _upper_seats(plan: Plan) -> list[tuple[int, str, bool]]:
     ladders = []
     for unit_id, shape in plan.shape.items():
         vices, standing, staff, _seats = UPPER_SHAPE[shape]
-        ladder = (["chair"] + ["vice_chair"] * vices + ["standing_member"] * standing
-                  + ["advisory_staff"] * staff)
+        ladder = (
+            ["chair"]
+            + ["vice_chair"] * vices
+            + ["standing_member"] * standing
+            + ["advisory_staff"] * staff
+        )
         ladders.append([(unit_id, role, True) for role in ladder])
     seats = []
     for rank in range(max(len(ladder) for ladder in ladders)):
@@ -369,8 +586,10 @@ def figure_rows(plan: Plan) -> Iterator[tuple]:
     """Two dated figures per grassroots union (2024 and 2026), so 'as of' has a choice."""
     figure_id = 0
     for unit_id, members in plan.members.items():
-        for day, count in ((dt.date(2024, 1, 1), max(5, members * 19 // 20)),
-                           (dt.date(2026, 1, 1), members)):
+        for day, count in (
+            (dt.date(2024, 1, 1), max(5, members * 19 // 20)),
+            (dt.date(2026, 1, 1), members),
+        ):
             figure_id += 1
             yield figure_id, unit_id, day, count, count + count // 8
 
@@ -417,26 +636,51 @@ class PersonMaker:
     def row(self, person_id: int, unit_id: int, profile: str) -> tuple:
         r = self.rng.random
         female = r() < 0.48
-        middles, givens = ((names.FEMALE_MIDDLE, names.FEMALE_GIVEN) if female else
-                           (names.MALE_MIDDLE, names.MALE_GIVEN))
+        middles, givens = (
+            (names.FEMALE_MIDDLE, names.FEMALE_GIVEN)
+            if female
+            else (names.MALE_MIDDLE, names.MALE_GIVEN)
+        )
         family = self.families[int(r() * 4096)]
         middle, given = middles[int(r() * len(middles))], givens[int(r() * len(givens))]
         search, sort = self._keys(family, middle, given)
         born = dt.date(1960 + int(r() * 41), 1 + int(r() * 12), 1 + int(r() * 28))
-        home = self.plan.province.get(unit_id, "001") if r() < 0.8 else \
-            self.codes[int(r() * len(self.codes))]
+        home = (
+            self.plan.province.get(unit_id, "001")
+            if r() < 0.8
+            else self.codes[int(r() * len(self.codes))]
+        )
         citizen_id = None if r() < 0.05 else self._citizen_id(home, female, born.year)
         phone = f"0{PHONE_PREFIXES[int(r() * 11)]}{int(r() * 1e6):06d}" if r() < 0.6 else ""
         email = f"{search.split()[-1]}{person_id}@congdoan.vn" if r() < 0.15 else ""
-        return (person_id, family, middle, given, "female" if female else "male", born,
-                citizen_id, "Kinh", phone, email, "", EDUCATION[profile][int(r() * 100)],
-                THEORY[profile][int(r() * 100)], "", "", unit_id, search, sort)
+        return (
+            person_id,
+            family,
+            middle,
+            given,
+            "female" if female else "male",
+            born,
+            citizen_id,
+            "Kinh",
+            phone,
+            email,
+            "",
+            EDUCATION[profile][int(r() * 100)],
+            THEORY[profile][int(r() * 100)],
+            "",
+            "",
+            unit_id,
+            search,
+            sort,
+        )
 
     def _keys(self, family: str, middle: str, given: str) -> tuple[str, str]:
         key = (family, middle, given)
         if key not in self.keys:  # a few thousand distinct names: fold each once
-            self.keys[key] = (fold(f"{family} {middle} {given}"),
-                              collation_key(given, middle, family))
+            self.keys[key] = (
+                fold(f"{family} {middle} {given}"),
+                collation_key(given, middle, family),
+            )
         return self.keys[key]
 
     def _citizen_id(self, province: str, female: bool, year: int) -> str:
@@ -475,8 +719,19 @@ def position_rows(plan: Plan) -> Iterator[tuple]:
         if role == "advisory_staff":
             start = dt.date(2008 + int(r() * 16), 1 + int(r() * 12), 1)
             n += 1
-            yield n, person_id, unit_id, roles[role], True, start, None, None, False, \
-                "appointed", ""
+            yield (
+                n,
+                person_id,
+                unit_id,
+                roles[role],
+                True,
+                start,
+                None,
+                None,
+                False,
+                "appointed",
+                "",
+            )
             continue
         again = r() < 0.3 and founded[unit_id] <= PREVIOUS_START
         if again:
@@ -484,20 +739,53 @@ def position_rows(plan: Plan) -> Iterator[tuple]:
             if r() < APPOINTED_SHARE:
                 start, reason = dt.date(2019 + int(r() * 3), 1 + int(r() * 12), 1), "appointed"
             n += 1
-            yield n, person_id, unit_id, roles[role], full_time, start, PREVIOUS_END, \
-                previous_term(plan, unit_id), r() < 0.35, reason, "term_ended"
+            yield (
+                n,
+                person_id,
+                unit_id,
+                roles[role],
+                full_time,
+                start,
+                PREVIOUS_END,
+                previous_term(plan, unit_id),
+                r() < 0.35,
+                reason,
+                "term_ended",
+            )
         start, reason = TERM_START, "elected"
         if r() < APPOINTED_SHARE:
             start, reason = dt.date(2024 + int(r() * 2), 1 + int(r() * 12), 1), "appointed"
         n += 1
-        yield n, person_id, unit_id, roles[role], full_time, start, None, unit_id, \
-            not again and r() < 0.55, reason, ""
+        yield (
+            n,
+            person_id,
+            unit_id,
+            roles[role],
+            full_time,
+            start,
+            None,
+            unit_id,
+            not again and r() < 0.55,
+            reason,
+            "",
+        )
     for parent, shape in plan.shape.items():
         for child in plan.children.get(parent, [])[: UPPER_SHAPE[shape][3]]:
             if child in plan.chair_of:
                 n += 1
-                yield n, plan.chair_of[child], parent, roles["executive_member"], False, \
-                    TERM_START, None, parent, False, "elected", ""
+                yield (
+                    n,
+                    plan.chair_of[child],
+                    parent,
+                    roles["executive_member"],
+                    False,
+                    TERM_START,
+                    None,
+                    parent,
+                    False,
+                    "elected",
+                    "",
+                )
 
 
 # ---------------------------------------------------------------- training records
@@ -550,8 +838,9 @@ def _day_pools(size: int = 1 << 16) -> tuple[list, list]:
         first = dt.date(year, 1, 1)
         days = (min(dt.date(year, 12, 31), RECORD_END) - first).days + 1
         slots = round(weight * scale * days / 365)
-        pool += [((first + dt.timedelta(days=k * days // slots)).isoformat(), year)
-                 for k in range(slots)]
+        pool += [
+            ((first + dt.timedelta(days=k * days // slots)).isoformat(), year) for k in range(slots)
+        ]
     return pool, [entry for entry in pool if entry[1] >= 2023]
 
 
@@ -565,7 +854,7 @@ def _verification_codes() -> Iterator[str]:
         raw[8::16] = raw[8::16].translate(variant)
         text = raw.hex()
         for k in range(0, len(text), 32):
-            yield text[k:k + 32]
+            yield text[k : k + 32]
 
 
 class RecordMaker:
@@ -576,9 +865,15 @@ class RecordMaker:
         self.factor = _record_factor(plan)
         self.chains = _organisers(plan)
         self.profiles: dict[tuple, tuple] = {}
-        self.pools = {name: [plan.topics[code] for code, weight in mix.items()
-                             for _ in range(weight) if code in plan.topics]
-                      for name, mix in TOPIC_MIX.items()}
+        self.pools = {
+            name: [
+                plan.topics[code]
+                for code, weight in mix.items()
+                for _ in range(weight)
+                if code in plan.topics
+            ]
+            for name, mix in TOPIC_MIX.items()
+        }
         fallback = list(plan.topics.values())
         for name, pool in self.pools.items():
             self.pools[name] = pool or fallback
@@ -586,24 +881,35 @@ class RecordMaker:
         names = plan.topic_names
         for topic_id, name in names.items():
             lowered = name[:1].lower() + name[1:]
-            self.titles[topic_id] = [[form.format(t=lowered, y=year)[:255]
-                                      for form in TITLE_FORMS] for year in YEAR_WEIGHTS]
+            self.titles[topic_id] = [
+                [form.format(t=lowered, y=year)[:255] for form in TITLE_FORMS]
+                for year in YEAR_WEIGHTS
+            ]
 
-    def profile(self, category: str, non_state: bool, role: str, level: str,
-                full_time: bool) -> tuple:
+    def profile(
+        self, category: str, non_state: bool, role: str, level: str, full_time: bool
+    ) -> tuple:
         key = (category, non_state, role, level, full_time)
         if key not in self.profiles:
             weight, low, mid, programme_share, mix = RECORD_PROFILES[category]
             if mix == "cadre" and non_state:
                 mix = "cadre_non_state"
             programmes = [
-                (pk, name[:255], topic_ids) for pk, name, topic_ids, roles, levels, ft
-                in self.plan.programmes
-                if topic_ids and (not roles or role in roles) and (not levels or level in levels)
-                and (ft is None or ft == full_time)]
-            self.profiles[key] = (weight * self.factor, low, mid,
-                                  programme_share if programmes else 0.0, programmes,
-                                  self.pools[mix])
+                (pk, name[:255], topic_ids)
+                for pk, name, topic_ids, roles, levels, ft in self.plan.programmes
+                if topic_ids
+                and (not roles or role in roles)
+                and (not levels or level in levels)
+                and (ft is None or ft == full_time)
+            ]
+            self.profiles[key] = (
+                weight * self.factor,
+                low,
+                mid,
+                programme_share if programmes else 0.0,
+                programmes,
+                self.pools[mix],
+            )
         return self.profiles[key]
 
 
@@ -628,8 +934,12 @@ def record_rows(plan: Plan) -> Iterator[tuple]:
         grassroots = profile == "grassroots"
         chain = maker.chains[unit[4] if grassroots else unit_id]
         weight, low, mid, programme_share, programmes, mix = maker.profile(
-            record_category(plan, unit_id, role, profile), unit[7] == "non_state", role,
-            kind_level[unit[3]], full_time)
+            record_category(plan, unit_id, role, profile),
+            unit[7] == "non_state",
+            role,
+            kind_level[unit[3]],
+            full_time,
+        )
         adult = born[person_id] + 1920
         n_mix, n_programmes = len(mix), len(programmes)
         for _ in range(int(weight * (0.4 + 1.2 * r()) + r())):
@@ -659,8 +969,20 @@ def record_rows(plan: Plan) -> Iterator[tuple]:
                 title = maker.titles[topic][year - first_year][int(r() * 5)]
             add_topic(topic)
             add_topic(0 if second == topic else second)
-            yield (record_id, person_id, title, programme, hours, day, form, organiser, "", "",
-                   codes(), r() < VALID_SHARE)
+            yield (
+                record_id,
+                person_id,
+                title,
+                programme,
+                hours,
+                day,
+                form,
+                organiser,
+                "",
+                "",
+                codes(),
+                r() < VALID_SHARE,
+            )
 
 
 def record_topic_rows(plan: Plan) -> Iterator[tuple[int, int, int]]:
@@ -690,12 +1012,13 @@ def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
                     if count % 250_000 == 0:
                         progress(f"  {table}: {count:,} rows")
         else:
-            sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                   f"VALUES ({', '.join(['%s'] * len(columns))})")
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})"
+            )
             batch = []
             for row in rows:
-                batch.append(tuple(v.isoformat() if isinstance(v, dt.date) else v
-                                   for v in row))
+                batch.append(tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row))
                 if len(batch) == 5000:
                     cursor.executemany(sql, batch)
                     count, batch = count + len(batch), []
@@ -722,14 +1045,18 @@ def indexes_set_aside(tables: list[str]):
             "SELECT tablename, indexname, indexdef FROM pg_indexes i WHERE tablename = ANY(%s) "
             "AND schemaname = current_schema() AND indexdef NOT LIKE '%% WHERE %%' AND NOT "
             "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-            "format('%%I', i.indexname)::regclass)", [tables])
+            "format('%%I', i.indexname)::regclass)",
+            [tables],
+        )
         indexes = cursor.fetchall()
         # Foreign keys first (dropped first, rebuilt last), then unique constraints.
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(c.oid) "
             "FROM pg_constraint c WHERE conrelid::regclass::text = ANY(%s) AND (contype = 'f' "
             "OR contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE "
-            "f.contype = 'f' AND f.conindid = c.conindid)) ORDER BY contype", [tables])
+            "f.contype = 'f' AND f.conindid = c.conindid)) ORDER BY contype",
+            [tables],
+        )
         constraints = cursor.fetchall()
         for table, name, _definition in constraints:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
@@ -757,8 +1084,10 @@ def indexes_set_aside(tables: list[str]):
             if not definition.startswith("UNIQUE"):
                 cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         progress(f"  foreign keys checked in {time.monotonic() - table_started:.1f} s")
-    progress(f"{len(indexes)} indexes, {len(constraints)} unique and foreign-key constraints "
-             f"rebuilt in {time.monotonic() - started:.1f} s")
+    progress(
+        f"{len(indexes)} indexes, {len(constraints)} unique and foreign-key constraints "
+        f"rebuilt in {time.monotonic() - started:.1f} s"
+    )
 
 
 def load_reference(plan: Plan) -> None:
@@ -773,10 +1102,18 @@ def load_reference(plan: Plan) -> None:
     plan.topics = {t.code: t.pk for t in topics}
     plan.topic_names = {t.pk: t.name for t in topics}
     plan.programmes = [
-        (p.pk, p.name, [t.pk for t in p.topics.all()], {r.code for r in p.target_roles.all()},
-         {lv.code for lv in p.target_levels.all()}, p.target_full_time)
+        (
+            p.pk,
+            p.name,
+            [t.pk for t in p.topics.all()],
+            {r.code for r in p.target_roles.all()},
+            {lv.code for lv in p.target_levels.all()},
+            p.target_full_time,
+        )
         for p in Programme.objects.order_by("pk").prefetch_related(
-            "topics", "target_roles", "target_levels")]
+            "topics", "target_roles", "target_levels"
+        )
+    ]
 
 
 @disable_auditlog()  # generated data is nobody's doing: no change history is written
@@ -803,21 +1140,49 @@ def generate(people: int, grassroots: int) -> dict:
 
 
 def _write_all(plan: Plan) -> dict:
-    write_rows("units_unit", ["id", "code", "name", "kind_id", "parent_id", "path", "depth",
-                              "sector", "founded_on", "search_name"], unit_rows(plan))
-    write_rows("units_unitversion", ["id", "unit_id", "valid_from", "name", "kind_id",
-                                     "parent_id", "path", "depth"], version_rows(plan))
-    write_rows("units_unitfigures", ["id", "unit_id", "effective_on", "member_count",
-                                     "worker_count"], figure_rows(plan))
-    write_rows("units_term", ["id", "unit_id", "name", "start_date", "end_date"],
-               term_rows(plan))
+    write_rows(
+        "units_unit",
+        [
+            "id",
+            "code",
+            "name",
+            "kind_id",
+            "parent_id",
+            "path",
+            "depth",
+            "sector",
+            "founded_on",
+            "search_name",
+        ],
+        unit_rows(plan),
+    )
+    write_rows(
+        "units_unitversion",
+        ["id", "unit_id", "valid_from", "name", "kind_id", "parent_id", "path", "depth"],
+        version_rows(plan),
+    )
+    write_rows(
+        "units_unitfigures",
+        ["id", "unit_id", "effective_on", "member_count", "worker_count"],
+        figure_rows(plan),
+    )
+    write_rows("units_term", ["id", "unit_id", "name", "start_date", "end_date"], term_rows(plan))
     people = write_rows("people_person", PERSON_COLUMNS, person_rows(plan))
     positions = write_rows("people_position", POSITION_COLUMNS, position_rows(plan))
     records = write_rows("training_trainingrecord", RECORD_COLUMNS, record_rows(plan))
-    record_topics = write_rows("training_trainingrecord_topics",
-                               ["id", "trainingrecord_id", "topic_id"], record_topic_rows(plan))
-    return {"units": len(plan.units), "grassroots": len(plan.members), "people": people,
-            "positions": positions, "records": records, "record_topics": record_topics}
+    record_topics = write_rows(
+        "training_trainingrecord_topics",
+        ["id", "trainingrecord_id", "topic_id"],
+        record_topic_rows(plan),
+    )
+    return {
+        "units": len(plan.units),
+        "grassroots": len(plan.members),
+        "people": people,
+        "positions": positions,
+        "records": records,
+        "record_topics": record_topics,
+    }
 
 
 def _finish() -> None:
@@ -828,10 +1193,20 @@ def _finish() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in TABLES:
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                               f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
-    User.objects.create_user(ADMIN, password=PASSWORD, unit=Unit.objects.get(code="TLD"),
-                             role=UserRole.SYSTEM_ADMIN, is_superuser=True)
-    User.objects.create_user(PROVINCE_OFFICER, password=PASSWORD,
-                             unit=Unit.objects.get(code="P001"),
-                             role=UserRole.TRAINING_OFFICER)
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+    User.objects.create_user(
+        ADMIN,
+        password=PASSWORD,
+        unit=Unit.objects.get(code="TLD"),
+        role=UserRole.SYSTEM_ADMIN,
+        is_superuser=True,
+    )
+    User.objects.create_user(
+        PROVINCE_OFFICER,
+        password=PASSWORD,
+        unit=Unit.objects.get(code="P001"),
+        role=UserRole.TRAINING_OFFICER,
+    )

@@ -28,8 +28,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
 
-BASELINE_SQL = ("SELECT COUNT(*) FROM training_trainingrecord "
-                "WHERE valid AND completed_on BETWEEN %s AND %s")
+BASELINE_SQL = (
+    "SELECT COUNT(*) FROM training_trainingrecord WHERE valid AND completed_on BETWEEN %s AND %s"
+)
 # The generated data has records but no classes: for the run, the year's records become
 # classes (one per organiser, form and month, on the topic of its first record) and their
 # enrolments, inside a transaction that is rolled back, so the bench database is unchanged.
@@ -75,8 +76,10 @@ def timed(fn, runs: int) -> tuple[list[float], object]:
 
 def row(label: str, times: list[float], baseline: float, note: str = "") -> str:
     median = statistics.median(times)
-    return (f"| {label} | {median:.2f} | {min(times):.2f} | {max(times):.2f} | "
-            f"{median / baseline:.1f} | {note} |")
+    return (
+        f"| {label} | {median:.2f} | {min(times):.2f} | {max(times):.2f} | "
+        f"{median / baseline:.1f} | {note} |"
+    )
 
 
 def total_of(data: bytes, sheet: int, column: int, label: str) -> int:
@@ -92,7 +95,7 @@ def write_section(text: str) -> None:
     doc = path.read_text() if path.exists() else "# Benchmarks\n"
     block = f"{start}\n{text.rstrip()}\n{end}"
     if start in doc:
-        doc = doc[:doc.index(start)] + block + doc[doc.index(end) + len(end):]
+        doc = doc[: doc.index(start)] + block + doc[doc.index(end) + len(end) :]
     else:
         doc = doc.rstrip() + "\n\n" + block + "\n"
     path.write_text(doc)
@@ -101,8 +104,9 @@ def write_section(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--year", type=int, default=None,
-                        help="Year of the report (default: last year).")
+    parser.add_argument(
+        "--year", type=int, default=None, help="Year of the report (default: last year)."
+    )
     parser.add_argument("--no-write", action="store_true", help="Print, do not write docs.")
     args = parser.parse_args()
     import django
@@ -138,6 +142,7 @@ def main() -> None:
             data = built.file.read()
             built.file.close()
             return data
+
         return run
 
     transaction.set_autocommit(False)  # everything below is rolled back at the end
@@ -147,30 +152,52 @@ def main() -> None:
             cursor.execute(sql, {"start": start, "end": end})
         cursor.execute("SELECT COUNT(*) FROM training_trainingclass WHERE code LIKE 'BENCH-%%'")
         n_classes = cursor.fetchone()[0]
-        cursor.execute("SELECT COUNT(*) FROM training_enrolment e JOIN training_trainingclass c"
-                       " ON c.id = e.training_class_id WHERE c.code LIKE 'BENCH-%%'")
+        cursor.execute(
+            "SELECT COUNT(*) FROM training_enrolment e JOIN training_trainingclass c"
+            " ON c.id = e.training_class_id WHERE c.code LIKE 'BENCH-%%'"
+        )
         n_enrolments = cursor.fetchone()[0]
-    print(f"{n_classes:,} classes, {n_enrolments:,} enrolments added for the run in "
-          f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"{n_classes:,} classes, {n_enrolments:,} enrolments added for the run in "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
 
     base_times, counted = timed(baseline, args.runs)
     base = statistics.median(base_times)
-    rows = [row("baseline: `COUNT(*)` of the year's valid training records", base_times, base,
-                f"{counted:,} records")]
+    rows = [
+        row(
+            "baseline: `COUNT(*)` of the year's valid training records",
+            base_times,
+            base,
+            f"{counted:,} records",
+        )
+    ]
     print(rows[-1], file=sys.stderr)
     for label, fn in (
-            ("classes organised (`selectors.class_results`)",
-             lambda: selectors.class_results(unit=root, start=start, end=end)),
-            ("training completed (`selectors.record_results`)",
-             lambda: selectors.record_results(unit=root, start=start, end=end))):
+        (
+            "classes organised (`selectors.class_results`)",
+            lambda: selectors.class_results(unit=root, start=start, end=end),
+        ),
+        (
+            "training completed (`selectors.record_results`)",
+            lambda: selectors.record_results(unit=root, start=start, end=end),
+        ),
+    ):
         times, _ = timed(fn, args.runs)
         rows.append(row(label, times, base))
         print(rows[-1], file=sys.stderr)
     for fmt in ("xlsx", "docx"):
         times, data = timed(build(fmt), args.runs)
         verdict = "≤ 30 s" if statistics.median(times) <= LIMIT_S else "**over 30 s**"
-        rows.append(row(f"report 1, confederation, {year}, **{fmt.upper()}**", times, base,
-                        f"{len(data) // 1024} KiB; {verdict}"))
+        rows.append(
+            row(
+                f"report 1, confederation, {year}, **{fmt.upper()}**",
+                times,
+                base,
+                f"{len(data) // 1024} KiB; {verdict}",
+            )
+        )
         print(rows[-1], file=sys.stderr)
         if fmt == "xlsx":  # every enrolment and every record counted once
             with translation.override("vi"):
@@ -184,50 +211,56 @@ def main() -> None:
         settings.MEDIA_ROOT = media
 
         def job():
-            job = report_job_create(user=None, unit=root, kind="training", fmt="xlsx",
-                                    params=params)
+            job = report_job_create(
+                user=None, unit=root, kind="training", fmt="xlsx", params=params
+            )
             assert job.status == ReportJob.Status.DONE, job.error
+
         runs = min(3, args.runs)
         times, _ = timed(job, runs)
-    rows.append(row(f"background job: queue, build the XLSX, save the file ({runs} runs)",
-                    times, base))
+    rows.append(
+        row(f"background job: queue, build the XLSX, save the file ({runs} runs)", times, base)
+    )
     print(rows[-1], file=sys.stderr)
     connection.rollback()  # the classes, enrolments and jobs of the run
 
     db = connection.vendor
-    version = ".".join(str(v) for v in divmod(connection.pg_version, 10000)) \
-        if db == "postgresql" else ""
+    version = (
+        ".".join(str(v) for v in divmod(connection.pg_version, 10000)) if db == "postgresql" else ""
+    )
     units = Unit.objects.count()
-    text = "\n".join([
-        f"## Reports on national-scale data ({dt.date.today():%d/%m/%Y})",
-        "",
-        "`bench/reports_bench.py`: the confederation's yearly training-results report "
-        "(report 1: classes organised in the subtree, and training completed by its people "
-        "split by category, organiser level, form and topic), built as the background job "
-        "builds it, each file from scratch (every query run again).",
-        "",
-        f"- Machine: {os.cpu_count()} cores; {db} {version}; Python "
-        f"{platform.python_version()}",
-        f"- Data: {units:,} units, {Person.objects.count():,} people, "
-        f"{TrainingRecord.objects.count():,} training records ({counted:,} valid in {year}) "
-        "— `manage.py generate_national --people 1000000`; for the run (rolled back "
-        f"afterwards) the year's records also become {n_classes:,} classes with "
-        f"{n_enrolments:,} enrolments (one class per organiser, form and month)",
-        f"- Method: one warm-up, then the median of {args.runs} runs (seconds); ratio = "
-        "median ÷ the baseline's median in the same run. The report's total of attendances "
-        "is checked to equal the baseline's count.",
-        "",
-        "| measure | median s | min s | max s | × baseline | note |",
-        "|---|---:|---:|---:|---:|---|",
-        *rows,
-        "",
-        "Most of the time goes to the queries that work out each attendance's category "
-        "(full-time, part-time, member) from the posts held on the day: a correlated lookup "
-        "per enrolment or record, which PostgreSQL runs in the leader process. The training "
-        "completed is counted in three queries, only the form-and-level split carrying the "
-        "category; the classes part uses the training statistics' queries "
-        "(`training.selectors.class_statistics`) plus one split by category.",
-    ])
+    text = "\n".join(
+        [
+            f"## Reports on national-scale data ({dt.date.today():%d/%m/%Y})",
+            "",
+            "`bench/reports_bench.py`: the confederation's yearly training-results report "
+            "(report 1: classes organised in the subtree, and training completed by its people "
+            "split by category, organiser level, form and topic), built as the background job "
+            "builds it, each file from scratch (every query run again).",
+            "",
+            f"- Machine: {os.cpu_count()} cores; {db} {version}; Python "
+            f"{platform.python_version()}",
+            f"- Data: {units:,} units, {Person.objects.count():,} people, "
+            f"{TrainingRecord.objects.count():,} training records ({counted:,} valid in {year}) "
+            "— `manage.py generate_national --people 1000000`; for the run (rolled back "
+            f"afterwards) the year's records also become {n_classes:,} classes with "
+            f"{n_enrolments:,} enrolments (one class per organiser, form and month)",
+            f"- Method: one warm-up, then the median of {args.runs} runs (seconds); ratio = "
+            "median ÷ the baseline's median in the same run. The report's total of attendances "
+            "is checked to equal the baseline's count.",
+            "",
+            "| measure | median s | min s | max s | × baseline | note |",
+            "|---|---:|---:|---:|---:|---|",
+            *rows,
+            "",
+            "Most of the time goes to the queries that work out each attendance's category "
+            "(full-time, part-time, member) from the posts held on the day: a correlated lookup "
+            "per enrolment or record, which PostgreSQL runs in the leader process. The training "
+            "completed is counted in three queries, only the form-and-level split carrying the "
+            "category; the classes part uses the training statistics' queries "
+            "(`training.selectors.class_statistics`) plus one split by category.",
+        ]
+    )
     print(text)
     if not args.no_write:
         write_section(text)

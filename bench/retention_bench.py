@@ -45,19 +45,35 @@ def add_moves() -> int:
     if already:
         return already
     step = round(1 / MOVED_SHARE)
-    seats = (Position.objects.filter(end_date__isnull=True, start_date__lte=dt.date(2024, 6, 1))
-             .values_list("pk", "person_id", "start_date").order_by("pk"))
-    chosen = [(pk, person, start) for i, (pk, person, start) in enumerate(seats.iterator(5000))
-              if i % step == 0]
-    first = dict(TrainingRecord.objects.filter(
-        person_id__in=[p for _pk, p, _s in chosen], completed_on__gte=dt.date(2023, 6, 2),
-        completed_on__lte=dt.date(2025, 6, 1), valid=True)
-        .order_by("person_id", "-completed_on").values_list("person_id", "completed_on"))
-    updates = [(max(add_months(first[person], 1 + pk % 30), start), reasons[pk % 3], pk)
-               for pk, person, start in chosen if person in first]
+    seats = (
+        Position.objects.filter(end_date__isnull=True, start_date__lte=dt.date(2024, 6, 1))
+        .values_list("pk", "person_id", "start_date")
+        .order_by("pk")
+    )
+    chosen = [
+        (pk, person, start)
+        for i, (pk, person, start) in enumerate(seats.iterator(5000))
+        if i % step == 0
+    ]
+    first = dict(
+        TrainingRecord.objects.filter(
+            person_id__in=[p for _pk, p, _s in chosen],
+            completed_on__gte=dt.date(2023, 6, 2),
+            completed_on__lte=dt.date(2025, 6, 1),
+            valid=True,
+        )
+        .order_by("person_id", "-completed_on")
+        .values_list("person_id", "completed_on")
+    )
+    updates = [
+        (max(add_months(first[person], 1 + pk % 30), start), reasons[pk % 3], pk)
+        for pk, person, start in chosen
+        if person in first
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany("UPDATE people_position SET end_date = %s, end_reason = %s "
-                           "WHERE id = %s", updates)
+        cursor.executemany(
+            "UPDATE people_position SET end_date = %s, end_reason = %s WHERE id = %s", updates
+        )
     return len(updates)
 
 
@@ -104,13 +120,16 @@ def main() -> None:
     for code in ("TLD", "P001"):
         unit = Unit.objects.get(code=code)
         c = retention.Cohort(unit=unit, start=start, end=end, as_of=day)
-        for label, fn in [("totals", lambda c=c: retention.totals(c)),
-                          *[(f"by {by}", lambda c=c, by=by: retention.by_group(c, by))
-                            for by in retention.GROUPINGS],
-                          ("per unit below", lambda c=c: retention.by_unit(c)),
-                          ("trend, 8 years", lambda c=c: retention.trend(c)),
-                          ("list behind 12 months, first 50",
-                           lambda c=c: list(retention.people(c, 12)[:50]))]:
+        for label, fn in [
+            ("totals", lambda c=c: retention.totals(c)),
+            *[
+                (f"by {by}", lambda c=c, by=by: retention.by_group(c, by))
+                for by in retention.GROUPINGS
+            ],
+            ("per unit below", lambda c=c: retention.by_unit(c)),
+            ("trend, 8 years", lambda c=c: retention.trend(c)),
+            ("list behind 12 months, first 50", lambda c=c: list(retention.people(c, 12)[:50])),
+        ]:
             ms, queries = timed(fn, args.runs)
             rows.append((f"{code}: {label}", ms, queries))
             print(f"{ms:9.1f} ms  {code} {label}", file=sys.stderr)
@@ -120,21 +139,28 @@ def main() -> None:
     period = f"from={start:%d/%m/%Y}&to={end:%d/%m/%Y}&on={day:%d/%m/%Y}"
     login_ms, _q = timed(lambda: Client().get("/login/"), args.runs)
     for label, url in [
-            ("page: figures of Hà Nội", f"/cadrework/retention/?unit={hanoi}&{period}"),
-            ("page: list behind 12 months", f"/cadrework/retention/people/?months=12&{period}"),
-            ("page: that list as Excel",
-             f"/cadrework/retention/people/?months=12&format=xlsx&{period}")]:
+        ("page: figures of Hà Nội", f"/cadrework/retention/?unit={hanoi}&{period}"),
+        ("page: list behind 12 months", f"/cadrework/retention/people/?months=12&{period}"),
+        (
+            "page: that list as Excel",
+            f"/cadrework/retention/people/?months=12&format=xlsx&{period}",
+        ),
+    ]:
+
         def get(url=url):
             response = client.get(url)
             assert response.status_code == 200, url
             if response.streaming:
                 b"".join(response.streaming_content)
+
         ms, queries = timed(get, args.runs)
         rows.append((f"{label} (×{ms / login_ms:.0f} login)", ms, queries))
         print(f"{ms:9.1f} ms  {label}", file=sys.stderr)
-    print(f"\n{Person.objects.count():,} people, {TrainingRecord.objects.count():,} records, "
-          f"{moved:,} seats ended by leaving; period {start:%d/%m/%Y}–{end:%d/%m/%Y}, as of "
-          f"{day:%d/%m/%Y}; median of {args.runs} warm runs\n")
+    print(
+        f"\n{Person.objects.count():,} people, {TrainingRecord.objects.count():,} records, "
+        f"{moved:,} seats ended by leaving; period {start:%d/%m/%Y}–{end:%d/%m/%Y}, as of "
+        f"{day:%d/%m/%Y}; median of {args.runs} warm runs\n"
+    )
     print("| measure | median (ms) | queries |\n|---|---:|---:|")
     for label, ms, queries in rows:
         print(f"| {label} | {ms:,.1f} | {queries} |")

@@ -46,8 +46,10 @@ def require_bench_database(url: str) -> None:
         path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite://"))
         ok = path.name.startswith("bench") or str(path).startswith("/tmp/")
     if not ok:
-        raise SystemExit(f"Refusing to run a benchmark on {url}: its database must be named "
-                         "bench… (PostgreSQL) or be a SQLite file under /tmp.")
+        raise SystemExit(
+            f"Refusing to run a benchmark on {url}: its database must be named "
+            "bench… (PostgreSQL) or be a SQLite file under /tmp."
+        )
 
 
 def create_database(url: str, drop: bool = False) -> None:
@@ -79,10 +81,13 @@ def ensure_data(people: int, grassroots: int, regenerate: bool = False) -> float
 
     call_command("migrate", verbosity=0)
     # A database generated before the training records were added is generated again.
-    if (not regenerate and User.objects.filter(username=ADMIN).exists()
-            and Person.objects.count() == people
-            and Unit.objects.filter(kind__code="grassroots").count() == grassroots
-            and TrainingRecord.objects.exists()):
+    if (
+        not regenerate
+        and User.objects.filter(username=ADMIN).exists()
+        and Person.objects.count() == people
+        and Unit.objects.filter(kind__code="grassroots").count() == grassroots
+        and TrainingRecord.objects.exists()
+    ):
         print("Data of this size is already there: not generating.", file=sys.stderr)
         return None
     if Unit.objects.exists():
@@ -116,10 +121,14 @@ def measure(client, url: str, runs: int) -> dict:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     heavy = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries), reverse=True)
-    return {"median": statistics.median(samples), "min": min(samples),
-            "queries": len(queries), "peak_kib": peak / 1024,
-            "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
-            "heavy": [(ms, sql) for ms, sql in heavy if ms >= 100][:3]}
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "queries": len(queries),
+        "peak_kib": peak / 1024,
+        "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
+        "heavy": [(ms, sql) for ms, sql in heavy if ms >= 100][:3],
+    }
 
 
 def explain(sql: str) -> str:
@@ -149,19 +158,25 @@ def pages() -> list[tuple[str, str, str]]:
         ("people list, search 'nguyen van'", "admin", "/people/?q=nguyen+van"),
         ("people list, full-time chairs", "admin", f"/people/?role={chair}&full_time=1"),
         ("people list, provincial officer (Hà Nội)", "province", "/people/"),
-        ("people list, provincial officer, search 'tran thi'", "province",
-         "/people/?q=tran+thi"),
+        ("people list, provincial officer, search 'tran thi'", "province", "/people/?q=tran+thi"),
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--grassroots", type=int, default=None,
-                        help="Default: people / 7 (140,000 for 1,000,000 people).")
+    parser.add_argument(
+        "--grassroots",
+        type=int,
+        default=None,
+        help="Default: people / 7 (140,000 for 1,000,000 people).",
+    )
     parser.add_argument("--runs", type=int, default=9, help="Timed runs per page (≥ 7).")
-    parser.add_argument("--regenerate", action="store_true",
-                        help="Re-create the database and its data even if the size matches.")
+    parser.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="Re-create the database and its data even if the size matches.",
+    )
     args = parser.parse_args()
     grassroots = args.grassroots or max(1, args.people // 7)
     create_database(os.environ["DATABASE_URL"])
@@ -192,9 +207,14 @@ def main() -> None:
 def machine() -> str:
     from django.db import connection
 
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor() or "unknown CPU")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     database = connection.vendor
     if database == "postgresql":
@@ -203,8 +223,10 @@ def machine() -> str:
             database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
     import django
 
-    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM; {database}; "
-            f"Python {platform.python_version()}, Django {django.get_version()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM; {database}; "
+        f"Python {platform.python_version()}, Django {django.get_version()}"
+    )
 
 
 def data_size() -> str:
@@ -214,35 +236,44 @@ def data_size() -> str:
 
     units = Unit.objects.count()
     grassroots = Unit.objects.filter(kind__code="grassroots").count()
-    return (f"{units:,} units ({grassroots:,} grassroots), {Person.objects.count():,} people, "
-            f"{Position.objects.count():,} positions, "
-            f"{TrainingRecord.objects.count():,} training records")
+    return (
+        f"{units:,} units ({grassroots:,} grassroots), {Person.objects.count():,} people, "
+        f"{Position.objects.count():,} positions, "
+        f"{TrainingRecord.objects.count():,} training records"
+    )
 
 
 def write_report(results: list, runs: int, generated_in: float | None) -> None:
     baseline = results[0][2]["median"]
-    generated = (f"generated in {generated_in:.0f} s by this run" if generated_in is not None
-                 else "generated by an earlier run")
+    generated = (
+        f"generated in {generated_in:.0f} s by this run"
+        if generated_in is not None
+        else "generated by an earlier run"
+    )
     lines = [
-        "# Benchmarks", "",
+        "# Benchmarks",
+        "",
         "Produced by `bench/run_bench.py` (see its docstring); the figures are this "
         "machine's — re-run to refresh. Ratio = the page's median ÷ the baseline's median "
-        "in the same run.", "",
+        "in the same run.",
+        "",
         f"## Unit tree and people list on national-scale data ({dt.date.today():%d/%m/%Y})",
         "",
         f"- Machine: {machine()}",
         f"- Data: {data_size()} — `manage.py generate_national`, {generated}",
         f"- Method: Django test client, logged in with `force_login`; one warm-up, then the "
         f"median of {runs} runs. Queries and the slowest query come from one more run, peak "
-        "Python memory (tracemalloc) from another.", "",
-        "| page | median ms | min ms | × baseline | queries | slowest query ms "
-        "| peak memory KiB |",
+        "Python memory (tracemalloc) from another.",
+        "",
+        "| page | median ms | min ms | × baseline | queries | slowest query ms | peak memory KiB |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, url, r in results:
-        lines.append(f"| {label} `{url}` | {r['median']:.1f} | {r['min']:.1f} | "
-                     f"{r['median'] / baseline:.1f} | {r['queries']} | {r['slowest_ms']:.1f} | "
-                     f"{r['peak_kib']:,.0f} |")
+        lines.append(
+            f"| {label} `{url}` | {r['median']:.1f} | {r['min']:.1f} | "
+            f"{r['median'] / baseline:.1f} | {r['queries']} | {r['slowest_ms']:.1f} | "
+            f"{r['peak_kib']:,.0f} |"
+        )
     lines += slow_pages(results)
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
@@ -257,8 +288,7 @@ def slow_pages(results: list) -> list[str]:
     for label, url, r in slow:
         lines += [f"### {label} `{url}` — median {r['median']:.0f} ms", ""]
         for ms, sql in r["heavy"]:
-            lines += [f"{ms:.0f} ms:", "", "```sql", sql, "```", "", "```", explain(sql),
-                      "```", ""]
+            lines += [f"{ms:.0f} ms:", "", "```sql", sql, "```", "", "```", explain(sql), "```", ""]
     return lines
 
 

@@ -134,14 +134,17 @@ def recompute_vs_sql(day: dt.date, runs: int) -> dict:
     stored = TargetFigure.objects.filter(snapshot=snapshot)
     agree = {(r[0], r[1]): tuple(r[2:]) for r in baseline_rows} == {
         (f.target.code, f.unit_id): (f.eligible, f.met, f.overdue)
-        for f in stored.select_related("target") if f.target.code in CODES}
-    return {"sql": sql_times, "compute": compute_times, "rows": len(baseline_rows),
-            "agree": agree}
+        for f in stored.select_related("target")
+        if f.target.code in CODES
+    }
+    return {"sql": sql_times, "compute": compute_times, "rows": len(baseline_rows), "agree": agree}
 
 
-GOALS = ("goals of issue 4: dashboard and drill-down ≤ 200 ms on PostgreSQL at national scale "
-         "and ≤ 300 ms on SQLite with 50,000 people; incremental update ≤ 50 ms; full "
-         "recompute ≤ 1.5 × the hand-written SQL")
+GOALS = (
+    "goals of issue 4: dashboard and drill-down ≤ 200 ms on PostgreSQL at national scale "
+    "and ≤ 300 ms on SQLite with 50,000 people; incremental update ≤ 50 ms; full "
+    "recompute ≤ 1.5 × the hand-written SQL"
+)
 CODES = {"T-003-1", "T-003-2", "T-003-3", "T-003-4a", "T-003-4b", "T-003-4c"}
 
 
@@ -150,14 +153,15 @@ def pages(client, runs: int) -> list[tuple[str, str, float, float]]:
 
     province = Unit.objects.filter(depth=1).order_by("pk").first()
     upper = Unit.objects.filter(depth=2, path__startswith=province.path).order_by("pk").first()
-    grassroots = Unit.objects.filter(depth=3, path__startswith=upper.path).order_by(
-        "pk").first()
-    urls = [("baseline: login page", "/login/"),
-            ("dashboard of the confederation", "/targets/"),
-            (f"drill-down: province ({province.code})", f"/targets/?unit={province.pk}"),
-            (f"drill-down: upper-grassroots ({upper.code})", f"/targets/?unit={upper.pk}"),
-            (f"drill-down: grassroots ({grassroots.code})", f"/targets/?unit={grassroots.pk}"),
-            ("training-needs list, confederation", "/targets/needs/")]
+    grassroots = Unit.objects.filter(depth=3, path__startswith=upper.path).order_by("pk").first()
+    urls = [
+        ("baseline: login page", "/login/"),
+        ("dashboard of the confederation", "/targets/"),
+        (f"drill-down: province ({province.code})", f"/targets/?unit={province.pk}"),
+        (f"drill-down: upper-grassroots ({upper.code})", f"/targets/?unit={upper.pk}"),
+        (f"drill-down: grassroots ({grassroots.code})", f"/targets/?unit={grassroots.pk}"),
+        ("training-needs list, confederation", "/targets/needs/"),
+    ]
     out = []
     for label, url in urls:
         client.get(url)  # warm-up (and computes the snapshot if missing)
@@ -175,16 +179,21 @@ def incremental(runs: int) -> dict:
 
     day = snapshots.today()
     target = next(t for t in person_targets(day) if t.code == "T-003-4c")
-    chairs = list(evaluated(target, day).filter(met=False).values_list(
-        "person_id", "unit_id")[:runs])
+    chairs = list(
+        evaluated(target, day).filter(met=False).values_list("person_id", "unit_id")[:runs]
+    )
     topic = Topic.objects.get(code="union_theory")
     commits, refreshes = [], []
     for person_id, unit_id in chairs:
         started = time.perf_counter()
         with transaction.atomic():
             record = TrainingRecord.objects.create(
-                person_id=person_id, title="Bồi dưỡng chủ tịch CĐCS (bench)", hours=16,
-                completed_on=day, form=Form.choices[0][0])
+                person_id=person_id,
+                title="Bồi dưỡng chủ tịch CĐCS (bench)",
+                hours=16,
+                completed_on=day,
+                form=Form.choices[0][0],
+            )
             record.topics.add(topic)
         commits.append(time.perf_counter() - started)
         started = time.perf_counter()
@@ -199,7 +208,7 @@ def write_section(text: str, vendor: str) -> None:
     doc = path.read_text() if path.exists() else "# Benchmarks\n"
     block = f"{start}\n{text.rstrip()}\n{end}"
     if start in doc:
-        doc = doc[:doc.index(start)] + block + doc[doc.index(end) + len(end):]
+        doc = doc[: doc.index(start)] + block + doc[doc.index(end) + len(end) :]
     else:
         doc = doc.rstrip() + "\n\n" + block + "\n"
     path.write_text(doc)
@@ -229,26 +238,37 @@ def main() -> None:
 
     day = snapshots.today()
     vendor = connection.vendor
-    sizes = (f"{Unit.objects.count():,} units, {Person.objects.count():,} people, "
-             f"{Position.objects.count():,} positions, "
-             f"{TrainingRecord.objects.count():,} training records")
+    sizes = (
+        f"{Unit.objects.count():,} units, {Person.objects.count():,} people, "
+        f"{Position.objects.count():,} positions, "
+        f"{TrainingRecord.objects.count():,} training records"
+    )
     print(sizes)
-    lines = [f"## Targets engine on {vendor} ({day:%d/%m/%Y})", "",
-             f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}; "
-             f"data: {sizes}",
-             f"- Command: `DATABASE_URL=… .venv/bin/python bench/targets_bench.py` ({GOALS})", ""]
+    lines = [
+        f"## Targets engine on {vendor} ({day:%d/%m/%Y})",
+        "",
+        f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}; data: {sizes}",
+        f"- Command: `DATABASE_URL=… .venv/bin/python bench/targets_bench.py` ({GOALS})",
+        "",
+    ]
     if vendor == "postgresql" and not args.pages_only:
         runs = max(3, args.runs // 3)
         r = recompute_vs_sql(day, runs)
         sql, comp = median_ms(r["sql"]), median_ms(r["compute"])
         print("recompute", comp, "sql", sql, r["agree"])
-        lines += ["### Full recompute against one hand-written SQL statement", "",
-                  "| measure | median ms | runs |", "|---|---:|---:|",
-                  f"| baseline: one SQL statement, per-unit own + subtree figures of the "
-                  f"{len(CODES)} targets in force ({r['rows']:,} rows) | {sql} | {runs} |",
-                  f"| full recompute (`snapshots.compute`, stored) | {comp} | {runs} |",
-                  "", f"Ratio recompute ÷ baseline: **{comp / sql:.2f}** (goal ≤ 1.5). "
-                  f"Figures identical to the baseline's: **{r['agree']}**.", ""]
+        lines += [
+            "### Full recompute against one hand-written SQL statement",
+            "",
+            "| measure | median ms | runs |",
+            "|---|---:|---:|",
+            f"| baseline: one SQL statement, per-unit own + subtree figures of the "
+            f"{len(CODES)} targets in force ({r['rows']:,} rows) | {sql} | {runs} |",
+            f"| full recompute (`snapshots.compute`, stored) | {comp} | {runs} |",
+            "",
+            f"Ratio recompute ÷ baseline: **{comp / sql:.2f}** (goal ≤ 1.5). "
+            f"Figures identical to the baseline's: **{r['agree']}**.",
+            "",
+        ]
     user = User.objects.filter(unit__depth=0).order_by("pk").first()
     client = Client()
     client.force_login(user)
@@ -256,20 +276,30 @@ def main() -> None:
         verify_client_session(client, user)
     rows = pages(client, args.runs)
     base = rows[0][2]
-    lines += ["### Pages (warm, median)", "", "| page | median ms | min ms | × baseline |",
-              "|---|---:|---:|---:|"]
+    lines += [
+        "### Pages (warm, median)",
+        "",
+        "| page | median ms | min ms | × baseline |",
+        "|---|---:|---:|---:|",
+    ]
     for label, url, med, low in rows:
         lines.append(f"| {label} `{url}` | {med} | {low:.1f} | {med / base:.1f} |")
         print(label, med)
     if not args.pages_only:
         inc = incremental(args.runs)
-        lines += ["", "### Incremental update after one completed enrolment", "",
-                  f"A qualifying record added for {inc['n']} chairs who had none, one "
-                  "transaction each; the commit runs the refresh of today's snapshot.", "",
-                  "| measure | median ms |", "|---|---:|",
-                  f"| insert + commit + refresh of the unit and its ancestors | "
-                  f"{median_ms(inc['commit'])} |",
-                  f"| refresh alone (`snapshots.refresh_units`) | {median_ms(inc['refresh'])} |"]
+        lines += [
+            "",
+            "### Incremental update after one completed enrolment",
+            "",
+            f"A qualifying record added for {inc['n']} chairs who had none, one "
+            "transaction each; the commit runs the refresh of today's snapshot.",
+            "",
+            "| measure | median ms |",
+            "|---|---:|",
+            f"| insert + commit + refresh of the unit and its ancestors | "
+            f"{median_ms(inc['commit'])} |",
+            f"| refresh alone (`snapshots.refresh_units`) | {median_ms(inc['refresh'])} |",
+        ]
         print("incremental", median_ms(inc["commit"]), median_ms(inc["refresh"]))
     write_section("\n".join(lines) + "\n", vendor)
 

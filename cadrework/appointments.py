@@ -20,24 +20,36 @@ def check(position) -> list[Finding]:
     pool = selectors.pool_for(position.unit, position.role, day)
     binding = pool is not None
     people = Person.objects.filter(pk=person.pk)
-    facts = people.annotate(trained=selectors.trained_q(position.role, day),
-                            rated=selectors.rated_q(day.year - 1)).values(
-        "trained", "rated").get()
-    in_pool = pool is not None and selectors.open_entries(pool, day).filter(
-        person=person).exists()
+    facts = (
+        people.annotate(
+            trained=selectors.trained_q(position.role, day), rated=selectors.rated_q(day.year - 1)
+        )
+        .values("trained", "rated")
+        .get()
+    )
+    in_pool = pool is not None and selectors.open_entries(pool, day).filter(person=person).exists()
     return [
-        Finding(_("in the succession pool for the post") if pool else
-                _("no succession pool is kept for this post"), in_pool, binding),
+        Finding(
+            _("in the succession pool for the post")
+            if pool
+            else _("no succession pool is kept for this post"),
+            in_pool,
+            binding,
+        ),
         Finding(_("trained as the post requires"), facts["trained"], binding),
-        Finding(_("rated at least 'completed' in %(year)s") % {"year": day.year - 1},
-                facts["rated"], binding),
+        Finding(
+            _("rated at least 'completed' in %(year)s") % {"year": day.year - 1},
+            facts["rated"],
+            binding,
+        ),
     ]
 
 
 def record(position, findings: list[Finding], reason: str, user) -> None:
     in_pool, trained, rated = (f.ok for f in findings)
-    Appointment.objects.create(position=position, in_pool=in_pool, trained=trained,
-                               rated=rated, reason=reason, user=user)
+    Appointment.objects.create(
+        position=position, in_pool=in_pool, trained=trained, rated=rated, reason=reason, user=user
+    )
 
 
 def register() -> None:

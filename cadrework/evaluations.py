@@ -52,14 +52,18 @@ VOTE_FIELDS = ("votes_excellent", "votes_good", "votes_completed", "votes_not_co
 MAX_VOTES = 100_000
 FIRST_YEAR = 2000
 # The ratings best first, with the vote field counting each.
-RATING_VOTES = {Rating.EXCELLENT: "votes_excellent", Rating.GOOD: "votes_good",
-                Rating.COMPLETED: "votes_completed",
-                Rating.NOT_COMPLETED: "votes_not_completed"}
+RATING_VOTES = {
+    Rating.EXCELLENT: "votes_excellent",
+    Rating.GOOD: "votes_good",
+    Rating.COMPLETED: "votes_completed",
+    Rating.NOT_COMPLETED: "votes_not_completed",
+}
 
 RELATED = ("person__unit", "unit__kind__level", "role", "approved_by")
 
 
 # --- figures ------------------------------------------------------------------------------
+
 
 def _percent(part: int, whole: int) -> Decimal | None:
     if not whole:
@@ -91,15 +95,22 @@ class Distribution:
 
     @property
     def rows(self) -> list[RatingCount]:
-        return [RatingCount(value, str(label), self.counts.get(value, 0),
-                            _percent(self.counts.get(value, 0), self.total))
-                for value, label in Rating.choices]
+        return [
+            RatingCount(
+                value,
+                str(label),
+                self.counts.get(value, 0),
+                _percent(self.counts.get(value, 0), self.total),
+            )
+            for value, label in Rating.choices
+        ]
 
     @property
     def excellent_or_good(self) -> Decimal | None:
         """The share of evaluations rated excellent or good (%)."""
-        return _percent(self.counts.get(Rating.EXCELLENT, 0) + self.counts.get(Rating.GOOD, 0),
-                        self.total)
+        return _percent(
+            self.counts.get(Rating.EXCELLENT, 0) + self.counts.get(Rating.GOOD, 0), self.total
+        )
 
 
 @dataclass
@@ -120,14 +131,18 @@ def share_expression(prefix: str = ""):
     """The share of the collective's votes for excellent or good (%), NULL without votes."""
     total = _total_votes(prefix)
     top = F(prefix + "votes_excellent") + F(prefix + "votes_good")
-    return Case(When(GreaterThan(total, 0),
-                     then=Cast(top, FloatField()) * Value(100.0) / Cast(total, FloatField())),
-                default=None, output_field=FloatField())
+    return Case(
+        When(
+            GreaterThan(total, 0),
+            then=Cast(top, FloatField()) * Value(100.0) / Cast(total, FloatField()),
+        ),
+        default=None,
+        output_field=FloatField(),
+    )
 
 
 def _rating_counts(prefix: str = "") -> dict:
-    return {value: Count("pk", filter=Q(**{prefix + "rating": value}))
-            for value in Rating.values}
+    return {value: Count("pk", filter=Q(**{prefix + "rating": value})) for value in Rating.values}
 
 
 def _distribution(row: dict) -> Distribution:
@@ -135,6 +150,7 @@ def _distribution(row: dict) -> Distribution:
 
 
 # --- who sees what ------------------------------------------------------------------------
+
 
 def _person_id(user) -> int | None:
     return getattr(user, "person_id", None) if user.is_authenticated else None
@@ -144,8 +160,9 @@ def evaluations_visible_to(user) -> QuerySet:
     """Officers: their subtree's evaluations, except their own unpublished ones. Everybody:
     their own evaluations once published."""
     person_id = _person_id(user)
-    own_published = (Q(person_id=person_id, published_at__isnull=False) if person_id
-                     else Q(pk__in=[]))
+    own_published = (
+        Q(person_id=person_id, published_at__isnull=False) if person_id else Q(pk__in=[])
+    )
     if user.is_authenticated and user.can_browse:
         path = scope_path(user)
         visible = Q(unit__path__startswith=path)
@@ -158,9 +175,12 @@ def evaluations_visible_to(user) -> QuerySet:
 def _peers(user) -> QuerySet:
     """The equivalent posts of the outer evaluation, as the user may count them."""
     peers = Evaluation.objects.filter(
-        year=OuterRef("year"), occasion=OuterRef("occasion"), role=OuterRef("role"),
+        year=OuterRef("year"),
+        occasion=OuterRef("occasion"),
+        role=OuterRef("role"),
         unit__kind__level=OuterRef("unit__kind__level"),
-        unit__path__startswith=OuterRef("approved_by__path"))
+        unit__path__startswith=OuterRef("approved_by__path"),
+    )
     return _framed(peers, user)
 
 
@@ -179,41 +199,53 @@ def with_comparison(evaluations: QuerySet, user) -> QuerySet:
     peers = _peers(user).order_by().values("year")
     return evaluations.select_related(*RELATED).annotate(
         share=share_expression(),
-        peer_count=Coalesce(Subquery(peers.annotate(n=Count("pk")).values("n")), 0,
-                            output_field=IntegerField()),
-        peer_share=Subquery(peers.annotate(a=Avg(share_expression())).values("a"),
-                            output_field=FloatField()))
+        peer_count=Coalesce(
+            Subquery(peers.annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField()
+        ),
+        peer_share=Subquery(
+            peers.annotate(a=Avg(share_expression())).values("a"), output_field=FloatField()
+        ),
+    )
 
 
 def visible_evaluations(user, person) -> QuerySet:
     """The evaluations of `person` the user may see (on the person's profile), latest first,
     each with its comparison."""
-    return with_comparison(evaluations_visible_to(user).filter(person=person),
-                           user).order_by("-year", "-created_at", "-pk")
+    return with_comparison(evaluations_visible_to(user).filter(person=person), user).order_by(
+        "-year", "-created_at", "-pk"
+    )
 
 
 def equivalents(evaluation: Evaluation, user=None) -> Comparison:
     """The evaluation against the same role at the same unit level, the same year and
     occasion, within the approving unit's subtree (as the user may count them): how many,
     their average share of excellent + good votes, the distribution of their ratings."""
-    peers = _framed(Evaluation.objects.filter(
-        year=evaluation.year, occasion=evaluation.occasion, role_id=evaluation.role_id,
-        unit__kind__level=evaluation.unit.kind.level_id,
-        unit__path__startswith=evaluation.approved_by.path), user)
+    peers = _framed(
+        Evaluation.objects.filter(
+            year=evaluation.year,
+            occasion=evaluation.occasion,
+            role_id=evaluation.role_id,
+            unit__kind__level=evaluation.unit.kind.level_id,
+            unit__path__startswith=evaluation.approved_by.path,
+        ),
+        user,
+    )
     row = peers.aggregate(n=Count("pk"), average=Avg(share_expression()), **_rating_counts())
     votes = evaluation.votes
     return Comparison(
         share=_percent(evaluation.votes_excellent + evaluation.votes_good, votes),
-        count=row["n"], average_share=_rounded(row["average"]),
-        distribution=_distribution(row))
+        count=row["n"],
+        average_share=_rounded(row["average"]),
+        distribution=_distribution(row),
+    )
 
 
 # --- a unit's year ------------------------------------------------------------------------
 
+
 def in_year(unit: Unit, year: int, occasion: str = Occasion.YEARLY) -> QuerySet:
     """The evaluations of the unit's subtree for the year and occasion."""
-    return Evaluation.objects.filter(unit__path__startswith=unit.path, year=year,
-                                     occasion=occasion)
+    return Evaluation.objects.filter(unit__path__startswith=unit.path, year=year, occasion=occasion)
 
 
 def distribution(unit: Unit, year: int, occasion: str = Occasion.YEARLY) -> Distribution:
@@ -228,19 +260,26 @@ class UnitRow:
     distribution: Distribution
 
 
-def distribution_by_unit(unit: Unit, year: int,
-                         occasion: str = Occasion.YEARLY) -> list[UnitRow]:
+def distribution_by_unit(unit: Unit, year: int, occasion: str = Occasion.YEARLY) -> list[UnitRow]:
     """The ratings of the unit's own posts, then of each unit directly below with its
     subtree (two queries)."""
     width = len(unit.path) + 8
-    rows = (in_year(unit, year, occasion).annotate(branch=Substr("unit__path", 1, width))
-            .order_by().values("branch", "rating").annotate(n=Count("pk")))
+    rows = (
+        in_year(unit, year, occasion)
+        .annotate(branch=Substr("unit__path", 1, width))
+        .order_by()
+        .values("branch", "rating")
+        .annotate(n=Count("pk"))
+    )
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
         counts.setdefault(row["branch"], {})[row["rating"]] = row["n"]
     units = {u.path: u for u in Unit.objects.filter(path__in=counts)}
-    out = [UnitRow(units[path], path == unit.path, _distribution(c))
-           for path, c in counts.items() if path in units]
+    out = [
+        UnitRow(units[path], path == unit.path, _distribution(c))
+        for path, c in counts.items()
+        if path in units
+    ]
     return sorted(out, key=lambda r: (not r.own, r.unit.code))
 
 
@@ -253,19 +292,28 @@ class RoleLevelRow:
     distribution: Distribution
 
 
-def by_role_and_level(unit: Unit, year: int,
-                      occasion: str = Occasion.YEARLY) -> list[RoleLevelRow]:
+def by_role_and_level(unit: Unit, year: int, occasion: str = Occasion.YEARLY) -> list[RoleLevelRow]:
     """Equivalent posts side by side: per role and unit level in the unit's subtree, how
     many evaluations, their average share of excellent + good votes and their ratings
     (three queries)."""
-    rows = list(in_year(unit, year, occasion).order_by()
-                .values("role", "unit__kind__level")
-                .annotate(n=Count("pk"), average=Avg(share_expression()),
-                          **_rating_counts()))
+    rows = list(
+        in_year(unit, year, occasion)
+        .order_by()
+        .values("role", "unit__kind__level")
+        .annotate(n=Count("pk"), average=Avg(share_expression()), **_rating_counts())
+    )
     roles = Role.objects.in_bulk({r["role"] for r in rows})
     levels = UnitLevel.objects.in_bulk({r["unit__kind__level"] for r in rows})
-    out = [RoleLevelRow(roles[r["role"]], levels[r["unit__kind__level"]], r["n"],
-                        _rounded(r["average"]), _distribution(r)) for r in rows]
+    out = [
+        RoleLevelRow(
+            roles[r["role"]],
+            levels[r["unit__kind__level"]],
+            r["n"],
+            _rounded(r["average"]),
+            _distribution(r),
+        )
+        for r in rows
+    ]
     return sorted(out, key=lambda r: (r.level.rank, r.role.rank, r.role.code))
 
 
@@ -276,15 +324,17 @@ def year_end(year: int) -> dt.date:
 def not_evaluated(unit: Unit, year: int) -> QuerySet:
     """Posts of the unit's subtree held at the end of the year by people without a yearly
     evaluation for it."""
-    done = Evaluation.objects.filter(person=OuterRef("person"), year=year,
-                                     occasion=Occasion.YEARLY)
-    return (Position.objects.filter(active_on(year_end(year)),
-                                    unit__path__startswith=unit.path)
-            .exclude(Exists(done)).select_related("person", "unit", "role")
-            .order_by("unit__path", "role__rank", "person__sort_key", "pk"))
+    done = Evaluation.objects.filter(person=OuterRef("person"), year=year, occasion=Occasion.YEARLY)
+    return (
+        Position.objects.filter(active_on(year_end(year)), unit__path__startswith=unit.path)
+        .exclude(Exists(done))
+        .select_related("person", "unit", "role")
+        .order_by("unit__path", "role__rank", "person__sort_key", "pk")
+    )
 
 
 # --- writes -------------------------------------------------------------------------------
+
 
 def _vote_errors(votes: dict) -> dict:
     errors = {}
@@ -294,8 +344,7 @@ def _vote_errors(votes: dict) -> dict:
         elif value < 0:
             errors[name] = _("Votes cannot be negative.")
         elif value > MAX_VOTES:
-            errors[name] = _("At most %(max)s votes.") % {"max": f"{MAX_VOTES:,}".replace(
-                ",", ".")}
+            errors[name] = _("At most %(max)s votes.") % {"max": f"{MAX_VOTES:,}".replace(",", ".")}
     return errors
 
 
@@ -303,18 +352,23 @@ def _check(year, occasion, rating, on) -> dict:
     errors = {}
     if rating not in Rating.values:
         errors["rating"] = _("Unknown rating “%(value)s”: use one of %(choices)s.") % {
-            "value": rating, "choices": ", ".join(Rating.values)}
+            "value": rating,
+            "choices": ", ".join(Rating.values),
+        }
     if occasion not in Occasion.values:
         errors["occasion"] = _("Unknown occasion “%(value)s”: use one of %(choices)s.") % {
-            "value": occasion, "choices": ", ".join(Occasion.values)}
+            "value": occasion,
+            "choices": ", ".join(Occasion.values),
+        }
     last = today().year
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= last:
         errors["year"] = _("The year must be between %(first)s and %(last)s.") % {
-            "first": FIRST_YEAR, "last": last}
+            "first": FIRST_YEAR,
+            "last": last,
+        }
     if occasion in (Occasion.PROMOTION, Occasion.ROTATION):
         if on is None:
-            errors["on"] = _("Give the day of the evaluation before the promotion or "
-                             "rotation.")
+            errors["on"] = _("Give the day of the evaluation before the promotion or rotation.")
         elif on > today():
             errors["on"] = _("The day cannot be in the future.")
         elif "year" not in errors and on.year != year:
@@ -325,20 +379,33 @@ def _check(year, occasion, rating, on) -> dict:
 def post_held(person: Person, day: dt.date, user=None) -> Position | None:
     """The post the person holds on `day` that the user may evaluate: the highest-ranking one
     in the user's subtree (any, for a system job)."""
-    posts = (Position.objects.filter(person=person).filter(active_on(day))
-             .select_related("unit__kind__level", "role")
-             .order_by("role__rank", "-start_date", "pk"))
+    posts = (
+        Position.objects.filter(person=person)
+        .filter(active_on(day))
+        .select_related("unit__kind__level", "role")
+        .order_by("role__rank", "-start_date", "pk")
+    )
     if user is not None:
         posts = posts.filter(unit__path__startswith=scope_path(user) or "\x00")
     return posts.first()
 
 
 @transaction.atomic
-def evaluation_save(*, user, person: Person, year: int, occasion: str = Occasion.YEARLY,
-                    rating: str, self_assessment: str = "", votes_excellent: int = 0,
-                    votes_good: int = 0, votes_completed: int = 0,
-                    votes_not_completed: int = 0, on: dt.date | None = None,
-                    evaluation: Evaluation | None = None) -> Evaluation:
+def evaluation_save(
+    *,
+    user,
+    person: Person,
+    year: int,
+    occasion: str = Occasion.YEARLY,
+    rating: str,
+    self_assessment: str = "",
+    votes_excellent: int = 0,
+    votes_good: int = 0,
+    votes_completed: int = 0,
+    votes_not_completed: int = 0,
+    on: dt.date | None = None,
+    evaluation: Evaluation | None = None,
+) -> Evaluation:
     """Record a cadre's evaluation (or correct one not yet published).
 
     The unit and role are those of the post the person holds at the end of the year (yearly)
@@ -350,15 +417,21 @@ def evaluation_save(*, user, person: Person, year: int, occasion: str = Occasion
         raise PermissionDenied
     if evaluation is not None:
         # As stored now: another request may have published it since it was read.
-        evaluation.published_at = (Evaluation.objects.select_for_update()
-                                   .values_list("published_at", flat=True)
-                                   .get(pk=evaluation.pk))
+        evaluation.published_at = (
+            Evaluation.objects.select_for_update()
+            .values_list("published_at", flat=True)
+            .get(pk=evaluation.pk)
+        )
         if evaluation.published_at:
             raise ValidationError(_("This evaluation is published: it cannot change."))
         if evaluation.person_id != person.pk:
             raise ValidationError({"person": _("An evaluation stays with its person.")})
-    votes = {"votes_excellent": votes_excellent, "votes_good": votes_good,
-             "votes_completed": votes_completed, "votes_not_completed": votes_not_completed}
+    votes = {
+        "votes_excellent": votes_excellent,
+        "votes_good": votes_good,
+        "votes_completed": votes_completed,
+        "votes_not_completed": votes_not_completed,
+    }
     errors = {**_check(year, occasion, rating, on), **_vote_errors(votes)}
     if errors:
         raise ValidationError(errors)
@@ -368,11 +441,11 @@ def evaluation_save(*, user, person: Person, year: int, occasion: str = Occasion
     if position is None:
         path = scope_path(user) if user is not None else ""
         if path is not None and person.unit.path.startswith(path):
-            errors["person"] = _("%(name)s holds no union post on %(day)s: there is nothing "
-                                 "to evaluate.") % {"name": person.full_name, "day": when}
+            errors["person"] = _(
+                "%(name)s holds no union post on %(day)s: there is nothing to evaluate."
+            ) % {"name": person.full_name, "day": when}
         else:
-            errors["person"] = _("%(name)s is outside your scope.") % {
-                "name": person.full_name}
+            errors["person"] = _("%(name)s is outside your scope.") % {"name": person.full_name}
     elif user is not None and user.person_id == person.pk:
         errors["person"] = _("You cannot record your own evaluation.")
     if occasion == Occasion.YEARLY and "person" not in errors:
@@ -381,7 +454,9 @@ def evaluation_save(*, user, person: Person, year: int, occasion: str = Occasion
             others = others.exclude(pk=evaluation.pk)
         if others.exists():
             errors["year"] = _("%(name)s already has a yearly evaluation for %(year)s.") % {
-                "name": person.full_name, "year": year}
+                "name": person.full_name,
+                "year": year,
+            }
     if errors:
         raise ValidationError(errors)
     if user is not None:
@@ -401,9 +476,12 @@ def evaluation_save(*, user, person: Person, year: int, occasion: str = Occasion
         with transaction.atomic():
             evaluation.save()
     except IntegrityError:  # another request recorded the same yearly evaluation meanwhile
-        raise ValidationError({"year": _(
-            "%(name)s already has a yearly evaluation for %(year)s.") % {
-            "name": person.full_name, "year": year}}) from None
+        raise ValidationError(
+            {
+                "year": _("%(name)s already has a yearly evaluation for %(year)s.")
+                % {"name": person.full_name, "year": year}
+            }
+        ) from None
     return evaluation
 
 
@@ -412,16 +490,27 @@ def evaluation_publish(*, user, evaluation: Evaluation) -> Evaluation:
     """Publish the result: from now on the person sees it (and is told on their profile)."""
     if user is not None and not user.can_write:
         raise PermissionDenied
-    given, evaluation = evaluation, (Evaluation.objects.select_for_update()
-                                     .select_related("unit", "person").get(pk=evaluation.pk))
+    given, evaluation = (
+        evaluation,
+        (
+            Evaluation.objects.select_for_update()
+            .select_related("unit", "person")
+            .get(pk=evaluation.pk)
+        ),
+    )
     if user is not None:
         check_scope(user, evaluation.unit)
     if evaluation.published_at:
         raise ValidationError(_("This evaluation is already published."))
     evaluation.published_at = given.published_at = timezone.now()
     evaluation.save(update_fields=["published_at"])
-    Notice.objects.create(person=evaluation.person, text=_(
-        "Your evaluation (%(occasion)s, %(year)s) is published: %(rating)s.") % {
-        "occasion": evaluation.get_occasion_display().lower(), "year": evaluation.year,
-        "rating": evaluation.get_rating_display().lower()})
+    Notice.objects.create(
+        person=evaluation.person,
+        text=_("Your evaluation (%(occasion)s, %(year)s) is published: %(rating)s.")
+        % {
+            "occasion": evaluation.get_occasion_display().lower(),
+            "year": evaluation.year,
+            "rating": evaluation.get_rating_display().lower(),
+        },
+    )
     return evaluation

@@ -17,8 +17,9 @@ class PoolForm(forms.Form):
 class ReviewForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     held_on = DateField(label=_("held on"))
-    note = forms.CharField(label=_("note"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EntryForm(forms.Form):
@@ -30,5 +31,6 @@ class EntryForm(forms.Form):
 
 class GoalForm(forms.Form):
     measure = forms.ChoiceField(label=_("measure"), choices=StructureMeasure.choices)
-    min_percent = forms.DecimalField(label=_("at least (%)"), min_value=0, max_value=100,
-                                     decimal_places=2, localize=True)
+    min_percent = forms.DecimalField(
+        label=_("at least (%)"), min_value=0, max_value=100, decimal_places=2, localize=True
+    )

@@ -19,21 +19,24 @@ class InspectedUnitField(UnitCodeField):
         code = code.strip()
         unit = units_nameable_by(self.user).filter(code__iexact=code).first()
         if unit is None:
-            raise ValidationError(self.error_messages["unknown"], code="unknown",
-                                  params={"code": code})
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"code": code}
+            )
         return unit
 
 
 class InspectionEditForm(forms.Form):
     held_on = DateField(label=_("held on"))
-    areas = forms.MultipleChoiceField(label=_("areas inspected"), choices=Area.choices,
-                                      widget=forms.CheckboxSelectMultiple)
+    areas = forms.MultipleChoiceField(
+        label=_("areas inspected"), choices=Area.choices, widget=forms.CheckboxSelectMultiple
+    )
     findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class InspectionForm(InspectionEditForm):
-    inspected = InspectedUnitField(label=_("inspected unit"),
-                                   help_text=_("The code of a unit below yours."))
+    inspected = InspectedUnitField(
+        label=_("inspected unit"), help_text=_("The code of a unit below yours.")
+    )
     field_order = ["inspected", "held_on", "areas", "findings"]
 
     def __init__(self, *args, user, **kwargs):

@@ -44,6 +44,7 @@ ACTION_MAX = FollowUp._meta.get_field("action").max_length
 
 # --- rules ----------------------------------------------------------------------------------
 
+
 def area_codes(areas: str) -> list[str]:
     """The codes stored in an inspection's `areas`."""
     return [code for code in areas.split(",") if code]
@@ -63,9 +64,12 @@ def clean_areas(areas: Iterable[str] | str | None) -> str:
     chosen = {str(code).strip() for code in areas or () if str(code).strip()}
     unknown = sorted(chosen - set(Area.values))
     if unknown:
-        raise ValidationError({"areas": _(
-            "Unknown area: %(codes)s. Choose among %(known)s.") % {
-            "codes": ", ".join(unknown), "known": ", ".join(Area.values)}})
+        raise ValidationError(
+            {
+                "areas": _("Unknown area: %(codes)s. Choose among %(known)s.")
+                % {"codes": ", ".join(unknown), "known": ", ".join(Area.values)}
+            }
+        )
     if not chosen:
         raise ValidationError({"areas": _("Choose at least one area of cadre work.")})
     return ",".join(code for code in Area.values if code in chosen)
@@ -82,13 +86,21 @@ def _below(user, inspected: Unit, inspecting: Unit | None) -> Unit:
     if inspecting is None:
         raise ValidationError({"inspecting": _("Say which unit inspects.")})
     if inspected.pk == inspecting.pk:
-        raise ValidationError({"inspected": _(
-            "A unit cannot inspect itself: choose a unit below %(unit)s.")
-            % {"unit": inspecting.name}})
+        raise ValidationError(
+            {
+                "inspected": _("A unit cannot inspect itself: choose a unit below %(unit)s.")
+                % {"unit": inspecting.name}
+            }
+        )
     if not inspected.path.startswith(inspecting.path):
-        raise ValidationError({"inspected": _(
-            "%(inspected)s is not below %(unit)s: a unit inspects only the units below it.")
-            % {"inspected": inspected.name, "unit": inspecting.name}})
+        raise ValidationError(
+            {
+                "inspected": _(
+                    "%(inspected)s is not below %(unit)s: a unit inspects only the units below it."
+                )
+                % {"inspected": inspected.name, "unit": inspecting.name}
+            }
+        )
     return inspecting
 
 
@@ -112,13 +124,16 @@ def can_mark_done(user, inspection: Inspection) -> bool:
     if user is None:
         return True
     return (user.can_write and user.unit_id == inspection.inspected_id) or can_change(
-        user, inspection)
+        user, inspection
+    )
 
 
 def _check_change(user, inspection: Inspection) -> None:
     if not can_change(user, inspection):
-        raise ValidationError(_("Only %(unit)s, which made the inspection, or a unit above it "
-                                "can change it.") % {"unit": inspection.inspecting.name})
+        raise ValidationError(
+            _("Only %(unit)s, which made the inspection, or a unit above it can change it.")
+            % {"unit": inspection.inspecting.name}
+        )
 
 
 def _inspection_errors(inspected: Unit, held_on: dt.date | None, findings: str) -> dict:
@@ -129,7 +144,9 @@ def _inspection_errors(inspected: Unit, held_on: dt.date | None, findings: str) 
         errors["held_on"] = _("The inspection cannot be dated in the future.")
     elif not inspected.is_alive_on(held_on):
         errors["held_on"] = _("%(unit)s did not exist on %(day)s.") % {
-            "unit": inspected.name, "day": f"{held_on:%d/%m/%Y}"}
+            "unit": inspected.name,
+            "day": f"{held_on:%d/%m/%Y}",
+        }
     if not (findings or "").strip():
         errors["findings"] = _("Write down the findings of the inspection.")
     return errors
@@ -145,16 +162,25 @@ def _follow_up_errors(held_on: dt.date | None, action: str, deadline: dt.date | 
         errors["deadline"] = _("Give the deadline of the follow-up action.")
     elif held_on is not None and deadline < held_on:
         errors["deadline"] = _("The deadline cannot be before the inspection (%(day)s).") % {
-            "day": f"{held_on:%d/%m/%Y}"}
+            "day": f"{held_on:%d/%m/%Y}"
+        }
     return errors
 
 
 # --- writes ---------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def inspection_create(*, user, inspected: Unit, held_on: dt.date, areas: Iterable[str] | str,
-                      findings: str, follow_ups: Sequence[dict] = (),
-                      inspecting: Unit | None = None) -> Inspection:
+def inspection_create(
+    *,
+    user,
+    inspected: Unit,
+    held_on: dt.date,
+    areas: Iterable[str] | str,
+    findings: str,
+    follow_ups: Sequence[dict] = (),
+    inspecting: Unit | None = None,
+) -> Inspection:
     """Record an inspection by the user's unit of a unit strictly below it, with its
     follow-up actions (each a dict of `action` and `deadline`); all or nothing."""
     inspecting = _below(user, inspected, inspecting)
@@ -165,23 +191,35 @@ def inspection_create(*, user, inspected: Unit, held_on: dt.date, areas: Iterabl
         errors.update(exc.message_dict)
     for i, item in enumerate(follow_ups):
         for field, message in _follow_up_errors(
-                held_on if "held_on" not in errors else None, item.get("action", ""),
-                item.get("deadline")).items():
+            held_on if "held_on" not in errors else None,
+            item.get("action", ""),
+            item.get("deadline"),
+        ).items():
             errors[f"follow_ups.{i}.{field}"] = message
     if errors:
         raise ValidationError(errors)
-    inspection = Inspection.objects.create(inspecting=inspecting, inspected=inspected,
-                                           held_on=held_on, areas=codes,
-                                           findings=findings.strip())
-    FollowUp.objects.bulk_create([
-        FollowUp(inspection=inspection, action=item["action"].strip(),
-                 deadline=item["deadline"]) for item in follow_ups])
+    inspection = Inspection.objects.create(
+        inspecting=inspecting,
+        inspected=inspected,
+        held_on=held_on,
+        areas=codes,
+        findings=findings.strip(),
+    )
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                inspection=inspection, action=item["action"].strip(), deadline=item["deadline"]
+            )
+            for item in follow_ups
+        ]
+    )
     return inspection
 
 
 @transaction.atomic
-def inspection_update(*, user, inspection: Inspection, held_on: dt.date,
-                      areas: Iterable[str] | str, findings: str) -> Inspection:
+def inspection_update(
+    *, user, inspection: Inspection, held_on: dt.date, areas: Iterable[str] | str, findings: str
+) -> Inspection:
     """Correct the date, areas or findings (by the inspecting unit or above). The inspected
     unit stays: an inspection of another unit is another inspection."""
     _check_change(user, inspection)
@@ -191,12 +229,15 @@ def inspection_update(*, user, inspection: Inspection, held_on: dt.date,
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if "held_on" not in errors:
-        bounds = inspection.follow_ups.aggregate(deadline=models.Min("deadline"),
-                                                 done_on=models.Min("done_on"))
+        bounds = inspection.follow_ups.aggregate(
+            deadline=models.Min("deadline"), done_on=models.Min("done_on")
+        )
         earliest = min((d for d in bounds.values() if d), default=None)
         if earliest and held_on > earliest:
-            errors["held_on"] = _("A follow-up is due or was done on %(day)s: the inspection "
-                                  "cannot be dated after that.") % {"day": f"{earliest:%d/%m/%Y}"}
+            errors["held_on"] = _(
+                "A follow-up is due or was done on %(day)s: the inspection "
+                "cannot be dated after that."
+            ) % {"day": f"{earliest:%d/%m/%Y}"}
     if errors:
         raise ValidationError(errors)
     inspection.held_on, inspection.areas, inspection.findings = held_on, codes, findings.strip()
@@ -205,15 +246,15 @@ def inspection_update(*, user, inspection: Inspection, held_on: dt.date,
 
 
 @transaction.atomic
-def follow_up_add(*, user, inspection: Inspection, action: str,
-                  deadline: dt.date | None) -> FollowUp:
+def follow_up_add(
+    *, user, inspection: Inspection, action: str, deadline: dt.date | None
+) -> FollowUp:
     """A follow-up action the inspection requires (by the inspecting unit or above)."""
     _check_change(user, inspection)
     errors = _follow_up_errors(inspection.held_on, action, deadline)
     if errors:
         raise ValidationError(errors)
-    return FollowUp.objects.create(inspection=inspection, action=action.strip(),
-                                   deadline=deadline)
+    return FollowUp.objects.create(inspection=inspection, action=action.strip(), deadline=deadline)
 
 
 @transaction.atomic
@@ -222,17 +263,27 @@ def follow_up_done(*, user, follow_up: FollowUp, done_on: dt.date | None) -> Fol
     in the future); once."""
     inspection = follow_up.inspection
     if not can_mark_done(user, inspection):
-        raise ValidationError(_("Only %(unit)s, the inspected unit, or the inspecting unit "
-                                "marks its follow-ups done.") % {"unit": inspection.inspected.name})
+        raise ValidationError(
+            _(
+                "Only %(unit)s, the inspected unit, or the inspecting unit "
+                "marks its follow-ups done."
+            )
+            % {"unit": inspection.inspected.name}
+        )
     if follow_up.done_on is not None:
-        raise ValidationError(_("This follow-up was already done on %(day)s.") % {
-            "day": f"{follow_up.done_on:%d/%m/%Y}"})
+        raise ValidationError(
+            _("This follow-up was already done on %(day)s.")
+            % {"day": f"{follow_up.done_on:%d/%m/%Y}"}
+        )
     if done_on is None:
         raise ValidationError({"done_on": _("Give the date the action was done.")})
     if done_on < inspection.held_on:
-        raise ValidationError({"done_on": _(
-            "The action cannot be done before the inspection (%(day)s).") % {
-            "day": f"{inspection.held_on:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                "done_on": _("The action cannot be done before the inspection (%(day)s).")
+                % {"day": f"{inspection.held_on:%d/%m/%Y}"}
+            }
+        )
     if done_on > today():
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
     follow_up.done_on = done_on
@@ -242,11 +293,11 @@ def follow_up_done(*, user, follow_up: FollowUp, done_on: dt.date | None) -> Fol
 
 # --- reads ----------------------------------------------------------------------------------
 
+
 def status_of(follow_up: FollowUp, day: dt.date | None = None) -> str:
     if follow_up.done_on is not None:
         return FollowUpStatus.DONE
-    return FollowUpStatus.OVERDUE if follow_up.deadline < (day or today()) \
-        else FollowUpStatus.OPEN
+    return FollowUpStatus.OVERDUE if follow_up.deadline < (day or today()) else FollowUpStatus.OPEN
 
 
 def overdue_q(day: dt.date, prefix: str = "") -> Q:
@@ -262,26 +313,32 @@ def inspections_under(user, unit: Unit, day: dt.date | None = None) -> QuerySet:
     """Inspections of `unit`'s subtree the user sees, latest first, each with its counts of
     follow-ups, open ones (not done) and overdue ones on `day` (one query)."""
     day = day or today()
-    return (inspections_visible_to(user)
-            .filter(inspected__path__startswith=unit.path)
-            .annotate(follow_up_count=Count("follow_ups"),
-                      open_count=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True)),
-                      overdue_count=Count("follow_ups", filter=overdue_q(day, "follow_ups__")))
-            .order_by("-held_on", "-id"))
+    return (
+        inspections_visible_to(user)
+        .filter(inspected__path__startswith=unit.path)
+        .annotate(
+            follow_up_count=Count("follow_ups"),
+            open_count=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True)),
+            overdue_count=Count("follow_ups", filter=overdue_q(day, "follow_ups__")),
+        )
+        .order_by("-held_on", "-id")
+    )
 
 
 def follow_ups_visible_to(user) -> QuerySet:
-    return scoped(FollowUp.objects.select_related("inspection__inspecting",
-                                                  "inspection__inspected"), user)
+    return scoped(
+        FollowUp.objects.select_related("inspection__inspecting", "inspection__inspected"), user
+    )
 
 
 def overdue_follow_ups(user, unit: Unit, day: dt.date | None = None) -> QuerySet:
     """Follow-ups in `unit`'s subtree whose deadline passed by `day` without being done,
     the longest overdue first."""
-    return (follow_ups_visible_to(user)
-            .filter(overdue_q(day or today()),
-                    inspection__inspected__path__startswith=unit.path)
-            .order_by("deadline", "id"))
+    return (
+        follow_ups_visible_to(user)
+        .filter(overdue_q(day or today()), inspection__inspected__path__startswith=unit.path)
+        .order_by("deadline", "id")
+    )
 
 
 def with_status(follow_ups: Iterable[FollowUp], day: dt.date | None = None) -> list[FollowUp]:

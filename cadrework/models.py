@@ -18,8 +18,7 @@ class Rating(models.TextChoices):
 
 
 # Higher is better: "rated at least completed" is a comparison.
-RATING_RANK = {Rating.EXCELLENT: 4, Rating.GOOD: 3, Rating.COMPLETED: 2,
-               Rating.NOT_COMPLETED: 1}
+RATING_RANK = {Rating.EXCELLENT: 4, Rating.GOOD: 3, Rating.COMPLETED: 2, Rating.NOT_COMPLETED: 1}
 VOTES = [MaxValueValidator(100_000)]
 
 
@@ -36,27 +35,36 @@ class Evaluation(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evaluations",
-                               verbose_name=_("person"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("unit"))
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("role"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("person")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("role")
+    )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    occasion = models.CharField(_("occasion"), max_length=10, choices=Occasion.choices,
-                                default=Occasion.YEARLY)
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    occasion = models.CharField(
+        _("occasion"), max_length=10, choices=Occasion.choices, default=Occasion.YEARLY
+    )
     rating = models.CharField(_("rating"), max_length=15, choices=Rating.choices)
     self_assessment = models.TextField(_("self-assessment"), blank=True)
-    votes_excellent = models.PositiveIntegerField(_("votes: excellent"), default=0,
-                                                  validators=VOTES)
+    votes_excellent = models.PositiveIntegerField(
+        _("votes: excellent"), default=0, validators=VOTES
+    )
     votes_good = models.PositiveIntegerField(_("votes: good"), default=0, validators=VOTES)
-    votes_completed = models.PositiveIntegerField(_("votes: completed"), default=0,
-                                                  validators=VOTES)
-    votes_not_completed = models.PositiveIntegerField(_("votes: not completed"), default=0,
-                                                      validators=VOTES)
-    approved_by = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("approving unit"))
+    votes_completed = models.PositiveIntegerField(
+        _("votes: completed"), default=0, validators=VOTES
+    )
+    votes_not_completed = models.PositiveIntegerField(
+        _("votes: not completed"), default=0, validators=VOTES
+    )
+    approved_by = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("approving unit")
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,15 +73,18 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         constraints = [
-            models.UniqueConstraint(fields=["person", "year", "occasion"],
-                                    condition=Q(occasion="yearly"),
-                                    name="evaluation_once_a_year"),
+            models.UniqueConstraint(
+                fields=["person", "year", "occasion"],
+                condition=Q(occasion="yearly"),
+                name="evaluation_once_a_year",
+            ),
         ]
 
     @property
     def votes(self) -> int:
-        return (self.votes_excellent + self.votes_good + self.votes_completed
-                + self.votes_not_completed)
+        return (
+            self.votes_excellent + self.votes_good + self.votes_completed + self.votes_not_completed
+        )
 
 
 class PoolPost(models.TextChoices):
@@ -84,8 +95,12 @@ class PoolPost(models.TextChoices):
 
 
 # Which roles a pool prepares for (role codes of the people app).
-POST_ROLES = {PoolPost.CHAIR: "chair", PoolPost.VICE_CHAIR: "vice_chair",
-              PoolPost.STANDING: "standing_member", PoolPost.EXECUTIVE: "executive_member"}
+POST_ROLES = {
+    PoolPost.CHAIR: "chair",
+    PoolPost.VICE_CHAIR: "vice_chair",
+    PoolPost.STANDING: "standing_member",
+    PoolPost.EXECUTIVE: "executive_member",
+}
 
 
 class Pool(models.Model):
@@ -94,18 +109,19 @@ class Pool(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="pools",
-                             verbose_name=_("unit"))
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="pools",
-                             verbose_name=_("term"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="pools", verbose_name=_("unit")
+    )
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="pools", verbose_name=_("term")
+    )
     post = models.CharField(_("post"), max_length=10, choices=PoolPost.choices)
 
     class Meta:
         ordering = ["unit__path", "term__start_date", "post"]
         verbose_name = _("succession pool")
         verbose_name_plural = _("succession pools")
-        constraints = [models.UniqueConstraint(fields=["unit", "term", "post"],
-                                               name="pool_unique")]
+        constraints = [models.UniqueConstraint(fields=["unit", "term", "post"], name="pool_unique")]
 
     def __str__(self) -> str:
         return f"{self.get_post_display()} — {self.unit} ({self.term})"
@@ -119,15 +135,17 @@ class PoolReview(models.Model):
 
     pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="reviews")
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     held_on = models.DateField(_("held on"))
     note = models.TextField(_("note"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["pool", "year"],
-                                               name="poolreview_once_a_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "year"], name="poolreview_once_a_year")
+        ]
 
 
 class PoolEntry(models.Model):
@@ -136,23 +154,27 @@ class PoolEntry(models.Model):
     SCOPE_UNIT_FIELDS = ("pool__unit",)
 
     pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="entries")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pool_entries",
-                               verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="pool_entries", verbose_name=_("person")
+    )
     entered_on = models.DateField(_("entered on"))
     entry_reason = models.CharField(_("reason for entry"), max_length=500)
-    entered_in = models.ForeignKey(PoolReview, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="entries")
+    entered_in = models.ForeignKey(
+        PoolReview, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leave_reason = models.CharField(_("reason for leaving"), max_length=500, blank=True)
-    left_in = models.ForeignKey(PoolReview, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="removals")
+    left_in = models.ForeignKey(
+        PoolReview, on_delete=models.SET_NULL, null=True, blank=True, related_name="removals"
+    )
 
     class Meta:
         ordering = ["pool", "entered_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(left_on__isnull=True)
-                                   | Q(left_on__gte=models.F("entered_on")),
-                                   name="poolentry_leaves_after_entering"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("entered_on")),
+                name="poolentry_leaves_after_entering",
+            ),
         ]
 
 
@@ -169,16 +191,21 @@ class StructureGoal(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="structure_goals",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="structure_goals", verbose_name=_("unit")
+    )
     measure = models.CharField(_("measure"), max_length=20, choices=StructureMeasure.choices)
     min_percent = models.DecimalField(
-        _("at least (%)"), max_digits=5, decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(100)])
+        _("at least (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "measure"],
-                                               name="structuregoal_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "measure"], name="structuregoal_unique")
+        ]
 
 
 class Notice(models.Model):
@@ -200,14 +227,14 @@ class Appointment(models.Model):
 
     SCOPE_UNIT_FIELDS = ("position__unit",)
 
-    position = models.OneToOneField(Position, on_delete=models.CASCADE,
-                                    related_name="appointment")
+    position = models.OneToOneField(Position, on_delete=models.CASCADE, related_name="appointment")
     in_pool = models.BooleanField()
     trained = models.BooleanField()
     rated = models.BooleanField()
     reason = models.TextField(blank=True)
-    user = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
-                             related_name="+")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
 
@@ -216,13 +243,16 @@ class Inspection(models.Model):
 
     SCOPE_UNIT_FIELDS = ("inspected",)
 
-    inspecting = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("inspecting unit"))
-    inspected = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="inspections",
-                                  verbose_name=_("inspected unit"))
+    inspecting = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspecting unit")
+    )
+    inspected = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("inspected unit")
+    )
     held_on = models.DateField(_("held on"))
-    areas = models.CharField(_("areas"), max_length=255,
-                             help_text=_("Planning, training, evaluation, appointments."))
+    areas = models.CharField(
+        _("areas"), max_length=255, help_text=_("Planning, training, evaluation, appointments.")
+    )
     findings = models.TextField(_("findings"))
 
     class Meta:
@@ -236,8 +266,7 @@ class FollowUp(models.Model):
 
     SCOPE_UNIT_FIELDS = ("inspection__inspected",)
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE,
-                                   related_name="follow_ups")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="follow_ups")
     action = models.CharField(_("action"), max_length=500)
     deadline = models.DateField(_("deadline"))
     done_on = models.DateField(_("done on"), null=True, blank=True)

@@ -111,6 +111,7 @@ def months_after(start: dt.date, end: dt.date) -> int:
 
 # --- the figures --------------------------------------------------------------------------
 
+
 @dataclass
 class Window:
     months: int
@@ -143,8 +144,13 @@ class Figures:
     def from_row(cls, row: dict | None) -> "Figures":
         row = row or {}
         trained = row.get("trained") or 0
-        return cls(trained, [Window(n, trained, row.get(f"known_{n}") or 0,
-                                    row.get(f"left_{n}") or 0) for n in WINDOWS])
+        return cls(
+            trained,
+            [
+                Window(n, trained, row.get(f"known_{n}") or 0, row.get(f"left_{n}") or 0)
+                for n in WINDOWS
+            ],
+        )
 
     def window(self, months: int) -> Window:
         return next(w for w in self.windows if w.months == months)
@@ -164,23 +170,31 @@ class Row:
 
 def _record_q(c: Cohort, rec: str = "") -> Q:
     """Valid records of the cohort's period and narrowing (`rec`: the path to the record)."""
-    q = Q(**{f"{rec}valid": True, f"{rec}completed_on__gte": c.start,
-             f"{rec}completed_on__lte": c.end})
+    q = Q(
+        **{
+            f"{rec}valid": True,
+            f"{rec}completed_on__gte": c.start,
+            f"{rec}completed_on__lte": c.end,
+        }
+    )
     for name, value in (("programme", c.programme), ("organiser", c.organiser)):
         if isinstance(value, str):
             q &= Q(**{f"{rec}{name}__isnull": True})
         elif value is not None:
             q &= Q(**{f"{rec}{name}": value})
     if c.topic is not None:
-        q &= Q(**{f"{rec}pk__in": TopicLink.objects.filter(topic=c.topic)
-                  .values("trainingrecord_id")})
+        q &= Q(
+            **{f"{rec}pk__in": TopicLink.objects.filter(topic=c.topic).values("trainingrecord_id")}
+        )
     return q
 
 
 def _same_key(field_name: str) -> tuple[Coalesce, Coalesce]:
     """A nullable key compared so that "none" equals "none"."""
-    return (Coalesce(field_name, Value(0), output_field=IntegerField()),
-            Coalesce(OuterRef(field_name), Value(0), output_field=IntegerField()))
+    return (
+        Coalesce(field_name, Value(0), output_field=IntegerField()),
+        Coalesce(OuterRef(field_name), Value(0), output_field=IntegerField()),
+    )
 
 
 def _anchors(c: Cohort, bucket: str | None = None) -> tuple[QuerySet, str]:
@@ -193,9 +207,14 @@ def _anchors(c: Cohort, bucket: str | None = None) -> tuple[QuerySet, str]:
         model, rec = TrainingRecord, ""
     earlier = model.objects.filter(_record_q(c, rec)).filter(
         Q(**{f"{rec}completed_on__lt": OuterRef(f"{rec}completed_on")})
-        | Q(**{f"{rec}completed_on": OuterRef(f"{rec}completed_on"),
-               f"{rec}pk__lt": OuterRef(f"{rec}pk")}),
-        **{f"{rec}person": OuterRef(f"{rec}person")})
+        | Q(
+            **{
+                f"{rec}completed_on": OuterRef(f"{rec}completed_on"),
+                f"{rec}pk__lt": OuterRef(f"{rec}pk"),
+            }
+        ),
+        **{f"{rec}person": OuterRef(f"{rec}person")},
+    )
     if bucket == "topic":
         earlier = earlier.filter(topic=OuterRef("topic"))
     elif bucket in ("programme", "organiser"):
@@ -203,30 +222,39 @@ def _anchors(c: Cohort, bucket: str | None = None) -> tuple[QuerySet, str]:
         earlier = earlier.alias(_key=inner).filter(_key=outer)
     elif bucket == "year":
         earlier = earlier.alias(_year=ExtractYear("completed_on")).filter(
-            _year=ExtractYear(OuterRef("completed_on")))
+            _year=ExtractYear(OuterRef("completed_on"))
+        )
     return model.objects.filter(_record_q(c, rec)).filter(~Exists(earlier)), rec
 
 
 def _post_q(c: Cohort, post: str, day) -> Q:
     """A post (`post`: path to the position) held on `day` in the cohort's unit (subtree)."""
-    where = (Q(**{f"{post}unit": c.unit}) if c.direct
-             else Q(**{f"{post}unit__path__startswith": c.unit.path}))
-    return where & Q(**{f"{post}start_date__lte": day}) & (
-        Q(**{f"{post}end_date__isnull": True}) | Q(**{f"{post}end_date__gte": day}))
+    where = (
+        Q(**{f"{post}unit": c.unit})
+        if c.direct
+        else Q(**{f"{post}unit__path__startswith": c.unit.path})
+    )
+    return (
+        where
+        & Q(**{f"{post}start_date__lte": day})
+        & (Q(**{f"{post}end_date__isnull": True}) | Q(**{f"{post}end_date__gte": day}))
+    )
 
 
 def _month_key(expression) -> Any:
     """year·1200 + month·100 + day: adding N months to a date is adding N·100 to its key, and
     comparing keys compares dates, so `end ≤ completion + N months` (clamped to the month's
     end) is `key(end) ≤ key(completion) + 100·N`."""
-    return (ExtractYear(expression) * 1200 + ExtractMonth(expression) * 100
-            + ExtractDay(expression))
+    return ExtractYear(expression) * 1200 + ExtractMonth(expression) * 100 + ExtractDay(expression)
 
 
 def _left_q(post: str, completed, months: int) -> Q:
     """The post ended by leaving (rotated, transferred, left) within `months` of `completed`."""
-    return Q(**{f"{post}end_reason__in": LEFT_REASONS}) & Q(LessThanOrEqual(
-        _month_key(F(f"{post}end_date")), _month_key(completed) + Value(100 * months)))
+    return Q(**{f"{post}end_reason__in": LEFT_REASONS}) & Q(
+        LessThanOrEqual(
+            _month_key(F(f"{post}end_date")), _month_key(completed) + Value(100 * months)
+        )
+    )
 
 
 def _known_q(c: Cohort, rec: str, months: int) -> Q:
@@ -245,8 +273,9 @@ def _counted(c: Cohort, bucket: str | None = None) -> tuple[QuerySet, dict, str]
     for n in WINDOWS:
         known = _known_q(c, rec, n)
         aggregates[f"known_{n}"] = Count(person, distinct=True, filter=known)
-        aggregates[f"left_{n}"] = Count(person, distinct=True, filter=known & _left_q(
-            post, F(f"{rec}completed_on"), n))
+        aggregates[f"left_{n}"] = Count(
+            person, distinct=True, filter=known & _left_q(post, F(f"{rec}completed_on"), n)
+        )
     return rows, aggregates, post
 
 
@@ -269,8 +298,11 @@ def by_group(c: Cohort, by: str) -> list[Row]:
     figures = _grouped(rows, aggregates, F(by if by == "topic" else f"{by}_id"))
     model = {"programme": Programme, "topic": Topic, "organiser": Unit}[by]
     objects = model.objects.in_bulk([k for k in figures if k is not None])
-    none_label = {"programme": _("No programme"), "topic": _("No topic"),
-                  "organiser": _("No organiser (training elsewhere)")}[by]
+    none_label = {
+        "programme": _("No programme"),
+        "topic": _("No topic"),
+        "organiser": _("No organiser (training elsewhere)"),
+    }[by]
     out = []
     for key, f in figures.items():
         obj = objects.get(key)
@@ -289,15 +321,32 @@ def by_unit(c: Cohort) -> list[Row]:
     rows, aggregates, post = _counted(c)
     width = len(c.unit.path) + PATH_WIDTH
     figures = _grouped(rows, aggregates, Substr(f"{post}unit__path", 1, width))
-    children = Unit.objects.filter(parent=c.unit).filter(
-        Q(dissolved_on__isnull=True) | Q(path__in=list(figures))).order_by("code")
+    children = (
+        Unit.objects.filter(parent=c.unit)
+        .filter(Q(dissolved_on__isnull=True) | Q(path__in=list(figures)))
+        .order_by("code")
+    )
     out = []
     if c.unit.path in figures:
-        out.append(Row(c.unit.pk, _("%(name)s (the unit itself)") % {"name": c.unit.name},
-                       figures[c.unit.path], {"unit": str(c.unit.pk), "direct": "1"}, c.unit))
+        out.append(
+            Row(
+                c.unit.pk,
+                _("%(name)s (the unit itself)") % {"name": c.unit.name},
+                figures[c.unit.path],
+                {"unit": str(c.unit.pk), "direct": "1"},
+                c.unit,
+            )
+        )
     for child in children:
-        out.append(Row(child.pk, child.name, figures.get(child.path, Figures.from_row(None)),
-                       {"unit": str(child.pk)}, child))
+        out.append(
+            Row(
+                child.pk,
+                child.name,
+                figures.get(child.path, Figures.from_row(None)),
+                {"unit": str(child.pk)},
+                child,
+            )
+        )
     return out
 
 
@@ -313,11 +362,19 @@ def trend(c: Cohort) -> list[Row]:
     yearly = c.narrowed(start=dt.date(years[0], 1, 1), end=dt.date(years[-1], 12, 31))
     rows, aggregates, _post = _counted(yearly, "year")
     figures = _grouped(rows, aggregates, ExtractYear("completed_on"))
-    return [Row(year, str(year), figures.get(year, Figures.from_row(None)),
-                {"from": f"01/01/{year}", "to": f"31/12/{year}"}) for year in years]
+    return [
+        Row(
+            year,
+            str(year),
+            figures.get(year, Figures.from_row(None)),
+            {"from": f"01/01/{year}", "to": f"31/12/{year}"},
+        )
+        for year in years
+    ]
 
 
 # --- the list behind a figure -------------------------------------------------------------
+
 
 def people(c: Cohort, months: int | None = None) -> QuerySet:
     """The people behind a figure: the trained people (`months` None), or those who left a
@@ -326,26 +383,38 @@ def people(c: Cohort, months: int | None = None) -> QuerySet:
     post held that day. One query (correlated subqueries), sorted by name."""
     rows, _rec = _anchors(c)
     rows = rows.alias(_completed_key=_month_key(F("completed_on")))
-    posts = Position.objects.filter(_post_q(c, "", OuterRef("completed_on")),
-                                    person=OuterRef("person"))
+    posts = Position.objects.filter(
+        _post_q(c, "", OuterRef("completed_on")), person=OuterRef("person")
+    )
     if months is None:
         posts = posts.order_by("role__rank", "start_date", "pk")
     else:
         rows = rows.filter(_known_q(c, "", months))
-        posts = posts.filter(end_reason__in=LEFT_REASONS).filter(LessThanOrEqual(
-            _month_key(F("end_date")), OuterRef("_completed_key") + Value(100 * months)))
+        posts = posts.filter(end_reason__in=LEFT_REASONS).filter(
+            LessThanOrEqual(
+                _month_key(F("end_date")), OuterRef("_completed_key") + Value(100 * months)
+            )
+        )
         posts = posts.order_by("end_date", "pk")
 
     def first(name: str) -> Subquery:
         return Subquery(posts.values(name)[:1])
 
-    return (rows.filter(Exists(posts))
-            .annotate(post_id=first("pk"), post_role=first("role__name"),
-                      post_role_en=first("role__name_en"), post_unit_code=first("unit__code"),
-                      post_unit_name=first("unit__name"), post_start=first("start_date"),
-                      post_end=first("end_date"), post_end_reason=first("end_reason"))
-            .select_related("person__unit", "programme", "organiser")
-            .order_by("person__sort_key", "person_id", "pk"))
+    return (
+        rows.filter(Exists(posts))
+        .annotate(
+            post_id=first("pk"),
+            post_role=first("role__name"),
+            post_role_en=first("role__name_en"),
+            post_unit_code=first("unit__code"),
+            post_unit_name=first("unit__name"),
+            post_start=first("start_date"),
+            post_end=first("end_date"),
+            post_end_reason=first("end_reason"),
+        )
+        .select_related("person__unit", "programme", "organiser")
+        .order_by("person__sort_key", "person_id", "pk")
+    )
 
 
 def describe(row: TrainingRecord, language: str | None = None) -> dict:
@@ -353,12 +422,15 @@ def describe(row: TrainingRecord, language: str | None = None) -> dict:
     the whole months from training to the post's end."""
     reasons = dict(EndReason.choices)
     role = row.post_role_en if language == "en" and row.post_role_en else row.post_role
-    return {"role": role,
-            "reason": str(reasons.get(row.post_end_reason, "")) if row.post_end_reason else "",
-            "months": months_after(row.completed_on, row.post_end) if row.post_end else None}
+    return {
+        "role": role,
+        "reason": str(reasons.get(row.post_end_reason, "")) if row.post_end_reason else "",
+        "months": months_after(row.completed_on, row.post_end) if row.post_end else None,
+    }
 
 
 # --- what a user may name -----------------------------------------------------------------
+
 
 def as_id(value: str | None) -> int | None:
     """A typed id, or None when it cannot be one (so a lookup never overflows the database)."""
@@ -375,6 +447,8 @@ def organisers_visible_to(user) -> QuerySet:
     if path is None:
         return Unit.objects.none()
     trained_here = TrainingRecord.objects.filter(
-        organiser=OuterRef("pk"), person__positions__unit__path__startswith=path)
-    return Unit.objects.filter(Q(path__startswith=path) | Q(path__in=scope_ancestor_paths(user))
-                               | Exists(trained_here))
+        organiser=OuterRef("pk"), person__positions__unit__path__startswith=path
+    )
+    return Unit.objects.filter(
+        Q(path__startswith=path) | Q(path__in=scope_ancestor_paths(user)) | Exists(trained_here)
+    )

@@ -31,15 +31,19 @@ PASSING = [r for r, rank in RATING_RANK.items() if rank >= RATING_RANK[Rating.CO
 def required_topics(role: Role, day: dt.date) -> set[int]:
     """Topics of the training targets in force that name the role (or all key leaders, when
     it is one): what the post requires. Empty: any training counts."""
-    targets = Target.objects.in_force_on(day).filter(kind=TargetKind.TRAINING).filter(
-        Q(roles=role) | Q(key_leaders_only=True) if role.is_key_leader else Q(roles=role))
+    targets = (
+        Target.objects.in_force_on(day)
+        .filter(kind=TargetKind.TRAINING)
+        .filter(Q(roles=role) | Q(key_leaders_only=True) if role.is_key_leader else Q(roles=role))
+    )
     return set(targets.values_list("topics", flat=True).exclude(topics=None))
 
 
 def trained_q(role: Role, day: dt.date, person_ref: str = "pk") -> Exists:
     """Whether the outer person holds a valid record (by `day`) the post requires."""
-    records = TrainingRecord.objects.filter(person=OuterRef(person_ref), valid=True,
-                                            completed_on__lte=day)
+    records = TrainingRecord.objects.filter(
+        person=OuterRef(person_ref), valid=True, completed_on__lte=day
+    )
     topics = required_topics(role, day)
     if topics:
         records = records.filter(topics__in=topics)
@@ -48,8 +52,11 @@ def trained_q(role: Role, day: dt.date, person_ref: str = "pk") -> Exists:
 
 def rated_q(year: int, person_ref: str = "pk") -> Exists:
     """Whether the outer person's yearly evaluation of `year` is at least 'completed'."""
-    return Exists(Evaluation.objects.filter(person=OuterRef(person_ref), year=year,
-                                            occasion=Occasion.YEARLY, rating__in=PASSING))
+    return Exists(
+        Evaluation.objects.filter(
+            person=OuterRef(person_ref), year=year, occasion=Occasion.YEARLY, rating__in=PASSING
+        )
+    )
 
 
 def post_of(role: Role) -> str | None:
@@ -61,14 +68,18 @@ def pool_for(unit: Unit, role: Role, day: dt.date) -> Pool | None:
     post = post_of(role)
     if post is None:
         return None
-    return (Pool.objects.filter(unit=unit, post=post, term__start_date__lte=day,
-                                term__end_date__gte=day).select_related("term").first())
+    return (
+        Pool.objects.filter(
+            unit=unit, post=post, term__start_date__lte=day, term__end_date__gte=day
+        )
+        .select_related("term")
+        .first()
+    )
 
 
 def open_entries(pool: Pool, day: dt.date) -> QuerySet:
     """Who is in the pool on `day`."""
-    return pool.entries.filter(Q(entered_on__lte=day),
-                               Q(left_on__isnull=True) | Q(left_on__gt=day))
+    return pool.entries.filter(Q(entered_on__lte=day), Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
 def post_role(pool: Pool) -> Role:
@@ -78,9 +89,12 @@ def post_role(pool: Pool) -> Role:
 def candidates(pool: Pool, day: dt.date) -> list[PoolEntry]:
     """The pool's candidates on `day`, each with `trained` (as the post requires) and
     `age`."""
-    entries = list(open_entries(pool, day).select_related("person__unit", "entered_in")
-                   .annotate(trained=trained_q(post_role(pool), day, "person_id"))
-                   .order_by("person__sort_key"))
+    entries = list(
+        open_entries(pool, day)
+        .select_related("person__unit", "entered_in")
+        .annotate(trained=trained_q(post_role(pool), day, "person_id"))
+        .order_by("person__sort_key")
+    )
     for entry in entries:
         entry.age = entry.person.age_on(day)
     return entries
@@ -88,9 +102,11 @@ def candidates(pool: Pool, day: dt.date) -> list[PoolEntry]:
 
 def person_pools(person: Person) -> QuerySet:
     """The pool entries of a person, with their pools, latest first."""
-    return (PoolEntry.objects.filter(person=person)
-            .select_related("pool__unit", "pool__term", "entered_in", "left_in")
-            .order_by("-entered_on"))
+    return (
+        PoolEntry.objects.filter(person=person)
+        .select_related("pool__unit", "pool__term", "entered_in", "left_in")
+        .order_by("-entered_on")
+    )
 
 
 @dataclass
@@ -137,10 +153,11 @@ def structure(pool: Pool, day: dt.date) -> list[Share]:
         women=Count("id", filter=Q(gender="female")),
         under_40=Count("id", filter=Q(birth_date__gt=under_40_born_after)),
         degree=Count("id", filter=Q(education_level__gte=EducationLevel.UNIVERSITY)),
-        political_theory=Count("id", filter=Q(
-            political_theory__gte=PoliticalTheory.INTERMEDIATE)),
-        trained=Count("id", filter=trained_q(role, day)))
+        political_theory=Count("id", filter=Q(political_theory__gte=PoliticalTheory.INTERMEDIATE)),
+        trained=Count("id", filter=trained_q(role, day)),
+    )
     goals = goals_for(pool.unit)
-    return [Share(m, label, counts[m], counts["total"], goals.get(m))
-            for m, label in StructureMeasure.choices]
-
+    return [
+        Share(m, label, counts[m], counts["total"], goals.get(m))
+        for m, label in StructureMeasure.choices
+    ]

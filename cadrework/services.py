@@ -28,16 +28,18 @@ def check_scope(user, unit: Unit, field: str = "unit") -> None:
         return
     path = scope_path(user)
     if path is None or not user.can_write or not unit.path.startswith(path):
-        raise ValidationError({field: _("Unit %(code)s is outside your scope.")
-                               % {"code": unit.code}})
+        raise ValidationError(
+            {field: _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
+        )
 
 
 @transaction.atomic
 def pool_create(*, user, unit: Unit, term: Term, post: str) -> Pool:
     check_scope(user, unit)
     if term.unit_id != unit.pk:
-        raise ValidationError({"term": _("The term must be one of %(unit)s's terms.")
-                               % {"unit": unit.name}})
+        raise ValidationError(
+            {"term": _("The term must be one of %(unit)s's terms.") % {"unit": unit.name}}
+        )
     if Pool.objects.filter(unit=unit, term=term, post=post).exists():
         raise ValidationError({"post": _("This pool already exists.")})
     pool = Pool(unit=unit, term=term, post=post)
@@ -54,8 +56,9 @@ def review_open(*, user, pool: Pool, year: int, held_on: dt.date, note: str = ""
     if review is None:
         review = PoolReview(pool=pool, year=year, held_on=held_on, note=note)
     elif review.published_at:
-        raise ValidationError(_("The %(year)s review is published: it cannot change.")
-                              % {"year": year})
+        raise ValidationError(
+            _("The %(year)s review is published: it cannot change.") % {"year": year}
+        )
     else:
         review.held_on, review.note = held_on, note
     review.full_clean()
@@ -65,13 +68,15 @@ def review_open(*, user, pool: Pool, year: int, held_on: dt.date, note: str = ""
 
 def _unpublished(review: PoolReview | None) -> None:
     if review is not None and review.published_at:
-        raise ValidationError(_("The %(year)s review is published: it cannot change.")
-                              % {"year": review.year})
+        raise ValidationError(
+            _("The %(year)s review is published: it cannot change.") % {"year": review.year}
+        )
 
 
 @transaction.atomic
-def entry_add(*, user, pool: Pool, person: Person, reason: str, on: dt.date,
-              review: PoolReview | None = None) -> PoolEntry:
+def entry_add(
+    *, user, pool: Pool, person: Person, reason: str, on: dt.date, review: PoolReview | None = None
+) -> PoolEntry:
     """A candidate enters the pool (within the user's subtree; once at a time)."""
     check_scope(user, pool.unit)
     check_scope(user, person.unit, "person")
@@ -85,22 +90,25 @@ def entry_add(*, user, pool: Pool, person: Person, reason: str, on: dt.date,
         errors["on"] = _("The date must fall within the term %(term)s.") % {"term": pool.term}
     if errors:
         raise ValidationError(errors)
-    entry = PoolEntry(pool=pool, person=person, entered_on=on, entry_reason=reason.strip(),
-                      entered_in=review)
+    entry = PoolEntry(
+        pool=pool, person=person, entered_on=on, entry_reason=reason.strip(), entered_in=review
+    )
     entry.full_clean()
     entry.save()
     return entry
 
 
 @transaction.atomic
-def entry_remove(*, user, entry: PoolEntry, reason: str, on: dt.date,
-                 review: PoolReview | None = None) -> PoolEntry:
+def entry_remove(
+    *, user, entry: PoolEntry, reason: str, on: dt.date, review: PoolReview | None = None
+) -> PoolEntry:
     check_scope(user, entry.pool.unit)
     _unpublished(review)
     errors = {}
     if entry.left_on is not None:
         errors["entry"] = _("%(name)s has already left the pool.") % {
-            "name": entry.person.full_name}
+            "name": entry.person.full_name
+        }
     if not reason.strip():
         errors["reason"] = _("Say why the person leaves the pool.")
     if on < entry.entered_on:
@@ -121,22 +129,32 @@ def review_publish(*, user, review: PoolReview) -> PoolReview:
     review.published_at = timezone.now()
     review.save(update_fields=["published_at"])
     what = {"post": pool.get_post_display(), "unit": pool.unit.name, "term": pool.term.name}
-    notices = [Notice(person=e.person, text=_(
-        "You have entered the succession pool for %(post)s of %(unit)s, term %(term)s.") % what)
-        for e in review.entries.select_related("person")]
-    notices += [Notice(person=e.person, text=_(
-        "You have left the succession pool for %(post)s of %(unit)s, term %(term)s.") % what)
-        for e in review.removals.select_related("person")]
+    notices = [
+        Notice(
+            person=e.person,
+            text=_("You have entered the succession pool for %(post)s of %(unit)s, term %(term)s.")
+            % what,
+        )
+        for e in review.entries.select_related("person")
+    ]
+    notices += [
+        Notice(
+            person=e.person,
+            text=_("You have left the succession pool for %(post)s of %(unit)s, term %(term)s.")
+            % what,
+        )
+        for e in review.removals.select_related("person")
+    ]
     Notice.objects.bulk_create(notices)
     return review
 
 
 @transaction.atomic
-def structure_goal_set(*, user, unit: Unit, measure: str, min_percent: Decimal
-                       ) -> StructureGoal:
+def structure_goal_set(*, user, unit: Unit, measure: str, min_percent: Decimal) -> StructureGoal:
     check_scope(user, unit)
     goal = StructureGoal.objects.filter(unit=unit, measure=measure).first() or StructureGoal(
-        unit=unit, measure=measure)
+        unit=unit, measure=measure
+    )
     goal.min_percent = min_percent
     goal.full_clean()
     goal.save()

@@ -3,5 +3,9 @@
 from cadrework.views import evaluations, inspections, pools, retention
 
 app_name = "cadrework"
-urlpatterns = [*pools.urlpatterns, *evaluations.urlpatterns, *retention.urlpatterns,
-               *inspections.urlpatterns]
+urlpatterns = [
+    *pools.urlpatterns,
+    *evaluations.urlpatterns,
+    *retention.urlpatterns,
+    *inspections.urlpatterns,
+]

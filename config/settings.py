@@ -128,7 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, for the test database: the browser tests' server threads then get
     # their own connections (WAL), as in production, instead of sharing one in-memory cache.
     DATABASES["default"].setdefault("TEST", {}).setdefault(
-        "NAME", str(BASE_DIR / ".test-db.sqlite3"))
+        "NAME", str(BASE_DIR / ".test-db.sqlite3")
+    )
     # WAL lets readers go on while an import writes; IMMEDIATE avoids "database is locked"
     # on upgrade from a read to a write lock.
     DATABASES["default"]["OPTIONS"] = {
@@ -280,21 +281,28 @@ if PRODUCTION:
 
     def refuse(name: str, why: str):
         raise ImproperlyConfigured(
-            f"PRODUCTION=1: {name} {why} (see docs/deployment.md). Refusing to start.")
+            f"PRODUCTION=1: {name} {why} (see docs/deployment.md). Refusing to start."
+        )
 
     if DEBUG:
         refuse("DEBUG", "must be off in production: unset DEBUG or set DEBUG=0")
 
     _key = os.environ.get("SECRET_KEY", "")
     if not _key:
-        refuse("SECRET_KEY", "is not set; generate one with "
-               "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`")
+        refuse(
+            "SECRET_KEY",
+            "is not set; generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`",
+        )
     if _key == DEV_SECRET_KEY:
         refuse("SECRET_KEY", "is the development key shipped in the source code")
     if len(_key) < 50:
         refuse("SECRET_KEY", f"is too short ({len(_key)} characters, at least 50 needed)")
-    if (len(set(_key)) < 10 or _key.startswith("django-insecure-")
-            or any(word in _key.lower() for word in ("insecure", "change-me", "changeme"))):
+    if (
+        len(set(_key)) < 10
+        or _key.startswith("django-insecure-")
+        or any(word in _key.lower() for word in ("insecure", "change-me", "changeme"))
+    ):
         refuse("SECRET_KEY", "is too weak (few distinct characters or a placeholder value)")
 
     if not os.environ.get("ALLOWED_HOSTS", "").strip():
@@ -343,12 +351,11 @@ if PRODUCTION:
     # Static files: collected once (`make serve` runs collectstatic), served by WhiteNoise
     # compressed and with content-hashed names cached for a year.
     STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-    STORAGES["staticfiles"] = {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     WHITENOISE_USE_FINDERS = False
 
     # Everything to stderr (gunicorn and the worker pass it on to the journal or terminal).
     LOGGING["formatters"] = {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}}
-    LOGGING["handlers"]["console"].update(
-        {"formatter": "plain", "stream": "ext://sys.stderr"})
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}
+    }
+    LOGGING["handlers"]["console"].update({"formatter": "plain", "stream": "ext://sys.stderr"})

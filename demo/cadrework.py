@@ -10,49 +10,95 @@ from units.models import Term, Unit
 
 REVIEW_DAY = dt.date(2025, 12, 5)
 # rating, votes (excellent, good, completed, not completed), cycled over the chairs
-RATINGS = [("excellent", (9, 3, 0, 0)), ("good", (2, 8, 2, 0)), ("good", (1, 9, 1, 1)),
-           ("completed", (0, 4, 7, 1)), ("not_completed", (0, 1, 4, 7))]
+RATINGS = [
+    ("excellent", (9, 3, 0, 0)),
+    ("good", (2, 8, 2, 0)),
+    ("good", (1, 9, 1, 1)),
+    ("completed", (0, 4, 7, 1)),
+    ("not_completed", (0, 1, 4, 7)),
+]
 
 
 def add_cadrework() -> None:
     melinh = Unit.objects.get(code="HN-ML")
-    term = Term.objects.filter(unit=melinh, start_date__lte=REVIEW_DAY,
-                               end_date__gte=REVIEW_DAY).get()
-    chairs = list(Position.objects.active_on(REVIEW_DAY).filter(
-        unit__parent=melinh, role__code="chair").select_related("person", "unit")
-        .order_by("unit__code")[:12])
+    term = Term.objects.filter(
+        unit=melinh, start_date__lte=REVIEW_DAY, end_date__gte=REVIEW_DAY
+    ).get()
+    chairs = list(
+        Position.objects.active_on(REVIEW_DAY)
+        .filter(unit__parent=melinh, role__code="chair")
+        .select_related("person", "unit")
+        .order_by("unit__code")[:12]
+    )
     vice = services.pool_create(user=None, unit=melinh, term=term, post="vice_chair")
     chair_pool = services.pool_create(user=None, unit=melinh, term=term, post="chair")
     for i, position in enumerate(chairs[1:7]):
-        services.entry_add(user=None, pool=vice if i % 2 else chair_pool,
-                           person=position.person, reason="Quy hoạch đầu nhiệm kỳ",
-                           on=term.start_date + dt.timedelta(days=60))
-    review = services.review_open(user=None, pool=vice, year=2025, held_on=REVIEW_DAY,
-                                  note="Rà soát, bổ sung quy hoạch năm 2025")
-    services.entry_add(user=None, pool=vice, person=chairs[0].person, review=review,
-                       reason="Chủ tịch CĐCS có thành tích, đã qua bồi dưỡng",
-                       on=REVIEW_DAY)
-    leaving = vice.entries.filter(left_on__isnull=True).exclude(
-        person=chairs[0].person).first()
-    services.entry_remove(user=None, entry=leaving, review=review, on=REVIEW_DAY,
-                          reason="Chuyển công tác ngoài hệ thống công đoàn")
+        services.entry_add(
+            user=None,
+            pool=vice if i % 2 else chair_pool,
+            person=position.person,
+            reason="Quy hoạch đầu nhiệm kỳ",
+            on=term.start_date + dt.timedelta(days=60),
+        )
+    review = services.review_open(
+        user=None,
+        pool=vice,
+        year=2025,
+        held_on=REVIEW_DAY,
+        note="Rà soát, bổ sung quy hoạch năm 2025",
+    )
+    services.entry_add(
+        user=None,
+        pool=vice,
+        person=chairs[0].person,
+        review=review,
+        reason="Chủ tịch CĐCS có thành tích, đã qua bồi dưỡng",
+        on=REVIEW_DAY,
+    )
+    leaving = vice.entries.filter(left_on__isnull=True).exclude(person=chairs[0].person).first()
+    services.entry_remove(
+        user=None,
+        entry=leaving,
+        review=review,
+        on=REVIEW_DAY,
+        reason="Chuyển công tác ngoài hệ thống công đoàn",
+    )
     services.review_publish(user=None, review=review)
 
     for i, position in enumerate(chairs):
         rating, votes = RATINGS[i % len(RATINGS)]
         evaluation = evaluations.evaluation_save(
-            user=None, person=position.person, year=2025, rating=rating,
+            user=None,
+            person=position.person,
+            year=2025,
+            rating=rating,
             self_assessment="Hoàn thành các nhiệm vụ được giao trong năm.",
-            **dict(zip(("votes_excellent", "votes_good", "votes_completed",
-                        "votes_not_completed"), votes, strict=True)))
+            **dict(
+                zip(
+                    ("votes_excellent", "votes_good", "votes_completed", "votes_not_completed"),
+                    votes,
+                    strict=True,
+                )
+            ),
+        )
         if i < 8:
             evaluations.evaluation_publish(user=None, evaluation=evaluation)
 
     inspections.inspection_create(
-        user=None, inspecting=Unit.objects.get(code="HN"), inspected=melinh,
-        held_on=dt.date(2025, 10, 15), areas=["planning", "training"],
+        user=None,
+        inspecting=Unit.objects.get(code="HN"),
+        inspected=melinh,
+        held_on=dt.date(2025, 10, 15),
+        areas=["planning", "training"],
         findings="Quy hoạch chưa đủ tỷ lệ cán bộ nữ; kế hoạch đào tạo chưa gắn với quy hoạch.",
-        follow_ups=[{"action": "Bổ sung cán bộ nữ vào quy hoạch chức danh Phó Chủ tịch",
-                     "deadline": dt.date(2025, 12, 31)},
-                    {"action": "Gắn kế hoạch đào tạo năm 2026 với danh sách quy hoạch",
-                     "deadline": dt.date(2026, 3, 31)}])
+        follow_ups=[
+            {
+                "action": "Bổ sung cán bộ nữ vào quy hoạch chức danh Phó Chủ tịch",
+                "deadline": dt.date(2025, 12, 31),
+            },
+            {
+                "action": "Gắn kế hoạch đào tạo năm 2026 với danh sách quy hoạch",
+                "deadline": dt.date(2026, 3, 31),
+            },
+        ],
+    )

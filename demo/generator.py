@@ -23,8 +23,10 @@ from units.services import term_create, unit_create, unit_merge
 
 SEED = 2026
 PASSWORD = "Demo@2026"
-TERMS = [("2018-2023", dt.date(2018, 6, 1), dt.date(2023, 5, 31)),
-         ("2023-2028", dt.date(2023, 6, 1), dt.date(2028, 5, 31))]
+TERMS = [
+    ("2018-2023", dt.date(2018, 6, 1), dt.date(2023, 5, 31)),
+    ("2023-2028", dt.date(2023, 6, 1), dt.date(2028, 5, 31)),
+]
 MERGE_DAY = dt.date(2025, 7, 1)
 MERGED_CODE, MERGED_NAME = "NT-KV3", "Công đoàn khu vực Ninh Phước - Thuận Nam"
 MERGED_SOURCES = ("NT-NP", "NT-TN")
@@ -32,69 +34,223 @@ MERGED_SOURCES = ("NT-NP", "NT-TN")
 # code, name, kind, parent code, founded on
 TOP_UNITS = [
     ("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None, dt.date(1929, 7, 28)),
-    ("HN", "Liên đoàn Lao động thành phố Hà Nội", "provincial_federation", "TLD",
-     dt.date(1990, 1, 1)),
-    ("NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation", "TLD",
-     dt.date(1992, 4, 1)),
+    (
+        "HN",
+        "Liên đoàn Lao động thành phố Hà Nội",
+        "provincial_federation",
+        "TLD",
+        dt.date(1990, 1, 1),
+    ),
+    (
+        "NT",
+        "Liên đoàn Lao động tỉnh Ninh Thuận",
+        "provincial_federation",
+        "TLD",
+        dt.date(1992, 4, 1),
+    ),
     ("CDGD", "Công đoàn Giáo dục Việt Nam", "central_sector_union", "TLD", dt.date(1990, 1, 1)),
-    ("CDHK", "Công đoàn Tổng công ty Hàng không Việt Nam", "corporation_union", "TLD",
-     dt.date(1996, 5, 27)),
+    (
+        "CDHK",
+        "Công đoàn Tổng công ty Hàng không Việt Nam",
+        "corporation_union",
+        "TLD",
+        dt.date(1996, 5, 27),
+    ),
 ]
 
 # code, name, kind, parent, style of its grassroots unions, how many, area (for places)
 UPPER_UNITS = [
-    ("HN-ML", "Liên đoàn Lao động huyện Mê Linh", "district_federation", "HN", "rural", 26,
-     "ML"),
-    ("HN-DA", "Liên đoàn Lao động huyện Đông Anh", "district_federation", "HN", "rural", 24,
-     "DA"),
-    ("HN-CG", "Liên đoàn Lao động quận Cầu Giấy", "district_federation", "HN", "urban", 18,
-     "CG"),
-    ("HN-KCN", "Công đoàn các Khu công nghiệp - Chế xuất Hà Nội", "industrial_zone_union", "HN",
-     "zone", 24, "KCN_HN"),
-    ("HN-GD", "Công đoàn ngành Giáo dục Hà Nội", "local_sector_union", "HN", "high_school", 16,
-     "HS_HN"),
-    ("NT-PR", "Liên đoàn Lao động thành phố Phan Rang - Tháp Chàm", "district_federation", "NT",
-     "urban", 22, "PR"),
-    ("NT-NH", "Liên đoàn Lao động huyện Ninh Hải", "district_federation", "NT", "rural", 15,
-     "NH"),
-    ("NT-NP", "Liên đoàn Lao động huyện Ninh Phước", "district_federation", "NT", "rural", 15,
-     "NP"),
-    ("NT-TN", "Liên đoàn Lao động huyện Thuận Nam", "district_federation", "NT", "rural", 13,
-     "TN"),
-    ("NT-KCN", "Công đoàn các Khu công nghiệp tỉnh Ninh Thuận", "industrial_zone_union", "NT",
-     "zone", 14, "KCN_NT"),
+    ("HN-ML", "Liên đoàn Lao động huyện Mê Linh", "district_federation", "HN", "rural", 26, "ML"),
+    ("HN-DA", "Liên đoàn Lao động huyện Đông Anh", "district_federation", "HN", "rural", 24, "DA"),
+    ("HN-CG", "Liên đoàn Lao động quận Cầu Giấy", "district_federation", "HN", "urban", 18, "CG"),
+    (
+        "HN-KCN",
+        "Công đoàn các Khu công nghiệp - Chế xuất Hà Nội",
+        "industrial_zone_union",
+        "HN",
+        "zone",
+        24,
+        "KCN_HN",
+    ),
+    (
+        "HN-GD",
+        "Công đoàn ngành Giáo dục Hà Nội",
+        "local_sector_union",
+        "HN",
+        "high_school",
+        16,
+        "HS_HN",
+    ),
+    (
+        "NT-PR",
+        "Liên đoàn Lao động thành phố Phan Rang - Tháp Chàm",
+        "district_federation",
+        "NT",
+        "urban",
+        22,
+        "PR",
+    ),
+    ("NT-NH", "Liên đoàn Lao động huyện Ninh Hải", "district_federation", "NT", "rural", 15, "NH"),
+    (
+        "NT-NP",
+        "Liên đoàn Lao động huyện Ninh Phước",
+        "district_federation",
+        "NT",
+        "rural",
+        15,
+        "NP",
+    ),
+    ("NT-TN", "Liên đoàn Lao động huyện Thuận Nam", "district_federation", "NT", "rural", 13, "TN"),
+    (
+        "NT-KCN",
+        "Công đoàn các Khu công nghiệp tỉnh Ninh Thuận",
+        "industrial_zone_union",
+        "NT",
+        "zone",
+        14,
+        "KCN_NT",
+    ),
 ]
 
 # Communes and wards (or zones, schools) of each area, used to name grassroots unions.
 PLACES = {
-    "ML": ["Tiền Phong", "Mê Linh", "Đại Thịnh", "Kim Hoa", "Thạch Đà", "Tráng Việt", "Văn Khê",
-           "Chu Phan", "Tam Đồng", "Tiến Thịnh", "Tiến Thắng", "Tự Lập", "Hoàng Kim", "Liên Mạc",
-           "Thanh Lâm", "Vạn Yên", "Quang Minh", "Chi Đông"],
-    "DA": ["Uy Nỗ", "Cổ Loa", "Vân Hà", "Liên Hà", "Việt Hùng", "Dục Tú", "Mai Lâm", "Đông Hội",
-           "Xuân Canh", "Kim Chung", "Hải Bối", "Võng La", "Nguyên Khê", "Tiên Dương",
-           "Bắc Hồng", "Nam Hồng", "Thụy Lâm", "Vĩnh Ngọc"],
-    "CG": ["Dịch Vọng", "Dịch Vọng Hậu", "Nghĩa Đô", "Nghĩa Tân", "Quan Hoa", "Yên Hòa",
-           "Mai Dịch", "Trung Hòa"],
-    "KCN_HN": ["Thăng Long", "Nội Bài", "Quang Minh", "Bắc Thăng Long", "Sài Đồng B",
-               "Phú Nghĩa", "Thạch Thất - Quốc Oai"],
-    "HS_HN": ["Chu Văn An", "Việt Đức", "Kim Liên", "Phan Đình Phùng", "Yên Hòa", "Cầu Giấy",
-              "Nguyễn Gia Thiều", "Mê Linh", "Quang Minh", "Tiến Thịnh", "Đông Anh", "Cổ Loa",
-              "Liên Hà", "Vân Nội", "Nguyễn Thị Minh Khai", "Trần Hưng Đạo"],
-    "PR": ["Phủ Hà", "Kinh Dinh", "Mỹ Hương", "Đạo Long", "Đài Sơn", "Đô Vinh", "Bảo An",
-           "Thanh Sơn", "Mỹ Bình", "Mỹ Hải", "Mỹ Đông", "Phước Mỹ", "Tấn Tài", "Văn Hải",
-           "Đông Hải"],
-    "NH": ["Khánh Hải", "Tri Hải", "Nhơn Hải", "Thanh Hải", "Vĩnh Hải", "Hộ Hải", "Tân Hải",
-           "Xuân Hải", "Phương Hải"],
-    "NP": ["Phước Dân", "Phước Hậu", "Phước Thuận", "Phước Hải", "Phước Sơn", "Phước Thái",
-           "Phước Vinh", "Phước Hữu", "An Hải"],
-    "TN": ["Phước Nam", "Phước Minh", "Phước Ninh", "Phước Diêm", "Cà Ná", "Nhị Hà", "Phước Hà",
-           "Phước Dinh"],
+    "ML": [
+        "Tiền Phong",
+        "Mê Linh",
+        "Đại Thịnh",
+        "Kim Hoa",
+        "Thạch Đà",
+        "Tráng Việt",
+        "Văn Khê",
+        "Chu Phan",
+        "Tam Đồng",
+        "Tiến Thịnh",
+        "Tiến Thắng",
+        "Tự Lập",
+        "Hoàng Kim",
+        "Liên Mạc",
+        "Thanh Lâm",
+        "Vạn Yên",
+        "Quang Minh",
+        "Chi Đông",
+    ],
+    "DA": [
+        "Uy Nỗ",
+        "Cổ Loa",
+        "Vân Hà",
+        "Liên Hà",
+        "Việt Hùng",
+        "Dục Tú",
+        "Mai Lâm",
+        "Đông Hội",
+        "Xuân Canh",
+        "Kim Chung",
+        "Hải Bối",
+        "Võng La",
+        "Nguyên Khê",
+        "Tiên Dương",
+        "Bắc Hồng",
+        "Nam Hồng",
+        "Thụy Lâm",
+        "Vĩnh Ngọc",
+    ],
+    "CG": [
+        "Dịch Vọng",
+        "Dịch Vọng Hậu",
+        "Nghĩa Đô",
+        "Nghĩa Tân",
+        "Quan Hoa",
+        "Yên Hòa",
+        "Mai Dịch",
+        "Trung Hòa",
+    ],
+    "KCN_HN": [
+        "Thăng Long",
+        "Nội Bài",
+        "Quang Minh",
+        "Bắc Thăng Long",
+        "Sài Đồng B",
+        "Phú Nghĩa",
+        "Thạch Thất - Quốc Oai",
+    ],
+    "HS_HN": [
+        "Chu Văn An",
+        "Việt Đức",
+        "Kim Liên",
+        "Phan Đình Phùng",
+        "Yên Hòa",
+        "Cầu Giấy",
+        "Nguyễn Gia Thiều",
+        "Mê Linh",
+        "Quang Minh",
+        "Tiến Thịnh",
+        "Đông Anh",
+        "Cổ Loa",
+        "Liên Hà",
+        "Vân Nội",
+        "Nguyễn Thị Minh Khai",
+        "Trần Hưng Đạo",
+    ],
+    "PR": [
+        "Phủ Hà",
+        "Kinh Dinh",
+        "Mỹ Hương",
+        "Đạo Long",
+        "Đài Sơn",
+        "Đô Vinh",
+        "Bảo An",
+        "Thanh Sơn",
+        "Mỹ Bình",
+        "Mỹ Hải",
+        "Mỹ Đông",
+        "Phước Mỹ",
+        "Tấn Tài",
+        "Văn Hải",
+        "Đông Hải",
+    ],
+    "NH": [
+        "Khánh Hải",
+        "Tri Hải",
+        "Nhơn Hải",
+        "Thanh Hải",
+        "Vĩnh Hải",
+        "Hộ Hải",
+        "Tân Hải",
+        "Xuân Hải",
+        "Phương Hải",
+    ],
+    "NP": [
+        "Phước Dân",
+        "Phước Hậu",
+        "Phước Thuận",
+        "Phước Hải",
+        "Phước Sơn",
+        "Phước Thái",
+        "Phước Vinh",
+        "Phước Hữu",
+        "An Hải",
+    ],
+    "TN": [
+        "Phước Nam",
+        "Phước Minh",
+        "Phước Ninh",
+        "Phước Diêm",
+        "Cà Ná",
+        "Nhị Hà",
+        "Phước Hà",
+        "Phước Dinh",
+    ],
     "KCN_NT": ["Thành Hải", "Du Long", "Phước Nam", "Cà Ná"],
 }
-AREA_LABEL = {"ML": "huyện Mê Linh, Hà Nội", "DA": "huyện Đông Anh, Hà Nội",
-              "CG": "quận Cầu Giấy, Hà Nội", "PR": "TP Phan Rang - Tháp Chàm, Ninh Thuận",
-              "NH": "huyện Ninh Hải, Ninh Thuận", "NP": "huyện Ninh Phước, Ninh Thuận",
-              "TN": "huyện Thuận Nam, Ninh Thuận"}
+AREA_LABEL = {
+    "ML": "huyện Mê Linh, Hà Nội",
+    "DA": "huyện Đông Anh, Hà Nội",
+    "CG": "quận Cầu Giấy, Hà Nội",
+    "PR": "TP Phan Rang - Tháp Chàm, Ninh Thuận",
+    "NH": "huyện Ninh Hải, Ninh Thuận",
+    "NP": "huyện Ninh Phước, Ninh Thuận",
+    "TN": "huyện Thuận Nam, Ninh Thuận",
+}
 
 # The first grassroots unions of Mê Linh are fixed: the tour and the chair-training rule
 # (T-003-4) need exact boundaries, and the `chutich` account chairs HN-ML-001.
@@ -107,29 +263,52 @@ SHOWCASE = [
     ("Công đoàn Trung tâm Y tế huyện Mê Linh", "state", 418),
 ]
 UNIVERSITIES = [
-    "Trường Đại học Sư phạm Hà Nội", "Trường Đại học Sư phạm Hà Nội 2",
-    "Học viện Quản lý Giáo dục", "Trường Đại học Giáo dục", "Trường Đại học Hà Nội",
-    "Trường Đại học Mở Hà Nội", "Trường Đại học Sư phạm Nghệ thuật Trung ương",
-    "Trường Đại học Sư phạm Thể dục Thể thao Hà Nội", "Trường Cao đẳng Sư phạm Trung ương",
-    "Viện Khoa học Giáo dục Việt Nam", "Nhà xuất bản Giáo dục Việt Nam",
-    "Trường Đại học Sư phạm Kỹ thuật Nam Định", "Trường Đại học Sư phạm Kỹ thuật Hưng Yên",
+    "Trường Đại học Sư phạm Hà Nội",
+    "Trường Đại học Sư phạm Hà Nội 2",
+    "Học viện Quản lý Giáo dục",
+    "Trường Đại học Giáo dục",
+    "Trường Đại học Hà Nội",
+    "Trường Đại học Mở Hà Nội",
+    "Trường Đại học Sư phạm Nghệ thuật Trung ương",
+    "Trường Đại học Sư phạm Thể dục Thể thao Hà Nội",
+    "Trường Cao đẳng Sư phạm Trung ương",
+    "Viện Khoa học Giáo dục Việt Nam",
+    "Nhà xuất bản Giáo dục Việt Nam",
+    "Trường Đại học Sư phạm Kỹ thuật Nam Định",
+    "Trường Đại học Sư phạm Kỹ thuật Hưng Yên",
     "Cơ quan Bộ Giáo dục và Đào tạo",
 ]
 AVIATION = [
-    "Cơ quan Tổng công ty Hàng không Việt Nam", "Đoàn Tiếp viên", "Đoàn Bay 919",
-    "Công ty TNHH Kỹ thuật Máy bay", "Trung tâm Điều hành khai thác",
-    "Văn phòng Khu vực miền Bắc", "Trung tâm Huấn luyện bay",
+    "Cơ quan Tổng công ty Hàng không Việt Nam",
+    "Đoàn Tiếp viên",
+    "Đoàn Bay 919",
+    "Công ty TNHH Kỹ thuật Máy bay",
+    "Trung tâm Điều hành khai thác",
+    "Văn phòng Khu vực miền Bắc",
+    "Trung tâm Huấn luyện bay",
     "Công ty Cổ phần Suất ăn Hàng không Nội Bài",
 ]
 COMPANY_FORMS = ["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV"]
-SCHOOL_LEVELS = [("Trường Mầm non", 20, 70), ("Trường Tiểu học", 30, 80),
-                 ("Trường THCS", 30, 85)]
+SCHOOL_LEVELS = [("Trường Mầm non", 20, 70), ("Trường Tiểu học", 30, 80), ("Trường THCS", 30, 85)]
 # Provinces where people living in Hà Nội / Ninh Thuận were often born (CCCD codes).
-BIRTH_PROVINCES = {"001": ["001"] * 12 + ["034", "035", "036", "037", "038", "040", "030",
-                                          "033", "026", "025"],
-                   "058": ["058"] * 12 + ["060", "056", "052", "068", "079", "054"]}
-PHONE_PREFIXES = ["912", "913", "903", "983", "988", "968", "868", "339", "362", "376", "835",
-                  "778"]
+BIRTH_PROVINCES = {
+    "001": ["001"] * 12 + ["034", "035", "036", "037", "038", "040", "030", "033", "026", "025"],
+    "058": ["058"] * 12 + ["060", "056", "052", "068", "079", "054"],
+}
+PHONE_PREFIXES = [
+    "912",
+    "913",
+    "903",
+    "983",
+    "988",
+    "968",
+    "868",
+    "339",
+    "362",
+    "376",
+    "835",
+    "778",
+]
 
 # username, role, unit code, role label (Vietnamese)
 ACCOUNT_SPECS = [
@@ -147,7 +326,8 @@ _FIXED_NAMES = {code: name for code, name, *_ in TOP_UNITS + UPPER_UNITS}
 _FIXED_NAMES["HN-ML-001"] = SHOWCASE[0][0]
 # (username, role label, unit name): what `make run` prints.
 DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
-    (username, label, _FIXED_NAMES[code]) for username, _role, code, label in ACCOUNT_SPECS]
+    (username, label, _FIXED_NAMES[code]) for username, _role, code, label in ACCOUNT_SPECS
+]
 
 
 @dataclass
@@ -174,9 +354,12 @@ class Demo:
 def new_demo() -> Demo:
     fake = Faker("vi_VN")
     fake.seed_instance(SEED)
-    return Demo(rng=random.Random(SEED), fake=fake,
-                kinds={k.code: k for k in UnitKind.objects.select_related("level")},
-                roles={r.code: r for r in Role.objects.all()})
+    return Demo(
+        rng=random.Random(SEED),
+        fake=fake,
+        kinds={k.code: k for k in UnitKind.objects.select_related("level")},
+        roles={r.code: r for r in Role.objects.all()},
+    )
 
 
 @transaction.atomic
@@ -205,8 +388,12 @@ def load_demo() -> dict:
     from demo.elearning import add_elearning
 
     add_elearning()
-    return {"units": Unit.objects.count(), "grassroots": len(demo.members),
-            "people": Person.objects.count(), "positions": Position.objects.count()}
+    return {
+        "units": Unit.objects.count(),
+        "grassroots": len(demo.members),
+        "people": Person.objects.count(),
+        "positions": Position.objects.count(),
+    }
 
 
 def adopt_local_targets() -> None:
@@ -223,11 +410,25 @@ def adopt_local_targets() -> None:
 # ---------------------------------------------------------------- structure
 
 
-def _unit(demo: Demo, code: str, name: str, kind: str, parent_code: str | None,
-          sector: str = "", founded: dt.date | None = None) -> Unit:
+def _unit(
+    demo: Demo,
+    code: str,
+    name: str,
+    kind: str,
+    parent_code: str | None,
+    sector: str = "",
+    founded: dt.date | None = None,
+) -> Unit:
     parent = demo.units[parent_code] if parent_code else None
-    unit = unit_create(user=None, code=code, name=name, kind=demo.kinds[kind], parent=parent,
-                       sector=sector, founded_on=founded or parent.founded_on)
+    unit = unit_create(
+        user=None,
+        code=code,
+        name=name,
+        kind=demo.kinds[kind],
+        parent=parent,
+        sector=sector,
+        founded_on=founded or parent.founded_on,
+    )
     demo.units[code] = unit
     if parent is not None:
         demo.area[unit.pk] = demo.area.get(parent.pk, "")
@@ -249,16 +450,29 @@ def build_structure(demo: Demo) -> None:
                 name_, sector, members = _grassroots_profile(demo, style, area)
             _grassroots(demo, f"{code}-{i:03d}", name_, code, sector, members)
     for i, name_ in enumerate(UNIVERSITIES, 1):
-        _grassroots(demo, f"CDGD-{i:03d}", f"Công đoàn {name_}", "CDGD", "state",
-                    demo.rng.randrange(120, 2700))
+        _grassroots(
+            demo,
+            f"CDGD-{i:03d}",
+            f"Công đoàn {name_}",
+            "CDGD",
+            "state",
+            demo.rng.randrange(120, 2700),
+        )
     for i, name_ in enumerate(AVIATION, 1):
-        _grassroots(demo, f"CDHK-{i:03d}", f"Công đoàn {name_}", "CDHK", "state",
-                    demo.rng.randrange(150, 3200))
+        _grassroots(
+            demo,
+            f"CDHK-{i:03d}",
+            f"Công đoàn {name_}",
+            "CDHK",
+            "state",
+            demo.rng.randrange(150, 3200),
+        )
     add_sub_units(demo)
 
 
-def _grassroots(demo: Demo, code: str, name: str, parent_code: str, sector: str,
-                members: int) -> None:
+def _grassroots(
+    demo: Demo, code: str, name: str, parent_code: str, sector: str, members: int
+) -> None:
     rng = demo.rng
     founded = dt.date(rng.randrange(1995, 2017), rng.randrange(1, 13), 1)
     unit = _unit(demo, code, name, "grassroots", parent_code, sector=sector, founded=founded)
@@ -283,8 +497,11 @@ def _grassroots_profile(demo: Demo, style: str, area: str) -> tuple[str, str, in
             ward = "phường" if style == "urban" else "xã"
             name, sector, members = f"UBND {ward} {place}", "state", rng.randrange(15, 45)
         else:
-            name, sector, members = (f"Hợp tác xã Dịch vụ nông nghiệp {place}", "non_state",
-                                     rng.randrange(10, 40))
+            name, sector, members = (
+                f"Hợp tác xã Dịch vụ nông nghiệp {place}",
+                "non_state",
+                rng.randrange(10, 40),
+            )
         if f"Công đoàn {name}" not in demo.names_used:
             return f"Công đoàn {name}", sector, members
     raise RuntimeError("ran out of distinct grassroots names")  # a bug in the lists above
@@ -292,10 +509,13 @@ def _grassroots_profile(demo: Demo, style: str, area: str) -> tuple[str, str, in
 
 def _company(demo: Demo, in_zone: bool) -> tuple[str, str, int]:
     rng = demo.rng
-    name = (f"{rng.choice(COMPANY_FORMS)} {rng.choice(names.COMPANY_TRADES)} "
-            f"{rng.choice(names.COMPANY_BRANDS)}")
-    band = rng.choices([(30, 1000), (1000, 2500), (2500, 9000)],
-                       weights=[45, 35, 20] if in_zone else [75, 18, 7])[0]
+    name = (
+        f"{rng.choice(COMPANY_FORMS)} {rng.choice(names.COMPANY_TRADES)} "
+        f"{rng.choice(names.COMPANY_BRANDS)}"
+    )
+    band = rng.choices(
+        [(30, 1000), (1000, 2500), (2500, 9000)], weights=[45, 35, 20] if in_zone else [75, 18, 7]
+    )[0]
     return name, "non_state", rng.randrange(*band)
 
 
@@ -305,13 +525,23 @@ def add_sub_units(demo: Demo) -> None:
     for unit in big[:10]:
         short = unit.name.removeprefix("Công đoàn ")
         for g in range(1, 4):
-            _unit(demo, f"{unit.code}-T{g}", f"Tổ công đoàn Phân xưởng {g} - {short}",
-                  "union_group", unit.code)
+            _unit(
+                demo,
+                f"{unit.code}-T{g}",
+                f"Tổ công đoàn Phân xưởng {g} - {short}",
+                "union_group",
+                unit.code,
+            )
     for unit in big[10:12]:
         short = unit.name.removeprefix("Công đoàn ")
         for b, part in enumerate(("Khối sản xuất", "Khối văn phòng"), 1):
-            _unit(demo, f"{unit.code}-B{b}", f"Công đoàn bộ phận {part} - {short}",
-                  "department_union", unit.code)
+            _unit(
+                demo,
+                f"{unit.code}-B{b}",
+                f"Công đoàn bộ phận {part} - {short}",
+                "department_union",
+                unit.code,
+            )
 
 
 def add_figures(demo: Demo) -> None:
@@ -320,11 +550,18 @@ def add_figures(demo: Demo) -> None:
     for unit in demo.grassroots:
         final = demo.members[unit.pk]
         for year in range(2018, 2027):
-            members = final if year == 2026 else max(5, round(final * (0.9 + 0.0125 *
-                                                                       (year - 2018))))
+            members = (
+                final if year == 2026 else max(5, round(final * (0.9 + 0.0125 * (year - 2018))))
+            )
             workers = members + demo.rng.randrange(0, members // 5 + 3)
-            rows.append(UnitFigures(unit=unit, effective_on=dt.date(year, 1, 1),
-                                    member_count=members, worker_count=workers))
+            rows.append(
+                UnitFigures(
+                    unit=unit,
+                    effective_on=dt.date(year, 1, 1),
+                    member_count=members,
+                    worker_count=workers,
+                )
+            )
     UnitFigures.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -334,8 +571,9 @@ def add_terms(demo: Demo) -> None:
         if unit.kind.code == "union_group":
             continue
         for name, start, end in TERMS:
-            demo.terms[(unit.pk, name)] = term_create(user=None, unit=unit, name=name,
-                                                      start_date=start, end_date=end)
+            demo.terms[(unit.pk, name)] = term_create(
+                user=None, unit=unit, name=name, start_date=start, end_date=end
+            )
 
 
 # ---------------------------------------------------------------- people
@@ -352,18 +590,27 @@ def _person(demo: Demo, unit: Unit, profile: str = "grassroots") -> Person:
     female = rng.random() < (0.42 if profile == "upper" else 0.5)
     family, middle, given = _name(demo, female, _region(unit))
     born = dt.date(rng.randrange(1960, 2001), rng.randrange(1, 13), rng.randrange(1, 29))
-    person = Person(unit=unit, family_name=family, middle_name=middle, given_name=given,
-                    gender="female" if female else "male", birth_date=born,
-                    citizen_id=_citizen_id(demo, _region(unit), female, born)
-                    if rng.random() < 0.92 else None,
-                    ethnicity="Kinh" if _region(unit) == "001" or rng.random() < 0.85
-                    else rng.choice(["Chăm", "Raglai"]),
-                    address=_address(demo, unit), **_qualifications(demo, profile))
+    person = Person(
+        unit=unit,
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        gender="female" if female else "male",
+        birth_date=born,
+        citizen_id=_citizen_id(demo, _region(unit), female, born) if rng.random() < 0.92 else None,
+        ethnicity="Kinh"
+        if _region(unit) == "001" or rng.random() < 0.85
+        else rng.choice(["Chăm", "Raglai"]),
+        address=_address(demo, unit),
+        **_qualifications(demo, profile),
+    )
     if rng.random() < 0.75:
         person.phone = f"0{rng.choice(PHONE_PREFIXES)}{rng.randrange(10**6):06d}"
     if rng.random() < 0.35:
-        person.email = (f"{fold(given)}.{fold(family)}{rng.randrange(60, 100)}@"
-                        f"{rng.choice(['gmail.com', 'congdoan.vn', 'yahoo.com'])}")
+        person.email = (
+            f"{fold(given)}.{fold(family)}{rng.randrange(60, 100)}@"
+            f"{rng.choice(['gmail.com', 'congdoan.vn', 'yahoo.com'])}"
+        )
     person.fill_keys()
     demo.people.append(person)
     return person
@@ -372,8 +619,11 @@ def _person(demo: Demo, unit: Unit, profile: str = "grassroots") -> Person:
 def _name(demo: Demo, female: bool, region: str) -> tuple[str, str, str]:
     """Family names at national frequencies, nudged north/south (Hoàng, Vũ vs Huỳnh, Võ)."""
     rng = demo.rng
-    nudge = ({"Huỳnh": 3.0, "Võ": 3.0, "Hoàng": 0.5, "Vũ": 0.5} if region == "058" else
-             {"Huỳnh": 0.3, "Võ": 0.3, "Hoàng": 1.3, "Vũ": 1.3})
+    nudge = (
+        {"Huỳnh": 3.0, "Võ": 3.0, "Hoàng": 0.5, "Vũ": 0.5}
+        if region == "058"
+        else {"Huỳnh": 0.3, "Võ": 0.3, "Hoàng": 1.3, "Vũ": 1.3}
+    )
     weights = [w * nudge.get(n, 1) for n, w in names.FAMILY_NAMES]
     family = rng.choices([n for n, _ in names.FAMILY_NAMES], weights=weights)[0]
     middle = rng.choice(names.FEMALE_MIDDLE if female else names.MALE_MIDDLE)
@@ -406,14 +656,22 @@ def _address(demo: Demo, unit: Unit) -> str:
 
 def _qualifications(demo: Demo, profile: str) -> dict:
     rng = demo.rng
-    education = {"upper": [0, 0, 1, 1, 3, 70, 23, 2], "grassroots": [1, 3, 12, 12, 14, 50, 7, 1],
-                 "member": [2, 10, 30, 20, 13, 23, 2, 0]}[profile]
-    theory = {"upper": [3, 7, 50, 35, 5], "grassroots": [40, 40, 17, 3, 0],
-              "member": [85, 14, 1, 0, 0]}[profile]
-    return {"education_level": rng.choices(range(8), weights=education)[0],
-            "political_theory": rng.choices(range(5), weights=theory)[0],
-            "foreign_language": rng.choice(["", "", "Tiếng Anh B", "Tiếng Anh B1", "Tiếng Anh A2"]),
-            "it_skill": rng.choice(["", "Tin học văn phòng", "Chứng chỉ ứng dụng CNTT cơ bản"])}
+    education = {
+        "upper": [0, 0, 1, 1, 3, 70, 23, 2],
+        "grassroots": [1, 3, 12, 12, 14, 50, 7, 1],
+        "member": [2, 10, 30, 20, 13, 23, 2, 0],
+    }[profile]
+    theory = {
+        "upper": [3, 7, 50, 35, 5],
+        "grassroots": [40, 40, 17, 3, 0],
+        "member": [85, 14, 1, 0, 0],
+    }[profile]
+    return {
+        "education_level": rng.choices(range(8), weights=education)[0],
+        "political_theory": rng.choices(range(5), weights=theory)[0],
+        "foreign_language": rng.choice(["", "", "Tiếng Anh B", "Tiếng Anh B1", "Tiếng Anh A2"]),
+        "it_skill": rng.choice(["", "Tin học văn phòng", "Chứng chỉ ứng dụng CNTT cơ bản"]),
+    }
 
 
 # ---------------------------------------------------------------- positions
@@ -426,8 +684,12 @@ def add_people(demo: Demo) -> None:
         if level == "union_group":
             _union_group(demo, unit)
         elif level == "member":
-            _committee(demo, unit, [("chair", False), ("vice_chair", False),
-                                    ("executive_member", False)], "grassroots")
+            _committee(
+                demo,
+                unit,
+                [("chair", False), ("vice_chair", False), ("executive_member", False)],
+                "grassroots",
+            )
         elif level == "grassroots":
             _committee(demo, unit, _grassroots_ladder(demo.members[unit.pk]), "grassroots")
             for _ in range(demo.rng.randrange(5, 11)):  # members who hold no post
@@ -442,23 +704,39 @@ def add_people(demo: Demo) -> None:
 
 def _grassroots_ladder(members: int) -> list[tuple[str, bool]]:
     """Committee size grows with the union; only a union of ≥ 2,500 pays a full-time chair."""
-    size = 3 if members < 50 else 5 if members < 300 else 7 if members < 1000 else \
-        9 if members < 2500 else 13
+    size = (
+        3
+        if members < 50
+        else 5
+        if members < 300
+        else 7
+        if members < 1000
+        else 9
+        if members < 2500
+        else 13
+    )
     vices = 1 if size < 7 else 2
-    return ([("chair", members >= 2500)] + [("vice_chair", False)] * vices
-            + [("executive_member", False)] * (size - 1 - vices))
+    return (
+        [("chair", members >= 2500)]
+        + [("vice_chair", False)] * vices
+        + [("executive_member", False)] * (size - 1 - vices)
+    )
 
 
 # level -> vice-chairs, standing members, seats for the children's chairs, advisory staff
-UPPER_SHAPE = {"confederation": (4, 4, 4, 6), "province": (3, 3, 5, 5),
-               "upper_grassroots": (2, 1, 4, 2)}
+UPPER_SHAPE = {
+    "confederation": (4, 4, 4, 6),
+    "province": (3, 3, 5, 5),
+    "upper_grassroots": (2, 1, 4, 2),
+}
 
 
 def _upper_committee(demo: Demo, unit: Unit, level: str) -> None:
     """Full-time key leaders, part-time members drawn from the children's chairs, and staff."""
     vices, standing, seats, staff = UPPER_SHAPE[level]
-    ladder = ([("chair", True)] + [("vice_chair", True)] * vices
-              + [("standing_member", True)] * standing)
+    ladder = (
+        [("chair", True)] + [("vice_chair", True)] * vices + [("standing_member", True)] * standing
+    )
     _committee(demo, unit, ladder, "upper")
     _children_chairs(demo, unit, seats)
     rng = demo.rng
@@ -467,11 +745,30 @@ def _upper_committee(demo: Demo, unit: Unit, level: str) -> None:
         start = dt.date(rng.randrange(2008, 2023), rng.choice([3, 7, 10]), 1)
         if rng.random() < 0.15:  # some staff moved on; their successors are the later hires
             end = dt.date(rng.randrange(start.year + 1, 2026), 12, 31)
-            _post(demo, person, unit, "advisory_staff", start, end, True, None,
-                  start_reason="appointed", end_reason=rng.choice(["transferred", "retired"]))
+            _post(
+                demo,
+                person,
+                unit,
+                "advisory_staff",
+                start,
+                end,
+                True,
+                None,
+                start_reason="appointed",
+                end_reason=rng.choice(["transferred", "retired"]),
+            )
         else:
-            _post(demo, person, unit, "advisory_staff", start, None, True, None,
-                  start_reason="appointed")
+            _post(
+                demo,
+                person,
+                unit,
+                "advisory_staff",
+                start,
+                None,
+                True,
+                None,
+                start_reason="appointed",
+            )
 
 
 def _committee(demo: Demo, unit: Unit, ladder: list[tuple[str, bool]], profile: str) -> None:
@@ -480,8 +777,18 @@ def _committee(demo: Demo, unit: Unit, ladder: list[tuple[str, bool]], profile: 
     (name1, start1, end1), (name2, _start2, _end2) = TERMS
     sitting = [_person(demo, unit, profile) for _ in ladder]
     for person, (role, full_time) in zip(sitting, ladder, strict=True):
-        _post(demo, person, unit, role, start1, end1, full_time, demo.terms[(unit.pk, name1)],
-              first=rng.random() < 0.3, end_reason="term_ended")
+        _post(
+            demo,
+            person,
+            unit,
+            role,
+            start1,
+            end1,
+            full_time,
+            demo.terms[(unit.pk, name1)],
+            first=rng.random() < 0.3,
+            end_reason="term_ended",
+        )
     demo.chairs[(unit.pk, name1)] = sitting[0]
     for i, (person, (role, full_time)) in enumerate(zip(sitting, ladder, strict=True)):
         re_elected = rng.random() < 0.65
@@ -491,8 +798,9 @@ def _committee(demo: Demo, unit: Unit, ladder: list[tuple[str, bool]], profile: 
         _second_term(demo, holder, unit, role, full_time, profile, first=not re_elected)
 
 
-def _second_term(demo: Demo, person: Person, unit: Unit, role: str, full_time: bool,
-                 profile: str, first: bool) -> None:
+def _second_term(
+    demo: Demo, person: Person, unit: Unit, role: str, full_time: bool, profile: str, first: bool
+) -> None:
     """A seat of 2023–2028; a few holders leave mid-term and a newcomer is elected to it."""
     rng = demo.rng
     name, start, _end = TERMS[1]
@@ -501,12 +809,20 @@ def _second_term(demo: Demo, person: Person, unit: Unit, role: str, full_time: b
         _post(demo, person, unit, role, start, None, full_time, term, first=first)
         return
     left = dt.date(rng.choice([2024, 2025]), rng.randrange(1, 13), 1)
-    reason = "retired" if person.birth_date.year <= 1966 else rng.choice(["rotated",
-                                                                          "transferred"])
-    _post(demo, person, unit, role, start, left - dt.timedelta(days=1), full_time, term,
-          first=first, end_reason=reason)
-    _post(demo, _person(demo, unit, profile), unit, role, left, None, full_time, term,
-          first=True)
+    reason = "retired" if person.birth_date.year <= 1966 else rng.choice(["rotated", "transferred"])
+    _post(
+        demo,
+        person,
+        unit,
+        role,
+        start,
+        left - dt.timedelta(days=1),
+        full_time,
+        term,
+        first=first,
+        end_reason=reason,
+    )
+    _post(demo, _person(demo, unit, profile), unit, role, left, None, full_time, term, first=True)
 
 
 def _children_chairs(demo: Demo, unit: Unit, seats: int) -> None:
@@ -519,24 +835,54 @@ def _children_chairs(demo: Demo, unit: Unit, seats: int) -> None:
             if chair is None:
                 continue
             again = name != TERMS[0][0] and chair is demo.chairs.get((child.pk, TERMS[0][0]))
-            _post(demo, chair, unit, "executive_member", start, end if ended else None, False,
-                  term, first=not again and demo.rng.random() < 0.5,
-                  end_reason="term_ended" if ended else "")
+            _post(
+                demo,
+                chair,
+                unit,
+                "executive_member",
+                start,
+                end if ended else None,
+                False,
+                term,
+                first=not again and demo.rng.random() < 0.5,
+                end_reason="term_ended" if ended else "",
+            )
 
 
 def _union_group(demo: Demo, unit: Unit) -> None:
     for role in ("group_leader", "group_deputy"):
-        _post(demo, _person(demo, unit, "member"), unit, role, dt.date(2019, 3, 1), None,
-              False, None)
+        _post(
+            demo, _person(demo, unit, "member"), unit, role, dt.date(2019, 3, 1), None, False, None
+        )
 
 
-def _post(demo: Demo, person: Person, unit: Unit, role: str, start: dt.date,
-          end: dt.date | None, full_time: bool, term: Term | None, first: bool = False,
-          start_reason: str = "elected", end_reason: str = "") -> None:
-    demo.positions.append(Position(
-        person=person, unit=unit, role=demo.roles[role], start_date=start, end_date=end,
-        full_time=full_time, term=term, first_time_on_committee=first,
-        start_reason=start_reason, end_reason=end_reason))
+def _post(
+    demo: Demo,
+    person: Person,
+    unit: Unit,
+    role: str,
+    start: dt.date,
+    end: dt.date | None,
+    full_time: bool,
+    term: Term | None,
+    first: bool = False,
+    start_reason: str = "elected",
+    end_reason: str = "",
+) -> None:
+    demo.positions.append(
+        Position(
+            person=person,
+            unit=unit,
+            role=demo.roles[role],
+            start_date=start,
+            end_date=end,
+            full_time=full_time,
+            term=term,
+            first_time_on_committee=first,
+            start_reason=start_reason,
+            end_reason=end_reason,
+        )
+    )
 
 
 # ---------------------------------------------------------------- 2025 merger, accounts
@@ -544,31 +890,49 @@ def _post(demo: Demo, person: Person, unit: Unit, role: str, start: dt.date,
 
 def merge_districts(demo: Demo) -> Unit:
     """1 July 2025: Ninh Phước and Thuận Nam end; an area union takes their units and cadres."""
-    merged = unit_create(user=None, code=MERGED_CODE, name=MERGED_NAME,
-                         kind=demo.kinds["upper_grassroots_other"], parent=demo.units["NT"],
-                         founded_on=MERGE_DAY)
-    term = term_create(user=None, unit=merged, name=TERMS[1][0], start_date=MERGE_DAY,
-                       end_date=TERMS[1][2])
+    merged = unit_create(
+        user=None,
+        code=MERGED_CODE,
+        name=MERGED_NAME,
+        kind=demo.kinds["upper_grassroots_other"],
+        parent=demo.units["NT"],
+        founded_on=MERGE_DAY,
+    )
+    term = term_create(
+        user=None, unit=merged, name=TERMS[1][0], start_date=MERGE_DAY, end_date=TERMS[1][2]
+    )
     sources = [demo.units[code] for code in MERGED_SOURCES]
-    unit_merge(user=None, sources=sources, target=merged, effective_on=MERGE_DAY,
-               note="Sắp xếp tổ chức bộ máy năm 2025")
-    Position.objects.filter(unit=merged, term__isnull=True,
-                            role__is_committee_member=True).update(term=term)
+    unit_merge(
+        user=None,
+        sources=sources,
+        target=merged,
+        effective_on=MERGE_DAY,
+        note="Sắp xếp tổ chức bộ máy năm 2025",
+    )
+    Position.objects.filter(unit=merged, term__isnull=True, role__is_committee_member=True).update(
+        term=term
+    )
     # Two chairs came over: the second one serves as vice-chair of the merged union.
     chairs = Position.objects.filter(unit=merged, role=demo.roles["chair"]).order_by("id")
-    Position.objects.filter(pk__in=[p.pk for p in chairs[1:]]).update(
-        role=demo.roles["vice_chair"])
+    Position.objects.filter(pk__in=[p.pk for p in chairs[1:]]).update(role=demo.roles["vice_chair"])
     Person.objects.filter(unit__in=sources).update(unit=merged)
     demo.units[MERGED_CODE] = merged
     return merged
 
 
 def add_accounts(demo: Demo) -> None:
-    chair = (Position.objects.filter(unit__code="HN-ML-001", role__code="chair",
-                                     end_date__isnull=True)
-             .order_by("-start_date").select_related("person").first())
+    chair = (
+        Position.objects.filter(unit__code="HN-ML-001", role__code="chair", end_date__isnull=True)
+        .order_by("-start_date")
+        .select_related("person")
+        .first()
+    )
     for username, role, unit_code, _label in ACCOUNT_SPECS:
         User.objects.create_user(
-            username=username, password=PASSWORD, unit=demo.units[unit_code], role=role,
+            username=username,
+            password=PASSWORD,
+            unit=demo.units[unit_code],
+            role=role,
             is_superuser=role == UserRole.SYSTEM_ADMIN,
-            person=chair.person if role == UserRole.CADRE else None)
+            person=chair.person if role == UserRole.CADRE else None,
+        )

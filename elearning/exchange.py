@@ -66,8 +66,18 @@ CHUNK = MB
 # What reading a hostile ZIP may raise: a damaged or cut archive (BadZipFile, EOFError,
 # ValueError on a negative seek), an encrypted entry (RuntimeError), a method or version
 # Python does not know (NotImplementedError), a damaged compressed stream (zlib, lzma).
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, EOFError,
-              ValueError, NotImplementedError, zlib.error, lzma.LZMAError, struct.error)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    RuntimeError,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
+)
 MAX_ENTRIES = 10_000  # a course of a few hundred lessons has a few hundred files
 MAX_RATIO = 100  # unpacked / packed size of one lesson file
 # A course of a whole training programme has a few dozen modules and a few hundred lessons.
@@ -86,6 +96,7 @@ def archive_name(course: Course) -> str:
 
 # --- export -------------------------------------------------------------------------------
 
+
 def course_document(course: Course) -> tuple[dict, list[tuple[dict, Lesson]]]:
     """course.json without the files' sizes and checksums (filled in as they are written),
     and the lessons whose file goes into the archive, with their entry."""
@@ -100,28 +111,46 @@ def course_document(course: Course) -> tuple[dict, list[tuple[dict, Lesson]]]:
                 name = PurePosixPath(lesson.file.name).name
                 entry = {"name": f"{FILES_DIR}/{len(files) + 1:03d}/{name}"}
                 files.append((entry, lesson))
-            item = {"title": lesson.title, "rank": lesson.rank, "kind": lesson.kind,
-                    "required": lesson.required, "body": lesson.body,
-                    "embed_url": lesson.embed_url, "file": entry}
+            item = {
+                "title": lesson.title,
+                "rank": lesson.rank,
+                "kind": lesson.kind,
+                "required": lesson.required,
+                "body": lesson.body,
+                "embed_url": lesson.embed_url,
+                "file": entry,
+            }
             if lesson.kind == LessonKind.QUIZ:
                 item["quiz"] = {name: getattr(lesson, name) for name in QUIZ_FIELDS}
             lessons.append(item)
         modules.append({"title": module.title, "rank": module.rank, "lessons": lessons})
-    questions = [{"text": q.text, "multiple": q.multiple,
-                  "choices": [{"text": c.text, "correct": c.correct}
-                              for c in sorted(q.choices.all(), key=lambda c: c.id)]}
-                 for q in course.questions.order_by("id").prefetch_related("choices")]
+    questions = [
+        {
+            "text": q.text,
+            "multiple": q.multiple,
+            "choices": [
+                {"text": c.text, "correct": c.correct}
+                for c in sorted(q.choices.all(), key=lambda c: c.id)
+            ],
+        }
+        for q in course.questions.order_by("id").prefetch_related("choices")
+    ]
     document = {
-        "format": FORMAT, "version": FORMAT_VERSION,
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
         "course": {
-            "code": course.code, "title": course.title, "description": course.description,
+            "code": course.code,
+            "title": course.title,
+            "description": course.description,
             "organiser": {"code": course.organiser.code, "name": course.organiser.name},
             "programme": course.programme.name if course.programme_id else None,
             "topics": sorted(course.topics.values_list("code", flat=True)),
-            "hours": course.hours, "open_to_subtree": course.open_to_subtree,
+            "hours": course.hours,
+            "open_to_subtree": course.open_to_subtree,
             "audience_roles": sorted(course.audience_roles.values_list("code", flat=True)),
         },
-        "modules": modules, "questions": questions,
+        "modules": modules,
+        "questions": questions,
     }
     return document, files
 
@@ -136,20 +165,26 @@ def export_course(course: Course, target) -> dict:
             try:
                 source = lesson.file.open("rb")
             except OSError as exc:
-                raise ValidationError(_("The file of the lesson “%(title)s” is missing on the "
-                                        "server.") % {"title": lesson.title}) from exc
+                raise ValidationError(
+                    _("The file of the lesson “%(title)s” is missing on the server.")
+                    % {"title": lesson.title}
+                ) from exc
             with source, archive.open(entry["name"], "w", force_zip64=True) as out:
                 while chunk := source.read(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
             entry["size"], entry["sha256"] = size, digest.hexdigest()
-        archive.writestr(JSON_NAME, json.dumps(document, ensure_ascii=False, indent=1),
-                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            JSON_NAME,
+            json.dumps(document, ensure_ascii=False, indent=1),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
     return document
 
 
 # --- import: reading and checking ---------------------------------------------------------
+
 
 class Problems:
     """Every problem found, each a sentence naming where it is."""
@@ -165,8 +200,18 @@ class Problems:
         if self.messages:
             raise ValidationError(self.messages)
 
-    def value(self, obj, key: str, kind, where: str, *, required: bool = True,
-              default=None, max_length: int | None = None, minimum: int | None = None):
+    def value(
+        self,
+        obj,
+        key: str,
+        kind,
+        where: str,
+        *,
+        required: bool = True,
+        default=None,
+        max_length: int | None = None,
+        minimum: int | None = None,
+    ):
         """obj[key] of the expected kind (str, int, bool, list, dict), or a problem."""
         if not isinstance(obj, dict):
             return default
@@ -177,10 +222,11 @@ class Problems:
             return default
         wrong = {
             str: (not isinstance(value, str), _("%(where)s: “%(key)s” must be text.")),
-            int: (isinstance(value, bool) or not isinstance(value, int),
-                  _("%(where)s: “%(key)s” must be a whole number.")),
-            bool: (not isinstance(value, bool),
-                   _("%(where)s: “%(key)s” must be true or false.")),
+            int: (
+                isinstance(value, bool) or not isinstance(value, int),
+                _("%(where)s: “%(key)s” must be a whole number."),
+            ),
+            bool: (not isinstance(value, bool), _("%(where)s: “%(key)s” must be true or false.")),
             list: (not isinstance(value, list), _("%(where)s: “%(key)s” must be a list.")),
             dict: (not isinstance(value, dict), _("%(where)s: “%(key)s” must be an object.")),
         }[kind]
@@ -188,12 +234,16 @@ class Problems:
             self.add(wrong[1] % {"where": where, "key": key})
             return default
         if max_length is not None and len(value) > max_length:
-            self.add(_("%(where)s: “%(key)s” is longer than %(n)s characters.")
-                     % {"where": where, "key": key, "n": max_length})
+            self.add(
+                _("%(where)s: “%(key)s” is longer than %(n)s characters.")
+                % {"where": where, "key": key, "n": max_length}
+            )
             return default
         if minimum is not None and value < minimum:
-            self.add(_("%(where)s: “%(key)s” must be at least %(n)s.")
-                     % {"where": where, "key": key, "n": minimum})
+            self.add(
+                _("%(where)s: “%(key)s” must be at least %(n)s.")
+                % {"where": where, "key": key, "n": minimum}
+            )
             return default
         return value
 
@@ -226,8 +276,14 @@ class Plan:
 def unsafe(name: str) -> bool:
     """A name that could write outside the folder it is unpacked into."""
     path = PurePosixPath(name)
-    return (not name or name.startswith(("/", "\\")) or "\\" in name or ".." in path.parts
-            or ":" in name or "\x00" in name)
+    return (
+        not name
+        or name.startswith(("/", "\\"))
+        or "\\" in name
+        or ".." in path.parts
+        or ":" in name
+        or "\x00" in name
+    )
 
 
 def _size_of(archive) -> int | None:
@@ -250,8 +306,9 @@ def open_archive(archive) -> zipfile.ZipFile:
     limit = max_archive_bytes()
     size = _size_of(archive)
     if size is not None and size > limit:
-        raise ValidationError(_("The archive is larger than the limit of %(mb)s MB.")
-                              % {"mb": limit // MB})
+        raise ValidationError(
+            _("The archive is larger than the limit of %(mb)s MB.") % {"mb": limit // MB}
+        )
     try:
         if hasattr(archive, "seek"):
             archive.seek(0)
@@ -261,15 +318,20 @@ def open_archive(archive) -> zipfile.ZipFile:
     try:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise ValidationError(_("The archive holds more than %(n)s files: it is not a "
-                                    "course.") % {"n": MAX_ENTRIES})
+            raise ValidationError(
+                _("The archive holds more than %(n)s files: it is not a course.")
+                % {"n": MAX_ENTRIES}
+            )
         bad = [i.filename for i in infos if unsafe(i.filename)]
         if bad:
-            raise ValidationError(_("The archive holds unsafe file names (outside its folder): "
-                                    "%(names)s.") % {"names": ", ".join(bad[:10])})
+            raise ValidationError(
+                _("The archive holds unsafe file names (outside its folder): %(names)s.")
+                % {"names": ", ".join(bad[:10])}
+            )
         if sum(i.file_size for i in infos) > limit:
-            raise ValidationError(_("The archive unpacks to more than the limit of %(mb)s MB.")
-                                  % {"mb": limit // MB})
+            raise ValidationError(
+                _("The archive unpacks to more than the limit of %(mb)s MB.") % {"mb": limit // MB}
+            )
     except BaseException:
         zf.close()
         raise
@@ -300,80 +362,102 @@ def read_document(zf: zipfile.ZipFile) -> dict:
     try:
         info = zf.getinfo(JSON_NAME)
     except KeyError as exc:
-        raise ValidationError(_("The archive has no course.json: it is not a course "
-                                "exported by this system.")) from exc
+        raise ValidationError(
+            _("The archive has no course.json: it is not a course exported by this system.")
+        ) from exc
     if info.file_size > JSON_LIMIT:
-        raise ValidationError(_("course.json is larger than %(mb)s MB.")
-                              % {"mb": JSON_LIMIT // MB})
+        raise ValidationError(_("course.json is larger than %(mb)s MB.") % {"mb": JSON_LIMIT // MB})
     try:
         with zf.open(info) as handle:
             raw = handle.read(JSON_LIMIT + 1)
     except ZIP_ERRORS as exc:
-        raise ValidationError(_("course.json cannot be read: the archive is damaged.")) \
-            from exc
+        raise ValidationError(_("course.json cannot be read: the archive is damaged.")) from exc
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ValidationError(_("course.json is not UTF-8 text.")) from exc
     except json.JSONDecodeError as exc:
-        raise ValidationError(_("course.json is not valid JSON (line %(line)s, column "
-                                "%(column)s).") % {"line": exc.lineno, "column": exc.colno}) \
-            from exc
+        raise ValidationError(
+            _("course.json is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": exc.lineno, "column": exc.colno}
+        ) from exc
     except RecursionError as exc:  # [[[[...]]]] 100,000 deep: no course is built like that
         raise ValidationError(_("course.json is nested too deeply to be a course.")) from exc
     except ValueError as exc:  # a number of thousands of digits (int()'s own limit)
         raise ValidationError(_("course.json holds a number too long to be read.")) from exc
     unstorable = _unstorable_texts(document)
     if unstorable:
-        raise ValidationError(_("course.json holds a character no database can store (a NUL "
-                                "or half of a UTF-16 pair) at %(places)s.")
-                              % {"places": ", ".join(unstorable)})
+        raise ValidationError(
+            _(
+                "course.json holds a character no database can store (a NUL "
+                "or half of a UTF-16 pair) at %(places)s."
+            )
+            % {"places": ", ".join(unstorable)}
+        )
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValidationError(_("course.json does not describe a course of this system."))
     version = document.get("version")
     if version != FORMAT_VERSION:
-        raise ValidationError(_("Unknown format version %(version)s of the archive: this "
-                                "system reads version %(known)s.")
-                              % {"version": version, "known": FORMAT_VERSION})
+        raise ValidationError(
+            _(
+                "Unknown format version %(version)s of the archive: this "
+                "system reads version %(known)s."
+            )
+            % {"version": version, "known": FORMAT_VERSION}
+        )
     return document
 
 
-def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str, kind: str,
-                ) -> zipfile.ZipInfo | None:
+def _check_file(
+    problems: Problems,
+    zf: zipfile.ZipFile,
+    entry,
+    where: str,
+    kind: str,
+) -> zipfile.ZipInfo | None:
     name = problems.value(entry, "name", str, where)
     if name is None:
         return None
     if unsafe(name) or not name.startswith(FILES_DIR + "/") or name.endswith("/"):
-        problems.add(_("%(where)s: unsafe file name %(name)s.") % {"where": where,
-                                                                   "name": name})
+        problems.add(_("%(where)s: unsafe file name %(name)s.") % {"where": where, "name": name})
         return None
     try:
         info = zf.getinfo(name)
     except KeyError:
-        problems.add(_("%(where)s: the file %(name)s is not in the archive.")
-                     % {"where": where, "name": name})
+        problems.add(
+            _("%(where)s: the file %(name)s is not in the archive.")
+            % {"where": where, "name": name}
+        )
         return None
     if not lesson_file_kinds(kind):
-        problems.add(_("%(where)s: only PDF and video lessons carry a file (%(name)s).")
-                     % {"where": where, "name": name})
+        problems.add(
+            _("%(where)s: only PDF and video lessons carry a file (%(name)s).")
+            % {"where": where, "name": name}
+        )
         return None
     if info.file_size > max(lesson_file_kinds(kind).values()):
-        problems.add(_("%(where)s: the file %(name)s is larger than the limit of %(mb)s MB.")
-                     % {"where": where, "name": name,
-                        "mb": max(lesson_file_kinds(kind).values()) // MB})
+        problems.add(
+            _("%(where)s: the file %(name)s is larger than the limit of %(mb)s MB.")
+            % {"where": where, "name": name, "mb": max(lesson_file_kinds(kind).values()) // MB}
+        )
         return None
     if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > MB:
         # PDFs and videos are compressed already: one that packs 100 times smaller is a bomb.
-        problems.add(_("%(where)s: the file %(name)s unpacks to %(ratio)s times its packed "
-                       "size: it is not a real lesson file.")
-                     % {"where": where, "name": name,
-                        "ratio": info.file_size // max(info.compress_size, 1)})
+        problems.add(
+            _(
+                "%(where)s: the file %(name)s unpacks to %(ratio)s times its packed "
+                "size: it is not a real lesson file."
+            )
+            % {"where": where, "name": name, "ratio": info.file_size // max(info.compress_size, 1)}
+        )
         return None
     size = problems.value(entry, "size", int, where, required=False)
     expected = problems.value(entry, "sha256", str, where, required=False)
     if size is not None and size != info.file_size:
-        problems.add(_("%(where)s: the file %(name)s does not have the size course.json "
-                       "gives.") % {"where": where, "name": name})
+        problems.add(
+            _("%(where)s: the file %(name)s does not have the size course.json gives.")
+            % {"where": where, "name": name}
+        )
         return None
     digest = hashlib.sha256()
     try:  # read through: a damaged entry fails its CRC here, before anything is written
@@ -383,8 +467,10 @@ def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str, kind
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
     except ZIP_ERRORS:
-        problems.add(_("%(where)s: the file %(name)s cannot be read: the archive is "
-                       "damaged.") % {"where": where, "name": name})
+        problems.add(
+            _("%(where)s: the file %(name)s cannot be read: the archive is damaged.")
+            % {"where": where, "name": name}
+        )
         return None
     try:
         lesson_file_check(kind, head, info.file_size)
@@ -392,8 +478,10 @@ def _check_file(problems: Problems, zf: zipfile.ZipFile, entry, where: str, kind
         problems.add(f"{where}: {name}: {error.messages[0]}")
         return None
     if expected is not None and expected.lower() != digest.hexdigest():
-        problems.add(_("%(where)s: the file %(name)s is not the one exported (its checksum "
-                       "differs).") % {"where": where, "name": name})
+        problems.add(
+            _("%(where)s: the file %(name)s is not the one exported (its checksum differs).")
+            % {"where": where, "name": name}
+        )
         return None
     return info
 
@@ -402,20 +490,29 @@ def _check_counts(p: Problems, document: dict) -> None:
     """How many lessons, questions and answers a course may have: each becomes rows written
     in one request."""
     modules = document.get("modules") if isinstance(document.get("modules"), list) else []
-    lessons = sum(len(m["lessons"]) for m in modules
-                  if isinstance(m, dict) and isinstance(m.get("lessons"), list))
+    lessons = sum(
+        len(m["lessons"])
+        for m in modules
+        if isinstance(m, dict) and isinstance(m.get("lessons"), list)
+    )
     questions = document.get("questions")
     questions = questions if isinstance(questions, list) else []
-    answers = sum(len(q["choices"]) for q in questions
-                  if isinstance(q, dict) and isinstance(q.get("choices"), list))
-    for what, count, limit in ((_("modules"), len(modules), MAX_MODULES),
-                               (_("lessons"), lessons, MAX_LESSONS),
-                               (_("questions"), len(questions), MAX_QUESTIONS),
-                               (_("answers"), answers, MAX_ANSWERS)):
+    answers = sum(
+        len(q["choices"])
+        for q in questions
+        if isinstance(q, dict) and isinstance(q.get("choices"), list)
+    )
+    for what, count, limit in (
+        (_("modules"), len(modules), MAX_MODULES),
+        (_("lessons"), lessons, MAX_LESSONS),
+        (_("questions"), len(questions), MAX_QUESTIONS),
+        (_("answers"), answers, MAX_ANSWERS),
+    ):
         if count > limit:
-            p.add(_("course.json has %(count)s %(what)s, more than the limit of %(limit)s.")
-                  % {"count": number(count, True), "what": what,
-                     "limit": number(limit, True)})
+            p.add(
+                _("course.json has %(count)s %(what)s, more than the limit of %(limit)s.")
+                % {"count": number(count, True), "what": what, "limit": number(limit, True)}
+            )
 
 
 def check(document: dict, zf: zipfile.ZipFile) -> Plan:
@@ -426,44 +523,51 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
     course = {
         "code": p.value(course_in, "code", str, where, max_length=40) or "",
         "title": p.value(course_in, "title", str, where, max_length=255),
-        "description": p.value(course_in, "description", str, where, required=False,
-                               default=""),
+        "description": p.value(course_in, "description", str, where, required=False, default=""),
         "hours": p.value(course_in, "hours", int, where, minimum=1),
-        "open_to_subtree": p.value(course_in, "open_to_subtree", bool, where,
-                                   required=False, default=True),
+        "open_to_subtree": p.value(
+            course_in, "open_to_subtree", bool, where, required=False, default=True
+        ),
     }
     if course["code"] is not None and not course["code"].strip():
         p.add(_("%(where)s: “%(key)s” is missing.") % {"where": where, "key": "code"})
     codes = p.value(course_in, "topics", list, where) or []
     if not all(isinstance(c, str) for c in codes):
-        p.add(_("%(where)s: “%(key)s” must be a list of codes.") % {"where": where,
-                                                                   "key": "topics"})
+        p.add(
+            _("%(where)s: “%(key)s” must be a list of codes.") % {"where": where, "key": "topics"}
+        )
         codes = []
     elif not codes and "topics" in course_in:
         p.add(_("%(where)s: the course has no topic.") % {"where": where})
     topics = list(Topic.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {t.code for t in topics})
     if unknown:
-        p.add(_("Unknown topic codes in this database: %(codes)s. Add these topics (or "
-                "change the archive) and import again.") % {"codes": ", ".join(unknown)})
-    role_codes = p.value(course_in, "audience_roles", list, where, required=False,
-                         default=[])
+        p.add(
+            _(
+                "Unknown topic codes in this database: %(codes)s. Add these topics (or "
+                "change the archive) and import again."
+            )
+            % {"codes": ", ".join(unknown)}
+        )
+    role_codes = p.value(course_in, "audience_roles", list, where, required=False, default=[])
     if not all(isinstance(c, str) for c in role_codes):
-        p.add(_("%(where)s: “%(key)s” must be a list of codes.")
-              % {"where": where, "key": "audience_roles"})
+        p.add(
+            _("%(where)s: “%(key)s” must be a list of codes.")
+            % {"where": where, "key": "audience_roles"}
+        )
         role_codes = []
     roles = list(Role.objects.filter(code__in=role_codes))
     unknown = sorted(set(role_codes) - {r.code for r in roles})
     if unknown:
-        p.add(_("Unknown role codes in this database: %(codes)s.")
-              % {"codes": ", ".join(unknown)})
+        p.add(_("Unknown role codes in this database: %(codes)s.") % {"codes": ", ".join(unknown)})
     programme_name = p.value(course_in, "programme", str, where, required=False)
     if programme_name is not None:
-        course["programme"] = Programme.objects.filter(name=programme_name).order_by(
-            "id").first()
+        course["programme"] = Programme.objects.filter(name=programme_name).order_by("id").first()
         if course["programme"] is None:
-            p.add(_("Unknown framework programme in this database: %(name)s.")
-                  % {"name": programme_name})
+            p.add(
+                _("Unknown framework programme in this database: %(name)s.")
+                % {"name": programme_name}
+            )
     else:
         course["programme"] = None
 
@@ -475,36 +579,48 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
         if not isinstance(module_in, dict):
             p.add(_("%(where)s must be an object.") % {"where": mwhere})
             continue
-        module = ModulePlan(mwhere, {
-            "title": p.value(module_in, "title", str, mwhere, max_length=255),
-            "rank": p.value(module_in, "rank", int, mwhere, required=False, default=0,
-                            minimum=0)})
-        for n, lesson_in in enumerate(p.value(module_in, "lessons", list, mwhere,
-                                              required=False, default=[]), 1):
+        module = ModulePlan(
+            mwhere,
+            {
+                "title": p.value(module_in, "title", str, mwhere, max_length=255),
+                "rank": p.value(
+                    module_in, "rank", int, mwhere, required=False, default=0, minimum=0
+                ),
+            },
+        )
+        for n, lesson_in in enumerate(
+            p.value(module_in, "lessons", list, mwhere, required=False, default=[]), 1
+        ):
             lwhere = _("module %(m)s, lesson %(n)s") % {"m": m, "n": n}
             if not isinstance(lesson_in, dict):
                 p.add(_("%(where)s must be an object.") % {"where": lwhere})
                 continue
             kind = p.value(lesson_in, "kind", str, lwhere)
             if kind is not None and kind not in LessonKind.values:
-                p.add(_("%(where)s: unknown kind of lesson “%(kind)s”.") % {"where": lwhere,
-                                                                           "kind": kind})
+                p.add(
+                    _("%(where)s: unknown kind of lesson “%(kind)s”.")
+                    % {"where": lwhere, "kind": kind}
+                )
             fields = {
                 "title": p.value(lesson_in, "title", str, lwhere, max_length=255),
-                "rank": p.value(lesson_in, "rank", int, lwhere, required=False, default=0,
-                                minimum=0),
+                "rank": p.value(
+                    lesson_in, "rank", int, lwhere, required=False, default=0, minimum=0
+                ),
                 "kind": kind,
-                "required": p.value(lesson_in, "required", bool, lwhere, required=False,
-                                    default=True),
+                "required": p.value(
+                    lesson_in, "required", bool, lwhere, required=False, default=True
+                ),
                 "body": p.value(lesson_in, "body", str, lwhere, required=False, default=""),
-                "embed_url": p.value(lesson_in, "embed_url", str, lwhere, required=False,
-                                     default="", max_length=200),
+                "embed_url": p.value(
+                    lesson_in, "embed_url", str, lwhere, required=False, default="", max_length=200
+                ),
             }
             quiz = p.value(lesson_in, "quiz", dict, lwhere, required=kind == LessonKind.QUIZ)
             if quiz:
                 for name in QUIZ_FIELDS:
-                    value = p.value(quiz, name, int, lwhere,
-                                    required=name != "time_limit_minutes", minimum=0)
+                    value = p.value(
+                        quiz, name, int, lwhere, required=name != "time_limit_minutes", minimum=0
+                    )
                     if value is not None:
                         fields[name] = value
             member = None
@@ -513,29 +629,40 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
                 p.add(_("%(where)s: the lesson's file is missing.") % {"where": lwhere})
             elif entry is not None:
                 if not isinstance(entry, dict):
-                    p.add(_("%(where)s: “%(key)s” must be an object.") % {"where": lwhere,
-                                                                         "key": "file"})
+                    p.add(
+                        _("%(where)s: “%(key)s” must be an object.")
+                        % {"where": lwhere, "key": "file"}
+                    )
                 else:
                     member = _check_file(p, zf, entry, lwhere, kind)
             module.lessons.append(LessonPlan(lwhere, fields, member))
         modules.append(module)
 
     questions = []
-    for q, question_in in enumerate(p.value(document, "questions", list, "course.json",
-                                            required=False, default=[]), 1):
+    for q, question_in in enumerate(
+        p.value(document, "questions", list, "course.json", required=False, default=[]), 1
+    ):
         qwhere = _("question %(n)s") % {"n": q}
         if not isinstance(question_in, dict):
             p.add(_("%(where)s must be an object.") % {"where": qwhere})
             continue
-        fields = {"text": p.value(question_in, "text", str, qwhere),
-                  "multiple": p.value(question_in, "multiple", bool, qwhere, required=False,
-                                      default=False)}
+        fields = {
+            "text": p.value(question_in, "text", str, qwhere),
+            "multiple": p.value(
+                question_in, "multiple", bool, qwhere, required=False, default=False
+            ),
+        }
         choices = []
         for c, choice_in in enumerate(p.value(question_in, "choices", list, qwhere) or [], 1):
             cwhere = _("question %(q)s, answer %(n)s") % {"q": q, "n": c}
-            choices.append({"text": p.value(choice_in, "text", str, cwhere, max_length=500),
-                            "correct": p.value(choice_in, "correct", bool, cwhere,
-                                               required=False, default=False)})
+            choices.append(
+                {
+                    "text": p.value(choice_in, "text", str, cwhere, max_length=500),
+                    "correct": p.value(
+                        choice_in, "correct", bool, cwhere, required=False, default=False
+                    ),
+                }
+            )
             if not isinstance(choice_in, dict):
                 p.add(_("%(where)s must be an object.") % {"where": cwhere})
         right = sum(1 for c in choices if c["correct"])
@@ -547,8 +674,10 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
         elif right == 0:
             p.add(_("%(where)s: no answer is marked right.") % {"where": qwhere})
         elif right > 1 and not fields["multiple"]:
-            p.add(_("%(where)s: several answers are marked right but the question takes "
-                    "one.") % {"where": qwhere})
+            p.add(
+                _("%(where)s: several answers are marked right but the question takes one.")
+                % {"where": qwhere}
+            )
         questions.append((qwhere, fields, choices))
     p.raise_if_any()
     return Plan(course, topics, roles, modules, questions)
@@ -557,14 +686,13 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
 def free_code(code: str) -> str:
     """The code, or the code with a suffix (-2, -3, ...) when a course already has it."""
     code = code.strip()
-    taken = set(Course.objects.filter(code__startswith=code[:30]).values_list("code",
-                                                                            flat=True))
+    taken = set(Course.objects.filter(code__startswith=code[:30]).values_list("code", flat=True))
     if code not in taken:
         return code
     n = 2
     while True:
         suffix = f"-{n}"
-        candidate = code[:40 - len(suffix)] + suffix
+        candidate = code[: 40 - len(suffix)] + suffix
         if candidate not in taken and not Course.objects.filter(code=candidate).exists():
             return candidate
         n += 1
@@ -577,8 +705,7 @@ def _planned_name(member: zipfile.ZipInfo, year: int) -> str:
     room = 100 - len(folder)  # FileField's max_length
     if len(name) > room:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[:room - len(ext) - 1] + "." + ext) if dot and len(ext) < 10 \
-            else name[:room]
+        name = (stem[: room - len(ext) - 1] + "." + ext) if dot and len(ext) < 10 else name[:room]
     return folder + name
 
 
@@ -586,13 +713,17 @@ def _prefixed(where: str, exc: ValidationError) -> ValidationError:
     """A service's refusal, saying where in course.json (and which field) it is."""
     if not hasattr(exc, "error_dict"):
         return ValidationError([f"{where}: {message}" for message in exc.messages])
-    return ValidationError([f"{where}: {message}" if name == NON_FIELD_ERRORS
-                            else f"{where} ({name}): {message}"
-                            for name, messages in exc.message_dict.items()
-                            for message in messages])
+    return ValidationError(
+        [
+            f"{where}: {message}" if name == NON_FIELD_ERRORS else f"{where} ({name}): {message}"
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    )
 
 
 # --- import: writing ----------------------------------------------------------------------
+
 
 def import_course(*, user, archive, unit, code: str | None = None) -> Course:
     """Load an archive as a new draft course of `unit`; all or nothing. `archive` is a path,
@@ -614,8 +745,13 @@ def _write(*, user, unit, plan: Plan, zf: zipfile.ZipFile, code: str | None) -> 
             fields = dict(plan.course)
             fields["code"] = free_code(code or fields["code"])
             try:
-                course = course_save(user=user, organiser=unit, topics=plan.topics,
-                                     audience_roles=plan.roles, **fields)
+                course = course_save(
+                    user=user,
+                    organiser=unit,
+                    topics=plan.topics,
+                    audience_roles=plan.roles,
+                    **fields,
+                )
             except ValidationError as exc:
                 raise _prefixed(_("course"), exc) from exc
             pending = []

@@ -15,9 +15,13 @@ MIN_ROWS = 6  # answer rows offered; editing offers two blank rows more than the
 class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
     multiple = forms.BooleanField(
-        label=_("several right answers"), required=False,
-        help_text=_("Unticked, exactly one answer is right (single choice); ticked, the "
-                    "learner must pick every right answer and no other."))
+        label=_("several right answers"),
+        required=False,
+        help_text=_(
+            "Unticked, exactly one answer is right (single choice); ticked, the "
+            "learner must pick every right answer and no other."
+        ),
+    )
 
     def __init__(self, *args, question: Question | None = None, **kwargs):
         existing = list(question.choices.order_by("id")) if question is not None else []
@@ -31,10 +35,11 @@ class QuestionForm(forms.Form):
         self.row_count = max(MIN_ROWS, len(existing) + 2)
         for index in range(self.row_count):
             self.fields[f"choice_{index}"] = forms.CharField(
-                label=_("Answer %(n)s") % {"n": index + 1}, required=False,
-                max_length=CHOICE_MAX_LENGTH)
-            self.fields[f"correct_{index}"] = forms.BooleanField(label=_("right"),
-                                                                 required=False)
+                label=_("Answer %(n)s") % {"n": index + 1},
+                required=False,
+                max_length=CHOICE_MAX_LENGTH,
+            )
+            self.fields[f"correct_{index}"] = forms.BooleanField(label=_("right"), required=False)
 
     def rows(self) -> list[tuple]:
         """(answer box, right tick) per row, for the template."""
@@ -44,8 +49,7 @@ class QuestionForm(forms.Form):
         data = super().clean()
         for index in range(self.row_count):
             if data.get(f"correct_{index}") and not (data.get(f"choice_{index}") or "").strip():
-                self.add_error(f"choice_{index}",
-                               _("Write this answer, or untick “right”."))
+                self.add_error(f"choice_{index}", _("Write this answer, or untick “right”."))
         return data
 
     def choices(self) -> list[tuple[str, bool]]:

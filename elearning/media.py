@@ -63,8 +63,13 @@ def _chunks(opened, start: int, length: int) -> Iterator[bytes]:
         opened.close()
 
 
-def serve(request: HttpRequest, file: FieldFile, *, kinds, download: bool = False,
-          ) -> HttpResponse:
+def serve(
+    request: HttpRequest,
+    file: FieldFile,
+    *,
+    kinds,
+    download: bool = False,
+) -> HttpResponse:
     """Answer GET/HEAD for `file` with range support; 404 when it is missing from storage.
 
     Its type is read from its first bytes (lib.uploads), among the `kinds` it may be: never
@@ -85,11 +90,14 @@ def serve(request: HttpRequest, file: FieldFile, *, kinds, download: bool = Fals
     if_range = request.headers.get("If-Range")
     if wanted is not None and if_range and if_range not in (etag, last_modified):
         wanted = None  # the file changed since the client's copy: send all of it
-    common = {"Accept-Ranges": "bytes", "ETag": etag, "Last-Modified": last_modified,
-              "Cache-Control": "private, max-age=0, must-revalidate"}
+    common = {
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+        "Last-Modified": last_modified,
+        "Cache-Control": "private, max-age=0, must-revalidate",
+    }
     if wanted == "unsatisfiable":
-        response = HttpResponse(status=416, headers={**common,
-                                                     "Content-Range": f"bytes */{size}"})
+        response = HttpResponse(status=416, headers={**common, "Content-Range": f"bytes */{size}"})
         return response
 
     start, end = wanted if wanted is not None else (0, size - 1)
@@ -104,8 +112,9 @@ def serve(request: HttpRequest, file: FieldFile, *, kinds, download: bool = Fals
         body: Iterator[bytes] = iter(())
     else:
         body = _chunks(opened, start, length)
-    response = StreamingHttpResponse(body, status=206 if wanted is not None else 200,
-                                     content_type=served_type)
+    response = StreamingHttpResponse(
+        body, status=206 if wanted is not None else 200, content_type=served_type
+    )
     for header, value in common.items():
         response[header] = value
     response["X-Content-Type-Options"] = "nosniff"
@@ -117,6 +126,5 @@ def serve(request: HttpRequest, file: FieldFile, *, kinds, download: bool = Fals
     response["Content-Length"] = str(length)
     if wanted is not None:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Content-Disposition"] = content_disposition_header(
-        download, os.path.basename(name))
+    response["Content-Disposition"] = content_disposition_header(download, os.path.basename(name))
     return response

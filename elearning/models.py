@@ -27,21 +27,31 @@ class Course(models.Model):
 
     SCOPE_UNIT_FIELDS = ("organiser",)
 
-    code = models.CharField(_("course code"), max_length=40, unique=True,
-                            validators=[validate_code])
+    code = models.CharField(
+        _("course code"), max_length=40, unique=True, validators=[validate_code]
+    )
     title = models.CharField(_("title"), max_length=255, validators=[validate_one_line])
     description = models.TextField(_("description"), blank=True)
-    organiser = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="courses",
-                                  verbose_name=_("organiser"))
-    programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("framework programme"))
+    organiser = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="courses", verbose_name=_("organiser")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("framework programme"),
+    )
     topics = models.ManyToManyField(Topic, related_name="courses", verbose_name=_("topics"))
     hours = models.PositiveSmallIntegerField(_("hours"), validators=[MinValueValidator(1)])
-    status = models.CharField(_("status"), max_length=10, choices=CourseStatus.choices,
-                              default=CourseStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CourseStatus.choices, default=CourseStatus.DRAFT
+    )
     open_to_subtree = models.BooleanField(_("open to the whole subtree"), default=True)
-    audience_roles = models.ManyToManyField(Role, blank=True, related_name="+",
-                                            verbose_name=_("target group (roles)"))
+    audience_roles = models.ManyToManyField(
+        Role, blank=True, related_name="+", verbose_name=_("target group (roles)")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -88,11 +98,14 @@ class Lesson(models.Model):
     embed_url = models.URLField(_("video link"), blank=True)
     question_count = models.PositiveSmallIntegerField(_("questions drawn"), default=10)
     pass_percent = models.PositiveSmallIntegerField(
-        _("passing score (%)"), default=70, validators=[MaxValueValidator(100)])
-    max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=3,
-                                                    validators=[MinValueValidator(1)])
-    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"),
-                                                          null=True, blank=True)
+        _("passing score (%)"), default=70, validators=[MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=3, validators=[MinValueValidator(1)]
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["module__rank", "module_id", "rank", "id"]
@@ -130,8 +143,7 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["course", "person"],
-                                               name="assignment_once")]
+        constraints = [models.UniqueConstraint(fields=["course", "person"], name="assignment_once")]
 
 
 class CourseEnrolment(models.Model):
@@ -140,26 +152,33 @@ class CourseEnrolment(models.Model):
     SCOPE_UNIT_FIELDS = ("course__organiser", "person__unit")
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE,
-                               related_name="course_enrolments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="course_enrolments")
     enrolled_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
-    last_lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    last_lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
-    record = models.OneToOneField(TrainingRecord, on_delete=models.SET_NULL, null=True,
-                                  blank=True, related_name="course_enrolment")
+    record = models.OneToOneField(
+        TrainingRecord,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="course_enrolment",
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["course", "person"],
-                                               name="courseenrolment_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "person"], name="courseenrolment_once")
+        ]
 
 
 class LessonProgress(models.Model):
     """A learner's progress in a lesson: text read to the end, video watched to ≥ 90%."""
 
-    enrolment = models.ForeignKey(CourseEnrolment, on_delete=models.CASCADE,
-                                  related_name="progress")
+    enrolment = models.ForeignKey(
+        CourseEnrolment, on_delete=models.CASCADE, related_name="progress"
+    )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
     percent = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     position_seconds = models.PositiveIntegerField(default=0)
@@ -167,16 +186,18 @@ class LessonProgress(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["enrolment", "lesson"],
-                                               name="lessonprogress_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="lessonprogress_once")
+        ]
 
 
 class QuizAttempt(models.Model):
     """One attempt at a quiz lesson: the questions and choice order drawn on the server, its
     deadline, and the score the server computed from the answers given."""
 
-    enrolment = models.ForeignKey(CourseEnrolment, on_delete=models.CASCADE,
-                                  related_name="attempts")
+    enrolment = models.ForeignKey(
+        CourseEnrolment, on_delete=models.CASCADE, related_name="attempts"
+    )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attempts")
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     drawn = models.JSONField(default=list)  # [{"question": id, "choices": [ids in order]}]
@@ -189,16 +210,20 @@ class QuizAttempt(models.Model):
 
     class Meta:
         ordering = ["started_at", "id"]
-        constraints = [models.CheckConstraint(
-            condition=Q(score_percent__isnull=True) | Q(score_percent__range=(0, 100)),
-            name="quizattempt_score_percent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score_percent__isnull=True) | Q(score_percent__range=(0, 100)),
+                name="quizattempt_score_percent",
+            )
+        ]
 
 
 class Reminder(models.Model):
     """A reminder sent to a learner who has not started or has stalled (in-app and email)."""
 
-    enrolment = models.ForeignKey(CourseEnrolment, on_delete=models.CASCADE,
-                                  related_name="reminders", null=True, blank=True)
+    enrolment = models.ForeignKey(
+        CourseEnrolment, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reminders")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(max_length=500)

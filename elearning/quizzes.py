@@ -55,6 +55,7 @@ CHOICE_MAX_LENGTH = Choice._meta.get_field("text").max_length
 
 # --- the question bank (organisers) -------------------------------------------------------
 
+
 def _clean_choices(multiple: bool, choices) -> list[tuple[str, bool]]:
     cleaned, errors = [], []
     for item in choices or []:
@@ -68,8 +69,7 @@ def _clean_choices(multiple: bool, choices) -> list[tuple[str, bool]]:
             errors.append(_("Every answer needs a text."))
             break
         if len(text) > CHOICE_MAX_LENGTH:
-            errors.append(_("An answer is at most %(n)s characters.")
-                          % {"n": CHOICE_MAX_LENGTH})
+            errors.append(_("An answer is at most %(n)s characters.") % {"n": CHOICE_MAX_LENGTH})
             break
         cleaned.append((text, bool(correct)))
     if not errors:
@@ -89,8 +89,9 @@ def _clean_choices(multiple: bool, choices) -> list[tuple[str, bool]]:
 
 
 @transaction.atomic
-def question_save(*, user, course: Course, text: str, multiple: bool, choices,
-                  question: Question | None = None) -> Question:
+def question_save(
+    *, user, course: Course, text: str, multiple: bool, choices, question: Question | None = None
+) -> Question:
     """Add a question to the course's bank, or change one: its text, single or multiple
     choice, and its answers as (text, right) pairs, in order. Existing answers keep their
     ids position by position (past attempts still find them); surplus ones are removed."""
@@ -120,7 +121,7 @@ def question_save(*, user, course: Course, text: str, multiple: bool, choices,
                 choice.save(update_fields=["text", "correct"])
         else:
             Choice.objects.create(question=question, text=choice_text, correct=correct)
-    surplus = [c.pk for c in existing[len(cleaned):]]
+    surplus = [c.pk for c in existing[len(cleaned) :]]
     if surplus:
         Choice.objects.filter(pk__in=surplus).delete()
     return question
@@ -138,12 +139,17 @@ def question_delete(*, user, question: Question) -> None:
     check_organiser(user, course)
     if course.status == CourseStatus.PUBLISHED:
         held = course.questions.count() - 1
-        lesson = quiz_lessons(course).filter(question_count__gt=held).order_by(
-            "-question_count").first()
+        lesson = (
+            quiz_lessons(course).filter(question_count__gt=held).order_by("-question_count").first()
+        )
         if lesson is not None:
-            raise ValidationError(_(
-                "The quiz “%(title)s” draws %(n)s questions: the bank of a published course "
-                "cannot hold fewer.") % {"title": lesson.title, "n": lesson.question_count})
+            raise ValidationError(
+                _(
+                    "The quiz “%(title)s” draws %(n)s questions: the bank of a published course "
+                    "cannot hold fewer."
+                )
+                % {"title": lesson.title, "n": lesson.question_count}
+            )
     question.delete()
 
 
@@ -154,6 +160,7 @@ def bank_needs(course: Course) -> int:
 
 # --- attempts (learners) ------------------------------------------------------------------
 
+
 def _own(user, enrolment: CourseEnrolment) -> None:
     if user is None or user.person_id is None or user.person_id != enrolment.person_id:
         raise ValidationError(_("Only the learner can do this."))
@@ -161,14 +168,20 @@ def _own(user, enrolment: CourseEnrolment) -> None:
 
 def is_overdue(attempt: QuizAttempt, now: dt.datetime | None = None) -> bool:
     """Past its deadline (and the grace) without having been submitted."""
-    return (attempt.submitted_at is None and attempt.deadline_at is not None
-            and (now or timezone.now()) > attempt.deadline_at + GRACE)
+    return (
+        attempt.submitted_at is None
+        and attempt.deadline_at is not None
+        and (now or timezone.now()) > attempt.deadline_at + GRACE
+    )
 
 
 def is_expired(attempt: QuizAttempt) -> bool:
     """Closed by the server because time ran out (no answer was marked)."""
-    return (attempt.submitted_at is not None and attempt.deadline_at is not None
-            and attempt.submitted_at > attempt.deadline_at + GRACE)
+    return (
+        attempt.submitted_at is not None
+        and attempt.deadline_at is not None
+        and attempt.submitted_at > attempt.deadline_at + GRACE
+    )
 
 
 def is_open(attempt: QuizAttempt, now: dt.datetime | None = None) -> bool:
@@ -196,7 +209,10 @@ def expire_overdue(attempt: QuizAttempt) -> bool:
             return False
         _expire(locked, now)
     attempt.submitted_at, attempt.score_percent, attempt.passed = (
-        locked.submitted_at, locked.score_percent, locked.passed)
+        locked.submitted_at,
+        locked.score_percent,
+        locked.passed,
+    )
     return True
 
 
@@ -235,22 +251,26 @@ class QuizState:
 
 
 def quiz_state(enrolment: CourseEnrolment, lesson: Lesson) -> QuizState:
-    attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson)
-                    .order_by("started_at", "id"))
+    attempts = list(
+        QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson).order_by("started_at", "id")
+    )
     now = timezone.now()
-    return QuizState(lesson=lesson, attempts=attempts,
-                     open=next((a for a in attempts if is_open(a, now)), None))
+    return QuizState(
+        lesson=lesson, attempts=attempts, open=next((a for a in attempts if is_open(a, now)), None)
+    )
 
 
 def _draw(lesson: Lesson) -> list[dict]:
-    bank = list(Question.objects.filter(course_id=lesson.module.course_id)
-                .values_list("pk", flat=True))
+    bank = list(
+        Question.objects.filter(course_id=lesson.module.course_id).values_list("pk", flat=True)
+    )
     if not bank:
         raise ValidationError(_("The question bank of this quiz is empty."))
     picked = RANDOM.sample(bank, min(lesson.question_count, len(bank)))
     by_question: dict[int, list[int]] = {pk: [] for pk in picked}
     for question_id, choice_id in Choice.objects.filter(question_id__in=picked).values_list(
-            "question_id", "pk"):
+        "question_id", "pk"
+    ):
         by_question[question_id].append(choice_id)
     drawn = []
     for pk in picked:
@@ -272,8 +292,9 @@ def attempt_start(*, user, enrolment: CourseEnrolment, lesson: Lesson) -> QuizAt
     # One start at a time per learner: the enrolment's row is the lock.
     enrolment = CourseEnrolment.objects.select_for_update().get(pk=enrolment.pk)
     now = timezone.now()
-    for attempt in QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson,
-                                              submitted_at__isnull=True):
+    for attempt in QuizAttempt.objects.filter(
+        enrolment=enrolment, lesson=lesson, submitted_at__isnull=True
+    ):
         if is_overdue(attempt, now):
             _expire(attempt, now)
     state = quiz_state(enrolment, lesson)
@@ -282,12 +303,16 @@ def attempt_start(*, user, enrolment: CourseEnrolment, lesson: Lesson) -> QuizAt
     if state.open is not None:
         raise ValidationError(_("Finish the attempt you started before starting another."))
     if state.left <= 0:
-        raise ValidationError(_("You have used all %(n)s attempts allowed for this quiz.")
-                              % {"n": lesson.max_attempts})
-    deadline = (now + dt.timedelta(minutes=lesson.time_limit_minutes)
-                if lesson.time_limit_minutes else None)
-    attempt = QuizAttempt.objects.create(enrolment=enrolment, lesson=lesson,
-                                         drawn=_draw(lesson), deadline_at=deadline)
+        raise ValidationError(
+            _("You have used all %(n)s attempts allowed for this quiz.")
+            % {"n": lesson.max_attempts}
+        )
+    deadline = (
+        now + dt.timedelta(minutes=lesson.time_limit_minutes) if lesson.time_limit_minutes else None
+    )
+    attempt = QuizAttempt.objects.create(
+        enrolment=enrolment, lesson=lesson, drawn=_draw(lesson), deadline_at=deadline
+    )
     enrolment.last_lesson, enrolment.last_activity_at = lesson, now
     enrolment.save(update_fields=["last_lesson", "last_activity_at"])
     return attempt
@@ -315,8 +340,7 @@ def _clean_answers(attempt: QuizAttempt, answers, multiple: dict[int, bool]) -> 
     for raw_question, raw_choices in answers.items():
         question = _as_id(raw_question)
         if question is None or question not in drawn:
-            errors.append(_("Question %(id)s is not part of this attempt.")
-                          % {"id": raw_question})
+            errors.append(_("Question %(id)s is not part of this attempt.") % {"id": raw_question})
             continue
         if raw_choices is None:
             raw_choices = []
@@ -326,8 +350,10 @@ def _clean_answers(attempt: QuizAttempt, answers, multiple: dict[int, bool]) -> 
         for raw_choice in raw_choices:
             choice = _as_id(raw_choice)
             if choice is None or choice not in drawn[question]:
-                errors.append(_("Answer %(choice)s does not belong to question %(id)s.")
-                              % {"choice": raw_choice, "id": question})
+                errors.append(
+                    _("Answer %(choice)s does not belong to question %(id)s.")
+                    % {"choice": raw_choice, "id": question}
+                )
                 continue
             chosen.add(choice)
         if len(chosen) > 1 and not multiple.get(question, False):
@@ -347,8 +373,9 @@ def _bank_of(attempt: QuizAttempt) -> dict[int, Question]:
 def _percent(right: int, counted: int) -> Decimal:
     if not counted:
         return Decimal(0)
-    return (Decimal(right * 100) / Decimal(counted)).quantize(Decimal("0.01"),
-                                                               rounding=ROUND_HALF_UP)
+    return (Decimal(right * 100) / Decimal(counted)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
 
 
 def refuse_client_marks(extra: dict) -> None:
@@ -358,8 +385,7 @@ def refuse_client_marks(extra: dict) -> None:
     errors = {}
     for name in extra:
         if str(name).rsplit(".", 1)[-1] in SERVER_MARKS:
-            errors[name] = _("The server marks the quiz: a score sent with the answers is "
-                             "refused.")
+            errors[name] = _("The server marks the quiz: a score sent with the answers is refused.")
         else:
             errors[name] = _("Unknown field: only the answers are sent.")
     raise ValidationError(errors)
@@ -376,8 +402,11 @@ def attempt_submit(*, user, attempt: QuizAttempt, answers, **extra) -> QuizAttem
     with transaction.atomic():
         # Locks in the order attempt_start takes them (the enrolment, then its attempts).
         CourseEnrolment.objects.select_for_update().only("pk").get(pk=attempt.enrolment_id)
-        attempt = (QuizAttempt.objects.select_for_update(of=("self",))
-                   .select_related("lesson", "enrolment").get(pk=attempt.pk))
+        attempt = (
+            QuizAttempt.objects.select_for_update(of=("self",))
+            .select_related("lesson", "enrolment")
+            .get(pk=attempt.pk)
+        )
         if attempt.submitted_at is not None:
             raise ValidationError(_("This attempt was already submitted."))
         now = timezone.now()
@@ -386,8 +415,7 @@ def attempt_submit(*, user, attempt: QuizAttempt, answers, **extra) -> QuizAttem
             expired = True
         else:
             bank = _bank_of(attempt)
-            chosen = _clean_answers(attempt, answers,
-                                    {pk: q.multiple for pk, q in bank.items()})
+            chosen = _clean_answers(attempt, answers, {pk: q.multiple for pk, q in bank.items()})
             right = 0
             for question in bank.values():
                 correct = {c.pk for c in question.choices.all() if c.correct}
@@ -404,13 +432,18 @@ def attempt_submit(*, user, attempt: QuizAttempt, answers, **extra) -> QuizAttem
             if attempt.passed:
                 complete_if_done(enrolment)
     if expired:
-        raise ValidationError(_("The time allowed for this quiz ran out before your answers "
-                                "arrived: the attempt is closed with a score of 0 and counts "
-                                "as used."))
+        raise ValidationError(
+            _(
+                "The time allowed for this quiz ran out before your answers "
+                "arrived: the attempt is closed with a score of 0 and counts "
+                "as used."
+            )
+        )
     return attempt
 
 
 # --- what the learner sees ----------------------------------------------------------------
+
 
 def attempt_questions(attempt: QuizAttempt) -> list[dict]:
     """The drawn questions in order, each with its choices as shuffled — and nothing about
@@ -422,9 +455,14 @@ def attempt_questions(attempt: QuizAttempt) -> list[dict]:
         if question is None:
             continue
         texts = {c.pk: c.text for c in question.choices.all()}
-        out.append({"id": question.pk, "text": question.text, "multiple": question.multiple,
-                    "choices": [{"id": pk, "text": texts[pk]} for pk in item["choices"]
-                                if pk in texts]})
+        out.append(
+            {
+                "id": question.pk,
+                "text": question.text,
+                "multiple": question.multiple,
+                "choices": [{"id": pk, "text": texts[pk]} for pk in item["choices"] if pk in texts],
+            }
+        )
     return out
 
 
@@ -443,10 +481,25 @@ def attempt_feedback(attempt: QuizAttempt) -> list[dict]:
         by_id = {c.pk: c for c in question.choices.all()}
         chosen = answers.get(question.pk, set())
         correct = {pk for pk, c in by_id.items() if c.correct}
-        out.append({
-            "id": question.pk, "text": question.text, "multiple": question.multiple,
-            "right": chosen == correct, "answered": bool(chosen),
-            "chosen": sorted(chosen & set(by_id)), "correct": sorted(correct),
-            "choices": [{"id": pk, "text": by_id[pk].text, "correct": by_id[pk].correct,
-                         "chosen": pk in chosen} for pk in item["choices"] if pk in by_id]})
+        out.append(
+            {
+                "id": question.pk,
+                "text": question.text,
+                "multiple": question.multiple,
+                "right": chosen == correct,
+                "answered": bool(chosen),
+                "chosen": sorted(chosen & set(by_id)),
+                "correct": sorted(correct),
+                "choices": [
+                    {
+                        "id": pk,
+                        "text": by_id[pk].text,
+                        "correct": by_id[pk].correct,
+                        "chosen": pk in chosen,
+                    }
+                    for pk in item["choices"]
+                    if pk in by_id
+                ],
+            }
+        )
     return out

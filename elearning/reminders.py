@@ -70,8 +70,11 @@ class LearnerRow:
 
 
 def latest_activity(enrolment: CourseEnrolment) -> dt.datetime | None:
-    moments = [m for m in (enrolment.last_activity_at, enrolment.last_progress_at,
-                           enrolment.last_attempt_at) if m is not None]
+    moments = [
+        m
+        for m in (enrolment.last_activity_at, enrolment.last_progress_at, enrolment.last_attempt_at)
+        if m is not None
+    ]
     return max(moments) if moments else None
 
 
@@ -81,7 +84,8 @@ def learners(course: Course, *, unit: Unit | None = None) -> QuerySet:
     if unit is not None:
         enrolments = enrolments.filter(person__unit__path__startswith=unit.path)
     return with_progress(enrolments.select_related("person__unit")).order_by(
-        "person__sort_key", "person_id")
+        "person__sort_key", "person_id"
+    )
 
 
 def learner_row(enrolment: CourseEnrolment, required: int) -> LearnerRow:
@@ -115,12 +119,17 @@ def unit_totals(course: Course, unit: Unit) -> list[UnitRow]:
     subtree), and a first row for those of `unit` itself: one grouped query, one for the
     units."""
     width = len(unit.path) + SEGMENT
-    grouped = (CourseEnrolment.objects.filter(
-        course=course, person__unit__path__startswith=unit.path)
+    grouped = (
+        CourseEnrolment.objects.filter(course=course, person__unit__path__startswith=unit.path)
         .annotate(has_progress=started(), branch=Substr("person__unit__path", 1, width))
-        .order_by().values("branch")
-        .annotate(enrolled=Count("id"), started=Count("id", filter=Q(has_progress=True)),
-                  completed=Count("id", filter=Q(completed_at__isnull=False))))
+        .order_by()
+        .values("branch")
+        .annotate(
+            enrolled=Count("id"),
+            started=Count("id", filter=Q(has_progress=True)),
+            completed=Count("id", filter=Q(completed_at__isnull=False)),
+        )
+    )
     figures = {g["branch"]: g for g in grouped}
     units = Unit.objects.filter(Q(parent=unit) | Q(path__in=list(figures))).order_by("path")
     rows = []
@@ -128,18 +137,30 @@ def unit_totals(course: Course, unit: Unit) -> list[UnitRow]:
         g = figures.get(u.path, {})
         if u.pk != unit.pk and u.dissolved_on and not g:
             continue
-        rows.append(UnitRow(u, g.get("enrolled", 0), g.get("started", 0),
-                            g.get("completed", 0), own=u.pk == unit.pk))
+        rows.append(
+            UnitRow(
+                u,
+                g.get("enrolled", 0),
+                g.get("started", 0),
+                g.get("completed", 0),
+                own=u.pk == unit.pk,
+            )
+        )
     rows.sort(key=lambda r: (not r.own, r.unit.path))
     return rows
 
 
 def totals(rows: list[UnitRow], unit: Unit) -> UnitRow:
-    return UnitRow(unit, sum(r.enrolled for r in rows), sum(r.started for r in rows),
-                   sum(r.completed for r in rows))
+    return UnitRow(
+        unit,
+        sum(r.enrolled for r in rows),
+        sum(r.started for r in rows),
+        sum(r.completed for r in rows),
+    )
 
 
 # --- reminders ----------------------------------------------------------------------------
+
 
 @dataclass
 class Candidate:
@@ -148,27 +169,43 @@ class Candidate:
     reason: str  # not_started, stalled, not_enrolled
 
 
-def candidates(course: Course, *, days: int = DEFAULT_STALLED_DAYS,
-               include_assigned: bool = False, now: dt.datetime | None = None) -> list[Candidate]:
+def candidates(
+    course: Course,
+    *,
+    days: int = DEFAULT_STALLED_DAYS,
+    include_assigned: bool = False,
+    now: dt.datetime | None = None,
+) -> list[Candidate]:
     """Who should be reminded of the course now (nobody reminded of it within `days`)."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=days)
-    recent = Reminder.objects.filter(course=course, person=OuterRef("person"),
-                                     sent_at__gt=cutoff)
-    enrolments = with_progress(CourseEnrolment.objects.filter(
-        course=course, completed_at__isnull=True).select_related("person"))
+    recent = Reminder.objects.filter(course=course, person=OuterRef("person"), sent_at__gt=cutoff)
+    enrolments = with_progress(
+        CourseEnrolment.objects.filter(course=course, completed_at__isnull=True).select_related(
+            "person"
+        )
+    )
     enrolments = enrolments.exclude(Exists(recent))
-    quiet = (Q(last_activity_at__isnull=True) | Q(last_activity_at__lte=cutoff)) & (
-        Q(last_progress_at__isnull=True) | Q(last_progress_at__lte=cutoff)) & (
-        Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=cutoff))
-    out = [Candidate(e.person, e, "stalled" if e.has_progress else "not_started")
-           for e in enrolments.filter(Q(has_progress=False) | quiet)
-           .order_by("person__sort_key", "person_id")]
+    quiet = (
+        (Q(last_activity_at__isnull=True) | Q(last_activity_at__lte=cutoff))
+        & (Q(last_progress_at__isnull=True) | Q(last_progress_at__lte=cutoff))
+        & (Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=cutoff))
+    )
+    out = [
+        Candidate(e.person, e, "stalled" if e.has_progress else "not_started")
+        for e in enrolments.filter(Q(has_progress=False) | quiet).order_by(
+            "person__sort_key", "person_id"
+        )
+    ]
     if include_assigned:
         enrolled = CourseEnrolment.objects.filter(course=course, person=OuterRef("person"))
-        for a in (Assignment.objects.filter(course=course).exclude(Exists(enrolled))
-                  .exclude(Exists(recent)).select_related("person")
-                  .order_by("person__sort_key", "person_id")):
+        for a in (
+            Assignment.objects.filter(course=course)
+            .exclude(Exists(enrolled))
+            .exclude(Exists(recent))
+            .select_related("person")
+            .order_by("person__sort_key", "person_id")
+        ):
             out.append(Candidate(a.person, None, "not_enrolled"))
     return out
 
@@ -177,22 +214,34 @@ def _texts(course: Course, reason: str, days: int) -> tuple[str, str]:
     """The in-app line and the email body, in the learner's language (the system's)."""
     title = course.title
     line = {
-        "not_started": _("You enrolled in the online course “%(title)s” but have not started "
-                         "it yet."),
-        "stalled": _("You have not continued the online course “%(title)s” for %(days)s days "
-                     "or more."),
-        "not_enrolled": _("The online course “%(title)s” has been assigned to you: enrol and "
-                          "start it."),
+        "not_started": _(
+            "You enrolled in the online course “%(title)s” but have not started it yet."
+        ),
+        "stalled": _(
+            "You have not continued the online course “%(title)s” for %(days)s days or more."
+        ),
+        "not_enrolled": _(
+            "The online course “%(title)s” has been assigned to you: enrol and start it."
+        ),
     }[reason] % {"title": title, "days": days}
-    body = "\n\n".join([line, _("Log in to the union cadre training system to continue where "
-                                "you stopped."),
-                        _("Organiser: %(unit)s") % {"unit": course.organiser.name}])
+    body = "\n\n".join(
+        [
+            line,
+            _("Log in to the union cadre training system to continue where you stopped."),
+            _("Organiser: %(unit)s") % {"unit": course.organiser.name},
+        ]
+    )
     return line[:500], body
 
 
-def send_reminders(*, user, course: Course, days: int = DEFAULT_STALLED_DAYS,
-                   include_assigned: bool = False, now: dt.datetime | None = None
-                   ) -> list[Reminder]:
+def send_reminders(
+    *,
+    user,
+    course: Course,
+    days: int = DEFAULT_STALLED_DAYS,
+    include_assigned: bool = False,
+    now: dt.datetime | None = None,
+) -> list[Reminder]:
     """Remind the course's learners who have not started or have stalled (and, if asked, the
     people assigned who have not enrolled): a Reminder each, and an email to those with an
     address. Returns the reminders made."""
@@ -207,9 +256,12 @@ def send_reminders(*, user, course: Course, days: int = DEFAULT_STALLED_DAYS,
         chosen = candidates(course, days=days, include_assigned=include_assigned, now=now)
         with translation.override(settings.LANGUAGE_CODE):
             made = [(c, *_texts(course, c.reason, days)) for c in chosen]
-        reminders = Reminder.objects.bulk_create([
-            Reminder(course=course, person=c.person, enrolment=c.enrolment, text=line)
-            for c, line, _body in made])
+        reminders = Reminder.objects.bulk_create(
+            [
+                Reminder(course=course, person=c.person, enrolment=c.enrolment, text=line)
+                for c, line, _body in made
+            ]
+        )
         if now is not None:  # reminders made "as of" another moment (tests, back-filling)
             Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_at=now)
     _email(course, reminders, made)
@@ -236,25 +288,31 @@ def _email(course: Course, reminders: list[Reminder], made: list) -> None:
         Reminder.objects.filter(pk__in=emailed).update(emailed=True)
 
 
-def send_all_reminders(*, days: int = DEFAULT_STALLED_DAYS, include_assigned: bool = False,
-                       now: dt.datetime | None = None) -> dict[Course, int]:
+def send_all_reminders(
+    *,
+    days: int = DEFAULT_STALLED_DAYS,
+    include_assigned: bool = False,
+    now: dt.datetime | None = None,
+) -> dict[Course, int]:
     """Every published course's reminders (the nightly command)."""
     out = {}
-    for course in Course.objects.filter(status=CourseStatus.PUBLISHED).select_related(
-            "organiser"):
-        out[course] = len(send_reminders(user=None, course=course, days=days,
-                                         include_assigned=include_assigned, now=now))
+    for course in Course.objects.filter(status=CourseStatus.PUBLISHED).select_related("organiser"):
+        out[course] = len(
+            send_reminders(
+                user=None, course=course, days=days, include_assigned=include_assigned, now=now
+            )
+        )
     return out
 
 
 # --- the learner's side -------------------------------------------------------------------
 
+
 def unread_reminders(person) -> QuerySet:
     """The person's reminders not yet read, latest first (for the learner's pages)."""
     if person is None:
         return Reminder.objects.none()
-    return Reminder.objects.filter(person=person, read_at__isnull=True).select_related(
-        "course")
+    return Reminder.objects.filter(person=person, read_at__isnull=True).select_related("course")
 
 
 def reminder_mark_read(*, user, reminder: Reminder) -> Reminder:

@@ -41,12 +41,16 @@ def courses_open_to(person: Person, day: dt.date | None = None) -> QuerySet:
 
     day = day or today()
     above = Q(organiser__path__in=line_paths(person.unit.path))
-    holds_role = Exists(Position.objects.active_on(day).filter(
-        person=person, role__in=OuterRef("audience_roles")))
+    holds_role = Exists(
+        Position.objects.active_on(day).filter(person=person, role__in=OuterRef("audience_roles"))
+    )
     assigned = Exists(Assignment.objects.filter(course=OuterRef("pk"), person=person))
-    return (Course.objects.filter(status=CourseStatus.PUBLISHED)
-            .filter((above & (Q(open_to_subtree=True) | holds_role)) | assigned)
-            .distinct().select_related("organiser"))
+    return (
+        Course.objects.filter(status=CourseStatus.PUBLISHED)
+        .filter((above & (Q(open_to_subtree=True) | holds_role)) | assigned)
+        .distinct()
+        .select_related("organiser")
+    )
 
 
 def courses_meeting_obligations(person: Person, day: dt.date) -> list[tuple]:
@@ -62,9 +66,16 @@ def courses_meeting_obligations(person: Person, day: dt.date) -> list[tuple]:
             continue
         topics = {t.pk for t in target.topics.all()}
         programmes = {p.pk for p in target.programmes.all()}
-        meeting = [c for c in open_courses if c.hours >= target.min_hours and (
-            (not topics and not programmes) or topics & {t.pk for t in c.topics.all()}
-            or c.programme_id in programmes)]
+        meeting = [
+            c
+            for c in open_courses
+            if c.hours >= target.min_hours
+            and (
+                (not topics and not programmes)
+                or topics & {t.pk for t in c.topics.all()}
+                or c.programme_id in programmes
+            )
+        ]
         out.append((obligation, meeting))
     return out
 
@@ -75,13 +86,17 @@ def lessons(course: Course) -> QuerySet:
 
 # --- a learner's place in a course (pages and API) ---------------------------------------
 
+
 def course_for(person, pk: int) -> Course:
     """A course open to the person or one they are enrolled in; anything else is 404."""
     if person is None:
         raise Http404
-    course = (courses_open_to(person).filter(pk=pk).first()
-              or Course.objects.select_related("organiser")
-              .filter(pk=pk, enrolments__person=person).first())
+    course = (
+        courses_open_to(person).filter(pk=pk).first()
+        or Course.objects.select_related("organiser")
+        .filter(pk=pk, enrolments__person=person)
+        .first()
+    )
     if course is None:
         raise Http404
     return course
@@ -94,8 +109,9 @@ def lesson_for(person, pk: int) -> tuple[Lesson, CourseEnrolment]:
     lesson = Lesson.objects.select_related("module__course__organiser").filter(pk=pk).first()
     if lesson is None:
         raise Http404
-    enrolment = CourseEnrolment.objects.filter(course=lesson.module.course_id,
-                                               person=person).first()
+    enrolment = CourseEnrolment.objects.filter(
+        course=lesson.module.course_id, person=person
+    ).first()
     if enrolment is None:
         raise Http404
     return lesson, enrolment
@@ -103,10 +119,16 @@ def lesson_for(person, pk: int) -> tuple[Lesson, CourseEnrolment]:
 
 def done_lessons(enrolment: CourseEnrolment) -> set[int]:
     """Lessons the learner has done: read or watched (reported), or a quiz passed."""
-    done = set(enrolment.progress.filter(done_at__isnull=False)
-               .exclude(lesson__kind=LessonKind.QUIZ).values_list("lesson_id", flat=True))
-    done |= set(QuizAttempt.objects.filter(enrolment=enrolment, passed=True)
-                .values_list("lesson_id", flat=True))
+    done = set(
+        enrolment.progress.filter(done_at__isnull=False)
+        .exclude(lesson__kind=LessonKind.QUIZ)
+        .values_list("lesson_id", flat=True)
+    )
+    done |= set(
+        QuizAttempt.objects.filter(enrolment=enrolment, passed=True).values_list(
+            "lesson_id", flat=True
+        )
+    )
     return done
 
 
@@ -117,11 +139,17 @@ def progress_of(enrolments) -> dict[int, dict]:
     enrolments = list(enrolments)
     if not enrolments:
         return {}
-    required = dict(Lesson.objects.filter(
-        module__course__in={e.course_id for e in enrolments}, required=True)
-        .values("module__course").annotate(n=Count("pk")).values_list("module__course", "n"))
-    done = dict(with_progress(CourseEnrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
-                .values_list("pk", "lessons_done"))
+    required = dict(
+        Lesson.objects.filter(module__course__in={e.course_id for e in enrolments}, required=True)
+        .values("module__course")
+        .annotate(n=Count("pk"))
+        .values_list("module__course", "n")
+    )
+    done = dict(
+        with_progress(
+            CourseEnrolment.objects.filter(pk__in=[e.pk for e in enrolments])
+        ).values_list("pk", "lessons_done")
+    )
     out = {}
     for e in enrolments:
         total, n = required.get(e.course_id, 0), done.get(e.pk, 0)
@@ -133,13 +161,17 @@ def progress_of(enrolments) -> dict[int, dict]:
 def person_choices(user, course: Course, text: str):
     """People of the organiser's subtree (and the user's) matching a search, not yet
     assigned."""
-    return (scoped(Person.objects.filter(unit__path__startswith=course.organiser.path), user)
-            .search(text).exclude(pk__in=Assignment.objects.filter(course=course)
-                                  .values("person_id"))
-            .select_related("unit").vietnamese_order())
+    return (
+        scoped(Person.objects.filter(unit__path__startswith=course.organiser.path), user)
+        .search(text)
+        .exclude(pk__in=Assignment.objects.filter(course=course).values("person_id"))
+        .select_related("unit")
+        .vietnamese_order()
+    )
 
 
 # --- where learners stand (organisers' pages, reminders, the learner's progress) -----
+
 
 def _count(queryset: QuerySet, expression) -> Coalesce:
     """A correlated COUNT (0 when there is no row)."""
@@ -149,8 +181,7 @@ def _count(queryset: QuerySet, expression) -> Coalesce:
 
 def _max(queryset: QuerySet, expression):
     """A correlated MAX (None when there is no row)."""
-    return Subquery(queryset.order_by().values("enrolment").annotate(m=Max(expression))
-                    .values("m"))
+    return Subquery(queryset.order_by().values("enrolment").annotate(m=Max(expression)).values("m"))
 
 
 def started() -> ExpressionWrapper:
@@ -158,7 +189,9 @@ def started() -> ExpressionWrapper:
     return ExpressionWrapper(
         Q(Exists(LessonProgress.objects.filter(enrolment=OuterRef("pk"))))
         | Q(Exists(QuizAttempt.objects.filter(enrolment=OuterRef("pk"))))
-        | Q(last_activity_at__isnull=False), output_field=BooleanField())
+        | Q(last_activity_at__isnull=False),
+        output_field=BooleanField(),
+    )
 
 
 def with_progress(enrolments: QuerySet) -> QuerySet:
@@ -167,11 +200,16 @@ def with_progress(enrolments: QuerySet) -> QuerySet:
     `best_score`, `last_progress_at`, `last_attempt_at`, `has_progress`."""
     progress = LessonProgress.objects.filter(enrolment=OuterRef("pk"))
     attempts = QuizAttempt.objects.filter(enrolment=OuterRef("pk"))
-    done = _count(progress.filter(done_at__isnull=False, lesson__required=True)
-                  .exclude(lesson__kind=LessonKind.QUIZ), Count("lesson", distinct=True))
-    passed = _count(attempts.filter(passed=True, lesson__required=True,
-                                    lesson__kind=LessonKind.QUIZ),
-                    Count("lesson", distinct=True))
+    done = _count(
+        progress.filter(done_at__isnull=False, lesson__required=True).exclude(
+            lesson__kind=LessonKind.QUIZ
+        ),
+        Count("lesson", distinct=True),
+    )
+    passed = _count(
+        attempts.filter(passed=True, lesson__required=True, lesson__kind=LessonKind.QUIZ),
+        Count("lesson", distinct=True),
+    )
     return enrolments.annotate(
         lessons_done=done + passed,
         best_score=_max(attempts.filter(submitted_at__isnull=False), "score_percent"),

@@ -31,14 +31,40 @@ from training.services import certificate_issue
 VIDEO_DONE_PERCENT = 90  # a video counts as watched from 90%
 PDF_MAX_MB = 50  # a lesson's PDF: a book of a few hundred pages
 # What rich text may hold: formatting, lists, links, tables, images — never scripts or styles.
-ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4",
-                "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "img", "hr"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
+    "hr",
+}
 
 
 def clean_html(html: str) -> str:
-    return nh3.clean(html or "", tags=ALLOWED_TAGS,
-                     attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
-                     url_schemes={"http", "https", "mailto"})
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
+        url_schemes={"http", "https", "mailto"},
+    )
 
 
 def check_organiser(user, course_or_unit) -> None:
@@ -48,15 +74,18 @@ def check_organiser(user, course_or_unit) -> None:
     unit = course_or_unit.organiser if isinstance(course_or_unit, Course) else course_or_unit
     path = scope_path(user)
     if path is None or not user.can_write or not unit.path.startswith(path):
-        raise ValidationError({"organiser": _("Unit %(code)s is outside your scope.")
-                               % {"code": unit.code}})
+        raise ValidationError(
+            {"organiser": _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
+        )
 
 
 # --- content ------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def course_save(*, user, course: Course | None = None, topics=None, audience_roles=None,
-                **fields) -> Course:
+def course_save(
+    *, user, course: Course | None = None, topics=None, audience_roles=None, **fields
+) -> Course:
     course = course or Course()
     for name, value in fields.items():
         setattr(course, name, value)
@@ -78,13 +107,18 @@ def course_publish(*, user, course: Course, published: bool = True) -> Course:
     check_organiser(user, course)
     if published and not Lesson.objects.filter(module__course=course).exists():
         raise ValidationError(_("Add at least one lesson before publishing the course."))
-    for lesson in Lesson.objects.filter(module__course=course, kind=LessonKind.QUIZ) \
-            if published else []:
+    for lesson in (
+        Lesson.objects.filter(module__course=course, kind=LessonKind.QUIZ) if published else []
+    ):
         if course.questions.count() < lesson.question_count:
-            raise ValidationError(_("The quiz “%(title)s” draws %(n)s questions but the bank "
-                                    "holds %(held)s.") % {"title": lesson.title,
-                                                          "n": lesson.question_count,
-                                                          "held": course.questions.count()})
+            raise ValidationError(
+                _("The quiz “%(title)s” draws %(n)s questions but the bank holds %(held)s.")
+                % {
+                    "title": lesson.title,
+                    "n": lesson.question_count,
+                    "held": course.questions.count(),
+                }
+            )
     course.status = CourseStatus.PUBLISHED if published else CourseStatus.DRAFT
     course.save(update_fields=["status"])
     return course
@@ -137,8 +171,9 @@ def lesson_file_kinds(kind: str) -> dict[str, int]:
 
 def lesson_file_check(kind: str, head: bytes, size: int) -> str:
     """The kind of a lesson's file (uploaded, in an archive or stored), or ValidationError."""
-    return uploads.check(head, size, kinds=lesson_file_kinds(kind),
-                         what=_("The file of the lesson"))
+    return uploads.check(
+        head, size, kinds=lesson_file_kinds(kind), what=_("The file of the lesson")
+    )
 
 
 def _check_lesson_file(lesson: Lesson, new, kind_before: str | None) -> None:
@@ -156,6 +191,7 @@ def _check_lesson_file(lesson: Lesson, new, kind_before: str | None) -> None:
 
 
 # --- learning -----------------------------------------------------------------------------
+
 
 @transaction.atomic
 def enrol(*, user, course: Course) -> CourseEnrolment:
@@ -175,8 +211,9 @@ def _own(user, enrolment: CourseEnrolment) -> None:
 
 
 @transaction.atomic
-def progress_report(*, user, enrolment: CourseEnrolment, lesson: Lesson, percent: int,
-                    position_seconds: int = 0) -> LessonProgress:
+def progress_report(
+    *, user, enrolment: CourseEnrolment, lesson: Lesson, percent: int, position_seconds: int = 0
+) -> LessonProgress:
     """What the lesson page reports: how far the text was read or the video watched. Text is
     done at 100% (opened to its end), a video from 90%, a PDF once opened; a quiz is done
     only by passing it (see quizzes)."""
@@ -186,11 +223,16 @@ def progress_report(*, user, enrolment: CourseEnrolment, lesson: Lesson, percent
     if not isinstance(percent, int) or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("A percentage is from 0 to 100.")})
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        enrolment=enrolment, lesson=lesson)
+        enrolment=enrolment, lesson=lesson
+    )
     progress.percent = max(progress.percent, percent)
     progress.position_seconds = max(0, int(position_seconds or 0))
-    threshold = {LessonKind.VIDEO: VIDEO_DONE_PERCENT, LessonKind.EMBED: VIDEO_DONE_PERCENT,
-                 LessonKind.PDF: 0, LessonKind.TEXT: 100}.get(lesson.kind)
+    threshold = {
+        LessonKind.VIDEO: VIDEO_DONE_PERCENT,
+        LessonKind.EMBED: VIDEO_DONE_PERCENT,
+        LessonKind.PDF: 0,
+        LessonKind.TEXT: 100,
+    }.get(lesson.kind)
     if progress.done_at is None and threshold is not None and progress.percent >= threshold:
         progress.done_at = timezone.now()
     progress.save()
@@ -211,14 +253,23 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
     if enrolment.completed_at is not None:
         given.completed_at, given.record_id = enrolment.completed_at, enrolment.record_id
         return True
-    required = set(Lesson.objects.filter(module__course=enrolment.course_id, required=True)
-                   .values_list("pk", flat=True))
+    required = set(
+        Lesson.objects.filter(module__course=enrolment.course_id, required=True).values_list(
+            "pk", flat=True
+        )
+    )
     if not required <= selectors.done_lessons(enrolment):
         return False
     course = enrolment.course
     record = TrainingRecord.objects.create(
-        person=enrolment.person, title=course.title, programme=course.programme,
-        hours=course.hours, completed_on=today(), form=Form.ONLINE, organiser=course.organiser)
+        person=enrolment.person,
+        title=course.title,
+        programme=course.programme,
+        hours=course.hours,
+        completed_on=today(),
+        form=Form.ONLINE,
+        organiser=course.organiser,
+    )
     record.topics.set(course.topics.all())
     certificate_issue(user=None, record=record)
     enrolment.completed_at, enrolment.record = timezone.now(), record
@@ -227,21 +278,25 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
     return True
 
 
-def report_progress(user, lesson: Lesson, percent, position) -> tuple[LessonProgress,
-                                                                      CourseEnrolment]:
+def report_progress(
+    user, lesson: Lesson, percent, position
+) -> tuple[LessonProgress, CourseEnrolment]:
     """progress_report for the user's own enrolment in the lesson's course (404 if none);
     complete_if_done locks the enrolment, so two reports arriving together complete it
     once."""
-    enrolment = CourseEnrolment.objects.filter(course=lesson.module.course_id,
-                                               person=user.person_id).first()
+    enrolment = CourseEnrolment.objects.filter(
+        course=lesson.module.course_id, person=user.person_id
+    ).first()
     if enrolment is None:
         raise Http404
-    progress = progress_report(user=user, enrolment=enrolment, lesson=lesson,
-                               percent=percent, position_seconds=position)
+    progress = progress_report(
+        user=user, enrolment=enrolment, lesson=lesson, percent=percent, position_seconds=position
+    )
     return progress, enrolment
 
 
 # --- assignments ---------------------------------------------------------------------------
+
 
 @transaction.atomic
 def assignments_add(*, user, course: Course, people) -> int:
@@ -250,10 +305,17 @@ def assignments_add(*, user, course: Course, people) -> int:
     people = list(people)
     outside = [p for p in people if not p.unit.path.startswith(course.organiser.path)]
     if outside:
-        raise ValidationError({"person": _("%(name)s is not in the organiser's subtree.")
-                               % {"name": outside[0].full_name}})
-    have = set(Assignment.objects.filter(course=course, person__in=people)
-               .values_list("person_id", flat=True))
+        raise ValidationError(
+            {
+                "person": _("%(name)s is not in the organiser's subtree.")
+                % {"name": outside[0].full_name}
+            }
+        )
+    have = set(
+        Assignment.objects.filter(course=course, person__in=people).values_list(
+            "person_id", flat=True
+        )
+    )
     new = [Assignment(course=course, person=p) for p in people if p.pk not in have]
     Assignment.objects.bulk_create(new)
     return len(new)
@@ -270,5 +332,4 @@ def assignments_set(*, user, course: Course, people) -> None:
     """Exactly these people assigned (the API's PATCH)."""
     people = list(people)
     assignments_add(user=user, course=course, people=people)
-    Assignment.objects.filter(course=course).exclude(
-        person__in=[p.pk for p in people]).delete()
+    Assignment.objects.filter(course=course).exclude(person__in=[p.pk for p in people]).delete()

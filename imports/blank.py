@@ -12,8 +12,16 @@ from people.models import Role
 from training.models import Form, Topic
 from units.models import UnitKind
 
-TEXT_COLUMNS = {"citizen_id", "phone", "unit", "position_unit", "class_code", "code",
-                "parent", "certificate_number"}
+TEXT_COLUMNS = {
+    "citizen_id",
+    "phone",
+    "unit",
+    "position_unit",
+    "class_code",
+    "code",
+    "parent",
+    "certificate_number",
+}
 
 
 def _reference_lists(kind: str) -> list[tuple[str, list[str]]]:
@@ -23,8 +31,10 @@ def _reference_lists(kind: str) -> list[tuple[str, list[str]]]:
         if kind == ImportKind.UNITS:
             return [("Loại đơn vị", [k.name for k in UnitKind.objects.all()])]
         if kind == ImportKind.RECORDS:
-            return [("Chủ đề", [t.name for t in Topic.objects.all()]),
-                    ("Hình thức", [str(label) for _v, label in Form.choices])]
+            return [
+                ("Chủ đề", [t.name for t in Topic.objects.all()]),
+                ("Hình thức", [str(label) for _v, label in Form.choices]),
+            ]
     return []
 
 
@@ -34,13 +44,16 @@ def template_workbook(kind: str) -> bytes:
     columns = columns_of(kind)
     sheet = book.add_worksheet("Dữ liệu")
     with translation.override("vi"):
-        write_text(sheet, 0, 0, f"MẪU NHẬP: {str(ImportKind(kind).label).upper()}",
-                   styles.title)
-    write_text(sheet, 1, 0, "Điền từ dòng 4; các cột có dấu * là bắt buộc. Xem trang "
-                            "“Hướng dẫn”.", styles.subtitle)
+        write_text(sheet, 0, 0, f"MẪU NHẬP: {str(ImportKind(kind).label).upper()}", styles.title)
+    write_text(
+        sheet,
+        1,
+        0,
+        "Điền từ dòng 4; các cột có dấu * là bắt buộc. Xem trang “Hướng dẫn”.",
+        styles.subtitle,
+    )
     for c, column in enumerate(columns):
-        write_text(sheet, 2, c, column.label + (" *" if column.required else ""),
-                   styles.header)
+        write_text(sheet, 2, c, column.label + (" *" if column.required else ""), styles.header)
         cell_format = styles.text if column.key in TEXT_COLUMNS else None
         sheet.set_column(c, c, max(14, len(column.label) + 4), cell_format)
     help_sheet = book.add_worksheet("Hướng dẫn")
@@ -56,8 +69,13 @@ def template_workbook(kind: str) -> bytes:
         write_text(help_sheet, row, 2, column.help or "")
         row += 1
     row += 1
-    write_text(help_sheet, row, 0, "Ngày: dd/mm/yyyy (ví dụ 05/03/2021) hoặc ô kiểu ngày của "
-                                   "Excel. Số: có thể viết 1.234. Tệp .xlsx, .xls hoặc .csv.")
+    write_text(
+        help_sheet,
+        row,
+        0,
+        "Ngày: dd/mm/yyyy (ví dụ 05/03/2021) hoặc ô kiểu ngày của "
+        "Excel. Số: có thể viết 1.234. Tệp .xlsx, .xls hoặc .csv.",
+    )
     for title, values in _reference_lists(kind):
         row += 2
         write_text(help_sheet, row, 0, title, styles.header)

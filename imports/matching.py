@@ -46,8 +46,6 @@ def resolve_unit(outcome, row: int, key: str, code: str, units: dict) -> Unit | 
     return unit
 
 
-
-
 @dataclass(frozen=True)
 class Identity:
     citizen_id: str | None
@@ -67,9 +65,21 @@ class Match:
     outside: bool = False  # the citizen ID belongs to someone outside the user's scope
 
 
-FIELDS = ("id", "family_name", "middle_name", "given_name", "birth_date", "citizen_id",
-          "unit_id", "gender", "ethnicity", "phone", "email", "education_level",
-          "political_theory")
+FIELDS = (
+    "id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "birth_date",
+    "citizen_id",
+    "unit_id",
+    "gender",
+    "ethnicity",
+    "phone",
+    "email",
+    "education_level",
+    "political_theory",
+)
 
 
 class Known:
@@ -106,16 +116,24 @@ class PersonIndex:
                 self.by_id[person.citizen_id] = person
         # Only rows not found by citizen ID are looked up by name (match() stops at an ID
         # match): a file of known IDs then loads each person once, not every namesake too.
-        names = sorted({fold(i.full_name) for i in identities
-                        if i.full_name and not (i.citizen_id and i.citizen_id in self.by_id)})
+        names = sorted(
+            {
+                fold(i.full_name)
+                for i in identities
+                if i.full_name and not (i.citizen_id and i.citizen_id in self.by_id)
+            }
+        )
         for lookup in lookups_in("search_name", names):
             for person in self._load(**lookup):
                 key = (clean_spaces(person.full_name), person.birth_date, person.unit_id)
                 self.by_name[key].append(person)
 
     def _load(self, **lookup):
-        for values in Person.objects.filter(**lookup).order_by().values_list(
-                *FIELDS, "unit__code", "unit__path"):
+        for values in (
+            Person.objects.filter(**lookup)
+            .order_by()
+            .values_list(*FIELDS, "unit__code", "unit__path")
+        ):
             yield Known(values)
 
     def in_scope(self, person: Known) -> bool:
@@ -128,8 +146,11 @@ class PersonIndex:
                 return Match(person=person, outside=not self.in_scope(person))
         # Without an ID match, the same name, birth date and unit; someone holding another
         # citizen ID is another person.
-        found = [p for p in self.by_name.get(identity.name_key, [])
-                 if not identity.citizen_id or not p.citizen_id]
+        found = [
+            p
+            for p in self.by_name.get(identity.name_key, [])
+            if not identity.citizen_id or not p.citizen_id
+        ]
         if len(found) == 1:
             return Match(person=found[0])
         if len(found) > 1:

@@ -22,8 +22,10 @@ class ImportStatus(models.TextChoices):
 
 
 SUMMARY_LABELS = {
-    "people_created": _("people added"), "people_updated": _("people updated"),
-    "people_unchanged": _("people unchanged"), "positions_created": _("positions added"),
+    "people_created": _("people added"),
+    "people_updated": _("people updated"),
+    "people_unchanged": _("people unchanged"),
+    "positions_created": _("positions added"),
     "positions_updated": _("positions updated"),
     "positions_unchanged": _("positions unchanged"),
     "enrolments_created": _("participants added"),
@@ -32,8 +34,10 @@ SUMMARY_LABELS = {
     "records_created": _("training records added"),
     "records_deleted": _("training records removed (not passed)"),
     "records_unchanged": _("training records already there"),
-    "units_created": _("units added"), "units_updated": _("units updated"),
-    "units_unchanged": _("units unchanged"), "figures_set": _("member counts recorded"),
+    "units_created": _("units added"),
+    "units_updated": _("units updated"),
+    "units_unchanged": _("units unchanged"),
+    "figures_set": _("member counts recorded"),
 }
 
 
@@ -45,14 +49,20 @@ class ImportJob(models.Model):
     RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING)
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="imports", verbose_name=_("user"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("unit"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="imports",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     filename = models.CharField(_("file name"), max_length=255)
-    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices,
-                              default=ImportStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
     commit_requested = models.BooleanField(default=False)
     rows_total = models.PositiveIntegerField(default=0)
     header_row = models.PositiveIntegerField(null=True, blank=True)
@@ -79,8 +89,12 @@ class ImportJob(models.Model):
 
     @property
     def can_commit(self) -> bool:
-        return (self.status == ImportStatus.CHECKED and not self.problems
-                and not self.unresolved and self.rows_total > 0)
+        return (
+            self.status == ImportStatus.CHECKED
+            and not self.problems
+            and not self.unresolved
+            and self.rows_total > 0
+        )
 
     @property
     def unresolved(self) -> list[dict]:

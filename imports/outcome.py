@@ -30,11 +30,13 @@ class Outcome:
         return self.table.labels.get(key) or getattr(self.columns.get(key), "label", key)
 
     def problem(self, row: int | None, column: str | None, message: str) -> None:
-        self.problems.append({"row": row, "column": self.column_label(column),
-                              "message": str(message)})
+        self.problems.append(
+            {"row": row, "column": self.column_label(column), "message": str(message)}
+        )
 
-    def validation_error(self, row: int, error: ValidationError,
-                         field_columns: dict[str, str]) -> None:
+    def validation_error(
+        self, row: int, error: ValidationError, field_columns: dict[str, str]
+    ) -> None:
         """A service's refusal, put on the column of the field it names."""
         if hasattr(error, "error_dict"):
             for name, messages in error.message_dict.items():

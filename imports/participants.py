@@ -48,33 +48,72 @@ from training.models import (
 from training.services import class_places_lock
 
 REFRESH_UNITS_MAX = 2000
-NAME_FIELDS = {f: Person._meta.get_field(f).max_length
-               for f in ("family_name", "middle_name", "given_name")}
+NAME_FIELDS = {
+    f: Person._meta.get_field(f).max_length for f in ("family_name", "middle_name", "given_name")
+}
 RESULT_FIELDS = ("attendance_percent", "score", "passed")
-parse_passed = choice_parser({"Đạt": True, "Không đạt": False, "Có": True, "Không": False,
-                              "Passed": True, "Failed": False, "x": True, "1": True,
-                              "0": False}, "kết quả", shown="Đạt, Không đạt")
+parse_passed = choice_parser(
+    {
+        "Đạt": True,
+        "Không đạt": False,
+        "Có": True,
+        "Không": False,
+        "Passed": True,
+        "Failed": False,
+        "x": True,
+        "1": True,
+        "0": False,
+    },
+    "kết quả",
+    shown="Đạt, Không đạt",
+)
 
 
 @functools.cache
 def columns() -> tuple[Column, ...]:
     return (
-        Column("class_code", "Mã lớp", lambda v: parse_text(v, 40).upper(), required=True,
-               help="Mã lớp như trên trang Lớp học."),
+        Column(
+            "class_code",
+            "Mã lớp",
+            lambda v: parse_text(v, 40).upper(),
+            required=True,
+            help="Mã lớp như trên trang Lớp học.",
+        ),
         Column("full_name", "Họ và tên", parse_name, required=True, aliases=("Họ tên",)),
         Column("birth_date", "Ngày sinh", parse_date, help="dd/mm/yyyy"),
-        Column("gender", "Giới tính", choices_parser(Gender, "giới tính"),
-               help="Nam hoặc Nữ; cần khi người này chưa có trong hệ thống."),
-        Column("citizen_id", "Số CCCD", parse_citizen_id,
-               aliases=("CCCD", "Số căn cước công dân", "Số định danh cá nhân"),
-               help="12 chữ số; định dạng cột là Văn bản để giữ số 0 đầu."),
-        Column("unit", "Mã đơn vị", lambda v: parse_text(v, 32).upper(), required=True,
-               help="Mã đơn vị của học viên."),
-        Column("attendance_percent", "Tỷ lệ tham dự (%)",
-               lambda v: parse_integer(v, minimum=0, maximum=100),
-               aliases=("Tham dự (%)", "Chuyên cần"), help="0 đến 100."),
-        Column("score", "Điểm", lambda v: parse_decimal(v, minimum=0, maximum=10),
-               help="0 đến 10, ví dụ 8,5."),
+        Column(
+            "gender",
+            "Giới tính",
+            choices_parser(Gender, "giới tính"),
+            help="Nam hoặc Nữ; cần khi người này chưa có trong hệ thống.",
+        ),
+        Column(
+            "citizen_id",
+            "Số CCCD",
+            parse_citizen_id,
+            aliases=("CCCD", "Số căn cước công dân", "Số định danh cá nhân"),
+            help="12 chữ số; định dạng cột là Văn bản để giữ số 0 đầu.",
+        ),
+        Column(
+            "unit",
+            "Mã đơn vị",
+            lambda v: parse_text(v, 32).upper(),
+            required=True,
+            help="Mã đơn vị của học viên.",
+        ),
+        Column(
+            "attendance_percent",
+            "Tỷ lệ tham dự (%)",
+            lambda v: parse_integer(v, minimum=0, maximum=100),
+            aliases=("Tham dự (%)", "Chuyên cần"),
+            help="0 đến 100.",
+        ),
+        Column(
+            "score",
+            "Điểm",
+            lambda v: parse_decimal(v, minimum=0, maximum=10),
+            help="0 đến 10, ví dụ 8,5.",
+        ),
         Column("passed", "Kết quả", parse_passed, help="Đạt hoặc Không đạt."),
     )
 
@@ -82,8 +121,11 @@ def columns() -> tuple[Column, ...]:
 def _classes(codes) -> dict[str, TrainingClass]:
     found = {}
     for lookup in lookups_in("code", sorted(set(codes))):
-        for c in TrainingClass.objects.filter(**lookup).select_related(
-                "organiser").prefetch_related("topics"):
+        for c in (
+            TrainingClass.objects.filter(**lookup)
+            .select_related("organiser")
+            .prefetch_related("topics")
+        ):
             found[c.code.upper()] = c
     return found
 
@@ -93,12 +135,16 @@ def _check_class(outcome: Outcome, row: int, code: str, classes: dict, scope: st
     if c is None:
         outcome.problem(row, "class_code", _("Unknown class code “%(code)s”.") % {"code": code})
     elif not c.organiser.path.startswith(scope):
-        outcome.problem(row, "class_code", _("Class %(code)s is organised outside your scope.")
-                        % {"code": code})
+        outcome.problem(
+            row, "class_code", _("Class %(code)s is organised outside your scope.") % {"code": code}
+        )
     elif c.status not in (ClassStatus.RUNNING, ClassStatus.CLOSED):
-        outcome.problem(row, "class_code", _("Class %(code)s has not run yet (%(status)s): "
-                                             "results can be recorded once it runs.")
-                        % {"code": code, "status": c.get_status_display()})
+        outcome.problem(
+            row,
+            "class_code",
+            _("Class %(code)s has not run yet (%(status)s): results can be recorded once it runs.")
+            % {"code": code, "status": c.get_status_display()},
+        )
     else:
         return c
     return None
@@ -109,9 +155,12 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     scope = scope_prefix(user)
     classes = _classes([v["class_code"] for _r, v in rows])
     units = units_by_code([v["unit"] for _r, v in rows], user)
-    rows = [(r, v) for r, v in rows
-            if _check_class(outcome, r, v["class_code"], classes, scope) is not None
-            and resolve_unit(outcome, r, "unit", v["unit"], units) is not None]
+    rows = [
+        (r, v)
+        for r, v in rows
+        if _check_class(outcome, r, v["class_code"], classes, scope) is not None
+        and resolve_unit(outcome, r, "unit", v["unit"], units) is not None
+    ]
     chosen, _index = match_people(outcome, rows, units, user, resolutions)
     new_people = _new_people(outcome, rows, chosen, units)
     rows = [(r, v) for r, v in rows if chosen[r] is not False and (chosen[r] or r in new_people)]
@@ -135,13 +184,22 @@ def _new_people(outcome, rows, chosen, units) -> dict[int, Person]:
         if chosen[row] is not None:
             continue
         if not v.get("gender"):
-            outcome.problem(row, "gender", _("This person is not in the system yet: give the "
-                                             "gender to add them."))
+            outcome.problem(
+                row,
+                "gender",
+                _("This person is not in the system yet: give the gender to add them."),
+            )
             continue
         family, middle, given = split_full_name(v["full_name"])
-        person = Person(family_name=family, middle_name=middle, given_name=given,
-                        gender=v["gender"], birth_date=v.get("birth_date"),
-                        citizen_id=v.get("citizen_id"), unit=units[v["unit"]])
+        person = Person(
+            family_name=family,
+            middle_name=middle,
+            given_name=given,
+            gender=v["gender"],
+            birth_date=v.get("birth_date"),
+            citizen_id=v.get("citizen_id"),
+            unit=units[v["unit"]],
+        )
         # The other cells went through their parsers (gender, date, 12-digit ID); what the
         # model would still refuse is a name part too long for its column.
         too_long = [f for f in NAME_FIELDS if len(getattr(person, f)) > NAME_FIELDS[f]]
@@ -165,9 +223,12 @@ def _one_row_per_person_and_class(outcome, rows, chosen, new_people):
         who = _identity(row, v, chosen, new_people)
         key = (v["class_code"], who)
         if key in seen:
-            outcome.problem(row, "full_name", _("This person is matched twice in class "
-                                                "%(code)s (also on row %(row)s).")
-                            % {"code": v["class_code"], "row": seen[key]})
+            outcome.problem(
+                row,
+                "full_name",
+                _("This person is matched twice in class %(code)s (also on row %(row)s).")
+                % {"code": v["class_code"], "row": seen[key]},
+            )
             continue
         seen[key] = row
         if who[0] == "new":  # one new person, however many classes they attended
@@ -194,10 +255,12 @@ def _existing_enrolments(rows, chosen, classes) -> dict[tuple[int, int], Existin
     people = {chosen[r].pk for r, _v in rows if chosen[r]}
     class_ids = sorted({classes[v["class_code"]].pk for _r, v in rows})
     out = {}
-    for class_id, person_id, *values in Enrolment.objects.filter(
-            training_class_id__in=class_ids).order_by().values_list(
-            "training_class_id", "person_id", "pk", "status", *RESULT_FIELDS, "record"
-    ).iterator(chunk_size=10000):
+    for class_id, person_id, *values in (
+        Enrolment.objects.filter(training_class_id__in=class_ids)
+        .order_by()
+        .values_list("training_class_id", "person_id", "pk", "status", *RESULT_FIELDS, "record")
+        .iterator(chunk_size=10000)
+    ):
         if person_id in people:
             out[(class_id, person_id)] = Existing(*values)
     return out
@@ -218,11 +281,17 @@ def _lock_places(rows, classes) -> None:
 
 def _check_capacity(outcome, rows, chosen, new_people, classes, existing) -> None:
     class_ids = {classes[v["class_code"]].pk for _r, v in rows}
-    accepted = Counter(dict(
-        Enrolment.objects.filter(training_class_id__in=class_ids,
-                                 status=EnrolmentStatus.ACCEPTED).order_by()
-        .values("training_class_id").annotate(n=Count("id"))
-        .values_list("training_class_id", "n")))
+    accepted = Counter(
+        dict(
+            Enrolment.objects.filter(
+                training_class_id__in=class_ids, status=EnrolmentStatus.ACCEPTED
+            )
+            .order_by()
+            .values("training_class_id")
+            .annotate(n=Count("id"))
+            .values_list("training_class_id", "n")
+        )
+    )
     for row, v in rows:
         c = classes[v["class_code"]]
         person = chosen[row]
@@ -231,9 +300,12 @@ def _check_capacity(outcome, rows, chosen, new_people, classes, existing) -> Non
             continue
         accepted[c.pk] += 1
         if accepted[c.pk] > c.capacity:
-            outcome.problem(row, "class_code", _("Class %(code)s holds %(n)s participants: "
-                                                 "this row is over its capacity.")
-                            % {"code": c.code, "n": c.capacity})
+            outcome.problem(
+                row,
+                "class_code",
+                _("Class %(code)s holds %(n)s participants: this row is over its capacity.")
+                % {"code": c.code, "n": c.capacity},
+            )
 
 
 def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
@@ -250,7 +322,10 @@ def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
             outcome.summary["records_created"] += bool(results[2])
             continue
         if enrolment.status != EnrolmentStatus.ACCEPTED or results != (
-                enrolment.attendance_percent, enrolment.score, enrolment.passed):
+            enrolment.attendance_percent,
+            enrolment.score,
+            enrolment.passed,
+        ):
             plan["update"].append((enrolment, results))
             plan["updated"].append((c, person.pk))
             outcome.summary["enrolments_updated"] += 1
@@ -264,15 +339,30 @@ def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
             plan["unrecord"].append(enrolment.record_id)
             outcome.summary["records_deleted"] += 1
         plan["touched"].append((c, person.pk))
-    outcome.summary["people_created"] = len({id(p) for _c, p, _r in plan["create"]
-                                             if p.pk is None})
+    outcome.summary["people_created"] = len({id(p) for _c, p, _r in plan["create"] if p.pk is None})
     return plan
 
 
-PERSON_COLUMNS = ("id", "family_name", "middle_name", "given_name", "gender", "birth_date",
-                  "citizen_id", "ethnicity", "phone", "email", "address", "education_level",
-                  "political_theory", "foreign_language", "it_skill", "unit", "search_name",
-                  "sort_key")
+PERSON_COLUMNS = (
+    "id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "citizen_id",
+    "ethnicity",
+    "phone",
+    "email",
+    "address",
+    "education_level",
+    "political_theory",
+    "foreign_language",
+    "it_skill",
+    "unit",
+    "search_name",
+    "sort_key",
+)
 
 
 WRITE_STEPS = 3  # people, enrolments, training records: shown as the "write" stage
@@ -285,27 +375,86 @@ def _write(outcome, plan, user, classes) -> None:
     for person, pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
         person.id = pk
         person.fill_keys()
-    insert_rows(Person, PERSON_COLUMNS, ((
-        p.id, p.family_name, p.middle_name, p.given_name, p.gender, p.birth_date, p.citizen_id,
-        p.ethnicity, p.phone, p.email, p.address, p.education_level, p.political_theory,
-        p.foreign_language, p.it_skill, p.unit_id, p.search_name, p.sort_key)
-        for p in new_people))
+    insert_rows(
+        Person,
+        PERSON_COLUMNS,
+        (
+            (
+                p.id,
+                p.family_name,
+                p.middle_name,
+                p.given_name,
+                p.gender,
+                p.birth_date,
+                p.citizen_id,
+                p.ethnicity,
+                p.phone,
+                p.email,
+                p.address,
+                p.education_level,
+                p.political_theory,
+                p.foreign_language,
+                p.it_skill,
+                p.unit_id,
+                p.search_name,
+                p.sort_key,
+            )
+            for p in new_people
+        ),
+    )
     progress.report(outcome.progress_key, 1, WRITE_STEPS, "write")
-    created = [(c, p.pk, pk, results) for (c, p, results), pk in zip(
-        plan["create"], reserve_ids(Enrolment, len(plan["create"])), strict=True)]
+    created = [
+        (c, p.pk, pk, results)
+        for (c, p, results), pk in zip(
+            plan["create"], reserve_ids(Enrolment, len(plan["create"])), strict=True
+        )
+    ]
     units_of = {p.pk: p.unit_id for _c, p, _r in plan["create"]}  # nominated by their unit
-    insert_rows(Enrolment, ("id", "training_class", "person", "nominating_unit", "status",
-                            "reason", "nominated_at", "decided_at", *RESULT_FIELDS),
-                ((pk, c.pk, person_id, units_of[person_id], EnrolmentStatus.ACCEPTED, "", now,
-                  now, *results) for c, person_id, pk, results in created))
+    insert_rows(
+        Enrolment,
+        (
+            "id",
+            "training_class",
+            "person",
+            "nominating_unit",
+            "status",
+            "reason",
+            "nominated_at",
+            "decided_at",
+            *RESULT_FIELDS,
+        ),
+        (
+            (
+                pk,
+                c.pk,
+                person_id,
+                units_of[person_id],
+                EnrolmentStatus.ACCEPTED,
+                "",
+                now,
+                now,
+                *results,
+            )
+            for c, person_id, pk, results in created
+        ),
+    )
     Enrolment.objects.bulk_update(
-        [Enrolment(pk=e.pk, status=EnrolmentStatus.ACCEPTED, decided_at=now,
-                   **dict(zip(RESULT_FIELDS, results, strict=True)))
-         for e, results in plan["update"]],
-        ["status", "decided_at", *RESULT_FIELDS], batch_size=500)
+        [
+            Enrolment(
+                pk=e.pk,
+                status=EnrolmentStatus.ACCEPTED,
+                decided_at=now,
+                **dict(zip(RESULT_FIELDS, results, strict=True)),
+            )
+            for e, results in plan["update"]
+        ],
+        ["status", "decided_at", *RESULT_FIELDS],
+        batch_size=500,
+    )
     progress.report(outcome.progress_key, 2, WRITE_STEPS, "write")
-    audit.bulk.delete(TrainingRecord.objects.filter(pk__in=plan["unrecord"]),
-                      select_related=("person",))
+    audit.bulk.delete(
+        TrainingRecord.objects.filter(pk__in=plan["unrecord"]), select_related=("person",)
+    )
     passed = [(c, person_id, pk) for c, person_id, pk, results in created if results[2]]
     records = _write_records(passed + plan["record"])
     _log(plan, new_people, created, records)
@@ -313,8 +462,11 @@ def _write(outcome, plan, user, classes) -> None:
     touched = [(c, person_id) for c, person_id, _pk, _r in created] + plan["touched"]
     for c in {c.pk: c for c, _p in touched}.values():
         if c.status == ClassStatus.CLOSED:  # closed classes are corrected, and that is logged
-            ClassCorrection.objects.create(training_class=c, user=user, what=_(
-                "Participants and results imported from a spreadsheet."))
+            ClassCorrection.objects.create(
+                training_class=c,
+                user=user,
+                what=_("Participants and results imported from a spreadsheet."),
+            )
     outcome.touched_people = {p for _c, p in touched}
     outcome.touched_since = min((c.end_date for c, _p in touched), default=None)
 
@@ -324,20 +476,57 @@ def _write_records(passed: list[tuple]) -> list[tuple]:
     the class's title, programme, hours, end date, form, organiser and topics. Returns the
     records written, (id, class, person id) each."""
     ids = reserve_ids(TrainingRecord, len(passed))
-    insert_rows(TrainingRecord, (
-        "id", "person", "enrolment", "training_class", "title", "programme", "hours",
-        "completed_on", "form", "organiser", "scan", "certificate_number", "verification_code",
-        "valid"),
-        ((pk, person_id, enrolment_id, c.pk, c.name, c.programme_id, c.hours, c.end_date,
-          c.form, c.organiser_id, "", "", uuid.uuid4(), True)
-         for pk, (c, person_id, enrolment_id) in zip(ids, passed, strict=True)))
+    insert_rows(
+        TrainingRecord,
+        (
+            "id",
+            "person",
+            "enrolment",
+            "training_class",
+            "title",
+            "programme",
+            "hours",
+            "completed_on",
+            "form",
+            "organiser",
+            "scan",
+            "certificate_number",
+            "verification_code",
+            "valid",
+        ),
+        (
+            (
+                pk,
+                person_id,
+                enrolment_id,
+                c.pk,
+                c.name,
+                c.programme_id,
+                c.hours,
+                c.end_date,
+                c.form,
+                c.organiser_id,
+                "",
+                "",
+                uuid.uuid4(),
+                True,
+            )
+            for pk, (c, person_id, enrolment_id) in zip(ids, passed, strict=True)
+        ),
+    )
     topics = {}  # each class's topic ids, read once per class
     for c, _p, _e in passed:
         if c.pk not in topics:
             topics[c.pk] = [t.pk for t in c.topics.all()]
-    insert_rows(TrainingRecord.topics.through, ("trainingrecord", "topic"),
-                ((pk, topic) for pk, (c, _p, _e) in zip(ids, passed, strict=True)
-                 for topic in topics[c.pk]))
+    insert_rows(
+        TrainingRecord.topics.through,
+        ("trainingrecord", "topic"),
+        (
+            (pk, topic)
+            for pk, (c, _p, _e) in zip(ids, passed, strict=True)
+            for topic in topics[c.pk]
+        ),
+    )
     return [(pk, c, person_id) for pk, (c, person_id, _e) in zip(ids, passed, strict=True)]
 
 
@@ -351,43 +540,101 @@ def _log(plan, new_people, created, records) -> None:
     who = dict(plan["people"])
     for _c, p, _r in plan["create"]:  # new people have their ids by now
         who[p.pk] = (p.full_name, p.unit_id)
-    audit.bulk.log_rows(Person, audit.bulk.CREATE, (audit.bulk.Row(
-        p.pk, p.full_name, audit.bulk.created(
-            {f: getattr(p, "unit_id" if f == "unit" else f) for f in PERSON_LOGGED}),
-        p.pk, p.unit_id) for p in new_people))
+    audit.bulk.log_rows(
+        Person,
+        audit.bulk.CREATE,
+        (
+            audit.bulk.Row(
+                p.pk,
+                p.full_name,
+                audit.bulk.created(
+                    {f: getattr(p, "unit_id" if f == "unit" else f) for f in PERSON_LOGGED}
+                ),
+                p.pk,
+                p.unit_id,
+            )
+            for p in new_people
+        ),
+    )
     # What a class gives every enrolment and record of it, prepared once per class.
-    enrolled = {c.pk: {"training_class": ["None", str(c.pk)],
-                       "status": ["None", str(EnrolmentStatus.ACCEPTED)]}
-                for c, _p, _pk, _r in created}
-    audit.bulk.log_rows(Enrolment, audit.bulk.CREATE, (audit.bulk.Row(
-        pk, f"{who[person_id][0]} — {c.code}", {
-            **enrolled[c.pk], **audit.bulk.created({
-                "person": person_id, "nominating_unit": who[person_id][1],
-                **dict(zip(RESULT_FIELDS, results, strict=True))})},
-        c.pk, c.organiser_id, person_id) for c, person_id, pk, results in created))
+    enrolled = {
+        c.pk: {
+            "training_class": ["None", str(c.pk)],
+            "status": ["None", str(EnrolmentStatus.ACCEPTED)],
+        }
+        for c, _p, _pk, _r in created
+    }
+    audit.bulk.log_rows(
+        Enrolment,
+        audit.bulk.CREATE,
+        (
+            audit.bulk.Row(
+                pk,
+                f"{who[person_id][0]} — {c.code}",
+                {
+                    **enrolled[c.pk],
+                    **audit.bulk.created(
+                        {
+                            "person": person_id,
+                            "nominating_unit": who[person_id][1],
+                            **dict(zip(RESULT_FIELDS, results, strict=True)),
+                        }
+                    ),
+                },
+                c.pk,
+                c.organiser_id,
+                person_id,
+            )
+            for c, person_id, pk, results in created
+        ),
+    )
     audit.bulk.log_rows(Enrolment, audit.bulk.UPDATE, _enrolment_changes(plan, who))
-    recorded = {c.pk: {**audit.bulk.created({
-        "training_class": c.pk, "title": c.name, "programme": c.programme_id,
-        "hours": c.hours, "completed_on": c.end_date, "form": c.form,
-        "organiser": c.organiser_id, "valid": True}),
-        "topics": audit.bulk.m2m_added(c.topics.all())} for _pk, c, _p in records}
-    audit.bulk.log_rows(TrainingRecord, audit.bulk.CREATE, (audit.bulk.Row(
-        pk, f"{who[person_id][0]} — {c.name}",
-        {"person": ["None", str(person_id)], **recorded[c.pk]},
-        person_id, who[person_id][1]) for pk, c, person_id in records))
+    recorded = {
+        c.pk: {
+            **audit.bulk.created(
+                {
+                    "training_class": c.pk,
+                    "title": c.name,
+                    "programme": c.programme_id,
+                    "hours": c.hours,
+                    "completed_on": c.end_date,
+                    "form": c.form,
+                    "organiser": c.organiser_id,
+                    "valid": True,
+                }
+            ),
+            "topics": audit.bulk.m2m_added(c.topics.all()),
+        }
+        for _pk, c, _p in records
+    }
+    audit.bulk.log_rows(
+        TrainingRecord,
+        audit.bulk.CREATE,
+        (
+            audit.bulk.Row(
+                pk,
+                f"{who[person_id][0]} — {c.name}",
+                {"person": ["None", str(person_id)], **recorded[c.pk]},
+                person_id,
+                who[person_id][1],
+            )
+            for pk, c, person_id in records
+        ),
+    )
 
 
 def _enrolment_changes(plan, who):
     accepted = audit.bulk.text(EnrolmentStatus.ACCEPTED)
     for (e, results), (c, person_id) in zip(plan["update"], plan["updated"], strict=True):
-        changes = {} if e.status == EnrolmentStatus.ACCEPTED else {
-            "status": [e.status, accepted]}
-        for name, old, new in zip(RESULT_FIELDS, (e.attendance_percent, e.score, e.passed),
-                                  results, strict=True):
+        changes = {} if e.status == EnrolmentStatus.ACCEPTED else {"status": [e.status, accepted]}
+        for name, old, new in zip(
+            RESULT_FIELDS, (e.attendance_percent, e.score, e.passed), results, strict=True
+        ):
             if old != new:
                 changes[name] = [audit.bulk.text(old), audit.bulk.text(new)]
-        yield audit.bulk.Row(e.pk, f"{who[person_id][0]} — {c.code}", changes, c.pk,
-                             c.organiser_id, person_id)
+        yield audit.bulk.Row(
+            e.pk, f"{who[person_id][0]} — {c.code}", changes, c.pk, c.organiser_id, person_id
+        )
 
 
 def after_commit(outcome: Outcome) -> None:
@@ -401,8 +648,9 @@ def after_commit(outcome: Outcome) -> None:
         return  # nothing stored for today: the next view computes it from scratch
     unit_ids = set()
     for lookup in lookups_in("person_id", sorted(people)):
-        unit_ids.update(Position.objects.filter(**lookup).values_list("unit_id", flat=True)
-                        .distinct())
+        unit_ids.update(
+            Position.objects.filter(**lookup).values_list("unit_id", flat=True).distinct()
+        )
     if len(unit_ids) > REFRESH_UNITS_MAX:  # cheaper to recompute today's figures in full
         snapshots.invalidate(None, keep_today=False)
     else:

@@ -15,20 +15,39 @@ from people.services import CITIZEN_ID_UNAVAILABLE
 from people.sheets import columns  # noqa: F401  (the importer names its columns)
 from privacy.masking import mask_citizen_id
 
-PERSON_KEYS = ("gender", "birth_date", "citizen_id", "ethnicity", "phone", "email",
-               "education_level", "political_theory")
+PERSON_KEYS = (
+    "gender",
+    "birth_date",
+    "citizen_id",
+    "ethnicity",
+    "phone",
+    "email",
+    "education_level",
+    "political_theory",
+)
 # Which column a service's field error belongs to.
-FIELD_COLUMNS = {"family_name": "full_name", "middle_name": "full_name",
-                 "given_name": "full_name", "unit": "unit", "person": "unit",
-                 "start_date": "start_date", "end_date": "end_date", "end_reason": "end_reason",
-                 "role": "role", "term": "start_date", "full_time": "full_time",
-                 **{k: k for k in PERSON_KEYS}}
+FIELD_COLUMNS = {
+    "family_name": "full_name",
+    "middle_name": "full_name",
+    "given_name": "full_name",
+    "unit": "unit",
+    "person": "unit",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "end_reason": "end_reason",
+    "role": "role",
+    "term": "start_date",
+    "full_time": "full_time",
+    **{k: k for k in PERSON_KEYS},
+}
 
 
 def match_people(outcome: Outcome, rows, units, user, resolutions: dict):
     """Each row's person: an existing one, a new one (None), or no decision yet (False)."""
-    identities = {row: Identity(v.get("citizen_id"), v["full_name"], v.get("birth_date"),
-                                units[v["unit"]].pk) for row, v in rows}
+    identities = {
+        row: Identity(v.get("citizen_id"), v["full_name"], v.get("birth_date"), units[v["unit"]].pk)
+        for row, v in rows
+    }
     index = PersonIndex(identities.values(), user)
     chosen = {}
     for row, _values in rows:
@@ -45,9 +64,13 @@ def match_people(outcome: Outcome, rows, units, user, resolutions: dict):
             elif choice in by_pk:
                 chosen[row] = by_pk[choice]
             else:
-                outcome.ambiguities.append({"row": row, "name": identities[row].full_name,
-                                            "candidates": [_candidate(p)
-                                                           for p in match.candidates]})
+                outcome.ambiguities.append(
+                    {
+                        "row": row,
+                        "name": identities[row].full_name,
+                        "candidates": [_candidate(p) for p in match.candidates],
+                    }
+                )
                 chosen[row] = False
         else:
             chosen[row] = match.person
@@ -55,10 +78,13 @@ def match_people(outcome: Outcome, rows, units, user, resolutions: dict):
 
 
 def _candidate(person: Known) -> dict:
-    return {"id": person.pk, "name": person.full_name,
-            "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
-            "citizen_id": mask_citizen_id(person.citizen_id),
-            "unit": person.unit_code}
+    return {
+        "id": person.pk,
+        "name": person.full_name,
+        "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
+        "citizen_id": mask_citizen_id(person.citizen_id),
+        "unit": person.unit_code,
+    }
 
 
 def _person_fields(values: dict) -> dict:
@@ -71,15 +97,18 @@ def _person_fields(values: dict) -> dict:
 def _group_key(row_values: dict, person) -> tuple:
     if person:
         return ("pk", person.pk)
-    return ("new", row_values.get("citizen_id") or (row_values["full_name"],
-                                                    row_values.get("birth_date"),
-                                                    row_values["unit"]))
+    return (
+        "new",
+        row_values.get("citizen_id")
+        or (row_values["full_name"], row_values.get("birth_date"), row_values["unit"]),
+    )
 
 
 def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
     rows = parse_rows(table, outcome)
-    units = units_by_code([v["unit"] for _r, v in rows]
-                          + [v.get("position_unit") for _r, v in rows], user)
+    units = units_by_code(
+        [v["unit"] for _r, v in rows] + [v.get("position_unit") for _r, v in rows], user
+    )
     rows = [(r, v) for r, v in rows if resolve_unit(outcome, r, "unit", v["unit"], units)]
     chosen, _index = match_people(outcome, rows, units, user, resolutions)
     groups: dict[tuple, list] = {}
@@ -89,14 +118,22 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     _check_groups(outcome, groups)
     for members in each_row(list(groups.values()), outcome, "write"):
         first_row, first = members[0]
-        person = guarded(outcome, first_row, FIELD_COLUMNS, lambda f=first, r=first_row:
-                         _save_person(outcome, user, chosen[r], f, units))
+        person = guarded(
+            outcome,
+            first_row,
+            FIELD_COLUMNS,
+            lambda f=first, r=first_row: _save_person(outcome, user, chosen[r], f, units),
+        )
         if person is None:
             continue
         for row, values in members:
             if values.get("role") is not None:
-                guarded(outcome, row, FIELD_COLUMNS, lambda v=values, r=row, p=person:
-                        _save_position(outcome, user, p, v, units, r))
+                guarded(
+                    outcome,
+                    row,
+                    FIELD_COLUMNS,
+                    lambda v=values, r=row, p=person: _save_position(outcome, user, p, v, units, r),
+                )
 
 
 def _check_groups(outcome: Outcome, groups: dict) -> None:
@@ -106,16 +143,30 @@ def _check_groups(outcome: Outcome, groups: dict) -> None:
         seen = {}
         for row, values in members[1:]:
             for key in ("full_name", *PERSON_KEYS):
-                if values.get(key) not in (None, "") and first.get(key) not in (None, "") \
-                        and values[key] != first[key]:
-                    outcome.problem(row, key, _("The same person as on row %(row)s, with "
-                                                "different data.") % {"row": first_row})
+                if (
+                    values.get(key) not in (None, "")
+                    and first.get(key) not in (None, "")
+                    and values[key] != first[key]
+                ):
+                    outcome.problem(
+                        row,
+                        key,
+                        _("The same person as on row %(row)s, with different data.")
+                        % {"row": first_row},
+                    )
         for row, values in members:
-            post = (values.get("role") and values["role"].pk, values.get("position_unit"),
-                    values.get("start_date"))
+            post = (
+                values.get("role") and values["role"].pk,
+                values.get("position_unit"),
+                values.get("start_date"),
+            )
             if values.get("role") is not None and post in seen:
-                outcome.problem(row, "role", _("The person is matched twice to the same post "
-                                               "(also on row %(row)s).") % {"row": seen[post]})
+                outcome.problem(
+                    row,
+                    "role",
+                    _("The person is matched twice to the same post (also on row %(row)s).")
+                    % {"row": seen[post]},
+                )
             seen.setdefault(post, row)
 
 
@@ -139,14 +190,26 @@ def _save_position(outcome: Outcome, user, person: Person, values: dict, units, 
     if values.get("start_date") is None:
         outcome.problem(row, "start_date", _("A position needs its start date."))
         return None
-    fields = {"role": values["role"], "full_time": bool(values.get("full_time")),
-              "start_date": values["start_date"], "end_date": values.get("end_date"),
-              "end_reason": values.get("end_reason") or ""}
+    fields = {
+        "role": values["role"],
+        "full_time": bool(values.get("full_time")),
+        "start_date": values["start_date"],
+        "end_date": values.get("end_date"),
+        "end_reason": values.get("end_reason") or "",
+    }
     unit = units.get(code)
-    existing = Position.objects.filter(person=person, unit=unit, role=values["role"],
-                                       start_date=values["start_date"]).first() if unit else None
-    if existing is not None and not unit.in_scope and all(
-            getattr(existing, k) == v for k, v in fields.items() if values.get(k) is not None):
+    existing = (
+        Position.objects.filter(
+            person=person, unit=unit, role=values["role"], start_date=values["start_date"]
+        ).first()
+        if unit
+        else None
+    )
+    if (
+        existing is not None
+        and not unit.in_scope
+        and all(getattr(existing, k) == v for k, v in fields.items() if values.get(k) is not None)
+    ):
         # A post above the user's unit (a district chair on the city's committee) comes out
         # in the export; read back unchanged it is no change, changed it is refused below.
         outcome.summary["positions_unchanged"] += 1
@@ -157,8 +220,12 @@ def _save_position(outcome: Outcome, user, person: Person, values: dict, units, 
         outcome.summary["positions_created"] += 1
         return services.position_create(user=user, person=person, unit=unit, **fields)
     # Blank cells keep what is stored (a file of names and posts only ends nothing).
-    changed = {k: v for k, v in fields.items() if getattr(existing, k) != v
-               and (values.get(k) not in (None, "") or k in ("role", "start_date"))}
+    changed = {
+        k: v
+        for k, v in fields.items()
+        if getattr(existing, k) != v
+        and (values.get(k) not in (None, "") or k in ("role", "start_date"))
+    }
     if not changed:
         outcome.summary["positions_unchanged"] += 1
         return existing

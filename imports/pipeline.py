@@ -69,28 +69,41 @@ def _run(job: ImportJob, *, write: bool, key: str) -> tuple[str, dict]:
     try:
         table = _read(job, importer)
     except SheetError as error:
-        return (ImportStatus.FAILED if write else ImportStatus.CHECKED,
-                {"problems": [{"row": None, "column": "", "message": str(error)}]})
+        return (
+            ImportStatus.FAILED if write else ImportStatus.CHECKED,
+            {"problems": [{"row": None, "column": "", "message": str(error)}]},
+        )
     outcome = Outcome(table, importer.columns(), key)
     try:
         with transaction.atomic():
-            importer.run(table, outcome, user=job.user, resolutions=job.resolutions,
-                         write=write)
+            importer.run(table, outcome, user=job.user, resolutions=job.resolutions, write=write)
             committed = write and not outcome.problems and not outcome.ambiguities
             if not committed:
                 transaction.set_rollback(True)
     except Exception:  # a bug must not leave the job running forever, nor show a trace
         log.exception("import %s failed", job.pk)
-        return ImportStatus.FAILED, {"problems": [{
-            "row": None, "column": "", "message": _("The import stopped on an unexpected "
-                                                    "error; nothing was written.")}]}
+        return ImportStatus.FAILED, {
+            "problems": [
+                {
+                    "row": None,
+                    "column": "",
+                    "message": _("The import stopped on an unexpected error; nothing was written."),
+                }
+            ]
+        }
     if committed:
         importer.after_commit(outcome)
-    status = ImportStatus.DONE if committed else (
-        ImportStatus.FAILED if write else ImportStatus.CHECKED)
-    return status, {"problems": outcome.problems, "ambiguities": outcome.ambiguities,
-                    "summary": dict(outcome.summary), "rows_total": len(table.rows),
-                    "header_row": table.header_row, "notes": table.notes}
+    status = (
+        ImportStatus.DONE if committed else (ImportStatus.FAILED if write else ImportStatus.CHECKED)
+    )
+    return status, {
+        "problems": outcome.problems,
+        "ambiguities": outcome.ambiguities,
+        "summary": dict(outcome.summary),
+        "rows_total": len(table.rows),
+        "header_row": table.header_row,
+        "notes": table.notes,
+    }
 
 
 CACHE_VERSION = 2  # raise when Table changes shape: a cache from before is read again

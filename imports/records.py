@@ -25,9 +25,15 @@ from lib.spreadsheets import (
 from training.models import Form, Institution, Topic, TrainingRecord
 from training.services import external_record_create
 
-FIELD_COLUMNS = {"title": "title", "hours": "hours", "completed_on": "completed_on",
-                 "form": "form", "topics": "topics", "person": "unit",
-                 "certificate_number": "certificate_number"}
+FIELD_COLUMNS = {
+    "title": "title",
+    "hours": "hours",
+    "completed_on": "completed_on",
+    "form": "form",
+    "topics": "topics",
+    "person": "unit",
+    "certificate_number": "certificate_number",
+}
 
 
 def parse_topics(value) -> list[Topic]:
@@ -44,8 +50,10 @@ def parse_topics(value) -> list[Topic]:
             continue
         topic = known.get(header_key(part))
         if topic is None:
-            raise CellError(_("“%(value)s” is not a known topic (see the instructions sheet).")
-                            % {"value": part.strip()})
+            raise CellError(
+                _("“%(value)s” is not a known topic (see the instructions sheet).")
+                % {"value": part.strip()}
+            )
         topics.append(topic)
     return topics
 
@@ -55,24 +63,57 @@ def columns() -> tuple[Column, ...]:
     return (
         Column("full_name", "Họ và tên", parse_name, required=True, aliases=("Họ tên",)),
         Column("birth_date", "Ngày sinh", parse_date),
-        Column("citizen_id", "Số CCCD", parse_citizen_id,
-               aliases=("CCCD", "Số căn cước công dân", "Số định danh cá nhân"),
-               help="12 chữ số; định dạng cột là Văn bản để giữ số 0 đầu."),
+        Column(
+            "citizen_id",
+            "Số CCCD",
+            parse_citizen_id,
+            aliases=("CCCD", "Số căn cước công dân", "Số định danh cá nhân"),
+            help="12 chữ số; định dạng cột là Văn bản để giữ số 0 đầu.",
+        ),
         Column("unit", "Mã đơn vị", lambda v: parse_text(v, 32).upper(), required=True),
-        Column("title", "Tên khóa học", lambda v: parse_text(v, 255), required=True,
-               aliases=("Khóa học", "Tên lớp", "Nội dung")),
-        Column("topics", "Chủ đề", parse_topics, required=True,
-               help="Một hay nhiều chủ đề, cách nhau bởi dấu ;"),
-        Column("hours", "Số giờ", lambda v: parse_integer(v, minimum=1, maximum=5000),
-               required=True),
-        Column("completed_on", "Ngày hoàn thành", parse_date, required=True,
-               aliases=("Ngày cấp", "Ngày kết thúc")),
-        Column("form", "Hình thức", choices_parser(Form, "hình thức"), required=True,
-               help="Tập trung, Tại chức, Từ xa, Trực tuyến…"),
-        Column("institution", "Cơ sở đào tạo", lambda v: parse_text(v, 255),
-               aliases=("Nơi đào tạo", "Đơn vị tổ chức")),
-        Column("certificate_number", "Số chứng chỉ", lambda v: parse_text(v, 30),
-               aliases=("Số văn bằng", "Số giấy chứng nhận")),
+        Column(
+            "title",
+            "Tên khóa học",
+            lambda v: parse_text(v, 255),
+            required=True,
+            aliases=("Khóa học", "Tên lớp", "Nội dung"),
+        ),
+        Column(
+            "topics",
+            "Chủ đề",
+            parse_topics,
+            required=True,
+            help="Một hay nhiều chủ đề, cách nhau bởi dấu ;",
+        ),
+        Column(
+            "hours", "Số giờ", lambda v: parse_integer(v, minimum=1, maximum=5000), required=True
+        ),
+        Column(
+            "completed_on",
+            "Ngày hoàn thành",
+            parse_date,
+            required=True,
+            aliases=("Ngày cấp", "Ngày kết thúc"),
+        ),
+        Column(
+            "form",
+            "Hình thức",
+            choices_parser(Form, "hình thức"),
+            required=True,
+            help="Tập trung, Tại chức, Từ xa, Trực tuyến…",
+        ),
+        Column(
+            "institution",
+            "Cơ sở đào tạo",
+            lambda v: parse_text(v, 255),
+            aliases=("Nơi đào tạo", "Đơn vị tổ chức"),
+        ),
+        Column(
+            "certificate_number",
+            "Số chứng chỉ",
+            lambda v: parse_text(v, 30),
+            aliases=("Số văn bằng", "Số giấy chứng nhận"),
+        ),
     )
 
 
@@ -88,31 +129,50 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
         if person is False:
             continue
         if person is None:
-            outcome.problem(row, "full_name", _("No such person in unit %(code)s: import them "
-                                                "with the people template first.")
-                            % {"code": v["unit"]})
+            outcome.problem(
+                row,
+                "full_name",
+                _("No such person in unit %(code)s: import them with the people template first.")
+                % {"code": v["unit"]},
+            )
             continue
         key = (person.pk, v["title"], v["completed_on"])
         if key in seen:
-            outcome.problem(row, "title", _("The same record as on row %(row)s.")
-                            % {"row": seen[key]})
+            outcome.problem(
+                row, "title", _("The same record as on row %(row)s.") % {"row": seen[key]}
+            )
             continue
         seen[key] = row
-        if TrainingRecord.objects.filter(person_id=person.pk, title=v["title"],
-                                         completed_on=v["completed_on"]).exists():
+        if TrainingRecord.objects.filter(
+            person_id=person.pk, title=v["title"], completed_on=v["completed_on"]
+        ).exists():
             outcome.summary["records_unchanged"] += 1
             continue
         institution = institutions.get(header_key(v.get("institution") or ""))
         if v.get("institution") and institution is None:
-            outcome.problem(row, "institution", _("Unknown training institution “%(name)s” "
-                                                  "(an administrator adds it).")
-                            % {"name": v["institution"]})
+            outcome.problem(
+                row,
+                "institution",
+                _("Unknown training institution “%(name)s” (an administrator adds it).")
+                % {"name": v["institution"]},
+            )
             continue
-        if guarded(outcome, row, FIELD_COLUMNS, lambda v=v, p=person, i=institution:
-                   external_record_create(
-                       user=user, person=p.load(), title=v["title"], topics=v["topics"],
-                       hours=v["hours"], completed_on=v["completed_on"], form=v["form"],
-                       institution=i, certificate_number=v.get("certificate_number") or "")):
+        if guarded(
+            outcome,
+            row,
+            FIELD_COLUMNS,
+            lambda v=v, p=person, i=institution: external_record_create(
+                user=user,
+                person=p.load(),
+                title=v["title"],
+                topics=v["topics"],
+                hours=v["hours"],
+                completed_on=v["completed_on"],
+                form=v["form"],
+                institution=i,
+                certificate_number=v.get("certificate_number") or "",
+            ),
+        ):
             outcome.summary["records_created"] += 1
 
 

@@ -73,8 +73,7 @@ def job_replace_file(*, user, job: ImportJob, upload) -> ImportJob:
         job.file.save(upload.name, upload, save=False)
         job.filename = upload.name[:255]
 
-    return _claim_and_start(job, write=False, check=replace,
-                            update_fields=["file", "filename"])
+    return _claim_and_start(job, write=False, check=replace, update_fields=["file", "filename"])
 
 
 def job_resolve(*, user, job: ImportJob, choices: dict[str, str]) -> ImportJob:
@@ -82,8 +81,10 @@ def job_resolve(*, user, job: ImportJob, choices: dict[str, str]) -> ImportJob:
 
     def resolve(job: ImportJob) -> None:
         _refuse_while_running_or_done(job)
-        allowed = {str(a["row"]): {str(c["id"]) for c in a["candidates"]} | {"new"}
-                   for a in job.ambiguities}
+        allowed = {
+            str(a["row"]): {str(c["id"]) for c in a["candidates"]} | {"new"}
+            for a in job.ambiguities
+        }
         for row, choice in choices.items():
             if row in allowed and choice in allowed[row]:
                 job.resolutions[row] = choice
@@ -124,7 +125,8 @@ def job_fail_if_stale(job: ImportJob) -> ImportJob:
     now = timezone.now()
     # commit_requested is kept: it tells job_rerun which step to run again.
     marked = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-        status=ImportStatus.FAILED, problems=problems, ambiguities=[], finished_at=now)
+        status=ImportStatus.FAILED, problems=problems, ambiguities=[], finished_at=now
+    )
     if marked:
         progress.clear(progress_key(job))
     job.refresh_from_db()
@@ -133,8 +135,11 @@ def job_fail_if_stale(job: ImportJob) -> ImportJob:
 
 def jobs_fail_stale() -> list[ImportJob]:
     """Every running job whose worker died, marked failed; returns those marked."""
-    return [job for job in ImportJob.objects.filter(status__in=ACTIVE)
-            if job_fail_if_stale(job).status == ImportStatus.FAILED]
+    return [
+        job
+        for job in ImportJob.objects.filter(status__in=ACTIVE)
+        if job_fail_if_stale(job).status == ImportStatus.FAILED
+    ]
 
 
 def _refuse_while_running_or_done(job: ImportJob) -> None:
@@ -144,9 +149,13 @@ def _refuse_while_running_or_done(job: ImportJob) -> None:
         raise ValidationError(_("This file has already been imported."))
 
 
-def _claim_and_start(job: ImportJob, *, write: bool | None,
-                     check: Callable[[ImportJob], None],
-                     update_fields: Sequence[str] = ()) -> ImportJob:
+def _claim_and_start(
+    job: ImportJob,
+    *,
+    write: bool | None,
+    check: Callable[[ImportJob], None],
+    update_fields: Sequence[str] = (),
+) -> ImportJob:
     """Start a check or a commit of the job unless another request has started one.
 
     Two requests that read the job at the same moment both saw it "checked", and both ran the

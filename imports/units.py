@@ -23,10 +23,18 @@ from lib.spreadsheets import (
 from units import services
 from units.models import Sector, Unit, UnitFigures, UnitKind
 
-FIELD_COLUMNS = {"code": "code", "name": "name", "kind": "kind", "parent": "parent",
-                 "sector": "sector", "founded_on": "founded_on",
-                 "member_count": "member_count", "worker_count": "worker_count",
-                 "effective_on": "figures_on", "unit": "code"}
+FIELD_COLUMNS = {
+    "code": "code",
+    "name": "name",
+    "kind": "kind",
+    "parent": "parent",
+    "sector": "sector",
+    "founded_on": "founded_on",
+    "member_count": "member_count",
+    "worker_count": "worker_count",
+    "effective_on": "figures_on",
+    "unit": "code",
+}
 
 
 def parse_kind(value):
@@ -36,8 +44,10 @@ def parse_kind(value):
     for kind in UnitKind.objects.select_related("level"):
         if key in (header_key(kind.name), header_key(kind.name_en), header_key(kind.code)):
             return kind
-    raise CellError(_("“%(value)s” is not a known kind of unit (see the instructions sheet).")
-                    % {"value": value})
+    raise CellError(
+        _("“%(value)s” is not a known kind of unit (see the instructions sheet).")
+        % {"value": value}
+    )
 
 
 def _code(value) -> str:
@@ -49,20 +59,39 @@ def columns() -> tuple[Column, ...]:
     return (
         Column("code", "Mã đơn vị", _code, required=True),
         Column("name", "Tên đơn vị", lambda v: parse_text(v, 255), required=True),
-        Column("kind", "Loại đơn vị", parse_kind, required=True,
-               help="Ví dụ: Công đoàn cơ sở, Liên đoàn Lao động quận/huyện."),
-        Column("parent", "Mã đơn vị cấp trên", _code, required=True,
-               aliases=("Đơn vị cấp trên",)),
+        Column(
+            "kind",
+            "Loại đơn vị",
+            parse_kind,
+            required=True,
+            help="Ví dụ: Công đoàn cơ sở, Liên đoàn Lao động quận/huyện.",
+        ),
+        Column("parent", "Mã đơn vị cấp trên", _code, required=True, aliases=("Đơn vị cấp trên",)),
         # The short words the instructions sheet suggests, besides the full labels.
-        Column("sector", "Khu vực", choices_parser(Sector, "khu vực", extra={
-            "Nhà nước": Sector.STATE, "Ngoài nhà nước": Sector.NON_STATE}),
-               help="Nhà nước hoặc Ngoài nhà nước (công đoàn cơ sở)."),
+        Column(
+            "sector",
+            "Khu vực",
+            choices_parser(
+                Sector,
+                "khu vực",
+                extra={"Nhà nước": Sector.STATE, "Ngoài nhà nước": Sector.NON_STATE},
+            ),
+            help="Nhà nước hoặc Ngoài nhà nước (công đoàn cơ sở).",
+        ),
         Column("founded_on", "Ngày thành lập", parse_date),
         Column("member_count", "Số đoàn viên", parse_integer, aliases=("Đoàn viên",)),
-        Column("worker_count", "Số công nhân, viên chức, lao động", parse_integer,
-               aliases=("Số lao động", "Số CNVCLĐ", "Lao động")),
-        Column("figures_on", "Ngày số liệu", parse_date,
-               help="Số liệu đoàn viên có hiệu lực từ ngày này (mặc định: hôm nay)."),
+        Column(
+            "worker_count",
+            "Số công nhân, viên chức, lao động",
+            parse_integer,
+            aliases=("Số lao động", "Số CNVCLĐ", "Lao động"),
+        ),
+        Column(
+            "figures_on",
+            "Ngày số liệu",
+            parse_date,
+            help="Số liệu đoàn viên có hiệu lực từ ngày này (mặc định: hôm nay).",
+        ),
     )
 
 
@@ -87,16 +116,18 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     seen = {}
     for row, v in rows:
         if v["code"] in seen:
-            outcome.problem(row, "code", _("Unit code %(code)s is also on row %(row)s.")
-                            % {"code": v["code"], "row": seen[v["code"]]})
+            outcome.problem(
+                row,
+                "code",
+                _("Unit code %(code)s is also on row %(row)s.")
+                % {"code": v["code"], "row": seen[v["code"]]},
+            )
         seen.setdefault(v["code"], row)
-    known = units_by_code([v["code"] for _r, v in rows] + [v["parent"] for _r, v in rows],
-                          user)
+    known = units_by_code([v["code"] for _r, v in rows] + [v["parent"] for _r, v in rows], user)
     for row, v in each_row(_parents_first(rows), outcome, "write"):
         if seen[v["code"]] != row:
             continue
-        guarded(outcome, row, FIELD_COLUMNS, lambda r=row, v=v: _save(outcome, user, r, v,
-                                                                     known))
+        guarded(outcome, row, FIELD_COLUMNS, lambda r=row, v=v: _save(outcome, user, r, v, known))
 
 
 def _save(outcome: Outcome, user, row: int, v: dict, known: dict) -> Unit | None:
@@ -106,15 +137,22 @@ def _save(outcome: Outcome, user, row: int, v: dict, known: dict) -> Unit | None
         return None
     unit = known.get(v["code"])
     if unit is None:
-        unit = services.unit_create(user=user, code=v["code"], name=v["name"], kind=v["kind"],
-                                    parent=parent, sector=v.get("sector") or "",
-                                    founded_on=v.get("founded_on"))
+        unit = services.unit_create(
+            user=user,
+            code=v["code"],
+            name=v["name"],
+            kind=v["kind"],
+            parent=parent,
+            sector=v.get("sector") or "",
+            founded_on=v.get("founded_on"),
+        )
         unit.in_scope = True
         known[unit.code.upper()] = unit
         outcome.summary["units_created"] += 1
     elif not unit.in_scope:
-        outcome.problem(row, "code", _("Unit %(code)s is outside your scope.")
-                        % {"code": v["code"]})
+        outcome.problem(
+            row, "code", _("Unit %(code)s is outside your scope.") % {"code": v["code"]}
+        )
         return None
     else:
         _update(outcome, user, row, unit, v, parent)
@@ -124,9 +162,16 @@ def _save(outcome: Outcome, user, row: int, v: dict, known: dict) -> Unit | None
 
 def _update(outcome: Outcome, user, row: int, unit: Unit, v: dict, parent: Unit) -> None:
     if unit.name != v["name"] or unit.parent_id != parent.pk or unit.kind_id != v["kind"].pk:
-        outcome.problem(row, "name", _("Unit %(code)s exists with another name, kind or parent: "
-                                       "renaming or moving a unit is a dated reorganisation, "
-                                       "made on the unit's page.") % {"code": unit.code})
+        outcome.problem(
+            row,
+            "name",
+            _(
+                "Unit %(code)s exists with another name, kind or parent: "
+                "renaming or moving a unit is a dated reorganisation, "
+                "made on the unit's page."
+            )
+            % {"code": unit.code},
+        )
         return
     sector = v.get("sector") or unit.sector
     founded = v.get("founded_on") or unit.founded_on
@@ -143,10 +188,17 @@ def _figures(outcome: Outcome, user, unit: Unit, v: dict) -> None:
     day = v.get("figures_on") or today()
     current = UnitFigures.objects.in_force_on(day).filter(unit=unit).first()
     if current and (current.member_count, current.worker_count) == (
-            v["member_count"], v.get("worker_count")):
+        v["member_count"],
+        v.get("worker_count"),
+    ):
         return
-    services.unit_set_figures(user=user, unit=unit, effective_on=day,
-                              member_count=v["member_count"], worker_count=v.get("worker_count"))
+    services.unit_set_figures(
+        user=user,
+        unit=unit,
+        effective_on=day,
+        member_count=v["member_count"],
+        worker_count=v.get("worker_count"),
+    )
     outcome.summary["figures_set"] += 1
 
 

@@ -23,8 +23,9 @@ from lib.xlsx import XLSX_TYPE
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
     """The job, marked failed first if the process running it has died."""
-    return services.job_fail_if_stale(get_scoped_or_404(
-        ImportJob.objects.select_related("user", "unit"), request.user, pk=pk))
+    return services.job_fail_if_stale(
+        get_scoped_or_404(ImportJob.objects.select_related("user", "unit"), request.user, pk=pk)
+    )
 
 
 @writer_required
@@ -32,16 +33,20 @@ def index(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.job_create(user=request.user, kind=form.cleaned_data["kind"],
-                                      upload=form.cleaned_data["file"])
+            job = services.job_create(
+                user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             return redirect("imports:detail", job.pk)
-    jobs = [services.job_fail_if_stale(job) for job in
-            scoped(ImportJob.objects.select_related("user"), request.user)[:30]]
-    return render(request, "imports/index.html", {"form": form, "jobs": jobs,
-                                                  "kinds": ImportKind.choices})
+    jobs = [
+        services.job_fail_if_stale(job)
+        for job in scoped(ImportJob.objects.select_related("user"), request.user)[:30]
+    ]
+    return render(
+        request, "imports/index.html", {"form": form, "jobs": jobs, "kinds": ImportKind.choices}
+    )
 
 
 @writer_required
@@ -49,17 +54,25 @@ def template(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in ImportKind.values:
         raise Http404
-    return attach(HttpResponse(template_workbook(kind), content_type=XLSX_TYPE),
-                  f"mau-nhap-{kind}.xlsx")
+    return attach(
+        HttpResponse(template_workbook(kind), content_type=XLSX_TYPE), f"mau-nhap-{kind}.xlsx"
+    )
 
 
 @writer_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     summary = [(SUMMARY_LABELS.get(k, k), n) for k, n in sorted(job.summary.items()) if n]
-    return render(request, "imports/detail.html", {
-        "job": job, "replace_form": ReplaceForm(), "summary": summary,
-        "progress": progress.read(progress_key(job))})
+    return render(
+        request,
+        "imports/detail.html",
+        {
+            "job": job,
+            "replace_form": ReplaceForm(),
+            "summary": summary,
+            "progress": progress.read(progress_key(job)),
+        },
+    )
 
 
 @writer_required
@@ -70,8 +83,11 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse("")
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "imports/_progress.html", {
-        "job": job, "progress": progress.read(progress_key(job))})
+    return render(
+        request,
+        "imports/_progress.html",
+        {"job": job, "progress": progress.read(progress_key(job))},
+    )
 
 
 def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
@@ -88,17 +104,22 @@ def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
 @require_POST
 def replace(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplaceForm(request.POST, request.FILES)
-    return _act(request, pk, lambda job: services.job_replace_file(
-        user=request.user, job=job, upload=form.files.get("file")))
+    return _act(
+        request,
+        pk,
+        lambda job: services.job_replace_file(
+            user=request.user, job=job, upload=form.files.get("file")
+        ),
+    )
 
 
 @writer_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    choices = {k.removeprefix("row-"): v for k, v in request.POST.items()
-               if k.startswith("row-")}
-    return _act(request, pk, lambda job: services.job_resolve(user=request.user, job=job,
-                                                              choices=choices))
+    choices = {k.removeprefix("row-"): v for k, v in request.POST.items() if k.startswith("row-")}
+    return _act(
+        request, pk, lambda job: services.job_resolve(user=request.user, job=job, choices=choices)
+    )
 
 
 @writer_required
@@ -108,6 +129,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
         job = services.job_commit(user=request.user, job=job)
         if job.status == "done":
             messages.success(request, _("The file has been imported."))
+
     return _act(request, pk, run)
 
 
@@ -118,4 +140,5 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
         job = services.job_rerun(user=request.user, job=job)
         if job.status == "done":
             messages.success(request, _("The file has been imported."))
+
     return _act(request, pk, run)

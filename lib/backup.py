@@ -59,14 +59,26 @@ MASK = (1 << 256) - 1
 # topics, programmes, the built-in targets and their definitions token). A restore replaces
 # them with the archive's rows; any other table holding rows means the database is in use,
 # and restore refuses without `replace=True`.
-REFERENCE_TABLES = frozenset({
-    "auth_permission", "django_content_type",
-    "units_unitlevel", "units_unitkind", "people_role",
-    "training_topic", "training_programme", "training_programme_topics",
-    "training_programme_target_roles", "training_programme_target_levels",
-    "targets_sourcedocument", "targets_target", "targets_target_roles",
-    "targets_target_levels", "targets_target_topics", "targets_revision",
-})
+REFERENCE_TABLES = frozenset(
+    {
+        "auth_permission",
+        "django_content_type",
+        "units_unitlevel",
+        "units_unitkind",
+        "people_role",
+        "training_topic",
+        "training_programme",
+        "training_programme_topics",
+        "training_programme_target_roles",
+        "training_programme_target_levels",
+        "targets_sourcedocument",
+        "targets_target",
+        "targets_target_roles",
+        "targets_target_levels",
+        "targets_target_topics",
+        "targets_revision",
+    }
+)
 
 SKIP_MEDIA_DIRS = ("progress",)  # transient progress files of running jobs
 
@@ -76,6 +88,7 @@ class BackupError(Exception):
 
 
 # ---------------------------------------------------------------------------- tables
+
 
 @dataclass(frozen=True)
 class Table:
@@ -94,8 +107,11 @@ class Table:
         return [f.column for f in self.fields]
 
     def queryset(self, using: str) -> models.QuerySet:
-        return (self.model._base_manager.using(using).order_by("pk")
-                .values_list(*[f.attname for f in self.fields]))
+        return (
+            self.model._base_manager.using(using)
+            .order_by("pk")
+            .values_list(*[f.attname for f in self.fields])
+        )
 
 
 def tables() -> list[Table]:
@@ -106,9 +122,15 @@ def tables() -> list[Table]:
         if opts.proxy or not opts.managed or opts.db_table in by_name:
             continue
         by_name[opts.db_table] = Table(model)
-    deps = {name: {f.related_model._meta.db_table for f in t.fields
-                   if f.is_relation and f.related_model is not None} - {name}
-            for name, t in by_name.items()}
+    deps = {
+        name: {
+            f.related_model._meta.db_table
+            for f in t.fields
+            if f.is_relation and f.related_model is not None
+        }
+        - {name}
+        for name, t in by_name.items()
+    }
     ordered: list[str] = []
     done: set[str] = set()
 
@@ -129,6 +151,7 @@ def tables() -> list[Table]:
 
 
 # ---------------------------------------------------------------------------- values
+
 
 def canonical(value):
     """A JSON-ready value that is the same whichever database the row came from."""
@@ -154,8 +177,9 @@ def canonical(value):
 
 
 def row_line(row: Iterable) -> str:
-    return json.dumps([canonical(v) for v in row], ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+    return json.dumps(
+        [canonical(v) for v in row], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
 
 
 class Checksum:
@@ -201,11 +225,13 @@ def applied_migrations(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
 
 # ---------------------------------------------------------------------------- progress
 
+
 def _quiet(message: str) -> None:
     pass
 
 
 # ---------------------------------------------------------------------------- backup
+
 
 def _media_files(root: Path) -> Iterator[tuple[str, Path]]:
     if not root.is_dir():
@@ -213,8 +239,9 @@ def _media_files(root: Path) -> Iterator[tuple[str, Path]]:
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = Path(dirpath).relative_to(root)
         if rel_dir == Path("."):
-            dirnames[:] = [d for d in dirnames
-                           if d not in SKIP_MEDIA_DIRS and not d.startswith(".restore-")]
+            dirnames[:] = [
+                d for d in dirnames if d not in SKIP_MEDIA_DIRS and not d.startswith(".restore-")
+            ]
         dirnames.sort()
         for filename in sorted(filenames):
             path = Path(dirpath) / filename
@@ -228,11 +255,14 @@ def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, progress=_
     connection = connections[using]
     tmp = path.with_name(path.name + ".part")
     manifest = {
-        "format": FORMAT, "version": VERSION,
+        "format": FORMAT,
+        "version": VERSION,
         "created_at": timezone.now().astimezone(dt.UTC).isoformat(),
-        "vendor": connection.vendor, "django": django.get_version(),
+        "vendor": connection.vendor,
+        "django": django.get_version(),
         "migrations": applied_migrations(using),
-        "tables": [], "media": [],
+        "tables": [],
+        "media": [],
     }
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
@@ -241,19 +271,18 @@ def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, progress=_
             with transaction.atomic(using=using):
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
-                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
-                                       "READ ONLY")
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 for table in tables():
                     manifest["tables"].append(_write_table(zf, table, using, progress))
             for name, file in _media_files(Path(settings.MEDIA_ROOT)):
                 digest = hashlib.sha256()
-                with file.open("rb") as src, zf.open(f"media/{name}", "w",
-                                                     force_zip64=True) as dst:
+                with file.open("rb") as src, zf.open(f"media/{name}", "w", force_zip64=True) as dst:
                     while chunk := src.read(1 << 20):
                         digest.update(chunk)
                         dst.write(chunk)
-                manifest["media"].append({"name": name, "size": file.stat().st_size,
-                                          "sha256": digest.hexdigest()})
+                manifest["media"].append(
+                    {"name": name, "size": file.stat().st_size, "sha256": digest.hexdigest()}
+                )
             progress(f"media: {len(manifest['media'])} tệp")
             zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         os.replace(tmp, path)
@@ -272,11 +301,18 @@ def _write_table(zf: zipfile.ZipFile, table: Table, using: str, progress) -> dic
             if summer.rows % PROGRESS_EVERY == 0:
                 progress(f"  {table.name}: {summer.rows:,} dòng…")
     progress(f"{table.name}: {summer.rows:,} dòng")
-    return {"table": table.name, "model": table.model._meta.label, "file": member,
-            "columns": table.columns, "rows": summer.rows, "checksum": summer.hexdigest}
+    return {
+        "table": table.name,
+        "model": table.model._meta.label,
+        "file": member,
+        "columns": table.columns,
+        "rows": summer.rows,
+        "checksum": summer.hexdigest,
+    }
 
 
 # ---------------------------------------------------------------------------- restore
+
 
 def read_manifest(zf: zipfile.ZipFile) -> dict:
     try:
@@ -288,8 +324,9 @@ def read_manifest(zf: zipfile.ZipFile) -> dict:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError("manifest.json không phải của một bản sao lưu hệ thống này.")
     if manifest.get("version") != VERSION:
-        raise BackupError(f"Phiên bản định dạng {manifest.get('version')!r} không được hỗ trợ "
-                          f"(cần {VERSION}).")
+        raise BackupError(
+            f"Phiên bản định dạng {manifest.get('version')!r} không được hỗ trợ (cần {VERSION})."
+        )
     try:
         for entry in manifest["tables"]:
             for key in ("table", "file", "columns", "rows", "checksum"):
@@ -299,8 +336,9 @@ def read_manifest(zf: zipfile.ZipFile) -> dict:
                 entry[key]  # noqa: B018
         manifest["migrations"]  # noqa: B018
     except (KeyError, TypeError):
-        raise BackupError("manifest.json bị hỏng: thiếu thông tin bảng, tệp hoặc migration.") \
-            from None
+        raise BackupError(
+            "manifest.json bị hỏng: thiếu thông tin bảng, tệp hoặc migration."
+        ) from None
     return manifest
 
 
@@ -323,14 +361,20 @@ def check_compatible(manifest: dict, using: str = DEFAULT_DB_ALIAS) -> list[Tabl
     Returns the tables in insertion order."""
     ours = applied_migrations(using)
     theirs = manifest["migrations"]
-    differ = sorted(app for app in set(ours) | set(theirs)
-                    if ours.get(app, []) != theirs.get(app, []))
+    differ = sorted(
+        app for app in set(ours) | set(theirs) if ours.get(app, []) != theirs.get(app, [])
+    )
     if differ:
         details = "; ".join(
             f"{app}: bản sao lưu {(theirs.get(app) or ['—'])[-1]}, "
-            f"cơ sở dữ liệu {(ours.get(app) or ['—'])[-1]}" for app in differ)
-        raise BackupError("Lược đồ khác nhau (migration đã áp dụng không giống): " + details
-                          + ". Hãy chạy `manage.py migrate` đến cùng phiên bản với bản sao lưu.")
+            f"cơ sở dữ liệu {(ours.get(app) or ['—'])[-1]}"
+            for app in differ
+        )
+        raise BackupError(
+            "Lược đồ khác nhau (migration đã áp dụng không giống): "
+            + details
+            + ". Hãy chạy `manage.py migrate` đến cùng phiên bản với bản sao lưu."
+        )
     current = {t.name: t for t in tables()}
     archived = {e["table"]: e for e in manifest["tables"]}
     if set(current) != set(archived):
@@ -344,12 +388,20 @@ def check_compatible(manifest: dict, using: str = DEFAULT_DB_ALIAS) -> list[Tabl
 
 def tables_in_use(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Tables other than reference data that hold rows."""
-    return [t.name for t in tables() if t.name not in REFERENCE_TABLES
-            and t.model._base_manager.using(using).exists()]
+    return [
+        t.name
+        for t in tables()
+        if t.name not in REFERENCE_TABLES and t.model._base_manager.using(using).exists()
+    ]
 
 
-def restore(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, replace: bool = False,
-            progress=_quiet) -> dict:
+def restore(
+    path: str | os.PathLike,
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    replace: bool = False,
+    progress=_quiet,
+) -> dict:
     """Replace every row of the database with the archive's, in one transaction that rolls
     back on any error or checksum mismatch; then write the media files. Returns the manifest."""
     zf, manifest = open_archive(path)
@@ -359,10 +411,13 @@ def restore(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, replace: 
             busy = tables_in_use(using)
             if busy:
                 raise BackupError(
-                    "Cơ sở dữ liệu đã có dữ liệu (" + ", ".join(busy[:8])
-                    + ("…" if len(busy) > 8 else "") + "). Khôi phục chỉ chạy trên cơ sở dữ "
+                    "Cơ sở dữ liệu đã có dữ liệu ("
+                    + ", ".join(busy[:8])
+                    + ("…" if len(busy) > 8 else "")
+                    + "). Khôi phục chỉ chạy trên cơ sở dữ "
                     "liệu vừa migrate; dùng --replace để xoá toàn bộ dữ liệu hiện có và thay bằng "
-                    "bản sao lưu.")
+                    "bản sao lưu."
+                )
         _check_media_names(manifest)
         entries = {e["table"]: e for e in manifest["tables"]}
         names = set(zf.namelist())
@@ -385,8 +440,9 @@ def _restore_tables(zf, order: list[Table], entries: dict, using: str, progress)
     try:
         _load_tables(zf, order, entries, using, progress)
     except DatabaseError as exc:  # the transaction has rolled back
-        raise BackupError(f"Cơ sở dữ liệu từ chối dữ liệu của bản sao lưu ({exc}). Đã huỷ, "
-                          "không ghi gì.") from None
+        raise BackupError(
+            f"Cơ sở dữ liệu từ chối dữ liệu của bản sao lưu ({exc}). Đã huỷ, không ghi gì."
+        ) from None
 
 
 def _load_tables(zf, order: list[Table], entries: dict, using: str, progress) -> None:
@@ -405,23 +461,26 @@ def _load_tables(zf, order: list[Table], entries: dict, using: str, progress) ->
         connection.check_constraints(table_names=[t.name for t in order])
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(),
-                                                              [t.model for t in order]):
+                for sql in connection.ops.sequence_reset_sql(no_style(), [t.model for t in order]):
                     cursor.execute(sql)
         progress("Đang kiểm tra tổng kiểm…")
         for table in order:
             entry = entries[table.name]
             rows, checksum = table_checksum(table, using)
             if (rows, checksum) != (entry["rows"], entry["checksum"]):
-                raise BackupError(f"Bảng {table.name}: sau khi nạp có {rows} dòng, tổng kiểm "
-                                  f"không khớp bản sao lưu ({entry['rows']} dòng). Đã huỷ.")
+                raise BackupError(
+                    f"Bảng {table.name}: sau khi nạp có {rows} dòng, tổng kiểm "
+                    f"không khớp bản sao lưu ({entry['rows']} dòng). Đã huỷ."
+                )
 
 
 def _insert_table(zf, cursor, table: Table, entry: dict, connection, progress) -> None:
     fields = table.fields
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(table.name)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    sql = (
+        f"INSERT INTO {qn(table.name)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
     summer = Checksum()
     batch: list[list] = []
     with zf.open(entry["file"]) as src:
@@ -434,11 +493,16 @@ def _insert_table(zf, cursor, table: Table, entry: dict, connection, progress) -
                 values = json.loads(line)
                 if len(values) != len(fields):
                     raise ValueError("số cột sai")
-                batch.append([f.get_db_prep_save(f.to_python(v), connection)
-                              for f, v in zip(fields, values, strict=True)])
+                batch.append(
+                    [
+                        f.get_db_prep_save(f.to_python(v), connection)
+                        for f, v in zip(fields, values, strict=True)
+                    ]
+                )
             except (ValueError, TypeError, ValidationError) as exc:
-                raise BackupError(f"Bảng {table.name}, dòng {summer.rows}: dữ liệu hỏng "
-                                  f"({exc}). Đã huỷ.") from None
+                raise BackupError(
+                    f"Bảng {table.name}, dòng {summer.rows}: dữ liệu hỏng ({exc}). Đã huỷ."
+                ) from None
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 batch.clear()
@@ -447,9 +511,11 @@ def _insert_table(zf, cursor, table: Table, entry: dict, connection, progress) -
     if batch:
         cursor.executemany(sql, batch)
     if (summer.rows, summer.hexdigest) != (entry["rows"], entry["checksum"]):
-        raise BackupError(f"Bảng {table.name}: tệp dữ liệu có {summer.rows} dòng, tổng kiểm không "
-                          f"khớp manifest ({entry['rows']} dòng): bản sao lưu bị sửa hoặc hỏng. "
-                          "Đã huỷ, không ghi gì.")
+        raise BackupError(
+            f"Bảng {table.name}: tệp dữ liệu có {summer.rows} dòng, tổng kiểm không "
+            f"khớp manifest ({entry['rows']} dòng): bản sao lưu bị sửa hoặc hỏng. "
+            "Đã huỷ, không ghi gì."
+        )
     progress(f"{table.name}: {summer.rows:,} dòng")
 
 
@@ -476,11 +542,12 @@ def _stage_media(zf, manifest: dict) -> Path:
                         digest.update(chunk)
                         dst.write(chunk)
             except KeyError:
-                raise BackupError(f"Thiếu tệp media/{entry['name']} trong bản sao lưu.") \
-                    from None
+                raise BackupError(f"Thiếu tệp media/{entry['name']} trong bản sao lưu.") from None
             if digest.hexdigest() != entry["sha256"]:
-                raise BackupError(f"Tệp media {entry['name']} không khớp tổng kiểm: bản sao lưu "
-                                  "bị sửa hoặc hỏng. Đã huỷ, không ghi gì.")
+                raise BackupError(
+                    f"Tệp media {entry['name']} không khớp tổng kiểm: bản sao lưu "
+                    "bị sửa hoặc hỏng. Đã huỷ, không ghi gì."
+                )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

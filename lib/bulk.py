@@ -11,8 +11,9 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 
-def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence],
-                prepared: Sequence[str] = ()) -> int:
+def insert_rows(
+    model, fields: Sequence[str], rows: Iterable[Sequence], prepared: Sequence[str] = ()
+) -> int:
     """Insert `rows` (tuples in the order of `fields`) into `model`'s table; returns the count.
 
     No ids come back: give them in the rows, taken with `reserve_ids`. Values of the fields
@@ -44,8 +45,7 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence],
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                               prepared())
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared())
     return count
 
 
@@ -73,12 +73,16 @@ def reserve_ids(model, count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                           "FROM generate_series(1, %s)", [table, count])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(
             f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))", [table])
+            f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))",
+            [table],
+        )
         last = cursor.fetchone()[0]
     return list(range(last + 1, last + count + 1))
 
@@ -92,4 +96,4 @@ def lookups_in(field: str, values: list, chunk: int = 5000):
         yield {f"{field}__in": RawSQL(f"SELECT unnest(%s::{cast}[])", (list(values),))}
         return
     for i in range(0, len(values), chunk):
-        yield {f"{field}__in": values[i:i + chunk]}
+        yield {f"{field}__in": values[i : i + chunk]}

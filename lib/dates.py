@@ -38,8 +38,7 @@ def parse_year(value, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> int | N
 
 
 def year_refused(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> str:
-    return _("The year must be between %(first)s and %(last)s.") % {"first": first,
-                                                                     "last": last}
+    return _("The year must be between %(first)s and %(last)s.") % {"first": first, "last": last}
 
 
 def in_range(day: dt.date) -> bool:
@@ -48,7 +47,9 @@ def in_range(day: dt.date) -> bool:
 
 def date_refused() -> str:
     return _("Enter a date between %(first)s and %(last)s.") % {
-        "first": f"{EARLIEST:%d/%m/%Y}", "last": f"{LATEST:%d/%m/%Y}"}
+        "first": f"{EARLIEST:%d/%m/%Y}",
+        "last": f"{LATEST:%d/%m/%Y}",
+    }
 
 
 def query_date(request, name: str) -> dt.date | None:
@@ -72,7 +73,12 @@ def as_of(request) -> dt.date:
     if typed and not getattr(request, "htmx", False):  # a panel's page has said it already
         from django.contrib import messages
 
-        messages.warning(request, _("“%(value)s” is not a date between %(first)s and %(last)s: "
-                                    "the figures are as of today.") % {
-            "value": typed[:40], "first": f"{EARLIEST:%d/%m/%Y}", "last": f"{LATEST:%d/%m/%Y}"})
+        messages.warning(
+            request,
+            _(
+                "“%(value)s” is not a date between %(first)s and %(last)s: "
+                "the figures are as of today."
+            )
+            % {"value": typed[:40], "first": f"{EARLIEST:%d/%m/%Y}", "last": f"{LATEST:%d/%m/%Y}"},
+        )
     return today()

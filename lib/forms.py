@@ -51,8 +51,9 @@ class DateField(forms.DateField):
     """A dd/mm/yyyy text box: predictable in every browser and locale, within the years the
     system works with (lib.dates: a day such as 31/12/9999 broke the pages' arithmetic)."""
 
-    widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
-                                                       "inputmode": "numeric"})
+    widget = forms.DateInput(
+        format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", list(FORMATS))
@@ -73,10 +74,16 @@ class UnitCodeField(forms.CharField):
         self.user = user
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"list": "unit-suggestions", "autocomplete": "off",
-                                  "hx-get": reverse_lazy("units:suggest"),
-                                  "hx-trigger": "keyup changed delay:300ms",
-                                  "hx-target": "#unit-suggestions", "hx-swap": "innerHTML"})
+        self.widget.attrs.update(
+            {
+                "list": "unit-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("units:suggest"),
+                "hx-trigger": "keyup changed delay:300ms",
+                "hx-target": "#unit-suggestions",
+                "hx-swap": "innerHTML",
+            }
+        )
 
     def prepare_value(self, value):
         if isinstance(value, Unit):
@@ -88,9 +95,13 @@ class UnitCodeField(forms.CharField):
         if not code:
             return None
         code = code.strip()
-        unit = scoped(Unit.objects.select_related("kind__level"), self.user).filter(
-            code__iexact=code).first()
+        unit = (
+            scoped(Unit.objects.select_related("kind__level"), self.user)
+            .filter(code__iexact=code)
+            .first()
+        )
         if unit is None:
-            raise ValidationError(self.error_messages["unknown"], code="unknown",
-                                  params={"code": code})
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"code": code}
+            )
         return unit

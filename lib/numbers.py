@@ -29,8 +29,10 @@ def formats() -> tuple:
     language = get_language()
     found = _FORMATS.get(language)
     if found is None:
-        found = _FORMATS[language] = tuple(get_format(name) for name in (
-            "DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+        found = _FORMATS[language] = tuple(
+            get_format(name)
+            for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+        )
     return found
 
 
@@ -42,11 +44,17 @@ def number(value, grouped: bool, language_formats: tuple | None = None) -> str:
     # a count grouped by threes, a percentage below a thousand.
     if grouped and type(value) is int and grouping == 3:
         return f"{value:,}".replace(",", thousand_sep)
-    if (not grouped and isinstance(value, Decimal) and value.is_finite() and abs(value) < 1000
-            and value.as_tuple().exponent <= 0):  # not 1E+2, which Django writes 100
+    if (
+        not grouped
+        and isinstance(value, Decimal)
+        and value.is_finite()
+        and abs(value) < 1000
+        and value.as_tuple().exponent <= 0
+    ):  # not 1E+2, which Django writes 100
         return str(value).replace(".", decimal_sep)
-    return numberformat.format(value, decimal_sep, None, grouping, thousand_sep,
-                               force_grouping=grouped)
+    return numberformat.format(
+        value, decimal_sep, None, grouping, thousand_sep, force_grouping=grouped
+    )
 
 
 @register.filter(is_safe=True)

@@ -146,12 +146,18 @@ def _check_parts(data: bytes) -> None:
     except Exception:  # any ZIP Python cannot list (even a newer "version needed" than it
         return  # knows): the spreadsheet reader, under its limits, says what it is
     if len(infos) > MAX_PARTS:
-        raise SheetError(_("The file holds more than %(n)s parts: it is not an ordinary "
-                           "spreadsheet.") % {"n": number(MAX_PARTS, True)})
+        raise SheetError(
+            _("The file holds more than %(n)s parts: it is not an ordinary spreadsheet.")
+            % {"n": number(MAX_PARTS, True)}
+        )
     if sum(i.file_size for i in infos) > max_unpacked_bytes():
-        raise SheetError(_("The file unpacks to more than the limit of %(mb)s MB: it is not "
-                           "an ordinary spreadsheet (save it again from Excel).")
-                         % {"mb": number(max_unpacked_bytes() // MB, True)})
+        raise SheetError(
+            _(
+                "The file unpacks to more than the limit of %(mb)s MB: it is not "
+                "an ordinary spreadsheet (save it again from Excel)."
+            )
+            % {"mb": number(max_unpacked_bytes() // MB, True)}
+        )
 
 
 def _merged_rows(sheet, column_offset: int) -> Iterator[list]:
@@ -186,10 +192,15 @@ def _workbook_sheets(data: bytes) -> list[Sheet]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:
         if "password" in str(error).lower() or "encrypt" in str(error).lower():
-            raise SheetError(_("The file is password-protected: remove the password in "
-                               "Excel and upload it again.")) from error
-        raise SheetError(_("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or "
-                           ".csv).")) from error
+            raise SheetError(
+                _(
+                    "The file is password-protected: remove the password in "
+                    "Excel and upload it again."
+                )
+            ) from error
+        raise SheetError(
+            _("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or .csv).")
+        ) from error
     sheets = []
     for meta in book.sheets_metadata:
         if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible":
@@ -201,30 +212,44 @@ def _workbook_sheets(data: bytes) -> list[Sheet]:
         (_r0, c0), (r1, c1) = sheet.start or (0, 0), sheet.end or (-1, -1)
         height, width = r1 + 1, max(0, c1 - c0 + 1)
         if height * width > max_cells():
-            raise SheetError(_("The sheet “%(sheet)s” spans %(rows)s rows × %(columns)s "
-                               "columns, more than the limit of %(limit)s cells: delete the "
-                               "empty rows and columns after the table (or copy the table "
-                               "into a new file) and upload it again.")
-                             % {"sheet": meta.name, "rows": number(height, True),
-                                "columns": number(width, True),
-                                "limit": number(max_cells(), True)})
-        sheets.append(Sheet(meta.name, height, width,
-                            lambda sheet=sheet, c0=c0: _merged_rows(sheet, c0)))
+            raise SheetError(
+                _(
+                    "The sheet “%(sheet)s” spans %(rows)s rows × %(columns)s "
+                    "columns, more than the limit of %(limit)s cells: delete the "
+                    "empty rows and columns after the table (or copy the table "
+                    "into a new file) and upload it again."
+                )
+                % {
+                    "sheet": meta.name,
+                    "rows": number(height, True),
+                    "columns": number(width, True),
+                    "limit": number(max_cells(), True),
+                }
+            )
+        sheets.append(
+            Sheet(meta.name, height, width, lambda sheet=sheet, c0=c0: _merged_rows(sheet, c0))
+        )
     return sheets
 
 
 def _decode_text(data: bytes) -> str:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SheetError(_("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or "
-                           ".csv)."))
-    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
-            else ("utf-8-sig", "cp1258"):
+        raise SheetError(_("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or .csv)."))
+    for encoding in (
+        ("utf-8-sig", "utf-16")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        else ("utf-8-sig", "cp1258")
+    ):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SheetError(_("The text file is neither UTF-8 nor Windows-1258: save it as "
-                       "“CSV UTF-8” and upload it again."))
+    raise SheetError(
+        _(
+            "The text file is neither UTF-8 nor Windows-1258: save it as "
+            "“CSV UTF-8” and upload it again."
+        )
+    )
 
 
 def _csv_rows(data: bytes) -> list[list]:
@@ -242,8 +267,20 @@ def _is_markup(data: bytes) -> bool:
     """HTML or XML (old systems export "Excel" files that are web pages): a CSV never starts
     with a tag."""
     start = data[:512].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").lower()
-    return start.startswith((b"<!doctype", b"<html", b"<?xml", b"<table", b"<meta", b"<head",
-                             b"<body", b"<style", b"<script", b"<svg"))
+    return start.startswith(
+        (
+            b"<!doctype",
+            b"<html",
+            b"<?xml",
+            b"<table",
+            b"<meta",
+            b"<head",
+            b"<body",
+            b"<style",
+            b"<script",
+            b"<svg",
+        )
+    )
 
 
 def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[str]]:
@@ -254,18 +291,28 @@ def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[str]]:
     notes = []
     if data.startswith(OLE_MAGIC):
         if _is_encrypted(data):
-            raise SheetError(_("The file is password-protected: remove the password in Excel "
-                               "and upload it again."))
+            raise SheetError(
+                _(
+                    "The file is password-protected: remove the password in Excel "
+                    "and upload it again."
+                )
+            )
         return _workbook_sheets(data), notes
     if data.startswith(ZIP_MAGIC):
         return _workbook_sheets(data), notes
     if _is_markup(data):
-        raise SheetError(_("The file is a web page (HTML) or XML, not a spreadsheet, whatever "
-                           "its name says: open it in Excel, save it as “Excel Workbook "
-                           "(.xlsx)” and upload that file."))
+        raise SheetError(
+            _(
+                "The file is a web page (HTML) or XML, not a spreadsheet, whatever "
+                "its name says: open it in Excel, save it as “Excel Workbook "
+                "(.xlsx)” and upload that file."
+            )
+        )
     if filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-        notes.append(_("The file is named %(name)s but holds plain text (CSV): it was read as "
-                       "CSV.") % {"name": filename})
+        notes.append(
+            _("The file is named %(name)s but holds plain text (CSV): it was read as CSV.")
+            % {"name": filename}
+        )
     rows = _csv_rows(data)
     width = max(map(len, rows), default=0)
     return [Sheet("CSV", len(rows), width, lambda: iter(rows))], notes
@@ -301,8 +348,11 @@ def _find_header(rows: list[list], columns: Sequence[Column]) -> tuple[int, dict
 
 
 def _has_data(sheets: list[Sheet]) -> bool:
-    return any(any(clean_cell(c) not in ("", None) for c in row)
-               for sheet in sheets for row in sheet.rows())
+    return any(
+        any(clean_cell(c) not in ("", None) for c in row)
+        for sheet in sheets
+        for row in sheet.rows()
+    )
 
 
 def _read_table(data: bytes, filename: str, columns: Sequence[Column]) -> tuple:
@@ -315,18 +365,24 @@ def _read_table(data: bytes, filename: str, columns: Sequence[Column]) -> tuple:
     if not candidates or not any(c[2] for c in candidates):
         if not _has_data(sheets):
             raise SheetError(_("The file has no data."))
-    sheet, header, mapping = max(candidates, key=lambda c: len(c[2])) if candidates \
-        else (None, -1, {})
+    sheet, header, mapping = (
+        max(candidates, key=lambda c: len(c[2])) if candidates else (None, -1, {})
+    )
     expected = ", ".join(f"“{c.label}”" for c in columns if c.required)
     if header < 0 or not any(c.required for c in mapping.values()):
-        raise SheetError(_("No header row found in the first %(n)s rows: the table must have "
-                           "the columns %(columns)s (download the template).")
-                         % {"n": HEADER_SEARCH_ROWS, "columns": expected})
+        raise SheetError(
+            _(
+                "No header row found in the first %(n)s rows: the table must have "
+                "the columns %(columns)s (download the template)."
+            )
+            % {"n": HEADER_SEARCH_ROWS, "columns": expected}
+        )
     missing = [c for c in columns if c.required and c not in mapping.values()]
     if missing:
-        raise SheetError(_("Row %(row)s (header): required column %(columns)s is missing.")
-                         % {"row": header + 1,
-                            "columns": ", ".join(f"“{c.label}”" for c in missing)})
+        raise SheetError(
+            _("Row %(row)s (header): required column %(columns)s is missing.")
+            % {"row": header + 1, "columns": ", ".join(f"“{c.label}”" for c in missing)}
+        )
     where = [(c, column.key) for c, column in mapping.items()]
     labels, rows = {}, []
     for r, row in enumerate(sheet.rows()):
@@ -353,28 +409,45 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
         _check_parts(data)
     try:
         header_row, labels, rows, notes = sandbox.run_limited(
-            _read_table, data, filename, columns, memory_bytes=memory_limit_bytes(),
-            cpu_seconds=time_limit_seconds(), wall_seconds=time_limit_seconds() + 5,
-            refusals=(SheetError,))
+            _read_table,
+            data,
+            filename,
+            columns,
+            memory_bytes=memory_limit_bytes(),
+            cpu_seconds=time_limit_seconds(),
+            wall_seconds=time_limit_seconds() + 5,
+            refusals=(SheetError,),
+        )
     except sandbox.Refused as refused:
         raise SheetError(refused.message) from None
     except sandbox.LimitExceeded as exceeded:
         if exceeded.what == "time":
-            raise SheetError(_("Reading the file took longer than the limit of %(seconds)s "
-                               "seconds: split it into smaller files and upload them one by "
-                               "one.") % {"seconds": time_limit_seconds()}) from None
-        raise SheetError(_("Reading the file needs more than the limit of %(mb)s MB of "
-                           "memory. A cell far outside the table (for example at XFD1048576) "
-                           "makes a sheet huge: delete the empty rows and columns after the "
-                           "table (or copy the table into a new file) and upload it again.")
-                         % {"mb": number(memory_limit_bytes() // MB, True)}) from None
+            raise SheetError(
+                _(
+                    "Reading the file took longer than the limit of %(seconds)s "
+                    "seconds: split it into smaller files and upload them one by "
+                    "one."
+                )
+                % {"seconds": time_limit_seconds()}
+            ) from None
+        raise SheetError(
+            _(
+                "Reading the file needs more than the limit of %(mb)s MB of "
+                "memory. A cell far outside the table (for example at XFD1048576) "
+                "makes a sheet huge: delete the empty rows and columns after the "
+                "table (or copy the table into a new file) and upload it again."
+            )
+            % {"mb": number(memory_limit_bytes() // MB, True)}
+        ) from None
     except RuntimeError:  # the reader failed on something unforeseen (logged by the sandbox)
-        raise SheetError(_("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or "
-                           ".csv).")) from None
+        raise SheetError(
+            _("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or .csv).")
+        ) from None
     return Table(header_row=header_row, labels=labels, rows=rows, notes=notes)
 
 
 # -- cells -----------------------------------------------------------------------------------
+
 
 def is_blank(value) -> bool:
     return value is None or value == ""
@@ -487,19 +560,23 @@ def parse_citizen_id(value) -> str | None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         if isinstance(value, float) and not value.is_integer():  # 1.5, nan, inf
-            raise CellError(_("A citizen ID has exactly 12 digits (“%(value)s”).")
-                            % {"value": value})
+            raise CellError(
+                _("A citizen ID has exactly 12 digits (“%(value)s”).") % {"value": value}
+            )
         digits = str(int(value))
         if len(digits) < 12:
-            raise CellError(_("The citizen ID was stored as a number and lost its leading "
-                              "zero(s) (%(value)s): format the column as Text and type all 12 "
-                              "digits, e.g. %(guess)s.")
-                            % {"value": digits, "guess": digits.zfill(12)})
+            raise CellError(
+                _(
+                    "The citizen ID was stored as a number and lost its leading "
+                    "zero(s) (%(value)s): format the column as Text and type all 12 "
+                    "digits, e.g. %(guess)s."
+                )
+                % {"value": digits, "guess": digits.zfill(12)}
+            )
     else:
         digits = re.sub(r"[\s.\-]", "", str(value))
     if not re.fullmatch(r"[0-9]{12}", digits):  # ASCII digits only
-        raise CellError(_("A citizen ID has exactly 12 digits (“%(value)s”).")
-                        % {"value": value})
+        raise CellError(_("A citizen ID has exactly 12 digits (“%(value)s”).") % {"value": value})
     return digits
 
 
@@ -516,15 +593,21 @@ def choice_parser(options: dict[str, object], what, shown: str = "") -> Callable
             return None
         key = header_key(value)
         if key not in lookup:
-            raise CellError(_("“%(value)s” is not a known %(what)s (use one of: %(options)s).")
-                            % {"value": value, "what": what, "options": shown})
+            raise CellError(
+                _("“%(value)s” is not a known %(what)s (use one of: %(options)s).")
+                % {"value": value, "what": what, "options": shown}
+            )
         if type(value) is str and len(known) < 1000:
             known[value] = lookup[key]
         return lookup[key]
+
     return parse
 
 
 YES = ("có", "x", "1", "yes", "true", "đúng")
 NO = ("không", "0", "no", "false", "sai")
-parse_yes_no = choice_parser({**dict.fromkeys(YES, True), **dict.fromkeys(NO, False)},
-                             _lazy("yes/no value"), shown="Có, Không")
+parse_yes_no = choice_parser(
+    {**dict.fromkeys(YES, True), **dict.fromkeys(NO, False)},
+    _lazy("yes/no value"),
+    shown="Có, Không",
+)

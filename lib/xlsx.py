@@ -32,8 +32,9 @@ class Styles:
         self.title = book.add_format({"bold": True, "font_size": 13})
         self.subtitle = book.add_format({"italic": True})
         self.caption = book.add_format({"bold": True})
-        self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                       "text_wrap": True, "valign": "top"})
+        self.header = book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         self.date = book.add_format({"num_format": "dd/mm/yyyy"})
         self.integer = book.add_format({"num_format": "#,##0"})
         self.decimal = book.add_format({"num_format": "#,##0.0"})
@@ -58,11 +59,16 @@ def new_book(target) -> tuple[xlsxwriter.Workbook, Styles]:
     """A workbook writing to a path or an open binary file. XlsxWriter is told never to turn a
     string into a formula, a number or a link: what a string becomes is decided here."""
     target = str(target) if isinstance(target, Path) else target
-    book = xlsxwriter.Workbook(target, {"constant_memory": True,
-                                           "default_date_format": "dd/mm/yyyy",
-                                           "strings_to_numbers": False,
-                                           "strings_to_formulas": False,
-                                           "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "default_date_format": "dd/mm/yyyy",
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     return book, Styles(book)
 
 
@@ -106,8 +112,9 @@ def _width(header: str) -> int:
     return max(12, min(40, len(header) + 4))
 
 
-def _write_rows(sheet, styles: Styles, row: int, headers: Sequence[str],
-                rows: Iterable[Sequence]) -> int:
+def _write_rows(
+    sheet, styles: Styles, row: int, headers: Sequence[str], rows: Iterable[Sequence]
+) -> int:
     """The header row at `row`, then the rows; returns the index of the last row written."""
     for col, header in enumerate(headers):
         write_text(sheet, row, col, header, styles.header)
@@ -118,9 +125,17 @@ def _write_rows(sheet, styles: Styles, row: int, headers: Sequence[str],
     return row
 
 
-def write_table(book, styles: Styles, sheet_name: str, headers: Sequence[str],
-                rows: Iterable[Sequence], *, title: str = "", subtitle: str = "",
-                widths: Sequence[int] | None = None):
+def write_table(
+    book,
+    styles: Styles,
+    sheet_name: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    title: str = "",
+    subtitle: str = "",
+    widths: Sequence[int] | None = None,
+):
     """A sheet with an optional title block, one header row, then the rows; returns the sheet
     and the index of its header row (so readers and tests know where the table starts)."""
     sheet = book.add_worksheet(sheet_name[:31])
@@ -132,8 +147,15 @@ def write_table(book, styles: Styles, sheet_name: str, headers: Sequence[str],
     return sheet, header_row
 
 
-def write_tables(book, styles: Styles, sheet_name: str, tables: Sequence[Table], *,
-                 title: str = "", subtitle: str = ""):
+def write_tables(
+    book,
+    styles: Styles,
+    sheet_name: str,
+    tables: Sequence[Table],
+    *,
+    title: str = "",
+    subtitle: str = "",
+):
     """A sheet with an optional title block, then the tables one under the other, each with
     its caption line and header row, a blank line between them; returns the sheet."""
     sheet = book.add_worksheet(sheet_name[:31])
@@ -159,20 +181,36 @@ def _download(filename: str, write: Callable) -> FileResponse:
     write(book, styles)
     book.close()
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=file_name(filename),
-                        content_type=XLSX_TYPE)
+    return FileResponse(
+        handle, as_attachment=True, filename=file_name(filename), content_type=XLSX_TYPE
+    )
 
 
-def xlsx_response(filename: str, sheet_name: str, headers: Sequence[str],
-                  rows: Iterable[Sequence], *, title: str = "",
-                  subtitle: str = "") -> FileResponse:
+def xlsx_response(
+    filename: str,
+    sheet_name: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    title: str = "",
+    subtitle: str = "",
+) -> FileResponse:
     """A one-table workbook as a download."""
-    return _download(filename, lambda book, styles: write_table(
-        book, styles, sheet_name, headers, rows, title=title, subtitle=subtitle))
+    return _download(
+        filename,
+        lambda book, styles: write_table(
+            book, styles, sheet_name, headers, rows, title=title, subtitle=subtitle
+        ),
+    )
 
 
-def xlsx_tables_response(filename: str, sheet_name: str, tables: Sequence[Table], *,
-                         title: str = "", subtitle: str = "") -> FileResponse:
+def xlsx_tables_response(
+    filename: str, sheet_name: str, tables: Sequence[Table], *, title: str = "", subtitle: str = ""
+) -> FileResponse:
     """A one-sheet workbook of several stacked tables as a download."""
-    return _download(filename, lambda book, styles: write_tables(
-        book, styles, sheet_name, tables, title=title, subtitle=subtitle))
+    return _download(
+        filename,
+        lambda book, styles: write_tables(
+            book, styles, sheet_name, tables, title=title, subtitle=subtitle
+        ),
+    )

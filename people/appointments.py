@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 @dataclass
 class Finding:
-    label: str       # what was checked, in the user's language
-    ok: bool         # whether the person meets it
-    binding: bool    # whether failing it needs a reason (e.g. the unit keeps a pool)
+    label: str  # what was checked, in the user's language
+    ok: bool  # whether the person meets it
+    binding: bool  # whether failing it needs a reason (e.g. the unit keeps a pool)
 
 
 Check = Callable[["Position"], list[Finding]]  # noqa: F821 (people.models.Position)

@@ -22,9 +22,22 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["family_name", "middle_name", "given_name", "gender", "birth_date",
-                  "citizen_id", "ethnicity", "phone", "email", "address", "education_level",
-                  "political_theory", "foreign_language", "it_skill"]
+        fields = [
+            "family_name",
+            "middle_name",
+            "given_name",
+            "gender",
+            "birth_date",
+            "citizen_id",
+            "ethnicity",
+            "phone",
+            "email",
+            "address",
+            "education_level",
+            "political_theory",
+            "foreign_language",
+            "it_skill",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,16 +59,22 @@ class PositionForm(forms.Form):
     start_date = DateField(label=_("start date"))
     end_date = DateField(label=_("end date"), required=False)
     first_time_on_committee = forms.BooleanField(
-        label=_("first time on the executive committee"), required=False)
+        label=_("first time on the executive committee"), required=False
+    )
     start_reason = forms.ChoiceField(label=_("how it started"), choices=StartReason.choices)
-    end_reason = forms.ChoiceField(label=_("how it ended"), required=False,
-                                   choices=[("", "—")] + list(EndReason.choices))
+    end_reason = forms.ChoiceField(
+        label=_("how it ended"), required=False, choices=[("", "—")] + list(EndReason.choices)
+    )
     appointment_reason = forms.CharField(
-        label=_("reason for the appointment"), required=False,
+        label=_("reason for the appointment"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Needed when the unit keeps a succession pool for the post and the person "
-                    "is not in it, not trained for it or not rated at least 'completed' last "
-                    "year."))
+        help_text=_(
+            "Needed when the unit keeps a succession pool for the post and the person "
+            "is not in it, not trained for it or not rated at least 'completed' last "
+            "year."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,18 +90,32 @@ class PeopleFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False)
     unit = UnitCodeField(label=_("unit (with sub-units)"), required=False)
-    role = forms.ModelChoiceField(label=_("role"), queryset=Role.objects.all(), required=False,
-                                  empty_label=_("All"))
-    full_time = forms.ChoiceField(label=_("full-time"), required=False,
-                                  choices=[("", _("All")), ("1", _("Full-time")),
-                                           ("0", _("Part-time"))])
+    role = forms.ModelChoiceField(
+        label=_("role"), queryset=Role.objects.all(), required=False, empty_label=_("All")
+    )
+    full_time = forms.ChoiceField(
+        label=_("full-time"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Full-time")), ("0", _("Part-time"))],
+    )
     gender = forms.ChoiceField(label=_("gender"), required=False, choices=_choices(Gender.choices))
-    age = forms.ChoiceField(label=_("age"), required=False,
-                            choices=_choices([(k, k) for k in AGE_BANDS]))
-    education = forms.TypedChoiceField(label=_("education level"), required=False, coerce=int,
-                                       empty_value=None, choices=_choices(EducationLevel.choices))
-    theory = forms.TypedChoiceField(label=_("political theory"), required=False, coerce=int,
-                                    empty_value=None, choices=_choices(PoliticalTheory.choices))
+    age = forms.ChoiceField(
+        label=_("age"), required=False, choices=_choices([(k, k) for k in AGE_BANDS])
+    )
+    education = forms.TypedChoiceField(
+        label=_("education level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=_choices(EducationLevel.choices),
+    )
+    theory = forms.TypedChoiceField(
+        label=_("political theory"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=_choices(PoliticalTheory.choices),
+    )
     on = DateField(label=_("as of"), required=False)
 
     def __init__(self, *args, user, **kwargs):

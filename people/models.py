@@ -60,28 +60,38 @@ class Person(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    family_name = models.CharField(_("family name"), max_length=50, blank=True,
-                                   validators=[validate_one_line])
-    middle_name = models.CharField(_("middle name"), max_length=100, blank=True,
-                                   validators=[validate_one_line])
-    given_name = models.CharField(_("given name"), max_length=50,
-                                  validators=[validate_one_line])
+    family_name = models.CharField(
+        _("family name"), max_length=50, blank=True, validators=[validate_one_line]
+    )
+    middle_name = models.CharField(
+        _("middle name"), max_length=100, blank=True, validators=[validate_one_line]
+    )
+    given_name = models.CharField(_("given name"), max_length=50, validators=[validate_one_line])
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True,
-                                  unique=True, validators=[citizen_id_validator])
+    citizen_id = models.CharField(
+        _("citizen ID"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[citizen_id_validator],
+    )
     ethnicity = models.CharField(_("ethnicity"), max_length=50, default="Kinh", blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     education_level = models.PositiveSmallIntegerField(
-        _("education level"), choices=EducationLevel.choices, default=EducationLevel.NONE)
+        _("education level"), choices=EducationLevel.choices, default=EducationLevel.NONE
+    )
     political_theory = models.PositiveSmallIntegerField(
-        _("political theory"), choices=PoliticalTheory.choices, default=PoliticalTheory.NONE)
+        _("political theory"), choices=PoliticalTheory.choices, default=PoliticalTheory.NONE
+    )
     foreign_language = models.CharField(_("foreign language"), max_length=100, blank=True)
     it_skill = models.CharField(_("IT skill"), max_length=100, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="people", verbose_name=_("unit")
+    )
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
 
@@ -167,23 +177,35 @@ class Position(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit", "person__unit")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions",
-                               verbose_name=_("person"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions",
-                             verbose_name=_("unit"))
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="positions",
-                             verbose_name=_("role"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit")
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="positions", verbose_name=_("role")
+    )
     full_time = models.BooleanField(_("full-time"), default=False)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    term = models.ForeignKey(Term, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="positions", verbose_name=_("term"))
-    first_time_on_committee = models.BooleanField(_("first time on the executive committee"),
-                                                  default=False)
-    start_reason = models.CharField(_("how it started"), max_length=20,
-                                    choices=StartReason.choices, default=StartReason.ELECTED)
-    end_reason = models.CharField(_("how it ended"), max_length=20, choices=EndReason.choices,
-                                  blank=True)
+    term = models.ForeignKey(
+        Term,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("term"),
+    )
+    first_time_on_committee = models.BooleanField(
+        _("first time on the executive committee"), default=False
+    )
+    start_reason = models.CharField(
+        _("how it started"), max_length=20, choices=StartReason.choices, default=StartReason.ELECTED
+    )
+    end_reason = models.CharField(
+        _("how it ended"), max_length=20, choices=EndReason.choices, blank=True
+    )
 
     objects = PositionQuerySet.as_manager()
 

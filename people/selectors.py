@@ -32,9 +32,20 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def person_list(*, user, day: dt.date, unit=None, role=None, full_time: bool | None = None,
-                gender: str = "", age_band: str = "", education=None, political_theory=None,
-                search: str = "", cadres_only: bool = False):
+def person_list(
+    *,
+    user,
+    day: dt.date,
+    unit=None,
+    role=None,
+    full_time: bool | None = None,
+    gender: str = "",
+    age_band: str = "",
+    education=None,
+    political_theory=None,
+    search: str = "",
+    cadres_only: bool = False,
+):
     """People of the user's subtree matching the filters, in Vietnamese order.
 
     Position-based filters (role, full-time, cadres only) mean "holding such a position on
@@ -66,7 +77,11 @@ def person_list(*, user, day: dt.date, unit=None, role=None, full_time: bool | N
 def current_positions(people, day: dt.date) -> dict[int, list[Position]]:
     """Positions held on `day` by the given people, in one query."""
     out: dict[int, list[Position]] = {}
-    for p in (Position.objects.active_on(day).filter(person__in=people)
-              .select_related("role", "unit").order_by("role__rank")):
+    for p in (
+        Position.objects.active_on(day)
+        .filter(person__in=people)
+        .select_related("role", "unit")
+        .order_by("role__rank")
+    ):
         out.setdefault(p.person_id, []).append(p)
     return out

@@ -13,13 +13,30 @@ from people.models import Person, Position, StartReason
 from units.models import Reorganisation, ReorganisationKind, Term, Unit
 
 PERSON_FIELDS = (
-    "family_name", "middle_name", "given_name", "gender", "birth_date", "citizen_id",
-    "ethnicity", "phone", "email", "address", "education_level", "political_theory",
-    "foreign_language", "it_skill",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "citizen_id",
+    "ethnicity",
+    "phone",
+    "email",
+    "address",
+    "education_level",
+    "political_theory",
+    "foreign_language",
+    "it_skill",
 )
 POSITION_FIELDS = (
-    "role", "full_time", "start_date", "end_date", "term", "first_time_on_committee",
-    "start_reason", "end_reason",
+    "role",
+    "full_time",
+    "start_date",
+    "end_date",
+    "term",
+    "first_time_on_committee",
+    "start_reason",
+    "end_reason",
 )
 
 
@@ -38,7 +55,8 @@ def check_unit_in_scope(user, unit: Unit | None, field: str = "unit") -> None:
 # from another province: the level above both units moves their record.
 CITIZEN_ID_UNAVAILABLE = gettext_lazy(
     "This citizen ID cannot be used here. If the person moved from another unit, ask the "
-    "level above to move their record to your unit.")
+    "level above to move their record to your unit."
+)
 
 
 def check_citizen_id_free(user, person: Person) -> None:
@@ -47,19 +65,31 @@ def check_citizen_id_free(user, person: Person) -> None:
     param for a link; held by anyone else, it says CITIZEN_ID_UNAVAILABLE."""
     if not person.citizen_id:
         return
-    holder = (Person.objects.select_related("unit").exclude(pk=person.pk)
-              .filter(citizen_id=person.citizen_id).first())
+    holder = (
+        Person.objects.select_related("unit")
+        .exclude(pk=person.pk)
+        .filter(citizen_id=person.citizen_id)
+        .first()
+    )
     if holder is None:
         return
     path = "" if user is None else scope_path(user)
     if path is not None and holder.unit.path.startswith(path):
-        raise ValidationError({"citizen_id": ValidationError(
-            _("This citizen ID is already %(name)s's (%(unit)s): open their record instead "
-              "of adding them again."),
-            code="citizen_id_taken",
-            params={"name": holder.full_name, "unit": holder.unit.name, "holder": holder})})
-    raise ValidationError({"citizen_id": ValidationError(CITIZEN_ID_UNAVAILABLE,
-                                                         code="citizen_id_unavailable")})
+        raise ValidationError(
+            {
+                "citizen_id": ValidationError(
+                    _(
+                        "This citizen ID is already %(name)s's (%(unit)s): open their record "
+                        "instead of adding them again."
+                    ),
+                    code="citizen_id_taken",
+                    params={"name": holder.full_name, "unit": holder.unit.name, "holder": holder},
+                )
+            }
+        )
+    raise ValidationError(
+        {"citizen_id": ValidationError(CITIZEN_ID_UNAVAILABLE, code="citizen_id_unavailable")}
+    )
 
 
 def citizen_id_holder(error: ValidationError) -> Person | None:
@@ -120,8 +150,9 @@ def _term_covering(unit: Unit, day: dt.date) -> Term | None:
 
 def _merged_into(source_id: int, unit: Unit) -> bool:
     """A cadre carried over by a merger keeps the term they were elected for."""
-    return Reorganisation.objects.filter(kind=ReorganisationKind.MERGE, unit_id=source_id,
-                                         other_unit=unit).exists()
+    return Reorganisation.objects.filter(
+        kind=ReorganisationKind.MERGE, unit_id=source_id, other_unit=unit
+    ).exists()
 
 
 def _validate_position(position: Position) -> None:
@@ -135,12 +166,19 @@ def _validate_position(position: Position) -> None:
     unit = position.unit
     if position.start_date and unit.founded_on and position.start_date < unit.founded_on:
         errors["start_date"] = _("Unit %(code)s was founded on %(day)s.") % {
-            "code": unit.code, "day": unit.founded_on.strftime("%d/%m/%Y")}
+            "code": unit.code,
+            "day": unit.founded_on.strftime("%d/%m/%Y"),
+        }
     if position.start_date and unit.dissolved_on and position.start_date >= unit.dissolved_on:
         errors["start_date"] = _("Unit %(code)s was dissolved on %(day)s.") % {
-            "code": unit.code, "day": unit.dissolved_on.strftime("%d/%m/%Y")}
-    if position.term_id and position.term.unit_id != unit.pk and not _merged_into(
-            position.term.unit_id, unit):
+            "code": unit.code,
+            "day": unit.dissolved_on.strftime("%d/%m/%Y"),
+        }
+    if (
+        position.term_id
+        and position.term.unit_id != unit.pk
+        and not _merged_into(position.term.unit_id, unit)
+    ):
         errors["term"] = _("The term belongs to another unit.")
     if errors:
         raise ValidationError(errors)
@@ -148,25 +186,31 @@ def _validate_position(position: Position) -> None:
 
 
 @transaction.atomic
-def position_create(*, user, person: Person, unit: Unit, appointment_reason: str = "",
-                    **fields) -> Position:
+def position_create(
+    *, user, person: Person, unit: Unit, appointment_reason: str = "", **fields
+) -> Position:
     """Fill a post. An appointment that misses a binding check (the unit keeps a succession
     pool for the post and the person is not in it, not trained for it, or not rated at least
     'completed' last year) needs a reason, which is kept with what was found."""
     check_unit_in_scope(user, unit)
     check_unit_in_scope(user, person.unit, "person")
-    position = Position(person=person, unit=unit,
-                        **{k: v for k, v in fields.items() if k in POSITION_FIELDS})
+    position = Position(
+        person=person, unit=unit, **{k: v for k, v in fields.items() if k in POSITION_FIELDS}
+    )
     if position.term_id is None and position.start_date:
         position.term = _term_covering(unit, position.start_date)
     _validate_position(position)
     findings = appointments.review(position) if user is not None else []
     missed = [f.label for f in findings if f.binding and not f.ok]
-    if missed and position.start_reason == StartReason.APPOINTED \
-            and not appointment_reason.strip():
-        raise ValidationError({"appointment_reason": [
-            _("Give a reason for this appointment: the person does not meet %(missed)s.")
-            % {"missed": "; ".join(missed)}]})
+    if missed and position.start_reason == StartReason.APPOINTED and not appointment_reason.strip():
+        raise ValidationError(
+            {
+                "appointment_reason": [
+                    _("Give a reason for this appointment: the person does not meet %(missed)s.")
+                    % {"missed": "; ".join(missed)}
+                ]
+            }
+        )
     position.save()
     if findings:
         appointments.record(position, findings, appointment_reason.strip(), user)
@@ -189,8 +233,7 @@ def position_update(*, user, position: Position, unit: Unit | None = None, **fie
 
 @transaction.atomic
 def position_end(*, user, position: Position, end_date: dt.date, end_reason: str) -> Position:
-    return position_update(user=user, position=position, end_date=end_date,
-                           end_reason=end_reason)
+    return position_update(user=user, position=position, end_date=end_date, end_reason=end_reason)
 
 
 @transaction.atomic

@@ -29,8 +29,9 @@ def _person_or_404(request: HttpRequest, pk: int) -> Person:
 
 
 def _position_or_404(request: HttpRequest, pk: int) -> Position:
-    return get_scoped_or_404(Position.objects.select_related("person", "unit", "role"),
-                             request.user, pk=pk)
+    return get_scoped_or_404(
+        Position.objects.select_related("person", "unit", "role"), request.user, pk=pk
+    )
 
 
 @officer_required
@@ -40,17 +41,29 @@ def people_list(request: HttpRequest) -> HttpResponse:
     day = filters.get("on") or as_of(request)
     full_time = {"1": True, "0": False}.get(filters.get("full_time") or "")
     people = person_list(
-        user=request.user, day=day, unit=filters.get("unit"), role=filters.get("role"),
-        full_time=full_time, gender=filters.get("gender", ""), age_band=filters.get("age", ""),
-        education=filters.get("education"), political_theory=filters.get("theory"),
-        search=filters.get("q", ""))
+        user=request.user,
+        day=day,
+        unit=filters.get("unit"),
+        role=filters.get("role"),
+        full_time=full_time,
+        gender=filters.get("gender", ""),
+        age_band=filters.get("age", ""),
+        education=filters.get("education"),
+        political_theory=filters.get("theory"),
+        search=filters.get("q", ""),
+    )
     if request.GET.get("format") == "xlsx":
         return _export(request, people, day, filters.get("unit"))
     page = CappedPaginator(people, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "day": day, "query": query.urlencode(),
-               "positions": current_positions([p.pk for p in page.object_list], day)}
+    context = {
+        "form": form,
+        "page": page,
+        "day": day,
+        "query": query.urlencode(),
+        "positions": current_positions([p.pk for p in page.object_list], day),
+    }
     template = "people/_results.html" if request.htmx else "people/list.html"
     return render(request, template, context)
 
@@ -61,10 +74,19 @@ def _export(request, people, day, unit) -> HttpResponse:
     it is logged."""
     rows = Counted(sheets.export_rows(people))
     response = xlsx_response(
-        f"can-bo-{day:%Y%m%d}.xlsx", _("People"), sheets.headers(), rows,
-        title=_("People and positions as of %(day)s") % {"day": day.strftime("%d/%m/%Y")})
-    log_export(request, Source.PEOPLE_LIST, unit=unit or request.user.unit,
-               params=query_params(request), count=rows.count)
+        f"can-bo-{day:%Y%m%d}.xlsx",
+        _("People"),
+        sheets.headers(),
+        rows,
+        title=_("People and positions as of %(day)s") % {"day": day.strftime("%d/%m/%Y")},
+    )
+    log_export(
+        request,
+        Source.PEOPLE_LIST,
+        unit=unit or request.user.unit,
+        params=query_params(request),
+        count=rows.count,
+    )
     return response
 
 
@@ -75,17 +97,24 @@ def render_profile(request: HttpRequest, person: Person) -> HttpResponse:
     records = person.records.select_related("organiser", "institution")
     enrolments = person.enrolments.select_related("training_class", "feedback")
     own = request.user.person_id == person.pk
-    return render(request, "people/detail.html", {
-        "person": person, "day": day, "positions": positions,
-        "records": records, "enrolments": enrolments,
-        "own": own,
-        "age": person.age_on(day),
-        "can_edit": request.user.can_write and request.user.role != "cadre",
-        # Citizen ID and contacts: masked, shown in full on request (logged); one's own in full.
-        "may_reveal": request.user.can_browse and not own,
-        "recent_accesses": [] if own else privacy_selectors.recent_full_views(person),
-        "may_read_log": not own and privacy_selectors.may_read_access_log(request.user),
-    })
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "day": day,
+            "positions": positions,
+            "records": records,
+            "enrolments": enrolments,
+            "own": own,
+            "age": person.age_on(day),
+            "can_edit": request.user.can_write and request.user.role != "cadre",
+            # Citizen ID and contacts: masked, shown in full on request (logged); one's own in full.
+            "may_reveal": request.user.can_browse and not own,
+            "recent_accesses": [] if own else privacy_selectors.recent_full_views(person),
+            "may_read_log": not own and privacy_selectors.may_read_access_log(request.user),
+        },
+    )
 
 
 @officer_required
@@ -111,8 +140,9 @@ def _save_person(request, form, person=None):
 
 @writer_required
 def create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, user=request.user,
-                      initial={"unit": request.user.unit.code})
+    form = PersonForm(
+        request.POST or None, user=request.user, initial={"unit": request.user.unit.code}
+    )
     return _person_form(request, form, None, _("New person"))
 
 
@@ -137,15 +167,17 @@ def _person_form(request, form, person, title):
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": person.full_name})
             return redirect("people:detail", pk=person.pk)
-    return render(request, "people/form.html", {"form": form, "title": title, "person": person,
-                                                "holder": holder})
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "title": title, "person": person, "holder": holder},
+    )
 
 
 @writer_required
 def position_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_or_404(request, pk)
-    form = PositionForm(request.POST or None, user=request.user,
-                        initial={"unit": person.unit.code})
+    form = PositionForm(request.POST or None, user=request.user, initial={"unit": person.unit.code})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -155,15 +187,19 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Position added."))
             return redirect("people:detail", pk=person.pk)
-    return render(request, "people/form.html",
-                  {"form": form, "title": _("New position"), "person": person})
+    return render(
+        request, "people/form.html", {"form": form, "title": _("New position"), "person": person}
+    )
 
 
 @writer_required
 def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_or_404(request, pk)
-    initial = {f: getattr(position, f) for f in PositionForm.base_fields
-               if f not in ("unit", "appointment_reason")}
+    initial = {
+        f: getattr(position, f)
+        for f in PositionForm.base_fields
+        if f not in ("unit", "appointment_reason")
+    }
     initial["unit"] = position.unit.code
     form = PositionForm(request.POST or None, user=request.user, initial=initial)
     del form.fields["appointment_reason"]  # asked only when a post is filled
@@ -175,5 +211,8 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("people:detail", pk=position.person_id)
-    return render(request, "people/form.html",
-                  {"form": form, "title": _("Edit position"), "person": position.person})
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "title": _("Edit position"), "person": position.person},
+    )

@@ -8,14 +8,25 @@ from training.models import FundingSource, Programme, Topic
 
 def money(label, required=True):
     """An amount in đồng as users type it: 15.000.000 (Vietnamese) or 15,000,000."""
-    return forms.DecimalField(label=label, required=required, min_value=0, max_digits=16,
-                              decimal_places=0, localize=True,
-                              widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_digits=16,
+        decimal_places=0,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
 
 def count(label, required=True):
-    return forms.IntegerField(label=label, required=required, min_value=0, localize=True,
-                              widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
 
 class PlanCreateForm(forms.Form):
@@ -24,31 +35,37 @@ class PlanCreateForm(forms.Form):
 
 class PlanLineForm(forms.Form):
     name = forms.CharField(label=_("content"), max_length=255)
-    topic = forms.ModelChoiceField(label=_("topic"), queryset=Topic.objects.all(),
-                                   required=False)
-    programme = forms.ModelChoiceField(label=_("framework programme"),
-                                       queryset=Programme.objects.all(), required=False)
+    topic = forms.ModelChoiceField(label=_("topic"), queryset=Topic.objects.all(), required=False)
+    programme = forms.ModelChoiceField(
+        label=_("framework programme"), queryset=Programme.objects.all(), required=False
+    )
     target_group = forms.ChoiceField(label=_("target group"), choices=TargetGroup.choices)
     classes = count(_("classes"))
     trainees = count(_("trainees"))
-    quarter = forms.TypedChoiceField(label=_("quarter"), required=False, coerce=int,
-                                     empty_value=None,
-                                     choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"),
-                                              (4, "IV")])
+    quarter = forms.TypedChoiceField(
+        label=_("quarter"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+    )
     budget = money(_("budget estimate (VND)"))
-    funding_source = forms.ChoiceField(label=_("funding source"),
-                                       choices=FundingSource.choices)
-    reason = forms.CharField(label=_("reason for the revision"), required=False,
-                             max_length=500,
-                             help_text=_("Required once the plan is approved."))
+    funding_source = forms.ChoiceField(label=_("funding source"), choices=FundingSource.choices)
+    reason = forms.CharField(
+        label=_("reason for the revision"),
+        required=False,
+        max_length=500,
+        help_text=_("Required once the plan is approved."),
+    )
 
     def line_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("comment"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(forms.Form):
@@ -89,30 +106,33 @@ class GrowthForm(forms.Form):
 
     def figures(self) -> dict:
         data = self.cleaned_data
-        return {k: data[k] or 0 for k in self.fields if k not in
-                ("unit", "period_start", "period_end")}
+        return {
+            k: data[k] or 0 for k in self.fields if k not in ("unit", "period_start", "period_end")
+        }
 
 
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=255)
     year = forms.IntegerField(label=_("plan year"), min_value=2000, max_value=2100)
     deadline = DateField(label=_("answer by"))
-    topics = forms.ModelMultipleChoiceField(label=_("topics asked"),
-                                            queryset=Topic.objects.all(),
-                                            widget=forms.CheckboxSelectMultiple)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("topics asked"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
 
 
 class AnswerForm(forms.Form):
     """A grid: for each topic asked and each target group, how many cadres need it."""
 
-    comment = forms.CharField(label=_("comments"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, topics, answer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.topics = list(topics)
-        given = {(n.topic_id, n.target_group): n.count for n in answer.needs.all()} \
-            if answer else {}
+        given = (
+            {(n.topic_id, n.target_group): n.count for n in answer.needs.all()} if answer else {}
+        )
         if answer:
             self.initial["comment"] = answer.comment
         self.grid = []
@@ -131,5 +151,8 @@ class AnswerForm(forms.Form):
         return [(topic, [self[name] for name in names]) for topic, names in self.grid]
 
     def needs(self) -> dict:
-        return {(topic, group): self.cleaned_data[f"n_{topic.pk}_{group}"] or 0
-                for topic in self.topics for group in TargetGroup.values}
+        return {
+            (topic, group): self.cleaned_data[f"n_{topic.pk}_{group}"] or 0
+            for topic in self.topics
+            for group in TargetGroup.values
+        }

@@ -21,8 +21,9 @@ def period(target: Target, day: dt.date) -> tuple[dt.date, dt.date]:
 def spending_share(target: Target, node: UnitVersion, day: dt.date) -> Measure:
     """Each level's own share (the node's); and how many units of the subtree reach it."""
     figures = selectors.spending_figures(node, day.year, target.threshold, day)
-    return Measure(target, figures["share"], target.threshold, figures["reporting"],
-                   figures["reaching"])
+    return Measure(
+        target, figures["share"], target.threshold, figures["reporting"], figures["reaching"]
+    )
 
 
 def _growth(field: str):
@@ -32,6 +33,7 @@ def _growth(field: str):
             return Measure(target, None, target.goal)
         goal = target.threshold if field == "coverage" else target.goal
         return Measure(target, totals[field], goal, totals["reporting"])
+
     return evaluate
 
 

@@ -44,15 +44,15 @@ class PlanDeadline(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="plan_deadlines",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="plan_deadlines", verbose_name=_("unit")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     due_on = models.DateField(_("submit by"))
 
     class Meta:
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"],
-                                               name="plandeadline_unique")]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="plandeadline_unique")]
 
 
 class Plan(models.Model):
@@ -60,12 +60,15 @@ class Plan(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="plans",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("unit")
+    )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices,
-                              default=PlanStatus.DRAFT)
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     revision = models.PositiveSmallIntegerField(_("revision"), default=0)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -87,24 +90,39 @@ class PlanLine(models.Model):
 
     SCOPE_UNIT_FIELDS = ("plan__unit",)
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines",
-                             verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="lines", verbose_name=_("plan")
+    )
     name = models.CharField(_("content"), max_length=255, validators=[validate_one_line])
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("topic"))
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("framework programme"))
-    target_group = models.CharField(_("target group"), max_length=15,
-                                    choices=TargetGroup.choices)
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("topic"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("framework programme"),
+    )
+    target_group = models.CharField(_("target group"), max_length=15, choices=TargetGroup.choices)
     classes = CountField(_("classes"))
     trainees = CountField(_("trainees"))
     quarter = models.PositiveSmallIntegerField(
-        _("quarter"), null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(4)])
+        _("quarter"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     budget = models.DecimalField(_("budget estimate (VND)"), default=0, **MONEY)
-    funding_source = models.CharField(_("funding source"), max_length=15,
-                                      choices=FundingSource.choices,
-                                      default=FundingSource.UNION)
+    funding_source = models.CharField(
+        _("funding source"),
+        max_length=15,
+        choices=FundingSource.choices,
+        default=FundingSource.UNION,
+    )
 
     class Meta:
         ordering = ["plan", "quarter", "id"]
@@ -112,8 +130,10 @@ class PlanLine(models.Model):
         verbose_name_plural = _("plan lines")
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="planline_budget_positive"),
-            models.CheckConstraint(condition=Q(quarter__isnull=True) | Q(quarter__range=(1, 4)),
-                                   name="planline_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__range=(1, 4)),
+                name="planline_quarter_1_to_4",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,8 +153,9 @@ class PlanEvent(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)
-    user = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
-                             related_name="+")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
     changes = models.JSONField(default=list, blank=True)
@@ -149,8 +170,9 @@ class ClassLink(models.Model):
     SCOPE_UNIT_FIELDS = ("line__plan__unit",)
 
     line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="class_links")
-    training_class = models.OneToOneField(TrainingClass, on_delete=models.CASCADE,
-                                          related_name="plan_link", verbose_name=_("class"))
+    training_class = models.OneToOneField(
+        TrainingClass, on_delete=models.CASCADE, related_name="plan_link", verbose_name=_("class")
+    )
 
 
 class Spending(models.Model):
@@ -158,10 +180,12 @@ class Spending(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="spendings",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="spendings", verbose_name=_("unit")
+    )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     operating_total = models.DecimalField(_("total operating spending (VND)"), **MONEY)
     other_training = models.DecimalField(_("other training costs (VND)"), default=0, **MONEY)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -172,8 +196,10 @@ class Spending(models.Model):
         verbose_name_plural = _("spending")
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="spending_unique"),
-            models.CheckConstraint(condition=Q(operating_total__gt=0) & Q(other_training__gte=0),
-                                   name="spending_amounts_positive"),
+            models.CheckConstraint(
+                condition=Q(operating_total__gt=0) & Q(other_training__gte=0),
+                name="spending_amounts_positive",
+            ),
         ]
 
 
@@ -185,8 +211,9 @@ class MemberGrowth(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="member_growth",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="member_growth", verbose_name=_("unit")
+    )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     admitted = CountField(_("members admitted"), default=0)
@@ -195,23 +222,25 @@ class MemberGrowth(models.Model):
     transfers_out = CountField(_("transferred out"), default=0)
     unions_founded = CountField(_("grassroots unions founded"), default=0)
     unions_dissolved = CountField(_("grassroots unions dissolved"), default=0)
-    enterprises_30plus = CountField(
-        _("enterprises with 30 workers or more"), default=0)
-    enterprises_with_union = CountField(
-        _("of which with a grassroots union"), default=0)
+    enterprises_30plus = CountField(_("enterprises with 30 workers or more"), default=0)
+    enterprises_with_union = CountField(_("of which with a grassroots union"), default=0)
 
     class Meta:
         ordering = ["-period_end", "unit__path"]
         verbose_name = _("member growth")
         verbose_name_plural = _("member growth")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "period_start", "period_end"],
-                                    name="membergrowth_unique"),
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
-                                   name="membergrowth_period_positive"),
+            models.UniqueConstraint(
+                fields=["unit", "period_start", "period_end"], name="membergrowth_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="membergrowth_period_positive",
+            ),
             models.CheckConstraint(
                 condition=Q(enterprises_with_union__lte=models.F("enterprises_30plus")),
-                name="membergrowth_coverage_at_most_all"),
+                name="membergrowth_coverage_at_most_all",
+            ),
         ]
 
     @property
@@ -224,10 +253,12 @@ class Survey(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="surveys",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("unit")
+    )
     year = models.PositiveSmallIntegerField(
-        _("plan year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+        _("plan year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     title = models.CharField(_("title"), max_length=255, validators=[validate_one_line])
     topics = models.ManyToManyField(Topic, related_name="+", verbose_name=_("topics asked"))
     deadline = models.DateField(_("answer by"))
@@ -252,16 +283,19 @@ class SurveyAnswer(models.Model):
     SCOPE_UNIT_FIELDS = ("unit",)
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
     comment = models.TextField(_("comments"), blank=True)
-    answered_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
-                                    related_name="+")
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["survey", "unit"],
-                                               name="surveyanswer_once_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "unit"], name="surveyanswer_once_per_unit")
+        ]
 
 
 class SurveyNeed(models.Model):
@@ -273,5 +307,8 @@ class SurveyNeed(models.Model):
     count = CountField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["answer", "topic", "target_group"],
-                                               name="surveyneed_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "topic", "target_group"], name="surveyneed_unique"
+            )
+        ]

@@ -32,6 +32,7 @@ HELD = (ClassStatus.RUNNING, ClassStatus.CLOSED)  # a class counts as done once 
 
 # --- plan versus actual -------------------------------------------------------------------
 
+
 @dataclass
 class Figures:
     """Planned and actual figures of a group of plan lines."""
@@ -81,12 +82,15 @@ def plan_vs_actual(lines: QuerySet, by: tuple[str, ...] = ()) -> dict[tuple, Fig
         figures.planned_classes, figures.planned_trainees = row["c"] or 0, row["t"] or 0
         figures.budget = row["b"] or Decimal(0)
     links = ClassLink.objects.filter(line__in=lines, training_class__status__in=HELD).order_by()
-    for figures, row in group(links, "line__", c=Count("id"),
-                              s=Sum("training_class__budget_actual")):
+    for figures, row in group(
+        links, "line__", c=Count("id"), s=Sum("training_class__budget_actual")
+    ):
         figures.classes, figures.spending = row["c"] or 0, row["s"] or Decimal(0)
     trainees = Enrolment.objects.filter(
-        status=EnrolmentStatus.ACCEPTED, training_class__plan_link__line__in=lines,
-        training_class__status__in=HELD).order_by()
+        status=EnrolmentStatus.ACCEPTED,
+        training_class__plan_link__line__in=lines,
+        training_class__status__in=HELD,
+    ).order_by()
     for figures, row in group(trainees, "training_class__plan_link__line__", t=Count("id")):
         figures.trainees = row["t"] or 0
     return out
@@ -101,29 +105,39 @@ def lines_with_figures(plan: Plan) -> list[tuple[PlanLine, Figures]]:
 def consolidated_lines(unit: Unit, year: int) -> QuerySet:
     """The unit's own lines (any status) and the lines its subtree has sent up."""
     return PlanLine.objects.filter(plan__year=year).filter(
-        Q(plan__unit=unit) | Q(plan__unit__path__startswith=unit.path, plan__status__in=SENT_UP))
+        Q(plan__unit=unit) | Q(plan__unit__path__startswith=unit.path, plan__status__in=SENT_UP)
+    )
 
 
 def consolidated(unit: Unit, year: int) -> list[dict]:
     """The consolidated plan: lines summed by topic (or programme) and target group."""
     from training.models import Programme, Topic
 
-    figures = plan_vs_actual(consolidated_lines(unit, year),
-                             ("topic", "programme", "target_group"))
+    figures = plan_vs_actual(consolidated_lines(unit, year), ("topic", "programme", "target_group"))
     topics = Topic.objects.in_bulk([k[0] for k in figures if k[0]])
     programmes = Programme.objects.in_bulk([k[1] for k in figures if k[1]])
     groups = dict(TargetGroup.choices)
-    rows = [{"topic": topics.get(t), "programme": programmes.get(p), "group": g,
-             "subject": topics.get(t) or programmes.get(p) or _("Any topic"),
-             "target_group": groups.get(g, g), "figures": f}
-            for (t, p, g), f in figures.items()]
+    rows = [
+        {
+            "topic": topics.get(t),
+            "programme": programmes.get(p),
+            "group": g,
+            "subject": topics.get(t) or programmes.get(p) or _("Any topic"),
+            "target_group": groups.get(g, g),
+            "figures": f,
+        }
+        for (t, p, g), f in figures.items()
+    ]
     return sorted(rows, key=lambda r: (str(r["subject"]), r["target_group"]))
 
 
 def plans_under(unit: Unit, year: int) -> list[tuple[Plan, Figures]]:
     """The plans of the unit's subtree for the year, each with its totals."""
-    plans = list(Plan.objects.filter(year=year, unit__path__startswith=unit.path)
-                 .select_related("unit").order_by("unit__path"))
+    plans = list(
+        Plan.objects.filter(year=year, unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
     figures = plan_vs_actual(PlanLine.objects.filter(plan__in=plans), ("plan",))
     return [(p, figures.get((p.pk,), Figures())) for p in plans]
 
@@ -131,46 +145,69 @@ def plans_under(unit: Unit, year: int) -> list[tuple[Plan, Figures]]:
 def not_submitted(unit: Unit, year: int) -> QuerySet:
     """Units directly under `unit` (above grassroots: those make plans) with no plan sent up."""
     sent = Plan.objects.filter(unit=OuterRef("pk"), year=year, status__in=SENT_UP)
-    return (Unit.objects.filter(parent=unit, dissolved_on__isnull=True)
-            .exclude(kind__level__code="grassroots").exclude(Exists(sent)).order_by("code"))
+    return (
+        Unit.objects.filter(parent=unit, dissolved_on__isnull=True)
+        .exclude(kind__level__code="grassroots")
+        .exclude(Exists(sent))
+        .order_by("code")
+    )
 
 
 def linkable_classes(plan: Plan) -> QuerySet:
     """Classes of the plan's subtree in its year not yet counted toward any line."""
-    return (TrainingClass.objects.filter(organiser__path__startswith=plan.unit.path,
-                                         start_date__year=plan.year)
-            .exclude(plan_link__isnull=False).order_by("start_date", "code"))
+    return (
+        TrainingClass.objects.filter(
+            organiser__path__startswith=plan.unit.path, start_date__year=plan.year
+        )
+        .exclude(plan_link__isnull=False)
+        .order_by("start_date", "code")
+    )
 
 
 # --- surveys ------------------------------------------------------------------------------
+
 
 def surveys_visible_to(user) -> QuerySet:
     """Surveys opened in the user's subtree, and those opened above it to answer."""
     path = scope_path(user)
     if path is None:
         return Survey.objects.none()
-    return Survey.objects.filter(Q(unit__path__startswith=path)
-                                 | Q(unit__path__in=scope_ancestor_paths(user)))
+    return Survey.objects.filter(
+        Q(unit__path__startswith=path) | Q(unit__path__in=scope_ancestor_paths(user))
+    )
 
 
 def survey_results(survey: Survey, unit: Unit) -> list[dict]:
     """Answers of the unit's subtree summed per topic and target group."""
-    rows = (SurveyNeed.objects.filter(answer__survey=survey,
-                                      answer__unit__path__startswith=unit.path)
-            .values("topic", "topic__name", "target_group").annotate(count=Sum("count"))
-            .order_by("topic__rank", "topic__name", "target_group"))
+    rows = (
+        SurveyNeed.objects.filter(answer__survey=survey, answer__unit__path__startswith=unit.path)
+        .values("topic", "topic__name", "target_group")
+        .annotate(count=Sum("count"))
+        .order_by("topic__rank", "topic__name", "target_group")
+    )
     groups = dict(TargetGroup.choices)
     return [{**r, "group_label": groups.get(r["target_group"])} for r in rows]
 
 
 def survey_progress(survey: Survey, unit: Unit) -> list[dict]:
     """Per unit directly under `unit`: whether it answered, and answers in its subtree."""
-    children = Unit.objects.filter(parent=unit, dissolved_on__isnull=True).annotate(
-        answered=Exists(survey.answers.filter(unit=OuterRef("pk"))),
-        answers_below=Coalesce(Subquery(
-            survey.answers.filter(unit__path__startswith=OuterRef("path"))
-            .order_by().values("survey").annotate(n=Count("id")).values("n")), 0),
-    ).order_by("code")
+    children = (
+        Unit.objects.filter(parent=unit, dissolved_on__isnull=True)
+        .annotate(
+            answered=Exists(survey.answers.filter(unit=OuterRef("pk"))),
+            answers_below=Coalesce(
+                Subquery(
+                    survey.answers.filter(unit__path__startswith=OuterRef("path"))
+                    .order_by()
+                    .values("survey")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+        .order_by("code")
+    )
     return list(children)
 
 
@@ -184,8 +221,12 @@ def draft_lines(unit: Unit, survey: Survey | None, day: dt.date) -> list[PlanLin
     if survey is not None:
         for row in survey_results(survey, unit):
             key = (row["topic"], None, row["target_group"])
-            drafted[key] = PlanLine(name=row["topic__name"], topic_id=row["topic"],
-                                    target_group=row["target_group"], trainees=row["count"])
+            drafted[key] = PlanLine(
+                name=row["topic__name"],
+                topic_id=row["topic"],
+                target_group=row["target_group"],
+                trainees=row["count"],
+            )
     node = version_on(unit, day)
     for target in targets_for(node, day) if node else []:
         if target.kind != TargetKind.TRAINING:
@@ -195,19 +236,29 @@ def draft_lines(unit: Unit, survey: Survey | None, day: dt.date) -> list[PlanLin
         need = subtree_live(target, node, day).not_met
         if not need:
             continue
-        group = (TargetGroup.KEY_LEADERS if target.key_leaders_only
-                 else TargetGroup.PART_TIME if target.full_time is False
-                 else TargetGroup.FULL_TIME)
+        group = (
+            TargetGroup.KEY_LEADERS
+            if target.key_leaders_only
+            else TargetGroup.PART_TIME
+            if target.full_time is False
+            else TargetGroup.FULL_TIME
+        )
         key = (topic.pk if topic else None, programme.pk if programme else None, group)
         if key in drafted:
             drafted[key].trainees = max(drafted[key].trainees, need)
             continue
-        drafted[key] = PlanLine(name=f"{target.code} {target.name}"[:255], topic=topic,
-                                programme=programme, target_group=group, trainees=need)
+        drafted[key] = PlanLine(
+            name=f"{target.code} {target.name}"[:255],
+            topic=topic,
+            programme=programme,
+            target_group=group,
+            trainees=need,
+        )
     return list(drafted.values())
 
 
 # --- spending and member growth -----------------------------------------------------------
+
 
 def share(training: Decimal, operating: Decimal) -> Decimal:
     # Rounded down so a share shown as 15.00 never hides 14.999 (the target is ≥ 15%).
@@ -217,18 +268,27 @@ def share(training: Decimal, operating: Decimal) -> Decimal:
 def spending_with_training(qs: QuerySet) -> QuerySet:
     """Spending rows with `class_costs` (actual costs of the classes the unit organised
     that started in the year) and `training` (those plus other training costs)."""
-    costs = (TrainingClass.objects.filter(organiser=OuterRef("unit"),
-                                          start_date__year=OuterRef("year"))
-             .order_by().values("organiser").annotate(s=Sum("budget_actual")).values("s"))
+    costs = (
+        TrainingClass.objects.filter(organiser=OuterRef("unit"), start_date__year=OuterRef("year"))
+        .order_by()
+        .values("organiser")
+        .annotate(s=Sum("budget_actual"))
+        .values("s")
+    )
     return qs.annotate(class_costs=Coalesce(Subquery(costs), Value(Decimal(0)))).annotate(
-        training=F("class_costs") + F("other_training"))
+        training=F("class_costs") + F("other_training")
+    )
 
 
 def spending_share(spending: Spending) -> dict:
     """One unit's training spending and share for the year."""
     row = spending_with_training(Spending.objects.filter(pk=spending.pk)).get()
-    return {"spending": row, "class_costs": row.class_costs, "training": row.training,
-            "share": share(row.training, row.operating_total)}
+    return {
+        "spending": row,
+        "class_costs": row.class_costs,
+        "training": row.training,
+        "share": share(row.training, row.operating_total),
+    }
 
 
 def _under(node: UnitVersion, day: dt.date) -> Q:
@@ -242,15 +302,17 @@ def spending_figures(node: UnitVersion, year: int, threshold: Decimal, day: dt.d
     rows = spending_with_training(Spending.objects.filter(_under(node, day), year=year))
     totals = rows.aggregate(
         reporting=Count("id"),
-        reaching=Count("id", filter=Q(training__gte=F("operating_total") * threshold / 100)))
+        reaching=Count("id", filter=Q(training__gte=F("operating_total") * threshold / 100)),
+    )
     own = rows.filter(unit_id=node.unit_id).first()
     return {"share": share(own.training, own.operating_total) if own else None, **totals}
 
 
 def growth_rows(node: UnitVersion, start: dt.date, end: dt.date) -> QuerySet:
     """Member-growth rows of the subtree whose period lies within [start, end]."""
-    return MemberGrowth.objects.filter(_under(node, end), period_start__gte=start,
-                                       period_end__lte=end)
+    return MemberGrowth.objects.filter(
+        _under(node, end), period_start__gte=start, period_end__lte=end
+    )
 
 
 def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
@@ -258,21 +320,30 @@ def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
     coverage from each unit's latest period."""
     rows = growth_rows(node, start, end)
     totals = rows.aggregate(
-        admitted=Coalesce(Sum("admitted"), 0), other_decreases=Coalesce(Sum("other_decreases"), 0),
+        admitted=Coalesce(Sum("admitted"), 0),
+        other_decreases=Coalesce(Sum("other_decreases"), 0),
         transfers_in=Coalesce(Sum("transfers_in"), 0),
         transfers_out=Coalesce(Sum("transfers_out"), 0),
         unions_founded=Coalesce(Sum("unions_founded"), 0),
         unions_dissolved=Coalesce(Sum("unions_dissolved"), 0),
-        reporting=Count("unit", distinct=True))
-    latest = (MemberGrowth.objects.filter(unit=OuterRef("unit"), period_start__gte=start,
-                                          period_end__lte=end)
-              .order_by("-period_end", "-id").values("pk")[:1])
+        reporting=Count("unit", distinct=True),
+    )
+    latest = (
+        MemberGrowth.objects.filter(
+            unit=OuterRef("unit"), period_start__gte=start, period_end__lte=end
+        )
+        .order_by("-period_end", "-id")
+        .values("pk")[:1]
+    )
     coverage = rows.filter(pk=Subquery(latest)).aggregate(
         enterprises_30plus=Coalesce(Sum("enterprises_30plus"), 0),
-        enterprises_with_union=Coalesce(Sum("enterprises_with_union"), 0))
+        enterprises_with_union=Coalesce(Sum("enterprises_with_union"), 0),
+    )
     totals.update(coverage)
     totals["net_growth"] = totals["admitted"] - totals["other_decreases"]
-    totals["coverage"] = (share(Decimal(coverage["enterprises_with_union"]),
-                                 Decimal(coverage["enterprises_30plus"]))
-                          if coverage["enterprises_30plus"] else None)
+    totals["coverage"] = (
+        share(Decimal(coverage["enterprises_with_union"]), Decimal(coverage["enterprises_30plus"]))
+        if coverage["enterprises_30plus"]
+        else None
+    )
     return totals

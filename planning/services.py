@@ -37,8 +37,17 @@ from units.models import Unit
 
 # Trainees per class when a plan is drafted from counts (the 004 plan: 3,920 in 40 classes).
 CLASS_SIZE = 100
-LINE_FIELDS = ("name", "topic", "programme", "target_group", "classes", "trainees", "quarter",
-               "budget", "funding_source")
+LINE_FIELDS = (
+    "name",
+    "topic",
+    "programme",
+    "target_group",
+    "classes",
+    "trainees",
+    "quarter",
+    "budget",
+    "funding_source",
+)
 
 
 def _check_scope(user, unit: Unit, field: str = "unit") -> None:
@@ -47,8 +56,9 @@ def _check_scope(user, unit: Unit, field: str = "unit") -> None:
         return
     path = scope_path(user)
     if path is None or not user.can_write or not unit.path.startswith(path):
-        raise ValidationError({field: _("Unit %(code)s is outside your scope.")
-                               % {"code": unit.code}})
+        raise ValidationError(
+            {field: _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
+        )
 
 
 def _full_clean(obj, exclude=()) -> None:
@@ -56,18 +66,24 @@ def _full_clean(obj, exclude=()) -> None:
 
 
 def _log(plan: Plan, action: str, user, comment: str = "", changes=None) -> None:
-    PlanEvent.objects.create(plan=plan, action=action, user=user, comment=comment,
-                             changes=changes or [])
+    PlanEvent.objects.create(
+        plan=plan, action=action, user=user, comment=comment, changes=changes or []
+    )
 
 
 # --- plans --------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def plan_create(*, user, unit: Unit, year: int, note: str = "") -> Plan:
     _check_scope(user, unit)
     if Plan.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError({"year": _("%(unit)s already has a plan for %(year)s.")
-                               % {"unit": unit.name, "year": year}})
+        raise ValidationError(
+            {
+                "year": _("%(unit)s already has a plan for %(year)s.")
+                % {"unit": unit.name, "year": year}
+            }
+        )
     plan = Plan(unit=unit, year=year, note=note)
     _full_clean(plan)
     plan.save()
@@ -79,19 +95,29 @@ def _check_own(user, plan: Plan) -> None:
     """A plan is written by its own unit; the unit above returns or approves it."""
     _check_scope(user, plan.unit)
     if user is not None and user.unit_id != plan.unit_id:
-        raise ValidationError(_("Only %(unit)s changes or submits its own plan; the unit "
-                                "above returns it with comments.") % {"unit": plan.unit.name})
+        raise ValidationError(
+            _(
+                "Only %(unit)s changes or submits its own plan; the unit "
+                "above returns it with comments."
+            )
+            % {"unit": plan.unit.name}
+        )
 
 
 def _editable(plan: Plan, reason: str) -> bool:
     """Whether a change is a revision (the plan is approved); refuses while submitted."""
     if plan.status == PlanStatus.SUBMITTED:
-        raise ValidationError(_("The plan is waiting for approval: it can be changed only "
-                                "after the unit above returns it."))
+        raise ValidationError(
+            _(
+                "The plan is waiting for approval: it can be changed only "
+                "after the unit above returns it."
+            )
+        )
     if plan.status == PlanStatus.APPROVED:
         if not reason.strip():
-            raise ValidationError({"reason": _("The plan is approved: say why it is being "
-                                               "revised.")})
+            raise ValidationError(
+                {"reason": _("The plan is approved: say why it is being revised.")}
+            )
         return True
     return False
 
@@ -105,8 +131,9 @@ def _shown(value) -> str:
 
 
 @transaction.atomic
-def line_save(*, user, plan: Plan, line: PlanLine | None = None, reason: str = "",
-              **fields) -> PlanLine:
+def line_save(
+    *, user, plan: Plan, line: PlanLine | None = None, reason: str = "", **fields
+) -> PlanLine:
     """Add a line, or change one; on an approved plan this is a logged revision."""
     _check_own(user, plan)
     revision = _editable(plan, reason)
@@ -121,8 +148,11 @@ def line_save(*, user, plan: Plan, line: PlanLine | None = None, reason: str = "
     line.save()
     if revision:
         after = {f: _shown(getattr(line, f)) for f in LINE_FIELDS}
-        changes = [{"line": line.pk, "field": f, "old": before.get(f, ""), "new": after[f]}
-                   for f in LINE_FIELDS if before.get(f, "") != after[f]]
+        changes = [
+            {"line": line.pk, "field": f, "old": before.get(f, ""), "new": after[f]}
+            for f in LINE_FIELDS
+            if before.get(f, "") != after[f]
+        ]
         _revise(plan, user, reason, changes)
     return line
 
@@ -132,8 +162,9 @@ def line_delete(*, user, line: PlanLine, reason: str = "") -> None:
     plan = line.plan
     _check_own(user, plan)
     if _editable(plan, reason):
-        _revise(plan, user, reason, [{"line": line.pk, "field": "deleted", "old": line.name,
-                                      "new": ""}])
+        _revise(
+            plan, user, reason, [{"line": line.pk, "field": "deleted", "old": line.name, "new": ""}]
+        )
     line.delete()
 
 
@@ -167,11 +198,14 @@ def _check_decider(user, plan: Plan) -> None:
     if user is None:
         return
     if not user.can_write or user.unit_id == plan.unit_id:
-        raise ValidationError(_("A unit cannot approve or return its own plan: the unit "
-                                "above does."))
+        raise ValidationError(
+            _("A unit cannot approve or return its own plan: the unit above does.")
+        )
     if user.unit_id != plan.unit.parent_id:
-        raise ValidationError(_("Only %(unit)s, the unit directly above, approves or returns "
-                                "this plan.") % {"unit": plan.unit.parent.name})
+        raise ValidationError(
+            _("Only %(unit)s, the unit directly above, approves or returns this plan.")
+            % {"unit": plan.unit.parent.name}
+        )
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("The plan has not been submitted."))
 
@@ -201,7 +235,8 @@ def deadline_set(*, user, unit: Unit, year: int, due_on: dt.date) -> PlanDeadlin
     """When the units directly under `unit` must have submitted their plans for `year`."""
     _check_scope(user, unit)
     deadline, _created = PlanDeadline.objects.update_or_create(
-        unit=unit, year=year, defaults={"due_on": due_on})
+        unit=unit, year=year, defaults={"due_on": due_on}
+    )
     return deadline
 
 
@@ -211,20 +246,32 @@ def class_link(*, user, line: PlanLine, training_class: TrainingClass) -> ClassL
     plan = line.plan
     _check_scope(user, plan.unit)
     if not training_class.organiser.path.startswith(plan.unit.path):
-        raise ValidationError({"training_class": _(
-            "Class %(code)s is not organised by %(unit)s or a unit under it.")
-            % {"code": training_class.code, "unit": plan.unit.name}})
+        raise ValidationError(
+            {
+                "training_class": _(
+                    "Class %(code)s is not organised by %(unit)s or a unit under it."
+                )
+                % {"code": training_class.code, "unit": plan.unit.name}
+            }
+        )
     if training_class.start_date.year != plan.year:
-        raise ValidationError({"training_class": _(
-            "Class %(code)s starts in %(year)s, not in the plan's year.")
-            % {"code": training_class.code, "year": training_class.start_date.year}})
+        raise ValidationError(
+            {
+                "training_class": _("Class %(code)s starts in %(year)s, not in the plan's year.")
+                % {"code": training_class.code, "year": training_class.start_date.year}
+            }
+        )
     existing = ClassLink.objects.filter(training_class=training_class).first()
     if existing and existing.line_id != line.pk:
-        raise ValidationError({"training_class": _(
-            "Class %(code)s already counts toward another plan line.")
-            % {"code": training_class.code}})
-    link, _created = ClassLink.objects.get_or_create(training_class=training_class,
-                                                     defaults={"line": line})
+        raise ValidationError(
+            {
+                "training_class": _("Class %(code)s already counts toward another plan line.")
+                % {"code": training_class.code}
+            }
+        )
+    link, _created = ClassLink.objects.get_or_create(
+        training_class=training_class, defaults={"line": line}
+    )
     return link
 
 
@@ -236,12 +283,21 @@ def class_unlink(*, user, link: ClassLink) -> None:
 
 # --- spending and member growth -----------------------------------------------------------
 
+
 @transaction.atomic
-def spending_save(*, user, unit: Unit, year: int, operating_total: Decimal,
-                  other_training: Decimal = Decimal(0), note: str = "") -> Spending:
+def spending_save(
+    *,
+    user,
+    unit: Unit,
+    year: int,
+    operating_total: Decimal,
+    other_training: Decimal = Decimal(0),
+    note: str = "",
+) -> Spending:
     _check_scope(user, unit)
     spending = Spending.objects.filter(unit=unit, year=year).first() or Spending(
-        unit=unit, year=year)
+        unit=unit, year=year
+    )
     spending.operating_total, spending.other_training = operating_total, other_training
     spending.note = note
     if operating_total is not None and operating_total <= 0:
@@ -251,29 +307,41 @@ def spending_save(*, user, unit: Unit, year: int, operating_total: Decimal,
     return spending
 
 
-GROWTH_FIGURES = ("admitted", "other_decreases", "transfers_in", "transfers_out",
-                  "unions_founded", "unions_dissolved", "enterprises_30plus",
-                  "enterprises_with_union")
+GROWTH_FIGURES = (
+    "admitted",
+    "other_decreases",
+    "transfers_in",
+    "transfers_out",
+    "unions_founded",
+    "unions_dissolved",
+    "enterprises_30plus",
+    "enterprises_with_union",
+)
 
 
 @transaction.atomic
-def growth_save(*, user, unit: Unit, period_start: dt.date, period_end: dt.date,
-                **figures) -> MemberGrowth:
+def growth_save(
+    *, user, unit: Unit, period_start: dt.date, period_end: dt.date, **figures
+) -> MemberGrowth:
     """Enter (or correct) a unit's member-growth figures for a period."""
     _check_scope(user, unit)
-    row = MemberGrowth.objects.filter(unit=unit, period_start=period_start,
-                                      period_end=period_end).first() or MemberGrowth(
-        unit=unit, period_start=period_start, period_end=period_end)
+    row = MemberGrowth.objects.filter(
+        unit=unit, period_start=period_start, period_end=period_end
+    ).first() or MemberGrowth(unit=unit, period_start=period_start, period_end=period_end)
     for name in GROWTH_FIGURES:
         if name in figures:
             setattr(row, name, figures[name])
     errors = {}
     if period_start and period_end and period_end < period_start:
         errors["period_end"] = _("The end of the period cannot be before its start.")
-    if isinstance(row.enterprises_with_union, int) and isinstance(row.enterprises_30plus, int) \
-            and row.enterprises_with_union > row.enterprises_30plus:
+    if (
+        isinstance(row.enterprises_with_union, int)
+        and isinstance(row.enterprises_30plus, int)
+        and row.enterprises_with_union > row.enterprises_30plus
+    ):
         errors["enterprises_with_union"] = _(
-            "More enterprises with a union than enterprises in the area.")
+            "More enterprises with a union than enterprises in the area."
+        )
     if errors:
         raise ValidationError(errors)
     _full_clean(row)
@@ -283,9 +351,9 @@ def growth_save(*, user, unit: Unit, period_start: dt.date, period_end: dt.date,
 
 # --- needs surveys ------------------------------------------------------------------------
 
+
 @transaction.atomic
-def survey_open(*, user, unit: Unit, year: int, title: str, deadline: dt.date,
-                topics) -> Survey:
+def survey_open(*, user, unit: Unit, year: int, title: str, deadline: dt.date, topics) -> Survey:
     _check_scope(user, unit)
     topics = list(topics)
     errors = {}
@@ -311,14 +379,16 @@ def survey_close(*, user, survey: Survey) -> Survey:
 
 
 @transaction.atomic
-def answer_save(*, user, survey: Survey, unit: Unit, needs: dict, comment: str = "",
-                day: dt.date | None = None) -> SurveyAnswer:
+def answer_save(
+    *, user, survey: Survey, unit: Unit, needs: dict, comment: str = "", day: dt.date | None = None
+) -> SurveyAnswer:
     """A unit under the survey's unit answers for its own cadres; it may change its answer
     until the deadline. `needs` maps (topic, target group) to a count."""
     _check_scope(user, unit)
     if unit.pk == survey.unit_id or not unit.path.startswith(survey.unit.path):
-        raise ValidationError(_("Only units under %(unit)s answer this survey.")
-                              % {"unit": survey.unit.name})
+        raise ValidationError(
+            _("Only units under %(unit)s answer this survey.") % {"unit": survey.unit.name}
+        )
     if not survey.is_open_on(day or today()):
         raise ValidationError(_("The survey is closed: answers are no longer accepted."))
     topics = {t.pk for t in survey.topics.all()}
@@ -329,15 +399,21 @@ def answer_save(*, user, survey: Survey, unit: Unit, needs: dict, comment: str =
         if group not in TargetGroup.values:
             errors.append(_("Unknown target group: %(group)s.") % {"group": group})
         if not isinstance(count, int) or count < 0:
-            errors.append(_("%(topic)s: the number of cadres must be a whole number, 0 or "
-                            "more.") % {"topic": topic})
+            errors.append(
+                _("%(topic)s: the number of cadres must be a whole number, 0 or more.")
+                % {"topic": topic}
+            )
     if errors:
         raise ValidationError({"needs": errors})
     answer, _created = SurveyAnswer.objects.update_or_create(
-        survey=survey, unit=unit, defaults={"comment": comment, "answered_by": user})
+        survey=survey, unit=unit, defaults={"comment": comment, "answered_by": user}
+    )
     answer.needs.all().delete()
-    rows = [SurveyNeed(answer=answer, topic=topic, target_group=group, count=count)
-            for (topic, group), count in needs.items() if count]
+    rows = [
+        SurveyNeed(answer=answer, topic=topic, target_group=group, count=count)
+        for (topic, group), count in needs.items()
+        if count
+    ]
     for row in rows:  # the field's own bounds (e.g. a count too large for the database)
         row.full_clean(exclude=["answer"], validate_unique=False)
     SurveyNeed.objects.bulk_create(rows)
@@ -345,8 +421,9 @@ def answer_save(*, user, survey: Survey, unit: Unit, needs: dict, comment: str =
 
 
 @transaction.atomic
-def plan_draft_from_needs(*, user, unit: Unit, year: int, survey: Survey | None,
-                          day: dt.date | None = None) -> Plan:
+def plan_draft_from_needs(
+    *, user, unit: Unit, year: int, survey: Survey | None, day: dt.date | None = None
+) -> Plan:
     """One action: a draft plan whose lines are the survey's results for the unit's subtree,
     plus one line per target with people under the unit still to train. Then edited."""
     from planning import selectors
@@ -356,8 +433,10 @@ def plan_draft_from_needs(*, user, unit: Unit, year: int, survey: Survey | None,
     if plan is None:
         plan = plan_create(user=user, unit=unit, year=year)
     elif plan.status != PlanStatus.DRAFT or plan.lines.exists():
-        raise ValidationError(_("%(unit)s already has a plan for %(year)s: edit it instead.")
-                              % {"unit": unit.name, "year": year})
+        raise ValidationError(
+            _("%(unit)s already has a plan for %(year)s: edit it instead.")
+            % {"unit": unit.name, "year": year}
+        )
     lines = selectors.draft_lines(unit, survey, day or today())
     for line in lines:
         line.plan = plan
@@ -365,6 +444,7 @@ def plan_draft_from_needs(*, user, unit: Unit, year: int, survey: Survey | None,
     audit.bulk.bulk_create(PlanLine, lines)
     if survey is not None:
         plan.note = _("Drafted from the survey “%(title)s” and the training-needs list.") % {
-            "title": survey.title}
+            "title": survey.title
+        }
         plan.save(update_fields=["note"])
     return plan

@@ -50,8 +50,9 @@ def _unit_and_year(request: HttpRequest) -> tuple[Unit, int]:
     year = parse_year(request.GET.get("year") or today().year, first=2000)
     if not str(unit_id).isdigit() or year is None:
         raise Http404
-    return get_scoped_or_404(Unit.objects.select_related("kind__level", "parent"),
-                             request.user, pk=int(unit_id)), year
+    return get_scoped_or_404(
+        Unit.objects.select_related("kind__level", "parent"), request.user, pk=int(unit_id)
+    ), year
 
 
 def _plan(request, pk: int) -> Plan:
@@ -63,8 +64,7 @@ def _line(request, pk: int) -> PlanLine:
 
 
 def _survey(request, pk: int):
-    survey = selectors.surveys_visible_to(request.user).select_related("unit").filter(
-        pk=pk).first()
+    survey = selectors.surveys_visible_to(request.user).select_related("unit").filter(pk=pk).first()
     if survey is None:
         raise Http404
     return survey
@@ -72,23 +72,33 @@ def _survey(request, pk: int):
 
 # --- the planning overview of a unit and year ---------------------------------------------
 
+
 @officer_required
 def index(request: HttpRequest) -> HttpResponse:
     unit, year = _unit_and_year(request)
     plans = selectors.plans_under(unit, year)
     own = next((p for p, _f in plans if p.unit_id == unit.pk), None)
     deadline = PlanDeadline.objects.filter(unit=unit, year=year).first()
-    return render(request, "planning/index.html", {
-        "unit": unit, "year": year, "own": own,
-        "plans": [(p, f) for p, f in plans if p.unit_id != unit.pk],
-        "not_submitted": selectors.not_submitted(unit, year), "deadline": deadline,
-        "overdue": deadline is not None and deadline.due_on < today(),
-        "surveys": selectors.surveys_visible_to(request.user).filter(year=year)
-        .select_related("unit"),
-        "deadline_form": DeadlineForm(initial={"year": year, "due_on": deadline and
-                                               deadline.due_on}),
-        "create_form": PlanCreateForm(initial={"year": year}),
-    })
+    return render(
+        request,
+        "planning/index.html",
+        {
+            "unit": unit,
+            "year": year,
+            "own": own,
+            "plans": [(p, f) for p, f in plans if p.unit_id != unit.pk],
+            "not_submitted": selectors.not_submitted(unit, year),
+            "deadline": deadline,
+            "overdue": deadline is not None and deadline.due_on < today(),
+            "surveys": selectors.surveys_visible_to(request.user)
+            .filter(year=year)
+            .select_related("unit"),
+            "deadline_form": DeadlineForm(
+                initial={"year": year, "due_on": deadline and deadline.due_on}
+            ),
+            "create_form": PlanCreateForm(initial={"year": year}),
+        },
+    )
 
 
 @writer_required
@@ -97,9 +107,13 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     unit, _year = _unit_and_year(request)
     form = PlanCreateForm(request.POST)
     if form.is_valid():
-        plan = run_service(request, lambda: services.plan_create(
-            user=request.user, unit=unit, year=form.cleaned_data["year"]),
-            _("The plan was created."))
+        plan = run_service(
+            request,
+            lambda: services.plan_create(
+                user=request.user, unit=unit, year=form.cleaned_data["year"]
+            ),
+            _("The plan was created."),
+        )
         if plan is not REFUSED:
             return redirect("planning:plan_detail", plan.pk)
     else:
@@ -113,9 +127,11 @@ def deadline_set(request: HttpRequest) -> HttpResponse:
     unit, _year = _unit_and_year(request)
     form = DeadlineForm(request.POST)
     if form.is_valid():
-        run_service(request, lambda: services.deadline_set(user=request.user, unit=unit,
-                                                    **form.cleaned_data),
-             _("The deadline was set."))
+        run_service(
+            request,
+            lambda: services.deadline_set(user=request.user, unit=unit, **form.cleaned_data),
+            _("The deadline was set."),
+        )
         year = form.cleaned_data["year"]
     else:
         form_errors_to_messages(request, form)
@@ -129,9 +145,14 @@ def consolidated(request: HttpRequest) -> HttpResponse:
     unit, year = _unit_and_year(request)
     rows = selectors.consolidated(unit, year)
     totals = selectors.plan_vs_actual(selectors.consolidated_lines(unit, year)).get(())
-    context = {"unit": unit, "year": year, "rows": rows, "totals": totals,
-               "plans": selectors.plans_under(unit, year),
-               "not_submitted": selectors.not_submitted(unit, year)}
+    context = {
+        "unit": unit,
+        "year": year,
+        "rows": rows,
+        "totals": totals,
+        "plans": selectors.plans_under(unit, year),
+        "not_submitted": selectors.not_submitted(unit, year),
+    }
     if wants_xlsx(request):
         return _consolidated_xlsx(context)
     return render(request, "planning/consolidated.html", context)
@@ -141,61 +162,108 @@ def _figure_cells(f) -> list:
     return [f.planned_classes, f.classes, f.planned_trainees, f.trainees, f.budget, f.spending]
 
 
-FIGURE_HEADS = ("Planned classes", "Classes held", "Planned trainees", "Trainees",
-                "Budget estimate (VND)", "Actual spending (VND)")
+FIGURE_HEADS = (
+    "Planned classes",
+    "Classes held",
+    "Planned trainees",
+    "Trainees",
+    "Budget estimate (VND)",
+    "Actual spending (VND)",
+)
 
 
 def _consolidated_xlsx(context) -> HttpResponse:
     unit, year = context["unit"], context["year"]
     heads = [_(h) for h in FIGURE_HEADS]
-    by_topic = [[str(r["subject"]), r["target_group"],
-                 *_figure_cells(r["figures"])] for r in context["rows"]]
-    by_unit = [[p.unit.code, p.unit.name, p.get_status_display(), *_figure_cells(f)]
-               for p, f in context["plans"]]
+    by_topic = [
+        [str(r["subject"]), r["target_group"], *_figure_cells(r["figures"])]
+        for r in context["rows"]
+    ]
+    by_unit = [
+        [p.unit.code, p.unit.name, p.get_status_display(), *_figure_cells(f)]
+        for p, f in context["plans"]
+    ]
     return xlsx_tables_response(
-        f"ke-hoach-tong-hop-{unit.code}-{year}.xlsx", _("Consolidated plan"),
-        [Table([_("Topic or programme"), _("Target group"), *heads], by_topic,
-               _("By topic and target group")),
-         Table([_("Unit code"), _("Unit"), _("Status"), *heads], by_unit, _("By unit"))],
-        title=_("Consolidated training plan %(year)s — %(name)s") % {"year": year,
-                                                                    "name": unit.name})
+        f"ke-hoach-tong-hop-{unit.code}-{year}.xlsx",
+        _("Consolidated plan"),
+        [
+            Table(
+                [_("Topic or programme"), _("Target group"), *heads],
+                by_topic,
+                _("By topic and target group"),
+            ),
+            Table([_("Unit code"), _("Unit"), _("Status"), *heads], by_unit, _("By unit")),
+        ],
+        title=_("Consolidated training plan %(year)s — %(name)s")
+        % {"year": year, "name": unit.name},
+    )
 
 
 # --- one plan -----------------------------------------------------------------------------
+
 
 @officer_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     lines = selectors.lines_with_figures(plan)
-    return render(request, "planning/plan_detail.html", {
-        "plan": plan, "lines": lines,
-        "totals": selectors.plan_vs_actual(plan.lines.all()).get(()),
-        "events": plan.events.select_related("user")[:50],
-        "links": ClassLink.objects.filter(line__plan=plan).select_related(
-            "training_class", "line"),
-        "line_form": PlanLineForm(initial={"classes": 1, "budget": 0}),
-        "comment_form": CommentForm(), "link_form": ClassLinkForm(),
-        "linkable": selectors.linkable_classes(plan)[:200],
-        "may_edit": request.user.can_write and plan.status != PlanStatus.SUBMITTED
-        and request.user.unit_id == plan.unit_id,
-        "may_decide": request.user.can_write and plan.status == PlanStatus.SUBMITTED
-        and request.user.unit_id == plan.unit.parent_id,
-    })
+    return render(
+        request,
+        "planning/plan_detail.html",
+        {
+            "plan": plan,
+            "lines": lines,
+            "totals": selectors.plan_vs_actual(plan.lines.all()).get(()),
+            "events": plan.events.select_related("user")[:50],
+            "links": ClassLink.objects.filter(line__plan=plan).select_related(
+                "training_class", "line"
+            ),
+            "line_form": PlanLineForm(initial={"classes": 1, "budget": 0}),
+            "comment_form": CommentForm(),
+            "link_form": ClassLinkForm(),
+            "linkable": selectors.linkable_classes(plan)[:200],
+            "may_edit": request.user.can_write
+            and plan.status != PlanStatus.SUBMITTED
+            and request.user.unit_id == plan.unit_id,
+            "may_decide": request.user.can_write
+            and plan.status == PlanStatus.SUBMITTED
+            and request.user.unit_id == plan.unit.parent_id,
+        },
+    )
 
 
 def _line_form_page(request, plan: Plan, line: PlanLine | None) -> HttpResponse:
-    initial = {f: getattr(line, f) for f in services.LINE_FIELDS} if line else {
-        "classes": 1, "budget": 0}
+    initial = (
+        {f: getattr(line, f) for f in services.LINE_FIELDS} if line else {"classes": 1, "budget": 0}
+    )
     form = PlanLineForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if run_service(request, lambda: services.line_save(
-                user=request.user, plan=plan, line=line, reason=form.cleaned_data["reason"],
-                **form.line_fields()), _("The plan line was saved."), form) is not REFUSED:
+        if (
+            run_service(
+                request,
+                lambda: services.line_save(
+                    user=request.user,
+                    plan=plan,
+                    line=line,
+                    reason=form.cleaned_data["reason"],
+                    **form.line_fields(),
+                ),
+                _("The plan line was saved."),
+                form,
+            )
+            is not REFUSED
+        ):
             return redirect("planning:plan_detail", plan.pk)
     title = _("Edit plan line") if line else _("New plan line")
-    return render(request, "planning/form.html", {
-        "form": form, "title": f"{title} — {plan}", "back": plan,
-        "revision": plan.status == PlanStatus.APPROVED})
+    return render(
+        request,
+        "planning/form.html",
+        {
+            "form": form,
+            "title": f"{title} — {plan}",
+            "back": plan,
+            "revision": plan.status == PlanStatus.APPROVED,
+        },
+    )
 
 
 @writer_required
@@ -215,9 +283,13 @@ def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line(request, pk)
     form = ReasonForm(request.POST)
     form.is_valid()
-    run_service(request, lambda: services.line_delete(user=request.user, line=line,
-                                               reason=form.cleaned_data.get("reason", "")),
-         _("The plan line was removed."))
+    run_service(
+        request,
+        lambda: services.line_delete(
+            user=request.user, line=line, reason=form.cleaned_data.get("reason", "")
+        ),
+        _("The plan line was removed."),
+    )
     return redirect("planning:plan_detail", line.plan_id)
 
 
@@ -230,13 +302,18 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
     calls = {
-        "submit": (lambda: services.plan_submit(user=request.user, plan=plan),
-                   _("The plan was submitted to the unit above.")),
-        "return": (lambda: services.plan_return(user=request.user, plan=plan, comment=comment),
-                   _("The plan was returned with your comment.")),
-        "approve": (lambda: services.plan_approve(user=request.user, plan=plan,
-                                                  comment=comment),
-                    _("The plan was approved.")),
+        "submit": (
+            lambda: services.plan_submit(user=request.user, plan=plan),
+            _("The plan was submitted to the unit above."),
+        ),
+        "return": (
+            lambda: services.plan_return(user=request.user, plan=plan, comment=comment),
+            _("The plan was returned with your comment."),
+        ),
+        "approve": (
+            lambda: services.plan_approve(user=request.user, plan=plan, comment=comment),
+            _("The plan was approved."),
+        ),
     }
     run_service(request, *calls[action])
     return redirect("planning:plan_detail", plan.pk)
@@ -251,12 +328,17 @@ def class_link(request: HttpRequest, pk: int) -> HttpResponse:
         code = form.cleaned_data["training_class"].strip()
         training_class = classes_visible_to(request.user).filter(code__iexact=code).first()
         if training_class is None:
-            messages.error(request, _("No class with code %(code)s in your scope.")
-                           % {"code": code})
+            messages.error(
+                request, _("No class with code %(code)s in your scope.") % {"code": code}
+            )
         else:
-            run_service(request, lambda: services.class_link(user=request.user, line=line,
-                                                      training_class=training_class),
-                 _("The class now counts toward the plan line."))
+            run_service(
+                request,
+                lambda: services.class_link(
+                    user=request.user, line=line, training_class=training_class
+                ),
+                _("The class now counts toward the plan line."),
+            )
     else:
         form_errors_to_messages(request, form)
     return redirect("planning:plan_detail", line.plan_id)
@@ -265,41 +347,77 @@ def class_link(request: HttpRequest, pk: int) -> HttpResponse:
 @writer_required
 @require_POST
 def class_unlink(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_scoped_or_404(ClassLink.objects.select_related("line__plan__unit"),
-                             request.user, pk=pk)
-    run_service(request, lambda: services.class_unlink(user=request.user, link=link),
-         _("The class no longer counts toward the plan line."))
+    link = get_scoped_or_404(
+        ClassLink.objects.select_related("line__plan__unit"), request.user, pk=pk
+    )
+    run_service(
+        request,
+        lambda: services.class_unlink(user=request.user, link=link),
+        _("The class no longer counts toward the plan line."),
+    )
     return redirect("planning:plan_detail", link.line.plan_id)
 
 
 # --- spending -----------------------------------------------------------------------------
+
 
 @officer_required
 def spending(request: HttpRequest) -> HttpResponse:
     """The unit's spending for the year and its share, and the units below with theirs."""
     unit, year = _unit_and_year(request)
     own = Spending.objects.filter(unit=unit, year=year).first()
-    form = SpendingForm(request.POST or None, initial={
-        "operating_total": own.operating_total, "other_training": own.other_training,
-        "note": own.note} if own else {"other_training": 0})
+    form = SpendingForm(
+        request.POST or None,
+        initial={
+            "operating_total": own.operating_total,
+            "other_training": own.other_training,
+            "note": own.note,
+        }
+        if own
+        else {"other_training": 0},
+    )
     if request.method == "POST":
         if not request.user.can_write:
             raise Http404
-        if form.is_valid() and run_service(request, lambda: services.spending_save(
-                user=request.user, unit=unit, year=year, **form.cleaned_data),
-                _("The spending was saved."), form) is not REFUSED:
+        if (
+            form.is_valid()
+            and run_service(
+                request,
+                lambda: services.spending_save(
+                    user=request.user, unit=unit, year=year, **form.cleaned_data
+                ),
+                _("The spending was saved."),
+                form,
+            )
+            is not REFUSED
+        ):
             return redirect(f"{reverse('planning:spending')}?unit={unit.pk}&year={year}")
-    rows = selectors.spending_with_training(
-        scoped(Spending.objects.filter(year=year, unit__path__startswith=unit.path),
-               request.user)).select_related("unit").order_by("unit__path")
+    rows = (
+        selectors.spending_with_training(
+            scoped(
+                Spending.objects.filter(year=year, unit__path__startswith=unit.path), request.user
+            )
+        )
+        .select_related("unit")
+        .order_by("unit__path")
+    )
     for row in rows:
         row.share = selectors.share(row.training, row.operating_total)
-    return render(request, "planning/spending.html", {
-        "unit": unit, "year": year, "form": form, "rows": rows,
-        "own": selectors.spending_share(own) if own else None})
+    return render(
+        request,
+        "planning/spending.html",
+        {
+            "unit": unit,
+            "year": year,
+            "form": form,
+            "rows": rows,
+            "own": selectors.spending_share(own) if own else None,
+        },
+    )
 
 
 # --- member growth ------------------------------------------------------------------------
+
 
 @officer_required
 def growth(request: HttpRequest) -> HttpResponse:
@@ -309,42 +427,74 @@ def growth(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.can_write:
             raise Http404
-        if form.is_valid() and run_service(request, lambda: services.growth_save(
-                user=request.user, unit=form.cleaned_data["unit"],
-                period_start=form.cleaned_data["period_start"],
-                period_end=form.cleaned_data["period_end"], **form.figures()),
-                _("The member-growth figures were saved."), form) is not REFUSED:
+        if (
+            form.is_valid()
+            and run_service(
+                request,
+                lambda: services.growth_save(
+                    user=request.user,
+                    unit=form.cleaned_data["unit"],
+                    period_start=form.cleaned_data["period_start"],
+                    period_end=form.cleaned_data["period_end"],
+                    **form.figures(),
+                ),
+                _("The member-growth figures were saved."),
+                form,
+            )
+            is not REFUSED
+        ):
             return redirect(f"{reverse('planning:growth')}?unit={unit.pk}&year={year}")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     node = version_on(unit, min(end, today())) or version_on(unit, end)
-    rows = (scoped(MemberGrowth.objects.filter(unit__path__startswith=unit.path,
-                                               period_start__gte=start, period_end__lte=end),
-                   request.user).select_related("unit").order_by("unit__path", "period_start"))
-    return render(request, "planning/growth.html", {
-        "unit": unit, "year": year, "form": form, "rows": rows,
-        "totals": selectors.growth_totals(node, start, end) if node else None})
+    rows = (
+        scoped(
+            MemberGrowth.objects.filter(
+                unit__path__startswith=unit.path, period_start__gte=start, period_end__lte=end
+            ),
+            request.user,
+        )
+        .select_related("unit")
+        .order_by("unit__path", "period_start")
+    )
+    return render(
+        request,
+        "planning/growth.html",
+        {
+            "unit": unit,
+            "year": year,
+            "form": form,
+            "rows": rows,
+            "totals": selectors.growth_totals(node, start, end) if node else None,
+        },
+    )
 
 
 # --- needs surveys ------------------------------------------------------------------------
 
+
 @officer_required
 def survey_list(request: HttpRequest) -> HttpResponse:
     surveys = selectors.surveys_visible_to(request.user).select_related("unit")
-    return render(request, "planning/survey_list.html", {"surveys": surveys,
-                                                         "today": today()})
+    return render(request, "planning/survey_list.html", {"surveys": surveys, "today": today()})
 
 
 @writer_required
 def survey_create(request: HttpRequest) -> HttpResponse:
     form = SurveyForm(request.POST or None, initial={"year": today().year + 1})
     if request.method == "POST" and form.is_valid():
-        survey = run_service(request, lambda: services.survey_open(
-            user=request.user, unit=request.user.unit, **form.cleaned_data),
-            _("The survey is open to the units below."), form)
+        survey = run_service(
+            request,
+            lambda: services.survey_open(
+                user=request.user, unit=request.user.unit, **form.cleaned_data
+            ),
+            _("The survey is open to the units below."),
+            form,
+        )
         if survey is not REFUSED:
             return redirect("planning:survey_detail", survey.pk)
-    return render(request, "planning/form.html", {
-        "form": form, "title": _("Open a training-needs survey")})
+    return render(
+        request, "planning/form.html", {"form": form, "title": _("Open a training-needs survey")}
+    )
 
 
 @officer_required
@@ -352,34 +502,57 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Results for the user's subtree; the answer form for a unit under the survey's."""
     survey = _survey(request, pk)
     unit = request.user.unit
-    answer = SurveyAnswer.objects.filter(survey=survey, unit=unit).prefetch_related(
-        "needs").first()
+    answer = SurveyAnswer.objects.filter(survey=survey, unit=unit).prefetch_related("needs").first()
     topics = survey.topics.all()
     answering = unit.pk != survey.unit_id
     form = AnswerForm(request.POST or None, topics=topics, answer=answer)
     if request.method == "POST":
         if not (request.user.can_write and answering):
             raise Http404
-        if form.is_valid() and run_service(request, lambda: services.answer_save(
-                user=request.user, survey=survey, unit=unit, needs=form.needs(),
-                comment=form.cleaned_data["comment"]),
-                _("Your answer was saved."), form) is not REFUSED:
+        if (
+            form.is_valid()
+            and run_service(
+                request,
+                lambda: services.answer_save(
+                    user=request.user,
+                    survey=survey,
+                    unit=unit,
+                    needs=form.needs(),
+                    comment=form.cleaned_data["comment"],
+                ),
+                _("Your answer was saved."),
+                form,
+            )
+            is not REFUSED
+        ):
             return redirect("planning:survey_detail", survey.pk)
-    return render(request, "planning/survey_detail.html", {
-        "survey": survey, "form": form, "answer": answer, "answering": answering,
-        "groups": TargetGroup.choices,
-        "is_open": survey.is_open_on(today()), "unit": unit,
-        "results": selectors.survey_results(survey, unit),
-        "progress": selectors.survey_progress(survey, unit),
-        "own_plan": Plan.objects.filter(unit=unit, year=survey.year).first()})
+    return render(
+        request,
+        "planning/survey_detail.html",
+        {
+            "survey": survey,
+            "form": form,
+            "answer": answer,
+            "answering": answering,
+            "groups": TargetGroup.choices,
+            "is_open": survey.is_open_on(today()),
+            "unit": unit,
+            "results": selectors.survey_results(survey, unit),
+            "progress": selectors.survey_progress(survey, unit),
+            "own_plan": Plan.objects.filter(unit=unit, year=survey.year).first(),
+        },
+    )
 
 
 @writer_required
 @require_POST
 def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_scoped_or_404(selectors.surveys_visible_to(request.user), request.user, pk=pk)
-    run_service(request, lambda: services.survey_close(user=request.user, survey=survey),
-         _("The survey is closed."))
+    run_service(
+        request,
+        lambda: services.survey_close(user=request.user, survey=survey),
+        _("The survey is closed."),
+    )
     return redirect("planning:survey_detail", survey.pk)
 
 
@@ -388,10 +561,13 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_from_survey(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft the user's unit's plan for the survey's year from its results and the needs."""
     survey = _survey(request, pk)
-    plan = run_service(request, lambda: services.plan_draft_from_needs(
-        user=request.user, unit=request.user.unit, year=survey.year, survey=survey),
-        _("A draft plan was made from the survey and the training needs: check and "
-          "complete it."))
+    plan = run_service(
+        request,
+        lambda: services.plan_draft_from_needs(
+            user=request.user, unit=request.user.unit, year=survey.year, survey=survey
+        ),
+        _("A draft plan was made from the survey and the training needs: check and complete it."),
+    )
     if plan is not REFUSED:
         return redirect("planning:plan_detail", plan.pk)
     return redirect("planning:survey_detail", survey.pk)

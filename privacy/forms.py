@@ -10,14 +10,17 @@ class AccessLogFilterForm(forms.Form):
     by them."""
 
     who = forms.CharField(label=_("User"), required=False, max_length=150)
-    whose = forms.CharField(label=_("Whose data (name or citizen ID)"), required=False,
-                            max_length=100)
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("All")), *Action.choices])
+    whose = forms.CharField(
+        label=_("Whose data (name or citizen ID)"), required=False, max_length=100
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All")), *Action.choices]
+    )
     start = DateField(label=_("From"), required=False)
     end = DateField(label=_("To"), required=False)
-    person = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
-                                widget=forms.HiddenInput)
+    person = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     def clean(self):
         data = super().clean()

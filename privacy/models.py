@@ -43,16 +43,33 @@ class PersonalDataAccess(models.Model):
     SCOPE_UNIT_FIELDS = ("unit", "person__unit")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                             related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
     username = models.CharField(_("user"), max_length=150)
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     source = models.CharField(_("through"), max_length=24, choices=Source.choices)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
     person_name = models.CharField(_("person"), max_length=200, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     count = models.PositiveIntegerField(_("rows of people"), null=True, blank=True)
     remote_addr = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -23,17 +23,24 @@ def access_log_visible_to(user) -> QuerySet:
     return logs_visible_to(LOG, user)
 
 
-def access_log_search(entries: QuerySet, *, who: str = "", whose: str = "",
-                      action: str = "", start: dt.date | None = None,
-                      end: dt.date | None = None) -> QuerySet:
+def access_log_search(
+    entries: QuerySet,
+    *,
+    who: str = "",
+    whose: str = "",
+    action: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet:
     """The entries matching a search: part of a username, part of a person's name (as on
     the entry, accents ignored through the person's search key when they still exist)."""
     if who:
         entries = entries.filter(username__icontains=who.strip())
     if whose:
         key = whose.strip()
-        entries = entries.filter(Q(person_name__icontains=key)
-                                 | Q(person__in=Person.objects.search(key).values("pk")))
+        entries = entries.filter(
+            Q(person_name__icontains=key) | Q(person__in=Person.objects.search(key).values("pk"))
+        )
     if action:
         entries = entries.filter(action=action)
     if start:

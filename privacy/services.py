@@ -13,9 +13,17 @@ from privacy.models import Action, PersonalDataAccess, Source
 from units.models import Unit
 
 
-def access_log(*, user, action: Action, source: Source, request: HttpRequest | None = None,
-               person: Person | None = None, unit: Unit | None = None,
-               params: dict | None = None, count: int | None = None) -> PersonalDataAccess:
+def access_log(
+    *,
+    user,
+    action: Action,
+    source: Source,
+    request: HttpRequest | None = None,
+    person: Person | None = None,
+    unit: Unit | None = None,
+    params: dict | None = None,
+    count: int | None = None,
+) -> PersonalDataAccess:
     """Record that `user` saw in full (or exported) personal data. `unit` defaults to the
     person's home unit; `params` are the filters or ids that say what an export held."""
     if unit is None and person is not None:
@@ -23,24 +31,48 @@ def access_log(*, user, action: Action, source: Source, request: HttpRequest | N
     return PersonalDataAccess.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         username=user.get_username() if user is not None else "",
-        action=action, source=source, person=person,
+        action=action,
+        source=source,
+        person=person,
         person_name=person.full_name if person is not None else "",
-        unit=unit, params=_jsonable(params or {}), count=count,
-        remote_addr=client_address(request))
+        unit=unit,
+        params=_jsonable(params or {}),
+        count=count,
+        remote_addr=client_address(request),
+    )
 
 
-def log_full_view(request: HttpRequest, person: Person, source: Source, *,
-                  user=None) -> PersonalDataAccess:
+def log_full_view(
+    request: HttpRequest, person: Person, source: Source, *, user=None
+) -> PersonalDataAccess:
     """A person's masked data shown in full (the API passes its token's user)."""
-    return access_log(user=user or request.user, action=Action.VIEW_FULL, source=source,
-                      request=request, person=person)
+    return access_log(
+        user=user or request.user,
+        action=Action.VIEW_FULL,
+        source=source,
+        request=request,
+        person=person,
+    )
 
 
-def log_export(request: HttpRequest, source: Source, *, unit: Unit | None,
-               params: dict | None = None, count: int | None = None) -> PersonalDataAccess:
+def log_export(
+    request: HttpRequest,
+    source: Source,
+    *,
+    unit: Unit | None,
+    params: dict | None = None,
+    count: int | None = None,
+) -> PersonalDataAccess:
     """A file listing people was handed out."""
-    return access_log(user=request.user, action=Action.EXPORT, source=source, request=request,
-                      unit=unit, params=params, count=count)
+    return access_log(
+        user=request.user,
+        action=Action.EXPORT,
+        source=source,
+        request=request,
+        unit=unit,
+        params=params,
+        count=count,
+    )
 
 
 def export_count_set(entry: PersonalDataAccess, count: int) -> None:

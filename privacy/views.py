@@ -44,13 +44,19 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
     if filters.get("person"):
         entries = entries.filter(person_id=filters["person"])
     entries = access_log_search(
-        entries, who=filters.get("who", ""), whose=filters.get("whose", ""),
-        action=filters.get("action", ""), start=filters.get("start"), end=filters.get("end"))
+        entries,
+        who=filters.get("who", ""),
+        whose=filters.get("whose", ""),
+        action=filters.get("action", ""),
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "privacy/access_log.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "privacy/access_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @login_required
@@ -59,8 +65,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
     person = _own_person(request)
     if person is None:
         return render(request, "people/no_person.html")
-    return render(request, "privacy/my_data.html",
-                  {"person": person, "sections": own_data.collect(person)})
+    return render(
+        request, "privacy/my_data.html", {"person": person, "sections": own_data.collect(person)}
+    )
 
 
 @login_required
@@ -70,10 +77,15 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
         return render(request, "people/no_person.html")
     body = own_data.as_zip(person, own_data.collect(person))
     # One person in it: themselves. Logged like any export, and shown to them next time.
-    access_log(user=request.user, action=Action.OWN_EXPORT, source=Source.OWN_DATA,
-               request=request, person=person, count=1)
-    return attach(HttpResponse(body, content_type="application/zip"),
-                  own_data.archive_name(person))
+    access_log(
+        user=request.user,
+        action=Action.OWN_EXPORT,
+        source=Source.OWN_DATA,
+        request=request,
+        person=person,
+        count=1,
+    )
+    return attach(HttpResponse(body, content_type="application/zip"), own_data.archive_name(person))
 
 
 def _own_person(request: HttpRequest) -> Person | None:

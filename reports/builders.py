@@ -31,24 +31,43 @@ STEPS = {"training": 3, "resolution": 2, "structure": 2, "needs": 2, "plan": 4}
 def _node(unit: Unit, day: dt.date) -> UnitVersion:
     node = version_on(unit, day)
     if node is None:
-        raise ReportError(_("%(unit)s did not exist on %(day)s.") % {
-            "unit": unit.name, "day": day.strftime("%d/%m/%Y")})
+        raise ReportError(
+            _("%(unit)s did not exist on %(day)s.")
+            % {"unit": unit.name, "day": day.strftime("%d/%m/%Y")}
+        )
     return node
 
 
 def _signer(node: UnitVersion, day: dt.date) -> str:
-    chair = (Position.objects.active_on(day).filter(unit_id=node.unit_id, role__code="chair")
-             .select_related("person").order_by("-start_date").first())
+    chair = (
+        Position.objects.active_on(day)
+        .filter(unit_id=node.unit_id, role__code="chair")
+        .select_related("person")
+        .order_by("-start_date")
+        .first()
+    )
     return chair.person.full_name if chair else ""
 
 
-def _frame(kind: str, node: UnitVersion, day: dt.date, title: str, period: str,
-           sections: list[Section], filename: str) -> Content:
+def _frame(
+    kind: str,
+    node: UnitVersion,
+    day: dt.date,
+    title: str,
+    period: str,
+    sections: list[Section],
+    filename: str,
+) -> Content:
     made_on = today()
-    return Content(kind=kind, title=title, unit_name=node.name, period=period,
-                   letterhead=letterhead(node, min(day, made_on), made_on,
-                                         _signer(node, made_on)),
-                   sections=sections, filename=f"{filename}-{node.unit.code}")
+    return Content(
+        kind=kind,
+        title=title,
+        unit_name=node.name,
+        period=period,
+        letterhead=letterhead(node, min(day, made_on), made_on, _signer(node, made_on)),
+        sections=sections,
+        filename=f"{filename}-{node.unit.code}",
+    )
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
@@ -58,48 +77,104 @@ def _percent(part: int, whole: int) -> Decimal | None:
 
 
 def category_labels() -> dict[str, str]:
-    return {"full_time": _("Full-time union cadres"), "part_time": _("Part-time union cadres"),
-            "member": _("Members and workers (not cadres)")}
+    return {
+        "full_time": _("Full-time union cadres"),
+        "part_time": _("Part-time union cadres"),
+        "member": _("Members and workers (not cadres)"),
+    }
 
 
 def _split_labels() -> dict[str, dict]:
-    return {"form": dict(Form.choices),
-            "level": {lv.rank: str(lv) for lv in UnitLevel.objects.all()},
-            "topic": {t.code: str(t) for t in Topic.objects.all()}}
+    return {
+        "form": dict(Form.choices),
+        "level": {lv.rank: str(lv) for lv in UnitLevel.objects.all()},
+        "topic": {t.code: str(t) for t in Topic.objects.all()},
+    }
 
 
 # --- 1. Training results of the year --------------------------------------------------
 
+
 def _class_tables(stats: dict, labels: dict) -> list[Table]:
     cats = category_labels()
     by_category = stats["by_category"]
-    rows = [[cats[c], by_category.get(c, {}).get("classes", 0),
-             by_category.get(c, {}).get("attendances", 0),
-             by_category.get(c, {}).get("people", 0)] for c in CATEGORIES]
-    rows.append([_("Total"), stats["classes"], stats["totals"]["attendances"],
-                 stats["totals"]["people"]])
+    rows = [
+        [
+            cats[c],
+            by_category.get(c, {}).get("classes", 0),
+            by_category.get(c, {}).get("attendances", 0),
+            by_category.get(c, {}).get("people", 0),
+        ]
+        for c in CATEGORIES
+    ]
+    rows.append(
+        [_("Total"), stats["classes"], stats["totals"]["attendances"], stats["totals"]["people"]]
+    )
     caption = _("Classes by category")
-    tables = [Table(caption, caption, [_("Category"), _("Number of classes"),
-                                       _("Number of attendances"), _("Distinct people")],
-                    rows, widths=[40, 12, 14, 16])]
-    columns = [_("Number of classes"), _("Number of attendances"),
-               *(cats[c] for c in CATEGORIES), _("Distinct people")]
-    splits = [(_("Classes by organiser level"), _("Organiser level"), "level", "by_level",
-               "training_class__organiser__kind__level__rank"),
-              (_("Classes by form"), _("Form"), "form", "by_form", "training_class__form")]
+    tables = [
+        Table(
+            caption,
+            caption,
+            [
+                _("Category"),
+                _("Number of classes"),
+                _("Number of attendances"),
+                _("Distinct people"),
+            ],
+            rows,
+            widths=[40, 12, 14, 16],
+        )
+    ]
+    columns = [
+        _("Number of classes"),
+        _("Number of attendances"),
+        *(cats[c] for c in CATEGORIES),
+        _("Distinct people"),
+    ]
+    splits = [
+        (
+            _("Classes by organiser level"),
+            _("Organiser level"),
+            "level",
+            "by_level",
+            "training_class__organiser__kind__level__rank",
+        ),
+        (_("Classes by form"), _("Form"), "form", "by_form", "training_class__form"),
+    ]
     for caption, header, split, key, field in splits:
         crossed = stats["categories_by"][split]
-        rows = [[labels[split].get(r[field], "—"), r["classes"], r["attendances"],
-                 *(crossed.get(r[field], {}).get(c, 0) for c in CATEGORIES), r["people"]]
-                for r in stats[key]]
-        tables.append(Table(caption, caption, [header, *columns], rows,
-                            widths=[40, 10, 12, 16, 16, 16, 14]))
+        rows = [
+            [
+                labels[split].get(r[field], "—"),
+                r["classes"],
+                r["attendances"],
+                *(crossed.get(r[field], {}).get(c, 0) for c in CATEGORIES),
+                r["people"],
+            ]
+            for r in stats[key]
+        ]
+        tables.append(
+            Table(caption, caption, [header, *columns], rows, widths=[40, 10, 12, 16, 16, 16, 14])
+        )
     caption = _("Classes by topic")
-    rows = [[labels["topic"].get(r["training_class__topics__code"], "—"), r["classes"],
-             r["attendances"], r["people"]] for r in stats["by_topic"]]
-    tables.append(Table(caption, caption, [_("Topic"), _("Number of classes"),
-                                           _("Number of attendances"), _("Distinct people")],
-                        rows, widths=[40, 12, 14, 16]))
+    rows = [
+        [
+            labels["topic"].get(r["training_class__topics__code"], "—"),
+            r["classes"],
+            r["attendances"],
+            r["people"],
+        ]
+        for r in stats["by_topic"]
+    ]
+    tables.append(
+        Table(
+            caption,
+            caption,
+            [_("Topic"), _("Number of classes"), _("Number of attendances"), _("Distinct people")],
+            rows,
+            widths=[40, 12, 14, 16],
+        )
+    )
     return tables
 
 
@@ -108,24 +183,41 @@ def _record_tables(records: dict, labels: dict) -> list[Table]:
     rows = [[cats[c], records["by_category"][c]] for c in CATEGORIES]
     rows += [[_("Total"), records["attendances"]], [_("Distinct people"), records["people"]]]
     caption = _("Completed by category")
-    tables = [Table(caption, caption, [_("Category"), _("Number of attendances")], rows,
-                    widths=[40, 14])]
+    tables = [
+        Table(caption, caption, [_("Category"), _("Number of attendances")], rows, widths=[40, 14])
+    ]
     outside = _("Outside bodies and partners")
-    for caption, header, split in ((_("Completed by organiser level"), _("Organiser level"),
-                                    "level"),
-                                   (_("Completed by form"), _("Form"), "form")):
+    for caption, header, split in (
+        (_("Completed by organiser level"), _("Organiser level"), "level"),
+        (_("Completed by form"), _("Form"), "form"),
+    ):
         crossed = records["categories_by"][split]
-        rows = [[labels[split].get(value, "—") if value is not None else outside,
-                 sum(counts.values()), *(counts[c] for c in CATEGORIES)]
-                for value, counts in sorted(crossed.items(), key=lambda kv: _order(kv[0]))]
-        tables.append(Table(caption, caption,
-                            [header, _("Number of attendances"), *(cats[c] for c in CATEGORIES)],
-                            rows, widths=[40, 12, 16, 16, 16]))
+        rows = [
+            [
+                labels[split].get(value, "—") if value is not None else outside,
+                sum(counts.values()),
+                *(counts[c] for c in CATEGORIES),
+            ]
+            for value, counts in sorted(crossed.items(), key=lambda kv: _order(kv[0]))
+        ]
+        tables.append(
+            Table(
+                caption,
+                caption,
+                [header, _("Number of attendances"), *(cats[c] for c in CATEGORIES)],
+                rows,
+                widths=[40, 12, 16, 16, 16],
+            )
+        )
     caption = _("Completed by topic")
-    rows = [[labels["topic"].get(code, "—"), n] for code, n in sorted(
-        records["by_topic"].items(), key=lambda kv: -kv[1]) if code is not None]
-    tables.append(Table(caption, caption, [_("Topic"), _("Number of attendances")], rows,
-                        widths=[40, 14]))
+    rows = [
+        [labels["topic"].get(code, "—"), n]
+        for code, n in sorted(records["by_topic"].items(), key=lambda kv: -kv[1])
+        if code is not None
+    ]
+    tables.append(
+        Table(caption, caption, [_("Topic"), _("Number of attendances")], rows, widths=[40, 14])
+    )
     return tables
 
 
@@ -141,15 +233,22 @@ def _classes_sentence(unit_name: str, year: int, stats: dict) -> str:
         row = cats.get(category, {})
         return _("%(classes)s classes for %(attendances)s attendances of %(who)s") % {
             "classes": vn_number(row.get("classes", 0)),
-            "attendances": vn_number(row.get("attendances", 0)), "who": label}
+            "attendances": vn_number(row.get("attendances", 0)),
+            "who": label,
+        }
 
     labels = category_labels()
-    return _("In %(year)s, %(unit)s and the unions below it organised %(classes)s classes "
-             "for %(attendances)s attendances (%(people)s people): %(parts)s.") % {
-        "year": year, "unit": unit_name, "classes": vn_number(stats["classes"]),
+    return _(
+        "In %(year)s, %(unit)s and the unions below it organised %(classes)s classes "
+        "for %(attendances)s attendances (%(people)s people): %(parts)s."
+    ) % {
+        "year": year,
+        "unit": unit_name,
+        "classes": vn_number(stats["classes"]),
         "attendances": vn_number(stats["totals"]["attendances"]),
         "people": vn_number(stats["totals"]["people"]),
-        "parts": "; ".join(part(c, labels[c].lower()) for c in CATEGORIES)}
+        "parts": "; ".join(part(c, labels[c].lower()) for c in CATEGORIES),
+    }
 
 
 def training_content(unit: Unit, year: int, step: Step) -> Content:
@@ -164,29 +263,47 @@ def training_content(unit: Unit, year: int, step: Step) -> Content:
     completed = _(
         "In %(year)s, the cadres and members of %(unit)s completed %(attendances)s "
         "attendances of training (%(people)s people), whoever organised it: %(full)s of "
-        "full-time cadres, %(part)s of part-time cadres and %(members)s of members.") % {
-        "year": year, "unit": node.name, "attendances": vn_number(records["attendances"]),
+        "full-time cadres, %(part)s of part-time cadres and %(members)s of members."
+    ) % {
+        "year": year,
+        "unit": node.name,
+        "attendances": vn_number(records["attendances"]),
         "people": vn_number(records["people"]),
-        "full": vn_number(by["full_time"]), "part": vn_number(by["part_time"]),
-        "members": vn_number(by["member"])}
-    note = _("A person attending several classes counts once per class (an attendance) and "
-             "once among the distinct people; the category is the posts held on the first "
-             "day of the class. A class may cover several topics, so the topics may add up "
-             "to more than the total.")
+        "full": vn_number(by["full_time"]),
+        "part": vn_number(by["part_time"]),
+        "members": vn_number(by["member"]),
+    }
+    note = _(
+        "A person attending several classes counts once per class (an attendance) and "
+        "once among the distinct people; the category is the posts held on the first "
+        "day of the class. A class may cover several topics, so the topics may add up "
+        "to more than the total."
+    )
     sections = [
-        Section(_("I. CLASSES ORGANISED BY THE UNIONS OF THE UNIT"),
-                [_classes_sentence(node.name, year, stats), note],
-                _class_tables(stats, labels)),
-        Section(_("II. TRAINING COMPLETED BY THE UNIT'S CADRES AND MEMBERS"), [completed],
-                _record_tables(records, labels)),
+        Section(
+            _("I. CLASSES ORGANISED BY THE UNIONS OF THE UNIT"),
+            [_classes_sentence(node.name, year, stats), note],
+            _class_tables(stats, labels),
+        ),
+        Section(
+            _("II. TRAINING COMPLETED BY THE UNIT'S CADRES AND MEMBERS"),
+            [completed],
+            _record_tables(records, labels),
+        ),
     ]
-    return _frame("training", node, end,
-                  _("Results of the training and refreshing of union cadres in %(year)s")
-                  % {"year": year}, _("Year %(year)s") % {"year": year}, sections,
-                  f"ket-qua-dao-tao-{year}")
+    return _frame(
+        "training",
+        node,
+        end,
+        _("Results of the training and refreshing of union cadres in %(year)s") % {"year": year},
+        _("Year %(year)s") % {"year": year},
+        sections,
+        f"ket-qua-dao-tao-{year}",
+    )
 
 
 # --- 2. Implementation of a resolution ------------------------------------------------
+
 
 def _achieved(result) -> str:
     if result.achieved is None:
@@ -202,9 +319,13 @@ def _cell(result) -> str:
 
 def _wide_rows(node: UnitVersion, report) -> list[list[str]]:
     """One row per unit below and a column per target, for reading on paper."""
-    rows = [[_("Whole unit"), *(_cell(r) for r in report.results)],
-            [_("Post-holders of %(unit)s itself") % {"unit": node.name},
-             *(_cell(r) for r in report.own)]]
+    rows = [
+        [_("Whole unit"), *(_cell(r) for r in report.results)],
+        [
+            _("Post-holders of %(unit)s itself") % {"unit": node.name},
+            *(_cell(r) for r in report.own),
+        ],
+    ]
     rows += [[c["version"].name, *(_cell(r) for r in c["results"])] for c in report.children]
     return rows
 
@@ -233,8 +354,11 @@ def _goal_text(measure: Measure) -> str:
     if measure.goal is None:
         return "—"
     if measure.is_percent:
-        return vn_number(int(measure.goal)) + "%" if measure.goal == int(measure.goal) \
+        return (
+            vn_number(int(measure.goal)) + "%"
+            if measure.goal == int(measure.goal)
             else _figure_text(measure.goal, True)
+        )
     return vn_number(int(measure.goal))
 
 
@@ -245,7 +369,9 @@ def _measure_cell(measure: Measure | None) -> str:
     text = _figure_text(measure.value, measure.is_percent)
     if measure.reaching is not None:
         text += " · " + _("%(reaching)s of %(reporting)s units reach it") % {
-            "reaching": vn_number(measure.reaching), "reporting": vn_number(measure.reporting)}
+            "reaching": vn_number(measure.reaching),
+            "reporting": vn_number(measure.reporting),
+        }
     return text
 
 
@@ -254,46 +380,123 @@ def _measure_section(node: UnitVersion, report) -> Section:
     unit below (its own subtree), as the dashboard shows them. The workbook holds the
     figures as numbers; the Word document as written (two decimals for a share)."""
     measures = report.measures
-    head = [_("Code"), _("Target"), _("Figure"), _("Goal"), _("Unit of measure"),
-            _("Units reporting"), _("Units reaching it"), _("Result")]
-    rows = [[m.target.code, m.target.name, m.value, m.goal, _measure_unit(m), m.reporting,
-             m.reaching, _measure_result(m)] for m in measures]
-    written = [[m.target.code, m.target.name, _measure_cell(m), _goal_text(m), m.reporting,
-                _measure_result(m)] for m in measures]
+    head = [
+        _("Code"),
+        _("Target"),
+        _("Figure"),
+        _("Goal"),
+        _("Unit of measure"),
+        _("Units reporting"),
+        _("Units reaching it"),
+        _("Result"),
+    ]
+    rows = [
+        [
+            m.target.code,
+            m.target.name,
+            m.value,
+            m.goal,
+            _measure_unit(m),
+            m.reporting,
+            m.reaching,
+            _measure_result(m),
+        ]
+        for m in measures
+    ]
+    written = [
+        [
+            m.target.code,
+            m.target.name,
+            _measure_cell(m),
+            _goal_text(m),
+            m.reporting,
+            _measure_result(m),
+        ]
+        for m in measures
+    ]
     per_unit = []
     for child in report.child_measures:
         version = child["version"]
-        per_unit += [[version.unit.code, version.name, m.target.code,
-                      c.value if c else None, m.goal, c.reporting if c else 0,
-                      c.reaching if c else None, _measure_result(c)]
-                     for m, c in zip(measures, child["measures"], strict=True)]
-    wide = [[c["version"].name, *(_measure_cell(m) for m in c["measures"])]
-            for c in report.child_measures]
+        per_unit += [
+            [
+                version.unit.code,
+                version.name,
+                m.target.code,
+                c.value if c else None,
+                m.goal,
+                c.reporting if c else 0,
+                c.reaching if c else None,
+                _measure_result(c),
+            ]
+            for m, c in zip(measures, child["measures"], strict=True)
+        ]
+    wide = [
+        [c["version"].name, *(_measure_cell(m) for m in c["measures"])]
+        for c in report.child_measures
+    ]
     achieved = sum(1 for m in measures if m.achieved)
-    summary = _("%(achieved)s of the %(count)s targets measured on unit figures (training "
-                "spending, member growth, grassroots unions founded, coverage) are achieved "
-                "for %(unit)s; a target without figures reported counts as not achieved.") % {
-        "achieved": achieved, "count": len(measures), "unit": node.name}
-    explain = _("Spending share: each unit's own training spending (the actual costs of the "
-                "classes it organised that started in the year and its other training costs) "
-                "against its operating spending of the year, and how many units of its "
-                "subtree reach the goal. Member growth, unions founded and coverage: the "
-                "figures entered by the units of the subtree for the period.")
-    caption, by_unit = (_("Targets measured on unit figures"),
-                        _("Targets measured on unit figures, by unit below"))
+    summary = _(
+        "%(achieved)s of the %(count)s targets measured on unit figures (training "
+        "spending, member growth, grassroots unions founded, coverage) are achieved "
+        "for %(unit)s; a target without figures reported counts as not achieved."
+    ) % {"achieved": achieved, "count": len(measures), "unit": node.name}
+    explain = _(
+        "Spending share: each unit's own training spending (the actual costs of the "
+        "classes it organised that started in the year and its other training costs) "
+        "against its operating spending of the year, and how many units of its "
+        "subtree reach the goal. Member growth, unions founded and coverage: the "
+        "figures entered by the units of the subtree for the period."
+    )
+    caption, by_unit = (
+        _("Targets measured on unit figures"),
+        _("Targets measured on unit figures, by unit below"),
+    )
     tables = [
-        Table(caption, _("Unit figures"), head, rows, widths=[10, 45, 12, 12, 10, 12, 12, 16],
-              in_docx=False),
-        Table(caption, "", [_("Code"), _("Target"), _("Figure"), _("Goal"),
-                            _("Units reporting"), _("Result")], written,
-              widths=[13, 36, 18, 13, 12, 14], in_xlsx=False),
-        Table(by_unit, _("Unit figures by unit"),
-              [_("Unit code"), _("Unit"), _("Target"), _("Figure"), _("Goal"),
-               _("Units reporting"), _("Units reaching it"), _("Result")], per_unit,
-              widths=[14, 45, 12, 12, 12, 12, 12, 16], in_docx=False)]
+        Table(
+            caption,
+            _("Unit figures"),
+            head,
+            rows,
+            widths=[10, 45, 12, 12, 10, 12, 12, 16],
+            in_docx=False,
+        ),
+        Table(
+            caption,
+            "",
+            [_("Code"), _("Target"), _("Figure"), _("Goal"), _("Units reporting"), _("Result")],
+            written,
+            widths=[13, 36, 18, 13, 12, 14],
+            in_xlsx=False,
+        ),
+        Table(
+            by_unit,
+            _("Unit figures by unit"),
+            [
+                _("Unit code"),
+                _("Unit"),
+                _("Target"),
+                _("Figure"),
+                _("Goal"),
+                _("Units reporting"),
+                _("Units reaching it"),
+                _("Result"),
+            ],
+            per_unit,
+            widths=[14, 45, 12, 12, 12, 12, 12, 16],
+            in_docx=False,
+        ),
+    ]
     if wide:
-        tables.append(Table(by_unit, "", [_("Unit"), *(m.target.code for m in measures)],
-                            wide, widths=[40, *[22] * len(measures)], in_xlsx=False))
+        tables.append(
+            Table(
+                by_unit,
+                "",
+                [_("Unit"), *(m.target.code for m in measures)],
+                wide,
+                widths=[40, *[22] * len(measures)],
+                in_xlsx=False,
+            )
+        )
     return Section(_("III. TARGETS MEASURED ON UNIT FIGURES"), [summary, explain], tables)
 
 
@@ -305,50 +508,134 @@ def document_name(document: SourceDocument) -> str:
     return document.number or title
 
 
-def resolution_content(unit: Unit, day: dt.date, document: SourceDocument,
-                       snapshot: Snapshot, step: Step) -> Content:
+def resolution_content(
+    unit: Unit, day: dt.date, document: SourceDocument, snapshot: Snapshot, step: Step
+) -> Content:
     node = _node(unit, day)
     report = selectors.target_report(node, day, snapshot, document)
     step()
-    head = [_("Code"), _("Target"), _("Threshold (%)"), _("Eligible"), _("Met"),
-            _("Percentage (%)"), _("Overdue"), _("Result")]
-    rows = [[r.target.code, r.target.name, Decimal(r.target.threshold), r.eligible, r.met,
-             r.percent, r.overdue, _achieved(r)] for r in report.results]
-    per_unit = [[node.unit.code, _("Post-holders of %(unit)s itself") % {"unit": node.name},
-                 r.target.code, r.eligible, r.met, r.percent, _achieved(r)]
-                for r in report.own]
+    head = [
+        _("Code"),
+        _("Target"),
+        _("Threshold (%)"),
+        _("Eligible"),
+        _("Met"),
+        _("Percentage (%)"),
+        _("Overdue"),
+        _("Result"),
+    ]
+    rows = [
+        [
+            r.target.code,
+            r.target.name,
+            Decimal(r.target.threshold),
+            r.eligible,
+            r.met,
+            r.percent,
+            r.overdue,
+            _achieved(r),
+        ]
+        for r in report.results
+    ]
+    per_unit = [
+        [
+            node.unit.code,
+            _("Post-holders of %(unit)s itself") % {"unit": node.name},
+            r.target.code,
+            r.eligible,
+            r.met,
+            r.percent,
+            _achieved(r),
+        ]
+        for r in report.own
+    ]
     for child in report.children:
-        per_unit += [[child["version"].unit.code, child["version"].name, r.target.code,
-                      r.eligible, r.met, r.percent, _achieved(r)] for r in child["results"]]
+        per_unit += [
+            [
+                child["version"].unit.code,
+                child["version"].name,
+                r.target.code,
+                r.eligible,
+                r.met,
+                r.percent,
+                _achieved(r),
+            ]
+            for r in child["results"]
+        ]
     met = sum(1 for r in report.results if r.achieved)
     measured = sum(1 for r in report.results if r.achieved is not None)
-    summary = _("As of %(day)s, %(met)s of the %(measured)s targets of %(document)s that "
-                "concern someone in %(unit)s are achieved.") % {
-        "day": day.strftime("%d/%m/%Y"), "met": met, "measured": measured,
-        "document": document.number or document.title, "unit": node.name}
+    summary = _(
+        "As of %(day)s, %(met)s of the %(measured)s targets of %(document)s that "
+        "concern someone in %(unit)s are achieved."
+    ) % {
+        "day": day.strftime("%d/%m/%Y"),
+        "met": met,
+        "measured": measured,
+        "document": document.number or document.title,
+        "unit": node.name,
+    }
     codes = [t.code for t in report.targets]
     sections = [
-        Section(_("I. RESULTS FOR THE WHOLE UNIT"), [summary],
-                [Table(_("Targets of the resolution"), _("Targets"), head, rows,
-                       widths=[10, 50, 12, 12, 12, 14, 12, 16])]),
-        Section(_("II. RESULTS BY UNIT BELOW"), [
-            _("Each cell: met / eligible (percentage).")], [
-            Table(_("Targets by unit below"), _("By unit below"),
-                  [_("Unit code"), _("Unit"), _("Target"), _("Eligible"), _("Met"),
-                   _("Percentage (%)"), _("Result")], per_unit,
-                  widths=[14, 45, 12, 12, 12, 14, 16], in_docx=False),
-            Table(_("Targets by unit below"), "", [_("Unit"), *codes],
-                  _wide_rows(node, report), widths=[40, *[14] * len(codes)], in_xlsx=False)]),
+        Section(
+            _("I. RESULTS FOR THE WHOLE UNIT"),
+            [summary],
+            [
+                Table(
+                    _("Targets of the resolution"),
+                    _("Targets"),
+                    head,
+                    rows,
+                    widths=[10, 50, 12, 12, 12, 14, 12, 16],
+                )
+            ],
+        ),
+        Section(
+            _("II. RESULTS BY UNIT BELOW"),
+            [_("Each cell: met / eligible (percentage).")],
+            [
+                Table(
+                    _("Targets by unit below"),
+                    _("By unit below"),
+                    [
+                        _("Unit code"),
+                        _("Unit"),
+                        _("Target"),
+                        _("Eligible"),
+                        _("Met"),
+                        _("Percentage (%)"),
+                        _("Result"),
+                    ],
+                    per_unit,
+                    widths=[14, 45, 12, 12, 12, 14, 16],
+                    in_docx=False,
+                ),
+                Table(
+                    _("Targets by unit below"),
+                    "",
+                    [_("Unit"), *codes],
+                    _wide_rows(node, report),
+                    widths=[40, *[14] * len(codes)],
+                    in_xlsx=False,
+                ),
+            ],
+        ),
     ]
     if report.measures:
         sections.append(_measure_section(node, report))
     title = _("Results of implementing %(document)s") % {"document": document_name(document)}
-    return _frame("resolution", node, day, title,
-                  _("As of %(day)s") % {"day": day.strftime("%d/%m/%Y")}, sections,
-                  f"thuc-hien-nghi-quyet-{document.code}-{day:%Y%m%d}")
+    return _frame(
+        "resolution",
+        node,
+        day,
+        title,
+        _("As of %(day)s") % {"day": day.strftime("%d/%m/%Y")},
+        sections,
+        f"thuc-hien-nghi-quyet-{document.code}-{day:%Y%m%d}",
+    )
 
 
 # --- 3. Cadre structure ---------------------------------------------------------------
+
 
 def structure_content(unit: Unit, day: dt.date, step: Step) -> Content:
     node = _node(unit, day)
@@ -357,32 +644,49 @@ def structure_content(unit: Unit, day: dt.date, step: Step) -> Content:
     total = figures["total"]
     labels = selectors.structure_labels()
     tables = []
-    captions = [("full_time", _("Full-time and part-time"), _("Full-time")),
-                ("gender", _("By gender"), _("Gender")),
-                ("age", _("By age"), _("Age")),
-                ("education", _("By education level"), _("Education")),
-                ("theory", _("By political theory"), _("Political theory")),
-                ("level", _("By level of the highest post held"), _("Level"))]
+    captions = [
+        ("full_time", _("Full-time and part-time"), _("Full-time")),
+        ("gender", _("By gender"), _("Gender")),
+        ("age", _("By age"), _("Age")),
+        ("education", _("By education level"), _("Education")),
+        ("theory", _("By political theory"), _("Political theory")),
+        ("level", _("By level of the highest post held"), _("Level")),
+    ]
     for key, caption, sheet in captions:
         counts = figures[key]
-        rows = [[label, counts.get(value, 0), _percent(counts.get(value, 0), total)]
-                for value, label in labels[key]
-                if counts.get(value, 0) or key not in ("gender", "level")]
+        rows = [
+            [label, counts.get(value, 0), _percent(counts.get(value, 0), total)]
+            for value, label in labels[key]
+            if counts.get(value, 0) or key not in ("gender", "level")
+        ]
         rows.append([_("Total"), total, _percent(total, total)])
-        tables.append(Table(caption, sheet, [caption, _("Cadres"), _("Share (%)")], rows,
-                            widths=[40, 12, 12]))
+        tables.append(
+            Table(caption, sheet, [caption, _("Cadres"), _("Share (%)")], rows, widths=[40, 12, 12])
+        )
     women = figures["gender"].get("female", 0)
     full_time = figures["full_time"].get(True, 0)
-    summary = _("As of %(day)s, %(unit)s has %(total)s union cadres (people holding a union "
-                "post), of whom %(full)s full-time (%(full_pct)s%%) and %(women)s women "
-                "(%(women_pct)s%%). A person holding several posts counts once.") % {
-        "day": day.strftime("%d/%m/%Y"), "unit": node.name, "total": vn_number(total),
-        "full": vn_number(full_time), "full_pct": vn_number(_percent(full_time, total) or 0),
-        "women": vn_number(women), "women_pct": vn_number(_percent(women, total) or 0)}
-    return _frame("structure", node, day, _("Structure of the union cadres"),
-                  _("As of %(day)s") % {"day": day.strftime("%d/%m/%Y")},
-                  [Section(_("STRUCTURE OF THE CADRES"), [summary], tables)],
-                  f"co-cau-can-bo-{day:%Y%m%d}")
+    summary = _(
+        "As of %(day)s, %(unit)s has %(total)s union cadres (people holding a union "
+        "post), of whom %(full)s full-time (%(full_pct)s%%) and %(women)s women "
+        "(%(women_pct)s%%). A person holding several posts counts once."
+    ) % {
+        "day": day.strftime("%d/%m/%Y"),
+        "unit": node.name,
+        "total": vn_number(total),
+        "full": vn_number(full_time),
+        "full_pct": vn_number(_percent(full_time, total) or 0),
+        "women": vn_number(women),
+        "women_pct": vn_number(_percent(women, total) or 0),
+    }
+    return _frame(
+        "structure",
+        node,
+        day,
+        _("Structure of the union cadres"),
+        _("As of %(day)s") % {"day": day.strftime("%d/%m/%Y")},
+        [Section(_("STRUCTURE OF THE CADRES"), [summary], tables)],
+        f"co-cau-can-bo-{day:%Y%m%d}",
+    )
 
 
 # --- 4. Training-needs list -----------------------------------------------------------
@@ -394,44 +698,99 @@ def needs_content(unit: Unit, day: dt.date, snapshot: Snapshot, step: Step) -> C
     node = _node(unit, day)
     report = selectors.target_report(node, day, snapshot)
     step()
-    summary_rows = [[r.target.code, r.target.name,
-                     r.target.responsible_level.name if r.target.responsible_level else "",
-                     r.eligible, r.not_met, r.overdue] for r in report.results]
+    summary_rows = [
+        [
+            r.target.code,
+            r.target.name,
+            r.target.responsible_level.name if r.target.responsible_level else "",
+            r.eligible,
+            r.not_met,
+            r.overdue,
+        ]
+        for r in report.results
+    ]
     codes = [t.code for t in report.targets]
-    child_rows = [[node.unit.code, _("Post-holders of %(unit)s itself") % {"unit": node.name},
-                   *(r.not_met for r in report.own)]]
-    child_rows += [[c["version"].unit.code, c["version"].name,
-                    *(r.not_met for r in c["results"])] for c in report.children]
+    child_rows = [
+        [
+            node.unit.code,
+            _("Post-holders of %(unit)s itself") % {"unit": node.name},
+            *(r.not_met for r in report.own),
+        ]
+    ]
+    child_rows += [
+        [c["version"].unit.code, c["version"].name, *(r.not_met for r in c["results"])]
+        for c in report.children
+    ]
     still = sum(r.not_met for r in report.results)
-    people = Table(_("People still to train"), _("List of names"),
-                   target_selectors.needs_headers(),
-                   target_selectors.needs_rows(node, day, report.targets),
-                   in_docx=still <= PEOPLE_IN_DOCX,
-                   omitted_note=_("The %(count)s names are in the XLSX version of this "
-                                  "report.") % {"count": vn_number(still)},
-                   widths=[10, 28, 12, 14, 36, 24, 10, 12, 12, 24])
-    summary = _("As of %(day)s, %(still)s obligations of the cadres of %(unit)s are not yet "
-                "met, of which %(overdue)s are overdue. A person concerned by several targets "
-                "counts once per target.") % {
-        "day": day.strftime("%d/%m/%Y"), "still": vn_number(still), "unit": node.name,
-        "overdue": vn_number(sum(r.overdue for r in report.results))}
+    people = Table(
+        _("People still to train"),
+        _("List of names"),
+        target_selectors.needs_headers(),
+        target_selectors.needs_rows(node, day, report.targets),
+        in_docx=still <= PEOPLE_IN_DOCX,
+        omitted_note=_("The %(count)s names are in the XLSX version of this report.")
+        % {"count": vn_number(still)},
+        widths=[10, 28, 12, 14, 36, 24, 10, 12, 12, 24],
+    )
+    summary = _(
+        "As of %(day)s, %(still)s obligations of the cadres of %(unit)s are not yet "
+        "met, of which %(overdue)s are overdue. A person concerned by several targets "
+        "counts once per target."
+    ) % {
+        "day": day.strftime("%d/%m/%Y"),
+        "still": vn_number(still),
+        "unit": node.name,
+        "overdue": vn_number(sum(r.overdue for r in report.results)),
+    }
     sections = [
-        Section(_("I. NEEDS BY TARGET"), [summary], [Table(
-            _("Needs by target"), _("By target"),
-            [_("Code"), _("Category (target)"), _("Level responsible"), _("Concerned"),
-             _("Still to train"), _("Overdue")], summary_rows,
-            widths=[10, 50, 30, 12, 14, 12])]),
-        Section(_("II. NEEDS BY UNIT BELOW"), [], [Table(
-            _("Still to train, by unit below"), _("By unit below"),
-            [_("Unit code"), _("Unit"), *codes], child_rows, widths=[14, 45, *[10] * len(codes)])]),
+        Section(
+            _("I. NEEDS BY TARGET"),
+            [summary],
+            [
+                Table(
+                    _("Needs by target"),
+                    _("By target"),
+                    [
+                        _("Code"),
+                        _("Category (target)"),
+                        _("Level responsible"),
+                        _("Concerned"),
+                        _("Still to train"),
+                        _("Overdue"),
+                    ],
+                    summary_rows,
+                    widths=[10, 50, 30, 12, 14, 12],
+                )
+            ],
+        ),
+        Section(
+            _("II. NEEDS BY UNIT BELOW"),
+            [],
+            [
+                Table(
+                    _("Still to train, by unit below"),
+                    _("By unit below"),
+                    [_("Unit code"), _("Unit"), *codes],
+                    child_rows,
+                    widths=[14, 45, *[10] * len(codes)],
+                )
+            ],
+        ),
         Section(_("III. LIST OF THE PEOPLE TO TRAIN"), [], [people]),
     ]
-    return _frame("needs", node, day, _("Training needs of the union cadres"),
-                  _("As of %(day)s") % {"day": day.strftime("%d/%m/%Y")}, sections,
-                  f"nhu-cau-dao-tao-{day:%Y%m%d}")
+    return _frame(
+        "needs",
+        node,
+        day,
+        _("Training needs of the union cadres"),
+        _("As of %(day)s") % {"day": day.strftime("%d/%m/%Y")},
+        sections,
+        f"nhu-cau-dao-tao-{day:%Y%m%d}",
+    )
 
 
 # --- 5. Plan versus actual and spending share -----------------------------------------
+
 
 def _money(value) -> int:
     """VND amounts are whole: written as integers (thousands in Word, no decimals)."""
@@ -439,14 +798,31 @@ def _money(value) -> int:
 
 
 def _plan_figures(f: Figures) -> list:
-    return [f.planned_classes, f.classes, f.classes_percent, f.planned_trainees, f.trainees,
-            f.trainees_percent, _money(f.budget), _money(f.spending), f.spending_percent]
+    return [
+        f.planned_classes,
+        f.classes,
+        f.classes_percent,
+        f.planned_trainees,
+        f.trainees,
+        f.trainees_percent,
+        _money(f.budget),
+        _money(f.spending),
+        f.spending_percent,
+    ]
 
 
 def _plan_heads() -> list[str]:
-    return [_("Planned classes"), _("Classes held"), _("Classes (%)"), _("Planned trainees"),
-            _("Trainees"), _("Trainees (%)"), _("Budget estimate (VND)"),
-            _("Actual spending (VND)"), _("Spending (%)")]
+    return [
+        _("Planned classes"),
+        _("Classes held"),
+        _("Classes (%)"),
+        _("Planned trainees"),
+        _("Trainees"),
+        _("Trainees (%)"),
+        _("Budget estimate (VND)"),
+        _("Actual spending (VND)"),
+        _("Spending (%)"),
+    ]
 
 
 PLAN_WIDTHS = [10, 10, 9, 11, 11, 9, 16, 16, 9]
@@ -459,47 +835,77 @@ def _done_text(done, planned, percent) -> str:
 
 
 def _plan_written(f: Figures) -> list[str]:
-    return [_done_text(f.classes, f.planned_classes, f.classes_percent),
-            _done_text(f.trainees, f.planned_trainees, f.trainees_percent),
-            _done_text(_money(f.spending), _money(f.budget), f.spending_percent)]
+    return [
+        _done_text(f.classes, f.planned_classes, f.classes_percent),
+        _done_text(f.trainees, f.planned_trainees, f.trainees_percent),
+        _done_text(_money(f.spending), _money(f.budget), f.spending_percent),
+    ]
 
 
 def _plan_written_heads() -> list[str]:
-    return [_("Classes held / planned"), _("Trainees / planned"),
-            _("Spending / budget (VND)")]
+    return [_("Classes held / planned"), _("Trainees / planned"), _("Spending / budget (VND)")]
 
 
-def _plan_tables(caption: str, sheet: str, labels: list[str], label_widths: list[int],
-                 rows: list[tuple[list, Figures]]) -> list[Table]:
+def _plan_tables(
+    caption: str,
+    sheet: str,
+    labels: list[str],
+    label_widths: list[int],
+    rows: list[tuple[list, Figures]],
+) -> list[Table]:
     """The figures as numbers in the workbook (planned, done and percentage in columns of
     their own), as 'done/planned (percentage)' in the Word document (A4 upright)."""
     return [
-        Table(caption, sheet, [*labels, *_plan_heads()],
-              [[*values, *_plan_figures(f)] for values, f in rows],
-              widths=[*label_widths, *PLAN_WIDTHS], in_docx=False),
-        Table(caption, "", [*labels[-2:], *_plan_written_heads()],
-              [[*values[-2:], *_plan_written(f)] for values, f in rows],
-              widths=[30, 16, 18, 20, 34], in_xlsx=False)]
+        Table(
+            caption,
+            sheet,
+            [*labels, *_plan_heads()],
+            [[*values, *_plan_figures(f)] for values, f in rows],
+            widths=[*label_widths, *PLAN_WIDTHS],
+            in_docx=False,
+        ),
+        Table(
+            caption,
+            "",
+            [*labels[-2:], *_plan_written_heads()],
+            [[*values[-2:], *_plan_written(f)] for values, f in rows],
+            widths=[30, 16, 18, 20, 34],
+            in_xlsx=False,
+        ),
+    ]
 
 
 def _total(figures: list[Figures]) -> Figures:
     total = Figures()
     for f in figures:
-        for name in ("planned_classes", "planned_trainees", "budget", "classes", "trainees",
-                     "spending"):
+        for name in (
+            "planned_classes",
+            "planned_trainees",
+            "budget",
+            "classes",
+            "trainees",
+            "spending",
+        ):
             setattr(total, name, getattr(total, name) + getattr(f, name))
     return total
 
 
 def _plan_summary(unit_name: str, year: int, total: Figures) -> str:
-    return _("The %(year)s plan of %(unit)s (its own plan and the plans sent up by the units "
-             "below) has %(classes)s classes for %(trainees)s trainees with a budget of "
-             "%(budget)s VND. Held so far: %(held)s classes for %(trained)s trainees, at a "
-             "cost of %(spent)s VND.") % {
-        "year": year, "unit": unit_name, "classes": vn_number(total.planned_classes),
-        "trainees": vn_number(total.planned_trainees), "budget": vn_number(_money(total.budget)),
-        "held": vn_number(total.classes), "trained": vn_number(total.trainees),
-        "spent": vn_number(_money(total.spending))}
+    return _(
+        "The %(year)s plan of %(unit)s (its own plan and the plans sent up by the units "
+        "below) has %(classes)s classes for %(trainees)s trainees with a budget of "
+        "%(budget)s VND. Held so far: %(held)s classes for %(trained)s trainees, at a "
+        "cost of %(spent)s VND."
+    ) % {
+        "year": year,
+        "unit": unit_name,
+        "classes": vn_number(total.planned_classes),
+        "trainees": vn_number(total.planned_trainees),
+        "budget": vn_number(_money(total.budget)),
+        "held": vn_number(total.classes),
+        "trained": vn_number(total.trainees),
+        "spent": vn_number(_money(total.spending)),
+    }
 
 
 SPENDING_IN_DOCX = 300  # beyond this the units' spending goes in the workbook only
@@ -510,23 +916,44 @@ def _spending_section(unit: Unit, node: UnitVersion, year: int, day: dt.date) ->
     against the spending-share target when one is in force."""
     measure = selectors.spending_measure(node, day) if day.year == year else None
     goal = measure.goal if measure else None
-    paragraphs = [_("Training spending is the actual cost of the classes the unit organised "
-                    "that started in the year plus the other training costs entered.")]
+    paragraphs = [
+        _(
+            "Training spending is the actual cost of the classes the unit organised "
+            "that started in the year plus the other training costs entered."
+        )
+    ]
     if measure is not None:
-        own = (_figure_text(measure.value, True) if measure.value is not None
-               else _("no spending entered"))
-        paragraphs.append(_(
-            "%(code)s: training spending reaches %(goal)s of operating spending at every "
-            "level. %(unit)s: %(own)s; %(reaching)s of the %(reporting)s units of its subtree "
-            "that entered their spending reach it.") % {
-            "code": measure.target.code, "goal": _goal_text(measure), "unit": node.name,
-            "own": own, "reaching": vn_number(measure.reaching or 0),
-            "reporting": vn_number(measure.reporting)})
+        own = (
+            _figure_text(measure.value, True)
+            if measure.value is not None
+            else _("no spending entered")
+        )
+        paragraphs.append(
+            _(
+                "%(code)s: training spending reaches %(goal)s of operating spending at every "
+                "level. %(unit)s: %(own)s; %(reaching)s of the %(reporting)s units of its subtree "
+                "that entered their spending reach it."
+            )
+            % {
+                "code": measure.target.code,
+                "goal": _goal_text(measure),
+                "unit": node.name,
+                "own": own,
+                "reaching": vn_number(measure.reaching or 0),
+                "reporting": vn_number(measure.reporting),
+            }
+        )
     rows = selectors.spending_rows(unit, year)
     count = rows.count()
-    heads = [_("Unit code"), _("Unit"), _("Total operating spending (VND)"),
-             _("Classes' actual costs (VND)"), _("Other training costs (VND)"),
-             _("Training spending (VND)"), _("Share (%)")]
+    heads = [
+        _("Unit code"),
+        _("Unit"),
+        _("Total operating spending (VND)"),
+        _("Classes' actual costs (VND)"),
+        _("Other training costs (VND)"),
+        _("Training spending (VND)"),
+        _("Share (%)"),
+    ]
     if goal is not None:
         heads.append(_("Result"))
 
@@ -535,24 +962,41 @@ def _spending_section(unit: Unit, node: UnitVersion, year: int, day: dt.date) ->
         the share with its two decimals: 14,99 never reads 15,0)."""
         for row in rows.iterator(chunk_size=2000):
             share = selectors.spending_share(row)
-            out = [row.unit.name, _money(row.operating_total), _money(row.class_costs),
-                   _money(row.other_training), _money(row.training),
-                   _figure_text(share, True).removesuffix("%") if written else share]
+            out = [
+                row.unit.name,
+                _money(row.operating_total),
+                _money(row.class_costs),
+                _money(row.other_training),
+                _money(row.training),
+                _figure_text(share, True).removesuffix("%") if written else share,
+            ]
             if goal is not None:
                 out.append(_("Achieved") if share >= goal else _("Not achieved"))
             yield out if written else [row.unit.code, *out]
 
     caption, widths = _("Training spending by unit"), [14, 36, 16, 16, 16, 16, 10, 14]
-    tables = [Table(caption, _("Spending"), heads, values(False), in_docx=False,
-                    widths=widths[:len(heads)]),
-              Table(caption, "", heads[1:], values(True), in_xlsx=False,
-                    in_docx=count <= SPENDING_IN_DOCX,
-                    omitted_note=_("The spending of the %(count)s units is in the XLSX "
-                                   "version of this report.") % {"count": vn_number(count)},
-                    widths=[24, 18, 17, 17, 17, 10, 14][:len(heads) - 1])]
+    tables = [
+        Table(
+            caption, _("Spending"), heads, values(False), in_docx=False, widths=widths[: len(heads)]
+        ),
+        Table(
+            caption,
+            "",
+            heads[1:],
+            values(True),
+            in_xlsx=False,
+            in_docx=count <= SPENDING_IN_DOCX,
+            omitted_note=_(
+                "The spending of the %(count)s units is in the XLSX version of this report."
+            )
+            % {"count": vn_number(count)},
+            widths=[24, 18, 17, 17, 17, 10, 14][: len(heads) - 1],
+        ),
+    ]
     if not count:
-        paragraphs.append(_("No unit of the subtree has entered its spending for %(year)s.")
-                          % {"year": year})
+        paragraphs.append(
+            _("No unit of the subtree has entered its spending for %(year)s.") % {"year": year}
+        )
     return Section(_("IV. TRAINING SPENDING"), paragraphs, tables if count else [])
 
 
@@ -567,40 +1011,82 @@ def plan_content(unit: Unit, year: int, step: Step) -> Content:
     plans = planning_selectors.plans_under(unit, year)
     missing, due_on = selectors.not_submitted_with_status(unit, year)
     step()
-    by_topic = [([str(r["topic"] or r["programme"]), r["target_group"]], r["figures"])
-                for r in rows]
+    by_topic = [
+        ([str(r["topic"] or r["programme"]), r["target_group"]], r["figures"]) for r in rows
+    ]
     if by_topic:
         by_topic.append(([_("Total"), ""], total))
     by_unit = [([p.unit.code, p.unit.name, p.get_status_display()], f) for p, f in plans]
-    note = _("Actual figures come from the classes linked to the plan's lines once they have "
-             "run: their accepted trainees and their actual costs.")
+    note = _(
+        "Actual figures come from the classes linked to the plan's lines once they have "
+        "run: their accepted trainees and their actual costs."
+    )
     sections = [
-        Section(_("I. THE CONSOLIDATED PLAN AND ITS IMPLEMENTATION"),
-                [_plan_summary(node.name, year, total) if rows else
-                 _("Nothing is planned for %(year)s in %(unit)s.") % {"year": year,
-                                                                     "unit": node.name},
-                 note],
-                _plan_tables(_("By topic and target group"), _("Consolidated plan"),
-                             [_("Topic or programme"), _("Target group")], [34, 20],
-                             by_topic)),
-        Section(_("II. PLANS OF THE UNITS"), [] if plans else [
-            _("No unit of the subtree has a plan for %(year)s.") % {"year": year}],
-            _plan_tables(_("Plans by unit"), _("By unit"),
-                         [_("Unit code"), _("Unit"), _("Status")], [12, 34, 14], by_unit)),
+        Section(
+            _("I. THE CONSOLIDATED PLAN AND ITS IMPLEMENTATION"),
+            [
+                _plan_summary(node.name, year, total)
+                if rows
+                else _("Nothing is planned for %(year)s in %(unit)s.")
+                % {"year": year, "unit": node.name},
+                note,
+            ],
+            _plan_tables(
+                _("By topic and target group"),
+                _("Consolidated plan"),
+                [_("Topic or programme"), _("Target group")],
+                [34, 20],
+                by_topic,
+            ),
+        ),
+        Section(
+            _("II. PLANS OF THE UNITS"),
+            []
+            if plans
+            else [_("No unit of the subtree has a plan for %(year)s.") % {"year": year}],
+            _plan_tables(
+                _("Plans by unit"),
+                _("By unit"),
+                [_("Unit code"), _("Unit"), _("Status")],
+                [12, 34, 14],
+                by_unit,
+            ),
+        ),
     ]
-    paragraphs = [_("Plans are due by %(day)s.") % {"day": due_on.strftime("%d/%m/%Y")}] \
-        if due_on else []
+    paragraphs = (
+        [_("Plans are due by %(day)s.") % {"day": due_on.strftime("%d/%m/%Y")}] if due_on else []
+    )
     if missing:
-        sections.append(Section(_("III. UNITS THAT HAVE NOT SUBMITTED THEIR PLAN"), paragraphs, [
-            Table(_("Not yet submitted"), _("Not submitted"),
-                  [_("Unit code"), _("Unit"), _("Plan status")],
-                  [[u.code, u.name, status or _("No plan")] for u, status in missing],
-                  widths=[14, 50, 20])]))
+        sections.append(
+            Section(
+                _("III. UNITS THAT HAVE NOT SUBMITTED THEIR PLAN"),
+                paragraphs,
+                [
+                    Table(
+                        _("Not yet submitted"),
+                        _("Not submitted"),
+                        [_("Unit code"), _("Unit"), _("Plan status")],
+                        [[u.code, u.name, status or _("No plan")] for u, status in missing],
+                        widths=[14, 50, 20],
+                    )
+                ],
+            )
+        )
     else:
-        sections.append(Section(_("III. UNITS THAT HAVE NOT SUBMITTED THEIR PLAN"), [
-            *paragraphs, _("Every unit directly below has submitted its plan.")]))
+        sections.append(
+            Section(
+                _("III. UNITS THAT HAVE NOT SUBMITTED THEIR PLAN"),
+                [*paragraphs, _("Every unit directly below has submitted its plan.")],
+            )
+        )
     sections.append(_spending_section(unit, node, year, day))
     step()
-    return _frame("plan", node, day,
-                  _("Implementation of the training plan of %(year)s") % {"year": year},
-                  _("Year %(year)s") % {"year": year}, sections, f"ke-hoach-thuc-hien-{year}")
+    return _frame(
+        "plan",
+        node,
+        day,
+        _("Implementation of the training plan of %(year)s") % {"year": year},
+        _("Year %(year)s") % {"year": year},
+        sections,
+        f"ke-hoach-thuc-hien-{year}",
+    )

@@ -64,6 +64,7 @@ class Content:
 
 # --- Vietnamese formatting of the Word document's figures -----------------------------
 
+
 def vn_number(value) -> str:
     """9551 -> '9.551'; Decimal('66.7') -> '66,7'; None -> ''."""
     if value is None:
@@ -85,7 +86,11 @@ def vn_date_line(place: str, day: dt.date) -> str:
     (Decree 30/2020/NĐ-CP, appendix I)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return _("%(place)s, day %(day)s month %(month)s year %(year)s") % {
-        "place": place, "day": f"{day.day:02d}", "month": month, "year": day.year}
+        "place": place,
+        "day": f"{day.day:02d}",
+        "month": month,
+        "year": day.year,
+    }
 
 
 # --- the letterhead from the structure of the day -------------------------------------
@@ -124,17 +129,26 @@ def number_suffix(node: UnitVersion) -> str:
     return "BC-CĐ"
 
 
-def letterhead(node: UnitVersion, day: dt.date, made_on: dt.date,
-               signer_name: str = "") -> Letterhead:
+def letterhead(
+    node: UnitVersion, day: dt.date, made_on: dt.date, signer_name: str = ""
+) -> Letterhead:
     prefixes = [node.path[: i * PATH_WIDTH] for i in range(1, node.depth + 1)]
-    chain = list(UnitVersion.objects.on(day).filter(path__in=prefixes)
-                 .select_related("kind").order_by("depth"))
+    chain = list(
+        UnitVersion.objects.on(day)
+        .filter(path__in=prefixes)
+        .select_related("kind")
+        .order_by("depth")
+    )
     parent = chain[-1] if chain else None
     grassroots = node.kind.level.code in ("grassroots", "member", "union_group")
     return Letterhead(
         parent_name=short_name(parent.name, body=False) if parent else "",
         unit_name=short_name(node.name) if parent else node.name,
-        number_suffix=number_suffix(node), place=place_of(node, chain), day=made_on,
+        number_suffix=number_suffix(node),
+        place=place_of(node, chain),
+        day=made_on,
         addressee=parent.name if parent else "",
         on_behalf="TM. BAN CHẤP HÀNH" if grassroots else "TM. BAN THƯỜNG VỤ",
-        signer_title="CHỦ TỊCH", signer_name=signer_name)
+        signer_title="CHỦ TỊCH",
+        signer_name=signer_name,
+    )

@@ -24,8 +24,9 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TEXT_WIDTH = Mm(210 - 30 - 15)
 
 
-def _font(run, size: int, bold: bool = False, italic: bool = False,
-          underline: bool = False) -> None:
+def _font(
+    run, size: int, bold: bool = False, italic: bool = False, underline: bool = False
+) -> None:
     run.font.name = FONT
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -35,9 +36,19 @@ def _font(run, size: int, bold: bool = False, italic: bool = False,
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
-def _para(container, text: str = "", size: int = BODY_PT, *, bold=False, italic=False,
-          underline=False, align=WD_ALIGN_PARAGRAPH.LEFT, before: int = 0, after: int = 0,
-          indent: bool = False):
+def _para(
+    container,
+    text: str = "",
+    size: int = BODY_PT,
+    *,
+    bold=False,
+    italic=False,
+    underline=False,
+    align=WD_ALIGN_PARAGRAPH.LEFT,
+    before: int = 0,
+    after: int = 0,
+    indent: bool = False,
+):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -95,8 +106,14 @@ def _header(document, head: Letterhead) -> None:
     _para(right, NATION, 12, bold=True, align=center)
     _para(right, MOTTO, 14, bold=True, underline=True, align=center)
     _para(_cell(table, 1, 0), f"Số:      /{head.number_suffix}", 13, align=center, before=6)
-    _para(_cell(table, 1, 1), vn_date_line(head.place, head.day), 14, italic=True,
-          align=center, before=6)
+    _para(
+        _cell(table, 1, 1),
+        vn_date_line(head.place, head.day),
+        14,
+        italic=True,
+        align=center,
+        before=6,
+    )
 
 
 def _title(document, content: Content) -> None:
@@ -105,8 +122,7 @@ def _title(document, content: Content) -> None:
     _para(document, content.title, 14, bold=True, align=center)
     _para(document, content.period, 14, italic=True, align=center, after=6)
     if content.letterhead.addressee:
-        _para(document, f"Kính gửi: {content.letterhead.addressee}", 14, align=center,
-              after=12)
+        _para(document, f"Kính gửi: {content.letterhead.addressee}", 14, align=center, after=12)
 
 
 def _table(document, table: Table) -> None:
@@ -167,8 +183,7 @@ def write_docx(content: Content, target) -> None:
     for section in content.sections:
         _para(document, section.heading, BODY_PT, bold=True, before=12, after=6)
         for text in section.paragraphs:
-            _para(document, text, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6,
-                  indent=True)
+            _para(document, text, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent=True)
         for table in section.tables:
             if table.in_docx:
                 _table(document, table)

@@ -16,8 +16,9 @@ class ReportForm(forms.Form):
     unit = UnitCodeField(label=_("Unit code"))
     year = forms.IntegerField(label=_("Year"), min_value=2000)
     on = DateField(label=_("As of"))
-    document = forms.ModelChoiceField(label=_("Resolution or plan"), queryset=None,
-                                      empty_label=None)
+    document = forms.ModelChoiceField(
+        label=_("Resolution or plan"), queryset=None, empty_label=None
+    )
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
 
     def __init__(self, *args, user, kind: str, **kwargs):

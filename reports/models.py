@@ -34,15 +34,22 @@ class ReportJob(models.Model):
         DONE = "done", pgettext_lazy("report job", "Done")
         FAILED = "failed", pgettext_lazy("report job", "Failed")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                             related_name="+", verbose_name=_("asked by"))
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+",
-                             verbose_name=_("unit"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
     kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
     format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
     params = models.JSONField(_("parameters"), default=dict)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     steps_total = models.PositiveSmallIntegerField(default=0)
     steps_done = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
@@ -55,8 +62,10 @@ class ReportJob(models.Model):
         verbose_name = _("report job")
         verbose_name_plural = _("report jobs")
         constraints = [
-            models.CheckConstraint(condition=models.Q(steps_done__lte=models.F("steps_total")),
-                                   name="reportjob_steps_within_total"),
+            models.CheckConstraint(
+                condition=models.Q(steps_done__lte=models.F("steps_total")),
+                name="reportjob_steps_within_total",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -59,6 +59,7 @@ def inline_limit() -> int:
 
 # --- 1. Training results of the year --------------------------------------------------
 
+
 def _crossed(rows, key: str, count: str) -> dict:
     """{value of `key`: {category: count}} from rows grouped by key and category."""
     out: dict = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
@@ -75,10 +76,11 @@ def class_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     stats = class_statistics(unit=unit, start=start, end=end)
     _classes, attendances = classes_and_attendances(unit=unit, start=start, end=end)
     form, level = "training_class__form", "training_class__organiser__kind__level__rank"
-    rows = list(attendances.values(form, level, "category").annotate(n=Count("id"))
-                .order_by())
-    stats["categories_by"] = {"form": _crossed(rows, form, "n"),
-                              "level": _crossed(rows, level, "n")}
+    rows = list(attendances.values(form, level, "category").annotate(n=Count("id")).order_by())
+    stats["categories_by"] = {
+        "form": _crossed(rows, form, "n"),
+        "level": _crossed(rows, level, "n"),
+    }
     return stats
 
 
@@ -91,7 +93,9 @@ def _people_under_then(unit: Unit, unit_field: str, day_field: str) -> Q:
         then = UnitVersion.objects.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gt=day),
-            unit=OuterRef(unit_field), path__startswith=version.path)
+            unit=OuterRef(unit_field),
+            path__startswith=version.path,
+        )
         window = Q()
         if version.valid_from:
             window &= Q(**{f"{day_field}__gte": version.valid_from})
@@ -109,11 +113,16 @@ def record_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     Three queries, so that a national year (about 700,000 records) stays within seconds: the
     category is worked out per record, so only the form-and-level split carries it; topics
     and distinct people are counted without it."""
-    records = (TrainingRecord.objects.filter(valid=True, completed_on__range=(start, end))
-               .filter(_people_under_then(unit, "person__unit", "completed_on")))
+    records = TrainingRecord.objects.filter(valid=True, completed_on__range=(start, end)).filter(
+        _people_under_then(unit, "person__unit", "completed_on")
+    )
     level = "organiser__kind__level__rank"
-    rows = list(records.annotate(category=_category("completed_on"))
-                .values("form", level, "category").annotate(n=Count("id")).order_by())
+    rows = list(
+        records.annotate(category=_category("completed_on"))
+        .values("form", level, "category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     topics = records.values("topics__code").annotate(n=Count("id")).order_by()
     by_category = dict.fromkeys(CATEGORIES, 0)
     for row in rows:
@@ -123,12 +132,12 @@ def record_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
         "people": records.aggregate(n=Count("person", distinct=True))["n"],
         "by_category": by_category,
         "by_topic": {r["topics__code"]: r["n"] for r in topics},
-        "categories_by": {"form": _crossed(rows, "form", "n"),
-                          "level": _crossed(rows, level, "n")},
+        "categories_by": {"form": _crossed(rows, "form", "n"), "level": _crossed(rows, level, "n")},
     }
 
 
 # --- 2. and 4. Targets: resolution implementation and training needs ------------------
+
 
 def documents_for(user):
     """Source documents with a target that may apply inside the user's subtree: the
@@ -137,8 +146,12 @@ def documents_for(user):
     if path is None:
         return SourceDocument.objects.none()
     applies = Target.objects.filter(
-        Q(scope_unit__isnull=True) | Q(scope_unit__path__in=scope_ancestor_paths(user))
-        | Q(scope_unit__path__startswith=path), document=OuterRef("pk"), active=True)
+        Q(scope_unit__isnull=True)
+        | Q(scope_unit__path__in=scope_ancestor_paths(user))
+        | Q(scope_unit__path__startswith=path),
+        document=OuterRef("pk"),
+        active=True,
+    )
     return SourceDocument.objects.filter(Exists(applies))
 
 
@@ -160,8 +173,12 @@ def snapshot_for_job(day: dt.date, wait_seconds: int = 1800) -> Snapshot:
         if snapshot is not None and snapshot.status == Snapshot.Status.DONE:
             return snapshot
         if time.monotonic() > deadline:
-            raise ReportError(_("The figures of the targets are still being computed; "
-                                "try again in a few minutes."))
+            raise ReportError(
+                _(
+                    "The figures of the targets are still being computed; "
+                    "try again in a few minutes."
+                )
+            )
         time.sleep(2)
 
 
@@ -181,8 +198,9 @@ class TargetReport:
     child_measures: list = field(default_factory=list)  # [{"version", "measures"}]
 
 
-def document_measures(node: UnitVersion, day: dt.date, document: SourceDocument,
-                      children: list[UnitVersion]) -> tuple[list[Measure], list[dict]]:
+def document_measures(
+    node: UnitVersion, day: dt.date, document: SourceDocument, children: list[UnitVersion]
+) -> tuple[list[Measure], list[dict]]:
     """The document's unit targets for the node, and for each child those same targets
     (as far as they apply to it): the engine's `unit_measures`, a few queries per unit."""
     measures = [m for m in unit_measures(node, day) if m.target.document_id == document.pk]
@@ -190,32 +208,44 @@ def document_measures(node: UnitVersion, day: dt.date, document: SourceDocument,
     per_child = []
     for child in children if wanted else []:
         found = {m.target.pk: m for m in unit_measures(child, day) if m.target.pk in wanted}
-        per_child.append({"version": child,
-                          "measures": [found.get(m.target.pk) for m in measures]})
+        per_child.append({"version": child, "measures": [found.get(m.target.pk) for m in measures]})
     return measures, per_child
 
 
-def target_report(node: UnitVersion, day: dt.date, snapshot: Snapshot,
-                  document: SourceDocument | None = None) -> TargetReport:
+def target_report(
+    node: UnitVersion, day: dt.date, snapshot: Snapshot, document: SourceDocument | None = None
+) -> TargetReport:
     targets = target_selectors.targets_for(node, day)
     if document is not None:
         targets = [t for t in targets if t.document_id == document.pk]
     children = target_selectors.needs_by_child(node, day, snapshot, targets)
-    measures, child_measures = (document_measures(node, day, document,
-                                                  [c["version"] for c in children])
-                                if document is not None else ([], []))
+    measures, child_measures = (
+        document_measures(node, day, document, [c["version"] for c in children])
+        if document is not None
+        else ([], [])
+    )
     return TargetReport(
-        node=node, day=day, targets=targets, measures=measures, child_measures=child_measures,
+        node=node,
+        day=day,
+        targets=targets,
+        measures=measures,
+        child_measures=child_measures,
         results=target_selectors.unit_targets(node, day, snapshot, targets),
-        own=target_selectors.own_results(node, snapshot, targets), children=children)
+        own=target_selectors.own_results(node, snapshot, targets),
+        children=children,
+    )
 
 
 # --- 3. Cadre structure ---------------------------------------------------------------
 
+
 def _held_under(node: UnitVersion, day: dt.date):
     """Positions held on `day` in a unit of the node's subtree as it stood that day."""
-    return Position.objects.filter(active_on(day), valid_on(day, "unit__versions__"),
-                                   unit__versions__path__startswith=node.path)
+    return Position.objects.filter(
+        active_on(day),
+        valid_on(day, "unit__versions__"),
+        unit__versions__path__startswith=node.path,
+    )
 
 
 def cadres(node: UnitVersion, day: dt.date):
@@ -230,11 +260,16 @@ def cadre_structure(node: UnitVersion, day: dt.date) -> dict[str, dict]:
     they hold a post — one grouped query each."""
     people = cadres(node, day)
     held = _held_under(node, day).filter(person=OuterRef("pk"))
-    bands = Case(*[When(_birth_range(day, lo, hi), then=Value(key))
-                   for key, (lo, hi) in AGE_BANDS.items()],
-                 default=Value("unknown"), output_field=CharField())
-    top_level = Subquery(held.order_by("unit__versions__kind__level__rank")
-                         .values("unit__versions__kind__level__rank")[:1])
+    bands = Case(
+        *[When(_birth_range(day, lo, hi), then=Value(key)) for key, (lo, hi) in AGE_BANDS.items()],
+        default=Value("unknown"),
+        output_field=CharField(),
+    )
+    top_level = Subquery(
+        held.order_by("unit__versions__kind__level__rank").values(
+            "unit__versions__kind__level__rank"
+        )[:1]
+    )
 
     def grouped(key: str, expression=None) -> dict:
         qs = people.annotate(**{key: expression}) if expression is not None else people
@@ -255,8 +290,13 @@ def structure_labels() -> dict[str, list[tuple]]:
     """The rows of each table of the structure report, in order: (key, label)."""
     return {
         "gender": [(g.value, g.label) for g in Gender] + [("", _("Not stated"))],
-        "age": [("u30", _("Under 30")), ("30-39", _("30 to 39")), ("40-49", _("40 to 49")),
-                ("50+", _("50 and over")), ("unknown", _("Birth date not stated"))],
+        "age": [
+            ("u30", _("Under 30")),
+            ("30-39", _("30 to 39")),
+            ("40-49", _("40 to 49")),
+            ("50+", _("50 and over")),
+            ("unknown", _("Birth date not stated")),
+        ],
         "education": [(e.value, e.label) for e in reversed(EducationLevel)],
         "theory": [(p.value, p.label) for p in reversed(PoliticalTheory)],
         "full_time": [(True, _("Full-time cadres")), (False, _("Part-time cadres"))],
@@ -266,25 +306,31 @@ def structure_labels() -> dict[str, list[tuple]]:
 
 # --- 5. Plan versus actual and spending share -----------------------------------------
 
+
 def not_submitted_with_status(unit: Unit, year: int) -> tuple[list[tuple], dt.date | None]:
     """The units directly below that have not sent their plan up (`planning.selectors`),
     each with the status of the plan it keeps (draft, returned) or None, and the day the
     plans were due (None when no deadline was set)."""
     units = list(planning_selectors.not_submitted(unit, year))
-    status = dict(Plan.objects.filter(unit__in=units, year=year)
-                  .values_list("unit_id", "status"))
+    status = dict(Plan.objects.filter(unit__in=units, year=year).values_list("unit_id", "status"))
     labels = dict(PlanStatus.choices)
     deadline = PlanDeadline.objects.filter(unit=unit, year=year).first()
-    return ([(u, labels.get(status.get(u.pk))) for u in units],
-            deadline.due_on if deadline else None)
+    return (
+        [(u, labels.get(status.get(u.pk))) for u in units],
+        deadline.due_on if deadline else None,
+    )
 
 
 def spending_rows(unit: Unit, year: int) -> QuerySet:
     """The year's spending of every unit of the subtree that entered it, with its training
     spending (`class_costs`, `training`) as the planning module computes it."""
-    return (planning_selectors.spending_with_training(
-        Spending.objects.filter(year=year, unit__path__startswith=unit.path))
-        .select_related("unit").order_by("unit__path"))
+    return (
+        planning_selectors.spending_with_training(
+            Spending.objects.filter(year=year, unit__path__startswith=unit.path)
+        )
+        .select_related("unit")
+        .order_by("unit__path")
+    )
 
 
 def spending_share(row) -> Decimal:
@@ -293,5 +339,6 @@ def spending_share(row) -> Decimal:
 
 def spending_measure(node: UnitVersion, day: dt.date) -> Measure | None:
     """The spending-share target in force for the node on `day`, measured (or None)."""
-    return next((m for m in unit_measures(node, day)
-                 if m.target.kind == TargetKind.SPENDING_SHARE), None)
+    return next(
+        (m for m in unit_measures(node, day) if m.target.kind == TargetKind.SPENDING_SHARE), None
+    )

@@ -45,8 +45,9 @@ def report_day(kind: str, params: dict) -> dt.date:
     return dt.date.fromisoformat(params["on"])
 
 
-def _content(kind: str, unit: Unit, params: dict, step: Callable[[], None],
-             snapshot: Snapshot | None):
+def _content(
+    kind: str, unit: Unit, params: dict, step: Callable[[], None], snapshot: Snapshot | None
+):
     if kind == ReportKind.TRAINING:
         return builders.training_content(unit, int(params["year"]), step)
     if kind == ReportKind.PLAN:
@@ -56,8 +57,9 @@ def _content(kind: str, unit: Unit, params: dict, step: Callable[[], None],
         return builders.structure_content(unit, day, step)
     snapshot = snapshot or selectors.snapshot_ready(day)
     if snapshot is None:
-        raise ReportError(_("The figures of the targets are still being computed; try "
-                            "again in a few minutes."))
+        raise ReportError(
+            _("The figures of the targets are still being computed; try again in a few minutes.")
+        )
     if kind == ReportKind.RESOLUTION:
         document = SourceDocument.objects.filter(pk=params.get("document")).first()
         if document is None:
@@ -66,9 +68,15 @@ def _content(kind: str, unit: Unit, params: dict, step: Callable[[], None],
     return builders.needs_content(unit, day, snapshot, step)
 
 
-def report_build(*, kind: str, unit: Unit, params: dict, fmt: str,
-                 step: Callable[[], None] = lambda: None,
-                 snapshot: Snapshot | None = None) -> Built:
+def report_build(
+    *,
+    kind: str,
+    unit: Unit,
+    params: dict,
+    fmt: str,
+    step: Callable[[], None] = lambda: None,
+    snapshot: Snapshot | None = None,
+) -> Built:
     """The report as a file. Its words are Vietnamese whatever the interface language: it is
     signed and sent up the hierarchy."""
     handle = tempfile.TemporaryFile(suffix=f".{fmt}")
@@ -94,8 +102,9 @@ def report_job_create(*, user, unit: Unit, kind: str, fmt: str, params: dict) ->
     from reports.tasks import build_report
 
     steps = builders.STEPS[kind] + (1 if kind in SNAPSHOT_KINDS else 0)
-    job = ReportJob.objects.create(user=user, unit=unit, kind=kind, format=fmt,
-                                   params=params, steps_total=steps)
+    job = ReportJob.objects.create(
+        user=user, unit=unit, kind=kind, format=fmt, params=params, steps_total=steps
+    )
     build_report.enqueue(job.pk)
     job.refresh_from_db()  # an immediate backend has run it already
     return job
@@ -104,21 +113,29 @@ def report_job_create(*, user, unit: Unit, kind: str, fmt: str, params: dict) ->
 def report_job_run(job_id: int) -> None:
     """What the worker runs: build the job's file, moving its progress after each step."""
     if not ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
-            status=ReportJob.Status.RUNNING):
+        status=ReportJob.Status.RUNNING
+    ):
         return  # unknown, or taken by another worker
     job = ReportJob.objects.select_related("unit").get(pk=job_id)
 
     def step() -> None:
         ReportJob.objects.filter(pk=job.pk, steps_done__lt=F("steps_total")).update(
-            steps_done=F("steps_done") + 1)
+            steps_done=F("steps_done") + 1
+        )
 
     try:
         snapshot = None
         if job.kind in SNAPSHOT_KINDS:
             snapshot = selectors.snapshot_for_job(report_day(job.kind, job.params))
             step()
-        built = report_build(kind=job.kind, unit=job.unit, params=job.params, fmt=job.format,
-                             step=step, snapshot=snapshot)
+        built = report_build(
+            kind=job.kind,
+            unit=job.unit,
+            params=job.params,
+            fmt=job.format,
+            step=step,
+            snapshot=snapshot,
+        )
         with built.file:
             job.file.save(built.filename, File(built.file), save=False)
     except ReportError as exc:
@@ -127,14 +144,23 @@ def report_job_run(job_id: int) -> None:
     except Exception:
         logger.exception("Report job %s failed", job.pk)
         with translation.override("vi"):
-            _fail(job, _("The report could not be built; the administrators will find the "
-                         "cause in the server log."))
+            _fail(
+                job,
+                _(
+                    "The report could not be built; the administrators will find the "
+                    "cause in the server log."
+                ),
+            )
         return
     ReportJob.objects.filter(pk=job.pk).update(
-        status=ReportJob.Status.DONE, file=job.file.name, steps_done=F("steps_total"),
-        finished_at=timezone.now())
+        status=ReportJob.Status.DONE,
+        file=job.file.name,
+        steps_done=F("steps_total"),
+        finished_at=timezone.now(),
+    )
 
 
 def _fail(job: ReportJob, message: str) -> None:
-    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED,
-                                               error=message[:500], finished_at=timezone.now())
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJob.Status.FAILED, error=message[:500], finished_at=timezone.now()
+    )

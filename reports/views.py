@@ -23,26 +23,33 @@ from units.selectors import version_on
 DESCRIPTIONS = {
     ReportKind.TRAINING: gettext_lazy(
         "Classes and attendances of the year by full-time cadres, part-time cadres and "
-        "members, by organiser level, form and topic, and the people trained."),
+        "members, by organiser level, form and topic, and the people trained."
+    ),
     ReportKind.RESOLUTION: gettext_lazy(
         "Every target of a resolution: eligible, met, percentage and result, for the unit "
-        "and each unit below, as on the targets dashboard."),
+        "and each unit below, as on the targets dashboard."
+    ),
     ReportKind.STRUCTURE: gettext_lazy(
         "Cadres holding a post on a day by gender, age, education, political theory, "
-        "full-time or part-time, and level."),
+        "full-time or part-time, and level."
+    ),
     ReportKind.NEEDS: gettext_lazy(
-        "Who must still be trained, per target and per unit below, with the list of names."),
+        "Who must still be trained, per target and per unit below, with the list of names."
+    ),
     ReportKind.PLAN: gettext_lazy(
         "The consolidated plan of the year (classes, trainees and budget planned against "
         "those delivered), each unit's plan, the units that have not submitted theirs, and "
-        "training spending against the share of operating spending to reach."),
+        "training spending against the share of operating spending to reach."
+    ),
 }
 
 
 @officer_required
 def index(request: HttpRequest) -> HttpResponse:
-    reports = [(kind, reverse(f"reports:{kind}"), label, DESCRIPTIONS[kind])
-               for kind, label in ReportKind.choices]
+    reports = [
+        (kind, reverse(f"reports:{kind}"), label, DESCRIPTIONS[kind])
+        for kind, label in ReportKind.choices
+    ]
     jobs = scoped(ReportJob.objects.select_related("unit"), request.user)[:20]
     return render(request, "reports/index.html", {"reports": reports, "jobs": jobs})
 
@@ -77,11 +84,15 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
         day = services.report_day(kind, params)
         node = version_on(unit, day)
         if node is None:
-            form.add_error(None, _("%(unit)s did not exist on %(day)s.") % {
-                "unit": unit.name, "day": day.strftime("%d/%m/%Y")})
+            form.add_error(
+                None,
+                _("%(unit)s did not exist on %(day)s.")
+                % {"unit": unit.name, "day": day.strftime("%d/%m/%Y")},
+            )
         elif services.runs_in_background(kind, node, day):
-            job = services.report_job_create(user=request.user, unit=unit, kind=kind,
-                                             fmt=fmt, params=params)
+            job = services.report_job_create(
+                user=request.user, unit=unit, kind=kind, fmt=fmt, params=params
+            )
             return redirect(job)
         else:
             try:
@@ -90,11 +101,22 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 _log_if_personal(request, kind, unit, {**params, "format": fmt})
-                return FileResponse(built.file, as_attachment=True, filename=built.filename,
-                                    content_type=built.content_type)
-    return render(request, "reports/report.html", {
-        "kind": kind, "title": ReportKind(kind).label, "description": DESCRIPTIONS[kind],
-        "form": form})
+                return FileResponse(
+                    built.file,
+                    as_attachment=True,
+                    filename=built.filename,
+                    content_type=built.content_type,
+                )
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "kind": kind,
+            "title": ReportKind(kind).label,
+            "description": DESCRIPTIONS[kind],
+            "form": form,
+        },
+    )
 
 
 def _job(request: HttpRequest, pk: int) -> ReportJob:
@@ -117,8 +139,12 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404
-    _log_if_personal(request, job.kind, job.unit,
-                     {**job.params, "format": job.format, "job": job.pk})
-    return FileResponse(job.file.open("rb"), as_attachment=True,
-                        filename=os.path.basename(job.file.name),
-                        content_type=services.CONTENT_TYPES[job.format])
+    _log_if_personal(
+        request, job.kind, job.unit, {**job.params, "format": job.format, "job": job.pk}
+    )
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=os.path.basename(job.file.name),
+        content_type=services.CONTENT_TYPES[job.format],
+    )

@@ -34,9 +34,22 @@ def write_xlsx(content: Content, target) -> None:
     made_on = content.letterhead.day.strftime("%d/%m/%Y")
     title = _("REPORT: %(title)s") % {"title": content.title}
     for table, sheet in zip(_tables(content), _sheet_names(content), strict=True):
-        subtitle = " — ".join([table.caption, content.unit_name, content.period,
-                               _("made on %(day)s") % {"day": made_on}])
-        write_table(book, styles, sheet, table.headers, table.rows,
-                    title=title, subtitle=subtitle,
-                    widths=table.widths)
+        subtitle = " — ".join(
+            [
+                table.caption,
+                content.unit_name,
+                content.period,
+                _("made on %(day)s") % {"day": made_on},
+            ]
+        )
+        write_table(
+            book,
+            styles,
+            sheet,
+            table.headers,
+            table.rows,
+            title=title,
+            subtitle=subtitle,
+            widths=table.widths,
+        )
     book.close()

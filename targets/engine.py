@@ -50,10 +50,12 @@ def person_targets(day: dt.date) -> list[Target]:
     token = Revision.current(Revision.DEFINITIONS)
     kept = _KEPT.get(day)
     if token is None or kept is None or kept[0] != token:
-        targets = list(Target.objects.in_force_on(day).filter(kind__in=PERSON_KINDS)
-                       .select_related("responsible_level", "document")
-                       .prefetch_related("roles", "levels", "unit_kinds", "topics",
-                                         "programmes"))
+        targets = list(
+            Target.objects.in_force_on(day)
+            .filter(kind__in=PERSON_KINDS)
+            .select_related("responsible_level", "document")
+            .prefetch_related("roles", "levels", "unit_kinds", "topics", "programmes")
+        )
         if token is None:
             for target in targets:
                 target.definitions_token = None
@@ -108,16 +110,22 @@ def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
     if target.newly_elected:
         # Elected to a post they had not held in this union before (re-election excluded).
         held_before = Position.objects.filter(
-            person=OuterRef("person_id"), unit=OuterRef("unit_id"), role=OuterRef("role_id"),
-            start_date__lt=OuterRef("start_date"))
+            person=OuterRef("person_id"),
+            unit=OuterRef("unit_id"),
+            role=OuterRef("role_id"),
+            start_date__lt=OuterRef("start_date"),
+        )
         qs = qs.filter(start_reason=StartReason.ELECTED).exclude(Exists(held_before))
     if target.position_started_from:
         qs = qs.filter(start_date__gte=target.position_started_from)
     if target.position_started_to:
         qs = qs.filter(start_date__lte=target.position_started_to)
     if target.min_members is not None or target.max_members is not None:
-        members = (UnitFigures.objects.filter(unit=OuterRef("unit_id"), effective_on__lte=day)
-                   .order_by("-effective_on").values("member_count")[:1])
+        members = (
+            UnitFigures.objects.filter(unit=OuterRef("unit_id"), effective_on__lte=day)
+            .order_by("-effective_on")
+            .values("member_count")[:1]
+        )
         qs = qs.annotate(members=Subquery(members))
         if target.min_members is not None:
             qs = qs.filter(members__gte=target.min_members)
@@ -155,8 +163,9 @@ def _overdue(target: Target, day: dt.date) -> Q | bool:
 
 def qualifying_records(target: Target, day: dt.date) -> QuerySet:
     """Records of the outer position's person that meet the target on `day`, earliest first."""
-    records = TrainingRecord.objects.filter(person=OuterRef("person_id"), valid=True,
-                                            completed_on__lte=day, hours__gte=target.min_hours)
+    records = TrainingRecord.objects.filter(
+        person=OuterRef("person_id"), valid=True, completed_on__lte=day, hours__gte=target.min_hours
+    )
     if target.window == WindowKind.FIXED_DATE and not target.window_start:
         pass  # any record up to the day counts
     else:
@@ -191,16 +200,19 @@ def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
         candidates = candidates.filter(person_id__in=people)
     first = candidates.values("person_id").annotate(first=Min("id")).values("first")
     qs = Position.objects.filter(id__in=Subquery(first)).annotate(
-        window_from=_window_from(target, day))
+        window_from=_window_from(target, day)
+    )
     met = _met(target, day)
-    qs = qs.annotate(met=ExpressionWrapper(met, output_field=BooleanField())
-                     if isinstance(met, Q) else met)
+    qs = qs.annotate(
+        met=ExpressionWrapper(met, output_field=BooleanField()) if isinstance(met, Q) else met
+    )
     closed = _overdue(target, day)
     if closed is False:
         overdue = Value(False)
     else:
-        overdue = ExpressionWrapper(Q(met=False) if closed is True else Q(met=False) & closed,
-                                    output_field=BooleanField())
+        overdue = ExpressionWrapper(
+            Q(met=False) if closed is True else Q(met=False) & closed, output_field=BooleanField()
+        )
     return qs.annotate(overdue=overdue)
 
 
@@ -215,13 +227,20 @@ def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts
         unit_ids = list(unit_ids)
         holders = Position.objects.active_on(day).filter(unit_id__in=unit_ids)
         qs = evaluated(target, day, holders.values("person_id")).filter(unit_id__in=unit_ids)
-    rows = qs.order_by().values("unit_id").annotate(
-        eligible=Count("id"), n_met=Count("id", filter=Q(met=True)),
-        n_overdue=Count("id", filter=Q(overdue=True)))
+    rows = (
+        qs.order_by()
+        .values("unit_id")
+        .annotate(
+            eligible=Count("id"),
+            n_met=Count("id", filter=Q(met=True)),
+            n_overdue=Count("id", filter=Q(overdue=True)),
+        )
+    )
     return {r["unit_id"]: (r["eligible"], r["n_met"], r["n_overdue"]) for r in rows}
 
 
 # --- a person's obligations ------------------------------------------------------------
+
 
 class Status:
     MET = "met"
@@ -255,29 +274,41 @@ def due_on(target: Target, position: Position, day: dt.date) -> dt.date | None:
     return due_after(position.start_date, target.window_count)
 
 
-def person_obligations(person: Person, day: dt.date,
-                       targets: list[Target] | None = None) -> list[Obligation]:
+def person_obligations(
+    person: Person, day: dt.date, targets: list[Target] | None = None
+) -> list[Obligation]:
     """Every target in force on `day` with this person's status: one query per target."""
     out = []
     for target in targets if targets is not None else person_targets(day):
-        qs = evaluated(target, day, [person.pk]).select_related(
-            "unit", "role", "term")
+        qs = evaluated(target, day, [person.pk]).select_related("unit", "role", "term")
         if target.kind == TargetKind.TRAINING:
-            qs = qs.annotate(record_id=Subquery(
-                qualifying_records(target, day).values("pk")[:1]))
+            qs = qs.annotate(record_id=Subquery(qualifying_records(target, day).values("pk")[:1]))
         position = qs.first()
         if position is None:
             out.append(Obligation(target, Status.NOT_APPLICABLE))
             continue
-        status = (Status.MET if position.met else
-                  Status.OVERDUE if position.overdue else Status.DUE)
+        status = Status.MET if position.met else Status.OVERDUE if position.overdue else Status.DUE
         record_id = getattr(position, "record_id", None)
-        out.append(Obligation(target, status, position,
-                              TrainingRecord.objects.filter(pk=record_id).first()
-                              if record_id else None,
-                              due_on(target, position, day)))
+        out.append(
+            Obligation(
+                target,
+                status,
+                position,
+                TrainingRecord.objects.filter(pk=record_id).first() if record_id else None,
+                due_on(target, position, day),
+            )
+        )
     return out
 
 
-__all__ = ["ONE_DAY", "Obligation", "Status", "due_on", "evaluated", "person_obligations",
-           "person_targets", "qualifying_records", "unit_counts"]
+__all__ = [
+    "ONE_DAY",
+    "Obligation",
+    "Status",
+    "due_on",
+    "evaluated",
+    "person_obligations",
+    "person_targets",
+    "qualifying_records",
+    "unit_counts",
+]

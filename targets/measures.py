@@ -58,8 +58,11 @@ def register(kind: str, evaluator: Evaluator) -> None:
 def unit_targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
     """Unit targets in force on `day` whose issuing unit covers the node."""
     out = []
-    for target in (Target.objects.in_force_on(day).exclude(kind__in=PERSON_KINDS)
-                   .select_related("scope_unit", "document")):
+    for target in (
+        Target.objects.in_force_on(day)
+        .exclude(kind__in=PERSON_KINDS)
+        .select_related("scope_unit", "document")
+    ):
         if target.scope_unit_id is None or node.path.startswith(target.scope_unit.path):
             out.append(target)
     return out
@@ -67,5 +70,8 @@ def unit_targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
 
 def unit_measures(node: UnitVersion, day: dt.date) -> list[Measure]:
     """Every unit target's figure for the node's subtree on `day` (one or two queries each)."""
-    return [EVALUATORS[t.kind](t, node, day) for t in unit_targets_for(node, day)
-            if t.kind in EVALUATORS]
+    return [
+        EVALUATORS[t.kind](t, node, day)
+        for t in unit_targets_for(node, day)
+        if t.kind in EVALUATORS
+    ]

@@ -36,11 +36,11 @@ class SourceDocument(SavedWithToken, models.Model):
     """A resolution, plan or report whose targets are held here (e.g. source 003)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
-    number = models.CharField(_("document number"), max_length=60, blank=True,
-                              validators=[validate_one_line])
+    number = models.CharField(
+        _("document number"), max_length=60, blank=True, validators=[validate_one_line]
+    )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    issuer = models.CharField(_("issuing body"), max_length=255,
-                              validators=[validate_one_line])
+    issuer = models.CharField(_("issuing body"), max_length=255, validators=[validate_one_line])
     title = models.CharField(_("title"), max_length=500, validators=[validate_one_line])
 
     class Meta:
@@ -132,30 +132,59 @@ class TargetQuerySet(models.QuerySet):
 
 
 class Target(SavedWithToken, models.Model):
-    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT,
-                                 related_name="targets", verbose_name=_("source document"))
+    document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="targets",
+        verbose_name=_("source document"),
+    )
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[validate_code])
     name = models.CharField(_("short name"), max_length=200, validators=[validate_one_line])
-    name_en = models.CharField(_("English name"), max_length=200, blank=True,
-                               validators=[validate_one_line])
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     wording = models.TextField(_("wording in the source"), blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=TargetKind.choices,
-                            default=TargetKind.TRAINING)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TargetKind.choices, default=TargetKind.TRAINING
+    )
     scope_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="targets",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
         verbose_name=_("issuing unit"),
-        help_text=_("The target applies to this unit's subtree; empty: the whole system."))
+        help_text=_("The target applies to this unit's subtree; empty: the whole system."),
+    )
     responsible_level = models.ForeignKey(
-        UnitLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("level responsible"))
-    adopted_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="adoptions", verbose_name=_("adopted from"))
+        UnitLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("level responsible"),
+    )
+    adopted_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name=_("adopted from"),
+    )
     threshold = models.DecimalField(
-        _("threshold (%)"), max_digits=5, decimal_places=2, default=Decimal(100),
-        validators=[MinValueValidator(0), MaxValueValidator(100)])
+        _("threshold (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(100),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     goal = models.PositiveIntegerField(
-        _("figure to reach"), null=True, blank=True,
-        help_text=_("For member growth and founded unions: e.g. 30000 members net, 490 unions."))
+        _("figure to reach"),
+        null=True,
+        blank=True,
+        help_text=_("For member growth and founded unions: e.g. 30000 members net, 490 unions."),
+    )
     active = models.BooleanField(_("active"), default=True)
     valid_from = models.DateField(_("in force from"), null=True, blank=True)
     valid_to = models.DateField(_("in force until"), null=True, blank=True)
@@ -165,40 +194,52 @@ class Target(SavedWithToken, models.Model):
     # Population: post-holders on the day asked, narrowed by every filter that is set.
     roles = models.ManyToManyField(Role, blank=True, related_name="+", verbose_name=_("roles"))
     key_leaders_only = models.BooleanField(_("key leaders only"), default=False)
-    full_time = models.BooleanField(_("full-time"), null=True, blank=True,
-                                    help_text=_("Empty: full-time and part-time."))
-    levels = models.ManyToManyField(UnitLevel, blank=True, related_name="+",
-                                    verbose_name=_("unit levels"))
-    unit_kinds = models.ManyToManyField(UnitKind, blank=True, related_name="+",
-                                        verbose_name=_("unit kinds"))
-    sector = models.CharField(_("employer sector"), max_length=10, choices=Sector.choices,
-                              blank=True)
+    full_time = models.BooleanField(
+        _("full-time"), null=True, blank=True, help_text=_("Empty: full-time and part-time.")
+    )
+    levels = models.ManyToManyField(
+        UnitLevel, blank=True, related_name="+", verbose_name=_("unit levels")
+    )
+    unit_kinds = models.ManyToManyField(
+        UnitKind, blank=True, related_name="+", verbose_name=_("unit kinds")
+    )
+    sector = models.CharField(
+        _("employer sector"), max_length=10, choices=Sector.choices, blank=True
+    )
     min_members = models.PositiveIntegerField(_("members at least"), null=True, blank=True)
     max_members = models.PositiveIntegerField(
-        _("members fewer than"), null=True, blank=True,
-        help_text=_("Member count of the union in force on the day asked."))
+        _("members fewer than"),
+        null=True,
+        blank=True,
+        help_text=_("Member count of the union in force on the day asked."),
+    )
     newly_elected = models.BooleanField(_("newly elected only"), default=False)
-    first_time_on_committee = models.BooleanField(_("first time on the committee only"),
-                                                  default=False)
+    first_time_on_committee = models.BooleanField(
+        _("first time on the committee only"), default=False
+    )
     position_started_from = models.DateField(_("post taken from"), null=True, blank=True)
     position_started_to = models.DateField(_("post taken until"), null=True, blank=True)
 
     # Requirement.
-    topics = models.ManyToManyField(Topic, blank=True, related_name="+",
-                                    verbose_name=_("qualifying topics"))
-    programmes = models.ManyToManyField(Programme, blank=True, related_name="+",
-                                        verbose_name=_("qualifying programmes"))
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="+", verbose_name=_("qualifying topics")
+    )
+    programmes = models.ManyToManyField(
+        Programme, blank=True, related_name="+", verbose_name=_("qualifying programmes")
+    )
     min_hours = models.PositiveSmallIntegerField(_("minimum hours of the record"), default=0)
     min_education = models.PositiveSmallIntegerField(
-        _("education at least"), choices=EducationLevel.choices, null=True, blank=True)
+        _("education at least"), choices=EducationLevel.choices, null=True, blank=True
+    )
     min_political_theory = models.PositiveSmallIntegerField(
-        _("political theory at least"), choices=PoliticalTheory.choices, null=True, blank=True)
+        _("political theory at least"), choices=PoliticalTheory.choices, null=True, blank=True
+    )
 
     # Window.
-    window = models.CharField(_("time window"), max_length=20, choices=WindowKind.choices,
-                              default=WindowKind.TERM)
-    window_count = models.PositiveSmallIntegerField(_("N (years or months)"), null=True,
-                                                    blank=True)
+    window = models.CharField(
+        _("time window"), max_length=20, choices=WindowKind.choices, default=WindowKind.TERM
+    )
+    window_count = models.PositiveSmallIntegerField(_("N (years or months)"), null=True, blank=True)
     window_start = models.DateField(_("records counted from"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
 
@@ -209,8 +250,10 @@ class Target(SavedWithToken, models.Model):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
-            models.CheckConstraint(condition=Q(threshold__gte=0) & Q(threshold__lte=100),
-                                   name="target_threshold_percent"),
+            models.CheckConstraint(
+                condition=Q(threshold__gte=0) & Q(threshold__lte=100),
+                name="target_threshold_percent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -224,20 +267,25 @@ class Target(SavedWithToken, models.Model):
         errors = {}
         if self.window == WindowKind.FIXED_DATE and not self.deadline:
             errors["deadline"] = _("A fixed-date window needs a deadline.")
-        if (self.window in (WindowKind.YEARS_FROM_TERM_START,
-                            WindowKind.MONTHS_FROM_POSITION_START) and not self.window_count):
+        if (
+            self.window in (WindowKind.YEARS_FROM_TERM_START, WindowKind.MONTHS_FROM_POSITION_START)
+            and not self.window_count
+        ):
             errors["window_count"] = _("Say how many years or months.")
-        if (self.min_members is not None and self.max_members is not None
-                and self.max_members <= self.min_members):
+        if (
+            self.min_members is not None
+            and self.max_members is not None
+            and self.max_members <= self.min_members
+        ):
             errors["max_members"] = _("The upper bound must be above the lower bound.")
         if self.kind == TargetKind.QUALIFICATION and (
-                self.min_education is None and self.min_political_theory is None):
+            self.min_education is None and self.min_political_theory is None
+        ):
             errors["min_education"] = _("A qualification target needs a level to reach.")
         if self.adopted_from_id and self.threshold < self.adopted_from.threshold:
-            errors["threshold"] = _("An adopted target may only be stricter than its source "
-                                    "(at least %(value)s%%).") % {
-                                        "value": number_format(
-                                            self.adopted_from.threshold.normalize())}
+            errors["threshold"] = _(
+                "An adopted target may only be stricter than its source (at least %(value)s%%)."
+            ) % {"value": number_format(self.adopted_from.threshold.normalize())}
         if errors:
             raise ValidationError(errors)
 
@@ -292,7 +340,8 @@ class TargetFigure(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "target", "unit"],
-                                    name="targetfigure_unique"),
+            models.UniqueConstraint(
+                fields=["snapshot", "target", "unit"], name="targetfigure_unique"
+            ),
         ]
         indexes = [models.Index(fields=["snapshot", "unit"], name="targetfigure_unit")]

@@ -81,25 +81,33 @@ def targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
     return out
 
 
-def unit_targets(node: UnitVersion, day: dt.date, snapshot: Snapshot,
-                 targets: list[Target] | None = None) -> list[Result]:
+def unit_targets(
+    node: UnitVersion, day: dt.date, snapshot: Snapshot, targets: list[Target] | None = None
+) -> list[Result]:
     """Each target's subtree figures for the node (the API's and the dashboard's head)."""
     targets = targets if targets is not None else targets_for(node, day)
     stored = snapshots.figures(snapshot, [node.unit_id], targets)
     return [_result(t, stored.get((t.pk, node.unit_id))) for t in targets]
 
 
-def children_ranked(node: UnitVersion, day: dt.date, snapshot: Snapshot,
-                    targets: list[Target], rank_by: Target | None) -> list[dict]:
+def children_ranked(
+    node: UnitVersion,
+    day: dt.date,
+    snapshot: Snapshot,
+    targets: list[Target],
+    rank_by: Target | None,
+) -> list[dict]:
     """The node's children on `day` with every target's figures, best first by `rank_by`."""
-    children = list(UnitVersion.objects.on(day).filter(parent_id=node.unit_id)
-                    .select_related("unit", "kind"))
+    children = list(
+        UnitVersion.objects.on(day).filter(parent_id=node.unit_id).select_related("unit", "kind")
+    )
     # Counts only (a province has hundreds of units below: no model instance per figure).
-    stored = {(target_id, unit_id): counts for target_id, unit_id, *counts in
-              TargetFigure.objects.filter(snapshot=snapshot,
-                                          unit_id__in=[c.unit_id for c in children],
-                                          target__in=targets)
-              .values_list("target_id", "unit_id", "eligible", "met", "overdue")}
+    stored = {
+        (target_id, unit_id): counts
+        for target_id, unit_id, *counts in TargetFigure.objects.filter(
+            snapshot=snapshot, unit_id__in=[c.unit_id for c in children], target__in=targets
+        ).values_list("target_id", "unit_id", "eligible", "met", "overdue")
+    }
     rows = []
     for child in children:
         results = [Result(t, *stored.get((t.pk, child.unit_id), (0, 0, 0))) for t in targets]
@@ -120,20 +128,26 @@ def own_results(node: UnitVersion, snapshot: Snapshot, targets: list[Target]) ->
     return [_result(t, stored.get((t.pk, node.unit_id)), own=True) for t in targets]
 
 
-def year_series(node: UnitVersion, targets: list[Target], day: dt.date,
-                years: int = 5) -> list[tuple[Target, list[dict]]]:
+def year_series(
+    node: UnitVersion, targets: list[Target], day: dt.date, years: int = 5
+) -> list[tuple[Target, list[dict]]]:
     """Each target's subtree percentage at the end of each of the last years (and on `day`):
     one query for the snapshots and one for their figures, whatever the number of targets."""
     days = [dt.date(y, 12, 31) for y in range(day.year - years + 1, day.year)] + [day]
-    wanted = [point for point in days
-              if any(not t.valid_from or point >= t.valid_from for t in targets)]
-    found = {s.as_of: s for s in Snapshot.objects.filter(as_of__in=wanted,
-                                                         status=Snapshot.Status.DONE)}
+    wanted = [
+        point for point in days if any(not t.valid_from or point >= t.valid_from for t in targets)
+    ]
+    found = {
+        s.as_of: s for s in Snapshot.objects.filter(as_of__in=wanted, status=Snapshot.Status.DONE)
+    }
     # A missing year is queued for the worker (or computed here on a small tree).
     ready = {point: found.get(point) or snapshots.ready(point) for point in wanted}
-    stored = {(f.snapshot_id, f.target_id): f for f in TargetFigure.objects.filter(
-        snapshot__in=[s for s in ready.values() if s], unit_id=node.unit_id,
-        target__in=targets)}
+    stored = {
+        (f.snapshot_id, f.target_id): f
+        for f in TargetFigure.objects.filter(
+            snapshot__in=[s for s in ready.values() if s], unit_id=node.unit_id, target__in=targets
+        )
+    }
     out = []
     for target in targets:
         series = []
@@ -144,8 +158,9 @@ def year_series(node: UnitVersion, targets: list[Target], day: dt.date,
             if snapshot is None:
                 series.append({"day": point, "pending": True})
             else:
-                series.append({"day": point, "result": _result(
-                    target, stored.get((snapshot.pk, target.pk)))})
+                series.append(
+                    {"day": point, "result": _result(target, stored.get((snapshot.pk, target.pk)))}
+                )
         out.append((target, series))
     return out
 
@@ -157,9 +172,11 @@ def concerned(snapshot: Snapshot | None, unit_ids, targets: list[Target]) -> lis
     snapshot, every target."""
     if snapshot is None:
         return targets
-    found = set(TargetFigure.objects.filter(snapshot=snapshot, unit_id__in=unit_ids,
-                                            own_eligible__gt=0)
-                .values_list("target_id", flat=True))
+    found = set(
+        TargetFigure.objects.filter(
+            snapshot=snapshot, unit_id__in=unit_ids, own_eligible__gt=0
+        ).values_list("target_id", flat=True)
+    )
     return [t for t in targets if t.pk in found]
 
 
@@ -176,8 +193,9 @@ def targets_concerning(person, day: dt.date) -> list[Target]:
 _PEOPLE: dict[tuple, list[dict]] = {}
 
 
-def unit_people(node: UnitVersion, day: dt.date, targets: list[Target],
-                snapshot: Snapshot | None = None) -> list[dict]:
+def unit_people(
+    node: UnitVersion, day: dt.date, targets: list[Target], snapshot: Snapshot | None = None
+) -> list[dict]:
     """The unit's own post-holders on `day` with their status for every target (one query
     for the people, and one per target that concerns anyone at the unit: with the day's
     snapshot the others are known to have nobody).
@@ -190,26 +208,43 @@ def unit_people(node: UnitVersion, day: dt.date, targets: list[Target],
     new token); without targets, read before the people."""
     key = None
     if snapshot is not None:
-        tokens = {getattr(t, "definitions_token", None) for t in targets} if targets \
+        tokens = (
+            {getattr(t, "definitions_token", None) for t in targets}
+            if targets
             else {Revision.current(Revision.DEFINITIONS)}
-        key = (node.unit_id, node.pk, day, snapshot.pk, snapshot.finished_at,
-               snapshot.revision, tokens.pop() if len(tokens) == 1 else None,
-               tuple(t.pk for t in targets))
+        )
+        key = (
+            node.unit_id,
+            node.pk,
+            day,
+            snapshot.pk,
+            snapshot.finished_at,
+            snapshot.revision,
+            tokens.pop() if len(tokens) == 1 else None,
+            tuple(t.pk for t in targets),
+        )
         # One look-up: another thread may clear the table between `in` and a read.
         if (people := _PEOPLE.get(key)) is not None:
             return people
-    positions = list(Position.objects.active_on(day).filter(unit_id=node.unit_id)
-                     .select_related("person", "role").order_by("role__rank",
-                                                                "person__sort_key")[:300])
+    positions = list(
+        Position.objects.active_on(day)
+        .filter(unit_id=node.unit_id)
+        .select_related("person", "role")
+        .order_by("role__rank", "person__sort_key")[:300]
+    )
     status: dict[tuple[int, int], str] = {}
     for target in concerned(snapshot, [node.unit_id], targets) if positions else []:
-        rows = evaluated(target, day, [p.person_id for p in positions]).filter(
-            unit_id=node.unit_id).values_list(
-            "person_id", "met", "overdue")
+        rows = (
+            evaluated(target, day, [p.person_id for p in positions])
+            .filter(unit_id=node.unit_id)
+            .values_list("person_id", "met", "overdue")
+        )
         for person_id, met, overdue in rows:
             status[(target.pk, person_id)] = "met" if met else "overdue" if overdue else "due"
-    people = [{"position": p, "statuses": [status.get((t.pk, p.person_id)) for t in targets]}
-              for p in positions]
+    people = [
+        {"position": p, "statuses": [status.get((t.pk, p.person_id)) for t in targets]}
+        for p in positions
+    ]
     if key is not None and key[6] is not None:
         if len(_PEOPLE) >= 200:  # up to 300 posts each, with their people and roles
             _PEOPLE.clear()
@@ -230,31 +265,51 @@ def _holders(node: UnitVersion, day: dt.date) -> QuerySet:
 def needs(target: Target, node: UnitVersion, day: dt.date) -> QuerySet:
     """People under the node who must still be trained (or qualified) for the target."""
     under = _under(node, day)
-    return (evaluated(target, day, _holders(node, day)).filter(met=False).filter(under)
-            .select_related("person", "unit", "role", "term")
-            .order_by("-overdue", "unit__code", "person__sort_key"))
+    return (
+        evaluated(target, day, _holders(node, day))
+        .filter(met=False)
+        .filter(under)
+        .select_related("person", "unit", "role", "term")
+        .order_by("-overdue", "unit__code", "person__sort_key")
+    )
 
 
-def needs_by_child(node: UnitVersion, day: dt.date, snapshot: Snapshot,
-                   targets: list[Target]) -> list[dict]:
+def needs_by_child(
+    node: UnitVersion, day: dt.date, snapshot: Snapshot, targets: list[Target]
+) -> list[dict]:
     """Consolidation up the hierarchy: how many still need each target, per child unit."""
     rows = children_ranked(node, day, snapshot, targets, None)
     return sorted(rows, key=lambda r: r["version"].unit.code)
 
 
-
 def subtree_live(target: Target, node: UnitVersion, day: dt.date) -> Result:
     """A target's figures for the node's subtree straight from the base tables (one query):
     used when no snapshot of the day is ready."""
-    row = evaluated(target, day, _holders(node, day)).filter(_under(node, day)).aggregate(
-        eligible=Count("id"), n_met=Count("id", filter=Q(met=True)),
-        n_overdue=Count("id", filter=Q(overdue=True)))
+    row = (
+        evaluated(target, day, _holders(node, day))
+        .filter(_under(node, day))
+        .aggregate(
+            eligible=Count("id"),
+            n_met=Count("id", filter=Q(met=True)),
+            n_overdue=Count("id", filter=Q(overdue=True)),
+        )
+    )
     return Result(target, row["eligible"], row["n_met"], row["n_overdue"])
 
 
 def needs_headers() -> list[str]:
-    return [_("Target"), _("Full name"), _("Birth date"), _("Unit code"), _("Unit"), _("Role"),
-            _("Full-time"), _("Status"), _("Due by"), _("Level responsible")]
+    return [
+        _("Target"),
+        _("Full name"),
+        _("Birth date"),
+        _("Unit code"),
+        _("Unit"),
+        _("Role"),
+        _("Full-time"),
+        _("Status"),
+        _("Due by"),
+        _("Level responsible"),
+    ]
 
 
 def needs_rows(node: UnitVersion, day: dt.date, targets):
@@ -264,8 +319,15 @@ def needs_rows(node: UnitVersion, day: dt.date, targets):
         level = target.responsible_level.name if target.responsible_level else ""
         for position in needs(target, node, day).iterator(chunk_size=2000):
             person = position.person
-            yield [target.code, person.full_name, person.birth_date, position.unit.code,
-                   position.unit.name, position.role.name,
-                   _("Yes") if position.full_time else _("No"),
-                   _("Overdue") if position.overdue else _("Due"),
-                   due_on(target, position, day), level]
+            yield [
+                target.code,
+                person.full_name,
+                person.birth_date,
+                position.unit.code,
+                position.unit.name,
+                position.role.name,
+                _("Yes") if position.full_time else _("No"),
+                _("Overdue") if position.overdue else _("Due"),
+                due_on(target, position, day),
+                level,
+            ]

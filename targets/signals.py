@@ -17,15 +17,15 @@ from units.models import Term, Unit, UnitFigures, UnitKind, UnitLevel, UnitVersi
 _pending = threading.local()
 
 
-def _mark(unit_ids=(), person_id: int | None = None, since: dt.date | None = None,
-          structure: bool = False) -> None:
+def _mark(
+    unit_ids=(), person_id: int | None = None, since: dt.date | None = None, structure: bool = False
+) -> None:
     """Collect the touched units and dates; the first commit that follows refreshes them
     all (at once outside a transaction). Marks of a rolled-back transaction only cause a
     refresh that was not needed."""
     state = getattr(_pending, "state", None)
     if state is None:
-        state = _pending.state = {"units": set(), "people": set(), "since": [],
-                                  "structure": False}
+        state = _pending.state = {"units": set(), "people": set(), "since": [], "structure": False}
     state["units"].update(u for u in unit_ids if u)
     if person_id:
         state["people"].add(person_id)
@@ -48,8 +48,9 @@ def _flush() -> None:
     snapshots.invalidate(since)
     units = set(state["units"])
     if state["people"]:
-        units.update(Position.objects.filter(person_id__in=state["people"])
-                     .values_list("unit_id", flat=True))
+        units.update(
+            Position.objects.filter(person_id__in=state["people"]).values_list("unit_id", flat=True)
+        )
     snapshots.refresh_units(units)
 
 
@@ -68,16 +69,22 @@ def record_topics_changed(sender, instance, action: str, **kwargs) -> None:
 def position_moving(sender, instance: Position, **kwargs) -> None:
     """A post moved to another unit or re-dated: the unit it leaves and the days between the
     old and new start change too (after the save, only the new ones are known)."""
-    old = Position.objects.filter(pk=instance.pk).values("unit_id", "start_date").first() \
-        if instance.pk else None
+    old = (
+        Position.objects.filter(pk=instance.pk).values("unit_id", "start_date").first()
+        if instance.pk
+        else None
+    )
     if old and (old["unit_id"], old["start_date"]) != (instance.unit_id, instance.start_date):
         _mark([old["unit_id"]], since=min(old["start_date"], instance.start_date))
 
 
 @receiver(pre_save, sender=TrainingRecord)
 def record_redated(sender, instance: TrainingRecord, **kwargs) -> None:
-    old = TrainingRecord.objects.filter(pk=instance.pk).values_list(
-        "completed_on", flat=True).first() if instance.pk else None
+    old = (
+        TrainingRecord.objects.filter(pk=instance.pk).values_list("completed_on", flat=True).first()
+        if instance.pk
+        else None
+    )
     if old and old != instance.completed_on:
         _mark(person_id=instance.person_id, since=min(old, instance.completed_on))
 
@@ -86,8 +93,11 @@ def record_redated(sender, instance: TrainingRecord, **kwargs) -> None:
 def sector_corrected(sender, instance: Unit, **kwargs) -> None:
     """A corrected sector moves the targets filtered by sector on every day (it is not dated),
     and the refresh of today's figures skips targets by the units' current sector: recompute."""
-    old = Unit.objects.filter(pk=instance.pk).values_list("sector", flat=True).first() \
-        if instance.pk else None
+    old = (
+        Unit.objects.filter(pk=instance.pk).values_list("sector", flat=True).first()
+        if instance.pk
+        else None
+    )
     if old is not None and old != instance.sector:
         _mark(structure=True)
 

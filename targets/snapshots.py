@@ -54,15 +54,25 @@ def _write(snapshot: Snapshot, target: Target, rows: dict[int, list[int]]) -> No
     if connection.vendor == "postgresql":
         table = TargetFigure._meta.db_table
         columns = ", ".join(("snapshot_id", "target_id", "unit_id", *FIELDS))
-        with connection.cursor() as cursor, cursor.copy(
-                f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             for unit_id, values in rows.items():
                 copy.write_row((snapshot.pk, target.pk, unit_id, *values))
         return
     TargetFigure.objects.bulk_create(
-        (TargetFigure(snapshot=snapshot, target=target, unit_id=unit_id,
-                      **dict(zip(FIELDS, values, strict=True)))
-         for unit_id, values in rows.items()), batch_size=2000)
+        (
+            TargetFigure(
+                snapshot=snapshot,
+                target=target,
+                unit_id=unit_id,
+                **dict(zip(FIELDS, values, strict=True)),
+            )
+            for unit_id, values in rows.items()
+        ),
+        batch_size=2000,
+    )
 
 
 STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
@@ -71,8 +81,14 @@ STALE = dt.timedelta(minutes=30)  # a computation running longer has died with i
 def _claim(day: dt.date, steps: int) -> Snapshot | None:
     """Take the day's snapshot for computing, unless another process is computing it."""
     now = timezone.now()
-    fields = {"status": Snapshot.Status.RUNNING, "steps_total": steps, "steps_done": 0,
-              "started_at": now, "finished_at": None, "message": ""}
+    fields = {
+        "status": Snapshot.Status.RUNNING,
+        "steps_total": steps,
+        "steps_done": 0,
+        "started_at": now,
+        "finished_at": None,
+        "message": "",
+    }
     free = ~Q(status=Snapshot.Status.RUNNING) | Q(started_at__lt=now - STALE)
     if Snapshot.objects.filter(free, as_of=day).update(**fields):  # one UPDATE: one winner
         return Snapshot.objects.get(as_of=day)
@@ -100,11 +116,15 @@ def compute(day: dt.date, progress: Progress | None = None) -> Snapshot | None:
                 if progress:
                     progress(done, len(targets))
             Snapshot.objects.filter(pk=snapshot.pk).update(
-                status=Snapshot.Status.DONE, steps_done=len(targets) + 1,
-                finished_at=timezone.now(), revision=F("revision") + 1)
+                status=Snapshot.Status.DONE,
+                steps_done=len(targets) + 1,
+                finished_at=timezone.now(),
+                revision=F("revision") + 1,
+            )
     except Exception as exc:
-        Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.FAILED,
-                                                       message=str(exc)[:500])
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            status=Snapshot.Status.FAILED, message=str(exc)[:500]
+        )
         raise
     if connection.vendor == "postgresql":
         # Fresh statistics, or the planner keeps the plans of the table's previous size.
@@ -129,8 +149,10 @@ def ready(day: dt.date, *, start: bool = True) -> Snapshot | None:
 
         try:
             with transaction.atomic():
-                Snapshot.objects.update_or_create(as_of=day, defaults={
-                    "status": Snapshot.Status.QUEUED, "steps_done": 0, "message": ""})
+                Snapshot.objects.update_or_create(
+                    as_of=day,
+                    defaults={"status": Snapshot.Status.QUEUED, "steps_done": 0, "message": ""},
+                )
         except IntegrityError:
             return None  # queued by a concurrent request
         compute_snapshot.enqueue(day.isoformat())
@@ -167,32 +189,44 @@ def _refresh_units(unit_ids: set[int]) -> None:
     snapshot = Snapshot.objects.filter(as_of=day, status=Snapshot.Status.DONE).first()
     if snapshot is None or not unit_ids:
         return
-    placed = UnitVersion.objects.on(day).filter(unit_id__in=unit_ids).values_list(
-        "unit_id", "path", "kind__level_id", "kind_id", "unit__sector")
+    placed = (
+        UnitVersion.objects.on(day)
+        .filter(unit_id__in=unit_ids)
+        .values_list("unit_id", "path", "kind__level_id", "kind_id", "unit__sector")
+    )
     paths = {unit_id: path for unit_id, path, *_ in placed}
     # A target whose level, kind or sector filter excludes every touched unit cannot move.
     levels = {row[2] for row in placed}
     kinds = {row[3] for row in placed}
     sectors = {row[4] for row in placed}
-    prefixes = {p[:end] for p in paths.values() for end in range(PATH_WIDTH, len(p) + 1,
-                                                                  PATH_WIDTH)}
-    by_path = dict(UnitVersion.objects.on(day).filter(path__in=prefixes)
-                   .values_list("path", "unit_id"))
+    prefixes = {
+        p[:end] for p in paths.values() for end in range(PATH_WIDTH, len(p) + 1, PATH_WIDTH)
+    }
+    by_path = dict(
+        UnitVersion.objects.on(day).filter(path__in=prefixes).values_list("path", "unit_id")
+    )
     touched = set(by_path.values())
-    stored = {(f.target_id, f.unit_id): f for f in TargetFigure.objects.filter(
-        snapshot=snapshot, unit_id__in=touched)}
+    stored = {
+        (f.target_id, f.unit_id): f
+        for f in TargetFigure.objects.filter(snapshot=snapshot, unit_id__in=touched)
+    }
     changed, created = {}, {}
     for target in person_targets(day):
         wanted_levels, wanted_kinds = related_ids(target.levels), related_ids(target.unit_kinds)
-        if ((target.sector and target.sector not in sectors)
-                or (wanted_levels and not levels.intersection(wanted_levels))
-                or (wanted_kinds and not kinds.intersection(wanted_kinds))):
+        if (
+            (target.sector and target.sector not in sectors)
+            or (wanted_levels and not levels.intersection(wanted_levels))
+            or (wanted_kinds and not kinds.intersection(wanted_kinds))
+        ):
             continue
         new = unit_counts(target, day, unit_ids)
         for unit_id, path in paths.items():
             old_row = stored.get((target.pk, unit_id))
-            old = (old_row.own_eligible, old_row.own_met, old_row.own_overdue) if old_row \
+            old = (
+                (old_row.own_eligible, old_row.own_met, old_row.own_overdue)
+                if old_row
                 else (0, 0, 0)
+            )
             counts = new.get(unit_id, (0, 0, 0))
             delta = [n - o for n, o in zip(counts, old, strict=True)]
             if not any(delta):
@@ -203,7 +237,8 @@ def _refresh_units(unit_ids: set[int]) -> None:
                 row = stored.get(key)
                 if row is None:
                     row = created[key] = stored[key] = TargetFigure(
-                        snapshot=snapshot, target=target, unit_id=ancestor)
+                        snapshot=snapshot, target=target, unit_id=ancestor
+                    )
                 row.eligible += delta[0]
                 row.met += delta[1]
                 row.overdue += delta[2]
@@ -213,13 +248,15 @@ def _refresh_units(unit_ids: set[int]) -> None:
     with transaction.atomic():
         TargetFigure.objects.bulk_create(created.values())
         TargetFigure.objects.bulk_update(
-            [row for key, row in changed.items() if key not in created], FIELDS)
+            [row for key, row in changed.items() if key not in created], FIELDS
+        )
         # Even with no figure changed: the statuses of these units' post-holders may have.
         Snapshot.objects.filter(pk=snapshot.pk).update(revision=F("revision") + 1)
 
 
-def figures(snapshot: Snapshot, unit_ids: Iterable[int],
-            targets: Iterable[Target] | None = None) -> dict[tuple[int, int], TargetFigure]:
+def figures(
+    snapshot: Snapshot, unit_ids: Iterable[int], targets: Iterable[Target] | None = None
+) -> dict[tuple[int, int], TargetFigure]:
     """(target id, unit id) -> stored figures, in one query."""
     qs = TargetFigure.objects.filter(snapshot=snapshot, unit_id__in=list(unit_ids))
     if targets is not None:

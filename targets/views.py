@@ -31,8 +31,9 @@ def _node(request: HttpRequest, day):
     unit_id = request.GET.get("unit") or request.user.unit_id
     if not str(unit_id).isdigit():
         raise Http404
-    unit = get_scoped_or_404(Unit.objects.select_related("kind__level"), request.user,
-                             pk=int(unit_id))
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("kind__level"), request.user, pk=int(unit_id)
+    )
     return unit, version_on(unit, day)
 
 
@@ -64,36 +65,55 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if rank_by is None:
         rank_by = next((r.target for r in results if r.eligible), None)
     context.update(
-        snapshot=snapshot, results=results, targets=targets, rank_by=rank_by,
+        snapshot=snapshot,
+        results=results,
+        targets=targets,
+        rank_by=rank_by,
         children=selectors.children_ranked(node, day, snapshot, targets, rank_by),
         people=selectors.unit_people(node, day, targets, snapshot),
         measures=unit_measures(node, day),
     )
     if wants_xlsx(request):
         # The sheet names the unit's post-holders with their status per target.
-        log_export(request, Source.TARGETS_DASHBOARD, unit=node.unit,
-                   params={"on": day, "rank": rank_by.code if rank_by else ""},
-                   count=len(context["people"]))
+        log_export(
+            request,
+            Source.TARGETS_DASHBOARD,
+            unit=node.unit,
+            params={"on": day, "rank": rank_by.code if rank_by else ""},
+            count=len(context["people"]),
+        )
         return _dashboard_xlsx(context)
     return render(request, "targets/dashboard.html", context)
 
 
-STANDINGS = {Standing.ACHIEVED: gettext_lazy("Achieved"),
-             Standing.AT_RISK: gettext_lazy("At risk"),
-             Standing.MISSED: gettext_lazy("Missed"),
-             Standing.NONE: gettext_lazy("No one concerned")}
+STANDINGS = {
+    Standing.ACHIEVED: gettext_lazy("Achieved"),
+    Standing.AT_RISK: gettext_lazy("At risk"),
+    Standing.MISSED: gettext_lazy("Missed"),
+    Standing.NONE: gettext_lazy("No one concerned"),
+}
 # A unit target with no figures reported reads so, not as "no one concerned".
 MEASURE_STANDINGS = {**STANDINGS, Standing.NONE: gettext_lazy("No figures reported")}
-STATUSES = {"met": gettext_lazy("Met"), "overdue": gettext_lazy("Overdue"),
-            "due": gettext_lazy("Due")}
+STATUSES = {
+    "met": gettext_lazy("Met"),
+    "overdue": gettext_lazy("Overdue"),
+    "due": gettext_lazy("Due"),
+}
 
 
 def _measure_row(measure: Measure) -> list:
     """A unit target's row of the export: its figure and goal as numbers, in % or a count."""
     target = measure.target
-    return [target.code, target.name, measure.value, measure.goal,
-            "%" if measure.is_percent else _("number"), measure.reporting, measure.reaching,
-            MEASURE_STANDINGS[measure.standing]]
+    return [
+        target.code,
+        target.name,
+        measure.value,
+        measure.goal,
+        "%" if measure.is_percent else _("number"),
+        measure.reporting,
+        measure.reaching,
+        MEASURE_STANDINGS[measure.standing],
+    ]
 
 
 def _dashboard_xlsx(context: dict) -> HttpResponse:
@@ -101,35 +121,87 @@ def _dashboard_xlsx(context: dict) -> HttpResponse:
     page's ranking, the unit's own post-holders with their status per target, and the targets
     measured on unit figures (spending, member growth, coverage) when any is in force."""
     node, day, targets, rank_by = (context[k] for k in ("node", "day", "targets", "rank_by"))
-    heads = [_("Target code"), _("Target"), _("Threshold (%)"), _("Concerned"), _("Met"),
-             _("Percent (%)"), _("Standing"), _("Overdue"), _("Level responsible")]
-    head_rows = [[r.target.code, r.target.name, r.target.threshold, r.eligible, r.met, r.percent,
-                  STANDINGS[r.standing], r.overdue,
-                  r.target.responsible_level.name if r.target.responsible_level else ""]
-                 for r in context["results"]]
-    figures = [f"{t.code} – {label}" for t in targets
-               for label in (_("Concerned"), _("Met"), _("Percent (%)"))]
-    children = [[row["version"].unit.code, row["version"].name,
-                 *(x for r in row["results"] for x in (r.eligible, r.met, r.percent))]
-                for row in context["children"]]
-    people = [[row["position"].person.full_name, row["position"].role.name,
-               _("Yes") if row["position"].full_time else _("No"),
-               *(STATUSES.get(status, "") for status in row["statuses"])]
-              for row in context["people"]]
+    heads = [
+        _("Target code"),
+        _("Target"),
+        _("Threshold (%)"),
+        _("Concerned"),
+        _("Met"),
+        _("Percent (%)"),
+        _("Standing"),
+        _("Overdue"),
+        _("Level responsible"),
+    ]
+    head_rows = [
+        [
+            r.target.code,
+            r.target.name,
+            r.target.threshold,
+            r.eligible,
+            r.met,
+            r.percent,
+            STANDINGS[r.standing],
+            r.overdue,
+            r.target.responsible_level.name if r.target.responsible_level else "",
+        ]
+        for r in context["results"]
+    ]
+    figures = [
+        f"{t.code} – {label}"
+        for t in targets
+        for label in (_("Concerned"), _("Met"), _("Percent (%)"))
+    ]
+    children = [
+        [
+            row["version"].unit.code,
+            row["version"].name,
+            *(x for r in row["results"] for x in (r.eligible, r.met, r.percent)),
+        ]
+        for row in context["children"]
+    ]
+    people = [
+        [
+            row["position"].person.full_name,
+            row["position"].role.name,
+            _("Yes") if row["position"].full_time else _("No"),
+            *(STATUSES.get(status, "") for status in row["statuses"]),
+        ]
+        for row in context["people"]
+    ]
     ranked = _("Units below, ranked") + (f" — {rank_by.code}" if rank_by else "")
-    tables = [Table(heads, head_rows, _("Targets")),
-              Table([_("Unit code"), _("Unit"), *figures], children, ranked),
-              Table([_("Full name"), _("Role"), _("Full-time"), *(t.code for t in targets)],
-                    people, _("Post-holders of this unit"))]
+    tables = [
+        Table(heads, head_rows, _("Targets")),
+        Table([_("Unit code"), _("Unit"), *figures], children, ranked),
+        Table(
+            [_("Full name"), _("Role"), _("Full-time"), *(t.code for t in targets)],
+            people,
+            _("Post-holders of this unit"),
+        ),
+    ]
     if context["measures"]:
-        tables.append(Table([_("Code"), _("Target"), _("Figure"), _("Goal"),
-                             _("Unit of measure"), _("Units reporting"), _("Units reaching it"),
-                             _("Standing")], [_measure_row(m) for m in context["measures"]],
-                            _("Targets measured on unit figures")))
+        tables.append(
+            Table(
+                [
+                    _("Code"),
+                    _("Target"),
+                    _("Figure"),
+                    _("Goal"),
+                    _("Unit of measure"),
+                    _("Units reporting"),
+                    _("Units reaching it"),
+                    _("Standing"),
+                ],
+                [_measure_row(m) for m in context["measures"]],
+                _("Targets measured on unit figures"),
+            )
+        )
     return xlsx_tables_response(
-        f"chi-tieu-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Targets"), tables,
-        title=_("Targets of %(name)s as of %(day)s") % {"name": node.name,
-                                                        "day": f"{day:%d/%m/%Y}"})
+        f"chi-tieu-{node.unit.code}-{day:%Y%m%d}.xlsx",
+        _("Targets"),
+        tables,
+        title=_("Targets of %(name)s as of %(day)s")
+        % {"name": node.name, "day": f"{day:%d/%m/%Y}"},
+    )
 
 
 @officer_required
@@ -143,9 +215,16 @@ def charts(request: HttpRequest) -> HttpResponse:
     if node is None:
         raise Http404
     charts = selectors.year_series(node, selectors.targets_for(node, day), day)
-    return render(request, "targets/_charts.html", {
-        "charts": charts, "unit": unit, "day": day,
-        "pending": any(p.get("pending") for _, series in charts for p in series)})
+    return render(
+        request,
+        "targets/_charts.html",
+        {
+            "charts": charts,
+            "unit": unit,
+            "day": day,
+            "pending": any(p.get("pending") for _, series in charts for p in series),
+        },
+    )
 
 
 @officer_required
@@ -156,8 +235,9 @@ def progress(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("")
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "targets/_progress.html", {
-        "pending": snapshots.pending(day), "day": day})
+    return render(
+        request, "targets/_progress.html", {"pending": snapshots.pending(day), "day": day}
+    )
 
 
 @officer_required
@@ -179,13 +259,14 @@ def needs(request: HttpRequest) -> HttpResponse:
     if snapshot is None:
         return _pending_page(request, "targets/needs.html", context)
     context.update(
-        targets=targets, chosen=chosen,
+        targets=targets,
+        chosen=chosen,
         results=selectors.unit_targets(node, day, snapshot, targets),
         own=selectors.own_results(node, snapshot, targets),
-        children=selectors.needs_by_child(node, day, snapshot, targets))
+        children=selectors.needs_by_child(node, day, snapshot, targets),
+    )
     if chosen:
-        page = Paginator(selectors.needs(chosen, node, day), 50).get_page(
-            request.GET.get("page"))
+        page = Paginator(selectors.needs(chosen, node, day), 50).get_page(request.GET.get("page"))
         for position in page:
             position.due = due_on(chosen, position, day)
         context["page"] = page
@@ -193,19 +274,25 @@ def needs(request: HttpRequest) -> HttpResponse:
 
 
 def _needs_params(request, day, chosen) -> dict:
-    return {"on": day, "target": chosen.code if chosen else "",
-            "format": request.GET.get("format", "")}
+    return {
+        "on": day,
+        "target": chosen.code if chosen else "",
+        "format": request.GET.get("format", ""),
+    }
 
 
 def _needs_csv(request, node, day, chosen, targets) -> StreamingHttpResponse:
     """The whole list as CSV. Logged when the download starts; the number of rows once the
     last one has gone."""
-    entry = log_export(request, Source.NEEDS_LIST, unit=node.unit,
-                       params=_needs_params(request, day, chosen))
+    entry = log_export(
+        request, Source.NEEDS_LIST, unit=node.unit, params=_needs_params(request, day, chosen)
+    )
     return csv_response(
-        f"nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.csv", selectors.needs_headers(),
+        f"nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.csv",
+        selectors.needs_headers(),
         selectors.needs_rows(node, day, [chosen] if chosen else targets),
-        done=lambda count: export_count_set(entry, count))
+        done=lambda count: export_count_set(entry, count),
+    )
 
 
 def _needs_xlsx(request, node, day, chosen, targets) -> HttpResponse:
@@ -213,13 +300,20 @@ def _needs_xlsx(request, node, day, chosen, targets) -> HttpResponse:
     which = f"{chosen.code} {chosen.name}" if chosen else _("all targets")
     rows = Counted(selectors.needs_rows(node, day, [chosen] if chosen else targets))
     response = xlsx_response(
-        f"nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Training needs"),
-        selectors.needs_headers(), rows,
+        f"nhu-cau-dao-tao-{node.unit.code}-{day:%Y%m%d}.xlsx",
+        _("Training needs"),
+        selectors.needs_headers(),
+        rows,
         title=_("Training needs — %(name)s") % {"name": node.name},
-        subtitle=_("As of %(day)s · %(targets)s") % {"day": f"{day:%d/%m/%Y}",
-                                                    "targets": which})
-    log_export(request, Source.NEEDS_LIST, unit=node.unit,
-               params=_needs_params(request, day, chosen), count=rows.count)
+        subtitle=_("As of %(day)s · %(targets)s") % {"day": f"{day:%d/%m/%Y}", "targets": which},
+    )
+    log_export(
+        request,
+        Source.NEEDS_LIST,
+        unit=node.unit,
+        params=_needs_params(request, day, chosen),
+        count=rows.count,
+    )
     return response
 
 
@@ -228,15 +322,19 @@ def _needs_xlsx(request, node, day, chosen, targets) -> HttpResponse:
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     """The user's unit adopts a target for its subtree with a stricter threshold."""
     node = version_on(request.user.unit, today())
-    target = next((t for t in selectors.targets_for(node, today()) if t.pk == pk), None) \
-        if node else None
+    target = (
+        next((t for t in selectors.targets_for(node, today()) if t.pk == pk), None)
+        if node
+        else None
+    )
     if target is None:
         raise Http404
     form = AdoptForm(request.POST, target=target)
     if form.is_valid():
         try:
-            services.target_adopt(target=target, unit=request.user.unit,
-                                  threshold=form.cleaned_data["threshold"])
+            services.target_adopt(
+                target=target, unit=request.user.unit, threshold=form.cleaned_data["threshold"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -259,11 +357,16 @@ def person_obligations_view(request: HttpRequest, person_id: int) -> HttpRespons
         raise Http404
     day = as_of(request)
     # Only the targets that may concern the person: the others would be dropped here anyway.
-    obligations = [o for o in person_obligations(person, day,
-                                                 selectors.targets_concerning(person, day))
-                   if o.status != "not_applicable"]
-    return render(request, "targets/_obligations.html", {
-        "person": person, "day": day, "obligations": obligations})
+    obligations = [
+        o
+        for o in person_obligations(person, day, selectors.targets_concerning(person, day))
+        if o.status != "not_applicable"
+    ]
+    return render(
+        request,
+        "targets/_obligations.html",
+        {"person": person, "day": day, "obligations": obligations},
+    )
 
 
 @login_required

@@ -23,19 +23,30 @@ def kind(code: str) -> UnitKind:
 
 
 def make_unit(code, name, kind_code, parent, sector="", founded_on=FOUNDED):
-    return unit_create(user=None, code=code, name=name, kind=kind(kind_code), parent=parent,
-                       sector=sector, founded_on=founded_on)
+    return unit_create(
+        user=None,
+        code=code,
+        name=name,
+        kind=kind(kind_code),
+        parent=parent,
+        sector=sector,
+        founded_on=founded_on,
+    )
 
 
 def make_user(username, unit, role=UserRole.TRAINING_OFFICER, **extra):
-    return User.objects.create_user(username=username, password=PASSWORD, unit=unit, role=role,
-                                    **extra)
+    return User.objects.create_user(
+        username=username, password=PASSWORD, unit=unit, role=role, **extra
+    )
 
 
-REFERENCE_SEEDS = ["units.migrations.0002_levels_and_kinds", "people.migrations.0002_roles",
-                   "training.migrations.0002_builtin_topics",
-                   "training.migrations.0003_builtin_programmes",
-                   "targets.migrations.0002_builtin_targets"]
+REFERENCE_SEEDS = [
+    "units.migrations.0002_levels_and_kinds",
+    "people.migrations.0002_roles",
+    "training.migrations.0002_builtin_topics",
+    "training.migrations.0003_builtin_programmes",
+    "targets.migrations.0002_builtin_targets",
+]
 
 
 def ensure_reference_data() -> None:
@@ -113,41 +124,104 @@ def tree(db):
     """A small hierarchy with a few people, enough for scope and count tests."""
     t = SimpleNamespace()
     t.vgcl = make_unit("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None)
-    t.hanoi = make_unit("HN", "Liên đoàn Lao động thành phố Hà Nội", "provincial_federation",
-                        t.vgcl)
-    t.ninhthuan = make_unit("NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation",
-                            t.vgcl)
-    t.melinh = make_unit("HN-ML", "Liên đoàn Lao động huyện Mê Linh", "district_federation",
-                         t.hanoi)
-    t.donganh = make_unit("HN-DA", "Liên đoàn Lao động huyện Đông Anh", "district_federation",
-                          t.hanoi)
-    t.school = make_unit("HN-ML-01", "Công đoàn Trường THPT Mê Linh", "grassroots", t.melinh,
-                         sector="state")
-    t.factory = make_unit("HN-DA-01", "Công đoàn Công ty TNHH Điện tử Đông Anh", "grassroots",
-                          t.donganh, sector="non_state")
-    t.phanrang = make_unit("NT-PR", "Liên đoàn Lao động thành phố Phan Rang - Tháp Chàm",
-                           "district_federation", t.ninhthuan)
-    t.nt_grassroots = make_unit("NT-PR-01", "Công đoàn Công ty Điện lực Ninh Thuận",
-                                "grassroots", t.phanrang, sector="state")
-    t.term_school = term_create(user=None, unit=t.school, name="2023-2028",
-                                start_date=dt.date(2023, 6, 1), end_date=dt.date(2028, 5, 31))
+    t.hanoi = make_unit(
+        "HN", "Liên đoàn Lao động thành phố Hà Nội", "provincial_federation", t.vgcl
+    )
+    t.ninhthuan = make_unit(
+        "NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation", t.vgcl
+    )
+    t.melinh = make_unit(
+        "HN-ML", "Liên đoàn Lao động huyện Mê Linh", "district_federation", t.hanoi
+    )
+    t.donganh = make_unit(
+        "HN-DA", "Liên đoàn Lao động huyện Đông Anh", "district_federation", t.hanoi
+    )
+    t.school = make_unit(
+        "HN-ML-01", "Công đoàn Trường THPT Mê Linh", "grassroots", t.melinh, sector="state"
+    )
+    t.factory = make_unit(
+        "HN-DA-01",
+        "Công đoàn Công ty TNHH Điện tử Đông Anh",
+        "grassroots",
+        t.donganh,
+        sector="non_state",
+    )
+    t.phanrang = make_unit(
+        "NT-PR",
+        "Liên đoàn Lao động thành phố Phan Rang - Tháp Chàm",
+        "district_federation",
+        t.ninhthuan,
+    )
+    t.nt_grassroots = make_unit(
+        "NT-PR-01",
+        "Công đoàn Công ty Điện lực Ninh Thuận",
+        "grassroots",
+        t.phanrang,
+        sector="state",
+    )
+    t.term_school = term_create(
+        user=None,
+        unit=t.school,
+        name="2023-2028",
+        start_date=dt.date(2023, 6, 1),
+        end_date=dt.date(2028, 5, 31),
+    )
     chair = Role.objects.get(code="chair")
     member = Role.objects.get(code="executive_member")
     t.chair_role, t.member_role = chair, member
-    t.nguyen = person_create(user=None, unit=t.school, family_name="Nguyễn", middle_name="Văn",
-                             given_name="An", gender="male", birth_date=dt.date(1980, 5, 1),
-                             citizen_id="001080000001")
-    t.tran = person_create(user=None, unit=t.factory, family_name="Trần", middle_name="Thị",
-                           given_name="Bình", gender="female", birth_date=dt.date(1990, 2, 3))
-    t.le = person_create(user=None, unit=t.nt_grassroots, family_name="Lê", middle_name="Văn",
-                         given_name="Cường", gender="male", birth_date=dt.date(1975, 7, 7),
-                         citizen_id="058075000003")
-    position_create(user=None, person=t.nguyen, unit=t.school, role=chair, full_time=True,
-                    start_date=dt.date(2023, 6, 1))
-    position_create(user=None, person=t.tran, unit=t.factory, role=member, full_time=False,
-                    start_date=dt.date(2023, 6, 1))
-    position_create(user=None, person=t.le, unit=t.nt_grassroots, role=chair, full_time=False,
-                    start_date=dt.date(2022, 1, 1))
+    t.nguyen = person_create(
+        user=None,
+        unit=t.school,
+        family_name="Nguyễn",
+        middle_name="Văn",
+        given_name="An",
+        gender="male",
+        birth_date=dt.date(1980, 5, 1),
+        citizen_id="001080000001",
+    )
+    t.tran = person_create(
+        user=None,
+        unit=t.factory,
+        family_name="Trần",
+        middle_name="Thị",
+        given_name="Bình",
+        gender="female",
+        birth_date=dt.date(1990, 2, 3),
+    )
+    t.le = person_create(
+        user=None,
+        unit=t.nt_grassroots,
+        family_name="Lê",
+        middle_name="Văn",
+        given_name="Cường",
+        gender="male",
+        birth_date=dt.date(1975, 7, 7),
+        citizen_id="058075000003",
+    )
+    position_create(
+        user=None,
+        person=t.nguyen,
+        unit=t.school,
+        role=chair,
+        full_time=True,
+        start_date=dt.date(2023, 6, 1),
+    )
+    position_create(
+        user=None,
+        person=t.tran,
+        unit=t.factory,
+        role=member,
+        full_time=False,
+        start_date=dt.date(2023, 6, 1),
+    )
+    position_create(
+        user=None,
+        person=t.le,
+        unit=t.nt_grassroots,
+        role=chair,
+        full_time=False,
+        start_date=dt.date(2022, 1, 1),
+    )
     t.admin = make_user("national", t.vgcl, UserRole.SYSTEM_ADMIN)
     t.hanoi_officer = make_user("hanoi", t.hanoi)
     t.melinh_officer = make_user("melinh", t.melinh)
@@ -174,24 +248,39 @@ def add_classes(t) -> None:
     )
 
     t.topic = Topic.objects.get(code="union_general")
-    t.ml_class = class_create(user=None, organiser=t.melinh, topics=[t.topic], code="ML-2024-01",
-                              name="Bồi dưỡng nghiệp vụ công đoàn cơ sở 2024",
-                              start_date=dt.date(2024, 4, 1), end_date=dt.date(2024, 4, 3),
-                              hours=24, capacity=30)
-    t.nt_class = class_create(user=None, organiser=t.ninhthuan, topics=[t.topic],
-                              code="NT-2024-01", name="Tập huấn chủ tịch CĐCS Ninh Thuận",
-                              start_date=dt.date(2024, 5, 6), end_date=dt.date(2024, 5, 8),
-                              hours=24, capacity=30)
-    for c, officer, person in ((t.ml_class, t.melinh_officer, t.nguyen),
-                               (t.nt_class, t.nt_officer, t.le)):
+    t.ml_class = class_create(
+        user=None,
+        organiser=t.melinh,
+        topics=[t.topic],
+        code="ML-2024-01",
+        name="Bồi dưỡng nghiệp vụ công đoàn cơ sở 2024",
+        start_date=dt.date(2024, 4, 1),
+        end_date=dt.date(2024, 4, 3),
+        hours=24,
+        capacity=30,
+    )
+    t.nt_class = class_create(
+        user=None,
+        organiser=t.ninhthuan,
+        topics=[t.topic],
+        code="NT-2024-01",
+        name="Tập huấn chủ tịch CĐCS Ninh Thuận",
+        start_date=dt.date(2024, 5, 6),
+        end_date=dt.date(2024, 5, 8),
+        hours=24,
+        capacity=30,
+    )
+    for c, officer, person in (
+        (t.ml_class, t.melinh_officer, t.nguyen),
+        (t.nt_class, t.nt_officer, t.le),
+    ):
         lecturer = lecturer_save(user=None, person=person, kind="part_time", topics=[t.topic])
         class_lecturer_add(user=None, training_class=c, lecturer=lecturer, hours=8)
         class_set_status(user=None, training_class=c, status="open")
         enrolment, _ = enrolment_nominate(user=officer, training_class=c, person=person)
         enrolment_accept(user=None, enrolment=enrolment)
         class_set_status(user=None, training_class=c, status="running")
-        results_record(user=None, enrolment=enrolment, attendance_percent=100, score=9,
-                       passed=True)
+        results_record(user=None, enrolment=enrolment, attendance_percent=100, score=9, passed=True)
 
 
 @pytest.fixture
@@ -205,26 +294,58 @@ def pool_world(tree):
     from training.services import external_record_create
 
     w = SimpleNamespace(tree=tree)
-    w.term = term_create(user=None, unit=tree.melinh, name="2023-2028",
-                         start_date=dt.date(2023, 6, 1), end_date=dt.date(2028, 5, 31))
-    w.pool = services.pool_create(user=tree.melinh_officer, unit=tree.melinh, term=w.term,
-                                  post="vice_chair")
-    w.retired = person_create(user=None, unit=tree.melinh, family_name="Đỗ", middle_name="Văn",
-                              given_name="Hưu", gender="male", birth_date=dt.date(1964, 3, 2))
+    w.term = term_create(
+        user=None,
+        unit=tree.melinh,
+        name="2023-2028",
+        start_date=dt.date(2023, 6, 1),
+        end_date=dt.date(2028, 5, 31),
+    )
+    w.pool = services.pool_create(
+        user=tree.melinh_officer, unit=tree.melinh, term=w.term, post="vice_chair"
+    )
+    w.retired = person_create(
+        user=None,
+        unit=tree.melinh,
+        family_name="Đỗ",
+        middle_name="Văn",
+        given_name="Hưu",
+        gender="male",
+        birth_date=dt.date(1964, 3, 2),
+    )
     member = Role.objects.get(code="executive_member")
-    post = position_create(user=None, person=w.retired, unit=tree.melinh, role=member,
-                           start_date=dt.date(2023, 6, 1))
+    post = position_create(
+        user=None, person=w.retired, unit=tree.melinh, role=member, start_date=dt.date(2023, 6, 1)
+    )
     position_end(user=None, position=post, end_date=dt.date(2025, 3, 31), end_reason="retired")
-    w.retired_entry = services.entry_add(user=None, pool=w.pool, person=w.retired,
-                                         reason="Quy hoạch đầu nhiệm kỳ",
-                                         on=dt.date(2023, 7, 1))
-    w.young = person_create(user=None, unit=tree.school, family_name="Phạm", middle_name="Thu",
-                            given_name="Hà", gender="female", birth_date=dt.date(1995, 8, 9),
-                            education_level=EducationLevel.UNIVERSITY)
-    position_create(user=None, person=w.young, unit=tree.school, role=member,
-                    start_date=dt.date(2023, 6, 1))
-    external_record_create(user=None, person=w.young, title="Bồi dưỡng nghiệp vụ công đoàn",
-                           topics=[Topic.objects.get(code="union_general")], hours=24,
-                           completed_on=dt.date(2024, 10, 4), form="on_site")
+    w.retired_entry = services.entry_add(
+        user=None,
+        pool=w.pool,
+        person=w.retired,
+        reason="Quy hoạch đầu nhiệm kỳ",
+        on=dt.date(2023, 7, 1),
+    )
+    w.young = person_create(
+        user=None,
+        unit=tree.school,
+        family_name="Phạm",
+        middle_name="Thu",
+        given_name="Hà",
+        gender="female",
+        birth_date=dt.date(1995, 8, 9),
+        education_level=EducationLevel.UNIVERSITY,
+    )
+    position_create(
+        user=None, person=w.young, unit=tree.school, role=member, start_date=dt.date(2023, 6, 1)
+    )
+    external_record_create(
+        user=None,
+        person=w.young,
+        title="Bồi dưỡng nghiệp vụ công đoàn",
+        topics=[Topic.objects.get(code="union_general")],
+        hours=24,
+        completed_on=dt.date(2024, 10, 4),
+        form="on_site",
+    )
     w.young_user = make_user("thuha", tree.school, UserRole.CADRE, person=w.young)
     return w

@@ -51,14 +51,16 @@ def existing_ids(tree) -> dict:
     from people.models import Position
     from training.models import Enrolment, Lecturer, TrainingRecord
 
-    return {"unit_id": tree.melinh.pk, "person_id": tree.nguyen.pk,
-            "class_id": tree.ml_class.pk,
-            "enrolment_id": Enrolment.objects.filter(training_class=tree.ml_class).first().pk,
-            "position_id": Position.objects.filter(person=tree.nguyen).first().pk,
-            "record_id": getattr(TrainingRecord.objects.filter(person=tree.nguyen).first(),
-                                 "pk", 1),
-            "lecturer_id": Lecturer.objects.filter(person=tree.nguyen).first().pk,
-            "year": 2024}
+    return {
+        "unit_id": tree.melinh.pk,
+        "person_id": tree.nguyen.pk,
+        "class_id": tree.ml_class.pk,
+        "enrolment_id": Enrolment.objects.filter(training_class=tree.ml_class).first().pk,
+        "position_id": Position.objects.filter(person=tree.nguyen).first().pk,
+        "record_id": getattr(TrainingRecord.objects.filter(person=tree.nguyen).first(), "pk", 1),
+        "lecturer_id": Lecturer.objects.filter(person=tree.nguyen).first().pk,
+        "year": 2024,
+    }
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[op.label for op in OPERATIONS])
@@ -72,9 +74,14 @@ def test_operation_keeps_its_schema(tree, wsgi_keeps_connection, operation):
         strategy = st.one_of(strategy, operation.as_strategy(path_parameters=known))
 
     @given(case=strategy)
-    @settings(max_examples=MAX_EXAMPLES * (2 if known else 1), derandomize=True,
-              database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES * (2 if known else 1),
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         response = case.call(headers=headers)
         try:
@@ -86,11 +93,14 @@ def test_operation_keeps_its_schema(tree, wsgi_keeps_connection, operation):
     assert not failures, "\n\n".join(failures[:3])
 
 
-@pytest.mark.parametrize("method, path, data", [
-    ("get", "/units?q=a%00b", None),
-    ("get", "/attempts/a%00b", None),
-    ("post", "/courses", {"title": "x", "topics": ["a\x00b"]}),
-])
+@pytest.mark.parametrize(
+    "method, path, data",
+    [
+        ("get", "/units?q=a%00b", None),
+        ("get", "/attempts/a%00b", None),
+        ("post", "/courses", {"title": "x", "topics": ["a\x00b"]}),
+    ],
+)
 def test_a_null_character_is_refused_before_the_database(tree, method, path, data):
     """Found by the fuzzing on PostgreSQL, which cannot take NUL in text: it was a 500."""
     client = ApiClient(tree.hanoi_officer)

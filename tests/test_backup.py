@@ -47,8 +47,11 @@ def test_round_trip_of_the_demo_loses_nothing(media, tmp_path):
     (media / "imports" / "2026" / "danh sách.xlsx").write_bytes(bytes(range(256)) * 40)
     (media / "progress").mkdir()
     (media / "progress" / "job.json").write_text("{}")  # transient, not backed up
-    files = {p.relative_to(media).as_posix(): p.read_bytes()
-             for p in media.rglob("*") if p.is_file() and p.parts[-2] != "progress"}
+    files = {
+        p.relative_to(media).as_posix(): p.read_bytes()
+        for p in media.rglob("*")
+        if p.is_file() and p.parts[-2] != "progress"
+    }
     assert len(files) >= 2  # the demo's lesson handout and ours
     before = bk.database_checksums()
     assert sum(1 for rows, _ in before.values() if rows) >= 40  # the demo fills most tables
@@ -77,11 +80,14 @@ def test_round_trip_of_the_demo_loses_nothing(media, tmp_path):
     assert "khớp" in out.getvalue() and "dòng" in err.getvalue()
 
     assert bk.database_checksums() == before
-    restored = {p.relative_to(media).as_posix(): p.read_bytes()
-                for p in media.rglob("*") if p.is_file()}
+    restored = {
+        p.relative_to(media).as_posix(): p.read_bytes() for p in media.rglob("*") if p.is_file()
+    }
     assert restored == files
-    print(f"\n{sum(r for r, _ in before.values()):,} rows: backup {backup_seconds:.1f} s, "
-          f"restore {restore_seconds:.1f} s")
+    print(
+        f"\n{sum(r for r, _ in before.values()):,} rows: backup {backup_seconds:.1f} s, "
+        f"restore {restore_seconds:.1f} s"
+    )
 
 
 @pytest.fixture
@@ -124,9 +130,11 @@ def test_not_a_zip(tmp_path, db):
 def test_damaged_manifest(archive, tmp_path):
     fresh_database()
     empty = bk.database_checksums()
-    for damage, message in [(b'{"format": "daotao-cong', "manifest.json bị hỏng"),
-                            (b'{"format": "other"}', "không phải của"),
-                            (b'{"format": "daotao-congdoan-backup", "version": 1}', "bị hỏng")]:
+    for damage, message in [
+        (b'{"format": "daotao-cong', "manifest.json bị hỏng"),
+        (b'{"format": "other"}', "không phải của"),
+        (b'{"format": "daotao-congdoan-backup", "version": 1}', "bị hỏng"),
+    ]:
         bad = tmp_path / "bad.zip"
         rewrite(archive, bad, lambda name, data, d=damage: d if name == "manifest.json" else data)
         with pytest.raises(bk.BackupError, match=message):
@@ -141,6 +149,7 @@ def edit_manifest(archive: Path, dst: Path, edit) -> None:
         manifest = json.loads(data)
         edit(manifest)
         return json.dumps(manifest).encode()
+
     rewrite(archive, dst, change)
 
 
@@ -151,8 +160,15 @@ def test_tampered_row_rolls_everything_back(archive, tmp_path, media):
             path.unlink()
     empty = bk.database_checksums()
     bad = tmp_path / "tampered.zip"
-    rewrite(archive, bad, lambda name, data: data.replace("Bình".encode(), "Bính".encode())
-            if name == "data/people_person.jsonl" else data)
+    rewrite(
+        archive,
+        bad,
+        lambda name, data: (
+            data.replace("Bình".encode(), "Bính".encode())
+            if name == "data/people_person.jsonl"
+            else data
+        ),
+    )
     with pytest.raises(bk.BackupError, match="people_person.*tổng kiểm"):
         bk.restore(bad)
     assert bk.database_checksums() == empty  # units, users… inserted before it are gone too
@@ -181,6 +197,7 @@ def test_consistent_but_dangling_archive_is_refused(archive, tmp_path):
                     entry["rows"], entry["checksum"] = summer.rows, summer.hexdigest
             return json.dumps(manifest).encode()
         return data
+
     rewrite(archive, bad, change)
     with pytest.raises(bk.BackupError, match="từ chối"):
         bk.restore(bad)
@@ -202,8 +219,11 @@ def test_other_schema_is_refused(archive, tmp_path):
 def test_media_path_outside_media_root_is_refused(archive, tmp_path):
     fresh_database()
     bad = tmp_path / "escape.zip"
-    edit_manifest(archive, bad, lambda m: m["media"].append(
-        {"name": "../../etc/evil", "size": 1, "sha256": "0"}))
+    edit_manifest(
+        archive,
+        bad,
+        lambda m: m["media"].append({"name": "../../etc/evil", "size": 1, "sha256": "0"}),
+    )
     with pytest.raises(bk.BackupError, match="không hợp lệ"):
         bk.restore(bad)
     assert not Unit.objects.exists()
@@ -218,12 +238,23 @@ def test_values_are_database_independent():
 
     hanoi = dt.timezone(dt.timedelta(hours=7))
     moment = dt.datetime(2026, 1, 31, 7, 30, tzinfo=hanoi)
-    assert bk.row_line([Decimal("1500000"), Decimal("2.50"), dt.date(2026, 1, 31), moment,
-                        moment.astimezone(dt.UTC), uuid.UUID(int=1), {"b": 1, "a": [True]},
-                        None, "Việt"]) == (
+    assert bk.row_line(
+        [
+            Decimal("1500000"),
+            Decimal("2.50"),
+            dt.date(2026, 1, 31),
+            moment,
+            moment.astimezone(dt.UTC),
+            uuid.UUID(int=1),
+            {"b": 1, "a": [True]},
+            None,
+            "Việt",
+        ]
+    ) == (
         '["1500000","2.50","2026-01-31","2026-01-31T00:30:00+00:00",'
         '"2026-01-31T00:30:00+00:00","00000000-0000-0000-0000-000000000001",'
-        '{"a":[true],"b":1},null,"Việt"]')
+        '{"a":[true],"b":1},null,"Việt"]'
+    )
     assert timezone.is_aware(moment)
     one, two = bk.Checksum(), bk.Checksum()
     for line in ["a", "b", "c"]:

@@ -16,8 +16,10 @@ def test_a_day_that_is_not_a_date_is_answered_with_a_message(client, tree, page,
     response = client.get(page, {"on": value})
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"“{value[:40]}” không phải là một ngày từ 01/01/1900 đến 31/12/2100: số liệu " \
+    assert (
+        f"“{value[:40]}” không phải là một ngày từ 01/01/1900 đến 31/12/2100: số liệu "
         "hiển thị là của ngày hôm nay." in html
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)

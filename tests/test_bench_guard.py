@@ -15,16 +15,26 @@ def run_bench(monkeypatch):
     return importlib.import_module("bench.run_bench")
 
 
-@pytest.mark.parametrize("url", ["postgres://postgres@127.0.0.1:5432/bench",
-                                 "postgres://postgres@127.0.0.1:5432/bench_retention",
-                                 "sqlite:////tmp/b50k.sqlite3"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://postgres@127.0.0.1:5432/bench",
+        "postgres://postgres@127.0.0.1:5432/bench_retention",
+        "sqlite:////tmp/b50k.sqlite3",
+    ],
+)
 def test_a_benchmark_database_is_accepted(run_bench, url):
     run_bench.require_bench_database(url)
 
 
-@pytest.mark.parametrize("url", ["postgres://postgres@127.0.0.1:5432/union",
-                                 "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
-                                 "sqlite:////srv/union/db.sqlite3"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://postgres@127.0.0.1:5432/union",
+        "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+        "sqlite:////srv/union/db.sqlite3",
+    ],
+)
 def test_any_other_database_is_refused_before_anything_is_dropped(run_bench, url):
     with pytest.raises(SystemExit, match="Refusing to run a benchmark"):
         run_bench.create_database(url, drop=True)

@@ -15,8 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def policy(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
-    return {name: values for name, *values in
-            (part.split() for part in header.split(";") if part.strip())}
+    return {
+        name: values
+        for name, *values in (part.split() for part in header.split(";") if part.strip())
+    }
 
 
 def test_the_policy_is_strict_for_scripts_plugins_and_frames(client, tree):
@@ -37,8 +39,9 @@ def test_the_policy_is_strict_for_scripts_plugins_and_frames(client, tree):
     assert "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
 
 
-@pytest.mark.parametrize("url", ["/targets/", "/people/", "/units/", "/account/",
-                                 "/admin/", "/api/v1/units"])
+@pytest.mark.parametrize(
+    "url", ["/targets/", "/people/", "/units/", "/account/", "/admin/", "/api/v1/units"]
+)
 def test_every_kind_of_answer_carries_it(client, tree, url):
     client.force_login(tree.admin)
     response = client.get(url)
@@ -72,10 +75,12 @@ def test_an_http_video_link_is_linked_not_framed(client, tree, settings, tmp_pat
 
 # --- the templates need nothing the policy refuses -------------------------------------------
 
+
 def html_sources() -> list[Path]:
     skip = {".venv", ".tools", "node_modules", "staticfiles", "media", ".git"}
-    return sorted(p for p in ROOT.rglob("*.html")
-                  if not skip.intersection(p.relative_to(ROOT).parts))
+    return sorted(
+        p for p in ROOT.rglob("*.html") if not skip.intersection(p.relative_to(ROOT).parts)
+    )
 
 
 TAG = re.compile(r"<[a-zA-Z][^>]*>", re.S)
@@ -100,13 +105,25 @@ def offences(text: str) -> list[str]:
 
 
 def test_the_scan_finds_what_it_looks_for():
-    assert len(offences('<script>alert(1)</script><p style="x">'
-                        '<button onclick="go()">'
-                        '<a href="JavaScript:void(0)">'
-                        '<div hx-on:click="x">'
-                        '<style>p{}</style>')) == 5
-    assert offences('<script src="/static/app.js" defer></script>'
-                    '<button data-confirm="Bỏ câu hỏi?" class="one">') == []
+    assert (
+        len(
+            offences(
+                '<script>alert(1)</script><p style="x">'
+                '<button onclick="go()">'
+                '<a href="JavaScript:void(0)">'
+                '<div hx-on:click="x">'
+                "<style>p{}</style>"
+            )
+        )
+        == 5
+    )
+    assert (
+        offences(
+            '<script src="/static/app.js" defer></script>'
+            '<button data-confirm="Bỏ câu hỏi?" class="one">'
+        )
+        == []
+    )
 
 
 def test_no_template_or_static_page_has_inline_script_or_handlers():

@@ -1,7 +1,15 @@
 import pytest
 
-URLS = ["/units/", "/people/", "/people/?q=nguyen", "/units/new/", "/people/new/", "/account/",
-        "/account/password/", "/account/two-factor/"]
+URLS = [
+    "/units/",
+    "/people/",
+    "/people/?q=nguyen",
+    "/units/new/",
+    "/people/new/",
+    "/account/",
+    "/account/password/",
+    "/account/two-factor/",
+]
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -13,6 +21,10 @@ def test_pages_render_for_a_provincial_officer(client, tree, url):
 
 def test_unit_and_person_pages_render(client, tree):
     client.force_login(tree.hanoi_officer)
-    for url in (f"/units/{tree.school.pk}/", f"/people/{tree.nguyen.pk}/",
-                f"/units/?unit={tree.melinh.pk}", f"/people/{tree.nguyen.pk}/positions/new/"):
+    for url in (
+        f"/units/{tree.school.pk}/",
+        f"/people/{tree.nguyen.pk}/",
+        f"/units/?unit={tree.melinh.pk}",
+        f"/people/{tree.nguyen.pk}/positions/new/",
+    ):
         assert client.get(url).status_code == 200, url

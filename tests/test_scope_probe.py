@@ -117,14 +117,45 @@ def model_for(route: str):
     raise AssertionError(f"The scope probe does not know what {route!r} is about: add it here")
 
 
-PROBED_MODELS = (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer, ImportJob,
-                 ReportJob, Plan, PlanLine, ClassLink, Pool, PoolReview, PoolEntry, Evaluation,
-                 Inspection, FollowUp, Course, Module, Lesson, Question, Assignment,
-                 CourseEnrolment, QuizAttempt, Target, TrainingClass, Survey)
+PROBED_MODELS = (
+    Unit,
+    Person,
+    Position,
+    Enrolment,
+    TrainingRecord,
+    Lecturer,
+    ImportJob,
+    ReportJob,
+    Plan,
+    PlanLine,
+    ClassLink,
+    Pool,
+    PoolReview,
+    PoolEntry,
+    Evaluation,
+    Inspection,
+    FollowUp,
+    Course,
+    Module,
+    Lesson,
+    Question,
+    Assignment,
+    CourseEnrolment,
+    QuizAttempt,
+    Target,
+    TrainingClass,
+    Survey,
+)
 # Routes of the learner's side: a self-service cadre may reach the courses open to them and
 # their own enrolments and attempts there (and their own profile); nothing else.
-LEARNER_ROUTES = ("me", "api/v1/me", "elearning/learn/", "elearning/attempts/",
-                  "api/v1/learning/", "api/v1/attempts/")
+LEARNER_ROUTES = (
+    "me",
+    "api/v1/me",
+    "elearning/learn/",
+    "elearning/attempts/",
+    "api/v1/learning/",
+    "api/v1/attempts/",
+)
 
 
 def outside_for_cadre(user):
@@ -133,32 +164,64 @@ def outside_for_cadre(user):
     from elearning.selectors import courses_open_to
 
     person = user.person
-    courses = Course.objects.filter(Q(pk__in=courses_open_to(person).values("pk"))
-                                    | Q(enrolments__person=person)).values("pk")
-    own = {Person: Q(pk=person.pk), Position: Q(person=person),
-           TrainingRecord: Q(person=person), Enrolment: Q(person=person),
-           Assignment: Q(person=person), CourseEnrolment: Q(person=person),
-           QuizAttempt: Q(enrolment__person=person), Course: Q(pk__in=courses),
-           Module: Q(course__in=courses), Lesson: Q(module__course__in=courses),
-           Evaluation: Q(person=person, published_at__isnull=False)}
-    return {model: list(model.objects.exclude(own.get(model, Q(pk__in=[]))))
-            for model in PROBED_MODELS}
+    courses = Course.objects.filter(
+        Q(pk__in=courses_open_to(person).values("pk")) | Q(enrolments__person=person)
+    ).values("pk")
+    own = {
+        Person: Q(pk=person.pk),
+        Position: Q(person=person),
+        TrainingRecord: Q(person=person),
+        Enrolment: Q(person=person),
+        Assignment: Q(person=person),
+        CourseEnrolment: Q(person=person),
+        QuizAttempt: Q(enrolment__person=person),
+        Course: Q(pk__in=courses),
+        Module: Q(course__in=courses),
+        Lesson: Q(module__course__in=courses),
+        Evaluation: Q(person=person, published_at__isnull=False),
+    }
+    return {
+        model: list(model.objects.exclude(own.get(model, Q(pk__in=[])))) for model in PROBED_MODELS
+    }
 
 
 def outside_objects(user):
     if user.role == UserRole.CADRE:
         return outside_for_cadre(user)
     out = {}
-    for model in (Unit, Person, Position, Enrolment, TrainingRecord, Lecturer, ImportJob,
-                  ReportJob, Plan, PlanLine, ClassLink, Pool, PoolReview, PoolEntry,
-                  Evaluation, Inspection, FollowUp, Course, Module, Lesson, Question,
-                  Assignment, CourseEnrolment):
+    for model in (
+        Unit,
+        Person,
+        Position,
+        Enrolment,
+        TrainingRecord,
+        Lecturer,
+        ImportJob,
+        ReportJob,
+        Plan,
+        PlanLine,
+        ClassLink,
+        Pool,
+        PoolReview,
+        PoolEntry,
+        Evaluation,
+        Inspection,
+        FollowUp,
+        Course,
+        Module,
+        Lesson,
+        Question,
+        Assignment,
+        CourseEnrolment,
+    ):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
     own_line = [user.unit.path[:i] for i in range(8, len(user.unit.path) + 1, 8)]
-    out[Target] = [t for t in Target.objects.exclude(scope_unit=None).select_related(
-        "scope_unit") if t.scope_unit.path not in own_line
-        and not t.scope_unit.path.startswith(user.unit.path)]
+    out[Target] = [
+        t
+        for t in Target.objects.exclude(scope_unit=None).select_related("scope_unit")
+        if t.scope_unit.path not in own_line and not t.scope_unit.path.startswith(user.unit.path)
+    ]
     visible = classes_visible_to(user).values("pk")
     out[TrainingClass] = list(TrainingClass.objects.exclude(pk__in=visible))
     out[Survey] = list(Survey.objects.exclude(pk__in=surveys_visible_to(user).values("pk")))
@@ -170,14 +233,16 @@ def outside_objects(user):
 def leak_markers(user) -> list[str]:
     """Strings that only an outsider's data contains: people's names and IDs, unit names
     other than the user's own ancestors (a parent's name on a page is not a leak)."""
-    ancestor_ids = {int(user.unit.path[i:i + 8]) for i in range(0, len(user.unit.path), 8)}
+    ancestor_ids = {int(user.unit.path[i : i + 8]) for i in range(0, len(user.unit.path), 8)}
     outside = outside_objects(user)
     markers = [u.name for u in outside[Unit] if u.pk not in ancestor_ids]
     # Pages show citizen IDs masked: the masked form is a marker too, unless someone the
     # user may see has the same one.
     outsiders = {p.pk for p in outside[Person]}
-    masked_inside = {mask_citizen_id(p.citizen_id) for p in Person.objects.exclude(
-        pk__in=outsiders).exclude(citizen_id=None)}
+    masked_inside = {
+        mask_citizen_id(p.citizen_id)
+        for p in Person.objects.exclude(pk__in=outsiders).exclude(citizen_id=None)
+    }
     for person in outside[Person]:
         markers.append(person.full_name)
         if person.citizen_id:
@@ -208,14 +273,25 @@ def add_jobs(tree) -> None:
     people in its file."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    for officer, person in ((tree.hanoi_officer, tree.tran), (tree.nt_officer, tree.le),
-                            (tree.melinh_officer, tree.nguyen)):
-        text = (f"Họ và tên,Giới tính,Mã đơn vị,Số CCCD\n{person.full_name},Nam,"
-                f"{person.unit.code},{person.citizen_id or ''}\n")
-        job_create(user=officer, kind="people",
-                   upload=SimpleUploadedFile("ds.csv", text.encode("utf-8")))
-        report_job_create(user=officer, unit=officer.unit, kind="structure", fmt="xlsx",
-                          params={"on": "2024-06-01"})
+    for officer, person in (
+        (tree.hanoi_officer, tree.tran),
+        (tree.nt_officer, tree.le),
+        (tree.melinh_officer, tree.nguyen),
+    ):
+        text = (
+            f"Họ và tên,Giới tính,Mã đơn vị,Số CCCD\n{person.full_name},Nam,"
+            f"{person.unit.code},{person.citizen_id or ''}\n"
+        )
+        job_create(
+            user=officer, kind="people", upload=SimpleUploadedFile("ds.csv", text.encode("utf-8"))
+        )
+        report_job_create(
+            user=officer,
+            unit=officer.unit,
+            kind="structure",
+            fmt="xlsx",
+            params={"on": "2024-06-01"},
+        )
 
 
 def add_planning(tree) -> None:
@@ -226,26 +302,50 @@ def add_planning(tree) -> None:
 
     from planning import services
 
-    for officer, unit, training_class in ((tree.hanoi_officer, tree.hanoi, None),
-                                          (tree.melinh_officer, tree.melinh, tree.ml_class),
-                                          (tree.nt_officer, tree.ninhthuan, tree.nt_class)):
+    for officer, unit, training_class in (
+        (tree.hanoi_officer, tree.hanoi, None),
+        (tree.melinh_officer, tree.melinh, tree.ml_class),
+        (tree.nt_officer, tree.ninhthuan, tree.nt_class),
+    ):
         plan = services.plan_create(user=officer, unit=unit, year=2024)
-        line = services.line_save(user=officer, plan=plan, name=f"Lớp {unit.code}",
-                                  topic=tree.topic, target_group="full_time", classes=1,
-                                  trainees=30, budget=Decimal(1_000_000))
+        line = services.line_save(
+            user=officer,
+            plan=plan,
+            name=f"Lớp {unit.code}",
+            topic=tree.topic,
+            target_group="full_time",
+            classes=1,
+            trainees=30,
+            budget=Decimal(1_000_000),
+        )
         if training_class:
             services.class_link(user=officer, line=line, training_class=training_class)
-        services.spending_save(user=officer, unit=unit, year=2024,
-                               operating_total=Decimal(100_000_000))
-        services.growth_save(user=officer, unit=unit, period_start=dt.date(2024, 1, 1),
-                             period_end=dt.date(2024, 12, 31), admitted=100)
-    for officer, unit, answering in ((tree.hanoi_officer, tree.hanoi, tree.melinh),
-                                     (tree.nt_officer, tree.ninhthuan, tree.phanrang),
-                                     (tree.hanoi_officer, tree.donganh, tree.factory)):
-        survey = services.survey_open(user=officer, unit=unit, year=2025, title="Khảo sát",
-                                      deadline=dt.date(2099, 1, 1), topics=[tree.topic])
-        services.answer_save(user=officer, survey=survey, unit=answering,
-                             needs={(tree.topic, "full_time"): 3})
+        services.spending_save(
+            user=officer, unit=unit, year=2024, operating_total=Decimal(100_000_000)
+        )
+        services.growth_save(
+            user=officer,
+            unit=unit,
+            period_start=dt.date(2024, 1, 1),
+            period_end=dt.date(2024, 12, 31),
+            admitted=100,
+        )
+    for officer, unit, answering in (
+        (tree.hanoi_officer, tree.hanoi, tree.melinh),
+        (tree.nt_officer, tree.ninhthuan, tree.phanrang),
+        (tree.hanoi_officer, tree.donganh, tree.factory),
+    ):
+        survey = services.survey_open(
+            user=officer,
+            unit=unit,
+            year=2025,
+            title="Khảo sát",
+            deadline=dt.date(2099, 1, 1),
+            topics=[tree.topic],
+        )
+        services.answer_save(
+            user=officer, survey=survey, unit=answering, needs={(tree.topic, "full_time"): 3}
+        )
 
 
 def add_cadrework(tree) -> None:
@@ -256,27 +356,48 @@ def add_cadrework(tree) -> None:
     from cadrework import evaluations, inspections, services
     from units.services import term_create
 
-    for officer, unit, person in ((tree.hanoi_officer, tree.hanoi, tree.tran),
-                                  (tree.nt_officer, tree.ninhthuan, tree.le),
-                                  (tree.melinh_officer, tree.melinh, tree.nguyen)):
-        term = term_create(user=None, unit=unit, name="2023-2028",
-                           start_date=dt.date(2023, 6, 1), end_date=dt.date(2028, 5, 31))
+    for officer, unit, person in (
+        (tree.hanoi_officer, tree.hanoi, tree.tran),
+        (tree.nt_officer, tree.ninhthuan, tree.le),
+        (tree.melinh_officer, tree.melinh, tree.nguyen),
+    ):
+        term = term_create(
+            user=None,
+            unit=unit,
+            name="2023-2028",
+            start_date=dt.date(2023, 6, 1),
+            end_date=dt.date(2028, 5, 31),
+        )
         pool = services.pool_create(user=officer, unit=unit, term=term, post="chair")
-        review = services.review_open(user=officer, pool=pool, year=2024,
-                                      held_on=dt.date(2024, 12, 1))
-        services.entry_add(user=officer, pool=pool, person=person, reason="Quy hoạch",
-                           on=dt.date(2024, 12, 1), review=review)
+        review = services.review_open(
+            user=officer, pool=pool, year=2024, held_on=dt.date(2024, 12, 1)
+        )
+        services.entry_add(
+            user=officer,
+            pool=pool,
+            person=person,
+            reason="Quy hoạch",
+            on=dt.date(2024, 12, 1),
+            review=review,
+        )
         services.review_publish(user=officer, review=review)
-        evaluation = evaluations.evaluation_save(user=officer, person=person, year=2024,
-                                                 occasion="yearly", rating="good",
-                                                 votes_good=5)
+        evaluation = evaluations.evaluation_save(
+            user=officer, person=person, year=2024, occasion="yearly", rating="good", votes_good=5
+        )
         evaluations.evaluation_publish(user=officer, evaluation=evaluation)
-    for officer, below in ((tree.hanoi_officer, tree.donganh),
-                           (tree.nt_officer, tree.phanrang), (tree.melinh_officer, tree.school)):
+    for officer, below in (
+        (tree.hanoi_officer, tree.donganh),
+        (tree.nt_officer, tree.phanrang),
+        (tree.melinh_officer, tree.school),
+    ):
         inspections.inspection_create(
-            user=officer, inspected=below, held_on=dt.date(2024, 10, 1),
-            areas=["training"], findings="Kết luận",
-            follow_ups=[{"action": "Bổ sung quy hoạch", "deadline": dt.date(2025, 1, 31)}])
+            user=officer,
+            inspected=below,
+            held_on=dt.date(2024, 10, 1),
+            areas=["training"],
+            findings="Kết luận",
+            follow_ups=[{"action": "Bổ sung quy hoạch", "deadline": dt.date(2025, 1, 31)}],
+        )
 
 
 def add_elearning(tree) -> None:
@@ -284,29 +405,46 @@ def add_elearning(tree) -> None:
     assigned to a person there, who enrolled and made an attempt."""
     from elearning import quizzes, services
 
-    for officer, unit, person in ((tree.hanoi_officer, tree.hanoi, tree.tran),
-                                  (tree.nt_officer, tree.ninhthuan, tree.le),
-                                  (tree.melinh_officer, tree.melinh, tree.nguyen)):
-        course = services.course_save(user=officer, organiser=unit, code=f"ONL-{unit.code}",
-                                      title=f"Khóa trực tuyến {unit.code}", hours=8,
-                                      topics=[tree.topic])
+    for officer, unit, person in (
+        (tree.hanoi_officer, tree.hanoi, tree.tran),
+        (tree.nt_officer, tree.ninhthuan, tree.le),
+        (tree.melinh_officer, tree.melinh, tree.nguyen),
+    ):
+        course = services.course_save(
+            user=officer,
+            organiser=unit,
+            code=f"ONL-{unit.code}",
+            title=f"Khóa trực tuyến {unit.code}",
+            hours=8,
+            topics=[tree.topic],
+        )
         module = services.module_save(user=officer, course=course, title="Bài 1")
-        services.lesson_save(user=officer, module=module, title="Đọc", kind="text",
-                             body="<p>Nội dung</p>")
-        quiz = services.lesson_save(user=officer, module=module, title="Kiểm tra",
-                                    kind="quiz", question_count=1)
-        quizzes.question_save(user=officer, course=course, text="Câu hỏi?", multiple=False,
-                              choices=[("Đúng", True), ("Sai", False)])
+        services.lesson_save(
+            user=officer, module=module, title="Đọc", kind="text", body="<p>Nội dung</p>"
+        )
+        quiz = services.lesson_save(
+            user=officer, module=module, title="Kiểm tra", kind="quiz", question_count=1
+        )
+        quizzes.question_save(
+            user=officer,
+            course=course,
+            text="Câu hỏi?",
+            multiple=False,
+            choices=[("Đúng", True), ("Sai", False)],
+        )
         services.course_publish(user=officer, course=course)
         Assignment.objects.create(course=course, person=person)
         enrolment = CourseEnrolment.objects.create(course=course, person=person)
         QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz)
 
 
-@pytest.mark.parametrize("persona", ["tld_officer", "hanoi_officer", "nt_officer",
-                                     "melinh_officer", "school_officer", "cadre"])
-def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys, settings,
-                                                  tmp_path):
+@pytest.mark.parametrize(
+    "persona",
+    ["tld_officer", "hanoi_officer", "nt_officer", "melinh_officer", "school_officer", "cadre"],
+)
+def test_no_route_leaks_outside_the_users_subtree(
+    client, tree, persona, capsys, settings, tmp_path
+):
     """Officers at the four levels (the confederation, two provinces, a district, a
     grassroots union) and a self-service cadre. Nothing is outside the confederation but
     other people's quiz attempts, so for it the probe shows that every route answers for the
@@ -347,8 +485,7 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
             assert not leaked, f"{route} shows {leaked} to {persona}"
             # Lists narrowed to a unit: a unit outside must give nothing.
             for unit in outside.get(Unit, [])[:3]:
-                response = client.get("/" + route, {"unit": unit.pk, "parent": unit.pk},
-                                      **headers)
+                response = client.get("/" + route, {"unit": unit.pk, "parent": unit.pk}, **headers)
                 probes += 1
                 body = text_of(response)
                 assert not [m for m in markers if m in body], f"{route}?unit= leaks"
@@ -361,38 +498,50 @@ def test_no_route_leaks_outside_the_users_subtree(client, tree, persona, capsys,
             assert response.status_code < 500, f"GET {fill(route, obj)} crashed for {persona}"
         for obj in outside.get(model, []):
             url = fill(route, obj)
-            for method in ("get", "post", "patch", "delete") if route.startswith("api/") \
-                    else ("get", "post"):
+            for method in (
+                ("get", "post", "patch", "delete") if route.startswith("api/") else ("get", "post")
+            ):
                 response = getattr(client, method)(url, **headers)
                 probes += 1
                 # An API write without a body is refused before the lookup (400/422): still
                 # a refusal, and the body is checked for leaks below.
-                refusals = (400, 403, 404, 405, 422) if route.startswith("api/") \
-                    else (403, 404, 405)
-                assert response.status_code in refusals, \
+                refusals = (
+                    (400, 403, 404, 405, 422) if route.startswith("api/") else (403, 404, 405)
+                )
+                assert response.status_code in refusals, (
                     f"{method.upper()} {url} answered {response.status_code} to {persona}"
+                )
                 body = text_of(response)
                 assert not [m for m in markers if m in body], f"{url} leaks to {persona}"
-    admin_routes = [r for r in all_routes(skipped=()) if r.startswith("admin/")
-                    and r not in ("admin/login/", "admin/logout/")]
+    admin_routes = [
+        r
+        for r in all_routes(skipped=())
+        if r.startswith("admin/") and r not in ("admin/login/", "admin/logout/")
+    ]
     for route in admin_routes:  # not for officers, whatever the object
         url = "/" + PARAM.sub(str(tree.hanoi.pk), route)
         response = client.get(url)
         probes += 1
-        refused = response.status_code in (403, 405) or response.status_code == 302 and \
-            response["Location"].startswith("/admin/login/")
+        refused = (
+            response.status_code in (403, 405)
+            or response.status_code == 302
+            and response["Location"].startswith("/admin/login/")
+        )
         assert refused, f"{url} answered {response.status_code} to {persona}: {response}"
         assert not [m for m in markers if m in text_of(response)], f"{url} leaks to {persona}"
     with capsys.disabled():  # the count belongs in the CI log
-        print(f"\nscope probe as {persona}: {probes} requests over {len(all_routes())} "
-              f"routes and {len(admin_routes)} admin routes, no leak")
+        print(
+            f"\nscope probe as {persona}: {probes} requests over {len(all_routes())} "
+            f"routes and {len(admin_routes)} admin routes, no leak"
+        )
     # Nothing outside was changed by the write attempts.
     for model, objects in outside.items():
         assert model.objects.filter(pk__in=[o.pk for o in objects]).count() == len(objects)
     assert Unit.objects.filter(pk=tree.nt_grassroots.pk, dissolved_on__isnull=True).exists()
     # No full view of anyone outside was shown, so none was logged.
     assert not PersonalDataAccess.objects.filter(
-        person__in=[p.pk for p in outside.get(Person, [])]).exists()
+        person__in=[p.pk for p in outside.get(Person, [])]
+    ).exists()
 
 
 def test_admin_is_for_system_administrators_only(client, tree):

@@ -5,8 +5,11 @@ from hypothesis import strategies as st
 
 from lib.vntext import collation_key, fold, split_full_name
 
-VIETNAMESE = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệ"
-                              "ìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ ĐĂÂÊÔƠƯ", max_size=30)
+VIETNAMESE = st.text(
+    alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệ"
+    "ìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ ĐĂÂÊÔƠƯ",
+    max_size=30,
+)
 
 
 @given(VIETNAMESE)
@@ -30,8 +33,9 @@ def test_collation_follows_the_vietnamese_alphabet():
 
 @given(VIETNAMESE, VIETNAMESE)
 def test_collation_key_is_the_same_for_nfc_and_nfd(a, b):
-    assert collation_key(unicodedata.normalize("NFD", a), b) == \
-        collation_key(unicodedata.normalize("NFC", a), b)
+    assert collation_key(unicodedata.normalize("NFD", a), b) == collation_key(
+        unicodedata.normalize("NFC", a), b
+    )
 
 
 def test_split_full_name():

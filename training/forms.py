@@ -10,21 +10,40 @@ class ClassForm(forms.ModelForm):
     organiser = UnitCodeField(label=_("organiser"))
     start_date = DateField(label=_("start date"))
     end_date = DateField(label=_("end date"))
-    topics = forms.ModelMultipleChoiceField(label=_("topics"), queryset=Topic.objects.all(),
-                                            widget=forms.CheckboxSelectMultiple)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("topics"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
 
-    co_organisers = forms.CharField(label=_("co-organising units (codes, comma-separated)"),
-                                    required=False)
+    co_organisers = forms.CharField(
+        label=_("co-organising units (codes, comma-separated)"), required=False
+    )
     invited_units = forms.CharField(
-        label=_("units invited from outside the organiser (codes, comma-separated)"),
-        required=False)
+        label=_("units invited from outside the organiser (codes, comma-separated)"), required=False
+    )
 
     class Meta:
         model = TrainingClass
-        fields = ["code", "name", "organiser", "co_organisers", "partners", "invited_units",
-                  "programme", "topics", "kind", "form", "start_date", "end_date", "venue",
-                  "hours", "capacity", "target_group", "budget_planned", "budget_actual",
-                  "funding_source"]
+        fields = [
+            "code",
+            "name",
+            "organiser",
+            "co_organisers",
+            "partners",
+            "invited_units",
+            "programme",
+            "topics",
+            "kind",
+            "form",
+            "start_date",
+            "end_date",
+            "venue",
+            "hours",
+            "capacity",
+            "target_group",
+            "budget_planned",
+            "budget_actual",
+            "funding_source",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,17 +52,22 @@ class ClassForm(forms.ModelForm):
             self.initial["organiser"] = self.instance.organiser.code
             for name in ("co_organisers", "invited_units"):
                 self.initial[name] = ", ".join(
-                    getattr(self.instance, name).values_list("code", flat=True))
+                    getattr(self.instance, name).values_list("code", flat=True)
+                )
 
     def _units(self, name):
         """Any unit may be invited or co-organise, inside the user's scope or not."""
-        codes = [c.strip() for c in self.cleaned_data.get(name, "").replace(";", ",").split(",")
-                 if c.strip()]
+        codes = [
+            c.strip()
+            for c in self.cleaned_data.get(name, "").replace(";", ",").split(",")
+            if c.strip()
+        ]
         units = list(Unit.objects.filter(code__in=codes))
         missing = sorted(set(codes) - {u.code for u in units})
         if missing:
-            raise forms.ValidationError(_("Unknown unit codes: %(codes)s")
-                                        % {"codes": ", ".join(missing)})
+            raise forms.ValidationError(
+                _("Unknown unit codes: %(codes)s") % {"codes": ", ".join(missing)}
+            )
         return units
 
     def clean_co_organisers(self):
@@ -61,20 +85,26 @@ class RejectForm(forms.Form):
 
 
 class ResultsForm(forms.Form):
-    attendance_percent = forms.IntegerField(label=_("attendance (%)"), min_value=0,
-                                            max_value=100, required=False)
-    score = forms.DecimalField(label=_("score"), min_value=0, max_value=10, decimal_places=1,
-                               localize=True,
-                               required=False)
-    passed = forms.TypedChoiceField(label=_("passed"), coerce=lambda v: {"1": True, "0": False}[v],
-                                    empty_value=None, required=False,
-                                    choices=[("", "—"), ("1", _("Passed")), ("0", _("Not passed"))])
+    attendance_percent = forms.IntegerField(
+        label=_("attendance (%)"), min_value=0, max_value=100, required=False
+    )
+    score = forms.DecimalField(
+        label=_("score"), min_value=0, max_value=10, decimal_places=1, localize=True, required=False
+    )
+    passed = forms.TypedChoiceField(
+        label=_("passed"),
+        coerce=lambda v: {"1": True, "0": False}[v],
+        empty_value=None,
+        required=False,
+        choices=[("", "—"), ("1", _("Passed")), ("0", _("Not passed"))],
+    )
 
 
 class ExternalRecordForm(forms.Form):
     title = forms.CharField(label=_("course"), max_length=255)
-    topics = forms.ModelMultipleChoiceField(label=_("topics"), queryset=Topic.objects.all(),
-                                            widget=forms.CheckboxSelectMultiple)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("topics"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
     hours = forms.IntegerField(label=_("hours"), min_value=1, max_value=5000)
     completed_on = DateField(label=_("completed on"))
     form = forms.ChoiceField(label=_("form"), choices=Form.choices)
@@ -85,8 +115,15 @@ class ExternalRecordForm(forms.Form):
 class FeedbackForm(forms.ModelForm):
     class Meta:
         model = Feedback
-        fields = ["content", "lecturers", "organisation", "usefulness", "comment", "pre_test",
-                  "post_test"]
+        fields = [
+            "content",
+            "lecturers",
+            "organisation",
+            "usefulness",
+            "comment",
+            "pre_test",
+            "post_test",
+        ]
 
     def _post_clean(self):
         pass
@@ -96,8 +133,12 @@ class LecturerForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput, required=False)
     citizen_id = forms.CharField(label=_("citizen ID of the person"), max_length=12)
     kind = forms.ChoiceField(label=_("kind"), choices=LecturerKind.choices)
-    topics = forms.ModelMultipleChoiceField(label=_("topics"), queryset=Topic.objects.all(),
-                                            widget=forms.CheckboxSelectMultiple, required=False)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("topics"),
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     pedagogy_trained_on = DateField(label=_("pedagogy training on"), required=False)
 
 

@@ -26,18 +26,26 @@ class Programme(models.Model):
     """A framework programme (chương trình khung) and the target group it is meant for."""
 
     name = models.CharField(_("name"), max_length=255, validators=[validate_one_line])
-    issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("issuing unit"))
+    issuing_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issuing unit"),
+    )
     topics = models.ManyToManyField(Topic, related_name="programmes", verbose_name=_("topics"))
     hours = models.PositiveSmallIntegerField(_("hours"), default=0)
-    target_roles = models.ManyToManyField(Role, blank=True, related_name="+",
-                                          verbose_name=_("target roles"))
-    target_levels = models.ManyToManyField(UnitLevel, blank=True, related_name="+",
-                                           verbose_name=_("target levels"))
-    target_full_time = models.BooleanField(_("for full-time cadres only"), null=True,
-                                           blank=True)
-    target_sector = models.CharField(_("employer sector"), max_length=10, blank=True,
-                                     choices=Sector.choices)
+    target_roles = models.ManyToManyField(
+        Role, blank=True, related_name="+", verbose_name=_("target roles")
+    )
+    target_levels = models.ManyToManyField(
+        UnitLevel, blank=True, related_name="+", verbose_name=_("target levels")
+    )
+    target_full_time = models.BooleanField(_("for full-time cadres only"), null=True, blank=True)
+    target_sector = models.CharField(
+        _("employer sector"), max_length=10, blank=True, choices=Sector.choices
+    )
 
     class Meta:
         ordering = ["name"]
@@ -58,8 +66,7 @@ class InstitutionKind(models.TextChoices):
 
 
 class Institution(models.Model):
-    name = models.CharField(_("name"), max_length=255, unique=True,
-                            validators=[validate_one_line])
+    name = models.CharField(_("name"), max_length=255, unique=True, validators=[validate_one_line])
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
 
     class Meta:
@@ -103,40 +110,56 @@ class TrainingClass(models.Model):
 
     SCOPE_UNIT_FIELDS = ("organiser",)
 
-    code = models.CharField(_("class code"), max_length=40, unique=True,
-                            validators=[validate_code])
+    code = models.CharField(_("class code"), max_length=40, unique=True, validators=[validate_code])
     name = models.CharField(_("name"), max_length=255, validators=[validate_one_line])
-    organiser = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="classes",
-                                  verbose_name=_("organiser"))
-    co_organisers = models.ManyToManyField(Unit, blank=True, related_name="co_organised_classes",
-                                           verbose_name=_("co-organising units"))
-    partners = models.ManyToManyField(Institution, blank=True, related_name="classes",
-                                      verbose_name=_("institutions and partners"))
-    invited_units = models.ManyToManyField(Unit, blank=True, related_name="invited_classes",
-                                           verbose_name=_("invited units"))
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="classes", verbose_name=_("framework programme"))
+    organiser = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="classes", verbose_name=_("organiser")
+    )
+    co_organisers = models.ManyToManyField(
+        Unit, blank=True, related_name="co_organised_classes", verbose_name=_("co-organising units")
+    )
+    partners = models.ManyToManyField(
+        Institution, blank=True, related_name="classes", verbose_name=_("institutions and partners")
+    )
+    invited_units = models.ManyToManyField(
+        Unit, blank=True, related_name="invited_classes", verbose_name=_("invited units")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="classes",
+        verbose_name=_("framework programme"),
+    )
     topics = models.ManyToManyField(Topic, related_name="classes", verbose_name=_("topics"))
-    kind = models.CharField(_("kind"), max_length=10, choices=ClassKind.choices,
-                            default=ClassKind.REFRESHER)
-    form = models.CharField(_("form"), max_length=12, choices=Form.choices,
-                            default=Form.ON_SITE)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ClassKind.choices, default=ClassKind.REFRESHER
+    )
+    form = models.CharField(_("form"), max_length=12, choices=Form.choices, default=Form.ON_SITE)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    venue = models.CharField(_("venue"), max_length=255, blank=True,
-                             validators=[validate_one_line])
+    venue = models.CharField(_("venue"), max_length=255, blank=True, validators=[validate_one_line])
     hours = models.PositiveSmallIntegerField(_("hours"))
     capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
-    target_group = models.CharField(_("target group"), max_length=255, blank=True,
-                                    validators=[validate_one_line])
-    budget_planned = models.DecimalField(_("planned budget"), max_digits=14, decimal_places=0,
-                                         default=0)
-    budget_actual = models.DecimalField(_("actual cost"), max_digits=14, decimal_places=0,
-                                        null=True, blank=True)
-    funding_source = models.CharField(_("funding source"), max_length=15,
-                                      choices=FundingSource.choices, default=FundingSource.UNION)
-    status = models.CharField(_("status"), max_length=10, choices=ClassStatus.choices,
-                              default=ClassStatus.PLANNED)
+    target_group = models.CharField(
+        _("target group"), max_length=255, blank=True, validators=[validate_one_line]
+    )
+    budget_planned = models.DecimalField(
+        _("planned budget"), max_digits=14, decimal_places=0, default=0
+    )
+    budget_actual = models.DecimalField(
+        _("actual cost"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    funding_source = models.CharField(
+        _("funding source"),
+        max_length=15,
+        choices=FundingSource.choices,
+        default=FundingSource.UNION,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClassStatus.choices, default=ClassStatus.PLANNED
+    )
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -144,8 +167,9 @@ class TrainingClass(models.Model):
         verbose_name_plural = _("classes")
         indexes = [models.Index(fields=["organiser", "start_date"], name="class_org_start")]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
-                                   name="class_end_not_before_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="class_end_not_before_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,14 +185,18 @@ class LecturerKind(models.TextChoices):
 class Lecturer(models.Model):
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="lecturer",
-                                  verbose_name=_("person"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="lecturers",
-                             verbose_name=_("unit"))
-    kind = models.CharField(_("kind"), max_length=12, choices=LecturerKind.choices,
-                            default=LecturerKind.PART_TIME)
-    topics = models.ManyToManyField(Topic, blank=True, related_name="lecturers",
-                                    verbose_name=_("topics"))
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="lecturer", verbose_name=_("person")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="lecturers", verbose_name=_("unit")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=LecturerKind.choices, default=LecturerKind.PART_TIME
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="lecturers", verbose_name=_("topics")
+    )
     pedagogy_trained_on = models.DateField(_("pedagogy training on"), null=True, blank=True)
 
     class Meta:
@@ -180,14 +208,18 @@ class Lecturer(models.Model):
 
 
 class ClassLecturer(models.Model):
-    training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE,
-                                       related_name="class_lecturers")
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="class_lecturers"
+    )
     lecturer = models.ForeignKey(Lecturer, on_delete=models.PROTECT, related_name="teaching")
     hours = models.PositiveSmallIntegerField(_("teaching hours"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["training_class", "lecturer"],
-                                               name="classlecturer_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "lecturer"], name="classlecturer_unique"
+            )
+        ]
 
 
 class EnrolmentStatus(models.TextChoices):
@@ -203,30 +235,46 @@ class Enrolment(models.Model):
 
     SCOPE_UNIT_FIELDS = ("training_class__organiser", "nominating_unit")
 
-    training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE,
-                                       related_name="enrolments", verbose_name=_("class"))
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrolments",
-                               verbose_name=_("person"))
-    nominating_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                                        verbose_name=_("nominating unit"))
-    status = models.CharField(_("status"), max_length=10, choices=EnrolmentStatus.choices,
-                              default=EnrolmentStatus.NOMINATED)
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("class")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("person")
+    )
+    nominating_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("nominating unit")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.NOMINATED,
+    )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     nominated_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     attendance_percent = models.PositiveSmallIntegerField(
-        _("attendance (%)"), null=True, blank=True, validators=[MaxValueValidator(100)])
-    score = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True,
-                                blank=True, validators=[MinValueValidator(0),
-                                                        MaxValueValidator(10)])
+        _("attendance (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
     passed = models.BooleanField(_("passed"), null=True, blank=True)
 
     class Meta:
         ordering = ["training_class", "person__sort_key"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
-        constraints = [models.UniqueConstraint(fields=["training_class", "person"],
-                                               name="enrolment_once_per_class")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "person"], name="enrolment_once_per_class"
+            )
+        ]
 
 
 class TrainingRecord(models.Model):
@@ -234,28 +282,53 @@ class TrainingRecord(models.Model):
 
     SCOPE_UNIT_FIELDS = ("person__unit",)
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="records",
-                               verbose_name=_("person"))
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, null=True,
-                                     blank=True, related_name="record")
-    training_class = models.ForeignKey(TrainingClass, on_delete=models.PROTECT, null=True,
-                                       blank=True, related_name="records",
-                                       verbose_name=_("class"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="records", verbose_name=_("person")
+    )
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="record"
+    )
+    training_class = models.ForeignKey(
+        TrainingClass,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("class"),
+    )
     title = models.CharField(_("course"), max_length=255, validators=[validate_one_line])
     topics = models.ManyToManyField(Topic, related_name="records", verbose_name=_("topics"))
-    programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="records", verbose_name=_("framework programme"))
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("framework programme"),
+    )
     hours = models.PositiveSmallIntegerField(_("hours"))
     completed_on = models.DateField(_("completed on"))
     form = models.CharField(_("form"), max_length=12, choices=Form.choices)
-    organiser = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("organiser"))
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="records",
-                                    verbose_name=_("outside body"))
+    organiser = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organiser"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("outside body"),
+    )
     scan = models.FileField(_("scan"), upload_to="records/%Y/", blank=True)
-    certificate_number = models.CharField(_("certificate number"), max_length=30, blank=True,
-                                          validators=[validate_one_line])
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=30, blank=True, validators=[validate_one_line]
+    )
     certificate_year = models.PositiveSmallIntegerField(null=True, blank=True)
     verification_code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     valid = models.BooleanField(_("valid"), default=True)
@@ -268,7 +341,9 @@ class TrainingRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organiser", "certificate_year", "certificate_number"],
-                condition=~Q(certificate_number=""), name="certificate_number_unique"),
+                condition=~Q(certificate_number=""),
+                name="certificate_number_unique",
+            ),
         ]
 
 
@@ -281,10 +356,12 @@ RATING = [
 class ClassCorrection(models.Model):
     """A change made to a closed class by its organiser: closed classes are otherwise frozen."""
 
-    training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE,
-                                       related_name="corrections")
-    user = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
-                             related_name="+")
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="corrections"
+    )
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     what = models.CharField(max_length=500)
 
@@ -297,23 +374,27 @@ class Feedback(models.Model):
 
     SCOPE_UNIT_FIELDS = ("enrolment__training_class__organiser",)
 
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE,
-                                     related_name="feedback")
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="feedback")
     content = models.PositiveSmallIntegerField(_("content"), validators=RATING)
     lecturers = models.PositiveSmallIntegerField(_("lecturers"), validators=RATING)
     organisation = models.PositiveSmallIntegerField(_("organisation"), validators=RATING)
     usefulness = models.PositiveSmallIntegerField(_("usefulness"), validators=RATING)
     comment = models.TextField(_("comment"), blank=True)
-    pre_test = models.DecimalField(_("pre-test score"), max_digits=4, decimal_places=1,
-                                   null=True, blank=True)
-    post_test = models.DecimalField(_("post-test score"), max_digits=4, decimal_places=1,
-                                    null=True, blank=True)
+    pre_test = models.DecimalField(
+        _("pre-test score"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    post_test = models.DecimalField(
+        _("post-test score"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(content__range=(1, 5)) & Q(lecturers__range=(1, 5))
-                & Q(organisation__range=(1, 5)) & Q(usefulness__range=(1, 5)),
-                name="feedback_ratings_1_to_5"),
+                condition=Q(content__range=(1, 5))
+                & Q(lecturers__range=(1, 5))
+                & Q(organisation__range=(1, 5))
+                & Q(usefulness__range=(1, 5)),
+                name="feedback_ratings_1_to_5",
+            ),
         ]

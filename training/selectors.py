@@ -23,8 +23,11 @@ def chair_duty_level(member_count: int | None) -> str:
 
 
 def _member_count_subquery(day: dt.date, unit_ref: str = "unit"):
-    return Subquery(UnitFigures.objects.filter(unit=OuterRef(unit_ref), effective_on__lte=day)
-                    .order_by("-effective_on").values("member_count")[:1])
+    return Subquery(
+        UnitFigures.objects.filter(unit=OuterRef(unit_ref), effective_on__lte=day)
+        .order_by("-effective_on")
+        .values("member_count")[:1]
+    )
 
 
 def chair_duty_unit(unit: Unit, day: dt.date) -> Unit | None:
@@ -35,8 +38,12 @@ def chair_duty_unit(unit: Unit, day: dt.date) -> Unit | None:
     figures = unit.figures.filter(effective_on__lte=day).order_by("-effective_on").first()
     level = chair_duty_level(figures.member_count if figures else None)
     prefixes = [version.path[: i * PATH_WIDTH] for i in range(1, version.depth + 1)]
-    ancestors = {v.kind.level.code: v.unit for v in UnitVersion.objects.on(day)
-                 .filter(path__in=prefixes).select_related("unit", "kind__level")}
+    ancestors = {
+        v.kind.level.code: v.unit
+        for v in UnitVersion.objects.on(day)
+        .filter(path__in=prefixes)
+        .select_related("unit", "kind__level")
+    }
     if level == "upper_grassroots" and "upper_grassroots" not in ancestors:
         level = "province"  # a grassroots union directly under a province
     return ancestors.get(level)
@@ -49,27 +56,37 @@ def chairs_to_train(unit: Unit, day: dt.date):
     if node is None:
         return Position.objects.none()
     level = node.kind.level.code
-    grassroots = (UnitVersion.objects.on(day)
-                  .filter(path__startswith=node.path, kind__level__code="grassroots")
-                  .annotate(members=_member_count_subquery(day)))
+    grassroots = (
+        UnitVersion.objects.on(day)
+        .filter(path__startswith=node.path, kind__level__code="grassroots")
+        .annotate(members=_member_count_subquery(day))
+    )
     if level == "confederation":
         grassroots = grassroots.filter(members__gte=CONFEDERATION_FROM)
     elif level == "province":
         small_direct = Q(parent=unit) & (Q(members__lt=PROVINCE_FROM) | Q(members__isnull=True))
-        grassroots = grassroots.filter(Q(members__gte=PROVINCE_FROM, members__lt=CONFEDERATION_FROM)
-                                       | small_direct)
+        grassroots = grassroots.filter(
+            Q(members__gte=PROVINCE_FROM, members__lt=CONFEDERATION_FROM) | small_direct
+        )
     elif level == "upper_grassroots":
-        grassroots = grassroots.filter(Q(members__lt=PROVINCE_FROM) | Q(members__isnull=True),
-                                       parent=unit)
+        grassroots = grassroots.filter(
+            Q(members__lt=PROVINCE_FROM) | Q(members__isnull=True), parent=unit
+        )
     else:
         return Position.objects.none()
-    trained = TrainingRecord.objects.filter(person=OuterRef("person"), valid=True,
-                                            completed_on__gte=OuterRef("start_date"),
-                                            completed_on__lte=day)
-    return (Position.objects.active_on(day)
-            .filter(role__code="chair", unit__in=grassroots.values("unit"))
-            .annotate(members=_member_count_subquery(day), trained=Exists(trained))
-            .select_related("person", "unit").order_by("unit__code"))
+    trained = TrainingRecord.objects.filter(
+        person=OuterRef("person"),
+        valid=True,
+        completed_on__gte=OuterRef("start_date"),
+        completed_on__lte=day,
+    )
+    return (
+        Position.objects.active_on(day)
+        .filter(role__code="chair", unit__in=grassroots.values("unit"))
+        .annotate(members=_member_count_subquery(day), trained=Exists(trained))
+        .select_related("person", "unit")
+        .order_by("unit__code")
+    )
 
 
 def _category(day_field: str = "training_class__start_date"):
@@ -77,12 +94,15 @@ def _category(day_field: str = "training_class__start_date"):
     (holding only part-time posts) or member (holding no post)."""
     from django.db.models import Case, CharField, Value, When
 
-    held = Position.objects.filter(person=OuterRef("person"), start_date__lte=OuterRef(day_field)
-                                   ).filter(Q(end_date__isnull=True)
-                                            | Q(end_date__gte=OuterRef(day_field)))
-    return Case(When(Exists(held.filter(full_time=True)), then=Value("full_time")),
-                When(Exists(held), then=Value("part_time")),
-                default=Value("member"), output_field=CharField())
+    held = Position.objects.filter(
+        person=OuterRef("person"), start_date__lte=OuterRef(day_field)
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef(day_field)))
+    return Case(
+        When(Exists(held.filter(full_time=True)), then=Value("full_time")),
+        When(Exists(held), then=Value("part_time")),
+        default=Value("member"),
+        output_field=CharField(),
+    )
 
 
 def _organised_under_then(unit: Unit) -> Q:
@@ -94,7 +114,9 @@ def _organised_under_then(unit: Unit) -> Q:
         organiser_then = UnitVersion.objects.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gt=day),
-            unit=OuterRef("organiser"), path__startswith=version.path)
+            unit=OuterRef("organiser"),
+            path__startswith=version.path,
+        )
         window = Q()
         if version.valid_from:
             window &= Q(start_date__gte=version.valid_from)
@@ -109,12 +131,12 @@ def classes_and_attendances(*, unit: Unit, start: dt.date, end: dt.date):
     the period, and their attendances (lượt), each annotated with the attendee's category."""
     from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
 
-    classes = TrainingClass.objects.filter(_organised_under_then(unit),
-                                           start_date__range=(start, end)).exclude(
-        status=ClassStatus.PLANNED)
-    attendances = (Enrolment.objects.filter(status=EnrolmentStatus.ACCEPTED,
-                                            training_class__in=classes)
-                   .annotate(category=_category()))
+    classes = TrainingClass.objects.filter(
+        _organised_under_then(unit), start_date__range=(start, end)
+    ).exclude(status=ClassStatus.PLANNED)
+    attendances = Enrolment.objects.filter(
+        status=EnrolmentStatus.ACCEPTED, training_class__in=classes
+    ).annotate(category=_category())
     return classes, attendances
 
 
@@ -124,8 +146,11 @@ def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     from django.db.models import Count
 
     classes, attendances = classes_and_attendances(unit=unit, start=start, end=end)
-    figures = {"classes": Count("training_class", distinct=True), "attendances": Count("id"),
-               "people": Count("person", distinct=True)}
+    figures = {
+        "classes": Count("training_class", distinct=True),
+        "attendances": Count("id"),
+        "people": Count("person", distinct=True),
+    }
 
     def split(field):
         return list(attendances.values(field).annotate(**figures).order_by(field))
@@ -150,9 +175,11 @@ def classes_visible_to(user):
     if not above:
         return TrainingClass.objects.none()
     invited = TrainingClass.invited_units.through.objects.filter(
-        trainingclass=OuterRef("pk"), unit__path__in=above)
-    return TrainingClass.objects.filter(scope_q(user, "organiser")
-                                        | Q(organiser__path__in=above) | Exists(invited))
+        trainingclass=OuterRef("pk"), unit__path__in=above
+    )
+    return TrainingClass.objects.filter(
+        scope_q(user, "organiser") | Q(organiser__path__in=above) | Exists(invited)
+    )
 
 
 def lecturers_with_figures(user):
@@ -165,14 +192,24 @@ def lecturers_with_figures(user):
     from training.models import ClassLecturer, Feedback, Lecturer
 
     taught = ClassLecturer.objects.filter(lecturer=OuterRef("pk")).values("lecturer")
-    rating = (Feedback.objects.filter(
-        enrolment__training_class__class_lecturers__lecturer=OuterRef("pk"))
+    rating = (
+        Feedback.objects.filter(enrolment__training_class__class_lecturers__lecturer=OuterRef("pk"))
         .values("enrolment__training_class__class_lecturers__lecturer")
-        .annotate(avg=Avg("lecturers")).values("avg"))
-    return (scoped(Lecturer.objects.select_related("person", "unit"), user)
-            .annotate(classes=Coalesce(Subquery(taught.annotate(n=Count("id")).values("n")), 0,
-                                       output_field=IntegerField()),
-                      hours=Coalesce(Subquery(taught.annotate(h=Sum("hours")).values("h")), 0,
-                                     output_field=IntegerField()),
-                      rating=Subquery(rating))
-            .order_by("person__sort_key"))
+        .annotate(avg=Avg("lecturers"))
+        .values("avg")
+    )
+    return (
+        scoped(Lecturer.objects.select_related("person", "unit"), user)
+        .annotate(
+            classes=Coalesce(
+                Subquery(taught.annotate(n=Count("id")).values("n")), 0, output_field=IntegerField()
+            ),
+            hours=Coalesce(
+                Subquery(taught.annotate(h=Sum("hours")).values("h")),
+                0,
+                output_field=IntegerField(),
+            ),
+            rating=Subquery(rating),
+        )
+        .order_by("person__sort_key")
+    )

@@ -42,8 +42,9 @@ def _in_subtree(user, unit: Unit) -> bool:
 
 def _require_organiser_scope(user, training_class: TrainingClass) -> None:
     if user is not None and not _in_subtree(user, training_class.organiser):
-        raise ValidationError(_("Only the organiser of the class (or a unit above it) can do "
-                                "this."))
+        raise ValidationError(
+            _("Only the organiser of the class (or a unit above it) can do this.")
+        )
 
 
 def _log_if_closed(user, training_class: TrainingClass, what: str) -> None:
@@ -62,23 +63,35 @@ def _set_relations(training_class, relations: dict) -> None:
 
 
 @transaction.atomic
-def class_create(*, user, organiser: Unit, topics, co_organisers=(), partners=(),
-                 invited_units=(), **fields) -> TrainingClass:
+def class_create(
+    *, user, organiser: Unit, topics, co_organisers=(), partners=(), invited_units=(), **fields
+) -> TrainingClass:
     if user is not None and not _in_subtree(user, organiser):
-        raise ValidationError({"organiser": _("Unit %(code)s is outside your scope.")
-                               % {"code": organiser.code}})
+        raise ValidationError(
+            {"organiser": _("Unit %(code)s is outside your scope.") % {"code": organiser.code}}
+        )
     training_class = TrainingClass(organiser=organiser, **fields)
     _validate_class(training_class, topics)
     training_class.save()
-    _set_relations(training_class, {"topics": topics, "co_organisers": co_organisers,
-                                    "partners": partners, "invited_units": invited_units})
+    _set_relations(
+        training_class,
+        {
+            "topics": topics,
+            "co_organisers": co_organisers,
+            "partners": partners,
+            "invited_units": invited_units,
+        },
+    )
     return training_class
 
 
 def _validate_class(training_class: TrainingClass, topics) -> None:
     errors = {}
-    if training_class.end_date and training_class.start_date and \
-            training_class.end_date < training_class.start_date:
+    if (
+        training_class.end_date
+        and training_class.start_date
+        and training_class.end_date < training_class.start_date
+    ):
         errors["end_date"] = _("The end date cannot be before the start date.")
     if topics is not None and not list(topics):
         errors["topics"] = _("Choose at least one topic.")
@@ -97,31 +110,54 @@ def class_places_lock(class_ids: Iterable[int]) -> dict[int, int]:
     lock when their transaction begins, which serialises them anyway.)"""
     capacities, ids = {}, sorted(set(class_ids))
     for lookup in lookups_in("pk", ids) if ids else ():
-        capacities.update(TrainingClass.objects.select_for_update().filter(**lookup)
-                          .order_by("pk").values_list("pk", "capacity"))
+        capacities.update(
+            TrainingClass.objects.select_for_update()
+            .filter(**lookup)
+            .order_by("pk")
+            .values_list("pk", "capacity")
+        )
     return capacities
 
 
 @transaction.atomic
-def class_update(*, user, training_class: TrainingClass, topics=None, co_organisers=None,
-                 partners=None, invited_units=None, **fields) -> TrainingClass:
+def class_update(
+    *,
+    user,
+    training_class: TrainingClass,
+    topics=None,
+    co_organisers=None,
+    partners=None,
+    invited_units=None,
+    **fields,
+) -> TrainingClass:
     _require_organiser_scope(user, training_class)
-    changed = [f"{k}: {getattr(training_class, k)} → {v}" for k, v in fields.items()
-               if getattr(training_class, k) != v]
+    changed = [
+        f"{k}: {getattr(training_class, k)} → {v}"
+        for k, v in fields.items()
+        if getattr(training_class, k) != v
+    ]
     _log_if_closed(user, training_class, "; ".join(changed) or "relations")
     # Counted under the class's lock: an acceptance or an import under way commits first and
     # is counted, and none can start before this transaction ends.
     class_places_lock([training_class.pk])
     enrolled = training_class.enrolments.filter(status=EnrolmentStatus.ACCEPTED).count()
     if fields.get("capacity") is not None and fields["capacity"] < enrolled:
-        raise ValidationError({"capacity": _("%(n)s people are already accepted.")
-                               % {"n": enrolled}})
+        raise ValidationError(
+            {"capacity": _("%(n)s people are already accepted.") % {"n": enrolled}}
+        )
     for name, value in fields.items():
         setattr(training_class, name, value)
     _validate_class(training_class, topics)
     training_class.save()
-    _set_relations(training_class, {"topics": topics, "co_organisers": co_organisers,
-                                    "partners": partners, "invited_units": invited_units})
+    _set_relations(
+        training_class,
+        {
+            "topics": topics,
+            "co_organisers": co_organisers,
+            "partners": partners,
+            "invited_units": invited_units,
+        },
+    )
     return training_class
 
 
@@ -129,12 +165,19 @@ def class_update(*, user, training_class: TrainingClass, topics=None, co_organis
 def class_set_status(*, user, training_class: TrainingClass, status: str) -> TrainingClass:
     _require_organiser_scope(user, training_class)
     if status not in ClassStatus.values:
-        raise ValidationError({"status": _("Select a valid choice. %(value)s is not one of the "
-                                           "available choices.") % {"value": status}})
+        raise ValidationError(
+            {
+                "status": _("Select a valid choice. %(value)s is not one of the available choices.")
+                % {"value": status}
+            }
+        )
     if status not in NEXT_STATUS[training_class.status]:
-        raise ValidationError({"status": _("A class that is %(old)s cannot become %(new)s.") % {
-            "old": training_class.get_status_display(),
-            "new": ClassStatus(status).label}})
+        raise ValidationError(
+            {
+                "status": _("A class that is %(old)s cannot become %(new)s.")
+                % {"old": training_class.get_status_display(), "new": ClassStatus(status).label}
+            }
+        )
     _check_status_dates(training_class, status)
     training_class.status = status
     training_class.save(update_fields=["status"])
@@ -147,13 +190,19 @@ def _check_status_dates(training_class: TrainingClass, status: str) -> None:
     certificates of training that had not happened)."""
     day = today()
     if status == ClassStatus.RUNNING and training_class.start_date > day:
-        raise ValidationError({"status": _(
-            "The class starts on %(date)s: it cannot be running before then.")
-            % {"date": f"{training_class.start_date:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                "status": _("The class starts on %(date)s: it cannot be running before then.")
+                % {"date": f"{training_class.start_date:%d/%m/%Y}"}
+            }
+        )
     if status == ClassStatus.CLOSED and training_class.end_date > day:
-        raise ValidationError({"status": _(
-            "The class ends on %(date)s: it cannot be closed before then.")
-            % {"date": f"{training_class.end_date:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                "status": _("The class ends on %(date)s: it cannot be closed before then.")
+                % {"date": f"{training_class.end_date:%d/%m/%Y}"}
+            }
+        )
 
 
 def _may_nominate_to(user, training_class: TrainingClass) -> bool:
@@ -161,26 +210,32 @@ def _may_nominate_to(user, training_class: TrainingClass) -> bool:
     unit = user.unit
     if unit.path.startswith(training_class.organiser.path):
         return True
-    return any(unit.path.startswith(invited.path)
-               for invited in training_class.invited_units.all())
+    return any(unit.path.startswith(invited.path) for invited in training_class.invited_units.all())
 
 
 @transaction.atomic
-def enrolment_nominate(*, user, training_class: TrainingClass,
-                       person: Person) -> tuple[Enrolment, list[str]]:
+def enrolment_nominate(
+    *, user, training_class: TrainingClass, person: Person
+) -> tuple[Enrolment, list[str]]:
     """Nominate one of the nominating unit's own people. Returns the enrolment and warnings."""
     if training_class.status != ClassStatus.OPEN:
         raise ValidationError(_("The class is not open for nominations."))
     if not _may_nominate_to(user, training_class):
         raise ValidationError(_("Your unit is not invited to this class."))
     if not person.unit.path.startswith(user.unit.path):
-        raise ValidationError({"person": _("%(name)s is outside your unit's subtree.")
-                               % {"name": person.full_name}})
+        raise ValidationError(
+            {"person": _("%(name)s is outside your unit's subtree.") % {"name": person.full_name}}
+        )
     if Enrolment.objects.filter(training_class=training_class, person=person).exists():
-        raise ValidationError({"person": _("%(name)s is already nominated to this class.")
-                               % {"name": person.full_name}})
-    enrolment = Enrolment.objects.create(training_class=training_class, person=person,
-                                         nominating_unit=user.unit)
+        raise ValidationError(
+            {
+                "person": _("%(name)s is already nominated to this class.")
+                % {"name": person.full_name}
+            }
+        )
+    enrolment = Enrolment.objects.create(
+        training_class=training_class, person=person, nominating_unit=user.unit
+    )
     return enrolment, _chair_duty_warnings(training_class, person)
 
 
@@ -188,13 +243,17 @@ def _chair_duty_warnings(training_class: TrainingClass, person: Person) -> list[
     from training.selectors import chair_duty_unit  # selectors import services' models only
 
     warnings = []
-    for position in person.positions.active_on(training_class.start_date).filter(
-            role__code="chair", unit__kind__level__code="grassroots").select_related("unit"):
+    for position in (
+        person.positions.active_on(training_class.start_date)
+        .filter(role__code="chair", unit__kind__level__code="grassroots")
+        .select_related("unit")
+    ):
         duty = chair_duty_unit(position.unit, training_class.start_date)
         if duty is not None and duty.pk != training_class.organiser_id:
-            warnings.append(_("%(name)s chairs %(unit)s, whose chair is trained by %(duty)s.")
-                            % {"name": person.full_name, "unit": position.unit.name,
-                               "duty": duty.name})
+            warnings.append(
+                _("%(name)s chairs %(unit)s, whose chair is trained by %(duty)s.")
+                % {"name": person.full_name, "unit": position.unit.name, "duty": duty.name}
+            )
     return warnings
 
 
@@ -202,8 +261,11 @@ def _decidable(user, enrolment: Enrolment) -> TrainingClass:
     # Lock the class row (only it: not its organiser's unit, which would serialise every class
     # of that unit and meet the units' own locks): acceptances of one class are serialised,
     # so capacity holds.
-    training_class = TrainingClass.objects.select_for_update(of=("self",)).select_related(
-        "organiser").get(pk=enrolment.training_class_id)
+    training_class = (
+        TrainingClass.objects.select_for_update(of=("self",))
+        .select_related("organiser")
+        .get(pk=enrolment.training_class_id)
+    )
     _require_organiser_scope(user, training_class)
     if training_class.status != ClassStatus.OPEN:
         raise ValidationError(_("Nominations can only be decided while the class is open."))
@@ -215,12 +277,16 @@ def enrolment_accept(*, user, enrolment: Enrolment) -> Enrolment:
     """Accept within capacity; once the class is full the nomination goes to the waiting list."""
     training_class = _decidable(user, enrolment)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    accepted = Enrolment.objects.filter(training_class=training_class,
-                                        status=EnrolmentStatus.ACCEPTED).count()
+    accepted = Enrolment.objects.filter(
+        training_class=training_class, status=EnrolmentStatus.ACCEPTED
+    ).count()
     if enrolment.status == EnrolmentStatus.ACCEPTED:
         return enrolment
-    enrolment.status = (EnrolmentStatus.ACCEPTED if accepted < training_class.capacity
-                        else EnrolmentStatus.WAITLISTED)
+    enrolment.status = (
+        EnrolmentStatus.ACCEPTED
+        if accepted < training_class.capacity
+        else EnrolmentStatus.WAITLISTED
+    )
     enrolment.decided_at = timezone.now()
     enrolment.reason = ""
     enrolment.save(update_fields=["status", "decided_at", "reason"])
@@ -240,21 +306,31 @@ def enrolment_reject(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
 
 
 @transaction.atomic
-def results_record(*, user, enrolment: Enrolment, attendance_percent: int | None,
-                   score, passed: bool | None) -> Enrolment:
+def results_record(
+    *, user, enrolment: Enrolment, attendance_percent: int | None, score, passed: bool | None
+) -> Enrolment:
     """Results exist only once the class runs; passing writes the person's training record."""
-    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related(
-        "training_class__organiser", "person").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("training_class__organiser", "person")
+        .get(pk=enrolment.pk)
+    )
     training_class = enrolment.training_class
     _require_organiser_scope(user, training_class)
     if training_class.status not in (ClassStatus.RUNNING, ClassStatus.CLOSED):
         raise ValidationError(_("Results can only be recorded once the class is running."))
     if enrolment.status != EnrolmentStatus.ACCEPTED:
         raise ValidationError(_("Only accepted participants have results."))
-    _log_if_closed(user, training_class, f"results of {enrolment.person}: "
-                   f"{attendance_percent}% / {score} / {passed}")
-    enrolment.attendance_percent, enrolment.score, enrolment.passed = \
-        attendance_percent, score, passed
+    _log_if_closed(
+        user,
+        training_class,
+        f"results of {enrolment.person}: {attendance_percent}% / {score} / {passed}",
+    )
+    enrolment.attendance_percent, enrolment.score, enrolment.passed = (
+        attendance_percent,
+        score,
+        passed,
+    )
     enrolment.full_clean()
     enrolment.save()
     if passed:
@@ -266,10 +342,19 @@ def results_record(*, user, enrolment: Enrolment, attendance_percent: int | None
 
 def _write_record(enrolment: Enrolment) -> TrainingRecord:
     c = enrolment.training_class
-    record, _created = TrainingRecord.objects.update_or_create(enrolment=enrolment, defaults={
-        "person": enrolment.person, "training_class": c, "title": c.name,
-        "programme": c.programme, "hours": c.hours, "completed_on": c.end_date,
-        "form": c.form, "organiser": c.organiser})
+    record, _created = TrainingRecord.objects.update_or_create(
+        enrolment=enrolment,
+        defaults={
+            "person": enrolment.person,
+            "training_class": c,
+            "title": c.name,
+            "programme": c.programme,
+            "hours": c.hours,
+            "completed_on": c.end_date,
+            "form": c.form,
+            "organiser": c.organiser,
+        },
+    )
     record.topics.set(c.topics.all())
     return record
 
@@ -280,23 +365,34 @@ def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> Trai
     if record.organiser is None:
         raise ValidationError(_("Only records of a class have a certificate from the system."))
     if user is not None and not _in_subtree(user, record.organiser):
-        raise ValidationError(_("Only the organiser of the class (or a unit above it) can do "
-                                "this."))
+        raise ValidationError(
+            _("Only the organiser of the class (or a unit above it) can do this.")
+        )
     ended = record.training_class.end_date if record.training_class_id else None
     if ended is not None and ended > today():
-        raise ValidationError(_("Certificates are numbered once the class has ended (on "
-                                "%(date)s).") % {"date": f"{ended:%d/%m/%Y}"})
+        raise ValidationError(
+            _("Certificates are numbered once the class has ended (on %(date)s).")
+            % {"date": f"{ended:%d/%m/%Y}"}
+        )
     year = record.completed_on.year
-    same = TrainingRecord.objects.select_for_update().filter(
-        organiser=record.organiser, certificate_year=year).exclude(pk=record.pk)
+    same = (
+        TrainingRecord.objects.select_for_update()
+        .filter(organiser=record.organiser, certificate_year=year)
+        .exclude(pk=record.pk)
+    )
     number = number.strip()
     if not number:
         last = same.aggregate(n=Max("certificate_number"))["n"] or "0"
         number = f"{int(last.split('/')[0]) + 1 if last.split('/')[0].isdigit() else 1:05d}"
     if same.filter(certificate_number=number).exists():
-        raise ValidationError({"certificate_number": _(
-            "Certificate number %(number)s is already used by %(unit)s in %(year)s.")
-            % {"number": number, "unit": record.organiser.name, "year": year}})
+        raise ValidationError(
+            {
+                "certificate_number": _(
+                    "Certificate number %(number)s is already used by %(unit)s in %(year)s."
+                )
+                % {"number": number, "unit": record.organiser.name, "year": year}
+            }
+        )
     record.certificate_number, record.certificate_year = number, year
     record.save(update_fields=["certificate_number", "certificate_year"])
     return record
@@ -310,23 +406,44 @@ def _check_scan(scan) -> None:
     what a user uploads must never become a page of this site)."""
     limit = SCAN_MAX_MB * 1024 * 1024
     try:
-        uploads.check(uploads.head_of(scan), scan.size,
-                      kinds={"pdf": limit, "jpeg": limit, "png": limit}, what=_("The scan"))
+        uploads.check(
+            uploads.head_of(scan),
+            scan.size,
+            kinds={"pdf": limit, "jpeg": limit, "png": limit},
+            what=_("The scan"),
+        )
     except ValidationError as error:
         raise ValidationError({"scan": error.messages}) from None
 
 
 @transaction.atomic
-def external_record_create(*, user, person: Person, title: str, topics, hours: int,
-                           completed_on: dt.date, form: str, institution=None, scan=None,
-                           certificate_number: str = "") -> TrainingRecord:
+def external_record_create(
+    *,
+    user,
+    person: Person,
+    title: str,
+    topics,
+    hours: int,
+    completed_on: dt.date,
+    form: str,
+    institution=None,
+    scan=None,
+    certificate_number: str = "",
+) -> TrainingRecord:
     """Training done elsewhere (a political-theory school, a university, another body)."""
     if user is not None and not _in_subtree(user, person.unit):
-        raise ValidationError({"person": _("%(name)s is outside your unit's subtree.")
-                               % {"name": person.full_name}})
-    record = TrainingRecord(person=person, title=title.strip(), hours=hours,
-                            completed_on=completed_on, form=form, institution=institution,
-                            certificate_number=certificate_number.strip())
+        raise ValidationError(
+            {"person": _("%(name)s is outside your unit's subtree.") % {"name": person.full_name}}
+        )
+    record = TrainingRecord(
+        person=person,
+        title=title.strip(),
+        hours=hours,
+        completed_on=completed_on,
+        form=form,
+        institution=institution,
+        certificate_number=certificate_number.strip(),
+    )
     if scan:
         _check_scan(scan)
         record.scan = scan
@@ -344,7 +461,9 @@ def feedback_submit(*, user, enrolment: Enrolment, **answers) -> Feedback:
     if user is None or user.person_id != enrolment.person_id:
         raise ValidationError(_("Only the participant can give feedback."))
     if enrolment.status != EnrolmentStatus.ACCEPTED or enrolment.training_class.status not in (
-            ClassStatus.RUNNING, ClassStatus.CLOSED):
+        ClassStatus.RUNNING,
+        ClassStatus.CLOSED,
+    ):
         raise ValidationError(_("Feedback opens once the class has run."))
     if Feedback.objects.filter(enrolment=enrolment).exists():
         raise ValidationError(_("You have already given feedback on this class."))
@@ -359,10 +478,16 @@ def lecturer_save(*, user, person: Person, kind: str, topics, pedagogy_trained_o
     from training.models import Lecturer
 
     if user is not None and not _in_subtree(user, person.unit):
-        raise ValidationError({"citizen_id": _("%(name)s is outside your unit's subtree.")
-                               % {"name": person.full_name}})
-    lecturer, _created = Lecturer.objects.update_or_create(person=person, defaults={
-        "unit": person.unit, "kind": kind, "pedagogy_trained_on": pedagogy_trained_on})
+        raise ValidationError(
+            {
+                "citizen_id": _("%(name)s is outside your unit's subtree.")
+                % {"name": person.full_name}
+            }
+        )
+    lecturer, _created = Lecturer.objects.update_or_create(
+        person=person,
+        defaults={"unit": person.unit, "kind": kind, "pedagogy_trained_on": pedagogy_trained_on},
+    )
     lecturer.topics.set(topics)
     return lecturer
 
@@ -374,8 +499,10 @@ def class_lecturer_add(*, user, training_class: TrainingClass, lecturer, hours: 
     _require_organiser_scope(user, training_class)
     _log_if_closed(user, training_class, f"lecturer {lecturer}: {hours} h")
     if hours > training_class.hours:
-        raise ValidationError({"hours": _("A lecturer cannot teach more hours than the class "
-                                          "has.")})
+        raise ValidationError(
+            {"hours": _("A lecturer cannot teach more hours than the class has.")}
+        )
     row, _created = ClassLecturer.objects.update_or_create(
-        training_class=training_class, lecturer=lecturer, defaults={"hours": hours})
+        training_class=training_class, lecturer=lecturer, defaults={"hours": hours}
+    )
     return row

@@ -11,10 +11,12 @@ urlpatterns = [
     path("classes/<int:pk>/status/", views.class_status, name="class_status"),
     path("classes/<int:pk>/candidates/", views.candidates, name="candidates"),
     path("classes/<int:pk>/nominate/", views.nominate, name="nominate"),
-    path("enrolments/<int:pk>/accept/", views.enrolment_decide, {"decision": "accept"},
-         name="accept"),
-    path("enrolments/<int:pk>/reject/", views.enrolment_decide, {"decision": "reject"},
-         name="reject"),
+    path(
+        "enrolments/<int:pk>/accept/", views.enrolment_decide, {"decision": "accept"}, name="accept"
+    ),
+    path(
+        "enrolments/<int:pk>/reject/", views.enrolment_decide, {"decision": "reject"}, name="reject"
+    ),
     path("enrolments/<int:pk>/results/", views.results, name="results"),
     path("enrolments/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("records/<int:pk>/certificate/", views.certificate, name="certificate"),

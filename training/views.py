@@ -49,16 +49,21 @@ from units.models import Unit, UnitLevel
 
 
 def _visible(request, pk: int) -> TrainingClass:
-    training_class = classes_visible_to(request.user).select_related(
-        "organiser", "programme").filter(pk=pk).first()
+    training_class = (
+        classes_visible_to(request.user)
+        .select_related("organiser", "programme")
+        .filter(pk=pk)
+        .first()
+    )
     if training_class is None:
         raise Http404
     return training_class
 
 
 def _enrolment_or_404(request, pk: int) -> Enrolment:
-    return get_scoped_or_404(Enrolment.objects.select_related(
-        "training_class__organiser", "person"), request.user, pk=pk)
+    return get_scoped_or_404(
+        Enrolment.objects.select_related("training_class__organiser", "person"), request.user, pk=pk
+    )
 
 
 def _is_organiser_side(user, training_class) -> bool:
@@ -81,9 +86,11 @@ def class_list(request: HttpRequest) -> HttpResponse:
     if asked and year is None:
         messages.error(request, year_refused())  # and the list is shown unfiltered
     page = Paginator(classes, 50).get_page(request.GET.get("page"))
-    return render(request, "training/class_list.html",
-                  {"page": page, "statuses": ClassStatus.choices, "status": status,
-                   "year": year or ""})
+    return render(
+        request,
+        "training/class_list.html",
+        {"page": page, "statuses": ClassStatus.choices, "status": status, "year": year or ""},
+    )
 
 
 def _exported_on() -> str:
@@ -92,17 +99,32 @@ def _exported_on() -> str:
 
 def _class_list_xlsx(user, classes, status: str, year: int | None) -> HttpResponse:
     """Every class of the filtered list (all its pages), as a workbook."""
-    headers = [_("Class code"), _("Name"), _("Organiser"), _("Start date"), _("End date"),
-               _("Status")]
-    rows = ([c.code, c.name, c.organiser.name, c.start_date, c.end_date, c.get_status_display()]
-            for c in classes.iterator(chunk_size=2000))
-    filters = [_("Status: %(status)s") % {"status": ClassStatus(status).label if status
-                                          in ClassStatus.values else _("All")},
-               _("Year: %(year)s") % {"year": year or _("All")},
-               _exported_on()]
-    return xlsx_response(f"lop-hoc-{user.unit.code}.xlsx", _("Classes"), headers, rows,
-                         title=_("Classes — %(unit)s") % {"unit": user.unit.name},
-                         subtitle=" · ".join(str(f) for f in filters))
+    headers = [
+        _("Class code"),
+        _("Name"),
+        _("Organiser"),
+        _("Start date"),
+        _("End date"),
+        _("Status"),
+    ]
+    rows = (
+        [c.code, c.name, c.organiser.name, c.start_date, c.end_date, c.get_status_display()]
+        for c in classes.iterator(chunk_size=2000)
+    )
+    filters = [
+        _("Status: %(status)s")
+        % {"status": ClassStatus(status).label if status in ClassStatus.values else _("All")},
+        _("Year: %(year)s") % {"year": year or _("All")},
+        _exported_on(),
+    ]
+    return xlsx_response(
+        f"lop-hoc-{user.unit.code}.xlsx",
+        _("Classes"),
+        headers,
+        rows,
+        title=_("Classes — %(unit)s") % {"unit": user.unit.name},
+        subtitle=" · ".join(str(f) for f in filters),
+    )
 
 
 def _class_form(request, form, training_class=None):
@@ -119,24 +141,36 @@ def _class_form(request, form, training_class=None):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("training:class_detail", pk=training_class.pk)
-    return render(request, "training/form.html", {
-        "form": form, "title": _("Edit class") if training_class else _("New class"),
-        "back": training_class})
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": _("Edit class") if training_class else _("New class"),
+            "back": training_class,
+        },
+    )
 
 
 @writer_required
 def class_create(request: HttpRequest) -> HttpResponse:
-    form = ClassForm(request.POST or None, user=request.user,
-                     initial={"organiser": request.user.unit.code})
+    form = ClassForm(
+        request.POST or None, user=request.user, initial={"organiser": request.user.unit.code}
+    )
     return _class_form(request, form)
 
 
 @writer_required
 def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    training_class = get_scoped_or_404(TrainingClass.objects.select_related("organiser"),
-                                       request.user, pk=pk)
-    form = ClassForm(request.POST or None, user=request.user, instance=training_class,
-                     initial={"topics": training_class.topics.all()})
+    training_class = get_scoped_or_404(
+        TrainingClass.objects.select_related("organiser"), request.user, pk=pk
+    )
+    form = ClassForm(
+        request.POST or None,
+        user=request.user,
+        instance=training_class,
+        initial={"topics": training_class.topics.all()},
+    )
     return _class_form(request, form, training_class)
 
 
@@ -144,43 +178,86 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = _visible(request, pk)
     organiser_side = _is_organiser_side(request.user, training_class)
-    enrolments = scoped(training_class.enrolments.select_related(
-        "person", "nominating_unit", "record"), request.user).order_by("status", "person__sort_key")
+    enrolments = scoped(
+        training_class.enrolments.select_related("person", "nominating_unit", "record"),
+        request.user,
+    ).order_by("status", "person__sort_key")
     if wants_xlsx(request):
         return _participants_xlsx(request, training_class, enrolments)
-    return render(request, "training/class_detail.html", {
-        "c": training_class, "enrolments": enrolments, "organiser_side": organiser_side,
-        "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
-        "accepted": training_class.enrolments.filter(status="accepted").count(),
-        "lecturers": training_class.class_lecturers.select_related("lecturer__person"),
-        "lecturer_choices": lecturers_with_figures(request.user)[:200] if organiser_side else [],
-        "corrections": training_class.corrections.all()[:20] if organiser_side else [],
-        "feedback": Feedback.objects.filter(enrolment__training_class=training_class).aggregate(
-            n=Count("id"), content=Avg("content"), lecturers=Avg("lecturers"),
-            organisation=Avg("organisation"), usefulness=Avg("usefulness")),
-    })
+    return render(
+        request,
+        "training/class_detail.html",
+        {
+            "c": training_class,
+            "enrolments": enrolments,
+            "organiser_side": organiser_side,
+            "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
+            "accepted": training_class.enrolments.filter(status="accepted").count(),
+            "lecturers": training_class.class_lecturers.select_related("lecturer__person"),
+            "lecturer_choices": lecturers_with_figures(request.user)[:200]
+            if organiser_side
+            else [],
+            "corrections": training_class.corrections.all()[:20] if organiser_side else [],
+            "feedback": Feedback.objects.filter(enrolment__training_class=training_class).aggregate(
+                n=Count("id"),
+                content=Avg("content"),
+                lecturers=Avg("lecturers"),
+                organisation=Avg("organisation"),
+                usefulness=Avg("usefulness"),
+            ),
+        },
+    )
 
 
 def _participants_xlsx(request, training_class: TrainingClass, enrolments) -> HttpResponse:
     """The participants of a class as the page lists them, as a workbook (logged: names
     with results are personal data)."""
-    headers = [_("Full name"), _("Nominating unit"), _("Status"), _("Reason"),
-               _("Attendance (%)"), _("Score"), _("Result")]
+    headers = [
+        _("Full name"),
+        _("Nominating unit"),
+        _("Status"),
+        _("Reason"),
+        _("Attendance (%)"),
+        _("Score"),
+        _("Result"),
+    ]
     results = {True: _("Passed"), False: _("Not passed"), None: ""}
-    rows = Counted([e.person.full_name, e.nominating_unit.name, e.get_status_display(),
-                    e.reason, e.attendance_percent, e.score, results[e.passed]]
-                   for e in enrolments.iterator(chunk_size=2000))
+    rows = Counted(
+        [
+            e.person.full_name,
+            e.nominating_unit.name,
+            e.get_status_display(),
+            e.reason,
+            e.attendance_percent,
+            e.score,
+            results[e.passed],
+        ]
+        for e in enrolments.iterator(chunk_size=2000)
+    )
     c = training_class
-    subtitle = " · ".join([
-        _("Organiser: %(unit)s") % {"unit": c.organiser.name},
-        f"{c.start_date:%d/%m/%Y} – {c.end_date:%d/%m/%Y}", str(c.get_status_display()),
-        _exported_on()])
+    subtitle = " · ".join(
+        [
+            _("Organiser: %(unit)s") % {"unit": c.organiser.name},
+            f"{c.start_date:%d/%m/%Y} – {c.end_date:%d/%m/%Y}",
+            str(c.get_status_display()),
+            _exported_on(),
+        ]
+    )
     response = xlsx_response(
-        f"hoc-vien-{c.code}.xlsx", _("Participants"), headers, rows,
+        f"hoc-vien-{c.code}.xlsx",
+        _("Participants"),
+        headers,
+        rows,
         title=_("Participants of %(name)s (%(code)s)") % {"name": c.name, "code": c.code},
-        subtitle=subtitle)
-    log_export(request, Source.CLASS_PARTICIPANTS, unit=c.organiser,
-               params={"class": c.code}, count=rows.count)
+        subtitle=subtitle,
+    )
+    log_export(
+        request,
+        Source.CLASS_PARTICIPANTS,
+        unit=c.organiser,
+        params={"class": c.code},
+        count=rows.count,
+    )
     return response
 
 
@@ -199,13 +276,19 @@ def _run(request, action, ok_message):
 @writer_required
 @require_POST
 def class_status(request: HttpRequest, pk: int) -> HttpResponse:
-    training_class = get_scoped_or_404(TrainingClass.objects.select_related("organiser"),
-                                       request.user, pk=pk)
+    training_class = get_scoped_or_404(
+        TrainingClass.objects.select_related("organiser"), request.user, pk=pk
+    )
     status = request.POST.get("status", "")
     if status not in ClassStatus.values:
         raise Http404
-    _run(request, lambda: services.class_set_status(
-        user=request.user, training_class=training_class, status=status), _("Status changed."))
+    _run(
+        request,
+        lambda: services.class_set_status(
+            user=request.user, training_class=training_class, status=status
+        ),
+        _("Status changed."),
+    )
     return redirect("training:class_detail", pk=pk)
 
 
@@ -213,8 +296,13 @@ def class_status(request: HttpRequest, pk: int) -> HttpResponse:
 def candidates(request: HttpRequest, pk: int) -> HttpResponse:
     """People of the user's own subtree matching the search, to nominate (htmx partial)."""
     training_class = _visible(request, pk)
-    people = scoped(Person.objects.select_related("unit"), request.user).search(
-        request.GET.get("q", "")).vietnamese_order()[:20] if request.GET.get("q") else []
+    people = (
+        scoped(Person.objects.select_related("unit"), request.user)
+        .search(request.GET.get("q", ""))
+        .vietnamese_order()[:20]
+        if request.GET.get("q")
+        else []
+    )
     return render(request, "training/_candidates.html", {"c": training_class, "people": people})
 
 
@@ -223,15 +311,22 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
 def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = _visible(request, pk)
     person_id = request.POST.get("person", "")
-    person = scoped(Person.objects.select_related("unit"), request.user).filter(
-        pk=int(person_id) if person_id.isdigit() else 0).first()
+    person = (
+        scoped(Person.objects.select_related("unit"), request.user)
+        .filter(pk=int(person_id) if person_id.isdigit() else 0)
+        .first()
+    )
     if person is None:
         messages.error(request, _("Choose a person of your unit."))
     else:
-        result = _run(request, lambda: services.enrolment_nominate(
-            user=request.user, training_class=training_class, person=person),
-            _("%(name)s nominated.") % {"name": person.full_name})
-        for warning in (result[1] if result else []):
+        result = _run(
+            request,
+            lambda: services.enrolment_nominate(
+                user=request.user, training_class=training_class, person=person
+            ),
+            _("%(name)s nominated.") % {"name": person.full_name},
+        )
+        for warning in result[1] if result else []:
             messages.warning(request, warning)
     return redirect("training:class_detail", pk=pk)
 
@@ -241,13 +336,21 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
 def enrolment_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     enrolment = _enrolment_or_404(request, pk)
     if decision == "accept":
-        _run(request, lambda: services.enrolment_accept(user=request.user, enrolment=enrolment),
-             _("Decision recorded."))
+        _run(
+            request,
+            lambda: services.enrolment_accept(user=request.user, enrolment=enrolment),
+            _("Decision recorded."),
+        )
     else:
         form = RejectForm(request.POST)
         reason = form.data.get("reason", "")
-        _run(request, lambda: services.enrolment_reject(user=request.user, enrolment=enrolment,
-                                                        reason=reason), _("Decision recorded."))
+        _run(
+            request,
+            lambda: services.enrolment_reject(
+                user=request.user, enrolment=enrolment, reason=reason
+            ),
+            _("Decision recorded."),
+        )
     return redirect("training:class_detail", pk=enrolment.training_class_id)
 
 
@@ -261,21 +364,30 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             for e in errors:
                 messages.error(request, e)
     else:
-        _run(request, lambda: services.results_record(user=request.user, enrolment=enrolment,
-                                                      **form.cleaned_data), _("Results saved."))
+        _run(
+            request,
+            lambda: services.results_record(
+                user=request.user, enrolment=enrolment, **form.cleaned_data
+            ),
+            _("Results saved."),
+        )
     return redirect("training:class_detail", pk=enrolment.training_class_id)
 
 
 def _record_or_404(request, pk: int) -> TrainingRecord:
-    record = TrainingRecord.objects.select_related("person", "organiser", "training_class").filter(
-        pk=pk).first()
+    record = (
+        TrainingRecord.objects.select_related("person", "organiser", "training_class")
+        .filter(pk=pk)
+        .first()
+    )
     if record is None:
         raise Http404
     user = request.user
     own = user.person_id == record.person_id
     in_scope = user.can_browse and (
         record.person.unit.path.startswith(user.unit.path)
-        or (record.organiser is not None and record.organiser.path.startswith(user.unit.path)))
+        or (record.organiser is not None and record.organiser.path.startswith(user.unit.path))
+    )
     if not (own or in_scope):
         raise Http404
     return record
@@ -286,13 +398,20 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable certificate; the organiser numbers it on first issue."""
     record = _record_or_404(request, pk)
     if request.method == "POST" and request.user.can_write:
-        _run(request, lambda: services.certificate_issue(
-            user=request.user, record=record, number=request.POST.get("number", "")),
-            _("Certificate numbered."))
+        _run(
+            request,
+            lambda: services.certificate_issue(
+                user=request.user, record=record, number=request.POST.get("number", "")
+            ),
+            _("Certificate numbered."),
+        )
         return redirect("training:certificate", pk=pk)
     verify_url = request.build_absolute_uri(f"/verify/{record.verification_code}/")
-    return render(request, "training/certificate.html",
-                  {"record": record, "verify_url": verify_url, "qr_svg": _qr_svg(verify_url)})
+    return render(
+        request,
+        "training/certificate.html",
+        {"record": record, "verify_url": verify_url, "qr_svg": _qr_svg(verify_url)},
+    )
 
 
 def _qr_svg(url: str) -> str:
@@ -307,8 +426,11 @@ def _qr_svg(url: str) -> str:
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone holding the QR code sees only name, class, organiser, date, validity."""
-    record = TrainingRecord.objects.filter(verification_code=code).select_related(
-        "person", "organiser").first()
+    record = (
+        TrainingRecord.objects.filter(verification_code=code)
+        .select_related("person", "organiser")
+        .first()
+    )
     if record is None or not record.certificate_number:
         raise Http404
     return render(request, "training/verify.html", {"record": record})
@@ -320,16 +442,21 @@ def external_record(request: HttpRequest, person_pk: int) -> HttpResponse:
     form = ExternalRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.external_record_create(user=request.user, person=person,
-                                            **form.cleaned_data)
+            services.external_record_create(user=request.user, person=person, **form.cleaned_data)
         except ValidationError as e:
             add_service_errors(form, e)
         else:
             messages.success(request, _("Training record added."))
             return redirect("people:detail", pk=person.pk)
-    return render(request, "training/form.html", {
-        "form": form, "title": _("External training of %(name)s") % {"name": person.full_name},
-        "multipart": True})
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": _("External training of %(name)s") % {"name": person.full_name},
+            "multipart": True,
+        },
+    )
 
 
 @login_required
@@ -346,8 +473,11 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you for your feedback."))
             return redirect("my_profile")
-    return render(request, "training/form.html", {
-        "form": form, "title": _("Feedback on %(name)s") % {"name": enrolment.training_class}})
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": _("Feedback on %(name)s") % {"name": enrolment.training_class}},
+    )
 
 
 @officer_required
@@ -355,27 +485,46 @@ def chairs(request: HttpRequest) -> HttpResponse:
     """T-003-4: the grassroots chairs whose training is this unit's duty, trained or not."""
     day = as_of(request)
     unit_id = request.GET.get("unit") or request.user.unit_id
-    unit = get_scoped_or_404(Unit.objects.all(), request.user,
-                             pk=int(unit_id) if str(unit_id).isdigit() else 0)
+    unit = get_scoped_or_404(
+        Unit.objects.all(), request.user, pk=int(unit_id) if str(unit_id).isdigit() else 0
+    )
     rows = list(chairs_to_train(unit, day))
     trained = sum(1 for r in rows if r.trained)
     if wants_xlsx(request):
         log_export(request, Source.CHAIRS, unit=unit, params={"on": day}, count=len(rows))
         return _chairs_xlsx(unit, day, rows, trained)
-    return render(request, "training/chairs.html", {
-        "unit": unit, "day": day, "rows": rows, "trained": trained})
+    return render(
+        request,
+        "training/chairs.html",
+        {"unit": unit, "day": day, "rows": rows, "trained": trained},
+    )
 
 
 def _chairs_xlsx(unit: Unit, day: dt.date, rows: list, trained: int) -> HttpResponse:
-    headers = [_("Full name"), _("Unit code"), _("Grassroots union"), _("Members"),
-               _("Trained")]
-    values = ([p.person.full_name, p.unit.code, p.unit.name, p.members,
-               _("Yes") if p.trained else _("Not yet")] for p in rows)
+    headers = [_("Full name"), _("Unit code"), _("Grassroots union"), _("Members"), _("Trained")]
+    values = (
+        [
+            p.person.full_name,
+            p.unit.code,
+            p.unit.name,
+            p.members,
+            _("Yes") if p.trained else _("Not yet"),
+        ]
+        for p in rows
+    )
     subtitle = _("As of %(day)s · %(trained)s / %(total)s trained since taking the post") % {
-        "day": f"{day:%d/%m/%Y}", "trained": intcomma(trained), "total": intcomma(len(rows))}
-    return xlsx_response(f"chu-tich-cdcs-{unit.code}-{day:%Y%m%d}.xlsx", _("Chairs"), headers,
-                         values, title=_("Chairs we must train — %(unit)s") % {
-                             "unit": unit.name}, subtitle=subtitle)
+        "day": f"{day:%d/%m/%Y}",
+        "trained": intcomma(trained),
+        "total": intcomma(len(rows)),
+    }
+    return xlsx_response(
+        f"chu-tich-cdcs-{unit.code}-{day:%Y%m%d}.xlsx",
+        _("Chairs"),
+        headers,
+        values,
+        title=_("Chairs we must train — %(unit)s") % {"unit": unit.name},
+        subtitle=subtitle,
+    )
 
 
 @officer_required
@@ -384,8 +533,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     start = query_date(request, "from") or dt.date(today.year, 1, 1)
     end = query_date(request, "to") or dt.date(today.year, 12, 31)
     unit_id = request.GET.get("unit") or request.user.unit_id
-    unit = get_scoped_or_404(Unit.objects.all(), request.user,
-                             pk=int(unit_id) if str(unit_id).isdigit() else 0)
+    unit = get_scoped_or_404(
+        Unit.objects.all(), request.user, pk=int(unit_id) if str(unit_id).isdigit() else 0
+    )
     if end < start:
         messages.error(request, _("The end date cannot be before the start date."))
         end = start
@@ -393,8 +543,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
     splits = _statistics_splits(stats)
     if wants_xlsx(request):
         return _statistics_xlsx(unit, start, end, stats, splits)
-    return render(request, "training/statistics.html", {
-        "unit": unit, "start": start, "end": end, "stats": stats, "splits": splits})
+    return render(
+        request,
+        "training/statistics.html",
+        {"unit": unit, "start": start, "end": end, "stats": stats, "splits": splits},
+    )
 
 
 def _statistics_splits(stats: dict) -> list[tuple[str, list]]:
@@ -404,34 +557,50 @@ def _statistics_splits(stats: dict) -> list[tuple[str, list]]:
     topics = {t.code: str(t) for t in Topic.objects.all()}
     return [
         (_("By form"), [(forms.get(r["training_class__form"], "—"), r) for r in stats["by_form"]]),
-        (_("By organiser level"), [(levels.get(r["training_class__organiser__kind__level__rank"],
-                                               "—"), r) for r in stats["by_level"]]),
-        (_("By topic"), [(topics.get(r["training_class__topics__code"], "—"), r)
-                         for r in stats["by_topic"]]),
+        (
+            _("By organiser level"),
+            [
+                (levels.get(r["training_class__organiser__kind__level__rank"], "—"), r)
+                for r in stats["by_level"]
+            ],
+        ),
+        (
+            _("By topic"),
+            [(topics.get(r["training_class__topics__code"], "—"), r) for r in stats["by_topic"]],
+        ),
     ]
 
 
-def _statistics_xlsx(unit: Unit, start: dt.date, end: dt.date, stats: dict,
-                     splits: list) -> HttpResponse:
+def _statistics_xlsx(
+    unit: Unit, start: dt.date, end: dt.date, stats: dict, splits: list
+) -> HttpResponse:
     """The page's tables stacked on one sheet: total, by category, then each split (each
     table's first header names it)."""
     c = stats["by_category"]
-    categories = [(_("Full-time cadres"), c.get("full_time", {})),
-                  (_("Part-time cadres"), c.get("part_time", {})),
-                  (_("Members and workers"), c.get("member", {}))]
+    categories = [
+        (_("Full-time cadres"), c.get("full_time", {})),
+        (_("Part-time cadres"), c.get("part_time", {})),
+        (_("Members and workers"), c.get("member", {})),
+    ]
     total = [(_("Total"), {**stats["totals"], "classes": stats["classes"]})]
-    tables = [Table([caption, _("Classes"), _("Attendances"), _("Distinct people")],
-                    [[label, r.get("classes") or 0, r.get("attendances") or 0,
-                      r.get("people") or 0] for label, r in rows])
-              for caption, rows in [(_("Total"), total), (_("By category"), categories),
-                                    *splits]]
+    tables = [
+        Table(
+            [caption, _("Classes"), _("Attendances"), _("Distinct people")],
+            [
+                [label, r.get("classes") or 0, r.get("attendances") or 0, r.get("people") or 0]
+                for label, r in rows
+            ],
+        )
+        for caption, rows in [(_("Total"), total), (_("By category"), categories), *splits]
+    ]
     return xlsx_tables_response(
-        f"thong-ke-dao-tao-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", _("Statistics"),
-        tables, title=_("Training statistics — %(unit)s") % {"unit": unit.name},
-        subtitle=_("Classes that started from %(start)s to %(end)s") % {
-            "start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"})
-
-
+        f"thong-ke-dao-tao-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        _("Statistics"),
+        tables,
+        title=_("Training statistics — %(unit)s") % {"unit": unit.name},
+        subtitle=_("Classes that started from %(start)s to %(end)s")
+        % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
+    )
 
 
 @officer_required
@@ -444,13 +613,26 @@ def lecturer_list(request: HttpRequest) -> HttpResponse:
 
 def _lecturers_xlsx(request, lecturers) -> HttpResponse:
     user = request.user
-    headers = [_("Full name"), _("Kind"), _("Unit"), _("Classes"), _("Hours"),
-               _("Average rating")]
-    rows = Counted([lec.person.full_name, lec.get_kind_display(), lec.unit.name, lec.classes,
-                    lec.hours, lec.rating] for lec in lecturers.iterator(chunk_size=2000))
-    response = xlsx_response(f"giang-vien-{user.unit.code}.xlsx", _("Lecturers"), headers,
-                             rows, title=_("Lecturers — %(unit)s") % {"unit": user.unit.name},
-                             subtitle=_exported_on())
+    headers = [_("Full name"), _("Kind"), _("Unit"), _("Classes"), _("Hours"), _("Average rating")]
+    rows = Counted(
+        [
+            lec.person.full_name,
+            lec.get_kind_display(),
+            lec.unit.name,
+            lec.classes,
+            lec.hours,
+            lec.rating,
+        ]
+        for lec in lecturers.iterator(chunk_size=2000)
+    )
+    response = xlsx_response(
+        f"giang-vien-{user.unit.code}.xlsx",
+        _("Lecturers"),
+        headers,
+        rows,
+        title=_("Lecturers — %(unit)s") % {"unit": user.unit.name},
+        subtitle=_exported_on(),
+    )
     log_export(request, Source.LECTURERS, unit=user.unit, count=rows.count)
     return response
 
@@ -459,22 +641,26 @@ def _lecturers_xlsx(request, lecturers) -> HttpResponse:
 def lecturer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lecturer = get_scoped_or_404(lecturers_with_figures(request.user), request.user, pk=pk)
     teaching = lecturer.teaching.select_related("training_class__organiser").order_by(
-        "-training_class__start_date")
-    return render(request, "training/lecturer_detail.html",
-                  {"lecturer": lecturer, "teaching": teaching})
+        "-training_class__start_date"
+    )
+    return render(
+        request, "training/lecturer_detail.html", {"lecturer": lecturer, "teaching": teaching}
+    )
 
 
 @writer_required
 def lecturer_create(request: HttpRequest) -> HttpResponse:
     form = LecturerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = scoped(Person.objects.select_related("unit"), request.user).filter(
-            citizen_id=form.cleaned_data["citizen_id"].strip()).first()
+        person = (
+            scoped(Person.objects.select_related("unit"), request.user)
+            .filter(citizen_id=form.cleaned_data["citizen_id"].strip())
+            .first()
+        )
         if person is None:
             form.add_error("citizen_id", _("Nobody with this citizen ID in your scope."))
         else:
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("person",
-                                                                             "citizen_id")}
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("person", "citizen_id")}
             try:
                 lecturer = services.lecturer_save(user=request.user, person=person, **data)
             except ValidationError as e:
@@ -487,19 +673,31 @@ def lecturer_create(request: HttpRequest) -> HttpResponse:
 @writer_required
 @require_POST
 def class_lecturer_add(request: HttpRequest, pk: int) -> HttpResponse:
-    training_class = get_scoped_or_404(TrainingClass.objects.select_related("organiser"),
-                                       request.user, pk=pk)
+    training_class = get_scoped_or_404(
+        TrainingClass.objects.select_related("organiser"), request.user, pk=pk
+    )
     form = ClassLecturerForm(request.POST)
     lecturer = None
     if form.is_valid():
-        lecturer = scoped(Lecturer.objects.all(), request.user).filter(
-            pk=form.cleaned_data["lecturer"]).first() or Lecturer.objects.filter(
-            pk=form.cleaned_data["lecturer"], unit__path__in=scope_ancestor_paths(request.user)
-        ).first()
+        lecturer = (
+            scoped(Lecturer.objects.all(), request.user)
+            .filter(pk=form.cleaned_data["lecturer"])
+            .first()
+            or Lecturer.objects.filter(
+                pk=form.cleaned_data["lecturer"], unit__path__in=scope_ancestor_paths(request.user)
+            ).first()
+        )
     if lecturer is None:
         messages.error(request, _("Choose a lecturer."))
     else:
-        _run(request, lambda: services.class_lecturer_add(
-            user=request.user, training_class=training_class, lecturer=lecturer,
-            hours=form.cleaned_data["hours"]), _("Lecturer added."))
+        _run(
+            request,
+            lambda: services.class_lecturer_add(
+                user=request.user,
+                training_class=training_class,
+                lecturer=lecturer,
+                hours=form.cleaned_data["hours"],
+            ),
+            _("Lecturer added."),
+        )
     return redirect("training:class_detail", pk=pk)

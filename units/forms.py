@@ -8,11 +8,13 @@ from units.models import Sector, UnitKind
 class UnitCreateForm(forms.Form):
     code = forms.CharField(label=_("unit code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=255)
-    kind = forms.ModelChoiceField(label=_("kind"),
-                                  queryset=UnitKind.objects.select_related("level"))
+    kind = forms.ModelChoiceField(
+        label=_("kind"), queryset=UnitKind.objects.select_related("level")
+    )
     parent = UnitCodeField(label=_("parent unit"), required=False)
-    sector = forms.ChoiceField(label=_("employer sector"), required=False,
-                               choices=[("", "—")] + list(Sector.choices))
+    sector = forms.ChoiceField(
+        label=_("employer sector"), required=False, choices=[("", "—")] + list(Sector.choices)
+    )
     founded_on = DateField(label=_("founded on"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -22,8 +24,9 @@ class UnitCreateForm(forms.Form):
 
 class UnitEditForm(forms.Form):
     code = forms.CharField(label=_("unit code"), max_length=32)
-    sector = forms.ChoiceField(label=_("employer sector"), required=False,
-                               choices=[("", "—")] + list(Sector.choices))
+    sector = forms.ChoiceField(
+        label=_("employer sector"), required=False, choices=[("", "—")] + list(Sector.choices)
+    )
     founded_on = DateField(label=_("founded on"), required=False)
 
 
@@ -44,14 +47,16 @@ class MoveForm(forms.Form):
 
 
 class DissolveForm(forms.Form):
-    effective_on = DateField(label=_("effective on"),
-                             help_text=_("The first day on which the unit no longer exists."))
+    effective_on = DateField(
+        label=_("effective on"), help_text=_("The first day on which the unit no longer exists.")
+    )
     note = forms.CharField(label=_("note"), max_length=500, required=False)
 
 
 class MergeForm(forms.Form):
-    sources = forms.CharField(label=_("units merged into this one (codes, comma-separated)"),
-                              max_length=500)
+    sources = forms.CharField(
+        label=_("units merged into this one (codes, comma-separated)"), max_length=500
+    )
     effective_on = DateField(label=_("effective on"))
     note = forms.CharField(label=_("note"), max_length=500, required=False)
 

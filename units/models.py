@@ -22,8 +22,9 @@ class LocalisedName(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
-    name_en = models.CharField(_("English name"), max_length=200, blank=True,
-                               validators=[validate_one_line])
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, validators=[validate_one_line]
+    )
 
     class Meta:
         abstract = True
@@ -37,8 +38,9 @@ class LocalisedName(models.Model):
 class UnitLevel(LocalisedName):
     """A level of the hierarchy (confederation, province/sector, upper-grassroots, ...)."""
 
-    rank = models.PositiveSmallIntegerField(_("rank"), unique=True,
-                                            help_text=_("0 is the top of the hierarchy."))
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), unique=True, help_text=_("0 is the top of the hierarchy.")
+    )
 
     class Meta:
         ordering = ["rank"]
@@ -47,8 +49,9 @@ class UnitLevel(LocalisedName):
 
 
 class UnitKind(LocalisedName):
-    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT, related_name="kinds",
-                              verbose_name=_("level"))
+    level = models.ForeignKey(
+        UnitLevel, on_delete=models.PROTECT, related_name="kinds", verbose_name=_("level")
+    )
 
     class Meta:
         ordering = ["level__rank", "name"]
@@ -66,17 +69,24 @@ class Unit(models.Model):
 
     SCOPE_UNIT_FIELDS = ("",)
 
-    code = models.CharField(_("unit code"), max_length=32, unique=True,
-                            validators=[validate_code])
+    code = models.CharField(_("unit code"), max_length=32, unique=True, validators=[validate_code])
     name = models.CharField(_("name"), max_length=255, validators=[validate_one_line])
-    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="units",
-                             verbose_name=_("kind"))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name=_("parent unit"))
+    kind = models.ForeignKey(
+        UnitKind, on_delete=models.PROTECT, related_name="units", verbose_name=_("kind")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    sector = models.CharField(_("employer sector"), max_length=10, choices=Sector.choices,
-                              blank=True)
+    sector = models.CharField(
+        _("employer sector"), max_length=10, choices=Sector.choices, blank=True
+    )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     search_name = models.CharField(max_length=255, editable=False, db_index=True)
@@ -129,8 +139,9 @@ class UnitVersion(models.Model):
     valid_to = models.DateField(null=True, blank=True)  # exclusive; None: still in force
     name = models.CharField(max_length=255, validators=[validate_one_line])
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="+")
-    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")
+    parent = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # db_index on the field (not Meta.indexes): on PostgreSQL Django then adds the
     # varchar_pattern_ops index that prefix LIKE needs under a non-C collation.
     path = models.CharField(max_length=255, db_index=True)
@@ -146,7 +157,8 @@ class UnitVersion(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
                 | Q(valid_to__gt=models.F("valid_from")),
                 name="unitversion_period_positive",
             ),
@@ -156,8 +168,11 @@ class UnitVersion(models.Model):
 class UnitFiguresQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date) -> "UnitFiguresQuerySet":
         """For each unit, the latest figures dated on or before `day` (one row per unit)."""
-        latest = (UnitFigures.objects.filter(unit=models.OuterRef("unit"), effective_on__lte=day)
-                  .order_by("-effective_on").values("pk")[:1])
+        latest = (
+            UnitFigures.objects.filter(unit=models.OuterRef("unit"), effective_on__lte=day)
+            .order_by("-effective_on")
+            .values("pk")[:1]
+        )
         return self.filter(pk=models.Subquery(latest))
 
 
@@ -167,8 +182,9 @@ class UnitFigures(models.Model):
     A yearly report uses the figures in force at the end of the year; a rule that depends on
     the size of a union (who trains its chair) uses those in force on the day asked."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="figures",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="figures", verbose_name=_("unit")
+    )
     effective_on = models.DateField(_("effective on"))
     member_count = models.PositiveIntegerField(_("member count"))
     worker_count = models.PositiveIntegerField(_("worker count"), null=True, blank=True)
@@ -194,8 +210,9 @@ class Term(models.Model):
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="terms",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="terms", verbose_name=_("unit")
+    )
     name = models.CharField(_("term"), max_length=50, validators=[validate_one_line])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -205,8 +222,9 @@ class Term(models.Model):
         verbose_name = _("term")
         verbose_name_plural = _("terms")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")),
-                                   name="term_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="term_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,13 +247,21 @@ class Reorganisation(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=ReorganisationKind.choices)
     effective_on = models.DateField(_("effective on"))
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reorganisations",
-                             verbose_name=_("unit"))
-    other_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True,
-                                   related_name="+", verbose_name=_("related unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="reorganisations", verbose_name=_("unit")
+    )
+    other_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("related unit"),
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
-    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

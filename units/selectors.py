@@ -11,24 +11,37 @@ from units.models import PATH_WIDTH, Unit, UnitVersion
 
 def version_on(unit: Unit, day: dt.date) -> UnitVersion | None:
     """The unit's name and placement on `day`, or None if it did not exist then."""
-    return (UnitVersion.objects.on(day).filter(unit=unit)
-            .select_related("kind__level", "parent").first())
+    return (
+        UnitVersion.objects.on(day)
+        .filter(unit=unit)
+        .select_related("kind__level", "parent")
+        .first()
+    )
 
 
 def _active_position(day: dt.date) -> Q:
     return Q(unit__positions__start_date__lte=day) & (
-        Q(unit__positions__end_date__isnull=True) | Q(unit__positions__end_date__gte=day))
+        Q(unit__positions__end_date__isnull=True) | Q(unit__positions__end_date__gte=day)
+    )
 
 
 def subtree_counts(node: UnitVersion, day: dt.date, user) -> dict:
     """Sub-units, cadres and full-time cadres of the node's whole subtree on `day`."""
     active = _active_position(day)
-    row = (UnitVersion.objects.on(day).filter(path__startswith=node.path)
-           .filter(scope_q(user, "unit"))
-           .aggregate(units=Count("id", distinct=True),
-                      cadres=Count("unit__positions__person", filter=active, distinct=True),
-                      full_time=Count("unit__positions__person", distinct=True,
-                                      filter=active & Q(unit__positions__full_time=True))))
+    row = (
+        UnitVersion.objects.on(day)
+        .filter(path__startswith=node.path)
+        .filter(scope_q(user, "unit"))
+        .aggregate(
+            units=Count("id", distinct=True),
+            cadres=Count("unit__positions__person", filter=active, distinct=True),
+            full_time=Count(
+                "unit__positions__person",
+                distinct=True,
+                filter=active & Q(unit__positions__full_time=True),
+            ),
+        )
+    )
     row["sub_units"] = max(row.pop("units") - 1, 0)
     return row
 
@@ -40,28 +53,50 @@ def children_with_counts(node: UnitVersion, day: dt.date, user) -> list[dict]:
     child they fall under, so each subtree is counted without recursion."""
     width = (node.depth + 2) * PATH_WIDTH
     active = _active_position(day)
-    rows = (UnitVersion.objects.on(day)
-            .filter(path__startswith=node.path, depth__gt=node.depth)
-            .filter(scope_q(user, "unit"))
-            .annotate(child_path=Substr("path", 1, width))
-            .values("child_path")
-            .annotate(units=Count("id", distinct=True),
-                      cadres=Count("unit__positions__person", filter=active, distinct=True),
-                      full_time=Count("unit__positions__person", distinct=True,
-                                      filter=active & Q(unit__positions__full_time=True))))
+    rows = (
+        UnitVersion.objects.on(day)
+        .filter(path__startswith=node.path, depth__gt=node.depth)
+        .filter(scope_q(user, "unit"))
+        .annotate(child_path=Substr("path", 1, width))
+        .values("child_path")
+        .annotate(
+            units=Count("id", distinct=True),
+            cadres=Count("unit__positions__person", filter=active, distinct=True),
+            full_time=Count(
+                "unit__positions__person",
+                distinct=True,
+                filter=active & Q(unit__positions__full_time=True),
+            ),
+        )
+    )
     counts = {r["child_path"]: r for r in rows}
-    children = (UnitVersion.objects.on(day).filter(path__in=list(counts))
-                .select_related("unit", "kind").order_by("unit__code"))
+    children = (
+        UnitVersion.objects.on(day)
+        .filter(path__in=list(counts))
+        .select_related("unit", "kind")
+        .order_by("unit__code")
+    )
     out = []
     for child in children:
         c = counts[child.path]
-        out.append({"version": child, "unit": child.unit, "sub_units": c["units"] - 1,
-                    "cadres": c["cadres"], "full_time": c["full_time"]})
+        out.append(
+            {
+                "version": child,
+                "unit": child.unit,
+                "sub_units": c["units"] - 1,
+                "cadres": c["cadres"],
+                "full_time": c["full_time"],
+            }
+        )
     return out
 
 
 def ancestors_on(node: UnitVersion, day: dt.date) -> list[UnitVersion]:
     """The chain from the root down to the node's parent on `day` (one query)."""
     prefixes = [node.path[: i * PATH_WIDTH] for i in range(1, node.depth + 1)]
-    return list(UnitVersion.objects.on(day).filter(path__in=prefixes).select_related("unit")
-                .order_by("depth"))
+    return list(
+        UnitVersion.objects.on(day)
+        .filter(path__in=prefixes)
+        .select_related("unit")
+        .order_by("depth")
+    )

@@ -34,56 +34,105 @@ def _check_in_scope(user, unit: Unit | None, field: str) -> None:
     path = scope_path(user)
     if unit is None:
         if not (user.is_superuser or (path is not None and user.unit.parent_id is None)):
-            raise ValidationError({field: _("A top-level unit can only be created by the "
-                                            "confederation's administrators.")})
+            raise ValidationError(
+                {
+                    field: _(
+                        "A top-level unit can only be created by the "
+                        "confederation's administrators."
+                    )
+                }
+            )
         return
     if path is None or not unit.path.startswith(path):
-        raise ValidationError({field: _("Unit %(code)s is outside your scope.")
-                               % {"code": unit.code}})
+        raise ValidationError(
+            {field: _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
+        )
 
 
 def _check_level(kind: UnitKind, parent: Unit | None) -> None:
     if parent is not None and parent.kind.level.rank >= kind.level.rank:
-        raise ValidationError({"kind": _("A %(kind)s cannot be placed under a %(parent)s.")
-                               % {"kind": kind, "parent": parent.kind}})
+        raise ValidationError(
+            {
+                "kind": _("A %(kind)s cannot be placed under a %(parent)s.")
+                % {"kind": kind, "parent": parent.kind}
+            }
+        )
 
 
 def _check_alive(unit: Unit, day: dt.date, field: str) -> None:
     if not unit.is_alive_on(day):
-        raise ValidationError({field: _("Unit %(code)s does not exist on %(day)s.")
-                               % {"code": unit.code, "day": day.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                field: _("Unit %(code)s does not exist on %(day)s.")
+                % {"code": unit.code, "day": day.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 def _check_no_later_change(units_path: str, day: dt.date) -> None:
     """History is appended in date order: refuse a change dated before a later one."""
     if UnitVersion.objects.filter(path__startswith=units_path, valid_from__gt=day).exists():
-        raise ValidationError({"effective_on": _("This part of the structure already has a "
-                                                 "change dated after %(day)s.")
-                               % {"day": day.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "This part of the structure already has a change dated after %(day)s."
+                )
+                % {"day": day.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 @transaction.atomic
-def unit_create(*, user, code: str, name: str, kind: UnitKind, parent: Unit | None,
-                sector: str = "", founded_on: dt.date | None = None) -> Unit:
+def unit_create(
+    *,
+    user,
+    code: str,
+    name: str,
+    kind: UnitKind,
+    parent: Unit | None,
+    sector: str = "",
+    founded_on: dt.date | None = None,
+) -> Unit:
     code, name = code.strip(), " ".join(name.split())
     _check_in_scope(user, parent, "parent")
     _check_level(kind, parent)
     if parent is not None and founded_on is not None:
         _check_alive(parent, founded_on, "parent")
     if parent is not None and parent.dissolved_on is not None:
-        raise ValidationError({"parent": _("Unit %(code)s has been dissolved.")
-                               % {"code": parent.code}})
-    unit = Unit(code=code, name=name, kind=kind, parent=parent, sector=sector or "",
-                founded_on=founded_on, path="-", depth=0 if parent is None else parent.depth + 1)
+        raise ValidationError(
+            {"parent": _("Unit %(code)s has been dissolved.") % {"code": parent.code}}
+        )
+    unit = Unit(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        sector=sector or "",
+        founded_on=founded_on,
+        path="-",
+        depth=0 if parent is None else parent.depth + 1,
+    )
     unit.full_clean(exclude=["path"])
     unit.save()
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     unit.save(update_fields=["path"])
-    UnitVersion.objects.create(unit=unit, valid_from=founded_on, name=unit.name, kind=kind,
-                               parent=parent, path=unit.path, depth=unit.depth)
+    UnitVersion.objects.create(
+        unit=unit,
+        valid_from=founded_on,
+        name=unit.name,
+        kind=kind,
+        parent=parent,
+        path=unit.path,
+        depth=unit.depth,
+    )
     if founded_on is not None:
-        Reorganisation.objects.create(kind=ReorganisationKind.CREATE, effective_on=founded_on,
-                                      unit=unit, other_unit=parent, created_by=_user_or_none(user))
+        Reorganisation.objects.create(
+            kind=ReorganisationKind.CREATE,
+            effective_on=founded_on,
+            unit=unit,
+            other_unit=parent,
+            created_by=_user_or_none(user),
+        )
     return unit
 
 
@@ -101,15 +150,18 @@ def unit_update(*, user, unit: Unit, code: str, sector: str, founded_on: dt.date
     return unit
 
 
-def unit_set_figures(*, user, unit: Unit, effective_on: dt.date, member_count: int,
-                     worker_count: int | None = None) -> UnitFigures:
+def unit_set_figures(
+    *, user, unit: Unit, effective_on: dt.date, member_count: int, worker_count: int | None = None
+) -> UnitFigures:
     """Record the member and worker counts from a date (replacing figures of that same date)."""
     _check_in_scope(user, unit, "unit")
     if member_count < 0 or (worker_count is not None and worker_count < 0):
         raise ValidationError({"member_count": _("Counts cannot be negative.")})
     figures, _created = UnitFigures.objects.update_or_create(
-        unit=unit, effective_on=effective_on,
-        defaults={"member_count": member_count, "worker_count": worker_count})
+        unit=unit,
+        effective_on=effective_on,
+        defaults={"member_count": member_count, "worker_count": worker_count},
+    )
     return figures
 
 
@@ -129,8 +181,9 @@ def _open_version(unit: Unit) -> UnitVersion:
     return UnitVersion.objects.get(unit=unit, valid_to__isnull=True)
 
 
-def _replace_versions(versions: list[UnitVersion], day: dt.date,
-                      changes_by_id: dict[int, dict]) -> None:
+def _replace_versions(
+    versions: list[UnitVersion], day: dt.date, changes_by_id: dict[int, dict]
+) -> None:
     """Close each open version on `day` and open its successor with the given changes.
 
     A version that starts on `day` itself is corrected in place (two changes on one day)."""
@@ -144,9 +197,15 @@ def _replace_versions(versions: list[UnitVersion], day: dt.date,
             continue
         version.valid_to = day
         version.save(update_fields=["valid_to"])
-        new = UnitVersion(unit_id=version.unit_id, valid_from=day, name=version.name,
-                          kind_id=version.kind_id, parent_id=version.parent_id,
-                          path=version.path, depth=version.depth)
+        new = UnitVersion(
+            unit_id=version.unit_id,
+            valid_from=day,
+            name=version.name,
+            kind_id=version.kind_id,
+            parent_id=version.parent_id,
+            path=version.path,
+            depth=version.depth,
+        )
         for field, value in changes.items():
             setattr(new, field, value)
         to_create.append(new)
@@ -154,21 +213,30 @@ def _replace_versions(versions: list[UnitVersion], day: dt.date,
 
 
 @transaction.atomic
-def unit_move(*, user, unit: Unit, new_parent: Unit, effective_on: dt.date,
-              note: str = "", _record: bool = True) -> Unit:
+def unit_move(
+    *,
+    user,
+    unit: Unit,
+    new_parent: Unit,
+    effective_on: dt.date,
+    note: str = "",
+    _record: bool = True,
+) -> Unit:
     """Re-attach a unit (and its whole subtree) to another parent from `effective_on`."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _check_in_scope(user, unit, "unit")
     _check_in_scope(user, new_parent, "parent")
     if new_parent.path.startswith(unit.path):
-        raise ValidationError({"parent": _("A unit cannot be moved under itself or one of its "
-                                           "own sub-units.")})
+        raise ValidationError(
+            {"parent": _("A unit cannot be moved under itself or one of its own sub-units.")}
+        )
     _check_level(unit.kind, new_parent)
     _check_alive(unit, effective_on, "unit")
     _check_alive(new_parent, effective_on, "parent")
     if new_parent.dissolved_on is not None:
-        raise ValidationError({"parent": _("Unit %(code)s has been dissolved.")
-                               % {"code": new_parent.code}})
+        raise ValidationError(
+            {"parent": _("Unit %(code)s has been dissolved.") % {"code": new_parent.code}}
+        )
     _check_no_later_change(unit.path, effective_on)
 
     old_prefix = unit.path
@@ -177,7 +245,7 @@ def unit_move(*, user, unit: Unit, new_parent: Unit, effective_on: dt.date,
     versions = list(UnitVersion.objects.filter(path__startswith=old_prefix, valid_to__isnull=True))
     changes = {}
     for v in versions:
-        changes[v.pk] = {"path": new_prefix + v.path[len(old_prefix):], "depth": v.depth + delta}
+        changes[v.pk] = {"path": new_prefix + v.path[len(old_prefix) :], "depth": v.depth + delta}
         if v.unit_id == unit.pk:
             changes[v.pk]["parent_id"] = new_parent.pk
     _replace_versions(versions, effective_on, changes)
@@ -191,9 +259,14 @@ def unit_move(*, user, unit: Unit, new_parent: Unit, effective_on: dt.date,
     unit.parent = new_parent
     unit.save(update_fields=["parent"])
     if _record:
-        Reorganisation.objects.create(kind=ReorganisationKind.MOVE, effective_on=effective_on,
-                                      unit=unit, other_unit=new_parent, note=note,
-                                      created_by=_user_or_none(user))
+        Reorganisation.objects.create(
+            kind=ReorganisationKind.MOVE,
+            effective_on=effective_on,
+            unit=unit,
+            other_unit=new_parent,
+            note=note,
+            created_by=_user_or_none(user),
+        )
     unit.refresh_from_db()
     return unit
 
@@ -214,22 +287,38 @@ def unit_rename(*, user, unit: Unit, name: str, effective_on: dt.date, note: str
     version = _open_version(unit)
     _replace_versions([version], effective_on, {version.pk: {"name": name}})
     unit.save(update_fields=["name", "search_name"])
-    Reorganisation.objects.create(kind=ReorganisationKind.RENAME, effective_on=effective_on,
-                                  unit=unit, note=note or old_name, created_by=_user_or_none(user))
+    Reorganisation.objects.create(
+        kind=ReorganisationKind.RENAME,
+        effective_on=effective_on,
+        unit=unit,
+        note=note or old_name,
+        created_by=_user_or_none(user),
+    )
     return unit
 
 
 @transaction.atomic
-def unit_dissolve(*, user, unit: Unit, effective_on: dt.date, successor: Unit | None = None,
-                  note: str = "", _kind: str = ReorganisationKind.DISSOLVE) -> Unit:
+def unit_dissolve(
+    *,
+    user,
+    unit: Unit,
+    effective_on: dt.date,
+    successor: Unit | None = None,
+    note: str = "",
+    _kind: str = ReorganisationKind.DISSOLVE,
+) -> Unit:
     """End a unit on `effective_on` (its last day is the day before). It must have no live
     sub-units left; positions held in it end, or pass to `successor` in a merge."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _check_in_scope(user, unit, "unit")
     _check_alive(unit, effective_on, "unit")
     if Unit.objects.filter(parent=unit, dissolved_on__isnull=True).exists():
-        raise ValidationError({"unit": _("Unit %(code)s still has sub-units: move or dissolve "
-                                         "them first.") % {"code": unit.code}})
+        raise ValidationError(
+            {
+                "unit": _("Unit %(code)s still has sub-units: move or dissolve them first.")
+                % {"code": unit.code}
+            }
+        )
     _check_no_later_change(unit.path, effective_on)
     version = _open_version(unit)
     if version.valid_from == effective_on:
@@ -240,14 +329,21 @@ def unit_dissolve(*, user, unit: Unit, effective_on: dt.date, successor: Unit | 
     unit.dissolved_on = effective_on
     unit.save(update_fields=["dissolved_on", "search_name"])
     unit_ended.send(sender=Unit, unit=unit, effective_on=effective_on, successor=successor)
-    Reorganisation.objects.create(kind=_kind, effective_on=effective_on, unit=unit,
-                                  other_unit=successor, note=note, created_by=_user_or_none(user))
+    Reorganisation.objects.create(
+        kind=_kind,
+        effective_on=effective_on,
+        unit=unit,
+        other_unit=successor,
+        note=note,
+        created_by=_user_or_none(user),
+    )
     return unit
 
 
 @transaction.atomic
-def unit_merge(*, user, sources: list[Unit], target: Unit, effective_on: dt.date,
-               note: str = "") -> Unit:
+def unit_merge(
+    *, user, sources: list[Unit], target: Unit, effective_on: dt.date, note: str = ""
+) -> Unit:
     """Merge `sources` into `target` on `effective_on`: their sub-units move under the target,
     their cadres' positions pass to it, and the sources end."""
     _check_in_scope(user, target, "target")
@@ -255,23 +351,43 @@ def unit_merge(*, user, sources: list[Unit], target: Unit, effective_on: dt.date
         raise ValidationError({"sources": _("Choose at least one unit to merge.")})
     for source in sources:
         if source.pk == target.pk or target.path.startswith(source.path):
-            raise ValidationError({"target": _("A unit cannot be merged into itself or one of "
-                                               "its own sub-units.")})
+            raise ValidationError(
+                {"target": _("A unit cannot be merged into itself or one of its own sub-units.")}
+            )
         if source.kind.level.rank != target.kind.level.rank:
             raise ValidationError({"sources": _("Only units of the same level can be merged.")})
     for source in sources:
         for child in Unit.objects.filter(parent=source, dissolved_on__isnull=True):
-            unit_move(user=user, unit=child, new_parent=target, effective_on=effective_on,
-                      note=note, _record=False)
-        unit_dissolve(user=user, unit=source, effective_on=effective_on, successor=target,
-                      note=note, _kind=ReorganisationKind.MERGE)
+            unit_move(
+                user=user,
+                unit=child,
+                new_parent=target,
+                effective_on=effective_on,
+                note=note,
+                _record=False,
+            )
+        unit_dissolve(
+            user=user,
+            unit=source,
+            effective_on=effective_on,
+            successor=target,
+            note=note,
+            _kind=ReorganisationKind.MERGE,
+        )
     target.refresh_from_db()
     return target
 
 
 @transaction.atomic
-def unit_split(*, user, unit: Unit, parts: list[dict], effective_on: dt.date,
-               dissolve_original: bool = True, note: str = "") -> list[Unit]:
+def unit_split(
+    *,
+    user,
+    unit: Unit,
+    parts: list[dict],
+    effective_on: dt.date,
+    dissolve_original: bool = True,
+    note: str = "",
+) -> list[Unit]:
     """Split a unit into new sibling units, each taking the sub-units listed for it.
 
     parts: [{"code": ..., "name": ..., "children": [Unit, ...]}, ...]"""
@@ -280,19 +396,40 @@ def unit_split(*, user, unit: Unit, parts: list[dict], effective_on: dt.date,
         raise ValidationError({"parts": _("A split needs at least two new units.")})
     created = []
     for part in parts:
-        new = unit_create(user=user, code=part["code"], name=part["name"], kind=unit.kind,
-                          parent=unit.parent, sector=unit.sector, founded_on=effective_on)
+        new = unit_create(
+            user=user,
+            code=part["code"],
+            name=part["name"],
+            kind=unit.kind,
+            parent=unit.parent,
+            sector=unit.sector,
+            founded_on=effective_on,
+        )
         for child in part.get("children", []):
             if child.parent_id != unit.pk:
-                raise ValidationError({"parts": _("Unit %(code)s is not a sub-unit of the unit "
-                                                  "being split.") % {"code": child.code}})
-            unit_move(user=user, unit=child, new_parent=new, effective_on=effective_on,
-                      note=note, _record=False)
-        Reorganisation.objects.create(kind=ReorganisationKind.SPLIT, effective_on=effective_on,
-                                      unit=unit, other_unit=new, note=note,
-                                      created_by=_user_or_none(user))
+                raise ValidationError(
+                    {
+                        "parts": _("Unit %(code)s is not a sub-unit of the unit being split.")
+                        % {"code": child.code}
+                    }
+                )
+            unit_move(
+                user=user,
+                unit=child,
+                new_parent=new,
+                effective_on=effective_on,
+                note=note,
+                _record=False,
+            )
+        Reorganisation.objects.create(
+            kind=ReorganisationKind.SPLIT,
+            effective_on=effective_on,
+            unit=unit,
+            other_unit=new,
+            note=note,
+            created_by=_user_or_none(user),
+        )
         created.append(new)
     if dissolve_original:
         unit_dissolve(user=user, unit=unit, effective_on=effective_on, note=note)
     return created
-

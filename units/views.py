@@ -19,8 +19,9 @@ from units.selectors import ancestors_on, children_with_counts, subtree_counts, 
 
 
 def _unit_or_404(request: HttpRequest, pk: int) -> Unit:
-    return get_scoped_or_404(Unit.objects.select_related("kind__level", "parent"),
-                             request.user, pk=pk)
+    return get_scoped_or_404(
+        Unit.objects.select_related("kind__level", "parent"), request.user, pk=pk
+    )
 
 
 @officer_required
@@ -47,24 +48,42 @@ def tree(request: HttpRequest) -> HttpResponse:
         )
         if wants_xlsx(request):
             return _tree_xlsx(node, day, context["children"], context["totals"])
-    template = "units/_children.html" if request.htmx and request.GET.get("partial") else \
-        "units/tree.html"
+    template = (
+        "units/_children.html" if request.htmx and request.GET.get("partial") else "units/tree.html"
+    )
     return render(request, template, context)
 
 
 def _tree_xlsx(node: UnitVersion, day, children: list[dict], totals: dict) -> HttpResponse:
     """The children of the tree page with their counts, as a workbook."""
-    headers = [_("Unit code"), _("Unit"), _("Kind"), _("Sub-units"), _("Cadres"),
-               _("Full-time")]
-    rows = ([c["unit"].code, c["version"].name, str(c["version"].kind), c["sub_units"],
-             c["cadres"], c["full_time"]] for c in children)
-    subtitle = _("As of %(day)s · %(units)s sub-units, %(cadres)s cadres, of whom %(ft)s "
-                 "full-time") % {"day": f"{day:%d/%m/%Y}", "units": intcomma(totals["sub_units"]),
-                                 "cadres": intcomma(totals["cadres"]),
-                                 "ft": intcomma(totals["full_time"])}
-    return xlsx_response(f"co-cau-{node.unit.code}-{day:%Y%m%d}.xlsx", _("Units"), headers, rows,
-                         title=_("Structure of %(name)s") % {"name": node.name},
-                         subtitle=subtitle)
+    headers = [_("Unit code"), _("Unit"), _("Kind"), _("Sub-units"), _("Cadres"), _("Full-time")]
+    rows = (
+        [
+            c["unit"].code,
+            c["version"].name,
+            str(c["version"].kind),
+            c["sub_units"],
+            c["cadres"],
+            c["full_time"],
+        ]
+        for c in children
+    )
+    subtitle = _(
+        "As of %(day)s · %(units)s sub-units, %(cadres)s cadres, of whom %(ft)s full-time"
+    ) % {
+        "day": f"{day:%d/%m/%Y}",
+        "units": intcomma(totals["sub_units"]),
+        "cadres": intcomma(totals["cadres"]),
+        "ft": intcomma(totals["full_time"]),
+    }
+    return xlsx_response(
+        f"co-cau-{node.unit.code}-{day:%Y%m%d}.xlsx",
+        _("Units"),
+        headers,
+        rows,
+        title=_("Structure of %(name)s") % {"name": node.name},
+        subtitle=subtitle,
+    )
 
 
 @officer_required
@@ -73,20 +92,30 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk)
     node = version_on(unit, day)
     # Positions are reached through the reverse relation: units does not import people.
-    positions = (unit.positions.filter(Q(end_date__isnull=True) | Q(end_date__gte=day),
-                                       start_date__lte=day)
-                 .select_related("person", "role").order_by("role__rank", "person__sort_key"))
-    return render(request, "units/detail.html", {
-        "unit": unit, "day": day, "node": node,
-        "positions": positions,
-        "terms": unit.terms.all(),
-        "figures": unit.figures.all()[:10],
-        "history": UnitVersion.objects.filter(unit=unit).select_related("parent", "kind")
-                                      .order_by("-valid_from"),
-        "reorganisations": Reorganisation.objects.filter(Q(unit=unit) | Q(other_unit=unit))
-                                               .select_related("unit", "other_unit")[:50],
-        "counts": subtree_counts(node, day, request.user) if node else None,
-    })
+    positions = (
+        unit.positions.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+        .select_related("person", "role")
+        .order_by("role__rank", "person__sort_key")
+    )
+    return render(
+        request,
+        "units/detail.html",
+        {
+            "unit": unit,
+            "day": day,
+            "node": node,
+            "positions": positions,
+            "terms": unit.terms.all(),
+            "figures": unit.figures.all()[:10],
+            "history": UnitVersion.objects.filter(unit=unit)
+            .select_related("parent", "kind")
+            .order_by("-valid_from"),
+            "reorganisations": Reorganisation.objects.filter(
+                Q(unit=unit) | Q(other_unit=unit)
+            ).select_related("unit", "other_unit")[:50],
+            "counts": subtree_counts(node, day, request.user) if node else None,
+        },
+    )
 
 
 @officer_required
@@ -123,8 +152,10 @@ def create(request: HttpRequest) -> HttpResponse:
 @writer_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk)
-    form = forms.UnitEditForm(request.POST or None, initial={
-        "code": unit.code, "sector": unit.sector, "founded_on": unit.founded_on})
+    form = forms.UnitEditForm(
+        request.POST or None,
+        initial={"code": unit.code, "sector": unit.sector, "founded_on": unit.founded_on},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(user=request.user, unit=unit, **form.cleaned_data)
@@ -153,51 +184,83 @@ def _reorganise(request, pk, form_class, service, title, **form_kwargs):
 
 @writer_required
 def rename(request: HttpRequest, pk: int) -> HttpResponse:
-    return _reorganise(request, pk, forms.RenameForm,
-                       lambda unit, d: services.unit_rename(user=request.user, unit=unit, **d),
-                       _("Rename unit"))
+    return _reorganise(
+        request,
+        pk,
+        forms.RenameForm,
+        lambda unit, d: services.unit_rename(user=request.user, unit=unit, **d),
+        _("Rename unit"),
+    )
 
 
 @writer_required
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     def run(unit, d):
-        services.unit_move(user=request.user, unit=unit, new_parent=d["parent"],
-                           effective_on=d["effective_on"], note=d["note"])
+        services.unit_move(
+            user=request.user,
+            unit=unit,
+            new_parent=d["parent"],
+            effective_on=d["effective_on"],
+            note=d["note"],
+        )
+
     return _reorganise(request, pk, forms.MoveForm, run, _("Move unit"), user=request.user)
 
 
 @writer_required
 def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _reorganise(request, pk, forms.DissolveForm,
-                       lambda unit, d: services.unit_dissolve(user=request.user, unit=unit, **d),
-                       _("Dissolve unit"))
+    return _reorganise(
+        request,
+        pk,
+        forms.DissolveForm,
+        lambda unit, d: services.unit_dissolve(user=request.user, unit=unit, **d),
+        _("Dissolve unit"),
+    )
 
 
 @writer_required
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     def run(target, d):
         codes = [c.strip() for c in d["sources"].replace(";", ",").split(",") if c.strip()]
-        sources = list(scoped(Unit.objects.select_related("kind__level"), request.user)
-                       .filter(code__in=codes))
+        sources = list(
+            scoped(Unit.objects.select_related("kind__level"), request.user).filter(code__in=codes)
+        )
         missing = set(codes) - {u.code for u in sources}
         if missing:
-            raise ValidationError({"sources": _("No unit with code %(code)s in your scope.")
-                                   % {"code": ", ".join(sorted(missing))}})
-        services.unit_merge(user=request.user, sources=sources, target=target,
-                            effective_on=d["effective_on"], note=d["note"])
+            raise ValidationError(
+                {
+                    "sources": _("No unit with code %(code)s in your scope.")
+                    % {"code": ", ".join(sorted(missing))}
+                }
+            )
+        services.unit_merge(
+            user=request.user,
+            sources=sources,
+            target=target,
+            effective_on=d["effective_on"],
+            note=d["note"],
+        )
+
     return _reorganise(request, pk, forms.MergeForm, run, _("Merge units into this one"))
 
 
 @writer_required
 def term_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _reorganise(request, pk, forms.TermForm,
-                       lambda unit, d: services.term_create(user=request.user, unit=unit, **d),
-                       _("New term"))
+    return _reorganise(
+        request,
+        pk,
+        forms.TermForm,
+        lambda unit, d: services.term_create(user=request.user, unit=unit, **d),
+        _("New term"),
+    )
 
 
 @writer_required
 def figures(request: HttpRequest, pk: int) -> HttpResponse:
     return _reorganise(
-        request, pk, forms.FiguresForm,
+        request,
+        pk,
+        forms.FiguresForm,
         lambda unit, d: services.unit_set_figures(user=request.user, unit=unit, **d),
-        _("Members and workers"))
+        _("Members and workers"),
+    )

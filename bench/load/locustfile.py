@@ -56,8 +56,11 @@ from locust.exception import StopUser
 LEVELS = ("national", "province", "upper", "grassroots")
 # {"day": the server's today (ISO), "accounts": {level: [account, ...]}}; an account has
 # username, password, token, unit, children (unit ids), people (ids), names, classes (ids).
-DATA = (json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
-        if os.environ.get("LOAD_ACCOUNTS") else {"day": "", "accounts": {}})
+DATA = (
+    json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
+    if os.environ.get("LOAD_ACCOUNTS")
+    else {"day": "", "accounts": {}}
+)
 ACCOUNTS: dict[str, list[dict]] = DATA["accounts"]
 WARMUP = float(os.environ.get("LOAD_WARMUP", "0"))
 THINK = tuple(float(s) for s in os.environ.get("LOAD_THINK", "3,12").split(","))
@@ -65,8 +68,20 @@ BASELINE = "baseline: login page"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Searches as officers type them: with or without diacritics, a family and middle name, a
 # given name, or the full name of someone they are looking for (added per account).
-SEARCHES = ["nguyen van", "Trần Thị", "le thi hoa", "Phạm", "hoang van nam", "Hương",
-            "vu thi", "đặng văn hùng", "bui", "Ngô Thị Lan", "duong", "Lý Văn"]
+SEARCHES = [
+    "nguyen van",
+    "Trần Thị",
+    "le thi hoa",
+    "Phạm",
+    "hoang van nam",
+    "Hương",
+    "vu thi",
+    "đặng văn hùng",
+    "bui",
+    "Ngô Thị Lan",
+    "duong",
+    "Lý Văn",
+]
 
 # Samples of the measured window: (name, start time, response time ms, failed, level, error).
 SAMPLES: list[tuple] = []
@@ -87,9 +102,16 @@ def _start_warmup(environment, **_kwargs):
 @events.request.add_listener
 def _record(name, response_time, exception, context=None, start_time=None, **_kwargs):
     if MEASURING["on"]:
-        SAMPLES.append((name, start_time or time.time(), response_time, exception is not None,
-                        (context or {}).get("level", ""), str(exception)[:200] if exception
-                        else ""))
+        SAMPLES.append(
+            (
+                name,
+                start_time or time.time(),
+                response_time,
+                exception is not None,
+                (context or {}).get("level", ""),
+                str(exception)[:200] if exception else "",
+            )
+        )
     else:
         MEASURING["warmup_requests"] += 1
         MEASURING["warmup_failures"] += exception is not None
@@ -98,18 +120,28 @@ def _record(name, response_time, exception, context=None, start_time=None, **_kw
 @events.quitting.add_listener
 def _dump(environment, **_kwargs):
     if os.environ.get("LOAD_SAMPLES"):
-        Path(os.environ["LOAD_SAMPLES"]).write_text(json.dumps({
-            "samples": SAMPLES, "warmup_requests": MEASURING["warmup_requests"],
-            "warmup_failures": MEASURING["warmup_failures"]}))
+        Path(os.environ["LOAD_SAMPLES"]).write_text(
+            json.dumps(
+                {
+                    "samples": SAMPLES,
+                    "warmup_requests": MEASURING["warmup_requests"],
+                    "warmup_failures": MEASURING["warmup_failures"],
+                }
+            )
+        )
 
 
 # --- What officers do: one function per request type, weights per level ---------------------
 
+
 def dashboard(user):
     """The landing page (own unit's targets), then the charts it loads by htmx."""
     user.page(f"/targets/?unit={user.account['unit']}", "dashboard", must='id="targets"')
-    user.fragment(f"/targets/charts/?unit={user.account['unit']}&on={user.day}",
-                  "dashboard: charts (htmx)", must_not="charts-loader")
+    user.fragment(
+        f"/targets/charts/?unit={user.account['unit']}&on={user.day}",
+        "dashboard: charts (htmx)",
+        must_not="charts-loader",
+    )
 
 
 def drill_down(user):
@@ -117,8 +149,11 @@ def drill_down(user):
     for), and its charts."""
     unit = random.choice(user.account["children"])
     user.page(f"/targets/?unit={unit}", "dashboard: unit below", must='id="targets"')
-    user.fragment(f"/targets/charts/?unit={unit}&on={user.day}", "dashboard: charts (htmx)",
-                  must_not="charts-loader")
+    user.fragment(
+        f"/targets/charts/?unit={unit}&on={user.day}",
+        "dashboard: charts (htmx)",
+        must_not="charts-loader",
+    )
 
 
 def people_list(user):
@@ -163,14 +198,49 @@ def api_targets(user):
 # Weights per level: grassroots officers mostly look after their own people; the upper the
 # level, the more dashboards and drill-downs. A grassroots union has no unit below.
 TASKS = {
-    "national": {dashboard: 3, drill_down: 4, people_list: 1, people_search: 2, person: 2,
-                 unit_tree: 2, class_page: 2, api_people: 1, api_targets: 1},
-    "province": {dashboard: 3, drill_down: 3, people_list: 2, people_search: 3, person: 3,
-                 unit_tree: 2, class_page: 2, api_people: 1, api_targets: 1},
-    "upper": {dashboard: 3, drill_down: 2, people_list: 3, people_search: 3, person: 4,
-              unit_tree: 1, class_page: 2, api_people: 1, api_targets: 1},
-    "grassroots": {dashboard: 3, people_list: 3, people_search: 2, person: 5, unit_tree: 1,
-                   class_page: 2, api_people: 1, api_targets: 1},
+    "national": {
+        dashboard: 3,
+        drill_down: 4,
+        people_list: 1,
+        people_search: 2,
+        person: 2,
+        unit_tree: 2,
+        class_page: 2,
+        api_people: 1,
+        api_targets: 1,
+    },
+    "province": {
+        dashboard: 3,
+        drill_down: 3,
+        people_list: 2,
+        people_search: 3,
+        person: 3,
+        unit_tree: 2,
+        class_page: 2,
+        api_people: 1,
+        api_targets: 1,
+    },
+    "upper": {
+        dashboard: 3,
+        drill_down: 2,
+        people_list: 3,
+        people_search: 3,
+        person: 4,
+        unit_tree: 1,
+        class_page: 2,
+        api_people: 1,
+        api_targets: 1,
+    },
+    "grassroots": {
+        dashboard: 3,
+        people_list: 3,
+        people_search: 2,
+        person: 5,
+        unit_tree: 1,
+        class_page: 2,
+        api_people: 1,
+        api_targets: 1,
+    },
 }
 
 
@@ -209,22 +279,37 @@ class Officer(FastHttpUser):
         form = self.client.get("/login/", name="login form")
         token = CSRF.search(form.text or "")
         origin = self.host.replace("http://", "https://", 1)
-        body = urlencode({"username": self.account["username"],
-                          "password": self.account["password"],
-                          "csrfmiddlewaretoken": token.group(1) if token else ""})
-        with self.client.post("/login/", data=body, name="login", allow_redirects=False,
-                              catch_response=True, headers={
-                                  "Content-Type": "application/x-www-form-urlencoded",
-                                  "Origin": origin, "Referer": f"{origin}/login/"}) as response:
+        body = urlencode(
+            {
+                "username": self.account["username"],
+                "password": self.account["password"],
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            }
+        )
+        with self.client.post(
+            "/login/",
+            data=body,
+            name="login",
+            allow_redirects=False,
+            catch_response=True,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": origin,
+                "Referer": f"{origin}/login/",
+            },
+        ) as response:
             if response.status_code != 302:
-                response.failure(f"login of {self.account['username']} answered "
-                                 f"{response.status_code}")
+                response.failure(
+                    f"login of {self.account['username']} answered {response.status_code}"
+                )
 
-    def page(self, path: str, name: str, must: str = "", must_not: str = "",
-             headers: dict | None = None):
+    def page(
+        self, path: str, name: str, must: str = "", must_not: str = "", headers: dict | None = None
+    ):
         """GET that must answer 200 itself: a redirect (to the login page, say) fails."""
-        with self.client.get(path, name=name, allow_redirects=False, catch_response=True,
-                             headers=headers) as response:
+        with self.client.get(
+            path, name=name, allow_redirects=False, catch_response=True, headers=headers
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code} for {path}")
             elif must and must not in (response.text or ""):
@@ -275,8 +360,9 @@ class BaselineProbe(FastHttpUser):
 
 
 def baseline(user):
-    with user.client.get("/login/", name=BASELINE, allow_redirects=False,
-                         catch_response=True) as response:
+    with user.client.get(
+        "/login/", name=BASELINE, allow_redirects=False, catch_response=True
+    ) as response:
         if response.status_code != 200:
             response.failure(f"{response.status_code} for /login/")
 

@@ -36,18 +36,27 @@ def _unit_year_occasion(request: HttpRequest) -> tuple[Unit, int, str]:
     occasion = request.GET.get("occasion") or Occasion.YEARLY
     if not str(unit_id).isdigit() or (asked and year is None) or occasion not in Occasion.values:
         raise Http404
-    unit = get_scoped_or_404(Unit.objects.select_related("kind__level", "parent"),
-                             request.user, pk=int(unit_id))
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("kind__level", "parent"), request.user, pk=int(unit_id)
+    )
     if year is None:
-        latest = (Evaluation.objects.filter(unit__path__startswith=unit.path)
-                  .order_by("-year").values_list("year", flat=True).first())
+        latest = (
+            Evaluation.objects.filter(unit__path__startswith=unit.path)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
         year = latest or today().year
     return unit, year, occasion
 
 
 def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
-    evaluation = (rules.evaluations_visible_to(request.user)
-                  .select_related(*rules.RELATED, "unit__parent").filter(pk=pk).first())
+    evaluation = (
+        rules.evaluations_visible_to(request.user)
+        .select_related(*rules.RELATED, "unit__parent")
+        .filter(pk=pk)
+        .first()
+    )
     if evaluation is None:
         raise Http404
     return evaluation
@@ -55,7 +64,8 @@ def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
 
 def _list_url(unit: Unit, year: int, occasion: str) -> str:
     return f"{reverse('cadrework:evaluation_list')}?unit={unit.pk}&year={year}" + (
-        f"&occasion={occasion}" if occasion != Occasion.YEARLY else "")
+        f"&occasion={occasion}" if occasion != Occasion.YEARLY else ""
+    )
 
 
 @officer_required
@@ -64,24 +74,39 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     role and level (equivalent posts side by side), each evaluation against its equivalent
     posts, and who still has no yearly evaluation."""
     unit, year, occasion = _unit_year_occasion(request)
-    rows = rules.with_comparison(rules.evaluations_visible_to(request.user).filter(
-        unit__path__startswith=unit.path, year=year, occasion=occasion), request.user)
-    context = {"unit": unit, "year": year, "occasion": occasion,
-               "occasions": Occasion.choices,
-               "distribution": rules.distribution(unit, year, occasion),
-               "by_unit": rules.distribution_by_unit(unit, year, occasion),
-               "by_role": rules.by_role_and_level(unit, year, occasion)}
+    rows = rules.with_comparison(
+        rules.evaluations_visible_to(request.user).filter(
+            unit__path__startswith=unit.path, year=year, occasion=occasion
+        ),
+        request.user,
+    )
+    context = {
+        "unit": unit,
+        "year": year,
+        "occasion": occasion,
+        "occasions": Occasion.choices,
+        "distribution": rules.distribution(unit, year, occasion),
+        "by_unit": rules.distribution_by_unit(unit, year, occasion),
+        "by_role": rules.by_role_and_level(unit, year, occasion),
+    }
     if wants_xlsx(request):
         return _list_xlsx(request, context, rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     missing = rules.not_evaluated(unit, year) if occasion == Occasion.YEARLY else None
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cadrework/evaluation_list.html", {
-        **context, "page": page, "query": query.urlencode(),
-        "missing": missing[:NOT_EVALUATED_SHOWN] if missing is not None else [],
-        "missing_count": missing.count() if missing is not None else 0,
-        "parent_in_scope": _parent_in_scope(request, unit)})
+    return render(
+        request,
+        "cadrework/evaluation_list.html",
+        {
+            **context,
+            "page": page,
+            "query": query.urlencode(),
+            "missing": missing[:NOT_EVALUATED_SHOWN] if missing is not None else [],
+            "missing_count": missing.count() if missing is not None else 0,
+            "parent_in_scope": _parent_in_scope(request, unit),
+        },
+    )
 
 
 def _parent_in_scope(request: HttpRequest, unit: Unit) -> Unit | None:
@@ -108,64 +133,138 @@ def _list_xlsx(request, context, rows) -> HttpResponse:
     rating_heads = [str(label) for _value, label in Rating.choices]
     dist = context["distribution"]
     by_rating = [[r.label, r.count, r.percent] for r in dist.rows] + [
-        [_("Total"), dist.total, None]]
-    by_unit = [[r.unit.code, r.unit.name, *[c.count for c in r.distribution.rows],
-                r.distribution.total] for r in context["by_unit"]]
-    by_role = [[str(r.role), str(r.level), r.count, r.average_share,
-                *[c.count for c in r.distribution.rows]] for r in context["by_role"]]
-    listed = Counted([e.person.full_name, e.unit.code, e.unit.name, str(e.role),
-                      e.get_occasion_display(), e.get_rating_display(), e.votes_excellent,
-                      e.votes_good, e.votes_completed, e.votes_not_completed, e.votes,
-                      _pct(e.share), _pct(e.peer_share), e.peer_count, e.approved_by.name,
-                      e.published_at] for e in rows.iterator(chunk_size=2000))
+        [_("Total"), dist.total, None]
+    ]
+    by_unit = [
+        [r.unit.code, r.unit.name, *[c.count for c in r.distribution.rows], r.distribution.total]
+        for r in context["by_unit"]
+    ]
+    by_role = [
+        [
+            str(r.role),
+            str(r.level),
+            r.count,
+            r.average_share,
+            *[c.count for c in r.distribution.rows],
+        ]
+        for r in context["by_role"]
+    ]
+    listed = Counted(
+        [
+            e.person.full_name,
+            e.unit.code,
+            e.unit.name,
+            str(e.role),
+            e.get_occasion_display(),
+            e.get_rating_display(),
+            e.votes_excellent,
+            e.votes_good,
+            e.votes_completed,
+            e.votes_not_completed,
+            e.votes,
+            _pct(e.share),
+            _pct(e.peer_share),
+            e.peer_count,
+            e.approved_by.name,
+            e.published_at,
+        ]
+        for e in rows.iterator(chunk_size=2000)
+    )
     occasion = dict(Occasion.choices)[context["occasion"]]
     response = xlsx_tables_response(
-        f"danh-gia-{unit.code}-{year}.xlsx", _("Evaluations"),
-        [Table([head("rating"), _("Evaluations"), "%"], by_rating, _("Ratings")),
-         Table([_("Unit code"), _("Unit"), *rating_heads, _("Total")], by_unit,
-               _("By unit")),
-         Table([_("Role"), _("Unit level"), _("Evaluations"),
-                _("Average share of excellent and good votes (%)"), *rating_heads], by_role,
-               _("Equivalent posts: by role and unit level")),
-         Table([_("Full name"), _("Unit code"), _("Unit"), _("Role"), head("occasion"),
-                head("rating"), *[head(f) for f in rules.VOTE_FIELDS], _("Votes"),
-                _("Share of excellent and good votes (%)"),
-                _("Average of equivalent posts (%)"), _("Equivalent posts"),
-                head("approved_by"), _("Published")], listed, _("Evaluations"))],
+        f"danh-gia-{unit.code}-{year}.xlsx",
+        _("Evaluations"),
+        [
+            Table([head("rating"), _("Evaluations"), "%"], by_rating, _("Ratings")),
+            Table([_("Unit code"), _("Unit"), *rating_heads, _("Total")], by_unit, _("By unit")),
+            Table(
+                [
+                    _("Role"),
+                    _("Unit level"),
+                    _("Evaluations"),
+                    _("Average share of excellent and good votes (%)"),
+                    *rating_heads,
+                ],
+                by_role,
+                _("Equivalent posts: by role and unit level"),
+            ),
+            Table(
+                [
+                    _("Full name"),
+                    _("Unit code"),
+                    _("Unit"),
+                    _("Role"),
+                    head("occasion"),
+                    head("rating"),
+                    *[head(f) for f in rules.VOTE_FIELDS],
+                    _("Votes"),
+                    _("Share of excellent and good votes (%)"),
+                    _("Average of equivalent posts (%)"),
+                    _("Equivalent posts"),
+                    head("approved_by"),
+                    _("Published"),
+                ],
+                listed,
+                _("Evaluations"),
+            ),
+        ],
         title=_("Evaluations %(year)s — %(name)s") % {"year": year, "name": unit.name},
-        subtitle=str(occasion))
-    log_export(request, Source.EVALUATIONS, unit=unit,
-               params={"year": year, "occasion": context["occasion"]}, count=listed.count)
+        subtitle=str(occasion),
+    )
+    log_export(
+        request,
+        Source.EVALUATIONS,
+        unit=unit,
+        params={"year": year, "occasion": context["occasion"]},
+        count=listed.count,
+    )
     return response
 
 
 @officer_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
-    return render(request, "cadrework/evaluation_detail.html", {
-        "evaluation": evaluation,
-        "comparison": rules.equivalents(evaluation, request.user),
-        "may_change": request.user.can_write and not evaluation.published_at
-        and evaluation.person_id != request.user.person_id})
+    return render(
+        request,
+        "cadrework/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "comparison": rules.equivalents(evaluation, request.user),
+            "may_change": request.user.can_write
+            and not evaluation.published_at
+            and evaluation.person_id != request.user.person_id,
+        },
+    )
 
 
-def _form_page(request: HttpRequest, person: Person, evaluation: Evaluation | None,
-               initial: dict) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, person: Person, evaluation: Evaluation | None, initial: dict
+) -> HttpResponse:
     form = EvaluationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            evaluation = rules.evaluation_save(user=request.user, person=person,
-                                               evaluation=evaluation, **form.cleaned_data)
+            evaluation = rules.evaluation_save(
+                user=request.user, person=person, evaluation=evaluation, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The evaluation of %(name)s was saved.")
-                             % {"name": person.full_name})
+            messages.success(
+                request, _("The evaluation of %(name)s was saved.") % {"name": person.full_name}
+            )
             return redirect("cadrework:evaluation_detail", evaluation.pk)
-    return render(request, "cadrework/evaluation_form.html", {
-        "form": form, "person": person, "evaluation": evaluation,
-        "positions": person.positions.select_related("unit", "role").order_by(
-            "-start_date")[:10]})
+    return render(
+        request,
+        "cadrework/evaluation_form.html",
+        {
+            "form": form,
+            "person": person,
+            "evaluation": evaluation,
+            "positions": person.positions.select_related("unit", "role").order_by("-start_date")[
+                :10
+            ],
+        },
+    )
 
 
 @writer_required
@@ -175,18 +274,34 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
     year = parse_year(request.GET.get("year"), first=rules.FIRST_YEAR) or today().year
     if not person_id:
         search = request.GET.get("q", "").strip()
-        people = (scoped(Person.objects.select_related("unit"), request.user).search(search)
-                  .vietnamese_order()[:20] if search else [])
-        return render(request, "cadrework/evaluation_form.html", {
-            "form": None, "people": people, "q": search, "year": year})
+        people = (
+            scoped(Person.objects.select_related("unit"), request.user)
+            .search(search)
+            .vietnamese_order()[:20]
+            if search
+            else []
+        )
+        return render(
+            request,
+            "cadrework/evaluation_form.html",
+            {"form": None, "people": people, "q": search, "year": year},
+        )
     if not person_id.isdigit():
         raise Http404
-    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user,
-                               pk=int(person_id))
+    person = get_scoped_or_404(
+        Person.objects.select_related("unit"), request.user, pk=int(person_id)
+    )
     occasion = request.GET.get("occasion", Occasion.YEARLY)
-    return _form_page(request, person, None, {
-        "year": year, "occasion": occasion if occasion in Occasion.values else
-        Occasion.YEARLY, **{f: 0 for f in rules.VOTE_FIELDS}})
+    return _form_page(
+        request,
+        person,
+        None,
+        {
+            "year": year,
+            "occasion": occasion if occasion in Occasion.values else Occasion.YEARLY,
+            **{f: 0 for f in rules.VOTE_FIELDS},
+        },
+    )
 
 
 @writer_required
@@ -196,8 +311,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This evaluation is published: it cannot change."))
         return redirect("cadrework:evaluation_detail", evaluation.pk)
     fields = ("year", "occasion", "rating", "self_assessment", *rules.VOTE_FIELDS)
-    return _form_page(request, evaluation.person, evaluation,
-                      {f: getattr(evaluation, f) for f in fields})
+    return _form_page(
+        request, evaluation.person, evaluation, {f: getattr(evaluation, f) for f in fields}
+    )
 
 
 @writer_required
@@ -210,8 +326,11 @@ def evaluation_publish(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The evaluation is published: %(name)s can now see it.")
-                         % {"name": evaluation.person.full_name})
+        messages.success(
+            request,
+            _("The evaluation is published: %(name)s can now see it.")
+            % {"name": evaluation.person.full_name},
+        )
     return redirect("cadrework:evaluation_detail", evaluation.pk)
 
 

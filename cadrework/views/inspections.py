@@ -34,14 +34,17 @@ def _unit(request: HttpRequest) -> Unit:
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
-    return get_scoped_or_404(Inspection.objects.select_related("inspecting", "inspected"),
-                             request.user, pk=pk)
+    return get_scoped_or_404(
+        Inspection.objects.select_related("inspecting", "inspected"), request.user, pk=pk
+    )
 
 
 def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
-    return get_scoped_or_404(FollowUp.objects.select_related("inspection__inspecting",
-                                                             "inspection__inspected"),
-                             request.user, pk=pk)
+    return get_scoped_or_404(
+        FollowUp.objects.select_related("inspection__inspecting", "inspection__inspected"),
+        request.user,
+        pk=pk,
+    )
 
 
 def _labelled(inspections) -> list[Inspection]:
@@ -53,6 +56,7 @@ def _labelled(inspections) -> list[Inspection]:
 
 # --- the list -----------------------------------------------------------------------------
 
+
 @officer_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
     unit, day = _unit(request), today()
@@ -62,51 +66,111 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         return _xlsx(request.user, unit, inspections, day)
     page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _labelled(page.object_list)
-    return render(request, "cadrework/inspection_list.html", {
-        "unit": unit, "page": page, "day": day,
-        "overdue": overdue[:OVERDUE_SHOWN], "overdue_total": overdue.count(),
-        "may_inspect": request.user.can_write})
+    return render(
+        request,
+        "cadrework/inspection_list.html",
+        {
+            "unit": unit,
+            "page": page,
+            "day": day,
+            "overdue": overdue[:OVERDUE_SHOWN],
+            "overdue_total": overdue.count(),
+            "may_inspect": request.user.can_write,
+        },
+    )
 
 
 def _xlsx(user, unit: Unit, inspections, day) -> HttpResponse:
     """Every inspection of the list (all its pages) and every follow-up they require."""
     inspection_rows = (
-        [i.held_on, i.inspecting.name, i.inspected.code, i.inspected.name,
-         ", ".join(rules.area_labels(i.areas)), i.findings, i.follow_up_count, i.open_count,
-         i.overdue_count] for i in inspections.iterator(chunk_size=2000))
-    follow_ups = (rules.follow_ups_visible_to(user)
-                  .filter(inspection__inspected__path__startswith=unit.path)
-                  .order_by("-inspection__held_on", "-inspection_id", "deadline", "id"))
+        [
+            i.held_on,
+            i.inspecting.name,
+            i.inspected.code,
+            i.inspected.name,
+            ", ".join(rules.area_labels(i.areas)),
+            i.findings,
+            i.follow_up_count,
+            i.open_count,
+            i.overdue_count,
+        ]
+        for i in inspections.iterator(chunk_size=2000)
+    )
+    follow_ups = (
+        rules.follow_ups_visible_to(user)
+        .filter(inspection__inspected__path__startswith=unit.path)
+        .order_by("-inspection__held_on", "-inspection_id", "deadline", "id")
+    )
     follow_up_rows = (
-        [f.inspection.held_on, f.inspection.inspected.code, f.inspection.inspected.name,
-         f.action, f.deadline, f.done_on, rules.FollowUpStatus(rules.status_of(f, day)).label]
-        for f in follow_ups.iterator(chunk_size=2000))
+        [
+            f.inspection.held_on,
+            f.inspection.inspected.code,
+            f.inspection.inspected.name,
+            f.action,
+            f.deadline,
+            f.done_on,
+            rules.FollowUpStatus(rules.status_of(f, day)).label,
+        ]
+        for f in follow_ups.iterator(chunk_size=2000)
+    )
     return xlsx_tables_response(
-        f"kiem-tra-cong-tac-can-bo-{unit.code}.xlsx", _("Inspections"),
-        [Table([_("Held on"), _("Inspecting unit"), _("Unit code"), _("Inspected unit"),
-                _("Areas"), _("Findings"), _("Follow-ups"), _("Open"), _("Overdue")],
-               inspection_rows, _("Inspections")),
-         Table([_("Inspection held on"), _("Unit code"), _("Inspected unit"),
-                _("Follow-up action"), _("Deadline"), _("Done on"), _("Status")],
-               follow_up_rows, _("Follow-up actions"))],
+        f"kiem-tra-cong-tac-can-bo-{unit.code}.xlsx",
+        _("Inspections"),
+        [
+            Table(
+                [
+                    _("Held on"),
+                    _("Inspecting unit"),
+                    _("Unit code"),
+                    _("Inspected unit"),
+                    _("Areas"),
+                    _("Findings"),
+                    _("Follow-ups"),
+                    _("Open"),
+                    _("Overdue"),
+                ],
+                inspection_rows,
+                _("Inspections"),
+            ),
+            Table(
+                [
+                    _("Inspection held on"),
+                    _("Unit code"),
+                    _("Inspected unit"),
+                    _("Follow-up action"),
+                    _("Deadline"),
+                    _("Done on"),
+                    _("Status"),
+                ],
+                follow_up_rows,
+                _("Follow-up actions"),
+            ),
+        ],
         title=_("Inspections of cadre work — %(unit)s") % {"unit": unit.name},
-        subtitle=_("Exported on %(day)s") % {"day": f"{day:%d/%m/%Y}"})
+        subtitle=_("Exported on %(day)s") % {"day": f"{day:%d/%m/%Y}"},
+    )
 
 
 # --- recording and correcting an inspection -----------------------------------------------
 
+
 @writer_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
-    form = InspectionForm(request.POST or None, user=request.user,
-                          initial={"held_on": today()})
+    form = InspectionForm(request.POST or None, user=request.user, initial={"held_on": today()})
     if request.method == "POST" and form.is_valid():
-        inspection = run_service(request, lambda: rules.inspection_create(
-            user=request.user, **form.cleaned_data),
-            _("The inspection was recorded: add the follow-up actions it requires."), form)
+        inspection = run_service(
+            request,
+            lambda: rules.inspection_create(user=request.user, **form.cleaned_data),
+            _("The inspection was recorded: add the follow-up actions it requires."),
+            form,
+        )
         if inspection is not REFUSED:
             return redirect("cadrework:inspection_detail", inspection.pk)
-    return render(request, "cadrework/inspection_form.html", {
-        "form": form, "title": _("Record an inspection of cadre work")})
+    return render(
+        request,
+        "cadrework/inspection_form.html",
+        {"form": form, "title": _("Record an inspection of cadre work")},
+    )
 
 
 @writer_required
@@ -114,31 +178,56 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     if not rules.can_change(request.user, inspection):
         raise PermissionDenied
-    form = InspectionEditForm(request.POST or None, initial={
-        "held_on": inspection.held_on, "areas": rules.area_codes(inspection.areas),
-        "findings": inspection.findings})
+    form = InspectionEditForm(
+        request.POST or None,
+        initial={
+            "held_on": inspection.held_on,
+            "areas": rules.area_codes(inspection.areas),
+            "findings": inspection.findings,
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        if run_service(request, lambda: rules.inspection_update(
-                user=request.user, inspection=inspection, **form.cleaned_data),
-                _("The inspection was saved."), form) is not REFUSED:
+        if (
+            run_service(
+                request,
+                lambda: rules.inspection_update(
+                    user=request.user, inspection=inspection, **form.cleaned_data
+                ),
+                _("The inspection was saved."),
+                form,
+            )
+            is not REFUSED
+        ):
             return redirect("cadrework:inspection_detail", inspection.pk)
-    return render(request, "cadrework/inspection_form.html", {
-        "form": form, "inspection": inspection,
-        "title": _("Inspection of %(unit)s") % {"unit": inspection.inspected.name}})
+    return render(
+        request,
+        "cadrework/inspection_form.html",
+        {
+            "form": form,
+            "inspection": inspection,
+            "title": _("Inspection of %(unit)s") % {"unit": inspection.inspected.name},
+        },
+    )
 
 
 # --- one inspection and its follow-ups ----------------------------------------------------
 
+
 def _detail(request: HttpRequest, inspection: Inspection, follow_up_form=None) -> HttpResponse:
     day = today()
-    return render(request, "cadrework/inspection_detail.html", {
-        "inspection": inspection, "day": day,
-        "area_labels": rules.area_labels(inspection.areas),
-        "follow_ups": rules.with_status(inspection.follow_ups.all(), day),
-        "may_change": rules.can_change(request.user, inspection),
-        "may_mark_done": rules.can_mark_done(request.user, inspection),
-        "follow_up_form": follow_up_form or FollowUpForm(),
-    })
+    return render(
+        request,
+        "cadrework/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "day": day,
+            "area_labels": rules.area_labels(inspection.areas),
+            "follow_ups": rules.with_status(inspection.follow_ups.all(), day),
+            "may_change": rules.can_change(request.user, inspection),
+            "may_mark_done": rules.can_mark_done(request.user, inspection),
+            "follow_up_form": follow_up_form or FollowUpForm(),
+        },
+    )
 
 
 @officer_required
@@ -151,9 +240,18 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     form = FollowUpForm(request.POST)
-    if form.is_valid() and run_service(request, lambda: rules.follow_up_add(
-            user=request.user, inspection=inspection, **form.cleaned_data),
-            _("The follow-up action was added."), form) is not REFUSED:
+    if (
+        form.is_valid()
+        and run_service(
+            request,
+            lambda: rules.follow_up_add(
+                user=request.user, inspection=inspection, **form.cleaned_data
+            ),
+            _("The follow-up action was added."),
+            form,
+        )
+        is not REFUSED
+    ):
         return redirect("cadrework:inspection_detail", inspection.pk)
     return _detail(request, inspection, form)
 
@@ -164,9 +262,13 @@ def inspection_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up(request, pk)
     form = DoneForm(request.POST)
     if form.is_valid():
-        run_service(request, lambda: rules.follow_up_done(
-            user=request.user, follow_up=follow_up, done_on=form.cleaned_data["done_on"]),
-            _("The follow-up action was marked done."))
+        run_service(
+            request,
+            lambda: rules.follow_up_done(
+                user=request.user, follow_up=follow_up, done_on=form.cleaned_data["done_on"]
+            ),
+            _("The follow-up action was marked done."),
+        )
     else:
         for error in form.errors.get("done_on", []):
             messages.error(request, f"{_('Done on')}: {error}")
@@ -178,8 +280,14 @@ urlpatterns = [
     path("inspections/new/", inspection_create, name="inspection_create"),
     path("inspections/<int:pk>/", inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/edit/", inspection_edit, name="inspection_edit"),
-    path("inspections/<int:pk>/follow-ups/new/", inspection_follow_up_add,
-         name="inspection_follow_up_add"),
-    path("inspections/follow-ups/<int:pk>/done/", inspection_follow_up_done,
-         name="inspection_follow_up_done"),
+    path(
+        "inspections/<int:pk>/follow-ups/new/",
+        inspection_follow_up_add,
+        name="inspection_follow_up_add",
+    ),
+    path(
+        "inspections/follow-ups/<int:pk>/done/",
+        inspection_follow_up_done,
+        name="inspection_follow_up_done",
+    ),
 ]

@@ -35,15 +35,25 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.can_write:
             raise Http404
-        pool = form.is_valid() and run_service(request, lambda: services.pool_create(
-            user=request.user, unit=unit, **form.cleaned_data),
-            _("The succession pool was opened."), form)
+        pool = form.is_valid() and run_service(
+            request,
+            lambda: services.pool_create(user=request.user, unit=unit, **form.cleaned_data),
+            _("The succession pool was opened."),
+            form,
+        )
         if pool and pool is not REFUSED:
             return redirect("cadrework:pool_detail", pool.pk)
-    return render(request, "cadrework/index.html", {
-        "unit": unit, "form": form,
-        "pools": pools.select_related("unit", "term").order_by("unit__path", "post"),
-        "goals": StructureGoal.objects.filter(unit=unit), "goal_form": GoalForm()})
+    return render(
+        request,
+        "cadrework/index.html",
+        {
+            "unit": unit,
+            "form": form,
+            "pools": pools.select_related("unit", "term").order_by("unit__path", "post"),
+            "goals": StructureGoal.objects.filter(unit=unit),
+            "goal_form": GoalForm(),
+        },
+    )
 
 
 @writer_required
@@ -52,9 +62,11 @@ def goal_set(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     form = GoalForm(request.POST)
     if form.is_valid():
-        run_service(request, lambda: services.structure_goal_set(
-            user=request.user, unit=unit, **form.cleaned_data),
-            _("The structure goal was saved."))
+        run_service(
+            request,
+            lambda: services.structure_goal_set(user=request.user, unit=unit, **form.cleaned_data),
+            _("The structure goal was saved."),
+        )
     else:
         form_errors_to_messages(request, form)
     return redirect(f"{reverse('cadrework:index')}?unit={unit.pk}")
@@ -68,37 +80,59 @@ def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not request.user.can_write:
             raise Http404
-        review = form.is_valid() and run_service(request, lambda: services.review_open(
-            user=request.user, pool=pool, **form.cleaned_data),
-            _("The review is open: add and remove candidates, then publish."), form)
+        review = form.is_valid() and run_service(
+            request,
+            lambda: services.review_open(user=request.user, pool=pool, **form.cleaned_data),
+            _("The review is open: add and remove candidates, then publish."),
+            form,
+        )
         if review and review is not REFUSED:
             return redirect("cadrework:review_detail", review.pk)
-    return render(request, "cadrework/pool_detail.html", {
-        "pool": pool, "form": form, "day": day,
-        "candidates": selectors.candidates(pool, day),
-        "structure": selectors.structure(pool, day),
-        "history": pool.entries.exclude(left_on=None).select_related("person"),
-        "reviews": pool.reviews.all()})
+    return render(
+        request,
+        "cadrework/pool_detail.html",
+        {
+            "pool": pool,
+            "form": form,
+            "day": day,
+            "candidates": selectors.candidates(pool, day),
+            "structure": selectors.structure(pool, day),
+            "history": pool.entries.exclude(left_on=None).select_related("person"),
+            "reviews": pool.reviews.all(),
+        },
+    )
 
 
 @officer_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's review: entries and removals so far, adding from a search, removing."""
-    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit", "pool__term"),
-                               request.user, pk=pk)
+    review = get_scoped_or_404(
+        PoolReview.objects.select_related("pool__unit", "pool__term"), request.user, pk=pk
+    )
     pool, day = review.pool, today()
     query = request.GET.get("q", "").strip()
     found = []
     if query:
-        found = (scoped(Person.objects.search(query), request.user)
-                 .filter(unit__path__startswith=pool.unit.path).select_related("unit")
-                 .vietnamese_order()[:20])
-    return render(request, "cadrework/review_detail.html", {
-        "review": review, "pool": pool, "query": query, "found": found,
-        "entry_form": EntryForm(initial={"on": review.held_on}),
-        "candidates": selectors.candidates(pool, day),
-        "entered": review.entries.select_related("person__unit"),
-        "removed": review.removals.select_related("person__unit")})
+        found = (
+            scoped(Person.objects.search(query), request.user)
+            .filter(unit__path__startswith=pool.unit.path)
+            .select_related("unit")
+            .vietnamese_order()[:20]
+        )
+    return render(
+        request,
+        "cadrework/review_detail.html",
+        {
+            "review": review,
+            "pool": pool,
+            "query": query,
+            "found": found,
+            "entry_form": EntryForm(initial={"on": review.held_on}),
+            "candidates": selectors.candidates(pool, day),
+            "entered": review.entries.select_related("person__unit"),
+            "removed": review.removals.select_related("person__unit"),
+        },
+    )
 
 
 def _entry_form_or_back(request):
@@ -112,40 +146,59 @@ def _entry_form_or_back(request):
 @writer_required
 @require_POST
 def review_add(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit", "pool__term"),
-                               request.user, pk=pk)
-    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user,
-                               pk=person_pk)
+    review = get_scoped_or_404(
+        PoolReview.objects.select_related("pool__unit", "pool__term"), request.user, pk=pk
+    )
+    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=person_pk)
     form = _entry_form_or_back(request)
     if form is not None:
-        run_service(request, lambda: services.entry_add(
-            user=request.user, pool=review.pool, person=person, review=review,
-            **form.cleaned_data), _("%(name)s enters the pool.") % {"name": person.full_name})
+        run_service(
+            request,
+            lambda: services.entry_add(
+                user=request.user,
+                pool=review.pool,
+                person=person,
+                review=review,
+                **form.cleaned_data,
+            ),
+            _("%(name)s enters the pool.") % {"name": person.full_name},
+        )
     return redirect("cadrework:review_detail", review.pk)
 
 
 @writer_required
 @require_POST
 def review_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit"), request.user,
-                               pk=pk)
-    entry = get_scoped_or_404(PoolEntry.objects.select_related("person", "pool__unit"),
-                              request.user, pk=entry_pk, pool=review.pool)
+    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit"), request.user, pk=pk)
+    entry = get_scoped_or_404(
+        PoolEntry.objects.select_related("person", "pool__unit"),
+        request.user,
+        pk=entry_pk,
+        pool=review.pool,
+    )
     form = _entry_form_or_back(request)
     if form is not None:
-        run_service(request, lambda: services.entry_remove(
-            user=request.user, entry=entry, review=review, **form.cleaned_data),
-            _("%(name)s leaves the pool.") % {"name": entry.person.full_name})
+        run_service(
+            request,
+            lambda: services.entry_remove(
+                user=request.user, entry=entry, review=review, **form.cleaned_data
+            ),
+            _("%(name)s leaves the pool.") % {"name": entry.person.full_name},
+        )
     return redirect("cadrework:review_detail", review.pk)
 
 
 @writer_required
 @require_POST
 def review_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_scoped_or_404(PoolReview.objects.select_related("pool__unit", "pool__term"),
-                               request.user, pk=pk)
-    run_service(request, lambda: services.review_publish(user=request.user, review=review),
-                _("The review is published and the people concerned are told."))
+    review = get_scoped_or_404(
+        PoolReview.objects.select_related("pool__unit", "pool__term"), request.user, pk=pk
+    )
+    run_service(
+        request,
+        lambda: services.review_publish(user=request.user, review=review),
+        _("The review is published and the people concerned are told."),
+    )
     return redirect("cadrework:review_detail", review.pk)
 
 
@@ -162,10 +215,16 @@ def person_panel(request: HttpRequest, person_pk: int) -> HttpResponse:
     entries = selectors.person_pools(person)
     if own and not request.user.can_browse:
         entries = entries.filter(entered_in__published_at__isnull=False)
-    return render(request, "cadrework/_person_panel.html", {
-        "person": person, "entries": entries,
-        "notices": Notice.objects.filter(person=person)[:20] if own else [],
-        "evaluations": evaluations.visible_evaluations(request.user, person)})
+    return render(
+        request,
+        "cadrework/_person_panel.html",
+        {
+            "person": person,
+            "entries": entries,
+            "notices": Notice.objects.filter(person=person)[:20] if own else [],
+            "evaluations": evaluations.visible_evaluations(request.user, person),
+        },
+    )
 
 
 urlpatterns = [

@@ -27,14 +27,17 @@ def _unit(request: HttpRequest) -> Unit:
     unit_id = retention.as_id(request.GET.get("unit") or str(request.user.unit_id))
     if unit_id is None:
         raise Http404
-    return get_scoped_or_404(Unit.objects.select_related("kind__level"), request.user,
-                             pk=unit_id)
+    return get_scoped_or_404(Unit.objects.select_related("kind__level"), request.user, pk=unit_id)
 
 
 def _base_params(c: retention.Cohort) -> dict[str, str]:
     """The query string that asks the same question again."""
-    params = {"unit": str(c.unit.pk), "from": f"{c.start:%d/%m/%Y}", "to": f"{c.end:%d/%m/%Y}",
-              "on": f"{c.as_of:%d/%m/%Y}"}
+    params = {
+        "unit": str(c.unit.pk),
+        "from": f"{c.start:%d/%m/%Y}",
+        "to": f"{c.end:%d/%m/%Y}",
+        "on": f"{c.as_of:%d/%m/%Y}",
+    }
     for name in ("programme", "organiser"):
         value = getattr(c, name)
         if value is not None:
@@ -55,23 +58,35 @@ def _list_url(base: dict, extra: dict, months: int | None = None) -> str:
 
 def _lines(rows: list[retention.Row], base: dict) -> list[dict]:
     """Each row with the links to the lists behind its figures."""
-    return [{"row": r, "trained_url": _list_url(base, r.params),
-             "windows": [(w, _list_url(base, r.params, w.months)) for w in r.figures.windows]}
-            for r in rows]
+    return [
+        {
+            "row": r,
+            "trained_url": _list_url(base, r.params),
+            "windows": [(w, _list_url(base, r.params, w.months)) for w in r.figures.windows],
+        }
+        for r in rows
+    ]
 
 
 def _narrowing(c: retention.Cohort) -> list[str]:
     """What the cohort is narrowed to, in words."""
     out = []
     if c.programme is not None:
-        out.append(_("Programme: %(name)s") % {"name": _("No programme") if isinstance(
-            c.programme, str) else c.programme.name})
+        out.append(
+            _("Programme: %(name)s")
+            % {"name": _("No programme") if isinstance(c.programme, str) else c.programme.name}
+        )
     if c.topic is not None:
         out.append(_("Topic: %(name)s") % {"name": c.topic})
     if c.organiser is not None:
-        out.append(_("Organiser: %(name)s") % {"name": _("No organiser (training elsewhere)")
-                                               if isinstance(c.organiser, str)
-                                               else c.organiser.name})
+        out.append(
+            _("Organiser: %(name)s")
+            % {
+                "name": _("No organiser (training elsewhere)")
+                if isinstance(c.organiser, str)
+                else c.organiser.name
+            }
+        )
     if c.direct:
         out.append(_("Posts in the unit itself only"))
     return out
@@ -87,14 +102,20 @@ def index(request: HttpRequest) -> HttpResponse:
     units = _lines(retention.by_unit(cohort), base)
     for line in units:  # a unit below opens its own figures
         if "direct" not in line["row"].params:
-            line["drill"] = (f"{reverse('cadrework:retention')}?"
-                             f"{urlencode({**base, 'by': by, 'unit': line['row'].key})}")
+            line["drill"] = (
+                f"{reverse('cadrework:retention')}?"
+                f"{urlencode({**base, 'by': by, 'unit': line['row'].key})}"
+            )
     context = {
-        "unit": unit, "cohort": cohort, "form": form, "errors": form.error_lines(), "by": by,
+        "unit": unit,
+        "cohort": cohort,
+        "form": form,
+        "errors": form.error_lines(),
+        "by": by,
         "by_label": dict(RetentionFilterForm.base_fields["by"].choices)[by],
-        "windows": retention.WINDOWS, "narrowing": _narrowing(cohort),
-        "totals": _lines([retention.Row(None, _("Total"), retention.totals(cohort), {})],
-                         base)[0],
+        "windows": retention.WINDOWS,
+        "narrowing": _narrowing(cohort),
+        "totals": _lines([retention.Row(None, _("Total"), retention.totals(cohort), {})], base)[0],
         "groups": _lines(retention.by_group(cohort, by), base),
         "units": units,
         "trend": _lines(retention.trend(cohort), base),
@@ -115,9 +136,11 @@ def _figure_cells(f: retention.Figures) -> list:
 def _figure_heads() -> list[str]:
     heads = [_("Trained")]
     for n in retention.WINDOWS:
-        heads += [_("Window known (%(n)s months)") % {"n": n},
-                  _("Left within %(n)s months") % {"n": n},
-                  _("Left within %(n)s months (%%)") % {"n": n}]
+        heads += [
+            _("Window known (%(n)s months)") % {"n": n},
+            _("Left within %(n)s months") % {"n": n},
+            _("Left within %(n)s months (%%)") % {"n": n},
+        ]
     return heads
 
 
@@ -128,20 +151,27 @@ def _figures_xlsx(context: dict) -> HttpResponse:
     def rows(lines):
         return [[line["row"].label, *_figure_cells(line["row"].figures)] for line in lines]
 
-    tables = [Table(["", *heads], rows([context["totals"]]), _("Total")),
-              Table([_("Group"), *heads], rows(context["groups"]), str(context["by_label"])),
-              Table([_("Unit"), *heads], rows(context["units"]), _("By unit")),
-              Table([_("Year of training"), *heads], rows(context["trend"]), _("Trend per year"))]
+    tables = [
+        Table(["", *heads], rows([context["totals"]]), _("Total")),
+        Table([_("Group"), *heads], rows(context["groups"]), str(context["by_label"])),
+        Table([_("Unit"), *heads], rows(context["units"]), _("By unit")),
+        Table([_("Year of training"), *heads], rows(context["trend"]), _("Trend per year")),
+    ]
     return xlsx_tables_response(
         f"giu-chan-sau-dao-tao-{c.unit.code}-{c.start:%Y%m%d}-{c.end:%Y%m%d}.xlsx",
-        _("Retention"), tables,
+        _("Retention"),
+        tables,
         title=_("Retention after training — %(name)s") % {"name": c.unit.name},
-        subtitle=_subtitle(c))
+        subtitle=_subtitle(c),
+    )
 
 
 def _subtitle(c: retention.Cohort) -> str:
     text = _("Trained from %(start)s to %(end)s, as of %(day)s") % {
-        "start": f"{c.start:%d/%m/%Y}", "end": f"{c.end:%d/%m/%Y}", "day": f"{c.as_of:%d/%m/%Y}"}
+        "start": f"{c.start:%d/%m/%Y}",
+        "end": f"{c.end:%d/%m/%Y}",
+        "day": f"{c.as_of:%d/%m/%Y}",
+    }
     return " · ".join([text, *_narrowing(c)])
 
 
@@ -153,8 +183,11 @@ def people(request: HttpRequest) -> HttpResponse:
     cohort = form.cohort(unit)
     months = form.cleaned_data.get("months")
     rows = retention.people(cohort, months)
-    title = (_("Left their post within %(n)s months of training") % {"n": months} if months
-             else _("Trained people"))
+    title = (
+        _("Left their post within %(n)s months of training") % {"n": months}
+        if months
+        else _("Trained people")
+    )
     if wants_xlsx(request):
         return _people_xlsx(request, cohort, rows, title)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -166,26 +199,53 @@ def people(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     query.pop("format", None)
     base = _base_params(cohort)
-    return render(request, "cadrework/retention_people.html", {
-        "unit": unit, "cohort": cohort, "months": months, "title": title, "page": page,
-        "errors": form.error_lines(), "narrowing": _narrowing(cohort),
-        "window": None if months is None else retention.totals(cohort).window(months),
-        "query": query.urlencode(),
-        "back": f"{reverse('cadrework:retention')}?{urlencode(base)}"})
+    return render(
+        request,
+        "cadrework/retention_people.html",
+        {
+            "unit": unit,
+            "cohort": cohort,
+            "months": months,
+            "title": title,
+            "page": page,
+            "errors": form.error_lines(),
+            "narrowing": _narrowing(cohort),
+            "window": None if months is None else retention.totals(cohort).window(months),
+            "query": query.urlencode(),
+            "back": f"{reverse('cadrework:retention')}?{urlencode(base)}",
+        },
+    )
 
 
 def _people_xlsx(request, c: retention.Cohort, rows, title: str) -> HttpResponse:
     """The people behind a figure, by name (logged: personal data)."""
     language = get_language()
-    headers = [_("Full name"), _("Unit code"), _("Unit"), _("Course"), _("Completed on"),
-               _("Post"), _("End date"), _("Reason"), _("Months after training")]
+    headers = [
+        _("Full name"),
+        _("Unit code"),
+        _("Unit"),
+        _("Course"),
+        _("Completed on"),
+        _("Post"),
+        _("End date"),
+        _("Reason"),
+        _("Months after training"),
+    ]
 
     def values():
         for row in rows.iterator(chunk_size=2000):
             shown = retention.describe(row, language)
-            yield [row.person.full_name, row.post_unit_code, row.post_unit_name, row.title,
-                   row.completed_on, shown["role"], row.post_end, shown["reason"],
-                   shown["months"]]
+            yield [
+                row.person.full_name,
+                row.post_unit_code,
+                row.post_unit_name,
+                row.title,
+                row.completed_on,
+                shown["role"],
+                row.post_end,
+                shown["reason"],
+                shown["months"],
+            ]
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -196,10 +256,19 @@ def _people_xlsx(request, c: retention.Cohort, rows, title: str) -> HttpResponse
         listed = Counted(values())
         response = xlsx_response(
             f"giu-chan-sau-dao-tao-ds-{c.unit.code}-{c.start:%Y%m%d}-{c.end:%Y%m%d}.xlsx",
-            _("People"), headers, listed, title=f"{title} — {c.unit.name}",
-            subtitle=_subtitle(c))
-    log_export(request, Source.RETENTION_PEOPLE, unit=c.unit,
-               params=query_params(request), count=listed.count)
+            _("People"),
+            headers,
+            listed,
+            title=f"{title} — {c.unit.name}",
+            subtitle=_subtitle(c),
+        )
+    log_export(
+        request,
+        Source.RETENTION_PEOPLE,
+        unit=c.unit,
+        params=query_params(request),
+        count=listed.count,
+    )
     return response
 
 

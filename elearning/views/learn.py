@@ -89,9 +89,11 @@ def learn(request: HttpRequest) -> HttpResponse:
     if person is None:
         return _no_person(request)
     day = today()
-    enrolments = list(CourseEnrolment.objects.filter(person=person)
-                      .select_related("course__organiser", "last_lesson", "record")
-                      .order_by("completed_at", "-last_activity_at", "-enrolled_at"))
+    enrolments = list(
+        CourseEnrolment.objects.filter(person=person)
+        .select_related("course__organiser", "last_lesson", "record")
+        .order_by("completed_at", "-last_activity_at", "-enrolled_at")
+    )
     figures = selectors.progress_of(enrolments)
     enrolled = {e.course_id: e for e in enrolments}
     for e in enrolments:
@@ -101,21 +103,31 @@ def learn(request: HttpRequest) -> HttpResponse:
     for _o, courses in obligations:
         for c in courses:
             c.enrolment = enrolled.get(c.pk)
-    others = [c for c in selectors.courses_open_to(person, day).order_by("title", "pk")
-              if c.pk not in enrolled and c.pk not in meeting_ids]
+    others = [
+        c
+        for c in selectors.courses_open_to(person, day).order_by("title", "pk")
+        if c.pk not in enrolled and c.pk not in meeting_ids
+    ]
     first_lessons = _first_lessons({e.course_id for e in enrolments if e.last_lesson_id is None})
     for e in enrolments:
         e.resume = e.last_lesson or first_lessons.get(e.course_id)
-    return render(request, "elearning/learn_index.html", {
-        "person": person, "day": day, "obligations": obligations,
-        "enrolments": enrolments, "others": others})
+    return render(
+        request,
+        "elearning/learn_index.html",
+        {
+            "person": person,
+            "day": day,
+            "obligations": obligations,
+            "enrolments": enrolments,
+            "others": others,
+        },
+    )
 
 
 def _first_lessons(course_ids) -> dict[int, Lesson]:
     out: dict[int, Lesson] = {}
     if course_ids:
-        for lesson in Lesson.objects.filter(module__course__in=course_ids).select_related(
-                "module"):
+        for lesson in Lesson.objects.filter(module__course__in=course_ids).select_related("module"):
             out.setdefault(lesson.module.course_id, lesson)
     return out
 
@@ -125,17 +137,32 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
     """A course's modules and lessons with what is done, and the certificate once complete."""
     person = request.user.person
     course = selectors.course_for(person, pk)
-    enrolment = (CourseEnrolment.objects.filter(course=course, person=person)
-                 .select_related("record", "last_lesson").first())
-    modules = list(course.modules.prefetch_related(
-        Prefetch("lessons", queryset=Lesson.objects.order_by("rank", "id"))))
+    enrolment = (
+        CourseEnrolment.objects.filter(course=course, person=person)
+        .select_related("record", "last_lesson")
+        .first()
+    )
+    modules = list(
+        course.modules.prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.order_by("rank", "id"))
+        )
+    )
     done = selectors.done_lessons(enrolment) if enrolment else set()
     figures = selectors.progress_of([enrolment])[enrolment.pk] if enrolment else None
     first = next((lesson for m in modules for lesson in m.lessons.all()), None)
-    return render(request, "elearning/learn_course.html", {
-        "course": course, "enrolment": enrolment, "modules": modules, "done": done,
-        "figures": figures, "resume": (enrolment.last_lesson if enrolment else None) or first,
-        "topics": course.topics.all()})
+    return render(
+        request,
+        "elearning/learn_course.html",
+        {
+            "course": course,
+            "enrolment": enrolment,
+            "modules": modules,
+            "done": done,
+            "figures": figures,
+            "resume": (enrolment.last_lesson if enrolment else None) or first,
+            "topics": course.topics.all(),
+        },
+    )
 
 
 @login_required
@@ -169,41 +196,64 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = found
     if lesson.kind == LessonKind.PDF:
         # A PDF is done once opened: this page shows it (or offers it to download).
-        already = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson,
-                                                done_at__isnull=False).exists()
+        already = LessonProgress.objects.filter(
+            enrolment=enrolment, lesson=lesson, done_at__isnull=False
+        ).exists()
         if not already:
             _record, enrolment = services.report_progress(request.user, lesson, 100, 0)
     record = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
     order = list(selectors.lessons(course).values_list("pk", flat=True))
     at = order.index(lesson.pk)
-    neighbours = {p.pk: p for p in Lesson.objects.filter(
-        pk__in=[order[i] for i in (at - 1, at + 1) if 0 <= i < len(order)])}
+    neighbours = {
+        p.pk: p
+        for p in Lesson.objects.filter(
+            pk__in=[order[i] for i in (at - 1, at + 1) if 0 <= i < len(order)]
+        )
+    }
     context = {
-        "course": course, "lesson": lesson, "enrolment": enrolment, "progress": record,
+        "course": course,
+        "lesson": lesson,
+        "enrolment": enrolment,
+        "progress": record,
         "done": bool(record and record.done_at),
         "position": record.position_seconds if record else 0,
         "percent": record.percent if record else 0,
         "previous": neighbours.get(order[at - 1]) if at > 0 else None,
         "next": neighbours.get(order[at + 1]) if at + 1 < len(order) else None,
-        "number": at + 1, "count": len(order),
+        "number": at + 1,
+        "count": len(order),
     }
     if lesson.kind == LessonKind.EMBED:
         context["embed_src"] = embed_src(lesson.embed_url)
     if lesson.kind == LessonKind.QUIZ:
-        attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson)
-                        .order_by("started_at", "pk"))
+        attempts = list(
+            QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson).order_by(
+                "started_at", "pk"
+            )
+        )
         now = timezone.now()
-        open_attempt = next((a for a in attempts if a.submitted_at is None and (
-            a.deadline_at is None or a.deadline_at > now)), None)
+        open_attempt = next(
+            (
+                a
+                for a in attempts
+                if a.submitted_at is None and (a.deadline_at is None or a.deadline_at > now)
+            ),
+            None,
+        )
         passed = any(a.passed for a in attempts)
-        context.update({
-            "attempts": [a for a in attempts if a.submitted_at is not None],
-            "attempts_used": len(attempts), "passed": passed, "done": passed,
-            "attempts_left": max(0, lesson.max_attempts - len(attempts)),
-            "quiz_start_url": _url("elearning:quiz_start", lesson.pk),
-            "open_attempt_url": _url("elearning:quiz_attempt", str(open_attempt.key))
-            if open_attempt else None,
-        })
+        context.update(
+            {
+                "attempts": [a for a in attempts if a.submitted_at is not None],
+                "attempts_used": len(attempts),
+                "passed": passed,
+                "done": passed,
+                "attempts_left": max(0, lesson.max_attempts - len(attempts)),
+                "quiz_start_url": _url("elearning:quiz_start", lesson.pk),
+                "open_attempt_url": _url("elearning:quiz_attempt", str(open_attempt.key))
+                if open_attempt
+                else None,
+            }
+        )
     return render(request, "elearning/learn_lesson.html", context)
 
 
@@ -220,18 +270,23 @@ def progress(request: HttpRequest, pk: int) -> JsonResponse:
             raise ValidationError({"position": _("Enter a whole number.")})
         record, enrolment = services.report_progress(request.user, lesson, percent, position)
     except ValidationError as e:
-        return JsonResponse({"errors": e.message_dict if hasattr(e, "error_dict")
-                             else {"__all__": e.messages}}, status=422)
+        return JsonResponse(
+            {"errors": e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}},
+            status=422,
+        )
     return JsonResponse(progress_json(record, enrolment))
 
 
 def progress_json(record: LessonProgress, enrolment: CourseEnrolment) -> dict:
     return {
-        "lesson": record.lesson_id, "percent": record.percent,
-        "position": record.position_seconds, "done": record.done_at is not None,
+        "lesson": record.lesson_id,
+        "percent": record.percent,
+        "position": record.position_seconds,
+        "done": record.done_at is not None,
         "completed": enrolment.completed_at is not None,
         "certificate_url": reverse("training:certificate", args=[enrolment.record_id])
-        if enrolment.record_id else None,
+        if enrolment.record_id
+        else None,
     }
 
 
@@ -251,8 +306,12 @@ def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
     officer = user.can_browse and path_ is not None and course.organiser.path.startswith(path_)
     if not officer:
         selectors.course_for(user.person, course.pk)
-    return media.serve(request, lesson.file, kinds=services.lesson_file_kinds(lesson.kind),
-                       download=request.GET.get("download") == "1")
+    return media.serve(
+        request,
+        lesson.file,
+        kinds=services.lesson_file_kinds(lesson.kind),
+        download=request.GET.get("download") == "1",
+    )
 
 
 urlpatterns = [

@@ -37,38 +37,64 @@ def _course(request, pk: int) -> Course:
 
 
 def _question(request, pk: int) -> Question:
-    return get_scoped_or_404(Question.objects.select_related("course__organiser"),
-                             request.user, pk=pk)
+    return get_scoped_or_404(
+        Question.objects.select_related("course__organiser"), request.user, pk=pk
+    )
 
 
 @officer_required
 def bank(request: HttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk)
-    questions = list(course.questions.prefetch_related(
-        Prefetch("choices", queryset=Choice.objects.order_by("id"))))
+    questions = list(
+        course.questions.prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("id"))
+        )
+    )
     lessons = list(quizzes.quiz_lessons(course).select_related("module"))
-    return render(request, "elearning/quiz_bank.html", {
-        "course": course, "questions": questions, "lessons": lessons,
-        "needs": max((lesson.question_count for lesson in lessons), default=0),
-        "may_edit": request.user.can_write,
-        "course_url": _url("elearning:course_detail", course.pk),
-    })
+    return render(
+        request,
+        "elearning/quiz_bank.html",
+        {
+            "course": course,
+            "questions": questions,
+            "lessons": lessons,
+            "needs": max((lesson.question_count for lesson in lessons), default=0),
+            "may_edit": request.user.can_write,
+            "course_url": _url("elearning:course_detail", course.pk),
+        },
+    )
 
 
 def _question_page(request, course: Course, question: Question | None) -> HttpResponse:
     form = QuestionForm(request.POST or None, question=question)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(request, lambda: quizzes.question_save(
-            user=request.user, course=course, question=question,
-            text=form.cleaned_data["text"], multiple=form.cleaned_data["multiple"],
-            choices=form.choices()), _("The question was saved."), form)
+        saved = run_service(
+            request,
+            lambda: quizzes.question_save(
+                user=request.user,
+                course=course,
+                question=question,
+                text=form.cleaned_data["text"],
+                multiple=form.cleaned_data["multiple"],
+                choices=form.choices(),
+            ),
+            _("The question was saved."),
+            form,
+        )
         if saved is not REFUSED:
             if "add_another" in request.POST:
                 return redirect("elearning:quiz_question_add", course.pk)
             return redirect("elearning:quiz_bank", course.pk)
-    return render(request, "elearning/quiz_question_form.html", {
-        "form": form, "course": course, "question": question,
-        "title": _("Edit question") if question else _("New question")})
+    return render(
+        request,
+        "elearning/quiz_question_form.html",
+        {
+            "form": form,
+            "course": course,
+            "question": question,
+            "title": _("Edit question") if question else _("New question"),
+        },
+    )
 
 
 @writer_required
@@ -87,21 +113,32 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     course_pk = question.course_id
-    run_service(request, lambda: quizzes.question_delete(user=request.user, question=question),
-                _("The question was removed from the bank."))
+    run_service(
+        request,
+        lambda: quizzes.question_delete(user=request.user, question=question),
+        _("The question was removed from the bank."),
+    )
     return redirect("elearning:quiz_bank", course_pk)
 
 
 # --- attempts (learners) ------------------------------------------------------------------
 
+
 def _learner_quiz(request, pk: int) -> tuple[Lesson, CourseEnrolment]:
     """A quiz lesson of a course the user's own person is enrolled in; anything else is
     'not found'."""
     person_id = request.user.person_id
-    lesson = Lesson.objects.select_related("module__course").filter(
-        pk=pk, kind=LessonKind.QUIZ).first() if person_id else None
-    enrolment = lesson and CourseEnrolment.objects.filter(
-        course_id=lesson.module.course_id, person_id=person_id).first()
+    lesson = (
+        Lesson.objects.select_related("module__course").filter(pk=pk, kind=LessonKind.QUIZ).first()
+        if person_id
+        else None
+    )
+    enrolment = (
+        lesson
+        and CourseEnrolment.objects.filter(
+            course_id=lesson.module.course_id, person_id=person_id
+        ).first()
+    )
     if not enrolment:
         raise Http404
     return lesson, enrolment
@@ -109,8 +146,13 @@ def _learner_quiz(request, pk: int) -> tuple[Lesson, CourseEnrolment]:
 
 def _own_attempt(request, key) -> Attempt:
     person_id = request.user.person_id
-    attempt = Attempt.objects.select_related("lesson__module__course", "enrolment").filter(
-        key=key, enrolment__person_id=person_id).first() if person_id else None
+    attempt = (
+        Attempt.objects.select_related("lesson__module__course", "enrolment")
+        .filter(key=key, enrolment__person_id=person_id)
+        .first()
+        if person_id
+        else None
+    )
     if attempt is None:
         raise Http404
     return attempt
@@ -121,8 +163,8 @@ def _back(request, state: quizzes.QuizState):
     latest attempt, else their profile."""
     for target in (request.POST.get("next"), request.headers.get("referer")):
         if target and url_has_allowed_host_and_scheme(
-                target, allowed_hosts={request.get_host()},
-                require_https=request.is_secure()):
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(target)
     if state.attempts:
         return redirect("elearning:quiz_attempt", state.attempts[-1].key)
@@ -136,8 +178,11 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     state = quizzes.quiz_state(enrolment, lesson)
     if state.open is not None:  # resume rather than refuse
         return redirect("elearning:quiz_attempt", state.open.key)
-    attempt = run_service(request, lambda: quizzes.attempt_start(
-        user=request.user, enrolment=enrolment, lesson=lesson), _("The quiz has started."))
+    attempt = run_service(
+        request,
+        lambda: quizzes.attempt_start(user=request.user, enrolment=enrolment, lesson=lesson),
+        _("The quiz has started."),
+    )
     if attempt is REFUSED:
         return _back(request, state)
     return redirect("elearning:quiz_attempt", attempt.key)
@@ -150,29 +195,53 @@ def attempt(request: HttpRequest, key) -> HttpResponse:
     attempt = _own_attempt(request, key)
     if request.method == "POST":
         answers, extra = answers_from_post(request.POST)
-        run_service(request, lambda: quizzes.attempt_submit(
-            user=request.user, attempt=attempt, answers=answers, **extra),
-            _("Your answers were submitted and marked."))
+        run_service(
+            request,
+            lambda: quizzes.attempt_submit(
+                user=request.user, attempt=attempt, answers=answers, **extra
+            ),
+            _("Your answers were submitted and marked."),
+        )
         return redirect("elearning:quiz_attempt", attempt.key)
     if attempt.submitted_at is None and quizzes.expire_overdue(attempt):
-        messages.error(request, _("The time allowed for this quiz ran out: the attempt is "
-                                  "closed with a score of 0 and counts as used."))
+        messages.error(
+            request,
+            _(
+                "The time allowed for this quiz ran out: the attempt is "
+                "closed with a score of 0 and counts as used."
+            ),
+        )
     lesson = attempt.lesson
     state = quizzes.quiz_state(attempt.enrolment, lesson)
-    context = {"attempt": attempt, "lesson": lesson, "course": lesson.module.course,
-               "state": state,
-               "course_url": _url("elearning:learn_course", lesson.module.course_id),
-               "number": next((i for i, a in enumerate(state.attempts, 1)
-                               if a.pk == attempt.pk), state.used)}
+    context = {
+        "attempt": attempt,
+        "lesson": lesson,
+        "course": lesson.module.course,
+        "state": state,
+        "course_url": _url("elearning:learn_course", lesson.module.course_id),
+        "number": next(
+            (i for i, a in enumerate(state.attempts, 1) if a.pk == attempt.pk), state.used
+        ),
+    }
     if attempt.submitted_at is None:
         questions = quizzes.attempt_questions(attempt)
-        return render(request, "elearning/quiz_attempt.html", {
-            **context, "questions": questions,
-            "seconds_left": quizzes.seconds_left(attempt)})
+        return render(
+            request,
+            "elearning/quiz_attempt.html",
+            {**context, "questions": questions, "seconds_left": quizzes.seconds_left(attempt)},
+        )
     feedback = quizzes.attempt_feedback(attempt)
-    return render(request, "elearning/quiz_result.html", {
-        **context, "feedback": feedback, "expired": quizzes.is_expired(attempt),
-        "right": sum(1 for item in feedback if item["right"]), "total": len(feedback)})
+    return render(
+        request,
+        "elearning/quiz_result.html",
+        {
+            **context,
+            "feedback": feedback,
+            "expired": quizzes.is_expired(attempt),
+            "right": sum(1 for item in feedback if item["right"]),
+            "total": len(feedback),
+        },
+    )
 
 
 urlpatterns = [

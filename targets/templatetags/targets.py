@@ -27,8 +27,10 @@ def _bar(r, language_formats: tuple) -> str:
     met = number(r.met, True, language_formats)
     eligible = number(r.eligible, True, language_formats)
     percent = number(r.percent, False, language_formats)
-    return (f'<div class="bar {escape(r.standing)}" title="{met}/{eligible}"><span style="width: '
-            f'{r.percent}%"></span></div>\n<small>{percent}% · {met}/{eligible}</small>')
+    return (
+        f'<div class="bar {escape(r.standing)}" title="{met}/{eligible}"><span style="width: '
+        f'{r.percent}%"></span></div>\n<small>{percent}% · {met}/{eligible}</small>'
+    )
 
 
 @register.simple_tag
@@ -36,12 +38,18 @@ def bar_cells(results) -> str:
     """A row of bars, one cell per target (one tag per row: the units-below table of a
     province or a national union has thousands of cells)."""
     language_formats = formats()
-    return mark_safe("".join(  # noqa: S308 (escaped in _bar)
-        f"<td>{_bar(r, language_formats) if r.eligible else NONE}</td>" for r in results))
+    return mark_safe(
+        "".join(  # noqa: S308 (escaped in _bar)
+            f"<td>{_bar(r, language_formats) if r.eligible else NONE}</td>" for r in results
+        )
+    )
 
 
-STANDINGS = {"achieved": gettext_lazy("Achieved"), "at_risk": gettext_lazy("At risk"),
-             "missed": gettext_lazy("Missed")}
+STANDINGS = {
+    "achieved": gettext_lazy("Achieved"),
+    "at_risk": gettext_lazy("At risk"),
+    "missed": gettext_lazy("Missed"),
+}
 
 
 @register.simple_tag

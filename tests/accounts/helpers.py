@@ -10,10 +10,10 @@ from accounts import twofactor
 from tests.conftest import PASSWORD
 
 
-def password_login(client, username: str, password: str = PASSWORD, ip: str = "127.0.0.1",
-                   **data):
-    return client.post("/login/", {"username": username, "password": password, **data},
-                       REMOTE_ADDR=ip)
+def password_login(client, username: str, password: str = PASSWORD, ip: str = "127.0.0.1", **data):
+    return client.post(
+        "/login/", {"username": username, "password": password, **data}, REMOTE_ADDR=ip
+    )
 
 
 def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:

@@ -61,21 +61,36 @@ def test_another_user_and_another_address_are_not_locked(client, tree):
     assert password_login(client, "hanoi").status_code == 429
 
 
-def test_behind_a_proxy_the_lock_holds_the_clients_address_not_the_proxys(client, tree,
-                                                                         settings):
+def test_behind_a_proxy_the_lock_holds_the_clients_address_not_the_proxys(client, tree, settings):
     settings.AXES_IPWARE_PROXY_COUNT = 1  # nginx appends the address it was reached from
     for _ in range(N):
-        client.post("/login/", {"username": "hanoi", "password": "wrong"},
-                    REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+        client.post(
+            "/login/",
+            {"username": "hanoi", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+        )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
     # Another client through the same proxy is not locked; the locked one still is.
-    assert client.post("/login/", {"username": "hanoi", "password": PASSWORD},
-                       REMOTE_ADDR="127.0.0.1",
-                       HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 302
+    assert (
+        client.post(
+            "/login/",
+            {"username": "hanoi", "password": PASSWORD},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.10",
+        ).status_code
+        == 302
+    )
     client.logout()
-    assert client.post("/login/", {"username": "hanoi", "password": PASSWORD},
-                       REMOTE_ADDR="127.0.0.1",
-                       HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    assert (
+        client.post(
+            "/login/",
+            {"username": "hanoi", "password": PASSWORD},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        ).status_code
+        == 429
+    )
 
 
 def age_attempts(minutes: int) -> None:
@@ -120,8 +135,9 @@ def test_the_token_endpoint_counts_failures_and_obeys_the_lock(tree, client, loc
         fail(client, times=N)
     else:
         for _ in range(N - 1):
-            assert api.post("/auth/token", {"username": "hanoi", "password": "x"}) \
-                .status_code == 401
+            assert (
+                api.post("/auth/token", {"username": "hanoi", "password": "x"}).status_code == 401
+            )
         assert api.post("/auth/token", {"username": "hanoi", "password": "x"}).status_code == 429
     response = api.post("/auth/token", {"username": "hanoi", "password": PASSWORD})
     assert response.status_code == 429

@@ -20,8 +20,9 @@ def real_hashers(settings):
 
 
 def test_argon2_comes_first():
-    assert project_settings.PASSWORD_HASHERS[0] == \
-        "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert (
+        project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    )
 
 
 def test_a_new_password_is_hashed_with_argon2(tree, real_hashers):
@@ -32,7 +33,8 @@ def test_a_new_password_is_hashed_with_argon2(tree, real_hashers):
 
 def test_an_old_pbkdf2_hash_still_logs_in_and_is_upgraded_to_argon2(client, tree, real_hashers):
     User.objects.filter(pk=tree.hanoi_officer.pk).update(
-        password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+        password=make_password(PASSWORD, hasher="pbkdf2_sha256")
+    )
     assert password_login(client, "hanoi").status_code == 302
     assert client.get("/people/").status_code == 200
     tree.hanoi_officer.refresh_from_db()
@@ -41,25 +43,33 @@ def test_an_old_pbkdf2_hash_still_logs_in_and_is_upgraded_to_argon2(client, tree
 
 def test_a_wrong_password_does_not_log_in_with_an_old_hash(client, tree, real_hashers):
     User.objects.filter(pk=tree.hanoi_officer.pk).update(
-        password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+        password=make_password(PASSWORD, hasher="pbkdf2_sha256")
+    )
     response = password_login(client, "hanoi", "not-the-password")
-    assert response.status_code == 200 and "Sai tên đăng nhập hoặc mật khẩu." in \
-        response.content.decode()
+    assert (
+        response.status_code == 200
+        and "Sai tên đăng nhập hoặc mật khẩu." in response.content.decode()
+    )
     tree.hanoi_officer.refresh_from_db()
     assert tree.hanoi_officer.password.startswith("pbkdf2_sha256$")
 
 
 def change(client, new, old=PASSWORD, again=None):
-    return client.post("/account/password/", {"old_password": old, "new_password1": new,
-                                              "new_password2": again or new})
+    return client.post(
+        "/account/password/",
+        {"old_password": old, "new_password1": new, "new_password2": again or new},
+    )
 
 
-@pytest.mark.parametrize("weak, message", [
-    ("Ngan-26", "Mật khẩu quá ngắn: cần ít nhất 10 ký tự."),
-    ("password123", "Mật khẩu này quá phổ biến."),
-    ("20262026202", "Mật khẩu này hoàn toàn là số."),
-    ("nguyenvanan1", "Mật khẩu quá giống với Tên đăng nhập."),
-])
+@pytest.mark.parametrize(
+    "weak, message",
+    [
+        ("Ngan-26", "Mật khẩu quá ngắn: cần ít nhất 10 ký tự."),
+        ("password123", "Mật khẩu này quá phổ biến."),
+        ("20262026202", "Mật khẩu này hoàn toàn là số."),
+        ("nguyenvanan1", "Mật khẩu quá giống với Tên đăng nhập."),
+    ],
+)
 def test_a_weak_new_password_is_refused_in_vietnamese(client, tree, weak, message):
     user = make_user("nguyenvanan", tree.hanoi)
     client.force_login(user)
@@ -109,9 +119,15 @@ def test_the_password_page_needs_a_login(client, tree):
 
 
 def add_account(client, password, again=None):
-    return client.post("/admin/accounts/user/add/", {
-        "username": "canbo_moi", "usable_password": "true", "password1": password,
-        "password2": again or password})
+    return client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "canbo_moi",
+            "usable_password": "true",
+            "password1": password,
+            "password2": again or password,
+        },
+    )
 
 
 def superuser(tree):

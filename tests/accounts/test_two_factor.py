@@ -29,7 +29,8 @@ WRONG = "Mã không đúng: hãy nhập 6 chữ số ứng dụng xác thực đ
 def unthrottle(device: TOTPDevice) -> None:
     """As if the last wrong code had been typed an hour ago (no sleeping in tests)."""
     TOTPDevice.objects.filter(pk=device.pk).update(
-        throttling_failure_timestamp=timezone.now() - dt.timedelta(hours=1))
+        throttling_failure_timestamp=timezone.now() - dt.timedelta(hours=1)
+    )
 
 
 def test_an_officer_without_a_device_logs_in_with_the_password_only(client, tree):
@@ -40,8 +41,16 @@ def test_an_officer_without_a_device_logs_in_with_the_password_only(client, tree
 
 def test_an_administrator_without_a_device_must_enrol_before_anything_else(client, tree):
     assert password_login(client, "national").status_code == 302
-    for path in ("/", "/people/", "/units/", "/admin/", "/admin/accounts/user/", "/account/",
-                 "/account/password/", VERIFY + "?next=/people/"):
+    for path in (
+        "/",
+        "/people/",
+        "/units/",
+        "/admin/",
+        "/admin/accounts/user/",
+        "/account/",
+        "/account/password/",
+        VERIFY + "?next=/people/",
+    ):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith(ENROL + "?next="), path
@@ -66,8 +75,7 @@ def test_an_administrator_without_a_device_must_enrol_before_anything_else(clien
 
 
 def secret_on(body: str) -> str:
-    return re.search(r'<code id="two-factor-secret">([A-Z2-7 ]+)</code>', body)[1] \
-        .replace(" ", "")
+    return re.search(r'<code id="two-factor-secret">([A-Z2-7 ]+)</code>', body)[1].replace(" ", "")
 
 
 TOTPDevice.key_b32 = property(lambda d: __import__("base64").b32encode(d.bin_key).decode())
@@ -159,8 +167,7 @@ def test_wrong_codes_make_the_next_try_wait(client, tree):
 def test_the_code_page_leads_only_to_this_site(client, tree):
     device = device_for(tree.hanoi_officer)
     password_login(client, "hanoi")
-    response = client.post(VERIFY, {"code": code_for(device),
-                                    "next": "https://evil.example/phish"})
+    response = client.post(VERIFY, {"code": code_for(device), "next": "https://evil.example/phish"})
     assert response["Location"] == "/"
 
 

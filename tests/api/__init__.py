@@ -21,12 +21,14 @@ class ApiClient:
         return self.client.get(BASE + path, params or {}, headers=self._headers())
 
     def post(self, path: str, data: dict | None = None):
-        return self.client.post(BASE + path, data or {}, content_type="application/json",
-                                headers=self._headers())
+        return self.client.post(
+            BASE + path, data or {}, content_type="application/json", headers=self._headers()
+        )
 
     def patch(self, path: str, data: dict | None = None):
-        return self.client.patch(BASE + path, data or {}, content_type="application/json",
-                                 headers=self._headers())
+        return self.client.patch(
+            BASE + path, data or {}, content_type="application/json", headers=self._headers()
+        )
 
     def delete(self, path: str):
         return self.client.delete(BASE + path, headers=self._headers())

@@ -71,16 +71,16 @@ def test_it_records_when_a_token_was_last_used(tree):
     assert ApiToken.objects.get(key_hash=ApiToken.hash(client.token)).last_used_at is not None
 
 
-@pytest.mark.parametrize("path", ["/units", "/people", "/positions", "/roles", "/unit-kinds",
-                                  "/me"])
+@pytest.mark.parametrize(
+    "path", ["/units", "/people", "/positions", "/roles", "/unit-kinds", "/me"]
+)
 def test_it_refuses_a_request_without_a_token(tree, path):
     response = ApiClient().get(path)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize("header", ["Bearer garbage", "Bearer ", "Basic aGFub2k6eA==",
-                                    "garbage"])
+@pytest.mark.parametrize("header", ["Bearer garbage", "Bearer ", "Basic aGFub2k6eA==", "garbage"])
 def test_it_refuses_a_garbage_token(client, tree, header):
     response = client.get(BASE + "/units", headers={"Authorization": header})
     assert response.status_code == 401
@@ -119,13 +119,19 @@ def test_the_openapi_document_lists_every_route(client, tree):
     assert response.status_code == 200
     document = json.loads(response.content)
     assert document["info"]["version"] == "1"
-    declared = {(path, method) for path, ops in api.get_openapi_schema()["paths"].items()
-                for method in ops}
+    declared = {
+        (path, method) for path, ops in api.get_openapi_schema()["paths"].items() for method in ops
+    }
     listed = {(path, method) for path, ops in document["paths"].items() for method in ops}
     assert listed == declared
-    for route in [("/api/v1/auth/token", "post"), ("/api/v1/units/{unit_id}/move", "post"),
-                  ("/api/v1/units/merge", "post"), ("/api/v1/people/{person_id}", "patch"),
-                  ("/api/v1/positions/{position_id}", "delete"), ("/api/v1/me", "get")]:
+    for route in [
+        ("/api/v1/auth/token", "post"),
+        ("/api/v1/units/{unit_id}/move", "post"),
+        ("/api/v1/units/merge", "post"),
+        ("/api/v1/people/{person_id}", "patch"),
+        ("/api/v1/positions/{position_id}", "delete"),
+        ("/api/v1/me", "get"),
+    ]:
         assert route in listed
     assert document["components"]["securitySchemes"]
 

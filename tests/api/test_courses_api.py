@@ -13,9 +13,14 @@ from tests.api import BASE, ApiClient, fields_of, messages_of
 from tests.elearning.test_exchange import counts, document_of, dump, export_bytes
 from tests.elearning.test_manage import build_course, world  # noqa: F401 (fixture)
 
-NEW = {"code": "ML-OL-05", "title": "Thương lượng tập thể", "topics": ["union_general"],
-       "hours": 8, "description": "<p>Giới thiệu</p><script>x()</script>",
-       "audience_roles": ["chair"]}
+NEW = {
+    "code": "ML-OL-05",
+    "title": "Thương lượng tập thể",
+    "topics": ["union_general"],
+    "hours": 8,
+    "description": "<p>Giới thiệu</p><script>x()</script>",
+    "audience_roles": ["chair"],
+}
 
 
 @pytest.fixture(autouse=True)
@@ -39,18 +44,20 @@ def outsider(tree):
 
 
 def upload(client: ApiClient, data: bytes, **fields):
-    return client.client.post(BASE + "/courses/import",
-                              {"archive": io.BytesIO(data), **fields},
-                              headers=client._headers())
+    return client.client.post(
+        BASE + "/courses/import", {"archive": io.BytesIO(data), **fields}, headers=client._headers()
+    )
 
 
 def test_courses_of_the_callers_subtree(tree, world, hanoi, outsider):  # noqa: F811
     codes = [c["code"] for c in ok(hanoi.get("/courses"))["items"]]
     assert sorted(codes) == ["HN-OL-01", "ML-OL-01"]
-    assert [c["code"] for c in ok(hanoi.get("/courses", {"unit": tree.melinh.pk}))["items"]] \
-        == ["ML-OL-01"]
-    assert [c["code"] for c in ok(hanoi.get("/courses", {"status": "published"}))["items"]] \
-        == ["HN-OL-01"]
+    assert [c["code"] for c in ok(hanoi.get("/courses", {"unit": tree.melinh.pk}))["items"]] == [
+        "ML-OL-01"
+    ]
+    assert [c["code"] for c in ok(hanoi.get("/courses", {"status": "published"}))["items"]] == [
+        "HN-OL-01"
+    ]
     assert [c["code"] for c in ok(outsider.get("/courses"))["items"]] == ["NT-OL-01"]
     assert fields_of(outsider.get("/courses", {"unit": tree.hanoi.pk})) == {"unit"}
 
@@ -63,19 +70,23 @@ def test_courses_of_the_callers_subtree(tree, world, hanoi, outsider):  # noqa: 
     assert detail["assigned"] == [world.assigned.pk]
 
     course = world.course
-    for path in (f"/courses/{course.pk}", f"/courses/{course.pk}/progress",
-                 f"/courses/{course.pk}/export"):
+    for path in (
+        f"/courses/{course.pk}",
+        f"/courses/{course.pk}/progress",
+        f"/courses/{course.pk}/export",
+    ):
         assert outsider.get(path).status_code == 404, path
     assert outsider.patch(f"/courses/{course.pk}", {"title": "x"}).status_code == 404
-    assert outsider.post(f"/courses/{course.pk}/publish", {"published": False}
-                         ).status_code == 404
+    assert outsider.post(f"/courses/{course.pk}/publish", {"published": False}).status_code == 404
     course.refresh_from_db()
     assert course.status == "published" and course.title != "x"
 
 
 def test_create_update_and_publish(tree, hanoi):
-    body = ok(hanoi.post("/courses", {**NEW, "organiser": tree.melinh.pk,
-                                      "assigned": [tree.nguyen.pk]}), 201)
+    body = ok(
+        hanoi.post("/courses", {**NEW, "organiser": tree.melinh.pk, "assigned": [tree.nguyen.pk]}),
+        201,
+    )
     course = Course.objects.get(pk=body["id"])
     assert body["status"] == "draft" and body["organiser"]["code"] == "HN-ML"
     assert body["description"] == "<p>Giới thiệu</p>"
@@ -84,34 +95,56 @@ def test_create_update_and_publish(tree, hanoi):
     # Refusals: an organiser outside the subtree, unknown codes, a taken code, a person of
     # another province or outside the organiser's subtree — nothing written.
     outsider = ApiClient(tree.nt_officer)
-    assert fields_of(outsider.post("/courses", {**NEW, "code": "X",
-                                                "organiser": tree.melinh.pk})) == {"organiser"}
-    response = hanoi.post("/courses", {**NEW, "code": "Y", "organiser": tree.hanoi.pk,
-                                       "topics": ["khong_co"], "audience_roles": ["nobody"]})
+    assert fields_of(
+        outsider.post("/courses", {**NEW, "code": "X", "organiser": tree.melinh.pk})
+    ) == {"organiser"}
+    response = hanoi.post(
+        "/courses",
+        {
+            **NEW,
+            "code": "Y",
+            "organiser": tree.hanoi.pk,
+            "topics": ["khong_co"],
+            "audience_roles": ["nobody"],
+        },
+    )
     assert fields_of(response) == {"topics.0", "audience_roles.0"}
     assert fields_of(hanoi.post("/courses", {**NEW, "organiser": tree.hanoi.pk})) == {"code"}
-    assert fields_of(hanoi.post("/courses", {**NEW, "code": "Z", "organiser": tree.hanoi.pk,
-                                             "assigned": [tree.le.pk]})) == {"assigned.0"}
-    response = hanoi.post("/courses", {**NEW, "code": "W", "organiser": tree.melinh.pk,
-                                       "assigned": [tree.tran.pk]})
+    assert fields_of(
+        hanoi.post(
+            "/courses", {**NEW, "code": "Z", "organiser": tree.hanoi.pk, "assigned": [tree.le.pk]}
+        )
+    ) == {"assigned.0"}
+    response = hanoi.post(
+        "/courses", {**NEW, "code": "W", "organiser": tree.melinh.pk, "assigned": [tree.tran.pk]}
+    )
     assert fields_of(response) == {"person"}
     assert Course.objects.count() == 1
 
-    body = ok(hanoi.patch(f"/courses/{course.pk}", {"title": "Thương lượng tập thể (2025)",
-                                                   "hours": 10, "assigned": []}))
+    body = ok(
+        hanoi.patch(
+            f"/courses/{course.pk}",
+            {"title": "Thương lượng tập thể (2025)", "hours": 10, "assigned": []},
+        )
+    )
     assert (body["title"], body["hours"], body["assigned"]) == (
-        "Thương lượng tập thể (2025)", 10, [])
+        "Thương lượng tập thể (2025)",
+        10,
+        [],
+    )
     assert body["topics"] == ["union_general"] and body["code"] == "ML-OL-05"
     assert fields_of(hanoi.patch(f"/courses/{course.pk}", {"hours": 0})) == {"hours"}
 
     response = hanoi.post(f"/courses/{course.pk}/publish")
     assert response.status_code == 422 and messages_of(response)
     module = services.module_save(user=tree.hanoi_officer, course=course, title="P1", rank=1)
-    services.lesson_save(user=tree.hanoi_officer, module=module, title="Bài 1", kind="text",
-                         body="<p>Nội dung</p>")
+    services.lesson_save(
+        user=tree.hanoi_officer, module=module, title="Bài 1", kind="text", body="<p>Nội dung</p>"
+    )
     assert ok(hanoi.post(f"/courses/{course.pk}/publish"))["status"] == "published"
-    assert ok(hanoi.post(f"/courses/{course.pk}/publish", {"published": False}))["status"] \
-        == "draft"
+    assert (
+        ok(hanoi.post(f"/courses/{course.pk}/publish", {"published": False}))["status"] == "draft"
+    )
 
     # Read-only accounts: 403 on every write.
     inspector = ApiClient(tree.inspector)
@@ -130,16 +163,18 @@ def test_progress_per_learner_and_per_unit(tree, world, hanoi):  # noqa: F811
     assert float(learners[tree.nguyen.pk]["best_score"]) == 100
     assert learners[tree.tran.pk]["required_done_percent"] == 50
     assert learners[world.idle_person.pk]["status"] == "not_started"
-    assert {u["unit"]["code"]: (u["enrolled"], u["started"], u["completed"])
-            for u in body["units"]} == {"HN-ML": (2, 1, 1), "HN-DA": (1, 1, 0)}
+    assert {
+        u["unit"]["code"]: (u["enrolled"], u["started"], u["completed"]) for u in body["units"]
+    } == {"HN-ML": (2, 1, 1), "HN-DA": (1, 1, 0)}
     assert body["total"] == {"enrolled": 3, "started": 2, "completed": 1}
     body = ok(hanoi.get(f"/courses/{world.course.pk}/progress", {"unit": tree.donganh.pk}))
     assert [x["person"] for x in body["learners"]] == [tree.tran.pk]
     assert body["units"][0]["unit"]["code"] == "HN-DA-01"
     body = ok(hanoi.get(f"/courses/{world.course.pk}/progress", {"limit": 1, "offset": 1}))
     assert len(body["learners"]) == 1 and body["learner_count"] == 3
-    assert fields_of(hanoi.get(f"/courses/{world.ml_course.pk}/progress",
-                               {"unit": tree.donganh.pk})) == {"unit"}
+    assert fields_of(
+        hanoi.get(f"/courses/{world.ml_course.pk}/progress", {"unit": tree.donganh.pk})
+    ) == {"unit"}
 
 
 def test_export_and_import_the_archive(tree, hanoi, outsider):

@@ -11,8 +11,12 @@ from tests.api import BASE, ApiClient
 def test_a_body_that_is_not_json_is_refused_in_vietnamese(tree, body):
     token = ApiClient(tree.hanoi_officer).token
     before = Person.objects.count()
-    response = Client().post(f"{BASE}/people", body, content_type="application/json",
-                             headers={"Authorization": f"Bearer {token}"})
+    response = Client().post(
+        f"{BASE}/people",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 400
     assert response.json() == {"detail": "Nội dung yêu cầu không phải JSON hợp lệ."}
     assert Person.objects.count() == before

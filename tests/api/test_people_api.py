@@ -7,8 +7,14 @@ import pytest
 from people.models import Person, Position
 from tests.api import ApiClient, fields_of, messages_of
 
-NEW_PERSON = {"family_name": "Phạm", "middle_name": "Thị", "given_name": "Dung",
-              "gender": "female", "birth_date": "1992-03-04", "citizen_id": "001192000004"}
+NEW_PERSON = {
+    "family_name": "Phạm",
+    "middle_name": "Thị",
+    "given_name": "Dung",
+    "gender": "female",
+    "birth_date": "1992-03-04",
+    "citizen_id": "001192000004",
+}
 
 
 def names(response) -> set[str]:
@@ -17,8 +23,7 @@ def names(response) -> set[str]:
 
 
 def test_it_lists_the_people_of_the_users_subtree(tree):
-    assert names(ApiClient(tree.hanoi_officer).get("/people")) == {
-        "Nguyễn Văn An", "Trần Thị Bình"}
+    assert names(ApiClient(tree.hanoi_officer).get("/people")) == {"Nguyễn Văn An", "Trần Thị Bình"}
     assert names(ApiClient(tree.melinh_officer).get("/people")) == {"Nguyễn Văn An"}
 
 
@@ -34,12 +39,13 @@ def test_it_filters_people_like_the_people_page(tree):
     assert names(client.get("/people", {"q": "nguyen van"})) == {"Nguyễn Văn An"}
     assert names(client.get("/people", {"gender": "female"})) == {"Trần Thị Bình"}
     assert names(client.get("/people", {"role": tree.chair_role.pk, "on": "2024-01-01"})) == {
-        "Nguyễn Văn An"}
+        "Nguyễn Văn An"
+    }
     assert names(client.get("/people", {"full_time": "false", "on": "2024-01-01"})) == {
-        "Trần Thị Bình"}
+        "Trần Thị Bình"
+    }
     assert names(client.get("/people", {"unit": tree.donganh.pk})) == {"Trần Thị Bình"}
-    assert names(client.get("/people", {"age": "40-49", "on": "2024-01-01"})) == {
-        "Nguyễn Văn An"}
+    assert names(client.get("/people", {"age": "40-49", "on": "2024-01-01"})) == {"Nguyễn Văn An"}
     assert names(client.get("/people", {"cadres": "true", "on": "2023-01-01"})) == set()
 
 
@@ -101,8 +107,9 @@ def test_it_filters_positions_by_person_unit_and_day(tree):
 
 
 def test_it_creates_a_person(tree):
-    response = ApiClient(tree.melinh_officer).post("/people",
-                                                   {**NEW_PERSON, "unit": tree.school.pk})
+    response = ApiClient(tree.melinh_officer).post(
+        "/people", {**NEW_PERSON, "unit": tree.school.pk}
+    )
     assert response.status_code == 201, response.content
     person = Person.objects.get(pk=response.json()["id"])
     assert person.full_name == "Phạm Thị Dung" and person.citizen_id == "001192000004"
@@ -111,7 +118,8 @@ def test_it_creates_a_person(tree):
 
 def test_creating_a_person_with_an_invalid_citizen_id_writes_nothing(tree):
     response = ApiClient(tree.melinh_officer).post(
-        "/people", {**NEW_PERSON, "citizen_id": "12345", "unit": tree.school.pk})
+        "/people", {**NEW_PERSON, "citizen_id": "12345", "unit": tree.school.pk}
+    )
     assert response.status_code == 422
     assert fields_of(response) == {"citizen_id"}
     assert not Person.objects.filter(given_name="Dung").exists()
@@ -119,23 +127,28 @@ def test_creating_a_person_with_an_invalid_citizen_id_writes_nothing(tree):
 
 def test_the_citizen_id_message_is_in_vietnamese(tree):
     response = ApiClient(tree.melinh_officer).post(
-        "/people", {**NEW_PERSON, "citizen_id": "12345", "unit": tree.school.pk})
-    assert response.json()["detail"] == [{"field": "citizen_id",
-                                          "message": "Số CCCD phải gồm đúng 12 chữ số."}]
+        "/people", {**NEW_PERSON, "citizen_id": "12345", "unit": tree.school.pk}
+    )
+    assert response.json()["detail"] == [
+        {"field": "citizen_id", "message": "Số CCCD phải gồm đúng 12 chữ số."}
+    ]
 
 
 def test_messages_follow_accept_language(tree):
     client = ApiClient(tree.melinh_officer)
-    response = client.client.post("/api/v1/people",
-                                  {**NEW_PERSON, "citizen_id": "12345", "unit": tree.school.pk},
-                                  content_type="application/json",
-                                  headers={**client._headers(), "Accept-Language": "en"})
+    response = client.client.post(
+        "/api/v1/people",
+        {**NEW_PERSON, "citizen_id": "12345", "unit": tree.school.pk},
+        content_type="application/json",
+        headers={**client._headers(), "Accept-Language": "en"},
+    )
     assert messages_of(response) == ["A citizen ID has exactly 12 digits."]
 
 
 def test_updating_a_person_with_an_invalid_citizen_id_writes_nothing(tree):
     response = ApiClient(tree.melinh_officer).patch(
-        f"/people/{tree.nguyen.pk}", {"citizen_id": "0010800000011", "given_name": "Ân"})
+        f"/people/{tree.nguyen.pk}", {"citizen_id": "0010800000011", "given_name": "Ân"}
+    )
     assert response.status_code == 422 and "citizen_id" in fields_of(response)
     tree.nguyen.refresh_from_db()
     assert tree.nguyen.citizen_id == "001080000001" and tree.nguyen.given_name == "An"
@@ -143,36 +156,45 @@ def test_updating_a_person_with_an_invalid_citizen_id_writes_nothing(tree):
 
 def test_a_citizen_id_already_used_is_a_field_error(tree):
     response = ApiClient(tree.hanoi_officer).post(
-        "/people", {**NEW_PERSON, "citizen_id": "001080000001", "unit": tree.factory.pk})
+        "/people", {**NEW_PERSON, "citizen_id": "001080000001", "unit": tree.factory.pk}
+    )
     assert response.status_code == 422 and fields_of(response) == {"citizen_id"}
 
 
 def test_it_updates_only_the_fields_sent(tree):
-    response = ApiClient(tree.melinh_officer).patch(f"/people/{tree.nguyen.pk}",
-                                                    {"education_level": 5})
+    response = ApiClient(tree.melinh_officer).patch(
+        f"/people/{tree.nguyen.pk}", {"education_level": 5}
+    )
     assert response.status_code == 200
     tree.nguyen.refresh_from_db()
     assert tree.nguyen.education_level == 5 and tree.nguyen.citizen_id == "001080000001"
 
 
 def test_creating_a_person_in_a_unit_outside_the_subtree_writes_nothing(tree):
-    response = ApiClient(tree.melinh_officer).post("/people",
-                                                   {**NEW_PERSON, "unit": tree.factory.pk})
+    response = ApiClient(tree.melinh_officer).post(
+        "/people", {**NEW_PERSON, "unit": tree.factory.pk}
+    )
     assert response.status_code == 422 and fields_of(response) == {"unit"}
     assert not Person.objects.filter(given_name="Dung").exists()
 
 
 def test_moving_a_person_out_of_the_subtree_writes_nothing(tree):
-    response = ApiClient(tree.melinh_officer).patch(f"/people/{tree.nguyen.pk}",
-                                                    {"unit": tree.nt_grassroots.pk})
+    response = ApiClient(tree.melinh_officer).patch(
+        f"/people/{tree.nguyen.pk}", {"unit": tree.nt_grassroots.pk}
+    )
     assert response.status_code == 422 and fields_of(response) == {"unit"}
     tree.nguyen.refresh_from_db()
     assert tree.nguyen.unit == tree.school
 
 
 def position_body(tree, **changes):
-    return {"person": tree.nguyen.pk, "unit": tree.school.pk, "role": tree.member_role.pk,
-            "start_date": "2024-01-01", **changes}
+    return {
+        "person": tree.nguyen.pk,
+        "unit": tree.school.pk,
+        "role": tree.member_role.pk,
+        "start_date": "2024-01-01",
+        **changes,
+    }
 
 
 def test_it_creates_a_position(tree):
@@ -184,23 +206,26 @@ def test_it_creates_a_position(tree):
 
 
 def test_a_position_ending_before_it_starts_writes_nothing(tree):
-    response = ApiClient(tree.melinh_officer).post("/positions", position_body(
-        tree, end_date="2023-12-31", end_reason="rotated"))
+    response = ApiClient(tree.melinh_officer).post(
+        "/positions", position_body(tree, end_date="2023-12-31", end_reason="rotated")
+    )
     assert response.status_code == 422 and fields_of(response) == {"end_date"}
     assert Position.objects.filter(person=tree.nguyen).count() == 1
 
 
 def test_a_position_in_a_unit_outside_the_subtree_writes_nothing(tree):
-    response = ApiClient(tree.melinh_officer).post("/positions", position_body(
-        tree, unit=tree.factory.pk))
+    response = ApiClient(tree.melinh_officer).post(
+        "/positions", position_body(tree, unit=tree.factory.pk)
+    )
     assert response.status_code == 422 and fields_of(response) == {"unit"}
     assert "Đông Anh" not in response.content.decode()
     assert Position.objects.filter(person=tree.nguyen).count() == 1
 
 
 def test_a_position_for_a_person_outside_the_subtree_writes_nothing(tree):
-    response = ApiClient(tree.melinh_officer).post("/positions", position_body(
-        tree, person=tree.tran.pk))
+    response = ApiClient(tree.melinh_officer).post(
+        "/positions", position_body(tree, person=tree.tran.pk)
+    )
     assert response.status_code == 422 and fields_of(response) == {"person"}
     assert Position.objects.filter(person=tree.tran).count() == 1
 
@@ -213,7 +238,8 @@ def test_an_unknown_role_is_a_field_error(tree):
 def test_it_ends_a_position(tree):
     position = Position.objects.get(person=tree.nguyen)
     response = ApiClient(tree.melinh_officer).patch(
-        f"/positions/{position.pk}", {"end_date": "2025-06-30", "end_reason": "rotated"})
+        f"/positions/{position.pk}", {"end_date": "2025-06-30", "end_reason": "rotated"}
+    )
     assert response.status_code == 200, response.content
     position.refresh_from_db()
     assert position.end_date == dt.date(2025, 6, 30) and position.full_time is True
@@ -221,8 +247,9 @@ def test_it_ends_a_position(tree):
 
 def test_ending_a_position_without_a_reason_writes_nothing(tree):
     position = Position.objects.get(person=tree.nguyen)
-    response = ApiClient(tree.melinh_officer).patch(f"/positions/{position.pk}",
-                                                    {"end_date": "2025-06-30"})
+    response = ApiClient(tree.melinh_officer).patch(
+        f"/positions/{position.pk}", {"end_date": "2025-06-30"}
+    )
     assert response.status_code == 422 and fields_of(response) == {"end_reason"}
     position.refresh_from_db()
     assert position.end_date is None
@@ -235,16 +262,27 @@ def test_it_deletes_a_position(tree):
     assert not Position.objects.filter(pk=position.pk).exists()
 
 
-@pytest.mark.parametrize("method,route", [
-    ("post", "/people"), ("patch", "/people/{person}"), ("post", "/positions"),
-    ("patch", "/positions/{position}"), ("delete", "/positions/{position}"),
-])
+@pytest.mark.parametrize(
+    "method,route",
+    [
+        ("post", "/people"),
+        ("patch", "/people/{person}"),
+        ("post", "/positions"),
+        ("patch", "/positions/{position}"),
+        ("delete", "/positions/{position}"),
+    ],
+)
 def test_the_read_only_inspector_gets_403_on_people_writes(tree, method, route):
     position = Position.objects.get(person=tree.nguyen)
     url = route.format(person=tree.nguyen.pk, position=position.pk)
     client = ApiClient(tree.inspector)
-    response = client.delete(url) if method == "delete" else getattr(client, method)(
-        url, {**NEW_PERSON, **position_body(tree), "unit": tree.school.pk})
+    response = (
+        client.delete(url)
+        if method == "delete"
+        else getattr(client, method)(
+            url, {**NEW_PERSON, **position_body(tree), "unit": tree.school.pk}
+        )
+    )
     assert response.status_code == 403
     assert Person.objects.count() == 3 and Position.objects.filter(pk=position.pk).exists()
 

@@ -24,16 +24,23 @@ from planning.models import (
 from tests.api import BASE, ApiClient, fields_of, messages_of
 from training.models import TrainingClass
 
-LINE = {"name": "Bồi dưỡng nghiệp vụ công tác công đoàn", "topic": "union_general",
-        "target_group": "part_time", "classes": 2, "trainees": 60, "quarter": 2,
-        "budget": "30000000"}
+LINE = {
+    "name": "Bồi dưỡng nghiệp vụ công tác công đoàn",
+    "topic": "union_general",
+    "target_group": "part_time",
+    "classes": 2,
+    "trainees": 60,
+    "quarter": 2,
+    "budget": "30000000",
+}
 AT_LEAST_ZERO = "Đảm bảo giá trị này lớn hơn hoặc bằng"  # Django's MinValueValidator, in vi
 NOT_A_NUMBER = "Nhập một số."  # Django's message for a bad decimal, in vi
 
 
 def put(client: ApiClient, path: str, data: dict):
-    return client.client.put(BASE + path, data, content_type="application/json",
-                             headers=client._headers())
+    return client.client.put(
+        BASE + path, data, content_type="application/json", headers=client._headers()
+    )
 
 
 def ok(response, status=200) -> dict:
@@ -65,12 +72,18 @@ def ml_plan(tree, melinh):
 
 # --- the workflow -------------------------------------------------------------------------
 
+
 def test_a_plan_goes_up_is_returned_approved_and_revised_with_a_reason(tree, melinh, hanoi):
-    created = ok(melinh.post("/plans", {"unit": tree.melinh.pk, "year": 2024,
-                                        "note": "Kế hoạch năm 2024"}), 201)
+    created = ok(
+        melinh.post("/plans", {"unit": tree.melinh.pk, "year": 2024, "note": "Kế hoạch năm 2024"}),
+        201,
+    )
     plan_id = created["id"]
     assert (created["status"], created["revision"], created["unit"]["code"]) == (
-        "draft", 0, "HN-ML")
+        "draft",
+        0,
+        "HN-ML",
+    )
     assert [e["action"] for e in created["events"]] == ["created"]
     line = ok(melinh.post(f"/plans/{plan_id}/lines", LINE), 201)
     assert (line["topic"], line["classes"], line["budget"]) == ("union_general", 2, "30000000")
@@ -84,12 +97,16 @@ def test_a_plan_goes_up_is_returned_approved_and_revised_with_a_reason(tree, mel
 
     response = hanoi.post(f"/plans/{plan_id}/return", {"comment": " "})
     assert response.status_code == 422 and fields_of(response) == {"comment"}
-    returned = ok(hanoi.post(f"/plans/{plan_id}/return",
-                             {"comment": "Bổ sung lớp cho cán bộ chuyên trách"}))
+    returned = ok(
+        hanoi.post(f"/plans/{plan_id}/return", {"comment": "Bổ sung lớp cho cán bộ chuyên trách"})
+    )
     assert returned["status"] == "returned"
-    assert returned["events"][0] == {**returned["events"][0], "action": "returned",
-                                     "user": "hanoi",
-                                     "comment": "Bổ sung lớp cho cán bộ chuyên trách"}
+    assert returned["events"][0] == {
+        **returned["events"][0],
+        "action": "returned",
+        "user": "hanoi",
+        "comment": "Bổ sung lớp cho cán bộ chuyên trách",
+    }
     # Returned: edited freely, no revision.
     edited = ok(melinh.patch(f"/plans/{plan_id}/lines/{line['id']}", {"classes": 3}))
     assert edited["classes"] == 3 and edited["trainees"] == 60
@@ -97,7 +114,12 @@ def test_a_plan_goes_up_is_returned_approved_and_revised_with_a_reason(tree, mel
     approved = ok(hanoi.post(f"/plans/{plan_id}/approve", {"comment": "Đồng ý"}))
     assert (approved["status"], approved["revision"]) == ("approved", 0)
     assert [e["action"] for e in approved["events"]] == [
-        "approved", "submitted", "returned", "submitted", "created"]
+        "approved",
+        "submitted",
+        "returned",
+        "submitted",
+        "created",
+    ]
 
     # After approval a change is a revision: a reason is required, and it is logged.
     events = PlanEvent.objects.count()
@@ -105,16 +127,24 @@ def test_a_plan_goes_up_is_returned_approved_and_revised_with_a_reason(tree, mel
     assert response.status_code == 422 and fields_of(response) == {"reason"}
     assert PlanLine.objects.get(pk=line["id"]).classes == 3
     assert PlanEvent.objects.count() == events
-    ok(melinh.patch(f"/plans/{plan_id}/lines/{line['id']}",
-                    {"classes": 4, "budget": 45000000, "reason": "Thêm một lớp quý III"}))
+    ok(
+        melinh.patch(
+            f"/plans/{plan_id}/lines/{line['id']}",
+            {"classes": 4, "budget": 45000000, "reason": "Thêm một lớp quý III"},
+        )
+    )
     plan = ok(melinh.get(f"/plans/{plan_id}"))
     assert plan["revision"] == 1 and plan["lines"][0]["classes"] == 4
     revised = plan["events"][0]
     assert (revised["action"], revised["comment"], revised["user"]) == (
-        "revised", "Thêm một lớp quý III", "melinh")
+        "revised",
+        "Thêm một lớp quý III",
+        "melinh",
+    )
     assert sorted(revised["changes"], key=lambda c: c["field"]) == [
         {"line": line["id"], "field": "budget", "old": "30000000", "new": "45000000"},
-        {"line": line["id"], "field": "classes", "old": "3", "new": "4"}]
+        {"line": line["id"], "field": "classes", "old": "3", "new": "4"},
+    ]
     assert plan["totals"]["planned_classes"] == 4 and plan["totals"]["budget"] == "45000000"
 
     # Deleting a line of an approved plan is a revision too.
@@ -126,7 +156,8 @@ def test_a_plan_goes_up_is_returned_approved_and_revised_with_a_reason(tree, mel
     plan = ok(melinh.get(f"/plans/{plan_id}"))
     assert plan["lines"] == [] and plan["revision"] == 2
     assert plan["events"][0]["changes"] == [
-        {"line": line["id"], "field": "deleted", "old": LINE["name"], "new": ""}]
+        {"line": line["id"], "field": "deleted", "old": LINE["name"], "new": ""}
+    ]
 
 
 def test_a_unit_cannot_approve_its_own_plan(tree, melinh, ml_plan):
@@ -140,8 +171,9 @@ def test_a_unit_cannot_approve_its_own_plan(tree, melinh, ml_plan):
     assert not PlanEvent.objects.filter(plan_id=plan_id, action="approved").exists()
 
 
-def test_only_the_unit_directly_above_decides_and_only_on_a_submitted_plan(tree, hanoi,
-                                                                           melinh, ml_plan):
+def test_only_the_unit_directly_above_decides_and_only_on_a_submitted_plan(
+    tree, hanoi, melinh, ml_plan
+):
     plan_id, _line = ml_plan
     response = hanoi.post(f"/plans/{plan_id}/approve")
     assert response.status_code == 422  # still a draft
@@ -154,8 +186,9 @@ def test_only_the_unit_directly_above_decides_and_only_on_a_submitted_plan(tree,
 def test_an_approval_needs_no_body(tree, hanoi, melinh, ml_plan):
     plan_id, _line = ml_plan
     ok(melinh.post(f"/plans/{plan_id}/submit"))
-    response = hanoi.client.generic("POST", f"{BASE}/plans/{plan_id}/approve", b"",
-                                    headers=hanoi._headers())
+    response = hanoi.client.generic(
+        "POST", f"{BASE}/plans/{plan_id}/approve", b"", headers=hanoi._headers()
+    )
     assert ok(response)["status"] == "approved"
 
 
@@ -178,17 +211,24 @@ def test_a_read_only_inspector_cannot_write_plans(tree):
 
 # --- classes run against a line -----------------------------------------------------------
 
+
 def test_linking_the_mê_linh_class_moves_the_actual_figures(tree, melinh, ml_plan):
     plan_id, line_id = ml_plan
     TrainingClass.objects.filter(pk=tree.ml_class.pk).update(budget_actual=12000000)
-    line = ok(melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes",
-                          {"training_class": "ML-2024-01"}), 201)
+    line = ok(
+        melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes", {"training_class": "ML-2024-01"}),
+        201,
+    )
     assert (line["figures"]["classes"], line["figures"]["trainees"]) == (1, 1)
     assert line["figures"]["spending"] == "12000000"
     assert line["figures"]["classes_percent"] == "50.0"
     # By id as well; linking again changes nothing.
-    ok(melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes",
-                   {"training_class": tree.ml_class.pk}), 201)
+    ok(
+        melinh.post(
+            f"/plans/{plan_id}/lines/{line_id}/classes", {"training_class": tree.ml_class.pk}
+        ),
+        201,
+    )
     assert ClassLink.objects.count() == 1
     plan = ok(melinh.get(f"/plans/{plan_id}"))
     assert plan["totals"]["classes"] == 1 and plan["lines"][0]["figures"]["trainees"] == 1
@@ -197,8 +237,7 @@ def test_linking_the_mê_linh_class_moves_the_actual_figures(tree, melinh, ml_pl
 def test_a_class_outside_the_subtree_cannot_be_linked(tree, melinh, ml_plan):
     plan_id, line_id = ml_plan
     for ref in ("NT-2024-01", tree.nt_class.pk, "NO-SUCH-CLASS"):
-        response = melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes",
-                               {"training_class": ref})
+        response = melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes", {"training_class": ref})
         assert response.status_code == 422 and fields_of(response) == {"training_class"}
         assert "Ninh Thuận" not in response.content.decode()
     assert not ClassLink.objects.exists()
@@ -206,31 +245,47 @@ def test_a_class_outside_the_subtree_cannot_be_linked(tree, melinh, ml_plan):
 
 def test_a_class_of_another_year_is_refused_by_the_service(tree, melinh):
     plan_id, line_id = new_plan(melinh, tree.melinh, year=2025)
-    response = melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes",
-                           {"training_class": "ML-2024-01"})
+    response = melinh.post(
+        f"/plans/{plan_id}/lines/{line_id}/classes", {"training_class": "ML-2024-01"}
+    )
     assert response.status_code == 422 and fields_of(response) == {"training_class"}
     assert not ClassLink.objects.exists()
 
 
 # --- consolidation up the tree ------------------------------------------------------------
 
+
 def test_ha_noi_consolidates_what_its_districts_sent_up(tree, melinh, hanoi, ml_plan):
     plan_id, line_id = ml_plan
-    new_plan(hanoi, tree.hanoi, line={**LINE, "target_group": "full_time", "classes": 1,
-                                      "trainees": 40, "budget": 20000000})
+    new_plan(
+        hanoi,
+        tree.hanoi,
+        line={
+            **LINE,
+            "target_group": "full_time",
+            "classes": 1,
+            "trainees": 40,
+            "budget": 20000000,
+        },
+    )
     url = f"/units/{tree.hanoi.pk}/plans/2024/consolidated"
     before = ok(hanoi.get(url))
     assert before["totals"]["planned_classes"] == 1  # Mê Linh's draft is not counted
     assert [u["code"] for u in before["not_submitted"]] == ["HN-DA", "HN-ML"]
 
-    ok(melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes", {"training_class": "ML-2024-01"}),
-       201)
+    ok(
+        melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes", {"training_class": "ML-2024-01"}),
+        201,
+    )
     ok(melinh.post(f"/plans/{plan_id}/submit"))
     after = ok(hanoi.get(url))
     assert [u["code"] for u in after["not_submitted"]] == ["HN-DA"]
     totals = after["totals"]
     assert (totals["planned_classes"], totals["planned_trainees"], totals["budget"]) == (
-        3, 100, "50000000")
+        3,
+        100,
+        "50000000",
+    )
     assert (totals["classes"], totals["trainees"]) == (1, 1)
     rows = {(r["topic"], r["target_group"]): r for r in after["rows"]}
     assert set(rows) == {("union_general", "full_time"), ("union_general", "part_time")}
@@ -256,27 +311,39 @@ def test_plans_are_listed_for_the_subtree_only(tree, melinh, hanoi, ml_plan):
 
 # --- spending -----------------------------------------------------------------------------
 
+
 def test_spending_and_its_training_share(tree, melinh):
     TrainingClass.objects.filter(pk=tree.ml_class.pk).update(budget_actual=20000000)
     url = f"/units/{tree.melinh.pk}/spending/2024"
     assert melinh.get(url).status_code == 404
-    saved = ok(put(melinh, url, {"operating_total": 200000000, "other_training": "10000000",
-                                 "note": "Quyết toán 2024"}))
+    saved = ok(
+        put(
+            melinh,
+            url,
+            {"operating_total": 200000000, "other_training": "10000000", "note": "Quyết toán 2024"},
+        )
+    )
     assert (saved["class_costs"], saved["training"], saved["share"]) == (
-        "20000000", "30000000", "15.00")
+        "20000000",
+        "30000000",
+        "15.00",
+    )
     assert ok(melinh.get(url)) == saved
     ok(put(melinh, url, {"operating_total": "300000000"}))
     assert Spending.objects.get().operating_total == Decimal(300000000)
 
 
-@pytest.mark.parametrize("payload, field, message", [
-    ({"operating_total": "1,5 tỷ"}, "operating_total", NOT_A_NUMBER),
-    ({"operating_total": "abc"}, "operating_total", NOT_A_NUMBER),
-    ({"operating_total": 100, "other_training": "abc"}, "other_training", NOT_A_NUMBER),
-    ({"operating_total": 100, "other_training": -5}, "other_training", AT_LEAST_ZERO),
-    ({"operating_total": -100}, "operating_total", None),  # the service's own rule
-    ({"operating_total": 0}, "operating_total", None),
-])
+@pytest.mark.parametrize(
+    "payload, field, message",
+    [
+        ({"operating_total": "1,5 tỷ"}, "operating_total", NOT_A_NUMBER),
+        ({"operating_total": "abc"}, "operating_total", NOT_A_NUMBER),
+        ({"operating_total": 100, "other_training": "abc"}, "other_training", NOT_A_NUMBER),
+        ({"operating_total": 100, "other_training": -5}, "other_training", AT_LEAST_ZERO),
+        ({"operating_total": -100}, "operating_total", None),  # the service's own rule
+        ({"operating_total": 0}, "operating_total", None),
+    ],
+)
 def test_bad_spending_is_refused_and_nothing_is_written(tree, melinh, payload, field, message):
     response = put(melinh, f"/units/{tree.melinh.pk}/spending/2024", payload)
     assert response.status_code == 422 and fields_of(response) == {field}
@@ -287,20 +354,47 @@ def test_bad_spending_is_refused_and_nothing_is_written(tree, melinh, payload, f
 
 # --- member growth ------------------------------------------------------------------------
 
-GROWTH = {"period_start": "2024-01-01", "period_end": "2024-06-30", "admitted": 120,
-          "other_decreases": 20, "transfers_in": 5, "transfers_out": 7, "unions_founded": 2,
-          "enterprises_30plus": 10, "enterprises_with_union": 6}
+GROWTH = {
+    "period_start": "2024-01-01",
+    "period_end": "2024-06-30",
+    "admitted": 120,
+    "other_decreases": 20,
+    "transfers_in": 5,
+    "transfers_out": 7,
+    "unions_founded": 2,
+    "enterprises_30plus": 10,
+    "enterprises_with_union": 6,
+}
 
 
 def test_member_growth_is_entered_and_summed_over_the_subtree(tree, melinh, hanoi):
     row = ok(melinh.post("/member-growth", {**GROWTH, "unit": tree.melinh.pk}))
     assert row["net_growth"] == 100 and row["unit"]["code"] == "HN-ML"
-    ok(melinh.post("/member-growth", {**GROWTH, "unit": tree.school.pk, "admitted": 10,
-                                      "other_decreases": 0, "enterprises_30plus": 0,
-                                      "enterprises_with_union": 0}))
+    ok(
+        melinh.post(
+            "/member-growth",
+            {
+                **GROWTH,
+                "unit": tree.school.pk,
+                "admitted": 10,
+                "other_decreases": 0,
+                "enterprises_30plus": 0,
+                "enterprises_with_union": 0,
+            },
+        )
+    )
     # A correction changes only the figures sent.
-    ok(melinh.post("/member-growth", {"unit": tree.melinh.pk, "period_start": "2024-01-01",
-                                      "period_end": "2024-06-30", "admitted": 130}))
+    ok(
+        melinh.post(
+            "/member-growth",
+            {
+                "unit": tree.melinh.pk,
+                "period_start": "2024-01-01",
+                "period_end": "2024-06-30",
+                "admitted": 130,
+            },
+        )
+    )
     assert MemberGrowth.objects.count() == 2
     assert MemberGrowth.objects.get(unit=tree.melinh).other_decreases == 20
 
@@ -314,15 +408,17 @@ def test_member_growth_is_entered_and_summed_over_the_subtree(tree, melinh, hano
     assert school["totals"]["admitted"] == 10 and len(school["rows"]) == 1
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"admitted": -3}, "admitted", AT_LEAST_ZERO),
-    ({"enterprises_with_union": 11}, "enterprises_with_union", None),
-    ({"period_end": "2023-12-31"}, "period_end", None),
-    ({"admitted": "abc"}, "admitted", "Nhập một số nguyên."),
-    ({"unit": "not-an-id"}, "unit", None),
-])
-def test_bad_member_growth_is_refused_and_nothing_is_written(tree, melinh, change, field,
-                                                            message):
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"admitted": -3}, "admitted", AT_LEAST_ZERO),
+        ({"enterprises_with_union": 11}, "enterprises_with_union", None),
+        ({"period_end": "2023-12-31"}, "period_end", None),
+        ({"admitted": "abc"}, "admitted", "Nhập một số nguyên."),
+        ({"unit": "not-an-id"}, "unit", None),
+    ],
+)
+def test_bad_member_growth_is_refused_and_nothing_is_written(tree, melinh, change, field, message):
     response = melinh.post("/member-growth", {**GROWTH, "unit": tree.melinh.pk, **change})
     assert response.status_code == 422 and fields_of(response) == {field}
     if message:
@@ -340,12 +436,23 @@ def test_member_growth_of_another_province_is_out_of_reach(tree):
 
 # --- needs surveys ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def survey(tree, hanoi):
     deadline = (today() + dt.timedelta(days=30)).isoformat()
-    return ok(hanoi.post("/surveys", {"unit": tree.hanoi.pk, "year": 2026,
-                                      "title": "Khảo sát nhu cầu đào tạo năm 2026",
-                                      "deadline": deadline, "topics": ["union_general"]}), 201)
+    return ok(
+        hanoi.post(
+            "/surveys",
+            {
+                "unit": tree.hanoi.pk,
+                "year": 2026,
+                "title": "Khảo sát nhu cầu đào tạo năm 2026",
+                "deadline": deadline,
+                "topics": ["union_general"],
+            },
+        ),
+        201,
+    )
 
 
 def test_a_survey_is_opened_answered_below_and_summed(tree, hanoi, melinh, survey):
@@ -354,37 +461,57 @@ def test_a_survey_is_opened_answered_below_and_summed(tree, hanoi, melinh, surve
     assert [s["id"] for s in ok(melinh.get("/surveys"))["items"]] == [survey["id"]]
     assert ok(ApiClient(tree.nt_officer).get("/surveys"))["items"] == []
 
-    answer = ok(put(melinh, f"/surveys/{survey['id']}/answer", {
-        "needs": [{"topic": "union_general", "target_group": "part_time", "count": 25},
-                  {"topic": "union_general", "target_group": "key_leaders", "count": 3}],
-        "comment": "Ưu tiên quý II"}))
+    answer = ok(
+        put(
+            melinh,
+            f"/surveys/{survey['id']}/answer",
+            {
+                "needs": [
+                    {"topic": "union_general", "target_group": "part_time", "count": 25},
+                    {"topic": "union_general", "target_group": "key_leaders", "count": 3},
+                ],
+                "comment": "Ưu tiên quý II",
+            },
+        )
+    )
     assert answer["unit"]["code"] == "HN-ML" and len(answer["needs"]) == 2
     # Answering again replaces the answer.
-    ok(put(melinh, f"/surveys/{survey['id']}/answer", {
-        "needs": [{"topic": "union_general", "target_group": "part_time", "count": 30}]}))
+    ok(
+        put(
+            melinh,
+            f"/surveys/{survey['id']}/answer",
+            {"needs": [{"topic": "union_general", "target_group": "part_time", "count": 30}]},
+        )
+    )
     assert SurveyAnswer.objects.count() == 1 and SurveyNeed.objects.count() == 1
 
     detail = ok(hanoi.get(f"/surveys/{survey['id']}"))
     assert [(r["topic"], r["target_group"], r["count"]) for r in detail["results"]] == [
-        ("union_general", "part_time", 30)]
-    progress = {p["unit"]["code"]: (p["answered"], p["answers_below"])
-                for p in detail["progress"]}
+        ("union_general", "part_time", 30)
+    ]
+    progress = {p["unit"]["code"]: (p["answered"], p["answers_below"]) for p in detail["progress"]}
     assert progress == {"HN-DA": (False, 0), "HN-ML": (True, 1)}
 
 
 def test_the_unit_that_opened_a_survey_does_not_answer_it(tree, hanoi, survey):
-    response = put(hanoi, f"/surveys/{survey['id']}/answer", {
-        "needs": [{"topic": "union_general", "target_group": "part_time", "count": 5}]})
+    response = put(
+        hanoi,
+        f"/surveys/{survey['id']}/answer",
+        {"needs": [{"topic": "union_general", "target_group": "part_time", "count": 5}]},
+    )
     assert response.status_code == 422 and not SurveyAnswer.objects.exists()
 
 
-@pytest.mark.parametrize("need, field", [
-    ({"topic": "union_general", "target_group": "part_time", "count": -4}, "needs"),
-    ({"topic": "osh", "target_group": "part_time", "count": 4}, "needs"),  # not asked
-    ({"topic": "union_general", "target_group": "aliens", "count": 4}, "needs"),
-    ({"topic": "no-such-topic", "target_group": "part_time", "count": 4}, "needs.0.topic"),
-    ({"topic": "union_general", "target_group": "part_time", "count": "abc"}, "needs.0.count"),
-])
+@pytest.mark.parametrize(
+    "need, field",
+    [
+        ({"topic": "union_general", "target_group": "part_time", "count": -4}, "needs"),
+        ({"topic": "osh", "target_group": "part_time", "count": 4}, "needs"),  # not asked
+        ({"topic": "union_general", "target_group": "aliens", "count": 4}, "needs"),
+        ({"topic": "no-such-topic", "target_group": "part_time", "count": 4}, "needs.0.topic"),
+        ({"topic": "union_general", "target_group": "part_time", "count": "abc"}, "needs.0.count"),
+    ],
+)
 def test_a_bad_answer_is_refused_and_nothing_is_written(tree, melinh, survey, need, field):
     response = put(melinh, f"/surveys/{survey['id']}/answer", {"needs": [need]})
     assert response.status_code == 422 and fields_of(response) == {field}
@@ -399,28 +526,44 @@ def test_a_need_given_twice_is_refused(tree, melinh, survey):
 
 
 def test_a_closed_survey_takes_no_more_answers(tree, melinh, survey):
-    ok(put(melinh, f"/surveys/{survey['id']}/answer", {
-        "needs": [{"topic": "union_general", "target_group": "part_time", "count": 25}]}))
+    ok(
+        put(
+            melinh,
+            f"/surveys/{survey['id']}/answer",
+            {"needs": [{"topic": "union_general", "target_group": "part_time", "count": 25}]},
+        )
+    )
     services.survey_close(user=tree.hanoi_officer, survey=Survey.objects.get())
     assert ok(melinh.get(f"/surveys/{survey['id']}"))["is_open"] is False
-    response = put(melinh, f"/surveys/{survey['id']}/answer", {
-        "needs": [{"topic": "union_general", "target_group": "part_time", "count": 99}]})
+    response = put(
+        melinh,
+        f"/surveys/{survey['id']}/answer",
+        {"needs": [{"topic": "union_general", "target_group": "part_time", "count": 99}]},
+    )
     assert response.status_code == 422 and fields_of(response) == {None}
     assert SurveyNeed.objects.get().count == 25
 
 
 def test_a_survey_with_a_past_deadline_or_no_topic_is_not_opened(tree, hanoi):
-    response = hanoi.post("/surveys", {"unit": tree.hanoi.pk, "year": 2026, "title": "Cũ",
-                                       "deadline": "2020-01-01", "topics": []})
+    response = hanoi.post(
+        "/surveys",
+        {
+            "unit": tree.hanoi.pk,
+            "year": 2026,
+            "title": "Cũ",
+            "deadline": "2020-01-01",
+            "topics": [],
+        },
+    )
     assert response.status_code == 422 and fields_of(response) == {"deadline", "topics"}
     assert not Survey.objects.exists()
 
 
 # --- bad input and scope ------------------------------------------------------------------
 
+
 def test_ninh_thuan_cannot_make_a_plan_for_mê_linh(tree):
-    response = ApiClient(tree.nt_officer).post("/plans", {"unit": tree.melinh.pk,
-                                                          "year": 2024})
+    response = ApiClient(tree.nt_officer).post("/plans", {"unit": tree.melinh.pk, "year": 2024})
     assert response.status_code == 422 and fields_of(response) == {"unit"}
     assert "Hãy chọn một giá trị hợp lệ" in messages_of(response)[0]
     assert "Mê Linh" not in response.content.decode()
@@ -432,23 +575,28 @@ def test_the_objects_of_another_province_are_not_found(tree, melinh, hanoi, ml_p
     ok(put(melinh, f"/units/{tree.melinh.pk}/spending/2024", {"operating_total": 100}))
     nt = ApiClient(tree.nt_officer)
     for response in (
-            nt.get(f"/plans/{plan_id}"), nt.post(f"/plans/{plan_id}/submit"),
-            nt.post(f"/plans/{plan_id}/lines", LINE),
-            nt.patch(f"/plans/{plan_id}/lines/{line_id}", {"classes": 9, "reason": "x"}),
-            nt.delete(f"/plans/{plan_id}/lines/{line_id}"),
-            nt.post(f"/plans/{plan_id}/lines/{line_id}/classes",
-                    {"training_class": "NT-2024-01"}),
-            nt.get(f"/units/{tree.hanoi.pk}/plans/2024/consolidated"),
-            nt.get(f"/units/{tree.melinh.pk}/spending/2024"),
-            put(nt, f"/units/{tree.melinh.pk}/spending/2024", {"operating_total": 5}),
-            nt.get(f"/surveys/{survey['id']}"),
-            put(nt, f"/surveys/{survey['id']}/answer", {"needs": []})):
+        nt.get(f"/plans/{plan_id}"),
+        nt.post(f"/plans/{plan_id}/submit"),
+        nt.post(f"/plans/{plan_id}/lines", LINE),
+        nt.patch(f"/plans/{plan_id}/lines/{line_id}", {"classes": 9, "reason": "x"}),
+        nt.delete(f"/plans/{plan_id}/lines/{line_id}"),
+        nt.post(f"/plans/{plan_id}/lines/{line_id}/classes", {"training_class": "NT-2024-01"}),
+        nt.get(f"/units/{tree.hanoi.pk}/plans/2024/consolidated"),
+        nt.get(f"/units/{tree.melinh.pk}/spending/2024"),
+        put(nt, f"/units/{tree.melinh.pk}/spending/2024", {"operating_total": 5}),
+        nt.get(f"/surveys/{survey['id']}"),
+        put(nt, f"/surveys/{survey['id']}/answer", {"needs": []}),
+    ):
         assert response.status_code == 404, response.request
         assert "Mê Linh" not in response.content.decode()
     # A neighbouring district is as far away as another province.
     assert hanoi.get(f"/plans/{plan_id}").status_code == 200
-    assert ApiClient(tree.melinh_officer).get(
-        f"/units/{tree.donganh.pk}/plans/2024/consolidated").status_code == 404
+    assert (
+        ApiClient(tree.melinh_officer)
+        .get(f"/units/{tree.donganh.pk}/plans/2024/consolidated")
+        .status_code
+        == 404
+    )
     line = PlanLine.objects.get()
     assert (line.classes, Plan.objects.get().status) == (2, "draft")
     assert not ClassLink.objects.exists() and Spending.objects.get().operating_total == 100
@@ -463,34 +611,47 @@ def test_a_line_is_named_through_its_own_plan(tree, hanoi, melinh, ml_plan):
     assert PlanLine.objects.get(pk=line_id).classes == 2
 
 
-@pytest.mark.parametrize("budget, stored", [
-    (45000000, "45000000"), ("45000000", "45000000"), (45000000.0, "45000000"),
-    ("4.5e7", "45000000"), (" 45000000 ", "45000000"), (0, "0"),
-])
+@pytest.mark.parametrize(
+    "budget, stored",
+    [
+        (45000000, "45000000"),
+        ("45000000", "45000000"),
+        (45000000.0, "45000000"),
+        ("4.5e7", "45000000"),
+        (" 45000000 ", "45000000"),
+        (0, "0"),
+    ],
+)
 def test_a_budget_is_a_json_number_or_a_numeric_string(tree, melinh, ml_plan, budget, stored):
     plan_id, line_id = ml_plan
-    assert ok(melinh.patch(f"/plans/{plan_id}/lines/{line_id}", {"budget": budget}))[
-        "budget"] == stored
+    assert (
+        ok(melinh.patch(f"/plans/{plan_id}/lines/{line_id}", {"budget": budget}))["budget"]
+        == stored
+    )
     assert PlanLine.objects.get().budget == Decimal(stored)
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"classes": -1}, "classes", AT_LEAST_ZERO),
-    ({"trainees": -10}, "trainees", AT_LEAST_ZERO),
-    ({"budget": -1000}, "budget", AT_LEAST_ZERO),
-    ({"budget": "-1000"}, "budget", AT_LEAST_ZERO),
-    ({"budget": "abc"}, "budget", NOT_A_NUMBER),
-    ({"budget": "1,5 tỷ"}, "budget", NOT_A_NUMBER),
-    ({"budget": True}, "budget", NOT_A_NUMBER),
-    ({"budget": "NaN"}, "budget", NOT_A_NUMBER),
-    ({"budget": 1.5}, "budget", "chữ số thập phân"),
-    ({"budget": 10**20}, "budget", None),
-    ({"quarter": 5}, "quarter", "Đảm bảo giá trị này là nhỏ hơn hoặc bằng"),
-    ({"target_group": "aliens"}, "target_group", "không phải là lựa chọn hợp lệ"),
-    ({"topic": "no-such-topic"}, "topic", "Hãy chọn một giá trị hợp lệ"),
-])
-def test_a_bad_line_is_refused_in_vietnamese_and_nothing_is_written(tree, melinh, ml_plan,
-                                                                   change, field, message):
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"classes": -1}, "classes", AT_LEAST_ZERO),
+        ({"trainees": -10}, "trainees", AT_LEAST_ZERO),
+        ({"budget": -1000}, "budget", AT_LEAST_ZERO),
+        ({"budget": "-1000"}, "budget", AT_LEAST_ZERO),
+        ({"budget": "abc"}, "budget", NOT_A_NUMBER),
+        ({"budget": "1,5 tỷ"}, "budget", NOT_A_NUMBER),
+        ({"budget": True}, "budget", NOT_A_NUMBER),
+        ({"budget": "NaN"}, "budget", NOT_A_NUMBER),
+        ({"budget": 1.5}, "budget", "chữ số thập phân"),
+        ({"budget": 10**20}, "budget", None),
+        ({"quarter": 5}, "quarter", "Đảm bảo giá trị này là nhỏ hơn hoặc bằng"),
+        ({"target_group": "aliens"}, "target_group", "không phải là lựa chọn hợp lệ"),
+        ({"topic": "no-such-topic"}, "topic", "Hãy chọn một giá trị hợp lệ"),
+    ],
+)
+def test_a_bad_line_is_refused_in_vietnamese_and_nothing_is_written(
+    tree, melinh, ml_plan, change, field, message
+):
     plan_id, line_id = ml_plan
     response = melinh.post(f"/plans/{plan_id}/lines", {**LINE, **change})
     assert response.status_code == 422 and fields_of(response) == {field}
@@ -500,26 +661,49 @@ def test_a_bad_line_is_refused_in_vietnamese_and_nothing_is_written(tree, melinh
     assert response.status_code == 422 and fields_of(response) == {field}
     line = PlanLine.objects.get()
     assert (line.pk, line.classes, line.trainees, line.budget, line.quarter) == (
-        line_id, 2, 60, Decimal(30000000), 2)
-
+        line_id,
+        2,
+        60,
+        Decimal(30000000),
+        2,
+    )
 
 
 # --- query bounds -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("size", [1, 12])
-def test_planning_reads_issue_a_bounded_number_of_queries(tree, melinh, hanoi, ml_plan, survey,
-                                                         size, django_assert_max_num_queries):
+def test_planning_reads_issue_a_bounded_number_of_queries(
+    tree, melinh, hanoi, ml_plan, survey, size, django_assert_max_num_queries
+):
     plan_id, line_id = ml_plan
     for day in range(1, size + 1):
         ok(melinh.post(f"/plans/{plan_id}/lines", LINE), 201)
-        ok(melinh.post("/member-growth", {**GROWTH, "unit": tree.melinh.pk,
-                                          "period_end": f"2024-07-{day:02d}"}))
-    ok(melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes",
-                   {"training_class": "ML-2024-01"}), 201)
+        ok(
+            melinh.post(
+                "/member-growth",
+                {**GROWTH, "unit": tree.melinh.pk, "period_end": f"2024-07-{day:02d}"},
+            )
+        )
+    ok(
+        melinh.post(f"/plans/{plan_id}/lines/{line_id}/classes", {"training_class": "ML-2024-01"}),
+        201,
+    )
     ok(melinh.post(f"/plans/{plan_id}/submit"))
-    ok(put(melinh, f"/surveys/{survey['id']}/answer", {
-        "needs": [{"topic": "union_general", "target_group": "part_time", "count": 5}]}))
-    for path in (f"/plans/{plan_id}", "/plans", f"/units/{tree.hanoi.pk}/plans/2024/consolidated",
-                 "/surveys", f"/surveys/{survey['id']}", f"/units/{tree.hanoi.pk}/member-growth"):
+    ok(
+        put(
+            melinh,
+            f"/surveys/{survey['id']}/answer",
+            {"needs": [{"topic": "union_general", "target_group": "part_time", "count": 5}]},
+        )
+    )
+    for path in (
+        f"/plans/{plan_id}",
+        "/plans",
+        f"/units/{tree.hanoi.pk}/plans/2024/consolidated",
+        "/surveys",
+        f"/surveys/{survey['id']}",
+        f"/units/{tree.hanoi.pk}/member-growth",
+    ):
         with django_assert_max_num_queries(12):
             ok(hanoi.get(path))

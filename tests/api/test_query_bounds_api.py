@@ -10,13 +10,22 @@ MAX_QUERIES = 9  # the unit detail also reads the member count in force
 
 
 @pytest.mark.parametrize("size", [0, 40])
-@pytest.mark.parametrize("path", [
-    "/units", "/units?parent={melinh}&on=2024-01-01", "/units/{melinh}",
-    "/units/{melinh}/children", "/people", "/people?q=nguyen&full_time=true&unit={melinh}",
-    "/positions", "/positions?unit={melinh}&on=2024-01-01",
-])
-def test_api_reads_issue_a_bounded_number_of_queries(tree, django_assert_max_num_queries,
-                                                     size, path):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/units",
+        "/units?parent={melinh}&on=2024-01-01",
+        "/units/{melinh}",
+        "/units/{melinh}/children",
+        "/people",
+        "/people?q=nguyen&full_time=true&unit={melinh}",
+        "/positions",
+        "/positions?unit={melinh}&on=2024-01-01",
+    ],
+)
+def test_api_reads_issue_a_bounded_number_of_queries(
+    tree, django_assert_max_num_queries, size, path
+):
     grow(tree, size)
     client = ApiClient(tree.hanoi_officer)
     with django_assert_max_num_queries(MAX_QUERIES):

@@ -50,7 +50,8 @@ def test_start_draws_shuffled_questions_without_saying_what_is_right(tree, quiz,
     attempt = QuizAttempt.objects.get(key=started["key"])
     assert len(started["questions"]) == 3
     assert [(q["id"], [c["id"] for c in q["choices"]]) for q in started["questions"]] == [
-        (item["question"], item["choices"]) for item in attempt.drawn]
+        (item["question"], item["choices"]) for item in attempt.drawn
+    ]
     assert started["deadline_at"] and 0 < started["seconds_left"] <= 600
     assert started["attempt_number"] == 1 and started["attempts_left"] == 1
     assert started["feedback"] is None and started["score_percent"] is None
@@ -69,8 +70,9 @@ def test_start_draws_shuffled_questions_without_saying_what_is_right(tree, quiz,
 def test_submitting_marks_on_the_server_and_completes_the_course(tree, quiz, learner):
     started = ok(learner.post(f"/lessons/{quiz.lesson.pk}/attempts"), 201)
     attempt = QuizAttempt.objects.get(key=started["key"])
-    failed = ok(learner.post(f"/attempts/{started['key']}/submit",
-                             as_payload(wrong_answers(attempt))))
+    failed = ok(
+        learner.post(f"/attempts/{started['key']}/submit", as_payload(wrong_answers(attempt)))
+    )
     assert failed["score_percent"] == "0.00" and failed["passed"] is False
     assert failed["questions"] == [] and len(failed["feedback"]) == 3
     assert all(not f["right"] for f in failed["feedback"])
@@ -82,31 +84,35 @@ def test_submitting_marks_on_the_server_and_completes_the_course(tree, quiz, lea
 
     second = ok(learner.post(f"/lessons/{quiz.lesson.pk}/attempts"), 201)
     attempt = QuizAttempt.objects.get(key=second["key"])
-    passed = ok(learner.post(f"/attempts/{second['key']}/submit",
-                             as_payload(right_answers(attempt))))
+    passed = ok(
+        learner.post(f"/attempts/{second['key']}/submit", as_payload(right_answers(attempt)))
+    )
     assert passed["score_percent"] == "100.00" and passed["passed"] is True
     assert passed["course_completed"] and all(f["right"] for f in passed["feedback"])
     enrolment = CourseEnrolment.objects.get(pk=quiz.enrolment.pk)
     record = TrainingRecord.objects.get(pk=enrolment.record_id)
     assert record.form == Form.ONLINE and record.certificate_number
     # Submitting again is refused; the result stays readable.
-    again = learner.post(f"/attempts/{second['key']}/submit",
-                         as_payload(wrong_answers(attempt)))
+    again = learner.post(f"/attempts/{second['key']}/submit", as_payload(wrong_answers(attempt)))
     assert again.status_code == 422
     assert ok(learner.get(f"/attempts/{second['key']}"))["passed"] is True
 
 
-@pytest.mark.parametrize("extra, field", [
-    ({"score": 100}, "score"),
-    ({"score_percent": 100}, "score_percent"),
-    ({"passed": True}, "passed"),
-    ({"user": 1}, "user"),
-])
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"score": 100}, "score"),
+        ({"score_percent": 100}, "score_percent"),
+        ({"passed": True}, "passed"),
+        ({"user": 1}, "user"),
+    ],
+)
 def test_a_score_computed_by_the_client_is_refused(tree, quiz, learner, extra, field):
     started = ok(learner.post(f"/lessons/{quiz.lesson.pk}/attempts"), 201)
     attempt = QuizAttempt.objects.get(key=started["key"])
-    response = learner.post(f"/attempts/{started['key']}/submit",
-                            {**as_payload(right_answers(attempt)), **extra})
+    response = learner.post(
+        f"/attempts/{started['key']}/submit", {**as_payload(right_answers(attempt)), **extra}
+    )
     assert response.status_code == 422 and fields_of(response) == {field}
     attempt.refresh_from_db()
     assert attempt.submitted_at is None and attempt.score_percent is None
@@ -131,8 +137,9 @@ def test_an_answer_after_the_time_limit_is_refused(tree, quiz, learner):
     attempt = QuizAttempt.objects.get(key=started["key"])
     assert attempt.deadline_at == at + dt.timedelta(minutes=10)
     with clock(attempt.deadline_at + quizzes.GRACE + dt.timedelta(seconds=1)):
-        response = learner.post(f"/attempts/{started['key']}/submit",
-                                as_payload(right_answers(attempt)))
+        response = learner.post(
+            f"/attempts/{started['key']}/submit", as_payload(right_answers(attempt))
+        )
         assert response.status_code == 422
         shown = ok(learner.get(f"/attempts/{started['key']}"))
     assert shown["expired"] and shown["passed"] is False and shown["score_percent"] == "0.00"
@@ -146,8 +153,9 @@ def test_an_answer_within_the_grace_is_marked(tree, quiz, learner):
         started = ok(learner.post(f"/lessons/{quiz.lesson.pk}/attempts"), 201)
     attempt = QuizAttempt.objects.get(key=started["key"])
     with clock(attempt.deadline_at + quizzes.GRACE - dt.timedelta(seconds=1)):
-        marked = ok(learner.post(f"/attempts/{started['key']}/submit",
-                                 as_payload(right_answers(attempt))))
+        marked = ok(
+            learner.post(f"/attempts/{started['key']}/submit", as_payload(right_answers(attempt)))
+        )
     assert marked["passed"] is True and not marked["expired"]
 
 
@@ -155,8 +163,7 @@ def test_past_the_attempt_limit_the_start_is_refused(tree, quiz, learner):
     for _round in range(2):
         started = ok(learner.post(f"/lessons/{quiz.lesson.pk}/attempts"), 201)
         attempt = QuizAttempt.objects.get(key=started["key"])
-        ok(learner.post(f"/attempts/{started['key']}/submit",
-                        as_payload(wrong_answers(attempt))))
+        ok(learner.post(f"/attempts/{started['key']}/submit", as_payload(wrong_answers(attempt))))
     response = learner.post(f"/lessons/{quiz.lesson.pk}/attempts")
     assert response.status_code == 422
     assert QuizAttempt.objects.filter(enrolment=quiz.enrolment).count() == 2
@@ -172,14 +179,20 @@ def test_answers_outside_the_draw_are_refused(tree, quiz, learner):
     undrawn = next(q for q in quiz.questions if q.pk not in drawn)
     first, second = attempt.drawn[0], attempt.drawn[1]
     for payload in (
-            {"answers": [{"question": undrawn.pk, "choices": []}]},
-            {"answers": [{"question": first["question"], "choices": second["choices"][:1]}]},
-            {"answers": [{"question": first["question"], "choices": []},
-                         {"question": first["question"], "choices": []}]}):
+        {"answers": [{"question": undrawn.pk, "choices": []}]},
+        {"answers": [{"question": first["question"], "choices": second["choices"][:1]}]},
+        {
+            "answers": [
+                {"question": first["question"], "choices": []},
+                {"question": first["question"], "choices": []},
+            ]
+        },
+    ):
         response = learner.post(f"/attempts/{started['key']}/submit", payload)
         assert response.status_code == 422 and fields_of(response) == {"answers"}
-    response = learner.post(f"/attempts/{started['key']}/submit",
-                            {"answers": [{"question": "one", "choices": ["a"]}]})
+    response = learner.post(
+        f"/attempts/{started['key']}/submit", {"answers": [{"question": "one", "choices": ["a"]}]}
+    )
     assert response.status_code == 422
     attempt.refresh_from_db()
     assert attempt.submitted_at is None
@@ -194,8 +207,9 @@ def test_another_persons_attempt_does_not_exist(tree, quiz, learner):
     for user in (other, outsider, tree.hanoi_officer, tree.admin):
         client = ApiClient(user)
         assert client.get(f"/attempts/{started['key']}").status_code == 404
-        response = client.post(f"/attempts/{started['key']}/submit",
-                               as_payload(right_answers(attempt)))
+        response = client.post(
+            f"/attempts/{started['key']}/submit", as_payload(right_answers(attempt))
+        )
         assert response.status_code == 404
     # Not enrolled (or no person): the quiz is not found for them.
     for user in (outsider, tree.hanoi_officer):

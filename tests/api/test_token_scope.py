@@ -14,10 +14,16 @@ UNAUTHORISED = "Hãy gửi mã truy cập API hợp lệ: Authorization: Bearer 
 
 
 def reads_and_writes(tree):
-    return [("get", "/units", None), ("get", f"/people/{tree.nguyen.pk}", None),
-            ("patch", f"/people/{tree.nguyen.pk}", {"phone": "0912345678"}),
-            ("post", "/people", {"unit": tree.school.pk, "family_name": "Đỗ",
-                                 "given_name": "Bình", "gender": "male"})]
+    return [
+        ("get", "/units", None),
+        ("get", f"/people/{tree.nguyen.pk}", None),
+        ("patch", f"/people/{tree.nguyen.pk}", {"phone": "0912345678"}),
+        (
+            "post",
+            "/people",
+            {"unit": tree.school.pk, "family_name": "Đỗ", "given_name": "Bình", "gender": "male"},
+        ),
+    ]
 
 
 def assert_refused(client, tree):

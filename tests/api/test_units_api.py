@@ -17,7 +17,12 @@ def codes(response) -> set[str]:
 
 def test_it_lists_the_units_of_the_users_subtree(tree):
     assert codes(ApiClient(tree.hanoi_officer).get("/units")) == {
-        "HN", "HN-ML", "HN-DA", "HN-ML-01", "HN-DA-01"}
+        "HN",
+        "HN-ML",
+        "HN-DA",
+        "HN-ML-01",
+        "HN-DA-01",
+    }
 
 
 def test_the_ninh_thuan_officer_never_sees_ha_noi_units(tree):
@@ -63,27 +68,34 @@ def test_a_bad_date_is_a_field_error_in_vietnamese(tree):
 
 
 def test_it_shows_a_unit_with_its_terms_and_counts(tree):
-    response = ApiClient(tree.melinh_officer).get(f"/units/{tree.school.pk}",
-                                                  {"on": "2024-01-01"})
+    response = ApiClient(tree.melinh_officer).get(f"/units/{tree.school.pk}", {"on": "2024-01-01"})
     assert response.status_code == 200
     detail = response.json()
     assert detail["unit"]["code"] == "HN-ML-01" and detail["unit"]["parent"] == tree.melinh.pk
     assert detail["on"] == "2024-01-01"
     assert detail["as_of"]["name"] == "Công đoàn Trường THPT Mê Linh"
     assert detail["counts"] == {"sub_units": 0, "cadres": 1, "full_time": 1}
-    assert detail["terms"] == [{"id": tree.term_school.pk, "name": "2023-2028",
-                                "start_date": "2023-06-01", "end_date": "2028-05-31"}]
+    assert detail["terms"] == [
+        {
+            "id": tree.term_school.pk,
+            "name": "2023-2028",
+            "start_date": "2023-06-01",
+            "end_date": "2028-05-31",
+        }
+    ]
 
 
 def test_a_unit_before_it_was_founded_has_no_shape(tree):
-    detail = ApiClient(tree.melinh_officer).get(f"/units/{tree.school.pk}",
-                                                {"on": "1999-01-01"}).json()
+    detail = (
+        ApiClient(tree.melinh_officer).get(f"/units/{tree.school.pk}", {"on": "1999-01-01"}).json()
+    )
     assert detail["as_of"] is None and detail["counts"] is None
 
 
 def test_it_lists_children_with_counts(tree):
-    response = ApiClient(tree.hanoi_officer).get(f"/units/{tree.hanoi.pk}/children",
-                                                 {"on": "2024-01-01"})
+    response = ApiClient(tree.hanoi_officer).get(
+        f"/units/{tree.hanoi.pk}/children", {"on": "2024-01-01"}
+    )
     assert response.status_code == 200
     children = {c["code"]: c for c in response.json()}
     assert set(children) == {"HN-ML", "HN-DA"}
@@ -91,9 +103,13 @@ def test_it_lists_children_with_counts(tree):
 
 
 OUTSIDE_ROUTES = [
-    ("get", "/units/{pk}"), ("patch", "/units/{pk}"), ("get", "/units/{pk}/terms"),
-    ("post", "/units/{pk}/terms"), ("get", "/units/{pk}/children"),
-    ("post", "/units/{pk}/move"), ("post", "/units/{pk}/rename"),
+    ("get", "/units/{pk}"),
+    ("patch", "/units/{pk}"),
+    ("get", "/units/{pk}/terms"),
+    ("post", "/units/{pk}/terms"),
+    ("get", "/units/{pk}/children"),
+    ("post", "/units/{pk}/move"),
+    ("post", "/units/{pk}/rename"),
     ("post", "/units/{pk}/dissolve"),
 ]
 
@@ -102,8 +118,14 @@ OUTSIDE_ROUTES = [
 def test_the_outsider_gets_404_for_a_ha_noi_unit(tree, method, route):
     client = ApiClient(tree.nt_officer)
     # Even a well-formed request: the scope is checked before the body is read.
-    body = {"parent": tree.ninhthuan.pk, "name": "X", "effective_on": "2025-01-01",
-            "start_date": "2025-01-01", "end_date": "2030-01-01", "code": "X"}
+    body = {
+        "parent": tree.ninhthuan.pk,
+        "name": "X",
+        "effective_on": "2025-01-01",
+        "start_date": "2025-01-01",
+        "end_date": "2030-01-01",
+        "code": "X",
+    }
     args = (body,) if method in ("post", "patch") else ()
     response = getattr(client, method)(route.format(pk=tree.melinh.pk), *args)
     assert response.status_code == 404
@@ -128,36 +150,59 @@ def test_an_unknown_or_malformed_unit_id_is_not_a_500(tree, pk):
 
 
 def test_it_creates_a_unit(tree):
-    response = ApiClient(tree.melinh_officer).post("/units", {
-        "code": "HN-ML-02", "name": "Công đoàn  Trường Tiểu học Mê Linh", "kind": "grassroots",
-        "parent": tree.melinh.pk, "sector": "state", "founded_on": "2024-09-01"})
+    response = ApiClient(tree.melinh_officer).post(
+        "/units",
+        {
+            "code": "HN-ML-02",
+            "name": "Công đoàn  Trường Tiểu học Mê Linh",
+            "kind": "grassroots",
+            "parent": tree.melinh.pk,
+            "sector": "state",
+            "founded_on": "2024-09-01",
+        },
+    )
     assert response.status_code == 201, response.content
     unit = Unit.objects.get(code="HN-ML-02")
     assert response.json() == {
-        "id": unit.pk, "code": "HN-ML-02", "name": "Công đoàn Trường Tiểu học Mê Linh",
-        "kind": "grassroots", "parent": tree.melinh.pk, "depth": 3, "sector": "state",
-        "founded_on": "2024-09-01", "dissolved_on": None}
+        "id": unit.pk,
+        "code": "HN-ML-02",
+        "name": "Công đoàn Trường Tiểu học Mê Linh",
+        "kind": "grassroots",
+        "parent": tree.melinh.pk,
+        "depth": 3,
+        "sector": "state",
+        "founded_on": "2024-09-01",
+        "dissolved_on": None,
+    }
     assert unit.path.startswith(tree.melinh.path)
 
 
 def test_creating_a_unit_under_a_unit_outside_the_subtree_writes_nothing(tree):
-    response = ApiClient(tree.melinh_officer).post("/units", {
-        "code": "HN-DA-02", "name": "Công đoàn X", "kind": "grassroots",
-        "parent": tree.donganh.pk})
+    response = ApiClient(tree.melinh_officer).post(
+        "/units",
+        {
+            "code": "HN-DA-02",
+            "name": "Công đoàn X",
+            "kind": "grassroots",
+            "parent": tree.donganh.pk,
+        },
+    )
     assert response.status_code == 422 and fields_of(response) == {"parent"}
     assert not Unit.objects.filter(code="HN-DA-02").exists()
 
 
 def test_a_duplicate_unit_code_is_a_field_error(tree):
-    response = ApiClient(tree.melinh_officer).post("/units", {
-        "code": "HN-ML-01", "name": "Công đoàn X", "kind": "grassroots",
-        "parent": tree.melinh.pk})
+    response = ApiClient(tree.melinh_officer).post(
+        "/units",
+        {"code": "HN-ML-01", "name": "Công đoàn X", "kind": "grassroots", "parent": tree.melinh.pk},
+    )
     assert response.status_code == 422 and fields_of(response) == {"code"}
 
 
 def test_it_corrects_a_units_code_and_sector(tree):
-    response = ApiClient(tree.melinh_officer).patch(f"/units/{tree.school.pk}",
-                                                    {"sector": "non_state"})
+    response = ApiClient(tree.melinh_officer).patch(
+        f"/units/{tree.school.pk}", {"sector": "non_state"}
+    )
     assert response.status_code == 200
     tree.school.refresh_from_db()
     assert tree.school.sector == "non_state" and tree.school.code == "HN-ML-01"
@@ -165,15 +210,18 @@ def test_it_corrects_a_units_code_and_sector(tree):
 
 def test_it_moves_a_unit_and_reads_as_of_before_and_after(tree):
     client = ApiClient(tree.hanoi_officer)
-    response = client.post(f"/units/{tree.school.pk}/move",
-                           {"parent": tree.donganh.pk, "effective_on": "2025-01-01"})
+    response = client.post(
+        f"/units/{tree.school.pk}/move", {"parent": tree.donganh.pk, "effective_on": "2025-01-01"}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["parent"] == tree.donganh.pk
     before = client.get("/units", {"parent": tree.melinh.pk, "on": "2024-12-31"})
     after = client.get("/units", {"parent": tree.melinh.pk, "on": "2025-01-01"})
     assert codes(before) == {"HN-ML-01"} and codes(after) == set()
     assert codes(client.get("/units", {"parent": tree.donganh.pk, "on": "2025-01-01"})) == {
-        "HN-DA-01", "HN-ML-01"}
+        "HN-DA-01",
+        "HN-ML-01",
+    }
     detail = client.get(f"/units/{tree.school.pk}", {"on": "2024-12-31"}).json()
     assert detail["as_of"]["parent"] == tree.melinh.pk
     assert detail["as_of"]["valid_to"] == "2025-01-01"
@@ -181,7 +229,8 @@ def test_it_moves_a_unit_and_reads_as_of_before_and_after(tree):
 
 def test_moving_a_unit_under_its_own_descendant_writes_nothing(tree):
     response = ApiClient(tree.hanoi_officer).post(
-        f"/units/{tree.melinh.pk}/move", {"parent": tree.school.pk, "effective_on": "2025-01-01"})
+        f"/units/{tree.melinh.pk}/move", {"parent": tree.school.pk, "effective_on": "2025-01-01"}
+    )
     assert response.status_code == 422 and fields_of(response) == {"parent"}
     assert not Reorganisation.objects.filter(kind="move").exists()
     assert UnitVersion.objects.filter(unit=tree.melinh).count() == 1
@@ -191,8 +240,8 @@ def test_moving_a_unit_under_its_own_descendant_writes_nothing(tree):
 
 def test_moving_a_unit_outside_the_subtree_is_a_field_error(tree):
     response = ApiClient(tree.hanoi_officer).post(
-        f"/units/{tree.school.pk}/move", {"parent": tree.phanrang.pk,
-                                          "effective_on": "2025-01-01"})
+        f"/units/{tree.school.pk}/move", {"parent": tree.phanrang.pk, "effective_on": "2025-01-01"}
+    )
     assert response.status_code == 422 and fields_of(response) == {"parent"}
     tree.school.refresh_from_db()
     assert tree.school.parent == tree.melinh
@@ -200,9 +249,10 @@ def test_moving_a_unit_outside_the_subtree_is_a_field_error(tree):
 
 def test_it_renames_a_unit_from_a_date(tree):
     client = ApiClient(tree.melinh_officer)
-    response = client.post(f"/units/{tree.school.pk}/rename",
-                           {"name": "Công đoàn Trường THPT Mê Linh mới",
-                            "effective_on": "2025-01-01"})
+    response = client.post(
+        f"/units/{tree.school.pk}/rename",
+        {"name": "Công đoàn Trường THPT Mê Linh mới", "effective_on": "2025-01-01"},
+    )
     assert response.status_code == 200
     old = client.get(f"/units/{tree.school.pk}", {"on": "2024-06-01"}).json()
     assert old["as_of"]["name"] == "Công đoàn Trường THPT Mê Linh"
@@ -211,27 +261,32 @@ def test_it_renames_a_unit_from_a_date(tree):
 
 def test_an_over_long_name_is_a_field_error(tree):
     response = ApiClient(tree.melinh_officer).post(
-        f"/units/{tree.school.pk}/rename", {"name": "x" * 256, "effective_on": "2025-01-01"})
+        f"/units/{tree.school.pk}/rename", {"name": "x" * 256, "effective_on": "2025-01-01"}
+    )
     assert response.status_code == 422 and fields_of(response) == {"name"}
 
 
 def test_it_dissolves_a_unit(tree):
-    response = ApiClient(tree.melinh_officer).post(f"/units/{tree.school.pk}/dissolve",
-                                                   {"effective_on": "2025-01-01"})
+    response = ApiClient(tree.melinh_officer).post(
+        f"/units/{tree.school.pk}/dissolve", {"effective_on": "2025-01-01"}
+    )
     assert response.status_code == 200 and response.json()["dissolved_on"] == "2025-01-01"
 
 
 def test_it_refuses_to_dissolve_a_unit_with_sub_units(tree):
-    response = ApiClient(tree.hanoi_officer).post(f"/units/{tree.melinh.pk}/dissolve",
-                                                  {"effective_on": "2025-01-01"})
+    response = ApiClient(tree.hanoi_officer).post(
+        f"/units/{tree.melinh.pk}/dissolve", {"effective_on": "2025-01-01"}
+    )
     assert response.status_code == 422 and fields_of(response) == {"unit"}
     tree.melinh.refresh_from_db()
     assert tree.melinh.dissolved_on is None
 
 
 def test_it_merges_units(tree):
-    response = ApiClient(tree.hanoi_officer).post("/units/merge", {
-        "sources": [tree.melinh.pk], "target": tree.donganh.pk, "effective_on": "2025-07-01"})
+    response = ApiClient(tree.hanoi_officer).post(
+        "/units/merge",
+        {"sources": [tree.melinh.pk], "target": tree.donganh.pk, "effective_on": "2025-07-01"},
+    )
     assert response.status_code == 200, response.content
     tree.melinh.refresh_from_db()
     tree.school.refresh_from_db()
@@ -240,25 +295,33 @@ def test_it_merges_units(tree):
 
 
 def test_a_merge_naming_a_unit_outside_the_subtree_writes_nothing(tree):
-    response = ApiClient(tree.hanoi_officer).post("/units/merge", {
-        "sources": [tree.melinh.pk, tree.phanrang.pk], "target": tree.donganh.pk,
-        "effective_on": "2025-07-01"})
+    response = ApiClient(tree.hanoi_officer).post(
+        "/units/merge",
+        {
+            "sources": [tree.melinh.pk, tree.phanrang.pk],
+            "target": tree.donganh.pk,
+            "effective_on": "2025-07-01",
+        },
+    )
     assert response.status_code == 422 and fields_of(response) == {"sources.1"}
     assert not Reorganisation.objects.exclude(kind="create").exists()
 
 
 def test_it_adds_and_lists_terms(tree):
     client = ApiClient(tree.melinh_officer)
-    response = client.post(f"/units/{tree.melinh.pk}/terms", {
-        "name": "2023-2028", "start_date": "2023-07-01", "end_date": "2028-06-30"})
+    response = client.post(
+        f"/units/{tree.melinh.pk}/terms",
+        {"name": "2023-2028", "start_date": "2023-07-01", "end_date": "2028-06-30"},
+    )
     assert response.status_code == 201
-    assert [t["name"] for t in client.get(f"/units/{tree.melinh.pk}/terms").json()] == [
-        "2023-2028"]
+    assert [t["name"] for t in client.get(f"/units/{tree.melinh.pk}/terms").json()] == ["2023-2028"]
 
 
 def test_an_overlapping_term_is_a_field_error(tree):
-    response = ApiClient(tree.melinh_officer).post(f"/units/{tree.school.pk}/terms", {
-        "name": "2024-2029", "start_date": "2024-01-01", "end_date": "2029-01-01"})
+    response = ApiClient(tree.melinh_officer).post(
+        f"/units/{tree.school.pk}/terms",
+        {"name": "2024-2029", "start_date": "2024-01-01", "end_date": "2029-01-01"},
+    )
     assert response.status_code == 422 and fields_of(response) == {"start_date"}
     assert Term.objects.filter(unit=tree.school).count() == 1
 
@@ -270,8 +333,11 @@ WRITES = [
     ("post", "/units/{pk}/rename", {"name": "X", "effective_on": "2025-01-01"}),
     ("post", "/units/{pk}/dissolve", {"effective_on": "2025-01-01"}),
     ("post", "/units/merge", {"sources": [], "target": 0, "effective_on": "2025-01-01"}),
-    ("post", "/units/{pk}/terms", {"name": "X", "start_date": "2025-01-01",
-                                   "end_date": "2026-01-01"}),
+    (
+        "post",
+        "/units/{pk}/terms",
+        {"name": "X", "start_date": "2025-01-01", "end_date": "2026-01-01"},
+    ),
 ]
 
 

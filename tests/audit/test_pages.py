@@ -29,12 +29,18 @@ def edited(tree):
     """Nguyễn Văn An's record changed by the Mê Linh officer: a new name and education,
     a move to Đông Anh's factory, and a new post."""
     with acting_as(tree.melinh_officer):
-        person_update(user=tree.melinh_officer, person=tree.nguyen, given_name="Ân",
-                      education_level=5)
+        person_update(
+            user=tree.melinh_officer, person=tree.nguyen, given_name="Ân", education_level=5
+        )
     with acting_as(tree.hanoi_officer):
         person_update(user=tree.hanoi_officer, person=tree.nguyen, unit=tree.factory)
-        position_create(user=tree.hanoi_officer, person=tree.nguyen, unit=tree.factory,
-                        role=tree.member_role, start_date=dt.date(2025, 1, 1))
+        position_create(
+            user=tree.hanoi_officer,
+            person=tree.nguyen,
+            unit=tree.factory,
+            role=tree.member_role,
+            start_date=dt.date(2025, 1, 1),
+        )
     return tree
 
 
@@ -65,20 +71,34 @@ def test_a_class_history_lists_its_participants_results(client, tree):
     assert "Hệ thống" in html  # the fixture's writes had no user
 
 
-@pytest.mark.parametrize("url", ["/audit/people/{nguyen}/", "/audit/units/{school}/",
-                                 "/audit/classes/{ml_class}/", "/audit/plans/{plan}/",
-                                 "/audit/evaluations/{evaluation}/",
-                                 "/audit/targets/{target}/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/audit/people/{nguyen}/",
+        "/audit/units/{school}/",
+        "/audit/classes/{ml_class}/",
+        "/audit/plans/{plan}/",
+        "/audit/evaluations/{evaluation}/",
+        "/audit/targets/{target}/",
+    ],
+)
 def test_another_provinces_officer_gets_not_found(client, tree, url):
     plan = plan_create(user=tree.melinh_officer, unit=tree.melinh, year=2025)
-    evaluation = evaluations.evaluation_save(user=tree.melinh_officer, person=tree.nguyen,
-                                             year=2023, rating="good")
+    evaluation = evaluations.evaluation_save(
+        user=tree.melinh_officer, person=tree.nguyen, year=2023, rating="good"
+    )
     target = Target.objects.get(code="T-003-2")
     from targets.services import target_adopt
 
     adopted = target_adopt(target=target, unit=tree.hanoi, threshold=target.threshold)
-    url = url.format(nguyen=tree.nguyen.pk, school=tree.school.pk, ml_class=tree.ml_class.pk,
-                     plan=plan.pk, evaluation=evaluation.pk, target=adopted.pk)
+    url = url.format(
+        nguyen=tree.nguyen.pk,
+        school=tree.school.pk,
+        ml_class=tree.ml_class.pk,
+        plan=plan.pk,
+        evaluation=evaluation.pk,
+        target=adopted.pk,
+    )
     page(client, tree.melinh_officer if "targets" not in url else tree.hanoi_officer, url)
     page(client, tree.nt_officer, url, status=404)
     page(client, tree.cadre, url, status=403)  # a self-service account browses nothing
@@ -92,9 +112,16 @@ def test_a_system_wide_targets_history_is_seen_by_every_officer(client, tree):
 def test_a_plans_history_shows_its_lines_with_money_grouped(client, tree):
     with acting_as(tree.melinh_officer):
         plan = plan_create(user=tree.melinh_officer, unit=tree.melinh, year=2025)
-        line_save(user=tree.melinh_officer, plan=plan, name="Lớp chủ tịch CĐCS",
-                  topic=tree.topic, target_group="full_time", classes=1, trainees=30,
-                  budget=1_500_000)
+        line_save(
+            user=tree.melinh_officer,
+            plan=plan,
+            name="Lớp chủ tịch CĐCS",
+            topic=tree.topic,
+            target_group="full_time",
+            classes=1,
+            trainees=30,
+            budget=1_500_000,
+        )
     html = page(client, tree.melinh_officer, f"/audit/plans/{plan.pk}/")
     assert "Lớp chủ tịch CĐCS" in html and "1.500.000" in html
 
@@ -102,8 +129,13 @@ def test_a_plans_history_shows_its_lines_with_money_grouped(client, tree):
 def test_the_history_is_paged(client, tree):
     with acting_as(tree.melinh_officer):
         for i in range(60):
-            unit_update(user=tree.melinh_officer, unit=tree.school, code=tree.school.code,
-                        sector="state" if i % 2 else "non_state", founded_on=None)
+            unit_update(
+                user=tree.melinh_officer,
+                unit=tree.school,
+                code=tree.school.code,
+                sector="state" if i % 2 else "non_state",
+                founded_on=None,
+            )
     html = page(client, tree.melinh_officer, f"/audit/units/{tree.school.pk}/")
     assert "Trang 1/2" in html
     html = page(client, tree.melinh_officer, f"/audit/units/{tree.school.pk}/", page=2)
@@ -111,6 +143,7 @@ def test_the_history_is_paged(client, tree):
 
 
 # --- the audit log ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def admins(tree):
@@ -155,10 +188,10 @@ def test_the_log_filters_by_user_kind_action_dates_and_text(client, edited, admi
     html = page(client, tree.root, "/audit/", text="Ủy viên")
     assert post in html and "Lê Văn Cường" not in html
     today = dt.date.today()
-    assert "Không có mục nào" in page(client, tree.root, "/audit/",
-                                       end=(today - dt.timedelta(days=2)).strftime("%d/%m/%Y"))
-    assert "Nguyễn Văn Ân" in page(client, tree.root, "/audit/",
-                                   start=today.strftime("%d/%m/%Y"))
+    assert "Không có mục nào" in page(
+        client, tree.root, "/audit/", end=(today - dt.timedelta(days=2)).strftime("%d/%m/%Y")
+    )
+    assert "Nguyễn Văn Ân" in page(client, tree.root, "/audit/", start=today.strftime("%d/%m/%Y"))
     html = page(client, tree.root, "/audit/", start="02/01/2025", end="01/01/2025")
     assert "Ngày kết thúc không được trước ngày bắt đầu." in html
 
@@ -175,8 +208,13 @@ def test_the_log_pages_its_entries_newest_first(client, admins):
     tree = admins
     with acting_as(tree.melinh_officer):
         for i in range(30):
-            unit_update(user=tree.melinh_officer, unit=tree.school, code=tree.school.code,
-                        sector="state" if i % 2 else "non_state", founded_on=None)
+            unit_update(
+                user=tree.melinh_officer,
+                unit=tree.school,
+                code=tree.school.code,
+                sector="state" if i % 2 else "non_state",
+                founded_on=None,
+            )
     assert LogEntry.objects.count() > 50
     html = page(client, tree.root, "/audit/")
     assert rows(html) == 50 and "Trang 1/" in html

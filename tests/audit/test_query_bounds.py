@@ -21,17 +21,42 @@ def grow(tree, n: int) -> None:
     changes of Nguyễn Văn An's unit and post: entries naming many different objects."""
     with acting_as(tree.melinh_officer):
         for i in range(n):
-            unit = make_unit(f"HN-ML-X{i:03d}", f"Công đoàn Công ty số {i}", "grassroots",
-                             tree.melinh, sector="non_state")
-            unit_set_figures(user=tree.melinh_officer, unit=unit, effective_on=dt.date(2025, 1, 1),
-                             member_count=100 + i)
-            chair = person_create(user=tree.melinh_officer, unit=unit, family_name="Nguyễn",
-                                  middle_name="Văn", given_name=f"Số{i}", gender="male")
-            position_create(user=tree.melinh_officer, person=chair, unit=unit,
-                            role=tree.chair_role, start_date=dt.date(2023, 6, 1))
+            unit = make_unit(
+                f"HN-ML-X{i:03d}",
+                f"Công đoàn Công ty số {i}",
+                "grassroots",
+                tree.melinh,
+                sector="non_state",
+            )
+            unit_set_figures(
+                user=tree.melinh_officer,
+                unit=unit,
+                effective_on=dt.date(2025, 1, 1),
+                member_count=100 + i,
+            )
+            chair = person_create(
+                user=tree.melinh_officer,
+                unit=unit,
+                family_name="Nguyễn",
+                middle_name="Văn",
+                given_name=f"Số{i}",
+                gender="male",
+            )
+            position_create(
+                user=tree.melinh_officer,
+                person=chair,
+                unit=unit,
+                role=tree.chair_role,
+                start_date=dt.date(2023, 6, 1),
+            )
             person_update(user=tree.melinh_officer, person=tree.nguyen, unit=unit)
-            position_create(user=tree.melinh_officer, person=tree.nguyen, unit=unit,
-                            role=tree.member_role, start_date=dt.date(2020, 1, 1) + dt.timedelta(i))
+            position_create(
+                user=tree.melinh_officer,
+                person=tree.nguyen,
+                unit=unit,
+                role=tree.member_role,
+                start_date=dt.date(2020, 1, 1) + dt.timedelta(i),
+            )
 
 
 def queries(client, url: str, **params) -> int:
@@ -41,13 +66,22 @@ def queries(client, url: str, **params) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("url", ["/audit/", "/audit/?kind=people.position",
-                                 "/audit/?text=nguyen", "/audit/people/{nguyen}/",
-                                 "/audit/units/{melinh}/", "/audit/classes/{ml_class}/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/audit/",
+        "/audit/?kind=people.position",
+        "/audit/?text=nguyen",
+        "/audit/people/{nguyen}/",
+        "/audit/units/{melinh}/",
+        "/audit/classes/{ml_class}/",
+    ],
+)
 def test_history_pages_and_the_log_issue_a_bounded_number_of_queries(client, tree, url):
     root = make_user("root", tree.vgcl, UserRole.SYSTEM_ADMIN, is_superuser=True)
-    client.force_login(root if url.startswith("/audit/?") or url == "/audit/"
-                       else tree.melinh_officer)
+    client.force_login(
+        root if url.startswith("/audit/?") or url == "/audit/" else tree.melinh_officer
+    )
     url = url.format(nguyen=tree.nguyen.pk, melinh=tree.melinh.pk, ml_class=tree.ml_class.pk)
     small = queries(client, url)
     grow(tree, 30)

@@ -5,9 +5,16 @@ import shutil
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (fixtures) are still synchronous and safe here.
@@ -19,8 +26,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (make test "
-                    "installs it)")
+        pytest.fail(
+            "Debian's Chromium is missing: apt-get install -y chromium (make test installs it)"
+        )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -34,8 +42,9 @@ def logged_in(browser, base: str, username: str, **options):
 
     from tests.conftest import PASSWORD
 
-    context = browser.new_context(**{"locale": "vi-VN",
-                                     "viewport": {"width": 1280, "height": 900}, **options})
+    context = browser.new_context(
+        **{"locale": "vi-VN", "viewport": {"width": 1280, "height": 900}, **options}
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     page.goto(f"{base}/login/")

@@ -34,10 +34,17 @@ def nominate(page, base, class_url, search, name):
 
 def test_the_life_of_a_class(live_server, tree, page, browser):
     base = live_server.url
-    school2 = make_unit("HN-ML-02", "Công đoàn Trường THCS Tiền Phong", "grassroots",
-                        tree.melinh, sector="state")
-    person_create(user=None, unit=school2, family_name="Phạm", middle_name="Thu",
-                  given_name="Hằng", gender="female")
+    school2 = make_unit(
+        "HN-ML-02", "Công đoàn Trường THCS Tiền Phong", "grassroots", tree.melinh, sector="state"
+    )
+    person_create(
+        user=None,
+        unit=school2,
+        family_name="Phạm",
+        middle_name="Thu",
+        given_name="Hằng",
+        gender="female",
+    )
     make_user("chair1", tree.school)
     make_user("chair2", school2)
 

@@ -25,8 +25,14 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 def watched(page) -> list[str]:
     reports: list[str] = []
-    page.on("console", lambda m: reports.append(m.text)
-            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            reports.append(m.text)
+            if "Content Security Policy" in m.text or "Refused to" in m.text
+            else None
+        ),
+    )
     page.context.add_init_script(RECORD)
     return reports
 
@@ -65,11 +71,18 @@ def test_main_pages_report_no_violation_and_htmx_works(live_server, world, signe
     base = live_server.url
     page = signed_in("hanoi")
     reports = watched(page)
-    for url in (f"{base}/targets/", f"{base}/units/", f"{base}/units/{tree.school.pk}/",
-                f"{base}/people/", f"{base}/people/{tree.nguyen.pk}/",
-                f"{base}/training/classes/", f"{base}/training/classes/{tree.ml_class.pk}/",
-                f"{base}/elearning/courses/{world.other.pk}/", f"{base}/account/",
-                f"{base}/account/two-factor/"):
+    for url in (
+        f"{base}/targets/",
+        f"{base}/units/",
+        f"{base}/units/{tree.school.pk}/",
+        f"{base}/people/",
+        f"{base}/people/{tree.nguyen.pk}/",
+        f"{base}/training/classes/",
+        f"{base}/training/classes/{tree.ml_class.pk}/",
+        f"{base}/elearning/courses/{world.other.pk}/",
+        f"{base}/account/",
+        f"{base}/account/two-factor/",
+    ):
         visit(page, url, reports)
 
     # htmx: a person's obligations arrive after the page; a search updates the list.

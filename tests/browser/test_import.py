@@ -12,16 +12,34 @@ from training.models import Enrolment, TrainingRecord
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HEADER = ["Mã lớp", "Họ và tên", "Ngày sinh", "Giới tính", "Mã đơn vị", "Tỷ lệ tham dự (%)",
-          "Điểm", "Kết quả"]
+HEADER = [
+    "Mã lớp",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Mã đơn vị",
+    "Tỷ lệ tham dự (%)",
+    "Điểm",
+    "Kết quả",
+]
 
 
 def participants_file(bad_score: bool) -> bytes:
     rows = [HEADER]
     for i in range(1, 21):
         score = "11" if bad_score and i == 7 else "8,5"
-        rows.append(["ML-2024-01", f"Đoàn Văn Học {i:02d}", f"{i:02d}/03/1990",
-                     "Nam", "HN-ML-01", 100, score, "Đạt"])
+        rows.append(
+            [
+                "ML-2024-01",
+                f"Đoàn Văn Học {i:02d}",
+                f"{i:02d}/03/1990",
+                "Nam",
+                "HN-ML-01",
+                100,
+                score,
+                "Đạt",
+            ]
+        )
     return xlsx_bytes(rows, title_rows=["DANH SÁCH HỌC VIÊN LỚP ML-2024-01"], merge_title=True)
 
 
@@ -34,13 +52,21 @@ class Worker:
 
 
 def upload(page, selector, data: bytes):
-    page.set_input_files(selector, files=[{
-        "name": "hoc-vien.xlsx", "buffer": data,
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.set_input_files(
+        selector,
+        files=[
+            {
+                "name": "hoc-vien.xlsx",
+                "buffer": data,
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ],
+    )
 
 
 def test_an_officer_fixes_a_file_after_the_preview_and_imports_it(
-        live_server, tree, page, settings, tmp_path):
+    live_server, tree, page, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     settings.IMPORTS_INLINE_BYTES = 0  # every file goes to the background worker
     worker = Worker()
@@ -76,5 +102,9 @@ def test_an_officer_fixes_a_file_after_the_preview_and_imports_it(
     worker.run_queued()
     expect(page.locator("#job-status")).to_contain_text("Đã nhập")
     assert Enrolment.objects.filter(training_class=tree.ml_class).count() == before + 20
-    assert TrainingRecord.objects.filter(training_class=tree.ml_class,
-                                         person__family_name="Đoàn").count() == 20
+    assert (
+        TrainingRecord.objects.filter(
+            training_class=tree.ml_class, person__family_name="Đoàn"
+        ).count()
+        == 20
+    )

@@ -24,28 +24,62 @@ QUESTIONS = {
 
 
 def world(tree):
-    union = make_unit("HN-ML-02", "Công đoàn Công ty May Mê Linh", "grassroots", tree.melinh,
-                      sector="non_state")
+    union = make_unit(
+        "HN-ML-02", "Công đoàn Công ty May Mê Linh", "grassroots", tree.melinh, sector="non_state"
+    )
     UnitFigures.objects.create(unit=union, effective_on=dt.date(2023, 1, 1), member_count=300)
-    chair = person_create(user=None, unit=union, family_name="Vũ", middle_name="Thị",
-                          given_name="Lan", gender="female", birth_date=dt.date(1988, 4, 4))
-    position_create(user=None, person=chair, unit=union, role=Role.objects.get(code="chair"),
-                    start_date=dt.date(2023, 6, 1))
+    chair = person_create(
+        user=None,
+        unit=union,
+        family_name="Vũ",
+        middle_name="Thị",
+        given_name="Lan",
+        gender="female",
+        birth_date=dt.date(1988, 4, 4),
+    )
+    position_create(
+        user=None,
+        person=chair,
+        unit=union,
+        role=Role.objects.get(code="chair"),
+        start_date=dt.date(2023, 6, 1),
+    )
     make_user("lan", union, UserRole.CADRE, person=chair)
     course = services.course_save(
-        user=tree.hanoi_officer, organiser=tree.hanoi, code="HN-ONL-01",
-        title="Nghiệp vụ công tác công đoàn cho chủ tịch CĐCS (trực tuyến)", hours=16,
-        topics=[Topic.objects.get(code="union_general")])
+        user=tree.hanoi_officer,
+        organiser=tree.hanoi,
+        code="HN-ONL-01",
+        title="Nghiệp vụ công tác công đoàn cho chủ tịch CĐCS (trực tuyến)",
+        hours=16,
+        topics=[Topic.objects.get(code="union_general")],
+    )
     module = services.module_save(user=tree.hanoi_officer, course=course, title="Bài 1")
-    services.lesson_save(user=tree.hanoi_officer, module=module, title="Tổ chức công đoàn",
-                         kind="text", rank=1,
-                         body="<p>Công đoàn cơ sở do người lao động thành lập.</p>")
-    services.lesson_save(user=tree.hanoi_officer, module=module, title="Kiểm tra cuối khóa",
-                         kind="quiz", rank=2, question_count=2, pass_percent=100,
-                         max_attempts=3)
+    services.lesson_save(
+        user=tree.hanoi_officer,
+        module=module,
+        title="Tổ chức công đoàn",
+        kind="text",
+        rank=1,
+        body="<p>Công đoàn cơ sở do người lao động thành lập.</p>",
+    )
+    services.lesson_save(
+        user=tree.hanoi_officer,
+        module=module,
+        title="Kiểm tra cuối khóa",
+        kind="quiz",
+        rank=2,
+        question_count=2,
+        pass_percent=100,
+        max_attempts=3,
+    )
     for text, (right, wrong) in QUESTIONS.items():
-        quizzes.question_save(user=tree.hanoi_officer, course=course, text=text,
-                              multiple=False, choices=[(right, True), (wrong, False)])
+        quizzes.question_save(
+            user=tree.hanoi_officer,
+            course=course,
+            text=text,
+            multiple=False,
+            choices=[(right, True), (wrong, False)],
+        )
     services.course_publish(user=tree.hanoi_officer, course=course)
     return course
 
@@ -65,8 +99,9 @@ def test_a_chair_learns_on_a_phone_and_the_target_moves(live_server, tree, brows
     target = officer.locator("#targets tr[data-code='T-003-4c'] td.percent")
     expect(target).to_have_text("0,0% · 0/1")
 
-    page = logged_in(browser, base, "lan", viewport={"width": 390, "height": 844},
-                     is_mobile=True, has_touch=True)
+    page = logged_in(
+        browser, base, "lan", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     failures = []
     page.on("response", lambda r: r.status >= 500 and failures.append(r.url))
     page.locator("header nav").get_by_role("link", name="Học trực tuyến").click()

@@ -29,8 +29,11 @@ def test_an_officer_shows_a_citizen_id_in_full_and_it_is_logged(live_server, tre
     # answering when the test's database is flushed deadlocks with the flush.
     page.wait_for_load_state("networkidle")
     entry = PersonalDataAccess.objects.get()
-    assert (entry.user, entry.person, entry.action) == (tree.melinh_officer, tree.nguyen,
-                                                        Action.VIEW_FULL)
+    assert (entry.user, entry.person, entry.action) == (
+        tree.melinh_officer,
+        tree.nguyen,
+        Action.VIEW_FULL,
+    )
     page.context.close()
 
 

@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_provincial_officer_browses_searches_and_is_kept_in_their_province(
-        live_server, tree, page):
+    live_server, tree, page
+):
     page.goto(f"{live_server.url}/login/")
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
     page.get_by_label("Tên đăng nhập").fill("hanoi")

@@ -24,15 +24,21 @@ def t2(page):
     return page.locator("#targets tr[data-code='T-003-2'] td.percent")
 
 
-def test_an_officer_drills_down_then_trains_a_cadre_and_the_target_moves(live_server, tree,
-                                                                         page):
+def test_an_officer_drills_down_then_trains_a_cadre_and_the_target_moves(live_server, tree, page):
     world = build(tree)
     # Ended a few days ago, but this year: the record leaves last year-end's figures alone.
     ended = max(world.today - dt.timedelta(days=8), dt.date(world.today.year, 1, 1))
     training_class = class_create(
-        user=None, organiser=tree.hanoi, topics=[Topic.objects.get(code="union_theory")],
-        code="HN-LLNV-01", name="Lý luận, nghiệp vụ công tác công đoàn cho cán bộ chuyên trách",
-        start_date=ended - dt.timedelta(days=2), end_date=ended, hours=24, capacity=20)
+        user=None,
+        organiser=tree.hanoi,
+        topics=[Topic.objects.get(code="union_theory")],
+        code="HN-LLNV-01",
+        name="Lý luận, nghiệp vụ công tác công đoàn cho cán bộ chuyên trách",
+        start_date=ended - dt.timedelta(days=2),
+        end_date=ended,
+        hours=24,
+        capacity=20,
+    )
     class_set_status(user=None, training_class=training_class, status="open")
     base = live_server.url
     failures = []
@@ -78,8 +84,9 @@ def test_an_officer_drills_down_then_trains_a_cadre_and_the_target_moves(live_se
     row.locator("input[name=score]").fill("8")
     row.locator("select[name=passed]").select_option("1")
     row.locator("form.results button").click()
-    expect(page.locator("#enrolments tr", has_text="Hồ Thị Chi")
-           .locator("a[href*='/certificate/']")).to_have_count(1)
+    expect(
+        page.locator("#enrolments tr", has_text="Hồ Thị Chi").locator("a[href*='/certificate/']")
+    ).to_have_count(1)
 
     # Back on the dashboard, at once: the record counts for T-003-2.
     page.goto(f"{base}/targets/")

@@ -36,10 +36,13 @@ def password_step(page, base):
 
 
 def test_an_administrators_first_login_enrols_a_phone_then_asks_for_its_code(
-        live_server, tree, page):
+    live_server, tree, page
+):
     violations = []
-    page.on("console", lambda m: violations.append(m.text)
-            if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     # The operator's `manage.py two_factor_enrolment_code national`, handed over by phone.
     code, _expires = twofactor.enrolment_code_issue(tree.admin)
     password_step(page, live_server.url)
@@ -69,7 +72,8 @@ def test_an_administrators_first_login_enrols_a_phone_then_asks_for_its_code(
     expect(page.locator(".field .error")).to_contain_text("Mã không đúng")
     # django-otp makes the next try wait 1 s after a wrong code: as if that second had passed.
     TOTPDevice.objects.filter(user=tree.admin).update(
-        throttling_failure_timestamp=timezone.now() - dt.timedelta(seconds=2))
+        throttling_failure_timestamp=timezone.now() - dt.timedelta(seconds=2)
+    )
     page.get_by_label("Mã").fill(app_code(secret))
     page.get_by_role("button", name="Bật đăng nhập hai bước").click()
     expect(page).to_have_url(re.compile(r"/people/$"))

@@ -17,34 +17,70 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def make_video(path) -> bytes:
     """12 s of 640×360 test pattern with noise at 4 Mbit/s: about 6 MB, seekable (cues)."""
-    subprocess.run([
-        imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error",
-        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
-        "-f", "lavfi", "-i", "nullsrc=size=640x360:rate=25,geq=random(1)*255:128:128",
-        "-filter_complex", "[0][1]blend=all_mode=addition:all_opacity=0.3", "-t", "12",
-        "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "4M",
-        str(path)], check=True)
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=640x360:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "nullsrc=size=640x360:rate=25,geq=random(1)*255:128:128",
+            "-filter_complex",
+            "[0][1]blend=all_mode=addition:all_opacity=0.3",
+            "-t",
+            "12",
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-b:v",
+            "4M",
+            str(path),
+        ],
+        check=True,
+    )
     return path.read_bytes()
 
 
-def test_a_video_of_several_mb_plays_and_seeks(live_server, tree, browser, settings,
-                                               tmp_path):
+def test_a_video_of_several_mb_plays_and_seeks(live_server, tree, browser, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     video = make_video(tmp_path / "bai-giang.webm")
     assert len(video) > 3_000_000
-    course = services.course_save(user=tree.melinh_officer, organiser=tree.melinh,
-                                  code="ML-VIDEO", title="Bài giảng video", hours=4,
-                                  topics=[tree.topic])
+    course = services.course_save(
+        user=tree.melinh_officer,
+        organiser=tree.melinh,
+        code="ML-VIDEO",
+        title="Bài giảng video",
+        hours=4,
+        topics=[tree.topic],
+    )
     module = services.module_save(user=tree.melinh_officer, course=course, title="Video")
-    lesson = services.lesson_save(user=tree.melinh_officer, module=module, title="Bài giảng",
-                                  kind="video", file=ContentFile(video, name="bai-giang.webm"))
+    lesson = services.lesson_save(
+        user=tree.melinh_officer,
+        module=module,
+        title="Bài giảng",
+        kind="video",
+        file=ContentFile(video, name="bai-giang.webm"),
+    )
     services.course_publish(user=tree.melinh_officer, course=course)
     services.enrol(user=tree.cadre, course=course)
 
     page = logged_in(browser, live_server.url, "cadre")
     statuses = []
-    page.on("response", lambda r: "/file/" in r.url and statuses.append(
-        (r.status, r.headers.get("content-range", ""))))
+    page.on(
+        "response",
+        lambda r: (
+            "/file/" in r.url and statuses.append((r.status, r.headers.get("content-range", "")))
+        ),
+    )
     page.goto(f"{live_server.url}/elearning/learn/lessons/{lesson.pk}/")
     player = page.locator("#lesson-video")
     expect(player).to_be_visible()

@@ -85,8 +85,7 @@ def test_survey_plans_return_approve_consolidate(live_server, tree, browser):
     expect(hanoi.locator("#status")).to_contain_text("Trả lại để chỉnh sửa")
     # ... and approves Đông Anh's.
     hanoi.goto(f"{live_server.url}/planning/?year={YEAR}")
-    hanoi.locator("#plans").get_by_role(
-        "link", name="Liên đoàn Lao động huyện Đông Anh").click()
+    hanoi.locator("#plans").get_by_role("link", name="Liên đoàn Lao động huyện Đông Anh").click()
     hanoi.get_by_role("button", name="Phê duyệt").click()
     expect(hanoi.locator("#status")).to_contain_text("Đã phê duyệt")
 
@@ -94,7 +93,8 @@ def test_survey_plans_return_approve_consolidate(live_server, tree, browser):
     melinh.reload()
     expect(melinh.locator("#return-comment")).to_contain_text("tăng số học viên lên 15")
     row = melinh.locator("#lines tbody tr", has_text=topic.name).filter(
-        has_text="Cán bộ chuyên trách")
+        has_text="Cán bộ chuyên trách"
+    )
     row.get_by_role("link", name="Sửa").click()
     melinh.get_by_label("Học viên").fill("15")
     melinh.get_by_role("button", name="Lưu").click()
@@ -104,14 +104,14 @@ def test_survey_plans_return_approve_consolidate(live_server, tree, browser):
 
     # Hà Nội approves it and reads the consolidated plan: 15 + 20 full-time cadres.
     hanoi.goto(f"{live_server.url}/planning/?year={YEAR}")
-    hanoi.locator("#plans").get_by_role(
-        "link", name="Liên đoàn Lao động huyện Mê Linh").click()
+    hanoi.locator("#plans").get_by_role("link", name="Liên đoàn Lao động huyện Mê Linh").click()
     hanoi.get_by_role("button", name="Phê duyệt").click()
     expect(hanoi.locator("#status")).to_contain_text("Đã phê duyệt")
     hanoi.goto(f"{live_server.url}/planning/?year={YEAR}")
     hanoi.get_by_role("link", name="Kế hoạch tổng hợp").click()
     consolidated = hanoi.locator("#consolidated tbody tr", has_text=topic.name).filter(
-        has_text="Cán bộ chuyên trách")
+        has_text="Cán bộ chuyên trách"
+    )
     expect(consolidated.locator("td").nth(4)).to_have_text("35")
     expect(hanoi.locator("#by-unit")).to_contain_text("Mê Linh")
     expect(hanoi.locator("#by-unit")).to_contain_text("Đông Anh")
@@ -119,8 +119,14 @@ def test_survey_plans_return_approve_consolidate(live_server, tree, browser):
     ml_plan = Plan.objects.get(unit=tree.melinh, year=YEAR)
     assert ml_plan.status == PlanStatus.APPROVED
     assert list(ml_plan.events.order_by("id").values_list("action", flat=True)) == [
-        "created", "submitted", "returned", "submitted", "approved"]
+        "created",
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+    ]
     assert ml_plan.events.get(action=PlanEvent.Action.RETURNED).user == User.objects.get(
-        username="hanoi")
+        username="hanoi"
+    )
     for page in (hanoi, melinh, donganh):
         page.context.close()

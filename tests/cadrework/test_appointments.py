@@ -16,8 +16,14 @@ def vice_chair():
 
 
 def appoint(client, person, unit, role, **extra):
-    data = {"unit": unit.code, "role": role.pk, "start_date": "01/02/2026",
-            "start_reason": "appointed", "full_time": "on", **extra}
+    data = {
+        "unit": unit.code,
+        "role": role.pk,
+        "start_date": "01/02/2026",
+        "start_reason": "appointed",
+        "full_time": "on",
+        **extra,
+    }
     return client.post(reverse("people:position_create", args=[person.pk]), data)
 
 
@@ -31,8 +37,13 @@ def test_appointing_outside_the_pool_needs_a_reason(pool_world, client, vice_cha
     assert not Position.objects.filter(person=w.young, role=vice_chair).exists()
     assert not Appointment.objects.exists()
 
-    response = appoint(client, w.young, tree.melinh, vice_chair,
-                       appointment_reason="Cán bộ trẻ có năng lực, đề nghị của Ban Thường vụ")
+    response = appoint(
+        client,
+        w.young,
+        tree.melinh,
+        vice_chair,
+        appointment_reason="Cán bộ trẻ có năng lực, đề nghị của Ban Thường vụ",
+    )
     assert response.status_code == 302
     position = Position.objects.get(person=w.young, role=vice_chair)
     logged = Appointment.objects.get(position=position)
@@ -45,24 +56,30 @@ def test_appointing_from_the_pool_trained_and_rated_needs_none(pool_world, clien
     from cadrework import services
 
     w, tree = pool_world, pool_world.tree
-    services.entry_add(user=None, pool=w.pool, person=w.young, reason="Trẻ, nữ",
-                       on=dt.date(2025, 1, 1))
-    Evaluation.objects.create(person=w.young, unit=tree.school,
-                              role=Role.objects.get(code="executive_member"), year=2025,
-                              rating="good", approved_by=tree.melinh)
+    services.entry_add(
+        user=None, pool=w.pool, person=w.young, reason="Trẻ, nữ", on=dt.date(2025, 1, 1)
+    )
+    Evaluation.objects.create(
+        person=w.young,
+        unit=tree.school,
+        role=Role.objects.get(code="executive_member"),
+        year=2025,
+        rating="good",
+        approved_by=tree.melinh,
+    )
     client.force_login(tree.melinh_officer)
     assert appoint(client, w.young, tree.melinh, vice_chair).status_code == 302
     logged = Appointment.objects.get()
-    assert (logged.in_pool, logged.trained, logged.rated, logged.reason) == (
-        True, True, True, "")
+    assert (logged.in_pool, logged.trained, logged.rated, logged.reason) == (True, True, True, "")
 
 
 def test_elections_and_units_without_a_pool_are_not_held_up(pool_world, client, vice_chair):
     w, tree = pool_world, pool_world.tree
     client.force_login(tree.melinh_officer)
     # Elected by a congress: the findings are kept, no reason is asked.
-    assert appoint(client, w.young, tree.melinh, vice_chair,
-                   start_reason="elected").status_code == 302
+    assert (
+        appoint(client, w.young, tree.melinh, vice_chair, start_reason="elected").status_code == 302
+    )
     assert Appointment.objects.get().in_pool is False
     # Đông Anh keeps no pool for its vice-chair: nothing binds the appointment.
     client.force_login(tree.hanoi_officer)
@@ -74,13 +91,21 @@ def test_the_api_asks_for_the_reason_too(pool_world, client, vice_chair):
 
     w, tree = pool_world, pool_world.tree
     headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(tree.melinh_officer)}"}
-    body = {"person": w.young.pk, "unit": tree.melinh.pk, "role": vice_chair.pk,
-            "start_date": "2026-02-01", "start_reason": "appointed"}
-    response = client.post("/api/v1/positions", body, content_type="application/json",
-                           **headers)
+    body = {
+        "person": w.young.pk,
+        "unit": tree.melinh.pk,
+        "role": vice_chair.pk,
+        "start_date": "2026-02-01",
+        "start_reason": "appointed",
+    }
+    response = client.post("/api/v1/positions", body, content_type="application/json", **headers)
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "appointment_reason"
-    response = client.post("/api/v1/positions", {**body, "appointment_reason": "Cần gấp"},
-                           content_type="application/json", **headers)
+    response = client.post(
+        "/api/v1/positions",
+        {**body, "appointment_reason": "Cần gấp"},
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 201, response.json()
     assert Appointment.objects.get().reason == "Cần gấp"

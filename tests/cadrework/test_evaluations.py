@@ -28,18 +28,38 @@ LIST = "/cadrework/evaluations/"
 
 def record(user, person, rating, votes, year=YEAR, **extra):
     excellent, good, completed, not_completed = votes
-    return rules.evaluation_save(user=user, person=person, year=year, rating=rating,
-                                 votes_excellent=excellent, votes_good=good,
-                                 votes_completed=completed, votes_not_completed=not_completed,
-                                 **extra)
+    return rules.evaluation_save(
+        user=user,
+        person=person,
+        year=year,
+        rating=rating,
+        votes_excellent=excellent,
+        votes_good=good,
+        votes_completed=completed,
+        votes_not_completed=not_completed,
+        **extra,
+    )
 
 
 def chair_of(tree, code, name, parent, family, middle, given, gender="male"):
     unit = make_unit(code, name, "grassroots", parent, sector="state")
-    person = person_create(user=None, unit=unit, family_name=family, middle_name=middle,
-                           given_name=given, gender=gender, birth_date=dt.date(1985, 1, 1))
-    position_create(user=None, person=person, unit=unit, role=tree.chair_role, full_time=False,
-                    start_date=dt.date(2020, 1, 1))
+    person = person_create(
+        user=None,
+        unit=unit,
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        gender=gender,
+        birth_date=dt.date(1985, 1, 1),
+    )
+    position_create(
+        user=None,
+        person=person,
+        unit=unit,
+        role=tree.chair_role,
+        full_time=False,
+        start_date=dt.date(2020, 1, 1),
+    )
     return unit, person
 
 
@@ -48,13 +68,27 @@ def build(tree):
     member, evaluated by Hà Nội for 2024 with known votes; a Ninh Thuận chair evaluated by
     Ninh Thuận. Shares of excellent + good votes: 80, 50, 20 (chairs), 10 (member), 100."""
     w = SimpleNamespace(tree=tree)
-    w.school2, w.dung = chair_of(tree, "HN-ML-02", "Công đoàn Trường Tiểu học Tiền Phong",
-                                 tree.melinh, "Phạm", "Văn", "Dũng")
-    w.plant, w.em = chair_of(tree, "HN-DA-02", "Công đoàn Công ty May Đông Anh", tree.donganh,
-                             "Hoàng", "Thị", "Em", "female")
+    w.school2, w.dung = chair_of(
+        tree, "HN-ML-02", "Công đoàn Trường Tiểu học Tiền Phong", tree.melinh, "Phạm", "Văn", "Dũng"
+    )
+    w.plant, w.em = chair_of(
+        tree,
+        "HN-DA-02",
+        "Công đoàn Công ty May Đông Anh",
+        tree.donganh,
+        "Hoàng",
+        "Thị",
+        "Em",
+        "female",
+    )
     hanoi = tree.hanoi_officer
-    w.nguyen = record(hanoi, tree.nguyen, "excellent", (4, 4, 2, 0),
-                      self_assessment="Hoàn thành tốt các chỉ tiêu của Công đoàn trường.")
+    w.nguyen = record(
+        hanoi,
+        tree.nguyen,
+        "excellent",
+        (4, 4, 2, 0),
+        self_assessment="Hoàn thành tốt các chỉ tiêu của Công đoàn trường.",
+    )
     w.dung_eval = record(hanoi, w.dung, "good", (1, 4, 4, 1))
     w.em_eval = record(hanoi, w.em, "completed", (0, 2, 6, 2))
     w.tran = record(hanoi, tree.tran, "not_completed", (0, 1, 2, 7))
@@ -79,9 +113,11 @@ def panel_url(person):
 def fragment(user, person) -> str:
     request = RequestFactory().get("/me/")
     request.user = user
-    return render_to_string("cadrework/_person_evaluations.html", {
-        "person": person, "evaluations": rules.visible_evaluations(user, person)},
-        request=request)
+    return render_to_string(
+        "cadrework/_person_evaluations.html",
+        {"person": person, "evaluations": rules.visible_evaluations(user, person)},
+        request=request,
+    )
 
 
 def marker(evaluation) -> str:
@@ -89,6 +125,7 @@ def marker(evaluation) -> str:
 
 
 # --- acceptance 3 -------------------------------------------------------------------------
+
 
 def test_a_result_is_invisible_to_the_cadre_until_published(client, w):
     tree = w.tree
@@ -128,9 +165,11 @@ def test_a_result_is_invisible_to_the_cadre_until_published(client, w):
 def test_an_officer_does_not_see_their_own_result_before_it_is_published(tree, w):
     officer_as_person = make_user("hanoi2", tree.hanoi, person=w.dung)
     assert w.dung_eval.pk not in rules.evaluations_visible_to(officer_as_person).values_list(
-        "pk", flat=True)
+        "pk", flat=True
+    )
     assert w.nguyen.pk in rules.evaluations_visible_to(officer_as_person).values_list(
-        "pk", flat=True)
+        "pk", flat=True
+    )
     with pytest.raises(ValidationError) as refused:
         record(officer_as_person, w.dung, "excellent", (1, 0, 0, 0), year=2023)
     assert "person" in refused.value.message_dict
@@ -142,8 +181,7 @@ def test_results_are_invisible_outside_the_subtree_even_published(client, w):
     tree = w.tree
     for evaluation in (w.nguyen, w.dung_eval, w.em_eval, w.tran, w.le):
         rules.evaluation_publish(user=None, evaluation=evaluation)
-    hanoi_names = [tree.nguyen.full_name, w.dung.full_name, w.em.full_name,
-                   tree.tran.full_name]
+    hanoi_names = [tree.nguyen.full_name, w.dung.full_name, w.em.full_name, tree.tran.full_name]
     client.force_login(tree.nt_officer)
     body = client.get(LIST, {"year": YEAR}).content.decode()
     assert tree.le.full_name in body
@@ -154,8 +192,10 @@ def test_results_are_invisible_outside_the_subtree_even_published(client, w):
     for path in (f"{w.nguyen.pk}/", f"{w.nguyen.pk}/edit/"):
         assert client.get(LIST + path).status_code == 404
     assert client.post(f"{LIST}{w.tran.pk}/edit/").status_code == 404
-    assert client.get(f"{reverse('cadrework:evaluation_create')}?person={tree.nguyen.pk}"
-                      ).status_code == 404
+    assert (
+        client.get(f"{reverse('cadrework:evaluation_create')}?person={tree.nguyen.pk}").status_code
+        == 404
+    )
     assert not rules.visible_evaluations(tree.nt_officer, tree.nguyen).exists()
     url = panel_url(tree.nguyen)
     if url:
@@ -177,8 +217,10 @@ def test_nothing_outside_is_changed_through_the_pages(client, w):
     client.force_login(tree.nt_officer)
     assert client.post(f"{LIST}{w.nguyen.pk}/publish/").status_code == 404
     before = Evaluation.objects.count()
-    response = client.post(f"{reverse('cadrework:evaluation_create')}?person={tree.nguyen.pk}",
-                           {"year": 2023, "occasion": "yearly", "rating": "good"})
+    response = client.post(
+        f"{reverse('cadrework:evaluation_create')}?person={tree.nguyen.pk}",
+        {"year": 2023, "occasion": "yearly", "rating": "good"},
+    )
     assert response.status_code == 404
     assert Evaluation.objects.count() == before
     w.nguyen.refresh_from_db()
@@ -187,6 +229,7 @@ def test_nothing_outside_is_changed_through_the_pages(client, w):
 
 # --- figures ------------------------------------------------------------------------------
 
+
 def test_distribution_and_comparison_from_known_votes(client, w):
     tree = w.tree
     whole = rules.distribution(tree.hanoi, YEAR)
@@ -194,36 +237,60 @@ def test_distribution_and_comparison_from_known_votes(client, w):
     assert [r.percent for r in whole.rows] == [Decimal("25.0")] * 4
     assert whole.excellent_or_good == Decimal("50.0")
     assert rules.distribution(tree.melinh, YEAR).counts == {
-        "excellent": 1, "good": 1, "completed": 0, "not_completed": 0}
+        "excellent": 1,
+        "good": 1,
+        "completed": 0,
+        "not_completed": 0,
+    }
     assert rules.distribution(tree.hanoi, 2023).total == 0
-    by_unit = {r.unit.code: r.distribution.counts for r in
-               rules.distribution_by_unit(tree.hanoi, YEAR)}
+    by_unit = {
+        r.unit.code: r.distribution.counts for r in rules.distribution_by_unit(tree.hanoi, YEAR)
+    }
     assert by_unit == {
         "HN-ML": {"excellent": 1, "good": 1, "completed": 0, "not_completed": 0},
-        "HN-DA": {"excellent": 0, "good": 0, "completed": 1, "not_completed": 1}}
-    by_role = {(r.role.code, r.level.code): (r.count, r.average_share, r.distribution.counts)
-               for r in rules.by_role_and_level(tree.hanoi, YEAR)}
+        "HN-DA": {"excellent": 0, "good": 0, "completed": 1, "not_completed": 1},
+    }
+    by_role = {
+        (r.role.code, r.level.code): (r.count, r.average_share, r.distribution.counts)
+        for r in rules.by_role_and_level(tree.hanoi, YEAR)
+    }
     assert by_role == {
-        ("chair", "grassroots"): (3, Decimal("50.0"), {"excellent": 1, "good": 1,
-                                                       "completed": 1, "not_completed": 0}),
-        ("executive_member", "grassroots"): (1, Decimal("10.0"), {
-            "excellent": 0, "good": 0, "completed": 0, "not_completed": 1})}
+        ("chair", "grassroots"): (
+            3,
+            Decimal("50.0"),
+            {"excellent": 1, "good": 1, "completed": 1, "not_completed": 0},
+        ),
+        ("executive_member", "grassroots"): (
+            1,
+            Decimal("10.0"),
+            {"excellent": 0, "good": 0, "completed": 0, "not_completed": 1},
+        ),
+    }
 
     # Equivalent posts: grassroots chairs of 2024 within Hà Nội (Ninh Thuận's chair, rated
     # 100%, is not one of them) — as Hà Nội counts them, and as Mê Linh may.
     hanoi = rules.equivalents(w.nguyen, tree.hanoi_officer)
-    assert (hanoi.share, hanoi.count, hanoi.average_share) == (
-        Decimal("80.0"), 3, Decimal("50.0"))
-    assert hanoi.distribution.counts == {"excellent": 1, "good": 1, "completed": 1,
-                                         "not_completed": 0}
+    assert (hanoi.share, hanoi.count, hanoi.average_share) == (Decimal("80.0"), 3, Decimal("50.0"))
+    assert hanoi.distribution.counts == {
+        "excellent": 1,
+        "good": 1,
+        "completed": 1,
+        "not_completed": 0,
+    }
     melinh = rules.equivalents(w.nguyen, tree.melinh_officer)
     assert (melinh.count, melinh.average_share) == (2, Decimal("65.0"))
     assert rules.equivalents(w.tran, tree.hanoi_officer).average_share == Decimal("10.0")
-    rows = {e.pk: (round(e.share, 1), e.peer_count, round(e.peer_share, 1)) for e in
-            rules.with_comparison(Evaluation.objects.all(), tree.hanoi_officer)
-            if e.unit.path.startswith(tree.hanoi.path)}
-    assert rows == {w.nguyen.pk: (80.0, 3, 50.0), w.dung_eval.pk: (50.0, 3, 50.0),
-                    w.em_eval.pk: (20.0, 3, 50.0), w.tran.pk: (10.0, 1, 10.0)}
+    rows = {
+        e.pk: (round(e.share, 1), e.peer_count, round(e.peer_share, 1))
+        for e in rules.with_comparison(Evaluation.objects.all(), tree.hanoi_officer)
+        if e.unit.path.startswith(tree.hanoi.path)
+    }
+    assert rows == {
+        w.nguyen.pk: (80.0, 3, 50.0),
+        w.dung_eval.pk: (50.0, 3, 50.0),
+        w.em_eval.pk: (20.0, 3, 50.0),
+        w.tran.pk: (10.0, 1, 10.0),
+    }
 
     client.force_login(tree.melinh_officer)
     detail = client.get(f"{LIST}{w.nguyen.pk}/")
@@ -233,7 +300,11 @@ def test_distribution_and_comparison_from_known_votes(client, w):
     page = client.get(LIST, {"year": YEAR})
     assert page.context["distribution"].counts == whole.counts
     assert {e.pk: e.peer_count for e in page.context["page"].object_list} == {
-        w.nguyen.pk: 3, w.dung_eval.pk: 3, w.em_eval.pk: 3, w.tran.pk: 1}
+        w.nguyen.pk: 3,
+        w.dung_eval.pk: 3,
+        w.em_eval.pk: 3,
+        w.tran.pk: 1,
+    }
     assert 'data-role="chair" data-level="grassroots"' in page.content.decode()
 
 
@@ -241,11 +312,13 @@ def test_the_list_exports_the_same_figures(client, w):
     tree = w.tree
     client.force_login(tree.hanoi_officer)
     rows = [row(r) for r in sheet(client.get(LIST, {"year": YEAR, "format": "xlsx"}))]
-    assert rows[0][0].startswith(gettext("Evaluations %(year)s — %(name)s") % {
-        "year": YEAR, "name": tree.hanoi.name})
+    assert rows[0][0].startswith(
+        gettext("Evaluations %(year)s — %(name)s") % {"year": YEAR, "name": tree.hanoi.name}
+    )
     flat = [r for r in rows if r]
     assert [str(tree.nguyen.full_name), "HN-ML-01"] == flat[
-        [r[0] for r in flat].index(tree.nguyen.full_name)][:2]
+        [r[0] for r in flat].index(tree.nguyen.full_name)
+    ][:2]
     nguyen = next(r for r in flat if r[0] == tree.nguyen.full_name)
     assert nguyen[6:14] == [4.0, 4.0, 2.0, 0.0, 10.0, 80.0, 50.0, 3.0]
     chairs = next(r for r in flat if r[:2] == [str(tree.chair_role), "Công đoàn cơ sở"])
@@ -254,40 +327,76 @@ def test_the_list_exports_the_same_figures(client, w):
 
 # --- the rules ----------------------------------------------------------------------------
 
+
 def test_unit_role_and_approving_unit_come_from_the_post_and_the_user(tree):
-    position_create(user=None, person=tree.nguyen, unit=tree.school, role=tree.member_role,
-                    start_date=dt.date(2019, 1, 1), end_date=dt.date(2023, 5, 31),
-                    end_reason="term_ended")
-    before = record(tree.melinh_officer, tree.nguyen, "good", (1, 2, 0, 0), year=2023,
-                    occasion="rotation", on=dt.date(2023, 3, 1))
+    position_create(
+        user=None,
+        person=tree.nguyen,
+        unit=tree.school,
+        role=tree.member_role,
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2023, 5, 31),
+        end_reason="term_ended",
+    )
+    before = record(
+        tree.melinh_officer,
+        tree.nguyen,
+        "good",
+        (1, 2, 0, 0),
+        year=2023,
+        occasion="rotation",
+        on=dt.date(2023, 3, 1),
+    )
     assert (before.unit, before.role.code, before.approved_by) == (
-        tree.school, "executive_member", tree.melinh)
+        tree.school,
+        "executive_member",
+        tree.melinh,
+    )
     yearly = record(tree.melinh_officer, tree.nguyen, "good", (1, 2, 0, 0), year=2023)
     assert yearly.role.code == "chair" and yearly.published_at is None
     # Before a promotion or rotation, as often as needed; yearly, once.
-    record(tree.melinh_officer, tree.nguyen, "good", (0, 0, 0, 0), year=2023,
-           occasion="promotion", on=dt.date(2023, 9, 1))
+    record(
+        tree.melinh_officer,
+        tree.nguyen,
+        "good",
+        (0, 0, 0, 0),
+        year=2023,
+        occasion="promotion",
+        on=dt.date(2023, 9, 1),
+    )
     assert Evaluation.objects.filter(person=tree.nguyen, year=2023).count() == 3
 
 
 def test_an_unpublished_evaluation_can_be_corrected_a_published_one_cannot(client, w):
     tree = w.tree
     client.force_login(tree.hanoi_officer)
-    response = client.post(f"{LIST}{w.dung_eval.pk}/edit/", {
-        "year": YEAR, "occasion": "yearly", "rating": "excellent", "votes_excellent": 6,
-        "votes_good": 4, "votes_completed": 0, "votes_not_completed": 0,
-        "self_assessment": "Sửa sau họp"})
+    response = client.post(
+        f"{LIST}{w.dung_eval.pk}/edit/",
+        {
+            "year": YEAR,
+            "occasion": "yearly",
+            "rating": "excellent",
+            "votes_excellent": 6,
+            "votes_good": 4,
+            "votes_completed": 0,
+            "votes_not_completed": 0,
+            "self_assessment": "Sửa sau họp",
+        },
+    )
     assert response.status_code == 302
     w.dung_eval.refresh_from_db()
     assert (w.dung_eval.rating, w.dung_eval.votes) == ("excellent", 10)
     rules.evaluation_publish(user=tree.hanoi_officer, evaluation=w.dung_eval)
-    with pytest.raises(ValidationError, match=gettext(
-            "This evaluation is already published.")):
+    with pytest.raises(ValidationError, match=gettext("This evaluation is already published.")):
         rules.evaluation_publish(user=tree.hanoi_officer, evaluation=w.dung_eval)
     with pytest.raises(ValidationError):
         record(tree.hanoi_officer, w.dung, "good", (0, 0, 0, 0), evaluation=w.dung_eval)
-    assert client.post(f"{LIST}{w.dung_eval.pk}/edit/", {
-        "year": YEAR, "occasion": "yearly", "rating": "good"}).status_code == 302
+    assert (
+        client.post(
+            f"{LIST}{w.dung_eval.pk}/edit/", {"year": YEAR, "occasion": "yearly", "rating": "good"}
+        ).status_code
+        == 302
+    )
     w.dung_eval.refresh_from_db()
     assert w.dung_eval.rating == "excellent"
     assert Notice.objects.filter(person=w.dung).count() == 1
@@ -308,16 +417,27 @@ def test_read_only_accounts_cannot_record_or_publish(client, w):
 
 # --- bad input ----------------------------------------------------------------------------
 
+
 def _no_post(tree):
-    return person_create(user=None, unit=tree.school, family_name="Vũ", middle_name="Thị",
-                         given_name="Giang", gender="female")
+    return person_create(
+        user=None,
+        unit=tree.school,
+        family_name="Vũ",
+        middle_name="Thị",
+        given_name="Giang",
+        gender="female",
+    )
 
 
 BAD = {
-    "person outside the subtree": (lambda w: dict(user=w.tree.melinh_officer,
-                                                  person=w.tree.tran), "person"),
-    "person of another province": (lambda w: dict(user=w.tree.hanoi_officer,
-                                                  person=w.tree.le), "person"),
+    "person outside the subtree": (
+        lambda w: dict(user=w.tree.melinh_officer, person=w.tree.tran),
+        "person",
+    ),
+    "person of another province": (
+        lambda w: dict(user=w.tree.hanoi_officer, person=w.tree.le),
+        "person",
+    ),
     "person holding no post": (lambda w: dict(person=_no_post(w.tree)), "person"),
     "second yearly evaluation": (lambda w: dict(person=w.tree.nguyen, year=YEAR), "year"),
     "negative votes": (lambda w: dict(votes_good=-3), "votes_good"),
@@ -327,16 +447,26 @@ BAD = {
     "unknown occasion": (lambda w: dict(occasion="yearly_bonus"), "occasion"),
     "future year": (lambda w: dict(year=dt.date.today().year + 1), "year"),
     "rotation without a day": (lambda w: dict(occasion="rotation"), "on"),
-    "rotation day in another year": (lambda w: dict(occasion="rotation", year=2023,
-                                                    on=dt.date(2024, 3, 1)), "on"),
+    "rotation day in another year": (
+        lambda w: dict(occasion="rotation", year=2023, on=dt.date(2024, 3, 1)),
+        "on",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", BAD)
 def test_bad_input_is_refused_and_nothing_is_written(w, case):
     build, field = BAD[case]
-    args = dict(user=w.tree.hanoi_officer, person=w.dung, year=2023, rating="good",
-                votes_excellent=1, votes_good=2, votes_completed=0, votes_not_completed=0)
+    args = dict(
+        user=w.tree.hanoi_officer,
+        person=w.dung,
+        year=2023,
+        rating="good",
+        votes_excellent=1,
+        votes_good=2,
+        votes_completed=0,
+        votes_not_completed=0,
+    )
     args.update(build(w))
     before = (Evaluation.objects.count(), Notice.objects.count())
     with pytest.raises(ValidationError) as refused:
@@ -349,9 +479,10 @@ def test_bad_input_is_refused_and_nothing_is_written(w, case):
 def test_the_duplicate_yearly_evaluation_message_names_person_and_year(w):
     with pytest.raises(ValidationError) as refused:
         record(w.tree.hanoi_officer, w.tree.nguyen, "good", (0, 0, 0, 0))
-    assert refused.value.message_dict["year"] == [gettext(
-        "%(name)s already has a yearly evaluation for %(year)s.") % {
-        "name": w.tree.nguyen.full_name, "year": YEAR}]
+    assert refused.value.message_dict["year"] == [
+        gettext("%(name)s already has a yearly evaluation for %(year)s.")
+        % {"name": w.tree.nguyen.full_name, "year": YEAR}
+    ]
 
 
 def test_the_form_shows_refusals_and_writes_nothing(client, w):
@@ -360,14 +491,28 @@ def test_the_form_shows_refusals_and_writes_nothing(client, w):
     url = f"{reverse('cadrework:evaluation_create')}?person={tree.nguyen.pk}&year={YEAR}"
     assert client.get(url).status_code == 200
     before = Evaluation.objects.count()
-    good = {"year": YEAR, "occasion": "yearly", "rating": "good", "votes_excellent": 1,
-            "votes_good": 1, "votes_completed": 0, "votes_not_completed": 0}
+    good = {
+        "year": YEAR,
+        "occasion": "yearly",
+        "rating": "good",
+        "votes_excellent": 1,
+        "votes_good": 1,
+        "votes_completed": 0,
+        "votes_not_completed": 0,
+    }
     duplicate = client.post(url, good)
     assert duplicate.status_code == 200
-    assert gettext("%(name)s already has a yearly evaluation for %(year)s.") % {
-        "name": tree.nguyen.full_name, "year": YEAR} in duplicate.content.decode()
-    for bad in ({"votes_good": -1}, {"rating": "best"}, {"votes_completed": "nhiều"},
-                {"year": 1999}):
+    assert (
+        gettext("%(name)s already has a yearly evaluation for %(year)s.")
+        % {"name": tree.nguyen.full_name, "year": YEAR}
+        in duplicate.content.decode()
+    )
+    for bad in (
+        {"votes_good": -1},
+        {"rating": "best"},
+        {"votes_completed": "nhiều"},
+        {"year": 1999},
+    ):
         response = client.post(url, {**good, "year": 2023, **bad})
         assert response.status_code == 200 and response.context["form"].errors, bad
     assert Evaluation.objects.count() == before
@@ -379,8 +524,10 @@ def test_the_form_shows_refusals_and_writes_nothing(client, w):
     assert tree.nguyen.full_name in found.content.decode()
     found = client.get(reverse("cadrework:evaluation_create"), {"q": "le van cuong"})
     assert tree.le.full_name not in found.content.decode()
-    assert client.get(f"{reverse('cadrework:evaluation_create')}?person={tree.tran.pk}"
-                      ).status_code == 404
+    assert (
+        client.get(f"{reverse('cadrework:evaluation_create')}?person={tree.tran.pk}").status_code
+        == 404
+    )
 
 
 def test_the_list_names_who_still_has_no_yearly_evaluation(client, w):
@@ -395,13 +542,25 @@ def test_the_list_names_who_still_has_no_yearly_evaluation(client, w):
 
 # --- bounded queries ----------------------------------------------------------------------
 
+
 def grow(tree, n: int, prefix: str) -> None:
     """n more chairs and members in Mê Linh, each evaluated for the year."""
     for i in range(n):
-        unit, person = chair_of(tree, f"HN-ML-{prefix}{i:02d}", f"Công đoàn cơ sở {prefix}{i}",
-                                tree.melinh, "Ngô", "Văn", f"{prefix}{i}")
-        evaluation = record(tree.hanoi_officer, person, ["excellent", "good", "completed"][
-            i % 3], (i % 5, 3, 1, i % 2))
+        unit, person = chair_of(
+            tree,
+            f"HN-ML-{prefix}{i:02d}",
+            f"Công đoàn cơ sở {prefix}{i}",
+            tree.melinh,
+            "Ngô",
+            "Văn",
+            f"{prefix}{i}",
+        )
+        evaluation = record(
+            tree.hanoi_officer,
+            person,
+            ["excellent", "good", "completed"][i % 3],
+            (i % 5, 3, 1, i % 2),
+        )
         if i % 2:
             rules.evaluation_publish(user=tree.hanoi_officer, evaluation=evaluation)
 
@@ -415,8 +574,9 @@ def queries(client, url, params=None) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("params", [{"year": YEAR}, {"year": YEAR, "format": "xlsx"},
-                                    {"year": YEAR, "unit": "melinh"}])
+@pytest.mark.parametrize(
+    "params", [{"year": YEAR}, {"year": YEAR, "format": "xlsx"}, {"year": YEAR, "unit": "melinh"}]
+)
 def test_the_list_costs_the_same_queries_for_1_and_20_evaluations(client, tree, params):
     client.force_login(tree.hanoi_officer)
     if params.get("unit"):
@@ -431,8 +591,15 @@ def test_the_profile_fragment_costs_one_query(w):
     tree = w.tree
     record(tree.hanoi_officer, tree.nguyen, "good", (1, 1, 1, 1), year=2023)
     for year, occasion in ((2023, "rotation"), (2024, "promotion")):
-        record(tree.hanoi_officer, tree.nguyen, "good", (1, 1, 1, 1), year=year,
-               occasion=occasion, on=dt.date(year, 7, 1))
+        record(
+            tree.hanoi_officer,
+            tree.nguyen,
+            "good",
+            (1, 1, 1, 1),
+            year=year,
+            occasion=occasion,
+            on=dt.date(year, 7, 1),
+        )
     with CaptureQueriesContext(connection) as captured:
         html = fragment(tree.hanoi_officer, tree.nguyen)
     assert html.count("data-evaluation=") == 4

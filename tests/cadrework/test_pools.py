@@ -22,16 +22,22 @@ def test_a_yearly_review_adds_removes_and_tells(pool_world, client):
     before = shares(w.pool, day)
     assert (before["women"].count, before["women"].total) == (0, 1)
     client.force_login(tree.melinh_officer)
-    response = client.post(reverse("cadrework:pool_detail", args=[w.pool.pk]),
-                           {"year": "2025", "held_on": "01/12/2025", "note": "Rà soát 2025"})
+    response = client.post(
+        reverse("cadrework:pool_detail", args=[w.pool.pk]),
+        {"year": "2025", "held_on": "01/12/2025", "note": "Rà soát 2025"},
+    )
     review = w.pool.reviews.get(year=2025)
     assert response.url == reverse("cadrework:review_detail", args=[review.pk])
     page = client.get(reverse("cadrework:review_detail", args=[review.pk]), {"q": "pham thu"})
     assert [p.pk for p in page.context["found"]] == [w.young.pk]
-    client.post(reverse("cadrework:review_add", args=[review.pk, w.young.pk]),
-                {"reason": "Cán bộ nữ trẻ, đã qua bồi dưỡng", "on": "01/12/2025"})
-    client.post(reverse("cadrework:review_remove", args=[review.pk, w.retired_entry.pk]),
-                {"reason": "Đã nghỉ hưu", "on": "01/12/2025"})
+    client.post(
+        reverse("cadrework:review_add", args=[review.pk, w.young.pk]),
+        {"reason": "Cán bộ nữ trẻ, đã qua bồi dưỡng", "on": "01/12/2025"},
+    )
+    client.post(
+        reverse("cadrework:review_remove", args=[review.pk, w.retired_entry.pk]),
+        {"reason": "Đã nghỉ hưu", "on": "01/12/2025"},
+    )
     after = shares(w.pool, day)
     assert (after["women"].count, after["women"].total) == (1, 1)
     assert (after["under_40"].count, after["degree"].count, after["trained"].count) == (1, 1, 1)
@@ -52,67 +58,97 @@ def test_a_yearly_review_adds_removes_and_tells(pool_world, client):
     assert "Liên đoàn Lao động huyện Mê Linh" in panel and told[w.young.pk] in panel
     # Published: the review cannot change any more.
     with pytest.raises(ValidationError):
-        services.entry_add(user=tree.melinh_officer, pool=w.pool, person=w.retired,
-                           reason="x", on=day, review=review)
+        services.entry_add(
+            user=tree.melinh_officer,
+            pool=w.pool,
+            person=w.retired,
+            reason="x",
+            on=day,
+            review=review,
+        )
 
 
 def test_structure_goals_come_from_the_unit_or_above(pool_world):
     w, tree = pool_world, pool_world.tree
-    services.structure_goal_set(user=tree.hanoi_officer, unit=tree.hanoi, measure="women",
-                                min_percent=Decimal(30))
-    services.structure_goal_set(user=tree.hanoi_officer, unit=tree.hanoi, measure="under_40",
-                                min_percent=Decimal(20))
-    services.structure_goal_set(user=tree.melinh_officer, unit=tree.melinh,
-                                measure="women", min_percent=Decimal(50))
+    services.structure_goal_set(
+        user=tree.hanoi_officer, unit=tree.hanoi, measure="women", min_percent=Decimal(30)
+    )
+    services.structure_goal_set(
+        user=tree.hanoi_officer, unit=tree.hanoi, measure="under_40", min_percent=Decimal(20)
+    )
+    services.structure_goal_set(
+        user=tree.melinh_officer, unit=tree.melinh, measure="women", min_percent=Decimal(50)
+    )
     day = dt.date(2025, 12, 1)
-    services.entry_add(user=tree.melinh_officer, pool=w.pool, person=w.young, reason="Trẻ",
-                       on=day)
+    services.entry_add(user=tree.melinh_officer, pool=w.pool, person=w.young, reason="Trẻ", on=day)
     result = shares(w.pool, day)
     # Two candidates, one woman: 50% reaches Mê Linh's own 50% goal (not Hà Nội's 30%).
     assert (result["women"].percent, result["women"].goal, result["women"].reached) == (
-        Decimal("50.0"), Decimal(50), True)
+        Decimal("50.0"),
+        Decimal(50),
+        True,
+    )
     assert (result["under_40"].goal, result["under_40"].reached) == (Decimal(20), True)
-    services.structure_goal_set(user=tree.melinh_officer, unit=tree.melinh, measure="women",
-                                min_percent=Decimal("50.01"))
+    services.structure_goal_set(
+        user=tree.melinh_officer, unit=tree.melinh, measure="women", min_percent=Decimal("50.01")
+    )
     assert shares(w.pool, day)["women"].reached is False
 
 
 def test_bad_pool_input_is_refused(pool_world, client):
     w, tree = pool_world, pool_world.tree
     with pytest.raises(ValidationError, match="ngoài phạm vi"):
-        services.entry_add(user=tree.nt_officer, pool=w.pool, person=w.young, reason="x",
-                           on=dt.date(2025, 1, 1))
+        services.entry_add(
+            user=tree.nt_officer, pool=w.pool, person=w.young, reason="x", on=dt.date(2025, 1, 1)
+        )
     with pytest.raises(ValidationError):
-        services.entry_add(user=tree.melinh_officer, pool=w.pool, person=w.retired,
-                           reason="again", on=dt.date(2025, 1, 1))  # already in it
+        services.entry_add(
+            user=tree.melinh_officer,
+            pool=w.pool,
+            person=w.retired,
+            reason="again",
+            on=dt.date(2025, 1, 1),
+        )  # already in it
     with pytest.raises(ValidationError):
-        services.entry_add(user=tree.melinh_officer, pool=w.pool, person=w.young, reason=" ",
-                           on=dt.date(2025, 1, 1))  # no reason
+        services.entry_add(
+            user=tree.melinh_officer,
+            pool=w.pool,
+            person=w.young,
+            reason=" ",
+            on=dt.date(2025, 1, 1),
+        )  # no reason
     with pytest.raises(ValidationError):
-        services.entry_add(user=tree.melinh_officer, pool=w.pool, person=w.young,
-                           reason="x", on=dt.date(2030, 1, 1))  # outside the term
+        services.entry_add(
+            user=tree.melinh_officer,
+            pool=w.pool,
+            person=w.young,
+            reason="x",
+            on=dt.date(2030, 1, 1),
+        )  # outside the term
     with pytest.raises(ValidationError):
-        services.entry_remove(user=tree.melinh_officer, entry=w.retired_entry, reason="x",
-                              on=dt.date(2023, 1, 1))  # before entering
+        services.entry_remove(
+            user=tree.melinh_officer, entry=w.retired_entry, reason="x", on=dt.date(2023, 1, 1)
+        )  # before entering
     assert PoolEntry.objects.count() == 1
     with pytest.raises(ValidationError, match="goal|mục tiêu|100"):
-        services.structure_goal_set(user=tree.melinh_officer, unit=tree.melinh,
-                                    measure="women", min_percent=Decimal(120))
+        services.structure_goal_set(
+            user=tree.melinh_officer, unit=tree.melinh, measure="women", min_percent=Decimal(120)
+        )
     client.force_login(tree.nt_officer)
     assert client.get(reverse("cadrework:pool_detail", args=[w.pool.pk])).status_code == 404
     client.force_login(tree.inspector)  # read-only
-    response = client.post(reverse("cadrework:pool_detail", args=[w.pool.pk]),
-                           {"year": "2025", "held_on": "01/12/2025"})
+    response = client.post(
+        reverse("cadrework:pool_detail", args=[w.pool.pk]),
+        {"year": "2025", "held_on": "01/12/2025"},
+    )
     assert response.status_code == 404 and not w.pool.reviews.exists()
 
 
 def test_the_cadre_does_not_see_unpublished_entries(pool_world, client):
     w = pool_world
-    services.entry_add(user=None, pool=w.pool, person=w.young, reason="x",
-                       on=dt.date(2025, 1, 1))
+    services.entry_add(user=None, pool=w.pool, person=w.young, reason="x", on=dt.date(2025, 1, 1))
     client.force_login(w.young_user)
     panel = client.get(reverse("cadrework:person_panel", args=[w.young.pk])).content.decode()
     assert "Mê Linh" not in panel
     # Nor anyone else's panel.
-    assert client.get(reverse("cadrework:person_panel",
-                              args=[w.retired.pk])).status_code == 404
+    assert client.get(reverse("cadrework:person_panel", args=[w.retired.pk])).status_code == 404

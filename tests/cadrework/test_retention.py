@@ -29,24 +29,47 @@ LATER = dt.date(2025, 1, 1)  # every window of March 2022 has closed
 MARCH = (dt.date(2022, 3, 1), dt.date(2022, 3, 31))
 
 
-def cadre(unit, name: str, *, since=dt.date(2020, 1, 1), role="executive_member",
-          ended: tuple[dt.date, str] | None = None, birth=dt.date(1985, 1, 1)):
-    person = person_create(user=None, unit=unit, family_name="Nguyễn", middle_name="Thị",
-                           given_name=name, gender="female", birth_date=birth)
-    post = position_create(user=None, person=person, unit=unit,
-                           role=Role.objects.get(code=role), start_date=since)
+def cadre(
+    unit,
+    name: str,
+    *,
+    since=dt.date(2020, 1, 1),
+    role="executive_member",
+    ended: tuple[dt.date, str] | None = None,
+    birth=dt.date(1985, 1, 1),
+):
+    person = person_create(
+        user=None,
+        unit=unit,
+        family_name="Nguyễn",
+        middle_name="Thị",
+        given_name=name,
+        gender="female",
+        birth_date=birth,
+    )
+    post = position_create(
+        user=None, person=person, unit=unit, role=Role.objects.get(code=role), start_date=since
+    )
     if ended:
         position_end(user=None, position=post, end_date=ended[0], end_reason=ended[1])
     return person
 
 
-def train(person, on=TRAINED, topics=("union_general",), programme=None, organiser=None,
-          valid=True) -> TrainingRecord:
+def train(
+    person, on=TRAINED, topics=("union_general",), programme=None, organiser=None, valid=True
+) -> TrainingRecord:
     record = external_record_create(
-        user=None, person=person, title=f"Bồi dưỡng {on:%m/%Y}", hours=16, completed_on=on,
-        form="on_site", topics=[Topic.objects.get(code=c) for c in topics])
-    TrainingRecord.objects.filter(pk=record.pk).update(programme=programme, organiser=organiser,
-                                                       valid=valid)
+        user=None,
+        person=person,
+        title=f"Bồi dưỡng {on:%m/%Y}",
+        hours=16,
+        completed_on=on,
+        form="on_site",
+        topics=[Topic.objects.get(code=c) for c in topics],
+    )
+    TrainingRecord.objects.filter(pk=record.pk).update(
+        programme=programme, organiser=organiser, valid=valid
+    )
     record.refresh_from_db()
     return record
 
@@ -72,16 +95,20 @@ def world(tree):
     w.term = cadre(tree.school, "Khóa", ended=(after(3), "term_ended"))
     w.stays = cadre(tree.school, "Ở Lại")
     w.city = cadre(tree.hanoi, "Thành Phố", role="vice_chair")
-    w.no_post = cadre(tree.school, "Chưa Giữ", since=dt.date(2022, 4, 1),
-                      ended=(dt.date(2022, 5, 1), "rotated"))
+    w.no_post = cadre(
+        tree.school, "Chưa Giữ", since=dt.date(2022, 4, 1), ended=(dt.date(2022, 5, 1), "rotated")
+    )
     w.invalid = cadre(tree.school, "Hủy", ended=(after(2), "rotated"))
     w.outsider = cadre(tree.nt_grassroots, "Ninh", ended=(after(5), "rotated"))
     w.records = {}
     for person in (w.m5, w.m6, w.m7):
-        w.records[person.pk] = train(person, topics=("union_general", "labour_law"),
-                                     programme=w.programme, organiser=tree.melinh)
-    for person in (w.m12, w.m25, w.retired, w.term, w.stays, w.city, w.no_post,
-                   w.outsider):
+        w.records[person.pk] = train(
+            person,
+            topics=("union_general", "labour_law"),
+            programme=w.programme,
+            organiser=tree.melinh,
+        )
+    for person in (w.m12, w.m25, w.retired, w.term, w.stays, w.city, w.no_post, w.outsider):
         w.records[person.pk] = train(person)
     train(w.invalid, valid=False)
     w.counted = {w.m5, w.m6, w.m7, w.m12, w.m25, w.retired, w.term, w.stays, w.city}
@@ -102,13 +129,17 @@ def names(rows) -> set[str]:
 
 # --- definitions --------------------------------------------------------------------------
 
+
 def test_moves_at_5_6_7_12_and_25_months_fall_in_the_right_windows(world):
     figures = retention.totals(cohort(world.tree.hanoi))
     assert figures.trained == 9  # no post that day, invalid record, Ninh Thuận: not counted
     assert lefts(figures) == (2, 4, 4)
     assert [w.known for w in figures.windows] == [9, 9, 9]
-    assert [w.percent for w in figures.windows] == [Decimal("22.2"), Decimal("44.4"),
-                                                    Decimal("44.4")]
+    assert [w.percent for w in figures.windows] == [
+        Decimal("22.2"),
+        Decimal("44.4"),
+        Decimal("44.4"),
+    ]
     assert all(w.is_known and w.complete for w in figures.windows)
 
 
@@ -118,7 +149,11 @@ def test_a_move_exactly_n_months_after_counts_within_n(world):
     months = {r.person.given_name: retention.describe(r)["months"] for r in rows}
     assert months == {"Năm": 5, "Sáu": 6}
     assert names(retention.people(cohort(world.tree.hanoi), 12)) == {
-        "Năm", "Sáu", "Bảy", "Mười Hai"}
+        "Năm",
+        "Sáu",
+        "Bảy",
+        "Mười Hai",
+    }
 
 
 def test_retirement_and_the_end_of_a_term_are_not_leaving(world):
@@ -149,9 +184,16 @@ def test_sql_windows_agree_with_add_months_on_awkward_days(tree):
     """The database's comparison against Python's calendar arithmetic, at ±1 day of each
     boundary, for month ends and the 29th–31st."""
     cases = []
-    for i, day in enumerate([dt.date(2022, 1, 31), dt.date(2022, 1, 29), dt.date(2022, 3, 31),
-                             dt.date(2022, 5, 30), dt.date(2022, 12, 31),
-                             dt.date(2023, 8, 29)]):
+    for i, day in enumerate(
+        [
+            dt.date(2022, 1, 31),
+            dt.date(2022, 1, 29),
+            dt.date(2022, 3, 31),
+            dt.date(2022, 5, 30),
+            dt.date(2022, 12, 31),
+            dt.date(2023, 8, 29),
+        ]
+    ):
         for months in retention.WINDOWS:
             for shift in (-1, 0, 1):
                 end = add_months(day, months) + dt.timedelta(days=shift)
@@ -159,8 +201,9 @@ def test_sql_windows_agree_with_add_months_on_awkward_days(tree):
                 train(person, on=day)
                 cases.append((day, end))
     c = cohort(tree.hanoi, dt.date(2022, 1, 1), dt.date(2023, 12, 31), dt.date(2030, 1, 1))
-    expected = tuple(sum(1 for day, end in cases if end <= add_months(day, n))
-                     for n in retention.WINDOWS)
+    expected = tuple(
+        sum(1 for day, end in cases if end <= add_months(day, n)) for n in retention.WINDOWS
+    )
     assert lefts(retention.totals(c)) == expected
     assert retention.totals(c).trained == len(cases)
 
@@ -191,8 +234,9 @@ def test_a_window_is_not_known_before_it_closes(world):
 def test_a_window_known_for_part_of_the_period_says_for_how_many(world):
     late = cadre(world.tree.school, "Tháng Tám", ended=(dt.date(2022, 10, 1), "rotated"))
     train(late, on=dt.date(2022, 8, 31))
-    c = cohort(world.tree.hanoi, dt.date(2022, 3, 1), dt.date(2022, 8, 31),
-               as_of=dt.date(2023, 3, 20))
+    c = cohort(
+        world.tree.hanoi, dt.date(2022, 3, 1), dt.date(2022, 8, 31), as_of=dt.date(2023, 3, 20)
+    )
     w12 = retention.totals(c).window(12)
     assert (w12.trained, w12.known, w12.left, w12.complete) == (10, 9, 4, False)
     w6 = retention.totals(c).window(6)
@@ -201,24 +245,33 @@ def test_a_window_known_for_part_of_the_period_says_for_how_many(world):
 
 # --- groups, units, trend -----------------------------------------------------------------
 
+
 def test_by_programme_topic_and_organiser(world):
     c = cohort(world.tree.hanoi)
-    by_programme = {r.label: (r.figures.trained, lefts(r.figures))
-                    for r in retention.by_group(c, "programme")}
-    assert by_programme == {world.programme.name: (3, (2, 3, 3)),
-                            gettext("No programme"): (6, (0, 1, 1))}
-    by_topic = {r.params["topic"]: (r.figures.trained, lefts(r.figures))
-                for r in retention.by_group(c, "topic")}
+    by_programme = {
+        r.label: (r.figures.trained, lefts(r.figures)) for r in retention.by_group(c, "programme")
+    }
+    assert by_programme == {
+        world.programme.name: (3, (2, 3, 3)),
+        gettext("No programme"): (6, (0, 1, 1)),
+    }
+    by_topic = {
+        r.params["topic"]: (r.figures.trained, lefts(r.figures))
+        for r in retention.by_group(c, "topic")
+    }
     # A record with two topics counts under each.
     assert by_topic == {"union_general": (9, (2, 4, 4)), "labour_law": (3, (2, 3, 3))}
-    by_organiser = {r.key: (r.figures.trained, lefts(r.figures))
-                    for r in retention.by_group(c, "organiser")}
+    by_organiser = {
+        r.key: (r.figures.trained, lefts(r.figures)) for r in retention.by_group(c, "organiser")
+    }
     assert by_organiser == {world.tree.melinh.pk: (3, (2, 3, 3)), None: (6, (0, 1, 1))}
 
 
 def test_per_unit_below_and_the_unit_itself(world):
-    rows = {r.label: (r.figures.trained, lefts(r.figures), r.params)
-            for r in retention.by_unit(cohort(world.tree.hanoi))}
+    rows = {
+        r.label: (r.figures.trained, lefts(r.figures), r.params)
+        for r in retention.by_unit(cohort(world.tree.hanoi))
+    }
     tree = world.tree
     assert rows[tree.melinh.name][:2] == (6, (2, 3, 3))
     assert rows[tree.donganh.name][:2] == (2, (0, 1, 1))
@@ -247,24 +300,28 @@ def test_trend_per_year_each_year_its_own_cohort(world):
 
 def test_the_list_behind_every_figure_equals_the_figure(world):
     c = cohort(world.tree.hanoi)
-    tables = ([("total", retention.Row(None, "", retention.totals(c), {}))]
-              + [("programme", r) for r in retention.by_group(c, "programme")]
-              + [("topic", r) for r in retention.by_group(c, "topic")]
-              + [("organiser", r) for r in retention.by_group(c, "organiser")]
-              + [("unit", r) for r in retention.by_unit(c)])
+    tables = (
+        [("total", retention.Row(None, "", retention.totals(c), {}))]
+        + [("programme", r) for r in retention.by_group(c, "programme")]
+        + [("topic", r) for r in retention.by_group(c, "topic")]
+        + [("organiser", r) for r in retention.by_group(c, "organiser")]
+        + [("unit", r) for r in retention.by_unit(c)]
+    )
     topics = {t.code: t for t in Topic.objects.all()}
     checked = 0
     for kind, row in tables:
         narrowed = c
         for name, value in row.params.items():
             if name == "programme":
-                narrowed = narrowed.narrowed(programme=value if value == retention.NONE
-                                             else Programme.objects.get(pk=value))
+                narrowed = narrowed.narrowed(
+                    programme=value if value == retention.NONE else Programme.objects.get(pk=value)
+                )
             elif name == "topic":
                 narrowed = narrowed.narrowed(topic=topics[value])
             elif name == "organiser":
-                narrowed = narrowed.narrowed(organiser=value if value == retention.NONE
-                                             else world.tree.melinh)
+                narrowed = narrowed.narrowed(
+                    organiser=value if value == retention.NONE else world.tree.melinh
+                )
             elif name == "unit":
                 narrowed = narrowed.narrowed(unit=type(c.unit).objects.get(pk=value))
             elif name == "direct":
@@ -278,13 +335,16 @@ def test_the_list_behind_every_figure_equals_the_figure(world):
 
 
 def test_the_list_shows_the_post_left(world):
-    [row] = [r for r in retention.people(cohort(world.tree.hanoi), 24)
-             if r.person_id == world.m7.pk]
+    [row] = [
+        r for r in retention.people(cohort(world.tree.hanoi), 24) if r.person_id == world.m7.pk
+    ]
     shown = retention.describe(row)
     assert row.post_unit_name == world.tree.factory.name
     assert row.post_end == after(7) and shown["months"] == 7
-    assert shown["reason"] == gettext("Left") and shown["role"] == Role.objects.get(
-        code="executive_member").name
+    assert (
+        shown["reason"] == gettext("Left")
+        and shown["role"] == Role.objects.get(code="executive_member").name
+    )
     assert row.completed_on == TRAINED and row.pk == world.records[world.m7.pk].pk
 
 
@@ -314,23 +374,40 @@ def test_figures_page(client, world):
 
 
 def test_figures_page_before_the_windows_close(client, world):
-    response = page(client, world.tree.hanoi_officer, unit=world.tree.hanoi.pk,
-                    **{**PERIOD, "on": "01/10/2022"})
+    response = page(
+        client, world.tree.hanoi_officer, unit=world.tree.hanoi.pk, **{**PERIOD, "on": "01/10/2022"}
+    )
     assert response.status_code == 200
     assert gettext("not yet known") in response.content.decode()
     assert [w.is_known for w in response.context["totals"]["row"].figures.windows] == [
-        True, False, False]
+        True,
+        False,
+        False,
+    ]
 
 
 def test_list_page_and_its_export(client, world):
     tree = world.tree
-    response = page(client, tree.hanoi_officer, "cadrework:retention_people",
-                    unit=tree.hanoi.pk, months="12", **PERIOD)
+    response = page(
+        client,
+        tree.hanoi_officer,
+        "cadrework:retention_people",
+        unit=tree.hanoi.pk,
+        months="12",
+        **PERIOD,
+    )
     assert response.status_code == 200
     assert names(response.context["page"].object_list) == {"Năm", "Sáu", "Bảy", "Mười Hai"}
     assert world.m7.full_name in response.content.decode()
-    response = page(client, tree.hanoi_officer, "cadrework:retention_people",
-                    unit=tree.hanoi.pk, months="12", format="xlsx", **PERIOD)
+    response = page(
+        client,
+        tree.hanoi_officer,
+        "cadrework:retention_people",
+        unit=tree.hanoi.pk,
+        months="12",
+        format="xlsx",
+        **PERIOD,
+    )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = [[c for c in row] for row in book.active.iter_rows(values_only=True)]
@@ -341,41 +418,77 @@ def test_list_page_and_its_export(client, world):
 
 def test_list_page_narrowed_to_a_group_and_to_the_unit_itself(client, world):
     tree = world.tree
-    response = page(client, tree.hanoi_officer, "cadrework:retention_people",
-                    unit=tree.hanoi.pk, programme="none", **PERIOD)
+    response = page(
+        client,
+        tree.hanoi_officer,
+        "cadrework:retention_people",
+        unit=tree.hanoi.pk,
+        programme="none",
+        **PERIOD,
+    )
     assert names(response.context["page"].object_list) == {
-        "Mười Hai", "Hai Lăm", "Hưu", "Khóa", "Ở Lại", "Thành Phố"}
-    response = page(client, tree.hanoi_officer, "cadrework:retention_people",
-                    unit=tree.hanoi.pk, direct="1", **PERIOD)
+        "Mười Hai",
+        "Hai Lăm",
+        "Hưu",
+        "Khóa",
+        "Ở Lại",
+        "Thành Phố",
+    }
+    response = page(
+        client,
+        tree.hanoi_officer,
+        "cadrework:retention_people",
+        unit=tree.hanoi.pk,
+        direct="1",
+        **PERIOD,
+    )
     assert names(response.context["page"].object_list) == {"Thành Phố"}
-    response = page(client, tree.hanoi_officer, "cadrework:retention_people",
-                    unit=tree.hanoi.pk, organiser=str(tree.melinh.pk), months="6", **PERIOD)
+    response = page(
+        client,
+        tree.hanoi_officer,
+        "cadrework:retention_people",
+        unit=tree.hanoi.pk,
+        organiser=str(tree.melinh.pk),
+        months="6",
+        **PERIOD,
+    )
     assert names(response.context["page"].object_list) == {"Năm", "Sáu"}
 
 
 def test_figures_export(client, world):
-    response = page(client, world.tree.hanoi_officer, unit=world.tree.hanoi.pk, format="xlsx",
-                    **PERIOD)
+    response = page(
+        client, world.tree.hanoi_officer, unit=world.tree.hanoi.pk, format="xlsx", **PERIOD
+    )
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
     total = next(r for r in rows if r[0] == gettext("Total") and isinstance(r[1], int))
     assert total[1] == 9 and (total[3], total[6], total[9]) == (2, 4, 4)
 
 
-@pytest.mark.parametrize("bad", [{"from": "32/13/2022"}, {"to": "hôm qua"},
-                                 {"from": "01/01/2023", "to": "01/01/2022"},
-                                 {"on": "01/01/0001"}, {"programme": "999999999999999999999"},
-                                 {"organiser": "abc"}, {"months": "7"}, {"topic": "nope"},
-                                 {"by": "colour"}, {"page": "x"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"from": "32/13/2022"},
+        {"to": "hôm qua"},
+        {"from": "01/01/2023", "to": "01/01/2022"},
+        {"on": "01/01/0001"},
+        {"programme": "999999999999999999999"},
+        {"organiser": "abc"},
+        {"months": "7"},
+        {"topic": "nope"},
+        {"by": "colour"},
+        {"page": "x"},
+    ],
+)
 def test_bad_input_is_named_and_the_default_used(client, world, bad):
     for name in ("cadrework:retention", "cadrework:retention_people"):
-        response = page(client, world.tree.hanoi_officer, name, unit=world.tree.hanoi.pk,
-                        **bad)
+        response = page(client, world.tree.hanoi_officer, name, unit=world.tree.hanoi.pk, **bad)
         assert response.status_code == 200, (name, bad)
         if "page" not in bad:
             assert response.context["errors"], (name, bad)
-    response = page(client, world.tree.hanoi_officer, unit=world.tree.hanoi.pk,
-                    **{"from": "32/13/2022"})
+    response = page(
+        client, world.tree.hanoi_officer, unit=world.tree.hanoi.pk, **{"from": "32/13/2022"}
+    )
     body = response.content.decode()
     assert gettext("Enter a valid date.") in body and gettext("From") in body
 
@@ -386,8 +499,10 @@ def test_pages_are_scoped(client, world):
         assert page(client, tree.melinh_officer, name, unit=tree.hanoi.pk).status_code == 404
         assert page(client, tree.nt_officer, name, unit=tree.school.pk).status_code == 404
         assert page(client, tree.melinh_officer, name, unit="x").status_code == 404
-        assert page(client, tree.melinh_officer, name,
-                    unit="99999999999999999999999").status_code == 404
+        assert (
+            page(client, tree.melinh_officer, name, unit="99999999999999999999999").status_code
+            == 404
+        )
         assert page(client, tree.cadre, name).status_code == 403
     # Ninh Thuận's figures never show Hà Nội's people.
     response = page(client, tree.nt_officer, "cadrework:retention_people", **PERIOD)
@@ -395,20 +510,29 @@ def test_pages_are_scoped(client, world):
 
 
 def test_an_organiser_outside_the_users_reach_is_refused(client, world):
-    response = page(client, world.tree.melinh_officer, "cadrework:retention_people",
-                    organiser=str(world.tree.ninhthuan.pk), **PERIOD)
+    response = page(
+        client,
+        world.tree.melinh_officer,
+        "cadrework:retention_people",
+        organiser=str(world.tree.ninhthuan.pk),
+        **PERIOD,
+    )
     assert response.status_code == 200 and response.context["errors"]
     assert world.tree.ninhthuan.name not in response.content.decode()
 
 
 # --- a bounded number of queries ----------------------------------------------------------
 
+
 def grow(tree, n: int, prefix: str) -> None:
     """n more people trained on 15/03/2022 in Mê Linh's school, each leaving a post."""
     for i in range(n):
         reason = ("rotated", "transferred", "left")[i % 3]
-        person = cadre(tree.school if i % 2 else tree.factory, f"{prefix}{i}",
-                       ended=(after(1 + i % 24), reason))
+        person = cadre(
+            tree.school if i % 2 else tree.factory,
+            f"{prefix}{i}",
+            ended=(after(1 + i % 24), reason),
+        )
         train(person, topics=("union_general", "osh"))
 
 
@@ -424,7 +548,8 @@ def test_pages_cost_the_same_queries_with_5_or_50_trained(client, tree):
     urls = [(reverse("cadrework:retention"), {"by": by}) for by in retention.GROUPINGS] + [
         (reverse("cadrework:retention_people"), {"months": "24"}),
         (reverse("cadrework:retention_people"), {}),
-        (reverse("cadrework:retention_people"), {"months": "6", "format": "xlsx"})]
+        (reverse("cadrework:retention_people"), {"months": "6", "format": "xlsx"}),
+    ]
     grow(tree, 5, "A")
     small = [count_queries(client, url, {**PERIOD, **params}) for url, params in urls]
     grow(tree, 45, "B")

@@ -45,13 +45,17 @@ def check_planning():
     hn_2018 = Plan.objects.get(unit__code="HN", year=2018)
     figures = selectors.plan_vs_actual(hn_2018.lines.all()).get(())
     assert (figures.planned_classes, figures.planned_trainees) == (40, 3920)
-    hn_2025 = selectors.plan_vs_actual(Plan.objects.get(unit__code="HN", year=2025)
-                                       .lines.all()).get(())
+    hn_2025 = selectors.plan_vs_actual(
+        Plan.objects.get(unit__code="HN", year=2025).lines.all()
+    ).get(())
     assert hn_2025.classes >= 1 and hn_2025.trainees >= 1
     assert Plan.objects.get(unit__code="HN-ML", year=2026).status == "submitted"
     assert Survey.objects.filter(unit__code="HN", year=2027).exists()
-    net = selectors.growth_totals(version_on(Unit.objects.get(code="HN"), dt.date(2018, 12, 31)),
-                                  dt.date(2018, 1, 1), dt.date(2018, 12, 31))["net_growth"]
+    net = selectors.growth_totals(
+        version_on(Unit.objects.get(code="HN"), dt.date(2018, 12, 31)),
+        dt.date(2018, 1, 1),
+        dt.date(2018, 12, 31),
+    )["net_growth"]
     assert net == 30_000  # the 004 goal, reached exactly
 
 
@@ -62,14 +66,15 @@ def check_cadrework(client):
 
     chair = User.objects.get(username="chutich").person
     assert Notice.objects.filter(person=chair, text__contains="Phó Chủ tịch").exists()
-    assert Evaluation.objects.filter(person=chair, year=2025,
-                                     published_at__isnull=False).exists()
+    assert Evaluation.objects.filter(person=chair, year=2025, published_at__isnull=False).exists()
     assert log_in(client, "chutich")
     panel = client.get(f"/cadrework/people/{chair.pk}/panel/").content.decode()
     assert "Liên đoàn Lao động huyện Mê Linh" in panel and "2025" in panel
     client.logout()
-    assert FollowUp.objects.filter(inspection__inspected__code="HN-ML",
-                                   done_on__isnull=True).count() == 2
+    assert (
+        FollowUp.objects.filter(inspection__inspected__code="HN-ML", done_on__isnull=True).count()
+        == 2
+    )
 
 
 def check_elearning(client):
@@ -91,8 +96,7 @@ def check_size(demo):
     assert Unit.objects.get(code="HN").name == "Liên đoàn Lao động thành phố Hà Nội"
     assert Unit.objects.get(code="NT").name == "Liên đoàn Lao động tỉnh Ninh Thuận"
     assert Unit.objects.filter(code="CDGD", kind__code="central_sector_union").exists()
-    for kind in ("union_group", "department_union", "industrial_zone_union",
-                 "local_sector_union"):
+    for kind in ("union_group", "department_union", "industrial_zone_union", "local_sector_union"):
         assert Unit.objects.filter(kind__code=kind).exists(), kind
     sectors = Unit.objects.filter(kind__code="grassroots").values_list("sector", flat=True)
     assert set(sectors) == {"state", "non_state"}
@@ -121,14 +125,18 @@ def check_terms_and_positions():
     assert not positions.filter(start_date__lt=F("unit__founded_on")).exists()
     assert not positions.exclude(term=None).exclude(term__unit=F("unit")).exists()
     chairs = positions.filter(role__code="chair", start_date=dt.date(2023, 6, 1))
-    assert chairs.filter(unit__kind__code="grassroots").count() == with_committee.filter(
-        kind__code="grassroots").count()
+    assert (
+        chairs.filter(unit__kind__code="grassroots").count()
+        == with_committee.filter(kind__code="grassroots").count()
+    )
     assert chairs.filter(full_time=True, unit__kind__code="grassroots").exists()
     assert positions.filter(end_date=dt.date(2023, 5, 31), end_reason="term_ended").exists()
-    assert positions.filter(start_date=dt.date(2023, 6, 1), first_time_on_committee=True)\
-        .exists()
-    re_elected = positions.filter(start_date=dt.date(2023, 6, 1), first_time_on_committee=False,
-                                  person__positions__end_date=dt.date(2023, 5, 31))
+    assert positions.filter(start_date=dt.date(2023, 6, 1), first_time_on_committee=True).exists()
+    re_elected = positions.filter(
+        start_date=dt.date(2023, 6, 1),
+        first_time_on_committee=False,
+        person__positions__end_date=dt.date(2023, 5, 31),
+    )
     assert re_elected.exists()
     assert positions.filter(end_reason__in=["rotated", "retired", "transferred"]).exists()
     assert positions.filter(role__code="advisory_staff", full_time=True).exists()
@@ -153,8 +161,7 @@ def check_the_2025_merger():
 
 def log_in(client, username: str) -> bool:
     """Through the login page, as a user would (the lock-out needs the request)."""
-    return client.post("/login/", {"username": username, "password": PASSWORD}).status_code \
-        == 302
+    return client.post("/login/", {"username": username, "password": PASSWORD}).status_code == 302
 
 
 def check_accounts(client):
@@ -164,22 +171,43 @@ def check_accounts(client):
         assert log_in(client, username), username
         client.logout()
     chutich = User.objects.get(username="chutich")
-    assert chutich.person.positions.filter(role__code="chair", unit__code="HN-ML-001",
-                                           end_date=None).exists()
+    assert chutich.person.positions.filter(
+        role__code="chair", unit__code="HN-ML-001", end_date=None
+    ).exists()
     assert User.objects.get(username="admin").is_superuser
 
 
 def digest() -> str:
     """The demo's content without database ids, which differ between loads."""
     rows = [
-        list(Unit.objects.order_by("code").values_list("code", "name", "parent__code",
-                                                          "founded_on")),
-        list(Person.objects.order_by("unit__code", "sort_key", "citizen_id", "birth_date")
-             .values_list("family_name", "middle_name", "given_name", "birth_date",
-                          "citizen_id", "phone", "address", "unit__code")),
-        sorted(Position.objects.values_list("person__citizen_id", "unit__code", "role__code",
-                                            "start_date", "end_date", "end_reason"),
-               key=repr),
+        list(
+            Unit.objects.order_by("code").values_list("code", "name", "parent__code", "founded_on")
+        ),
+        list(
+            Person.objects.order_by(
+                "unit__code", "sort_key", "citizen_id", "birth_date"
+            ).values_list(
+                "family_name",
+                "middle_name",
+                "given_name",
+                "birth_date",
+                "citizen_id",
+                "phone",
+                "address",
+                "unit__code",
+            )
+        ),
+        sorted(
+            Position.objects.values_list(
+                "person__citizen_id",
+                "unit__code",
+                "role__code",
+                "start_date",
+                "end_date",
+                "end_reason",
+            ),
+            key=repr,
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -237,14 +265,16 @@ def check_national_positions():
     assert not positions.filter(start_date__lt=F("term__start_date")).exists()
     assert not positions.filter(end_date__gt=F("term__end_date")).exists()
     reasons = dict(positions.values_list("start_reason").annotate(n=Count("id")))
-    assert set(reasons) == {"elected", "appointed"} and reasons["elected"] > 5 * reasons[
-        "appointed"]
+    assert (
+        set(reasons) == {"elected", "appointed"} and reasons["elected"] > 5 * reasons["appointed"]
+    )
     assert 0.3 < positions.filter(first_time_on_committee=True).count() / positions.count() < 0.5
     grassroots = Unit.objects.filter(kind__code="grassroots")
     assert 0.65 < grassroots.filter(sector="non_state").count() / grassroots.count() < 0.85
     assert not grassroots.exclude(sector__in=["state", "non_state"]).exists()
-    full_time = Person.objects.filter(positions__full_time=True, positions__end_date=None)\
-        .distinct()
+    full_time = Person.objects.filter(
+        positions__full_time=True, positions__end_date=None
+    ).distinct()
     assert full_time.filter(positions__unit__kind__code="grassroots").exists()  # big chairs
     assert full_time.filter(education_level__gte=5).count() > 0.85 * full_time.count()
     assert not Person.objects.exclude(education_level__range=(0, 7)).exists()
@@ -255,14 +285,18 @@ def check_national_records():
     records = TrainingRecord.objects.all()
     people = Person.objects.count()
     assert 4.8 * people < records.count() < 5.6 * people  # ~5.2 each
-    assert not records.filter(Q(completed_on__lt=dt.date(2016, 1, 1))
-                              | Q(completed_on__gt=dt.date(2026, 11, 20))).exists()
+    assert not records.filter(
+        Q(completed_on__lt=dt.date(2016, 1, 1)) | Q(completed_on__gt=dt.date(2026, 11, 20))
+    ).exists()
     assert not records.exclude(hours__range=(4, 80)).exists()
     assert set(records.values_list("form", flat=True).distinct()) <= set(Form.values)
-    assert records.filter(completed_on__year=2025).count() > 1.5 * records.filter(
-        completed_on__year=2016).count()  # recent years denser
-    assert not records.exclude(enrolment=None, training_class=None, certificate_number="",
-                               certificate_year=None).exists()
+    assert (
+        records.filter(completed_on__year=2025).count()
+        > 1.5 * records.filter(completed_on__year=2016).count()
+    )  # recent years denser
+    assert not records.exclude(
+        enrolment=None, training_class=None, certificate_number="", certificate_year=None
+    ).exists()
     assert 0.9 < records.filter(valid=True).count() / records.count() < 1
     codes = list(records.values_list("verification_code", flat=True))
     assert len(set(codes)) == len(codes) and all(code.version == 4 for code in codes[:100])
@@ -274,22 +308,28 @@ def check_national_records():
     assert records.exclude(programme=None).exists()
     for programme in Programme.objects.filter(records__isnull=False).distinct():
         own = set(programme.topics.values_list("pk", flat=True))
-        assert set(links.filter(trainingrecord__programme=programme)
-                   .values_list("topic_id", flat=True)) <= own
+        assert (
+            set(
+                links.filter(trainingrecord__programme=programme).values_list("topic_id", flat=True)
+            )
+            <= own
+        )
     # Organised above the person: their upper union, province or the confederation.
     assert not records.filter(organiser=None).exists()
     assert not records.exclude(person__unit__path__startswith=F("organiser__path")).exists()
     assert not records.filter(organiser__kind__code="grassroots").exists()
-    big_chairs = records.filter(person__positions__role__code="chair",
-                                person__positions__full_time=True,
-                                person__unit__kind__code="grassroots")
-    assert big_chairs.filter(organiser__kind__code="confederation").count() > 0.3 * \
-        big_chairs.count()
+    big_chairs = records.filter(
+        person__positions__role__code="chair",
+        person__positions__full_time=True,
+        person__unit__kind__code="grassroots",
+    )
+    assert (
+        big_chairs.filter(organiser__kind__code="confederation").count() > 0.3 * big_chairs.count()
+    )
     # Cadres holding key or full-time posts have more training than committee members.
     per_person = Person.objects.annotate(n=Count("records"))
     key = per_person.filter(positions__role__is_key_leader=True).aggregate(a=Avg("n"))["a"]
-    members = per_person.filter(positions__role__code="executive_member").aggregate(
-        a=Avg("n"))["a"]
+    members = per_person.filter(positions__role__code="executive_member").aggregate(a=Avg("n"))["a"]
     assert key > 1.2 * members
 
 
@@ -305,8 +345,14 @@ def check_subtree(province, units):
     # The sequences were moved past the generated ids: ordinary writes still work.
     from units.services import unit_create
 
-    unit = unit_create(user=None, code="NEW", name="Công đoàn mới", kind=units[
-        next(iter(descendants))].kind, parent=province, founded_on=dt.date(2026, 1, 1))
+    unit = unit_create(
+        user=None,
+        code="NEW",
+        name="Công đoàn mới",
+        kind=units[next(iter(descendants))].kind,
+        parent=province,
+        founded_on=dt.date(2026, 1, 1),
+    )
     assert unit.pk > max(units)
 
 

@@ -27,8 +27,18 @@ from elearning import exchange
 from elearning.models import Choice, Course, Lesson, Module, Question
 from tests.elearning.test_manage import MB, build_course, login, video_bytes
 
-LESSON_FIELDS = ("title", "rank", "kind", "required", "body", "embed_url", "question_count",
-                 "pass_percent", "max_attempts", "time_limit_minutes")
+LESSON_FIELDS = (
+    "title",
+    "rank",
+    "kind",
+    "required",
+    "body",
+    "embed_url",
+    "question_count",
+    "pass_percent",
+    "max_attempts",
+    "time_limit_minutes",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -53,15 +63,22 @@ def dump(course: Course) -> dict:
             lessons.append(item)
         modules.append({"title": module.title, "rank": module.rank, "lessons": lessons})
     return {
-        "title": course.title, "description": course.description, "hours": course.hours,
+        "title": course.title,
+        "description": course.description,
+        "hours": course.hours,
         "open_to_subtree": course.open_to_subtree,
         "programme": course.programme.name if course.programme else None,
         "topics": sorted(course.topics.values_list("code", flat=True)),
         "audience_roles": sorted(course.audience_roles.values_list("code", flat=True)),
         "modules": modules,
-        "questions": [{"text": q.text, "multiple": q.multiple,
-                       "choices": [(c.text, c.correct) for c in q.choices.order_by("id")]}
-                      for q in course.questions.order_by("id")],
+        "questions": [
+            {
+                "text": q.text,
+                "multiple": q.multiple,
+                "choices": [(c.text, c.correct) for c in q.choices.order_by("id")],
+            }
+            for q in course.questions.order_by("id")
+        ],
     }
 
 
@@ -78,8 +95,9 @@ def document_of(data: bytes) -> dict:
 
 def files_of(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()
-                if name.startswith("files/")}
+        return {
+            name: archive.read(name) for name in archive.namelist() if name.startswith("files/")
+        }
 
 
 def without_identity(document: dict) -> dict:
@@ -95,23 +113,23 @@ def counts() -> tuple:
 
 def media_files(settings) -> set:
     root = settings.MEDIA_ROOT
-    return {p.relative_to(root) for p in root.rglob("*") if p.is_file()} if root.exists() \
-        else set()
+    return {p.relative_to(root) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
 # --- acceptance 4 -------------------------------------------------------------------------
+
 
 def test_a_course_exported_and_imported_is_identical(tree, settings):
     course = build_course(tree)
     data = export_bytes(course)
     document = document_of(data)
     assert document["format"] == exchange.FORMAT and document["version"] == 1
-    assert sorted(files_of(data)) == ["files/001/dieu-le-cong-doan.pdf",
-                                      "files/002/bai-giang.mp4"]
+    assert sorted(files_of(data)) == ["files/001/dieu-le-cong-doan.pdf", "files/002/bai-giang.mp4"]
     before = dump(course)
 
-    imported = exchange.import_course(user=tree.hanoi_officer, archive=io.BytesIO(data),
-                                      unit=tree.melinh)
+    imported = exchange.import_course(
+        user=tree.hanoi_officer, archive=io.BytesIO(data), unit=tree.melinh
+    )
     assert imported.pk != course.pk
     assert imported.code == "HN-OL-01-2"  # the code was taken: a suffix
     assert imported.organiser == tree.melinh and imported.status == "draft"
@@ -165,17 +183,29 @@ def test_the_archive_names_reference_data_by_value_never_by_id(tree):
     assert document["course"]["audience_roles"] == ["chair", "executive_member"]
     assert isinstance(document["course"]["programme"], str)
     quiz = document["modules"][1]["lessons"][0]
-    assert quiz["quiz"] == {"question_count": 2, "pass_percent": 60, "max_attempts": 2,
-                            "time_limit_minutes": 15}
+    assert quiz["quiz"] == {
+        "question_count": 2,
+        "pass_percent": 60,
+        "max_attempts": 2,
+        "time_limit_minutes": 15,
+    }
     lesson = document["modules"][0]["lessons"][1]
-    assert lesson["file"]["sha256"] == hashlib.sha256(
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").hexdigest()
+    assert (
+        lesson["file"]["sha256"]
+        == hashlib.sha256(
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        ).hexdigest()
+    )
     question = document["questions"][1]
     assert question["multiple"] and [c["correct"] for c in question["choices"]] == [
-        True, True, False]
+        True,
+        True,
+        False,
+    ]
 
 
 # --- refusals -----------------------------------------------------------------------------
+
 
 def rebuild(data: bytes, *, document=None, drop=(), add=None, replace=None) -> bytes:
     """The archive with course.json replaced, entries dropped, added or changed."""
@@ -209,7 +239,8 @@ def bad_archives(data: bytes, settings) -> dict:
         content = video_bytes(MB + 10)
         copy = json.loads(json.dumps(doc))
         copy["modules"][0]["lessons"][2]["file"].update(
-            size=len(content), sha256=hashlib.sha256(content).hexdigest())
+            size=len(content), sha256=hashlib.sha256(content).hexdigest()
+        )
         return rebuild(data, document=copy, replace={video: content})
 
     def big_archive():
@@ -219,60 +250,105 @@ def bad_archives(data: bytes, settings) -> dict:
     return {
         "not a zip": (lambda: b"PK? not really a zip file", "not a ZIP archive"),
         "no course.json": (lambda: rebuild(data, drop={"course.json"}), "no course.json"),
-        "invalid JSON": (lambda: rebuild(data, replace={"course.json": b'{"format": '}),
-                         "not valid JSON (line 1"),
-        "another format": (lambda: changed(lambda d: d.update(format="scorm")),
-                           "does not describe a course"),
-        "unknown version": (lambda: changed(lambda d: d.update(version=2)),
-                            "Unknown format version 2"),
-        "unknown topics": (lambda: changed(lambda d: d["course"]["topics"].extend(
-            ["zz_khong_co", "aa_chua_co"])), "aa_chua_co, zz_khong_co"),
-        "unknown role": (lambda: changed(lambda d: d["course"]["audience_roles"].append(
-            "thu_quy")), "thu_quy"),
-        "unknown programme": (lambda: changed(lambda d: d["course"].update(
-            programme="Chương trình không có")), "Chương trình không có"),
-        "path traversal entry": (lambda: rebuild(data, add={"../../evil.sh": b"rm -rf /"}),
-                                 "../../evil.sh"),
+        "invalid JSON": (
+            lambda: rebuild(data, replace={"course.json": b'{"format": '}),
+            "not valid JSON (line 1",
+        ),
+        "another format": (
+            lambda: changed(lambda d: d.update(format="scorm")),
+            "does not describe a course",
+        ),
+        "unknown version": (
+            lambda: changed(lambda d: d.update(version=2)),
+            "Unknown format version 2",
+        ),
+        "unknown topics": (
+            lambda: changed(lambda d: d["course"]["topics"].extend(["zz_khong_co", "aa_chua_co"])),
+            "aa_chua_co, zz_khong_co",
+        ),
+        "unknown role": (
+            lambda: changed(lambda d: d["course"]["audience_roles"].append("thu_quy")),
+            "thu_quy",
+        ),
+        "unknown programme": (
+            lambda: changed(lambda d: d["course"].update(programme="Chương trình không có")),
+            "Chương trình không có",
+        ),
+        "path traversal entry": (
+            lambda: rebuild(data, add={"../../evil.sh": b"rm -rf /"}),
+            "../../evil.sh",
+        ),
         "absolute entry": (lambda: rebuild(data, add={"/etc/cron.d/x": b"x"}), "/etc/cron.d/x"),
-        "path traversal reference": (lambda: changed(
-            lambda d: d["modules"][0]["lessons"][1]["file"].update(
-                name="files/../../settings.py")), "files/../../settings.py"),
+        "path traversal reference": (
+            lambda: changed(
+                lambda d: d["modules"][0]["lessons"][1]["file"].update(
+                    name="files/../../settings.py"
+                )
+            ),
+            "files/../../settings.py",
+        ),
         "missing file": (lambda: rebuild(data, drop={pdf}), "is not in the archive"),
-        "damaged file": (lambda: rebuild(data, replace={pdf: b"%PDF-1.4 altered"}),
-                         "dieu-le-cong-doan.pdf"),
+        "damaged file": (
+            lambda: rebuild(data, replace={pdf: b"%PDF-1.4 altered"}),
+            "dieu-le-cong-doan.pdf",
+        ),
         "oversize file": (big_video, "larger than the limit of 1 MB"),
         "oversize archive": (big_archive, "limit of 1 MB"),
-        "wrong types": (lambda: changed(lambda d: d["course"].update(hours="mười")),
-                        "“hours” must be a whole number"),
-        "unknown kind": (lambda: changed(
-            lambda d: d["modules"][0]["lessons"][0].update(kind="scorm")), "“scorm”"),
-        "no right answer": (lambda: changed(
-            lambda d: [c.update(correct=False) for c in d["questions"][0]["choices"]]),
-            "question 1: no answer is marked right"),
+        "wrong types": (
+            lambda: changed(lambda d: d["course"].update(hours="mười")),
+            "“hours” must be a whole number",
+        ),
+        "unknown kind": (
+            lambda: changed(lambda d: d["modules"][0]["lessons"][0].update(kind="scorm")),
+            "“scorm”",
+        ),
+        "no right answer": (
+            lambda: changed(
+                lambda d: [c.update(correct=False) for c in d["questions"][0]["choices"]]
+            ),
+            "question 1: no answer is marked right",
+        ),
         # Refused by the service only once rows are being written: all rolled back.
-        "refused while writing": (lambda: changed(
-            lambda d: d["modules"][1]["lessons"][0]["quiz"].update(pass_percent=150)),
-            "module 2, lesson 1 (pass_percent)"),
+        "refused while writing": (
+            lambda: changed(
+                lambda d: d["modules"][1]["lessons"][0]["quiz"].update(pass_percent=150)
+            ),
+            "module 2, lesson 1 (pass_percent)",
+        ),
     }
 
 
-CASES = ["not a zip", "no course.json", "invalid JSON", "another format", "unknown version",
-         "unknown topics", "unknown role", "unknown programme", "path traversal entry",
-         "absolute entry", "path traversal reference", "missing file", "damaged file",
-         "oversize file", "oversize archive", "wrong types", "unknown kind", "no right answer",
-         "refused while writing"]
+CASES = [
+    "not a zip",
+    "no course.json",
+    "invalid JSON",
+    "another format",
+    "unknown version",
+    "unknown topics",
+    "unknown role",
+    "unknown programme",
+    "path traversal entry",
+    "absolute entry",
+    "path traversal reference",
+    "missing file",
+    "damaged file",
+    "oversize file",
+    "oversize archive",
+    "wrong types",
+    "unknown kind",
+    "no right answer",
+    "refused while writing",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_a_bad_archive_is_refused_with_a_clear_message_and_nothing_written(tree, settings,
-                                                                         case):
+def test_a_bad_archive_is_refused_with_a_clear_message_and_nothing_written(tree, settings, case):
     course = build_course(tree)
     make, expected = bad_archives(export_bytes(course), settings)[case]
     data = make()
     before, files = counts(), media_files(settings)
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        exchange.import_course(user=tree.hanoi_officer, archive=io.BytesIO(data),
-                               unit=tree.melinh)
+        exchange.import_course(user=tree.hanoi_officer, archive=io.BytesIO(data), unit=tree.melinh)
     messages = refused.value.messages
     assert any(expected in m for m in messages), messages
     assert counts() == before
@@ -293,8 +369,7 @@ def test_a_failure_while_writing_the_files_removes_those_written(tree, settings,
 
     monkeypatch.setattr(FileSystemStorage, "_save", failing)
     with pytest.raises(OSError):
-        exchange.import_course(user=tree.hanoi_officer, archive=io.BytesIO(data),
-                               unit=tree.melinh)
+        exchange.import_course(user=tree.hanoi_officer, archive=io.BytesIO(data), unit=tree.melinh)
     assert len(saved) == 1
     assert counts() == before
     assert media_files(settings) == files
@@ -316,6 +391,7 @@ def test_the_import_command_reports_refusals(tree, tmp_path):
 
 # --- pages --------------------------------------------------------------------------------
 
+
 def test_export_and_import_through_the_pages(client, tree, settings):
     course = build_course(tree)
     login(client, tree.hanoi_officer)
@@ -329,8 +405,10 @@ def test_export_and_import_through_the_pages(client, tree, settings):
 
     assert client.get("/elearning/courses/import/").status_code == 200
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # the upload lands in a temporary file
-    response = client.post("/elearning/courses/import/", {
-        "archive": SimpleUploadedFile("khoa-hoc.zip", data), "unit": "HN-DA"})
+    response = client.post(
+        "/elearning/courses/import/",
+        {"archive": SimpleUploadedFile("khoa-hoc.zip", data), "unit": "HN-DA"},
+    )
     imported = Course.objects.get(code="HN-OL-01-2")
     assert response.status_code == 302
     assert response.url == f"/elearning/courses/{imported.pk}/"
@@ -339,16 +417,20 @@ def test_export_and_import_through_the_pages(client, tree, settings):
     # A bad archive: the page lists the problems, nothing is written.
     before = counts()
     broken = rebuild(data, drop={"files/001/dieu-le-cong-doan.pdf"})
-    response = client.post("/elearning/courses/import/", {
-        "archive": SimpleUploadedFile("hong.zip", broken), "unit": "HN"})
+    response = client.post(
+        "/elearning/courses/import/",
+        {"archive": SimpleUploadedFile("hong.zip", broken), "unit": "HN"},
+    )
     assert response.status_code == 200
     errors = response.context["form"].non_field_errors()
     assert any("dieu-le-cong-doan.pdf" in e for e in errors)
     assert counts() == before
     # Larger than the archive limit: refused before the body is read.
     settings.ELEARNING_MAX_ARCHIVE_MB = 1
-    response = client.post("/elearning/courses/import/", {
-        "archive": SimpleUploadedFile("lon.zip", video_bytes(3 * MB)), "unit": "HN"})
+    response = client.post(
+        "/elearning/courses/import/",
+        {"archive": SimpleUploadedFile("lon.zip", video_bytes(3 * MB)), "unit": "HN"},
+    )
     assert response.status_code == 413 and counts() == before
 
 
@@ -356,13 +438,15 @@ def test_import_only_into_a_unit_of_ones_scope(client, tree):
     data = export_bytes(build_course(tree))
     before = counts()
     login(client, tree.nt_officer)
-    response = client.post("/elearning/courses/import/", {
-        "archive": SimpleUploadedFile("k.zip", data), "unit": "HN"})
+    response = client.post(
+        "/elearning/courses/import/", {"archive": SimpleUploadedFile("k.zip", data), "unit": "HN"}
+    )
     assert response.status_code == 200 and "unit" in response.context["form"].errors
     # A district cannot import into its province either.
     login(client, tree.melinh_officer)
-    response = client.post("/elearning/courses/import/", {
-        "archive": SimpleUploadedFile("k.zip", data), "unit": "HN"})
+    response = client.post(
+        "/elearning/courses/import/", {"archive": SimpleUploadedFile("k.zip", data), "unit": "HN"}
+    )
     assert "unit" in response.context["form"].errors
     assert counts() == before
     # Nor through the service with a unit outside its subtree.
@@ -370,8 +454,10 @@ def test_import_only_into_a_unit_of_ones_scope(client, tree):
         exchange.import_course(user=tree.nt_officer, archive=io.BytesIO(data), unit=tree.hanoi)
     assert counts() == before
     # Into its own unit: fine.
-    response = client.post("/elearning/courses/import/", {
-        "archive": SimpleUploadedFile("k.zip", data), "unit": "HN-ML"})
+    response = client.post(
+        "/elearning/courses/import/",
+        {"archive": SimpleUploadedFile("k.zip", data), "unit": "HN-ML"},
+    )
     assert response.status_code == 302
     assert Course.objects.get(code="HN-OL-01-2").organiser == tree.melinh
     # The other province's officer cannot export it.

@@ -297,27 +297,36 @@ def test_a_course_of_100000_lessons_is_refused_before_any_is_checked(tree, clien
     doc["modules"] = [{"title": "Phần", "lessons": [lesson] * 100_000}]
     login(client, tree.hanoi_officer)
     before = counts()
-    response = client.post("/elearning/courses/import/", {
-        "archive": SimpleUploadedFile("k.zip", rebuild(exported, document=doc)),
-        "unit": "HN"})
-    assert "course.json có 100.000 bài học, vượt quá giới hạn 2.000." in \
-        response.content.decode()
+    response = client.post(
+        "/elearning/courses/import/",
+        {"archive": SimpleUploadedFile("k.zip", rebuild(exported, document=doc)), "unit": "HN"},
+    )
+    assert "course.json có 100.000 bài học, vượt quá giới hạn 2.000." in response.content.decode()
     assert counts() == before
 
 
-@pytest.mark.parametrize("code, title", [("HN/../OL", "Khoá học"), ("HN-OL-9", "Dòng 1\nDòng 2"),
-                                         ('HN"OL', "Khoá học"), ("HN-OL-8", "Tên\u202eđảo")])
+@pytest.mark.parametrize(
+    "code, title",
+    [
+        ("HN/../OL", "Khoá học"),
+        ("HN-OL-9", "Dòng 1\nDòng 2"),
+        ('HN"OL', "Khoá học"),
+        ("HN-OL-8", "Tên\u202eđảo"),
+    ],
+)
 def test_a_course_code_or_title_with_a_control_character_is_refused(
-        tree, client, exported, code, title):
+    tree, client, exported, code, title
+):
     """Finding 4: "names and codes refuse control characters" — a course's too, from an
     archive as from the form."""
     doc = document_of(exported)
     doc["course"]["code"], doc["course"]["title"] = code, title
     login(client, tree.hanoi_officer)
     before = counts()
-    response = client.post("/elearning/courses/import/", {
-        "archive": SimpleUploadedFile("k.zip", rebuild(exported, document=doc)),
-        "unit": "HN"})
+    response = client.post(
+        "/elearning/courses/import/",
+        {"archive": SimpleUploadedFile("k.zip", rebuild(exported, document=doc)), "unit": "HN"},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Mã không được chứa" in html or "ký tự ẩn" in html, html[-3000:]

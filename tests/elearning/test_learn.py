@@ -49,43 +49,87 @@ def make_learn_world(tree, video_size: int = 64 * 1024) -> SimpleNamespace:
     embedded video optional); Hà Nội one on office IT (open to him, meets nothing); Ninh Thuận
     one that is not open to him."""
     w = SimpleNamespace(tree=tree)
-    unit_set_figures(user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1),
-                     member_count=300)
+    unit_set_figures(
+        user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
+    )
     TrainingRecord.objects.filter(person=tree.nguyen).update(valid=False)
     general = Topic.objects.get(code="union_general")
     it = Topic.objects.get(code="it")
     w.target = Target.objects.get(code="T-003-4c")
-    w.course = services.course_save(user=tree.melinh_officer, organiser=tree.melinh,
-                                    code="ML-OL-01", title="Nghiệp vụ công đoàn cơ sở (trực tuyến)",
-                                    hours=16, topics=[general])
+    w.course = services.course_save(
+        user=tree.melinh_officer,
+        organiser=tree.melinh,
+        code="ML-OL-01",
+        title="Nghiệp vụ công đoàn cơ sở (trực tuyến)",
+        hours=16,
+        topics=[general],
+    )
     m1 = services.module_save(user=tree.melinh_officer, course=w.course, title="Phần 1", rank=1)
     m2 = services.module_save(user=tree.melinh_officer, course=w.course, title="Phần 2", rank=2)
-    w.text = services.lesson_save(user=tree.melinh_officer, module=m1, title="Bài 1", rank=1,
-                                  kind="text", body="<p>Công đoàn cơ sở</p><script>x()</script>")
-    w.pdf = services.lesson_save(user=tree.melinh_officer, module=m1, title="Tài liệu", rank=2,
-                                 kind="pdf", file=ContentFile(PDF, name="tai-lieu.pdf"))
+    w.text = services.lesson_save(
+        user=tree.melinh_officer,
+        module=m1,
+        title="Bài 1",
+        rank=1,
+        kind="text",
+        body="<p>Công đoàn cơ sở</p><script>x()</script>",
+    )
+    w.pdf = services.lesson_save(
+        user=tree.melinh_officer,
+        module=m1,
+        title="Tài liệu",
+        rank=2,
+        kind="pdf",
+        file=ContentFile(PDF, name="tai-lieu.pdf"),
+    )
     w.data = video_bytes(video_size)
-    w.video = services.lesson_save(user=tree.melinh_officer, module=m2, title="Bài giảng",
-                                   rank=1, kind="video",
-                                   file=ContentFile(w.data, name="bai-giang.mp4"))
-    w.embed = services.lesson_save(user=tree.melinh_officer, module=m2, title="Xem thêm",
-                                   rank=2, kind="embed", required=False,
-                                   embed_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    w.video = services.lesson_save(
+        user=tree.melinh_officer,
+        module=m2,
+        title="Bài giảng",
+        rank=1,
+        kind="video",
+        file=ContentFile(w.data, name="bai-giang.mp4"),
+    )
+    w.embed = services.lesson_save(
+        user=tree.melinh_officer,
+        module=m2,
+        title="Xem thêm",
+        rank=2,
+        kind="embed",
+        required=False,
+        embed_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
     services.course_publish(user=tree.melinh_officer, course=w.course)
-    w.other = services.course_save(user=tree.hanoi_officer, organiser=tree.hanoi,
-                                   code="HN-OL-01", title="Tin học văn phòng", hours=8,
-                                   topics=[it])
+    w.other = services.course_save(
+        user=tree.hanoi_officer,
+        organiser=tree.hanoi,
+        code="HN-OL-01",
+        title="Tin học văn phòng",
+        hours=8,
+        topics=[it],
+    )
     mo = services.module_save(user=tree.hanoi_officer, course=w.other, title="Phần 1")
-    services.lesson_save(user=tree.hanoi_officer, module=mo, title="Word", kind="text",
-                         body="<p>Word</p>")
+    services.lesson_save(
+        user=tree.hanoi_officer, module=mo, title="Word", kind="text", body="<p>Word</p>"
+    )
     services.course_publish(user=tree.hanoi_officer, course=w.other)
-    w.nt_course = services.course_save(user=tree.nt_officer, organiser=tree.ninhthuan,
-                                       code="NT-OL-01", title="Công đoàn Ninh Thuận trực tuyến",
-                                       hours=16, topics=[general])
+    w.nt_course = services.course_save(
+        user=tree.nt_officer,
+        organiser=tree.ninhthuan,
+        code="NT-OL-01",
+        title="Công đoàn Ninh Thuận trực tuyến",
+        hours=16,
+        topics=[general],
+    )
     mn = services.module_save(user=tree.nt_officer, course=w.nt_course, title="Phần 1")
     w.nt_lesson = services.lesson_save(
-        user=tree.nt_officer, module=mn, title="Bài NT", kind="video",
-        file=ContentFile(video_bytes(1000), name="nt.mp4"))
+        user=tree.nt_officer,
+        module=mn,
+        title="Bài NT",
+        kind="video",
+        file=ContentFile(video_bytes(1000), name="nt.mp4"),
+    )
     services.course_publish(user=tree.nt_officer, course=w.nt_course)
     w.cadre = tree.cadre
     w.le_user = make_user("le.cadre", tree.nt_grassroots, UserRole.CADRE, person=tree.le)
@@ -106,8 +150,10 @@ def enrolled(world, client):
 
 
 def report(client, lesson, percent, position=0):
-    return client.post(reverse("elearning:learn_progress", args=[lesson.pk]),
-                       {"percent": percent, "position": position})
+    return client.post(
+        reverse("elearning:learn_progress", args=[lesson.pk]),
+        {"percent": percent, "position": position},
+    )
 
 
 def progress(enrolment, lesson):
@@ -115,8 +161,7 @@ def progress(enrolment, lesson):
 
 
 def test_learn_page_lists_the_obligation_and_the_course_meeting_it(world, client):
-    obligations = {o.target.code: o.status for o in person_obligations(world.tree.nguyen,
-                                                                       today())}
+    obligations = {o.target.code: o.status for o in person_obligations(world.tree.nguyen, today())}
     assert obligations["T-003-4c"] == Status.DUE
     client.force_login(world.cadre)
     response = client.get(reverse("elearning:learn"))
@@ -137,14 +182,15 @@ def test_account_without_person_is_told_so(world, client):
     response = client.get(reverse("elearning:learn"))
     assert response.status_code == 200 and world.course.title not in response.content.decode()
     assert f'href="{reverse("elearning:learn")}"' not in response.content.decode()
-    assert client.get(reverse("elearning:learn_course", args=[world.course.pk])).status_code \
-        == 404
+    assert client.get(reverse("elearning:learn_course", args=[world.course.pk])).status_code == 404
 
 
 def test_anonymous_goes_to_login(world, client):
-    for url in (reverse("elearning:learn"), reverse("elearning:learn_course",
-                                                    args=[world.course.pk]),
-                reverse("elearning:learn_lesson", args=[world.text.pk])):
+    for url in (
+        reverse("elearning:learn"),
+        reverse("elearning:learn_course", args=[world.course.pk]),
+        reverse("elearning:learn_lesson", args=[world.text.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
 
@@ -156,8 +202,10 @@ def test_enrol_then_the_course_page_shows_progress(world, client):
     assert reverse("elearning:learn_enrol", args=[world.course.pk]) in page.content.decode()
     enrolment = enrolled(world, client)
     again = client.post(reverse("elearning:learn_enrol", args=[world.course.pk]))
-    assert again.status_code == 302 and CourseEnrolment.objects.filter(
-        person=world.tree.nguyen).count() == 1
+    assert (
+        again.status_code == 302
+        and CourseEnrolment.objects.filter(person=world.tree.nguyen).count() == 1
+    )
     html = client.get(reverse("elearning:learn_course", args=[world.course.pk])).content.decode()
     for lesson in (world.text, world.pdf, world.video, world.embed):
         assert reverse("elearning:learn_lesson", args=[lesson.pk]) in html
@@ -176,9 +224,11 @@ def test_enrol_then_the_course_page_shows_progress(world, client):
 
 def test_courses_not_open_are_not_found(world, client):
     client.force_login(world.cadre)
-    for name, pk in (("learn_course", world.nt_course.pk),
-                     ("learn_lesson", world.nt_lesson.pk),
-                     ("learn_progress", world.nt_lesson.pk)):
+    for name, pk in (
+        ("learn_course", world.nt_course.pk),
+        ("learn_lesson", world.nt_lesson.pk),
+        ("learn_progress", world.nt_lesson.pk),
+    ):
         url = reverse(f"elearning:{name}", args=[pk])
         assert client.get(url).status_code in (404, 405)
         assert client.post(url, {"percent": 100}).status_code == 404
@@ -188,11 +238,9 @@ def test_courses_not_open_are_not_found(world, client):
 
 
 def test_a_draft_course_is_not_open(world, client):
-    services.course_publish(user=world.tree.melinh_officer, course=world.course,
-                            published=False)
+    services.course_publish(user=world.tree.melinh_officer, course=world.course, published=False)
     client.force_login(world.cadre)
-    assert client.get(reverse("elearning:learn_course", args=[world.course.pk])).status_code \
-        == 404
+    assert client.get(reverse("elearning:learn_course", args=[world.course.pk])).status_code == 404
 
 
 def test_lesson_page_before_enrolling_leads_to_the_course(world, client):
@@ -200,8 +248,12 @@ def test_lesson_page_before_enrolling_leads_to_the_course(world, client):
     response = client.get(reverse("elearning:learn_lesson", args=[world.text.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("elearning:learn_course", args=[world.course.pk])
-    assert client.post(reverse("elearning:learn_progress", args=[world.text.pk]),
-                       {"percent": 100}).status_code == 404
+    assert (
+        client.post(
+            reverse("elearning:learn_progress", args=[world.text.pk]), {"percent": 100}
+        ).status_code
+        == 404
+    )
 
 
 def test_text_is_done_at_100_not_before(world, client):
@@ -267,32 +319,37 @@ def test_embedded_video_is_self_declared(world, client):
 
 def test_bad_progress_reports_change_nothing(world, client):
     enrolment = enrolled(world, client)
-    for data in ({"percent": 101}, {"percent": -1}, {"percent": "abc"}, {},
-                 {"percent": 50, "position": "x"}, {"percent": 50, "position": -3}):
-        response = client.post(reverse("elearning:learn_progress", args=[world.video.pk]),
-                               data)
+    for data in (
+        {"percent": 101},
+        {"percent": -1},
+        {"percent": "abc"},
+        {},
+        {"percent": 50, "position": "x"},
+        {"percent": 50, "position": -3},
+    ):
+        response = client.post(reverse("elearning:learn_progress", args=[world.video.pk]), data)
         assert response.status_code == 422, data
         assert response.json()["errors"]
     assert not LessonProgress.objects.filter(enrolment=enrolment).exists()
-    assert client.get(reverse("elearning:learn_progress",
-                              args=[world.video.pk])).status_code == 405
+    assert client.get(reverse("elearning:learn_progress", args=[world.video.pk])).status_code == 405
 
 
 def test_progress_of_another_person_is_refused(world, client):
     enrolment = enrolled(world, client)
     with pytest.raises(ValidationError):
-        services.progress_report(user=world.le_user, enrolment=enrolment, lesson=world.text,
-                                 percent=100)
+        services.progress_report(
+            user=world.le_user, enrolment=enrolment, lesson=world.text, percent=100
+        )
     with pytest.raises(ValidationError):  # an officer is not the learner either
-        services.progress_report(user=world.tree.melinh_officer, enrolment=enrolment,
-                                 lesson=world.text, percent=100)
+        services.progress_report(
+            user=world.tree.melinh_officer, enrolment=enrolment, lesson=world.text, percent=100
+        )
     # Through the page, another person reaches only their own enrolment: none here.
     other = make_user("tran.cadre", world.tree.factory, UserRole.CADRE, person=world.tree.tran)
     client.force_login(other)
     assert report(client, world.text, 100).status_code == 404
     # Mê Linh's course is not open to her (Đông Anh): not found.
-    assert client.get(reverse("elearning:learn_lesson", args=[world.text.pk])).status_code \
-        == 404
+    assert client.get(reverse("elearning:learn_lesson", args=[world.text.pk])).status_code == 404
     assert not LessonProgress.objects.exists()
 
 
@@ -301,8 +358,10 @@ def test_completion_writes_the_record_certificate_and_meets_the_target(world, cl
     report(client, world.text, 100)
     client.get(reverse("elearning:learn_lesson", args=[world.pdf.pk]))
     enrolment.refresh_from_db()
-    assert enrolment.completed_at is None and not TrainingRecord.objects.filter(
-        person=world.tree.nguyen, valid=True).exists()
+    assert (
+        enrolment.completed_at is None
+        and not TrainingRecord.objects.filter(person=world.tree.nguyen, valid=True).exists()
+    )
     answer = report(client, world.video, 95, 300).json()
     assert answer["completed"] is True  # the optional embedded video is not needed
     enrolment.refresh_from_db()
@@ -334,32 +393,54 @@ def test_quiz_lesson_shows_its_rules_and_past_attempts(world, client):
     question = Question.objects.create(course=world.course, text="Công đoàn là gì?")
     Choice.objects.create(question=question, text="Tổ chức của người lao động", correct=True)
     Choice.objects.create(question=question, text="Doanh nghiệp")
-    quiz = services.lesson_save(user=tree.melinh_officer, module=module, title="Kiểm tra",
-                                rank=9, kind="quiz", question_count=1, pass_percent=80,
-                                max_attempts=2, time_limit_minutes=15)
+    quiz = services.lesson_save(
+        user=tree.melinh_officer,
+        module=module,
+        title="Kiểm tra",
+        rank=9,
+        kind="quiz",
+        question_count=1,
+        pass_percent=80,
+        max_attempts=2,
+        time_limit_minutes=15,
+    )
     enrolment = enrolled(world, client)
-    QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz, drawn=[],
-                               submitted_at=world.course.created_at,
-                               score_percent=Decimal("50.00"), passed=False)
+    QuizAttempt.objects.create(
+        enrolment=enrolment,
+        lesson=quiz,
+        drawn=[],
+        submitted_at=world.course.created_at,
+        score_percent=Decimal("50.00"),
+        passed=False,
+    )
     html = client.get(reverse("elearning:learn_lesson", args=[quiz.pk])).content.decode()
     assert "80%" in html and "15" in html and "50%" in html
     assert 'class="learn-attempts"' in html and html.count("<tr><td>") == 1
     start = reverse("elearning:quiz_start", args=[quiz.pk])
     assert f'action="{start}"' in html  # one attempt left
     # An attempt under way: the page leads back to it rather than starting another.
-    running = QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz, drawn=[],
-                                         deadline_at=timezone.now() + dt.timedelta(minutes=5))
+    running = QuizAttempt.objects.create(
+        enrolment=enrolment,
+        lesson=quiz,
+        drawn=[],
+        deadline_at=timezone.now() + dt.timedelta(minutes=5),
+    )
     html = client.get(reverse("elearning:learn_lesson", args=[quiz.pk])).content.decode()
     assert reverse("elearning:quiz_attempt", args=[running.key]) in html
     assert f'action="{start}"' not in html
     running.delete()
-    QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz, drawn=[],
-                               submitted_at=world.course.created_at,
-                               score_percent=Decimal("100.00"), passed=True)
+    QuizAttempt.objects.create(
+        enrolment=enrolment,
+        lesson=quiz,
+        drawn=[],
+        submitted_at=world.course.created_at,
+        score_percent=Decimal("100.00"),
+        passed=True,
+    )
     html = client.get(reverse("elearning:learn_lesson", args=[quiz.pk])).content.decode()
     assert html.count("<tr><td>") == 2 and f'action="{start}"' not in html
     # A passed quiz counts as done on the course page, and the page reports no progress.
-    assert 'data-progress-url' not in html
+    assert "data-progress-url" not in html
     html = client.get(reverse("elearning:learn_course", args=[world.course.pk])).content.decode()
     assert f'data-lesson="{quiz.pk}" class="done"' in html
 
@@ -383,5 +464,6 @@ def test_learn_page_queries_are_bounded(world, client, django_assert_max_num_que
     with django_assert_max_num_queries(40):
         assert client.get(reverse("elearning:learn")).status_code == 200
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("elearning:learn_course",
-                                  args=[world.course.pk])).status_code == 200
+        assert (
+            client.get(reverse("elearning:learn_course", args=[world.course.pk])).status_code == 200
+        )

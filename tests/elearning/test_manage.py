@@ -38,8 +38,6 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 MB = 1024 * 1024
 
 
-
-
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -58,31 +56,85 @@ def build_course(tree, *, code="HN-OL-01", organiser=None, user=None) -> Course:
     organiser = organiser or tree.hanoi
     topics = [Topic.objects.get(code="union_general"), Topic.objects.get(code="labour_law")]
     course = services.course_save(
-        user=user, organiser=organiser, code=code, title="Kỹ năng công đoàn cơ sở (trực tuyến)",
+        user=user,
+        organiser=organiser,
+        code=code,
+        title="Kỹ năng công đoàn cơ sở (trực tuyến)",
         description="<p>Khoá học <strong>trực tuyến</strong> cho cán bộ công đoàn cơ sở.</p>",
-        hours=12, topics=topics, programme=Programme.objects.order_by("id").first(),
-        open_to_subtree=False, audience_roles=[tree.chair_role, tree.member_role])
+        hours=12,
+        topics=topics,
+        programme=Programme.objects.order_by("id").first(),
+        open_to_subtree=False,
+        audience_roles=[tree.chair_role, tree.member_role],
+    )
     m1 = services.module_save(user=user, course=course, title="Phần 1: Kiến thức chung", rank=1)
     m2 = services.module_save(user=user, course=course, title="Phần 2: Kiểm tra", rank=2)
-    services.lesson_save(user=user, module=m1, title="Bài 1: Công đoàn là gì", rank=1,
-                         kind="text", body="<p>Công đoàn Việt Nam …</p><ul><li>Một</li></ul>")
-    services.lesson_save(user=user, module=m1, title="Bài 2: Điều lệ", rank=2, kind="pdf",
-                         file=SimpleUploadedFile("dieu-le-cong-doan.pdf", PDF))
-    services.lesson_save(user=user, module=m1, title="Bài 3: Bài giảng", rank=3, kind="video",
-                         file=SimpleUploadedFile("bai-giang.mp4", video_bytes(300_000)))
-    services.lesson_save(user=user, module=m1, title="Bài 4: Tư liệu", rank=4, kind="embed",
-                         required=False, embed_url="https://video.example.vn/xem/123")
-    services.lesson_save(user=user, module=m2, title="Bài kiểm tra cuối khoá", rank=1,
-                         kind="quiz", question_count=2, pass_percent=60, max_attempts=2,
-                         time_limit_minutes=15, body="<p>Hai câu hỏi.</p>")
+    services.lesson_save(
+        user=user,
+        module=m1,
+        title="Bài 1: Công đoàn là gì",
+        rank=1,
+        kind="text",
+        body="<p>Công đoàn Việt Nam …</p><ul><li>Một</li></ul>",
+    )
+    services.lesson_save(
+        user=user,
+        module=m1,
+        title="Bài 2: Điều lệ",
+        rank=2,
+        kind="pdf",
+        file=SimpleUploadedFile("dieu-le-cong-doan.pdf", PDF),
+    )
+    services.lesson_save(
+        user=user,
+        module=m1,
+        title="Bài 3: Bài giảng",
+        rank=3,
+        kind="video",
+        file=SimpleUploadedFile("bai-giang.mp4", video_bytes(300_000)),
+    )
+    services.lesson_save(
+        user=user,
+        module=m1,
+        title="Bài 4: Tư liệu",
+        rank=4,
+        kind="embed",
+        required=False,
+        embed_url="https://video.example.vn/xem/123",
+    )
+    services.lesson_save(
+        user=user,
+        module=m2,
+        title="Bài kiểm tra cuối khoá",
+        rank=1,
+        kind="quiz",
+        question_count=2,
+        pass_percent=60,
+        max_attempts=2,
+        time_limit_minutes=15,
+        body="<p>Hai câu hỏi.</p>",
+    )
     for text, multiple, choices in (
-            ("Công đoàn cơ sở được thành lập khi nào?", False,
-             [("Đủ 5 đoàn viên", True), ("Đủ 50 đoàn viên", False)]),
-            ("Nhiệm vụ của công đoàn?", True,
-             [("Đại diện người lao động", True), ("Chăm lo đời sống", True),
-              ("Quản lý doanh nghiệp", False)]),
-            ("Nhiệm kỳ đại hội công đoàn cơ sở?", False,
-             [("5 năm", True), ("3 năm", False), ("10 năm", False)])):
+        (
+            "Công đoàn cơ sở được thành lập khi nào?",
+            False,
+            [("Đủ 5 đoàn viên", True), ("Đủ 50 đoàn viên", False)],
+        ),
+        (
+            "Nhiệm vụ của công đoàn?",
+            True,
+            [
+                ("Đại diện người lao động", True),
+                ("Chăm lo đời sống", True),
+                ("Quản lý doanh nghiệp", False),
+            ],
+        ),
+        (
+            "Nhiệm kỳ đại hội công đoàn cơ sở?",
+            False,
+            [("5 năm", True), ("3 năm", False), ("10 năm", False)],
+        ),
+    ):
         question = Question.objects.create(course=course, text=text, multiple=multiple)
         for choice_text, correct in choices:
             Choice.objects.create(question=question, text=choice_text, correct=correct)
@@ -90,9 +142,16 @@ def build_course(tree, *, code="HN-OL-01", organiser=None, user=None) -> Course:
 
 
 def add_person(unit, given, family="Phạm", email=""):
-    return person_create(user=None, unit=unit, family_name=family, middle_name="Văn",
-                         given_name=given, gender="male", birth_date=dt.date(1985, 1, 1),
-                         email=email)
+    return person_create(
+        user=None,
+        unit=unit,
+        family_name=family,
+        middle_name="Văn",
+        given_name=given,
+        gender="male",
+        birth_date=dt.date(1985, 1, 1),
+        email=email,
+    )
 
 
 def enrol(course, person, **fields) -> CourseEnrolment:
@@ -115,28 +174,52 @@ def world(tree):
     w = SimpleNamespace(tree=tree)
     w.course = build_course(tree)
     services.course_publish(user=tree.hanoi_officer, course=w.course)
-    w.ml_course = services.course_save(user=tree.melinh_officer, organiser=tree.melinh,
-                                       code="ML-OL-01", title="An toàn vệ sinh lao động",
-                                       hours=4, topics=[tree.topic])
-    w.nt_course = services.course_save(user=tree.nt_officer, organiser=tree.ninhthuan,
-                                       code="NT-OL-01", title="Khoá học Ninh Thuận",
-                                       hours=4, topics=[tree.topic])
+    w.ml_course = services.course_save(
+        user=tree.melinh_officer,
+        organiser=tree.melinh,
+        code="ML-OL-01",
+        title="An toàn vệ sinh lao động",
+        hours=4,
+        topics=[tree.topic],
+    )
+    w.nt_course = services.course_save(
+        user=tree.nt_officer,
+        organiser=tree.ninhthuan,
+        code="NT-OL-01",
+        title="Khoá học Ninh Thuận",
+        hours=4,
+        topics=[tree.topic],
+    )
     lessons = {lesson.kind: lesson for lesson in Lesson.objects.filter(module__course=w.course)}
     w.lessons = lessons
     now = timezone.now()
-    w.done = enrol(w.course, tree.nguyen, completed_at=now - dt.timedelta(days=2),
-                   last_activity_at=now - dt.timedelta(days=2))
+    w.done = enrol(
+        w.course,
+        tree.nguyen,
+        completed_at=now - dt.timedelta(days=2),
+        last_activity_at=now - dt.timedelta(days=2),
+    )
     for kind in ("text", "pdf", "video"):
-        LessonProgress.objects.create(enrolment=w.done, lesson=lessons[kind], percent=100,
-                                      done_at=now - dt.timedelta(days=3))
+        LessonProgress.objects.create(
+            enrolment=w.done, lesson=lessons[kind], percent=100, done_at=now - dt.timedelta(days=3)
+        )
     for score, passed in ((50, False), (100, True)):
-        QuizAttempt.objects.create(enrolment=w.done, lesson=lessons["quiz"], passed=passed,
-                                   score_percent=score, submitted_at=now - dt.timedelta(days=2))
+        QuizAttempt.objects.create(
+            enrolment=w.done,
+            lesson=lessons["quiz"],
+            passed=passed,
+            score_percent=score,
+            submitted_at=now - dt.timedelta(days=2),
+        )
     set_activity(w.done, now - dt.timedelta(days=2))
     w.started = enrol(w.course, tree.tran)
     for kind in ("text", "pdf"):
-        LessonProgress.objects.create(enrolment=w.started, lesson=lessons[kind], percent=100,
-                                      done_at=now - dt.timedelta(days=1))
+        LessonProgress.objects.create(
+            enrolment=w.started,
+            lesson=lessons[kind],
+            percent=100,
+            done_at=now - dt.timedelta(days=1),
+        )
     set_activity(w.started, now - dt.timedelta(days=1))
     w.started.refresh_from_db()
     w.idle_person = add_person(tree.school, "Dũng", email="dung@example.vn")
@@ -153,6 +236,7 @@ def sheet_rows(response) -> list[list]:
 
 
 # --- courses ------------------------------------------------------------------------------
+
 
 def test_course_list_is_scoped_by_organiser_and_filtered_by_unit(client, world):
     tree = world.tree
@@ -180,21 +264,26 @@ def test_an_officer_of_another_province_gets_404_everywhere(client, world):
     lesson = Lesson.objects.filter(module__course=course).first()
     assignment = Assignment.objects.get(course=course)
     login(client, tree.nt_officer)
-    for url in (f"/elearning/courses/{course.pk}/", f"/elearning/courses/{course.pk}/edit/",
-                f"/elearning/courses/{course.pk}/progress/",
-                f"/elearning/courses/{course.pk}/progress/?format=xlsx",
-                f"/elearning/courses/{course.pk}/export/",
-                f"/elearning/courses/{course.pk}/modules/new/",
-                f"/elearning/modules/{module.pk}/edit/",
-                f"/elearning/modules/{module.pk}/lessons/new/",
-                f"/elearning/lessons/{lesson.pk}/edit/"):
+    for url in (
+        f"/elearning/courses/{course.pk}/",
+        f"/elearning/courses/{course.pk}/edit/",
+        f"/elearning/courses/{course.pk}/progress/",
+        f"/elearning/courses/{course.pk}/progress/?format=xlsx",
+        f"/elearning/courses/{course.pk}/export/",
+        f"/elearning/courses/{course.pk}/modules/new/",
+        f"/elearning/modules/{module.pk}/edit/",
+        f"/elearning/modules/{module.pk}/lessons/new/",
+        f"/elearning/lessons/{lesson.pk}/edit/",
+    ):
         assert client.get(url).status_code == 404, url
-    for url, data in ((f"/elearning/courses/{course.pk}/publish/", {"published": "0"}),
-                      (f"/elearning/courses/{course.pk}/remind/", {}),
-                      (f"/elearning/courses/{course.pk}/assign/", {"person": tree.le.pk}),
-                      (f"/elearning/modules/{module.pk}/move/", {"direction": "down"}),
-                      (f"/elearning/lessons/{lesson.pk}/move/", {"direction": "down"}),
-                      (f"/elearning/assignments/{assignment.pk}/remove/", {})):
+    for url, data in (
+        (f"/elearning/courses/{course.pk}/publish/", {"published": "0"}),
+        (f"/elearning/courses/{course.pk}/remind/", {}),
+        (f"/elearning/courses/{course.pk}/assign/", {"person": tree.le.pk}),
+        (f"/elearning/modules/{module.pk}/move/", {"direction": "down"}),
+        (f"/elearning/lessons/{lesson.pk}/move/", {"direction": "down"}),
+        (f"/elearning/assignments/{assignment.pk}/remove/", {}),
+    ):
         assert client.post(url, data).status_code == 404, url
     course.refresh_from_db()
     assert course.status == "published" and Assignment.objects.filter(course=course).exists()
@@ -209,8 +298,12 @@ def test_read_only_accounts_browse_but_do_not_write(client, world):
     login(client, tree.inspector)
     assert client.get(f"/elearning/courses/{world.course.pk}/").status_code == 200
     assert client.get("/elearning/courses/new/").status_code == 403
-    assert client.post(f"/elearning/courses/{world.course.pk}/publish/",
-                       {"published": "0"}).status_code == 403
+    assert (
+        client.post(
+            f"/elearning/courses/{world.course.pk}/publish/", {"published": "0"}
+        ).status_code
+        == 403
+    )
     login(client, tree.cadre)
     assert client.get("/elearning/courses/").status_code == 403
 
@@ -219,10 +312,16 @@ def test_create_and_edit_a_course_through_the_pages(client, tree):
     login(client, tree.hanoi_officer)
     assert client.get("/elearning/courses/new/").status_code == 200
     general, law = Topic.objects.get(code="union_general"), Topic.objects.get(code="labour_law")
-    data = {"organiser": "HN-ML", "code": "ML-OL-09", "title": "Pháp luật lao động",
-            "description": '<p onclick="x()">Mô tả</p><script>alert(1)</script>',
-            "topics": [general.pk, law.pk], "hours": "6", "open_to_subtree": "on",
-            "audience_roles": [tree.chair_role.pk]}
+    data = {
+        "organiser": "HN-ML",
+        "code": "ML-OL-09",
+        "title": "Pháp luật lao động",
+        "description": '<p onclick="x()">Mô tả</p><script>alert(1)</script>',
+        "topics": [general.pk, law.pk],
+        "hours": "6",
+        "open_to_subtree": "on",
+        "audience_roles": [tree.chair_role.pk],
+    }
     response = client.post("/elearning/courses/new/", data)
     course = Course.objects.get(code="ML-OL-09")
     assert response.status_code == 302 and response.url == f"/elearning/courses/{course.pk}/"
@@ -236,15 +335,18 @@ def test_create_and_edit_a_course_through_the_pages(client, tree):
 
     # An organiser outside the scope, a taken code, no topic: refused, nothing changed.
     login(client, tree.melinh_officer)
-    response = client.post(f"/elearning/courses/{course.pk}/edit/",
-                           {**data, "organiser": "HN", "topics": []})
+    response = client.post(
+        f"/elearning/courses/{course.pk}/edit/", {**data, "organiser": "HN", "topics": []}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"organiser", "topics"}
     response = client.post("/elearning/courses/new/", {**data, "title": "Khác"})
     assert "code" in response.context["form"].errors
-    response = client.post(f"/elearning/courses/{course.pk}/edit/",
-                           {**data, "title": "Pháp luật lao động (2025)", "hours": "8"})
+    response = client.post(
+        f"/elearning/courses/{course.pk}/edit/",
+        {**data, "title": "Pháp luật lao động (2025)", "hours": "8"},
+    )
     assert response.status_code == 302
     course.refresh_from_db()
     assert (course.title, course.hours) == ("Pháp luật lao động (2025)", 8)
@@ -252,35 +354,66 @@ def test_create_and_edit_a_course_through_the_pages(client, tree):
 
 
 def test_modules_lessons_order_and_publication(client, tree):
-    course = services.course_save(user=tree.hanoi_officer, organiser=tree.hanoi,
-                                  code="HN-OL-02", title="Khoá học mới", hours=4,
-                                  topics=[tree.topic])
+    course = services.course_save(
+        user=tree.hanoi_officer,
+        organiser=tree.hanoi,
+        code="HN-OL-02",
+        title="Khoá học mới",
+        hours=4,
+        topics=[tree.topic],
+    )
     login(client, tree.hanoi_officer)
     client.post(f"/elearning/courses/{course.pk}/publish/", {"published": "1"})
     course.refresh_from_db()
     assert course.status == "draft"  # no lesson yet: refused with the service's message
     assert client.get(f"/elearning/courses/{course.pk}/modules/new/").status_code == 200
     for title in ("Phần A", "Phần B"):
-        assert client.post(f"/elearning/courses/{course.pk}/modules/new/",
-                           {"title": title, "rank": ""}).status_code == 200  # rank required
-        assert client.post(f"/elearning/courses/{course.pk}/modules/new/",
-                           {"title": title, "rank": str(course.modules.count() + 1)}
-                           ).status_code == 302
+        assert (
+            client.post(
+                f"/elearning/courses/{course.pk}/modules/new/", {"title": title, "rank": ""}
+            ).status_code
+            == 200
+        )  # rank required
+        assert (
+            client.post(
+                f"/elearning/courses/{course.pk}/modules/new/",
+                {"title": title, "rank": str(course.modules.count() + 1)},
+            ).status_code
+            == 302
+        )
     first, second = course.modules.order_by("rank")
-    base = {"required": "on", "question_count": "1", "pass_percent": "70",
-            "max_attempts": "3"}
+    base = {"required": "on", "question_count": "1", "pass_percent": "70", "max_attempts": "3"}
     url = f"/elearning/modules/{first.pk}/lessons/new/"
     assert client.get(url).status_code == 200
     posts = [
         {"title": "Đọc", "rank": "1", "kind": "text", "body": "<p>Nội dung</p>"},
-        {"title": "Tài liệu", "rank": "2", "kind": "pdf",
-         "file": SimpleUploadedFile("tai-lieu.pdf", PDF)},
-        {"title": "Video", "rank": "3", "kind": "video",
-         "file": SimpleUploadedFile("bai-giang.webm", video_bytes(50_000))},
-        {"title": "Liên kết", "rank": "4", "kind": "embed",
-         "embed_url": "https://video.example.vn/1"},
-        {"title": "Kiểm tra", "rank": "5", "kind": "quiz", "question_count": "2",
-         "pass_percent": "80", "max_attempts": "2", "time_limit_minutes": "10"},
+        {
+            "title": "Tài liệu",
+            "rank": "2",
+            "kind": "pdf",
+            "file": SimpleUploadedFile("tai-lieu.pdf", PDF),
+        },
+        {
+            "title": "Video",
+            "rank": "3",
+            "kind": "video",
+            "file": SimpleUploadedFile("bai-giang.webm", video_bytes(50_000)),
+        },
+        {
+            "title": "Liên kết",
+            "rank": "4",
+            "kind": "embed",
+            "embed_url": "https://video.example.vn/1",
+        },
+        {
+            "title": "Kiểm tra",
+            "rank": "5",
+            "kind": "quiz",
+            "question_count": "2",
+            "pass_percent": "80",
+            "max_attempts": "2",
+            "time_limit_minutes": "10",
+        },
     ]
     for post in posts:
         response = client.post(url, {**base, **post})
@@ -289,29 +422,46 @@ def test_modules_lessons_order_and_publication(client, tree):
     assert lessons["pdf"].file.read() == PDF
     assert lessons["video"].file.name.endswith(".webm")
     quiz = lessons["quiz"]
-    assert (quiz.question_count, quiz.pass_percent, quiz.max_attempts,
-            quiz.time_limit_minutes) == (2, 80, 2, 10)
+    assert (quiz.question_count, quiz.pass_percent, quiz.max_attempts, quiz.time_limit_minutes) == (
+        2,
+        80,
+        2,
+        10,
+    )
     # A PDF lesson without its file, a video that is not a video: refused.
     response = client.post(url, {**base, "title": "Thiếu", "rank": "6", "kind": "pdf"})
     assert "file" in response.context["form"].errors
-    response = client.post(url, {**base, "title": "Sai", "rank": "6", "kind": "video",
-                                 "file": SimpleUploadedFile("x.exe", b"MZ")})
+    response = client.post(
+        url,
+        {
+            **base,
+            "title": "Sai",
+            "rank": "6",
+            "kind": "video",
+            "file": SimpleUploadedFile("x.exe", b"MZ"),
+        },
+    )
     assert "file" in response.context["form"].errors
     # Editing keeps the file when none is uploaded.
-    response = client.post(f"/elearning/lessons/{lessons['pdf'].pk}/edit/",
-                           {**base, "title": "Tài liệu (sửa)", "rank": "2", "kind": "pdf"})
+    response = client.post(
+        f"/elearning/lessons/{lessons['pdf'].pk}/edit/",
+        {**base, "title": "Tài liệu (sửa)", "rank": "2", "kind": "pdf"},
+    )
     assert response.status_code == 302
     lessons["pdf"].refresh_from_db()
     assert lessons["pdf"].title == "Tài liệu (sửa)" and lessons["pdf"].file.read() == PDF
 
     # Reorder: the quiz moves up one place; the second module moves above the first.
     client.post(f"/elearning/lessons/{quiz.pk}/move/", {"direction": "up"})
-    order = list(Lesson.objects.filter(module=first).order_by("rank").values_list("title",
-                                                                                  flat=True))
+    order = list(
+        Lesson.objects.filter(module=first).order_by("rank").values_list("title", flat=True)
+    )
     assert order == ["Đọc", "Tài liệu (sửa)", "Video", "Kiểm tra", "Liên kết"]
     client.post(f"/elearning/modules/{second.pk}/move/", {"direction": "up"})
     assert list(course.modules.order_by("rank").values_list("title", flat=True)) == [
-        "Phần B", "Phần A"]
+        "Phần B",
+        "Phần A",
+    ]
 
     # The quiz draws 2 questions: publishing needs them in the bank.
     client.post(f"/elearning/courses/{course.pk}/publish/", {"published": "1"})
@@ -333,30 +483,45 @@ def test_modules_lessons_order_and_publication(client, tree):
 
 def test_an_upload_over_the_limit_is_refused_with_a_clear_message(client, tree, settings):
     settings.ELEARNING_MAX_UPLOAD_MB = 1
-    course = services.course_save(user=tree.hanoi_officer, organiser=tree.hanoi,
-                                  code="HN-OL-03", title="Video lớn", hours=2,
-                                  topics=[tree.topic])
+    course = services.course_save(
+        user=tree.hanoi_officer,
+        organiser=tree.hanoi,
+        code="HN-OL-03",
+        title="Video lớn",
+        hours=2,
+        topics=[tree.topic],
+    )
     module = services.module_save(user=tree.hanoi_officer, course=course, title="P1", rank=1)
     login(client, tree.hanoi_officer)
     url = f"/elearning/modules/{module.pk}/lessons/new/"
-    data = {"title": "Video", "rank": "1", "kind": "video", "required": "on",
-            "question_count": "1", "pass_percent": "70", "max_attempts": "3"}
+    data = {
+        "title": "Video",
+        "rank": "1",
+        "kind": "video",
+        "required": "on",
+        "question_count": "1",
+        "pass_percent": "70",
+        "max_attempts": "3",
+    }
     # Just over the limit: the form says so on the file field, naming the limit.
-    response = client.post(url, {**data, "file": SimpleUploadedFile(
-        "lon.mp4", video_bytes(MB + 1000))})
+    response = client.post(
+        url, {**data, "file": SimpleUploadedFile("lon.mp4", video_bytes(MB + 1000))}
+    )
     assert response.status_code == 200
     [message] = response.context["form"].errors["file"]
     assert message == too_large_message() and "1 MB" in message
     # Far over it: refused before the body is read (413), with the same message.
-    response = client.post(url, {**data, "file": SimpleUploadedFile(
-        "rat-lon.mp4", video_bytes(3 * MB))})
+    response = client.post(
+        url, {**data, "file": SimpleUploadedFile("rat-lon.mp4", video_bytes(3 * MB))}
+    )
     assert response.status_code == 413
     assert message in response.content.decode()
     assert not Lesson.objects.exists()
     assert not list(settings.MEDIA_ROOT.glob("**/*.mp4"))
     # Within the limit: accepted.
-    response = client.post(url, {**data, "file": SimpleUploadedFile(
-        "nho.mp4", video_bytes(MB - 1000))})
+    response = client.post(
+        url, {**data, "file": SimpleUploadedFile("nho.mp4", video_bytes(MB - 1000))}
+    )
     assert response.status_code == 302 and Lesson.objects.count() == 1
 
 
@@ -365,8 +530,10 @@ def test_the_size_limit_message_names_the_limit_in_english_too(settings):
 
     settings.ELEARNING_MAX_UPLOAD_MB = 200
     with translation.override("en"):
-        assert too_large_message() == ("The file is larger than the limit of 200 MB. Compress "
-                                       "it or split it into several lessons.")
+        assert too_large_message() == (
+            "The file is larger than the limit of 200 MB. Compress "
+            "it or split it into several lessons."
+        )
 
 
 def test_assignments_by_search_within_the_organisers_subtree(client, world):
@@ -379,8 +546,10 @@ def test_assignments_by_search_within_the_organisers_subtree(client, world):
     client.post(f"/elearning/courses/{course.pk}/assign/", {"person": tree.tran.pk, "q": "tran"})
     assert Assignment.objects.filter(course=course, person=tree.tran).exists()
     # Someone of another province: not found (404), nothing assigned.
-    assert client.post(f"/elearning/courses/{course.pk}/assign/",
-                       {"person": tree.le.pk}).status_code == 404
+    assert (
+        client.post(f"/elearning/courses/{course.pk}/assign/", {"person": tree.le.pk}).status_code
+        == 404
+    )
     # A Mê Linh course cannot be assigned to a Đông Anh person (outside its organiser).
     client.post(f"/elearning/courses/{world.ml_course.pk}/assign/", {"person": tree.tran.pk})
     assert not Assignment.objects.filter(course=world.ml_course).exists()
@@ -390,6 +559,7 @@ def test_assignments_by_search_within_the_organisers_subtree(client, world):
 
 
 # --- progress -----------------------------------------------------------------------------
+
 
 def test_progress_per_learner_and_per_unit(client, world):
     tree, course = world.tree, world.course
@@ -410,13 +580,15 @@ def test_progress_per_learner_and_per_unit(client, world):
 
     # Down to Mê Linh: its learners only, its grassroots unit below.
     page = client.get(f"/elearning/courses/{course.pk}/progress/?unit={tree.melinh.pk}")
-    assert {r.person.pk for r in page.context["rows"]} == {tree.nguyen.pk,
-                                                          world.idle_person.pk}
-    assert [(r.unit.code, r.enrolled, r.started, r.completed) for r in
-            page.context["units"]] == [("HN-ML-01", 2, 1, 1)]
+    assert {r.person.pk for r in page.context["rows"]} == {tree.nguyen.pk, world.idle_person.pk}
+    assert [(r.unit.code, r.enrolled, r.started, r.completed) for r in page.context["units"]] == [
+        ("HN-ML-01", 2, 1, 1)
+    ]
     # A unit outside the organiser's subtree: 404.
-    assert client.get(f"/elearning/courses/{course.pk}/progress/"
-                      f"?unit={tree.ninhthuan.pk}").status_code == 404
+    assert (
+        client.get(f"/elearning/courses/{course.pk}/progress/?unit={tree.ninhthuan.pk}").status_code
+        == 404
+    )
 
     rows = sheet_rows(client.get(f"/elearning/courses/{course.pk}/progress/?format=xlsx"))
     flat = [[c for c in r if c != ""] for r in rows]
@@ -435,12 +607,17 @@ def test_the_progress_page_costs_the_same_queries_for_2_or_20_learners(client, t
         while CourseEnrolment.objects.filter(course=course).count() < total:
             n = CourseEnrolment.objects.count()
             unit = (tree.school, tree.factory, tree.melinh)[n % 3]
-            enrolment = enrol(course, add_person(unit, f"Học{n}"),
-                              last_activity_at=timezone.now())
-            LessonProgress.objects.create(enrolment=enrolment, lesson=lessons[n % 3],
-                                          percent=100, done_at=timezone.now())
-            QuizAttempt.objects.create(enrolment=enrolment, lesson=lessons[-1], passed=False,
-                                       score_percent=n, submitted_at=timezone.now())
+            enrolment = enrol(course, add_person(unit, f"Học{n}"), last_activity_at=timezone.now())
+            LessonProgress.objects.create(
+                enrolment=enrolment, lesson=lessons[n % 3], percent=100, done_at=timezone.now()
+            )
+            QuizAttempt.objects.create(
+                enrolment=enrolment,
+                lesson=lessons[-1],
+                passed=False,
+                score_percent=n,
+                submitted_at=timezone.now(),
+            )
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         counts.append(len(captured))
@@ -453,6 +630,7 @@ def test_the_progress_page_costs_the_same_queries_for_2_or_20_learners(client, t
 
 # --- reminders ----------------------------------------------------------------------------
 
+
 def test_reminders_to_those_not_started_and_stalled_with_emails(world, mailoutbox):
     course, tree = world.course, world.tree
     tree.tran.email = "binh@example.vn"
@@ -461,8 +639,7 @@ def test_reminders_to_those_not_started_and_stalled_with_emails(world, mailoutbo
     # Bình's last activity: 13 days ago — not stalled yet.
     set_activity(world.started, now - dt.timedelta(days=13, hours=23))
     made = reminders.send_reminders(user=tree.hanoi_officer, course=course, now=now)
-    assert {(r.person_id, r.enrolment_id) for r in made} == {(world.idle_person.pk,
-                                                            world.idle.pk)}
+    assert {(r.person_id, r.enrolment_id) for r in made} == {(world.idle_person.pk, world.idle.pk)}
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["dung@example.vn"]
     assert course.title in mailoutbox[0].subject and course.title in mailoutbox[0].body
     reminder = Reminder.objects.get()
@@ -476,11 +653,16 @@ def test_reminders_to_those_not_started_and_stalled_with_emails(world, mailoutbo
     assert [r.person_id for r in made] == [tree.tran.pk]
     assert mailoutbox[-1].to == ["binh@example.vn"] and len(mailoutbox) == 2
     # Nobody twice within the window, whoever asks.
-    assert reminders.send_reminders(user=tree.hanoi_officer, course=course,
-                                    now=later + dt.timedelta(days=13)) == []
+    assert (
+        reminders.send_reminders(
+            user=tree.hanoi_officer, course=course, now=later + dt.timedelta(days=13)
+        )
+        == []
+    )
     # After the window: both again (still idle); the one who completed, never.
-    again = reminders.send_reminders(user=None, course=course,
-                                     now=later + dt.timedelta(days=14, hours=1))
+    again = reminders.send_reminders(
+        user=None, course=course, now=later + dt.timedelta(days=14, hours=1)
+    )
     assert {r.person_id for r in again} == {tree.tran.pk, world.idle_person.pk}
     assert not Reminder.objects.filter(person=tree.nguyen).exists()
     assert len(mailoutbox) == 4
@@ -499,8 +681,10 @@ def test_reminders_to_people_assigned_but_not_enrolled_and_without_email(world, 
     world.idle_person.save()
     later = timezone.now() + dt.timedelta(days=15)
     made = reminders.send_reminders(user=None, course=course, now=later)
-    assert {(r.person_id, r.emailed) for r in made} == {(world.idle_person.pk, False),
-                                                        (world.tree.tran.pk, False)}
+    assert {(r.person_id, r.emailed) for r in made} == {
+        (world.idle_person.pk, False),
+        (world.tree.tran.pk, False),
+    }
     assert len(mailoutbox) == 2
 
 
@@ -517,8 +701,11 @@ def test_reminders_need_a_published_course_and_its_organisers_scope(world):
 def test_the_reminder_button_and_the_nightly_command(client, world, mailoutbox):
     course, tree = world.course, world.tree
     login(client, tree.hanoi_officer)
-    response = client.post(f"/elearning/courses/{course.pk}/remind/",
-                           {"days": "14", "include_assigned": "on"}, follow=True)
+    response = client.post(
+        f"/elearning/courses/{course.pk}/remind/",
+        {"days": "14", "include_assigned": "on"},
+        follow=True,
+    )
     assert response.status_code == 200
     assert Reminder.objects.filter(course=course).count() == 2
     assert len(mailoutbox) == 2
@@ -552,4 +739,3 @@ def test_unread_reminders_and_marking_one_read(world):
     learner = make_user("dung", world.tree.school, "cadre", person=person)
     reminders.reminder_mark_read(user=learner, reminder=reminder)
     assert not reminders.unread_reminders(person).exists()
-

@@ -41,19 +41,22 @@ def test_whole_file_without_range(world, client):
     assert body(response) == world.data
 
 
-@pytest.mark.parametrize(("header", "first", "last"), [
-    ("bytes=0-0", 0, 0),
-    ("bytes=0-99", 0, 99),
-    ("bytes=1000-", 1000, SIZE - 1),
-    ("bytes=3000000-3999999", 3000000, 3999999),  # a seek into the middle
-    (f"bytes={SIZE - 1}-{SIZE - 1}", SIZE - 1, SIZE - 1),  # the last byte
-    (f"bytes={SIZE - 1}-", SIZE - 1, SIZE - 1),
-    (f"bytes={SIZE - 10}-{SIZE + 5000}", SIZE - 10, SIZE - 1),  # clamped to the end
-    ("bytes=-1", SIZE - 1, SIZE - 1),  # suffix: the last byte
-    ("bytes=-500", SIZE - 500, SIZE - 1),
-    (f"bytes=-{SIZE + 10}", 0, SIZE - 1),  # a suffix longer than the file: all of it
-    ("bytes = 10 - 20", 10, 20),
-])
+@pytest.mark.parametrize(
+    ("header", "first", "last"),
+    [
+        ("bytes=0-0", 0, 0),
+        ("bytes=0-99", 0, 99),
+        ("bytes=1000-", 1000, SIZE - 1),
+        ("bytes=3000000-3999999", 3000000, 3999999),  # a seek into the middle
+        (f"bytes={SIZE - 1}-{SIZE - 1}", SIZE - 1, SIZE - 1),  # the last byte
+        (f"bytes={SIZE - 1}-", SIZE - 1, SIZE - 1),
+        (f"bytes={SIZE - 10}-{SIZE + 5000}", SIZE - 10, SIZE - 1),  # clamped to the end
+        ("bytes=-1", SIZE - 1, SIZE - 1),  # suffix: the last byte
+        ("bytes=-500", SIZE - 500, SIZE - 1),
+        (f"bytes=-{SIZE + 10}", 0, SIZE - 1),  # a suffix longer than the file: all of it
+        ("bytes = 10 - 20", 10, 20),
+    ],
+)
 def test_one_range_is_answered_206(world, client, header, first, last):
     client.force_login(world.cadre)
     response = client.get(url(world), HTTP_RANGE=header)
@@ -61,11 +64,10 @@ def test_one_range_is_answered_206(world, client, header, first, last):
     assert response["Content-Range"] == f"bytes {first}-{last}/{SIZE}"
     assert response["Content-Length"] == str(last - first + 1)
     assert response["Accept-Ranges"] == "bytes" and response["Content-Type"] == "video/mp4"
-    assert body(response) == world.data[first:last + 1]
+    assert body(response) == world.data[first : last + 1]
 
 
-@pytest.mark.parametrize("header", [f"bytes={SIZE}-", f"bytes={SIZE + 5}-{SIZE + 10}",
-                                    "bytes=-0"])
+@pytest.mark.parametrize("header", [f"bytes={SIZE}-", f"bytes={SIZE + 5}-{SIZE + 10}", "bytes=-0"])
 def test_range_past_the_end_is_416(world, client, header):
     client.force_login(world.cadre)
     response = client.get(url(world), HTTP_RANGE=header)
@@ -73,8 +75,9 @@ def test_range_past_the_end_is_416(world, client, header):
     assert response["Content-Range"] == f"bytes */{SIZE}"
 
 
-@pytest.mark.parametrize("header", ["bytes=0-10,20-30", "bytes=5-2", "items=0-10", "bytes=-",
-                                    "bytes=abc", "nonsense"])
+@pytest.mark.parametrize(
+    "header", ["bytes=0-10,20-30", "bytes=5-2", "items=0-10", "bytes=-", "bytes=abc", "nonsense"]
+)
 def test_several_or_malformed_ranges_get_the_whole_file(world, client, header):
     client.force_login(world.cadre)
     response = client.get(url(world), HTTP_RANGE=header)
@@ -104,8 +107,7 @@ def test_who_gets_the_file(world, client):
     tree = world.tree
     # The learner the course is open to (enrolled or not), and officers of the organiser's
     # subtree (Mê Linh, Hà Nội above it, the confederation).
-    for user in (world.cadre, tree.melinh_officer, tree.hanoi_officer, tree.admin,
-                 tree.inspector):
+    for user in (world.cadre, tree.melinh_officer, tree.hanoi_officer, tree.admin, tree.inspector):
         client.force_login(user)
         response = client.get(url(world), HTTP_RANGE="bytes=0-9")
         assert response.status_code == 206, user
@@ -119,8 +121,7 @@ def test_who_gets_the_file(world, client):
         assert client.get(url(world), HTTP_RANGE="bytes=0-9").status_code == 404, user
     # And Ninh Thuận's file is not Mê Linh's learner's.
     client.force_login(world.cadre)
-    assert client.get(reverse("elearning:learn_file",
-                              args=[world.nt_lesson.pk])).status_code == 404
+    assert client.get(reverse("elearning:learn_file", args=[world.nt_lesson.pk])).status_code == 404
     client.logout()
     assert client.get(url(world)).status_code == 302
 
@@ -132,13 +133,24 @@ def test_a_lesson_without_a_file_or_a_missing_file_is_404(world, client):
     assert client.get(url(world)).status_code == 404
 
 
-@pytest.mark.parametrize(("header", "size", "expected"), [
-    (None, 10, None), ("", 10, None), ("bytes=0-4", 10, (0, 4)), ("bytes=5-", 10, (5, 9)),
-    ("bytes=-3", 10, (7, 9)), ("bytes=9-100", 10, (9, 9)), ("bytes=10-", 10, "unsatisfiable"),
-    ("bytes=-0", 10, "unsatisfiable"), ("bytes=0-", 0, "unsatisfiable"),
-    ("bytes=-5", 0, "unsatisfiable"), ("bytes=3-1", 10, None), ("bytes=0-1,3-4", 10, None),
-    ("BYTES=1-2", 10, (1, 2)),
-])
+@pytest.mark.parametrize(
+    ("header", "size", "expected"),
+    [
+        (None, 10, None),
+        ("", 10, None),
+        ("bytes=0-4", 10, (0, 4)),
+        ("bytes=5-", 10, (5, 9)),
+        ("bytes=-3", 10, (7, 9)),
+        ("bytes=9-100", 10, (9, 9)),
+        ("bytes=10-", 10, "unsatisfiable"),
+        ("bytes=-0", 10, "unsatisfiable"),
+        ("bytes=0-", 0, "unsatisfiable"),
+        ("bytes=-5", 0, "unsatisfiable"),
+        ("bytes=3-1", 10, None),
+        ("bytes=0-1,3-4", 10, None),
+        ("BYTES=1-2", 10, (1, 2)),
+    ],
+)
 def test_parse_range(header, size, expected):
     assert media.parse_range(header, size) == expected
 
@@ -151,8 +163,9 @@ def test_the_type_comes_from_the_bytes_among_the_kinds_allowed():
     video = {"mp4", "webm", "ogg"}
     assert uploads.served_type(b"%PDF-1.7\n", {"pdf"}) == "application/pdf"
     assert uploads.served_type(b"\x00\x00\x00\x18ftypmp42", video) == "video/mp4"
-    assert uploads.served_type(b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\x82\x84webm", video) == \
-        "video/webm"
+    assert (
+        uploads.served_type(b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\x82\x84webm", video) == "video/webm"
+    )
     assert uploads.served_type(b"OggS\x00\x02", video) == "video/ogg"
     assert uploads.served_type(b"%PDF-1.7\n", video) == "application/octet-stream"
     assert uploads.served_type(b"<html><script>", video) == "application/octet-stream"

@@ -23,10 +23,13 @@ from elearning.models import Choice, CourseEnrolment, Question, QuizAttempt
 from tests.conftest import make_user
 from training.models import Form, TrainingRecord
 
-SINGLE = [("Đại hội công đoàn cơ sở", True), ("Ban chấp hành", False),
-          ("Ban thường vụ", False), ("Ủy ban kiểm tra", False)]
-MULTIPLE = [("Đại diện", True), ("Bảo vệ", True), ("Kinh doanh", False),
-            ("Chăm lo", True)]
+SINGLE = [
+    ("Đại hội công đoàn cơ sở", True),
+    ("Ban chấp hành", False),
+    ("Ban thường vụ", False),
+    ("Ủy ban kiểm tra", False),
+]
+MULTIPLE = [("Đại diện", True), ("Bảo vệ", True), ("Kinh doanh", False), ("Chăm lo", True)]
 
 
 @contextmanager
@@ -37,26 +40,60 @@ def clock(at: dt.datetime):
         yield
 
 
-def make_quiz_course(tree, *, code="ONL-Q-01", question_count=3, max_attempts=2,
-                     time_limit=10, pass_percent=60, singles=3, multiples=2):
+def make_quiz_course(
+    tree,
+    *,
+    code="ONL-Q-01",
+    question_count=3,
+    max_attempts=2,
+    time_limit=10,
+    pass_percent=60,
+    singles=3,
+    multiples=2,
+):
     """A Hà Nội course whose only lesson is a quiz drawing `question_count` of a bank of
     single- and multiple-choice questions; the demo chair (tree.cadre) is enrolled."""
     w = SimpleNamespace(tree=tree)
     officer = tree.hanoi_officer
-    w.course = services.course_save(user=officer, organiser=tree.hanoi, code=code,
-                                    title="Kỹ năng công tác công đoàn cơ sở", hours=8,
-                                    topics=[tree.topic])
+    w.course = services.course_save(
+        user=officer,
+        organiser=tree.hanoi,
+        code=code,
+        title="Kỹ năng công tác công đoàn cơ sở",
+        hours=8,
+        topics=[tree.topic],
+    )
     w.module = services.module_save(user=officer, course=w.course, title="Phần 1")
-    w.lesson = services.lesson_save(user=officer, module=w.module, title="Bài kiểm tra cuối",
-                                    kind="quiz", question_count=question_count,
-                                    max_attempts=max_attempts, pass_percent=pass_percent,
-                                    time_limit_minutes=time_limit)
-    w.questions = [quizzes.question_save(user=officer, course=w.course,
-                                         text=f"Câu hỏi một đáp án {i}", multiple=False,
-                                         choices=SINGLE) for i in range(singles)]
-    w.questions += [quizzes.question_save(user=officer, course=w.course,
-                                          text=f"Câu hỏi nhiều đáp án {i}", multiple=True,
-                                          choices=MULTIPLE) for i in range(multiples)]
+    w.lesson = services.lesson_save(
+        user=officer,
+        module=w.module,
+        title="Bài kiểm tra cuối",
+        kind="quiz",
+        question_count=question_count,
+        max_attempts=max_attempts,
+        pass_percent=pass_percent,
+        time_limit_minutes=time_limit,
+    )
+    w.questions = [
+        quizzes.question_save(
+            user=officer,
+            course=w.course,
+            text=f"Câu hỏi một đáp án {i}",
+            multiple=False,
+            choices=SINGLE,
+        )
+        for i in range(singles)
+    ]
+    w.questions += [
+        quizzes.question_save(
+            user=officer,
+            course=w.course,
+            text=f"Câu hỏi nhiều đáp án {i}",
+            multiple=True,
+            choices=MULTIPLE,
+        )
+        for i in range(multiples)
+    ]
     services.course_publish(user=officer, course=w.course)
     w.enrolment = services.enrol(user=tree.cadre, course=w.course)
     return w
@@ -70,8 +107,9 @@ def quiz(tree):
 def right_answers(attempt: QuizAttempt) -> dict[int, list[int]]:
     ids = [item["question"] for item in attempt.drawn]
     out = {pk: [] for pk in ids}
-    for question_id, choice_id in Choice.objects.filter(question_id__in=ids, correct=True) \
-            .values_list("question_id", "pk"):
+    for question_id, choice_id in Choice.objects.filter(
+        question_id__in=ids, correct=True
+    ).values_list("question_id", "pk"):
         out[question_id].append(choice_id)
     return out
 
@@ -79,37 +117,47 @@ def right_answers(attempt: QuizAttempt) -> dict[int, list[int]]:
 def wrong_answers(attempt: QuizAttempt) -> dict[int, list[int]]:
     ids = [item["question"] for item in attempt.drawn]
     out = {}
-    for question_id, choice_id in Choice.objects.filter(question_id__in=ids, correct=False) \
-            .values_list("question_id", "pk"):
+    for question_id, choice_id in Choice.objects.filter(
+        question_id__in=ids, correct=False
+    ).values_list("question_id", "pk"):
         out.setdefault(question_id, [choice_id])
     return out
 
 
 def start(w, user=None):
-    return quizzes.attempt_start(user=user or w.tree.cadre, enrolment=w.enrolment,
-                                 lesson=w.lesson)
+    return quizzes.attempt_start(user=user or w.tree.cadre, enrolment=w.enrolment, lesson=w.lesson)
 
 
 # --- the question bank --------------------------------------------------------------------
 
-@pytest.mark.parametrize("multiple, choices, field", [
-    (False, [("Chỉ một", True)], "choices"),
-    (False, [("A", False), ("B", False)], "choices"),
-    (False, [("A", True), ("B", True), ("C", False)], "choices"),
-    (True, [("A", False), ("B", False), ("C", False)], "choices"),
-    (False, [("A", True), ("  ", False)], "choices"),
-    (False, [("Giống", True), ("giống", False)], "choices"),
-    (False, [("A" * 501, True), ("B", False)], "choices"),
-])
+
+@pytest.mark.parametrize(
+    "multiple, choices, field",
+    [
+        (False, [("Chỉ một", True)], "choices"),
+        (False, [("A", False), ("B", False)], "choices"),
+        (False, [("A", True), ("B", True), ("C", False)], "choices"),
+        (True, [("A", False), ("B", False), ("C", False)], "choices"),
+        (False, [("A", True), ("  ", False)], "choices"),
+        (False, [("Giống", True), ("giống", False)], "choices"),
+        (False, [("A" * 501, True), ("B", False)], "choices"),
+    ],
+)
 def test_bad_bank_input_is_refused(tree, quiz, multiple, choices, field):
     before = (Question.objects.count(), Choice.objects.count())
     with pytest.raises(ValidationError) as refused:
-        quizzes.question_save(user=tree.hanoi_officer, course=quiz.course, text="Câu hỏi",
-                              multiple=multiple, choices=choices)
+        quizzes.question_save(
+            user=tree.hanoi_officer,
+            course=quiz.course,
+            text="Câu hỏi",
+            multiple=multiple,
+            choices=choices,
+        )
     assert field in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        quizzes.question_save(user=tree.hanoi_officer, course=quiz.course, text="  ",
-                              multiple=False, choices=SINGLE)
+        quizzes.question_save(
+            user=tree.hanoi_officer, course=quiz.course, text="  ", multiple=False, choices=SINGLE
+        )
     assert "text" in refused.value.message_dict
     assert (Question.objects.count(), Choice.objects.count()) == before
 
@@ -118,31 +166,51 @@ def test_only_writers_of_the_organisers_subtree_write_the_bank(tree, quiz):
     question = quiz.questions[0]
     for user in (tree.nt_officer, tree.melinh_officer, tree.inspector, tree.cadre):
         with pytest.raises(ValidationError):
-            quizzes.question_save(user=user, course=quiz.course, text="Câu mới",
-                                  multiple=False, choices=SINGLE)
+            quizzes.question_save(
+                user=user, course=quiz.course, text="Câu mới", multiple=False, choices=SINGLE
+            )
         with pytest.raises(ValidationError):
             quizzes.question_delete(user=user, question=question)
     assert Question.objects.filter(pk=question.pk).exists()
     assert quiz.course.questions.count() == 5
     # The national administrator is above Hà Nội: allowed.
-    quizzes.question_save(user=tree.admin, course=quiz.course, text="Câu của trung ương",
-                          multiple=False, choices=SINGLE)
+    quizzes.question_save(
+        user=tree.admin,
+        course=quiz.course,
+        text="Câu của trung ương",
+        multiple=False,
+        choices=SINGLE,
+    )
 
 
 def test_editing_a_question_keeps_its_choice_ids(tree, quiz):
     question = quiz.questions[0]
     ids = list(question.choices.order_by("id").values_list("pk", flat=True))
-    quizzes.question_save(user=tree.hanoi_officer, course=quiz.course, question=question,
-                          text="Câu hỏi đã sửa", multiple=True,
-                          choices=[("Một", True), ("Hai", True), ("Ba", False)])
+    quizzes.question_save(
+        user=tree.hanoi_officer,
+        course=quiz.course,
+        question=question,
+        text="Câu hỏi đã sửa",
+        multiple=True,
+        choices=[("Một", True), ("Hai", True), ("Ba", False)],
+    )
     question.refresh_from_db()
     assert question.text == "Câu hỏi đã sửa" and question.multiple
     assert list(question.choices.order_by("id").values_list("pk", "text", "correct")) == [
-        (ids[0], "Một", True), (ids[1], "Hai", True), (ids[2], "Ba", False)]
+        (ids[0], "Một", True),
+        (ids[1], "Hai", True),
+        (ids[2], "Ba", False),
+    ]
     other = make_quiz_course(tree, code="ONL-Q-02")
     with pytest.raises(ValidationError):
-        quizzes.question_save(user=tree.hanoi_officer, course=other.course, question=question,
-                              text="x", multiple=False, choices=SINGLE)
+        quizzes.question_save(
+            user=tree.hanoi_officer,
+            course=other.course,
+            question=question,
+            text="x",
+            multiple=False,
+            choices=SINGLE,
+        )
 
 
 def test_a_published_course_keeps_enough_questions_for_its_quiz(tree):
@@ -150,13 +218,15 @@ def test_a_published_course_keeps_enough_questions_for_its_quiz(tree):
     with pytest.raises(ValidationError):
         quizzes.question_delete(user=tree.hanoi_officer, question=w.questions[0])
     assert w.course.questions.count() == 3
-    quizzes.question_save(user=tree.hanoi_officer, course=w.course, text="Câu thêm",
-                          multiple=False, choices=SINGLE)
+    quizzes.question_save(
+        user=tree.hanoi_officer, course=w.course, text="Câu thêm", multiple=False, choices=SINGLE
+    )
     quizzes.question_delete(user=tree.hanoi_officer, question=w.questions[0])
     assert w.course.questions.count() == 3
 
 
 # --- the draw -----------------------------------------------------------------------------
+
 
 def test_an_attempt_draws_n_of_m_questions_with_shuffled_choices(tree, quiz):
     bank = {q.pk: set(q.choices.values_list("pk", flat=True)) for q in quiz.questions}
@@ -169,8 +239,9 @@ def test_an_attempt_draws_n_of_m_questions_with_shuffled_choices(tree, quiz):
     draws = [quizzes._draw(quiz.lesson) for _ in range(60)]
     assert all(len(d) == 3 and {i["question"] for i in d} <= set(bank) for d in draws)
     assert len({tuple(sorted(i["question"] for i in d)) for d in draws}) > 1
-    orders = {tuple(i["choices"]) for d in draws for i in d
-              if i["question"] == quiz.questions[0].pk}
+    orders = {
+        tuple(i["choices"]) for d in draws for i in d if i["question"] == quiz.questions[0].pk
+    }
     assert len(orders) > 1
     # The same seed draws the same; another seed draws otherwise.
     with patch.object(quizzes, "RANDOM", random.Random(2026)):
@@ -198,14 +269,14 @@ def test_a_timed_quiz_has_a_deadline_and_an_untimed_one_none(tree):
 
 # --- acceptance 2: the server rejects late answers, extra attempts and a client's score ---
 
+
 def test_an_answer_after_the_time_limit_is_refused_and_the_attempt_counts(tree, quiz):
     at = timezone.now()
     with clock(at):
         attempt = start(quiz)
     # Within the grace (a few seconds for the network): accepted.
     with clock(at + dt.timedelta(minutes=10) + quizzes.GRACE - dt.timedelta(seconds=1)):
-        quizzes.attempt_submit(user=tree.cadre, attempt=attempt,
-                               answers=right_answers(attempt))
+        quizzes.attempt_submit(user=tree.cadre, attempt=attempt, answers=right_answers(attempt))
     attempt.refresh_from_db()
     assert attempt.passed
     # A second quiz: the answer arrives after the deadline and the grace.
@@ -244,8 +315,7 @@ def test_an_attempt_left_to_run_out_is_closed_when_the_next_one_starts(tree, qui
 def test_past_the_attempt_limit_no_attempt_starts(tree, quiz):
     for _round in range(2):
         attempt = start(quiz)
-        quizzes.attempt_submit(user=tree.cadre, attempt=attempt,
-                               answers=wrong_answers(attempt))
+        quizzes.attempt_submit(user=tree.cadre, attempt=attempt, answers=wrong_answers(attempt))
     with pytest.raises(ValidationError) as refused:
         start(quiz)
     assert "2" in refused.value.messages[0]
@@ -256,8 +326,9 @@ def test_past_the_attempt_limit_no_attempt_starts(tree, quiz):
 def test_a_score_computed_by_the_client_is_refused(tree, quiz, sent):
     attempt = start(quiz)
     with pytest.raises(ValidationError) as refused:
-        quizzes.attempt_submit(user=tree.cadre, attempt=attempt,
-                               answers=wrong_answers(attempt), **sent)
+        quizzes.attempt_submit(
+            user=tree.cadre, attempt=attempt, answers=wrong_answers(attempt), **sent
+        )
     assert set(refused.value.message_dict) == set(sent)
     attempt.refresh_from_db()
     assert attempt.submitted_at is None and attempt.score_percent is None
@@ -270,12 +341,16 @@ def test_answers_outside_the_draw_are_refused(tree, quiz):
     undrawn = next(q for q in quiz.questions if q.pk not in drawn)
     first = attempt.drawn[0]["question"]
     second = attempt.drawn[1]
-    single = next(item for item in attempt.drawn
-                  if not Question.objects.get(pk=item["question"]).multiple)
-    for answers in ({undrawn.pk: [undrawn.choices.first().pk]},
-                    {first: [second["choices"][0]]},
-                    {single["question"]: single["choices"][:2]},
-                    {"abc": []}, {first: ["x"]}):
+    single = next(
+        item for item in attempt.drawn if not Question.objects.get(pk=item["question"]).multiple
+    )
+    for answers in (
+        {undrawn.pk: [undrawn.choices.first().pk]},
+        {first: [second["choices"][0]]},
+        {single["question"]: single["choices"][:2]},
+        {"abc": []},
+        {first: ["x"]},
+    ):
         with pytest.raises(ValidationError) as refused:
             quizzes.attempt_submit(user=tree.cadre, attempt=attempt, answers=answers)
         assert "answers" in refused.value.message_dict
@@ -298,8 +373,14 @@ def test_only_the_learner_starts_and_submits(tree, quiz):
 
 
 def test_a_quiz_of_another_course_or_a_lesson_that_is_no_quiz_is_refused(tree, quiz):
-    text = services.lesson_save(user=tree.hanoi_officer, module=quiz.module, title="Đọc",
-                                kind="text", body="<p>Nội dung</p>", required=False)
+    text = services.lesson_save(
+        user=tree.hanoi_officer,
+        module=quiz.module,
+        title="Đọc",
+        kind="text",
+        body="<p>Nội dung</p>",
+        required=False,
+    )
     other = make_quiz_course(tree, code="ONL-Q-OTHER")
     for lesson in (text, other.lesson):
         with pytest.raises(ValidationError):
@@ -307,6 +388,7 @@ def test_a_quiz_of_another_course_or_a_lesson_that_is_no_quiz_is_refused(tree, q
 
 
 # --- marking ------------------------------------------------------------------------------
+
 
 def test_marking_single_and_multiple_choice(tree):
     w = make_quiz_course(tree, question_count=5, singles=3, multiples=2, pass_percent=40)
@@ -317,27 +399,34 @@ def test_marking_single_and_multiple_choice(tree):
     singles = [i["question"] for i in attempt.drawn if not bank[i["question"]].multiple]
     multiples = [i["question"] for i in attempt.drawn if bank[i["question"]].multiple]
     answers = {
-        singles[0]: right[singles[0]],               # right
-        singles[1]: wrong[singles[1]],               # wrong
+        singles[0]: right[singles[0]],  # right
+        singles[1]: wrong[singles[1]],  # wrong
         # singles[2] left blank                      # wrong
         multiples[0]: list(reversed(right[multiples[0]])),  # exactly the right set: right
-        multiples[1]: right[multiples[1]][:2],       # only some of the right ones: wrong
+        multiples[1]: right[multiples[1]][:2],  # only some of the right ones: wrong
     }
     attempt = quizzes.attempt_submit(user=tree.cadre, attempt=attempt, answers=answers)
     assert attempt.score_percent == 40 and attempt.passed  # 2 of 5, pass mark 40%
     feedback = {f["id"]: f for f in quizzes.attempt_feedback(attempt)}
     assert [feedback[pk]["right"] for pk in (*singles, *multiples)] == [
-        True, False, False, True, False]
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
     assert feedback[singles[2]]["answered"] is False
     assert feedback[multiples[1]]["correct"] == sorted(right[multiples[1]])
     assert feedback[multiples[1]]["chosen"] == sorted(right[multiples[1]][:2])
     # A superset of the right answers is wrong too.
-    w2 = make_quiz_course(tree, code="ONL-Q-SUPER", question_count=1, singles=0, multiples=1,
-                          pass_percent=100)
+    w2 = make_quiz_course(
+        tree, code="ONL-Q-SUPER", question_count=1, singles=0, multiples=1, pass_percent=100
+    )
     attempt = start(w2)
     every = attempt.drawn[0]["choices"]
-    attempt = quizzes.attempt_submit(user=tree.cadre, attempt=attempt,
-                                     answers={attempt.drawn[0]["question"]: every})
+    attempt = quizzes.attempt_submit(
+        user=tree.cadre, attempt=attempt, answers={attempt.drawn[0]["question"]: every}
+    )
     assert attempt.score_percent == 0 and attempt.passed is False
 
 
@@ -356,8 +445,9 @@ def test_passing_the_only_quiz_completes_the_course_with_a_certificate(tree, qui
     quiz.enrolment.refresh_from_db()
     assert quiz.enrolment.completed_at is None
     attempt = start(quiz)
-    attempt = quizzes.attempt_submit(user=tree.cadre, attempt=attempt,
-                                     answers=right_answers(attempt))
+    attempt = quizzes.attempt_submit(
+        user=tree.cadre, attempt=attempt, answers=right_answers(attempt)
+    )
     assert attempt.score_percent == 100 and attempt.passed
     enrolment = CourseEnrolment.objects.get(pk=quiz.enrolment.pk)
     assert enrolment.completed_at is not None
@@ -371,6 +461,7 @@ def test_passing_the_only_quiz_completes_the_course_with_a_certificate(tree, qui
 
 
 # --- pages: the learner -------------------------------------------------------------------
+
 
 def without_tokens(html: str) -> str:
     return re.sub(r"[A-Za-z0-9]{64}", "", html)
@@ -395,8 +486,9 @@ def test_pages_start_answer_and_show_the_result(client, tree, quiz):
     html = page.content.decode()
     assert 'id="quiz-countdown"' in html and 'data-seconds="' in html
     for item in attempt.drawn:  # every drawn choice offered, in the order drawn
-        positions = [html.index(f'name="q{item["question"]}" value="{pk}"')
-                     for pk in item["choices"]]
+        positions = [
+            html.index(f'name="q{item["question"]}" value="{pk}"') for pk in item["choices"]
+        ]
         assert positions == sorted(positions)
 
     right = right_answers(attempt)
@@ -433,8 +525,7 @@ def test_a_page_answer_with_a_score_is_refused(client, tree, quiz):
     client.force_login(tree.cadre)
     attempt = start(quiz)
     data = {f"q{pk}": ids for pk, ids in wrong_answers(attempt).items()}
-    response = client.post(attempt_url(attempt), {**data, "score_percent": "100"},
-                           follow=True)
+    response = client.post(attempt_url(attempt), {**data, "score_percent": "100"}, follow=True)
     assert response.status_code == 200
     attempt.refresh_from_db()
     assert attempt.submitted_at is None and attempt.score_percent is None
@@ -472,10 +563,8 @@ def test_past_the_limit_the_start_is_refused_on_the_page(client, tree, quiz):
     client.force_login(tree.cadre)
     for _round in range(2):
         attempt = start(quiz)
-        quizzes.attempt_submit(user=tree.cadre, attempt=attempt,
-                               answers=wrong_answers(attempt))
-    response = client.post(reverse("elearning:quiz_start", args=[quiz.lesson.pk]),
-                           follow=True)
+        quizzes.attempt_submit(user=tree.cadre, attempt=attempt, answers=wrong_answers(attempt))
+    response = client.post(reverse("elearning:quiz_start", args=[quiz.lesson.pk]), follow=True)
     assert response.status_code == 200
     assert QuizAttempt.objects.filter(enrolment=quiz.enrolment).count() == 2
     assert 'id="quiz-retry"' not in response.content.decode()
@@ -504,6 +593,7 @@ def test_another_persons_attempt_is_not_found(client, tree, quiz):
 
 # --- pages: the question bank -------------------------------------------------------------
 
+
 def test_the_bank_pages_list_add_edit_and_remove(client, tree, quiz):
     client.force_login(tree.hanoi_officer)
     bank_url = reverse("elearning:quiz_bank", args=[quiz.course.pk])
@@ -511,25 +601,43 @@ def test_the_bank_pages_list_add_edit_and_remove(client, tree, quiz):
     assert all(q.text in html for q in quiz.questions)
     add = reverse("elearning:quiz_question_add", args=[quiz.course.pk])
     assert client.get(add).status_code == 200
-    response = client.post(add, {"text": "Công đoàn cơ sở có mấy nhiệm vụ?",
-                                 "choice_0": "Ba", "correct_0": "on", "choice_1": "Năm",
-                                 "choice_2": "", "correct_3": ""})
+    response = client.post(
+        add,
+        {
+            "text": "Công đoàn cơ sở có mấy nhiệm vụ?",
+            "choice_0": "Ba",
+            "correct_0": "on",
+            "choice_1": "Năm",
+            "choice_2": "",
+            "correct_3": "",
+        },
+    )
     assert response.status_code == 302
     added = Question.objects.get(text="Công đoàn cơ sở có mấy nhiệm vụ?")
-    assert list(added.choices.values_list("text", "correct")) == [("Ba", True),
-                                                                   ("Năm", False)]
+    assert list(added.choices.values_list("text", "correct")) == [("Ba", True), ("Năm", False)]
     # Single choice with two right answers: refused, nothing written.
-    response = client.post(add, {"text": "Câu sai", "choice_0": "A", "correct_0": "on",
-                                 "choice_1": "B", "correct_1": "on"})
+    response = client.post(
+        add,
+        {"text": "Câu sai", "choice_0": "A", "correct_0": "on", "choice_1": "B", "correct_1": "on"},
+    )
     assert response.status_code == 200 and response.context["form"].errors
     response = client.post(add, {"text": "Câu sai", "choice_0": "A", "correct_1": "on"})
     assert response.status_code == 200 and "choice_1" in response.context["form"].errors
     assert not Question.objects.filter(text="Câu sai").exists()
     edit = reverse("elearning:quiz_question_edit", args=[added.pk])
     assert 'value="Năm"' in client.get(edit).content.decode()
-    response = client.post(edit, {"text": "Mấy nhiệm vụ?", "multiple": "on",
-                                  "choice_0": "Ba", "correct_0": "on", "choice_1": "Năm",
-                                  "correct_1": "on", "choice_2": "Bảy"})
+    response = client.post(
+        edit,
+        {
+            "text": "Mấy nhiệm vụ?",
+            "multiple": "on",
+            "choice_0": "Ba",
+            "correct_0": "on",
+            "choice_1": "Năm",
+            "correct_1": "on",
+            "choice_2": "Bảy",
+        },
+    )
     assert response.status_code == 302
     added.refresh_from_db()
     assert added.multiple and added.choices.filter(correct=True).count() == 2
@@ -540,15 +648,21 @@ def test_the_bank_pages_list_add_edit_and_remove(client, tree, quiz):
 
 def test_the_bank_is_for_the_organisers_subtree_only(client, tree, quiz):
     question = quiz.questions[0]
-    urls = [reverse("elearning:quiz_bank", args=[quiz.course.pk]),
-            reverse("elearning:quiz_question_add", args=[quiz.course.pk]),
-            reverse("elearning:quiz_question_edit", args=[question.pk])]
+    urls = [
+        reverse("elearning:quiz_bank", args=[quiz.course.pk]),
+        reverse("elearning:quiz_question_add", args=[quiz.course.pk]),
+        reverse("elearning:quiz_question_edit", args=[question.pk]),
+    ]
     for user in (tree.nt_officer, tree.melinh_officer):
         client.force_login(user)
         for url in urls:
             assert client.get(url).status_code == 404, url
-            assert client.post(url, {"text": "x", "choice_0": "A", "correct_0": "on",
-                                     "choice_1": "B"}).status_code == 404
+            assert (
+                client.post(
+                    url, {"text": "x", "choice_0": "A", "correct_0": "on", "choice_1": "B"}
+                ).status_code
+                == 404
+            )
         response = client.post(reverse("elearning:quiz_question_delete", args=[question.pk]))
         assert response.status_code == 404
     client.force_login(tree.cadre)  # a learner never sees the bank (the right answers)
@@ -561,11 +675,17 @@ def test_the_bank_is_for_the_organisers_subtree_only(client, tree, quiz):
     assert quiz.course.questions.count() == 5
 
 
-def test_the_bank_page_has_a_bounded_number_of_queries(client, tree, quiz,
-                                                       django_assert_max_num_queries):
+def test_the_bank_page_has_a_bounded_number_of_queries(
+    client, tree, quiz, django_assert_max_num_queries
+):
     for i in range(20):
-        quizzes.question_save(user=tree.hanoi_officer, course=quiz.course, text=f"Thêm {i}",
-                              multiple=False, choices=SINGLE)
+        quizzes.question_save(
+            user=tree.hanoi_officer,
+            course=quiz.course,
+            text=f"Thêm {i}",
+            multiple=False,
+            choices=SINGLE,
+        )
     client.force_login(tree.hanoi_officer)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("elearning:quiz_bank", args=[quiz.course.pk]))

@@ -11,17 +11,29 @@ from training.services import class_create, class_set_status, enrolment_nominate
 def more_classes(tree, n: int, year: int = 2025) -> None:
     """n classes organised by Đông Anh (Hà Nội) in `year`."""
     for i in range(n):
-        class_create(user=None, organiser=tree.donganh, topics=[tree.topic],
-                     code=f"DA-{year}-{i:02d}", name=f"Tập huấn an toàn lao động số {i}",
-                     start_date=dt.date(year, 1 + i % 12, 1 + i % 28),
-                     end_date=dt.date(year, 1 + i % 12, 1 + i % 28), hours=8, capacity=30)
+        class_create(
+            user=None,
+            organiser=tree.donganh,
+            topics=[tree.topic],
+            code=f"DA-{year}-{i:02d}",
+            name=f"Tập huấn an toàn lao động số {i}",
+            start_date=dt.date(year, 1 + i % 12, 1 + i % 28),
+            end_date=dt.date(year, 1 + i % 12, 1 + i % 28),
+            hours=8,
+            capacity=30,
+        )
 
 
 def more_lecturers(tree, n: int) -> None:
     """n part-time lecturers of Mê Linh."""
     for i in range(n):
-        person = Person(unit=tree.melinh, family_name="Phạm", middle_name="Văn",
-                        given_name=f"Giảng{i}", gender="male")
+        person = Person(
+            unit=tree.melinh,
+            family_name="Phạm",
+            middle_name="Văn",
+            given_name=f"Giảng{i}",
+            gender="male",
+        )
         person.fill_keys()
         person.save()
         lecturer_save(user=None, person=person, kind="part_time", topics=[tree.topic])
@@ -29,10 +41,17 @@ def more_lecturers(tree, n: int) -> None:
 
 def national_class(tree) -> TrainingClass:
     """A confederation class with a participant from Mê Linh and one from Ninh Thuận."""
-    c = class_create(user=None, organiser=tree.vgcl, topics=[tree.topic], code="TLD-2024-01",
-                     name="Bồi dưỡng chủ tịch công đoàn cơ sở toàn quốc",
-                     start_date=dt.date(2024, 9, 9), end_date=dt.date(2024, 9, 11), hours=24,
-                     capacity=100)
+    c = class_create(
+        user=None,
+        organiser=tree.vgcl,
+        topics=[tree.topic],
+        code="TLD-2024-01",
+        name="Bồi dưỡng chủ tịch công đoàn cơ sở toàn quốc",
+        start_date=dt.date(2024, 9, 9),
+        end_date=dt.date(2024, 9, 11),
+        hours=24,
+        capacity=100,
+    )
     class_set_status(user=None, training_class=c, status="open")
     enrolment_nominate(user=tree.melinh_officer, training_class=c, person=tree.nguyen)
     enrolment_nominate(user=tree.nt_officer, training_class=c, person=tree.le)
@@ -43,9 +62,19 @@ def more_cadres(tree, n: int) -> None:
     """n full-time heads of department of Mê Linh since 2020, none of them trained."""
     head = Role.objects.get(code="department_head")
     for i in range(n):
-        person = Person(unit=tree.melinh, family_name="Cao", middle_name="Văn",
-                        given_name=f"Số{i}", gender="male")
+        person = Person(
+            unit=tree.melinh,
+            family_name="Cao",
+            middle_name="Văn",
+            given_name=f"Số{i}",
+            gender="male",
+        )
         person.fill_keys()
         person.save()
-        Position.objects.create(person=person, unit=tree.melinh, role=head, full_time=True,
-                                start_date=dt.date(2020, 1, 1))
+        Position.objects.create(
+            person=person,
+            unit=tree.melinh,
+            role=head,
+            full_time=True,
+            start_date=dt.date(2020, 1, 1),
+        )

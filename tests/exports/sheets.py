@@ -47,7 +47,7 @@ def tables(rows: list[list], *, header: str, column: int = 0) -> list[tuple[str,
     for i, values in enumerate(rows):
         if len(values) > column and values[column] == header:
             body = []
-            for values_below in rows[i + 1:]:
+            for values_below in rows[i + 1 :]:
                 if not row(values_below):
                     break
                 body.append(row(values_below))
@@ -58,7 +58,7 @@ def tables(rows: list[list], *, header: str, column: int = 0) -> list[tuple[str,
 
 def table(rows: list[list], *, header: str) -> tuple[list, list[list]]:
     """The one table whose header row starts with `header`: (header row, body rows)."""
-    (_, head, body), = tables(rows, header=header)
+    ((_, head, body),) = tables(rows, header=header)
     return head, body
 
 

@@ -14,8 +14,10 @@ def classes(client, user, params=None):
     html = client.get("/training/classes/", params or {})
     rows = sheet(client.get("/training/classes/", {**(params or {}), "format": "xlsx"}))
     shown = list(html.context["page"].paginator.object_list)
-    expected = [row([c.code, c.name, c.organiser.name, c.start_date, c.end_date,
-                     c.get_status_display()]) for c in shown]
+    expected = [
+        row([c.code, c.name, c.organiser.name, c.start_date, c.end_date, c.get_status_display()])
+        for c in shown
+    ]
     return rows, table(rows, header=_("Class code"))[1], expected
 
 
@@ -23,7 +25,13 @@ def test_the_class_list_exports_every_page(client, tree):
     data.more_classes(tree, 55)
     rows, body, expected = classes(client, tree.hanoi_officer)
     assert table(rows, header=_("Class code"))[0] == [
-        _("Class code"), _("Name"), _("Organiser"), _("Start date"), _("End date"), _("Status")]
+        _("Class code"),
+        _("Name"),
+        _("Organiser"),
+        _("Start date"),
+        _("End date"),
+        _("Status"),
+    ]
     assert body == expected and len(body) == 56  # two pages of 50 on the screen
     assert body[-1][:2] == ["ML-2024-01", tree.ml_class.name]
     assert body[-1][3] == dt.date(2024, 4, 1)
@@ -37,8 +45,9 @@ def test_the_filters_narrow_the_export(client, tree):
     rows, body, expected = classes(client, tree.hanoi_officer, {"year": "2025"})
     assert body == expected and len(body) == 3
     assert "2025" in rows[1][0]
-    _rows, body, _expected = classes(client, tree.hanoi_officer,
-                                     {"year": "2025", "status": "running"})
+    _rows, body, _expected = classes(
+        client, tree.hanoi_officer, {"year": "2025", "status": "running"}
+    )
     assert body == []
 
 
@@ -51,23 +60,36 @@ def test_an_officer_never_exports_another_provinces_classes(client, tree):
 
 # --- participants of a class -----------------------------------------------------------
 
+
 def participants(client, user, training_class):
     client.force_login(user)
     url = f"/training/classes/{training_class.pk}/"
     html = client.get(url)
     rows = sheet(client.get(url, {"format": "xlsx"}))
     results = {True: _("Passed"), False: _("Not passed"), None: ""}
-    expected = [row([e.person.full_name, e.nominating_unit.name, e.get_status_display(),
-                     e.reason, e.attendance_percent, e.score, results[e.passed]])
-                for e in html.context["enrolments"]]
+    expected = [
+        row(
+            [
+                e.person.full_name,
+                e.nominating_unit.name,
+                e.get_status_display(),
+                e.reason,
+                e.attendance_percent,
+                e.score,
+                results[e.passed],
+            ]
+        )
+        for e in html.context["enrolments"]
+    ]
     return rows, table(rows, header=_("Full name"))[1], expected
 
 
 def test_a_class_exports_its_participants_as_the_page_lists_them(client, tree):
     rows, body, expected = participants(client, tree.melinh_officer, tree.ml_class)
     assert body == expected
-    assert body == [[tree.nguyen.full_name, tree.melinh.name, _("Accepted"), "", 100.0, 9.0,
-                     _("Passed")]]
+    assert body == [
+        [tree.nguyen.full_name, tree.melinh.name, _("Accepted"), "", 100.0, 9.0, _("Passed")]
+    ]
     assert tree.ml_class.code in rows[0][0] and tree.ml_class.name in rows[0][0]
 
 
@@ -85,5 +107,3 @@ def test_another_provinces_class_cannot_be_exported(client, tree):
     client.force_login(tree.hanoi_officer)
     response = client.get(f"/training/classes/{tree.nt_class.pk}/", {"format": "xlsx"})
     assert response.status_code == 404
-
-

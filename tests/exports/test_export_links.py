@@ -11,19 +11,24 @@ from tests.targets.pages_world import build
 
 def export_links(content: str) -> list[str]:
     label = re.escape(_("Export to Excel"))
-    return [htmllib.unescape(href) for href in
-            re.findall(rf'<a [^>]*href="([^"]*)"[^>]*>{label}</a>', content)]
+    return [
+        htmllib.unescape(href)
+        for href in re.findall(rf'<a [^>]*href="([^"]*)"[^>]*>{label}</a>', content)
+    ]
 
 
-@pytest.mark.parametrize(("url", "query"), [
-    ("/units/", "unit={hanoi}&on=01%2F03%2F2025"),
-    ("/training/classes/", "status=running&year=2024&page=1"),
-    ("/training/classes/{ml_class}/", ""),
-    ("/training/lecturers/", ""),
-    ("/training/chairs/", "unit={hanoi}&on=31%2F12%2F2025"),
-    ("/training/statistics/", "unit={hanoi}&from=01%2F01%2F2024&to=31%2F12%2F2024"),
-    ("/targets/", "unit={melinh}&rank=T-003-3"),
-])
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/units/", "unit={hanoi}&on=01%2F03%2F2025"),
+        ("/training/classes/", "status=running&year=2024&page=1"),
+        ("/training/classes/{ml_class}/", ""),
+        ("/training/lecturers/", ""),
+        ("/training/chairs/", "unit={hanoi}&on=31%2F12%2F2025"),
+        ("/training/statistics/", "unit={hanoi}&from=01%2F01%2F2024&to=31%2F12%2F2024"),
+        ("/targets/", "unit={melinh}&rank=T-003-3"),
+    ],
+)
 def test_the_page_links_to_its_export_with_its_query(client, tree, url, query):
     build(tree)
     ids = {"hanoi": tree.hanoi.pk, "melinh": tree.melinh.pk, "ml_class": tree.ml_class.pk}

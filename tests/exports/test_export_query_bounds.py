@@ -31,21 +31,27 @@ CASES = {
     # Mê Linh trains the chairs of its small grassroots unions (no member count: under 1,000).
     "chairs": ("/training/chairs/", {"unit": "{melinh}"}, grow, "Full name", plus_one, 8),
     "participants": ("/training/classes/{ml_class}/", {}, nothing, "Full name", None, 8),
-    "statistics": ("/training/statistics/", {"from": "01/01/2024", "to": "31/12/2024"},
-                   nothing, "By form", None, 15),
+    "statistics": (
+        "/training/statistics/",
+        {"from": "01/01/2024", "to": "31/12/2024"},
+        nothing,
+        "By form",
+        None,
+        15,
+    ),
     # The dashboard's own bound (tests/targets/test_dashboard.py), and the access log's entry
     # (its sheet names the unit's post-holders: personal data).
     "dashboard": ("/targets/", {"unit": "{melinh}"}, grow, "Unit code", plus_one, 28),
     # One query per target in force (six here) for the people still to train.
-    "needs": ("/targets/needs/", {"unit": "{melinh}"}, data.more_cadres, "Target", two_each,
-              20),
+    "needs": ("/targets/needs/", {"unit": "{melinh}"}, data.more_cadres, "Target", two_each, 20),
 }
 
 
 @pytest.mark.parametrize("size", [0, 30])
 @pytest.mark.parametrize("case", CASES)
-def test_an_export_issues_a_bounded_number_of_queries(client, world, case, size,
-                                                      django_assert_max_num_queries):
+def test_an_export_issues_a_bounded_number_of_queries(
+    client, world, case, size, django_assert_max_num_queries
+):
     url, query, add, header, expected_rows, max_queries = CASES[case]
     tree = world.tree
     add(tree, size)

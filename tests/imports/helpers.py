@@ -44,8 +44,9 @@ def upload(data: bytes, name: str = "file.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=XLSX)
 
 
-def import_file(user, kind: str, data: bytes, name: str = "file.xlsx",
-                commit: bool = True) -> ImportJob:
+def import_file(
+    user, kind: str, data: bytes, name: str = "file.xlsx", commit: bool = True
+) -> ImportJob:
     job = job_create(user=user, kind=kind, upload=upload(data, name))
     if commit and job.can_commit:
         job = job_commit(user=user, job=job)
@@ -54,9 +55,10 @@ def import_file(user, kind: str, data: bytes, name: str = "file.xlsx",
 
 def counts() -> dict:
     """Row counts of everything an import can write."""
-    return {m.__name__: m.objects.count() for m in (Unit, UnitFigures, Person, Position,
-                                                    Enrolment, TrainingRecord)} | {
-        "topics": TrainingRecord.topics.through.objects.count()}
+    return {
+        m.__name__: m.objects.count()
+        for m in (Unit, UnitFigures, Person, Position, Enrolment, TrainingRecord)
+    } | {"topics": TrainingRecord.topics.through.objects.count()}
 
 
 def messages(job: ImportJob) -> list[str]:

@@ -12,10 +12,26 @@ from imports.models import ImportJob, ImportStatus
 from tests.imports.helpers import XLSX, counts, import_file, xlsx_bytes
 from training.models import Enrolment
 
-HEADER = ["Mã lớp", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Mã đơn vị", "Điểm",
-          "Kết quả"]
-NGUYEN = ["ML-2024-01", "Nguyễn Văn An", dt.date(1980, 5, 1), "Nam", "001080000001",
-          "HN-ML-01", 9, "Đạt"]
+HEADER = [
+    "Mã lớp",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Mã đơn vị",
+    "Điểm",
+    "Kết quả",
+]
+NGUYEN = [
+    "ML-2024-01",
+    "Nguyễn Văn An",
+    dt.date(1980, 5, 1),
+    "Nam",
+    "001080000001",
+    "HN-ML-01",
+    9,
+    "Đạt",
+]
 
 
 def hoa(score=8) -> list:
@@ -39,11 +55,16 @@ def officer(client, tree):
 @pytest.fixture
 def job(tree):
     """A checked file with a score of 11 on row 3."""
-    return import_file(tree.melinh_officer, "participants",
-                       xlsx_bytes([HEADER, NGUYEN, hoa(score=11)]), commit=False)
+    return import_file(
+        tree.melinh_officer,
+        "participants",
+        xlsx_bytes([HEADER, NGUYEN, hoa(score=11)]),
+        commit=False,
+    )
 
 
 # -- upload ----------------------------------------------------------------------------------
+
 
 def test_the_page_offers_every_template(client, officer):
     page = client.get("/imports/").content.decode()
@@ -85,6 +106,7 @@ def test_a_good_upload_leads_to_its_preview_and_writes_nothing(client, officer):
 
 # -- preview ---------------------------------------------------------------------------------
 
+
 def test_the_preview_shows_each_problem_with_its_row_and_column(client, officer, job):
     page = client.get(f"/imports/{job.pk}/").content.decode()
     assert 'id="problems"' in page and 'id="commit"' not in page
@@ -125,8 +147,10 @@ def test_committing_a_job_with_problems_writes_nothing(client, officer, job):
 
 
 def test_a_corrected_file_makes_the_job_committable(client, officer, job):
-    response = client.post(f"/imports/{job.pk}/replace/", {
-        "file": upload(xlsx_bytes([HEADER, NGUYEN, hoa(score=10)]), "hoc-vien-sua.xlsx")})
+    response = client.post(
+        f"/imports/{job.pk}/replace/",
+        {"file": upload(xlsx_bytes([HEADER, NGUYEN, hoa(score=10)]), "hoc-vien-sua.xlsx")},
+    )
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.can_commit, job.problems
@@ -147,9 +171,18 @@ def test_a_corrected_file_of_the_wrong_type_leaves_the_job_as_it_was(client, off
 def test_choices_between_look_alikes_are_made_on_the_page(client, officer, tree):
     from people.services import person_create
 
-    twins = [person_create(user=None, unit=tree.school, family_name="Đỗ", middle_name="Thị",
-                           given_name="Hoa", gender="female", birth_date=dt.date(1992, 3, 4))
-             for _ in range(2)]
+    twins = [
+        person_create(
+            user=None,
+            unit=tree.school,
+            family_name="Đỗ",
+            middle_name="Thị",
+            given_name="Hoa",
+            gender="female",
+            birth_date=dt.date(1992, 3, 4),
+        )
+        for _ in range(2)
+    ]
     post_file(client, xlsx_bytes([HEADER, hoa()]))
     job = ImportJob.objects.get()
     page = client.get(f"/imports/{job.pk}/").content.decode()
@@ -162,12 +195,21 @@ def test_choices_between_look_alikes_are_made_on_the_page(client, officer, tree)
     assert Enrolment.objects.filter(training_class=tree.ml_class, person=twins[0]).exists()
 
 
-def test_the_preview_needs_the_same_queries_for_3_rows_or_300(client, officer, tree,
-                                                              django_assert_max_num_queries):
-    small = import_file(tree.melinh_officer, "participants",
-                        xlsx_bytes([HEADER, NGUYEN, hoa(11), hoa(12)]), commit=False)
-    big = import_file(tree.melinh_officer, "participants",
-                      xlsx_bytes([HEADER] + [hoa(11 + i) for i in range(300)]), commit=False)
+def test_the_preview_needs_the_same_queries_for_3_rows_or_300(
+    client, officer, tree, django_assert_max_num_queries
+):
+    small = import_file(
+        tree.melinh_officer,
+        "participants",
+        xlsx_bytes([HEADER, NGUYEN, hoa(11), hoa(12)]),
+        commit=False,
+    )
+    big = import_file(
+        tree.melinh_officer,
+        "participants",
+        xlsx_bytes([HEADER] + [hoa(11 + i) for i in range(300)]),
+        commit=False,
+    )
     assert len(big.problems) >= 300
     with CaptureQueriesContext(connection) as few:
         assert client.get(f"/imports/{small.pk}/").status_code == 200
@@ -179,9 +221,13 @@ def test_the_preview_needs_the_same_queries_for_3_rows_or_300(client, officer, t
 
 # -- who may see a job -----------------------------------------------------------------------
 
-JOB_PAGES = [("get", "/imports/{pk}/"), ("get", "/imports/{pk}/progress/"),
-             ("post", "/imports/{pk}/commit/"), ("post", "/imports/{pk}/resolve/"),
-             ("post", "/imports/{pk}/replace/")]
+JOB_PAGES = [
+    ("get", "/imports/{pk}/"),
+    ("get", "/imports/{pk}/progress/"),
+    ("post", "/imports/{pk}/commit/"),
+    ("post", "/imports/{pk}/resolve/"),
+    ("post", "/imports/{pk}/replace/"),
+]
 
 
 @pytest.mark.parametrize(("method", "url"), JOB_PAGES)
@@ -198,9 +244,15 @@ def test_the_provincial_officer_above_sees_the_districts_job(client, tree, job, 
     assert response.status_code in (200, 302)
 
 
-@pytest.mark.parametrize(("method", "url"), [*JOB_PAGES, ("get", "/imports/"),
-                                             ("post", "/imports/"),
-                                             ("get", "/imports/template/?kind=people")])
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        *JOB_PAGES,
+        ("get", "/imports/"),
+        ("post", "/imports/"),
+        ("get", "/imports/template/?kind=people"),
+    ],
+)
 def test_an_inspector_is_forbidden(client, tree, job, method, url):
     client.force_login(tree.inspector)
     before = counts()
@@ -216,8 +268,8 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, job):
 
 # -- big files in the background -------------------------------------------------------------
 
-def test_a_big_file_waits_for_the_worker_and_the_page_shows_progress(client, officer,
-                                                                     settings):
+
+def test_a_big_file_waits_for_the_worker_and_the_page_shows_progress(client, officer, settings):
     settings.IMPORTS_INLINE_BYTES = 0
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     post_file(client, xlsx_bytes([HEADER, NGUYEN, hoa()]))
@@ -243,5 +295,4 @@ def test_a_big_file_is_checked_and_committed_by_the_task(client, officer, settin
     client.post(f"/imports/{job.pk}/commit/")
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, job.problems
-    assert Enrolment.objects.filter(training_class=tree.ml_class,
-                                    person__given_name="Hoa").exists()
+    assert Enrolment.objects.filter(training_class=tree.ml_class, person__given_name="Hoa").exists()

@@ -31,15 +31,21 @@ from tests.imports.helpers import csv_bytes, import_file
 
 D = dt.date
 UNEXPECTED = "The import stopped on an unexpected error; nothing was written."
-VIETNAMESE = "aăâbdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệóòỏõọốồổỗộớờởỡợúùủũụ" \
-             "ứừửữựíìỉĩịýỳỷỹỵĐĂÂÊÔƠƯ"
+VIETNAMESE = (
+    "aăâbdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệóòỏõọốồổỗộớờởỡợúùủũụ"
+    "ứừửữựíìỉĩịýỳỷỹỵĐĂÂÊÔƠƯ"
+)
 
 # Values a user of Mê Linh may rightly type in each column: rows made only of these get
 # imported (unless they clash with one another), so the property is not about refusals only.
 GOOD = {
     "class_code": ["ML-2024-01", "ml-2024-01 "],
-    "full_name": ["Nguyễn Văn An", "Đỗ Thị Hoa", unicodedata.normalize("NFD", "Phạm Thu Hà"),
-                  " Vũ  Văn Long "],
+    "full_name": [
+        "Nguyễn Văn An",
+        "Đỗ Thị Hoa",
+        unicodedata.normalize("NFD", "Phạm Thu Hà"),
+        " Vũ  Văn Long ",
+    ],
     "birth_date": [D(1980, 5, 1), "05/03/1985", "1990-12-01", 29000, None],
     "gender": ["Nam", "Nữ", "male"],
     "citizen_id": ["", "001192000777", "001 192 000 778"],
@@ -74,9 +80,12 @@ GOOD = {
     "figures_on": [None, D(2024, 1, 1)],
 }
 # External records are of people already in the system: tree.nguyen.
-GOOD_RECORDS = {"full_name": ["Nguyễn Văn An", unicodedata.normalize("NFD", "Nguyễn Văn An")],
-                "birth_date": [D(1980, 5, 1), "01/05/1980"],
-                "citizen_id": ["", "001080000001"], "unit": ["HN-ML-01"]}
+GOOD_RECORDS = {
+    "full_name": ["Nguyễn Văn An", unicodedata.normalize("NFD", "Nguyễn Văn An")],
+    "birth_date": [D(1980, 5, 1), "01/05/1980"],
+    "citizen_id": ["", "001080000001"],
+    "unit": ["HN-ML-01"],
+}
 # Values a user might type and get wrong.
 WRONG = {
     "class_code": ["NT-2024-01", "KHONG-CO"],
@@ -99,11 +108,13 @@ WRONG = {
     "member_count": [-3, 2.5],
 }
 
-text = st.text(alphabet=st.sampled_from(VIETNAMESE + "0123456789 -./,;:%*()\u00a0\t"),
-               max_size=30)
+text = st.text(alphabet=st.sampled_from(VIETNAMESE + "0123456789 -./,;:%*()\u00a0\t"), max_size=30)
 garbage = st.one_of(
-    st.none(), st.just(""), st.just("   "), text,
-    st.integers(min_value=-10**15, max_value=10**15),
+    st.none(),
+    st.just(""),
+    st.just("   "),
+    text,
+    st.integers(min_value=-(10**15), max_value=10**15),
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
     st.booleans(),
     st.dates(min_value=D(1900, 3, 1), max_value=D(2099, 12, 31)),
@@ -153,8 +164,7 @@ def xlsx_exact(rows) -> bytes:
 
 def encode(header, rows, fmt) -> tuple[bytes, str]:
     if fmt == "csv":
-        return csv_bytes([header] + [["" if v is None else v for v in r] for r in rows]), \
-            "file.csv"
+        return csv_bytes([header] + [["" if v is None else v for v in r] for r in rows]), "file.csv"
     return xlsx_exact([header, *rows]), "file.xlsx"
 
 
@@ -192,15 +202,21 @@ def check_every_row_is_imported_or_reported(user, kind, header, rows, fmt) -> No
     if kind in IMPORTED:
         assert sum(job.summary.get(k, 0) for k in IMPORTED[kind]) == len(rows), job.summary
     else:  # people: rows of one person are grouped, each row a person or a post of one
-        people = sum(job.summary.get(k, 0) for k in ("people_created", "people_updated",
-                                                      "people_unchanged"))
-        posts = sum(job.summary.get(k, 0) for k in ("positions_created", "positions_updated",
-                                                     "positions_unchanged"))
+        people = sum(
+            job.summary.get(k, 0) for k in ("people_created", "people_updated", "people_unchanged")
+        )
+        posts = sum(
+            job.summary.get(k, 0)
+            for k in ("positions_created", "positions_updated", "positions_unchanged")
+        )
         assert 1 <= people <= len(rows) and posts <= len(rows), job.summary
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(sheet=sheets())
 def test_no_sheet_crashes_the_importer_and_every_row_is_imported_or_reported(tree, sheet):
     kind, header, rows, fmt = sheet
@@ -209,17 +225,25 @@ def test_no_sheet_crashes_the_importer_and_every_row_is_imported_or_reported(tre
         transaction.set_rollback(True)
 
 
-any_cell = st.one_of(garbage, st.text(max_size=30), st.floats(),
-                     st.decimals(allow_nan=True), st.integers())
+any_cell = st.one_of(
+    garbage, st.text(max_size=30), st.floats(), st.decimals(allow_nan=True), st.integers()
+)
 
 
 @settings(max_examples=500, deadline=None)
 @given(value=any_cell)
-@pytest.mark.parametrize("parse", [
-    parse_date, parse_citizen_id, parse_decimal, parse_integer,
-    lambda v: parse_integer(v, minimum=1, maximum=5000),
-    lambda v: parse_decimal(v, minimum=0, maximum=10),
-], ids=["date", "citizen_id", "decimal", "integer", "hours", "score"])
+@pytest.mark.parametrize(
+    "parse",
+    [
+        parse_date,
+        parse_citizen_id,
+        parse_decimal,
+        parse_integer,
+        lambda v: parse_integer(v, minimum=1, maximum=5000),
+        lambda v: parse_decimal(v, minimum=0, maximum=10),
+    ],
+    ids=["date", "citizen_id", "decimal", "integer", "hours", "score"],
+)
 def test_cell_parsers_raise_nothing_but_cell_errors(parse, value):
     try:
         parsed = parse(value)

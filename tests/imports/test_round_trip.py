@@ -28,8 +28,9 @@ def test_exported_people_re_import_without_any_change(client, tree):
     assert job.summary == {"people_unchanged": 2, "positions_unchanged": 2}
     assert counts() == before
     after = Person.objects.get(pk=tree.nguyen.pk)
-    assert [getattr(after, f.name) for f in Person._meta.fields] == \
-        [getattr(person, f.name) for f in Person._meta.fields]
+    assert [getattr(after, f.name) for f in Person._meta.fields] == [
+        getattr(person, f.name) for f in Person._meta.fields
+    ]
 
 
 def test_an_edited_export_updates_only_what_changed(client, tree):
@@ -54,8 +55,13 @@ def test_a_post_above_the_users_unit_reads_back_unchanged_but_cannot_be_changed(
     from people.services import position_create
     from tests.imports.helpers import messages, xlsx_bytes
 
-    position_create(user=None, person=tree.nguyen, unit=tree.hanoi, role=tree.member_role,
-                    start_date=dt.date(2023, 10, 1))
+    position_create(
+        user=None,
+        person=tree.nguyen,
+        unit=tree.hanoi,
+        role=tree.member_role,
+        start_date=dt.date(2023, 10, 1),
+    )
     data = export(client, tree.melinh_officer)
     job = import_file(tree.melinh_officer, "people", data)
     assert job.status == ImportStatus.DONE, job.problems
@@ -68,8 +74,7 @@ def test_a_post_above_the_users_unit_reads_back_unchanged_but_cannot_be_changed(
     job = import_file(tree.melinh_officer, "people", xlsx_bytes([header, *rows]))
     assert job.status == ImportStatus.CHECKED
     assert [m.split("|")[1] for m in messages(job)] == ["Mã đơn vị giữ chức vụ"]
-    assert not Position.objects.filter(person=tree.nguyen, unit=tree.hanoi,
-                                       full_time=True).exists()
+    assert not Position.objects.filter(person=tree.nguyen, unit=tree.hanoi, full_time=True).exists()
 
 
 def test_blank_cells_keep_what_is_stored(tree):
@@ -79,14 +84,18 @@ def test_blank_cells_keep_what_is_stored(tree):
     from tests.imports.helpers import xlsx_bytes
 
     position = Position.objects.get(person=tree.nguyen)
-    position_end(user=None, position=position, end_date=dt.date(2025, 5, 31),
-                 end_reason="rotated")
+    position_end(user=None, position=position, end_date=dt.date(2025, 5, 31), end_reason="rotated")
     # Only the name, gender, unit, post and its start: no end date, no full-time cell.
-    rows = [["Họ và tên", "Giới tính", "Mã đơn vị", "Số CCCD", "Chức vụ", "Ngày bắt đầu"],
-            ["Nguyễn Văn An", "Nam", "HN-ML-01", "001080000001", "Chủ tịch", "01/06/2023"]]
+    rows = [
+        ["Họ và tên", "Giới tính", "Mã đơn vị", "Số CCCD", "Chức vụ", "Ngày bắt đầu"],
+        ["Nguyễn Văn An", "Nam", "HN-ML-01", "001080000001", "Chủ tịch", "01/06/2023"],
+    ]
     job = import_file(tree.melinh_officer, "people", xlsx_bytes(rows))
     assert job.status == ImportStatus.DONE, job.problems
     assert job.summary == {"people_unchanged": 1, "positions_unchanged": 1}
     position.refresh_from_db()
     assert (position.end_date, position.end_reason, position.full_time) == (
-        dt.date(2025, 5, 31), "rotated", True)
+        dt.date(2025, 5, 31),
+        "rotated",
+        True,
+    )

@@ -15,16 +15,24 @@ HEADER = ["Mã lớp", "Họ và tên", "Ngày sinh", "Số CCCD", "Mã đơn v�
 
 
 def test_an_imported_pass_moves_todays_figures_and_drops_the_older_days(
-        tree, django_capture_on_commit_callbacks):
+    tree, django_capture_on_commit_callbacks
+):
     # Trần Thị Bình also holds a full-time post at Mê Linh, so the refresher targets count her.
     with django_capture_on_commit_callbacks(execute=True):
-        position_create(user=None, person=tree.tran, unit=tree.melinh,
-                        role=tree.member_role, full_time=True, start_date=dt.date(2024, 1, 1))
+        position_create(
+            user=None,
+            person=tree.tran,
+            unit=tree.melinh,
+            role=tree.member_role,
+            full_time=True,
+            start_date=dt.date(2024, 1, 1),
+        )
     snapshots.compute(today())
     snapshots.compute(dt.date(2024, 12, 31))
     before = stored(today())
-    data = xlsx_bytes([HEADER, ["ML-2024-01", "Trần Thị Bình", tree.tran.birth_date, "",
-                                "HN-DA-01", "Đạt"]])
+    data = xlsx_bytes(
+        [HEADER, ["ML-2024-01", "Trần Thị Bình", tree.tran.birth_date, "", "HN-DA-01", "Đạt"]]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         job = import_file(tree.hanoi_officer, "participants", data)
     assert job.status == ImportStatus.DONE, job.problems

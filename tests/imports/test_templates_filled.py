@@ -55,8 +55,9 @@ def fill(data: bytes, rows: list[dict]) -> bytes:
 
 
 def upload_and_commit(client, kind: str, data: bytes) -> ImportJob:
-    response = client.post("/imports/", {
-        "kind": kind, "file": SimpleUploadedFile(f"mau-{kind}.xlsx", data, XLSX)})
+    response = client.post(
+        "/imports/", {"kind": kind, "file": SimpleUploadedFile(f"mau-{kind}.xlsx", data, XLSX)}
+    )
     assert response.status_code == 302, response.content.decode()[-2000:]
     preview = client.get(response["Location"])
     job = preview.context["job"]
@@ -80,15 +81,28 @@ def officer(client, tree):
 def test_a_filled_units_template_adds_a_unit_with_its_member_count(client, officer):
     template = download(client, "units")
     assert "Công đoàn cơ sở" in instructions(template)  # the kinds of unit to choose from
-    data = fill(template, [{"Mã đơn vị": "HN-ML-07", "Tên đơn vị": "Công đoàn Công ty CP Xanh",
-                            "Loại đơn vị": "Công đoàn cơ sở", "Mã đơn vị cấp trên": "HN-ML",
-                            "Khu vực": "Ngoài nhà nước", "Ngày thành lập": "15/01/2015",
-                            "Số đoàn viên": 245,
-                            "Số công nhân, viên chức, lao động": "1.300"}])
+    data = fill(
+        template,
+        [
+            {
+                "Mã đơn vị": "HN-ML-07",
+                "Tên đơn vị": "Công đoàn Công ty CP Xanh",
+                "Loại đơn vị": "Công đoàn cơ sở",
+                "Mã đơn vị cấp trên": "HN-ML",
+                "Khu vực": "Ngoài nhà nước",
+                "Ngày thành lập": "15/01/2015",
+                "Số đoàn viên": 245,
+                "Số công nhân, viên chức, lao động": "1.300",
+            }
+        ],
+    )
     upload_and_commit(client, "units", data)
     unit = Unit.objects.get(code="HN-ML-07")
-    assert (unit.parent, unit.sector, unit.founded_on) == (officer.melinh, "non_state",
-                                                           D(2015, 1, 15))
+    assert (unit.parent, unit.sector, unit.founded_on) == (
+        officer.melinh,
+        "non_state",
+        D(2015, 1, 15),
+    )
     figures = UnitFigures.objects.get(unit=unit)
     assert (figures.member_count, figures.worker_count) == (245, 1300)
 
@@ -97,37 +111,87 @@ def test_a_filled_people_template_adds_a_person_with_a_position(client, officer)
     template = download(client, "people")
     listed = instructions(template)
     assert {r.name for r in Role.objects.all()} <= set(listed)  # every role, to copy from
-    data = fill(template, [{"Họ và tên": "Hoàng Thị Mai", "Ngày sinh": dt.datetime(1988, 9, 12),
-                            "Giới tính": "Nữ", "Số CCCD": "001188000123",
-                            "Mã đơn vị": "HN-ML-01", "Chức vụ": "Phó Chủ tịch",
-                            "Chuyên trách": "Không", "Ngày bắt đầu": "01/06/2023"}])
+    data = fill(
+        template,
+        [
+            {
+                "Họ và tên": "Hoàng Thị Mai",
+                "Ngày sinh": dt.datetime(1988, 9, 12),
+                "Giới tính": "Nữ",
+                "Số CCCD": "001188000123",
+                "Mã đơn vị": "HN-ML-01",
+                "Chức vụ": "Phó Chủ tịch",
+                "Chuyên trách": "Không",
+                "Ngày bắt đầu": "01/06/2023",
+            }
+        ],
+    )
     upload_and_commit(client, "people", data)
     mai = Person.objects.get(citizen_id="001188000123")
     assert (mai.full_name, mai.birth_date, mai.gender, mai.unit) == (
-        "Hoàng Thị Mai", D(1988, 9, 12), "female", officer.school)
+        "Hoàng Thị Mai",
+        D(1988, 9, 12),
+        "female",
+        officer.school,
+    )
     position = Position.objects.get(person=mai)
     assert (position.role.code, position.unit, position.full_time, position.start_date) == (
-        "vice_chair", officer.school, False, D(2023, 6, 1))
+        "vice_chair",
+        officer.school,
+        False,
+        D(2023, 6, 1),
+    )
 
 
 def test_a_filled_participants_template_enrols_people_and_records_passes(client, officer):
-    data = fill(download(client, "participants"), [
-        {"Mã lớp": "ML-2024-01", "Họ và tên": "Nguyễn Văn An", "Số CCCD": "001080000001",
-         "Mã đơn vị": "HN-ML-01", "Tỷ lệ tham dự (%)": 100, "Điểm": "8,5", "Kết quả": "Đạt"},
-        {"Mã lớp": "ML-2024-01", "Họ và tên": "Đỗ Thị Hoa", "Ngày sinh": "04/03/1992",
-         "Giới tính": "Nữ", "Mã đơn vị": "HN-ML-01", "Tỷ lệ tham dự (%)": 95, "Điểm": 9,
-         "Kết quả": "Đạt"},
-        {"Mã lớp": "ML-2024-01", "Họ và tên": "Bùi Văn Tùng", "Ngày sinh": "20/10/1990",
-         "Giới tính": "Nam", "Mã đơn vị": "HN-ML-01", "Tỷ lệ tham dự (%)": 60, "Điểm": 4,
-         "Kết quả": "Không đạt"}])
+    data = fill(
+        download(client, "participants"),
+        [
+            {
+                "Mã lớp": "ML-2024-01",
+                "Họ và tên": "Nguyễn Văn An",
+                "Số CCCD": "001080000001",
+                "Mã đơn vị": "HN-ML-01",
+                "Tỷ lệ tham dự (%)": 100,
+                "Điểm": "8,5",
+                "Kết quả": "Đạt",
+            },
+            {
+                "Mã lớp": "ML-2024-01",
+                "Họ và tên": "Đỗ Thị Hoa",
+                "Ngày sinh": "04/03/1992",
+                "Giới tính": "Nữ",
+                "Mã đơn vị": "HN-ML-01",
+                "Tỷ lệ tham dự (%)": 95,
+                "Điểm": 9,
+                "Kết quả": "Đạt",
+            },
+            {
+                "Mã lớp": "ML-2024-01",
+                "Họ và tên": "Bùi Văn Tùng",
+                "Ngày sinh": "20/10/1990",
+                "Giới tính": "Nam",
+                "Mã đơn vị": "HN-ML-01",
+                "Tỷ lệ tham dự (%)": 60,
+                "Điểm": 4,
+                "Kết quả": "Không đạt",
+            },
+        ],
+    )
     job = upload_and_commit(client, "participants", data)
     assert (job.summary["enrolments_created"], job.summary["enrolments_updated"]) == (2, 1)
-    enrolled = {e.person.full_name: e for e in Enrolment.objects.filter(
-        training_class=officer.ml_class).select_related("person")}
+    enrolled = {
+        e.person.full_name: e
+        for e in Enrolment.objects.filter(training_class=officer.ml_class).select_related("person")
+    }
     assert set(enrolled) == {"Nguyễn Văn An", "Đỗ Thị Hoa", "Bùi Văn Tùng"}
     assert str(enrolled["Nguyễn Văn An"].score) in ("8.5", "8.50")
-    recorded = {r.person.full_name for r in TrainingRecord.objects.filter(
-        training_class=officer.ml_class).select_related("person")}
+    recorded = {
+        r.person.full_name
+        for r in TrainingRecord.objects.filter(training_class=officer.ml_class).select_related(
+            "person"
+        )
+    }
     assert recorded == {"Nguyễn Văn An", "Đỗ Thị Hoa"}
 
 
@@ -136,15 +200,30 @@ def test_a_filled_records_template_adds_an_external_record(client, officer):
     listed = instructions(template)
     topic = Topic.objects.order_by("rank").first()
     assert topic.name in listed
-    data = fill(template, [{"Họ và tên": "Nguyễn Văn An", "Ngày sinh": "01/05/1980",
-                            "Mã đơn vị": "HN-ML-01", "Tên khóa học": "Trung cấp lý luận chính trị",
-                            "Chủ đề": topic.name, "Số giờ": 480,
-                            "Ngày hoàn thành": "30/06/2022", "Hình thức": "Tập trung",
-                            "Số chứng chỉ": "LLCT-2022-001"}])
+    data = fill(
+        template,
+        [
+            {
+                "Họ và tên": "Nguyễn Văn An",
+                "Ngày sinh": "01/05/1980",
+                "Mã đơn vị": "HN-ML-01",
+                "Tên khóa học": "Trung cấp lý luận chính trị",
+                "Chủ đề": topic.name,
+                "Số giờ": 480,
+                "Ngày hoàn thành": "30/06/2022",
+                "Hình thức": "Tập trung",
+                "Số chứng chỉ": "LLCT-2022-001",
+            }
+        ],
+    )
     upload_and_commit(client, "records", data)
     record = TrainingRecord.objects.get(person=officer.nguyen, certificate_number="LLCT-2022-001")
     assert (record.title, record.hours, record.completed_on, record.training_class) == (
-        "Trung cấp lý luận chính trị", 480, D(2022, 6, 30), None)
+        "Trung cấp lý luận chính trị",
+        480,
+        D(2022, 6, 30),
+        None,
+    )
     assert list(record.topics.all()) == [topic]
 
 

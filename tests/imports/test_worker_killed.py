@@ -32,15 +32,36 @@ from training.models import Enrolment, TrainingRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 20_000
-HEADER = ["Mã lớp", "Họ và tên", "Ngày sinh", "Giới tính", "Mã đơn vị", "Tỷ lệ tham dự (%)",
-          "Điểm", "Kết quả"]
+HEADER = [
+    "Mã lớp",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Mã đơn vị",
+    "Tỷ lệ tham dự (%)",
+    "Điểm",
+    "Kết quả",
+]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def participants_file(rows: int) -> bytes:
-    return xlsx_bytes([HEADER] + [
-        ["ML-2024-01", f"Đoàn Văn Học {i:05d}", dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
-         "Nam", "HN-ML-01", 100, "8,5", "Đạt"] for i in range(rows)])
+    return xlsx_bytes(
+        [HEADER]
+        + [
+            [
+                "ML-2024-01",
+                f"Đoàn Văn Học {i:05d}",
+                dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+                "Nam",
+                "HN-ML-01",
+                100,
+                "8,5",
+                "Đạt",
+            ]
+            for i in range(rows)
+        ]
+    )
 
 
 def database_url() -> str:
@@ -53,13 +74,29 @@ def database_url() -> str:
 
 
 def start_worker(settings, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=database_url(), MEDIA_ROOT=str(settings.MEDIA_ROOT),
-               TASKS_BACKEND="database", DJANGO_SETTINGS_MODULE="config.settings")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url(),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        TASKS_BACKEND="database",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
     env.pop("TEST_DATABASE_NAME", None)
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay",
-         "--interval", "0.1"], cwd=ROOT, env=env, stdout=log.open("ab"),
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--interval",
+            "0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def run_worker(settings, log: Path) -> None:
@@ -70,15 +107,18 @@ def run_worker(settings, log: Path) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_commit_writes_nothing_and_the_job_runs_again(
-        client, tree, settings, tmp_path):
+    client, tree, settings, tmp_path
+):
     settings.IMPORTS_INLINE_BYTES = 0  # every file goes to the worker
     settings.TASKS = DATABASE_TASKS
     log = tmp_path / "worker.log"
     tree.ml_class.capacity = ROWS + 10
     tree.ml_class.save()
     client.force_login(tree.melinh_officer)
-    client.post("/imports/", {"kind": "participants",
-                              "file": upload(participants_file(ROWS), "hoc-vien.xlsx")})
+    client.post(
+        "/imports/",
+        {"kind": "participants", "file": upload(participants_file(ROWS), "hoc-vien.xlsx")},
+    )
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.QUEUED
     run_worker(settings, log)  # the check
@@ -91,8 +131,9 @@ def test_a_worker_killed_mid_commit_writes_nothing_and_the_job_runs_again(
     key, seen_running, deadline = progress_key(job), False, time.monotonic() + 60
     try:
         while True:
-            assert worker.poll() is None, "the worker ended before it was killed: " + \
-                log.read_text()
+            assert worker.poll() is None, (
+                "the worker ended before it was killed: " + log.read_text()
+            )
             assert time.monotonic() < deadline, log.read_text()
             state = progress.read(key)
             if state["stage"] in ("read", "parse", "check") and not seen_running:
@@ -135,16 +176,24 @@ def test_a_worker_killed_mid_commit_writes_nothing_and_the_job_runs_again(
     learners = Person.objects.filter(family_name="Đoàn")  # nobody of that name before
     names = learners.values("middle_name", "given_name").distinct()
     assert learners.count() == names.count() == ROWS
-    assert Enrolment.objects.filter(training_class=tree.ml_class,
-                                    person__in=learners).count() == ROWS
+    assert (
+        Enrolment.objects.filter(training_class=tree.ml_class, person__in=learners).count() == ROWS
+    )
     assert TrainingRecord.objects.filter(person__in=learners).count() == ROWS
 
 
 # -- the sweep, the page and "Run again" without a real process ------------------------------
 
+
 def _job(tree, status, *, commit_requested=False) -> ImportJob:
-    job = ImportJob(kind="participants", user=tree.melinh_officer, unit=tree.melinh,
-                    filename="hoc-vien.xlsx", status=status, commit_requested=commit_requested)
+    job = ImportJob(
+        kind="participants",
+        user=tree.melinh_officer,
+        unit=tree.melinh,
+        filename="hoc-vien.xlsx",
+        status=status,
+        commit_requested=commit_requested,
+    )
     job.file.save("hoc-vien.xlsx", upload(participants_file(3)), save=False)
     job.save()
     return job
@@ -156,8 +205,7 @@ def test_the_command_fails_only_running_jobs_that_stopped_beating(tree, settings
     old = _job(tree, ImportStatus.CHECKING)
     progress.report(progress_key(old), 10, 100, "parse")
     stamp = time.time() - 61
-    os.utime(Path(settings.MEDIA_ROOT) / "progress" / f"{progress_key(old)}.json",
-             (stamp, stamp))
+    os.utime(Path(settings.MEDIA_ROOT) / "progress" / f"{progress_key(old)}.json", (stamp, stamp))
     alive = _job(tree, ImportStatus.COMMITTING, commit_requested=True)
     progress.report(progress_key(alive), 10, 100, "parse")
     waiting = _job(tree, ImportStatus.QUEUED)
@@ -166,15 +214,19 @@ def test_the_command_fails_only_running_jobs_that_stopped_beating(tree, settings
     call_command("fail_stale_jobs", verbosity=0)
 
     status = dict(ImportJob.objects.values_list("pk", "status"))
-    assert status == {dead.pk: "failed", old.pk: "failed", alive.pk: "committing",
-                      waiting.pk: "queued", done.pk: "done"}
+    assert status == {
+        dead.pk: "failed",
+        old.pk: "failed",
+        alive.pk: "committing",
+        waiting.pk: "queued",
+        done.pk: "done",
+    }
     dead.refresh_from_db()
     assert dead.problems[0]["message"] == gettext(STOPPED) and dead.commit_requested
     assert progress.age(progress_key(old)) is None  # its stale file is gone
 
 
-def test_run_again_repeats_the_step_that_died_and_only_for_a_failed_job(client, tree,
-                                                                         settings):
+def test_run_again_repeats_the_step_that_died_and_only_for_a_failed_job(client, tree, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client.force_login(tree.melinh_officer)
     before = counts()

@@ -153,8 +153,10 @@ def test_the_people_import_says_the_same_and_tells_nothing_of_ninh_thuan(tree):
     scope" confirmed that the ID exists elsewhere."""
     from tests.imports.helpers import import_file, problems_on, xlsx_bytes
 
-    rows = [["Họ và tên", "Giới tính", "Mã đơn vị", "Số CCCD"],
-            ["Hoàng Minh Tuấn", "Nam", "HN-ML-01", LE_ID]]
+    rows = [
+        ["Họ và tên", "Giới tính", "Mã đơn vị", "Số CCCD"],
+        ["Hoàng Minh Tuấn", "Nam", "HN-ML-01", LE_ID],
+    ]
     job = import_file(tree.hanoi_officer, "people", xlsx_bytes(rows))
     assert [p["message"] for p in problems_on(job, 2)] == [NEUTRAL]
     assert not Person.objects.filter(given_name="Tuấn", family_name="Hoàng").exists()

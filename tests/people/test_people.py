@@ -9,10 +9,18 @@ from django.core.exceptions import ValidationError
 from people.models import Person, Position
 from people.services import person_create, position_create
 
-NEW_PERSON = {"family_name": "Phạm", "middle_name": "Thị", "given_name": "Hoa",
-              "gender": "female", "birth_date": "05/03/1985", "citizen_id": "001185000123",
-              "ethnicity": "Kinh", "education_level": "5", "political_theory": "2",
-              "unit": "HN-ML-01"}
+NEW_PERSON = {
+    "family_name": "Phạm",
+    "middle_name": "Thị",
+    "given_name": "Hoa",
+    "gender": "female",
+    "birth_date": "05/03/1985",
+    "citizen_id": "001185000123",
+    "ethnicity": "Kinh",
+    "education_level": "5",
+    "political_theory": "2",
+    "unit": "HN-ML-01",
+}
 
 
 def test_an_officer_creates_a_person_with_a_dd_mm_yyyy_birth_date(client, tree):
@@ -25,8 +33,9 @@ def test_an_officer_creates_a_person_with_a_dd_mm_yyyy_birth_date(client, tree):
 
 
 @pytest.mark.parametrize("citizen_id", ["12345", "00118500012A", "0011850001234"])
-def test_an_invalid_citizen_id_is_refused_in_vietnamese_and_nothing_written(client, tree,
-                                                                           citizen_id):
+def test_an_invalid_citizen_id_is_refused_in_vietnamese_and_nothing_written(
+    client, tree, citizen_id
+):
     client.force_login(tree.melinh_officer)
     before = Person.objects.count()
     response = client.post("/people/new/", {**NEW_PERSON, "citizen_id": citizen_id})
@@ -52,8 +61,15 @@ def test_a_person_in_a_unit_outside_scope_is_refused(client, tree):
 
 
 def position_data(**overrides):
-    data = {"unit": "HN-ML-01", "role": "", "full_time": "on", "start_date": "01/06/2023",
-            "end_date": "", "start_reason": "elected", "end_reason": ""}
+    data = {
+        "unit": "HN-ML-01",
+        "role": "",
+        "full_time": "on",
+        "start_date": "01/06/2023",
+        "end_date": "",
+        "start_reason": "elected",
+        "end_reason": "",
+    }
     data.update(overrides)
     return data
 
@@ -61,8 +77,10 @@ def position_data(**overrides):
 def test_an_end_date_before_the_start_date_is_refused(client, tree):
     client.force_login(tree.hanoi_officer)
     before = Position.objects.count()
-    response = client.post(f"/people/{tree.nguyen.pk}/positions/new/", position_data(
-        role=tree.member_role.pk, end_date="31/05/2023", end_reason="term_ended"))
+    response = client.post(
+        f"/people/{tree.nguyen.pk}/positions/new/",
+        position_data(role=tree.member_role.pk, end_date="31/05/2023", end_reason="term_ended"),
+    )
     assert "Ngày kết thúc không được trước ngày bắt đầu." in response.content.decode()
     assert Position.objects.count() == before
 
@@ -70,23 +88,32 @@ def test_an_end_date_before_the_start_date_is_refused(client, tree):
 def test_a_position_in_a_unit_outside_the_users_scope_is_refused(client, tree):
     client.force_login(tree.hanoi_officer)
     before = Position.objects.count()
-    response = client.post(f"/people/{tree.nguyen.pk}/positions/new/",
-                           position_data(role=tree.member_role.pk, unit="NT-PR-01"))
+    response = client.post(
+        f"/people/{tree.nguyen.pk}/positions/new/",
+        position_data(role=tree.member_role.pk, unit="NT-PR-01"),
+    )
     assert "NT-PR-01" in response.content.decode()
     assert Position.objects.count() == before
 
 
 def test_the_service_refuses_a_position_outside_scope_whatever_the_entry_point(tree):
     with pytest.raises(ValidationError) as e:
-        position_create(user=tree.hanoi_officer, person=tree.nguyen, unit=tree.nt_grassroots,
-                        role=tree.chair_role, start_date=dt.date(2024, 1, 1))
+        position_create(
+            user=tree.hanoi_officer,
+            person=tree.nguyen,
+            unit=tree.nt_grassroots,
+            role=tree.chair_role,
+            start_date=dt.date(2024, 1, 1),
+        )
     assert "nằm ngoài phạm vi" in e.value.message_dict["unit"][0]
 
 
 def test_a_position_picks_the_term_covering_its_start(client, tree):
     client.force_login(tree.hanoi_officer)
-    client.post(f"/people/{tree.tran.pk}/positions/new/",
-                position_data(role=tree.member_role.pk, start_date="15/06/2023"))
+    client.post(
+        f"/people/{tree.tran.pk}/positions/new/",
+        position_data(role=tree.member_role.pk, start_date="15/06/2023"),
+    )
     position = Position.objects.get(person=tree.tran, unit=tree.school)
     assert position.term == tree.term_school
 
@@ -105,16 +132,33 @@ def test_search_never_finds_people_of_another_province(client, tree):
 
 
 def test_people_are_sorted_by_given_name_then_middle_then_family(client, tree):
-    for family, middle, given in [("Đỗ", "Văn", "Ánh"), ("Bùi", "Thị", "Anh"),
-                                  ("Vũ", "Đức", "Anh"), ("Lê", "Văn", "Đạt"),
-                                  ("Lý", "Văn", "Dũng")]:
-        person_create(user=None, unit=tree.factory, family_name=family, middle_name=middle,
-                      given_name=given, gender="male")
+    for family, middle, given in [
+        ("Đỗ", "Văn", "Ánh"),
+        ("Bùi", "Thị", "Anh"),
+        ("Vũ", "Đức", "Anh"),
+        ("Lê", "Văn", "Đạt"),
+        ("Lý", "Văn", "Dũng"),
+    ]:
+        person_create(
+            user=None,
+            unit=tree.factory,
+            family_name=family,
+            middle_name=middle,
+            given_name=given,
+            gender="male",
+        )
     client.force_login(tree.hanoi_officer)
     body = client.get("/people/").content.decode()
     # Given names first; đ sorts after d; tones only break ties between equal letters.
-    order = ["Nguyễn Văn An", "Vũ Đức Anh", "Bùi Thị Anh", "Đỗ Văn Ánh", "Trần Thị Bình",
-             "Lý Văn Dũng", "Lê Văn Đạt"]
+    order = [
+        "Nguyễn Văn An",
+        "Vũ Đức Anh",
+        "Bùi Thị Anh",
+        "Đỗ Văn Ánh",
+        "Trần Thị Bình",
+        "Lý Văn Dũng",
+        "Lê Văn Đạt",
+    ]
     positions = [body.index(name) for name in order]
     assert positions == sorted(positions)
 
@@ -149,9 +193,14 @@ def test_positions_held_on_a_date_appear_in_the_list(client, tree):
 
 def test_dates_and_numbers_are_written_the_vietnamese_way(client, tree):
     from units.services import unit_set_figures
-    unit_set_figures(user=None, unit=tree.school, effective_on=dt.date(2025, 1, 1),
-                     member_count=9551,
-                          worker_count=12000)
+
+    unit_set_figures(
+        user=None,
+        unit=tree.school,
+        effective_on=dt.date(2025, 1, 1),
+        member_count=9551,
+        worker_count=12000,
+    )
     client.force_login(tree.hanoi_officer)
     body = client.get(f"/units/{tree.school.pk}/").content.decode()
     assert "9.551" in body and "12.000" in body and "01/06/2023" in body
@@ -170,8 +219,9 @@ def test_an_inspector_can_read_but_not_write(client, tree):
     assert not Person.objects.filter(citizen_id="001185000123").exists()
 
 
-def test_a_list_longer_than_the_cap_says_more_than_and_lists_up_to_the_cap(client, tree,
-                                                                             monkeypatch):
+def test_a_list_longer_than_the_cap_says_more_than_and_lists_up_to_the_cap(
+    client, tree, monkeypatch
+):
     client.force_login(tree.hanoi_officer)  # two people in Hà Nội
     monkeypatch.setattr("people.views.COUNT_CAP", 2)
     body = client.get("/people/").content.decode()

@@ -15,20 +15,43 @@ def grow(tree, plan, survey, prefix: str, n: int) -> None:
     """n districts under Hà Nội, each with a submitted plan, spending, growth figures and an
     answer to the survey; and n more lines in Hà Nội's own plan."""
     for i in range(n):
-        unit = make_unit(f"HN-{prefix}{i:02d}", f"Liên đoàn Lao động quận {prefix}{i}",
-                         "district_federation", tree.hanoi)
+        unit = make_unit(
+            f"HN-{prefix}{i:02d}",
+            f"Liên đoàn Lao động quận {prefix}{i}",
+            "district_federation",
+            tree.hanoi,
+        )
         own = services.plan_create(user=None, unit=unit, year=2024)
-        services.line_save(user=None, plan=own, name="Lớp", topic=tree.topic,
-                           target_group="full_time", classes=1, trainees=50)
+        services.line_save(
+            user=None,
+            plan=own,
+            name="Lớp",
+            topic=tree.topic,
+            target_group="full_time",
+            classes=1,
+            trainees=50,
+        )
         services.plan_submit(user=None, plan=own)
-        services.spending_save(user=None, unit=unit, year=2024,
-                               operating_total=Decimal(10_000_000))
-        services.growth_save(user=None, unit=unit, period_start=dt.date(2024, 1, 1),
-                             period_end=dt.date(2024, 12, 31), admitted=10)
-        services.answer_save(user=None, survey=survey, unit=unit,
-                             needs={(tree.topic, "part_time"): 2})
-        services.line_save(user=None, plan=plan, name=f"Lớp {prefix}{i}", topic=tree.topic,
-                           target_group="members", classes=1, trainees=5)
+        services.spending_save(user=None, unit=unit, year=2024, operating_total=Decimal(10_000_000))
+        services.growth_save(
+            user=None,
+            unit=unit,
+            period_start=dt.date(2024, 1, 1),
+            period_end=dt.date(2024, 12, 31),
+            admitted=10,
+        )
+        services.answer_save(
+            user=None, survey=survey, unit=unit, needs={(tree.topic, "part_time"): 2}
+        )
+        services.line_save(
+            user=None,
+            plan=plan,
+            name=f"Lớp {prefix}{i}",
+            topic=tree.topic,
+            target_group="members",
+            classes=1,
+            trainees=5,
+        )
 
 
 def queries(client, url) -> int:
@@ -38,16 +61,31 @@ def queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("page", ["/planning/?year=2024", "/planning/consolidated/?year=2024",
-                                  "/planning/spending/?year=2024",
-                                  "/planning/growth/?year=2024", "/planning/surveys/",
-                                  "survey", "plan"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/planning/?year=2024",
+        "/planning/consolidated/?year=2024",
+        "/planning/spending/?year=2024",
+        "/planning/growth/?year=2024",
+        "/planning/surveys/",
+        "survey",
+        "plan",
+    ],
+)
 def test_planning_pages_issue_a_bounded_number_of_queries(client, tree, page):
-    survey = services.survey_open(user=None, unit=tree.hanoi, year=2025, title="KS",
-                                  deadline=dt.date(2099, 1, 1), topics=[tree.topic])
+    survey = services.survey_open(
+        user=None,
+        unit=tree.hanoi,
+        year=2025,
+        title="KS",
+        deadline=dt.date(2099, 1, 1),
+        topics=[tree.topic],
+    )
     plan = services.plan_create(user=None, unit=tree.hanoi, year=2024)
-    url = {"survey": f"/planning/surveys/{survey.pk}/",
-           "plan": f"/planning/plans/{plan.pk}/"}.get(page, page)
+    url = {"survey": f"/planning/surveys/{survey.pk}/", "plan": f"/planning/plans/{plan.pk}/"}.get(
+        page, page
+    )
     client.force_login(tree.hanoi_officer)
     grow(tree, plan, survey, "A", 1)
     small = queries(client, url)

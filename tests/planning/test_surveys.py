@@ -16,28 +16,38 @@ DEADLINE = dt.date(2099, 3, 31)
 
 @pytest.fixture
 def survey(tree):
-    return services.survey_open(user=tree.hanoi_officer, unit=tree.hanoi, year=2025,
-                                title="Khảo sát nhu cầu 2025", deadline=DEADLINE,
-                                topics=[tree.topic])
+    return services.survey_open(
+        user=tree.hanoi_officer,
+        unit=tree.hanoi,
+        year=2025,
+        title="Khảo sát nhu cầu 2025",
+        deadline=DEADLINE,
+        topics=[tree.topic],
+    )
 
 
 def answer(tree, survey, user, unit, **counts):
-    return services.answer_save(user=user, survey=survey, unit=unit, needs={
-        (tree.topic, group): n for group, n in counts.items()})
+    return services.answer_save(
+        user=user,
+        survey=survey,
+        unit=unit,
+        needs={(tree.topic, group): n for group, n in counts.items()},
+    )
 
 
 def test_results_add_up_the_tree(tree, survey):
     answer(tree, survey, tree.melinh_officer, tree.melinh, full_time=4, part_time=10)
     answer(tree, survey, tree.melinh_officer, tree.school, part_time=7, group_leaders=3)
     answer(tree, survey, tree.hanoi_officer, tree.factory, part_time=5)
-    at_hanoi = {r["target_group"]: r["count"] for r in selectors.survey_results(survey,
-                                                                                tree.hanoi)}
+    at_hanoi = {r["target_group"]: r["count"] for r in selectors.survey_results(survey, tree.hanoi)}
     assert at_hanoi == {"full_time": 4, "part_time": 22, "group_leaders": 3}
-    at_melinh = {r["target_group"]: r["count"] for r in selectors.survey_results(survey,
-                                                                                 tree.melinh)}
+    at_melinh = {
+        r["target_group"]: r["count"] for r in selectors.survey_results(survey, tree.melinh)
+    }
     assert at_melinh == {"full_time": 4, "part_time": 17, "group_leaders": 3}
-    progress = {u.code: (u.answered, u.answers_below)
-                for u in selectors.survey_progress(survey, tree.hanoi)}
+    progress = {
+        u.code: (u.answered, u.answers_below) for u in selectors.survey_progress(survey, tree.hanoi)
+    }
     assert progress == {"HN-ML": (True, 2), "HN-DA": (False, 1)}
 
 
@@ -47,12 +57,21 @@ def test_each_unit_answers_once_and_may_change_it_until_the_deadline(tree, surve
     assert SurveyAnswer.objects.count() == 1
     assert SurveyNeed.objects.get().count == 6
     # The last day still counts; the day after does not.
-    services.answer_save(user=tree.melinh_officer, survey=survey, unit=tree.melinh,
-                         needs={(tree.topic, "full_time"): 7}, day=DEADLINE)
+    services.answer_save(
+        user=tree.melinh_officer,
+        survey=survey,
+        unit=tree.melinh,
+        needs={(tree.topic, "full_time"): 7},
+        day=DEADLINE,
+    )
     with pytest.raises(ValidationError, match="Khảo sát đã đóng"):
-        services.answer_save(user=tree.melinh_officer, survey=survey, unit=tree.melinh,
-                             needs={(tree.topic, "full_time"): 99},
-                             day=DEADLINE + dt.timedelta(days=1))
+        services.answer_save(
+            user=tree.melinh_officer,
+            survey=survey,
+            unit=tree.melinh,
+            needs={(tree.topic, "full_time"): 99},
+            day=DEADLINE + dt.timedelta(days=1),
+        )
     assert SurveyNeed.objects.get().count == 7
 
 
@@ -79,8 +98,9 @@ def test_who_may_answer(tree, survey):
 
 def test_negative_counts_are_refused(tree, survey, client):
     client.force_login(tree.melinh_officer)
-    response = client.post(reverse("planning:survey_detail", args=[survey.pk]),
-                           {f"n_{tree.topic.pk}_full_time": "-3"})
+    response = client.post(
+        reverse("planning:survey_detail", args=[survey.pk]), {f"n_{tree.topic.pk}_full_time": "-3"}
+    )
     field = response.context["form"][f"n_{tree.topic.pk}_full_time"]
     assert "lớn hơn hoặc bằng với 0" in " ".join(field.errors)
     with pytest.raises(ValidationError, match="số nguyên từ 0"):
@@ -90,11 +110,23 @@ def test_negative_counts_are_refused(tree, survey, client):
 
 def test_a_survey_cannot_close_before_it_opens(tree):
     with pytest.raises(ValidationError, match="quá khứ"):
-        services.survey_open(user=tree.hanoi_officer, unit=tree.hanoi, year=2025, title="X",
-                             deadline=dt.date(2020, 1, 1), topics=[tree.topic])
+        services.survey_open(
+            user=tree.hanoi_officer,
+            unit=tree.hanoi,
+            year=2025,
+            title="X",
+            deadline=dt.date(2020, 1, 1),
+            topics=[tree.topic],
+        )
     with pytest.raises(ValidationError, match="ít nhất một nội dung"):
-        services.survey_open(user=tree.hanoi_officer, unit=tree.hanoi, year=2025, title="X",
-                             deadline=DEADLINE, topics=[])
+        services.survey_open(
+            user=tree.hanoi_officer,
+            unit=tree.hanoi,
+            year=2025,
+            title="X",
+            deadline=DEADLINE,
+            topics=[],
+        )
 
 
 def test_a_plan_is_drafted_from_the_survey_and_the_needs_list(tree, survey, client):
@@ -103,11 +135,23 @@ def test_a_plan_is_drafted_from_the_survey_and_the_needs_list(tree, survey, clie
     from people.models import Role
     from people.services import person_create, position_create
 
-    vice = person_create(user=None, unit=tree.melinh, family_name="Phạm", middle_name="Thu",
-                         given_name="Hà", gender="female", birth_date=dt.date(1988, 1, 2))
-    position_create(user=None, person=vice, unit=tree.melinh,
-                    role=Role.objects.get(code="vice_chair"), full_time=True,
-                    start_date=dt.date(2023, 7, 1))
+    vice = person_create(
+        user=None,
+        unit=tree.melinh,
+        family_name="Phạm",
+        middle_name="Thu",
+        given_name="Hà",
+        gender="female",
+        birth_date=dt.date(1988, 1, 2),
+    )
+    position_create(
+        user=None,
+        person=vice,
+        unit=tree.melinh,
+        role=Role.objects.get(code="vice_chair"),
+        full_time=True,
+        start_date=dt.date(2023, 7, 1),
+    )
     answer(tree, survey, tree.melinh_officer, tree.melinh, full_time=4, part_time=10)
     answer(tree, survey, tree.melinh_officer, tree.school, part_time=7)
     client.force_login(tree.melinh_officer)
@@ -121,8 +165,7 @@ def test_a_plan_is_drafted_from_the_survey_and_the_needs_list(tree, survey, clie
     assert plan.lines.get(topic=tree.topic, target_group="full_time").trainees == 4
     # T-003-3, the yearly refresher of full-time cadres, any topic: one person to train.
     refresher = lines["T-003-3"]
-    assert (refresher.topic, refresher.target_group, refresher.trainees) == (
-        None, "full_time", 1)
+    assert (refresher.topic, refresher.target_group, refresher.trainees) == (None, "full_time", 1)
     # T-003-2 (union theory within the term) for the same person, under its first topic.
     theory = Target.objects.get(code="T-003-2")
     assert lines["T-003-2"].topic == theory.topics.first()

@@ -14,8 +14,9 @@ from tests.conftest import make_user
 LOG = "/privacy/log/"
 
 
-def log(user, person=None, *, unit=None, action=Action.VIEW_FULL, source=Source.PERSON_PAGE,
-        at=None):
+def log(
+    user, person=None, *, unit=None, action=Action.VIEW_FULL, source=Source.PERSON_PAGE, at=None
+):
     entry = access_log(user=user, action=action, source=source, person=person, unit=unit)
     if at is not None:
         PersonalDataAccess.objects.filter(pk=entry.pk).update(at=at)
@@ -28,11 +29,13 @@ def entries(tree):
     return {
         "nguyen": log(tree.melinh_officer, tree.nguyen),
         "tran": log(tree.hanoi_officer, tree.tran, at=long_ago),
-        "export": log(tree.hanoi_officer, unit=tree.hanoi, action=Action.EXPORT,
-                      source=Source.PEOPLE_LIST),
+        "export": log(
+            tree.hanoi_officer, unit=tree.hanoi, action=Action.EXPORT, source=Source.PEOPLE_LIST
+        ),
         "le": log(tree.nt_officer, tree.le),
-        "nt_export": log(tree.nt_officer, unit=tree.ninhthuan, action=Action.EXPORT,
-                         source=Source.CHAIRS),
+        "nt_export": log(
+            tree.nt_officer, unit=tree.ninhthuan, action=Action.EXPORT, source=Source.CHAIRS
+        ),
     }
 
 
@@ -91,41 +94,59 @@ def test_it_filters_by_who_whose_action_and_dates(client, tree, entries):
     assert shown(client, admin, whose="001080000001") == ids(entries, "nguyen")
     assert shown(client, admin, action="export") == ids(entries, "export", "nt_export")
     assert shown(client, admin, start="01/01/2024", end="31/01/2024") == ids(entries, "tran")
-    assert shown(client, admin, start="01/02/2024") == ids(entries, "nguyen", "export", "le",
-                                                           "nt_export")
+    assert shown(client, admin, start="01/02/2024") == ids(
+        entries, "nguyen", "export", "le", "nt_export"
+    )
     assert shown(client, admin, person=tree.nguyen.pk) == ids(entries, "nguyen")
 
 
 def test_a_person_deleted_since_stays_in_the_log_by_name(client, tree):
     from people.services import person_create
 
-    gone = person_create(user=None, unit=tree.school, family_name="Hồ", given_name="Xuân",
-                         gender="female")
+    gone = person_create(
+        user=None, unit=tree.school, family_name="Hồ", given_name="Xuân", gender="female"
+    )
     entry = log(tree.melinh_officer, gone)
     gone.delete()
     assert shown(client, tree.admin, whose="Hồ Xuân") == {entry.pk}
 
 
-@pytest.mark.parametrize("params", [{"start": "31/02/2024"}, {"action": "delete"},
-                                    {"start": "01/03/2024", "end": "01/02/2024"},
-                                    {"person": "x"}, {"who": "a\x00b"}, {"page": "999"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "31/02/2024"},
+        {"action": "delete"},
+        {"start": "01/03/2024", "end": "01/02/2024"},
+        {"person": "x"},
+        {"who": "a\x00b"},
+        {"page": "999"},
+    ],
+)
 def test_bad_filters_are_shown_as_errors_never_a_crash(client, tree, entries, params):
     client.force_login(tree.admin)
     response = client.get(LOG, params)
     assert response.status_code == 200
 
 
-def test_it_is_paginated_at_a_fixed_number_of_queries(client, tree,
-                                                      django_assert_max_num_queries):
+def test_it_is_paginated_at_a_fixed_number_of_queries(client, tree, django_assert_max_num_queries):
     for _ in range(3):
         log(tree.melinh_officer, tree.nguyen)
     client.force_login(tree.admin)
     client.get(LOG)
     with django_assert_max_num_queries(6) as few:
         client.get(LOG)
-    PersonalDataAccess.objects.bulk_create([
-        PersonalDataAccess(user=tree.hanoi_officer, username="hanoi", action=Action.EXPORT,
-                           source=Source.PEOPLE_LIST, unit=tree.hanoi) for _ in range(120)])
+    PersonalDataAccess.objects.bulk_create(
+        [
+            PersonalDataAccess(
+                user=tree.hanoi_officer,
+                username="hanoi",
+                action=Action.EXPORT,
+                source=Source.PEOPLE_LIST,
+                unit=tree.hanoi,
+            )
+            for _ in range(120)
+        ]
+    )
     with django_assert_max_num_queries(len(few)):
         response = client.get(LOG, {"page": "2"})
     assert len(response.context["page"].object_list) == 50

@@ -52,12 +52,16 @@ def test_behind_the_proxy_an_address_the_client_forged_is_ignored(client, tree, 
     assert entry.remote_addr == CLIENT
 
 
-@pytest.mark.parametrize(("forwarded", "recorded"), [
-    ("", PROXY),  # reached the application without passing through the proxy
-    ("not-an-address", PROXY),
-    (f" {CLIENT} ", CLIENT),
-])
-def test_behind_the_proxy_an_unusable_header_falls_back_to_the_peer(rf, behind_proxy,
-                                                                    forwarded, recorded):
+@pytest.mark.parametrize(
+    ("forwarded", "recorded"),
+    [
+        ("", PROXY),  # reached the application without passing through the proxy
+        ("not-an-address", PROXY),
+        (f" {CLIENT} ", CLIENT),
+    ],
+)
+def test_behind_the_proxy_an_unusable_header_falls_back_to_the_peer(
+    rf, behind_proxy, forwarded, recorded
+):
     request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == recorded

@@ -19,8 +19,7 @@ def nguyen(tree):
 
 def reveal(client, user, person, **headers):
     client.force_login(user)
-    return client.post(f"/privacy/people/{person.pk}/reveal/", REMOTE_ADDR="10.1.2.3",
-                       **headers)
+    return client.post(f"/privacy/people/{person.pk}/reveal/", REMOTE_ADDR="10.1.2.3", **headers)
 
 
 def test_the_full_view_shows_everything_and_is_logged(client, tree, nguyen):
@@ -33,9 +32,12 @@ def test_the_full_view_shows_everything_and_is_logged(client, tree, nguyen):
     assert "Lần xem này đã được ghi lại" in body
     entry = PersonalDataAccess.objects.get()
     assert (entry.user, entry.username, entry.action, entry.source) == (
-        tree.hanoi_officer, "hanoi", Action.VIEW_FULL, Source.PERSON_PAGE)
-    assert (entry.person, entry.person_name, entry.unit) == (nguyen, "Nguyễn Văn An",
-                                                             tree.school)
+        tree.hanoi_officer,
+        "hanoi",
+        Action.VIEW_FULL,
+        Source.PERSON_PAGE,
+    )
+    assert (entry.person, entry.person_name, entry.unit) == (nguyen, "Nguyễn Văn An", tree.school)
     assert entry.remote_addr == "10.1.2.3" and entry.at is not None
 
 
@@ -96,7 +98,11 @@ def test_opening_the_edit_form_is_a_logged_full_view(client, tree, nguyen):
     assert f'value="{CID}"' in body and 'value="0912345678"' in body
     entry = PersonalDataAccess.objects.get()
     assert (entry.user, entry.action, entry.source, entry.person) == (
-        tree.melinh_officer, Action.VIEW_FULL, Source.PERSON_EDIT, nguyen)
+        tree.melinh_officer,
+        Action.VIEW_FULL,
+        Source.PERSON_EDIT,
+        nguyen,
+    )
     # Saving sends back what the officer typed: not one more view.
     client.post(f"/people/{nguyen.pk}/edit/", {"given_name": ""})
     assert PersonalDataAccess.objects.count() == 1
@@ -116,11 +122,19 @@ def test_the_api_reveals_on_request_only_and_logs_it(tree, nguyen):
     assert not PersonalDataAccess.objects.exists()
     full = api.get(f"/people/{nguyen.pk}", {"reveal": "true"}).json()
     assert (full["citizen_id"], full["phone"], full["email"], full["address"]) == (
-        CID, "0912345678", "an@congdoan.vn", "Số 5 phố Lý Thường Kiệt")
+        CID,
+        "0912345678",
+        "an@congdoan.vn",
+        "Số 5 phố Lý Thường Kiệt",
+    )
     assert full["citizen_id_masked"] == "001•••••••01"
     entry = PersonalDataAccess.objects.get()
     assert (entry.user, entry.action, entry.source, entry.person) == (
-        tree.hanoi_officer, Action.VIEW_FULL, Source.API_PERSON, nguyen)
+        tree.hanoi_officer,
+        Action.VIEW_FULL,
+        Source.API_PERSON,
+        nguyen,
+    )
 
 
 def test_the_api_reveal_of_an_outsider_is_404_and_not_logged(tree, nguyen):
@@ -130,8 +144,9 @@ def test_the_api_reveal_of_an_outsider_is_404_and_not_logged(tree, nguyen):
 
 
 def test_writes_through_the_api_answer_masked(tree, nguyen):
-    response = ApiClient(tree.hanoi_officer).patch(f"/people/{nguyen.pk}",
-                                                   {"it_skill": "Tin học B"})
+    response = ApiClient(tree.hanoi_officer).patch(
+        f"/people/{nguyen.pk}", {"it_skill": "Tin học B"}
+    )
     assert response.status_code == 200
     assert response.json()["citizen_id"] is None and CID not in response.content.decode()
     assert not PersonalDataAccess.objects.exists()

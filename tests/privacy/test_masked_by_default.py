@@ -34,7 +34,8 @@ def test_a_persons_page_shows_them_masked(client, tree, nguyen):
 
 
 def test_the_people_list_shows_them_masked_and_a_citizen_id_still_finds_the_person(
-        client, tree, nguyen):
+    client, tree, nguyen
+):
     client.force_login(tree.hanoi_officer)
     response = client.get("/people/", {"q": "001080"})
     assert [p.pk for p in response.context["page"].object_list] == [nguyen.pk]
@@ -44,28 +45,41 @@ def test_the_people_list_shows_them_masked_and_a_citizen_id_still_finds_the_pers
     response = client.get("/people/", {"q": CID}, HTTP_HX_REQUEST="true")
     assert [p.pk for p in response.context["page"].object_list] == [nguyen.pk]
     body = response.content.decode()
-    assert_masked(body[body.index("<tbody>"):body.index("</tbody>")])
+    assert_masked(body[body.index("<tbody>") : body.index("</tbody>")])
 
 
 def test_the_nomination_search_shows_the_citizen_id_masked(client, tree, nguyen):
     client.force_login(tree.melinh_officer)
-    body = client.get(f"/training/classes/{tree.ml_class.pk}/candidates/",
-                      {"q": CID}).content.decode()
+    body = client.get(
+        f"/training/classes/{tree.ml_class.pk}/candidates/", {"q": CID}
+    ).content.decode()
     assert nguyen.full_name in body
     assert_masked(body)
 
 
-def test_the_import_choice_between_look_alikes_shows_citizen_ids_masked(client, tree, nguyen,
-                                                                         settings, tmp_path):
+def test_the_import_choice_between_look_alikes_shows_citizen_ids_masked(
+    client, tree, nguyen, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from people.services import person_create
-    person_create(user=None, unit=tree.school, family_name="Nguyễn", middle_name="Văn",
-                  given_name="An", gender="male", birth_date=nguyen.birth_date,
-                  citizen_id="001080000777")
+
+    person_create(
+        user=None,
+        unit=tree.school,
+        family_name="Nguyễn",
+        middle_name="Văn",
+        given_name="An",
+        gender="male",
+        birth_date=nguyen.birth_date,
+        citizen_id="001080000777",
+    )
     text = "Họ và tên,Ngày sinh,Giới tính,Mã đơn vị\nNguyễn Văn An,01/05/1980,Nam,HN-ML-01\n"
-    job = job_create(user=tree.melinh_officer, kind="people",
-                     upload=SimpleUploadedFile("ds.csv", text.encode("utf-8")))
+    job = job_create(
+        user=tree.melinh_officer,
+        kind="people",
+        upload=SimpleUploadedFile("ds.csv", text.encode("utf-8")),
+    )
     client.force_login(tree.melinh_officer)
     body = client.get(f"/imports/{job.pk}/").content.decode()
     assert 'id="ambiguities"' in body
@@ -79,7 +93,11 @@ def test_the_api_gives_them_masked(tree, nguyen):
     assert person["citizen_id_masked"] == "001•••••••01"
     assert person["email_masked"] == "n•••@gmail.com"
     assert (person["citizen_id"], person["phone"], person["email"], person["address"]) == (
-        None, None, None, None)
+        None,
+        None,
+        None,
+        None,
+    )
     assert_masked(response.content.decode())
     listed = ApiClient(tree.hanoi_officer).get("/people", {"q": CID}).content.decode()
     assert nguyen.full_name in listed and CID not in listed

@@ -31,8 +31,15 @@ from training.services import feedback_submit
 
 ME = "/privacy/me/"
 EXPORT = "/privacy/me/export/"
-OTHERS = ("Trần Thị Bình", "Lê Văn Cường", "0987000111", "tran@congdoan.vn",
-          "Chưa công bố 2023", "Ứng viên chưa công bố", "Đánh giá của Bình")
+OTHERS = (
+    "Trần Thị Bình",
+    "Lê Văn Cường",
+    "0987000111",
+    "tran@congdoan.vn",
+    "Chưa công bố 2023",
+    "Ứng viên chưa công bố",
+    "Đánh giá của Bình",
+)
 
 
 @pytest.fixture
@@ -46,61 +53,118 @@ def mine(tree):
     t.tran.phone, t.tran.email = "0987000111", "tran@congdoan.vn"
     t.tran.save()
     enrolment = Enrolment.objects.get(person=nguyen, training_class=t.ml_class)
-    feedback_submit(user=t.cadre, enrolment=enrolment, content=5, lecturers=4, organisation=4,
-                    usefulness=5, comment="Lớp học bổ ích")
+    feedback_submit(
+        user=t.cadre,
+        enrolment=enrolment,
+        content=5,
+        lecturers=4,
+        organisation=4,
+        usefulness=5,
+        comment="Lớp học bổ ích",
+    )
     # Evaluations: one published, one not.
     published = evaluations.evaluation_save(
-        user=t.melinh_officer, person=nguyen, year=2024, rating="good", votes_good=7,
-        self_assessment="Tự đánh giá 2024")
+        user=t.melinh_officer,
+        person=nguyen,
+        year=2024,
+        rating="good",
+        votes_good=7,
+        self_assessment="Tự đánh giá 2024",
+    )
     evaluations.evaluation_publish(user=t.melinh_officer, evaluation=published)
-    evaluations.evaluation_save(user=t.melinh_officer, person=nguyen, year=2023,
-                                rating="excellent", self_assessment="Chưa công bố 2023")
-    theirs = evaluations.evaluation_save(user=t.hanoi_officer, person=t.tran, year=2024,
-                                         rating="completed",
-                                         self_assessment="Đánh giá của Bình")
+    evaluations.evaluation_save(
+        user=t.melinh_officer,
+        person=nguyen,
+        year=2023,
+        rating="excellent",
+        self_assessment="Chưa công bố 2023",
+    )
+    theirs = evaluations.evaluation_save(
+        user=t.hanoi_officer,
+        person=t.tran,
+        year=2024,
+        rating="completed",
+        self_assessment="Đánh giá của Bình",
+    )
     evaluations.evaluation_publish(user=t.hanoi_officer, evaluation=theirs)
     # Pools: an entry in a published review (which tells him), one in an unpublished review.
-    chair = cadrework.pool_create(user=t.melinh_officer, unit=t.school, term=t.term_school,
-                                  post="vice_chair")
-    review = cadrework.review_open(user=t.melinh_officer, pool=chair, year=2024,
-                                   held_on=dt.date(2024, 12, 1))
-    cadrework.entry_add(user=t.melinh_officer, pool=chair, person=nguyen,
-                        reason="Quy hoạch nhiệm kỳ", on=dt.date(2024, 12, 1), review=review)
+    chair = cadrework.pool_create(
+        user=t.melinh_officer, unit=t.school, term=t.term_school, post="vice_chair"
+    )
+    review = cadrework.review_open(
+        user=t.melinh_officer, pool=chair, year=2024, held_on=dt.date(2024, 12, 1)
+    )
+    cadrework.entry_add(
+        user=t.melinh_officer,
+        pool=chair,
+        person=nguyen,
+        reason="Quy hoạch nhiệm kỳ",
+        on=dt.date(2024, 12, 1),
+        review=review,
+    )
     cadrework.review_publish(user=t.melinh_officer, review=review)
-    other = cadrework.pool_create(user=t.melinh_officer, unit=t.school, term=t.term_school,
-                                  post="standing")
-    draft = cadrework.review_open(user=t.melinh_officer, pool=other, year=2025,
-                                  held_on=dt.date(2025, 12, 1))
-    cadrework.entry_add(user=t.melinh_officer, pool=other, person=nguyen,
-                        reason="Ứng viên chưa công bố", on=dt.date(2025, 12, 1), review=draft)
+    other = cadrework.pool_create(
+        user=t.melinh_officer, unit=t.school, term=t.term_school, post="standing"
+    )
+    draft = cadrework.review_open(
+        user=t.melinh_officer, pool=other, year=2025, held_on=dt.date(2025, 12, 1)
+    )
+    cadrework.entry_add(
+        user=t.melinh_officer,
+        pool=other,
+        person=nguyen,
+        reason="Ứng viên chưa công bố",
+        on=dt.date(2025, 12, 1),
+        review=draft,
+    )
     # Online learning.
-    course = elearning.course_save(user=t.melinh_officer, organiser=t.melinh, code="ONL-ML",
-                                   title="Kỹ năng thương lượng", hours=8, topics=[t.topic])
+    course = elearning.course_save(
+        user=t.melinh_officer,
+        organiser=t.melinh,
+        code="ONL-ML",
+        title="Kỹ năng thương lượng",
+        hours=8,
+        topics=[t.topic],
+    )
     module = elearning.module_save(user=t.melinh_officer, course=course, title="Bài 1")
-    text = elearning.lesson_save(user=t.melinh_officer, module=module, title="Đọc tài liệu",
-                                 kind="text", body="<p>Nội dung</p>")
-    quiz = elearning.lesson_save(user=t.melinh_officer, module=module, title="Kiểm tra cuối",
-                                 kind="quiz", question_count=1)
-    quizzes.question_save(user=t.melinh_officer, course=course, text="Câu hỏi?",
-                          multiple=False, choices=[("Đúng", True), ("Sai", False)])
+    text = elearning.lesson_save(
+        user=t.melinh_officer,
+        module=module,
+        title="Đọc tài liệu",
+        kind="text",
+        body="<p>Nội dung</p>",
+    )
+    quiz = elearning.lesson_save(
+        user=t.melinh_officer, module=module, title="Kiểm tra cuối", kind="quiz", question_count=1
+    )
+    quizzes.question_save(
+        user=t.melinh_officer,
+        course=course,
+        text="Câu hỏi?",
+        multiple=False,
+        choices=[("Đúng", True), ("Sai", False)],
+    )
     elearning.course_publish(user=t.melinh_officer, course=course)
     Assignment.objects.create(course=course, person=nguyen)
     learning = CourseEnrolment.objects.create(course=course, person=nguyen)
-    LessonProgress.objects.create(enrolment=learning, lesson=text, percent=60,
-                                  position_seconds=0)
+    LessonProgress.objects.create(enrolment=learning, lesson=text, percent=60, position_seconds=0)
     QuizAttempt.objects.create(enrolment=learning, lesson=quiz, score_percent=80, passed=True)
-    Reminder.objects.create(course=course, person=nguyen, enrolment=learning,
-                            text="Nhắc học Kỹ năng thương lượng")
+    Reminder.objects.create(
+        course=course, person=nguyen, enrolment=learning, text="Nhắc học Kỹ năng thương lượng"
+    )
     Reminder.objects.create(course=course, person=t.tran, text="Nhắc Bình học")
     Notice.objects.create(person=t.tran, text="Thông báo riêng cho Bình")
     # Accesses: a full view of his data and an export covering Hà Nội are his to know; a
     # view of Bình's data and an export of Ninh Thuận are not.
-    access_log(user=t.hanoi_officer, action=Action.VIEW_FULL, source=Source.PERSON_PAGE,
-               person=nguyen)
-    access_log(user=t.hanoi_officer, action=Action.EXPORT, source=Source.PEOPLE_LIST,
-               unit=t.hanoi, count=2)
-    access_log(user=t.melinh_officer, action=Action.VIEW_FULL, source=Source.PERSON_PAGE,
-               person=t.tran)
+    access_log(
+        user=t.hanoi_officer, action=Action.VIEW_FULL, source=Source.PERSON_PAGE, person=nguyen
+    )
+    access_log(
+        user=t.hanoi_officer, action=Action.EXPORT, source=Source.PEOPLE_LIST, unit=t.hanoi, count=2
+    )
+    access_log(
+        user=t.melinh_officer, action=Action.VIEW_FULL, source=Source.PERSON_PAGE, person=t.tran
+    )
     access_log(user=t.nt_officer, action=Action.EXPORT, source=Source.CHAIRS, unit=t.ninhthuan)
     return t
 
@@ -114,11 +178,25 @@ def test_the_page_shows_everything_about_the_person_in_full(client, mine):
     response = client.get(ME)
     assert response.status_code == 200
     body = response.content.decode()
-    for value in ("Nguyễn Văn An", "001080000001", "0912345678", "an@congdoan.vn",
-                  "Số 5 Mê Linh", "cadre", "Chủ tịch", mine.ml_class.name, "Lớp học bổ ích",
-                  "Tự đánh giá 2024", "Quy hoạch nhiệm kỳ", "Kỹ năng thương lượng",
-                  "Đọc tài liệu", "Kiểm tra cuối", "Nhắc học Kỹ năng thương lượng", "hanoi",
-                  "Dữ liệu cá nhân của tôi"):
+    for value in (
+        "Nguyễn Văn An",
+        "001080000001",
+        "0912345678",
+        "an@congdoan.vn",
+        "Số 5 Mê Linh",
+        "cadre",
+        "Chủ tịch",
+        mine.ml_class.name,
+        "Lớp học bổ ích",
+        "Tự đánh giá 2024",
+        "Quy hoạch nhiệm kỳ",
+        "Kỹ năng thương lượng",
+        "Đọc tài liệu",
+        "Kiểm tra cuối",
+        "Nhắc học Kỹ năng thương lượng",
+        "hanoi",
+        "Dữ liệu cá nhân của tôi",
+    ):
         assert value in body, value
     for value in OTHERS:
         assert value not in body, value
@@ -128,8 +206,10 @@ def test_the_page_shows_everything_about_the_person_in_full(client, mine):
     # The published review and the published evaluation told him; Bình's notice is hers.
     assert len(sections["notices"].rows) == 2
     assert len(sections["teaching"].rows) == 1 and len(sections["lecturer"].rows) == 1
-    assert [r[3] for r in sections["accesses"].rows] == ["Danh sách cán bộ, đoàn viên",
-                                                        "Trang hồ sơ cá nhân"]
+    assert [r[3] for r in sections["accesses"].rows] == [
+        "Danh sách cán bộ, đoàn viên",
+        "Trang hồ sơ cá nhân",
+    ]
     # The change history of his record (as its own page shows it, contacts masked), without
     # the pool entries (the unpublished one is in OTHERS, checked above).
     history = sections["history"].rows
@@ -157,7 +237,8 @@ def download(client, user) -> tuple[dict, list[str], dict[str, list[list]]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="du-lieu-ca-nhan-{user.person_id}.zip"')
+        f'attachment; filename="du-lieu-ca-nhan-{user.person_id}.zip"'
+    )
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert sorted(archive.namelist()) == ["du-lieu-ca-nhan.json", "du-lieu-ca-nhan.xlsx"]
         data = json.loads(archive.read("du-lieu-ca-nhan.json"))
@@ -194,7 +275,11 @@ def test_the_download_is_logged_as_the_persons_own_export(client, mine):
     download(client, mine.cadre)
     entry = PersonalDataAccess.objects.get(action=Action.OWN_EXPORT)
     assert (entry.user, entry.person, entry.source, entry.count) == (
-        mine.cadre, mine.nguyen, Source.OWN_DATA, 1)
+        mine.cadre,
+        mine.nguyen,
+        Source.OWN_DATA,
+        1,
+    )
     assert entry.remote_addr == "198.51.100.4"
     # ... and the next download lists it among the accesses.
     data, _names, _sheets = download(client, mine.cadre)
@@ -223,15 +308,20 @@ def test_it_needs_a_login(client, tree, url):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_the_page_costs_the_same_queries_however_much_data(client, mine,
-                                                           django_assert_max_num_queries):
+def test_the_page_costs_the_same_queries_however_much_data(
+    client, mine, django_assert_max_num_queries
+):
     client.force_login(mine.cadre)
     client.get(ME)
     with django_assert_max_num_queries(40) as few:
         client.get(ME)
     for n in range(15):
-        access_log(user=mine.hanoi_officer, action=Action.VIEW_FULL,
-                   source=Source.PERSON_PAGE, person=mine.nguyen)
+        access_log(
+            user=mine.hanoi_officer,
+            action=Action.VIEW_FULL,
+            source=Source.PERSON_PAGE,
+            person=mine.nguyen,
+        )
         Notice.objects.create(person=mine.nguyen, text=f"Thông báo {n}")
     with django_assert_max_num_queries(len(few)):
         client.get(ME)

@@ -37,7 +37,8 @@ def test_every_model_about_a_person_is_covered_or_excluded_with_a_reason():
     assert not unclassified, (
         f"{sorted(unclassified)} hold data about a person: read them in a section of "
         "privacy/own_data.py (COVERED) or say in EXCLUDED why a person's own data leaves "
-        "them out")
+        "them out"
+    )
 
 
 def test_the_lists_name_real_models_and_do_not_overlap():
@@ -50,10 +51,18 @@ def test_the_lists_name_real_models_and_do_not_overlap():
 def test_it_finds_the_models_it_must(db):
     """The walk itself: direct relations, one step further, and not past an account."""
     found = holding_personal_data()
-    assert {"people.position", "training.enrolment", "training.lecturer",
-            "elearning.reminder"} <= found  # point at a person
-    assert {"training.feedback", "elearning.quizattempt", "training.classlecturer",
-            "cadrework.appointment"} <= found  # point at rows about a person
+    assert {
+        "people.position",
+        "training.enrolment",
+        "training.lecturer",
+        "elearning.reminder",
+    } <= found  # point at a person
+    assert {
+        "training.feedback",
+        "elearning.quizattempt",
+        "training.classlecturer",
+        "cadrework.appointment",
+    } <= found  # point at rows about a person
     assert "accounts.apitoken" not in found and "reports.reportjob" not in found
 
 

@@ -49,13 +49,15 @@ def table(data: bytes, index: int = 0) -> tuple[list, list[list]]:
     empty one."""
     rows = sheet(data, index)
     start = next(i for i, row in enumerate(rows) if not any(row)) + 1
-    return rows[start], rows[start + 1:]
+    return rows[start], rows[start + 1 :]
 
 
 def by_label(rows: list[list]) -> dict:
     """First column -> the rest, numbers as ints when whole (calamine reads floats)."""
+
     def value(v):
         return int(v) if isinstance(v, float) and v.is_integer() else v
+
     return {row[0]: [value(v) for v in row[1:]] for row in rows}
 
 
@@ -73,8 +75,10 @@ def docx_text(data: bytes) -> str:
 def libreoffice() -> str:
     binary = shutil.which("libreoffice") or shutil.which("soffice")
     if binary is None:
-        pytest.fail("LibreOffice is missing: apt-get install -y libreoffice-calc "
-                    "libreoffice-writer (make test installs them when run as root)")
+        pytest.fail(
+            "LibreOffice is missing: apt-get install -y libreoffice-calc "
+            "libreoffice-writer (make test installs them when run as root)"
+        )
     return binary
 
 
@@ -83,9 +87,21 @@ def to_pdf(files: list[Path], outdir: Path, timeout: int = 240) -> dict[Path, Pa
     not share one); returns each file's PDF."""
     profile = Path(f"/tmp/lo-reports-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        subprocess.run([libreoffice(), f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
-                       check=True, timeout=timeout, capture_output=True)
+        subprocess.run(
+            [
+                libreoffice(),
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                *map(str, files),
+            ],
+            check=True,
+            timeout=timeout,
+            capture_output=True,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return {f: outdir / f"{f.stem}.pdf" for f in files}

@@ -23,8 +23,7 @@ def classes(tree):
 
 
 def ask(client, tree, fmt="xlsx"):
-    return post_report(client, tree.nt_officer, "training", {"unit": "NT", "year": "2019"},
-                       fmt)
+    return post_report(client, tree.nt_officer, "training", {"unit": "NT", "year": "2019"}, fmt)
 
 
 def test_a_large_subtree_is_queued_and_the_page_shows_its_progress(client, classes, settings):
@@ -34,8 +33,12 @@ def test_a_large_subtree_is_queued_and_the_page_shows_its_progress(client, class
     response = ask(client, tree)
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
-    assert (job.status, job.unit, job.kind, job.params) == ("queued", tree.ninhthuan,
-                                                            "training", {"year": 2019})
+    assert (job.status, job.unit, job.kind, job.params) == (
+        "queued",
+        tree.ninhthuan,
+        "training",
+        {"year": 2019},
+    )
     page = client.get(job.get_absolute_url()).content.decode()
     assert "<progress" in page and 'hx-trigger="every 1s"' in page
     assert f"/reports/jobs/{job.pk}/progress/" in page
@@ -85,7 +88,8 @@ def test_with_an_immediate_backend_the_file_is_there_at_once(client, classes, se
     page = client.get(response["Location"]).content.decode()
     assert "Tải DOCX" in page and "<progress" not in page
     assert client.get(f"/reports/jobs/{job.pk}/download/")["Content-Disposition"].startswith(
-        "attachment;")
+        "attachment;"
+    )
     assert job.get_absolute_url() in client.get("/reports/").content.decode()
 
 
@@ -107,7 +111,8 @@ def test_a_failure_is_told_without_a_stack_trace(client, classes, settings, monk
 
 
 def test_a_resolution_report_waits_for_no_one_when_the_targets_are_not_computed(
-        client, tree, settings):
+    client, tree, settings
+):
     """With a tree too large to compute the targets in a request, the job computes the
     snapshot itself; its figures are then the dashboard's."""
     world = build(tree)
@@ -115,8 +120,12 @@ def test_a_resolution_report_waits_for_no_one_when_the_targets_are_not_computed(
     settings.TASKS = IMMEDIATE
     Snapshot.objects.all().delete()
     doc = SourceDocument.objects.get(code="003")
-    response = post_report(client, tree.hanoi_officer, "resolution", {
-        "unit": "HN", "on": world.today.strftime("%d/%m/%Y"), "document": doc.pk})
+    response = post_report(
+        client,
+        tree.hanoi_officer,
+        "resolution",
+        {"unit": "HN", "on": world.today.strftime("%d/%m/%Y"), "document": doc.pk},
+    )
     job = ReportJob.objects.get()
     assert response.status_code == 302 and job.status == "done", job.error
     assert job.steps_total == 3  # the snapshot, the figures, the file

@@ -18,12 +18,25 @@ from tests.reports.conftest import download
 
 @pytest.fixture
 def melinh_docx(client, tree):
-    chair = person_create(user=None, unit=tree.melinh, family_name="Nguyễn", middle_name="Thị",
-                          given_name="Hằng", gender="female")
-    position_create(user=None, person=chair, unit=tree.melinh, role=tree.chair_role,
-                    full_time=True, start_date=dt.date(2020, 1, 1))
-    data = download(client, tree.melinh_officer, "structure",
-                    {"unit": "HN-ML", "on": "01/06/2024"}, "docx")
+    chair = person_create(
+        user=None,
+        unit=tree.melinh,
+        family_name="Nguyễn",
+        middle_name="Thị",
+        given_name="Hằng",
+        gender="female",
+    )
+    position_create(
+        user=None,
+        person=chair,
+        unit=tree.melinh,
+        role=tree.chair_role,
+        full_time=True,
+        start_date=dt.date(2020, 1, 1),
+    )
+    data = download(
+        client, tree.melinh_officer, "structure", {"unit": "HN-ML", "on": "01/06/2024"}, "docx"
+    )
     return Document(io.BytesIO(data))
 
 
@@ -33,12 +46,17 @@ def texts(cell) -> list[str]:
 
 def test_the_page_is_a4_with_the_decrees_margins(melinh_docx):
     section = melinh_docx.sections[0]
+
     def mm(length):
         return round(length.mm)
 
     assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
-    assert (mm(section.top_margin), mm(section.right_margin), mm(section.bottom_margin),
-            mm(section.left_margin)) == (20, 15, 20, 30)
+    assert (
+        mm(section.top_margin),
+        mm(section.right_margin),
+        mm(section.bottom_margin),
+        mm(section.left_margin),
+    ) == (20, 15, 20, 30)
     normal = melinh_docx.styles["Normal"].font
     assert normal.name == "Times New Roman" and normal.size == Pt(14)
 
@@ -51,8 +69,10 @@ def test_the_header_names_the_issuer_and_the_nation(melinh_docx):
     assert [p.text for p in issuer] == ["LIÊN ĐOÀN LAO ĐỘNG TP HÀ NỘI", "LĐLĐ HUYỆN MÊ LINH"]
     assert not issuer[0].runs[0].bold and issuer[1].runs[0].bold
     nation = header.cell(0, 1).paragraphs
-    assert [p.text for p in nation] == ["CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                                        "Độc lập - Tự do - Hạnh phúc"]
+    assert [p.text for p in nation] == [
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
     assert nation[0].runs[0].bold and nation[1].runs[0].bold and nation[1].runs[0].underline
     assert texts(header.cell(1, 0))[0].startswith("Số:")
     assert texts(header.cell(1, 0))[0].endswith("/BC-LĐLĐ")
@@ -76,18 +96,20 @@ def test_the_title_and_the_closing(melinh_docx):
 
 
 def test_a_grassroots_union_signs_for_its_executive_committee(client, tree):
-    data = download(client, tree.melinh_officer, "structure",
-                    {"unit": "HN-ML-01", "on": "01/06/2024"}, "docx")
+    data = download(
+        client, tree.melinh_officer, "structure", {"unit": "HN-ML-01", "on": "01/06/2024"}, "docx"
+    )
     document = Document(io.BytesIO(data))
-    assert texts(document.tables[0].cell(0, 0)) == ["LIÊN ĐOÀN LAO ĐỘNG HUYỆN MÊ LINH",
-                                                   "CÔNG ĐOÀN TRƯỜNG THPT MÊ LINH"]
+    assert texts(document.tables[0].cell(0, 0)) == [
+        "LIÊN ĐOÀN LAO ĐỘNG HUYỆN MÊ LINH",
+        "CÔNG ĐOÀN TRƯỜNG THPT MÊ LINH",
+    ]
     assert "TM. BAN CHẤP HÀNH" in texts(document.tables[-1].cell(0, 1))
     assert texts(document.tables[0].cell(1, 0))[0].endswith("/BC-CĐCS")
 
 
 def test_the_confederation_has_no_body_above_it(client, tree):
-    data = download(client, tree.admin, "structure", {"unit": "TLD", "on": "01/06/2024"},
-                    "docx")
+    data = download(client, tree.admin, "structure", {"unit": "TLD", "on": "01/06/2024"}, "docx")
     document = Document(io.BytesIO(data))
     assert texts(document.tables[0].cell(0, 0)) == ["TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"]
     assert texts(document.tables[0].cell(1, 0))[0].endswith("/BC-TLĐ")
@@ -96,8 +118,9 @@ def test_the_confederation_has_no_body_above_it(client, tree):
 
 
 def test_ninh_thuan_dates_its_reports_from_ninh_thuan(client, tree):
-    data = download(client, tree.nt_officer, "structure", {"unit": "NT-PR", "on": "01/06/2024"},
-                    "docx")
+    data = download(
+        client, tree.nt_officer, "structure", {"unit": "NT-PR", "on": "01/06/2024"}, "docx"
+    )
     line = Document(io.BytesIO(data)).tables[0].cell(1, 1).paragraphs[0].text
     assert line.startswith("Ninh Thuận, ngày ")
 

@@ -22,8 +22,9 @@ def test_every_report_opens_in_libreoffice(client, tree, settings, tmp_path):
     for kind, data in reports.items():
         for fmt in ("xlsx", "docx"):
             path = tmp_path / f"{kind}-{fmt}.{fmt}"
-            path.write_bytes(download(client, tree.hanoi_officer, kind, {"unit": "HN", **data},
-                                      fmt))
+            path.write_bytes(
+                download(client, tree.hanoi_officer, kind, {"unit": "HN", **data}, fmt)
+            )
             files.append(path)
     # And a file built in the background.
     settings.REPORTS_INLINE_UNITS = 0

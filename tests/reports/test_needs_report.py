@@ -18,14 +18,20 @@ def world(tree):
 
 
 def needs(client, world, fmt="xlsx"):
-    return download(client, world.tree.hanoi_officer, "needs",
-                    {"unit": "HN", "on": world.today.strftime("%d/%m/%Y")}, fmt)
+    return download(
+        client,
+        world.tree.hanoi_officer,
+        "needs",
+        {"unit": "HN", "on": world.today.strftime("%d/%m/%Y")},
+        fmt,
+    )
 
 
 def needs_page(client, world):
     client.force_login(world.tree.hanoi_officer)
-    response = client.get("/targets/needs/", {"unit": world.tree.hanoi.pk,
-                                              "on": world.today.isoformat()})
+    response = client.get(
+        "/targets/needs/", {"unit": world.tree.hanoi.pk, "on": world.today.isoformat()}
+    )
     assert response.status_code == 200
     return response.context
 
@@ -56,10 +62,13 @@ def test_the_needs_by_unit_below_equal_the_needs_page(client, world):
 def test_the_list_of_names_equals_the_csv_export(client, world):
     header, rows = table(needs(client, world), 2)
     client.force_login(world.tree.hanoi_officer)
-    response = client.get("/targets/needs/", {"unit": world.tree.hanoi.pk,
-                                              "on": world.today.isoformat(), "format": "csv"})
-    exported = list(csv.reader(io.StringIO(b"".join(response.streaming_content)
-                                           .decode("utf-8-sig"))))[1:]
+    response = client.get(
+        "/targets/needs/",
+        {"unit": world.tree.hanoi.pk, "on": world.today.isoformat(), "format": "csv"},
+    )
+    exported = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )[1:]
     assert sorted((r[0], r[1]) for r in rows) == sorted((r[0], r[1]) for r in exported)
     assert len(rows) == sum(r.not_met for r in needs_page(client, world)["results"]) > 0
     # Dates are dates: the workbook gives them back as such.

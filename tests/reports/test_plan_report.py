@@ -57,8 +57,17 @@ def rows_of(data: bytes, sheet: str) -> tuple[list, list[list]]:
 
 
 def figures(f) -> list:
-    return [f.planned_classes, f.classes, f.classes_percent, f.planned_trainees, f.trainees,
-            f.trainees_percent, int(f.budget), int(f.spending), f.spending_percent]
+    return [
+        f.planned_classes,
+        f.classes,
+        f.classes_percent,
+        f.planned_trainees,
+        f.trainees,
+        f.trainees_percent,
+        int(f.budget),
+        int(f.spending),
+        f.spending_percent,
+    ]
 
 
 @pytest.fixture
@@ -70,35 +79,73 @@ def plan_2018(tree):
     officer = tree.hanoi_officer
     deadline_set(user=officer, unit=tree.hanoi, year=2018, due_on=dt.date(2017, 12, 15))
     w.plan = plan_create(user=officer, unit=tree.hanoi, year=2018)
-    w.leaders = line_save(user=officer, plan=w.plan, name="Lớp lãnh đạo chủ chốt",
-                          topic=theory, target_group=TargetGroup.KEY_LEADERS, classes=2,
-                          trainees=120, budget=240 * MILLION, quarter=2)
-    w.cadres = line_save(user=officer, plan=w.plan,
-                         name="Bồi dưỡng cán bộ công đoàn cơ sở", topic=tree.topic,
-                         target_group=TargetGroup.FULL_TIME, classes=38, trainees=3_800,
-                         budget=3_000 * MILLION)
+    w.leaders = line_save(
+        user=officer,
+        plan=w.plan,
+        name="Lớp lãnh đạo chủ chốt",
+        topic=theory,
+        target_group=TargetGroup.KEY_LEADERS,
+        classes=2,
+        trainees=120,
+        budget=240 * MILLION,
+        quarter=2,
+    )
+    w.cadres = line_save(
+        user=officer,
+        plan=w.plan,
+        name="Bồi dưỡng cán bộ công đoàn cơ sở",
+        topic=tree.topic,
+        target_group=TargetGroup.FULL_TIME,
+        classes=38,
+        trainees=3_800,
+        budget=3_000 * MILLION,
+    )
     # One class of the plan has run: two trainees accepted, 150,000,000 VND spent.
-    w.held = class_create(user=officer, organiser=tree.hanoi, topics=[tree.topic],
-                          code="HN-2018-01", name="Bồi dưỡng cán bộ công đoàn cơ sở, lớp 1",
-                          start_date=dt.date(2018, 5, 2), end_date=dt.date(2018, 5, 4),
-                          hours=24, capacity=100, budget_actual=150 * MILLION)
+    w.held = class_create(
+        user=officer,
+        organiser=tree.hanoi,
+        topics=[tree.topic],
+        code="HN-2018-01",
+        name="Bồi dưỡng cán bộ công đoàn cơ sở, lớp 1",
+        start_date=dt.date(2018, 5, 2),
+        end_date=dt.date(2018, 5, 4),
+        hours=24,
+        capacity=100,
+        budget_actual=150 * MILLION,
+    )
     class_set_status(user=officer, training_class=w.held, status="open")
     for person in (tree.nguyen, tree.tran):
-        enrolment, _warnings = enrolment_nominate(user=officer, training_class=w.held,
-                                                  person=person)
+        enrolment, _warnings = enrolment_nominate(
+            user=officer, training_class=w.held, person=person
+        )
         enrolment_accept(user=officer, enrolment=enrolment)
     class_set_status(user=officer, training_class=w.held, status="running")
     class_link(user=officer, line=w.cadres, training_class=w.held)
     # Mê Linh sends its plan up; Đông Anh keeps a draft (not in the consolidation).
     w.melinh_plan = plan_create(user=tree.melinh_officer, unit=tree.melinh, year=2018)
-    line_save(user=tree.melinh_officer, plan=w.melinh_plan, name="Tập huấn tổ trưởng",
-              topic=tree.topic, target_group=TargetGroup.GROUP_LEADERS, classes=3,
-              trainees=150, budget=60 * MILLION)
+    line_save(
+        user=tree.melinh_officer,
+        plan=w.melinh_plan,
+        name="Tập huấn tổ trưởng",
+        topic=tree.topic,
+        target_group=TargetGroup.GROUP_LEADERS,
+        classes=3,
+        trainees=150,
+        budget=60 * MILLION,
+    )
     plan_submit(user=tree.melinh_officer, plan=w.melinh_plan)
     w.donganh_officer = make_user("donganh", tree.donganh)
     w.donganh_plan = plan_create(user=w.donganh_officer, unit=tree.donganh, year=2018)
-    line_save(user=w.donganh_officer, plan=w.donganh_plan, name="Tập huấn nghiệp vụ", topic=theory,
-              target_group=TargetGroup.PART_TIME, classes=1, trainees=80, budget=0)
+    line_save(
+        user=w.donganh_officer,
+        plan=w.donganh_plan,
+        name="Tập huấn nghiệp vụ",
+        topic=theory,
+        target_group=TargetGroup.PART_TIME,
+        classes=1,
+        trainees=80,
+        budget=0,
+    )
     return w
 
 
@@ -111,19 +158,39 @@ def test_the_consolidated_plan_equals_the_planning_selectors(client, plan_2018):
     data = report(client, tree.hanoi_officer)
     assert sheets(data) == [_("Consolidated plan"), _("By unit"), _("Not submitted")]
     head, rows = rows_of(data, _("Consolidated plan"))
-    assert head == [_("Topic or programme"), _("Target group"), _("Planned classes"),
-                    _("Classes held"), _("Classes (%)"), _("Planned trainees"), _("Trainees"),
-                    _("Trainees (%)"), _("Budget estimate (VND)"), _("Actual spending (VND)"),
-                    _("Spending (%)")]
+    assert head == [
+        _("Topic or programme"),
+        _("Target group"),
+        _("Planned classes"),
+        _("Classes held"),
+        _("Classes (%)"),
+        _("Planned trainees"),
+        _("Trainees"),
+        _("Trainees (%)"),
+        _("Budget estimate (VND)"),
+        _("Actual spending (VND)"),
+        _("Spending (%)"),
+    ]
     expected = planning.consolidated(tree.hanoi, 2018)
-    assert rows[:-1] == [[str(r["topic"] or r["programme"]), str(r["target_group"]),
-                          *figures(r["figures"])] for r in expected]
+    assert rows[:-1] == [
+        [str(r["topic"] or r["programme"]), str(r["target_group"]), *figures(r["figures"])]
+        for r in expected
+    ]
     total = planning.plan_vs_actual(planning.consolidated_lines(tree.hanoi, 2018))[()]
     assert rows[-1] == [_("Total"), None, *figures(total)]
     # Hà Nội's 40 classes for 3,920 trainees and Mê Linh's 3 for 150 (sent up); Đông Anh's
     # draft is not consolidated. One class held, 2 trainees, 150,000,000 VND.
-    assert rows[-1][2:] == [43, 1, Decimal("2.3"), 4_070, 2, Decimal("0.0"), 3_300_000_000,
-                            150_000_000, Decimal("4.5")]
+    assert rows[-1][2:] == [
+        43,
+        1,
+        Decimal("2.3"),
+        4_070,
+        2,
+        Decimal("0.0"),
+        3_300_000_000,
+        150_000_000,
+        Decimal("4.5"),
+    ]
     cadres = next(r for r in rows if r[1] == TargetGroup.FULL_TIME.label)
     assert cadres[2:8] == [38, 1, Decimal("2.6"), 3_800, 2, Decimal("0.1")]
 
@@ -134,8 +201,9 @@ def test_each_units_plan_and_the_units_that_have_not_submitted(client, plan_2018
     head, rows = rows_of(data, _("By unit"))
     assert head[:3] == [_("Unit code"), _("Unit"), _("Status")]
     expected = planning.plans_under(tree.hanoi, 2018)
-    assert rows == [[p.unit.code, p.unit.name, p.get_status_display(), *figures(f)]
-                    for p, f in expected]
+    assert rows == [
+        [p.unit.code, p.unit.name, p.get_status_display(), *figures(f)] for p, f in expected
+    ]
     by_code = {r[0]: r for r in rows}
     assert by_code["HN"][3] == 40 and by_code["HN"][6] == 3_920  # the plan of 004
     assert by_code["HN"][4] == 1 and by_code["HN"][7] == 2
@@ -159,8 +227,7 @@ def test_a_district_reports_its_own_plan_only(client, plan_2018):
     tree = plan_2018.tree
     _head, rows = rows_of(report(client, tree.melinh_officer, "HN-ML"), _("By unit"))
     assert [r[0] for r in rows] == ["HN-ML"]
-    _head, rows = rows_of(report(client, tree.melinh_officer, "HN-ML"),
-                          _("Consolidated plan"))
+    _head, rows = rows_of(report(client, tree.melinh_officer, "HN-ML"), _("Consolidated plan"))
     assert rows[-1][2] == 3 and rows[-1][5] == 150
     response = post_report(client, tree.melinh_officer, "plan", {"unit": "HN", "year": "2018"})
     assert response.status_code == 200 and response.context["form"].errors["unit"]
@@ -185,21 +252,46 @@ def test_training_spending_and_the_share_reached(client, tree):
     """2024: T-003-5 (15%) is in force; Mê Linh's class costs count as its training."""
     from training.services import class_update
 
-    class_update(user=tree.melinh_officer, training_class=tree.ml_class,
-                 budget_actual=10 * MILLION)
-    spending_save(user=tree.hanoi_officer, unit=tree.hanoi, year=2024,
-                  operating_total=100 * MILLION, other_training=Decimal(15_000_000))
-    spending_save(user=tree.melinh_officer, unit=tree.melinh, year=2024,
-                  operating_total=100 * MILLION, other_training=Decimal(4_990_000))
+    class_update(user=tree.melinh_officer, training_class=tree.ml_class, budget_actual=10 * MILLION)
+    spending_save(
+        user=tree.hanoi_officer,
+        unit=tree.hanoi,
+        year=2024,
+        operating_total=100 * MILLION,
+        other_training=Decimal(15_000_000),
+    )
+    spending_save(
+        user=tree.melinh_officer,
+        unit=tree.melinh,
+        year=2024,
+        operating_total=100 * MILLION,
+        other_training=Decimal(4_990_000),
+    )
     data = report(client, tree.hanoi_officer, year=2024)
     head, rows = rows_of(data, _("Spending"))
-    assert head == [_("Unit code"), _("Unit"), _("Total operating spending (VND)"),
-                    _("Classes' actual costs (VND)"), _("Other training costs (VND)"),
-                    _("Training spending (VND)"), _("Share (%)"), _("Result")]
+    assert head == [
+        _("Unit code"),
+        _("Unit"),
+        _("Total operating spending (VND)"),
+        _("Classes' actual costs (VND)"),
+        _("Other training costs (VND)"),
+        _("Training spending (VND)"),
+        _("Share (%)"),
+        _("Result"),
+    ]
     assert rows == [
         ["HN", tree.hanoi.name, 100_000_000, 0, 15_000_000, 15_000_000, 15, "Đạt"],
-        ["HN-ML", tree.melinh.name, 100_000_000, 10_000_000, 4_990_000, 14_990_000,
-         Decimal("14.99"), "Chưa đạt"]]
+        [
+            "HN-ML",
+            tree.melinh.name,
+            100_000_000,
+            10_000_000,
+            4_990_000,
+            14_990_000,
+            Decimal("14.99"),
+            "Chưa đạt",
+        ],
+    ]
     text = docx_text(report(client, tree.hanoi_officer, year=2024, fmt="docx"))
     assert "T-003-5" in text and "15,00%" in text and "14,99" in text
 
@@ -208,11 +300,11 @@ def test_the_form_asks_for_a_year_and_the_list_offers_the_report(client, tree):
     client.force_login(tree.hanoi_officer)
     html = client.get("/reports/").content.decode()
     assert 'href="/reports/plan/"' in html and "Kế hoạch so với thực hiện" in html
-    assert list(client.get("/reports/plan/").context["form"].fields) == [
-        "unit", "year", "format"]
+    assert list(client.get("/reports/plan/").context["form"].fields) == ["unit", "year", "format"]
     next_year = dt.date.today().year + 1
-    response = post_report(client, tree.hanoi_officer, "plan",
-                           {"unit": "HN", "year": str(next_year + 1)})
+    response = post_report(
+        client, tree.hanoi_officer, "plan", {"unit": "HN", "year": str(next_year + 1)}
+    )
     assert list(response.context["form"].errors) == ["year"]
     data = report(client, tree.hanoi_officer, year=next_year)  # next year's plan is made now
     _head, rows = rows_of(data, _("Consolidated plan"))
@@ -228,7 +320,12 @@ def test_a_large_subtree_is_built_by_the_worker(client, plan_2018, settings):
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert (job.status, job.kind, job.params, job.steps_total, job.steps_done) == (
-        "done", "plan", {"year": 2018}, STEPS["plan"], STEPS["plan"])
+        "done",
+        "plan",
+        {"year": 2018},
+        STEPS["plan"],
+        STEPS["plan"],
+    )
     built = job.file.read()
     for sheet in sheets(inline):
         assert rows_of(built, sheet) == rows_of(inline, sheet)
@@ -236,8 +333,13 @@ def test_a_large_subtree_is_built_by_the_worker(client, plan_2018, settings):
 
 def test_the_plan_report_opens_in_libreoffice(client, plan_2018, tmp_path):
     tree = plan_2018.tree
-    spending_save(user=tree.hanoi_officer, unit=tree.hanoi, year=2018,
-                  operating_total=100 * MILLION, other_training=Decimal(20_000_000))
+    spending_save(
+        user=tree.hanoi_officer,
+        unit=tree.hanoi,
+        year=2018,
+        operating_total=100 * MILLION,
+        other_training=Decimal(20_000_000),
+    )
     files = []
     for fmt in ("xlsx", "docx"):
         path = tmp_path / f"plan.{fmt}"

@@ -31,8 +31,12 @@ def number(value):
 
 def resolution(client, user, unit_code, day, document="003"):
     doc = SourceDocument.objects.get(code=document)
-    return download(client, user, "resolution", {"unit": unit_code, "on": day.strftime(
-        "%d/%m/%Y"), "document": doc.pk})
+    return download(
+        client,
+        user,
+        "resolution",
+        {"unit": unit_code, "on": day.strftime("%d/%m/%Y"), "document": doc.pk},
+    )
 
 
 def dashboard(client, user, unit, day):
@@ -46,17 +50,35 @@ def test_the_unit_table_equals_the_dashboard_and_the_api(client, world):
     tree = world.tree
     data = resolution(client, tree.hanoi_officer, "HN", world.today)
     header, rows = table(data)
-    assert header == ["Mã", "Chỉ tiêu", "Mức chỉ tiêu (%)", "Số đối tượng", "Đã đạt",
-                      "Tỷ lệ (%)", "Quá hạn", "Kết quả"]
+    assert header == [
+        "Mã",
+        "Chỉ tiêu",
+        "Mức chỉ tiêu (%)",
+        "Số đối tượng",
+        "Đã đạt",
+        "Tỷ lệ (%)",
+        "Quá hạn",
+        "Kết quả",
+    ]
     found = {row[0]: [number(v) for v in row[1:]] for row in rows}
     results = dashboard(client, tree.hanoi_officer, tree.hanoi, world.today)["results"]
-    api = {t["code"]: t for t in ApiClient(tree.hanoi_officer).get(
-        f"/units/{tree.hanoi.pk}/targets", {"as_of": world.today.isoformat()}).json()["targets"]}
+    api = {
+        t["code"]: t
+        for t in ApiClient(tree.hanoi_officer)
+        .get(f"/units/{tree.hanoi.pk}/targets", {"as_of": world.today.isoformat()})
+        .json()["targets"]
+    }
     assert list(found) == [r.target.code for r in results] == list(api)
     for r in results:
         name, threshold, eligible, met, percent, overdue, result = found[r.target.code]
         assert (name, threshold, eligible, met, percent, overdue) == (
-            r.target.name, r.target.threshold, r.eligible, r.met, r.percent, r.overdue)
+            r.target.name,
+            r.target.threshold,
+            r.eligible,
+            r.met,
+            r.percent,
+            r.overdue,
+        )
         assert result == RESULTS[r.achieved]
         t = api[r.target.code]
         assert (t["eligible"], t["met"], t["overdue"]) == (eligible, met, overdue)
@@ -76,7 +98,11 @@ def test_each_unit_below_equals_the_dashboards_drill_down(client, world):
     for row in children:
         for r in row["results"]:
             assert found[(row["version"].unit.code, r.target.code)] == [
-                r.eligible, r.met, r.percent, RESULTS[r.achieved]]
+                r.eligible,
+                r.met,
+                r.percent,
+                RESULTS[r.achieved],
+            ]
     # Own post-holders and the units below add up to the unit's subtree figures.
     for r in context["results"]:
         eligible = sum(v[0] for (code, target), v in found.items() if target == r.target.code)
@@ -102,25 +128,37 @@ def test_only_the_documents_targets_are_reported(client, world):
     offered = client.get("/reports/resolution/").context["form"].fields["document"].queryset
     assert list(offered.values_list("code", flat=True)) == ["003"]
     doc_001 = SourceDocument.objects.get(code="001")
-    response = post_report(client, tree.hanoi_officer, "resolution",
-                           {"unit": "HN", "on": world.today.strftime("%d/%m/%Y"),
-                            "document": doc_001.pk})
+    response = post_report(
+        client,
+        tree.hanoi_officer,
+        "resolution",
+        {"unit": "HN", "on": world.today.strftime("%d/%m/%Y"), "document": doc_001.pk},
+    )
     assert response.status_code == 200 and "document" in response.context["form"].errors
 
     _header, rows = table(resolution(client, tree.nt_officer, "NT", world.today, "001"))
     codes = [row[0] for row in rows]
-    assert codes == list(Target.objects.filter(document__code="001", kind__in=[
-        "training", "qualification"]).values_list("code", flat=True))
+    assert codes == list(
+        Target.objects.filter(
+            document__code="001", kind__in=["training", "qualification"]
+        ).values_list("code", flat=True)
+    )
     assert not any(code.startswith("T-003") for code in codes)
 
 
 def test_the_word_report_names_the_resolution_and_the_spending_target(client, world):
     tree = world.tree
     doc = SourceDocument.objects.get(code="003")
-    text = docx_text(download(client, tree.hanoi_officer, "resolution", {
-        "unit": "HN", "on": world.today.strftime("%d/%m/%Y"), "document": doc.pk}, "docx"))
-    assert "Kết quả thực hiện Nghị quyết Hội nghị lần thứ Bảy BCH TLĐ khoá XII về tiếp tục" \
-        in text
+    text = docx_text(
+        download(
+            client,
+            tree.hanoi_officer,
+            "resolution",
+            {"unit": "HN", "on": world.today.strftime("%d/%m/%Y"), "document": doc.pk},
+            "docx",
+        )
+    )
+    assert "Kết quả thực hiện Nghị quyết Hội nghị lần thứ Bảy BCH TLĐ khoá XII về tiếp tục" in text
     assert "3/5 (60,0%)" in text  # T-003-2 in the wide table
     assert "T-003-5" in text  # the spending target, measured once planning lands
     assert "Kính gửi: Liên đoàn Lao động thành phố Hà Nội" not in text  # the parent is TLĐ
@@ -128,8 +166,11 @@ def test_the_word_report_names_the_resolution_and_the_spending_target(client, wo
 
 
 def test_a_day_before_the_unit_existed_is_refused(client, world):
-    response = post_report(client, world.tree.hanoi_officer, "resolution", {
-        "unit": "HN", "on": "01/01/1999",
-        "document": SourceDocument.objects.get(code="003").pk})
+    response = post_report(
+        client,
+        world.tree.hanoi_officer,
+        "resolution",
+        {"unit": "HN", "on": "01/01/1999", "document": SourceDocument.objects.get(code="003").pk},
+    )
     assert response.status_code == 200
     assert "chưa tồn tại" in response.content.decode()

@@ -11,8 +11,13 @@ from tests.reports.conftest import post_report
 @pytest.fixture
 def job_of_ninh_thuan(tree, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    job = report_job_create(user=tree.nt_officer, unit=tree.ninhthuan, kind="structure",
-                            fmt="xlsx", params={"on": "2024-06-01"})
+    job = report_job_create(
+        user=tree.nt_officer,
+        unit=tree.ninhthuan,
+        kind="structure",
+        fmt="xlsx",
+        params={"on": "2024-06-01"},
+    )
     assert job.status == ReportJob.Status.DONE
     return job
 
@@ -24,9 +29,14 @@ def test_the_form_of_a_unit_outside_the_subtree_is_not_found(client, tree):
     assert client.get(f"/reports/training/?unit={tree.melinh.pk}").status_code == 200
 
 
-@pytest.mark.parametrize("kind,data", [
-    ("training", {"year": "2024"}), ("structure", {"on": "01/06/2024"}),
-    ("needs", {"on": "01/06/2024"})])
+@pytest.mark.parametrize(
+    "kind,data",
+    [
+        ("training", {"year": "2024"}),
+        ("structure", {"on": "01/06/2024"}),
+        ("needs", {"on": "01/06/2024"}),
+    ],
+)
 def test_a_code_outside_the_subtree_builds_nothing(client, tree, kind, data):
     response = post_report(client, tree.melinh_officer, kind, {"unit": "HN", **data})
     assert response.status_code == 200
@@ -39,16 +49,20 @@ def test_a_code_outside_the_subtree_builds_nothing(client, tree, kind, data):
 
 
 def test_the_district_officer_gets_the_report_of_their_district(client, tree):
-    response = post_report(client, tree.melinh_officer, "structure",
-                           {"unit": "HN-ML", "on": "01/06/2024"})
+    response = post_report(
+        client, tree.melinh_officer, "structure", {"unit": "HN-ML", "on": "01/06/2024"}
+    )
     assert response.status_code == 200 and response["Content-Disposition"]
 
 
 def test_other_provinces_jobs_are_not_found(client, tree, job_of_ninh_thuan):
     job = job_of_ninh_thuan
     client.force_login(tree.hanoi_officer)
-    for url in (f"/reports/jobs/{job.pk}/", f"/reports/jobs/{job.pk}/progress/",
-                f"/reports/jobs/{job.pk}/download/"):
+    for url in (
+        f"/reports/jobs/{job.pk}/",
+        f"/reports/jobs/{job.pk}/progress/",
+        f"/reports/jobs/{job.pk}/download/",
+    ):
         assert client.get(url).status_code == 404
     assert job.get_absolute_url() not in client.get("/reports/").content.decode()
     client.force_login(tree.nt_officer)

@@ -23,25 +23,56 @@ DAY = dt.date(2024, 6, 1)
 @pytest.fixture
 def cadres(tree):
     staff = Role.objects.get(code="advisory_staff")
-    position_create(user=None, person=tree.nguyen, unit=tree.melinh, role=tree.member_role,
-                    full_time=False, start_date=dt.date(2024, 1, 1))
-    chi = person_create(user=None, unit=tree.hanoi, family_name="Hồ", middle_name="Thị",
-                        given_name="Chi", gender="female", birth_date=dt.date(2000, 1, 1))
+    position_create(
+        user=None,
+        person=tree.nguyen,
+        unit=tree.melinh,
+        role=tree.member_role,
+        full_time=False,
+        start_date=dt.date(2024, 1, 1),
+    )
+    chi = person_create(
+        user=None,
+        unit=tree.hanoi,
+        family_name="Hồ",
+        middle_name="Thị",
+        given_name="Chi",
+        gender="female",
+        birth_date=dt.date(2000, 1, 1),
+    )
     chi.education_level, chi.political_theory = 5, 2
     chi.save()
-    position_create(user=None, person=chi, unit=tree.hanoi, role=staff, full_time=True,
-                    start_date=dt.date(2023, 1, 1))
-    dung = person_create(user=None, unit=tree.donganh, family_name="Phạm", middle_name="Văn",
-                         given_name="Dũng", gender="male")
-    position_create(user=None, person=dung, unit=tree.donganh, role=tree.member_role,
-                    full_time=False, start_date=dt.date(2019, 1, 1),
-                    end_date=dt.date(2023, 12, 31), end_reason="term_ended")
+    position_create(
+        user=None,
+        person=chi,
+        unit=tree.hanoi,
+        role=staff,
+        full_time=True,
+        start_date=dt.date(2023, 1, 1),
+    )
+    dung = person_create(
+        user=None,
+        unit=tree.donganh,
+        family_name="Phạm",
+        middle_name="Văn",
+        given_name="Dũng",
+        gender="male",
+    )
+    position_create(
+        user=None,
+        person=dung,
+        unit=tree.donganh,
+        role=tree.member_role,
+        full_time=False,
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2023, 12, 31),
+        end_reason="term_ended",
+    )
     return tree
 
 
 def structure(client, user, code="HN", day=DAY, fmt="xlsx"):
-    return download(client, user, "structure", {"unit": code, "on": day.strftime("%d/%m/%Y")},
-                    fmt)
+    return download(client, user, "structure", {"unit": code, "on": day.strftime("%d/%m/%Y")}, fmt)
 
 
 def test_every_table_counts_each_cadre_once(client, cadres):
@@ -73,20 +104,19 @@ def test_shares_are_percentages_of_the_total(client, cadres):
 
 def test_the_totals_equal_the_units_page(client, cadres):
     client.force_login(cadres.hanoi_officer)
-    totals = client.get("/units/", {"unit": cadres.hanoi.pk,
-                                    "on": DAY.isoformat()}).context["totals"]
+    totals = client.get("/units/", {"unit": cadres.hanoi.pk, "on": DAY.isoformat()}).context[
+        "totals"
+    ]
     full_time = by_label(table(structure(client, cadres.hanoi_officer), 0)[1])
     assert full_time[_("Total")][0] == totals["cadres"]
     assert full_time[_("Full-time cadres")][0] == totals["full_time"]
 
 
 def test_a_past_day_counts_the_cadres_of_that_day(client, cadres):
-    found = by_label(table(structure(client, cadres.hanoi_officer, day=dt.date(2023, 6, 1)),
-                           0)[1])
+    found = by_label(table(structure(client, cadres.hanoi_officer, day=dt.date(2023, 6, 1)), 0)[1])
     # Dũng was still on Đông Anh's committee; An and Bình took their posts on 1 June 2023.
     assert found[_("Total")][0] == 4
-    found = by_label(table(structure(client, cadres.hanoi_officer, day=dt.date(2022, 6, 1)),
-                           0)[1])
+    found = by_label(table(structure(client, cadres.hanoi_officer, day=dt.date(2022, 6, 1)), 0)[1])
     assert found[_("Total")][0] == 1  # only Dũng: Chi started in 2023
 
 

@@ -35,8 +35,9 @@ def melinh_2020(tree):
     cadres = make_people(tree, tree.school, 30, False, tree.member_role)
     members = []
     for i in range(380):
-        person = Person(unit=tree.school, family_name="Đỗ", given_name=f"Đoàn viên {i}",
-                        gender="male")
+        person = Person(
+            unit=tree.school, family_name="Đỗ", given_name=f"Đoàn viên {i}", gender="male"
+        )
         person.fill_keys()
         members.append(person)
     Person.objects.bulk_create(members)
@@ -62,32 +63,47 @@ def test_the_000_figures_come_out_of_the_workbook(client, report_000):
 def test_the_workbook_equals_the_training_statistics_page(client, report_000):
     tree = report_000
     client.force_login(tree.nt_officer)
-    stats = client.get("/training/statistics/", {"from": "01/01/2019",
-                                                  "to": "31/12/2019"}).context["stats"]
+    stats = client.get("/training/statistics/", {"from": "01/01/2019", "to": "31/12/2019"}).context[
+        "stats"
+    ]
     data = nt_2019(client, tree)
     names = sheets(data)
-    assert names[:4] == ["Lớp theo đối tượng", "Lớp theo cấp tổ chức", "Lớp theo hình thức",
-                         "Lớp theo chủ đề"]
-    levels = {0: "Tổng Liên đoàn", 1: "Cấp tỉnh, ngành Trung ương và tương đương",
-              2: "Công đoàn cấp trên trực tiếp cơ sở"}
+    assert names[:4] == [
+        "Lớp theo đối tượng",
+        "Lớp theo cấp tổ chức",
+        "Lớp theo hình thức",
+        "Lớp theo chủ đề",
+    ]
+    levels = {
+        0: "Tổng Liên đoàn",
+        1: "Cấp tỉnh, ngành Trung ương và tương đương",
+        2: "Công đoàn cấp trên trực tiếp cơ sở",
+    }
     forms = {"on_site": Form.ON_SITE.label, "in_service": Form.IN_SERVICE.label}
     topics = {t.code: t.name for t in Topic.objects.all()}
     for index, key, field, names_of in (
-            (1, "by_level", "training_class__organiser__kind__level__rank", levels),
-            (2, "by_form", "training_class__form", forms)):
+        (1, "by_level", "training_class__organiser__kind__level__rank", levels),
+        (2, "by_form", "training_class__form", forms),
+    ):
         header, rows = table(data, index)
         found = by_label(rows)
         assert len(found) == len(stats[key]) > 0
         for row in stats[key]:
             classes, attendances, full, part, members, people = found[names_of[row[field]]]
-            assert (classes, attendances, people) == (row["classes"], row["attendances"],
-                                                      row["people"])
+            assert (classes, attendances, people) == (
+                row["classes"],
+                row["attendances"],
+                row["people"],
+            )
             assert full + part + members == attendances
     found = by_label(table(data, 3)[1])
     assert len(found) == len(stats["by_topic"]) > 0
     for row in stats["by_topic"]:
         assert found[topics[row["training_class__topics__code"]]] == [
-            row["classes"], row["attendances"], row["people"]]
+            row["classes"],
+            row["attendances"],
+            row["people"],
+        ]
 
 
 def test_each_level_is_split_by_category(client, report_000):
@@ -107,28 +123,45 @@ def test_the_word_report_states_the_000_sentence(client, report_000):
 
 
 def test_the_002_classes_count_cadres_and_members(client, melinh_2020):
-    data = download(client, melinh_2020.melinh_officer, "training",
-                    {"unit": "HN-ML", "year": "2020"})
+    data = download(
+        client, melinh_2020.melinh_officer, "training", {"unit": "HN-ML", "year": "2020"}
+    )
     labels = category_labels()
     figures = by_label(table(data)[1])
     assert figures[labels["part_time"]] == [2, 30, 30]
     assert figures[labels["member"]] == [2, 380, 380]
     assert figures[_("Total")] == [2, 410, 410]
-    text = docx_text(download(client, melinh_2020.melinh_officer, "training",
-                              {"unit": "HN-ML", "year": "2020"}, "docx"))
+    text = docx_text(
+        download(
+            client,
+            melinh_2020.melinh_officer,
+            "training",
+            {"unit": "HN-ML", "year": "2020"},
+            "docx",
+        )
+    )
     assert "đã tổ chức 2 lớp" in text and "410 lượt" in text
 
 
 def test_a_year_without_classes_reports_zeros(client, report_000):
-    figures = by_label(table(download(client, report_000.nt_officer, "training",
-                                      {"unit": "NT", "year": "2021"}))[1])
+    figures = by_label(
+        table(download(client, report_000.nt_officer, "training", {"unit": "NT", "year": "2021"}))[
+            1
+        ]
+    )
     assert figures[_("Total")] == [0, 0, 0]
 
 
 def _record(person, day, topic="labour_law", valid=True):
-    record = external_record_create(user=None, person=person, title="Pháp luật lao động",
-                                    topics=list(Topic.objects.filter(code=topic)), hours=8,
-                                    completed_on=day, form="online")
+    record = external_record_create(
+        user=None,
+        person=person,
+        title="Pháp luật lao động",
+        topics=list(Topic.objects.filter(code=topic)),
+        hours=8,
+        completed_on=day,
+        form="online",
+    )
     if not valid:
         record.valid = False
         record.save()
@@ -152,8 +185,9 @@ def test_training_completed_by_the_units_people_whoever_organised_it(client, tre
     completed = by_label(table(data, names.index("Hoàn thành theo đối tượng"))[1])
     from training.models import TrainingRecord
 
-    from_class = TrainingRecord.objects.filter(person=tree.le, training_class__isnull=False,
-                                               completed_on__year=2024).count()
+    from_class = TrainingRecord.objects.filter(
+        person=tree.le, training_class__isnull=False, completed_on__year=2024
+    ).count()
     assert completed[labels["part_time"]] == [2 + from_class]
     assert completed[labels["member"]] == [1]
     assert completed[labels["full_time"]] == [0]

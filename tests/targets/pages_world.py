@@ -40,15 +40,27 @@ HEAD, STAFF = "department_head", "advisory_staff"
 
 
 def _person(unit, family, middle, given, born):
-    return person_create(user=None, unit=unit, family_name=family, middle_name=middle,
-                         given_name=given, gender="female" if given in ("Chi", "Em") else "male",
-                         birth_date=born)
+    return person_create(
+        user=None,
+        unit=unit,
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        gender="female" if given in ("Chi", "Em") else "male",
+        birth_date=born,
+    )
 
 
 def _record(person, title, topic_codes, day, hours=16):
-    return external_record_create(user=None, person=person, title=title,
-                                  topics=list(Topic.objects.filter(code__in=topic_codes)),
-                                  hours=hours, completed_on=day, form="on_site")
+    return external_record_create(
+        user=None,
+        person=person,
+        title=title,
+        topics=list(Topic.objects.filter(code__in=topic_codes)),
+        hours=hours,
+        completed_on=day,
+        form="on_site",
+    )
 
 
 class _Tables(HTMLParser):
@@ -84,14 +96,21 @@ class _Tables(HTMLParser):
 def tables(html: str | bytes) -> dict[str, list[tuple[dict, list[str]]]]:
     parser = _Tables()
     parser.feed(html.decode() if isinstance(html, bytes) else html)
-    return {name: [(attrs, [" ".join("".join(cell).split()) for cell in cells])
-                   for attrs, cells in rows] for name, rows in parser.tables.items()}
+    return {
+        name: [
+            (attrs, [" ".join("".join(cell).split()) for cell in cells]) for attrs, cells in rows
+        ]
+        for name, rows in parser.tables.items()
+    }
 
 
 def target_rows(html) -> dict[str, list[str]]:
     """The dashboard's head table: target code -> its cells."""
-    return {attrs["data-code"]: cells for attrs, cells in tables(html)["targets"]
-            if "data-code" in attrs}
+    return {
+        attrs["data-code"]: cells
+        for attrs, cells in tables(html)["targets"]
+        if "data-code" in attrs
+    }
 
 
 def build(tree) -> SimpleNamespace:
@@ -102,51 +121,95 @@ def build(tree) -> SimpleNamespace:
     w.past = dt.date(y - 1, 6, 1)
     head, staff = Role.objects.get(code=HEAD), Role.objects.get(code=STAFF)
 
-    w.hanoi_term = term_create(user=None, unit=tree.hanoi, name="Khoá hiện tại",
-                               start_date=dt.date(y - 2, 1, 1), end_date=dt.date(y + 2, 12, 31))
-    w.melinh_term = term_create(user=None, unit=tree.melinh, name="Khoá trước",
-                                start_date=dt.date(y - 6, 7, 1), end_date=dt.date(y - 1, 6, 30))
-    w.donganh_term = term_create(user=None, unit=tree.donganh, name="Khoá mới",
-                                 start_date=dt.date(y - 1, 7, 1),
-                                 end_date=dt.date(y + 4, 6, 30))
+    w.hanoi_term = term_create(
+        user=None,
+        unit=tree.hanoi,
+        name="Khoá hiện tại",
+        start_date=dt.date(y - 2, 1, 1),
+        end_date=dt.date(y + 2, 12, 31),
+    )
+    w.melinh_term = term_create(
+        user=None,
+        unit=tree.melinh,
+        name="Khoá trước",
+        start_date=dt.date(y - 6, 7, 1),
+        end_date=dt.date(y - 1, 6, 30),
+    )
+    w.donganh_term = term_create(
+        user=None,
+        unit=tree.donganh,
+        name="Khoá mới",
+        start_date=dt.date(y - 1, 7, 1),
+        end_date=dt.date(y + 4, 6, 30),
+    )
 
     w.an = _person(tree.hanoi, "Vũ", "Đức", "An", dt.date(1978, 3, 4))
     w.binh = _person(tree.hanoi, "Đỗ", "Thanh", "Bình", dt.date(1982, 8, 9))
     w.chi = _person(tree.hanoi, "Hồ", "Thị", "Chi", dt.date(1990, 12, 24))
     w.dung = _person(tree.melinh, "Lý", "Văn", "Dũng", dt.date(1975, 1, 15))
     w.em = _person(tree.donganh, "Mai", "Thị", "Em", dt.date(1988, 6, 6))
-    for person, unit, role, term in ((w.an, tree.hanoi, head, w.hanoi_term),
-                                     (w.binh, tree.hanoi, staff, w.hanoi_term),
-                                     (w.chi, tree.hanoi, staff, w.hanoi_term),
-                                     (w.dung, tree.melinh, head, w.melinh_term),
-                                     (w.em, tree.donganh, head, w.donganh_term)):
-        position_create(user=None, person=person, unit=unit, role=role, full_time=True,
-                        start_date=term.start_date)
+    for person, unit, role, term in (
+        (w.an, tree.hanoi, head, w.hanoi_term),
+        (w.binh, tree.hanoi, staff, w.hanoi_term),
+        (w.chi, tree.hanoi, staff, w.hanoi_term),
+        (w.dung, tree.melinh, head, w.melinh_term),
+        (w.em, tree.donganh, head, w.donganh_term),
+    ):
+        position_create(
+            user=None,
+            person=person,
+            unit=unit,
+            role=role,
+            full_time=True,
+            start_date=term.start_date,
+        )
 
-    w.an_record = _record(w.an, "Lý luận và nghiệp vụ công tác công đoàn (khoá 1)",
-                          ["union_theory"], dt.date(y - 1, 3, 15))
-    w.binh_record = _record(w.binh, "Pháp luật lao động cho cán bộ chuyên trách",
-                            ["labour_law"], dt.date(y - 1, 9, 1))
-    w.em_record = _record(w.em, "Quản lý, lãnh đạo công đoàn cấp huyện",
-                          ["management_leadership"], dt.date(y - 1, 9, 1))
+    w.an_record = _record(
+        w.an,
+        "Lý luận và nghiệp vụ công tác công đoàn (khoá 1)",
+        ["union_theory"],
+        dt.date(y - 1, 3, 15),
+    )
+    w.binh_record = _record(
+        w.binh, "Pháp luật lao động cho cán bộ chuyên trách", ["labour_law"], dt.date(y - 1, 9, 1)
+    )
+    w.em_record = _record(
+        w.em,
+        "Quản lý, lãnh đạo công đoàn cấp huyện",
+        ["management_leadership"],
+        dt.date(y - 1, 9, 1),
+    )
     # Any record counts for the yearly refresher T-003-3, but "IT" is no title training.
     w.an_yearly = _record(w.an, "Tin học văn phòng", ["it"], dt.date(y, 1, 1), hours=8)
     w.dung_yearly = _record(w.dung, "Tin học văn phòng", ["it"], dt.date(y, 1, 1), hours=8)
 
-    w.nt_term = term_create(user=None, unit=tree.ninhthuan, name="Khoá hiện tại",
-                            start_date=dt.date(y - 2, 1, 1), end_date=dt.date(y + 2, 12, 31))
+    w.nt_term = term_create(
+        user=None,
+        unit=tree.ninhthuan,
+        name="Khoá hiện tại",
+        start_date=dt.date(y - 2, 1, 1),
+        end_date=dt.date(y + 2, 12, 31),
+    )
     w.phuc = _person(tree.ninhthuan, "Phan", "Văn", "Phúc", dt.date(1979, 2, 2))
     w.quang = _person(tree.ninhthuan, "Trương", "Minh", "Quang", dt.date(1985, 4, 5))
     w.sen = _person(tree.ninhthuan, "Đặng", "Thị", "Sen", dt.date(1992, 9, 9))
     for person in (w.phuc, w.quang, w.sen):
-        position_create(user=None, person=person, unit=tree.ninhthuan, role=staff,
-                        full_time=True, start_date=w.nt_term.start_date)
+        position_create(
+            user=None,
+            person=person,
+            unit=tree.ninhthuan,
+            role=staff,
+            full_time=True,
+            start_date=w.nt_term.start_date,
+        )
     for person in (w.phuc, w.quang):
-        _record(person, "Chương trình tổng quát về công đoàn", ["union_general"],
-                dt.date(y - 1, 5, 20))
+        _record(
+            person, "Chương trình tổng quát về công đoàn", ["union_general"], dt.date(y - 1, 5, 20)
+        )
 
-    unit_set_figures(user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1),
-                     member_count=300)
+    unit_set_figures(
+        user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
+    )
     w.t2 = Target.objects.get(code="T-003-2")
     w.t3 = Target.objects.get(code="T-003-3")
     w.t4c = Target.objects.get(code="T-003-4c")

@@ -28,14 +28,33 @@ def world(tree):
     y = w.today.year
     osh = Topic.objects.get(code="osh")
     for person, day in ((w.binh, dt.date(y - 2, 6, 1)), (w.em, dt.date(y - 1, 10, 1))):
-        external_record_create(user=None, person=person, title=OSH_TITLE, topics=[osh],
-                               hours=16, completed_on=day, form="on_site")
+        external_record_create(
+            user=None,
+            person=person,
+            title=OSH_TITLE,
+            topics=[osh],
+            hours=16,
+            completed_on=day,
+            form="on_site",
+        )
     # A cadre of Đông Anh who took the post on the 1st of last month: still within 12 months.
     w.giang_start = (w.today - dt.timedelta(days=30)).replace(day=1)
-    w.giang = person_create(user=None, unit=tree.donganh, family_name="Tạ", middle_name="Văn",
-                            given_name="Giang", gender="male")
-    position_create(user=None, person=w.giang, unit=tree.donganh, full_time=True,
-                    role=Role.objects.get(code="advisory_staff"), start_date=w.giang_start)
+    w.giang = person_create(
+        user=None,
+        unit=tree.donganh,
+        family_name="Tạ",
+        middle_name="Văn",
+        given_name="Giang",
+        gender="male",
+    )
+    position_create(
+        user=None,
+        person=w.giang,
+        unit=tree.donganh,
+        full_time=True,
+        role=Role.objects.get(code="advisory_staff"),
+        start_date=w.giang_start,
+    )
     w.sysadmin = make_user("sysadmin", tree.vgcl, UserRole.SYSTEM_ADMIN, is_superuser=True)
     return w
 
@@ -44,19 +63,36 @@ def form(**changes) -> dict:
     """Every field of the admin's add form, as a browser sends it (empty multi-selects and
     unticked boxes are simply absent)."""
     data = {
-        "document": SourceDocument.objects.get(code="003").pk, "code": "T-OSH-12",
+        "document": SourceDocument.objects.get(code="003").pk,
+        "code": "T-OSH-12",
         "name": "Cán bộ chuyên trách có chứng nhận ATVSLĐ trong 12 tháng đầu nhận chức vụ",
         "name_en": "Full-time cadres hold an OSH record within 12 months of taking the post",
         "wording": "Cán bộ chuyên trách phải được huấn luyện an toàn, vệ sinh lao động trong "
-                   "vòng 12 tháng kể từ khi nhận nhiệm vụ.",
-        "kind": "training", "threshold": "100", "goal": "", "scope_unit": "",
-        "responsible_level": "", "active": "on", "valid_from": "", "valid_to": "",
-        "rank": "200", "adopted_from": "",
-        "full_time": "true", "sector": "", "min_members": "", "max_members": "",
-        "position_started_from": "", "position_started_to": "",
-        "topics": [Topic.objects.get(code="osh").pk], "min_hours": "0", "min_education": "",
+        "vòng 12 tháng kể từ khi nhận nhiệm vụ.",
+        "kind": "training",
+        "threshold": "100",
+        "goal": "",
+        "scope_unit": "",
+        "responsible_level": "",
+        "active": "on",
+        "valid_from": "",
+        "valid_to": "",
+        "rank": "200",
+        "adopted_from": "",
+        "full_time": "true",
+        "sector": "",
+        "min_members": "",
+        "max_members": "",
+        "position_started_from": "",
+        "position_started_to": "",
+        "topics": [Topic.objects.get(code="osh").pk],
+        "min_hours": "0",
+        "min_education": "",
         "min_political_theory": "",
-        "window": "position_months", "window_count": "12", "window_start": "", "deadline": "",
+        "window": "position_months",
+        "window_count": "12",
+        "window_start": "",
+        "deadline": "",
         "_save": "Lưu",
     }
     data.update(changes)
@@ -72,7 +108,8 @@ def d(day: dt.date) -> str:
 
 
 def test_a_target_added_in_the_admin_is_evaluated_and_shown(
-        client, world, django_capture_on_commit_callbacks):
+    client, world, django_capture_on_commit_callbacks
+):
     tree, y = world.tree, world.today.year
     client.force_login(tree.hanoi_officer)
     assert "T-OSH-12" not in target_rows(client.get("/targets/").content)  # figures computed
@@ -84,7 +121,11 @@ def test_a_target_added_in_the_admin_is_evaluated_and_shown(
     assert response.status_code == 302, response.context["adminform"].form.errors
     target = Target.objects.get(code="T-OSH-12")
     assert (target.window, target.window_count, target.full_time, target.builtin) == (
-        "position_months", 12, True, False)
+        "position_months",
+        12,
+        True,
+        False,
+    )
     assert list(target.topics.values_list("code", flat=True)) == ["osh"]
 
     # Full-time post-holders under Hà Nội: An, Bình, Chi (Hà Nội), Dũng (Mê Linh), Em and
@@ -110,7 +151,12 @@ def test_a_target_added_in_the_admin_is_evaluated_and_shown(
     assert obligations(giang)["T-OSH-12"] == ["Đến hạn", f"hạn {d(due)}"]
     needs = client.get("/targets/needs/", {"target": target.pk}).content.decode()
     assert [c[0] for _a, c in tables(needs)["needs-people"][1:]] == [
-        "Vũ Đức An", "Hồ Thị Chi", "Lý Văn Dũng", "Nguyễn Văn An", "Tạ Văn Giang"]
+        "Vũ Đức An",
+        "Hồ Thị Chi",
+        "Lý Văn Dũng",
+        "Nguyễn Văn An",
+        "Tạ Văn Giang",
+    ]
 
 
 def test_a_fixed_date_window_without_a_deadline_is_refused_in_vietnamese(client, world):
@@ -122,7 +168,8 @@ def test_a_fixed_date_window_without_a_deadline_is_refused_in_vietnamese(client,
     assert "Cửa sổ thời gian theo mốc cố định cần có hạn chót." in response.content.decode()
     assert not Target.objects.filter(code="T-OSH-12").exists()
     # With the deadline it is accepted.
-    response = client.post(ADD, form(window="fixed_date", window_count="",
-                                     deadline=f"31/12/{world.today.year}"))
+    response = client.post(
+        ADD, form(window="fixed_date", window_count="", deadline=f"31/12/{world.today.year}")
+    )
     assert response.status_code == 302
     assert Target.objects.get(code="T-OSH-12").deadline == dt.date(world.today.year, 12, 31)

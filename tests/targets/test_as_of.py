@@ -27,45 +27,78 @@ def world(db, django_capture_on_commit_callbacks):
 def _build():
     w = type("World", (), {})()
     w.vgcl = make_unit("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None)
-    w.province = make_unit("NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation",
-                           w.vgcl)
-    w.north = make_unit("NT-NP", "Liên đoàn Lao động huyện Ninh Phước", "district_federation",
-                        w.province)
-    w.south = make_unit("NT-TH", "Liên đoàn Lao động huyện Thuận Nam", "district_federation",
-                        w.province)
+    w.province = make_unit(
+        "NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation", w.vgcl
+    )
+    w.north = make_unit(
+        "NT-NP", "Liên đoàn Lao động huyện Ninh Phước", "district_federation", w.province
+    )
+    w.south = make_unit(
+        "NT-TH", "Liên đoàn Lao động huyện Thuận Nam", "district_federation", w.province
+    )
     staff = Role.objects.get(code="advisory_staff")
     w.people = {}
     for unit, names in ((w.north, ["An", "Bình"]), (w.south, ["Cúc"])):
-        term_create(user=None, unit=unit, name="2020-2025", start_date=D(2020, 7, 1),
-                    end_date=D(2025, 12, 31))
+        term_create(
+            user=None,
+            unit=unit,
+            name="2020-2025",
+            start_date=D(2020, 7, 1),
+            end_date=D(2025, 12, 31),
+        )
         for name in names:
-            person = person_create(user=None, unit=unit, family_name="Trần", middle_name="Văn",
-                                   given_name=name, gender="male")
-            position_create(user=None, person=person, unit=unit, role=staff, full_time=True,
-                            start_date=D(2020, 7, 1))
+            person = person_create(
+                user=None,
+                unit=unit,
+                family_name="Trần",
+                middle_name="Văn",
+                given_name=name,
+                gender="male",
+            )
+            position_create(
+                user=None,
+                person=person,
+                unit=unit,
+                role=staff,
+                full_time=True,
+                start_date=D(2020, 7, 1),
+            )
             w.people[name] = person
-    external_record_create(user=None, person=w.people["An"], title="Lý luận công đoàn",
-                           topics=[Topic.objects.get(code="union_theory")], hours=24,
-                           completed_on=D(2020, 10, 5), form="on_site")
+    external_record_create(
+        user=None,
+        person=w.people["An"],
+        title="Lý luận công đoàn",
+        topics=[Topic.objects.get(code="union_theory")],
+        hours=24,
+        completed_on=D(2020, 10, 5),
+        form="on_site",
+    )
     w.target = Target.objects.get(code="T-003-2")
     return w
 
 
 def figures(day: dt.date, target: Target) -> dict[int, tuple]:
     snapshot = snapshots.ready(day)
-    return {f.unit_id: (f.own_eligible, f.own_met, f.own_overdue, f.eligible, f.met, f.overdue)
-            for f in TargetFigure.objects.filter(snapshot=snapshot, target=target)}
+    return {
+        f.unit_id: (f.own_eligible, f.own_met, f.own_overdue, f.eligible, f.met, f.overdue)
+        for f in TargetFigure.objects.filter(snapshot=snapshot, target=target)
+    }
 
 
 def test_figures_of_2020_do_not_change_when_2021_records_arrive(
-        world, django_capture_on_commit_callbacks):
+    world, django_capture_on_commit_callbacks
+):
     end_2020 = figures(D(2020, 12, 31), world.target)
     assert end_2020[world.province.pk][3:] == (3, 1, 0)
     later = snapshots.compute(D(2022, 6, 30))
     with django_capture_on_commit_callbacks(execute=True):
-        record = TrainingRecord.objects.create(person=world.people["Bình"], title="Nghiệp vụ",
-                                               hours=24, completed_on=D(2021, 3, 1),
-                                               form="on_site")
+        record = TrainingRecord.objects.create(
+            person=world.people["Bình"],
+            title="Nghiệp vụ",
+            hours=24,
+            completed_on=D(2021, 3, 1),
+            form="on_site",
+        )
         record.topics.add(Topic.objects.get(code="union_theory"))
     # The 2020 snapshot is kept (the change is dated after it); the 2022 one is dropped.
     assert Snapshot.objects.filter(as_of=D(2020, 12, 31)).exists()
@@ -77,8 +110,7 @@ def test_figures_of_2020_do_not_change_when_2021_records_arrive(
 
 
 def test_after_a_merger_each_day_follows_the_structure_in_force(world):
-    unit_merge(user=None, sources=[world.north], target=world.south,
-               effective_on=D(2025, 7, 1))
+    unit_merge(user=None, sources=[world.north], target=world.south, effective_on=D(2025, 7, 1))
     before = figures(D(2025, 6, 30), world.target)
     after = figures(D(2025, 7, 1), world.target)
     # Before: An and Bình under Ninh Phước, Cúc under Thuận Nam.
@@ -94,26 +126,50 @@ def test_after_a_merger_each_day_follows_the_structure_in_force(world):
 
 
 def test_a_committed_record_moves_todays_figures_up_the_tree_at_once(
-        world, django_capture_on_commit_callbacks):
+    world, django_capture_on_commit_callbacks
+):
     from lib.dates import today
 
     day = today()
     Target.objects.filter(pk=world.target.pk).update(valid_from=None)
     # Keep the people in post today, within a running term.
     for unit in (world.north, world.south):
-        term_create(user=None, unit=unit, name="2026-2031", start_date=D(2026, 1, 1),
-                    end_date=D(2030, 12, 31))
+        term_create(
+            user=None,
+            unit=unit,
+            name="2026-2031",
+            start_date=D(2026, 1, 1),
+            end_date=D(2030, 12, 31),
+        )
     staff = Role.objects.get(code="advisory_staff")
-    dung = person_create(user=None, unit=world.north, family_name="Lê", middle_name="Thị",
-                         given_name="Dung", gender="female")
-    position_create(user=None, person=dung, unit=world.north, role=staff, full_time=True,
-                    start_date=D(2026, 1, 1))
+    dung = person_create(
+        user=None,
+        unit=world.north,
+        family_name="Lê",
+        middle_name="Thị",
+        given_name="Dung",
+        gender="female",
+    )
+    position_create(
+        user=None,
+        person=dung,
+        unit=world.north,
+        role=staff,
+        full_time=True,
+        start_date=D(2026, 1, 1),
+    )
     snapshots.compute(day)
     before = figures(day, world.target)
     with django_capture_on_commit_callbacks(execute=True):
-        external_record_create(user=None, person=dung, title="Bồi dưỡng cán bộ chuyên trách",
-                               topics=[Topic.objects.get(code="union_theory")], hours=24,
-                               completed_on=day, form="on_site")
+        external_record_create(
+            user=None,
+            person=dung,
+            title="Bồi dưỡng cán bộ chuyên trách",
+            topics=[Topic.objects.get(code="union_theory")],
+            hours=24,
+            completed_on=day,
+            form="on_site",
+        )
     after = figures(day, world.target)
     for unit in (world.north, world.province, world.vgcl):
         assert after[unit.pk][4] == before[unit.pk][4] + 1, unit.code

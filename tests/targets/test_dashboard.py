@@ -42,8 +42,9 @@ def child_names(html: str) -> list[str]:
 
 
 def messages(html: str) -> list[str]:
-    return [" ".join(m.split()) for m in re.findall(r'<p class="msg[^"]*"[^>]*>(.*?)</p>',
-                                                    html, re.S)]
+    return [
+        " ".join(m.split()) for m in re.findall(r'<p class="msg[^"]*"[^>]*>(.*?)</p>', html, re.S)
+    ]
 
 
 def d(day: dt.date) -> str:
@@ -51,6 +52,7 @@ def d(day: dt.date) -> str:
 
 
 # --- the dashboard ---------------------------------------------------------------------
+
 
 def test_an_officers_home_is_the_targets_dashboard(client, world):
     client.force_login(world.tree.hanoi_officer)
@@ -76,23 +78,29 @@ def test_the_dashboard_shows_each_target_with_eligible_met_percent_and_standing(
     assert figures(rows["T-003-3"]) == ("100%", "40,0% · 2/5", "Có nguy cơ", "0")
     assert figures(rows["T-003-4c"]) == ("100%", "100,0% · 1/1", "Đạt", "0")
     # The overdue count leads to the needs list of that target.
-    assert f"/targets/needs/?unit={world.tree.hanoi.pk}&on={world.today.isoformat()}" \
-           f"&target={world.t2.pk}" in html
+    assert (
+        f"/targets/needs/?unit={world.tree.hanoi.pk}&on={world.today.isoformat()}"
+        f"&target={world.t2.pk}" in html
+    )
     # The spending share is measured on unit figures, in a table of its own.
     assert "T-003-5" in html and "T-003-5" not in rows
     # The unit's own post-holders with their status for every target.
     people = {cells[0]: cells[2:5] for _a, cells in tables(html)["people"][1:]}
-    assert people == {"Vũ Đức An": ["—", "Đã đạt", "Đã đạt"],
-                      "Đỗ Thanh Bình": ["—", "Đã đạt", "Đến hạn"],
-                      "Hồ Thị Chi": ["—", "Đến hạn", "Đến hạn"]}
+    assert people == {
+        "Vũ Đức An": ["—", "Đã đạt", "Đã đạt"],
+        "Đỗ Thanh Bình": ["—", "Đã đạt", "Đến hạn"],
+        "Hồ Thị Chi": ["—", "Đến hạn", "Đến hạn"],
+    }
 
 
 def test_children_are_ranked_by_the_chosen_target(client, world):
     officer = world.tree.hanoi_officer
     by_default = page(client, officer, "/targets/")
     assert "Xếp hạng đơn vị cấp dưới — T-003-2" in by_default  # first target with people
-    assert child_names(by_default) == ["Liên đoàn Lao động huyện Đông Anh",
-                                       "Liên đoàn Lao động huyện Mê Linh"]
+    assert child_names(by_default) == [
+        "Liên đoàn Lao động huyện Đông Anh",
+        "Liên đoàn Lao động huyện Mê Linh",
+    ]
     by_t2 = page(client, officer, "/targets/", {"rank": "T-003-2"})
     assert child_names(by_t2) == child_names(by_default)
     rows = {cells[0]: cells[1:] for _a, cells in tables(by_t2)["children"][1:]}
@@ -100,8 +108,10 @@ def test_children_are_ranked_by_the_chosen_target(client, world):
     assert rows["Liên đoàn Lao động huyện Mê Linh"][1:3] == ["0,0% · 0/1", "100,0% · 1/1"]
     by_t3 = page(client, officer, "/targets/", {"rank": "T-003-3"})
     assert "Xếp hạng đơn vị cấp dưới — T-003-3" in by_t3
-    assert child_names(by_t3) == ["Liên đoàn Lao động huyện Mê Linh",
-                                  "Liên đoàn Lao động huyện Đông Anh"]
+    assert child_names(by_t3) == [
+        "Liên đoàn Lao động huyện Mê Linh",
+        "Liên đoàn Lao động huyện Đông Anh",
+    ]
     unknown = page(client, officer, "/targets/", {"rank": "NO-SUCH"})
     assert child_names(unknown) == child_names(by_default)
 
@@ -129,8 +139,12 @@ def test_a_unit_outside_the_users_scope_is_not_found(client, world):
     for unit in (tree.ninhthuan, tree.nt_grassroots, tree.vgcl):
         assert client.get("/targets/", {"unit": unit.pk}).status_code == 404
         assert client.get("/targets/needs/", {"unit": unit.pk}).status_code == 404
-        assert client.get("/targets/needs/", {"unit": unit.pk, "target": world.t2.pk,
-                                              "format": "csv"}).status_code == 404
+        assert (
+            client.get(
+                "/targets/needs/", {"unit": unit.pk, "target": world.t2.pk, "format": "csv"}
+            ).status_code
+            == 404
+        )
     assert client.get("/targets/", {"unit": "abc"}).status_code == 404
     client.force_login(tree.melinh_officer)
     assert client.get("/targets/", {"unit": tree.hanoi.pk}).status_code == 404
@@ -155,17 +169,31 @@ def test_a_past_day_is_computed_as_of_that_day(client, world):
 
 
 @pytest.mark.parametrize(("more_children", "t2"), [(0, "60,0% · 3/5"), (12, "17,6% · 3/17")])
-def test_the_dashboard_needs_a_bounded_number_of_queries(client, world, more_children, t2,
-                                                         django_assert_max_num_queries):
+def test_the_dashboard_needs_a_bounded_number_of_queries(
+    client, world, more_children, t2, django_assert_max_num_queries
+):
     tree = world.tree
     head = Role.objects.get(code="department_head")
     for i in range(more_children):
-        district = make_unit(f"HN-X{i:02d}", f"Liên đoàn Lao động quận {i:02d}",
-                             "district_federation", tree.hanoi)
-        person = person_create(user=None, unit=district, family_name="Cao", middle_name="Văn",
-                               given_name=f"Số {i}", gender="male")
-        position_create(user=None, person=person, unit=district, role=head, full_time=True,
-                        start_date=dt.date(2020, 1, 1))
+        district = make_unit(
+            f"HN-X{i:02d}", f"Liên đoàn Lao động quận {i:02d}", "district_federation", tree.hanoi
+        )
+        person = person_create(
+            user=None,
+            unit=district,
+            family_name="Cao",
+            middle_name="Văn",
+            given_name=f"Số {i}",
+            gender="male",
+        )
+        position_create(
+            user=None,
+            person=person,
+            unit=district,
+            role=head,
+            full_time=True,
+            start_date=dt.date(2020, 1, 1),
+        )
     client.force_login(tree.hanoi_officer)
     assert client.get("/targets/").status_code == 200  # computes today's figures
     # 27 on SQLite and PostgreSQL: session and user; the user's unit and the unit asked for;
@@ -186,7 +214,8 @@ def post_holders(html: str) -> dict[str, list[str]]:
 
 
 def test_the_post_holders_are_kept_until_a_change_refreshes_the_figures(
-        client, world, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    client, world, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     """The dashboard's post-holders table is read once per state of the day's figures: a
     record, a post ended, a renamed person or role shows at the next view (the changes
     commit, which refreshes today's figures); nothing else is read again meanwhile."""
@@ -200,10 +229,12 @@ def test_the_post_holders_are_kept_until_a_change_refreshes_the_figures(
         again = client.get("/targets/").content.decode()
     assert post_holders(again) == first
     with django_capture_on_commit_callbacks(execute=True):
-        _record(world.chi, "Nghiệp vụ công tác tổ chức công đoàn", ["union_theory"],
-                world.today)
-    assert post_holders(page(client, officer, "/targets/"))["Hồ Thị Chi"][1:4] == \
-        ["—", "Đã đạt", "Đã đạt"]
+        _record(world.chi, "Nghiệp vụ công tác tổ chức công đoàn", ["union_theory"], world.today)
+    assert post_holders(page(client, officer, "/targets/"))["Hồ Thị Chi"][1:4] == [
+        "—",
+        "Đã đạt",
+        "Đã đạt",
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         position = world.binh.positions.get()
         position.end_date = world.today - dt.timedelta(days=1)
@@ -215,15 +246,17 @@ def test_the_post_holders_are_kept_until_a_change_refreshes_the_figures(
     role = Role.objects.get(code="department_head")
     role.name = "Trưởng phòng"
     role.save()
-    assert post_holders(page(client, officer, "/targets/"))["Vũ Đức Ân"][0] \
-        .startswith("Trưởng phòng")
+    assert post_holders(page(client, officer, "/targets/"))["Vũ Đức Ân"][0].startswith(
+        "Trưởng phòng"
+    )
 
 
 def charts(html: str) -> dict[str, list[tuple[str, str]]]:
     """The charts answer: target id -> [(day, percentage shown)] oldest first."""
-    return {target: re.findall(r'<div title="([\d/]+)">\s*(?:<span[^>]*>([^<]*)</span>)?', body)
-            for target, body in re.findall(r'<div id="chart-(\d+)"[^>]*>(.*?)\n</div>', html,
-                                           re.S)}
+    return {
+        target: re.findall(r'<div title="([\d/]+)">\s*(?:<span[^>]*>([^<]*)</span>)?', body)
+        for target, body in re.findall(r'<div id="chart-(\d+)"[^>]*>(.*?)\n</div>', html, re.S)
+    }
 
 
 def shown(cell: str) -> str:
@@ -232,7 +265,8 @@ def shown(cell: str) -> str:
 
 
 def test_the_charts_show_each_target_at_each_year_end_as_its_dashboard_did(
-        client, world, django_assert_max_num_queries):
+    client, world, django_assert_max_num_queries
+):
     """The dashboard's charts (one htmx request): every target's percentage on 31 December
     of the last four years and today, the same figures as the dashboard as of those days,
     in a bounded number of queries (not two per target and year)."""
@@ -246,8 +280,14 @@ def test_the_charts_show_each_target_at_each_year_end_as_its_dashboard_did(
         html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     found = charts(html)
     ids = {str(t.pk): t.code for t in Target.objects.all()}
-    assert sorted(ids[pk] for pk in found) == ["T-003-1", "T-003-2", "T-003-3", "T-003-4a",
-                                               "T-003-4b", "T-003-4c"]
+    assert sorted(ids[pk] for pk in found) == [
+        "T-003-1",
+        "T-003-2",
+        "T-003-3",
+        "T-003-4a",
+        "T-003-4b",
+        "T-003-4c",
+    ]
     days = [dt.date(today.year - n, 12, 31) for n in (4, 3, 2, 1)] + [today]
     for day in days:
         rows = target_rows(page(client, officer, "/targets/", {"on": day.isoformat()}))
@@ -261,15 +301,26 @@ def test_the_charts_show_each_target_at_each_year_end_as_its_dashboard_did(
 
 # --- the training-needs list -----------------------------------------------------------
 
+
 def test_the_needs_list_names_exactly_the_people_not_yet_trained(client, world):
     html = page(client, world.tree.hanoi_officer, "/targets/needs/", {"target": world.t2.pk})
     found = tables(html)
     people = [cells for _a, cells in found["needs-people"][1:]]
     assert people == [
-        ["Lý Văn Dũng", "Liên đoàn Lao động huyện Mê Linh", "Trưởng ban (chuyên trách)",
-         "Quá hạn", d(world.melinh_term.end_date)],
-        ["Hồ Thị Chi", "Liên đoàn Lao động thành phố Hà Nội",
-         "Cán bộ tham mưu giúp việc (chuyên trách)", "Đến hạn", d(world.hanoi_term.end_date)],
+        [
+            "Lý Văn Dũng",
+            "Liên đoàn Lao động huyện Mê Linh",
+            "Trưởng ban (chuyên trách)",
+            "Quá hạn",
+            d(world.melinh_term.end_date),
+        ],
+        [
+            "Hồ Thị Chi",
+            "Liên đoàn Lao động thành phố Hà Nội",
+            "Cán bộ tham mưu giúp việc (chuyên trách)",
+            "Đến hạn",
+            d(world.hanoi_term.end_date),
+        ],
     ]
     summary = {cells[0].split()[0]: cells[2:] for _a, cells in found["needs-summary"][1:]}
     assert summary["T-003-2"] == ["5", "2", "1"]
@@ -285,22 +336,54 @@ def test_the_needs_list_exports_csv_with_vietnamese_headers_and_a_bom(client, wo
     response = client.get("/targets/needs/", {"target": world.t2.pk, "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert f'filename="nhu-cau-dao-tao-HN-{world.today:%Y%m%d}.csv"' in \
-        response["Content-Disposition"]
+    assert (
+        f'filename="nhu-cau-dao-tao-HN-{world.today:%Y%m%d}.csv"' in response["Content-Disposition"]
+    )
     raw = b"".join(response.streaming_content)
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8").removeprefix("\ufeff"))))
-    assert rows[0] == ["Chỉ tiêu", "Họ và tên", "Ngày sinh", "Mã đơn vị", "Đơn vị", "Chức danh",
-                       "Chuyên trách", "Trạng thái", "Hạn", "Cấp chịu trách nhiệm"]
+    assert rows[0] == [
+        "Chỉ tiêu",
+        "Họ và tên",
+        "Ngày sinh",
+        "Mã đơn vị",
+        "Đơn vị",
+        "Chức danh",
+        "Chuyên trách",
+        "Trạng thái",
+        "Hạn",
+        "Cấp chịu trách nhiệm",
+    ]
     assert rows[1:] == [
-        ["T-003-2", "Lý Văn Dũng", "15/01/1975", "HN-ML", "Liên đoàn Lao động huyện Mê Linh",
-         "Trưởng ban", "Có", "Quá hạn", d(world.melinh_term.end_date), ""],
-        ["T-003-2", "Hồ Thị Chi", "24/12/1990", "HN", "Liên đoàn Lao động thành phố Hà Nội",
-         "Cán bộ tham mưu giúp việc", "Có", "Đến hạn", d(world.hanoi_term.end_date), ""],
+        [
+            "T-003-2",
+            "Lý Văn Dũng",
+            "15/01/1975",
+            "HN-ML",
+            "Liên đoàn Lao động huyện Mê Linh",
+            "Trưởng ban",
+            "Có",
+            "Quá hạn",
+            d(world.melinh_term.end_date),
+            "",
+        ],
+        [
+            "T-003-2",
+            "Hồ Thị Chi",
+            "24/12/1990",
+            "HN",
+            "Liên đoàn Lao động thành phố Hà Nội",
+            "Cán bộ tham mưu giúp việc",
+            "Có",
+            "Đến hạn",
+            d(world.hanoi_term.end_date),
+            "",
+        ],
     ]
 
 
 # --- a person's obligations ------------------------------------------------------------
+
 
 def obligations(html: str) -> dict[str, list[str]]:
     return {cells[0].split()[0]: cells[1:3] for _a, cells in tables(html).get("", [])[1:]}
@@ -311,17 +394,23 @@ def test_a_persons_obligations_show_met_due_and_overdue(client, world):
     an = page(client, officer, f"/targets/people/{world.an.pk}/")
     assert f"Nghĩa vụ đào tạo tính đến {d(world.today)}" in an
     assert obligations(an) == {
-        "T-003-2": ["Đã đạt", f"Lý luận và nghiệp vụ công tác công đoàn (khoá 1) "
-                              f"({d(world.an_record.completed_on)})"],
-        "T-003-3": ["Đã đạt", f"Tin học văn phòng (01/01/{y})"]}
+        "T-003-2": [
+            "Đã đạt",
+            f"Lý luận và nghiệp vụ công tác công đoàn (khoá 1) ({d(world.an_record.completed_on)})",
+        ],
+        "T-003-3": ["Đã đạt", f"Tin học văn phòng (01/01/{y})"],
+    }
     chi = page(client, officer, f"/targets/people/{world.chi.pk}/")
-    assert obligations(chi) == {"T-003-2": ["Đến hạn", f"hạn {d(world.hanoi_term.end_date)}"],
-                                "T-003-3": ["Đến hạn", f"hạn 31/12/{y}"]}
+    assert obligations(chi) == {
+        "T-003-2": ["Đến hạn", f"hạn {d(world.hanoi_term.end_date)}"],
+        "T-003-3": ["Đến hạn", f"hạn 31/12/{y}"],
+    }
     dung = page(client, officer, f"/targets/people/{world.dung.pk}/")
     assert obligations(dung)["T-003-2"] == ["Quá hạn", f"hạn {d(world.melinh_term.end_date)}"]
     # As of the past day Bình had no record yet.
-    binh = page(client, officer, f"/targets/people/{world.binh.pk}/",
-                {"on": world.past.isoformat()})
+    binh = page(
+        client, officer, f"/targets/people/{world.binh.pk}/", {"on": world.past.isoformat()}
+    )
     assert obligations(binh)["T-003-2"][0] == "Đến hạn"
     # The profile page loads this partial.
     profile = page(client, officer, f"/people/{world.an.pk}/")
@@ -329,13 +418,22 @@ def test_a_persons_obligations_show_met_due_and_overdue(client, world):
 
 
 def test_with_the_days_figures_only_the_targets_concerning_the_person_are_evaluated(
-        client, world, django_assert_max_num_queries):
+    client, world, django_assert_max_num_queries
+):
     """Once the day's snapshot is stored, the obligations evaluate only the targets that
     concern somebody at the person's units (read from the stored figures): the same
     obligations as without it, in fewer queries; without it every target is evaluated."""
     tree, officer = world.tree, world.tree.hanoi_officer
-    people = [world.an, world.binh, world.chi, world.dung, world.em, tree.nguyen, tree.tran,
-              tree.le]
+    people = [
+        world.an,
+        world.binh,
+        world.chi,
+        world.dung,
+        world.em,
+        tree.nguyen,
+        tree.tran,
+        tree.le,
+    ]
     assert not Snapshot.objects.exists()
     client.force_login(officer)
     url = "/targets/people/{}/?on=" + world.today.isoformat()
@@ -344,8 +442,9 @@ def test_with_the_days_figures_only_the_targets_concerning_the_person_are_evalua
     assert alone[tree.nguyen.pk].keys() == {"T-003-4c"}
     page(client, officer, "/targets/")  # stores today's figures
     for person in people:
-        assert obligations(client.get(url.format(person.pk)).content.decode()) == \
-            alone[person.pk], person
+        assert (
+            obligations(client.get(url.format(person.pk)).content.decode()) == alone[person.pk]
+        ), person
     # Session, user, the user's unit, the person; the snapshot, the targets and their five
     # filters, the figures of his units; then for each of his two targets its evaluation and
     # his qualifying record (evaluating all six targets takes two more at least).
@@ -357,7 +456,8 @@ def test_a_self_service_cadre_sees_their_own_obligations_and_nobody_elses(client
     tree = world.tree
     own = page(client, tree.cadre, f"/targets/people/{tree.nguyen.pk}/")
     assert obligations(own) == {
-        "T-003-4c": ["Đã đạt", "Bồi dưỡng nghiệp vụ công đoàn cơ sở 2024 (03/04/2024)"]}
+        "T-003-4c": ["Đã đạt", "Bồi dưỡng nghiệp vụ công đoàn cơ sở 2024 (03/04/2024)"]
+    }
     for other in (tree.tran, world.an, tree.le):
         assert client.get(f"/targets/people/{other.pk}/").status_code == 404
     client.force_login(tree.nt_officer)
@@ -366,12 +466,18 @@ def test_a_self_service_cadre_sees_their_own_obligations_and_nobody_elses(client
 
 # --- adoption --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def target_80(world):
     target = Target.objects.create(
-        document=SourceDocument.objects.get(code="003"), code="T-TEST-80",
+        document=SourceDocument.objects.get(code="003"),
+        code="T-TEST-80",
         name="Cán bộ chuyên trách có ít nhất một khoá bồi dưỡng trong nhiệm kỳ",
-        threshold=Decimal(80), full_time=True, window=WindowKind.TERM, rank=500)
+        threshold=Decimal(80),
+        full_time=True,
+        window=WindowKind.TERM,
+        rank=500,
+    )
     target.levels.set(UnitLevel.objects.filter(code__in=["province", "upper_grassroots"]))
     return target
 
@@ -381,12 +487,14 @@ def test_adopting_a_target_with_a_lower_threshold_is_refused(client, world):
     response = client.post(f"/targets/{world.t2.pk}/adopt/", {"threshold": "90"}, follow=True)
     assert response.redirect_chain == [("/targets/", 302)]
     assert messages(response.content.decode()) == [
-        "Chỉ tiêu áp dụng chỉ được cao hơn chỉ tiêu gốc (ít nhất 100%)."]
+        "Chỉ tiêu áp dụng chỉ được cao hơn chỉ tiêu gốc (ít nhất 100%)."
+    ]
     assert not Target.objects.filter(adopted_from=world.t2).exists()
 
 
 def test_a_province_adopts_a_target_stricter_and_sees_it_evaluated(
-        client, world, target_80, django_capture_on_commit_callbacks):
+    client, world, target_80, django_capture_on_commit_callbacks
+):
     tree = world.tree
     before = target_rows(page(client, tree.hanoi_officer, "/targets/"))
     assert figures(before["T-TEST-80"]) == ("80%", "80,0% · 4/5", "Đạt", "0")
@@ -397,12 +505,16 @@ def test_a_province_adopts_a_target_stricter_and_sees_it_evaluated(
     assert response.status_code == 302 and response["Location"] == "/targets/"
     response = client.get("/targets/")
     assert messages(response.content.decode()) == [
-        "Chỉ tiêu đã được áp dụng cho đơn vị của bạn và cấp dưới."]
+        "Chỉ tiêu đã được áp dụng cho đơn vị của bạn và cấp dưới."
+    ]
     adopted = Target.objects.get(adopted_from=target_80)
     assert (adopted.code, adopted.scope_unit, adopted.threshold, adopted.builtin) == (
-        "T-TEST-80@HN", tree.hanoi, Decimal(100), False)
-    assert set(adopted.levels.values_list("code", flat=True)) == {"province",
-                                                                   "upper_grassroots"}
+        "T-TEST-80@HN",
+        tree.hanoi,
+        Decimal(100),
+        False,
+    )
+    assert set(adopted.levels.values_list("code", flat=True)) == {"province", "upper_grassroots"}
 
     rows = target_rows(response.content)
     assert figures(rows["T-TEST-80"]) == ("80%", "80,0% · 4/5", "Đạt", "0")
@@ -425,11 +537,14 @@ def test_only_writers_adopt_and_only_targets_in_force_for_their_unit(client, wor
     tree = world.tree
     inspector = tree.inspector
     client.force_login(inspector)
-    assert client.post(f"/targets/{target_80.pk}/adopt/",
-                       {"threshold": "100"}).status_code == 403
-    nt_only = Target.objects.create(document=SourceDocument.objects.get(code="001"),
-                                    code="T-NT-ONLY", name="Chỉ Ninh Thuận",
-                                    scope_unit=tree.ninhthuan, full_time=True)
+    assert client.post(f"/targets/{target_80.pk}/adopt/", {"threshold": "100"}).status_code == 403
+    nt_only = Target.objects.create(
+        document=SourceDocument.objects.get(code="001"),
+        code="T-NT-ONLY",
+        name="Chỉ Ninh Thuận",
+        scope_unit=tree.ninhthuan,
+        full_time=True,
+    )
     client.force_login(tree.hanoi_officer)
     assert client.post(f"/targets/{nt_only.pk}/adopt/", {"threshold": "100"}).status_code == 404
     assert not Target.objects.filter(adopted_from__isnull=False).exists()

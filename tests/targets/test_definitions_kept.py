@@ -46,10 +46,11 @@ def test_an_edited_threshold_is_seen_at_once(db, how):
         Target.objects.filter(pk=target.pk).update(threshold=90)
     else:  # plain SQL, no signal, on this connection (another one: the transactional tests)
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE targets_target SET threshold = 90 WHERE id = %s",
-                           [target.pk])
-            cursor.execute("UPDATE targets_revision SET token = %s WHERE name = %s",
-                           [secrets.token_hex(16), Revision.DEFINITIONS])
+            cursor.execute("UPDATE targets_target SET threshold = 90 WHERE id = %s", [target.pk])
+            cursor.execute(
+                "UPDATE targets_revision SET token = %s WHERE name = %s",
+                [secrets.token_hex(16), Revision.DEFINITIONS],
+            )
     assert codes()["T-003-2"].threshold == 90
 
 
@@ -101,6 +102,7 @@ def test_each_day_has_its_own_targets(db):
 
 
 # --- with real transactions: another connection, a rollback, autocommit -------------------
+
 
 def _elsewhere(write) -> None:
     """Run `write` on a connection of its own (a thread), as another process would."""

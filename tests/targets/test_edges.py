@@ -19,30 +19,49 @@ D = dt.date
 @pytest.fixture
 def world(db):
     vgcl = make_unit("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None)
-    province = make_unit("NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation",
-                         vgcl)
-    district = make_unit("NT-PR", "Liên đoàn Lao động thành phố Phan Rang",
-                         "district_federation", province)
+    province = make_unit("NT", "Liên đoàn Lao động tỉnh Ninh Thuận", "provincial_federation", vgcl)
+    district = make_unit(
+        "NT-PR", "Liên đoàn Lao động thành phố Phan Rang", "district_federation", province
+    )
     # The 001 set is the Ninh Thuận resolution: it applies to the province's subtree.
     Target.objects.filter(document__code="001").update(scope_unit=province, active=True)
     return vgcl, province, district
 
 
 def person(unit, given, education=EducationLevel.UNIVERSITY):
-    return person_create(user=None, unit=unit, family_name="Nguyễn", middle_name="Văn",
-                         given_name=given, gender="male", birth_date=D(1980, 1, 1),
-                         education_level=education)
+    return person_create(
+        user=None,
+        unit=unit,
+        family_name="Nguyễn",
+        middle_name="Văn",
+        given_name=given,
+        gender="male",
+        birth_date=D(1980, 1, 1),
+        education_level=education,
+    )
 
 
 def post(who, unit, role, start, **extra):
-    return position_create(user=None, person=who, unit=unit, role=Role.objects.get(code=role),
-                           start_date=start, **extra)
+    return position_create(
+        user=None,
+        person=who,
+        unit=unit,
+        role=Role.objects.get(code=role),
+        start_date=start,
+        **extra,
+    )
 
 
 def record(who, day, topics, hours=16):
-    return external_record_create(user=None, person=who, title=f"Khoá học {day:%d/%m/%Y}",
-                                  topics=list(Topic.objects.filter(code__in=topics)),
-                                  hours=hours, completed_on=day, form="on_site")
+    return external_record_create(
+        user=None,
+        person=who,
+        title=f"Khoá học {day:%d/%m/%Y}",
+        topics=list(Topic.objects.filter(code__in=topics)),
+        hours=hours,
+        completed_on=day,
+        form="on_site",
+    )
 
 
 def status(who, code, day):
@@ -52,10 +71,16 @@ def status(who, code, day):
 
 # --- T-003-1: newly elected key leaders, by the end of the term's 2nd year -----------------
 
+
 def test_a_new_key_leader_is_due_on_the_last_day_of_the_terms_2nd_year(world):
     _, province, _ = world
-    term_create(user=None, unit=province, name="2023-2028", start_date=D(2023, 10, 15),
-                end_date=D(2028, 10, 14))
+    term_create(
+        user=None,
+        unit=province,
+        name="2023-2028",
+        start_date=D(2023, 10, 15),
+        end_date=D(2028, 10, 14),
+    )
     chair = person(province, "An")
     post(chair, province, "chair", D(2023, 10, 15), first_time_on_committee=True)
 
@@ -73,13 +98,24 @@ def test_a_new_key_leader_is_due_on_the_last_day_of_the_terms_2nd_year(world):
 
 def test_a_re_elected_chair_is_not_newly_elected(world):
     _, province, _ = world
-    term_create(user=None, unit=province, name="2018-2023", start_date=D(2018, 10, 15),
-                end_date=D(2023, 10, 14))
-    term_create(user=None, unit=province, name="2023-2028", start_date=D(2023, 10, 15),
-                end_date=D(2028, 10, 14))
+    term_create(
+        user=None,
+        unit=province,
+        name="2018-2023",
+        start_date=D(2018, 10, 15),
+        end_date=D(2023, 10, 14),
+    )
+    term_create(
+        user=None,
+        unit=province,
+        name="2023-2028",
+        start_date=D(2023, 10, 15),
+        end_date=D(2028, 10, 14),
+    )
     chair = person(province, "Bình")
-    post(chair, province, "chair", D(2018, 10, 15), end_date=D(2023, 10, 14),
-         end_reason="term_ended")
+    post(
+        chair, province, "chair", D(2018, 10, 15), end_date=D(2023, 10, 14), end_reason="term_ended"
+    )
     post(chair, province, "chair", D(2023, 10, 15))
     assert status(chair, "T-003-1", D(2024, 1, 1)).status == "not_applicable"
 
@@ -93,6 +129,7 @@ def test_grassroots_key_leaders_are_not_in_t_003_1(world):
 
 
 # --- T-003-3: yearly refresher of full-time cadres from upper-grassroots up -----------------
+
 
 def test_the_yearly_refresher_resets_on_1_january(world):
     _, _, district = world
@@ -115,12 +152,13 @@ def test_part_time_cadres_have_no_yearly_refresher_target(world):
 
 # --- T-001-4: chairs of non-state unions, collective bargaining by 31/12/2023 -----------------
 
+
 def test_the_collective_bargaining_deadline_of_31_12_2023(world):
     _, _, district = world
-    private = make_unit("NT-PR-02", "Công đoàn Công ty TNHH B", "grassroots", district,
-                        sector="non_state")
-    state = make_unit("NT-PR-03", "Công đoàn Điện lực C", "grassroots", district,
-                      sector="state")
+    private = make_unit(
+        "NT-PR-02", "Công đoàn Công ty TNHH B", "grassroots", district, sector="non_state"
+    )
+    state = make_unit("NT-PR-03", "Công đoàn Điện lực C", "grassroots", district, sector="state")
     chair, other = person(private, "Hải"), person(state, "Khánh")
     post(chair, private, "chair", D(2021, 3, 1))
     post(other, state, "chair", D(2021, 3, 1))
@@ -134,6 +172,7 @@ def test_the_collective_bargaining_deadline_of_31_12_2023(world):
 
 
 # --- T-001-2a: full-time cadres hold a university degree --------------------------------------
+
 
 def test_the_degree_requirement(world):
     _, province, district = world
@@ -154,8 +193,10 @@ def test_the_degree_requirement(world):
 
 # --- T-003-4a/b/c: chairs by member band, on the figures in force that day ----------------
 
-@pytest.mark.parametrize("members, band", [(999, "T-003-4c"), (1000, "T-003-4b"),
-                                           (2499, "T-003-4b"), (2500, "T-003-4a")])
+
+@pytest.mark.parametrize(
+    "members, band", [(999, "T-003-4c"), (1000, "T-003-4b"), (2499, "T-003-4b"), (2500, "T-003-4a")]
+)
 def test_chairs_fall_in_the_band_of_their_members_that_day(world, members, band):
     _, _, district = world
     union = make_unit("NT-PR-09", "Công đoàn Công ty D", "grassroots", district)
@@ -163,10 +204,15 @@ def test_chairs_fall_in_the_band_of_their_members_that_day(world, members, band)
     unit_set_figures(user=None, unit=union, effective_on=D(2025, 1, 1), member_count=10)
     chair = person(union, "Oanh")
     post(chair, union, "chair", D(2023, 6, 1))
-    statuses = {o.target.code: o.status for o in person_obligations(chair, D(2024, 6, 1))
-                if o.target.code.startswith("T-003-4")}
-    assert statuses == {code: ("due" if code == band else "not_applicable")
-                        for code in ("T-003-4a", "T-003-4b", "T-003-4c")}
+    statuses = {
+        o.target.code: o.status
+        for o in person_obligations(chair, D(2024, 6, 1))
+        if o.target.code.startswith("T-003-4")
+    }
+    assert statuses == {
+        code: ("due" if code == band else "not_applicable")
+        for code in ("T-003-4a", "T-003-4b", "T-003-4c")
+    }
     # A year later the union has 10 members: the chair is the upper-grassroots union's duty.
     assert status(chair, "T-003-4c", D(2025, 6, 1)).status == "due"
 
@@ -175,8 +221,9 @@ def test_records_outside_the_topics_or_too_short_do_not_count(world):
     _, _, district = world
     union = make_unit("NT-PR-10", "Công đoàn Công ty E", "grassroots", district)
     unit_set_figures(user=None, unit=union, effective_on=D(2020, 1, 1), member_count=200)
-    term_create(user=None, unit=union, name="2023-2028", start_date=D(2023, 6, 1),
-                end_date=D(2028, 5, 31))
+    term_create(
+        user=None, unit=union, name="2023-2028", start_date=D(2023, 6, 1), end_date=D(2028, 5, 31)
+    )
     chair = person(union, "Phúc")
     post(chair, union, "chair", D(2023, 6, 1))
     record(chair, D(2024, 1, 10), ["osh"])  # not a qualifying topic

@@ -27,8 +27,10 @@ def statuses(world, targets, snapshot) -> dict[str, str]:
     """Status of T-003-2 per given name of Hà Nội's own post-holders."""
     node = UnitVersion.objects.on(world.today).get(unit=world.tree.hanoi)
     at = [t.pk for t in targets].index(world.t2.pk)
-    return {row["position"].person.given_name: row["statuses"][at]
-            for row in unit_people(node, world.today, targets, snapshot)}
+    return {
+        row["position"].person.given_name: row["statuses"][at]
+        for row in unit_people(node, world.today, targets, snapshot)
+    }
 
 
 def test_post_holders_are_kept_under_the_token_their_targets_were_read_under(world):
@@ -42,7 +44,8 @@ def test_post_holders_are_kept_under_the_token_their_targets_were_read_under(wor
 
 
 def test_a_failed_refresh_drops_todays_figures_and_what_is_kept_with_them(
-        world, monkeypatch, django_capture_on_commit_callbacks):
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     snapshot = snapshots.ready(world.today)
     node = UnitVersion.objects.on(world.today).get(unit=world.tree.hanoi)
     assert statuses(world, targets_for(node, world.today), snapshot)["Chi"] == "due"
@@ -53,8 +56,7 @@ def test_a_failed_refresh_drops_todays_figures_and_what_is_kept_with_them(
     monkeypatch.setattr(snapshots, "_refresh_units", fail)
     signals._pending.__dict__.pop("state", None)  # the setup's marks (a new unit drops all)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
-        _record(world.chi, "Nghiệp vụ công tác tổ chức công đoàn", ["union_theory"],
-                world.today)
+        _record(world.chi, "Nghiệp vụ công tác tổ chức công đoàn", ["union_theory"], world.today)
     assert not Snapshot.objects.filter(as_of=world.today).exists()
     monkeypatch.undo()
     fresh = snapshots.ready(world.today)
@@ -73,4 +75,3 @@ def test_what_a_copy_drops_or_loads_stays_its_own(db, django_assert_num_queries)
         assert role not in kept.roles.all()
         assert kept.document.code
     signals._pending.__dict__.pop("state", None)  # the rolled-back marks
-

@@ -36,46 +36,75 @@ def build(data) -> list:
             units.append(district)
             for g in range(data.draw(st.integers(0, 2), label="grassroots")):
                 union = make_unit(f"P{p}-{d}-{g}", f"CĐCS {p}-{d}-{g}", "grassroots", district)
-                UnitFigures.objects.create(unit=union, effective_on=D(2019, 1, 1),
-                                           member_count=data.draw(st.sampled_from([300, 1500])))
+                UnitFigures.objects.create(
+                    unit=union,
+                    effective_on=D(2019, 1, 1),
+                    member_count=data.draw(st.sampled_from([300, 1500])),
+                )
                 units.append(union)
     for unit in units:
         start = data.draw(st.dates(D(2019, 1, 1), D(2023, 12, 31)), label="term start")
-        Term.objects.create(unit=unit, name="NK", start_date=start,
-                            end_date=start + dt.timedelta(days=3 * 365))
+        Term.objects.create(
+            unit=unit, name="NK", start_date=start, end_date=start + dt.timedelta(days=3 * 365)
+        )
     roles = {r.code: r for r in Role.objects.filter(code__in=ROLES)}
     topics = {t.code: t for t in Topic.objects.filter(code__in=TOPICS)}
     for i in range(data.draw(st.integers(1, 8), label="people")):
-        person = person_create(user=None, unit=root, family_name="Lê", middle_name="Văn",
-                               given_name=f"N{i}", gender="male")
+        person = person_create(
+            user=None,
+            unit=root,
+            family_name="Lê",
+            middle_name="Văn",
+            given_name=f"N{i}",
+            gender="male",
+        )
         for _ in range(data.draw(st.integers(1, 3), label="posts")):
             unit = data.draw(st.sampled_from(units))
             start = data.draw(days, label="post start")
             end = data.draw(st.one_of(st.none(), st.dates(start, D(2027, 1, 1))))
             Position.objects.create(
-                person=person, unit=unit, role=roles[data.draw(st.sampled_from(ROLES))],
-                full_time=data.draw(st.sampled_from([True, True, False])), start_date=start,
+                person=person,
+                unit=unit,
+                role=roles[data.draw(st.sampled_from(ROLES))],
+                full_time=data.draw(st.sampled_from([True, True, False])),
+                start_date=start,
                 end_date=end,
-                term=Term.objects.filter(unit=unit, start_date__lte=start,
-                                         end_date__gte=start).first())
+                term=Term.objects.filter(
+                    unit=unit, start_date__lte=start, end_date__gte=start
+                ).first(),
+            )
         for _ in range(data.draw(st.integers(0, 3), label="records")):
             record = TrainingRecord.objects.create(
-                person=person, title="Khoá học", hours=data.draw(st.integers(4, 40)),
-                completed_on=data.draw(days), form="on_site",
-                valid=data.draw(st.sampled_from([True, True, True, False])))
+                person=person,
+                title="Khoá học",
+                hours=data.draw(st.integers(4, 40)),
+                completed_on=data.draw(days),
+                form="on_site",
+                valid=data.draw(st.sampled_from([True, True, True, False])),
+            )
             record.topics.set([topics[data.draw(st.sampled_from(TOPICS))]])
     return units
 
 
 # --- the brute-force evaluator ------------------------------------------------------------
 
-LEVELS = {"T-003-2": {"confederation", "province", "upper_grassroots"},
-          "T-003-3": {"confederation", "province", "upper_grassroots"},
-          "T-003-4c": {"grassroots"}}
-QUALIFYING = {"T-003-2": {"union_theory", "union_general", "labour_relations", "labour_law",
-                          "management_leadership", "civil_service_rank"},
-              "T-003-3": None,  # any record
-              "T-003-4c": {"union_theory", "union_general", "soft_skills"}}
+LEVELS = {
+    "T-003-2": {"confederation", "province", "upper_grassroots"},
+    "T-003-3": {"confederation", "province", "upper_grassroots"},
+    "T-003-4c": {"grassroots"},
+}
+QUALIFYING = {
+    "T-003-2": {
+        "union_theory",
+        "union_general",
+        "labour_relations",
+        "labour_law",
+        "management_leadership",
+        "civil_service_rank",
+    },
+    "T-003-3": None,  # any record
+    "T-003-4c": {"union_theory", "union_general", "soft_skills"},
+}
 
 
 def members_on(unit_id: int, day: dt.date) -> int | None:
@@ -97,19 +126,24 @@ def in_population(code: str, p: Position, day: dt.date) -> bool:
 def brute_force(code: str, day: dt.date) -> dict[int, tuple[int, int, int]]:
     chosen: dict[int, Position] = {}
     for p in Position.objects.select_related("unit__kind__level", "role", "term"):
-        if in_population(code, p, day) and (p.person_id not in chosen
-                                            or p.pk < chosen[p.person_id].pk):
+        if in_population(code, p, day) and (
+            p.person_id not in chosen or p.pk < chosen[p.person_id].pk
+        ):
             chosen[p.person_id] = p
     out: dict[int, list[int]] = {}
     for p in chosen.values():
-        start = D(day.year, 1, 1) if code == "T-003-3" else (
-            p.term.start_date if p.term else p.start_date)
+        start = (
+            D(day.year, 1, 1)
+            if code == "T-003-3"
+            else (p.term.start_date if p.term else p.start_date)
+        )
         met = any(
-            r.valid and start <= r.completed_on <= day
+            r.valid
+            and start <= r.completed_on <= day
             and (QUALIFYING[code] is None or {t.code for t in r.topics.all()} & QUALIFYING[code])
-            for r in TrainingRecord.objects.filter(person_id=p.person_id))
-        overdue = (not met and code != "T-003-3" and p.term is not None
-                   and p.term.end_date < day)
+            for r in TrainingRecord.objects.filter(person_id=p.person_id)
+        )
+        overdue = not met and code != "T-003-3" and p.term is not None and p.term.end_date < day
         row = out.setdefault(p.unit_id, [0, 0, 0])
         row[0] += 1
         row[1] += met
@@ -117,8 +151,11 @@ def brute_force(code: str, day: dt.date) -> dict[int, tuple[int, int, int]]:
     return {unit: tuple(row) for unit, row in out.items()}
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_the_engine_agrees_with_brute_force_and_subtrees_add_up(db, data):
     with transaction.atomic():
@@ -129,23 +166,36 @@ def test_the_engine_agrees_with_brute_force_and_subtrees_add_up(db, data):
         edges |= set(TrainingRecord.objects.values_list("completed_on", flat=True))
         edges |= set(Position.objects.values_list("start_date", flat=True))
         edges = sorted(d for d in edges if D(2021, 1, 1) <= d <= D(2026, 12, 31))
-        day = data.draw(st.one_of(st.sampled_from(edges) if edges else st.nothing(),
-                                  st.dates(D(2021, 1, 1), D(2026, 12, 31))), label="as of")
+        day = data.draw(
+            st.one_of(
+                st.sampled_from(edges) if edges else st.nothing(),
+                st.dates(D(2021, 1, 1), D(2026, 12, 31)),
+            ),
+            label="as of",
+        )
         targets = {t.code: t for t in person_targets(day) if t.code in CODES}
         for code, target in targets.items():
             assert unit_counts(target, day) == brute_force(code, day), code
         snapshot = snapshots.compute(day)
         parent = dict(UnitVersion.objects.on(day).values_list("unit_id", "parent_id"))
         for target in targets.values():
-            rows = {f.unit_id: f for f in TargetFigure.objects.filter(snapshot=snapshot,
-                                                                       target=target)}
+            rows = {
+                f.unit_id: f for f in TargetFigure.objects.filter(snapshot=snapshot, target=target)
+            }
             for unit_id, row in rows.items():
                 children = [rows[u] for u, p in parent.items() if p == unit_id and u in rows]
-                for own, total in (("own_eligible", "eligible"), ("own_met", "met"),
-                                   ("own_overdue", "overdue")):
+                for own, total in (
+                    ("own_eligible", "eligible"),
+                    ("own_met", "met"),
+                    ("own_overdue", "overdue"),
+                ):
                     assert getattr(row, total) == getattr(row, own) + sum(
-                        getattr(c, total) for c in children), (target.code, unit_id, total)
-            own = {u: (r.own_eligible, r.own_met, r.own_overdue) for u, r in rows.items()
-                   if r.own_eligible}
+                        getattr(c, total) for c in children
+                    ), (target.code, unit_id, total)
+            own = {
+                u: (r.own_eligible, r.own_met, r.own_overdue)
+                for u, r in rows.items()
+                if r.own_eligible
+            }
             assert own == brute_force(target.code, day)
         transaction.set_rollback(True)

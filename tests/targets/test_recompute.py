@@ -15,9 +15,14 @@ from targets.tasks import compute_snapshot
 
 
 def test_the_command_recomputes_every_target_with_a_progress_bar(tree, capsys):
-    position_create(user=None, person=tree.tran, unit=tree.hanoi,
-                    role=Role.objects.get(code="advisory_staff"), full_time=True,
-                    start_date=dt.date(2024, 1, 1))
+    position_create(
+        user=None,
+        person=tree.tran,
+        unit=tree.hanoi,
+        role=Role.objects.get(code="advisory_staff"),
+        full_time=True,
+        start_date=dt.date(2024, 1, 1),
+    )
     call_command("recompute_targets", "--on", "31/12/2025")
     out = capsys.readouterr().out
     assert "targets" in out and "#" in out and "Done as of 31/12/2025" in out
@@ -32,12 +37,13 @@ def test_the_command_refuses_a_day_that_is_not_a_date(db):
 
 
 def test_a_large_tree_is_computed_by_the_worker_while_the_page_shows_progress(
-        client, tree, settings):
+    client, tree, settings
+):
     settings.TARGETS_INLINE_UNITS = 0  # every tree counts as large
     client.force_login(tree.hanoi_officer)
     page = client.get("/targets/")
     assert page.status_code == 200
-    assert b"<progress" in page.content and b"hx-trigger=\"every 1s\"" in page.content
+    assert b"<progress" in page.content and b'hx-trigger="every 1s"' in page.content
     assert Snapshot.objects.get(as_of=today()).status == "queued"
     assert client.get("/targets/progress/").status_code == 200
     assert "HX-Refresh" not in client.get("/targets/progress/")

@@ -22,25 +22,43 @@ DAYS = [dt.date(2020, 12, 31), dt.date(2024, 6, 30), dt.date(2025, 12, 31)]
 
 def figures_of(day: dt.date) -> dict:
     snapshot = snapshots.compute(day)
-    rows = (TargetFigure.objects.filter(snapshot=snapshot)
-            .order_by("target__code", "unit__code")
-            .values_list("target__code", "unit__code", "own_eligible", "own_met",
-                         "own_overdue", "eligible", "met", "overdue"))
+    rows = (
+        TargetFigure.objects.filter(snapshot=snapshot)
+        .order_by("target__code", "unit__code")
+        .values_list(
+            "target__code",
+            "unit__code",
+            "own_eligible",
+            "own_met",
+            "own_overdue",
+            "eligible",
+            "met",
+            "overdue",
+        )
+    )
     return {f"{code} {unit}": list(values) for code, unit, *values in rows}
 
 
 def obligations_of(day: dt.date) -> dict:
-    people = (Person.objects.filter(positions__role__code="chair", citizen_id__isnull=False)
-              .order_by("citizen_id").distinct()[:20])
-    return {p.citizen_id: [(o.target.code, o.status, str(o.due_on), o.record.title
-                            if o.record else None) for o in person_obligations(p, day)]
-            for p in people}
+    people = (
+        Person.objects.filter(positions__role__code="chair", citizen_id__isnull=False)
+        .order_by("citizen_id")
+        .distinct()[:20]
+    )
+    return {
+        p.citizen_id: [
+            (o.target.code, o.status, str(o.due_on), o.record.title if o.record else None)
+            for o in person_obligations(p, day)
+        ]
+        for p in people
+    }
 
 
 def test_the_demo_figures_are_the_same_on_every_database(db):
     load_demo()
-    found = {day.isoformat(): {"units": figures_of(day), "people": obligations_of(day)}
-             for day in DAYS}
+    found = {
+        day.isoformat(): {"units": figures_of(day), "people": obligations_of(day)} for day in DAYS
+    }
     found = json.loads(json.dumps(found))  # tuples as lists, like the file
     if os.environ.get("UPDATE_TARGET_FIGURES"):
         FILE.write_text(json.dumps(found, ensure_ascii=False, indent=0, sort_keys=True))

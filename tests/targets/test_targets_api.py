@@ -12,8 +12,12 @@ from targets.services import target_adopt
 from tests.api import ApiClient, fields_of, messages_of
 from tests.targets.pages_world import build, target_rows
 
-STANDINGS = {"Đạt": "achieved", "Có nguy cơ": "at_risk", "Không đạt": "missed",
-             "Không có đối tượng": "none"}
+STANDINGS = {
+    "Đạt": "achieved",
+    "Có nguy cơ": "at_risk",
+    "Không đạt": "missed",
+    "Không có đối tượng": "none",
+}
 
 
 @pytest.fixture
@@ -30,8 +34,7 @@ def unit_targets(user, unit, day):
 
 
 def obligations(user, person, day):
-    response = ApiClient(user).get(f"/people/{person.pk}/obligations",
-                                   {"as_of": day.isoformat()})
+    response = ApiClient(user).get(f"/people/{person.pk}/obligations", {"as_of": day.isoformat()})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["person"] == person.pk and body["as_of"] == day.isoformat()
@@ -46,15 +49,17 @@ def figures(t: dict) -> tuple:
 def test_a_units_targets_as_of_a_day(world):
     tree = world.tree
     found = unit_targets(tree.hanoi_officer, tree.hanoi, world.today)
-    assert list(found) == ["T-003-1", "T-003-2", "T-003-3", "T-003-4a", "T-003-4b",
-                           "T-003-4c"]
+    assert list(found) == ["T-003-1", "T-003-2", "T-003-3", "T-003-4a", "T-003-4b", "T-003-4c"]
     assert figures(found["T-003-1"]) == (0, 0, 0, None, None, "none")
     assert figures(found["T-003-2"]) == (5, 3, 1, Decimal("60.0"), False, "missed")
     assert figures(found["T-003-3"]) == (5, 2, 0, Decimal("40.0"), False, "at_risk")
     assert figures(found["T-003-4c"]) == (1, 1, 0, Decimal("100.0"), True, "achieved")
     t2 = found["T-003-2"]
     assert (t2["document"], Decimal(t2["threshold"]), t2["level_responsible"]) == (
-        "003", Decimal(100), None)
+        "003",
+        Decimal(100),
+        None,
+    )
     assert found["T-003-4c"]["level_responsible"] == "upper_grassroots"
 
     past = unit_targets(tree.hanoi_officer, tree.hanoi, world.past)
@@ -68,18 +73,29 @@ def test_a_persons_obligations_as_of_a_day(world):
     an = obligations(officer, world.an, world.today)
     assert an["T-003-1"]["status"] == "not_applicable" and an["T-003-1"]["record"] is None
     assert an["T-003-2"] == {
-        "code": "T-003-2", "name": world.t2.name, "status": "met", "unit": tree.hanoi.pk,
-        "role": "department_head", "due_on": world.hanoi_term.end_date.isoformat(),
-        "record": world.an_record.pk, "record_title": world.an_record.title,
-        "record_completed_on": world.an_record.completed_on.isoformat()}
+        "code": "T-003-2",
+        "name": world.t2.name,
+        "status": "met",
+        "unit": tree.hanoi.pk,
+        "role": "department_head",
+        "due_on": world.hanoi_term.end_date.isoformat(),
+        "record": world.an_record.pk,
+        "record_title": world.an_record.title,
+        "record_completed_on": world.an_record.completed_on.isoformat(),
+    }
     assert (an["T-003-3"]["status"], an["T-003-3"]["record"]) == ("met", world.an_yearly.pk)
 
     chi = obligations(officer, world.chi, world.today)
     assert (chi["T-003-2"]["status"], chi["T-003-2"]["due_on"], chi["T-003-2"]["record"]) == (
-        "due", world.hanoi_term.end_date.isoformat(), None)
+        "due",
+        world.hanoi_term.end_date.isoformat(),
+        None,
+    )
     dung = obligations(officer, world.dung, world.today)
     assert (dung["T-003-2"]["status"], dung["T-003-2"]["due_on"]) == (
-        "overdue", world.melinh_term.end_date.isoformat())
+        "overdue",
+        world.melinh_term.end_date.isoformat(),
+    )
     assert dung["T-003-2"]["unit"] == tree.melinh.pk
     # On the past day Bình had no record yet, and Dũng's term still ran.
     assert obligations(officer, world.binh, world.past)["T-003-2"]["status"] == "due"
@@ -89,8 +105,12 @@ def test_a_persons_obligations_as_of_a_day(world):
 def test_both_answer_404_outside_the_token_users_subtree(world):
     tree = world.tree
     hanoi = ApiClient(tree.hanoi_officer)
-    for path in (f"/units/{tree.ninhthuan.pk}/targets", f"/units/{tree.vgcl.pk}/targets",
-                 f"/people/{tree.le.pk}/obligations", f"/people/{world.phuc.pk}/obligations"):
+    for path in (
+        f"/units/{tree.ninhthuan.pk}/targets",
+        f"/units/{tree.vgcl.pk}/targets",
+        f"/people/{tree.le.pk}/obligations",
+        f"/people/{world.phuc.pk}/obligations",
+    ):
         response = hanoi.get(path)
         assert response.status_code == 404, path
         assert response.json() == {"detail": "Không tìm thấy"}
@@ -104,8 +124,7 @@ def test_both_answer_404_outside_the_token_users_subtree(world):
 
 def test_a_bad_date_is_a_field_error_in_vietnamese(world):
     client = ApiClient(world.tree.hanoi_officer)
-    for path in (f"/units/{world.tree.hanoi.pk}/targets",
-                 f"/people/{world.an.pk}/obligations"):
+    for path in (f"/units/{world.tree.hanoi.pk}/targets", f"/people/{world.an.pk}/obligations"):
         response = client.get(path, {"as_of": "31/02/2024"})
         assert response.status_code == 422
         assert fields_of(response) == {"as_of"}
@@ -114,7 +133,8 @@ def test_a_bad_date_is_a_field_error_in_vietnamese(world):
 
 def test_a_unit_that_did_not_exist_that_day_is_not_found(world):
     response = ApiClient(world.tree.hanoi_officer).get(
-        f"/units/{world.tree.hanoi.pk}/targets", {"as_of": "1999-12-31"})
+        f"/units/{world.tree.hanoi.pk}/targets", {"as_of": "1999-12-31"}
+    )
     assert response.status_code == 404
     assert response.json()["detail"] == "Đơn vị chưa tồn tại hoặc đã giải thể vào ngày này."
 
@@ -128,10 +148,15 @@ def test_another_provinces_adoption_does_not_show_in_a_persons_obligations(world
     assert "T-003-2@NT" not in unit_targets(tree.hanoi_officer, tree.hanoi, world.today)
 
 
-@pytest.mark.parametrize("who, where", [("hanoi_officer", "hanoi"),
-                                        ("hanoi_officer", "melinh"),
-                                        ("melinh_officer", "school"),
-                                        ("nt_officer", "ninhthuan")])
+@pytest.mark.parametrize(
+    "who, where",
+    [
+        ("hanoi_officer", "hanoi"),
+        ("hanoi_officer", "melinh"),
+        ("melinh_officer", "school"),
+        ("nt_officer", "ninhthuan"),
+    ],
+)
 @pytest.mark.parametrize("when", ["today", "past"])
 def test_the_api_gives_the_figures_of_the_dashboard(client, world, who, where, when):
     tree = world.tree
@@ -147,7 +172,10 @@ def test_the_api_gives_the_figures_of_the_dashboard(client, world, who, where, w
         if t["eligible"]:
             percent, met, eligible = re.fullmatch(r"([\d,]+)% · (\d+)/(\d+)", progress).groups()
             assert (Decimal(percent.replace(",", ".")), int(met), int(eligible)) == (
-                Decimal(t["percent"]), t["met"], t["eligible"]), code
+                Decimal(t["percent"]),
+                t["met"],
+                t["eligible"],
+            ), code
         else:
             assert progress == "—" and t["percent"] is None, code
         assert STANDINGS[standing] == t["standing"], code

@@ -21,25 +21,40 @@ from training.services import (
 
 
 def open_class(tree, capacity, code="CAP-01"):
-    c = class_create(user=None, organiser=tree.melinh, topics=[tree.topic], code=code,
-                     name="Bồi dưỡng chủ tịch công đoàn cơ sở", start_date=dt.date(2025, 10, 6),
-                     end_date=dt.date(2025, 10, 8), hours=24, capacity=capacity)
+    c = class_create(
+        user=None,
+        organiser=tree.melinh,
+        topics=[tree.topic],
+        code=code,
+        name="Bồi dưỡng chủ tịch công đoàn cơ sở",
+        start_date=dt.date(2025, 10, 6),
+        end_date=dt.date(2025, 10, 8),
+        hours=24,
+        capacity=capacity,
+    )
     return class_set_status(user=None, training_class=c, status="open")
 
 
 def learners(tree, n):
     people = []
     for i in range(n):
-        p = Person(unit=tree.school, family_name="Lê", middle_name="Thị",
-                   given_name=f"Học viên {i:02d}", gender="female")
+        p = Person(
+            unit=tree.school,
+            family_name="Lê",
+            middle_name="Thị",
+            given_name=f"Học viên {i:02d}",
+            gender="female",
+        )
         p.fill_keys()
         people.append(p)
     return Person.objects.bulk_create(people)
 
 
 def nominate_all(tree, training_class, people):
-    return [enrolment_nominate(user=tree.melinh_officer, training_class=training_class,
-                               person=p)[0] for p in people]
+    return [
+        enrolment_nominate(user=tree.melinh_officer, training_class=training_class, person=p)[0]
+        for p in people
+    ]
 
 
 def statuses(training_class):
@@ -49,8 +64,7 @@ def statuses(training_class):
 def test_the_sixth_acceptance_into_a_class_of_five_goes_to_the_waiting_list(tree):
     c = open_class(tree, capacity=5)
     enrolments = nominate_all(tree, c, learners(tree, 6))
-    results = [enrolment_accept(user=tree.melinh_officer, enrolment=e).status
-               for e in enrolments]
+    results = [enrolment_accept(user=tree.melinh_officer, enrolment=e).status for e in enrolments]
     assert results == ["accepted"] * 5 + ["waitlisted"]
     assert c.enrolments.filter(status="accepted").count() == 5
 
@@ -70,8 +84,11 @@ def test_a_place_freed_by_a_rejection_goes_to_the_next_acceptance(tree):
     for e in (a, b, waiting):
         enrolment_accept(user=tree.melinh_officer, enrolment=e)
     assert Enrolment.objects.get(pk=waiting.pk).status == "waitlisted"
-    enrolment_reject(user=tree.melinh_officer, enrolment=Enrolment.objects.get(pk=b.pk),
-                     reason="Trùng lịch công tác")
+    enrolment_reject(
+        user=tree.melinh_officer,
+        enrolment=Enrolment.objects.get(pk=b.pk),
+        reason="Trùng lịch công tác",
+    )
     assert enrolment_accept(user=tree.melinh_officer, enrolment=waiting).status == "accepted"
     assert c.enrolments.filter(status="accepted").count() == 2
 
@@ -81,8 +98,10 @@ def test_acceptances_of_another_class_do_not_use_up_this_class_places(tree):
     other = open_class(tree, capacity=1, code="CAP-OTHER")
     p1, p2 = learners(tree, 2)
     enrolment_accept(user=None, enrolment=nominate_all(tree, full, [p1])[0])
-    assert enrolment_accept(user=None, enrolment=nominate_all(tree, other, [p2])[0]
-                            ).status == "accepted"
+    assert (
+        enrolment_accept(user=None, enrolment=nominate_all(tree, other, [p2])[0]).status
+        == "accepted"
+    )
 
 
 def test_nominations_cannot_be_decided_once_the_class_is_running(tree):
@@ -102,8 +121,10 @@ def test_an_officer_of_another_district_cannot_accept_into_the_class(tree):
     assert Enrolment.objects.get(pk=e.pk).status == "nominated"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="needs a database with truly concurrent writers (PostgreSQL)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs a database with truly concurrent writers (PostgreSQL)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_twenty_officers_accepting_at_the_same_moment_never_exceed_a_capacity_of_five(tree):
     c = open_class(tree, capacity=5)

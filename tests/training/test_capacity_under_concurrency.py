@@ -13,26 +13,38 @@ from training.services import class_create, class_set_status, enrolment_accept
 
 
 def open_class_with_nominations(tree, capacity: int, nominations: int):
-    c = class_create(user=None, organiser=tree.melinh, topics=[tree.topic], code="CAP",
-                     name="Lớp giới hạn", start_date=dt.date(2025, 9, 1),
-                     end_date=dt.date(2025, 9, 2), hours=8, capacity=capacity)
+    c = class_create(
+        user=None,
+        organiser=tree.melinh,
+        topics=[tree.topic],
+        code="CAP",
+        name="Lớp giới hạn",
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2025, 9, 2),
+        hours=8,
+        capacity=capacity,
+    )
     class_set_status(user=None, training_class=c, status="open")
     people = []
     for i in range(nominations):
-        p = Person(unit=tree.school, family_name="Nguyễn", given_name=f"Học viên {i}",
-                   gender="male")
+        p = Person(
+            unit=tree.school, family_name="Nguyễn", given_name=f"Học viên {i}", gender="male"
+        )
         p.fill_keys()
         people.append(p)
     Person.objects.bulk_create(people)
-    Enrolment.objects.bulk_create([Enrolment(training_class=c, person=p,
-                                             nominating_unit=tree.melinh) for p in people])
+    Enrolment.objects.bulk_create(
+        [Enrolment(training_class=c, person=p, nominating_unit=tree.melinh) for p in people]
+    )
     return c
 
 
 def test_the_acceptance_after_capacity_goes_to_the_waiting_list(tree):
     c = open_class_with_nominations(tree, capacity=5, nominations=6)
-    statuses = [enrolment_accept(user=tree.melinh_officer, enrolment=e).status
-                for e in c.enrolments.order_by("id")]
+    statuses = [
+        enrolment_accept(user=tree.melinh_officer, enrolment=e).status
+        for e in c.enrolments.order_by("id")
+    ]
     assert statuses == ["accepted"] * 5 + ["waitlisted"]
 
 

@@ -40,8 +40,8 @@ def chairs_page_rows(client, user, unit, day: dt.date) -> dict[str, str]:
     response = client.get("/training/chairs/", {"unit": unit.pk, "on": day.strftime("%d/%m/%Y")})
     assert response.status_code == 200
     body = response.content.decode()
-    table = body[body.index('id="chairs"'):]
-    table = table[:table.index("</table>")]
+    table = body[body.index('id="chairs"') :]
+    table = table[: table.index("</table>")]
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
         name = re.search(r"<a [^>]*>([^<]+)</a>", row)
@@ -52,18 +52,32 @@ def chairs_page_rows(client, user, unit, day: dt.date) -> dict[str, str]:
 
 # --- the rule itself -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("members, level", [
-    (None, "upper_grassroots"), (0, "upper_grassroots"), (999, "upper_grassroots"),
-    (1000, "province"), (2499, "province"), (2500, "confederation"),
-    (120_000, "confederation"),
-])
+
+@pytest.mark.parametrize(
+    "members, level",
+    [
+        (None, "upper_grassroots"),
+        (0, "upper_grassroots"),
+        (999, "upper_grassroots"),
+        (1000, "province"),
+        (2499, "province"),
+        (2500, "confederation"),
+        (120_000, "confederation"),
+    ],
+)
 def test_the_duty_level_follows_the_member_count_thresholds(members, level):
     assert chair_duty_level(members) == level
 
 
-@pytest.mark.parametrize("members, duty", [
-    (999, "melinh"), (1000, "hanoi"), (2499, "hanoi"), (2500, "vgcl"),
-])
+@pytest.mark.parametrize(
+    "members, duty",
+    [
+        (999, "melinh"),
+        (1000, "hanoi"),
+        (2499, "hanoi"),
+        (2500, "vgcl"),
+    ],
+)
 def test_at_the_boundaries_the_chair_is_the_duty_of_exactly_one_level(tree, members, duty):
     set_members(tree.school, members)
     assert chair_duty_unit(tree.school, DAY) == getattr(tree, duty)
@@ -72,17 +86,32 @@ def test_at_the_boundaries_the_chair_is_the_duty_of_exactly_one_level(tree, memb
         assert listed == (name == duty), (members, name)
 
 
-@pytest.mark.parametrize("members, duty", [
-    (999, "hanoi"), (1000, "hanoi"), (2499, "hanoi"), (2500, "vgcl"),
-])
+@pytest.mark.parametrize(
+    "members, duty",
+    [
+        (999, "hanoi"),
+        (1000, "hanoi"),
+        (2499, "hanoi"),
+        (2500, "vgcl"),
+    ],
+)
 def test_a_grassroots_union_directly_under_a_province_is_never_left_without_a_duty_unit(
-        tree, members, duty):
-    direct = make_unit("HN-01", "Công đoàn Tổng công ty Du lịch Hà Nội", "grassroots",
-                       tree.hanoi, sector="state")
-    chair = person_create(user=None, unit=direct, family_name="Phạm", middle_name="Thị",
-                          given_name="Dung", gender="female")
-    position_create(user=None, person=chair, unit=direct, role=tree.chair_role,
-                    start_date=dt.date(2023, 1, 1))
+    tree, members, duty
+):
+    direct = make_unit(
+        "HN-01", "Công đoàn Tổng công ty Du lịch Hà Nội", "grassroots", tree.hanoi, sector="state"
+    )
+    chair = person_create(
+        user=None,
+        unit=direct,
+        family_name="Phạm",
+        middle_name="Thị",
+        given_name="Dung",
+        gender="female",
+    )
+    position_create(
+        user=None, person=chair, unit=direct, role=tree.chair_role, start_date=dt.date(2023, 1, 1)
+    )
     set_members(direct, members)
     assert chair_duty_unit(direct, DAY) == getattr(tree, duty)
     for name in ("vgcl", "hanoi", "melinh", "donganh"):
@@ -117,19 +146,36 @@ def test_chairs_of_another_province_are_not_on_the_province_list(tree):
 
 # --- a union that crosses 1,000 members during the year ------------------------------------
 
+
 @pytest.fixture
 def crossing(tree):
     """Mê Linh school: 950 members from 01/01/2024, 1,020 from 15/06/2024. A second Mê Linh
     union stays small and its chair, elected in 2024, has not been trained."""
     set_members(tree.school, 950, on=dt.date(2024, 1, 1))
     set_members(tree.school, 1020, on=CROSSING)
-    tree.small = make_unit("HN-ML-02", "Công đoàn Công ty CP May Mê Linh", "grassroots",
-                           tree.melinh, sector="non_state")
+    tree.small = make_unit(
+        "HN-ML-02",
+        "Công đoàn Công ty CP May Mê Linh",
+        "grassroots",
+        tree.melinh,
+        sector="non_state",
+    )
     set_members(tree.small, 300, on=dt.date(2024, 1, 1))
-    tree.pham = person_create(user=None, unit=tree.small, family_name="Phạm", middle_name="Thị",
-                              given_name="Dung", gender="female")
-    position_create(user=None, person=tree.pham, unit=tree.small, role=tree.chair_role,
-                    start_date=dt.date(2024, 1, 1))
+    tree.pham = person_create(
+        user=None,
+        unit=tree.small,
+        family_name="Phạm",
+        middle_name="Thị",
+        given_name="Dung",
+        gender="female",
+    )
+    position_create(
+        user=None,
+        person=tree.pham,
+        unit=tree.small,
+        role=tree.chair_role,
+        start_date=dt.date(2024, 1, 1),
+    )
     return tree
 
 
@@ -143,8 +189,12 @@ def test_a_union_crossing_1000_members_moves_to_the_province_on_the_day_it_cross
 @pytest.mark.parametrize("day, duty", [(BEFORE_CROSSING, "melinh"), (CROSSING, "hanoi")])
 def test_the_crossing_chair_is_on_the_duty_units_page_only(client, crossing, day, duty):
     t = crossing
-    pages = {"vgcl": t.admin, "hanoi": t.hanoi_officer, "melinh": t.melinh_officer,
-             "donganh": make_user("donganh", t.donganh)}
+    pages = {
+        "vgcl": t.admin,
+        "hanoi": t.hanoi_officer,
+        "melinh": t.melinh_officer,
+        "donganh": make_user("donganh", t.donganh),
+    }
     for name, user in pages.items():
         rows = chairs_page_rows(client, user, getattr(t, name), day)
         assert (NGUYEN in rows) == (name == duty), (day, name)
@@ -152,8 +202,7 @@ def test_the_crossing_chair_is_on_the_duty_units_page_only(client, crossing, day
 
 
 @pytest.mark.parametrize("day", [BEFORE_CROSSING, CROSSING])
-def test_the_chairs_page_shows_who_has_been_trained_since_taking_the_post(client, crossing,
-                                                                          day):
+def test_the_chairs_page_shows_who_has_been_trained_since_taking_the_post(client, crossing, day):
     t = crossing
     duty = chair_duty_unit(t.school, day)
     user = t.melinh_officer if duty == t.melinh else t.hanoi_officer
@@ -179,19 +228,32 @@ def test_a_district_officer_cannot_open_the_provinces_chairs_page(client, crossi
 
 # --- the trained flag ----------------------------------------------------------------------
 
+
 def test_training_before_taking_the_post_does_not_count_and_training_after_does(crossing):
     t = crossing
-    external_record_create(user=None, person=t.pham, title="Bồi dưỡng cán bộ công đoàn 2023",
-                           topics=[t.topic], hours=16, completed_on=dt.date(2023, 10, 1),
-                           form="on_site")
+    external_record_create(
+        user=None,
+        person=t.pham,
+        title="Bồi dưỡng cán bộ công đoàn 2023",
+        topics=[t.topic],
+        hours=16,
+        completed_on=dt.date(2023, 10, 1),
+        form="on_site",
+    )
 
     def trained(day):
         return {p.person_id: p.trained for p in chairs_to_train(t.melinh, day)}[t.pham.pk]
 
     assert trained(dt.date(2024, 9, 1)) is False
-    record = external_record_create(user=None, person=t.pham, title="Kỹ năng chủ tịch CĐCS",
-                                    topics=[t.topic], hours=16,
-                                    completed_on=dt.date(2024, 9, 1), form="online")
+    record = external_record_create(
+        user=None,
+        person=t.pham,
+        title="Kỹ năng chủ tịch CĐCS",
+        topics=[t.topic],
+        hours=16,
+        completed_on=dt.date(2024, 9, 1),
+        form="online",
+    )
     assert trained(dt.date(2024, 8, 31)) is False
     assert trained(dt.date(2024, 9, 1)) is True
     TrainingRecord.objects.filter(pk=record.pk).update(valid=False)
@@ -200,19 +262,30 @@ def test_training_before_taking_the_post_does_not_count_and_training_after_does(
 
 # --- nominating a chair to another level's class -------------------------------------------
 
+
 def open_class(organiser, topic, code, start):
-    c = class_create(user=None, organiser=organiser, topics=[topic], code=code,
-                     name=f"Lớp {code}", start_date=start, end_date=start + dt.timedelta(days=2),
-                     hours=16, capacity=30)
+    c = class_create(
+        user=None,
+        organiser=organiser,
+        topics=[topic],
+        code=code,
+        name=f"Lớp {code}",
+        start_date=start,
+        end_date=start + dt.timedelta(days=2),
+        hours=16,
+        capacity=30,
+    )
     return class_set_status(user=None, training_class=c, status="open")
 
 
 def test_nominating_a_chair_to_a_class_of_a_level_that_is_not_their_duty_warns_but_succeeds(
-        crossing):
+    crossing,
+):
     t = crossing
     c = open_class(t.melinh, t.topic, "ML-2024-07", CROSSING)  # the school is Hà Nội's by then
-    enrolment, warnings = enrolment_nominate(user=t.melinh_officer, training_class=c,
-                                             person=t.nguyen)
+    enrolment, warnings = enrolment_nominate(
+        user=t.melinh_officer, training_class=c, person=t.nguyen
+    )
     assert enrolment.pk is not None and enrolment.status == "nominated"
     assert enrolment.person == t.nguyen and enrolment.training_class == c
     assert len(warnings) == 1 and warnings[0].strip()
@@ -223,16 +296,18 @@ def test_nominating_a_chair_to_the_duty_units_class_gives_no_warning(crossing):
     before = open_class(t.melinh, t.topic, "ML-2024-06", BEFORE_CROSSING)
     after = open_class(t.hanoi, t.topic, "HN-2024-06", CROSSING)
     for c in (before, after):
-        enrolment, warnings = enrolment_nominate(user=t.melinh_officer, training_class=c,
-                                                 person=t.nguyen)
+        enrolment, warnings = enrolment_nominate(
+            user=t.melinh_officer, training_class=c, person=t.nguyen
+        )
         assert enrolment.pk is not None and warnings == [], c.code
 
 
 def test_the_warning_uses_the_member_count_on_the_first_day_of_the_class(crossing):
     t = crossing
     c = open_class(t.hanoi, t.topic, "HN-2024-05", BEFORE_CROSSING)  # still Mê Linh's duty
-    _enrolment, warnings = enrolment_nominate(user=t.hanoi_officer, training_class=c,
-                                              person=t.nguyen)
+    _enrolment, warnings = enrolment_nominate(
+        user=t.hanoi_officer, training_class=c, person=t.nguyen
+    )
     assert len(warnings) == 1
 
 
@@ -240,6 +315,7 @@ def test_nominating_someone_who_is_not_a_chair_gives_no_warning(crossing):
     t = crossing
     set_members(t.factory, 2600)
     c = open_class(t.donganh, t.topic, "DA-2024-07", CROSSING)
-    _enrolment, warnings = enrolment_nominate(user=make_user("donganh", t.donganh),
-                                              training_class=c, person=t.tran)
+    _enrolment, warnings = enrolment_nominate(
+        user=make_user("donganh", t.donganh), training_class=c, person=t.tran
+    )
     assert warnings == []

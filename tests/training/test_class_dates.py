@@ -26,9 +26,16 @@ pytestmark = pytest.mark.django_db
 
 def make_class(tree, start: dt.date, end: dt.date, code: str = "ML-2026-09"):
     training_class = class_create(
-        user=None, organiser=tree.melinh, topics=[tree.topic], code=code,
-        name="Kỹ năng thương lượng tập thể", start_date=start, end_date=end, hours=16,
-        capacity=10)
+        user=None,
+        organiser=tree.melinh,
+        topics=[tree.topic],
+        code=code,
+        name="Kỹ năng thương lượng tập thể",
+        start_date=start,
+        end_date=end,
+        hours=16,
+        capacity=10,
+    )
     class_set_status(user=None, training_class=training_class, status="open")
     return training_class
 
@@ -37,13 +44,16 @@ def test_a_class_cannot_run_before_its_first_day_through_the_page(tree, client):
     day = today()
     training_class = make_class(tree, day + dt.timedelta(days=1), day + dt.timedelta(days=3))
     client.force_login(tree.melinh_officer)
-    response = client.post(f"/training/classes/{training_class.pk}/status/",
-                           {"status": "running"}, follow=True)
+    response = client.post(
+        f"/training/classes/{training_class.pk}/status/", {"status": "running"}, follow=True
+    )
     training_class.refresh_from_db()
     assert training_class.status == ClassStatus.OPEN
     start = f"{training_class.start_date:%d/%m/%Y}"
-    assert f"Lớp bắt đầu ngày {start}: chưa thể chuyển sang đang học trước ngày đó." in \
-        response.content.decode()
+    assert (
+        f"Lớp bắt đầu ngày {start}: chưa thể chuyển sang đang học trước ngày đó."
+        in response.content.decode()
+    )
 
 
 def test_on_its_first_day_it_runs_and_before_its_last_it_cannot_close(tree):
@@ -54,7 +64,8 @@ def test_on_its_first_day_it_runs_and_before_its_last_it_cannot_close(tree):
         class_set_status(user=None, training_class=training_class, status="closed")
     end = f"{training_class.end_date:%d/%m/%Y}"
     assert refused.value.message_dict["status"] == [
-        f"Lớp kết thúc ngày {end}: chưa thể đóng lớp trước ngày đó."]
+        f"Lớp kết thúc ngày {end}: chưa thể đóng lớp trước ngày đó."
+    ]
     training_class.refresh_from_db()
     assert training_class.status == ClassStatus.RUNNING
 
@@ -70,28 +81,28 @@ def test_on_its_last_day_it_closes(tree):
 def test_a_certificate_is_numbered_from_the_last_day_of_its_class_not_before(tree, client):
     day = today()
     ending = make_class(tree, day - dt.timedelta(days=1), day + dt.timedelta(days=1))
-    enrolment, _ = enrolment_nominate(user=tree.melinh_officer, training_class=ending,
-                                      person=tree.nguyen)
+    enrolment, _ = enrolment_nominate(
+        user=tree.melinh_officer, training_class=ending, person=tree.nguyen
+    )
     enrolment_accept(user=None, enrolment=enrolment)
     class_set_status(user=None, training_class=ending, status="running")
-    results_record(user=None, enrolment=enrolment, attendance_percent=100, score=8,
-                   passed=True)
+    results_record(user=None, enrolment=enrolment, attendance_percent=100, score=8, passed=True)
     record = TrainingRecord.objects.get(enrolment=enrolment)
     client.force_login(tree.melinh_officer)
     response = client.post(f"/training/records/{record.pk}/certificate/", follow=True)
     record.refresh_from_db()
     assert record.certificate_number == ""
     end = f"{ending.end_date:%d/%m/%Y}"
-    assert f"Chỉ cấp số chứng chỉ khi lớp đã kết thúc (ngày {end})." in \
-        response.content.decode()
+    assert f"Chỉ cấp số chứng chỉ khi lớp đã kết thúc (ngày {end})." in response.content.decode()
     # A class that ended on its last day: numbered.
     ended = make_class(tree, day - dt.timedelta(days=2), day, code="ML-2026-10")
-    enrolment, _ = enrolment_nominate(user=tree.melinh_officer, training_class=ended,
-                                      person=tree.nguyen)
+    enrolment, _ = enrolment_nominate(
+        user=tree.melinh_officer, training_class=ended, person=tree.nguyen
+    )
     enrolment_accept(user=None, enrolment=enrolment)
     class_set_status(user=None, training_class=ended, status="running")
-    results_record(user=None, enrolment=enrolment, attendance_percent=100, score=8,
-                   passed=True)
-    record = certificate_issue(user=tree.melinh_officer,
-                               record=TrainingRecord.objects.get(enrolment=enrolment))
+    results_record(user=None, enrolment=enrolment, attendance_percent=100, score=8, passed=True)
+    record = certificate_issue(
+        user=tree.melinh_officer, record=TrainingRecord.objects.get(enrolment=enrolment)
+    )
     assert record.certificate_number == "00001"

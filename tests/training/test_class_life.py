@@ -17,18 +17,36 @@ from training.services import (
     results_record,
 )
 
-CLASS = {"code": "ML-2025-01", "name": "Kỹ năng thương lượng tập thể", "organiser": "HN-ML",
-         "kind": "refresher", "form": "on_site", "start_date": "10/03/2025",
-         "end_date": "12/03/2025", "venue": "Hội trường LĐLĐ huyện Mê Linh", "hours": "24",
-         "capacity": "2", "target_group": "Chủ tịch CĐCS", "budget_planned": "45000000",
-         "funding_source": "union"}
+CLASS = {
+    "code": "ML-2025-01",
+    "name": "Kỹ năng thương lượng tập thể",
+    "organiser": "HN-ML",
+    "kind": "refresher",
+    "form": "on_site",
+    "start_date": "10/03/2025",
+    "end_date": "12/03/2025",
+    "venue": "Hội trường LĐLĐ huyện Mê Linh",
+    "hours": "24",
+    "capacity": "2",
+    "target_group": "Chủ tịch CĐCS",
+    "budget_planned": "45000000",
+    "funding_source": "union",
+}
 
 
 @pytest.fixture
 def open_class(tree):
-    c = class_create(user=tree.melinh_officer, organiser=tree.melinh, topics=[tree.topic],
-                     code="ML-OPEN", name="Lớp mở", start_date=dt.date(2025, 3, 10),
-                     end_date=dt.date(2025, 3, 12), hours=16, capacity=2)
+    c = class_create(
+        user=tree.melinh_officer,
+        organiser=tree.melinh,
+        topics=[tree.topic],
+        code="ML-OPEN",
+        name="Lớp mở",
+        start_date=dt.date(2025, 3, 10),
+        end_date=dt.date(2025, 3, 12),
+        hours=16,
+        capacity=2,
+    )
     class_set_status(user=tree.melinh_officer, training_class=c, status="open")
     return c
 
@@ -44,8 +62,9 @@ def test_a_district_officer_creates_a_class_through_the_page(client, tree):
 
 def test_a_class_ending_before_it_starts_is_refused(client, tree):
     client.force_login(tree.melinh_officer)
-    response = client.post("/training/classes/new/", {**CLASS, "end_date": "09/03/2025",
-                                                      "topics": [tree.topic.pk]})
+    response = client.post(
+        "/training/classes/new/", {**CLASS, "end_date": "09/03/2025", "topics": [tree.topic.pk]}
+    )
     assert "Ngày kết thúc không được trước ngày bắt đầu." in response.content.decode()
     assert not TrainingClass.objects.filter(code="ML-2025-01").exists()
 
@@ -58,13 +77,13 @@ def test_nominating_someone_outside_the_nominating_units_subtree_is_refused(tree
     assert not Enrolment.objects.filter(training_class=open_class).exists()
 
 
-def test_nominating_through_the_page_only_finds_people_of_ones_own_subtree(client, tree,
-                                                                          open_class):
+def test_nominating_through_the_page_only_finds_people_of_ones_own_subtree(
+    client, tree, open_class
+):
     client.force_login(tree.melinh_officer)
     body = client.get(f"/training/classes/{open_class.pk}/candidates/", {"q": "tran"}).content
     assert "Trần Thị Bình" not in body.decode()
-    response = client.post(f"/training/classes/{open_class.pk}/nominate/",
-                           {"person": tree.tran.pk})
+    response = client.post(f"/training/classes/{open_class.pk}/nominate/", {"person": tree.tran.pk})
     assert response.status_code == 302
     assert not Enrolment.objects.filter(training_class=open_class).exists()
 
@@ -80,40 +99,62 @@ def test_a_person_appears_once_per_class(tree, open_class):
 def test_no_nominations_once_the_class_runs(tree, open_class):
     class_set_status(user=tree.melinh_officer, training_class=open_class, status="running")
     with pytest.raises(ValidationError):
-        enrolment_nominate(user=tree.melinh_officer, training_class=open_class,
-                           person=tree.nguyen)
+        enrolment_nominate(user=tree.melinh_officer, training_class=open_class, person=tree.nguyen)
 
 
 def test_another_province_cannot_nominate_unless_invited(tree, open_class):
     with pytest.raises(ValidationError):
         enrolment_nominate(user=tree.nt_officer, training_class=open_class, person=tree.le)
     open_class.invited_units.add(tree.ninhthuan)
-    enrolment, _ = enrolment_nominate(user=tree.nt_officer, training_class=open_class,
-                                      person=tree.le)
+    enrolment, _ = enrolment_nominate(
+        user=tree.nt_officer, training_class=open_class, person=tree.le
+    )
     assert enrolment.nominating_unit == tree.ninhthuan
 
 
 def test_results_on_a_planned_class_are_refused(tree):
-    c = class_create(user=None, organiser=tree.melinh, topics=[tree.topic], code="P1",
-                     name="Kế hoạch", start_date=dt.date(2025, 1, 1),
-                     end_date=dt.date(2025, 1, 2), hours=8, capacity=5)
+    c = class_create(
+        user=None,
+        organiser=tree.melinh,
+        topics=[tree.topic],
+        code="P1",
+        name="Kế hoạch",
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2025, 1, 2),
+        hours=8,
+        capacity=5,
+    )
     class_set_status(user=None, training_class=c, status="open")
-    enrolment, _ = enrolment_nominate(user=tree.melinh_officer, training_class=c,
-                                      person=tree.nguyen)
+    enrolment, _ = enrolment_nominate(
+        user=tree.melinh_officer, training_class=c, person=tree.nguyen
+    )
     enrolment = enrolment_accept(user=None, enrolment=enrolment)
     class_set_status(user=None, training_class=c, status="planned")
     with pytest.raises(ValidationError) as e:
-        results_record(user=tree.melinh_officer, enrolment=enrolment, attendance_percent=100,
-                       score=8, passed=True)
+        results_record(
+            user=tree.melinh_officer,
+            enrolment=enrolment,
+            attendance_percent=100,
+            score=8,
+            passed=True,
+        )
     assert e.value.messages == ["Chỉ được nhập kết quả khi lớp đã bắt đầu học."]
     enrolment.refresh_from_db()
     assert enrolment.passed is None and not TrainingRecord.objects.filter(enrolment=enrolment)
 
 
 def test_the_status_flow_cannot_skip_steps(tree):
-    c = class_create(user=None, organiser=tree.melinh, topics=[tree.topic], code="S1",
-                     name="Luồng", start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 1, 2),
-                     hours=8, capacity=5)
+    c = class_create(
+        user=None,
+        organiser=tree.melinh,
+        topics=[tree.topic],
+        code="S1",
+        name="Luồng",
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2025, 1, 2),
+        hours=8,
+        capacity=5,
+    )
     with pytest.raises(ValidationError):
         class_set_status(user=None, training_class=c, status="closed")
     assert TrainingClass.objects.get(pk=c.pk).status == "planned"
@@ -131,12 +172,21 @@ def test_acceptance_beyond_capacity_goes_to_the_waiting_list(tree, open_class):
     people = [tree.nguyen]
     for i in range(2):
         from people.services import person_create
-        people.append(person_create(user=None, unit=tree.school, family_name="Hoàng",
-                                    given_name=f"Minh{i}", gender="male"))
+
+        people.append(
+            person_create(
+                user=None,
+                unit=tree.school,
+                family_name="Hoàng",
+                given_name=f"Minh{i}",
+                gender="male",
+            )
+        )
     statuses = []
     for person in people:
-        enrolment, _ = enrolment_nominate(user=tree.melinh_officer, training_class=open_class,
-                                          person=person)
+        enrolment, _ = enrolment_nominate(
+            user=tree.melinh_officer, training_class=open_class, person=person
+        )
         statuses.append(enrolment_accept(user=tree.melinh_officer, enrolment=enrolment).status)
     assert statuses == ["accepted", "accepted", "waitlisted"]
 
@@ -157,12 +207,16 @@ def test_passing_writes_a_record_and_a_certificate_number_is_unique(tree):
 
 def _second_passed_record(tree):
     from people.services import person_create
-    person = person_create(user=None, unit=tree.school, family_name="Đinh", given_name="Lan",
-                           gender="female")
-    enrolment = Enrolment.objects.create(training_class=tree.ml_class, person=person,
-                                         nominating_unit=tree.melinh, status="accepted")
-    results_record(user=tree.melinh_officer, enrolment=enrolment, attendance_percent=90,
-                   score=7, passed=True)
+
+    person = person_create(
+        user=None, unit=tree.school, family_name="Đinh", given_name="Lan", gender="female"
+    )
+    enrolment = Enrolment.objects.create(
+        training_class=tree.ml_class, person=person, nominating_unit=tree.melinh, status="accepted"
+    )
+    results_record(
+        user=tree.melinh_officer, enrolment=enrolment, attendance_percent=90, score=7, passed=True
+    )
     return TrainingRecord.objects.get(enrolment=enrolment)
 
 
@@ -170,8 +224,14 @@ def _second_passed_record(tree):
 def test_a_rating_outside_1_to_5_is_refused(tree, rating):
     enrolment = Enrolment.objects.get(training_class=tree.ml_class, person=tree.nguyen)
     with pytest.raises(ValidationError) as e:
-        feedback_submit(user=tree.cadre, enrolment=enrolment, content=rating, lecturers=4,
-                        organisation=4, usefulness=4)
+        feedback_submit(
+            user=tree.cadre,
+            enrolment=enrolment,
+            content=rating,
+            lecturers=4,
+            organisation=4,
+            usefulness=4,
+        )
     assert e.value.message_dict["content"] == ["Điểm đánh giá từ 1 đến 5."]
     assert not Feedback.objects.exists()
 
@@ -183,8 +243,7 @@ def test_a_learner_gives_feedback_once_through_the_page(client, tree):
     assert client.post(f"/training/enrolments/{enrolment.pk}/feedback/", data).status_code == 302
     response = client.post(f"/training/enrolments/{enrolment.pk}/feedback/", data)
     assert response.status_code == 200 and Feedback.objects.count() == 1
-    response = client.post(f"/training/enrolments/{enrolment.pk}/feedback/",
-                           {**data, "content": 9})
+    response = client.post(f"/training/enrolments/{enrolment.pk}/feedback/", {**data, "content": 9})
     assert Feedback.objects.count() == 1
     client.force_login(tree.melinh_officer)
     body = client.get(f"/training/classes/{tree.ml_class.pk}/").content.decode()
@@ -195,10 +254,16 @@ def test_closed_classes_are_corrected_only_by_their_organiser_and_logged(tree):
     enrolment = Enrolment.objects.get(training_class=tree.ml_class, person=tree.nguyen)
     class_set_status(user=None, training_class=tree.ml_class, status="closed")
     with pytest.raises(ValidationError):
-        results_record(user=tree.hanoi_officer, enrolment=enrolment, attendance_percent=80,
-                       score=6, passed=True)
-    results_record(user=tree.melinh_officer, enrolment=enrolment, attendance_percent=80,
-                   score=6, passed=True)
+        results_record(
+            user=tree.hanoi_officer,
+            enrolment=enrolment,
+            attendance_percent=80,
+            score=6,
+            passed=True,
+        )
+    results_record(
+        user=tree.melinh_officer, enrolment=enrolment, attendance_percent=80, score=6, passed=True
+    )
     assert ClassCorrection.objects.filter(training_class=tree.ml_class).count() == 1
 
 
@@ -217,11 +282,20 @@ def test_an_unnumbered_certificate_cannot_be_verified(client, tree):
 
 def test_external_training_is_entered_with_a_scan(client, tree):
     from django.core.files.uploadedfile import SimpleUploadedFile
+
     client.force_login(tree.hanoi_officer)
     scan = SimpleUploadedFile("bang.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    response = client.post(f"/training/people/{tree.tran.pk}/records/new/", {
-        "title": "Trung cấp lý luận chính trị", "topics": [tree.topic.pk], "hours": 480,
-        "completed_on": "30/06/2022", "form": "in_service", "scan": scan})
+    response = client.post(
+        f"/training/people/{tree.tran.pk}/records/new/",
+        {
+            "title": "Trung cấp lý luận chính trị",
+            "topics": [tree.topic.pk],
+            "hours": 480,
+            "completed_on": "30/06/2022",
+            "form": "in_service",
+            "scan": scan,
+        },
+    )
     assert response.status_code == 302
     record = TrainingRecord.objects.get(person=tree.tran)
     assert record.hours == 480 and record.scan.name.endswith(".pdf")
@@ -230,16 +304,26 @@ def test_external_training_is_entered_with_a_scan(client, tree):
 
 def test_a_new_unit_can_organise_classes(tree):
     unit = make_unit("HN-ML-09", "Công đoàn xã Tiền Phong", "grassroots", tree.melinh)
-    c = class_create(user=tree.melinh_officer, organiser=unit, topics=[tree.topic], code="T9",
-                     name="Tổ", start_date=dt.date(2025, 5, 1), end_date=dt.date(2025, 5, 1),
-                     hours=4, capacity=10)
+    c = class_create(
+        user=tree.melinh_officer,
+        organiser=unit,
+        topics=[tree.topic],
+        code="T9",
+        name="Tổ",
+        start_date=dt.date(2025, 5, 1),
+        end_date=dt.date(2025, 5, 1),
+        hours=4,
+        capacity=10,
+    )
     assert c.organiser == unit
 
 
 def test_an_organiser_invites_a_unit_of_another_province_through_the_page(client, tree):
     client.force_login(tree.melinh_officer)
-    client.post("/training/classes/new/", {**CLASS, "topics": [tree.topic.pk],
-                                           "invited_units": "NT-PR", "co_organisers": "HN-DA"})
+    client.post(
+        "/training/classes/new/",
+        {**CLASS, "topics": [tree.topic.pk], "invited_units": "NT-PR", "co_organisers": "HN-DA"},
+    )
     c = TrainingClass.objects.get(code="ML-2025-01")
     assert list(c.invited_units.all()) == [tree.phanrang]
     assert list(c.co_organisers.all()) == [tree.donganh]
@@ -252,7 +336,9 @@ def test_an_organiser_invites_a_unit_of_another_province_through_the_page(client
 
 def test_unknown_unit_codes_are_named_and_nothing_is_written(client, tree):
     client.force_login(tree.melinh_officer)
-    response = client.post("/training/classes/new/", {**CLASS, "topics": [tree.topic.pk],
-                                                      "invited_units": "NT-PR, XX-99"})
+    response = client.post(
+        "/training/classes/new/",
+        {**CLASS, "topics": [tree.topic.pk], "invited_units": "NT-PR, XX-99"},
+    )
     assert "XX-99" in response.content.decode()
     assert not TrainingClass.objects.filter(code="ML-2025-01").exists()

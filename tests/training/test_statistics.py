@@ -33,8 +33,13 @@ assert (len(PART_TIME_SIZES), sum(PART_TIME_SIZES)) == (93, 9551)
 def _people(unit, prefix, n):
     people = []
     for i in range(n):
-        p = Person(unit=unit, family_name="Nguyễn", middle_name=prefix, given_name=f"Số {i}",
-                   gender="male" if i % 2 else "female")
+        p = Person(
+            unit=unit,
+            family_name="Nguyễn",
+            middle_name=prefix,
+            given_name=f"Số {i}",
+            gender="male" if i % 2 else "female",
+        )
         p.fill_keys()
         people.append(p)
     return Person.objects.bulk_create(people, batch_size=1000)
@@ -42,24 +47,40 @@ def _people(unit, prefix, n):
 
 def _positions(people, unit, role, full_time):
     Position.objects.bulk_create(
-        [Position(person=p, unit=unit, role=role, full_time=full_time,
-                  start_date=dt.date(2010, 1, 1)) for p in people], batch_size=1000)
+        [
+            Position(
+                person=p, unit=unit, role=role, full_time=full_time, start_date=dt.date(2010, 1, 1)
+            )
+            for p in people
+        ],
+        batch_size=1000,
+    )
 
 
 class _Builder:
     def __init__(self, topics):
         self.topics, self.n, self.enrolments = topics, 0, []
 
-    def add_class(self, organiser, start, status=ClassStatus.CLOSED, people=(),
-                  enrol_status="accepted"):
+    def add_class(
+        self, organiser, start, status=ClassStatus.CLOSED, people=(), enrol_status="accepted"
+    ):
         self.n += 1
         c = TrainingClass.objects.create(
-            code=f"S000-{self.n:03d}", name=f"Lớp bồi dưỡng số {self.n}", organiser=organiser,
-            start_date=start, end_date=start + dt.timedelta(days=2), hours=16, capacity=200,
-            form="on_site" if self.n % 3 else "online", status=status)
+            code=f"S000-{self.n:03d}",
+            name=f"Lớp bồi dưỡng số {self.n}",
+            organiser=organiser,
+            start_date=start,
+            end_date=start + dt.timedelta(days=2),
+            hours=16,
+            capacity=200,
+            form="on_site" if self.n % 3 else "online",
+            status=status,
+        )
         c.topics.set(self.topics[: 1 + self.n % 2])
-        self.enrolments += [Enrolment(training_class=c, person=p, nominating_unit=organiser,
-                                      status=enrol_status) for p in people]
+        self.enrolments += [
+            Enrolment(training_class=c, person=p, nominating_unit=organiser, status=enrol_status)
+            for p in people
+        ]
         return c
 
     def save(self):
@@ -115,11 +136,15 @@ def source_000(tree):
     b.add_class(t.ninhthuan, dt.date(2019, 9, 9), ClassStatus.PLANNED, part[200:260])
     # People nominated to counted classes but rejected, waitlisted or never decided.
     others = _people(t.nt_grassroots, "Khác", 30)
-    for status, (c, people) in zip(["rejected", "waitlisted", "nominated"],
-                                   [(s.first_full, others[:10]), (s.first_part, others[10:20]),
-                                    (s.last_part, others[20:])], strict=True):
-        b.enrolments += [Enrolment(training_class=c, person=p, nominating_unit=c.organiser,
-                                   status=status) for p in people]
+    for status, (c, people) in zip(
+        ["rejected", "waitlisted", "nominated"],
+        [(s.first_full, others[:10]), (s.first_part, others[10:20]), (s.last_part, others[20:])],
+        strict=True,
+    ):
+        b.enrolments += [
+            Enrolment(training_class=c, person=p, nominating_unit=c.organiser, status=status)
+            for p in people
+        ]
     b.save()
     return s
 
@@ -135,8 +160,11 @@ def test_the_provincial_report_reproduces_source_000_by_category(source_000):
     assert by["part_time"]["people"] == len(s.part_people) == PART_TIME_POOL
     assert by["full_time"]["people"] < 934 and by["part_time"]["people"] < 9551
     assert stats["classes"] == 103
-    assert stats["totals"] == {"classes": 103, "attendances": 934 + 9551,
-                               "people": len(s.full_people | s.part_people)}
+    assert stats["totals"] == {
+        "classes": 103,
+        "attendances": 934 + 9551,
+        "people": len(s.full_people | s.part_people),
+    }
 
 
 def test_the_other_splits_add_up_to_the_same_totals(source_000):
@@ -161,15 +189,17 @@ def test_the_district_sees_only_the_classes_it_organised(source_000):
 
 
 def test_the_statistics_page_shows_the_figures_with_the_vietnamese_thousands_separator(
-        client, source_000):
+    client, source_000
+):
     t = source_000.tree
     client.force_login(t.nt_officer)
-    response = client.get("/training/statistics/", {"unit": t.ninhthuan.pk,
-                                                    "from": "01/01/2011", "to": "31/12/2020"})
+    response = client.get(
+        "/training/statistics/", {"unit": t.ninhthuan.pk, "from": "01/01/2011", "to": "31/12/2020"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
-    table = body[body.index('id="by-category"'):]
-    rows = re.findall(r"<tr>(.*?)</tr>", table[:table.index("</table>")], flags=re.S)
+    table = body[body.index('id="by-category"') :]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[: table.index("</table>")], flags=re.S)
     cells = [re.findall(r'<td class="num">([^<]*)</td>', row) for row in rows]
     assert ["10", "934", f"{FULL_TIME_POOL}"] in cells
     assert ["93", "9.551", "3.000"] in cells
@@ -181,8 +211,9 @@ def test_the_statistics_page_shows_the_figures_with_the_vietnamese_thousands_sep
 def test_the_statistics_page_of_another_province_does_not_count_ninh_thuan(client, source_000):
     t = source_000.tree
     client.force_login(t.hanoi_officer)
-    body = client.get("/training/statistics/", {"from": "01/01/2011", "to": "31/12/2020"}
-                      ).content.decode()
+    body = client.get(
+        "/training/statistics/", {"from": "01/01/2011", "to": "31/12/2020"}
+    ).content.decode()
     assert re.search(r'id="total-classes">2<', body)  # the Hà Nội and Mê Linh noise classes
     assert "9.551" not in body and ">934<" not in body
     response = client.get("/training/statistics/", {"unit": t.ninhthuan.pk})
@@ -191,19 +222,30 @@ def test_the_statistics_page_of_another_province_does_not_count_ninh_thuan(clien
 
 # --- what counts, on a small example built through the services ----------------------------
 
+
 @pytest.fixture
 def small(tree):
     """One part-time cadre (Trần Thị Bình, Đông Anh) and one plain member in Hà Nội classes."""
     t = tree
-    t.member = person_create(user=None, unit=t.factory, family_name="Đỗ", given_name="Hoa",
-                             gender="female")
+    t.member = person_create(
+        user=None, unit=t.factory, family_name="Đỗ", given_name="Hoa", gender="female"
+    )
     t.donganh_officer = make_user("donganh", t.donganh)
     return t
 
 
 def _run_class(t, organiser, code, start, people, final_status="running"):
-    c = class_create(user=None, organiser=organiser, topics=[t.topic], code=code,
-                     name=f"Lớp {code}", start_date=start, end_date=start, hours=8, capacity=10)
+    c = class_create(
+        user=None,
+        organiser=organiser,
+        topics=[t.topic],
+        code=code,
+        name=f"Lớp {code}",
+        start_date=start,
+        end_date=start,
+        hours=8,
+        capacity=10,
+    )
     class_set_status(user=None, training_class=c, status="open")
     for p in people:
         e, _warnings = enrolment_nominate(user=t.donganh_officer, training_class=c, person=p)
@@ -242,8 +284,7 @@ def test_a_class_outside_the_period_or_the_subtree_is_not_counted(small):
 
 def test_a_class_sent_back_to_planned_is_not_counted_even_with_accepted_people(small):
     t = small
-    c = _run_class(t, t.donganh, "PL", dt.date(2025, 5, 1), [t.tran, t.member],
-                   final_status="open")
+    c = _run_class(t, t.donganh, "PL", dt.date(2025, 5, 1), [t.tran, t.member], final_status="open")
     class_set_status(user=None, training_class=c, status="planned")
     assert c.enrolments.filter(status="accepted").count() == 2
     assert _figures(t.hanoi) == (0, 0)
@@ -264,17 +305,26 @@ def test_only_accepted_people_are_attendances(small):
 def test_the_category_is_what_the_person_held_on_the_first_day_of_the_class(small):
     t = small
     # Trần Thị Bình: part-time executive member since 01/06/2023; full-time from 01/07/2025.
-    position_create(user=None, person=t.tran, unit=t.donganh,
-                    role=Role.objects.get(code="advisory_staff"),
-                    full_time=True, start_date=dt.date(2025, 7, 1))
+    position_create(
+        user=None,
+        person=t.tran,
+        unit=t.donganh,
+        role=Role.objects.get(code="advisory_staff"),
+        full_time=True,
+        start_date=dt.date(2025, 7, 1),
+    )
     _run_class(t, t.donganh, "C1", dt.date(2025, 3, 1), [t.tran, t.member])
     _run_class(t, t.donganh, "C2", dt.date(2025, 9, 1), [t.tran, t.member])
-    by = class_statistics(unit=t.hanoi, start=dt.date(2025, 1, 1),
-                          end=dt.date(2025, 12, 31))["by_category"]
+    by = class_statistics(unit=t.hanoi, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))[
+        "by_category"
+    ]
     assert (by["part_time"]["classes"], by["part_time"]["attendances"]) == (1, 1)
     assert (by["full_time"]["classes"], by["full_time"]["attendances"]) == (1, 1)
-    assert (by["member"]["classes"], by["member"]["attendances"], by["member"]["people"]) == \
-        (2, 2, 1)
+    assert (by["member"]["classes"], by["member"]["attendances"], by["member"]["people"]) == (
+        2,
+        2,
+        1,
+    )
 
 
 def test_a_past_class_still_counts_for_the_province_its_organiser_belonged_to_then(small):

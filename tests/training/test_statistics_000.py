@@ -17,11 +17,22 @@ START, END = dt.date(2019, 1, 1), dt.date(2019, 12, 31)
 def add_classes(tree, organiser, count, attendances, people, tag, start=dt.date(2019, 3, 1)):
     """`count` classes sharing `attendances` among `people`, round robin (so people repeat;
     counts coprime with the class count never put one person twice in a class)."""
-    classes = TrainingClass.objects.bulk_create([
-        TrainingClass(code=f"{tag}-{i:03d}", name=f"Lớp {tag} {i}", organiser=organiser,
-                      start_date=start, end_date=start, hours=8, capacity=1000,
-                      status="closed", form="on_site" if i % 2 else "in_service")
-        for i in range(count)])
+    classes = TrainingClass.objects.bulk_create(
+        [
+            TrainingClass(
+                code=f"{tag}-{i:03d}",
+                name=f"Lớp {tag} {i}",
+                organiser=organiser,
+                start_date=start,
+                end_date=start,
+                hours=8,
+                capacity=1000,
+                status="closed",
+                form="on_site" if i % 2 else "in_service",
+            )
+            for i in range(count)
+        ]
+    )
     for c in classes:
         c.topics.set([tree.topic])
     rows, seen = [], set()
@@ -30,8 +41,9 @@ def add_classes(tree, organiser, count, attendances, people, tag, start=dt.date(
         if (c.pk, p.pk) in seen:
             raise AssertionError("fixture would enrol someone twice in a class")
         seen.add((c.pk, p.pk))
-        rows.append(Enrolment(training_class=c, person=p, nominating_unit=organiser,
-                              status="accepted"))
+        rows.append(
+            Enrolment(training_class=c, person=p, nominating_unit=organiser, status="accepted")
+        )
     Enrolment.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -42,8 +54,14 @@ def make_people(tree, unit, n, full_time, role):
         p.fill_keys()
         people.append(p)
     Person.objects.bulk_create(people)
-    Position.objects.bulk_create([Position(person=p, unit=unit, role=role, full_time=full_time,
-                                           start_date=dt.date(2018, 6, 1)) for p in people])
+    Position.objects.bulk_create(
+        [
+            Position(
+                person=p, unit=unit, role=role, full_time=full_time, start_date=dt.date(2018, 6, 1)
+            )
+            for p in people
+        ]
+    )
     return people
 
 
@@ -77,13 +95,13 @@ def test_the_000_figures_are_reproduced_exactly(report_000):
 def test_a_subtree_only_counts_its_own_classes(report_000):
     stats = class_statistics(unit=report_000.phanrang, start=START, end=END)
     assert stats["classes"] == 93 and stats["totals"]["attendances"] == 9551
-    other = make_unit("NT-NH", "LĐLĐ huyện Ninh Hải", "district_federation",
-                      report_000.ninhthuan)
+    other = make_unit("NT-NH", "LĐLĐ huyện Ninh Hải", "district_federation", report_000.ninhthuan)
     assert class_statistics(unit=other, start=START, end=END)["classes"] == 0
 
 
 def test_the_statistics_page_prints_vietnamese_numbers(client, report_000):
     client.force_login(report_000.nt_officer)
-    body = client.get("/training/statistics/", {"from": "01/01/2019",
-                                                "to": "31/12/2019"}).content.decode()
+    body = client.get(
+        "/training/statistics/", {"from": "01/01/2019", "to": "31/12/2019"}
+    ).content.decode()
     assert "9.551" in body and "934" in body and "10.485" in body

@@ -22,10 +22,19 @@ def children_on(unit, day, user):
 @pytest.fixture
 def merged(tree):
     """Mê Linh and Đông Anh merged into a new area union on 1 July 2025."""
-    area = make_unit("HN-KV1", "Công đoàn khu vực Mê Linh - Đông Anh", "district_federation",
-                     tree.hanoi, founded_on=MERGE_DAY)
-    unit_merge(user=tree.hanoi_officer, sources=[tree.melinh, tree.donganh], target=area,
-               effective_on=MERGE_DAY)
+    area = make_unit(
+        "HN-KV1",
+        "Công đoàn khu vực Mê Linh - Đông Anh",
+        "district_federation",
+        tree.hanoi,
+        founded_on=MERGE_DAY,
+    )
+    unit_merge(
+        user=tree.hanoi_officer,
+        sources=[tree.melinh, tree.donganh],
+        target=area,
+        effective_on=MERGE_DAY,
+    )
     tree.area = area
     return tree
 
@@ -63,10 +72,16 @@ def test_merged_units_end_and_their_grassroots_move(merged):
 
 
 def test_a_merged_districts_own_cadres_carry_on_in_the_merged_unit(tree):
-    position = Position.objects.create(person=tree.tran, unit=tree.melinh, role=tree.chair_role,
-                                       full_time=True, start_date=dt.date(2023, 1, 1))
-    area = make_unit("HN-KV2", "Công đoàn khu vực 2", "district_federation", tree.hanoi,
-                     founded_on=MERGE_DAY)
+    position = Position.objects.create(
+        person=tree.tran,
+        unit=tree.melinh,
+        role=tree.chair_role,
+        full_time=True,
+        start_date=dt.date(2023, 1, 1),
+    )
+    area = make_unit(
+        "HN-KV2", "Công đoàn khu vực 2", "district_federation", tree.hanoi, founded_on=MERGE_DAY
+    )
     unit_merge(user=None, sources=[tree.melinh], target=area, effective_on=MERGE_DAY)
     position.refresh_from_db()
     assert position.end_date == MERGE_DAY - dt.timedelta(days=1)
@@ -77,10 +92,10 @@ def test_a_merged_districts_own_cadres_carry_on_in_the_merged_unit(tree):
 
 def test_a_move_keeps_the_old_parent_for_earlier_dates(tree):
     day = dt.date(2024, 1, 1)
-    unit_move(user=tree.hanoi_officer, unit=tree.school, new_parent=tree.donganh,
-              effective_on=day)
-    assert set(children_on(tree.melinh, day - dt.timedelta(days=1), tree.hanoi_officer)) == \
-        {"HN-ML-01"}
+    unit_move(user=tree.hanoi_officer, unit=tree.school, new_parent=tree.donganh, effective_on=day)
+    assert set(children_on(tree.melinh, day - dt.timedelta(days=1), tree.hanoi_officer)) == {
+        "HN-ML-01"
+    }
     assert children_on(tree.melinh, day, tree.hanoi_officer) == {}
     assert set(children_on(tree.donganh, day, tree.hanoi_officer)) == {"HN-ML-01", "HN-DA-01"}
     # The Mê Linh officer no longer sees the school: scope follows today's structure.
@@ -90,26 +105,39 @@ def test_a_move_keeps_the_old_parent_for_earlier_dates(tree):
 
 def test_a_rename_keeps_the_old_name_for_earlier_dates(tree):
     day = dt.date(2025, 7, 1)
-    unit_rename(user=tree.hanoi_officer, unit=tree.melinh, name="Công đoàn khu vực Mê Linh",
-                effective_on=day)
-    assert version_on(tree.melinh, day - dt.timedelta(days=1)).name == \
-        "Liên đoàn Lao động huyện Mê Linh"
+    unit_rename(
+        user=tree.hanoi_officer,
+        unit=tree.melinh,
+        name="Công đoàn khu vực Mê Linh",
+        effective_on=day,
+    )
+    assert (
+        version_on(tree.melinh, day - dt.timedelta(days=1)).name
+        == "Liên đoàn Lao động huyện Mê Linh"
+    )
     assert version_on(tree.melinh, day).name == "Công đoàn khu vực Mê Linh"
 
 
 def test_a_split_gives_each_new_unit_its_sub_units(tree):
     day = dt.date(2025, 7, 1)
-    extra = make_unit("HN-DA-02", "Công đoàn Trường Tiểu học Đông Anh", "grassroots",
-                      tree.donganh, sector="state")
-    north, south = unit_split(user=tree.hanoi_officer, unit=tree.donganh, effective_on=day,
-                              parts=[{"code": "HN-DA-N", "name": "Khu vực Bắc Đông Anh",
-                                      "children": [tree.factory]},
-                                     {"code": "HN-DA-S", "name": "Khu vực Nam Đông Anh",
-                                      "children": [extra]}])
+    extra = make_unit(
+        "HN-DA-02", "Công đoàn Trường Tiểu học Đông Anh", "grassroots", tree.donganh, sector="state"
+    )
+    north, south = unit_split(
+        user=tree.hanoi_officer,
+        unit=tree.donganh,
+        effective_on=day,
+        parts=[
+            {"code": "HN-DA-N", "name": "Khu vực Bắc Đông Anh", "children": [tree.factory]},
+            {"code": "HN-DA-S", "name": "Khu vực Nam Đông Anh", "children": [extra]},
+        ],
+    )
     assert set(children_on(north, day, tree.hanoi_officer)) == {"HN-DA-01"}
     assert set(children_on(south, day, tree.hanoi_officer)) == {"HN-DA-02"}
-    assert set(children_on(tree.donganh, day - dt.timedelta(days=1), tree.hanoi_officer)) == \
-        {"HN-DA-01", "HN-DA-02"}
+    assert set(children_on(tree.donganh, day - dt.timedelta(days=1), tree.hanoi_officer)) == {
+        "HN-DA-01",
+        "HN-DA-02",
+    }
 
 
 def test_dissolving_a_unit_with_live_sub_units_is_refused(tree):
@@ -122,8 +150,12 @@ def test_dissolving_a_unit_with_live_sub_units_is_refused(tree):
 def test_moving_a_unit_under_its_own_descendant_is_refused_and_nothing_changes(tree):
     versions_before = list(UnitVersion.objects.values_list("pk", "path", "valid_to"))
     with pytest.raises(ValidationError) as e:
-        unit_move(user=tree.hanoi_officer, unit=tree.melinh, new_parent=tree.school,
-                  effective_on=MERGE_DAY)
+        unit_move(
+            user=tree.hanoi_officer,
+            unit=tree.melinh,
+            new_parent=tree.school,
+            effective_on=MERGE_DAY,
+        )
     assert "Không thể chuyển" in e.value.message_dict["parent"][0]
     assert list(UnitVersion.objects.values_list("pk", "path", "valid_to")) == versions_before
 
@@ -131,13 +163,21 @@ def test_moving_a_unit_under_its_own_descendant_is_refused_and_nothing_changes(t
 def test_a_change_dated_before_a_later_change_is_refused(tree):
     unit_rename(user=None, unit=tree.melinh, name="Mê Linh mới", effective_on=MERGE_DAY)
     with pytest.raises(ValidationError):
-        unit_move(user=None, unit=tree.melinh, new_parent=tree.ninhthuan,
-                  effective_on=MERGE_DAY - dt.timedelta(days=10))
+        unit_move(
+            user=None,
+            unit=tree.melinh,
+            new_parent=tree.ninhthuan,
+            effective_on=MERGE_DAY - dt.timedelta(days=10),
+        )
 
 
 def test_a_district_officer_cannot_move_units_outside_their_subtree(tree):
     with pytest.raises(ValidationError):
-        unit_move(user=tree.melinh_officer, unit=tree.school, new_parent=tree.donganh,
-                  effective_on=MERGE_DAY)
+        unit_move(
+            user=tree.melinh_officer,
+            unit=tree.school,
+            new_parent=tree.donganh,
+            effective_on=MERGE_DAY,
+        )
     tree.school.refresh_from_db()
     assert tree.school.parent == tree.melinh

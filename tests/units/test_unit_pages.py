@@ -20,10 +20,17 @@ def test_the_tree_as_of_a_date_before_a_unit_existed(client, tree):
 
 def test_an_officer_creates_a_grassroots_union(client, tree):
     client.force_login(tree.melinh_officer)
-    response = client.post("/units/new/", {
-        "code": "HN-ML-02", "name": "Công đoàn Công ty CP Mê Linh", "kind":
-        Unit.objects.get(code="HN-ML-01").kind_id, "parent": "HN-ML", "sector": "non_state",
-        "founded_on": "01/01/2024"})
+    response = client.post(
+        "/units/new/",
+        {
+            "code": "HN-ML-02",
+            "name": "Công đoàn Công ty CP Mê Linh",
+            "kind": Unit.objects.get(code="HN-ML-01").kind_id,
+            "parent": "HN-ML",
+            "sector": "non_state",
+            "founded_on": "01/01/2024",
+        },
+    )
     unit = Unit.objects.get(code="HN-ML-02")
     assert response.status_code == 302
     assert unit.path.startswith(tree.melinh.path) and unit.depth == tree.melinh.depth + 1
@@ -31,24 +38,27 @@ def test_an_officer_creates_a_grassroots_union(client, tree):
 
 def test_a_unit_cannot_be_placed_under_a_unit_of_a_lower_level(client, tree):
     client.force_login(tree.hanoi_officer)
-    client.post("/units/new/", {"code": "X", "name": "X", "kind": tree.melinh.kind_id,
-                                "parent": "HN-ML-01"})
+    client.post(
+        "/units/new/", {"code": "X", "name": "X", "kind": tree.melinh.kind_id, "parent": "HN-ML-01"}
+    )
     assert not Unit.objects.filter(code="X").exists()
 
 
 def test_moving_a_unit_under_its_descendant_through_the_page_is_refused(client, tree):
     client.force_login(tree.hanoi_officer)
     before = list(UnitVersion.objects.values_list("pk", "path", "valid_to"))
-    response = client.post(f"/units/{tree.melinh.pk}/move/",
-                           {"parent": "HN-ML-01", "effective_on": "01/07/2025"})
+    response = client.post(
+        f"/units/{tree.melinh.pk}/move/", {"parent": "HN-ML-01", "effective_on": "01/07/2025"}
+    )
     assert "Không thể chuyển một đơn vị" in response.content.decode()
     assert list(UnitVersion.objects.values_list("pk", "path", "valid_to")) == before
 
 
 def test_merging_through_the_page(client, tree):
     client.force_login(tree.hanoi_officer)
-    response = client.post(f"/units/{tree.melinh.pk}/merge/",
-                           {"sources": "HN-DA", "effective_on": "01/07/2025"})
+    response = client.post(
+        f"/units/{tree.melinh.pk}/merge/", {"sources": "HN-DA", "effective_on": "01/07/2025"}
+    )
     assert response.status_code == 302
     tree.factory.refresh_from_db()
     assert tree.factory.parent == tree.melinh
@@ -67,13 +77,14 @@ def test_links_carry_ids_without_thousands_separators(client, tree):
     from django.db import connection
 
     from tests.conftest import make_unit
-    Unit.objects.create(id=4999, code="PAD", name="Đệm", kind=tree.melinh.kind, path="9",
-                        depth=9)
+
+    Unit.objects.create(id=4999, code="PAD", name="Đệm", kind=tree.melinh.kind, path="9", depth=9)
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Unit]):
             cursor.execute(sql)
-    district = make_unit("HN-TT", "Liên đoàn Lao động huyện Thanh Trì", "district_federation",
-                         tree.hanoi)
+    district = make_unit(
+        "HN-TT", "Liên đoàn Lao động huyện Thanh Trì", "district_federation", tree.hanoi
+    )
     make_unit("HN-TT-01", "Công đoàn xã Tả Thanh Oai", "grassroots", district)
     assert district.pk >= 1000
     client.force_login(tree.hanoi_officer)

@@ -7,10 +7,12 @@ from lib.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = ("Sao lưu toàn bộ cơ sở dữ liệu (mọi bảng, kể cả bảng liên kết) và các tệp trong "
-            "MEDIA_ROOT vào một tệp ZIP, kèm manifest với số dòng và tổng kiểm từng bảng. "
-            "Khôi phục bằng `manage.py restore`. Với cơ sở dữ liệu PostgreSQL rất lớn, "
-            "pg_dump nhanh hơn (docs/backup.md). Tiến độ ghi ra stderr.")
+    help = (
+        "Sao lưu toàn bộ cơ sở dữ liệu (mọi bảng, kể cả bảng liên kết) và các tệp trong "
+        "MEDIA_ROOT vào một tệp ZIP, kèm manifest với số dòng và tổng kiểm từng bảng. "
+        "Khôi phục bằng `manage.py restore`. Với cơ sở dữ liệu PostgreSQL rất lớn, "
+        "pg_dump nhanh hơn (docs/backup.md). Tiến độ ghi ra stderr."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="Tệp ZIP sẽ ghi, ví dụ backup-2026-01-31.zip")
@@ -31,4 +33,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã sao lưu {len(manifest['tables'])} bảng, {rows:,} dòng, "
             f"{len(manifest['media'])} tệp media vào {path} "
-            f"({time.monotonic() - started:.1f} giây).")
+            f"({time.monotonic() - started:.1f} giây)."
+        )

@@ -9,25 +9,33 @@ from units.models import Unit
 
 
 class Command(BaseCommand):
-    help = ("Load the deterministic demo data into an empty database, then list the demo "
-            "accounts. A database that already has units is left alone (exit status 0).")
+    help = (
+        "Load the deterministic demo data into an empty database, then list the demo "
+        "accounts. A database that already has units is left alone (exit status 0)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Say nothing about existing data; just list the accounts "
-                                 "(what `make run` uses).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Say nothing about existing data; just list the accounts (what `make run` uses).",
+        )
 
     def handle(self, *args, if_empty: bool = False, **options):
         if Unit.objects.exists():
             if not if_empty:
-                self.stdout.write("Cơ sở dữ liệu đã có đơn vị: không nạp lại dữ liệu mẫu. "
-                                  "Dùng một cơ sở dữ liệu trống để nạp dữ liệu mẫu.")
+                self.stdout.write(
+                    "Cơ sở dữ liệu đã có đơn vị: không nạp lại dữ liệu mẫu. "
+                    "Dùng một cơ sở dữ liệu trống để nạp dữ liệu mẫu."
+                )
         else:
             self.stdout.write("Đang nạp dữ liệu mẫu…")
             counts = load_demo()
             n = {key: f"{value:,}".replace(",", ".") for key, value in counts.items()}
-            self.stdout.write("Đã nạp: {units} đơn vị ({grassroots} CĐCS), {people} người, "
-                              "{positions} chức vụ.".format(**n))
+            self.stdout.write(
+                "Đã nạp: {units} đơn vị ({grassroots} CĐCS), {people} người, "
+                "{positions} chức vụ.".format(**n)
+            )
         self.print_accounts()
         self.print_enrolment_codes()
 
@@ -52,4 +60,5 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"\nĐăng nhập hai bước của {user.username}: sau mật khẩu, nhập mã thiết lập "
                     f"{code} (dùng một lần, đến {timezone.localtime(expires_at):%d/%m/%Y %H:%M}"
-                    "), rồi quét mã QR bằng ứng dụng xác thực.")
+                    "), rồi quét mã QR bằng ứng dụng xác thực."
+                )

@@ -28,5 +28,7 @@ class Command(BaseCommand):
             target.unlink(missing_ok=True)
             raise CommandError(" ".join(exc.messages)) from exc
         lessons = sum(len(m["lessons"]) for m in document["modules"])
-        self.stdout.write(f"Wrote {target}: {len(document['modules'])} module(s), {lessons} "
-                          f"lesson(s), {len(document['questions'])} question(s).")
+        self.stdout.write(
+            f"Wrote {target}: {len(document['modules'])} module(s), {lessons} "
+            f"lesson(s), {len(document['questions'])} question(s)."
+        )

@@ -13,8 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--on", help="day, dd/mm/yyyy or yyyy-mm-dd (default: today)")
-        parser.add_argument("--background", action="store_true",
-                            help="queue the work for the worker instead of doing it here")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the work for the worker instead of doing it here",
+        )
 
     def handle(self, *args, on=None, background=False, **options) -> None:
         day = parse_date(on) if on else today()
@@ -34,5 +37,7 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         snapshot = snapshots.compute(day, progress)
-        self.stdout.write(f"\nDone as of {day:%d/%m/%Y}: {snapshot.figures.count()} unit "
-                          f"figures in {time.perf_counter() - started:.1f} s.")
+        self.stdout.write(
+            f"\nDone as of {day:%d/%m/%Y}: {snapshot.figures.count()} unit "
+            f"figures in {time.perf_counter() - started:.1f} s."
+        )
