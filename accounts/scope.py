@@ -19,6 +19,12 @@ def scope_path(user) -> str | None:
     return user.unit.path
 
 
+def in_scope(user, unit) -> bool:
+    """Whether one unit is in the user's subtree (scope_q and scoped say it of querysets)."""
+    path = scope_path(user)
+    return path is not None and unit is not None and unit.path.startswith(path)
+
+
 def scope_q(user, *unit_fields: str) -> Q:
     """Q matching rows whose unit (through any of `unit_fields`) is in the user's subtree."""
     path = scope_path(user)

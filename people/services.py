@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import scope_path
+from accounts.scope import in_scope
 from people import appointments
 from people.models import Person, Position, StartReason
 from units.models import Reorganisation, ReorganisationKind, Term, Unit
@@ -43,8 +43,7 @@ POSITION_FIELDS = (
 def check_unit_in_scope(user, unit: Unit | None, field: str = "unit") -> None:
     if user is None:
         return
-    path = scope_path(user)
-    if unit is None or path is None or not unit.path.startswith(path):
+    if not in_scope(user, unit):
         code = unit.code if unit is not None else "—"
         raise ValidationError({field: _("Unit %(code)s is outside your scope.") % {"code": code}})
 
@@ -73,8 +72,7 @@ def check_citizen_id_free(user, person: Person) -> None:
     )
     if holder is None:
         return
-    path = "" if user is None else scope_path(user)
-    if path is not None and holder.unit.path.startswith(path):
+    if user is None or in_scope(user, holder.unit):
         raise ValidationError(
             {
                 "citizen_id": ValidationError(

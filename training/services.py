@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import scope_path
+from accounts.scope import in_scope
 from lib import uploads
 from lib.bulk import lookups_in
 from lib.dates import today
@@ -35,13 +35,8 @@ NEXT_STATUS = {
 }
 
 
-def _in_subtree(user, unit: Unit) -> bool:
-    path = scope_path(user)
-    return path is not None and unit.path.startswith(path)
-
-
 def _require_organiser_scope(user, training_class: TrainingClass) -> None:
-    if user is not None and not _in_subtree(user, training_class.organiser):
+    if user is not None and not in_scope(user, training_class.organiser):
         raise ValidationError(
             _("Only the organiser of the class (or a unit above it) can do this.")
         )
@@ -66,7 +61,7 @@ def _set_relations(training_class, relations: dict) -> None:
 def class_create(
     *, user, organiser: Unit, topics, co_organisers=(), partners=(), invited_units=(), **fields
 ) -> TrainingClass:
-    if user is not None and not _in_subtree(user, organiser):
+    if user is not None and not in_scope(user, organiser):
         raise ValidationError(
             {"organiser": _("Unit %(code)s is outside your scope.") % {"code": organiser.code}}
         )
@@ -364,7 +359,7 @@ def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> Trai
     """Number a certificate: unique per organiser and year; the next free number if none given."""
     if record.organiser is None:
         raise ValidationError(_("Only records of a class have a certificate from the system."))
-    if user is not None and not _in_subtree(user, record.organiser):
+    if user is not None and not in_scope(user, record.organiser):
         raise ValidationError(
             _("Only the organiser of the class (or a unit above it) can do this.")
         )
@@ -431,7 +426,7 @@ def external_record_create(
     certificate_number: str = "",
 ) -> TrainingRecord:
     """Training done elsewhere (a political-theory school, a university, another body)."""
-    if user is not None and not _in_subtree(user, person.unit):
+    if user is not None and not in_scope(user, person.unit):
         raise ValidationError(
             {"person": _("%(name)s is outside your unit's subtree.") % {"name": person.full_name}}
         )
@@ -477,7 +472,7 @@ def feedback_submit(*, user, enrolment: Enrolment, **answers) -> Feedback:
 def lecturer_save(*, user, person: Person, kind: str, topics, pedagogy_trained_on=None):
     from training.models import Lecturer
 
-    if user is not None and not _in_subtree(user, person.unit):
+    if user is not None and not in_scope(user, person.unit):
         raise ValidationError(
             {
                 "citizen_id": _("%(name)s is outside your unit's subtree.")

@@ -42,7 +42,12 @@ def with_document(
     data: bytes, document, *, raw: bytes | None = None, changes: dict | None = None
 ) -> bytes:
     """The archive with course.json replaced (by a document, or by raw bytes)."""
-    content = raw if raw is not None else json.dumps(document, ensure_ascii=False).encode()
+    if raw is None:
+        try:
+            raw = json.dumps(document, ensure_ascii=False).encode()
+        except UnicodeEncodeError:  # a lone surrogate: written as an escape, as JSON allows
+            raw = json.dumps(document).encode()
+    content = raw
     return rezip(data, {"course.json": content, **(changes or {})})
 
 
