@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import UserRole
-from units.models import PATH_WIDTH
+from lib.tree import PATH_WIDTH
 
 
 def scope_path(user) -> str | None:

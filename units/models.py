@@ -5,12 +5,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lib.tree import PATH_WIDTH
 from lib.validators import validate_code, validate_one_line
 from lib.vntext import fold
-
-# Each unit contributes one fixed-width segment (its id) to the materialised path, so a
-# subtree is a prefix match and the ancestor at depth k is the first k segments.
-PATH_WIDTH = 8
 
 
 def path_segment(unit_id: int) -> str:
