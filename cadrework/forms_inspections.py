@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cadrework.inspections import Area, units_nameable_by
-from lib.forms import DateField, UnitCodeField
+from lib.forms import DateField
+from units.fields import UnitCodeField
 
 
 class InspectedUnitField(UnitCodeField):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from elearning.models import Course, LessonKind
-from lib.forms import UnitCodeField
 from people.models import Role
 from training.models import Programme, Topic
+from units.fields import UnitCodeField
 
 MB = 1024 * 1024
 VIDEO_EXTENSIONS = (".mp4", ".webm", ".ogv", ".ogg", ".m4v")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateField, UnitCodeField
+from lib.forms import DateField
 from people.models import (
     EducationLevel,
     EndReason,
@@ -12,6 +12,7 @@ from people.models import (
     StartReason,
 )
 from people.selectors import AGE_BANDS
+from units.fields import UnitCodeField
 
 
 class PersonForm(forms.ModelForm):

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateField, UnitCodeField
+from lib.forms import DateField
 from planning.models import TargetGroup
 from training.models import FundingSource, Programme, Topic
+from units.fields import UnitCodeField
 
 
 def money(label, required=True):

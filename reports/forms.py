@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.dates import today
-from lib.forms import DateField, UnitCodeField
+from lib.forms import DateField
 from reports.models import ReportFormat, ReportKind
 from reports.selectors import documents_for
+from units.fields import UnitCodeField
 
 
 class ReportForm(forms.Form):

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateField, UnitCodeField
+from lib.forms import DateField
 from training.models import Feedback, Form, LecturerKind, Topic, TrainingClass
+from units.fields import UnitCodeField
 from units.models import Unit
 
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateField, UnitCodeField
+from lib.forms import DateField
+from units.fields import UnitCodeField
 from units.models import Sector, UnitKind
 
 
