@@ -121,7 +121,8 @@ def main() -> None:
     from people.models import Person
     from reports import selectors
     from reports.models import ReportJob
-    from reports.services import report_build, report_job_create
+    from reports.services import report_build
+    from reports.tasks import report_job_create
     from training.models import TrainingRecord
     from units.models import Unit
 

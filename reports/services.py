@@ -1,4 +1,5 @@
-"""Building a report file, at once (small subtrees) or as a background job (large ones)."""
+"""Building a report file, at once (small subtrees) or for a background job (large ones:
+reports.tasks queues them and runs `report_job_run`)."""
 
 import datetime as dt
 import logging
@@ -96,18 +97,6 @@ def runs_in_background(kind: str, node: UnitVersion, day: dt.date) -> bool:
     if selectors.subtree_size(node, day) > selectors.inline_limit():
         return True
     return kind in SNAPSHOT_KINDS and selectors.snapshot_ready(day) is None
-
-
-def report_job_create(*, user, unit: Unit, kind: str, fmt: str, params: dict) -> ReportJob:
-    from reports.tasks import build_report
-
-    steps = builders.STEPS[kind] + (1 if kind in SNAPSHOT_KINDS else 0)
-    job = ReportJob.objects.create(
-        user=user, unit=unit, kind=kind, format=fmt, params=params, steps_total=steps
-    )
-    build_report.enqueue(job.pk)
-    job.refresh_from_db()  # an immediate backend has run it already
-    return job
 
 
 def report_job_run(job_id: int) -> None:

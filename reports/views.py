@@ -13,7 +13,7 @@ from accounts.scope import get_scoped_or_404, scoped
 from lib.dates import today
 from privacy.models import Source
 from privacy.services import log_export
-from reports import services
+from reports import services, tasks
 from reports.forms import ReportForm
 from reports.models import ReportJob, ReportKind
 from reports.selectors import ReportError
@@ -90,7 +90,7 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
                 % {"unit": unit.name, "day": day.strftime("%d/%m/%Y")},
             )
         elif services.runs_in_background(kind, node, day):
-            job = services.report_job_create(
+            job = tasks.report_job_create(
                 user=request.user, unit=unit, kind=kind, fmt=fmt, params=params
             )
             return redirect(job)

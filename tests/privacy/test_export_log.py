@@ -15,7 +15,7 @@ from cadrework import evaluations
 from elearning import services as elearning
 from elearning.models import CourseEnrolment
 from privacy.models import Action, PersonalDataAccess, Source
-from reports.services import report_job_create
+from reports.tasks import report_job_create
 from tests.exports.sheets import table
 from tests.reports.conftest import download as report_download
 from tests.targets.pages_world import build

@@ -4,7 +4,7 @@ background jobs are seen only by users whose scope covers their unit."""
 import pytest
 
 from reports.models import ReportJob
-from reports.services import report_job_create
+from reports.tasks import report_job_create
 from tests.reports.conftest import post_report
 
 
