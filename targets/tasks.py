@@ -4,9 +4,9 @@ import datetime as dt
 
 from django_tasks import task
 
+from targets.computing import compute
+
 
 @task()
 def compute_snapshot(day: str) -> None:
-    from targets import snapshots
-
-    snapshots.compute(dt.date.fromisoformat(day))
+    compute(dt.date.fromisoformat(day))

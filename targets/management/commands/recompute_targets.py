@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lib.dates import parse_date, today
 from targets import snapshots
+from targets.tasks import compute_snapshot
 
 
 class Command(BaseCommand):
@@ -24,8 +25,6 @@ class Command(BaseCommand):
         if day is None:
             raise CommandError(f"Not a date: {on!r} (expected dd/mm/yyyy)")
         if background:
-            from targets.tasks import compute_snapshot
-
             compute_snapshot.enqueue(day.isoformat())
             self.stdout.write(f"Queued the recomputation as of {day:%d/%m/%Y}.")
             return

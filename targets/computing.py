@@ -1,0 +1,130 @@
+"""Computing a day's snapshot in full: the engine's one grouped query per target, the figures
+added up the tree of that day in one pass, and written in bulk (COPY on PostgreSQL).
+
+The worker runs it (targets.tasks), and so does targets.snapshots when the tree is small or
+a command asks for it; neither of those is imported here, so the arrows run one way:
+snapshots -> tasks -> computing."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from targets.engine import person_targets, unit_counts
+from targets.models import Snapshot, Target, TargetFigure
+from units.models import PATH_WIDTH, UnitVersion
+
+Progress = Callable[[int, int], None]
+FIELDS = ("own_eligible", "own_met", "own_overdue", "eligible", "met", "overdue")
+
+
+def _tree(day: dt.date) -> dict[int, str]:
+    """unit id -> path on `day`, and path -> unit id (the same dict, both directions)."""
+    tree: dict = {}
+    for unit_id, path in UnitVersion.objects.on(day).values_list("unit_id", "path"):
+        tree[unit_id] = path
+        tree[path] = unit_id
+    return tree
+
+
+def roll_up(own: dict[int, tuple[int, int, int]], tree: dict) -> dict[int, list[int]]:
+    """Own figures per unit -> own and subtree figures for the unit and all its ancestors."""
+    rows: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    for unit_id, counts in own.items():
+        path = tree.get(unit_id)
+        if path is None:
+            continue  # a position in a unit that did not exist that day
+        rows[unit_id][0:3] = counts
+        for end in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH):
+            row = rows[tree[path[:end]]]
+            row[3] += counts[0]
+            row[4] += counts[1]
+            row[5] += counts[2]
+    return rows
+
+
+def _write(snapshot: Snapshot, target: Target, rows: dict[int, list[int]]) -> None:
+    if connection.vendor == "postgresql":
+        table = TargetFigure._meta.db_table
+        columns = ", ".join(("snapshot_id", "target_id", "unit_id", *FIELDS))
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for unit_id, values in rows.items():
+                copy.write_row((snapshot.pk, target.pk, unit_id, *values))
+        return
+    TargetFigure.objects.bulk_create(
+        (
+            TargetFigure(
+                snapshot=snapshot,
+                target=target,
+                unit_id=unit_id,
+                **dict(zip(FIELDS, values, strict=True)),
+            )
+            for unit_id, values in rows.items()
+        ),
+        batch_size=2000,
+    )
+
+
+STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
+
+
+def _claim(day: dt.date, steps: int) -> Snapshot | None:
+    """Take the day's snapshot for computing, unless another process is computing it."""
+    now = timezone.now()
+    fields = {
+        "status": Snapshot.Status.RUNNING,
+        "steps_total": steps,
+        "steps_done": 0,
+        "started_at": now,
+        "finished_at": None,
+        "message": "",
+    }
+    free = ~Q(status=Snapshot.Status.RUNNING) | Q(started_at__lt=now - STALE)
+    if Snapshot.objects.filter(free, as_of=day).update(**fields):  # one UPDATE: one winner
+        return Snapshot.objects.get(as_of=day)
+    try:
+        with transaction.atomic():
+            return Snapshot.objects.create(as_of=day, **fields)
+    except IntegrityError:
+        return None  # someone else is computing it
+
+
+def compute(day: dt.date, progress: Progress | None = None) -> Snapshot | None:
+    """(Re)compute the snapshot of `day` for every target in force that day. Returns None
+    when another process is already computing it."""
+    targets = person_targets(day)
+    snapshot = _claim(day, len(targets) + 1)
+    if snapshot is None:
+        return None
+    try:
+        tree = _tree(day)
+        with transaction.atomic():
+            TargetFigure.objects.filter(snapshot=snapshot).delete()
+            for done, target in enumerate(targets, start=1):
+                _write(snapshot, target, roll_up(unit_counts(target, day), tree))
+                Snapshot.objects.filter(pk=snapshot.pk).update(steps_done=done)
+                if progress:
+                    progress(done, len(targets))
+            Snapshot.objects.filter(pk=snapshot.pk).update(
+                status=Snapshot.Status.DONE,
+                steps_done=len(targets) + 1,
+                finished_at=timezone.now(),
+                revision=F("revision") + 1,
+            )
+    except Exception as exc:
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            status=Snapshot.Status.FAILED, message=str(exc)[:500]
+        )
+        raise
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner keeps the plans of the table's previous size.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TargetFigure._meta.db_table}")
+    snapshot.refresh_from_db()
+    return snapshot
