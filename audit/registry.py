@@ -20,6 +20,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
+from privacy.masking import mask_citizen_id, mask_email, mask_phone, mask_text
+
 ALWAYS_EXCLUDED = ("id",)
 
 
@@ -70,8 +72,6 @@ def _name_and(*names: str, person: str = "person") -> Callable:
 
 
 def _personal_masks() -> dict:
-    from privacy.masking import mask_citizen_id, mask_email, mask_phone, mask_text
-
     return {
         "citizen_id": mask_citizen_id,
         "phone": mask_phone,

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.scope import logs_visible_to, may_read_logs
 from audit import registry
+from audit.display import kind_name
 from audit.models import LogEntry
 from lib.vntext import fold
 from people.models import Person
@@ -41,8 +42,6 @@ def log_visible_to(user) -> QuerySet:
 
 def kinds() -> list[tuple[str, str]]:
     """The audited kinds of object, for the log's filter: (app_label.model, name)."""
-    from audit.display import kind_name
-
     return sorted(
         ((m._meta.label_lower, kind_name(m)) for m in registry.audited_models()),
         key=lambda kind: kind[1],
