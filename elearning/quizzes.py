@@ -27,7 +27,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,11 +150,6 @@ def question_delete(*, user, question: Question) -> None:
                 % {"title": lesson.title, "n": lesson.question_count}
             )
     question.delete()
-
-
-def bank_needs(course: Course) -> int:
-    """How many questions the course's quizzes draw at most (0 without a quiz)."""
-    return quiz_lessons(course).aggregate(n=Max("question_count"))["n"] or 0
 
 
 # --- attempts (learners) ------------------------------------------------------------------
