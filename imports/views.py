@@ -2,7 +2,6 @@
 corrected file, commit, and the progress of work running in the background."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from imports.models import SUMMARY_LABELS, ImportJob, ImportKind
 from imports.pipeline import progress_key
 from lib import progress
 from lib.downloads import attach
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, run_service
 from lib.xlsx import XLSX_TYPE
 
 
@@ -32,13 +31,14 @@ def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
 def index(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            job = services.job_create(
+        job = run_service(
+            request,
+            lambda: services.job_create(
                 user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+            form=form,
+        )
+        if job is not REFUSED:
             return redirect("imports:detail", job.pk)
     jobs = [
         services.job_fail_if_stale(job)
@@ -92,11 +92,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
     job = _job_or_404(request, pk)
-    try:
-        action(job)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    run_service(request, lambda: action(job))
     return redirect("imports:detail", job.pk)
 
 

@@ -20,9 +20,10 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 REFUSED = object()
 
 
-def run_service(request, action, success: str, form: forms.Form | None = None):
-    """Call a service and return what it returns, with a success message; a refusal becomes
-    the form's errors (or messages on the next page) and REFUSED, never a crash."""
+def run_service(request, action, success: str | None = None, form: forms.Form | None = None):
+    """The one way a view calls a service: return what it returns, with the success message
+    if one is given; a refusal (ValidationError) becomes the form's errors (or messages on
+    the next page) and REFUSED, never a crash."""
     try:
         result = action()
     except ValidationError as exc:
@@ -32,7 +33,8 @@ def run_service(request, action, success: str, form: forms.Form | None = None):
             for message in exc.messages:
                 messages.error(request, message)
         return REFUSED
-    messages.success(request, success)
+    if success:
+        messages.success(request, success)
     return result
 
 

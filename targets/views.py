@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import as_of, today
 from lib.downloads import csv_response
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
 from privacy.models import Source
@@ -331,18 +330,17 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = AdoptForm(request.POST, target=target)
     if form.is_valid():
-        try:
-            services.target_adopt(
+        adopted = run_service(
+            request,
+            lambda: services.target_adopt(
                 target=target, unit=request.user.unit, threshold=form.cleaned_data["threshold"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The target now applies to your unit's subtree."))
+            ),
+            _("The target now applies to your unit's subtree."),
+            form,
+        )
+        if adopted is not REFUSED:
             return redirect("targets:dashboard")
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    form_errors_to_messages(request, form)
     return redirect("targets:dashboard")
 
 

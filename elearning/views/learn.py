@@ -32,6 +32,8 @@ from elearning.models import (
     QuizAttempt,
 )
 from lib.dates import today
+from lib.forms import run_service
+from units.places import is_within
 
 
 def _int(value, field: str, default=None) -> int:
@@ -169,13 +171,11 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_for(request.user.person, pk)
-    try:
-        services.enrol(user=request.user, course=course)
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("You are enrolled in %(title)s.") % {"title": course.title})
+    run_service(
+        request,
+        lambda: services.enrol(user=request.user, course=course),
+        _("You are enrolled in %(title)s.") % {"title": course.title},
+    )
     return redirect("elearning:learn_course", pk=course.pk)
 
 
@@ -303,7 +303,7 @@ def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
     course = lesson.module.course
     user = request.user
     path_ = scope_path(user)
-    officer = user.can_browse and path_ is not None and course.organiser.path.startswith(path_)
+    officer = user.can_browse and path_ is not None and is_within(course.organiser, path_)
     if not officer:
         selectors.course_for(user.person, course.pk)
     return media.serve(
