@@ -27,6 +27,7 @@ from elearning.models import Course, CourseEnrolment, CourseStatus, Lesson, Modu
 from people.models import Role
 from training.models import Programme, Topic
 from units.models import Unit
+from units.places import is_within, under
 
 router = Router(tags=["e-learning"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -189,7 +190,7 @@ def _save(request: HttpRequest, course: Course | None, fields: dict) -> Course:
 def course_list(request: HttpRequest, filters: Query[CourseFilters]):
     courses = scoped(COURSES, request.auth).prefetch_related("topics", "audience_roles")
     if filters.unit is not None:
-        courses = courses.filter(organiser__path__startswith=filters.unit.path)
+        courses = courses.filter(under(filters.unit, "organiser"))
     if filters.status:
         courses = courses.filter(status=filters.status)
     return courses.order_by("title", "id")
@@ -304,7 +305,7 @@ class ProgressFilters(Schema):
 @router.get("/courses/{course_id}/progress", response={200: CourseProgressOut, **ERRORS})
 def course_progress(request: HttpRequest, course: CourseInPath, filters: Query[ProgressFilters]):
     unit = filters.unit or course.organiser
-    if not unit.path.startswith(course.organiser.path):
+    if not is_within(unit, course.organiser):
         raise ValidationError({"unit": _("Choose a unit of the organiser's subtree.")})
     required = selectors.required_lessons(course)
     enrolments = reminders.learners(course, unit=unit)
@@ -318,7 +319,7 @@ def course_progress(request: HttpRequest, course: CourseInPath, filters: Query[P
         "unit": unit,
         "required_lessons": required,
         "learner_count": CourseEnrolment.objects.filter(
-            course=course, person__unit__path__startswith=unit.path
+            under(unit, "person__unit"), course=course
         ).count(),
         "learners": [
             {

@@ -27,6 +27,7 @@ from planning.models import Plan, PlanLine, Spending, TargetGroup
 from planning.selectors import Figures
 from training.models import Programme, Topic
 from training.selectors import classes_visible_to
+from units.places import under
 from units.selectors import version_on
 
 router = Router(tags=["planning"])
@@ -218,7 +219,7 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilters]):
     if filters.year is not None:
         plans = plans.filter(year=filters.year)
     if filters.unit is not None:
-        plans = plans.filter(unit__path__startswith=filters.unit.path)
+        plans = plans.filter(under(filters.unit, "unit"))
     return plans
 
 

@@ -13,6 +13,7 @@ from lib.dates import today
 from targets import selectors, snapshots
 from targets.engine import person_obligations
 from targets.measures import Measure, unit_measures
+from units.places import is_within
 from units.selectors import version_on
 
 router = Router(tags=["targets"])
@@ -141,7 +142,7 @@ def obligations(request: HttpRequest, person: PersonInPath, as_of: On = None):
         if (
             o.position is None
             and issuer is not None
-            and not (mine.startswith(issuer.path) or issuer.path.startswith(mine))
+            and not (is_within(mine, issuer) or is_within(issuer, mine))
         ):
             continue  # another unit's own target (e.g. another province's adoption)
         out.append(

@@ -36,7 +36,7 @@ WITH tree AS (
   FROM units_unitversion v JOIN units_unitkind k ON k.id = v.kind_id
   JOIN units_unitlevel l ON l.id = k.level_id
   WHERE (v.valid_from IS NULL OR v.valid_from <= %(day)s)
-    AND (v.valid_to IS NULL OR v.valid_to > %(day)s)
+    AND (v.valid_to IS NULL OR v.valid_to >= %(day)s)
 ), members AS (
   SELECT DISTINCT ON (unit_id) unit_id, member_count FROM units_unitfigures
   WHERE effective_on <= %(day)s ORDER BY unit_id, effective_on DESC

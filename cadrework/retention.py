@@ -61,10 +61,11 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
-from people.models import EndReason, Position
+from people.models import EndReason, Position, active_on
 from targets.windows import add_months, overdue_cutoff
 from training.models import Programme, Topic, TrainingRecord
 from units.models import PATH_WIDTH, Unit
+from units.places import under
 
 WINDOWS = (6, 12, 24)
 LEFT_REASONS = (EndReason.ROTATED, EndReason.TRANSFERRED, EndReason.LEFT)
@@ -229,16 +230,8 @@ def _anchors(c: Cohort, bucket: str | None = None) -> tuple[QuerySet, str]:
 
 def _post_q(c: Cohort, post: str, day) -> Q:
     """A post (`post`: path to the position) held on `day` in the cohort's unit (subtree)."""
-    where = (
-        Q(**{f"{post}unit": c.unit})
-        if c.direct
-        else Q(**{f"{post}unit__path__startswith": c.unit.path})
-    )
-    return (
-        where
-        & Q(**{f"{post}start_date__lte": day})
-        & (Q(**{f"{post}end_date__isnull": True}) | Q(**{f"{post}end_date__gte": day}))
-    )
+    where = Q(**{f"{post}unit": c.unit}) if c.direct else under(c.unit, f"{post}unit")
+    return where & active_on(day, post)
 
 
 def _month_key(expression) -> Any:
@@ -447,8 +440,8 @@ def organisers_visible_to(user) -> QuerySet:
     if path is None:
         return Unit.objects.none()
     trained_here = TrainingRecord.objects.filter(
-        organiser=OuterRef("pk"), person__positions__unit__path__startswith=path
+        under(path, "person__positions__unit"), organiser=OuterRef("pk")
     )
     return Unit.objects.filter(
-        Q(path__startswith=path) | Q(path__in=scope_ancestor_paths(user)) | Exists(trained_here)
+        under(path) | Q(path__in=scope_ancestor_paths(user)) | Exists(trained_here)
     )

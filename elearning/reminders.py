@@ -44,6 +44,7 @@ from elearning.models import (
 from elearning.selectors import started, with_progress
 from elearning.services import check_organiser
 from units.models import Unit
+from units.places import under
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def learners(course: Course, *, unit: Unit | None = None) -> QuerySet:
     """The course's enrolments (of `unit`'s subtree), annotated, in Vietnamese order."""
     enrolments = CourseEnrolment.objects.filter(course=course)
     if unit is not None:
-        enrolments = enrolments.filter(person__unit__path__startswith=unit.path)
+        enrolments = enrolments.filter(under(unit, "person__unit"))
     return with_progress(enrolments.select_related("person__unit")).order_by(
         "person__sort_key", "person_id"
     )
@@ -120,7 +121,7 @@ def unit_totals(course: Course, unit: Unit) -> list[UnitRow]:
     units."""
     width = len(unit.path) + SEGMENT
     grouped = (
-        CourseEnrolment.objects.filter(course=course, person__unit__path__startswith=unit.path)
+        CourseEnrolment.objects.filter(under(unit, "person__unit"), course=course)
         .annotate(has_progress=started(), branch=Substr("person__unit__path", 1, width))
         .order_by()
         .values("branch")

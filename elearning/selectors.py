@@ -32,6 +32,7 @@ from elearning.models import (
 )
 from people.models import Person, Position
 from targets.engine import Status, person_obligations
+from units.places import under
 
 
 def courses_open_to(person: Person, day: dt.date | None = None) -> QuerySet:
@@ -162,7 +163,7 @@ def person_choices(user, course: Course, text: str):
     """People of the organiser's subtree (and the user's) matching a search, not yet
     assigned."""
     return (
-        scoped(Person.objects.filter(unit__path__startswith=course.organiser.path), user)
+        scoped(Person.objects.filter(under(course.organiser, "unit")), user)
         .search(text)
         .exclude(pk__in=Assignment.objects.filter(course=course).values("person_id"))
         .select_related("unit")

@@ -27,6 +27,7 @@ from lib import uploads
 from lib.dates import today
 from training.models import Form, TrainingRecord
 from training.services import certificate_issue
+from units.places import is_within
 
 VIDEO_DONE_PERCENT = 90  # a video counts as watched from 90%
 PDF_MAX_MB = 50  # a lesson's PDF: a book of a few hundred pages
@@ -303,7 +304,7 @@ def assignments_add(*, user, course: Course, people) -> int:
     """Assign the course to people of the organiser's subtree; returns how many were new."""
     check_organiser(user, course)
     people = list(people)
-    outside = [p for p in people if not p.unit.path.startswith(course.organiser.path)]
+    outside = [p for p in people if not is_within(p.unit, course.organiser)]
     if outside:
         raise ValidationError(
             {

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts.scope import scoped
 from people.models import Person, Position, active_on
+from units.places import under
 
 # Age bands as (label, min age inclusive, max age inclusive).
 AGE_BANDS = {
@@ -52,8 +53,8 @@ def person_list(
     `day`"; `unit` narrows to that unit's subtree (by the person's home unit or a position)."""
     qs = scoped(Person.objects.all(), user)
     if unit is not None:
-        in_unit = Position.objects.filter(person=OuterRef("pk"), unit__path__startswith=unit.path)
-        qs = qs.filter(Q(unit__path__startswith=unit.path) | Exists(in_unit))
+        in_unit = Position.objects.filter(under(unit, "unit"), person=OuterRef("pk"))
+        qs = qs.filter(under(unit, "unit") | Exists(in_unit))
     position_q = active_on(day)
     if role is not None:
         position_q &= Q(role=role)

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
+from lib.dates import today
 from planning.models import (
     ClassLink,
     MemberGrowth,
@@ -24,7 +25,8 @@ from planning.models import (
 )
 from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
-from units.models import Unit, UnitVersion, placed_under
+from units.models import Unit, UnitVersion
+from units.places import placed_under, under
 
 SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
 HELD = (ClassStatus.RUNNING, ClassStatus.CLOSED)  # a class counts as done once it runs
@@ -105,7 +107,7 @@ def lines_with_figures(plan: Plan) -> list[tuple[PlanLine, Figures]]:
 def consolidated_lines(unit: Unit, year: int) -> QuerySet:
     """The unit's own lines (any status) and the lines its subtree has sent up."""
     return PlanLine.objects.filter(plan__year=year).filter(
-        Q(plan__unit=unit) | Q(plan__unit__path__startswith=unit.path, plan__status__in=SENT_UP)
+        Q(plan__unit=unit) | under(unit, "plan__unit") & Q(plan__status__in=SENT_UP)
     )
 
 
@@ -134,7 +136,7 @@ def consolidated(unit: Unit, year: int) -> list[dict]:
 def plans_under(unit: Unit, year: int) -> list[tuple[Plan, Figures]]:
     """The plans of the unit's subtree for the year, each with its totals."""
     plans = list(
-        Plan.objects.filter(year=year, unit__path__startswith=unit.path)
+        Plan.objects.filter(under(unit, "unit"), year=year)
         .select_related("unit")
         .order_by("unit__path")
     )
@@ -172,15 +174,13 @@ def surveys_visible_to(user) -> QuerySet:
     path = scope_path(user)
     if path is None:
         return Survey.objects.none()
-    return Survey.objects.filter(
-        Q(unit__path__startswith=path) | Q(unit__path__in=scope_ancestor_paths(user))
-    )
+    return Survey.objects.filter(under(path, "unit") | Q(unit__path__in=scope_ancestor_paths(user)))
 
 
 def survey_results(survey: Survey, unit: Unit) -> list[dict]:
     """Answers of the unit's subtree summed per topic and target group."""
     rows = (
-        SurveyNeed.objects.filter(answer__survey=survey, answer__unit__path__startswith=unit.path)
+        SurveyNeed.objects.filter(under(unit, "answer__unit"), answer__survey=survey)
         .values("topic", "topic__name", "target_group")
         .annotate(count=Sum("count"))
         .order_by("topic__rank", "topic__name", "target_group")
@@ -197,7 +197,7 @@ def survey_progress(survey: Survey, unit: Unit) -> list[dict]:
             answered=Exists(survey.answers.filter(unit=OuterRef("pk"))),
             answers_below=Coalesce(
                 Subquery(
-                    survey.answers.filter(unit__path__startswith=OuterRef("path"))
+                    survey.answers.filter(under(OuterRef("path"), "unit"))
                     .order_by()
                     .values("survey")
                     .annotate(n=Count("id"))
@@ -296,10 +296,22 @@ def _under(node: UnitVersion, day: dt.date) -> Q:
     return placed_under(node.path, day)
 
 
+def figures_day(year: int) -> dt.date:
+    """The day a year's figures are placed in the tree by: its last day, or today while the
+    year runs (a unit merged away in July still counts for the units it was under then)."""
+    return min(dt.date(year, 12, 31), today())
+
+
+def spending_rows(node: UnitVersion, year: int, day: dt.date) -> QuerySet:
+    """The year's spending of every unit of the node's subtree as it stood on `day`, with its
+    training spending — the rows whose total `spending_figures` gives."""
+    return spending_with_training(Spending.objects.filter(_under(node, day), year=year))
+
+
 def spending_figures(node: UnitVersion, year: int, threshold: Decimal, day: dt.date) -> dict:
     """The node's own share, and how many units of its subtree reported and reached the
     threshold that year (compared exactly: 14.99% misses 15%)."""
-    rows = spending_with_training(Spending.objects.filter(_under(node, day), year=year))
+    rows = spending_rows(node, year, day)
     totals = rows.aggregate(
         reporting=Count("id"),
         reaching=Count("id", filter=Q(training__gte=F("operating_total") * threshold / 100)),

@@ -34,6 +34,7 @@ from planning.models import (
 )
 from training.models import TrainingClass
 from units.models import Unit
+from units.places import is_within
 
 # Trainees per class when a plan is drafted from counts (the 004 plan: 3,920 in 40 classes).
 CLASS_SIZE = 100
@@ -245,7 +246,7 @@ def class_link(*, user, line: PlanLine, training_class: TrainingClass) -> ClassL
     """Count a class as run against a line: organised in the plan's subtree, that year."""
     plan = line.plan
     _check_scope(user, plan.unit)
-    if not training_class.organiser.path.startswith(plan.unit.path):
+    if not is_within(training_class.organiser, plan.unit):
         raise ValidationError(
             {
                 "training_class": _(
@@ -385,7 +386,7 @@ def answer_save(
     """A unit under the survey's unit answers for its own cadres; it may change its answer
     until the deadline. `needs` maps (topic, target group) to a count."""
     _check_scope(user, unit)
-    if unit.pk == survey.unit_id or not unit.path.startswith(survey.unit.path):
+    if unit.pk == survey.unit_id or not is_within(unit, survey.unit):
         raise ValidationError(
             _("Only units under %(unit)s answer this survey.") % {"unit": survey.unit.name}
         )

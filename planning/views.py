@@ -392,14 +392,16 @@ def spending(request: HttpRequest) -> HttpResponse:
             is not REFUSED
         ):
             return redirect(f"{reverse('planning:spending')}?unit={unit.pk}&year={year}")
+    # The units below as the tree stood on the day the year's figures are placed by: the same
+    # rows the spending-share target counts (planning.selectors.spending_figures).
+    day = selectors.figures_day(year)
+    node = version_on(unit, day)
     rows = (
-        selectors.spending_with_training(
-            scoped(
-                Spending.objects.filter(year=year, unit__path__startswith=unit.path), request.user
-            )
-        )
+        scoped(selectors.spending_rows(node, year, day), request.user)
         .select_related("unit")
         .order_by("unit__path")
+        if node
+        else Spending.objects.none()
     )
     for row in rows:
         row.share = selectors.share(row.training, row.operating_total)
@@ -445,16 +447,14 @@ def growth(request: HttpRequest) -> HttpResponse:
         ):
             return redirect(f"{reverse('planning:growth')}?unit={unit.pk}&year={year}")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    node = version_on(unit, min(end, today())) or version_on(unit, end)
+    node = version_on(unit, selectors.figures_day(year)) or version_on(unit, end)
+    # The rows the totals sum (selectors.growth_totals), so that the list adds up to its total.
     rows = (
-        scoped(
-            MemberGrowth.objects.filter(
-                unit__path__startswith=unit.path, period_start__gte=start, period_end__lte=end
-            ),
-            request.user,
-        )
+        scoped(selectors.growth_rows(node, start, end), request.user)
         .select_related("unit")
         .order_by("unit__path", "period_start")
+        if node
+        else MemberGrowth.objects.none()
     )
     return render(
         request,

@@ -943,7 +943,7 @@ def _spending_section(unit: Unit, node: UnitVersion, year: int, day: dt.date) ->
                 "reporting": vn_number(measure.reporting),
             }
         )
-    rows = selectors.spending_rows(unit, year)
+    rows = selectors.spending_rows(node, year, day)
     count = rows.count()
     heads = [
         _("Unit code"),

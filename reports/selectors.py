@@ -31,14 +31,15 @@ from accounts.scope import scope_ancestor_paths, scope_path
 from people.models import EducationLevel, Gender, Person, PoliticalTheory, Position, active_on
 from people.selectors import AGE_BANDS, _birth_range
 from planning import selectors as planning_selectors
-from planning.models import Plan, PlanDeadline, PlanStatus, Spending
+from planning.models import Plan, PlanDeadline, PlanStatus
 from targets import selectors as target_selectors
 from targets import snapshots
 from targets.measures import Measure, unit_measures
 from targets.models import Snapshot, SourceDocument, Target, TargetKind
 from training.models import TrainingRecord
 from training.selectors import _category, class_statistics, classes_and_attendances
-from units.models import Unit, UnitLevel, UnitVersion, valid_on
+from units.models import Unit, UnitLevel, UnitVersion
+from units.places import placed_under, placed_under_then, under, versions_under
 
 CATEGORIES = ("full_time", "part_time", "member")
 
@@ -50,7 +51,7 @@ class ReportError(Exception):
 def subtree_size(node: UnitVersion, day: dt.date) -> int:
     """Units in the node's subtree on `day` (decides whether a report builds in the
     background)."""
-    return UnitVersion.objects.on(day).filter(path__startswith=node.path).count()
+    return versions_under(node.path, day).count()
 
 
 def inline_limit() -> int:
@@ -84,27 +85,6 @@ def class_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     return stats
 
 
-def _people_under_then(unit: Unit, unit_field: str, day_field: str) -> Q:
-    """Q for rows whose `unit_field` was inside `unit`'s subtree on the row's `day_field`,
-    under the structure of that day (as `_organised_under_then` does for classes)."""
-    day = OuterRef(day_field)
-    q = Q(pk__in=[])
-    for version in UnitVersion.objects.filter(unit=unit):
-        then = UnitVersion.objects.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day),
-            unit=OuterRef(unit_field),
-            path__startswith=version.path,
-        )
-        window = Q()
-        if version.valid_from:
-            window &= Q(**{f"{day_field}__gte": version.valid_from})
-        if version.valid_to:
-            window &= Q(**{f"{day_field}__lt": version.valid_to})
-        q |= window & Exists(then)
-    return q
-
-
 def record_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     """Training completed in the period by the people of the unit's subtree, whoever
     organised it (classes of other levels, outside bodies, e-learning): one record is one
@@ -114,7 +94,7 @@ def record_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     category is worked out per record, so only the form-and-level split carries it; topics
     and distinct people are counted without it."""
     records = TrainingRecord.objects.filter(valid=True, completed_on__range=(start, end)).filter(
-        _people_under_then(unit, "person__unit", "completed_on")
+        placed_under_then(unit, "person__unit", "completed_on")
     )
     level = "organiser__kind__level__rank"
     rows = list(
@@ -148,7 +128,7 @@ def documents_for(user):
     applies = Target.objects.filter(
         Q(scope_unit__isnull=True)
         | Q(scope_unit__path__in=scope_ancestor_paths(user))
-        | Q(scope_unit__path__startswith=path),
+        | under(path, "scope_unit"),
         document=OuterRef("pk"),
         active=True,
     )
@@ -241,11 +221,7 @@ def target_report(
 
 def _held_under(node: UnitVersion, day: dt.date):
     """Positions held on `day` in a unit of the node's subtree as it stood that day."""
-    return Position.objects.filter(
-        active_on(day),
-        valid_on(day, "unit__versions__"),
-        unit__versions__path__startswith=node.path,
-    )
+    return Position.objects.filter(active_on(day), placed_under(node.path, day))
 
 
 def cadres(node: UnitVersion, day: dt.date):
@@ -321,13 +297,12 @@ def not_submitted_with_status(unit: Unit, year: int) -> tuple[list[tuple], dt.da
     )
 
 
-def spending_rows(unit: Unit, year: int) -> QuerySet:
-    """The year's spending of every unit of the subtree that entered it, with its training
-    spending (`class_costs`, `training`) as the planning module computes it."""
+def spending_rows(node: UnitVersion, year: int, day: dt.date) -> QuerySet:
+    """The year's spending of every unit of the node's subtree (as it stood on `day`) that
+    entered it, with its training spending (`class_costs`, `training`) as the planning module
+    computes it — the same rows the spending-share target counts."""
     return (
-        planning_selectors.spending_with_training(
-            Spending.objects.filter(year=year, unit__path__startswith=unit.path)
-        )
+        planning_selectors.spending_rows(node, year, day)
         .select_related("unit")
         .order_by("unit__path")
     )

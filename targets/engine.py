@@ -33,7 +33,8 @@ from people.models import Person, Position, StartReason
 from targets.models import PERSON_KINDS, Revision, Target, TargetKind, WindowKind
 from targets.windows import ONE_DAY, due_after, overdue_cutoff
 from training.models import TrainingRecord
-from units.models import UnitFigures, UnitVersion, placed_under
+from units.models import UnitFigures, UnitVersion
+from units.places import placed_under
 
 # This process's copy of the targets in force per day, with the definitions token it was read
 # under: reading them takes six queries and most of the time of a small page, and they only

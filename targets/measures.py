@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from targets.models import PERSON_KINDS, Target
+from targets.models import PERSON_KINDS, Target, covering
 from units.models import UnitVersion
 
 
@@ -56,16 +56,14 @@ def register(kind: str, evaluator: Evaluator) -> None:
 
 
 def unit_targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
-    """Unit targets in force on `day` whose issuing unit covers the node."""
-    out = []
-    for target in (
+    """Unit targets in force on `day` whose issuing unit covers the node (on that day)."""
+    return covering(
         Target.objects.in_force_on(day)
         .exclude(kind__in=PERSON_KINDS)
-        .select_related("scope_unit", "document")
-    ):
-        if target.scope_unit_id is None or node.path.startswith(target.scope_unit.path):
-            out.append(target)
-    return out
+        .select_related("scope_unit", "document"),
+        node,
+        day,
+    )
 
 
 def unit_measures(node: UnitVersion, day: dt.date) -> list[Measure]:

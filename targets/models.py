@@ -17,10 +17,12 @@ from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from lib.periods import in_force_q
 from lib.validators import validate_code, validate_one_line
 from people.models import EducationLevel, PoliticalTheory, Role
 from training.models import Programme, Topic
-from units.models import Sector, Unit, UnitKind, UnitLevel
+from units.models import Sector, Unit, UnitKind, UnitLevel, UnitVersion
+from units.places import is_within
 
 
 class SavedWithToken:
@@ -98,11 +100,7 @@ class Revision(models.Model):
 
 class TargetQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date) -> "TargetQuerySet":
-        return self.filter(
-            Q(active=True),
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(Q(active=True), in_force_q(day, start="valid_from", end="valid_to"))
 
     # Writes that send no signal still change the definitions (targets.signals covers the
     # others), in the same transaction as the write even in autocommit.
@@ -345,3 +343,20 @@ class TargetFigure(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["snapshot", "unit"], name="targetfigure_unit")]
+
+
+def covering(targets, node, day: dt.date) -> list["Target"]:
+    """The targets whose issuing unit covers the node (a unit version of `day`): issued for the
+    whole system, or by a unit the node stood under on that day — the tree of the day asked,
+    as every figure of that day (units.places)."""
+    targets = list(targets)
+    issuers = {t.scope_unit_id for t in targets if t.scope_unit_id is not None}
+    paths = dict(
+        UnitVersion.objects.on(day).filter(unit_id__in=issuers).values_list("unit_id", "path")
+    )
+    return [
+        t
+        for t in targets
+        if t.scope_unit_id is None
+        or (t.scope_unit_id in paths and is_within(node.path, paths[t.scope_unit_id]))
+    ]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lib.periods import in_force_q, overlaps_q
 from lib.tree import PATH_WIDTH
 from lib.validators import validate_code, validate_one_line
 from lib.vntext import fold
@@ -110,17 +111,10 @@ class Unit(models.Model):
         return self.kind.level.code == "grassroots"
 
 
-def valid_on(day: dt.date, prefix: str = "") -> Q:
-    """Q for a dated row (valid_from inclusive, valid_to exclusive) being in force on `day`."""
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
-    )
-
-
-def placed_under(path: str, day: dt.date) -> Q:
-    """Q for rows with a `unit` whose placement on `day` lies under `path` (the subtree as it
-    stood that day, not as it stands now)."""
-    return valid_on(day, "unit__versions__") & Q(unit__versions__path__startswith=path)
+def valid_on(day, prefix: str = "") -> Q:
+    """Q for a unit version (valid_from and valid_to both inclusive, lib.periods) in force on
+    `day`."""
+    return in_force_q(day, prefix=prefix, start="valid_from", end="valid_to")
 
 
 class UnitVersionQuerySet(models.QuerySet):
@@ -133,7 +127,7 @@ class UnitVersion(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
     valid_from = models.DateField(null=True, blank=True)  # None: since the unit began
-    valid_to = models.DateField(null=True, blank=True)  # exclusive; None: still in force
+    valid_to = models.DateField(null=True, blank=True)  # its last day; None: still in force
     name = models.CharField(max_length=255, validators=[validate_one_line])
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey(
@@ -156,7 +150,7 @@ class UnitVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
-                | Q(valid_to__gt=models.F("valid_from")),
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="unitversion_period_positive",
             ),
         ]
@@ -165,12 +159,7 @@ class UnitVersion(models.Model):
 class UnitFiguresQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date) -> "UnitFiguresQuerySet":
         """For each unit, the latest figures dated on or before `day` (one row per unit)."""
-        latest = (
-            UnitFigures.objects.filter(unit=models.OuterRef("unit"), effective_on__lte=day)
-            .order_by("-effective_on")
-            .values("pk")[:1]
-        )
-        return self.filter(pk=models.Subquery(latest))
+        return self.filter(pk=_figures_on(day, "unit", "pk"))
 
 
 class UnitFigures(models.Model):
@@ -197,13 +186,45 @@ class UnitFigures(models.Model):
         ]
 
 
+def _figures_on(day, unit_ref: str, field: str) -> models.Subquery:
+    """One field of the figures in force on `day` for the unit `OuterRef(unit_ref)`: the latest
+    dated on or before that day (figures hold from their date until the next ones)."""
+    return models.Subquery(
+        UnitFigures.objects.filter(unit=models.OuterRef(unit_ref), effective_on__lte=day)
+        .order_by("-effective_on")
+        .values(field)[:1]
+    )
+
+
+def member_count_subquery(day, unit_ref: str = "unit") -> models.Subquery:
+    """The member count in force on `day` of the unit `OuterRef(unit_ref)` (None: no figures),
+    to annotate a queryset with. The one definition of "member count on D": every page, target
+    and report asks it here (or member_count_on for one unit)."""
+    return _figures_on(day, unit_ref, "member_count")
+
+
 def member_count_on(unit: Unit, day: dt.date) -> int | None:
-    figures = unit.figures.filter(effective_on__lte=day).order_by("-effective_on").first()
-    return figures.member_count if figures else None
+    """The member count of one unit in force on `day` (None: no figures yet)."""
+    return (
+        Unit.objects.filter(pk=unit.pk)
+        .annotate(members=member_count_subquery(day, "pk"))
+        .values_list("members", flat=True)
+        .first()
+    )
+
+
+class TermQuerySet(models.QuerySet):
+    def in_force_on(self, day) -> "TermQuerySet":
+        """Terms running on `day` (both ends inclusive, lib.periods)."""
+        return self.filter(in_force_q(day))
+
+    def overlapping(self, first: dt.date, last: dt.date) -> "TermQuerySet":
+        return self.filter(overlaps_q(first, last))
 
 
 class Term(models.Model):
-    """A term (nhiệm kỳ) of a unit's executive committee, e.g. 2023–2028."""
+    """A term (nhiệm kỳ) of a unit's executive committee, e.g. 2023–2028. Its end date is its
+    last day."""
 
     SCOPE_UNIT_FIELDS = ("unit",)
 
@@ -213,6 +234,8 @@ class Term(models.Model):
     name = models.CharField(_("term"), max_length=50, validators=[validate_one_line])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "start_date"]

@@ -6,7 +6,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from accounts.scope import scope_q
+from lib.periods import in_force_q
 from units.models import PATH_WIDTH, Unit, UnitVersion
+from units.places import versions_under
 
 
 def version_on(unit: Unit, day: dt.date) -> UnitVersion | None:
@@ -20,17 +22,15 @@ def version_on(unit: Unit, day: dt.date) -> UnitVersion | None:
 
 
 def _active_position(day: dt.date) -> Q:
-    return Q(unit__positions__start_date__lte=day) & (
-        Q(unit__positions__end_date__isnull=True) | Q(unit__positions__end_date__gte=day)
-    )
+    # The units app does not import people: a position's period read through the relation.
+    return in_force_q(day, prefix="unit__positions__")
 
 
 def subtree_counts(node: UnitVersion, day: dt.date, user) -> dict:
     """Sub-units, cadres and full-time cadres of the node's whole subtree on `day`."""
     active = _active_position(day)
     row = (
-        UnitVersion.objects.on(day)
-        .filter(path__startswith=node.path)
+        versions_under(node.path, day)
         .filter(scope_q(user, "unit"))
         .aggregate(
             units=Count("id", distinct=True),
@@ -54,8 +54,8 @@ def children_with_counts(node: UnitVersion, day: dt.date, user) -> list[dict]:
     width = (node.depth + 2) * PATH_WIDTH
     active = _active_position(day)
     rows = (
-        UnitVersion.objects.on(day)
-        .filter(path__startswith=node.path, depth__gt=node.depth)
+        versions_under(node.path, day)
+        .filter(depth__gt=node.depth)
         .filter(scope_q(user, "unit"))
         .annotate(child_path=Substr("path", 1, width))
         .values("child_path")

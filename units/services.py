@@ -1,8 +1,9 @@
 """Writes to the hierarchy. Every entry point (pages, API, imports, demo) goes through these.
 
 A unit's history is a chain of UnitVersion rows. A reorganisation effective on day D closes
-the open versions of the units it touches (valid_to = D) and opens new ones from D, so any
-question asked "as of" a day before D still sees the old structure.
+the open versions of the units it touches (their last day, valid_to, is the day before D) and
+opens new ones from D (lib.periods: both ends inclusive), so any question asked "as of" a day
+before D still sees the old structure.
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_path
+from lib.periods import day_before
 from units.models import (
     Reorganisation,
     ReorganisationKind,
@@ -24,6 +26,7 @@ from units.models import (
     UnitVersion,
     path_segment,
 )
+from units.places import is_within, under
 from units.signals import unit_ended
 
 
@@ -71,7 +74,7 @@ def _check_alive(unit: Unit, day: dt.date, field: str) -> None:
 
 def _check_no_later_change(units_path: str, day: dt.date) -> None:
     """History is appended in date order: refuse a change dated before a later one."""
-    if UnitVersion.objects.filter(path__startswith=units_path, valid_from__gt=day).exists():
+    if UnitVersion.objects.filter(under(units_path), valid_from__gt=day).exists():
         raise ValidationError(
             {
                 "effective_on": _(
@@ -169,7 +172,7 @@ def term_create(*, user, unit: Unit, name: str, start_date: dt.date, end_date: d
     _check_in_scope(user, unit, "unit")
     if end_date <= start_date:
         raise ValidationError({"end_date": _("The end date must be after the start date.")})
-    if Term.objects.filter(unit=unit, start_date__lt=end_date, end_date__gt=start_date).exists():
+    if Term.objects.filter(unit=unit).overlapping(start_date, end_date).exists():
         raise ValidationError({"start_date": _("This term overlaps another term of the unit.")})
     term = Term(unit=unit, name=name.strip(), start_date=start_date, end_date=end_date)
     term.full_clean()
@@ -195,7 +198,7 @@ def _replace_versions(
                 setattr(version, field, value)
             version.save()
             continue
-        version.valid_to = day
+        version.valid_to = day_before(day)  # its last day; the new version starts on `day`
         version.save(update_fields=["valid_to"])
         new = UnitVersion(
             unit_id=version.unit_id,
@@ -226,7 +229,7 @@ def unit_move(
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _check_in_scope(user, unit, "unit")
     _check_in_scope(user, new_parent, "parent")
-    if new_parent.path.startswith(unit.path):
+    if is_within(new_parent, unit):
         raise ValidationError(
             {"parent": _("A unit cannot be moved under itself or one of its own sub-units.")}
         )
@@ -242,7 +245,7 @@ def unit_move(
     old_prefix = unit.path
     new_prefix = new_parent.path + path_segment(unit.pk)
     delta = new_parent.depth + 1 - unit.depth
-    versions = list(UnitVersion.objects.filter(path__startswith=old_prefix, valid_to__isnull=True))
+    versions = list(UnitVersion.objects.filter(under(old_prefix), valid_to__isnull=True))
     changes = {}
     for v in versions:
         changes[v.pk] = {"path": new_prefix + v.path[len(old_prefix) :], "depth": v.depth + delta}
@@ -250,7 +253,7 @@ def unit_move(
             changes[v.pk]["parent_id"] = new_parent.pk
     _replace_versions(versions, effective_on, changes)
     # The latest placement of the whole subtree, rewritten in one statement.
-    Unit.objects.filter(path__startswith=old_prefix).update(
+    Unit.objects.filter(under(old_prefix)).update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
         depth=F("depth") + delta,
     )
@@ -324,7 +327,7 @@ def unit_dissolve(
     if version.valid_from == effective_on:
         version.delete()  # it never existed in that shape
     else:
-        version.valid_to = effective_on
+        version.valid_to = day_before(effective_on)
         version.save(update_fields=["valid_to"])
     unit.dissolved_on = effective_on
     unit.save(update_fields=["dissolved_on", "search_name"])
@@ -350,7 +353,7 @@ def unit_merge(
     if not sources:
         raise ValidationError({"sources": _("Choose at least one unit to merge.")})
     for source in sources:
-        if source.pk == target.pk or target.path.startswith(source.path):
+        if source.pk == target.pk or is_within(target, source):
             raise ValidationError(
                 {"target": _("A unit cannot be merged into itself or one of its own sub-units.")}
             )

@@ -11,6 +11,7 @@ from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scoped
 from lib.dates import as_of
 from lib.forms import add_service_errors
+from lib.periods import in_force_q
 from lib.vntext import fold
 from lib.xlsx import wants_xlsx, xlsx_response
 from units import forms, services
@@ -93,7 +94,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     node = version_on(unit, day)
     # Positions are reached through the reverse relation: units does not import people.
     positions = (
-        unit.positions.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+        unit.positions.filter(in_force_q(day))
         .select_related("person", "role")
         .order_by("role__rank", "person__sort_key")
     )

@@ -33,6 +33,7 @@ from elearning.models import (
 )
 from lib.dates import today
 from lib.forms import run_service
+from units.places import is_within
 
 
 def _int(value, field: str, default=None) -> int:
@@ -302,7 +303,7 @@ def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
     course = lesson.module.course
     user = request.user
     path_ = scope_path(user)
-    officer = user.can_browse and path_ is not None and course.organiser.path.startswith(path_)
+    officer = user.can_browse and path_ is not None and is_within(course.organiser, path_)
     if not officer:
         selectors.course_for(user.person, course.pk)
     return media.serve(

@@ -48,6 +48,7 @@ from people.models import Person
 from privacy.models import Source
 from privacy.services import Counted, log_export
 from units.models import Unit
+from units.places import is_within, under
 
 COURSES = Course.objects.select_related("organiser", "programme")
 PAGE_SIZE = 50
@@ -77,7 +78,7 @@ def _unit_param(request, within: Unit | None = None) -> Unit | None:
         return None
     lookup = {"pk": int(value)} if value.isdigit() else {"code__iexact": value}
     unit = scoped(Unit.objects.select_related("parent"), request.user).filter(**lookup).first()
-    if unit is None or (within is not None and not unit.path.startswith(within.path)):
+    if unit is None or (within is not None and not is_within(unit, within)):
         raise Http404
     return unit
 
@@ -117,7 +118,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     unit = _unit_param(request)
     courses = scoped(COURSES, request.user)
     if unit is not None:
-        courses = courses.filter(organiser__path__startswith=unit.path)
+        courses = courses.filter(under(unit, "organiser"))
     status = request.GET.get("status", "")
     if status in CourseStatus.values:
         courses = courses.filter(status=status)

@@ -224,7 +224,9 @@ def test_it_moves_a_unit_and_reads_as_of_before_and_after(tree):
     }
     detail = client.get(f"/units/{tree.school.pk}", {"on": "2024-12-31"}).json()
     assert detail["as_of"]["parent"] == tree.melinh.pk
-    assert detail["as_of"]["valid_to"] == "2025-01-01"
+    # Every period's end is its last day (lib.periods): the placement under Mê Linh ended on
+    # 31/12/2024, the day before the move took effect.
+    assert detail["as_of"]["valid_to"] == "2024-12-31"
 
 
 def test_moving_a_unit_under_its_own_descendant_writes_nothing(tree):

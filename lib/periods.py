@@ -1,0 +1,55 @@
+"""What "in force on a day" means, once, for every dated thing of the system.
+
+One convention: a period runs from its first day to its last day, **both inclusive**. A missing
+first day means "since always", a missing last day "still in force". Posts (`Position`), terms,
+unit placements (`UnitVersion`), targets, assignments of lecturers all follow it, so a row that
+ends on 30 June and its successor that starts on 1 July never both count, and never both miss.
+
+Every model's "in force on D" (a QuerySet method) and every overlap check is built from the two
+Q builders below; nothing else in the code base writes `end_date__gte=day` by hand. `day` may be
+a date or an expression (`OuterRef("...")`, `F("...")`).
+"""
+
+import datetime as dt
+
+from django.db.models import Q
+
+
+def in_force_q(day, *, prefix: str = "", start: str = "start_date", end: str = "end_date") -> Q:
+    """Q for rows whose period [start, end] (inclusive, None open) contains `day`."""
+    return (Q(**{f"{prefix}{start}__isnull": True}) | Q(**{f"{prefix}{start}__lte": day})) & (
+        Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gte": day})
+    )
+
+
+def overlaps_q(
+    first, last, *, prefix: str = "", start: str = "start_date", end: str = "end_date"
+) -> Q:
+    """Q for rows whose period shares at least one day with [first, last] (None open)."""
+    q = Q(**{f"{prefix}{end}__isnull": True})
+    if first is not None:
+        q |= Q(**{f"{prefix}{end}__gte": first})
+    else:
+        q = Q()
+    if last is not None:
+        q &= Q(**{f"{prefix}{start}__isnull": True}) | Q(**{f"{prefix}{start}__lte": last})
+    return q
+
+
+def in_force(first: dt.date | None, last: dt.date | None, day: dt.date) -> bool:
+    """The same rule for one row already in memory."""
+    return (first is None or first <= day) and (last is None or day <= last)
+
+
+def overlaps(
+    first: dt.date | None, last: dt.date | None, other_first: dt.date | None, other_last
+) -> bool:
+    """Whether two inclusive periods (None open) share a day."""
+    return (first is None or other_last is None or first <= other_last) and (
+        other_first is None or last is None or other_first <= last
+    )
+
+
+def day_before(day: dt.date) -> dt.date:
+    """The last day of a period that a change on `day` ends."""
+    return day - dt.timedelta(days=1)

@@ -1,0 +1,83 @@
+"""What "under this unit" means, once, for every list, total, report, target and scope check.
+
+Two readings, each written here and nowhere else:
+
+- **Under a unit now** (`under`, `is_within`): the unit's latest placement, a materialised path
+  (`Unit.path`) whose prefix is its subtree. Scope (who may see what) and writes use it: a
+  province sees the districts it has today, and the districts it had that are now dissolved
+  (a dissolved unit keeps its last path).
+- **Under a unit as the tree stood on a day** (`placed_under`, `placed_under_then`,
+  `versions_under`): a unit's placement on that day (`UnitVersion`, in force per
+  `lib.periods`). Every figure asked "as of" a day — a list and its total, the dashboard, the
+  reports — places units this way, with the same day for the rows and for the total.
+"""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
+
+from units.models import Unit, UnitVersion, valid_on
+
+
+def _path(unit_or_path):
+    """A unit's or a version's path; a path (or an expression such as OuterRef) as it is."""
+    return getattr(unit_or_path, "path", unit_or_path)
+
+
+def under(unit_or_path, field: str = "") -> Q:
+    """Q for rows whose unit (through `field`, e.g. "unit", "person__unit"; "" for units
+    themselves) is the given unit or below it in the tree as it stands now."""
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    return Q(**{lookup: _path(unit_or_path)})
+
+
+def is_within(unit_or_path, ancestor_or_path) -> bool:
+    """Whether a unit is the given ancestor or below it, in the tree as it stands now."""
+    return _path(unit_or_path).startswith(_path(ancestor_or_path))
+
+
+def node_on(unit: Unit, day: dt.date) -> UnitVersion | None:
+    """The unit's placement on `day` (None if it did not exist that day)."""
+    return UnitVersion.objects.on(day).filter(unit=unit).select_related("kind__level").first()
+
+
+def path_on(unit: Unit | None, day: dt.date) -> str | None:
+    """The unit's path on `day`; "" for no unit (the whole system); None if it did not exist."""
+    if unit is None:
+        return ""
+    return UnitVersion.objects.on(day).filter(unit=unit).values_list("path", flat=True).first()
+
+
+def versions_under(path: str, day: dt.date):
+    """The placements on `day` of the units under `path` (a path of that day), the node
+    included."""
+    return UnitVersion.objects.on(day).filter(path__startswith=path)
+
+
+def placed_under(path: str, day, field: str = "unit") -> Q:
+    """Q for rows whose unit (through `field`) stood under `path` (a path of that day) on
+    `day` — the subtree as it stood that day, not as it stands now."""
+    return valid_on(day, f"{field}__versions__") & Q(
+        **{f"{field}__versions__path__startswith": path}
+    )
+
+
+def placed_under_then(unit: Unit, unit_field: str, day_field: str) -> Q:
+    """Q for rows whose unit (through `unit_field`) stood inside `unit`'s subtree on the row's
+    own day (`day_field`), under the structure of that day: a class of 2019 counts for the
+    district that organised it then, though the district has since been merged away.
+
+    One branch per placement the unit has had (a few), each limited to the days it held."""
+    day = OuterRef(day_field)
+    q = Q(pk__in=[])
+    for version in UnitVersion.objects.filter(unit=unit):
+        then = UnitVersion.objects.filter(
+            valid_on(day), unit=OuterRef(unit_field), path__startswith=version.path
+        )
+        window = Q()  # the row's day within the version's period, both ends inclusive
+        if version.valid_from:
+            window &= Q(**{f"{day_field}__gte": version.valid_from})
+        if version.valid_to:
+            window &= Q(**{f"{day_field}__lte": version.valid_to})
+        q |= window & Exists(then)
+    return q
