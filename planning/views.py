@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
-from accounts.scope import get_scoped_or_404, scoped
+from accounts.scope import get_scoped_or_404
 from lib.dates import parse_year, today
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
@@ -393,13 +393,13 @@ def spending(request: HttpRequest) -> HttpResponse:
         ):
             return redirect(f"{reverse('planning:spending')}?unit={unit.pk}&year={year}")
     # The units below as the tree stood on the day the year's figures are placed by: the same
-    # rows the spending-share target counts (planning.selectors.spending_figures).
+    # rows the spending-share target counts (planning.selectors.spending_figures). The unit
+    # asked is in the user's scope; its rows are those of its subtree of that day, a unit since
+    # moved elsewhere included, as in the figures the unit reported then.
     day = selectors.figures_day(year)
     node = version_on(unit, day)
     rows = (
-        scoped(selectors.spending_rows(node, year, day), request.user)
-        .select_related("unit")
-        .order_by("unit__path")
+        selectors.spending_rows(node, year, day).select_related("unit").order_by("unit__path")
         if node
         else Spending.objects.none()
     )
@@ -448,9 +448,10 @@ def growth(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('planning:growth')}?unit={unit.pk}&year={year}")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     node = version_on(unit, selectors.figures_day(year)) or version_on(unit, end)
-    # The rows the totals sum (selectors.growth_totals), so that the list adds up to its total.
+    # The rows the totals sum (selectors.growth_totals), so that the list adds up to its total
+    # (placed as the tree stood then, as for spending above).
     rows = (
-        scoped(selectors.growth_rows(node, start, end), request.user)
+        selectors.growth_rows(node, start, end)
         .select_related("unit")
         .order_by("unit__path", "period_start")
         if node
