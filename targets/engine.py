@@ -33,7 +33,7 @@ from people.models import Person, Position, StartReason
 from targets.models import PERSON_KINDS, Revision, Target, TargetKind, WindowKind
 from targets.windows import ONE_DAY, due_after, overdue_cutoff
 from training.models import TrainingRecord
-from units.models import UnitFigures, UnitVersion
+from units.models import UnitVersion, member_count_subquery
 from units.places import placed_under
 
 # This process's copy of the targets in force per day, with the definitions token it was read
@@ -122,12 +122,7 @@ def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
     if target.position_started_to:
         qs = qs.filter(start_date__lte=target.position_started_to)
     if target.min_members is not None or target.max_members is not None:
-        members = (
-            UnitFigures.objects.filter(unit=OuterRef("unit_id"), effective_on__lte=day)
-            .order_by("-effective_on")
-            .values("member_count")[:1]
-        )
-        qs = qs.annotate(members=Subquery(members))
+        qs = qs.annotate(members=member_count_subquery(day, "unit_id"))
         if target.min_members is not None:
             qs = qs.filter(members__gte=target.min_members)
         if target.max_members is not None:
