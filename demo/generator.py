@@ -18,6 +18,7 @@ from accounts.models import User, UserRole
 from demo import names
 from lib.vntext import fold
 from people.models import Person, Position, Role
+from people.services import position_create
 from units.models import Term, Unit, UnitFigures, UnitKind
 from units.services import term_create, unit_create, unit_merge
 
@@ -912,9 +913,24 @@ def merge_districts(demo: Demo) -> Unit:
     Position.objects.filter(unit=merged, term__isnull=True, role__is_committee_member=True).update(
         term=term
     )
-    # Two chairs came over: the second one serves as vice-chair of the merged union.
-    chairs = Position.objects.filter(unit=merged, role=demo.roles["chair"]).order_by("id")
-    Position.objects.filter(pk__in=[p.pk for p in chairs[1:]]).update(role=demo.roles["vice_chair"])
+    # One chair passed to the merged union (Ninh Phước's, the first merged); Thuận Nam's
+    # chair's post ended the day before, and they serve as its vice-chair.
+    for chair in Position.objects.filter(
+        unit__in=sources[1:],
+        role=demo.roles["chair"],
+        end_date=MERGE_DAY - dt.timedelta(days=1),
+        end_reason="reorganised",
+    ).select_related("person"):
+        position_create(
+            user=None,
+            person=chair.person,
+            unit=merged,
+            role=demo.roles["vice_chair"],
+            full_time=chair.full_time,
+            start_date=MERGE_DAY,
+            term=term,
+            start_reason="reorganised",
+        )
     Person.objects.filter(unit__in=sources).update(unit=merged)
     demo.units[MERGED_CODE] = merged
     return merged

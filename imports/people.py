@@ -116,6 +116,7 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
         if chosen[row] is not False:
             groups.setdefault(_group_key(values, chosen[row]), []).append((row, values))
     _check_groups(outcome, groups)
+    posts = []
     for members in each_row(list(groups.values()), outcome, "write"):
         first_row, first = members[0]
         person = guarded(
@@ -124,16 +125,21 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
             FIELD_COLUMNS,
             lambda f=first, r=first_row: _save_person(outcome, user, chosen[r], f, units),
         )
-        if person is None:
-            continue
-        for row, values in members:
-            if values.get("role") is not None:
-                guarded(
-                    outcome,
-                    row,
-                    FIELD_COLUMNS,
-                    lambda v=values, r=row, p=person: _save_position(outcome, user, p, v, units, r),
-                )
+        if person is not None:
+            posts += [(row, values, person) for row, values in members if values.get("role")]
+    # Posts already stored first, new ones after: a file that ends a chair's post on one row
+    # and seats the next chair on another reads the same whichever row comes first.
+    known = {row: _stored_position(person, values, units) for row, values, person in posts}
+    posts.sort(key=lambda post: known[post[0]] is None)
+    for row, values, person in posts:
+        guarded(
+            outcome,
+            row,
+            FIELD_COLUMNS,
+            lambda v=values, r=row, p=person: _save_position(
+                outcome, user, p, v, units, r, known[r]
+            ),
+        )
 
 
 def _check_groups(outcome: Outcome, groups: dict) -> None:
@@ -184,7 +190,20 @@ def _save_person(outcome: Outcome, user, person, values: dict, units) -> Person:
     return services.person_update(user=user, person=person.load(), unit=unit, **changed)
 
 
-def _save_position(outcome: Outcome, user, person: Person, values: dict, units, row: int):
+def _stored_position(person: Person, values: dict, units) -> Position | None:
+    """The stored post a row names: same person, unit, role and start day."""
+    unit = units.get(values.get("position_unit") or values["unit"])
+    if unit is None or values.get("start_date") is None:
+        return None
+    return Position.objects.filter(
+        person=person, unit=unit, role=values["role"], start_date=values["start_date"]
+    ).first()
+
+
+def _save_position(
+    outcome: Outcome, user, person: Person, values: dict, units, row: int, existing
+) -> Position | None:
+    """One row's post; `existing` is the stored post it names (_stored_position), if any."""
     column = "position_unit" if values.get("position_unit") else "unit"
     code = values.get("position_unit") or values["unit"]
     if values.get("start_date") is None:
@@ -198,13 +217,6 @@ def _save_position(outcome: Outcome, user, person: Person, values: dict, units, 
         "end_reason": values.get("end_reason") or "",
     }
     unit = units.get(code)
-    existing = (
-        Position.objects.filter(
-            person=person, unit=unit, role=values["role"], start_date=values["start_date"]
-        ).first()
-        if unit
-        else None
-    )
     if (
         existing is not None
         and not unit.in_scope

@@ -137,11 +137,27 @@ class Role(LocalisedName):
     is_key_leader = models.BooleanField(_("key leader"), default=False)
     is_committee_member = models.BooleanField(_("executive committee member"), default=False)
     rank = models.PositiveSmallIntegerField(_("order"), default=100)
+    # A chair is one person in a unit at a time, vice-chairs are several: checked by
+    # people.services.check_post_free on every write of a position.
+    max_holders = models.PositiveSmallIntegerField(
+        _("holders at once"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many people may hold this post in one unit at the same time; empty: no limit."
+        ),
+    )
 
     class Meta:
         ordering = ["rank", "name"]
         verbose_name = _("role")
         verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_holders__isnull=True) | Q(max_holders__gte=1),
+                name="role_max_holders_positive",
+            ),
+        ]
 
 
 class StartReason(models.TextChoices):
@@ -221,6 +237,17 @@ class Position(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="position_end_not_before_start",
+            ),
+            # The same post twice at once is one post recorded twice. The database holds the
+            # open case (two open periods always overlap); people.services.check_post_free
+            # holds every overlap, and how many may hold a post in a unit (Role.max_holders).
+            models.UniqueConstraint(
+                fields=["person", "unit", "role"],
+                condition=Q(end_date__isnull=True),
+                name="position_one_open_per_post",
+                violation_error_message=_(
+                    "This person already holds this post in this unit, with no end date."
+                ),
             ),
         ]
 

@@ -4,12 +4,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import in_scope
 from people import appointments
-from people.models import Person, Position, StartReason
+from people.models import Person, Position, Role, StartReason
 from units.models import Reorganisation, ReorganisationKind, Term, Unit
 
 PERSON_FIELDS = (
@@ -153,7 +154,7 @@ def _merged_into(source_id: int, unit: Unit) -> bool:
     ).exists()
 
 
-def _validate_position(position: Position) -> None:
+def _validate_position(position: Position, *, check_post: bool = True) -> None:
     errors = {}
     if position.end_date and position.start_date and position.end_date < position.start_date:
         errors["end_date"] = _("The end date cannot be before the start date.")
@@ -180,7 +181,130 @@ def _validate_position(position: Position) -> None:
         errors["term"] = _("The term belongs to another unit.")
     if errors:
         raise ValidationError(errors)
+    if check_post and position.start_date and position.role_id:
+        check_post_free(
+            person=position.person,
+            unit=unit,
+            role=position.role,
+            start_date=position.start_date,
+            end_date=position.end_date,
+            exclude=position.pk,
+        )
     position.full_clean()
+
+
+# Who may hold a post, and when (issue 19: a unit got three chairs at once, from an import,
+# "Thêm chức vụ" and the one it had, and nothing warned).
+SOLE_HELD_SINCE = gettext_lazy(
+    "Unit %(unit)s already has a %(role)s (%(person)s) since %(date)s: end that position first."
+)
+SOLE_HELD_FROM = gettext_lazy(
+    "Unit %(unit)s has a %(role)s (%(person)s) from %(date)s: this position must end before "
+    "that day."
+)
+SOLE_HELD_BETWEEN = gettext_lazy(
+    "Unit %(unit)s has a %(role)s (%(person)s) from %(start)s to %(end)s: one person holds this "
+    "post at a time."
+)
+HOLDERS_FULL = gettext_lazy(
+    "On %(date)s unit %(unit)s already has %(count)s people as %(role)s: no more than "
+    "%(limit)s may hold this post at once."
+)
+HELD_TWICE_SINCE = gettext_lazy(
+    "%(person)s already holds this post in this unit over overlapping dates (since %(start)s)."
+)
+HELD_TWICE_BETWEEN = gettext_lazy(
+    "%(person)s already holds this post in this unit over overlapping dates (%(start)s to %(end)s)."
+)
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _overlapping(
+    unit: Unit, role: Role, start: dt.date, end: dt.date | None, exclude: int | None
+) -> list[Position]:
+    """The unit's periods of `role` sharing a day with [start, end] (both inclusive)."""
+    periods = Position.objects.filter(unit=unit, role=role).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+    if end is not None:
+        periods = periods.filter(start_date__lte=end)
+    return list(periods.exclude(pk=exclude).select_related("person").order_by("start_date", "id"))
+
+
+def _busiest_day(
+    periods: list[Position], start: dt.date, end: dt.date | None
+) -> tuple[list[Position], dt.date]:
+    """The most `periods` in force on one day of [start, end], and the first such day: the
+    count only rises on a day a period starts, so those days are the only ones to look at."""
+    days = sorted({start} | {p.start_date for p in periods if p.start_date > start})
+    best: tuple[list[Position], dt.date] = ([], start)
+    for day in days:
+        if end is not None and day > end:
+            break
+        held = [p for p in periods if p.is_active_on(day)]
+        if len(held) > len(best[0]):
+            best = (held, day)
+    return best
+
+
+def _full_message(unit: Unit, role: Role, held: list[Position], day: dt.date, start: dt.date):
+    if role.max_holders != 1:
+        return HOLDERS_FULL % {
+            "date": _day(day),
+            "unit": unit.name,
+            "count": len(held),
+            "role": role,
+            "limit": role.max_holders,
+        }
+    other = held[0]
+    names = {"unit": unit.name, "role": role, "person": other.person.full_name}
+    if other.end_date is not None:
+        return SOLE_HELD_BETWEEN % {
+            **names,
+            "start": _day(other.start_date),
+            "end": _day(other.end_date),
+        }
+    if other.start_date <= start:
+        return SOLE_HELD_SINCE % {**names, "date": _day(other.start_date)}
+    return SOLE_HELD_FROM % {**names, "date": _day(other.start_date)}
+
+
+def check_post_free(
+    *,
+    person: Person,
+    unit: Unit,
+    role: Role,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    exclude: int | None = None,
+) -> None:
+    """The two rules of a post, for a period about to be written (`exclude`: the position's own
+    id when it is edited): a person holds the same post in the same unit once at a time, and
+    no more people hold it in the unit on any day than its role allows (`Role.max_holders`:
+    a chair one, vice-chairs several). Periods are inclusive at both ends.
+
+    Call it inside the write's transaction: it locks the unit's row first, so two writes of
+    posts of one unit at the same moment take turns and the second sees the first (SQLite
+    already serialises writers, BEGIN IMMEDIATE)."""
+    list(Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True))
+    periods = _overlapping(unit, role, start_date, end_date, exclude)
+    own = next((p for p in periods if p.person_id == person.pk), None)
+    if own is not None:
+        names = {"person": person.full_name, "start": _day(own.start_date)}
+        if own.end_date is None:
+            message = HELD_TWICE_SINCE % names
+        else:
+            message = HELD_TWICE_BETWEEN % {**names, "end": _day(own.end_date)}
+        raise ValidationError({"role": ValidationError(message, code="post_held_twice")})
+    if role.max_holders is None:
+        return
+    held, day = _busiest_day(periods, start_date, end_date)
+    if len(held) >= role.max_holders:
+        message = _full_message(unit, role, held, day, start_date)
+        raise ValidationError({"role": ValidationError(message, code="post_full")})
 
 
 @transaction.atomic
@@ -221,12 +345,25 @@ def position_update(*, user, position: Position, unit: Unit | None = None, **fie
     if unit is not None:
         check_unit_in_scope(user, unit)
         position.unit = unit
+    before = _post_of(position)
     for name, value in fields.items():
         if name in POSITION_FIELDS:
             setattr(position, name, value)
-    _validate_position(position)
+    # A change of reason, term or full-time leaves the post and its dates as they were: it is
+    # not refused for a clash recorded before the rules (ending the clash is a change of dates,
+    # checked).
+    _validate_position(position, check_post=_post_of(position) != before)
     position.save()
     return position
+
+
+def _post_of(position: Position) -> tuple:
+    return (
+        position.unit_id,
+        position.role_id,
+        position.start_date,
+        position.end_date,
+    )
 
 
 @transaction.atomic

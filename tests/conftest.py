@@ -43,6 +43,7 @@ def make_user(username, unit, role=UserRole.TRAINING_OFFICER, **extra):
 REFERENCE_SEEDS = [
     "units.migrations.0002_levels_and_kinds",
     "people.migrations.0002_roles",
+    "people.migrations.0005_post_invariants",
     "training.migrations.0002_builtin_topics",
     "training.migrations.0003_builtin_programmes",
     "targets.migrations.0002_builtin_targets",
