@@ -21,6 +21,7 @@ from planning.models import Plan
 from targets.models import Target
 from training.models import TrainingClass
 from units.models import Unit
+from units.places import under
 
 PAGE_SIZE = 50
 
@@ -93,7 +94,7 @@ def target_history(request: HttpRequest, pk: int) -> HttpResponse:
     target = Target.objects.filter(
         Q(scope_unit__isnull=True)
         | Q(scope_unit__path__in=scope_ancestor_paths(request.user))
-        | Q(scope_unit__path__startswith=path),
+        | under(path, "scope_unit"),
         pk=pk,
     ).first()
     if target is None:

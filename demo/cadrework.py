@@ -21,9 +21,7 @@ RATINGS = [
 
 def add_cadrework() -> None:
     melinh = Unit.objects.get(code="HN-ML")
-    term = Term.objects.filter(
-        unit=melinh, start_date__lte=REVIEW_DAY, end_date__gte=REVIEW_DAY
-    ).get()
+    term = Term.objects.in_force_on(REVIEW_DAY).get(unit=melinh)
     chairs = list(
         Position.objects.active_on(REVIEW_DAY)
         .filter(unit__parent=melinh, role__code="chair")

@@ -5,6 +5,7 @@ import datetime as dt
 from people.models import Position
 from training.models import Enrolment, Topic, TrainingClass, TrainingRecord
 from units.models import Unit
+from units.places import under
 
 # organiser code, class name, topic codes, start, days, hours, who: full-time/key/members
 CLASSES = [
@@ -75,7 +76,7 @@ CLASSES = [
 
 
 def _participants(organiser: Unit, who: str, day: dt.date, limit: int):
-    held = Position.objects.active_on(day).filter(unit__path__startswith=organiser.path)
+    held = Position.objects.active_on(day).filter(under(organiser, "unit"))
     if who == "chairs":
         held = held.filter(role__code="chair", unit__kind__level__code="grassroots")
     elif who == "key":
@@ -86,9 +87,9 @@ def _participants(organiser: Unit, who: str, day: dt.date, limit: int):
         from people.models import Person
 
         return list(
-            Person.objects.filter(
-                unit__path__startswith=organiser.path, positions__isnull=True
-            ).order_by("id")[:limit]
+            Person.objects.filter(under(organiser, "unit"), positions__isnull=True).order_by("id")[
+                :limit
+            ]
         )
     seen, people = set(), []
     for position in held.select_related("person").order_by("id"):

@@ -17,6 +17,7 @@ from lib.bulk import lookups_in
 from lib.vntext import clean_spaces, fold
 from people.models import Person
 from units.models import Unit
+from units.places import is_within
 
 
 def scope_prefix(user) -> str:
@@ -31,7 +32,7 @@ def units_by_code(codes, user) -> dict[str, Unit]:
     found = {}
     for lookup in lookups_in("code", sorted({c for c in codes if c})):
         for unit in Unit.objects.filter(**lookup).select_related("kind__level"):
-            unit.in_scope = unit.path.startswith(prefix)
+            unit.in_scope = is_within(unit, prefix)
             found[unit.code.upper()] = unit
     return found
 
@@ -137,7 +138,7 @@ class PersonIndex:
             yield Known(values)
 
     def in_scope(self, person: Known) -> bool:
-        return person.unit_path.startswith(self.scope)
+        return is_within(person.unit_path, self.scope)
 
     def match(self, identity: Identity) -> Match:
         if identity.citizen_id:

@@ -46,6 +46,7 @@ from training.models import (
     TrainingRecord,
 )
 from training.services import class_places_lock
+from units.places import is_within
 
 REFRESH_UNITS_MAX = 2000
 NAME_FIELDS = {
@@ -134,7 +135,7 @@ def _check_class(outcome: Outcome, row: int, code: str, classes: dict, scope: st
     c = classes.get(code)
     if c is None:
         outcome.problem(row, "class_code", _("Unknown class code “%(code)s”.") % {"code": code})
-    elif not c.organiser.path.startswith(scope):
+    elif not is_within(c.organiser, scope):
         outcome.problem(
             row, "class_code", _("Class %(code)s is organised outside your scope.") % {"code": code}
         )

@@ -158,9 +158,7 @@ def not_submitted(unit: Unit, year: int) -> QuerySet:
 def linkable_classes(plan: Plan) -> QuerySet:
     """Classes of the plan's subtree in its year not yet counted toward any line."""
     return (
-        TrainingClass.objects.filter(
-            organiser__path__startswith=plan.unit.path, start_date__year=plan.year
-        )
+        TrainingClass.objects.filter(under(plan.unit, "organiser"), start_date__year=plan.year)
         .exclude(plan_link__isnull=False)
         .order_by("start_date", "code")
     )
