@@ -1,8 +1,9 @@
 """Bearer tokens: issuing, revoking, and who may call what.
 
 What a route asks of its caller is checked here, before any parameter is read, so a
-read-only account gets 403 on a write whatever it sends. Then a NUL character anywhere in the
-request is refused (422) before it can reach the database.
+read-only account gets 403 on a write whatever it sends, and a role gets 403 on a route of a
+kind of data the access matrix (accounts.access) does not give it. Then a NUL character
+anywhere in the request is refused (422) before it can reach the database.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
-from accounts import twofactor
+from accounts import access, twofactor
 from accounts.models import ApiToken, User
 from api.errors import refuse_null_characters
 from api.schemas import ErrorOut
@@ -48,13 +49,19 @@ class TokenAuth(HttpBearer):
         if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.api_token = api_token
-        if not self.allowed(api_token.user):
+        if not self.allowed(api_token.user) or not _route_allowed(request, api_token.user):
             raise HttpError(403, _("Not allowed"))
         refuse_null_characters(request)
         # The view runs after the middleware named the session's user (none): from here
         # on, what this request changes is the token owner's doing.
         attribute_to(api_token.user)
         return api_token.user
+
+
+def _route_allowed(request: HttpRequest, user: User) -> bool:
+    """The access matrix (accounts.access): the route's kind of data at the level it needs."""
+    match = request.resolver_match
+    return match is not None and access.may_use_route(user, match.route)
 
 
 # Any active account: its own profile and its token.

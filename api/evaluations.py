@@ -14,6 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Strict
 
+from accounts.access import Data, may
 from accounts.scope import get_scoped_or_404
 from api.auth import signed_in, writer
 from api.people import PersonRef, UnitBrief
@@ -239,12 +240,12 @@ def evaluation_publish(request: HttpRequest, evaluation_id: EvaluationId):
     "/people/{person_id}/evaluations", response={200: list[EvaluationOut], **ERRORS}, auth=signed_in
 )
 def person_evaluations(request: HttpRequest, person_id: int):
-    """A person's evaluations: the caller's own (published ones only), or, for an officer,
-    those of a person of their subtree."""
+    """A person's evaluations: the caller's own (published ones only), or, for a role that
+    reads evaluations (accounts.access), those of a person of their subtree."""
     user = request.auth
     if user.person_id == person_id:
         person = Person.objects.get(pk=person_id)
-    elif user.can_browse:
+    elif user.can_browse and may(user, Data.EVALUATIONS):
         person = get_scoped_or_404(Person.objects.all(), user, pk=person_id)
     else:
         raise Http404

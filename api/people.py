@@ -4,9 +4,12 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from accounts.access import Data, level, may
 from accounts.scope import scoped
 from api.auth import signed_in, writer
 from api.schemas import Day, ErrorOut, Pagination, Ref
@@ -153,6 +156,11 @@ class MeOut(Schema):
     role: str
     can_browse: bool
     can_write: bool
+    access: dict[str, str] = Field(
+        ...,
+        description="What the role may do with each kind of data (accounts.access): "
+        "`none`, `own` (only what is about the caller), `read` or `write` (the subtree's).",
+    )
     unit: UnitBrief | None
     person: PersonDetail | None
 
@@ -261,6 +269,7 @@ def me(request: HttpRequest):
         "role": user.role,
         "can_browse": user.can_browse,
         "can_write": user.can_write,
+        "access": {kind.value: level(user, kind).name.lower() for kind in Data},
         "unit": user.unit,
         "person": PEOPLE.filter(pk=user.person_id).first(),
     }
@@ -303,6 +312,8 @@ def person_detail(
     ),
 ):
     if reveal:
+        if not may(request.auth, Data.PERSONAL_DATA):  # accounts.access: not for this role
+            raise HttpError(403, _("Your role may not see personal data in full."))
         log_full_view(request, person, Source.API_PERSON, user=request.auth)
         request.revealed_person_id = person.pk
     return person

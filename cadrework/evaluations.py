@@ -8,7 +8,8 @@ person's, on their profile), `with_comparison` (each row's share of excellent + 
 against its equivalent posts), `equivalents` (one evaluation's comparison), `distribution`,
 `distribution_by_unit`, `by_role_and_level` and `not_evaluated` (a unit's year).
 
-Who sees what: officers (users who browse) see the evaluations of their subtree; the person
+Who sees what: those whose role reads evaluations (accounts.access: officers and
+administrators, not lecturers or inspectors) see the evaluations of their subtree; the person
 evaluated sees their own once published — never before, whatever their role. Equivalent posts
 are the evaluations of the same year and occasion, of the same role, in units of the same
 level, within the approving unit's subtree — narrowed to the viewer's subtree for an officer,
@@ -41,6 +42,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import OWN, READ, Data, may
 from accounts.scope import scope_path
 from cadrework.models import Evaluation, Notice, Occasion, Rating
 from cadrework.services import check_scope
@@ -156,14 +158,22 @@ def _person_id(user) -> int | None:
     return getattr(user, "person_id", None) if user.is_authenticated else None
 
 
+def _reads_subtree(user) -> bool:
+    """Whether the user's role reads the subtree's evaluations (accounts.access): officers
+    and administrators; not lecturers, inspectors or self-service cadres."""
+    return user.is_authenticated and user.can_browse and may(user, Data.EVALUATIONS, READ)
+
+
 def evaluations_visible_to(user) -> QuerySet:
-    """Officers: their subtree's evaluations, except their own unpublished ones. Everybody:
-    their own evaluations once published."""
+    """Those whose role reads evaluations: their subtree's, except their own unpublished
+    ones. Everybody: their own evaluations once published."""
     person_id = _person_id(user)
     own_published = (
-        Q(person_id=person_id, published_at__isnull=False) if person_id else Q(pk__in=[])
+        Q(person_id=person_id, published_at__isnull=False)
+        if person_id and may(user, Data.EVALUATIONS, OWN)
+        else Q(pk__in=[])
     )
-    if user.is_authenticated and user.can_browse:
+    if _reads_subtree(user):
         path = scope_path(user)
         visible = Q(unit__path__startswith=path)
         if person_id:
@@ -187,7 +197,7 @@ def _peers(user) -> QuerySet:
 def _framed(peers: QuerySet, user) -> QuerySet:
     if user is None:  # a system job: every equivalent post
         return peers
-    if user.is_authenticated and user.can_browse:
+    if _reads_subtree(user):
         return peers.filter(unit__path__startswith=scope_path(user))
     return peers.filter(published_at__isnull=False)
 

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: a session waiting for its second factor reaches nothing else.
     "accounts.middleware.SecondFactorMiddleware",
+    # What a role may see (accounts.access): a route of a kind of data it may not read is 403.
+    "accounts.middleware.AccessMiddleware",
     # Who changed what (audit): the request's user and address on every log entry.
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import Data, may
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import as_of
@@ -53,6 +54,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
         search=filters.get("q", ""),
     )
     if request.GET.get("format") == "xlsx":
+        # The spreadsheet holds citizen IDs and contacts in full (accounts.access).
+        if not may(request.user, Data.PERSONAL_DATA):
+            raise PermissionDenied
         return _export(request, people, day, filters.get("unit"))
     page = CappedPaginator(people, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -63,6 +67,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "day": day,
         "query": query.urlencode(),
         "positions": current_positions([p.pk for p in page.object_list], day),
+        "may_export": may(request.user, Data.PERSONAL_DATA),
     }
     template = "people/_results.html" if request.htmx else "people/list.html"
     return render(request, template, context)
@@ -110,7 +115,9 @@ def render_profile(request: HttpRequest, person: Person) -> HttpResponse:
             "age": person.age_on(day),
             "can_edit": request.user.can_write and request.user.role != "cadre",
             # Citizen ID and contacts: masked, shown in full on request (logged); one's own in full.
-            "may_reveal": request.user.can_browse and not own,
+            "may_reveal": not own
+            and request.user.can_browse
+            and may(request.user, Data.PERSONAL_DATA),
             "recent_accesses": [] if own else privacy_selectors.recent_full_views(person),
             "may_read_log": not own and privacy_selectors.may_read_access_log(request.user),
         },

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from accounts.access import Data, may
 from accounts.decorators import officer_required
 from accounts.scope import get_scoped_or_404
 from lib.downloads import attach
@@ -24,8 +25,11 @@ PAGE_SIZE = 50
 @officer_required
 @require_POST
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """The person's citizen ID and contacts in full, logged. Outside the user's subtree the
-    person does not exist (404) and nothing is logged."""
+    """The person's citizen ID and contacts in full, logged. A role that may not see personal
+    data in full (accounts.access: lecturers, inspectors) is refused (403); outside the
+    user's subtree the person does not exist (404). Either way nothing is logged."""
+    if not may(request.user, Data.PERSONAL_DATA):  # accounts.access: not for this role
+        raise PermissionDenied
     person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk)
     log_full_view(request, person, Source.PERSON_PAGE)
     context = {"person": person, "revealed": True}

@@ -1,6 +1,8 @@
 """Walk every URL pattern and API route as users at the four levels of the union (the
-confederation, two provinces, a district, a grassroots union) and as a self-service cadre,
-asking for objects outside what each may see: nothing outside may ever be shown or changed."""
+confederation, two provinces, a district, a grassroots union), as a self-service cadre, and as
+every other role of the access matrix (accounts.access: a part-time lecturer, an inspector),
+asking for objects outside what each may see — outside their subtree, or of a kind of data
+their role does not read: nothing outside may ever be shown or changed."""
 
 import json
 import re
@@ -9,6 +11,7 @@ import pytest
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.access import ACCESS, OWN, Data, may
 from accounts.models import ApiToken, UserRole
 from accounts.scope import scoped
 from cadrework.models import Evaluation, FollowUp, Inspection, Pool, PoolEntry, PoolReview
@@ -27,7 +30,7 @@ from people.models import Person, Position
 from planning.models import ClassLink, Plan, PlanLine, Survey
 from planning.selectors import surveys_visible_to
 from privacy.masking import mask_citizen_id
-from privacy.models import PersonalDataAccess
+from privacy.models import Action, PersonalDataAccess
 from reports.models import ReportJob
 from reports.tasks import report_job_create
 from targets.models import Target
@@ -146,6 +149,37 @@ PROBED_MODELS = (
     TrainingClass,
     Survey,
 )
+# The kind of data (accounts.access) each probed model is: a role that does not read a kind
+# sees none of its objects but its own.
+MODEL_KINDS = {
+    Unit: Data.UNITS,
+    Person: Data.PEOPLE,
+    Position: Data.PEOPLE,
+    Enrolment: Data.CLASSES,
+    TrainingRecord: Data.CLASSES,
+    TrainingClass: Data.CLASSES,
+    Lecturer: Data.LECTURERS,
+    ImportJob: Data.IMPORTS,
+    ReportJob: Data.REPORTS,
+    Plan: Data.PLANNING,
+    PlanLine: Data.PLANNING,
+    ClassLink: Data.PLANNING,
+    Survey: Data.PLANNING,
+    Pool: Data.POOLS,
+    PoolReview: Data.POOLS,
+    PoolEntry: Data.POOLS,
+    Evaluation: Data.EVALUATIONS,
+    Inspection: Data.INSPECTIONS,
+    FollowUp: Data.INSPECTIONS,
+    Course: Data.ELEARNING,
+    Module: Data.ELEARNING,
+    Lesson: Data.ELEARNING,
+    Question: Data.ELEARNING,
+    Assignment: Data.ELEARNING,
+    CourseEnrolment: Data.LEARNING,
+    QuizAttempt: Data.LEARNING,
+    Target: Data.TARGETS,
+}
 # Routes of the learner's side: a self-service cadre may reach the courses open to them and
 # their own enrolments and attempts there (and their own profile); nothing else.
 LEARNER_ROUTES = (
@@ -158,16 +192,17 @@ LEARNER_ROUTES = (
 )
 
 
-def outside_for_cadre(user):
-    """A self-service cadre owns their person's rows (their evaluations once published) and
-    sees the courses open to them; every other object is outside, whatever its unit."""
+def own_rows(person) -> dict:
+    """What is a person's own: their rows (their evaluations once published) and the
+    courses open to them."""
     from elearning.selectors import courses_open_to
 
-    person = user.person
+    if person is None:
+        return {}
     courses = Course.objects.filter(
         Q(pk__in=courses_open_to(person).values("pk")) | Q(enrolments__person=person)
     ).values("pk")
-    own = {
+    return {
         Person: Q(pk=person.pk),
         Position: Q(person=person),
         TrainingRecord: Q(person=person),
@@ -179,7 +214,14 @@ def outside_for_cadre(user):
         Module: Q(course__in=courses),
         Lesson: Q(module__course__in=courses),
         Evaluation: Q(person=person, published_at__isnull=False),
+        PoolEntry: Q(person=person, entered_in__published_at__isnull=False),
     }
+
+
+def outside_for_cadre(user):
+    """A self-service cadre owns their person's rows and sees the courses open to them;
+    every other object is outside, whatever its unit."""
+    own = own_rows(user.person)
     return {
         model: list(model.objects.exclude(own.get(model, Q(pk__in=[])))) for model in PROBED_MODELS
     }
@@ -188,6 +230,17 @@ def outside_for_cadre(user):
 def outside_objects(user):
     if user.role == UserRole.CADRE:
         return outside_for_cadre(user)
+    out = outside_subtree(user)
+    # Kinds the role does not read (accounts.access): every object but the user's own.
+    own = own_rows(user.person)
+    for model, kind in MODEL_KINDS.items():
+        if not may(user, kind):
+            mine = own.get(model, Q(pk__in=[])) if may(user, kind, OWN) else Q(pk__in=[])
+            out[model] = list(model.objects.exclude(mine))
+    return out
+
+
+def outside_subtree(user):
     out = {}
     for model in (
         Unit,
@@ -243,12 +296,22 @@ def leak_markers(user) -> list[str]:
         mask_citizen_id(p.citizen_id)
         for p in Person.objects.exclude(pk__in=outsiders).exclude(citizen_id=None)
     }
-    for person in outside[Person]:
+    for person in outside_subtree(user)[Person] if user.role != UserRole.CADRE else outside[Person]:
         markers.append(person.full_name)
         if person.citizen_id:
             markers.append(person.citizen_id)
             if mask_citizen_id(person.citizen_id) not in masked_inside:
                 markers.append(mask_citizen_id(person.citizen_id))
+    # What only an evaluation, a pool or full personal data shows, for a role that may not
+    # read them (accounts.access): the self-assessments, the reasons for entering a pool,
+    # anyone's full citizen ID and address but the user's own.
+    if not may(user, Data.EVALUATIONS):
+        markers += [e.self_assessment for e in outside[Evaluation] if e.self_assessment]
+    if not may(user, Data.POOLS):
+        markers += [e.entry_reason for e in outside[PoolEntry] if e.entry_reason]
+    if not may(user, Data.PERSONAL_DATA):
+        for person in Person.objects.exclude(pk=user.person_id or 0):
+            markers += [value for value in (person.citizen_id, person.address) if value]
     return markers
 
 
@@ -376,13 +439,19 @@ def add_cadrework(tree) -> None:
             user=officer,
             pool=pool,
             person=person,
-            reason="Quy hoạch",
+            reason=f"Lý do đưa vào quy hoạch ({unit.code})",
             on=dt.date(2024, 12, 1),
             review=review,
         )
         services.review_publish(user=officer, review=review)
         evaluation = evaluations.evaluation_save(
-            user=officer, person=person, year=2024, occasion="yearly", rating="good", votes_good=5
+            user=officer,
+            person=person,
+            year=2024,
+            occasion="yearly",
+            rating="good",
+            votes_good=5,
+            self_assessment=f"Bản tự đánh giá ({unit.code})",
         )
         evaluations.evaluation_publish(user=officer, evaluation=evaluation)
     for officer, below in (
@@ -438,21 +507,41 @@ def add_elearning(tree) -> None:
         QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz)
 
 
-@pytest.mark.parametrize(
-    "persona",
-    ["tld_officer", "hanoi_officer", "nt_officer", "melinh_officer", "school_officer", "cadre"],
-)
+# Each persona and its role: between them, every role of the access matrix.
+PERSONAS = {
+    "admin": UserRole.SYSTEM_ADMIN,
+    "tld_officer": UserRole.TRAINING_OFFICER,
+    "hanoi_officer": UserRole.TRAINING_OFFICER,
+    "nt_officer": UserRole.TRAINING_OFFICER,
+    "melinh_officer": UserRole.TRAINING_OFFICER,
+    "school_officer": UserRole.TRAINING_OFFICER,
+    "cadre": UserRole.CADRE,
+    "lecturer": UserRole.LECTURER,
+    "inspector": UserRole.INSPECTOR,
+}
+
+
+def test_the_probe_walks_every_role_of_the_matrix():
+    assert set(PERSONAS.values()) == set(ACCESS) == set(UserRole)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_no_route_leaks_outside_the_users_subtree(
     client, tree, persona, capsys, settings, tmp_path
 ):
-    """Officers at the four levels (the confederation, two provinces, a district, a
-    grassroots union) and a self-service cadre. Nothing is outside the confederation but
-    other people's quiz attempts, so for it the probe shows that every route answers for the
-    objects of both provinces."""
+    """A system administrator and officers at the four levels (the confederation, two
+    provinces, a district, a grassroots union), a self-service cadre, and Hà Nội's part-time
+    lecturer (himself a cadre of Mê Linh) and inspector: every role of the access matrix.
+    Nothing is outside the confederation but other people's quiz attempts, so for its
+    officer and administrator the probe shows that every route answers for the objects of
+    both provinces."""
     from tests.conftest import make_user
 
     tree.school_officer = make_user("school_officer", tree.school)
     tree.tld_officer = make_user("tld_officer", tree.vgcl)
+    tree.lecturer = make_user("lecturer", tree.hanoi, UserRole.LECTURER, person=tree.nguyen)
+    for person in Person.objects.all():  # an address only a full view may show
+        Person.objects.filter(pk=person.pk).update(address=f"Số {person.pk} ngõ Riêng Tư")
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     add_jobs(tree)
@@ -460,6 +549,7 @@ def test_no_route_leaks_outside_the_users_subtree(
     add_cadrework(tree)
     add_elearning(tree)
     user = getattr(tree, persona)
+    assert user.role == PERSONAS[persona]
     source = Target.objects.get(code="T-003-2")
     for province in (tree.hanoi, tree.ninhthuan):  # targets adopted by units
         target_adopt(target=source, unit=province, threshold=source.threshold)
@@ -468,7 +558,7 @@ def test_no_route_leaks_outside_the_users_subtree(
     api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     markers = leak_markers(user)
     outside = outside_objects(user)
-    if persona == "tld_officer":
+    if user.unit == tree.vgcl:  # the confederation's officer and administrator
         assert not markers and outside[QuizAttempt], "attempts are someone else's"
         outside = {model: objects for model, objects in outside.items() if objects}
     else:
@@ -513,10 +603,12 @@ def test_no_route_leaks_outside_the_users_subtree(
                 )
                 body = text_of(response)
                 assert not [m for m in markers if m in body], f"{url} leaks to {persona}"
+    # The admin is for system administrators (test_admin_is_for_system_administrators_only).
     admin_routes = [
         r
         for r in all_routes(skipped=())
         if r.startswith("admin/") and r not in ("admin/login/", "admin/logout/")
+        if not user.is_staff
     ]
     for route in admin_routes:  # not for officers, whatever the object
         url = "/" + PARAM.sub(str(tree.hanoi.pk), route)
@@ -542,6 +634,12 @@ def test_no_route_leaks_outside_the_users_subtree(
     assert not PersonalDataAccess.objects.filter(
         person__in=[p.pk for p in outside.get(Person, [])]
     ).exists()
+    if not may(user, Data.PERSONAL_DATA):  # nor of anyone but themselves, inside or not
+        assert not (
+            PersonalDataAccess.objects.filter(user=user, action=Action.VIEW_FULL)
+            .exclude(person=user.person_id)
+            .exists()
+        )
 
 
 def test_admin_is_for_system_administrators_only(client, tree):

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import OWN, Data, may
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scoped
 from cadrework import evaluations, selectors, services
@@ -204,17 +205,24 @@ def review_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_panel(request: HttpRequest, person_pk: int) -> HttpResponse:
-    """On a profile: notices, pools (published ones only for the cadre) and evaluations."""
-    own = request.user.person_id == person_pk
+    """On a profile: notices, pools and evaluations, each as the user's role may read them
+    (accounts.access): all of a person of the subtree for an officer; one's own published ones
+    for anyone else; no one else's pools or evaluations for a lecturer or an inspector."""
+    user = request.user
+    own = user.person_id == person_pk
     if own:
         person = Person.objects.get(pk=person_pk)
-    elif request.user.can_browse:
-        person = get_scoped_or_404(Person.objects.all(), request.user, pk=person_pk)
+    elif user.can_browse and may(user, Data.PEOPLE):
+        person = get_scoped_or_404(Person.objects.all(), user, pk=person_pk)
     else:
         raise Http404
     entries = selectors.person_pools(person)
-    if own and not request.user.can_browse:
+    if user.can_browse and may(user, Data.POOLS):
+        pass  # the person is in the user's subtree: every pool they are in
+    elif own and may(user, Data.POOLS, OWN):
         entries = entries.filter(entered_in__published_at__isnull=False)
+    else:
+        entries = entries.none()
     return render(
         request,
         "cadrework/_person_panel.html",
@@ -222,7 +230,10 @@ def person_panel(request: HttpRequest, person_pk: int) -> HttpResponse:
             "person": person,
             "entries": entries,
             "notices": Notice.objects.filter(person=person)[:20] if own else [],
-            "evaluations": evaluations.visible_evaluations(request.user, person),
+            "evaluations": evaluations.visible_evaluations(user, person),
+            # Links to the evaluation pages and their publication state: for those who
+            # read the subtree's evaluations only.
+            "reads_evaluations": user.can_browse and may(user, Data.EVALUATIONS),
         },
     )
 

@@ -404,9 +404,9 @@ def test_an_unpublished_evaluation_can_be_corrected_a_published_one_cannot(clien
 
 def test_read_only_accounts_cannot_record_or_publish(client, w):
     tree = w.tree
-    client.force_login(tree.inspector)
-    assert client.get(LIST, {"year": YEAR}).status_code == 200
-    assert client.get(f"{LIST}{w.nguyen.pk}/").status_code == 200
+    client.force_login(tree.inspector)  # reads no evaluation (accounts.access)
+    assert client.get(LIST, {"year": YEAR}).status_code == 403
+    assert client.get(f"{LIST}{w.nguyen.pk}/").status_code == 403
     assert client.get(reverse("cadrework:evaluation_create")).status_code == 403
     assert client.post(f"{LIST}{w.nguyen.pk}/publish/").status_code == 403
     with pytest.raises(PermissionDenied):

@@ -136,12 +136,12 @@ def test_bad_pool_input_is_refused(pool_world, client):
         )
     client.force_login(tree.nt_officer)
     assert client.get(reverse("cadrework:pool_detail", args=[w.pool.pk])).status_code == 404
-    client.force_login(tree.inspector)  # read-only
+    client.force_login(tree.inspector)  # reads no pool (accounts.access)
     response = client.post(
         reverse("cadrework:pool_detail", args=[w.pool.pk]),
         {"year": "2025", "held_on": "01/12/2025"},
     )
-    assert response.status_code == 404 and not w.pool.reviews.exists()
+    assert response.status_code == 403 and not w.pool.reviews.exists()
 
 
 def test_the_cadre_does_not_see_unpublished_entries(pool_world, client):

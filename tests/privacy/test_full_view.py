@@ -51,8 +51,8 @@ def test_without_htmx_the_full_view_is_a_page_of_its_own(client, tree, nguyen):
 
 def test_each_full_view_is_one_more_entry(client, tree, nguyen):
     for _ in range(3):
-        reveal(client, tree.inspector, nguyen, HTTP_HX_REQUEST="true")
-    assert PersonalDataAccess.objects.filter(person=nguyen, user=tree.inspector).count() == 3
+        reveal(client, tree.melinh_officer, nguyen, HTTP_HX_REQUEST="true")
+    assert PersonalDataAccess.objects.filter(person=nguyen, user=tree.melinh_officer).count() == 3
 
 
 def test_an_officer_of_another_province_gets_404_and_nothing_is_logged(client, tree, nguyen):

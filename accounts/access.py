@@ -1,0 +1,268 @@
+"""What each role may do with each kind of data: the access matrix, written once as data.
+
+Scope (accounts.scope) says *where* a user may look: their unit's subtree. This module says
+*what* they may look at there. A user may read an object when both agree: the object is in
+their subtree (or is their own) and their role's level for its kind of data allows it.
+
+    NONE   nothing of that kind;
+    OWN    only what is about the user's own person (their profile, their published
+           evaluations, their enrolments, their personal data, their learning);
+    READ   the whole subtree's, read only;
+    WRITE  the whole subtree's, read and change.
+
+Every route of the site and of the API belongs to one kind of data (`ROUTES`); a route for
+one's own things says so (`OWN` routes: the view then shows only what is the user's own).
+`AccessMiddleware` (pages) and `api.auth.TokenAuth` (the API) refuse a route before its view
+runs when the role's level is below what the route needs; the reads that mix kinds (the
+evaluations and pools on a profile, the full citizen ID and contacts in an export or through
+the API) ask `may()` themselves. The matrix is shown in docs/access.md (a test keeps the page
+and this table the same) and walked by the scope probe, role by role.
+"""
+
+from enum import IntEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import UserRole
+
+
+class Data(models.TextChoices):
+    """Kinds of data, named after the glossary (/work/shared/spec/domain.md)."""
+
+    UNITS = "units", _("Units, terms and the hierarchy")
+    PEOPLE = "people", _("Cadres and the posts they hold (citizen IDs masked)")
+    PERSONAL_DATA = "personal_data", _("Full personal data: citizen ID, phone, e-mail, address")
+    TOPICS = "topics", _("Topics and framework programmes")
+    CLASSES = "classes", _("Classes, enrolments, results and certificates")
+    LECTURERS = "lecturers", _("Lecturers")
+    TARGETS = "targets", _("Targets, chairs to train and the training-needs list")
+    PLANNING = "planning", _("Annual plans, budgets and spending, needs surveys, member growth")
+    EVALUATIONS = "evaluations", _("Cadre evaluations")
+    POOLS = "pools", _("Succession pools and their reviews")
+    RETENTION = "retention", _("Retention after training")
+    INSPECTIONS = "inspections", _("Inspections of cadre work and their follow-ups")
+    ELEARNING = "elearning", _("Online courses (managing them)")
+    LEARNING = "learning", _("Online learning (one's own)")
+    REPORTS = "reports", _("Reports")
+    IMPORTS = "imports", _("Imports from spreadsheets")
+    LOGS = "logs", _("Change history and the access log of personal data")
+
+
+class Level(IntEnum):
+    NONE = 0
+    OWN = 1
+    READ = 2
+    WRITE = 3
+
+    @property
+    def label(self) -> str:
+        return str(LEVEL_LABELS[self])
+
+
+LEVEL_LABELS = {
+    Level.NONE: _("no access"),
+    Level.OWN: _("own only"),
+    Level.READ: _("read"),
+    Level.WRITE: _("read and change"),
+}
+
+NONE, OWN, READ, WRITE = Level.NONE, Level.OWN, Level.READ, Level.WRITE
+
+
+def _row(default: Level, **levels: Level) -> dict[Data, Level]:
+    row = {kind: default for kind in Data}
+    row.update({Data(name.lower()): level for name, level in levels.items()})
+    return row
+
+
+# The matrix. A kind a role does not name gets the row's default.
+ACCESS: dict[UserRole, dict[Data, Level]] = {
+    # Everything in the subtree; alone to read the logs.
+    UserRole.SYSTEM_ADMIN: _row(WRITE, LOGS=READ),
+    # The organisation department: everything in the subtree, the logs aside.
+    UserRole.TRAINING_OFFICER: _row(WRITE, LOGS=NONE),
+    # A part-time lecturer: the classes and what is taught in them, the lecturers; about
+    # people, only themselves.
+    UserRole.LECTURER: _row(
+        NONE,
+        UNITS=READ,
+        TOPICS=READ,
+        CLASSES=READ,
+        LECTURERS=READ,
+        ELEARNING=READ,
+        PEOPLE=OWN,
+        PERSONAL_DATA=OWN,
+        EVALUATIONS=OWN,
+        POOLS=OWN,
+        LEARNING=OWN,
+    ),
+    # An inspector of cadre work (kiểm tra): what an inspection needs — the units, who holds
+    # which post (citizen IDs masked), training, targets, plans, retention, inspections,
+    # reports — but no one's evaluation, no succession pool and no full personal data.
+    UserRole.INSPECTOR: _row(
+        READ,
+        PERSONAL_DATA=OWN,
+        EVALUATIONS=OWN,
+        POOLS=OWN,
+        LEARNING=OWN,
+        IMPORTS=NONE,
+        LOGS=NONE,
+    ),
+    # A cadre on self-service: their own profile, data, evaluations, classes and learning.
+    UserRole.CADRE: _row(
+        NONE,
+        PEOPLE=OWN,
+        PERSONAL_DATA=OWN,
+        CLASSES=OWN,
+        TARGETS=OWN,
+        EVALUATIONS=OWN,
+        POOLS=OWN,
+        LEARNING=OWN,
+    ),
+}
+
+
+def level(user, kind: Data) -> Level:
+    """The user's level for a kind of data: a superuser's is a system administrator's; an
+    inactive account, or one bound to no unit, has none beyond their own."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NONE
+    role = UserRole.SYSTEM_ADMIN if user.is_superuser else user.role
+    granted = ACCESS.get(role, {}).get(kind, NONE)
+    if user.unit_id is None and not user.is_superuser:
+        return min(granted, OWN)
+    return granted
+
+
+def may(user, kind: Data, wanted: Level = READ) -> bool:
+    """Whether the user's role reaches `wanted` for `kind` (READ: the subtree's; OWN: at
+    least their own; WRITE: change it)."""
+    return level(user, kind) >= wanted
+
+
+# --- routes -------------------------------------------------------------------------------
+
+PUBLIC = None
+
+# Each route, by the start of its pattern (the longest that matches wins), and the kind of
+# data it shows; an `OWN` route also serves those whose level is OWN, and shows them only
+# their own. The scope probe checks that every route is named here.
+ROUTES: dict[str, tuple[Data | None, Level]] = {
+    "": (PUBLIC, NONE),  # the home page: exactly "" (see route_rule)
+    "login/": (PUBLIC, NONE),
+    "logout/": (PUBLIC, NONE),
+    "account/": (PUBLIC, NONE),  # one's own account: password, tokens, second factor
+    "i18n/": (PUBLIC, NONE),
+    "verify/": (PUBLIC, NONE),  # certificate verification, public by design
+    "me/": (Data.PEOPLE, OWN),
+    "units/": (Data.UNITS, READ),
+    "people/": (Data.PEOPLE, READ),
+    "training/classes/": (Data.CLASSES, READ),
+    "training/enrolments/": (Data.CLASSES, READ),
+    "training/enrolments/<int:pk>/feedback/": (Data.CLASSES, OWN),
+    "training/records/<int:pk>/certificate/": (Data.CLASSES, OWN),
+    "training/people/": (Data.CLASSES, READ),
+    "training/statistics/": (Data.CLASSES, READ),
+    "training/lecturers/": (Data.LECTURERS, READ),
+    "training/chairs/": (Data.TARGETS, READ),
+    "targets/": (Data.TARGETS, READ),
+    "targets/people/": (Data.TARGETS, OWN),
+    "imports/": (Data.IMPORTS, READ),
+    "reports/": (Data.REPORTS, READ),
+    "planning/": (Data.PLANNING, READ),
+    "cadrework/": (Data.POOLS, READ),
+    "cadrework/people/": (Data.PEOPLE, OWN),  # a profile's panel: asks may() for each part
+    "cadrework/evaluations/": (Data.EVALUATIONS, READ),
+    "cadrework/retention/": (Data.RETENTION, READ),
+    "cadrework/inspections/": (Data.INSPECTIONS, READ),
+    "elearning/": (Data.ELEARNING, READ),
+    "elearning/learn/": (Data.LEARNING, OWN),
+    "elearning/attempts/": (Data.LEARNING, OWN),
+    "elearning/lessons/<int:pk>/quiz/": (Data.LEARNING, OWN),
+    "privacy/people/": (Data.PERSONAL_DATA, READ),
+    "privacy/me/": (Data.PERSONAL_DATA, OWN),
+    "privacy/log/": (Data.LOGS, READ),
+    "audit/": (Data.LOGS, READ),
+    # The API
+    "api/v1/": (PUBLIC, NONE),  # exactly: the interactive documentation
+    "api/v1/openapi.json": (PUBLIC, NONE),
+    "api/v1/docs": (PUBLIC, NONE),
+    "api/v1/auth/": (PUBLIC, NONE),
+    "api/v1/me": (Data.PEOPLE, OWN),
+    "api/v1/unit-kinds": (Data.UNITS, READ),
+    "api/v1/units": (Data.UNITS, READ),
+    "api/v1/units/<unit_id>/chairs": (Data.TARGETS, READ),
+    "api/v1/units/<unit_id>/targets": (Data.TARGETS, READ),
+    "api/v1/units/<unit_id>/plans/": (Data.PLANNING, READ),
+    "api/v1/units/<unit_id>/spending/": (Data.PLANNING, READ),
+    "api/v1/units/<unit_id>/member-growth": (Data.PLANNING, READ),
+    "api/v1/units/<unit_id>/evaluation-figures": (Data.EVALUATIONS, READ),
+    "api/v1/units/<unit_id>/retention": (Data.RETENTION, READ),
+    "api/v1/roles": (Data.PEOPLE, READ),
+    "api/v1/people": (Data.PEOPLE, READ),
+    "api/v1/people/<person_id>/obligations": (Data.TARGETS, OWN),
+    "api/v1/people/<person_id>/evaluations": (Data.EVALUATIONS, OWN),
+    "api/v1/positions": (Data.PEOPLE, READ),
+    "api/v1/classes": (Data.CLASSES, READ),
+    "api/v1/enrolments/": (Data.CLASSES, READ),
+    "api/v1/records": (Data.CLASSES, READ),
+    "api/v1/lecturers": (Data.LECTURERS, READ),
+    "api/v1/topics": (Data.TOPICS, READ),
+    "api/v1/plans": (Data.PLANNING, READ),
+    "api/v1/member-growth": (Data.PLANNING, READ),
+    "api/v1/surveys": (Data.PLANNING, READ),
+    "api/v1/pools": (Data.POOLS, READ),
+    "api/v1/pool-reviews/": (Data.POOLS, READ),
+    "api/v1/evaluations": (Data.EVALUATIONS, READ),
+    "api/v1/evaluations/<evaluation_id>": (Data.EVALUATIONS, OWN),
+    "api/v1/evaluations/<evaluation_id>/publish": (Data.EVALUATIONS, READ),
+    "api/v1/inspections": (Data.INSPECTIONS, READ),
+    "api/v1/follow-ups/": (Data.INSPECTIONS, READ),
+    "api/v1/courses": (Data.ELEARNING, READ),
+    "api/v1/courses/<course_id>/enrol": (Data.LEARNING, OWN),
+    "api/v1/learning/": (Data.LEARNING, OWN),
+    "api/v1/lessons/": (Data.LEARNING, OWN),
+    "api/v1/attempts/": (Data.LEARNING, OWN),
+}
+# Routes named exactly, not by their start: they would otherwise match everything below.
+EXACT = {"", "api/v1/"}
+
+
+def route_rule(route: str) -> tuple[Data | None, Level]:
+    """The kind of data a route shows and the least level it needs (KeyError: unknown)."""
+    if route in EXACT:
+        return ROUTES[route]
+    best = max(
+        (prefix for prefix in ROUTES if prefix not in EXACT and route.startswith(prefix)),
+        key=len,
+        default=None,
+    )
+    if best is None:
+        raise KeyError(route)
+    return ROUTES[best]
+
+
+def may_use_route(user, route: str) -> bool:
+    """Whether the user's role may reach a route at all (what they then see is the view's,
+    by scope and, on OWN routes, by ownership). A route nobody has named is refused."""
+    try:
+        kind, needed = route_rule(route)
+    except KeyError:
+        return False
+    return kind is PUBLIC or may(user, kind, needed)
+
+
+# --- the page of the documentation ---------------------------------------------------------
+
+
+def matrix_table() -> str:
+    """The matrix as a Markdown table, in the active language (docs/access.md holds it in
+    Vietnamese, and a test keeps the two the same)."""
+    roles = list(ACCESS)
+    head = [str(_("Kind of data")), *(str(role.label) for role in roles)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for kind in Data:
+        cells = [str(kind.label), *(ACCESS[role][kind].label for role in roles)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
