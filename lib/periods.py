@@ -53,3 +53,36 @@ def overlaps(
 def day_before(day: dt.date) -> dt.date:
     """The last day of a period that a change on `day` ends."""
     return day - dt.timedelta(days=1)
+
+
+# One-sided comparisons, named so that the convention shows where it matters: a period that
+# ends on D is still in force on D, so it has "ended before" D only when its last day is < D.
+
+
+def started_before(day, *, prefix: str = "", start: str = "start_date") -> Q:
+    """Q for rows whose period began before `day` (its first day < day)."""
+    return Q(**{f"{prefix}{start}__lt": day})
+
+
+def started_on_or_after(day, *, prefix: str = "", start: str = "start_date") -> Q:
+    return Q(**{f"{prefix}{start}__gte": day})
+
+
+def started_within(first, last, *, prefix: str = "", start: str = "start_date") -> Q:
+    """Q for rows whose first day lies in [first, last] (None: open on that side)."""
+    q = Q()
+    if first is not None:
+        q &= Q(**{f"{prefix}{start}__gte": first})
+    if last is not None:
+        q &= Q(**{f"{prefix}{start}__lte": last})
+    return q
+
+
+def ended_before(day, *, prefix: str = "", end: str = "end_date") -> Q:
+    """Q for rows whose period is over on `day` (its last day < day; an open one never is)."""
+    return Q(**{f"{prefix}{end}__lt": day})
+
+
+def is_open(*, prefix: str = "", end: str = "end_date") -> Q:
+    """Q for rows with no last day yet (still in force, whatever the day)."""
+    return Q(**{f"{prefix}{end}__isnull": True})

@@ -4,11 +4,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import in_scope
+from lib.periods import overlaps_q
 from people import appointments
 from people.models import Person, Position, Role, StartReason
 from units.models import Reorganisation, ReorganisationKind, Term, Unit
@@ -144,7 +144,7 @@ def person_update(*, user, person: Person, unit: Unit | None = None, **fields) -
 
 
 def _term_covering(unit: Unit, day: dt.date) -> Term | None:
-    return Term.objects.filter(unit=unit, start_date__lte=day, end_date__gte=day).first()
+    return Term.objects.in_force_on(day).filter(unit=unit).first()
 
 
 def _merged_into(source_id: int, unit: Unit) -> bool:
@@ -226,11 +226,7 @@ def _overlapping(
     unit: Unit, role: Role, start: dt.date, end: dt.date | None, exclude: int | None
 ) -> list[Position]:
     """The unit's periods of `role` sharing a day with [start, end] (both inclusive)."""
-    periods = Position.objects.filter(unit=unit, role=role).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start)
-    )
-    if end is not None:
-        periods = periods.filter(start_date__lte=end)
+    periods = Position.objects.filter(overlaps_q(start, end), unit=unit, role=role)
     return list(periods.exclude(pk=exclude).select_related("person").order_by("start_date", "id"))
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.dispatch import receiver
 
 import audit.bulk
+from lib.periods import day_before, ended_before, started_before, started_on_or_after
 from people.models import EndReason, Position, StartReason
 from units.models import Term, Unit
 from units.signals import unit_ended
@@ -12,17 +13,15 @@ from units.signals import unit_ended
 
 @receiver(unit_ended, sender=Unit)
 def end_positions_of_ended_unit(sender, unit: Unit, effective_on: dt.date, successor, **kwargs):
-    last_day = effective_on - dt.timedelta(days=1)
+    last_day = day_before(effective_on)
     open_positions = Position.objects.filter(unit=unit).active_on(effective_on)
     if successor is not None:
         # In a merge the cadres carry on in the merged unit from the day it takes effect,
         # in its term running that day, else in the term they were elected for (a merger
         # does not by itself start a new mandate, nor reset the training due in the term).
-        running = Term.objects.filter(
-            unit=successor, start_date__lte=effective_on, end_date__gte=effective_on
-        ).first()
+        running = Term.objects.in_force_on(effective_on).filter(unit=successor).first()
         passing = (
-            open_positions.filter(start_date__lt=effective_on)
+            open_positions.filter(started_before(effective_on))
             .select_related("person", "role")
             .order_by("role__rank", "start_date", "id")
         )
@@ -45,7 +44,7 @@ def end_positions_of_ended_unit(sender, unit: Unit, effective_on: dt.date, succe
             ],
         )
     # Positions that would only start on or after the end day cannot exist any more.
-    open_positions.filter(start_date__gte=effective_on).delete()
+    open_positions.filter(started_on_or_after(effective_on)).delete()
     audit.bulk.update(
         open_positions,
         select_related=("person", "role", "unit"),
@@ -72,7 +71,7 @@ def _carried_over(passing: list[Position], successor: Unit, day: dt.date) -> lis
     list(Unit.objects.select_for_update().filter(pk=successor.pk).values_list("pk", flat=True))
     held = list(
         Position.objects.filter(unit=successor, role__in={p.role_id for p in passing})
-        .exclude(end_date__lt=day)  # held on the day or from a later day
+        .exclude(ended_before(day))  # held on the day or from a later day
         .values_list("person_id", "role_id")
     )
     carried = []

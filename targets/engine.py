@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from lib.periods import ended_before, started_before, started_within
 from people.models import Person, Position, StartReason
 from targets.models import PERSON_KINDS, Revision, Target, TargetKind, WindowKind
 from targets.windows import ONE_DAY, due_after, overdue_cutoff
@@ -114,13 +115,10 @@ def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
             person=OuterRef("person_id"),
             unit=OuterRef("unit_id"),
             role=OuterRef("role_id"),
-            start_date__lt=OuterRef("start_date"),
-        )
+        ).filter(started_before(OuterRef("start_date")))
         qs = qs.filter(start_reason=StartReason.ELECTED).exclude(Exists(held_before))
-    if target.position_started_from:
-        qs = qs.filter(start_date__gte=target.position_started_from)
-    if target.position_started_to:
-        qs = qs.filter(start_date__lte=target.position_started_to)
+    if target.position_started_from or target.position_started_to:
+        qs = qs.filter(started_within(target.position_started_from, target.position_started_to))
     if target.min_members is not None or target.max_members is not None:
         qs = qs.annotate(members=member_count_subquery(day, "unit_id"))
         if target.min_members is not None:
@@ -147,13 +145,13 @@ def _overdue(target: Target, day: dt.date) -> Q | bool:
     """When the window has closed on `day` (a Q per position, or the same for everyone)."""
     window = target.window
     if window == WindowKind.TERM:
-        return Q(term__end_date__lt=day)
+        return ended_before(day, prefix="term__")
     if window == WindowKind.FIXED_DATE:
         return day > target.deadline
     if window == WindowKind.YEARS_FROM_TERM_START:
         return Q(window_from__lte=overdue_cutoff(day, 12 * target.window_count))
     if window == WindowKind.MONTHS_FROM_POSITION_START:
-        return Q(start_date__lte=overdue_cutoff(day, target.window_count))
+        return started_within(None, overdue_cutoff(day, target.window_count))
     return False  # yearly: due by 31/12, and a new window opens on 1 January
 
 

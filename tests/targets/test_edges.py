@@ -234,9 +234,19 @@ def test_records_outside_the_topics_or_too_short_do_not_count(world):
     assert status(chair, "T-003-4c", D(2024, 6, 1)).status == "due"
     record(chair, D(2024, 3, 10), ["union_theory"], hours=16)
     assert status(chair, "T-003-4c", D(2024, 6, 1)).status == "met"
-    # The term's end passes without the record: overdue the day after the term.
-    other = person(union, "Quang")
-    post(other, union, "chair", D(2023, 6, 1), end_date=D(2030, 1, 1), end_reason="left")
+    # The term's end passes without the record: overdue the day after the term. (Another
+    # union: a union has one chair at a time, Role.max_holders.)
+    other_union = make_unit("NT-PR-11", "Công đoàn Công ty G", "grassroots", district)
+    unit_set_figures(user=None, unit=other_union, effective_on=D(2020, 1, 1), member_count=200)
+    term_create(
+        user=None,
+        unit=other_union,
+        name="2023-2028",
+        start_date=D(2023, 6, 1),
+        end_date=D(2028, 5, 31),
+    )
+    other = person(other_union, "Quang")
+    post(other, other_union, "chair", D(2023, 6, 1), end_date=D(2030, 1, 1), end_reason="left")
     assert status(other, "T-003-4c", D(2028, 5, 31)).status == "due"
     assert status(other, "T-003-4c", D(2028, 6, 1)).status == "overdue"
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lib.periods import overlaps_q
 from people.models import Position, Role
 from people.services import person_create
 from targets import snapshots
@@ -62,16 +63,22 @@ def build(data) -> list:
             unit = data.draw(st.sampled_from(units))
             start = data.draw(days, label="post start")
             end = data.draw(st.one_of(st.none(), st.dates(start, D(2027, 1, 1))))
+            role = roles[data.draw(st.sampled_from(ROLES))]
+            # The data keeps its invariants (people.services.check_post_free): no one holds
+            # the same post twice at once, and a union has one chair at a time.
+            clash = Position.objects.filter(overlaps_q(start, end), unit=unit, role=role)
+            if clash.filter(person=person).exists() or (
+                role.max_holders is not None and clash.count() >= role.max_holders
+            ):
+                continue
             Position.objects.create(
                 person=person,
                 unit=unit,
-                role=roles[data.draw(st.sampled_from(ROLES))],
+                role=role,
                 full_time=data.draw(st.sampled_from([True, True, False])),
                 start_date=start,
                 end_date=end,
-                term=Term.objects.filter(
-                    unit=unit, start_date__lte=start, end_date__gte=start
-                ).first(),
+                term=Term.objects.in_force_on(start).filter(unit=unit).first(),
             )
         for _ in range(data.draw(st.integers(0, 3), label="records")):
             record = TrainingRecord.objects.create(
