@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from accounts.scope import get_scoped_or_404, scoped
@@ -135,12 +135,19 @@ class LecturerOut(Schema):
 
 
 class ChairOut(Schema):
+    """A chair whose training is the unit's duty, with its status under the T-003-4 target
+    its union's member count puts it in — the dashboard's and the needs list's. A union with
+    no member count on the day is in no target: `target`, `trained` and `status` are null."""
+
     position_id: int
     person_id: int
     full_name: str
     unit_id: int
     members: int | None
-    trained: bool
+    target: str | None
+    trained: bool | None
+    status: str | None = Field(None, description="met, due or overdue")
+    due_on: dt.date | None = Field(None, description="The end of the target's window.")
 
 
 def _class(request, class_id: int) -> TrainingClass:
@@ -264,7 +271,8 @@ def lecturer_detail(request, lecturer_id: int):
 
 @router.get("/units/{unit_id}/chairs", response={200: list[ChairOut], **ERRORS})
 def chairs(request, unit: UnitInPath, on: Day | None = None):
-    """T-003-4: the grassroots chairs whose training is this unit's duty."""
+    """T-003-4: the grassroots chairs whose training is this unit's duty, as the chairs page
+    lists them; per target, the number `trained` is the target's figure for the unit."""
     return [
         {
             "position_id": p.pk,
@@ -272,7 +280,10 @@ def chairs(request, unit: UnitInPath, on: Day | None = None):
             "full_name": p.person.full_name,
             "unit_id": p.unit_id,
             "members": p.members,
+            "target": p.target.code if p.target else None,
             "trained": p.trained,
+            "status": p.status,
+            "due_on": p.due_on,
         }
         for p in chairs_to_train(unit, on or today())
     ]

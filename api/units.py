@@ -12,7 +12,7 @@ from api.auth import writer
 from api.schemas import Day, ErrorOut, Pagination, Ref
 from lib.dates import today
 from lib.vntext import fold
-from training.selectors import chair_duty_level
+from targets.chairs import union_duty
 from units import services
 from units.models import Term, Unit, UnitKind, UnitVersion, member_count_on
 from units.selectors import children_with_counts, subtree_counts, version_on
@@ -90,7 +90,12 @@ class UnitDetail(Schema):
     chair_trained_by: str | None = Field(
         None,
         description="For a grassroots union: the level that must train its chair on "
-        "`on` (T-003-4): confederation, province or upper_grassroots.",
+        "`on` (T-003-4): confederation, province or upper_grassroots — the level responsible "
+        "of the T-003-4 target whose member band holds the union's member count; null when "
+        "it has no member count then.",
+    )
+    chair_target: str | None = Field(
+        None, description="For a grassroots union: that T-003-4 target's code."
     )
 
 
@@ -214,7 +219,16 @@ def unit_detail(request: HttpRequest, unit: UnitInPath, on: On = None):
         "terms": unit.terms.all(),
         "figures": unit.figures.all(),
         "member_count": members,
-        "chair_trained_by": chair_duty_level(members) if unit.is_grassroots else None,
+        **_chair_duty(unit, day),
+    }
+
+
+def _chair_duty(unit: Unit, day: dt.date) -> dict:
+    """T-003-4 for a grassroots union: the rule of the chairs pages (targets.chairs)."""
+    duty = union_duty(unit, day) if unit.is_grassroots else None
+    return {
+        "chair_trained_by": duty.level if duty else None,
+        "chair_target": duty.target.code if duty and duty.target else None,
     }
 
 

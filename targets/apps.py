@@ -7,4 +7,7 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets")
 
     def ready(self) -> None:
-        from targets import signals  # noqa: F401  (keeps the figures current)
+        from targets import chairs, signals  # noqa: F401  (signals keep the figures current)
+        from training.selectors import use_chair_rule
+
+        use_chair_rule(chairs)  # T-003-4: the chairs pages ask the targets (targets.chairs)

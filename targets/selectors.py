@@ -11,7 +11,8 @@ from people.models import Position
 from targets import snapshots
 from targets.engine import due_on, evaluated, person_targets
 from targets.models import Revision, Snapshot, Target, TargetFigure
-from units.models import UnitVersion, placed_under
+from units.models import UnitVersion
+from units.places import placed_under
 
 
 class Standing:
@@ -262,13 +263,18 @@ def _holders(node: UnitVersion, day: dt.date) -> QuerySet:
     return Position.objects.active_on(day).filter(_under(node, day)).values("person_id")
 
 
+def population(target: Target, node: UnitVersion, day: dt.date) -> QuerySet:
+    """Everyone under the node in the target's population on `day`, one post each, annotated
+    `met` and `overdue`: the people the subtree figures count, whom the needs list narrows to
+    those not met and the chairs pages list (targets.chairs)."""
+    return evaluated(target, day, _holders(node, day)).filter(_under(node, day))
+
+
 def needs(target: Target, node: UnitVersion, day: dt.date) -> QuerySet:
     """People under the node who must still be trained (or qualified) for the target."""
-    under = _under(node, day)
     return (
-        evaluated(target, day, _holders(node, day))
+        population(target, node, day)
         .filter(met=False)
-        .filter(under)
         .select_related("person", "unit", "role", "term")
         .order_by("-overdue", "unit__code", "person__sort_key")
     )
@@ -285,14 +291,10 @@ def needs_by_child(
 def subtree_live(target: Target, node: UnitVersion, day: dt.date) -> Result:
     """A target's figures for the node's subtree straight from the base tables (one query):
     used when no snapshot of the day is ready."""
-    row = (
-        evaluated(target, day, _holders(node, day))
-        .filter(_under(node, day))
-        .aggregate(
-            eligible=Count("id"),
-            n_met=Count("id", filter=Q(met=True)),
-            n_overdue=Count("id", filter=Q(overdue=True)),
-        )
+    row = population(target, node, day).aggregate(
+        eligible=Count("id"),
+        n_met=Count("id", filter=Q(met=True)),
+        n_overdue=Count("id", filter=Q(overdue=True)),
     )
     return Result(target, row["eligible"], row["n_met"], row["n_overdue"])
 

@@ -5,88 +5,38 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from people.models import Position
-from training.models import TrainingRecord
-from units.models import PATH_WIDTH, Unit, UnitFigures, UnitVersion
+from units.models import Unit, UnitVersion
 
-# T-003-4: the chair of a grassroots union is trained by the confederation from 2,500
-# members, by the province or sector from 1,000, otherwise by the upper-grassroots union.
-CONFEDERATION_FROM = 2500
-PROVINCE_FROM = 1000
-
-
-def chair_duty_level(member_count: int | None) -> str:
-    if member_count is not None and member_count >= CONFEDERATION_FROM:
-        return "confederation"
-    if member_count is not None and member_count >= PROVINCE_FROM:
-        return "province"
-    return "upper_grassroots"
+# T-003-4 — who trains the chair of each grassroots union, and whether the chair is trained —
+# is one rule, the targets' (targets/chairs.py): the member thresholds are the T-003-4
+# targets' data and "trained" is "met that target on that day". The targets app sits above
+# this one, so it hands the rule over when it loads (as planning hands its measures to the
+# targets); the chairs page, its export, the API and the nomination warnings ask it here.
+_chair_rule = None
 
 
-def _member_count_subquery(day: dt.date, unit_ref: str = "unit"):
-    return Subquery(
-        UnitFigures.objects.filter(unit=OuterRef(unit_ref), effective_on__lte=day)
-        .order_by("-effective_on")
-        .values("member_count")[:1]
-    )
+def use_chair_rule(rule) -> None:
+    """Called by the targets app when it loads (targets.apps)."""
+    global _chair_rule
+    _chair_rule = rule
+
+
+def chair_duty(unit: Unit, day: dt.date):
+    """The chairs of grassroots unions whose training is `unit`'s duty on `day`, grouped by
+    T-003-4 target with each one's status (targets.chairs.ChairDuty)."""
+    return _chair_rule.duty(unit, day)
 
 
 def chair_duty_unit(unit: Unit, day: dt.date) -> Unit | None:
     """The unit responsible for training the chair of grassroots union `unit` on `day`."""
-    version = UnitVersion.objects.on(day).filter(unit=unit).first()
-    if version is None:
-        return None
-    figures = unit.figures.filter(effective_on__lte=day).order_by("-effective_on").first()
-    level = chair_duty_level(figures.member_count if figures else None)
-    prefixes = [version.path[: i * PATH_WIDTH] for i in range(1, version.depth + 1)]
-    ancestors = {
-        v.kind.level.code: v.unit
-        for v in UnitVersion.objects.on(day)
-        .filter(path__in=prefixes)
-        .select_related("unit", "kind__level")
-    }
-    if level == "upper_grassroots" and "upper_grassroots" not in ancestors:
-        level = "province"  # a grassroots union directly under a province
-    return ancestors.get(level)
+    return _chair_rule.duty_unit(unit, day)
 
 
-def chairs_to_train(unit: Unit, day: dt.date):
-    """Chairs of grassroots unions (on `day`) whose training is `unit`'s duty, each annotated
-    with the member count in force and whether they have been trained since taking the post."""
-    node = UnitVersion.objects.on(day).filter(unit=unit).select_related("kind__level").first()
-    if node is None:
-        return Position.objects.none()
-    level = node.kind.level.code
-    grassroots = (
-        UnitVersion.objects.on(day)
-        .filter(path__startswith=node.path, kind__level__code="grassroots")
-        .annotate(members=_member_count_subquery(day))
-    )
-    if level == "confederation":
-        grassroots = grassroots.filter(members__gte=CONFEDERATION_FROM)
-    elif level == "province":
-        small_direct = Q(parent=unit) & (Q(members__lt=PROVINCE_FROM) | Q(members__isnull=True))
-        grassroots = grassroots.filter(
-            Q(members__gte=PROVINCE_FROM, members__lt=CONFEDERATION_FROM) | small_direct
-        )
-    elif level == "upper_grassroots":
-        grassroots = grassroots.filter(
-            Q(members__lt=PROVINCE_FROM) | Q(members__isnull=True), parent=unit
-        )
-    else:
-        return Position.objects.none()
-    trained = TrainingRecord.objects.filter(
-        person=OuterRef("person"),
-        valid=True,
-        completed_on__gte=OuterRef("start_date"),
-        completed_on__lte=day,
-    )
-    return (
-        Position.objects.active_on(day)
-        .filter(role__code="chair", unit__in=grassroots.values("unit"))
-        .annotate(members=_member_count_subquery(day), trained=Exists(trained))
-        .select_related("person", "unit")
-        .order_by("unit__code")
-    )
+def chairs_to_train(unit: Unit, day: dt.date) -> list[Position]:
+    """Chairs of grassroots unions (on `day`) whose training is `unit`'s duty, each with the
+    member count in force (`members`), the T-003-4 target it falls under (`target`) and
+    whether it has met that target (`trained`; None for a union with no member count)."""
+    return chair_duty(unit, day).rows
 
 
 def _category(day_field: str = "training_class__start_date"):

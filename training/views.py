@@ -9,6 +9,7 @@ from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
@@ -40,7 +41,7 @@ from training.models import (
     TrainingRecord,
 )
 from training.selectors import (
-    chairs_to_train,
+    chair_duty,
     class_statistics,
     classes_visible_to,
     lecturers_with_figures,
@@ -482,41 +483,76 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 def chairs(request: HttpRequest) -> HttpResponse:
-    """T-003-4: the grassroots chairs whose training is this unit's duty, trained or not."""
+    """T-003-4: the grassroots chairs whose training is this unit's duty, each with its status
+    under the target it falls under — the engine's, as on the dashboard, the needs list and
+    the chair's profile — and per target "x / y trained", the dashboard's figure."""
     day = as_of(request)
     unit_id = request.GET.get("unit") or request.user.unit_id
     unit = get_scoped_or_404(
         Unit.objects.all(), request.user, pk=int(unit_id) if str(unit_id).isdigit() else 0
     )
-    rows = list(chairs_to_train(unit, day))
-    trained = sum(1 for r in rows if r.trained)
+    duty = chair_duty(unit, day)
+    rows = duty.rows
     if wants_xlsx(request):
         log_export(request, Source.CHAIRS, unit=unit, params={"on": day}, count=len(rows))
-        return _chairs_xlsx(unit, day, rows, trained)
+        return _chairs_xlsx(unit, day, duty)
     return render(
         request,
         "training/chairs.html",
-        {"unit": unit, "day": day, "rows": rows, "trained": trained},
+        {
+            "unit": unit,
+            "day": day,
+            "duty": duty,
+            "rows": rows,
+            "bands": [(t, chair_band(t)) for t in duty.targets],
+        },
     )
 
 
-def _chairs_xlsx(unit: Unit, day: dt.date, rows: list, trained: int) -> HttpResponse:
-    headers = [_("Full name"), _("Unit code"), _("Grassroots union"), _("Members"), _("Trained")]
+def chair_band(target) -> str:
+    """A T-003-4 target's member band as the resolution words it, from the target's data."""
+    low, high = target.min_members, target.max_members
+    numbers = {"min": intcomma(low), "max": intcomma(high)}
+    if low is not None and high is not None:
+        return _("from %(min)s to under %(max)s members") % numbers
+    if low is not None:
+        return _("%(min)s members or more") % numbers
+    return _("under %(max)s members") % numbers
+
+
+CHAIR_STATUSES = {"met": _lazy("Met"), "due": _lazy("Due"), "overdue": _lazy("Overdue")}
+
+
+def _chairs_xlsx(unit: Unit, day: dt.date, duty) -> HttpResponse:
+    headers = [
+        _("Full name"),
+        _("Unit code"),
+        _("Grassroots union"),
+        _("Members"),
+        _("Target"),
+        _("Trained"),
+        _("Status"),
+        _("Due by"),
+    ]
     values = (
         [
             p.person.full_name,
             p.unit.code,
             p.unit.name,
             p.members,
-            _("Yes") if p.trained else _("Not yet"),
+            p.target.code if p.target else "",
+            "" if p.trained is None else _("Yes") if p.trained else _("Not yet"),
+            str(CHAIR_STATUSES[p.status]) if p.status else _("No member count"),
+            p.due_on,
         ]
-        for p in rows
+        for p in duty.rows
     )
-    subtitle = _("As of %(day)s · %(trained)s / %(total)s trained since taking the post") % {
-        "day": f"{day:%d/%m/%Y}",
-        "trained": intcomma(trained),
-        "total": intcomma(len(rows)),
-    }
+    counts = [
+        _("%(code)s: %(met)s / %(eligible)s trained")
+        % {"code": g.target.code, "met": intcomma(g.met), "eligible": intcomma(g.eligible)}
+        for g in duty.groups
+    ]
+    subtitle = " · ".join([_("As of %(day)s") % {"day": f"{day:%d/%m/%Y}"}, *counts])
     return xlsx_response(
         f"chu-tich-cdcs-{unit.code}-{day:%Y%m%d}.xlsx",
         _("Chairs"),

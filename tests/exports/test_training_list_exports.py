@@ -65,7 +65,10 @@ def chair_rows(rows) -> list[list]:
                 p.unit.code,
                 p.unit.name,
                 p.members,
+                p.target.code,
                 _("Yes") if p.trained else _("Not yet"),
+                _("Met") if p.trained else _("Due"),
+                p.due_on,
             ]
         )
         for p in rows
@@ -106,15 +109,35 @@ def test_the_chairs_export_is_the_duty_list_of_the_page(client, chairs):
         _("Unit code"),
         _("Grassroots union"),
         _("Members"),
+        _("Target"),
         _("Trained"),
+        _("Status"),
+        _("Due by"),
     ]
     assert body == chair_rows(html.context["rows"])
+    # Đinh Thị Hoa has no term: her window runs from taking the post, with no deadline.
     assert body == [
-        ["Đinh Thị Hoa", "HN-DA-02", chairs.plant.name, 1200.0, _("Not yet")],
-        [chairs.nguyen.full_name, "HN-ML-01", chairs.school.name, 1500.0, _("Yes")],
+        [
+            "Đinh Thị Hoa",
+            "HN-DA-02",
+            chairs.plant.name,
+            1200.0,
+            "T-003-4b",
+            _("Not yet"),
+            _("Due"),
+        ],
+        [
+            chairs.nguyen.full_name,
+            "HN-ML-01",
+            chairs.school.name,
+            1500.0,
+            "T-003-4b",
+            _("Yes"),
+            _("Met"),
+        ],
     ]
     assert rows[0][0] == _("Chairs we must train — %(unit)s") % {"unit": chairs.hanoi.name}
-    assert "31/12/2025" in rows[1][0] and "1 / 2" in rows[1][0]
+    assert "31/12/2025" in rows[1][0] and "T-003-4b: 1 / 2" in rows[1][0]
 
 
 def test_the_day_narrows_the_chairs_export(client, chairs):

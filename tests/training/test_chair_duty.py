@@ -9,9 +9,10 @@ import re
 import pytest
 
 from people.services import person_create, position_create
+from targets.chairs import union_duty
 from tests.conftest import make_unit, make_user
 from training.models import TrainingRecord
-from training.selectors import chair_duty_level, chair_duty_unit, chairs_to_train
+from training.selectors import chair_duty_unit, chairs_to_train
 from training.services import (
     class_create,
     class_set_status,
@@ -56,7 +57,7 @@ def chairs_page_rows(client, user, unit, day: dt.date) -> dict[str, str]:
 @pytest.mark.parametrize(
     "members, level",
     [
-        (None, "upper_grassroots"),
+        (None, None),  # no member count: in no target's band (its parent lists the chair)
         (0, "upper_grassroots"),
         (999, "upper_grassroots"),
         (1000, "province"),
@@ -65,8 +66,10 @@ def chairs_page_rows(client, user, unit, day: dt.date) -> dict[str, str]:
         (120_000, "confederation"),
     ],
 )
-def test_the_duty_level_follows_the_member_count_thresholds(members, level):
-    assert chair_duty_level(members) == level
+def test_the_duty_level_follows_the_member_count_thresholds(tree, members, level):
+    if members is not None:
+        set_members(tree.school, members)
+    assert union_duty(tree.school, DAY).level == level
 
 
 @pytest.mark.parametrize(

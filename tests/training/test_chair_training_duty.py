@@ -60,7 +60,11 @@ def test_a_grassroots_union_directly_under_a_province_is_the_provinces_duty(tree
 
 
 def test_the_chairs_page_shows_who_is_already_trained(client, tree):
-    # Nguyễn Văn An passed the Mê Linh class of April 2024 while chair (conftest).
+    # Nguyễn Văn An passed the Mê Linh class of April 2024 while chair (conftest); his union
+    # has 300 members (T-003-4c: without a member count no target judges him).
+    unit_set_figures(
+        user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
+    )
     client.force_login(tree.melinh_officer)
     body = client.get("/training/chairs/", {"on": "01/06/2024"}).content.decode()
     row = body[body.index("Nguyễn Văn An") :]

@@ -105,6 +105,11 @@ def test_a_read_only_inspector_cannot_create_classes(api, tree):
 
 
 def test_the_chairs_duty_list_is_served(api, tree):
+    from units.services import unit_set_figures
+
+    unit_set_figures(
+        user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
+    )
     r = api(
         tree.melinh_officer,
         "get",
@@ -113,6 +118,8 @@ def test_the_chairs_duty_list_is_served(api, tree):
     )
     chairs = {c["full_name"]: c for c in r.json()}
     assert chairs["Nguyễn Văn An"]["trained"] is True
+    assert chairs["Nguyễn Văn An"]["target"] == "T-003-4c"
+    assert chairs["Nguyễn Văn An"]["status"] == "met"
     assert api(tree.melinh_officer, "get", f"/units/{tree.hanoi.pk}/chairs").status_code == 404
 
 

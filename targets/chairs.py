@@ -1,0 +1,214 @@
+"""T-003-4 — who trains the chair of each grassroots union, and whether that chair is trained:
+one rule, read from the targets, for the chairs page, its export and API, a union's
+chair-duty level, the nomination warnings, the dashboard, the needs list and the profile.
+
+Resolution 003 (§I.2.2) splits the chairs by the size of their union: "Cấp Tổng Liên đoàn
+trực tiếp đào tạo, bồi dưỡng cho đội ngũ chủ tịch công đoàn cơ sở có từ 2.500 đoàn viên trở
+lên", "Cấp tỉnh, thành phố, ngành Trung ương và tương đương … từ 1.000 đến dưới 2.500 đoàn
+viên", "Cấp trên trực tiếp cơ sở … dưới 1.000 đoàn viên". The split is data: each T-003-4
+target (a, b, c) names the chairs of grassroots unions, a member band (`min_members` ≤ the
+member count in force on the day < `max_members`) and the level responsible. Edit a band and
+the chairs pages move with the dashboard; no threshold is written in the code.
+
+A chair is *trained* exactly when the engine finds the chair has met that target on that day
+(its topics, within its window: the term), so a chairs page's "x / y" is the dashboard's
+figure of that target for the unit on that day, and each row's status is the one the needs
+list and the chair's own profile show.
+
+Whose duty: the union's ancestor at the level responsible; a union with none at that level
+(under 1,000 members directly under a province, say) is its parent's duty. A union with no
+member count on the day is in no band: no target counts its chair, so its chair is listed on
+its parent's page as "no member count", not judged.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from people.models import Position
+from targets.engine import due_on, person_targets
+from targets.models import Target
+from targets.selectors import population
+from units.models import PATH_WIDTH, Unit, UnitVersion, member_count_on, member_count_subquery
+
+CHAIR, GRASSROOTS = "chair", "grassroots"
+
+
+def is_duty_target(target: Target) -> bool:
+    """A T-003-4 target: on the chairs of grassroots unions, for a band of members, with a
+    level responsible. An adopted copy (a stricter threshold for one subtree) judges the same
+    people the same way: its source stands for it."""
+    return (
+        target.is_person_based
+        and target.adopted_from_id is None
+        and target.responsible_level_id is not None
+        and (target.min_members is not None or target.max_members is not None)
+        and {role.code for role in target.roles.all()} == {CHAIR}
+        and {level.code for level in target.levels.all()} == {GRASSROOTS}
+    )
+
+
+def duty_targets(day: dt.date) -> list[Target]:
+    """The T-003-4 targets in force on `day`, smallest unions first."""
+    targets = [t for t in person_targets(day) if is_duty_target(t)]
+    return sorted(targets, key=lambda t: (t.min_members or 0, t.rank, t.code))
+
+
+def in_band(target: Target, members: int | None) -> bool:
+    """Whether a union of `members` members is in the target's band (the engine's filter)."""
+    if members is None:
+        return False
+    if target.min_members is not None and members < target.min_members:
+        return False
+    return target.max_members is None or members < target.max_members
+
+
+def _ancestors(version: UnitVersion, day: dt.date, *, itself: bool) -> dict[int, UnitVersion]:
+    """The placements on `day` of the units above `version` (and of itself), by level id."""
+    depth = version.depth + 1 if itself else version.depth
+    prefixes = [version.path[: i * PATH_WIDTH] for i in range(1, depth + 1)]
+    return {
+        v.kind.level_id: v
+        for v in UnitVersion.objects.on(day)
+        .filter(path__in=prefixes)
+        .select_related("unit", "kind")
+    }
+
+
+@dataclass
+class UnionDuty:
+    """For one grassroots union on a day: its member count, the T-003-4 target its chair falls
+    under (None: no member count, or no band holds it) and the unit whose duty the chair is."""
+
+    members: int | None
+    target: Target | None
+    unit: Unit | None
+
+    @property
+    def level(self) -> str | None:
+        """The code of the level responsible (confederation, province, upper_grassroots)."""
+        return self.target.responsible_level.code if self.target else None
+
+
+def union_duty(unit: Unit, day: dt.date) -> UnionDuty | None:
+    """Who must train the chair of `unit` on `day` (None if the unit did not exist then)."""
+    version = UnitVersion.objects.on(day).filter(unit=unit).select_related("parent").first()
+    if version is None:
+        return None
+    members = member_count_on(unit, day)
+    target = next(
+        (t for t in duty_targets(day) if in_band(t, members) and _covers(t, version, day)), None
+    )
+    if target is None:
+        # No count: the parent lists the chair, unjudged. A count outside every band: nobody.
+        return UnionDuty(members, None, version.parent if members is None else None)
+    above = _ancestors(version, day, itself=False).get(target.responsible_level_id)
+    return UnionDuty(members, target, above.unit if above else version.parent)
+
+
+def _covers(target: Target, version: UnitVersion, day: dt.date) -> bool:
+    """Whether the target's issuing unit covers the union on `day` (always, for 003)."""
+    if target.scope_unit_id is None:
+        return True
+    scope = UnitVersion.objects.on(day).filter(unit_id=target.scope_unit_id).first()
+    return scope is not None and version.path.startswith(scope.path)
+
+
+def duty_unit(unit: Unit, day: dt.date) -> Unit | None:
+    """The unit that must train the chair of grassroots union `unit` on `day`."""
+    duty = union_duty(unit, day)
+    return duty.unit if duty else None
+
+
+# --- a unit's chairs page ----------------------------------------------------------------
+
+
+@dataclass
+class ChairGroup:
+    """The chairs of one T-003-4 target that are the unit's duty, with the engine's status.
+
+    `direct`: the unions directly under the unit, which have no unit at the level responsible
+    above them (a small union directly under a province); otherwise the whole population of
+    the target under the unit, whose "met / eligible" is the dashboard's figure."""
+
+    target: Target
+    rows: list[Position]
+    direct: bool = False
+
+    @property
+    def eligible(self) -> int:
+        return len(self.rows)
+
+    @property
+    def met(self) -> int:
+        return sum(1 for row in self.rows if row.trained)
+
+
+@dataclass
+class ChairDuty:
+    unit: Unit
+    day: dt.date
+    targets: list[Target] = field(default_factory=list)  # every T-003-4 target in force
+    groups: list[ChairGroup] = field(default_factory=list)
+    unknown: list[Position] = field(default_factory=list)  # unions with no member count
+
+    @property
+    def rows(self) -> list[Position]:
+        """Every chair listed, by union code then name: each with `target`, `members`,
+        `trained` (None when no target judges them), `status` and `due_on`."""
+        rows = [row for group in self.groups for row in group.rows] + self.unknown
+        return sorted(rows, key=lambda p: (p.unit.code, p.person.sort_key, p.pk))
+
+
+def _rows(queryset, target: Target | None, day: dt.date) -> list[Position]:
+    rows = list(
+        queryset.select_related("person", "unit", "term").annotate(
+            members=member_count_subquery(day)
+        )
+    )
+    for row in rows:
+        row.target = target
+        if target is None:
+            row.trained = row.status = row.due_on = None
+            continue
+        row.trained = bool(row.met)
+        row.status = "met" if row.met else "overdue" if row.overdue else "due"
+        row.due_on = None if row.met else due_on(target, row, day)
+    return rows
+
+
+def duty(unit: Unit, day: dt.date) -> ChairDuty:
+    """The chairs of grassroots unions whose training is `unit`'s duty on `day`, grouped by
+    T-003-4 target, each with the engine's status for that target on that day."""
+    out = ChairDuty(unit, day)
+    node = UnitVersion.objects.on(day).filter(unit=unit).select_related("kind").first()
+    if node is None:
+        return out
+    out.targets = duty_targets(day)
+    if not out.targets:
+        return out
+    level = node.kind.level_id
+    levels_here = None  # the levels of the unit and the units above it, read when needed
+    children = UnitVersion.objects.on(day).filter(parent=unit, kind__level__code=GRASSROOTS)
+    for target in out.targets:
+        responsible = target.responsible_level_id
+        if responsible == level:
+            rows = _rows(population(target, node, day), target, day)
+        else:
+            if levels_here is None:
+                levels_here = set(_ancestors(node, day, itself=True))
+            if responsible in levels_here:
+                continue  # a unit at that level, above this one, holds the duty
+            direct = population(target, node, day).filter(unit__in=children.values("unit"))
+            rows = _rows(direct, target, day)
+        if rows:  # a target with nobody here reads as on the dashboard: no figure
+            out.groups.append(ChairGroup(target, rows, direct=responsible != level))
+    out.groups.sort(key=lambda group: group.direct)  # the unit's own level first
+    unknown = children.annotate(members=member_count_subquery(day, "unit")).filter(
+        members__isnull=True
+    )
+    out.unknown = _rows(
+        Position.objects.active_on(day).filter(role__code=CHAIR, unit__in=unknown.values("unit")),
+        None,
+        day,
+    )
+    return out
