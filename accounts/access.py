@@ -21,10 +21,13 @@ and this table the same) and walked by the scope probe, role by role.
 
 from enum import IntEnum
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import UserRole
+from accounts.scope import in_scope
 
 
 class Data(models.TextChoices):
@@ -88,7 +91,7 @@ ACCESS: dict[UserRole, dict[Data, Level]] = {
         NONE,
         UNITS=READ,
         TOPICS=READ,
-        CLASSES=READ,
+        CLASSES=OWN,  # the classes they teach (training.selectors.classes_visible_to)
         LECTURERS=READ,
         ELEARNING=READ,
         PEOPLE=OWN,
@@ -141,6 +144,22 @@ def may(user, kind: Data, wanted: Level = READ) -> bool:
     return level(user, kind) >= wanted
 
 
+def check_may_write(user, unit, kind: Data, field: str = "unit") -> None:
+    """The one write check of every service (pages, API and imports all write through the
+    services): the user's role may change `kind` (the matrix above) and `unit` lies in their
+    subtree (accounts.scope). Refused with a message on `field`. A missing user is a system
+    job (the demo, a command) and is not checked."""
+    if user is None:
+        return
+    if not may(user, kind, WRITE):
+        raise ValidationError({field: gettext("Your role may not change this data.")})
+    if unit is None or not in_scope(user, unit):
+        code = unit.code if unit is not None else "—"
+        raise ValidationError(
+            {field: gettext("Unit %(code)s is outside your scope.") % {"code": code}}
+        )
+
+
 # --- routes -------------------------------------------------------------------------------
 
 PUBLIC = None
@@ -158,7 +177,7 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "me/": (Data.PEOPLE, OWN),
     "units/": (Data.UNITS, READ),
     "people/": (Data.PEOPLE, READ),
-    "training/classes/": (Data.CLASSES, READ),
+    "training/classes/": (Data.CLASSES, OWN),  # OWN: those they teach or attend
     "training/enrolments/": (Data.CLASSES, READ),
     "training/enrolments/<int:pk>/feedback/": (Data.CLASSES, OWN),
     "training/records/<int:pk>/certificate/": (Data.CLASSES, OWN),
@@ -204,7 +223,7 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "api/v1/people/<person_id>/obligations": (Data.TARGETS, OWN),
     "api/v1/people/<person_id>/evaluations": (Data.EVALUATIONS, OWN),
     "api/v1/positions": (Data.PEOPLE, READ),
-    "api/v1/classes": (Data.CLASSES, READ),
+    "api/v1/classes": (Data.CLASSES, OWN),
     "api/v1/enrolments/": (Data.CLASSES, READ),
     "api/v1/records": (Data.CLASSES, READ),
     "api/v1/lecturers": (Data.LECTURERS, READ),

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import UserRole
-from lib.tree import PATH_WIDTH
+from lib.tree import PATH_WIDTH, is_within, under
 
 
 def scope_path(user) -> str | None:
@@ -22,7 +22,7 @@ def scope_path(user) -> str | None:
 def in_scope(user, unit) -> bool:
     """Whether one unit is in the user's subtree (scope_q and scoped say it of querysets)."""
     path = scope_path(user)
-    return path is not None and unit is not None and unit.path.startswith(path)
+    return path is not None and unit is not None and is_within(unit, path)
 
 
 def scope_q(user, *unit_fields: str) -> Q:
@@ -32,8 +32,7 @@ def scope_q(user, *unit_fields: str) -> Q:
         return Q(pk__in=[])
     q = Q()
     for field in unit_fields:
-        prefix = f"{field}__path" if field else "path"
-        q |= Q(**{f"{prefix}__startswith": path})
+        q |= under(path, field)
     return q
 
 

@@ -23,6 +23,7 @@ from api.units import UnitInPath, UnitRef
 from cadrework import evaluations as rules
 from cadrework.models import Evaluation, Occasion, Rating
 from people.models import Person
+from units.places import under
 
 router = Router(tags=["cadre work"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -171,7 +172,7 @@ class EvaluationFiguresOut(Schema):
 
 def _visible(request: HttpRequest, evaluation_id: int) -> Evaluation:
     evaluation = (
-        rules.with_comparison(rules.evaluations_visible_to(request.auth), request.auth)
+        rules.with_comparison(rules.evaluations_visible_to(request.auth))
         .filter(pk=evaluation_id)
         .first()
     )
@@ -182,7 +183,7 @@ def _visible(request: HttpRequest, evaluation_id: int) -> Evaluation:
 
 def _detail(request: HttpRequest, evaluation_id: int) -> Evaluation:
     evaluation = _visible(request, evaluation_id)
-    evaluation.comparison = rules.equivalents(evaluation, request.auth)
+    evaluation.comparison = rules.equivalents(evaluation)
     return evaluation
 
 
@@ -193,7 +194,7 @@ def evaluation_list(request: HttpRequest, filters: Query[EvaluationFilters]):
     posts."""
     evaluations = rules.evaluations_visible_to(request.auth)
     if filters.unit is not None:
-        evaluations = evaluations.filter(unit__path__startswith=filters.unit.path)
+        evaluations = evaluations.filter(under(filters.unit, "unit"))
     if filters.year is not None:
         evaluations = evaluations.filter(year=filters.year)
     if filters.occasion is not None:
@@ -202,7 +203,7 @@ def evaluation_list(request: HttpRequest, filters: Query[EvaluationFilters]):
         evaluations = evaluations.filter(person=filters.person)
     if filters.published is not None:
         evaluations = evaluations.filter(published_at__isnull=not filters.published)
-    return rules.with_comparison(evaluations, request.auth).order_by(
+    return rules.with_comparison(evaluations).order_by(
         "-year", "unit__path", "person__sort_key", "pk"
     )
 

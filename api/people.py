@@ -30,6 +30,7 @@ from privacy.masking import mask_citizen_id, mask_email, mask_phone
 from privacy.models import Source
 from privacy.services import log_full_view
 from units.models import Term
+from units.places import under
 
 router = Router(tags=["people"])
 
@@ -336,7 +337,7 @@ def position_list(request: HttpRequest, filters: Query[PositionFilters]):
     if filters.person is not None:
         positions = positions.filter(person=filters.person)
     if filters.unit is not None:
-        positions = positions.filter(unit__path__startswith=filters.unit.path)
+        positions = positions.filter(under(filters.unit, "unit"))
     if filters.on is not None:
         positions = positions.filter(active_on(filters.on))
     return positions

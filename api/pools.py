@@ -19,6 +19,7 @@ from api.units import UnitRef
 from cadrework import selectors, services
 from cadrework.models import Pool, PoolEntry, PoolPost, PoolReview
 from lib.dates import today
+from units.places import under
 
 router = Router(tags=["cadre work"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -141,7 +142,7 @@ class RemovalIn(Schema):
 def pool_list(request: HttpRequest, filters: Query[PoolFilters]):
     pools = scoped(POOLS, request.auth).order_by("unit__path", "post")
     if filters.unit is not None:
-        pools = pools.filter(unit__path__startswith=filters.unit.path)
+        pools = pools.filter(under(filters.unit, "unit"))
     return pools
 
 

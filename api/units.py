@@ -54,8 +54,12 @@ class UnitOnDay(Schema):
     kind: str = Field(..., alias="kind.code")
     parent: int | None = Field(None, alias="parent_id")
     depth: int
-    valid_from: dt.date | None
-    valid_to: dt.date | None
+    valid_from: dt.date | None = Field(
+        None, description="First day in force (None: since founded)."
+    )
+    valid_to: dt.date | None = Field(
+        None, description="Last day in force, inclusive (None: still in force)."
+    )
 
 
 class TermOut(Schema):

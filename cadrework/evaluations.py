@@ -49,6 +49,7 @@ from cadrework.services import check_scope
 from lib.dates import today
 from people.models import Person, Position, Role, active_on
 from units.models import Unit, UnitLevel
+from units.places import is_within, under
 
 VOTE_FIELDS = ("votes_excellent", "votes_good", "votes_completed", "votes_not_completed")
 MAX_VOTES = 100_000
@@ -175,38 +176,39 @@ def evaluations_visible_to(user) -> QuerySet:
     )
     if _reads_subtree(user):
         path = scope_path(user)
-        visible = Q(unit__path__startswith=path)
+        visible = under(path, "unit")
         if person_id:
             visible &= ~Q(person_id=person_id)
         return Evaluation.objects.filter(visible | own_published)
     return Evaluation.objects.filter(own_published)
 
 
-def _peers(user) -> QuerySet:
-    """The equivalent posts of the outer evaluation, as the user may count them."""
-    peers = Evaluation.objects.filter(
+def _equivalent_posts(itself) -> Q:
+    """The one reading of "compared with equivalent posts" (001: "công khai kết quả và so
+    sánh với chức danh tương đương"): the published evaluations of the same role, at the same
+    unit level, year and occasion, within the approving unit's subtree — and the evaluation
+    itself, published or not. Whoever reads it (the officer, the person, the API) reads the
+    same figure, and an unpublished evaluation never enters another's comparison."""
+    return Q(published_at__isnull=False) | Q(pk=itself)
+
+
+def _peers() -> QuerySet:
+    """The equivalent posts of the outer evaluation."""
+    return Evaluation.objects.filter(
+        _equivalent_posts(OuterRef("pk")),
+        under(OuterRef("approved_by__path"), "unit"),
         year=OuterRef("year"),
         occasion=OuterRef("occasion"),
         role=OuterRef("role"),
         unit__kind__level=OuterRef("unit__kind__level"),
-        unit__path__startswith=OuterRef("approved_by__path"),
     )
-    return _framed(peers, user)
 
 
-def _framed(peers: QuerySet, user) -> QuerySet:
-    if user is None:  # a system job: every equivalent post
-        return peers
-    if _reads_subtree(user):
-        return peers.filter(unit__path__startswith=scope_path(user))
-    return peers.filter(published_at__isnull=False)
-
-
-def with_comparison(evaluations: QuerySet, user) -> QuerySet:
+def with_comparison(evaluations: QuerySet) -> QuerySet:
     """Each evaluation with `share` (its % of excellent + good votes), `peer_count` (its
     equivalent posts, itself included) and `peer_share` (their average share), in the same
     query."""
-    peers = _peers(user).order_by().values("year")
+    peers = _peers().order_by().values("year")
     return evaluations.select_related(*RELATED).annotate(
         share=share_expression(),
         peer_count=Coalesce(
@@ -221,24 +223,21 @@ def with_comparison(evaluations: QuerySet, user) -> QuerySet:
 def visible_evaluations(user, person) -> QuerySet:
     """The evaluations of `person` the user may see (on the person's profile), latest first,
     each with its comparison."""
-    return with_comparison(evaluations_visible_to(user).filter(person=person), user).order_by(
+    return with_comparison(evaluations_visible_to(user).filter(person=person)).order_by(
         "-year", "-created_at", "-pk"
     )
 
 
-def equivalents(evaluation: Evaluation, user=None) -> Comparison:
-    """The evaluation against the same role at the same unit level, the same year and
-    occasion, within the approving unit's subtree (as the user may count them): how many,
-    their average share of excellent + good votes, the distribution of their ratings."""
-    peers = _framed(
-        Evaluation.objects.filter(
-            year=evaluation.year,
-            occasion=evaluation.occasion,
-            role_id=evaluation.role_id,
-            unit__kind__level=evaluation.unit.kind.level_id,
-            unit__path__startswith=evaluation.approved_by.path,
-        ),
-        user,
+def equivalents(evaluation: Evaluation) -> Comparison:
+    """The evaluation against its equivalent posts (`_equivalent_posts`): how many, their
+    average share of excellent + good votes, the distribution of their ratings."""
+    peers = Evaluation.objects.filter(
+        _equivalent_posts(evaluation.pk),
+        under(evaluation.approved_by, "unit"),
+        year=evaluation.year,
+        occasion=evaluation.occasion,
+        role_id=evaluation.role_id,
+        unit__kind__level=evaluation.unit.kind.level_id,
     )
     row = peers.aggregate(n=Count("pk"), average=Avg(share_expression()), **_rating_counts())
     votes = evaluation.votes
@@ -255,7 +254,7 @@ def equivalents(evaluation: Evaluation, user=None) -> Comparison:
 
 def in_year(unit: Unit, year: int, occasion: str = Occasion.YEARLY) -> QuerySet:
     """The evaluations of the unit's subtree for the year and occasion."""
-    return Evaluation.objects.filter(unit__path__startswith=unit.path, year=year, occasion=occasion)
+    return Evaluation.objects.filter(under(unit, "unit"), year=year, occasion=occasion)
 
 
 def distribution(unit: Unit, year: int, occasion: str = Occasion.YEARLY) -> Distribution:
@@ -336,7 +335,7 @@ def not_evaluated(unit: Unit, year: int) -> QuerySet:
     evaluation for it."""
     done = Evaluation.objects.filter(person=OuterRef("person"), year=year, occasion=Occasion.YEARLY)
     return (
-        Position.objects.filter(active_on(year_end(year)), unit__path__startswith=unit.path)
+        Position.objects.filter(active_on(year_end(year)), under(unit, "unit"))
         .exclude(Exists(done))
         .select_related("person", "unit", "role")
         .order_by("unit__path", "role__rank", "person__sort_key", "pk")
@@ -396,7 +395,7 @@ def post_held(person: Person, day: dt.date, user=None) -> Position | None:
         .order_by("role__rank", "-start_date", "pk")
     )
     if user is not None:
-        posts = posts.filter(unit__path__startswith=scope_path(user) or "\x00")
+        posts = posts.filter(under(scope_path(user) or "\x00", "unit"))
     return posts.first()
 
 
@@ -450,7 +449,7 @@ def evaluation_save(
     when = day.strftime("%d/%m/%Y")
     if position is None:
         path = scope_path(user) if user is not None else ""
-        if path is not None and person.unit.path.startswith(path):
+        if path is not None and is_within(person.unit, path):
             errors["person"] = _(
                 "%(name)s holds no union post on %(day)s: there is nothing to evaluate."
             ) % {"name": person.full_name, "day": when}
@@ -470,7 +469,7 @@ def evaluation_save(
     if errors:
         raise ValidationError(errors)
     if user is not None:
-        check_scope(user, user.unit)
+        check_scope(user, user.unit, kind=Data.EVALUATIONS)
         approving = user.unit
     else:
         approving = position.unit.parent or position.unit
@@ -509,7 +508,7 @@ def evaluation_publish(*, user, evaluation: Evaluation) -> Evaluation:
         ),
     )
     if user is not None:
-        check_scope(user, evaluation.unit)
+        check_scope(user, evaluation.unit, kind=Data.EVALUATIONS)
     if evaluation.published_at:
         raise ValidationError(_("This evaluation is already published."))
     evaluation.published_at = given.published_at = timezone.now()

@@ -22,6 +22,7 @@ from accounts.scope import scope_ancestor_paths, scope_path, scope_q, scoped
 from cadrework.models import FollowUp, Inspection
 from lib.dates import today
 from units.models import Unit
+from units.places import is_within, under
 
 
 class Area(models.TextChoices):
@@ -92,7 +93,7 @@ def _below(user, inspected: Unit, inspecting: Unit | None) -> Unit:
                 % {"unit": inspecting.name}
             }
         )
-    if not inspected.path.startswith(inspecting.path):
+    if not is_within(inspected, inspecting):
         raise ValidationError(
             {
                 "inspected": _(
@@ -116,7 +117,7 @@ def can_change(user, inspection: Inspection) -> bool:
     if user is None:
         return True
     path = scope_path(user)
-    return path is not None and user.can_write and inspection.inspecting.path.startswith(path)
+    return path is not None and user.can_write and is_within(inspection.inspecting, path)
 
 
 def can_mark_done(user, inspection: Inspection) -> bool:
@@ -315,7 +316,7 @@ def inspections_under(user, unit: Unit, day: dt.date | None = None) -> QuerySet:
     day = day or today()
     return (
         inspections_visible_to(user)
-        .filter(inspected__path__startswith=unit.path)
+        .filter(under(unit, "inspected"))
         .annotate(
             follow_up_count=Count("follow_ups"),
             open_count=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True)),
@@ -336,7 +337,7 @@ def overdue_follow_ups(user, unit: Unit, day: dt.date | None = None) -> QuerySet
     the longest overdue first."""
     return (
         follow_ups_visible_to(user)
-        .filter(overdue_q(day or today()), inspection__inspected__path__startswith=unit.path)
+        .filter(overdue_q(day or today()), under(unit, "inspection__inspected"))
         .order_by("deadline", "id")
     )
 

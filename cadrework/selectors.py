@@ -20,6 +20,7 @@ from cadrework.models import (
     StructureGoal,
     StructureMeasure,
 )
+from lib.periods import in_force_q
 from people.models import EducationLevel, Person, PoliticalTheory, Role
 from targets.models import Target, TargetKind
 from training.models import TrainingRecord
@@ -69,9 +70,7 @@ def pool_for(unit: Unit, role: Role, day: dt.date) -> Pool | None:
     if post is None:
         return None
     return (
-        Pool.objects.filter(
-            unit=unit, post=post, term__start_date__lte=day, term__end_date__gte=day
-        )
+        Pool.objects.filter(in_force_q(day, prefix="term__"), unit=unit, post=post)
         .select_related("term")
         .first()
     )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import scope_path
+from accounts.access import Data, check_may_write
 from cadrework.models import (
     Notice,
     Pool,
@@ -22,15 +22,9 @@ from people.models import Person
 from units.models import Term, Unit
 
 
-def check_scope(user, unit: Unit, field: str = "unit") -> None:
-    """Writers act on their unit's subtree only (None: a system job)."""
-    if user is None:
-        return
-    path = scope_path(user)
-    if path is None or not user.can_write or not unit.path.startswith(path):
-        raise ValidationError(
-            {field: _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
-        )
+def check_scope(user, unit: Unit, field: str = "unit", kind: Data = Data.POOLS) -> None:
+    """Writers of cadre work act on their unit's subtree only (accounts.access)."""
+    check_may_write(user, unit, kind, field)
 
 
 @transaction.atomic
@@ -151,7 +145,7 @@ def review_publish(*, user, review: PoolReview) -> PoolReview:
 
 @transaction.atomic
 def structure_goal_set(*, user, unit: Unit, measure: str, min_percent: Decimal) -> StructureGoal:
-    check_scope(user, unit)
+    check_scope(user, unit, kind=Data.TARGETS)
     goal = StructureGoal.objects.filter(unit=unit, measure=measure).first() or StructureGoal(
         unit=unit, measure=measure
     )

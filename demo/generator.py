@@ -16,6 +16,7 @@ from faker import Faker
 
 from accounts.models import User, UserRole
 from demo import names
+from lib.periods import is_open
 from lib.vntext import fold
 from people.models import Person, Position, Role
 from people.services import position_create
@@ -938,7 +939,7 @@ def merge_districts(demo: Demo) -> Unit:
 
 def add_accounts(demo: Demo) -> None:
     chair = (
-        Position.objects.filter(unit__code="HN-ML-001", role__code="chair", end_date__isnull=True)
+        Position.objects.filter(is_open(), unit__code="HN-ML-001", role__code="chair")
         .order_by("-start_date")
         .select_related("person")
         .first()

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import scope_path
+from accounts.access import Data, check_may_write
 from elearning import selectors
 from elearning.forms import MB, max_upload_bytes
 from elearning.models import (
@@ -70,14 +70,8 @@ def clean_html(html: str) -> str:
 
 def check_organiser(user, course_or_unit) -> None:
     """Courses are written by writers of the organiser's subtree (None: a system job)."""
-    if user is None:
-        return
     unit = course_or_unit.organiser if isinstance(course_or_unit, Course) else course_or_unit
-    path = scope_path(user)
-    if path is None or not user.can_write or not unit.path.startswith(path):
-        raise ValidationError(
-            {"organiser": _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
-        )
+    check_may_write(user, unit, Data.ELEARNING, "organiser")
 
 
 # --- content ------------------------------------------------------------------------------

@@ -86,3 +86,8 @@ def ended_before(day, *, prefix: str = "", end: str = "end_date") -> Q:
 def is_open(*, prefix: str = "", end: str = "end_date") -> Q:
     """Q for rows with no last day yet (still in force, whatever the day)."""
     return Q(**{f"{prefix}{end}__isnull": True})
+
+
+def started_after(day, *, prefix: str = "", start: str = "start_date") -> Q:
+    """Q for rows whose period begins after `day` (its first day > day)."""
+    return Q(**{f"{prefix}{start}__gt": day})

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.periods import in_force, in_force_q
 from lib.validators import validate_one_line
 from lib.vntext import clean_spaces, collation_key, fold
 from units.models import LocalisedName, Term, Unit
@@ -176,11 +177,9 @@ class EndReason(models.TextChoices):
     REORGANISED = "reorganised", _("Reorganisation")
 
 
-def active_on(day: dt.date, prefix: str = "") -> Q:
-    """Q for a position held on `day` (end date inclusive)."""
-    return Q(**{f"{prefix}start_date__lte": day}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
-    )
+def active_on(day, prefix: str = "") -> Q:
+    """Q for a position held on `day` (both ends inclusive, lib.periods)."""
+    return in_force_q(day, prefix=prefix)
 
 
 class PositionQuerySet(models.QuerySet):
@@ -259,4 +258,4 @@ class Position(models.Model):
         return self.role.is_key_leader
 
     def is_active_on(self, day: dt.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+        return in_force(self.start_date, self.end_date, day)

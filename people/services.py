@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.access import Data, check_may_write
 from accounts.scope import in_scope
 from lib.periods import overlaps_q
 from people import appointments
@@ -42,11 +43,9 @@ POSITION_FIELDS = (
 
 
 def check_unit_in_scope(user, unit: Unit | None, field: str = "unit") -> None:
-    if user is None:
-        return
-    if not in_scope(user, unit):
-        code = unit.code if unit is not None else "—"
-        raise ValidationError({field: _("Unit %(code)s is outside your scope.") % {"code": code}})
+    """People and their posts are written by those whose role may change them, in their
+    subtree (accounts.access.check_may_write)."""
+    check_may_write(user, unit, Data.PEOPLE, field)
 
 
 # A citizen ID held by someone outside the user's subtree: the answer neither names them nor

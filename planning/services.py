@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.bulk
-from accounts.scope import scope_path
+from accounts.access import Data, check_may_write
 from lib.dates import today
 from planning.models import (
     ClassLink,
@@ -53,13 +53,7 @@ LINE_FIELDS = (
 
 def _check_scope(user, unit: Unit, field: str = "unit") -> None:
     """Writers act on their unit's subtree only (None: a system job)."""
-    if user is None:
-        return
-    path = scope_path(user)
-    if path is None or not user.can_write or not unit.path.startswith(path):
-        raise ValidationError(
-            {field: _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
-        )
+    check_may_write(user, unit, Data.PLANNING, field)
 
 
 def _full_clean(obj, exclude=()) -> None:

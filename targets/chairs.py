@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from people.models import Position
 from targets.engine import due_on, person_targets
-from targets.models import Target
+from targets.models import Target, covering
 from targets.selectors import population
 from units.models import PATH_WIDTH, Unit, UnitVersion, member_count_on, member_count_subquery
 
@@ -106,11 +106,9 @@ def union_duty(unit: Unit, day: dt.date) -> UnionDuty | None:
 
 
 def _covers(target: Target, version: UnitVersion, day: dt.date) -> bool:
-    """Whether the target's issuing unit covers the union on `day` (always, for 003)."""
-    if target.scope_unit_id is None:
-        return True
-    scope = UnitVersion.objects.on(day).filter(unit_id=target.scope_unit_id).first()
-    return scope is not None and version.path.startswith(scope.path)
+    """Whether the target's issuing unit covers the union on `day` (always, for 003): the
+    reading every target uses (targets.models.covering)."""
+    return bool(covering([target], version, day))
 
 
 def duty_unit(unit: Unit, day: dt.date) -> Unit | None:

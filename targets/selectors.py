@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from people.models import Position
 from targets import snapshots
 from targets.engine import due_on, evaluated, person_targets
-from targets.models import Revision, Snapshot, Target, TargetFigure
+from targets.models import Revision, Snapshot, Target, TargetFigure, covering
 from units.models import UnitVersion
 from units.places import placed_under
 
@@ -70,16 +70,9 @@ def _result(target: Target, figure: TargetFigure | None, own: bool = False) -> R
 
 
 def targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
-    """Person-based targets in force on `day` whose issuing unit covers the node."""
-    out = []
-    for target in person_targets(day):
-        if target.scope_unit_id is None:
-            out.append(target)
-            continue
-        scope = UnitVersion.objects.on(day).filter(unit_id=target.scope_unit_id).first()
-        if scope and node.path.startswith(scope.path):
-            out.append(target)
-    return out
+    """Person-based targets in force on `day` whose issuing unit covers the node (on that
+    day)."""
+    return covering(person_targets(day), node, day)
 
 
 def unit_targets(

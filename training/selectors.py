@@ -4,8 +4,10 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from lib.periods import started_within
 from people.models import Position
-from units.models import Unit, UnitVersion
+from units.models import Unit
+from units.places import placed_under_then
 
 # T-003-4 — who trains the chair of each grassroots union, and whether the chair is trained —
 # is one rule, the targets' (targets/chairs.py): the member thresholds are the T-003-4
@@ -44,9 +46,7 @@ def _category(day_field: str = "training_class__start_date"):
     (holding only part-time posts) or member (holding no post)."""
     from django.db.models import Case, CharField, Value, When
 
-    held = Position.objects.filter(
-        person=OuterRef("person"), start_date__lte=OuterRef(day_field)
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef(day_field)))
+    held = Position.objects.filter(person=OuterRef("person")).active_on(OuterRef(day_field))
     return Case(
         When(Exists(held.filter(full_time=True)), then=Value("full_time")),
         When(Exists(held), then=Value("part_time")),
@@ -58,22 +58,7 @@ def _category(day_field: str = "training_class__start_date"):
 def _organised_under_then(unit: Unit) -> Q:
     """Q for classes whose organiser was inside `unit`'s subtree on the class's first day, so
     a past year reports under the structure of that year, not today's."""
-    day = OuterRef("start_date")
-    q = Q(pk__in=[])
-    for version in UnitVersion.objects.filter(unit=unit):
-        organiser_then = UnitVersion.objects.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day),
-            unit=OuterRef("organiser"),
-            path__startswith=version.path,
-        )
-        window = Q()
-        if version.valid_from:
-            window &= Q(start_date__gte=version.valid_from)
-        if version.valid_to:
-            window &= Q(start_date__lt=version.valid_to)
-        q |= window & Exists(organiser_then)
-    return q
+    return placed_under_then(unit, "organiser", "start_date")
 
 
 def classes_and_attendances(*, unit: Unit, start: dt.date, end: dt.date):
@@ -82,7 +67,7 @@ def classes_and_attendances(*, unit: Unit, start: dt.date, end: dt.date):
     from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
 
     classes = TrainingClass.objects.filter(
-        _organised_under_then(unit), start_date__range=(start, end)
+        _organised_under_then(unit), started_within(start, end)
     ).exclude(status=ClassStatus.PLANNED)
     attendances = Enrolment.objects.filter(
         status=EnrolmentStatus.ACCEPTED, training_class__in=classes
@@ -117,10 +102,22 @@ def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
 
 def classes_visible_to(user):
     """Classes a user may open: organised in their subtree, organised above them (so they can
-    nominate), or to which their unit or a unit above it is invited."""
+    nominate), or to which their unit or a unit above it is invited. Whose role reads only
+    their own classes (accounts.access: a lecturer, a cadre) opens those they teach or
+    attend."""
+    from accounts.access import OWN, Data, level
     from accounts.scope import scope_ancestor_paths, scope_q
     from training.models import TrainingClass
 
+    if level(user, Data.CLASSES) == OWN:
+        person = getattr(user, "person_id", None)
+        if person is None:
+            return TrainingClass.objects.none()
+        teaches = TrainingClass.objects.filter(
+            pk=OuterRef("pk"), class_lecturers__lecturer__person_id=person
+        )
+        attends = TrainingClass.objects.filter(pk=OuterRef("pk"), enrolments__person_id=person)
+        return TrainingClass.objects.filter(Exists(teaches) | Exists(attends))
     above = scope_ancestor_paths(user)
     if not above:
         return TrainingClass.objects.none()

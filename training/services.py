@@ -25,6 +25,7 @@ from training.models import (
     TrainingRecord,
 )
 from units.models import Unit
+from units.places import is_within
 
 # Which status may follow which. Going back from "open" to "planned" closes nominations.
 NEXT_STATUS = {
@@ -203,9 +204,9 @@ def _check_status_dates(training_class: TrainingClass, status: str) -> None:
 def _may_nominate_to(user, training_class: TrainingClass) -> bool:
     """Units under the organiser nominate; so do invited units and their sub-units."""
     unit = user.unit
-    if unit.path.startswith(training_class.organiser.path):
+    if is_within(unit, training_class.organiser):
         return True
-    return any(unit.path.startswith(invited.path) for invited in training_class.invited_units.all())
+    return any(is_within(unit, invited) for invited in training_class.invited_units.all())
 
 
 @transaction.atomic
@@ -217,7 +218,7 @@ def enrolment_nominate(
         raise ValidationError(_("The class is not open for nominations."))
     if not _may_nominate_to(user, training_class):
         raise ValidationError(_("Your unit is not invited to this class."))
-    if not person.unit.path.startswith(user.unit.path):
+    if not in_scope(user, person.unit):
         raise ValidationError(
             {"person": _("%(name)s is outside your unit's subtree.") % {"name": person.full_name}}
         )

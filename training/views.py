@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
-from accounts.scope import get_scoped_or_404, scope_ancestor_paths, scoped
+from accounts.scope import get_scoped_or_404, in_scope, scope_ancestor_paths, scoped
 from lib.dates import as_of, parse_year, query_date, today, year_refused
 from lib.forms import add_service_errors
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
@@ -68,7 +68,7 @@ def _enrolment_or_404(request, pk: int) -> Enrolment:
 
 
 def _is_organiser_side(user, training_class) -> bool:
-    return training_class.organiser.path.startswith(user.unit.path)
+    return in_scope(user, training_class.organiser)
 
 
 @officer_required
@@ -385,11 +385,10 @@ def _record_or_404(request, pk: int) -> TrainingRecord:
         raise Http404
     user = request.user
     own = user.person_id == record.person_id
-    in_scope = user.can_browse and (
-        record.person.unit.path.startswith(user.unit.path)
-        or (record.organiser is not None and record.organiser.path.startswith(user.unit.path))
+    visible = user.can_browse and (
+        in_scope(user, record.person.unit) or in_scope(user, record.organiser)
     )
-    if not (own or in_scope):
+    if not (own or visible):
         raise Http404
     return record
 

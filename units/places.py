@@ -2,7 +2,8 @@
 
 Two readings, each written here and nowhere else:
 
-- **Under a unit now** (`under`, `is_within`): the unit's latest placement, a materialised path
+- **Under a unit now** (`under`, `is_within`, written in lib.tree because accounts' scope
+  sits below units, and offered here): the unit's latest placement, a materialised path
   (`Unit.path`) whose prefix is its subtree. Scope (who may see what) and writes use it: a
   province sees the districts it has today, and the districts it had that are now dissolved
   (a dissolved unit keeps its last path).
@@ -16,24 +17,8 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
 
+from lib.tree import is_within, under  # noqa: F401  (the "now" reading, below accounts)
 from units.models import Unit, UnitVersion, valid_on
-
-
-def _path(unit_or_path):
-    """A unit's or a version's path; a path (or an expression such as OuterRef) as it is."""
-    return getattr(unit_or_path, "path", unit_or_path)
-
-
-def under(unit_or_path, field: str = "") -> Q:
-    """Q for rows whose unit (through `field`, e.g. "unit", "person__unit"; "" for units
-    themselves) is the given unit or below it in the tree as it stands now."""
-    lookup = f"{field}__path__startswith" if field else "path__startswith"
-    return Q(**{lookup: _path(unit_or_path)})
-
-
-def is_within(unit_or_path, ancestor_or_path) -> bool:
-    """Whether a unit is the given ancestor or below it, in the tree as it stands now."""
-    return _path(unit_or_path).startswith(_path(ancestor_or_path))
 
 
 def node_on(unit: Unit, day: dt.date) -> UnitVersion | None:

@@ -14,8 +14,9 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from accounts.access import Data, check_may_write
 from accounts.scope import scope_path
-from lib.periods import day_before
+from lib.periods import day_before, is_open, started_after
 from units.models import (
     Reorganisation,
     ReorganisationKind,
@@ -46,10 +47,7 @@ def _check_in_scope(user, unit: Unit | None, field: str) -> None:
                 }
             )
         return
-    if path is None or not unit.path.startswith(path):
-        raise ValidationError(
-            {field: _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
-        )
+    check_may_write(user, unit, Data.UNITS, field)
 
 
 def _check_level(kind: UnitKind, parent: Unit | None) -> None:
@@ -74,7 +72,9 @@ def _check_alive(unit: Unit, day: dt.date, field: str) -> None:
 
 def _check_no_later_change(units_path: str, day: dt.date) -> None:
     """History is appended in date order: refuse a change dated before a later one."""
-    if UnitVersion.objects.filter(under(units_path), valid_from__gt=day).exists():
+    if UnitVersion.objects.filter(
+        under(units_path), started_after(day, start="valid_from")
+    ).exists():
         raise ValidationError(
             {
                 "effective_on": _(
@@ -181,7 +181,7 @@ def term_create(*, user, unit: Unit, name: str, start_date: dt.date, end_date: d
 
 
 def _open_version(unit: Unit) -> UnitVersion:
-    return UnitVersion.objects.get(unit=unit, valid_to__isnull=True)
+    return UnitVersion.objects.get(is_open(end="valid_to"), unit=unit)
 
 
 def _replace_versions(
@@ -245,7 +245,7 @@ def unit_move(
     old_prefix = unit.path
     new_prefix = new_parent.path + path_segment(unit.pk)
     delta = new_parent.depth + 1 - unit.depth
-    versions = list(UnitVersion.objects.filter(under(old_prefix), valid_to__isnull=True))
+    versions = list(UnitVersion.objects.filter(under(old_prefix), is_open(end="valid_to")))
     changes = {}
     for v in versions:
         changes[v.pk] = {"path": new_prefix + v.path[len(old_prefix) :], "depth": v.depth + delta}

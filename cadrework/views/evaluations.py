@@ -22,6 +22,7 @@ from people.models import Person
 from privacy.models import Source
 from privacy.services import Counted, log_export
 from units.models import Unit
+from units.places import is_within, under
 
 PAGE_SIZE = 50
 NOT_EVALUATED_SHOWN = 50
@@ -41,7 +42,7 @@ def _unit_year_occasion(request: HttpRequest) -> tuple[Unit, int, str]:
     )
     if year is None:
         latest = (
-            Evaluation.objects.filter(unit__path__startswith=unit.path)
+            Evaluation.objects.filter(under(unit, "unit"))
             .order_by("-year")
             .values_list("year", flat=True)
             .first()
@@ -76,9 +77,8 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     unit, year, occasion = _unit_year_occasion(request)
     rows = rules.with_comparison(
         rules.evaluations_visible_to(request.user).filter(
-            unit__path__startswith=unit.path, year=year, occasion=occasion
-        ),
-        request.user,
+            under(unit, "unit"), year=year, occasion=occasion
+        )
     )
     context = {
         "unit": unit,
@@ -113,7 +113,7 @@ def _parent_in_scope(request: HttpRequest, unit: Unit) -> Unit | None:
     """The unit above, for the way back up, when the user may see it."""
     mine = request.user.unit.path
     parent = unit.parent
-    if parent is None or unit.path == mine or not parent.path.startswith(mine):
+    if parent is None or unit.path == mine or not is_within(parent, mine):
         return None
     return parent
 
@@ -229,7 +229,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cadrework/evaluation_detail.html",
         {
             "evaluation": evaluation,
-            "comparison": rules.equivalents(evaluation, request.user),
+            "comparison": rules.equivalents(evaluation),
             "may_change": request.user.can_write
             and not evaluation.published_at
             and evaluation.person_id != request.user.person_id,

@@ -20,6 +20,7 @@ from lib.dates import today
 from lib.forms import REFUSED, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
 from units.models import Unit
+from units.places import under
 
 PAGE_SIZE = 50
 OVERDUE_SHOWN = 200
@@ -98,7 +99,7 @@ def _xlsx(user, unit: Unit, inspections, day) -> HttpResponse:
     )
     follow_ups = (
         rules.follow_ups_visible_to(user)
-        .filter(inspection__inspected__path__startswith=unit.path)
+        .filter(under(unit, "inspection__inspected"))
         .order_by("-inspection__held_on", "-inspection_id", "deadline", "id")
     )
     follow_up_rows = (

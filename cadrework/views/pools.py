@@ -18,6 +18,7 @@ from lib.dates import today
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from people.models import Person
 from units.models import Unit
+from units.places import under
 
 
 def _unit(request) -> Unit:
@@ -31,7 +32,7 @@ def _unit(request) -> Unit:
 def index(request: HttpRequest) -> HttpResponse:
     """Cadre work of a unit: its pools and the links to evaluations, retention, inspections."""
     unit = _unit(request)
-    pools = scoped(Pool.objects.filter(unit__path__startswith=unit.path), request.user)
+    pools = scoped(Pool.objects.filter(under(unit, "unit")), request.user)
     form = PoolForm(request.POST or None, unit=unit)
     if request.method == "POST":
         if not request.user.can_write:
@@ -116,7 +117,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if query:
         found = (
             scoped(Person.objects.search(query), request.user)
-            .filter(unit__path__startswith=pool.unit.path)
+            .filter(under(pool.unit, "unit"))
             .select_related("unit")
             .vietnamese_order()[:20]
         )

@@ -18,6 +18,7 @@ from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from privacy.models import Source
 from privacy.services import Counted, log_export, query_params
 from units.models import Unit
+from units.places import is_within
 
 PAGE_SIZE = 50
 
@@ -194,7 +195,7 @@ def people(request: HttpRequest) -> HttpResponse:
     language, path = get_language(), scope_path(request.user) or "\0"
     for row in page.object_list:
         row.shown = retention.describe(row, language)
-        row.linkable = row.person.unit.path.startswith(path)
+        row.linkable = is_within(row.person.unit, path)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)

@@ -264,3 +264,38 @@ def test_docs_show_the_matrix_as_the_code_has_it():
     with translation.override("vi"):
         table = access.matrix_table()
     assert shown.group(1) == table, "copy accounts.access.matrix_table() into docs/access.md"
+
+
+def test_a_lecturer_opens_the_classes_they_teach_and_no_other(client, tree):
+    """Issue 19: "lecturers: classes they teach and the lecturer pages". Nguyễn teaches
+    ML-2024-01 (Mê Linh); as a lecturer of Hà Nội he opens it, through the pages and the API,
+    but not another Mê Linh class he does not teach, nor the subtree's enrolments and
+    statistics; the training officer opens both classes."""
+    from training.services import class_create
+
+    other = class_create(
+        user=None,
+        organiser=tree.melinh,
+        topics=[tree.topic],
+        code="ML-2024-77",
+        name="Kỹ năng thương lượng tập thể 2024",
+        start_date=dt.date(2024, 9, 9),
+        end_date=dt.date(2024, 9, 10),
+        hours=16,
+        capacity=30,
+    )
+    lecturer = make_user("giangvien2", tree.hanoi, UserRole.LECTURER, person=tree.nguyen)
+    client.force_login(lecturer)
+    listing = client.get(reverse("training:class_list")).content.decode()
+    assert "ML-2024-01" in listing and "ML-2024-77" not in listing
+    assert client.get(reverse("training:class_detail", args=[tree.ml_class.pk])).status_code == 200
+    assert client.get(reverse("training:class_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("training:statistics")).status_code == 403
+    codes = {c["code"] for c in api(client, lecturer, "/classes").json()["items"]}
+    assert codes == {"ML-2024-01"}
+    # Without a person of their own, a lecturer teaches nothing and sees no class.
+    client.force_login(make_user("giangvien3", tree.hanoi, UserRole.LECTURER))
+    assert "ML-2024-01" not in client.get(reverse("training:class_list")).content.decode()
+    client.force_login(tree.melinh_officer)
+    listing = client.get(reverse("training:class_list")).content.decode()
+    assert "ML-2024-01" in listing and "ML-2024-77" in listing

@@ -83,11 +83,12 @@ def test_nothing_outside_the_subtree_through_the_api(w, tree):
     assert ids(ok(melinh.get("/evaluations"))["items"]) == {w.nguyen.pk, w.dung_eval.pk}
     assert melinh.get(f"/evaluations/{w.tran.pk}").status_code == 404
     assert melinh.get(f"/people/{tree.tran.pk}/evaluations").status_code == 404
-    # Ninh Thuận's chair (100% of votes) does not weigh in Mê Linh's comparison.
+    # Ninh Thuận's chair (100% of votes) does not weigh in the comparison, which is Hà Nội's
+    # three chairs (the approving unit's), for Mê Linh's officer as for everyone.
     detail = ok(melinh.get(f"/evaluations/{w.nguyen.pk}"))
     assert (detail["comparison"]["count"], Decimal(detail["comparison"]["average_share"])) == (
-        2,
-        Decimal("65.0"),
+        3,
+        Decimal("50.0"),
     )
 
 
@@ -159,6 +160,8 @@ def test_an_officer_records_and_publishes_an_evaluation(w, tree):
 
 
 def test_figures_of_a_unit_from_known_votes(w, hanoi, tree):
+    for evaluation in (w.nguyen, w.dung_eval, w.em_eval, w.tran):
+        rules.evaluation_publish(user=tree.hanoi_officer, evaluation=evaluation)
     figures = ok(hanoi.get(f"/units/{tree.hanoi.pk}/evaluation-figures", {"year": YEAR}))
     assert figures["total"] == 4
     assert [(d["rating"], d["count"], Decimal(d["percent"])) for d in figures["distribution"]] == [

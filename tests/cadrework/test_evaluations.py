@@ -21,6 +21,7 @@ from cadrework.models import Evaluation, Notice
 from people.services import person_create, position_create
 from tests.conftest import make_unit, make_user
 from tests.exports.sheets import row, sheet
+from units.places import is_within
 
 YEAR = 2024
 LIST = "/cadrework/evaluations/"
@@ -267,9 +268,19 @@ def test_distribution_and_comparison_from_known_votes(client, w):
         ),
     }
 
-    # Equivalent posts: grassroots chairs of 2024 within Hà Nội (Ninh Thuận's chair, rated
-    # 100%, is not one of them) — as Hà Nội counts them, and as Mê Linh may.
-    hanoi = rules.equivalents(w.nguyen, tree.hanoi_officer)
+    # Equivalent posts (001: "công khai kết quả và so sánh với chức danh tương đương"): the
+    # published evaluations of grassroots chairs of 2024 within the approving unit, Hà Nội
+    # (Ninh Thuận's chair, rated 100%, is not one of them), and the evaluation itself. Before
+    # anything is published, each is compared with itself alone.
+    before = rules.equivalents(w.nguyen)
+    assert (before.share, before.count, before.average_share) == (
+        Decimal("80.0"),
+        1,
+        Decimal("80.0"),
+    )
+    for evaluation in (w.nguyen, w.dung_eval, w.em_eval, w.tran):
+        rules.evaluation_publish(user=tree.hanoi_officer, evaluation=evaluation)
+    hanoi = rules.equivalents(w.nguyen)
     assert (hanoi.share, hanoi.count, hanoi.average_share) == (Decimal("80.0"), 3, Decimal("50.0"))
     assert hanoi.distribution.counts == {
         "excellent": 1,
@@ -277,13 +288,11 @@ def test_distribution_and_comparison_from_known_votes(client, w):
         "completed": 1,
         "not_completed": 0,
     }
-    melinh = rules.equivalents(w.nguyen, tree.melinh_officer)
-    assert (melinh.count, melinh.average_share) == (2, Decimal("65.0"))
-    assert rules.equivalents(w.tran, tree.hanoi_officer).average_share == Decimal("10.0")
+    assert rules.equivalents(w.tran).average_share == Decimal("10.0")
     rows = {
         e.pk: (round(e.share, 1), e.peer_count, round(e.peer_share, 1))
-        for e in rules.with_comparison(Evaluation.objects.all(), tree.hanoi_officer)
-        if e.unit.path.startswith(tree.hanoi.path)
+        for e in rules.with_comparison(Evaluation.objects.all())
+        if is_within(e.unit, tree.hanoi)
     }
     assert rows == {
         w.nguyen.pk: (80.0, 3, 50.0),
@@ -292,10 +301,16 @@ def test_distribution_and_comparison_from_known_votes(client, w):
         w.tran.pk: (10.0, 1, 10.0),
     }
 
-    client.force_login(tree.melinh_officer)
-    detail = client.get(f"{LIST}{w.nguyen.pk}/")
-    assert detail.context["comparison"].average_share == Decimal("65.0")
-    assert "65,0%" in detail.content.decode()  # Vietnamese decimal comma
+    # One figure, whoever reads it: Mê Linh's officer, Hà Nội's and the person himself (issue
+    # 19: it read "66,7% (12 chức danh)" to the officer and "71,9% (8 chức danh)" to him).
+    for reader in (tree.melinh_officer, tree.hanoi_officer):
+        client.force_login(reader)
+        detail = client.get(f"{LIST}{w.nguyen.pk}/")
+        assert detail.context["comparison"].count == 3
+        assert detail.context["comparison"].average_share == Decimal("50.0")
+        assert "50,0%" in detail.content.decode()  # Vietnamese decimal comma
+    shown = rules.visible_evaluations(tree.cadre, tree.nguyen).get()
+    assert (shown.peer_count, round(shown.peer_share, 1)) == (3, 50.0)
     client.force_login(tree.hanoi_officer)
     page = client.get(LIST, {"year": YEAR})
     assert page.context["distribution"].counts == whole.counts
@@ -310,6 +325,8 @@ def test_distribution_and_comparison_from_known_votes(client, w):
 
 def test_the_list_exports_the_same_figures(client, w):
     tree = w.tree
+    for evaluation in (w.nguyen, w.dung_eval, w.em_eval, w.tran):
+        rules.evaluation_publish(user=tree.hanoi_officer, evaluation=evaluation)
     client.force_login(tree.hanoi_officer)
     rows = [row(r) for r in sheet(client.get(LIST, {"year": YEAR, "format": "xlsx"}))]
     assert rows[0][0].startswith(
