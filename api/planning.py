@@ -462,7 +462,9 @@ def growth_report(
     node = version_on(unit, end)
     if node is None:  # the unit did not exist on `end`
         raise Http404
-    rows = scoped(selectors.growth_rows(node, start, end).select_related("unit"), request.auth)
+    # The rows the totals sum (the unit asked is in scope; its subtree as it stood on `end`,
+    # a union since moved elsewhere included), as on the growth page.
+    rows = selectors.growth_rows(node, start, end).select_related("unit")
     return {
         "unit": unit,
         "start": start,

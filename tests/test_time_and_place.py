@@ -176,3 +176,25 @@ def test_a_merger_on_1_july_counts_each_unit_once_on_each_side_of_the_day(tree):
     melinh = subtree_counts(version_on(tree.melinh, last_day), last_day, tree.admin)
     area = subtree_counts(version_on(merged, first_day), first_day, tree.admin)
     assert melinh["cadres"] >= 1 and area["cadres"] >= melinh["cadres"]
+
+
+def test_a_provincial_officer_reads_the_rows_that_make_the_total(client, moved):
+    """Read by Hà Nội's own officer (the union now lies outside their scope): the growth page
+    and the API list the moved union's 2025 row, and the rows add up to the totals shown."""
+    from accounts.models import ApiToken
+
+    officer = moved.hanoi_officer
+    token = ApiToken.issue(officer)
+    report = client.get(
+        f"/api/v1/units/{moved.hanoi.pk}/member-growth",
+        {"start": "2025-01-01", "end": "2025-12-31"},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    ).json()
+    assert {r["unit"]["code"] for r in report["rows"]} >= {"HN-ML-09"}
+    assert sum(r["admitted"] for r in report["rows"]) == report["totals"]["admitted"] == 43
+    client.force_login(officer)
+    page = client.get("/planning/growth/", {"unit": moved.hanoi.pk, "year": "2025"})
+    assert "Công đoàn Công ty Dệt Mê Linh" in page.content.decode()
+    assert page.context["totals"]["admitted"] == sum(r.admitted for r in page.context["rows"])
+    spending = client.get("/planning/spending/", {"unit": moved.hanoi.pk, "year": "2025"})
+    assert "Công đoàn Công ty Dệt Mê Linh" in spending.content.decode()
