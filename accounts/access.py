@@ -144,12 +144,55 @@ def may(user, kind: Data, wanted: Level = READ) -> bool:
     return level(user, kind) >= wanted
 
 
+class SystemActor:
+    """Who acts in a system job — the demo data, a management command, the worker — where no
+    person does. It is passed explicitly (`user=SYSTEM`), so that a service never runs for
+    nobody: a missing user is a programming error (`is_system` refuses it), not a way around
+    every check. It is not a user: it never logs in, sees nothing through the pages, and a
+    record it writes names no user."""
+
+    is_authenticated = False
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    pk = id = None
+    unit = unit_id = None
+    person = person_id = None
+    role = None
+    can_browse = can_write = False
+
+    def get_username(self) -> str:
+        return "system"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(user) -> bool:
+    """Whether a service runs as a system job. Every service asks it before its checks, so a
+    missing user fails loudly instead of skipping them."""
+    if user is None:
+        raise TypeError(
+            "a service needs the user who acts: pass accounts.access.SYSTEM for a system job"
+        )
+    return user is SYSTEM
+
+
+def recorded_user(user):
+    """The user a record names as having acted (a plan's history, a reorganisation, an
+    appointment): the user, or None for a system job."""
+    return None if is_system(user) or not user.is_authenticated else user
+
+
 def check_may_write(user, unit, kind: Data, field: str = "unit") -> None:
     """The one write check of every service (pages, API and imports all write through the
     services): the user's role may change `kind` (the matrix above) and `unit` lies in their
-    subtree (accounts.scope). Refused with a message on `field`. A missing user is a system
-    job (the demo, a command) and is not checked."""
-    if user is None:
+    subtree (accounts.scope). Refused with a message on `field`. A system job (SYSTEM) acts
+    everywhere; a missing user is refused (`is_system`)."""
+    if is_system(user):
         return
     if not may(user, kind, WRITE):
         raise ValidationError({field: gettext("Your role may not change this data.")})

@@ -39,6 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from accounts.access import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -180,7 +182,7 @@ def build_data(rows: int) -> dict:
         return UnitKind.objects.get(code=code)
 
     root = unit_create(
-        user=None,
+        user=SYSTEM,
         code="TLD",
         name="Tổng Liên đoàn Lao động Việt Nam",
         kind=kind("confederation"),
@@ -188,7 +190,7 @@ def build_data(rows: int) -> dict:
         founded_on=founded,
     )
     province = unit_create(
-        user=None,
+        user=SYSTEM,
         code="P001",
         name="Liên đoàn Lao động thành phố Hà Nội",
         kind=kind("provincial_federation"),
@@ -197,7 +199,7 @@ def build_data(rows: int) -> dict:
     )
     districts = [
         unit_create(
-            user=None,
+            user=SYSTEM,
             code=f"P001-{d:02d}",
             name=f"Liên đoàn Lao động quận {d}",
             kind=kind("district_federation"),
@@ -209,7 +211,7 @@ def build_data(rows: int) -> dict:
     trades = names.COMPANY_TRADES
     grassroots = [
         unit_create(
-            user=None,
+            user=SYSTEM,
             code=f"P001-{1 + g % 5:02d}-{g:04d}",
             name=f"Công đoàn Công ty {trades[g % len(trades)]} số {g}",
             kind=kind("grassroots"),

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from accounts.access import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -213,7 +215,7 @@ def main() -> None:
 
         def job():
             job = report_job_create(
-                user=None, unit=root, kind="training", fmt="xlsx", params=params
+                user=SYSTEM, unit=root, kind="training", fmt="xlsx", params=params
             )
             assert job.status == ReportJob.Status.DONE, job.error
 

@@ -4,6 +4,7 @@ app loads; the findings (and the reason, when one was needed) are kept as an App
 
 from django.utils.translation import gettext as _
 
+from accounts.access import recorded_user
 from cadrework import selectors
 from cadrework.models import Appointment
 from people import appointments
@@ -48,7 +49,12 @@ def check(position) -> list[Finding]:
 def record(position, findings: list[Finding], reason: str, user) -> None:
     in_pool, trained, rated = (f.ok for f in findings)
     Appointment.objects.create(
-        position=position, in_pool=in_pool, trained=trained, rated=rated, reason=reason, user=user
+        position=position,
+        in_pool=in_pool,
+        trained=trained,
+        rated=rated,
+        reason=reason,
+        user=recorded_user(user),
     )
 
 

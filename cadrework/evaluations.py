@@ -42,7 +42,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import OWN, READ, Data, may
+from accounts.access import OWN, READ, Data, is_system, may
 from accounts.scope import scope_path
 from cadrework.models import Evaluation, Notice, Occasion, Rating
 from cadrework.services import check_scope
@@ -385,7 +385,7 @@ def _check(year, occasion, rating, on) -> dict:
     return errors
 
 
-def post_held(person: Person, day: dt.date, user=None) -> Position | None:
+def post_held(person: Person, day: dt.date, user) -> Position | None:
     """The post the person holds on `day` that the user may evaluate: the highest-ranking one
     in the user's subtree (any, for a system job)."""
     posts = (
@@ -394,7 +394,7 @@ def post_held(person: Person, day: dt.date, user=None) -> Position | None:
         .select_related("unit__kind__level", "role")
         .order_by("role__rank", "-start_date", "pk")
     )
-    if user is not None:
+    if not is_system(user):
         posts = posts.filter(under(scope_path(user) or "\x00", "unit"))
     return posts.first()
 
@@ -420,9 +420,9 @@ def evaluation_save(
     The unit and role are those of the post the person holds at the end of the year (yearly)
     or on the day `on` (before a promotion or rotation), within the user's subtree; the
     user's unit approves. One yearly evaluation per person and year. Refused with the
-    field's message, nothing written, when anything is wrong. `user=None` is a system job
+    field's message, nothing written, when anything is wrong. `user=SYSTEM` is a system job
     (the unit above the post approves)."""
-    if user is not None and not user.can_write:
+    if not is_system(user) and not user.can_write:
         raise PermissionDenied
     if evaluation is not None:
         # As stored now: another request may have published it since it was read.
@@ -448,14 +448,14 @@ def evaluation_save(
     position = post_held(person, day, user)
     when = day.strftime("%d/%m/%Y")
     if position is None:
-        path = scope_path(user) if user is not None else ""
+        path = scope_path(user) if not is_system(user) else ""
         if path is not None and is_within(person.unit, path):
             errors["person"] = _(
                 "%(name)s holds no union post on %(day)s: there is nothing to evaluate."
             ) % {"name": person.full_name, "day": when}
         else:
             errors["person"] = _("%(name)s is outside your scope.") % {"name": person.full_name}
-    elif user is not None and user.person_id == person.pk:
+    elif not is_system(user) and user.person_id == person.pk:
         errors["person"] = _("You cannot record your own evaluation.")
     if occasion == Occasion.YEARLY and "person" not in errors:
         others = Evaluation.objects.filter(person=person, year=year, occasion=occasion)
@@ -468,7 +468,7 @@ def evaluation_save(
             }
     if errors:
         raise ValidationError(errors)
-    if user is not None:
+    if not is_system(user):
         check_scope(user, user.unit, kind=Data.EVALUATIONS)
         approving = user.unit
     else:
@@ -497,7 +497,7 @@ def evaluation_save(
 @transaction.atomic
 def evaluation_publish(*, user, evaluation: Evaluation) -> Evaluation:
     """Publish the result: from now on the person sees it (and is told on their profile)."""
-    if user is not None and not user.can_write:
+    if not is_system(user) and not user.can_write:
         raise PermissionDenied
     given, evaluation = (
         evaluation,
@@ -507,7 +507,7 @@ def evaluation_publish(*, user, evaluation: Evaluation) -> Evaluation:
             .get(pk=evaluation.pk)
         ),
     )
-    if user is not None:
+    if not is_system(user):
         check_scope(user, evaluation.unit, kind=Data.EVALUATIONS)
     if evaluation.published_at:
         raise ValidationError(_("This evaluation is already published."))

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.access import is_system
 from accounts.scope import scope_ancestor_paths, scope_path, scope_q, scoped
 from cadrework.models import FollowUp, Inspection
 from lib.dates import today
@@ -79,7 +80,7 @@ def clean_areas(areas: Iterable[str] | str | None) -> str:
 def _below(user, inspected: Unit, inspecting: Unit | None) -> Unit:
     """The inspecting unit (the user's), after checking the inspected unit is strictly below
     it. Without a user (a system job) the inspecting unit is given."""
-    if user is not None:
+    if not is_system(user):
         path = scope_path(user)
         if path is None or not user.can_write:
             raise ValidationError(_("Your account cannot record inspections."))
@@ -114,7 +115,7 @@ def units_nameable_by(user) -> QuerySet:
 
 def can_change(user, inspection: Inspection) -> bool:
     """The inspecting unit's writers, or those of a unit above it (None: a system job)."""
-    if user is None:
+    if is_system(user):
         return True
     path = scope_path(user)
     return path is not None and user.can_write and is_within(inspection.inspecting, path)
@@ -122,7 +123,7 @@ def can_change(user, inspection: Inspection) -> bool:
 
 def can_mark_done(user, inspection: Inspection) -> bool:
     """The inspected unit's writers, and whoever may change the inspection."""
-    if user is None:
+    if is_system(user):
         return True
     return (user.can_write and user.unit_id == inspection.inspected_id) or can_change(
         user, inspection

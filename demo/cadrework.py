@@ -4,6 +4,7 @@ Mê Linh's grassroots chairs, and Hà Nội's inspection of Mê Linh's cadre wor
 
 import datetime as dt
 
+from accounts.access import SYSTEM
 from cadrework import evaluations, inspections, services
 from people.models import Position
 from units.models import Term, Unit
@@ -28,25 +29,25 @@ def add_cadrework() -> None:
         .select_related("person", "unit")
         .order_by("unit__code")[:12]
     )
-    vice = services.pool_create(user=None, unit=melinh, term=term, post="vice_chair")
-    chair_pool = services.pool_create(user=None, unit=melinh, term=term, post="chair")
+    vice = services.pool_create(user=SYSTEM, unit=melinh, term=term, post="vice_chair")
+    chair_pool = services.pool_create(user=SYSTEM, unit=melinh, term=term, post="chair")
     for i, position in enumerate(chairs[1:7]):
         services.entry_add(
-            user=None,
+            user=SYSTEM,
             pool=vice if i % 2 else chair_pool,
             person=position.person,
             reason="Quy hoạch đầu nhiệm kỳ",
             on=term.start_date + dt.timedelta(days=60),
         )
     review = services.review_open(
-        user=None,
+        user=SYSTEM,
         pool=vice,
         year=2025,
         held_on=REVIEW_DAY,
         note="Rà soát, bổ sung quy hoạch năm 2025",
     )
     services.entry_add(
-        user=None,
+        user=SYSTEM,
         pool=vice,
         person=chairs[0].person,
         review=review,
@@ -55,18 +56,18 @@ def add_cadrework() -> None:
     )
     leaving = vice.entries.filter(left_on__isnull=True).exclude(person=chairs[0].person).first()
     services.entry_remove(
-        user=None,
+        user=SYSTEM,
         entry=leaving,
         review=review,
         on=REVIEW_DAY,
         reason="Chuyển công tác ngoài hệ thống công đoàn",
     )
-    services.review_publish(user=None, review=review)
+    services.review_publish(user=SYSTEM, review=review)
 
     for i, position in enumerate(chairs):
         rating, votes = RATINGS[i % len(RATINGS)]
         evaluation = evaluations.evaluation_save(
-            user=None,
+            user=SYSTEM,
             person=position.person,
             year=2025,
             rating=rating,
@@ -80,10 +81,10 @@ def add_cadrework() -> None:
             ),
         )
         if i < 8:
-            evaluations.evaluation_publish(user=None, evaluation=evaluation)
+            evaluations.evaluation_publish(user=SYSTEM, evaluation=evaluation)
 
     inspections.inspection_create(
-        user=None,
+        user=SYSTEM,
         inspecting=Unit.objects.get(code="HN"),
         inspected=melinh,
         held_on=dt.date(2025, 10, 15),

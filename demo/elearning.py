@@ -3,6 +3,7 @@ a quiz drawn from a bank of five questions; the demo chair `chutich` has started
 
 from django.core.files.base import ContentFile
 
+from accounts.access import SYSTEM
 from accounts.models import User
 from elearning import quizzes, services
 from elearning.models import CourseEnrolment
@@ -76,7 +77,7 @@ def add_elearning() -> None:
     hanoi = Unit.objects.get(code="HN")
     topics = Topic.objects.filter(code__in=["union_general", "soft_skills"])
     course = services.course_save(
-        user=None,
+        user=SYSTEM,
         organiser=hanoi,
         code="HN-ONL-2026-01",
         title="Kỹ năng hoạt động công đoàn cơ sở (trực tuyến)",
@@ -86,10 +87,10 @@ def add_elearning() -> None:
         "công đoàn cơ sở không thể tham gia lớp tập trung.</p>",
     )
     module = services.module_save(
-        user=None, course=course, title="Tổ chức và hoạt động của công đoàn cơ sở", rank=1
+        user=SYSTEM, course=course, title="Tổ chức và hoạt động của công đoàn cơ sở", rank=1
     )
     services.lesson_save(
-        user=None,
+        user=SYSTEM,
         module=module,
         title="Vai trò của công đoàn cơ sở",
         kind="text",
@@ -100,7 +101,7 @@ def add_elearning() -> None:
         "<li>Giám sát thực hiện pháp luật lao động</li></ul>",
     )
     handout = services.lesson_save(
-        user=None,
+        user=SYSTEM,
         module=module,
         title="Tài liệu tham khảo (PDF)",
         kind="pdf",
@@ -109,7 +110,7 @@ def add_elearning() -> None:
         file=ContentFile(_handout_pdf("Ky nang hoat dong cong doan co so"), name="tai-lieu.pdf"),
     )
     services.lesson_save(
-        user=None,
+        user=SYSTEM,
         module=module,
         title="Kiểm tra cuối khóa",
         kind="quiz",
@@ -121,8 +122,8 @@ def add_elearning() -> None:
     )
     for text, multiple, choices in QUESTIONS:
         quizzes.question_save(
-            user=None, course=course, text=text, multiple=multiple, choices=choices
+            user=SYSTEM, course=course, text=text, multiple=multiple, choices=choices
         )
-    services.course_publish(user=None, course=course)
+    services.course_publish(user=SYSTEM, course=course)
     chair = User.objects.get(username="chutich").person
     CourseEnrolment.objects.create(course=course, person=chair, last_lesson=handout)

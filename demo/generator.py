@@ -14,6 +14,7 @@ from auditlog.context import disable_auditlog
 from django.db import transaction
 from faker import Faker
 
+from accounts.access import SYSTEM
 from accounts.models import User, UserRole
 from demo import names
 from lib.periods import is_open
@@ -423,7 +424,7 @@ def _unit(
 ) -> Unit:
     parent = demo.units[parent_code] if parent_code else None
     unit = unit_create(
-        user=None,
+        user=SYSTEM,
         code=code,
         name=name,
         kind=demo.kinds[kind],
@@ -574,7 +575,7 @@ def add_terms(demo: Demo) -> None:
             continue
         for name, start, end in TERMS:
             demo.terms[(unit.pk, name)] = term_create(
-                user=None, unit=unit, name=name, start_date=start, end_date=end
+                user=SYSTEM, unit=unit, name=name, start_date=start, end_date=end
             )
 
 
@@ -893,7 +894,7 @@ def _post(
 def merge_districts(demo: Demo) -> Unit:
     """1 July 2025: Ninh Phước and Thuận Nam end; an area union takes their units and cadres."""
     merged = unit_create(
-        user=None,
+        user=SYSTEM,
         code=MERGED_CODE,
         name=MERGED_NAME,
         kind=demo.kinds["upper_grassroots_other"],
@@ -901,11 +902,11 @@ def merge_districts(demo: Demo) -> Unit:
         founded_on=MERGE_DAY,
     )
     term = term_create(
-        user=None, unit=merged, name=TERMS[1][0], start_date=MERGE_DAY, end_date=TERMS[1][2]
+        user=SYSTEM, unit=merged, name=TERMS[1][0], start_date=MERGE_DAY, end_date=TERMS[1][2]
     )
     sources = [demo.units[code] for code in MERGED_SOURCES]
     unit_merge(
-        user=None,
+        user=SYSTEM,
         sources=sources,
         target=merged,
         effective_on=MERGE_DAY,
@@ -923,7 +924,7 @@ def merge_districts(demo: Demo) -> Unit:
         end_reason="reorganised",
     ).select_related("person"):
         position_create(
-            user=None,
+            user=SYSTEM,
             person=chair.person,
             unit=merged,
             role=demo.roles["vice_chair"],

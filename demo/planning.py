@@ -5,6 +5,7 @@ their classes, 2026 plans on their way up, and a survey open for 2027."""
 import datetime as dt
 from decimal import Decimal
 
+from accounts.access import SYSTEM
 from lib.dates import today
 from planning import services
 from planning.models import Plan
@@ -135,10 +136,10 @@ def add_planning() -> None:
         )
     }
     for code, year, lines in PLANS:
-        plan = services.plan_create(user=None, unit=units[code], year=year)
+        plan = services.plan_create(user=SYSTEM, unit=units[code], year=year)
         for name, topic, group, classes, trainees, quarter, budget in lines:
             line = services.line_save(
-                user=None,
+                user=SYSTEM,
                 plan=plan,
                 name=name,
                 topic=topics[topic],
@@ -150,12 +151,12 @@ def add_planning() -> None:
             )
             _link_classes(plan, line, topics[topic])
         if (code, year) in APPROVED | SUBMITTED:
-            services.plan_submit(user=None, plan=plan)
+            services.plan_submit(user=SYSTEM, plan=plan)
         if (code, year) in APPROVED:
-            services.plan_approve(user=None, plan=plan)
+            services.plan_approve(user=SYSTEM, plan=plan)
     for code, year, operating, other in SPENDING:
         services.spending_save(
-            user=None,
+            user=SYSTEM,
             unit=units[code],
             year=year,
             operating_total=Decimal(operating),
@@ -163,14 +164,14 @@ def add_planning() -> None:
         )
     for code, year, *figures in GROWTH:
         services.growth_save(
-            user=None,
+            user=SYSTEM,
             unit=units[code],
             period_start=dt.date(year, 1, 1),
             period_end=dt.date(year, 12, 31),
             **dict(zip(services.GROWTH_FIGURES, figures, strict=True)),
         )
     services.survey_open(
-        user=None,
+        user=SYSTEM,
         unit=units["HN"],
         year=2027,
         title="Khảo sát nhu cầu đào tạo, bồi dưỡng năm 2027",
@@ -187,4 +188,4 @@ def _link_classes(plan: Plan, line, topic: Topic) -> None:
     for training_class in TrainingClass.objects.filter(
         organiser=plan.unit, start_date__year=plan.year, topics=topic, plan_link__isnull=True
     ):
-        services.class_link(user=None, line=line, training_class=training_class)
+        services.class_link(user=SYSTEM, line=line, training_class=training_class)

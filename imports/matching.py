@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from accounts.access import is_system
 from accounts.scope import scope_path
 from lib.bulk import lookups_in
 from lib.vntext import clean_spaces, fold
@@ -23,7 +24,7 @@ from units.places import is_within
 def scope_prefix(user) -> str:
     """The path prefix of what the user may touch: "" for system work (no user); a user
     without a unit matches nothing."""
-    return "" if user is None else (scope_path(user) or "\x00")
+    return "" if is_system(user) else (scope_path(user) or "\x00")
 
 
 def units_by_code(codes, user) -> dict[str, Unit]:

@@ -59,6 +59,23 @@ def query_date(request, name: str) -> dt.date | None:
     return day if day is not None and in_range(day) else None
 
 
+def query_year(request, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> int | None:
+    """The ?year= of a page, or None when it is missing. A value that is not a year between
+    `first` and `last` is None too, and the page says so (as `as_of` does for ?on=): the page
+    then shows its default year rather than "not found"."""
+    typed = str(request.GET.get("year", "")).strip()
+    year = parse_year(typed, first=first, last=last)
+    if typed and year is None and not getattr(request, "htmx", False):
+        from django.contrib import messages
+
+        messages.warning(
+            request,
+            _("“%(value)s”: %(refused)s The page shows its usual year.")
+            % {"value": typed[:40], "refused": year_refused(first, last)},
+        )
+    return year
+
+
 def today() -> dt.date:
     return timezone.localdate()
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.bulk
-from accounts.access import Data, check_may_write
+from accounts.access import Data, check_may_write, is_system, recorded_user
 from lib.dates import today
 from planning.models import (
     ClassLink,
@@ -62,7 +62,7 @@ def _full_clean(obj, exclude=()) -> None:
 
 def _log(plan: Plan, action: str, user, comment: str = "", changes=None) -> None:
     PlanEvent.objects.create(
-        plan=plan, action=action, user=user, comment=comment, changes=changes or []
+        plan=plan, action=action, user=recorded_user(user), comment=comment, changes=changes or []
     )
 
 
@@ -89,7 +89,7 @@ def plan_create(*, user, unit: Unit, year: int, note: str = "") -> Plan:
 def _check_own(user, plan: Plan) -> None:
     """A plan is written by its own unit; the unit above returns or approves it."""
     _check_scope(user, plan.unit)
-    if user is not None and user.unit_id != plan.unit_id:
+    if not is_system(user) and user.unit_id != plan.unit_id:
         raise ValidationError(
             _(
                 "Only %(unit)s changes or submits its own plan; the unit "
@@ -190,7 +190,7 @@ def plan_submit(*, user, plan: Plan) -> Plan:
 
 
 def _check_decider(user, plan: Plan) -> None:
-    if user is None:
+    if is_system(user):
         return
     if not user.can_write or user.unit_id == plan.unit_id:
         raise ValidationError(
@@ -401,7 +401,7 @@ def answer_save(
     if errors:
         raise ValidationError({"needs": errors})
     answer, _created = SurveyAnswer.objects.update_or_create(
-        survey=survey, unit=unit, defaults={"comment": comment, "answered_by": user}
+        survey=survey, unit=unit, defaults={"comment": comment, "answered_by": recorded_user(user)}
     )
     answer.needs.all().delete()
     rows = [

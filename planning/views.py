@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
-from lib.dates import parse_year, today
+from lib.dates import query_year, today
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
 from planning import selectors, services
@@ -46,9 +46,9 @@ from units.selectors import version_on
 def _unit_and_year(request: HttpRequest) -> tuple[Unit, int]:
     """The unit asked for (?unit=, default the user's), in scope, and the year (?year=)."""
     unit_id = request.GET.get("unit") or request.user.unit_id
-    # Plans start in 2000 (planning.models); a page of another year does not exist.
-    year = parse_year(request.GET.get("year") or today().year, first=2000)
-    if not str(unit_id).isdigit() or year is None:
+    # Plans start in 2000 (planning.models); another year is named and this year shown.
+    year = query_year(request, first=2000) or today().year
+    if not str(unit_id).isdigit():
         raise Http404
     return get_scoped_or_404(
         Unit.objects.select_related("kind__level", "parent"), request.user, pk=int(unit_id)

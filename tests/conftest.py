@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
+from accounts.access import SYSTEM
 from accounts.models import User, UserRole
 from people.models import Role
 from people.services import person_create, position_create
@@ -24,7 +25,7 @@ def kind(code: str) -> UnitKind:
 
 def make_unit(code, name, kind_code, parent, sector="", founded_on=FOUNDED):
     return unit_create(
-        user=None,
+        user=SYSTEM,
         code=code,
         name=name,
         kind=kind(kind_code),
@@ -161,7 +162,7 @@ def tree(db):
         sector="state",
     )
     t.term_school = term_create(
-        user=None,
+        user=SYSTEM,
         unit=t.school,
         name="2023-2028",
         start_date=dt.date(2023, 6, 1),
@@ -171,7 +172,7 @@ def tree(db):
     member = Role.objects.get(code="executive_member")
     t.chair_role, t.member_role = chair, member
     t.nguyen = person_create(
-        user=None,
+        user=SYSTEM,
         unit=t.school,
         family_name="Nguyễn",
         middle_name="Văn",
@@ -181,7 +182,7 @@ def tree(db):
         citizen_id="001080000001",
     )
     t.tran = person_create(
-        user=None,
+        user=SYSTEM,
         unit=t.factory,
         family_name="Trần",
         middle_name="Thị",
@@ -190,7 +191,7 @@ def tree(db):
         birth_date=dt.date(1990, 2, 3),
     )
     t.le = person_create(
-        user=None,
+        user=SYSTEM,
         unit=t.nt_grassroots,
         family_name="Lê",
         middle_name="Văn",
@@ -200,7 +201,7 @@ def tree(db):
         citizen_id="058075000003",
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=t.nguyen,
         unit=t.school,
         role=chair,
@@ -208,7 +209,7 @@ def tree(db):
         start_date=dt.date(2023, 6, 1),
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=t.tran,
         unit=t.factory,
         role=member,
@@ -216,7 +217,7 @@ def tree(db):
         start_date=dt.date(2023, 6, 1),
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=t.le,
         unit=t.nt_grassroots,
         role=chair,
@@ -250,7 +251,7 @@ def add_classes(t) -> None:
 
     t.topic = Topic.objects.get(code="union_general")
     t.ml_class = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=t.melinh,
         topics=[t.topic],
         code="ML-2024-01",
@@ -261,7 +262,7 @@ def add_classes(t) -> None:
         capacity=30,
     )
     t.nt_class = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=t.ninhthuan,
         topics=[t.topic],
         code="NT-2024-01",
@@ -275,13 +276,15 @@ def add_classes(t) -> None:
         (t.ml_class, t.melinh_officer, t.nguyen),
         (t.nt_class, t.nt_officer, t.le),
     ):
-        lecturer = lecturer_save(user=None, person=person, kind="part_time", topics=[t.topic])
-        class_lecturer_add(user=None, training_class=c, lecturer=lecturer, hours=8)
-        class_set_status(user=None, training_class=c, status="open")
+        lecturer = lecturer_save(user=SYSTEM, person=person, kind="part_time", topics=[t.topic])
+        class_lecturer_add(user=SYSTEM, training_class=c, lecturer=lecturer, hours=8)
+        class_set_status(user=SYSTEM, training_class=c, status="open")
         enrolment, _ = enrolment_nominate(user=officer, training_class=c, person=person)
-        enrolment_accept(user=None, enrolment=enrolment)
-        class_set_status(user=None, training_class=c, status="running")
-        results_record(user=None, enrolment=enrolment, attendance_percent=100, score=9, passed=True)
+        enrolment_accept(user=SYSTEM, enrolment=enrolment)
+        class_set_status(user=SYSTEM, training_class=c, status="running")
+        results_record(
+            user=SYSTEM, enrolment=enrolment, attendance_percent=100, score=9, passed=True
+        )
 
 
 @pytest.fixture
@@ -296,7 +299,7 @@ def pool_world(tree):
 
     w = SimpleNamespace(tree=tree)
     w.term = term_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.melinh,
         name="2023-2028",
         start_date=dt.date(2023, 6, 1),
@@ -306,7 +309,7 @@ def pool_world(tree):
         user=tree.melinh_officer, unit=tree.melinh, term=w.term, post="vice_chair"
     )
     w.retired = person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.melinh,
         family_name="Đỗ",
         middle_name="Văn",
@@ -316,18 +319,18 @@ def pool_world(tree):
     )
     member = Role.objects.get(code="executive_member")
     post = position_create(
-        user=None, person=w.retired, unit=tree.melinh, role=member, start_date=dt.date(2023, 6, 1)
+        user=SYSTEM, person=w.retired, unit=tree.melinh, role=member, start_date=dt.date(2023, 6, 1)
     )
-    position_end(user=None, position=post, end_date=dt.date(2025, 3, 31), end_reason="retired")
+    position_end(user=SYSTEM, position=post, end_date=dt.date(2025, 3, 31), end_reason="retired")
     w.retired_entry = services.entry_add(
-        user=None,
+        user=SYSTEM,
         pool=w.pool,
         person=w.retired,
         reason="Quy hoạch đầu nhiệm kỳ",
         on=dt.date(2023, 7, 1),
     )
     w.young = person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.school,
         family_name="Phạm",
         middle_name="Thu",
@@ -337,10 +340,10 @@ def pool_world(tree):
         education_level=EducationLevel.UNIVERSITY,
     )
     position_create(
-        user=None, person=w.young, unit=tree.school, role=member, start_date=dt.date(2023, 6, 1)
+        user=SYSTEM, person=w.young, unit=tree.school, role=member, start_date=dt.date(2023, 6, 1)
     )
     external_record_create(
-        user=None,
+        user=SYSTEM,
         person=w.young,
         title="Bồi dưỡng nghiệp vụ công đoàn",
         topics=[Topic.objects.get(code="union_general")],

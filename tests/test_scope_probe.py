@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.access import ACCESS, OWN, Data, may
+from accounts.access import ACCESS, OWN, SYSTEM, Data, may
 from accounts.models import ApiToken, UserRole
 from accounts.scope import scoped
 from cadrework.models import Evaluation, FollowUp, Inspection, Pool, PoolEntry, PoolReview
@@ -425,7 +425,7 @@ def add_cadrework(tree) -> None:
         (tree.melinh_officer, tree.melinh, tree.nguyen),
     ):
         term = term_create(
-            user=None,
+            user=SYSTEM,
             unit=unit,
             name="2023-2028",
             start_date=dt.date(2023, 6, 1),

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import WRITE, Data, check_may_write, is_system, may
 from accounts.scope import in_scope
 from lib import uploads
 from lib.bulk import lookups_in
@@ -36,8 +37,17 @@ NEXT_STATUS = {
 }
 
 
+def _require_writer(user, kind=Data.CLASSES) -> None:
+    """Training records and lecturers are changed by those whose role may change them
+    (accounts.access)."""
+    if not is_system(user) and not may(user, kind, WRITE):
+        raise ValidationError(_("Your role may not change this data."))
+
+
 def _require_organiser_scope(user, training_class: TrainingClass) -> None:
-    if user is not None and not in_scope(user, training_class.organiser):
+    if not is_system(user) and not (
+        may(user, Data.CLASSES, WRITE) and in_scope(user, training_class.organiser)
+    ):
         raise ValidationError(
             _("Only the organiser of the class (or a unit above it) can do this.")
         )
@@ -47,7 +57,7 @@ def _log_if_closed(user, training_class: TrainingClass, what: str) -> None:
     """Closed classes are read-only except corrections by the organiser, which are logged."""
     if training_class.status != ClassStatus.CLOSED:
         return
-    if user is None or user.unit_id != training_class.organiser_id:
+    if is_system(user) or user.unit_id != training_class.organiser_id:
         raise ValidationError(_("The class is closed: only its organiser can correct it."))
     ClassCorrection.objects.create(training_class=training_class, user=user, what=what[:500])
 
@@ -62,10 +72,7 @@ def _set_relations(training_class, relations: dict) -> None:
 def class_create(
     *, user, organiser: Unit, topics, co_organisers=(), partners=(), invited_units=(), **fields
 ) -> TrainingClass:
-    if user is not None and not in_scope(user, organiser):
-        raise ValidationError(
-            {"organiser": _("Unit %(code)s is outside your scope.") % {"code": organiser.code}}
-        )
+    check_may_write(user, organiser, Data.CLASSES, "organiser")
     training_class = TrainingClass(organiser=organiser, **fields)
     _validate_class(training_class, topics)
     training_class.save()
@@ -360,7 +367,9 @@ def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> Trai
     """Number a certificate: unique per organiser and year; the next free number if none given."""
     if record.organiser is None:
         raise ValidationError(_("Only records of a class have a certificate from the system."))
-    if user is not None and not in_scope(user, record.organiser):
+    if not is_system(user) and not (
+        may(user, Data.CLASSES, WRITE) and in_scope(user, record.organiser)
+    ):
         raise ValidationError(
             _("Only the organiser of the class (or a unit above it) can do this.")
         )
@@ -427,7 +436,8 @@ def external_record_create(
     certificate_number: str = "",
 ) -> TrainingRecord:
     """Training done elsewhere (a political-theory school, a university, another body)."""
-    if user is not None and not in_scope(user, person.unit):
+    _require_writer(user)
+    if not is_system(user) and not in_scope(user, person.unit):
         raise ValidationError(
             {"person": _("%(name)s is outside your unit's subtree.") % {"name": person.full_name}}
         )
@@ -454,7 +464,7 @@ def external_record_create(
 @transaction.atomic
 def feedback_submit(*, user, enrolment: Enrolment, **answers) -> Feedback:
     """Each learner rates the class once, after it has started."""
-    if user is None or user.person_id != enrolment.person_id:
+    if is_system(user) or user.person_id != enrolment.person_id:
         raise ValidationError(_("Only the participant can give feedback."))
     if enrolment.status != EnrolmentStatus.ACCEPTED or enrolment.training_class.status not in (
         ClassStatus.RUNNING,
@@ -473,7 +483,8 @@ def feedback_submit(*, user, enrolment: Enrolment, **answers) -> Feedback:
 def lecturer_save(*, user, person: Person, kind: str, topics, pedagogy_trained_on=None):
     from training.models import Lecturer
 
-    if user is not None and not in_scope(user, person.unit):
+    _require_writer(user, Data.LECTURERS)
+    if not is_system(user) and not in_scope(user, person.unit):
         raise ValidationError(
             {
                 "citizen_id": _("%(name)s is outside your unit's subtree.")

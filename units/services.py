@@ -14,7 +14,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from accounts.access import Data, check_may_write
+from accounts.access import Data, check_may_write, is_system, recorded_user
 from accounts.scope import scope_path
 from lib.periods import day_before, is_open, started_after
 from units.models import (
@@ -33,7 +33,7 @@ from units.signals import unit_ended
 
 def _check_in_scope(user, unit: Unit | None, field: str) -> None:
     """A user may only write inside their subtree; the root has no parent, only admins create it."""
-    if user is None:
+    if is_system(user):
         return  # system jobs (demo generator, migrations) act without a user
     path = scope_path(user)
     if unit is None:
@@ -134,13 +134,9 @@ def unit_create(
             effective_on=founded_on,
             unit=unit,
             other_unit=parent,
-            created_by=_user_or_none(user),
+            created_by=recorded_user(user),
         )
     return unit
-
-
-def _user_or_none(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 @transaction.atomic
@@ -268,7 +264,7 @@ def unit_move(
             unit=unit,
             other_unit=new_parent,
             note=note,
-            created_by=_user_or_none(user),
+            created_by=recorded_user(user),
         )
     unit.refresh_from_db()
     return unit
@@ -295,7 +291,7 @@ def unit_rename(*, user, unit: Unit, name: str, effective_on: dt.date, note: str
         effective_on=effective_on,
         unit=unit,
         note=note or old_name,
-        created_by=_user_or_none(user),
+        created_by=recorded_user(user),
     )
     return unit
 
@@ -338,7 +334,7 @@ def unit_dissolve(
         unit=unit,
         other_unit=successor,
         note=note,
-        created_by=_user_or_none(user),
+        created_by=recorded_user(user),
     )
     return unit
 
@@ -430,7 +426,7 @@ def unit_split(
             unit=unit,
             other_unit=new,
             note=note,
-            created_by=_user_or_none(user),
+            created_by=recorded_user(user),
         )
         created.append(new)
     if dissolve_original:

@@ -15,7 +15,7 @@ from accounts.scope import get_scoped_or_404, scoped
 from cadrework import evaluations as rules
 from cadrework.forms_evaluations import EvaluationForm
 from cadrework.models import Evaluation, Occasion, Rating
-from lib.dates import parse_year, today
+from lib.dates import parse_year, query_year, today
 from lib.forms import add_service_errors
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
 from people.models import Person
@@ -32,10 +32,9 @@ def _unit_year_occasion(request: HttpRequest) -> tuple[Unit, int, str]:
     """?unit= (default the user's, in scope), ?year= (default the latest year evaluated in
     the subtree) and ?occasion= (default yearly)."""
     unit_id = request.GET.get("unit") or request.user.unit_id
-    asked = request.GET.get("year") or ""
-    year = parse_year(asked, first=rules.FIRST_YEAR)
+    year = query_year(request, first=rules.FIRST_YEAR)  # a bad one is named, then the default
     occasion = request.GET.get("occasion") or Occasion.YEARLY
-    if not str(unit_id).isdigit() or (asked and year is None) or occasion not in Occasion.values:
+    if not str(unit_id).isdigit() or occasion not in Occasion.values:
         raise Http404
     unit = get_scoped_or_404(
         Unit.objects.select_related("kind__level", "parent"), request.user, pk=int(unit_id)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import access
-from accounts.access import ACCESS, Data, Level
+from accounts.access import ACCESS, SYSTEM, Data, Level
 from accounts.models import BROWSING_ROLES, WRITING_ROLES, ApiToken, UserRole
 from cadrework import evaluations, services
 from privacy.models import Action, PersonalDataAccess
@@ -31,7 +31,7 @@ def world(tree):
     evaluation and a published one; a person with a citizen ID and an address."""
     tree.lecturer = make_user("giangvien", tree.hanoi, UserRole.LECTURER)
     term = term_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.melinh,
         name="2023-2028",
         start_date=dt.date(2023, 6, 1),
@@ -274,7 +274,7 @@ def test_a_lecturer_opens_the_classes_they_teach_and_no_other(client, tree):
     from training.services import class_create
 
     other = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code="ML-2024-77",
@@ -299,3 +299,35 @@ def test_a_lecturer_opens_the_classes_they_teach_and_no_other(client, tree):
     client.force_login(tree.melinh_officer)
     listing = client.get(reverse("training:class_list")).content.decode()
     assert "ML-2024-01" in listing and "ML-2024-77" in listing
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        (
+            "lecturer",
+            {"Lớp học", "Giảng viên", "Đơn vị"},
+            {"Kế hoạch", "Công tác cán bộ", "Cán bộ, đoàn viên"},
+        ),
+        (
+            "inspector",
+            {"Kế hoạch", "Công tác cán bộ", "Cán bộ, đoàn viên", "Báo cáo"},
+            {"Nhập dữ liệu"},
+        ),
+        (
+            "hanoi_officer",
+            {"Kế hoạch", "Công tác cán bộ", "Cán bộ, đoàn viên", "Nhập dữ liệu"},
+            set(),
+        ),
+    ],
+)
+def test_the_menu_offers_only_the_pages_the_role_may_open(client, world, persona, shown, hidden):
+    """Every link of the menu opens (no 403 behind a link), and what the matrix refuses is
+    not offered."""
+    client.force_login(getattr(world, persona))
+    page = client.get(reverse("units:tree")).content.decode()
+    menu = re.search(r"<nav>(.*?)</nav>", page, re.S).group(1)
+    labels = set(re.findall(r">([^<>]+)</a>", menu))
+    assert shown <= labels and not (hidden & labels), labels
+    for href in re.findall(r'href="([^"]+)"', menu):
+        assert client.get(href).status_code == 200, href

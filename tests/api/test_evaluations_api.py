@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
+from accounts.access import SYSTEM
 from cadrework import evaluations as rules
 from cadrework.models import Evaluation, Notice
 from tests.api import ApiClient, fields_of, messages_of
@@ -72,7 +73,7 @@ def test_the_cadre_sees_a_result_through_the_api_only_once_published(w, hanoi, c
 
 def test_nothing_outside_the_subtree_through_the_api(w, tree):
     for evaluation in (w.nguyen, w.dung_eval, w.em_eval, w.tran, w.le):
-        rules.evaluation_publish(user=None, evaluation=evaluation)
+        rules.evaluation_publish(user=SYSTEM, evaluation=evaluation)
     nt = ApiClient(tree.nt_officer)
     assert ids(ok(nt.get("/evaluations"))["items"]) == {w.le.pk}
     assert fields_of(nt.get("/evaluations", {"unit": tree.hanoi.pk})) == {"unit"}

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts.access import SYSTEM
 from lib.dates import today
 from people.services import person_create
 from tests.conftest import PASSWORD, make_unit, make_user
@@ -38,7 +39,7 @@ def test_the_life_of_a_class(live_server, tree, page, browser):
         "HN-ML-02", "Công đoàn Trường THCS Tiền Phong", "grassroots", tree.melinh, sector="state"
     )
     person_create(
-        user=None,
+        user=SYSTEM,
         unit=school2,
         family_name="Phạm",
         middle_name="Thu",

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from accounts.access import SYSTEM
 from accounts.models import UserRole
 from elearning import quizzes, services
 from people.models import Role
@@ -29,7 +30,7 @@ def world(tree):
     )
     UnitFigures.objects.create(unit=union, effective_on=dt.date(2023, 1, 1), member_count=300)
     chair = person_create(
-        user=None,
+        user=SYSTEM,
         unit=union,
         family_name="Vũ",
         middle_name="Thị",
@@ -38,7 +39,7 @@ def world(tree):
         birth_date=dt.date(1988, 4, 4),
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=chair,
         unit=union,
         role=Role.objects.get(code="chair"),

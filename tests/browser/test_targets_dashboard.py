@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts.access import SYSTEM
 from tests.browser.test_class_life import log_in, nominate
 from tests.targets.pages_world import build
 from training.models import Topic
@@ -29,7 +30,7 @@ def test_an_officer_drills_down_then_trains_a_cadre_and_the_target_moves(live_se
     # Ended a few days ago, but this year: the record leaves last year-end's figures alone.
     ended = max(world.today - dt.timedelta(days=8), dt.date(world.today.year, 1, 1))
     training_class = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.hanoi,
         topics=[Topic.objects.get(code="union_theory")],
         code="HN-LLNV-01",
@@ -39,7 +40,7 @@ def test_an_officer_drills_down_then_trains_a_cadre_and_the_target_moves(live_se
         hours=24,
         capacity=20,
     )
-    class_set_status(user=None, training_class=training_class, status="open")
+    class_set_status(user=SYSTEM, training_class=training_class, status="open")
     base = live_server.url
     failures = []
     page.on("response", lambda r: r.status >= 500 and failures.append(r.url))

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.access import SYSTEM
 from cadrework.models import Appointment, Evaluation
 from people.models import Position, Role
 
@@ -57,7 +58,7 @@ def test_appointing_from_the_pool_trained_and_rated_needs_none(pool_world, clien
 
     w, tree = pool_world, pool_world.tree
     services.entry_add(
-        user=None, pool=w.pool, person=w.young, reason="Trẻ, nữ", on=dt.date(2025, 1, 1)
+        user=SYSTEM, pool=w.pool, person=w.young, reason="Trẻ, nữ", on=dt.date(2025, 1, 1)
     )
     Evaluation.objects.create(
         person=w.young,

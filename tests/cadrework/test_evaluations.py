@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
+from accounts.access import SYSTEM
 from accounts.models import UserRole
 from cadrework import evaluations as rules
 from cadrework.models import Evaluation, Notice
@@ -45,7 +46,7 @@ def record(user, person, rating, votes, year=YEAR, **extra):
 def chair_of(tree, code, name, parent, family, middle, given, gender="male"):
     unit = make_unit(code, name, "grassroots", parent, sector="state")
     person = person_create(
-        user=None,
+        user=SYSTEM,
         unit=unit,
         family_name=family,
         middle_name=middle,
@@ -54,7 +55,7 @@ def chair_of(tree, code, name, parent, family, middle, given, gender="male"):
         birth_date=dt.date(1985, 1, 1),
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=person,
         unit=unit,
         role=tree.chair_role,
@@ -181,7 +182,7 @@ def test_an_officer_does_not_see_their_own_result_before_it_is_published(tree, w
 def test_results_are_invisible_outside_the_subtree_even_published(client, w):
     tree = w.tree
     for evaluation in (w.nguyen, w.dung_eval, w.em_eval, w.tran, w.le):
-        rules.evaluation_publish(user=None, evaluation=evaluation)
+        rules.evaluation_publish(user=SYSTEM, evaluation=evaluation)
     hanoi_names = [tree.nguyen.full_name, w.dung.full_name, w.em.full_name, tree.tran.full_name]
     client.force_login(tree.nt_officer)
     body = client.get(LIST, {"year": YEAR}).content.decode()
@@ -347,7 +348,7 @@ def test_the_list_exports_the_same_figures(client, w):
 
 def test_unit_role_and_approving_unit_come_from_the_post_and_the_user(tree):
     position_create(
-        user=None,
+        user=SYSTEM,
         person=tree.nguyen,
         unit=tree.school,
         role=tree.member_role,
@@ -437,7 +438,7 @@ def test_read_only_accounts_cannot_record_or_publish(client, w):
 
 def _no_post(tree):
     return person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.school,
         family_name="Vũ",
         middle_name="Thị",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.access import SYSTEM
 from cadrework import inspections as rules
 from cadrework.models import FollowUp, Inspection
 from tests.conftest import make_user
@@ -497,6 +498,6 @@ def test_the_detail_costs_the_same_queries_with_1_and_20_follow_ups(tree, client
     small = queries(client, url("inspection_detail", inspection.pk))
     for i in range(19):
         rules.follow_up_add(
-            user=None, inspection=inspection, action=f"Thêm {i}", deadline=dt.date(2025, 4, 1 + i)
+            user=SYSTEM, inspection=inspection, action=f"Thêm {i}", deadline=dt.date(2025, 4, 1 + i)
         )
     assert queries(client, url("inspection_detail", inspection.pk)) == small

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.access import SYSTEM
 from cadrework import selectors, services
 from cadrework.models import Notice, PoolEntry
 
@@ -146,7 +147,7 @@ def test_bad_pool_input_is_refused(pool_world, client):
 
 def test_the_cadre_does_not_see_unpublished_entries(pool_world, client):
     w = pool_world
-    services.entry_add(user=None, pool=w.pool, person=w.young, reason="x", on=dt.date(2025, 1, 1))
+    services.entry_add(user=SYSTEM, pool=w.pool, person=w.young, reason="x", on=dt.date(2025, 1, 1))
     client.force_login(w.young_user)
     panel = client.get(reverse("cadrework:person_panel", args=[w.young.pk])).content.decode()
     assert "Mê Linh" not in panel

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from accounts.access import SYSTEM
 from cadrework import retention
 from cadrework.retention import Cohort, months_after
 from people.models import Role
@@ -39,7 +40,7 @@ def cadre(
     birth=dt.date(1985, 1, 1),
 ):
     person = person_create(
-        user=None,
+        user=SYSTEM,
         unit=unit,
         family_name="Nguyễn",
         middle_name="Thị",
@@ -48,10 +49,10 @@ def cadre(
         birth_date=birth,
     )
     post = position_create(
-        user=None, person=person, unit=unit, role=Role.objects.get(code=role), start_date=since
+        user=SYSTEM, person=person, unit=unit, role=Role.objects.get(code=role), start_date=since
     )
     if ended:
-        position_end(user=None, position=post, end_date=ended[0], end_reason=ended[1])
+        position_end(user=SYSTEM, position=post, end_date=ended[0], end_reason=ended[1])
     return person
 
 
@@ -59,7 +60,7 @@ def train(
     person, on=TRAINED, topics=("union_general",), programme=None, organiser=None, valid=True
 ) -> TrainingRecord:
     record = external_record_create(
-        user=None,
+        user=SYSTEM,
         person=person,
         title=f"Bồi dưỡng {on:%m/%Y}",
         hours=16,

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 
+from accounts.access import SYSTEM
 from accounts.models import User
 from demo.generator import DEMO_ACCOUNTS, MERGE_DAY, PASSWORD, load_demo
 from lib.vntext import fold
@@ -346,7 +347,7 @@ def check_subtree(province, units):
     from units.services import unit_create
 
     unit = unit_create(
-        user=None,
+        user=SYSTEM,
         code="NEW",
         name="Công đoàn mới",
         kind=units[next(iter(descendants))].kind,

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import SYSTEM
 from accounts.models import UserRole
 from elearning import services
 from elearning.models import (
@@ -50,7 +51,7 @@ def make_learn_world(tree, video_size: int = 64 * 1024) -> SimpleNamespace:
     one that is not open to him."""
     w = SimpleNamespace(tree=tree)
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
     )
     TrainingRecord.objects.filter(person=tree.nguyen).update(valid=False)
     general = Topic.objects.get(code="union_general")

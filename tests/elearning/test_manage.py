@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from accounts.access import SYSTEM
 from elearning import reminders, services
 from elearning.forms import too_large_message
 from elearning.models import (
@@ -143,7 +144,7 @@ def build_course(tree, *, code="HN-OL-01", organiser=None, user=None) -> Course:
 
 def add_person(unit, given, family="Phạm", email=""):
     return person_create(
-        user=None,
+        user=SYSTEM,
         unit=unit,
         family_name=family,
         middle_name="Văn",
@@ -649,7 +650,7 @@ def test_reminders_to_those_not_started_and_stalled_with_emails(world, mailoutbo
     # Exactly 14 days without activity: stalled. Dũng was reminded an hour ago: not again.
     later = now + dt.timedelta(hours=1)
     set_activity(world.started, later - dt.timedelta(days=14))
-    made = reminders.send_reminders(user=None, course=course, now=later)
+    made = reminders.send_reminders(user=SYSTEM, course=course, now=later)
     assert [r.person_id for r in made] == [tree.tran.pk]
     assert mailoutbox[-1].to == ["binh@example.vn"] and len(mailoutbox) == 2
     # Nobody twice within the window, whoever asks.
@@ -661,7 +662,7 @@ def test_reminders_to_those_not_started_and_stalled_with_emails(world, mailoutbo
     )
     # After the window: both again (still idle); the one who completed, never.
     again = reminders.send_reminders(
-        user=None, course=course, now=later + dt.timedelta(days=14, hours=1)
+        user=SYSTEM, course=course, now=later + dt.timedelta(days=14, hours=1)
     )
     assert {r.person_id for r in again} == {tree.tran.pk, world.idle_person.pk}
     assert not Reminder.objects.filter(person=tree.nguyen).exists()
@@ -671,7 +672,7 @@ def test_reminders_to_those_not_started_and_stalled_with_emails(world, mailoutbo
 def test_reminders_to_people_assigned_but_not_enrolled_and_without_email(world, mailoutbox):
     course = world.course
     Reminder.objects.all().delete()
-    made = reminders.send_reminders(user=None, course=course, include_assigned=True)
+    made = reminders.send_reminders(user=SYSTEM, course=course, include_assigned=True)
     by_person = {r.person_id: r for r in made}
     assert set(by_person) == {world.idle_person.pk, world.assigned.pk}
     assert by_person[world.assigned.pk].enrolment is None
@@ -680,7 +681,7 @@ def test_reminders_to_people_assigned_but_not_enrolled_and_without_email(world, 
     world.idle_person.email = ""
     world.idle_person.save()
     later = timezone.now() + dt.timedelta(days=15)
-    made = reminders.send_reminders(user=None, course=course, now=later)
+    made = reminders.send_reminders(user=SYSTEM, course=course, now=later)
     assert {(r.person_id, r.emailed) for r in made} == {
         (world.idle_person.pk, False),
         (world.tree.tran.pk, False),
@@ -692,7 +693,7 @@ def test_reminders_need_a_published_course_and_its_organisers_scope(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        reminders.send_reminders(user=None, course=world.ml_course)  # a draft
+        reminders.send_reminders(user=SYSTEM, course=world.ml_course)  # a draft
     with pytest.raises(ValidationError):
         reminders.send_reminders(user=world.tree.nt_officer, course=world.course)
     assert not Reminder.objects.exists()
@@ -725,7 +726,7 @@ def test_the_reminder_button_and_the_nightly_command(client, world, mailoutbox):
 
 
 def test_unread_reminders_and_marking_one_read(world):
-    made = reminders.send_reminders(user=None, course=world.course)
+    made = reminders.send_reminders(user=SYSTEM, course=world.course)
     [reminder] = made
     person = world.idle_person
     assert list(reminders.unread_reminders(person)) == [reminder]

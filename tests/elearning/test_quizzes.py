@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.access import SYSTEM
 from accounts.models import UserRole
 from elearning import quizzes, services
 from elearning.models import Choice, CourseEnrolment, Question, QuizAttempt

@@ -3,6 +3,7 @@ class whose participants come from two provinces."""
 
 import datetime as dt
 
+from accounts.access import SYSTEM
 from people.models import Person, Position, Role
 from training.models import TrainingClass
 from training.services import class_create, class_set_status, enrolment_nominate, lecturer_save
@@ -12,7 +13,7 @@ def more_classes(tree, n: int, year: int = 2025) -> None:
     """n classes organised by Đông Anh (Hà Nội) in `year`."""
     for i in range(n):
         class_create(
-            user=None,
+            user=SYSTEM,
             organiser=tree.donganh,
             topics=[tree.topic],
             code=f"DA-{year}-{i:02d}",
@@ -36,13 +37,13 @@ def more_lecturers(tree, n: int) -> None:
         )
         person.fill_keys()
         person.save()
-        lecturer_save(user=None, person=person, kind="part_time", topics=[tree.topic])
+        lecturer_save(user=SYSTEM, person=person, kind="part_time", topics=[tree.topic])
 
 
 def national_class(tree) -> TrainingClass:
     """A confederation class with a participant from Mê Linh and one from Ninh Thuận."""
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.vgcl,
         topics=[tree.topic],
         code="TLD-2024-01",
@@ -52,7 +53,7 @@ def national_class(tree) -> TrainingClass:
         hours=24,
         capacity=100,
     )
-    class_set_status(user=None, training_class=c, status="open")
+    class_set_status(user=SYSTEM, training_class=c, status="open")
     enrolment_nominate(user=tree.melinh_officer, training_class=c, person=tree.nguyen)
     enrolment_nominate(user=tree.nt_officer, training_class=c, person=tree.le)
     return c

@@ -16,6 +16,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from accounts.access import SYSTEM
 from cadrework import evaluations, inspections
 from elearning import services as elearning
 from people.models import Person
@@ -64,11 +65,11 @@ def hostile(world) -> None:
     """Names as the database may already hold them: every unit, person, class, course, plan
     line and inspection finding starts with what a spreadsheet reads as a formula."""
     tree = world.tree
-    unit_rename(user=None, unit=tree.melinh, name=HYPERLINK, effective_on=tree.melinh.founded_on)
+    unit_rename(user=SYSTEM, unit=tree.melinh, name=HYPERLINK, effective_on=tree.melinh.founded_on)
     others = Unit.objects.exclude(pk=tree.melinh.pk).order_by("pk")
     for i, unit in enumerate(others):
         unit_rename(
-            user=None,
+            user=SYSTEM,
             unit=unit,
             name=PREFIXES[i % len(PREFIXES)] + unit.name,
             effective_on=unit.founded_on,

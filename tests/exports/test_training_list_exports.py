@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils.translation import gettext as _
 
+from accounts.access import SYSTEM
 from people.models import Person, Position
 from tests.conftest import make_unit
 from tests.exports.sheets import page_and_export, row, table, tables, text
@@ -80,13 +81,13 @@ def chairs(tree):
     """The Mê Linh school has 1,500 members from 2024: its chair is Hà Nội's duty; a second
     grassroots union of Đông Anh, 1,200 members, gets a chair on 1 March 2025."""
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2024, 1, 1), member_count=1500
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2024, 1, 1), member_count=1500
     )
     tree.plant = make_unit(
         "HN-DA-02", "Công đoàn Nhà máy Nước Đông Anh", "grassroots", tree.donganh, sector="state"
     )
     unit_set_figures(
-        user=None, unit=tree.plant, effective_on=dt.date(2024, 1, 1), member_count=1200
+        user=SYSTEM, unit=tree.plant, effective_on=dt.date(2024, 1, 1), member_count=1200
     )
     person = Person(
         unit=tree.plant, family_name="Đinh", middle_name="Thị", given_name="Hoa", gender="female"
@@ -150,7 +151,7 @@ def test_the_day_narrows_the_chairs_export(client, chairs):
 
 def test_an_officer_never_exports_another_provinces_chairs(client, chairs):
     unit_set_figures(
-        user=None, unit=chairs.nt_grassroots, effective_on=dt.date(2024, 1, 1), member_count=1100
+        user=SYSTEM, unit=chairs.nt_grassroots, effective_on=dt.date(2024, 1, 1), member_count=1100
     )
     _html, rows = page_and_export(client, chairs.hanoi_officer, "/training/chairs/")
     assert chairs.le.full_name not in text(rows)

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
+from accounts.access import SYSTEM
 from imports.models import ImportStatus
 from imports.services import job_commit, job_resolve
 from people.models import Person
@@ -378,7 +379,7 @@ def twins(tree):
     """Two people of the same school with the same name and birth date, and no citizen ID."""
     return [
         person_create(
-            user=None,
+            user=SYSTEM,
             unit=tree.school,
             family_name="Phạm",
             middle_name="Văn",
@@ -445,7 +446,7 @@ def test_a_choice_that_is_not_a_candidate_is_ignored(tree, twins):
 
 def test_a_class_that_has_not_run_yet_takes_no_results(tree):
     class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code="ML-2025-01",

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.access import SYSTEM
 from imports.models import ImportJob, ImportStatus
 from tests.imports.helpers import XLSX, counts, import_file, xlsx_bytes
 from training.models import Enrolment
@@ -173,7 +174,7 @@ def test_choices_between_look_alikes_are_made_on_the_page(client, officer, tree)
 
     twins = [
         person_create(
-            user=None,
+            user=SYSTEM,
             unit=tree.school,
             family_name="Đỗ",
             middle_name="Thị",

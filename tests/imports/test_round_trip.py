@@ -4,6 +4,7 @@ import io
 
 from python_calamine import CalamineWorkbook
 
+from accounts.access import SYSTEM
 from imports.models import ImportStatus
 from people.models import Person, Position
 from tests.imports.helpers import counts, import_file
@@ -56,7 +57,7 @@ def test_a_post_above_the_users_unit_reads_back_unchanged_but_cannot_be_changed(
     from tests.imports.helpers import messages, xlsx_bytes
 
     position_create(
-        user=None,
+        user=SYSTEM,
         person=tree.nguyen,
         unit=tree.hanoi,
         role=tree.member_role,
@@ -84,7 +85,9 @@ def test_blank_cells_keep_what_is_stored(tree):
     from tests.imports.helpers import xlsx_bytes
 
     position = Position.objects.get(person=tree.nguyen)
-    position_end(user=None, position=position, end_date=dt.date(2025, 5, 31), end_reason="rotated")
+    position_end(
+        user=SYSTEM, position=position, end_date=dt.date(2025, 5, 31), end_reason="rotated"
+    )
     # Only the name, gender, unit, post and its start: no end date, no full-time cell.
     rows = [
         ["Họ và tên", "Giới tính", "Mã đơn vị", "Số CCCD", "Chức vụ", "Ngày bắt đầu"],

@@ -3,6 +3,7 @@ figures up to date, as the pages' own writes do."""
 
 import datetime as dt
 
+from accounts.access import SYSTEM
 from imports.models import ImportStatus
 from lib.dates import today
 from people.services import position_create
@@ -20,7 +21,7 @@ def test_an_imported_pass_moves_todays_figures_and_drops_the_older_days(
     # Trần Thị Bình also holds a full-time post at Mê Linh, so the refresher targets count her.
     with django_capture_on_commit_callbacks(execute=True):
         position_create(
-            user=None,
+            user=SYSTEM,
             person=tree.tran,
             unit=tree.melinh,
             role=tree.member_role,

@@ -27,6 +27,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from hypothesis import strategies as st
 
+from accounts.access import SYSTEM
 from accounts.models import UserRole
 from lib.dates import today
 from people.models import Position, Role
@@ -89,7 +90,7 @@ def _kind(code: str) -> UnitKind:
 
 def _unit(code: str, kind: str, parent: Unit | None, founded_on=FOUNDED, sector="state") -> Unit:
     return unit_create(
-        user=None,
+        user=SYSTEM,
         code=code,
         name=f"Đơn vị {code}",
         kind=_kind(kind),
@@ -120,14 +121,14 @@ def base() -> World:
     ]
     for unit in [root, p0, p1, d00, d01, d10, *unions]:
         term_create(
-            user=None,
+            user=SYSTEM,
             unit=unit,
             name="2020-2025",
             start_date=D(2020, 7, 1),
             end_date=D(2025, 6, 30),
         )
     for unit, members in zip(unions, [300, 1200, 999, 2600, 500], strict=True):
-        unit_set_figures(user=None, unit=unit, effective_on=FOUNDED, member_count=members)
+        unit_set_figures(user=SYSTEM, unit=unit, effective_on=FOUNDED, member_count=members)
     Target.objects.filter(document__code="004").update(scope_unit=p0, active=True, valid_to=None)
     actor = User.objects.create_user(
         username="oracle", password="Pw-for-tests-2026", unit=root, role=UserRole.TRAINING_OFFICER
@@ -143,7 +144,7 @@ def base() -> World:
         posts = [(chair, upper or unit.code == "G100")] + ([(staff, True)] if upper else [])
         for role, full_time in posts:
             person = person_create(
-                user=None,
+                user=SYSTEM,
                 unit=unit,
                 family_name="Trần",
                 middle_name="Thị",
@@ -152,7 +153,7 @@ def base() -> World:
                 birth_date=D(1978, 1, 1),
             )
             position_create(
-                user=None,
+                user=SYSTEM,
                 person=person,
                 unit=unit,
                 role=role,
@@ -161,7 +162,7 @@ def base() -> World:
             )
             if i % 3 == 0:
                 external_record_create(
-                    user=None,
+                    user=SYSTEM,
                     person=person,
                     title="Lý luận công đoàn",
                     topics=[theory],

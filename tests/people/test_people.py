@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.access import SYSTEM
 from people.models import Person, Position
 from people.services import person_create, position_create
 
@@ -140,7 +141,7 @@ def test_people_are_sorted_by_given_name_then_middle_then_family(client, tree):
         ("Lý", "Văn", "Dũng"),
     ]:
         person_create(
-            user=None,
+            user=SYSTEM,
             unit=tree.factory,
             family_name=family,
             middle_name=middle,
@@ -195,7 +196,7 @@ def test_dates_and_numbers_are_written_the_vietnamese_way(client, tree):
     from units.services import unit_set_figures
 
     unit_set_figures(
-        user=None,
+        user=SYSTEM,
         unit=tree.school,
         effective_on=dt.date(2025, 1, 1),
         member_count=9551,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from accounts.access import SYSTEM
 from imports.models import ImportStatus
 from people.models import Position, Role
 from people.services import person_create, position_create, position_end, position_update
@@ -36,7 +37,7 @@ def role(code: str) -> Role:
 
 def a_person(tree, given: str, unit=None):
     return person_create(
-        user=None,
+        user=SYSTEM,
         unit=unit or tree.school,
         family_name="Phạm",
         middle_name="Minh",
@@ -48,7 +49,7 @@ def a_person(tree, given: str, unit=None):
 
 def seat(person, unit, code: str, start: dt.date, end: dt.date | None = None) -> Position:
     return position_create(
-        user=None,
+        user=SYSTEM,
         person=person,
         unit=unit,
         role=role(code),
@@ -186,7 +187,7 @@ def test_a_file_that_hands_the_chair_over_is_read_in_any_row_order(tree):
 def test_a_chair_follows_a_chair_the_day_after_the_last_day_not_on_it(tree):
     """End dates are inclusive: the chair who ends on 31/05/2026 still holds it that day."""
     post = Position.objects.get(person=tree.nguyen, role__code="chair")
-    position_end(user=None, position=post, end_date=dt.date(2026, 5, 31), end_reason="rotated")
+    position_end(user=SYSTEM, position=post, end_date=dt.date(2026, 5, 31), end_reason="rotated")
     nextone = a_person(tree, "Hải")
     with pytest.raises(ValidationError) as refused:
         seat(nextone, tree.school, "chair", dt.date(2026, 5, 31))
@@ -249,7 +250,7 @@ def test_lengthening_a_post_over_the_holders_next_one_is_refused(tree):
     first = seat(member, tree.school, "executive_member", dt.date(2018, 6, 1), dt.date(2023, 5, 31))
     seat(member, tree.school, "executive_member", dt.date(2023, 6, 1))
     with pytest.raises(ValidationError) as refused:
-        position_update(user=None, position=first, end_date=dt.date(2023, 12, 31))
+        position_update(user=SYSTEM, position=first, end_date=dt.date(2023, 12, 31))
     assert refusal(refused) == (
         "Phạm Minh Hải đã giữ chức vụ này ở đơn vị này trong khoảng thời gian trùng lặp "
         "(từ 01/06/2023)."

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.access import SYSTEM
 from planning import services
 from tests.conftest import make_unit
 
@@ -21,9 +22,9 @@ def grow(tree, plan, survey, prefix: str, n: int) -> None:
             "district_federation",
             tree.hanoi,
         )
-        own = services.plan_create(user=None, unit=unit, year=2024)
+        own = services.plan_create(user=SYSTEM, unit=unit, year=2024)
         services.line_save(
-            user=None,
+            user=SYSTEM,
             plan=own,
             name="Lớp",
             topic=tree.topic,
@@ -31,20 +32,22 @@ def grow(tree, plan, survey, prefix: str, n: int) -> None:
             classes=1,
             trainees=50,
         )
-        services.plan_submit(user=None, plan=own)
-        services.spending_save(user=None, unit=unit, year=2024, operating_total=Decimal(10_000_000))
+        services.plan_submit(user=SYSTEM, plan=own)
+        services.spending_save(
+            user=SYSTEM, unit=unit, year=2024, operating_total=Decimal(10_000_000)
+        )
         services.growth_save(
-            user=None,
+            user=SYSTEM,
             unit=unit,
             period_start=dt.date(2024, 1, 1),
             period_end=dt.date(2024, 12, 31),
             admitted=10,
         )
         services.answer_save(
-            user=None, survey=survey, unit=unit, needs={(tree.topic, "part_time"): 2}
+            user=SYSTEM, survey=survey, unit=unit, needs={(tree.topic, "part_time"): 2}
         )
         services.line_save(
-            user=None,
+            user=SYSTEM,
             plan=plan,
             name=f"Lớp {prefix}{i}",
             topic=tree.topic,
@@ -75,14 +78,14 @@ def queries(client, url) -> int:
 )
 def test_planning_pages_issue_a_bounded_number_of_queries(client, tree, page):
     survey = services.survey_open(
-        user=None,
+        user=SYSTEM,
         unit=tree.hanoi,
         year=2025,
         title="KS",
         deadline=dt.date(2099, 1, 1),
         topics=[tree.topic],
     )
-    plan = services.plan_create(user=None, unit=tree.hanoi, year=2024)
+    plan = services.plan_create(user=SYSTEM, unit=tree.hanoi, year=2024)
     url = {"survey": f"/planning/surveys/{survey.pk}/", "plan": f"/planning/plans/{plan.pk}/"}.get(
         page, page
     )

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.access import SYSTEM
 from planning import selectors, services
 from planning.models import PlanStatus, SurveyAnswer, SurveyNeed
 from targets.models import Target
@@ -136,7 +137,7 @@ def test_a_plan_is_drafted_from_the_survey_and_the_needs_list(tree, survey, clie
     from people.services import person_create, position_create
 
     vice = person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.melinh,
         family_name="Phạm",
         middle_name="Thu",
@@ -145,7 +146,7 @@ def test_a_plan_is_drafted_from_the_survey_and_the_needs_list(tree, survey, clie
         birth_date=dt.date(1988, 1, 2),
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=vice,
         unit=tree.melinh,
         role=Role.objects.get(code="vice_chair"),

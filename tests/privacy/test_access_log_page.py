@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from accounts.access import SYSTEM
 from accounts.models import User, UserRole
 from privacy.models import Action, PersonalDataAccess, Source
 from privacy.services import access_log
@@ -104,7 +105,7 @@ def test_a_person_deleted_since_stays_in_the_log_by_name(client, tree):
     from people.services import person_create
 
     gone = person_create(
-        user=None, unit=tree.school, family_name="Hồ", given_name="Xuân", gender="female"
+        user=SYSTEM, unit=tree.school, family_name="Hồ", given_name="Xuân", gender="female"
     )
     entry = log(tree.melinh_officer, gone)
     gone.delete()

@@ -5,6 +5,7 @@ between look-alikes, and the API. The full values never reach the page or the JS
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.access import SYSTEM
 from imports.services import job_create
 from tests.api import ApiClient
 
@@ -65,7 +66,7 @@ def test_the_import_choice_between_look_alikes_shows_citizen_ids_masked(
     from people.services import person_create
 
     person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.school,
         family_name="Nguyễn",
         middle_name="Văn",

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 
+from accounts.access import SYSTEM
 from lib.dates import today
 from people.services import person_create, position_create
 from reports.content import vn_date_line, vn_number
@@ -19,7 +20,7 @@ from tests.reports.conftest import download
 @pytest.fixture
 def melinh_docx(client, tree):
     chair = person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.melinh,
         family_name="Nguyễn",
         middle_name="Thị",
@@ -27,7 +28,7 @@ def melinh_docx(client, tree):
         gender="female",
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=chair,
         unit=tree.melinh,
         role=tree.chair_role,

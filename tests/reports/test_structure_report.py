@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from django.utils.translation import gettext as _
 
+from accounts.access import SYSTEM
 from people.models import EducationLevel, Gender, PoliticalTheory, Role
 from people.services import person_create, position_create
 from tests.reports.conftest import by_label, docx_text, download, table
@@ -24,7 +25,7 @@ DAY = dt.date(2024, 6, 1)
 def cadres(tree):
     staff = Role.objects.get(code="advisory_staff")
     position_create(
-        user=None,
+        user=SYSTEM,
         person=tree.nguyen,
         unit=tree.melinh,
         role=tree.member_role,
@@ -32,7 +33,7 @@ def cadres(tree):
         start_date=dt.date(2024, 1, 1),
     )
     chi = person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.hanoi,
         family_name="Hồ",
         middle_name="Thị",
@@ -43,7 +44,7 @@ def cadres(tree):
     chi.education_level, chi.political_theory = 5, 2
     chi.save()
     position_create(
-        user=None,
+        user=SYSTEM,
         person=chi,
         unit=tree.hanoi,
         role=staff,
@@ -51,7 +52,7 @@ def cadres(tree):
         start_date=dt.date(2023, 1, 1),
     )
     dung = person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.donganh,
         family_name="Phạm",
         middle_name="Văn",
@@ -59,7 +60,7 @@ def cadres(tree):
         gender="male",
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=dung,
         unit=tree.donganh,
         role=tree.member_role,

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils.translation import gettext as _
 
+from accounts.access import SYSTEM
 from people.models import Person
 from reports.builders import category_labels
 from tests.reports.conftest import by_label, docx_text, download, sheets, table
@@ -154,7 +155,7 @@ def test_a_year_without_classes_reports_zeros(client, report_000):
 
 def _record(person, day, topic="labour_law", valid=True):
     record = external_record_create(
-        user=None,
+        user=SYSTEM,
         person=person,
         title="Pháp luật lao động",
         topics=list(Topic.objects.filter(code=topic)),

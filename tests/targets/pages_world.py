@@ -28,6 +28,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from accounts.access import SYSTEM
 from people.models import Role
 from people.services import person_create, position_create
 from targets.models import Target
@@ -41,7 +42,7 @@ HEAD, STAFF = "department_head", "advisory_staff"
 
 def _person(unit, family, middle, given, born):
     return person_create(
-        user=None,
+        user=SYSTEM,
         unit=unit,
         family_name=family,
         middle_name=middle,
@@ -53,7 +54,7 @@ def _person(unit, family, middle, given, born):
 
 def _record(person, title, topic_codes, day, hours=16):
     return external_record_create(
-        user=None,
+        user=SYSTEM,
         person=person,
         title=title,
         topics=list(Topic.objects.filter(code__in=topic_codes)),
@@ -122,21 +123,21 @@ def build(tree) -> SimpleNamespace:
     head, staff = Role.objects.get(code=HEAD), Role.objects.get(code=STAFF)
 
     w.hanoi_term = term_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.hanoi,
         name="Khoá hiện tại",
         start_date=dt.date(y - 2, 1, 1),
         end_date=dt.date(y + 2, 12, 31),
     )
     w.melinh_term = term_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.melinh,
         name="Khoá trước",
         start_date=dt.date(y - 6, 7, 1),
         end_date=dt.date(y - 1, 6, 30),
     )
     w.donganh_term = term_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.donganh,
         name="Khoá mới",
         start_date=dt.date(y - 1, 7, 1),
@@ -156,7 +157,7 @@ def build(tree) -> SimpleNamespace:
         (w.em, tree.donganh, head, w.donganh_term),
     ):
         position_create(
-            user=None,
+            user=SYSTEM,
             person=person,
             unit=unit,
             role=role,
@@ -184,7 +185,7 @@ def build(tree) -> SimpleNamespace:
     w.dung_yearly = _record(w.dung, "Tin học văn phòng", ["it"], dt.date(y, 1, 1), hours=8)
 
     w.nt_term = term_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.ninhthuan,
         name="Khoá hiện tại",
         start_date=dt.date(y - 2, 1, 1),
@@ -195,7 +196,7 @@ def build(tree) -> SimpleNamespace:
     w.sen = _person(tree.ninhthuan, "Đặng", "Thị", "Sen", dt.date(1992, 9, 9))
     for person in (w.phuc, w.quang, w.sen):
         position_create(
-            user=None,
+            user=SYSTEM,
             person=person,
             unit=tree.ninhthuan,
             role=staff,
@@ -208,7 +209,7 @@ def build(tree) -> SimpleNamespace:
         )
 
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
     )
     w.t2 = Target.objects.get(code="T-003-2")
     w.t3 = Target.objects.get(code="T-003-3")

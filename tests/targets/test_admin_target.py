@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from accounts.access import SYSTEM
 from accounts.models import UserRole
 from people.models import Role
 from people.services import person_create, position_create
@@ -29,7 +30,7 @@ def world(tree):
     osh = Topic.objects.get(code="osh")
     for person, day in ((w.binh, dt.date(y - 2, 6, 1)), (w.em, dt.date(y - 1, 10, 1))):
         external_record_create(
-            user=None,
+            user=SYSTEM,
             person=person,
             title=OSH_TITLE,
             topics=[osh],
@@ -40,7 +41,7 @@ def world(tree):
     # A cadre of Đông Anh who took the post on the 1st of last month: still within 12 months.
     w.giang_start = (w.today - dt.timedelta(days=30)).replace(day=1)
     w.giang = person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.donganh,
         family_name="Tạ",
         middle_name="Văn",
@@ -48,7 +49,7 @@ def world(tree):
         gender="male",
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=w.giang,
         unit=tree.donganh,
         full_time=True,

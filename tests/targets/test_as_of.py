@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from accounts.access import SYSTEM
 from people.models import Role
 from people.services import person_create, position_create
 from targets import snapshots
@@ -40,7 +41,7 @@ def _build():
     w.people = {}
     for unit, names in ((w.north, ["An", "Bình"]), (w.south, ["Cúc"])):
         term_create(
-            user=None,
+            user=SYSTEM,
             unit=unit,
             name="2020-2025",
             start_date=D(2020, 7, 1),
@@ -48,7 +49,7 @@ def _build():
         )
         for name in names:
             person = person_create(
-                user=None,
+                user=SYSTEM,
                 unit=unit,
                 family_name="Trần",
                 middle_name="Văn",
@@ -56,7 +57,7 @@ def _build():
                 gender="male",
             )
             position_create(
-                user=None,
+                user=SYSTEM,
                 person=person,
                 unit=unit,
                 role=staff,
@@ -65,7 +66,7 @@ def _build():
             )
             w.people[name] = person
     external_record_create(
-        user=None,
+        user=SYSTEM,
         person=w.people["An"],
         title="Lý luận công đoàn",
         topics=[Topic.objects.get(code="union_theory")],
@@ -110,7 +111,7 @@ def test_figures_of_2020_do_not_change_when_2021_records_arrive(
 
 
 def test_after_a_merger_each_day_follows_the_structure_in_force(world):
-    unit_merge(user=None, sources=[world.north], target=world.south, effective_on=D(2025, 7, 1))
+    unit_merge(user=SYSTEM, sources=[world.north], target=world.south, effective_on=D(2025, 7, 1))
     before = figures(D(2025, 6, 30), world.target)
     after = figures(D(2025, 7, 1), world.target)
     # Before: An and Bình under Ninh Phước, Cúc under Thuận Nam.
@@ -135,7 +136,7 @@ def test_a_committed_record_moves_todays_figures_up_the_tree_at_once(
     # Keep the people in post today, within a running term.
     for unit in (world.north, world.south):
         term_create(
-            user=None,
+            user=SYSTEM,
             unit=unit,
             name="2026-2031",
             start_date=D(2026, 1, 1),
@@ -143,7 +144,7 @@ def test_a_committed_record_moves_todays_figures_up_the_tree_at_once(
         )
     staff = Role.objects.get(code="advisory_staff")
     dung = person_create(
-        user=None,
+        user=SYSTEM,
         unit=world.north,
         family_name="Lê",
         middle_name="Thị",
@@ -151,7 +152,7 @@ def test_a_committed_record_moves_todays_figures_up_the_tree_at_once(
         gender="female",
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=dung,
         unit=world.north,
         role=staff,
@@ -162,7 +163,7 @@ def test_a_committed_record_moves_todays_figures_up_the_tree_at_once(
     before = figures(day, world.target)
     with django_capture_on_commit_callbacks(execute=True):
         external_record_create(
-            user=None,
+            user=SYSTEM,
             person=dung,
             title="Bồi dưỡng cán bộ chuyên trách",
             topics=[Topic.objects.get(code="union_theory")],

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.access import SYSTEM
 from people.models import Role
 from people.services import person_create, position_create
 from targets.models import Snapshot, SourceDocument, Target, WindowKind
@@ -179,7 +180,7 @@ def test_the_dashboard_needs_a_bounded_number_of_queries(
             f"HN-X{i:02d}", f"Liên đoàn Lao động quận {i:02d}", "district_federation", tree.hanoi
         )
         person = person_create(
-            user=None,
+            user=SYSTEM,
             unit=district,
             family_name="Cao",
             middle_name="Văn",
@@ -187,7 +188,7 @@ def test_the_dashboard_needs_a_bounded_number_of_queries(
             gender="male",
         )
         position_create(
-            user=None,
+            user=SYSTEM,
             person=person,
             unit=district,
             role=head,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from accounts.access import SYSTEM
 from people.models import EducationLevel, Role
 from people.services import person_create, position_create
 from targets.engine import person_obligations, person_targets, unit_counts
@@ -30,7 +31,7 @@ def world(db):
 
 def person(unit, given, education=EducationLevel.UNIVERSITY):
     return person_create(
-        user=None,
+        user=SYSTEM,
         unit=unit,
         family_name="Nguyễn",
         middle_name="Văn",
@@ -43,7 +44,7 @@ def person(unit, given, education=EducationLevel.UNIVERSITY):
 
 def post(who, unit, role, start, **extra):
     return position_create(
-        user=None,
+        user=SYSTEM,
         person=who,
         unit=unit,
         role=Role.objects.get(code=role),
@@ -54,7 +55,7 @@ def post(who, unit, role, start, **extra):
 
 def record(who, day, topics, hours=16):
     return external_record_create(
-        user=None,
+        user=SYSTEM,
         person=who,
         title=f"Khoá học {day:%d/%m/%Y}",
         topics=list(Topic.objects.filter(code__in=topics)),
@@ -75,7 +76,7 @@ def status(who, code, day):
 def test_a_new_key_leader_is_due_on_the_last_day_of_the_terms_2nd_year(world):
     _, province, _ = world
     term_create(
-        user=None,
+        user=SYSTEM,
         unit=province,
         name="2023-2028",
         start_date=D(2023, 10, 15),
@@ -99,14 +100,14 @@ def test_a_new_key_leader_is_due_on_the_last_day_of_the_terms_2nd_year(world):
 def test_a_re_elected_chair_is_not_newly_elected(world):
     _, province, _ = world
     term_create(
-        user=None,
+        user=SYSTEM,
         unit=province,
         name="2018-2023",
         start_date=D(2018, 10, 15),
         end_date=D(2023, 10, 14),
     )
     term_create(
-        user=None,
+        user=SYSTEM,
         unit=province,
         name="2023-2028",
         start_date=D(2023, 10, 15),
@@ -200,8 +201,8 @@ def test_the_degree_requirement(world):
 def test_chairs_fall_in_the_band_of_their_members_that_day(world, members, band):
     _, _, district = world
     union = make_unit("NT-PR-09", "Công đoàn Công ty D", "grassroots", district)
-    unit_set_figures(user=None, unit=union, effective_on=D(2024, 1, 1), member_count=members)
-    unit_set_figures(user=None, unit=union, effective_on=D(2025, 1, 1), member_count=10)
+    unit_set_figures(user=SYSTEM, unit=union, effective_on=D(2024, 1, 1), member_count=members)
+    unit_set_figures(user=SYSTEM, unit=union, effective_on=D(2025, 1, 1), member_count=10)
     chair = person(union, "Oanh")
     post(chair, union, "chair", D(2023, 6, 1))
     statuses = {
@@ -220,9 +221,9 @@ def test_chairs_fall_in_the_band_of_their_members_that_day(world, members, band)
 def test_records_outside_the_topics_or_too_short_do_not_count(world):
     _, _, district = world
     union = make_unit("NT-PR-10", "Công đoàn Công ty E", "grassroots", district)
-    unit_set_figures(user=None, unit=union, effective_on=D(2020, 1, 1), member_count=200)
+    unit_set_figures(user=SYSTEM, unit=union, effective_on=D(2020, 1, 1), member_count=200)
     term_create(
-        user=None, unit=union, name="2023-2028", start_date=D(2023, 6, 1), end_date=D(2028, 5, 31)
+        user=SYSTEM, unit=union, name="2023-2028", start_date=D(2023, 6, 1), end_date=D(2028, 5, 31)
     )
     chair = person(union, "Phúc")
     post(chair, union, "chair", D(2023, 6, 1))
@@ -237,9 +238,9 @@ def test_records_outside_the_topics_or_too_short_do_not_count(world):
     # The term's end passes without the record: overdue the day after the term. (Another
     # union: a union has one chair at a time, Role.max_holders.)
     other_union = make_unit("NT-PR-11", "Công đoàn Công ty G", "grassroots", district)
-    unit_set_figures(user=None, unit=other_union, effective_on=D(2020, 1, 1), member_count=200)
+    unit_set_figures(user=SYSTEM, unit=other_union, effective_on=D(2020, 1, 1), member_count=200)
     term_create(
-        user=None,
+        user=SYSTEM,
         unit=other_union,
         name="2023-2028",
         start_date=D(2023, 6, 1),

@@ -11,6 +11,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.access import SYSTEM
 from lib.dates import today
 from people.models import EducationLevel, Position, Role
 from people.services import (
@@ -74,14 +75,14 @@ def _build() -> SimpleNamespace:
     start = D(w.day.year - 2, 1, 1)
     for unit in (w.hanoi, w.melinh, w.donganh, w.school, w.factory):
         term_create(
-            user=None,
+            user=SYSTEM,
             unit=unit,
             name="Nhiệm kỳ hiện tại",
             start_date=start,
             end_date=D(w.day.year + 3, 12, 31),
         )
     for unit, members in ((w.school, 800), (w.factory, 1200)):
-        unit_set_figures(user=None, unit=unit, effective_on=start, member_count=members)
+        unit_set_figures(user=SYSTEM, unit=unit, effective_on=start, member_count=members)
     staff, chair = Role.objects.get(code="advisory_staff"), Role.objects.get(code="chair")
     w.an = _person(w.melinh, "An", EducationLevel.COLLEGE)
     w.binh = _person(w.donganh, "Bình", EducationLevel.UNIVERSITY)
@@ -94,7 +95,7 @@ def _build() -> SimpleNamespace:
         (w.dung, w.factory, chair, True),
     ):
         position_create(
-            user=None,
+            user=SYSTEM,
             person=who,
             unit=unit,
             role=role,
@@ -105,7 +106,7 @@ def _build() -> SimpleNamespace:
     w.osh = Topic.objects.get(code="osh")
     w.bargaining = Topic.objects.get(code="collective_bargaining")
     w.binh_record = external_record_create(
-        user=None,
+        user=SYSTEM,
         person=w.binh,
         title="Lý luận công đoàn",
         topics=[w.theory],
@@ -118,7 +119,7 @@ def _build() -> SimpleNamespace:
 
 def _person(unit, given, education):
     return person_create(
-        user=None,
+        user=SYSTEM,
         unit=unit,
         family_name="Phạm",
         middle_name="Văn",
@@ -187,7 +188,7 @@ def test_a_grassroots_chairs_record_moves_four_levels(world, django_capture_on_c
     before = stored(world.day)
     with django_capture_on_commit_callbacks(execute=True):
         external_record_create(
-            user=None,
+            user=SYSTEM,
             person=world.cuong,
             title="Kỹ năng chủ tịch CĐCS",
             topics=[world.theory],
@@ -225,7 +226,7 @@ FULL_TIME_UPPER = {"T-003-2", "T-003-3", "T-001-2a", "T-001-2b", "T-001-3a"}
 CHANGES = {
     "a record through the service": (
         lambda w: external_record_create(
-            user=None,
+            user=SYSTEM,
             person=w.dung,
             title="Thương lượng tập thể",
             topics=[w.bargaining],
@@ -237,7 +238,7 @@ CHANGES = {
     ),
     "a record outside the topics": (
         lambda w: external_record_create(
-            user=None,
+            user=SYSTEM,
             person=w.an,
             title="An toàn vệ sinh lao động",
             topics=[w.osh],
@@ -249,7 +250,7 @@ CHANGES = {
     ),
     "a record dated tomorrow": (
         lambda w: external_record_create(
-            user=None,
+            user=SYSTEM,
             person=w.an,
             title="Khoá học",
             topics=[w.theory],
@@ -267,7 +268,7 @@ CHANGES = {
     "a record deleted": (lambda w: w.binh_record.delete(), {"T-003-2", "T-003-3", "T-001-3a"}),
     "a new full-time post": (
         lambda w: position_create(
-            user=None,
+            user=SYSTEM,
             person=_person(w.donganh, "Giang", EducationLevel.MASTER),
             unit=w.donganh,
             role=Role.objects.get(code="department_head"),
@@ -278,7 +279,7 @@ CHANGES = {
     ),
     "a post ended yesterday": (
         lambda w: position_end(
-            user=None,
+            user=SYSTEM,
             position=Position.objects.get(person=w.binh),
             end_date=w.day - ONE_DAY,
             end_reason="retired",
@@ -289,7 +290,7 @@ CHANGES = {
     # Counted once, at the lowest-id post: a second post moves nothing.
     "a second post, lower in the tree": (
         lambda w: position_create(
-            user=None,
+            user=SYSTEM,
             person=w.an,
             unit=w.school,
             role=Role.objects.get(code="vice_chair"),
@@ -299,15 +300,21 @@ CHANGES = {
         set(),
     ),
     "a union growing to 1,000 members": (
-        lambda w: unit_set_figures(user=None, unit=w.school, effective_on=w.day, member_count=1000),
+        lambda w: unit_set_figures(
+            user=SYSTEM, unit=w.school, effective_on=w.day, member_count=1000
+        ),
         {"T-003-4b", "T-003-4c"},
     ),
     "a union shrinking to 999 members": (
-        lambda w: unit_set_figures(user=None, unit=w.factory, effective_on=w.day, member_count=999),
+        lambda w: unit_set_figures(
+            user=SYSTEM, unit=w.factory, effective_on=w.day, member_count=999
+        ),
         {"T-003-4b", "T-003-4c"},
     ),
     "a degree obtained": (
-        lambda w: person_update(user=None, person=w.an, education_level=EducationLevel.UNIVERSITY),
+        lambda w: person_update(
+            user=SYSTEM, person=w.an, education_level=EducationLevel.UNIVERSITY
+        ),
         {"T-001-2a"},
     ),
     "a term that ended yesterday": (end_term, FULL_TIME_UPPER - {"T-003-3"}),
@@ -336,7 +343,7 @@ def test_a_change_dated_before_today_drops_older_snapshots_but_keeps_today(
     snapshots.compute(world.day)
     with django_capture_on_commit_callbacks(execute=True):
         external_record_create(
-            user=None,
+            user=SYSTEM,
             person=world.an,
             title="Khoá học",
             topics=[world.theory],
@@ -347,7 +354,7 @@ def test_a_change_dated_before_today_drops_older_snapshots_but_keeps_today(
     assert Snapshot.objects.filter(as_of=last_year).exists()  # the record is later
     with django_capture_on_commit_callbacks(execute=True):
         external_record_create(
-            user=None,
+            user=SYSTEM,
             person=world.an,
             title="Khoá học",
             topics=[world.theory],
@@ -369,7 +376,7 @@ def test_a_change_rolled_back_leaves_the_figures_as_they_were(
         try:
             with transaction.atomic():
                 external_record_create(
-                    user=None,
+                    user=SYSTEM,
                     person=world.an,
                     title="Khoá học",
                     topics=[world.theory],
@@ -383,7 +390,7 @@ def test_a_change_rolled_back_leaves_the_figures_as_they_were(
     assert stored(world.day) == before
     # The marks left by the rolled-back work only cause a refresh that changes nothing.
     with django_capture_on_commit_callbacks(execute=True):
-        unit_set_figures(user=None, unit=world.school, effective_on=D(2010, 1, 1), member_count=5)
+        unit_set_figures(user=SYSTEM, unit=world.school, effective_on=D(2010, 1, 1), member_count=5)
     assert stored(world.day) == before == recomputed(world.day)
 
 
@@ -393,7 +400,7 @@ def test_a_change_rolled_back_leaves_the_figures_as_they_were(
 def _op_record(w, data):
     who = data.draw(st.sampled_from([w.an, w.binh, w.cuong, w.dung]), label="who")
     external_record_create(
-        user=None,
+        user=SYSTEM,
         person=who,
         title="Khoá học",
         topics=[data.draw(st.sampled_from([w.theory, w.osh, w.bargaining]), label="topic")],
@@ -419,7 +426,7 @@ def _op_post(w, data):
 
 def _post(w, data, unit, who):
     position_create(
-        user=None,
+        user=SYSTEM,
         person=who,
         unit=unit,
         role=Role.objects.get(
@@ -435,12 +442,12 @@ def _op_end_post(w, data):
     if posts:
         post = data.draw(st.sampled_from(posts), label="post")
         end = max(post.start_date, w.day - dt.timedelta(days=data.draw(st.integers(0, 3))))
-        position_end(user=None, position=post, end_date=end, end_reason="rotated")
+        position_end(user=SYSTEM, position=post, end_date=end, end_reason="rotated")
 
 
 def _op_members(w, data):
     unit_set_figures(
-        user=None,
+        user=SYSTEM,
         unit=data.draw(st.sampled_from([w.school, w.factory])),
         effective_on=w.day - dt.timedelta(days=data.draw(st.integers(0, 400))),
         member_count=data.draw(st.sampled_from([500, 999, 1000, 2499, 2500])),
@@ -449,7 +456,7 @@ def _op_members(w, data):
 
 def _op_education(w, data):
     person_update(
-        user=None,
+        user=SYSTEM,
         person=data.draw(st.sampled_from([w.an, w.binh, w.cuong, w.dung])),
         education_level=data.draw(st.sampled_from([4, 5, 6]), label="education"),
     )
@@ -491,7 +498,10 @@ def test_a_post_moved_to_another_unit_leaves_its_old_unit_too(
     snapshots.compute(world.day)
     with django_capture_on_commit_callbacks(execute=True):
         position_update(
-            user=None, position=Position.objects.get(person=world.an), unit=world.donganh, term=None
+            user=SYSTEM,
+            position=Position.objects.get(person=world.an),
+            unit=world.donganh,
+            term=None,
         )
     assert stored(world.day) == recomputed(world.day)
 
@@ -503,7 +513,7 @@ def test_a_corrected_sector_drops_the_stored_figures_of_every_day(
     snapshots.compute(D(world.day.year - 1, 12, 31))
     with django_capture_on_commit_callbacks(execute=True):
         unit_update(
-            user=None,
+            user=SYSTEM,
             unit=world.factory,
             code=world.factory.code,
             sector=world.factory.sector,
@@ -512,7 +522,7 @@ def test_a_corrected_sector_drops_the_stored_figures_of_every_day(
     assert Snapshot.objects.count() == 2  # nothing that matters changed
     with django_capture_on_commit_callbacks(execute=True):
         unit_update(
-            user=None,
+            user=SYSTEM,
             unit=world.factory,
             code=world.factory.code,
             sector="state",
@@ -528,7 +538,7 @@ def test_a_record_redated_into_another_year_drops_that_years_snapshot(
     last_year = D(world.day.year - 1, 12, 31)
     with django_capture_on_commit_callbacks(execute=True):
         record = external_record_create(
-            user=None,
+            user=SYSTEM,
             person=world.an,
             title="Nghiệp vụ",
             topics=[world.theory],

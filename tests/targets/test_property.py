@@ -8,6 +8,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.access import SYSTEM
 from lib.periods import overlaps_q
 from people.models import Position, Role
 from people.services import person_create
@@ -52,7 +53,7 @@ def build(data) -> list:
     topics = {t.code: t for t in Topic.objects.filter(code__in=TOPICS)}
     for i in range(data.draw(st.integers(1, 8), label="people")):
         person = person_create(
-            user=None,
+            user=SYSTEM,
             unit=root,
             family_name="Lê",
             middle_name="Văn",

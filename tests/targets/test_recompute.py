@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
+from accounts.access import SYSTEM
 from lib.dates import today
 from people.models import Role
 from people.services import position_create
@@ -16,7 +17,7 @@ from targets.tasks import compute_snapshot
 
 def test_the_command_recomputes_every_target_with_a_progress_bar(tree, capsys):
     position_create(
-        user=None,
+        user=SYSTEM,
         person=tree.tran,
         unit=tree.hanoi,
         role=Role.objects.get(code="advisory_staff"),

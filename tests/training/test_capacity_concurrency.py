@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from accounts.access import SYSTEM
 from people.models import Person
 from tests.conftest import make_user
 from training.models import Enrolment
@@ -22,7 +23,7 @@ from training.services import (
 
 def open_class(tree, capacity, code="CAP-01"):
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code=code,
@@ -32,7 +33,7 @@ def open_class(tree, capacity, code="CAP-01"):
         hours=24,
         capacity=capacity,
     )
-    return class_set_status(user=None, training_class=c, status="open")
+    return class_set_status(user=SYSTEM, training_class=c, status="open")
 
 
 def learners(tree, n):
@@ -97,9 +98,9 @@ def test_acceptances_of_another_class_do_not_use_up_this_class_places(tree):
     full = open_class(tree, capacity=1, code="CAP-FULL")
     other = open_class(tree, capacity=1, code="CAP-OTHER")
     p1, p2 = learners(tree, 2)
-    enrolment_accept(user=None, enrolment=nominate_all(tree, full, [p1])[0])
+    enrolment_accept(user=SYSTEM, enrolment=nominate_all(tree, full, [p1])[0])
     assert (
-        enrolment_accept(user=None, enrolment=nominate_all(tree, other, [p2])[0]).status
+        enrolment_accept(user=SYSTEM, enrolment=nominate_all(tree, other, [p2])[0]).status
         == "accepted"
     )
 
@@ -107,7 +108,7 @@ def test_acceptances_of_another_class_do_not_use_up_this_class_places(tree):
 def test_nominations_cannot_be_decided_once_the_class_is_running(tree):
     c = open_class(tree, capacity=5)
     (e,) = nominate_all(tree, c, learners(tree, 1))
-    class_set_status(user=None, training_class=c, status="running")
+    class_set_status(user=SYSTEM, training_class=c, status="running")
     with pytest.raises(ValidationError):
         enrolment_accept(user=tree.melinh_officer, enrolment=e)
     assert Enrolment.objects.get(pk=e.pk).status == "nominated"

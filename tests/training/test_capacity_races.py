@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils.translation import gettext
 
+from accounts.access import SYSTEM
 from imports.models import ImportJob, ImportStatus
 from imports.pipeline import progress_key
 from lib import progress
@@ -48,7 +49,7 @@ def _media(settings, tmp_path):
 
 def a_class(tree, capacity: int, status: str, code: str = "RACE-01") -> TrainingClass:
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code=code,
@@ -58,9 +59,9 @@ def a_class(tree, capacity: int, status: str, code: str = "RACE-01") -> Training
         hours=24,
         capacity=capacity,
     )
-    c = class_set_status(user=None, training_class=c, status="open")
+    c = class_set_status(user=SYSTEM, training_class=c, status="open")
     if status == "running":
-        c = class_set_status(user=None, training_class=c, status="running")
+        c = class_set_status(user=SYSTEM, training_class=c, status="running")
     return c
 
 

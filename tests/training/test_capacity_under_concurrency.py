@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
+from accounts.access import SYSTEM
 from people.models import Person
 from training.models import Enrolment
 from training.services import class_create, class_set_status, enrolment_accept
@@ -14,7 +15,7 @@ from training.services import class_create, class_set_status, enrolment_accept
 
 def open_class_with_nominations(tree, capacity: int, nominations: int):
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code="CAP",
@@ -24,7 +25,7 @@ def open_class_with_nominations(tree, capacity: int, nominations: int):
         hours=8,
         capacity=capacity,
     )
-    class_set_status(user=None, training_class=c, status="open")
+    class_set_status(user=SYSTEM, training_class=c, status="open")
     people = []
     for i in range(nominations):
         p = Person(

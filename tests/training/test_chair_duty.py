@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from accounts.access import SYSTEM
 from people.services import person_create, position_create
 from targets.chairs import union_duty
 from tests.conftest import make_unit, make_user
@@ -28,7 +29,7 @@ NGUYEN = "Nguyễn Văn An"  # chair of tree.school (Mê Linh); passed a Mê Lin
 
 
 def set_members(unit, count, on=dt.date(2024, 1, 1)):
-    unit_set_figures(user=None, unit=unit, effective_on=on, member_count=count)
+    unit_set_figures(user=SYSTEM, unit=unit, effective_on=on, member_count=count)
 
 
 def chair_ids(unit, day):
@@ -105,7 +106,7 @@ def test_a_grassroots_union_directly_under_a_province_is_never_left_without_a_du
         "HN-01", "Công đoàn Tổng công ty Du lịch Hà Nội", "grassroots", tree.hanoi, sector="state"
     )
     chair = person_create(
-        user=None,
+        user=SYSTEM,
         unit=direct,
         family_name="Phạm",
         middle_name="Thị",
@@ -113,7 +114,7 @@ def test_a_grassroots_union_directly_under_a_province_is_never_left_without_a_du
         gender="female",
     )
     position_create(
-        user=None, person=chair, unit=direct, role=tree.chair_role, start_date=dt.date(2023, 1, 1)
+        user=SYSTEM, person=chair, unit=direct, role=tree.chair_role, start_date=dt.date(2023, 1, 1)
     )
     set_members(direct, members)
     assert chair_duty_unit(direct, DAY) == getattr(tree, duty)
@@ -165,7 +166,7 @@ def crossing(tree):
     )
     set_members(tree.small, 300, on=dt.date(2024, 1, 1))
     tree.pham = person_create(
-        user=None,
+        user=SYSTEM,
         unit=tree.small,
         family_name="Phạm",
         middle_name="Thị",
@@ -173,7 +174,7 @@ def crossing(tree):
         gender="female",
     )
     position_create(
-        user=None,
+        user=SYSTEM,
         person=tree.pham,
         unit=tree.small,
         role=tree.chair_role,
@@ -235,7 +236,7 @@ def test_a_district_officer_cannot_open_the_provinces_chairs_page(client, crossi
 def test_training_before_taking_the_post_does_not_count_and_training_after_does(crossing):
     t = crossing
     external_record_create(
-        user=None,
+        user=SYSTEM,
         person=t.pham,
         title="Bồi dưỡng cán bộ công đoàn 2023",
         topics=[t.topic],
@@ -249,7 +250,7 @@ def test_training_before_taking_the_post_does_not_count_and_training_after_does(
 
     assert trained(dt.date(2024, 9, 1)) is False
     record = external_record_create(
-        user=None,
+        user=SYSTEM,
         person=t.pham,
         title="Kỹ năng chủ tịch CĐCS",
         topics=[t.topic],
@@ -268,7 +269,7 @@ def test_training_before_taking_the_post_does_not_count_and_training_after_does(
 
 def open_class(organiser, topic, code, start):
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=organiser,
         topics=[topic],
         code=code,
@@ -278,7 +279,7 @@ def open_class(organiser, topic, code, start):
         hours=16,
         capacity=30,
     )
-    return class_set_status(user=None, training_class=c, status="open")
+    return class_set_status(user=SYSTEM, training_class=c, status="open")
 
 
 def test_nominating_a_chair_to_a_class_of_a_level_that_is_not_their_duty_warns_but_succeeds(

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from accounts.access import SYSTEM
 from tests.conftest import make_unit, make_user
 from training.selectors import chair_duty_unit, chairs_to_train
 from training.services import class_create, class_set_status, enrolment_nominate
@@ -19,7 +20,7 @@ DAY = dt.date(2025, 1, 15)
 )
 def test_the_level_responsible_follows_the_member_count_at_the_boundaries(tree, members, duty):
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2025, 1, 1), member_count=members
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2025, 1, 1), member_count=members
     )
     assert chair_duty_unit(tree.school, DAY) == getattr(tree, duty)
     for level in ("melinh", "hanoi", "vgcl"):
@@ -29,10 +30,10 @@ def test_the_level_responsible_follows_the_member_count_at_the_boundaries(tree, 
 
 def test_a_union_crossing_1000_members_mid_year_changes_level_on_that_day(client, tree):
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2024, 1, 1), member_count=950
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2024, 1, 1), member_count=950
     )
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2024, 6, 15), member_count=1020
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2024, 6, 15), member_count=1020
     )
     assert chair_duty_unit(tree.school, dt.date(2024, 6, 14)) == tree.melinh
     assert chair_duty_unit(tree.school, dt.date(2024, 6, 15)) == tree.hanoi
@@ -55,7 +56,7 @@ def test_a_grassroots_union_directly_under_a_province_is_the_provinces_duty(tree
     direct = make_unit(
         "HN-01", "Công đoàn Tổng công ty Du lịch Hà Nội", "grassroots", tree.hanoi, sector="state"
     )
-    unit_set_figures(user=None, unit=direct, effective_on=dt.date(2020, 1, 1), member_count=300)
+    unit_set_figures(user=SYSTEM, unit=direct, effective_on=dt.date(2020, 1, 1), member_count=300)
     assert chair_duty_unit(direct, DAY) == tree.hanoi
 
 
@@ -63,7 +64,7 @@ def test_the_chairs_page_shows_who_is_already_trained(client, tree):
     # Nguyễn Văn An passed the Mê Linh class of April 2024 while chair (conftest); his union
     # has 300 members (T-003-4c: without a member count no target judges him).
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
     )
     client.force_login(tree.melinh_officer)
     body = client.get("/training/chairs/", {"on": "01/06/2024"}).content.decode()
@@ -76,10 +77,10 @@ def test_the_chairs_page_shows_who_is_already_trained(client, tree):
 
 def test_nominating_a_chair_to_another_levels_class_warns_but_is_allowed(tree):
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2024, 1, 1), member_count=2600
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2024, 1, 1), member_count=2600
     )
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code="W1",
@@ -89,7 +90,7 @@ def test_nominating_a_chair_to_another_levels_class_warns_but_is_allowed(tree):
         hours=8,
         capacity=10,
     )
-    class_set_status(user=None, training_class=c, status="open")
+    class_set_status(user=SYSTEM, training_class=c, status="open")
     school_officer = make_user("school", tree.school)
     enrolment, warnings = enrolment_nominate(
         user=school_officer, training_class=c, person=tree.nguyen

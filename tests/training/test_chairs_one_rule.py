@@ -20,6 +20,7 @@ import re
 
 import pytest
 
+from accounts.access import SYSTEM
 from accounts.models import ApiToken
 from people.services import person_create, position_create
 from targets.models import Target
@@ -39,7 +40,7 @@ HUNG, LAN = "Phạm Văn Hùng", "Võ Thị Lan"
 
 def record(person, title, topic, day):
     external_record_create(
-        user=None,
+        user=SYSTEM,
         person=person,
         title=title,
         topics=[Topic.objects.get(code=topic)],
@@ -50,19 +51,21 @@ def record(person, title, topic, day):
 
 
 def set_members(unit, count, on=dt.date(2024, 1, 1)):
-    unit_set_figures(user=None, unit=unit, effective_on=on, member_count=count)
+    unit_set_figures(user=SYSTEM, unit=unit, effective_on=on, member_count=count)
 
 
 def union(tree, code, name, parent, members):
     unit = make_unit(code, name, "grassroots", parent, sector="non_state")
     set_members(unit, members)
-    term = term_create(user=None, unit=unit, name="2023-2028", start_date=TERM[0], end_date=TERM[1])
+    term = term_create(
+        user=SYSTEM, unit=unit, name="2023-2028", start_date=TERM[0], end_date=TERM[1]
+    )
     return unit, term
 
 
 def chair(tree, unit, family, middle, given, since, term):
     person = person_create(
-        user=None,
+        user=SYSTEM,
         unit=unit,
         family_name=family,
         middle_name=middle,
@@ -70,7 +73,7 @@ def chair(tree, unit, family, middle, given, since, term):
         gender="female" if middle == "Thị" else "male",
     )
     position_create(
-        user=None, person=person, unit=unit, role=tree.chair_role, start_date=since, term=term
+        user=SYSTEM, person=person, unit=unit, role=tree.chair_role, start_date=since, term=term
     )
     return person
 

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.access import SYSTEM
 from lib.dates import today
 from training.models import ClassStatus, TrainingRecord
 from training.services import (
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def make_class(tree, start: dt.date, end: dt.date, code: str = "ML-2026-09"):
     training_class = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code=code,
@@ -36,7 +37,7 @@ def make_class(tree, start: dt.date, end: dt.date, code: str = "ML-2026-09"):
         hours=16,
         capacity=10,
     )
-    class_set_status(user=None, training_class=training_class, status="open")
+    class_set_status(user=SYSTEM, training_class=training_class, status="open")
     return training_class
 
 
@@ -59,9 +60,9 @@ def test_a_class_cannot_run_before_its_first_day_through_the_page(tree, client):
 def test_on_its_first_day_it_runs_and_before_its_last_it_cannot_close(tree):
     day = today()
     training_class = make_class(tree, day, day + dt.timedelta(days=1))
-    class_set_status(user=None, training_class=training_class, status="running")
+    class_set_status(user=SYSTEM, training_class=training_class, status="running")
     with pytest.raises(ValidationError) as refused:
-        class_set_status(user=None, training_class=training_class, status="closed")
+        class_set_status(user=SYSTEM, training_class=training_class, status="closed")
     end = f"{training_class.end_date:%d/%m/%Y}"
     assert refused.value.message_dict["status"] == [
         f"Lớp kết thúc ngày {end}: chưa thể đóng lớp trước ngày đó."
@@ -73,8 +74,8 @@ def test_on_its_first_day_it_runs_and_before_its_last_it_cannot_close(tree):
 def test_on_its_last_day_it_closes(tree):
     day = today()
     training_class = make_class(tree, day - dt.timedelta(days=2), day)
-    class_set_status(user=None, training_class=training_class, status="running")
-    class_set_status(user=None, training_class=training_class, status="closed")
+    class_set_status(user=SYSTEM, training_class=training_class, status="running")
+    class_set_status(user=SYSTEM, training_class=training_class, status="closed")
     assert training_class.status == ClassStatus.CLOSED
 
 
@@ -84,9 +85,9 @@ def test_a_certificate_is_numbered_from_the_last_day_of_its_class_not_before(tre
     enrolment, _ = enrolment_nominate(
         user=tree.melinh_officer, training_class=ending, person=tree.nguyen
     )
-    enrolment_accept(user=None, enrolment=enrolment)
-    class_set_status(user=None, training_class=ending, status="running")
-    results_record(user=None, enrolment=enrolment, attendance_percent=100, score=8, passed=True)
+    enrolment_accept(user=SYSTEM, enrolment=enrolment)
+    class_set_status(user=SYSTEM, training_class=ending, status="running")
+    results_record(user=SYSTEM, enrolment=enrolment, attendance_percent=100, score=8, passed=True)
     record = TrainingRecord.objects.get(enrolment=enrolment)
     client.force_login(tree.melinh_officer)
     response = client.post(f"/training/records/{record.pk}/certificate/", follow=True)
@@ -99,9 +100,9 @@ def test_a_certificate_is_numbered_from_the_last_day_of_its_class_not_before(tre
     enrolment, _ = enrolment_nominate(
         user=tree.melinh_officer, training_class=ended, person=tree.nguyen
     )
-    enrolment_accept(user=None, enrolment=enrolment)
-    class_set_status(user=None, training_class=ended, status="running")
-    results_record(user=None, enrolment=enrolment, attendance_percent=100, score=8, passed=True)
+    enrolment_accept(user=SYSTEM, enrolment=enrolment)
+    class_set_status(user=SYSTEM, training_class=ended, status="running")
+    results_record(user=SYSTEM, enrolment=enrolment, attendance_percent=100, score=8, passed=True)
     record = certificate_issue(
         user=tree.melinh_officer, record=TrainingRecord.objects.get(enrolment=enrolment)
     )

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.access import SYSTEM
 from tests.conftest import make_unit, make_user
 from training.models import ClassCorrection, Enrolment, Feedback, TrainingClass, TrainingRecord
 from training.services import (
@@ -114,7 +115,7 @@ def test_another_province_cannot_nominate_unless_invited(tree, open_class):
 
 def test_results_on_a_planned_class_are_refused(tree):
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code="P1",
@@ -124,12 +125,12 @@ def test_results_on_a_planned_class_are_refused(tree):
         hours=8,
         capacity=5,
     )
-    class_set_status(user=None, training_class=c, status="open")
+    class_set_status(user=SYSTEM, training_class=c, status="open")
     enrolment, _ = enrolment_nominate(
         user=tree.melinh_officer, training_class=c, person=tree.nguyen
     )
-    enrolment = enrolment_accept(user=None, enrolment=enrolment)
-    class_set_status(user=None, training_class=c, status="planned")
+    enrolment = enrolment_accept(user=SYSTEM, enrolment=enrolment)
+    class_set_status(user=SYSTEM, training_class=c, status="planned")
     with pytest.raises(ValidationError) as e:
         results_record(
             user=tree.melinh_officer,
@@ -145,7 +146,7 @@ def test_results_on_a_planned_class_are_refused(tree):
 
 def test_the_status_flow_cannot_skip_steps(tree):
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=tree.melinh,
         topics=[tree.topic],
         code="S1",
@@ -156,13 +157,13 @@ def test_the_status_flow_cannot_skip_steps(tree):
         capacity=5,
     )
     with pytest.raises(ValidationError):
-        class_set_status(user=None, training_class=c, status="closed")
+        class_set_status(user=SYSTEM, training_class=c, status="closed")
     assert TrainingClass.objects.get(pk=c.pk).status == "planned"
 
 
 def test_an_unknown_status_is_refused_in_vietnamese(tree):
     with pytest.raises(ValidationError) as refused:
-        class_set_status(user=None, training_class=tree.ml_class, status="archived")
+        class_set_status(user=SYSTEM, training_class=tree.ml_class, status="archived")
     message = refused.value.message_dict["status"][0]
     assert "archived không phải là một trong các lựa chọn" in message
     assert TrainingClass.objects.get(pk=tree.ml_class.pk).status == tree.ml_class.status
@@ -175,7 +176,7 @@ def test_acceptance_beyond_capacity_goes_to_the_waiting_list(tree, open_class):
 
         people.append(
             person_create(
-                user=None,
+                user=SYSTEM,
                 unit=tree.school,
                 family_name="Hoàng",
                 given_name=f"Minh{i}",
@@ -209,7 +210,7 @@ def _second_passed_record(tree):
     from people.services import person_create
 
     person = person_create(
-        user=None, unit=tree.school, family_name="Đinh", given_name="Lan", gender="female"
+        user=SYSTEM, unit=tree.school, family_name="Đinh", given_name="Lan", gender="female"
     )
     enrolment = Enrolment.objects.create(
         training_class=tree.ml_class, person=person, nominating_unit=tree.melinh, status="accepted"
@@ -252,7 +253,7 @@ def test_a_learner_gives_feedback_once_through_the_page(client, tree):
 
 def test_closed_classes_are_corrected_only_by_their_organiser_and_logged(tree):
     enrolment = Enrolment.objects.get(training_class=tree.ml_class, person=tree.nguyen)
-    class_set_status(user=None, training_class=tree.ml_class, status="closed")
+    class_set_status(user=SYSTEM, training_class=tree.ml_class, status="closed")
     with pytest.raises(ValidationError):
         results_record(
             user=tree.hanoi_officer,
@@ -269,7 +270,7 @@ def test_closed_classes_are_corrected_only_by_their_organiser_and_logged(tree):
 
 def test_the_verification_page_shows_only_the_allowed_fields(client, tree):
     record = TrainingRecord.objects.get(enrolment__training_class=tree.ml_class)
-    certificate_issue(user=None, record=record)
+    certificate_issue(user=SYSTEM, record=record)
     body = client.get(f"/verify/{record.verification_code}/").content.decode()
     assert "Nguyễn Văn An" in body and tree.ml_class.name in body and "Mê Linh" in body
     assert tree.nguyen.citizen_id not in body and "01/05/1980" not in body

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from accounts.access import SYSTEM
 from people.models import Person, Position, Role
 from people.services import person_create, position_create
 from tests.conftest import make_user
@@ -228,7 +229,7 @@ def small(tree):
     """One part-time cadre (Trần Thị Bình, Đông Anh) and one plain member in Hà Nội classes."""
     t = tree
     t.member = person_create(
-        user=None, unit=t.factory, family_name="Đỗ", given_name="Hoa", gender="female"
+        user=SYSTEM, unit=t.factory, family_name="Đỗ", given_name="Hoa", gender="female"
     )
     t.donganh_officer = make_user("donganh", t.donganh)
     return t
@@ -236,7 +237,7 @@ def small(tree):
 
 def _run_class(t, organiser, code, start, people, final_status="running"):
     c = class_create(
-        user=None,
+        user=SYSTEM,
         organiser=organiser,
         topics=[t.topic],
         code=code,
@@ -246,14 +247,14 @@ def _run_class(t, organiser, code, start, people, final_status="running"):
         hours=8,
         capacity=10,
     )
-    class_set_status(user=None, training_class=c, status="open")
+    class_set_status(user=SYSTEM, training_class=c, status="open")
     for p in people:
         e, _warnings = enrolment_nominate(user=t.donganh_officer, training_class=c, person=p)
-        enrolment_accept(user=None, enrolment=e)
+        enrolment_accept(user=SYSTEM, enrolment=e)
     if final_status != "open":
-        class_set_status(user=None, training_class=c, status="running")
+        class_set_status(user=SYSTEM, training_class=c, status="running")
     if final_status == "closed":
-        class_set_status(user=None, training_class=c, status="closed")
+        class_set_status(user=SYSTEM, training_class=c, status="closed")
     return c
 
 
@@ -285,7 +286,7 @@ def test_a_class_outside_the_period_or_the_subtree_is_not_counted(small):
 def test_a_class_sent_back_to_planned_is_not_counted_even_with_accepted_people(small):
     t = small
     c = _run_class(t, t.donganh, "PL", dt.date(2025, 5, 1), [t.tran, t.member], final_status="open")
-    class_set_status(user=None, training_class=c, status="planned")
+    class_set_status(user=SYSTEM, training_class=c, status="planned")
     assert c.enrolments.filter(status="accepted").count() == 2
     assert _figures(t.hanoi) == (0, 0)
 
@@ -295,9 +296,9 @@ def test_only_accepted_people_are_attendances(small):
     c = _run_class(t, t.donganh, "ACC", dt.date(2025, 5, 1), [], final_status="open")
     e1, _ = enrolment_nominate(user=t.donganh_officer, training_class=c, person=t.tran)
     e2, _ = enrolment_nominate(user=t.donganh_officer, training_class=c, person=t.member)
-    enrolment_accept(user=None, enrolment=e1)
-    enrolment_reject(user=None, enrolment=e2, reason="Không đúng đối tượng")
-    class_set_status(user=None, training_class=c, status="running")
+    enrolment_accept(user=SYSTEM, enrolment=e1)
+    enrolment_reject(user=SYSTEM, enrolment=e2, reason="Không đúng đối tượng")
+    class_set_status(user=SYSTEM, training_class=c, status="running")
     stats = class_statistics(unit=t.hanoi, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     assert stats["totals"]["attendances"] == 1 and stats["totals"]["people"] == 1
 
@@ -306,7 +307,7 @@ def test_the_category_is_what_the_person_held_on_the_first_day_of_the_class(smal
     t = small
     # Trần Thị Bình: part-time executive member since 01/06/2023; full-time from 01/07/2025.
     position_create(
-        user=None,
+        user=SYSTEM,
         person=t.tran,
         unit=t.donganh,
         role=Role.objects.get(code="advisory_staff"),
@@ -335,6 +336,6 @@ def test_a_past_class_still_counts_for_the_province_its_organiser_belonged_to_th
     year_2024 = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     before = {u.code: _figures(u, *year_2024) for u in (t.hanoi, t.ninhthuan)}
     assert before == {"HN": (2, 2), "NT": (1, 1)}  # with the conftest classes of 2024
-    unit_move(user=None, unit=t.donganh, new_parent=t.ninhthuan, effective_on=dt.date(2025, 7, 1))
+    unit_move(user=SYSTEM, unit=t.donganh, new_parent=t.ninhthuan, effective_on=dt.date(2025, 7, 1))
     after = {u.code: _figures(u, *year_2024) for u in (t.hanoi, t.ninhthuan)}
     assert after == before

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from accounts.access import SYSTEM
 from accounts.models import ApiToken
 from training.models import Enrolment, TrainingClass
 
@@ -108,7 +109,7 @@ def test_the_chairs_duty_list_is_served(api, tree):
     from units.services import unit_set_figures
 
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2020, 1, 1), member_count=300
     )
     r = api(
         tree.melinh_officer,
@@ -135,7 +136,7 @@ def test_the_unit_resource_says_who_trains_its_chair(api, tree, members, level):
     from units.services import unit_set_figures
 
     unit_set_figures(
-        user=None, unit=tree.school, effective_on=dt.date(2025, 1, 1), member_count=members
+        user=SYSTEM, unit=tree.school, effective_on=dt.date(2025, 1, 1), member_count=members
     )
     body = api(tree.melinh_officer, "get", f"/units/{tree.school.pk}", on="2025-02-01").json()
     assert body["member_count"] == members and body["chair_trained_by"] == level

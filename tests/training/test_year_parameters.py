@@ -8,6 +8,7 @@ allowed are lib.dates' FIRST_YEAR–LAST_YEAR (1900–2100).
 
 import pytest
 
+from cadrework import evaluations as evaluation_rules
 from tests.api import ApiClient
 
 BAD_YEARS = ["0", "10000", "-1", "abc", "99999999999999999999"]
@@ -47,9 +48,19 @@ def test_the_class_list_still_filters_by_a_good_year(client, tree):
         "/cadrework/evaluations/",
     ],
 )
-def test_a_page_about_one_year_does_not_exist_for_a_bad_year(client, tree, url, year):
+def test_a_page_about_one_year_names_a_bad_year_and_shows_its_usual_one(client, tree, url, year):
+    """Issue 19: "Bad `?on=` and other bad query values answer with a message, on pages as in
+    the API" (it was a bare 404)."""
     client.force_login(tree.hanoi_officer)
-    assert client.get(url, {"year": year}).status_code == 404
+    response = client.get(url, {"year": year})
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(year_refused_text(url) in m for m in shown), shown
+
+
+def year_refused_text(url: str) -> str:
+    first = 2000 if url.startswith("/planning/") else evaluation_rules.FIRST_YEAR
+    return f"Năm phải từ {first} đến 2100."
 
 
 @pytest.mark.parametrize("year", BAD_YEARS)

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.access import SYSTEM
 from people.models import Position
 from tests.conftest import make_unit
 from units.models import Reorganisation, Unit, UnitVersion
@@ -82,7 +83,7 @@ def test_a_merged_districts_own_cadres_carry_on_in_the_merged_unit(tree):
     area = make_unit(
         "HN-KV2", "Công đoàn khu vực 2", "district_federation", tree.hanoi, founded_on=MERGE_DAY
     )
-    unit_merge(user=None, sources=[tree.melinh], target=area, effective_on=MERGE_DAY)
+    unit_merge(user=SYSTEM, sources=[tree.melinh], target=area, effective_on=MERGE_DAY)
     position.refresh_from_db()
     assert position.end_date == MERGE_DAY - dt.timedelta(days=1)
     assert position.end_reason == "reorganised"
@@ -161,10 +162,10 @@ def test_moving_a_unit_under_its_own_descendant_is_refused_and_nothing_changes(t
 
 
 def test_a_change_dated_before_a_later_change_is_refused(tree):
-    unit_rename(user=None, unit=tree.melinh, name="Mê Linh mới", effective_on=MERGE_DAY)
+    unit_rename(user=SYSTEM, unit=tree.melinh, name="Mê Linh mới", effective_on=MERGE_DAY)
     with pytest.raises(ValidationError):
         unit_move(
-            user=None,
+            user=SYSTEM,
             unit=tree.melinh,
             new_parent=tree.ninhthuan,
             effective_on=MERGE_DAY - dt.timedelta(days=10),

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.access import SYSTEM
 from elearning import exchange
 from units.models import Unit
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         if organiser is None:
             raise CommandError(f"No unit with code {unit!r}.")
         try:
-            course = exchange.import_course(user=None, archive=path, unit=organiser, code=code)
+            course = exchange.import_course(user=SYSTEM, archive=path, unit=organiser, code=code)
         except FileNotFoundError as exc:
             raise CommandError(f"No file {path!r}.") from exc
         except OSError as exc:  # a folder, a file it may not read
