@@ -245,7 +245,13 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "privacy/people/": (Data.PERSONAL_DATA, READ),
     "privacy/me/": (Data.PERSONAL_DATA, OWN),
     "privacy/log/": (Data.LOGS, READ),
-    "audit/": (Data.LOGS, READ),
+    "audit/": (Data.LOGS, READ),  # the log itself; an object's history: as the object
+    "audit/units/": (Data.UNITS, READ),
+    "audit/people/": (Data.PEOPLE, READ),
+    "audit/classes/": (Data.CLASSES, READ),
+    "audit/plans/": (Data.PLANNING, READ),
+    "audit/evaluations/": (Data.EVALUATIONS, READ),
+    "audit/targets/": (Data.TARGETS, READ),
     # The API
     "api/v1/": (PUBLIC, NONE),  # exactly: the interactive documentation
     "api/v1/openapi.json": (PUBLIC, NONE),

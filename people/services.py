@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import Data, check_may_write
+from accounts.access import Data, check_may_write, is_system
 from accounts.scope import in_scope
 from lib.periods import overlaps_q
 from people import appointments
@@ -72,7 +72,7 @@ def check_citizen_id_free(user, person: Person) -> None:
     )
     if holder is None:
         return
-    if user is None or in_scope(user, holder.unit):
+    if is_system(user) or in_scope(user, holder.unit):
         raise ValidationError(
             {
                 "citizen_id": ValidationError(
@@ -317,7 +317,7 @@ def position_create(
     if position.term_id is None and position.start_date:
         position.term = _term_covering(unit, position.start_date)
     _validate_position(position)
-    findings = appointments.review(position) if user is not None else []
+    findings = appointments.review(position) if not is_system(user) else []
     missed = [f.label for f in findings if f.binding and not f.ok]
     if missed and position.start_reason == StartReason.APPOINTED and not appointment_reason.strip():
         raise ValidationError(

@@ -9,7 +9,7 @@ from accounts.access import Data, may
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import as_of
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, add_service_errors, run_service
 from lib.pagination import CappedPaginator
 from lib.xlsx import xlsx_response
 from people import services, sheets
@@ -187,12 +187,13 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = PositionForm(request.POST or None, user=request.user, initial={"unit": person.unit.code})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            services.position_create(user=request.user, person=person, **data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Position added."))
+        saved = run_service(
+            request,
+            lambda: services.position_create(user=request.user, person=person, **data),
+            _("Position added."),
+            form,
+        )
+        if saved is not REFUSED:
             return redirect("people:detail", pk=person.pk)
     return render(
         request, "people/form.html", {"form": form, "title": _("New position"), "person": person}
@@ -211,12 +212,15 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PositionForm(request.POST or None, user=request.user, initial=initial)
     del form.fields["appointment_reason"]  # asked only when a post is filled
     if request.method == "POST" and form.is_valid():
-        try:
-            services.position_update(user=request.user, position=position, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Changes saved."))
+        saved = run_service(
+            request,
+            lambda: services.position_update(
+                user=request.user, position=position, **form.cleaned_data
+            ),
+            _("Changes saved."),
+            form,
+        )
+        if saved is not REFUSED:
             return redirect("people:detail", pk=position.person_id)
     return render(
         request,

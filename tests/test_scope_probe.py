@@ -207,6 +207,8 @@ def own_rows(person) -> dict:
         Position: Q(person=person),
         TrainingRecord: Q(person=person),
         Enrolment: Q(person=person),
+        # The classes they attend or teach (training.selectors.classes_visible_to).
+        TrainingClass: Q(enrolments__person=person) | Q(class_lecturers__lecturer__person=person),
         Assignment: Q(person=person),
         CourseEnrolment: Q(person=person),
         QuizAttempt: Q(enrolment__person=person),

@@ -3,7 +3,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, in_scope, scope_ancestor_paths, scoped
 from lib.dates import as_of, parse_year, query_date, today, year_refused
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
 from privacy.models import Source
@@ -131,17 +130,25 @@ def _class_list_xlsx(user, classes, status: str, year: int | None) -> HttpRespon
 def _class_form(request, form, training_class=None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            if training_class is None:
-                training_class = services.class_create(user=request.user, **data)
-            else:
-                data.pop("organiser")
-                services.class_update(user=request.user, training_class=training_class, **data)
-        except ValidationError as e:
-            add_service_errors(form, e)
+        if training_class is None:
+            saved = run_service(
+                request,
+                lambda: services.class_create(user=request.user, **data),
+                _("Changes saved."),
+                form,
+            )
         else:
-            messages.success(request, _("Changes saved."))
-            return redirect("training:class_detail", pk=training_class.pk)
+            data.pop("organiser")
+            saved = run_service(
+                request,
+                lambda: services.class_update(
+                    user=request.user, training_class=training_class, **data
+                ),
+                _("Changes saved."),
+                form,
+            )
+        if saved is not REFUSED:
+            return redirect("training:class_detail", pk=saved.pk)
     return render(
         request,
         "training/form.html",
@@ -262,18 +269,6 @@ def _participants_xlsx(request, training_class: TrainingClass, enrolments) -> Ht
     return response
 
 
-def _run(request, action, ok_message):
-    """Call a service from a POST button; show its refusal as a message, never a crash."""
-    try:
-        result = action()
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-        return None
-    messages.success(request, ok_message)
-    return result
-
-
 @writer_required
 @require_POST
 def class_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -283,7 +278,7 @@ def class_status(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.POST.get("status", "")
     if status not in ClassStatus.values:
         raise Http404
-    _run(
+    run_service(
         request,
         lambda: services.class_set_status(
             user=request.user, training_class=training_class, status=status
@@ -320,14 +315,14 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         messages.error(request, _("Choose a person of your unit."))
     else:
-        result = _run(
+        result = run_service(
             request,
             lambda: services.enrolment_nominate(
                 user=request.user, training_class=training_class, person=person
             ),
             _("%(name)s nominated.") % {"name": person.full_name},
         )
-        for warning in result[1] if result else []:
+        for warning in result[1] if result is not REFUSED else []:
             messages.warning(request, warning)
     return redirect("training:class_detail", pk=pk)
 
@@ -337,7 +332,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
 def enrolment_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     enrolment = _enrolment_or_404(request, pk)
     if decision == "accept":
-        _run(
+        run_service(
             request,
             lambda: services.enrolment_accept(user=request.user, enrolment=enrolment),
             _("Decision recorded."),
@@ -345,7 +340,7 @@ def enrolment_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespon
     else:
         form = RejectForm(request.POST)
         reason = form.data.get("reason", "")
-        _run(
+        run_service(
             request,
             lambda: services.enrolment_reject(
                 user=request.user, enrolment=enrolment, reason=reason
@@ -365,7 +360,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             for e in errors:
                 messages.error(request, e)
     else:
-        _run(
+        run_service(
             request,
             lambda: services.results_record(
                 user=request.user, enrolment=enrolment, **form.cleaned_data
@@ -398,7 +393,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable certificate; the organiser numbers it on first issue."""
     record = _record_or_404(request, pk)
     if request.method == "POST" and request.user.can_write:
-        _run(
+        run_service(
             request,
             lambda: services.certificate_issue(
                 user=request.user, record=record, number=request.POST.get("number", "")
@@ -441,12 +436,15 @@ def external_record(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=person_pk)
     form = ExternalRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.external_record_create(user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Training record added."))
+        saved = run_service(
+            request,
+            lambda: services.external_record_create(
+                user=request.user, person=person, **form.cleaned_data
+            ),
+            _("Training record added."),
+            form,
+        )
+        if saved is not REFUSED:
             return redirect("people:detail", pk=person.pk)
     return render(
         request,
@@ -466,12 +464,15 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_submit(user=request.user, enrolment=enrolment, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Thank you for your feedback."))
+        saved = run_service(
+            request,
+            lambda: services.feedback_submit(
+                user=request.user, enrolment=enrolment, **form.cleaned_data
+            ),
+            _("Thank you for your feedback."),
+            form,
+        )
+        if saved is not REFUSED:
             return redirect("my_profile")
     return render(
         request,
@@ -696,11 +697,12 @@ def lecturer_create(request: HttpRequest) -> HttpResponse:
             form.add_error("citizen_id", _("Nobody with this citizen ID in your scope."))
         else:
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("person", "citizen_id")}
-            try:
-                lecturer = services.lecturer_save(user=request.user, person=person, **data)
-            except ValidationError as e:
-                add_service_errors(form, e)
-            else:
+            lecturer = run_service(
+                request,
+                lambda: services.lecturer_save(user=request.user, person=person, **data),
+                form=form,
+            )
+            if lecturer is not REFUSED:
                 return redirect("training:lecturer_detail", pk=lecturer.pk)
     return render(request, "training/form.html", {"form": form, "title": _("New lecturer")})
 
@@ -725,7 +727,7 @@ def class_lecturer_add(request: HttpRequest, pk: int) -> HttpResponse:
     if lecturer is None:
         messages.error(request, _("Choose a lecturer."))
     else:
-        _run(
+        run_service(
             request,
             lambda: services.class_lecturer_add(
                 user=request.user,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scoped
 from lib.dates import as_of
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, run_service
 from lib.periods import in_force_q
 from lib.vntext import fold
 from lib.xlsx import wants_xlsx, xlsx_response
@@ -140,11 +140,10 @@ def create(request: HttpRequest) -> HttpResponse:
         initial["parent"] = parent.code
     form = forms.UnitCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(user=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
+        unit = run_service(
+            request, lambda: services.unit_create(user=request.user, **form.cleaned_data), form=form
+        )
+        if unit is not REFUSED:
             messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
             return redirect("units:detail", pk=unit.pk)
     return _form_page(request, form, _("New unit"))
@@ -158,12 +157,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"code": unit.code, "sector": unit.sector, "founded_on": unit.founded_on},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(user=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Changes saved."))
+        saved = run_service(
+            request,
+            lambda: services.unit_update(user=request.user, unit=unit, **form.cleaned_data),
+            _("Changes saved."),
+            form,
+        )
+        if saved is not REFUSED:
             return redirect("units:detail", pk=unit.pk)
     return _form_page(request, form, _("Correct unit details"), unit)
 
@@ -173,12 +173,10 @@ def _reorganise(request, pk, form_class, service, title, **form_kwargs):
     unit = _unit_or_404(request, pk)
     form = form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
-        try:
-            service(unit, form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("The change was recorded."))
+        done = run_service(
+            request, lambda: service(unit, form.cleaned_data), _("The change was recorded."), form
+        )
+        if done is not REFUSED:
             return redirect("units:detail", pk=unit.pk)
     return _form_page(request, form, title, unit)
 

@@ -1,7 +1,6 @@
 """Evaluation pages. Thin: the form parses, cadrework.evaluations decides and reads."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from cadrework import evaluations as rules
 from cadrework.forms_evaluations import EvaluationForm
 from cadrework.models import Evaluation, Occasion, Rating
 from lib.dates import parse_year, query_year, today
-from lib.forms import add_service_errors
+from lib.forms import REFUSED, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
 from people.models import Person
 from privacy.models import Source
@@ -241,17 +240,16 @@ def _form_page(
 ) -> HttpResponse:
     form = EvaluationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = rules.evaluation_save(
+        saved = run_service(
+            request,
+            lambda: rules.evaluation_save(
                 user=request.user, person=person, evaluation=evaluation, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The evaluation of %(name)s was saved.") % {"name": person.full_name}
-            )
-            return redirect("cadrework:evaluation_detail", evaluation.pk)
+            ),
+            _("The evaluation of %(name)s was saved.") % {"name": person.full_name},
+            form,
+        )
+        if saved is not REFUSED:
+            return redirect("cadrework:evaluation_detail", saved.pk)
     return render(
         request,
         "cadrework/evaluation_form.html",
@@ -319,17 +317,12 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluation_publish(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
-    try:
-        rules.evaluation_publish(user=request.user, evaluation=evaluation)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("The evaluation is published: %(name)s can now see it.")
-            % {"name": evaluation.person.full_name},
-        )
+    run_service(
+        request,
+        lambda: rules.evaluation_publish(user=request.user, evaluation=evaluation),
+        _("The evaluation is published: %(name)s can now see it.")
+        % {"name": evaluation.person.full_name},
+    )
     return redirect("cadrework:evaluation_detail", evaluation.pk)
 
 

@@ -614,17 +614,16 @@ def course_remind(request: HttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk)
     form = RemindForm(request.POST)
     if form.is_valid():
-        try:
-            made = reminders.send_reminders(
+        made = run_service(
+            request,
+            lambda: reminders.send_reminders(
                 user=request.user,
                 course=course,
                 days=form.cleaned_data["days"] or reminders.DEFAULT_STALLED_DAYS,
                 include_assigned=form.cleaned_data["include_assigned"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
+            ),
+        )
+        if made is not REFUSED:
             if made:
                 messages.success(
                     request,

@@ -362,11 +362,11 @@ def test_answers_outside_the_draw_are_refused(tree, quiz):
 def test_only_the_learner_starts_and_submits(tree, quiz):
     other = make_user("binh", tree.factory, UserRole.CADRE, person=tree.tran)
     services.enrol(user=other, course=quiz.course)
-    for user in (other, tree.hanoi_officer, tree.admin, None):
+    for user in (other, tree.hanoi_officer, tree.admin, SYSTEM):
         with pytest.raises(ValidationError):
             quizzes.attempt_start(user=user, enrolment=quiz.enrolment, lesson=quiz.lesson)
     attempt = start(quiz)
-    for user in (other, tree.hanoi_officer, None):
+    for user in (other, tree.hanoi_officer, SYSTEM):
         with pytest.raises(ValidationError):
             quizzes.attempt_submit(user=user, attempt=attempt, answers=right_answers(attempt))
     attempt.refresh_from_db()
