@@ -2,7 +2,6 @@
 
 from django.test import Client
 
-from accounts.access import SYSTEM
 from accounts.models import ApiToken
 
 BASE = "/api/v1"
