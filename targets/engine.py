@@ -103,8 +103,15 @@ def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
         qs = qs.filter(role__in=roles)
     if target.key_leaders_only:
         qs = qs.filter(role__is_key_leader=True)
-    if target.full_time is not None:
-        qs = qs.filter(full_time=target.full_time)
+    if target.full_time is True:
+        qs = qs.filter(full_time=True)
+    elif target.full_time is False:
+        # A part-time cadre is a person none of whose posts that day is full-time: a
+        # full-time cadre who also holds a part-time seat is counted once, as full-time.
+        full_time_post = Position.objects.active_on(day).filter(
+            person=OuterRef("person_id"), full_time=True
+        )
+        qs = qs.filter(full_time=False).exclude(Exists(full_time_post))
     if target.sector:
         qs = qs.filter(unit__sector=target.sector)
     if target.first_time_on_committee:
