@@ -122,13 +122,8 @@ TARGETS = [
      "100% cán bộ công đoàn chuyên trách từ thành phố đến cơ sở được bồi dưỡng, tập huấn kiến "
      "thức, kỹ năng, phương pháp hoạt động công đoàn.",
      {"full_time": True, "window": "yearly"}, {}),
-    ("T-004-2", "004", "Tổ trưởng, tổ phó công đoàn mới được bầu được bồi dưỡng kỹ năng",
-     "Newly elected union-group leaders and deputies trained in skills",
-     "Sau đại hội, thống kê cán bộ mới chưa qua đào tạo theo từng đối tượng (cán bộ chủ chốt, "
-     "tổ trưởng, tổ phó công đoàn...) để lập kế hoạch đào tạo.",
-     # Not only for 2018: the count is made after each congress.
-     {"newly_elected": True, "window": "term", "valid_to": None},
-     {"roles": ["group_leader", "group_deputy"], "topics": ["soft_skills", *THEORY]}),
+    # T-004-2 (union-group leaders trained in skills) was here: 004 asks to count the new
+    # cadres by category after a congress, not to train them all (migration 0006 retires it).
     ("T-004-3", "004", "Phát triển đoàn viên thực tăng 30.000", "Net member growth of 30,000",
      "Phát triển 30.000 đoàn viên thực tăng (kết nạp mới trừ giảm khác, không tính chuyển đến, "
      "chuyển đi).", {"kind": "member_growth", "goal": 30000, "window": "yearly"}, {}),
