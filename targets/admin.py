@@ -64,6 +64,7 @@ class TargetAdmin(admin.ModelAdmin):
                     "min_members",
                     "max_members",
                     "newly_elected",
+                    "new_to_full_time",
                     "first_time_on_committee",
                     "position_started_from",
                     "position_started_to",

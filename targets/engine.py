@@ -124,6 +124,14 @@ def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
             role=OuterRef("role_id"),
         ).filter(started_before(OuterRef("start_date")))
         qs = qs.filter(start_reason=StartReason.ELECTED).exclude(Exists(held_before))
+    if target.new_to_full_time:
+        # Newly added full-time staff (004: "cán bộ công đoàn chuyên trách mới bổ sung"): a
+        # full-time post that is the person's first; one re-elected to the post they held, or
+        # moving from another full-time post, is not new.
+        earlier = Position.objects.filter(person=OuterRef("person_id"), full_time=True).filter(
+            started_before(OuterRef("start_date"))
+        )
+        qs = qs.filter(full_time=True).exclude(Exists(earlier))
     if target.position_started_from or target.position_started_to:
         qs = qs.filter(started_within(target.position_started_from, target.position_started_to))
     if target.min_members is not None or target.max_members is not None:

@@ -212,6 +212,11 @@ class Target(SavedWithToken, models.Model):
         help_text=_("Member count of the union in force on the day asked."),
     )
     newly_elected = models.BooleanField(_("newly elected only"), default=False)
+    new_to_full_time = models.BooleanField(
+        _("new full-time cadres only"),
+        default=False,
+        help_text=_("Only those whose full-time post is their first one (newly added staff)."),
+    )
     first_time_on_committee = models.BooleanField(
         _("first time on the committee only"), default=False
     )

@@ -48,6 +48,7 @@ REFERENCE_SEEDS = [
     "training.migrations.0002_builtin_topics",
     "training.migrations.0003_builtin_programmes",
     "targets.migrations.0002_builtin_targets",
+    "targets.migrations.0007_new_to_full_time",
 ]
 
 
