@@ -49,6 +49,8 @@ REFERENCE_SEEDS = [
     "training.migrations.0003_builtin_programmes",
     "targets.migrations.0002_builtin_targets",
     "targets.migrations.0007_new_to_full_time",
+    "training.migrations.0005_cadre_work_briefing_topic",
+    "targets.migrations.0008_t_001_1",
 ]
 
 
