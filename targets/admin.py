@@ -75,6 +75,7 @@ class TargetAdmin(admin.ModelAdmin):
             _("Requirement"),
             {
                 "fields": [
+                    "all_topics",
                     "topics",
                     "programmes",
                     "min_hours",

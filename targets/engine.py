@@ -170,15 +170,20 @@ def _overdue(target: Target, day: dt.date) -> Q | bool:
     return False  # yearly: due by 31/12, and a new window opens on 1 January
 
 
-def qualifying_records(target: Target, day: dt.date) -> QuerySet:
-    """Records of the outer position's person that meet the target on `day`, earliest first."""
+def _window_records(target: Target, day: dt.date) -> QuerySet:
+    """Valid records of the outer position's person, long enough, within the window."""
     records = TrainingRecord.objects.filter(
         person=OuterRef("person_id"), valid=True, completed_on__lte=day, hours__gte=target.min_hours
     )
     if target.window == WindowKind.FIXED_DATE and not target.window_start:
-        pass  # any record up to the day counts
-    else:
-        records = records.filter(completed_on__gte=OuterRef("window_from"))
+        return records  # any record up to the day counts
+    return records.filter(completed_on__gte=OuterRef("window_from"))
+
+
+def qualifying_records(target: Target, day: dt.date) -> QuerySet:
+    """Records of the outer position's person that meet the target on `day`, earliest first
+    (for a target of every topic, those in any of them: the first shown as its record)."""
+    records = _window_records(target, day)
     topics, programmes = related_ids(target.topics), related_ids(target.programmes)
     if topics or programmes:
         records = records.filter(Q(topics__in=topics) | Q(programme__in=programmes))
@@ -193,6 +198,13 @@ def _met(target: Target, day: dt.date):
         if target.min_political_theory is not None:
             q &= Q(person__political_theory__gte=target.min_political_theory)
         return q
+    if target.all_topics and (topics := related_ids(target.topics)):
+        # Every topic, each by some record (001: bargaining; supervising the law; OSH;
+        # democracy at the workplace — four contents, not one of them).
+        met = Q()
+        for topic in topics:
+            met &= Exists(_window_records(target, day).filter(topics=topic))
+        return met
     return Exists(qualifying_records(target, day))
 
 

@@ -224,6 +224,14 @@ class Target(SavedWithToken, models.Model):
     position_started_to = models.DateField(_("post taken until"), null=True, blank=True)
 
     # Requirement.
+    all_topics = models.BooleanField(
+        _("every topic required"),
+        default=False,
+        help_text=_(
+            "Met only when the person has been trained in every topic listed (by one record or "
+            "several); otherwise one record in any of them meets it."
+        ),
+    )
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="+", verbose_name=_("qualifying topics")
     )

@@ -51,6 +51,8 @@ REFERENCE_SEEDS = [
     "targets.migrations.0007_new_to_full_time",
     "training.migrations.0005_cadre_work_briefing_topic",
     "targets.migrations.0008_t_001_1",
+    "training.migrations.0006_law_supervision_topic",
+    "targets.migrations.0009_all_topics",
 ]
 
 

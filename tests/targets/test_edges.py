@@ -155,6 +155,10 @@ def test_part_time_cadres_have_no_yearly_refresher_target(world):
 
 
 def test_the_collective_bargaining_deadline_of_31_12_2023(world):
+    """001: "Phấn đấu đến năm 2023, 100% chủ tịch CĐCS ngoài khu vực nhà nước được tập huấn,
+    kỹ năng thương lượng tập thể; công tác giám sát thực hiện pháp luật, an toàn vệ sinh lao
+    động, thực hiện quy chế dân chủ ở cơ sở." Four contents, every one required (issue 20 §6):
+    one course in one of them (OSH, say) does not meet it."""
     _, _, district = world
     private = make_unit(
         "NT-PR-02", "Công đoàn Công ty TNHH B", "grassroots", district, sector="non_state"
@@ -167,9 +171,12 @@ def test_the_collective_bargaining_deadline_of_31_12_2023(world):
     assert status(chair, "T-001-4", D(2023, 12, 31)).status == "due"
     assert status(chair, "T-001-4", D(2024, 1, 1)).status == "overdue"
     assert status(other, "T-001-4", D(2023, 12, 31)).status == "not_applicable"
-    record(chair, D(2023, 12, 31), ["collective_bargaining"])
+    record(chair, D(2023, 12, 31), ["osh"])
+    assert status(chair, "T-001-4", D(2023, 12, 31)).status == "due"
+    record(chair, D(2023, 3, 1), ["collective_bargaining", "law_supervision"])
+    record(chair, D(2023, 12, 30), ["democracy_supervision"])
     assert status(chair, "T-001-4", D(2023, 12, 31)).status == "met"
-    assert status(chair, "T-001-4", D(2023, 12, 30)).status == "due"
+    assert status(chair, "T-001-4", D(2023, 12, 30)).status == "due"  # OSH comes the next day
 
 
 # --- T-001-2a: full-time cadres hold a university degree --------------------------------------

@@ -105,6 +105,7 @@ def _build() -> SimpleNamespace:
     w.theory = Topic.objects.get(code="union_theory")
     w.osh = Topic.objects.get(code="osh")
     w.bargaining = Topic.objects.get(code="collective_bargaining")
+    w.non_state_chair_topics = list(Target.objects.get(code="T-001-4").topics.all())
     w.binh_record = external_record_create(
         user=SYSTEM,
         person=w.binh,
@@ -229,7 +230,7 @@ CHANGES = {
             user=SYSTEM,
             person=w.dung,
             title="Thương lượng tập thể",
-            topics=[w.bargaining],
+            topics=w.non_state_chair_topics,  # T-001-4 asks for all four contents
             hours=16,
             completed_on=w.day,
             form="on_site",
@@ -297,7 +298,7 @@ CHANGES = {
             full_time=True,
             start_date=w.day,
         ),
-        set(),
+        {"T-001-1"},  # a vice-chair is a key leader: briefed on cadre work (001)
     ),
     "a union growing to 1,000 members": (
         lambda w: unit_set_figures(
