@@ -213,17 +213,18 @@ def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
 
     `people` (ids or a values queryset of person ids) narrows the work to those people —
     each still counted at the unit of their lowest-id qualifying post, wherever it is."""
-    path = _scope_path(target, day)
+    judged = target.judged_on(day)  # a closed fixed deadline: its own day
+    path = _scope_path(target, judged)
     if path is None or not target.is_person_based:
         return Position.objects.none()
-    candidates = _candidates(target, day, path)
+    candidates = _candidates(target, judged, path)
     if people is not None:
         candidates = candidates.filter(person_id__in=people)
     first = candidates.values("person_id").annotate(first=Min("id")).values("first")
     qs = Position.objects.filter(id__in=Subquery(first)).annotate(
-        window_from=_window_from(target, day)
+        window_from=_window_from(target, judged)
     )
-    met = _met(target, day)
+    met = _met(target, judged)
     qs = qs.annotate(
         met=ExpressionWrapper(met, output_field=BooleanField()) if isinstance(met, Q) else met
     )
@@ -246,7 +247,7 @@ def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts
         qs = evaluated(target, day)
     else:
         unit_ids = list(unit_ids)
-        holders = Position.objects.active_on(day).filter(unit_id__in=unit_ids)
+        holders = Position.objects.active_on(target.judged_on(day)).filter(unit_id__in=unit_ids)
         qs = evaluated(target, day, holders.values("person_id")).filter(unit_id__in=unit_ids)
     rows = (
         qs.order_by()

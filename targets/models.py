@@ -270,6 +270,15 @@ class Target(SavedWithToken, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def judged_on(self, day: dt.date) -> dt.date:
+        """The day whose people and records a figure asked on `day` judges. A target with a
+        fixed deadline judges those in post on its deadline, with the training done by then,
+        and then stands closed with that result: a chair elected after 31/12/2023 is not born
+        overdue for a target that closed then, and a class of 2024 does not meet it."""
+        if self.window == WindowKind.FIXED_DATE and self.deadline and day > self.deadline:
+            return self.deadline
+        return day
+
     @property
     def is_person_based(self) -> bool:
         return self.kind in PERSON_KINDS

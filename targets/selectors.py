@@ -251,16 +251,20 @@ def _under(node: UnitVersion, day: dt.date) -> Q:
     return placed_under(node.path, day)
 
 
-def _holders(node: UnitVersion, day: dt.date) -> QuerySet:
-    """Ids of the people holding a post under the node on `day` (narrows the engine's work)."""
-    return Position.objects.active_on(day).filter(_under(node, day)).values("person_id")
+def _holders(node: UnitVersion, day: dt.date, held_on: dt.date) -> QuerySet:
+    """Ids of the people holding a post on `held_on` in a unit under the node on `day`
+    (narrows the engine's work)."""
+    return Position.objects.active_on(held_on).filter(_under(node, day)).values("person_id")
 
 
 def population(target: Target, node: UnitVersion, day: dt.date) -> QuerySet:
     """Everyone under the node in the target's population on `day`, one post each, annotated
     `met` and `overdue`: the people the subtree figures count, whom the needs list narrows to
-    those not met and the chairs pages list (targets.chairs)."""
-    return evaluated(target, day, _holders(node, day)).filter(_under(node, day))
+    those not met and the chairs pages list (targets.chairs). A closed fixed-deadline target
+    counts those in post on its deadline (Target.judged_on), placed by the tree of `day` as
+    the stored figures are."""
+    holders = _holders(node, day, target.judged_on(day))
+    return evaluated(target, day, holders).filter(_under(node, day))
 
 
 def needs(target: Target, node: UnitVersion, day: dt.date) -> QuerySet:
