@@ -16,9 +16,11 @@ def end_positions_of_ended_unit(sender, unit: Unit, effective_on: dt.date, succe
     last_day = day_before(effective_on)
     open_positions = Position.objects.filter(unit=unit).active_on(effective_on)
     if successor is not None:
-        # In a merge the cadres carry on in the merged unit from the day it takes effect,
-        # in its term running that day, else in the term they were elected for (a merger
-        # does not by itself start a new mandate, nor reset the training due in the term).
+        # In a merge the cadres carry on in the merged unit from the day it takes effect, in
+        # the term they were elected for — a merger does not by itself start a new mandate,
+        # nor reset the training due in the term (only a congress, a new term of the unit,
+        # does): a merged unit whose term starts that day does not restart their windows.
+        # A post with no term takes the merged unit's term running that day.
         running = Term.objects.in_force_on(effective_on).filter(unit=successor).first()
         passing = (
             open_positions.filter(started_before(effective_on))
@@ -36,7 +38,7 @@ def end_positions_of_ended_unit(sender, unit: Unit, effective_on: dt.date, succe
                     role=p.role,
                     full_time=p.full_time,
                     start_date=effective_on,
-                    term_id=running.pk if running else p.term_id,
+                    term_id=p.term_id or (running.pk if running else None),
                     first_time_on_committee=False,
                     start_reason=StartReason.REORGANISED,
                 )

@@ -178,3 +178,27 @@ def test_a_committed_record_moves_todays_figures_up_the_tree_at_once(
     stored = after
     snapshots.compute(day)  # the full computation agrees with the incremental one
     assert figures(day, world.target) == stored
+
+
+def test_a_merger_into_a_new_unit_does_not_restart_the_cadres_windows(world):
+    """Issue 20 §3: "A merger, move or rename carries people's windows over; only a congress
+    (a new term of the unit) starts new ones." On 01/07/2025 Ninh Phước merges into a new area
+    union whose term starts that day: An, met by his 2020 record within the 2020–2025 term,
+    stays met on 01/07/2025, and his carried post keeps the term he was elected for."""
+    area = make_unit(
+        "NT-KV1",
+        "Công đoàn khu vực Ninh Phước",
+        "district_federation",
+        world.province,
+        founded_on=D(2025, 7, 1),
+    )
+    term_create(
+        user=SYSTEM, unit=area, name="2023-2028", start_date=D(2025, 7, 1), end_date=D(2028, 5, 31)
+    )
+    unit_merge(user=SYSTEM, sources=[world.north], target=area, effective_on=D(2025, 7, 1))
+    before = figures(D(2025, 6, 30), world.target)
+    after = figures(D(2025, 7, 1), world.target)
+    assert before[world.north.pk][:3] == (2, 1, 0)
+    assert after[area.pk][:3] == (2, 1, 0)
+    carried = world.people["An"].positions.get(unit=area)
+    assert carried.term.start_date == D(2020, 7, 1)
