@@ -3,7 +3,7 @@
 001: "100% cán bộ chủ chốt công đoàn các cấp phải được tuyên truyền, quán triệt nâng cao nhận
 thức và tầm quan trọng của công tác cán bộ trong tình hình mới." Reading: every key leader
 (chair, vice-chair) of every level of the province adopting 001; met by attending a briefing
-on cadre work (the topic "Tuyên truyền, quán triệt về công tác cán bộ") within their term.
+on cadre work (the topic "Tuyên truyền và quán triệt về công tác cán bộ") within their term.
 """
 
 from accounts.access import SYSTEM

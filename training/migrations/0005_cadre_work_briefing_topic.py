@@ -12,10 +12,10 @@ def seed(apps, schema_editor):
     Topic.objects.get_or_create(
         code="cadre_work_briefing",
         defaults={
-            "name": "Tuyên truyền, quán triệt về công tác cán bộ",
+            "name": "Tuyên truyền và quán triệt về công tác cán bộ",
             "name_en": "Briefing on cadre work",
             "builtin": True,
-            "rank": 5,
+            "rank": 205,
         },
     )
 
