@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 
 from accounts.access import SYSTEM
 from accounts.models import User
@@ -15,7 +15,7 @@ from demo.generator import DEMO_ACCOUNTS, MERGE_DAY, PASSWORD, load_demo
 from lib.vntext import fold
 from people.models import Person, Position
 from training.models import Form, Programme, Topic, TrainingRecord
-from units.models import PATH_WIDTH, Term, Unit, UnitFigures, UnitVersion
+from units.models import PATH_WIDTH, Reorganisation, Term, Unit, UnitFigures, UnitVersion
 from units.selectors import children_with_counts, version_on
 
 
@@ -124,7 +124,14 @@ def check_terms_and_positions():
     assert not positions.filter(Q(end_date=None) & ~Q(end_reason="")).exists()
     assert not positions.filter(~Q(end_date=None) & Q(end_reason="")).exists()
     assert not positions.filter(start_date__lt=F("unit__founded_on")).exists()
-    assert not positions.exclude(term=None).exclude(term__unit=F("unit")).exists()
+    # A post's term is its unit's — or, for a post a merger carried over, the term it was
+    # elected for in the merged unit (a merger does not restart the term: issue 20 §3).
+    merged_into = Reorganisation.objects.filter(
+        kind="merge", unit=OuterRef("term__unit"), other_unit=OuterRef("unit")
+    )
+    foreign = positions.exclude(term=None).exclude(term__unit=F("unit"))
+    assert not foreign.exclude(Exists(merged_into)).exists()
+    assert foreign.filter(start_reason="reorganised").exists()
     chairs = positions.filter(role__code="chair", start_date=dt.date(2023, 6, 1))
     assert (
         chairs.filter(unit__kind__code="grassroots").count()
