@@ -2,14 +2,16 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from api.people import PersonInPath
-from api.schemas import ErrorOut
+from api.schemas import PAGE_BOUND, Day, ErrorOut
 from api.units import On, UnitInPath
 from lib.dates import today
+from targets import explain as explained
 from targets import selectors, snapshots
 from targets.engine import person_obligations
 from targets.measures import Measure, unit_measures
@@ -28,7 +30,10 @@ class TargetFigures(Schema):
     level_responsible: str | None
     eligible: int
     met: int
-    overdue: int
+    overdue: int = Field(description="Not met, and the window has closed: missed.")
+    late: int = Field(
+        description="Of the overdue, those trained after the deadline (đạt muộn): not met."
+    )
     percent: Decimal | None
     achieved: bool | None
     standing: str
@@ -86,6 +91,7 @@ def _figures(result: selectors.Result) -> dict:
         "eligible": result.eligible,
         "met": result.met,
         "overdue": result.overdue,
+        "late": result.late,
         "percent": result.percent,
         "achieved": result.achieved,
         "standing": result.standing,
@@ -130,10 +136,116 @@ def unit_targets(request: HttpRequest, unit: UnitInPath, as_of: On = None):
     }
 
 
+class ReadingOut(Schema):
+    label: str
+    text: str
+
+
+class ExplainedPerson(Schema):
+    person: int
+    full_name: str
+    unit: int
+    unit_code: str
+    role: str
+    full_time: bool
+    status: str = Field(description="met, due, overdue or late (trained after the deadline).")
+    record: int | None = Field(None, description="The record that met it (or came late).")
+    record_title: str | None
+    record_completed_on: dt.date | None
+    due_on: dt.date | None
+
+
+class ChangesOut(Schema):
+    since: dt.date
+    summary: str
+    newly_met: list[int]
+    no_longer_met: list[int]
+    joined: list[int]
+    left: list[int]
+
+
+class Explanation(Schema):
+    """A figure explained: the seed's sentence, the system's reading, the figure (the same as
+    `/units/{unit_id}/targets` gives), and the people it counts — exactly those — with the
+    record that met it or the day it falls due (`count` people, `limit` from `offset`)."""
+
+    unit: int
+    as_of: dt.date
+    wording: str
+    document: str
+    reading: list[ReadingOut]
+    figures: TargetFigures
+    changes: ChangesOut | None
+    count: int
+    people: list[ExplainedPerson]
+
+
+@router.get("/units/{unit_id}/targets/{code}/explain", response={200: Explanation, **ERRORS})
+def explain(
+    request: HttpRequest,
+    unit: UnitInPath,
+    code: str,
+    as_of: On = None,
+    since: Annotated[Day | None, Query(None, description="Changes since this day.")] = None,
+    limit: Annotated[int, Query(100, ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(0, ge=0, le=PAGE_BOUND)] = 0,
+):
+    """Why the figure of a target for the unit is what it is, person by person."""
+    day = as_of or today()
+    node = version_on(unit, day)
+    if node is None:
+        return 404, {"detail": "Đơn vị chưa tồn tại hoặc đã giải thể vào ngày này."}
+    target = next((t for t in selectors.targets_for(node, day) if t.code == code), None)
+    if target is None:
+        return 404, {"detail": "Không có chỉ tiêu này cho đơn vị vào ngày này."}
+    snapshot = snapshots.ready(day)
+    if snapshot is not None:
+        result = selectors.unit_targets(node, day, snapshot, [target])[0]
+    else:
+        result = selectors.subtree_live(target, node, day)
+    people = explained.people(target, node, day)
+    lines = explained.lines(target, node, day, people[offset : offset + limit])
+    changes = explained.changes(target, node, day, since) if since else None
+    return {
+        "unit": unit.pk,
+        "as_of": day,
+        "wording": target.wording,
+        "document": target.document.code,
+        "reading": [{"label": label, "text": text} for label, text in explained.reading(target)],
+        "figures": _figures(result),
+        "changes": changes
+        and {
+            "since": changes.since,
+            "summary": changes.summary(),
+            **{
+                name: [p.pk for p in getattr(changes, name)]
+                for name in ("newly_met", "no_longer_met", "joined", "left")
+            },
+        },
+        "count": people.count(),
+        "people": [
+            {
+                "person": line.position.person_id,
+                "full_name": line.position.person.full_name,
+                "unit": line.position.unit_id,
+                "unit_code": line.position.unit.code,
+                "role": line.position.role.code,
+                "full_time": line.position.full_time,
+                "status": line.status,
+                "record": line.record.pk if line.record else None,
+                "record_title": line.record.title if line.record else None,
+                "record_completed_on": line.record.completed_on if line.record else None,
+                "due_on": line.due_on,
+            }
+            for line in lines
+        ],
+    }
+
+
 @router.get("/people/{person_id}/obligations", response={200: PersonObligations, **ERRORS})
 def obligations(request: HttpRequest, person: PersonInPath, as_of: On = None):
-    """The person's status for every target in force: met (with the record), due, overdue
-    or not applicable."""
+    """The person's status for every target in force: met (with the record), due, overdue,
+    late (missed, trained after the deadline: with that record) or not applicable."""
     day = as_of or today()
     mine = request.auth.unit.path
     out = []

@@ -146,8 +146,13 @@ class ChairOut(Schema):
     members: int | None
     target: str | None
     trained: bool | None
-    status: str | None = Field(None, description="met, due or overdue")
+    status: str | None = Field(None, description="met, due, overdue or late")
     due_on: dt.date | None = Field(None, description="The end of the target's window.")
+    trained_elsewhere: bool | None = Field(
+        None,
+        description="Not met, but trained in a class of another level: shown, not counted "
+        "(only the level responsible's own classes count for T-003-4).",
+    )
 
 
 def _class(request, class_id: int) -> TrainingClass:
@@ -284,6 +289,7 @@ def chairs(request, unit: UnitInPath, on: Day | None = None):
             "trained": p.trained,
             "status": p.status,
             "due_on": p.due_on,
+            "trained_elsewhere": p.elsewhere,
         }
         for p in chairs_to_train(unit, on or today())
     ]

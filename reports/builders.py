@@ -15,6 +15,7 @@ from planning.selectors import Figures
 from reports import selectors
 from reports.content import Content, Section, Table, letterhead, vn_number
 from reports.selectors import CATEGORIES, ReportError
+from targets import explain as explained
 from targets import selectors as target_selectors
 from targets.measures import Measure
 from targets.models import Snapshot, SourceDocument
@@ -622,6 +623,31 @@ def resolution_content(
     ]
     if report.measures:
         sections.append(_measure_section(node, report))
+    sections.append(
+        Section(
+            f"{'IV' if report.measures else 'III'}. {_('THE PEOPLE BEHIND EACH FIGURE')}",
+            [
+                _(
+                    "Each person each figure counts, with the record that met the target or the "
+                    "day it falls due (the same people as the figures above)."
+                )
+            ],
+            [
+                Table(
+                    _("The people behind each figure"),
+                    _("Explanation"),
+                    explained.sheet_headers(),
+                    explained.sheet_rows(node, day, report.targets),
+                    widths=[10, 28, 14, 36, 22, 14, 40, 14, 14],
+                    in_docx=False,
+                    omitted_note=_(
+                        "The list of the people behind each figure is in the workbook (XLSX) "
+                        "of this report, sheet “Explanation”."
+                    ),
+                )
+            ],
+        )
+    )
     title = _("Results of implementing %(document)s") % {"document": document_name(document)}
     return _frame(
         "resolution",

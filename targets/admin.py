@@ -78,13 +78,26 @@ class TargetAdmin(admin.ModelAdmin):
                     "all_topics",
                     "topics",
                     "programmes",
+                    "organised_by_responsible",
                     "min_hours",
                     "min_education",
                     "min_political_theory",
                 ]
             },
         ),
-        (_("Time window"), {"fields": ["window", "window_count", "window_start", "deadline"]}),
+        (
+            _("Time window"),
+            {
+                "fields": [
+                    "window",
+                    "window_count",
+                    "window_start",
+                    "deadline",
+                    "records_before_post_months",
+                    "obligations_due_from",
+                ]
+            },
+        ),
     ]
 
 

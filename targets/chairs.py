@@ -24,8 +24,10 @@ its parent's page as "no member count", not judged.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Exists
+
 from people.models import Position
-from targets.engine import due_on, person_targets
+from targets.engine import due_on, person_targets, qualifying_records, status_of
 from targets.models import Target, covering
 from targets.selectors import population
 from units.models import PATH_WIDTH, Unit, UnitVersion, member_count_on, member_count_subquery
@@ -158,18 +160,22 @@ class ChairDuty:
 
 
 def _rows(queryset, target: Target | None, day: dt.date) -> list[Position]:
-    rows = list(
-        queryset.select_related("person", "unit", "term").annotate(
-            members=member_count_subquery(day)
-        )
+    queryset = queryset.select_related("person", "unit", "term").annotate(
+        members=member_count_subquery(day)
     )
+    if target is not None and target.organised_by_responsible:
+        # Training by another level is shown beside the chair, not counted (003 §III).
+        others = qualifying_records(target, target.judged_on(day), any_organiser=True)
+        queryset = queryset.annotate(elsewhere=Exists(others))
+    rows = list(queryset)
     for row in rows:
         row.target = target
         if target is None:
-            row.trained = row.status = row.due_on = None
+            row.trained = row.status = row.due_on = row.elsewhere = None
             continue
         row.trained = bool(row.met)
-        row.status = "met" if row.met else "overdue" if row.overdue else "due"
+        row.elsewhere = not row.met and getattr(row, "elsewhere", False)
+        row.status = status_of(row.met, row.late, row.overdue)
         row.due_on = None if row.met else due_on(target, row, day)
     return rows
 

@@ -18,7 +18,8 @@ from targets.models import Snapshot, Target, TargetFigure
 from units.models import PATH_WIDTH, UnitVersion
 
 Progress = Callable[[int, int], None]
-FIELDS = ("own_eligible", "own_met", "own_overdue", "eligible", "met", "overdue")
+COUNTS = ("eligible", "met", "overdue", "late")  # as targets.engine.Counts
+FIELDS = (*(f"own_{name}" for name in COUNTS), *COUNTS)
 
 
 def _tree(day: dt.date) -> dict[int, str]:
@@ -30,19 +31,19 @@ def _tree(day: dt.date) -> dict[int, str]:
     return tree
 
 
-def roll_up(own: dict[int, tuple[int, int, int]], tree: dict) -> dict[int, list[int]]:
+def roll_up(own: dict[int, tuple[int, ...]], tree: dict) -> dict[int, list[int]]:
     """Own figures per unit -> own and subtree figures for the unit and all its ancestors."""
-    rows: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    n = len(COUNTS)
+    rows: dict[int, list[int]] = defaultdict(lambda: [0] * (2 * n))
     for unit_id, counts in own.items():
         path = tree.get(unit_id)
         if path is None:
             continue  # a position in a unit that did not exist that day
-        rows[unit_id][0:3] = counts
+        rows[unit_id][0:n] = counts
         for end in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH):
             row = rows[tree[path[:end]]]
-            row[3] += counts[0]
-            row[4] += counts[1]
-            row[5] += counts[2]
+            for i, count in enumerate(counts):
+                row[n + i] += count
     return rows
 
 

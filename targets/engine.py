@@ -27,15 +27,16 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Least
 
-from lib.periods import ended_before, started_before, started_within
+from lib.dates import today
+from lib.periods import ended_before, overlaps_q, started_before, started_within
 from people.models import Person, Position, StartReason
 from targets.models import PERSON_KINDS, Revision, Target, TargetKind, WindowKind
-from targets.windows import ONE_DAY, due_after, overdue_cutoff
+from targets.windows import ONE_DAY, AddMonths, due_after, overdue_cutoff
 from training.models import TrainingRecord
-from units.models import UnitVersion, member_count_subquery
-from units.places import placed_under
+from units.models import Term, UnitVersion, member_count_subquery
+from units.places import duty_unit, placed_under
 
 # This process's copy of the targets in force per day, with the definitions token it was read
 # under: reading them takes six queries and most of the time of a small page, and they only
@@ -117,13 +118,7 @@ def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
     if target.first_time_on_committee:
         qs = qs.filter(first_time_on_committee=True)
     if target.newly_elected:
-        # Elected to a post they had not held in this union before (re-election excluded).
-        held_before = Position.objects.filter(
-            person=OuterRef("person_id"),
-            unit=OuterRef("unit_id"),
-            role=OuterRef("role_id"),
-        ).filter(started_before(OuterRef("start_date")))
-        qs = qs.filter(start_reason=StartReason.ELECTED).exclude(Exists(held_before))
+        qs = qs.filter(_newly_in_key_post())
     if target.new_to_full_time:
         # Newly added full-time staff (004: "cán bộ công đoàn chuyên trách mới bổ sung"): a
         # full-time post that is the person's first; one re-elected to the post they held, or
@@ -143,11 +138,43 @@ def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
     return qs
 
 
-def _window_from(target: Target, day: dt.date):
-    """Expression for the first day a record counts, per position."""
+def _newly_in_key_post() -> Q:
+    """003 §I.2.1 "cán bộ lãnh đạo chủ chốt … mới được bầu": a key-leader post taken in that
+    union, elected or designated (the units formed in 2025 had designated leaders), by someone
+    who held no key-leader post there in the previous term nor earlier in this one. A chair
+    re-elected, a vice-chair promoted to chair, a post carried over by a merger: not new. A
+    post that began before its term (carried across a congress) is not new in that term."""
+    previous_term_start = Subquery(
+        Term.objects.filter(unit=OuterRef("unit_id"))
+        .filter(started_before(OuterRef(OuterRef("term__start_date"))))
+        .order_by("-start_date")
+        .values("start_date")[:1]
+    )
+    held_before = (
+        Position.objects.filter(
+            person=OuterRef("person_id"), unit=OuterRef("unit_id"), role__is_key_leader=True
+        )
+        .filter(started_before(OuterRef("start_date")))
+        # Held on some day since the previous term began (any time, when none is recorded).
+        .filter(overlaps_q(Coalesce(previous_term_start, Value(dt.date.min)), None))
+    )
+    within_term = Q(term__isnull=True) | ~started_before(F("term__start_date"))
+    return (
+        Q(start_reason__in=[StartReason.ELECTED, StartReason.APPOINTED])
+        & within_term
+        & ~Exists(held_before)
+    )
+
+
+def _anchor(target: Target, day: dt.date):
+    """Expression for the day the window opens, per position: its deadline counts from it."""
     window = target.window
-    if window in (WindowKind.TERM, WindowKind.YEARS_FROM_TERM_START):
+    if window == WindowKind.TERM:
         return Coalesce(F("term__start_date"), F("start_date"))
+    if window == WindowKind.YEARS_FROM_TERM_START:
+        # "Kết thúc năm thứ hai của mỗi nhiệm kỳ": from the term's start — or, for someone
+        # who takes the post later in the term, from the day they take it.
+        return Greatest(Coalesce(F("term__start_date"), F("start_date")), F("start_date"))
     if window == WindowKind.MONTHS_FROM_POSITION_START:
         return F("start_date")
     if window == WindowKind.YEARLY:
@@ -156,41 +183,119 @@ def _window_from(target: Target, day: dt.date):
     return Value(target.window_start, output_field=DateField())
 
 
-def _overdue(target: Target, day: dt.date) -> Q | bool:
-    """When the window has closed on `day` (a Q per position, or the same for everyone)."""
+def _window_from(target: Target, day: dt.date):
+    """Expression for the first day a record counts, per position: the window's opening (for
+    a term window, the term's start), or earlier where the target lets records made up to
+    N months before taking the post count (003: a general course just before the election)."""
+    if target.window in (WindowKind.TERM, WindowKind.YEARS_FROM_TERM_START):
+        start = Coalesce(F("term__start_date"), F("start_date"))
+    else:
+        start = _anchor(target, day)
+    if target.records_before_post_months and target.window != WindowKind.FIXED_DATE:
+        return Least(start, AddMonths(F("start_date"), -target.records_before_post_months))
+    return start
+
+
+def _window_end(target: Target, day: dt.date):
+    """(lookup, expression): how a record's date must compare with the window's end to meet
+    the target — training after the deadline is late, it does not meet it (§9). None when the
+    day asked already bounds it (yearly; fixed dates are judged on their deadline)."""
     window = target.window
+    if window == WindowKind.TERM:
+        return "lte", Coalesce(F("term__end_date"), Value(day, output_field=DateField()))
+    if window == WindowKind.YEARS_FROM_TERM_START:
+        return "lt", AddMonths(F("anchor"), 12 * target.window_count)
+    if window == WindowKind.MONTHS_FROM_POSITION_START:
+        return "lt", AddMonths(F("start_date"), target.window_count)
+    return None
+
+
+def _due_from_q(target: Target, day: dt.date) -> Q | bool:
+    """Only the obligations falling due on or after `target.obligations_due_from` (a target
+    applies from the day its resolution took effect, not to deadlines already past then)."""
+    first = target.obligations_due_from
+    if first is None:
+        return True
+    window = target.window
+    if window == WindowKind.TERM:
+        return Q(term__isnull=True) | ~ended_before(first, prefix="term__")
+    if window == WindowKind.YEARS_FROM_TERM_START:
+        return ~Q(anchor__lte=overdue_cutoff(first, 12 * target.window_count))
+    if window == WindowKind.MONTHS_FROM_POSITION_START:
+        return ~started_within(None, overdue_cutoff(first, target.window_count))
+    if window == WindowKind.YEARLY:
+        return dt.date(day.year, 12, 31) >= first
+    return target.deadline is None or target.deadline >= first
+
+
+def _overdue(target: Target, day: dt.date) -> Q | bool:
+    """When the window has closed on `day` (a Q per position, or the same for everyone).
+
+    A personal deadline (a term, N years or months from an anchor) is still open on its last
+    day. A calendar period — a year ("hằng năm"), a fixed date ("đến năm 2023") — is read at
+    the end of a day that has passed: asked on 31/12/2024 once that day is over, the year 2024
+    has closed and whoever was not trained in it missed it (not "at risk" forever)."""
+    window = target.window
+    over = day < today()  # the day asked has ended
     if window == WindowKind.TERM:
         return ended_before(day, prefix="term__")
     if window == WindowKind.FIXED_DATE:
-        return day > target.deadline
+        return day > target.deadline or (over and day == target.deadline)
     if window == WindowKind.YEARS_FROM_TERM_START:
-        return Q(window_from__lte=overdue_cutoff(day, 12 * target.window_count))
+        return Q(anchor__lte=overdue_cutoff(day, 12 * target.window_count))
     if window == WindowKind.MONTHS_FROM_POSITION_START:
         return started_within(None, overdue_cutoff(day, target.window_count))
-    return False  # yearly: due by 31/12, and a new window opens on 1 January
+    # Yearly: due by 31/12, and a new window opens on 1 January.
+    return over and (day.month, day.day) == (12, 31)
 
 
-def _window_records(target: Target, day: dt.date) -> QuerySet:
-    """Valid records of the outer position's person, long enough, within the window."""
+WITHIN, UNBOUNDED, AFTER = "within", "unbounded", "after"
+
+
+def _window_records(
+    target: Target, day: dt.date, part: str = WITHIN, *, any_organiser: bool = False
+) -> QuerySet:
+    """Valid records of the outer position's person, long enough, from the window's opening
+    up to the day asked: those `WITHIN` its end, any (`UNBOUNDED`), or those `AFTER` it —
+    training after the deadline is late, it does not meet the target (§9). Where only the
+    level responsible's own classes count (T-003-4), those of the outer row's `duty_unit_id`
+    — unless `any_organiser` (training by others, shown beside)."""
     records = TrainingRecord.objects.filter(
         person=OuterRef("person_id"), valid=True, completed_on__lte=day, hours__gte=target.min_hours
     )
-    if target.window == WindowKind.FIXED_DATE and not target.window_start:
-        return records  # any record up to the day counts
-    return records.filter(completed_on__gte=OuterRef("window_from"))
+    if target.organised_by_responsible and not any_organiser:
+        records = records.filter(training_class__organiser_id=OuterRef("duty_unit_id"))
+    if not (target.window == WindowKind.FIXED_DATE and not target.window_start):
+        records = records.filter(completed_on__gte=OuterRef("window_from"))
+    if part == UNBOUNDED:
+        return records
+    if target.window == WindowKind.FIXED_DATE:
+        # Judged on its deadline (Target.judged_on): `day` bounds the records within.
+        return records.filter(completed_on__gt=target.deadline) if part == AFTER else records
+    end = _window_end(target, day)
+    if end is None:  # yearly: the day asked lies in its window
+        return records.none() if part == AFTER else records
+    lookup, _ = end
+    if part == AFTER:
+        lookup = "gt" if lookup == "lte" else "gte"
+    return records.filter(**{f"completed_on__{lookup}": OuterRef("window_end")})
 
 
-def qualifying_records(target: Target, day: dt.date) -> QuerySet:
-    """Records of the outer position's person that meet the target on `day`, earliest first
-    (for a target of every topic, those in any of them: the first shown as its record)."""
-    records = _window_records(target, day)
+def qualifying_records(
+    target: Target, day: dt.date, part: str = WITHIN, *, any_organiser: bool = False
+) -> QuerySet:
+    """Records of the outer position's person that meet the target on `day` (`AFTER`: that
+    would have, had they been made by the deadline), earliest first (for a target of every
+    topic, those in any of them: the first shown as its record)."""
+    records = _window_records(target, day, part, any_organiser=any_organiser)
     topics, programmes = related_ids(target.topics), related_ids(target.programmes)
     if topics or programmes:
         records = records.filter(Q(topics__in=topics) | Q(programme__in=programmes))
     return records.order_by("completed_on", "pk")
 
 
-def _met(target: Target, day: dt.date):
+def _met(target: Target, day: dt.date, part: str = WITHIN):
+    """Met by the records of `part` (`UNBOUNDED`: as if the window had no end)."""
     if target.kind == TargetKind.QUALIFICATION:
         q = Q()
         if target.min_education is not None:
@@ -203,9 +308,9 @@ def _met(target: Target, day: dt.date):
         # democracy at the workplace — four contents, not one of them).
         met = Q()
         for topic in topics:
-            met &= Exists(_window_records(target, day).filter(topics=topic))
+            met &= Exists(_window_records(target, day, part).filter(topics=topic))
         return met
-    return Exists(qualifying_records(target, day))
+    return Exists(qualifying_records(target, day, part))
 
 
 def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
@@ -217,17 +322,30 @@ def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
     path = _scope_path(target, judged)
     if path is None or not target.is_person_based:
         return Position.objects.none()
-    candidates = _candidates(target, judged, path)
+    candidates = _candidates(target, judged, path).alias(anchor=_anchor(target, judged))
+    due_from = _due_from_q(target, judged)
+    if due_from is False:
+        return Position.objects.none()
+    if due_from is not True:
+        candidates = candidates.filter(due_from)
     if people is not None:
         candidates = candidates.filter(person_id__in=people)
     first = candidates.values("person_id").annotate(first=Min("id")).values("first")
     qs = Position.objects.filter(id__in=Subquery(first)).annotate(
-        window_from=_window_from(target, judged)
+        anchor=_anchor(target, judged), window_from=_window_from(target, judged)
     )
-    met = _met(target, judged)
-    qs = qs.annotate(
-        met=ExpressionWrapper(met, output_field=BooleanField()) if isinstance(met, Q) else met
-    )
+    if (end := _window_end(target, judged)) is not None:
+        qs = qs.annotate(window_end=end[1])
+    if target.organised_by_responsible and target.responsible_level_id:
+        # 003 §III: each level "trực tiếp tổ chức" the training of its chairs.
+        qs = qs.annotate(duty_unit_id=duty_unit(target.responsible_level, judged))
+    qs = qs.annotate(met=_boolean(_met(target, judged)))
+    if target.kind == TargetKind.TRAINING and target.window != WindowKind.YEARLY:
+        # Trained, but after the deadline (§9): not met; shown beside the figure.
+        late = _met(target, day, UNBOUNDED)
+        qs = qs.annotate(late=_boolean(Q(met=False) & (late if isinstance(late, Q) else Q(late))))
+    else:
+        qs = qs.annotate(late=Value(False))
     closed = _overdue(target, day)
     if closed is False:
         overdue = Value(False)
@@ -238,7 +356,13 @@ def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
     return qs.annotate(overdue=overdue)
 
 
-Counts = tuple[int, int, int]  # eligible, met, overdue
+def _boolean(condition):
+    if isinstance(condition, Q):
+        return ExpressionWrapper(condition, output_field=BooleanField())
+    return condition
+
+
+Counts = tuple[int, int, int, int]  # eligible, met, overdue, late
 
 
 def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts]:
@@ -256,9 +380,10 @@ def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts
             eligible=Count("id"),
             n_met=Count("id", filter=Q(met=True)),
             n_overdue=Count("id", filter=Q(overdue=True)),
+            n_late=Count("id", filter=Q(late=True)),
         )
     )
-    return {r["unit_id"]: (r["eligible"], r["n_met"], r["n_overdue"]) for r in rows}
+    return {r["unit_id"]: (r["eligible"], r["n_met"], r["n_overdue"], r["n_late"]) for r in rows}
 
 
 # --- a person's obligations ------------------------------------------------------------
@@ -268,7 +393,17 @@ class Status:
     MET = "met"
     DUE = "due"
     OVERDUE = "overdue"
+    LATE = "late"  # missed, and trained after the deadline ("đạt muộn")
     NOT_APPLICABLE = "not_applicable"
+
+
+def status_of(met: bool, late: bool, overdue: bool) -> str:
+    """A person's standing on a target, the same words on every page and export."""
+    if met:
+        return Status.MET
+    if late:
+        return Status.LATE
+    return Status.OVERDUE if overdue else Status.DUE
 
 
 @dataclass
@@ -281,10 +416,10 @@ class Obligation:
 
 
 def due_on(target: Target, position: Position, day: dt.date) -> dt.date | None:
-    """The last day of the window for this position, as the user reads it."""
+    """The last day of the window for this position, as the user reads it (the same anchors
+    as `_anchor` in SQL)."""
     window = target.window
     term = position.term
-    anchor = term.start_date if term else position.start_date
     if window == WindowKind.TERM:
         return term.end_date if term else None
     if window == WindowKind.YEARLY:
@@ -292,6 +427,7 @@ def due_on(target: Target, position: Position, day: dt.date) -> dt.date | None:
     if window == WindowKind.FIXED_DATE:
         return target.deadline
     if window == WindowKind.YEARS_FROM_TERM_START:
+        anchor = max(term.start_date, position.start_date) if term else position.start_date
         return due_after(anchor, 12 * target.window_count)
     return due_after(position.start_date, target.window_count)
 
@@ -304,13 +440,18 @@ def person_obligations(
     for target in targets if targets is not None else person_targets(day):
         qs = evaluated(target, day, [person.pk]).select_related("unit", "role", "term")
         if target.kind == TargetKind.TRAINING:
-            qs = qs.annotate(record_id=Subquery(qualifying_records(target, day).values("pk")[:1]))
+            judged = target.judged_on(day)
+            qs = qs.annotate(
+                record_id=Subquery(qualifying_records(target, judged).values("pk")[:1]),
+                late_record_id=Subquery(qualifying_records(target, day, AFTER).values("pk")[:1]),
+            )
         position = qs.first()
         if position is None:
             out.append(Obligation(target, Status.NOT_APPLICABLE))
             continue
-        status = Status.MET if position.met else Status.OVERDUE if position.overdue else Status.DUE
-        record_id = getattr(position, "record_id", None)
+        status = status_of(position.met, position.late, position.overdue)
+        record_id = {Status.MET: "record_id", Status.LATE: "late_record_id"}.get(status)
+        record_id = getattr(position, record_id, None) if record_id else None
         out.append(
             Obligation(
                 target,
@@ -332,5 +473,6 @@ __all__ = [
     "person_obligations",
     "person_targets",
     "qualifying_records",
+    "status_of",
     "unit_counts",
 ]

@@ -224,6 +224,15 @@ class Target(SavedWithToken, models.Model):
     position_started_to = models.DateField(_("post taken until"), null=True, blank=True)
 
     # Requirement.
+    organised_by_responsible = models.BooleanField(
+        _("only training the level responsible organised counts"),
+        default=False,
+        help_text=_(
+            "Met only by a class organised by the unit at the level responsible above the "
+            "person's union (its parent when there is none at that level); training by others "
+            "is shown, not counted."
+        ),
+    )
     all_topics = models.BooleanField(
         _("every topic required"),
         default=False,
@@ -253,6 +262,24 @@ class Target(SavedWithToken, models.Model):
     window_count = models.PositiveSmallIntegerField(_("N (years or months)"), null=True, blank=True)
     window_start = models.DateField(_("records counted from"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    records_before_post_months = models.PositiveSmallIntegerField(
+        _("records before taking the post count (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A record made up to this many months before the person took the post counts "
+            "(e.g. a general course attended just before the election). Empty: none."
+        ),
+    )
+    obligations_due_from = models.DateField(
+        _("obligations falling due from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only obligations whose deadline falls on or after this day count (usually the day "
+            "the resolution took effect). Empty: all."
+        ),
+    )
 
     objects = TargetQuerySet.as_manager()
 
@@ -354,9 +381,12 @@ class TargetFigure(models.Model):
     own_eligible = models.PositiveIntegerField(default=0)
     own_met = models.PositiveIntegerField(default=0)
     own_overdue = models.PositiveIntegerField(default=0)
+    own_late = models.PositiveIntegerField(default=0)
     eligible = models.PositiveIntegerField(default=0)
     met = models.PositiveIntegerField(default=0)
     overdue = models.PositiveIntegerField(default=0)
+    # Of the overdue, those trained after the deadline ("đạt muộn"): not met, shown beside.
+    late = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -9,10 +9,18 @@ from django.utils.translation import gettext as _
 
 from people.models import Position
 from targets import snapshots
-from targets.engine import due_on, evaluated, person_targets
+from targets.engine import Status, due_on, evaluated, person_targets, status_of
 from targets.models import Revision, Snapshot, Target, TargetFigure, covering
 from units.models import UnitVersion
 from units.places import placed_under
+
+# The words of a person's standing in exports (pages use the same words in their templates).
+STATUS_WORDS = {
+    Status.MET: lambda: _("Met"),
+    Status.DUE: lambda: _("Due"),
+    Status.OVERDUE: lambda: _("Overdue"),
+    Status.LATE: lambda: _("Trained late"),
+}
 
 
 class Standing:
@@ -30,6 +38,7 @@ class Result:
     eligible: int = 0
     met: int = 0
     overdue: int = 0
+    late: int = 0  # of the overdue, trained after the deadline ("đạt muộn")
 
     @property
     def percent(self) -> Decimal | None:
@@ -65,8 +74,10 @@ def _result(target: Target, figure: TargetFigure | None, own: bool = False) -> R
     if figure is None:
         return Result(target)
     if own:
-        return Result(target, figure.own_eligible, figure.own_met, figure.own_overdue)
-    return Result(target, figure.eligible, figure.met, figure.overdue)
+        return Result(
+            target, figure.own_eligible, figure.own_met, figure.own_overdue, figure.own_late
+        )
+    return Result(target, figure.eligible, figure.met, figure.overdue, figure.late)
 
 
 def targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
@@ -100,11 +111,11 @@ def children_ranked(
         (target_id, unit_id): counts
         for target_id, unit_id, *counts in TargetFigure.objects.filter(
             snapshot=snapshot, unit_id__in=[c.unit_id for c in children], target__in=targets
-        ).values_list("target_id", "unit_id", "eligible", "met", "overdue")
+        ).values_list("target_id", "unit_id", "eligible", "met", "overdue", "late")
     }
     rows = []
     for child in children:
-        results = [Result(t, *stored.get((t.pk, child.unit_id), (0, 0, 0))) for t in targets]
+        results = [Result(t, *stored.get((t.pk, child.unit_id), (0, 0, 0, 0))) for t in targets]
         key = next((r for r in results if rank_by and r.target.pk == rank_by.pk), None)
         rows.append({"version": child, "results": results, "key": key})
 
@@ -132,7 +143,9 @@ def year_series(
         point for point in days if any(not t.valid_from or point >= t.valid_from for t in targets)
     ]
     found = {
-        s.as_of: s for s in Snapshot.objects.filter(as_of__in=wanted, status=Snapshot.Status.DONE)
+        s.as_of: s
+        for s in Snapshot.objects.filter(as_of__in=wanted, status=Snapshot.Status.DONE)
+        if not snapshots.stale(s)
     }
     # A missing year is queued for the worker (or computed here on a small tree).
     ready = {point: found.get(point) or snapshots.ready(point) for point in wanted}
@@ -231,10 +244,10 @@ def unit_people(
         rows = (
             evaluated(target, day, [p.person_id for p in positions])
             .filter(unit_id=node.unit_id)
-            .values_list("person_id", "met", "overdue")
+            .values_list("person_id", "met", "late", "overdue")
         )
-        for person_id, met, overdue in rows:
-            status[(target.pk, person_id)] = "met" if met else "overdue" if overdue else "due"
+        for person_id, *flags in rows:
+            status[(target.pk, person_id)] = status_of(*flags)
     people = [
         {"position": p, "statuses": [status.get((t.pk, p.person_id)) for t in targets]}
         for p in positions
@@ -292,8 +305,9 @@ def subtree_live(target: Target, node: UnitVersion, day: dt.date) -> Result:
         eligible=Count("id"),
         n_met=Count("id", filter=Q(met=True)),
         n_overdue=Count("id", filter=Q(overdue=True)),
+        n_late=Count("id", filter=Q(late=True)),
     )
-    return Result(target, row["eligible"], row["n_met"], row["n_overdue"])
+    return Result(target, row["eligible"], row["n_met"], row["n_overdue"], row["n_late"])
 
 
 def needs_headers() -> list[str]:
@@ -326,7 +340,7 @@ def needs_rows(node: UnitVersion, day: dt.date, targets):
                 position.unit.name,
                 position.role.name,
                 _("Yes") if position.full_time else _("No"),
-                _("Overdue") if position.overdue else _("Due"),
+                STATUS_WORDS[status_of(False, position.late, position.overdue)](),
                 due_on(target, position, day),
                 level,
             ]

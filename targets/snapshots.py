@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from lib.dates import today
-from targets.computing import FIELDS, compute
+from targets.computing import COUNTS, FIELDS, compute
 from targets.engine import person_targets, related_ids, unit_counts
 from targets.models import Snapshot, Target, TargetFigure
 from targets.tasks import compute_snapshot
@@ -29,13 +30,14 @@ def ready(day: dt.date, *, start: bool = True) -> Snapshot | None:
     """The snapshot of `day` if it is complete. When missing it is computed here if the
     tree is small, else queued for the worker (the page shows its progress)."""
     snapshot = Snapshot.objects.filter(as_of=day).first()
-    if snapshot and snapshot.status == Snapshot.Status.DONE:
+    done = snapshot is not None and snapshot.status == Snapshot.Status.DONE
+    if done and not stale(snapshot):
         return snapshot
     if not start:
         return None
     if Unit.objects.count() <= settings.TARGETS_INLINE_UNITS:
         return compute(day)
-    if snapshot is None or snapshot.status == Snapshot.Status.FAILED:
+    if snapshot is None or snapshot.status == Snapshot.Status.FAILED or done:
         try:
             with transaction.atomic():
                 Snapshot.objects.update_or_create(
@@ -46,6 +48,13 @@ def ready(day: dt.date, *, start: bool = True) -> Snapshot | None:
             return None  # queued by a concurrent request
         compute_snapshot.enqueue(day.isoformat())
     return None
+
+
+def stale(snapshot: Snapshot) -> bool:
+    """Computed while its day was still running, and that day is over: a yearly or fixed-date
+    window that ended that day has closed since (targets.engine._overdue), so compute again."""
+    finished = snapshot.finished_at and timezone.localdate(snapshot.finished_at)
+    return bool(finished and finished <= snapshot.as_of < today())
 
 
 def pending(day: dt.date) -> Snapshot | None:
@@ -111,12 +120,9 @@ def _refresh_units(unit_ids: set[int]) -> None:
         new = unit_counts(target, day, unit_ids)
         for unit_id, path in paths.items():
             old_row = stored.get((target.pk, unit_id))
-            old = (
-                (old_row.own_eligible, old_row.own_met, old_row.own_overdue)
-                if old_row
-                else (0, 0, 0)
-            )
-            counts = new.get(unit_id, (0, 0, 0))
+            zero = (0,) * len(COUNTS)
+            old = tuple(getattr(old_row, f"own_{n}") for n in COUNTS) if old_row else zero
+            counts = new.get(unit_id, zero)
             delta = [n - o for n, o in zip(counts, old, strict=True)]
             if not any(delta):
                 continue
@@ -128,12 +134,12 @@ def _refresh_units(unit_ids: set[int]) -> None:
                     row = created[key] = stored[key] = TargetFigure(
                         snapshot=snapshot, target=target, unit_id=ancestor
                     )
-                row.eligible += delta[0]
-                row.met += delta[1]
-                row.overdue += delta[2]
+                for name, d in zip(COUNTS, delta, strict=True):
+                    setattr(row, name, getattr(row, name) + d)
                 changed[key] = row
             own = stored[(target.pk, unit_id)]
-            own.own_eligible, own.own_met, own.own_overdue = counts
+            for name, count in zip(COUNTS, counts, strict=True):
+                setattr(own, f"own_{name}", count)
     with transaction.atomic():
         TargetFigure.objects.bulk_create(created.values())
         TargetFigure.objects.bulk_update(

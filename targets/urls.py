@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("progress/", views.progress, name="progress"),
     path("needs/", views.needs, name="needs"),
+    path("explain/", views.explain, name="explain"),
     path("recompute/", views.recompute, name="recompute"),
     path("charts/", views.charts, name="charts"),
     path("<int:pk>/adopt/", views.adopt, name="adopt"),

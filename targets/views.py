@@ -9,13 +9,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
-from lib.dates import as_of, today
+from lib.dates import as_of, date_refused, query_date, today
 from lib.downloads import csv_response
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
 from privacy.models import Source
 from privacy.services import Counted, export_count_set, log_export
+from targets import explain as explained
 from targets import selectors, services, snapshots
 from targets.engine import due_on, person_obligations
 from targets.forms import AdoptForm
@@ -270,6 +271,40 @@ def needs(request: HttpRequest) -> HttpResponse:
             position.due = due_on(chosen, position, day)
         context["page"] = page
     return render(request, "targets/needs.html", context)
+
+
+@officer_required
+def explain(request: HttpRequest) -> HttpResponse:
+    """A figure explained: the seed's sentence, the reading, the people the figure counts
+    with the record that met it or the day it falls due, and what changed since a day."""
+    day = as_of(request)
+    unit, node = _node(request, day)
+    context = {"unit": unit, "node": node, "day": day}
+    if node is None:
+        raise Http404
+    target = next(
+        (t for t in selectors.targets_for(node, day) if t.code == request.GET.get("target")),
+        None,
+    )
+    if target is None:
+        raise Http404
+    context.update(target=target, ancestors=_crumbs(request, node, day))
+    snapshot = snapshots.ready(day)
+    if snapshot is None:
+        return _pending_page(request, "targets/explain.html", context)
+    since = query_date(request, "since")
+    if request.GET.get("since") and since is None:
+        messages.warning(request, date_refused())
+    page = Paginator(explained.people(target, node, day), 100).get_page(request.GET.get("page"))
+    context.update(
+        result=selectors.unit_targets(node, day, snapshot, [target])[0],
+        reading=explained.reading(target),
+        page=page,
+        lines=list(explained.lines(target, node, day, page.object_list)),
+        since=since,
+        changes=explained.changes(target, node, day, since) if since else None,
+    )
+    return render(request, "targets/explain.html", context)
 
 
 def _needs_params(request, day, chosen) -> dict:

@@ -8,6 +8,8 @@ compares one constant (`anchor <= cutoff`) and agrees exactly with `due_after` s
 import calendar
 import datetime as dt
 
+from django.db.models import DateField, Func
+
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -32,3 +34,29 @@ def overdue_cutoff(day: dt.date, months: int) -> dt.date:
     while add_months(cutoff, months) > day:
         cutoff -= ONE_DAY
     return cutoff
+
+
+class AddMonths(Func):
+    """`add_months` in SQL: the same day N months later, clamped to the month's end — so that
+    a record's date is compared with a window's end in the database exactly as `due_after`
+    shows that end to users (N may be negative)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, months: int):
+        super().__init__(expression)
+        self.months = int(months)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # PostgreSQL's date + interval already clamps to the month's end.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + make_interval(months => %s))::date", [*params, self.months]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite's '+N months' overflows (31/01 + 1 month = 02/03 or 03/03): take the earlier
+        # of that and the last day of the month N months on.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"min(date({sql}, %s), date({sql}, 'start of month', %s, '-1 day'))",
+            [*params, f"{self.months:+d} months", *params, f"{self.months + 1:+d} months"],
+        )

@@ -12,6 +12,7 @@ from accounts.access import SYSTEM
 from accounts.models import User, UserRole
 from people.models import Role
 from people.services import person_create, position_create
+from tests import snapshot
 from units.models import UnitKind
 from units.services import term_create, unit_create
 
@@ -53,6 +54,8 @@ REFERENCE_SEEDS = [
     "targets.migrations.0008_t_001_1",
     "training.migrations.0006_law_supervision_topic",
     "targets.migrations.0009_all_topics",
+    "targets.migrations.0010_readings_and_late",
+    "targets.migrations.0011_organised_by_responsible",
 ]
 
 
@@ -76,13 +79,17 @@ def ensure_reference_data() -> None:
 def _reference_data(request):
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
-    if marker and marker.kwargs.get("transaction") or "transactional_db" in names:
+    transactional = "transactional_db" in names or "live_server" in names
+    if marker and marker.kwargs.get("transaction") or transactional:
         request.getfixturevalue("transactional_db")
-    elif marker or "db" in names:
-        request.getfixturevalue("db")
-    else:
+        ensure_reference_data()
+        yield
+        snapshot.forget()  # the flush after this test renumbers the reference rows
         return
-    ensure_reference_data()
+    if marker or "db" in names:
+        request.getfixturevalue("db")
+        ensure_reference_data()
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -128,7 +135,12 @@ def _vietnamese():
 
 @pytest.fixture
 def tree(db):
-    """A small hierarchy with a few people, enough for scope and count tests."""
+    """A small hierarchy with a few people, enough for scope and count tests (built once,
+    replayed in each test: tests/snapshot.py)."""
+    return snapshot.shared("tree", build_tree)
+
+
+def build_tree():
     t = SimpleNamespace()
     t.vgcl = make_unit("TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None)
     t.hanoi = make_unit(

@@ -520,7 +520,12 @@ def chair_band(target) -> str:
     return _("under %(max)s members") % numbers
 
 
-CHAIR_STATUSES = {"met": _lazy("Met"), "due": _lazy("Due"), "overdue": _lazy("Overdue")}
+CHAIR_STATUSES = {
+    "met": _lazy("Met"),
+    "due": _lazy("Due"),
+    "overdue": _lazy("Overdue"),
+    "late": _lazy("Trained late"),
+}
 
 
 def _chairs_xlsx(unit: Unit, day: dt.date, duty) -> HttpResponse:
@@ -542,7 +547,12 @@ def _chairs_xlsx(unit: Unit, day: dt.date, duty) -> HttpResponse:
             p.members,
             p.target.code if p.target else "",
             "" if p.trained is None else _("Yes") if p.trained else _("Not yet"),
-            str(CHAIR_STATUSES[p.status]) if p.status else _("No member count"),
+            (
+                str(CHAIR_STATUSES[p.status])
+                + (f" — {_('trained by another level: not counted')}" if p.elsewhere else "")
+                if p.status
+                else _("No member count")
+            ),
             p.due_on,
         ]
         for p in duty.rows

@@ -15,10 +15,11 @@ Two readings, each written here and nowhere else:
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Left
 
 from lib.tree import is_within, under  # noqa: F401  (the "now" reading, below accounts)
-from units.models import Unit, UnitVersion, valid_on
+from units.models import PATH_WIDTH, Unit, UnitVersion, valid_on
 
 
 def node_on(unit: Unit, day: dt.date) -> UnitVersion | None:
@@ -66,3 +67,22 @@ def placed_under_then(unit: Unit, unit_field: str, day_field: str) -> Q:
             window &= Q(**{f"{day_field}__lte": version.valid_to})
         q |= window & Exists(then)
     return q
+
+
+def duty_unit(level, day: dt.date, unit_ref: str = "unit_id"):
+    """Expression: the unit that stood above the unit `OuterRef(unit_ref)` at `level` on
+    `day` — or, when none did, its parent (a small grassroots union directly under a province
+    is the province's duty: 003 §I.2.2). Levels sit at the depth of their rank, so the
+    ancestor at a level is the one whose path is the unit's path cut to that depth."""
+    # Read inside `above`, one query deeper: the outer row is two levels up.
+    own_path = (
+        UnitVersion.objects.on(day).filter(unit_id=OuterRef(OuterRef(unit_ref))).values("path")[:1]
+    )
+    above = (
+        UnitVersion.objects.on(day)
+        .filter(kind__level=level)
+        .filter(path=Left(Subquery(own_path), (level.rank + 1) * PATH_WIDTH))
+        .values("unit_id")[:1]
+    )
+    parent = UnitVersion.objects.on(day).filter(unit_id=OuterRef(unit_ref)).values("parent_id")[:1]
+    return Coalesce(Subquery(above), Subquery(parent))

@@ -58,3 +58,19 @@ def standing(r) -> str:
     if r.standing in STANDINGS:
         return format_html('<span class="tag {}">{}</span>', r.standing, STANDINGS[r.standing])
     return format_html('<span class="tag none">{}</span>', gettext_lazy("No one concerned"))
+
+
+STATUSES = {
+    "met": gettext_lazy("Met"),
+    "due": gettext_lazy("Due"),
+    "overdue": gettext_lazy("Overdue"),
+    "late": gettext_lazy("Trained late"),
+}
+
+
+@register.simple_tag
+def status_tag(status) -> str:
+    """A person's standing on a target (targets.engine.Status) as a tag; "—" for none."""
+    if status in STATUSES:
+        return format_html('<span class="tag {}">{}</span>', status, STATUSES[status])
+    return NONE

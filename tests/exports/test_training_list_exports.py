@@ -10,6 +10,7 @@ from accounts.access import SYSTEM
 from people.models import Person, Position
 from tests.conftest import make_unit
 from tests.exports.sheets import page_and_export, row, table, tables, text
+from tests.training.test_chairs_organiser import trained_by
 from units.services import unit_set_figures
 
 # --- lecturers ---------------------------------------------------------------------------
@@ -78,11 +79,13 @@ def chair_rows(rows) -> list[list]:
 
 @pytest.fixture
 def chairs(tree):
-    """The Mê Linh school has 1,500 members from 2024: its chair is Hà Nội's duty; a second
-    grassroots union of Đông Anh, 1,200 members, gets a chair on 1 March 2025."""
+    """The Mê Linh school has 1,500 members from 2024: its chair is Hà Nội's duty, and Hà Nội
+    trained him in May 2024; a second grassroots union of Đông Anh, 1,200 members, gets a chair
+    on 1 March 2025."""
     unit_set_figures(
         user=SYSTEM, unit=tree.school, effective_on=dt.date(2024, 1, 1), member_count=1500
     )
+    trained_by(tree, tree.hanoi, tree.nguyen, "HN-2024-CT", start=dt.date(2024, 5, 20))
     tree.plant = make_unit(
         "HN-DA-02", "Công đoàn Nhà máy Nước Đông Anh", "grassroots", tree.donganh, sector="state"
     )

@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from tests.api import ApiClient
 from tests.reports.conftest import download, table
 
-Figures = tuple[int, int, int]  # eligible, met, overdue
+Figures = tuple[int, int, int, int]  # eligible, met, overdue (late among them), late
+
+
+def _figures(r) -> Figures:
+    return (r.eligible, r.met, r.overdue, r.late)
 
 
 class Reader:
@@ -82,11 +86,9 @@ class Reader:
                     assert seen.get(person, status) == status, (target.code, person)
                     seen[person] = status
         return {
-            "results": {r.target.code: (r.eligible, r.met, r.overdue) for r in ctx["results"]},
+            "results": {r.target.code: _figures(r) for r in ctx["results"]},
             "children": {
-                row["version"].unit_id: {
-                    r.target.code: (r.eligible, r.met, r.overdue) for r in row["results"]
-                }
+                row["version"].unit_id: {r.target.code: _figures(r) for r in row["results"]}
                 for row in ctx["children"]
             },
             "statuses": statuses,
@@ -102,7 +104,8 @@ class Reader:
             return None
         return {
             "results": {
-                t["code"]: (t["eligible"], t["met"], t["overdue"]) for t in body["targets"]
+                t["code"]: (t["eligible"], t["met"], t["overdue"], t["late"])
+                for t in body["targets"]
             },
             "measures": {
                 m["code"]: (_number(m["value"]), m["reporting"], m["reaching"])
@@ -118,12 +121,10 @@ class Reader:
         if ctx["node"] is None:
             return None
         out = {
-            "results": {r.target.code: (r.eligible, r.met, r.overdue) for r in ctx["results"]},
-            "own": {r.target.code: (r.eligible, r.met, r.overdue) for r in ctx["own"]},
+            "results": {r.target.code: _figures(r) for r in ctx["results"]},
+            "own": {r.target.code: _figures(r) for r in ctx["own"]},
             "children": {
-                row["version"].unit_id: {
-                    r.target.code: (r.eligible, r.met, r.overdue) for r in row["results"]
-                }
+                row["version"].unit_id: {r.target.code: _figures(r) for r in row["results"]}
                 for row in ctx["children"]
             },
             "pks": {t.code: t.pk for t in ctx["targets"]},
@@ -135,17 +136,20 @@ class Reader:
         return out
 
     def needs_csv(self, unit, day: dt.date) -> dict[str, tuple[int, int]]:
-        """Target code -> (people listed, of whom overdue) in the needs list's CSV."""
+        """Target code -> (people listed, of whom overdue, of whom trained late) in the needs
+        list's CSV."""
         response = self.client.get(
             "/targets/needs/", {"unit": unit.pk, "on": day.isoformat(), "format": "csv"}
         )
         assert response.status_code == 200
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))[1:]
-        overdue = _("Overdue")
+        # The overdue figure counts those trained late too (missed, shown apart).
+        late = _("Trained late")
         listed = Counter(row[0] for row in rows)
-        late = Counter(row[0] for row in rows if row[7] == overdue)
-        return {code: (n, late[code]) for code, n in listed.items()}
+        missed = Counter(row[0] for row in rows if row[7] in (_("Overdue"), late))
+        trained_late = Counter(row[0] for row in rows if row[7] == late)
+        return {code: (n, missed[code], trained_late[code]) for code, n in listed.items()}
 
     # --- the chairs: page and API ------------------------------------------------------------
 

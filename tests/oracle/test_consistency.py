@@ -25,10 +25,11 @@ since 2021:
    them (checked by the brute force).
 2. The targets: for every target on people, the dashboard `/targets/`, the needs page's
    head, the API `/units/{id}/targets` and (once per history) the resolution report's XLSX
-   give the same (concerned, met, overdue); the dashboard's figure equals the needs page's
-   own figure plus the sum of its rows (units below) for each target, and each row equals
-   that unit's own dashboard figure; the people the needs list names (its page per target,
-   its CSV for all) are exactly the concerned not met, and its overdue ones the overdue;
+   give the same (concerned, met, overdue, trained late — not in the report); the
+   dashboard's figure equals the needs page's own figure plus the sum of its rows (units
+   below) for each target, and each row equals that unit's own dashboard figure; the people
+   the needs list names (its page per target, its CSV for all) are exactly the concerned not
+   met, its overdue ones the overdue and its "trained late" ones the late;
    the statuses of the dashboard's own post-holders add up to the unit's own figures.
 3. The chairs (T-003-4): the chairs page and the API `/units/{id}/chairs` list the same
    chairs with the same target and status; where the unit is at the level responsible,
@@ -92,7 +93,7 @@ def _fresh_process() -> None:
 
 
 def _add(*figures) -> tuple:
-    return tuple(map(sum, zip(*figures, strict=True))) if figures else (0, 0, 0)
+    return tuple(map(sum, zip(*figures, strict=True))) if figures else (0, 0, 0, 0)
 
 
 # --- 1. the unit drill-down -------------------------------------------------------------------
@@ -175,21 +176,23 @@ def check_targets(reader: Reader, unit: Unit, day: dt.date) -> dict | None:
         rows = [row[code] for row in dash["children"].values() if code in row]
         assert total == _add(own[code], *rows), ("subtree = own + rows", code, unit.code, day)
         statuses = Counter(dash["statuses"].get(code, {}).values())
-        own_eligible, own_met, own_overdue = own[code]
-        assert (sum(statuses.values()), statuses["met"], statuses["overdue"]) == (
-            own_eligible,
-            own_met,
-            own_overdue,
-        ), ("own post-holders' statuses vs own figures", code, unit.code, day, statuses)
+        overdue = statuses["overdue"] + statuses["late"]  # late: missed, shown apart
+        assert (sum(statuses.values()), statuses["met"], overdue, statuses["late"]) == own[code], (
+            "own post-holders' statuses vs own figures",
+            code,
+            unit.code,
+            day,
+            statuses,
+        )
     # Each row is that unit's own dashboard figure.
     for child_id, row in dash["children"].items():
         child = reader.api_targets(Unit.objects.get(pk=child_id), day)
         for code, figures in row.items():
-            assert child["results"].get(code, (0, 0, 0)) == figures, ("row vs its unit", code)
+            assert child["results"].get(code, (0, 0, 0, 0)) == figures, ("row vs its unit", code)
     # The needs list names the concerned who have not met the target.
     listed = reader.needs_csv(unit, day)
-    for code, (eligible, met, overdue) in results.items():
-        assert listed.get(code, (0, 0)) == (eligible - met, overdue), (
+    for code, (eligible, met, overdue, late) in results.items():
+        assert listed.get(code, (0, 0, 0)) == (eligible - met, overdue, late), (
             "needs CSV vs dashboard",
             code,
             unit.code,
@@ -200,7 +203,7 @@ def check_targets(reader: Reader, unit: Unit, day: dt.date) -> dict | None:
     for code in ("T-003-2", "T-003-4c"):
         if code in needs["pks"] and results[code][0]:
             page = reader.needs_page(unit, day, needs["pks"][code])
-            eligible, met, overdue = results[code]
+            eligible, met, overdue, _late = results[code]
             assert (page["listed"], page["listed_overdue"]) == (eligible - met, overdue), code
     return dash
 
@@ -240,7 +243,7 @@ def check_chairs_partition(reader: Reader, root: Unit, day: dt.date) -> None:
             listed[code] += 1
             union = Position.objects.get(pk=position_id).unit
             assert reader.drill_down(union, day)["chair_target"] == code, (union.code, code)
-    for code, (eligible, _met, _overdue) in dash["results"].items():
+    for code, (eligible, _met, _overdue, _late) in dash["results"].items():
         if code.startswith("T-003-4"):
             assert listed[code] == eligible, ("chairs pages vs dashboard", code, day, listed)
 
@@ -340,6 +343,6 @@ def test_every_place_shows_the_same_figure(db, _media, django_capture_on_commit_
         if dash is not None:
             document = SourceDocument.objects.get(code="003")
             report = reader.resolution_xlsx(unit, day, document)
-            shown = {c: f for c, f in dash["results"].items() if c.startswith("T-003")}
+            shown = {c: f[:3] for c, f in dash["results"].items() if c.startswith("T-003")}
             assert report == shown, ("report XLSX vs dashboard", unit.code, day, report, shown)
         transaction.set_rollback(True)

@@ -10,7 +10,7 @@ from reports.tasks import build_report
 from targets.models import Snapshot, SourceDocument
 from tests.reports.conftest import XLSX_TYPE, by_label, download, post_report, table
 from tests.targets.pages_world import build
-from tests.training.test_statistics_000 import add_classes, make_people
+from tests.training.bulk import add_classes, make_people
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

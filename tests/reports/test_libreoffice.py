@@ -4,7 +4,7 @@ from reports.models import ReportJob
 from targets.models import SourceDocument
 from tests.reports.conftest import download, to_pdf
 from tests.targets.pages_world import build
-from tests.training.test_statistics_000 import add_classes, make_people
+from tests.training.bulk import add_classes, make_people
 
 
 def test_every_report_opens_in_libreoffice(client, tree, settings, tmp_path):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.services import report_build
 from tests.reports.conftest import post_report, table
-from tests.training.test_statistics_000 import add_classes, make_people
+from tests.training.bulk import add_classes, make_people
 
 
 def test_the_list_offers_every_report(client, tree):

@@ -13,14 +13,14 @@ from accounts.access import SYSTEM
 from people.models import Person
 from reports.builders import category_labels
 from tests.reports.conftest import by_label, docx_text, download, sheets, table
-from tests.training.test_statistics_000 import add_classes, make_people
+from tests.training.bulk import add_classes, make_people
 from training.models import Form, Topic
 from training.services import external_record_create
 
 
 @pytest.fixture
 def report_000(tree):
-    """As tests/training/test_statistics_000.py: Ninh Thuận's 2019 classes."""
+    """As the source_000 world of tests/training/test_statistics.py: Ninh Thuận's 2019 classes."""
     full_time = make_people(tree, tree.phanrang, 401, True, tree.chair_role)
     part_time = make_people(tree, tree.nt_grassroots, 3001, False, tree.member_role)
     add_classes(tree, tree.ninhthuan, 10, 934, full_time, "CT")

@@ -23,7 +23,7 @@ def status(who, day):
 
 
 def counts(union, day):
-    return unit_counts(Target.objects.get(code="T-001-4"), day).get(union.pk, (0, 0, 0))
+    return unit_counts(Target.objects.get(code="T-001-4"), day).get(union.pk, (0, 0, 0, 0))
 
 
 def test_a_closed_deadline_judges_those_in_post_on_it(world):  # noqa: F811
@@ -51,12 +51,13 @@ def test_a_closed_deadline_judges_those_in_post_on_it(world):  # noqa: F811
     post(successor, unions[2], "chair", D(2024, 7, 1))  # elected after the deadline
 
     assert status(trained, D(2023, 12, 31)) == Status.MET
-    assert status(untrained, D(2023, 12, 31)) == Status.DUE
+    assert status(untrained, D(2023, 12, 30)) == Status.DUE
+    assert status(untrained, D(2023, 12, 31)) == Status.OVERDUE  # that day is over
     for day in (D(2024, 1, 1), D(2026, 6, 1)):
         assert status(trained, day) == Status.MET
-        assert status(untrained, day) == Status.OVERDUE  # trained late: not met
+        assert status(untrained, day) == Status.LATE  # trained late: not met, shown apart
         assert status(leaving, day) == Status.OVERDUE  # in post on the deadline
         assert status(successor, day) == Status.NOT_APPLICABLE  # not born overdue
-        assert counts(unions[0], day) == (1, 1, 0)
-        assert counts(unions[1], day) == (1, 0, 1)
-        assert counts(unions[2], day) == (1, 0, 1)  # the chair of 2023, gone since
+        assert counts(unions[0], day) == (1, 1, 0, 0)
+        assert counts(unions[1], day) == (1, 0, 1, 1)  # overdue, of whom 1 trained late
+        assert counts(unions[2], day) == (1, 0, 1, 0)  # the chair of 2023, gone since

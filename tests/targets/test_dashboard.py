@@ -468,6 +468,9 @@ def test_a_self_service_cadre_sees_their_own_obligations_and_nobody_elses(client
 # --- adoption --------------------------------------------------------------------------
 
 
+LATE = "1 1 người đạt muộn"  # one overdue, of whom one trained after the deadline
+
+
 @pytest.fixture
 def target_80(world):
     target = Target.objects.create(
@@ -498,7 +501,8 @@ def test_a_province_adopts_a_target_stricter_and_sees_it_evaluated(
 ):
     tree = world.tree
     before = target_rows(page(client, tree.hanoi_officer, "/targets/"))
-    assert figures(before["T-TEST-80"]) == ("80%", "80,0% · 4/5", "Đạt", "0")
+    # Dũng (Mê Linh) was trained on 1 January, after his term ended: late, not met.
+    assert figures(before["T-TEST-80"]) == ("80%", "60,0% · 3/5", "Có nguy cơ", LATE)
     assert "Áp dụng cho đơn vị tôi" in before["T-TEST-80"][-1]
 
     with django_capture_on_commit_callbacks(execute=True):  # as if the request committed
@@ -518,12 +522,12 @@ def test_a_province_adopts_a_target_stricter_and_sees_it_evaluated(
     assert set(adopted.levels.values_list("code", flat=True)) == {"province", "upper_grassroots"}
 
     rows = target_rows(response.content)
-    assert figures(rows["T-TEST-80"]) == ("80%", "80,0% · 4/5", "Đạt", "0")
-    assert figures(rows["T-TEST-80@HN"]) == ("100%", "80,0% · 4/5", "Có nguy cơ", "0")
+    assert figures(rows["T-TEST-80"]) == ("80%", "60,0% · 3/5", "Có nguy cơ", LATE)
+    assert figures(rows["T-TEST-80@HN"]) == ("100%", "60,0% · 3/5", "Không đạt", LATE)
     assert "Áp dụng" not in rows["T-TEST-80@HN"][-1]  # already the province's own
     # It applies down the province's subtree, and nowhere else.
     melinh = target_rows(page(client, tree.melinh_officer, "/targets/"))
-    assert figures(melinh["T-TEST-80@HN"]) == ("100%", "100,0% · 1/1", "Đạt", "0")
+    assert figures(melinh["T-TEST-80@HN"]) == ("100%", "0,0% · 0/1", "Không đạt", LATE)
     assert "T-TEST-80@HN" not in target_rows(page(client, tree.nt_officer, "/targets/"))
 
     # A second adoption, by the source or by the copy, is refused.

@@ -168,11 +168,13 @@ def test_the_collective_bargaining_deadline_of_31_12_2023(world):
     post(chair, private, "chair", D(2021, 3, 1))
     post(other, state, "chair", D(2021, 3, 1))
 
-    assert status(chair, "T-001-4", D(2023, 12, 31)).status == "due"
+    # The deadline's own day, that day being over, reads the final result (§9).
+    assert status(chair, "T-001-4", D(2023, 12, 30)).status == "due"
+    assert status(chair, "T-001-4", D(2023, 12, 31)).status == "overdue"
     assert status(chair, "T-001-4", D(2024, 1, 1)).status == "overdue"
     assert status(other, "T-001-4", D(2023, 12, 31)).status == "not_applicable"
     record(chair, D(2023, 12, 31), ["osh"])
-    assert status(chair, "T-001-4", D(2023, 12, 31)).status == "due"
+    assert status(chair, "T-001-4", D(2023, 12, 31)).status == "overdue"
     record(chair, D(2023, 3, 1), ["collective_bargaining", "law_supervision"])
     record(chair, D(2023, 12, 30), ["democracy_supervision"])
     assert status(chair, "T-001-4", D(2023, 12, 31)).status == "met"
@@ -196,7 +198,7 @@ def test_the_degree_requirement(world):
     assert status(part_time, "T-001-2a", day).status == "not_applicable"
     target = Target.objects.get(code="T-001-2a")
     counts = unit_counts(next(t for t in person_targets(day) if t.pk == target.pk), day)
-    assert counts == {district.pk: (1, 0, 0), province.pk: (1, 1, 0)}
+    assert counts == {district.pk: (1, 0, 0, 0), province.pk: (1, 1, 0, 0)}
 
 
 # --- T-003-4a/b/c: chairs by member band, on the figures in force that day ----------------
@@ -266,4 +268,4 @@ def test_a_person_with_two_qualifying_posts_counts_once(world):
     post(cadre, province, "department_head", D(2024, 2, 1), full_time=True)
     day = D(2024, 6, 1)
     target = next(t for t in person_targets(day) if t.code == "T-003-3")
-    assert unit_counts(target, day) == {district.pk: (1, 0, 0)}  # at the lowest-id post
+    assert unit_counts(target, day) == {district.pk: (1, 0, 0, 0)}  # at the lowest-id post

@@ -161,7 +161,7 @@ def test_a_qualifying_record_moves_met_by_one_at_his_unit_and_every_ancestor(
     snapshots.compute(world.day)
     before = stored(world.day)
     # An, Bình (met by his record) and Dung (a full-time chair, but of a grassroots union).
-    assert before[("T-003-2", world.vgcl.pk)][3:] == (2, 1, 0)
+    assert before[("T-003-2", world.vgcl.pk)][4:] == (2, 1, 0, 0)
     with django_capture_on_commit_callbacks(execute=True):
         record = TrainingRecord.objects.create(
             person=world.an,
@@ -174,7 +174,7 @@ def test_a_qualifying_record_moves_met_by_one_at_his_unit_and_every_ancestor(
     after = stored(world.day)
     # +1 met for T-003-2 (the term), T-003-3 (the year) and T-001-3a (union theory), at
     # Mê Linh (his own figures and its subtree), then Hà Nội and the confederation (subtree).
-    own_and_subtree, subtree = (0, 1, 0, 0, 1, 0), (0, 0, 0, 0, 1, 0)
+    own_and_subtree, subtree = (0, 1, 0, 0, 0, 1, 0, 0), (0, 0, 0, 0, 0, 1, 0, 0)
     assert moved(before, after) == {
         (code, unit.pk): own_and_subtree if unit == world.melinh else subtree
         for code in ("T-003-2", "T-003-3", "T-001-3a")
@@ -200,7 +200,9 @@ def test_a_grassroots_chairs_record_moves_four_levels(world, django_capture_on_c
     chain = (world.school, world.melinh, world.hanoi, world.vgcl)
     # Part-time: only T-003-4c (fewer than 1,000 members) and T-001-3b (part-time cadres).
     assert moved(before, after) == {
-        (code, unit.pk): (0, 1, 0, 0, 1, 0) if unit == world.school else (0, 0, 0, 0, 1, 0)
+        (code, unit.pk): (0, 1, 0, 0, 0, 1, 0, 0)
+        if unit == world.school
+        else (0, 0, 0, 0, 0, 1, 0, 0)
         for code in ("T-003-4c", "T-001-3b")
         for unit in chain
     }

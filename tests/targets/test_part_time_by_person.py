@@ -22,7 +22,7 @@ def codes(who, day: dt.date) -> set[str]:
 
 def eligible(code: str, day: dt.date) -> int:
     target = Target.objects.get(code=code)
-    return sum(eligible for eligible, _met, _overdue in unit_counts(target, day).values())
+    return sum(counts[0] for counts in unit_counts(target, day).values())
 
 
 def test_a_full_time_cadre_with_a_part_time_seat_is_counted_once_as_full_time(world):  # noqa: F811

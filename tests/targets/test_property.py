@@ -131,7 +131,7 @@ def in_population(code: str, p: Position, day: dt.date) -> bool:
     return p.role.code == "chair" and members is not None and members < 1000
 
 
-def brute_force(code: str, day: dt.date) -> dict[int, tuple[int, int, int]]:
+def brute_force(code: str, day: dt.date) -> dict[int, tuple[int, int, int, int]]:
     chosen: dict[int, Position] = {}
     for p in Position.objects.select_related("unit__kind__level", "role", "term"):
         if in_population(code, p, day) and (
@@ -145,17 +145,23 @@ def brute_force(code: str, day: dt.date) -> dict[int, tuple[int, int, int]]:
             if code == "T-003-3"
             else (p.term.start_date if p.term else p.start_date)
         )
-        met = any(
-            r.valid
+        # A term window ends with the term: training after it is late, not met (issue 20 §9).
+        end = p.term.end_date if code != "T-003-3" and p.term else day
+        qualifying = [
+            r.completed_on
+            for r in TrainingRecord.objects.filter(person_id=p.person_id)
+            if r.valid
             and start <= r.completed_on <= day
             and (QUALIFYING[code] is None or {t.code for t in r.topics.all()} & QUALIFYING[code])
-            for r in TrainingRecord.objects.filter(person_id=p.person_id)
-        )
+        ]
+        met = any(d <= end for d in qualifying)
+        late = not met and any(d > end for d in qualifying)
         overdue = not met and code != "T-003-3" and p.term is not None and p.term.end_date < day
-        row = out.setdefault(p.unit_id, [0, 0, 0])
+        row = out.setdefault(p.unit_id, [0, 0, 0, 0])
         row[0] += 1
         row[1] += met
         row[2] += overdue
+        row[3] += late
     return {unit: tuple(row) for unit, row in out.items()}
 
 
@@ -196,12 +202,13 @@ def test_the_engine_agrees_with_brute_force_and_subtrees_add_up(db, data):
                     ("own_eligible", "eligible"),
                     ("own_met", "met"),
                     ("own_overdue", "overdue"),
+                    ("own_late", "late"),
                 ):
                     assert getattr(row, total) == getattr(row, own) + sum(
                         getattr(c, total) for c in children
                     ), (target.code, unit_id, total)
             own = {
-                u: (r.own_eligible, r.own_met, r.own_overdue)
+                u: (r.own_eligible, r.own_met, r.own_overdue, r.own_late)
                 for u, r in rows.items()
                 if r.own_eligible
             }

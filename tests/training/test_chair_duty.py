@@ -12,13 +12,13 @@ from accounts.access import SYSTEM
 from people.services import person_create, position_create
 from targets.chairs import union_duty
 from tests.conftest import make_unit, make_user
+from tests.training.test_chairs_organiser import trained_by
 from training.models import TrainingRecord
 from training.selectors import chair_duty_unit, chairs_to_train
 from training.services import (
     class_create,
     class_set_status,
     enrolment_nominate,
-    external_record_create,
 )
 from units.services import unit_set_figures
 
@@ -206,16 +206,26 @@ def test_the_crossing_chair_is_on_the_duty_units_page_only(client, crossing, day
 
 
 @pytest.mark.parametrize("day", [BEFORE_CROSSING, CROSSING])
-def test_the_chairs_page_shows_who_has_been_trained_since_taking_the_post(client, crossing, day):
+def test_the_chairs_page_ticks_whom_the_duty_level_trained_since_taking_the_post(
+    client, crossing, day
+):
+    """Nguyễn Văn An passed Mê Linh's ML-2024-01 (ended 03/04/2024), chair since 06/2023: it
+    meets Mê Linh's duty; once the union crosses 1,000 members, the duty is Hà Nội's, and
+    Mê Linh's class is shown as another level's, not counted (003 §III: each level "trực tiếp
+    tổ chức" the training of its chairs)."""
     t = crossing
     duty = chair_duty_unit(t.school, day)
     user = t.melinh_officer if duty == t.melinh else t.hanoi_officer
     rows = chairs_page_rows(client, user, duty, day)
-    assert "✓" in rows[NGUYEN]  # passed ML-2024-01 (ended 03/04/2024), chair since 06/2023
+    by_person = {p.person_id: p for p in chairs_to_train(duty, day)}
+    if day == BEFORE_CROSSING:
+        assert "✓" in rows[NGUYEN]
+        assert (by_person[t.nguyen.pk].trained, by_person[t.nguyen.pk].elsewhere) == (True, False)
+    else:
+        assert "✓" not in rows[NGUYEN] and "đã học lớp của cấp khác" in rows[NGUYEN]
+        assert (by_person[t.nguyen.pk].trained, by_person[t.nguyen.pk].elsewhere) == (False, True)
     small_rows = chairs_page_rows(client, t.melinh_officer, t.melinh, day)
     assert "✓" not in small_rows["Phạm Thị Dung"]
-    by_person = {p.person_id: p for p in chairs_to_train(duty, day)}
-    assert by_person[t.nguyen.pk].trained is True
     assert by_person[t.nguyen.pk].members == (950 if day == BEFORE_CROSSING else 1020)
 
 
@@ -234,33 +244,21 @@ def test_a_district_officer_cannot_open_the_provinces_chairs_page(client, crossi
 
 
 def test_training_before_taking_the_post_does_not_count_and_training_after_does(crossing):
+    """Phạm Thị Dung took the chair on 01/01/2024; Mê Linh (her union's duty) trained her
+    before that, then again on 01/09/2024."""
     t = crossing
-    external_record_create(
-        user=SYSTEM,
-        person=t.pham,
-        title="Bồi dưỡng cán bộ công đoàn 2023",
-        topics=[t.topic],
-        hours=16,
-        completed_on=dt.date(2023, 10, 1),
-        form="on_site",
-    )
+    trained_by(t, t.melinh, t.pham, "ML-2023-09", start=dt.date(2023, 10, 1))
 
     def trained(day):
         return {p.person_id: p.trained for p in chairs_to_train(t.melinh, day)}[t.pham.pk]
 
     assert trained(dt.date(2024, 9, 1)) is False
-    record = external_record_create(
-        user=SYSTEM,
-        person=t.pham,
-        title="Kỹ năng chủ tịch CĐCS",
-        topics=[t.topic],
-        hours=16,
-        completed_on=dt.date(2024, 9, 1),
-        form="online",
-    )
+    trained_by(t, t.melinh, t.pham, "ML-2024-09", start=dt.date(2024, 9, 1))
     assert trained(dt.date(2024, 8, 31)) is False
     assert trained(dt.date(2024, 9, 1)) is True
-    TrainingRecord.objects.filter(pk=record.pk).update(valid=False)
+    TrainingRecord.objects.filter(person=t.pham, completed_on=dt.date(2024, 9, 1)).update(
+        valid=False
+    )
     assert trained(dt.date(2024, 9, 1)) is False
 
 

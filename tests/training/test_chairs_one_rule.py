@@ -27,6 +27,7 @@ from targets.models import Target
 from tests.conftest import make_unit, make_user
 from tests.exports.sheets import sheet, table
 from tests.targets.pages_world import tables, target_rows
+from tests.training.test_chairs_organiser import trained_by
 from training.models import Topic
 from training.services import external_record_create
 from units.services import term_create, unit_set_figures
@@ -82,8 +83,9 @@ def chair(tree, unit, family, middle, given, since, term):
 def finding(tree):
     """Three chairs of Hà Nội's unions of 1,000 to 2,499 members (T-003-4b), term 2023-2028.
 
-    - Nguyễn Văn An (the school, 1,500 members) passed the Mê Linh course in union work of
-      April 2024 (conftest): he has met T-003-4b.
+    - Nguyễn Văn An (the school, 1,500 members) passed Hà Nội's course for chairs of May 2024:
+      he has met T-003-4b (Mê Linh's course of April 2024 is another level's: 003 §III has
+      each level "trực tiếp tổ chức" the training of its chairs).
     - Phạm Văn Hùng (Đông Anh, 1,200) took an occupational-safety course in 2024, during the
       term: a valid record since taking the post, but not in the target's topics.
     - Võ Thị Lan (Mê Linh, 1,800), chair since 2021 and in the 2023-2028 term, took the course
@@ -91,6 +93,7 @@ def finding(tree):
     The old chairs page ticked all three ("3/3"); the target has 1/3, both others due 31/05/2028.
     """
     set_members(tree.school, 1500)
+    trained_by(tree, tree.hanoi, tree.nguyen, "HN-2024-CT", start=dt.date(2024, 5, 20))
     plant, plant_term = union(
         tree, "HN-DA-02", "Công đoàn Nhà máy Nước Đông Anh", tree.donganh, 1200
     )
@@ -267,9 +270,11 @@ def test_moving_a_threshold_in_the_targets_data_moves_the_chairs_pages(client, f
 def test_at_exactly_1000_and_2500_members_one_level_one_target_one_figure(
     client, tree, members, code, duty
 ):
-    """Two unions of Mê Linh of the same size: Nguyễn Văn An's chair is trained (the Mê Linh
-    course in union work), the other's took only a course on occupational safety."""
+    """Two unions of Mê Linh of the same size: Nguyễn Văn An's chair is trained (by a class of
+    the level responsible), the other's took only a course on occupational safety."""
     set_members(tree.school, members)
+    if duty != "melinh":  # Mê Linh's own class of April 2024 is in the `tree`
+        trained_by(tree, getattr(tree, duty), tree.nguyen, f"DUTY-{members}")
     twin, twin_term = union(
         tree, "HN-ML-02", "Công đoàn Công ty CP Dệt Mê Linh", tree.melinh, members
     )
