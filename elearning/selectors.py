@@ -31,6 +31,7 @@ from elearning.models import (
     QuizAttempt,
 )
 from people.models import Person, Position
+from targets import chairs
 from targets.engine import Status, person_obligations
 from units.places import under
 
@@ -67,10 +68,17 @@ def courses_meeting_obligations(person: Person, day: dt.date) -> list[tuple]:
             continue
         topics = {t.pk for t in target.topics.all()}
         programmes = {p.pk for p in target.programmes.all()}
+        # T-003-4: only a course the level responsible organises would meet it (003 §III).
+        organiser = (
+            chairs.duty_unit(obligation.position.unit, day)
+            if target.organised_by_responsible and obligation.position
+            else None
+        )
         meeting = [
             c
             for c in open_courses
             if c.hours >= target.min_hours
+            and (organiser is None or c.organiser_id == organiser.pk)
             and (
                 (not topics and not programmes)
                 or topics & {t.pk for t in c.topics.all()}

@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils.translation import gettext_lazy
 
 from lib.dates import today
 from lib.periods import ended_before, overlaps_q, started_before, started_within
@@ -264,7 +265,10 @@ def _window_records(
         person=OuterRef("person_id"), valid=True, completed_on__lte=day, hours__gte=target.min_hours
     )
     if target.organised_by_responsible and not any_organiser:
-        records = records.filter(training_class__organiser_id=OuterRef("duty_unit_id"))
+        # Organised (or co-organised) by that unit: a class's record carries its organiser;
+        # a record entered without one is nobody's duty done.
+        duty = OuterRef("duty_unit_id")
+        records = records.filter(Q(organiser_id=duty) | Q(training_class__co_organisers=duty))
     if not (target.window == WindowKind.FIXED_DATE and not target.window_start):
         records = records.filter(completed_on__gte=OuterRef("window_from"))
     if part == UNBOUNDED:
@@ -397,6 +401,15 @@ class Status:
     NOT_APPLICABLE = "not_applicable"
 
 
+# The words of a person's standing, the same on every page, export and report.
+STATUS_LABELS = {
+    Status.MET: gettext_lazy("Met"),
+    Status.DUE: gettext_lazy("Due"),
+    Status.OVERDUE: gettext_lazy("Overdue"),
+    Status.LATE: gettext_lazy("Trained late"),
+}
+
+
 def status_of(met: bool, late: bool, overdue: bool) -> str:
     """A person's standing on a target, the same words on every page and export."""
     if met:
@@ -467,6 +480,7 @@ def person_obligations(
 __all__ = [
     "ONE_DAY",
     "Obligation",
+    "STATUS_LABELS",
     "Status",
     "due_on",
     "evaluated",

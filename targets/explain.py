@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lib.numbers import grouped
-from targets.engine import AFTER, Status, due_on, qualifying_records, status_of
+from targets.engine import AFTER, STATUS_LABELS, Status, due_on, qualifying_records, status_of
 from targets.models import Target, TargetKind, WindowKind
-from targets.selectors import STATUS_WORDS, population
+from targets.selectors import population
 from training.models import TrainingRecord
 from units.models import UnitVersion
 
@@ -275,7 +275,7 @@ def sheet_rows(node: UnitVersion, day: dt.date, targets) -> Iterator[list]:
                 p.unit.code,
                 p.unit.name,
                 p.role.name,
-                STATUS_WORDS[line.status](),
+                str(STATUS_LABELS[line.status]),
                 line.record.title if line.record else "",
                 line.record.completed_on if line.record else None,
                 line.due_on,

@@ -9,18 +9,10 @@ from django.utils.translation import gettext as _
 
 from people.models import Position
 from targets import snapshots
-from targets.engine import Status, due_on, evaluated, person_targets, status_of
+from targets.engine import STATUS_LABELS, due_on, evaluated, person_targets, status_of
 from targets.models import Revision, Snapshot, Target, TargetFigure, covering
 from units.models import UnitVersion
 from units.places import placed_under
-
-# The words of a person's standing in exports (pages use the same words in their templates).
-STATUS_WORDS = {
-    Status.MET: lambda: _("Met"),
-    Status.DUE: lambda: _("Due"),
-    Status.OVERDUE: lambda: _("Overdue"),
-    Status.LATE: lambda: _("Trained late"),
-}
 
 
 class Standing:
@@ -340,7 +332,7 @@ def needs_rows(node: UnitVersion, day: dt.date, targets):
                 position.unit.name,
                 position.role.name,
                 _("Yes") if position.full_time else _("No"),
-                STATUS_WORDS[status_of(False, position.late, position.overdue)](),
+                str(STATUS_LABELS[status_of(False, position.late, position.overdue)]),
                 due_on(target, position, day),
                 level,
             ]

@@ -18,7 +18,7 @@ from privacy.models import Source
 from privacy.services import Counted, export_count_set, log_export
 from targets import explain as explained
 from targets import selectors, services, snapshots
-from targets.engine import due_on, person_obligations
+from targets.engine import STATUS_LABELS, due_on, person_obligations
 from targets.forms import AdoptForm
 from targets.measures import Measure, unit_measures
 from targets.selectors import Standing
@@ -94,11 +94,6 @@ STANDINGS = {
 }
 # A unit target with no figures reported reads so, not as "no one concerned".
 MEASURE_STANDINGS = {**STANDINGS, Standing.NONE: gettext_lazy("No figures reported")}
-STATUSES = {
-    "met": gettext_lazy("Met"),
-    "overdue": gettext_lazy("Overdue"),
-    "due": gettext_lazy("Due"),
-}
 
 
 def _measure_row(measure: Measure) -> list:
@@ -130,6 +125,7 @@ def _dashboard_xlsx(context: dict) -> HttpResponse:
         _("Percent (%)"),
         _("Standing"),
         _("Overdue"),
+        _("Trained late"),
         _("Level responsible"),
     ]
     head_rows = [
@@ -142,6 +138,7 @@ def _dashboard_xlsx(context: dict) -> HttpResponse:
             r.percent,
             STANDINGS[r.standing],
             r.overdue,
+            r.late,
             r.target.responsible_level.name if r.target.responsible_level else "",
         ]
         for r in context["results"]
@@ -164,7 +161,7 @@ def _dashboard_xlsx(context: dict) -> HttpResponse:
             row["position"].person.full_name,
             row["position"].role.name,
             _("Yes") if row["position"].full_time else _("No"),
-            *(STATUSES.get(status, "") for status in row["statuses"]),
+            *(STATUS_LABELS.get(status, "") for status in row["statuses"]),
         ]
         for row in context["people"]
     ]

@@ -134,6 +134,16 @@ def _vietnamese():
 
 
 @pytest.fixture
+def demo_data(db):
+    """The demo's rows (demo.generator.load_demo), loaded once and replayed in each test that
+    reads them (tests/snapshot.py). Its media files are not replayed: a test of the files
+    (the backup, the e-learning handout) loads the demo itself."""
+    from demo.generator import load_demo
+
+    return snapshot.shared("demo", load_demo)
+
+
+@pytest.fixture
 def tree(db):
     """A small hierarchy with a few people, enough for scope and count tests (built once,
     replayed in each test: tests/snapshot.py)."""

@@ -14,7 +14,8 @@ from tests.conftest import build_tree
 
 def comparable_rows() -> dict:
     """Every table's rows without what a second build gives other values to: keys (their own
-    and the references to them), the moments of writing and random values (salts, codes)."""
+    and the references to them, and a unit's path, made of them), the moments of writing and
+    random values (salts, codes)."""
     out = {}
     for model, rows in snapshot._rows().items():
         skipped = {
@@ -22,7 +23,8 @@ def comparable_rows() -> dict:
             for f in model._meta.concrete_fields
             if f.primary_key
             or isinstance(f, models.ForeignKey | models.DateTimeField | models.UUIDField)
-            or f.attname in ("object_pk", "object_id", "changes", "changes_text", "password")
+            or f.attname
+            in ("object_pk", "object_id", "changes", "changes_text", "password", "path")
         }
         values = sorted(
             repr(sorted((k, v) for k, v in row.items() if k not in skipped))

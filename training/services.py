@@ -432,10 +432,13 @@ def external_record_create(
     completed_on: dt.date,
     form: str,
     institution=None,
+    organiser=None,
     scan=None,
     certificate_number: str = "",
 ) -> TrainingRecord:
-    """Training done elsewhere (a political-theory school, a university, another body)."""
+    """Training done elsewhere (a political-theory school, a university, another body) —
+    or by a union unit outside the classes kept here (`organiser`: T-003-4 counts a chair's
+    training only when the level responsible organised it)."""
     _require_writer(user)
     if not is_system(user) and not in_scope(user, person.unit):
         raise ValidationError(
@@ -448,6 +451,7 @@ def external_record_create(
         completed_on=completed_on,
         form=form,
         institution=institution,
+        organiser=organiser,
         certificate_number=certificate_number.strip(),
     )
     if scan:

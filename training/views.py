@@ -520,6 +520,7 @@ def chair_band(target) -> str:
     return _("under %(max)s members") % numbers
 
 
+# targets.engine.STATUS_LABELS, which this app may not import (training sits below targets).
 CHAIR_STATUSES = {
     "met": _lazy("Met"),
     "due": _lazy("Due"),

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from lib.numbers import formats, number
+from targets.engine import STATUS_LABELS
 
 register = template.Library()
 
@@ -60,17 +61,9 @@ def standing(r) -> str:
     return format_html('<span class="tag none">{}</span>', gettext_lazy("No one concerned"))
 
 
-STATUSES = {
-    "met": gettext_lazy("Met"),
-    "due": gettext_lazy("Due"),
-    "overdue": gettext_lazy("Overdue"),
-    "late": gettext_lazy("Trained late"),
-}
-
-
 @register.simple_tag
 def status_tag(status) -> str:
     """A person's standing on a target (targets.engine.Status) as a tag; "—" for none."""
-    if status in STATUSES:
-        return format_html('<span class="tag {}">{}</span>', status, STATUSES[status])
+    if status in STATUS_LABELS:
+        return format_html('<span class="tag {}">{}</span>', status, STATUS_LABELS[status])
     return NONE

@@ -46,17 +46,18 @@ def world(tree):
         start_date=dt.date(2023, 6, 1),
     )
     make_user("lan", union, UserRole.CADRE, person=chair)
+    # Mê Linh's own course: the chair of a union under 1,000 members is its duty (003 §III).
     course = services.course_save(
-        user=tree.hanoi_officer,
-        organiser=tree.hanoi,
-        code="HN-ONL-01",
+        user=tree.melinh_officer,
+        organiser=tree.melinh,
+        code="ML-ONL-01",
         title="Nghiệp vụ công tác công đoàn cho chủ tịch CĐCS (trực tuyến)",
         hours=16,
         topics=[Topic.objects.get(code="union_general")],
     )
-    module = services.module_save(user=tree.hanoi_officer, course=course, title="Bài 1")
+    module = services.module_save(user=tree.melinh_officer, course=course, title="Bài 1")
     services.lesson_save(
-        user=tree.hanoi_officer,
+        user=tree.melinh_officer,
         module=module,
         title="Tổ chức công đoàn",
         kind="text",
@@ -64,7 +65,7 @@ def world(tree):
         body="<p>Công đoàn cơ sở do người lao động thành lập.</p>",
     )
     services.lesson_save(
-        user=tree.hanoi_officer,
+        user=tree.melinh_officer,
         module=module,
         title="Kiểm tra cuối khóa",
         kind="quiz",
@@ -75,13 +76,13 @@ def world(tree):
     )
     for text, (right, wrong) in QUESTIONS.items():
         quizzes.question_save(
-            user=tree.hanoi_officer,
+            user=tree.melinh_officer,
             course=course,
             text=text,
             multiple=False,
             choices=[(right, True), (wrong, False)],
         )
-    services.course_publish(user=tree.hanoi_officer, course=course)
+    services.course_publish(user=tree.melinh_officer, course=course)
     return course
 
 

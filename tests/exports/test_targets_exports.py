@@ -21,7 +21,7 @@ STANDINGS = {
     "missed": "Missed",
     "none": "No one concerned",
 }
-STATUSES = {"met": "Met", "overdue": "Overdue", "due": "Due"}
+STATUSES = {"met": "Met", "overdue": "Overdue", "due": "Due", "late": "Trained late"}
 
 
 def expected_dashboard(context) -> dict[str, list[list]]:
@@ -37,6 +37,7 @@ def expected_dashboard(context) -> dict[str, list[list]]:
                 r.percent,
                 _(STANDINGS[r.standing]),
                 r.overdue,
+                r.late,
                 r.target.responsible_level.name if r.target.responsible_level else "",
             ]
         )

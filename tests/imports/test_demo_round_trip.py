@@ -4,14 +4,12 @@ at several levels), each officer's exported people import back without a single 
 import pytest
 
 from accounts.models import User
-from demo.generator import load_demo
 from imports.models import ImportStatus
 from tests.imports.helpers import counts, import_file
 
 
 @pytest.mark.parametrize("username", ["hanoi", "ninhthuan"])
-def test_each_officers_export_of_the_demo_imports_back_unchanged(client, db, username):
-    load_demo()
+def test_each_officers_export_of_the_demo_imports_back_unchanged(client, demo_data, username):
     officer = User.objects.get(username=username)
     client.force_login(officer)
     response = client.get("/people/", {"format": "xlsx"})

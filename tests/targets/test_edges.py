@@ -53,7 +53,7 @@ def post(who, unit, role, start, **extra):
     )
 
 
-def record(who, day, topics, hours=16):
+def record(who, day, topics, hours=16, organiser=None):
     return external_record_create(
         user=SYSTEM,
         person=who,
@@ -62,6 +62,7 @@ def record(who, day, topics, hours=16):
         hours=hours,
         completed_on=day,
         form="on_site",
+        organiser=organiser,
     )
 
 
@@ -236,13 +237,17 @@ def test_records_outside_the_topics_or_too_short_do_not_count(world):
     )
     chair = person(union, "Phúc")
     post(chair, union, "chair", D(2023, 6, 1))
-    record(chair, D(2024, 1, 10), ["osh"])  # not a qualifying topic
-    record(chair, D(2022, 1, 10), ["union_theory"])  # before the term
+    # Organised by the district, the level responsible (issue 20 §1): only topics, window
+    # and hours decide here.
+    record(chair, D(2024, 1, 10), ["osh"], organiser=district)  # not a qualifying topic
+    record(chair, D(2022, 1, 10), ["union_theory"], organiser=district)  # before the term
     assert status(chair, "T-003-4c", D(2024, 6, 1)).status == "due"
     Target.objects.filter(code="T-003-4c").update(min_hours=16)
-    record(chair, D(2024, 2, 10), ["union_theory"], hours=8)  # too short
+    record(chair, D(2024, 2, 10), ["union_theory"], hours=8, organiser=district)  # too short
     assert status(chair, "T-003-4c", D(2024, 6, 1)).status == "due"
-    record(chair, D(2024, 3, 10), ["union_theory"], hours=16)
+    record(chair, D(2024, 3, 10), ["union_theory"], hours=16)  # nobody's duty done
+    assert status(chair, "T-003-4c", D(2024, 6, 1)).status == "due"
+    record(chair, D(2024, 3, 11), ["union_theory"], hours=16, organiser=district)
     assert status(chair, "T-003-4c", D(2024, 6, 1)).status == "met"
     # The term's end passes without the record: overdue the day after the term. (Another
     # union: a union has one chair at a time, Role.max_holders.)

@@ -195,6 +195,7 @@ def test_a_grassroots_chairs_record_moves_four_levels(world, django_capture_on_c
             hours=16,
             completed_on=world.day,
             form="on_site",
+            organiser=world.melinh,  # the level responsible for his union's chair (T-003-4c)
         )
     after = stored(world.day)
     chain = (world.school, world.melinh, world.hanoi, world.vgcl)
@@ -235,6 +236,7 @@ CHANGES = {
             hours=16,
             completed_on=w.day,
             form="on_site",
+            organiser=w.hanoi,  # the province: the level responsible for T-003-4b
         ),
         # T-001-4 closed on 31/12/2023 (its result stands); the full-time chair of a union of
         # 1,200 members is trained in union theory: T-003-4b and T-001-3a.

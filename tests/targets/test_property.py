@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.access import SYSTEM
+from lib.dates import today
 from lib.periods import overlaps_q
 from people.models import Position, Role
 from people.services import person_create
@@ -89,6 +90,7 @@ def build(data) -> list:
                 completed_on=data.draw(days),
                 form="on_site",
                 valid=data.draw(st.sampled_from([True, True, True, False])),
+                organiser=data.draw(st.sampled_from([None, *units]), label="organiser"),
             )
             record.topics.set([topics[data.draw(st.sampled_from(TOPICS))]])
     return units
@@ -153,10 +155,16 @@ def brute_force(code: str, day: dt.date) -> dict[int, tuple[int, int, int, int]]
             if r.valid
             and start <= r.completed_on <= day
             and (QUALIFYING[code] is None or {t.code for t in r.topics.all()} & QUALIFYING[code])
+            # 003 §III: a chair's training counts when the level responsible (here, every
+            # union's district) organised it.
+            and (code != "T-003-4c" or r.organiser_id == p.unit.parent_id)
         ]
         met = any(d <= end for d in qualifying)
         late = not met and any(d > end for d in qualifying)
-        overdue = not met and code != "T-003-3" and p.term is not None and p.term.end_date < day
+        if code == "T-003-3":  # a past year asked on its last day has closed
+            overdue = not met and (day.month, day.day) == (12, 31) and day < today()
+        else:
+            overdue = not met and p.term is not None and p.term.end_date < day
         row = out.setdefault(p.unit_id, [0, 0, 0, 0])
         row[0] += 1
         row[1] += met

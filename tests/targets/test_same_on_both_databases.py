@@ -10,7 +10,6 @@ import json
 import os
 from pathlib import Path
 
-from demo.generator import load_demo
 from people.models import Person
 from targets import snapshots
 from targets.engine import person_obligations
@@ -56,8 +55,7 @@ def obligations_of(day: dt.date) -> dict:
     }
 
 
-def test_the_demo_figures_are_the_same_on_every_database(db):
-    load_demo()
+def test_the_demo_figures_are_the_same_on_every_database(demo_data):
     found = {
         day.isoformat(): {"units": figures_of(day), "people": obligations_of(day)} for day in DAYS
     }

@@ -132,3 +132,14 @@ def test_the_page_the_export_and_the_api_show_training_by_others(client, tree):
         False,
         True,
     )
+
+
+def test_the_chairs_page_says_each_status_in_the_targets_words():
+    """One set of words for a chair's standing: the chairs page (training, which may not import
+    targets) keeps a copy; it must not drift."""
+    from targets.engine import STATUS_LABELS
+    from training.views import CHAIR_STATUSES
+
+    assert {k: str(v) for k, v in CHAIR_STATUSES.items()} == {
+        k: str(v) for k, v in STATUS_LABELS.items()
+    }
