@@ -523,6 +523,7 @@ def resolution_content(
         _("Met"),
         _("Percentage (%)"),
         _("Overdue"),
+        _("Trained late"),
         _("Result"),
     ]
     rows = [
@@ -534,6 +535,7 @@ def resolution_content(
             r.met,
             r.percent,
             r.overdue,
+            r.late,
             _achieved(r),
         ]
         for r in report.results
@@ -586,7 +588,7 @@ def resolution_content(
                     _("Targets"),
                     head,
                     rows,
-                    widths=[10, 50, 12, 12, 12, 14, 12, 16],
+                    widths=[10, 50, 12, 12, 12, 14, 12, 12, 16],
                 )
             ],
         ),

@@ -23,8 +23,8 @@ def comparable_rows() -> dict:
             for f in model._meta.concrete_fields
             if f.primary_key
             or isinstance(f, models.ForeignKey | models.DateTimeField | models.UUIDField)
-            or f.attname
-            in ("object_pk", "object_id", "changes", "changes_text", "password", "path")
+            or f.attname.endswith(("_id", "_pk"))  # keys kept as plain numbers (the audit's)
+            or f.attname in ("changes", "changes_text", "password", "path")
         }
         values = sorted(
             repr(sorted((k, v) for k, v in row.items() if k not in skipped))

@@ -199,8 +199,8 @@ class Reader:
         for row in rows:
             if not row or not str(row[0]).startswith("T-"):
                 break
-            eligible, met, overdue = (_number(v) for v in (row[3], row[4], row[6]))
-            out[row[0]] = (eligible, met, overdue)
+            eligible, met, overdue, late = (_number(v) for v in (row[3], row[4], row[6], row[7]))
+            out[row[0]] = (eligible, met, overdue, late)
         return out
 
 

@@ -58,6 +58,7 @@ def test_the_unit_table_equals_the_dashboard_and_the_api(client, world):
         "Đã đạt",
         "Tỷ lệ (%)",
         "Quá hạn",
+        "Đạt muộn",
         "Kết quả",
     ]
     found = {row[0]: [number(v) for v in row[1:]] for row in rows}
@@ -70,18 +71,19 @@ def test_the_unit_table_equals_the_dashboard_and_the_api(client, world):
     }
     assert list(found) == [r.target.code for r in results] == list(api)
     for r in results:
-        name, threshold, eligible, met, percent, overdue, result = found[r.target.code]
-        assert (name, threshold, eligible, met, percent, overdue) == (
+        name, threshold, eligible, met, percent, overdue, late, result = found[r.target.code]
+        assert (name, threshold, eligible, met, percent, overdue, late) == (
             r.target.name,
             r.target.threshold,
             r.eligible,
             r.met,
             r.percent,
             r.overdue,
+            r.late,
         )
         assert result == RESULTS[r.achieved]
         t = api[r.target.code]
-        assert (t["eligible"], t["met"], t["overdue"]) == (eligible, met, overdue)
+        assert (t["eligible"], t["met"], t["overdue"], t["late"]) == (eligible, met, overdue, late)
         assert (None if t["percent"] is None else Decimal(t["percent"])) == percent
         assert RESULTS[t["achieved"]] == result
     # The world has figures worth comparing (not all zeros).

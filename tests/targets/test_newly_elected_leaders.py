@@ -172,3 +172,40 @@ def test_a_course_after_the_deadline_is_late_not_met(province):
     assert (o.status, o.record, o.due_on) == (Status.LATE, late, D(2025, 10, 14))
     assert status(other, "T-003-1", D(2025, 10, 14)).status == Status.DUE
     assert on_time.pk != late.pk
+
+
+# --- through the pages and the API ---------------------------------------------------------
+
+
+def test_the_profile_and_the_api_say_the_same_of_a_leader_elected_mid_term(client, tree):
+    """Hà Nội's vice-chair elected on 01/09/2025, mid-term (by-election): due by 31/08/2027 on
+    his profile and in the API; a general course of Hà Nội after the deadline reads as trained
+    late, with that course, on both."""
+    from tests.api import ApiClient
+    from tests.targets.pages_world import tables
+
+    term_create(
+        user=SYSTEM,
+        unit=tree.hanoi,
+        name="2023-2028",
+        start_date=D(2023, 10, 15),
+        end_date=D(2028, 10, 14),
+    )
+    vice = person(tree.hanoi, "Phong")
+    post(vice, tree.hanoi, "vice_chair", D(2025, 9, 1))
+    api = ApiClient(tree.hanoi_officer)
+
+    def both(day):
+        client.force_login(tree.hanoi_officer)
+        html = client.get(f"/targets/people/{vice.pk}/", {"on": day.isoformat()}).content
+        row = next(c for _a, c in tables(html.decode())[""][1:] if c[0].startswith("T-003-1"))
+        body = api.get(f"/people/{vice.pk}/obligations", {"as_of": day.isoformat()}).json()
+        mine = next(o for o in body["obligations"] if o["code"] == "T-003-1")
+        return row[1:3], (mine["status"], mine["due_on"], mine["record_title"])
+
+    assert both(D(2025, 9, 2)) == (["Đến hạn", "hạn 31/08/2027"], ("due", "2027-08-31", None))
+    assert both(D(2027, 9, 1)) == (["Quá hạn", "hạn 31/08/2027"], ("overdue", "2027-08-31", None))
+    late = record(vice, D(2027, 9, 1), GENERAL)
+    page, api_row = both(D(2027, 9, 2))
+    assert page[0] == "Đạt muộn" and late.title in page[1] and "sau hạn 31/08/2027" in page[1]
+    assert api_row == ("late", "2027-08-31", late.title)
