@@ -74,3 +74,30 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _quiet_live_server_before_the_flush(request):
+    """A browser test ends with its database emptied (a transactional test's flush). Pages
+    left open keep asking the live server (a progress bar polls every second, a video reads
+    ranges), and a request in flight holds a lock the flush's TRUNCATE waits for while the
+    request waits for the flush: PostgreSQL reports a deadlock and the next test starts on a
+    database that was not emptied. Close every page this test opened, then end what the live
+    server still runs against this test database (its own, named for the run), before the
+    flush. Set up after the live server, so torn down before its flush."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
