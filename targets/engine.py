@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -445,6 +446,25 @@ def due_on(target: Target, position: Position, day: dt.date) -> dt.date | None:
     return due_after(position.start_date, target.window_count)
 
 
+def with_records(qs: QuerySet, target: Target, day: dt.date) -> QuerySet:
+    """The evaluated positions with `record_id` (the first record that met the target) and
+    `late_record_id` (the first made after its deadline); None for a qualification."""
+    if target.kind != TargetKind.TRAINING:
+        none = Value(None, output_field=IntegerField())
+        return qs.annotate(record_id=none, late_record_id=none)
+    return qs.annotate(
+        record_id=Subquery(qualifying_records(target, target.judged_on(day)).values("pk")[:1]),
+        late_record_id=Subquery(qualifying_records(target, day, AFTER).values("pk")[:1]),
+    )
+
+
+def shown_record_id(position, status: str) -> int | None:
+    """The record to show beside a status: the one that met it, or the late one."""
+    if status == Status.MET:
+        return position.record_id
+    return position.late_record_id if status == Status.LATE else None
+
+
 def person_obligations(
     person: Person, day: dt.date, targets: list[Target] | None = None
 ) -> list[Obligation]:
@@ -452,19 +472,12 @@ def person_obligations(
     out = []
     for target in targets if targets is not None else person_targets(day):
         qs = evaluated(target, day, [person.pk]).select_related("unit", "role", "term")
-        if target.kind == TargetKind.TRAINING:
-            judged = target.judged_on(day)
-            qs = qs.annotate(
-                record_id=Subquery(qualifying_records(target, judged).values("pk")[:1]),
-                late_record_id=Subquery(qualifying_records(target, day, AFTER).values("pk")[:1]),
-            )
-        position = qs.first()
+        position = with_records(qs, target, day).first()
         if position is None:
             out.append(Obligation(target, Status.NOT_APPLICABLE))
             continue
         status = status_of(position.met, position.late, position.overdue)
-        record_id = {Status.MET: "record_id", Status.LATE: "late_record_id"}.get(status)
-        record_id = getattr(position, record_id, None) if record_id else None
+        record_id = shown_record_id(position, status)
         out.append(
             Obligation(
                 target,
@@ -487,6 +500,8 @@ __all__ = [
     "person_obligations",
     "person_targets",
     "qualifying_records",
+    "shown_record_id",
     "status_of",
+    "with_records",
     "unit_counts",
 ]

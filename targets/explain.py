@@ -11,13 +11,12 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, Subquery, Value
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lib.numbers import grouped
-from targets.engine import AFTER, STATUS_LABELS, Status, due_on, qualifying_records, status_of
+from targets.engine import STATUS_LABELS, Status, due_on, shown_record_id, status_of, with_records
 from targets.models import Target, TargetKind, WindowKind
 from targets.selectors import population
 from training.models import TrainingRecord
@@ -174,13 +173,10 @@ def lines(target: Target, node: UnitVersion, day: dt.date, queryset=None) -> Ite
     records = TrainingRecord.objects.in_bulk(ids) if ids else {}
     for position in rows:
         status = status_of(position.met, position.late, position.overdue)
-        record_id = {Status.MET: position.record_id, Status.LATE: position.late_record_id}.get(
-            status
-        )
         yield Line(
             position,
             status,
-            records.get(record_id),
+            records.get(shown_record_id(position, status)),
             None if status == Status.MET else due_on(target, position, day),
         )
 
@@ -188,15 +184,7 @@ def lines(target: Target, node: UnitVersion, day: dt.date, queryset=None) -> Ite
 def people(target: Target, node: UnitVersion, day: dt.date):
     """The population queryset, ordered and annotated with the records to show."""
     qs = population(target, node, day).select_related("person", "unit", "role", "term")
-    if target.kind == TargetKind.TRAINING:
-        judged = target.judged_on(day)
-        qs = qs.annotate(
-            record_id=Subquery(qualifying_records(target, judged).values("pk")[:1]),
-            late_record_id=Subquery(qualifying_records(target, day, AFTER).values("pk")[:1]),
-        )
-    else:
-        none = Value(None, output_field=IntegerField())
-        qs = qs.annotate(record_id=none, late_record_id=none)
+    qs = with_records(qs, target, day)
     return qs.order_by("unit__code", "person__sort_key", "pk")
 
 
