@@ -217,6 +217,8 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "account/": (PUBLIC, NONE),  # one's own account: password, tokens, second factor
     "i18n/": (PUBLIC, NONE),
     "verify/": (PUBLIC, NONE),  # certificate verification, public by design
+    "standards/": (PUBLIC, NONE),  # title standards: published to every cadre (001 §III)
+    "standards/people/": (Data.PEOPLE, OWN),  # a profile's panel: what one lacks
     "me/": (Data.PEOPLE, OWN),
     "units/": (Data.UNITS, READ),
     "people/": (Data.PEOPLE, READ),
@@ -268,6 +270,7 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "api/v1/units/<unit_id>/evaluation-figures": (Data.EVALUATIONS, READ),
     "api/v1/units/<unit_id>/retention": (Data.RETENTION, READ),
     "api/v1/roles": (Data.PEOPLE, READ),
+    "api/v1/standards": (PUBLIC, NONE),  # published to every cadre, as /standards/
     "api/v1/people": (Data.PEOPLE, READ),
     "api/v1/people/<person_id>/obligations": (Data.TARGETS, OWN),
     "api/v1/people/<person_id>/evaluations": (Data.EVALUATIONS, OWN),

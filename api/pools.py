@@ -46,7 +46,10 @@ class CandidateOut(Schema):
     unit: str
     gender: str
     age: int | None
-    trained: bool = Field(..., description="Holds the training the post requires.")
+    trained: bool | None = Field(
+        ...,
+        description="Meets the title standard of the post; null when the post has none in force.",
+    )
     entered_on: dt.date
     entry_reason: str
 

@@ -16,6 +16,7 @@ from api import (
     pools,
     quizzes,
     retention,
+    standards,
     targets,
     training,
     units,
@@ -46,6 +47,7 @@ api.add_router("", people.router)
 api.add_router("", training.router)
 api.add_router("", targets.router)
 api.add_router("", planning.router)
+api.add_router("", standards.router)
 for module in (pools, evaluations, retention, inspections, courses, learning, quizzes):
     api.add_router("", module.router)
 

@@ -125,6 +125,8 @@ def specs() -> dict[str, Spec]:
             m2m=("roles", "levels", "unit_kinds", "topics", "programmes"),
             unit=_attr("scope_unit_id"),
         ),
+        # A title standard is the union's rule for everyone: no unit owns it.
+        "standards.TitleStandard": Spec(m2m=("topics",)),
         "cadrework.Evaluation": Spec(
             exclude=("created_at",), unit=_attr("unit_id"), label=_name_and("year")
         ),

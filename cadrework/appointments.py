@@ -20,14 +20,12 @@ def check(position) -> list[Finding]:
     day, person = position.start_date, position.person
     pool = selectors.pool_for(position.unit, position.role, day)
     binding = pool is not None
-    people = Person.objects.filter(pk=person.pk)
-    facts = (
-        people.annotate(
-            trained=selectors.trained_q(position.role, day), rated=selectors.rated_q(day.year - 1)
-        )
-        .values("trained", "rated")
-        .get()
-    )
+    standard = selectors.post_standard(position.role, position.unit, day)
+    trained = selectors.trained_q(standard, day)
+    people = Person.objects.filter(pk=person.pk).annotate(rated=selectors.rated_q(day.year - 1))
+    if trained is not None:
+        people = people.annotate(trained=trained)
+    facts = people.values("rated", *(["trained"] if trained is not None else [])).get()
     in_pool = pool is not None and selectors.open_entries(pool, day).filter(person=person).exists()
     return [
         Finding(
@@ -37,7 +35,11 @@ def check(position) -> list[Finding]:
             in_pool,
             binding,
         ),
-        Finding(_("trained as the post requires"), facts["trained"], binding),
+        # "Trained as the post requires" is its title standard (standards.rules); a post with
+        # none in force cannot be checked, and says so.
+        Finding(_("meets the title standard of the post"), facts["trained"], binding)
+        if standard is not None
+        else Finding(_("no title standard is in force for this post"), True, False),
         Finding(
             _("rated at least 'completed' in %(year)s") % {"year": day.year - 1},
             facts["rated"],

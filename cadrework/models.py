@@ -183,7 +183,7 @@ class StructureMeasure(models.TextChoices):
     UNDER_40 = "under_40", _("Under 40")
     DEGREE = "degree", _("University degree or higher")
     POLITICAL_THEORY = "political_theory", _("Intermediate political theory or higher")
-    TRAINED = "trained", _("Trained as the post requires")
+    TRAINED = "trained", _("Meets the title standard of the post")
 
 
 class StructureGoal(models.Model):

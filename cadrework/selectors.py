@@ -5,7 +5,16 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 
 from accounts.scope import line_paths
 from cadrework.models import (
@@ -22,33 +31,25 @@ from cadrework.models import (
 )
 from lib.periods import in_force_q
 from people.models import EducationLevel, Person, PoliticalTheory, Role
-from targets.models import Target, TargetKind
-from training.models import TrainingRecord
+from standards.models import TitleStandard
+from standards.rules import meets_q, standard_for
 from units.models import Unit
 
 PASSING = [r for r, rank in RATING_RANK.items() if rank >= RATING_RANK[Rating.COMPLETED]]
 
 
-def required_topics(role: Role, day: dt.date) -> set[int]:
-    """Topics of the training targets in force that name the role (or all key leaders, when
-    it is one): what the post requires. Empty: any training counts."""
-    targets = (
-        Target.objects.in_force_on(day)
-        .filter(kind=TargetKind.TRAINING)
-        .filter(Q(roles=role) | Q(key_leaders_only=True) if role.is_key_leader else Q(roles=role))
-    )
-    return set(targets.values_list("topics", flat=True).exclude(topics=None))
+def post_standard(role: Role, unit: Unit, day: dt.date) -> TitleStandard | None:
+    """The standard of the post (the role at the unit's level) in force on `day`: what
+    "trained as the post requires" reads (standards.rules); None when none is issued."""
+    return standard_for(role, unit, day)
 
 
-def trained_q(role: Role, day: dt.date, person_ref: str = "pk") -> Exists:
-    """Whether the outer person holds a valid record (by `day`) the post requires."""
-    records = TrainingRecord.objects.filter(
-        person=OuterRef(person_ref), valid=True, completed_on__lte=day
-    )
-    topics = required_topics(role, day)
-    if topics:
-        records = records.filter(topics__in=topics)
-    return Exists(records)
+def trained_q(standard: TitleStandard | None, day: dt.date, person_ref: str = "pk"):
+    """Whether the outer person meets the post's standard on `day`: a Q, or None (unknown)
+    when the post has no standard in force."""
+    if standard is None:
+        return None
+    return ExpressionWrapper(meets_q(standard, day, person_ref), output_field=BooleanField())
 
 
 def rated_q(year: int, person_ref: str = "pk") -> Exists:
@@ -88,10 +89,11 @@ def post_role(pool: Pool) -> Role:
 def candidates(pool: Pool, day: dt.date) -> list[PoolEntry]:
     """The pool's candidates on `day`, each with `trained` (as the post requires) and
     `age`."""
+    trained = trained_q(post_standard(post_role(pool), pool.unit, day), day, "person_id")
     entries = list(
         open_entries(pool, day)
         .select_related("person__unit", "entered_in")
-        .annotate(trained=trained_q(post_role(pool), day, "person_id"))
+        .annotate(trained=Value(None, BooleanField()) if trained is None else trained)
         .order_by("person__sort_key")
     )
     for entry in entries:
@@ -140,8 +142,9 @@ def goals_for(unit: Unit) -> dict[str, Decimal]:
 
 def structure(pool: Pool, day: dt.date) -> list[Share]:
     """The share of women, under-40s, degree holders, people with political theory and
-    people trained as the post requires among the pool's candidates on `day` (one query)."""
-    role = post_role(pool)
+    people meeting the post's title standard among the pool's candidates on `day` (one
+    query). With no standard for the post, that share is unknown (no figure, not 0 %)."""
+    trained = trained_q(post_standard(post_role(pool), pool.unit, day), day)
     try:
         under_40_born_after = day.replace(year=day.year - 40)
     except ValueError:  # 29 February
@@ -153,10 +156,13 @@ def structure(pool: Pool, day: dt.date) -> list[Share]:
         under_40=Count("id", filter=Q(birth_date__gt=under_40_born_after)),
         degree=Count("id", filter=Q(education_level__gte=EducationLevel.UNIVERSITY)),
         political_theory=Count("id", filter=Q(political_theory__gte=PoliticalTheory.INTERMEDIATE)),
-        trained=Count("id", filter=trained_q(role, day)),
+        trained=Count("id", filter=Q(trained) if trained is not None else Q(pk__in=[])),
     )
+    if trained is None:
+        counts["trained"] = 0
+    unknown = {StructureMeasure.TRAINED} if trained is None else set()
     goals = goals_for(pool.unit)
     return [
-        Share(m, label, counts[m], counts["total"], goals.get(m))
+        Share(m, label, counts[m], 0 if m in unknown else counts["total"], goals.get(m))
         for m, label in StructureMeasure.choices
     ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "units",
     "people",
     "training",
+    "standards",
     "targets",
     "planning",
     "cadrework",

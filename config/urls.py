@@ -19,6 +19,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("people/", include("people.urls")),
     path("training/", include("training.urls")),
+    path("standards/", include("standards.urls")),
     path("targets/", include("targets.urls")),
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),

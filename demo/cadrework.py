@@ -1,6 +1,7 @@
-"""Demo cadre work: Mê Linh's succession pools with a published 2025 review (the demo chair
-`chutich` enters the vice-chair pool and reads it on their profile), 2025 evaluations of
-Mê Linh's grassroots chairs, and Hà Nội's inspection of Mê Linh's cadre work."""
+"""Demo cadre work: the succession pools of Mê Linh's area union (set up on 1 July 2025 in
+place of the district federation) with a published 2025 review (the demo chair `chutich`
+enters the vice-chair pool and reads it on their profile), 2025 evaluations of Mê Linh's
+grassroots chairs, and Hà Nội's inspection of the area union's cadre work."""
 
 import datetime as dt
 
@@ -21,7 +22,7 @@ RATINGS = [
 
 
 def add_cadrework() -> None:
-    melinh = Unit.objects.get(code="HN-ML")
+    melinh = Unit.objects.get(code="HN-KV1")
     term = Term.objects.in_force_on(REVIEW_DAY).get(unit=melinh)
     chairs = list(
         Position.objects.active_on(REVIEW_DAY)

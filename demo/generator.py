@@ -1,14 +1,17 @@
-"""The deterministic demo: the confederation, Hà Nội and Ninh Thuận with their districts,
-industrial-zone and sector unions, a central sector union and a corporation union; over 200
-grassroots unions with member figures 2018–2026; two terms of executive committees; over
-3,000 people; classes and records; and the 1 July 2025 merger of two Ninh Thuận districts.
+"""The deterministic demo: the confederation, Hà Nội, Ninh Thuận and Khánh Hòa with their
+districts, industrial-zone and sector unions, a central sector union and a corporation union;
+over 200 grassroots unions with member figures 2018–2026; two terms of executive committees;
+over 3,000 people; classes and records; and the 2025 reorganisation as it happened: on 1 July
+2025 every district-level federation ends, merged into an area union set up that day in its
+place, and Ninh Thuận merges into Khánh Hòa.
 
 Everything is drawn from one seeded random.Random (and a seeded Faker), in a fixed order, so
-two loads give the same names, dates and IDs (database ids aside)."""
+two loads give the same names, dates and IDs (database ids aside). Khánh Hòa, added later, is
+drawn from its own seeded pair after all the others, so it changed none of their draws."""
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditlog.context import disable_auditlog
 from django.db import transaction
@@ -20,7 +23,7 @@ from demo import names
 from lib.periods import is_open
 from lib.vntext import fold
 from people.models import Person, Position, Role
-from people.services import position_create
+from people.services import position_create, position_end
 from units.models import Term, Unit, UnitFigures, UnitKind
 from units.services import term_create, unit_create, unit_merge
 
@@ -31,8 +34,7 @@ TERMS = [
     ("2023-2028", dt.date(2023, 6, 1), dt.date(2028, 5, 31)),
 ]
 MERGE_DAY = dt.date(2025, 7, 1)
-MERGED_CODE, MERGED_NAME = "NT-KV3", "Công đoàn khu vực Ninh Phước - Thuận Nam"
-MERGED_SOURCES = ("NT-NP", "NT-TN")
+REORGANISATION = "Sắp xếp tổ chức bộ máy năm 2025"
 
 # code, name, kind, parent code, founded on
 TOP_UNITS = [
@@ -114,6 +116,41 @@ UPPER_UNITS = [
         "KCN_NT",
     ),
 ]
+
+# Khánh Hòa's federation and its own units (drawn after all the above, from their own seed).
+KHANH_HOA = (
+    "KH",
+    "Liên đoàn Lao động tỉnh Khánh Hòa",
+    "provincial_federation",
+    "TLD",
+    dt.date(1989, 7, 1),
+)
+KHANH_HOA_UNITS = [
+    (
+        "KH-KCN",
+        "Công đoàn các Khu công nghiệp tỉnh Khánh Hòa",
+        "industrial_zone_union",
+        "KH",
+        "zone",
+        8,
+        "KCN_KH",
+    ),
+]
+
+# 1 July 2025: each district-level federation ends, merged into an area union set up that
+# day in its place (code, name, parent, merged units: the first one's chair chairs it). Hà
+# Nội's stay under Hà Nội; Ninh Thuận's are set up under Khánh Hòa, which Ninh Thuận then
+# joins (PROVINCE_MERGERS): no unit moves or ends on the day its own placement began.
+AREA_UNIONS = [
+    ("HN-KV1", "Công đoàn khu vực Mê Linh", "HN", ("HN-ML",)),
+    ("HN-KV2", "Công đoàn khu vực Đông Anh", "HN", ("HN-DA",)),
+    ("HN-KV3", "Công đoàn khu vực Cầu Giấy", "HN", ("HN-CG",)),
+    ("NT-KV1", "Công đoàn khu vực Phan Rang - Tháp Chàm", "KH", ("NT-PR",)),
+    ("NT-KV2", "Công đoàn khu vực Ninh Hải", "KH", ("NT-NH",)),
+    ("NT-KV3", "Công đoàn khu vực Ninh Phước - Thuận Nam", "KH", ("NT-NP", "NT-TN")),
+]
+# target, merged units: Ninh Thuận's federation merges into Khánh Hòa's.
+PROVINCE_MERGERS = [("KH", ("NT",))]
 
 # Communes and wards (or zones, schools) of each area, used to name grassroots unions.
 PLACES = {
@@ -244,6 +281,19 @@ PLACES = {
         "Phước Dinh",
     ],
     "KCN_NT": ["Thành Hải", "Du Long", "Phước Nam", "Cà Ná"],
+    "NTR": [
+        "Vĩnh Hải",
+        "Vĩnh Phước",
+        "Vĩnh Thọ",
+        "Xương Huân",
+        "Vạn Thắng",
+        "Phước Tân",
+        "Lộc Thọ",
+        "Tân Lập",
+        "Phước Hải",
+        "Vĩnh Nguyên",
+    ],
+    "KCN_KH": ["Suối Dầu", "Ninh Thủy", "Nam Cam Ranh", "Đắc Lộc", "Vạn Thắng"],
 }
 AREA_LABEL = {
     "ML": "huyện Mê Linh, Hà Nội",
@@ -253,6 +303,7 @@ AREA_LABEL = {
     "NH": "huyện Ninh Hải, Ninh Thuận",
     "NP": "huyện Ninh Phước, Ninh Thuận",
     "TN": "huyện Thuận Nam, Ninh Thuận",
+    "NTR": "TP Nha Trang, Khánh Hòa",
 }
 
 # The first grassroots unions of Mê Linh are fixed: the tour and the chair-training rule
@@ -293,10 +344,11 @@ AVIATION = [
 ]
 COMPANY_FORMS = ["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV"]
 SCHOOL_LEVELS = [("Trường Mầm non", 20, 70), ("Trường Tiểu học", 30, 80), ("Trường THCS", 30, 85)]
-# Provinces where people living in Hà Nội / Ninh Thuận were often born (CCCD codes).
+# Provinces where people living in Hà Nội / Ninh Thuận / Khánh Hòa were often born (CCCD codes).
 BIRTH_PROVINCES = {
     "001": ["001"] * 12 + ["034", "035", "036", "037", "038", "040", "030", "033", "026", "025"],
     "058": ["058"] * 12 + ["060", "056", "052", "068", "079", "054"],
+    "056": ["056"] * 12 + ["058", "054", "052", "066", "068", "079"],
 }
 PHONE_PREFIXES = [
     "912",
@@ -318,14 +370,17 @@ ACCOUNT_SPECS = [
     ("admin", UserRole.SYSTEM_ADMIN, "TLD", "Quản trị hệ thống"),
     ("tld", UserRole.TRAINING_OFFICER, "TLD", "Cán bộ Ban Tổ chức (đào tạo)"),
     ("hanoi", UserRole.TRAINING_OFFICER, "HN", "Cán bộ Ban Tổ chức (đào tạo)"),
-    ("ninhthuan", UserRole.TRAINING_OFFICER, "NT", "Cán bộ Ban Tổ chức (đào tạo)"),
-    ("melinh", UserRole.TRAINING_OFFICER, "HN-ML", "Cán bộ phụ trách đào tạo"),
+    ("khanhhoa", UserRole.TRAINING_OFFICER, "KH", "Cán bộ Ban Tổ chức (đào tạo)"),
+    ("melinh", UserRole.TRAINING_OFFICER, "HN-KV1", "Cán bộ phụ trách đào tạo"),
     ("giaoduc", UserRole.TRAINING_OFFICER, "CDGD", "Cán bộ Ban Tổ chức (đào tạo)"),
     ("chutich", UserRole.CADRE, "HN-ML-001", "Chủ tịch CĐCS (tự xem hồ sơ của mình)"),
     ("giangvien", UserRole.LECTURER, "HN", "Giảng viên kiêm chức (chỉ xem)"),
     ("thanhtra", UserRole.INSPECTOR, "HN", "Kiểm tra (chỉ xem)"),
 ]
-_FIXED_NAMES = {code: name for code, name, *_ in TOP_UNITS + UPPER_UNITS}
+_FIXED_NAMES = {
+    code: name
+    for code, name, *_ in TOP_UNITS + UPPER_UNITS + [KHANH_HOA] + KHANH_HOA_UNITS + AREA_UNIONS
+}
 _FIXED_NAMES["HN-ML-001"] = SHOWCASE[0][0]
 # (username, role label, unit name): what `make run` prints.
 DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
@@ -346,8 +401,16 @@ class Demo:
     people: list[Person] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
     chairs: dict[tuple[int, str], Person] = field(default_factory=dict)  # (unit, term) -> chair
+    # unit -> (day, why the chair elected in 2023 left, who chairs it from that day)
+    successions: dict[int, tuple[dt.date, str, Person]] = field(default_factory=dict)
     citizen_ids: set[str] = field(default_factory=set)
     names_used: set[str] = field(default_factory=set)
+    # Upper seats of chairs elected mid-term, created after all the others (see _children_chairs);
+    # (seat's person, day, why, new chair) of those who leave after the reorganisation.
+    later_positions: list[Position] = field(default_factory=list)
+    later_seats: list[tuple[Person, dt.date, str, Person]] = field(default_factory=list)
+    # People drawn from another seeded pair (Khánh Hòa's): their training history draws on it.
+    own_rng: dict[int, random.Random] = field(default_factory=dict)
 
     @property
     def grassroots(self) -> list[Unit]:
@@ -372,10 +435,11 @@ def load_demo() -> dict:
     demo = new_demo()
     build_structure(demo)
     add_figures(demo)
-    add_terms(demo)
-    add_people(demo)
-    # The merger comes after the positions so that the districts' cadres carry over.
-    merge_districts(demo)
+    add_terms(demo, list(demo.units.values()))
+    add_people(demo, list(demo.units.values()))
+    add_khanh_hoa(demo)
+    # The reorganisation comes after the positions so that the cadres carry over.
+    reorganise_2025(demo)
     from demo.training import add_training, add_training_history
 
     add_training(demo)
@@ -387,6 +451,9 @@ def load_demo() -> dict:
 
     add_cadrework()
     adopt_local_targets()
+    from demo.standards import add_title_standards
+
+    add_title_standards()
     add_accounts(demo)
     from demo.elearning import add_elearning
 
@@ -568,9 +635,9 @@ def add_figures(demo: Demo) -> None:
     UnitFigures.objects.bulk_create(rows, batch_size=2000)
 
 
-def add_terms(demo: Demo) -> None:
+def add_terms(demo: Demo, units: list[Unit]) -> None:
     """Both terms for every unit with an executive committee (all but union groups)."""
-    for unit in demo.units.values():
+    for unit in units:
         if unit.kind.code == "union_group":
             continue
         for name, start, end in TERMS:
@@ -584,6 +651,8 @@ def add_terms(demo: Demo) -> None:
 
 def _region(unit: Unit) -> str:
     """CCCD province code of where the unit's people mostly come from."""
+    if unit.code.startswith("KH"):
+        return "056"
     return "058" if unit.code.startswith("NT") else "001"
 
 
@@ -624,7 +693,7 @@ def _name(demo: Demo, female: bool, region: str) -> tuple[str, str, str]:
     rng = demo.rng
     nudge = (
         {"Huỳnh": 3.0, "Võ": 3.0, "Hoàng": 0.5, "Vũ": 0.5}
-        if region == "058"
+        if region != "001"
         else {"Huỳnh": 0.3, "Võ": 0.3, "Hoàng": 1.3, "Vũ": 1.3}
     )
     weights = [w * nudge.get(n, 1) for n, w in names.FAMILY_NAMES]
@@ -649,9 +718,9 @@ def _citizen_id(demo: Demo, region: str, female: bool, born: dt.date) -> str:
 
 def _address(demo: Demo, unit: Unit) -> str:
     area = demo.area.get(unit.pk, "CG")
-    area = area if area in AREA_LABEL else ("PR" if _region(unit) == "058" else "CG")
+    area = area if area in AREA_LABEL else {"058": "PR", "056": "NTR"}.get(_region(unit), "CG")
     place = demo.rng.choice(PLACES[area])
-    if area in ("CG", "PR"):
+    if area in ("CG", "PR", "NTR"):
         ward = f"phường {place}"
         return f"{demo.fake.street_address()}, {ward}, {AREA_LABEL[area]}"
     return f"Thôn {demo.rng.randrange(1, 12)}, xã {place}, {AREA_LABEL[area]}"
@@ -680,9 +749,9 @@ def _qualifications(demo: Demo, profile: str) -> dict:
 # ---------------------------------------------------------------- positions
 
 
-def add_people(demo: Demo) -> None:
+def add_people(demo: Demo, units: list[Unit]) -> None:
     """Deepest units first, so an upper committee can seat its children's chairs."""
-    for unit in sorted(demo.units.values(), key=lambda u: -u.depth):
+    for unit in sorted(units, key=lambda u: -u.depth):
         level = unit.kind.level.code
         if level == "union_group":
             _union_group(demo, unit)
@@ -700,9 +769,10 @@ def add_people(demo: Demo) -> None:
         else:
             _upper_committee(demo, unit, level)
     Person.objects.bulk_create(demo.people, batch_size=1000)
-    for position in demo.positions:
+    positions = demo.positions + demo.later_positions
+    for position in positions:
         position.person_id = position.person.pk
-    Position.objects.bulk_create(demo.positions, batch_size=1000)
+    Position.objects.bulk_create(positions, batch_size=1000)
 
 
 def _grassroots_ladder(members: int) -> list[tuple[str, bool]]:
@@ -825,11 +895,18 @@ def _second_term(
         first=first,
         end_reason=reason,
     )
-    _post(demo, _person(demo, unit, profile), unit, role, left, None, full_time, term, first=True)
+    successor = _person(demo, unit, profile)
+    _post(demo, successor, unit, role, left, None, full_time, term, first=True)
+    if role == "chair":
+        demo.successions[unit.pk] = (left, reason, successor)
 
 
 def _children_chairs(demo: Demo, unit: Unit, seats: int) -> None:
-    """Chairs of the first sub-units also sit, part-time, on this unit's committee."""
+    """Chairs of the first sub-units also sit, part-time, on this unit's committee. A chair
+    who leaves mid-term leaves this seat the same day, and the new chair takes it: those
+    seats are created after all the others, so the draws of the rest stay as they were — and
+    after the 2025 reorganisation for a chair who leaves after it (the seat may have passed
+    to another unit by then: _seat_later_chairs)."""
     children = [u for u in demo.units.values() if u.parent_id == unit.pk][:seats]
     for name, start, end in TERMS:
         term, ended = demo.terms[(unit.pk, name)], name == TERMS[0][0]
@@ -838,18 +915,32 @@ def _children_chairs(demo: Demo, unit: Unit, seats: int) -> None:
             if chair is None:
                 continue
             again = name != TERMS[0][0] and chair is demo.chairs.get((child.pk, TERMS[0][0]))
+            left, reason, successor = demo.successions.get(child.pk, (None, "", None))
+            if ended:
+                end_on, end_reason = end, "term_ended"
+            elif successor is not None and left < MERGE_DAY:
+                end_on, end_reason = left - dt.timedelta(days=1), reason
+            else:
+                end_on, end_reason = None, ""
             _post(
                 demo,
                 chair,
                 unit,
                 "executive_member",
                 start,
-                end if ended else None,
+                end_on,
                 False,
                 term,
                 first=not again and demo.rng.random() < 0.5,
-                end_reason="term_ended" if ended else "",
+                end_reason=end_reason,
             )
+            if ended or successor is None:
+                continue
+            if left < MERGE_DAY:
+                _post(demo, successor, unit, "executive_member", left, None, False, term, True)
+                demo.later_positions.append(demo.positions.pop())
+            else:
+                demo.later_seats.append((chair, left, reason, successor))
 
 
 def _union_group(demo: Demo, unit: Unit) -> None:
@@ -888,54 +979,131 @@ def _post(
     )
 
 
-# ---------------------------------------------------------------- 2025 merger, accounts
+# ---------------------------------------------------------------- Khánh Hòa
 
 
-def merge_districts(demo: Demo) -> Unit:
-    """1 July 2025: Ninh Phước and Thuận Nam end; an area union takes their units and cadres."""
-    merged = unit_create(
-        user=SYSTEM,
-        code=MERGED_CODE,
-        name=MERGED_NAME,
-        kind=demo.kinds["upper_grassroots_other"],
-        parent=demo.units["NT"],
-        founded_on=MERGE_DAY,
+def add_khanh_hoa(demo: Demo) -> None:
+    """Khánh Hòa's federation, its own units, terms and committees — drawn from their own
+    seeded generators, after everything else is drawn, so that none of the earlier draws
+    (names, dates, IDs of Hà Nội and Ninh Thuận) changed when it was added."""
+    fake = Faker("vi_VN")
+    fake.seed_instance(SEED + 1)
+    kh = replace(
+        demo,
+        rng=random.Random(SEED + 1),
+        fake=fake,
+        members={},
+        people=[],
+        positions=[],
+        later_positions=[],
     )
-    term = term_create(
-        user=SYSTEM, unit=merged, name=TERMS[1][0], start_date=MERGE_DAY, end_date=TERMS[1][2]
-    )
-    sources = [demo.units[code] for code in MERGED_SOURCES]
+    code, name, kind, parent, founded = KHANH_HOA
+    units = [_unit(kh, code, name, kind, parent, founded=founded)]
+    demo.area[units[0].pk] = "NTR"
+    for code, name, kind, parent, style, count, area in KHANH_HOA_UNITS:
+        upper = _unit(kh, code, name, kind, parent, founded=dt.date(1995, 1, 1))
+        demo.area[upper.pk] = area
+        units.append(upper)
+        for i in range(1, count + 1):
+            name_, sector, members = _grassroots_profile(kh, style, area)
+            _grassroots(kh, f"{code}-{i:03d}", name_, code, sector, members)
+            units.append(kh.units[f"{code}-{i:03d}"])
+    add_figures(kh)
+    add_terms(kh, units)
+    add_people(kh, units)
+    demo.members.update(kh.members)
+    demo.own_rng.update({person.pk: kh.rng for person in kh.people})
+
+
+# ---------------------------------------------------------------- 2025 reorganisation
+
+
+def reorganise_2025(demo: Demo) -> None:
+    """1 July 2025: every district-level federation ends, merged into the area union set up
+    that day in its place; then Ninh Thuận's federation merges into Khánh Hòa's. Each merger
+    moves the sub-units and passes the cadres' posts (units.services.unit_merge); a merged
+    union keeps one chair, and the other chairs serve as its vice-chairs."""
+    for code, name, parent, sources in AREA_UNIONS:
+        area = unit_create(
+            user=SYSTEM,
+            code=code,
+            name=name,
+            kind=demo.kinds["upper_grassroots_other"],
+            parent=demo.units[parent],
+            founded_on=MERGE_DAY,
+        )
+        term_create(
+            user=SYSTEM, unit=area, name=TERMS[1][0], start_date=MERGE_DAY, end_date=TERMS[1][2]
+        )
+        demo.units[code] = area
+        _merge(demo, [demo.units[source] for source in sources], area)
+    for target, sources in PROVINCE_MERGERS:
+        _merge(demo, [demo.units[source] for source in sources], demo.units[target])
+    _seat_later_chairs(demo)
+
+
+def _seat_later_chairs(demo: Demo) -> None:
+    """A chair who leaves after 1 July 2025 leaves the upper seat that day, in the unit that
+    holds it then, and the new chair is elected to it (in that unit's term)."""
+    member = demo.roles["executive_member"]
+    for person, left, reason, successor in demo.later_seats:
+        for seat in Position.objects.filter(person=person, role=member, end_date=None):
+            if seat.start_date < left:
+                position_end(
+                    user=SYSTEM,
+                    position=seat,
+                    end_date=left - dt.timedelta(days=1),
+                    end_reason=reason,
+                )
+            else:  # carried over on the very day the chair left: the new chair's seat
+                seat.delete()
+            position_create(
+                user=SYSTEM,
+                person=successor,
+                unit=seat.unit,
+                role=member,
+                start_date=left,
+                first_time_on_committee=True,
+            )
+
+
+def _merge(demo: Demo, sources: list[Unit], target: Unit) -> None:
     unit_merge(
-        user=SYSTEM,
-        sources=sources,
-        target=merged,
-        effective_on=MERGE_DAY,
-        note="Sắp xếp tổ chức bộ máy năm 2025",
+        user=SYSTEM, sources=sources, target=target, effective_on=MERGE_DAY, note=REORGANISATION
     )
-    Position.objects.filter(unit=merged, term__isnull=True, role__is_committee_member=True).update(
-        term=term
-    )
-    # One chair passed to the merged union (Ninh Phước's, the first merged); Thuận Nam's
-    # chair's post ended the day before, and they serve as its vice-chair.
-    for chair in Position.objects.filter(
-        unit__in=sources[1:],
-        role=demo.roles["chair"],
-        end_date=MERGE_DAY - dt.timedelta(days=1),
-        end_reason="reorganised",
-    ).select_related("person"):
+    term = Term.objects.in_force_on(MERGE_DAY).get(unit=target)
+    chair = demo.roles["chair"]
+    # The chair who passed to the merged union is the one it already had, or the first
+    # merged union's; the other chairs' posts ended the day before, and they serve as its
+    # vice-chairs.
+    carried = Position.objects.filter(unit=target, role=chair, end_date=None).values("person")
+    for post in (
+        Position.objects.filter(
+            unit__in=sources,
+            role=chair,
+            end_date=MERGE_DAY - dt.timedelta(days=1),
+            end_reason="reorganised",
+        )
+        .exclude(person__in=carried)
+        .select_related("person")
+        .order_by("unit__code")
+    ):
         position_create(
             user=SYSTEM,
-            person=chair.person,
-            unit=merged,
+            person=post.person,
+            unit=target,
             role=demo.roles["vice_chair"],
-            full_time=chair.full_time,
+            full_time=post.full_time,
             start_date=MERGE_DAY,
             term=term,
             start_reason="reorganised",
         )
-    Person.objects.filter(unit__in=sources).update(unit=merged)
-    demo.units[MERGED_CODE] = merged
-    return merged
+    Person.objects.filter(unit__in=sources).update(unit=target)
+    for source in sources:
+        source.refresh_from_db()
+
+
+# ---------------------------------------------------------------- accounts
 
 
 def add_accounts(demo: Demo) -> None:

@@ -1,6 +1,7 @@
 """Demo plans, spending, member growth and a needs survey, so every planning page has
-something to show: Hà Nội's 2018 plan of `004`, the 2025 plans approved and tracked to
-their classes, 2026 plans on their way up, and a survey open for 2027."""
+something to show: Hà Nội's 2018 plan of `004`, the 2025 and 2026 plans approved and
+tracked to their classes, other 2026 plans on their way up, and a survey open for 2027.
+Anything of after 1 July 2025 belongs to the units of that day (the area unions, Khánh Hòa)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -88,7 +89,7 @@ PLANS = [
         ],
     ),
     (
-        "HN-ML",
+        "HN-KV1",
         2026,
         [
             (
@@ -103,18 +104,59 @@ PLANS = [
         ],
     ),
     (
-        "HN-DA",
+        "HN",
+        2026,
+        [
+            (
+                "Bồi dưỡng cán bộ công đoàn chuyên trách",
+                "union_theory",
+                "full_time",
+                1,
+                60,
+                1,
+                85_000_000,
+            ),
+            (
+                "Tập huấn kỹ năng đối thoại tại nơi làm việc",
+                "dialogue",
+                "key_leaders",
+                1,
+                60,
+                4,
+                40_000_000,
+            ),
+        ],
+    ),
+    (
+        "HN-KV2",
         2026,
         [("Bồi dưỡng chủ tịch CĐCS", "union_general", "key_leaders", 1, 60, 3, 25_000_000)],
     ),
+    (
+        "KH",
+        2026,
+        [
+            (
+                "Bồi dưỡng tiêu chuẩn ngạch công chức",
+                "civil_service_rank",
+                "full_time",
+                1,
+                40,
+                3,
+                95_000_000,
+            )
+        ],
+    ),
 ]
-APPROVED = {("HN", 2018), ("HN", 2025), ("HN-ML", 2025)}
-SUBMITTED = {("HN-ML", 2026)}
+APPROVED = {("HN", 2018), ("HN", 2025), ("HN-ML", 2025), ("HN", 2026), ("KH", 2026)}
+SUBMITTED = {("HN-KV1", 2026)}
 # unit, year, operating spending, other training costs
 SPENDING = [
     ("HN", 2025, 2_400_000_000, 290_000_000),
     ("HN-ML", 2025, 300_000_000, 40_000_000),
     ("NT", 2025, 1_500_000_000, 160_000_000),
+    ("HN", 2026, 2_500_000_000, 150_000_000),
+    ("KH", 2026, 2_900_000_000, 210_000_000),
 ]
 # unit, year, admitted, other decreases, in, out, founded, dissolved, enterprises ≥30, with
 GROWTH = [
@@ -124,6 +166,7 @@ GROWTH = [
     ("HN-KCN", 2018, 14_800, 3_100, 1_200, 1_050, 140, 9, 620, 620),
     ("HN-ML", 2025, 1_850, 400, 90, 75, 14, 3, 330, 322),
     ("NT-PR", 2025, 1_200, 350, 60, 80, 9, 2, 140, 131),
+    ("HN-KV1", 2026, 1_640, 380, 70, 66, 11, 2, 334, 327),
 ]
 
 

@@ -31,8 +31,10 @@ from elearning.models import (
     QuizAttempt,
 )
 from people.models import Person, Position
+from standards.rules import lacking_topics, standard_for
 from targets import chairs
 from targets.engine import Status, person_obligations
+from targets.models import TargetKind
 from units.places import under
 
 
@@ -64,10 +66,18 @@ def courses_meeting_obligations(person: Person, day: dt.date) -> list[tuple]:
         if obligation.status not in (Status.DUE, Status.OVERDUE):
             continue
         target = obligation.target
-        if target.kind != "training":
-            continue
         topics = {t.pk for t in target.topics.all()}
         programmes = {p.pk for p in target.programmes.all()}
+        if target.kind == TargetKind.TITLE_STANDARD and obligation.position:
+            # What the title's standard still asks of the person, as far as the target reads
+            # it: a course in one of those topics moves them toward it.
+            standard = standard_for(obligation.position.role, obligation.position.unit, day)
+            lacking = lacking_topics(person, standard, day) if standard else set()
+            topics, programmes = (lacking & topics if topics else lacking), set()
+            if not topics:
+                continue  # only a degree or political theory is lacking: no course meets it
+        elif target.kind != TargetKind.TRAINING:
+            continue
         # T-003-4: only a course the level responsible organises would meet it (003 §III).
         organiser = (
             chairs.duty_unit(obligation.position.unit, day)

@@ -3,10 +3,24 @@
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
-from accounts.scope import scoped
+from accounts.access import Data, may
+from accounts.scope import get_scoped_or_404, scoped
 from people.models import Person, Position, active_on
 from units.places import under
+
+
+def profile_person_or_404(user, person_id: int) -> Person:
+    """The person whose profile a panel shows: one's own, or one of the user's subtree for a
+    role that reads people (accounts.access); anyone else is not found. Every panel of a
+    profile (obligations, title standard, cadre work) asks this."""
+    if user.person_id == person_id:
+        return Person.objects.get(pk=person_id)
+    if user.can_browse and may(user, Data.PEOPLE):
+        return get_scoped_or_404(Person.objects.all(), user, pk=person_id)
+    raise Http404
+
 
 # Age bands as (label, min age inclusive, max age inclusive).
 AGE_BANDS = {

@@ -23,6 +23,7 @@ from planning.models import (
     SurveyNeed,
     TargetGroup,
 )
+from standards.rules import most_required_topic
 from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
 from units.models import Unit, UnitVersion
@@ -227,10 +228,17 @@ def draft_lines(unit: Unit, survey: Survey | None, day: dt.date) -> list[PlanLin
             )
     node = version_on(unit, day)
     for target in targets_for(node, day) if node else []:
-        if target.kind != TargetKind.TRAINING:
+        if target.kind == TargetKind.TITLE_STANDARD:
+            # Short of their title's standard: a class in what the standards ask most.
+            topic = most_required_topic(day, [t.pk for t in target.topics.all()])
+            if topic is None:
+                continue
+            programme = None
+        elif target.kind != TargetKind.TRAINING:
             continue  # a qualification (a degree) is not met by a class of the plan
-        topic = next(iter(target.topics.all()), None)
-        programme = None if topic else next(iter(target.programmes.all()), None)
+        else:
+            topic = next(iter(target.topics.all()), None)
+            programme = None if topic else next(iter(target.programmes.all()), None)
         need = subtree_live(target, node, day).not_met
         if not need:
             continue

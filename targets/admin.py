@@ -82,6 +82,9 @@ class TargetAdmin(admin.ModelAdmin):
                     "min_hours",
                     "min_education",
                     "min_political_theory",
+                    "standard_education",
+                    "standard_political_theory",
+                    "standard_topics",
                 ]
             },
         ),

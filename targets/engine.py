@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy
 from lib.dates import today
 from lib.periods import ended_before, overlaps_q, started_before, started_within
 from people.models import Person, Position, StartReason
+from standards.models import TitleStandard
+from standards.rules import required_topics, standard_id_on
 from targets.models import PERSON_KINDS, Revision, Target, TargetKind, WindowKind
 from targets.windows import ONE_DAY, AddMonths, due_after, overdue_cutoff
 from training.models import TrainingRecord
@@ -131,6 +133,10 @@ def _candidates(target: Target, day: dt.date, path: str) -> QuerySet:
         qs = qs.filter(full_time=True).exclude(Exists(earlier))
     if target.position_started_from or target.position_started_to:
         qs = qs.filter(started_within(target.position_started_from, target.position_started_to))
+    if target.kind == TargetKind.TITLE_STANDARD:
+        # Judged against the standard of the title held (role × level): a title the union
+        # has issued no standard for is not judged (explained beside the figure).
+        qs = qs.annotate(standard_id=standard_id_on(day)).filter(standard_id__isnull=False)
     if target.min_members is not None or target.max_members is not None:
         qs = qs.annotate(members=member_count_subquery(day, "unit_id"))
         if target.min_members is not None:
@@ -252,26 +258,41 @@ def _overdue(target: Target, day: dt.date) -> Q | bool:
 
 
 WITHIN, UNBOUNDED, AFTER = "within", "unbounded", "after"
+# Kinds met by training records, which can come after the deadline ("đạt muộn").
+TRAINED_KINDS = {TargetKind.TRAINING, TargetKind.TITLE_STANDARD}
 
 
 def _window_records(
-    target: Target, day: dt.date, part: str = WITHIN, *, any_organiser: bool = False
+    target: Target, day: dt.date, part: str = WITHIN, *, any_organiser: bool = False, depth=1
 ) -> QuerySet:
     """Valid records of the outer position's person, long enough, from the window's opening
     up to the day asked: those `WITHIN` its end, any (`UNBOUNDED`), or those `AFTER` it —
     training after the deadline is late, it does not meet the target (§9). Where only the
     level responsible's own classes count (T-003-4), those of the outer row's `duty_unit_id`
-    — unless `any_organiser` (training by others, shown beside)."""
+    — unless `any_organiser` (training by others, shown beside). `depth`: how many queries
+    out the position is (2 from inside a subquery on its standard's topics)."""
+
+    def outer(name: str):
+        ref = OuterRef(name)
+        for _ in range(depth - 1):
+            ref = OuterRef(ref)
+        return ref
+
     records = TrainingRecord.objects.filter(
-        person=OuterRef("person_id"), valid=True, completed_on__lte=day, hours__gte=target.min_hours
+        person=outer("person_id"), valid=True, completed_on__lte=day, hours__gte=target.min_hours
     )
     if target.organised_by_responsible and not any_organiser:
-        # Organised (or co-organised) by that unit: a class's record carries its organiser;
-        # a record entered without one is nobody's duty done.
-        duty = OuterRef("duty_unit_id")
-        records = records.filter(Q(organiser_id=duty) | Q(training_class__co_organisers=duty))
-    if not (target.window == WindowKind.FIXED_DATE and not target.window_start):
-        records = records.filter(completed_on__gte=OuterRef("window_from"))
+        # Organised (or co-organised) by that unit, or by a school it owns: a class's record
+        # carries its organiser; a record entered without one is nobody's duty done.
+        duty = outer("duty_unit_id")
+        records = records.filter(
+            Q(organiser_id=duty)
+            | Q(training_class__co_organisers=duty)
+            | Q(institution__owner=duty)
+            | Q(training_class__partners__owner=duty)
+        )
+    if _bounded_below(target):
+        records = records.filter(completed_on__gte=outer("window_from"))
     if part == UNBOUNDED:
         return records
     if target.window == WindowKind.FIXED_DATE:
@@ -283,7 +304,16 @@ def _window_records(
     lookup, _ = end
     if part == AFTER:
         lookup = "gt" if lookup == "lte" else "gte"
-    return records.filter(**{f"completed_on__{lookup}": OuterRef("window_end")})
+    return records.filter(**{f"completed_on__{lookup}": outer("window_end")})
+
+
+def _bounded_below(target: Target) -> bool:
+    """Whether records count only from the window's opening. A title standard is a state
+    (standards.rules): the training it requires counts whenever it was done; a fixed date
+    with no stated start counts any earlier training."""
+    if target.kind == TargetKind.TITLE_STANDARD:
+        return False
+    return not (target.window == WindowKind.FIXED_DATE and not target.window_start)
 
 
 def qualifying_records(
@@ -293,6 +323,13 @@ def qualifying_records(
     would have, had they been made by the deadline), earliest first (for a target of every
     topic, those in any of them: the first shown as its record)."""
     records = _window_records(target, day, part, any_organiser=any_organiser)
+    if target.kind == TargetKind.TITLE_STANDARD:
+        # The training the title's standard requires (as far as the target reads it), the
+        # latest first: the one that completed the standard, or the late one after it.
+        required = required_topics(
+            OuterRef(OuterRef("standard_id")), related_ids(target.topics)
+        ).values("topic_id")
+        return records.filter(topics__in=required).order_by("-completed_on", "-pk")
     topics, programmes = related_ids(target.topics), related_ids(target.programmes)
     if topics or programmes:
         records = records.filter(Q(topics__in=topics) | Q(programme__in=programmes))
@@ -308,6 +345,8 @@ def _met(target: Target, day: dt.date, part: str = WITHIN):
         if target.min_political_theory is not None:
             q &= Q(person__political_theory__gte=target.min_political_theory)
         return q
+    if target.kind == TargetKind.TITLE_STANDARD:
+        return _meets_standard(target, day, part)
     if target.all_topics and (topics := related_ids(target.topics)):
         # Every topic, each by some record (001: bargaining; supervising the law; OSH;
         # democracy at the workplace — four contents, not one of them).
@@ -318,6 +357,22 @@ def _met(target: Target, day: dt.date, part: str = WITHIN):
     return Exists(qualifying_records(target, day, part))
 
 
+def _meets_standard(target: Target, day: dt.date, part: str) -> Q:
+    """The parts of the title's standard (the row's `standard_id`) the target reads: the
+    levels of education and political theory it asks, and every topic it requires (those
+    among the target's own topics, when it names some), each by a record of `part`."""
+    q = Q()
+    if target.standard_education:
+        q &= Q(std_education__isnull=True) | Q(person__education_level__gte=F("std_education"))
+    if target.standard_political_theory:
+        q &= Q(std_theory__isnull=True) | Q(person__political_theory__gte=F("std_theory"))
+    if target.standard_topics:
+        records = _window_records(target, day, part, depth=2).filter(topics=OuterRef("topic_id"))
+        lacking = required_topics(topics=related_ids(target.topics)).filter(~Exists(records))
+        q &= ~Exists(lacking)
+    return q
+
+
 def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
     """The population of `target` on `day`: one position per person, with `met`/`overdue`.
 
@@ -326,11 +381,11 @@ def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
     judged = target.judged_on(day)  # a closed fixed deadline: its own day
     path = _scope_path(target, judged)
     if path is None or not target.is_person_based:
-        return Position.objects.none()
+        return _nobody()  # e.g. its issuing unit had been merged away by that day
     candidates = _candidates(target, judged, path).alias(anchor=_anchor(target, judged))
     due_from = _due_from_q(target, judged)
     if due_from is False:
-        return Position.objects.none()
+        return _nobody()
     if due_from is not True:
         candidates = candidates.filter(due_from)
     if people is not None:
@@ -344,8 +399,15 @@ def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
     if target.organised_by_responsible and target.responsible_level_id:
         # 003 §III: each level "trực tiếp tổ chức" the training of its chairs.
         qs = qs.annotate(duty_unit_id=duty_unit(target.responsible_level, judged))
+    if target.kind == TargetKind.TITLE_STANDARD:
+        standard = TitleStandard.objects.filter(pk=OuterRef("standard_id"))
+        qs = qs.annotate(
+            standard_id=standard_id_on(judged),
+            std_education=Subquery(standard.values("min_education")[:1]),
+            std_theory=Subquery(standard.values("min_political_theory")[:1]),
+        )
     qs = qs.annotate(met=_boolean(_met(target, judged)))
-    if target.kind == TargetKind.TRAINING and target.window != WindowKind.YEARLY:
+    if target.kind in TRAINED_KINDS and target.window != WindowKind.YEARLY:
         # Trained, but after the deadline (§9): not met; shown beside the figure.
         late = _met(target, day, UNBOUNDED)
         qs = qs.annotate(late=_boolean(Q(met=False) & (late if isinstance(late, Q) else Q(late))))
@@ -359,6 +421,12 @@ def evaluated(target: Target, day: dt.date, people=None) -> QuerySet:
             Q(met=False) if closed is True else Q(met=False) & closed, output_field=BooleanField()
         )
     return qs.annotate(overdue=overdue)
+
+
+def _nobody() -> QuerySet:
+    """No one, shaped as an evaluated population (the counts and lists read its columns)."""
+    no = Value(False, output_field=BooleanField())
+    return Position.objects.none().annotate(met=no, late=no, overdue=no)
 
 
 def _boolean(condition):
@@ -449,7 +517,7 @@ def due_on(target: Target, position: Position, day: dt.date) -> dt.date | None:
 def with_records(qs: QuerySet, target: Target, day: dt.date) -> QuerySet:
     """The evaluated positions with `record_id` (the first record that met the target) and
     `late_record_id` (the first made after its deadline); None for a qualification."""
-    if target.kind != TargetKind.TRAINING:
+    if target.kind not in TRAINED_KINDS or qs.query.is_empty():  # no record to look up
         none = Value(None, output_field=IntegerField())
         return qs.annotate(record_id=none, late_record_id=none)
     return qs.annotate(

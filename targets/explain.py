@@ -95,6 +95,23 @@ def reading(target: Target) -> list[tuple[str, str]]:
                 % {"level": target.get_min_political_theory_display()}
             )
         what = "; ".join(counts)
+    elif target.kind == TargetKind.TITLE_STANDARD:
+        parts = []
+        if target.standard_education:
+            parts.append(_("the education it asks"))
+        if target.standard_political_theory:
+            parts.append(_("the political theory it asks"))
+        if target.standard_topics:
+            topics = _names(target.topics)
+            parts.append(
+                _("each training it requires among: %(t)s") % {"t": topics}
+                if topics
+                else _("each training it requires (done at any time)")
+            )
+        what = _(
+            "meeting the standard of the title held (role and level, /standards/): %(parts)s; a "
+            "title with no standard in force is not counted"
+        ) % {"parts": "; ".join(parts)}
     else:
         topics = _names(target.topics)
         programmes = _names(target.programmes)

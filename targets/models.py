@@ -57,6 +57,7 @@ class SourceDocument(SavedWithToken, models.Model):
 class TargetKind(models.TextChoices):
     TRAINING = "training", _("Training")
     QUALIFICATION = "qualification", _("Qualification")
+    TITLE_STANDARD = "title_standard", _("Title standard")
     SPENDING_SHARE = "spending_share", _("Spending share")
     MEMBER_GROWTH = "member_growth", _("Member growth")
     FOUNDED_UNIONS = "founded_unions", _("Grassroots unions founded")
@@ -64,7 +65,7 @@ class TargetKind(models.TextChoices):
 
 
 # Kinds evaluated per person; the others are unit figures that the planning work supplies.
-PERSON_KINDS = {TargetKind.TRAINING, TargetKind.QUALIFICATION}
+PERSON_KINDS = {TargetKind.TRAINING, TargetKind.QUALIFICATION, TargetKind.TITLE_STANDARD}
 
 
 class WindowKind(models.TextChoices):
@@ -255,6 +256,14 @@ class Target(SavedWithToken, models.Model):
         _("political theory at least"), choices=PoliticalTheory.choices, null=True, blank=True
     )
 
+    # A title-standard target: which parts of the standard of the person's title it reads
+    # (standards.TitleStandard; its topics narrowed to the target's own topics, when set).
+    standard_education = models.BooleanField(_("the standard's education"), default=True)
+    standard_political_theory = models.BooleanField(
+        _("the standard's political theory"), default=True
+    )
+    standard_topics = models.BooleanField(_("the standard's required training"), default=True)
+
     # Window.
     window = models.CharField(
         _("time window"), max_length=20, choices=WindowKind.choices, default=WindowKind.TERM
@@ -329,6 +338,10 @@ class Target(SavedWithToken, models.Model):
             self.min_education is None and self.min_political_theory is None
         ):
             errors["min_education"] = _("A qualification target needs a level to reach.")
+        if self.kind == TargetKind.TITLE_STANDARD and not (
+            self.standard_education or self.standard_political_theory or self.standard_topics
+        ):
+            errors["standard_topics"] = _("Say which parts of the title standard the target reads.")
         if self.adopted_from_id and self.threshold < self.adopted_from.threshold:
             errors["threshold"] = _(
                 "An adopted target may only be stricter than its source (at least %(value)s%%)."

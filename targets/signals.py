@@ -10,6 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from people.models import Person, Position, Role
+from standards.models import TitleStandard
 from targets.models import Revision, SourceDocument, Target
 from training.models import Programme, Topic, TrainingRecord
 from units.models import Term, Unit, UnitFigures, UnitKind, UnitLevel, UnitVersion
@@ -142,6 +143,21 @@ def _filters_changed(sender, action: str, **kwargs) -> None:
 
 for _field in ("roles", "levels", "unit_kinds", "topics", "programmes"):
     m2m_changed.connect(_filters_changed, sender=getattr(Target, _field).through, weak=False)
+
+
+@receiver([post_save, post_delete], sender=TitleStandard)
+def standard_changed(sender, **kwargs) -> None:
+    """A title standard issued, revised or withdrawn moves T-003-2 and the targets that read
+    it on every day it covers: recompute (standards are read in SQL, nothing is kept)."""
+    _mark(structure=True)
+
+
+def _standard_topics_changed(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        _mark(structure=True)
+
+
+m2m_changed.connect(_standard_topics_changed, sender=TitleStandard.topics.through, weak=False)
 
 
 @receiver([post_save, post_delete], sender=SourceDocument)

@@ -13,7 +13,7 @@ from lib.dates import as_of, date_refused, query_date, today
 from lib.downloads import csv_response
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
-from people.models import Person
+from people.selectors import profile_person_or_404
 from privacy.models import Source
 from privacy.services import Counted, export_count_set, log_export
 from targets import explain as explained
@@ -379,12 +379,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_obligations_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's obligations and how each is met (part of their profile page)."""
-    if request.user.person_id == person_id:
-        person = Person.objects.get(pk=person_id)
-    elif request.user.can_browse:
-        person = get_scoped_or_404(Person.objects.all(), request.user, pk=person_id)
-    else:
-        raise Http404
+    person = profile_person_or_404(request.user, person_id)
     day = as_of(request)
     # Only the targets that may concern the person: the others would be dropped here anyway.
     obligations = [

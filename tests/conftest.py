@@ -56,7 +56,34 @@ REFERENCE_SEEDS = [
     "targets.migrations.0009_all_topics",
     "targets.migrations.0010_readings_and_late",
     "targets.migrations.0011_organised_by_responsible",
+    "targets.migrations.0012_title_standards",
 ]
+
+
+def issue_title_standards(roles=None, levels=None, topics=("union_theory",), **fields):
+    """A title standard (standards.TitleStandard) for each role code × unit-level code given
+    (default: every role × every level), requiring each of `topics` and, unless `fields` say
+    so (min_education, min_political_theory, valid_from, …), no education or theory: what
+    T-003-2 (and T-001-2b, T-004-1b), the pools and the appointment checks read."""
+    from people.models import Role
+    from standards.models import TitleStandard
+    from training.models import Topic
+    from units.models import UnitLevel
+
+    role_rows = Role.objects.all() if roles is None else Role.objects.filter(code__in=roles)
+    level_rows = (
+        UnitLevel.objects.all() if levels is None else UnitLevel.objects.filter(code__in=levels)
+    )
+    required = list(Topic.objects.filter(code__in=topics))
+    assert len(required) == len(set(topics)), f"unknown topic among {topics}"
+    standards = []
+    for level in level_rows:
+        for role in role_rows:
+            standard = TitleStandard.objects.create(role=role, level=level, **fields)
+            standard.topics.set(required)
+            standards.append(standard)
+    assert standards, "no title matched"
+    return standards
 
 
 def ensure_reference_data() -> None:
@@ -317,7 +344,8 @@ def add_classes(t) -> None:
 @pytest.fixture
 def pool_world(tree):
     """A succession pool for Mê Linh's vice-chair: a retired cadre in it, and a young woman
-    with the training a key post requires (and a self-service account), not yet in it."""
+    with the training the post's title standard requires (and a self-service account), not yet
+    in it."""
     from cadrework import services
     from people.models import EducationLevel
     from people.services import position_end
@@ -379,4 +407,12 @@ def pool_world(tree):
         form="on_site",
     )
     w.young_user = make_user("thuha", tree.school, UserRole.CADRE, person=w.young)
+    # The standard of the post the pool prepares (a vice-chair at the upper-grassroots level):
+    # the general course, which the young woman has and the retired cadre has not.
+    w.standards = issue_title_standards(["vice_chair"], ["upper_grassroots"], ("union_general",))
     return w
+
+
+# Defined with the rules of which test runs on which database; named here so that it takes
+# the place of pytest-django's own (a conftest's fixture wins over a plugin's).
+from tests.databases import django_db_modify_db_settings  # noqa: E402, F401

@@ -81,6 +81,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"audit (records)": AUDIT_RECORDS},
     {"people": ("people",)},
     {"training": ("training",)},
+    {"standards": ("standards",)},
     {"targets": ("targets",)},
     {"planning": ("planning",), "cadrework": ("cadrework",), "elearning": ("elearning",)},
     {"audit (shows)": ("audit",)},

@@ -527,6 +527,9 @@ def test_the_probe_walks_every_role_of_the_matrix():
     assert set(PERSONAS.values()) == set(ACCESS) == set(UserRole)
 
 
+# Every persona runs the same scoped queries: CI shares them out between its SQLite and
+# PostgreSQL runs (tests/databases.py), so each database runs the probe and each persona once.
+@pytest.mark.alternate_databases
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_no_route_leaks_outside_the_users_subtree(
     client, tree, persona, capsys, settings, tmp_path

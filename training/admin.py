@@ -17,4 +17,5 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
+    list_display = ["name", "kind", "owner"]
+    raw_id_fields = ["owner"]

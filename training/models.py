@@ -68,6 +68,17 @@ class InstitutionKind(models.TextChoices):
 class Institution(models.Model):
     name = models.CharField(_("name"), max_length=255, unique=True, validators=[validate_one_line])
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    # 003 §III: a level trains its chairs itself — or through a school it owns (the
+    # confederation's Trade Union University, a province's cadre school).
+    owner = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        verbose_name=_("owned by the union unit"),
+        help_text=_("A school of a union level: its courses count as that level's own."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -17,6 +17,7 @@ from cadrework.models import Notice, Pool, PoolEntry, PoolReview, StructureGoal
 from lib.dates import today
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from people.models import Person
+from people.selectors import profile_person_or_404
 from units.models import Unit
 from units.places import under
 
@@ -211,12 +212,7 @@ def person_panel(request: HttpRequest, person_pk: int) -> HttpResponse:
     for anyone else; no one else's pools or evaluations for a lecturer or an inspector."""
     user = request.user
     own = user.person_id == person_pk
-    if own:
-        person = Person.objects.get(pk=person_pk)
-    elif user.can_browse and may(user, Data.PEOPLE):
-        person = get_scoped_or_404(Person.objects.all(), user, pk=person_pk)
-    else:
-        raise Http404
+    person = profile_person_or_404(user, person_pk)
     entries = selectors.person_pools(person)
     if user.can_browse and may(user, Data.POOLS):
         pass  # the person is in the user's subtree: every pool they are in

@@ -7,16 +7,20 @@ import hashlib
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 
 from accounts.access import SYSTEM
 from accounts.models import User
-from demo.generator import DEMO_ACCOUNTS, MERGE_DAY, PASSWORD, load_demo
+from demo.generator import AREA_UNIONS, DEMO_ACCOUNTS, MERGE_DAY, PASSWORD, load_demo
 from lib.vntext import fold
 from people.models import Person, Position
-from training.models import Form, Programme, Topic, TrainingRecord
+from training.models import Form, Programme, Topic, TrainingClass, TrainingRecord
 from units.models import PATH_WIDTH, Reorganisation, Term, Unit, UnitFigures, UnitVersion
+from units.places import placed_under_then
 from units.selectors import children_with_counts, version_on
+
+ENDED = ("HN-ML", "HN-DA", "HN-CG", "NT", "NT-PR", "NT-NH", "NT-NP", "NT-TN")
 
 
 @pytest.fixture
@@ -30,16 +34,19 @@ def test_the_demo_holds_what_the_tour_promises(client, demo):
     check_size(demo)
     check_member_figures()
     check_terms_and_positions()
-    check_the_2025_merger()
+    check_the_2025_reorganisation()
+    check_nothing_contradicts_itself()
     check_planning()
     check_cadrework(client)
     check_elearning(client)
     check_accounts(client)
+    check_first_pages(client)
 
 
 def check_planning():
     """The 004 plan of Hà Nội (40 classes, 3,920 trainees), 2025 plans tracked to their
-    classes, 2026 plans on their way up, and an open survey."""
+    classes, 2026 plans on their way up (Mê Linh's by the area union that replaced the
+    district), Khánh Hòa's 2026 plan approved and tracked to its class, and an open survey."""
     from planning import selectors
     from planning.models import Plan, Survey
 
@@ -50,7 +57,11 @@ def check_planning():
         Plan.objects.get(unit__code="HN", year=2025).lines.all()
     ).get(())
     assert hn_2025.classes >= 1 and hn_2025.trainees >= 1
-    assert Plan.objects.get(unit__code="HN-ML", year=2026).status == "submitted"
+    assert Plan.objects.get(unit__code="HN-KV1", year=2026).status == "submitted"
+    assert not Plan.objects.filter(unit__code__in=ENDED, year__gte=2026).exists()
+    kh_2026 = Plan.objects.get(unit__code="KH", year=2026)
+    assert kh_2026.status == "approved"
+    assert selectors.plan_vs_actual(kh_2026.lines.all()).get(()).classes == 1
     assert Survey.objects.filter(unit__code="HN", year=2027).exists()
     net = selectors.growth_totals(
         version_on(Unit.objects.get(code="HN"), dt.date(2018, 12, 31)),
@@ -61,8 +72,9 @@ def check_planning():
 
 
 def check_cadrework(client):
-    """The demo chair is told they entered Mê Linh's vice-chair pool and sees their published
-    2025 evaluation on their profile; Hà Nội's inspection of Mê Linh has an overdue action."""
+    """The demo chair is told they entered the vice-chair pool of Mê Linh's area union and sees
+    their published 2025 evaluation on their profile; Hà Nội's inspection of the area union
+    has an overdue action."""
     from cadrework.models import Evaluation, FollowUp, Notice
 
     chair = User.objects.get(username="chutich").person
@@ -70,10 +82,10 @@ def check_cadrework(client):
     assert Evaluation.objects.filter(person=chair, year=2025, published_at__isnull=False).exists()
     assert log_in(client, "chutich")
     panel = client.get(f"/cadrework/people/{chair.pk}/panel/").content.decode()
-    assert "Liên đoàn Lao động huyện Mê Linh" in panel and "2025" in panel
+    assert "Công đoàn khu vực Mê Linh" in panel and "2025" in panel
     client.logout()
     assert (
-        FollowUp.objects.filter(inspection__inspected__code="HN-ML", done_on__isnull=True).count()
+        FollowUp.objects.filter(inspection__inspected__code="HN-KV1", done_on__isnull=True).count()
         == 2
     )
 
@@ -96,6 +108,15 @@ def check_size(demo):
     assert Unit.objects.get(code="HN-ML").name == "Liên đoàn Lao động huyện Mê Linh"
     assert Unit.objects.get(code="HN").name == "Liên đoàn Lao động thành phố Hà Nội"
     assert Unit.objects.get(code="NT").name == "Liên đoàn Lao động tỉnh Ninh Thuận"
+    khanh_hoa = Unit.objects.get(code="KH", kind__code="provincial_federation")
+    assert khanh_hoa.name == "Liên đoàn Lao động tỉnh Khánh Hòa"
+    assert khanh_hoa.parent.code == "TLD" and khanh_hoa.founded_on.year < 2000
+    # Its own committee: a full-time chair, vice-chairs and staff, elected in both terms.
+    own = Position.objects.filter(unit=khanh_hoa, start_date__lt=MERGE_DAY, full_time=True)
+    assert own.filter(role__code="chair", start_date=dt.date(2018, 6, 1)).exists()
+    assert own.filter(role__code="vice_chair", start_date=dt.date(2023, 6, 1)).count() >= 2
+    assert own.filter(role__code="advisory_staff").exists()
+    assert Person.objects.filter(citizen_id__startswith="056").count() > 50
     assert Unit.objects.filter(code="CDGD", kind__code="central_sector_union").exists()
     for kind in ("union_group", "department_union", "industrial_zone_union", "local_sector_union"):
         assert Unit.objects.filter(kind__code=kind).exists(), kind
@@ -117,7 +138,8 @@ def check_member_figures():
 
 
 def check_terms_and_positions():
-    with_committee = Unit.objects.exclude(kind__code="union_group").exclude(code="NT-KV3")
+    area_unions = [code for code, *_ in AREA_UNIONS]
+    with_committee = Unit.objects.exclude(kind__code="union_group").exclude(code__in=area_unions)
     assert Term.objects.filter(name="2018-2023").count() == with_committee.count()
     positions = Position.objects.all()
     # The invariants position_create enforces hold for the bulk-created rows too.
@@ -151,20 +173,133 @@ def check_terms_and_positions():
     assert positions.filter(role__code="group_leader").exists()
 
 
-def check_the_2025_merger():
-    officer = User.objects.get(username="ninhthuan")
-    ninh_thuan = Unit.objects.get(code="NT")
+def check_the_2025_reorganisation():
+    """1 July 2025: each district federation ends, merged into an area union set up that day
+    (Hà Nội's under Hà Nội, Ninh Thuận's under Khánh Hòa), and Ninh Thuận merges into Khánh
+    Hòa; the tree of 30/06/2025 still shows the old units, that of 01/07/2025 the new, with
+    the same sub-units and cadres; what happened before reports under the old units."""
+    tld, hanoi = (User.objects.get(username=name) for name in ("tld", "hanoi"))
 
-    def children(day):
-        rows = children_with_counts(version_on(ninh_thuan, day), day, officer)
+    def children(code, day, user):
+        rows = children_with_counts(version_on(Unit.objects.get(code=code), day), day, user)
         return {row["unit"].code: row for row in rows}
 
-    before, after = children(MERGE_DAY - dt.timedelta(days=1)), children(MERGE_DAY)
-    assert {"NT-NP", "NT-TN"} <= set(before) and "NT-KV3" not in before
-    assert "NT-KV3" in after and not {"NT-NP", "NT-TN"} & set(after)
-    merged = after["NT-KV3"]
-    assert merged["sub_units"] == before["NT-NP"]["sub_units"] + before["NT-TN"]["sub_units"]
-    assert merged["cadres"] > 0 and merged["full_time"] > 0
+    eve = MERGE_DAY - dt.timedelta(days=1)
+    for province, user in (("HN", hanoi), ("TLD", tld)):
+        assert set(ENDED) & set(children(province, eve, user))
+        assert not set(ENDED) & set(children(province, MERGE_DAY, user))
+    for code, _name, parent, sources in AREA_UNIONS:
+        area = Unit.objects.get(code=code)
+        assert area.kind.code == "upper_grassroots_other" and area.founded_on == MERGE_DAY
+        assert area.parent.code == parent and area.dissolved_on is None
+        term = Term.objects.get(unit=area)
+        assert (term.name, term.start_date, term.end_date) == (
+            "2023-2028",
+            MERGE_DAY,
+            dt.date(2028, 5, 31),
+        )
+        province = sources[0].split("-")[0]
+        before = children(province, eve, tld)
+        after = children(parent, MERGE_DAY, tld)
+        assert set(sources) <= set(before) and code not in before, code
+        merged = after[code]
+        assert merged["sub_units"] == sum(before[s]["sub_units"] for s in sources), code
+        assert merged["cadres"] == sum(before[s]["cadres"] for s in sources) > 0, code
+        assert merged["full_time"] == sum(before[s]["full_time"] for s in sources), code
+        for source in Unit.objects.filter(code__in=sources):
+            assert source.dissolved_on == MERGE_DAY, source.code
+            assert Reorganisation.objects.filter(
+                kind="merge", unit=source, other_unit=area, effective_on=MERGE_DAY
+            ).exists()
+    # Ninh Thuận into Khánh Hòa: its units and cadres, the districts replaced by area unions.
+    before, after = children("TLD", eve, tld), children("TLD", MERGE_DAY, tld)
+    assert {"NT", "KH"} <= set(before) and "NT" not in after
+    kh, nt = before["KH"], before["NT"]
+    assert after["KH"]["sub_units"] == kh["sub_units"] + nt["sub_units"] - 4 + 3
+    assert after["KH"]["cadres"] == kh["cadres"] + nt["cadres"]
+    assert after["KH"]["full_time"] == kh["full_time"] + nt["full_time"]
+    assert set(children("KH", MERGE_DAY, tld)) == {"KH-KCN", "NT-KCN", "NT-KV1", "NT-KV2", "NT-KV3"}
+    assert set(children("KH", eve, tld)) == {"KH-KCN"}
+    assert Reorganisation.objects.filter(
+        kind="merge", unit__code="NT", other_unit__code="KH", effective_on=MERGE_DAY
+    ).exists()
+    # One chair each: Khánh Hòa keeps its own, Ninh Thuận's serves as its vice-chair.
+    nt_chair = Position.objects.get(unit__code="NT", role__code="chair", end_date=eve)
+    assert nt_chair.end_reason == "reorganised"
+    assert Position.objects.filter(
+        person=nt_chair.person, unit__code="KH", role__code="vice_chair", start_date=MERGE_DAY
+    ).exists()
+    kh_chairs = Position.objects.filter(unit__code="KH", role__code="chair", end_date=None)
+    assert kh_chairs.count() == 1 and kh_chairs.get().start_date < MERGE_DAY
+    # Its people are Khánh Hòa's now; its committee's posts passed to Khánh Hòa.
+    assert not Person.objects.filter(unit__code__in=ENDED).exists()
+    assert Position.objects.filter(
+        unit__code="KH", start_date=MERGE_DAY, start_reason="reorganised", term__unit__code="NT"
+    ).exists()
+    # Before 1 July 2025 classes, records and terms report under the old units; later ones
+    # under the new.
+    classes = TrainingClass.objects.all()
+
+    def organised_under(code):
+        unit = Unit.objects.get(code=code)
+        return set(
+            classes.filter(placed_under_then(unit, "organiser", "start_date")).values_list(
+                "code", flat=True
+            )
+        )
+
+    assert organised_under("HN-ML") == {"HN-ML-2020-04", "HN-ML-2024-05"}
+    assert organised_under("HN-KV1") == {"HN-KV1-2026-09"}
+    assert {"NT-2022-06", "NT-PR-2024-07"} == organised_under("NT")
+    assert organised_under("KH") == {"KH-2026-10"}
+    assert {"HN-ML-2020-04", "HN-KV1-2026-09"} <= organised_under("HN")
+    assert not classes.filter(organiser__code__in=ENDED, start_date__gte=MERGE_DAY).exists()
+    records = TrainingRecord.objects.filter(organiser__code__in=ENDED)
+    assert records.exists() and not records.filter(completed_on__gte=MERGE_DAY).exists()
+    assert TrainingRecord.objects.filter(
+        organiser__code="HN-KV1", completed_on__gte=MERGE_DAY
+    ).exists()
+    assert not TrainingRecord.objects.filter(completed_on__lt=F("organiser__founded_on")).exists()
+    assert Term.objects.filter(unit__code__in=ENDED, start_date__lt=MERGE_DAY).count() == 16
+
+
+def check_nothing_contradicts_itself():
+    """Nobody holds a post in a unit on or after the day it ended, nor in a unit before it was
+    founded; a unit has one chair at a time; whoever left a post (retired, transferred, left,
+    rotated) holds no post after it; lecturers, users and people belong to living units."""
+    from training.models import Lecturer
+
+    positions = Position.objects.all()
+    assert not positions.filter(unit__dissolved_on__isnull=False, end_date=None).exists()
+    assert not positions.filter(end_date__gte=F("unit__dissolved_on")).exists()
+    assert not positions.filter(start_date__gte=F("unit__dissolved_on")).exists()
+    assert not positions.filter(start_date__lt=F("unit__founded_on")).exists()
+    overlapping_chair = (
+        positions.filter(
+            role__code="chair", unit=OuterRef("unit"), start_date__lte=OuterRef("end_or_max")
+        )
+        .exclude(pk=OuterRef("pk"))
+        .filter(Q(end_date=None) | Q(end_date__gte=OuterRef("start_date")))
+    )
+    chairs = positions.filter(role__code="chair").annotate(
+        end_or_max=Coalesce("end_date", Value(dt.date(9999, 12, 31)))
+    )
+    assert chairs.count() > 400 and not chairs.filter(Exists(overlapping_chair)).exists()
+    left = positions.filter(end_reason__in=["retired", "transferred", "left", "rotated"])
+    later = positions.filter(person=OuterRef("person")).filter(
+        Q(end_date=None) | Q(end_date__gt=OuterRef("end_date"))
+    )
+    assert left.count() > 20 and not left.filter(Exists(later)).exists()
+    # A chair who left mid-term left the upper committee's seat too; the new chair took it.
+    seats = positions.filter(role__code="executive_member", start_reason="elected")
+    assert seats.filter(start_date__gt=dt.date(2023, 6, 1), end_date=None).exists()
+    assert not Lecturer.objects.filter(unit__dissolved_on__isnull=False).exists()
+    assert not User.objects.filter(unit__dissolved_on__isnull=False).exists()
+    assert not Person.objects.filter(unit__dissolved_on__isnull=False).exists()
+    # Every living unit with a committee has its chair today.
+    alive = Unit.objects.filter(dissolved_on=None).exclude(kind__code="union_group")
+    chaired = positions.active_on(dt.date(2026, 12, 1)).filter(role__code="chair")
+    assert not alive.exclude(pk__in=chaired.values("unit")).exists()
 
 
 def log_in(client, username: str) -> bool:
@@ -182,7 +317,36 @@ def check_accounts(client):
     assert chutich.person.positions.filter(
         role__code="chair", unit__code="HN-ML-001", end_date=None
     ).exists()
+    assert Unit.objects.get(code="HN-ML-001").parent.code == "HN-KV1"
+    accounts = dict(User.objects.values_list("username", "unit__code"))
+    assert accounts["khanhhoa"] == "KH" and accounts["melinh"] == "HN-KV1"
+    assert "ninhthuan" not in accounts
     assert User.objects.get(username="admin").is_superuser
+
+
+def check_first_pages(client):
+    """Each officer's first pages open on the current year with its data: statistics,
+    lecturers, the year's plan, cadre work."""
+    from lib.dates import today
+
+    year = today().year
+    for username, plan_status in (
+        ("hanoi", "approved"),
+        ("khanhhoa", "approved"),
+        ("melinh", "submitted"),
+    ):
+        client.force_login(User.objects.get(username=username))
+        stats = client.get("/training/statistics/").context
+        assert stats["start"].year == year and stats["stats"]["classes"] >= 1, username
+        lecturers = client.get("/training/lecturers/").context["lecturers"]
+        assert lecturers and any(row.classes for row in lecturers), username
+        plans = client.get("/planning/").context
+        assert plans["year"] == year and plans["own"].status == plan_status, username
+        client.logout()
+    client.force_login(User.objects.get(username="melinh"))
+    assert client.get("/cadrework/").context["pools"].count() == 2
+    assert client.get("/cadrework/evaluations/").status_code == 200
+    client.logout()
 
 
 def digest() -> str:

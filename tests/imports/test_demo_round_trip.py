@@ -1,5 +1,7 @@
-"""On the demo data (a province with its districts, two terms, a merger, people holding posts
-at several levels), each officer's exported people import back without a single change."""
+"""On the demo data (provinces with their districts, two terms, the 2025 reorganisation —
+districts merged into area unions, Ninh Thuận into Khánh Hòa —, people holding posts at several
+levels), each officer's exported people import back without a single change: a province's, the
+merged province's (posts held in the units that ended), an area union's."""
 
 import pytest
 
@@ -8,7 +10,7 @@ from imports.models import ImportStatus
 from tests.imports.helpers import counts, import_file
 
 
-@pytest.mark.parametrize("username", ["hanoi", "ninhthuan"])
+@pytest.mark.parametrize("username", ["hanoi", "khanhhoa", "melinh"])
 def test_each_officers_export_of_the_demo_imports_back_unchanged(client, demo_data, username):
     officer = User.objects.get(username=username)
     client.force_login(officer)

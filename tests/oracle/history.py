@@ -34,6 +34,7 @@ from people.models import Position, Role
 from people.services import person_create, position_create, position_end
 from planning.services import growth_save, spending_save
 from targets.models import Target
+from tests.conftest import issue_title_standards
 from training.models import ClassStatus, Topic
 from training.services import (
     class_create,
@@ -130,6 +131,9 @@ def base() -> World:
     for unit, members in zip(unions, [300, 1200, 999, 2600, 500], strict=True):
         unit_set_figures(user=SYSTEM, unit=unit, effective_on=FOUNDED, member_count=members)
     Target.objects.filter(document__code="004").update(scope_unit=p0, active=True, valid_to=None)
+    # The standards of the titles (T-003-2, T-004-1b read them): union theory for the chairs,
+    # vice-chairs and staff at every level; an executive member's title has none (not judged).
+    issue_title_standards(["chair", "vice_chair", "advisory_staff"])
     actor = User.objects.create_user(
         username="oracle", password="Pw-for-tests-2026", unit=root, role=UserRole.TRAINING_OFFICER
     )

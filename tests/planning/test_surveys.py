@@ -132,9 +132,13 @@ def test_a_survey_cannot_close_before_it_opens(tree):
 
 def test_a_plan_is_drafted_from_the_survey_and_the_needs_list(tree, survey, client):
     """Mê Linh's draft: its subtree's answers, plus one line per training target that people
-    under it must still meet — here a full-time vice-chair of the district, untrained."""
+    under it must still meet — here a full-time vice-chair of the district, untrained. The
+    Ninh Thuận set (001) is used as if Hà Nội had adopted it: a training target on topics
+    (T-001-3a) and a qualification (T-001-2a, a degree) beside the 003 ones."""
     from people.models import Role
     from people.services import person_create, position_create
+
+    Target.objects.filter(document__code="001").update(scope_unit=tree.hanoi, active=True)
 
     vice = person_create(
         user=SYSTEM,
@@ -167,11 +171,15 @@ def test_a_plan_is_drafted_from_the_survey_and_the_needs_list(tree, survey, clie
     # T-003-3, the yearly refresher of full-time cadres, any topic: one person to train.
     refresher = lines["T-003-3"]
     assert (refresher.topic, refresher.target_group, refresher.trainees) == (None, "full_time", 1)
-    # T-003-2 (union theory within the term) for the same person, under its first topic.
-    theory = Target.objects.get(code="T-003-2")
-    assert lines["T-003-2"].topic == theory.topics.first()
-    # No line for a qualification (a degree is not a class).
-    assert not any(code.startswith("T-001") for code in lines)
+    # T-001-3a (union theory within the term) for the same person, under its first topic.
+    theory = Target.objects.get(code="T-001-3a")
+    assert (lines["T-001-3a"].topic, lines["T-001-3a"].target_group) == (
+        theory.topics.first(),
+        "full_time",
+    )
+    assert lines["T-001-3a"].trainees == 1
+    # No line for a qualification (a degree is not a class), though she has none.
+    assert "T-001-2a" not in lines
     # The same action again does not make a second plan.
     count = plan.lines.count()
     client.post(reverse("planning:plan_from_survey", args=[survey.pk]))

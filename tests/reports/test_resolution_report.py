@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from targets.models import SourceDocument, Target
+from targets.models import PERSON_KINDS, SourceDocument, Target
 from tests.api import ApiClient
 from tests.reports.conftest import docx_text, download, post_report, table
 from tests.targets.pages_world import build
@@ -141,9 +141,10 @@ def test_only_the_documents_targets_are_reported(client, world):
     _header, rows = table(resolution(client, tree.nt_officer, "NT", world.today, "001"))
     codes = [row[0] for row in rows]
     assert codes == list(
-        Target.objects.filter(
-            document__code="001", kind__in=["training", "qualification"]
-        ).values_list("code", flat=True)
+        # Every target on people: training, qualification, title standard (T-001-2b).
+        Target.objects.filter(document__code="001", kind__in=PERSON_KINDS).values_list(
+            "code", flat=True
+        )
     )
     assert not any(code.startswith("T-003") for code in codes)
 

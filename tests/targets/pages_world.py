@@ -2,7 +2,9 @@
 targets: full-time cadres of Hà Nội and its two districts, some trained, with dates relative
 to today so that the figures of today do not depend on when the suite runs.
 
-Figures of T-003-2 (full-time cadres from upper-grassroots up, trained in the term; 100%):
+Figures of T-003-2 (full-time cadres from upper-grassroots up meeting their title's standard
+by the term's end; 100%). Every title's standard here asks union theory (and nothing else), so
+each trained cadre's record carries that topic beside its own:
 
     Hà Nội own: An Vũ (met), Bình Đỗ (met), Chi Hồ (due)                       2/3
     Mê Linh:    Dũng Lý, term ended last 30 June, untrained                 0/1 overdue
@@ -32,6 +34,7 @@ from accounts.access import SYSTEM
 from people.models import Role
 from people.services import person_create, position_create
 from targets.models import Target
+from tests.conftest import issue_title_standards
 from training.models import Topic
 from training.services import external_record_create
 from units.services import term_create, unit_set_figures
@@ -165,6 +168,7 @@ def build(tree) -> SimpleNamespace:
             start_date=term.start_date,
         )
 
+    w.standards = issue_title_standards()  # every title: union theory
     w.an_record = _record(
         w.an,
         "Lý luận và nghiệp vụ công tác công đoàn (khoá 1)",
@@ -172,12 +176,15 @@ def build(tree) -> SimpleNamespace:
         dt.date(y - 1, 3, 15),
     )
     w.binh_record = _record(
-        w.binh, "Pháp luật lao động cho cán bộ chuyên trách", ["labour_law"], dt.date(y - 1, 9, 1)
+        w.binh,
+        "Pháp luật lao động cho cán bộ chuyên trách",
+        ["labour_law", "union_theory"],
+        dt.date(y - 1, 9, 1),
     )
     w.em_record = _record(
         w.em,
         "Quản lý, lãnh đạo công đoàn cấp huyện",
-        ["management_leadership"],
+        ["management_leadership", "union_theory"],
         dt.date(y - 1, 9, 1),
     )
     # Any record counts for the yearly refresher T-003-3, but "IT" is no title training.
@@ -205,7 +212,10 @@ def build(tree) -> SimpleNamespace:
         )
     for person in (w.phuc, w.quang):
         _record(
-            person, "Chương trình tổng quát về công đoàn", ["union_general"], dt.date(y - 1, 5, 20)
+            person,
+            "Chương trình tổng quát về công đoàn",
+            ["union_general", "union_theory"],
+            dt.date(y - 1, 5, 20),
         )
 
     unit_set_figures(

@@ -10,7 +10,7 @@ from people.models import Role
 from people.services import person_create, position_create
 from targets import snapshots
 from targets.models import Snapshot, Target, TargetFigure
-from tests.conftest import make_unit
+from tests.conftest import issue_title_standards, make_unit
 from training.models import Topic, TrainingRecord
 from training.services import external_record_create
 from units.services import term_create, unit_merge
@@ -38,6 +38,9 @@ def _build():
         "NT-TH", "Liên đoàn Lao động huyện Thuận Nam", "district_federation", w.province
     )
     staff = Role.objects.get(code="advisory_staff")
+    # T-003-2 reads the standard of the title held: advisory staff must be trained in union
+    # theory (whenever, up to the term's end).
+    issue_title_standards(["advisory_staff"])
     w.people = {}
     for unit, names in ((w.north, ["An", "Bình"]), (w.south, ["Cúc"])):
         term_create(
@@ -195,6 +198,7 @@ def test_a_merger_into_a_new_unit_does_not_restart_the_cadres_windows(world):
     term_create(
         user=SYSTEM, unit=area, name="2023-2028", start_date=D(2025, 7, 1), end_date=D(2028, 5, 31)
     )
+    Target.objects.filter(code="T-001-3a").update(scope_unit=world.province, active=True)
     unit_merge(user=SYSTEM, sources=[world.north], target=area, effective_on=D(2025, 7, 1))
     before = figures(D(2025, 6, 30), world.target)
     after = figures(D(2025, 7, 1), world.target)
@@ -202,3 +206,10 @@ def test_a_merger_into_a_new_unit_does_not_restart_the_cadres_windows(world):
     assert after[area.pk][:3] == (2, 1, 0)
     carried = world.people["An"].positions.get(unit=area)
     assert carried.term.start_date == D(2020, 7, 1)
+    # A title standard counts training of any earlier day: the window shows on a training
+    # target counting records only from the term's start (T-001-3a, union theory this term),
+    # where a term restarted on 01/07/2025 would drop An's 2020 record.
+    theory = Target.objects.get(code="T-001-3a")
+    assert theory.window == "term" and theory.full_time
+    assert figures(D(2025, 6, 30), theory)[world.north.pk][:3] == (2, 1, 0)
+    assert figures(D(2025, 7, 1), theory)[area.pk][:3] == (2, 1, 0)

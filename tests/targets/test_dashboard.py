@@ -394,6 +394,8 @@ def test_a_persons_obligations_show_met_due_and_overdue(client, world):
     officer, y = world.tree.hanoi_officer, world.today.year
     an = page(client, officer, f"/targets/people/{world.an.pk}/")
     assert f"Nghĩa vụ đào tạo tính đến {d(world.today)}" in an
+    # Beside a met title standard (T-003-2): the course that completed it (his title asks
+    # union theory only).
     assert obligations(an) == {
         "T-003-2": [
             "Đã đạt",

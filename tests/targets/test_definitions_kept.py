@@ -66,6 +66,10 @@ def test_a_target_switched_off_or_on_and_its_filters_are_seen_at_once(db):
     role = Role.objects.exclude(pk__in=target.roles.all()).first()
     target.roles.add(role)
     assert role.code in {r.code for r in codes()["T-003-2"].roles.all()}
+    # T-003-2 names no topics of its own (its title standard does): add one, then clear them.
+    theory = Topic.objects.get(code="union_theory")
+    target.topics.add(theory)
+    assert list(codes()["T-003-2"].topics.all()) == [theory]
     target.topics.clear()
     assert list(codes()["T-003-2"].topics.all()) == []
 

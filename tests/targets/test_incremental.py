@@ -23,7 +23,7 @@ from people.services import (
 )
 from targets import signals, snapshots
 from targets.models import Snapshot, Target, TargetFigure
-from tests.conftest import make_unit
+from tests.conftest import issue_title_standards, make_unit
 from training.models import Topic, TrainingRecord
 from training.services import external_record_create
 from units.models import Term
@@ -72,6 +72,9 @@ def _build() -> SimpleNamespace:
     )
     # The Ninh Thuận set (001) is used here as if Hà Nội had adopted it.
     Target.objects.filter(document__code="001").update(scope_unit=w.hanoi, active=True)
+    # Every title from the upper-grassroots level up asks union theory (and no education or
+    # political theory): T-003-2 and T-001-2b read it; the grassroots chairs have none.
+    issue_title_standards(levels=["confederation", "province", "upper_grassroots"])
     start = D(w.day.year - 2, 1, 1)
     for unit in (w.hanoi, w.melinh, w.donganh, w.school, w.factory):
         term_create(
@@ -172,12 +175,13 @@ def test_a_qualifying_record_moves_met_by_one_at_his_unit_and_every_ancestor(
         )
         record.topics.add(world.theory)
     after = stored(world.day)
-    # +1 met for T-003-2 (the term), T-003-3 (the year) and T-001-3a (union theory), at
-    # Mê Linh (his own figures and its subtree), then Hà Nội and the confederation (subtree).
+    # +1 met for T-003-2 and T-001-2b (his title's standard: union theory), T-003-3 (the
+    # year) and T-001-3a (union theory), at Mê Linh (his own figures and its subtree), then Hà
+    # Nội and the confederation (subtree).
     own_and_subtree, subtree = (0, 1, 0, 0, 0, 1, 0, 0), (0, 0, 0, 0, 0, 1, 0, 0)
     assert moved(before, after) == {
         (code, unit.pk): own_and_subtree if unit == world.melinh else subtree
-        for code in ("T-003-2", "T-003-3", "T-001-3a")
+        for code in ("T-003-2", "T-001-2b", "T-003-3", "T-001-3a")
         for unit in (world.melinh, world.hanoi, world.vgcl)
     }
     assert after == recomputed(world.day)
@@ -226,6 +230,8 @@ FULL_TIME_UPPER = {"T-003-2", "T-003-3", "T-001-2a", "T-001-2b", "T-001-3a"}
 # Each change, and the targets whose figures it must move (An and Bình are full-time staff of
 # the districts, Bình met by a union-theory record of today; Cường is the part-time chair of
 # a school union of 800 members, Dung the full-time chair of a non-state union of 1,200).
+# T-001-2b reads the standard of the title (union theory, from upper-grassroots up): it moves
+# with T-003-2 when Bình's record does (before, a level of political theory nobody here held).
 CHANGES = {
     "a record through the service": (
         lambda w: external_record_create(
@@ -268,10 +274,16 @@ CHANGES = {
     ),
     "a record whose topic is changed": (
         lambda w: w.binh_record.topics.set([w.osh]),
-        {"T-003-2", "T-001-3a"},
+        {"T-003-2", "T-001-2b", "T-001-3a"},
     ),
-    "a record made invalid": (invalidate_record, {"T-003-2", "T-003-3", "T-001-3a"}),
-    "a record deleted": (lambda w: w.binh_record.delete(), {"T-003-2", "T-003-3", "T-001-3a"}),
+    "a record made invalid": (
+        invalidate_record,
+        {"T-003-2", "T-001-2b", "T-003-3", "T-001-3a"},
+    ),
+    "a record deleted": (
+        lambda w: w.binh_record.delete(),
+        {"T-003-2", "T-001-2b", "T-003-3", "T-001-3a"},
+    ),
     "a new full-time post": (
         lambda w: position_create(
             user=SYSTEM,

@@ -1,0 +1,71 @@
+"""Which tests run on which database (a pytest plugin, loaded by `addopts` in pyproject.toml).
+
+CI runs the suite twice, on SQLite and on PostgreSQL, side by side on two cores (`.ci/run`).
+Work that gives the same answer on both runs once, in the SQLite run, so the two finish
+together sooner:
+
+- A test that does not use the database (no `db`, `transactional_db` or `live_server`, no
+  `django_db` mark; pytest-django refuses it any query) cannot differ between the two runs:
+  the validators, the export neutraliser, the production-settings checks that start their own
+  server on PostgreSQL whatever the suite's database.
+- A test marked `alternate_databases` is parametrised over cases that each exercise the same
+  queries (the scope probe's personas): its cases are shared out, the even ones on SQLite, the
+  odd ones on PostgreSQL — every case runs, and each database runs the probe.
+
+`ALL_TESTS_ON_EVERY_DATABASE=1` runs everything on whichever database is set.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def on_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def uses_database(item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def runs_here(item, postgresql: bool) -> bool:
+    if item.get_closest_marker("alternate_databases") is not None:
+        index = sum(getattr(item, "callspec", None).indices.values())
+        return index % 2 == (1 if postgresql else 0)
+    return uses_database(item) or not postgresql
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("ALL_TESTS_ON_EVERY_DATABASE"):
+        return
+    postgresql = on_postgresql()
+    kept = [item for item in items if runs_here(item, postgresql)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the test database's commits do not wait for the disk (a crash could lose
+    the last ones, which a test database does not mind; what other connections see is the
+    same): the tests that commit — the browser tests, the concurrency tests — go faster."""
+    if on_postgresql():
+        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = "-c synchronous_commit=off"
+
+
+def pytest_report_header(config):
+    if os.environ.get("ALL_TESTS_ON_EVERY_DATABASE"):
+        return "every test runs on this database"
+    if on_postgresql():
+        return (
+            "PostgreSQL run: the tests that use the database and the odd cases of the "
+            "alternating ones (tests/databases.py); the others run in the SQLite run"
+        )
+    return "SQLite run: every test but the odd cases of the alternating ones (tests/databases.py)"
