@@ -1047,7 +1047,7 @@ def _seat_later_chairs(demo: Demo) -> None:
     holds it then, and the new chair is elected to it (in that unit's term)."""
     member = demo.roles["executive_member"]
     for person, left, reason, successor in demo.later_seats:
-        for seat in Position.objects.filter(person=person, role=member, end_date=None):
+        for seat in Position.objects.filter(is_open(), person=person, role=member):
             if seat.start_date < left:
                 position_end(
                     user=SYSTEM,
@@ -1076,7 +1076,7 @@ def _merge(demo: Demo, sources: list[Unit], target: Unit) -> None:
     # The chair who passed to the merged union is the one it already had, or the first
     # merged union's; the other chairs' posts ended the day before, and they serve as its
     # vice-chairs.
-    carried = Position.objects.filter(unit=target, role=chair, end_date=None).values("person")
+    carried = Position.objects.filter(is_open(), unit=target, role=chair).values("person")
     for post in (
         Position.objects.filter(
             unit__in=sources,

@@ -106,11 +106,22 @@ def most_required_topic(day: dt.date, among: list[int] | None = None):
     return Topic.objects.get(pk=first["topic"]) if first else None
 
 
+def _first_records(person, standard: TitleStandard, day: dt.date) -> dict[int, TrainingRecord]:
+    """For each required topic of `standard` the person was trained in by `day`, the first
+    valid record in it."""
+    required = {t.pk for t in standard.topics.all()}
+    first: dict[int, TrainingRecord] = {}
+    records = _records_by(person.pk, day).filter(topics__in=required).distinct()
+    for record in records.order_by("completed_on", "pk").prefetch_related("topics"):
+        for topic in record.topics.all():
+            if topic.pk in required:
+                first.setdefault(topic.pk, record)
+    return first
+
+
 def lacking_topics(person, standard: TitleStandard, day: dt.date) -> set[int]:
     """The required topics of `standard` in which `person` has no valid record by `day`."""
-    required = {t.pk for t in standard.topics.all()}
-    done = _records_by(person.pk, day).filter(topics__in=required).values_list("topics", flat=True)
-    return required - set(done)
+    return {t.pk for t in standard.topics.all()} - set(_first_records(person, standard, day))
 
 
 @dataclass
@@ -123,33 +134,27 @@ class Requirement:
 def requirements(person, standard: TitleStandard, day: dt.date) -> list[Requirement]:
     """Each requirement of `standard` with whether `person` meets it on `day` and what they
     hold: the profile's "thiếu gì" list, in the standard's order."""
+    levels = (
+        (_("Education: %(level)s or higher"), EducationLevel, "min_education", "education_level"),
+        (
+            _("Political theory: %(level)s or higher"),
+            PoliticalTheory,
+            "min_political_theory",
+            "political_theory",
+        ),
+    )
     out = []
-    if standard.min_education is not None:
-        out.append(
-            Requirement(
-                _("Education: %(level)s or higher")
-                % {"level": standard.get_min_education_display()},
-                person.education_level >= standard.min_education,
-                str(EducationLevel(person.education_level).label),
+    for label, choices, asked, holds in levels:
+        needed, held = getattr(standard, asked), getattr(person, holds)
+        if needed is not None:
+            out.append(
+                Requirement(
+                    label % {"level": choices(needed).label},
+                    held >= needed,
+                    str(choices(held).label),
+                )
             )
-        )
-    if standard.min_political_theory is not None:
-        out.append(
-            Requirement(
-                _("Political theory: %(level)s or higher")
-                % {"level": standard.get_min_political_theory_display()},
-                person.political_theory >= standard.min_political_theory,
-                str(PoliticalTheory(person.political_theory).label),
-            )
-        )
-    done = {}
-    for record in (
-        _records_by(person.pk, day)
-        .filter(topics__in=standard.topics.all())
-        .order_by("completed_on")
-    ).prefetch_related("topics"):
-        for topic in record.topics.all():
-            done.setdefault(topic.pk, record)
+    done = _first_records(person, standard, day)
     for topic in standard.topics.all():
         record = done.get(topic.pk)
         out.append(

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from accounts.access import SYSTEM
 from accounts.models import User
 from demo.generator import AREA_UNIONS, DEMO_ACCOUNTS, MERGE_DAY, PASSWORD, load_demo
+from lib.periods import is_open, started_before
 from lib.vntext import fold
 from people.models import Person, Position
 from training.models import Form, Programme, Topic, TrainingClass, TrainingRecord
@@ -112,7 +113,7 @@ def check_size(demo):
     assert khanh_hoa.name == "Liên đoàn Lao động tỉnh Khánh Hòa"
     assert khanh_hoa.parent.code == "TLD" and khanh_hoa.founded_on.year < 2000
     # Its own committee: a full-time chair, vice-chairs and staff, elected in both terms.
-    own = Position.objects.filter(unit=khanh_hoa, start_date__lt=MERGE_DAY, full_time=True)
+    own = Position.objects.filter(started_before(MERGE_DAY), unit=khanh_hoa, full_time=True)
     assert own.filter(role__code="chair", start_date=dt.date(2018, 6, 1)).exists()
     assert own.filter(role__code="vice_chair", start_date=dt.date(2023, 6, 1)).count() >= 2
     assert own.filter(role__code="advisory_staff").exists()
@@ -229,7 +230,7 @@ def check_the_2025_reorganisation():
     assert Position.objects.filter(
         person=nt_chair.person, unit__code="KH", role__code="vice_chair", start_date=MERGE_DAY
     ).exists()
-    kh_chairs = Position.objects.filter(unit__code="KH", role__code="chair", end_date=None)
+    kh_chairs = Position.objects.filter(is_open(), unit__code="KH", role__code="chair")
     assert kh_chairs.count() == 1 and kh_chairs.get().start_date < MERGE_DAY
     # Its people are Khánh Hòa's now; its committee's posts passed to Khánh Hòa.
     assert not Person.objects.filter(unit__code__in=ENDED).exists()
@@ -260,7 +261,7 @@ def check_the_2025_reorganisation():
         organiser__code="HN-KV1", completed_on__gte=MERGE_DAY
     ).exists()
     assert not TrainingRecord.objects.filter(completed_on__lt=F("organiser__founded_on")).exists()
-    assert Term.objects.filter(unit__code__in=ENDED, start_date__lt=MERGE_DAY).count() == 16
+    assert Term.objects.filter(started_before(MERGE_DAY), unit__code__in=ENDED).count() == 16
 
 
 def check_nothing_contradicts_itself():

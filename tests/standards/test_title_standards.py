@@ -28,7 +28,7 @@ from targets.models import Target
 from tests.conftest import make_user
 from tests.targets.test_edges import D, person, post, record, status, world  # noqa: F401
 from training.models import Topic
-from units.models import UnitLevel
+from units.models import Unit, UnitLevel
 from units.services import term_create
 
 LEADER_TOPICS = ["civil_service_rank", "management_leadership"]
@@ -244,6 +244,13 @@ def test_the_profile_says_what_the_cadre_lacks_against_the_standard(client, prov
     # Someone else's profile: not for a cadre.
     other = head(province, "Nam")
     assert client.get(reverse("standards:person", args=[other.pk])).status_code == 404
+    # Nor for an officer or an inspector of a unit below, whose subtree he is not in.
+    district = Unit.objects.get(code="NT-PR")
+    for role in (UserRole.TRAINING_OFFICER, UserRole.INSPECTOR):
+        client.force_login(make_user(f"pr-{role}", district, role))
+        assert client.get(reverse("standards:person", args=[who.pk])).status_code == 404
+    client.force_login(make_user("nt-officer", province))
+    assert client.get(reverse("standards:person", args=[who.pk])).status_code == 200
 
 
 # --- the succession pools and filling a post (001 §III: "tiêu chuẩn chức danh") -----------
@@ -398,24 +405,21 @@ def test_a_cadre_short_of_the_standard_is_offered_the_courses_in_what_they_lack(
 
     who = head(province, "Yến")
     record(who, D(2024, 3, 1), LEADER_TOPICS)  # lacks union theory only
-    theory = Course.objects.create(
-        code="LLCD-TT-01",
-        title="Lý luận và nghiệp vụ công tác công đoàn (trực tuyến)",
-        organiser=province,
-        status=CourseStatus.PUBLISHED,
-        open_to_subtree=True,
-        hours=16,
-    )
-    theory.topics.set(Topic.objects.filter(code="union_theory"))
-    rank = Course.objects.create(
-        code="NGACH-TT-01",
-        title="Bồi dưỡng ngạch chuyên viên (trực tuyến)",
-        organiser=province,
-        status=CourseStatus.PUBLISHED,
-        open_to_subtree=True,
-        hours=16,
-    )
-    rank.topics.set(Topic.objects.filter(code="civil_service_rank"))
+
+    def course(code, title, topic):
+        made = Course.objects.create(
+            code=code,
+            title=title,
+            organiser=province,
+            status=CourseStatus.PUBLISHED,
+            open_to_subtree=True,
+            hours=16,
+        )
+        made.topics.set(Topic.objects.filter(code=topic))
+        return made
+
+    theory = course("LLCD-TT-01", "Lý luận và nghiệp vụ công tác công đoàn", "union_theory")
+    course("NGACH-TT-01", "Bồi dưỡng ngạch chuyên viên (trực tuyến)", "civil_service_rank")
     offered = {
         o.target.code: meeting for o, meeting in courses_meeting_obligations(who, D(2024, 6, 1))
     }
