@@ -32,6 +32,7 @@ from elearning import exchange
 from elearning.models import Course
 from imports.pipeline import columns_of
 from lib.spreadsheets import SheetError, Table, read_table
+from tests.databases import shared_examples
 from tests.elearning.test_exchange import counts
 from tests.fuzz.archives import document_of, every_path, replaced, with_document
 from tests.fuzz.checks import assert_vietnamese, files_under
@@ -240,7 +241,7 @@ def import_once(tree, data: bytes, media) -> None:
         transaction.set_rollback(True)
 
 
-@MUTATION
+@settings(MUTATION, max_examples=shared_examples(150))  # on the database: shared out
 @given(data=st.data())
 def test_the_archive_reader_imports_a_draft_or_refuses_in_vietnamese_writing_nothing(
     tree, tmp_path, data

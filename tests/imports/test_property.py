@@ -27,6 +27,7 @@ from lib.spreadsheets import (
     parse_decimal,
     parse_integer,
 )
+from tests.databases import shared_examples
 from tests.imports.helpers import csv_bytes, import_file
 
 D = dt.date
@@ -213,7 +214,7 @@ def check_every_row_is_imported_or_reported(user, kind, header, rows, fmt) -> No
 
 
 @settings(
-    max_examples=40,
+    max_examples=shared_examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

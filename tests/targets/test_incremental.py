@@ -24,6 +24,7 @@ from people.services import (
 from targets import signals, snapshots
 from targets.models import Snapshot, Target, TargetFigure
 from tests.conftest import issue_title_standards, make_unit
+from tests.databases import shared_examples
 from training.models import Topic, TrainingRecord
 from training.services import external_record_create
 from units.models import Term
@@ -492,7 +493,7 @@ OPERATIONS = [
 
 
 @settings(
-    max_examples=12,
+    max_examples=shared_examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

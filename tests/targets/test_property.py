@@ -19,6 +19,7 @@ from targets import snapshots
 from targets.engine import person_targets, unit_counts
 from targets.models import Target, TargetFigure
 from tests.conftest import make_unit
+from tests.databases import shared_examples
 from training.models import Topic, TrainingRecord
 from units.models import Term, UnitFigures, UnitLevel, UnitVersion
 
@@ -265,7 +266,7 @@ def meets_standard(
 
 
 @settings(
-    max_examples=40,
+    max_examples=shared_examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -398,7 +399,7 @@ def build_titles(data) -> None:
 
 
 @settings(
-    max_examples=40,
+    max_examples=shared_examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
