@@ -354,7 +354,9 @@ def consolidated(request: HttpRequest, unit: UnitInPath, year: Year):
 
 class SpendingIn(Schema):
     operating_total: Money = Field(..., description="VND: a number or a numeric string.")
-    other_training: Money = Field(Decimal(0), description="Training costs outside classes.")
+    other_training: Money = Field(
+        Decimal(0), description="Training costs outside classes, paid from union funds."
+    )
     note: str = ""
 
 
@@ -365,9 +367,18 @@ class SpendingOut(Schema):
     other_training: Decimal
     note: str
     class_costs: Decimal = Field(
-        ..., description="Actual costs of the classes the unit organised that started in the year."
+        ...,
+        description="Actual costs, paid from union funds, of the classes the unit organised "
+        "that started in the year.",
     )
-    training: Decimal = Field(..., description="Class costs plus other training costs.")
+    other_sources: Decimal = Field(
+        ...,
+        description="Actual costs of its classes paid by the state budget or an international "
+        "project: not counted in the share.",
+    )
+    training: Decimal = Field(
+        ..., description="Union-funded class costs plus other training costs (the share)."
+    )
     share: Decimal = Field(..., description="Training spending, % of operating spending.")
 
 
@@ -380,6 +391,7 @@ def _spending_out(spending: Spending) -> dict:
         "other_training": spending.other_training,
         "note": spending.note,
         "class_costs": figures["class_costs"],
+        "other_sources": figures["other_sources"],
         "training": figures["training"],
         "share": figures["share"],
     }

@@ -7,11 +7,12 @@ from training.models import FundingSource, Programme, Topic
 from units.fields import UnitCodeField
 
 
-def money(label, required=True):
+def money(label, required=True, help_text=""):
     """An amount in đồng as users type it: 15.000.000 (Vietnamese) or 15,000,000."""
     return forms.DecimalField(
         label=label,
         required=required,
+        help_text=help_text,
         min_value=0,
         max_digits=16,
         decimal_places=0,
@@ -84,7 +85,10 @@ class ClassLinkForm(forms.Form):
 
 class SpendingForm(forms.Form):
     operating_total = money(_("total operating spending (VND)"))
-    other_training = money(_("other training costs (VND)"))
+    other_training = money(
+        _("other training costs (VND)"),
+        help_text=_("Paid from union funds, outside the classes (which count on their own)."),
+    )
     note = forms.CharField(label=_("note"), required=False, max_length=500)
 
 

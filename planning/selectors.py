@@ -25,7 +25,7 @@ from planning.models import (
 )
 from standards.rules import most_required_topic
 from targets.models import TargetKind
-from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
+from training.models import ClassStatus, Enrolment, EnrolmentStatus, FundingSource, TrainingClass
 from units.models import Unit, UnitVersion
 from units.places import placed_under, under
 
@@ -210,22 +210,61 @@ def survey_progress(survey: Survey, unit: Unit) -> list[dict]:
     return list(children)
 
 
+# Posts whose holders make a group of the plan on their own, whatever their time (004: "cán
+# bộ chủ chốt, tổ trưởng, tổ phó ..."): the key leaders are the roles marked so.
+GROUP_OF_ROLE = {
+    "group_leader": TargetGroup.GROUP_LEADERS,
+    "group_deputy": TargetGroup.GROUP_LEADERS,
+    "lecturer": TargetGroup.LECTURERS,
+}
+
+
+def need_groups(target, node: UnitVersion, day: dt.date) -> dict[str, int]:
+    """How many under the node must still meet the target, by the plan's group they belong
+    to. A target that names its population (key leaders only, full-time or part-time cadres)
+    is that group; otherwise each post still to train says it: a key leader's post, a
+    union-group leader's or deputy's, a lecturer's, or else full-time or part-time."""
+    from targets.selectors import population
+
+    not_met = population(target, node, day).filter(met=False)
+    if target.key_leaders_only:
+        return {TargetGroup.KEY_LEADERS: not_met.count()}
+    if target.full_time is not None:
+        return {
+            TargetGroup.FULL_TIME if target.full_time else TargetGroup.PART_TIME: (not_met.count())
+        }
+    groups: dict[str, int] = {}
+    rows = not_met.values("role__code", "role__is_key_leader", "full_time").annotate(n=Count("id"))
+    for row in rows.order_by():
+        group = (
+            TargetGroup.KEY_LEADERS
+            if row["role__is_key_leader"]
+            else GROUP_OF_ROLE.get(row["role__code"])
+            or (TargetGroup.FULL_TIME if row["full_time"] else TargetGroup.PART_TIME)
+        )
+        groups[group] = groups.get(group, 0) + row["n"]
+    return groups
+
+
 def draft_lines(unit: Unit, survey: Survey | None, day: dt.date) -> list[PlanLine]:
-    """Lines for a new plan: the survey's results for the unit's subtree, merged with one
-    line per target that people under the unit must still meet (the larger count wins)."""
-    from targets.selectors import subtree_live, targets_for
+    """Lines for a new plan: the survey's results for the unit's subtree, and one line per
+    target that people under the unit must still meet and per group of the plan those people
+    belong to (need_groups) — never two targets' people in one line. A survey's line for the
+    same training and group as a target's becomes that line (the larger count wins: both
+    count the same people's needs)."""
+    from targets.selectors import targets_for
     from units.selectors import version_on
 
-    drafted: dict[tuple, PlanLine] = {}
+    from_survey: dict[tuple, PlanLine] = {}
     if survey is not None:
         for row in survey_results(survey, unit):
-            key = (row["topic"], None, row["target_group"])
-            drafted[key] = PlanLine(
+            from_survey[(row["topic"], None, row["target_group"])] = PlanLine(
                 name=row["topic__name"],
                 topic_id=row["topic"],
                 target_group=row["target_group"],
                 trainees=row["count"],
             )
+    lines: list[PlanLine] = []
     node = version_on(unit, day)
     for target in targets_for(node, day) if node else []:
         if target.kind == TargetKind.TITLE_STANDARD:
@@ -239,28 +278,25 @@ def draft_lines(unit: Unit, survey: Survey | None, day: dt.date) -> list[PlanLin
         else:
             topic = next(iter(target.topics.all()), None)
             programme = None if topic else next(iter(target.programmes.all()), None)
-        need = subtree_live(target, node, day).not_met
-        if not need:
-            continue
-        group = (
-            TargetGroup.KEY_LEADERS
-            if target.key_leaders_only
-            else TargetGroup.PART_TIME
-            if target.full_time is False
-            else TargetGroup.FULL_TIME
-        )
-        key = (topic.pk if topic else None, programme.pk if programme else None, group)
-        if key in drafted:
-            drafted[key].trainees = max(drafted[key].trainees, need)
-            continue
-        drafted[key] = PlanLine(
-            name=f"{target.code} {target.name}"[:255],
-            topic=topic,
-            programme=programme,
-            target_group=group,
-            trainees=need,
-        )
-    return list(drafted.values())
+        groups = need_groups(target, node, day)
+        for group in TargetGroup.values:  # in the groups' order
+            need = groups.get(group)
+            if not need:
+                continue
+            line = PlanLine(
+                name=f"{target.code} {target.name}"[:255],
+                topic=topic,
+                programme=programme,
+                target_group=group,
+                trainees=need,
+            )
+            surveyed = from_survey.pop(
+                (topic.pk if topic else None, programme.pk if programme else None, group), None
+            )
+            if surveyed is not None:
+                line.trainees = max(need, surveyed.trainees)
+            lines.append(line)
+    return [*from_survey.values(), *lines]
 
 
 # --- spending and member growth -----------------------------------------------------------
@@ -272,16 +308,30 @@ def share(training: Decimal, operating: Decimal) -> Decimal:
 
 
 def spending_with_training(qs: QuerySet) -> QuerySet:
-    """Spending rows with `class_costs` (actual costs of the classes the unit organised
-    that started in the year) and `training` (those plus other training costs)."""
-    costs = (
-        TrainingClass.objects.filter(organiser=OuterRef("unit"), start_date__year=OuterRef("year"))
-        .order_by()
-        .values("organiser")
-        .annotate(s=Sum("budget_actual"))
-        .values("s")
-    )
-    return qs.annotate(class_costs=Coalesce(Subquery(costs), Value(Decimal(0)))).annotate(
+    """Spending rows with `class_costs` (actual costs of the classes the unit organised that
+    started in the year, paid from union funds), `training` (those plus the other training
+    costs entered) and `other_sources` (the actual costs of its classes paid by the state
+    budget or an international project: shown beside the share, never in it).
+
+    003 asks each level to spend on training "15% tổng chi cho hoạt động của mỗi cấp công
+    đoàn": a share of the union's own spending, so only the union's money counts toward it."""
+
+    def costs(funded):
+        return Coalesce(
+            Subquery(
+                TrainingClass.objects.filter(
+                    funded, organiser=OuterRef("unit"), start_date__year=OuterRef("year")
+                )
+                .order_by()
+                .values("organiser")
+                .annotate(s=Sum("budget_actual"))
+                .values("s")
+            ),
+            Value(Decimal(0)),
+        )
+
+    union = Q(funding_source=FundingSource.UNION)
+    return qs.annotate(class_costs=costs(union), other_sources=costs(~union)).annotate(
         training=F("class_costs") + F("other_training")
     )
 
@@ -292,6 +342,7 @@ def spending_share(spending: Spending) -> dict:
     return {
         "spending": row,
         "class_costs": row.class_costs,
+        "other_sources": row.other_sources,
         "training": row.training,
         "share": share(row.training, row.operating_total),
     }

@@ -442,8 +442,9 @@ def _measure_section(node: UnitVersion, report) -> Section:
         "for %(unit)s; a target without figures reported counts as not achieved."
     ) % {"achieved": achieved, "count": len(measures), "unit": node.name}
     explain = _(
-        "Spending share: each unit's own training spending (the actual costs of the "
-        "classes it organised that started in the year and its other training costs) "
+        "Spending share: each unit's own training spending (the actual costs, paid from "
+        "union funds, of the classes it organised that started in the year and its other "
+        "training costs) "
         "against its operating spending of the year, and how many units of its "
         "subtree reach the goal. Member growth, unions founded and coverage: the "
         "figures entered by the units of the subtree for the period."
@@ -946,8 +947,10 @@ def _spending_section(unit: Unit, node: UnitVersion, year: int, day: dt.date) ->
     goal = measure.goal if measure else None
     paragraphs = [
         _(
-            "Training spending is the actual cost of the classes the unit organised "
-            "that started in the year plus the other training costs entered."
+            "Training spending is the actual cost, paid from union funds, of the classes "
+            "the unit organised that started in the year plus the other training costs "
+            "entered; classes paid by the state budget or an international project are "
+            "shown beside it and do not count toward the share."
         )
     ]
     if measure is not None:
@@ -977,10 +980,11 @@ def _spending_section(unit: Unit, node: UnitVersion, year: int, day: dt.date) ->
         _("Unit code"),
         _("Unit"),
         _("Total operating spending (VND)"),
-        _("Classes' actual costs (VND)"),
+        _("Classes' actual costs from union funds (VND)"),
         _("Other training costs (VND)"),
         _("Training spending (VND)"),
         _("Share (%)"),
+        _("Classes paid from other sources (VND, not counted)"),
     ]
     if goal is not None:
         heads.append(_("Result"))
@@ -997,12 +1001,13 @@ def _spending_section(unit: Unit, node: UnitVersion, year: int, day: dt.date) ->
                 _money(row.other_training),
                 _money(row.training),
                 _figure_text(share, True).removesuffix("%") if written else share,
+                _money(row.other_sources),
             ]
             if goal is not None:
                 out.append(_("Achieved") if share >= goal else _("Not achieved"))
             yield out if written else [row.unit.code, *out]
 
-    caption, widths = _("Training spending by unit"), [14, 36, 16, 16, 16, 16, 10, 14]
+    caption, widths = _("Training spending by unit"), [14, 36, 16, 16, 16, 16, 10, 16, 14]
     tables = [
         Table(
             caption, _("Spending"), heads, values(False), in_docx=False, widths=widths[: len(heads)]
@@ -1018,7 +1023,7 @@ def _spending_section(unit: Unit, node: UnitVersion, year: int, day: dt.date) ->
                 "The spending of the %(count)s units is in the XLSX version of this report."
             )
             % {"count": vn_number(count)},
-            widths=[24, 18, 17, 17, 17, 10, 14][: len(heads) - 1],
+            widths=[22, 16, 15, 15, 15, 9, 15, 13][: len(heads) - 1],
         ),
     ]
     if not count:

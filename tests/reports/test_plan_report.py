@@ -249,10 +249,14 @@ def test_the_word_report_says_it_in_the_decrees_layout(client, plan_2018):
 
 
 def test_training_spending_and_the_share_reached(client, tree):
-    """2024: T-003-5 (15%) is in force; Mê Linh's class costs count as its training."""
+    """2024: T-003-5 (15%) is in force; Mê Linh's class costs count as its training, those of
+    a class the state budget paid are shown beside (003: "15% tổng chi cho hoạt động của mỗi
+    cấp công đoàn" — the union's own money)."""
+    from tests.planning.test_spending_union_funds import paid_class
     from training.services import class_update
 
     class_update(user=tree.melinh_officer, training_class=tree.ml_class, budget_actual=10 * MILLION)
+    paid_class(tree, "state", 20 * MILLION)
     spending_save(
         user=tree.hanoi_officer,
         unit=tree.hanoi,
@@ -273,14 +277,15 @@ def test_training_spending_and_the_share_reached(client, tree):
         _("Unit code"),
         _("Unit"),
         _("Total operating spending (VND)"),
-        _("Classes' actual costs (VND)"),
+        _("Classes' actual costs from union funds (VND)"),
         _("Other training costs (VND)"),
         _("Training spending (VND)"),
         _("Share (%)"),
+        _("Classes paid from other sources (VND, not counted)"),
         _("Result"),
     ]
     assert rows == [
-        ["HN", tree.hanoi.name, 100_000_000, 0, 15_000_000, 15_000_000, 15, "Đạt"],
+        ["HN", tree.hanoi.name, 100_000_000, 0, 15_000_000, 15_000_000, 15, 0, "Đạt"],
         [
             "HN-ML",
             tree.melinh.name,
@@ -289,6 +294,7 @@ def test_training_spending_and_the_share_reached(client, tree):
             4_990_000,
             14_990_000,
             Decimal("14.99"),
+            20_000_000,
             "Chưa đạt",
         ],
     ]
