@@ -433,8 +433,18 @@ class GrowthOut(GrowthFigures):
     period_end: dt.date
 
 
+class GrowthLevel(Schema):
+    level: str
+    units: int
+
+
 class GrowthTotals(GrowthFigures):
-    reporting: int = Field(..., description="Units with figures in the period.")
+    reporting: int = Field(..., description="Units whose figures the totals count.")
+    levels: list[GrowthLevel] = Field(
+        ...,
+        description="Which levels' figures the totals use: each subtree is counted once, from "
+        "the lowest level that reports it.",
+    )
     coverage: Decimal | None = Field(
         ..., description="% of enterprises with 30 workers or more that have a grassroots union."
     )
@@ -445,6 +455,9 @@ class GrowthReport(Schema):
     start: dt.date
     end: dt.date
     rows: list[GrowthOut]
+    left_out: list[GrowthOut] = Field(
+        ..., description="Rows not counted: units below them reported for the period."
+    )
     totals: GrowthTotals
 
 
@@ -477,12 +490,17 @@ def growth_report(
     # The rows the totals sum (the unit asked is in scope; its subtree as it stood on `end`,
     # a union since moved elsewhere included), as on the growth page.
     rows = selectors.growth_rows(node, start, end).select_related("unit")
+    totals = selectors.growth_totals(node, start, end)
     return {
         "unit": unit,
         "start": start,
         "end": end,
         "rows": rows,
-        "totals": selectors.growth_totals(node, start, end),
+        "left_out": selectors.growth_rows_left_out(node, start, end).select_related("unit"),
+        "totals": {
+            **totals,
+            "levels": [{"level": name, "units": n} for name, n in totals["levels"]],
+        },
     }
 
 

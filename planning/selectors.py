@@ -26,7 +26,7 @@ from planning.models import (
 from standards.rules import most_required_topic
 from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, FundingSource, TrainingClass
-from units.models import Unit, UnitVersion
+from units.models import Unit, UnitLevel, UnitVersion
 from units.places import placed_under, under
 
 SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
@@ -377,11 +377,48 @@ def spending_figures(node: UnitVersion, year: int, threshold: Decimal, day: dt.d
     return {"share": share(own.training, own.operating_total) if own else None, **totals}
 
 
-def growth_rows(node: UnitVersion, start: dt.date, end: dt.date) -> QuerySet:
-    """Member-growth rows of the subtree whose period lies within [start, end]."""
-    return MemberGrowth.objects.filter(
-        _under(node, end), period_start__gte=start, period_end__lte=end
+def _growth_within(start: dt.date, end: dt.date) -> Q:
+    return Q(period_start__gte=start, period_end__lte=end)
+
+
+def _growth_placed(node: UnitVersion, start: dt.date, end: dt.date) -> QuerySet:
+    """Every member-growth row of the subtree (as it stood on `end`) for a period within
+    [start, end], each with `reported_below`: a unit placed below the row's unit that day
+    reported for such a period too."""
+    path_then = Subquery(
+        UnitVersion.objects.on(end).filter(unit=OuterRef("unit")).values("path")[:1]
     )
+    below = MemberGrowth.objects.filter(
+        placed_under(OuterRef("path_then"), end), _growth_within(start, end)
+    ).exclude(unit=OuterRef("unit"))
+    return (
+        MemberGrowth.objects.filter(_under(node, end), _growth_within(start, end))
+        .annotate(path_then=path_then)
+        .annotate(reported_below=Exists(below))
+    )
+
+
+def growth_rows(node: UnitVersion, start: dt.date, end: dt.date) -> QuerySet:
+    """The member-growth rows the subtree's figures count: each subtree once, from the lowest
+    level that reports it — a unit's own row is left out when a unit below it reported for
+    the period (its figures include theirs: summing both counted the same members twice)."""
+    return _growth_placed(node, start, end).filter(reported_below=False)
+
+
+def growth_rows_left_out(node: UnitVersion, start: dt.date, end: dt.date) -> QuerySet:
+    """The rows `growth_rows` leaves out, for the page to say so."""
+    return _growth_placed(node, start, end).filter(reported_below=True)
+
+
+def growth_levels(rows: QuerySet) -> list[tuple[str, int]]:
+    """Which levels' figures the totals use: (level, units reporting), top down."""
+    counted = dict(
+        rows.order_by()
+        .values_list("unit__kind__level")
+        .annotate(n=Count("unit", distinct=True))
+        .values_list("unit__kind__level", "n")
+    )
+    return [(str(level), counted[level.pk]) for level in UnitLevel.objects.filter(pk__in=counted)]
 
 
 def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
@@ -398,9 +435,7 @@ def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
         reporting=Count("unit", distinct=True),
     )
     latest = (
-        MemberGrowth.objects.filter(
-            unit=OuterRef("unit"), period_start__gte=start, period_end__lte=end
-        )
+        MemberGrowth.objects.filter(_growth_within(start, end), unit=OuterRef("unit"))
         .order_by("-period_end", "-id")
         .values("pk")[:1]
     )
@@ -409,6 +444,7 @@ def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
         enterprises_with_union=Coalesce(Sum("enterprises_with_union"), 0),
     )
     totals.update(coverage)
+    totals["levels"] = growth_levels(rows)
     totals["net_growth"] = totals["admitted"] - totals["other_decreases"]
     totals["coverage"] = (
         share(Decimal(coverage["enterprises_with_union"]), Decimal(coverage["enterprises_30plus"]))

@@ -466,6 +466,13 @@ def growth(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "totals": selectors.growth_totals(node, start, end) if node else None,
+            "left_out": (
+                selectors.growth_rows_left_out(node, start, end)
+                .select_related("unit")
+                .order_by("unit__path", "period_start")
+                if node
+                else MemberGrowth.objects.none()
+            ),
         },
     )
 
