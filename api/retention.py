@@ -72,11 +72,16 @@ class FiguresQuery(RetentionFilters):
 class PeopleQuery(RetentionFilters):
     months: Months = Field(
         None,
-        description="6, 12 or 24: the people who left within that "
+        description="6, 12 or 24: the people who left union work within that "
         "many months (among those whose window is known); "
         "none: every trained person.",
     )
     direct: bool = Field(False, description="Posts held in the unit itself only, not below.")
+    moved: bool = Field(
+        False,
+        description="With `months`: those who moved to another union post within the window "
+        "instead of those who left union work.",
+    )
 
 
 class WindowOut(Schema):
@@ -88,8 +93,13 @@ class WindowOut(Schema):
     )
     left: int = Field(
         ...,
-        description="Of those, people who left their post (rotated, "
-        "transferred, left) within the window.",
+        description="Of those, people who left union work within the window: a post ended "
+        "(rotated, transferred, left) and no other union post held the day after.",
+    )
+    moved: int = Field(
+        ...,
+        description="Of those, people whose post ended within the window for another union "
+        "post (held the day after): not a loss, not in the percentage.",
     )
     percent: Decimal | None
     is_known: bool = Field(..., description="False: no window has closed yet (not yet known).")
@@ -245,8 +255,9 @@ def _cohort(
 
 @router.get("/units/{unit_id}/retention", response={200: RetentionOut, **ERRORS})
 def retention_figures(request: HttpRequest, unit: UnitInPath, filters: Query[FiguresQuery]):
-    """Trained people and how many left their post within 6, 12 and 24 months: in total, per
-    group, per unit directly below and per year of training."""
+    """Trained people and how many left union work (and how many moved to another union
+    post) within 6, 12 and 24 months: in total, per group, per unit directly below and per
+    year of training."""
     cohort = _cohort(request, unit, filters)
     return {
         "unit": unit,
@@ -270,8 +281,9 @@ def retention_figures(request: HttpRequest, unit: UnitInPath, filters: Query[Fig
 @router.get("/units/{unit_id}/retention/people", response={200: list[RetentionPersonOut], **ERRORS})
 @paginate(Pagination, max_limit=500)
 def retention_people(request: HttpRequest, unit: UnitInPath, filters: Query[PeopleQuery]):
-    """The people behind a figure: every trained person, or (`months`) those who left their
-    post within 6, 12 or 24 months. Narrow like the figures, or to a year with `start` and
-    `end`, or to a unit below with its id in the path."""
+    """The people behind a figure: every trained person, or (`months`) those who left union
+    work within 6, 12 or 24 months (`moved`: those who moved to another union post). Narrow
+    like the figures, or to a year with `start` and `end`, or to a unit below with its id in
+    the path."""
     cohort = _cohort(request, unit, filters, direct=filters.direct)
-    return retention.people(cohort, filters.months)
+    return retention.people(cohort, filters.months, moved=bool(filters.months and filters.moved))

@@ -39,6 +39,9 @@ class RetentionFilterForm(forms.Form):
     direct = forms.BooleanField(
         label=_("Posts in the unit itself only"), required=False, widget=forms.HiddenInput
     )
+    moved = forms.BooleanField(
+        label=_("Moved within the union instead"), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

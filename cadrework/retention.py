@@ -1,5 +1,6 @@
 """Retention after training (report `000`): of the people trained in a period, how many left
-their union post — rotated, transferred or left — within 6, 12 and 24 months.
+union work — a post ended (rotated, transferred, left) with no other union post after it —
+within 6, 12 and 24 months, and how many moved to another union post.
 
 Definitions (the pages, the API and the exports all read them from here):
 
@@ -16,9 +17,13 @@ Definitions (the pages, the API and the exports all read them from here):
   posts in two units below counts under each of them, once in the unit above.
 * **Left within N months**: a post they held on the completion day, in the subtree counted,
   ended with the reason rotated, transferred or left, with end date ≤ completion day +
-  N calendar months. Months are calendar months clamped to the month's end
-  (`targets.windows.add_months`: 31/08 + 6 months = 28/02 or 29/02); a move exactly N months
-  after counts within N. Retirement, the end of a term and a reorganisation are not leaving.
+  N calendar months, and they held no other union post (in any unit) after it within the
+  window — none still held the day after, none taken up by its end: they left union work (000:
+  "được điều động, luân chuyển công tác khác"). Those who did **moved within the union**:
+  counted apart, never as a loss. Months are
+  calendar months clamped to the month's end (`targets.windows.add_months`: 31/08 + 6 months
+  = 28/02 or 29/02); a move exactly N months after counts within N. Retirement, the end of a
+  term and a reorganisation are not leaving.
 * **Known windows**: the N-month window of a person is known once completion + N months ≤
   the as-of day (today by default). Each window counts only the trained people whose window
   is known (`Window.known`); the percentage is left / known. A window with nobody known is
@@ -47,7 +52,9 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    DateField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -61,6 +68,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
+from lib.periods import ended_before
 from people.models import EndReason, Position, active_on
 from targets.windows import add_months, overdue_cutoff
 from training.models import Programme, Topic, TrainingRecord
@@ -118,7 +126,8 @@ class Window:
     months: int
     trained: int
     known: int  # trained people whose window had closed on the as-of day
-    left: int  # of those, people who left a post within the window
+    left: int  # of those, people who left union work within the window
+    moved: int = 0  # of those, people who left a post for another union post
 
     @property
     def is_known(self) -> bool:
@@ -148,7 +157,13 @@ class Figures:
         return cls(
             trained,
             [
-                Window(n, trained, row.get(f"known_{n}") or 0, row.get(f"left_{n}") or 0)
+                Window(
+                    n,
+                    trained,
+                    row.get(f"known_{n}") or 0,
+                    row.get(f"left_{n}") or 0,
+                    row.get(f"moved_{n}") or 0,
+                )
                 for n in WINDOWS
             ],
         )
@@ -250,6 +265,23 @@ def _left_q(post: str, completed, months: int) -> Q:
     )
 
 
+def _stays_q(post: str, completed_key, months: int) -> Q:
+    """After the post ended, its holder held another union post (any unit) within the window
+    — one still held the day after, or taken up by the window's end: they moved within the
+    union (or came back to it) rather than leaving union work. `completed_key` is the
+    `_month_key` of the completion day, from the query this one is nested in."""
+    after = ExpressionWrapper(
+        OuterRef(f"{post}end_date") + dt.timedelta(days=1), output_field=DateField()
+    )
+    other = (
+        Position.objects.filter(person=OuterRef(f"{post}person"))
+        .exclude(pk=OuterRef(f"{post}id"))
+        .filter(~ended_before(after))  # still held after the post ended (open ones too)
+        .filter(LessThanOrEqual(_month_key(F("start_date")), completed_key + Value(100 * months)))
+    )
+    return Q(Exists(other))
+
+
 def _known_q(c: Cohort, rec: str, months: int) -> Q:
     """Completed early enough for the window to have closed on the as-of day."""
     return Q(**{f"{rec}completed_on__lte": overdue_cutoff(c.as_of, months)})
@@ -266,9 +298,10 @@ def _counted(c: Cohort, bucket: str | None = None) -> tuple[QuerySet, dict, str]
     for n in WINDOWS:
         known = _known_q(c, rec, n)
         aggregates[f"known_{n}"] = Count(person, distinct=True, filter=known)
-        aggregates[f"left_{n}"] = Count(
-            person, distinct=True, filter=known & _left_q(post, F(f"{rec}completed_on"), n)
-        )
+        ended = known & _left_q(post, F(f"{rec}completed_on"), n)
+        stays = _stays_q(post, _month_key(OuterRef(f"{rec}completed_on")), n)
+        aggregates[f"left_{n}"] = Count(person, distinct=True, filter=ended & ~stays)
+        aggregates[f"moved_{n}"] = Count(person, distinct=True, filter=ended & stays)
     return rows, aggregates, post
 
 
@@ -369,9 +402,10 @@ def trend(c: Cohort) -> list[Row]:
 # --- the list behind a figure -------------------------------------------------------------
 
 
-def people(c: Cohort, months: int | None = None) -> QuerySet:
-    """The people behind a figure: the trained people (`months` None), or those who left a
-    post within `months` among those whose window is known. One row per person, the anchor
+def people(c: Cohort, months: int | None = None, moved: bool = False) -> QuerySet:
+    """The people behind a figure: the trained people (`months` None), or those who left
+    union work within `months` among those whose window is known (`moved`: those who left a
+    post for another union post instead). One row per person, the anchor
     record annotated with the post: the one left first within the window, else the highest
     post held that day. One query (correlated subqueries), sorted by name."""
     rows, _rec = _anchors(c)
@@ -388,6 +422,8 @@ def people(c: Cohort, months: int | None = None) -> QuerySet:
                 _month_key(F("end_date")), OuterRef("_completed_key") + Value(100 * months)
             )
         )
+        stays = _stays_q("", OuterRef(OuterRef("_completed_key")), months)
+        posts = posts.filter(stays if moved else ~stays)
         posts = posts.order_by("end_date", "pk")
 
     def first(name: str) -> Subquery:

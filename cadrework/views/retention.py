@@ -50,10 +50,12 @@ def _base_params(c: retention.Cohort) -> dict[str, str]:
     return params
 
 
-def _list_url(base: dict, extra: dict, months: int | None = None) -> str:
+def _list_url(base: dict, extra: dict, months: int | None = None, moved: bool = False) -> str:
     params = {**base, **extra}
     if months:
         params["months"] = str(months)
+    if moved:
+        params["moved"] = "1"
     return f"{reverse('cadrework:retention_people')}?{urlencode(params)}"
 
 
@@ -63,7 +65,14 @@ def _lines(rows: list[retention.Row], base: dict) -> list[dict]:
         {
             "row": r,
             "trained_url": _list_url(base, r.params),
-            "windows": [(w, _list_url(base, r.params, w.months)) for w in r.figures.windows],
+            "windows": [
+                (
+                    w,
+                    _list_url(base, r.params, w.months),
+                    _list_url(base, r.params, w.months, moved=True),
+                )
+                for w in r.figures.windows
+            ],
         }
         for r in rows
     ]
@@ -130,7 +139,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _figure_cells(f: retention.Figures) -> list:
     cells = [f.trained]
     for w in f.windows:
-        cells += [w.known, w.left, w.percent] if w.is_known else [None, None, None]
+        cells += [w.known, w.left, w.percent, w.moved] if w.is_known else [None] * 4
     return cells
 
 
@@ -141,6 +150,7 @@ def _figure_heads() -> list[str]:
             _("Window known (%(n)s months)") % {"n": n},
             _("Left within %(n)s months") % {"n": n},
             _("Left within %(n)s months (%%)") % {"n": n},
+            _("Moved within the union within %(n)s months") % {"n": n},
         ]
     return heads
 
@@ -183,9 +193,12 @@ def people(request: HttpRequest) -> HttpResponse:
     form = RetentionFilterForm(request.GET, user=request.user)
     cohort = form.cohort(unit)
     months = form.cleaned_data.get("months")
-    rows = retention.people(cohort, months)
+    moved = bool(months and form.cleaned_data.get("moved"))
+    rows = retention.people(cohort, months, moved=moved)
     title = (
-        _("Left their post within %(n)s months of training") % {"n": months}
+        _("Moved to another union post within %(n)s months of training") % {"n": months}
+        if moved
+        else _("Left union work within %(n)s months of training") % {"n": months}
         if months
         else _("Trained people")
     )
@@ -207,6 +220,7 @@ def people(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "cohort": cohort,
             "months": months,
+            "moved": moved,
             "title": title,
             "page": page,
             "errors": form.error_lines(),
