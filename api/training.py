@@ -9,12 +9,15 @@ from ninja.pagination import paginate
 
 from accounts.scope import get_scoped_or_404, scoped
 from api.auth import writer
+from api.courses import TopicRef
+from api.people import PersonRef
 from api.schemas import Day, ErrorOut, Pagination
 from api.units import UnitInPath
 from lib.dates import today
 from people.models import Person
 from training import services
 from training.models import ClassStatus, Enrolment, Topic, TrainingClass, TrainingRecord
+from training.models import Form as TrainingForm
 from training.selectors import chairs_to_train, classes_visible_to, lecturers_with_figures
 from units.models import Unit
 
@@ -121,6 +124,28 @@ class RecordOut(Schema):
     @staticmethod
     def resolve_topics(r):
         return [t.code for t in r.topics.all()]
+
+
+class ExternalRecordIn(Schema):
+    """Training done elsewhere (a political-theory school, a university, another body), as
+    "Thêm quá trình đào tạo" on a person's page records it: it counts toward their targets like
+    any record."""
+
+    person: PersonRef = Field(..., description="The person's id (in your unit's subtree).")
+    title: str = Field(
+        ...,
+        min_length=1,
+        max_length=255,
+        examples=["Trung cấp lý luận chính trị - hành chính"],
+        description="The course as the certificate names it.",
+    )
+    topics: list[TopicRef] = Field(
+        ..., min_length=1, examples=[["political_theory"]], description="Codes of the topics."
+    )
+    hours: int = Field(..., ge=1, le=5000)
+    completed_on: Day = Field(..., examples=["2024-06-28"])
+    form: TrainingForm = Field(TrainingForm.ON_SITE, description="How it was taught.")
+    certificate_number: str = Field("", max_length=30)
 
 
 class LecturerOut(Schema):
@@ -256,6 +281,23 @@ def results(request, enrolment_id: int, payload: ResultsIn):
 def records(request, person: int | None = None):
     rows = scoped(TrainingRecord.objects.prefetch_related("topics"), request.auth)
     return (rows.filter(person_id=person) if person else rows).order_by("-completed_on", "id")
+
+
+@router.post("/records", response={201: RecordOut, **ERRORS}, auth=writer)
+def record_create(request, payload: ExternalRecordIn):
+    """Record training done elsewhere for a person of your subtree (what a state HR system or
+    a school's register sends): validated and scoped as on the person's page."""
+    record = services.external_record_create(
+        user=request.auth,
+        person=payload.person,
+        title=payload.title,
+        topics=payload.topics,
+        hours=payload.hours,
+        completed_on=payload.completed_on,
+        form=payload.form,
+        certificate_number=payload.certificate_number,
+    )
+    return 201, record
 
 
 @router.get("/records/{record_id}", response={200: RecordOut, **ERRORS})

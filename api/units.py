@@ -14,7 +14,7 @@ from lib.dates import today
 from lib.vntext import fold
 from targets.chairs import union_duty
 from units import services
-from units.models import Term, Unit, UnitKind, UnitVersion, member_count_on
+from units.models import MAX_COUNT, Term, Unit, UnitKind, UnitVersion, member_count_on
 from units.selectors import children_with_counts, subtree_counts, version_on
 
 router = Router(tags=["units"])
@@ -272,6 +272,22 @@ def term_list(request: HttpRequest, unit: UnitInPath):
 @router.post("/units/{unit_id}/terms", response={201: TermOut, **ERRORS}, auth=writer)
 def term_create(request: HttpRequest, unit: UnitInPath, payload: TermIn):
     return Status(201, services.term_create(user=request.auth, unit=unit, **dict(payload)))
+
+
+class FiguresIn(Schema):
+    """A unit's member and worker counts from a day (what a province's member database sends):
+    a second entry for the same day replaces the first. T-003-4 places a union in its band
+    (1,000 and 2,500 members) by the count in force on the day asked."""
+
+    effective_on: Day = Field(..., examples=["2025-01-01"])
+    member_count: int = Field(..., ge=0, le=MAX_COUNT, examples=[1000])
+    worker_count: int | None = Field(None, ge=0, le=MAX_COUNT, examples=[1200])
+
+
+@router.post("/units/{unit_id}/figures", response={200: FiguresOut, **ERRORS}, auth=writer)
+def unit_figures_set(request: HttpRequest, unit: UnitInPath, payload: FiguresIn):
+    """Record the unit's member and worker counts from a day, as the unit's page does."""
+    return services.unit_set_figures(user=request.auth, unit=unit, **dict(payload))
 
 
 @router.get("/units/{unit_id}/children", response={200: list[ChildOut], **ERRORS})

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateField
 from units.fields import UnitCodeField
-from units.models import Sector, UnitKind
+from units.models import MAX_COUNT, Sector, UnitKind
 
 
 class UnitCreateForm(forms.Form):
@@ -70,5 +70,8 @@ class TermForm(forms.Form):
 
 class FiguresForm(forms.Form):
     effective_on = DateField(label=_("effective on"))
-    member_count = forms.IntegerField(label=_("member count"), min_value=0)
-    worker_count = forms.IntegerField(label=_("worker count"), min_value=0, required=False)
+    # Bounded (units.models.MAX_COUNT): a larger number was a server error on PostgreSQL.
+    member_count = forms.IntegerField(label=_("member count"), min_value=0, max_value=MAX_COUNT)
+    worker_count = forms.IntegerField(
+        label=_("worker count"), min_value=0, max_value=MAX_COUNT, required=False
+    )

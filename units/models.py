@@ -156,6 +156,11 @@ class UnitVersion(models.Model):
         ]
 
 
+# The largest member or worker count a form or the API takes: well above the largest union (the
+# confederation has about 11 million members), below what the integer column holds.
+MAX_COUNT = 50_000_000
+
+
 class UnitFiguresQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date) -> "UnitFiguresQuerySet":
         """For each unit, the latest figures dated on or before `day` (one row per unit)."""
