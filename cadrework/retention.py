@@ -256,12 +256,17 @@ def _month_key(expression) -> Any:
     return ExtractYear(expression) * 1200 + ExtractMonth(expression) * 100 + ExtractDay(expression)
 
 
+def _by_window_end(day, completed_key, months: int) -> Q:
+    """`day` falls on or before the completion day + `months` calendar months (the window's
+    last day); `completed_key` is the completion day's `_month_key`. The one place the
+    retention window is cut: posts left, posts taken up, the lists behind the figures."""
+    return Q(LessThanOrEqual(_month_key(day), completed_key + Value(100 * months)))
+
+
 def _left_q(post: str, completed, months: int) -> Q:
     """The post ended by leaving (rotated, transferred, left) within `months` of `completed`."""
-    return Q(**{f"{post}end_reason__in": LEFT_REASONS}) & Q(
-        LessThanOrEqual(
-            _month_key(F(f"{post}end_date")), _month_key(completed) + Value(100 * months)
-        )
+    return Q(**{f"{post}end_reason__in": LEFT_REASONS}) & _by_window_end(
+        F(f"{post}end_date"), _month_key(completed), months
     )
 
 
@@ -277,7 +282,7 @@ def _stays_q(post: str, completed_key, months: int) -> Q:
         Position.objects.filter(person=OuterRef(f"{post}person"))
         .exclude(pk=OuterRef(f"{post}id"))
         .filter(~ended_before(after))  # still held after the post ended (open ones too)
-        .filter(LessThanOrEqual(_month_key(F("start_date")), completed_key + Value(100 * months)))
+        .filter(_by_window_end(F("start_date"), completed_key, months))  # taken up by then
     )
     return Q(Exists(other))
 
@@ -418,9 +423,7 @@ def people(c: Cohort, months: int | None = None, moved: bool = False) -> QuerySe
     else:
         rows = rows.filter(_known_q(c, "", months))
         posts = posts.filter(end_reason__in=LEFT_REASONS).filter(
-            LessThanOrEqual(
-                _month_key(F("end_date")), OuterRef("_completed_key") + Value(100 * months)
-            )
+            _by_window_end(F("end_date"), OuterRef("_completed_key"), months)
         )
         stays = _stays_q("", OuterRef(OuterRef("_completed_key")), months)
         posts = posts.filter(stays if moved else ~stays)

@@ -78,6 +78,17 @@ def started_within(first, last, *, prefix: str = "", start: str = "start_date") 
     return q
 
 
+def started_in_year(year, *, prefix: str = "", start: str = "start_date") -> Q:
+    """Q for rows whose first day lies in calendar year `year` (a number or an expression)."""
+    return Q(**{f"{prefix}{start}__year": year})
+
+
+def lies_within(first, last, *, prefix: str = "", start: str = "start_date", end: str = "end_date"):
+    """Q for rows whose whole period lies in [first, last]: its first day on or after `first`,
+    its last day on or before `last` (a figure reported for a period inside the one asked)."""
+    return Q(**{f"{prefix}{start}__gte": first, f"{prefix}{end}__lte": last})
+
+
 def ended_before(day, *, prefix: str = "", end: str = "end_date") -> Q:
     """Q for rows whose period is over on `day` (its last day < day; an open one never is)."""
     return Q(**{f"{prefix}{end}__lt": day})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
 from lib.dates import today
+from lib.periods import lies_within, started_in_year
 from planning.models import (
     ClassLink,
     MemberGrowth,
@@ -227,12 +228,13 @@ def need_groups(target, node: UnitVersion, day: dt.date) -> dict[str, int]:
     from targets.selectors import population
 
     not_met = population(target, node, day).filter(met=False)
-    if target.key_leaders_only:
-        return {TargetGroup.KEY_LEADERS: not_met.count()}
-    if target.full_time is not None:
-        return {
-            TargetGroup.FULL_TIME if target.full_time else TargetGroup.PART_TIME: (not_met.count())
-        }
+    named = (
+        TargetGroup.KEY_LEADERS
+        if target.key_leaders_only
+        else {True: TargetGroup.FULL_TIME, False: TargetGroup.PART_TIME}.get(target.full_time)
+    )
+    if named is not None:
+        return {named: not_met.count()}
     groups: dict[str, int] = {}
     rows = not_met.values("role__code", "role__is_key_leader", "full_time").annotate(n=Count("id"))
     for row in rows.order_by():
@@ -320,7 +322,7 @@ def spending_with_training(qs: QuerySet) -> QuerySet:
         return Coalesce(
             Subquery(
                 TrainingClass.objects.filter(
-                    funded, organiser=OuterRef("unit"), start_date__year=OuterRef("year")
+                    funded, started_in_year(OuterRef("year")), organiser=OuterRef("unit")
                 )
                 .order_by()
                 .values("organiser")
@@ -378,7 +380,7 @@ def spending_figures(node: UnitVersion, year: int, threshold: Decimal, day: dt.d
 
 
 def _growth_within(start: dt.date, end: dt.date) -> Q:
-    return Q(period_start__gte=start, period_end__lte=end)
+    return lies_within(start, end, start="period_start", end="period_end")
 
 
 def _growth_placed(node: UnitVersion, start: dt.date, end: dt.date) -> QuerySet:

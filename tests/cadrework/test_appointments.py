@@ -53,21 +53,26 @@ def test_appointing_outside_the_pool_needs_a_reason(pool_world, client, vice_cha
     assert logged.user == tree.melinh_officer
 
 
-def test_appointing_from_the_pool_trained_and_rated_needs_none(pool_world, client, vice_chair):
+def pooled_and_rated(w, reason: str) -> None:
+    """The young woman of the pool world put in the pool and rated "good" for 2025."""
     from cadrework import services
 
-    w, tree = pool_world, pool_world.tree
     services.entry_add(
-        user=SYSTEM, pool=w.pool, person=w.young, reason="Trẻ, nữ", on=dt.date(2025, 1, 1)
+        user=SYSTEM, pool=w.pool, person=w.young, reason=reason, on=dt.date(2025, 1, 1)
     )
     Evaluation.objects.create(
         person=w.young,
-        unit=tree.school,
+        unit=w.tree.school,
         role=Role.objects.get(code="executive_member"),
         year=2025,
         rating="good",
-        approved_by=tree.melinh,
+        approved_by=w.tree.melinh,
     )
+
+
+def test_appointing_from_the_pool_trained_and_rated_needs_none(pool_world, client, vice_chair):
+    w, tree = pool_world, pool_world.tree
+    pooled_and_rated(w, "Trẻ, nữ")
     client.force_login(tree.melinh_officer)
     assert appoint(client, w.young, tree.melinh, vice_chair).status_code == 302
     logged = Appointment.objects.get()

@@ -25,6 +25,7 @@ from standards.forms import TitleStandardForm
 from standards.models import CivilServiceRank, TitleStandard
 from targets.engine import Status, unit_counts
 from targets.models import Target
+from tests.cadrework.test_appointments import pooled_and_rated
 from tests.conftest import make_user
 from tests.targets.test_edges import D, person, post, record, status, world  # noqa: F401
 from training.models import Topic
@@ -299,8 +300,7 @@ def test_pool_candidates_are_trained_when_they_meet_the_posts_standard(pool_worl
 def test_filling_a_post_checks_its_standard_and_asks_a_reason_when_it_is_not_met(
     pool_world, client
 ):
-    from cadrework import services
-    from cadrework.models import Appointment, Evaluation
+    from cadrework.models import Appointment
     from people.models import Position
 
     w, tree = pool_world, pool_world.tree
@@ -312,15 +312,7 @@ def test_filling_a_post_checks_its_standard_and_asks_a_reason_when_it_is_not_met
         ["union_general", "management_leadership"],
         min_education=EducationLevel.UNIVERSITY,
     )
-    services.entry_add(user=SYSTEM, pool=w.pool, person=w.young, reason="Trẻ", on=D(2025, 1, 1))
-    Evaluation.objects.create(
-        person=w.young,
-        unit=tree.school,
-        role=Role.objects.get(code="executive_member"),
-        year=2025,
-        rating="good",
-        approved_by=tree.melinh,
-    )
+    pooled_and_rated(w, "Trẻ")
     client.force_login(tree.melinh_officer)
     data = {
         "unit": tree.melinh.code,

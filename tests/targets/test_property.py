@@ -31,6 +31,20 @@ CODES = ["T-003-2", "T-003-3", "T-003-4c"]
 days = st.dates(min_value=D(2019, 1, 1), max_value=D(2026, 12, 31))
 
 
+def drawn_person(data, root, i: int):
+    """A person of the root unit with a drawn education and political theory."""
+    return person_create(
+        user=SYSTEM,
+        unit=root,
+        family_name="Lê",
+        middle_name="Văn",
+        given_name=f"N{i}",
+        gender="male",
+        education_level=data.draw(st.sampled_from(EDUCATION), label="education"),
+        political_theory=data.draw(st.sampled_from(THEORY), label="political theory"),
+    )
+
+
 def build(data) -> list:
     root = make_unit("TLD", "Tổng Liên đoàn", "confederation", None)
     units = [root]
@@ -57,16 +71,7 @@ def build(data) -> list:
     topics = {t.code: t for t in Topic.objects.filter(code__in=TOPICS)}
     issue_standards(data, roles, topics)
     for i in range(data.draw(st.integers(1, 8), label="people")):
-        person = person_create(
-            user=SYSTEM,
-            unit=root,
-            family_name="Lê",
-            middle_name="Văn",
-            given_name=f"N{i}",
-            gender="male",
-            education_level=data.draw(st.sampled_from(EDUCATION), label="education"),
-            political_theory=data.draw(st.sampled_from(THEORY), label="political theory"),
-        )
+        person = drawn_person(data, root, i)
         for _ in range(data.draw(st.integers(1, 3), label="posts")):
             unit = data.draw(st.sampled_from(units))
             start = data.draw(days, label="post start")
@@ -344,16 +349,7 @@ def build_titles(data) -> None:
     topics = {t.code: t for t in Topic.objects.filter(code__in=[*TITLE_TOPICS, "osh"])}
     issue_standards(data, roles, topics, TITLE_TOPICS, least=1)
     for i in range(data.draw(st.integers(3, 8), label="people")):
-        person = person_create(
-            user=SYSTEM,
-            unit=root,
-            family_name="Lê",
-            middle_name="Văn",
-            given_name=f"N{i}",
-            gender="male",
-            education_level=data.draw(st.sampled_from(EDUCATION), label="education"),
-            political_theory=data.draw(st.sampled_from(THEORY), label="political theory"),
-        )
+        person = drawn_person(data, root, i)
         for _ in range(data.draw(st.integers(1, 2), label="posts")):
             unit = data.draw(st.sampled_from(units))
             start = data.draw(st.dates(D(2016, 1, 1), D(2025, 12, 31)), label="post start")
