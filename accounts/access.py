@@ -263,6 +263,7 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "api/v1/unit-kinds": (Data.UNITS, READ),
     "api/v1/units": (Data.UNITS, READ),
     "api/v1/units/<unit_id>/chairs": (Data.TARGETS, READ),
+    "api/v1/units/<unit_id>/training-results": (Data.CLASSES, READ),
     "api/v1/units/<unit_id>/targets": (Data.TARGETS, READ),
     "api/v1/units/<unit_id>/plans/": (Data.PLANNING, READ),
     "api/v1/units/<unit_id>/spending/": (Data.PLANNING, READ),

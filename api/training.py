@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from accounts.scope import get_scoped_or_404, scoped
@@ -15,10 +15,17 @@ from api.schemas import Day, ErrorOut, Pagination
 from api.units import UnitInPath
 from lib.dates import today
 from people.models import Person
+from reports.selectors import year_range_errors
 from training import services
-from training.models import ClassStatus, Enrolment, Topic, TrainingClass, TrainingRecord
+from training.models import Audience, ClassStatus, Enrolment, Topic, TrainingClass, TrainingRecord
 from training.models import Form as TrainingForm
-from training.selectors import chairs_to_train, classes_visible_to, lecturers_with_figures
+from training.selectors import (
+    basic_training,
+    chairs_to_train,
+    class_statistics,
+    classes_visible_to,
+    lecturers_with_figures,
+)
 from units.models import Unit
 
 router = Router(tags=["training"])
@@ -48,6 +55,9 @@ class ClassOut(Schema):
     hours: int
     capacity: int
     status: str
+    audience: Audience
+    target_group: str
+    funding_source: str
     topics: list[str]
 
     @staticmethod
@@ -67,7 +77,12 @@ class ClassIn(Schema):
     venue: str = ""
     hours: int
     capacity: int
-    target_group: str = ""
+    audience: Audience = Field(
+        Audience.MIXED,
+        description="Whom the class is for; the training-results report counts the class and "
+        "all its attendances under it.",
+    )
+    target_group: str = Field("", description="Who exactly, in words (shown, not counted).")
     budget_planned: Decimal = Decimal(0)
     funding_source: str = "union"
 
@@ -345,3 +360,84 @@ class TopicOut(Schema):
 @router.get("/topics", response={200: list[TopicOut], **ERRORS})
 def topics(request):
     return Topic.objects.all()
+
+
+class AudienceFiguresOut(Schema):
+    audience: Audience
+    label: str
+    classes: int
+    attendances: int
+    people: int
+
+
+class ShareOut(Schema):
+    cadres: int
+    trained: int
+    percent: Decimal | None
+
+
+class BasicTrainingOut(Schema):
+    """000: "100% cán bộ công đoàn chuyên trách và 80% cán bộ công đoàn cơ sở đã được bồi
+    dưỡng cơ bản về nghiệp vụ công tác công đoàn"."""
+
+    as_of: dt.date
+    full_time: ShareOut
+    grassroots: ShareOut
+
+
+class TrainingResultsOut(Schema):
+    unit_id: int
+    from_year: str
+    to_year: str
+    own: bool
+    classes: int
+    attendances: int
+    people: int
+    by_audience: list[AudienceFiguresOut]
+    attendees: dict[str, int]
+    basic_training: BasicTrainingOut
+
+
+@router.get("/units/{unit_id}/training-results", response={200: TrainingResultsOut, **ERRORS})
+def training_results(
+    request,
+    unit: UnitInPath,
+    from_year: int = Query(..., ge=2000, examples=[2011]),
+    to_year: int | None = Query(None, ge=2000, examples=[2020]),
+    own: bool = Query(False, description="Only the classes the unit itself organised."),
+):
+    """Report 1's figures (the training-results report, `/reports/training/`) over the years
+    `from_year` to `to_year`: classes of the unit (its own, or its subtree's) counted by whom
+    each was for, their attendances and distinct people, the attendances by who attended,
+    and the cadres ever trained in basic union work as of the last day."""
+    last = to_year or from_year
+    errors = year_range_errors(from_year, last)
+    if errors:
+        raise ValidationError(errors)
+    start, end = dt.date(from_year, 1, 1), dt.date(last, 12, 31)
+    stats = class_statistics(unit=unit, start=start, end=end, own=own)
+    day = min(end, today())
+    basic = basic_training(unit=unit, day=day)
+
+    def share(s):
+        return {"cadres": s.of, "trained": s.trained, "percent": s.percent}
+
+    return {
+        "unit_id": unit.pk,
+        "from_year": str(from_year),
+        "to_year": str(last),
+        "own": own,
+        "classes": stats["classes"],
+        "attendances": stats["totals"]["attendances"],
+        "people": stats["totals"]["people"],
+        "by_audience": [
+            {"audience": key, "label": str(label), **stats["by_category"][key]}
+            for key, label in Audience.choices
+        ],
+        "attendees": stats["attendees"],
+        "basic_training": {
+            "as_of": day,
+            "full_time": share(basic["full_time"]),
+            "grassroots": share(basic["grassroots"]),
+        },
+    }

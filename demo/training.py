@@ -129,6 +129,14 @@ CLASSES = [
         "key",
     ),
 ]
+# Whom each class is for: the chairs of grassroots unions and most key leaders in the
+# demo's classes are part-time cadres.
+AUDIENCE_OF = {
+    "full_time": "full_time",
+    "chairs": "part_time",
+    "key": "part_time",
+    "members": "member",
+}
 # The demo's "today": a class ended before it is closed, one starting after it open for
 # nominations (accepted, no results yet), one in between running.
 DEMO_TODAY = dt.date(2026, 12, 1)
@@ -182,6 +190,7 @@ def add_training(demo) -> None:
             capacity=60,
             form="on_site",
             kind="refresher",
+            audience=AUDIENCE_OF[who],
             venue=f"Hội trường {organiser.name}",
             budget_planned=hours * 2_500_000,
             budget_actual=hours * 2_300_000,

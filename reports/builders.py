@@ -14,19 +14,20 @@ from planning import selectors as planning_selectors
 from planning.selectors import Figures
 from reports import selectors
 from reports.content import Content, Section, Table, letterhead, vn_number
-from reports.selectors import CATEGORIES, ReportError
+from reports.selectors import AUDIENCES, CATEGORIES, ReportError
 from targets import explain as explained
 from targets import selectors as target_selectors
 from targets.measures import Measure
 from targets.models import Snapshot, SourceDocument
-from training.models import Form, Topic
+from training.models import Audience, Form, Topic
+from training.selectors import basic_training
 from units.models import Unit, UnitLevel, UnitVersion
 from units.selectors import version_on
 
 Step = Callable[[], None]
 
 # Pieces of work per report (for the progress bar): data queries, then the file.
-STEPS = {"training": 3, "resolution": 2, "structure": 2, "needs": 2, "plan": 4}
+STEPS = {"training": 4, "resolution": 2, "structure": 2, "needs": 2, "plan": 4}
 
 
 def _node(unit: Unit, day: dt.date) -> UnitVersion:
@@ -85,6 +86,11 @@ def category_labels() -> dict[str, str]:
     }
 
 
+def audience_labels() -> dict[str, str]:
+    """Whom a class was for (training.models.Audience)."""
+    return {key: str(label) for key, label in Audience.choices}
+
+
 def _split_labels() -> dict[str, dict]:
     return {
         "form": dict(Form.choices),
@@ -97,27 +103,27 @@ def _split_labels() -> dict[str, dict]:
 
 
 def _class_tables(stats: dict, labels: dict) -> list[Table]:
-    cats = category_labels()
-    by_category = stats["by_category"]
+    audiences, cats = audience_labels(), category_labels()
+    by_audience = stats["by_category"]
     rows = [
         [
-            cats[c],
-            by_category.get(c, {}).get("classes", 0),
-            by_category.get(c, {}).get("attendances", 0),
-            by_category.get(c, {}).get("people", 0),
+            audiences[a],
+            by_audience[a]["classes"],
+            by_audience[a]["attendances"],
+            by_audience[a]["people"],
         ]
-        for c in CATEGORIES
+        for a in AUDIENCES
     ]
     rows.append(
         [_("Total"), stats["classes"], stats["totals"]["attendances"], stats["totals"]["people"]]
     )
-    caption = _("Classes by category")
+    caption = _("Classes by audience")
     tables = [
         Table(
             caption,
             caption,
             [
-                _("Category"),
+                _("Audience of the class"),
                 _("Number of classes"),
                 _("Number of attendances"),
                 _("Distinct people"),
@@ -129,7 +135,7 @@ def _class_tables(stats: dict, labels: dict) -> list[Table]:
     columns = [
         _("Number of classes"),
         _("Number of attendances"),
-        *(cats[c] for c in CATEGORIES),
+        *(audiences[a] for a in AUDIENCES),
         _("Distinct people"),
     ]
     splits = [
@@ -149,13 +155,15 @@ def _class_tables(stats: dict, labels: dict) -> list[Table]:
                 labels[split].get(r[field], "—"),
                 r["classes"],
                 r["attendances"],
-                *(crossed.get(r[field], {}).get(c, 0) for c in CATEGORIES),
+                *(crossed.get(r[field], {}).get(a, 0) for a in AUDIENCES),
                 r["people"],
             ]
             for r in stats[key]
         ]
         tables.append(
-            Table(caption, caption, [header, *columns], rows, widths=[40, 10, 12, 16, 16, 16, 14])
+            Table(
+                caption, caption, [header, *columns], rows, widths=[40, 10, 12, 16, 16, 16, 16, 14]
+            )
         )
     caption = _("Classes by topic")
     rows = [
@@ -174,6 +182,18 @@ def _class_tables(stats: dict, labels: dict) -> list[Table]:
             [_("Topic"), _("Number of classes"), _("Number of attendances"), _("Distinct people")],
             rows,
             widths=[40, 12, 14, 16],
+        )
+    )
+    caption = _("Attendances by who attended")
+    rows = [[cats[c], stats["attendees"][c]] for c in CATEGORIES]
+    rows.append([_("Total"), stats["totals"]["attendances"]])
+    tables.append(
+        Table(
+            caption,
+            caption,
+            [_("Posts held on the first day of the class"), _("Number of attendances")],
+            rows,
+            widths=[40, 14],
         )
     )
     return tables
@@ -227,46 +247,102 @@ def _order(value) -> tuple:
     return (value is None, str(type(value)), value if value is not None else 0)
 
 
-def _classes_sentence(unit_name: str, year: int, stats: dict) -> str:
-    cats = stats["by_category"]
+def _period_words(first: int, last: int) -> str:
+    """'Năm 2019' or 'Từ năm 2011 đến năm 2020' (years are never written as numbers)."""
+    if first == last:
+        return _("In %(year)s") % {"year": str(first)}
+    return _("From %(first)s to %(last)s") % {"first": str(first), "last": str(last)}
 
-    def part(category: str, label: str) -> str:
-        row = cats.get(category, {})
-        return _("%(classes)s classes for %(attendances)s attendances of %(who)s") % {
-            "classes": vn_number(row.get("classes", 0)),
-            "attendances": vn_number(row.get("attendances", 0)),
-            "who": label,
+
+def _classes_sentence(unit_name: str, period: str, own: bool, stats: dict) -> str:
+    by_audience, labels = stats["by_category"], audience_labels()
+    parts = [
+        _("%(classes)s classes for %(attendances)s attendances of %(who)s")
+        % {
+            "classes": vn_number(by_audience[a]["classes"]),
+            "attendances": vn_number(by_audience[a]["attendances"]),
+            "who": labels[a].lower(),
         }
-
-    labels = category_labels()
-    return _(
-        "In %(year)s, %(unit)s and the unions below it organised %(classes)s classes "
-        "for %(attendances)s attendances (%(people)s people): %(parts)s."
-    ) % {
-        "year": year,
+        for a in AUDIENCES
+        if by_audience[a]["classes"]
+    ]
+    figures = {
+        "period": period,
         "unit": unit_name,
         "classes": vn_number(stats["classes"]),
         "attendances": vn_number(stats["totals"]["attendances"]),
         "people": vn_number(stats["totals"]["people"]),
-        "parts": "; ".join(part(c, labels[c].lower()) for c in CATEGORIES),
+        "parts": "; ".join(parts) or _("none"),
+    }
+    if own:
+        return (
+            _(
+                "%(period)s, %(unit)s organised %(classes)s classes for %(attendances)s "
+                "attendances (%(people)s people): %(parts)s."
+            )
+            % figures
+        )
+    return (
+        _(
+            "%(period)s, %(unit)s and the unions below it organised %(classes)s classes "
+            "for %(attendances)s attendances (%(people)s people): %(parts)s."
+        )
+        % figures
+    )
+
+
+def _share_words(share) -> str:
+    """'80%' (a whole percentage without decimals), '66,7%', or '—' for no one."""
+    percent = share.percent
+    if percent is None:
+        return "—"
+    return f"{vn_number(int(percent) if percent == percent.to_integral() else percent)}%"
+
+
+def basic_training_sentence(unit_name: str, day: dt.date, shares: dict) -> str:
+    """000: "100% cán bộ công đoàn chuyên trách và 80% cán bộ công đoàn cơ sở đã được bồi
+    dưỡng cơ bản về nghiệp vụ công tác công đoàn", from `training.selectors.basic_training`."""
+    full, grassroots = shares["full_time"], shares["grassroots"]
+    return _(
+        "As of %(day)s, %(full)s of the full-time union cadres and %(grassroots)s of the "
+        "grassroots union cadres of %(unit)s have been trained in basic union work "
+        "(%(full_trained)s of %(full_of)s and %(grassroots_trained)s of %(grassroots_of)s "
+        "people)."
+    ) % {
+        "day": vn_number(day),
+        "unit": unit_name,
+        "full": _share_words(full),
+        "grassroots": _share_words(grassroots),
+        "full_trained": vn_number(full.trained),
+        "full_of": vn_number(full.of),
+        "grassroots_trained": vn_number(grassroots.trained),
+        "grassroots_of": vn_number(grassroots.of),
     }
 
 
-def training_content(unit: Unit, year: int, step: Step) -> Content:
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    node = _node(unit, min(end, today()))
-    stats = selectors.class_results(unit=unit, start=start, end=end)
+def training_content(unit: Unit, first: int, last: int, own: bool, step: Step) -> Content:
+    """Report 1 over the years `first` to `last` (000 is a ten-year report): the classes the
+    unit itself organised (`own`) or its whole subtree's; the training its people completed
+    and their basic training are the whole subtree's either way (000: the province
+    organised its classes, and reports on all its cadres)."""
+    start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    day = min(end, today())
+    node = _node(unit, day)
+    stats = selectors.class_results(unit=unit, start=start, end=end, own=own)
     step()
     records = selectors.record_results(unit=unit, start=start, end=end)
     step()
+    basic = basic_training(unit=unit, day=day)
+    step()
     labels = _split_labels()
     by = records["by_category"]
+    period = _period_words(first, last)
     completed = _(
-        "In %(year)s, the cadres and members of %(unit)s completed %(attendances)s "
+        "%(period)s, the cadres and members of %(unit)s completed %(attendances)s "
         "attendances of training (%(people)s people), whoever organised it: %(full)s of "
         "full-time cadres, %(part)s of part-time cadres and %(members)s of members."
     ) % {
-        "year": year,
+        "period": period,
         "unit": node.name,
         "attendances": vn_number(records["attendances"]),
         "people": vn_number(records["people"]),
@@ -276,14 +352,30 @@ def training_content(unit: Unit, year: int, step: Step) -> Content:
     }
     note = _(
         "A person attending several classes counts once per class (an attendance) and "
-        "once among the distinct people; the category is the posts held on the first "
-        "day of the class. A class may cover several topics, so the topics may add up "
-        "to more than the total."
+        "once among the distinct people. A class and all its attendances count under the "
+        "audience it was for; who attended is the posts held on the first day of the class. "
+        "A class may cover several topics, so the topics may add up to more than the total."
+    )
+    populations = (
+        ("full_time", _("Full-time union cadres")),
+        ("grassroots", _("Cadres of grassroots unions")),
+    )
+    basic_table = Table(
+        _("Basic training in union work"),
+        _("Basic training in union work"),
+        [_("Cadres"), _("Number of cadres"), _("Trained in basic union work"), _("Percentage")],
+        [
+            [label, basic[key].of, basic[key].trained, _share_words(basic[key])]
+            for key, label in populations
+        ],
+        widths=[40, 14, 18, 12],
     )
     sections = [
         Section(
-            _("I. CLASSES ORGANISED BY THE UNIONS OF THE UNIT"),
-            [_classes_sentence(node.name, year, stats), note],
+            _("I. CLASSES ORGANISED BY THE UNIT")
+            if own
+            else _("I. CLASSES ORGANISED BY THE UNIONS OF THE UNIT"),
+            [_classes_sentence(node.name, period, own, stats), note],
             _class_tables(stats, labels),
         ),
         Section(
@@ -291,16 +383,26 @@ def training_content(unit: Unit, year: int, step: Step) -> Content:
             [completed],
             _record_tables(records, labels),
         ),
+        Section(
+            _("III. BASIC TRAINING IN UNION WORK"),
+            [basic_training_sentence(node.name, day, basic)],
+            [basic_table],
+        ),
     ]
-    return _frame(
-        "training",
-        node,
-        end,
-        _("Results of the training and refreshing of union cadres in %(year)s") % {"year": year},
-        _("Year %(year)s") % {"year": year},
-        sections,
-        f"ket-qua-dao-tao-{year}",
-    )
+    if first == last:
+        title = _("Results of the training and refreshing of union cadres in %(year)s") % {
+            "year": str(first)
+        }
+        period_label = _("Year %(year)s") % {"year": str(first)}
+        filename = f"ket-qua-dao-tao-{first}"
+    else:
+        years = {"first": str(first), "last": str(last)}
+        title = (
+            _("Results of the training and refreshing of union cadres, %(first)s–%(last)s") % years
+        )
+        period_label = _("Years %(first)s–%(last)s") % years
+        filename = f"ket-qua-dao-tao-{first}-{last}"
+    return _frame("training", node, end, title, period_label, sections, filename)
 
 
 # --- 2. Implementation of a resolution ------------------------------------------------

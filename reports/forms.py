@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.dates import today
 from lib.forms import DateField
 from reports.models import ReportFormat, ReportKind
-from reports.selectors import documents_for
+from reports.selectors import documents_for, year_range_errors
 from units.fields import UnitCodeField
 
 
@@ -16,6 +16,18 @@ class ReportForm(forms.Form):
 
     unit = UnitCodeField(label=_("Unit code"))
     year = forms.IntegerField(label=_("Year"), min_value=2000)
+    # Report 1 may cover several years (000 is a ten-year report) and the unit's own classes.
+    to_year = forms.IntegerField(
+        label=_("To year"),
+        min_value=2000,
+        required=False,
+        help_text=_("For a report over several years; leave empty for one year."),
+    )
+    own = forms.BooleanField(
+        label=_("Only the classes the unit itself organised"),
+        required=False,
+        help_text=_("Otherwise the classes of the whole subtree."),
+    )
     on = DateField(label=_("As of"))
     document = forms.ModelChoiceField(
         label=_("Resolution or plan"), queryset=None, empty_label=None
@@ -26,6 +38,10 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["unit"].user = user
+        if kind != ReportKind.TRAINING:
+            del self.fields["to_year"], self.fields["own"]
+        else:
+            self.fields["year"].label = _("Year (or first year)")
         if kind in self.YEARLY:
             del self.fields["on"], self.fields["document"]
         else:
@@ -44,8 +60,22 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(_("The year cannot be in the future."))
         return year
 
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("year"), data.get("to_year")
+        if self.kind == ReportKind.TRAINING and first and last:
+            for name, message in year_range_errors(first, last).items():
+                self.add_error(name, message)
+        return data
+
     def params(self) -> dict:
         data = self.cleaned_data
+        if self.kind == ReportKind.TRAINING:
+            return {
+                "year": data["year"],
+                "to_year": data.get("to_year") or data["year"],
+                "own": bool(data.get("own")),
+            }
         if self.kind in self.YEARLY:
             return {"year": data["year"]}
         params = {"on": data["on"].isoformat()}

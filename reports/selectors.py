@@ -28,6 +28,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
+from lib.dates import today
 from people.models import EducationLevel, Gender, Person, PoliticalTheory, Position, active_on
 from people.selectors import AGE_BANDS, _birth_range
 from planning import selectors as planning_selectors
@@ -36,12 +37,20 @@ from targets import selectors as target_selectors
 from targets import snapshots
 from targets.measures import Measure, unit_measures
 from targets.models import Snapshot, SourceDocument, Target, TargetKind
-from training.models import TrainingRecord
-from training.selectors import _category, class_statistics, classes_and_attendances
+from training.models import Audience, TrainingRecord
+from training.selectors import (
+    ATTENDEE_CATEGORIES,
+    attendee_category,
+    class_statistics,
+    classes_and_attendances,
+)
 from units.models import Unit, UnitLevel, UnitVersion
 from units.places import placed_under, placed_under_then, under, versions_under
 
-CATEGORIES = ("full_time", "part_time", "member")
+# Who attended (the posts held on the day): full-time cadre, part-time cadre, member.
+CATEGORIES = ATTENDEE_CATEGORIES
+# Whom a class was for (its audience): the categories above and "cadres and members".
+AUDIENCES = tuple(Audience.values)
 
 
 class ReportError(Exception):
@@ -60,27 +69,40 @@ def inline_limit() -> int:
 
 # --- 1. Training results of the year --------------------------------------------------
 
+MAX_YEARS = 20  # bounds the work of one report; resolutions run five or ten years
 
-def _crossed(rows, key: str, count: str) -> dict:
+
+def year_range_errors(first: int, last: int) -> dict[str, str]:
+    """What is wrong with a report over the years `first` to `last` ({} if nothing): the
+    report page and the API ask the same."""
+    if last < first:
+        return {"to_year": _("The last year cannot be before the first.")}
+    if last > today().year:
+        return {"to_year": _("The year cannot be in the future.")}
+    if last - first + 1 > MAX_YEARS:
+        return {"to_year": _("A report covers at most %(n)s years.") % {"n": MAX_YEARS}}
+    return {}
+
+
+def _crossed(rows, key: str, count: str, categories=CATEGORIES) -> dict:
     """{value of `key`: {category: count}} from rows grouped by key and category."""
-    out: dict = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
+    out: dict = defaultdict(lambda: dict.fromkeys(categories, 0))
     for row in rows:
         out[row[key]][row["category"]] += row[count]
     return out
 
 
-def class_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
-    """Classes organised in the unit's subtree in the period (`class_statistics`), and the
-    attendances of each form and organiser level split by category — the one split the
-    statistics do not give (one query: the category is worked out per attendance, the
-    costliest part of a national year, so topics keep the statistics' totals)."""
-    stats = class_statistics(unit=unit, start=start, end=end)
-    _classes, attendances = classes_and_attendances(unit=unit, start=start, end=end)
+def class_results(*, unit: Unit, start: dt.date, end: dt.date, own: bool = False) -> dict:
+    """The unit's classes in the period (`class_statistics`: its own, or its subtree's), and
+    the attendances of each form and organiser level split by the audience of their class —
+    the one split the statistics do not give."""
+    stats = class_statistics(unit=unit, start=start, end=end, own=own)
+    _classes, attendances = classes_and_attendances(unit=unit, start=start, end=end, own=own)
     form, level = "training_class__form", "training_class__organiser__kind__level__rank"
     rows = list(attendances.values(form, level, "category").annotate(n=Count("id")).order_by())
     stats["categories_by"] = {
-        "form": _crossed(rows, form, "n"),
-        "level": _crossed(rows, level, "n"),
+        "form": _crossed(rows, form, "n", AUDIENCES),
+        "level": _crossed(rows, level, "n", AUDIENCES),
     }
     return stats
 
@@ -98,7 +120,7 @@ def record_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     )
     level = "organiser__kind__level__rank"
     rows = list(
-        records.annotate(category=_category("completed_on"))
+        records.annotate(category=attendee_category("completed_on"))
         .values("form", level, "category")
         .annotate(n=Count("id"))
         .order_by()

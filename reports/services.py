@@ -42,7 +42,8 @@ class Built:
 def report_day(kind: str, params: dict) -> dt.date:
     """The day whose structure the report follows: the year's end, or the 'as of' date."""
     if kind in (ReportKind.TRAINING, ReportKind.PLAN):
-        return min(dt.date(int(params["year"]), 12, 31), timezone.localdate())
+        last = int(params.get("to_year") or params["year"])
+        return min(dt.date(last, 12, 31), timezone.localdate())
     return dt.date.fromisoformat(params["on"])
 
 
@@ -50,7 +51,9 @@ def _content(
     kind: str, unit: Unit, params: dict, step: Callable[[], None], snapshot: Snapshot | None
 ):
     if kind == ReportKind.TRAINING:
-        return builders.training_content(unit, int(params["year"]), step)
+        first = int(params["year"])
+        last = int(params.get("to_year") or first)
+        return builders.training_content(unit, first, last, bool(params.get("own")), step)
     if kind == ReportKind.PLAN:
         return builders.plan_content(unit, int(params["year"]), step)
     day = dt.date.fromisoformat(params["on"])

@@ -40,6 +40,7 @@ class ClassForm(forms.ModelForm):
             "venue",
             "hours",
             "capacity",
+            "audience",
             "target_group",
             "budget_planned",
             "budget_actual",

@@ -109,6 +109,18 @@ class FundingSource(models.TextChoices):
     INTERNATIONAL = "international", _("International project")
 
 
+class Audience(models.TextChoices):
+    """Whom a class is for — decided when it is planned, whoever then attends. The sources
+    count classes this way (000: "10 lớp … cho 934 lượt cán bộ công đoàn chuyên trách, 93 lớp
+    cho 9.551 lượt cán bộ công đoàn không chuyên trách"; 002: classes "cho cán bộ và đoàn
+    viên")."""
+
+    FULL_TIME = "full_time", _("Full-time union cadres")
+    PART_TIME = "part_time", _("Part-time union cadres")
+    MEMBER = "member", _("Members and workers")
+    MIXED = "mixed", _("Cadres and members")
+
+
 class ClassStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     OPEN = "open", _("Open for nominations")
@@ -153,6 +165,10 @@ class TrainingClass(models.Model):
     venue = models.CharField(_("venue"), max_length=255, blank=True, validators=[validate_one_line])
     hours = models.PositiveSmallIntegerField(_("hours"))
     capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.MIXED
+    )
+    # Who exactly, in words ("Chủ tịch CĐCS dưới 1.000 đoàn viên"); the counts use `audience`.
     target_group = models.CharField(
         _("target group"), max_length=255, blank=True, validators=[validate_one_line]
     )

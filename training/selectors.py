@@ -1,13 +1,15 @@
 """Reads over training: who trains which chairs, and the statistics the sources report."""
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from lib.periods import started_within
-from people.models import Position
+from people.models import Person, Position
 from units.models import Unit
-from units.places import placed_under_then
+from units.places import path_on, placed_under, placed_under_then
 
 # T-003-4 — who trains the chair of each grassroots union, and whether the chair is trained —
 # is one rule, the targets' (targets/chairs.py): the member thresholds are the T-003-4
@@ -41,7 +43,10 @@ def chairs_to_train(unit: Unit, day: dt.date) -> list[Position]:
     return chair_duty(unit, day).rows
 
 
-def _category(day_field: str = "training_class__start_date"):
+ATTENDEE_CATEGORIES = ("full_time", "part_time", "member")
+
+
+def attendee_category(day_field: str = "training_class__start_date"):
     """Who an attendance was, on the first day of its class: full-time cadre, part-time cadre
     (holding only part-time posts) or member (holding no post)."""
     from django.db.models import Case, CharField, Value, When
@@ -55,32 +60,39 @@ def _category(day_field: str = "training_class__start_date"):
     )
 
 
-def _organised_under_then(unit: Unit) -> Q:
-    """Q for classes whose organiser was inside `unit`'s subtree on the class's first day, so
-    a past year reports under the structure of that year, not today's."""
+def _organised_by(unit: Unit, own: bool) -> Q:
+    """Q for classes of `unit`: its own (`own`), or organised inside its subtree as the tree
+    stood on each class's first day, so a past year reports under that year's structure."""
+    if own:
+        return Q(organiser=unit)
     return placed_under_then(unit, "organiser", "start_date")
 
 
-def classes_and_attendances(*, unit: Unit, start: dt.date, end: dt.date):
-    """Classes organised in the unit's subtree (as it stood when each ran) that started in
-    the period, and their attendances (lượt), each annotated with the attendee's category."""
+def classes_and_attendances(*, unit: Unit, start: dt.date, end: dt.date, own: bool = False):
+    """Classes of the unit (its own, or its subtree's) that started in the period and have
+    run, and their attendances (lượt). Each attendance carries its class's audience as
+    `category`: the sources count a class, and all who attended it, under whom it was for
+    (000: "10 lớp … cho 934 lượt cán bộ công đoàn chuyên trách")."""
     from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
 
     classes = TrainingClass.objects.filter(
-        _organised_under_then(unit), started_within(start, end)
+        _organised_by(unit, own), started_within(start, end)
     ).exclude(status=ClassStatus.PLANNED)
     attendances = Enrolment.objects.filter(
         status=EnrolmentStatus.ACCEPTED, training_class__in=classes
-    ).annotate(category=_category())
+    ).annotate(category=F("training_class__audience"))
     return classes, attendances
 
 
-def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
-    """Classes, attendances (lượt) and distinct people of classes organised in the unit's
-    subtree that started in the period, in total and split the ways the reports need."""
-    from django.db.models import Count
+def class_statistics(*, unit: Unit, start: dt.date, end: dt.date, own: bool = False) -> dict:
+    """Classes, attendances (lượt) and distinct people of the unit's classes (its own, or its
+    subtree's) that started in the period, in total and split the ways the reports need: by
+    the audience each class was for (`by_category`, every audience present), form, organiser
+    level and topic, and the attendances by who attended (`attendees`: the posts each person
+    held on the class's first day), which tells a mixed class's cadres from its members."""
+    from training.models import Audience
 
-    classes, attendances = classes_and_attendances(unit=unit, start=start, end=end)
+    classes, attendances = classes_and_attendances(unit=unit, start=start, end=end, own=own)
     figures = {
         "classes": Count("training_class", distinct=True),
         "attendances": Count("id"),
@@ -90,14 +102,78 @@ def class_statistics(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
     def split(field):
         return list(attendances.values(field).annotate(**figures).order_by(field))
 
+    by_category = {a: {"classes": 0, "attendances": 0, "people": 0} for a in Audience.values}
+    for row in classes.values("audience").annotate(n=Count("id")).order_by():
+        by_category[row["audience"]]["classes"] = row["n"]
+    for row in split("category"):
+        by_category[row["category"]].update(attendances=row["attendances"], people=row["people"])
+    attendees = dict.fromkeys(ATTENDEE_CATEGORIES, 0)
+    who = attendances.annotate(who=attendee_category()).values("who").annotate(n=Count("id"))
+    for row in who.order_by():
+        attendees[row["who"]] = row["n"]
     return {
         "classes": classes.count(),
         "totals": attendances.aggregate(**figures),
-        "by_category": {r["category"]: r for r in split("category")},
+        "by_category": by_category,
+        "attendees": attendees,
         "by_form": split("training_class__form"),
         "by_level": split("training_class__organiser__kind__level__rank"),
         "by_topic": split("training_class__topics__code"),
     }
+
+
+# 000: "100% cán bộ công đoàn chuyên trách và 80% cán bộ công đoàn cơ sở đã được bồi dưỡng cơ
+# bản về nghiệp vụ công tác công đoàn". Basic union work is what the targets call union theory
+# and practice (and the general programme on the union's organisation and work).
+BASIC_TOPICS = ("union_theory", "union_general")
+GRASSROOTS = "grassroots"
+
+
+@dataclass(frozen=True)
+class Share:
+    trained: int
+    of: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.of:
+            return None
+        return (Decimal(100 * self.trained) / self.of).quantize(Decimal("0.1"))
+
+
+def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
+    """Of the cadres on `day` — full-time cadres, and cadres of grassroots unions (posts in a
+    grassroots union or a unit below one) — how many have ever been trained in basic union
+    work: a valid training record on a basic topic completed by that day, whoever organised
+    it. Cadres of the unit's subtree as it stood that day."""
+    from training.models import TrainingRecord
+    from units.models import UnitLevel
+
+    path = path_on(unit, day)
+    held = Position.objects.active_on(day)
+    held = held.filter(placed_under(path, day)) if path else held.none()
+    trained = Exists(
+        TrainingRecord.objects.filter(
+            person=OuterRef("pk"),
+            valid=True,
+            completed_on__lte=day,
+            topics__code__in=BASIC_TOPICS,
+        )
+    )
+    grassroots = UnitLevel.objects.filter(code=GRASSROOTS).values_list("rank", flat=True)
+    rank = grassroots.first()
+    populations = {
+        "full_time": held.filter(full_time=True),
+        "grassroots": held.filter(unit__kind__level__rank__gte=rank)
+        if rank is not None
+        else held.none(),
+    }
+    out = {}
+    for key, posts in populations.items():
+        people = Person.objects.filter(Exists(posts.filter(person=OuterRef("pk"))))
+        counts = people.aggregate(of=Count("pk"), trained=Count("pk", filter=Q(trained)))
+        out[key] = Share(trained=counts["trained"], of=counts["of"])
+    return out
 
 
 def classes_visible_to(user):

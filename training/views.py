@@ -30,6 +30,7 @@ from training.forms import (
     ResultsForm,
 )
 from training.models import (
+    Audience,
     ClassStatus,
     Enrolment,
     Feedback,
@@ -40,6 +41,7 @@ from training.models import (
     TrainingRecord,
 )
 from training.selectors import (
+    basic_training,
     chair_duty,
     class_statistics,
     classes_visible_to,
@@ -576,9 +578,9 @@ def _chairs_xlsx(unit: Unit, day: dt.date, duty) -> HttpResponse:
 
 @officer_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    today = as_of(request)
-    start = query_date(request, "from") or dt.date(today.year, 1, 1)
-    end = query_date(request, "to") or dt.date(today.year, 12, 31)
+    on = as_of(request)
+    start = query_date(request, "from") or dt.date(on.year, 1, 1)
+    end = query_date(request, "to") or dt.date(on.year, 12, 31)
     unit_id = request.GET.get("unit") or request.user.unit_id
     unit = get_scoped_or_404(
         Unit.objects.all(), request.user, pk=int(unit_id) if str(unit_id).isdigit() else 0
@@ -586,15 +588,51 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if end < start:
         messages.error(request, _("The end date cannot be before the start date."))
         end = start
-    stats = class_statistics(unit=unit, start=start, end=end)
+    own = request.GET.get("own") == "1"
+    stats = class_statistics(unit=unit, start=start, end=end, own=own)
     splits = _statistics_splits(stats)
+    basic_day = min(end, today())
+    basic = basic_training(unit=unit, day=basic_day)
     if wants_xlsx(request):
-        return _statistics_xlsx(unit, start, end, stats, splits)
+        return _statistics_xlsx(unit, start, end, stats, splits, basic, basic_day)
     return render(
         request,
         "training/statistics.html",
-        {"unit": unit, "start": start, "end": end, "stats": stats, "splits": splits},
+        {
+            "unit": unit,
+            "start": start,
+            "end": end,
+            "own": own,
+            "stats": stats,
+            "audiences": _by_audience(stats),
+            "attendees": _by_attendee(stats),
+            "splits": splits,
+            "basic": _basic_rows(basic),
+            "basic_day": basic_day,
+        },
     )
+
+
+def _by_audience(stats: dict) -> list[tuple[str, dict]]:
+    """The classes and their attendances by whom each class was for (training.models.Audience)."""
+    return [(label, stats["by_category"][key]) for key, label in Audience.choices]
+
+
+def _by_attendee(stats: dict) -> list[tuple[str, int]]:
+    labels = {
+        "full_time": _("Full-time cadres"),
+        "part_time": _("Part-time cadres"),
+        "member": _("Members and workers"),
+    }
+    return [(labels[key], n) for key, n in stats["attendees"].items()]
+
+
+def _basic_rows(basic: dict) -> list[tuple[str, str, object]]:
+    """(key, label, Share) for full-time cadres and grassroots unions' cadres."""
+    return [
+        ("full_time", _("Full-time cadres"), basic["full_time"]),
+        ("grassroots", _("Cadres of grassroots unions"), basic["grassroots"]),
+    ]
 
 
 def _statistics_splits(stats: dict) -> list[tuple[str, list]]:
@@ -619,16 +657,10 @@ def _statistics_splits(stats: dict) -> list[tuple[str, list]]:
 
 
 def _statistics_xlsx(
-    unit: Unit, start: dt.date, end: dt.date, stats: dict, splits: list
+    unit: Unit, start: dt.date, end: dt.date, stats: dict, splits: list, basic, basic_day
 ) -> HttpResponse:
-    """The page's tables stacked on one sheet: total, by category, then each split (each
-    table's first header names it)."""
-    c = stats["by_category"]
-    categories = [
-        (_("Full-time cadres"), c.get("full_time", {})),
-        (_("Part-time cadres"), c.get("part_time", {})),
-        (_("Members and workers"), c.get("member", {})),
-    ]
+    """The page's tables stacked on one sheet: total, by audience, by who attended, then each
+    split (each table's first header names it), and basic training in union work."""
     total = [(_("Total"), {**stats["totals"], "classes": stats["classes"]})]
     tables = [
         Table(
@@ -638,8 +670,29 @@ def _statistics_xlsx(
                 for label, r in rows
             ],
         )
-        for caption, rows in [(_("Total"), total), (_("By category"), categories), *splits]
+        for caption, rows in [
+            (_("Total"), total),
+            (_("By audience of the class"), _by_audience(stats)),
+            *splits,
+        ]
     ]
+    tables.insert(
+        2, Table([_("By who attended"), _("Attendances")], [list(r) for r in _by_attendee(stats)])
+    )
+    tables.append(
+        Table(
+            [
+                _("Basic training in union work, as of %(day)s") % {"day": f"{basic_day:%d/%m/%Y}"},
+                _("Cadres"),
+                _("Trained"),
+                _("Percentage"),
+            ],
+            [
+                [label, share.of, share.trained, share.percent]
+                for _key, label, share in _basic_rows(basic)
+            ],
+        )
+    )
     return xlsx_tables_response(
         f"thong-ke-dao-tao-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
         _("Statistics"),

@@ -11,6 +11,7 @@ from targets.models import Snapshot, SourceDocument
 from tests.reports.conftest import XLSX_TYPE, by_label, download, post_report, table
 from tests.targets.pages_world import build
 from tests.training.bulk import add_classes, make_people
+from training.models import Audience
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -18,7 +19,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 @pytest.fixture
 def classes(tree):
     people = make_people(tree, tree.phanrang, 40, False, tree.member_role)
-    add_classes(tree, tree.phanrang, 3, 60, people, "BG")
+    add_classes(tree, tree.phanrang, 3, 60, people, "BG", audience=Audience.PART_TIME)
     return tree
 
 
@@ -37,7 +38,7 @@ def test_a_large_subtree_is_queued_and_the_page_shows_its_progress(client, class
         "queued",
         tree.ninhthuan,
         "training",
-        {"year": 2019},
+        {"year": 2019, "to_year": 2019, "own": False},
     )
     page = client.get(job.get_absolute_url()).content.decode()
     assert "<progress" in page and 'hx-trigger="every 1s"' in page
@@ -72,11 +73,11 @@ def test_the_progress_moves_step_by_step(client, classes, settings, monkeypatch)
     monkeypatch.setattr(selectors, "record_results", spy)
     ask(client, classes)
     job = ReportJob.objects.get()
-    assert job.steps_total == 3 and job.percent_done == 0
+    assert job.steps_total == 4 and job.percent_done == 0
     build_report.call(job.pk)
-    assert seen == [("running", 1, 3)]  # the classes are counted, the records next
+    assert seen == [("running", 1, 4)]  # the classes are counted, the records next
     job.refresh_from_db()
-    assert job.status == "done" and job.steps_done == 3
+    assert job.status == "done" and job.steps_done == 4
 
 
 def test_with_an_immediate_backend_the_file_is_there_at_once(client, classes, settings):

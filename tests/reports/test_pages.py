@@ -33,7 +33,7 @@ def test_each_form_asks_for_what_its_report_needs(client, tree):
         for kind in ("training", "resolution", "structure", "needs")
     }
     assert fields == {
-        "training": ["unit", "year", "format"],
+        "training": ["unit", "year", "to_year", "own", "format"],
         "resolution": ["unit", "on", "document", "format"],
         "structure": ["unit", "on", "format"],
         "needs": ["unit", "on", "format"],

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.access import SYSTEM
 from people.models import Person
-from reports.builders import category_labels
+from reports.builders import audience_labels, category_labels
 from tests.reports.conftest import by_label, docx_text, download, sheets, table
 from tests.training.bulk import add_classes, make_people
-from training.models import Form, Topic
+from training.models import Audience, Form, Topic
 from training.services import external_record_create
 
 
@@ -23,8 +23,8 @@ def report_000(tree):
     """As the source_000 world of tests/training/test_statistics.py: Ninh Thuận's 2019 classes."""
     full_time = make_people(tree, tree.phanrang, 401, True, tree.chair_role)
     part_time = make_people(tree, tree.nt_grassroots, 3001, False, tree.member_role)
-    add_classes(tree, tree.ninhthuan, 10, 934, full_time, "CT")
-    add_classes(tree, tree.phanrang, 93, 9551, part_time, "KCT")
+    add_classes(tree, tree.ninhthuan, 10, 934, full_time, "CT", audience=Audience.FULL_TIME)
+    add_classes(tree, tree.phanrang, 93, 9551, part_time, "KCT", audience=Audience.PART_TIME)
     add_classes(tree, tree.ninhthuan, 1, 50, full_time, "OLD", start=dt.date(2018, 12, 31))
     return tree
 
@@ -43,6 +43,7 @@ def melinh_2020(tree):
         members.append(person)
     Person.objects.bulk_create(members)
     add_classes(tree, tree.melinh, 2, 410, cadres + members, "ML20", start=dt.date(2020, 6, 1))
+    # (both classes for "cán bộ và đoàn viên", the default audience)
     return tree
 
 
@@ -52,12 +53,12 @@ def nt_2019(client, tree, fmt="xlsx"):
 
 def test_the_000_figures_come_out_of_the_workbook(client, report_000):
     header, rows = table(nt_2019(client, report_000))
-    assert header == [_("Category"), "Số lớp", "Số lượt", _("Distinct people")]
-    labels = category_labels()
+    assert header == ["Đối tượng của lớp", "Số lớp", "Số lượt", _("Distinct people")]
+    labels = audience_labels()
     figures = by_label(rows)
     assert figures[labels["full_time"]] == [10, 934, 401]
     assert figures[labels["part_time"]] == [93, 9551, 3001]
-    assert figures[labels["member"]] == [0, 0, 0]
+    assert figures[labels["member"]] == figures[labels["mixed"]] == [0, 0, 0]
     assert figures[_("Total")] == [103, 10485, 3402]
 
 
@@ -90,13 +91,13 @@ def test_the_workbook_equals_the_training_statistics_page(client, report_000):
         found = by_label(rows)
         assert len(found) == len(stats[key]) > 0
         for row in stats[key]:
-            classes, attendances, full, part, members, people = found[names_of[row[field]]]
+            classes, attendances, full, part, members, mixed, people = found[names_of[row[field]]]
             assert (classes, attendances, people) == (
                 row["classes"],
                 row["attendances"],
                 row["people"],
             )
-            assert full + part + members == attendances
+            assert full + part + members + mixed == attendances
     found = by_label(table(data, 3)[1])
     assert len(found) == len(stats["by_topic"]) > 0
     for row in stats["by_topic"]:
@@ -111,8 +112,8 @@ def test_each_level_is_split_by_category(client, report_000):
     _header, rows = table(nt_2019(client, report_000), 1)
     found = by_label(rows)
     # The province organised the full-time cadres' classes, the district the others'.
-    assert found["Cấp tỉnh, ngành Trung ương và tương đương"] == [10, 934, 934, 0, 0, 401]
-    assert found["Công đoàn cấp trên trực tiếp cơ sở"] == [93, 9551, 0, 9551, 0, 3001]
+    assert found["Cấp tỉnh, ngành Trung ương và tương đương"] == [10, 934, 934, 0, 0, 0, 401]
+    assert found["Công đoàn cấp trên trực tiếp cơ sở"] == [93, 9551, 0, 9551, 0, 0, 3001]
 
 
 def test_the_word_report_states_the_000_sentence(client, report_000):
@@ -127,11 +128,13 @@ def test_the_002_classes_count_cadres_and_members(client, melinh_2020):
     data = download(
         client, melinh_2020.melinh_officer, "training", {"unit": "HN-ML", "year": "2020"}
     )
-    labels = category_labels()
     figures = by_label(table(data)[1])
-    assert figures[labels["part_time"]] == [2, 30, 30]
-    assert figures[labels["member"]] == [2, 380, 380]
+    # Both classes were for cadres and members (002: "cho cán bộ và đoàn viên").
+    assert figures[audience_labels()["mixed"]] == [2, 410, 410]
     assert figures[_("Total")] == [2, 410, 410]
+    who = by_label(table(data, 4)[1])
+    labels = category_labels()
+    assert (who[labels["part_time"]], who[labels["member"]]) == ([30], [380])
     text = docx_text(
         download(
             client,

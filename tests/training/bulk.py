@@ -4,12 +4,22 @@ attendances, written in a few queries (report 000 counts 934 + 9,551 attendances
 import datetime as dt
 
 from people.models import Person, Position
-from training.models import Enrolment, TrainingClass
+from training.models import Audience, Enrolment, TrainingClass
 
 
-def add_classes(tree, organiser, count, attendances, people, tag, start=dt.date(2019, 3, 1)):
-    """`count` classes sharing `attendances` among `people`, round robin (so people repeat;
-    counts coprime with the class count never put one person twice in a class)."""
+def add_classes(
+    tree,
+    organiser,
+    count,
+    attendances,
+    people,
+    tag,
+    start=dt.date(2019, 3, 1),
+    audience=Audience.MIXED,
+):
+    """`count` classes for `audience` sharing `attendances` among `people`, round robin (so
+    people repeat; counts coprime with the class count never put one person twice in a
+    class)."""
     classes = TrainingClass.objects.bulk_create(
         [
             TrainingClass(
@@ -21,6 +31,7 @@ def add_classes(tree, organiser, count, attendances, people, tag, start=dt.date(
                 hours=8,
                 capacity=1000,
                 status="closed",
+                audience=audience,
                 form="on_site" if i % 2 else "in_service",
             )
             for i in range(count)

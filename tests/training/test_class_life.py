@@ -29,6 +29,7 @@ CLASS = {
     "venue": "Hội trường LĐLĐ huyện Mê Linh",
     "hours": "24",
     "capacity": "2",
+    "audience": "part_time",
     "target_group": "Chủ tịch CĐCS",
     "budget_planned": "45000000",
     "funding_source": "union",

@@ -13,7 +13,7 @@ from accounts.access import SYSTEM
 from people.models import Person, Position, Role
 from people.services import person_create, position_create
 from tests.conftest import make_user
-from training.models import ClassStatus, Enrolment, Topic, TrainingClass
+from training.models import Audience, ClassStatus, Enrolment, Topic, TrainingClass
 from training.selectors import class_statistics
 from training.services import (
     class_create,
@@ -63,7 +63,13 @@ class _Builder:
         self.topics, self.n, self.enrolments = topics, 0, []
 
     def add_class(
-        self, organiser, start, status=ClassStatus.CLOSED, people=(), enrol_status="accepted"
+        self,
+        organiser,
+        start,
+        status=ClassStatus.CLOSED,
+        people=(),
+        enrol_status="accepted",
+        audience=Audience.MIXED,
     ):
         self.n += 1
         c = TrainingClass.objects.create(
@@ -76,6 +82,7 @@ class _Builder:
             capacity=200,
             form="on_site" if self.n % 3 else "online",
             status=status,
+            audience=audience,
         )
         c.topics.set(self.topics[: 1 + self.n % 2])
         self.enrolments += [
@@ -113,7 +120,7 @@ def source_000(tree):
         start = dt.date(2011 + i, 3, 1)
         people = _cyclic(full, offset, size)
         offset += size
-        c = b.add_class(organiser, start, ClassStatus.CLOSED, people)
+        c = b.add_class(organiser, start, ClassStatus.CLOSED, people, audience=Audience.FULL_TIME)
         s.first_full = getattr(s, "first_full", c)
         s.full_pairs |= {(c.pk, p.pk) for p in people}
     offset = 0
@@ -123,7 +130,7 @@ def source_000(tree):
         people = _cyclic(part, offset, size)
         offset += size
         status = ClassStatus.RUNNING if i == len(PART_TIME_SIZES) - 1 else ClassStatus.CLOSED
-        c = b.add_class(organiser, start, status, people)
+        c = b.add_class(organiser, start, status, people, audience=Audience.PART_TIME)
         s.first_part, s.last_part = getattr(s, "first_part", c), c
         s.part_pairs |= {(c.pk, p.pk) for p in people}
     assert len(s.full_pairs) == 934 and len(s.part_pairs) == 9551
@@ -154,7 +161,8 @@ def test_the_provincial_report_reproduces_source_000_by_category(source_000):
     s, t = source_000, source_000.tree
     stats = class_statistics(unit=t.ninhthuan, start=START, end=END)
     by = stats["by_category"]
-    assert set(by) == {"full_time", "part_time"}
+    empty = {"classes": 0, "attendances": 0, "people": 0}
+    assert by["member"] == by["mixed"] == empty
     assert (by["full_time"]["classes"], by["full_time"]["attendances"]) == (10, 934)
     assert (by["part_time"]["classes"], by["part_time"]["attendances"]) == (93, 9551)
     assert by["full_time"]["people"] == len(s.full_people) == FULL_TIME_POOL
@@ -303,7 +311,7 @@ def test_only_accepted_people_are_attendances(small):
     assert stats["totals"]["attendances"] == 1 and stats["totals"]["people"] == 1
 
 
-def test_the_category_is_what_the_person_held_on_the_first_day_of_the_class(small):
+def test_who_attended_is_the_posts_held_on_the_first_day_the_class_its_audience(small):
     t = small
     # Trần Thị Bình: part-time executive member since 01/06/2023; full-time from 01/07/2025.
     position_create(
@@ -316,16 +324,12 @@ def test_the_category_is_what_the_person_held_on_the_first_day_of_the_class(smal
     )
     _run_class(t, t.donganh, "C1", dt.date(2025, 3, 1), [t.tran, t.member])
     _run_class(t, t.donganh, "C2", dt.date(2025, 9, 1), [t.tran, t.member])
-    by = class_statistics(unit=t.hanoi, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))[
-        "by_category"
-    ]
-    assert (by["part_time"]["classes"], by["part_time"]["attendances"]) == (1, 1)
-    assert (by["full_time"]["classes"], by["full_time"]["attendances"]) == (1, 1)
-    assert (by["member"]["classes"], by["member"]["attendances"], by["member"]["people"]) == (
-        2,
-        2,
-        1,
-    )
+    stats = class_statistics(unit=t.hanoi, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    # Who attended: Bình part-time in March, full-time in September; the member twice.
+    assert stats["attendees"] == {"full_time": 1, "part_time": 1, "member": 2}
+    # Whom the classes were for (neither said otherwise: cadres and members) counts them.
+    assert stats["by_category"]["mixed"] == {"classes": 2, "attendances": 4, "people": 2}
+    assert stats["by_category"]["part_time"]["classes"] == 0
 
 
 def test_a_past_class_still_counts_for_the_province_its_organiser_belonged_to_then(small):
