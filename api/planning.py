@@ -433,6 +433,14 @@ class GrowthOut(GrowthFigures):
     period_end: dt.date
 
 
+class GrowthRowOut(GrowthOut):
+    grassroots_in_system: bool = Field(
+        ...,
+        description="A grassroots union of this unit is in the system: the unions it founded "
+        "are counted from the tree, its typed `unions_founded` is not.",
+    )
+
+
 class GrowthLevel(Schema):
     level: str
     units: int
@@ -448,13 +456,35 @@ class GrowthTotals(GrowthFigures):
     coverage: Decimal | None = Field(
         ..., description="% of enterprises with 30 workers or more that have a grassroots union."
     )
+    coverage_source: str = Field(
+        ...,
+        description="register: counted from the enterprise register, which holds employers of "
+        "the subtree; typed: from the typed figures.",
+    )
+    founded: int = Field(
+        ...,
+        description="Grassroots unions founded (T-004-4): founded_from_tree + founded_typed.",
+    )
+    founded_from_tree: int = Field(
+        ..., description="Grassroots unions of the subtree whose founding date is in the period."
+    )
+    founded_typed: int = Field(
+        ...,
+        description="Typed figures of the units none of whose grassroots unions is in the system.",
+    )
+    founded_year_over: int = Field(
+        ..., description="Of founded_from_tree, those founded a year or more before `end`."
+    )
+    founded_kept: int = Field(
+        ..., description="Of founded_year_over, those still active a year after founding."
+    )
 
 
 class GrowthReport(Schema):
     unit: UnitBrief
     start: dt.date
     end: dt.date
-    rows: list[GrowthOut]
+    rows: list[GrowthRowOut]
     left_out: list[GrowthOut] = Field(
         ..., description="Rows not counted: units below them reported for the period."
     )
@@ -489,7 +519,9 @@ def growth_report(
         raise Http404
     # The rows the totals sum (the unit asked is in scope; its subtree as it stood on `end`,
     # a union since moved elsewhere included), as on the growth page.
-    rows = selectors.growth_rows(node, start, end).select_related("unit")
+    rows = selectors.with_grassroots_in_system(
+        selectors.growth_rows(node, start, end), end
+    ).select_related("unit")
     totals = selectors.growth_totals(node, start, end)
     return {
         "unit": unit,
@@ -665,3 +697,77 @@ def survey_answer(request: HttpRequest, survey_id: int, payload: AnswerIn):
         needs=needs,
         comment=payload.comment,
     )
+
+
+# --- the enterprise register --------------------------------------------------------------
+
+
+class EmployerOut(Schema):
+    tax_code: str
+    name: str
+    address: str
+    commune: str
+    province: str
+    sector: str
+    workers: int | None
+    area: UnitBrief
+    union: UnitBrief | None
+
+
+class AreaCoverage(Schema):
+    area: int = Field(..., alias="area")
+    code: str = Field(..., alias="area__code")
+    name: str = Field(..., alias="area__name")
+    employers: int
+    with_union: int
+    coverage: Decimal
+
+
+class CoverageOut(Schema):
+    """Employers with 30 workers or more that have a grassroots union ÷ all such (004), from
+    the register; `from_register` is false (and the figures empty) where it holds none there."""
+
+    unit: UnitBrief
+    from_register: bool
+    employers: int
+    with_union: int
+    coverage: Decimal | None
+    areas: list[AreaCoverage]
+
+
+def _node_today(unit):
+    node = version_on(unit, today())
+    if node is None:
+        raise Http404
+    return node
+
+
+@router.get("/units/{unit_id}/employers", response={200: list[EmployerOut], **ERRORS})
+@paginate(Pagination)
+def employer_list(request: HttpRequest, unit: UnitInPath, without_union: bool = False):
+    """The register's employers in the unit's subtree; `without_union=true`: the organiser's
+    working list, employers with 30 workers or more and no grassroots union, largest first."""
+    node = _node_today(unit)
+    if without_union:
+        return selectors.employers_without_union(node, today()).select_related("union")
+    return (
+        selectors.employers_under(node, today())
+        .select_related("area", "union")
+        .order_by("name", "tax_code")
+    )
+
+
+@router.get("/units/{unit_id}/employers/coverage", response={200: CoverageOut, **ERRORS})
+def employer_coverage(request: HttpRequest, unit: UnitInPath):
+    """Coverage from the register, in the subtree and per area union, as the page shows it."""
+    found = selectors.register_coverage(_node_today(unit), today())
+    if found is None:
+        return {
+            "unit": unit,
+            "from_register": False,
+            "employers": 0,
+            "with_union": 0,
+            "coverage": None,
+            "areas": [],
+        }
+    return {"unit": unit, "from_register": True, **found}

@@ -2,19 +2,20 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from api.auth import writer
 from api.people import PersonInPath
 from api.schemas import PAGE_BOUND, Day, ErrorOut
-from api.units import On, UnitInPath
+from api.units import On, UnitInPath, UnitRef
 from lib.dates import today
 from targets import explain as explained
-from targets import selectors, snapshots
+from targets import selectors, services, snapshots
 from targets.engine import person_obligations
-from targets.measures import Measure, unit_measures
+from targets.measures import Measure, allocatable_targets, allocation, unit_measures
 from units.places import is_within
 from units.selectors import version_on
 
@@ -271,3 +272,126 @@ def obligations(request: HttpRequest, person: PersonInPath, as_of: On = None):
             }
         )
     return {"person": person.pk, "as_of": day, "obligations": out}
+
+
+# --- goals given down -----------------------------------------------------------------------
+
+
+class AllocationRow(Schema):
+    unit_id: int
+    unit_code: str
+    name: str
+    members: int | None = Field(description="Members of its grassroots unions today.")
+    workers: int | None = Field(description="Workers of its grassroots unions today.")
+    allocated: int | Decimal | None = Field(description="The goal given to it (None: none).")
+    own: int | Decimal | None = Field(description="A higher goal it set itself.")
+    method: str
+
+
+class AllocationOut(Schema):
+    """A unit target's goal of the unit and how it is given to the units directly below it
+    (004: "chỉ tiêu được giao"); each of them is judged against its own (the dashboard, the
+    targets figures and the reports)."""
+
+    unit: int
+    code: str
+    whole: int | Decimal | None = Field(description="The unit's own goal for the target.")
+    additive: bool = Field(description="A count, whose parts add up to the whole.")
+    given: int | Decimal
+    difference: int | Decimal | None = Field(
+        description="Whole minus the goals given: + not yet given, − given beyond the whole."
+    )
+    adds_up: bool
+    rows: list[AllocationRow]
+
+
+class GoalIn(Schema):
+    unit: UnitRef
+    goal: Decimal | None = Field(None, description="None: take the goal back.")
+
+
+class AllocationIn(Schema):
+    goals: list[GoalIn] = Field(default_factory=list, description="Goals given by hand.")
+    divide: Literal["members", "workers"] | None = Field(
+        None, description="Instead: divide the whole in proportion to members or workers."
+    )
+
+
+class OwnGoalIn(Schema):
+    own: Decimal | None = Field(..., description="At least the goal given; None: back to it.")
+
+
+def _unit_target(unit, code: str):
+    day = today()
+    node = version_on(unit, day)
+    target = (
+        next((t for t in allocatable_targets(node, day) if t.code == code), None) if node else None
+    )
+    if target is None:
+        raise Http404
+    return node, target, day
+
+
+def _allocation_out(node, target, day) -> dict:
+    table = allocation(target, node, day)
+    return {
+        "unit": node.unit_id,
+        "code": target.code,
+        "whole": table.whole,
+        "additive": table.additive,
+        "given": table.given,
+        "difference": table.difference,
+        "adds_up": table.adds_up,
+        "rows": [
+            {
+                "unit_id": r["unit"].pk,
+                "unit_code": r["unit"].code,
+                "name": r["version"].name,
+                "members": r["members"],
+                "workers": r["workers"],
+                "allocated": r["allocated"],
+                "own": r["own"],
+                "method": r["method"],
+            }
+            for r in table.rows
+        ],
+    }
+
+
+@router.get("/units/{unit_id}/targets/{code}/allocation", response={200: AllocationOut, **ERRORS})
+def allocation_detail(request: HttpRequest, unit: UnitInPath, code: str):
+    """The goal of a unit target and the goals given to the units directly below today."""
+    return _allocation_out(*_unit_target(unit, code))
+
+
+@router.put(
+    "/units/{unit_id}/targets/{code}/allocation",
+    response={200: AllocationOut, **ERRORS},
+    auth=writer,
+)
+def allocation_save(request: HttpRequest, unit: UnitInPath, code: str, payload: AllocationIn):
+    """Give goals to the units directly below, by hand (`goals`) or in proportion (`divide`),
+    as the page does."""
+    node, target, day = _unit_target(unit, code)
+    if payload.divide:
+        services.goals_allocate_in_proportion(
+            user=request.auth, target=target, unit=unit, by=payload.divide
+        )
+    else:
+        services.goals_allocate(
+            user=request.auth,
+            target=target,
+            unit=unit,
+            goals={g.unit: g.goal for g in payload.goals},
+        )
+    return _allocation_out(node, target, day)
+
+
+@router.put(
+    "/units/{unit_id}/targets/{code}/own-goal", response={200: AllocationOut, **ERRORS}, auth=writer
+)
+def own_goal_save(request: HttpRequest, unit: UnitInPath, code: str, payload: OwnGoalIn):
+    """The unit sets itself a goal higher than the one given to it."""
+    node, target, day = _unit_target(unit, code)
+    services.goal_set_own(user=request.auth, target=target, unit=unit, own=payload.own)
+    return _allocation_out(node, target, day)

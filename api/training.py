@@ -13,9 +13,8 @@ from api.courses import TopicRef
 from api.people import PersonRef
 from api.schemas import Day, ErrorOut, Pagination
 from api.units import UnitInPath
-from lib.dates import today
+from lib.dates import today, year_range_errors
 from people.models import Person
-from reports.selectors import year_range_errors
 from training import services
 from training.models import Audience, ClassStatus, Enrolment, Topic, TrainingClass, TrainingRecord
 from training.models import Form as TrainingForm

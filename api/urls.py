@@ -9,12 +9,14 @@ from api import (
     courses,
     errors,
     evaluations,
+    imports,
     inspections,
     learning,
     people,
     planning,
     pools,
     quizzes,
+    reports,
     retention,
     standards,
     targets,
@@ -48,7 +50,17 @@ api.add_router("", training.router)
 api.add_router("", targets.router)
 api.add_router("", planning.router)
 api.add_router("", standards.router)
-for module in (pools, evaluations, retention, inspections, courses, learning, quizzes):
+for module in (
+    pools,
+    evaluations,
+    retention,
+    inspections,
+    courses,
+    learning,
+    quizzes,
+    imports,
+    reports,
+):
     api.add_router("", module.router)
 
 urlpatterns = [path("", api.urls)]

@@ -125,6 +125,10 @@ def specs() -> dict[str, Spec]:
             m2m=("roles", "levels", "unit_kinds", "topics", "programmes"),
             unit=_attr("scope_unit_id"),
         ),
+        # A goal given down shows on the target's history, under the unit it was given to.
+        "targets.GoalAllocation": Spec(
+            exclude=("updated_at",), subject="target", unit=_attr("unit_id")
+        ),
         # A title standard is the union's rule for everyone: no unit owns it.
         "standards.TitleStandard": Spec(m2m=("topics",)),
         "cadrework.Evaluation": Spec(

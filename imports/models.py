@@ -10,6 +10,7 @@ class ImportKind(models.TextChoices):
     PEOPLE = "people", _("People and positions")
     PARTICIPANTS = "participants", _("Class participants and results")
     RECORDS = "records", _("External training records")
+    EMPLOYERS = "employers", _("Enterprise register (employers)")
 
 
 class ImportStatus(models.TextChoices):
@@ -38,6 +39,9 @@ SUMMARY_LABELS = {
     "units_updated": _("units updated"),
     "units_unchanged": _("units unchanged"),
     "figures_set": _("member counts recorded"),
+    "employers_created": _("employers added"),
+    "employers_updated": _("employers updated"),
+    "employers_unchanged": _("employers unchanged"),
 }
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.context import acting_as
-from imports import participants, people, records, units
+from imports import employers, participants, people, records, units
 from imports.models import ImportJob, ImportKind, ImportStatus
 from imports.outcome import Outcome
 from lib import progress, sandbox
@@ -28,6 +28,7 @@ IMPORTERS = {
     ImportKind.PARTICIPANTS: participants,
     ImportKind.RECORDS: records,
     ImportKind.UNITS: units,
+    ImportKind.EMPLOYERS: employers,
 }
 
 

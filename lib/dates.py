@@ -99,3 +99,18 @@ def as_of(request) -> dt.date:
             % {"value": typed[:40], "first": f"{EARLIEST:%d/%m/%Y}", "last": f"{LATEST:%d/%m/%Y}"},
         )
     return today()
+
+
+MAX_YEARS = 20  # the most years one report covers: it bounds its work (resolutions run 5 or 10)
+
+
+def year_range_errors(first: int, last: int) -> dict[str, str]:
+    """What is wrong with a period of whole years `first` to `last` ({} if nothing): the
+    report page and the API ask the same."""
+    if last < first:
+        return {"to_year": _("The last year cannot be before the first.")}
+    if last > today().year:
+        return {"to_year": _("The year cannot be in the future.")}
+    if last - first + 1 > MAX_YEARS:
+        return {"to_year": _("A report covers at most %(n)s years.") % {"n": MAX_YEARS}}
+    return {}

@@ -4,7 +4,7 @@ held here. Registered with `targets.measures` when the app loads."""
 import datetime as dt
 
 from planning import selectors
-from targets.measures import Measure, register
+from targets.measures import Measure, goal_for, register
 from targets.models import Target, TargetKind, WindowKind
 from units.models import UnitVersion
 
@@ -22,17 +22,23 @@ def spending_share(target: Target, node: UnitVersion, day: dt.date) -> Measure:
     """Each level's own share (the node's); and how many units of the subtree reach it."""
     figures = selectors.spending_figures(node, day.year, target.threshold, day)
     return Measure(
-        target, figures["share"], target.threshold, figures["reporting"], figures["reaching"]
+        target, figures["share"], goal_for(target, node), figures["reporting"], figures["reaching"]
     )
 
 
 def _growth(field: str):
     def evaluate(target: Target, node: UnitVersion, day: dt.date) -> Measure:
         totals = selectors.growth_totals(node, *period(target, day))
-        if not totals["reporting"]:
-            return Measure(target, None, target.goal)
-        goal = target.threshold if field == "coverage" else target.goal
-        return Measure(target, totals[field], goal, totals["reporting"])
+        # Unions founded are known from the tree where it holds the grassroots unions, even
+        # when no unit typed figures; the other figures only from what the units reported.
+        known = (
+            totals["reporting"]
+            or (field == "founded" and totals["grassroots_in_system"])
+            or (field == "coverage" and totals["register"] is not None)
+        )
+        if not known:
+            return Measure(target, None, goal_for(target, node))
+        return Measure(target, totals[field], goal_for(target, node), totals["reporting"])
 
     return evaluate
 
@@ -40,5 +46,5 @@ def _growth(field: str):
 def register_all() -> None:
     register(TargetKind.SPENDING_SHARE, spending_share)
     register(TargetKind.MEMBER_GROWTH, _growth("net_growth"))
-    register(TargetKind.FOUNDED_UNIONS, _growth("unions_founded"))
+    register(TargetKind.FOUNDED_UNIONS, _growth("founded"))
     register(TargetKind.COVERAGE, _growth("coverage"))

@@ -1,14 +1,14 @@
 """The yearly cycle of `004` and `003`: needs surveys, annual training plans approved by the
 unit above, the classes run against them, spending, and member-growth figures."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lib.validators import validate_one_line
 from training.models import FundingSource, Programme, Topic, TrainingClass
-from units.models import Unit
+from units.models import MAX_COUNT, Unit
 
 
 class TargetGroup(models.TextChoices):
@@ -312,3 +312,63 @@ class SurveyNeed(models.Model):
                 fields=["answer", "topic", "target_group"], name="surveyneed_unique"
             )
         ]
+
+
+tax_code_validator = RegexValidator(
+    r"^\d{10}(-\d{3})?$",
+    _("A tax code has 10 digits, or 10 digits, a hyphen and 3 digits (a branch)."),
+    code="tax_code",
+)
+
+
+class Employer(models.Model):
+    """An employer of the enterprise register (004: "rà soát nắm chắc số lượng các doanh
+    nghiệp … có từ 30 lao động trở lên", with social insurance, tax and the communes): its tax
+    code is its key; the area union is the union unit whose area it lies in (the district
+    federation, the industrial-zone union…); `union` its grassroots union, if it has one."""
+
+    SCOPE_UNIT_FIELDS = ("area",)
+
+    tax_code = models.CharField(
+        _("tax code"), max_length=14, unique=True, validators=[tax_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=255, validators=[validate_one_line])
+    address = models.CharField(
+        _("address"), max_length=255, blank=True, validators=[validate_one_line]
+    )
+    # Ward or commune, and province, as they stand after the 2025 reorganisation.
+    commune = models.CharField(
+        _("ward or commune"), max_length=100, blank=True, validators=[validate_one_line]
+    )
+    province = models.CharField(
+        _("province"), max_length=100, blank=True, validators=[validate_one_line]
+    )
+    sector = models.CharField(
+        _("sector"), max_length=100, blank=True, validators=[validate_one_line]
+    )
+    workers = models.PositiveIntegerField(
+        _("workers"), null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    area = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="employers", verbose_name=_("area union")
+    )
+    union = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employer_of",
+        verbose_name=_("grassroots union"),
+    )
+    source = models.CharField(
+        _("source"), max_length=100, blank=True, validators=[validate_one_line]
+    )
+    updated_on = models.DateField(_("updated on"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_code})"

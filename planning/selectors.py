@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
 from lib.dates import today
-from lib.periods import lies_within, started_in_year
+from lib.periods import lies_within, started_in_year, started_within
 from planning.models import (
     ClassLink,
+    Employer,
     MemberGrowth,
     Plan,
     PlanLine,
@@ -28,7 +29,7 @@ from standards.rules import most_required_topic
 from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, FundingSource, TrainingClass
 from units.models import Unit, UnitLevel, UnitVersion
-from units.places import placed_under, under
+from units.places import placed_under, placed_under_then, under, versions_under
 
 SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
 HELD = (ClassStatus.RUNNING, ClassStatus.CLOSED)  # a class counts as done once it runs
@@ -423,11 +424,102 @@ def growth_levels(rows: QuerySet) -> list[tuple[str, int]]:
     return [(str(level), counted[level.pk]) for level in UnitLevel.objects.filter(pk__in=counted)]
 
 
+GRASSROOTS = "grassroots"
+
+
+def with_grassroots_in_system(rows: QuerySet, end: dt.date) -> QuerySet:
+    """Growth rows (from `_growth_placed`), each with `grassroots_in_system`: a grassroots
+    union stood at or under the row's unit on `end`, so the unions it founded are counted
+    from the tree and its typed figure is not (004: "duy trì hoạt động" asks for the units
+    themselves)."""
+    below = versions_under(OuterRef("path_then"), end).filter(kind__level__code=GRASSROOTS)
+    return rows.annotate(grassroots_in_system=Exists(below))
+
+
+def one_year_on(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return dt.date(day.year + 1, 3, 1)
+
+
+def founded_from_tree(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
+    """T-004-4 where the tree holds the grassroots unions: those founded in [start, end] in
+    the subtree (as it stood on each one's founding day), and of them, among those whose
+    first year is over by `end`, how many were still active a year after founding (004:
+    "thành lập … duy trì hoạt động")."""
+    founded = list(
+        Unit.objects.filter(
+            started_within(start, end, start="founded_on"),
+            placed_under_then(node.unit, "pk", "founded_on"),
+            kind__level__code=GRASSROOTS,
+        ).values_list("founded_on", "dissolved_on")
+    )
+    year_over = [(f, d) for f, d in founded if one_year_on(f) <= end]
+    return {
+        "founded_from_tree": len(founded),
+        "founded_year_over": len(year_over),
+        "founded_kept": sum(1 for f, d in year_over if d is None or d > one_year_on(f)),
+        "grassroots_in_system": versions_under(node.path, end)
+        .filter(kind__level__code=GRASSROOTS)
+        .exists(),
+    }
+
+
+# --- the enterprise register: coverage (T-004-5) -------------------------------------------
+
+MIN_WORKERS = 30  # 004: "doanh nghiệp … có từ 30 lao động trở lên"
+
+
+def employers_under(node: UnitVersion, day: dt.date) -> QuerySet:
+    """Employers of the register whose area union stood in the node's subtree on `day`."""
+    return Employer.objects.filter(placed_under(node.path, day, field="area"))
+
+
+def employers_without_union(node: UnitVersion, day: dt.date) -> QuerySet:
+    """The organiser's working list: employers with 30 workers or more and no grassroots
+    union, the largest first."""
+    return (
+        employers_under(node, day)
+        .filter(workers__gte=MIN_WORKERS, union__isnull=True)
+        .select_related("area")
+        .order_by("-workers", "name")
+    )
+
+
+def register_coverage(node: UnitVersion, day: dt.date) -> dict | None:
+    """Coverage from the register: employers with 30 workers or more that have a grassroots
+    union ÷ all such, in the subtree and per area union; None where the register holds no
+    such employer there (the typed figures then stand)."""
+    large = employers_under(node, day).filter(workers__gte=MIN_WORKERS)
+    figures = {
+        "employers": Count("pk"),
+        "with_union": Count("pk", filter=Q(union__isnull=False)),
+    }
+    totals = large.aggregate(**figures)
+    if not totals["employers"]:
+        return None
+    areas = list(
+        large.values("area", "area__code", "area__name").annotate(**figures).order_by("area__code")
+    )
+    for area in areas:
+        area["coverage"] = share(Decimal(area["with_union"]), Decimal(area["employers"]))
+    return {
+        **totals,
+        "coverage": share(Decimal(totals["with_union"]), Decimal(totals["employers"])),
+        "areas": areas,
+    }
+
+
 def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
     """Sums over the subtree; net growth = admitted − other decreases (transfers excluded),
-    coverage from each unit's latest period."""
-    rows = growth_rows(node, start, end)
+    coverage from each unit's latest period. Unions founded (`founded`, T-004-4) come from
+    the tree where it holds the grassroots unions (`founded_from_tree`); a unit's typed
+    figure counts only where none of its grassroots unions is in the system
+    (`founded_typed`; the list's column `unions_founded` keeps every typed figure)."""
+    rows = with_grassroots_in_system(growth_rows(node, start, end), end)
     totals = rows.aggregate(
+        founded_typed=Coalesce(Sum("unions_founded", filter=Q(grassroots_in_system=False)), 0),
         admitted=Coalesce(Sum("admitted"), 0),
         other_decreases=Coalesce(Sum("other_decreases"), 0),
         transfers_in=Coalesce(Sum("transfers_in"), 0),
@@ -447,10 +539,19 @@ def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
     )
     totals.update(coverage)
     totals["levels"] = growth_levels(rows)
+    totals.update(founded_from_tree(node, start, end))
+    totals["founded"] = totals["founded_from_tree"] + totals["founded_typed"]
     totals["net_growth"] = totals["admitted"] - totals["other_decreases"]
     totals["coverage"] = (
         share(Decimal(coverage["enterprises_with_union"]), Decimal(coverage["enterprises_30plus"]))
         if coverage["enterprises_30plus"]
         else None
     )
+    # Where the enterprise register holds the subtree's employers, coverage is counted from
+    # it (employer by employer) rather than from the typed figures.
+    register = register_coverage(node, end)
+    totals["coverage_source"] = "register" if register else "typed"
+    if register:
+        totals["coverage"] = register["coverage"]
+    totals["register"] = register
     return totals

@@ -19,6 +19,7 @@ urlpatterns = [
     path("links/<int:pk>/delete/", views.class_unlink, name="class_unlink"),
     path("spending/", views.spending, name="spending"),
     path("growth/", views.growth, name="growth"),
+    path("employers/", views.employers, name="employers"),
     path("surveys/", views.survey_list, name="survey_list"),
     path("surveys/new/", views.survey_create, name="survey_create"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),

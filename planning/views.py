@@ -13,7 +13,7 @@ from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import query_year, today
 from lib.forms import REFUSED, form_errors_to_messages, run_service
-from lib.xlsx import Table, wants_xlsx, xlsx_tables_response
+from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from planning import selectors, services
 from planning.forms import (
     AnswerForm,
@@ -451,7 +451,7 @@ def growth(request: HttpRequest) -> HttpResponse:
     # The rows the totals sum (selectors.growth_totals), so that the list adds up to its total
     # (placed as the tree stood then, as for spending above).
     rows = (
-        selectors.growth_rows(node, start, end)
+        selectors.with_grassroots_in_system(selectors.growth_rows(node, start, end), end)
         .select_related("unit")
         .order_by("unit__path", "period_start")
         if node
@@ -579,3 +579,59 @@ def plan_from_survey(request: HttpRequest, pk: int) -> HttpResponse:
     if plan is not REFUSED:
         return redirect("planning:plan_detail", plan.pk)
     return redirect("planning:survey_detail", survey.pk)
+
+
+# --- the enterprise register ---------------------------------------------------------------
+
+
+@officer_required
+def employers(request: HttpRequest) -> HttpResponse:
+    """Coverage from the enterprise register — employers with 30 workers or more that have a
+    grassroots union, in the subtree and per area union — and the organiser's working list of
+    those still without one (the largest first); the list as XLSX."""
+    unit, year = _unit_and_year(request)
+    day = today()
+    node = version_on(unit, day)
+    if node is None:
+        raise Http404
+    without = selectors.employers_without_union(node, day)
+    if wants_xlsx(request):
+        return _employers_xlsx(unit, without)
+    return render(
+        request,
+        "planning/employers.html",
+        {
+            "unit": unit,
+            "year": year,
+            "coverage": selectors.register_coverage(node, day),
+            "without": without[:500],
+            "without_count": without.count(),
+            "registered": selectors.employers_under(node, day).count(),
+            "min_workers": selectors.MIN_WORKERS,
+        },
+    )
+
+
+def _employers_xlsx(unit: Unit, without) -> HttpResponse:
+    headers = [
+        _("Tax code"),
+        _("Name"),
+        _("Address"),
+        _("Ward or commune"),
+        _("Province"),
+        _("Sector"),
+        _("Workers"),
+        _("Area union"),
+    ]
+    rows = (
+        [e.tax_code, e.name, e.address, e.commune, e.province, e.sector, e.workers, e.area.name]
+        for e in without.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        f"doanh-nghiep-chua-co-cdcs-{unit.code}.xlsx",
+        _("Without a union"),
+        headers,
+        rows,
+        title=_("Employers with 30 workers or more without a grassroots union — %(unit)s")
+        % {"unit": unit.name},
+    )

@@ -434,6 +434,8 @@ def _wide_rows(node: UnitVersion, report) -> list[list[str]]:
 
 
 def _measure_result(measure: Measure | None) -> str:
+    if measure is not None and measure.no_goal:
+        return _("No goal given to this unit")
     if measure is None or measure.achieved is None:
         return _("No figures reported")
     return _("Achieved") if measure.achieved else _("Not achieved")
@@ -526,7 +528,7 @@ def _measure_section(node: UnitVersion, report) -> Section:
                 version.name,
                 m.target.code,
                 c.value if c else None,
-                m.goal,
+                c.goal if c else None,  # its own goal (the one given to it), not the whole's
                 c.reporting if c else 0,
                 c.reaching if c else None,
                 _measure_result(c),

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.dates import today
+from lib.dates import today, year_range_errors
 from lib.forms import DateField
 from reports.models import ReportFormat, ReportKind
-from reports.selectors import documents_for, year_range_errors
+from reports.selectors import documents_for
 from units.fields import UnitCodeField
 
 

@@ -28,7 +28,6 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
-from lib.dates import today
 from people.models import EducationLevel, Gender, Person, PoliticalTheory, Position, active_on
 from people.selectors import AGE_BANDS, _birth_range
 from planning import selectors as planning_selectors
@@ -68,20 +67,6 @@ def inline_limit() -> int:
 
 
 # --- 1. Training results of the year --------------------------------------------------
-
-MAX_YEARS = 20  # bounds the work of one report; resolutions run five or ten years
-
-
-def year_range_errors(first: int, last: int) -> dict[str, str]:
-    """What is wrong with a report over the years `first` to `last` ({} if nothing): the
-    report page and the API ask the same."""
-    if last < first:
-        return {"to_year": _("The last year cannot be before the first.")}
-    if last > today().year:
-        return {"to_year": _("The year cannot be in the future.")}
-    if last - first + 1 > MAX_YEARS:
-        return {"to_year": _("A report covers at most %(n)s years.") % {"n": MAX_YEARS}}
-    return {}
 
 
 def _crossed(rows, key: str, count: str, categories=CATEGORIES) -> dict:

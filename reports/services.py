@@ -30,6 +30,23 @@ CONTENT_TYPES = {
 }
 # Reports read from the targets' stored figures, like the dashboard and the API.
 SNAPSHOT_KINDS = {ReportKind.RESOLUTION, ReportKind.NEEDS}
+# Reports that list people by name (the others hold figures only; the chair's name that
+# signs every report is the unit's, not a list of people): their downloads are logged.
+LISTS_PEOPLE = {ReportKind.NEEDS}
+
+
+def log_if_personal(request, job: ReportJob | None = None, **built) -> None:
+    """Log the download of a report that lists people (privacy.services.log_export): a
+    background job's file (`job`), or one built at once (`kind`, `unit`, `params`)."""
+    from privacy.models import Source
+    from privacy.services import log_export
+
+    kind = job.kind if job else built["kind"]
+    if kind not in LISTS_PEOPLE:
+        return
+    unit = job.unit if job else built["unit"]
+    params = {**job.params, "format": job.format, "job": job.pk} if job else built["params"]
+    log_export(request, Source.REPORT, unit=unit, params={"report": kind, **params})
 
 
 @dataclass

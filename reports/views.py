@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy
 from accounts.decorators import officer_required
 from accounts.scope import get_scoped_or_404, scoped
 from lib.dates import today
-from privacy.models import Source
-from privacy.services import log_export
 from reports import services, tasks
 from reports.forms import ReportForm
 from reports.models import ReportJob, ReportKind
@@ -54,16 +52,6 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"reports": reports, "jobs": jobs})
 
 
-# Reports that list people by name (the others hold figures only; the chair's name that
-# signs every report is the unit's, not a list of people).
-LISTS_PEOPLE = {ReportKind.NEEDS}
-
-
-def _log_if_personal(request: HttpRequest, kind: str, unit: Unit, params: dict) -> None:
-    if kind in LISTS_PEOPLE:
-        log_export(request, Source.REPORT, unit=unit, params={"report": kind, **params})
-
-
 def _initial_unit(request: HttpRequest) -> Unit:
     unit_id = request.GET.get("unit")
     if unit_id is None:
@@ -100,7 +88,9 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
             except ReportError as exc:
                 form.add_error(None, str(exc))
             else:
-                _log_if_personal(request, kind, unit, {**params, "format": fmt})
+                services.log_if_personal(
+                    request, kind=kind, unit=unit, params={**params, "format": fmt}
+                )
                 return FileResponse(
                     built.file,
                     as_attachment=True,
@@ -139,9 +129,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404
-    _log_if_personal(
-        request, job.kind, job.unit, {**job.params, "format": job.format, "job": job.pk}
-    )
+    services.log_if_personal(request, job)
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,

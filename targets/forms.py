@@ -28,3 +28,37 @@ class AdoptForm(forms.Form):
                 params={"value": number_format(self.target.threshold.normalize())},
             )
         return value
+
+
+def _goal_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+    )
+
+
+class AllocationForm(forms.Form):
+    """A goal for each unit directly below (empty: none given); field `goal_<unit id>`."""
+
+    def __init__(self, *args, rows: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            name = f"goal_{row['unit'].pk}"
+            self.fields[name] = _goal_field(row["unit"].name)
+            self.initial[name] = row["allocated"]
+
+    def goals(self) -> dict:
+        return {row["unit"]: self.cleaned_data[f"goal_{row['unit'].pk}"] for row in self.rows}
+
+    def bound_rows(self) -> list[tuple[dict, forms.BoundField]]:
+        return [(row, self[f"goal_{row['unit'].pk}"]) for row in self.rows]
+
+
+class OwnGoalForm(forms.Form):
+    own = _goal_field(_("own goal"))

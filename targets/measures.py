@@ -10,8 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from targets.models import PERSON_KINDS, Target, covering
+from targets.models import (
+    COUNT_KINDS,
+    PERCENT_KINDS,
+    PERSON_KINDS,
+    GoalAllocation,
+    Target,
+    covering,
+)
 from units.models import UnitVersion
+from units.selectors import children_with_figures
 
 
 @dataclass
@@ -35,6 +43,11 @@ class Measure:
         return self.value >= self.goal
 
     @property
+    def no_goal(self) -> bool:
+        """Figures, but no goal given to this unit (a count not allocated to it)."""
+        return self.value is not None and self.goal is None
+
+    @property
     def standing(self) -> str:
         from targets.selectors import Standing
 
@@ -55,10 +68,51 @@ def register(kind: str, evaluator: Evaluator) -> None:
     EVALUATORS[kind] = evaluator
 
 
+def holds(target: Target, node: UnitVersion) -> bool:
+    """Whether the node is the unit that holds the target itself (its issuer, or the top of
+    the tree for a target of the whole system): the one the target's own goal is for."""
+    if target.scope_unit_id is None:
+        return node.parent_id is None
+    return target.scope_unit_id == node.unit_id
+
+
+def goal_for(target: Target, node: UnitVersion) -> Decimal | int | None:
+    """What the node's subtree must reach for a unit target — the one rule for the dashboard,
+    the API and the reports. The unit holding the target: its goal (a count) or threshold
+    (a percentage). A unit below it: the goal it was given, or the higher one it set itself
+    (GoalAllocation; 004: "chỉ tiêu được giao"); with none, a percentage still applies to it,
+    a count does not (the whole city's 30,000 members are not one district's goal)."""
+    whole = target.threshold if target.kind in PERCENT_KINDS else target.goal
+    if holds(target, node):
+        return whole
+    given = (
+        GoalAllocation.objects.filter(target=target, unit_id=node.unit_id)
+        .values_list("allocated", "own")
+        .first()
+    )
+    goal = None if given is None else (given[1] if given[1] is not None else given[0])
+    if goal is None:
+        return whole if target.kind in PERCENT_KINDS else None
+    return int(goal) if target.kind in COUNT_KINDS else goal
+
+
 def unit_targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
     """Unit targets in force on `day` whose issuing unit covers the node (on that day)."""
     return covering(
         Target.objects.in_force_on(day)
+        .exclude(kind__in=PERSON_KINDS)
+        .select_related("scope_unit", "document"),
+        node,
+        day,
+    )
+
+
+def allocatable_targets(node: UnitVersion, day: dt.date) -> list[Target]:
+    """Unit targets (active, in force on any day: a goal is given for the year ahead or
+    looked at after) whose issuing unit covers the node on `day`: those whose goals the node
+    may give down or set itself."""
+    return covering(
+        Target.objects.filter(active=True)
         .exclude(kind__in=PERSON_KINDS)
         .select_related("scope_unit", "document"),
         node,
@@ -73,3 +127,69 @@ def unit_measures(node: UnitVersion, day: dt.date) -> list[Measure]:
         for t in unit_targets_for(node, day)
         if t.kind in EVALUATORS
     ]
+
+
+# --- goals given down -----------------------------------------------------------------------
+
+
+@dataclass
+class Allocation:
+    """A unit's goal for a unit target and how it is given to the units directly below it."""
+
+    target: Target
+    node: UnitVersion
+    whole: Decimal | int | None  # the unit's own goal (goal_for)
+    rows: list[dict]  # each child: version, unit, members, workers, allocated, own, goal
+    given: Decimal | int  # the sum of the goals given (counts only)
+    additive: bool  # counts add up to the whole; percentages do not
+
+    @property
+    def difference(self) -> Decimal | int | None:
+        """What the parts lack (+) or give beyond the whole (−); None when they need not add
+        up or no goal is given yet."""
+        if not self.additive or self.whole is None:
+            return None
+        return self.whole - self.given
+
+    @property
+    def adds_up(self) -> bool:
+        return self.difference in (None, 0)
+
+    @property
+    def lacking(self) -> int:
+        """Of the whole, what no unit below was given yet."""
+        return max(self.difference or 0, 0)
+
+    @property
+    def excess(self) -> int:
+        """What the units below were given beyond the whole."""
+        return max(-(self.difference or 0), 0)
+
+
+def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
+    """The one reading of a unit's allocation for the page and the API."""
+    children = children_with_figures(node, day)
+    stored = {
+        a.unit_id: a
+        for a in GoalAllocation.objects.filter(
+            target=target, unit_id__in=[c["unit"].pk for c in children]
+        )
+    }
+    additive = target.kind in COUNT_KINDS
+    rows = []
+    for child in children:
+        a = stored.get(child["unit"].pk)
+
+        def whole_or_decimal(value):
+            return int(value) if additive and value is not None else value
+
+        rows.append(
+            {
+                **child,
+                "allocated": whole_or_decimal(a.allocated) if a else None,
+                "own": whole_or_decimal(a.own) if a else None,
+                "method": a.method if a else "",
+            }
+        )
+    given = sum(r["allocated"] or 0 for r in rows) if additive else 0
+    return Allocation(target, node, goal_for(target, node), rows, given, additive)

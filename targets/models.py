@@ -66,6 +66,10 @@ class TargetKind(models.TextChoices):
 
 # Kinds evaluated per person; the others are unit figures that the planning work supplies.
 PERSON_KINDS = {TargetKind.TRAINING, TargetKind.QUALIFICATION, TargetKind.TITLE_STANDARD}
+# Unit targets whose goal is a number to reach (its parts add up to the whole), and those
+# whose goal is a percentage (each unit has one of its own; parts do not add up).
+COUNT_KINDS = {TargetKind.MEMBER_GROWTH, TargetKind.FOUNDED_UNIONS}
+PERCENT_KINDS = {TargetKind.SPENDING_SHARE, TargetKind.COVERAGE}
 
 
 class WindowKind(models.TextChoices):
@@ -408,6 +412,61 @@ class TargetFigure(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["snapshot", "unit"], name="targetfigure_unit")]
+
+
+class AllocationMethod(models.TextChoices):
+    BY_HAND = "by_hand", _("By hand")
+    MEMBERS = "members", _("In proportion to members")
+    WORKERS = "workers", _("In proportion to workers")
+
+
+class GoalAllocation(models.Model):
+    """A unit target's goal given to a unit below the one that holds it (004: "chỉ tiêu được
+    giao"; 001: districts and sectors set their yearly targets): the unit is judged against
+    it, not against the whole. The unit may set itself a higher goal (`own`)."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="allocations")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    given_by = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    allocated = models.DecimalField(
+        _("goal given"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    own = models.DecimalField(
+        _("own goal"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("A goal the unit sets itself, at least the one given."),
+    )
+    method = models.CharField(
+        _("how it was divided"),
+        max_length=10,
+        choices=AllocationMethod.choices,
+        default=AllocationMethod.BY_HAND,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "unit"], name="goalallocation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} — {self.unit.name}"
+
+    @property
+    def goal(self) -> Decimal | None:
+        """The goal the unit is judged against: its own when it set a higher one."""
+        if self.own is not None:
+            return self.own
+        return self.allocated
 
 
 def covering(targets, node, day: dt.date) -> list["Target"]:

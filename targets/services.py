@@ -1,4 +1,5 @@
-"""Writes on targets: a unit adopting a target for its own subtree, stricter."""
+"""Writes on targets: a unit adopting a target for its own subtree, stricter; a unit giving
+its goal down to the units below it, and a unit setting itself a higher one."""
 
 from decimal import Decimal
 
@@ -6,8 +7,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from targets.models import Target
-from units.models import Unit
+from accounts.access import Data, check_may_write
+from lib.dates import today
+from targets.measures import allocation, goal_for, holds
+from targets.models import (
+    COUNT_KINDS,
+    PERCENT_KINDS,
+    PERSON_KINDS,
+    AllocationMethod,
+    GoalAllocation,
+    Target,
+)
+from units.models import Unit, UnitVersion
+from units.selectors import version_on
 
 M2M = ("roles", "levels", "unit_kinds", "topics", "programmes")
 
@@ -32,3 +44,133 @@ def target_adopt(*, target: Target, unit: Unit, threshold: Decimal) -> Target:
     for name, objects in source_m2m.items():
         getattr(copy, name).set(objects)
     return copy
+
+
+# --- goals given down (004: "chỉ tiêu được giao") -------------------------------------------
+
+
+def split_in_proportion(whole: int, weights: dict) -> dict:
+    """`whole` shared out in proportion to `weights` in whole numbers that add up to it
+    exactly: each part rounded down, the rest one by one to the largest remainders (ties in
+    the weights' order). No weight at all: nothing to share by."""
+    total = sum(w for w in weights.values() if w)
+    if not total:
+        raise ValidationError(
+            {"method": _("None of the units below has figures to divide the goal by.")}
+        )
+    exact = {k: Decimal(whole) * (w or 0) / total for k, w in weights.items()}
+    parts = {k: int(v) for k, v in exact.items()}
+    rest = whole - sum(parts.values())
+    for k in sorted(exact, key=lambda k: exact[k] - parts[k], reverse=True)[:rest]:
+        parts[k] += 1
+    return parts
+
+
+def _checked_goal(target: Target, value, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    value = Decimal(value)
+    if target.kind in PERCENT_KINDS:
+        if not 0 <= value <= 100:
+            raise ValidationError({field: _("A percentage goal lies between 0 and 100.")})
+    elif value < 0 or value != value.to_integral_value():
+        raise ValidationError({field: _("Enter a whole number of 0 or more.")})
+    elif value > MAX_GOAL:
+        raise ValidationError({field: _("This goal is too large.")})
+    return value
+
+
+MAX_GOAL = 50_000_000  # as many as any count of the union (units.models.MAX_COUNT)
+
+
+@transaction.atomic
+def goals_allocate(
+    *, user, target: Target, unit: Unit, goals: dict, method: str = AllocationMethod.BY_HAND
+) -> list[GoalAllocation]:
+    """`unit` gives its goal for `target` to the units directly below it (`goals`: unit →
+    goal, None to take a unit's back). Only a unit target, only a unit that has the goal
+    (it holds the target or was given it), only its children of today."""
+    check_may_write(user, unit, Data.TARGETS, "unit")
+    day = today()
+    node = version_on(unit, day)
+    if target.kind in PERSON_KINDS:
+        raise ValidationError({"target": _("Only the goals of unit targets are given down.")})
+    if node is None or goal_for(target, node) is None:
+        raise ValidationError(
+            {"target": _("%(unit)s has no goal for this target to give.") % {"unit": unit.name}}
+        )
+    children = {c.unit_id for c in UnitVersion.objects.on(day).filter(parent_id=unit.pk)}
+    saved = []
+    for child, value in goals.items():
+        if child.pk not in children:
+            raise ValidationError(
+                {
+                    "goals": _("%(unit)s is not directly below %(parent)s.")
+                    % {"unit": child.name, "parent": unit.name}
+                }
+            )
+        value = _checked_goal(target, value, "goals")
+        allocation, _created = GoalAllocation.objects.select_for_update().get_or_create(
+            target=target, unit=child, defaults={"given_by": unit}
+        )
+        allocation.given_by, allocation.allocated, allocation.method = unit, value, method
+        if allocation.own is not None and value is not None and allocation.own < value:
+            allocation.own = None  # the goal given now asks more than the one it set itself
+        allocation.save()
+        saved.append(allocation)
+    return saved
+
+
+@transaction.atomic
+def goal_set_own(*, user, target: Target, unit: Unit, own) -> GoalAllocation:
+    """A unit sets itself a goal higher than the one it was given (None: back to it)."""
+    check_may_write(user, unit, Data.TARGETS, "own")
+    node = version_on(unit, today())
+    if node is None or target.kind in PERSON_KINDS or holds(target, node):
+        raise ValidationError(
+            {"own": _("A unit sets its own goal only for a unit target held above it.")}
+        )
+    own = _checked_goal(target, own, "own")
+    allocation = GoalAllocation.objects.select_for_update().filter(target=target, unit=unit).first()
+    given = allocation.allocated if allocation is not None else None
+    if given is None and target.kind in PERCENT_KINDS:
+        given = target.threshold
+    if own is not None and given is not None and own < given:
+        raise ValidationError(
+            {
+                "own": _("Your own goal cannot be lower than the one given (%(given)s).")
+                % {"given": f"{given.normalize():f}"}
+            }
+        )
+    if allocation is None:
+        parent = node.parent if node.parent_id else unit
+        allocation = GoalAllocation(target=target, unit=unit, given_by=parent)
+    allocation.own = own
+    allocation.save()
+    return allocation
+
+
+def goals_allocate_in_proportion(*, user, target: Target, unit: Unit, by: str):
+    """`unit`'s whole goal divided among the units directly below it in proportion to their
+    grassroots unions' members or workers (`by`), in whole numbers adding up to it."""
+    if by not in (AllocationMethod.MEMBERS, AllocationMethod.WORKERS):
+        raise ValidationError({"method": _("Divide by members or by workers.")})
+    check_may_write(user, unit, Data.TARGETS, "unit")
+    day = today()
+    node = version_on(unit, day)
+    if node is None or target.kind not in COUNT_KINDS:
+        raise ValidationError(
+            {
+                "method": _(
+                    "Only a number to reach is divided in proportion; give percentages by hand."
+                )
+            }
+        )
+    table = allocation(target, node, day)
+    if table.whole is None:
+        raise ValidationError(
+            {"target": _("%(unit)s has no goal for this target to give.") % {"unit": unit.name}}
+        )
+    field = "members" if by == AllocationMethod.MEMBERS else "workers"
+    parts = split_in_proportion(int(table.whole), {r["unit"]: r[field] for r in table.rows})
+    return goals_allocate(user=user, target=target, unit=unit, goals=parts, method=by)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("recompute/", views.recompute, name="recompute"),
     path("charts/", views.charts, name="charts"),
     path("<int:pk>/adopt/", views.adopt, name="adopt"),
+    path("<int:pk>/allocate/", views.allocate, name="allocate"),
     path("people/<int:person_id>/", views.person_obligations_view, name="person_obligations"),
 ]

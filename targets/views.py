@@ -19,8 +19,8 @@ from privacy.services import Counted, export_count_set, log_export
 from targets import explain as explained
 from targets import selectors, services, snapshots
 from targets.engine import STATUS_LABELS, due_on, person_obligations
-from targets.forms import AdoptForm
-from targets.measures import Measure, unit_measures
+from targets.forms import AdoptForm, AllocationForm, OwnGoalForm
+from targets.measures import Measure, allocatable_targets, allocation, holds, unit_measures
 from targets.selectors import Standing
 from units.models import Unit
 from units.selectors import ancestors_on, version_on
@@ -404,3 +404,79 @@ def recompute(request: HttpRequest) -> HttpResponse:
     snapshots.ready(today())
     messages.info(request, _("The figures are being recomputed."))
     return redirect("targets:dashboard")
+
+
+@officer_required
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit target's goal given to the units directly below (004: "chỉ tiêu được giao"):
+    by hand or in proportion to members or workers, with what the parts lack or exceed; and
+    the unit's own higher goal, for a target held above it."""
+    day = today()
+    unit, node = _node(request, day)
+    target = next((t for t in allocatable_targets(node, day) if t.pk == pk), None) if node else None
+    if target is None:
+        raise Http404
+    table = allocation(target, node, day)
+    form = AllocationForm(None, rows=table.rows)
+    own_form = OwnGoalForm(initial={"own": None})
+    if request.method == "POST":
+        if not request.user.can_write:
+            raise Http404
+        back = redirect(f"{request.path}?unit={unit.pk}")
+        divide = request.POST.get("divide")
+        if divide:  # refused or done, the page shows the message and the table as it is
+            run_service(
+                request,
+                lambda: services.goals_allocate_in_proportion(
+                    user=request.user, target=target, unit=unit, by=divide
+                ),
+                _("The goal was divided among the units below."),
+            )
+            return back
+        if "own" in request.POST:
+            own_form = OwnGoalForm(request.POST)
+            if (
+                own_form.is_valid()
+                and run_service(
+                    request,
+                    lambda: services.goal_set_own(
+                        user=request.user,
+                        target=target,
+                        unit=unit,
+                        own=own_form.cleaned_data["own"],
+                    ),
+                    _("Your unit's own goal was saved."),
+                    own_form,
+                )
+                is not REFUSED
+            ):
+                return back
+        else:
+            form = AllocationForm(request.POST, rows=table.rows)
+            if (
+                form.is_valid()
+                and run_service(
+                    request,
+                    lambda: services.goals_allocate(
+                        user=request.user, target=target, unit=unit, goals=form.goals()
+                    ),
+                    _("The goals given to the units below were saved."),
+                    form,
+                )
+                is not REFUSED
+            ):
+                return back
+    return render(
+        request,
+        "targets/allocate.html",
+        {
+            "unit": unit,
+            "node": node,
+            "target": target,
+            "table": table,
+            "form": form,
+            "own_form": own_form,
+            "holds": holds(target, node),
+            "divisible": table.additive and table.whole is not None,
+        },
+    )

@@ -150,30 +150,31 @@ def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
     from units.models import UnitLevel
 
     path = path_on(unit, day)
-    held = Position.objects.active_on(day)
+    held = Position.objects.active_on(day).filter(person=OuterRef("pk"))
     held = held.filter(placed_under(path, day)) if path else held.none()
-    trained = Exists(
-        TrainingRecord.objects.filter(
-            person=OuterRef("pk"),
-            valid=True,
-            completed_on__lte=day,
-            topics__code__in=BASIC_TOPICS,
-        )
+    grassroots_rank = UnitLevel.objects.filter(code=GRASSROOTS).values("rank")[:1]
+    people = Person.objects.annotate(
+        full=Exists(held.filter(full_time=True)),
+        grassroots=Exists(held.filter(unit__kind__level__rank__gte=Subquery(grassroots_rank))),
+        trained=Exists(
+            TrainingRecord.objects.filter(
+                person=OuterRef("pk"),
+                valid=True,
+                completed_on__lte=day,
+                topics__code__in=BASIC_TOPICS,
+            )
+        ),
+    ).filter(Q(full=True) | Q(grassroots=True))
+    counts = people.aggregate(
+        full_of=Count("pk", filter=Q(full=True)),
+        full_trained=Count("pk", filter=Q(full=True, trained=True)),
+        grassroots_of=Count("pk", filter=Q(grassroots=True)),
+        grassroots_trained=Count("pk", filter=Q(grassroots=True, trained=True)),
     )
-    grassroots = UnitLevel.objects.filter(code=GRASSROOTS).values_list("rank", flat=True)
-    rank = grassroots.first()
-    populations = {
-        "full_time": held.filter(full_time=True),
-        "grassroots": held.filter(unit__kind__level__rank__gte=rank)
-        if rank is not None
-        else held.none(),
+    return {
+        "full_time": Share(trained=counts["full_trained"], of=counts["full_of"]),
+        "grassroots": Share(trained=counts["grassroots_trained"], of=counts["grassroots_of"]),
     }
-    out = {}
-    for key, posts in populations.items():
-        people = Person.objects.filter(Exists(posts.filter(person=OuterRef("pk"))))
-        counts = people.aggregate(of=Count("pk"), trained=Count("pk", filter=Q(trained)))
-        out[key] = Share(trained=counts["trained"], of=counts["of"])
-    return out
 
 
 def classes_visible_to(user):

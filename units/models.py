@@ -208,6 +208,11 @@ def member_count_subquery(day, unit_ref: str = "unit") -> models.Subquery:
     return _figures_on(day, unit_ref, "member_count")
 
 
+def worker_count_subquery(day, unit_ref: str = "unit") -> models.Subquery:
+    """The worker count in force on `day` of the unit `OuterRef(unit_ref)` (None: none)."""
+    return _figures_on(day, unit_ref, "worker_count")
+
+
 def member_count_on(unit: Unit, day: dt.date) -> int | None:
     """The member count of one unit in force on `day` (None: no figures yet)."""
     return (

@@ -7,7 +7,13 @@ from django.db.models.functions import Substr
 
 from accounts.scope import scope_q
 from lib.periods import in_force_q
-from units.models import PATH_WIDTH, Unit, UnitVersion
+from units.models import (
+    PATH_WIDTH,
+    Unit,
+    UnitVersion,
+    member_count_subquery,
+    worker_count_subquery,
+)
 from units.places import versions_under
 
 
@@ -100,3 +106,42 @@ def ancestors_on(node: UnitVersion, day: dt.date) -> list[UnitVersion]:
         .select_related("unit")
         .order_by("depth")
     )
+
+
+def children_with_figures(node: UnitVersion, day: dt.date) -> list[dict]:
+    """The node's children on `day`, each with the members and workers of the grassroots
+    unions of its subtree (their figures in force that day; None where none reported): what
+    a goal is divided in proportion to. One query for the figures, one for the children."""
+    width = (node.depth + 2) * PATH_WIDTH
+    rows = (
+        versions_under(node.path, day)
+        .filter(depth__gt=node.depth, kind__level__code="grassroots")
+        .annotate(
+            child_path=Substr("path", 1, width),
+            members=member_count_subquery(day),
+            workers=worker_count_subquery(day),
+        )
+        .values_list("child_path", "members", "workers")
+    )
+    totals: dict[str, list] = {}
+    for child_path, members, workers in rows:
+        sums = totals.setdefault(child_path, [None, None])
+        if members is not None:
+            sums[0] = (sums[0] or 0) + members
+        if workers is not None:
+            sums[1] = (sums[1] or 0) + workers
+    children = (
+        UnitVersion.objects.on(day)
+        .filter(parent_id=node.unit_id)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    return [
+        {
+            "version": child,
+            "unit": child.unit,
+            "members": totals.get(child.path, [None, None])[0],
+            "workers": totals.get(child.path, [None, None])[1],
+        }
+        for child in children
+    ]

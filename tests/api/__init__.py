@@ -25,6 +25,11 @@ class ApiClient:
             BASE + path, data or {}, content_type="application/json", headers=self._headers()
         )
 
+    def put(self, path: str, data: dict | None = None):
+        return self.client.put(
+            BASE + path, data or {}, content_type="application/json", headers=self._headers()
+        )
+
     def patch(self, path: str, data: dict | None = None):
         return self.client.patch(
             BASE + path, data or {}, content_type="application/json", headers=self._headers()

@@ -180,7 +180,6 @@ def stat_tables(rows) -> dict[str, list[list]]:
 
 def expected_tables(context) -> dict[str, list[list]]:
     stats = context["stats"]
-    by_category = stats["by_category"]
     out = {
         _("Total"): [
             row(
@@ -192,13 +191,8 @@ def expected_tables(context) -> dict[str, list[list]]:
                 ]
             )
         ],
-        _("By category"): [
-            row([label, *figures(by_category.get(key, {}))])
-            for key, label in (
-                ("full_time", _("Full-time cadres")),
-                ("part_time", _("Part-time cadres")),
-                ("member", _("Members and workers")),
-            )
+        _("By audience of the class"): [
+            row([str(label), *figures(r)]) for label, r in context["audiences"]
         ],
     }
     for caption, split in context["splits"]:
@@ -213,13 +207,14 @@ def test_the_statistics_export_stacks_the_tables_of_the_page(client, tree):
     assert got == expected_tables(html.context)
     assert list(got) == [
         _("Total"),
-        _("By category"),
+        _("By audience of the class"),
         _("By form"),
         _("By organiser level"),
         _("By topic"),
     ]
     assert got[_("Total")] == [[_("Total"), 1.0, 1.0, 1.0]]
-    assert got[_("By category")][0] == [_("Full-time cadres"), 1.0, 1.0, 1.0]
+    # Hà Nội's class of 2024 was for cadres and members (the default audience).
+    assert got[_("By audience of the class")][3] == [_("Cadres and members"), 1.0, 1.0, 1.0]
     assert rows[0][0] == _("Training statistics — %(unit)s") % {"unit": tree.hanoi.name}
     assert "01/01/2024" in rows[1][0] and "31/12/2024" in rows[1][0]
 

@@ -12,6 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from imports.models import ImportJob, ImportStatus
 from people.models import Person, Position, Role
+from planning.models import Employer
 from tests.imports.helpers import XLSX
 from training.models import Enrolment, Topic, TrainingRecord
 from units.models import Unit, UnitFigures
@@ -31,7 +32,7 @@ def header_of(data: bytes) -> tuple[int, dict[str, int]]:
     '*' that marks required ones)."""
     rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     for r, row in enumerate(rows):
-        if "Mã đơn vị *" in row:
+        if "Mã đơn vị *" in row or "Mã số thuế *" in row:
             return r, {str(v).removesuffix(" *"): c for c, v in enumerate(row) if v}
     raise AssertionError("no header row in the template")
 
@@ -227,7 +228,7 @@ def test_a_filled_records_template_adds_an_external_record(client, officer):
     assert list(record.topics.all()) == [topic]
 
 
-@pytest.mark.parametrize("kind", ["units", "people", "participants", "records"])
+@pytest.mark.parametrize("kind", ["units", "people", "participants", "records", "employers"])
 def test_the_instructions_sheet_explains_every_column(client, officer, kind):
     template = download(client, kind)
     _header, columns = header_of(template)
@@ -236,3 +237,23 @@ def test_the_instructions_sheet_explains_every_column(client, officer, kind):
 
 def test_an_unknown_template_is_not_found(client, officer):
     assert client.get("/imports/template/", {"kind": "salaries"}).status_code == 404
+
+
+def test_a_filled_employers_template_adds_an_employer_of_the_register(client, officer):
+    data = fill(
+        download(client, "employers"),
+        [
+            {
+                "Mã số thuế": "0101234567",
+                "Tên doanh nghiệp": "Công ty TNHH May Quang Minh",
+                "Phường, xã": "Xã Quang Minh",
+                "Tỉnh, thành phố": "Thành phố Hà Nội",
+                "Số lao động": 320,
+                "Mã công đoàn quản lý địa bàn": "HN-ML",
+                "Mã CĐCS": "Chưa có",
+            }
+        ],
+    )
+    upload_and_commit(client, "employers", data)
+    employer = Employer.objects.get(tax_code="0101234567")
+    assert (employer.workers, employer.area, employer.union) == (320, officer.melinh, None)
