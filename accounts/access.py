@@ -235,6 +235,8 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "imports/": (Data.IMPORTS, READ),
     "reports/": (Data.REPORTS, READ),
     "planning/": (Data.PLANNING, READ),
+    # A list of people still to train, as the needs list is.
+    "planning/new-cadres/": (Data.TARGETS, READ),
     "cadrework/": (Data.POOLS, READ),
     "cadrework/people/": (Data.PEOPLE, OWN),  # a profile's panel: asks may() for each part
     "cadrework/evaluations/": (Data.EVALUATIONS, READ),
@@ -269,8 +271,11 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "api/v1/units/<unit_id>/spending/": (Data.PLANNING, READ),
     "api/v1/units/<unit_id>/member-growth": (Data.PLANNING, READ),
     "api/v1/units/<unit_id>/employers": (Data.PLANNING, READ),
+    "api/v1/units/<unit_id>/new-cadres": (Data.TARGETS, READ),
     "api/v1/imports": (Data.IMPORTS, READ),
     "api/v1/reports": (Data.REPORTS, READ),
+    "api/v1/units/<unit_id>/implementation": (Data.REPORTS, READ),
+    "api/v1/implementation-reports": (Data.REPORTS, READ),
     "api/v1/units/<unit_id>/evaluation-figures": (Data.EVALUATIONS, READ),
     "api/v1/units/<unit_id>/retention": (Data.RETENTION, READ),
     "api/v1/roles": (Data.PEOPLE, READ),

@@ -771,3 +771,61 @@ def employer_coverage(request: HttpRequest, unit: UnitInPath):
             "areas": [],
         }
     return {"unit": unit, "from_register": True, **found}
+
+
+# --- new cadres not yet trained, by category ----------------------------------------------
+
+
+class NewCadreRow(Schema):
+    unit_id: int
+    unit_code: str
+    name: str
+    own: bool = Field(..., description="The unit's own posts (not a unit below).")
+    counts: dict[str, int]
+    total: int
+
+
+class NewCadresOut(Schema):
+    """004: the new cadres not yet trained (in basic union work) after a congress, each once,
+    by category — key_leaders, inspection, committee, group_leaders, full_time, part_time —
+    and per unit directly below, as the page "Cán bộ mới chưa được đào tạo" shows them."""
+
+    unit: UnitBrief
+    since: dt.date
+    on: dt.date
+    total: int
+    totals: dict[str, int]
+    rows: list[NewCadreRow]
+
+
+@router.get("/units/{unit_id}/new-cadres", response={200: NewCadresOut, **ERRORS})
+def new_cadres(
+    request: HttpRequest, unit: UnitInPath, since: Day | None = None, on: Day | None = None
+):
+    """Posts taken from `since` (default: the start of the unit's current term, its
+    congress) and held on `on` (default: today)."""
+    day = on or today()
+    node = version_on(unit, day)
+    if node is None:
+        raise Http404
+    found = selectors.new_cadres_untrained(
+        node, min(since or selectors.congress_day(node, day), day), day
+    )
+    return {
+        "unit": unit,
+        "since": found["since"],
+        "on": day,
+        "total": found["total"],
+        "totals": found["totals"],
+        "rows": [
+            {
+                "unit_id": version.unit_id,
+                "unit_code": version.unit.code,
+                "name": version.name,
+                "own": key == "own",
+                "counts": counts,
+                "total": total,
+            }
+            for key, version, counts, total in found["rows"]
+        ],
+    }

@@ -369,7 +369,7 @@ class AudienceFiguresOut(Schema):
     people: int
 
 
-class ShareOut(Schema):
+class BasicShareOut(Schema):
     cadres: int
     trained: int
     percent: Decimal | None
@@ -380,8 +380,8 @@ class BasicTrainingOut(Schema):
     dưỡng cơ bản về nghiệp vụ công tác công đoàn"."""
 
     as_of: dt.date
-    full_time: ShareOut
-    grassroots: ShareOut
+    full_time: BasicShareOut
+    grassroots: BasicShareOut
 
 
 class TrainingResultsOut(Schema):

@@ -28,7 +28,7 @@ from planning.models import (
 from standards.rules import most_required_topic
 from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, FundingSource, TrainingClass
-from units.models import Unit, UnitLevel, UnitVersion
+from units.models import PATH_WIDTH, Unit, UnitLevel, UnitVersion
 from units.places import placed_under, placed_under_then, under, versions_under
 
 SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
@@ -555,3 +555,148 @@ def growth_totals(node: UnitVersion, start: dt.date, end: dt.date) -> dict:
         totals["coverage"] = register["coverage"]
     totals["register"] = register
     return totals
+
+
+# --- new cadres not yet trained, by category (004) ------------------------------------------
+
+# 004: "rà soát nắm chắc số lượng cán bộ mới chưa được đào tạo … như cán bộ chủ chốt, tổ
+# trưởng, tổ phó … thống kê, phân loại, báo cáo". A person counts once, in the first of these
+# that one of their new posts belongs to.
+NEW_CADRE_CATEGORIES = (
+    "key_leaders",
+    "inspection",
+    "committee",
+    "group_leaders",
+    "full_time",
+    "part_time",
+)
+
+
+def new_cadre_labels() -> dict[str, str]:
+    return {
+        "key_leaders": _("Key leaders"),
+        "inspection": _("Inspection committee"),
+        "committee": _("Executive committee members"),
+        "group_leaders": _("Union-group leaders and deputies"),
+        "full_time": _("Other full-time cadres"),
+        "part_time": _("Other part-time cadres"),
+    }
+
+
+def new_cadre_category(role_code: str, key_leader: bool, committee: bool, full_time: bool):
+    if key_leader:
+        return "key_leaders"
+    if role_code.startswith("inspection_"):
+        return "inspection"
+    if committee:
+        return "committee"
+    if role_code in ("group_leader", "group_deputy"):
+        return "group_leaders"
+    return "full_time" if full_time else "part_time"
+
+
+def congress_day(node: UnitVersion, day: dt.date) -> dt.date:
+    """The first day of the unit's term running on `day` (its last congress), else 1 January."""
+    from units.models import Term
+
+    term = Term.objects.in_force_on(day).filter(unit_id=node.unit_id).order_by("-start_date")
+    first = term.values_list("start_date", flat=True).first()
+    return first or dt.date(day.year, 1, 1)
+
+
+@dataclass
+class NewCadre:
+    person_id: int
+    name: str
+    unit_id: int
+    unit_name: str
+    role: str
+    started_on: dt.date
+    category: str
+
+    @property
+    def label(self) -> str:
+        return new_cadre_labels()[self.category]
+
+
+def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dict:
+    """The cadres who took a post in the subtree (as it stood on `day`) from `since` (the
+    congress) to `day`, still hold it, and have not been trained in basic union work by `day`
+    (training.selectors.trained_in_basics): each once, by category, and per unit directly
+    below (the node's own posts in a row of their own)."""
+    from people.models import Position
+    from training.selectors import trained_in_basics
+
+    posts = (
+        Position.objects.active_on(day)
+        .filter(started_within(since, day), placed_under(node.path, day))
+        .annotate(trained=trained_in_basics(day, "person_id"))
+        .filter(trained=False)
+        .order_by("start_date", "pk")
+        .values_list(
+            "person_id",
+            "person__family_name",
+            "person__middle_name",
+            "person__given_name",
+            "unit_id",
+            "unit__name",
+            "role__name",
+            "role__code",
+            "role__is_key_leader",
+            "role__is_committee_member",
+            "full_time",
+            "start_date",
+        )
+    )
+    order = {c: i for i, c in enumerate(NEW_CADRE_CATEGORIES)}
+    people: dict[int, NewCadre] = {}
+    for (
+        pid,
+        family,
+        middle,
+        given,
+        unit_id,
+        unit_name,
+        role,
+        code,
+        key,
+        committee,
+        full,
+        on,
+    ) in posts.iterator(chunk_size=5000):
+        category = new_cadre_category(code, key, committee, full)
+        known = people.get(pid)
+        if known is None or order[category] < order[known.category]:
+            name = " ".join(p for p in (family, middle, given) if p)
+            people[pid] = NewCadre(pid, name, unit_id, unit_name, role, on, category)
+    width = (node.depth + 2) * PATH_WIDTH
+    child_path = {
+        unit_id: path[:width]
+        for unit_id, path in versions_under(node.path, day).values_list("unit_id", "path")
+    }
+    children = {
+        v.path: v
+        for v in UnitVersion.objects.on(day)
+        .filter(parent_id=node.unit_id)
+        .select_related("unit")
+        .order_by("unit__code")
+    }
+    rows = {key: dict.fromkeys(NEW_CADRE_CATEGORIES, 0) for key in ("own", *children)}
+    for cadre in people.values():
+        key = "own" if cadre.unit_id == node.unit_id else child_path.get(cadre.unit_id)
+        rows.setdefault(key, dict.fromkeys(NEW_CADRE_CATEGORIES, 0))[cadre.category] += 1
+    totals = dict.fromkeys(NEW_CADRE_CATEGORIES, 0)
+    for cadre in people.values():
+        totals[cadre.category] += 1
+    return {
+        "since": since,
+        "day": day,
+        "rows": [("own", node, rows["own"], sum(rows["own"].values()))]
+        + [
+            (path, version, rows[path], sum(rows[path].values()))
+            for path, version in children.items()
+        ],
+        "totals": totals,
+        "total": len(people),
+        "people": sorted(people.values(), key=lambda c: (order[c.category], c.unit_name, c.name)),
+    }

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
-from lib.dates import query_year, today
+from lib.dates import as_of, query_date, query_year, today
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from planning import selectors, services
@@ -38,6 +38,8 @@ from planning.models import (
     SurveyAnswer,
     TargetGroup,
 )
+from privacy.models import Source
+from privacy.services import log_export
 from training.selectors import classes_visible_to
 from units.models import Unit
 from units.selectors import version_on
@@ -634,4 +636,49 @@ def _employers_xlsx(unit: Unit, without) -> HttpResponse:
         rows,
         title=_("Employers with 30 workers or more without a grassroots union — %(unit)s")
         % {"unit": unit.name},
+    )
+
+
+# --- new cadres not yet trained, by category ----------------------------------------------
+
+
+@officer_required
+def new_cadres(request: HttpRequest) -> HttpResponse:
+    """After a congress: the new cadres not yet trained in basic union work, by category and
+    per unit below (004), to report up; the people themselves, and as XLSX (logged)."""
+    unit, year = _unit_and_year(request)
+    day = as_of(request)
+    node = version_on(unit, day)
+    if node is None:
+        raise Http404
+    since = query_date(request, "since") or selectors.congress_day(node, day)
+    found = selectors.new_cadres_untrained(node, min(since, day), day)
+    labels = selectors.new_cadre_labels()
+    if wants_xlsx(request):
+        return _new_cadres_xlsx(request, unit, found, labels)
+    return render(
+        request,
+        "planning/new_cadres.html",
+        {
+            "unit": unit,
+            "year": year,
+            "node": node,
+            "found": found,
+            "categories": [(c, labels[c]) for c in selectors.NEW_CADRE_CATEGORIES],
+            "people": found["people"][:500],
+        },
+    )
+
+
+def _new_cadres_xlsx(request: HttpRequest, unit: Unit, found: dict, labels: dict):
+    people = found["people"]
+    log_export(request, Source.NEEDS_LIST, unit=unit, count=len(people))
+    return xlsx_response(
+        f"can-bo-moi-chua-dao-tao-{unit.code}.xlsx",
+        _("New cadres"),
+        [_("Full name"), _("Unit"), _("Post"), _("Since"), _("Category")],
+        ([c.name, c.unit_name, c.role, c.started_on, labels[c.category]] for c in people),
+        title=_("New cadres not yet trained in basic union work — %(unit)s") % {"unit": unit.name},
+        subtitle=_("Posts taken from %(since)s; as of %(day)s")
+        % {"since": f"{found['since']:%d/%m/%Y}", "day": f"{found['day']:%d/%m/%Y}"},
     )

@@ -83,3 +83,49 @@ class ReportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class FilingStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class ImplementationReport(models.Model):
+    """A unit's yearly report on implementing a resolution, filed to the unit above (001
+    §IV: districts, sectors and departments report yearly to the province), which accepts it
+    or returns it with a comment. The figures are those of the day it was filed, kept as
+    filed: what the unit above received."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    document = models.ForeignKey(
+        "targets.SourceDocument", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=FilingStatus.choices)
+    figures = models.JSONField(default=dict)
+    note = models.TextField(_("note"), blank=True)
+    comment = models.TextField(_("comment of the unit above"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        verbose_name = _("implementation report")
+        verbose_name_plural = _("implementation reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "document"], name="implementationreport_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.year}"

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.decorators import officer_required
 from accounts.scope import get_scoped_or_404, scoped
-from lib.dates import today
-from reports import services, tasks
+from lib.dates import query_year, today
+from lib.forms import run_service
+from reports import filing, services, tasks
 from reports.forms import ReportForm
-from reports.models import ReportJob, ReportKind
-from reports.selectors import ReportError
+from reports.models import ImplementationReport, ReportJob, ReportKind
+from reports.selectors import ReportError, documents_for
 from units.models import Unit
 from units.selectors import version_on
 
@@ -135,4 +136,77 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
         as_attachment=True,
         filename=os.path.basename(job.file.name),
         content_type=services.CONTENT_TYPES[job.format],
+    )
+
+
+# --- the yearly implementation report, filed up --------------------------------------------
+
+
+@officer_required
+def implementation(request: HttpRequest) -> HttpResponse:
+    """A unit's yearly report on a resolution: file it (the figures of the day), see it
+    accepted or returned; and, for the units directly below, accept or return theirs and see
+    who has not filed."""
+    unit = _initial_unit(request)
+    year = query_year(request) or today().year - 1
+    documents = list(documents_for(request.user))
+    wanted = request.GET.get("document")
+    document = next(
+        (d for d in documents if str(d.pk) == wanted), documents[0] if documents else None
+    )
+    if document is None:
+        raise Http404
+    back = redirect(
+        f"{reverse('reports:implementation')}?unit={unit.pk}&year={year}&document={document.pk}"
+    )
+    if request.method == "POST":
+        if not request.user.can_write:
+            raise Http404
+        action = request.POST.get("action")
+        if action == "file":
+            run_service(
+                request,
+                lambda: filing.report_file(
+                    user=request.user,
+                    unit=unit,
+                    year=year,
+                    document=document,
+                    note=request.POST.get("note", ""),
+                ),
+                _("The report was filed."),
+            )
+        elif action in ("accept", "return"):
+            filed = get_scoped_or_404(
+                ImplementationReport.objects.select_related("unit__parent"),
+                request.user,
+                pk=int(request.POST.get("report") or 0),
+            )
+            if action == "accept":
+                run_service(
+                    request,
+                    lambda: filing.report_accept(user=request.user, filed=filed),
+                    _("The report was accepted."),
+                )
+            else:
+                run_service(
+                    request,
+                    lambda: filing.report_return(
+                        user=request.user, filed=filed, comment=request.POST.get("comment", "")
+                    ),
+                    _("The report was returned with your comment."),
+                )
+        return back
+    own = ImplementationReport.objects.filter(unit=unit, year=year, document=document).first()
+    return render(
+        request,
+        "reports/implementation.html",
+        {
+            "unit": unit,
+            "year": year,
+            "document": document,
+            "documents": documents,
+            "own": own,
+            "below": filing.filings_below(unit, year, document),
+            "may_file": request.user.can_write and request.user.unit_id == unit.pk,
+        },
     )

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.access import ACCESS, OWN, SYSTEM, Data, may
 from accounts.models import ApiToken, UserRole
@@ -31,9 +32,9 @@ from planning.models import ClassLink, Plan, PlanLine, Survey
 from planning.selectors import surveys_visible_to
 from privacy.masking import mask_citizen_id
 from privacy.models import Action, PersonalDataAccess
-from reports.models import ReportJob
+from reports.models import ImplementationReport, ReportJob
 from reports.tasks import report_job_create
-from targets.models import Target
+from targets.models import SourceDocument, Target
 from targets.services import target_adopt
 from training.models import Enrolment, Lecturer, TrainingClass, TrainingRecord
 from training.selectors import classes_visible_to
@@ -63,8 +64,10 @@ def all_routes(skipped: tuple = SKIPPED_PREFIXES) -> list[str]:
 
 def model_for(route: str):
     """Which kind of object a route's id names: the probe must know every route."""
-    if route.startswith("imports/"):
+    if route.startswith(("imports/", "api/v1/imports/")):
         return ImportJob
+    if route.startswith("api/v1/implementation-reports/"):
+        return ImplementationReport
     if route.startswith(("elearning/attempts/", "api/v1/attempts/")):
         return QuizAttempt
     if route.startswith("api/v1/learning/enrolments/"):
@@ -97,7 +100,7 @@ def model_for(route: str):
         return ClassLink
     if route.startswith(("planning/surveys/", "api/v1/surveys/")):
         return Survey
-    if route.startswith("reports/jobs/"):
+    if route.startswith(("reports/jobs/", "api/v1/reports/")):
         return ReportJob
     if route.startswith(("targets/<int:pk>", "audit/targets/")):  # adopting, history
         return Target
@@ -129,6 +132,7 @@ PROBED_MODELS = (
     Lecturer,
     ImportJob,
     ReportJob,
+    ImplementationReport,
     Plan,
     PlanLine,
     ClassLink,
@@ -161,6 +165,7 @@ MODEL_KINDS = {
     Lecturer: Data.LECTURERS,
     ImportJob: Data.IMPORTS,
     ReportJob: Data.REPORTS,
+    ImplementationReport: Data.REPORTS,
     Plan: Data.PLANNING,
     PlanLine: Data.PLANNING,
     ClassLink: Data.PLANNING,
@@ -253,6 +258,7 @@ def outside_subtree(user):
         Lecturer,
         ImportJob,
         ReportJob,
+        ImplementationReport,
         Plan,
         PlanLine,
         ClassLink,
@@ -356,6 +362,14 @@ def add_jobs(tree) -> None:
             kind="structure",
             fmt="xlsx",
             params={"on": "2024-06-01"},
+        )
+        ImplementationReport.objects.create(
+            unit=officer.unit,
+            year=2024,
+            document=SourceDocument.objects.order_by("pk").first(),
+            status="submitted",
+            filed_by=officer,
+            filed_at=timezone.now(),
         )
 
 

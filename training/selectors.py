@@ -141,12 +141,26 @@ class Share:
         return (Decimal(100 * self.trained) / self.of).quantize(Decimal("0.1"))
 
 
+def trained_in_basics(day: dt.date, person_ref: str) -> Exists:
+    """Whether the person (`OuterRef(person_ref)`) has been trained in basic union work by
+    `day`: a valid record on a basic topic, whoever organised it."""
+    from training.models import TrainingRecord
+
+    return Exists(
+        TrainingRecord.objects.filter(
+            person=OuterRef(person_ref),
+            valid=True,
+            completed_on__lte=day,
+            topics__code__in=BASIC_TOPICS,
+        )
+    )
+
+
 def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
     """Of the cadres on `day` — full-time cadres, and cadres of grassroots unions (posts in a
     grassroots union or a unit below one) — how many have ever been trained in basic union
     work: a valid training record on a basic topic completed by that day, whoever organised
     it. Cadres of the unit's subtree as it stood that day."""
-    from training.models import TrainingRecord
     from units.models import UnitLevel
 
     path = path_on(unit, day)
@@ -156,14 +170,7 @@ def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
     people = Person.objects.annotate(
         full=Exists(held.filter(full_time=True)),
         grassroots=Exists(held.filter(unit__kind__level__rank__gte=Subquery(grassroots_rank))),
-        trained=Exists(
-            TrainingRecord.objects.filter(
-                person=OuterRef("pk"),
-                valid=True,
-                completed_on__lte=day,
-                topics__code__in=BASIC_TOPICS,
-            )
-        ),
+        trained=trained_in_basics(day, "pk"),
     ).filter(Q(full=True) | Q(grassroots=True))
     counts = people.aggregate(
         full_of=Count("pk", filter=Q(full=True)),
