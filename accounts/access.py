@@ -181,6 +181,19 @@ def is_system(user) -> bool:
     return user is SYSTEM
 
 
+def acts_for(user, unit) -> bool:
+    """Whether the user speaks for `unit` itself — submits its plan, files its report — rather
+    than for a unit above it, which may read and change its data but not send it up. A system
+    job acts for every unit."""
+    return is_system(user) or user.unit_id == unit.pk
+
+
+def directly_above(user, unit) -> bool:
+    """Whether the user's unit is the one directly above `unit`: it approves, accepts or returns
+    what `unit` sends up. A system job may."""
+    return is_system(user) or (unit.parent_id is not None and user.unit_id == unit.parent_id)
+
+
 def recorded_user(user):
     """The user a record names as having acted (a plan's history, a reorganisation, an
     appointment): the user, or None for a system job."""

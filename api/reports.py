@@ -2,10 +2,9 @@
 a large subtree's report on the pages; the file is fetched once built."""
 
 import datetime as dt
-import os
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -80,16 +79,7 @@ def report_detail(request: HttpRequest, job_id: int):
 @router.get("/reports/{job_id}/file", response={200: None, **ERRORS})
 def report_file(request: HttpRequest, job_id: int):
     """The built file (XLSX or DOCX)."""
-    job = _job(request, job_id)
-    if job.status != ReportJob.Status.DONE or not job.file:
-        raise Http404
-    services.log_if_personal(request, job)
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=os.path.basename(job.file.name),
-        content_type=services.CONTENT_TYPES[job.format],
-    )
+    return services.job_file_response(request, _job(request, job_id))
 
 
 # --- the yearly implementation report, filed up --------------------------------------------

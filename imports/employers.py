@@ -130,8 +130,8 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
             existing[employer.tax_code] = employer
     created, changed = [], []
     scope = scope_prefix(user)  # a stored employer's area union must be the user's too
-    for row, v in rows:
-        outcome.step(row, "check")
+    for done, (row, v) in enumerate(rows, 1):
+        outcome.step(done, "check")
         area = resolve_unit(outcome, row, "area", v["area"], units)
         union = resolve_unit(outcome, row, "union", v["union"], units) if v["union"] else None
         if union is not None and union.kind.level.code != GRASSROOTS:

@@ -22,6 +22,16 @@ def under(unit_or_path, field: str = "") -> Q:
     return Q(**{lookup: _path(unit_or_path)})
 
 
+def path_length(depth: int) -> int:
+    """How long the path of a unit at `depth` (0: the top of the tree) is."""
+    return (depth + 1) * PATH_WIDTH
+
+
+def ancestor_path(path: str, depth: int) -> str:
+    """The path of the unit at `depth` on the way down to the unit whose path this is."""
+    return path[: path_length(depth)]
+
+
 def is_within(unit_or_path, ancestor_or_path) -> bool:
     """Whether a unit is the given ancestor or below it, in the tree as it stands now."""
     return _path(unit_or_path).startswith(_path(ancestor_or_path))

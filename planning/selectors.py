@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import scope_ancestor_paths, scope_path
 from lib.dates import today
 from lib.periods import lies_within, started_in_year, started_within
+from lib.tree import ancestor_path
 from planning.models import (
     ClassLink,
     Employer,
@@ -28,7 +29,7 @@ from planning.models import (
 from standards.rules import most_required_topic
 from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, FundingSource, TrainingClass
-from units.models import PATH_WIDTH, Unit, UnitLevel, UnitVersion
+from units.models import Unit, UnitLevel, UnitVersion
 from units.places import placed_under, placed_under_then, under, versions_under
 
 SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
@@ -669,9 +670,8 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
         if known is None or order[category] < order[known.category]:
             name = " ".join(p for p in (family, middle, given) if p)
             people[pid] = NewCadre(pid, name, unit_id, unit_name, role, on, category)
-    width = (node.depth + 2) * PATH_WIDTH
     child_path = {
-        unit_id: path[:width]
+        unit_id: ancestor_path(path, node.depth + 1)
         for unit_id, path in versions_under(node.path, day).values_list("unit_id", "path")
     }
     children = {
@@ -682,11 +682,10 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
         .order_by("unit__code")
     }
     rows = {key: dict.fromkeys(NEW_CADRE_CATEGORIES, 0) for key in ("own", *children)}
+    totals = dict.fromkeys(NEW_CADRE_CATEGORIES, 0)
     for cadre in people.values():
         key = "own" if cadre.unit_id == node.unit_id else child_path.get(cadre.unit_id)
         rows.setdefault(key, dict.fromkeys(NEW_CADRE_CATEGORIES, 0))[cadre.category] += 1
-    totals = dict.fromkeys(NEW_CADRE_CATEGORIES, 0)
-    for cadre in people.values():
         totals[cadre.category] += 1
     return {
         "since": since,

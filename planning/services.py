@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.bulk
-from accounts.access import Data, check_may_write, is_system, recorded_user
+from accounts.access import (
+    Data,
+    acts_for,
+    check_may_write,
+    directly_above,
+    is_system,
+    recorded_user,
+)
 from lib.dates import today
 from planning.models import (
     ClassLink,
@@ -89,7 +96,7 @@ def plan_create(*, user, unit: Unit, year: int, note: str = "") -> Plan:
 def _check_own(user, plan: Plan) -> None:
     """A plan is written by its own unit; the unit above returns or approves it."""
     _check_scope(user, plan.unit)
-    if not is_system(user) and user.unit_id != plan.unit_id:
+    if not acts_for(user, plan.unit):
         raise ValidationError(
             _(
                 "Only %(unit)s changes or submits its own plan; the unit "
@@ -192,11 +199,11 @@ def plan_submit(*, user, plan: Plan) -> Plan:
 def _check_decider(user, plan: Plan) -> None:
     if is_system(user):
         return
-    if not user.can_write or user.unit_id == plan.unit_id:
+    if not user.can_write or acts_for(user, plan.unit):
         raise ValidationError(
             _("A unit cannot approve or return its own plan: the unit above does.")
         )
-    if user.unit_id != plan.unit.parent_id:
+    if not directly_above(user, plan.unit):
         raise ValidationError(
             _("Only %(unit)s, the unit directly above, approves or returns this plan.")
             % {"unit": plan.unit.parent.name}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import acts_for, directly_above
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.dates import as_of, query_date, query_year, today
@@ -225,10 +226,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "linkable": selectors.linkable_classes(plan)[:200],
             "may_edit": request.user.can_write
             and plan.status != PlanStatus.SUBMITTED
-            and request.user.unit_id == plan.unit_id,
+            and acts_for(request.user, plan.unit),
             "may_decide": request.user.can_write
             and plan.status == PlanStatus.SUBMITTED
-            and request.user.unit_id == plan.unit.parent_id,
+            and directly_above(request.user, plan.unit),
         },
     )
 

@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import Data, check_may_write, is_system, recorded_user
+from accounts.access import (
+    Data,
+    acts_for,
+    check_may_write,
+    directly_above,
+    is_system,
+    recorded_user,
+)
 from cadrework.models import Appointment, Evaluation, Inspection, PoolReview
 from lib.dates import today
 from lib.periods import started_in_year
@@ -89,7 +96,7 @@ def report_file(
     """File (or file again, once returned) the unit's report; the top of the tree has no unit
     above, so its report is accepted as filed."""
     check_may_write(user, unit, Data.REPORTS, "unit")
-    if not is_system(user) and user.unit_id != unit.pk:
+    if not acts_for(user, unit):
         raise ValidationError(
             {"unit": _("Only %(unit)s files its own report.") % {"unit": unit.name}}
         )
@@ -124,7 +131,7 @@ def _check_above(user, filed: ImplementationReport) -> None:
     if is_system(user):
         return
     check_may_write(user, filed.unit, Data.REPORTS, "unit")
-    if user.unit_id != filed.unit.parent_id:
+    if not directly_above(user, filed.unit):
         raise ValidationError(
             _("Only %(unit)s, the unit directly above, accepts or returns this report.")
             % {"unit": filed.unit.parent.name}

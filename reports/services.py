@@ -3,6 +3,7 @@ reports.tasks queues them and runs `report_job_run`)."""
 
 import datetime as dt
 import logging
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import IO
 
 from django.core.files import File
 from django.db.models import F
+from django.http import FileResponse, Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -54,6 +56,20 @@ class Built:
     filename: str
     content_type: str
     file: IO[bytes]  # positioned at the start
+
+
+def job_file_response(request, job: ReportJob) -> FileResponse:
+    """A background job's built file, for the page and the API (404 until it is built);
+    the download of a report listing people is logged."""
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404
+    log_if_personal(request, job)
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=os.path.basename(job.file.name),
+        content_type=CONTENT_TYPES[job.format],
+    )
 
 
 def report_day(kind: str, params: dict) -> dt.date:

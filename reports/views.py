@@ -1,13 +1,12 @@
 """Report pages: the list, a form per report, the files, and the background jobs."""
 
-import os
-
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.access import acts_for
 from accounts.decorators import officer_required
 from accounts.scope import get_scoped_or_404, scoped
 from lib.dates import query_year, today
@@ -127,16 +126,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    if job.status != ReportJob.Status.DONE or not job.file:
-        raise Http404
-    services.log_if_personal(request, job)
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=os.path.basename(job.file.name),
-        content_type=services.CONTENT_TYPES[job.format],
-    )
+    return services.job_file_response(request, _job(request, pk))
 
 
 # --- the yearly implementation report, filed up --------------------------------------------
@@ -207,6 +197,8 @@ def implementation(request: HttpRequest) -> HttpResponse:
             "documents": documents,
             "own": own,
             "below": filing.filings_below(unit, year, document),
-            "may_file": request.user.can_write and request.user.unit_id == unit.pk,
+            "may_file": request.user.can_write and acts_for(request.user, unit),
+            # The units below are this unit's: it accepts or returns their reports.
+            "may_decide": request.user.can_write and acts_for(request.user, unit),
         },
     )

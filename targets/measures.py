@@ -176,13 +176,13 @@ def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
         )
     }
     additive = target.kind in COUNT_KINDS
+
+    def whole_or_decimal(value):
+        return int(value) if additive and value is not None else value
+
     rows = []
     for child in children:
         a = stored.get(child["unit"].pk)
-
-        def whole_or_decimal(value):
-            return int(value) if additive and value is not None else value
-
         rows.append(
             {
                 **child,

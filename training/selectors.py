@@ -112,7 +112,7 @@ def class_statistics(*, unit: Unit, start: dt.date, end: dt.date, own: bool = Fa
     for row in who.order_by():
         attendees[row["who"]] = row["n"]
     return {
-        "classes": classes.count(),
+        "classes": sum(row["classes"] for row in by_category.values()),
         "totals": attendances.aggregate(**figures),
         "by_category": by_category,
         "attendees": attendees,

@@ -7,8 +7,8 @@ from django.db.models.functions import Substr
 
 from accounts.scope import scope_q
 from lib.periods import in_force_q
+from lib.tree import ancestor_path, path_length
 from units.models import (
-    PATH_WIDTH,
     Unit,
     UnitVersion,
     member_count_subquery,
@@ -57,7 +57,7 @@ def children_with_counts(node: UnitVersion, day: dt.date, user) -> list[dict]:
 
     One query: versions in force on `day` under the node are grouped by the path prefix of the
     child they fall under, so each subtree is counted without recursion."""
-    width = (node.depth + 2) * PATH_WIDTH
+    width = path_length(node.depth + 1)
     active = _active_position(day)
     rows = (
         versions_under(node.path, day)
@@ -99,7 +99,7 @@ def children_with_counts(node: UnitVersion, day: dt.date, user) -> list[dict]:
 
 def ancestors_on(node: UnitVersion, day: dt.date) -> list[UnitVersion]:
     """The chain from the root down to the node's parent on `day` (one query)."""
-    prefixes = [node.path[: i * PATH_WIDTH] for i in range(1, node.depth + 1)]
+    prefixes = [ancestor_path(node.path, depth) for depth in range(node.depth)]
     return list(
         UnitVersion.objects.on(day)
         .filter(path__in=prefixes)
@@ -112,7 +112,7 @@ def children_with_figures(node: UnitVersion, day: dt.date) -> list[dict]:
     """The node's children on `day`, each with the members and workers of the grassroots
     unions of its subtree (their figures in force that day; None where none reported): what
     a goal is divided in proportion to. One query for the figures, one for the children."""
-    width = (node.depth + 2) * PATH_WIDTH
+    width = path_length(node.depth + 1)
     rows = (
         versions_under(node.path, day)
         .filter(depth__gt=node.depth, kind__level__code="grassroots")
