@@ -6,7 +6,7 @@ look objects up through the scope helper and shape the answers."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -829,3 +829,138 @@ def new_cadres(
             for key, version, counts, total in found["rows"]
         ],
     }
+
+
+# --- classes and trainees given down (004: "chỉ tiêu mở lớp") ---------------------------------
+
+
+class GoalPair(Schema):
+    given: int | None = Field(description="The goal given to the unit (None: none).")
+    own: int | None = Field(description="A higher goal it set itself.")
+    goal: int | None = Field(description="What it is judged against: its own, else given.")
+    reached: bool | None = Field(description="Whether what its subtree held reaches the goal.")
+
+
+class ClassGoalRow(Schema):
+    unit_id: int
+    unit_code: str
+    name: str
+    members: int | None
+    workers: int | None
+    classes: GoalPair
+    trainees: GoalPair
+    held_classes: int = Field(description="Classes its subtree held in the year.")
+    held_trainees: int = Field(description="Their attendances (lượt).")
+    planned_classes: int | None = Field(description="Classes in its own plan of the year.")
+    planned_trainees: int | None
+
+
+class ClassGoalsOut(Schema):
+    """A unit's goals of classes and trainees for a year (given to it, or its own) and those
+    it gave the units directly below, each with what its subtree held that year."""
+
+    unit: int
+    year: int
+    whole_classes: int | None
+    whole_trainees: int | None
+    given_classes: int
+    given_trainees: int
+    adds_up: bool
+    rows: list[ClassGoalRow]
+
+
+class ClassGoalIn(Schema):
+    unit: UnitRef
+    classes: int | None = Field(None, ge=0, le=10_000_000, description="None: none given.")
+    trainees: int | None = Field(None, ge=0, le=10_000_000)
+
+
+class ClassGoalsIn(Schema):
+    goals: list[ClassGoalIn] = Field(
+        default_factory=list,
+        description="Goals given by hand.",
+        examples=[[{"unit": 12, "classes": 4, "trainees": 400}]],
+    )
+    divide: Literal["members", "workers"] | None = Field(
+        None, description="Instead: divide the unit's own goals in proportion."
+    )
+
+
+class OwnClassGoalIn(Schema):
+    classes: int | None = Field(None, ge=0, le=10_000_000, description="None: back to given.")
+    trainees: int | None = Field(None, ge=0, le=10_000_000)
+
+
+def _class_goals_out(unit, year: int) -> dict:
+    day = today()
+    node = version_on(unit, day)
+    if node is None:
+        raise Http404
+    table = selectors.class_goals(node, year, day)
+    whole = table.whole or {}
+    return {
+        "unit": unit.pk,
+        "year": year,
+        "whole_classes": whole.get("classes"),
+        "whole_trainees": whole.get("trainees"),
+        "given_classes": table.given["classes"],
+        "given_trainees": table.given["trainees"],
+        "adds_up": table.adds_up,
+        "rows": [
+            {
+                "unit_id": r["unit"].pk,
+                "unit_code": r["unit"].code,
+                "name": r["version"].name,
+                "members": r["members"],
+                "workers": r["workers"],
+                "classes": r["classes"],
+                "trainees": r["trainees"],
+                "held_classes": r["held"]["classes"],
+                "held_trainees": r["held"]["trainees"],
+                "planned_classes": (r["planned"] or {}).get("classes"),
+                "planned_trainees": (r["planned"] or {}).get("trainees"),
+            }
+            for r in table.rows
+        ],
+    }
+
+
+@router.get("/units/{unit_id}/class-goals/{year}", response={200: ClassGoalsOut, **ERRORS})
+def class_goals_detail(request: HttpRequest, unit: UnitInPath, year: Year):
+    """The classes and trainees given to the units directly below for the year."""
+    return _class_goals_out(unit, year)
+
+
+@router.put(
+    "/units/{unit_id}/class-goals/{year}", response={200: ClassGoalsOut, **ERRORS}, auth=writer
+)
+def class_goals_save(request: HttpRequest, unit: UnitInPath, year: Year, payload: ClassGoalsIn):
+    """Give classes and trainees to the units directly below, by hand (`goals`) or in
+    proportion (`divide`), as the page does."""
+    if payload.divide:
+        services.class_goals_in_proportion(
+            user=request.auth, unit=unit, year=year, by=payload.divide
+        )
+    else:
+        services.class_goals_give(
+            user=request.auth,
+            unit=unit,
+            year=year,
+            goals={g.unit: {"classes": g.classes, "trainees": g.trainees} for g in payload.goals},
+        )
+    return _class_goals_out(unit, year)
+
+
+@router.put(
+    "/units/{unit_id}/class-goals/{year}/own",
+    response={200: ClassGoalsOut, **ERRORS},
+    auth=writer,
+)
+def own_class_goal_save(
+    request: HttpRequest, unit: UnitInPath, year: Year, payload: OwnClassGoalIn
+):
+    """The unit sets itself goals of classes and trainees higher than those given to it."""
+    services.class_goal_set_own(
+        user=request.auth, unit=unit, year=year, classes=payload.classes, trainees=payload.trainees
+    )
+    return _class_goals_out(unit, year)

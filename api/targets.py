@@ -286,6 +286,16 @@ class AllocationRow(Schema):
     allocated: int | Decimal | None = Field(description="The goal given to it (None: none).")
     own: int | Decimal | None = Field(description="A higher goal it set itself.")
     method: str
+    to_train: int | None = Field(
+        None, description="A target on people: those it must still train to reach it."
+    )
+    met: int | None = Field(None, description="A target on people: those who met it.")
+    trained: int | None = Field(
+        None, description="A target on people: those who met it since the goal was given."
+    )
+    reached: bool | None = Field(
+        None, description="A target on people: whether those trained reach the goal."
+    )
 
 
 class AllocationOut(Schema):
@@ -295,7 +305,10 @@ class AllocationOut(Schema):
 
     unit: int
     code: str
-    whole: int | Decimal | None = Field(description="The unit's own goal for the target.")
+    whole: int | Decimal | None = Field(
+        description="The unit's own goal for the target (a target on people: people to train)."
+    )
+    people: bool = Field(description="A target on people: goals are people to train.")
     additive: bool = Field(description="A count, whose parts add up to the whole.")
     given: int | Decimal
     difference: int | Decimal | None = Field(
@@ -312,8 +325,10 @@ class GoalIn(Schema):
 
 class AllocationIn(Schema):
     goals: list[GoalIn] = Field(default_factory=list, description="Goals given by hand.")
-    divide: Literal["members", "workers"] | None = Field(
-        None, description="Instead: divide the whole in proportion to members or workers."
+    divide: Literal["members", "workers", "to_train"] | None = Field(
+        None,
+        description="Instead: divide the whole in proportion to members, workers or (a target "
+        "on people) people still to train.",
     )
 
 
@@ -338,6 +353,7 @@ def _allocation_out(node, target, day) -> dict:
         "unit": node.unit_id,
         "code": target.code,
         "whole": table.whole,
+        "people": table.people,
         "additive": table.additive,
         "given": table.given,
         "difference": table.difference,
@@ -352,6 +368,7 @@ def _allocation_out(node, target, day) -> dict:
                 "allocated": r["allocated"],
                 "own": r["own"],
                 "method": r["method"],
+                **{k: r.get(k) for k in ("to_train", "met", "trained", "reached")},
             }
             for r in table.rows
         ],

@@ -161,3 +161,38 @@ class AnswerForm(forms.Form):
             for topic in self.topics
             for group in TargetGroup.values
         }
+
+
+class ClassGoalsForm(forms.Form):
+    """Classes and trainees for each unit directly below (empty: none given); fields
+    `classes_<unit id>` and `trainees_<unit id>`."""
+
+    FIELDS = ("classes", "trainees")
+
+    def __init__(self, *args, rows: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            for field in self.FIELDS:
+                name = f"{field}_{row['unit'].pk}"
+                label = _("classes") if field == "classes" else _("trainees")
+                self.fields[name] = count(f"{row['unit'].name}: {label}", required=False)
+                self.fields[name].max_value = 10_000_000
+                self.initial[name] = row[field]["given"]
+
+    def goals(self) -> dict:
+        return {
+            row["unit"]: {f: self.cleaned_data[f"{f}_{row['unit'].pk}"] for f in self.FIELDS}
+            for row in self.rows
+        }
+
+    def bound_rows(self) -> list[tuple]:
+        return [
+            (row, self[f"classes_{row['unit'].pk}"], self[f"trainees_{row['unit'].pk}"])
+            for row in self.rows
+        ]
+
+
+class OwnClassGoalForm(forms.Form):
+    classes = count(_("own goal: classes"), required=False)
+    trainees = count(_("own goal: trainees"), required=False)

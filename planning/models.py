@@ -372,3 +372,40 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.tax_code})"
+
+
+class ClassGoal(models.Model):
+    """Classes to open and trainees to train in a year, given by a unit to a unit directly
+    below it (004: the city asks the units below it to plan "đảm bảo về nội dung, chỉ tiêu mở
+    lớp cũng như đối tượng được đào tạo"): the unit's subtree is judged on the classes it held
+    that year and their attendances. The unit may set itself higher goals (`own_*`)."""
+
+    SCOPE_UNIT_FIELDS = ("unit",)
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    given_by = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    classes = CountField(_("classes"), null=True, blank=True)
+    trainees = CountField(_("trainees"), null=True, blank=True)
+    own_classes = CountField(_("own goal: classes"), null=True, blank=True)
+    own_trainees = CountField(_("own goal: trainees"), null=True, blank=True)
+    method = models.CharField(_("how it was divided"), max_length=10, default="by_hand")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="classgoal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.year}"
+
+    @property
+    def goal_classes(self) -> int | None:
+        return self.own_classes if self.own_classes is not None else self.classes
+
+    @property
+    def goal_trainees(self) -> int | None:
+        return self.own_trainees if self.own_trainees is not None else self.trainees

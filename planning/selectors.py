@@ -15,6 +15,7 @@ from lib.dates import today
 from lib.periods import lies_within, started_in_year, started_within
 from lib.tree import ancestor_path
 from planning.models import (
+    ClassGoal,
     ClassLink,
     Employer,
     MemberGrowth,
@@ -31,6 +32,7 @@ from targets.models import TargetKind
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, FundingSource, TrainingClass
 from units.models import Unit, UnitLevel, UnitVersion
 from units.places import placed_under, placed_under_then, under, versions_under
+from units.selectors import children_with_figures
 
 SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
 HELD = (ClassStatus.RUNNING, ClassStatus.CLOSED)  # a class counts as done once it runs
@@ -699,3 +701,85 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
         "total": len(people),
         "people": sorted(people.values(), key=lambda c: (order[c.category], c.unit_name, c.name)),
     }
+
+
+# --- classes and trainees given down (004: "chỉ tiêu mở lớp") ---------------------------------
+
+
+@dataclass
+class ClassGoals:
+    """A unit's goals of classes and trainees for a year and those it gave the units directly
+    below it, each with what its subtree held that year."""
+
+    node: UnitVersion
+    year: int
+    whole: dict | None  # the unit's own goal {"classes", "trainees"}: given to it, or its own
+    rows: list[dict]
+    given: dict  # the sums given to the units below
+
+    def difference(self, field: str) -> int | None:
+        """What the parts lack (+) or give beyond the whole (−); None with no whole."""
+        if self.whole is None or self.whole[field] is None:
+            return None
+        return self.whole[field] - self.given[field]
+
+    @property
+    def adds_up(self) -> bool:
+        return all(self.difference(f) in (None, 0) for f in ("classes", "trainees"))
+
+
+def class_goal_of(unit: Unit, year: int) -> dict | None:
+    """The classes and trainees a unit must reach in `year`: the higher ones it set itself,
+    else those given to it; None when it was given none."""
+    goal = ClassGoal.objects.filter(unit=unit, year=year).first()
+    if goal is None or (goal.goal_classes is None and goal.goal_trainees is None):
+        return None
+    return {"classes": goal.goal_classes, "trainees": goal.goal_trainees}
+
+
+def held_in_year(unit: Unit, year: int) -> dict:
+    """Classes the unit's subtree held in `year` and their attendances (lượt): the figures a
+    goal of classes and trainees is judged on, counted as the training-results report does."""
+    from training.selectors import classes_and_attendances
+
+    classes, attendances = classes_and_attendances(
+        unit=unit, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
+    )
+    return {"classes": classes.count(), "trainees": attendances.count()}
+
+
+def class_goals(node: UnitVersion, year: int, day: dt.date) -> ClassGoals:
+    """The one reading of a unit's goals of classes and trainees for the page and the API."""
+    children = children_with_figures(node, day)
+    stored = {
+        g.unit_id: g
+        for g in ClassGoal.objects.filter(year=year, unit_id__in=[c["unit"].pk for c in children])
+    }
+    planned = {
+        row["plan__unit"]: row
+        for row in PlanLine.objects.filter(
+            plan__year=year, plan__unit_id__in=[c["unit"].pk for c in children]
+        )
+        .values("plan__unit")
+        .annotate(classes=Sum("classes"), trainees=Sum("trainees"))
+        .order_by()
+    }
+    rows = []
+    for child in children:
+        g = stored.get(child["unit"].pk)
+        held = held_in_year(child["unit"], year)
+        plan = planned.get(child["unit"].pk, {})
+        row = {**child, "held": held, "planned": plan or None}
+        for field in ("classes", "trainees"):
+            given = getattr(g, field) if g else None
+            own = getattr(g, f"own_{field}") if g else None
+            goal = own if own is not None else given
+            row[field] = {
+                "given": given,
+                "own": own,
+                "goal": goal,
+                "reached": None if goal is None else held[field] >= goal,
+            }
+        rows.append(row)
+    given = {f: sum(r[f]["given"] or 0 for r in rows) for f in ("classes", "trainees")}
+    return ClassGoals(node, year, class_goal_of(node.unit, year), rows, given)

@@ -26,6 +26,7 @@ from accounts.access import (
 )
 from lib.dates import today
 from planning.models import (
+    ClassGoal,
     ClassLink,
     MemberGrowth,
     Plan,
@@ -39,9 +40,12 @@ from planning.models import (
     SurveyNeed,
     TargetGroup,
 )
+from planning.selectors import class_goals
+from targets.services import split_in_proportion
 from training.models import TrainingClass
-from units.models import Unit
+from units.models import Unit, UnitVersion
 from units.places import is_within
+from units.selectors import version_on
 
 # Trainees per class when a plan is drafted from counts (the 004 plan: 3,920 in 40 classes).
 CLASS_SIZE = 100
@@ -450,3 +454,105 @@ def plan_draft_from_needs(
         }
         plan.save(update_fields=["note"])
     return plan
+
+
+# --- classes and trainees given down (004: "chỉ tiêu mở lớp") ---------------------------------
+
+GOAL_FIELDS = ("classes", "trainees")
+
+
+def _checked_count(value, field: str) -> int | None:
+    if value is None:
+        return None
+    if value < 0 or value != int(value) or value > 10_000_000:
+        raise ValidationError({field: _("Enter a whole number of 0 or more.")})
+    return int(value)
+
+
+def _children_today(unit: Unit) -> set[int]:
+    return {c.unit_id for c in UnitVersion.objects.on(today()).filter(parent_id=unit.pk)}
+
+
+@transaction.atomic
+def class_goals_give(
+    *, user, unit: Unit, year: int, goals: dict, method: str = "by_hand"
+) -> list[ClassGoal]:
+    """`unit` gives the units directly below it goals of classes and trainees for `year`
+    (`goals`: unit → {"classes", "trainees"}, a None value takes that goal back)."""
+    _check_scope(user, unit)
+    children = _children_today(unit)
+    saved = []
+    for child, values in goals.items():
+        if child.pk not in children:
+            raise ValidationError(
+                {
+                    "goals": _("%(unit)s is not directly below %(parent)s.")
+                    % {"unit": child.name, "parent": unit.name}
+                }
+            )
+        goal, _created = ClassGoal.objects.select_for_update().get_or_create(
+            year=year, unit=child, defaults={"given_by": unit}
+        )
+        goal.given_by, goal.method = unit, method
+        for field in GOAL_FIELDS:
+            value = _checked_count(values.get(field), "goals")
+            setattr(goal, field, value)
+            own = getattr(goal, f"own_{field}")
+            if own is not None and value is not None and own < value:
+                setattr(goal, f"own_{field}", None)  # the goal given now asks more
+        _full_clean(goal)
+        goal.save()
+        saved.append(goal)
+    return saved
+
+
+@transaction.atomic
+def class_goal_set_own(*, user, unit: Unit, year: int, classes=None, trainees=None) -> ClassGoal:
+    """A unit sets itself goals of classes and trainees at least those given (None: back to
+    the given one)."""
+    _check_scope(user, unit)
+    node = version_on(unit, today())
+    if node is None or node.parent_id is None:
+        raise ValidationError({"own": _("A unit sets its own goal only for a goal given to it.")})
+    goal = ClassGoal.objects.select_for_update().filter(year=year, unit=unit).first()
+    if goal is None:
+        goal = ClassGoal(year=year, unit=unit, given_by_id=node.parent_id)
+    for field, value in zip(GOAL_FIELDS, (classes, trainees), strict=True):
+        value = _checked_count(value, field)
+        given = getattr(goal, field)
+        if value is not None and given is not None and value < given:
+            raise ValidationError(
+                {
+                    field: _("Your own goal cannot be lower than the one given (%(given)s).")
+                    % {"given": given}
+                }
+            )
+        setattr(goal, f"own_{field}", value)
+    _full_clean(goal)
+    goal.save()
+    return goal
+
+
+def class_goals_in_proportion(*, user, unit: Unit, year: int, by: str) -> list[ClassGoal]:
+    """`unit`'s own goals of classes and trainees divided among the units directly below it
+    in proportion to their grassroots unions' members or workers, in whole numbers adding up
+    to them."""
+    if by not in ("members", "workers"):
+        raise ValidationError({"method": _("Divide by members or by workers.")})
+    _check_scope(user, unit)
+    day = today()
+    node = version_on(unit, day)
+    table = class_goals(node, year, day) if node is not None else None
+    if table is None or table.whole is None:
+        raise ValidationError(
+            {"method": _("%(unit)s was given no goal to divide.") % {"unit": unit.name}}
+        )
+    weights = {r["unit"]: r[by] for r in table.rows}
+    parts = {
+        field: split_in_proportion(table.whole[field], weights)
+        if table.whole[field] is not None
+        else dict.fromkeys(weights)
+        for field in GOAL_FIELDS
+    }
+    goals = {u: {f: parts[f][u] for f in GOAL_FIELDS} for u in weights}
+    return class_goals_give(user=user, unit=unit, year=year, goals=goals, method=by)

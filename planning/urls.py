@@ -21,6 +21,7 @@ urlpatterns = [
     path("growth/", views.growth, name="growth"),
     path("employers/", views.employers, name="employers"),
     path("new-cadres/", views.new_cadres, name="new_cadres"),
+    path("class-goals/", views.class_goals, name="class_goals"),
     path("surveys/", views.survey_list, name="survey_list"),
     path("surveys/new/", views.survey_create, name="survey_create"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),

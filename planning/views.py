@@ -18,10 +18,12 @@ from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from planning import selectors, services
 from planning.forms import (
     AnswerForm,
+    ClassGoalsForm,
     ClassLinkForm,
     CommentForm,
     DeadlineForm,
     GrowthForm,
+    OwnClassGoalForm,
     PlanCreateForm,
     PlanLineForm,
     ReasonForm,
@@ -682,4 +684,67 @@ def _new_cadres_xlsx(request: HttpRequest, unit: Unit, found: dict, labels: dict
         title=_("New cadres not yet trained in basic union work — %(unit)s") % {"unit": unit.name},
         subtitle=_("Posts taken from %(since)s; as of %(day)s")
         % {"since": f"{found['since']:%d/%m/%Y}", "day": f"{found['day']:%d/%m/%Y}"},
+    )
+
+
+@officer_required
+def class_goals(request: HttpRequest) -> HttpResponse:
+    """Classes and trainees of a year given to the units directly below (004: "chỉ tiêu mở
+    lớp cũng như đối tượng được đào tạo"), by hand or in proportion to members or workers,
+    each judged on what its subtree held that year; and the unit's own higher goals."""
+    unit, year = _unit_and_year(request)
+    day = today()
+    node = version_on(unit, day)
+    if node is None:
+        raise Http404
+    table = selectors.class_goals(node, year, day)
+    form = ClassGoalsForm(None, rows=table.rows)
+    own_form = OwnClassGoalForm()
+    if request.method == "POST":
+        if not request.user.can_write:
+            raise Http404
+        back = redirect(f"{request.path}?unit={unit.pk}&year={year}")
+        divide = request.POST.get("divide")
+        if divide:  # refused or done, the page shows the message and the table as it is
+            run_service(
+                request,
+                lambda: services.class_goals_in_proportion(
+                    user=request.user, unit=unit, year=year, by=divide
+                ),
+                _("The goal was divided among the units below."),
+            )
+            return back
+        if "own" in request.POST:
+            own_form = OwnClassGoalForm(request.POST)
+            done = own_form.is_valid() and run_service(
+                request,
+                lambda: services.class_goal_set_own(
+                    user=request.user, unit=unit, year=year, **own_form.cleaned_data
+                ),
+                _("Your unit's own goal was saved."),
+                own_form,
+            )
+        else:
+            form = ClassGoalsForm(request.POST, rows=table.rows)
+            done = form.is_valid() and run_service(
+                request,
+                lambda: services.class_goals_give(
+                    user=request.user, unit=unit, year=year, goals=form.goals()
+                ),
+                _("The goals given to the units below were saved."),
+                form,
+            )
+        if done and done is not REFUSED:
+            return back
+    return render(
+        request,
+        "planning/class_goals.html",
+        {
+            "unit": unit,
+            "year": year,
+            "node": node,
+            "table": table,
+            "form": form,
+            "own_form": own_form,
+        },
     )

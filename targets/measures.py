@@ -108,13 +108,11 @@ def unit_targets_for(node: UnitVersion, day: dt.date) -> list[Target]:
 
 
 def allocatable_targets(node: UnitVersion, day: dt.date) -> list[Target]:
-    """Unit targets (active, in force on any day: a goal is given for the year ahead or
-    looked at after) whose issuing unit covers the node on `day`: those whose goals the node
-    may give down or set itself."""
+    """Targets (active, in force on any day: a goal is given for the year ahead or looked at
+    after) whose issuing unit covers the node on `day`: those whose goals the node may give
+    down or set itself — a unit target's figure, or a target on people's people to train."""
     return covering(
-        Target.objects.filter(active=True)
-        .exclude(kind__in=PERSON_KINDS)
-        .select_related("scope_unit", "document"),
+        Target.objects.filter(active=True).select_related("scope_unit", "document"),
         node,
         day,
     )
@@ -132,6 +130,20 @@ def unit_measures(node: UnitVersion, day: dt.date) -> list[Measure]:
 # --- goals given down -----------------------------------------------------------------------
 
 
+def people_to_train(target: Target, node: UnitVersion, day: dt.date) -> int:
+    """For a target on people, how many of the node's subtree must still be trained for it
+    to reach its threshold (003: "100% cán bộ … được đào tạo"): the goal in people the unit
+    holding the target gives down."""
+    from targets.selectors import subtree_live
+
+    return _still_to_train(target, subtree_live(target, node, day))
+
+
+def _still_to_train(target: Target, figures) -> int:
+    must = -(-target.threshold * figures.eligible // 100)  # rounded up: 80% of 11 is 9
+    return max(int(must) - figures.met, 0)
+
+
 @dataclass
 class Allocation:
     """A unit's goal for a unit target and how it is given to the units directly below it."""
@@ -142,6 +154,7 @@ class Allocation:
     rows: list[dict]  # each child: version, unit, members, workers, allocated, own, goal
     given: Decimal | int  # the sum of the goals given (counts only)
     additive: bool  # counts add up to the whole; percentages do not
+    people: bool = False  # a target on people: goals are people to train
 
     @property
     def difference(self) -> Decimal | int | None:
@@ -167,7 +180,12 @@ class Allocation:
 
 
 def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
-    """The one reading of a unit's allocation for the page and the API."""
+    """The one reading of a unit's allocation for the page and the API. For a target on
+    people each row also has the unit's people still to train (`to_train`), those who met
+    it (`met`), those trained since the goal was given (`trained`) and whether that reaches
+    the goal (`reached`)."""
+    from targets.selectors import subtree_live
+
     children = children_with_figures(node, day)
     stored = {
         a.unit_id: a
@@ -175,7 +193,8 @@ def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
             target=target, unit_id__in=[c["unit"].pk for c in children]
         )
     }
-    additive = target.kind in COUNT_KINDS
+    people = target.kind in PERSON_KINDS
+    additive = target.kind in COUNT_KINDS or people
 
     def whole_or_decimal(value):
         return int(value) if additive and value is not None else value
@@ -183,13 +202,35 @@ def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
     rows = []
     for child in children:
         a = stored.get(child["unit"].pk)
-        rows.append(
-            {
-                **child,
-                "allocated": whole_or_decimal(a.allocated) if a else None,
-                "own": whole_or_decimal(a.own) if a else None,
-                "method": a.method if a else "",
-            }
-        )
+        row = {
+            **child,
+            "allocated": whole_or_decimal(a.allocated) if a else None,
+            "own": whole_or_decimal(a.own) if a else None,
+            "method": a.method if a else "",
+        }
+        row["goal"] = row["own"] if row["own"] is not None else row["allocated"]
+        if people:
+            figures = subtree_live(target, child["version"], day)
+            row["to_train"] = _still_to_train(target, figures)
+            row["met"] = figures.met
+            row["trained"] = (
+                max(figures.met - a.met_when_given, 0)
+                if a is not None and a.met_when_given is not None
+                else None
+            )
+            row["reached"] = None if row["goal"] is None else (row["trained"] or 0) >= row["goal"]
+        rows.append(row)
     given = sum(r["allocated"] or 0 for r in rows) if additive else 0
-    return Allocation(target, node, goal_for(target, node), rows, given, additive)
+    return Allocation(target, node, whole_goal(target, node, day), rows, given, additive, people)
+
+
+def whole_goal(target: Target, node: UnitVersion, day: dt.date) -> Decimal | int | None:
+    """The node's own goal for a target it may give down: goal_for for a unit target; for a
+    target on people, the people still to train where it holds the target, else the number
+    given to it (or the higher one it set itself)."""
+    if target.kind not in PERSON_KINDS:
+        return goal_for(target, node)
+    if holds(target, node):
+        return people_to_train(target, node, day)
+    given = GoalAllocation.objects.filter(target=target, unit_id=node.unit_id).first()
+    return None if given is None or given.goal is None else int(given.goal)

@@ -418,12 +418,17 @@ class AllocationMethod(models.TextChoices):
     BY_HAND = "by_hand", _("By hand")
     MEMBERS = "members", _("In proportion to members")
     WORKERS = "workers", _("In proportion to workers")
+    TO_TRAIN = "to_train", _("In proportion to people still to train")
 
 
 class GoalAllocation(models.Model):
-    """A unit target's goal given to a unit below the one that holds it (004: "chỉ tiêu được
+    """A target's goal given to a unit below the one that holds it (004: "chỉ tiêu được
     giao"; 001: districts and sectors set their yearly targets): the unit is judged against
-    it, not against the whole. The unit may set itself a higher goal (`own`)."""
+    it, not against the whole. The unit may set itself a higher goal (`own`).
+
+    For a unit target the goal is in the target's own terms (members, unions, a percentage).
+    For a target on people it is a number of people to train: the unit is judged on those
+    of its population who met the target after the goal was given (`met_when_given`)."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="allocations")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
@@ -450,6 +455,12 @@ class GoalAllocation(models.Model):
         max_length=10,
         choices=AllocationMethod.choices,
         default=AllocationMethod.BY_HAND,
+    )
+    met_when_given = models.PositiveIntegerField(
+        _("met when given"),
+        null=True,
+        blank=True,
+        help_text=_("For a target on people: how many had met it when the goal was given."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

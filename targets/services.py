@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Data, check_may_write
 from lib.dates import today
-from targets.measures import allocation, goal_for, holds
+from targets.measures import allocation, holds, whole_goal
 from targets.models import (
-    COUNT_KINDS,
     PERCENT_KINDS,
     PERSON_KINDS,
     AllocationMethod,
@@ -70,7 +69,7 @@ def _checked_goal(target: Target, value, field: str) -> Decimal | None:
     if value is None:
         return None
     value = Decimal(value)
-    if target.kind in PERCENT_KINDS:
+    if target.kind in PERCENT_KINDS:  # a target on people gives a number of people
         if not 0 <= value <= 100:
             raise ValidationError({field: _("A percentage goal lies between 0 and 100.")})
     elif value < 0 or value != value.to_integral_value():
@@ -88,18 +87,17 @@ def goals_allocate(
     *, user, target: Target, unit: Unit, goals: dict, method: str = AllocationMethod.BY_HAND
 ) -> list[GoalAllocation]:
     """`unit` gives its goal for `target` to the units directly below it (`goals`: unit →
-    goal, None to take a unit's back). Only a unit target, only a unit that has the goal
-    (it holds the target or was given it), only its children of today."""
+    goal, None to take a unit's back). Only a unit that has the goal (it holds the target or
+    was given it), only its children of today. For a target on people the goal is people to
+    train, counted from those of the unit below who had met it when first given."""
     check_may_write(user, unit, Data.TARGETS, "unit")
     day = today()
     node = version_on(unit, day)
-    if target.kind in PERSON_KINDS:
-        raise ValidationError({"target": _("Only the goals of unit targets are given down.")})
-    if node is None or goal_for(target, node) is None:
+    if node is None or whole_goal(target, node, day) is None:
         raise ValidationError(
             {"target": _("%(unit)s has no goal for this target to give.") % {"unit": unit.name}}
         )
-    children = {c.unit_id for c in UnitVersion.objects.on(day).filter(parent_id=unit.pk)}
+    children = {c.unit_id: c for c in UnitVersion.objects.on(day).filter(parent_id=unit.pk)}
     saved = []
     for child, value in goals.items():
         if child.pk not in children:
@@ -116,19 +114,34 @@ def goals_allocate(
         allocation.given_by, allocation.allocated, allocation.method = unit, value, method
         if allocation.own is not None and value is not None and allocation.own < value:
             allocation.own = None  # the goal given now asks more than the one it set itself
+        _count_from_now(allocation, children[child.pk], day)
         allocation.save()
         saved.append(allocation)
     return saved
+
+
+def _count_from_now(allocation: GoalAllocation, node: UnitVersion, day) -> None:
+    """A target on people: those trained count from the day the goal was first given (a
+    goal changed later keeps counting from then; taken back, it starts again)."""
+    if allocation.target.kind not in PERSON_KINDS:
+        return
+    if allocation.goal is None:
+        allocation.met_when_given = None
+    elif allocation.met_when_given is None:
+        from targets.selectors import subtree_live
+
+        allocation.met_when_given = subtree_live(allocation.target, node, day).met
 
 
 @transaction.atomic
 def goal_set_own(*, user, target: Target, unit: Unit, own) -> GoalAllocation:
     """A unit sets itself a goal higher than the one it was given (None: back to it)."""
     check_may_write(user, unit, Data.TARGETS, "own")
-    node = version_on(unit, today())
-    if node is None or target.kind in PERSON_KINDS or holds(target, node):
+    day = today()
+    node = version_on(unit, day)
+    if node is None or holds(target, node):
         raise ValidationError(
-            {"own": _("A unit sets its own goal only for a unit target held above it.")}
+            {"own": _("A unit sets its own goal only for a target held above it.")}
         )
     own = _checked_goal(target, own, "own")
     allocation = GoalAllocation.objects.select_for_update().filter(target=target, unit=unit).first()
@@ -146,19 +159,24 @@ def goal_set_own(*, user, target: Target, unit: Unit, own) -> GoalAllocation:
         parent = node.parent if node.parent_id else unit
         allocation = GoalAllocation(target=target, unit=unit, given_by=parent)
     allocation.own = own
+    _count_from_now(allocation, node, day)
     allocation.save()
     return allocation
 
 
 def goals_allocate_in_proportion(*, user, target: Target, unit: Unit, by: str):
     """`unit`'s whole goal divided among the units directly below it in proportion to their
-    grassroots unions' members or workers (`by`), in whole numbers adding up to it."""
-    if by not in (AllocationMethod.MEMBERS, AllocationMethod.WORKERS):
+    grassroots unions' members or workers, or (a target on people) to the people each must
+    still train (`by`), in whole numbers adding up to it."""
+    fields = {AllocationMethod.MEMBERS: "members", AllocationMethod.WORKERS: "workers"}
+    if target.kind in PERSON_KINDS:
+        fields[AllocationMethod.TO_TRAIN] = "to_train"
+    if by not in fields:
         raise ValidationError({"method": _("Divide by members or by workers.")})
     check_may_write(user, unit, Data.TARGETS, "unit")
     day = today()
     node = version_on(unit, day)
-    if node is None or target.kind not in COUNT_KINDS:
+    if node is None or target.kind in PERCENT_KINDS:
         raise ValidationError(
             {
                 "method": _(
@@ -171,6 +189,5 @@ def goals_allocate_in_proportion(*, user, target: Target, unit: Unit, by: str):
         raise ValidationError(
             {"target": _("%(unit)s has no goal for this target to give.") % {"unit": unit.name}}
         )
-    field = "members" if by == AllocationMethod.MEMBERS else "workers"
-    parts = split_in_proportion(int(table.whole), {r["unit"]: r[field] for r in table.rows})
+    parts = split_in_proportion(int(table.whole), {r["unit"]: r[fields[by]] for r in table.rows})
     return goals_allocate(user=user, target=target, unit=unit, goals=parts, method=by)
