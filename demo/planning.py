@@ -213,6 +213,7 @@ def add_planning() -> None:
             period_end=dt.date(year, 12, 31),
             **dict(zip(services.GROWTH_FIGURES, figures, strict=True)),
         )
+    _give_class_goals(units["HN"])
     services.survey_open(
         user=SYSTEM,
         unit=units["HN"],
@@ -224,6 +225,20 @@ def add_planning() -> None:
             for c in ("union_theory", "collective_bargaining", "labour_law", "soft_skills")
         ],
     )
+
+
+def _give_class_goals(hanoi: Unit) -> None:
+    """The confederation gives Hà Nội classes and trainees for this year (004: "chỉ tiêu mở
+    lớp cũng như đối tượng được đào tạo"), and Hà Nội divides them among the units directly
+    below it in proportion to their members."""
+    year = today().year
+    services.class_goals_give(
+        user=SYSTEM,
+        unit=hanoi.parent,
+        year=year,
+        goals={hanoi: {"classes": 40, "trainees": 3_920}},
+    )
+    services.class_goals_in_proportion(user=SYSTEM, unit=hanoi, year=year, by="members")
 
 
 def _link_classes(plan: Plan, line, topic: Topic) -> None:

@@ -231,6 +231,8 @@ class Position(models.Model):
         indexes = [
             models.Index(fields=["unit", "start_date", "end_date"], name="position_unit_dates"),
             models.Index(fields=["person", "start_date"], name="position_person_start"),
+            # The positions list's order (API /positions).
+            models.Index(fields=["-start_date", "id"], name="position_recent"),
         ]
         constraints = [
             models.CheckConstraint(

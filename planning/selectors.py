@@ -141,11 +141,23 @@ def consolidated(unit: Unit, year: int) -> list[dict]:
 
 def plans_under(unit: Unit, year: int) -> list[tuple[Plan, Figures]]:
     """The plans of the unit's subtree for the year, each with its totals."""
-    plans = list(
+    return with_figures(Plan.objects.filter(under(unit, "unit"), year=year))
+
+
+def plans_below(unit: Unit, year: int) -> QuerySet:
+    """The plans of the units under `unit` for the year, in the tree's order: the index
+    pages through them (the confederation's are tens of thousands)."""
+    return (
         Plan.objects.filter(under(unit, "unit"), year=year)
+        .exclude(unit=unit)
         .select_related("unit")
         .order_by("unit__path")
     )
+
+
+def with_figures(plans) -> list[tuple[Plan, Figures]]:
+    """Plans (a page of them, or all) each with its planned and actual totals."""
+    plans = list(plans.select_related("unit").order_by("unit__path"))
     figures = plan_vs_actual(PlanLine.objects.filter(plan__in=plans), ("plan",))
     return [(p, figures.get((p.pk,), Figures())) for p in plans]
 

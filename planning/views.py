@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,11 +79,17 @@ def _survey(request, pk: int):
 # --- the planning overview of a unit and year ---------------------------------------------
 
 
+PLANS_PER_PAGE = 50
+
+
 @officer_required
 def index(request: HttpRequest) -> HttpResponse:
     unit, year = _unit_and_year(request)
-    plans = selectors.plans_under(unit, year)
-    own = next((p for p, _f in plans if p.unit_id == unit.pk), None)
+    own = Plan.objects.filter(unit=unit, year=year).first()
+    # Paged: the confederation's subtree has a plan for every unit above grassroots.
+    page = Paginator(selectors.plans_below(unit, year), PLANS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     deadline = PlanDeadline.objects.filter(unit=unit, year=year).first()
     return render(
         request,
@@ -91,7 +98,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "year": year,
             "own": own,
-            "plans": [(p, f) for p, f in plans if p.unit_id != unit.pk],
+            "page": page,
+            "plans": selectors.with_figures(
+                Plan.objects.filter(pk__in=[p.pk for p in page.object_list])
+            ),
             "not_submitted": selectors.not_submitted(unit, year),
             "deadline": deadline,
             "overdue": deadline is not None and deadline.due_on < today(),

@@ -46,6 +46,21 @@ def test_it_filters_units_by_parent_and_kind(tree):
 def test_it_paginates_units(tree):
     page = ApiClient(tree.admin).get("/units", {"limit": 2, "offset": 1}).json()
     assert page["count"] == 9 and len(page["items"]) == 2
+    assert page["count_capped"] is False
+
+
+def test_a_list_stops_counting_past_the_cap(tree, monkeypatch):
+    """Issue 22: the national records list spent seconds on an exact COUNT(*) of millions of
+    rows to show fifty. Past the cap the count says "at least" and the pages go on."""
+    from api import schemas
+
+    monkeypatch.setattr(schemas, "COUNT_CAP", 4)
+    api = ApiClient(tree.admin)
+    page = api.get("/units", {"limit": 2}).json()
+    assert (page["count"], page["count_capped"], len(page["items"])) == (4, True, 2)
+    last = api.get("/units", {"limit": 5, "offset": 5}).json()
+    assert len(last["items"]) == 4  # all nine are still there to page through
+    assert api.get("/units", {"parent": tree.hanoi.pk}).json()["count_capped"] is False
 
 
 def test_a_filter_naming_a_unit_outside_the_subtree_is_a_field_error(tree):

@@ -265,7 +265,9 @@ def test_the_strategies_reach_past_the_first_check():
     }
     examples = []
 
-    @settings(max_examples=30, database=None)
+    # Derandomized, the same draws every run: a share of 30 random draws sat near the half and
+    # failed now and then (a CI run on a loaded machine).
+    @settings(MUTATION, max_examples=100, database=None, derandomize=True)
     @given(mutated_documents(document))
     def collect(mutated):
         examples.append(json.dumps(mutated, default=str))

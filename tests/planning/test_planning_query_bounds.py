@@ -1,6 +1,7 @@
 """Planning pages cost no more queries with 25 units (and lines) below than with 1."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -94,3 +95,32 @@ def test_planning_pages_issue_a_bounded_number_of_queries(client, tree, page):
     small = queries(client, url)
     grow(tree, plan, survey, "B", 24)
     assert queries(client, url) <= small
+
+
+def test_the_plans_below_are_paged(client, tree, monkeypatch):
+    """Issue 22: the confederation's planning page listed every plan of its subtree (142 s,
+    58 MB of HTML); it shows a page of them, with their figures, and says how many there are."""
+    from planning import views
+
+    monkeypatch.setattr(views, "PLANS_PER_PAGE", 5)
+    survey = services.survey_open(
+        user=SYSTEM,
+        unit=tree.hanoi,
+        year=2025,
+        title="KS",
+        deadline=dt.date(2099, 1, 1),
+        topics=[tree.topic],
+    )
+    plan = services.plan_create(user=SYSTEM, unit=tree.hanoi, year=2024)
+    grow(tree, plan, survey, "P", 12)
+    client.force_login(tree.hanoi_officer)
+    seen = []
+    for number, rows in ((1, 5), (2, 5), (3, 2)):
+        body = client.get(f"/planning/?year=2024&page={number}").content.decode()
+        codes = re.findall(r'<tr data-unit="(HN-P\d+)">', body)
+        assert len(codes) == rows
+        assert f"Trang {number}/3 (12 kế hoạch)" in body
+        seen += codes
+    assert seen == [f"HN-P{i:02d}" for i in range(12)]  # in the tree's order, each once
+    # Hà Nội's own plan stays in its own box, not in the list of the units below.
+    assert '<tr data-unit="HN">' not in body
