@@ -139,25 +139,30 @@ def consolidated(unit: Unit, year: int) -> list[dict]:
     return sorted(rows, key=lambda r: (str(r["subject"]), r["target_group"]))
 
 
-def plans_under(unit: Unit, year: int) -> list[tuple[Plan, Figures]]:
-    """The plans of the unit's subtree for the year, each with its totals."""
-    return with_figures(Plan.objects.filter(under(unit, "unit"), year=year))
-
-
-def plans_below(unit: Unit, year: int) -> QuerySet:
-    """The plans of the units under `unit` for the year, in the tree's order: the index
-    pages through them (the confederation's are tens of thousands)."""
+def plans_of_subtree(unit: Unit, year: int) -> QuerySet:
+    """The plans of the unit's subtree for the year (its own included), in the tree's order."""
     return (
         Plan.objects.filter(under(unit, "unit"), year=year)
-        .exclude(unit=unit)
         .select_related("unit")
         .order_by("unit__path")
     )
 
 
+def plans_under(unit: Unit, year: int) -> list[tuple[Plan, Figures]]:
+    """The plans of the unit's subtree for the year, each with its totals."""
+    return with_figures(plans_of_subtree(unit, year))
+
+
+def plans_below(unit: Unit, year: int) -> QuerySet:
+    """The plans of the units under `unit` for the year: the index pages through them (the
+    confederation's are tens of thousands)."""
+    return plans_of_subtree(unit, year).exclude(unit=unit)
+
+
 def with_figures(plans) -> list[tuple[Plan, Figures]]:
-    """Plans (a page of them, or all) each with its planned and actual totals."""
-    plans = list(plans.select_related("unit").order_by("unit__path"))
+    """Plans (a page of them, or all), in the order given, each with its planned and actual
+    totals (one query for the figures)."""
+    plans = list(plans)
     figures = plan_vs_actual(PlanLine.objects.filter(plan__in=plans), ("plan",))
     return [(p, figures.get((p.pk,), Figures())) for p in plans]
 

@@ -43,9 +43,9 @@ from planning.models import (
 from planning.selectors import class_goals
 from targets.services import split_in_proportion
 from training.models import TrainingClass
-from units.models import Unit, UnitVersion
+from units.models import Unit
 from units.places import is_within
-from units.selectors import version_on
+from units.selectors import children_on, version_on
 
 # Trainees per class when a plan is drafted from counts (the 004 plan: 3,920 in 40 classes).
 CLASS_SIZE = 100
@@ -470,7 +470,7 @@ def _checked_count(value, field: str) -> int | None:
 
 
 def _children_today(unit: Unit) -> set[int]:
-    return {c.unit_id for c in UnitVersion.objects.on(today()).filter(parent_id=unit.pk)}
+    return {c.unit_id for c in children_on(unit.pk, today())}
 
 
 @transaction.atomic

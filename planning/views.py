@@ -99,9 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "year": year,
             "own": own,
             "page": page,
-            "plans": selectors.with_figures(
-                Plan.objects.filter(pk__in=[p.pk for p in page.object_list])
-            ),
+            "plans": selectors.with_figures(page.object_list),
             "not_submitted": selectors.not_submitted(unit, year),
             "deadline": deadline,
             "overdue": deadline is not None and deadline.due_on < today(),

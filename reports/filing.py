@@ -27,7 +27,7 @@ from reports import selectors
 from reports.models import FilingStatus, ImplementationReport
 from targets.models import SourceDocument
 from units.models import Unit, UnitVersion
-from units.selectors import version_on
+from units.selectors import children_on, version_on
 
 
 def report_day(year: int) -> dt.date:
@@ -162,9 +162,7 @@ def report_accept(*, user, filed: ImplementationReport) -> ImplementationReport:
 
 def filings_below(unit: Unit, year: int, document: SourceDocument) -> list[dict]:
     """Each unit directly below (today): its filed report, or None — who has not filed."""
-    children = (
-        UnitVersion.objects.on(today()).filter(parent_id=unit.pk).select_related("unit")
-    ).order_by("unit__code")
+    children = children_on(unit.pk, today()).select_related("unit").order_by("unit__code")
     filed = {
         r.unit_id: r
         for r in ImplementationReport.objects.filter(

@@ -31,6 +31,7 @@ from targets.engine import due_on, person_targets, qualifying_records, status_of
 from targets.models import Target, covering
 from targets.selectors import population
 from units.models import PATH_WIDTH, Unit, UnitVersion, member_count_on, member_count_subquery
+from units.selectors import children_on
 
 CHAIR, GRASSROOTS = "chair", "grassroots"
 
@@ -192,7 +193,7 @@ def duty(unit: Unit, day: dt.date) -> ChairDuty:
         return out
     level = node.kind.level_id
     levels_here = None  # the levels of the unit and the units above it, read when needed
-    children = UnitVersion.objects.on(day).filter(parent=unit, kind__level__code=GRASSROOTS)
+    children = children_on(unit.pk, day).filter(kind__level__code=GRASSROOTS)
     for target in out.targets:
         responsible = target.responsible_level_id
         if responsible == level:

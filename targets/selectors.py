@@ -13,6 +13,7 @@ from targets.engine import STATUS_LABELS, due_on, evaluated, person_targets, sta
 from targets.models import Revision, Snapshot, Target, TargetFigure, covering
 from units.models import UnitVersion
 from units.places import placed_under
+from units.selectors import children_on
 
 
 class Standing:
@@ -95,9 +96,7 @@ def children_ranked(
     rank_by: Target | None,
 ) -> list[dict]:
     """The node's children on `day` with every target's figures, best first by `rank_by`."""
-    children = list(
-        UnitVersion.objects.on(day).filter(parent_id=node.unit_id).select_related("unit", "kind")
-    )
+    children = list(children_on(node.unit_id, day).select_related("unit", "kind"))
     # Counts only (a province has hundreds of units below: no model instance per figure).
     stored = {
         (target_id, unit_id): counts

@@ -18,7 +18,7 @@ from targets.models import (
     Target,
 )
 from units.models import Unit, UnitVersion
-from units.selectors import version_on
+from units.selectors import children_on, version_on
 
 M2M = ("roles", "levels", "unit_kinds", "topics", "programmes")
 
@@ -97,7 +97,7 @@ def goals_allocate(
         raise ValidationError(
             {"target": _("%(unit)s has no goal for this target to give.") % {"unit": unit.name}}
         )
-    children = {c.unit_id: c for c in UnitVersion.objects.on(day).filter(parent_id=unit.pk)}
+    children = {c.unit_id: c for c in children_on(unit.pk, day)}
     saved = []
     for child, value in goals.items():
         if child.pk not in children:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from accounts.scope import scope_q
@@ -108,6 +108,11 @@ def ancestors_on(node: UnitVersion, day: dt.date) -> list[UnitVersion]:
     )
 
 
+def children_on(unit_id: int, day: dt.date) -> QuerySet:
+    """The versions of the units directly below a unit as the tree stood on `day`."""
+    return UnitVersion.objects.on(day).filter(parent_id=unit_id)
+
+
 def children_with_figures(node: UnitVersion, day: dt.date) -> list[dict]:
     """The node's children on `day`, each with the members and workers of the grassroots
     unions of its subtree (their figures in force that day; None where none reported): what
@@ -130,12 +135,7 @@ def children_with_figures(node: UnitVersion, day: dt.date) -> list[dict]:
             sums[0] = (sums[0] or 0) + members
         if workers is not None:
             sums[1] = (sums[1] or 0) + workers
-    children = (
-        UnitVersion.objects.on(day)
-        .filter(parent_id=node.unit_id)
-        .select_related("unit")
-        .order_by("unit__code")
-    )
+    children = children_on(node.unit_id, day).select_related("unit").order_by("unit__code")
     return [
         {
             "version": child,

@@ -138,5 +138,14 @@ def test_only_units_directly_below_and_only_in_scope(client, given):
     assert (
         ApiClient(t.hanoi_officer).get(f"/units/{t.hanoi.pk}/class-goals/1800").status_code == 422
     )
+    # A read-only role reads the goals but gives none, on the page or through the API.
+    inspector = t.inspector
+    assert page(client, inspector, t.hanoi).status_code == 200
+    posted = page(client, inspector, t.hanoi, data={f"classes_{t.melinh.pk}": "9"})
+    assert posted.status_code in (403, 404)
+    assert ApiClient(inspector).put(
+        f"/units/{t.hanoi.pk}/class-goals/{YEAR}",
+        {"goals": [{"unit": t.melinh.pk, "classes": 9}]},
+    ).status_code in (401, 403)
     _body, rows = api_rows(t.hanoi_officer, t.hanoi)
     assert rows["HN-ML"]["classes"]["given"] == 1  # nothing changed by the refusals
