@@ -17,8 +17,10 @@ and to published results only for anyone else.
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,16 +31,16 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Substr
+from django.db.models.functions import Cast, Substr
 from django.db.models.lookups import GreaterThan
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -192,32 +194,121 @@ def _equivalent_posts(itself) -> Q:
     return Q(published_at__isnull=False) | Q(pk=itself)
 
 
-def _peers() -> QuerySet:
-    """The equivalent posts of the outer evaluation."""
-    return Evaluation.objects.filter(
-        _equivalent_posts(OuterRef("pk")),
-        under(OuterRef("approved_by__path"), "unit"),
-        year=OuterRef("year"),
-        occasion=OuterRef("occasion"),
-        role=OuterRef("role"),
-        unit__kind__level=OuterRef("unit__kind__level"),
+@dataclass
+class _Peers:
+    """The equivalent posts of one evaluation: how many, the sum and number of their shares
+    (NULL shares, without votes, left out of the average), their ratings."""
+
+    count: int
+    share_sum: float
+    shares: int
+    ratings: dict[str, int]
+
+    @property
+    def average_share(self) -> float | None:
+        return self.share_sum / self.shares if self.shares else None
+
+
+def _group_key(evaluation: Evaluation) -> tuple:
+    return (
+        evaluation.approved_by.path,
+        evaluation.year,
+        evaluation.occasion,
+        evaluation.role_id,
+        evaluation.unit.kind.level_id,
     )
+
+
+def _published_in_groups(keys: set[tuple]) -> dict[tuple, _Peers]:
+    """The published evaluations of each group of equivalent posts, all in one query: each
+    group's figures aggregated over its own condition. Each subtree is a constant prefix, so
+    the unit path's index serves it (a prefix read from each row, as a correlated subquery
+    would, is a scan per row: seconds on national data)."""
+    if not keys:
+        return {}
+    share = share_expression()
+    conditions = {
+        key: Q(
+            under(key[0], "unit"),
+            year=key[1],
+            occasion=key[2],
+            role_id=key[3],
+            unit__kind__level=key[4],
+        )
+        for key in keys
+    }
+    aggregates = {}
+    for i, condition in enumerate(conditions.values()):
+        aggregates[f"n{i}"] = Count("pk", filter=condition)
+        aggregates[f"sum{i}"] = Sum(share, filter=condition)
+        aggregates[f"shares{i}"] = Count(share, filter=condition)
+        for value in Rating.values:
+            aggregates[f"{value}{i}"] = Count("pk", filter=condition & Q(rating=value))
+    row = (
+        Evaluation.objects.filter(published_at__isnull=False)
+        .filter(reduce(operator.or_, conditions.values()))
+        .aggregate(**aggregates)
+    )
+    return {
+        key: _Peers(
+            count=row[f"n{i}"],
+            share_sum=row[f"sum{i}"] or 0.0,
+            shares=row[f"shares{i}"],
+            ratings={value: row[f"{value}{i}"] for value in Rating.values},
+        )
+        for i, key in enumerate(conditions)
+    }
+
+
+def _share(evaluation: Evaluation) -> float | None:
+    top = evaluation.votes_excellent + evaluation.votes_good
+    return 100.0 * top / evaluation.votes if evaluation.votes else None
+
+
+def _peers_of(evaluations: list[Evaluation]) -> dict[int, _Peers]:
+    """Each evaluation's equivalent posts (`_equivalent_posts`): the published ones of
+    every group among them in one query, the evaluation itself added when unpublished."""
+    groups = _published_in_groups({_group_key(e) for e in evaluations})
+    peers = {}
+    for evaluation in evaluations:
+        published = groups[_group_key(evaluation)]
+        if evaluation.published_at is not None or not is_within(
+            evaluation.unit, evaluation.approved_by
+        ):
+            peers[evaluation.pk] = published
+            continue
+        share = _share(evaluation)
+        ratings = dict(published.ratings)
+        ratings[evaluation.rating] = ratings.get(evaluation.rating, 0) + 1
+        peers[evaluation.pk] = _Peers(
+            count=published.count + 1,
+            share_sum=published.share_sum + (share or 0.0),
+            shares=published.shares + (share is not None),
+            ratings=ratings,
+        )
+    return peers
+
+
+class _ComparedIterable(ModelIterable):
+    """Rows that come with their comparison: whatever slice of the queryset is read (a page,
+    an API page, an export), its groups of equivalent posts are counted once for those rows."""
+
+    def __iter__(self):
+        rows = list(super().__iter__())
+        peers = _peers_of(rows)
+        for row in rows:
+            row.peer_count = peers[row.pk].count
+            row.peer_share = peers[row.pk].average_share
+        yield from rows
 
 
 def with_comparison(evaluations: QuerySet) -> QuerySet:
     """Each evaluation with `share` (its % of excellent + good votes), `peer_count` (its
-    equivalent posts, itself included) and `peer_share` (their average share), in the same
-    query."""
-    peers = _peers().order_by().values("year")
-    return evaluations.select_related(*RELATED).annotate(
-        share=share_expression(),
-        peer_count=Coalesce(
-            Subquery(peers.annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField()
-        ),
-        peer_share=Subquery(
-            peers.annotate(a=Avg(share_expression())).values("a"), output_field=FloatField()
-        ),
-    )
+    equivalent posts, itself included) and `peer_share` (their average share), the last two
+    set as the rows are read (`_ComparedIterable`)."""
+    compared = evaluations.select_related(*RELATED).annotate(share=share_expression())
+    compared._iterable_class = _ComparedIterable
+    return compared
 
 
 def visible_evaluations(user, person) -> QuerySet:
@@ -230,22 +321,14 @@ def visible_evaluations(user, person) -> QuerySet:
 
 def equivalents(evaluation: Evaluation) -> Comparison:
     """The evaluation against its equivalent posts (`_equivalent_posts`): how many, their
-    average share of excellent + good votes, the distribution of their ratings."""
-    peers = Evaluation.objects.filter(
-        _equivalent_posts(evaluation.pk),
-        under(evaluation.approved_by, "unit"),
-        year=evaluation.year,
-        occasion=evaluation.occasion,
-        role_id=evaluation.role_id,
-        unit__kind__level=evaluation.unit.kind.level_id,
-    )
-    row = peers.aggregate(n=Count("pk"), average=Avg(share_expression()), **_rating_counts())
-    votes = evaluation.votes
+    average share of excellent + good votes, the distribution of their ratings — counted as
+    the lists count them."""
+    peers = _peers_of([evaluation])[evaluation.pk]
     return Comparison(
-        share=_percent(evaluation.votes_excellent + evaluation.votes_good, votes),
-        count=row["n"],
-        average_share=_rounded(row["average"]),
-        distribution=_distribution(row),
+        share=_percent(evaluation.votes_excellent + evaluation.votes_good, evaluation.votes),
+        count=peers.count,
+        average_share=_rounded(peers.average_share),
+        distribution=_distribution(peers.ratings),
     )
 
 

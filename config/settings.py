@@ -138,7 +138,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # How long a connection waits for another's write lock before "database is locked":
+        # a page 20 s; the background worker far longer (run_worker sets it), since nobody
+        # waits on it and giving up would cost the job it holds.
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
     }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -605,7 +605,8 @@ def test_the_list_costs_the_same_queries_for_1_and_20_evaluations(client, tree, 
     assert queries(client, LIST, params) <= small
 
 
-def test_the_profile_fragment_costs_one_query(w):
+def test_the_profile_fragment_costs_two_queries(w):
+    """The evaluations, then the equivalent posts of all their groups in one query."""
     tree = w.tree
     record(tree.hanoi_officer, tree.nguyen, "good", (1, 1, 1, 1), year=2023)
     for year, occasion in ((2023, "rotation"), (2024, "promotion")):
@@ -621,4 +622,4 @@ def test_the_profile_fragment_costs_one_query(w):
     with CaptureQueriesContext(connection) as captured:
         html = fragment(tree.hanoi_officer, tree.nguyen)
     assert html.count("data-evaluation=") == 4
-    assert len(captured) == 1
+    assert len(captured) == 2
