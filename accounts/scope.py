@@ -36,9 +36,29 @@ def scope_q(user, *unit_fields: str) -> Q:
     return q
 
 
+# Up to this many rows, a model scoped through two fields is narrowed by its rows' ids (see
+# `scoped`); a list this long is still a small query on either database.
+FEW_ROWS = 2_000
+
+
 def scoped(queryset: QuerySet, user) -> QuerySet:
-    """Narrow any scoped queryset to the user's subtree (each model says how it is scoped)."""
-    return queryset.filter(scope_q(user, *queryset.model.SCOPE_UNIT_FIELDS))
+    """Narrow any scoped queryset to the user's subtree (each model says how it is scoped).
+
+    A model scoped through two fields (a position: its unit or its holder's unit) is "one
+    or the other" across two tables, which no index serves: for a grassroots union the
+    database reads every row and its joins (3 s over 1.25M positions). So each field's rows
+    are first looked up through its own index, up to FEW_ROWS of them (ms); when that is all
+    of them the queryset is narrowed to those ids. A large subtree keeps the plain "or":
+    nearly every row matches, and a page's first rows come at once in the list's order."""
+    fields = queryset.model.SCOPE_UNIT_FIELDS
+    path = scope_path(user)
+    if len(fields) > 1 and path is not None:
+        rows = queryset.model._default_manager.order_by()
+        halves = [rows.filter(under(path, field)).values_list("pk", flat=True) for field in fields]
+        ids = list(halves[0].union(*halves[1:], all=True)[: FEW_ROWS + 1])
+        if len(ids) <= FEW_ROWS:
+            return queryset.filter(pk__in=set(ids))
+    return queryset.filter(scope_q(user, *fields))
 
 
 def get_scoped_or_404(queryset: QuerySet, user, **lookup):

@@ -92,6 +92,33 @@ def test_the_ninh_thuan_officer_never_sees_ha_noi_positions(tree):
     assert [p["person_name"] for p in response.json()["items"]] == ["Lê Văn Cường"]
 
 
+@pytest.mark.parametrize("few_rows", [2_000, 0])
+def test_a_subtree_sees_the_posts_held_in_it_and_those_its_people_hold_elsewhere(
+    tree, monkeypatch, few_rows
+):
+    """A position is in a subtree when its unit is, or when its holder's unit is
+    (Position.SCOPE_UNIT_FIELDS). A small subtree's rows are found by id through each field's
+    index, a large one's by the plain "or" (accounts.scope.scoped): both give the same rows."""
+    monkeypatch.setattr("accounts.scope.FEW_ROWS", few_rows)
+    Position.objects.create(  # Cường of Ninh Thuận also sits on Mê Linh's committee
+        person=tree.le, unit=tree.melinh, role=tree.member_role, start_date=dt.date(2024, 1, 1)
+    )
+    Position.objects.create(  # An of Mê Linh also holds a post in Ninh Thuận
+        person=tree.nguyen,
+        unit=tree.ninhthuan,
+        role=tree.member_role,
+        start_date=dt.date(2024, 2, 1),
+    )
+    held = {
+        (p["person_name"], p["unit"]["id"] if isinstance(p["unit"], dict) else p["unit"])
+        for p in ApiClient(tree.melinh_officer).get("/positions").json()["items"]
+    }
+    assert ("Lê Văn Cường", tree.melinh.pk) in held
+    assert ("Nguyễn Văn An", tree.ninhthuan.pk) in held
+    assert {name for name, _ in held} == {"Nguyễn Văn An", "Lê Văn Cường"}
+    assert ("Trần Thị Bình", tree.donganh.pk) not in held
+
+
 def test_it_filters_positions_by_person_unit_and_day(tree):
     client = ApiClient(tree.hanoi_officer)
 
