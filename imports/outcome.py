@@ -95,8 +95,8 @@ def parse_rows(table: Table, outcome: Outcome) -> list[tuple[int, dict]]:
     return parsed
 
 
-def each_row(rows: list, outcome: Outcome, stage: str) -> Iterable:
-    for done, item in enumerate(rows, 1):
+def each_row(rows: list, outcome: Outcome, stage: str, done_before: int = 0) -> Iterable:
+    for done, item in enumerate(rows, done_before + 1):
         yield item
         outcome.step(done, stage)
 

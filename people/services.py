@@ -58,19 +58,27 @@ CITIZEN_ID_UNAVAILABLE = gettext_lazy(
 )
 
 
-def check_citizen_id_free(user, person: Person) -> None:
+def citizen_id_holders(citizen_ids) -> dict[str, Person]:
+    """Who holds each of these citizen IDs, in one query per few thousand IDs."""
+    ids, holders = sorted({c for c in citizen_ids if c}), {}
+    for i in range(0, len(ids), 5_000):
+        chunk = ids[i : i + 5_000]
+        for holder in Person.objects.select_related("unit").filter(citizen_id__in=chunk):
+            holders[holder.citizen_id] = holder
+    return holders
+
+
+def check_citizen_id_free(user, person: Person, holders: dict[str, Person] | None = None) -> None:
     """A citizen ID belongs to one person. Held by someone the user sees (or by anyone, for
     the system itself: user None), the error names them, and carries them as its `holder`
-    param for a link; held by anyone else, it says CITIZEN_ID_UNAVAILABLE."""
+    param for a link; held by anyone else, it says CITIZEN_ID_UNAVAILABLE. `holders`: the
+    IDs' holders already looked up (citizen_id_holders), for many people at once."""
     if not person.citizen_id:
         return
-    holder = (
-        Person.objects.select_related("unit")
-        .exclude(pk=person.pk)
-        .filter(citizen_id=person.citizen_id)
-        .first()
-    )
-    if holder is None:
+    if holders is None:
+        holders = citizen_id_holders([person.citizen_id])
+    holder = holders.get(person.citizen_id)
+    if holder is None or holder.pk == person.pk:
         return
     if is_system(user) or in_scope(user, holder.unit):
         raise ValidationError(
@@ -98,25 +106,43 @@ def citizen_id_holder(error: ValidationError) -> Person | None:
     return None
 
 
-def _clean_person(user, person: Person) -> None:
+def _clean_person(user, person: Person, holders: dict[str, Person] | None = None) -> None:
     """The model's checks, with the citizen ID's uniqueness told as check_citizen_id_free
-    tells it (Django's own "already exists" would say so for any person in the country)."""
+    tells it (Django's own "already exists" would say so for any person in the country).
+    With `holders` (many new people at once) the unit is known to exist and the citizen IDs
+    were looked up together: nothing here reads the database."""
     errors: dict = {}
     try:
-        person.full_clean(validate_unique=False)
+        person.full_clean(validate_unique=False, exclude=["unit"] if holders is not None else None)
     except ValidationError as e:
         errors = e.update_error_dict(errors)
-    try:
-        person.validate_unique(exclude=["citizen_id"])
-    except ValidationError as e:
-        errors = e.update_error_dict(errors)
+    if holders is None:
+        try:
+            person.validate_unique(exclude=["citizen_id"])
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
     if "citizen_id" not in errors:  # a malformed ID is reported as such, not looked up
         try:
-            check_citizen_id_free(user, person)
+            check_citizen_id_free(user, person, holders)
         except ValidationError as e:
             errors = e.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
+
+
+def people_check_new(*, user, people: list[Person]) -> dict[int, ValidationError]:
+    """person_create's checks for many new people at once (an import writes those that pass
+    in bulk): each one's refusal by its index in `people`. The unit each is placed in must
+    be one the user may write to; the citizen IDs are looked up in one query."""
+    holders = citizen_id_holders(p.citizen_id for p in people)
+    refused = {}
+    for i, person in enumerate(people):
+        try:
+            check_unit_in_scope(user, person.unit)
+            _clean_person(user, person, holders)
+        except ValidationError as error:
+            refused[i] = error
+    return refused
 
 
 @transaction.atomic

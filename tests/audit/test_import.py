@@ -146,3 +146,45 @@ def test_the_people_import_logs_through_the_services_with_the_jobs_user(tree):
     hoa = Person.objects.get(citizen_id="001192000077")
     [entry] = of(Person, object_id=hoa.pk)
     assert (entry.actor, entry.cid) == (tree.melinh_officer, f"import-{job.pk}")
+
+
+def test_a_person_the_import_adds_is_logged_as_the_person_page_logs_one(tree):
+    """People new to the system are written in bulk (imports.people._create_people): their
+    history must read as one added through people.services.person_create."""
+    from people.services import person_create
+
+    header = ["Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Mã đơn vị", "Dân tộc"]
+    job = import_file(
+        tree.melinh_officer,
+        "people",
+        xlsx_bytes([header, ["Đỗ Thị Hoa", "Nữ", "04/03/1992", "001192000077", "HN-ML-01", "Tày"]]),
+    )
+    assert job.status == ImportStatus.DONE, job.problems
+    imported = Person.objects.get(citizen_id="001192000077")
+    by_page = person_create(
+        user=tree.melinh_officer,
+        unit=tree.school,
+        family_name="Đỗ",
+        middle_name="Thị",
+        given_name="Hoa",
+        gender="female",
+        birth_date=dt.date(1992, 3, 4),
+        citizen_id="001192000078",
+        ethnicity=imported.ethnicity,
+    )
+    [one] = of(Person, object_id=imported.pk)
+    [other] = of(Person, object_id=by_page.pk)
+
+    def seen(entry):
+        changes = {k: v for k, v in entry.changes.items() if k not in ("id", "citizen_id")}
+        return (
+            entry.action,
+            entry.object_repr,
+            changes,
+            entry.unit,
+            entry.subject_type,
+        )
+
+    assert seen(one) == seen(other)
+    assert imported.search_name == by_page.search_name
+    assert imported.sort_key == by_page.sort_key
