@@ -1,6 +1,7 @@
 """The JSON API, v1: /api/v1/, its OpenAPI document at /api/v1/openapi.json."""
 
 from django.urls import path
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
@@ -30,7 +31,24 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    """The OpenAPI document depends on the code and the language only: it is built once per
+    language and process (building it takes about a second each time)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict = {}
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
+        if key not in self._schemas:
+            self._schemas[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return self._schemas[key]
+
+
+api = Api(
     title="Đào tạo, bồi dưỡng cán bộ công đoàn — API",
     version="1",
     description=(

@@ -240,13 +240,22 @@ def _anchors(c: Cohort, bucket: str | None = None) -> tuple[QuerySet, str]:
         earlier = earlier.alias(_year=ExtractYear("completed_on")).filter(
             _year=ExtractYear(OuterRef("completed_on"))
         )
-    return model.objects.filter(_record_q(c, rec)).filter(~Exists(earlier)), rec
+    # Only people who held a post in the subtree at some time can count there (_counted asks
+    # for one on the completion day): narrowing to them first spares a union's or a
+    # province's cohort the first-record test of every record in the country.
+    held = Position.objects.filter(_in_unit(c, "unit")).values("person_id")
+    anchors = model.objects.filter(_record_q(c, rec), **{f"{rec}person__in": held})
+    return anchors.filter(~Exists(earlier)), rec
+
+
+def _in_unit(c: Cohort, field: str) -> Q:
+    """Rows whose unit (through `field`) is the cohort's unit, or in its subtree."""
+    return Q(**{field: c.unit}) if c.direct else under(c.unit, field)
 
 
 def _post_q(c: Cohort, post: str, day) -> Q:
     """A post (`post`: path to the position) held on `day` in the cohort's unit (subtree)."""
-    where = Q(**{f"{post}unit": c.unit}) if c.direct else under(c.unit, f"{post}unit")
-    return where & active_on(day, post)
+    return _in_unit(c, f"{post}unit") & active_on(day, post)
 
 
 def _month_key(expression) -> Any:

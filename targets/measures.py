@@ -184,7 +184,7 @@ def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
     people each row also has the unit's people still to train (`to_train`), those who met
     it (`met`), those trained since the goal was given (`trained`) and whether that reaches
     the goal (`reached`)."""
-    from targets.selectors import subtree_live
+    from targets.selectors import subtrees
 
     children = children_with_figures(node, day)
     stored = {
@@ -199,6 +199,7 @@ def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
     def whole_or_decimal(value):
         return int(value) if additive and value is not None else value
 
+    results = subtrees(target, [c["version"] for c in children], day) if people else {}
     rows = []
     for child in children:
         a = stored.get(child["unit"].pk)
@@ -210,7 +211,7 @@ def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
         }
         row["goal"] = row["own"] if row["own"] is not None else row["allocated"]
         if people:
-            figures = subtree_live(target, child["version"], day)
+            figures = results[child["unit"].pk]
             row["to_train"] = _still_to_train(target, figures)
             row["met"] = figures.met
             row["trained"] = (

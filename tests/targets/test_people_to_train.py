@@ -140,3 +140,23 @@ def test_only_a_unit_holding_the_target_or_given_it_gives_people_down(client, he
         f"/units/{t.hanoi.pk}/targets/{CODE}/allocation",
         {"goals": [{"unit": t.melinh.pk, "goal": 1}]},
     ).status_code in (401, 403)
+
+
+def test_the_rows_read_the_same_from_the_days_snapshot_and_live(held):
+    """Each unit's figures come from the day's snapshot when it is ready (one query, the
+    dashboard's figures), else are computed live: both give the same rows."""
+    from targets import snapshots
+    from targets.measures import allocation
+    from targets.models import Snapshot
+    from units.places import node_on
+
+    target = Target.objects.get(code=CODE)
+    day = today()
+    node = node_on(held.hanoi, day)
+    Snapshot.objects.all().delete()
+    live = allocation(target, node, day).rows
+    assert snapshots.ready(day) is not None  # computed inline: the test tree is small
+    stored = allocation(target, node, day).rows
+    keys = ("to_train", "met", "trained", "reached")
+    assert [[r[k] for k in keys] for r in stored] == [[r[k] for k in keys] for r in live]
+    assert {r["unit"].code: r["to_train"] for r in stored} == {"HN-ML": 1, "HN-DA": 0}
