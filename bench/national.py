@@ -1,7 +1,8 @@
 """National-scale data for benchmarks: the confederation, the 34 provinces of 2025 and 20
 central sector and corporation unions, ~700 upper-grassroots unions, G grassroots unions and
 N people, every one of them holding a position (some two), with ~5.2 N training records
-(2016 to 20 November 2026) and their topics.
+(2016 to 20 November 2026) and their topics; the 2025 yearly evaluations of every chair and
+vice-chair, and the 2026 training plan of every unit above grassroots.
 
 Ids are allocated here, so paths, terms and positions are computed without reading anything
 back, and rows are streamed straight into the tables: COPY on PostgreSQL (with the secondary
@@ -30,6 +31,7 @@ from units.models import UnitKind, path_segment
 SEED = 2026
 PASSWORD = "Bench@2026"
 ADMIN, PROVINCE_OFFICER = "bench_admin", "bench_province"
+GRASSROOTS_OFFICER = "bench_grassroots"
 TERM_NAME, TERM_START, TERM_END = "2023-2028", dt.date(2023, 6, 1), dt.date(2028, 5, 31)
 PREVIOUS_NAME = "2018-2023"
 PREVIOUS_START, PREVIOUS_END = dt.date(2018, 6, 1), dt.date(2023, 5, 31)
@@ -203,6 +205,36 @@ RECORD_COLUMNS = [
     "certificate_number",
     "verification_code",
     "valid",
+]
+EVALUATION_COLUMNS = [
+    "id",
+    "person_id",
+    "unit_id",
+    "role_id",
+    "year",
+    "occasion",
+    "rating",
+    "self_assessment",
+    "votes_excellent",
+    "votes_good",
+    "votes_completed",
+    "votes_not_completed",
+    "approved_by_id",
+    "published_at",
+    "created_at",
+]
+LINE_COLUMNS = [
+    "id",
+    "plan_id",
+    "name",
+    "topic_id",
+    "programme_id",
+    "target_group",
+    "classes",
+    "trainees",
+    "quarter",
+    "budget",
+    "funding_source",
 ]
 TABLES = [
     "units_unit",
@@ -997,6 +1029,192 @@ def record_topic_rows(plan: Plan) -> Iterator[tuple[int, int, int]]:
             yield n, record_id, second
 
 
+# ---------------------------------------------------------------- the yearly cycle
+
+# Yearly evaluations of 2025 for every chair and vice-chair, approved by the unit above; and
+# the 2026 training plan of every unit above grassroots, with a few lines each.
+EVALUATION_YEAR, PLAN_YEAR = 2025, 2026
+PUBLISHED_SHARE = 0.8
+RATINGS = ["excellent"] * 15 + ["good"] * 62 + ["completed"] * 20 + ["not_completed"] * 3
+RATING_NAMES = {
+    "excellent": "hoàn thành xuất sắc nhiệm vụ",
+    "good": "hoàn thành tốt nhiệm vụ",
+    "completed": "hoàn thành nhiệm vụ",
+    "not_completed": "không hoàn thành nhiệm vụ",
+}
+# The collective's votes (excellent, good, completed, not completed) around each rating.
+VOTE_SHARES = {
+    "excellent": (0.6, 0.32, 0.07, 0.01),
+    "good": (0.18, 0.62, 0.17, 0.03),
+    "completed": (0.04, 0.3, 0.56, 0.1),
+    "not_completed": (0.0, 0.08, 0.4, 0.52),
+}
+SELF_ASSESSMENTS = [
+    "Chấp hành nghiêm chủ trương, nghị quyết của Đảng, pháp luật của Nhà nước và Điều lệ "
+    "Công đoàn Việt Nam; hoàn thành các chỉ tiêu được giao trong năm {y}.",
+    "Chủ động tham gia đối thoại, thương lượng tập thể; chăm lo đời sống, bảo vệ quyền lợi "
+    "hợp pháp của đoàn viên và người lao động; còn hạn chế trong phát triển đoàn viên.",
+    "Tổ chức tốt các hoạt động thi đua, chăm lo Tết cho đoàn viên; cần tăng cường kiểm tra, "
+    "giám sát việc thực hiện quy chế dân chủ ở cơ sở.",
+    "Giữ gìn phẩm chất đạo đức, lối sống; đoàn kết nội bộ; tham gia đầy đủ các lớp tập huấn "
+    "nghiệp vụ công tác công đoàn năm {y}.",
+    "Hoàn thành nhiệm vụ được giao; kỹ năng tuyên truyền, vận động đoàn viên còn hạn chế, "
+    "cần tiếp tục học tập, rèn luyện.",
+]
+STATUSES = ["approved"] * 55 + ["submitted"] * 25 + ["draft"] * 15 + ["returned"] * 5
+RETURN_COMMENT = "Đề nghị bổ sung dự toán kinh phí và thời gian tổ chức từng lớp."
+GROUPS = {
+    "key_leaders": (3, "cán bộ chủ chốt"),
+    "full_time": (4, "cán bộ công đoàn chuyên trách"),
+    "part_time": (5, "cán bộ công đoàn không chuyên trách"),
+    "group_leaders": (3, "tổ trưởng, tổ phó công đoàn"),
+    "lecturers": (1, "báo cáo viên, giảng viên kiêm chức"),
+    "members": (2, "đoàn viên công đoàn"),
+}
+LINE_FORMS = ["Tập huấn {t} cho {g}", "Bồi dưỡng {t} cho {g}", "Lớp {t} cho {g}"]
+CLASSES_BY_SHAPE = {"confederation": 8, "province": 12, "national": 8, "upper": 4}
+FUNDING = ["union"] * 85 + ["state"] * 12 + ["international"] * 3
+YEARLY_TABLES = [
+    "cadrework_evaluation",
+    "cadrework_notice",
+    "planning_plan",
+    "planning_planline",
+    "planning_planevent",
+]
+
+
+def _moment(day: dt.date, minutes: int):
+    """A time on `day` (UTC), as each database's backend stores it: PostgreSQL takes an aware
+    datetime, SQLite Django's own text form (naive UTC)."""
+    at = dt.datetime.combine(day, dt.time(1, 0), dt.UTC) + dt.timedelta(minutes=minutes)
+    return at if connection.vendor == "postgresql" else at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def evaluation_rows(plan: Plan, notices: list) -> Iterator[tuple]:
+    """A 2025 yearly evaluation of every chair and vice-chair (their post on 31 December
+    2025), approved by the unit above (the confederation approves its own), the collective's
+    votes around the rating; about 80 % published early in 2026. Each published one's notice
+    to its person goes to `notices`."""
+    rng = random.Random(SEED + 4)
+    r = rng.random
+    units, roles = plan.units, plan.roles
+    n = 0
+    for person_id, unit_id, role, _full_time, profile in seat_holders(plan):
+        if role not in ("chair", "vice_chair"):
+            continue
+        n += 1
+        unit = units[unit_id - 1]
+        rating = RATINGS[int(r() * 100)]
+        voters = (
+            15 + int(r() * 30)
+            if profile == "upper"
+            else min(plan.members[unit_id], 7 + int(r() * 20) + plan.members[unit_id] // 100)
+        )
+        votes = _votes(rating, voters, r)
+        assessment = "" if r() < 0.1 else SELF_ASSESSMENTS[int(r() * 5)].format(y=EVALUATION_YEAR)
+        created = _moment(dt.date(2025, 12, 15), int(r() * 25 * 1440))
+        published = None
+        if r() < PUBLISHED_SHARE:
+            published = _moment(dt.date(2026, 1, 10), int(r() * 40 * 1440))
+            notices.append((person_id, rating, published))
+        yield (
+            n,
+            person_id,
+            unit_id,
+            roles[role],
+            EVALUATION_YEAR,
+            "yearly",
+            rating,
+            assessment,
+            *votes,
+            unit[4] or unit_id,
+            published,
+            created,
+        )
+
+
+def _votes(rating: str, voters: int, r) -> tuple[int, int, int, int]:
+    weights = [share * (0.7 + 0.6 * r()) for share in VOTE_SHARES[rating]]
+    scale = voters / sum(weights)
+    votes = [int(w * scale) for w in weights]
+    votes[list(VOTE_SHARES).index(rating)] += voters - sum(votes)
+    return votes[0], votes[1], votes[2], votes[3]
+
+
+def notice_rows(notices: list) -> Iterator[tuple]:
+    occasion = "hằng năm"
+    for n, (person_id, rating, published) in enumerate(notices, 1):
+        text = (
+            f"Kết quả đánh giá của đồng chí ({occasion}, năm {EVALUATION_YEAR}) đã được "
+            f"công bố: {RATING_NAMES[rating]}."
+        )
+        yield n, person_id, text, published
+
+
+def plan_rows(plan: Plan, events: list) -> Iterator[tuple]:
+    """The 2026 plan of every unit above grassroots: most approved by the unit above (the
+    confederation's by itself), some submitted, returned or still drafts. Their history
+    goes to `events` as (plan, action, at, comment)."""
+    rng = random.Random(SEED + 5)
+    r = rng.random
+    for n, unit_id in enumerate(sorted(plan.shape), 1):
+        status = "approved" if unit_id == 1 else STATUSES[int(r() * 100)]
+        created = _moment(dt.date(2025, 10, 1), int(r() * 40 * 1440))
+        submitted = decided = None
+        events.append((n, "created", created, ""))
+        if status != "draft":
+            submitted = _moment(dt.date(2025, 11, 15), int(r() * 20 * 1440))
+            events.append((n, "submitted", submitted, ""))
+        if status in ("approved", "returned"):
+            decided = _moment(dt.date(2025, 12, 10), int(r() * 15 * 1440))
+            events.append((n, status, decided, RETURN_COMMENT if status == "returned" else ""))
+        note = f"Kế hoạch đào tạo, bồi dưỡng cán bộ công đoàn năm {PLAN_YEAR}."
+        yield n, unit_id, PLAN_YEAR, status, 0, note, created, submitted, decided
+
+
+def plan_line_rows(plan: Plan) -> Iterator[tuple]:
+    """Three to seven lines a plan: a topic (or a framework programme), a target group,
+    classes by the unit's level, 30–70 trainees a class, a quarter, a budget."""
+    rng = random.Random(SEED + 6)
+    r = rng.random
+    topics = list(plan.topic_names)
+    groups = [code for code, (weight, _label) in GROUPS.items() for _ in range(weight)]
+    programmes = [(pk, name, own) for pk, name, own, *_ in plan.programmes if own]
+    n = 0
+    for plan_id, unit_id in enumerate(sorted(plan.shape), 1):
+        most = CLASSES_BY_SHAPE[plan.shape[unit_id]]
+        for _ in range(3 + int(r() * 5)):
+            n += 1
+            group = groups[int(r() * len(groups))]
+            topic = topics[int(r() * len(topics))] if topics else None
+            programme, name = None, ""
+            if programmes and r() < 0.15:
+                programme, name, own = programmes[int(r() * len(programmes))]
+                topic = own[0]
+            if not name:
+                title = plan.topic_names.get(topic, "nghiệp vụ công tác công đoàn")
+                form = LINE_FORMS[int(r() * len(LINE_FORMS))]
+                name = form.format(t=title[:1].lower() + title[1:], g=GROUPS[group][1])
+            classes = 1 + int(r() * most)
+            trainees = classes * (30 + int(r() * 41))
+            quarter = None if r() < 0.1 else 1 + int(r() * 4)
+            budget = trainees * (8 + int(r() * 18)) * 100_000
+            funding = FUNDING[int(r() * 100)]
+            yield (
+                n,
+                plan_id,
+                name[:255],
+                topic,
+                programme,
+                group,
+                classes,
+                trainees,
+                quarter,
+                budget,
+                funding,
+            )
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -1128,13 +1346,15 @@ def generate(people: int, grassroots: int) -> dict:
     with transaction.atomic():
         with indexes_set_aside(TABLES):
             counts = _write_all(plan)
+        counts |= _write_yearly(plan)
         _finish()
     if connection.vendor == "postgresql" and not in_transaction:
         # The visibility map (index-only scans); the planner statistics were gathered before
-        # the foreign keys were checked.
+        # the foreign keys were checked (those of the yearly tables are gathered here).
         started = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM {', '.join(TABLES)}")
+            cursor.execute(f"VACUUM ANALYZE {', '.join(YEARLY_TABLES)}")
         progress(f"VACUUM in {time.monotonic() - started:.1f} s")
     return counts
 
@@ -1185,6 +1405,33 @@ def _write_all(plan: Plan) -> dict:
     }
 
 
+def _write_yearly(plan: Plan) -> dict:
+    """The yearly cycle: evaluations and the notices of the published ones, plans, their
+    lines and history (rows of tables whose indexes stay: far fewer rows)."""
+    notices: list = []
+    events: list = []
+    evaluations = write_rows(
+        "cadrework_evaluation", EVALUATION_COLUMNS, evaluation_rows(plan, notices)
+    )
+    write_rows("cadrework_notice", ["id", "person_id", "text", "created_at"], notice_rows(notices))
+    plans = write_rows(
+        "planning_plan",
+        ["id", "unit_id", "year", "status", "revision", "note"]
+        + ["created_at", "submitted_at", "decided_at"],
+        plan_rows(plan, events),
+    )
+    lines = write_rows("planning_planline", LINE_COLUMNS, plan_line_rows(plan))
+    write_rows(
+        "planning_planevent",
+        ["id", "plan_id", "action", "user_id", "at", "comment", "changes"],
+        (
+            (n, plan_id, action, None, at, comment, "[]")
+            for n, (plan_id, action, at, comment) in enumerate(events, 1)
+        ),
+    )
+    return {"evaluations": evaluations, "plans": plans, "plan_lines": lines}
+
+
 def _finish() -> None:
     """Sequences past the ids written here, and the bench accounts."""
     from accounts.models import User, UserRole
@@ -1192,7 +1439,7 @@ def _finish() -> None:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in TABLES:
+            for table in TABLES + YEARLY_TABLES:
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
@@ -1210,3 +1457,25 @@ def _finish() -> None:
         unit=Unit.objects.get(code="P001"),
         role=UserRole.TRAINING_OFFICER,
     )
+    ensure_grassroots_officer()
+
+
+def ensure_grassroots_officer():
+    """The account of a grassroots union's training officer (the first grassroots union of
+    Hà Nội, `P001-01-0001` at any size): created with the data, or added to a data set
+    generated before it existed. Returns the user."""
+    from accounts.models import User, UserRole
+    from units.models import Unit
+
+    user = User.objects.filter(username=GRASSROOTS_OFFICER).first()
+    if user is None:
+        hanoi = Unit.objects.get(code="P001")
+        unit = (
+            Unit.objects.filter(kind__code="grassroots", path__startswith=hanoi.path)
+            .order_by("path")
+            .first()
+        )
+        user = User.objects.create_user(
+            GRASSROOTS_OFFICER, password=PASSWORD, unit=unit, role=UserRole.TRAINING_OFFICER
+        )
+    return user
