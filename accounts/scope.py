@@ -49,10 +49,16 @@ def scoped(queryset: QuerySet, user) -> QuerySet:
     database reads every row and its joins (3 s over 1.25M positions). So each field's rows
     are first looked up through its own index, up to FEW_ROWS of them (ms); when that is all
     of them the queryset is narrowed to those ids. A large subtree keeps the plain "or":
-    nearly every row matches, and a page's first rows come at once in the list's order."""
+    nearly every row matches, and a page's first rows come at once in the list's order.
+
+    A table of millions listed in an order of its own (training records, newest first) is
+    looked up the same way when its model says SCOPE_IDS_FIRST: walking the order's index
+    for a grassroots union's few rows reads the whole table (1.6 s on SQLite, 260,000
+    records)."""
     fields = queryset.model.SCOPE_UNIT_FIELDS
     path = scope_path(user)
-    if len(fields) > 1 and path is not None:
+    by_ids = len(fields) > 1 or getattr(queryset.model, "SCOPE_IDS_FIRST", False)
+    if by_ids and path is not None:
         rows = queryset.model._default_manager.order_by()
         halves = [rows.filter(under(path, field)).values_list("pk", flat=True) for field in fields]
         ids = list(halves[0].union(*halves[1:], all=True)[: FEW_ROWS + 1])
@@ -63,7 +69,9 @@ def scoped(queryset: QuerySet, user) -> QuerySet:
 
 def get_scoped_or_404(queryset: QuerySet, user, **lookup):
     """Fetch one object of the user's subtree; anything else is 'not found', never 'forbidden'."""
-    obj = scoped(queryset, user).filter(**lookup).first()
+    # One row by its key: the plain filter, nothing to look up first (see `scoped`).
+    fields = queryset.model.SCOPE_UNIT_FIELDS
+    obj = queryset.filter(**lookup).filter(scope_q(user, *fields)).first()
     if obj is None:
         raise Http404
     return obj

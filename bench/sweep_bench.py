@@ -35,6 +35,7 @@ import argparse
 import datetime as dt
 import functools
 import os
+import re
 import statistics
 import sys
 import time
@@ -726,12 +727,14 @@ def measure(client, url: str, headers: dict, runs: int, unit_id: int) -> Timing:
     )
 
 
-def sweep(users: dict, runs: int, year: int) -> tuple[dict, list[str]]:
+def sweep(users: dict, runs: int, year: int, only: str | None = None) -> tuple[dict, list[str]]:
     """{route: {level: Timing}} and the failures (route, level, why)."""
     sessions = {level: logged_in(user) for level, user in users.items()}
     results: dict[str, dict] = {}
     failures = []
     for route in sweep_routes():
+        if only and not re.search(only, route):
+            continue
         results[route] = {}
         for level, user in users.items():
             client, api_headers = sessions[level]
@@ -925,6 +928,12 @@ def main() -> None:
     parser.add_argument("--grassroots", type=int, default=None, help="Default: people / 7.")
     parser.add_argument("--runs", type=int, default=5, help="Timed runs per route and level.")
     parser.add_argument("--regenerate", action="store_true", help="Generate the data again.")
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="Time only the routes matching this regular expression, and write nothing "
+        "(to look again at a few routes after a change).",
+    )
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     people = args.people or (1_000_000 if url.startswith("postgres") else 50_000)
@@ -949,7 +958,9 @@ def main() -> None:
         print(f"added: {line}", file=sys.stderr)
     load_start, started = os.getloadavg(), time.monotonic()
     base = baseline(args.runs)
-    results, failures = sweep(users, args.runs, day.year)
+    results, failures = sweep(users, args.runs, day.year, args.only)
+    if args.only:
+        sys.exit(1 if failures else 0)
     run = {
         "results": results,
         "failures": failures,

@@ -60,6 +60,7 @@ class Person(models.Model):
     """Anyone who can attend a class: cadres, members, workers. Home unit decides who sees them."""
 
     SCOPE_UNIT_FIELDS = ("unit",)
+    SCOPE_IDS_FIRST = True  # a million people, listed by name (accounts.scope.scoped)
 
     family_name = models.CharField(
         _("family name"), max_length=50, blank=True, validators=[validate_one_line]

@@ -308,6 +308,7 @@ class TrainingRecord(models.Model):
     """That a person completed training: from a class, or entered from an outside body."""
 
     SCOPE_UNIT_FIELDS = ("person__unit",)
+    SCOPE_IDS_FIRST = True  # millions of rows, listed newest first (accounts.scope.scoped)
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="records", verbose_name=_("person")
