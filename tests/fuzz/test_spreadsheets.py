@@ -27,8 +27,8 @@ from tests.fuzz.corpus import (
     sheet_xml,
     xlsx_package,
 )
-from tests.imports.helpers import counts, import_file
-from tests.imports.test_worker_killed import DATABASE_TASKS, run_worker
+from tests.imports.helpers import DATABASE_TASKS, counts, import_file
+from tests.imports.test_worker_killed import run_worker
 
 UNEXPECTED = "The import stopped on an unexpected error; nothing was written."
 MEDIA = ("a", "media")

@@ -1,9 +1,12 @@
 """Building spreadsheets for the import tests, and reading back what the system holds."""
 
 import io
+import os
+from pathlib import Path
 
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from imports.models import ImportJob
 from imports.services import job_commit, job_create
@@ -12,6 +15,41 @@ from training.models import Enrolment, TrainingRecord
 from units.models import Unit, UnitFigures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROOT = Path(__file__).resolve().parents[2]
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def database_url() -> str:
+    """This test's database, for another process."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def worker_env(settings, **extra: str) -> dict:
+    """The environment of a worker process (manage.py db_worker or run_worker) on this
+    test's database and media."""
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url(),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        TASKS_BACKEND="database",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        **extra,
+    )
+    env.pop("TEST_DATABASE_NAME", None)
+    return env
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of a process."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(p) for p in handle.read().split()]
+    except OSError:
+        return []
 
 
 def xlsx_bytes(rows, *, title_rows=(), merge_title=False, text_columns=()) -> bytes:

@@ -19,8 +19,15 @@ import xlsxwriter
 
 from imports.models import ImportJob, ImportStatus
 from lib import sandbox
-from tests.imports.helpers import upload, xlsx_bytes
-from tests.imports.test_worker_killed import DATABASE_TASKS, ROOT, database_url, run_worker
+from tests.imports.helpers import (
+    DATABASE_TASKS,
+    ROOT,
+    children,
+    upload,
+    worker_env,
+    xlsx_bytes,
+)
+from tests.imports.test_worker_killed import run_worker
 
 PEOPLE_HEADER = ["Họ và tên", "Ngày sinh", "Giới tính", "Mã đơn vị"]
 
@@ -160,27 +167,12 @@ def test_the_parent_refuses_anything_but_plain_data_from_the_copy():
     assert sandbox.safe_loads(pickle.dumps(value)) == value
 
 
-def children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as handle:
-            return [int(p) for p in handle.read().split()]
-    except OSError:
-        return []
-
-
 @pytest.mark.django_db(transaction=True)
 def test_run_worker_starts_a_dead_worker_again_and_stops_with_it(client, tree, settings, tmp_path):
     """`make run` and `make serve` run the worker under `manage.py run_worker`."""
     settings.TASKS = DATABASE_TASKS
     settings.IMPORTS_INLINE_BYTES = 0
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        TASKS_BACKEND="database",
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    env.pop("TEST_DATABASE_NAME", None)
+    env = worker_env(settings)
     log = tmp_path / "run_worker.log"
     supervisor = subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--restart-delay", "0.1"],

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils.translation import gettext
 
 from imports.models import ImportJob, ImportStatus
@@ -27,10 +26,16 @@ from imports.pipeline import progress_key
 from imports.services import STOPPED
 from lib import progress
 from people.models import Person
-from tests.imports.helpers import counts, upload, xlsx_bytes
+from tests.imports.helpers import (
+    DATABASE_TASKS,
+    ROOT,
+    counts,
+    upload,
+    worker_env,
+    xlsx_bytes,
+)
 from training.models import Enrolment, TrainingRecord
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = 20_000
 HEADER = [
     "Mã lớp",
@@ -42,7 +47,6 @@ HEADER = [
     "Điểm",
     "Kết quả",
 ]
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def participants_file(rows: int) -> bytes:
@@ -64,24 +68,8 @@ def participants_file(rows: int) -> bytes:
     )
 
 
-def database_url() -> str:
-    """This test's database, for another process."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 def start_worker(settings, log: Path) -> subprocess.Popen:
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        TASKS_BACKEND="database",
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    env.pop("TEST_DATABASE_NAME", None)
+    env = worker_env(settings)
     return subprocess.Popen(
         [
             sys.executable,

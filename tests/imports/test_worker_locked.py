@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -22,11 +21,15 @@ from imports.models import ImportJob, ImportStatus
 from people.models import Person
 from reports.models import ReportJob
 from reports.tasks import report_job_create
-from tests.imports.helpers import upload, xlsx_bytes
-from tests.imports.test_hostile_spreadsheets import children
-from tests.imports.test_worker_killed import DATABASE_TASKS, database_url
+from tests.imports.helpers import (
+    DATABASE_TASKS,
+    ROOT,
+    children,
+    upload,
+    worker_env,
+    xlsx_bytes,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 300
 PAGE_BUSY_TIMEOUT = "0.5"  # this environment's pages give up on a lock after half a second
 
@@ -75,15 +78,7 @@ def test_the_worker_waits_for_a_long_import_and_builds_the_report_queued_behind_
     )
     assert report.status == ReportJob.Status.QUEUED
 
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        TASKS_BACKEND="database",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        SQLITE_BUSY_TIMEOUT=PAGE_BUSY_TIMEOUT,
-    )
-    env.pop("TEST_DATABASE_NAME", None)
+    env = worker_env(settings, SQLITE_BUSY_TIMEOUT=PAGE_BUSY_TIMEOUT)
     log = tmp_path / "run_worker.log"
     name = connection.settings_dict["NAME"]
     supervisor = None
