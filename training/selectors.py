@@ -164,14 +164,21 @@ def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
     from units.models import UnitLevel
 
     path = path_on(unit, day)
-    held = Position.objects.active_on(day).filter(person=OuterRef("pk"))
-    held = held.filter(placed_under(path, day)) if path else held.none()
+    in_subtree = Position.objects.active_on(day)
+    in_subtree = in_subtree.filter(placed_under(path, day)) if path else in_subtree.none()
+    held = in_subtree.filter(person=OuterRef("pk"))
     grassroots_rank = UnitLevel.objects.filter(code=GRASSROOTS).values("rank")[:1]
-    people = Person.objects.annotate(
-        full=Exists(held.filter(full_time=True)),
-        grassroots=Exists(held.filter(unit__kind__level__rank__gte=Subquery(grassroots_rank))),
-        trained=trained_in_basics(day, "pk"),
-    ).filter(Q(full=True) | Q(grassroots=True))
+    # Only people holding a post in the subtree that day can count: narrowed to them first,
+    # a province's figures do not test every person in the country.
+    people = (
+        Person.objects.filter(pk__in=in_subtree.values("person_id"))
+        .annotate(
+            full=Exists(held.filter(full_time=True)),
+            grassroots=Exists(held.filter(unit__kind__level__rank__gte=Subquery(grassroots_rank))),
+            trained=trained_in_basics(day, "pk"),
+        )
+        .filter(Q(full=True) | Q(grassroots=True))
+    )
     counts = people.aggregate(
         full_of=Count("pk", filter=Q(full=True)),
         full_trained=Count("pk", filter=Q(full=True, trained=True)),
