@@ -38,13 +38,18 @@ def admin_connection(url: str):
 
 def require_bench_database(url: str) -> None:
     """Stop unless `url` names a benchmark's own database (a PostgreSQL database or a SQLite
-    file whose name starts with "bench", or a SQLite file under /tmp): DATABASE_URL may be
-    set to a real one in the shell, and the benchmarks drop databases and add accounts."""
+    file whose name starts with "bench", a SQLite file in a directory named bench — the
+    sweep's ~/bench/sweep.sqlite3 — or one under /tmp): DATABASE_URL may be set to a real one
+    in the shell, and the benchmarks drop databases and add accounts."""
     if url.startswith("postgres"):
         ok = url.rsplit("/", 1)[1].split("?")[0].startswith("bench")
     else:
         path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite://"))
-        ok = path.name.startswith("bench") or str(path).startswith("/tmp/")
+        ok = (
+            path.name.startswith("bench")
+            or path.parent.name == "bench"
+            or str(path).startswith("/tmp/")
+        )
     if not ok:
         raise SystemExit(
             f"Refusing to run a benchmark on {url}: its database must be named "
@@ -53,11 +58,15 @@ def require_bench_database(url: str) -> None:
 
 
 def create_database(url: str, drop: bool = False) -> None:
-    """PostgreSQL: make sure the bench database exists (dropping it first when asked)."""
+    """Make sure the bench database exists (dropping it first when asked): a PostgreSQL
+    database, or a SQLite file (with its WAL files) and its directory."""
     require_bench_database(url)
     if not url.startswith("postgres"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
         if drop:
-            Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     name = url.rsplit("/", 1)[1].split("?")[0]
     with admin_connection(url) as conn:
@@ -75,18 +84,23 @@ def ensure_data(people: int, grassroots: int, regenerate: bool = False) -> float
 
     from accounts.models import User
     from bench.national import ADMIN
+    from cadrework.models import Evaluation
     from people.models import Person
+    from planning.models import Plan
     from training.models import TrainingRecord
     from units.models import Unit
 
     call_command("migrate", verbosity=0)
-    # A database generated before the training records were added is generated again.
+    # A database generated before the training records, evaluations and plans were added
+    # is generated again.
     if (
         not regenerate
         and User.objects.filter(username=ADMIN).exists()
         and Person.objects.count() == people
         and Unit.objects.filter(kind__code="grassroots").count() == grassroots
         and TrainingRecord.objects.exists()
+        and Evaluation.objects.exists()
+        and Plan.objects.exists()
     ):
         print("Data of this size is already there: not generating.", file=sys.stderr)
         return None

@@ -767,62 +767,6 @@ def baseline(runs: int) -> float:
 # --- the database -------------------------------------------------------------------------
 
 
-def require_sweep_database(url: str) -> None:
-    """run_bench's guard, which also lets a SQLite file kept in a directory named `bench`
-    through (the sweep's default, ~/bench/sweep.sqlite3)."""
-    if url.startswith("sqlite") and Path(url.removeprefix("sqlite:///")).parent.name == "bench":
-        return
-    run_bench.require_bench_database(url)
-
-
-def create_database(url: str, drop: bool = False) -> None:
-    require_sweep_database(url)
-    if url.startswith("postgres"):
-        run_bench.create_database(url, drop=drop)
-        return
-    path = Path(url.removeprefix("sqlite:///"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if drop:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def ensure_data(people: int, grassroots: int, regenerate: bool) -> float | None:
-    """Generate the data unless the database holds exactly this size with evaluations and
-    plans; returns the generation time in seconds, or None when it was there."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    from accounts.models import User
-    from bench.national import ADMIN
-    from cadrework.models import Evaluation
-    from people.models import Person
-    from planning.models import Plan
-    from units.models import Unit
-
-    call_command("migrate", verbosity=0)
-    if (
-        not regenerate
-        and User.objects.filter(username=ADMIN).exists()
-        and Person.objects.count() == people
-        and Unit.objects.filter(kind__code="grassroots").count() == grassroots
-        and Evaluation.objects.exists()
-        and Plan.objects.exists()
-    ):
-        print("Data of this size is already there: not generating.", file=sys.stderr)
-        return None
-    if Unit.objects.exists():
-        connection.close()
-        create_database(os.environ["DATABASE_URL"], drop=True)
-        call_command("migrate", verbosity=0)
-    started = time.monotonic()
-    call_command("generate_national", people=people, grassroots=grassroots)
-    return time.monotonic() - started
-
-
-# --- the report ---------------------------------------------------------------------------
-
-
 def data_size() -> str:
     from cadrework.models import Evaluation
     from planning.models import Plan, PlanLine
@@ -938,7 +882,7 @@ def main() -> None:
     url = os.environ["DATABASE_URL"]
     people = args.people or (1_000_000 if url.startswith("postgres") else 50_000)
     grassroots = args.grassroots or max(1, people // 7)
-    create_database(url)
+    run_bench.create_database(url)
 
     import django
 
@@ -950,7 +894,7 @@ def main() -> None:
     from lib.dates import today
 
     translation.activate("vi")
-    generated_in = ensure_data(people, grassroots, args.regenerate)
+    generated_in = run_bench.ensure_data(people, grassroots, args.regenerate)
     users = officers()
     day = today()
     ensure_snapshots(day)

@@ -121,7 +121,6 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     _check_groups(outcome, groups)
     new = [members for members in groups.values() if chosen[members[0][0]] is None]
     saved = _create_people(outcome, user, new, units)
-    created = {id(person) for _members, person in saved}  # they hold no stored post yet
     known_people = [m for m in groups.values() if chosen[m[0][0]] is not None]
     for members in each_row(known_people, outcome, "write", done_before=len(new)):
         first_row, first = members[0]
@@ -142,7 +141,8 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     # Posts already stored first, new ones after: a file that ends a chair's post on one row
     # and seats the next chair on another reads the same whichever row comes first.
     known = {
-        row: None if id(person) in created else _stored_position(person, values, units)
+        # People new to the system hold no stored post yet.
+        row: None if chosen[row] is None else _stored_position(person, values, units)
         for row, values, person in posts
     }
     posts.sort(key=lambda post: known[post[0]] is None)

@@ -65,6 +65,19 @@ def queries(client, url) -> int:
     return len(captured)
 
 
+def survey_and_plan(tree):
+    """Hà Nội's needs survey of 2025 and plan of 2024, the pages' objects."""
+    survey = services.survey_open(
+        user=SYSTEM,
+        unit=tree.hanoi,
+        year=2025,
+        title="KS",
+        deadline=dt.date(2099, 1, 1),
+        topics=[tree.topic],
+    )
+    return survey, services.plan_create(user=SYSTEM, unit=tree.hanoi, year=2024)
+
+
 @pytest.mark.parametrize(
     "page",
     [
@@ -78,15 +91,7 @@ def queries(client, url) -> int:
     ],
 )
 def test_planning_pages_issue_a_bounded_number_of_queries(client, tree, page):
-    survey = services.survey_open(
-        user=SYSTEM,
-        unit=tree.hanoi,
-        year=2025,
-        title="KS",
-        deadline=dt.date(2099, 1, 1),
-        topics=[tree.topic],
-    )
-    plan = services.plan_create(user=SYSTEM, unit=tree.hanoi, year=2024)
+    survey, plan = survey_and_plan(tree)
     url = {"survey": f"/planning/surveys/{survey.pk}/", "plan": f"/planning/plans/{plan.pk}/"}.get(
         page, page
     )
@@ -103,15 +108,7 @@ def test_the_plans_below_are_paged(client, tree, monkeypatch):
     from planning import views
 
     monkeypatch.setattr(views, "PLANS_PER_PAGE", 5)
-    survey = services.survey_open(
-        user=SYSTEM,
-        unit=tree.hanoi,
-        year=2025,
-        title="KS",
-        deadline=dt.date(2099, 1, 1),
-        topics=[tree.topic],
-    )
-    plan = services.plan_create(user=SYSTEM, unit=tree.hanoi, year=2024)
+    survey, plan = survey_and_plan(tree)
     grow(tree, plan, survey, "P", 12)
     client.force_login(tree.hanoi_officer)
     seen = []
