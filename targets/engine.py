@@ -27,10 +27,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy
 
+from lib.compiled import STAND_IN, compiled
 from lib.dates import today
 from lib.periods import ended_before, overlaps_q, started_before, started_within
 from people.models import Person, Position, StartReason
@@ -441,12 +443,18 @@ Counts = tuple[int, int, int, int]  # eligible, met, overdue, late
 def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts]:
     """Own figures per unit (people counted at the unit of their post), in one query."""
     if unit_ids is None:
-        qs = evaluated(target, day)
-    else:
-        unit_ids = list(unit_ids)
-        holders = Position.objects.active_on(target.judged_on(day)).filter(unit_id__in=unit_ids)
-        qs = evaluated(target, day, holders.values("person_id")).filter(unit_id__in=unit_ids)
-    rows = (
+        if (key := _shape_key(target, day)) is not None:
+            rows = compiled(("unit_counts", *key), lambda: _counted(evaluated(target, day)))
+            return _counts_by_unit(rows.dicts())
+        return _counts_by_unit(_counted(evaluated(target, day)))
+    unit_ids = list(unit_ids)
+    holders = Position.objects.active_on(target.judged_on(day)).filter(unit_id__in=unit_ids)
+    qs = evaluated(target, day, holders.values("person_id")).filter(unit_id__in=unit_ids)
+    return _counts_by_unit(_counted(qs))
+
+
+def _counted(qs: QuerySet) -> QuerySet:
+    return (
         qs.order_by()
         .values("unit_id")
         .annotate(
@@ -456,7 +464,20 @@ def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts
             n_late=Count("id", filter=Q(late=True)),
         )
     )
+
+
+def _counts_by_unit(rows) -> dict[int, Counts]:
     return {r["unit_id"]: (r["eligible"], r["n_met"], r["n_overdue"], r["n_late"]) for r in rows}
+
+
+def _shape_key(target: Target, day: dt.date) -> tuple | None:
+    """What the SQL of `target`'s population on `day` is built from (lib.compiled): its
+    definitions (the token they were read under), the day, today (what has closed), and its
+    issuing unit's path that day. None for a target not read under a token (not kept)."""
+    token = getattr(target, "definitions_token", None)
+    if not token:
+        return None
+    return (target.pk, token, day, today(), _scope_path(target, target.judged_on(day)))
 
 
 # --- a person's obligations ------------------------------------------------------------
@@ -536,11 +557,19 @@ def shown_record_id(position, status: str) -> int | None:
 def person_obligations(
     person: Person, day: dt.date, targets: list[Target] | None = None
 ) -> list[Obligation]:
-    """Every target in force on `day` with this person's status: one query per target."""
-    out = []
+    """Every target in force on `day` with this person's status: one query per target (its
+    SQL compiled once per target and day, lib.compiled), and one per related kind."""
+    found = []
     for target in targets if targets is not None else person_targets(day):
-        qs = evaluated(target, day, [person.pk]).select_related("unit", "role", "term")
-        position = with_records(qs, target, day).first()
+        found.append((target, _obligation_position(target, day, person)))
+    positions = [position for _, position in found if position is not None]
+    prefetch_related_objects(positions, "unit", "role", "term")
+    records = TrainingRecord.objects.in_bulk(
+        [p.record_id for p in positions if p.record_id]
+        + [p.late_record_id for p in positions if p.late_record_id]
+    )
+    out = []
+    for target, position in found:
         if position is None:
             out.append(Obligation(target, Status.NOT_APPLICABLE))
             continue
@@ -548,14 +577,27 @@ def person_obligations(
         record_id = shown_record_id(position, status)
         out.append(
             Obligation(
-                target,
-                status,
-                position,
-                TrainingRecord.objects.filter(pk=record_id).first() if record_id else None,
-                due_on(target, position, day),
+                target, status, position, records.get(record_id), due_on(target, position, day)
             )
         )
     return out
+
+
+def _obligation_position(target: Target, day: dt.date, person: Person) -> Position | None:
+    """The person's evaluated position for `target` (None: not concerned), with its record
+    ids; `met`, `late` and `overdue` as booleans."""
+
+    def query(people):
+        return with_records(evaluated(target, day, people), target, day).order_by("pk")[:1]
+
+    if (key := _shape_key(target, day)) is None:
+        return query([person.pk]).first()
+    rows = compiled(("obligation", *key), lambda: query([STAND_IN]), stand_in=True)
+    position = next(iter(rows.objects(Position, person.pk)), None)
+    if position is not None:  # raw rows: SQLite gives 0/1 for the booleans
+        position.met, position.late = bool(position.met), bool(position.late)
+        position.overdue = bool(position.overdue)
+    return position
 
 
 __all__ = [

@@ -147,7 +147,9 @@ def _second_factor_on_force_login(monkeypatch):
 @pytest.fixture(autouse=True)
 def _no_kept_targets():
     """What a process keeps in memory (the targets in force, the dashboard's post-holders)
-    must not carry over from one test's database to the next."""
+    must not carry over from one test's database to the next. The targets' compiled SQL
+    (lib.compiled) may: its key holds every id and token it was built from, and a test's
+    tokens are random, so another test's data cannot meet a stale statement."""
     from targets import engine, selectors
 
     engine._KEPT.clear()
