@@ -649,7 +649,11 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
 
     posts = (
         Position.objects.active_on(day)
-        .filter(started_within(since, day), placed_under(node.path, day))
+        # The subtree's units first (an index on each unit's posts), then the training
+        # looked up for those posts only: SQLite would otherwise look it up for every post
+        # of the country taken since the congress.
+        .filter(unit_id__in=versions_under(node.path, day).values("unit_id"))
+        .filter(started_within(since, day))
         .annotate(trained=trained_in_basics(day, "person_id"))
         .filter(trained=False)
         .order_by("start_date", "pk")
