@@ -429,7 +429,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         .first()
     )
     if record is None or not record.certificate_number:
-        raise Http404
+        # Said plainly to whoever scanned it (not the signed-in user's "outside your unit").
+        return render(request, "training/verify.html", {"record": None}, status=404)
     return render(request, "training/verify.html", {"record": record})
 
 
