@@ -38,7 +38,8 @@ def count_field(label, required=True, min_value=0, max_value=None):
         required=required,
         min_value=min_value,
         max_value=max_value,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        localize=True,  # "1.000" as typed in Vietnamese; a browser's number box refuses it
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
 

@@ -14,6 +14,7 @@ class AdoptForm(forms.Form):
         decimal_places=2,
         min_value=Decimal(0),
         max_value=Decimal(100),
+        localize=True,  # 92,5 as typed in Vietnamese
     )
 
     def __init__(self, *args, target: Target, **kwargs):

@@ -46,6 +46,8 @@ class ClassForm(forms.ModelForm):
             "budget_actual",
             "funding_source",
         ]
+        # Amounts and counts as typed in Vietnamese: 45.000.000 (tests/test_numbers_as_typed.py).
+        localized_fields = ["hours", "capacity", "budget_planned", "budget_actual"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,7 +90,7 @@ class RejectForm(forms.Form):
 
 class ResultsForm(forms.Form):
     attendance_percent = forms.IntegerField(
-        label=_("attendance (%)"), min_value=0, max_value=100, required=False
+        label=_("attendance (%)"), min_value=0, max_value=100, required=False, localize=True
     )
     score = forms.DecimalField(
         label=_("score"), min_value=0, max_value=10, decimal_places=1, localize=True, required=False
@@ -107,7 +109,7 @@ class ExternalRecordForm(forms.Form):
     topics = forms.ModelMultipleChoiceField(
         label=_("topics"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    hours = forms.IntegerField(label=_("hours"), min_value=1, max_value=5000)
+    hours = forms.IntegerField(label=_("hours"), min_value=1, max_value=5000, localize=True)
     completed_on = DateField(label=_("completed on"))
     form = forms.ChoiceField(label=_("form"), choices=Form.choices)
     certificate_number = forms.CharField(label=_("certificate number"), required=False)
@@ -123,6 +125,15 @@ class FeedbackForm(forms.ModelForm):
             "organisation",
             "usefulness",
             "comment",
+            "pre_test",
+            "post_test",
+        ]
+        # Ratings and test scores as typed in Vietnamese (7,5).
+        localized_fields = [
+            "content",
+            "lecturers",
+            "organisation",
+            "usefulness",
             "pre_test",
             "post_test",
         ]
@@ -146,4 +157,6 @@ class LecturerForm(forms.Form):
 
 class ClassLecturerForm(forms.Form):
     lecturer = forms.IntegerField(label=_("lecturer"))
-    hours = forms.IntegerField(label=_("teaching hours"), min_value=1, max_value=1000)
+    hours = forms.IntegerField(
+        label=_("teaching hours"), min_value=1, max_value=1000, localize=True
+    )

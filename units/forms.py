@@ -71,7 +71,9 @@ class TermForm(forms.Form):
 class FiguresForm(forms.Form):
     effective_on = DateField(label=_("effective on"))
     # Bounded (units.models.MAX_COUNT): a larger number was a server error on PostgreSQL.
-    member_count = forms.IntegerField(label=_("member count"), min_value=0, max_value=MAX_COUNT)
+    member_count = forms.IntegerField(
+        label=_("member count"), min_value=0, max_value=MAX_COUNT, localize=True
+    )
     worker_count = forms.IntegerField(
-        label=_("worker count"), min_value=0, max_value=MAX_COUNT, required=False
+        label=_("worker count"), min_value=0, max_value=MAX_COUNT, required=False, localize=True
     )

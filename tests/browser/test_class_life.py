@@ -87,7 +87,8 @@ def test_the_life_of_a_class(live_server, tree, page, browser):
     row = page.locator("#enrolments tr", has_text="Nguyễn Văn An")
     row.locator("a[href*='/certificate/']").click()
     page.click("main button[type=submit]")  # issue with the next free number
-    expect(page.locator("#certificate-number")).to_have_text("00001")
+    # The year as written, never "2.026" (issue 23 §3).
+    expect(page.locator("#certificate-number")).to_have_text(f"00001/{end.year}")
     expect(page.locator(".qr svg")).to_be_visible()
     verify_url = page.locator(".qr small").inner_text()
 
@@ -98,6 +99,7 @@ def test_the_life_of_a_class(live_server, tree, page, browser):
     expect(card).to_contain_text("Bồi dưỡng chủ tịch công đoàn cơ sở")
     expect(card).to_contain_text("Mê Linh")
     expect(card).to_contain_text(f"{end:%d/%m/%Y}")
+    expect(card.locator("#certificate-number")).to_have_text(f"00001/{end.year}")
     expect(anonymous.locator("body")).not_to_contain_text(tree.nguyen.citizen_id)
     expect(anonymous.locator("body")).not_to_contain_text("01/05/1980")
     anonymous.context.close()
