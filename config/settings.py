@@ -240,7 +240,9 @@ AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
 MIGRATION_MODULES = {"auditlog": None}
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Development serves from the finders (below): no collected directory, so WhiteNoise has none
+# to look for (it warned "No directory at: staticfiles/" at every start). Production sets it.
+STATIC_ROOT = None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -147,6 +147,31 @@ def test_development_settings_are_unchanged():
     ]
 
 
+def test_development_starts_without_a_warning():
+    """Issue 23 §8: "startup prints a “No directory at staticfiles” warning"."""
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    code = (
+        "import warnings, django; warnings.simplefilter('error', UserWarning); django.setup(); "
+        "from config.wsgi import application; from django.test import Client; "
+        "print(Client().get('/static/css/app.css').status_code)"
+    )
+    served = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert served.stdout.split() == ["200"], served.stderr
+    assert "Warning" not in served.stderr.replace("ResourceWarning", ""), served.stderr
+
+
 def production_value(expression: str, **overrides) -> str:
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
