@@ -120,18 +120,23 @@ def test_plain_http_is_refused_unless_a_tls_proxy_redirects():
     assert check_deploy(SECURE_HSTS_SECONDS="0").returncode != 0
 
 
+def development_env() -> dict:
+    """The caller's environment without any setting: development mode, as `make run`."""
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    return env
+
+
 def test_development_settings_are_unchanged():
     code = (
         "from django.conf import settings as s; print(s.PRODUCTION, s.DEBUG, "
         "s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.WHITENOISE_USE_FINDERS, "
         "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[1], s.SESSION_COOKIE_AGE)"
     )
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code],
         cwd=ROOT,
-        env=env,
+        env=development_env(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -149,8 +154,7 @@ def test_development_settings_are_unchanged():
 
 def test_development_starts_without_a_warning():
     """Issue 23 §8: "startup prints a “No directory at staticfiles” warning"."""
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env = development_env()
     result = subprocess.run(
         [sys.executable, "-W", "error", "manage.py", "check"],
         cwd=ROOT,
