@@ -11,7 +11,7 @@ from people.models import (
     Role,
     StartReason,
 )
-from people.selectors import AGE_BANDS
+from people.selectors import AGE_BAND_LABELS
 from units.fields import UnitCodeField
 
 
@@ -101,7 +101,7 @@ class PeopleFilterForm(forms.Form):
     )
     gender = forms.ChoiceField(label=_("gender"), required=False, choices=_choices(Gender.choices))
     age = forms.ChoiceField(
-        label=_("age"), required=False, choices=_choices([(k, k) for k in AGE_BANDS])
+        label=_("age"), required=False, choices=_choices(AGE_BAND_LABELS.items())
     )
     education = forms.TypedChoiceField(
         label=_("education level"),

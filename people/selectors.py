@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from accounts.access import Data, may
 from accounts.scope import get_scoped_or_404, scoped
@@ -28,6 +29,13 @@ AGE_BANDS = {
     "30-39": (30, 39),
     "40-49": (40, 49),
     "50+": (50, None),
+}
+# What a user reads for each band: the people list's filter and the structure report.
+AGE_BAND_LABELS = {
+    "u30": gettext_lazy("Under 30"),
+    "30-39": gettext_lazy("30 to 39"),
+    "40-49": gettext_lazy("40 to 49"),
+    "50+": gettext_lazy("50 and over"),
 }
 
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
 from people.models import EducationLevel, Gender, Person, PoliticalTheory, Position, active_on
-from people.selectors import AGE_BANDS, _birth_range
+from people.selectors import AGE_BAND_LABELS, AGE_BANDS, _birth_range
 from planning import selectors as planning_selectors
 from planning.models import Plan, PlanDeadline, PlanStatus
 from targets import selectors as target_selectors
@@ -274,10 +274,7 @@ def structure_labels() -> dict[str, list[tuple]]:
     return {
         "gender": [(g.value, g.label) for g in Gender] + [("", _("Not stated"))],
         "age": [
-            ("u30", _("Under 30")),
-            ("30-39", _("30 to 39")),
-            ("40-49", _("40 to 49")),
-            ("50+", _("50 and over")),
+            *((band, str(label)) for band, label in AGE_BAND_LABELS.items()),
             ("unknown", _("Birth date not stated")),
         ],
         "education": [(e.value, e.label) for e in reversed(EducationLevel)],
