@@ -35,3 +35,19 @@ def test_a_warning_is_not_shown_as_a_success(client, tree):
     css = (ROOT / "static" / "css" / "app.css").read_text()
     backgrounds = dict(re.findall(r"^\.msg(\.\w+)? \{ background: (#\w+);", css, re.M))
     assert backgrounds[".warning"] not in (backgrounds[""], None)  # "" : a success's green
+
+
+def test_the_unit_tree_says_what_each_of_its_numbers_counts(client, tree):
+    """Issue 23 §8: "The unit tree's heading says “147 đơn vị trực thuộc” above a table of 5
+    rows (say what each number counts)"."""
+    from units.models import Unit
+
+    client.force_login(tree.hanoi_officer)
+    body = client.get("/units/", {"unit": tree.hanoi.pk}).content.decode()
+    heading = re.search(r'<span id="tree-totals">([^<]+)</span>', body).group(1)
+    table = body[body.index('id="children"') :]
+    rows = table[table.index("<tbody>") : table.index("</tbody>")].count("<tr>")
+    below = Unit.objects.filter(code__startswith="HN-").count()
+    assert rows == 2 and below > rows  # Mê Linh and Đông Anh, and the unions below them
+    assert heading.startswith(f"Toàn bộ cấp dưới: {below} đơn vị, trong đó {rows} đơn vị")
+    assert "trực thuộc trực tiếp (các dòng dưới đây)" in heading

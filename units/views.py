@@ -70,10 +70,12 @@ def _tree_xlsx(node: UnitVersion, day, children: list[dict], totals: dict) -> Ht
         for c in children
     )
     subtitle = _(
-        "As of %(day)s · %(units)s sub-units, %(cadres)s cadres, of whom %(ft)s full-time"
+        "As of %(day)s · %(units)s units below it in all, %(direct)s of them directly · "
+        "%(cadres)s cadres in the whole subtree, of whom %(ft)s full-time"
     ) % {
         "day": f"{day:%d/%m/%Y}",
         "units": intcomma(totals["sub_units"]),
+        "direct": len(children),
         "cadres": intcomma(totals["cadres"]),
         "ft": intcomma(totals["full_time"]),
     }
