@@ -2,6 +2,7 @@
 they still owe, and a learner's place in a course."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import (
     BooleanField,
@@ -100,7 +101,12 @@ def courses_meeting_obligations(person: Person, day: dt.date) -> list[tuple]:
 
 
 def lessons(course: Course) -> QuerySet:
-    return Lesson.objects.filter(module__course=course).select_related("module")
+    return lessons_of_courses([course.pk])
+
+
+def lessons_of_courses(course_ids) -> QuerySet:
+    """The courses' lessons in their order (modules, then lessons)."""
+    return Lesson.objects.filter(module__course__in=course_ids).select_related("module")
 
 
 # --- a learner's place in a course (pages and API) ---------------------------------------
@@ -138,17 +144,48 @@ def lesson_for(person, pk: int) -> tuple[Lesson, CourseEnrolment]:
 
 def done_lessons(enrolment: CourseEnrolment) -> set[int]:
     """Lessons the learner has done: read or watched (reported), or a quiz passed."""
-    done = set(
-        enrolment.progress.filter(done_at__isnull=False)
+    return _done_by_enrolment([enrolment.pk])[enrolment.pk]
+
+
+def _done_by_enrolment(enrolment_ids) -> dict[int, set[int]]:
+    done: dict[int, set[int]] = defaultdict(set)
+    reported = (
+        LessonProgress.objects.filter(enrolment__in=enrolment_ids, done_at__isnull=False)
         .exclude(lesson__kind=LessonKind.QUIZ)
-        .values_list("lesson_id", flat=True)
+        .values_list("enrolment_id", "lesson_id")
     )
-    done |= set(
-        QuizAttempt.objects.filter(enrolment=enrolment, passed=True).values_list(
-            "lesson_id", flat=True
-        )
+    passed = QuizAttempt.objects.filter(enrolment__in=enrolment_ids, passed=True).values_list(
+        "enrolment_id", "lesson_id"
     )
+    for enrolment_id, lesson_id in (*reported, *passed):
+        done[enrolment_id].add(lesson_id)
     return done
+
+
+def lessons_to_resume(course_ids, enrolments=()) -> dict[int, Lesson | None]:
+    """{course id: the lesson "Start" / "Continue" opens} for the learner's `enrolments` (a
+    course without one: not started): the lesson they stopped in, unfinished; else the first
+    required lesson not done yet, in the course's order — not an optional handout before it
+    —; else the first optional one not done; else (all done) the last visited or the first."""
+    enrolments = {e.course_id: e for e in enrolments}
+    done = _done_by_enrolment([e.pk for e in enrolments.values()])
+    ordered: dict[int, list[Lesson]] = defaultdict(list)
+    for lesson in lessons_of_courses(course_ids):
+        ordered[lesson.module.course_id].append(lesson)
+    out = {}
+    for course_id in course_ids:
+        enrolment = enrolments.get(course_id)
+        finished = done[enrolment.pk] if enrolment else set()
+        pending = [lesson for lesson in ordered[course_id] if lesson.pk not in finished]
+        stopped_in = enrolment.last_lesson_id if enrolment else None
+        out[course_id] = (
+            next((lesson for lesson in pending if lesson.pk == stopped_in), None)
+            or next((lesson for lesson in pending if lesson.required), None)
+            or next(iter(pending), None)
+            or (enrolment.last_lesson if enrolment else None)
+            or next(iter(ordered[course_id]), None)
+        )
+    return out
 
 
 def progress_of(enrolments) -> dict[int, dict]:

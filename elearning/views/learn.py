@@ -110,9 +110,9 @@ def learn(request: HttpRequest) -> HttpResponse:
         for c in selectors.courses_open_to(person, day).order_by("title", "pk")
         if c.pk not in enrolled and c.pk not in meeting_ids
     ]
-    first_lessons = _first_lessons({e.course_id for e in enrolments if e.last_lesson_id is None})
+    resume = selectors.lessons_to_resume([e.course_id for e in enrolments], enrolments)
     for e in enrolments:
-        e.resume = e.last_lesson or first_lessons.get(e.course_id)
+        e.resume = resume[e.course_id]
     return render(
         request,
         "elearning/learn_index.html",
@@ -124,14 +124,6 @@ def learn(request: HttpRequest) -> HttpResponse:
             "others": others,
         },
     )
-
-
-def _first_lessons(course_ids) -> dict[int, Lesson]:
-    out: dict[int, Lesson] = {}
-    if course_ids:
-        for lesson in Lesson.objects.filter(module__course__in=course_ids).select_related("module"):
-            out.setdefault(lesson.module.course_id, lesson)
-    return out
 
 
 @login_required
@@ -151,7 +143,6 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
     )
     done = selectors.done_lessons(enrolment) if enrolment else set()
     figures = selectors.progress_of([enrolment])[enrolment.pk] if enrolment else None
-    first = next((lesson for m in modules for lesson in m.lessons.all()), None)
     return render(
         request,
         "elearning/learn_course.html",
@@ -161,7 +152,9 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
             "modules": modules,
             "done": done,
             "figures": figures,
-            "resume": (enrolment.last_lesson if enrolment else None) or first,
+            "resume": selectors.lessons_to_resume([course.pk], [enrolment] if enrolment else [])[
+                course.pk
+            ],
             "topics": course.topics.all(),
         },
     )

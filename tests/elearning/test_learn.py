@@ -215,11 +215,12 @@ def test_enrol_then_the_course_page_shows_progress(world, client):
     html = client.get(reverse("elearning:learn_course", args=[world.course.pk])).content.decode()
     assert f'data-lesson="{world.text.pk}" class="done"' in html
     assert 'aria-valuenow="33"' in html  # 1 of 3 required lessons
-    # The learn page lists the course under "my courses" with a link to where they stopped.
+    # The learn page lists the course under "my courses" with a link to the next lesson to
+    # do (the text they read is done).
     html = client.get(reverse("elearning:learn")).content.decode()
     mine = html.split('id="learn-enrolled"')[1].split("</section>")[0]
     assert world.course.title in mine and "33%" in mine
-    assert reverse("elearning:learn_lesson", args=[world.text.pk]) in mine
+    assert reverse("elearning:learn_lesson", args=[world.pdf.pk]) in mine
     assert enrolment.pk
 
 
@@ -286,12 +287,16 @@ def test_video_is_done_from_90_percent_and_resumes(world, client):
     assert enrolment.last_lesson_id == world.video.pk
     html = client.get(reverse("elearning:learn_lesson", args=[world.video.pk])).content.decode()
     assert 'data-position="125"' in html and 'data-percent="89"' in html
-    answer = report(client, world.video, 90, 140).json()
-    assert answer["done"] is True and progress(enrolment, world.video).position_seconds == 140
     # The learn page's "continue" goes to the video, where they stopped.
     html = client.get(reverse("elearning:learn")).content.decode()
     mine = html.split('id="learn-enrolled"')[1].split("</section>")[0]
     assert reverse("elearning:learn_lesson", args=[world.video.pk]) in mine
+    answer = report(client, world.video, 90, 140).json()
+    assert answer["done"] is True and progress(enrolment, world.video).position_seconds == 140
+    # Once it is done, "continue" goes to the first required lesson not done: the text.
+    html = client.get(reverse("elearning:learn")).content.decode()
+    mine = html.split('id="learn-enrolled"')[1].split("</section>")[0]
+    assert reverse("elearning:learn_lesson", args=[world.text.pk]) in mine
 
 
 def test_pdf_is_done_once_opened(world, client):
@@ -468,3 +473,28 @@ def test_learn_page_queries_are_bounded(world, client, django_assert_max_num_que
         assert (
             client.get(reverse("elearning:learn_course", args=[world.course.pk])).status_code == 200
         )
+
+
+def test_start_and_continue_skip_an_optional_handout_and_what_is_done(world, client):
+    """Issue 23 §8: "“Học tiếp” sends the learner to the optional PDF first". The PDF of
+    Phần 1 is made optional and put first; "Start" opens the first required lesson, and
+    "Continue" the next required one not done, whatever was visited last."""
+    from elearning.models import Lesson
+
+    Lesson.objects.filter(pk=world.pdf.pk).update(required=False, rank=0)
+    client.force_login(world.cadre)
+    course_url = reverse("elearning:learn_course", args=[world.course.pk])
+
+    def button(url):
+        html = client.get(url).content.decode()
+        return re.search(r'<a class="button" href="(/elearning/learn/lessons/\d+/)">', html)[1]
+
+    enrolment = enrolled(world, client)
+    assert button(course_url) == reverse("elearning:learn_lesson", args=[world.text.pk])
+    report(client, world.text, 100)
+    client.get(reverse("elearning:learn_lesson", args=[world.pdf.pk]))  # visited, optional
+    enrolment.refresh_from_db()
+    video = reverse("elearning:learn_lesson", args=[world.video.pk])
+    assert button(course_url) == video
+    html = client.get(reverse("elearning:learn")).content.decode()
+    assert video in html.split('id="learn-enrolled"')[1].split("</section>")[0]
