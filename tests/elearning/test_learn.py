@@ -498,3 +498,15 @@ def test_start_and_continue_skip_an_optional_handout_and_what_is_done(world, cli
     assert button(course_url) == video
     html = client.get(reverse("elearning:learn")).content.decode()
     assert video in html.split('id="learn-enrolled"')[1].split("</section>")[0]
+
+
+def test_a_lesson_links_to_the_lessons_before_and_after_it_by_that_name(world, client):
+    """Issue 23 §8: "lessons show “Trang sau” wrongly" — the next lesson, not a next page."""
+    enrolled(world, client)
+    html = client.get(reverse("elearning:learn_lesson", args=[world.pdf.pk])).content.decode()
+    before = re.search(r'rel="prev" href="([^"]+)">‹ ([^<]+)</a>', html)
+    after = re.search(r'rel="next" href="([^"]+)">([^<]+) ›</a>', html)
+    assert before[1] == reverse("elearning:learn_lesson", args=[world.text.pk])
+    assert after[1] == reverse("elearning:learn_lesson", args=[world.video.pk])
+    assert (before[2], after[2]) == ("Bài trước", "Bài tiếp theo")
+    assert "Trang sau" not in html and "Trang trước" not in html
