@@ -152,6 +152,8 @@ def class_update(
         setattr(training_class, name, value)
     _validate_class(training_class, topics)
     training_class.save()
+    if training_class.status == ClassStatus.OPEN:
+        _fill_seats(training_class)  # a larger class takes the waiting list in order
     _set_relations(
         training_class,
         {
@@ -182,9 +184,48 @@ def class_set_status(*, user, training_class: TrainingClass, status: str) -> Tra
             }
         )
     _check_status_dates(training_class, status)
+    was_open = training_class.status == ClassStatus.OPEN
     training_class.status = status
     training_class.save(update_fields=["status"])
+    if was_open and status != ClassStatus.OPEN:
+        # Nobody is decided once the class has begun (or is cancelled): the waiting list
+        # closes with it, each told why, instead of waiting for ever.
+        _waiting_list(training_class).update(
+            status=EnrolmentStatus.REJECTED,
+            reason=str(_("The waiting list closed when the class stopped taking people.")),
+            decided_at=timezone.now(),
+        )
     return training_class
+
+
+def _waiting_list(training_class: TrainingClass):
+    """The waiting list, in the order people were put on it."""
+    return Enrolment.objects.filter(
+        training_class=training_class, status=EnrolmentStatus.WAITLISTED
+    ).order_by("decided_at", "pk")
+
+
+def waiting_position(enrolment: Enrolment) -> int | None:
+    """A waitlisted nomination's place on its class's waiting list (1: the next to move up)."""
+    if enrolment.status != EnrolmentStatus.WAITLISTED:
+        return None
+    order = list(_waiting_list(enrolment.training_class_id).values_list("pk", flat=True))
+    return order.index(enrolment.pk) + 1
+
+
+def _fill_seats(training_class: TrainingClass) -> list[Enrolment]:
+    """Move people up from the waiting list, in its order, while the class has free seats
+    (the caller holds the class's lock)."""
+    accepted = Enrolment.objects.filter(
+        training_class=training_class, status=EnrolmentStatus.ACCEPTED
+    ).count()
+    free = training_class.capacity - accepted
+    promoted = list(_waiting_list(training_class).select_related("person")[: max(free, 0)])
+    for enrolment in promoted:
+        enrolment.status = EnrolmentStatus.ACCEPTED
+        enrolment.decided_at = timezone.now()
+        enrolment.save(update_fields=["status", "decided_at"])
+    return promoted
 
 
 def _check_status_dates(training_class: TrainingClass, status: str) -> None:
@@ -298,13 +339,18 @@ def enrolment_accept(*, user, enrolment: Enrolment) -> Enrolment:
 
 @transaction.atomic
 def enrolment_reject(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
-    _decidable(user, enrolment)
+    """Reject; a seat it frees goes to the first on the waiting list (`promoted` on the
+    returned enrolment lists who moved up)."""
+    training_class = _decidable(user, enrolment)
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for the rejection.")})
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    freed = enrolment.status == EnrolmentStatus.ACCEPTED
     enrolment.status = EnrolmentStatus.REJECTED
     enrolment.reason = reason.strip()[:255]
     enrolment.decided_at = timezone.now()
     enrolment.save(update_fields=["status", "reason", "decided_at"])
+    enrolment.promoted = _fill_seats(training_class) if freed else []
     return enrolment
 
 

@@ -33,6 +33,7 @@ from training.models import (
     Audience,
     ClassStatus,
     Enrolment,
+    EnrolmentStatus,
     Feedback,
     Form,
     Lecturer,
@@ -333,22 +334,35 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enrolment_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     enrolment = _enrolment_or_404(request, pk)
+    name = enrolment.person.full_name
     if decision == "accept":
-        run_service(
-            request,
-            lambda: services.enrolment_accept(user=request.user, enrolment=enrolment),
-            _("Decision recorded."),
+        decided = run_service(
+            request, lambda: services.enrolment_accept(user=request.user, enrolment=enrolment)
         )
+        if decided is not REFUSED and decided.status == EnrolmentStatus.ACCEPTED:
+            messages.success(request, _("%(name)s is accepted into the class.") % {"name": name})
+        elif decided is not REFUSED:  # say it: the officer asked for a seat
+            messages.warning(
+                request,
+                _("The class is full: %(name)s is on the waiting list, number %(n)s.")
+                % {"name": name, "n": services.waiting_position(decided)},
+            )
     else:
         form = RejectForm(request.POST)
         reason = form.data.get("reason", "")
-        run_service(
+        decided = run_service(
             request,
             lambda: services.enrolment_reject(
                 user=request.user, enrolment=enrolment, reason=reason
             ),
-            _("Decision recorded."),
+            _("The nomination of %(name)s is rejected.") % {"name": name},
         )
+        for moved in decided.promoted if decided is not REFUSED else []:
+            messages.success(
+                request,
+                _("%(name)s moved up from the waiting list into the freed seat.")
+                % {"name": moved.person.full_name},
+            )
     return redirect("training:class_detail", pk=enrolment.training_class_id)
 
 
