@@ -19,7 +19,9 @@ from django.db.models import QuerySet
 
 # An id no row has, put where the varying value goes: found among the parameters afterwards.
 STAND_IN = -7_340_033
-LIMIT = 2000  # shapes kept per process (a few per target and day)
+# Shapes kept per process: a few per target and day asked (a statement is 5–35 KB: at most
+# ~7 MB here); past it the cache starts again.
+LIMIT = 500
 
 
 class Compiled:
