@@ -74,7 +74,3 @@ def compiled(key: tuple, build: Callable[[], QuerySet], *, stand_in: bool = Fals
             _KEPT.clear()
         _KEPT[full_key] = found
     return found
-
-
-def forget() -> None:
-    _KEPT.clear()

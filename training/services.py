@@ -143,7 +143,7 @@ def class_update(
     # Counted under the class's lock: an acceptance or an import under way commits first and
     # is counted, and none can start before this transaction ends.
     class_places_lock([training_class.pk])
-    enrolled = training_class.enrolments.filter(status=EnrolmentStatus.ACCEPTED).count()
+    enrolled = _accepted_count(training_class)
     if fields.get("capacity") is not None and fields["capacity"] < enrolled:
         raise ValidationError(
             {"capacity": _("%(n)s people are already accepted.") % {"n": enrolled}}
@@ -198,6 +198,13 @@ def class_set_status(*, user, training_class: TrainingClass, status: str) -> Tra
     return training_class
 
 
+def _accepted_count(training_class: TrainingClass) -> int:
+    """The seats taken (the caller holds the class's lock, so the count holds)."""
+    return Enrolment.objects.filter(
+        training_class=training_class, status=EnrolmentStatus.ACCEPTED
+    ).count()
+
+
 def _waiting_list(training_class: TrainingClass):
     """The waiting list, in the order people were put on it."""
     return Enrolment.objects.filter(
@@ -216,10 +223,7 @@ def waiting_position(enrolment: Enrolment) -> int | None:
 def _fill_seats(training_class: TrainingClass) -> list[Enrolment]:
     """Move people up from the waiting list, in its order, while the class has free seats
     (the caller holds the class's lock)."""
-    accepted = Enrolment.objects.filter(
-        training_class=training_class, status=EnrolmentStatus.ACCEPTED
-    ).count()
-    free = training_class.capacity - accepted
+    free = training_class.capacity - _accepted_count(training_class)
     promoted = list(_waiting_list(training_class).select_related("person")[: max(free, 0)])
     for enrolment in promoted:
         enrolment.status = EnrolmentStatus.ACCEPTED
@@ -321,9 +325,7 @@ def enrolment_accept(*, user, enrolment: Enrolment) -> Enrolment:
     """Accept within capacity; once the class is full the nomination goes to the waiting list."""
     training_class = _decidable(user, enrolment)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    accepted = Enrolment.objects.filter(
-        training_class=training_class, status=EnrolmentStatus.ACCEPTED
-    ).count()
+    accepted = _accepted_count(training_class)
     if enrolment.status == EnrolmentStatus.ACCEPTED:
         return enrolment
     enrolment.status = (
