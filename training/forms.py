@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateField
+from lib.vntext import nfc
 from training.models import Feedback, Form, LecturerKind, Topic, TrainingClass
 from units.fields import UnitCodeField
 from units.models import Unit
@@ -88,12 +89,30 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=255)
 
 
+# Said plainly and with the bounds (Django's own reads "…nhỏ hơn hoặc bằng với 100 .").
+BOUNDS = {
+    "min_value": _("Must be at least %(limit_value)s."),
+    "max_value": _("Must be at most %(limit_value)s."),
+}
+
+
 class ResultsForm(forms.Form):
     attendance_percent = forms.IntegerField(
-        label=_("attendance (%)"), min_value=0, max_value=100, required=False, localize=True
+        label=_("attendance (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        localize=True,
+        error_messages=BOUNDS,
     )
     score = forms.DecimalField(
-        label=_("score"), min_value=0, max_value=10, decimal_places=1, localize=True, required=False
+        label=_("score"),
+        min_value=0,
+        max_value=10,
+        decimal_places=1,
+        localize=True,
+        required=False,
+        error_messages=BOUNDS,
     )
     passed = forms.TypedChoiceField(
         label=_("passed"),
@@ -160,3 +179,50 @@ class ClassLecturerForm(forms.Form):
     hours = forms.IntegerField(
         label=_("teaching hours"), min_value=1, max_value=1000, localize=True
     )
+
+
+class PercentField(forms.IntegerField):
+    """A percentage as a spreadsheet shows it: "95%" or "95"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("%").strip()
+        return super().to_python(value)
+
+
+# What a results grid's "result" cell may hold, as typed or pasted from a spreadsheet.
+PASSED_WORDS = {
+    "": None,
+    "đạt": True,
+    "không đạt": False,
+    "chưa đạt": False,
+    "passed": True,
+    "not passed": False,
+    "1": True,
+    "0": False,
+    "x": True,
+}
+
+
+class ResultsRowForm(ResultsForm):
+    """One row of the class's results grid: what an officer pastes from Excel — "95%",
+    "8,5", "Đạt" — is taken as typed."""
+
+    attendance_percent = PercentField(
+        label=_("attendance (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        localize=True,
+        error_messages=BOUNDS,
+    )
+    passed = forms.CharField(label=_("result"), required=False)
+
+    def clean_passed(self):
+        typed = " ".join(nfc(self.cleaned_data["passed"]).split()).lower()
+        if typed not in PASSED_WORDS:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a result: write Đạt or Không đạt."),
+                params={"value": self.cleaned_data["passed"]},
+            )
+        return PASSED_WORDS[typed]

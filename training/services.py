@@ -3,6 +3,7 @@ certify, close. Pages, API and imports all call these."""
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -306,13 +307,17 @@ def _chair_duty_warnings(training_class: TrainingClass, person: Person) -> list[
 
 
 def _decidable(user, enrolment: Enrolment) -> TrainingClass:
+    return _decidable_class(user, enrolment.training_class_id)
+
+
+def _decidable_class(user, class_id: int) -> TrainingClass:
     # Lock the class row (only it: not its organiser's unit, which would serialise every class
     # of that unit and meet the units' own locks): acceptances of one class are serialised,
     # so capacity holds.
     training_class = (
         TrainingClass.objects.select_for_update(of=("self",))
         .select_related("organiser")
-        .get(pk=enrolment.training_class_id)
+        .get(pk=class_id)
     )
     _require_organiser_scope(user, training_class)
     if training_class.status != ClassStatus.OPEN:
@@ -320,22 +325,41 @@ def _decidable(user, enrolment: Enrolment) -> TrainingClass:
     return training_class
 
 
+def _place(training_class: TrainingClass, enrolment: Enrolment) -> None:
+    """Give a nomination a seat, or a place at the end of the waiting list once the class is
+    full (the caller holds the class's lock)."""
+    seat = _accepted_count(training_class) < training_class.capacity
+    if enrolment.status == EnrolmentStatus.ACCEPTED or (
+        enrolment.status == EnrolmentStatus.WAITLISTED and not seat
+    ):
+        return  # already seated, or keeps its place on the waiting list
+    enrolment.status = EnrolmentStatus.ACCEPTED if seat else EnrolmentStatus.WAITLISTED
+    enrolment.decided_at = timezone.now()
+    enrolment.reason = ""
+    enrolment.save(update_fields=["status", "decided_at", "reason"])
+
+
+def _reject(enrolment: Enrolment, reason: str) -> bool:
+    """Reject; True when it freed a seat."""
+    freed = enrolment.status == EnrolmentStatus.ACCEPTED
+    enrolment.status = EnrolmentStatus.REJECTED
+    enrolment.reason = reason.strip()[:255]
+    enrolment.decided_at = timezone.now()
+    enrolment.save(update_fields=["status", "reason", "decided_at"])
+    return freed
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the rejection.")})
+
+
 @transaction.atomic
 def enrolment_accept(*, user, enrolment: Enrolment) -> Enrolment:
     """Accept within capacity; once the class is full the nomination goes to the waiting list."""
     training_class = _decidable(user, enrolment)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    accepted = _accepted_count(training_class)
-    if enrolment.status == EnrolmentStatus.ACCEPTED:
-        return enrolment
-    enrolment.status = (
-        EnrolmentStatus.ACCEPTED
-        if accepted < training_class.capacity
-        else EnrolmentStatus.WAITLISTED
-    )
-    enrolment.decided_at = timezone.now()
-    enrolment.reason = ""
-    enrolment.save(update_fields=["status", "decided_at", "reason"])
+    _place(training_class, enrolment)
     return enrolment
 
 
@@ -344,16 +368,73 @@ def enrolment_reject(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
     """Reject; a seat it frees goes to the first on the waiting list (`promoted` on the
     returned enrolment lists who moved up)."""
     training_class = _decidable(user, enrolment)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for the rejection.")})
+    _require_reason(reason)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    freed = enrolment.status == EnrolmentStatus.ACCEPTED
-    enrolment.status = EnrolmentStatus.REJECTED
-    enrolment.reason = reason.strip()[:255]
-    enrolment.decided_at = timezone.now()
-    enrolment.save(update_fields=["status", "reason", "decided_at"])
+    freed = _reject(enrolment, reason)
     enrolment.promoted = _fill_seats(training_class) if freed else []
     return enrolment
+
+
+DECISIONS = ("accept", "waitlist", "reject")
+
+
+@dataclass
+class Decided:
+    """What one decision on many nominations did, to be told to the officer."""
+
+    accepted: list[Enrolment] = field(default_factory=list)
+    waitlisted: list[Enrolment] = field(default_factory=list)
+    rejected: list[Enrolment] = field(default_factory=list)
+    promoted: list[Enrolment] = field(default_factory=list)
+
+
+@transaction.atomic
+def enrolments_decide(
+    *,
+    user,
+    training_class: TrainingClass,
+    enrolments: Iterable[Enrolment],
+    decision: str,
+    reason: str = "",
+) -> Decided:
+    """One decision on many nominations of a class, as the officer ticks them in the list:
+    accepted in the order they were nominated while seats last, then onto the waiting list;
+    moved to the waiting list (after those already on it); or rejected with one reason. Seats
+    that rejections or moves free go to the waiting list in its order, as for one decision."""
+    if decision not in DECISIONS:
+        raise ValidationError(_("Choose what to do with the ticked nominations."))
+    training_class = _decidable_class(user, training_class.pk)
+    if decision == "reject":
+        _require_reason(reason)
+    chosen = list(
+        Enrolment.objects.select_for_update()
+        .select_related("person")
+        .filter(training_class=training_class, pk__in=[e.pk for e in enrolments])
+        .order_by("nominated_at", "pk")
+    )
+    if not chosen:
+        raise ValidationError(_("Tick at least one nomination."))
+    done, freed = Decided(), False
+    for enrolment in chosen:
+        if decision == "accept":
+            _place(training_class, enrolment)
+        elif decision == "reject":
+            freed |= _reject(enrolment, reason)
+        elif enrolment.status != EnrolmentStatus.WAITLISTED:
+            freed |= enrolment.status == EnrolmentStatus.ACCEPTED
+            enrolment.status = EnrolmentStatus.WAITLISTED
+            enrolment.decided_at = timezone.now()
+            enrolment.reason = ""
+            enrolment.save(update_fields=["status", "decided_at", "reason"])
+        {
+            EnrolmentStatus.ACCEPTED: done.accepted,
+            EnrolmentStatus.WAITLISTED: done.waitlisted,
+            EnrolmentStatus.REJECTED: done.rejected,
+        }[enrolment.status].append(enrolment)
+    if freed:
+        moved = {e.pk for e in chosen}
+        done.promoted = [e for e in _fill_seats(training_class) if e.pk not in moved]
+    return done
 
 
 @transaction.atomic
@@ -389,6 +470,31 @@ def results_record(
     else:
         TrainingRecord.objects.filter(enrolment=enrolment).delete()
     return enrolment
+
+
+@transaction.atomic
+def results_record_many(
+    *, user, training_class: TrainingClass, results: list[tuple[Enrolment, dict]]
+) -> list[Enrolment]:
+    """The results grid of a class: every row is saved, or none when one is refused — each
+    refusal names its person, so an officer fixes the rows of a pasted column at once."""
+    _require_organiser_scope(user, training_class)
+    if training_class.status not in (ClassStatus.RUNNING, ClassStatus.CLOSED):
+        raise ValidationError(_("Results can only be recorded once the class is running."))
+    problems: list[str] = []
+    saved = []
+    for enrolment, values in results:
+        if enrolment.training_class_id != training_class.pk:
+            raise ValidationError(_("Only participants of this class have results here."))
+        try:
+            with transaction.atomic():
+                saved.append(results_record(user=user, enrolment=enrolment, **values))
+        except ValidationError as error:
+            name = enrolment.person.full_name
+            problems += [f"{name}: {message}" for message in error.messages]
+    if problems:
+        raise ValidationError(problems)
+    return saved
 
 
 def _write_record(enrolment: Enrolment) -> TrainingRecord:

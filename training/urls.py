@@ -11,6 +11,8 @@ urlpatterns = [
     path("classes/<int:pk>/status/", views.class_status, name="class_status"),
     path("classes/<int:pk>/candidates/", views.candidates, name="candidates"),
     path("classes/<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("classes/<int:pk>/decide/", views.class_decide, name="class_decide"),
+    path("classes/<int:pk>/results/", views.class_results, name="class_results"),
     path(
         "enrolments/<int:pk>/accept/", views.enrolment_decide, {"decision": "accept"}, name="accept"
     ),

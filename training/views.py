@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from training.forms import (
     LecturerForm,
     RejectForm,
     ResultsForm,
+    ResultsRowForm,
 )
 from training.models import (
     Audience,
@@ -202,6 +204,10 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": training_class,
             "enrolments": enrolments,
             "organiser_side": organiser_side,
+            # Ticking many and deciding once: while the class takes people.
+            "bulk": organiser_side
+            and request.user.can_write
+            and training_class.status == ClassStatus.OPEN,
             "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
             "accepted": training_class.enrolments.filter(status="accepted").count(),
             "lecturers": training_class.class_lecturers.select_related("lecturer__person"),
@@ -364,6 +370,114 @@ def enrolment_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespon
                 % {"name": moved.person.full_name},
             )
     return redirect("training:class_detail", pk=enrolment.training_class_id)
+
+
+@writer_required
+@require_POST
+def class_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """One decision on the nominations ticked in the class's list."""
+    training_class = get_scoped_or_404(
+        TrainingClass.objects.select_related("organiser"), request.user, pk=pk
+    )
+    ticked = [int(x) for x in request.POST.getlist("enrolment") if x.isdigit()]
+    enrolments = scoped(training_class.enrolments.all(), request.user).filter(pk__in=ticked)
+    decided = run_service(
+        request,
+        lambda: services.enrolments_decide(
+            user=request.user,
+            training_class=training_class,
+            enrolments=enrolments,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+    )
+    if decided is not REFUSED:
+        _say_decided(request, decided)
+    return redirect("training:class_detail", pk=pk)
+
+
+def _say_decided(request, decided: services.Decided) -> None:
+    """What a decision on many did, counted, and who moved up into freed seats by name."""
+    if decided.accepted:
+        messages.success(
+            request, _("Accepted into the class: %(n)s.") % {"n": intcomma(len(decided.accepted))}
+        )
+    if decided.waitlisted:
+        messages.warning(
+            request,
+            _("On the waiting list: %(n)s (%(names)s).")
+            % {
+                "n": intcomma(len(decided.waitlisted)),
+                "names": ", ".join(e.person.full_name for e in decided.waitlisted[:10])
+                + (" …" if len(decided.waitlisted) > 10 else ""),
+            },
+        )
+    if decided.rejected:
+        messages.success(request, _("Rejected: %(n)s.") % {"n": intcomma(len(decided.rejected))})
+    for moved in decided.promoted:
+        messages.success(
+            request,
+            _("%(name)s moved up from the waiting list into the freed seat.")
+            % {"name": moved.person.full_name},
+        )
+
+
+@writer_required
+def class_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results of the whole class as one grid: typed, or a column pasted from Excel; saved
+    all at once, or nothing, with every refused cell named by its person."""
+    training_class = get_scoped_or_404(
+        TrainingClass.objects.select_related("organiser"), request.user, pk=pk
+    )
+    rows = [
+        (e, ResultsRowForm(request.POST or None, prefix=str(e.pk), initial=_results_initial(e)))
+        for e in training_class.enrolments.filter(status=EnrolmentStatus.ACCEPTED)
+        .select_related("person", "nominating_unit")
+        .order_by("person__sort_key", "pk")
+    ]
+    problems = []
+    if request.method == "POST":
+        problems = [
+            (
+                f"id_{form.prefix}-{name}",
+                f"{e.person.full_name} — {capfirst(form.fields[name].label)}: {m}",
+            )
+            for e, form in rows
+            for name, errors in form.errors.items()
+            for m in errors
+        ]
+        if not problems:
+            changed = [(e, form.cleaned_data) for e, form in rows if form.has_changed()]
+            saved = run_service(
+                request,
+                lambda: services.results_record_many(
+                    user=request.user, training_class=training_class, results=changed
+                ),
+            )
+            if saved is not REFUSED:
+                messages.success(
+                    request, _("Results saved: %(n)s rows.") % {"n": intcomma(len(saved))}
+                )
+                return redirect("training:class_detail", pk=pk)
+    return render(
+        request,
+        "training/results.html",
+        {
+            "c": training_class,
+            "rows": rows,
+            "problems": problems,
+            "columns": [capfirst(f.label) for f in ResultsRowForm().fields.values()],
+        },
+    )
+
+
+def _results_initial(enrolment: Enrolment) -> dict:
+    passed = {True: _("Passed"), False: _("Not passed"), None: ""}[enrolment.passed]
+    return {
+        "attendance_percent": enrolment.attendance_percent,
+        "score": enrolment.score,
+        "passed": passed,
+    }
 
 
 @writer_required
