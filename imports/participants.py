@@ -366,6 +366,23 @@ PERSON_COLUMNS = (
 )
 
 
+def _insert(model, fields: tuple[str, ...], rows) -> None:
+    """insert_rows, with the model's other columns that cannot be empty given their default: a
+    field added to the model later (with a default) is written as the ORM would write it."""
+    extra = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in fields and not (f.primary_key or f.null or f.unique) and f.has_default()
+    ]
+    if not extra:
+        insert_rows(model, fields, rows)
+        return
+    names = tuple(f.name for f in extra)
+    insert_rows(
+        model, (*fields, *names), ((*row, *(f.get_default() for f in extra)) for row in rows)
+    )
+
+
 WRITE_STEPS = 3  # people, enrolments, training records: shown as the "write" stage
 
 
@@ -376,7 +393,7 @@ def _write(outcome, plan, user, classes) -> None:
     for person, pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
         person.id = pk
         person.fill_keys()
-    insert_rows(
+    _insert(
         Person,
         PERSON_COLUMNS,
         (
@@ -411,7 +428,7 @@ def _write(outcome, plan, user, classes) -> None:
         )
     ]
     units_of = {p.pk: p.unit_id for _c, p, _r in plan["create"]}  # nominated by their unit
-    insert_rows(
+    _insert(
         Enrolment,
         (
             "id",
@@ -477,7 +494,7 @@ def _write_records(passed: list[tuple]) -> list[tuple]:
     the class's title, programme, hours, end date, form, organiser and topics. Returns the
     records written, (id, class, person id) each."""
     ids = reserve_ids(TrainingRecord, len(passed))
-    insert_rows(
+    _insert(
         TrainingRecord,
         (
             "id",
