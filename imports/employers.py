@@ -115,6 +115,8 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     rows = parse_rows(table, outcome)
     first_row: dict[str, int] = {}
     for row, v in rows:
+        if "tax_code" not in v:
+            continue
         other = first_row.setdefault(v["tax_code"], row)
         if other != row:
             outcome.problem(
@@ -123,7 +125,9 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
                 _("Tax code %(code)s is also on row %(row)s.")
                 % {"code": v["tax_code"], "row": other},
             )
-    units = units_by_code([v["area"] for _r, v in rows] + [v["union"] for _r, v in rows], user)
+    units = units_by_code(
+        [v.get("area") for _r, v in rows] + [v.get("union") for _r, v in rows], user
+    )
     existing = {}
     for lookup in lookups_in("tax_code", sorted(first_row)):
         for employer in Employer.objects.filter(**lookup).select_related("area"):
@@ -132,29 +136,14 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     scope = scope_prefix(user)  # a stored employer's area union must be the user's too
     for done, (row, v) in enumerate(rows, 1):
         outcome.step(done, "check")
-        area = resolve_unit(outcome, row, "area", v["area"], units)
-        union = resolve_unit(outcome, row, "union", v["union"], units) if v["union"] else None
-        if union is not None and union.kind.level.code != GRASSROOTS:
-            outcome.problem(
-                row,
-                "union",
-                _("%(code)s is not a grassroots union.") % {"code": union.code},
-            )
-            continue
-        if area is None or (v["union"] and union is None) or first_row[v["tax_code"]] != row:
+        area, union = _check_row(outcome, row, v, units, existing, scope)
+        if not outcome.row_ok(row):
             continue
         values = {name: v.get(name) if name == "workers" else v.get(name) or "" for name in FIELDS}
         values |= {"area": area, "union": union}
         employer = existing.get(v["tax_code"])
         if employer is None:
             created.append(Employer(tax_code=v["tax_code"], **values))
-        elif not is_within(employer.area, scope):
-            outcome.problem(
-                row,
-                "tax_code",
-                _("The employer with tax code %(code)s is held by a union outside your scope.")
-                % {"code": v["tax_code"]},
-            )
         elif any(getattr(employer, k) != val for k, val in values.items()):
             for k, val in values.items():
                 setattr(employer, k, val)
@@ -167,6 +156,28 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     if write and not outcome.problems:
         Employer.objects.bulk_create(created, batch_size=2000)
         Employer.objects.bulk_update(changed, [*FIELDS, "area", "union"], batch_size=2000)
+
+
+def _check_row(outcome: Outcome, row: int, v: dict, units, existing, scope: str) -> tuple:
+    """The row's area union and grassroots union (each looked up whatever else is wrong with
+    the row), and the stored employer's scope; returns (area, union)."""
+    area = resolve_unit(outcome, row, "area", v["area"], units) if "area" in v else None
+    union = resolve_unit(outcome, row, "union", v["union"], units) if v.get("union") else None
+    if union is not None and union.kind.level.code != GRASSROOTS:
+        outcome.problem(
+            row,
+            "union",
+            _("%(code)s is not a grassroots union.") % {"code": union.code},
+        )
+    employer = existing.get(v.get("tax_code"))
+    if employer is not None and not is_within(employer.area, scope):
+        outcome.problem(
+            row,
+            "tax_code",
+            _("The employer with tax code %(code)s is held by a union outside your scope.")
+            % {"code": v["tax_code"]},
+        )
+    return area, union
 
 
 def after_commit(outcome: Outcome) -> None:

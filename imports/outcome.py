@@ -1,5 +1,10 @@
 """What a check or a commit found: problems by row and column, people to choose between, and
-counts of what was (or would be) created, updated and left unchanged."""
+counts of what was (or would be) created, updated and left unchanged.
+
+One check tells everything (issue 23, point 5): a row with a bad cell still goes through
+every later stage whose cells it has (its unit code is looked up although its date is
+wrong), and a stage leaves a row out only when a cell it reads could not be read or was
+refused. `Outcome` keeps which cells of which rows failed for that."""
 
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -23,6 +28,7 @@ class Outcome:
         self.summary: Counter = Counter()
         self.progress_key = key
         self.total = len(table.rows)
+        self.failed: dict[int, set[str]] = {}  # row -> keys of its cells with a problem
 
     def column_label(self, key: str | None) -> str:
         if key is None:
@@ -32,6 +38,25 @@ class Outcome:
     def problem(self, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(
             {"row": row, "column": self.column_label(column), "message": str(message)}
+        )
+        if row is not None:
+            self.failed.setdefault(row, set()).add(column or "")
+
+    def cells_ok(self, row: int, keys: Iterable[str]) -> bool:
+        """No problem so far on any of these cells of the row (each one read and accepted)."""
+        failed = self.failed.get(row)
+        return not failed or failed.isdisjoint(keys)
+
+    def row_ok(self, row: int) -> bool:
+        """No problem so far anywhere on the row: only such rows are written."""
+        return row not in self.failed
+
+    def sorted_problems(self) -> list[dict]:
+        """Whole-file problems first, then by row, each row's left to right as in the file
+        (its cells are checked in several stages)."""
+        order = {label: i for i, label in enumerate(self.table.labels.values())}
+        return sorted(
+            self.problems, key=lambda p: (p["row"] or 0, order.get(p["column"], len(order)))
         )
 
     def validation_error(
@@ -64,33 +89,32 @@ def _hidden_character(value) -> str:
 
 
 def parse_rows(table: Table, outcome: Outcome) -> list[tuple[int, dict]]:
-    """Each row's cells through their column's parser; a row with a bad cell is reported and
-    left out of what follows (its other cells are still checked, so all its problems show).
+    """Each row's cells through their column's parser. Every row comes back: a cell that
+    could not be read (or a required one left blank) is reported and left out of the row's
+    values, and `outcome.cells_ok` tells the later stages which cells failed.
 
     No text cell may hold an invisible character (the reader has already made its line
     breaks and tabs spaces): the names and codes of an import are refused as the model's
     fields refuse them, including those the bulk imports write without the model's checks."""
     parsed = []
     for done, (row, raw) in enumerate(table.rows, 1):
-        values, ok = {}, True
+        values = {}
         for key, value in raw.items():
             column = outcome.columns[key]
             hidden = _hidden_character(value)
             if hidden:
                 outcome.problem(row, key, hidden)
-                ok = False
                 continue
             try:
-                values[key] = column.parse(value)
+                parsed_value = column.parse(value)
             except CellError as error:
                 outcome.problem(row, key, str(error))
-                ok = False
                 continue
-            if column.required and values[key] in (None, ""):
+            if column.required and parsed_value in (None, ""):
                 outcome.problem(row, key, _("A value is required."))
-                ok = False
-        if ok:
-            parsed.append((row, values))
+                continue
+            values[key] = parsed_value
+        parsed.append((row, values))
         outcome.step(done, "parse")
     return parsed
 

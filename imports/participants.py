@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 import audit.bulk
 from imports.matching import resolve_unit, scope_prefix, units_by_code
 from imports.outcome import Outcome, each_row, parse_rows
-from imports.people import match_people
+from imports.people import IDENTITY, match_people
 from lib import progress
 from lib.bulk import insert_rows, lookups_in, reserve_ids
 from lib.choices import choices_parser
@@ -154,14 +154,14 @@ def _check_class(outcome: Outcome, row: int, code: str, classes: dict, scope: st
 def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
     rows = parse_rows(table, outcome)
     scope = scope_prefix(user)
-    classes = _classes([v["class_code"] for _r, v in rows])
-    units = units_by_code([v["unit"] for _r, v in rows], user)
-    rows = [
-        (r, v)
-        for r, v in rows
-        if _check_class(outcome, r, v["class_code"], classes, scope) is not None
-        and resolve_unit(outcome, r, "unit", v["unit"], units) is not None
-    ]
+    classes = _classes([v["class_code"] for _r, v in rows if "class_code" in v])
+    units = units_by_code([v.get("unit") for _r, v in rows], user)
+    for r, v in rows:  # the class and the unit of every row, whatever else is wrong with it
+        if "class_code" in v:
+            _check_class(outcome, r, v["class_code"], classes, scope)
+        if "unit" in v:
+            resolve_unit(outcome, r, "unit", v["unit"], units)
+    rows = [(r, v) for r, v in rows if outcome.cells_ok(r, ("class_code", *IDENTITY))]
     chosen, _index = match_people(outcome, rows, units, user, resolutions)
     new_people = _new_people(outcome, rows, chosen, units)
     rows = [(r, v) for r, v in rows if chosen[r] is not False and (chosen[r] or r in new_people)]
@@ -182,7 +182,7 @@ def _new_people(outcome, rows, chosen, units) -> dict[int, Person]:
     be in the system yet); a new person needs a gender."""
     out = {}
     for row, v in rows:
-        if chosen[row] is not None:
+        if chosen[row] is not None or not outcome.cells_ok(row, ("gender",)):
             continue
         if not v.get("gender"):
             outcome.problem(

@@ -107,18 +107,33 @@ def _group_key(row_values: dict, person) -> tuple:
     )
 
 
+# The cells that say who a row is: a row is matched to a person only when all of them were
+# read (a mistyped citizen ID would match someone by name instead).
+IDENTITY = ("full_name", "unit", "citizen_id", "birth_date")
+PERSON_CELLS = ("full_name", "unit", *PERSON_KEYS)
+POST_CELLS = ("role", "position_unit", "full_time", "start_date", "end_date", "end_reason")
+
+
 def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
     rows = parse_rows(table, outcome)
     units = units_by_code(
-        [v["unit"] for _r, v in rows] + [v.get("position_unit") for _r, v in rows], user
+        [v.get("unit") for _r, v in rows] + [v.get("position_unit") for _r, v in rows], user
     )
-    rows = [(r, v) for r, v in rows if resolve_unit(outcome, r, "unit", v["unit"], units)]
+    for row, values in rows:  # whatever else is wrong with the row
+        _check_row(outcome, row, values, units)
+    rows = [(r, v) for r, v in rows if outcome.cells_ok(r, IDENTITY)]
     chosen, _index = match_people(outcome, rows, units, user, resolutions)
     groups: dict[tuple, list] = {}
     for row, values in rows:
         if chosen[row] is not False:
             groups.setdefault(_group_key(values, chosen[row]), []).append((row, values))
     _check_groups(outcome, groups)
+    # A person is written from their first row, if its cells about them were all read.
+    groups = {
+        key: members
+        for key, members in groups.items()
+        if outcome.cells_ok(members[0][0], PERSON_CELLS)
+    }
     new = [members for members in groups.values() if chosen[members[0][0]] is None]
     saved = _create_people(outcome, user, new, units)
     known_people = [m for m in groups.values() if chosen[m[0][0]] is not None]
@@ -136,7 +151,7 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
         (row, values, person)
         for members, person in saved
         for row, values in members
-        if values.get("role")
+        if values.get("role") and outcome.cells_ok(row, POST_CELLS)
     ]
     # Posts already stored first, new ones after: a file that ends a chair's post on one row
     # and seats the next chair on another reads the same whichever row comes first.
@@ -155,6 +170,24 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
                 outcome, user, p, v, units, r, known[r]
             ),
         )
+
+
+def _check_row(outcome: Outcome, row: int, values: dict, units: dict) -> None:
+    """What one row can be refused for on its own, before anyone is matched: its unit codes,
+    and a post without its start date."""
+    if "unit" in values:
+        resolve_unit(outcome, row, "unit", values["unit"], units)
+    code = values.get("position_unit")
+    if code and code not in units:
+        # Outside the scope is told later: a post above the user's unit read back unchanged
+        # from the export is no change (_save_position).
+        outcome.problem(row, "position_unit", _("Unknown unit code “%(code)s”.") % {"code": code})
+    if (
+        values.get("role")
+        and outcome.cells_ok(row, ("start_date",))
+        and not values.get("start_date")
+    ):
+        outcome.problem(row, "start_date", _("A position needs its start date."))
 
 
 def _check_groups(outcome: Outcome, groups: dict) -> None:
@@ -181,7 +214,11 @@ def _check_groups(outcome: Outcome, groups: dict) -> None:
                 values.get("position_unit"),
                 values.get("start_date"),
             )
-            if values.get("role") is not None and post in seen:
+            if (
+                values.get("role") is not None
+                and outcome.cells_ok(row, POST_CELLS)
+                and post in seen
+            ):
                 outcome.problem(
                     row,
                     "role",
@@ -244,9 +281,6 @@ def _save_position(
     """One row's post; `existing` is the stored post it names (_stored_position), if any."""
     column = "position_unit" if values.get("position_unit") else "unit"
     code = values.get("position_unit") or values["unit"]
-    if values.get("start_date") is None:
-        outcome.problem(row, "start_date", _("A position needs its start date."))
-        return None
     fields = {
         "role": values["role"],
         "full_time": bool(values.get("full_time")),

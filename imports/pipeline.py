@@ -98,7 +98,7 @@ def _run(job: ImportJob, *, write: bool, key: str) -> tuple[str, dict]:
         ImportStatus.DONE if committed else (ImportStatus.FAILED if write else ImportStatus.CHECKED)
     )
     return status, {
-        "problems": outcome.problems,
+        "problems": outcome.sorted_problems(),
         "ambiguities": outcome.ambiguities,
         "summary": dict(outcome.summary),
         "rows_total": len(table.rows),

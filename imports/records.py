@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from imports.matching import resolve_unit, units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows
-from imports.people import match_people
+from imports.people import IDENTITY, match_people
 from lib.choices import choices_parser
 from lib.spreadsheets import (
     CellError,
@@ -119,10 +119,20 @@ def columns() -> tuple[Column, ...]:
 
 def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
     rows = parse_rows(table, outcome)
-    units = units_by_code([v["unit"] for _r, v in rows], user)
-    rows = [(r, v) for r, v in rows if resolve_unit(outcome, r, "unit", v["unit"], units)]
-    chosen, _index = match_people(outcome, rows, units, user, resolutions)
+    units = units_by_code([v.get("unit") for _r, v in rows], user)
     institutions = {header_key(i.name): i for i in Institution.objects.all()}
+    for row, v in rows:  # the codes and names of every row, whatever else is wrong with it
+        if "unit" in v:
+            resolve_unit(outcome, row, "unit", v["unit"], units)
+        if v.get("institution") and header_key(v["institution"]) not in institutions:
+            outcome.problem(
+                row,
+                "institution",
+                _("Unknown training institution “%(name)s” (an administrator adds it).")
+                % {"name": v["institution"]},
+            )
+    rows = [(r, v) for r, v in rows if outcome.cells_ok(r, IDENTITY)]
+    chosen, _index = match_people(outcome, rows, units, user, resolutions)
     seen = {}
     for row, v in each_row(rows, outcome, "write"):
         person = chosen[row]
@@ -136,6 +146,8 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
                 % {"code": v["unit"]},
             )
             continue
+        if not outcome.cells_ok(row, ("title", "completed_on")):
+            continue
         key = (person.pk, v["title"], v["completed_on"])
         if key in seen:
             outcome.problem(
@@ -148,32 +160,29 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
         ).exists():
             outcome.summary["records_unchanged"] += 1
             continue
-        institution = institutions.get(header_key(v.get("institution") or ""))
-        if v.get("institution") and institution is None:
-            outcome.problem(
-                row,
-                "institution",
-                _("Unknown training institution “%(name)s” (an administrator adds it).")
-                % {"name": v["institution"]},
-            )
-            continue
-        if guarded(
-            outcome,
-            row,
-            FIELD_COLUMNS,
-            lambda v=v, p=person, i=institution: external_record_create(
-                user=user,
-                person=p.load(),
-                title=v["title"],
-                topics=v["topics"],
-                hours=v["hours"],
-                completed_on=v["completed_on"],
-                form=v["form"],
-                institution=i,
-                certificate_number=v.get("certificate_number") or "",
-            ),
-        ):
-            outcome.summary["records_created"] += 1
+        if outcome.row_ok(row):
+            _create(outcome, user, row, v, person, institutions)
+
+
+def _create(outcome: Outcome, user, row: int, v: dict, person, institutions: dict) -> None:
+    institution = institutions.get(header_key(v.get("institution") or ""))
+    if guarded(
+        outcome,
+        row,
+        FIELD_COLUMNS,
+        lambda: external_record_create(
+            user=user,
+            person=person.load(),
+            title=v["title"],
+            topics=v["topics"],
+            hours=v["hours"],
+            completed_on=v["completed_on"],
+            form=v["form"],
+            institution=institution,
+            certificate_number=v.get("certificate_number") or "",
+        ),
+    ):
+        outcome.summary["records_created"] += 1
 
 
 def after_commit(outcome: Outcome) -> None:

@@ -115,6 +115,8 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     rows = parse_rows(table, outcome)
     seen = {}
     for row, v in rows:
+        if "code" not in v:
+            continue
         if v["code"] in seen:
             outcome.problem(
                 row,
@@ -123,17 +125,57 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
                 % {"code": v["code"], "row": seen[v["code"]]},
             )
         seen.setdefault(v["code"], row)
-    known = units_by_code([v["code"] for _r, v in rows] + [v["parent"] for _r, v in rows], user)
+    known = units_by_code(
+        [v.get("code") for _r, v in rows] + [v.get("parent") for _r, v in rows], user
+    )
+    for row, v in rows:  # the codes of every row, whatever else is wrong with it
+        _check_codes(outcome, row, v, known, seen)
+    rows = [(r, v) for r, v in rows if outcome.row_ok(r)]
     for row, v in each_row(_parents_first(rows), outcome, "write"):
-        if seen[v["code"]] != row:
-            continue
         guarded(outcome, row, FIELD_COLUMNS, lambda r=row, v=v: _save(outcome, user, r, v, known))
 
 
+def _check_codes(outcome: Outcome, row: int, v: dict, known: dict, in_file: dict) -> None:
+    """The parent must exist or be in the file; a unit already stored must be in the scope
+    and keep its name, kind and parent (renaming or moving is a reorganisation)."""
+    parent = v.get("parent")
+    if parent and parent not in known and parent not in in_file:
+        outcome.problem(row, "parent", _("Unknown unit code “%(code)s”.") % {"code": parent})
+    unit = known.get(v.get("code"))
+    if unit is None:
+        return
+    if not unit.in_scope:
+        outcome.problem(
+            row, "code", _("Unit %(code)s is outside your scope.") % {"code": v["code"]}
+        )
+        return
+    if not outcome.cells_ok(row, ("name", "kind", "parent")):
+        return
+    parent_unit = known.get(parent)
+    if (
+        unit.name != v["name"]
+        or unit.kind_id != v["kind"].pk
+        or parent_unit is None
+        or unit.parent_id != parent_unit.pk
+    ):
+        outcome.problem(
+            row,
+            "name",
+            _(
+                "Unit %(code)s exists with another name, kind or parent: "
+                "renaming or moving a unit is a dated reorganisation, "
+                "made on the unit's page."
+            )
+            % {"code": unit.code},
+        )
+
+
 def _save(outcome: Outcome, user, row: int, v: dict, known: dict) -> Unit | None:
+    """A row without a problem: its parent is stored, or was written from its own row of
+    the file just before (parents first); one that could not be written leaves its
+    children unwritten, its own problems said on its row."""
     parent = known.get(v["parent"])
     if parent is None:
-        outcome.problem(row, "parent", _("Unknown unit code “%(code)s”.") % {"code": v["parent"]})
         return None
     unit = known.get(v["code"])
     if unit is None:
@@ -149,30 +191,13 @@ def _save(outcome: Outcome, user, row: int, v: dict, known: dict) -> Unit | None
         unit.in_scope = True
         known[unit.code.upper()] = unit
         outcome.summary["units_created"] += 1
-    elif not unit.in_scope:
-        outcome.problem(
-            row, "code", _("Unit %(code)s is outside your scope.") % {"code": v["code"]}
-        )
-        return None
     else:
-        _update(outcome, user, row, unit, v, parent)
+        _update(outcome, user, unit, v)
     _figures(outcome, user, unit, v)
     return unit
 
 
-def _update(outcome: Outcome, user, row: int, unit: Unit, v: dict, parent: Unit) -> None:
-    if unit.name != v["name"] or unit.parent_id != parent.pk or unit.kind_id != v["kind"].pk:
-        outcome.problem(
-            row,
-            "name",
-            _(
-                "Unit %(code)s exists with another name, kind or parent: "
-                "renaming or moving a unit is a dated reorganisation, "
-                "made on the unit's page."
-            )
-            % {"code": unit.code},
-        )
-        return
+def _update(outcome: Outcome, user, unit: Unit, v: dict) -> None:
     sector = v.get("sector") or unit.sector
     founded = v.get("founded_on") or unit.founded_on
     if (sector, founded) == (unit.sector, unit.founded_on):
