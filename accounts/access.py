@@ -239,6 +239,8 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "training/enrolments/": (Data.CLASSES, READ),
     "training/enrolments/<int:pk>/feedback/": (Data.CLASSES, OWN),
     "training/records/<int:pk>/certificate/": (Data.CLASSES, OWN),
+    "training/records/<int:pk>/certificate.pdf": (Data.CLASSES, OWN),
+    "training/certificate-template/": (Data.CLASSES, READ),  # writing it: writers only
     "training/people/": (Data.CLASSES, READ),
     "training/statistics/": (Data.CLASSES, READ),
     "training/lecturers/": (Data.LECTURERS, READ),

@@ -289,6 +289,7 @@ def _records(c: TrainingClass, enrolments, topics, topic_codes) -> None:
                 organiser=c.organiser,
                 certificate_number=f"{i:05d}",
                 certificate_year=c.end_date.year,
+                certificate_issued_on=c.end_date,
             )
             for i, e in enumerate(enrolments, 1)
         ]

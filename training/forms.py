@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateField
 from lib.vntext import nfc
-from training.models import Feedback, Form, LecturerKind, Topic, TrainingClass
+from training.models import (
+    CertificateTemplate,
+    Feedback,
+    Form,
+    LecturerKind,
+    Topic,
+    TrainingClass,
+)
 from units.fields import UnitCodeField
 from units.models import Unit
 
@@ -226,3 +233,26 @@ class ResultsRowForm(ResultsForm):
                 params={"value": self.cleaned_data["passed"]},
             )
         return PASSED_WORDS[typed]
+
+
+class CertificateTemplateForm(forms.ModelForm):
+    logo = forms.FileField(
+        label=_("logo (PNG or JPEG, at most 1 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("remove the logo"), required=False)
+
+    class Meta:
+        model = CertificateTemplate
+        fields = [
+            "layout",
+            "governing_body",
+            "symbol",
+            "place",
+            "title",
+            "wording",
+            "signer_authority",
+            "signer_title",
+            "signer_name",
+        ]

@@ -358,6 +358,10 @@ class TrainingRecord(models.Model):
         _("certificate number"), max_length=30, blank=True, validators=[validate_one_line]
     )
     certificate_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When it was signed, and what it said then (place, signer, wording): a certificate printed
+    # again years later shows who signed it, not who chairs the union today.
+    certificate_issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    certificate_signed = models.JSONField(default=dict, blank=True, editable=False)
     verification_code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     valid = models.BooleanField(_("valid"), default=True)
 
@@ -430,3 +434,65 @@ class Feedback(models.Model):
                 name="feedback_ratings_1_to_5",
             ),
         ]
+
+
+class CertificateLayout(models.TextChoices):
+    """The built-in layouts, each after Decree 30/2020's presentation of an administrative
+    document: the body's name top left, the national motto top right, place and date under it,
+    the title, the text, the signature block bottom right."""
+
+    PORTRAIT = "portrait", _("A4 portrait")
+    LANDSCAPE = "landscape", _("A4 landscape, framed")
+    A5 = "a5", _("A5 landscape")
+
+
+class CertificateTemplate(models.Model):
+    """How an organiser's certificates look and who signs them; one per organiser (a unit
+    without one prints with the defaults below)."""
+
+    organiser = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="certificate_template"
+    )
+    layout = models.CharField(
+        _("layout"), max_length=10, choices=CertificateLayout.choices, default="portrait"
+    )
+    governing_body = models.CharField(
+        _("governing body (empty: the unit above)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_one_line],
+    )
+    symbol = models.CharField(
+        _("symbol after the number"), max_length=30, blank=True, validators=[validate_one_line]
+    )
+    place = models.CharField(
+        _("place written before the date"), max_length=60, validators=[validate_one_line]
+    )
+    title = models.CharField(
+        _("title"), max_length=60, default="GIẤY CHỨNG NHẬN", validators=[validate_one_line]
+    )
+    wording = models.CharField(
+        _("wording before the course"),
+        max_length=200,
+        default="Đã hoàn thành khóa đào tạo, bồi dưỡng",
+        validators=[validate_one_line],
+    )
+    signer_authority = models.CharField(
+        _("signing on behalf of (e.g. TM. BAN THƯỜNG VỤ)"),
+        max_length=100,
+        blank=True,
+        validators=[validate_one_line],
+    )
+    signer_title = models.CharField(
+        _("signer's title"), max_length=100, validators=[validate_one_line]
+    )
+    signer_name = models.CharField(
+        _("signer's full name"), max_length=100, validators=[validate_one_line]
+    )
+    # A PNG made again by the system from what was uploaded (training.certificates.clean_logo):
+    # kept in the database and only ever drawn into a PDF, never served as uploaded.
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+
+    class Meta:
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")

@@ -516,9 +516,7 @@ def _write_record(enrolment: Enrolment) -> TrainingRecord:
     return record
 
 
-@transaction.atomic
-def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> TrainingRecord:
-    """Number a certificate: unique per organiser and year; the next free number if none given."""
+def _require_certifier(user, record: TrainingRecord) -> None:
     if record.organiser is None:
         raise ValidationError(_("Only records of a class have a certificate from the system."))
     if not is_system(user) and not (
@@ -533,16 +531,45 @@ def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> Trai
             _("Certificates are numbered once the class has ended (on %(date)s).")
             % {"date": f"{ended:%d/%m/%Y}"}
         )
-    year = record.completed_on.year
-    same = (
-        TrainingRecord.objects.select_for_update()
-        .filter(organiser=record.organiser, certificate_year=year)
-        .exclude(pk=record.pk)
+
+
+def _numbered_by(organiser: Unit, year: int):
+    """The certificates an organiser numbered in a year, locked: numbers are handed out one
+    at a time per organiser and year."""
+    return TrainingRecord.objects.select_for_update().filter(
+        organiser=organiser, certificate_year=year
     )
-    number = number.strip()
-    if not number:
-        last = same.aggregate(n=Max("certificate_number"))["n"] or "0"
-        number = f"{int(last.split('/')[0]) + 1 if last.split('/')[0].isdigit() else 1:05d}"
+
+
+def _next_number(same) -> int:
+    last = same.aggregate(n=Max("certificate_number"))["n"] or "0"
+    head = last.split("/")[0]
+    return int(head) + 1 if head.isdigit() else 1
+
+
+def _sign(record: TrainingRecord, number: str, year: int, text: dict) -> None:
+    record.certificate_number, record.certificate_year = number, year
+    record.certificate_issued_on, record.certificate_signed = today(), text
+    record.save(
+        update_fields=[
+            "certificate_number",
+            "certificate_year",
+            "certificate_issued_on",
+            "certificate_signed",
+        ]
+    )
+
+
+@transaction.atomic
+def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> TrainingRecord:
+    """Number a certificate: unique per organiser and year; the next free number if none given.
+    It is dated today and keeps what its organiser's template says today (signer, place)."""
+    from training.certificates import signed_text, template_for
+
+    _require_certifier(user, record)
+    year = record.completed_on.year
+    same = _numbered_by(record.organiser, year).exclude(pk=record.pk)
+    number = number.strip() or f"{_next_number(same):05d}"
     if same.filter(certificate_number=number).exists():
         raise ValidationError(
             {
@@ -552,9 +579,60 @@ def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> Trai
                 % {"number": number, "unit": record.organiser.name, "year": year}
             }
         )
-    record.certificate_number, record.certificate_year = number, year
-    record.save(update_fields=["certificate_number", "certificate_year"])
+    _sign(record, number, year, signed_text(template_for(record.organiser)))
     return record
+
+
+@transaction.atomic
+def certificates_issue_class(*, user, training_class: TrainingClass) -> list[TrainingRecord]:
+    """Number every certificate of a class not numbered yet, in the order of the participants'
+    names, as one signing: the next free numbers of the organiser's year, one date, one text."""
+    from training.certificates import signed_text, template_for
+
+    records = list(
+        training_class.records.filter(certificate_number="")
+        .select_related("organiser", "training_class", "person")
+        .order_by("person__sort_key", "pk")
+    )
+    if not records:
+        raise ValidationError(_("Every certificate of this class is numbered already."))
+    for record in records:
+        _require_certifier(user, record)
+    text = signed_text(template_for(training_class.organiser))
+    by_year: dict[int, int] = {}
+    for record in records:
+        year = record.completed_on.year
+        if year not in by_year:
+            by_year[year] = _next_number(_numbered_by(record.organiser, year))
+        _sign(record, f"{by_year[year]:05d}", year, text)
+        by_year[year] += 1
+    return records
+
+
+@transaction.atomic
+def certificate_template_save(*, user, unit: Unit, logo=None, remove_logo=False, **fields):
+    """An organiser's certificate template: its officers (or those above) keep it. What is
+    already issued keeps the text it was signed with."""
+    from training.certificates import clean_logo, template_for
+    from training.models import CertificateTemplate
+
+    _require_writer(user)
+    if not is_system(user) and not in_scope(user, unit):
+        raise ValidationError(
+            _("Only the organiser of the class (or a unit above it) can do this.")
+        )
+    template = template_for(unit)
+    if template.pk is not None:
+        template = CertificateTemplate.objects.select_for_update().get(pk=template.pk)
+    for name, value in fields.items():
+        setattr(template, name, value)
+    if logo is not None:
+        template.logo = clean_logo(logo)
+    elif remove_logo:
+        template.logo = b""
+    template.full_clean()
+    template.save()
+    return template
 
 
 SCAN_MAX_MB = 10  # a certificate or decision scanned at 300 dpi, a few pages

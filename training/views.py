@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
@@ -21,7 +21,17 @@ from people.models import Person
 from privacy.models import Source
 from privacy.services import Counted, log_export
 from training import services
+from training.certificates import (
+    MAX_PAGES,
+    certificates_pdf,
+    decree30_date,
+    number_of,
+    signed_text,
+    template_for,
+    text_of,
+)
 from training.forms import (
+    CertificateTemplateForm,
     ClassForm,
     ClassLecturerForm,
     ExternalRecordForm,
@@ -210,6 +220,12 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and training_class.status == ClassStatus.OPEN,
             "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
             "accepted": training_class.enrolments.filter(status="accepted").count(),
+            "certificates": training_class.records.aggregate(
+                numbered=Count("id", filter=~Q(certificate_number="")),
+                unnumbered=Count("id", filter=Q(certificate_number="")),
+            )
+            if organiser_side
+            else {},
             "lecturers": training_class.class_lecturers.select_related("lecturer__person"),
             "lecturer_choices": lecturers_with_figures(request.user)[:200]
             if organiser_side
@@ -531,11 +547,154 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
             _("Certificate numbered."),
         )
         return redirect("training:certificate", pk=pk)
-    verify_url = request.build_absolute_uri(f"/verify/{record.verification_code}/")
+    verify_url = _verify_url(request)(record)
+    text = text_of(record)
     return render(
         request,
         "training/certificate.html",
-        {"record": record, "verify_url": verify_url, "qr_svg": _qr_svg(verify_url)},
+        {
+            "record": record,
+            "verify_url": verify_url,
+            "qr_svg": _qr_svg(verify_url),
+            "text": text,
+            "number": number_of(record, text["symbol"]) if record.certificate_number else "",
+            "issued": decree30_date(record.certificate_issued_on or record.completed_on),
+            "no_template": template_for(record.organiser).pk is None,
+        },
+    )
+
+
+def _verify_url(request):
+    return lambda record: request.build_absolute_uri(f"/verify/{record.verification_code}/")
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One certificate as the PDF to print and sign."""
+    record = _record_or_404(request, pk)
+    if not record.certificate_number:
+        raise Http404
+    data = certificates_pdf([record], _verify_url(request))
+    return _pdf_response(data, f"giay-chung-nhan-{record.certificate_number}.pdf")
+
+
+@officer_required
+def class_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The class's certificates: POST numbers every one not numbered yet (one signing);
+    GET is every numbered one as one PDF, a page each, in the order of names."""
+    training_class = get_scoped_or_404(
+        TrainingClass.objects.select_related("organiser"), request.user, pk=pk
+    )
+    if request.method == "POST":
+        if not request.user.can_write:
+            raise Http404
+        numbered = run_service(
+            request,
+            lambda: services.certificates_issue_class(
+                user=request.user, training_class=training_class
+            ),
+        )
+        if numbered is not REFUSED:
+            messages.success(
+                request,
+                _("Certificates numbered: %(n)s, from %(first)s to %(last)s.")
+                % {
+                    "n": intcomma(len(numbered)),
+                    "first": number_of(numbered[0]),
+                    "last": number_of(numbered[-1]),
+                },
+            )
+        return redirect("training:class_detail", pk=pk)
+    records = (
+        training_class.records.exclude(certificate_number="")
+        .select_related("person", "organiser__parent", "training_class")
+        .order_by("person__sort_key", "pk")
+    )
+    count = records.count()
+    if not count:
+        messages.error(request, _("No certificate of this class is numbered yet."))
+        return redirect("training:class_detail", pk=pk)
+    if count > MAX_PAGES:
+        messages.error(request, _("At most %(n)s certificates in one PDF.") % {"n": MAX_PAGES})
+        return redirect("training:class_detail", pk=pk)
+    data = certificates_pdf(records.iterator(chunk_size=500), _verify_url(request))
+    log_export(
+        request,
+        Source.CLASS_PARTICIPANTS,
+        unit=training_class.organiser,
+        params={"class": training_class.code, "file": "certificates"},
+        count=count,
+    )
+    return _pdf_response(data, f"giay-chung-nhan-{training_class.code}.pdf")
+
+
+@writer_required
+def certificate_template(request: HttpRequest) -> HttpResponse:
+    """The certificate template of the user's unit (or of a unit below, ?unit=)."""
+    unit_id = request.GET.get("unit") or request.user.unit_id
+    unit = get_scoped_or_404(
+        Unit.objects.select_related("parent"),
+        request.user,
+        pk=int(unit_id) if str(unit_id).isdigit() else 0,
+    )
+    template = template_for(unit)
+    form = CertificateTemplateForm(request.POST or None, request.FILES or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
+        saved = run_service(
+            request,
+            lambda: services.certificate_template_save(
+                user=request.user,
+                unit=unit,
+                logo=form.cleaned_data["logo"],
+                remove_logo=form.cleaned_data["remove_logo"],
+                **data,
+            ),
+            _("Changes saved."),
+            form,
+        )
+        if saved is not REFUSED:
+            return redirect(f"{request.path}?unit={unit.pk}")
+    if request.GET.get("preview") == "pdf" and template.pk is not None:
+        return _pdf_response(
+            certificates_pdf(
+                [_sample_record(template)], lambda r: request.build_absolute_uri("/verify/")
+            ),
+            "mau-giay-chung-nhan.pdf",
+        )
+    return render(
+        request,
+        "training/certificate_template.html",
+        {"form": form, "unit": unit, "template": template},
+    )
+
+
+def _sample_record(template) -> TrainingRecord:
+    """A made-up certificate (saved nowhere) to see a template before signing with it."""
+    day = today()
+    person = Person(
+        family_name="Nguyễn",
+        middle_name="Văn",
+        given_name="A",
+        gender="male",
+        birth_date=dt.date(1980, 1, 1),
+    )
+    return TrainingRecord(
+        person=person,
+        title="Bồi dưỡng nghiệp vụ công tác công đoàn",
+        hours=24,
+        completed_on=day,
+        organiser=template.organiser,
+        certificate_number="00001",
+        certificate_year=day.year,
+        certificate_issued_on=day,
+        certificate_signed=signed_text(template),
     )
 
 
