@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_pool_review_is_published_and_the_candidate_sees_it(live_server, pool_world, browser):
     officer = logged_in(browser, live_server.url, "melinh")
+    officer.locator("header nav summary", has_text="Tổ chức & cán bộ").click()
     officer.locator("header nav").get_by_role("link", name="Công tác cán bộ").click()
     officer.locator("#pools").get_by_role("link", name="Phó Chủ tịch").click()
     candidates = officer.locator("#candidates")

@@ -23,6 +23,7 @@ def test_a_provincial_officer_browses_searches_and_is_kept_in_their_province(
     # Lands on the targets dashboard of Hà Nội, then opens the structure.
     expect(page).to_have_url(re.compile(r"/targets/"))
     expect(page.locator("h1")).to_contain_text("Hà Nội")
+    page.locator("header nav summary", has_text="Tổ chức & cán bộ").click()
     page.locator("header nav").get_by_role("link", name="Đơn vị").click()
     expect(page).to_have_url(re.compile(r"/units/"))
     table = page.locator("#children")
@@ -33,6 +34,7 @@ def test_a_provincial_officer_browses_searches_and_is_kept_in_their_province(
     expect(page.locator("#children")).to_contain_text("Công đoàn Trường THPT Mê Linh")
 
     # Search without accents finds the accented name; results update in place (htmx).
+    page.locator("header nav summary", has_text="Tổ chức & cán bộ").click()
     page.get_by_role("link", name="Cán bộ, đoàn viên").click()
     page.get_by_label("Tìm kiếm").fill("nguyen")
     expect(page.locator("#results")).to_contain_text("Nguyễn Văn An")

@@ -78,12 +78,14 @@ def test_an_administrators_first_login_enrols_a_phone_then_asks_for_its_code(
     page.get_by_role("button", name="Bật đăng nhập hai bước").click()
     expect(page).to_have_url(re.compile(r"/people/$"))
     expect(page.locator("main")).to_contain_text("Nguyễn Văn An")
+    page.locator("header nav summary", has_text="Hệ thống").click()
     page.locator("header nav").get_by_role("link", name="Quản trị").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.locator("#site-name")).to_be_visible()
 
     # Log out, log in again: the password, then the code page.
     page.goto(f"{live_server.url}/people/")
+    page.locator("header .account summary").click()
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page).to_have_url(re.compile(r"/login/"))
     password_step(page, live_server.url)

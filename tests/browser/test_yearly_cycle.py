@@ -25,6 +25,7 @@ def logged_in(browser, live_server, username):
 
 
 def open_survey_page(page):
+    page.locator("header nav summary", has_text="Đào tạo").click()
     page.locator("header nav").get_by_role("link", name="Kế hoạch").click()
     page.get_by_role("link", name="Khảo sát nhu cầu").click()
     page.get_by_role("link", name=f"Khảo sát nhu cầu đào tạo {YEAR}").click()
@@ -50,6 +51,7 @@ def test_survey_plans_return_approve_consolidate(live_server, tree, browser):
 
     # Hà Nội opens the survey to its subtree.
     hanoi = logged_in(browser, live_server, "hanoi")
+    hanoi.locator("header nav summary", has_text="Đào tạo").click()
     hanoi.locator("header nav").get_by_role("link", name="Kế hoạch").click()
     hanoi.get_by_role("link", name="Khảo sát nhu cầu").click()
     hanoi.get_by_role("link", name="Mở khảo sát").click()
