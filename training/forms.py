@@ -7,12 +7,12 @@ from training.models import (
     CertificateTemplate,
     Feedback,
     Form,
+    Institution,
     LecturerKind,
     Topic,
     TrainingClass,
 )
-from units.fields import UnitCodeField
-from units.models import Unit
+from units.fields import UnitCodeField, UnitsPickField
 
 
 class ClassForm(forms.ModelForm):
@@ -23,15 +23,12 @@ class ClassForm(forms.ModelForm):
         label=_("topics"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple
     )
 
-    co_organisers = forms.CharField(
-        label=_("co-organising units (codes, comma-separated)"), required=False
-    )
-    invited_units = forms.CharField(
-        label=_("units invited from outside the organiser (codes, comma-separated)"), required=False
-    )
+    co_organisers = UnitsPickField(label=_("co-organising units"))
+    invited_units = UnitsPickField(label=_("units invited from outside the organiser"))
 
     class Meta:
         model = TrainingClass
+        widgets = {"partners": forms.CheckboxSelectMultiple}
         fields = [
             "code",
             "name",
@@ -63,30 +60,7 @@ class ClassForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["organiser"] = self.instance.organiser.code
             for name in ("co_organisers", "invited_units"):
-                self.initial[name] = ", ".join(
-                    getattr(self.instance, name).values_list("code", flat=True)
-                )
-
-    def _units(self, name):
-        """Any unit may be invited or co-organise, inside the user's scope or not."""
-        codes = [
-            c.strip()
-            for c in self.cleaned_data.get(name, "").replace(";", ",").split(",")
-            if c.strip()
-        ]
-        units = list(Unit.objects.filter(code__in=codes))
-        missing = sorted(set(codes) - {u.code for u in units})
-        if missing:
-            raise forms.ValidationError(
-                _("Unknown unit codes: %(codes)s") % {"codes": ", ".join(missing)}
-            )
-        return units
-
-    def clean_co_organisers(self):
-        return self._units("co_organisers")
-
-    def clean_invited_units(self):
-        return self._units("invited_units")
+                self.initial[name] = list(getattr(self.instance, name).all())
 
     def _post_clean(self):
         pass  # validated by the service, inside its transaction
@@ -138,6 +112,12 @@ class ExternalRecordForm(forms.Form):
     hours = forms.IntegerField(label=_("hours"), min_value=1, max_value=5000, localize=True)
     completed_on = DateField(label=_("completed on"))
     form = forms.ChoiceField(label=_("form"), choices=Form.choices)
+    institution = forms.ModelChoiceField(
+        label=_("outside body (school, academy, partner)"),
+        queryset=Institution.objects.all(),
+        required=False,
+        empty_label=_("— none of these —"),
+    )
     certificate_number = forms.CharField(label=_("certificate number"), required=False)
     scan = forms.FileField(label=_("scan"), required=False)
 
@@ -179,6 +159,14 @@ class LecturerForm(forms.Form):
         required=False,
     )
     pedagogy_trained_on = DateField(label=_("pedagogy training on"), required=False)
+    hours = forms.IntegerField(
+        label=_("teaching hours"), min_value=1, max_value=1000, localize=True
+    )
+
+    def __init__(self, *args, for_class: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_class:  # the hours are a class's: asked only when opened from one
+            del self.fields["hours"]
 
 
 class ClassLecturerForm(forms.Form):

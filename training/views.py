@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -1038,7 +1039,15 @@ def lecturer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @writer_required
 def lecturer_create(request: HttpRequest) -> HttpResponse:
-    form = LecturerForm(request.POST or None)
+    """A new lecturer; opened from a class (?class=), they are also given its teaching hours
+    and the officer is back on the class."""
+    class_id = request.GET.get("class", "")
+    training_class = (
+        get_scoped_or_404(TrainingClass.objects.all(), request.user, pk=int(class_id))
+        if class_id.isdigit()
+        else None
+    )
+    form = LecturerForm(request.POST or None, for_class=training_class is not None)
     if request.method == "POST" and form.is_valid():
         person = (
             scoped(Person.objects.select_related("unit"), request.user)
@@ -1048,15 +1057,44 @@ def lecturer_create(request: HttpRequest) -> HttpResponse:
         if person is None:
             form.add_error("citizen_id", _("Nobody with this citizen ID in your scope."))
         else:
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("person", "citizen_id")}
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in ("person", "citizen_id", "hours")
+            }
             lecturer = run_service(
                 request,
-                lambda: services.lecturer_save(user=request.user, person=person, **data),
+                lambda: _lecturer_for(request.user, person, data, training_class, form),
                 form=form,
             )
+            if lecturer is not REFUSED and training_class is not None:
+                messages.success(
+                    request,
+                    _("%(name)s is a lecturer of the class.") % {"name": person.full_name},
+                )
+                return redirect("training:class_detail", pk=training_class.pk)
             if lecturer is not REFUSED:
                 return redirect("training:lecturer_detail", pk=lecturer.pk)
-    return render(request, "training/form.html", {"form": form, "title": _("New lecturer")})
+    title = (
+        _("New lecturer of %(name)s") % {"name": training_class.name}
+        if training_class
+        else _("New lecturer")
+    )
+    return render(request, "training/form.html", {"form": form, "title": title})
+
+
+def _lecturer_for(user, person, data: dict, training_class, form) -> Lecturer:
+    """Save the lecturer, and when opened from a class give them its hours, in one go."""
+    with transaction.atomic():
+        lecturer = services.lecturer_save(user=user, person=person, **data)
+        if training_class is not None:
+            services.class_lecturer_add(
+                user=user,
+                training_class=training_class,
+                lecturer=lecturer,
+                hours=form.cleaned_data["hours"],
+            )
+    return lecturer
 
 
 @writer_required

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.tree, name="tree"),
     path("new/", views.create, name="create"),
     path("suggest/", views.suggest, name="suggest"),
+    path("pick/", views.pick, name="pick"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/rename/", views.rename, name="rename"),

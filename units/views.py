@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
@@ -128,6 +130,32 @@ def suggest(request: HttpRequest) -> HttpResponse:
     units = scoped(Unit.objects.all(), request.user).filter(dissolved_on__isnull=True)
     units = units.filter(search_name__contains=text).order_by("code")[:15] if text else []
     return render(request, "units/_suggestions.html", {"units": units})
+
+
+FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+@writer_required
+def pick(request: HttpRequest) -> HttpResponse:
+    """Units to tick for a units picker (units.fields.UnitsPickWidget): any unit alive, by
+    name or code — invitations and co-organisers cross the user's scope."""
+    field = request.GET.get("field", "")
+    if not FIELD_NAME.match(field):
+        raise Http404
+    text = fold(request.GET.get(f"pick-{field}", ""))
+    units = (
+        Unit.objects.filter(dissolved_on__isnull=True)
+        .filter(Q(search_name__contains=text) | Q(code__iexact=text.strip()))
+        .select_related("parent")
+        .order_by("depth", "code")[:15]
+        if text.strip()
+        else []
+    )
+    return render(
+        request,
+        "units/_pick_choices.html",
+        {"units": units, "field": field, "searched": bool(text.strip())},
+    )
 
 
 def _form_page(request, form, title, unit=None):
