@@ -37,7 +37,8 @@ FIELD_COLUMNS = {
 
 
 def parse_topics(value) -> list[Topic]:
-    """Topics by name or code, separated by ';' or ','."""
+    """Topics by name or code, separated by ';' (or ','; a name holding a comma, as "Phát
+    triển đoàn viên, thành lập công đoàn cơ sở", is still one topic)."""
     if is_blank(value):
         return []
     known = {}
@@ -45,16 +46,29 @@ def parse_topics(value) -> list[Topic]:
         for name in (topic.name, topic.name_en, topic.code):
             known[header_key(name)] = topic
     topics = []
-    for part in str(value).replace(",", ";").split(";"):
-        if not part.strip():
-            continue
-        topic = known.get(header_key(part))
-        if topic is None:
-            raise CellError(
-                _("“%(value)s” is not a known topic (see the instructions sheet).")
-                % {"value": part.strip()}
+    for part in str(value).split(";"):
+        pieces = part.split(",")
+        start = 0
+        while start < len(pieces):
+            if not pieces[start].strip():
+                start += 1
+                continue
+            # The longest run of pieces from here that names a topic.
+            end = next(
+                (
+                    end
+                    for end in range(len(pieces), start, -1)
+                    if header_key(",".join(pieces[start:end])) in known
+                ),
+                None,
             )
-        topics.append(topic)
+            if end is None:
+                raise CellError(
+                    _("“%(value)s” is not a known topic (see the instructions sheet).")
+                    % {"value": pieces[start].strip()}
+                )
+            topics.append(known[header_key(",".join(pieces[start:end]))])
+            start = end
     return topics
 
 

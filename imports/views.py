@@ -55,7 +55,8 @@ def template(request: HttpRequest) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
     return attach(
-        HttpResponse(template_workbook(kind), content_type=XLSX_TYPE), f"mau-nhap-{kind}.xlsx"
+        HttpResponse(template_workbook(kind, request.user), content_type=XLSX_TYPE),
+        f"mau-nhap-{kind}.xlsx",
     )
 
 
