@@ -7,7 +7,8 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets")
 
     def ready(self) -> None:
-        from targets import chairs, signals  # noqa: F401  (signals keep the figures current)
-        from training.selectors import use_chair_rule
+        from targets import chairs, served, signals  # noqa: F401  (signals: figures current)
+        from training.selectors import use_chair_rule, use_met_rule
 
         use_chair_rule(chairs)  # T-003-4: the chairs pages ask the targets (targets.chairs)
+        use_met_rule(served.already_met)  # nominations warn of targets already met

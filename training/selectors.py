@@ -25,6 +25,22 @@ def use_chair_rule(rule) -> None:
     _chair_rule = rule
 
 
+# Likewise the targets a class serves that a nominee has met already (targets.served).
+_met_rule = None
+
+
+def use_met_rule(rule) -> None:
+    """Called by the targets app when it loads (targets.apps)."""
+    global _met_rule
+    _met_rule = rule
+
+
+def targets_already_met(training_class, person) -> list:
+    """The targets (as obligations, each with its record) that the class would count for and
+    the person has met already on the class's first day."""
+    return _met_rule(training_class, person) if _met_rule is not None else []
+
+
 def chair_duty(unit: Unit, day: dt.date):
     """The chairs of grassroots unions whose training is `unit`'s duty on `day`, grouped by
     T-003-4 target with each one's status (targets.chairs.ChairDuty)."""

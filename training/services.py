@@ -285,7 +285,29 @@ def enrolment_nominate(
     enrolment = Enrolment.objects.create(
         training_class=training_class, person=person, nominating_unit=user.unit
     )
-    return enrolment, _chair_duty_warnings(training_class, person)
+    return enrolment, [
+        *_chair_duty_warnings(training_class, person),
+        *_already_met_warnings(training_class, person),
+    ]
+
+
+def _already_met_warnings(training_class: TrainingClass, person: Person) -> list[str]:
+    from training.selectors import targets_already_met
+
+    return [
+        _(
+            "%(name)s has already met target %(code)s (%(target)s) with “%(record)s” of "
+            "%(date)s: this class does not add to it."
+        )
+        % {
+            "name": person.full_name,
+            "code": o.target.code,
+            "target": o.target.name,
+            "record": o.record.title if o.record else "—",
+            "date": f"{o.record.completed_on:%d/%m/%Y}" if o.record else "—",
+        }
+        for o in targets_already_met(training_class, person)
+    ]
 
 
 def _chair_duty_warnings(training_class: TrainingClass, person: Person) -> list[str]:
