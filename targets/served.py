@@ -26,5 +26,16 @@ def already_met(training_class, person) -> list[Obligation]:
     return [
         o
         for o in person_obligations(person, training_class.start_date)
-        if o.status == Status.MET and serves(o.target, training_class)
+        if o.status == Status.MET
+        and serves(o.target, training_class)
+        and _counted_from(o, training_class)
     ]
+
+
+def _counted_from(obligation: Obligation, training_class) -> bool:
+    """Where only the level responsible's classes count (T-003-4), another organiser's class
+    would not count anyway: the chair-duty warning says that one."""
+    if not obligation.target.organised_by_responsible:
+        return True
+    duty = getattr(obligation.position, "duty_unit_id", None)
+    return duty is None or duty == training_class.organiser_id
