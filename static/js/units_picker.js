@@ -5,6 +5,13 @@
   "use strict";
   if (window.unitsPicker) return; // one listener however many pickers a page has
   window.unitsPicker = true;
+  // Enter in a picker's search box searches; it does not send the whole form.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.closest && event.target.closest(".unit-picker")) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("change", function (event) {
     var box = event.target;
     var choices = box.closest && box.closest(".unit-picker .unit-choices");
