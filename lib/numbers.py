@@ -15,6 +15,14 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
+
+class Plain(int):
+    """An integer that names rather than counts — a year, an id — where it sits among values
+    written by their type (a table of a person's data, a workbook): written as it is ("2026"),
+    never grouped as a quantity is ("2.026"). `lib.xlsx` gives it a "0" format; a template
+    writes it through a filter that knows it (privacy's `cell`) or `|unlocalize`."""
+
+
 # The number formats of each language, looked up once.
 _FORMATS: dict[str, tuple] = {}
 

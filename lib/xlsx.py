@@ -21,6 +21,7 @@ import xlsxwriter
 from django.http import FileResponse, HttpRequest
 
 from lib.downloads import file_name, neutralise
+from lib.numbers import Plain
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,6 +38,7 @@ class Styles:
         )
         self.date = book.add_format({"num_format": "dd/mm/yyyy"})
         self.integer = book.add_format({"num_format": "#,##0"})
+        self.plain = book.add_format({"num_format": "0"})  # a year, an id: never "2.026"
         self.decimal = book.add_format({"num_format": "#,##0.0"})
         self.text = book.add_format({"num_format": "@"})
 
@@ -78,8 +80,9 @@ def write_text(sheet, row: int, col: int, text, style=None) -> None:
 
 
 def write_cell(sheet, row: int, col: int, value, styles: Styles) -> None:
-    """One value in its natural type: dates as dates, numbers as numbers, text as text
-    (so a citizen ID keeps its leading zero)."""
+    """One value in its natural type: dates as dates, numbers as numbers (grouped by
+    thousands, but a `Plain` year or id), text as text (so a citizen ID keeps its leading
+    zero)."""
     if value is None or value == "":
         sheet.write_blank(row, col, None)
     elif isinstance(value, bool):
@@ -88,6 +91,8 @@ def write_cell(sheet, row: int, col: int, value, styles: Styles) -> None:
         sheet.write_datetime(row, col, value.replace(tzinfo=None), styles.date)
     elif isinstance(value, dt.date):
         sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), styles.date)
+    elif isinstance(value, Plain):
+        sheet.write_number(row, col, value, styles.plain)
     elif isinstance(value, int):
         sheet.write_number(row, col, value, styles.integer)
     elif isinstance(value, float | Decimal):

@@ -29,6 +29,7 @@ from audit.display import describe
 from audit.selectors import history_of
 from cadrework.models import Evaluation, Notice, PoolEntry
 from elearning.models import Assignment, CourseEnrolment, LessonProgress, QuizAttempt, Reminder
+from lib.numbers import Plain
 from lib.xlsx import new_book, write_table
 from people.models import Person, Position
 from privacy.selectors import accesses_about
@@ -351,7 +352,7 @@ def _evaluations(person: Person) -> Section:
     votes = ["votes_excellent", "votes_good", "votes_completed", "votes_not_completed"]
     rows = [
         [
-            e.year,
+            Plain(e.year),
             e.get_occasion_display(),
             e.unit.name,
             e.role.name,

@@ -19,12 +19,16 @@ def test_pages_render_for_a_provincial_officer(client, tree, url):
     assert r.status_code == 200, r.content[:2000]
 
 
-def test_unit_and_person_pages_render(client, tree):
-    client.force_login(tree.hanoi_officer)
-    for url in (
+def unit_and_person_pages(tree) -> list[str]:
+    return [
         f"/units/{tree.school.pk}/",
         f"/people/{tree.nguyen.pk}/",
         f"/units/?unit={tree.melinh.pk}",
         f"/people/{tree.nguyen.pk}/positions/new/",
-    ):
+    ]
+
+
+def test_unit_and_person_pages_render(client, tree):
+    client.force_login(tree.hanoi_officer)
+    for url in unit_and_person_pages(tree):
         assert client.get(url).status_code == 200, url

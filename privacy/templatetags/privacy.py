@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 from django.utils import formats, timezone
 
+from lib.numbers import Plain
 from privacy import masking
 
 register = template.Library()
@@ -24,4 +25,6 @@ def cell(value) -> str:
         return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
     if isinstance(value, dt.date):
         return formats.date_format(value, "d/m/Y")
+    if isinstance(value, Plain):
+        return str(value)  # a year: "2026", not "2.026"
     return formats.localize(value)
