@@ -261,8 +261,12 @@ def _shape(url: str) -> tuple:
 
 
 def assert_no_hits(hits: list[grouped.Hit]) -> None:
-    """Every hit, with its page or file and what it says around it."""
-    listing = "\n".join(str(hit) for hit in hits)
+    """Fails listing every page or file with a hit, a line per page and rule with every
+    snippet on it."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for hit in hits:
+        found.setdefault((hit.where, hit.rule), []).append(f"…{hit.snippet}…")
+    listing = "\n".join(f"{where}: {rule}: {' | '.join(s)}" for (where, rule), s in found.items())
     if hits:
         print(f"\n{len(hits)} grouped years or ids:\n{listing}")
     assert not hits, f"{len(hits)} grouped years or ids:\n{listing}"
