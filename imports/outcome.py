@@ -88,18 +88,37 @@ def _hidden_character(value) -> str:
     return ""
 
 
+def _unreadable(what: str, shown: str) -> str:
+    if what == "error":
+        return _(
+            "The cell shows the error %(error)s: its formula cannot be computed. Correct "
+            "it in Excel (or type the value) and upload the file again."
+        ) % {"error": shown}
+    return _(
+        "The cell holds a formula saved without its value (the file was not saved by "
+        "Excel): open the file in Excel, save it and upload it again, or type the value."
+    )
+
+
 def parse_rows(table: Table, outcome: Outcome) -> list[tuple[int, dict]]:
     """Each row's cells through their column's parser. Every row comes back: a cell that
     could not be read (or a required one left blank) is reported and left out of the row's
     values, and `outcome.cells_ok` tells the later stages which cells failed.
 
+    A cell whose value the file does not give (an error value such as #N/A, a formula never
+    computed: Table.unreadable) is reported where it is, not read as a blank.
+
     No text cell may hold an invisible character (the reader has already made its line
     breaks and tabs spaces): the names and codes of an import are refused as the model's
     fields refuse them, including those the bulk imports write without the model's checks."""
     parsed = []
+    unreadable = table.unreadable
     for done, (row, raw) in enumerate(table.rows, 1):
         values = {}
         for key, value in raw.items():
+            if unreadable and (row, key) in unreadable:
+                outcome.problem(row, key, _unreadable(*unreadable[(row, key)]))
+                continue
             column = outcome.columns[key]
             hidden = _hidden_character(value)
             if hidden:

@@ -107,7 +107,7 @@ def _run(job: ImportJob, *, write: bool, key: str) -> tuple[str, dict]:
     }
 
 
-CACHE_VERSION = 2  # raise when Table changes shape: a cache from before is read again
+CACHE_VERSION = 3  # raise when Table changes shape: a cache from before is read again
 
 
 def _cache_path(job: ImportJob) -> Path:
@@ -131,7 +131,7 @@ def _read(job: ImportJob, importer) -> Table:
     with job.file.open("rb") as handle:
         table = read_table(handle.read(), job.filename, importer.columns())
     path.parent.mkdir(parents=True, exist_ok=True)
-    fields = (table.header_row, table.labels, table.rows, table.notes)
+    fields = (table.header_row, table.labels, table.rows, table.notes, table.unreadable)
     path.write_bytes(pickle.dumps((stamp, fields), protocol=pickle.HIGHEST_PROTOCOL))
     return table
 

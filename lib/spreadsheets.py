@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from lib import sandbox
+from lib import excel_cells, sandbox
 from lib.dates import date_refused, in_range
 from lib.numbers import number
 from lib.vntext import fold
@@ -66,6 +66,10 @@ class Table:
     labels: dict[str, str]  # column key -> the header as written in the file
     rows: list[tuple[int, dict]]
     notes: list[str] = field(default_factory=list)
+    # Cells whose value cannot be read (their raw cell is ""), by (sheet row number, column
+    # key): ("error", "#N/A") for an error value, ("formula", "") for a formula saved without
+    # its computed value (lib.excel_cells). Each is a problem of its row, never a blank.
+    unreadable: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
 
 
 def header_key(text) -> str:
@@ -121,12 +125,16 @@ MAX_PARTS = 10_000  # entries of an .xlsx / .ods: a workbook of 200 sheets has a
 @dataclass
 class Sheet:
     """One worksheet: its name, its size (rows from the top of the sheet, columns from the
-    first one used) and a way to go through its rows, merged cells filled in."""
+    first one used) and a way to go through its rows, merged cells filled in; and, for a
+    workbook, what its cells hold that the rows do not tell (lib.excel_cells), keyed by
+    (row, column) from the top-left cell A1."""
 
     name: str
     height: int
     width: int
     rows: Callable[[], Iterator[list]]
+    column_offset: int = 0  # the sheet's column of the rows' first cell
+    marks: Callable[[], dict] = dict
 
 
 def _is_encrypted(data: bytes) -> bool:
@@ -183,9 +191,10 @@ def _merged_rows(sheet, column_offset: int) -> Iterator[list]:
         yield row
 
 
-def _workbook_sheets(data: bytes) -> list[Sheet]:
+def _workbook_sheets(data: bytes, marks_of: Callable[[bytes, str], dict]) -> list[Sheet]:
     """Every visible worksheet, as calamine reads it; a sheet spanning more cells than the
-    limit is refused before any of its rows is made into Python values."""
+    limit is refused before any of its rows is made into Python values. `marks_of(data,
+    name)` finds what calamine does not tell of a sheet's cells (lib.excel_cells)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -227,7 +236,14 @@ def _workbook_sheets(data: bytes) -> list[Sheet]:
                 }
             )
         sheets.append(
-            Sheet(meta.name, height, width, lambda sheet=sheet, c0=c0: _merged_rows(sheet, c0))
+            Sheet(
+                meta.name,
+                height,
+                width,
+                lambda sheet=sheet, c0=c0: _merged_rows(sheet, c0),
+                column_offset=c0,
+                marks=lambda name=meta.name: marks_of(data, name),
+            )
         )
     return sheets
 
@@ -297,9 +313,9 @@ def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[str]]:
                     "and upload it again."
                 )
             )
-        return _workbook_sheets(data), notes
+        return _workbook_sheets(data, excel_cells.xls_marks), notes
     if data.startswith(ZIP_MAGIC):
-        return _workbook_sheets(data), notes
+        return _workbook_sheets(data, excel_cells.xlsx_marks), notes
     if _is_markup(data):
         raise SheetError(
             _(
@@ -384,7 +400,8 @@ def _read_table(data: bytes, filename: str, columns: Sequence[Column]) -> tuple:
             % {"row": header + 1, "columns": ", ".join(f"“{c.label}”" for c in missing)}
         )
     where = [(c, column.key) for c, column in mapping.items()]
-    labels, rows = {}, []
+    marked = _marks_by_row(sheet, where, header)
+    labels, rows, unreadable = {}, [], {}
     for r, row in enumerate(sheet.rows()):
         if r < header:
             continue
@@ -393,12 +410,29 @@ def _read_table(data: bytes, filename: str, columns: Sequence[Column]) -> tuple:
             labels = {key: str(clean_cell(row[c])) for c, key in where}
             continue
         values = {key: clean_cell(row[c]) if c < width else "" for c, key in where}
-        if all(v == "" or v is None for v in values.values()):
+        marks = marked.get(r)
+        if marks:
+            for key, (what, shown) in marks:
+                if what == excel_cells.TEXT:
+                    values[key] = shown
+                else:
+                    unreadable[(r + 1, key)] = (what, shown)
+        if not marks and all(v == "" or v is None for v in values.values()):
             continue
         rows.append((r + 1, values))
     if not rows:  # a template uploaded before being filled in
         raise SheetError(_("The file has no data."))
-    return header + 1, labels, rows, notes
+    return header + 1, labels, rows, notes, unreadable
+
+
+def _marks_by_row(sheet: Sheet, where: list, header: int) -> dict[int, list]:
+    """The marks of the table's cells (lib.excel_cells), by row of `sheet.rows()`."""
+    keys = {c + sheet.column_offset: key for c, key in where}
+    by_row: dict[int, list] = {}
+    for (r, c), mark in sheet.marks().items():
+        if r > header and c in keys:
+            by_row.setdefault(r, []).append((keys[c], mark))
+    return by_row
 
 
 def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
@@ -408,7 +442,7 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
     if data.startswith(ZIP_MAGIC):
         _check_parts(data)
     try:
-        header_row, labels, rows, notes = sandbox.run_limited(
+        header_row, labels, rows, notes, unreadable = sandbox.run_limited(
             _read_table,
             data,
             filename,
@@ -443,7 +477,9 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> Table:
         raise SheetError(
             _("The file cannot be read as a spreadsheet (.xlsx, .xls, .ods or .csv).")
         ) from None
-    return Table(header_row=header_row, labels=labels, rows=rows, notes=notes)
+    return Table(
+        header_row=header_row, labels=labels, rows=rows, notes=notes, unreadable=unreadable
+    )
 
 
 # -- cells -----------------------------------------------------------------------------------
