@@ -233,6 +233,8 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "standards/": (PUBLIC, NONE),  # title standards: published to every cadre (001 §III)
     "standards/people/": (Data.PEOPLE, OWN),  # a profile's panel: what one lacks
     "me/": (Data.PEOPLE, OWN),
+    # One's own notifications and how they reach one: every user, each their own only.
+    "notifications/": (PUBLIC, NONE),
     "units/": (Data.UNITS, READ),
     "people/": (Data.PEOPLE, READ),
     "training/classes/": (Data.CLASSES, OWN),  # OWN: those they teach or attend
@@ -247,6 +249,10 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "training/chairs/": (Data.TARGETS, READ),
     "targets/": (Data.TARGETS, READ),
     "targets/people/": (Data.TARGETS, OWN),
+    # A target's own page (issue 23 §6): changing targets, not reading them.
+    "targets/manage/": (Data.TARGETS, WRITE),
+    "targets/new/": (Data.TARGETS, WRITE),
+    "targets/<int:pk>/edit/": (Data.TARGETS, WRITE),
     "imports/": (Data.IMPORTS, READ),
     "reports/": (Data.REPORTS, READ),
     "planning/": (Data.PLANNING, READ),

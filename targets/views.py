@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
-from accounts.scope import get_scoped_or_404
+from accounts.scope import get_scoped_or_404, scope_q
 from lib.dates import as_of, date_refused, query_date, today
 from lib.downloads import csv_response
 from lib.forms import REFUSED, form_errors_to_messages, run_service
@@ -19,8 +21,9 @@ from privacy.services import Counted, export_count_set, log_export
 from targets import explain as explained
 from targets import selectors, services, snapshots
 from targets.engine import STATUS_LABELS, due_on, person_obligations
-from targets.forms import AdoptForm, AllocationForm, OwnGoalForm
+from targets.forms import AdoptForm, AllocationForm, OwnGoalForm, TargetForm
 from targets.measures import Measure, allocatable_targets, allocation, holds, unit_measures
+from targets.models import Target
 from targets.selectors import Standing
 from units.models import Unit
 from units.selectors import ancestors_on, version_on
@@ -478,5 +481,92 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
             "own_form": own_form,
             "holds": holds(target, node),
             "divisible": table.additive and table.whole is not None,
+        },
+    )
+
+
+# --- targets edited in the system (no longer in the Django admin) ---------------------------
+
+
+def _editable(user) -> QuerySet:
+    """The targets the user may change (services.may_edit_target, as one filter): those
+    issued by a unit of their subtree, and for a system administrator the whole system's."""
+    mine = scope_q(user, "scope_unit")
+    if user.is_staff:
+        mine |= Q(scope_unit=None)
+    return Target.objects.filter(mine)
+
+
+@writer_required
+def target_list(request: HttpRequest) -> HttpResponse:
+    """The targets the user may change, by document, each with its page."""
+    targets = _editable(request.user).select_related(
+        "document", "scope_unit", "adopted_from", "responsible_level"
+    )
+    return render(
+        request,
+        "targets/target_list.html",
+        {
+            "targets": targets.order_by("document__code", "rank", "code"),
+            "may_create": services.may_create_targets(request.user),
+        },
+    )
+
+
+@writer_required
+def target_new(request: HttpRequest) -> HttpResponse:
+    """A new target (system administrators; an officer adopts one for their unit)."""
+    if not services.may_create_targets(request.user):
+        raise PermissionDenied
+    return _target_page(request, None)
+
+
+@writer_required
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A target's page: what it is, who is concerned, what counts, by when — and a preview
+    of whom it would count before it is saved."""
+    target = (
+        Target.objects.select_related("document", "scope_unit", "adopted_from")
+        .filter(pk=pk)
+        .first()
+    )
+    if target is None or not services.may_edit_target(request.user, target):
+        raise Http404
+    return _target_page(request, target)
+
+
+def _target_page(request: HttpRequest, target: Target | None) -> HttpResponse:
+    """Shown, previewed ("preview" in the form sent) or saved."""
+    data = request.POST if request.method == "POST" else None
+    form = TargetForm(data, instance=target or Target(), user=request.user)
+    preview = None
+    if data is not None and form.is_valid():
+        if "preview" in data:
+            preview = run_service(
+                request,
+                lambda: services.target_preview(
+                    user=request.user, target=target, values=form.values()
+                ),
+                form=form,
+            )
+        else:
+            saved = run_service(
+                request,
+                lambda: services.target_save(
+                    user=request.user, target=target, values=form.values()
+                ),
+                _("The target was saved: its figures are being computed again."),
+                form,
+            )
+            if saved is not REFUSED:
+                return redirect("targets:target_edit", saved.pk)
+    return render(
+        request,
+        "targets/target_form.html",
+        {
+            "form": form,
+            "target": target,
+            "reading": explained.reading(target) if target else None,
+            "preview": None if preview is REFUSED else preview,
         },
     )
