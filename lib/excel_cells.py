@@ -2,14 +2,18 @@
 (#N/A, #REF!, #DIV/0!…), formulas saved without a computed value, and numbers whose format
 shows leading zeros (a citizen ID 001080000001 typed as a number in a column formatted
 000000000000). Calamine gives an empty cell for the first two and the bare number for the
-third; `xlsx_marks` and `xls_marks` find them in the file itself, so that lib.spreadsheets
-reads each as Excel shows it or reports it, never as a blank.
+third; `zip_marks` (.xlsx, .xlsm, .ods) and `xls_marks` (.xls) find them in the file itself,
+so that lib.spreadsheets reads each as Excel shows it or reports it, never as a blank.
 
-Both look only for what matters, cheaply: the .xlsx sheet's XML is streamed in chunks and
-searched with regular expressions (no XML parser: no entity can expand, and a sheet of
-100,000 rows is searched in a fraction of a second); the .xls sheet's records are walked
-once. Anything they cannot make sense of gives no mark (the cell reads as calamine gives it):
-they run in the reader's limited process (lib.sandbox) and never raise for a strange file.
+They look only for what matters, cheaply: the .xlsx sheet's XML is streamed in chunks and
+searched with regular expressions starting with a literal (no XML parser: no entity can
+expand; a sheet of 100,000 rows is searched in well under a second, and a hostile one in
+time linear in its size); the .xls sheet's records are walked once; an .ods table is walked
+only when it holds an error or a formula without a value. Anything they cannot make sense
+of gives no mark (the cell reads as calamine gives it): they run in the reader's limited
+process (lib.sandbox) and never raise for a strange file. Leading zeros are read from
+.xlsx and .xls formats, not from .ods styles (such a citizen ID is reported as one that
+lost its zeros).
 
 A mark is keyed by (row, column), both 0-based from the sheet's top-left cell A1:
   ("error", "#N/A")           an error value, as Excel shows it
@@ -241,6 +245,147 @@ def xlsx_marks(data: bytes, sheet_name: str) -> dict[tuple[int, int], tuple[str,
         raise  # over the reader's limit: the file is refused as too large
     except Exception:  # a part zipfile or zlib cannot read (calamine could): no marks
         return {}
+
+
+# -- .ods ---------------------------------------------------------------------------------------
+
+# LibreOffice marks an error result (calcext:value-type="error", its text "#N/A", "Err:502");
+# a formula saved without a value has no office:value-type.
+_ODS_ERROR = b'calcext:value-type="error"'
+_ODS_FORMULA = b"table:formula="
+_ODS_ROW = re.compile(rb"<(/?)table:(table-row|table)(?=[\s/>])([^>]*?)(/?)>")
+_ODS_CELL = re.compile(rb"<table:(table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_ROWS = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
+_ODS_COLUMNS = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
+_ODS_TEXT = re.compile(rb"<text:p\b[^>]*>([^<]*)<")
+ODS_REPEAT_MARKED = 1_000  # a cell repeated over rows and columns marks this many at most
+
+
+def _ods_suspect(block: bytes, start: int = 0, end: int | None = None) -> bool:
+    """Whether the span holds an error result or a formula without a value."""
+    end = len(block) if end is None else end
+    if block.find(_ODS_ERROR, start, end) >= 0:
+        return True
+    at = block.find(_ODS_FORMULA, start, end)
+    while at >= 0:
+        tag = block[block.rfind(b"<", start, at) : block.find(b">", at)]
+        if b"office:value-type" not in tag:
+            return True
+        at = block.find(_ODS_FORMULA, at + len(_ODS_FORMULA), end)
+    return False
+
+
+def _ods_has_suspects(book: zipfile.ZipFile) -> bool:
+    with book.open("content.xml") as handle:
+        rest = b""
+        while chunk := handle.read(CHUNK):
+            block = rest + chunk
+            cut = block.rfind(b">") + 1
+            if _ods_suspect(block, 0, cut):
+                return True
+            rest = block[cut:][-8 * CHUNK :]
+    return False
+
+
+class _OdsWalk:
+    """Where each cell of one table is, as calamine counts them: rows and cells with their
+    repeats. Only a row holding a suspect has its cells counted; the others add their rows."""
+
+    def __init__(self, sheet_name: str):
+        self.name = sheet_name
+        self.inside = False
+        self.done = False
+        self.row = 0
+        self.rows = 1
+        self.row_start = 0
+
+    def token(self, block: bytes, match: re.Match, marks: dict) -> None:
+        closing, kind, attrs, empty = match.groups()
+        if kind == b"table":
+            if closing and self.inside:
+                self.done = True
+            elif not closing:
+                name = _ODS_NAME.search(attrs)
+                self.inside = bool(name) and html.unescape(name.group(1).decode()) == self.name
+            return
+        if not self.inside:
+            return
+        if not closing:
+            repeat = _ODS_ROWS.search(attrs)
+            self.rows, self.row_start = int(repeat.group(1)) if repeat else 1, match.end()
+            if not empty:
+                return
+        elif _ods_suspect(block, self.row_start, match.start()):
+            self.cells(block, self.row_start, match.start(), marks)
+        self.row += self.rows
+
+    def cells(self, block: bytes, start: int, end: int, marks: dict) -> None:
+        column = 0
+        for match in _ODS_CELL.finditer(block, start, end):
+            kind, attrs, empty = match.groups()
+            repeat = _ODS_COLUMNS.search(attrs)
+            count = int(repeat.group(1)) if repeat else 1
+            mark = None
+            if kind == b"table-cell" and _ODS_ERROR in attrs:
+                text = None if empty else _ODS_TEXT.match(block, match.end())
+                shown = html.unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+                mark = (ERROR, shown.strip() or "#N/A")
+            elif kind == b"table-cell" and _ODS_FORMULA in attrs:
+                mark = None if b"office:value-type" in attrs else (FORMULA, "")
+            if mark:
+                rows = min(self.rows, ODS_REPEAT_MARKED)
+                columns = min(count, max(1, ODS_REPEAT_MARKED // rows))
+                for r in range(self.row, self.row + rows):
+                    for c in range(column, column + columns):
+                        marks[(r, c)] = mark
+            column += count
+
+
+def ods_marks(data: bytes, sheet_name: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """The marks of a sheet of an OpenDocument spreadsheet (LibreOffice): error values and
+    formulas saved without a value. The table is walked only when the file has such a cell
+    at all."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        if not _ods_has_suspects(book):
+            return {}
+        walk = _OdsWalk(sheet_name)
+        marks: dict = {}
+        with book.open("content.xml") as handle:
+            rest = b""
+            while (chunk := handle.read(CHUNK)) and not walk.done:
+                block = rest + chunk
+                # Up to the end of the last row: a row's cells are never cut apart.
+                end = block.rfind(b"</table:table-row>")
+                if end < 0:
+                    rest = block if len(block) <= 8 * CHUNK else b""
+                    continue
+                end += len(b"</table:table-row>")
+                for match in _ODS_ROW.finditer(block, 0, end):
+                    walk.token(block, match, marks)
+                    if walk.done:
+                        break
+                rest = block[end:]
+            if not walk.done:
+                for match in _ODS_ROW.finditer(rest):
+                    walk.token(rest, match, marks)
+        return marks
+    except MemoryError:
+        raise
+    except Exception:  # a part zipfile or zlib cannot read (calamine could): no marks
+        return {}
+
+
+def zip_marks(data: bytes, sheet_name: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """The marks of a sheet of a zipped workbook: .xlsx / .xlsm, or .ods."""
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except Exception:
+        return {}
+    if "content.xml" in names and "[Content_Types].xml" not in names:
+        return ods_marks(data, sheet_name)
+    return xlsx_marks(data, sheet_name)
 
 
 # -- .xls (BIFF8) --------------------------------------------------------------------------------

@@ -315,7 +315,7 @@ def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[str]]:
             )
         return _workbook_sheets(data, excel_cells.xls_marks), notes
     if data.startswith(ZIP_MAGIC):
-        return _workbook_sheets(data, excel_cells.xlsx_marks), notes
+        return _workbook_sheets(data, excel_cells.zip_marks), notes
     if _is_markup(data):
         raise SheetError(
             _(

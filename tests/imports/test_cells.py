@@ -9,6 +9,7 @@ other software do; xlwt writes Excel 97-2003 (.xls) records."""
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
 import xlsxwriter
@@ -222,6 +223,77 @@ def test_an_old_xls_file_is_read_the_same_way(tree):
     assert where(job) == [(3, "Ngày sinh"), (3, "Mã đơn vị")], job.problems
     assert "#DIV/0!" in job.problems[0]["message"] and "#REF!" in job.problems[1]["message"]
     assert job.summary["people_unchanged"] == 1  # 001080000001 is tree.nguyen
+
+
+ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+    ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    ' xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+    ' office:version="1.3"><office:body><office:spreadsheet>'
+    '<table:table table:name="Danh sách">{rows}</table:table>'
+    "</office:spreadsheet></office:body></office:document-content>"
+)
+
+
+def ods(rows: list[list]) -> bytes:
+    """An OpenDocument spreadsheet as LibreOffice saves one: a cell ("error", "#N/A") holds
+    an error result, ("formula", "of:=…") a formula saved without a value; a run of empty
+    cells is one repeated cell."""
+    xml = []
+    for values in rows:
+        xml.append("<table:table-row>")
+        for value in values:
+            if value == "":
+                xml.append('<table:table-cell table:number-columns-repeated="1"/>')
+            elif isinstance(value, tuple) and value[0] == "error":
+                xml.append(
+                    '<table:table-cell table:formula="of:=NA()" office:value-type="string"'
+                    ' office:string-value="" calcext:value-type="error">'
+                    f"<text:p>{value[1]}</text:p></table:table-cell>"
+                )
+            elif isinstance(value, tuple):
+                xml.append(f'<table:table-cell table:formula="{value[1]}"/>')
+            else:
+                xml.append(
+                    '<table:table-cell office:value-type="string" calcext:value-type="string">'
+                    f"<text:p>{value}</text:p></table:table-cell>"
+                )
+        xml.append("</table:table-row>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>',
+        )
+        book.writestr("content.xml", ODS_CONTENT.format(rows="".join(xml)))
+    return out.getvalue()
+
+
+def test_a_libreoffice_file_has_its_errors_reported_too(tree):
+    data = ods(
+        [
+            PEOPLE,
+            ["Nguyễn Văn An", "01/05/1980", "Nam", "001080000001", "HN-ML-01", ""],
+            [
+                "Vũ Văn Nam",
+                ("error", "#N/A"),
+                "Nam",
+                "",
+                ("formula", "of:=A1"),
+                ("error", "Err:502"),
+            ],
+        ]
+    )
+    job = import_file(tree.melinh_officer, "people", data, "can-bo.ods", commit=False)
+    assert where(job) == [(3, "Ngày sinh"), (3, "Mã đơn vị"), (3, "Điện thoại")], job.problems
+    assert "#N/A" in job.problems[0]["message"] and "Err:502" in job.problems[2]["message"]
+    assert job.summary["people_unchanged"] == 1
 
 
 def test_the_formats_that_show_leading_zeros():
