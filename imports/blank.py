@@ -126,7 +126,8 @@ def _named(queryset, about: str = "", several: bool = False) -> Callable:
 
 
 # Each coded column's list, by column key; columns sharing a list (a person's unit and the
-# unit of their post) share it on the sheets too.
+# unit of their post) share it on the sheets too. A key meaning a choice in one kind only
+# (a unit's "sector" is state or not; an employer's is a line of business) is listed by kind.
 LIST_OF = {
     "gender": "gender",
     "education_level": "education",
@@ -136,8 +137,6 @@ LIST_OF = {
     "passed": "passed",
     "form": "form",
     "role": "role",
-    "kind": "unit_kind",
-    "sector": "sector",
     "topics": "topic",
     "institution": "institution",
     "unit": "unit",
@@ -146,6 +145,32 @@ LIST_OF = {
     "area": "unit",
     "union": "grassroots",
     "class_code": "class",
+}
+LIST_OF_KIND = {ImportKind.UNITS: {"kind": "unit_kind", "sector": "sector"}}
+# What to write in a column whose own help says nothing ("Cách điền").
+HINTS = {
+    "full_name": "Họ, tên đệm và tên.",
+    "birth_date": "dd/mm/yyyy",
+    "ethnicity": "Tên dân tộc, ví dụ Kinh, Tày, Mường.",
+    "phone": "Số điện thoại; cột định dạng Văn bản để giữ số 0 đầu.",
+    "email": "Địa chỉ thư điện tử, ví dụ ten@congdoan.vn.",
+    "end_date": "dd/mm/yyyy; cần khi chức vụ đã kết thúc, cùng với lý do kết thúc.",
+    "unit": "Mã đơn vị của người học.",
+    "title": "Tên khóa học như trên văn bằng, chứng chỉ.",
+    "hours": "Số nguyên từ 1 đến 5.000.",
+    "completed_on": "dd/mm/yyyy",
+    "certificate_number": "Số hiệu văn bằng, chứng chỉ (tối đa 30 ký tự).",
+    "code": "Mã của đơn vị (không có dấu nháy, dấu gạch chéo).",
+    "name": "Tên đầy đủ.",
+    "parent": "Mã đơn vị cấp trên: đã có trong hệ thống, hoặc ở một dòng khác của tệp.",
+    "founded_on": "dd/mm/yyyy",
+    "member_count": "Số nguyên, có thể viết 1.234.",
+    "worker_count": "Số nguyên, có thể viết 1.234.",
+    "workers": "Số nguyên, có thể viết 1.234.",
+    "address": "Văn bản, tối đa 255 ký tự.",
+    "province": "Tên tỉnh, thành phố.",
+    "sector": "Văn bản, ví dụ Dệt may, Điện tử.",
+    "source": "Nơi cung cấp số liệu, ví dụ BHXH tỉnh, Cục Thuế.",
 }
 BUILDERS: dict[str, Callable[..., Choices]] = {
     "gender": lambda user: _labels(Gender),
@@ -185,8 +210,9 @@ class CodedList:
 def coded_lists(kind: str, user) -> list[CodedList]:
     """The lists of a kind's template, in the order of their first column."""
     lists: dict[str, CodedList] = {}
+    by_key = {**LIST_OF, **LIST_OF_KIND.get(kind, {})}
     for column in columns_of(kind):
-        name = LIST_OF.get(column.key)
+        name = by_key.get(column.key)
         if name is None:
             continue
         if name not in lists:
@@ -261,7 +287,7 @@ def _drop_downs(sheet, columns: list[Column], lists: list[CodedList]) -> None:
 
 
 def _how_to_fill(column: Column, coded: CodedList | None) -> str:
-    text = column.help or ""
+    text = column.help or HINTS.get(column.key, "")
     if coded is not None:
         if coded.source:
             text += " Chọn trong danh sách thả xuống; các giá trị được nhận ở dưới."

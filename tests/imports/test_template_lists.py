@@ -104,6 +104,28 @@ def test_every_coded_column_has_a_drop_down_of_what_the_import_accepts(client, o
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_only_the_coded_columns_have_a_drop_down(client, officer, kind):
+    """An employer's "Ngành nghề" is any line of business, a unit's "Khu vực" one of two."""
+    sheet = template(client, kind)["Dữ liệu"]
+    letters = {get_column_letter(c): label for label, c in header(sheet).items()}
+    with_list = {
+        letters[str(cell).rstrip("0123456789")]
+        for dv in sheet.data_validations.dataValidation
+        for cell in str(dv.sqref).split()[0].split(":")[:1]
+    }
+    assert with_list == set(CODED[kind])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_instructions_say_how_to_fill_every_column(client, officer, kind):
+    book = template(client, kind)
+    rows = list(book["Hướng dẫn"].iter_rows(min_row=2, values_only=True))
+    explained = {label: how for label, _required, how in rows[: len(columns_of(kind))]}
+    assert set(explained) == {c.label for c in columns_of(kind)}
+    assert all(explained.values()), [label for label, how in explained.items() if not how]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_citizen_id_and_code_columns_are_text(client, officer, kind):
     sheet = template(client, kind)["Dữ liệu"]
     where = header(sheet)
