@@ -324,6 +324,7 @@ def start_server(port: int, out: Path) -> subprocess.Popen:
         STATIC_ROOT=str(out / "static"),
         MEDIA_ROOT=str(out / "media"),
         SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        DEFAULT_FROM_EMAIL="daotao@congdoan.vn",
     )
     log = open(out / "serve.log", "w")  # noqa: SIM115 (open while the server runs)
     server = subprocess.Popen(

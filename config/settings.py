@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "accounts",
+    "notifications",
     "units",
     "people",
     "training",
@@ -113,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # The bell's count of unread notifications (one indexed count, when shown).
+                "notifications.context_processors.unread",
             ],
             "libraries": {"numbers": "lib.numbers"},
         },
@@ -278,6 +281,43 @@ TASKS = {
 # progress bar; below it, the page computes it at once.
 TARGETS_INLINE_UNITS = int(os.environ.get("TARGETS_INLINE_UNITS", "5000"))
 
+# --- Mail (notifications; docs/deployment.md, "Thư điện tử") -----------------------------
+# SMTP from the environment. In development with nothing set, mail is written to files under
+# EMAIL_FILE_PATH (var/mail/) instead of being sent, so `make run` mails no one by accident;
+# production sends through EMAIL_HOST (a local mail server on port 25 unless set).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ValueError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: choose one")
+# Seconds before a silent mail server is given up on (the notice is tried again later).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+if os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+elif EMAIL_HOST or env_bool("PRODUCTION", False):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "daotao@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as users reach it, for the links in mail (`make run`'s by default;
+# production: the first of ALLOWED_HOSTS over https unless set).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/") or (
+    "" if env_bool("PRODUCTION", False) else "http://127.0.0.1:8000"
+)
+# Yesterday's daily digests go out from this hour (local time) on, at the worker's next round.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+if NOTIFICATIONS_DIGEST_HOUR > 23:
+    raise ValueError(f"NOTIFICATIONS_DIGEST_HOUR must be 0 to 23, got {NOTIFICATIONS_DIGEST_HOUR}")
+# A notice's mail is tried this many times (1, 2, 4 … minutes apart, at most 6 hours), then
+# given up on (`manage.py deliver_notifications --retry-failed` tries again).
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10, minimum=1)
+
 # --- Production mode (docs/deployment.md) ------------------------------------------------
 # PRODUCTION=1 (set by `make serve`) reads every deployment value from the environment and
 # refuses to start with an unsafe one. Without it nothing above changes: `make run` and the
@@ -325,6 +365,17 @@ if PRODUCTION:
     # Workers keep their connection between requests, checked before reuse.
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+    # Notifications are mailed from a real address, which the union's mail server accepts.
+    _from = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
+    if not _from:
+        refuse(
+            "DEFAULT_FROM_EMAIL",
+            "is not set: give the address notifications are mailed from, e.g. daotao@congdoan.vn",
+        )
+    if "@" not in _from or _from.endswith("@localhost"):
+        refuse("DEFAULT_FROM_EMAIL", f"is not a mail address others can answer: {_from!r}")
+    SITE_URL = SITE_URL or f"https://{ALLOWED_HOSTS[0]}"
 
     # Origins allowed to POST when the site is reached through another scheme or host,
     # e.g. https://daotao.congdoan.vn (comma-separated).

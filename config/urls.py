@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
     path("me/", people_views.my_profile, name="my_profile"),
+    path("notifications/", include("notifications.urls")),
     path("units/", include("units.urls")),
     path("people/", include("people.urls")),
     path("training/", include("training.urls")),

@@ -25,6 +25,7 @@ from accounts.access import (
     recorded_user,
 )
 from lib.dates import today
+from planning import notices
 from planning.models import (
     ClassGoal,
     ClassLink,
@@ -197,6 +198,7 @@ def plan_submit(*, user, plan: Plan) -> Plan:
     else:
         plan.status = PlanStatus.SUBMITTED
     plan.save(update_fields=["status", "submitted_at", "decided_at"])
+    notices.submitted(user=user, plan=plan)
     return plan
 
 
@@ -224,6 +226,7 @@ def plan_return(*, user, plan: Plan, comment: str) -> Plan:
     plan.status, plan.decided_at = PlanStatus.RETURNED, timezone.now()
     plan.save(update_fields=["status", "decided_at"])
     _log(plan, PlanEvent.Action.RETURNED, user, comment.strip())
+    notices.decided(user=user, plan=plan, comment=comment)
     return plan
 
 
@@ -233,6 +236,7 @@ def plan_approve(*, user, plan: Plan, comment: str = "") -> Plan:
     plan.status, plan.decided_at = PlanStatus.APPROVED, timezone.now()
     plan.save(update_fields=["status", "decided_at"])
     _log(plan, PlanEvent.Action.APPROVED, user, comment.strip())
+    notices.decided(user=user, plan=plan, comment=comment)
     return plan
 
 

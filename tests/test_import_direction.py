@@ -36,6 +36,7 @@ PACKAGES = (
     "lib",
     "config",
     "accounts",
+    "notifications",
     "units",
     "people",
     "training",
@@ -75,6 +76,8 @@ AUDIT_RECORDS = (
 LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"lib": ("lib",)},
     {"accounts": ("accounts",)},
+    # What every app's services tell users: it knows users, not what they are told about.
+    {"notifications": ("notifications",)},
     {"units": ("units",)},
     {"people (models)": ("people.models",)},
     {"privacy (records)": PRIVACY_RECORDS},

@@ -47,6 +47,19 @@ SETTINGS_VARS = [
     "AXES_PROXY_COUNT",
     # Set by the browser tests' conftest in this process; check --deploy rightly refuses it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEFAULT_FROM_EMAIL",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+    "EMAIL_TIMEOUT",
+    "EMAIL_FILE_PATH",
+    "SITE_URL",
+    "NOTIFICATIONS_DIGEST_HOUR",
+    "NOTIFICATIONS_MAX_ATTEMPTS",
 ]
 
 
@@ -57,6 +70,7 @@ def production_env(**overrides):
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="daotao.congdoan.vn",
         DATABASE_URL=f"{PG_SERVER}/test",
+        DEFAULT_FROM_EMAIL="daotao@congdoan.vn",
     )
     for name, value in overrides.items():
         if value is None:
@@ -101,6 +115,8 @@ def test_safe_production_settings_pass_check_deploy():
         ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
         ({"DATABASE_URL": "sqlite:////tmp/prod.sqlite3"}, "DATABASE_URL must point to PostgreSQL"),
         ({"SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"}, "SECURE_PROXY_SSL_HEADER must look"),
+        ({"DEFAULT_FROM_EMAIL": None}, "DEFAULT_FROM_EMAIL is not set"),
+        ({"DEFAULT_FROM_EMAIL": "daotao@localhost"}, "DEFAULT_FROM_EMAIL is not a mail address"),
     ],
 )
 def test_unsafe_values_refuse_to_start(overrides, variable):

@@ -17,6 +17,7 @@ from lib import uploads
 from lib.bulk import lookups_in
 from lib.dates import today
 from people.models import Person
+from training import notices
 from training.models import (
     ClassCorrection,
     ClassStatus,
@@ -191,11 +192,13 @@ def class_set_status(*, user, training_class: TrainingClass, status: str) -> Tra
     if was_open and status != ClassStatus.OPEN:
         # Nobody is decided once the class has begun (or is cancelled): the waiting list
         # closes with it, each told why, instead of waiting for ever.
+        closing = list(_waiting_list(training_class))
         _waiting_list(training_class).update(
             status=EnrolmentStatus.REJECTED,
             reason=str(_("The waiting list closed when the class stopped taking people.")),
             decided_at=timezone.now(),
         )
+        notices.decided(user=user, training_class=training_class, enrolments=closing)
     return training_class
 
 
@@ -230,6 +233,7 @@ def _fill_seats(training_class: TrainingClass) -> list[Enrolment]:
         enrolment.status = EnrolmentStatus.ACCEPTED
         enrolment.decided_at = timezone.now()
         enrolment.save(update_fields=["status", "decided_at"])
+    notices.promoted(training_class=training_class, enrolments=promoted)
     return promoted
 
 
@@ -285,6 +289,7 @@ def enrolment_nominate(
     enrolment = Enrolment.objects.create(
         training_class=training_class, person=person, nominating_unit=user.unit
     )
+    notices.nominated(user=user, enrolment=enrolment)
     return enrolment, [
         *_chair_duty_warnings(training_class, person),
         *_already_met_warnings(training_class, person),
@@ -382,6 +387,7 @@ def enrolment_accept(*, user, enrolment: Enrolment) -> Enrolment:
     training_class = _decidable(user, enrolment)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     _place(training_class, enrolment)
+    notices.decided(user=user, training_class=training_class, enrolments=[enrolment])
     return enrolment
 
 
@@ -394,6 +400,7 @@ def enrolment_reject(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     freed = _reject(enrolment, reason)
     enrolment.promoted = _fill_seats(training_class) if freed else []
+    notices.decided(user=user, training_class=training_class, enrolments=[enrolment])
     return enrolment
 
 
@@ -456,6 +463,7 @@ def enrolments_decide(
     if freed:
         moved = {e.pk for e in chosen}
         done.promoted = [e for e in _fill_seats(training_class) if e.pk not in moved]
+    notices.decided(user=user, training_class=training_class, enrolments=chosen)
     return done
 
 
@@ -491,6 +499,7 @@ def results_record(
         _write_record(enrolment)
     else:
         TrainingRecord.objects.filter(enrolment=enrolment).delete()
+    notices.results(enrolment=enrolment)
     return enrolment
 
 
@@ -602,6 +611,7 @@ def certificate_issue(*, user, record: TrainingRecord, number: str = "") -> Trai
             }
         )
     _sign(record, number, year, signed_text(template_for(record.organiser)))
+    notices.certificates(records=[record])
     return record
 
 
@@ -628,6 +638,7 @@ def certificates_issue_class(*, user, training_class: TrainingClass) -> list[Tra
             by_year[year] = _next_number(_numbered_by(record.organiser, year))
         _sign(record, f"{by_year[year]:05d}", year, text)
         by_year[year] += 1
+    notices.certificates(records=records)
     return records
 
 

@@ -224,9 +224,9 @@ def test_the_post_holders_are_kept_until_a_change_refreshes_the_figures(
     first = post_holders(page(client, officer, "/targets/"))  # computes today's figures
     assert first["Hồ Thị Chi"][1:4] == ["—", "Đến hạn", "Đến hạn"]
     # Session, user and units, the snapshot, the definitions token, the stored
-    # figures, the children, the unit targets: no post-holder nor target evaluation this
-    # time (18 with them).
-    with django_assert_max_num_queries(15):
+    # figures, the children, the unit targets, the bell's unread count: no post-holder nor
+    # target evaluation this time (19 with them).
+    with django_assert_max_num_queries(16):
         again = client.get("/targets/").content.decode()
     assert post_holders(again) == first
     with django_capture_on_commit_callbacks(execute=True):
