@@ -10,7 +10,12 @@ and then the supervisor.
 
 On SQLite one writer holds the database at a time: the worker waits for the lock for
 `--busy-timeout` seconds (a page only 20), so an import or a page writing for a while makes it
-wait, not die with "database is locked" in the middle of a job."""
+wait, not die with "database is locked" in the middle of a job.
+
+While the worker runs, the supervisor mails the notifications that are due every
+`--deliver-every` seconds (notifications.delivery.deliver_due: mail whose first try failed,
+the daily digests), in its own process, so a mail server that hangs never holds a job up. A
+failing round is logged and tried again at the next; it never stops the supervisor."""
 
 import os
 import signal
@@ -21,8 +26,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
 
 from imports.services import jobs_fail_stale
+from notifications.delivery import deliver_due
 
 WORKER_BUSY_TIMEOUT_SECONDS = 600
 QUICK_DEATH_SECONDS = 10  # a worker dying sooner than this after its start backs off
@@ -46,9 +53,21 @@ class Command(BaseCommand):
             default=WORKER_BUSY_TIMEOUT_SECONDS,
             help="SQLite: seconds the worker waits for another connection's write lock",
         )
+        parser.add_argument(
+            "--deliver-every",
+            type=float,
+            default=60.0,
+            help="seconds between two rounds of notification mail (0: none)",
+        )
 
     def handle(
-        self, *args, interval: str, restart_delay: float, busy_timeout: float, **options
+        self,
+        *args,
+        interval: str,
+        restart_delay: float,
+        busy_timeout: float,
+        deliver_every: float,
+        **options,
     ) -> None:
         state = {"stopping": False, "child": None}
 
@@ -69,7 +88,7 @@ class Command(BaseCommand):
             state["child"] = subprocess.Popen(
                 [sys.executable, str(manage), "db_worker", "--interval", str(interval)], env=env
             )
-            status = state["child"].wait()
+            status = self._wait(state, deliver_every)
             if state["stopping"]:
                 break
             quick = time.monotonic() - started < QUICK_DEATH_SECONDS
@@ -81,3 +100,32 @@ class Command(BaseCommand):
             deadline = time.monotonic() + delay
             while not state["stopping"] and time.monotonic() < deadline:
                 time.sleep(0.1)
+
+    def _wait(self, state: dict, deliver_every: float) -> int:
+        """Wait for the worker to stop, delivering the notifications every so often meanwhile
+        (the first round at once)."""
+        child = state["child"]
+        if deliver_every <= 0:
+            return child.wait()
+        next_round = time.monotonic()
+        while True:
+            if not state["stopping"] and time.monotonic() >= next_round:
+                self._deliver()
+                next_round = time.monotonic() + deliver_every
+            try:
+                return child.wait(timeout=max(0.05, next_round - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                continue
+
+    def _deliver(self) -> None:
+        try:
+            close_old_connections()
+            done = deliver_due()
+            if done.sent or done.failed:
+                self.stderr.write(
+                    f"run_worker: notifications mailed {done.sent}, failed {done.failed}"
+                )
+        except Exception as error:  # the next round tries again
+            self.stderr.write(f"run_worker: delivering notifications failed: {error}")
+        finally:
+            connection.close()  # a new one each round: one broken while idle is not reused
