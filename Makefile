@@ -77,9 +77,9 @@ lint: install
 messages: install
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=.tools \
 	  --ignore=imports --ignore=reports --ignore=planning --ignore=cadrework --ignore=elearning \
-	  --ignore=audit --ignore=privacy
+	  --ignore=audit --ignore=privacy --ignore=notifications
 	@# Apps with a catalogue of their own (locale/ inside the app) keep their strings there.
-	for app in imports reports planning cadrework elearning audit privacy; do (cd $$app && ../$(PY) ../manage.py makemessages -l vi --no-obsolete); done
+	for app in imports reports planning cadrework elearning audit privacy notifications; do (cd $$app && ../$(PY) ../manage.py makemessages -l vi --no-obsolete); done
 	$(PY) manage.py compilemessages -l vi --ignore=.venv --ignore=.tools
 
 bench: install
