@@ -9,6 +9,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,14 +99,18 @@ def announce(
 def _not_repeated(users: list, kind: str, subject: str, body: str, url: str) -> list:
     if not url or not users:
         return users
-    latest: dict[int, tuple] = {}
-    for recipient_id, *text in (
-        Notification.objects.filter(recipient__in=users, url=url)
+    latest = (
+        Notification.objects.filter(recipient=OuterRef("recipient"), url=url)
         .order_by("-created_at", "-pk")
-        .values_list("recipient_id", "kind", "subject", "body")
-    ):
-        latest.setdefault(recipient_id, tuple(text))
-    return [u for u in users if latest.get(u.pk) != (kind, subject[:255], body)]
+        .values("pk")[:1]
+    )
+    said = {
+        recipient_id: tuple(text)
+        for recipient_id, *text in Notification.objects.filter(
+            recipient__in=users, url=url, pk=Subquery(latest)
+        ).values_list("recipient_id", "kind", "subject", "body")
+    }
+    return [u for u in users if said.get(u.pk) != (kind, subject[:255], body)]
 
 
 def _deliver_soon(ids: list[int]) -> None:

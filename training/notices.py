@@ -141,6 +141,7 @@ def _tell_officers(user, training_class: TrainingClass, summary: dict) -> None:
                 recipients=officers[unit_id],
                 kind="nominees_decided",
                 url=_page(training_class),
+                unless_repeated=True,
                 **_about(training_class),
                 **groups,
             )

@@ -246,3 +246,13 @@ def test_a_notice_is_written_again_in_the_readers_language(world):
         subject, body = notice.text()
     assert subject == "Accepted into the class “Lớp mở”"
     assert "runs from 10/03/2025 to 12/03/2025" in body
+
+
+def test_a_decision_made_again_tells_no_one_again(smtp, world):
+    enrolment = nominate(world)
+    enrolment_accept(user=world.melinh_officer, enrolment=enrolment)
+    enrolment_accept(user=world.melinh_officer, enrolment=enrolment)  # a second click
+    deliver()
+    assert len(smtp.to("an.nguyen@example.vn")) == 1
+    [digest] = smtp.to("truong@example.vn")
+    assert digest.body.count("Được nhận: Nguyễn Văn An") == 1
