@@ -203,6 +203,7 @@ RECORD_COLUMNS = [
     "organiser_id",
     "scan",
     "certificate_number",
+    "certificate_signed",  # what a certificate said when signed: none numbered here
     "verification_code",
     "valid",
 ]
@@ -1012,6 +1013,7 @@ def record_rows(plan: Plan) -> Iterator[tuple]:
                 organiser,
                 "",
                 "",
+                "{}",
                 codes(),
                 r() < VALID_SHARE,
             )

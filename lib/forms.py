@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _lazy
 
 from lib.dates import FORMATS, date_refused, in_range
 
@@ -15,6 +16,13 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         form.add_error(None, error.messages)
 
+
+# A number field's bounds said plainly (Django's own reads "…nhỏ hơn hoặc bằng với 100 ."):
+# error_messages=BOUNDS.
+BOUNDS = {
+    "min_value": _lazy("Must be at least %(limit_value)s."),
+    "max_value": _lazy("Must be at most %(limit_value)s."),
+}
 
 # What run_service returns when the service refused (a service may itself return None).
 REFUSED = object()

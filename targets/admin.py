@@ -27,6 +27,7 @@ from django_otp.conf import settings as otp_settings
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from targets.forms import GENERAL, POPULATION, REQUIREMENT, WINDOW
 from targets.models import Snapshot, SourceDocument, Target
 
 
@@ -55,79 +56,12 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "wording"]
     raw_id_fields = ["scope_unit", "adopted_from"]
     filter_horizontal = ["roles", "levels", "unit_kinds", "topics", "programmes"]
+    # The target page's four parts (targets.forms), and what only the admin shows.
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "document",
-                    "code",
-                    "name",
-                    "name_en",
-                    "wording",
-                    "kind",
-                    "threshold",
-                    "goal",
-                    "scope_unit",
-                    "responsible_level",
-                    "active",
-                    "valid_from",
-                    "valid_to",
-                    "rank",
-                    "adopted_from",
-                ]
-            },
-        ),
-        (
-            _("Population"),
-            {
-                "fields": [
-                    "roles",
-                    "key_leaders_only",
-                    "full_time",
-                    "levels",
-                    "unit_kinds",
-                    "sector",
-                    "min_members",
-                    "max_members",
-                    "newly_elected",
-                    "new_to_full_time",
-                    "first_time_on_committee",
-                    "position_started_from",
-                    "position_started_to",
-                ]
-            },
-        ),
-        (
-            _("Requirement"),
-            {
-                "fields": [
-                    "all_topics",
-                    "topics",
-                    "programmes",
-                    "organised_by_responsible",
-                    "min_hours",
-                    "min_education",
-                    "min_political_theory",
-                    "standard_education",
-                    "standard_political_theory",
-                    "standard_topics",
-                ]
-            },
-        ),
-        (
-            _("Time window"),
-            {
-                "fields": [
-                    "window",
-                    "window_count",
-                    "window_start",
-                    "deadline",
-                    "records_before_post_months",
-                    "obligations_due_from",
-                ]
-            },
-        ),
+        (None, {"fields": [*GENERAL, "adopted_from"]}),
+        (_("Population"), {"fields": POPULATION}),
+        (_("Requirement"), {"fields": REQUIREMENT}),
+        (_("Time window"), {"fields": WINDOW}),
     ]
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateField
+from lib.forms import BOUNDS, DateField
 from targets.models import Target
 from targets.services import COPY_FIELDS
 from units.fields import UnitCodeField
@@ -69,12 +69,6 @@ class AllocationForm(forms.Form):
 class OwnGoalForm(forms.Form):
     own = _goal_field(_("own goal"))
 
-
-# Said plainly and with the bounds (Django's own reads "…nhỏ hơn hoặc bằng với 100 .").
-BOUNDS = {
-    "min_value": _("Must be at least %(limit_value)s."),
-    "max_value": _("Must be at most %(limit_value)s."),
-}
 
 # The target page's fields, in the four parts a resolution's target is read in.
 GENERAL = [

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateField
+from lib.forms import BOUNDS, DateField
 from lib.vntext import nfc
 from training.models import (
     CertificateTemplate,
@@ -68,13 +68,6 @@ class ClassForm(forms.ModelForm):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=255)
-
-
-# Said plainly and with the bounds (Django's own reads "…nhỏ hơn hoặc bằng với 100 .").
-BOUNDS = {
-    "min_value": _("Must be at least %(limit_value)s."),
-    "max_value": _("Must be at most %(limit_value)s."),
-}
 
 
 class ResultsForm(forms.Form):

@@ -101,3 +101,24 @@ def _quiet_live_server_before_the_flush(request):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+def signed_in(browser, base: str, username: str, **options):
+    """A page in a fresh browser context signed in as `username` by a session the test
+    client makes (force_login: no login form, and the administrator's second factor is the
+    suite's); `options` go to the context (viewport, is_mobile, …)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    context = browser.new_context(
+        **{"locale": "vi-VN", "viewport": {"width": 1366, "height": 900}, **options}
+    )
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    return page

@@ -6,32 +6,16 @@ field, and nothing typed is lost."""
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser.conftest import signed_in
 from training.models import TrainingClass
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_fills_a_class_form_as_they_type(live_server, browser, demo_data):
-    from accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username="melinh"))
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 800})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = signed_in(browser, live_server.url, "melinh", viewport={"width": 1280, "height": 800})
     page.goto(f"{live_server.url}/training/classes/new/")
     page.fill("#id_code", "KV1-2027-01")
     page.fill("#id_name", "Bồi dưỡng nghiệp vụ công tác nữ công")

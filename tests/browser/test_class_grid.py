@@ -9,32 +9,18 @@ import re
 import pypdfium2
 import pytest
 import zxingcpp
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.access import SYSTEM
 from accounts.scope import scoped
 from lib.dates import today
 from people.models import Person
+from tests.browser.conftest import signed_in
 from training.certificates import decree30_date
 from training.models import CertificateTemplate, Enrolment, Topic, TrainingRecord
 from training.services import class_create, class_set_status, enrolment_nominate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def as_user(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    return page
 
 
 def paste(page, selector: str, lines: list[str]) -> None:
@@ -86,7 +72,7 @@ def hundred(demo_data):
 
 def test_a_class_of_a_hundred_in_three_actions(live_server, browser, hundred):
     officer, c = hundred
-    page = as_user(browser, live_server, officer)
+    page = signed_in(browser, live_server.url, officer.username)
     page.goto(f"{live_server.url}/training/classes/{c.pk}/")
 
     # 1. Tick all, accept: 100 seats, 10 on the waiting list, said so.

@@ -6,10 +6,10 @@ is wider than the screen (a wide table scrolls inside itself)."""
 import re
 
 import pytest
-from django.conf import settings
 from django.db.models import Count
-from django.test import Client
 from playwright.sync_api import expect
+
+from tests.browser.conftest import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,25 +34,15 @@ WIDTH = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidt
 
 
 def open_as(browser, live_server, username: str, width: int, height: int, phone=False):
-    """A page logged in as a demo account (a session made by the test client: the
-    administrator's second factor is given by the suite's force_login)."""
-    from accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    context = browser.new_context(
-        locale="vi-VN",
+    """A page signed in as a demo account at that screen size (a phone: touch and mobile)."""
+    return signed_in(
+        browser,
+        live_server.url,
+        username,
         viewport={"width": width, "height": height},
         is_mobile=phone,
         has_touch=phone,
     )
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
 
 
 def assert_one_row(page, width: int) -> None:

@@ -4,32 +4,17 @@ plan (T-004-1c) — in force from now on, at 92,5% — looks at whom it would co
 saves it, and finds the same figure on the Targets page."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from targets.models import Target
+from tests.browser.conftest import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def as_user(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    return page
-
-
 def test_an_officer_previews_and_saves_a_target_of_their_province(live_server, browser, demo_data):
-    from accounts.models import User
 
-    page = as_user(browser, live_server, User.objects.get(username="hanoi"))
+    page = signed_in(browser, live_server.url, "hanoi")
     page.goto(f"{live_server.url}/targets/")
     page.locator("#edit-targets").click()
     listed = page.locator("#target-list")
