@@ -83,11 +83,29 @@ def test_a_class_of_a_hundred_in_three_actions(live_server, browser, hundred):
     expect(page.locator(".msg.warning")).to_contain_text("danh sách chờ: 10 người")
     assert Enrolment.objects.filter(training_class=c, status="accepted").count() == 100
 
+    # A seat freed by a rejection goes to the first on the waiting list, and the page says so
+    # (issue 23 §2); running the class closes the list.
+    seated = Enrolment.objects.filter(training_class=c, status="accepted").first()
+    first_waiting = (
+        Enrolment.objects.filter(training_class=c, status="waitlisted")
+        .order_by("decided_at", "pk")
+        .select_related("person")
+        .first()
+    )
+    page.locator(f"input[name=enrolment][value='{seated.pk}']").check()
+    page.locator("#bulk input[name=reason]").fill("Trùng lịch công tác")
+    page.locator("#bulk").get_by_role("button", name="Từ chối").click()
+    expect(page.locator("main")).to_contain_text(
+        f"{first_waiting.person.full_name} được chuyển từ danh sách chờ vào chỗ vừa trống."
+    )
+    assert Enrolment.objects.get(pk=first_waiting.pk).status == "accepted"
+
     # 2. The class runs; the results of all 100 pasted as columns from Excel.
     page.locator("button[name=status][value=running]").click()
     page.get_by_role("link", name="Nhập kết quả cả lớp").click()
     rows = page.locator("table[data-grid] tbody tr")
     expect(rows).to_have_count(100)
+    assert not Enrolment.objects.filter(training_class=c, status="waitlisted").exists()
     first = page.locator("table[data-grid] tbody tr").first
     attendance = [f"{80 + i % 21}%" for i in range(100)]
     scores = [f"{5 + (i % 10) / 2:.1f}".replace(".", ",") for i in range(100)]
