@@ -48,11 +48,11 @@ def file_name(name: str) -> str:
     return safe.strip(" .") or "download"
 
 
-def attach(response: HttpResponse, filename: str) -> HttpResponse:
-    """Mark `response` as a download of `filename`: the header is built by Django, which
-    quotes or percent-encodes the name (RFC 6266), so no character of it can end the header or
-    start another one."""
-    response["Content-Disposition"] = content_disposition_header(True, file_name(filename))
+def attach(response: HttpResponse, filename: str, *, inline: bool = False) -> HttpResponse:
+    """Mark `response` as a download of `filename` (`inline`: opened in the browser, as a
+    PDF to print): the header is built by Django, which quotes or percent-encodes the name
+    (RFC 6266), so no character of it can end the header or start another one."""
+    response["Content-Disposition"] = content_disposition_header(not inline, file_name(filename))
     return response
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, in_scope, scope_ancestor_paths, scoped
 from lib.dates import as_of, parse_year, query_date, today, year_refused
+from lib.downloads import attach
 from lib.forms import REFUSED, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
@@ -570,9 +571,7 @@ def _verify_url(request):
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return attach(HttpResponse(data, content_type="application/pdf"), filename, inline=True)
 
 
 @login_required

@@ -145,4 +145,6 @@ def test_on_a_phone_the_menu_folds_and_no_page_is_wider_than_the_screen(
     cadre.goto(f"{live_server.url}/me/")
     assert cadre.evaluate(WIDTH) <= 390
     cadre.locator("header.top nav").get_by_role("link", name="Học trực tuyến").click()
+    cadre.wait_for_url(re.compile(r"/elearning/"))  # measured once the new page is there
+    cadre.wait_for_load_state()
     assert cadre.evaluate(WIDTH) <= 390
