@@ -207,6 +207,128 @@ def _plan_approved(p: dict) -> tuple[str, str]:
     )
 
 
+def _class_changed(p: dict) -> tuple[str, str]:
+    return (
+        _("The class “%(title)s” has changed") % p,
+        _lines(
+            _("The organiser changed the class “%(title)s” (%(code)s): %(changes)s.") % p,
+            _class_line(p),
+            _venue(p),
+        ),
+    )
+
+
+def _class_cancelled(p: dict) -> tuple[str, str]:
+    return (
+        _("The class “%(title)s” is cancelled") % p,
+        _lines(
+            _("The organiser cancelled the class “%(title)s” (%(code)s) planned from %(start)s.")
+            % p,
+            _comment(p),
+        ),
+    )
+
+
+def _survey_opened(p: dict) -> tuple[str, str]:
+    return (
+        _("Training-needs survey “%(title)s”: answer by %(deadline)s") % p,
+        _("%(unit)s opened the training-needs survey “%(title)s”: answer it by %(deadline)s.") % p,
+    )
+
+
+def _survey_due(p: dict) -> tuple[str, str]:
+    return (
+        _("The survey “%(title)s” closes on %(deadline)s") % p,
+        _(
+            "Your unit has not yet answered the training-needs survey “%(title)s” of %(unit)s, "
+            "which closes on %(deadline)s."
+        )
+        % p,
+    )
+
+
+def _survey_closed(p: dict) -> tuple[str, str]:
+    return (
+        _("The survey “%(title)s” is closed") % p,
+        _("The training-needs survey “%(title)s” closed: %(answered)s of %(asked)s units answered.")
+        % p,
+    )
+
+
+def _report_due(p: dict) -> tuple[str, str]:
+    return (
+        _("Report due by %(deadline)s: %(title)s") % p,
+        _lines(
+            _("%(unit)s expects your unit's report “%(title)s” by %(deadline)s.") % p,
+            _comment(p),
+        ),
+    )
+
+
+def _obligation_line(item: dict) -> str:
+    if item.get("overdue"):
+        return _("%(name)s — %(target)s: overdue since %(due)s") % item
+    return _("%(name)s — %(target)s: due by %(due)s") % item
+
+
+def _obligations_own(p: dict) -> tuple[str, str]:
+    items = p.get("items", [])
+    overdue = any(i.get("overdue") for i in items)
+    return (
+        _("Training you owe is overdue") if overdue else _("Training you owe falls due soon"),
+        _lines(
+            _("By the union's resolutions you must still complete:"),
+            *(_obligation_line({**i, "name": "•"}) for i in items),
+            _("Ask your unit's officer which classes or online courses meet it."),
+        ),
+    )
+
+
+def _obligations_unit(p: dict) -> tuple[str, str]:
+    items = p.get("items", [])
+    return (
+        _("%(count)s people of %(unit)s owe training due within 30 days or overdue")
+        % {"count": len(items), "unit": p.get("unit", "")},
+        _lines(
+            _("People of your unit whose training falls due within 30 days or is overdue:"),
+            *(_obligation_line(i) for i in items),
+        ),
+    )
+
+
+def _lapsing(p: dict) -> tuple[str, str]:
+    return (
+        _("Your training “%(title)s” expires on %(expires)s") % p,
+        _lines(
+            _(
+                "Your training “%(title)s” (completed on %(completed)s) is valid until "
+                "%(expires)s: renew it before then, or it stops counting."
+            )
+            % p,
+        ),
+    )
+
+
+def _course_assigned(p: dict) -> tuple[str, str]:
+    return (
+        _("Online course assigned: “%(title)s”") % p,
+        _lines(
+            _("%(unit)s assigned you the online course “%(title)s”.") % p,
+            _("Complete it by %(deadline)s.") % p if p.get("deadline") else "",
+        ),
+    )
+
+
+def _course_reminder(p: dict) -> tuple[str, str]:
+    return (
+        _("Reminder: the online course “%(title)s”") % p,
+        _lines(
+            _("You have not finished the online course “%(title)s”.") % p,
+            _("Complete it by %(deadline)s.") % p if p.get("deadline") else "",
+        ),
+    )
+
+
 OWN, UNIT = Audience.OWN, Audience.UNIT
 KINDS: dict[str, Kind] = {
     kind.code: kind
@@ -244,6 +366,32 @@ KINDS: dict[str, Kind] = {
         ),
         Kind("plan_returned", gettext_lazy("My unit's plan returned"), UNIT, _plan_returned),
         Kind("plan_approved", gettext_lazy("My unit's plan approved"), UNIT, _plan_approved),
+        Kind("class_changed", gettext_lazy("A class I am in changed"), OWN, _class_changed),
+        Kind("class_cancelled", gettext_lazy("A class I am in cancelled"), OWN, _class_cancelled),
+        Kind("survey_opened", gettext_lazy("Surveys opened to my unit"), UNIT, _survey_opened),
+        Kind("survey_due", gettext_lazy("Surveys closing in 3 days"), UNIT, _survey_due),
+        Kind("survey_closed", gettext_lazy("My unit's surveys closed"), UNIT, _survey_closed),
+        Kind("report_due", gettext_lazy("Reports due from my unit"), UNIT, _report_due),
+        Kind(
+            "obligations_due",
+            gettext_lazy("Training I owe, due within 30 days or overdue"),
+            OWN,
+            _obligations_own,
+        ),
+        Kind(
+            "obligations_due_unit",
+            gettext_lazy("My unit's people whose training is due or overdue"),
+            UNIT,
+            _obligations_unit,
+            digest=True,
+        ),
+        Kind("training_lapsing", gettext_lazy("My training about to expire"), OWN, _lapsing),
+        Kind(
+            "course_assigned", gettext_lazy("Online courses assigned to me"), OWN, _course_assigned
+        ),
+        Kind(
+            "course_reminder", gettext_lazy("Reminders of my online courses"), OWN, _course_reminder
+        ),
     )
 }
 

@@ -9,12 +9,24 @@ from lib.validators import validate_code, validate_one_line
 from people.models import Person, Role
 from units.models import LocalisedName, Sector, Unit, UnitLevel
 
+VALIDITY_HELP = _(
+    "Training in it must be renewed after this many months (an OSH refresher, for example). "
+    "Empty: it does not expire."
+)
+
 
 class Topic(LocalisedName):
     """A subject of training (labour law, collective bargaining, ...). Built-in set, editable."""
 
     builtin = models.BooleanField(default=False, editable=False)
     rank = models.PositiveSmallIntegerField(_("order"), default=100)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=VALIDITY_HELP,
+    )
 
     class Meta:
         ordering = ["rank", "name"]
@@ -45,6 +57,13 @@ class Programme(models.Model):
     target_full_time = models.BooleanField(_("for full-time cadres only"), null=True, blank=True)
     target_sector = models.CharField(
         _("employer sector"), max_length=10, blank=True, choices=Sector.choices
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=VALIDITY_HELP,
     )
 
     class Meta:
@@ -187,6 +206,11 @@ class TrainingClass(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ClassStatus.choices, default=ClassStatus.PLANNED
     )
+    # Issue 24 §6: a seat that frees goes to the first on the waiting list unless the organiser
+    # turns this off (to choose by hand, e.g. a seat kept for a unit's chair).
+    auto_promote = models.BooleanField(
+        _("fill a freed seat from the waiting list automatically"), default=True
+    )
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -201,6 +225,75 @@ class TrainingClass(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClassSession(models.Model):
+    """One sitting of a class (buổi học): a day, a time, a place, who teaches what. Attendance
+    is taken per session; a class's attendance percentage and its lecturers' hours come from
+    its sessions once it has any."""
+
+    SCOPE_UNIT_FIELDS = ("training_class__organiser",)
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("class")
+    )
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("to"))
+    venue = models.CharField(_("venue"), max_length=255, blank=True, validators=[validate_one_line])
+    lecturer = models.ForeignKey(
+        "Lecturer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("lecturer"),
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("topic"),
+    )
+
+    class Meta:
+        ordering = ["training_class", "date", "starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class CheckIn(models.TextChoices):
+    OFFICER = "officer", _("Marked by the officer")
+    QR = "qr", _("Scanned the session's QR code")
+
+
+class SessionAttendance(models.Model):
+    """Whether one accepted person was at one session, and how that was recorded."""
+
+    SCOPE_UNIT_FIELDS = ("session__training_class__organiser",)
+
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(
+        "Enrolment", on_delete=models.CASCADE, related_name="session_attendance"
+    )
+    present = models.BooleanField(_("present"), default=True)
+    how = models.CharField(max_length=10, choices=CheckIn.choices, default=CheckIn.OFFICER)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once")
+        ]
 
 
 class LecturerKind(models.TextChoices):
@@ -364,6 +457,9 @@ class TrainingRecord(models.Model):
     certificate_signed = models.JSONField(default=dict, blank=True, editable=False)
     verification_code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     valid = models.BooleanField(_("valid"), default=True)
+    # Issue 24 §5: training that must be renewed (its programme's or a topic's validity) stops
+    # counting after this day; fixed when the record is made, as the certificate prints it.
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-completed_on"]
