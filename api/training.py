@@ -89,6 +89,7 @@ class ClassIn(Schema):
 class StatusIn(Schema):
     # Not a bare str: a status that is no ClassStatus made the service's message fail (500).
     status: ClassStatus
+    reason: str = Field("", max_length=255)  # required to cancel: told to those nominated
 
 
 class EnrolmentOut(Schema):
@@ -239,7 +240,9 @@ def class_status(request, class_id: int, payload: StatusIn):
     c = get_scoped_or_404(
         TrainingClass.objects.select_related("organiser"), request.auth, pk=class_id
     )
-    return services.class_set_status(user=request.auth, training_class=c, status=payload.status)
+    return services.class_set_status(
+        user=request.auth, training_class=c, status=payload.status, reason=payload.reason
+    )
 
 
 @router.get("/classes/{class_id}/enrolments", response={200: list[EnrolmentOut], **ERRORS})

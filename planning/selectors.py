@@ -183,6 +183,7 @@ def linkable_classes(plan: Plan) -> QuerySet:
     return (
         TrainingClass.objects.filter(under(plan.unit, "organiser"), start_date__year=plan.year)
         .exclude(plan_link__isnull=False)
+        .exclude(status=ClassStatus.CANCELLED)  # never held: counts toward no line
         .order_by("start_date", "code")
     )
 

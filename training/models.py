@@ -145,6 +145,8 @@ class ClassStatus(models.TextChoices):
     OPEN = "open", _("Open for nominations")
     RUNNING = "running", _("Running")
     CLOSED = "closed", _("Closed")
+    # Called off before it ran: kept (who was nominated, who was told) but never counted.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class TrainingClass(models.Model):
@@ -347,6 +349,8 @@ class EnrolmentStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     WAITLISTED = "waitlisted", _("Waiting list")
     REJECTED = "rejected", _("Rejected")
+    # Taken back by the nominating unit (or the organiser) before the class ran: frees a seat.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Enrolment(models.Model):

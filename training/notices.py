@@ -11,12 +11,14 @@ people, not per person, but for those who have an account to tell."""
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.access import is_system
 from notifications.selectors import accounts_of, officers_of
 from notifications.services import announce
-from training.models import Enrolment, EnrolmentStatus, TrainingClass, TrainingRecord
+from training.models import Enrolment, EnrolmentStatus, Form, TrainingClass, TrainingRecord
 
 
 def _day(day) -> str:
@@ -198,3 +200,57 @@ def certificates(*, records: Iterable[TrainingRecord]) -> None:
                 date=_day(record.certificate_issued_on),
                 organiser=record.organiser.name if record.organiser_id else "—",
             )
+
+
+IN_THE_CLASS = (EnrolmentStatus.NOMINATED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.WAITLISTED)
+
+
+def _nominees(training_class: TrainingClass, statuses):
+    people = Enrolment.objects.filter(training_class=training_class, status__in=statuses)
+    return accounts_of(set(people.values_list("person_id", flat=True)))
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if name in ("start_date", "end_date"):
+        return _day(value)
+    if name == "form":
+        return str(Form(value).label)
+    return str(value)
+
+
+def changed(*, user, training_class: TrainingClass, before: dict) -> None:
+    """Dates, venue or form of a class changed: told to those accepted or waiting for it (a
+    class's other fields are the organiser's business). Written in the system's language, as
+    every mail (notifications.kinds)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        changes = "; ".join(
+            f"{TrainingClass._meta.get_field(name).verbose_name}: "
+            f"{_shown(name, old)} → {_shown(name, getattr(training_class, name))}"
+            for name, old in before.items()
+            if old != getattr(training_class, name)
+        )
+    if not changes:
+        return
+    announce(
+        recipients=_but(
+            _nominees(training_class, (EnrolmentStatus.ACCEPTED, EnrolmentStatus.WAITLISTED)),
+            user,
+        ),
+        kind="class_changed",
+        url=_page(training_class),
+        **_about(training_class),
+        changes=changes,
+    )
+
+
+def cancelled(*, user, training_class: TrainingClass, reason: str) -> None:
+    """A cancelled class: everyone still in it (nominated, accepted or waiting) is told why."""
+    announce(
+        recipients=_but(_nominees(training_class, IN_THE_CLASS), user),
+        kind="class_cancelled",
+        url=_page(training_class),
+        **_about(training_class),
+        comment=reason,
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
         "enrolments/<int:pk>/reject/", views.enrolment_decide, {"decision": "reject"}, name="reject"
     ),
     path("enrolments/<int:pk>/results/", views.results, name="results"),
+    path("enrolments/<int:pk>/withdraw/", views.enrolment_withdraw, name="withdraw"),
     path("enrolments/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("records/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("records/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),

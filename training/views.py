@@ -221,6 +221,8 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and request.user.can_write
             and training_class.status == ClassStatus.OPEN,
             "next_statuses": [ClassStatus(s) for s in services.NEXT_STATUS[training_class.status]],
+            "next_status_values": services.NEXT_STATUS[training_class.status],
+            "withdrawable": services.WITHDRAWABLE,
             "accepted": training_class.enrolments.filter(status="accepted").count(),
             "certificates": training_class.records.aggregate(
                 numbered=Count("id", filter=~Q(certificate_number="")),
@@ -308,7 +310,10 @@ def class_status(request: HttpRequest, pk: int) -> HttpResponse:
     run_service(
         request,
         lambda: services.class_set_status(
-            user=request.user, training_class=training_class, status=status
+            user=request.user,
+            training_class=training_class,
+            status=status,
+            reason=request.POST.get("reason", "")[:255],
         ),
         _("Status changed."),
     )
@@ -387,6 +392,26 @@ def enrolment_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespon
                 _("%(name)s moved up from the waiting list into the freed seat.")
                 % {"name": moved.person.full_name},
             )
+    return redirect("training:class_detail", pk=enrolment.training_class_id)
+
+
+@writer_required
+@require_POST
+def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_or_404(request, pk)
+    withdrawn = run_service(
+        request,
+        lambda: services.enrolment_withdraw(
+            user=request.user, enrolment=enrolment, reason=request.POST.get("reason", "")
+        ),
+        _("The nomination of %(name)s is withdrawn.") % {"name": enrolment.person.full_name},
+    )
+    for moved in withdrawn.promoted if withdrawn is not REFUSED else []:
+        messages.success(
+            request,
+            _("%(name)s moved up from the waiting list into the freed seat.")
+            % {"name": moved.person.full_name},
+        )
     return redirect("training:class_detail", pk=enrolment.training_class_id)
 
 
