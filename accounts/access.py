@@ -285,6 +285,8 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "api/v1/me": (Data.PEOPLE, OWN),
     "api/v1/unit-kinds": (Data.UNITS, READ),
     "api/v1/units": (Data.UNITS, READ),
+    # The scheduled jobs' runs: the system's own log, for its administrators.
+    "schedule/": (Data.LOGS, READ),
     "api/v1/units/<unit_id>/chairs": (Data.TARGETS, READ),
     "api/v1/units/<unit_id>/training-results": (Data.CLASSES, READ),
     "api/v1/units/<unit_id>/targets": (Data.TARGETS, READ),

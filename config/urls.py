@@ -29,6 +29,7 @@ urlpatterns = [
     path("elearning/", include("elearning.urls")),
     path("privacy/", include("privacy.urls")),
     path("audit/", include("audit.urls")),
+    path("schedule/", include("schedule.urls")),
     path("verify/<uuid:code>/", training_views.verify, name="verify"),
     path("api/v1/", include("api.urls")),
     path("admin/login/", account_views.admin_login),

@@ -36,6 +36,7 @@ PACKAGES = (
     "lib",
     "config",
     "accounts",
+    "schedule",
     "notifications",
     "units",
     "people",
@@ -76,6 +77,8 @@ AUDIT_RECORDS = (
 LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"lib": ("lib",)},
     {"accounts": ("accounts",)},
+    # Recurring jobs: every app above registers its own (schedule.registry).
+    {"schedule": ("schedule",)},
     # What every app's services tell users: it knows users, not what they are told about.
     {"notifications": ("notifications",)},
     {"units": ("units",)},
