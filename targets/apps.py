@@ -12,3 +12,6 @@ class TargetsConfig(AppConfig):
 
         use_chair_rule(chairs)  # T-003-4: the chairs pages ask the targets (targets.chairs)
         use_met_rule(served.already_met)  # nominations warn of targets already met
+        from targets import notices
+
+        notices.register_jobs()
