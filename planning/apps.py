@@ -8,6 +8,7 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         # The unit figures of spending, member growth and coverage targets come from here.
-        from planning import measures
+        from planning import measures, notices
 
         measures.register_all()
+        notices.register_jobs()  # surveys and plans falling due

@@ -377,14 +377,18 @@ def survey_open(*, user, unit: Unit, year: int, title: str, deadline: dt.date, t
     _full_clean(survey)
     survey.save()
     survey.topics.set(topics)
+    notices.survey_opened(user=user, survey=survey)
     return survey
 
 
 @transaction.atomic
 def survey_close(*, user, survey: Survey) -> Survey:
     _check_scope(user, survey.unit)
+    was_open = not survey.closed
     survey.closed = True
     survey.save(update_fields=["closed"])
+    if was_open:
+        notices.survey_closed(user=user, survey=survey)
     return survey
 
 
