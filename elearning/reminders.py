@@ -16,6 +16,7 @@ person has an address."""
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,6 +32,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,6 +46,8 @@ from elearning.models import (
 )
 from elearning.selectors import started, with_progress
 from elearning.services import check_organiser
+from notifications.selectors import accounts_of
+from notifications.services import announce
 from units.models import Unit
 from units.places import under
 
@@ -271,11 +275,27 @@ def send_reminders(
 
 
 def _email(course: Course, reminders: list[Reminder], made: list) -> None:
+    """A learner with an account is reminded through the notifications (their inbox, and mail
+    as they chose: issue 24 §1); one without, who cannot read an inbox, by mail to the address
+    on their record, as before."""
+    accounts = defaultdict(list)
+    for account in accounts_of({c.person.pk for c, _line, _body in made}):
+        accounts[account.person_id].append(account)
+    for candidate, _line, _body in made:
+        if accounts[candidate.person.pk]:
+            announce(
+                recipients=accounts[candidate.person.pk],
+                kind="course_reminder",
+                url=reverse("elearning:learn_course", args=[course.pk]),
+                title=course.title,
+            )
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Reminder: online course “%(title)s”") % {"title": course.title}
     emailed = []
     connection = None
     for reminder, (candidate, _line, body) in zip(reminders, made, strict=True):
+        if accounts[candidate.person.pk]:
+            continue
         address = candidate.person.email
         if not address:
             continue
