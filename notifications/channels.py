@@ -18,12 +18,31 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a message carries (a class's .ics): text, as a notice keeps it (JSON)."""
+
+    name: str
+    content_type: str
+    content: str
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Attachment":
+        return cls(data["name"], data["content_type"], data["content"])
+
+    def size(self) -> int:
+        return len(self.content.encode())
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """One message to one address (a mail box, later a phone number)."""
+    """One message to one address (a mail box, later a phone number). A channel that cannot
+    carry files (a text message) leaves `attachments` out: the message's link leads to the
+    object."""
 
     address: str
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Channel(Protocol):
@@ -69,14 +88,17 @@ class EmailChannel:
         try:
             for message in messages:
                 try:
-                    EmailMessage(
+                    mail = EmailMessage(
                         subject=message.subject,
                         body=message.body,
                         from_email=settings.DEFAULT_FROM_EMAIL,
                         to=[message.address],
                         connection=connection,
                         headers={"Auto-Submitted": "auto-generated"},
-                    ).send()
+                    )
+                    for attachment in message.attachments:
+                        mail.attach(attachment.name, attachment.content, attachment.content_type)
+                    mail.send()
                     results.append(None)
                 except Exception as error:
                     logger.warning("Mail to %s failed: %s", message.address, error)

@@ -10,7 +10,9 @@ pending with its error and attempt count and is tried again later (1, 2, 4 … m
 after LEASE: the row is then sent again — the one case of a mail sent twice, rather than never.
 
 Digests: each user's notices of the digest kind, up to the end of a day, in one mail; the
-worker sends yesterday's from NOTIFICATIONS_DIGEST_HOUR on (`deliver_due`)."""
+worker sends yesterday's from NOTIFICATIONS_DIGEST_HOUR on (`deliver_due`). A digest carries
+the files of its notices (a class's .ics of an acceptance), each once, up to
+DIGEST_ATTACHMENTS_MAX_BYTES."""
 
 import datetime as dt
 import uuid
@@ -24,12 +26,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications import channels
-from notifications.channels import Outgoing
+from notifications.channels import Attachment, Outgoing
 from notifications.models import MailState, Notification
 
 LEASE = dt.timedelta(minutes=10)
 BATCH = 200
 DIGEST_USERS = 100  # users whose digests one claim takes
+# A digest carries its notices' files (a class's .ics) up to this weight in all; the rest are
+# left out, each notice's link still leading to its object.
+DIGEST_ATTACHMENTS_MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -78,6 +83,7 @@ def _settle(token: str, rows: list[Notification], error: str | None, now: dt.dat
         Notification.objects.filter(pk__in=[row.pk for row in rows], claim=token).update(
             mail_state=MailState.SENT,
             sent_at=now,
+            attachments=[],  # mailed: the files have done their work (the inbox shows none)
             attempts=F("attempts") + 1,
             claim="",
             next_attempt_at=None,
@@ -127,9 +133,36 @@ def _link(notification: Notification) -> str:
     return _("Open: %(url)s") % {"url": url} if url else ""
 
 
+def _files(rows: list[Notification], limit: int | None = None) -> tuple[Attachment, ...]:
+    """The rows' files, each once (the same class's file twice in a digest is one), up to
+    `limit` bytes in all: beyond it a file is left out, its notice's link still there."""
+    files: dict[tuple[str, str], Attachment] = {}
+    total = 0
+    for row in rows:
+        for data in row.attachments or []:
+            attachment = Attachment.from_json(data)
+            key = (attachment.name, attachment.content)
+            if key in files:
+                continue
+            if limit is not None and total + attachment.size() > limit:
+                continue
+            total += attachment.size()
+            files[key] = attachment
+    names: dict[str, int] = {}
+    unique = []
+    for attachment in files.values():  # two files of one name: "lop-A.ics", "lop-A-2.ics"
+        count = names[attachment.name] = names.get(attachment.name, 0) + 1
+        if count > 1:
+            stem, dot, ext = attachment.name.rpartition(".")
+            name = f"{stem}-{count}.{ext}" if dot else f"{attachment.name}-{count}"
+            attachment = Attachment(name, attachment.content_type, attachment.content)
+        unique.append(attachment)
+    return tuple(unique)
+
+
 def _one(notification: Notification, address: str) -> Outgoing:
     body = "\n\n".join(part for part in (notification.body, _link(notification), _footer()) if part)
-    return Outgoing(address, notification.subject, body)
+    return Outgoing(address, notification.subject, body, _files([notification]))
 
 
 def _digest(rows: list[Notification], address: str, day: dt.date) -> Outgoing:
@@ -141,7 +174,12 @@ def _digest(rows: list[Notification], address: str, day: dt.date) -> Outgoing:
     body = "\n\n".join(
         [_("Your notifications up to the end of %(day)s:") % values, *items, _footer()]
     )
-    return Outgoing(address, _("Notifications up to %(day)s: %(count)s") % values, body)
+    return Outgoing(
+        address,
+        _("Notifications up to %(day)s: %(count)s") % values,
+        body,
+        _files(rows, DIGEST_ATTACHMENTS_MAX_BYTES),
+    )
 
 
 def _send(token: str, groups: list[list[Notification]], write, now: dt.datetime) -> Delivered:

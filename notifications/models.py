@@ -51,6 +51,10 @@ class Notification(models.Model):
     claim = models.CharField(max_length=32, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Files the mail carries (a class's .ics): [{name, content_type, content}], text only.
+    # Kept only while the mail waits (notifications.services.notify; emptied once it went):
+    # the inbox shows the notice, not its files.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("notification")

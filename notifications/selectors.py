@@ -12,7 +12,11 @@ from notifications.models import Notification, Preference, PreferredChannel, Tim
 
 def inbox(user) -> QuerySet[Notification]:
     """The user's own notices, newest first."""
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    return (
+        Notification.objects.filter(recipient=user)
+        .defer("attachments")  # files for the mail only, not read here
+        .order_by("-created_at", "-pk")
+    )
 
 
 def unread_count(user) -> int:

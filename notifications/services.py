@@ -3,7 +3,8 @@ at once, in the caller's transaction (a rolled-back change tells no one), and th
 handed to the worker only once that transaction commits (notifications.delivery sends it)."""
 
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from lib.downloads import file_name
 from notifications import channels, kinds
 from notifications.models import MailState, Notification, Preference, PreferredChannel, Timing
 from notifications.selectors import choices_of, default_choice
@@ -31,14 +33,18 @@ def notify(
     url: str = "",
     params: dict | None = None,
     unless_repeated: bool = False,
+    attachments: Sequence[dict] | None = None,
 ) -> list[Notification]:
     """One notice of `kind` to each active user among `recipients`, in their inbox, and by
     mail as each chose for the kind (at once, or in the daily digest). A user without an
     address still gets the inbox row. `params`: the values the text was written from, for the
     inbox to write it again in the reader's language (kinds.compose). `unless_repeated`: not
     to a user whose latest notice about the same object says the same (a grid of results
-    saved twice, a decision made again)."""
+    saved twice, a decision made again). `attachments`: files the mail carries, each
+    {name, content_type, content} (text; at most ATTACHMENTS_MAX_BYTES in all), kept on the
+    notices whose mail is to go, not on the others."""
     definition = kinds.get(kind)
+    files = _attachments(attachments or [])
     ids = {user.pk for user in recipients if user is not None and user.pk is not None}
     if not ids:
         return []
@@ -70,6 +76,7 @@ def notify(
                 created_at=now,
                 mail_state=state,
                 digest=state == MailState.PENDING and when == Timing.DIGEST,
+                attachments=files if state == MailState.PENDING else [],
             )
         )
     Notification.objects.bulk_create(rows)
@@ -80,10 +87,16 @@ def notify(
 
 
 def announce(
-    *, recipients: Iterable, kind: str, url: str = "", unless_repeated: bool = False, **params
+    *,
+    recipients: Iterable,
+    kind: str,
+    url: str = "",
+    unless_repeated: bool = False,
+    attachments: Sequence[dict] | None = None,
+    **params,
 ) -> list[Notification]:
     """A notice written from its kind's wording (notifications.kinds) in the system's language,
-    keeping `params` so that the inbox shows it in the reader's."""
+    keeping `params` so that the inbox shows it in the reader's; `attachments` as `notify`."""
     subject, body = kinds.compose(kind, params, settings.LANGUAGE_CODE)
     return notify(
         recipients=recipients,
@@ -93,7 +106,33 @@ def announce(
         url=url,
         params=params,
         unless_repeated=unless_repeated,
+        attachments=attachments,
     )
+
+
+# What one notice's files may weigh in all (a class of 400 sessions is about 300 KB): a file
+# beyond it is left out, and the mail's link leads to the object.
+ATTACHMENTS_MAX_BYTES = 512 * 1024
+CONTENT_TYPE = re.compile(r"text/[a-z0-9][a-z0-9.+-]*")
+
+
+def _attachments(items: Sequence[dict]) -> list[dict]:
+    """The files as a notice keeps them: a safe file name, a text type, text content. A
+    malformed one is the calling code's mistake (ValueError); one too heavy is left out."""
+    kept, total = [], 0
+    for item in items:
+        name, content_type, content = item["name"], item["content_type"], item["content"]
+        if not isinstance(content, str) or not CONTENT_TYPE.fullmatch(content_type):
+            raise ValueError(f"An attachment is text with a text/… type: {content_type!r}")
+        size = len(content.encode())
+        if total + size > ATTACHMENTS_MAX_BYTES:
+            logger.warning("Attachment %s left out: %s bytes is too much to mail", name, size)
+            continue
+        total += size
+        kept.append(
+            {"name": file_name(str(name))[:100], "content_type": content_type, "content": content}
+        )
+    return kept
 
 
 def _not_repeated(users: list, kind: str, subject: str, body: str, url: str) -> list:

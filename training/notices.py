@@ -10,6 +10,7 @@ people, not per person, but for those who have an account to tell."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache, partial
 
 from django.conf import settings
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils import translation
 from accounts.access import is_system
 from notifications.selectors import accounts_of, officers_of
 from notifications.services import announce
+from training import calendar
 from training.models import Enrolment, EnrolmentStatus, Form, TrainingClass, TrainingRecord
 
 
@@ -111,6 +113,7 @@ def decided(*, user, training_class: TrainingClass, enrolments: Iterable[Enrolme
         else {}
     )
     accounts = _accounts(e.person_id for e in rows)
+    ics = cache(partial(calendar_file, training_class))  # written once, for those accepted
     for enrolment in rows:
         if accounts[enrolment.person_id]:
             announce(
@@ -118,6 +121,7 @@ def decided(*, user, training_class: TrainingClass, enrolments: Iterable[Enrolme
                 kind=NOMINEE_KINDS[enrolment.status],
                 url=_page(training_class),
                 unless_repeated=True,  # a decision made again tells nothing new
+                attachments=ics() if enrolment.status == EnrolmentStatus.ACCEPTED else None,
                 **about,
                 position=positions.get(enrolment.pk),
                 reason=enrolment.reason,
@@ -156,12 +160,14 @@ def promoted(*, training_class: TrainingClass, enrolments: list[Enrolment]) -> N
         return
     about = _about(training_class)
     accounts = _accounts(e.person_id for e in enrolments)
+    ics = cache(partial(calendar_file, training_class))
     for enrolment in enrolments:
         if accounts[enrolment.person_id]:
             announce(
                 recipients=accounts[enrolment.person_id],
                 kind="enrolment_promoted",
                 url=_page(training_class),
+                attachments=ics(),
                 **about,
             )
     summary = defaultdict(lambda: {"promoted": []})
@@ -254,3 +260,18 @@ def cancelled(*, user, training_class: TrainingClass, reason: str) -> None:
         **_about(training_class),
         comment=reason,
     )
+
+
+def calendar_file(training_class: TrainingClass) -> list[dict]:
+    """The class as an .ics for the accepted learner's calendar (issue 24 §3: "every class
+    (and each of its sessions) as an .ics attached to the acceptance mail"), in the system's
+    language as the notice is."""
+    with translation.override(settings.LANGUAGE_CODE):
+        content = calendar.class_calendar(training_class).decode()
+    return [
+        {
+            "name": calendar.file_name(training_class),
+            "content_type": "text/calendar",
+            "content": content,
+        }
+    ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("classes/", views.class_list, name="class_list"),
     path("classes/new/", views.class_create, name="class_create"),
     path("classes/<int:pk>/", views.class_detail, name="class_detail"),
+    path("classes/<int:pk>/calendar.ics", views.class_calendar, name="class_calendar"),
     path("classes/<int:pk>/edit/", views.class_edit, name="class_edit"),
     path("classes/<int:pk>/status/", views.class_status, name="class_status"),
     path("classes/<int:pk>/candidates/", views.candidates, name="candidates"),

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, in_scope, scope_ancestor_paths, scoped
@@ -22,7 +22,7 @@ from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
 from privacy.models import Source
 from privacy.services import Counted, log_export
-from training import services
+from training import calendar, services
 from training.certificates import (
     MAX_PAGES,
     certificates_pdf,
@@ -1152,3 +1152,11 @@ def class_lecturer_add(request: HttpRequest, pk: int) -> HttpResponse:
             _("Lecturer added."),
         )
     return redirect("training:class_detail", pk=pk)
+@login_required
+@require_GET
+def class_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The class as an .ics file (its sessions, or its days) for whoever may open the class:
+    a learner or lecturer theirs, an officer those of their subtree and those offered to it."""
+    training_class = _visible(request, pk)
+    data = calendar.class_calendar(training_class, base_url=request.build_absolute_uri("/")[:-1])
+    return calendar.ics_response(data, calendar.file_name(training_class))
