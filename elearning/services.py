@@ -25,6 +25,7 @@ from elearning.models import (
 )
 from lib import uploads
 from lib.dates import today
+from training import validity
 from training.models import Form, TrainingRecord
 from training.services import certificate_issue
 from units.places import is_within
@@ -256,6 +257,7 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
     if not required <= selectors.done_lessons(enrolment):
         return False
     course = enrolment.course
+    topics = list(course.topics.all())
     record = TrainingRecord.objects.create(
         person=enrolment.person,
         title=course.title,
@@ -264,8 +266,9 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
         completed_on=today(),
         form=Form.ONLINE,
         organiser=course.organiser,
+        expires_on=validity.expires_on(today(), course.programme, topics),
     )
-    record.topics.set(course.topics.all())
+    record.topics.set(topics)
     certificate_issue(user=SYSTEM, record=record)
     enrolment.completed_at, enrolment.record = timezone.now(), record
     enrolment.save(update_fields=["completed_at", "record"])

@@ -37,6 +37,7 @@ from lib.vntext import split_full_name
 from people.models import Gender, Person, Position
 from targets import snapshots
 from targets.models import Snapshot
+from training import validity
 from training.models import (
     ClassCorrection,
     ClassStatus,
@@ -491,9 +492,15 @@ def _write(outcome, plan, user, classes) -> None:
 
 def _write_records(passed: list[tuple]) -> list[tuple]:
     """The training record a pass gives, as training.services writes it for one enrolment:
-    the class's title, programme, hours, end date, form, organiser and topics. Returns the
-    records written, (id, class, person id) each."""
+    the class's title, programme, hours, end date, form, organiser and topics, and the day it
+    expires (training.validity). Returns the records written, (id, class, person id) each."""
     ids = reserve_ids(TrainingRecord, len(passed))
+    topics, expires = {}, {}  # each class's topic ids and validity, read once per class
+    for c, _p, _e in passed:
+        if c.pk not in topics:
+            chosen = list(c.topics.all())
+            topics[c.pk] = [t.pk for t in chosen]
+            expires[c.pk] = validity.expires_on(c.end_date, c.programme, chosen)
     _insert(
         TrainingRecord,
         (
@@ -511,6 +518,7 @@ def _write_records(passed: list[tuple]) -> list[tuple]:
             "certificate_number",
             "verification_code",
             "valid",
+            "expires_on",
         ),
         (
             (
@@ -528,14 +536,11 @@ def _write_records(passed: list[tuple]) -> list[tuple]:
                 "",
                 uuid.uuid4(),
                 True,
+                expires[c.pk],
             )
             for pk, (c, person_id, enrolment_id) in zip(ids, passed, strict=True)
         ),
     )
-    topics = {}  # each class's topic ids, read once per class
-    for c, _p, _e in passed:
-        if c.pk not in topics:
-            topics[c.pk] = [t.pk for t in c.topics.all()]
     insert_rows(
         TrainingRecord.topics.through,
         ("trainingrecord", "topic"),

@@ -102,3 +102,26 @@ def is_open(*, prefix: str = "", end: str = "end_date") -> Q:
 def started_after(day, *, prefix: str = "", start: str = "start_date") -> Q:
     """Q for rows whose period begins after `day` (its first day > day)."""
     return Q(**{f"{prefix}{start}__gt": day})
+
+
+def valid_on(day, *, prefix: str = "", end: str = "expires_on") -> Q:
+    """Q for rows still valid on `day`: no last valid day, or one on or after `day` (a
+    training record counts on its last valid day, not the day after)."""
+    return Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gte": day})
+
+
+def ended_within(first, last, *, prefix: str = "", end: str = "end_date") -> Q:
+    """Q for rows whose last day lies in [first, last] (None: open on that side); a row with
+    no last day never does."""
+    q = Q(**{f"{prefix}{end}__isnull": False})
+    if first is not None:
+        q &= Q(**{f"{prefix}{end}__gte": first})
+    if last is not None:
+        q &= Q(**{f"{prefix}{end}__lte": last})
+    return q
+
+
+def outlasts(day, *, prefix: str = "", end: str = "end_date") -> Q:
+    """Q for rows still in force after `day`: no last day, or one later than `day` (a
+    training record that renews another one lasts beyond the other's last day)."""
+    return Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gt": day})

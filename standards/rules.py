@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from lib.periods import valid_on
 from people.models import EducationLevel, Person, PoliticalTheory
 from standards.models import TitleStandard
 from training.models import Topic, TrainingRecord
@@ -90,7 +91,10 @@ def meets_q(standard: TitleStandard, day: dt.date, person_ref: str = "pk") -> Q:
 
 
 def _records_by(person, day: dt.date):
-    return TrainingRecord.objects.filter(person=person, valid=True, completed_on__lte=day)
+    # Expired training no longer counts on `day` (issue 24 §5), as in targets.engine.
+    return TrainingRecord.objects.filter(
+        valid_on(day), person=person, valid=True, completed_on__lte=day
+    )
 
 
 def most_required_topic(day: dt.date, among: list[int] | None = None):

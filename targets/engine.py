@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from lib.compiled import STAND_IN, compiled
 from lib.dates import today
-from lib.periods import ended_before, overlaps_q, started_before, started_within
+from lib.periods import ended_before, overlaps_q, started_before, started_within, valid_on
 from people.models import Person, Position, StartReason
 from standards.models import TitleStandard
 from standards.rules import required_topics, standard_id_on
@@ -267,9 +267,10 @@ TRAINED_KINDS = {TargetKind.TRAINING, TargetKind.TITLE_STANDARD}
 def _window_records(
     target: Target, day: dt.date, part: str = WITHIN, *, any_organiser: bool = False, depth=1
 ) -> QuerySet:
-    """Valid records of the outer position's person, long enough, from the window's opening
-    up to the day asked: those `WITHIN` its end, any (`UNBOUNDED`), or those `AFTER` it —
-    training after the deadline is late, it does not meet the target (§9). Where only the
+    """Valid records of the outer position's person, long enough, not expired on the day
+    asked, from the window's opening up to that day: those `WITHIN` its end, any
+    (`UNBOUNDED`), or those `AFTER` it — training after the deadline is late, it does not
+    meet the target (§9). Where only the
     level responsible's own classes count (T-003-4), those of the outer row's `duty_unit_id`
     — unless `any_organiser` (training by others, shown beside). `depth`: how many queries
     out the position is (2 from inside a subquery on its standard's topics)."""
@@ -280,8 +281,14 @@ def _window_records(
             ref = OuterRef(ref)
         return ref
 
+    # Training that has expired by the day asked no longer counts (issue 24 §5): on its last
+    # valid day it does, the day after it does not. The day is in the compiled SQL's key.
     records = TrainingRecord.objects.filter(
-        person=outer("person_id"), valid=True, completed_on__lte=day, hours__gte=target.min_hours
+        valid_on(day),
+        person=outer("person_id"),
+        valid=True,
+        completed_on__lte=day,
+        hours__gte=target.min_hours,
     )
     if target.organised_by_responsible and not any_organiser:
         # Organised (or co-organised) by that unit, or by a school it owns: a class's record

@@ -11,6 +11,7 @@ from people.models import Position
 from targets import snapshots
 from targets.engine import STATUS_LABELS, due_on, evaluated, person_targets, status_of
 from targets.models import Revision, Snapshot, Target, TargetFigure, covering
+from training.lapsing import LIST_DAYS, lapsing_records
 from units.models import UnitVersion
 from units.places import placed_under
 from units.selectors import children_on
@@ -346,3 +347,46 @@ def needs_rows(node: UnitVersion, day: dt.date, targets):
                 due_on(target, position, day),
                 level,
             ]
+
+
+# --- training about to expire (issue 24 §5) ---------------------------------------------
+
+
+def lapsing(node: UnitVersion, day: dt.date, days: int = LIST_DAYS) -> QuerySet:
+    """Training of the people holding a post under the node on `day` whose last valid day
+    falls within the next `days` days (from `day` itself, its last valid day, to `day` +
+    `days`), unless renewed: the page's section, its exports and its count read this."""
+    last = day + dt.timedelta(days=days)
+    return (
+        lapsing_records(day, last, on=day)
+        .filter(person_id__in=_holders(node, day, day))
+        .select_related("person", "person__unit")
+        .order_by("expires_on", "person__sort_key", "pk")
+    )
+
+
+def lapsing_headers() -> list[str]:
+    return [
+        _("Full name"),
+        _("Birth date"),
+        _("Unit code"),
+        _("Unit"),
+        _("Course"),
+        _("Completed on"),
+        _("Valid until"),
+    ]
+
+
+def lapsing_rows(node: UnitVersion, day: dt.date):
+    """The lapsing list as exported (CSV, XLSX), dates as dates, streamed."""
+    for record in lapsing(node, day).iterator(chunk_size=2000):
+        person = record.person
+        yield [
+            person.full_name,
+            person.birth_date,
+            person.unit.code,
+            person.unit.name,
+            record.title,
+            record.completed_on,
+            record.expires_on,
+        ]

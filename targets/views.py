@@ -25,6 +25,7 @@ from targets.forms import AdoptForm, AllocationForm, OwnGoalForm, TargetForm
 from targets.measures import Measure, allocatable_targets, allocation, holds, unit_measures
 from targets.models import Target
 from targets.selectors import Standing
+from training.lapsing import LIST_DAYS
 from units.models import Unit
 from units.selectors import ancestors_on, version_on
 
@@ -248,6 +249,8 @@ def needs(request: HttpRequest) -> HttpResponse:
     context = {"unit": unit, "node": node, "day": day}
     if node is None:
         return render(request, "targets/needs.html", context)
+    if request.GET.get("lapsing") == "1" and request.GET.get("format") in ("csv", "xlsx"):
+        return _lapsing_export(request, node, day)
     targets = selectors.targets_for(node, day)
     chosen = next((t for t in targets if str(t.pk) == request.GET.get("target")), None)
     if request.GET.get("format") == "csv":
@@ -270,6 +273,11 @@ def needs(request: HttpRequest) -> HttpResponse:
         for position in page:
             position.due = due_on(chosen, position, day)
         context["page"] = page
+    # Issue 24 §5: who lapses in the next 90 days (the same selector as the export).
+    context["lapsing"] = Paginator(selectors.lapsing(node, day), 50).get_page(
+        request.GET.get("lapsing_page")
+    )
+    context["lapsing_days"] = LIST_DAYS
     return render(request, "targets/needs.html", context)
 
 
@@ -348,6 +356,33 @@ def _needs_xlsx(request, node, day, chosen, targets) -> HttpResponse:
         params=_needs_params(request, day, chosen),
         count=rows.count,
     )
+    return response
+
+
+def _lapsing_export(request, node, day) -> HttpResponse:
+    """Training about to expire under the node, as CSV or a workbook (logged as the needs
+    list is: it names people)."""
+    params = {"on": day, "lapsing": LIST_DAYS, "format": request.GET.get("format", "")}
+    name = f"sap-het-hieu-luc-{node.unit.code}-{day:%Y%m%d}"
+    if request.GET.get("format") == "csv":
+        entry = log_export(request, Source.NEEDS_LIST, unit=node.unit, params=params)
+        return csv_response(
+            f"{name}.csv",
+            selectors.lapsing_headers(),
+            selectors.lapsing_rows(node, day),
+            done=lambda count: export_count_set(entry, count),
+        )
+    rows = Counted(selectors.lapsing_rows(node, day))
+    title = _("Training expiring within %(n)s days") % {"n": LIST_DAYS}
+    response = xlsx_response(
+        f"{name}.xlsx",
+        _("Expiring training"),
+        selectors.lapsing_headers(),
+        rows,
+        title=f"{title} — {node.name}",
+        subtitle=_("As of %(day)s") % {"day": f"{day:%d/%m/%Y}"},
+    )
+    log_export(request, Source.NEEDS_LIST, unit=node.unit, params=params, count=rows.count)
     return response
 
 

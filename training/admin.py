@@ -5,12 +5,12 @@ from training.models import Institution, Programme, Topic
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["rank", "code", "name", "name_en", "builtin"]
+    list_display = ["rank", "code", "name", "name_en", "validity_months", "builtin"]
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["name", "issuing_unit", "hours"]
+    list_display = ["name", "issuing_unit", "hours", "validity_months"]
     filter_horizontal = ["topics", "target_roles", "target_levels"]
     raw_id_fields = ["issuing_unit"]
 

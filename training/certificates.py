@@ -68,6 +68,11 @@ def decree30_date(day: dt.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def validity_line(expires_on: dt.date) -> str:
+    """What a certificate of training that expires says of it, in the PDF and on the page."""
+    return f"Có giá trị đến ngày {expires_on:%d/%m/%Y}"
+
+
 def number_of(record: TrainingRecord, symbol: str = "") -> str:
     """ "00001/2026", or "00001/2026/GCN-LĐLĐ" with the organiser's symbol."""
     number = f"{record.certificate_number}/{record.certificate_year}"
@@ -249,6 +254,9 @@ def _body(pdf: FPDF, page: _Page, record: TrainingRecord, text: dict, width: flo
     )
     pdf.set_x(page.left)
     pdf.multi_cell(width, line, f"Thời gian: {when} ({record.hours} giờ)", align="C")
+    if record.expires_on:  # training that must be renewed (issue 24 §5)
+        pdf.set_x(page.left)
+        pdf.multi_cell(width, line, validity_line(record.expires_on), align="C")
 
 
 def _signature(pdf: FPDF, page: _Page, text: dict) -> None:

@@ -9,6 +9,7 @@ from training.models import (
     Form,
     Institution,
     LecturerKind,
+    Programme,
     Topic,
     TrainingClass,
 )
@@ -112,6 +113,22 @@ class ExternalRecordForm(forms.Form):
         empty_label=_("— none of these —"),
     )
     certificate_number = forms.CharField(label=_("certificate number"), required=False)
+    # Issue 24 §5: its validity comes from the programme and topics chosen, unless the body's
+    # own certificate states a day (a partner's OSH card, say).
+    programme = forms.ModelChoiceField(
+        label=_("framework programme"),
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label=_("— none of these —"),
+    )
+    expires_on = DateField(
+        label=_("valid until"),
+        required=False,
+        help_text=_(
+            "As the certificate states it. Empty: as long as the programme or topics chosen "
+            "say (empty for training that does not expire)."
+        ),
+    )
     scan = forms.FileField(label=_("scan"), required=False)
 
 

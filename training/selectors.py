@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
-from lib.periods import started_within
+from lib.periods import started_within, valid_on
 from people.models import Person, Position
 from units.models import Unit
 from units.places import path_on, placed_under, placed_under_then
@@ -159,11 +159,13 @@ class Share:
 
 def trained_in_basics(day: dt.date, person_ref: str) -> Exists:
     """Whether the person (`OuterRef(person_ref)`) has been trained in basic union work by
-    `day`: a valid record on a basic topic, whoever organised it."""
+    `day`: a valid record on a basic topic, whoever organised it, not expired that day (a
+    figure of who is trained, like the targets', not of the classes held: issue 24 §5)."""
     from training.models import TrainingRecord
 
     return Exists(
         TrainingRecord.objects.filter(
+            valid_on(day),
             person=OuterRef(person_ref),
             valid=True,
             completed_on__lte=day,

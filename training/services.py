@@ -17,7 +17,7 @@ from lib import uploads
 from lib.bulk import lookups_in
 from lib.dates import today
 from people.models import Person
-from training import notices
+from training import notices, validity
 from training.models import (
     ClassCorrection,
     ClassStatus,
@@ -530,20 +530,26 @@ def results_record_many(
 
 def _write_record(enrolment: Enrolment) -> TrainingRecord:
     c = enrolment.training_class
-    record, _created = TrainingRecord.objects.update_or_create(
-        enrolment=enrolment,
-        defaults={
-            "person": enrolment.person,
-            "training_class": c,
-            "title": c.name,
-            "programme": c.programme,
-            "hours": c.hours,
-            "completed_on": c.end_date,
-            "form": c.form,
-            "organiser": c.organiser,
-        },
+    topics = list(c.topics.all())
+    defaults = {
+        "person": enrolment.person,
+        "training_class": c,
+        "title": c.name,
+        "programme": c.programme,
+        "hours": c.hours,
+        "completed_on": c.end_date,
+        "form": c.form,
+        "organiser": c.organiser,
+    }
+    expires = validity.expires_on(c.end_date, c.programme, topics)
+    record, created = TrainingRecord.objects.update_or_create(
+        enrolment=enrolment, defaults=defaults, create_defaults={**defaults, "expires_on": expires}
     )
-    record.topics.set(c.topics.all())
+    # Results saved again follow the class, but a signed certificate keeps the day it printed.
+    if not created and record.expires_on != expires and not record.certificate_number:
+        record.expires_on = expires
+        record.save(update_fields=["expires_on"])
+    record.topics.set(topics)
     return record
 
 
@@ -700,10 +706,13 @@ def external_record_create(
     organiser=None,
     scan=None,
     certificate_number: str = "",
+    programme=None,
+    expires_on: dt.date | None = None,
 ) -> TrainingRecord:
     """Training done elsewhere (a political-theory school, a university, another body) —
     or by a union unit outside the classes kept here (`organiser`: T-003-4 counts a chair's
-    training only when the level responsible organised it)."""
+    training only when the level responsible organised it). Valid until `expires_on` when
+    the body's certificate states it, else as long as its programme and topics say."""
     _require_writer(user)
     if not is_system(user) and not in_scope(user, person.unit):
         raise ValidationError(
@@ -718,12 +727,21 @@ def external_record_create(
         institution=institution,
         organiser=organiser,
         certificate_number=certificate_number.strip(),
+        programme=programme,
     )
     if scan:
         _check_scan(scan)
         record.scan = scan
-    if not list(topics):
+    topics = list(topics)
+    if not topics:
         raise ValidationError({"topics": _("Choose at least one topic.")})
+    if expires_on is None:
+        expires_on = validity.expires_on(completed_on, programme, topics)
+    elif completed_on and expires_on < completed_on:
+        raise ValidationError(
+            {"expires_on": _("The training cannot expire before the day it was completed.")}
+        )
+    record.expires_on = expires_on
     record.full_clean(exclude=["topics", "verification_code"])
     record.save()
     record.topics.set(topics)

@@ -62,6 +62,7 @@ from training.selectors import (
     classes_visible_to,
     lecturers_with_figures,
 )
+from training.validity import in_force
 from units.models import Unit, UnitLevel
 
 
@@ -743,7 +744,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if record is None or not record.certificate_number:
         # Said plainly to whoever scanned it (not the signed-in user's "outside your unit").
         return render(request, "training/verify.html", {"record": None}, status=404)
-    return render(request, "training/verify.html", {"record": record})
+    # Training that must be renewed: past its last valid day it says so (issue 24 §5).
+    expired = not in_force(record.expires_on, today())
+    return render(request, "training/verify.html", {"record": record, "expired": expired})
 
 
 @writer_required
