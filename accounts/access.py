@@ -251,6 +251,14 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "targets/people/": (Data.TARGETS, OWN),
     # A target's own page (issue 23 §6): changing targets, not reading them.
     "targets/manage/": (Data.TARGETS, WRITE),
+    # Issue 24 §4: a class's schedule (of the classes one may open, as the class page), its
+    # sessions changed, attendance taken and the QR shown by those who may change the class;
+    # a learner checks in for themselves; a profile's panel lists one's sessions to come.
+    "training/classes/<int:pk>/sessions/": (Data.CLASSES, OWN),
+    "training/classes/<int:pk>/sessions/new/": (Data.CLASSES, WRITE),
+    "training/classes/<int:pk>/sessions/<int:session_pk>/": (Data.CLASSES, WRITE),
+    "training/checkin/": (Data.CLASSES, OWN),
+    "training/people/<int:person_pk>/sessions/": (Data.CLASSES, OWN),
     "targets/new/": (Data.TARGETS, WRITE),
     "targets/<int:pk>/edit/": (Data.TARGETS, WRITE),
     "imports/": (Data.IMPORTS, READ),

@@ -22,7 +22,7 @@ from people.models import Person, Position
 from planning.models import ClassLink, Plan, PlanLine, Survey
 from reports.models import ImplementationReport, ReportJob
 from targets.models import Target
-from training.models import Enrolment, Lecturer, TrainingClass, TrainingRecord
+from training.models import ClassSession, Enrolment, Lecturer, TrainingClass, TrainingRecord
 from units.models import Unit
 
 # Admin is for system administrators only (every admin route is walked by the probe, and must
@@ -95,6 +95,8 @@ def model_for(route: str):
     if route.startswith(("targets/<int:pk>", "audit/targets/")):  # adopting, history
         return Target
     if "person_pk" in route or route.startswith(("people/<int:pk>/", "privacy/people/")):
+    if route.startswith("training/checkin/"):  # a session's QR code
+        return ClassSession
         return Person
     if "classes" in route:
         return TrainingClass

@@ -35,7 +35,13 @@ from reports.models import ImplementationReport, ReportJob
 from reports.tasks import report_job_create
 from targets.models import SourceDocument, Target
 from targets.services import target_adopt
-from training.models import Enrolment, Lecturer, TrainingClass, TrainingRecord
+from training.models import (
+    ClassSession,
+    Enrolment,
+    Lecturer,
+    TrainingClass,
+    TrainingRecord,
+)
 from training.selectors import classes_visible_to
 from units.models import Unit
 
@@ -68,6 +74,7 @@ PROBED_MODELS = (
     Target,
     TrainingClass,
     Survey,
+    ClassSession,
 )
 # The kind of data (accounts.access) each probed model is: a role that does not read a kind
 # sees none of its objects but its own.
@@ -78,6 +85,7 @@ MODEL_KINDS = {
     Enrolment: Data.CLASSES,
     TrainingRecord: Data.CLASSES,
     TrainingClass: Data.CLASSES,
+    ClassSession: Data.CLASSES,
     Lecturer: Data.LECTURERS,
     ImportJob: Data.IMPORTS,
     ReportJob: Data.REPORTS,
@@ -130,6 +138,7 @@ def own_rows(person) -> dict:
         Enrolment: Q(person=person),
         # The classes they attend or teach (training.selectors.classes_visible_to).
         TrainingClass: Q(enrolments__person=person) | Q(class_lecturers__lecturer__person=person),
+        ClassSession: Q(training_class__enrolments__person=person) | Q(lecturer__person=person),
         Assignment: Q(person=person),
         CourseEnrolment: Q(person=person),
         QuizAttempt: Q(enrolment__person=person),
@@ -190,6 +199,7 @@ def outside_subtree(user):
         Question,
         Assignment,
         CourseEnrolment,
+        ClassSession,
     ):
         inside = scoped(model.objects.all(), user).values("pk")
         out[model] = list(model.objects.exclude(pk__in=inside))
@@ -439,6 +449,16 @@ def add_elearning(tree) -> None:
         QuizAttempt.objects.create(enrolment=enrolment, lesson=quiz)
 
 
+def add_sessions(tree) -> None:
+    """A session of each class (Mê Linh's, Ninh Thuận's): its QR check-in is a route."""
+    import datetime as dt
+
+    for c in (tree.ml_class, tree.nt_class):
+        ClassSession.objects.create(
+            training_class=c, date=c.start_date, starts_at=dt.time(8), ends_at=dt.time(11)
+        )
+
+
 # Each persona and its role: between them, every role of the access matrix.
 PERSONAS = {
     "admin": UserRole.SYSTEM_ADMIN,
@@ -483,6 +503,7 @@ def test_no_route_leaks_outside_the_users_subtree(
     add_planning(tree)
     add_cadrework(tree)
     add_elearning(tree)
+    add_sessions(tree)
     user = getattr(tree, persona)
     assert user.role == PERSONAS[persona]
     source = Target.objects.get(code="T-003-2")

@@ -5,6 +5,7 @@ from lib.forms import BOUNDS, DateField
 from lib.vntext import nfc
 from training.models import (
     CertificateTemplate,
+    ClassSession,
     Feedback,
     Form,
     Institution,
@@ -254,3 +255,42 @@ class CertificateTemplateForm(forms.ModelForm):
             "signer_title",
             "signer_name",
         ]
+
+
+class TimeField(forms.TimeField):
+    """A time of day as typed in Vietnam: 07:30, 7:30, 7h30 or 7g30 (24-hour clock)."""
+
+    widget = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "type": "time"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hg%M", "%H.%M"])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().lower()
+        return super().to_python(value)
+
+
+class SessionForm(forms.ModelForm):
+    """A session of a class: its day, time, place, lecturer and topic (training.sessions
+    checks it against the class)."""
+
+    date = DateField(label=_("date"))
+    starts_at = TimeField(label=_("from"))
+    ends_at = TimeField(label=_("to"))
+
+    class Meta:
+        model = ClassSession
+        fields = ["date", "starts_at", "ends_at", "venue", "lecturer", "topic"]
+
+    def __init__(self, *args, training_class, lecturers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lecturer"].queryset = lecturers
+        self.fields["lecturer"].label_from_instance = lambda lecturer: lecturer.person.full_name
+        self.fields["topic"].queryset = training_class.topics.all()
+        if not self.instance.pk:
+            self.initial.setdefault("venue", training_class.venue)
+
+    def _post_clean(self):
+        pass  # validated by the service, inside its transaction

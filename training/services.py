@@ -544,6 +544,12 @@ def _write_record(enrolment: Enrolment) -> TrainingRecord:
     expires = validity.expires_on(c.end_date, c.programme, topics)
     record, created = TrainingRecord.objects.update_or_create(
         enrolment=enrolment, defaults=defaults, create_defaults={**defaults, "expires_on": expires}
+    # Issue 24 §4: a class with sessions has its attendance from them, whatever was typed.
+    from training.sessions import attendance_percentages
+
+    attendance_percent = attendance_percentages(training_class).get(
+        enrolment.pk, attendance_percent
+    )
     )
     # Results saved again follow the class, but a signed certificate keeps the day it printed.
     if not created and record.expires_on != expires and not record.certificate_number:

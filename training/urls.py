@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import views
+from training import session_views, views
 
 app_name = "training"
 urlpatterns = [
@@ -34,4 +34,34 @@ urlpatterns = [
     path("lecturers/<int:pk>/", views.lecturer_detail, name="lecturer_detail"),
     path("chairs/", views.chairs, name="chairs"),
     path("statistics/", views.statistics, name="statistics"),
+    # Issue 24 §4: sessions of a class, attendance per session, check-in by QR.
+    path("classes/<int:pk>/sessions/", session_views.session_list, name="sessions"),
+    path("classes/<int:pk>/sessions/new/", session_views.session_create, name="session_create"),
+    path(
+        "classes/<int:pk>/sessions/<int:session_pk>/edit/",
+        session_views.session_edit,
+        name="session_edit",
+    ),
+    path(
+        "classes/<int:pk>/sessions/<int:session_pk>/delete/",
+        session_views.session_delete,
+        name="session_delete",
+    ),
+    path(
+        "classes/<int:pk>/sessions/<int:session_pk>/attendance/",
+        session_views.attendance,
+        name="session_attendance",
+    ),
+    path("classes/<int:pk>/sessions/<int:session_pk>/qr/", session_views.qr, name="session_qr"),
+    path(
+        "classes/<int:pk>/sessions/<int:session_pk>/qr/code/",
+        session_views.qr_code,
+        name="session_qr_code",
+    ),
+    path("checkin/<int:pk>/<str:code>/", session_views.checkin, name="checkin"),
+    path(
+        "people/<int:person_pk>/sessions/",
+        session_views.person_sessions,
+        name="person_sessions",
+    ),
 ]

@@ -473,8 +473,17 @@ def class_results(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = get_scoped_or_404(
         TrainingClass.objects.select_related("organiser"), request.user, pk=pk
     )
+    # Issue 24 §4: with sessions, attendance comes from them (shown, not typed).
+    from training.sessions import attendance_percentages
+
+    from_sessions = attendance_percentages(training_class)
     rows = [
-        (e, ResultsRowForm(request.POST or None, prefix=str(e.pk), initial=_results_initial(e)))
+        (
+            e,
+            ResultsRowForm(
+                request.POST or None, prefix=str(e.pk), initial=_results_initial(e, from_sessions)
+            ),
+        )
         for e in training_class.enrolments.filter(status=EnrolmentStatus.ACCEPTED)
         .select_related("person", "nominating_unit")
         .order_by("person__sort_key", "pk")
@@ -511,14 +520,15 @@ def class_results(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "problems": problems,
             "columns": [capfirst(f.label) for f in ResultsRowForm().fields.values()],
+            "from_sessions": bool(from_sessions),
         },
     )
 
 
-def _results_initial(enrolment: Enrolment) -> dict:
+def _results_initial(enrolment: Enrolment, from_sessions: dict[int, int]) -> dict:
     passed = {True: _("Passed"), False: _("Not passed"), None: ""}[enrolment.passed]
     return {
-        "attendance_percent": enrolment.attendance_percent,
+        "attendance_percent": from_sessions.get(enrolment.pk, enrolment.attendance_percent),
         "score": enrolment.score,
         "passed": passed,
     }
