@@ -5,8 +5,9 @@ per rule finds none." This test is that grep, made exact with the syntax tree so
 cannot be fooled by formatting and does not flag strings or comments:
 
 - **time** (lib.periods): a lookup comparing a period's first or last day
-  (`start_date`, `end_date`, `valid_from`, `valid_to` with `__lt`, `__lte`, `__gt`, `__gte`,
-  `__isnull`, `__range`) — every "in force on D", overlap, "ended before" goes through it;
+  (`start_date`, `end_date`, `valid_from`, `valid_to`, a training record's `expires_on` with
+  `__lt`, `__lte`, `__gt`, `__gte`, `__isnull`, `__range`) — every "in force on D", overlap,
+  "ended before", "still valid on D" goes through it;
 - **place** (units.places, with lib.tree for the "now" reading that accounts' scope needs
   below units): a lookup on a materialised path (`path__startswith`) or a
   `.path.startswith(...)` test in Python — "under this unit" now or as the tree stood on a day.
@@ -28,7 +29,7 @@ APPS = sorted(
 )
 RULE_MODULES = {"lib/periods.py", "lib/tree.py", "units/places.py"}
 DATE_LOOKUP = re.compile(
-    r"(^|__)(start_date|end_date|valid_from|valid_to)__(lt|lte|gt|gte|isnull|range)$"
+    r"(^|__)(start_date|end_date|valid_from|valid_to|expires_on)__(lt|lte|gt|gte|isnull|range)$"
 )
 PATH_LOOKUP = re.compile(r"(^|__)path__startswith$")
 CONSTRAINTS = {"CheckConstraint", "UniqueConstraint"}
@@ -113,6 +114,7 @@ def test_the_check_finds_what_it_looks_for(monkeypatch):
         'Q(**{f"{field}__startswith": path})\n'
         "url.path.startswith(('/embed/', '/shorts/'))\n"
         "models.CheckConstraint(condition=Q(end_date__gte=F('start_date')), name='x')\n"
+        "TrainingRecord.objects.filter(expires_on__gte=day)\n"
     )
     tree = ast.parse(sample)
     monkeypatch.setattr("tests.test_one_rule._sources", lambda: iter([("sample.py", tree)]))
@@ -123,4 +125,5 @@ def test_the_check_finds_what_it_looks_for(monkeypatch):
         "sample.py:3: .path.startswith(...)",
         "sample.py:4: valid_to__gt=",
         "sample.py:5: path__startswith=",
+        "sample.py:8: expires_on__gte=",
     ]
