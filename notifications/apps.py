@@ -1,5 +1,21 @@
+import datetime as dt
+
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def deliver(previous: dt.datetime | None, now: dt.datetime) -> str:
+    """The scheduled round of mail (schedule): notices whose first try failed, and yesterday's
+    digests from NOTIFICATIONS_DIGEST_HOUR on (notifications.delivery.deliver_due)."""
+    from notifications.delivery import deliver_due
+
+    done = deliver_due(now)
+    return gettext("%(sent)s mailed, %(failed)s failed, %(none)s without an address") % {
+        "sent": done.sent,
+        "failed": done.failed,
+        "none": done.no_address,
+    }
 
 
 class NotificationsConfig(AppConfig):
@@ -8,3 +24,15 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from schedule.registry import Job, register
+
+        register(
+            Job(
+                code="notifications.deliver",
+                label=_("Mail of the notifications: retries and daily digests"),
+                every=dt.timedelta(minutes=1),
+                run=deliver,
+            )
+        )

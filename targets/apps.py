@@ -1,5 +1,22 @@
+import datetime as dt
+
 from django.apps import AppConfig
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def keep_yesterday(previous: dt.datetime | None, now: dt.datetime) -> str:
+    """The scheduled job (schedule): yesterday's figures of every target, complete — the
+    snapshot computed through the one door (targets.snapshots.ready): kept if it was computed
+    once the day was over, else computed again here (a small tree) or by the worker."""
+    from targets import snapshots
+
+    day = timezone.localdate(now) - dt.timedelta(days=1)
+    values = {"day": day.strftime("%d/%m/%Y")}
+    if snapshots.ready(day) is not None:
+        return gettext("Figures of %(day)s complete") % values
+    return gettext("Figures of %(day)s being computed by the worker") % values
 
 
 class TargetsConfig(AppConfig):
@@ -15,3 +32,14 @@ class TargetsConfig(AppConfig):
         from targets import notices
 
         notices.register_jobs()
+        from schedule.registry import Job, register
+
+        register(
+            Job(
+                code="targets.keep_yesterday",
+                label=_("Yesterday's figures of the targets, complete"),
+                every=dt.timedelta(days=1),
+                at=dt.time(1, 0),
+                run=keep_yesterday,
+            )
+        )

@@ -12,28 +12,35 @@ On SQLite one writer holds the database at a time: the worker waits for the lock
 `--busy-timeout` seconds (a page only 20), so an import or a page writing for a while makes it
 wait, not die with "database is locked" in the middle of a job.
 
-While the worker runs, the supervisor mails the notifications that are due every
-`--deliver-every` seconds (notifications.delivery.deliver_due: mail whose first try failed,
-the daily digests), in its own process, so a mail server that hangs never holds a job up. A
-failing round is logged and tried again at the next; it never stops the supervisor."""
+While the worker runs, the supervisor runs the scheduled jobs (schedule: the mail of the
+notifications and the digests, reminders, clean-ups, yesterday's figures): every
+`--schedule-every` seconds it asks which are due and starts each in a thread of its own, with
+its own database connection, so that a job that hangs (a mail server that never answers)
+holds up neither db_worker, nor the supervisor's watch over it, nor the other jobs. The
+schedule lives in the database: each job runs at most once per period whichever of several
+servers' supervisors gets there first, and a restart loses nothing (schedule.runner). A
+failing job is logged and tried again the next period; it never stops the supervisor."""
 
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
 
 from imports.services import jobs_fail_stale
-from notifications.delivery import deliver_due
+from schedule import runner
 
 WORKER_BUSY_TIMEOUT_SECONDS = 600
 QUICK_DEATH_SECONDS = 10  # a worker dying sooner than this after its start backs off
 MAX_DELAY_SECONDS = 30.0
+SCHEDULE_EVERY_SECONDS = 30.0
+JOBS_GRACE_SECONDS = 10.0  # on stop, how long the jobs running get to end
 
 
 class Command(BaseCommand):
@@ -54,10 +61,12 @@ class Command(BaseCommand):
             help="SQLite: seconds the worker waits for another connection's write lock",
         )
         parser.add_argument(
-            "--deliver-every",
+            "--schedule-every",
+            "--deliver-every",  # its name when it only mailed the notifications
+            dest="schedule_every",
             type=float,
-            default=60.0,
-            help="seconds between two rounds of notification mail (0: none)",
+            default=SCHEDULE_EVERY_SECONDS,
+            help="seconds between two looks at the scheduled jobs due (0: none)",
         )
 
     def handle(
@@ -66,10 +75,11 @@ class Command(BaseCommand):
         interval: str,
         restart_delay: float,
         busy_timeout: float,
-        deliver_every: float,
+        schedule_every: float,
         **options,
     ) -> None:
         state = {"stopping": False, "child": None}
+        self.jobs: dict[str, threading.Thread] = {}  # the scheduled jobs running, by code
 
         def stop(signum, frame) -> None:
             state["stopping"] = True
@@ -81,6 +91,11 @@ class Command(BaseCommand):
         manage = Path(settings.BASE_DIR) / "manage.py"
         delay = restart_delay
         env = dict(os.environ, SQLITE_BUSY_TIMEOUT=f"{busy_timeout:g}")
+        if connection.vendor == "sqlite":
+            # The scheduled jobs are background work too: they wait for the lock as long as
+            # the worker does (their threads' connections are made from these settings).
+            connections.settings[DEFAULT_DB_ALIAS]["OPTIONS"]["timeout"] = busy_timeout
+            connection.close()
         while not state["stopping"]:
             for job in jobs_fail_stale():
                 self.stderr.write(f"run_worker: import {job.pk} had lost its worker: failed")
@@ -88,7 +103,7 @@ class Command(BaseCommand):
             state["child"] = subprocess.Popen(
                 [sys.executable, str(manage), "db_worker", "--interval", str(interval)], env=env
             )
-            status = self._wait(state, deliver_every)
+            status = self._wait(state, schedule_every)
             if state["stopping"]:
                 break
             quick = time.monotonic() - started < QUICK_DEATH_SECONDS
@@ -100,32 +115,57 @@ class Command(BaseCommand):
             deadline = time.monotonic() + delay
             while not state["stopping"] and time.monotonic() < deadline:
                 time.sleep(0.1)
+        self._let_jobs_end()
 
-    def _wait(self, state: dict, deliver_every: float) -> int:
-        """Wait for the worker to stop, delivering the notifications every so often meanwhile
-        (the first round at once)."""
+    def _wait(self, state: dict, schedule_every: float) -> int:
+        """Wait for the worker to stop, starting the scheduled jobs due every so often
+        meanwhile (the first look at once)."""
         child = state["child"]
-        if deliver_every <= 0:
+        if schedule_every <= 0:
             return child.wait()
-        next_round = time.monotonic()
+        next_look = time.monotonic()
         while True:
-            if not state["stopping"] and time.monotonic() >= next_round:
-                self._deliver()
-                next_round = time.monotonic() + deliver_every
+            if not state["stopping"] and time.monotonic() >= next_look:
+                self._start_due_jobs()
+                next_look = time.monotonic() + schedule_every
             try:
-                return child.wait(timeout=max(0.05, next_round - time.monotonic()))
+                return child.wait(timeout=max(0.05, next_look - time.monotonic()))
             except subprocess.TimeoutExpired:
                 continue
 
-    def _deliver(self) -> None:
+    def _start_due_jobs(self) -> None:
+        """A thread for each job due that is not already running here (it may be running
+        in another server's supervisor: the claim in the database settles that)."""
         try:
             close_old_connections()
-            done = deliver_due()
-            if done.sent or done.failed:
-                self.stderr.write(
-                    f"run_worker: notifications mailed {done.sent}, failed {done.failed}"
-                )
-        except Exception as error:  # the next round tries again
-            self.stderr.write(f"run_worker: delivering notifications failed: {error}")
+            due = runner.due_codes()
+        except Exception as error:  # the next look tries again
+            self.stderr.write(f"run_worker: reading the schedule failed: {error}")
+            return
         finally:
-            connection.close()  # a new one each round: one broken while idle is not reused
+            connection.close()  # a new one each look: one broken while idle is not reused
+        for code in due:
+            if code in self.jobs and self.jobs[code].is_alive():
+                continue
+            thread = threading.Thread(
+                target=self._run_job, args=(code,), name=f"schedule {code}", daemon=True
+            )
+            self.jobs[code] = thread
+            thread.start()
+
+    def _run_job(self, code: str) -> None:
+        try:
+            for run in runner.run_due(codes=[code]):
+                if not run.ok:
+                    self.stderr.write(f"run_worker: scheduled job {code} failed: {run.summary}")
+        except Exception as error:  # claiming or recording failed: the next look tries again
+            self.stderr.write(f"run_worker: scheduled job {code} could not run: {error}")
+        finally:
+            connection.close()  # this thread's own
+
+    def _let_jobs_end(self) -> None:
+        """Give the jobs running a moment to end and record their run; one still running
+        after it is left to lapse (schedule.runner.STALE) and runs again then."""
+        deadline = time.monotonic() + JOBS_GRACE_SECONDS
+        for thread in self.jobs.values():
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
