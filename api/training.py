@@ -135,6 +135,9 @@ class RecordOut(Schema):
     certificate_number: str
     certificate_year: int | None
     topics: list[str]
+    expires_on: dt.date | None = Field(
+        None, description="Its last valid day (training that must be renewed); null: no end."
+    )
 
     @staticmethod
     def resolve_topics(r):
@@ -161,6 +164,11 @@ class ExternalRecordIn(Schema):
     completed_on: Day = Field(..., examples=["2024-06-28"])
     form: TrainingForm = Field(TrainingForm.ON_SITE, description="How it was taught.")
     certificate_number: str = Field("", max_length=30)
+    expires_on: Day | None = Field(
+        None,
+        description="Its last valid day when the certificate states one; left out, as long as "
+        "its topics' validity says (none: it does not expire).",
+    )
 
 
 class LecturerOut(Schema):
@@ -313,6 +321,7 @@ def record_create(request, payload: ExternalRecordIn):
         completed_on=payload.completed_on,
         form=payload.form,
         certificate_number=payload.certificate_number,
+        expires_on=payload.expires_on,
     )
     return 201, record
 

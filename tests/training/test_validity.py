@@ -384,3 +384,28 @@ def test_a_bad_expiry_is_refused_by_the_service(tree):
             expires_on=D(2025, 5, 31),
         )
     assert "expires_on" in error.value.message_dict
+
+
+def test_the_api_records_and_reads_the_day_a_certificate_states(tree, osh):
+    from tests.api import ApiClient, fields_of
+
+    api = ApiClient(tree.melinh_officer)
+    record = {
+        "person": tree.nguyen.pk,
+        "title": "Huấn luyện an toàn, vệ sinh lao động",
+        "topics": ["osh"],
+        "hours": 16,
+        "completed_on": "2025-06-05",
+    }
+    computed = api.post("/records", record)
+    assert computed.status_code == 201, computed.content
+    assert computed.json()["expires_on"] == "2027-06-04"  # the topic's 24 months
+    stated = api.post(
+        "/records", {**record, "completed_on": "2025-06-06", "expires_on": "2026-12-31"}
+    )
+    assert stated.json()["expires_on"] == "2026-12-31"
+    assert api.get(f"/records/{stated.json()['id']}").json()["expires_on"] == "2026-12-31"
+    refused = api.post(
+        "/records", {**record, "completed_on": "2025-06-07", "expires_on": "2025-06-01"}
+    )
+    assert refused.status_code == 422 and fields_of(refused) == {"expires_on"}
