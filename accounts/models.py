@@ -48,6 +48,9 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("person"),
     )
+    # The language the user last chose with the switch in the header: their mail is written
+    # in it (empty: the system's, Vietnamese).
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
 
     def save(self, *args, **kwargs):
         # The Django admin is for system administrators only.

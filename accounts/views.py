@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from accounts import twofactor
 from accounts.forms import CodeForm, EnrolmentCodeForm
-from accounts.models import ApiToken, UserRole
+from accounts.models import ApiToken, User, UserRole
 
 
 @login_required
@@ -198,3 +199,14 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
         {"form": form, "locked_out": message, "next": _next(request) or ""},
         status=429,
     )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch (Django's), remembered on the account too: the user's
+    mail is then written in the language they read the system in (notifications)."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).exclude(language=language).update(language=language)
+    return response

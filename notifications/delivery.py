@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from notifications import channels
 from notifications.channels import Attachment, Outgoing
 from notifications.models import MailState, Notification
+from notifications.selectors import mail_language
 
 LEASE = dt.timedelta(minutes=10)
 BATCH = 200
@@ -187,16 +188,16 @@ def _send(token: str, groups: list[list[Notification]], write, now: dt.datetime)
     outcome recorded on its rows."""
     channel = channels.external()
     done, outgoing, sending = Delivered(), [], []
-    with translation.override(settings.LANGUAGE_CODE):
-        for rows in groups:
-            user = rows[0].recipient
-            address = channel.address(user) if user.is_active else ""
-            if not address:
-                _no_address(token, rows)
-                done.no_address += len(rows)
-                continue
+    for rows in groups:
+        user = rows[0].recipient
+        address = channel.address(user) if user.is_active else ""
+        if not address:
+            _no_address(token, rows)
+            done.no_address += len(rows)
+            continue
+        with translation.override(mail_language(user)):  # the frame: digest, link, footer
             outgoing.append(write(rows, address))
-            sending.append(rows)
+        sending.append(rows)
     for rows, error in zip(sending, channel.send(outgoing), strict=True):
         _settle(token, rows, error, now)
         if error is None:

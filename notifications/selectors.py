@@ -3,6 +3,7 @@ whom a notice about a unit or a person goes to."""
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import WRITING_ROLES, User
@@ -65,3 +66,8 @@ def accounts_of(person_ids: Iterable[int]) -> QuerySet[User]:
     """The active accounts of these people (a cadre's self-service login, an officer who is
     also a learner)."""
     return User.objects.filter(person_id__in=list(person_ids), is_active=True)
+
+
+def mail_language(user) -> str:
+    """The language a user's mail is written in: the one they last chose, else the system's."""
+    return user.language or settings.LANGUAGE_CODE

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -18,7 +17,7 @@ from accounts.models import User
 from lib.downloads import file_name
 from notifications import channels, kinds
 from notifications.models import MailState, Notification, Preference, PreferredChannel, Timing
-from notifications.selectors import choices_of, default_choice
+from notifications.selectors import choices_of, default_choice, mail_language
 from notifications.tasks import deliver
 
 logger = logging.getLogger(__name__)
@@ -95,19 +94,27 @@ def announce(
     attachments: Sequence[dict] | None = None,
     **params,
 ) -> list[Notification]:
-    """A notice written from its kind's wording (notifications.kinds) in the system's language,
-    keeping `params` so that the inbox shows it in the reader's; `attachments` as `notify`."""
-    subject, body = kinds.compose(kind, params, settings.LANGUAGE_CODE)
-    return notify(
-        recipients=recipients,
-        kind=kind,
-        subject=subject,
-        body=body,
-        url=url,
-        params=params,
-        unless_repeated=unless_repeated,
-        attachments=attachments,
-    )
+    """A notice written from its kind's wording (notifications.kinds) in each recipient's
+    mail language (the system's unless they chose English), keeping `params` so that the
+    inbox shows it in the language of whoever reads it; `attachments` as `notify`."""
+    by_language: dict[str, list] = {}
+    for user in recipients:
+        if user is not None:
+            by_language.setdefault(mail_language(user), []).append(user)
+    made = []
+    for language, users in sorted(by_language.items()):
+        subject, body = kinds.compose(kind, params, language)
+        made += notify(
+            recipients=users,
+            kind=kind,
+            subject=subject,
+            body=body,
+            url=url,
+            params=params,
+            unless_repeated=unless_repeated,
+            attachments=attachments,
+        )
+    return made
 
 
 # What one notice's files may weigh in all (a class of 400 sessions is about 300 KB): a file
