@@ -14,7 +14,9 @@ def keep_yesterday(previous: dt.datetime | None, now: dt.datetime) -> str:
 
     day = timezone.localdate(now) - dt.timedelta(days=1)
     values = {"day": day.strftime("%d/%m/%Y")}
-    if snapshots.ready(day) is not None:
+    # Asked again without starting anything: a task run at once (TASKS_BACKEND=immediate)
+    # has completed it already.
+    if snapshots.ready(day) is not None or snapshots.ready(day, start=False) is not None:
         return gettext("Figures of %(day)s complete") % values
     return gettext("Figures of %(day)s being computed by the worker") % values
 
