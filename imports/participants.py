@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.bulk
+from accounts.models import User
 from imports.matching import resolve_unit, scope_prefix, units_by_code
 from imports.outcome import Outcome, each_row, parse_rows
 from imports.people import IDENTITY, match_people
@@ -37,7 +38,7 @@ from lib.vntext import split_full_name
 from people.models import Gender, Person, Position
 from targets import snapshots
 from targets.models import Snapshot
-from training import validity
+from training import notices, validity
 from training.models import (
     ClassCorrection,
     ClassStatus,
@@ -488,6 +489,29 @@ def _write(outcome, plan, user, classes) -> None:
             )
     outcome.touched_people = {p for _c, p in touched}
     outcome.touched_since = min((c.end_date for c, _p in touched), default=None)
+    _tell_learners(touched)
+
+
+def _tell_learners(touched: list[tuple]) -> None:
+    """Learners with their own account are told their results, as the class's results grid
+    tells them (training.notices.results; results already told are not told again). Only
+    those with an account are read one by one: an import of thousands costs a query per
+    few hundred people, then a few per learner who can be told."""
+    with_account: set[int] = set()
+    for lookup in lookups_in("person_id", sorted({p for _c, p in touched})):
+        with_account.update(
+            User.objects.filter(is_active=True, **lookup).values_list("person_id", flat=True)
+        )
+    pairs = {(c.pk, p) for c, p in touched if p in with_account}
+    if not pairs:
+        return
+    for enrolment in Enrolment.objects.filter(
+        training_class_id__in={c for c, _p in pairs},
+        person_id__in={p for _c, p in pairs},
+        status=EnrolmentStatus.ACCEPTED,
+    ).select_related("training_class__organiser", "person"):
+        if (enrolment.training_class_id, enrolment.person_id) in pairs:
+            notices.results(enrolment=enrolment)
 
 
 def _write_records(passed: list[tuple]) -> list[tuple]:
