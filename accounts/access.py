@@ -235,6 +235,10 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "me/": (Data.PEOPLE, OWN),
     # One's own notifications and how they reach one: every user, each their own only.
     "notifications/": (PUBLIC, NONE),
+    # One's own calendar and its feed's secret link: every user, each their own only.
+    "calendar/": (PUBLIC, NONE),
+    # The feed: read by calendar apps without login, like /verify/; the token is the key.
+    "calendar/feed/": (PUBLIC, NONE),
     "units/": (Data.UNITS, READ),
     "people/": (Data.PEOPLE, READ),
     "training/classes/": (Data.CLASSES, OWN),  # OWN: those they teach or attend

@@ -28,8 +28,9 @@ from units.models import Unit
 # Admin is for system administrators only (every admin route is walked by the probe, and must
 # send anyone else to the admin's login); i18n only switches language; certificate
 # verification is public by design and shows only what a certificate shows
-# (tests/training/test_certificates.py).
-SKIPPED_PREFIXES = ("admin/", "i18n/", "verify/")
+# (tests/training/test_certificates.py); a calendar feed is reached by its secret token, not
+# an id, and shows only its owner's calendar (tests/calendars/test_feed.py).
+SKIPPED_PREFIXES = ("admin/", "i18n/", "verify/", "calendar/feed/")
 # A route's parameters: Django's <conv:name> or <name>, the API's {name}.
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>|\{(?P<ninja>[^}]+)\}")
 

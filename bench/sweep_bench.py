@@ -217,6 +217,10 @@ def _path_value(route: str, match, user, year: int, earlier: list) -> str:
         if record is None:
             raise Unfillable(f"{route}: no certificate has a number")
         return str(record.verification_code)
+    if route.startswith("calendar/feed/"):  # the user's own feed, by a token made for it
+        from calendars.services import feed_renew
+
+        return feed_renew(user=user)
     if name == "code":
         target = visible(Target, user).order_by("pk").first()
         if target is None:

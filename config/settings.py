@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "elearning",
     "imports",
     "reports",
+    "calendars",
     "audit",
     "privacy",
     "auditlog",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("me/", people_views.my_profile, name="my_profile"),
     path("notifications/", include("notifications.urls")),
+    path("calendar/", include("calendars.urls")),
     path("units/", include("units.urls")),
     path("people/", include("people.urls")),
     path("training/", include("training.urls")),

@@ -47,6 +47,7 @@ PACKAGES = (
     "elearning",
     "imports",
     "reports",
+    "calendars",
     "audit",
     "privacy",
     "api",
@@ -92,7 +93,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"planning": ("planning",), "cadrework": ("cadrework",), "elearning": ("elearning",)},
     {"audit (shows)": ("audit",)},
     {"privacy (shows)": ("privacy",)},
-    {"reports": ("reports",), "imports": ("imports",)},
+    {"reports": ("reports",), "imports": ("imports",), "calendars": ("calendars",)},
     # The API is an entry point like the pages: it runs imports and builds reports.
     {"api": ("api",)},
     {"demo and benchmarks": ("demo", "bench")},
