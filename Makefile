@@ -77,10 +77,10 @@ lint: install
 messages: install
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=.tools \
 	  --ignore=imports --ignore=reports --ignore=planning --ignore=cadrework --ignore=elearning \
-	  --ignore=audit --ignore=privacy --ignore=notifications --ignore=calendars
+	  --ignore=audit --ignore=privacy --ignore=notifications --ignore=calendars --ignore=schedule
 	@# Apps with a catalogue of their own (locale/ inside the app) keep their strings there.
 	@# training and units keep their older strings in locale/ and their newer ones in their own.
-	for app in imports reports planning cadrework elearning audit privacy notifications calendars training units; do (cd $$app && ../$(PY) ../manage.py makemessages -l vi --no-obsolete); done
+	for app in imports reports planning cadrework elearning audit privacy notifications calendars schedule training units; do (cd $$app && ../$(PY) ../manage.py makemessages -l vi --no-obsolete); done
 	$(PY) manage.py compilemessages -l vi --ignore=.venv --ignore=.tools
 
 bench: install
