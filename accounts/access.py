@@ -251,10 +251,6 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "training/statistics/": (Data.CLASSES, READ),
     "training/lecturers/": (Data.LECTURERS, READ),
     "training/chairs/": (Data.TARGETS, READ),
-    "targets/": (Data.TARGETS, READ),
-    "targets/people/": (Data.TARGETS, OWN),
-    # A target's own page (issue 23 §6): changing targets, not reading them.
-    "targets/manage/": (Data.TARGETS, WRITE),
     # Issue 24 §4: a class's schedule (of the classes one may open, as the class page), its
     # sessions changed, attendance taken and the QR shown by those who may change the class;
     # a learner checks in for themselves; a profile's panel lists one's sessions to come.
@@ -263,6 +259,10 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "training/classes/<int:pk>/sessions/<int:session_pk>/": (Data.CLASSES, WRITE),
     "training/checkin/": (Data.CLASSES, OWN),
     "training/people/<int:person_pk>/sessions/": (Data.CLASSES, OWN),
+    "targets/": (Data.TARGETS, READ),
+    "targets/people/": (Data.TARGETS, OWN),
+    # A target's own page (issue 23 §6): changing targets, not reading them.
+    "targets/manage/": (Data.TARGETS, WRITE),
     "targets/new/": (Data.TARGETS, WRITE),
     "targets/<int:pk>/edit/": (Data.TARGETS, WRITE),
     "imports/": (Data.IMPORTS, READ),

@@ -95,9 +95,9 @@ def model_for(route: str):
         return ReportJob
     if route.startswith(("targets/<int:pk>", "audit/targets/")):  # adopting, history
         return Target
-    if "person_pk" in route or route.startswith(("people/<int:pk>/", "privacy/people/")):
     if route.startswith("training/checkin/"):  # a session's QR code
         return ClassSession
+    if "person_pk" in route or route.startswith(("people/<int:pk>/", "privacy/people/")):
         return Person
     if "classes" in route:
         return TrainingClass

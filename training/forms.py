@@ -260,7 +260,8 @@ class CertificateTemplateForm(forms.ModelForm):
 class TimeField(forms.TimeField):
     """A time of day as typed in Vietnam: 07:30, 7:30, 7h30 or 7g30 (24-hour clock)."""
 
-    widget = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "type": "time"})
+    # A text box, as DateField's: a browser's time picker shows AM/PM in some locales.
+    widget = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm"})
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hg%M", "%H.%M"])
@@ -289,8 +290,6 @@ class SessionForm(forms.ModelForm):
         self.fields["lecturer"].queryset = lecturers
         self.fields["lecturer"].label_from_instance = lambda lecturer: lecturer.person.full_name
         self.fields["topic"].queryset = training_class.topics.all()
-        if not self.instance.pk:
-            self.initial.setdefault("venue", training_class.venue)
 
     def _post_clean(self):
         pass  # validated by the service, inside its transaction

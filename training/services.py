@@ -483,6 +483,12 @@ def results_record(
         raise ValidationError(_("Results can only be recorded once the class is running."))
     if enrolment.status != EnrolmentStatus.ACCEPTED:
         raise ValidationError(_("Only accepted participants have results."))
+    # Issue 24 §4: a class with sessions has its attendance from them, whatever was typed.
+    from training.attendance import attendance_percentages
+
+    attendance_percent = attendance_percentages(training_class).get(
+        enrolment.pk, attendance_percent
+    )
     _log_if_closed(
         user,
         training_class,
@@ -544,12 +550,6 @@ def _write_record(enrolment: Enrolment) -> TrainingRecord:
     expires = validity.expires_on(c.end_date, c.programme, topics)
     record, created = TrainingRecord.objects.update_or_create(
         enrolment=enrolment, defaults=defaults, create_defaults={**defaults, "expires_on": expires}
-    # Issue 24 §4: a class with sessions has its attendance from them, whatever was typed.
-    from training.sessions import attendance_percentages
-
-    attendance_percent = attendance_percentages(training_class).get(
-        enrolment.pk, attendance_percent
-    )
     )
     # Results saved again follow the class, but a signed certificate keeps the day it printed.
     if not created and record.expires_on != expires and not record.certificate_number:

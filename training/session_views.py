@@ -70,6 +70,7 @@ def _session_form(request, training_class: TrainingClass, session: ClassSession 
     form = SessionForm(
         request.POST or None,
         instance=session,
+        initial=None if session else sessions.next_session_initial(training_class),
         training_class=training_class,
         lecturers=sessions.lecturers_for(request.user, training_class),
     )

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.access import is_system
 from accounts.scope import scope_ancestor_paths, scope_q
+from training.attendance import attendance_recompute
 from training.models import (
     CheckIn,
     ClassLecturer,
@@ -183,6 +183,27 @@ def session_delete(*, user, session: ClassSession) -> None:
     attendance_recompute(training_class)
 
 
+def next_session_initial(training_class: TrainingClass) -> dict:
+    """What a new session's form starts from: the day after the last session (within the
+    class) at the same times, place and lecturer — a schedule of one session a day is typed
+    as a date each — or the class's first day and venue."""
+    last = (
+        ClassSession.objects.filter(training_class=training_class)
+        .order_by("-date", "-starts_at")
+        .first()
+    )
+    if last is None:
+        return {"date": training_class.start_date, "venue": training_class.venue}
+    day = min(last.date + dt.timedelta(days=1), training_class.end_date)
+    return {
+        "date": day,
+        "starts_at": last.starts_at,
+        "ends_at": last.ends_at,
+        "venue": last.venue,
+        "lecturer": last.lecturer_id,
+    }
+
+
 def whole_hours(minutes: int) -> int:
     """Teaching time in whole hours, a half hour and more counted as an hour; any teaching
     at all is at least one hour (a 20-minute talk is still a lecturer's hour on the list)."""
@@ -225,52 +246,6 @@ def lecturer_hours_recompute(training_class: TrainingClass) -> None:
 
 
 # --- attendance -----------------------------------------------------------------------------
-
-
-def percent(present: int, held: int) -> int:
-    """Present out of held, as a whole percentage rounded half up (2 of 3: 67%)."""
-    return (200 * present + held) // (2 * held)
-
-
-def _present_count():
-    return Coalesce(
-        Subquery(
-            SessionAttendance.objects.filter(enrolment=OuterRef("pk"), present=True)
-            .order_by()
-            .values("enrolment")
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        Value(0),
-    )
-
-
-def attendance_recompute(training_class: TrainingClass, enrolments=None) -> None:
-    """The attendance percentage of each accepted participant (or of `enrolments`), from the
-    class's sessions: sessions present / all its sessions, each counted as it is planned.
-    One UPDATE; a class without sessions keeps the percentages typed for it."""
-    held = ClassSession.objects.filter(training_class=training_class).count()
-    if not held:
-        return
-    rows = Enrolment.objects.filter(training_class=training_class, status=EnrolmentStatus.ACCEPTED)
-    if enrolments is not None:
-        rows = rows.filter(pk__in=[e.pk for e in enrolments])
-    # Integer division in both databases: round half up as `percent` does.
-    rows.update(attendance_percent=(_present_count() * 200 + held) / (2 * held))
-
-
-def attendance_percentages(training_class: TrainingClass) -> dict[int, int]:
-    """Each accepted participant's attendance percentage from the sessions, by enrolment id;
-    empty when the class has no sessions (the officer types it then)."""
-    held = ClassSession.objects.filter(training_class=training_class).count()
-    if not held:
-        return {}
-    rows = (
-        Enrolment.objects.filter(training_class=training_class, status=EnrolmentStatus.ACCEPTED)
-        .annotate(present=_present_count())
-        .values_list("pk", "present")
-    )
-    return {pk: percent(present, held) for pk, present in rows}
 
 
 def session_window(session: ClassSession) -> tuple[dt.datetime, dt.datetime]:

@@ -474,7 +474,7 @@ def class_results(request: HttpRequest, pk: int) -> HttpResponse:
         TrainingClass.objects.select_related("organiser"), request.user, pk=pk
     )
     # Issue 24 §4: with sessions, attendance comes from them (shown, not typed).
-    from training.sessions import attendance_percentages
+    from training.attendance import attendance_percentages
 
     from_sessions = attendance_percentages(training_class)
     rows = [

@@ -20,6 +20,7 @@ from people.services import person_create
 from tests import snapshot
 from tests.conftest import make_user
 from training import sessions
+from training.attendance import attendance_percentages, percent
 from training.models import (
     ClassCorrection,
     ClassLecturer,
@@ -320,8 +321,10 @@ def test_the_officer_adds_edits_and_removes_a_session_from_the_class_page(client
     section = client.get(f"/training/classes/{world.c.pk}/sessions/", HTTP_HX_REQUEST="true")
     text = section.content.decode()
     assert "Phòng 201" in text and "Thêm buổi học" in text and "<html" not in text
+    # A new session starts from the day after the last one, at its times and place.
     form = client.get(f"/training/classes/{world.c.pk}/sessions/new/").content.decode()
-    assert 'value="Hội trường LĐLĐ Hà Nội"' in form  # the class's venue, to start from
+    for value in (f"{world.day + dt.timedelta(days=2):%d/%m/%Y}", "08:00", "11:30", "Phòng 201"):
+        assert f'value="{value}"' in form, value
     response = client.post(
         f"/training/classes/{world.c.pk}/sessions/new/",
         {
@@ -449,7 +452,7 @@ def test_the_attendance_percentage_comes_from_the_sessions_and_fills_the_results
         present={world.an.pk},
         now=at(world.day, 14),
     )
-    assert sessions.attendance_percentages(world.c) == {world.an.pk: 67, world.binh.pk: 33}
+    assert attendance_percentages(world.c) == {world.an.pk: 67, world.binh.pk: 33}
     stored = dict(
         Enrolment.objects.filter(training_class=world.c, status="accepted").values_list(
             "pk", "attendance_percent"
@@ -466,14 +469,14 @@ def test_the_attendance_percentage_comes_from_the_sessions_and_fills_the_results
     assert saved.attendance_percent == 67
     # A session removed: two of two for An, one of two for Bình.
     sessions.session_delete(user=tree.hanoi_officer, session=world.tomorrow)
-    assert sessions.attendance_percentages(world.c) == {world.an.pk: 100, world.binh.pk: 50}
+    assert attendance_percentages(world.c) == {world.an.pk: 100, world.binh.pk: 50}
     assert Enrolment.objects.get(pk=world.binh.pk).attendance_percent == 50
 
 
 def test_without_sessions_the_officer_types_the_attendance(client, tree):
     """Tree's Mê Linh class has no sessions: its 100% was typed, and stays."""
     enrolment = Enrolment.objects.get(training_class=tree.ml_class)
-    assert sessions.attendance_percentages(tree.ml_class) == {}
+    assert attendance_percentages(tree.ml_class) == {}
     saved = results_record(
         user=tree.melinh_officer, enrolment=enrolment, attendance_percent=85, score=9, passed=True
     )
@@ -481,6 +484,9 @@ def test_without_sessions_the_officer_types_the_attendance(client, tree):
     client.force_login(tree.melinh_officer)
     grid = client.get(f"/training/classes/{tree.ml_class.pk}/results/").content.decode()
     assert "readonly" not in grid
+    # Its first session would start on its first day.
+    form = client.get(f"/training/classes/{tree.ml_class.pk}/sessions/new/").content.decode()
+    assert 'value="01/04/2024"' in form
 
 
 def test_lecturers_hours_come_from_the_sessions_they_taught(tree, world):
@@ -493,7 +499,7 @@ def test_lecturers_hours_come_from_the_sessions_they_taught(tree, world):
     sessions.session_delete(user=tree.hanoi_officer, session=world.b)
     assert ClassLecturer.objects.get(training_class=world.c, lecturer=world.l1).hours == 3
     assert [sessions.whole_hours(m) for m in (0, 20, 29, 30, 89, 90, 390)] == [0, 1, 1, 1, 1, 2, 7]
-    assert [sessions.percent(p, n) for p, n in ((0, 3), (1, 3), (2, 3), (1, 2), (3, 3))] == [
+    assert [percent(p, n) for p, n in ((0, 3), (1, 3), (2, 3), (1, 2), (3, 3))] == [
         0,
         33,
         67,
