@@ -233,6 +233,10 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "standards/": (PUBLIC, NONE),  # title standards: published to every cadre (001 §III)
     "standards/people/": (Data.PEOPLE, OWN),  # a profile's panel: what one lacks
     "me/": (Data.PEOPLE, OWN),
+    # The installable app's manifest, service worker and offline page: the same for everyone.
+    "manifest.webmanifest": (PUBLIC, NONE),
+    "sw.js": (PUBLIC, NONE),
+    "offline/": (PUBLIC, NONE),
     # One's own notifications and how they reach one: every user, each their own only.
     "notifications/": (PUBLIC, NONE),
     # One's own calendar and its feed's secret link: every user, each their own only.
@@ -277,6 +281,7 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "cadrework/inspections/": (Data.INSPECTIONS, READ),
     "elearning/": (Data.ELEARNING, READ),
     "elearning/learn/": (Data.LEARNING, OWN),
+    "elearning/learn/sync/": (Data.LEARNING, OWN),  # one's own progress made offline
     "elearning/attempts/": (Data.LEARNING, OWN),
     "elearning/lessons/<int:pk>/quiz/": (Data.LEARNING, OWN),
     "privacy/people/": (Data.PERSONAL_DATA, READ),

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django_otp.admin import OTPAdminSite
 
 from accounts import views as account_views
+from elearning.views import offline as offline_views
 from people import views as people_views
 from training import views as training_views
 
@@ -15,7 +17,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
-    path("me/", people_views.my_profile, name="my_profile"),
+    # One person's page: the phone's service worker may keep it (issue 25 §3), a shared cache never.
+    path("me/", cache_control(private=True)(people_views.my_profile), name="my_profile"),
+    # The installable app (issue 25 §3): the worker at the root, so its scope is the site.
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("offline/", offline_views.offline_page, name="offline"),
     path("notifications/", include("notifications.urls")),
     path("calendar/", include("calendars.urls")),
     path("units/", include("units.urls")),

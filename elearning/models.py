@@ -233,3 +233,19 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+
+
+class OfflineEvent(models.Model):
+    """A progress event made on a phone without a connection and sent later (issue 25 §3),
+    kept by its key so that sending it again changes nothing and gets the same answer."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    lesson_id_sent = models.BigIntegerField(null=True, blank=True)  # as sent: may name nothing
+    made_at = models.DateTimeField(null=True, blank=True)  # the phone's clock, as sent
+    received_at = models.DateTimeField(auto_now_add=True)
+    accepted = models.BooleanField(default=False)
+    reason = models.CharField(max_length=40, blank=True)  # the refusal's code (elearning.offline)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="offlineevent_once")]
