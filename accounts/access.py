@@ -281,6 +281,9 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "cadrework/inspections/": (Data.INSPECTIONS, READ),
     "elearning/": (Data.ELEARNING, READ),
     "elearning/learn/": (Data.LEARNING, OWN),
+    # SCORM content, answered on the content host only, to the holder of an attempt's signed
+    # key (no session there): elearning/views/scorm.py.
+    "elearning/scorm/": (PUBLIC, NONE),
     "elearning/learn/sync/": (Data.LEARNING, OWN),  # one's own progress made offline
     "elearning/attempts/": (Data.LEARNING, OWN),
     "elearning/lessons/<int:pk>/quiz/": (Data.LEARNING, OWN),

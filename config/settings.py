@@ -43,6 +43,17 @@ DEBUG = env_bool("DEBUG", False)
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdef"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# SCORM lessons run on another origin than the site's (elearning/scorm.py, docs/security.md),
+# e.g. https://noidung.congdoan.vn pointing at the same server. Unset, it is this server
+# reached as noidung.localhost (development and tests: browsers resolve it to this machine).
+SCORM_CONTENT_ORIGIN = os.environ.get("SCORM_CONTENT_ORIGIN", "").strip().rstrip("/")
+ALLOWED_HOSTS.append(
+    (SCORM_CONTENT_ORIGIN.split("://", 1)[-1].split("/")[0].rsplit(":", 1)[0])
+    if SCORM_CONTENT_ORIGIN
+    else "noidung.localhost"
+)
+# A SCORM attempt's key (in the content origin's URLs) opens it for this many hours.
+SCORM_TOKEN_HOURS = int(os.environ.get("SCORM_TOKEN_HOURS", "12"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -82,6 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The content origin of SCORM lessons answers their routes only, and sets no cookie.
+    "elearning.views.scorm.ContentOriginMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

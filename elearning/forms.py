@@ -117,7 +117,7 @@ class LessonForm(forms.Form):
             "For a text lesson (HTML allowed), or an introduction to a file, video or quiz."
         ),
     )
-    file = forms.FileField(label=_lazy("file (PDF or video)"), required=False)
+    file = forms.FileField(label=_lazy("file (PDF, video or SCORM package)"), required=False)
     embed_url = forms.URLField(label=_lazy("video link"), required=False, assume_scheme="https")
     question_count = count_field(_lazy("questions drawn"), min_value=1, max_value=200)
     pass_percent = count_field(_lazy("passing score (%)"), max_value=100)
@@ -152,6 +152,8 @@ class LessonForm(forms.Form):
             self.add_error("file", _("A video lesson needs an MP4, WebM or Ogg file."))
         if kind in (LessonKind.PDF, LessonKind.VIDEO) and not upload and not self.has_file:
             self.add_error("file", _("Attach the file of the lesson."))
+        if kind == LessonKind.SCORM and upload and PurePath(upload.name).suffix.lower() != ".zip":
+            self.add_error("file", _("A SCORM lesson needs the package as a .zip file."))
         return data
 
     def service_fields(self) -> dict:
@@ -160,7 +162,7 @@ class LessonForm(forms.Form):
         data = dict(self.cleaned_data)
         upload = data.pop("file")
         kind = data["kind"]
-        if kind in (LessonKind.PDF, LessonKind.VIDEO):
+        if kind in (LessonKind.PDF, LessonKind.VIDEO, LessonKind.SCORM):
             if upload:
                 data["file"] = upload
         else:

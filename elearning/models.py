@@ -80,6 +80,12 @@ class LessonKind(models.TextChoices):
     VIDEO = "video", _("Video")
     EMBED = "embed", _("Embedded video link")
     QUIZ = "quiz", _("Quiz")
+    SCORM = "scorm", _("SCORM package")
+
+
+class ScormVersion(models.TextChoices):
+    SCORM_12 = "1.2", "SCORM 1.2"
+    SCORM_2004 = "2004", "SCORM 2004"
 
 
 class Lesson(models.Model):
@@ -106,6 +112,12 @@ class Lesson(models.Model):
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), null=True, blank=True
     )
+    # A SCORM lesson's package (`file`, the .zip) as its manifest describes it (elearning.scorm):
+    # the runtime it speaks and the file its first SCO opens, a path inside the package.
+    scorm_version = models.CharField(
+        _("SCORM version"), max_length=4, choices=ScormVersion.choices, blank=True
+    )
+    scorm_launch = models.CharField(_("SCORM launch file"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["module__rank", "module_id", "rank", "id"]
@@ -215,6 +227,32 @@ class QuizAttempt(models.Model):
                 condition=Q(score_percent__isnull=True) | Q(score_percent__range=(0, 100)),
                 name="quizattempt_score_percent",
             )
+        ]
+
+
+class ScormAttempt(models.Model):
+    """A learner's run of a SCORM lesson, as the package reported it through the runtime's
+    commits: what the learner resumes from (`cmi`, a few bounded elements), the status, the
+    score and the time spent. The lesson is done (LessonProgress) once it reports completed
+    or passed."""
+
+    enrolment = models.ForeignKey(
+        CourseEnrolment, on_delete=models.CASCADE, related_name="scorm_attempts"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="scorm_attempts")
+    cmi = models.JSONField(default=dict)  # {"cmi.core.lesson_location": "...", ...}
+    status = models.CharField(max_length=20, blank=True)
+    score_raw = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    score_min = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    score_max = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    total_seconds = models.PositiveIntegerField(default=0)
+    commits = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="scormattempt_once")
         ]
 
 

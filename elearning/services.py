@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import SYSTEM, Data, check_may_write, is_system
-from elearning import selectors
+from elearning import scorm, selectors
 from elearning.forms import MB, max_upload_bytes
 from elearning.models import (
     Assignment,
@@ -22,6 +22,7 @@ from elearning.models import (
     LessonKind,
     LessonProgress,
     Module,
+    ScormAttempt,
 )
 from lib import uploads
 from lib.dates import today
@@ -149,11 +150,30 @@ def lesson_save(*, user, module: Module, lesson: Lesson | None = None, **fields)
             errors["file"] = error.messages
     if lesson.kind == LessonKind.EMBED and not lesson.embed_url:
         errors["embed_url"] = _("Give the link of the video.")
+    if lesson.kind == LessonKind.SCORM:
+        _check_scorm_package(lesson, fields.get("file"), errors)
+    else:
+        lesson.scorm_version, lesson.scorm_launch = "", ""
     if errors:
         raise ValidationError(errors)
     lesson.full_clean()
     lesson.save()
     return lesson
+
+
+def _check_scorm_package(lesson: Lesson, new, errors: dict) -> None:
+    """A package uploaded now is checked and its manifest read (elearning.scorm): what it
+    opens and the runtime it speaks are kept on the lesson. One kept from before was read
+    when it was uploaded; a file of another kind of lesson never was."""
+    if hasattr(new, "read"):
+        try:
+            package = scorm.read_package(new)
+        except ValidationError as error:
+            errors["file"] = error.messages
+            return
+        lesson.scorm_version, lesson.scorm_launch = package.version, package.launch
+    elif not lesson.file or not lesson.scorm_launch:
+        errors["file"] = _("Attach the SCORM package (.zip) of the lesson.")
 
 
 def lesson_file_kinds(kind: str) -> dict[str, int]:
@@ -274,6 +294,76 @@ def complete_if_done(enrolment: CourseEnrolment) -> bool:
     enrolment.save(update_fields=["completed_at", "record"])
     given.completed_at, given.record = enrolment.completed_at, record
     return True
+
+
+# --- SCORM packages -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def scorm_attempt(*, user, lesson: Lesson) -> ScormAttempt:
+    """The learner's attempt at a SCORM lesson, made when they first open it (its key goes
+    into the content origin's URLs: elearning.scorm.make_token)."""
+    if lesson.kind != LessonKind.SCORM:
+        raise ValidationError(_("This lesson is not a SCORM package."))
+    enrolment = CourseEnrolment.objects.filter(
+        course=lesson.module.course_id, person=user.person_id
+    ).first()
+    if enrolment is None:
+        raise Http404
+    _own(user, enrolment)
+    attempt, _created = ScormAttempt.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    enrolment.last_lesson, enrolment.last_activity_at = lesson, timezone.now()
+    enrolment.save(update_fields=["last_lesson", "last_activity_at"])
+    return attempt
+
+
+class NotThisAttempt(Exception):
+    """A commit's key does not name the attempt it claims (or the attempt is gone)."""
+
+
+@transaction.atomic
+def scorm_commit(*, key: dict, data) -> ScormAttempt:
+    """What the runtime commits for an attempt, `key` being its signed key's content
+    (elearning.scorm.read_token: attempt, person, lesson). The package's status, score, time
+    and resume data are kept; completed or passed marks the lesson done, which completes the
+    course (and writes its training record) when it was the last one, as any lesson does.
+    The key is the learner's only credential here: the content origin has no session."""
+    attempt = (
+        ScormAttempt.objects.select_for_update()
+        .select_related("enrolment", "lesson")
+        .filter(pk=key["a"])
+        .first()
+    )
+    if (
+        attempt is None
+        or attempt.enrolment.person_id != key["p"]
+        or attempt.lesson_id != key["l"]
+        or attempt.lesson.kind != LessonKind.SCORM
+    ):
+        raise NotThisAttempt
+    commit = scorm.read_commit(data, attempt.lesson.scorm_version)
+    attempt.cmi = {**(attempt.cmi if isinstance(attempt.cmi, dict) else {}), **commit.cmi}
+    if commit.status:
+        attempt.status = commit.status
+    for name in ("score_raw", "score_min", "score_max"):
+        if getattr(commit, name) is not None:
+            setattr(attempt, name, getattr(commit, name))
+    if commit.total_seconds is not None:
+        attempt.total_seconds = commit.total_seconds
+    attempt.commits += 1
+    attempt.save()
+    enrolment = attempt.enrolment
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrolment=enrolment, lesson=attempt.lesson
+    )
+    if commit.done and progress.done_at is None:  # once done, a later commit never undoes it
+        progress.done_at, progress.percent = timezone.now(), 100
+        progress.save()
+    enrolment.last_lesson, enrolment.last_activity_at = attempt.lesson, timezone.now()
+    enrolment.save(update_fields=["last_lesson", "last_activity_at"])
+    if progress.done_at is not None:
+        complete_if_done(enrolment)
+    return attempt
 
 
 def report_progress(

@@ -31,6 +31,7 @@ from elearning.models import (
     LessonProgress,
     QuizAttempt,
 )
+from elearning.views import scorm as scorm_views
 from lib.dates import today
 from lib.forms import run_service
 from units.places import is_within
@@ -218,6 +219,12 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if lesson.kind == LessonKind.EMBED:
         context["embed_src"] = embed_src(lesson.embed_url)
+    if lesson.kind == LessonKind.SCORM and lesson.scorm_launch:
+        attempt = services.scorm_attempt(user=request.user, lesson=lesson)
+        context.update({"scorm_url": scorm_views.launch_url(request, attempt), "attempt": attempt})
+        response = render(request, "elearning/learn_lesson.html", context)
+        response._csp_update = scorm_views.frame_policy(request)  # frames the content origin
+        return response
     if lesson.kind == LessonKind.QUIZ:
         attempts = list(
             QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson).order_by(

@@ -1,0 +1,37 @@
+/* The launch page of a SCORM lesson, on the content origin (elearning/views/scorm.py): the
+   runtime (scorm-again, served from our static files) is made the page's window.API (SCORM
+   1.2) or window.API_1484_11 (2004), loaded with what the learner's last commits left (who
+   they are, where they stopped, their suspend data, the time spent so far), and the SCO
+   opens in the frame below, from the same origin, where it finds the API by walking up its
+   parents. Every commit goes to this attempt's commit address, whose signed key is the only
+   credential: the content origin has no session and no cookie. */
+(function () {
+  "use strict";
+  var holder = document.getElementById("scorm-settings");
+  var frame = document.getElementById("sco");
+  if (!holder || !frame) return;
+  var data = JSON.parse(holder.textContent);
+  var settings = {
+    lmsCommitUrl: data.commitUrl,
+    dataCommitFormat: "json",
+    autocommit: true,
+    autocommitSeconds: 10,
+    alwaysSendTotalTime: true,
+    logLevel: 4
+  };
+  var api;
+  try {
+    if (data.version === "2004") {
+      api = new window.Scorm2004API(settings);
+      window.API_1484_11 = api;
+    } else {
+      api = new window.Scorm12API(settings);
+      window.API = api;
+    }
+    api.loadFromJSON(data.cmi || {});
+  } catch (e) {
+    document.getElementById("scorm-error").hidden = false;
+    return;
+  }
+  frame.src = data.scoUrl;
+})();
