@@ -42,5 +42,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
+    # Before Django's own: the switch is also remembered on the account (mail language).
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -7,6 +7,7 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,8 @@ from elearning.models import (
 )
 from lib import uploads
 from lib.dates import today
+from notifications.selectors import accounts_of
+from notifications.services import announce
 from training import validity
 from training.models import Form, TrainingRecord
 from training.services import certificate_issue
@@ -116,8 +119,11 @@ def course_publish(*, user, course: Course, published: bool = True) -> Course:
                     "held": course.questions.count(),
                 }
             )
+    was_published = course.status == CourseStatus.PUBLISHED
     course.status = CourseStatus.PUBLISHED if published else CourseStatus.DRAFT
     course.save(update_fields=["status"])
+    if published and not was_published:  # those assigned to the draft can start now
+        _tell_assigned(user, course, list(course.assignments.values_list("person_id", flat=True)))
     return course
 
 
@@ -406,7 +412,26 @@ def assignments_add(*, user, course: Course, people) -> int:
     )
     new = [Assignment(course=course, person=p) for p in people if p.pk not in have]
     Assignment.objects.bulk_create(new)
+    _tell_assigned(user, course, [a.person_id for a in new])
     return len(new)
+
+
+def _tell_assigned(user, course: Course, person_ids: list[int]) -> None:
+    """Each newly assigned person with an account, in their inbox and by mail (issue 24 §1);
+    not the officer who assigned themselves."""
+    if not person_ids or course.status != CourseStatus.PUBLISHED:
+        return  # a draft's assignees are told when they can start it: see course_publish
+    recipients = accounts_of(person_ids)
+    if not is_system(user):
+        recipients = recipients.exclude(pk=user.pk)
+    announce(
+        recipients=recipients,
+        kind="course_assigned",
+        url=reverse("elearning:learn_course", args=[course.pk]),
+        unless_repeated=True,  # a course published again tells no one twice
+        title=course.title,
+        unit=course.organiser.name,
+    )
 
 
 @transaction.atomic

@@ -52,6 +52,7 @@ class ClassForm(forms.ModelForm):
             "budget_planned",
             "budget_actual",
             "funding_source",
+            "auto_promote",
         ]
         # Amounts and counts as typed in Vietnamese: 45.000.000 (tests/test_numbers_as_typed.py).
         localized_fields = ["hours", "capacity", "budget_planned", "budget_actual"]

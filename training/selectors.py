@@ -93,7 +93,7 @@ def classes_and_attendances(*, unit: Unit, start: dt.date, end: dt.date, own: bo
 
     classes = TrainingClass.objects.filter(
         _organised_by(unit, own), started_within(start, end)
-    ).exclude(status=ClassStatus.PLANNED)
+    ).exclude(status__in=(ClassStatus.PLANNED, ClassStatus.CANCELLED))
     attendances = Enrolment.objects.filter(
         status=EnrolmentStatus.ACCEPTED, training_class__in=classes
     ).annotate(category=F("training_class__audience"))

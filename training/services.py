@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import WRITE, Data, check_may_write, is_system, may
 from accounts.scope import in_scope
-from lib import uploads
+from lib import locks, uploads
 from lib.bulk import lookups_in
 from lib.dates import today
 from people.models import Person
@@ -31,12 +31,17 @@ from units.models import Unit
 from units.places import is_within
 
 # Which status may follow which. Going back from "open" to "planned" closes nominations.
+# A class is cancelled only before it runs: one that ran has attendances and records.
 NEXT_STATUS = {
-    ClassStatus.PLANNED: {ClassStatus.OPEN},
-    ClassStatus.OPEN: {ClassStatus.PLANNED, ClassStatus.RUNNING},
+    ClassStatus.PLANNED: {ClassStatus.OPEN, ClassStatus.CANCELLED},
+    ClassStatus.OPEN: {ClassStatus.PLANNED, ClassStatus.RUNNING, ClassStatus.CANCELLED},
     ClassStatus.RUNNING: {ClassStatus.CLOSED},
     ClassStatus.CLOSED: set(),
+    ClassStatus.CANCELLED: set(),
 }
+
+# What a nominee plans their days by: a change to one of these is told to those in the class.
+TOLD_CHANGES = ("start_date", "end_date", "venue", "form")
 
 
 def _require_writer(user, kind=Data.CLASSES) -> None:
@@ -136,11 +141,14 @@ def class_update(
     **fields,
 ) -> TrainingClass:
     _require_organiser_scope(user, training_class)
+    if training_class.status == ClassStatus.CANCELLED:
+        raise ValidationError(_("The class is cancelled: it can no longer be changed."))
     changed = [
         f"{k}: {getattr(training_class, k)} → {v}"
         for k, v in fields.items()
         if getattr(training_class, k) != v
     ]
+    before = {name: getattr(training_class, name) for name in TOLD_CHANGES}
     _log_if_closed(user, training_class, "; ".join(changed) or "relations")
     # Counted under the class's lock: an acceptance or an import under way commits first and
     # is counted, and none can start before this transaction ends.
@@ -156,6 +164,8 @@ def class_update(
     training_class.save()
     if training_class.status == ClassStatus.OPEN:
         _fill_seats(training_class)  # a larger class takes the waiting list in order
+    if training_class.status in (ClassStatus.OPEN, ClassStatus.RUNNING):
+        notices.changed(user=user, training_class=training_class, before=before)
     _set_relations(
         training_class,
         {
@@ -169,7 +179,11 @@ def class_update(
 
 
 @transaction.atomic
-def class_set_status(*, user, training_class: TrainingClass, status: str) -> TrainingClass:
+def class_set_status(
+    *, user, training_class: TrainingClass, status: str, reason: str = ""
+) -> TrainingClass:
+    """Move a class to its next status. Cancelling takes a reason, which everyone nominated
+    to it is told."""
     _require_organiser_scope(user, training_class)
     if status not in ClassStatus.values:
         raise ValidationError(
@@ -186,9 +200,13 @@ def class_set_status(*, user, training_class: TrainingClass, status: str) -> Tra
             }
         )
     _check_status_dates(training_class, status)
+    if status == ClassStatus.CANCELLED and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason the class is cancelled.")})
     was_open = training_class.status == ClassStatus.OPEN
     training_class.status = status
     training_class.save(update_fields=["status"])
+    if status == ClassStatus.CANCELLED:
+        notices.cancelled(user=user, training_class=training_class, reason=reason.strip())
     if was_open and status != ClassStatus.OPEN:
         # Nobody is decided once the class has begun (or is cancelled): the waiting list
         # closes with it, each told why, instead of waiting for ever.
@@ -198,7 +216,8 @@ def class_set_status(*, user, training_class: TrainingClass, status: str) -> Tra
             reason=str(_("The waiting list closed when the class stopped taking people.")),
             decided_at=timezone.now(),
         )
-        notices.decided(user=user, training_class=training_class, enrolments=closing)
+        if status != ClassStatus.CANCELLED:  # a cancellation was told in its own words
+            notices.decided(user=user, training_class=training_class, enrolments=closing)
     return training_class
 
 
@@ -226,7 +245,10 @@ def waiting_position(enrolment: Enrolment) -> int | None:
 
 def _fill_seats(training_class: TrainingClass) -> list[Enrolment]:
     """Move people up from the waiting list, in its order, while the class has free seats
-    (the caller holds the class's lock)."""
+    (the caller holds the class's lock) — unless its organiser chose to fill them by hand
+    (issue 24 §6: accepting someone on the waiting list then seats them)."""
+    if not training_class.auto_promote:
+        return []
     free = training_class.capacity - _accepted_count(training_class)
     promoted = list(_waiting_list(training_class).select_related("person")[: max(free, 0)])
     for enrolment in promoted:
@@ -404,6 +426,45 @@ def enrolment_reject(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
     return enrolment
 
 
+WITHDRAWABLE = (EnrolmentStatus.NOMINATED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.WAITLISTED)
+
+
+@transaction.atomic
+def enrolment_withdraw(*, user, enrolment: Enrolment, reason: str = "") -> Enrolment:
+    """The nominating unit (or the organiser) takes a nomination back before the class runs.
+    A seat it frees goes to the first on the waiting list (`promoted` lists who moved up)."""
+    training_class = (
+        TrainingClass.objects.select_for_update(of=("self",))
+        .select_related("organiser")
+        .get(pk=enrolment.training_class_id)
+    )
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("person", "nominating_unit")
+        .get(pk=enrolment.pk)
+    )
+    _require_writer(user)
+    if not is_system(user) and not (
+        in_scope(user, enrolment.nominating_unit) or in_scope(user, training_class.organiser)
+    ):
+        raise ValidationError(
+            _("Only the nominating unit or the organiser can withdraw this nomination.")
+        )
+    if training_class.status not in (ClassStatus.PLANNED, ClassStatus.OPEN):
+        raise ValidationError(_("A nomination can only be withdrawn before the class runs."))
+    if enrolment.status not in WITHDRAWABLE:
+        raise ValidationError(_("This nomination is no longer in the class."))
+    freed = enrolment.status == EnrolmentStatus.ACCEPTED
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.reason = reason.strip()[:255]
+    enrolment.decided_at = timezone.now()
+    enrolment.save(update_fields=["status", "reason", "decided_at"])
+    enrolment.promoted = (
+        _fill_seats(training_class) if freed and training_class.status == ClassStatus.OPEN else []
+    )
+    return enrolment
+
+
 DECISIONS = ("accept", "waitlist", "reject")
 
 
@@ -578,7 +639,9 @@ def _require_certifier(user, record: TrainingRecord) -> None:
 
 def _numbered_by(organiser: Unit, year: int):
     """The certificates an organiser numbered in a year, locked: numbers are handed out one
-    at a time per organiser and year."""
+    at a time per organiser and year (the named lock also covers a year with none numbered
+    yet, where there is no row to lock: two officers' first certificates met at 00001)."""
+    locks.hold(f"certificate-numbers:{organiser.pk}:{year}")
     return TrainingRecord.objects.select_for_update().filter(
         organiser=organiser, certificate_year=year
     )
