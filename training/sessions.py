@@ -74,6 +74,11 @@ def lecturers_for(user, training_class: TrainingClass):
     )
 
 
+def _check_not_cancelled(training_class: TrainingClass) -> None:
+    if training_class.status == ClassStatus.CANCELLED:
+        raise ValidationError(_("The class is cancelled."))
+
+
 def _validate_session(user, training_class: TrainingClass, session: ClassSession) -> None:
     errors: dict[str, str] = {}
     c = training_class
@@ -150,6 +155,7 @@ def session_save(
     organiser (logged). Its lecturers' hours follow."""
     training_class = _locked_class(training_class)
     _require_organiser_scope(user, training_class)
+    _check_not_cancelled(training_class)
     if session is None:
         session = ClassSession(training_class=training_class)
         before = None
@@ -275,6 +281,7 @@ def attendance_take(
     now = now or timezone.now()
     training_class = _locked_class(session.training_class)
     _require_organiser_scope(user, training_class)
+    _check_not_cancelled(training_class)
     _check_begun(session, now)
     accepted = {
         e.pk: e
@@ -488,6 +495,8 @@ def checkin(
         raise Refused(_("This check-in code is not valid: scan the code shown in the room."))
     if enrolment.training_class.status == ClassStatus.CLOSED:
         raise Refused(_("This class is closed."))
+    if enrolment.training_class.status == ClassStatus.CANCELLED:
+        raise Refused(_("The class is cancelled."))
     mark = SessionAttendance.objects.filter(session=session, enrolment=enrolment).first()
     if mark is not None and mark.present:
         raise Refused(

@@ -727,3 +727,22 @@ def test_ones_own_profile_lists_the_sessions_to_come(client, tree, world):
     # A lecturer sees the sessions they teach.
     lecturer_view = sessions.upcoming_sessions(world.l2.person_id)
     assert [(s.pk, s.teaching) for s in lecturer_view] == [(world.tomorrow.pk, True)]
+
+
+def test_a_cancelled_class_takes_no_sessions_nor_check_ins_and_says_so(client, tree, world):
+    type(world.c).objects.filter(pk=world.c.pk).update(status="cancelled")
+    world.c.refresh_from_db()
+    with pytest.raises(ValidationError, match="Lớp học đã bị hủy."):
+        sessions.session_save(
+            user=tree.hanoi_officer,
+            training_class=world.c,
+            date=world.day,
+            starts_at=dt.time(18),
+            ends_at=dt.time(19),
+        )
+    now = at(world.day, 9)
+    with pytest.raises(sessions.Refused, match="Lớp học đã bị hủy."):
+        sessions.checkin(user=tree.cadre, session=world.a, code=code_at(world.a, now), now=now)
+    client.force_login(tree.cadre)
+    panel = client.get(f"/training/people/{tree.nguyen.pk}/sessions/").content.decode()
+    assert "Phòng 201" in panel and "Lớp học đã bị hủy." in panel
