@@ -287,6 +287,10 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "elearning/learn/sync/": (Data.LEARNING, OWN),  # one's own progress made offline
     "elearning/attempts/": (Data.LEARNING, OWN),
     "elearning/lessons/<int:pk>/quiz/": (Data.LEARNING, OWN),
+    # A course as a SCORM 1.2 package or a Common Cartridge (issue 25 §2): writers only, the
+    # SCORM package carries the quiz bank's right answers.
+    "elearning/courses/<int:pk>/export/scorm12/": (Data.ELEARNING, WRITE),
+    "elearning/courses/<int:pk>/export/cc/": (Data.ELEARNING, WRITE),
     "privacy/people/": (Data.PERSONAL_DATA, READ),
     "privacy/me/": (Data.PERSONAL_DATA, OWN),
     "privacy/log/": (Data.LOGS, READ),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scoped
-from elearning import exchange, reminders, selectors, services
+from elearning import exchange, reminders, scorm_export, selectors, services
 from elearning.forms import (
     MB,
     AssignForm,
@@ -42,6 +42,7 @@ from elearning.models import (
     Module,
 )
 from lib.dates import today
+from lib.downloads import attach
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
@@ -704,6 +705,44 @@ def course_import(request: HttpRequest) -> HttpResponse:
     return render(request, "elearning/manage_import.html", {**context, "form": form})
 
 
+# --- export to the standards (issue 25 §2) ------------------------------------------------
+
+
+def _package(request, pk: int, write, name, content_type: str) -> HttpResponse:
+    """A course as a standard package. Writers only: a SCORM package carries the quiz bank
+    with its right answers (marked in the learner's browser), which read-only accounts do
+    not see."""
+    course = _course(request, pk)
+    handle = tempfile.TemporaryFile(suffix=".zip")
+    try:
+        write(course, handle)
+    except ValidationError as exc:
+        handle.close()
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("elearning:course_detail", course.pk)
+    handle.seek(0)
+    return attach(FileResponse(handle, content_type=content_type), name(course))
+
+
+@writer_required
+def course_export_scorm12(request: HttpRequest, pk: int) -> HttpResponse:
+    return _package(
+        request, pk, scorm_export.write_scorm12, scorm_export.scorm12_name, "application/zip"
+    )
+
+
+@writer_required
+def course_export_cc(request: HttpRequest, pk: int) -> HttpResponse:
+    return _package(
+        request,
+        pk,
+        scorm_export.write_common_cartridge,
+        scorm_export.cc_name,
+        "application/vnd.ims.imsccv1p1",
+    )
+
+
 urlpatterns = [
     path("courses/", course_list, name="course_list"),
     path("courses/new/", course_create, name="course_create"),
@@ -714,6 +753,8 @@ urlpatterns = [
     path("courses/<int:pk>/progress/", course_progress, name="course_progress"),
     path("courses/<int:pk>/remind/", course_remind, name="course_remind"),
     path("courses/<int:pk>/export/", course_export, name="course_export"),
+    path("courses/<int:pk>/export/scorm12/", course_export_scorm12, name="course_export_scorm12"),
+    path("courses/<int:pk>/export/cc/", course_export_cc, name="course_export_cc"),
     path("courses/<int:pk>/assign/", course_assign, name="course_assign"),
     path("courses/<int:pk>/modules/new/", module_create, name="manage_module_create"),
     path("modules/<int:pk>/edit/", module_edit, name="manage_module_edit"),
