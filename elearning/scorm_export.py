@@ -28,6 +28,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,8 +38,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from elearning.exchange import CHUNK, course_document
-from elearning.models import Course, Lesson, LessonKind
+from elearning.exchange import CHUNK, course_document, unsafe
+from elearning.models import Course, Lesson, LessonKind, ScormVersion
 from elearning.services import clean_html
 from elearning.views.learn import embed_src
 from lib.vntext import fold
@@ -84,6 +85,9 @@ class PackedLesson:
     file: str | None  # files/003/bai-giang.mp4
     lesson: dict
     quiz: dict | None = None
+    # A SCORM 1.2 lesson: its own package, nested under packages/NNN/, its launch file the SCO.
+    package: Lesson | None = None
+    package_files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -99,6 +103,7 @@ def _plan(course: Course) -> tuple[dict, list[PackedModule], dict[str, Lesson], 
     document, exchange_files = course_document(course)
     sources = {entry["name"]: lesson for entry, lesson in exchange_files}
     files: dict[str, Lesson] = {}
+    packages = _scorm_lessons(course, document)
     modules, n = [], 0
     for m, module in enumerate(document["modules"], 1):
         packed = PackedModule(m, module["title"])
@@ -110,10 +115,66 @@ def _plan(course: Course) -> tuple[dict, list[PackedModule], dict[str, Lesson], 
                 name = f"files/{n:03d}/{_file_name(lesson['file']['name'])}"
                 files[name] = sources[lesson["file"]["name"]]
             packed.lessons.append(
-                PackedLesson(n, lesson["title"], lesson["kind"], page, name, lesson)
+                PackedLesson(
+                    n, lesson["title"], lesson["kind"], page, name, lesson, package=packages.get(n)
+                )
             )
         modules.append(packed)
     return document, modules, files, document["questions"]
+
+
+def _scorm_lessons(course: Course, document: dict) -> dict[int, Lesson]:
+    """The SCORM 1.2 lessons with their package, by their number in the course: the own
+    archive does not carry packages (course.json names no file for them)."""
+    kinds = [lesson["kind"] for module in document["modules"] for lesson in module["lessons"]]
+    if LessonKind.SCORM not in kinds:
+        return {}
+    # The archive's order (modules by rank, lessons by rank), which is the lessons' own.
+    lessons = Lesson.objects.filter(module__course=course).order_by(
+        "module__rank", "module_id", "rank", "id"
+    )
+    return {
+        n: lesson
+        for n, (lesson, kind) in enumerate(zip(lessons, kinds, strict=True), 1)
+        if kind == LessonKind.SCORM
+        and lesson.file
+        and lesson.scorm_version == ScormVersion.SCORM_12
+        and lesson.scorm_launch
+    }
+
+
+def _relative(path: str) -> str:
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _nest_package(archive: zipfile.ZipFile, packed: PackedLesson) -> None:
+    """Copy a SCORM 1.2 lesson's package under packages/NNN/: its launch file becomes this
+    lesson's SCO, which finds the LMS's API as it did in this system."""
+    folder = f"packages/{packed.number:03d}/"
+    try:
+        source = packed.package.file.open("rb")
+    except OSError as exc:
+        raise ValidationError(
+            _("The file of the lesson “%(title)s” is missing on the server.")
+            % {"title": packed.title}
+        ) from exc
+    with source, zipfile.ZipFile(source) as inner:
+        for info in inner.infolist():
+            # Checked when uploaded (elearning.scorm); checked again, it leaves by name.
+            if info.is_dir() or unsafe(info.filename) or info.filename == "imsmanifest.xml":
+                continue
+            with inner.open(info) as data, archive.open(folder + info.filename, "w") as out:
+                while chunk := data.read(CHUNK):
+                    out.write(chunk)
+            packed.package_files.append(folder + info.filename)
+    packed.page = folder + _relative(packed.package.scorm_launch)
+    launch = folder + _relative(unquote(urlsplit(packed.package.scorm_launch).path))
+    if launch not in packed.package_files:
+        raise ValidationError(
+            _("The launch file %(name)s is not in the package.") % {"name": launch}
+        )
 
 
 def _quiz(lesson: dict, bank: list[dict]) -> dict:
@@ -241,6 +302,10 @@ def scorm12_manifest(document: dict, modules: list[PackedModule]) -> bytes:
                 href=packed.page,
                 **{adl("scormtype"): "sco"},
             )
+            if packed.package_files:
+                for name in packed.package_files:
+                    _sub(resource, cp("file"), href=name)
+                continue
             _sub(resource, cp("file"), href=packed.page)
             if packed.file:
                 _sub(resource, cp("file"), href=packed.file)
@@ -276,6 +341,9 @@ def write_scorm12(course: Course, target) -> None:
             for packed in module.lessons:
                 if packed.kind == LessonKind.QUIZ:
                     packed.quiz = _quiz(packed.lesson, bank)
+                if packed.package is not None:
+                    _nest_package(archive, packed)
+                    continue
                 archive.writestr(packed.page, _page(document, module, packed, scorm=True))
         archive.writestr("imsmanifest.xml", scorm12_manifest(document, modules))
         for name in SCHEMA_FILES:

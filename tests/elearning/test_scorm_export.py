@@ -397,3 +397,61 @@ def test_a_lesson_file_missing_on_the_server_is_said_not_a_server_error(client, 
     response = client.get(f"/elearning/courses/{course.pk}/export/scorm12/", follow=True)
     assert response.redirect_chain[-1][0] == f"/elearning/courses/{course.pk}/"
     assert "Bài 2: Điều lệ" in response.content.decode()
+
+
+# --- the system's own SCORM runtime -------------------------------------------------------
+
+
+def test_the_exported_package_imports_back_as_a_scorm_lesson(tree, settings, tmp_path):
+    """ "plays in the system's own runtime": the package is accepted by the system's own SCORM
+    import (elearning.scorm, as a lesson of another course) as SCORM 1.2, opening at the
+    course's first lesson."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    course = build_course(tree)
+    data = scorm_export.course_scorm12(course)
+    other = build_course(tree, code="HN-OL-02")
+    lesson = services.lesson_save(
+        user=tree.hanoi_officer,
+        module=other.modules.first(),
+        title="Khoá học xuất ra SCORM",
+        kind="scorm",
+        file=SimpleUploadedFile("goi.zip", data, content_type="application/zip"),
+    )
+    assert lesson.scorm_version == "1.2"
+    assert lesson.scorm_launch == "lessons/001-bai-1-cong-doan-la-gi.html"
+    with lesson.file.open("rb") as handle:
+        assert handle.read() == data
+
+
+def test_a_scorm_lesson_of_the_course_travels_nested_in_the_package(tree, settings, tmp_path):
+    """A SCORM 1.2 lesson's own package is copied under packages/NNN/ and its launch file is
+    the lesson's SCO; the manifest still validates."""
+    from tests.fixtures.scorm.build import package, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    course = build_course(tree)
+    lesson = services.lesson_save(
+        user=tree.hanoi_officer,
+        module=course.modules.get(rank=2),
+        title="Gói SCORM của nhà cung cấp",
+        rank=2,
+        kind="scorm",
+        file=upload(package()),
+    )
+    archive = unpack(scorm_export.course_scorm12(course), tmp_path / "out")
+    manifest = etree.parse(str(tmp_path / "out" / "imsmanifest.xml"))
+    assert scorm_schema(tmp_path / "out").validate(manifest)
+    (resource,) = [
+        r
+        for r in manifest.iterfind("cp:resources/cp:resource", IMSCP)
+        if r.get("href", "").startswith("packages/")
+    ]
+    assert resource.get("href") == f"packages/006/{lesson.scorm_launch}"
+    assert resource.get(f"{{{scorm_export.ADLCP}}}scormtype") == "sco"
+    files = [f.get("href") for f in resource.findall("cp:file", IMSCP)]
+    assert resource.get("href").split("?")[0] in files
+    with zipfile.ZipFile(lesson.file.open("rb")) as inner:
+        for info in inner.infolist():
+            if not info.is_dir() and info.filename != "imsmanifest.xml":
+                assert archive.read(f"packages/006/{info.filename}") == inner.read(info)
+    assert "packages/006/imsmanifest.xml" not in archive.namelist()

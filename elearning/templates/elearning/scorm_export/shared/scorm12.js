@@ -121,7 +121,7 @@
     if (kind === "video") {
       var video = document.getElementById("lesson-video");
       if (video) { watchVideo(video); }
-    } else if (kind !== "quiz") { // text, PDF, an embedded video: done once opened
+    } else if (kind !== "quiz" && kind !== "scorm") { // text, PDF, an embedded video: opened
       complete();
     }
   });
