@@ -403,7 +403,8 @@ def code_minute(session_id: int, code: str) -> int | None:
     if not head.isdecimal() or not head.isascii() or len(head) > 12:
         return None
     minute = int(head)
-    return minute if hmac.compare_digest(checkin_code(session_id, minute), str(code)) else None
+    made = checkin_code(session_id, minute).encode()
+    return minute if hmac.compare_digest(made, str(code).encode()) else None
 
 
 @dataclass

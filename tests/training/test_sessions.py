@@ -552,6 +552,7 @@ def test_a_code_of_another_session_or_forged_is_refused(tree, world):
         "",
         "abc",
         "٣٣٣-x",
+        f"{minute}-é",
         "9" * 40 + "-" + mac,
     ):
         with pytest.raises(sessions.Refused) as refused:
