@@ -115,8 +115,18 @@ def all_day_event(
 
 
 def _status(training_class: TrainingClass) -> str:
-    # A planned class may still not take place.
+    # A planned class may still not take place; a cancelled one stays, marked, so that a
+    # calendar that has it already shows it called off (or drops it, as Google Calendar does).
+    if training_class.status == ClassStatus.CANCELLED:
+        return "CANCELLED"
     return "TENTATIVE" if training_class.status == ClassStatus.PLANNED else "CONFIRMED"
+
+
+def _title(training_class: TrainingClass) -> str:
+    name = text(training_class.name)
+    if training_class.status == ClassStatus.CANCELLED:
+        return _("Cancelled: %(name)s") % {"name": name}
+    return name
 
 
 def _about(training_class: TrainingClass, base_url: str) -> list[str]:
@@ -133,7 +143,7 @@ def class_day_event(training_class: TrainingClass, *, base_url: str, now: dt.dat
         uid=class_uid(training_class.pk),
         first=training_class.start_date,
         last=training_class.end_date,
-        summary=training_class.name,
+        summary=_title(training_class),
         description=lines(*_about(training_class, base_url)),
         location=training_class.venue,
         url=class_url(training_class, base_url) if base_url else "",
@@ -154,7 +164,7 @@ def session_event(
 ) -> Event:
     """One session at its local time; its reminder an hour before. `number`: its place
     among the class's sessions (None when the file has only some of them)."""
-    summary = text(training_class.name)
+    summary = _title(training_class)
     if session.topic_id:
         summary = f"{summary} — {text(session.topic.name)}"
     place = (

@@ -120,6 +120,18 @@ def test_a_class_without_sessions_is_one_all_day_event_over_its_days(client, tre
     assert str(event["SUMMARY"]) == "Bồi dưỡng nghiệp vụ công đoàn cơ sở 2024"
 
 
+def test_a_planned_class_is_tentative_and_a_cancelled_one_says_so(client, tree, sessions):
+    """A calendar that has the class already shows it called off, session by session."""
+    client.force_login(tree.melinh_officer)
+    assert {str(e["STATUS"]) for e in events(ics_of(client, tree.ml_class))} == {"CONFIRMED"}
+    TrainingClass.objects.filter(pk=tree.ml_class.pk).update(status="planned")
+    assert {str(e["STATUS"]) for e in events(ics_of(client, tree.ml_class))} == {"TENTATIVE"}
+    TrainingClass.objects.filter(pk=tree.ml_class.pk).update(status="cancelled")
+    cancelled = events(ics_of(client, tree.ml_class))
+    assert {str(e["STATUS"]) for e in cancelled} == {"CANCELLED"}
+    assert str(cancelled[1]["SUMMARY"]) == f"Đã hủy: {tree.ml_class.name}"
+
+
 def test_the_download_is_named_after_the_class_code(client, tree):
     client.force_login(tree.melinh_officer)
     response = client.get(f"/training/classes/{tree.ml_class.pk}/calendar.ics")
