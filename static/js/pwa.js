@@ -52,7 +52,7 @@
 
   var served = tag.getAttribute("data-served");
   if (served === "cache") {
-    var banner = say(data.offlineText.replace("%(time)s", when(tag.getAttribute("data-synced-at"))), "warning");
+    var banner = say(data.offlineText.replace("{time}", when(tag.getAttribute("data-synced-at"))), "warning");
     if (banner) banner.classList.add("offline-banner");
   }
 
@@ -159,7 +159,7 @@
             titles[title + ": " + r.message] = true;
           });
           Object.keys(titles).forEach(function (text) { say(data.refusedText + " " + text, "error"); });
-          if (accepted) say(data.sentText.replace("%(n)s", String(accepted)), "success");
+          if (accepted) say(data.sentText.replace("{n}", String(accepted)), "success");
           document.documentElement.dataset.synced = String(accepted);
           return drop(answer.results.map(function (r) { return r.key; }).filter(Boolean));
         });
@@ -223,7 +223,7 @@
         if (size) document.getElementById("offline-save-size").textContent = "(" + megabytes(size) + " MB)";
         if (size > limit) {
           saveButton.disabled = true;
-          status.textContent = box.dataset.tooLargeText.replace("%(mb)s", megabytes(limit));
+          status.textContent = box.dataset.tooLargeText.replace("{mb}", megabytes(limit));
         }
       }).catch(function () {});
     }
