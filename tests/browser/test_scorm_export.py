@@ -11,11 +11,13 @@ import io
 import json
 import subprocess
 import threading
+import time
 import zipfile
 
 import imageio_ffmpeg
 import pytest
 from django.core.files.base import ContentFile
+from playwright.sync_api import expect
 
 from elearning import scorm_export, services
 from elearning.models import Choice, Question
@@ -196,6 +198,88 @@ def test_a_quiz_answered_wrong_reports_failed_with_its_score(page, package):
     wait_until(page, "window.cmi['cmi.core.lesson_status'] === 'failed'")
     assert page.evaluate("window.cmi['cmi.core.score.raw']") == "0"
     assert "Không đạt" in sco.locator("#quiz-result").text_content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exported_packages_play_in_the_systems_own_runtime(
+    live_server, tree, browser, settings, tmp_path
+):
+    """Issue 25's acceptance: the course "plays in the system's own runtime". Two courses of
+    Hà Nội — a text lesson, a quiz — are exported as SCORM 1.2 and imported as the two SCORM
+    lessons of a Mê Linh course; the learner opens them in the system's SCORM player (the
+    content origin's launch page, scorm-again's window.API): the text reports completed, the
+    quiz its score and passed, the server keeps both and the course is complete."""
+    from elearning.models import CourseEnrolment, ScormAttempt
+    from tests.browser.conftest import signed_in
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    user = tree.hanoi_officer
+    general = [Topic.objects.get(code="union_general")]
+    sources = []
+    for code, fields in (
+        (
+            "HN-VB",
+            {"kind": "text", "body": "<p>Công đoàn Việt Nam là tổ chức chính trị - xã hội</p>"},
+        ),
+        ("HN-KT", {"kind": "quiz", "question_count": 1, "pass_percent": 100}),
+    ):
+        source = services.course_save(
+            user=user, organiser=tree.hanoi, code=code, title=code, hours=1, topics=general
+        )
+        module = services.module_save(user=user, course=source, title="Phần 1")
+        services.lesson_save(user=user, module=module, title=f"Bài {code}", **fields)
+        sources.append(source)
+    question = Question.objects.create(course=sources[1], text="Đủ bao nhiêu đoàn viên?")
+    Choice.objects.create(question=question, text="5 đoàn viên", correct=True)
+    Choice.objects.create(question=question, text="50 đoàn viên", correct=False)
+
+    course = services.course_save(
+        user=tree.melinh_officer,
+        organiser=tree.melinh,
+        code="ML-SCORM-XUAT",
+        title="Khoá học nhập từ gói SCORM xuất ra",
+        hours=2,
+        topics=general,
+    )
+    module = services.module_save(user=tree.melinh_officer, course=course, title="Phần 1")
+    lessons = [
+        services.lesson_save(
+            user=tree.melinh_officer,
+            module=module,
+            title=f"Gói {source.code}",
+            rank=rank,
+            kind="scorm",
+            file=ContentFile(scorm_export.course_scorm12(source), name=f"{source.code}.zip"),
+        )
+        for rank, source in enumerate(sources, 1)
+    ]
+    services.course_publish(user=tree.melinh_officer, course=course)
+    services.enrol(user=tree.cadre, course=course)
+
+    base = live_server.url
+    page = signed_in(browser, base, tree.cadre.username)
+    page.goto(f"{base}/elearning/learn/lessons/{lessons[0].pk}/")
+    sco = page.frame_locator("#scorm-frame").frame_locator("#sco")
+    sco.get_by_text("Công đoàn Việt Nam là tổ chức").wait_for()
+    deadline = time.monotonic() + 20
+    while ScormAttempt.objects.filter(lesson=lessons[0], status="completed").count() == 0:
+        assert time.monotonic() < deadline, "the text lesson never reported completed"
+        page.wait_for_timeout(200)
+
+    page.goto(f"{base}/elearning/learn/lessons/{lessons[1].pk}/")
+    sco = page.frame_locator("#scorm-frame").frame_locator("#sco")
+    sco.get_by_label("5 đoàn viên").check()
+    sco.get_by_role("button", name="Nộp bài").click()
+    expect(sco.locator("#quiz-result")).to_contain_text("100% — Đạt")
+    deadline = time.monotonic() + 20
+    while not ScormAttempt.objects.filter(lesson=lessons[1], status="passed").exists():
+        assert time.monotonic() < deadline, "the quiz never reported passed"
+        page.wait_for_timeout(200)
+    attempt = ScormAttempt.objects.get(lesson=lessons[1])
+    assert attempt.score_raw == 100 and (attempt.score_min, attempt.score_max) == (0, 100)
+    enrolment = CourseEnrolment.objects.get(course=course, person=tree.cadre.person)
+    assert enrolment.completed_at is not None
+    page.context.close()
 
 
 def test_a_page_opened_without_an_lms_says_its_progress_is_not_recorded(page, package):
