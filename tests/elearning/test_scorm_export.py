@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from lxml import etree
@@ -455,3 +456,22 @@ def test_a_scorm_lesson_of_the_course_travels_nested_in_the_package(tree, settin
             if not info.is_dir() and info.filename != "imsmanifest.xml":
                 assert archive.read(f"packages/006/{info.filename}") == inner.read(info)
     assert "packages/006/imsmanifest.xml" not in archive.namelist()
+
+
+def test_the_export_command_writes_either_package(tree, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    build_course(tree)
+    out = io.StringIO()
+    call_command(
+        "export_course", "HN-OL-01", str(tmp_path / "a.zip"), "--format", "scorm12", stdout=out
+    )
+    assert "scorm12" in out.getvalue()
+    with zipfile.ZipFile(tmp_path / "a.zip") as package:
+        assert "adlcp_rootv1p2.xsd" in package.namelist()
+    call_command(
+        "export_course", "HN-OL-01", str(tmp_path / "a.imscc"), "--format", "cc", stdout=out
+    )
+    with zipfile.ZipFile(tmp_path / "a.imscc") as cartridge:
+        assert b"IMS Common Cartridge" in cartridge.read("imsmanifest.xml")
+    with pytest.raises(CommandError):
+        call_command("export_course", "HN-OL-01", str(tmp_path / "b.zip"), "--format", "scorm2004")
