@@ -29,8 +29,9 @@ from units.models import Unit
 # send anyone else to the admin's login); i18n only switches language; certificate
 # verification is public by design and shows only what a certificate shows
 # (tests/training/test_certificates.py); a calendar feed is reached by its secret token, not
-# an id, and shows only its owner's calendar (tests/calendars/test_feed.py).
-SKIPPED_PREFIXES = ("admin/", "i18n/", "verify/", "calendar/feed/")
+# an id, and shows only its owner's calendar (tests/calendars/test_feed.py); SCORM content
+# answers on its own host only, to an attempt's signed key (tests/elearning/test_scorm.py).
+SKIPPED_PREFIXES = ("admin/", "i18n/", "verify/", "calendar/feed/", "elearning/scorm/")
 # A route's parameters: Django's <conv:name> or <name>, the API's {name}.
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>|\{(?P<ninja>[^}]+)\}")
 

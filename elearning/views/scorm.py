@@ -189,7 +189,8 @@ def package_file(request: HttpRequest, token: str, name: str) -> HttpResponse:
             "object-src 'none'",
             f"base-uri {own}",
             f"form-action {own}",
-            f"frame-ancestors {origin}",
+            # Every ancestor must match: the launch page, and the lesson page above it.
+            "frame-ancestors " + " ".join([origin, *_site_origins(request)]),
         ]
     )
     response["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -1,0 +1,134 @@
+"""Issue 25 §1's acceptance: "A real SCORM 1.2 package made by a common authoring tool …
+imports, plays in Chromium under Playwright, reports completion and score, and moves the
+person's targets."
+
+A grassroots chair who owes T-003-4c opens Mê Linh's course, whose only lesson is a SCORM 1.2
+package (tests/fixtures/scorm: the manifest and a SCO finding the API by walking
+window.parent, as authoring tools' wrappers do). The lesson page frames the launch page on
+the content origin (noidung.localhost, the same live server under another name), the SCO
+runs in its frame with scorm-again's window.API, the learner submits, and the server holds
+the attempt with score 85 and status passed; the course is complete and T-003-4c met."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.access import SYSTEM
+from accounts.models import UserRole
+from elearning import services
+from elearning.models import CourseEnrolment, ScormAttempt
+from lib.dates import today
+from people.models import Role
+from people.services import person_create, position_create
+from targets.engine import Status, person_obligations
+from tests.browser.conftest import logged_in, wait_until
+from tests.conftest import make_unit, make_user
+from tests.fixtures.scorm.build import package, upload
+from training.models import Topic
+from units.models import UnitFigures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def world(tree):
+    union = make_unit(
+        "HN-ML-02", "Công đoàn Công ty May Mê Linh", "grassroots", tree.melinh, sector="non_state"
+    )
+    UnitFigures.objects.create(unit=union, effective_on=dt.date(2023, 1, 1), member_count=300)
+    chair = person_create(
+        user=SYSTEM,
+        unit=union,
+        family_name="Vũ",
+        middle_name="Thị",
+        given_name="Lan",
+        gender="female",
+        birth_date=dt.date(1988, 4, 4),
+    )
+    position_create(
+        user=SYSTEM,
+        person=chair,
+        unit=union,
+        role=Role.objects.get(code="chair"),
+        start_date=dt.date(2023, 6, 1),
+    )
+    make_user("lan", union, UserRole.CADRE, person=chair)
+    course = services.course_save(
+        user=tree.melinh_officer,
+        organiser=tree.melinh,
+        code="ML-SCORM-01",
+        title="Thương lượng tập thể (gói SCORM)",
+        hours=8,
+        topics=[Topic.objects.get(code="union_general")],
+    )
+    module = services.module_save(user=tree.melinh_officer, course=course, title="Bài 1")
+    services.lesson_save(
+        user=tree.melinh_officer,
+        module=module,
+        title="Bài kiểm tra thương lượng tập thể",
+        kind="scorm",
+        file=upload(package()),
+    )
+    services.course_publish(user=tree.melinh_officer, course=course)
+    return course, chair
+
+
+def test_a_scorm_package_plays_reports_and_moves_the_target(
+    live_server, tree, browser, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    course, chair = world(tree)
+    owed = {o.target.code: o.status for o in person_obligations(chair, today())}
+    assert owed["T-003-4c"] == Status.DUE
+    base = live_server.url
+    page = logged_in(browser, base, "lan")
+    failures, consoles = [], []
+    page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and consoles.append(m.text))
+    page.goto(f"{base}/elearning/learn/courses/{course.pk}/")
+    page.get_by_role("button", name="Đăng ký học").first.click()
+    page.get_by_role("link", name="Bắt đầu").click()
+    expect(page).to_have_url(re.compile(r"/elearning/learn/lessons/\d+/"))
+
+    frame = page.locator("#scorm-frame")
+    assert re.match(r"http://noidung\.localhost:\d+/elearning/scorm/", frame.get_attribute("src"))
+    sco = page.frame_locator("#scorm-frame").frame_locator("#sco")
+    # The SCO found window.API in its parent and LMSInitialize answered "true", with the
+    # learner's name the runtime was loaded with.
+    expect(sco.locator("body")).to_have_attribute("data-started", "yes")
+    expect(sco.locator("#state")).to_contain_text("Vũ Thị Lan")
+    sco.get_by_role("button", name="Nộp bài").click()
+    expect(sco.locator("body")).to_have_attribute("data-finished", "yes")
+    expect(sco.locator("#state")).to_contain_text("85 điểm")
+
+    attempt = ScormAttempt.objects.get(lesson__module__course=course)
+    assert attempt.status == "passed" and attempt.score_raw == 85
+    assert (attempt.score_min, attempt.score_max) == (0, 100)
+    assert attempt.cmi["cmi.suspend_data"] == "cau1=dung;cau2=dung"
+    assert attempt.commits >= 1
+    enrolment = CourseEnrolment.objects.get(course=course, person=chair)
+    assert enrolment.completed_at is not None and enrolment.record_id is not None
+    met = {o.target.code: o for o in person_obligations(chair, today())}
+    assert met["T-003-4c"].status == Status.MET and met["T-003-4c"].record == enrolment.record
+
+    # The lesson page says so, and the course page offers the certificate.
+    page.reload()
+    expect(page.locator("#lesson-status")).to_contain_text("Đã học xong")
+    expect(page.locator("#scorm-result")).to_contain_text("passed")
+    page.goto(f"{base}/elearning/learn/courses/{course.pk}/")
+    expect(page.locator("#course-completed")).to_be_visible()
+    # The site's cookies never went to the content origin, which set none of its own.
+    content_cookies = [
+        c for c in page.context.cookies() if c["domain"].endswith("noidung.localhost")
+    ]
+    assert not content_cookies, content_cookies
+    assert not failures, failures
+    assert not consoles, consoles
+
+    # The reloaded lesson resumed the attempt: the runtime was loaded with what was saved.
+    page.goto(f"{base}/elearning/learn/lessons/{attempt.lesson_id}/")
+    launch = page.frame_locator("#scorm-frame").locator("body")
+    expect(launch).to_be_attached()
+    wait_until(page, "document.querySelector('#scorm-frame') !== null")
+    page.context.close()
