@@ -23,6 +23,7 @@ File names in the packages are ASCII slugs of the titles (an LMS may unpack to a
 system); everything from the course is escaped: the manifest is written by ElementTree, the
 pages by Django's templates, the quiz bank as a JSON data block."""
 
+import html
 import io
 import re
 import zipfile
@@ -34,6 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import strip_tags
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -266,7 +268,8 @@ def scorm12_manifest(document: dict, modules: list[PackedModule]) -> bytes:
     _sub(_sub(general, md("title")), md("langstring"), course["title"], **{f"{{{XML}}}lang": "vi"})
     _sub(general, md("language"), "vi")
     if course["description"]:
-        description = clean_html(course["description"])
+        # The description is HTML; a manifest's langstring is read as plain text.
+        description = html.unescape(strip_tags(clean_html(course["description"]))).strip()
         _sub(
             _sub(general, md("description")),
             md("langstring"),

@@ -28,6 +28,10 @@ from elearning.models import Choice, Question
 from tests.conftest import build_tree
 from tests.elearning.test_manage import PDF, build_course, login, video_bytes
 
+# Every test reads the database (the packages are built from it once, for the module): marked,
+# they run on both databases and are never taken for database-free tests.
+pytestmark = pytest.mark.django_db
+
 SCHEMAS = Path(scorm_export.__file__).parent / "scorm_schemas"
 IMSCP = {"cp": scorm_export.IMSCP, "adlcp": scorm_export.ADLCP, "md": scorm_export.IMSMD}
 CC = {"cc": scorm_export.CC, "lom": scorm_export.CC_LOM}
@@ -158,6 +162,10 @@ def test_the_scorm_manifest_validates_against_the_schemas_shipped_in_the_package
     assert schema.validate(manifest), schema.error_log
     assert manifest.findtext("cp:metadata/cp:schema", namespaces=IMSCP) == "ADL SCORM"
     assert manifest.findtext("cp:metadata/cp:schemaversion", namespaces=IMSCP) == "1.2"
+    description = manifest.findtext(
+        "cp:metadata/md:lom/md:general/md:description/md:langstring", namespaces=IMSCP
+    )
+    assert description == "Khoá học trực tuyến cho cán bộ công đoàn cơ sở."
 
 
 def test_a_manifest_that_breaks_the_rules_fails_the_same_check(built, tmp_path):
@@ -283,6 +291,7 @@ def test_hostile_course_text_is_escaped_in_the_manifest_and_the_pages(built):
         r'<script id="quiz-data" type="application/json">(.*?)</script>', quiz, re.S
     ).group(1)
     assert "</script" not in block and "<img" not in block
+    assert "Điểm đạt: 60%" in quiz and "Thời gian làm bài: 15 phút" in quiz
     bank = json.loads(block)
     assert bank["draw"] == 2 and bank["pass_percent"] == 60 and bank["minutes"] == 15
     assert len(bank["questions"]) == 4
