@@ -16,8 +16,9 @@ travel in the page and are marked in the browser: whoever has the package can re
 
 Common Cartridge 1.1 (`course_common_cartridge`): the same organisation; text, PDF and video
 lessons as web content (the same pages without the SCORM script), embedded videos as web
-links. Quizzes are NOT converted to QTI: a quiz lesson is a page saying the quiz is taken in
-this system, and the cartridge's README.txt says so.
+links, quizzes as QTI 1.2 assessments of the CC profile holding the whole bank (the profile
+cannot draw questions at random nor state a passing score: README.txt gives both, for the
+LMS's settings). Validated by structure in the tests: IMS's CC schemas are not vendored.
 
 File names in the packages are ASCII slugs of the titles (an LMS may unpack to any file
 system); everything from the course is escaped: the manifest is written by ElementTree, the
@@ -61,6 +62,8 @@ CC = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 CC_LOM = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
 CC_WL = "http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1"
 CC_SCHEMAS = "http://www.imsglobal.org/profile/cc/ccv1p1"
+QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+QTI_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
 
 
 def _slug(text: str, limit: int = 40) -> str:
@@ -412,6 +415,15 @@ def cc_manifest(document: dict, modules: list[PackedModule]) -> bytes:
                 )
                 _sub(resource, cc("file"), href=_weblink_name(packed))
                 continue
+            if packed.quiz is not None:
+                resource = _sub(
+                    resources,
+                    cc("resource"),
+                    identifier=f"RES-{packed.number}",
+                    type=QTI_TYPE,
+                )
+                _sub(resource, cc("file"), href=_assessment_name(packed))
+                continue
             resource = _sub(
                 resources,
                 cc("resource"),
@@ -441,46 +453,142 @@ def _weblink(packed: PackedLesson) -> bytes:
     return _xml(root)
 
 
+def _assessment_name(packed: PackedLesson) -> str:
+    return f"assessments/{packed.number:03d}/assessment.xml"
+
+
+def _qti_field(parent, label: str, entry: str) -> None:
+    field_ = _sub(parent, _q("qtimetadatafield"))
+    _sub(field_, _q("fieldlabel"), label)
+    _sub(field_, _q("fieldentry"), entry)
+
+
+def _q(tag: str) -> str:
+    return f"{{{QTI}}}{tag}"
+
+
+def _qti_text(parent, text: str) -> None:
+    _sub(_sub(parent, _q("material")), _q("mattext"), text, texttype="text/plain")
+
+
+def _qti_item(section, number: int, question: dict) -> None:
+    """One question of the bank in the CC 1.1 QTI profile: multiple choice (one right
+    answer) or multiple response (all the right ones and none other), 100 when right."""
+    item = _sub(section, _q("item"), ident=f"Q-{number}", title=question["text"][:80])
+    metadata = _sub(_sub(item, _q("itemmetadata")), _q("qtimetadata"))
+    profile = "cc.multiple_response.v0p1" if question["multiple"] else "cc.multiple_choice.v0p1"
+    _qti_field(metadata, "cc_profile", profile)
+    _qti_field(metadata, "cc_weighting", "1")
+    presentation = _sub(item, _q("presentation"))
+    _qti_text(presentation, question["text"])
+    response = _sub(
+        presentation,
+        _q("response_lid"),
+        ident="response1",
+        rcardinality="Multiple" if question["multiple"] else "Single",
+    )
+    choices = _sub(response, _q("render_choice"))
+    for c, choice in enumerate(question["choices"], 1):
+        _qti_text(_sub(choices, _q("response_label"), ident=f"Q-{number}-C-{c}"), choice["text"])
+    processing = _sub(item, _q("resprocessing"))
+    _sub(
+        _sub(processing, _q("outcomes")),
+        _q("decvar"),
+        maxvalue="100",
+        minvalue="0",
+        varname="SCORE",
+        vartype="Decimal",
+    )
+    condition = _sub(processing, _q("respcondition"), **{"continue": "No"})
+    rule = _sub(condition, _q("conditionvar"))
+    if question["multiple"]:
+        rule = _sub(rule, _q("and"))
+    for c, choice in enumerate(question["choices"], 1):
+        if choice["correct"]:
+            _sub(rule, _q("varequal"), f"Q-{number}-C-{c}", respident="response1")
+        elif question["multiple"]:
+            _sub(_sub(rule, _q("not")), _q("varequal"), f"Q-{number}-C-{c}", respident="response1")
+    _sub(condition, _q("setvar"), "100", action="Set", varname="SCORE")
+
+
+def _assessment(packed: PackedLesson) -> bytes:
+    """A quiz lesson as a CC 1.1 assessment of the whole bank: the cartridge's QTI profile
+    draws no questions at random and states no passing score."""
+    root = etree.Element(
+        _q("questestinterop"),
+        {f"{{{XSI}}}schemaLocation": f"{QTI} {CC_SCHEMAS}/ccv1p1_qtiasiv1p2p1_v1p0.xsd"},
+        nsmap={None: QTI, "xsi": XSI},
+    )
+    assessment = _sub(root, _q("assessment"), ident=f"QUIZ-{packed.number}", title=packed.title)
+    metadata = _sub(assessment, _q("qtimetadata"))
+    _qti_field(metadata, "cc_profile", "cc.exam.v0p1")
+    _qti_field(metadata, "qmd_assessmenttype", "Examination")
+    _qti_field(metadata, "qmd_scoretype", "Percentage")
+    attempts = (packed.lesson.get("quiz") or {}).get("max_attempts")
+    if attempts:
+        _qti_field(metadata, "cc_maxattempts", str(attempts))
+    if packed.quiz.get("minutes"):
+        _qti_field(metadata, "qmd_timelimit", str(packed.quiz["minutes"]))
+    section = _sub(assessment, _q("section"), ident="root_section")
+    for number, question in enumerate(packed.quiz["questions"], 1):
+        _qti_item(section, number, question)
+    return _xml(root)
+
+
 def _cc_readme(document: dict, modules: list[PackedModule]) -> str:
-    quizzes = [p.title for m in modules for p in m.lessons if p.kind == LessonKind.QUIZ]
+    quizzes = [p for m in modules for p in m.lessons if p.kind == LessonKind.QUIZ]
     lines = [
         document["course"]["title"],
         "",
         _(
             "IMS Common Cartridge 1.1 exported by the union cadre training system: text, PDF "
-            "and video lessons are web pages, embedded videos are web links."
+            "and video lessons are web pages, embedded videos are web links, quizzes are QTI "
+            "assessments."
         ),
     ]
     if quizzes:
         lines += [
             "",
             _(
-                "The quizzes are not in this cartridge (no QTI): each quiz lesson is a page "
-                "saying it is taken in the course's own system. Export the course as SCORM 1.2 "
-                "to take the quizzes in another learning platform."
+                "Each quiz holds the whole question bank of the course, with its right answers: "
+                "the cartridge's QTI profile cannot draw some of them at random nor state the "
+                "passing score. Set these in the learning platform that imports it:"
             ),
-            *(f"- {title}" for title in quizzes),
+            *(
+                "- "
+                + _("%(title)s: %(n)s questions drawn, passing score %(p)s%%")
+                % {
+                    "title": p.title,
+                    "n": p.quiz["draw"] if p.quiz else 0,
+                    "p": (p.lesson.get("quiz") or {}).get("pass_percent", 0),
+                }
+                for p in quizzes
+            ),
         ]
     return "\n".join(lines) + "\n"
 
 
 def course_common_cartridge(course: Course) -> bytes:
-    """The course as an IMS Common Cartridge 1.1 (.imscc, a ZIP); quizzes left out."""
+    """The course as an IMS Common Cartridge 1.1 (.imscc, a ZIP)."""
     buffer = io.BytesIO()
     write_common_cartridge(course, buffer)
     return buffer.getvalue()
 
 
 def write_common_cartridge(course: Course, target) -> None:
-    document, modules, files, _bank = _plan(course)
+    document, modules, files, bank = _plan(course)
     with (
         translation.override(settings.LANGUAGE_CODE),
         zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive,
     ):
         for module in modules:
             for packed in module.lessons:
+                if packed.kind == LessonKind.QUIZ and bank:
+                    packed.quiz = _quiz(packed.lesson, bank)
                 if packed.kind == LessonKind.EMBED:
                     archive.writestr(_weblink_name(packed), _weblink(packed))
+                elif packed.quiz is not None:
+                    archive.writestr(_assessment_name(packed), _assessment(packed))
                 else:
                     archive.writestr(packed.page, _page(document, module, packed, scorm=False))
         archive.writestr("imsmanifest.xml", cc_manifest(document, modules))

@@ -335,7 +335,8 @@ def test_the_cartridge_lists_the_organisation_and_its_resources(built):
         if item.get("identifierref"):
             resource = resources[item.get("identifierref")]
             types.append(resource.get("type"))
-    assert types.count("webcontent") == 6 and types.count("imswl_xmlv1p1") == 1
+    assert types.count("webcontent") == 5 and types.count("imswl_xmlv1p1") == 1
+    assert types.count("imsqti_xmlv1p2/imscc_xmlv1p1/assessment") == 1
     for resource in resources.values():
         for file in resource.findall("cc:file", CC):
             assert file.get("href") in names
@@ -344,7 +345,7 @@ def test_the_cartridge_lists_the_organisation_and_its_resources(built):
     assert names - {"imsmanifest.xml"} == listed
 
 
-def test_the_cartridge_links_the_embedded_video_and_leaves_the_quiz_out(built):
+def test_the_cartridge_links_the_embedded_video(built):
     archive = zipfile.ZipFile(io.BytesIO(built.cc))
     (link_name,) = [n for n in archive.namelist() if n.startswith("links/")]
     link = etree.fromstring(archive.read(link_name))
@@ -353,9 +354,50 @@ def test_the_cartridge_links_the_embedded_video_and_leaves_the_quiz_out(built):
     assert link.findtext("wl:title", namespaces=ns) == "Bài 4: Tư liệu"
     pages = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".html")]
     assert not any("scorm12.js" in p or "quiz-data" in p for p in pages)
-    assert not any("Đủ 5 đoàn viên" in p for p in pages)  # no answer leaves in a cartridge
+
+
+def test_the_cartridge_carries_the_quiz_as_a_qti_assessment_of_the_whole_bank(built):
+    """CC 1.1's QTI profile: a multiple-choice item per one-answer question, a
+    multiple-response item (all the right answers, none of the wrong) per several-answer one."""
+    archive = zipfile.ZipFile(io.BytesIO(built.cc))
+    (name,) = [n for n in archive.namelist() if n.startswith("assessments/")]
+    qti = etree.fromstring(archive.read(name))
+    ns = {"q": scorm_export.QTI}
+    assessment = qti.find("q:assessment", ns)
+    assert assessment.get("title") == "Bài kiểm tra cuối khoá"
+    fields = dict(
+        zip(
+            assessment.xpath("q:qtimetadata/q:qtimetadatafield/q:fieldlabel/text()", namespaces=ns),
+            assessment.xpath("q:qtimetadata/q:qtimetadatafield/q:fieldentry/text()", namespaces=ns),
+            strict=True,
+        )
+    )
+    assert fields["cc_profile"] == "cc.exam.v0p1" and fields["cc_maxattempts"] == "2"
+    items = assessment.findall("q:section/q:item", ns)
+    assert len(items) == 4  # the whole bank
+    by_text = {i.findtext("q:presentation/q:material/q:mattext", namespaces=ns): i for i in items}
+    several = by_text["Nhiệm vụ của công đoàn?"]
+    assert several.find("q:presentation/q:response_lid", ns).get("rcardinality") == "Multiple"
+    rule = several.find("q:resprocessing/q:respcondition/q:conditionvar/q:and", ns)
+    labels = [
+        label.findtext("q:material/q:mattext", namespaces=ns)
+        for label in several.iterfind(
+            "q:presentation/q:response_lid/q:render_choice/q:response_label", ns
+        )
+    ]
+    assert labels == ["Đại diện người lao động", "Chăm lo đời sống", "Quản lý doanh nghiệp"]
+    right = [v.text for v in rule.findall("q:varequal", ns)]
+    wrong = [v.text for v in rule.findall("q:not/q:varequal", ns)]
+    number = several.get("ident")
+    assert right == [f"{number}-C-1", f"{number}-C-2"] and wrong == [f"{number}-C-3"]
+    one = by_text["Nhiệm kỳ đại hội công đoàn cơ sở?"]
+    assert one.find("q:presentation/q:response_lid", ns).get("rcardinality") == "Single"
+    (answer,) = one.findall("q:resprocessing/q:respcondition/q:conditionvar/q:varequal", ns)
+    assert answer.text == f"{one.get('ident')}-C-1"  # "5 năm"
+    # Hostile question text is data in the XML, not markup.
+    assert any(t.startswith("</script><script>") for t in by_text)
     readme = archive.read("README.txt").decode()
-    assert "QTI" in readme and "Bài kiểm tra cuối khoá" in readme
+    assert "Bài kiểm tra cuối khoá: rút 2 câu hỏi, điểm đạt 60%" in readme
 
 
 # --- the pages --------------------------------------------------------------------------
