@@ -246,6 +246,7 @@ def changed(*, user, training_class: TrainingClass, before: dict) -> None:
         ),
         kind="class_changed",
         url=_page(training_class),
+        attachments=calendar_file(training_class),  # the same UID: the calendar event moves
         **_about(training_class),
         changes=changes,
     )
@@ -257,6 +258,7 @@ def cancelled(*, user, training_class: TrainingClass, reason: str) -> None:
         recipients=_but(_nominees(training_class, IN_THE_CLASS), user),
         kind="class_cancelled",
         url=_page(training_class),
+        attachments=calendar_file(training_class),  # STATUS:CANCELLED: the event is called off
         **_about(training_class),
         comment=reason,
     )

@@ -23,6 +23,8 @@ from tests.notifications import conftest as mail
 from tests.training.test_class_life import open_class  # noqa: F401 (a fixture of `world`)
 from training.models import ClassSession, TrainingClass
 from training.services import (
+    class_set_status,
+    class_update,
     enrolment_accept,
     enrolment_nominate,
     enrolment_reject,
@@ -348,3 +350,26 @@ def test_a_notice_that_is_not_mailed_keeps_no_file(tree):
         attachments=[{"name": "a.ics", "content_type": "text/calendar", "content": "x"}],
     )
     assert notice.mail_state == "no_address" and notice.attachments == []
+
+
+def test_a_changed_or_cancelled_class_mails_its_calendar_again_under_the_same_uid(mailbox, world):
+    """The event a learner imported moves with the class, and is called off with it."""
+    enrolment_accept(user=world.melinh_officer, enrolment=nominate(world))
+    deliver_pending()
+    [accepted] = calendars_in(mailbox.to("an.nguyen@example.vn")[0])
+    uid = Calendar.from_ical(accepted[1]).walk("VEVENT")[0]["UID"]
+    class_update(user=world.melinh_officer, training_class=world.open_class, venue="Hội trường mới")
+    class_set_status(
+        user=world.melinh_officer,
+        training_class=world.open_class,
+        status="cancelled",
+        reason="Thiếu giảng viên",
+    )
+    deliver_pending()
+    changed, cancelled = (
+        Calendar.from_ical(calendars_in(m)[0][1]).walk("VEVENT")[0]
+        for m in mailbox.to("an.nguyen@example.vn")[1:]
+    )
+    assert changed["UID"] == cancelled["UID"] == uid
+    assert str(changed["LOCATION"]) == "Hội trường mới"
+    assert cancelled["STATUS"] == "CANCELLED"
