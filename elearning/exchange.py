@@ -41,6 +41,7 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from elearning import scorm
 from elearning.forms import MB
 from elearning.models import Choice, Course, Lesson, LessonKind, Question
 from elearning.services import (
@@ -107,7 +108,7 @@ def course_document(course: Course) -> tuple[dict, list[tuple[dict, Lesson]]]:
         lessons = []
         for lesson in sorted(module.lessons.all(), key=lambda x: (x.rank, x.id)):
             entry = None
-            if lesson.file and lesson.kind in (LessonKind.PDF, LessonKind.VIDEO):
+            if lesson.file and lesson.kind in (LessonKind.PDF, LessonKind.VIDEO, LessonKind.SCORM):
                 name = PurePosixPath(lesson.file.name).name
                 entry = {"name": f"{FILES_DIR}/{len(files) + 1:03d}/{name}"}
                 files.append((entry, lesson))
@@ -429,16 +430,19 @@ def _check_file(
             % {"where": where, "name": name}
         )
         return None
-    if not lesson_file_kinds(kind):
+    kinds = lesson_file_kinds(kind)
+    if kind == LessonKind.SCORM:  # a package: read whole by _check_package
+        kinds = {"zip": scorm.max_package_bytes()}
+    if not kinds:
         problems.add(
             _("%(where)s: only PDF and video lessons carry a file (%(name)s).")
             % {"where": where, "name": name}
         )
         return None
-    if info.file_size > max(lesson_file_kinds(kind).values()):
+    if info.file_size > max(kinds.values()):
         problems.add(
             _("%(where)s: the file %(name)s is larger than the limit of %(mb)s MB.")
-            % {"where": where, "name": name, "mb": max(lesson_file_kinds(kind).values()) // MB}
+            % {"where": where, "name": name, "mb": max(kinds.values()) // MB}
         )
         return None
     if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > MB:
@@ -473,7 +477,8 @@ def _check_file(
         )
         return None
     try:
-        lesson_file_check(kind, head, info.file_size)
+        if kind != LessonKind.SCORM:
+            lesson_file_check(kind, head, info.file_size)
     except ValidationError as error:
         problems.add(f"{where}: {name}: {error.messages[0]}")
         return None
@@ -484,6 +489,25 @@ def _check_file(
         )
         return None
     return info
+
+
+def _check_package(p: Problems, zf: zipfile.ZipFile, member, where: str, fields: dict):
+    """A SCORM lesson's package, checked and its manifest read as an upload of it is
+    (elearning.scorm); what it opens goes into the lesson's fields."""
+    try:
+        with zf.open(member) as handle:
+            package = scorm.read_package(handle)
+    except ValidationError as error:
+        p.add(f"{where}: {member.filename}: {error.messages[0]}")
+        return None
+    except ZIP_ERRORS:
+        p.add(
+            _("%(where)s: the file %(name)s cannot be read: the archive is damaged.")
+            % {"where": where, "name": member.filename}
+        )
+        return None
+    fields.update(scorm_version=package.version, scorm_launch=package.launch)
+    return member
 
 
 def _check_counts(p: Problems, document: dict) -> None:
@@ -625,7 +649,7 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
                         fields[name] = value
             member = None
             entry = lesson_in.get("file")
-            if kind in (LessonKind.PDF, LessonKind.VIDEO) and entry is None:
+            if kind in (LessonKind.PDF, LessonKind.VIDEO, LessonKind.SCORM) and entry is None:
                 p.add(_("%(where)s: the lesson's file is missing.") % {"where": lwhere})
             elif entry is not None:
                 if not isinstance(entry, dict):
@@ -635,6 +659,8 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
                     )
                 else:
                     member = _check_file(p, zf, entry, lwhere, kind)
+                    if member is not None and kind == LessonKind.SCORM:
+                        member = _check_package(p, zf, member, lwhere, fields)
             module.lessons.append(LessonPlan(lwhere, fields, member))
         modules.append(module)
 

@@ -299,8 +299,8 @@ def bad_archives(data: bytes, settings) -> dict:
             "“hours” must be a whole number",
         ),
         "unknown kind": (
-            lambda: changed(lambda d: d["modules"][0]["lessons"][0].update(kind="scorm")),
-            "“scorm”",
+            lambda: changed(lambda d: d["modules"][0]["lessons"][0].update(kind="h5p")),
+            "“h5p”",
         ),
         "no right answer": (
             lambda: changed(

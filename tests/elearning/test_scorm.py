@@ -429,3 +429,44 @@ def test_2004_commits_are_read_by_their_own_elements():
     assert not scorm.read_commit({"cmi": {"success_status": "failed"}}, "2004").done
     assert scorm.seconds("0001:30:00", "1.2") == 5400
     assert scorm.seconds("PT", "2004") is None and scorm.seconds("12:00", "1.2") is None
+
+
+# --- the system's own course archive ---------------------------------------------------------
+
+
+def test_a_course_with_a_scorm_lesson_travels_in_the_course_archive(world):
+    """The system's own archive keeps working for exchange between provinces (issue 25 §1):
+    the package goes with the course and is checked again on import."""
+    from elearning import exchange
+
+    archive = io.BytesIO()
+    exchange.export_course(world.course, archive)
+    copy = exchange.import_course(
+        user=world.tree.hanoi_officer, archive=io.BytesIO(archive.getvalue()), unit=world.tree.hanoi
+    )
+    lesson = copy.modules.get().lessons.get()
+    assert (lesson.kind, lesson.scorm_version, lesson.scorm_launch) == (
+        "scorm",
+        "1.2",
+        "shared/index.html",
+    )
+    with lesson.file.open("rb") as stored:
+        assert zipfile.ZipFile(stored).read("shared/index.html") == files()["shared/index.html"]
+
+    # A package that is not SCORM inside an archive is refused, naming the lesson.
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive.getvalue())) as source:
+        with zipfile.ZipFile(broken, "w") as target:
+            document = json.loads(source.read("course.json"))
+            entry = document["modules"][0]["lessons"][0]["file"]
+            bad = package({"imsmanifest.xml": None})
+            entry.update(size=len(bad), sha256=None)
+            target.writestr(entry["name"], bad)
+            target.writestr("course.json", json.dumps(document))
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        exchange.import_course(
+            user=world.tree.hanoi_officer,
+            archive=io.BytesIO(broken.getvalue()),
+            unit=world.tree.hanoi,
+        )
+    assert any("Tệp không có imsmanifest.xml" in m for m in refused.value.messages)
