@@ -298,7 +298,7 @@ def _obligations_unit(p: dict) -> tuple[str, str]:
 
 def _lapsing(p: dict) -> tuple[str, str]:
     return (
-        _("Your training “%(title)s” expires on %(expires)s") % p,
+        _("Your training “%(title)s” is valid until %(expires)s: renew it") % p,
         _lines(
             _(
                 "Your training “%(title)s” (completed on %(completed)s) is valid until "

@@ -473,6 +473,13 @@ class TrainingRecord(models.Model):
             models.Index(fields=["person", "completed_on"], name="record_person_date"),
             # The records list's order (API /records): its first page without sorting millions.
             models.Index(fields=["-completed_on", "id"], name="record_recent"),
+            # What lapses soon (the needs list's section, the daily notice): only records that
+            # expire at all, a small share of millions.
+            models.Index(
+                fields=["expires_on"],
+                condition=Q(expires_on__isnull=False),
+                name="record_expires",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

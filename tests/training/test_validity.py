@@ -339,7 +339,9 @@ def test_the_person_is_mailed_once_thirty_days_before_it_lapses(smtp, world, osh
     [mail] = smtp.to("an.nguyen@example.vn")
     expires = f"{lapsing.expires_on:%d/%m/%Y}"
     title = "Huấn luyện an toàn, vệ sinh lao động"
-    assert mail.subject == f"Khóa đào tạo “{title}” của bạn hết hiệu lực vào ngày {expires}"
+    assert mail.subject == (
+        f"Khóa đào tạo “{title}” của bạn có giá trị đến ngày {expires}: hãy học bồi dưỡng lại"
+    )
     assert f"có hiệu lực đến ngày {expires}" in mail.body
     [notice] = Notification.objects.filter(recipient=world.cadre, kind="training_lapsing")
     assert notice.url == f"/me/#record-{lapsing.pk}"  # the person's own profile, at its row
