@@ -217,20 +217,32 @@
     };
     box.hidden = false;
     showState();
-    if (box.dataset.file && served !== "cache") {
-      fetch(box.dataset.file, {method: "HEAD", credentials: "same-origin"}).then(function (r) {
+    // The file's size, asked only when saving (no extra request on each visit over 3G):
+    // shown, and a file over the limit is not saved.
+    var measure = function () {
+      if (!box.dataset.file) return Promise.resolve(0);
+      return fetch(box.dataset.file, {method: "HEAD", credentials: "same-origin"}).then(function (r) {
         size = parseInt(r.headers.get("Content-Length") || "0", 10) || 0;
         if (size) document.getElementById("offline-save-size").textContent = "(" + megabytes(size) + " MB)";
-        if (size > limit) {
-          saveButton.disabled = true;
-          status.textContent = box.dataset.tooLargeText.replace("{mb}", megabytes(limit));
-        }
-      }).catch(function () {});
-    }
+        if (size > limit) throw new Error("too large");
+        return size;
+      });
+    };
     saveButton.addEventListener("click", function () {
       saveButton.disabled = true;
       status.textContent = box.dataset.savingText;
-      caches.open(LESSONS).then(function (cache) {
+      measure().then(function () {
+        return caches.open(LESSONS);
+      }, function (error) {
+        if (error.message === "too large") {
+          status.textContent = box.dataset.tooLargeText.replace("{mb}", megabytes(limit));
+        } else {
+          saveButton.disabled = false;
+          status.textContent = box.dataset.failedText;
+        }
+        return null;
+      }).then(function (cache) {
+        if (!cache) return false;
         var wanted = [box.dataset.page].concat(box.dataset.file ? [box.dataset.file] : []);
         return Promise.all(wanted.map(function (address) {
           return fetch(address, {credentials: "same-origin"}).then(function (response) {
@@ -244,8 +256,9 @@
             }
             return cache.put(address, response);
           });
-        }));
-      }).then(function () {
+        })).then(function () { return true; });
+      }).then(function (saved) {
+        if (!saved) return;
         var list = savedLessons();
         list[pk] = {title: box.dataset.title, course: box.dataset.course, page: box.dataset.page,
           file: box.dataset.file || "", size: size, savedAt: new Date().toISOString()};
