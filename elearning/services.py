@@ -369,6 +369,10 @@ def scorm_commit(*, key: dict, data) -> ScormAttempt:
     enrolment.save(update_fields=["last_lesson", "last_activity_at"])
     if progress.done_at is not None:
         complete_if_done(enrolment)
+    # What the commit's answer tells the lesson page (elearning.views.scorm.commit).
+    attempt.lesson_done = progress.done_at is not None
+    attempt.course_completed = enrolment.completed_at is not None
+    attempt.completed_record_id = enrolment.record_id
     return attempt
 
 

@@ -226,7 +226,7 @@ def commit(request: HttpRequest, token: str) -> JsonResponse:
         return _no_cookies(JsonResponse({"result": False, "errorCode": 101}, status=413))
     try:
         data = json.loads(raw.decode("utf-8") or "null")
-        services.scorm_commit(key=key, data=data)
+        attempt = services.scorm_commit(key=key, data=data)
     except services.NotThisAttempt:
         return _no_cookies(JsonResponse({"result": False, "errorCode": 101}, status=403))
     except (UnicodeDecodeError, ValueError, RecursionError, ValidationError):
@@ -235,7 +235,19 @@ def commit(request: HttpRequest, token: str) -> JsonResponse:
                 {"result": False, "errorCode": 101, "message": _("Not a commit.")}, status=400
             )
         )
-    return _no_cookies(JsonResponse({"result": True, "errorCode": 0}))
+    return _no_cookies(
+        JsonResponse(
+            {
+                "result": True,
+                "errorCode": 0,
+                "done": attempt.lesson_done,
+                "completed": attempt.course_completed,
+                "certificate": reverse("training:certificate", args=[attempt.completed_record_id])
+                if attempt.completed_record_id
+                else "",
+            }
+        )
+    )
 
 
 class ContentOriginMiddleware:

@@ -17,7 +17,24 @@
     autocommit: true,
     autocommitSeconds: 10,
     alwaysSendTotalTime: true,
-    logLevel: 4
+    logLevel: 4,
+    // The server's answer, as scorm-again reads it; what it says of the lesson and the course
+    // is passed up to the lesson page, which shows it (the page's own state stays the
+    // server's: a reload shows what was saved, whatever a message claimed).
+    xhrResponseHandler: function (xhr) {
+      var answer = null;
+      if (xhr && xhr.status >= 200 && xhr.status <= 299) {
+        try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
+      }
+      if (!answer || answer.result !== true) return {result: "false", errorCode: 101};
+      if (window.parent !== window) {
+        window.parent.postMessage({scormCommit: {
+          done: answer.done === true, completed: answer.completed === true,
+          certificate: typeof answer.certificate === "string" ? answer.certificate : ""
+        }}, "*");  // booleans and a path only; the frame-ancestors policy names the parents
+      }
+      return {result: "true", errorCode: 0};
+    }
   };
   var api;
   try {

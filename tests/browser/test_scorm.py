@@ -102,6 +102,13 @@ def test_a_scorm_package_plays_reports_and_moves_the_target(
     expect(sco.locator("body")).to_have_attribute("data-finished", "yes")
     expect(sco.locator("#state")).to_contain_text("85 điểm")
 
+    # The lesson page shows what the commit's answer said, without a reload.
+    expect(page.locator("#lesson-status")).to_contain_text("Đã học xong")
+    expect(page.locator("#course-complete")).to_be_visible()
+    expect(page.locator("#certificate-link")).to_have_attribute(
+        "href", re.compile(r"^/training/records/\d+/certificate/$")
+    )
+
     attempt = ScormAttempt.objects.get(lesson__module__course=course)
     assert attempt.status == "passed" and attempt.score_raw == 85
     assert (attempt.score_min, attempt.score_max) == (0, 100)

@@ -315,7 +315,14 @@ def test_a_passed_commit_saves_the_attempt_and_moves_the_target(world):
     assert before["T-003-4c"] == Status.DUE
     path, attempt = launch(world)
     answer = commit(path + "commit/", PASSED)
-    assert answer.status_code == 200 and answer.json() == {"result": True, "errorCode": 0}
+    enrolment = CourseEnrolment.objects.get(pk=world.enrolment.pk)
+    assert answer.status_code == 200 and answer.json() == {
+        "result": True,
+        "errorCode": 0,
+        "done": True,
+        "completed": True,
+        "certificate": reverse("training:certificate", args=[enrolment.record_id]),
+    }
     assert not answer.cookies
     attempt.refresh_from_db()
     assert attempt.status == "passed" and attempt.score_raw == Decimal("85.00")
@@ -347,7 +354,9 @@ def test_an_incomplete_commit_does_not_count_and_a_later_one_never_undoes(world)
     path, attempt = launch(world)
     incomplete = json.loads(json.dumps(PASSED))
     incomplete["cmi"]["core"]["lesson_status"] = "incomplete"
-    assert commit(path + "commit/", incomplete).status_code == 200
+    answer = commit(path + "commit/", incomplete)
+    assert answer.status_code == 200 and answer.json()["done"] is False
+    assert answer.json()["completed"] is False and answer.json()["certificate"] == ""
     progress = LessonProgress.objects.get(enrolment=world.enrolment, lesson=world.lesson)
     assert progress.done_at is None
     assert CourseEnrolment.objects.get(pk=world.enrolment.pk).completed_at is None
