@@ -32,7 +32,7 @@ from units.models import UnitFigures
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def world(tree):
+def world(tree, content=None):
     union = make_unit(
         "HN-ML-02", "Công đoàn Công ty May Mê Linh", "grassroots", tree.melinh, sector="non_state"
     )
@@ -68,7 +68,7 @@ def world(tree):
         module=module,
         title="Bài kiểm tra thương lượng tập thể",
         kind="scorm",
-        file=upload(package()),
+        file=upload(package(content)),
     )
     services.course_publish(user=tree.melinh_officer, course=course)
     return course, chair
@@ -138,4 +138,73 @@ def test_a_scorm_package_plays_reports_and_moves_the_target(
     launch = page.frame_locator("#scorm-frame").locator("body")
     expect(launch).to_be_attached()
     wait_until(page, "document.querySelector('#scorm-frame') !== null")
+    page.context.close()
+
+
+MANIFEST_2004 = b"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="vn.congdoan.test.quiz2004" version="1"
+  xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
+  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+  <organizations default="o"><organization identifier="o"><title>Thuong luong 2004</title>
+    <item identifier="i" identifierref="r"><title>Bai 1</title></item>
+  </organization></organizations>
+  <resources><resource identifier="r" type="webcontent" adlcp:scormType="sco"
+    href="shared/index.html"><file href="shared/index.html"/></resource></resources>
+</manifest>"""
+SCO_2004 = b"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>2004</title>
+<script>
+  function findAPI(win) {
+    var tries = 0;
+    while (!win.API_1484_11 && win.parent && win.parent !== win && tries++ < 500) win = win.parent;
+    return win.API_1484_11 || null;
+  }
+  var api = null;
+  window.addEventListener("load", function () {
+    api = findAPI(window);
+    var ok = api && api.Initialize("") === "true";
+    document.body.setAttribute("data-started", ok ? "yes" : "no");
+    document.getElementById("who").textContent = ok ? api.GetValue("cmi.learner_name") : "";
+  });
+  function finish() {
+    api.SetValue("cmi.score.raw", "90");
+    api.SetValue("cmi.score.min", "0");
+    api.SetValue("cmi.score.max", "100");
+    api.SetValue("cmi.completion_status", "completed");
+    api.SetValue("cmi.success_status", "passed");
+    api.SetValue("cmi.location", "p2");
+    var ok = api.Commit("") === "true" && api.Terminate("") === "true";
+    document.body.setAttribute("data-finished", ok ? "yes" : "no");
+  }
+</script></head><body><p id="who"></p>
+<button type="button" onclick="finish()">Hoan thanh</button></body></html>"""
+
+
+def test_a_scorm_2004_package_plays_in_the_same_runtime(
+    live_server, tree, browser, settings, tmp_path
+):
+    """ "SCORM 2004 where the same runtime serves": window.API_1484_11, completion and
+    success reported apart."""
+    settings.MEDIA_ROOT = tmp_path
+    course, chair = world(tree, {"imsmanifest.xml": MANIFEST_2004, "shared/index.html": SCO_2004})
+    base = live_server.url
+    page = logged_in(browser, base, "lan")
+    failures = []
+    page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
+    page.goto(f"{base}/elearning/learn/courses/{course.pk}/")
+    page.get_by_role("button", name="Đăng ký học").first.click()
+    page.get_by_role("link", name="Bắt đầu").click()
+    sco = page.frame_locator("#scorm-frame").frame_locator("#sco")
+    expect(sco.locator("body")).to_have_attribute("data-started", "yes")
+    expect(sco.locator("#who")).to_have_text("Vũ Thị Lan")
+    sco.get_by_role("button", name="Hoan thanh").click()
+    expect(sco.locator("body")).to_have_attribute("data-finished", "yes")
+    expect(page.locator("#course-complete")).to_be_visible()
+    attempt = ScormAttempt.objects.get(lesson__module__course=course)
+    assert attempt.lesson.scorm_version == "2004"
+    assert attempt.status == "passed" and attempt.score_raw == 90
+    assert attempt.cmi["cmi.completion_status"] == "completed"
+    assert attempt.cmi["cmi.location"] == "p2"
+    assert CourseEnrolment.objects.get(course=course, person=chair).completed_at is not None
+    assert not failures, failures
     page.context.close()
