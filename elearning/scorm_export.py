@@ -104,48 +104,37 @@ class PackedModule:
 
 def _plan(course: Course) -> tuple[dict, list[PackedModule], dict[str, Lesson], list[dict]]:
     """The course as the own archive reads it, with each lesson's page and file named in the
-    package; the files to copy (package name -> lesson); the quiz bank."""
+    package; the files to copy (package name -> lesson); the quiz bank. A SCORM 1.2 lesson
+    is marked to travel nested (its package unpacked, its launch file the SCO); another
+    SCORM lesson (2004) travels as its .zip, linked from a page saying it is taken elsewhere."""
     document, exchange_files = course_document(course)
     sources = {entry["name"]: lesson for entry, lesson in exchange_files}
     files: dict[str, Lesson] = {}
-    packages = _scorm_lessons(course, document)
     modules, n = [], 0
     for m, module in enumerate(document["modules"], 1):
         packed = PackedModule(m, module["title"])
         for lesson in module["lessons"]:
             n += 1
             page = f"lessons/{n:03d}-{_slug(lesson['title'])}.html"
-            name = None
+            name = source = None
             if lesson["file"] is not None:
+                source = sources[lesson["file"]["name"]]
                 name = f"files/{n:03d}/{_file_name(lesson['file']['name'])}"
-                files[name] = sources[lesson["file"]["name"]]
+            nested = (
+                source
+                if source is not None
+                and lesson["kind"] == LessonKind.SCORM
+                and source.scorm_version == ScormVersion.SCORM_12
+                and source.scorm_launch
+                else None
+            )
+            if name is not None:
+                files[name] = source
             packed.lessons.append(
-                PackedLesson(
-                    n, lesson["title"], lesson["kind"], page, name, lesson, package=packages.get(n)
-                )
+                PackedLesson(n, lesson["title"], lesson["kind"], page, name, lesson, package=nested)
             )
         modules.append(packed)
     return document, modules, files, document["questions"]
-
-
-def _scorm_lessons(course: Course, document: dict) -> dict[int, Lesson]:
-    """The SCORM 1.2 lessons with their package, by their number in the course: the own
-    archive does not carry packages (course.json names no file for them)."""
-    kinds = [lesson["kind"] for module in document["modules"] for lesson in module["lessons"]]
-    if LessonKind.SCORM not in kinds:
-        return {}
-    # The archive's order (modules by rank, lessons by rank), which is the lessons' own.
-    lessons = Lesson.objects.filter(module__course=course).order_by(
-        "module__rank", "module_id", "rank", "id"
-    )
-    return {
-        n: lesson
-        for n, (lesson, kind) in enumerate(zip(lessons, kinds, strict=True), 1)
-        if kind == LessonKind.SCORM
-        and lesson.file
-        and lesson.scorm_version == ScormVersion.SCORM_12
-        and lesson.scorm_launch
-    }
 
 
 def _relative(path: str) -> str:
@@ -347,7 +336,9 @@ def write_scorm12(course: Course, target) -> None:
             for packed in module.lessons:
                 if packed.kind == LessonKind.QUIZ:
                     packed.quiz = _quiz(packed.lesson, bank)
-                if packed.package is not None:
+                if packed.package is not None:  # unpacked, not carried as its .zip
+                    files.pop(packed.file, None)
+                    packed.file = None
                     _nest_package(archive, packed)
                     continue
                 archive.writestr(packed.page, _page(document, module, packed, scorm=True))

@@ -507,6 +507,43 @@ def test_a_scorm_lesson_of_the_course_travels_nested_in_the_package(tree, settin
             if not info.is_dir() and info.filename != "imsmanifest.xml":
                 assert archive.read(f"packages/006/{info.filename}") == inner.read(info)
     assert "packages/006/imsmanifest.xml" not in archive.namelist()
+    assert not any(n.endswith(".zip") for n in archive.namelist())  # unpacked, not carried
+    # A cartridge cannot play it: a page links the package, listed with the page.
+    cartridge = zipfile.ZipFile(io.BytesIO(scorm_export.course_common_cartridge(course)))
+    (zipped,) = [n for n in cartridge.namelist() if n.endswith(".zip")]
+    assert zipped.startswith("files/006/") and cartridge.read(zipped) == upload(package()).read()
+    (page,) = [n for n in cartridge.namelist() if n.startswith("lessons/006-")]
+    assert f'href="../{zipped}"' in cartridge.read(page).decode()
+    assert f'<file href="{zipped}"/>' in cartridge.read("imsmanifest.xml").decode()
+
+
+def test_a_scorm_2004_lesson_travels_as_its_package_beside_a_page_saying_so(
+    tree, settings, tmp_path
+):
+    """A SCORM 1.2 LMS has no SCORM 2004 API: the lesson is not a SCO of the package, which
+    carries its .zip for the receiving platform to import separately."""
+    from tests.fixtures.scorm.build import package, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    course = build_course(tree)
+    lesson = services.lesson_save(
+        user=tree.hanoi_officer,
+        module=course.modules.get(rank=2),
+        title="Gói SCORM 2004",
+        rank=2,
+        kind="scorm",
+        file=upload(package()),
+    )
+    type(lesson).objects.filter(pk=lesson.pk).update(scorm_version="2004")
+    archive = unpack(scorm_export.course_scorm12(course), tmp_path / "out")
+    manifest = etree.parse(str(tmp_path / "out" / "imsmanifest.xml"))
+    assert scorm_schema(tmp_path / "out").validate(manifest)
+    assert not any(n.startswith("packages/") for n in archive.namelist())
+    (zipped,) = [n for n in archive.namelist() if n.endswith(".zip")]
+    page = archive.read("lessons/006-goi-scorm-2004.html").decode()
+    assert f'href="../{zipped}"' in page and "gói SCORM riêng" in page
+    listed = [f.get("href") for f in manifest.iter(f"{{{scorm_export.IMSCP}}}file")]
+    assert zipped in listed
 
 
 def test_the_export_command_writes_either_package(tree, settings, tmp_path):
