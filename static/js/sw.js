@@ -102,8 +102,12 @@ function staticFile(request) {
   return caches.match(request, {ignoreSearch: true}).then(function (cached) {
     var fresh = fetch(request).then(function (response) {
       if (response.ok && response.type === "basic") {
+        // Served stale, refreshed for the next time (hashed names in production never change;
+        // in development a changed file is seen on the next load).
+        var path = new URL(request.url).pathname;
+        var into = SHELL.indexOf(path) >= 0 ? SHELL_CACHE : STATIC_CACHE;
         var copy = response.clone();
-        caches.open(STATIC_CACHE).then(function (cache) { cache.put(request, copy); });
+        caches.open(into).then(function (cache) { cache.put(path, copy); });
       }
       return response;
     });
@@ -158,9 +162,12 @@ function markedOffline(page) {
   // pwa.js's <script> tag says where the page came from; a kept copy says so, with its time.
   var synced = page.headers.get("X-Synced-At") || "";
   return page.text().then(function (html) {
+    var headers = new Headers(page.headers);
+    headers.delete("Content-Length"); // the text changes length; the body is already decoded
+    headers.delete("Content-Encoding");
     html = html.replace('data-served="network"',
       'data-served="cache" data-synced-at="' + synced.replace(/[^0-9TZ:.+-]/g, "") + '"');
-    return new Response(html, {status: 200, headers: page.headers});
+    return new Response(html, {status: 200, headers: headers});
   });
 }
 
