@@ -13,7 +13,7 @@ cannot be fooled by formatting and does not flag strings or comments:
   `.path.startswith(...)` test in Python — "under this unit" now or as the tree stood on a day.
 
 Database constraints (`CheckConstraint`, `UniqueConstraint`) state the same rules to the
-database and are exempt, as are migrations (history), tests and benchmarks (their baselines
+database, and a partial index's condition says which rows it holds: they are exempt, as are migrations (history), tests and benchmarks (their baselines
 are hand-written SQL on purpose).
 """
 
@@ -32,7 +32,7 @@ DATE_LOOKUP = re.compile(
     r"(^|__)(start_date|end_date|valid_from|valid_to|expires_on)__(lt|lte|gt|gte|isnull|range)$"
 )
 PATH_LOOKUP = re.compile(r"(^|__)path__startswith$")
-CONSTRAINTS = {"CheckConstraint", "UniqueConstraint"}
+CONSTRAINTS = {"CheckConstraint", "UniqueConstraint", "Index"}
 
 
 def _sources():
