@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.access import Data, may
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404
 from lib.forms import REFUSED, run_service
@@ -274,12 +275,13 @@ def _attended(enrolment: Enrolment) -> dict:
 
 def person_sessions(request: HttpRequest, person_pk: int) -> HttpResponse:
     """A profile's panel (htmx): the person's sessions to come, soonest first — their own to
-    anyone, someone else's to an officer whose subtree they are in."""
+    anyone, someone else's to a role that reads people and classes, in its subtree."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     own = request.user.person_id == person_pk
     if not own:
-        if not request.user.can_browse:
+        # Someone else's: for a role that reads people and classes (not a lecturer's).
+        if not (may(request.user, Data.PEOPLE) and may(request.user, Data.CLASSES)):
             raise Http404
         get_scoped_or_404(Person.objects.all(), request.user, pk=person_pk)
     return render(

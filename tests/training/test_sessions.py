@@ -721,6 +721,12 @@ def test_ones_own_profile_lists_the_sessions_to_come(client, tree, world):
     assert client.get(f"/training/people/{tree.tran.pk}/sessions/").status_code in (403, 404)
     client.force_login(tree.nt_officer)
     assert client.get(f"/training/people/{tree.nguyen.pk}/sessions/").status_code == 404
+    # A part-time lecturer of Hà Nội reads their own people only.
+    lecturer = make_user("giangvien", tree.hanoi, UserRole.LECTURER, person=world.l2.person)
+    client.force_login(lecturer)
+    assert client.get(f"/training/people/{tree.nguyen.pk}/sessions/").status_code == 404
+    own = client.get(f"/training/people/{world.l2.person_id}/sessions/").content.decode()
+    assert "bạn giảng dạy" in own
     client.force_login(tree.hanoi_officer)
     assert (
         "Phòng 201" in client.get(f"/training/people/{tree.nguyen.pk}/sessions/").content.decode()
