@@ -301,6 +301,8 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "audit/plans/": (Data.PLANNING, READ),
     "audit/evaluations/": (Data.EVALUATIONS, READ),
     "audit/targets/": (Data.TARGETS, READ),
+    # The scheduled jobs' runs: the system's own log, for its administrators.
+    "schedule/": (Data.LOGS, READ),
     # The API
     "api/v1/": (PUBLIC, NONE),  # exactly: the interactive documentation
     "api/v1/openapi.json": (PUBLIC, NONE),
@@ -309,8 +311,6 @@ ROUTES: dict[str, tuple[Data | None, Level]] = {
     "api/v1/me": (Data.PEOPLE, OWN),
     "api/v1/unit-kinds": (Data.UNITS, READ),
     "api/v1/units": (Data.UNITS, READ),
-    # The scheduled jobs' runs: the system's own log, for its administrators.
-    "schedule/": (Data.LOGS, READ),
     "api/v1/units/<unit_id>/chairs": (Data.TARGETS, READ),
     "api/v1/units/<unit_id>/training-results": (Data.CLASSES, READ),
     "api/v1/units/<unit_id>/targets": (Data.TARGETS, READ),

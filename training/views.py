@@ -1165,6 +1165,8 @@ def class_lecturer_add(request: HttpRequest, pk: int) -> HttpResponse:
             _("Lecturer added."),
         )
     return redirect("training:class_detail", pk=pk)
+
+
 @login_required
 @require_GET
 def class_calendar(request: HttpRequest, pk: int) -> HttpResponse:
