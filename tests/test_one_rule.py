@@ -13,8 +13,8 @@ cannot be fooled by formatting and does not flag strings or comments:
   `.path.startswith(...)` test in Python — "under this unit" now or as the tree stood on a day.
 
 Database constraints (`CheckConstraint`, `UniqueConstraint`) state the same rules to the
-database, and a partial index's condition says which rows it holds: they are exempt, as are migrations (history), tests and benchmarks (their baselines
-are hand-written SQL on purpose).
+database, and a partial index's condition says which rows it holds: they are exempt, as are
+migrations (history), tests and benchmarks (their baselines are hand-written SQL on purpose).
 """
 
 import ast
