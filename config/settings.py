@@ -47,11 +47,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 # e.g. https://noidung.congdoan.vn pointing at the same server. Unset, it is this server
 # reached as noidung.localhost (development and tests: browsers resolve it to this machine).
 SCORM_CONTENT_ORIGIN = os.environ.get("SCORM_CONTENT_ORIGIN", "").strip().rstrip("/")
-ALLOWED_HOSTS.append(
-    (SCORM_CONTENT_ORIGIN.split("://", 1)[-1].split("/")[0].rsplit(":", 1)[0])
+_scorm_host = (
+    SCORM_CONTENT_ORIGIN.split("://", 1)[-1].split("/")[0].rsplit(":", 1)[0]
     if SCORM_CONTENT_ORIGIN
     else "noidung.localhost"
 )
+ALLOWED_HOSTS.append(_scorm_host)
 # A SCORM attempt's key (in the content origin's URLs) opens it for this many hours.
 SCORM_TOKEN_HOURS = int(os.environ.get("SCORM_TOKEN_HOURS", "12"))
 
@@ -372,6 +373,12 @@ if PRODUCTION:
         refuse("ALLOWED_HOSTS", "is not set: list the server's host names, comma-separated")
     if "*" in ALLOWED_HOSTS:
         refuse("ALLOWED_HOSTS", "must not contain '*': list the server's host names")
+
+    if SCORM_CONTENT_ORIGIN:  # SCORM packages run there: never on the site's own origin
+        if not SCORM_CONTENT_ORIGIN.startswith("https://"):
+            refuse("SCORM_CONTENT_ORIGIN", "must be an https:// address")
+        if _scorm_host in env_list("ALLOWED_HOSTS", ""):
+            refuse("SCORM_CONTENT_ORIGIN", "must be another host name than the site's")
 
     if not os.environ.get("DATABASE_URL"):
         refuse("DATABASE_URL", "is not set: give postgres://user:password@host:5432/name")

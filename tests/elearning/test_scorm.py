@@ -479,3 +479,21 @@ def test_a_course_with_a_scorm_lesson_travels_in_the_course_archive(world):
             unit=world.tree.hanoi,
         )
     assert any("Tệp không có imsmanifest.xml" in m for m in refused.value.messages)
+
+
+@pytest.mark.parametrize(
+    "origin, refused",
+    [
+        ("https://daotao.congdoan.vn", "SCORM_CONTENT_ORIGIN must be another host name"),
+        ("http://noidung.congdoan.vn", "SCORM_CONTENT_ORIGIN must be an https:// address"),
+        ("https://noidung.congdoan.vn", None),
+    ],
+)
+def test_production_refuses_a_content_origin_that_is_not_another_https_host(origin, refused):
+    from tests.test_production_settings import check_deploy
+
+    result = check_deploy(SCORM_CONTENT_ORIGIN=origin)
+    if refused is None:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode != 0 and refused in result.stderr
