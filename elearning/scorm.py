@@ -16,9 +16,12 @@ gives it the learner's saved data, and opens the SCO in a frame of the same orig
 runtime's commits go back to the content origin with the attempt's signed key in the URL.
 docs/security.md says what that protects and what it cannot."""
 
+import lzma
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
@@ -43,6 +46,8 @@ MAX_ENTRIES = 10_000
 # An entry packing more than 200 times smaller, past a megabyte, is a bomb, not a course.
 MAX_RATIO = 200
 SALT = "elearning.scorm.attempt"
+# What reading a hostile ZIP may raise (as elearning.exchange lists): a damaged or cut
+# archive, an encrypted entry, an unknown method, a damaged compressed stream.
 ZIP_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
@@ -51,6 +56,9 @@ ZIP_ERRORS = (
     EOFError,
     ValueError,
     NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
 )
 
 
@@ -263,7 +271,12 @@ def read_package(upload) -> Package:
                 _("imsmanifest.xml cannot be read: %(error)s")
                 % {"error": _("the archive is damaged")}
             ) from exc
-    package = read_manifest(raw, names)
+    try:
+        package = read_manifest(raw, names)
+    except RecursionError as exc:  # a title nested thousands deep: no tool writes that
+        raise ValidationError(
+            _("imsmanifest.xml cannot be read: %(error)s") % {"error": _("it is nested too deeply")}
+        ) from exc
     upload.seek(0)
     return package
 

@@ -196,7 +196,21 @@ BROKEN = {
     ),
     "zip bomb": (_bomb, "Tệp shared/video.mp4 trong gói khi giải nén lớn hơn 200 lần"),
     "not a zip": (lambda: b"%PDF-1.4 not a package", "không phải tệp ZIP của một gói SCORM"),
+    "damaged manifest stream": (
+        lambda: _damaged(package(), "imsmanifest.xml"),
+        "imsmanifest.xml không đọc được: tệp nén bị hỏng",
+    ),
 }
+
+
+def _damaged(data: bytes, name: str) -> bytes:
+    """The package with the compressed bytes of one entry overwritten (its CRC and sizes kept)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    damaged = bytearray(data)
+    damaged[start : start + 20] = b"\xff" * 20
+    return bytes(damaged)
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
