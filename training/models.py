@@ -262,8 +262,9 @@ class ClassSession(models.Model):
 
     class Meta:
         ordering = ["training_class", "date", "starts_at"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        # Not "session": Django's own sessions app translates that word ("phiên").
+        verbose_name = _("class session")
+        verbose_name_plural = _("class sessions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
