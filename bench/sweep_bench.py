@@ -96,10 +96,11 @@ def named_models() -> dict:
     from people.models import Person, Position
     from planning.models import Plan, PlanLine, Survey
     from reports.models import ImplementationReport
-    from training.models import Lecturer, TrainingClass, TrainingRecord
+    from training.models import ClassSession, Lecturer, TrainingClass, TrainingRecord
     from units.models import Unit
 
     return {
+        "session_pk": ClassSession,
         "unit_id": Unit,
         "person_id": Person,
         "person_pk": Person,
@@ -347,7 +348,7 @@ def _add_class(user, unit, people, topic, day: dt.date):
     """A class of the unit that ran this year, with a lecturer and its participants passed,
     their certificates numbered."""
     from accounts.access import SYSTEM
-    from training import services
+    from training import services, sessions
     from training.models import TrainingClass
 
     if TrainingClass.objects.filter(code=_class_code(unit)).exists() or not people:
@@ -369,6 +370,16 @@ def _add_class(user, unit, people, topic, day: dt.date):
     )
     services.class_lecturer_add(
         user=SYSTEM, training_class=training_class, lecturer=lecturer, hours=8
+    )
+    # A session, for the routes of a class's sessions and of check-in (issue 24 §4).
+    sessions.session_save(
+        user=SYSTEM,
+        training_class=training_class,
+        date=start,
+        starts_at=dt.time(8, 0),
+        ends_at=dt.time(11, 30),
+        venue=unit.name[:255],
+        lecturer=lecturer,
     )
     services.class_set_status(user=SYSTEM, training_class=training_class, status="open")
     for person in people[:2]:
