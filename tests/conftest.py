@@ -88,7 +88,8 @@ def issue_title_standards(roles=None, levels=None, topics=("union_theory",), **f
 
 def ensure_reference_data() -> None:
     """Reference rows come from data migrations; a transactional test's flush removes them,
-    so put them back (the seeds are idempotent) before any test that uses the database."""
+    so put them back before any test that uses the database: the migrated rows as they were
+    (tests/snapshot.py), or, if they were not read, the seeds again (they are idempotent)."""
     import importlib
 
     from auditlog.context import disable_auditlog
@@ -96,10 +97,19 @@ def ensure_reference_data() -> None:
 
     if UnitKind.objects.exists():
         return
+    if snapshot.restore_initial():  # after a flush: the migrated rows, with their own keys
+        return
     # As in `migrate` (historical models, no signals): reference rows are nobody's change.
     with disable_auditlog():
         for module in REFERENCE_SEEDS:
             importlib.import_module(module).seed(apps, None)
+
+
+@pytest.fixture(scope="session")
+def _migrated_rows(django_db_setup, django_db_blocker):
+    """The rows the migrations left, read once before any test writes (tests/snapshot.py)."""
+    with django_db_blocker.unblock():
+        snapshot.remember_initial()
 
 
 @pytest.fixture(autouse=True)
@@ -107,11 +117,12 @@ def _reference_data(request):
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
     transactional = "transactional_db" in names or "live_server" in names
+    if marker or transactional or "db" in names:
+        request.getfixturevalue("_migrated_rows")
     if marker and marker.kwargs.get("transaction") or transactional:
         request.getfixturevalue("transactional_db")
         ensure_reference_data()
         yield
-        snapshot.forget()  # the flush after this test renumbers the reference rows
         return
     if marker or "db" in names:
         request.getfixturevalue("db")

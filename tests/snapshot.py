@@ -7,9 +7,12 @@ inserts the same rows, with the same keys, in its own transaction (bulk inserts,
 no audit) and gets its own copy of the same objects. The transaction rolls back as ever, so no
 test sees another's data.
 
-A test that runs outside a transaction (`transactional_db`, the browser's live server) builds
-the data itself: it commits, and its flush at the end renumbers the reference rows the kept
-rows point to, so every kept recording is forgotten then (`forget`).
+A test that runs outside a transaction (`transactional_db`, the browser's live server)
+replays the same recording, committed; its flush at the end empties every table, and Django
+then writes the content types and permissions back under new keys. Before the next test the
+rows the migrations left are put back as they were, keys and all (`restore_initial`), so the
+kept recordings still point at the right rows: a browser test no longer builds the demo
+(about 20 s) or seeds the reference rows again.
 """
 
 import copy
@@ -18,11 +21,48 @@ from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
 _kept: dict[str, "Recording"] = {}
+_initial: dict | None = None  # every table's rows as the migrations left them
 
 
-def forget() -> None:
-    """After a flush: the reference rows came back with other keys."""
-    _kept.clear()
+def remember_initial() -> None:
+    """Called once, on the freshly migrated test database, before any test writes to it."""
+    global _initial
+    if _initial is None:
+        _initial = _rows()
+
+
+def restore_initial() -> bool:
+    """After a flush: empty what `post_migrate` wrote back and put back the migrated rows
+    with their own keys. False if nothing was remembered (then seed the usual way)."""
+    if _initial is None:
+        return False
+    from django.contrib.contenttypes.models import ContentType
+
+    with transaction.atomic():
+        for model in _models():
+            model._base_manager.all()._raw_delete(connection.alias)
+        for model, rows in _initial.items():
+            if rows:
+                model._base_manager.bulk_create([model(**copy.deepcopy(v)) for v in rows.values()])
+    # The cache holds the keys `post_migrate` gave the content types a moment ago.
+    ContentType.objects.clear_cache()
+    _sequences_past([model for model, rows in _initial.items() if rows])
+    return True
+
+
+def _sequences_past(models) -> None:
+    """On PostgreSQL, rows inserted with their keys leave the tables' sequences where they
+    were, and a test's restore (lib/backup.py) may have set them back: move each past the
+    highest key, or the next row the test writes takes a replayed row's key. (SQLite moves
+    its own.) Outside a transaction only: inside one the sequences are already past, the
+    build having drawn them."""
+    from django.core.management.color import no_style
+
+    if connection.vendor != "postgresql" or not models:
+        return
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
 
 
 def _models():
@@ -76,13 +116,14 @@ class Recording:
 
 def shared(name: str, build):
     """`build()`'s result; built once, then replayed into each test's transaction."""
-    if not connection.in_atomic_block:
-        return build()  # a transactional test commits what it builds; see the module's note
     kept = _kept.get(name)
     if kept is not None:
         try:
             with transaction.atomic():
-                return kept.replay()
+                value = kept.replay()
+            if not connection.in_atomic_block:
+                _sequences_past([model for model, _ in kept.inserted])
+            return value
         except IntegrityError:
             # Rows this test made before asking took the same keys: build it afresh.
             return build()

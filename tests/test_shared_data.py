@@ -83,8 +83,49 @@ def test_each_test_gets_its_own_objects_and_rows_again(tree):
     tree.nguyen.save(update_fields=["birth_date"])
 
 
+def rolled_back(work):
+    """`work()` in a transaction of its own, rolled back (a test outside a transaction)."""
+    with transaction.atomic():
+        out = work()
+        transaction.set_rollback(True)
+    return out
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_test_outside_a_transaction_builds_its_own(tree):
-    """It commits what it builds, and the flush after it renumbers the reference rows: it
-    neither replays nor records."""
+def test_outside_a_transaction_the_tree_is_replayed_and_committed(tree):
+    """The first of two tests outside a transaction (pytest-django runs such tests after the
+    others, in file order): the tree is there for another connection (a live server) to read,
+    and this test's flush empties every table before the next."""
+    from django.db import connections
+
     assert Person.objects.filter(pk=tree.nguyen.pk).exists()
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM people_person WHERE id = %s", [tree.nguyen.pk])
+            assert cursor.fetchone() == (1,)
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_the_migrated_rows_come_back_with_their_keys_and_a_replay_is_a_build():
+    """After the flush, the rows the migrations left are back exactly (keys too, which the
+    kept recordings point at), and a replay holds what a fresh build writes."""
+    assert snapshot._initial is not None
+    assert snapshot._rows() == snapshot._initial
+
+    def replayed():
+        return comparable_rows_of(snapshot.shared("tree", build_tree))
+
+    def built():
+        return comparable_rows_of(build_tree())
+
+    assert rolled_back(replayed) == rolled_back(built)
+    assert snapshot._rows() == snapshot._initial  # both rolled back
+
+
+def comparable_rows_of(t):
+    rows = comparable_rows()
+    assert sum(len(v) for v in rows.values()) > 50 and t.nguyen.pk
+    return rows

@@ -21,18 +21,31 @@ ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+_running: dict = {}  # the session's one Chromium, whichever name the fixture goes by
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """Debian's Chromium, launched once for the session. Other directories take this fixture
+    under another name (tests/calendars: `chromium = browsers.browser`): Playwright's sync API
+    refuses a second instance in the same thread, so every name gets the one running."""
     from playwright.sync_api import sync_playwright
 
+    if "browser" in _running:
+        yield _running["browser"]  # torn down before its owner (session fixtures: LIFO)
+        return
     if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
         pytest.fail(
             "Debian's Chromium is missing: apt-get install -y chromium (make test installs it)"
         )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+        _running["browser"] = browser
+        try:
+            yield browser
+        finally:
+            del _running["browser"]
+            browser.close()
 
 
 def logged_in(browser, base: str, username: str, **options):
