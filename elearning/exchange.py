@@ -25,12 +25,9 @@ passed; a failure deletes the files already written and rolls the rows back."""
 
 import hashlib
 import json
-import lzma
 import os
 import secrets
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -64,21 +61,7 @@ JSON_NAME = "course.json"
 FILES_DIR = "files"
 JSON_LIMIT = 20 * MB
 CHUNK = MB
-# What reading a hostile ZIP may raise: a damaged or cut archive (BadZipFile, EOFError,
-# ValueError on a negative seek), an encrypted entry (RuntimeError), a method or version
-# Python does not know (NotImplementedError), a damaged compressed stream (zlib, lzma).
-ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    RuntimeError,
-    OSError,
-    EOFError,
-    ValueError,
-    NotImplementedError,
-    zlib.error,
-    lzma.LZMAError,
-    struct.error,
-)
+ZIP_ERRORS = uploads.ZIP_ERRORS  # what reading a hostile ZIP may raise
 MAX_ENTRIES = 10_000  # a course of a few hundred lessons has a few hundred files
 MAX_RATIO = 100  # unpacked / packed size of one lesson file
 # A course of a whole training programme has a few dozen modules and a few hundred lessons.

@@ -16,12 +16,9 @@ gives it the learner's saved data, and opens the SCO in a frame of the same orig
 runtime's commits go back to the content origin with the attempt's signed key in the URL.
 docs/security.md says what that protects and what it cannot."""
 
-import lzma
 import re
 import stat
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
@@ -37,6 +34,7 @@ from django.http.request import split_domain_port
 from django.utils.translation import gettext as _
 
 from elearning.models import ScormVersion
+from lib import uploads
 
 MB = 1024 * 1024
 MANIFEST = "imsmanifest.xml"
@@ -46,20 +44,7 @@ MAX_ENTRIES = 10_000
 # An entry packing more than 200 times smaller, past a megabyte, is a bomb, not a course.
 MAX_RATIO = 200
 SALT = "elearning.scorm.attempt"
-# What reading a hostile ZIP may raise (as elearning.exchange lists): a damaged or cut
-# archive, an encrypted entry, an unknown method, a damaged compressed stream.
-ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    RuntimeError,
-    OSError,
-    EOFError,
-    ValueError,
-    NotImplementedError,
-    zlib.error,
-    lzma.LZMAError,
-    struct.error,
-)
+ZIP_ERRORS = uploads.ZIP_ERRORS  # what reading a hostile ZIP may raise
 
 
 def max_package_bytes() -> int:

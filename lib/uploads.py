@@ -8,10 +8,31 @@ its type from the same reading of the bytes: a stored file that is not one of th
 allowed for it goes out as an opaque download in a sandbox, never as a page of this site.
 """
 
+import lzma
+import struct
+import zipfile
+import zlib
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from lib.numbers import number
+
+# What reading a hostile ZIP may raise: a damaged or cut archive (BadZipFile, EOFError,
+# ValueError on a negative seek), an encrypted entry (RuntimeError), a method or version
+# Python does not know (NotImplementedError), a damaged compressed stream (zlib, lzma).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    RuntimeError,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
+)
 
 MB = 1024 * 1024
 HEAD = 64  # enough bytes to tell every kind below
