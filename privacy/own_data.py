@@ -28,12 +28,27 @@ from accounts.models import User
 from audit.display import describe
 from audit.selectors import history_of
 from cadrework.models import Evaluation, Notice, PoolEntry
-from elearning.models import Assignment, CourseEnrolment, LessonProgress, QuizAttempt, Reminder
+from elearning.models import (
+    Assignment,
+    CourseEnrolment,
+    LessonProgress,
+    QuizAttempt,
+    Reminder,
+    ScormAttempt,
+)
 from lib.numbers import Plain
 from lib.xlsx import new_book, write_table
 from people.models import Person, Position
 from privacy.selectors import accesses_about
-from training.models import ClassLecturer, Enrolment, Feedback, Lecturer, TrainingRecord
+from training.models import (
+    ClassLecturer,
+    ClassSession,
+    Enrolment,
+    Feedback,
+    Lecturer,
+    SessionAttendance,
+    TrainingRecord,
+)
 
 # Model label → the section that shows its rows (by section key).
 COVERED = {
@@ -54,13 +69,21 @@ COVERED = {
     "elearning.lessonprogress": "lessons",
     "elearning.quizattempt": "quizzes",
     "elearning.reminder": "reminders",
+    "elearning.scormattempt": "scorm",
+    "training.sessionattendance": "sessions",
+    "training.classsession": "sessions",  # the sessions the person taught
     "privacy.personaldataaccess": "accesses",
     # Not found by the check (entries name their object by id, not by a foreign key).
     "audit.logentry": "history",
 }
 HISTORY_SHOWN = 200
 # Model label → why its rows are not part of a person's own data.
-EXCLUDED: dict[str, str] = {}
+EXCLUDED: dict[str, str] = {
+    "elearning.offlineevent": (
+        "a technical receipt of the progress the person's own phone sent while offline (its "
+        "key, and whether it was applied): what it changed is in the online lessons"
+    ),
+}
 
 
 @dataclass
@@ -507,6 +530,77 @@ def _lessons(person: Person) -> Section:
     )
 
 
+def _scorm(person: Person) -> Section:
+    attempts = (
+        ScormAttempt.objects.filter(enrolment__person=person)
+        .select_related("enrolment__course", "lesson")
+        .order_by("enrolment__course__code", "lesson__rank", "id")
+    )
+    rows = [
+        [
+            a.enrolment.course.code,
+            a.lesson.title,
+            a.status,
+            a.score_raw,
+            a.total_seconds,
+            _local(a.updated_at),
+        ]
+        for a in attempts
+    ]
+    return Section(
+        "scorm",
+        _("SCORM lessons"),
+        [
+            _("Course code"),
+            _("Lesson"),
+            _("Status"),
+            _("Score"),
+            _("Time (seconds)"),
+            _("Updated at"),
+        ],
+        rows,
+    )
+
+
+def _sessions(person: Person) -> Section:
+    """The sessions the person attended (or missed) and those they taught."""
+    attended = (
+        SessionAttendance.objects.filter(enrolment__person=person)
+        .select_related("session__training_class")
+        .order_by("session__date", "session__starts_at", "id")
+    )
+    taught = (
+        ClassSession.objects.filter(lecturer__person=person)
+        .select_related("training_class")
+        .order_by("date", "starts_at", "id")
+    )
+    rows = [
+        [
+            a.session.training_class.code,
+            a.session.date,
+            f"{a.session.starts_at:%H:%M}–{a.session.ends_at:%H:%M}",
+            _("Present") if a.present else _("Absent"),
+            a.get_how_display(),
+        ]
+        for a in attended
+    ] + [
+        [
+            s.training_class.code,
+            s.date,
+            f"{s.starts_at:%H:%M}–{s.ends_at:%H:%M}",
+            _("Taught"),
+            "",
+        ]
+        for s in taught
+    ]
+    return Section(
+        "sessions",
+        _("Class sessions"),
+        [_("Class code"), _("Date"), _("Time"), _("Attendance"), _("Checked in by")],
+        rows,
+    )
+
+
 def _quizzes(person: Person) -> Section:
     attempts = (
         QuizAttempt.objects.filter(enrolment__person=person)
@@ -631,6 +725,7 @@ SECTIONS = (
     _positions,
     _records,
     _enrolments,
+    _sessions,
     _feedback,
     _lecturer,
     _teaching,
@@ -640,6 +735,7 @@ SECTIONS = (
     _courses,
     _lessons,
     _quizzes,
+    _scorm,
     _reminders,
     _history,
     _accesses,

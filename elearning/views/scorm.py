@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from elearning import media, scorm, services
 from elearning.models import LessonKind, ScormAttempt
+from lib.downloads import attach
 
 CHUNK = 64 * 1024
 ROUTES = {"elearning:scorm_launch", "elearning:scorm_file", "elearning:scorm_commit"}
@@ -172,8 +173,8 @@ def package_file(request: HttpRequest, token: str, name: str) -> HttpResponse:
     response["Accept-Ranges"] = "bytes"
     if wanted is not None:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    if response["Content-Type"] == scorm.OPAQUE:
-        response["Content-Disposition"] = "attachment"
+    if response["Content-Type"] == scorm.OPAQUE:  # not a kind a page may be: saved, not shown
+        attach(response, name.rsplit("/", 1)[-1])
     origin = scorm.content_origin(request)
     own = origin + reverse("elearning:scorm_launch", args=[token])
     response["Content-Security-Policy"] = "; ".join(
