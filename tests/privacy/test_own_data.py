@@ -325,3 +325,24 @@ def test_the_page_costs_the_same_queries_however_much_data(
         Notice.objects.create(person=mine.nguyen, text=f"Thông báo {n}")
     with django_assert_max_num_queries(len(few)):
         client.get(ME)
+
+
+def test_the_sessions_he_attended_or_taught_are_his_and_anothers_are_not(client, mine):
+    """Issue 24 §4's attendance per session is data about the person too."""
+    from training.models import CheckIn, ClassSession, Lecturer, SessionAttendance
+
+    mine_enrolment = Enrolment.objects.get(person=mine.nguyen, training_class=mine.ml_class)
+    session = ClassSession.objects.create(
+        training_class=mine.ml_class,
+        date=mine.ml_class.start_date,
+        starts_at=dt.time(8, 0),
+        ends_at=dt.time(11, 30),
+        lecturer=Lecturer.objects.get(person=mine.nguyen),
+    )
+    SessionAttendance.objects.create(session=session, enrolment=mine_enrolment, how=CheckIn.QR)
+    for other in Enrolment.objects.filter(training_class=mine.ml_class).exclude(person=mine.nguyen):
+        SessionAttendance.objects.create(session=session, enrolment=other, present=False)
+    client.force_login(mine.cadre)
+    rows = sections_of(client.get(ME))["sessions"].rows
+    assert sorted(row[3] for row in rows) == ["Có mặt", "Giảng dạy"]
+    assert [row[4] for row in rows if row[3] == "Có mặt"] == ["Tự điểm danh bằng mã QR"]
