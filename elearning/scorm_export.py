@@ -224,6 +224,23 @@ def _sub(parent, tag: str, text: str | None = None, **attrs):
     return element
 
 
+def _lesson_items(parent, name, modules):
+    """An item per module holding an item per lesson, under `parent`, in `name`'s namespace
+    (SCORM's or the cartridge's): yields each lesson and its item, for the caller to fill."""
+    for module in modules:
+        item = _sub(parent, name("item"), identifier=f"MODULE-{module.number}")
+        _sub(item, name("title"), module.title)
+        for packed in module.lessons:
+            child = _sub(
+                item,
+                name("item"),
+                identifier=f"ITEM-{packed.number}",
+                identifierref=f"RES-{packed.number}",
+            )
+            _sub(child, name("title"), packed.title)
+            yield packed, child
+
+
 # --- SCORM 1.2 ----------------------------------------------------------------------------
 
 
@@ -272,39 +289,29 @@ def scorm12_manifest(document: dict, modules: list[PackedModule]) -> bytes:
     organization = _sub(organizations, cp("organization"), identifier="ORG-1")
     _sub(organization, cp("title"), course["title"])
     resources = _sub(root, cp("resources"))
-    for module in modules:
-        item = _sub(organization, cp("item"), identifier=f"MODULE-{module.number}")
-        _sub(item, cp("title"), module.title)
-        for packed in module.lessons:
-            child = _sub(
-                item,
-                cp("item"),
-                identifier=f"ITEM-{packed.number}",
-                identifierref=f"RES-{packed.number}",
-            )
-            _sub(child, cp("title"), packed.title)
-            quiz = packed.lesson.get("quiz")
-            if packed.kind == LessonKind.QUIZ and quiz:
-                if quiz.get("time_limit_minutes"):
-                    _sub(child, adl("maxtimeallowed"), _timespan(quiz["time_limit_minutes"]))
-                    _sub(child, adl("timelimitaction"), "exit,message")
-                _sub(child, adl("masteryscore"), str(quiz["pass_percent"]))
-            resource = _sub(
-                resources,
-                cp("resource"),
-                identifier=f"RES-{packed.number}",
-                type="webcontent",
-                href=packed.page,
-                **{adl("scormtype"): "sco"},
-            )
-            if packed.package_files:
-                for name in packed.package_files:
-                    _sub(resource, cp("file"), href=name)
-                continue
-            _sub(resource, cp("file"), href=packed.page)
-            if packed.file:
-                _sub(resource, cp("file"), href=packed.file)
-            _sub(resource, cp("dependency"), identifierref="RES-SHARED")
+    for packed, child in _lesson_items(organization, cp, modules):
+        quiz = packed.lesson.get("quiz")
+        if packed.kind == LessonKind.QUIZ and quiz:
+            if quiz.get("time_limit_minutes"):
+                _sub(child, adl("maxtimeallowed"), _timespan(quiz["time_limit_minutes"]))
+                _sub(child, adl("timelimitaction"), "exit,message")
+            _sub(child, adl("masteryscore"), str(quiz["pass_percent"]))
+        resource = _sub(
+            resources,
+            cp("resource"),
+            identifier=f"RES-{packed.number}",
+            type="webcontent",
+            href=packed.page,
+            **{adl("scormtype"): "sco"},
+        )
+        if packed.package_files:
+            for name in packed.package_files:
+                _sub(resource, cp("file"), href=name)
+            continue
+        _sub(resource, cp("file"), href=packed.page)
+        if packed.file:
+            _sub(resource, cp("file"), href=packed.file)
+        _sub(resource, cp("dependency"), identifierref="RES-SHARED")
     shared = _sub(
         resources,
         cp("resource"),
@@ -386,46 +393,36 @@ def cc_manifest(document: dict, modules: list[PackedModule]) -> bytes:
     )
     top = _sub(organization, cc("item"), identifier="ROOT")
     resources = _sub(root, cc("resources"))
-    for module in modules:
-        item = _sub(top, cc("item"), identifier=f"MODULE-{module.number}")
-        _sub(item, cc("title"), module.title)
-        for packed in module.lessons:
-            child = _sub(
-                item,
-                cc("item"),
-                identifier=f"ITEM-{packed.number}",
-                identifierref=f"RES-{packed.number}",
-            )
-            _sub(child, cc("title"), packed.title)
-            if packed.kind == LessonKind.EMBED:
-                resource = _sub(
-                    resources,
-                    cc("resource"),
-                    identifier=f"RES-{packed.number}",
-                    type="imswl_xmlv1p1",
-                )
-                _sub(resource, cc("file"), href=_weblink_name(packed))
-                continue
-            if packed.quiz is not None:
-                resource = _sub(
-                    resources,
-                    cc("resource"),
-                    identifier=f"RES-{packed.number}",
-                    type=QTI_TYPE,
-                )
-                _sub(resource, cc("file"), href=_assessment_name(packed))
-                continue
+    for packed, _item in _lesson_items(top, cc, modules):
+        if packed.kind == LessonKind.EMBED:
             resource = _sub(
                 resources,
                 cc("resource"),
                 identifier=f"RES-{packed.number}",
-                type="webcontent",
-                href=packed.page,
+                type="imswl_xmlv1p1",
             )
-            _sub(resource, cc("file"), href=packed.page)
-            if packed.file:
-                _sub(resource, cc("file"), href=packed.file)
-            _sub(resource, cc("dependency"), identifierref="RES-SHARED")
+            _sub(resource, cc("file"), href=_weblink_name(packed))
+            continue
+        if packed.quiz is not None:
+            resource = _sub(
+                resources,
+                cc("resource"),
+                identifier=f"RES-{packed.number}",
+                type=QTI_TYPE,
+            )
+            _sub(resource, cc("file"), href=_assessment_name(packed))
+            continue
+        resource = _sub(
+            resources,
+            cc("resource"),
+            identifier=f"RES-{packed.number}",
+            type="webcontent",
+            href=packed.page,
+        )
+        _sub(resource, cc("file"), href=packed.page)
+        if packed.file:
+            _sub(resource, cc("file"), href=packed.file)
+        _sub(resource, cc("dependency"), identifierref="RES-SHARED")
     shared = _sub(resources, cc("resource"), identifier="RES-SHARED", type="webcontent")
     _sub(shared, cc("file"), href="shared/lesson.css")
     readme = _sub(resources, cc("resource"), identifier="RES-README", type="webcontent")
