@@ -164,9 +164,10 @@ def _done_by_enrolment(enrolment_ids) -> dict[int, set[int]]:
 
 def lessons_to_resume(course_ids, enrolments=()) -> dict[int, Lesson | None]:
     """{course id: the lesson "Start" / "Continue" opens} for the learner's `enrolments` (a
-    course without one: not started): the lesson they stopped in, unfinished; else the first
-    required lesson not done yet, in the course's order — not an optional handout before it
-    —; else the first optional one not done; else (all done) the last visited or the first."""
+    course without one: not started): the required lesson they stopped in, unfinished; else
+    the first required lesson not done yet, in the course's order — not an optional handout
+    before it, nor one they merely opened last (the demo chair stopped in the handout) —;
+    else the first optional one not done; else (all done) the last visited or the first."""
     enrolments = {e.course_id: e for e in enrolments}
     done = _done_by_enrolment([e.pk for e in enrolments.values()])
     ordered: dict[int, list[Lesson]] = defaultdict(list)
@@ -179,7 +180,7 @@ def lessons_to_resume(course_ids, enrolments=()) -> dict[int, Lesson | None]:
         pending = [lesson for lesson in ordered[course_id] if lesson.pk not in finished]
         stopped_in = enrolment.last_lesson_id if enrolment else None
         out[course_id] = (
-            next((lesson for lesson in pending if lesson.pk == stopped_in), None)
+            next((x for x in pending if x.pk == stopped_in and x.required), None)
             or next((lesson for lesson in pending if lesson.required), None)
             or next(iter(pending), None)
             or (enrolment.last_lesson if enrolment else None)

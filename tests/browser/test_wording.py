@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import logged_in
+from tests.browser.conftest import logged_in, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,4 +45,46 @@ def test_the_officers_pages_say_what_they_count_and_warn_in_amber(live_server, t
     expect(success).to_be_visible()
     success_green = background(success)
     assert amber != success_green, (amber, success_green)
+    page.context.close()
+
+
+def test_on_the_demo_pages_say_what_they_count_and_continue_where_it_matters(
+    live_server, demo_data, browser
+):
+    """Issue 23 §8 on the demo, as Hà Nội's officer and as the demo chair: the unit tree
+    counts its own rows, "Tính đến ngày", the age bands in words, a warning that is not a
+    success; "“Học tiếp” sends the learner to the optional PDF first; lessons show “Trang
+    sau” wrongly" — the chair stopped in the optional handout, and "continue" opens the
+    required lesson not yet done, whose buttons name lessons, not pages."""
+    from elearning.models import Course, Lesson
+
+    page = signed_in(browser, live_server.url, "hanoi")
+    page.goto(f"{live_server.url}/units/")
+    rows = page.locator("#children tbody tr").count()
+    assert rows > 0
+    expect(page.locator("#tree-totals")).to_contain_text(
+        f"trong đó {rows} đơn vị trực thuộc trực tiếp (các dòng dưới đây)"
+    )
+    expect(page.get_by_label("Tính đến ngày")).to_be_visible()
+    assert "Tại ngày" not in page.content()
+    page.goto(f"{live_server.url}/people/")
+    age = page.get_by_label("Tuổi", exact=False).first
+    expect(age.locator("option[value=u30]")).to_have_text("Dưới 30 tuổi")
+    page.goto(f"{live_server.url}/units/?on=31/02/2025")
+    warning = page.locator("p.msg.warning")
+    expect(warning).to_have_attribute("role", "alert")
+    assert "success" not in (warning.get_attribute("class") or "")
+    page.context.close()
+
+    course = Course.objects.get(code="HN-ONL-2026-01")
+    first = Lesson.objects.get(module__course=course, rank=1)
+    handout = Lesson.objects.get(module__course=course, kind="pdf")
+    page = signed_in(browser, live_server.url, "chutich")
+    page.goto(f"{live_server.url}/elearning/learn/courses/{course.pk}/")
+    button = page.locator("a.button", has_text=re.compile("Tiếp tục|Học tiếp"))
+    expect(button).to_have_attribute("href", f"/elearning/learn/lessons/{first.pk}/")
+    assert f"/elearning/learn/lessons/{handout.pk}/" != button.get_attribute("href")
+    button.click()
+    expect(page.locator('a[rel="next"]')).to_contain_text("Bài tiếp theo")
+    assert "Trang sau" not in page.content()
     page.context.close()
