@@ -88,6 +88,14 @@ class ScormVersion(models.TextChoices):
     SCORM_2004 = "2004", "SCORM 2004"
 
 
+class PhoneVideo(models.TextChoices):
+    """Where a video lesson's phone rendition (elearning.video) stands."""
+
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Not made")
+
+
 class Lesson(models.Model):
     """One step of a module. A quiz lesson draws `question_count` questions of the course's
     bank; passing it needs `pass_percent`, within `max_attempts` and `time_limit_minutes`."""
@@ -118,6 +126,21 @@ class Lesson(models.Model):
         _("SCORM version"), max_length=4, choices=ScormVersion.choices, blank=True
     )
     scorm_launch = models.CharField(_("SCORM launch file"), max_length=1000, blank=True)
+    # A video lesson's phone rendition (≤ 360p, ~460 kbit/s) made in the background from
+    # `file` by elearning.video; its state, and why it was not made (shown to the organiser).
+    phone_file = models.FileField(
+        _("phone version"), upload_to="elearning/phone/%Y/", blank=True, editable=False
+    )
+    phone_status = models.CharField(
+        _("phone version status"),
+        max_length=7,
+        choices=PhoneVideo.choices,
+        blank=True,
+        editable=False,
+    )
+    phone_reason = models.CharField(
+        _("why no phone version"), max_length=255, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["module__rank", "module_id", "rank", "id"]
