@@ -127,6 +127,36 @@ def scorm_schema(folder: Path) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(folder / "_driver.xsd")))
 
 
+# IMS Common Cartridge 1.1's schemas (IMS GLC's profile files, vendored unchanged in
+# elearning/scorm_schemas/: README.md). They name each other and the xml namespace's schema by
+# their addresses on imsglobal.org and w3.org; the check reads the vendored copies instead (no
+# network), with W3C's xml.xsd for the xml namespace (QTI uses xml:space).
+CC_SCHEMA_FILES = {
+    "manifest": "ccv1p1_imscp_v1p2_v1p0.xsd",
+    "qti": "ccv1p1_qtiasiv1p2p1_v1p0.xsd",
+    "weblink": "ccv1p1_imswl_v1p1.xsd",
+}
+CC_IMPORTED = (
+    "ccv1p1_imsccauth_v1p1.xsd",
+    "ccv1p1_lommanifest_v1p0.xsd",
+    "ccv1p1_lomresource_v1p0.xsd",
+)
+
+
+def cc_schema(folder: Path, kind: str) -> etree.XMLSchema:
+    """The CC 1.1 schema of a cartridge's manifest, QTI assessment or web link."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (*CC_SCHEMA_FILES.values(), *CC_IMPORTED, "xml.xsd"):
+        text = (SCHEMAS / name).read_text()
+        text = re.sub(
+            r'schemaLocation\s*=\s*"[^"]*/([^"/]+\.xsd)"',
+            lambda m: f'schemaLocation="{m[1]}"',
+            text,
+        )
+        (folder / name).write_text(text)
+    return etree.XMLSchema(etree.parse(str(folder / CC_SCHEMA_FILES[kind])))
+
+
 class Links(HTMLParser):
     """Every src / href / data of a page."""
 
@@ -343,6 +373,43 @@ def test_the_cartridge_lists_the_organisation_and_its_resources(built):
     # Every file of the cartridge belongs to a resource (CC 1.1 wants no stray file).
     listed = {f.get("href") for f in manifest.iter(f"{{{scorm_export.CC}}}file")}
     assert names - {"imsmanifest.xml"} == listed
+
+
+def test_the_cartridge_validates_against_the_common_cartridge_1_1_schemas(built, tmp_path):
+    """The cartridge's manifest, its QTI assessment and its web link each validate against
+    IMS's CC 1.1 profile schemas (the course has text, PDF, video, link and quiz lessons)."""
+    archive = zipfile.ZipFile(io.BytesIO(built.cc))
+    manifest = etree.fromstring(archive.read("imsmanifest.xml"))
+    schema = cc_schema(tmp_path, "manifest")
+    assert schema.validate(manifest), schema.error_log
+    checked = {"qti": 0, "weblink": 0}
+    for name in archive.namelist():
+        kind = (
+            "qti"
+            if name.startswith("assessments/")
+            else "weblink"
+            if name.startswith("links/")
+            else None
+        )
+        if kind:
+            schema = cc_schema(tmp_path, kind)
+            assert schema.validate(etree.fromstring(archive.read(name))), (name, schema.error_log)
+            checked[kind] += 1
+    assert checked == {"qti": 1, "weblink": 1}
+
+
+def test_the_cartridge_schema_check_finds_a_broken_manifest(built, tmp_path):
+    """The check is a real one: a resource of a type CC 1.1 does not know, an item without its
+    title and an element of the manifest's namespace the schema does not define all fail."""
+    text = zipfile.ZipFile(io.BytesIO(built.cc)).read("imsmanifest.xml").decode()
+    schema = cc_schema(tmp_path, "manifest")
+    assert schema.validate(etree.fromstring(text.encode()))
+    for old, new in (
+        ('type="webcontent"', 'type="webpage"'),
+        ("<resources>", "<resources><unknown/>"),
+    ):
+        assert old in text
+        assert not schema.validate(etree.fromstring(text.replace(old, new, 1).encode())), new
 
 
 def test_the_cartridge_links_the_embedded_video(built):
