@@ -1,6 +1,10 @@
 """Benchmark the participants import end to end (issue 5) on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/import_bench.py [--rows 100000] [--database sqlite|postgres|both]
+    .venv/bin/python bench/import_bench.py [--kind participants|people|records|units|employers|all]
+        [--rows N] [--database sqlite|postgres|both]
+
+The participants import is described here; the other kinds (people with their posts, external
+training records, units, employers) in bench/import_kinds.py, each with its own section.
 
 Per database, on a fresh database of its own (an SQLite file in a temporary directory, or the
 PostgreSQL database `bench_import` on 127.0.0.1:5432, created and dropped here), each step
@@ -39,14 +43,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from accounts.access import SYSTEM
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "bench_import"
+PG_NAME = os.environ.get("BENCH_IMPORT_DB", "bench_import")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 CLASSES = 100
 SEED = 2026
@@ -82,7 +84,7 @@ def pg_create() -> str:
         return conn.execute("SHOW server_version").fetchone()[0].split()[0]
 
 
-def run_phase(phase: str, engine: str, url: str, work: Path, rows: int) -> dict:
+def run_phase(phase: str, engine: str, url: str, work: Path, rows: int, kind: str) -> dict:
     env = dict(
         os.environ,
         DATABASE_URL=url,
@@ -105,6 +107,8 @@ def run_phase(phase: str, engine: str, url: str, work: Path, rows: int) -> dict:
             str(rows),
             "--work",
             str(work),
+            "--kind",
+            kind,
         ],
         env=env,
         check=True,
@@ -114,8 +118,8 @@ def run_phase(phase: str, engine: str, url: str, work: Path, rows: int) -> dict:
     return result
 
 
-def run_engine(engine: str, rows: int, variant: bool) -> dict:
-    work = Path(tempfile.mkdtemp(prefix=f"import-bench-{engine}-"))
+def run_engine(engine: str, rows: int, variant: bool, kind: str = "participants") -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"import-bench-{kind}-{engine}-"))
     try:
         if engine == "postgres":
             version = f"PostgreSQL {pg_create()}"
@@ -126,11 +130,11 @@ def run_engine(engine: str, rows: int, variant: bool) -> dict:
             version = f"SQLite {sqlite3.sqlite_version}"
             url = f"sqlite:///{work / 'bench.sqlite3'}"
         results = {"engine": engine, "version": version}
-        results["setup"] = run_phase("setup", engine, url, work, rows)
-        results["baseline"] = run_phase("baseline", engine, url, work, rows)
-        results["import"] = run_phase("import", engine, url, work, rows)
-        if variant:
-            results["variant"] = run_phase("variant", engine, url, work, rows)
+        results["setup"] = run_phase("setup", engine, url, work, rows, kind)
+        results["baseline"] = run_phase("baseline", engine, url, work, rows, kind)
+        results["import"] = run_phase("import", engine, url, work, rows, kind)
+        if variant and kind == "participants":
+            results["variant"] = run_phase("variant", engine, url, work, rows, kind)
         return results
     finally:
         if engine == "postgres":
@@ -167,6 +171,7 @@ def phase_setup(rows: int, work: Path) -> dict:
 
 
 def build_data(rows: int) -> dict:
+    from accounts.access import SYSTEM
     from accounts.models import User, UserRole
     from demo import names
     from people.models import Gender, Person
@@ -497,7 +502,11 @@ def run_phase_here(args) -> None:
 
     django.setup()
     work = Path(args.work)
-    if args.phase == "setup":
+    if args.kind != "participants":
+        from bench import import_kinds
+
+        result = import_kinds.run_phase(args.kind, args.phase, args.rows, work)
+    elif args.phase == "setup":
         result = phase_setup(args.rows, work)
     else:
         setup = json.loads((work / "setup.json").read_text())
@@ -655,21 +664,28 @@ def verdict(results: list[dict], rows: int) -> str:
     return f"Goal{scale}: " + "; ".join(parts) + "."
 
 
-def write_section(text: str) -> None:
+def write_section(text: str, marks: tuple[str, str] = (MARK_START, MARK_END)) -> None:
     """Read-modify-write of this section only (others write theirs to the same file)."""
+    start, end = marks
     path = ROOT / "docs" / "benchmarks.md"
     doc = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = f"{MARK_START}\n{text.rstrip()}\n{MARK_END}"
-    if MARK_START in doc and MARK_END in doc:
-        doc = doc[: doc.index(MARK_START)] + block + doc[doc.index(MARK_END) + len(MARK_END) :]
+    block = f"{start}\n{text.rstrip()}\n{end}"
+    if start in doc and end in doc:
+        doc = doc[: doc.index(start)] + block + doc[doc.index(end) + len(end) :]
     else:
         doc = doc.rstrip() + "\n\n" + block + "\n"
     path.write_text(doc)
 
 
+KINDS = ("participants", "people", "records", "units", "employers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--rows", type=int, help="Rows of the file (default per kind: bench/import_kinds.py)."
+    )
+    parser.add_argument("--kind", choices=(*KINDS, "all"), default="participants")
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument(
         "--no-variant", action="store_true", help="Skip the file with 10 %% new people."
@@ -682,17 +698,24 @@ def main() -> None:
     if args.phase:
         run_phase_here(args)
         return
-    if args.rows % CLASSES:
-        parser.error(f"--rows must be a multiple of {CLASSES}")
+    from bench import import_kinds
+
     engines = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = [run_engine(engine, args.rows, not args.no_variant) for engine in engines]
-    (Path(tempfile.gettempdir()) / "import-bench-results.json").write_text(
-        json.dumps(results, indent=1, default=str)
-    )
-    text = section(results, args.rows)
-    print(text)
-    if not args.no_write:
-        write_section(text)
+    for kind in KINDS if args.kind == "all" else (args.kind,):
+        rows = args.rows or import_kinds.DEFAULT_ROWS[kind]
+        if kind == "participants" and rows % CLASSES:
+            parser.error(f"--rows must be a multiple of {CLASSES}")
+        results = [run_engine(engine, rows, not args.no_variant, kind) for engine in engines]
+        (Path(tempfile.gettempdir()) / f"import-bench-{kind}-results.json").write_text(
+            json.dumps(results, indent=1, default=str)
+        )
+        if kind == "participants":
+            text, marks = section(results, rows), (MARK_START, MARK_END)
+        else:
+            text, marks = import_kinds.section(kind, results, rows), import_kinds.marks(kind)
+        print(text)
+        if not args.no_write:
+            write_section(text, marks)
 
 
 if __name__ == "__main__":
