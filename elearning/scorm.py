@@ -3,8 +3,9 @@ served, the signed per-attempt key, and what a commit of the runtime holds.
 
 A package is the ZIP a SCORM authoring tool writes (Articulate, iSpring, Adapt, Moodle's
 exports…): `imsmanifest.xml` at its root names the organisations of items, each item
-pointing at a resource; the first item of the default organisation whose resource is a SCO
-(`adlcp:scormtype="sco"` in 1.2, `adlcp:scormType` in 2004) is what the lesson opens. The
+pointing at a resource; each item of the default organisation whose resource is a SCO
+(`adlcp:scormtype="sco"` in 1.2, `adlcp:scormType` in 2004) is a lesson of its own, in the
+organisation's order (read_manifest says what of a package is not supported). The
 package is checked here as every upload is (elearning.exchange's ZIP checks: size, count of
 entries, names that stay inside the package, no links) and its manifest read with defusedxml
 (no entities, no external DTDs). Nothing in it runs on the server.
@@ -19,7 +20,8 @@ docs/security.md says what that protects and what it cannot."""
 import re
 import stat
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -56,10 +58,25 @@ def max_package_bytes() -> int:
 
 
 @dataclass
+class Sco:
+    """One SCO of a package: an item of the organisation pointing at a resource that talks to
+    the runtime. Each becomes a lesson of its own (elearning.services.lesson_save)."""
+
+    title: str  # the item's
+    launch: str  # its resource's href (with the resource's xml:base and the item's parameters)
+    mastery_score: Decimal | None = None  # 1.2's adlcp:masteryscore: the score that passes
+    launch_data: str = ""  # 1.2's adlcp:datafromlms, 2004's adlcp:dataFromLMS
+    scaled_passing_score: Decimal | None = None  # 2004: the primary objective's measure
+
+
+@dataclass
 class Package:
     version: str  # ScormVersion
-    launch: str  # the SCO's href, relative to the package's root (query string kept)
+    launch: str  # the first SCO's href, relative to the package's root (query string kept)
     title: str
+    scos: list[Sco] = field(default_factory=list)  # every SCO, in the organisation's order
+    # What the package asks for that this system does not do (Vietnamese, for the organiser).
+    notes: list[str] = field(default_factory=list)
 
 
 def _unsafe(name: str) -> bool:
@@ -154,9 +171,7 @@ def _version(manifest) -> str:
     return ScormVersion.SCORM_12
 
 
-def read_manifest(raw: bytes, names: set[str]) -> Package:
-    """The package's runtime version, launch file and title, from its manifest's bytes;
-    `names` are the package's files (the launch file must be one of them)."""
+def _parse(raw: bytes):
     try:
         manifest = ElementTree.fromstring(raw, forbid_dtd=False)
     except DefusedXmlException as exc:
@@ -173,6 +188,75 @@ def read_manifest(raw: bytes, names: set[str]) -> Package:
             _("imsmanifest.xml cannot be read: %(error)s")
             % {"error": _("its root element is not <manifest>")}
         )
+    return manifest
+
+
+def _items(parent, hidden: bool = False):
+    """The items under an organisation or an item, in document order (nested groups
+    flattened), each with whether it or a group holding it is hidden (isvisible="false")."""
+    for item in _children(parent, "item"):
+        invisible = hidden or (_attribute(item, "isvisible") or "").strip().lower() == "false"
+        yield item, invisible
+        yield from _items(item, invisible)
+
+
+def _child_text(element, name: str) -> str:
+    return _text(next(iter(_children(element, name)), None))
+
+
+def _decimal(value: str) -> Decimal | None:
+    try:
+        number = Decimal(value.strip())
+    except (InvalidOperation, ValueError, AttributeError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _passing_measure(item) -> Decimal | None:
+    """2004: the primary objective's minNormalizedMeasure, when it decides success."""
+    for objective in item.iter():
+        if _local(objective.tag) != "primaryObjective":
+            continue
+        if (_attribute(objective, "satisfiedByMeasure") or "").strip().lower() != "true":
+            return None
+        measure = _decimal(_child_text(objective, "minNormalizedMeasure") or "1.0")
+        return measure if measure is not None and -1 <= measure <= 1 else None
+    return None
+
+
+def _sco(item, resource, title: str) -> Sco:
+    href = _attribute(resource, "href")
+    if not href:
+        raise ValidationError(
+            _("The SCO of the item “%(item)s” names no launch file (href).") % {"item": title}
+        )
+    launch = (_attribute(resource, "base") or "") + href
+    parameters = _attribute(item, "parameters") or ""
+    if parameters:
+        launch += ("&" if "?" in launch else "?") + parameters.lstrip("?&")
+    mastery = _decimal(_child_text(item, "masteryscore"))
+    data = _child_text(item, "datafromlms") or _child_text(item, "dataFromLMS")
+    return Sco(
+        title=title,
+        launch=launch,
+        mastery_score=mastery if mastery is not None and 0 <= mastery <= 100 else None,
+        launch_data=data[:TEXT_LIMIT],
+        scaled_passing_score=_passing_measure(item),
+    )
+
+
+def read_manifest(raw: bytes, names: set[str]) -> Package:
+    """The package's runtime version, SCOs and title, from its manifest's bytes; `names` are
+    the package's files (every SCO's launch file must be one of them).
+
+    Every item of the default organisation whose resource is a SCO is one SCO, nested groups
+    read in order. Not supported, and said so in the package's notes rather than misplayed:
+    items hidden with isvisible="false" (shown only by a sequencing engine, which this system
+    has not) and items pointing at assets (pages that never report to the runtime, so could
+    never be done) are left out; 1.2's prerequisites and time limits and 2004's sequencing
+    rules are not applied — each SCO is a lesson, opened in the course's order and done when
+    it reports completed or passed. A 1.2 masteryscore decides passing (read_commit)."""
+    manifest = _parse(raw)
     version = _version(manifest)
     resources = {}
     for holder in _children(manifest, "resources"):
@@ -186,34 +270,97 @@ def read_manifest(raw: bytes, names: set[str]) -> Package:
         every = _children(organisations, "organization")
         default = _attribute(organisations, "default")
         chosen = [o for o in every if _attribute(o, "identifier") == default] or every[:1]
-    launch = title = None
-    for organisation in chosen:
-        title = _text(next(iter(_children(organisation, "title")), None)) or None
-        for item in organisation.iter():
-            if _local(item.tag) != "item":
+    title = None
+    visible: list[Sco] = []
+    hidden: list[Sco] = []
+    assets: list[str] = []
+    unapplied: set[str] = set()
+    for organisation in chosen[:1]:
+        title = _child_text(organisation, "title") or None
+        if _children(organisation, "sequencing"):
+            unapplied.add("sequencing")
+        for item, invisible in _items(organisation):
+            unapplied.update(
+                name
+                for name in ("prerequisites", "maxtimeallowed", "timelimitaction", "sequencing")
+                if _children(item, name)
+            )
+            reference = _attribute(item, "identifierref")
+            if not reference:
+                continue  # a group of items: its items are read in order
+            item_title = (_child_text(item, "title") or reference)[:255]
+            resource = resources.get(reference)
+            if resource is None:
+                raise ValidationError(
+                    _(
+                        "The item “%(item)s” points to the resource %(ref)s, which the "
+                        "manifest does not declare."
+                    )
+                    % {"item": item_title, "ref": reference}
+                )
+            if (_attribute(resource, "scormtype") or "").lower() != "sco":
+                assets.append(item_title)
                 continue
-            resource = resources.get(_attribute(item, "identifierref") or "")
-            if resource is None or (_attribute(resource, "scormtype") or "").lower() != "sco":
-                continue
-            href = _attribute(resource, "href")
-            if not href:
-                continue
-            base = _attribute(resource, "base") or ""
-            parameters = _attribute(item, "parameters") or ""
-            launch = base + href
-            if parameters:
-                launch += ("&" if "?" in launch else "?") + parameters.lstrip("?&")
-            break
-    if launch is None:
+            (hidden if invisible else visible).append(_sco(item, resource, item_title))
+    scos = visible or hidden  # a package whose only SCOs are hidden still plays
+    if not scos:
         raise ValidationError(
             _('No SCO to open was found (a resource with adlcp:scormtype="sco").')
         )
-    path = launch_path(launch)
-    if _unsafe(path) or path not in names:
+    for sco in scos:
+        path = launch_path(sco.launch)
+        if not _unsafe(path) and path in names:
+            continue
+        if len(scos) == 1:
+            raise ValidationError(
+                _("The launch file %(name)s is not in the package.") % {"name": path or sco.launch}
+            )
         raise ValidationError(
-            _("The launch file %(name)s is not in the package.") % {"name": path or launch}
+            _("The launch file %(name)s of the item “%(item)s” is not in the package.")
+            % {"name": path or sco.launch, "item": sco.title}
         )
-    return Package(version=version, launch=launch, title=(title or "")[:255])
+    return Package(
+        version=version,
+        launch=scos[0].launch,
+        title=(title or "")[:255],
+        scos=scos,
+        notes=_notes(hidden if visible else [], assets, unapplied),
+    )
+
+
+def _notes(hidden: list[Sco], assets: list[str], unapplied: set[str]) -> list[str]:
+    notes = []
+    if hidden:
+        notes.append(
+            _('Items hidden in the package (isvisible="false") are not made lessons: %(items)s.')
+            % {"items": ", ".join(s.title for s in hidden[:10])}
+        )
+    if assets:
+        notes.append(
+            _(
+                "Items pointing to assets (files that do not report to the runtime) are not "
+                "made lessons: %(items)s."
+            )
+            % {"items": ", ".join(assets[:10])}
+        )
+    if "prerequisites" in unapplied:
+        notes.append(
+            _(
+                "The package's prerequisites (adlcp:prerequisites) are not applied: its "
+                "lessons open in the course's order and each may be opened at any time."
+            )
+        )
+    if unapplied & {"maxtimeallowed", "timelimitaction"}:
+        notes.append(_("The package's time limits (adlcp:maxtimeallowed) are not enforced."))
+    if "sequencing" in unapplied:
+        notes.append(
+            _(
+                "The package's SCORM 2004 sequencing rules (imsss:sequencing) are not "
+                "applied: each SCO is a lesson of its own, done when it reports completed "
+                "or passed."
+            )
+        )
+    return notes
 
 
 def launch_path(launch: str) -> str:
@@ -222,6 +369,35 @@ def launch_path(launch: str) -> str:
     while path.startswith("./"):
         path = path[2:]
     return path
+
+
+def stored_sco(lesson) -> Sco | None:
+    """The lesson's SCO as its stored package's manifest describes it (its mastery score and
+    launch data), or None when the package cannot be read. Read when the lesson is launched
+    and when a commit brings a score: a few milliseconds, and the stored package is the one
+    truth (a lesson carries only its launch file: no field per SCO attribute)."""
+    if not lesson.file or not lesson.scorm_launch:
+        return None
+    try:
+        with lesson.file.storage.open(lesson.file.name, "rb") as handle:
+            with zipfile.ZipFile(handle) as zf:
+                info = zf.getinfo(MANIFEST)
+                if info.file_size > MANIFEST_LIMIT:
+                    return None
+                raw = zf.read(info)
+                names = {i.filename for i in zf.infolist() if not i.is_dir()}
+        package = read_manifest(raw, names)
+    except (OSError, KeyError, ValidationError, RecursionError, *ZIP_ERRORS):
+        return None
+    return next((sco for sco in package.scos if sco.launch == lesson.scorm_launch), None)
+
+
+def mastery_score(lesson) -> Decimal | None:
+    """The 1.2 masteryscore of the lesson's SCO (read_commit), None in 2004 or without one."""
+    if lesson.scorm_version != ScormVersion.SCORM_12:
+        return None
+    sco = stored_sco(lesson)
+    return sco.mastery_score if sco is not None else None
 
 
 def read_package(upload) -> Package:
@@ -448,9 +624,13 @@ def flat(data, prefix: str = "") -> dict:
     return out
 
 
-def read_commit(data, version: str) -> Commit:
+def read_commit(data, version: str, mastery: Callable[[], Decimal | None] | None = None) -> Commit:
     """A commit's body (scorm-again's JSON, flattened or not), read as this runtime's
-    elements; ValidationError when it is not a commit."""
+    elements; ValidationError when it is not a commit. `mastery` gives the SCO's 1.2
+    masteryscore (mastery_score, asked only when the commit brings a score): with it, the
+    score decides passed or failed, whatever status the SCO claims (SCORM 1.2 RTE,
+    cmi.core.lesson_status: "the LMS can change the status to either passed or failed"
+    from the score and the mastery score)."""
     if not isinstance(data, dict):
         raise ValidationError(_("A commit is a JSON object of the runtime's elements."))
     values = flat(data.get("runtimeData", data))
@@ -493,6 +673,16 @@ def read_commit(data, version: str) -> Commit:
     if suspend is not None:
         kept["cmi.suspend_data"] = suspend
     scores = {part: _score(values.get(score + part)) for part in ("raw", "min", "max")}
+    if (
+        version == ScormVersion.SCORM_12
+        and mastery is not None
+        and scores["raw"] is not None
+        and status in ("completed", "passed", "failed")
+        and (passing := mastery()) is not None
+    ):
+        status = "passed" if scores["raw"] >= passing else "failed"
+        kept["cmi.core.lesson_status"] = status
+        done = status == "passed"
     for part, value in scores.items():
         if value is not None:
             kept[score + part] = str(value)
@@ -514,10 +704,11 @@ def _timespan(total: int, version: str) -> str:
     return f"PT{total // 3600}H{total % 3600 // 60}M{total % 60}S"
 
 
-def starting_data(attempt, version: str, person) -> dict:
+def starting_data(attempt, version: str, person, sco: Sco | None = None) -> dict:
     """What the runtime is loaded with before the SCO starts (scorm-again's loadFromJSON):
     who the learner is, and what the last commit left (where they were, their suspend data,
-    status, score, the time spent so far)."""
+    status, score, the time spent so far); from the manifest (`sco`), the SCO's launch data
+    and the score that passes it."""
     saved = attempt.cmi if isinstance(attempt.cmi, dict) else {}
     resume = bool(saved.get("cmi.suspend_data") or saved.get("cmi.core.lesson_location"))
     resume = resume or bool(saved.get("cmi.location"))
@@ -543,6 +734,8 @@ def starting_data(attempt, version: str, person) -> dict:
                 "total_time": _timespan(attempt.total_seconds, version),
             }
         )
+        if sco is not None and sco.mastery_score is not None:
+            nested.setdefault("student_data", {})["mastery_score"] = str(sco.mastery_score)
     else:
         nested.update(
             {
@@ -554,4 +747,8 @@ def starting_data(attempt, version: str, person) -> dict:
                 "total_time": _timespan(attempt.total_seconds, version),
             }
         )
+        if sco is not None and sco.scaled_passing_score is not None:
+            nested["scaled_passing_score"] = str(sco.scaled_passing_score)
+    if sco is not None and sco.launch_data:
+        nested["launch_data"] = sco.launch_data
     return nested

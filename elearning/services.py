@@ -3,9 +3,12 @@
 training record (form online, the course's hours and topics) with its certificate, so it
 counts toward the targets at once. Quiz attempts live in `elearning/quizzes.py`."""
 
+from functools import partial
+
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -164,6 +167,8 @@ def lesson_save(*, user, module: Module, lesson: Lesson | None = None, **fields)
         raise ValidationError(errors)
     lesson.full_clean()
     lesson.save()
+    if lesson.kind == LessonKind.SCORM:
+        _scorm_package_lessons(lesson)
     return lesson
 
 
@@ -178,8 +183,50 @@ def _check_scorm_package(lesson: Lesson, new, errors: dict) -> None:
             errors["file"] = error.messages
             return
         lesson.scorm_version, lesson.scorm_launch = package.version, package.launch
+        if len(package.scos) > 1:  # a lesson per SCO, the others made once this one is saved
+            lesson.title = package.scos[0].title
+            lesson.scorm_package = package
+            lesson.scorm_replaced = (
+                Lesson.objects.filter(pk=lesson.pk).values_list("file", flat=True).first()
+                if lesson.pk
+                else None
+            )
     elif not lesson.file or not lesson.scorm_launch:
         errors["file"] = _("Attach the SCORM package (.zip) of the lesson.")
+
+
+def _scorm_package_lessons(lesson: Lesson) -> None:
+    """A package of several SCOs (elearning.scorm.read_manifest) is a lesson per SCO: the
+    saved lesson opens the first, and a lesson sharing the stored package opens each other
+    one, right after it in the module, titled from its item, required as the first is, so
+    the course completes when every required SCO has reported completed or passed. A package
+    uploaded again over such a lesson updates, in order, the lessons of the package it
+    replaces (their learners' attempts kept) and makes more when it has more SCOs; lessons
+    of the old package past its count stay on the old package."""
+    package = getattr(lesson, "scorm_package", None)
+    if package is None:
+        return
+    more = package.scos[1:]
+    replaced = getattr(lesson, "scorm_replaced", None)
+    kept = (
+        list(
+            Lesson.objects.filter(module=lesson.module_id, kind=LessonKind.SCORM, file=replaced)
+            .exclude(pk=lesson.pk)
+            .order_by("rank", "id")[: len(more)]
+        )
+        if replaced
+        else []
+    )
+    Lesson.objects.filter(module=lesson.module_id, rank__gt=lesson.rank).exclude(
+        pk__in=[k.pk for k in kept]
+    ).update(rank=F("rank") + len(more))
+    for number, sco in enumerate(more, 1):
+        sibling = kept[number - 1] if number <= len(kept) else Lesson(module=lesson.module)
+        sibling.kind, sibling.title, sibling.required = LessonKind.SCORM, sco.title, lesson.required
+        sibling.rank, sibling.file = lesson.rank + number, lesson.file.name
+        sibling.scorm_version, sibling.scorm_launch = package.version, sco.launch
+        sibling.full_clean()
+        sibling.save()
 
 
 def lesson_file_kinds(kind: str) -> dict[str, int]:
@@ -347,7 +394,9 @@ def scorm_commit(*, key: dict, data) -> ScormAttempt:
         or attempt.lesson.kind != LessonKind.SCORM
     ):
         raise NotThisAttempt
-    commit = scorm.read_commit(data, attempt.lesson.scorm_version)
+    commit = scorm.read_commit(
+        data, attempt.lesson.scorm_version, mastery=partial(scorm.mastery_score, attempt.lesson)
+    )
     attempt.cmi = {**(attempt.cmi if isinstance(attempt.cmi, dict) else {}), **commit.cmi}
     if commit.status:
         attempt.status = commit.status

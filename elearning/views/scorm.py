@@ -92,7 +92,9 @@ def launch(request: HttpRequest, token: str) -> HttpResponse:
         "version": lesson.scorm_version,
         "commitUrl": reverse("elearning:scorm_commit", args=[token]),
         "scoUrl": base + quote(lesson.scorm_launch, safe="/?&=%#;,+:@"),
-        "cmi": scorm.starting_data(attempt, lesson.scorm_version, attempt.enrolment.person),
+        "cmi": scorm.starting_data(
+            attempt, lesson.scorm_version, attempt.enrolment.person, scorm.stored_sco(lesson)
+        ),
     }
     response = render(
         request,

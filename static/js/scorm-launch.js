@@ -18,6 +18,9 @@
     autocommitSeconds: 10,
     alwaysSendTotalTime: true,
     logLevel: 4,
+    // 1.2: with a mastery score from the manifest (cmi.student_data.mastery_score), the score
+    // decides passed or failed, as the server decides it too (elearning.scorm.read_commit).
+    mastery_override: data.version !== "2004",
     // The server's answer, as scorm-again reads it; what it says of the lesson and the course
     // is passed up to the lesson page, which shows it (the page's own state stays the
     // server's: a reload shows what was saved, whatever a message claimed).

@@ -18,14 +18,14 @@ from playwright.sync_api import expect
 from accounts.access import SYSTEM
 from accounts.models import UserRole
 from elearning import services
-from elearning.models import CourseEnrolment, ScormAttempt
+from elearning.models import CourseEnrolment, Lesson, ScormAttempt
 from lib.dates import today
 from people.models import Role
 from people.services import person_create, position_create
 from targets.engine import Status, person_obligations
 from tests.browser.conftest import logged_in, wait_until
 from tests.conftest import make_unit, make_user
-from tests.fixtures.scorm.build import package, upload
+from tests.fixtures.scorm.build import package, several_scos, upload
 from training.models import Topic
 from units.models import UnitFigures
 
@@ -33,6 +33,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def world(tree, content=None):
+    """Mê Linh's course of one lesson, a SCORM package (the fixture's, changed by `content`,
+    or a whole package's bytes), and Vũ Thị Lan, chair of a union under Mê Linh."""
     union = make_unit(
         "HN-ML-02", "Công đoàn Công ty May Mê Linh", "grassroots", tree.melinh, sector="non_state"
     )
@@ -68,7 +70,7 @@ def world(tree, content=None):
         module=module,
         title="Bài kiểm tra thương lượng tập thể",
         kind="scorm",
-        file=upload(package(content)),
+        file=upload(content if isinstance(content, bytes) else package(content)),
     )
     services.course_publish(user=tree.melinh_officer, course=course)
     return course, chair
@@ -207,4 +209,56 @@ def test_a_scorm_2004_package_plays_in_the_same_runtime(
     assert attempt.cmi["cmi.location"] == "p2"
     assert CourseEnrolment.objects.get(course=course, person=chair).completed_at is not None
     assert not failures, failures
+    page.context.close()
+
+
+def test_a_package_of_several_scos_plays_each_and_completes_the_course(
+    live_server, tree, browser, settings, tmp_path
+):
+    """A package of three SCOs (an authoring tool's course in parts) is three lessons: each
+    plays in its own runtime with its own attempt, the quiz SCO's mastery score decides its
+    passing, and the course completes — and T-003-4c is met — only when all three are done."""
+    settings.MEDIA_ROOT = tmp_path
+    course, chair = world(tree, several_scos())
+    lessons = list(Lesson.objects.filter(module__course=course).order_by("rank", "id"))
+    assert [lesson.title for lesson in lessons] == [
+        "Bài 1: Công đoàn là gì",
+        "Bài 2: Quy trình thương lượng",
+        "Bài 3: Kiểm tra",
+    ]
+    base = live_server.url
+    page = logged_in(browser, base, "lan")
+    failures, consoles = [], []
+    page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and consoles.append(m.text))
+    page.goto(f"{base}/elearning/learn/courses/{course.pk}/")
+    page.get_by_role("button", name="Đăng ký học").first.click()
+    for number, lesson in enumerate(lessons, 1):
+        page.goto(f"{base}/elearning/learn/lessons/{lesson.pk}/")
+        sco = page.frame_locator("#scorm-frame").frame_locator("#sco")
+        expect(sco.locator("body")).to_have_attribute("data-started", "yes")
+        expect(sco.locator("h1")).to_have_text(f"Bài {number}")
+        expect(sco.locator("#state")).to_contain_text("Vũ Thị Lan")
+        sco.get_by_role("button", name="Học xong").click()
+        expect(sco.locator("body")).to_have_attribute("data-finished", "yes")
+        expect(page.locator("#lesson-status")).to_contain_text("Đã học xong")
+        enrolment = CourseEnrolment.objects.get(course=course, person=chair)
+        if number < len(lessons):
+            expect(page.locator("#course-complete")).to_be_hidden()
+            assert enrolment.completed_at is None
+    expect(page.locator("#course-complete")).to_be_visible()
+    expect(sco.locator("#state")).to_contain_text("[]")  # the quiz has no launch data
+    attempts = ScormAttempt.objects.filter(lesson__module__course=course).order_by("lesson__rank")
+    assert [(a.lesson_id, a.status) for a in attempts] == [
+        (lessons[0].pk, "completed"),
+        (lessons[1].pk, "completed"),
+        (lessons[2].pk, "passed"),  # 90 against the mastery score of 80
+    ]
+    assert attempts[2].score_raw == 90
+    enrolment = CourseEnrolment.objects.get(course=course, person=chair)
+    assert enrolment.completed_at is not None and enrolment.record_id is not None
+    met = {o.target.code: o for o in person_obligations(chair, today())}
+    assert met["T-003-4c"].status == Status.MET and met["T-003-4c"].record == enrolment.record
+    assert not failures, failures
+    assert not consoles, consoles
     page.context.close()

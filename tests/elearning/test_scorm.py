@@ -28,7 +28,7 @@ from elearning import scorm, services
 from elearning.models import CourseEnrolment, LessonProgress, ScormAttempt
 from lib.dates import today
 from targets.engine import Status, person_obligations
-from tests.fixtures.scorm.build import files, package, upload
+from tests.fixtures.scorm.build import MANIFEST_SEVERAL, files, package, several_scos, upload
 from training.models import Topic, TrainingRecord
 from units.services import unit_set_figures
 
@@ -251,6 +251,169 @@ def test_an_organiser_uploads_a_package_through_the_lesson_form(world):
     # A learner's self-service account cannot upload one (organisers of the subtree only).
     assert world.learner.post(url, {**fields, "file": upload(package())}).status_code in (302, 403)
     assert not world.lesson.module.lessons.filter(title="Gói 2").exclude(pk=lesson.pk).exists()
+
+
+# --- a package of several SCOs -------------------------------------------------------------
+
+
+def several_lessons(world):
+    """The package of three SCOs uploaded as a lesson of a new module that already holds a
+    closing text lesson, through the organiser's lesson form."""
+    officer = world.tree.melinh_officer
+    module = services.module_save(user=officer, course=world.course, title="Phần 2", rank=2)
+    services.lesson_save(
+        user=officer, module=module, title="Tổng kết", kind="text", rank=2, body="<p>Hết</p>"
+    )
+    client = Client()
+    client.force_login(officer)
+    url = reverse("elearning:manage_lesson_create", args=[module.pk])
+    fields = {"title": "Gói ba phần", "rank": "1", "kind": "scorm", "required": "on", "body": ""}
+    fields.update(question_count="10", pass_percent="70", max_attempts="3")
+    assert client.post(url, {**fields, "file": upload(several_scos())}).status_code == 302
+    return module, list(module.lessons.order_by("rank", "id"))
+
+
+def test_a_package_of_several_scos_becomes_a_lesson_per_sco_in_its_order(world):
+    """Each SCO of the organisation (a group's read in order) is a lesson titled from its item,
+    sharing the one stored package, required as the lesson uploaded; the module's later
+    lessons come after them. The hidden item and the asset are no lessons."""
+    _module, lessons = several_lessons(world)
+    assert [(lesson.title, lesson.scorm_launch) for lesson in lessons] == [
+        ("Bài 1: Công đoàn là gì", "sco1/index.html"),
+        ("Bài 2: Quy trình thương lượng", "sco2/index.html?trang=2"),
+        ("Bài 3: Kiểm tra", "sco3/index.html"),
+        ("Tổng kết", ""),
+    ]
+    scos = lessons[:3]
+    assert len({lesson.file.name for lesson in scos}) == 1 and scos[0].file.name.endswith(".zip")
+    assert all(lesson.kind == "scorm" and lesson.scorm_version == "1.2" for lesson in scos)
+    assert all(lesson.required for lesson in scos)
+
+
+def test_what_a_package_asks_for_and_is_not_done_is_said_in_vietnamese():
+    with translation.override("vi"):
+        read = scorm.read_package(io.BytesIO(several_scos()))
+    assert [s.title for s in read.scos] == [
+        "Bài 1: Công đoàn là gì",
+        "Bài 2: Quy trình thương lượng",
+        "Bài 3: Kiểm tra",
+    ]
+    assert read.scos[2].mastery_score == 80 and read.scos[0].launch_data == "phan=1"
+    assert read.notes == [
+        'Các mục bị ẩn trong gói (isvisible="false") không được tạo thành bài học: Trang ẩn.',
+        "Các mục trỏ tới tài nguyên asset (tệp không báo kết quả về hệ thống) không được tạo "
+        "thành bài học: Tài liệu tham khảo.",
+        "Điều kiện tiên quyết của gói (adlcp:prerequisites) không được áp dụng: các bài học "
+        "xếp theo thứ tự của khoá học và bài nào cũng mở được bất cứ lúc nào.",
+    ]
+
+
+def test_a_package_whose_second_sco_has_no_launch_file_is_refused_naming_it(world):
+    module = world.lesson.module
+    before = module.lessons.count()
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        services.lesson_save(
+            user=world.tree.melinh_officer,
+            module=module,
+            title="Gói ba phần",
+            kind="scorm",
+            file=upload(several_scos({"sco2/index.html": None})),
+        )
+    assert refused.value.message_dict["file"] == [
+        "Tệp khởi chạy sco2/index.html của mục “Bài 2: Quy trình thương lượng” không có trong gói."
+    ]
+    assert module.lessons.count() == before
+    manifest = MANIFEST_SEVERAL.replace(
+        'adlcp:scormtype="sco" href="sco2/index.html"', 'adlcp:scormtype="sco"'
+    )
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        scorm.read_package(io.BytesIO(several_scos({"imsmanifest.xml": manifest.encode()})))
+    assert refused.value.messages == [
+        "SCO của mục “Bài 2: Quy trình thương lượng” không khai báo tệp khởi chạy (href)."
+    ]
+
+
+def test_the_course_completes_only_when_every_sco_is_done(world):
+    """Each SCO lesson is done by its own attempt; the last one done completes the course and
+    meets the target. The quiz SCO's mastery score (80) decides: 60 fails it, 90 passes."""
+    _module, lessons = several_lessons(world)
+    path, _attempt = launch(world)
+    assert commit(path + "commit/", PASSED).json()["completed"] is False
+    completed = {"cmi": {"core": {"lesson_status": "completed"}}}
+    for lesson in lessons[:2]:
+        world.lesson = lesson
+        path, attempt = launch(world)
+        data = json.loads(
+            content("get", path)
+            .content.decode()
+            .split('id="scorm-settings" type="application/json">')[1]
+            .split("</script>")[0]
+        )
+        assert data["scoUrl"] == path + "files/" + lesson.scorm_launch
+        answer = commit(path + "commit/", completed).json()
+        assert answer["done"] is True and answer["completed"] is False
+    world.lesson = lessons[2]
+    path, attempt = launch(world)
+    low = {"cmi": {"core": {"lesson_status": "completed", "score": {"raw": "60"}}}}
+    answer = commit(path + "commit/", low).json()
+    assert answer["done"] is False and answer["completed"] is False
+    attempt.refresh_from_db()
+    assert attempt.status == "failed"
+    high = {"cmi": {"core": {"lesson_status": "failed", "score": {"raw": "90"}}}}
+    answer = commit(path + "commit/", high).json()
+    assert answer["done"] is True and answer["completed"] is False  # "Tổng kết" is left
+    attempt.refresh_from_db()
+    assert attempt.status == "passed"
+    services.progress_report(
+        user=world.tree.cadre,
+        enrolment=world.enrolment,
+        lesson=lessons[3],
+        percent=100,
+    )
+    enrolment = CourseEnrolment.objects.get(pk=world.enrolment.pk)
+    assert enrolment.completed_at is not None
+    met = {o.target.code: o for o in person_obligations(world.tree.nguyen, today())}
+    assert met["T-003-4c"].status == Status.MET
+
+
+def test_the_launch_page_gives_the_sco_its_mastery_score_and_launch_data(world):
+    _module, lessons = several_lessons(world)
+    for lesson, student_data, launch_data in (
+        (lessons[0], None, "phan=1"),
+        (lessons[2], {"mastery_score": "80"}, None),
+    ):
+        world.lesson = lesson
+        path, _attempt = launch(world)
+        body = content("get", path).content.decode()
+        data = json.loads(
+            body.split('id="scorm-settings" type="application/json">')[1].split("</script>")[0]
+        )
+        assert data["cmi"].get("student_data") == student_data
+        assert data["cmi"].get("launch_data") == launch_data
+
+
+def test_a_2004_package_of_several_scos_is_read_the_same_way():
+    manifest = MANIFEST_2004.replace(
+        b'<item identifier="i" identifierref="r"><title>Muc 1</title></item>',
+        b'<item identifier="i" identifierref="r"><title>Muc 1</title></item>'
+        b'<item identifier="j" identifierref="r2"><title>Muc 2</title>'
+        b'<imsss:sequencing xmlns:imsss="http://www.imsglobal.org/xsd/imsss"><imsss:objectives>'
+        b'<imsss:primaryObjective objectiveID="p" satisfiedByMeasure="true">'
+        b"<imsss:minNormalizedMeasure>0.7</imsss:minNormalizedMeasure>"
+        b"</imsss:primaryObjective></imsss:objectives></imsss:sequencing></item>",
+    ).replace(
+        b"</resources>",
+        b'<resource identifier="r2" type="webcontent" adlcp:scormType="sco" '
+        b'href="shared/style.css"/></resources>',
+    )
+    read = scorm.read_package(io.BytesIO(package({"imsmanifest.xml": manifest})))
+    assert read.version == "2004"
+    assert [(s.title, s.launch) for s in read.scos] == [
+        ("Muc 1", "shared/index.html"),
+        ("Muc 2", "shared/style.css"),
+    ]
+    assert read.scos[1].scaled_passing_score == Decimal("0.7")
+    assert any("imsss:sequencing" in note for note in read.notes)
 
 
 # --- the content origin --------------------------------------------------------------------
