@@ -91,8 +91,8 @@ class ScormVersion(models.TextChoices):
 class PhoneVideo(models.TextChoices):
     """Where a video lesson's phone rendition (elearning.video) stands."""
 
-    PENDING = "pending", _("Being prepared")
-    READY = "ready", _("Ready")
+    PENDING = "pending", _("Being made")
+    READY = "ready", _("Ready to play")
     FAILED = "failed", _("Not made")
 
 

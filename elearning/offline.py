@@ -133,10 +133,17 @@ def _mp4_seconds(opened, end: int) -> float | None:
 
 
 def video_seconds(lesson: Lesson) -> float | None:
-    """How long the lesson's video lasts, read from the file (MP4); None when not known."""
-    if not lesson.file:
-        return None
-    storage, name = lesson.file.storage, lesson.file.name
+    """How long the lesson's video lasts, read from the file (MP4); None when not known. The
+    phone version (elearning.video), an MP4 of the same length, answers for an original it
+    cannot read (a WebM); the phone may have played either."""
+    for file in (lesson.file, lesson.phone_file):
+        if file and (seconds := _file_seconds(file)) is not None:
+            return seconds
+    return None
+
+
+def _file_seconds(file) -> float | None:
+    storage, name = file.storage, file.name
     try:
         size = storage.size(name)
         with storage.open(name, "rb") as opened:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import SYSTEM, Data, check_may_write, is_system
-from elearning import scorm, selectors
+from elearning import scorm, selectors, tasks
 from elearning.forms import MB, max_upload_bytes
 from elearning.models import (
     Assignment,
@@ -146,6 +146,7 @@ def lesson_save(*, user, module: Module, lesson: Lesson | None = None, **fields)
     check_organiser(user, module.course)
     lesson = lesson or Lesson(module=module)
     kind_before = lesson.kind if lesson.pk else None
+    file_before = lesson.file.name if lesson.pk else None
     for name, value in fields.items():
         setattr(lesson, name, value)
     lesson.body = clean_html(lesson.body)
@@ -169,6 +170,7 @@ def lesson_save(*, user, module: Module, lesson: Lesson | None = None, **fields)
     lesson.save()
     if lesson.kind == LessonKind.SCORM:
         _scorm_package_lessons(lesson)
+    tasks.lesson_saved(lesson, kind_before=kind_before, file_before=file_before)
     return lesson
 
 

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             name="phone_status",
             field=models.CharField(
                 blank=True,
-                choices=[("pending", "Being prepared"), ("ready", "Ready"), ("failed", "Not made")],
+                choices=[("pending", "Being made"), ("ready", "Ready to play"), ("failed", "Not made")],
                 editable=False,
                 max_length=7,
                 verbose_name="phone version status",

@@ -23,12 +23,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import scope_path
-from elearning import media, selectors, services
+from elearning import media, selectors, services, video
 from elearning.models import (
     CourseEnrolment,
     Lesson,
     LessonKind,
     LessonProgress,
+    PhoneVideo,
     QuizAttempt,
 )
 from elearning.views import scorm as scorm_views
@@ -296,7 +297,9 @@ def progress_json(record: LessonProgress, enrolment: CourseEnrolment) -> dict:
 @csp_replace({"frame-ancestors": ["'self'"]})
 def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The lesson's file, with range requests (a video plays and seeks): for a learner to
-    whom the course is open or who is enrolled, or an officer of the organiser's subtree."""
+    whom the course is open or who is enrolled, or an officer of the organiser's subtree.
+    `?phone=1` asks for a video's phone version (elearning.video): the original while it is
+    not ready. It is served as an MP4 video only, like the original, by its content."""
     lesson = Lesson.objects.select_related("module__course__organiser").filter(pk=pk).first()
     if lesson is None or not lesson.file:
         raise Http404
@@ -306,12 +309,11 @@ def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
     officer = user.can_browse and path_ is not None and is_within(course.organiser, path_)
     if not officer:
         selectors.course_for(user.person, course.pk)
-    return media.serve(
-        request,
-        lesson.file,
-        kinds=services.lesson_file_kinds(lesson.kind),
-        download=request.GET.get("download") == "1",
-    )
+    served, kinds = lesson.file, services.lesson_file_kinds(lesson.kind)
+    if request.GET.get("phone") == "1" and lesson.kind == LessonKind.VIDEO:
+        if lesson.phone_status == PhoneVideo.READY and lesson.phone_file:
+            served, kinds = lesson.phone_file, video.PHONE_KINDS
+    return media.serve(request, served, kinds=kinds, download=request.GET.get("download") == "1")
 
 
 urlpatterns = [

@@ -219,9 +219,12 @@
     showState();
     // The file's size, asked only when saving (no extra request on each visit over 3G):
     // shown, and a file over the limit is not saved.
+    // A video with a phone version (elearning/video.py) keeps that, much smaller, under the
+    // file's own address: offline, sw.js answers the player's requests (and ranges) from it.
+    var source = box.dataset.fetch || box.dataset.file;
     var measure = function () {
       if (!box.dataset.file) return Promise.resolve(0);
-      return fetch(box.dataset.file, {method: "HEAD", credentials: "same-origin"}).then(function (r) {
+      return fetch(source, {method: "HEAD", credentials: "same-origin"}).then(function (r) {
         size = parseInt(r.headers.get("Content-Length") || "0", 10) || 0;
         if (size) document.getElementById("offline-save-size").textContent = "(" + megabytes(size) + " MB)";
         if (size > limit) throw new Error("too large");
@@ -245,7 +248,8 @@
         if (!cache) return false;
         var wanted = [box.dataset.page].concat(box.dataset.file ? [box.dataset.file] : []);
         return Promise.all(wanted.map(function (address) {
-          return fetch(address, {credentials: "same-origin"}).then(function (response) {
+          var from = address === box.dataset.file ? source : address;
+          return fetch(from, {credentials: "same-origin"}).then(function (response) {
             if (!response.ok || response.redirected) throw new Error(String(response.status));
             if (address === box.dataset.page) {
               var headers = new Headers(response.headers);

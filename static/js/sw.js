@@ -8,7 +8,8 @@
      the last good copy kept with the time it was fetched; with no connection the copy is
      served, marked so that the page shows "offline — data of <time>".
    - A lesson saved for offline (page and file, cache "lessons-u<id>"): its file is served
-     from the cache, with byte ranges for a video.
+     from the cache, with byte ranges for a video. A video is kept in its phone version
+     (pwa.js) under the file's address, which answers `?phone=1` too (the search is ignored).
    - A lesson page's progress report that cannot reach the server is queued in IndexedDB
      with the phone's time and a key; pwa.js sends the queue to /elearning/learn/sync/ when
      the phone is back online, and the server decides what counts.
