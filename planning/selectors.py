@@ -759,19 +759,11 @@ def class_goal_of(unit: Unit, year: int) -> dict | None:
     return {"classes": goal.goal_classes, "trainees": goal.goal_trainees}
 
 
-def held_in_year(unit: Unit, year: int) -> dict:
-    """Classes the unit's subtree held in `year` and their attendances (lượt): the figures a
-    goal of classes and trainees is judged on, counted as the training-results report does."""
-    from training.selectors import classes_and_attendances
-
-    classes, attendances = classes_and_attendances(
-        unit=unit, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
-    )
-    return {"classes": classes.count(), "trainees": attendances.count()}
-
-
 def class_goals(node: UnitVersion, year: int, day: dt.date) -> ClassGoals:
-    """The one reading of a unit's goals of classes and trainees for the page and the API."""
+    """The one reading of a unit's goals of classes and trainees for the page and the API: a
+    bounded number of queries, however many units lie below."""
+    from training.selectors import held_by_each
+
     children = children_with_figures(node, day)
     stored = {
         g.unit_id: g
@@ -786,10 +778,13 @@ def class_goals(node: UnitVersion, year: int, day: dt.date) -> ClassGoals:
         .annotate(classes=Sum("classes"), trainees=Sum("trainees"))
         .order_by()
     }
+    held_by_child = held_by_each(
+        [c["unit"].pk for c in children], dt.date(year, 1, 1), dt.date(year, 12, 31)
+    )
     rows = []
     for child in children:
         g = stored.get(child["unit"].pk)
-        held = held_in_year(child["unit"], year)
+        held = held_by_child[child["unit"].pk]
         plan = planned.get(child["unit"].pk, {})
         row = {**child, "held": held, "planned": plan or None}
         for field in ("classes", "trainees"):

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from lib.periods import started_within, valid_on
 from people.models import Person, Position
 from units.models import Unit
-from units.places import path_on, placed_under, placed_under_then
+from units.places import path_on, placed_under, placed_under_then, placed_under_then_each
 
 # T-003-4 — who trains the chair of each grassroots union, and whether the chair is trained —
 # is one rule, the targets' (targets/chairs.py): the member thresholds are the T-003-4
@@ -84,20 +84,65 @@ def _organised_by(unit: Unit, own: bool) -> Q:
     return placed_under_then(unit, "organiser", "start_date")
 
 
+def _held_classes(start: dt.date, end: dt.date):
+    """Classes that started in the period and have run (not planned, not cancelled)."""
+    from training.models import ClassStatus, TrainingClass
+
+    return TrainingClass.objects.filter(started_within(start, end)).exclude(
+        status__in=(ClassStatus.PLANNED, ClassStatus.CANCELLED)
+    )
+
+
 def classes_and_attendances(*, unit: Unit, start: dt.date, end: dt.date, own: bool = False):
     """Classes of the unit (its own, or its subtree's) that started in the period and have
     run, and their attendances (lượt). Each attendance carries its class's audience as
     `category`: the sources count a class, and all who attended it, under whom it was for
     (000: "10 lớp … cho 934 lượt cán bộ công đoàn chuyên trách")."""
-    from training.models import ClassStatus, Enrolment, EnrolmentStatus, TrainingClass
+    from training.models import Enrolment, EnrolmentStatus
 
-    classes = TrainingClass.objects.filter(
-        _organised_by(unit, own), started_within(start, end)
-    ).exclude(status__in=(ClassStatus.PLANNED, ClassStatus.CANCELLED))
+    classes = _held_classes(start, end).filter(_organised_by(unit, own))
     attendances = Enrolment.objects.filter(
         status=EnrolmentStatus.ACCEPTED, training_class__in=classes
     ).annotate(category=F("training_class__audience"))
     return classes, attendances
+
+
+HELD_UNITS_A_QUERY = 400
+
+
+def held_by_each(unit_ids, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    """For each unit, the classes its subtree held in the period and their attendances, as
+    `classes_and_attendances` counts them — for all the units in two queries (their
+    placements, then one pass over the period's classes), however many units."""
+    from django.db.models import IntegerField, Sum
+    from django.db.models.functions import Coalesce
+
+    from training.models import Enrolment, EnrolmentStatus
+
+    unit_ids = list(unit_ids)
+    if not unit_ids:
+        return {}
+    accepted = (
+        Enrolment.objects.filter(status=EnrolmentStatus.ACCEPTED, training_class=OuterRef("pk"))
+        .order_by()
+        .values("training_class")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    attended = Subquery(accepted, output_field=IntegerField())
+    classes = _held_classes(start, end)
+    placements = list(placed_under_then_each(unit_ids, "organiser", "start_date").items())
+    out = {}
+    # Two columns a unit: a few hundred units a statement stays within SQLite's column limit.
+    for first in range(0, len(placements), HELD_UNITS_A_QUERY):
+        figures = {}
+        for unit_id, q in placements[first : first + HELD_UNITS_A_QUERY]:
+            figures[f"c{unit_id}"] = Count("id", filter=q)
+            figures[f"t{unit_id}"] = Coalesce(Sum(attended, filter=q), 0)
+        row = classes.aggregate(**figures)
+        for unit_id, _q in placements[first : first + HELD_UNITS_A_QUERY]:
+            out[unit_id] = {"classes": row[f"c{unit_id}"], "trainees": row[f"t{unit_id}"]}
+    return out
 
 
 def class_statistics(*, unit: Unit, start: dt.date, end: dt.date, own: bool = False) -> dict:

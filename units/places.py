@@ -54,9 +54,15 @@ def placed_under_then(unit: Unit, unit_field: str, day_field: str) -> Q:
     district that organised it then, though the district has since been merged away.
 
     One branch per placement the unit has had (a few), each limited to the days it held."""
+    return placed_under_then_each([unit.pk], unit_field, day_field)[unit.pk]
+
+
+def placed_under_then_each(unit_ids, unit_field: str, day_field: str) -> dict[int, Q]:
+    """`placed_under_then` for several units at once (one query for all their placements):
+    unit id -> its Q, for a figure of each unit in one grouped query."""
     day = OuterRef(day_field)
-    q = Q(pk__in=[])
-    for version in UnitVersion.objects.filter(unit=unit):
+    out = {unit_id: Q(pk__in=[]) for unit_id in unit_ids}
+    for version in UnitVersion.objects.filter(unit_id__in=list(out)).order_by("unit_id", "pk"):
         then = UnitVersion.objects.filter(
             valid_on(day), unit=OuterRef(unit_field), path__startswith=version.path
         )
@@ -65,8 +71,8 @@ def placed_under_then(unit: Unit, unit_field: str, day_field: str) -> Q:
             window &= Q(**{f"{day_field}__gte": version.valid_from})
         if version.valid_to:
             window &= Q(**{f"{day_field}__lte": version.valid_to})
-        q |= window & Exists(then)
-    return q
+        out[version.unit_id] |= window & Exists(then)
+    return out
 
 
 def duty_unit(level, day: dt.date, unit_ref: str = "unit_id"):
