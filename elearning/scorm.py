@@ -393,11 +393,14 @@ def stored_sco(lesson) -> Sco | None:
 
 
 def mastery_score(lesson) -> Decimal | None:
-    """The 1.2 masteryscore of the lesson's SCO (read_commit), None in 2004 or without one."""
-    if lesson.scorm_version != ScormVersion.SCORM_12:
-        return None
+    """The score that passes the lesson's SCO (read_commit): its 1.2 masteryscore, or in 2004
+    the scaled passing score of its primary objective; None without one."""
     sco = stored_sco(lesson)
-    return sco.mastery_score if sco is not None else None
+    if sco is None:
+        return None
+    if lesson.scorm_version == ScormVersion.SCORM_12:
+        return sco.mastery_score
+    return sco.scaled_passing_score
 
 
 def read_package(upload) -> Package:
@@ -627,10 +630,10 @@ def flat(data, prefix: str = "") -> dict:
 def read_commit(data, version: str, mastery: Callable[[], Decimal | None] | None = None) -> Commit:
     """A commit's body (scorm-again's JSON, flattened or not), read as this runtime's
     elements; ValidationError when it is not a commit. `mastery` gives the SCO's 1.2
-    masteryscore (mastery_score, asked only when the commit brings a score): with it, the
-    score decides passed or failed, whatever status the SCO claims (SCORM 1.2 RTE,
-    cmi.core.lesson_status: "the LMS can change the status to either passed or failed"
-    from the score and the mastery score)."""
+    masteryscore or 2004 scaled passing score (mastery_score, asked only when the commit
+    brings a score): with it, the score decides passed or failed, whatever status the SCO
+    claims (SCORM 1.2 RTE, cmi.core.lesson_status: "the LMS can change the status to either
+    passed or failed" from the score and the mastery score)."""
     if not isinstance(data, dict):
         raise ValidationError(_("A commit is a JSON object of the runtime's elements."))
     values = flat(data.get("runtimeData", data))
@@ -683,6 +686,15 @@ def read_commit(data, version: str, mastery: Callable[[], Decimal | None] | None
         status = "passed" if scores["raw"] >= passing else "failed"
         kept["cmi.core.lesson_status"] = status
         done = status == "passed"
+    scaled = _score(values.get("cmi.score.scaled"))
+    if version == ScormVersion.SCORM_2004 and scaled is not None and -1 <= scaled <= 1:
+        kept["cmi.score.scaled"] = str(scaled)
+        # SCORM 2004 RTE, cmi.scaled_passing_score: with one, the LMS evaluates success
+        # from the scaled score, and then passing (not completion alone) makes it done.
+        if mastery is not None and (passing := mastery()) is not None:
+            status = "passed" if scaled >= passing else "failed"
+            kept["cmi.success_status"] = status
+            done = status == "passed"
     for part, value in scores.items():
         if value is not None:
             kept[score + part] = str(value)

@@ -25,7 +25,7 @@ from people.services import person_create, position_create
 from targets.engine import Status, person_obligations
 from tests.browser.conftest import logged_in, wait_until
 from tests.conftest import make_unit, make_user
-from tests.fixtures.scorm.build import package, several_scos, upload
+from tests.fixtures.scorm.build import package, several_scos, several_scos_2004, upload
 from training.models import Topic
 from units.models import UnitFigures
 
@@ -261,4 +261,38 @@ def test_a_package_of_several_scos_plays_each_and_completes_the_course(
     assert met["T-003-4c"].status == Status.MET and met["T-003-4c"].record == enrolment.record
     assert not failures, failures
     assert not consoles, consoles
+    page.context.close()
+
+
+def test_a_scorm_2004_package_of_several_scos_plays_each_the_same_way(
+    live_server, tree, browser, settings, tmp_path
+):
+    """SCORM 2004 with several SCOs: a lesson each, window.API_1484_11 in each, the second
+    passed by its scaled score (0.9 against 0.7); the course completes when both are done."""
+    settings.MEDIA_ROOT = tmp_path
+    course, chair = world(tree, several_scos_2004())
+    lessons = list(Lesson.objects.filter(module__course=course).order_by("rank", "id"))
+    assert [lesson.title for lesson in lessons] == ["Phần A: Đọc", "Phần B: Kiểm tra"]
+    base = live_server.url
+    page = logged_in(browser, base, "lan")
+    failures = []
+    page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
+    page.goto(f"{base}/elearning/learn/courses/{course.pk}/")
+    page.get_by_role("button", name="Đăng ký học").first.click()
+    for lesson, title in zip(lessons, ("Phần A", "Phần B"), strict=True):
+        page.goto(f"{base}/elearning/learn/lessons/{lesson.pk}/")
+        sco = page.frame_locator("#scorm-frame").frame_locator("#sco")
+        expect(sco.locator("body")).to_have_attribute("data-started", "yes")
+        expect(sco.locator("h1")).to_have_text(title)
+        expect(sco.locator("#who")).to_have_text("Vũ Thị Lan")
+        sco.get_by_role("button", name="Hoàn thành").click()
+        expect(sco.locator("body")).to_have_attribute("data-finished", "yes")
+        expect(page.locator("#lesson-status")).to_contain_text("Đã học xong")
+    expect(page.locator("#course-complete")).to_be_visible()
+    attempts = ScormAttempt.objects.filter(lesson__module__course=course).order_by("lesson__rank")
+    assert [a.status for a in attempts] == ["completed", "passed"]
+    assert attempts[1].cmi["cmi.score.scaled"] == "0.90"
+    enrolment = CourseEnrolment.objects.get(course=course, person=chair)
+    assert enrolment.completed_at is not None and enrolment.record_id is not None
+    assert not failures, failures
     page.context.close()

@@ -28,7 +28,14 @@ from elearning import scorm, services
 from elearning.models import CourseEnrolment, LessonProgress, ScormAttempt
 from lib.dates import today
 from targets.engine import Status, person_obligations
-from tests.fixtures.scorm.build import MANIFEST_SEVERAL, files, package, several_scos, upload
+from tests.fixtures.scorm.build import (
+    MANIFEST_SEVERAL,
+    files,
+    package,
+    several_scos,
+    several_scos_2004,
+    upload,
+)
 from training.models import Topic, TrainingRecord
 from units.services import unit_set_figures
 
@@ -414,6 +421,42 @@ def test_a_2004_package_of_several_scos_is_read_the_same_way():
     ]
     assert read.scos[1].scaled_passing_score == Decimal("0.7")
     assert any("imsss:sequencing" in note for note in read.notes)
+
+
+def test_a_2004_package_of_several_scos_is_a_lesson_per_sco_passed_by_its_scaled_score(world):
+    """SCORM 2004 the same way: a lesson per SCO; the second's primary objective passes at a
+    scaled score of 0.7, which the server applies whatever success the SCO claims."""
+    module = world.lesson.module
+    first = services.lesson_save(
+        user=world.tree.melinh_officer,
+        module=module,
+        title="Gói 2004",
+        kind="scorm",
+        rank=5,
+        file=upload(several_scos_2004()),
+    )
+    second = module.lessons.get(rank=6)
+    assert (first.title, first.scorm_launch) == ("Phần A: Đọc", "a/index.html")
+    assert (second.title, second.scorm_launch) == ("Phần B: Kiểm tra", "b/index.html")
+    assert second.scorm_version == "2004" and second.file.name == first.file.name
+    world.lesson = second
+    path, attempt = launch(world)
+    data = json.loads(
+        content("get", path)
+        .content.decode()
+        .split('id="scorm-settings" type="application/json">')[1]
+        .split("</script>")[0]
+    )
+    assert data["cmi"]["scaled_passing_score"] == "0.7"
+    low = {"cmi": {"completion_status": "completed", "success_status": "passed"}}
+    low["cmi"]["score"] = {"scaled": "0.5"}
+    assert commit(path + "commit/", low).json()["done"] is False
+    attempt.refresh_from_db()
+    assert attempt.status == "failed" and attempt.cmi["cmi.success_status"] == "failed"
+    high = {"cmi": {"completion_status": "completed", "score": {"scaled": "0.8"}}}
+    assert commit(path + "commit/", high).json()["done"] is True
+    attempt.refresh_from_db()
+    assert attempt.status == "passed"
 
 
 # --- the content origin --------------------------------------------------------------------
