@@ -42,6 +42,7 @@ MB = 1024 * 1024
 MANIFEST = "imsmanifest.xml"
 MANIFEST_LIMIT = 5 * MB
 MAX_ENTRIES = 10_000
+MAX_SCOS = 500  # each SCO is a lesson written in the request: a course, not a library
 # A package's text (HTML, scripts, XML) packs 5–20 times smaller; its media hardly at all.
 # An entry packing more than 200 times smaller, past a megabyte, is a bomb, not a course.
 MAX_RATIO = 200
@@ -303,6 +304,11 @@ def read_manifest(raw: bytes, names: set[str]) -> Package:
                 continue
             (hidden if invisible else visible).append(_sco(item, resource, item_title))
     scos = visible or hidden  # a package whose only SCOs are hidden still plays
+    if len(scos) > MAX_SCOS:
+        raise ValidationError(
+            _("The package holds %(n)s SCOs, more than the %(max)s a course may take.")
+            % {"n": len(scos), "max": MAX_SCOS}
+        )
     if not scos:
         raise ValidationError(
             _('No SCO to open was found (a resource with adlcp:scormtype="sco").')

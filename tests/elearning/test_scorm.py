@@ -459,6 +459,19 @@ def test_a_2004_package_of_several_scos_is_a_lesson_per_sco_passed_by_its_scaled
     assert attempt.status == "passed"
 
 
+def test_a_package_of_too_many_scos_is_refused():
+    items = "".join(
+        f'<item identifier="i{n}" identifierref="r"><title>Muc {n}</title></item>'
+        for n in range(scorm.MAX_SCOS + 1)
+    )
+    manifest = MANIFEST_2004.replace(
+        b'<item identifier="i" identifierref="r"><title>Muc 1</title></item>', items.encode()
+    )
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        scorm.read_package(io.BytesIO(package({"imsmanifest.xml": manifest})))
+    assert refused.value.messages == ["Gói có 501 SCO, vượt quá 500 SCO mà một khoá học nhận được."]
+
+
 # --- the content origin --------------------------------------------------------------------
 
 
