@@ -3,12 +3,13 @@ web server or the worker itself, because the source is written by whoever upload
 decoded by FFmpeg (through PyAV): a crafted file must cost this process, not the worker.
 
     python elearning/transcode.py SOURCE TARGET MAX_SECONDS MAX_PIXELS
+    python elearning/transcode.py --probe SOURCE MAX_SECONDS MAX_PIXELS
 
 It imports nothing of Django (a quick start, nothing to leak). The parent sets its limits
 (memory, CPU time, file size) and a wall-clock timeout. It prints one line of JSON: {"ok":
-true, "seconds": …} or {"error": code} with a code elearning.video explains to the organiser:
-"unreadable" (not a video FFmpeg can read), "no_video" (no picture), "too_long", "too_large"
-(a picture beyond the limit of pixels).
+true, "seconds": …} (with --probe, the length the file declares, or null) or {"error": code}
+with a code elearning.video explains to the organiser: "unreadable" (not a video FFmpeg can
+read), "no_video" (no picture), "too_long", "too_large" (a picture beyond the limit).
 
 The rendition: at most 640×360 (360×640 upright), the aspect ratio kept, both sides even;
 H.264 (libx264, which PyAV's wheels bundle) at ~400 kbit/s and AAC at 64 kbit/s, at most 30
@@ -75,12 +76,14 @@ def _open_output(target: str, width: int, height: int, audio: bool):
     return output, video, sound
 
 
-def transcode(source: str, target: str, max_seconds: float, max_pixels: int) -> dict:
+def _open(source: str, max_seconds: float, max_pixels: int):
+    """The source opened and its first streams, refused when the header already says it is
+    too long or too large; and the length it declares (None when it says none)."""
     try:
         container = av.open(source, "r", metadata_errors="ignore")
     except (av.FFmpegError, UnicodeDecodeError, ValueError):
         raise Refused("unreadable") from None
-    with container:
+    try:
         if not container.streams.video:
             raise Refused("no_video")
         vin = container.streams.video[0]
@@ -93,8 +96,23 @@ def transcode(source: str, target: str, max_seconds: float, max_pixels: int) -> 
         declared = _seconds(container, vin)
         if declared is not None and declared > max_seconds:
             raise Refused("too_long")
+    except BaseException:
+        container.close()
+        raise
+    return container, vin, ain, declared
+
+
+def probe(source: str, max_seconds: float, max_pixels: int) -> dict:
+    container, _vin, _ain, declared = _open(source, max_seconds, max_pixels)
+    container.close()
+    return {"ok": True, "seconds": declared}
+
+
+def transcode(source: str, target: str, max_seconds: float, max_pixels: int) -> dict:
+    container, vin, ain, _declared = _open(source, max_seconds, max_pixels)
+    with container:
         vin.thread_type = "AUTO"
-        out_w, out_h = phone_size(width, height)
+        out_w, out_h = phone_size(vin.codec_context.width, vin.codec_context.height)
         output, vout, aout = _open_output(target, out_w, out_h, ain is not None)
         resampler = (
             av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE, frame_size=1024)
@@ -150,10 +168,14 @@ def _copy(container, vin, ain, output, vout, aout, resampler, max_seconds, max_p
 
 
 def main(argv: list[str]) -> int:
-    source, target, max_seconds, max_pixels = argv[1], argv[2], float(argv[3]), int(argv[4])
     av.logging.set_level(av.logging.PANIC)  # nothing of FFmpeg's chatter in the worker's log
     try:
-        result = transcode(source, target, max_seconds, max_pixels)
+        if argv[1] == "--probe":
+            source, max_seconds, max_pixels = argv[2], float(argv[3]), int(argv[4])
+            result = probe(source, max_seconds, max_pixels)
+        else:
+            source, target, max_seconds, max_pixels = argv[1], argv[2], float(argv[3]), int(argv[4])
+            result = transcode(source, target, max_seconds, max_pixels)
     except Refused as refused:
         result = {"error": refused.code}
     print(json.dumps(result), flush=True)

@@ -10,6 +10,7 @@ too much memory each end with a reason in Vietnamese the organiser sees, never a
 hang of the worker."""
 
 import array
+import io
 import math
 import os
 import subprocess
@@ -211,13 +212,38 @@ def test_a_source_too_long_or_too_large_is_refused_before_decoding(
     assert "lớn hơn 4K" in lesson.phone_reason
 
 
+def lying_about_its_length(data: bytes) -> bytes:
+    """The source with its movie and media headers (mvhd, mdhd) saying it lasts 1 s."""
+    data = bytearray(data)
+    for kind in (b"mvhd", b"mdhd"):
+        at = data.find(kind)
+        while at > 0:
+            assert data[at + 4] == 0  # version 0: 32-bit times
+            timescale = int.from_bytes(data[at + 16 : at + 20], "big")
+            data[at + 20 : at + 24] = timescale.to_bytes(4, "big")
+            at = data.find(kind, at + 4)
+    return bytes(data)
+
+
+def test_a_file_whose_pictures_run_past_the_length_it_declares_is_refused(
+    world, source, django_capture_on_commit_callbacks
+):
+    # The time allowed follows the length declared: a file cannot claim 1 s and run for hours.
+    liar = lying_about_its_length(source)
+    with av.open(io.BytesIO(liar)) as container:
+        assert container.duration == 1_000_000
+    lesson = failed(world, liar, django_capture_on_commit_callbacks)
+    assert lesson.phone_reason.startswith("Video dài hơn")
+
+
 def test_a_transcoding_that_hangs_or_eats_memory_is_stopped(
     world, source, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(video, "WALL_SECONDS", 0.5)
+    monkeypatch.setattr(video, "WALL_BASE_SECONDS", 0.5)
+    monkeypatch.setattr(video, "WALL_PER_SECOND", 0)
     lesson = failed(world, source, django_capture_on_commit_callbacks)
-    assert lesson.phone_reason.startswith("Việc tạo bản cho điện thoại mất quá")
-    monkeypatch.setattr(video, "WALL_SECONDS", 3600)
+    assert lesson.phone_reason == "Việc tạo bản cho điện thoại mất quá 1 phút: đã dừng."
+    monkeypatch.setattr(video, "WALL_BASE_SECONDS", 300)
     monkeypatch.setattr(video, "MEMORY_BYTES", 64 * 1024**2)
     lesson = failed(world, source, django_capture_on_commit_callbacks)
     assert lesson.phone_reason.startswith("Không tạo được bản cho điện thoại")
