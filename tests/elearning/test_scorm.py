@@ -297,6 +297,29 @@ def test_a_package_of_several_scos_becomes_a_lesson_per_sco_in_its_order(world):
     assert all(lesson.required for lesson in scos)
 
 
+def test_a_package_of_several_scos_uploaded_again_updates_its_lessons(world):
+    """Editing a SCO's lesson keeps what it opens; a new version of the package uploaded over
+    the first lesson moves every lesson of the package to it (their attempts kept), making no
+    second set of lessons."""
+    module, lessons = several_lessons(world)
+    officer = world.tree.melinh_officer
+    renamed = services.lesson_save(user=officer, module=module, lesson=lessons[1], title="Bài 2")
+    assert renamed.scorm_launch == "sco2/index.html?trang=2"
+    before = lessons[0].file.name
+    services.lesson_save(
+        user=officer, module=module, lesson=lessons[0], file=upload(several_scos())
+    )
+    again = list(module.lessons.order_by("rank", "id"))
+    assert [lesson.pk for lesson in again] == [lesson.pk for lesson in lessons]
+    assert [lesson.scorm_launch for lesson in again[:3]] == [
+        "sco1/index.html",
+        "sco2/index.html?trang=2",
+        "sco3/index.html",
+    ]
+    assert len({lesson.file.name for lesson in again[:3]}) == 1
+    assert again[0].file.name != before
+
+
 def test_what_a_package_asks_for_and_is_not_done_is_said_in_vietnamese():
     with translation.override("vi"):
         read = scorm.read_package(io.BytesIO(several_scos()))
