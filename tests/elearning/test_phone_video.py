@@ -33,22 +33,24 @@ from tests.imports.helpers import DATABASE_TASKS, ROOT, worker_env
 SECONDS, WIDTH, HEIGHT, FPS = 5, 1280, 720, 30
 
 
-def make_source(path: Path) -> None:
+def make_source(
+    path: Path, seconds: int = SECONDS, width: int = WIDTH, height: int = HEIGHT
+) -> None:
     """A 5 s 1280×720 H.264/AAC MP4 at a high bitrate (noise: every frame new), 48 kHz."""
     with av.open(str(path), "w", format="mp4") as out:
         picture = out.add_stream("libx264", rate=FPS)
-        picture.width, picture.height, picture.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        picture.width, picture.height, picture.pix_fmt = width, height, "yuv420p"
         picture.bit_rate, picture.options = 8_000_000, {"preset": "ultrafast"}
         sound = out.add_stream("aac", rate=48_000)
         sound.bit_rate, sound.layout = 192_000, "stereo"
-        for i in range(SECONDS * FPS):
-            frame = av.VideoFrame(WIDTH, HEIGHT, "yuv420p")
+        for i in range(seconds * FPS):
+            frame = av.VideoFrame(width, height, "yuv420p")
             for plane in frame.planes:
                 plane.update(os.urandom(plane.buffer_size))
             frame.pts = i
             out.mux(picture.encode(frame))
         out.mux(picture.encode(None))
-        for i in range(SECONDS * 48_000 // 1024):  # a 440 Hz tone (silence costs no bits)
+        for i in range(seconds * 48_000 // 1024):  # a 440 Hz tone (silence costs no bits)
             samples = av.AudioFrame(format="fltp", layout="stereo", samples=1024)
             samples.sample_rate, samples.pts = 48_000, i * 1024
             at = range(i * 1024, (i + 1) * 1024)
