@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from elearning import offline, services, video
+from elearning import offline, services, transcode, video
 from elearning.models import Lesson, PhoneVideo
 from elearning.tasks import make_phone_video
 from tests.elearning.test_learn import make_learn_world
@@ -270,3 +270,41 @@ def test_the_database_worker_runs_the_job_queued_at_commit(tree, source, setting
     lesson = Lesson.objects.get(pk=lesson.pk)
     assert lesson.phone_status == PhoneVideo.READY, lesson.phone_reason
     assert probe(lesson.phone_file.path)["height"] == 360
+
+
+@pytest.mark.parametrize(
+    "source_size, phone_size",
+    [
+        ((1920, 1080), (640, 360)),
+        ((1080, 1920), (360, 640)),  # filmed upright on a phone
+        ((1440, 1080), (480, 360)),
+        ((1917, 1079), (640, 360)),  # odd sides: even ones, the aspect kept
+        ((320, 240), (320, 240)),  # never enlarged
+    ],
+)
+def test_the_phone_size_keeps_the_aspect_within_360p(source_size, phone_size):
+    assert transcode.phone_size(*source_size) == phone_size
+
+
+def test_a_webm_lesson_s_length_is_read_from_its_phone_version(
+    world, django_capture_on_commit_callbacks, tmp_path
+):
+    """offline.py checks a video's progress against its length, read from an MP4's header:
+    a WebM original has none it reads, its phone version (an MP4) answers."""
+    path = tmp_path / "bai.webm"
+    with av.open(str(path), "w", format="webm") as out:
+        picture = out.add_stream("libvpx", rate=FPS)
+        picture.width, picture.height, picture.pix_fmt = 320, 240, "yuv420p"
+        for i in range(2 * FPS):
+            frame = av.VideoFrame(320, 240, "yuv420p")
+            for plane in frame.planes:
+                plane.update(bytes([i * 4 % 256]) * plane.buffer_size)
+            frame.pts = i
+            out.mux(picture.encode(frame))
+        out.mux(picture.encode(None))
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson = save_video(world, path.read_bytes(), name="bai.webm")
+    assert offline.video_seconds(lesson) is None
+    lesson = run_queued(lesson)
+    assert lesson.phone_status == PhoneVideo.READY, lesson.phone_reason
+    assert offline.video_seconds(lesson) == pytest.approx(2, abs=0.1)
