@@ -20,6 +20,7 @@ from pathlib import Path
 import av
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -308,3 +309,22 @@ def test_a_webm_lesson_s_length_is_read_from_its_phone_version(
     lesson = run_queued(lesson)
     assert lesson.phone_status == PhoneVideo.READY, lesson.phone_reason
     assert offline.video_seconds(lesson) == pytest.approx(2, abs=0.1)
+
+
+def test_the_command_queues_the_videos_saved_before_phone_versions(
+    world, django_capture_on_commit_callbacks
+):
+    Lesson.objects.filter(pk=world.video.pk).update(phone_status="")  # saved before
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("phone_videos", stdout=out)
+    assert out.getvalue().strip() == "1 phone version(s) queued"
+    lesson = run_queued(Lesson.objects.get(pk=world.video.pk))
+    assert lesson.phone_status == PhoneVideo.FAILED  # its bytes are no video (test_learn)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("phone_videos", stdout=out)
+        call_command("phone_videos", "--failed", stdout=out)
+    assert out.getvalue().splitlines()[-2:] == [
+        "0 phone version(s) queued",
+        "1 phone version(s) queued",
+    ]
