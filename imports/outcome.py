@@ -155,3 +155,33 @@ def guarded(outcome: Outcome, row: int, field_columns: dict[str, str], work: Cal
     except ValidationError as error:
         outcome.validation_error(row, error, field_columns)
         return None
+
+
+REFRESH_UNITS_MAX = 2000
+
+
+def targets_follow(outcome: Outcome) -> None:
+    """After a commit of bulk writes (which send no signals): the targets' stored figures
+    brought up to date for the people the import touched (`outcome.touched_people`) from the
+    earliest day it changed (`outcome.touched_since`), as targets.signals does for one save."""
+    from lib.bulk import lookups_in
+    from lib.dates import today
+    from people.models import Position
+    from targets import snapshots
+    from targets.models import Snapshot
+
+    people = getattr(outcome, "touched_people", set())
+    if not people:
+        return
+    snapshots.invalidate(getattr(outcome, "touched_since", None))
+    if not Snapshot.objects.filter(as_of=today(), status=Snapshot.Status.DONE).exists():
+        return  # nothing stored for today: the next view computes it from scratch
+    unit_ids = set()
+    for lookup in lookups_in("person_id", sorted(people)):
+        unit_ids.update(
+            Position.objects.filter(**lookup).values_list("unit_id", flat=True).distinct()
+        )
+    if len(unit_ids) > REFRESH_UNITS_MAX:  # cheaper to recompute today's figures in full
+        snapshots.invalidate(None, keep_today=False)
+    else:
+        snapshots.refresh_units(unit_ids)

@@ -4,7 +4,6 @@ The rules are those of training.services (the class must be the user's and have 
 only for accepted participants, within the class's capacity; a pass writes the training
 record), applied to the whole file at once with set-based reads and bulk writes."""
 
-import datetime as dt
 import functools
 import uuid
 from collections import Counter, defaultdict
@@ -17,12 +16,11 @@ from django.utils.translation import gettext as _
 import audit.bulk
 from accounts.models import User
 from imports.matching import resolve_unit, scope_prefix, units_by_code
-from imports.outcome import Outcome, each_row, parse_rows
+from imports.outcome import Outcome, each_row, parse_rows, targets_follow
 from imports.people import IDENTITY, match_people
 from lib import progress
 from lib.bulk import insert_rows, lookups_in, reserve_ids
 from lib.choices import choices_parser
-from lib.dates import today
 from lib.spreadsheets import (
     Column,
     Table,
@@ -35,9 +33,7 @@ from lib.spreadsheets import (
     parse_text,
 )
 from lib.vntext import split_full_name
-from people.models import Gender, Person, Position
-from targets import snapshots
-from targets.models import Snapshot
+from people.models import Gender, Person
 from training import notices, validity
 from training.models import (
     ClassCorrection,
@@ -686,19 +682,4 @@ def _enrolment_changes(plan, who):
 
 def after_commit(outcome: Outcome) -> None:
     """Bulk writes send no signals: bring the targets' stored figures up to date here."""
-    people = getattr(outcome, "touched_people", set())
-    if not people:
-        return
-    since: dt.date | None = getattr(outcome, "touched_since", None)
-    snapshots.invalidate(since)
-    if not Snapshot.objects.filter(as_of=today(), status=Snapshot.Status.DONE).exists():
-        return  # nothing stored for today: the next view computes it from scratch
-    unit_ids = set()
-    for lookup in lookups_in("person_id", sorted(people)):
-        unit_ids.update(
-            Position.objects.filter(**lookup).values_list("unit_id", flat=True).distinct()
-        )
-    if len(unit_ids) > REFRESH_UNITS_MAX:  # cheaper to recompute today's figures in full
-        snapshots.invalidate(None, keep_today=False)
-    else:
-        snapshots.refresh_units(unit_ids)
+    targets_follow(outcome)

@@ -1,22 +1,63 @@
 """People and the positions they hold, from the people spreadsheet (people/sheets.py).
 
-Every write follows people.services (the rules of the pages and the API): people new to the
-system are checked by its rules all at once and written in bulk, known people and positions
-through its functions; a row is one position, rows of the same person are grouped. Blank
-cells never erase what is stored."""
+Every write follows people.services (the rules of the pages and the API). People new to the
+system, and posts new to it, are checked by its rules for the whole file at once (what exists
+read in a few queries, the rules applied in Python by the functions the services call:
+people_check_new, position_errors, post_refusal, appointment_findings) and written in bulk
+with their history entries (audit.bulk); stored people and posts that a row changes go
+through its functions one by one. A row is one position, rows of the same person are
+grouped. Blank cells never erase what is stored."""
 
+import dataclasses
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 import audit.bulk
 from imports.matching import Identity, Known, PersonIndex, resolve_unit, units_by_code
-from imports.outcome import Outcome, each_row, guarded, parse_rows
-from lib.spreadsheets import Table
+from imports.outcome import Outcome, each_row, guarded, parse_rows, targets_follow
+from lib.bulk import lookups_in, reserve_ids
+from lib.periods import in_force, overlaps
+from lib.spreadsheets import CellError, Table
 from lib.vntext import split_full_name
-from people import services
+from people import appointments, services, sheets
 from people.models import Person, Position
 from people.services import CITIZEN_ID_UNAVAILABLE
-from people.sheets import columns  # noqa: F401  (the importer names its columns)
 from privacy.masking import mask_citizen_id
+from units.models import Term
+
+
+def columns() -> tuple:
+    """The people spreadsheet's columns (people.sheets), a role cell read once per distinct
+    value in a file (people.sheets.parse_role reads the roles for every cell)."""
+    return tuple(
+        dataclasses.replace(c, parse=_once_per_value(c.parse)) if c.key == "role" else c
+        for c in sheets.columns()
+    )
+
+
+def _once_per_value(parse):
+    seen: dict = {}
+
+    def memo(value):
+        try:
+            key = (type(value), value)
+            hash(key)
+        except TypeError:
+            return parse(value)
+        if key not in seen:
+            try:
+                seen[key] = (True, parse(value))
+            except CellError as error:
+                seen[key] = (False, error)
+        ok, result = seen[key]
+        if not ok:
+            raise result
+        return result
+
+    return memo
+
 
 PERSON_KEYS = (
     "gender",
@@ -137,14 +178,10 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     new = [members for members in groups.values() if chosen[members[0][0]] is None]
     saved = _create_people(outcome, user, new, units)
     known_people = [m for m in groups.values() if chosen[m[0][0]] is not None]
+    loaded = _load_people([chosen[m[0][0]].pk for m in known_people])
     for members in each_row(known_people, outcome, "write", done_before=len(new)):
         first_row, first = members[0]
-        person = guarded(
-            outcome,
-            first_row,
-            FIELD_COLUMNS,
-            lambda f=first, r=first_row: _save_person(outcome, user, chosen[r], f, units),
-        )
+        person = _save_person(outcome, user, first_row, loaded[chosen[first_row].pk], first, units)
         if person is not None:
             saved.append((members, person))
     posts = [
@@ -155,13 +192,12 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     ]
     # Posts already stored first, new ones after: a file that ends a chair's post on one row
     # and seats the next chair on another reads the same whichever row comes first.
-    known = {
-        # People new to the system hold no stored post yet.
-        row: None if chosen[row] is None else _stored_position(person, values, units)
-        for row, values, person in posts
-    }
-    posts.sort(key=lambda post: known[post[0]] is None)
+    known = _stored_positions(posts, units)
+    new_posts = []
     for row, values, person in posts:
+        if known[row] is None:
+            new_posts.append((row, values, person))
+            continue
         guarded(
             outcome,
             row,
@@ -170,6 +206,7 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
                 outcome, user, p, v, units, r, known[r]
             ),
         )
+    _create_positions(outcome, user, new_posts, units)
 
 
 def _check_row(outcome: Outcome, row: int, values: dict, units: dict) -> None:
@@ -254,45 +291,79 @@ def _create_people(outcome: Outcome, user, groups: list[list], units) -> list[tu
     return written
 
 
-def _save_person(outcome: Outcome, user, person, values: dict, units) -> Person:
+def _load_people(pks: list[int]) -> dict[int, Person]:
+    """The stored people a file names, with their units, in a query per few thousand."""
+    found = {}
+    for lookup in lookups_in("id", sorted(set(pks))) if pks else ():
+        found.update((p.pk, p) for p in Person.objects.filter(**lookup).select_related("unit"))
+    return found
+
+
+def _save_person(outcome: Outcome, user, row: int, person: Person, values: dict, units):
+    """A stored person as their first row gives them: unchanged, or updated through
+    people.services (in a savepoint, a refusal reported on the row). None if refused."""
     fields = _person_fields(values)
     unit = units[values["unit"]]
     changed = {k: v for k, v in fields.items() if getattr(person, k) != v}
     if not changed and person.unit_id == unit.pk:
         outcome.summary["people_unchanged"] += 1
-        return person.load()
-    outcome.summary["people_updated"] += 1
-    return services.person_update(user=user, person=person.load(), unit=unit, **changed)
+        return person
+    updated = guarded(
+        outcome,
+        row,
+        FIELD_COLUMNS,
+        lambda: services.person_update(user=user, person=person, unit=unit, **changed),
+    )
+    if updated is not None:
+        outcome.summary["people_updated"] += 1
+    return updated
 
 
-def _stored_position(person: Person, values: dict, units) -> Position | None:
-    """The stored post a row names: same person, unit, role and start day."""
-    unit = units.get(values.get("position_unit") or values["unit"])
-    if unit is None or values.get("start_date") is None:
-        return None
-    return Position.objects.filter(
-        person=person, unit=unit, role=values["role"], start_date=values["start_date"]
-    ).first()
+def _stored_positions(posts: list, units) -> dict:
+    """Per row, the stored post it names (same person, unit, role and start day), or None;
+    read in a query per few thousand people."""
+    people = sorted({person.pk for _r, _v, person in posts})
+    stored = {}
+    for lookup in lookups_in("person_id", people) if people else ():
+        for p in (
+            Position.objects.filter(**lookup)
+            .select_related("unit", "role", "person__unit")
+            .order_by("id")
+        ):
+            stored.setdefault((p.person_id, p.unit_id, p.role_id, p.start_date), p)
+    found = {}
+    for row, values, person in posts:
+        unit = units.get(values.get("position_unit") or values["unit"])
+        start = values.get("start_date")
+        found[row] = (
+            None
+            if unit is None or start is None
+            else stored.get((person.pk, unit.pk, values["role"].pk, start))
+        )
+    return found
 
 
-def _save_position(
-    outcome: Outcome, user, person: Person, values: dict, units, row: int, existing
-) -> Position | None:
-    """One row's post; `existing` is the stored post it names (_stored_position), if any."""
-    column = "position_unit" if values.get("position_unit") else "unit"
-    code = values.get("position_unit") or values["unit"]
-    fields = {
+def _post_fields(values: dict) -> dict:
+    return {
         "role": values["role"],
         "full_time": bool(values.get("full_time")),
         "start_date": values["start_date"],
         "end_date": values.get("end_date"),
         "end_reason": values.get("end_reason") or "",
     }
+
+
+def _save_position(
+    outcome: Outcome, user, person: Person, values: dict, units, row: int, existing: Position
+) -> Position | None:
+    """A row naming a stored post (_stored_positions): unchanged, or updated through
+    people.services."""
+    column = "position_unit" if values.get("position_unit") else "unit"
+    code = values.get("position_unit") or values["unit"]
+    fields = _post_fields(values)
     unit = units.get(code)
-    if (
-        existing is not None
-        and not unit.in_scope
-        and all(getattr(existing, k) == v for k, v in fields.items() if values.get(k) is not None)
+    if not unit.in_scope and all(
+        getattr(existing, k) == v for k, v in fields.items() if values.get(k) is not None
     ):
         # A post above the user's unit (a district chair on the city's committee) comes out
         # in the export; read back unchanged it is no change, changed it is refused below.
@@ -300,9 +371,6 @@ def _save_position(
         return existing
     if resolve_unit(outcome, row, column, code, units) is None:
         return None
-    if existing is None:
-        outcome.summary["positions_created"] += 1
-        return services.position_create(user=user, person=person, unit=unit, **fields)
     # Blank cells keep what is stored (a file of names and posts only ends nothing).
     changed = {
         k: v
@@ -317,5 +385,128 @@ def _save_position(
     return services.position_update(user=user, position=existing, **changed)
 
 
+# A post's foreign keys: the file's own, read with it (full_clean would read each again).
+POST_LINKS = ["person", "unit", "role", "term"]
+
+
+def _create_positions(outcome: Outcome, user, posts: list, units) -> None:
+    """The posts new to the system, checked by position_create's rules for the whole file
+    (people.services: the scope, the term covering the start day, the position's own rules,
+    post_refusal on the unit's periods of the role read at once and kept current as rows are
+    accepted, the appointment checks) and written in one insert with their history entries
+    (audit.bulk). A refusal is reported on its row; the other rows are still written."""
+    candidates = []
+    for row, values, person in posts:
+        column = "position_unit" if values.get("position_unit") else "unit"
+        code = values.get("position_unit") or values["unit"]
+        unit = resolve_unit(outcome, row, column, code, units)
+        if unit is not None:
+            candidates.append((row, Position(person=person, unit=unit, **_post_fields(values))))
+    if not candidates:
+        return
+    unit_ids = sorted({p.unit_id for _r, p in candidates})
+    terms, periods = defaultdict(list), defaultdict(list)
+    for lookup in lookups_in("unit_id", unit_ids):
+        for term in Term.objects.filter(**lookup).order_by("unit", "start_date"):
+            terms[term.unit_id].append(term)
+        for held in (
+            Position.objects.filter(role_id__in={p.role_id for _r, p in candidates}, **lookup)
+            .select_related("person")
+            .order_by("start_date", "id")
+        ):
+            periods[(held.unit_id, held.role_id)].append(held)
+    accepted = []
+    for row, position in each_row(candidates, outcome, "write"):
+        try:
+            findings = _check_position(user, position, terms, periods)
+        except ValidationError as error:
+            outcome.validation_error(row, error, FIELD_COLUMNS)
+            continue
+        accepted.append((position, findings))
+    _insert_positions(outcome, user, accepted)
+
+
+def _check_position(user, position: Position, terms: dict, periods: dict) -> list:
+    """position_create's checks on one post, the database read beforehand; the post joins
+    the periods the next rows are checked against. Returns the appointment findings."""
+    services.check_unit_in_scope(user, position.unit)
+    services.check_unit_in_scope(user, position.person.unit, "person")
+    start, end = position.start_date, position.end_date
+    position.term = next(
+        (t for t in terms[position.unit_id] if in_force(t.start_date, t.end_date, start)), None
+    )
+    errors = services.position_errors(position)
+    if errors:
+        raise ValidationError(errors)
+    held = periods[(position.unit_id, position.role_id)]
+    refusal = services.post_refusal(
+        person=position.person,
+        unit=position.unit,
+        role=position.role,
+        start_date=start,
+        end_date=end,
+        periods=[p for p in held if overlaps(start, end, p.start_date, p.end_date)],
+    )
+    if refusal is not None:
+        raise refusal
+    position.full_clean(exclude=POST_LINKS, validate_unique=False, validate_constraints=False)
+    findings = services.appointment_findings(user, position)
+    held.append(position)
+    held.sort(key=lambda p: p.start_date)  # stable: the stored ones keep their id order
+    return findings
+
+
+POSITION_COLUMNS = (
+    "id",
+    "person",
+    "unit",
+    "role",
+    "full_time",
+    "start_date",
+    "end_date",
+    "term",
+    "first_time_on_committee",
+    "start_reason",
+    "end_reason",
+)
+
+
+def _insert_positions(outcome: Outcome, user, accepted: list) -> None:
+    from imports.participants import _insert
+
+    positions = [p for p, _f in accepted]
+    for position, pk in zip(positions, reserve_ids(Position, len(positions)), strict=True):
+        position.id = pk
+    _insert(
+        Position,
+        POSITION_COLUMNS,
+        (
+            (
+                p.id,
+                p.person_id,
+                p.unit_id,
+                p.role_id,
+                p.full_time,
+                p.start_date,
+                p.end_date,
+                p.term_id,
+                p.first_time_on_committee,
+                p.start_reason,
+                p.end_reason,
+            )
+            for p in positions
+        ),
+    )
+    audit.bulk.log_created(positions)
+    for position, findings in accepted:
+        if findings:
+            appointments.record(position, findings, "", user)
+    outcome.summary["positions_created"] += len(positions)
+    outcome.touched_people = {p.person_id for p in positions}
+    outcome.touched_since = min((p.start_date for p in positions), default=None)
+
+
 def after_commit(outcome: Outcome) -> None:
-    """People and positions written one by one send their signals: the targets follow."""
+    """People and posts changed one by one send their signals; the posts written in bulk
+    send none: the targets follow them here."""
+    targets_follow(outcome)

@@ -179,7 +179,9 @@ def _merged_into(source_id: int, unit: Unit) -> bool:
     ).exists()
 
 
-def _validate_position(position: Position, *, check_post: bool = True) -> None:
+def position_errors(position: Position) -> dict:
+    """A position's own rules, field by field (its dates, its unit's life, its term): what
+    _validate_position refuses before the post's rules; an import checks many with it."""
     errors = {}
     if position.end_date and position.start_date and position.end_date < position.start_date:
         errors["end_date"] = _("The end date cannot be before the start date.")
@@ -204,12 +206,17 @@ def _validate_position(position: Position, *, check_post: bool = True) -> None:
         and not _merged_into(position.term.unit_id, unit)
     ):
         errors["term"] = _("The term belongs to another unit.")
+    return errors
+
+
+def _validate_position(position: Position, *, check_post: bool = True) -> None:
+    errors = position_errors(position)
     if errors:
         raise ValidationError(errors)
     if check_post and position.start_date and position.role_id:
         check_post_free(
             person=position.person,
-            unit=unit,
+            unit=position.unit,
             role=position.role,
             start_date=position.start_date,
             end_date=position.end_date,
@@ -312,6 +319,31 @@ def check_post_free(
     already serialises writers, BEGIN IMMEDIATE)."""
     list(Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True))
     periods = _overlapping(unit, role, start_date, end_date, exclude)
+    refusal = post_refusal(
+        person=person,
+        unit=unit,
+        role=role,
+        start_date=start_date,
+        end_date=end_date,
+        periods=periods,
+    )
+    if refusal is not None:
+        raise refusal
+
+
+def post_refusal(
+    *,
+    person: Person,
+    unit: Unit,
+    role: Role,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    periods: list[Position],
+) -> ValidationError | None:
+    """check_post_free's two rules on the unit's periods of `role` sharing a day with
+    [start_date, end_date] (the position's own left out), ordered by start date then id, each
+    with its person: the refusal, or None. Reads nothing, so an import applies it to a whole
+    file's posts with the periods read at once."""
     own = next((p for p in periods if p.person_id == person.pk), None)
     if own is not None:
         names = {"person": person.full_name, "start": _day(own.start_date)}
@@ -319,13 +351,31 @@ def check_post_free(
             message = HELD_TWICE_SINCE % names
         else:
             message = HELD_TWICE_BETWEEN % {**names, "end": _day(own.end_date)}
-        raise ValidationError({"role": ValidationError(message, code="post_held_twice")})
+        return ValidationError({"role": ValidationError(message, code="post_held_twice")})
     if role.max_holders is None:
-        return
+        return None
     held, day = _busiest_day(periods, start_date, end_date)
     if len(held) >= role.max_holders:
         message = _full_message(unit, role, held, day, start_date)
-        raise ValidationError({"role": ValidationError(message, code="post_full")})
+        return ValidationError({"role": ValidationError(message, code="post_full")})
+    return None
+
+
+def appointment_findings(user, position: Position, appointment_reason: str = "") -> list:
+    """What filling the post checks (people.appointments, for a user, not a system job);
+    refused when a binding check is missed by an appointment given no reason."""
+    findings = appointments.review(position) if not is_system(user) else []
+    missed = [f.label for f in findings if f.binding and not f.ok]
+    if missed and position.start_reason == StartReason.APPOINTED and not appointment_reason.strip():
+        raise ValidationError(
+            {
+                "appointment_reason": [
+                    _("Give a reason for this appointment: the person does not meet %(missed)s.")
+                    % {"missed": "; ".join(missed)}
+                ]
+            }
+        )
+    return findings
 
 
 @transaction.atomic
@@ -343,17 +393,7 @@ def position_create(
     if position.term_id is None and position.start_date:
         position.term = _term_covering(unit, position.start_date)
     _validate_position(position)
-    findings = appointments.review(position) if not is_system(user) else []
-    missed = [f.label for f in findings if f.binding and not f.ok]
-    if missed and position.start_reason == StartReason.APPOINTED and not appointment_reason.strip():
-        raise ValidationError(
-            {
-                "appointment_reason": [
-                    _("Give a reason for this appointment: the person does not meet %(missed)s.")
-                    % {"missed": "; ".join(missed)}
-                ]
-            }
-        )
+    findings = appointment_findings(user, position, appointment_reason)
     position.save()
     if findings:
         appointments.record(position, findings, appointment_reason.strip(), user)
