@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from api.people import UnitBrief
 from api.schemas import ErrorOut, Pagination, Ref
 from api.units import UnitInPath
-from cadrework import retention
+from cadrework import retention, retention_store
 from lib.dates import today
 from training.models import Programme, Topic
 from units.models import Unit
@@ -146,6 +146,12 @@ class RetentionOut(Schema):
     start: dt.date
     end: dt.date
     as_of: dt.date
+    computed_at: dt.datetime | None = Field(
+        None,
+        description="The default question (no period, day or narrowing) is answered from "
+        "figures computed once a day and after changes: when these were (their day is "
+        "`as_of`; null: counted for this request).",
+    )
     by: str
     totals: RetentionFiguresOut
     groups: list[GroupOut]
@@ -258,23 +264,34 @@ def retention_figures(request: HttpRequest, unit: UnitInPath, filters: Query[Fig
     """Trained people and how many left union work (and how many moved to another union
     post) within 6, 12 and 24 months: in total, per group, per unit directly below and per
     year of training."""
-    cohort = _cohort(request, unit, filters)
+    asked = any(getattr(filters, name) for name in ("start", "end", "on"))
+    cohort, store = retention_store.answer(_cohort(request, unit, filters), asked)
+    if store is not None:
+        found = retention_store.read(store, cohort, filters.by)
+    else:
+        found = {
+            "totals": retention.totals(cohort),
+            "groups": retention.by_group(cohort, filters.by),
+            "units": retention.by_unit(cohort),
+            "trend": retention.trend(cohort),
+        }
     return {
         "unit": unit,
         "start": cohort.start,
         "end": cohort.end,
         "as_of": cohort.as_of,
+        "computed_at": store.finished_at if store is not None else None,
         "by": filters.by,
-        "totals": retention.totals(cohort),
+        "totals": found["totals"],
         "groups": [
             {"key": row.params[filters.by], "label": row.label, "figures": row.figures}
-            for row in retention.by_group(cohort, filters.by)
+            for row in found["groups"]
         ],
         "units": [
             {"unit": row.obj, "itself": "direct" in row.params, "figures": row.figures}
-            for row in retention.by_unit(cohort)
+            for row in found["units"]
         ],
-        "trend": [{"year": row.key, "figures": row.figures} for row in retention.trend(cohort)],
+        "trend": [{"year": row.key, "figures": row.figures} for row in found["trend"]],
     }
 
 

@@ -28,7 +28,8 @@ and the year-ends the dashboard's charts read; then, once, in each level's own u
 objects the generator does not make (a class with participants, a lecturer and certificates,
 a plan line's class, a needs survey, spending, a succession pool with a review, an
 inspection, an online course with an attempt, an import, a built report, an implementation
-report), so that every route has an id to take. Writes its section of docs/benchmarks.md,
+report), so that every route has an id to take; and today's stored retention figures (as the
+daily job keeps them, cadrework.retention_store). Writes its section of docs/benchmarks.md,
 one per database."""
 
 import argparse
@@ -878,6 +879,24 @@ def _failures(failures: list[str]) -> list[str]:
     return ["", "### Could not be timed", "", *[f"- {f}" for f in failures]]
 
 
+def ensure_retention(day: dt.date) -> None:
+    """Today's stored retention figures (cadrework.retention_store), as the daily job keeps
+    them: the retention pages and API read them for the default question."""
+    from cadrework import retention_store
+    from cadrework.models import RetentionStore
+
+    if RetentionStore.objects.filter(
+        as_of=day, status=RetentionStore.Status.DONE, changed_at__isnull=True
+    ).exists():
+        return
+    started = time.monotonic()
+    retention_store.build(day)
+    print(
+        f"retention figures of {day} computed in {time.monotonic() - started:.0f} s",
+        file=sys.stderr,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -917,6 +936,7 @@ def main() -> None:
     ensure_snapshots(day)
     for line in ensure_objects(users, day):
         print(f"added: {line}", file=sys.stderr)
+    ensure_retention(day)
     load_start, started = os.getloadavg(), time.monotonic()
     base = baseline(args.runs)
     results, failures = sweep(users, args.runs, day.year, args.only)

@@ -1,5 +1,24 @@
+import datetime as dt
+
 from django.apps import AppConfig
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def keep_retention(previous: dt.datetime | None, now: dt.datetime) -> str:
+    """The scheduled job (schedule): today's retention figures of every unit, computed here
+    (in the worker) unless they are already and nothing changed since."""
+    from cadrework import retention_store
+    from cadrework.models import RetentionStore
+
+    day = timezone.localdate(now)
+    values = {"day": day.strftime("%d/%m/%Y")}
+    if not RetentionStore.objects.filter(
+        as_of=day, status=RetentionStore.Status.DONE, changed_at__isnull=True
+    ).exists():
+        retention_store.build(day)
+    return gettext("Retention figures of %(day)s computed") % values
 
 
 class CadreworkConfig(AppConfig):
@@ -11,3 +30,16 @@ class CadreworkConfig(AppConfig):
         from cadrework import appointments
 
         appointments.register()
+        from cadrework import retention_store
+        from schedule.registry import Job, register
+
+        retention_store.connect()  # a record or a post changed: the stored figures too
+        register(
+            Job(
+                code="cadrework.retention",
+                label=_("Retention after training: every unit's figures of the day"),
+                every=dt.timedelta(days=1),
+                at=dt.time(2, 0),
+                run=keep_retention,
+            )
+        )

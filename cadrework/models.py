@@ -273,3 +273,63 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["deadline", "id"]
+
+
+class RetentionStore(models.Model):
+    """The retention figures (cadrework.retention) of every unit for the default question —
+    trained in the 3 years up to `as_of`, as of that day, unnarrowed — computed in full by
+    cadrework.retention_store, as the targets' snapshots are: a national cohort over ten years
+    is too much for a request. `changed_at`: a record or a post changed after the figures
+    were computed (they are computed again)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    as_of = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("stored retention figures")
+        verbose_name_plural = _("stored retention figures")
+
+
+class RetentionFigure(models.Model):
+    """One unit's figures of one kind in a store: its subtree's total, its own posts
+    (`direct`), one group (programme, topic or organiser: `key` its id, 0 for none) or one
+    year of the trend (`key` the year)."""
+
+    class Kind(models.TextChoices):
+        TOTAL = "total"
+        DIRECT = "direct"
+        PROGRAMME = "programme"
+        TOPIC = "topic"
+        ORGANISER = "organiser"
+        YEAR = "year"
+
+    store = models.ForeignKey(RetentionStore, on_delete=models.CASCADE, related_name="figures")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.PositiveIntegerField(default=0)
+    trained = models.PositiveIntegerField(default=0)
+    known_6 = models.PositiveIntegerField(default=0)
+    left_6 = models.PositiveIntegerField(default=0)
+    moved_6 = models.PositiveIntegerField(default=0)
+    known_12 = models.PositiveIntegerField(default=0)
+    left_12 = models.PositiveIntegerField(default=0)
+    moved_12 = models.PositiveIntegerField(default=0)
+    known_24 = models.PositiveIntegerField(default=0)
+    left_24 = models.PositiveIntegerField(default=0)
+    moved_24 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "unit", "kind", "key"], name="retention_figure_once"
+            )
+        ]

@@ -335,7 +335,12 @@ def by_group(c: Cohort, by: str) -> list[Row]:
     if by not in GROUPINGS:
         raise ValueError(by)
     rows, aggregates, _post = _counted(c, by)
-    figures = _grouped(rows, aggregates, F(by if by == "topic" else f"{by}_id"))
+    return group_rows(by, _grouped(rows, aggregates, F(by if by == "topic" else f"{by}_id")))
+
+
+def group_rows(by: str, figures: dict[Any, Figures]) -> list[Row]:
+    """The rows of the groups (key: the programme's, topic's or organiser's id, None for
+    "without"), labelled and sorted: computed here or read from the store."""
     model = {"programme": Programme, "topic": Topic, "organiser": Unit}[by]
     objects = model.objects.in_bulk([k for k in figures if k is not None])
     none_label = {
@@ -360,7 +365,12 @@ def by_unit(c: Cohort) -> list[Row]:
     held in it): two queries. Units dissolved since show when they have figures."""
     rows, aggregates, post = _counted(c)
     width = len(c.unit.path) + PATH_WIDTH
-    figures = _grouped(rows, aggregates, Substr(f"{post}unit__path", 1, width))
+    return unit_rows(c, _grouped(rows, aggregates, Substr(f"{post}unit__path", 1, width)))
+
+
+def unit_rows(c: Cohort, figures: dict[str, Figures]) -> list[Row]:
+    """The rows of the units directly below (figures keyed by the unit's path; the cohort's
+    unit's own path for the posts held in it): computed here or read from the store."""
     children = (
         Unit.objects.filter(parent=c.unit)
         .filter(Q(dissolved_on__isnull=True) | Q(path__in=list(figures)))
@@ -396,12 +406,19 @@ def trend_years(c: Cohort) -> list[int]:
     return list(range(last - TREND_YEARS + 1, last + 1))
 
 
+def trend_cohort(c: Cohort) -> Cohort:
+    """The trend's question: every trend year's completions (each year its own cohort)."""
+    years = trend_years(c)
+    return c.narrowed(start=dt.date(years[0], 1, 1), end=dt.date(years[-1], 12, 31))
+
+
 def trend(c: Cohort) -> list[Row]:
     """Figures per year of completion, each year its own cohort (one query)."""
-    years = trend_years(c)
-    yearly = c.narrowed(start=dt.date(years[0], 1, 1), end=dt.date(years[-1], 12, 31))
-    rows, aggregates, _post = _counted(yearly, "year")
-    figures = _grouped(rows, aggregates, ExtractYear("completed_on"))
+    rows, aggregates, _post = _counted(trend_cohort(c), "year")
+    return trend_rows(c, _grouped(rows, aggregates, ExtractYear("completed_on")))
+
+
+def trend_rows(c: Cohort, figures: dict[int, Figures]) -> list[Row]:
     return [
         Row(
             year,
@@ -409,7 +426,7 @@ def trend(c: Cohort) -> list[Row]:
             figures.get(year, Figures.from_row(None)),
             {"from": f"01/01/{year}", "to": f"31/12/{year}"},
         )
-        for year in years
+        for year in trend_years(c)
     ]
 
 

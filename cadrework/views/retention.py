@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import officer_required
 from accounts.scope import get_scoped_or_404, scope_path
-from cadrework import retention
+from cadrework import retention, retention_store
 from cadrework.forms_retention import RetentionFilterForm
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from privacy.models import Source
@@ -50,32 +50,25 @@ def _base_params(c: retention.Cohort) -> dict[str, str]:
     return params
 
 
-def _list_url(base: dict, extra: dict, months: int | None = None, moved: bool = False) -> str:
-    params = {**base, **extra}
-    if months:
-        params["months"] = str(months)
-    if moved:
-        params["moved"] = "1"
-    return f"{reverse('cadrework:retention_people')}?{urlencode(params)}"
-
-
 def _lines(rows: list[retention.Row], base: dict) -> list[dict]:
-    """Each row with the links to the lists behind its figures."""
-    return [
-        {
-            "row": r,
-            "trained_url": _list_url(base, r.params),
-            "windows": [
-                (
-                    w,
-                    _list_url(base, r.params, w.months),
-                    _list_url(base, r.params, w.months, moved=True),
-                )
-                for w in r.figures.windows
-            ],
-        }
-        for r in rows
-    ]
+    """Each row with the links to the lists behind its figures: the row's question, then the
+    window (`months`) and `moved=1` (the row's query encoded once: a national page has
+    hundreds of links)."""
+    people_url = reverse("cadrework:retention_people")
+    lines = []
+    for r in rows:
+        url = f"{people_url}?{urlencode({**base, **r.params})}"
+        lines.append(
+            {
+                "row": r,
+                "trained_url": url,
+                "windows": [
+                    (w, f"{url}&months={w.months}", f"{url}&months={w.months}&moved=1")
+                    for w in r.figures.windows
+                ],
+            }
+        )
+    return lines
 
 
 def _narrowing(c: retention.Cohort) -> list[str]:
@@ -102,14 +95,27 @@ def _narrowing(c: retention.Cohort) -> list[str]:
     return out
 
 
+def _day_asked(request: HttpRequest) -> bool:
+    return any(request.GET.get(name) for name in ("from", "to", "on"))
+
+
 @officer_required
 def index(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     form = RetentionFilterForm(request.GET, user=request.user)
-    cohort = form.cohort(unit)
+    cohort, store = retention_store.answer(form.cohort(unit), _day_asked(request))
     by = form.cleaned_data.get("by") or "programme"
     base = _base_params(cohort)
-    units = _lines(retention.by_unit(cohort), base)
+    if store is not None:
+        found = retention_store.read(store, cohort, by)
+    else:
+        found = {
+            "totals": retention.totals(cohort),
+            "groups": retention.by_group(cohort, by),
+            "units": retention.by_unit(cohort),
+            "trend": retention.trend(cohort),
+        }
+    units = _lines(found["units"], base)
     for line in units:  # a unit below opens its own figures
         if "direct" not in line["row"].params:
             line["drill"] = (
@@ -125,10 +131,11 @@ def index(request: HttpRequest) -> HttpResponse:
         "by_label": dict(RetentionFilterForm.base_fields["by"].choices)[by],
         "windows": retention.WINDOWS,
         "narrowing": _narrowing(cohort),
-        "totals": _lines([retention.Row(None, _("Total"), retention.totals(cohort), {})], base)[0],
-        "groups": _lines(retention.by_group(cohort, by), base),
+        "totals": _lines([retention.Row(None, _("Total"), found["totals"], {})], base)[0],
+        "groups": _lines(found["groups"], base),
         "units": units,
-        "trend": _lines(retention.trend(cohort), base),
+        "trend": _lines(found["trend"], base),
+        "store": store,
         "query": urlencode({**base, "by": by}),
     }
     if wants_xlsx(request):
@@ -204,7 +211,15 @@ def people(request: HttpRequest) -> HttpResponse:
     )
     if wants_xlsx(request):
         return _people_xlsx(request, cohort, rows, title)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The stored figures, when they hold this cohort, count the list and give its window.
+    figures = retention_store.counted(cohort)
+    paginator = Paginator(rows, PAGE_SIZE)
+    if figures is not None:
+        window = None if months is None else figures.window(months)
+        paginator.count = (
+            figures.trained if window is None else window.moved if moved else window.left
+        )
+    page = paginator.get_page(request.GET.get("page"))
     language, path = get_language(), scope_path(request.user) or "\0"
     for row in page.object_list:
         row.shown = retention.describe(row, language)
@@ -225,7 +240,9 @@ def people(request: HttpRequest) -> HttpResponse:
             "page": page,
             "errors": form.error_lines(),
             "narrowing": _narrowing(cohort),
-            "window": None if months is None else retention.totals(cohort).window(months),
+            "window": None
+            if months is None
+            else (figures or retention.totals(cohort)).window(months),
             "query": query.urlencode(),
             "back": f"{reverse('cadrework:retention')}?{urlencode(base)}",
         },
