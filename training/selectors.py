@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from lib.periods import started_within, valid_on
-from people.models import Person, Position
+from people.models import Position
 from units.models import Unit
 from units.places import path_on, placed_under, placed_under_then, placed_under_then_each
 
@@ -224,29 +224,37 @@ def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
     grassroots union or a unit below one) — how many have ever been trained in basic union
     work: a valid training record on a basic topic completed by that day, whoever organised
     it. Cadres of the unit's subtree as it stood that day."""
+    from django.db.models import Case, Max, When
+
     from units.models import UnitLevel
 
     path = path_on(unit, day)
     in_subtree = Position.objects.active_on(day)
     in_subtree = in_subtree.filter(placed_under(path, day)) if path else in_subtree.none()
-    held = in_subtree.filter(person=OuterRef("pk"))
     grassroots_rank = UnitLevel.objects.filter(code=GRASSROOTS).values("rank")[:1]
-    # Only people holding a post in the subtree that day can count: narrowed to them first,
-    # a province's figures do not test every person in the country.
+    # One pass over the subtree's posts held that day, grouped by person (whether any is
+    # full-time, whether any is in a grassroots union or below), then the training looked up
+    # once a person: not two correlated lookups of the posts for every person.
     people = (
-        Person.objects.filter(pk__in=in_subtree.values("person_id"))
+        in_subtree.order_by()
+        .values("person_id")
         .annotate(
-            full=Exists(held.filter(full_time=True)),
-            grassroots=Exists(held.filter(unit__kind__level__rank__gte=Subquery(grassroots_rank))),
-            trained=trained_in_basics(day, "pk"),
+            full=Max(Case(When(full_time=True, then=1), default=0)),
+            grassroots=Max(
+                Case(
+                    When(unit__kind__level__rank__gte=Subquery(grassroots_rank), then=1),
+                    default=0,
+                )
+            ),
         )
-        .filter(Q(full=True) | Q(grassroots=True))
+        .filter(Q(full=1) | Q(grassroots=1))
+        .annotate(trained=trained_in_basics(day, "person_id"))
     )
     counts = people.aggregate(
-        full_of=Count("pk", filter=Q(full=True)),
-        full_trained=Count("pk", filter=Q(full=True, trained=True)),
-        grassroots_of=Count("pk", filter=Q(grassroots=True)),
-        grassroots_trained=Count("pk", filter=Q(grassroots=True, trained=True)),
+        full_of=Count("person_id", filter=Q(full=1)),
+        full_trained=Count("person_id", filter=Q(full=1, trained=True)),
+        grassroots_of=Count("person_id", filter=Q(grassroots=1)),
+        grassroots_trained=Count("person_id", filter=Q(grassroots=1, trained=True)),
     )
     return {
         "full_time": Share(trained=counts["full_trained"], of=counts["full_of"]),
