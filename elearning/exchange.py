@@ -13,8 +13,15 @@ its name, never a database id — so an archive made on SQLite loads on PostgreS
                   "lessons": [{"title", "rank", "kind", "required", "body", "embed_url",
                                "file": {"name": "files/001/x.pdf", "size", "sha256"} or null,
                                "quiz": {"question_count", "pass_percent", "max_attempts",
-                                        "time_limit_minutes"} (quiz lessons)}]}],
+                                        "time_limit_minutes"} (quiz lessons),
+                               "scorm_launch": the file its SCO opens (SCORM lessons)}]}],
      "questions": [{"text", "multiple", "choices": [{"text", "correct"}]}]}
+
+A SCORM package of several SCOs is a lesson per SCO sharing the one stored package
+(elearning.services.lesson_save): its lessons share one entry under `files/`, each naming the
+SCO it opens by `scorm_launch`, which an import keeps only when the package's manifest, read
+again, has that SCO. An archive written before `scorm_launch` was kept opens the package's
+first SCO in each such lesson.
 
 An import makes a new DRAFT course of the importing unit (the code gets a suffix when it is
 taken). A bad archive is refused with every problem named and nothing written: it is checked
@@ -67,6 +74,7 @@ MAX_RATIO = 100  # unpacked / packed size of one lesson file
 # A course of a whole training programme has a few dozen modules and a few hundred lessons.
 MAX_MODULES, MAX_LESSONS, MAX_QUESTIONS, MAX_ANSWERS = 500, 2_000, 5_000, 50_000
 QUIZ_FIELDS = ("question_count", "pass_percent", "max_attempts", "time_limit_minutes")
+EXCHANGED_FILES = (LessonKind.PDF, LessonKind.VIDEO, LessonKind.SCORM)
 
 
 def max_archive_bytes() -> int:
@@ -86,15 +94,20 @@ def course_document(course: Course) -> tuple[dict, list[tuple[dict, Lesson]]]:
     and the lessons whose file goes into the archive, with their entry."""
     course = Course.objects.select_related("organiser", "programme").get(pk=course.pk)
     files: list[tuple[dict, Lesson]] = []
+    packages: dict[str, dict] = {}  # a package's lessons (one per SCO) share its entry
     modules = []
     for module in course.modules.order_by("rank", "id").prefetch_related("lessons"):
         lessons = []
         for lesson in sorted(module.lessons.all(), key=lambda x: (x.rank, x.id)):
             entry = None
-            if lesson.file and lesson.kind in (LessonKind.PDF, LessonKind.VIDEO, LessonKind.SCORM):
+            if lesson.file and lesson.kind == LessonKind.SCORM:
+                entry = packages.get(lesson.file.name)
+            if entry is None and lesson.file and lesson.kind in EXCHANGED_FILES:
                 name = PurePosixPath(lesson.file.name).name
                 entry = {"name": f"{FILES_DIR}/{len(files) + 1:03d}/{name}"}
                 files.append((entry, lesson))
+                if lesson.kind == LessonKind.SCORM:
+                    packages[lesson.file.name] = entry
             item = {
                 "title": lesson.title,
                 "rank": lesson.rank,
@@ -106,6 +119,8 @@ def course_document(course: Course) -> tuple[dict, list[tuple[dict, Lesson]]]:
             }
             if lesson.kind == LessonKind.QUIZ:
                 item["quiz"] = {name: getattr(lesson, name) for name in QUIZ_FIELDS}
+            if lesson.kind == LessonKind.SCORM:
+                item["scorm_launch"] = lesson.scorm_launch
             lessons.append(item)
         modules.append({"title": module.title, "rank": module.rank, "lessons": lessons})
     questions = [
@@ -392,12 +407,30 @@ def read_document(zf: zipfile.ZipFile) -> dict:
     return document
 
 
+def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, read: dict) -> tuple | None:
+    """The entry's first bytes and checksum, or None when it is damaged; read once however
+    many lessons share it (the SCOs of one package)."""
+    if info.filename not in read:
+        digest = hashlib.sha256()
+        try:  # read through: a damaged entry fails its CRC here, before anything is written
+            with zf.open(info) as handle:
+                head = handle.read(uploads.HEAD)
+                digest.update(head)
+                while chunk := handle.read(CHUNK):
+                    digest.update(chunk)
+            read[info.filename] = (head, digest.hexdigest())
+        except ZIP_ERRORS:
+            read[info.filename] = None
+    return read[info.filename]
+
+
 def _check_file(
     problems: Problems,
     zf: zipfile.ZipFile,
     entry,
     where: str,
     kind: str,
+    read: dict,
 ) -> zipfile.ZipInfo | None:
     name = problems.value(entry, "name", str, where)
     if name is None:
@@ -446,26 +479,21 @@ def _check_file(
             % {"where": where, "name": name}
         )
         return None
-    digest = hashlib.sha256()
-    try:  # read through: a damaged entry fails its CRC here, before anything is written
-        with zf.open(info) as handle:
-            head = handle.read(uploads.HEAD)
-            digest.update(head)
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-    except ZIP_ERRORS:
+    content = _read_through(zf, info, read)
+    if content is None:
         problems.add(
             _("%(where)s: the file %(name)s cannot be read: the archive is damaged.")
             % {"where": where, "name": name}
         )
         return None
+    head, checksum = content
     try:
         if kind != LessonKind.SCORM:
             lesson_file_check(kind, head, info.file_size)
     except ValidationError as error:
         problems.add(f"{where}: {name}: {error.messages[0]}")
         return None
-    if expected is not None and expected.lower() != digest.hexdigest():
+    if expected is not None and expected.lower() != checksum:
         problems.add(
             _("%(where)s: the file %(name)s is not the one exported (its checksum differs).")
             % {"where": where, "name": name}
@@ -474,22 +502,55 @@ def _check_file(
     return info
 
 
-def _check_package(p: Problems, zf: zipfile.ZipFile, member, where: str, fields: dict):
+def _read_package(zf: zipfile.ZipFile, member, packages: dict):
+    """The package's manifest as an upload of it is read (elearning.scorm), or the sentence
+    saying why it cannot be (None: the archive is damaged); read once however many lessons
+    share it."""
+    if member.filename not in packages:
+        try:
+            with zf.open(member) as handle:
+                packages[member.filename] = scorm.read_package(handle)
+        except ValidationError as error:
+            packages[member.filename] = f"{member.filename}: {error.messages[0]}"
+        except ZIP_ERRORS:
+            packages[member.filename] = None
+    return packages[member.filename]
+
+
+def _check_package(
+    p: Problems, zf: zipfile.ZipFile, member, where: str, fields: dict, launch, packages: dict
+):
     """A SCORM lesson's package, checked and its manifest read as an upload of it is
-    (elearning.scorm); what it opens goes into the lesson's fields."""
-    try:
-        with zf.open(member) as handle:
-            package = scorm.read_package(handle)
-    except ValidationError as error:
-        p.add(f"{where}: {member.filename}: {error.messages[0]}")
-        return None
-    except ZIP_ERRORS:
+    (elearning.scorm); the SCO it opens goes into the lesson's fields: the one course.json
+    names when the package has it (hostile input: any other is refused), its first without
+    one (an archive written before lessons kept their SCO)."""
+    package = _read_package(zf, member, packages)
+    if package is None:
         p.add(
             _("%(where)s: the file %(name)s cannot be read: the archive is damaged.")
             % {"where": where, "name": member.filename}
         )
         return None
-    fields.update(scorm_version=package.version, scorm_launch=package.launch)
+    if isinstance(package, str):
+        p.add(f"{where}: {package}")
+        return None
+    if launch is None:
+        launch = package.launch
+    elif launch not in {sco.launch for sco in package.scos}:
+        p.add(
+            _(
+                "%(where)s: the lesson “%(title)s” opens %(launch)s, which is not one of "
+                "the SCOs of its package %(name)s."
+            )
+            % {
+                "where": where,
+                "title": fields.get("title") or "",
+                "launch": launch,
+                "name": member.filename,
+            }
+        )
+        return None
+    fields.update(scorm_version=package.version, scorm_launch=launch)
     return member
 
 
@@ -581,6 +642,7 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
     _check_counts(p, document)
     p.raise_if_any()  # a course of 100,000 lessons is not checked lesson by lesson
     modules = []
+    read, packages = {}, {}  # the files and packages read, by their names in the archive
     for m, module_in in enumerate(p.value(document, "modules", list, "course.json") or [], 1):
         mwhere = _("module %(n)s") % {"n": m}
         if not isinstance(module_in, dict):
@@ -632,7 +694,7 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
                         fields[name] = value
             member = None
             entry = lesson_in.get("file")
-            if kind in (LessonKind.PDF, LessonKind.VIDEO, LessonKind.SCORM) and entry is None:
+            if kind in EXCHANGED_FILES and entry is None:
                 p.add(_("%(where)s: the lesson's file is missing.") % {"where": lwhere})
             elif entry is not None:
                 if not isinstance(entry, dict):
@@ -641,9 +703,12 @@ def check(document: dict, zf: zipfile.ZipFile) -> Plan:
                         % {"where": lwhere, "key": "file"}
                     )
                 else:
-                    member = _check_file(p, zf, entry, lwhere, kind)
+                    member = _check_file(p, zf, entry, lwhere, kind, read)
                     if member is not None and kind == LessonKind.SCORM:
-                        member = _check_package(p, zf, member, lwhere, fields)
+                        launch = p.value(
+                            lesson_in, "scorm_launch", str, lwhere, required=False, max_length=1000
+                        )
+                        member = _check_package(p, zf, member, lwhere, fields, launch, packages)
             module.lessons.append(LessonPlan(lwhere, fields, member))
         modules.append(module)
 
@@ -763,7 +828,8 @@ def _write(*, user, unit, plan: Plan, zf: zipfile.ZipFile, code: str | None) -> 
                 )
             except ValidationError as exc:
                 raise _prefixed(_("course"), exc) from exc
-            pending = []
+            pending: dict[str, tuple] = {}  # a file's planned name: its entry and lessons
+            shared: dict[str, str] = {}  # a package's entry: its planned name (SCOs share it)
             for module_plan in plan.modules:
                 try:
                     module = module_save(user=user, course=course, **module_plan.fields)
@@ -771,14 +837,17 @@ def _write(*, user, unit, plan: Plan, zf: zipfile.ZipFile, code: str | None) -> 
                     raise _prefixed(module_plan.where, exc) from exc
                 for lesson_plan in module_plan.lessons:
                     fields = dict(lesson_plan.fields)
-                    if lesson_plan.member is not None:
-                        fields["file"] = _planned_name(lesson_plan.member, year)
+                    member = lesson_plan.member
+                    if member is not None:
+                        fields["file"] = _planned_name(member, year)
+                        if fields["kind"] == LessonKind.SCORM:
+                            fields["file"] = shared.setdefault(member.filename, fields["file"])
                     try:
                         lesson = lesson_save(user=user, module=module, **fields)
                     except ValidationError as exc:
                         raise _prefixed(lesson_plan.where, exc) from exc
-                    if lesson_plan.member is not None:
-                        pending.append((lesson, lesson_plan.member))
+                    if member is not None:
+                        pending.setdefault(lesson.file.name, (member, []))[1].append(lesson.pk)
             for where, fields, choices in plan.questions:
                 question = Question(course=course, **fields)
                 try:
@@ -791,12 +860,12 @@ def _write(*, user, unit, plan: Plan, zf: zipfile.ZipFile, code: str | None) -> 
                 except ValidationError as exc:
                     raise _prefixed(where, exc) from exc
             # Every row passed: now the files.
-            for lesson, member in pending:
+            for planned, (member, lessons) in pending.items():
                 with zf.open(member) as source:
-                    name = storage.save(lesson.file.name, File(source, name=lesson.file.name))
+                    name = storage.save(planned, File(source, name=planned))
                 written.append(name)
-                if name != lesson.file.name:
-                    Lesson.objects.filter(pk=lesson.pk).update(file=name)
+                if name != planned:
+                    Lesson.objects.filter(pk__in=lessons).update(file=name)
     except BaseException:
         for name in written:
             storage.delete(name)
