@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scoped
-from elearning import exchange, reminders, scorm_export, selectors, services
+from elearning import exchange, reminders, scorm, scorm_export, selectors, services
 from elearning.forms import (
     MB,
     AssignForm,
@@ -332,6 +332,19 @@ LESSON_FIELDS = (
 )
 
 
+def _package_notes(lesson: Lesson | None) -> list[str]:
+    """What a SCORM lesson's stored package asks for and this system does not do (hidden
+    items, assets, prerequisites, time limits, sequencing: elearning.scorm), in the user's
+    language; read again from the package's manifest, which is the one truth."""
+    if lesson is None or lesson.kind != LessonKind.SCORM or not lesson.file:
+        return []
+    try:
+        with lesson.file.storage.open(lesson.file.name, "rb") as handle:
+            return scorm.read_package(handle).notes
+    except (OSError, ValidationError):
+        return []
+
+
 def _lesson_form(request, module: Module, lesson: Lesson | None) -> HttpResponse:
     course = module.course
     initial = (
@@ -352,6 +365,7 @@ def _lesson_form(request, module: Module, lesson: Lesson | None) -> HttpResponse
         "lesson": lesson,
         "multipart": True,
         "title": (_("Edit the lesson") if lesson else _("New lesson")) + f" — {module.title}",
+        "scorm_notes": _package_notes(lesson) if request.method == "GET" else [],
     }
     if request.method == "POST" and _too_large(request, max_upload_bytes()):
         form = LessonForm(initial=initial, has_file=has_file)
@@ -365,17 +379,18 @@ def _lesson_form(request, module: Module, lesson: Lesson | None) -> HttpResponse
         request.POST or None, request.FILES or None, initial=initial, has_file=has_file
     )
     if request.method == "POST" and form.is_valid():
-        if (
-            run_service(
-                request,
-                lambda: services.lesson_save(
-                    user=request.user, module=module, lesson=lesson, **form.service_fields()
-                ),
-                _("The lesson was saved."),
-                form,
-            )
-            is not REFUSED
-        ):
+        saved = run_service(
+            request,
+            lambda: services.lesson_save(
+                user=request.user, module=module, lesson=lesson, **form.service_fields()
+            ),
+            _("The lesson was saved."),
+            form,
+        )
+        if saved is not REFUSED:
+            if request.FILES.get("file"):  # a package uploaded now: what of it is not done
+                for note in _package_notes(saved):
+                    messages.warning(request, note)
             return redirect(
                 f"{reverse('elearning:course_detail', args=[course.pk])}#module-{module.pk}"
             )
