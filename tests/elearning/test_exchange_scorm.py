@@ -19,6 +19,7 @@ from elearning import exchange, services
 from elearning.models import Course, Lesson, ScormAttempt
 from tests.conftest import make_user
 from tests.elearning.test_scorm import CONTENT, content, several_lessons, world  # noqa: F401  (the fixture)
+from tests.fixtures.scorm.build import several_scos, upload
 
 LAUNCHES = ["sco1/index.html", "sco2/index.html?trang=2", "sco3/index.html"]
 
@@ -150,3 +151,24 @@ def test_an_archive_written_before_lessons_kept_their_sco_still_imports(world): 
     lessons = scorm_lessons(copy)
     assert [x.scorm_launch for x in lessons] == ["shared/index.html"] + [LAUNCHES[0]] * 3
     assert len({x.file.name for x in lessons[1:]}) == 3  # a stored copy each, as exported
+
+
+def test_a_package_uploaded_again_after_the_archive_updates_its_lessons(world):  # noqa: F811
+    """The imported lessons share one stored package as uploaded ones do, so a new version
+    uploaded over the first moves all of them to it and makes no second set of lessons."""
+    several_lessons(world)
+    tree = world.tree
+    copy = exchange.import_course(
+        user=tree.nt_officer, archive=io.BytesIO(archive_of(world.course)), unit=tree.ninhthuan
+    )
+    lessons = scorm_lessons(copy)[1:]
+    module = lessons[0].module
+    count, imported = module.lessons.count(), lessons[0].file.name
+    services.lesson_save(
+        user=tree.nt_officer, module=module, lesson=lessons[0], file=upload(several_scos())
+    )
+    again = scorm_lessons(copy)[1:]
+    assert module.lessons.count() == count
+    assert [x.pk for x in again] == [x.pk for x in lessons]
+    assert [x.scorm_launch for x in again] == LAUNCHES
+    assert len({x.file.name for x in again}) == 1 and again[0].file.name != imported
