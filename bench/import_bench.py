@@ -33,7 +33,6 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import random
 import resource
 import shutil
@@ -528,26 +527,9 @@ def run_phase_here(args) -> None:
 # -- report ---------------------------------------------------------------------------------
 
 
-def machine(results: list[dict]) -> str:
-    import django
-
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown CPU",
-    )
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    engines = ", ".join(r["version"] for r in results)
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM; {engines}; "
-        f"Python {platform.python_version()}, Django {django.get_version()}"
-    )
-
-
 def section(results: list[dict], rows: int) -> str:
+    from bench.import_kinds import machine
+
     setup = results[0]["setup"]
     lines = [
         f"## Import of a {rows:,}-row participants file ({dt.date.today():%d/%m/%Y})",

@@ -24,6 +24,7 @@ history entries (audit log) the import wrote are counted."""
 import datetime as dt
 import io
 import os
+import platform
 import random
 import time
 import uuid
@@ -643,9 +644,26 @@ def run_phase(kind: str, phase: str, rows: int, work: Path) -> dict:
 # -- report ----------------------------------------------------------------------------------
 
 
-def section(kind: str, results: list[dict], rows: int) -> str:
-    from bench.import_bench import machine
+def machine(results: list[dict]) -> str:
+    import django
 
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    engines = ", ".join(r["version"] for r in results)
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM; {engines}; "
+        f"Python {platform.python_version()}, Django {django.get_version()}"
+    )
+
+
+def section(kind: str, results: list[dict], rows: int) -> str:
     setup = results[0]["setup"]
     lines = [
         f"## Import of a {rows:,}-row {kind} file ({dt.date.today():%d/%m/%Y})",

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import ExtractYear, Substr
 from django.utils import timezone
+from django_tasks import task
 
 from cadrework import retention
 from cadrework.models import RetentionFigure, RetentionStore
@@ -176,11 +177,17 @@ def counted(c: retention.Cohort) -> retention.Figures | None:
     return lookup(store, c)
 
 
+@task()
+def build_retention(day: str, store_id: int | None = None) -> None:
+    """The worker's side of `_queue` (kept here, beside `build`, so that queueing and building
+    are one module: a tasks module that imported this one back made a loop)."""
+    store = RetentionStore.objects.filter(pk=store_id).first() if store_id else None
+    build(dt.date.fromisoformat(day), store)
+
+
 def _queue(day: dt.date) -> None:
     """Ask the worker for the day's figures, unless they are asked for already (a store being
     computed, younger than a computation may take)."""
-    from cadrework.tasks import build_retention
-
     recent = timezone.now() - STALE
     with transaction.atomic():
         if RetentionStore.objects.filter(

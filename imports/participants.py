@@ -19,7 +19,7 @@ from imports.matching import resolve_unit, scope_prefix, units_by_code
 from imports.outcome import Outcome, each_row, parse_rows, targets_follow
 from imports.people import IDENTITY, match_people
 from lib import progress
-from lib.bulk import insert_rows, lookups_in, reserve_ids
+from lib.bulk import insert_rows, insert_with_defaults, lookups_in, reserve_ids
 from lib.choices import choices_parser
 from lib.spreadsheets import (
     Column,
@@ -364,23 +364,6 @@ PERSON_COLUMNS = (
 )
 
 
-def _insert(model, fields: tuple[str, ...], rows) -> None:
-    """insert_rows, with the model's other columns that cannot be empty given their default: a
-    field added to the model later (with a default) is written as the ORM would write it."""
-    extra = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in fields and not (f.primary_key or f.null or f.unique) and f.has_default()
-    ]
-    if not extra:
-        insert_rows(model, fields, rows)
-        return
-    names = tuple(f.name for f in extra)
-    insert_rows(
-        model, (*fields, *names), ((*row, *(f.get_default() for f in extra)) for row in rows)
-    )
-
-
 WRITE_STEPS = 3  # people, enrolments, training records: shown as the "write" stage
 
 
@@ -391,7 +374,7 @@ def _write(outcome, plan, user, classes) -> None:
     for person, pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
         person.id = pk
         person.fill_keys()
-    _insert(
+    insert_with_defaults(
         Person,
         PERSON_COLUMNS,
         (
@@ -426,7 +409,7 @@ def _write(outcome, plan, user, classes) -> None:
         )
     ]
     units_of = {p.pk: p.unit_id for _c, p, _r in plan["create"]}  # nominated by their unit
-    _insert(
+    insert_with_defaults(
         Enrolment,
         (
             "id",
@@ -521,7 +504,7 @@ def _write_records(passed: list[tuple]) -> list[tuple]:
             chosen = list(c.topics.all())
             topics[c.pk] = [t.pk for t in chosen]
             expires[c.pk] = validity.expires_on(c.end_date, c.programme, chosen)
-    _insert(
+    insert_with_defaults(
         TrainingRecord,
         (
             "id",

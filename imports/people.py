@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 import audit.bulk
 from imports.matching import Identity, Known, PersonIndex, resolve_unit, units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows, targets_follow
-from lib.bulk import lookups_in, reserve_ids
+from lib.bulk import insert_with_defaults, lookups_in, reserve_ids
 from lib.periods import in_force, overlaps
 from lib.spreadsheets import CellError, Table
 from lib.vntext import split_full_name
@@ -472,12 +472,10 @@ POSITION_COLUMNS = (
 
 
 def _insert_positions(outcome: Outcome, user, accepted: list) -> None:
-    from imports.participants import _insert
-
     positions = [p for p, _f in accepted]
     for position, pk in zip(positions, reserve_ids(Position, len(positions)), strict=True):
         position.id = pk
-    _insert(
+    insert_with_defaults(
         Position,
         POSITION_COLUMNS,
         (

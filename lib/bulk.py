@@ -49,6 +49,23 @@ def insert_rows(
     return count
 
 
+def insert_with_defaults(model, fields: tuple[str, ...], rows) -> None:
+    """insert_rows, with the model's other columns that cannot be empty given their default: a
+    field added to the model later (with a default) is written as the ORM would write it."""
+    extra = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in fields and not (f.primary_key or f.null or f.unique) and f.has_default()
+    ]
+    if not extra:
+        insert_rows(model, fields, rows)
+        return
+    names = tuple(f.name for f in extra)
+    insert_rows(
+        model, (*fields, *names), ((*row, *(f.get_default() for f in extra)) for row in rows)
+    )
+
+
 def _adapters(model_fields) -> dict:
     """Per column, how to turn a Python value into what the driver takes, where it differs:
     SQLite stores UUIDs as hex and decimals as text; psycopg's COPY takes both as they are."""
