@@ -23,7 +23,7 @@ from lib.spreadsheets import CellError, Table
 from lib.vntext import split_full_name
 from people import appointments, services, sheets
 from people.models import Person, Position
-from people.services import CITIZEN_ID_UNAVAILABLE
+from people.services import CITIZEN_ID_UNAVAILABLE, POSITION_FIELDS
 from privacy.masking import mask_citizen_id
 from units.models import Term
 
@@ -456,19 +456,8 @@ def _check_position(user, position: Position, terms: dict, periods: dict) -> lis
     return findings
 
 
-POSITION_COLUMNS = (
-    "id",
-    "person",
-    "unit",
-    "role",
-    "full_time",
-    "start_date",
-    "end_date",
-    "term",
-    "first_time_on_committee",
-    "start_reason",
-    "end_reason",
-)
+# The columns a new post is written with: the fields the post form saves, and whose they are.
+POSITION_COLUMNS = ("id", "person", "unit", *POSITION_FIELDS)
 
 
 def _insert_positions(outcome: Outcome, user, accepted: list) -> None:
