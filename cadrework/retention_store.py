@@ -20,7 +20,6 @@ Any other question (another period or day, a narrowing) is counted live by cadre
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import ExtractYear, Substr
@@ -31,6 +30,7 @@ from cadrework import retention
 from cadrework.models import RetentionFigure, RetentionStore
 from lib.dates import today
 from units.models import Unit
+from units.selectors import small_tree
 
 Kind = RetentionFigure.Kind
 COUNTS = (
@@ -144,10 +144,9 @@ def usable(day: dt.date) -> RetentionStore | None:
         .order_by("-as_of", "-finished_at")
         .first()
     )
-    small = Unit.objects.count() <= settings.TARGETS_INLINE_UNITS
     if store is not None and store.changed_at is None and store.as_of == day:
         return store
-    if small:
+    if small_tree():
         return build(day)
     _queue(day)
     return store

@@ -45,6 +45,7 @@ from training.selectors import (
 )
 from units.models import Unit, UnitLevel, UnitVersion
 from units.places import placed_under, placed_under_then, under, versions_under
+from units.selectors import small_tree
 
 # Who attended (the posts held on the day): full-time cadre, part-time cadre, member.
 CATEGORIES = ATTENDEE_CATEGORIES
@@ -146,7 +147,7 @@ def snapshot_ready(day: dt.date) -> Snapshot | None:
     """The day's targets snapshot if it can be had in a request: stored, or small enough to
     compute now (as the dashboard does); None when it must be computed in the background."""
     snapshot = snapshots.ready(day, start=False)
-    if snapshot is None and Unit.objects.count() <= settings.TARGETS_INLINE_UNITS:
+    if snapshot is None and small_tree():
         snapshot = snapshots.ready(day)
     return snapshot
 

@@ -13,7 +13,6 @@ named here too, `snapshots.compute`, as the one door callers use.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,7 +22,8 @@ from targets.computing import COUNTS, FIELDS, compute
 from targets.engine import person_targets, related_ids, unit_counts
 from targets.models import Snapshot, Target, TargetFigure
 from targets.tasks import compute_snapshot
-from units.models import PATH_WIDTH, Unit, UnitVersion
+from units.models import PATH_WIDTH, UnitVersion
+from units.selectors import small_tree
 
 
 def ready(day: dt.date, *, start: bool = True) -> Snapshot | None:
@@ -35,7 +35,7 @@ def ready(day: dt.date, *, start: bool = True) -> Snapshot | None:
         return snapshot
     if not start:
         return None
-    if Unit.objects.count() <= settings.TARGETS_INLINE_UNITS:
+    if small_tree():
         return compute(day)
     if snapshot is None or snapshot.status == Snapshot.Status.FAILED or done:
         try:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -145,3 +146,10 @@ def children_with_figures(node: UnitVersion, day: dt.date) -> list[dict]:
         }
         for child in children
     ]
+
+
+def small_tree() -> bool:
+    """Whether the tree is small enough that figures stored per day (the targets' snapshot,
+    the retention store) are computed in the request that finds them missing, rather than
+    queued for the worker (`TARGETS_INLINE_UNITS`)."""
+    return Unit.objects.count() <= settings.TARGETS_INLINE_UNITS
