@@ -410,14 +410,25 @@ def test_attendance_is_not_taken_before_a_session_begins(tree, world):
 def test_the_grid_page_ticks_the_qr_check_ins_and_says_so(
     client, tree, world, django_assert_max_num_queries
 ):
+    # The page takes attendance at the clock's time: a session of the class's first day
+    # (yesterday) has begun whatever the hour the suite runs at.
+    yesterday = world.c.start_date
+    session = sessions.session_save(
+        user=tree.hanoi_officer,
+        training_class=world.c,
+        date=yesterday,
+        starts_at=dt.time(8),
+        ends_at=dt.time(11),
+        lecturer=world.l1,
+    )
     sessions.checkin(
         user=tree.cadre,
-        session=world.a,
-        code=code_at(world.a, at(world.day, 8, 5)),
-        now=at(world.day, 8, 5),
+        session=session,
+        code=code_at(session, at(yesterday, 8, 5)),
+        now=at(yesterday, 8, 5),
     )
     client.force_login(tree.hanoi_officer)
-    url = f"/training/classes/{world.c.pk}/sessions/{world.a.pk}/attendance/"
+    url = f"/training/classes/{world.c.pk}/sessions/{session.pk}/attendance/"
     with django_assert_max_num_queries(15):
         page = client.get(url).content.decode()
     assert re.search(rf'name="present" value="{world.an.pk}"[^>]* checked', page)
@@ -429,7 +440,7 @@ def test_the_grid_page_ticks_the_qr_check_ins_and_says_so(
         url, {"shown": [world.an.pk, world.binh.pk], "present": [world.an.pk, world.binh.pk]}
     )
     assert response.status_code == 302
-    marks = {a.enrolment_id: a.how for a in SessionAttendance.objects.filter(session=world.a)}
+    marks = {a.enrolment_id: a.how for a in SessionAttendance.objects.filter(session=session)}
     assert marks == {world.an.pk: "qr", world.binh.pk: "officer"}
 
 
