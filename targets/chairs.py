@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists
 
 from people.models import Position
-from targets.engine import due_on, person_targets, qualifying_records, status_of
+from targets.engine import due_on, evaluated, person_targets, qualifying_records, status_of
 from targets.models import Target, covering
 from targets.selectors import population
 from units.models import PATH_WIDTH, Unit, UnitVersion, member_count_on, member_count_subquery
@@ -181,6 +181,16 @@ def _rows(queryset, target: Target | None, day: dt.date) -> list[Position]:
     return rows
 
 
+def _direct(target: Target, union_ids: list[int], day: dt.date):
+    """The target's population (targets.selectors.population) at these unions: the engine
+    asked about their post-holders only. Each person is judged on the same post whoever else
+    is asked about, so this is the unit's population narrowed to them — without evaluating
+    everyone under the unit first (a province's thousands of chairs for its few direct
+    unions)."""
+    holders = Position.objects.active_on(target.judged_on(day)).filter(unit_id__in=union_ids)
+    return evaluated(target, day, holders.values("person_id")).filter(unit_id__in=union_ids)
+
+
 def duty(unit: Unit, day: dt.date) -> ChairDuty:
     """The chairs of grassroots unions whose training is `unit`'s duty on `day`, grouped by
     T-003-4 target, each with the engine's status for that target on that day."""
@@ -194,6 +204,7 @@ def duty(unit: Unit, day: dt.date) -> ChairDuty:
     level = node.kind.level_id
     levels_here = None  # the levels of the unit and the units above it, read when needed
     children = children_on(unit.pk, day).filter(kind__level__code=GRASSROOTS)
+    direct_units = None  # the grassroots unions directly under the unit, read when needed
     for target in out.targets:
         responsible = target.responsible_level_id
         if responsible == level:
@@ -203,8 +214,11 @@ def duty(unit: Unit, day: dt.date) -> ChairDuty:
                 levels_here = set(_ancestors(node, day, itself=True))
             if responsible in levels_here:
                 continue  # a unit at that level, above this one, holds the duty
-            direct = population(target, node, day).filter(unit__in=children.values("unit"))
-            rows = _rows(direct, target, day)
+            if direct_units is None:
+                direct_units = list(children.values_list("unit_id", flat=True))
+            if not direct_units:
+                continue  # no union directly under it: nobody (the confederation's case)
+            rows = _rows(_direct(target, direct_units, day), target, day)
         if rows:  # a target with nobody here reads as on the dashboard: no figure
             out.groups.append(ChairGroup(target, rows, direct=responsible != level))
     out.groups.sort(key=lambda group: group.direct)  # the unit's own level first
