@@ -303,4 +303,7 @@ def retention_people(request: HttpRequest, unit: UnitInPath, filters: Query[Peop
     like the figures, or to a year with `start` and `end`, or to a unit below with its id in
     the path."""
     cohort = _cohort(request, unit, filters, direct=filters.direct)
-    return retention.people(cohort, filters.months, moved=bool(filters.months and filters.moved))
+    months, moved = filters.months, bool(filters.months and filters.moved)
+    # Read a page at a time, counted from the stored figures when they hold the cohort.
+    count = retention_store.listed(cohort, months, moved)
+    return retention.PeopleList(cohort, months, moved, count=count)

@@ -42,7 +42,8 @@ is the point of the list; their profile is linked only when it is in the user's 
 
 Every figure is a grouped aggregate in the database (one query per table, `Count(distinct,
 filter=…)` over the anchor records joined to the posts held that day); the list behind a
-figure is one query with correlated subqueries, whatever the number of people.
+figure is read a page at a time (`PeopleList`): the page's records found first, then only
+they get their post (correlated subqueries), whatever the number of people.
 """
 
 import datetime as dt
@@ -69,7 +70,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
 from lib.periods import ended_before
-from people.models import EndReason, Position, active_on
+from people.models import EndReason, Person, Position, active_on
 from targets.windows import add_months, overdue_cutoff
 from training.models import Programme, Topic, TrainingRecord
 from units.models import PATH_WIDTH, Unit
@@ -433,14 +434,11 @@ def trend_rows(c: Cohort, figures: dict[int, Figures]) -> list[Row]:
 # --- the list behind a figure -------------------------------------------------------------
 
 
-def people(c: Cohort, months: int | None = None, moved: bool = False) -> QuerySet:
-    """The people behind a figure: the trained people (`months` None), or those who left
-    union work within `months` among those whose window is known (`moved`: those who left a
-    post for another union post instead). One row per person, the anchor
-    record annotated with the post: the one left first within the window, else the highest
-    post held that day. One query (correlated subqueries), sorted by name."""
+def _listed(c: Cohort, months: int | None, moved: bool) -> tuple[QuerySet, QuerySet]:
+    """The anchor records behind a figure (one a person) and the posts that put each there
+    (correlated to the record: the first is the one shown)."""
     rows, _rec = _anchors(c)
-    rows = rows.alias(_completed_key=_month_key(F("completed_on")))
+    rows = _keyed(rows)
     posts = Position.objects.filter(
         _post_q(c, "", OuterRef("completed_on")), person=OuterRef("person")
     )
@@ -454,25 +452,96 @@ def people(c: Cohort, months: int | None = None, moved: bool = False) -> QuerySe
         stays = _stays_q("", OuterRef(OuterRef("_completed_key")), months)
         posts = posts.filter(stays if moved else ~stays)
         posts = posts.order_by("end_date", "pk")
+    return rows.filter(Exists(posts)), posts
 
+
+def _keyed(rows: QuerySet) -> QuerySet:
+    """Records with the key of their completion day, which their posts' windows read."""
+    return rows.alias(_completed_key=_month_key(F("completed_on")))
+
+
+LIST_ORDER = ("person__sort_key", "person_id", "pk")
+
+
+def people(c: Cohort, months: int | None = None, moved: bool = False) -> QuerySet:
+    """The people behind a figure: the trained people (`months` None), or those who left
+    union work within `months` among those whose window is known (`moved`: those who left a
+    post for another union post instead). One row per person, the anchor
+    record annotated with the post: the one left first within the window, else the highest
+    post held that day. One query (correlated subqueries), sorted by name."""
+    rows, posts = _listed(c, months, moved)
+    return _with_post(rows, posts).order_by(*LIST_ORDER)
+
+
+def _with_post(rows: QuerySet, posts: QuerySet) -> QuerySet:
     def first(name: str) -> Subquery:
         return Subquery(posts.values(name)[:1])
 
-    return (
-        rows.filter(Exists(posts))
-        .annotate(
-            post_id=first("pk"),
-            post_role=first("role__name"),
-            post_role_en=first("role__name_en"),
-            post_unit_code=first("unit__code"),
-            post_unit_name=first("unit__name"),
-            post_start=first("start_date"),
-            post_end=first("end_date"),
-            post_end_reason=first("end_reason"),
-        )
-        .select_related("person__unit", "programme", "organiser")
-        .order_by("person__sort_key", "person_id", "pk")
-    )
+    return rows.annotate(
+        post_id=first("pk"),
+        post_role=first("role__name"),
+        post_role_en=first("role__name_en"),
+        post_unit_code=first("unit__code"),
+        post_unit_name=first("unit__name"),
+        post_start=first("start_date"),
+        post_end=first("end_date"),
+        post_end_reason=first("end_reason"),
+    ).select_related("person__unit", "programme", "organiser")
+
+
+class PeopleList:
+    """`people` read a page at a time, for a paginator (the page's and the API's): the
+    page's anchor records found first, by id, then only those rows annotated with their
+    post (the correlated lookups run for the page, not for every person of the list).
+
+    Two ways to find a page, the same rows in the same order (by name): from the records
+    (every anchor of the list found, then sorted: cheap when the list is short), or from
+    the people in name order (the `sort_key` index), each asked whether they are on the
+    list, until the page is full: cheap when the list holds a good share of everybody (a
+    national or provincial list), whose sort would otherwise read every anchor. The second
+    is chosen when it asks fewer people than the list has rows. `count`: the list's length
+    when known (the stored figures), else counted once."""
+
+    def __init__(self, c: Cohort, months: int | None = None, moved: bool = False, count=None):
+        self.rows, self.posts = _listed(c, months, moved)
+        self._count = count
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.rows.order_by().count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[TrainingRecord]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("PeopleList is read by slices")
+        start, stop = index.start or 0, index.stop
+        if stop is None or stop <= start or start >= self.count():
+            return []
+        if self._by_person(start, stop):
+            anchor = self.rows.filter(person=OuterRef("pk"))
+            ids = (
+                Person.objects.filter(Exists(anchor))
+                .order_by("sort_key", "pk")
+                .values_list(Subquery(anchor.values("pk")[:1]), flat=True)
+            )
+        else:
+            ids = self.rows.order_by(*LIST_ORDER).values_list("pk", flat=True)
+        # The page's records by id alone: they are on the list already, and asking again
+        # (the subtree's people) would have the database read them all first.
+        found = _keyed(TrainingRecord.objects.filter(pk__in=list(ids[start:stop])))
+        return list(_with_post(found, self.posts).order_by(*LIST_ORDER))
+
+    def _by_person(self, start: int, stop: int) -> bool:
+        """Whether walking the people in name order asks fewer of them than the list has
+        rows (the highest person id standing for how many people there are)."""
+        count = self.count()
+        if not count:
+            return False
+        people = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        return stop * people <= count * count
 
 
 def describe(row: TrainingRecord, language: str | None = None) -> dict:

@@ -176,6 +176,18 @@ def counted(c: retention.Cohort) -> retention.Figures | None:
     return lookup(store, c)
 
 
+def listed(c: retention.Cohort, months: int | None = None, moved: bool = False) -> int | None:
+    """How many people the list behind a figure holds (`retention.people`), from a current
+    store (`counted`), else None (counted with the list)."""
+    figures = counted(c)
+    if figures is None:
+        return None
+    if months is None:
+        return figures.trained
+    window = figures.window(months)
+    return window.moved if moved else window.left
+
+
 @task()
 def build_retention(day: str, store_id: int | None = None) -> None:
     """The worker's side of `_queue` (kept here, beside `build`, so that queueing and building

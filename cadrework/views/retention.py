@@ -201,7 +201,6 @@ def people(request: HttpRequest) -> HttpResponse:
     cohort = form.cohort(unit)
     months = form.cleaned_data.get("months")
     moved = bool(months and form.cleaned_data.get("moved"))
-    rows = retention.people(cohort, months, moved=moved)
     title = (
         _("Moved to another union post within %(n)s months of training") % {"n": months}
         if moved
@@ -210,16 +209,12 @@ def people(request: HttpRequest) -> HttpResponse:
         else _("Trained people")
     )
     if wants_xlsx(request):
-        return _people_xlsx(request, cohort, rows, title)
+        return _people_xlsx(request, cohort, retention.people(cohort, months, moved), title)
     # The stored figures, when they hold this cohort, count the list and give its window.
     figures = retention_store.counted(cohort)
-    paginator = Paginator(rows, PAGE_SIZE)
-    if figures is not None:
-        window = None if months is None else figures.window(months)
-        paginator.count = (
-            figures.trained if window is None else window.moved if moved else window.left
-        )
-    page = paginator.get_page(request.GET.get("page"))
+    count = retention_store.listed(cohort, months, moved) if figures is not None else None
+    rows = retention.PeopleList(cohort, months, moved, count=count)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     language, path = get_language(), scope_path(request.user) or "\0"
     for row in page.object_list:
         row.shown = retention.describe(row, language)
