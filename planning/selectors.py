@@ -6,8 +6,22 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_ancestor_paths, scope_path
@@ -604,16 +618,17 @@ def new_cadre_labels() -> dict[str, str]:
     }
 
 
-def new_cadre_category(role_code: str, key_leader: bool, committee: bool, full_time: bool):
-    if key_leader:
-        return "key_leaders"
-    if role_code.startswith("inspection_"):
-        return "inspection"
-    if committee:
-        return "committee"
-    if role_code in ("group_leader", "group_deputy"):
-        return "group_leaders"
-    return "full_time" if full_time else "part_time"
+def new_cadre_category() -> Case:
+    """A post's category, as its place in NEW_CADRE_CATEGORIES: the first that applies."""
+    return Case(
+        When(role__is_key_leader=True, then=Value(0)),
+        When(role__code__startswith="inspection_", then=Value(1)),
+        When(role__is_committee_member=True, then=Value(2)),
+        When(role__code__in=("group_leader", "group_deputy"), then=Value(3)),
+        When(full_time=True, then=Value(4)),
+        default=Value(5),
+        output_field=IntegerField(),
+    )
 
 
 def congress_day(node: UnitVersion, day: dt.date) -> dt.date:
@@ -640,11 +655,74 @@ class NewCadre:
         return new_cadre_labels()[self.category]
 
 
+class NewCadres:
+    """The people of `new_cadres_untrained`, in its order, read a page at a time (for a
+    paginator, or `iter_all` for an export): the order is known by the counting query (the
+    posts' ids), the names and posts are read for the page's only."""
+
+    def __init__(self, post_ids: list[int]):
+        self.post_ids = post_ids
+
+    def __len__(self) -> int:
+        return len(self.post_ids)
+
+    def count(self) -> int:
+        return len(self.post_ids)
+
+    def __getitem__(self, index: slice) -> list[NewCadre]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("NewCadres is read by slices")
+        return _new_cadres_of(self.post_ids[index])
+
+    def iter_all(self, chunk: int = 2000):
+        for at in range(0, len(self.post_ids), chunk):
+            yield from _new_cadres_of(self.post_ids[at : at + chunk])
+
+
+def _new_cadres_of(post_ids: list[int]) -> list[NewCadre]:
+    """The cadres of these posts (their winning posts), in the order given (one query)."""
+    from people.models import Position
+
+    if not post_ids:
+        return []
+    rows = Position.objects.filter(pk__in=post_ids).annotate(category=new_cadre_category())
+    found = {
+        pk: NewCadre(
+            person_id,
+            " ".join(p for p in (family, middle, given) if p),
+            unit_id,
+            unit_name,
+            role,
+            on,
+            NEW_CADRE_CATEGORIES[category],
+        )
+        for pk, person_id, family, middle, given, unit_id, unit_name, role, on, category in (
+            rows.values_list(
+                "pk",
+                "person_id",
+                "person__family_name",
+                "person__middle_name",
+                "person__given_name",
+                "unit_id",
+                "unit__name",
+                "role__name",
+                "start_date",
+                "category",
+            )
+        )
+    }
+    return [found[pk] for pk in post_ids]
+
+
 def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dict:
     """The cadres who took a post in the subtree (as it stood on `day`) from `since` (the
     congress) to `day`, still hold it, and have not been trained in basic union work by `day`
     (training.selectors.trained_in_basics): each once, by category, and per unit directly
-    below (the node's own posts in a row of their own)."""
+    below (the node's own posts in a row of their own). "people" (`NewCadres`): by category,
+    unit and name, each with the post that puts them there (the first of the best category).
+
+    One query finds each person's post (a window over their posts) and returns only its id,
+    unit and category: no names or posts read for the thousands of a national count."""
     from people.models import Position
     from training.selectors import trained_in_basics
 
@@ -657,43 +735,18 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
         .filter(started_within(since, day))
         .annotate(trained=trained_in_basics(day, "person_id"))
         .filter(trained=False)
-        .order_by("start_date", "pk")
-        .values_list(
-            "person_id",
-            "person__family_name",
-            "person__middle_name",
-            "person__given_name",
-            "unit_id",
-            "unit__name",
-            "role__name",
-            "role__code",
-            "role__is_key_leader",
-            "role__is_committee_member",
-            "full_time",
-            "start_date",
+        .annotate(
+            category=new_cadre_category(),
+            first=Window(
+                RowNumber(),
+                partition_by=[F("person_id")],
+                order_by=[F("category").asc(), F("start_date").asc(), F("pk").asc()],
+            ),
         )
+        .filter(first=1)
+        .order_by("category", "unit__name", "person__sort_key", "person_id")
+        .values_list("pk", "unit_id", "category")
     )
-    order = {c: i for i, c in enumerate(NEW_CADRE_CATEGORIES)}
-    people: dict[int, NewCadre] = {}
-    for (
-        pid,
-        family,
-        middle,
-        given,
-        unit_id,
-        unit_name,
-        role,
-        code,
-        key,
-        committee,
-        full,
-        on,
-    ) in posts.iterator(chunk_size=5000):
-        category = new_cadre_category(code, key, committee, full)
-        known = people.get(pid)
-        if known is None or order[category] < order[known.category]:
-            name = " ".join(p for p in (family, middle, given) if p)
-            people[pid] = NewCadre(pid, name, unit_id, unit_name, role, on, category)
     child_path = {
         unit_id: ancestor_path(path, node.depth + 1)
         for unit_id, path in versions_under(node.path, day).values_list("unit_id", "path")
@@ -707,10 +760,13 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
     }
     rows = {key: dict.fromkeys(NEW_CADRE_CATEGORIES, 0) for key in ("own", *children)}
     totals = dict.fromkeys(NEW_CADRE_CATEGORIES, 0)
-    for cadre in people.values():
-        key = "own" if cadre.unit_id == node.unit_id else child_path.get(cadre.unit_id)
-        rows.setdefault(key, dict.fromkeys(NEW_CADRE_CATEGORIES, 0))[cadre.category] += 1
-        totals[cadre.category] += 1
+    post_ids = []
+    for pk, unit_id, category in posts:
+        name = NEW_CADRE_CATEGORIES[category]
+        key = "own" if unit_id == node.unit_id else child_path.get(unit_id)
+        rows.setdefault(key, dict.fromkeys(NEW_CADRE_CATEGORIES, 0))[name] += 1
+        totals[name] += 1
+        post_ids.append(pk)
     return {
         "since": since,
         "day": day,
@@ -720,8 +776,8 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
             for path, version in children.items()
         ],
         "totals": totals,
-        "total": len(people),
-        "people": sorted(people.values(), key=lambda c: (order[c.category], c.unit_name, c.name)),
+        "total": len(post_ids),
+        "people": NewCadres(post_ids),
     }
 
 

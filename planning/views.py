@@ -652,6 +652,8 @@ def _employers_xlsx(unit: Unit, without) -> HttpResponse:
 
 # --- new cadres not yet trained, by category ----------------------------------------------
 
+NEW_CADRES_PAGE = 50
+
 
 @officer_required
 def new_cadres(request: HttpRequest) -> HttpResponse:
@@ -667,6 +669,10 @@ def new_cadres(request: HttpRequest) -> HttpResponse:
     labels = selectors.new_cadre_labels()
     if wants_xlsx(request):
         return _new_cadres_xlsx(request, unit, found, labels)
+    # The people a page at a time (the export lists them all): only the page's are read.
+    page = Paginator(found["people"], NEW_CADRES_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "planning/new_cadres.html",
@@ -676,7 +682,9 @@ def new_cadres(request: HttpRequest) -> HttpResponse:
             "node": node,
             "found": found,
             "categories": [(c, labels[c]) for c in selectors.NEW_CADRE_CATEGORIES],
-            "people": found["people"][:500],
+            "page": page,
+            "people": page.object_list,
+            "query": query.urlencode(),
         },
     )
 
@@ -688,7 +696,10 @@ def _new_cadres_xlsx(request: HttpRequest, unit: Unit, found: dict, labels: dict
         f"can-bo-moi-chua-dao-tao-{unit.code}.xlsx",
         _("New cadres"),
         [_("Full name"), _("Unit"), _("Post"), _("Since"), _("Category")],
-        ([c.name, c.unit_name, c.role, c.started_on, labels[c.category]] for c in people),
+        (
+            [c.name, c.unit_name, c.role, c.started_on, labels[c.category]]
+            for c in people.iter_all()
+        ),
         title=_("New cadres not yet trained in basic union work — %(unit)s") % {"unit": unit.name},
         subtitle=_("Posts taken from %(since)s; as of %(day)s")
         % {"since": f"{found['since']:%d/%m/%Y}", "day": f"{found['day']:%d/%m/%Y}"},
