@@ -89,7 +89,9 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     }
     if wants_xlsx(request):
         return _list_xlsx(request, context, rows)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids first, in the list's order, then only its rows read with what they show.
+    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = rules.compared_in_order(list(page.object_list))
     missing = rules.not_evaluated(unit, year) if occasion == Occasion.YEARLY else None
     query = request.GET.copy()
     query.pop("page", None)
