@@ -345,9 +345,17 @@ def equivalents(evaluation: Evaluation) -> Comparison:
 # --- a unit's year ------------------------------------------------------------------------
 
 
+def in_subtree(unit: Unit, field: str = "unit") -> Q:
+    """Rows whose unit (through `field`) is in the unit's subtree, asked as "one of the
+    subtree's units": the units found first by their path, then the rows by unit (an index
+    on each), so that a grassroots union's page reads its own rows, not every row of the
+    year joined to its unit's path."""
+    return Q(**{f"{field}_id__in": Unit.objects.filter(under(unit)).values("pk")})
+
+
 def in_year(unit: Unit, year: int, occasion: str = Occasion.YEARLY) -> QuerySet:
     """The evaluations of the unit's subtree for the year and occasion."""
-    return Evaluation.objects.filter(under(unit, "unit"), year=year, occasion=occasion)
+    return Evaluation.objects.filter(in_subtree(unit), year=year, occasion=occasion)
 
 
 def distribution(unit: Unit, year: int, occasion: str = Occasion.YEARLY) -> Distribution:
@@ -428,7 +436,7 @@ def not_evaluated(unit: Unit, year: int) -> QuerySet:
     evaluation for it."""
     done = Evaluation.objects.filter(person=OuterRef("person"), year=year, occasion=Occasion.YEARLY)
     return (
-        Position.objects.filter(active_on(year_end(year)), under(unit, "unit"))
+        Position.objects.filter(active_on(year_end(year)), in_subtree(unit))
         .exclude(Exists(done))
         .select_related("person", "unit", "role")
         .order_by("unit__path", "role__rank", "person__sort_key", "pk")

@@ -75,7 +75,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     unit, year, occasion = _unit_year_occasion(request)
     rows = rules.with_comparison(
         rules.evaluations_visible_to(request.user).filter(
-            under(unit, "unit"), year=year, occasion=occasion
+            rules.in_subtree(unit), year=year, occasion=occasion
         )
     )
     context = {
