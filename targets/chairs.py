@@ -23,11 +23,20 @@ its parent's page as "no member count", not judged.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
-from django.db.models import Exists
+from django.db.models import Exists, Q, Value
 
+from lib.compiled import compiled
 from people.models import Position
-from targets.engine import due_on, evaluated, person_targets, qualifying_records, status_of
+from targets.engine import (
+    _shape_key,
+    due_on,
+    evaluated,
+    person_targets,
+    qualifying_records,
+    status_of,
+)
 from targets.models import Target, covering
 from targets.selectors import population
 from units.models import PATH_WIDTH, Unit, UnitVersion, member_count_on, member_count_subquery
@@ -75,6 +84,25 @@ def _ancestors(version: UnitVersion, day: dt.date, *, itself: bool) -> dict[int,
         .filter(path__in=prefixes)
         .select_related("unit", "kind")
     }
+
+
+def _placements(unit: Unit, day: dt.date) -> tuple[UnitVersion | None, dict[int, UnitVersion]]:
+    """The unit's placement on `day` and, by level id, those of the units above it and itself
+    (`_ancestors`), in one query when the tree of `day` placed it where it is now (the unit's
+    path), as it does but across a restructuring."""
+    width = len(unit.path) // PATH_WIDTH
+    prefixes = [unit.path[: i * PATH_WIDTH] for i in range(1, width + 1)]
+    versions = list(
+        UnitVersion.objects.on(day)
+        .filter(Q(unit=unit) | Q(path__in=prefixes))
+        .select_related("unit", "kind")
+    )
+    node = next((v for v in versions if v.unit_id == unit.pk), None)
+    if node is None:
+        return None, {}
+    if node.path != unit.path:
+        return node, _ancestors(node, day, itself=True)
+    return node, {v.kind.level_id: v for v in versions if v.path in prefixes}
 
 
 @dataclass
@@ -160,25 +188,46 @@ class ChairDuty:
         return sorted(rows, key=lambda p: (p.unit.code, p.person.sort_key, p.pk))
 
 
-def _rows(queryset, target: Target | None, day: dt.date) -> list[Position]:
-    queryset = queryset.select_related("person", "unit", "term").annotate(
-        members=member_count_subquery(day)
-    )
-    if target is not None and target.organised_by_responsible:
-        # Training by another level is shown beside the chair, not counted (003 §III).
-        others = qualifying_records(target, target.judged_on(day), any_organiser=True)
-        queryset = queryset.annotate(elsewhere=Exists(others))
-    rows = list(queryset)
-    for row in rows:
-        row.target = target
-        if target is None:
-            row.trained = row.status = row.due_on = row.elsewhere = None
-            continue
-        row.trained = bool(row.met)
-        row.elsewhere = not row.met and getattr(row, "elsewhere", False)
-        row.status = status_of(row.met, row.late, row.overdue)
-        row.due_on = None if row.met else due_on(target, row, day)
-    return rows
+# The columns of a judged chair, beside its post, and what its post is read with.
+_JUDGED = ("id", "members", "met", "late", "overdue", "elsewhere")
+_WITH = ("person", "unit", "term")
+
+
+def _judged(population, target: Target, day: dt.date, key: tuple) -> list[dict]:
+    """The chairs of `population()` (the engine's population of `target`) as values: the post
+    (`id`), `members` and the engine's `met`, `late`, `overdue`, with `elsewhere`.
+
+    The engine's query takes longer to build and compile than to run: it is built and
+    compiled once per shape (lib.compiled: `key` says what, besides the target and the day,
+    its SQL is built from)."""
+
+    def build():
+        queryset = population().annotate(members=member_count_subquery(day))
+        if target.organised_by_responsible:
+            # Training by another level is shown beside the chair, not counted (003 §III).
+            others = qualifying_records(target, target.judged_on(day), any_organiser=True)
+            queryset = queryset.annotate(elsewhere=Exists(others))
+        else:
+            queryset = queryset.annotate(elsewhere=Value(False))
+        return queryset.order_by().values(*_JUDGED)
+
+    shape = _shape_key(target, day)
+    return list(build()) if shape is None else compiled(("chairs", *shape, *key), build).dicts()
+
+
+def _row(post: Position, found: dict | None, target: Target | None, day: dt.date) -> Position:
+    """The post with `members`, `target`, `trained`, `status`, `due_on` and `elsewhere` (all
+    None when no target judges it)."""
+    post.target = target
+    if found is None:
+        post.members = post.trained = post.status = post.due_on = post.elsewhere = None
+        return post
+    met = bool(found["met"])  # raw SQLite rows give 0/1
+    post.members, post.trained = found["members"], met
+    post.elsewhere = not met and bool(found["elsewhere"])
+    post.status = status_of(met, bool(found["late"]), bool(found["overdue"]))
+    post.due_on = None if met else due_on(target, post, day)
+    return post
 
 
 def _direct(target: Target, union_ids: list[int], day: dt.date):
@@ -195,39 +244,43 @@ def duty(unit: Unit, day: dt.date) -> ChairDuty:
     """The chairs of grassroots unions whose training is `unit`'s duty on `day`, grouped by
     T-003-4 target, each with the engine's status for that target on that day."""
     out = ChairDuty(unit, day)
-    node = UnitVersion.objects.on(day).filter(unit=unit).select_related("kind").first()
+    node, levels_here = _placements(unit, day)
     if node is None:
         return out
     out.targets = duty_targets(day)
     if not out.targets:
         return out
     level = node.kind.level_id
-    levels_here = None  # the levels of the unit and the units above it, read when needed
     children = children_on(unit.pk, day).filter(kind__level__code=GRASSROOTS)
-    direct_units = None  # the grassroots unions directly under the unit, read when needed
+    direct = None  # the grassroots unions directly under the unit, read when needed
+    judged = []
     for target in out.targets:
         responsible = target.responsible_level_id
         if responsible == level:
-            rows = _rows(population(target, node, day), target, day)
+            build, key = partial(population, target, node, day), ("under", node.path)
         else:
-            if levels_here is None:
-                levels_here = set(_ancestors(node, day, itself=True))
             if responsible in levels_here:
                 continue  # a unit at that level, above this one, holds the duty
-            if direct_units is None:
-                direct_units = list(children.values_list("unit_id", flat=True))
-            if not direct_units:
+            if direct is None:
+                direct = list(children.order_by("unit_id").values_list("unit_id", flat=True))
+            if not direct:
                 continue  # no union directly under it: nobody (the confederation's case)
-            rows = _rows(_direct(target, direct_units, day), target, day)
-        if rows:  # a target with nobody here reads as on the dashboard: no figure
-            out.groups.append(ChairGroup(target, rows, direct=responsible != level))
+            build, key = partial(_direct, target, direct, day), ("direct", *direct)
+        found = _judged(build, target, day, key)
+        if found:  # a target with nobody here reads as on the dashboard: no figure
+            judged.append((target, found, responsible != level))
+    posts = Position.objects.select_related(*_WITH).in_bulk(
+        [row["id"] for _, found, _ in judged for row in found]
+    )
+    for target, found, is_direct in judged:
+        rows = [_row(posts[row["id"]], row, target, day) for row in found]
+        out.groups.append(ChairGroup(target, rows, direct=is_direct))
     out.groups.sort(key=lambda group: group.direct)  # the unit's own level first
     unknown = children.annotate(members=member_count_subquery(day, "unit")).filter(
         members__isnull=True
     )
-    out.unknown = _rows(
-        Position.objects.active_on(day).filter(role__code=CHAIR, unit__in=unknown.values("unit")),
-        None,
-        day,
+    unjudged = Position.objects.active_on(day).filter(
+        role__code=CHAIR, unit__in=unknown.values("unit")
     )
+    out.unknown = [_row(post, None, None, day) for post in unjudged.select_related(*_WITH)]
     return out
