@@ -471,7 +471,12 @@ class TrainingRecord(models.Model):
         verbose_name = _("training record")
         verbose_name_plural = _("training records")
         indexes = [
-            models.Index(fields=["person", "completed_on"], name="record_person_date"),
+            # A person's records up to a day; `valid` and `expires_on` too, so "trained by
+            # then" (the statistics' basic training, once per cadre of a subtree) reads the
+            # index alone, not each record's row.
+            models.Index(
+                fields=["person", "completed_on", "valid", "expires_on"], name="record_person_date"
+            ),
             # The records list's order (API /records): its first page without sorting millions.
             models.Index(fields=["-completed_on", "id"], name="record_recent"),
             # What lapses soon (the needs list's section, the daily notice): only records that
