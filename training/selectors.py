@@ -206,15 +206,18 @@ def trained_in_basics(day: dt.date, person_ref: str) -> Exists:
     """Whether the person (`OuterRef(person_ref)`) has been trained in basic union work by
     `day`: a valid record on a basic topic, whoever organised it, not expired that day (a
     figure of who is trained, like the targets', not of the classes held: issue 24 §5)."""
-    from training.models import TrainingRecord
+    from training.models import Topic, TrainingRecord
 
+    # The topics' ids as a subquery (read once), not a join to the topics for every record:
+    # this is looked up once per cadre of a subtree (the record index holds the rest).
+    basic = Topic.objects.filter(code__in=BASIC_TOPICS).values("pk")
     return Exists(
         TrainingRecord.objects.filter(
             valid_on(day),
             person=OuterRef(person_ref),
             valid=True,
             completed_on__lte=day,
-            topics__code__in=BASIC_TOPICS,
+            topics__in=basic,
         )
     )
 
