@@ -809,6 +809,9 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+CHAIRS_PAGE = 100  # chairs listed a page
+
+
 @officer_required
 def chairs(request: HttpRequest) -> HttpResponse:
     """T-003-4: the grassroots chairs whose training is this unit's duty, each with its status
@@ -824,6 +827,9 @@ def chairs(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request):
         log_export(request, Source.CHAIRS, unit=unit, params={"on": day}, count=len(rows))
         return _chairs_xlsx(unit, day, duty)
+    # A page of chairs at a time (the confederation's run to thousands); the counts and the
+    # export hold them all.
+    page = Paginator(rows, CHAIRS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "training/chairs.html",
@@ -831,7 +837,8 @@ def chairs(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "day": day,
             "duty": duty,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "bands": [(t, chair_band(t)) for t in duty.targets],
         },
     )

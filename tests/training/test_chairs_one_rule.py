@@ -327,3 +327,26 @@ def test_the_chairs_page_costs_a_bounded_number_of_queries(
         response = client.get("/training/chairs/", {"on": ON})
     assert response.status_code == 200
     assert response.content.decode().count("T-003-4c</td>") == size
+
+
+def test_the_page_lists_a_page_of_chairs_and_the_counts_and_the_export_hold_them_all(
+    client, finding, monkeypatch
+):
+    """Paging (issue 22: the confederation's page listed every chair): each page shows its
+    share of the chairs, every page the same counts, and the export every chair."""
+    t = finding
+    monkeypatch.setattr("training.views.CHAIRS_PAGE", 2)
+    first, counts, text = chairs_page(client, t.hanoi_officer, t.hanoi)
+    assert len(first) == 2 and "1 / 2" in text
+    response = get(
+        client, t.hanoi_officer, "/training/chairs/", {"unit": t.hanoi.pk, "on": ON, "page": 2}
+    )
+    html = response.content.decode()
+    second = {cells[0] for _a, cells in tables(html)["chairs"][1:] if len(cells) > 1}
+    assert set(first) | second == {t.nguyen.full_name, HUNG, LAN}
+    assert len(second) == 1
+    assert counts == {"T-003-4b": (1, 3)}
+    assert "<strong>1</strong> / 3" in html
+    assert f'href="?unit={t.hanoi.pk}&on={ON}&page=1"' in html
+    _title, exported = export_rows(client, t.hanoi_officer, t.hanoi)
+    assert {row["Họ và tên"] for row in exported} == {t.nguyen.full_name, HUNG, LAN}
