@@ -11,6 +11,11 @@ together sooner:
 - A test marked `alternate_databases` is parametrised over cases that each exercise the same
   queries (the scope probe's personas): its cases are shared out, the even ones on SQLite, the
   odd ones on PostgreSQL — every case runs, and each database runs the probe.
+- A browser test (marked `browser`) drives Chromium through pages whose queries the page and
+  service tests already run on both databases: what it adds — scripts, forms, layout, the
+  live server — is the same on either. The browser tests are shared out like the probe's
+  personas, by their place in the collected order: the even ones on SQLite, the odd ones on
+  PostgreSQL (about 4 minutes less on each side).
 - A Hypothesis test on the database draws half its budget of examples in each run
   (`shared_examples`), each database from a seed of its own (`database_seed`): both databases
   run every property, and the two runs together draw as many different examples as the budget.
@@ -37,10 +42,12 @@ def uses_database(item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
-def runs_here(item, postgresql: bool) -> bool:
+def runs_here(item, postgresql: bool, browser_index: dict) -> bool:
     if item.get_closest_marker("alternate_databases") is not None:
         index = sum(getattr(item, "callspec", None).indices.values())
         return index % 2 == (1 if postgresql else 0)
+    if item in browser_index:
+        return browser_index[item] % 2 == (1 if postgresql else 0)
     return uses_database(item) or not postgresql
 
 
@@ -63,7 +70,9 @@ def pytest_collection_modifyitems(config, items):
     if every_test_everywhere():
         return
     postgresql = on_postgresql()
-    kept = [item for item in items if runs_here(item, postgresql)]
+    browser = [item for item in items if item.get_closest_marker("browser") is not None]
+    browser_index = {item: i for i, item in enumerate(sorted(browser, key=lambda i: i.nodeid))}
+    kept = [item for item in items if runs_here(item, postgresql, browser_index)]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
@@ -88,12 +97,12 @@ def pytest_report_header(config):
     if on_postgresql():
         return (
             "PostgreSQL run: the tests that use the database and the odd cases of the "
-            "alternating ones, half of each Hypothesis budget (tests/databases.py); the others "
-            "run in the SQLite run"
+            "alternating ones and of the browser tests, half of each Hypothesis budget "
+            "(tests/databases.py); the others run in the SQLite run"
         )
     return (
-        "SQLite run: every test but the odd cases of the alternating ones, half of each "
-        "Hypothesis budget (tests/databases.py)"
+        "SQLite run: every test but the odd cases of the alternating ones and of the browser "
+        "tests, half of each Hypothesis budget (tests/databases.py)"
     )
 
 

@@ -19,6 +19,7 @@ import copy
 
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 _kept: dict[str, "Recording"] = {}
 _initial: dict | None = None  # every table's rows as the migrations left them
@@ -105,13 +106,61 @@ class Recording:
                     diff = {k: v for k, v in values.items() if old[pk].get(k) != v}
                     self.changed.append((model, pk, diff))
         self.value = copy.deepcopy(value)
+        self._prepared: dict[str, list[tuple]] = {}
 
     def replay(self):
-        for model, rows in self.inserted:
-            model._base_manager.bulk_create([model(**copy.deepcopy(v)) for v in rows])
+        with connection.cursor() as cursor:
+            for table, sql, params, stamped in self._statements():
+                if stamped:  # as bulk_create would: written now, not when recorded
+                    now = [(i, f.get_db_prep_save(timezone.now(), connection)) for i, f in stamped]
+                    params = [_stamp(row, now) for row in params]
+                if connection.vendor == "postgresql":
+                    # COPY: a third of the time of one INSERT a row, even pipelined.
+                    with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copying:
+                        for row in params:
+                            copying.write_row(row)
+                else:
+                    cursor.executemany(sql, params)
         for model, pk, diff in self.changed:
             model._base_manager.filter(pk=pk).update(**copy.deepcopy(diff))
         return copy.deepcopy(self.value)
+
+    def _statements(self) -> list[tuple]:
+        """One INSERT per table with its rows' values as the database takes them, made once:
+        a replay is then one `executemany` a table (the demo's 18,000 rows: ~1.1 s through
+        `bulk_create`, which builds a model instance per row and compiles every batch)."""
+        kept = self._prepared.get(connection.vendor)
+        if kept is None:
+            kept = self._prepared[connection.vendor] = [
+                _statement(model, rows) for model, rows in self.inserted
+            ]
+        return kept
+
+
+def _statement(model, rows) -> tuple:
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    table = "{} ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    sql = "INSERT INTO {} VALUES ({})".format(table, ", ".join(["%s"] * len(fields)))
+    params = [
+        tuple(f.get_db_prep_save(copy.deepcopy(row[f.attname]), connection) for f in fields)
+        for row in rows
+    ]
+    stamped = [
+        (i, f)
+        for i, f in enumerate(fields)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    return table, sql, params, stamped
+
+
+def _stamp(row: tuple, now: list[tuple]) -> tuple:
+    row = list(row)
+    for i, value in now:
+        row[i] = value
+    return tuple(row)
 
 
 def shared(name: str, build):
