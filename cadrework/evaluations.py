@@ -431,16 +431,33 @@ def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def not_evaluated(unit: Unit, year: int) -> QuerySet:
+def not_evaluated(unit: Unit, year: int, units: Q | None = None) -> QuerySet:
     """Posts of the unit's subtree held at the end of the year by people without a yearly
-    evaluation for it."""
+    evaluation for it (`units`: of these units of it only)."""
     done = Evaluation.objects.filter(person=OuterRef("person"), year=year, occasion=Occasion.YEARLY)
     return (
-        Position.objects.filter(active_on(year_end(year)), in_subtree(unit))
+        Position.objects.filter(active_on(year_end(year)), units or in_subtree(unit))
         .exclude(Exists(done))
         .select_related("person", "unit", "role")
         .order_by("unit__path", "role__rank", "person__sort_key", "pk")
     )
+
+
+FIRST_UNITS = 256  # the first batch of units `first_not_evaluated` reads (then 4 times more)
+
+
+def first_not_evaluated(unit: Unit, year: int, n: int) -> list[Position]:
+    """The first `n` posts of `not_evaluated`, in its order, read a batch of the subtree's
+    units at a time in path order (the list's first key): a national page's first fifty are
+    among its first units, and no longer found by sorting every post of the country."""
+    unit_ids = list(Unit.objects.filter(under(unit)).order_by("path").values_list("pk", flat=True))
+    found: list[Position] = []
+    at, size = 0, FIRST_UNITS
+    while at < len(unit_ids) and len(found) < n:
+        batch = Q(unit_id__in=unit_ids[at : at + size])
+        found += not_evaluated(unit, year, batch)[: n - len(found)]
+        at, size = at + size, size * 4
+    return found
 
 
 # --- writes -------------------------------------------------------------------------------

@@ -102,7 +102,9 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             **context,
             "page": page,
             "query": query.urlencode(),
-            "missing": missing[:NOT_EVALUATED_SHOWN] if missing is not None else [],
+            "missing": rules.first_not_evaluated(unit, year, NOT_EVALUATED_SHOWN)
+            if missing is not None
+            else [],
             "missing_count": missing.count() if missing is not None else 0,
             "parent_in_scope": _parent_in_scope(request, unit),
         },
