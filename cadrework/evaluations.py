@@ -450,13 +450,16 @@ def first_not_evaluated(unit: Unit, year: int, n: int) -> list[Position]:
     """The first `n` posts of `not_evaluated`, in its order, read a batch of the subtree's
     units at a time in path order (the list's first key): a national page's first fifty are
     among its first units, and no longer found by sorting every post of the country."""
-    unit_ids = list(Unit.objects.filter(under(unit)).order_by("path").values_list("pk", flat=True))
+    units = Unit.objects.filter(under(unit)).order_by("path").values_list("pk", "path")
     found: list[Position] = []
-    at, size = 0, FIRST_UNITS
-    while at < len(unit_ids) and len(found) < n:
-        batch = Q(unit_id__in=unit_ids[at : at + size])
-        found += not_evaluated(unit, year, batch)[: n - len(found)]
-        at, size = at + size, size * 4
+    last, size = None, FIRST_UNITS
+    while len(found) < n:
+        # The next units after the last batch's (keyset on the path: the index's order).
+        batch = list((units.filter(path__gt=last) if last else units)[:size])
+        if not batch:
+            break
+        found += not_evaluated(unit, year, Q(unit_id__in=[pk for pk, _ in batch]))[: n - len(found)]
+        last, size = batch[-1][1], size * 4
     return found
 
 
