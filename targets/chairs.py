@@ -30,11 +30,11 @@ from django.db.models import Exists, Q, Value
 from lib.compiled import compiled
 from people.models import Position
 from targets.engine import (
-    _shape_key,
     due_on,
     evaluated,
     person_targets,
     qualifying_records,
+    shape_key,
     status_of,
 )
 from targets.models import Target, covering
@@ -211,7 +211,7 @@ def _judged(population, target: Target, day: dt.date, key: tuple) -> list[dict]:
             queryset = queryset.annotate(elsewhere=Value(False))
         return queryset.order_by().values(*_JUDGED)
 
-    shape = _shape_key(target, day)
+    shape = shape_key(target, day)
     return list(build()) if shape is None else compiled(("chairs", *shape, *key), build).dicts()
 
 

@@ -450,7 +450,7 @@ Counts = tuple[int, int, int, int]  # eligible, met, overdue, late
 def unit_counts(target: Target, day: dt.date, unit_ids=None) -> dict[int, Counts]:
     """Own figures per unit (people counted at the unit of their post), in one query."""
     if unit_ids is None:
-        if (key := _shape_key(target, day)) is not None:
+        if (key := shape_key(target, day)) is not None:
             rows = compiled(("unit_counts", *key), lambda: _counted(evaluated(target, day)))
             return _counts_by_unit(rows.dicts())
         return _counts_by_unit(_counted(evaluated(target, day)))
@@ -477,7 +477,7 @@ def _counts_by_unit(rows) -> dict[int, Counts]:
     return {r["unit_id"]: (r["eligible"], r["n_met"], r["n_overdue"], r["n_late"]) for r in rows}
 
 
-def _shape_key(target: Target, day: dt.date) -> tuple | None:
+def shape_key(target: Target, day: dt.date) -> tuple | None:
     """What the SQL of `target`'s population on `day` is built from (lib.compiled): its
     definitions (the token they were read under), the day, today (what has closed), and its
     issuing unit's path that day. None for a target not read under a token (not kept)."""
@@ -597,7 +597,7 @@ def _obligation_position(target: Target, day: dt.date, person: Person) -> Positi
     def query(people):
         return with_records(evaluated(target, day, people), target, day).order_by("pk")[:1]
 
-    if (key := _shape_key(target, day)) is None:
+    if (key := shape_key(target, day)) is None:
         return query([person.pk]).first()
     rows = compiled(("obligation", *key), lambda: query([STAND_IN]), stand_in=True)
     position = next(iter(rows.objects(Position, person.pk)), None)
