@@ -168,7 +168,11 @@ def _copy(container, vin, ain, output, vout, aout, resampler, max_seconds, max_p
 
 
 def main(argv: list[str]) -> int:
-    av.logging.set_level(av.logging.PANIC)  # nothing of FFmpeg's chatter in the worker's log
+    # FFmpeg says nothing (PyAV's default, a callback in C). Not `set_level(PANIC)`: that routes
+    # every message through a Python callback, which waits for the interpreter's lock, and a
+    # decoder thread logging while the main thread frees its codec deadlocks (seen: a refused
+    # file hung the child until the wall-clock limit, 1 run in 25 on a busy machine).
+    av.logging.set_level(None)
     try:
         if argv[1] == "--probe":
             source, max_seconds, max_pixels = argv[2], float(argv[3]), int(argv[4])
