@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from lib.periods import started_within, valid_on
-from people.models import Position
+from people.models import Person, Position
 from units.models import Unit
 from units.places import path_on, placed_under, placed_under_then, placed_under_then_each
 
@@ -322,6 +322,13 @@ def lecturers_with_figures(user):
                 output_field=IntegerField(),
             ),
             rating=Subquery(rating),
+            # The name's sort key read per lecturer, not ordered through the join: with the
+            # join, PostgreSQL may walk all people in name order looking for the few who
+            # teach (the lecturers' table, small and so never analysed, looks big to it:
+            # 0.5 s at 1,000,000 people for three lecturers), where this sorts the lecturers.
+            name_order=Subquery(
+                Person.objects.filter(pk=OuterRef("person_id")).values("sort_key")[:1]
+            ),
         )
-        .order_by("person__sort_key")
+        .order_by("name_order", "pk")
     )
