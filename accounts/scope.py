@@ -5,6 +5,7 @@ materialised path of their latest placement, so "in the subtree" is one indexed 
 A unit keeps its last path when it is dissolved, so a province still sees its ended districts.
 """
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -61,6 +62,11 @@ def scoped(queryset: QuerySet, user) -> QuerySet:
     if by_ids and path is not None:
         rows = queryset.model._default_manager.order_by()
         halves = [rows.filter(under(path, field)).values_list("pk", flat=True) for field in fields]
+        if connection.features.supports_slicing_ordering_in_compound:
+            # Each half stops past the cap too (PostgreSQL): for a national officer the holder's
+            # half otherwise hashes every person before its first row (0.43 s -> 4 ms at
+            # 1,000,000 people). SQLite allows no LIMIT inside a compound, nor needs it.
+            halves = [half[: FEW_ROWS + 1] for half in halves]
         ids = list(halves[0].union(*halves[1:], all=True)[: FEW_ROWS + 1])
         if len(ids) <= FEW_ROWS:
             return queryset.filter(pk__in=set(ids))
