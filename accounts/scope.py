@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import UserRole
-from lib.tree import PATH_WIDTH, is_within, under
+from lib.tree import is_within, line_paths, under
 
 
 def scope_path(user) -> str | None:
@@ -81,11 +81,6 @@ def get_scoped_or_404(queryset: QuerySet, user, **lookup):
     if obj is None:
         raise Http404
     return obj
-
-
-def line_paths(path: str) -> list[str]:
-    """A unit's path and those of every unit above it, top first."""
-    return [path[:i] for i in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH)]
 
 
 def scope_ancestor_paths(user) -> list[str]:

@@ -16,7 +16,6 @@ from django.db.models import (
     Value,
 )
 
-from accounts.scope import line_paths
 from cadrework.models import (
     POST_ROLES,
     RATING_RANK,
@@ -30,6 +29,7 @@ from cadrework.models import (
     StructureMeasure,
 )
 from lib.periods import in_force_q
+from lib.tree import line_paths
 from people.models import EducationLevel, Person, PoliticalTheory, Role
 from standards.models import TitleStandard
 from standards.rules import meets_q, standard_for

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from accounts.scope import line_paths, scoped
+from accounts.scope import scoped
 from elearning.models import (
     Assignment,
     Course,
@@ -31,6 +31,7 @@ from elearning.models import (
     LessonProgress,
     QuizAttempt,
 )
+from lib.tree import line_paths
 from people.models import Person, Position
 from standards.rules import lacking_topics, standard_for
 from targets import chairs

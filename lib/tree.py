@@ -32,6 +32,11 @@ def ancestor_path(path: str, depth: int) -> str:
     return path[: path_length(depth)]
 
 
+def line_paths(path: str) -> list[str]:
+    """A unit's path and those of every unit above it, top first."""
+    return [path[:i] for i in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH)]
+
+
 def is_within(unit_or_path, ancestor_or_path) -> bool:
     """Whether a unit is the given ancestor or below it, in the tree as it stands now."""
     return _path(unit_or_path).startswith(_path(ancestor_or_path))

@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from accounts.scope import line_paths, logs_visible_to, may_read_logs
+from accounts.scope import logs_visible_to, may_read_logs
+from lib.tree import line_paths
 from people.models import Person
 from privacy.models import Action, PersonalDataAccess
 

@@ -28,6 +28,7 @@ from functools import partial
 from django.db.models import Exists, Q, Value
 
 from lib.compiled import compiled
+from lib.tree import line_paths
 from people.models import Position
 from targets.engine import (
     due_on,
@@ -39,7 +40,7 @@ from targets.engine import (
 )
 from targets.models import Target, covering
 from targets.selectors import population
-from units.models import PATH_WIDTH, Unit, UnitVersion, member_count_on, member_count_subquery
+from units.models import Unit, UnitVersion, member_count_on, member_count_subquery
 from units.selectors import children_on
 
 CHAIR, GRASSROOTS = "chair", "grassroots"
@@ -76,8 +77,8 @@ def in_band(target: Target, members: int | None) -> bool:
 
 def _ancestors(version: UnitVersion, day: dt.date, *, itself: bool) -> dict[int, UnitVersion]:
     """The placements on `day` of the units above `version` (and of itself), by level id."""
-    depth = version.depth + 1 if itself else version.depth
-    prefixes = [version.path[: i * PATH_WIDTH] for i in range(1, depth + 1)]
+    paths = line_paths(version.path)
+    prefixes = paths if itself else paths[:-1]
     return {
         v.kind.level_id: v
         for v in UnitVersion.objects.on(day)
@@ -90,8 +91,7 @@ def _placements(unit: Unit, day: dt.date) -> tuple[UnitVersion | None, dict[int,
     """The unit's placement on `day` and, by level id, those of the units above it and itself
     (`_ancestors`), in one query when the tree of `day` placed it where it is now (the unit's
     path), as it does but across a restructuring."""
-    width = len(unit.path) // PATH_WIDTH
-    prefixes = [unit.path[: i * PATH_WIDTH] for i in range(1, width + 1)]
+    prefixes = line_paths(unit.path)
     versions = list(
         UnitVersion.objects.on(day)
         .filter(Q(unit=unit) | Q(path__in=prefixes))
