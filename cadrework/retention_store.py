@@ -180,8 +180,11 @@ def listed(c: retention.Cohort, months: int | None = None, moved: bool = False) 
     """How many people the list behind a figure holds (`retention.people`), from a current
     store (`counted`), else None (counted with the list)."""
     figures = counted(c)
-    if figures is None:
-        return None
+    return None if figures is None else listed_in(figures, months, moved)
+
+
+def listed_in(figures: retention.Figures, months: int | None, moved: bool) -> int:
+    """How many people the list behind one of these figures holds."""
     if months is None:
         return figures.trained
     window = figures.window(months)

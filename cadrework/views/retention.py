@@ -212,7 +212,7 @@ def people(request: HttpRequest) -> HttpResponse:
         return _people_xlsx(request, cohort, retention.people(cohort, months, moved), title)
     # The stored figures, when they hold this cohort, count the list and give its window.
     figures = retention_store.counted(cohort)
-    count = retention_store.listed(cohort, months, moved) if figures is not None else None
+    count = None if figures is None else retention_store.listed_in(figures, months, moved)
     rows = retention.PeopleList(cohort, months, moved, count=count)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     language, path = get_language(), scope_path(request.user) or "\0"
