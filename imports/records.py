@@ -1,14 +1,24 @@
 """Training done elsewhere (a political school, a university, another body), one row each,
-written by training.services.external_record_create. The same person, course and completion
-date twice is the same record: importing a file again adds nothing."""
+checked by training.services' rules for one external record (external_record_writer_check,
+external_record_person_check, external_record_values) and written in bulk: the records, their
+topics and their history entries each in one insert, the targets' figures brought up to date
+once after the commit. The same person, course and completion date twice is the same record:
+importing a file again adds nothing."""
 
-import functools
+import datetime as dt
+import uuid
+from typing import NamedTuple
 
+from auditlog.diff import model_instance_diff
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from imports.matching import resolve_unit, units_by_code
-from imports.outcome import Outcome, each_row, guarded, parse_rows
+import audit.bulk
+from imports.matching import Known, resolve_unit, units_by_code
+from imports.outcome import Outcome, each_row, parse_rows, retention_follows, targets_follow
 from imports.people import IDENTITY, match_people
+from lib import progress
+from lib.bulk import insert_rows, insert_with_defaults, lookups_in, reserve_ids
 from lib.choices import choices_parser
 from lib.spreadsheets import (
     CellError,
@@ -23,7 +33,11 @@ from lib.spreadsheets import (
     parse_text,
 )
 from training.models import Form, Institution, Topic, TrainingRecord
-from training.services import external_record_create
+from training.services import (
+    external_record_person_check,
+    external_record_values,
+    external_record_writer_check,
+)
 
 FIELD_COLUMNS = {
     "title": "title",
@@ -36,15 +50,20 @@ FIELD_COLUMNS = {
 }
 
 
-def parse_topics(value) -> list[Topic]:
-    """Topics by name or code, separated by ';' (or ','; a name holding a comma, as "Phát
-    triển đoàn viên, thành lập công đoàn cơ sở", is still one topic)."""
-    if is_blank(value):
-        return []
+def known_topics() -> dict[str, Topic]:
+    """Every topic by its name, English name and code, as a header key."""
     known = {}
     for topic in Topic.objects.all():
         for name in (topic.name, topic.name_en, topic.code):
             known[header_key(name)] = topic
+    return known
+
+
+def parse_topics(value, known: dict[str, Topic]) -> list[Topic]:
+    """Topics by name or code, separated by ';' (or ','; a name holding a comma, as "Phát
+    triển đoàn viên, thành lập công đoàn cơ sở", is still one topic)."""
+    if is_blank(value):
+        return []
     topics = []
     for part in str(value).split(";"):
         pieces = part.split(",")
@@ -72,8 +91,31 @@ def parse_topics(value) -> list[Topic]:
     return topics
 
 
-@functools.cache
+def topics_parser():
+    """parse_topics for one import: the topics read on its first cell, and each distinct cell
+    (a file repeats a few dozen) parsed once."""
+    known: dict | None = None
+    seen: dict = {}
+
+    def parse(value) -> list[Topic]:
+        nonlocal known
+        if value not in seen:
+            if known is None:
+                known = known_topics()
+            try:
+                seen[value] = parse_topics(value, known)
+            except CellError as error:
+                seen[value] = error
+        if isinstance(seen[value], CellError):
+            raise seen[value]
+        return list(seen[value])
+
+    return parse
+
+
 def columns() -> tuple[Column, ...]:
+    """The template's columns; called once per check or commit (the topics parser keeps what
+    it read for that run only)."""
     return (
         Column("full_name", "Họ và tên", parse_name, required=True, aliases=("Họ tên",)),
         Column("birth_date", "Ngày sinh", parse_date),
@@ -95,7 +137,7 @@ def columns() -> tuple[Column, ...]:
         Column(
             "topics",
             "Chủ đề",
-            parse_topics,
+            topics_parser(),
             required=True,
             help="Một hay nhiều chủ đề, cách nhau bởi dấu ;",
         ),
@@ -131,10 +173,30 @@ def columns() -> tuple[Column, ...]:
     )
 
 
+class Planned(NamedTuple):
+    """A row checked and ready to write: its person and the record's values."""
+
+    row: int
+    person: Known
+    title: str
+    topics: list
+    hours: int
+    completed_on: dt.date
+    form: str
+    institution_id: int | None
+    certificate_number: str
+    expires_on: dt.date | None
+
+
 def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
     rows = parse_rows(table, outcome)
     units = units_by_code([v.get("unit") for _r, v in rows], user)
     institutions = {header_key(i.name): i for i in Institution.objects.all()}
+    try:  # the user's role, once for the file
+        external_record_writer_check(user)
+    except ValidationError as error:
+        for message in error.messages:
+            outcome.problem(None, None, message)
     for row, v in rows:  # the codes and names of every row, whatever else is wrong with it
         if "unit" in v:
             resolve_unit(outcome, row, "unit", v["unit"], units)
@@ -147,8 +209,10 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
             )
     rows = [(r, v) for r, v in rows if outcome.cells_ok(r, IDENTITY)]
     chosen, _index = match_people(outcome, rows, units, user, resolutions)
+    stored = _stored(rows, chosen)
+    plan = []
     seen = {}
-    for row, v in each_row(rows, outcome, "write"):
+    for row, v in each_row(rows, outcome, "check"):
         person = chosen[row]
         if person is False:
             continue
@@ -169,35 +233,188 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
             )
             continue
         seen[key] = row
-        if TrainingRecord.objects.filter(
-            person_id=person.pk, title=v["title"], completed_on=v["completed_on"]
-        ).exists():
+        if key in stored:
             outcome.summary["records_unchanged"] += 1
             continue
         if outcome.row_ok(row):
-            _create(outcome, user, row, v, person, institutions)
+            planned = _checked(outcome, user, row, v, person, institutions)
+            if planned is not None:
+                plan.append(planned)
+    if plan:
+        outcome.summary["records_created"] += len(plan)
+    if write and not outcome.problems and not outcome.ambiguities:
+        _write(outcome, plan)
 
 
-def _create(outcome: Outcome, user, row: int, v: dict, person, institutions: dict) -> None:
-    institution = institutions.get(header_key(v.get("institution") or ""))
-    if guarded(
-        outcome,
-        row,
-        FIELD_COLUMNS,
-        lambda: external_record_create(
-            user=user,
-            person=person.load(),
+def _stored(rows, chosen) -> set[tuple]:
+    """(person, course, completion date) of the records already stored for the file's people
+    (a query per few thousand people, not one per row)."""
+    people = sorted({chosen[r].pk for r, _v in rows if chosen[r]})
+    titles = {v["title"] for _r, v in rows if "title" in v}
+    found: set[tuple] = set()
+    if not people:
+        return found
+    for lookup in lookups_in("person_id", people):
+        found.update(
+            key
+            for key in TrainingRecord.objects.filter(**lookup)
+            .order_by()
+            .values_list("person_id", "title", "completed_on")
+            .iterator(chunk_size=10000)
+            if key[1] in titles
+        )
+    return found
+
+
+def _checked(outcome: Outcome, user, row: int, v: dict, person: Known, institutions: dict):
+    """The row through external_record_create's checks; its refusal reported on its cells."""
+    institution = institutions[header_key(v["institution"])] if v.get("institution") else None
+    try:
+        external_record_person_check(user, unit=person.unit_path, name=person.full_name)
+        values = external_record_values(
             title=v["title"],
             topics=v["topics"],
-            hours=v["hours"],
             completed_on=v["completed_on"],
-            form=v["form"],
-            institution=institution,
             certificate_number=v.get("certificate_number") or "",
+        )
+    except ValidationError as error:
+        outcome.validation_error(row, error, FIELD_COLUMNS)
+        return None
+    return Planned(
+        row,
+        person,
+        values["title"],
+        list({t.pk: t for t in values["topics"]}.values()),  # a topic named twice is one
+        v["hours"],
+        v["completed_on"],
+        v["form"],
+        institution.pk if institution else None,
+        values["certificate_number"],
+        values["expires_on"],
+    )
+
+
+RECORD_FIELDS = (
+    "id",
+    "person",
+    "title",
+    "hours",
+    "completed_on",
+    "form",
+    "institution",
+    "scan",
+    "certificate_number",
+    "verification_code",
+    "valid",
+    "expires_on",
+)
+
+
+def _write(outcome: Outcome, plan: list[Planned]) -> None:
+    """The records as external_record_create saves them (no class, organiser nor programme),
+    their topics and their history, each in one insert."""
+    progress.report(outcome.progress_key, 0, 1, "write")
+    ids = reserve_ids(TrainingRecord, len(plan))
+    insert_with_defaults(
+        TrainingRecord,
+        RECORD_FIELDS,
+        (
+            (
+                pk,
+                p.person.pk,
+                p.title,
+                p.hours,
+                p.completed_on,
+                p.form,
+                p.institution_id,
+                "",
+                p.certificate_number,
+                uuid.uuid4(),
+                True,
+                p.expires_on,
+            )
+            for pk, p in zip(ids, plan, strict=True)
         ),
-    ):
-        outcome.summary["records_created"] += 1
+    )
+    insert_rows(
+        TrainingRecord.topics.through,
+        ("trainingrecord", "topic"),
+        ((pk, t.pk) for pk, p in zip(ids, plan, strict=True) for t in p.topics),
+    )
+    _log(ids, plan)
+    outcome.touched_people = {p.person.pk for p in plan}
+    outcome.touched_days = {p.completed_on for p in plan}
+    outcome.touched_since = min(outcome.touched_days, default=None)
+    progress.report(outcome.progress_key, 1, 1, "write")
+
+
+def _log(ids: list[int], plan: list[Planned]) -> None:
+    """The history external_record_create leaves, written in bulk (audit.bulk): for each
+    record, its creation, then its topics added, as django-auditlog writes them."""
+    # Auditlog's changes for a new record: the fields every external record shares are taken
+    # from one built here; the others are each row's values as auditlog writes them (text).
+    shared = model_instance_diff(
+        None,
+        TrainingRecord(
+            person_id=0,
+            title="-",
+            hours=1,
+            completed_on=dt.date.min,
+            form="-",
+            institution_id=0,
+            certificate_number="-",
+            expires_on=dt.date.min,
+        ),
+    )
+    # The topics as auditlog lists them: in their model's order.
+    order = {pk: n for n, pk in enumerate(Topic.objects.values_list("pk", flat=True))}
+
+    def label(p: Planned) -> str:
+        return " — ".join(part for part in (p.person.full_name, p.title) if part)
+
+    def created(p: Planned) -> dict:
+        changes = {
+            **shared,
+            "person": ["None", str(p.person.pk)],
+            "title": ["None", p.title],
+            "hours": ["None", str(p.hours)],
+            "completed_on": ["None", str(p.completed_on)],
+            "form": ["None", str(p.form)],
+            "institution": ["None", str(p.institution_id)],
+            "certificate_number": ["None", p.certificate_number],
+            "expires_on": ["None", str(p.expires_on)],
+        }
+        if p.expires_on is None:
+            del changes["expires_on"]
+        return changes
+
+    pairs = list(zip(ids, plan, strict=True))
+    audit.bulk.log_rows(
+        TrainingRecord,
+        audit.bulk.CREATE,
+        (
+            audit.bulk.Row(pk, label(p), created(p), p.person.pk, p.person.unit_id)
+            for pk, p in pairs
+        ),
+    )
+    audit.bulk.log_rows(
+        TrainingRecord,
+        audit.bulk.UPDATE,
+        (
+            audit.bulk.Row(
+                pk,
+                label(p),
+                {"topics": audit.bulk.m2m_added(sorted(p.topics, key=lambda t: order[t.pk]))},
+                p.person.pk,
+                p.person.unit_id,
+            )
+            for pk, p in pairs
+        ),
+    )
 
 
 def after_commit(outcome: Outcome) -> None:
-    """Records written one by one send their signals: the targets follow by themselves."""
+    """Bulk writes send no signals: the targets' stored figures and the retention figures
+    follow here, once for the file, as their signals do for one record."""
+    targets_follow(outcome)
+    retention_follows(getattr(outcome, "touched_days", ()))

@@ -761,6 +761,50 @@ def _check_scan(scan) -> None:
         raise ValidationError({"scan": error.messages}) from None
 
 
+def external_record_writer_check(user) -> None:
+    """Who may enter training done elsewhere: a role that may change training records (an
+    import asks once for its whole file)."""
+    _require_writer(user)
+
+
+def external_record_person_check(user, *, unit, name: str) -> None:
+    """The person must be in the user's subtree (`unit`: their unit, or its path)."""
+    if not is_system(user) and not in_scope(user, unit):
+        raise ValidationError(
+            {"person": _("%(name)s is outside your unit's subtree.") % {"name": name}}
+        )
+
+
+def external_record_values(
+    *,
+    title: str,
+    topics,
+    completed_on: dt.date,
+    certificate_number: str = "",
+    programme=None,
+    expires_on: dt.date | None = None,
+) -> dict:
+    """An external record's own rules, reading nothing (an import applies them to every row
+    of a file): the title and certificate number trimmed, at least one topic, and its last
+    valid day — the one its certificate states (not before it was completed), else the one
+    its programme and topics give (training.validity). Returns those values, topics a list."""
+    topics = list(topics)
+    if not topics:
+        raise ValidationError({"topics": _("Choose at least one topic.")})
+    if expires_on is None:
+        expires_on = validity.expires_on(completed_on, programme, topics)
+    elif completed_on and expires_on < completed_on:
+        raise ValidationError(
+            {"expires_on": _("The training cannot expire before the day it was completed.")}
+        )
+    return {
+        "title": title.strip(),
+        "topics": topics,
+        "certificate_number": certificate_number.strip(),
+        "expires_on": expires_on,
+    }
+
+
 @transaction.atomic
 def external_record_create(
     *,
@@ -781,36 +825,33 @@ def external_record_create(
     """Training done elsewhere (a political-theory school, a university, another body) —
     or by a union unit outside the classes kept here (`organiser`: T-003-4 counts a chair's
     training only when the level responsible organised it). Valid until `expires_on` when
-    the body's certificate states it, else as long as its programme and topics say."""
-    _require_writer(user)
-    if not is_system(user) and not in_scope(user, person.unit):
-        raise ValidationError(
-            {"person": _("%(name)s is outside your unit's subtree.") % {"name": person.full_name}}
-        )
+    the body's certificate states it, else as long as its programme and topics say.
+
+    imports.records writes a whole file with the same checks (the three functions above)."""
+    external_record_writer_check(user)
+    external_record_person_check(user, unit=person.unit, name=person.full_name)
+    if scan:
+        _check_scan(scan)
+    values = external_record_values(
+        title=title,
+        topics=topics,
+        completed_on=completed_on,
+        certificate_number=certificate_number,
+        programme=programme,
+        expires_on=expires_on,
+    )
+    topics = values.pop("topics")
     record = TrainingRecord(
         person=person,
-        title=title.strip(),
         hours=hours,
         completed_on=completed_on,
         form=form,
         institution=institution,
         organiser=organiser,
-        certificate_number=certificate_number.strip(),
         programme=programme,
+        scan=scan or "",
+        **values,
     )
-    if scan:
-        _check_scan(scan)
-        record.scan = scan
-    topics = list(topics)
-    if not topics:
-        raise ValidationError({"topics": _("Choose at least one topic.")})
-    if expires_on is None:
-        expires_on = validity.expires_on(completed_on, programme, topics)
-    elif completed_on and expires_on < completed_on:
-        raise ValidationError(
-            {"expires_on": _("The training cannot expire before the day it was completed.")}
-        )
-    record.expires_on = expires_on
     record.full_clean(exclude=["topics", "verification_code"])
     record.save()
     record.topics.set(topics)
