@@ -270,7 +270,7 @@ def _checked(outcome: Outcome, user, row: int, v: dict, person: Known, instituti
     """The row through external_record_create's checks; its refusal reported on its cells."""
     institution = institutions[header_key(v["institution"])] if v.get("institution") else None
     try:
-        external_record_person_check(user, unit=person.unit_path, name=person.full_name)
+        external_record_person_check(user, person, unit=person.unit_path)
         values = external_record_values(
             title=v["title"],
             topics=v["topics"],
@@ -369,9 +369,6 @@ def _log(ids: list[int], plan: list[Planned]) -> None:
     # The topics as auditlog lists them: in their model's order.
     order = {pk: n for n, pk in enumerate(Topic.objects.values_list("pk", flat=True))}
 
-    def label(p: Planned) -> str:
-        return " — ".join(part for part in (p.person.full_name, p.title) if part)
-
     def created(p: Planned) -> dict:
         changes = {
             **shared,
@@ -388,27 +385,33 @@ def _log(ids: list[int], plan: list[Planned]) -> None:
             del changes["expires_on"]
         return changes
 
-    pairs = list(zip(ids, plan, strict=True))
+    added: dict[tuple, dict] = {}  # a file repeats a few sets of topics
+
+    def topics_added(p: Planned) -> dict:
+        key = tuple(t.pk for t in p.topics)
+        if key not in added:
+            chosen = sorted(p.topics, key=lambda t: order[t.pk])
+            added[key] = {"topics": audit.bulk.m2m_added(chosen)}
+        return added[key]
+
+    entries = [
+        (pk, p, " — ".join(part for part in (p.person.full_name, p.title) if part))
+        for pk, p in zip(ids, plan, strict=True)
+    ]
     audit.bulk.log_rows(
         TrainingRecord,
         audit.bulk.CREATE,
         (
-            audit.bulk.Row(pk, label(p), created(p), p.person.pk, p.person.unit_id)
-            for pk, p in pairs
+            audit.bulk.Row(pk, label, created(p), p.person.pk, p.person.unit_id)
+            for pk, p, label in entries
         ),
     )
     audit.bulk.log_rows(
         TrainingRecord,
         audit.bulk.UPDATE,
         (
-            audit.bulk.Row(
-                pk,
-                label(p),
-                {"topics": audit.bulk.m2m_added(sorted(p.topics, key=lambda t: order[t.pk]))},
-                p.person.pk,
-                p.person.unit_id,
-            )
-            for pk, p in pairs
+            audit.bulk.Row(pk, label, topics_added(p), p.person.pk, p.person.unit_id)
+            for pk, p, label in entries
         ),
     )
 

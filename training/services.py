@@ -767,11 +767,12 @@ def external_record_writer_check(user) -> None:
     _require_writer(user)
 
 
-def external_record_person_check(user, *, unit, name: str) -> None:
-    """The person must be in the user's subtree (`unit`: their unit, or its path)."""
-    if not is_system(user) and not in_scope(user, unit):
+def external_record_person_check(user, person, *, unit=None) -> None:
+    """The person must be in the user's subtree (`unit`: their unit or its path, when
+    `person` does not carry it)."""
+    if not is_system(user) and not in_scope(user, person.unit if unit is None else unit):
         raise ValidationError(
-            {"person": _("%(name)s is outside your unit's subtree.") % {"name": name}}
+            {"person": _("%(name)s is outside your unit's subtree.") % {"name": person.full_name}}
         )
 
 
@@ -829,7 +830,7 @@ def external_record_create(
 
     imports.records writes a whole file with the same checks (the three functions above)."""
     external_record_writer_check(user)
-    external_record_person_check(user, unit=person.unit, name=person.full_name)
+    external_record_person_check(user, person)
     if scan:
         _check_scan(scan)
     values = external_record_values(
