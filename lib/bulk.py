@@ -5,10 +5,13 @@ and builds a model instance per row; an import of 100,000 participants spends mo
 there. These helpers take plain tuples and adapt only the values the database needs adapted.
 """
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
+
+SQLITE_SLICE = 5000  # rows per executemany on SQLite
 
 
 def insert_rows(
@@ -45,7 +48,13 @@ def insert_rows(
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared())
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+            # In slices: Django's SQLite cursor peeks at the rows through itertools.tee and
+            # keeps the peeking copy alive, so one executemany holds every row it was given
+            # (200,000 history entries of a records import: 130 MB).
+            rows_left = prepared()
+            while chunk := list(itertools.islice(rows_left, SQLITE_SLICE)):
+                cursor.executemany(sql, chunk)
     return count
 
 
