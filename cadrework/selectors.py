@@ -28,11 +28,12 @@ from cadrework.models import (
     StructureGoal,
     StructureMeasure,
 )
-from lib.periods import in_force_q
+from lib.bulk import lookups_in
+from lib.periods import in_force, in_force_q
 from lib.tree import line_paths
 from people.models import EducationLevel, Person, PoliticalTheory, Role
 from standards.models import TitleStandard
-from standards.rules import meets_q, standard_for
+from standards.rules import meets_q, standard_for, standards_for_many
 from units.models import Unit
 
 PASSING = [r for r, rank in RATING_RANK.items() if rank >= RATING_RANK[Rating.COMPLETED]]
@@ -80,6 +81,100 @@ def pool_for(unit: Unit, role: Role, day: dt.date) -> Pool | None:
 def open_entries(pool: Pool, day: dt.date) -> QuerySet:
     """Who is in the pool on `day`."""
     return pool.entries.filter(Q(entered_on__lte=day), Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+def is_open_on(entry: PoolEntry, day: dt.date) -> bool:
+    """open_entries' rule for an entry in memory: entered by `day`, not left by then (the day
+    a person leaves, they are out)."""
+    return entry.entered_on <= day and (entry.left_on is None or entry.left_on > day)
+
+
+# The set-based twins of pool_for, open_entries, post_standard, trained_q and rated_q, for the
+# posts of a whole import at once (cadrework.appointments.check_many): what they read is read
+# in a few queries, a period's rule applied to rows in memory by lib.periods.
+
+
+def pools_for_many(posts: list[tuple[int, str, dt.date]]) -> list[Pool | None]:
+    """pool_for of each (unit id, post, day), in their order."""
+    kept: dict[tuple[int, str], list[Pool]] = {}
+    units = sorted({unit for unit, _p, _d in posts})
+    for lookup in lookups_in("unit_id", units) if units else ():
+        for pool in (
+            Pool.objects.filter(post__in={p for _u, p, _d in posts}, **lookup)
+            .order_by("unit_id", "term__start_date", "post")
+            .select_related("term")
+        ):
+            kept.setdefault((pool.unit_id, pool.post), []).append(pool)
+    return [
+        next(
+            (
+                pool
+                for pool in kept.get((unit, post), ())
+                if in_force(pool.term.start_date, pool.term.end_date, day)
+            ),
+            None,
+        )
+        for unit, post, day in posts
+    ]
+
+
+def in_pools_many(asked: list[tuple[int, int, dt.date]]) -> set[tuple[int, int, dt.date]]:
+    """Which of the (pool id, person id, day) asked have the person in the pool that day."""
+    entries: dict[tuple[int, int], list[PoolEntry]] = {}
+    pools = sorted({pool for pool, _p, _d in asked})
+    people = {person for _p, person, _d in asked}
+    for lookup in lookups_in("pool_id", pools) if pools else ():
+        for entry in PoolEntry.objects.filter(**lookup).only(
+            "pool_id", "person_id", "entered_on", "left_on"
+        ):
+            if entry.person_id in people:
+                entries.setdefault((entry.pool_id, entry.person_id), []).append(entry)
+    return {
+        (pool, person, day)
+        for pool, person, day in asked
+        if any(is_open_on(e, day) for e in entries.get((pool, person), ()))
+    }
+
+
+def post_standards_many(posts: list[tuple[int, int, dt.date]]) -> list[TitleStandard | None]:
+    """post_standard of each (role id, unit id, day), in their order."""
+    return standards_for_many(posts)
+
+
+def trained_many(asked: list[tuple[TitleStandard, dt.date, int]]) -> set[tuple[int, dt.date, int]]:
+    """Which of the (standard, day, person id) asked have the person meeting the standard that
+    day, as (standard id, day, person id): trained_q's rule, a query per standard and day."""
+    groups: dict[tuple[int, dt.date], tuple[TitleStandard, set[int]]] = {}
+    for standard, day, person in asked:
+        groups.setdefault((standard.pk, day), (standard, set()))[1].add(person)
+    met = set()
+    for (pk, day), (standard, people) in groups.items():
+        for lookup in lookups_in("id", sorted(people)):
+            met.update(
+                (pk, day, person)
+                for person in Person.objects.filter(meets_q(standard, day), **lookup).values_list(
+                    "pk", flat=True
+                )
+            )
+    return met
+
+
+def rated_many(asked: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of the (person id, year) asked were rated at least 'completed' that year:
+    rated_q's rule, a query per year."""
+    years: dict[int, set[int]] = {}
+    for person, year in asked:
+        years.setdefault(year, set()).add(person)
+    rated = set()
+    for year, people in years.items():
+        for lookup in lookups_in("id", sorted(people)):
+            rated.update(
+                (person, year)
+                for person in Person.objects.filter(rated_q(year), **lookup).values_list(
+                    "pk", flat=True
+                )
+            )
+    return rated
 
 
 def post_role(pool: Pool) -> Role:

@@ -17,7 +17,7 @@ import audit.bulk
 from accounts.models import User
 from imports.matching import resolve_unit, scope_prefix, units_by_code
 from imports.outcome import Outcome, each_row, parse_rows, targets_follow
-from imports.people import IDENTITY, match_people
+from imports.people import IDENTITY, PERSON_COLUMNS, insert_people, match_people
 from lib import progress
 from lib.bulk import insert_rows, insert_with_defaults, lookups_in, reserve_ids
 from lib.choices import choices_parser
@@ -342,28 +342,6 @@ def _plan(outcome, rows, chosen, new_people, classes, existing) -> dict:
     return plan
 
 
-PERSON_COLUMNS = (
-    "id",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "gender",
-    "birth_date",
-    "citizen_id",
-    "ethnicity",
-    "phone",
-    "email",
-    "address",
-    "education_level",
-    "political_theory",
-    "foreign_language",
-    "it_skill",
-    "unit",
-    "search_name",
-    "sort_key",
-)
-
-
 WRITE_STEPS = 3  # people, enrolments, training records: shown as the "write" stage
 
 
@@ -371,36 +349,7 @@ def _write(outcome, plan, user, classes) -> None:
     now = timezone.now()
     progress.report(outcome.progress_key, 0, WRITE_STEPS, "write")
     new_people = list({id(p): p for _c, p, _r in plan["create"] if p.pk is None}.values())
-    for person, pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
-        person.id = pk
-        person.fill_keys()
-    insert_with_defaults(
-        Person,
-        PERSON_COLUMNS,
-        (
-            (
-                p.id,
-                p.family_name,
-                p.middle_name,
-                p.given_name,
-                p.gender,
-                p.birth_date,
-                p.citizen_id,
-                p.ethnicity,
-                p.phone,
-                p.email,
-                p.address,
-                p.education_level,
-                p.political_theory,
-                p.foreign_language,
-                p.it_skill,
-                p.unit_id,
-                p.search_name,
-                p.sort_key,
-            )
-            for p in new_people
-        ),
-    )
+    insert_people(new_people)
     progress.report(outcome.progress_key, 1, WRITE_STEPS, "write")
     created = [
         (c, p.pk, pk, results)

@@ -3,10 +3,12 @@
 Every write follows people.services (the rules of the pages and the API). People new to the
 system, and posts new to it, are checked by its rules for the whole file at once (what exists
 read in a few queries, the rules applied in Python by the functions the services call:
-people_check_new, position_errors, post_refusal, appointment_findings) and written in bulk
-with their history entries (audit.bulk); stored people and posts that a row changes go
-through its functions one by one. A row is one position, rows of the same person are
-grouped. Blank cells never erase what is stored."""
+people_check_new, position_errors, post_refusal, appointment_findings_many and
+check_appointment) and written in bulk with their history entries (audit.bulk) and
+appointment records — a check (rolled back) writes the rows the rules read, not these, which
+nothing refuses; stored people and posts that a row changes go through its functions one by
+one. A row is one position, rows of the same person are grouped. Blank cells never erase
+what is stored."""
 
 import dataclasses
 from collections import defaultdict
@@ -19,7 +21,7 @@ from imports.matching import Identity, Known, PersonIndex, resolve_unit, units_b
 from imports.outcome import Outcome, each_row, guarded, parse_rows, targets_follow
 from lib.bulk import insert_with_defaults, lookups_in, reserve_ids
 from lib.periods import in_force, overlaps
-from lib.spreadsheets import CellError, Table
+from lib.spreadsheets import Table, once_per_value
 from lib.vntext import split_full_name
 from people import appointments, services, sheets
 from people.models import Person, Position
@@ -32,31 +34,9 @@ def columns() -> tuple:
     """The people spreadsheet's columns (people.sheets), a role cell read once per distinct
     value in a file (people.sheets.parse_role reads the roles for every cell)."""
     return tuple(
-        dataclasses.replace(c, parse=_once_per_value(c.parse)) if c.key == "role" else c
+        dataclasses.replace(c, parse=once_per_value(c.parse)) if c.key == "role" else c
         for c in sheets.columns()
     )
-
-
-def _once_per_value(parse):
-    seen: dict = {}
-
-    def memo(value):
-        try:
-            key = (type(value), value)
-            hash(key)
-        except TypeError:
-            return parse(value)
-        if key not in seen:
-            try:
-                seen[key] = (True, parse(value))
-            except CellError as error:
-                seen[key] = (False, error)
-        ok, result = seen[key]
-        if not ok:
-            raise result
-        return result
-
-    return memo
 
 
 PERSON_KEYS = (
@@ -176,7 +156,7 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
         if outcome.cells_ok(members[0][0], PERSON_CELLS)
     }
     new = [members for members in groups.values() if chosen[members[0][0]] is None]
-    saved = _create_people(outcome, user, new, units)
+    saved = _create_people(outcome, user, new, units, write=write)
     known_people = [m for m in groups.values() if chosen[m[0][0]] is not None]
     loaded = _load_people([chosen[m[0][0]].pk for m in known_people])
     for members in each_row(known_people, outcome, "write", done_before=len(new)):
@@ -206,7 +186,7 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
                 outcome, user, p, v, units, r, known[r]
             ),
         )
-    _create_positions(outcome, user, new_posts, units)
+    _create_positions(outcome, user, new_posts, units, write=write)
 
 
 def _check_row(outcome: Outcome, row: int, values: dict, units: dict) -> None:
@@ -265,7 +245,7 @@ def _check_groups(outcome: Outcome, groups: dict) -> None:
             seen.setdefault(post, row)
 
 
-def _create_people(outcome: Outcome, user, groups: list[list], units) -> list[tuple]:
+def _create_people(outcome: Outcome, user, groups: list[list], units, *, write: bool) -> list:
     """The people new to the system, checked by person_create's rules all at once
     (services.people_check_new) and written in one insert with their history: a row per
     person through the ORM and its signals ran at ~50 rows/s. A refused person is reported
@@ -282,13 +262,53 @@ def _create_people(outcome: Outcome, user, groups: list[list], units) -> list[tu
         for i, (members, person) in enumerate(zip(groups, people, strict=True))
         if i not in refused
     ]
-    for _members, person in written:
-        person.fill_keys()
-    audit.bulk.bulk_create(Person, [p for _members, p in written], batch_size=1_000)
+    made = [p for _members, p in written]
+    insert_people(made)
+    if write:  # a check writes the rows the next rules read, not their history
+        audit.bulk.log_created(made)
     if written:
         outcome.summary["people_created"] += len(written)
     outcome.step(len(groups), "write")
     return written
+
+
+# The columns a new person is written with (lib.bulk), ids reserved beforehand.
+PERSON_COLUMNS = (
+    "id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "citizen_id",
+    "ethnicity",
+    "phone",
+    "email",
+    "address",
+    "education_level",
+    "political_theory",
+    "foreign_language",
+    "it_skill",
+    "unit",
+    "search_name",
+    "sort_key",
+)
+
+
+def insert_people(people: list[Person]) -> None:
+    """New people (checked already) written in one insert, their ids and name keys set: what
+    person_create's save writes, without its signals (the caller writes the history)."""
+    for person, pk in zip(people, reserve_ids(Person, len(people)), strict=True):
+        person.id = pk
+        person.fill_keys()
+    insert_with_defaults(
+        Person,
+        PERSON_COLUMNS,
+        (
+            tuple(getattr(p, "unit_id" if c == "unit" else c) for c in PERSON_COLUMNS)
+            for p in people
+        ),
+    )
 
 
 def _load_people(pks: list[int]) -> dict[int, Person]:
@@ -389,7 +409,7 @@ def _save_position(
 POST_LINKS = ["person", "unit", "role", "term"]
 
 
-def _create_positions(outcome: Outcome, user, posts: list, units) -> None:
+def _create_positions(outcome: Outcome, user, posts: list, units, *, write: bool) -> None:
     """The posts new to the system, checked by position_create's rules for the whole file
     (people.services: the scope, the term covering the start day, the position's own rules,
     post_refusal on the unit's periods of the role read at once and kept current as rows are
@@ -415,20 +435,24 @@ def _create_positions(outcome: Outcome, user, posts: list, units) -> None:
             .order_by("start_date", "id")
         ):
             periods[(held.unit_id, held.role_id)].append(held)
+    # The appointment checks of every post at once (they read nothing the rows change).
+    reviewed = services.appointment_findings_many(user, [p for _r, p in candidates])
     accepted = []
-    for row, position in each_row(candidates, outcome, "write"):
+    for (row, position), findings in zip(
+        each_row(candidates, outcome, "write"), reviewed, strict=True
+    ):
         try:
-            findings = _check_position(user, position, terms, periods)
+            _check_position(user, position, terms, periods, findings)
         except ValidationError as error:
             outcome.validation_error(row, error, FIELD_COLUMNS)
             continue
         accepted.append((position, findings))
-    _insert_positions(outcome, user, accepted)
+    _insert_positions(outcome, user, accepted, write=write)
 
 
-def _check_position(user, position: Position, terms: dict, periods: dict) -> list:
-    """position_create's checks on one post, the database read beforehand; the post joins
-    the periods the next rows are checked against. Returns the appointment findings."""
+def _check_position(user, position: Position, terms: dict, periods: dict, findings: list) -> None:
+    """position_create's checks on one post, the database and the appointment findings read
+    beforehand; the post joins the periods the next rows are checked against."""
     services.check_unit_in_scope(user, position.unit)
     services.check_unit_in_scope(user, position.person.unit, "person")
     start, end = position.start_date, position.end_date
@@ -450,17 +474,16 @@ def _check_position(user, position: Position, terms: dict, periods: dict) -> lis
     if refusal is not None:
         raise refusal
     position.full_clean(exclude=POST_LINKS, validate_unique=False, validate_constraints=False)
-    findings = services.appointment_findings(user, position)
+    services.check_appointment(position, findings)
     held.append(position)
     held.sort(key=lambda p: p.start_date)  # stable: the stored ones keep their id order
-    return findings
 
 
 # The columns a new post is written with: the fields the post form saves, and whose they are.
 POSITION_COLUMNS = ("id", "person", "unit", *POSITION_FIELDS)
 
 
-def _insert_positions(outcome: Outcome, user, accepted: list) -> None:
+def _insert_positions(outcome: Outcome, user, accepted: list, *, write: bool) -> None:
     positions = [p for p, _f in accepted]
     for position, pk in zip(positions, reserve_ids(Position, len(positions)), strict=True):
         position.id = pk
@@ -484,10 +507,9 @@ def _insert_positions(outcome: Outcome, user, accepted: list) -> None:
             for p in positions
         ),
     )
-    audit.bulk.log_created(positions)
-    for position, findings in accepted:
-        if findings:
-            appointments.record(position, findings, "", user)
+    if write:  # the history and the appointments' records: nothing a check reads or refuses
+        audit.bulk.log_created(positions)
+        appointments.record_many([(p, f) for p, f in accepted if f], "", user)
     outcome.summary["positions_created"] += len(positions)
     outcome.touched_people = {p.person_id for p in positions}
     outcome.touched_since = min((p.start_date for p in positions), default=None)

@@ -78,6 +78,31 @@ def header_key(text) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text)).split())
 
 
+def once_per_value(parse):
+    """`parse` read once per distinct value of a file (a cell naming a role or a kind reads
+    the table of them: once per value, not once per row). Wrap it per file, not for good."""
+
+    seen: dict = {}
+
+    def memo(value):
+        try:
+            key = (type(value), value)
+            hash(key)
+        except TypeError:
+            return parse(value)
+        if key not in seen:
+            try:
+                seen[key] = (True, parse(value))
+            except CellError as error:
+                seen[key] = (False, error)
+        ok, result = seen[key]
+        if not ok:
+            raise result
+        return result
+
+    return memo
+
+
 def clean_cell(value):
     """NFC text without stray spaces; integral floats as ints; datetimes at midnight as dates.
 

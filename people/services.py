@@ -365,6 +365,20 @@ def appointment_findings(user, position: Position, appointment_reason: str = "")
     """What filling the post checks (people.appointments, for a user, not a system job);
     refused when a binding check is missed by an appointment given no reason."""
     findings = appointments.review(position) if not is_system(user) else []
+    check_appointment(position, findings, appointment_reason)
+    return findings
+
+
+def appointment_findings_many(user, positions: list[Position]) -> list[list]:
+    """appointment_findings' review of many posts at once (an import's file, their people
+    saved): each one's findings, in order; check_appointment then refuses a post by them."""
+    if is_system(user):
+        return [[] for _p in positions]
+    return appointments.review_many(positions)
+
+
+def check_appointment(position: Position, findings: list, appointment_reason: str = "") -> None:
+    """An appointment that misses a binding check needs a reason."""
     missed = [f.label for f in findings if f.binding and not f.ok]
     if missed and position.start_reason == StartReason.APPOINTED and not appointment_reason.strip():
         raise ValidationError(
@@ -375,7 +389,6 @@ def appointment_findings(user, position: Position, appointment_reason: str = "")
                 ]
             }
         )
-    return findings
 
 
 @transaction.atomic

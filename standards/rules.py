@@ -16,7 +16,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from lib.periods import valid_on
+from lib.bulk import lookups_in
+from lib.periods import in_force, valid_on
 from people.models import EducationLevel, Person, PoliticalTheory
 from standards.models import TitleStandard
 from training.models import Topic, TrainingRecord
@@ -44,6 +45,40 @@ def standard_for(role, unit, day: dt.date) -> TitleStandard | None:
     if version is None:
         return None
     return standard_for_level(role, version.kind.level_id, day)
+
+
+def standards_for_many(titles: list[tuple[int, int, dt.date]]) -> list[TitleStandard | None]:
+    """`standard_for` of many titles at once — (role id, unit id, day) each, answered in their
+    order: the units' placements and the roles' standards read in a few queries, the ones in
+    force on each day picked by lib.periods' rule (an import checks a whole file's posts)."""
+    if not titles:
+        return []
+    placements: dict[int, list[UnitVersion]] = {}
+    for lookup in lookups_in("unit_id", sorted({unit for _r, unit, _d in titles})):
+        for version in UnitVersion.objects.filter(**lookup).select_related("kind"):
+            placements.setdefault(version.unit_id, []).append(version)
+    issued: dict[tuple[int, int], list[TitleStandard]] = {}
+    roles = sorted({role for role, _u, _d in titles})
+    for standard in TitleStandard.objects.filter(role_id__in=roles).prefetch_related("topics"):
+        issued.setdefault((standard.role_id, standard.level_id), []).append(standard)
+    out = []
+    for role, unit, day in titles:
+        version = next(
+            (v for v in placements.get(unit, ()) if in_force(v.valid_from, v.valid_to, day)), None
+        )
+        out.append(
+            None
+            if version is None
+            else next(
+                (
+                    s
+                    for s in issued.get((role, version.kind.level_id), ())
+                    if in_force(s.valid_from, s.valid_to, day)
+                ),
+                None,
+            )
+        )
+    return out
 
 
 def standard_for_level(role, level_id: int, day: dt.date) -> TitleStandard | None:
