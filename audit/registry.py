@@ -3,9 +3,10 @@
 Every model the issue lists (units, people, positions, classes, enrolments, records, plans and
 their lines, targets — a unit's adopted copy is a Target too — and evaluations), plus what
 changes the figures and obligations just as much: a unit's member counts and terms, pool
-entries, spending, and user accounts (role, unit, active: who may do what). Left out of each:
-derived keys (search and sort keys, tree paths), the system's own timestamps of an action the
-entry already dates, secrets (password hashes, a certificate's verification code).
+entries, spending, the enterprise register, and user accounts (role, unit, active: who may do
+what). Left out of each: derived keys (search and sort keys, tree paths), the system's own
+timestamps of an action the entry already dates, secrets (password hashes, a certificate's
+verification code).
 
 Personal data (Decree 13/2023/NĐ-CP) is kept masked in the log, as the pages show it: the
 log says that and when a citizen ID or a phone number changed and what it roughly was, without
@@ -120,6 +121,9 @@ def specs() -> dict[str, Spec]:
         "planning.Spending": Spec(
             subject="unit", unit=_attr("unit_id"), label=lambda o: str(o.year)
         ),
+        # The enterprise register moves the coverage figure (004, T-004-5) as member counts
+        # move theirs: each change shows on its area union's history.
+        "planning.Employer": Spec(exclude=("updated_on",), subject="area", unit=_attr("area_id")),
         "targets.Target": Spec(
             exclude=("builtin",),
             m2m=("roles", "levels", "unit_kinds", "topics", "programmes"),

@@ -3,14 +3,17 @@ give (004: "phối hợp với cơ quan bảo hiểm xã hội, thuế … rà s
 nghiệp"). The tax code is the key: a file imported again updates the employers it names and
 adds the new ones. Sized like the participants import: set-based reads, bulk writes."""
 
+import datetime as dt
 import functools
 import re
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+import audit.bulk
 from imports.matching import resolve_unit, scope_prefix, units_by_code
 from imports.outcome import Outcome, parse_rows
-from lib.bulk import lookups_in
+from lib.bulk import insert_rows, lookups_in, reserve_ids
 from lib.spreadsheets import CellError, Column, Table, is_blank, parse_integer, parse_text
 from planning.models import Employer
 from units.models import MAX_COUNT
@@ -111,6 +114,17 @@ def columns() -> tuple[Column, ...]:
     )
 
 
+KEYS = (*FIELDS, "area", "union")  # what a row gives an employer
+
+
+class Stored(NamedTuple):
+    """An employer already in the register, as plain values (a file names thousands)."""
+
+    pk: int
+    values: tuple  # in the order of KEYS, units as ids
+    area_path: str
+
+
 def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool) -> None:
     rows = parse_rows(table, outcome)
     first_row: dict[str, int] = {}
@@ -128,10 +142,7 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     units = units_by_code(
         [v.get("area") for _r, v in rows] + [v.get("union") for _r, v in rows], user
     )
-    existing = {}
-    for lookup in lookups_in("tax_code", sorted(first_row)):
-        for employer in Employer.objects.filter(**lookup).select_related("area"):
-            existing[employer.tax_code] = employer
+    existing = _stored(sorted(first_row))
     created, changed = [], []
     scope = scope_prefix(user)  # a stored employer's area union must be the user's too
     for done, (row, v) in enumerate(rows, 1):
@@ -139,23 +150,104 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
         area, union = _check_row(outcome, row, v, units, existing, scope)
         if not outcome.row_ok(row):
             continue
-        values = {name: v.get(name) if name == "workers" else v.get(name) or "" for name in FIELDS}
-        values |= {"area": area, "union": union}
+        values = tuple(v.get(name) if name == "workers" else v.get(name) or "" for name in FIELDS)
+        values += (area.pk, union.pk if union else None)
         employer = existing.get(v["tax_code"])
         if employer is None:
-            created.append(Employer(tax_code=v["tax_code"], **values))
-        elif any(getattr(employer, k) != val for k, val in values.items()):
-            for k, val in values.items():
-                setattr(employer, k, val)
-            changed.append(employer)
+            created.append((v["tax_code"], values))
+        elif values != employer.values:
+            changed.append((v["tax_code"], employer, values))
         else:
             outcome.summary["employers_unchanged"] += 1
     for name, done in (("employers_created", created), ("employers_updated", changed)):
         if done:
             outcome.summary[name] += len(done)
     if write and not outcome.problems:
-        Employer.objects.bulk_create(created, batch_size=2000)
-        Employer.objects.bulk_update(changed, [*FIELDS, "area", "union"], batch_size=2000)
+        _write(created, changed)
+
+
+def _stored(tax_codes: list[str]) -> dict[str, Stored]:
+    found = {}
+    for lookup in lookups_in("tax_code", tax_codes):
+        for pk, tax_code, *values, area_path in (
+            Employer.objects.filter(**lookup)
+            .order_by()
+            .values_list("pk", "tax_code", *FIELDS, "area_id", "union_id", "area__path")
+        ):
+            found[tax_code] = Stored(pk, tuple(values), area_path)
+    return found
+
+
+def _write(created: list[tuple], changed: list[tuple]) -> None:
+    """New employers in one insert, changed ones in one bulk update, each with the history
+    entry django-auditlog writes for one save (audit.bulk)."""
+    today = dt.date.today()  # as the model's auto_now writes updated_on
+    ids = reserve_ids(Employer, len(created))
+    insert_rows(
+        Employer,
+        ("id", "tax_code", *KEYS, "updated_on"),
+        (
+            (pk, tax_code, *values, today)
+            for pk, (tax_code, values) in zip(ids, created, strict=True)
+        ),
+    )
+    Employer.objects.bulk_update(
+        [Employer(pk=e.pk, updated_on=today, **_fields(values)) for _code, e, values in changed],
+        [*FIELDS, "area", "union", "updated_on"],
+        batch_size=1000,
+    )
+    audit.bulk.log_rows(
+        Employer,
+        audit.bulk.CREATE,
+        (
+            audit.bulk.Row(
+                pk,
+                _label(values, tax_code),
+                {"tax_code": ["None", tax_code], **_created(values)},
+                values[-2],
+                values[-2],
+            )
+            for pk, (tax_code, values) in zip(ids, created, strict=True)
+        ),
+    )
+    audit.bulk.log_rows(
+        Employer,
+        audit.bulk.UPDATE,
+        (
+            audit.bulk.Row(
+                e.pk,
+                _label(values, tax_code),
+                {
+                    key: [audit.bulk.text(old), audit.bulk.text(new)]
+                    for key, old, new in zip(KEYS, e.values, values, strict=True)
+                    if old != new
+                },
+                values[-2],
+                values[-2],
+            )
+            for tax_code, e, values in changed
+        ),
+    )
+
+
+def _fields(values: tuple) -> dict:
+    return {
+        f"{k}_id" if k in ("area", "union") else k: v for k, v in zip(KEYS, values, strict=True)
+    }
+
+
+def _label(values: tuple, tax_code: str) -> str:
+    return f"{values[0]} ({tax_code})"  # as Employer's str
+
+
+def _created(values: tuple) -> dict:
+    """A new employer's changes as auditlog writes them: every field from "None", a unit as
+    its id (an empty one too), an empty number left out."""
+    return {
+        key: ["None", audit.bulk.text(value)]
+        for key, value in zip(KEYS, values, strict=True)
+        if value is not None or key in ("area", "union")
+    }
 
 
 def _check_row(outcome: Outcome, row: int, v: dict, units, existing, scope: str) -> tuple:
@@ -170,7 +262,7 @@ def _check_row(outcome: Outcome, row: int, v: dict, units, existing, scope: str)
             _("%(code)s is not a grassroots union.") % {"code": union.code},
         )
     employer = existing.get(v.get("tax_code"))
-    if employer is not None and not is_within(employer.area, scope):
+    if employer is not None and not is_within(employer.area_path, scope):
         outcome.problem(
             row,
             "tax_code",
@@ -181,4 +273,5 @@ def _check_row(outcome: Outcome, row: int, v: dict, units, existing, scope: str)
 
 
 def after_commit(outcome: Outcome) -> None:
-    """Bulk writes send no signals; nothing follows from the register but its pages."""
+    """Bulk writes send no signals; nothing follows from the register but its pages (the
+    coverage figure reads the register when it is asked)."""
