@@ -2,12 +2,16 @@
 unit and its sub-units in any order: parents named in the file are created first. Renaming or
 moving an existing unit is a dated reorganisation, done on the unit's page, not by import."""
 
+import dataclasses
 import functools
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+import audit.bulk
 from imports.matching import units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows
+from lib.bulk import insert_objects, insert_with_defaults, reserve_ids
 from lib.choices import choices_parser
 from lib.dates import today
 from lib.spreadsheets import (
@@ -16,12 +20,13 @@ from lib.spreadsheets import (
     Table,
     header_key,
     is_blank,
+    once_per_value,
     parse_date,
     parse_integer,
     parse_text,
 )
 from units import services
-from units.models import Sector, Unit, UnitFigures, UnitKind
+from units.models import Reorganisation, Sector, Unit, UnitFigures, UnitKind, UnitVersion
 
 FIELD_COLUMNS = {
     "code": "code",
@@ -54,8 +59,17 @@ def _code(value) -> str:
     return parse_text(value, 32).upper()
 
 
-@functools.cache
 def columns() -> tuple[Column, ...]:
+    """The units spreadsheet's columns, a kind cell read once per distinct value in a file
+    (parse_kind reads the kinds for every cell)."""
+    return tuple(
+        dataclasses.replace(c, parse=once_per_value(c.parse)) if c.key == "kind" else c
+        for c in _columns()
+    )
+
+
+@functools.cache
+def _columns() -> tuple[Column, ...]:
     return (
         Column("code", "Mã đơn vị", _code, required=True),
         Column("name", "Tên đơn vị", lambda v: parse_text(v, 255), required=True),
@@ -131,8 +145,10 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
     for row, v in rows:  # the codes of every row, whatever else is wrong with it
         _check_codes(outcome, row, v, known, seen)
     rows = [(r, v) for r, v in rows if outcome.row_ok(r)]
-    for row, v in each_row(_parents_first(rows), outcome, "write"):
+    stored = [(r, v) for r, v in rows if v["code"] in known]
+    for row, v in each_row(stored, outcome, "write"):
         guarded(outcome, row, FIELD_COLUMNS, lambda r=row, v=v: _save(outcome, user, r, v, known))
+    _create_units(outcome, user, [(r, v) for r, v in rows if v["code"] not in known], known, write)
 
 
 def _check_codes(outcome: Outcome, row: int, v: dict, known: dict, in_file: dict) -> None:
@@ -170,31 +186,100 @@ def _check_codes(outcome: Outcome, row: int, v: dict, known: dict, in_file: dict
         )
 
 
-def _save(outcome: Outcome, user, row: int, v: dict, known: dict) -> Unit | None:
-    """A row without a problem: its parent is stored, or was written from its own row of
-    the file just before (parents first); one that could not be written leaves its
-    children unwritten, its own problems said on its row."""
-    parent = known.get(v["parent"])
-    if parent is None:
-        return None
-    unit = known.get(v["code"])
-    if unit is None:
-        unit = services.unit_create(
-            user=user,
-            code=v["code"],
-            name=v["name"],
-            kind=v["kind"],
-            parent=parent,
-            sector=v.get("sector") or "",
-            founded_on=v.get("founded_on"),
-        )
+def _save(outcome: Outcome, user, row: int, v: dict, known: dict) -> None:
+    """A row of a unit already stored, without a problem: its corrections and figures,
+    through units.services."""
+    unit = known[v["code"]]
+    _update(outcome, user, unit, v)
+    _figures(outcome, user, unit, v)
+
+
+# A unit's own fields checked by full_clean; its kind and parent are the file's own, read with
+# it (full_clean would read each again), its code is checked against the stored ones (known).
+UNIT_LINKS = ["path", "kind", "parent"]
+
+
+def _create_units(outcome: Outcome, user, rows: list, known: dict, write: bool) -> None:
+    """The units new to the system, parents first, checked by unit_create's and
+    unit_set_figures' rules (units.services) for the whole file, then written with their first
+    placement, founding and figures in one insert each, with their history entries
+    (audit.bulk). A refused unit is told on its row and leaves its sub-units of the file
+    unwritten. A check (rolled back) writes nothing: no rule reads what these rows write."""
+    ordered = _parents_first(rows)
+    ids = iter(reserve_ids(Unit, len(ordered)) if write else range(1, len(ordered) + 1))
+    units, figures = [], []
+    for row, v in each_row(ordered, outcome, "write"):
+        parent = known.get(v["parent"])
+        if parent is None:  # refused on its own row
+            continue
+        try:
+            unit, counts = _check_unit(user, v, parent, ids)
+        except ValidationError as error:
+            outcome.validation_error(row, error, FIELD_COLUMNS)
+            continue
         unit.in_scope = True
         known[unit.code.upper()] = unit
-        outcome.summary["units_created"] += 1
-    else:
-        _update(outcome, user, unit, v)
-    _figures(outcome, user, unit, v)
-    return unit
+        units.append(unit)
+        if counts is not None:
+            figures.append(counts)
+    outcome.summary["units_created"] += len(units)
+    outcome.summary["figures_set"] += len(figures)
+    if write and units:
+        _insert_units(user, units, figures)
+        outcome.structure_days = [u.founded_on for u in units] + [f.effective_on for f in figures]
+
+
+def _check_unit(user, v: dict, parent: Unit, ids) -> tuple[Unit, UnitFigures | None]:
+    unit = services.unit_new(
+        code=v["code"],
+        name=v["name"],
+        kind=v["kind"],
+        parent=parent,
+        sector=v.get("sector") or "",
+        founded_on=v.get("founded_on"),
+    )
+    services.unit_check_new(user, unit)
+    unit.full_clean(exclude=UNIT_LINKS, validate_unique=False, validate_constraints=False)
+    services.unit_placed(unit, next(ids))
+    if v.get("member_count") is None:
+        return unit, None
+    services.figures_check_for(user, unit, v["member_count"], v.get("worker_count"))
+    counts = UnitFigures(
+        unit=unit,
+        effective_on=v.get("figures_on") or today(),
+        member_count=v["member_count"],
+        worker_count=v.get("worker_count"),
+    )
+    return unit, counts
+
+
+UNIT_COLUMNS = ("id", "code", "name", "kind", "parent", "path", "depth", "sector", "founded_on")
+
+
+def _insert_units(user, units: list[Unit], figures: list[UnitFigures]) -> None:
+    for unit in units:
+        unit.search_name = unit.searched_as()
+    insert_with_defaults(
+        Unit,
+        (*UNIT_COLUMNS, "search_name"),
+        (
+            (u.pk, u.code, u.name, u.kind_id, u.parent_id, u.path, u.depth, u.sector)
+            + (u.founded_on, u.search_name)
+            for u in units
+        ),
+    )
+    audit.bulk.log_created(units)
+    insert_objects(UnitVersion, (services.unit_first_version(u) for u in units))
+    founded = (services.unit_founding(u, user) for u in units)
+    insert_objects(Reorganisation, (f for f in founded if f is not None))
+    for counts, pk in zip(figures, reserve_ids(UnitFigures, len(figures)), strict=True):
+        counts.pk = pk
+    insert_with_defaults(
+        UnitFigures,
+        ("id", "unit", "effective_on", "member_count", "worker_count"),
+        ((f.pk, f.unit_id, f.effective_on, f.member_count, f.worker_count) for f in figures),
+    )
+    audit.bulk.log_created(figures)
 
 
 def _update(outcome: Outcome, user, unit: Unit, v: dict) -> None:
@@ -228,4 +313,10 @@ def _figures(outcome: Outcome, user, unit: Unit, v: dict) -> None:
 
 
 def after_commit(outcome: Outcome) -> None:
-    """Units written one by one send their signals."""
+    """Units written one by one send their signals; those written in bulk none: the targets'
+    stored figures follow the new structure here, as targets.signals does for a placement."""
+    days = getattr(outcome, "structure_days", None)
+    if days:
+        from targets import snapshots
+
+        snapshots.invalidate(None if None in days else min(days), keep_today=False)

@@ -98,8 +98,12 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(f"{self.code} {self.name}")
+        self.search_name = self.searched_as()
         super().save(*args, **kwargs)
+
+    def searched_as(self) -> str:
+        """What a search for the unit is matched against (its code and name, folded)."""
+        return fold(f"{self.code} {self.name}")
 
     def is_alive_on(self, day: dt.date) -> bool:
         return (self.founded_on is None or self.founded_on <= day) and (

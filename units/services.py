@@ -85,6 +85,75 @@ def _check_no_later_change(units_path: str, day: dt.date) -> None:
         )
 
 
+def unit_new(
+    *,
+    code: str,
+    name: str,
+    kind: UnitKind,
+    parent: Unit | None,
+    sector: str = "",
+    founded_on: dt.date | None = None,
+) -> Unit:
+    """An unsaved unit as unit_create makes it (its path is set once it has an id)."""
+    return Unit(
+        code=code.strip(),
+        name=" ".join(name.split()),
+        kind=kind,
+        parent=parent,
+        sector=sector or "",
+        founded_on=founded_on,
+        path="-",
+        depth=0 if parent is None else parent.depth + 1,
+    )
+
+
+def unit_check_new(user, unit: Unit) -> None:
+    """unit_create's rules on an unsaved unit (unit_new), apart from its own fields' (its
+    full_clean): where it may be placed, by whom. Reads nothing but the parent and kinds
+    given, so an import checks a whole file's new units with it."""
+    parent = unit.parent
+    _check_in_scope(user, parent, "parent")
+    _check_level(unit.kind, parent)
+    if parent is not None and unit.founded_on is not None:
+        _check_alive(parent, unit.founded_on, "parent")
+    if parent is not None and parent.dissolved_on is not None:
+        raise ValidationError(
+            {"parent": _("Unit %(code)s has been dissolved.") % {"code": parent.code}}
+        )
+
+
+def unit_placed(unit: Unit, pk: int) -> None:
+    """The unit's id and the path it gives it under its parent."""
+    unit.pk = pk
+    unit.path = (unit.parent.path if unit.parent else "") + path_segment(pk)
+
+
+def unit_first_version(unit: Unit) -> UnitVersion:
+    """The placement a new unit starts with (its id and path set)."""
+    return UnitVersion(
+        unit=unit,
+        valid_from=unit.founded_on,
+        name=unit.name,
+        kind=unit.kind,
+        parent=unit.parent,
+        path=unit.path,
+        depth=unit.depth,
+    )
+
+
+def unit_founding(unit: Unit, user) -> Reorganisation | None:
+    """The dated creation of a new unit, when its founding day is known."""
+    if unit.founded_on is None:
+        return None
+    return Reorganisation(
+        kind=ReorganisationKind.CREATE,
+        effective_on=unit.founded_on,
+        unit=unit,
+        other_unit=unit.parent,
+        created_by=recorded_user(user),
+    )
+
+
 @transaction.atomic
 def unit_create(
     *,
@@ -96,46 +165,18 @@ def unit_create(
     sector: str = "",
     founded_on: dt.date | None = None,
 ) -> Unit:
-    code, name = code.strip(), " ".join(name.split())
-    _check_in_scope(user, parent, "parent")
-    _check_level(kind, parent)
-    if parent is not None and founded_on is not None:
-        _check_alive(parent, founded_on, "parent")
-    if parent is not None and parent.dissolved_on is not None:
-        raise ValidationError(
-            {"parent": _("Unit %(code)s has been dissolved.") % {"code": parent.code}}
-        )
-    unit = Unit(
-        code=code,
-        name=name,
-        kind=kind,
-        parent=parent,
-        sector=sector or "",
-        founded_on=founded_on,
-        path="-",
-        depth=0 if parent is None else parent.depth + 1,
+    unit = unit_new(
+        code=code, name=name, kind=kind, parent=parent, sector=sector, founded_on=founded_on
     )
+    unit_check_new(user, unit)
     unit.full_clean(exclude=["path"])
     unit.save()
-    unit.path = (parent.path if parent else "") + path_segment(unit.pk)
+    unit_placed(unit, unit.pk)
     unit.save(update_fields=["path"])
-    UnitVersion.objects.create(
-        unit=unit,
-        valid_from=founded_on,
-        name=unit.name,
-        kind=kind,
-        parent=parent,
-        path=unit.path,
-        depth=unit.depth,
-    )
-    if founded_on is not None:
-        Reorganisation.objects.create(
-            kind=ReorganisationKind.CREATE,
-            effective_on=founded_on,
-            unit=unit,
-            other_unit=parent,
-            created_by=recorded_user(user),
-        )
+    unit_first_version(unit).save()
+    founding = unit_founding(unit, user)
+    if founding is not None:
+        founding.save()
     return unit
 
 
@@ -149,13 +190,18 @@ def unit_update(*, user, unit: Unit, code: str, sector: str, founded_on: dt.date
     return unit
 
 
+def figures_check_for(user, unit: Unit, member_count: int, worker_count: int | None) -> None:
+    """unit_set_figures' rules (an import checks a whole file's figures with it)."""
+    _check_in_scope(user, unit, "unit")
+    if member_count < 0 or (worker_count is not None and worker_count < 0):
+        raise ValidationError({"member_count": _("Counts cannot be negative.")})
+
+
 def unit_set_figures(
     *, user, unit: Unit, effective_on: dt.date, member_count: int, worker_count: int | None = None
 ) -> UnitFigures:
     """Record the member and worker counts from a date (replacing figures of that same date)."""
-    _check_in_scope(user, unit, "unit")
-    if member_count < 0 or (worker_count is not None and worker_count < 0):
-        raise ValidationError({"member_count": _("Counts cannot be negative.")})
+    figures_check_for(user, unit, member_count, worker_count)
     figures, _created = UnitFigures.objects.update_or_create(
         unit=unit,
         effective_on=effective_on,
