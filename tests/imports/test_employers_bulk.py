@@ -6,10 +6,12 @@ officer who imported the file; an employer the file leaves as it was has none.""
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit.context import acting_as
 from audit.models import LogEntry
+from imports.models import ImportStatus
 from planning.models import Employer
 from tests.imports.helpers import import_file, xlsx_bytes
 from tests.planning.test_enterprise_register import HEADER, employer_row
@@ -88,3 +90,18 @@ def test_an_employer_changed_by_a_file_has_the_entry_of_one_change_by_hand(tree)
     # The one the file left as it was: no entry, its date as it was.
     unchanged = Employer.objects.get(tax_code="0100000002")
     assert (len(entries(unchanged)), unchanged.updated_on) == (1, dt.date(2020, 1, 1))
+
+
+def queries_of_a_check(officer, rows: list) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        job = import_file(officer, "employers", xlsx_bytes([HEADER, *rows]), commit=False)
+    assert job.status == ImportStatus.CHECKED and job.can_commit, job.problems
+    return len(queries)
+
+
+def test_a_check_reads_no_more_for_thirty_rows_than_for_three(tree):
+    rows = [employer_row(n, "HN-ML" if n % 2 else "HN-DA", 40, "HN-ML-01") for n in range(30)]
+    import_file(tree.hanoi_officer, "employers", xlsx_bytes([HEADER, *rows[10:]]))  # stored
+    assert queries_of_a_check(tree.hanoi_officer, rows) == queries_of_a_check(
+        tree.hanoi_officer, rows[:3]
+    )

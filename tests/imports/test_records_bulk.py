@@ -7,7 +7,8 @@ service (issue 22 goal 3)."""
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit.context import acting_as
 from audit.models import LogEntry
@@ -252,3 +253,18 @@ def test_imported_records_move_the_stored_figures_as_one_record_does(
     untouched.refresh_from_db()
     marked.refresh_from_db()
     assert (untouched.changed_at, marked.changed_at is not None) == (None, True)
+
+
+def queries_of_a_check(officer, rows: list) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        job = import_file(officer, "records", xlsx_bytes([HEADER, *rows]), commit=False)
+    assert job.status == ImportStatus.CHECKED and job.can_commit, job.problems
+    return len(queries)
+
+
+def test_a_check_reads_no_more_for_thirty_rows_than_for_three(tree):
+    record = given(tree)[1]
+    rows = [as_row({**record, "title": f"Khóa {n}"}) for n in range(30)]
+    assert queries_of_a_check(tree.hanoi_officer, rows) == queries_of_a_check(
+        tree.hanoi_officer, rows[:3]
+    )
