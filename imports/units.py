@@ -6,12 +6,14 @@ import dataclasses
 import functools
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit.bulk
 from imports.matching import units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows
-from lib.bulk import insert_objects, insert_with_defaults, reserve_ids
+from lib.bulk import insert_with_defaults, reserve_ids
 from lib.choices import choices_parser
 from lib.dates import today
 from lib.spreadsheets import (
@@ -269,9 +271,10 @@ def _insert_units(user, units: list[Unit], figures: list[UnitFigures]) -> None:
         ),
     )
     audit.bulk.log_created(units)
-    insert_objects(UnitVersion, (services.unit_first_version(u) for u in units))
-    founded = (services.unit_founding(u, user) for u in units)
-    insert_objects(Reorganisation, (f for f in founded if f is not None))
+    _insert_dicts(UnitVersion, [services.unit_first_version(u) for u in units])
+    founded = [services.unit_founding(u, user) for u in units]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # as its auto_now_add
+    _insert_dicts(Reorganisation, [{**f, "created_at": now} for f in founded if f is not None])
     for counts, pk in zip(figures, reserve_ids(UnitFigures, len(figures)), strict=True):
         counts.pk = pk
     insert_with_defaults(
@@ -310,6 +313,12 @@ def _figures(outcome: Outcome, user, unit: Unit, v: dict) -> None:
         worker_count=v.get("worker_count"),
     )
     outcome.summary["figures_set"] += 1
+
+
+def _insert_dicts(model, rows: list[dict]) -> None:
+    """Rows given as the services give them (field -> value, the same fields in each)."""
+    if rows:
+        insert_with_defaults(model, tuple(rows[0]), (tuple(r.values()) for r in rows))
 
 
 def after_commit(outcome: Outcome) -> None:

@@ -75,19 +75,6 @@ def insert_with_defaults(model, fields: tuple[str, ...], rows) -> None:
     )
 
 
-def insert_objects(model, objects: Iterable) -> int:
-    """Unsaved instances of `model` inserted with insert_rows, every concrete field as a save
-    would write it (its pre_save: an automatic date filled in; adapted by the field for the
-    database), their ids left to the database: for rows whose ids are not needed back."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = [f.name for f in fields]
-
-    def row(obj) -> list:
-        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-
-    return insert_rows(model, names, (row(obj) for obj in objects), prepared=names)
-
-
 def _adapters(model_fields) -> dict:
     """Per column, how to turn a Python value into what the driver takes, where it differs:
     SQLite stores UUIDs as hex and decimals as text; psycopg's COPY takes both as they are."""

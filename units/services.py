@@ -128,30 +128,32 @@ def unit_placed(unit: Unit, pk: int) -> None:
     unit.path = (unit.parent.path if unit.parent else "") + path_segment(pk)
 
 
-def unit_first_version(unit: Unit) -> UnitVersion:
-    """The placement a new unit starts with (its id and path set)."""
-    return UnitVersion(
-        unit=unit,
-        valid_from=unit.founded_on,
-        name=unit.name,
-        kind=unit.kind,
-        parent=unit.parent,
-        path=unit.path,
-        depth=unit.depth,
-    )
+def unit_first_version(unit: Unit) -> dict:
+    """The fields of the placement a new unit starts with (its id and path set)."""
+    return {
+        "unit_id": unit.pk,
+        "valid_from": unit.founded_on,
+        "name": unit.name,
+        "kind_id": unit.kind_id,
+        "parent_id": unit.parent_id,
+        "path": unit.path,
+        "depth": unit.depth,
+    }
 
 
-def unit_founding(unit: Unit, user) -> Reorganisation | None:
-    """The dated creation of a new unit, when its founding day is known."""
+def unit_founding(unit: Unit, user) -> dict | None:
+    """The fields of a new unit's dated creation, when its founding day is known."""
     if unit.founded_on is None:
         return None
-    return Reorganisation(
-        kind=ReorganisationKind.CREATE,
-        effective_on=unit.founded_on,
-        unit=unit,
-        other_unit=unit.parent,
-        created_by=recorded_user(user),
-    )
+    by = recorded_user(user)
+    return {
+        "kind": ReorganisationKind.CREATE,
+        "effective_on": unit.founded_on,
+        "unit_id": unit.pk,
+        "other_unit_id": unit.parent_id,
+        "note": "",
+        "created_by_id": by.pk if by else None,
+    }
 
 
 @transaction.atomic
@@ -173,10 +175,10 @@ def unit_create(
     unit.save()
     unit_placed(unit, unit.pk)
     unit.save(update_fields=["path"])
-    unit_first_version(unit).save()
+    UnitVersion.objects.create(**unit_first_version(unit))
     founding = unit_founding(unit, user)
     if founding is not None:
-        founding.save()
+        Reorganisation.objects.create(**founding)
     return unit
 
 
