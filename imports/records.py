@@ -209,9 +209,17 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
             )
     rows = [(r, v) for r, v in rows if outcome.cells_ok(r, IDENTITY)]
     chosen, _index = match_people(outcome, rows, units, user, resolutions)
+    plan = _plan(outcome, user, rows, chosen, institutions)
+    if plan:
+        outcome.summary["records_created"] += len(plan)
+    if write and not outcome.problems and not outcome.ambiguities:
+        _write(outcome, plan)
+
+
+def _plan(outcome: Outcome, user, rows, chosen: dict, institutions: dict) -> list[Planned]:
+    """The rows that make a new record, each checked; the others reported or counted."""
     stored = _stored(rows, chosen)
-    plan = []
-    seen = {}
+    plan, seen = [], {}
     for row, v in each_row(rows, outcome, "check"):
         person = chosen[row]
         if person is False:
@@ -235,15 +243,11 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
         seen[key] = row
         if key in stored:
             outcome.summary["records_unchanged"] += 1
-            continue
-        if outcome.row_ok(row):
+        elif outcome.row_ok(row):
             planned = _checked(outcome, user, row, v, person, institutions)
             if planned is not None:
                 plan.append(planned)
-    if plan:
-        outcome.summary["records_created"] += len(plan)
-    if write and not outcome.problems and not outcome.ambiguities:
-        _write(outcome, plan)
+    return plan
 
 
 def _stored(rows, chosen) -> set[tuple]:
@@ -351,49 +355,7 @@ def _write(outcome: Outcome, plan: list[Planned]) -> None:
 def _log(ids: list[int], plan: list[Planned]) -> None:
     """The history external_record_create leaves, written in bulk (audit.bulk): for each
     record, its creation, then its topics added, as django-auditlog writes them."""
-    # Auditlog's changes for a new record: the fields every external record shares are taken
-    # from one built here; the others are each row's values as auditlog writes them (text).
-    shared = model_instance_diff(
-        None,
-        TrainingRecord(
-            person_id=0,
-            title="-",
-            hours=1,
-            completed_on=dt.date.min,
-            form="-",
-            institution_id=0,
-            certificate_number="-",
-            expires_on=dt.date.min,
-        ),
-    )
-    # The topics as auditlog lists them: in their model's order.
-    order = {pk: n for n, pk in enumerate(Topic.objects.values_list("pk", flat=True))}
-
-    def created(p: Planned) -> dict:
-        changes = {
-            **shared,
-            "person": ["None", str(p.person.pk)],
-            "title": ["None", p.title],
-            "hours": ["None", str(p.hours)],
-            "completed_on": ["None", str(p.completed_on)],
-            "form": ["None", str(p.form)],
-            "institution": ["None", str(p.institution_id)],
-            "certificate_number": ["None", p.certificate_number],
-            "expires_on": ["None", str(p.expires_on)],
-        }
-        if p.expires_on is None:
-            del changes["expires_on"]
-        return changes
-
-    added: dict[tuple, dict] = {}  # a file repeats a few sets of topics
-
-    def topics_added(p: Planned) -> dict:
-        key = tuple(t.pk for t in p.topics)
-        if key not in added:
-            chosen = sorted(p.topics, key=lambda t: order[t.pk])
-            added[key] = {"topics": audit.bulk.m2m_added(chosen)}
-        return added[key]
-
+    created, topics_added = _creation_changes(), _topics_changes()
     entries = [
         (pk, p, " — ".join(part for part in (p.person.full_name, p.title) if part))
         for pk, p in zip(ids, plan, strict=True)
@@ -414,6 +376,59 @@ def _log(ids: list[int], plan: list[Planned]) -> None:
             for pk, p, label in entries
         ),
     )
+
+
+def _creation_changes():
+    """Auditlog's changes for a new record: the fields every external record shares are taken
+    from one built here; the others are each row's values as auditlog writes them (text; an
+    expiry only when there is one)."""
+    shared = model_instance_diff(
+        None,
+        TrainingRecord(
+            person_id=0,
+            title="-",
+            hours=1,
+            completed_on=dt.date.min,
+            form="-",
+            institution_id=0,
+            certificate_number="-",
+            expires_on=dt.date.min,
+        ),
+    )
+
+    def changes(p: Planned) -> dict:
+        out = {
+            **shared,
+            "person": ["None", str(p.person.pk)],
+            "title": ["None", p.title],
+            "hours": ["None", str(p.hours)],
+            "completed_on": ["None", str(p.completed_on)],
+            "form": ["None", str(p.form)],
+            "institution": ["None", str(p.institution_id)],
+            "certificate_number": ["None", p.certificate_number],
+            "expires_on": ["None", str(p.expires_on)],
+        }
+        if p.expires_on is None:
+            del out["expires_on"]
+        return out
+
+    return changes
+
+
+def _topics_changes():
+    """Auditlog's change for topics added: the topics in their model's order, each set made
+    once (a file repeats a few)."""
+    order = {pk: n for n, pk in enumerate(Topic.objects.values_list("pk", flat=True))}
+    made: dict[tuple, dict] = {}
+
+    def changes(p: Planned) -> dict:
+        key = tuple(t.pk for t in p.topics)
+        if key not in made:
+            chosen = sorted(p.topics, key=lambda t: order[t.pk])
+            made[key] = {"topics": audit.bulk.m2m_added(chosen)}
+        return made[key]
+
+    return changes
 
 
 def after_commit(outcome: Outcome) -> None:
