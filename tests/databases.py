@@ -107,15 +107,30 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _flush_by_delete_on_postgresql():
-    """A test outside a transaction (the browser's live server, the races) ends with a flush:
-    on PostgreSQL one TRUNCATE of all ~150 tables, which makes each table anew on disk and
-    took 3 to 7 s a test on this machine. The tests' few rows go faster by DELETE, in one
-    transaction (the foreign keys are checked at its end, when every table is empty). Only
-    the test runner's flush command changes: lib/backup.py's restore keeps its TRUNCATE."""
+def _quick_flush():
+    """A test outside a transaction (the browser's live server, the races) ends with a flush.
+    Two of its costs buy nothing here:
+
+    - On PostgreSQL, flush is one TRUNCATE of all ~150 tables, which makes each table anew on
+      disk (3 to 7 s a test on this machine). The tests' few rows go faster by DELETE, in one
+      transaction; and as every table is emptied, the foreign keys' triggers, which would
+      queue a check for each deleted row, are switched off for it (`session_replication_role`,
+      when the test server lets us: its superuser can) — the demo's flush 1.3 s -> see
+      docs/benchmarks.md, "Test suite".
+    - Django then fires `post_migrate`, which writes the content types and permissions back
+      under new keys, only for the next test to delete them and put back the rows the
+      migrations left, keys and all (tests/snapshot.py `restore_initial`): not fired.
+
+    Only the test runner's flush changes: a flush a test calls itself (tests/test_backup.py)
+    and lib/backup.py's restore are as in production."""
+    from django.core.management import call_command
     from django.core.management.commands import flush
+    from django.test import TransactionTestCase
+
+    from tests import snapshot
 
     truncate_all = flush.sql_flush
+    teardown = TransactionTestCase._fixture_teardown
 
     def delete_all(style, connection, reset_sequences=True, allow_cascade=False):
         if connection.vendor != "postgresql" or reset_sequences or allow_cascade:
@@ -125,8 +140,37 @@ def _flush_by_delete_on_postgresql():
         tables = connection.introspection.django_table_names(
             only_existing=True, include_views=False
         )
-        return [f"DELETE FROM {connection.ops.quote_name(table)};" for table in tables]
+        without_triggers = (
+            ["SET LOCAL session_replication_role = replica;"] if superuser(connection) else []
+        )
+        return without_triggers + [
+            f"DELETE FROM {connection.ops.quote_name(table)};" for table in tables
+        ]
+
+    superusers: dict[str, bool] = {}
+
+    def superuser(connection) -> bool:
+        if connection.alias not in superusers:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                superusers[connection.alias] = bool(cursor.fetchone()[0])
+        return superusers[connection.alias]
+
+    def flush_without_post_migrate(self):
+        if snapshot._initial is None or self.available_apps is not None:
+            return teardown(self)
+        for alias in self._databases_names(include_mirrors=False):
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=alias,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
 
     flush.sql_flush = delete_all
+    TransactionTestCase._fixture_teardown = flush_without_post_migrate
     yield
     flush.sql_flush = truncate_all
+    TransactionTestCase._fixture_teardown = teardown

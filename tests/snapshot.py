@@ -23,6 +23,7 @@ from django.utils import timezone
 
 _kept: dict[str, "Recording"] = {}
 _initial: dict | None = None  # every table's rows as the migrations left them
+_initial_recording: "Recording | None" = None  # the same, as statements ready to replay
 
 
 def remember_initial() -> None:
@@ -33,19 +34,21 @@ def remember_initial() -> None:
 
 
 def restore_initial() -> bool:
-    """After a flush: empty what `post_migrate` wrote back and put back the migrated rows
-    with their own keys. False if nothing was remembered (then seed the usual way)."""
+    """After a flush: empty what `post_migrate` may have written back and put back the
+    migrated rows with their own keys. False if nothing was remembered (then seed the usual
+    way)."""
+    global _initial_recording
     if _initial is None:
         return False
     from django.contrib.contenttypes.models import ContentType
 
+    if _initial_recording is None:
+        _initial_recording = Recording({}, _initial, None)
     with transaction.atomic():
         for model in _models():
             model._base_manager.all()._raw_delete(connection.alias)
-        for model, rows in _initial.items():
-            if rows:
-                model._base_manager.bulk_create([model(**copy.deepcopy(v)) for v in rows.values()])
-    # The cache holds the keys `post_migrate` gave the content types a moment ago.
+        _initial_recording.replay(stamp=False)  # as they were migrated, timestamps too
+    # The cache may hold the keys `post_migrate` gave the content types a moment ago.
     ContentType.objects.clear_cache()
     _sequences_past([model for model, rows in _initial.items() if rows])
     return True
@@ -108,10 +111,10 @@ class Recording:
         self.value = copy.deepcopy(value)
         self._prepared: dict[str, list[tuple]] = {}
 
-    def replay(self):
+    def replay(self, stamp: bool = True):
         with connection.cursor() as cursor:
             for table, sql, params, stamped in self._statements():
-                if stamped:  # as bulk_create would: written now, not when recorded
+                if stamped and stamp:  # as bulk_create would: written now, not when recorded
                     now = [(i, f.get_db_prep_save(timezone.now(), connection)) for i, f in stamped]
                     params = [_stamp(row, now) for row in params]
                 if connection.vendor == "postgresql":
