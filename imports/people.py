@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 import audit.bulk
+from cadrework import retention_store
 from imports.matching import Identity, Known, PersonIndex, resolve_unit, units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows, targets_follow
 from lib.bulk import insert_with_defaults, lookups_in, reserve_ids
@@ -517,5 +518,8 @@ def _insert_positions(outcome: Outcome, user, accepted: list, *, write: bool) ->
 
 def after_commit(outcome: Outcome) -> None:
     """People and posts changed one by one send their signals; the posts written in bulk
-    send none: the targets follow them here."""
+    send none: the targets and the stored retention figures follow them here, as their
+    signals do for one post."""
     targets_follow(outcome)
+    if getattr(outcome, "touched_people", None):
+        retention_store.changed()

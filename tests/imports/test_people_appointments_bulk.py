@@ -234,3 +234,26 @@ def test_an_imported_file_writes_what_the_services_write_one_post_at_a_time(pool
         ((True, False, False, "", user.pk),),  # Đỗ Văn Hưu: in the pool
     ]
     assert [p[-1] for p in posts if p[2] == "group_leader"] == [()]
+
+
+def test_posts_written_in_bulk_mark_the_stored_retention_figures_as_one_post_does(
+    tree, django_capture_on_commit_callbacks
+):
+    """A post saved one by one marks the stored retention figures (cadrework.retention_store's
+    signal); posts written in bulk send no signal, and mark them after the commit."""
+    from cadrework.models import RetentionStore
+
+    store = RetentionStore.objects.create(
+        as_of=dt.date(2026, 1, 1), status=RetentionStore.Status.DONE
+    )
+    data = xlsx_bytes([HEADER, GOOD[0]])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_file(tree.melinh_officer, "people", data, commit=False)
+    assert job.status == ImportStatus.CHECKED and job.can_commit, job.problems
+    store.refresh_from_db()
+    assert store.changed_at is None  # a check changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_file(tree.melinh_officer, "people", data)
+    assert job.status == ImportStatus.DONE, job.problems
+    store.refresh_from_db()
+    assert store.changed_at is not None
