@@ -6,6 +6,10 @@ UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
+# Python keeps compiled modules (__pycache__, ignored by git) even where the shell says not to:
+# without them every process compiles ~1,400 modules again — half of a 5 s `manage.py check`,
+# paid by each worker, server and check the tests start.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install run serve test browser-deps lint messages bench load
 

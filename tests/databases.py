@@ -16,6 +16,10 @@ together sooner:
   live server — is the same on either. The browser tests are shared out like the probe's
   personas, by their place in the collected order: the even ones on SQLite, the odd ones on
   PostgreSQL (about 4 minutes less on each side).
+- A test marked `one_database` reads what the site writes — the digits of a page, an export or
+  a report, not which rows a query found — over every page of the demo, whose queries the page
+  and service tests run on both databases (the grouped-years-and-ids scan): it runs in the
+  SQLite run only.
 - A Hypothesis test on the database draws half its budget of examples in each run
   (`shared_examples`), each database from a seed of its own (`database_seed`): both databases
   run every property, and the two runs together draw as many different examples as the budget.
@@ -46,6 +50,8 @@ def runs_here(item, postgresql: bool, browser_index: dict) -> bool:
     if item.get_closest_marker("alternate_databases") is not None:
         index = sum(getattr(item, "callspec", None).indices.values())
         return index % 2 == (1 if postgresql else 0)
+    if item.get_closest_marker("one_database") is not None:
+        return not postgresql
     if item in browser_index:
         return browser_index[item] % 2 == (1 if postgresql else 0)
     return uses_database(item) or not postgresql

@@ -317,6 +317,7 @@ def page_urls(sweep, user, *, last: bool = False) -> dict[str, str]:
     return urls
 
 
+@pytest.mark.one_database  # the digits the site writes, not the rows found (tests/databases.py)
 def test_no_page_or_export_of_the_demo_shows_a_grouped_year_or_id(client, demo_data, sweep):
     shapes: set = set()
     officer = User.objects.get(username="hanoi")
@@ -376,6 +377,7 @@ def report_params(kind: str) -> list[dict]:
     return [{"on": day}]
 
 
+@pytest.mark.one_database
 def test_no_report_shows_a_grouped_year_or_id(demo_data, settings, tmp_path):
     from reports.services import report_build
     from units.models import Unit
