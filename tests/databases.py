@@ -18,8 +18,8 @@ together sooner:
   PostgreSQL (about 4 minutes less on each side).
 - A test marked `one_database` reads what the site writes — the digits of a page, an export or
   a report, not which rows a query found — over every page of the demo, whose queries the page
-  and service tests run on both databases (the grouped-years-and-ids scan): it runs in the
-  SQLite run only.
+  and service tests run on both databases (the grouped-years-and-ids scan), or whether a file
+  opens in LibreOffice: it runs in the SQLite run only.
 - A Hypothesis test on the database draws half its budget of examples in each run
   (`shared_examples`), each database from a seed of its own (`database_seed`): both databases
   run every property, and the two runs together draw as many different examples as the budget.

@@ -1,5 +1,7 @@
 """Every report, as XLSX and as DOCX, opens in LibreOffice (converted to PDF in one run)."""
 
+import pytest
+
 from reports.models import ReportJob
 from targets.models import SourceDocument
 from tests.reports.conftest import download, to_pdf
@@ -7,6 +9,7 @@ from tests.targets.pages_world import build
 from tests.training.bulk import add_classes, make_people
 
 
+@pytest.mark.one_database  # whether a file opens, not what a query found (tests/databases.py)
 def test_every_report_opens_in_libreoffice(client, tree, settings, tmp_path):
     world = build(tree)
     people = make_people(tree, tree.melinh, 25, False, tree.member_role)
