@@ -3,7 +3,9 @@ unit and its sub-units in any order: parents named in the file are created first
 moving an existing unit is a dated reorganisation, done on the unit's page, not by import."""
 
 import dataclasses
+import datetime as dt
 import functools
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -12,8 +14,8 @@ from django.utils.translation import gettext as _
 
 import audit.bulk
 from imports.matching import units_by_code
-from imports.outcome import Outcome, each_row, guarded, parse_rows
-from lib.bulk import insert_with_defaults, reserve_ids
+from imports.outcome import REFRESH_UNITS_MAX, Outcome, each_row, guarded, parse_rows
+from lib.bulk import insert_with_defaults, lookups_in, reserve_ids
 from lib.choices import choices_parser
 from lib.dates import today
 from lib.spreadsheets import (
@@ -28,7 +30,15 @@ from lib.spreadsheets import (
     parse_text,
 )
 from units import services
-from units.models import Reorganisation, Sector, Unit, UnitFigures, UnitKind, UnitVersion
+from units.models import (
+    Reorganisation,
+    Sector,
+    Unit,
+    UnitFigures,
+    UnitKind,
+    UnitVersion,
+    figures_in_force,
+)
 
 FIELD_COLUMNS = {
     "code": "code",
@@ -148,8 +158,10 @@ def run(table: Table, outcome: Outcome, *, user, resolutions: dict, write: bool)
         _check_codes(outcome, row, v, known, seen)
     rows = [(r, v) for r, v in rows if outcome.row_ok(r)]
     stored = [(r, v) for r, v in rows if v["code"] in known]
-    for row, v in each_row(stored, outcome, "write"):
+    corrected = {r for r, v in stored if _corrects(known[v["code"]], v)}
+    for row, v in each_row([(r, v) for r, v in stored if r in corrected], outcome, "write"):
         guarded(outcome, row, FIELD_COLUMNS, lambda r=row, v=v: _save(outcome, user, r, v, known))
+    _set_figures(outcome, user, [(r, v) for r, v in stored if r not in corrected], known, write)
     _create_units(outcome, user, [(r, v) for r, v in rows if v["code"] not in known], known, write)
 
 
@@ -224,8 +236,10 @@ def _create_units(outcome: Outcome, user, rows: list, known: dict, write: bool) 
         units.append(unit)
         if counts is not None:
             figures.append(counts)
-    outcome.summary["units_created"] += len(units)
-    outcome.summary["figures_set"] += len(figures)
+    if len(units):
+        outcome.summary["units_created"] += len(units)
+    if len(figures):
+        outcome.summary["figures_set"] += len(figures)
     if write and units:
         _insert_units(user, units, figures)
         outcome.structure_days = [u.founded_on for u in units] + [f.effective_on for f in figures]
@@ -275,6 +289,10 @@ def _insert_units(user, units: list[Unit], figures: list[UnitFigures]) -> None:
     founded = [services.unit_founding(u, user) for u in units]
     now = connection.ops.adapt_datetimefield_value(timezone.now())  # as its auto_now_add
     _insert_dicts(Reorganisation, [{**f, "created_at": now} for f in founded if f is not None])
+    _insert_figures(figures)
+
+
+def _insert_figures(figures: list[UnitFigures]) -> None:
     for counts, pk in zip(figures, reserve_ids(UnitFigures, len(figures)), strict=True):
         counts.pk = pk
     insert_with_defaults(
@@ -283,6 +301,62 @@ def _insert_units(user, units: list[Unit], figures: list[UnitFigures]) -> None:
         ((f.pk, f.unit_id, f.effective_on, f.member_count, f.worker_count) for f in figures),
     )
     audit.bulk.log_created(figures)
+
+
+def _corrects(unit: Unit, v: dict) -> bool:
+    """Whether a row of a stored unit corrects its sector or founding day (_update)."""
+    sector = v.get("sector") or unit.sector
+    founded = v.get("founded_on") or unit.founded_on
+    return (sector, founded) != (unit.sector, unit.founded_on)
+
+
+class Held(NamedTuple):
+    """Stored figures, read as plain rows (a whole file's units' figures at once)."""
+
+    unit_id: int
+    effective_on: dt.date
+    member_count: int
+    worker_count: int | None
+
+
+def _set_figures(outcome: Outcome, user, rows: list, known: dict, write: bool) -> None:
+    """The figures of stored units that a row changes, checked by unit_set_figures' rules for
+    the whole file (the figures in force read at once) and the new ones written in one
+    insert with their history entries; figures replacing those of the same day go through
+    unit_set_figures. The other rows of stored units are unchanged."""
+    asked = [(r, v) for r, v in rows if v.get("member_count") is not None]
+    if len(rows):
+        outcome.summary["units_unchanged"] += len(rows)
+    units = sorted({known[v["code"]].pk for _r, v in asked})
+    held: dict[int, list] = {}
+    for lookup in lookups_in("unit_id", units) if units else ():
+        for figures in UnitFigures.objects.filter(**lookup).values_list(*Held._fields):
+            held.setdefault(figures[0], []).append(Held(*figures))
+    new = []
+    for row, v in each_row(asked, outcome, "write"):
+        unit, day = known[v["code"]], v.get("figures_on") or today()
+        counts = (v["member_count"], v.get("worker_count"))
+        current = figures_in_force(held.get(unit.pk, []), day)
+        if current and (current.member_count, current.worker_count) == counts:
+            continue
+        if current and current.effective_on == day:  # replaces that day's figures
+            guarded(outcome, row, FIELD_COLUMNS, lambda u=unit, v=v: _figures(outcome, user, u, v))
+            continue
+        try:
+            services.figures_check_for(user, unit, *counts)
+        except ValidationError as error:
+            outcome.validation_error(row, error, FIELD_COLUMNS)
+            continue
+        figures = UnitFigures(unit=unit, effective_on=day, member_count=counts[0])
+        figures.worker_count = counts[1]
+        held.setdefault(unit.pk, []).append(figures)
+        new.append(figures)
+    if len(new):
+        outcome.summary["figures_set"] += len(new)
+    if write and new:
+        _insert_figures(new)
+        outcome.figures_days = [f.effective_on for f in new]
+        outcome.figures_units = {f.unit_id for f in new}
 
 
 def _update(outcome: Outcome, user, unit: Unit, v: dict) -> None:
@@ -323,9 +397,19 @@ def _insert_dicts(model, rows: list[dict]) -> None:
 
 def after_commit(outcome: Outcome) -> None:
     """Units written one by one send their signals; those written in bulk none: the targets'
-    stored figures follow the new structure here, as targets.signals does for a placement."""
+    stored figures follow the new structure, and the new member counts, here, as
+    targets.signals does for a placement and for figures."""
+    from targets import snapshots
+
     days = getattr(outcome, "structure_days", None)
     if days:
-        from targets import snapshots
-
         snapshots.invalidate(None if None in days else min(days), keep_today=False)
+        return
+    days = getattr(outcome, "figures_days", None)
+    if days:
+        snapshots.invalidate(min(days))
+        units = outcome.figures_units
+        if len(units) > REFRESH_UNITS_MAX:  # cheaper to recompute today's figures in full
+            snapshots.invalidate(None, keep_today=False)
+        else:
+            snapshots.refresh_units(units)

@@ -205,6 +205,13 @@ def _figures_on(day, unit_ref: str, field: str) -> models.Subquery:
     )
 
 
+def figures_in_force(figures: list["UnitFigures"], day) -> "UnitFigures | None":
+    """_figures_on's rule for one unit's figures already read: the latest dated on or before
+    `day` (an import compares a whole file's counts with those in force)."""
+    held = [f for f in figures if f.effective_on <= day]
+    return max(held, key=lambda f: f.effective_on, default=None)
+
+
 def member_count_subquery(day, unit_ref: str = "unit") -> models.Subquery:
     """The member count in force on `day` of the unit `OuterRef(unit_ref)` (None: no figures),
     to annotate a queryset with. The one definition of "member count on D": every page, target

@@ -196,3 +196,64 @@ def test_a_refused_unit_is_told_on_its_row_and_column_and_nothing_is_written(tre
     ], job.problems
     assert "01/01/1990" in job.problems[2]["message"]
     assert counts() == before
+
+
+def test_a_file_of_stored_units_figures_writes_what_unit_set_figures_writes(tree):
+    """The yearly file of member counts: new figures where the counts in force differ, the
+    same day's figures replaced, unchanged counts left alone — as unit_set_figures row by
+    row, with the same history entries."""
+    user = tree.hanoi_officer
+    services.unit_set_figures(
+        user=user, unit=tree.melinh, effective_on=dt.date(2025, 1, 1), member_count=300
+    )
+    services.unit_set_figures(
+        user=user, unit=tree.factory, effective_on=dt.date(2026, 1, 1), member_count=70
+    )
+    rows = [
+        # New figures (none in force yet).
+        ["HN-ML-01", tree.school.name, "Công đoàn cơ sở", "HN-ML", None, None, 120, 200]
+        + ["01/01/2026"],
+        # Replaces the figures of the same day.
+        ["HN-DA-01", tree.factory.name, "Công đoàn cơ sở", "HN-DA", None, None, 80, None]
+        + ["01/01/2026"],
+        # The counts in force since 2025: nothing to write.
+        ["HN-ML", tree.melinh.name, "Liên đoàn Lao động quận, huyện", "HN", None, None, 300]
+        + [None, "01/01/2026"],
+    ]
+    last_figures = UnitFigures.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    last_entry = LogEntry.objects.order_by("-pk").values_list("pk", flat=True)[0]
+
+    def written():
+        figures = sorted(
+            (f.unit.code, f.effective_on, f.member_count, f.worker_count)
+            for f in UnitFigures.objects.filter(
+                unit__in=[tree.school, tree.factory, tree.melinh]
+            ).select_related("unit")
+        )
+        entries = sorted(
+            (e.action, e.object_repr, sorted(e.changes.items()), e.actor_id, e.unit_id)
+            for e in LogEntry.objects.filter(pk__gt=last_entry)
+        )
+        return figures, entries
+
+    with transaction.atomic(), acting_as(user):
+        for code, *_cells, members, workers, day in rows:
+            unit = Unit.objects.get(code=code)
+            in_force = UnitFigures.objects.in_force_on(_day(day)).filter(unit=unit).first()
+            if in_force and (in_force.member_count, in_force.worker_count) == (members, workers):
+                continue
+            services.unit_set_figures(
+                user=user,
+                unit=unit,
+                effective_on=_day(day),
+                member_count=members,
+                worker_count=workers,
+            )
+        by_hand = written()
+        transaction.set_rollback(True)
+    job = import_file(user, "units", xlsx_bytes([HEADER, *rows]))
+    assert job.status == ImportStatus.DONE, job.problems
+    assert job.summary == {"figures_set": 2, "units_unchanged": 3}
+    assert written() == by_hand
+    assert UnitFigures.objects.filter(pk__gt=last_figures).count() == 1  # one replaced
+    assert len(by_hand[1]) == 2  # a creation, a change
