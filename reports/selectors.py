@@ -39,7 +39,7 @@ from targets.models import Snapshot, SourceDocument, Target, TargetKind
 from training.models import Audience, TrainingRecord
 from training.selectors import (
     ATTENDEE_CATEGORIES,
-    attendee_category,
+    by_attendee_category,
     class_statistics,
     classes_and_attendances,
 )
@@ -105,12 +105,7 @@ def record_results(*, unit: Unit, start: dt.date, end: dt.date) -> dict:
         placed_under_then(unit, "person__unit", "completed_on")
     )
     level = "organiser__kind__level__rank"
-    rows = list(
-        records.annotate(category=attendee_category("completed_on"))
-        .values("form", level, "category")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = by_attendee_category(records, "completed_on", form="form", **{level: level})
     topics = records.values("topics__code").annotate(n=Count("id")).order_by()
     by_category = dict.fromkeys(CATEGORIES, 0)
     for row in rows:

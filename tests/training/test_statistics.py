@@ -343,3 +343,77 @@ def test_a_past_class_still_counts_for_the_province_its_organiser_belonged_to_th
     unit_move(user=SYSTEM, unit=t.donganh, new_parent=t.ninhthuan, effective_on=dt.date(2025, 7, 1))
     after = {u.code: _figures(u, *year_2024) for u in (t.hanoi, t.ninhthuan)}
     assert after == before
+
+
+def _who(unit, period):
+    """Who attended the unit's classes and who completed training, in the period."""
+    from reports.selectors import record_results
+
+    return (
+        class_statistics(unit=unit, **period)["attendees"],
+        record_results(unit=unit, **period)["by_category"],
+    )
+
+
+def test_each_attendance_counts_once_under_the_posts_held_on_its_day(small):
+    """Who attended is worked out for all attendances in one grouped statement (the posts
+    held on each one's day joined, then grouped per attendance): a person holding several
+    posts that day still makes one attendance, full-time when any of the posts is — the rule
+    the targets apply (T-001-3b counts part-time cadres by person). Training completed
+    outside classes (`reports.selectors.record_results`) is counted by the same rule."""
+    from reports.selectors import record_results
+    from training.services import external_record_create
+
+    t = small
+    year_before = {"start": dt.date(2024, 1, 1), "end": dt.date(2024, 12, 31)}
+    figures_before = _who(t.hanoi, year_before)
+    staff = Role.objects.get(code="advisory_staff")
+    # Bình: part-time executive member since 01/06/2023 (the fixture), a second part-time
+    # seat from 01/01/2025, full-time staff from 01/03/2025 to 31/10/2025.
+    position_create(
+        user=SYSTEM,
+        person=t.tran,
+        unit=t.hanoi,
+        role=Role.objects.get(code="executive_member"),
+        start_date=dt.date(2025, 1, 1),
+    )
+    position_create(
+        user=SYSTEM,
+        person=t.tran,
+        unit=t.donganh,
+        role=staff,
+        full_time=True,
+        start_date=dt.date(2025, 3, 1),
+        end_date=dt.date(2025, 10, 31),
+        end_reason="retired",
+    )
+    days = {
+        dt.date(2025, 2, 28): "part_time",  # the day before the full-time post: two seats
+        dt.date(2025, 3, 1): "full_time",  # its first day: three posts, one of them full-time
+        dt.date(2025, 10, 31): "full_time",  # its last day
+        dt.date(2025, 11, 1): "part_time",  # the day after
+    }
+    for i, day in enumerate(days):
+        _run_class(t, t.donganh, f"D{i}", day, [t.tran, t.member])
+        for person in (t.tran, t.member):
+            external_record_create(
+                user=SYSTEM,
+                person=person,
+                title="Pháp luật lao động",
+                topics=[t.topic],
+                hours=8,
+                completed_on=day,
+                form="online",
+            )
+    year = {"start": dt.date(2025, 1, 1), "end": dt.date(2025, 12, 31)}
+    expected = {"full_time": 2, "part_time": 2, "member": 4}
+    stats = class_statistics(unit=t.hanoi, **year)
+    assert stats["attendees"] == expected
+    assert stats["totals"]["attendances"] == 8 and stats["totals"]["people"] == 2
+    # The records of training completed that day (the classes still run: no records of theirs).
+    completed = record_results(unit=t.hanoi, **year)
+    assert completed["by_category"] == expected
+    assert completed["attendances"] == 8 and completed["people"] == 2
+    assert completed["categories_by"]["form"]["online"] == expected
+    # Outside the period nothing changed, whatever posts are held.
+    assert _who(t.hanoi, year_before) == figures_before
