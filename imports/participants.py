@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 import audit.bulk
 from accounts.models import User
 from imports.matching import resolve_unit, scope_prefix, units_by_code
-from imports.outcome import Outcome, each_row, parse_rows, targets_follow
+from imports.outcome import Outcome, each_row, parse_rows, retention_follows, targets_follow
 from imports.people import IDENTITY, PERSON_COLUMNS, insert_people, match_people
 from lib import progress
 from lib.bulk import insert_rows, insert_with_defaults, lookups_in, reserve_ids
@@ -417,6 +417,8 @@ def _write(outcome, plan, user, classes) -> None:
             )
     outcome.touched_people = {p for _c, p in touched}
     outcome.touched_since = min((c.end_date for c, _p in touched), default=None)
+    # The records written in bulk send no signal (those deleted above send theirs).
+    outcome.touched_days = {c.end_date for _pk, c, _p in records}
     _tell_learners(touched)
 
 
@@ -613,5 +615,7 @@ def _enrolment_changes(plan, who):
 
 
 def after_commit(outcome: Outcome) -> None:
-    """Bulk writes send no signals: bring the targets' stored figures up to date here."""
+    """Bulk writes send no signals: the targets' stored figures and the retention figures
+    the records written move follow here, once for the file, as their signals do for one."""
     targets_follow(outcome)
+    retention_follows(getattr(outcome, "touched_days", ()))
