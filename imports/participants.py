@@ -425,13 +425,18 @@ def _write(outcome, plan, user, classes) -> None:
 def _tell_learners(touched: list[tuple]) -> None:
     """Learners with their own account are told their results, as the class's results grid
     tells them (training.notices.results; results already told are not told again). Only
-    those with an account are read one by one: an import of thousands costs a query per
-    few hundred people, then a few per learner who can be told."""
-    with_account: set[int] = set()
-    for lookup in lookups_in("person_id", sorted({p for _c, p in touched})):
-        with_account.update(
-            User.objects.filter(is_active=True, **lookup).values_list("person_id", flat=True)
+    those with an account are read one by one: the accounts are found through the classes'
+    enrolments (a query for the file, however many people), then a few queries per learner
+    who can be told."""
+    with_account = set(
+        User.objects.filter(
+            is_active=True,
+            person__enrolments__training_class_id__in={c.pk for c, _p in touched},
         )
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
     pairs = {(c.pk, p) for c, p in touched if p in with_account}
     if not pairs:
         return
@@ -539,7 +544,7 @@ def _log(plan, new_people, created, records) -> None:
             "training_class": ["None", str(c.pk)],
             "status": ["None", str(EnrolmentStatus.ACCEPTED)],
         }
-        for c, _p, _pk, _r in created
+        for c in {c.pk: c for c, _p, _pk, _r in created}.values()
     }
     audit.bulk.log_rows(
         Enrolment,
@@ -582,7 +587,7 @@ def _log(plan, new_people, created, records) -> None:
             ),
             "topics": audit.bulk.m2m_added(c.topics.all()),
         }
-        for _pk, c, _p in records
+        for c in {c.pk: c for _pk, c, _p in records}.values()  # once per class, not per record
     }
     audit.bulk.log_rows(
         TrainingRecord,
