@@ -274,26 +274,7 @@ def _create_people(outcome: Outcome, user, groups: list[list], units, *, write: 
 
 
 # The columns a new person is written with (lib.bulk), ids reserved beforehand.
-PERSON_COLUMNS = (
-    "id",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "gender",
-    "birth_date",
-    "citizen_id",
-    "ethnicity",
-    "phone",
-    "email",
-    "address",
-    "education_level",
-    "political_theory",
-    "foreign_language",
-    "it_skill",
-    "unit",
-    "search_name",
-    "sort_key",
-)
+PERSON_COLUMNS = ("id", *services.PERSON_FIELDS, "unit", "search_name", "sort_key")
 
 
 def insert_people(people: list[Person]) -> None:
