@@ -30,6 +30,7 @@ from django.db.models import Exists, Q, Value
 from lib.compiled import compiled
 from lib.tree import line_paths
 from people.models import Position
+from targets import snapshots
 from targets.engine import (
     due_on,
     evaluated,
@@ -39,7 +40,7 @@ from targets.engine import (
     status_of,
 )
 from targets.models import Target, covering
-from targets.selectors import population
+from targets.selectors import population, unit_targets
 from units.models import Unit, UnitVersion, member_count_on, member_count_subquery
 from units.selectors import children_on
 
@@ -153,23 +154,18 @@ def duty_unit(unit: Unit, day: dt.date) -> Unit | None:
 
 @dataclass
 class ChairGroup:
-    """The chairs of one T-003-4 target that are the unit's duty, with the engine's status.
+    """The chairs of one T-003-4 target that are the unit's duty: how many, how many trained.
 
     `direct`: the unions directly under the unit, which have no unit at the level responsible
-    above them (a small union directly under a province); otherwise the whole population of
-    the target under the unit, whose "met / eligible" is the dashboard's figure."""
+    above them (a small union directly under a province), counted from their judged rows;
+    otherwise the whole population of the target under the unit, whose "met / eligible" is
+    the dashboard's figure (targets.selectors.subtrees: the stored one when the day's
+    snapshot is ready)."""
 
     target: Target
-    rows: list[Position]
+    eligible: int
+    met: int
     direct: bool = False
-
-    @property
-    def eligible(self) -> int:
-        return len(self.rows)
-
-    @property
-    def met(self) -> int:
-        return sum(1 for row in self.rows if row.trained)
 
 
 @dataclass
@@ -179,13 +175,64 @@ class ChairDuty:
     targets: list[Target] = field(default_factory=list)  # every T-003-4 target in force
     groups: list[ChairGroup] = field(default_factory=list)
     unknown: list[Position] = field(default_factory=list)  # unions with no member count
+    # Every chair listed, in the page's order: (sort key, post id, target or None).
+    order: list[tuple] = field(default_factory=list)
+    judged: dict[int, Position] = field(default_factory=dict)  # rows already judged, by post
 
     @property
-    def rows(self) -> list[Position]:
+    def rows(self) -> "ChairRows":
         """Every chair listed, by union code then name: each with `target`, `members`,
-        `trained` (None when no target judges them), `status` and `due_on`."""
-        rows = [row for group in self.groups for row in group.rows] + self.unknown
-        return sorted(rows, key=lambda p: (p.unit.code, p.person.sort_key, p.pk))
+        `trained` (None when no target judges them), `status` and `due_on` — judged a slice
+        at a time (ChairRows)."""
+        return ChairRows(self)
+
+
+class ChairRows:
+    """The chairs of a ChairDuty in order, judged when read: a page judges its own hundred,
+    not the confederation's thousands (a sequence for Django's paginator; iterating judges
+    them all, a chunk at a time, for the export and the API)."""
+
+    CHUNK = 2000
+
+    def __init__(self, duty: ChairDuty):
+        self.duty = duty
+
+    def __len__(self) -> int:
+        return len(self.duty.order)
+
+    def count(self) -> int:
+        return len(self.duty.order)
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1 or None][0]
+        if index.step is not None:
+            raise TypeError("ChairRows is read by slices")
+        return _rows_of(self.duty, self.duty.order[index])
+
+    def __iter__(self):
+        for at in range(0, len(self), self.CHUNK):
+            yield from self[at : at + self.CHUNK]
+
+
+def _rows_of(duty: ChairDuty, entries: list[tuple]) -> list[Position]:
+    """The chairs of these entries of `duty.order`, in that order: those not judged yet are
+    judged here, per target, the engine asked about their holders only (`_posts`)."""
+    wanted: dict[Target, list[int]] = {}
+    for _key, post_id, target in entries:
+        if post_id not in duty.judged:
+            wanted.setdefault(target, []).append(post_id)
+    found = {}
+    for target, ids in wanted.items():
+        for row in _judged(partial(_posts, target, ids, duty.day), target, duty.day, None):
+            found[row["id"]] = (target, row)
+    posts = Position.objects.select_related(*_WITH).in_bulk(list(found))
+    rows = {pk: _row(posts[pk], row, target, duty.day) for pk, (target, row) in found.items()}
+    return [duty.judged.get(post_id) or rows[post_id] for _key, post_id, _target in entries]
+
+
+def _sort_key(unit_code: str, sort_key: str, post_id: int) -> tuple:
+    return (unit_code, sort_key, post_id)
 
 
 # The columns of a judged chair, beside its post, and what its post is read with.
@@ -193,13 +240,13 @@ _JUDGED = ("id", "members", "met", "late", "overdue", "elsewhere")
 _WITH = ("person", "unit", "term")
 
 
-def _judged(population, target: Target, day: dt.date, key: tuple) -> list[dict]:
+def _judged(population, target: Target, day: dt.date, key: tuple | None) -> list[dict]:
     """The chairs of `population()` (the engine's population of `target`) as values: the post
     (`id`), `members` and the engine's `met`, `late`, `overdue`, with `elsewhere`.
 
-    The engine's query takes longer to build and compile than to run: it is built and
-    compiled once per shape (lib.compiled: `key` says what, besides the target and the day,
-    its SQL is built from)."""
+    The engine's query takes longer to build and compile than to run: given a `key` (what,
+    besides the target and the day, its SQL is built from) it is built and compiled once per
+    shape (lib.compiled)."""
 
     def build():
         queryset = population().annotate(members=member_count_subquery(day))
@@ -211,7 +258,7 @@ def _judged(population, target: Target, day: dt.date, key: tuple) -> list[dict]:
             queryset = queryset.annotate(elsewhere=Value(False))
         return queryset.order_by().values(*_JUDGED)
 
-    shape = shape_key(target, day)
+    shape = shape_key(target, day) if key is not None else None
     return list(build()) if shape is None else compiled(("chairs", *shape, *key), build).dicts()
 
 
@@ -228,6 +275,14 @@ def _row(post: Position, found: dict | None, target: Target | None, day: dt.date
     post.status = status_of(met, bool(found["late"]), bool(found["overdue"]))
     post.due_on = None if met else due_on(target, post, day)
     return post
+
+
+def _posts(target: Target, post_ids: list[int], day: dt.date):
+    """These posts of the target's population, judged: the engine asked about their holders
+    only. Each person is judged on the same post whoever else is asked about, so a page's
+    chairs read as they do in the whole population."""
+    holders = Position.objects.filter(pk__in=post_ids).values("person_id")
+    return evaluated(target, day, holders).filter(id__in=post_ids)
 
 
 def _direct(target: Target, union_ids: list[int], day: dt.date):
@@ -254,9 +309,17 @@ def duty(unit: Unit, day: dt.date) -> ChairDuty:
     children = children_on(unit.pk, day).filter(kind__level__code=GRASSROOTS)
     direct = None  # the grassroots unions directly under the unit, read when needed
     judged = []
+    snapshot = None  # the day's stored figures, read for the first target of the unit's level
     for target in out.targets:
         responsible = target.responsible_level_id
         if responsible == level:
+            if snapshot is None:
+                snapshot = snapshots.ready(day, start=False) or False
+            if snapshot:
+                _stored(out, target, node, snapshot)
+                continue
+            # No stored figures that day: every chair judged, counted as the dashboard's
+            # live figure is (the population under the unit).
             build, key = partial(population, target, node, day), ("under", node.path)
         else:
             if responsible in levels_here:
@@ -274,7 +337,9 @@ def duty(unit: Unit, day: dt.date) -> ChairDuty:
     )
     for target, found, is_direct in judged:
         rows = [_row(posts[row["id"]], row, target, day) for row in found]
-        out.groups.append(ChairGroup(target, rows, direct=is_direct))
+        met = sum(1 for row in rows if row.trained)
+        out.groups.append(ChairGroup(target, len(rows), met, direct=is_direct))
+        _listed(out, rows, target)
     out.groups.sort(key=lambda group: group.direct)  # the unit's own level first
     unknown = children.annotate(members=member_count_subquery(day, "unit")).filter(
         members__isnull=True
@@ -283,4 +348,28 @@ def duty(unit: Unit, day: dt.date) -> ChairDuty:
         role__code=CHAIR, unit__in=unknown.values("unit")
     )
     out.unknown = [_row(post, None, None, day) for post in unjudged.select_related(*_WITH)]
+    _listed(out, out.unknown, None)
+    out.order.sort(key=lambda entry: entry[0])
     return out
+
+
+def _stored(out: ChairDuty, target: Target, node: UnitVersion, snapshot) -> None:
+    """The target's population under the unit, counted by the day's stored figures (the
+    dashboard's head, targets.selectors.unit_targets) and listed in order, unjudged: a page
+    judges its own rows (ChairRows), not the confederation's thousands of chairs."""
+    listed = population(target, node, out.day).order_by()
+    order = [
+        (_sort_key(code, sort_key, pk), pk, target)
+        for pk, code, sort_key in listed.values_list("id", "unit__code", "person__sort_key")
+    ]
+    if order:  # a target with nobody here reads as on the dashboard: no figure
+        figure = unit_targets(node, out.day, snapshot, [target])[0]
+        out.groups.append(ChairGroup(target, figure.eligible, figure.met))
+        out.order += order
+
+
+def _listed(out: ChairDuty, rows: list[Position], target: Target | None) -> None:
+    """Rows judged already: listed in the order, and kept."""
+    for row in rows:
+        out.order.append((_sort_key(row.unit.code, row.person.sort_key, row.pk), row.pk, target))
+        out.judged[row.pk] = row

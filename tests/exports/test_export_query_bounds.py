@@ -31,8 +31,8 @@ CASES = {
     # Mê Linh trains the chairs of its small grassroots unions (listed; those with no member
     # count are in no T-003-4 target, unjudged). The rule is the targets': their definitions
     # token, the unit and the units above it, one query per target that is its duty and one
-    # for the unions with no member count.
-    "chairs": ("/training/chairs/", {"unit": "{melinh}"}, grow, "Full name", plus_one, 10),
+    # for the unions with no member count, and the look-up of the day's stored figures.
+    "chairs": ("/training/chairs/", {"unit": "{melinh}"}, grow, "Full name", plus_one, 11),
     "participants": ("/training/classes/{ml_class}/", {}, nothing, "Full name", None, 8),
     # Besides the page's tables: the classes by audience, the attendances by who attended,
     # and the basic training of the unit's cadres (issue 21 §6).

@@ -160,7 +160,7 @@ class Reader:
         )
 
     def chairs_api(self, unit, day: dt.date) -> list[tuple]:
-        rows = self.json(f"/units/{unit.pk}/chairs", {"on": day.isoformat()})
+        rows = api_pages(self, f"/units/{unit.pk}/chairs", {"on": day.isoformat()})
         return sorted((r["position_id"], r["target"], r["trained"], r["status"]) for r in rows)
 
     def chair_groups(self, unit, day: dt.date) -> list[tuple[str, bool, int, int]]:
@@ -228,3 +228,14 @@ def _number(value):
     if isinstance(value, str):
         return Decimal(value)
     return value
+
+
+def api_pages(reader, path: str, params: dict) -> list[dict]:
+    """Every item of a paginated API list, page after page."""
+    items, offset = [], 0
+    while True:
+        page = reader.json(path, {**params, "limit": 100, "offset": offset})
+        items += page["items"]
+        offset += 100
+        if offset >= page["count"]:
+            return items

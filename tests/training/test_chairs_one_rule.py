@@ -198,7 +198,9 @@ def test_the_page_count_is_the_dashboards_the_apis_and_the_exports(client, findi
     figures = api(client, t.hanoi_officer, f"/units/{t.hanoi.pk}/targets", as_of=DAY.isoformat())
     b = next(f for f in figures["targets"] if f["code"] == "T-003-4b")
     assert (b["met"], b["eligible"]) == (1, 3)
-    listed = api(client, t.hanoi_officer, f"/units/{t.hanoi.pk}/chairs", on=DAY.isoformat())
+    listed = api(client, t.hanoi_officer, f"/units/{t.hanoi.pk}/chairs", on=DAY.isoformat())[
+        "items"
+    ]
     in_b = [c for c in listed if c["target"] == "T-003-4b"]
     assert (sum(c["trained"] for c in in_b), len(in_b)) == (1, 3)
     hung = next(c for c in listed if c["full_name"] == HUNG)
@@ -307,7 +309,9 @@ def test_a_union_with_no_member_count_is_listed_but_judged_by_no_target(client, 
     assert "1 chủ tịch công đoàn cơ sở chưa có số đoàn viên" in text
     detail = api(client, tree.melinh_officer, f"/units/{tree.school.pk}", on=DAY.isoformat())
     assert (detail["chair_trained_by"], detail["chair_target"]) == (None, None)
-    listed = api(client, tree.melinh_officer, f"/units/{tree.melinh.pk}/chairs", on=DAY.isoformat())
+    listed = api(
+        client, tree.melinh_officer, f"/units/{tree.melinh.pk}/chairs", on=DAY.isoformat()
+    )["items"]
     assert [(c["target"], c["trained"]) for c in listed] == [(None, None)]
 
 
@@ -323,7 +327,8 @@ def test_the_chairs_page_costs_a_bounded_number_of_queries(
         chair(tree, unit, "Nguyễn", "Văn", f"Số{i}", dt.date(2023, 6, 1), term)
     client.force_login(tree.melinh_officer)
     client.get("/training/chairs/", {"on": ON})  # the targets in force are read once a process
-    with django_assert_max_num_queries(10):
+    # 11: with no stored figures that day, the whole duty judged, after looking for them.
+    with django_assert_max_num_queries(11):
         response = client.get("/training/chairs/", {"on": ON})
     assert response.status_code == 200
     assert response.content.decode().count("T-003-4c</td>") == size
@@ -350,3 +355,39 @@ def test_the_page_lists_a_page_of_chairs_and_the_counts_and_the_export_hold_them
     assert f'href="?unit={t.hanoi.pk}&on={ON}&page=1"' in html
     _title, exported = export_rows(client, t.hanoi_officer, t.hanoi)
     assert {row["Họ và tên"] for row in exported} == {t.nguyen.full_name, HUNG, LAN}
+
+
+def test_with_the_days_figures_stored_a_page_judges_its_own_chairs_and_counts_the_stored_ones(
+    client, finding, monkeypatch
+):
+    """Issue 22: with the day's snapshot ready the counts are its stored figures (the
+    dashboard's) and each page judges only its own chairs — the same statuses, page by page,
+    as when every chair is judged; the export still lists them all."""
+    from targets import snapshots
+
+    t = finding
+    monkeypatch.setattr("training.views.CHAIRS_PAGE", 2)
+
+    def both_pages():
+        first, counts, _text = chairs_page(client, t.hanoi_officer, t.hanoi)
+        html = get(
+            client, t.hanoi_officer, "/training/chairs/", {"unit": t.hanoi.pk, "on": ON, "page": 2}
+        ).content.decode()
+        second = {cells[0]: cells for _a, cells in tables(html)["chairs"][1:] if len(cells) > 1}
+        return first, second, counts
+
+    judged_all = both_pages()
+    assert snapshots.ready(DAY, start=False) is None
+    snapshots.compute(DAY)
+    assert snapshots.ready(DAY, start=False) is not None
+    stored = both_pages()
+    assert stored == judged_all
+    assert stored[2] == {"T-003-4b": (1, 3)}
+    _title, exported = export_rows(client, t.hanoi_officer, t.hanoi)
+    assert {row["Họ và tên"] for row in exported} == {t.nguyen.full_name, HUNG, LAN}
+    listed = api(client, t.hanoi_officer, f"/units/{t.hanoi.pk}/chairs", on=DAY.isoformat())[
+        "items"
+    ]
+    assert sorted((r["full_name"], r["trained"]) for r in listed) == sorted(
+        [(t.nguyen.full_name, True), (HUNG, False), (LAN, False)]
+    )

@@ -126,7 +126,7 @@ def test_the_page_the_export_and_the_api_show_training_by_others(client, tree):
     body = ApiClient(tree.hanoi_officer).get(
         f"/units/{tree.hanoi.pk}/chairs", {"on": DAY.isoformat()}
     )
-    (chair,) = [c for c in body.json() if c["person_id"] == tree.nguyen.pk]
+    (chair,) = [c for c in body.json()["items"] if c["person_id"] == tree.nguyen.pk]
     assert (chair["target"], chair["trained"], chair["trained_elsewhere"]) == (
         "T-003-4b",
         False,

@@ -117,7 +117,7 @@ def test_the_chairs_duty_list_is_served(api, tree):
         f"/units/{tree.melinh.pk}/chairs",
         on=dt.date(2024, 6, 1).isoformat(),
     )
-    chairs = {c["full_name"]: c for c in r.json()}
+    chairs = {c["full_name"]: c for c in r.json()["items"]}
     assert chairs["Nguyễn Văn An"]["trained"] is True
     assert chairs["Nguyễn Văn An"]["target"] == "T-003-4c"
     assert chairs["Nguyễn Văn An"]["status"] == "met"
