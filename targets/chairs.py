@@ -36,12 +36,14 @@ from targets.engine import (
     evaluated,
     person_targets,
     qualifying_records,
+    related_ids,
     shape_key,
     status_of,
 )
-from targets.models import Target, covering
+from targets.models import Target, TargetFigure, covering
 from targets.selectors import population, unit_targets
 from units.models import Unit, UnitVersion, member_count_on, member_count_subquery
+from units.places import versions_under
 from units.selectors import children_on
 
 CHAIR, GRASSROOTS = "chair", "grassroots"
@@ -357,10 +359,29 @@ def _stored(out: ChairDuty, target: Target, node: UnitVersion, snapshot) -> None
     """The target's population under the unit, counted by the day's stored figures (the
     dashboard's head, targets.selectors.unit_targets) and listed in order, unjudged: a page
     judges its own rows (ChairRows), not the confederation's thousands of chairs."""
-    listed = population(target, node, out.day).order_by()
+    # The units whose own post-holders the stored figures count for the target are where its
+    # population is, each counted at a post of the target's roles (a duty target's: chair):
+    # the engine is asked about those posts' holders only, not about everyone under the unit
+    # (1M people: 1.3 s for a province's ~700 chairs, 0.15 s so; 1.4 -> 0.8 s for the
+    # confederation's ~4,200).
+    # Read as a list: given as a subquery, PostgreSQL plans the engine's query as for all.
+    units = list(
+        TargetFigure.objects.filter(
+            snapshot=snapshot,
+            target=target,
+            own_eligible__gt=0,
+            unit_id__in=versions_under(node.path, out.day).values("unit_id"),
+        ).values_list("unit_id", flat=True)
+    )
+    holders = Position.objects.active_on(target.judged_on(out.day)).filter(
+        unit_id__in=units, role_id__in=related_ids(target.roles)
+    )
+    listed = evaluated(target, out.day, holders.values("person_id")).filter(unit_id__in=units)
     order = [
         (_sort_key(code, sort_key, pk), pk, target)
-        for pk, code, sort_key in listed.values_list("id", "unit__code", "person__sort_key")
+        for pk, code, sort_key in listed.order_by().values_list(
+            "id", "unit__code", "person__sort_key"
+        )
     ]
     if order:  # a target with nobody here reads as on the dashboard: no figure
         figure = unit_targets(node, out.day, snapshot, [target])[0]
