@@ -66,7 +66,12 @@ def test_the_app_opens_offline_and_sends_progress_made_offline(live_server, brow
     assert "Nghĩa vụ" in obligations or "T-" in obligations
 
     page.goto(f"{base}/elearning/learn/lessons/{text.pk}/")
-    page.get_by_role("button", name="Lưu để đọc ngoại tuyến").click()
+    # Saved without scrolling: the button sits below the text, and scrolling to it puts the
+    # text's end on screen, which reads the lesson to its end online (whether that reaches
+    # the server before the next page depended on the machine's load).
+    save = page.get_by_role("button", name="Lưu để đọc ngoại tuyến")
+    expect(save).to_be_visible()
+    save.dispatch_event("click")
     expect(page.locator("#offline-save-status")).to_contain_text("Đã lưu trên điện thoại này")
     page.goto(f"{base}/me/")
     expect(page.locator("#saved-lessons")).to_contain_text(text.title)
