@@ -234,6 +234,7 @@ def main() -> None:
     from reports.tasks import report_job_create
     from training.models import TrainingRecord
     from units.models import Unit
+    from units.places import path_on
 
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     call_command("migrate", "reports", verbosity=0)  # its own table, on an older database
@@ -242,7 +243,7 @@ def main() -> None:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     params = {"year": year}
 
-    root_path = root.versions.get(valid_to__isnull=True).path
+    root_path = path_on(root, dt.date.today())  # the root's placement today (units.places)
 
     def statement():
         with connection.cursor() as cursor:
