@@ -5,9 +5,11 @@ import os
 from pathlib import Path
 
 import xlsxwriter
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from audit.models import LogEntry
 from imports.models import ImportJob
 from imports.services import job_commit, job_create
 from people.models import Person, Position
@@ -139,3 +141,30 @@ def encrypted(data: bytes, password: str) -> bytes:
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(data)).encrypt(password, out)
     return out.getvalue()
+
+
+def history_since(entry_id: int, model, names: dict, keys=(), units: dict | None = None) -> list:
+    """The history entries after `entry_id`, comparable between two runs that gave the same
+    objects other ids: `model`'s ids — as the subject, and in the changes under `keys` — told
+    by `names`, and the entries' units by `units` (kept as ids if not given)."""
+    subject_type = ContentType.objects.get_for_model(model)
+    entries = []
+    for e in LogEntry.objects.filter(pk__gt=entry_id).select_related("content_type"):
+        changes = dict(e.changes)
+        for key in keys:
+            if key in changes and changes[key][1] != "None":
+                changes[key] = [changes[key][0], names[int(changes[key][1])]]
+        subject = names[e.subject_id] if e.subject_type_id == subject_type.pk else e.subject_id
+        unit = e.unit_id if units is None else units.get(e.unit_id)
+        entries.append(
+            (
+                e.content_type.model,
+                e.action,
+                e.object_repr,
+                sorted(changes.items()),
+                e.actor_id,
+                unit,
+                subject,
+            )
+        )
+    return sorted(entries)

@@ -7,7 +7,6 @@ in bulk, not row by row through the ORM")."""
 import datetime as dt
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from audit.context import acting_as
@@ -17,7 +16,7 @@ from imports.models import ImportStatus
 from people import appointments
 from people.models import Person, Position, Role
 from people.services import person_create, position_create
-from tests.imports.helpers import import_file, xlsx_bytes
+from tests.imports.helpers import history_since, import_file, xlsx_bytes
 
 
 def role(code: str) -> Role:
@@ -155,25 +154,7 @@ def _written_since(position_id: int, entry_id: int) -> tuple[list, list]:
         )
         for p in Position.objects.filter(pk__gt=position_id).select_related("unit", "role")
     )
-    person_type = ContentType.objects.get_for_model(Person)
-    entries = []
-    for e in LogEntry.objects.filter(pk__gt=entry_id).select_related("content_type"):
-        changes = dict(e.changes)
-        if "person" in changes:  # a post's person, by name
-            changes["person"] = [changes["person"][0], name[int(changes["person"][1])]]
-        subject = name[e.subject_id] if e.subject_type_id == person_type.pk else e.subject_id
-        entries.append(
-            (
-                e.content_type.model,
-                e.action,
-                e.object_repr,
-                sorted(changes.items()),
-                e.actor_id,
-                e.unit_id,
-                subject,
-            )
-        )
-    return posts, sorted(entries)
+    return posts, history_since(entry_id, Person, name, keys=["person"])
 
 
 @pytest.mark.parametrize("bad", range(len(BAD)))

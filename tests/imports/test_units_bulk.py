@@ -6,13 +6,12 @@ applied in bulk, not row by row through the ORM, and the audit log kept")."""
 
 import datetime as dt
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from audit.context import acting_as
 from audit.models import LogEntry
 from imports.models import ImportStatus
-from tests.imports.helpers import counts, import_file, xlsx_bytes
+from tests.imports.helpers import counts, history_since, import_file, xlsx_bytes
 from units import services
 from units.models import (
     Reorganisation,
@@ -53,25 +52,6 @@ def _written_since(unit_id: int, entry_id: int) -> dict:
     (ids differ between two runs)."""
     new = list(Unit.objects.filter(pk__gt=unit_id).select_related("kind", "parent"))
     code = {u.pk: u.code for u in Unit.objects.all()}
-    unit_type = ContentType.objects.get_for_model(Unit)
-    entries = []
-    for e in LogEntry.objects.filter(pk__gt=entry_id).select_related("content_type"):
-        changes = dict(e.changes)
-        for key in ("parent", "unit"):
-            if key in changes and changes[key][1] != "None":
-                changes[key] = [changes[key][0], code[int(changes[key][1])]]
-        subject = code[e.subject_id] if e.subject_type_id == unit_type.pk else e.subject_id
-        entries.append(
-            (
-                e.content_type.model,
-                e.action,
-                e.object_repr,
-                sorted(changes.items()),
-                e.actor_id,
-                code.get(e.unit_id),
-                subject,
-            )
-        )
     return {
         "units": sorted(
             (
@@ -111,7 +91,7 @@ def _written_since(unit_id: int, entry_id: int) -> dict:
             (f.unit.code, f.effective_on, f.member_count, f.worker_count)
             for f in UnitFigures.objects.filter(unit__in=new).select_related("unit")
         ),
-        "entries": sorted(entries),
+        "entries": history_since(entry_id, Unit, code, keys=["parent", "unit"], units=code),
     }
 
 
