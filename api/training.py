@@ -15,11 +15,10 @@ from api.schemas import Day, ErrorOut, Pagination
 from api.units import UnitInPath
 from lib.dates import today, year_range_errors
 from people.models import Person
-from training import services
+from training import basic_store, services
 from training.models import Audience, ClassStatus, Enrolment, Topic, TrainingClass, TrainingRecord
 from training.models import Form as TrainingForm
 from training.selectors import (
-    basic_training,
     chairs_to_train,
     class_statistics,
     classes_visible_to,
@@ -444,7 +443,7 @@ def training_results(
     start, end = dt.date(from_year, 1, 1), dt.date(last, 12, 31)
     stats = class_statistics(unit=unit, start=start, end=end, own=own)
     day = min(end, today())
-    basic = basic_training(unit=unit, day=day)
+    basic = basic_store.shares(unit=unit, day=day)  # stored figures of today, else live
 
     def share(s):
         return {"cadres": s.of, "trained": s.trained, "percent": s.percent}

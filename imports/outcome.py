@@ -169,10 +169,13 @@ def targets_follow(outcome: Outcome) -> None:
     from people.models import Position
     from targets import snapshots
     from targets.models import Snapshot
+    from training import basic_store
 
     people = getattr(outcome, "touched_people", set())
     if not people:
         return
+    # The stored "trained in basic union work" figures follow every such import too.
+    basic_store.changed()
     snapshots.invalidate(getattr(outcome, "touched_since", None))
     if not Snapshot.objects.filter(as_of=today(), status=Snapshot.Status.DONE).exists():
         return  # nothing stored for today: the next view computes it from scratch

@@ -609,3 +609,45 @@ class CertificateTemplate(models.Model):
     class Meta:
         verbose_name = _("certificate template")
         verbose_name_plural = _("certificate templates")
+
+
+class BasicTrainingStore(models.Model):
+    """The figures of "trained in basic union work" (training.selectors.basic_training) of
+    every unit as of `as_of`, computed in full by training.basic_store, as the retention
+    store keeps its own: a national count judges a million cadres, too much for a request.
+    `changed_at`: a record, a post or a unit changed after the figures were computed (they
+    are computed again, and counted live meanwhile)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    as_of = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("stored basic training figures")
+        verbose_name_plural = _("stored basic training figures")
+
+
+class BasicTrainingFigure(models.Model):
+    """One unit's figures in a store: of its subtree's full-time cadres and cadres of
+    grassroots unions on the store's day, how many there are and how many are trained in
+    basic union work. A unit without a row has none."""
+
+    store = models.ForeignKey(BasicTrainingStore, on_delete=models.CASCADE, related_name="figures")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    full_time = models.PositiveIntegerField(default=0)
+    full_time_trained = models.PositiveIntegerField(default=0)
+    grassroots = models.PositiveIntegerField(default=0)
+    grassroots_trained = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "unit"], name="basic_training_figure_once")
+        ]

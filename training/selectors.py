@@ -260,25 +260,25 @@ def trained_in_basics(day: dt.date, person_ref: str) -> Exists:
     )
 
 
-def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
-    """Of the cadres on `day` — full-time cadres, and cadres of grassroots unions (posts in a
-    grassroots union or a unit below one) — how many have ever been trained in basic union
-    work: a valid training record on a basic topic completed by that day, whoever organised
-    it. Cadres of the unit's subtree as it stood that day."""
+def basic_cadres(posts, day: dt.date, **keys):
+    """The cadres among the holders of `posts` (posts held on `day`) that the basic-training
+    figure counts, one row a person (and `keys`: name -> expression, e.g. the place a
+    stored figure is kept for): `full` 1 when any of the posts is full-time, `grassroots` 1
+    when any is in a grassroots union or a unit below one, `trained` whether they are
+    trained in basic union work by `day` (`trained_in_basics`). The live figure and the
+    stored one (training.basic_store) both count these rows."""
     from django.db.models import Case, Max, When
 
     from units.models import UnitLevel
 
-    path = path_on(unit, day)
-    in_subtree = Position.objects.active_on(day)
-    in_subtree = in_subtree.filter(placed_under(path, day)) if path else in_subtree.none()
     grassroots_rank = UnitLevel.objects.filter(code=GRASSROOTS).values("rank")[:1]
-    # One pass over the subtree's posts held that day, grouped by person (whether any is
-    # full-time, whether any is in a grassroots union or below), then the training looked up
-    # once a person: not two correlated lookups of the posts for every person.
-    people = (
-        in_subtree.order_by()
-        .values("person_id")
+    # One pass over the posts, grouped by person (whether any is full-time, whether any is in
+    # a grassroots union or below), then the training looked up once a person: not two
+    # correlated lookups of the posts for every person.
+    return (
+        posts.order_by()
+        .annotate(**keys)
+        .values(*keys, "person_id")
         .annotate(
             full=Max(Case(When(full_time=True, then=1), default=0)),
             grassroots=Max(
@@ -291,15 +291,32 @@ def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
         .filter(Q(full=1) | Q(grassroots=1))
         .annotate(trained=trained_in_basics(day, "person_id"))
     )
-    counts = people.aggregate(
+
+
+def basic_training(*, unit: Unit, day: dt.date) -> dict[str, Share]:
+    """Of the cadres on `day` — full-time cadres, and cadres of grassroots unions (posts in a
+    grassroots union or a unit below one) — how many have ever been trained in basic union
+    work: a valid training record on a basic topic completed by that day, whoever organised
+    it. Cadres of the unit's subtree as it stood that day, counted live (the pages read the
+    stored figures of the day first: training.basic_store.shares)."""
+    path = path_on(unit, day)
+    in_subtree = Position.objects.active_on(day)
+    in_subtree = in_subtree.filter(placed_under(path, day)) if path else in_subtree.none()
+    counts = basic_cadres(in_subtree, day).aggregate(
         full_of=Count("person_id", filter=Q(full=1)),
         full_trained=Count("person_id", filter=Q(full=1, trained=True)),
         grassroots_of=Count("person_id", filter=Q(grassroots=1)),
         grassroots_trained=Count("person_id", filter=Q(grassroots=1, trained=True)),
     )
+    return basic_shares(**counts)
+
+
+def basic_shares(
+    *, full_of: int, full_trained: int, grassroots_of: int, grassroots_trained: int
+) -> dict[str, Share]:
     return {
-        "full_time": Share(trained=counts["full_trained"], of=counts["full_of"]),
-        "grassroots": Share(trained=counts["grassroots_trained"], of=counts["grassroots_of"]),
+        "full_time": Share(trained=full_trained, of=full_of),
+        "grassroots": Share(trained=grassroots_trained, of=grassroots_of),
     }
 
 

@@ -22,7 +22,7 @@ from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
 from people.models import Person
 from privacy.models import Source
 from privacy.services import Counted, log_export
-from training import calendar, services
+from training import basic_store, calendar, services
 from training.certificates import (
     MAX_PAGES,
     certificates_pdf,
@@ -56,7 +56,6 @@ from training.models import (
     TrainingRecord,
 )
 from training.selectors import (
-    basic_training,
     chair_duty,
     class_statistics,
     classes_visible_to,
@@ -925,7 +924,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     stats = class_statistics(unit=unit, start=start, end=end, own=own)
     splits = _statistics_splits(stats)
     basic_day = min(end, today())
-    basic = basic_training(unit=unit, day=basic_day)
+    basic = basic_store.shares(unit=unit, day=basic_day)  # stored figures of today
     if wants_xlsx(request):
         return _statistics_xlsx(unit, start, end, stats, splits, basic, basic_day)
     return render(

@@ -1,0 +1,186 @@
+"""Stored figures of "trained in basic union work": every unit's, as of a day, kept current.
+
+Issue 22: the statistics page and the training-results API show, of a unit's full-time cadres
+and cadres of grassroots unions, how many are trained in basic union work
+(training.selectors.basic_training); a national officer's figure judges about a million
+cadres, seconds a request. `build` counts it for every unit at once with the same rule
+(`basic_cadres`, which the live figure counts too): the cadres grouped by the place of their
+posts cut to each depth of the tree (as it stood that day), so each unit's subtree is one
+group — one grouped query per depth, whatever the number of units.
+
+Kept current as the retention store is (cadrework.retention_store): the daily job computes the
+day's figures (schedule, training.apps); a training record, a post or a unit changed afterwards
+marks them changed (`changed_at`, after the commit). Figures marked changed, or not computed
+yet, are never shown: the page counts live meanwhile, and the figures are computed again at
+once on a small tree, by the worker on a big one. Another day than today is always counted
+live. Imports that write in bulk send no signals: they mark the figures themselves
+(imports.outcome, imports.people).
+"""
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django_tasks import task
+
+from lib.dates import today
+from people.models import Position
+from training.models import BasicTrainingFigure, BasicTrainingStore
+from training.selectors import Share, basic_cadres, basic_shares, basic_training
+from units.models import Unit, UnitVersion
+from units.places import placed_under
+from units.selectors import small_tree
+
+Status = BasicTrainingStore.Status
+COUNTS = ("full_time", "full_time_trained", "grassroots", "grassroots_trained")
+STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def shares(*, unit: Unit, day: dt.date) -> dict[str, Share]:
+    """`basic_training` of the unit on `day`: from the day's stored figures when they are
+    current (`usable`), else counted live."""
+    store = usable(day) if day == today() else None
+    if store is None:
+        return basic_training(unit=unit, day=day)
+    row = BasicTrainingFigure.objects.filter(store=store, unit=unit).values(*COUNTS).first()
+    row = row or dict.fromkeys(COUNTS, 0)
+    return basic_shares(
+        full_of=row["full_time"],
+        full_trained=row["full_time_trained"],
+        grassroots_of=row["grassroots"],
+        grassroots_trained=row["grassroots_trained"],
+    )
+
+
+def usable(day: dt.date) -> BasicTrainingStore | None:
+    """The current stored figures of `day`, if any. Missing or marked changed: computed again
+    here on a small tree; on a big one asked of the worker, and None meanwhile (live)."""
+    store = (
+        BasicTrainingStore.objects.filter(status=Status.DONE, as_of=day, changed_at__isnull=True)
+        .order_by("-finished_at")
+        .first()
+    )
+    if store is not None:
+        return store
+    if small_tree():
+        return build(day)
+    _queue(day)
+    return None
+
+
+# --- computing ----------------------------------------------------------------------------
+
+
+def build(day: dt.date, store: BasicTrainingStore | None = None) -> BasicTrainingStore:
+    """Compute and keep the figures of every unit as of `day` (into `store`, queued for the
+    worker, or a new one); older stores are dropped."""
+    if store is None:
+        store = BasicTrainingStore.objects.create(as_of=day)
+    try:
+        rows = compute(day)
+        BasicTrainingFigure.objects.bulk_create(
+            (BasicTrainingFigure(store=store, unit_id=u, **counts) for u, counts in rows.items()),
+            batch_size=2000,
+        )
+    except Exception as error:
+        BasicTrainingStore.objects.filter(pk=store.pk).update(
+            status=Status.FAILED, message=str(error)[:500]
+        )
+        raise
+    with transaction.atomic():
+        store.status, store.finished_at = Status.DONE, timezone.now()
+        store.save(update_fields=["status", "finished_at"])
+        BasicTrainingStore.objects.filter(started_at__lt=store.started_at).exclude(
+            status=Status.RUNNING
+        ).delete()
+    return store
+
+
+def compute(day: dt.date) -> dict[int, dict[str, int]]:
+    """unit id -> its subtree's counts on `day` (units with no such cadre left out): the
+    cadres of `basic_cadres` grouped by the path their post's unit had that day, cut to each
+    depth of the tree (a path shorter than the cut is a post above that depth)."""
+    by_path = dict(UnitVersion.objects.on(day).values_list("path", "unit_id"))
+    posts = Position.objects.active_on(day).filter(placed_under("", day))
+    q = connection.ops.quote_name
+    full, grassroots, trained = q("full"), q("grassroots"), q("trained")
+    out: dict[int, dict[str, int]] = {}
+    for width in sorted({len(path) for path in by_path}):
+        cadres = basic_cadres(posts, day, place=Substr("unit__versions__path", 1, width))
+        sql, params = cadres.query.sql_with_params()
+        # The cadres are one row a person and place; counted per place here, in the database.
+        grouped = (
+            f"SELECT {q('place')},"
+            f" SUM(CASE WHEN {full} = 1 THEN 1 ELSE 0 END),"
+            f" SUM(CASE WHEN {full} = 1 AND {trained} THEN 1 ELSE 0 END),"
+            f" SUM(CASE WHEN {grassroots} = 1 THEN 1 ELSE 0 END),"
+            f" SUM(CASE WHEN {grassroots} = 1 AND {trained} THEN 1 ELSE 0 END)"
+            f" FROM ({sql}) cadres GROUP BY {q('place')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(grouped, params)
+            for place, *counts in cursor.fetchall():
+                if len(place) == width and place in by_path:
+                    out[by_path[place]] = dict(zip(COUNTS, map(int, counts), strict=True))
+    return out
+
+
+@task()
+def build_basic_training(day: str, store_id: int | None = None) -> None:
+    """The worker's side of `_queue`."""
+    store = BasicTrainingStore.objects.filter(pk=store_id).first() if store_id else None
+    build(dt.date.fromisoformat(day), store)
+
+
+def _queue(day: dt.date) -> None:
+    """Ask the worker for the day's figures, unless they are asked for already (a store being
+    computed, younger than a computation may take)."""
+    recent = timezone.now() - STALE
+    with transaction.atomic():
+        if BasicTrainingStore.objects.filter(
+            status=Status.RUNNING, as_of=day, started_at__gte=recent
+        ).exists():
+            return
+        store = BasicTrainingStore.objects.create(as_of=day)
+    build_basic_training.enqueue(day.isoformat(), store.pk)
+
+
+# --- kept current -------------------------------------------------------------------------
+
+
+def changed() -> None:
+    """A training record, a post or a unit changed: mark the stored figures, once the
+    transaction commits (they are counted live until computed again)."""
+
+    def mark() -> None:
+        BasicTrainingStore.objects.filter(status=Status.DONE, changed_at__isnull=True).update(
+            changed_at=timezone.now()
+        )
+
+    transaction.on_commit(mark)
+
+
+def connect() -> None:
+    """Wire the changes that move the figures (from the app's `ready()`)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from training.models import Topic, TrainingRecord
+
+    def moved(sender, **kwargs) -> None:
+        changed()
+
+    def topics_changed(sender, action: str, **kwargs) -> None:
+        if action.startswith("post_"):
+            changed()
+
+    uid = "training.basic_store"
+    for signal in (post_save, post_delete):
+        for sender in (TrainingRecord, Position, Unit, UnitVersion, Topic):
+            signal.connect(moved, sender=sender, weak=False, dispatch_uid=uid)
+    m2m_changed.connect(
+        topics_changed, sender=TrainingRecord.topics.through, weak=False, dispatch_uid=uid
+    )
