@@ -29,8 +29,8 @@ objects the generator does not make (a class with participants, a lecturer and c
 a plan line's class, a needs survey, spending, a succession pool with a review, an
 inspection, an online course with an attempt, an import, a built report, an implementation
 report), so that every route has an id to take; and today's stored retention figures (as the
-daily job keeps them, cadrework.retention_store). Writes its section of docs/benchmarks.md,
-one per database."""
+daily job keeps them, cadrework.retention_store) and the unit tree's counts (units.counts_store).
+Writes its section of docs/benchmarks.md, one per database."""
 
 import argparse
 import datetime as dt
@@ -897,6 +897,24 @@ def ensure_retention(day: dt.date) -> None:
     )
 
 
+def ensure_counts(day: dt.date) -> None:
+    """Today's stored counts of the unit tree (units.counts_store), as the daily job keeps
+    them: the national officer's tree, unit page and API read them."""
+    from units import counts_store
+    from units.models import CountStore
+
+    if CountStore.objects.filter(
+        as_of=day, status=CountStore.Status.DONE, changed_at__isnull=True
+    ).exists():
+        return
+    started = time.monotonic()
+    counts_store.build(day)
+    print(
+        f"unit tree counts of {day} computed in {time.monotonic() - started:.0f} s",
+        file=sys.stderr,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -937,6 +955,7 @@ def main() -> None:
     for line in ensure_objects(users, day):
         print(f"added: {line}", file=sys.stderr)
     ensure_retention(day)
+    ensure_counts(day)
     load_start, started = os.getloadavg(), time.monotonic()
     base = baseline(args.runs)
     results, failures = sweep(users, args.runs, day.year, args.only)

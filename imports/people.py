@@ -28,6 +28,7 @@ from people import appointments, services, sheets
 from people.models import Person, Position
 from people.services import CITIZEN_ID_UNAVAILABLE, POSITION_FIELDS
 from privacy.masking import mask_citizen_id
+from units import counts_store
 from units.models import Term
 
 
@@ -499,8 +500,9 @@ def _insert_positions(outcome: Outcome, user, accepted: list, *, write: bool) ->
 
 def after_commit(outcome: Outcome) -> None:
     """People and posts changed one by one send their signals; the posts written in bulk
-    send none: the targets and the stored retention figures follow them here, as their
-    signals do for one post."""
+    send none: the targets, the stored retention figures and the unit tree's stored counts
+    follow them here, as their signals do for one post."""
     targets_follow(outcome)
     if getattr(outcome, "touched_people", None):
         retention_store.changed()
+        counts_store.changed()

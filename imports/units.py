@@ -29,7 +29,7 @@ from lib.spreadsheets import (
     parse_integer,
     parse_text,
 )
-from units import services
+from units import counts_store, services
 from units.models import (
     Reorganisation,
     Sector,
@@ -403,6 +403,7 @@ def after_commit(outcome: Outcome) -> None:
 
     days = getattr(outcome, "structure_days", None)
     if days:
+        counts_store.changed()  # the unit tree's stored counts, as its signals mark them
         snapshots.invalidate(None if None in days else min(days), keep_today=False)
         return
     days = getattr(outcome, "figures_days", None)

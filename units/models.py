@@ -309,3 +309,41 @@ class Reorganisation(models.Model):
         ordering = ["-effective_on", "-id"]
         verbose_name = _("reorganisation")
         verbose_name_plural = _("reorganisations")
+
+
+class CountStore(models.Model):
+    """The unit tree's counts (sub-units, cadres, full-time cadres of every unit's subtree)
+    as of `as_of`, computed in full by units.counts_store: a national officer's tree counted
+    distinct holders over every post of the country in each request. `changed_at`: a post or
+    the structure changed after (or while) the counts were computed; they are not read then."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    as_of = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("stored unit counts")
+        verbose_name_plural = _("stored unit counts")
+
+
+class SubtreeCount(models.Model):
+    """One unit's counts in a store: its subtree as the officer of its tree's root sees it."""
+
+    store = models.ForeignKey(CountStore, on_delete=models.CASCADE, related_name="counts")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    units = models.PositiveIntegerField()  # the unit itself included
+    cadres = models.PositiveIntegerField()
+    full_time = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "unit"], name="subtreecount_unique"),
+        ]

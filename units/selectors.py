@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Substr
 
 from accounts.scope import scope_q
-from lib.periods import in_force_q
 from lib.tree import ancestor_path, path_length
+from units import counts_store
+from units.counts_store import counts
 from units.models import (
     Unit,
     UnitVersion,
@@ -28,27 +29,21 @@ def version_on(unit: Unit, day: dt.date) -> UnitVersion | None:
     )
 
 
-def _active_position(day: dt.date) -> Q:
-    # The units app does not import people: a position's period read through the relation.
-    return in_force_q(day, prefix="unit__positions__")
+def _store(day: dt.date, user):
+    """The stored counts that answer the user's tree on `day` (units.counts_store), or None:
+    counted live — on a small tree always (it takes milliseconds)."""
+    if not counts_store.whole_tree(user) or small_tree():
+        return None
+    return counts_store.current(day, user)
 
 
 def subtree_counts(node: UnitVersion, day: dt.date, user) -> dict:
     """Sub-units, cadres and full-time cadres of the node's whole subtree on `day`."""
-    active = _active_position(day)
-    row = (
-        versions_under(node.path, day)
-        .filter(scope_q(user, "unit"))
-        .aggregate(
-            units=Count("id", distinct=True),
-            cadres=Count("unit__positions__person", filter=active, distinct=True),
-            full_time=Count(
-                "unit__positions__person",
-                distinct=True,
-                filter=active & Q(unit__positions__full_time=True),
-            ),
-        )
-    )
+    store = _store(day, user)
+    stored = counts_store.subtree(store, node) if store is not None else None
+    if stored is not None:
+        return stored
+    row = versions_under(node.path, day).filter(scope_q(user, "unit")).aggregate(**counts(day))
     row["sub_units"] = max(row.pop("units") - 1, 0)
     return row
 
@@ -58,34 +53,24 @@ def children_with_counts(node: UnitVersion, day: dt.date, user) -> list[dict]:
 
     One query: versions in force on `day` under the node are grouped by the path prefix of the
     child they fall under, so each subtree is counted without recursion."""
-    width = path_length(node.depth + 1)
-    active = _active_position(day)
-    rows = (
-        versions_under(node.path, day)
-        .filter(depth__gt=node.depth)
-        .filter(scope_q(user, "unit"))
-        .annotate(child_path=Substr("path", 1, width))
-        .values("child_path")
-        .annotate(
-            units=Count("id", distinct=True),
-            cadres=Count("unit__positions__person", filter=active, distinct=True),
-            full_time=Count(
-                "unit__positions__person",
-                distinct=True,
-                filter=active & Q(unit__positions__full_time=True),
-            ),
+    store = _store(day, user)
+    if store is not None:
+        found, children = counts_store.children(store, node, day)
+    else:
+        width = path_length(node.depth + 1)
+        rows = (
+            versions_under(node.path, day)
+            .filter(depth__gt=node.depth)
+            .filter(scope_q(user, "unit"))
+            .annotate(child_path=Substr("path", 1, width))
+            .values("child_path")
+            .annotate(**counts(day))
         )
-    )
-    counts = {r["child_path"]: r for r in rows}
-    children = (
-        UnitVersion.objects.on(day)
-        .filter(path__in=list(counts))
-        .select_related("unit", "kind")
-        .order_by("unit__code")
-    )
+        found = {r["child_path"]: r for r in rows}
+        children = UnitVersion.objects.on(day).filter(path__in=list(found))
     out = []
-    for child in children:
-        c = counts[child.path]
+    for child in children.select_related("unit", "kind").order_by("unit__code"):
+        c = found[child.path]
         out.append(
             {
                 "version": child,

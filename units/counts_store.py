@@ -1,0 +1,213 @@
+"""Stored counts of the unit tree: every unit's sub-units, cadres and full-time cadres of the
+day, computed in full and kept (issue 22).
+
+A national officer's tree page, the unit page and the API's unit and children counted the
+distinct holders of every post of the country in each request (0.4-0.9 s over 1.25M posts,
+no index can serve a COUNT(DISTINCT) over a whole subtree). As cadrework.retention_store
+keeps the retention figures, `build` counts every unit's subtree once — the same expressions
+as the live count (`counts`), grouped by each depth of the versions' paths, so each unit's
+subtree is one group: one grouped query per depth of the tree.
+
+What a store answers: the tree as the officer of its root sees it (the root's scope), on its
+day. So it serves an officer whose scope is a whole tree (the confederation's), on the day it
+was computed for; every other question — an officer lower down (their subtrees count in tens
+of milliseconds), a past day (`?on=`) — is counted live, as before.
+
+Kept current: the daily job computes the day's counts (from 01:30, schedule); a post or a
+unit (or its placement) changed afterwards — or while they were being computed — marks the
+store changed once the transaction commits, and a changed store is not read: the page counts
+live and the worker computes the day's counts again. Imports that write posts in bulk send no
+signals and call `changed` themselves. On a small tree (`units.selectors.small_tree`) nothing
+is stored: the live count takes milliseconds.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django_tasks import task
+
+from accounts.scope import scope_path
+from lib.dates import today
+from lib.periods import in_force_q
+from lib.tree import PATH_WIDTH, under
+from units.models import CountStore, SubtreeCount, Unit, UnitVersion
+from units.places import versions_under
+
+STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
+
+
+def counts(day: dt.date) -> dict:
+    """The tree's counts over unit versions: the versions themselves (the unit included),
+    the distinct holders of a post in force on `day`, and those of a full-time one. The live
+    pages (units.selectors) and the stored counts aggregate these same expressions."""
+    # The units app does not import people: a position's period read through the relation.
+    active = in_force_q(day, prefix="unit__positions__")
+    return {
+        "units": Count("id", distinct=True),
+        "cadres": Count("unit__positions__person", filter=active, distinct=True),
+        "full_time": Count(
+            "unit__positions__person",
+            distinct=True,
+            filter=active & Q(unit__positions__full_time=True),
+        ),
+    }
+
+
+# --- computing ----------------------------------------------------------------------------
+
+
+def build(day: dt.date, store: CountStore | None = None) -> CountStore:
+    """Count every unit's subtree on `day` into `store` (queued for the worker) or a new one;
+    older stores are dropped."""
+    if store is None:
+        store = CountStore.objects.create(as_of=day)
+    try:
+        SubtreeCount.objects.bulk_create(
+            (SubtreeCount(store=store, unit_id=unit_id, **row) for unit_id, row in compute(day)),
+            batch_size=5000,
+        )
+    except Exception as error:
+        CountStore.objects.filter(pk=store.pk).update(
+            status=CountStore.Status.FAILED, message=str(error)[:500]
+        )
+        raise
+    with transaction.atomic():
+        # An update, not a save: a change marked while counting (`changed_at`) stays marked.
+        CountStore.objects.filter(pk=store.pk).update(
+            status=CountStore.Status.DONE, finished_at=timezone.now()
+        )
+        CountStore.objects.filter(started_at__lt=store.started_at).delete()
+    store.refresh_from_db()
+    return store
+
+
+def compute(day: dt.date):
+    """(unit id, counts) of every unit in force on `day`: for each root, the versions under
+    it (in its scope, as its officer's page counts them) grouped by their path cut at each
+    depth; a version shallower than a depth is a unit above it, not a subtree there."""
+    by_path = dict(UnitVersion.objects.on(day).values_list("path", "unit_id"))
+    longest = max((len(p) for p in by_path), default=0)
+    for root in Unit.objects.filter(parent__isnull=True).order_by("path"):
+        versions = versions_under(root.path, day).filter(under(root, "unit"))
+        for width in range(len(root.path), longest + 1, PATH_WIDTH):
+            rows = (
+                versions.filter(depth__gte=width // PATH_WIDTH - 1)
+                .annotate(place=Substr("path", 1, width))
+                .values("place")
+                .annotate(**counts(day))
+            )
+            for row in rows:
+                if len(row["place"]) == width and row["place"] in by_path:
+                    yield (
+                        by_path[row.pop("place")],
+                        {n: row[n] for n in ("units", "cadres", "full_time")},
+                    )
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def whole_tree(user) -> bool:
+    """Whether the user's scope is a whole tree (its root's): the stores count as its
+    officer sees it."""
+    return scope_path(user) is not None and user.unit.parent_id is None
+
+
+def current(day: dt.date, user) -> CountStore | None:
+    """The store that answers `user`'s tree on `day`, or None (counted live): only for an
+    officer whose scope is a whole tree (`whole_tree`), and only a store of that day that
+    nothing changed since; today's missing or changed, the worker is asked for it."""
+    if not whole_tree(user):
+        return None
+    store = (
+        CountStore.objects.filter(as_of=day, status=CountStore.Status.DONE)
+        .order_by("-finished_at")
+        .first()
+    )
+    if store is not None and store.changed_at is None:
+        return store
+    if day == today():
+        _queue(day)
+    return None
+
+
+def subtree(store: CountStore, node: UnitVersion) -> dict | None:
+    """The node's counts from the store, as units.selectors.subtree_counts gives them."""
+    row = (
+        SubtreeCount.objects.filter(store=store, unit_id=node.unit_id)
+        .values("units", "cadres", "full_time")
+        .first()
+    )
+    if row is None:
+        return None
+    row["sub_units"] = max(row.pop("units") - 1, 0)
+    return row
+
+
+def children(store: CountStore, node: UnitVersion, day: dt.date):
+    """The node's children on `day` that the store counts (their counts by path) and their
+    versions, as units.selectors.children_with_counts reads them."""
+    versions = versions_under(node.path, day).filter(parent_id=node.unit_id, depth=node.depth + 1)
+    paths = dict(versions.values_list("unit_id", "path"))
+    found = {
+        paths[unit_id]: {"units": units, "cadres": cadres, "full_time": full_time}
+        for unit_id, units, cadres, full_time in SubtreeCount.objects.filter(
+            store=store, unit_id__in=list(paths)
+        ).values_list("unit_id", "units", "cadres", "full_time")
+    }
+    return found, versions.filter(path__in=list(found))
+
+
+# --- kept current -------------------------------------------------------------------------
+
+
+@task()
+def build_counts(day: str, store_id: int | None = None) -> None:
+    """The worker's side of `_queue`."""
+    store = CountStore.objects.filter(pk=store_id).first() if store_id else None
+    build(dt.date.fromisoformat(day), store)
+
+
+def _queue(day: dt.date) -> None:
+    """Ask the worker for the day's counts, unless they are being computed already (a store
+    running, younger than a computation may take, nothing changed since it started)."""
+    recent = timezone.now() - STALE
+    with transaction.atomic():
+        if CountStore.objects.filter(
+            status=CountStore.Status.RUNNING,
+            as_of=day,
+            started_at__gte=recent,
+            changed_at__isnull=True,
+        ).exists():
+            return
+        store = CountStore.objects.create(as_of=day)
+    build_counts.enqueue(day.isoformat(), store.pk)
+
+
+def changed() -> None:
+    """A post or the structure changed: mark every store not already marked — those being
+    computed too — once the transaction commits."""
+
+    def mark() -> None:
+        CountStore.objects.filter(changed_at__isnull=True).exclude(
+            status=CountStore.Status.FAILED
+        ).update(changed_at=timezone.now())
+
+    transaction.on_commit(mark)
+
+
+def connect() -> None:
+    """Wire the changes that move the counts (from the app's `ready()`). Posts are named by
+    their label: the units app does not import people."""
+    from django.db.models.signals import post_delete, post_save
+
+    def moved(sender, **kwargs) -> None:
+        changed()
+
+    uid = "units.counts_store"
+    for signal in (post_save, post_delete):
+        for sender in ("people.Position", Unit, UnitVersion):
+            signal.connect(moved, sender=sender, weak=False, dispatch_uid=f"{uid}.{sender}")
