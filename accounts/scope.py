@@ -73,6 +73,25 @@ def scoped(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(scope_q(user, *fields))
 
 
+def count_scoped(queryset: QuerySet, user, cap: int) -> int:
+    """How many rows of `queryset` (before `scoped`) the user's subtree holds, counted up to
+    cap + 1 (a list's capped count, api.schemas.Pagination). For a model scoped through two
+    fields, counting the "or" reads every row and its joins (0.7 s for a province's posts);
+    each field's rows are counted through its own index instead, stopping past the cap —
+    either side past it, so is the whole — and under it their ids are put together."""
+    path = scope_path(user)
+    if path is None:
+        return 0
+    rows = queryset.order_by()
+    found: set = set()
+    for field in queryset.model.SCOPE_UNIT_FIELDS:
+        ids = list(rows.filter(under(path, field)).values_list("pk", flat=True)[: cap + 1])
+        if len(ids) > cap:
+            return cap + 1
+        found.update(ids)
+    return min(len(found), cap + 1)
+
+
 def get_scoped_or_404(queryset: QuerySet, user, **lookup):
     """Fetch one object of the user's subtree; anything else is 'not found', never 'forbidden'."""
     # One row by its key: the plain filter, nothing to look up first (see `scoped`).

@@ -10,9 +10,9 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accounts.access import Data, level, may
-from accounts.scope import scoped
+from accounts.scope import count_scoped, scope_q, scoped
 from api.auth import signed_in, writer
-from api.schemas import Day, ErrorOut, Pagination, Ref
+from api.schemas import COUNT_CAP, Day, ErrorOut, Pagination, Ref
 from api.units import UnitRef
 from lib.dates import today
 from people import selectors, services
@@ -111,8 +111,11 @@ class PersonDetail(PersonOut):
     def resolve_positions(person: Person, context) -> list[Position]:
         # Through the scope helper like everything else: a position is in scope when its unit
         # or its holder's home unit is.
+        # A person's few posts by its key: the plain filter (`scoped` would first look up the
+        # ids of every post of the subtree, up to its cap).
         positions = person.positions.select_related("person", "unit", "role")
-        return list(scoped(positions, context["request"].auth).order_by("-start_date", "id"))
+        in_scope = scope_q(context["request"].auth, *Position.SCOPE_UNIT_FIELDS)
+        return list(positions.filter(in_scope).order_by("-start_date", "id"))
 
     @staticmethod
     def resolve_citizen_id_masked(person: Person) -> str | None:
@@ -333,14 +336,32 @@ def person_update(request: HttpRequest, person: PersonInPath, payload: PersonUpd
 @router.get("/positions", response={200: list[PositionOut], **ERRORS})
 @paginate(Pagination, max_limit=500)
 def position_list(request: HttpRequest, filters: Query[PositionFilters]):
-    positions = scoped(POSITIONS, request.auth).order_by("-start_date", "id")
+    positions = POSITIONS
     if filters.person is not None:
         positions = positions.filter(person=filters.person)
     if filters.unit is not None:
         positions = positions.filter(under(filters.unit, "unit"))
     if filters.on is not None:
         positions = positions.filter(active_on(filters.on))
-    return positions
+    return _CountedApart(
+        scoped(positions, request.auth).order_by("-start_date", "id"),
+        lambda: count_scoped(positions, request.auth, COUNT_CAP),
+    )
+
+
+class _CountedApart:
+    """A scoped list the paginator reads by slices, its capped count told by `count`
+    (accounts.scope.count_scoped): a post is in scope through its unit or its holder's, and
+    counting that "or" read every post of a province."""
+
+    def __init__(self, rows, count):
+        self.rows, self.count = rows, count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        return list(self.rows[index])
 
 
 @router.get("/positions/{position_id}", response={200: PositionOut, **ERRORS})
