@@ -22,7 +22,7 @@ from api.people import UnitBrief
 from api.schemas import Day, ErrorOut, Pagination, Ref, Year
 from api.units import UnitInPath, UnitRef
 from lib.dates import today
-from planning import selectors, services
+from planning import new_cadres_store, selectors, services
 from planning.models import Plan, PlanLine, Spending, TargetGroup
 from planning.selectors import Figures
 from training.models import Programme, Topic
@@ -808,7 +808,7 @@ def new_cadres(
     node = version_on(unit, day)
     if node is None:
         raise Http404
-    found = selectors.new_cadres_untrained(
+    found = new_cadres_store.found(  # stored figures of today, else live
         node, min(since or selectors.congress_day(node, day), day), day
     )
     return {

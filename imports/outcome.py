@@ -167,6 +167,7 @@ def targets_follow(outcome: Outcome) -> None:
     from lib.bulk import lookups_in
     from lib.dates import today
     from people.models import Position
+    from planning import new_cadres_store
     from targets import snapshots
     from targets.models import Snapshot
     from training import basic_store
@@ -174,8 +175,10 @@ def targets_follow(outcome: Outcome) -> None:
     people = getattr(outcome, "touched_people", set())
     if not people:
         return
-    # The stored "trained in basic union work" figures follow every such import too.
+    # The stored figures of "trained in basic union work" and of the new cadres not yet
+    # trained follow every such import too.
     basic_store.changed()
+    new_cadres_store.changed()
     snapshots.invalidate(getattr(outcome, "touched_since", None))
     if not Snapshot.objects.filter(as_of=today(), status=Snapshot.Status.DONE).exists():
         return  # nothing stored for today: the next view computes it from scratch

@@ -409,3 +409,62 @@ class ClassGoal(models.Model):
     @property
     def goal_trainees(self) -> int | None:
         return self.own_trainees if self.own_trainees is not None else self.trainees
+
+
+class NewCadreStore(models.Model):
+    """The new cadres not yet trained in basic union work (planning.selectors.
+    new_cadres_untrained) of every unit with units below it, as of `as_of`, for the posts
+    taken since its congress, computed in full by planning.new_cadres_store: a national
+    count judges a million posts, too much for a request. `changed_at`: a record, a post, a
+    person, a unit or a term changed after the figures were computed (they are computed
+    again, and counted live meanwhile)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    as_of = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("stored new cadres")
+        verbose_name_plural = _("stored new cadres")
+
+
+class NewCadreEntry(models.Model):
+    """One new cadre of a unit (`path`, its path on the store's day) in a store: the post
+    that puts them there, its category (a place in NEW_CADRE_CATEGORIES), the row it counts
+    in (`row`: the path of the unit directly below, or the unit's own path) and its place in
+    the unit's list (`rank`, from 0), so that a page of the list is read by its ranks."""
+
+    store = models.ForeignKey(NewCadreStore, on_delete=models.CASCADE, related_name="entries")
+    path = models.CharField(max_length=255)
+    rank = models.PositiveIntegerField()
+    row = models.CharField(max_length=255)
+    position_id = models.BigIntegerField()
+    category = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "path", "rank"], name="new_cadre_entry_rank_once"
+            )
+        ]
+
+
+class NewCadreCount(models.Model):
+    """How many new cadres of a unit (`path`) count in one row (`row`) and category."""
+
+    store = models.ForeignKey(NewCadreStore, on_delete=models.CASCADE, related_name="counts")
+    path = models.CharField(max_length=255)
+    row = models.CharField(max_length=255)
+    category = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "path"], name="new_cadre_count_path")]

@@ -672,14 +672,14 @@ class NewCadres:
     def __getitem__(self, index: slice) -> list[NewCadre]:
         if not isinstance(index, slice) or index.step is not None:
             raise TypeError("NewCadres is read by slices")
-        return _new_cadres_of(self.post_ids[index])
+        return new_cadres_of(self.post_ids[index])
 
     def iter_all(self, chunk: int = 2000):
         for at in range(0, len(self.post_ids), chunk):
-            yield from _new_cadres_of(self.post_ids[at : at + chunk])
+            yield from new_cadres_of(self.post_ids[at : at + chunk])
 
 
-def _new_cadres_of(post_ids: list[int]) -> list[NewCadre]:
+def new_cadres_of(post_ids: list[int]) -> list[NewCadre]:
     """The cadres of these posts (their winning posts), in the order given (one query)."""
     from people.models import Position
 
@@ -714,43 +714,71 @@ def _new_cadres_of(post_ids: list[int]) -> list[NewCadre]:
     return [found[pk] for pk in post_ids]
 
 
-def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dict:
-    """The cadres who took a post in the subtree (as it stood on `day`) from `since` (the
-    congress) to `day`, still hold it, and have not been trained in basic union work by `day`
-    (training.selectors.trained_in_basics): each once, by category, and per unit directly
-    below (the node's own posts in a row of their own). "people" (`NewCadres`): by category,
-    unit and name, each with the post that puts them there (the first of the best category).
+# The order of a unit's new cadres: by category, unit and name.
+NEW_CADRE_ORDER = ("category", "unit__name", "person__sort_key", "person_id")
 
-    One query finds each person's post (a window over their posts) and returns only its id,
-    unit and category: no names or posts read for the thousands of a national count."""
-    from people.models import Position
+
+def new_cadre_posts(posts, since: dt.date, day: dt.date, *within: str):
+    """Of `posts` (posts held on `day`), those that make their holders new cadres not yet
+    trained: taken from `since` (the congress) to `day`, the holder not trained in basic union
+    work by `day` (training.selectors.trained_in_basics), and each holder's first of the best
+    category (per `within` too: the place a stored figure is kept for, planning.
+    new_cadres_store), with its `category`. The live figure and the stored one both ask it."""
     from training.selectors import trained_in_basics
 
-    posts = (
-        Position.objects.active_on(day)
-        # The subtree's units first (an index on each unit's posts), then the training
-        # looked up for those posts only: SQLite would otherwise look it up for every post
-        # of the country taken since the congress.
-        .filter(unit_id__in=versions_under(node.path, day).values("unit_id"))
-        .filter(started_within(since, day))
+    return (
+        posts.filter(started_within(since, day))
         .annotate(trained=trained_in_basics(day, "person_id"))
         .filter(trained=False)
         .annotate(
             category=new_cadre_category(),
             first=Window(
                 RowNumber(),
-                partition_by=[F("person_id")],
+                partition_by=[*map(F, within), F("person_id")],
                 order_by=[F("category").asc(), F("start_date").asc(), F("pk").asc()],
             ),
         )
         .filter(first=1)
-        .order_by("category", "unit__name", "person__sort_key", "person_id")
+    )
+
+
+def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dict:
+    """The cadres who took a post in the subtree (as it stood on `day`) from `since` (the
+    congress) to `day`, still hold it, and have not been trained in basic union work by `day`
+    (`new_cadre_posts`): each once, by category, and per unit directly below (the node's own
+    posts in a row of their own). "people" (`NewCadres`): by category, unit and name, each
+    with the post that puts them there (the first of the best category). Counted live (the
+    pages read the day's stored figures first: planning.new_cadres_store.found).
+
+    One query finds each person's post (a window over their posts) and returns only its id,
+    unit and category: no names or posts read for the thousands of a national count."""
+    from people.models import Position
+
+    # The subtree's units first (an index on each unit's posts), then the training looked up
+    # for those posts only: SQLite would otherwise look it up for every post of the country
+    # taken since the congress.
+    held = Position.objects.active_on(day).filter(
+        unit_id__in=versions_under(node.path, day).values("unit_id")
+    )
+    posts = (
+        new_cadre_posts(held, since, day)
+        .order_by(*NEW_CADRE_ORDER)
         .values_list("pk", "unit_id", "category")
     )
     child_path = {
         unit_id: ancestor_path(path, node.depth + 1)
         for unit_id, path in versions_under(node.path, day).values_list("unit_id", "path")
     }
+    post_ids, counted = [], []
+    for pk, unit_id, category in posts:
+        counted.append(("own" if unit_id == node.unit_id else child_path.get(unit_id), category, 1))
+        post_ids.append(pk)
+    return new_cadres_found(node, since, day, counted, NewCadres(post_ids))
+
+
+def new_cadres_found(node: UnitVersion, since: dt.date, day: dt.date, counted, people) -> dict:
+    """`new_cadres_untrained`'s answer from its counts — (row: "own" or the path of a unit
+    directly below, category, how many) — and its people (read a page at a time)."""
     children = {
         v.path: v
         for v in UnitVersion.objects.on(day)
@@ -760,13 +788,10 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
     }
     rows = {key: dict.fromkeys(NEW_CADRE_CATEGORIES, 0) for key in ("own", *children)}
     totals = dict.fromkeys(NEW_CADRE_CATEGORIES, 0)
-    post_ids = []
-    for pk, unit_id, category in posts:
+    for key, category, n in counted:
         name = NEW_CADRE_CATEGORIES[category]
-        key = "own" if unit_id == node.unit_id else child_path.get(unit_id)
-        rows.setdefault(key, dict.fromkeys(NEW_CADRE_CATEGORIES, 0))[name] += 1
-        totals[name] += 1
-        post_ids.append(pk)
+        rows.setdefault(key, dict.fromkeys(NEW_CADRE_CATEGORIES, 0))[name] += n
+        totals[name] += n
     return {
         "since": since,
         "day": day,
@@ -776,8 +801,8 @@ def new_cadres_untrained(node: UnitVersion, since: dt.date, day: dt.date) -> dic
             for path, version in children.items()
         ],
         "totals": totals,
-        "total": len(post_ids),
-        "people": NewCadres(post_ids),
+        "total": len(people),
+        "people": people,
     }
 
 

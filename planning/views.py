@@ -16,7 +16,7 @@ from accounts.scope import get_scoped_or_404
 from lib.dates import as_of, query_date, query_year, today
 from lib.forms import REFUSED, form_errors_to_messages, run_service
 from lib.xlsx import Table, wants_xlsx, xlsx_response, xlsx_tables_response
-from planning import selectors, services
+from planning import new_cadres_store, selectors, services
 from planning.forms import (
     AnswerForm,
     ClassGoalsForm,
@@ -665,7 +665,7 @@ def new_cadres(request: HttpRequest) -> HttpResponse:
     if node is None:
         raise Http404
     since = query_date(request, "since") or selectors.congress_day(node, day)
-    found = selectors.new_cadres_untrained(node, min(since, day), day)
+    found = new_cadres_store.found(node, min(since, day), day)  # stored, else live
     labels = selectors.new_cadre_labels()
     if wants_xlsx(request):
         return _new_cadres_xlsx(request, unit, found, labels)
