@@ -915,6 +915,28 @@ def ensure_counts(day: dt.date) -> None:
     )
 
 
+def ensure_training_stores(day: dt.date) -> None:
+    """Today's stored figures of "trained in basic union work" (training.basic_store) and of
+    the new cadres not yet trained (planning.new_cadres_store), as the daily jobs keep them:
+    the statistics page, the new cadres' page and their API read them."""
+    from planning import new_cadres_store
+    from planning.models import NewCadreStore
+    from training import basic_store
+    from training.models import BasicTrainingStore
+
+    for name, model, store in (
+        ("basic training figures", BasicTrainingStore, basic_store),
+        ("new cadres", NewCadreStore, new_cadres_store),
+    ):
+        if model.objects.filter(
+            as_of=day, status=model.Status.DONE, changed_at__isnull=True
+        ).exists():
+            continue
+        started = time.monotonic()
+        store.build(day)
+        print(f"{name} of {day} computed in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -956,6 +978,7 @@ def main() -> None:
         print(f"added: {line}", file=sys.stderr)
     ensure_retention(day)
     ensure_counts(day)
+    ensure_training_stores(day)
     load_start, started = os.getloadavg(), time.monotonic()
     base = baseline(args.runs)
     results, failures = sweep(users, args.runs, day.year, args.only)
