@@ -43,10 +43,10 @@ from planning.models import (
 )
 from standards.rules import most_required_topic
 from targets.models import TargetKind
+from targets.snapshots import children_with_figures
 from training.models import ClassStatus, Enrolment, EnrolmentStatus, FundingSource, TrainingClass
 from units.models import Unit, UnitLevel, UnitVersion
 from units.places import placed_under, placed_under_then, under, versions_under
-from units.selectors import children_with_figures
 
 SENT_UP = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
 HELD = (ClassStatus.RUNNING, ClassStatus.CLOSED)  # a class counts as done once it runs

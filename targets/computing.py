@@ -14,8 +14,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from targets.engine import person_targets, unit_counts
-from targets.models import Snapshot, Target, TargetFigure
-from units.models import PATH_WIDTH, UnitVersion
+from targets.models import MemberFigure, Snapshot, Target, TargetFigure
+from units.models import PATH_WIDTH, UnitVersion, member_count_subquery, worker_count_subquery
 
 Progress = Callable[[int, int], None]
 COUNTS = ("eligible", "met", "overdue", "late")  # as targets.engine.Counts
@@ -72,6 +72,57 @@ def _write(snapshot: Snapshot, target: Target, rows: dict[int, list[int]]) -> No
     )
 
 
+def own_members(day: dt.date, unit_ids=None) -> dict[int, tuple[int | None, int | None]]:
+    """Grassroots union id -> its (members, workers) in force on `day` (None: not reported),
+    every union of the tree of `day` (or these ones): what units.selectors
+    .children_with_figures sums under each child, by the same rule (units.models
+    .member_count_subquery)."""
+    unions = UnitVersion.objects.on(day).filter(kind__level__code="grassroots")
+    if unit_ids is not None:
+        unions = unions.filter(unit_id__in=list(unit_ids))
+    rows = unions.annotate(
+        members=member_count_subquery(day), workers=worker_count_subquery(day)
+    ).order_by()
+    return {unit_id: (m, w) for unit_id, m, w in rows.values_list("unit_id", "members", "workers")}
+
+
+MEMBER_FIELDS = ("members", "members_reported", "workers", "workers_reported")
+
+
+def member_deltas(members: int | None, workers: int | None) -> tuple[int, int, int, int]:
+    """A union's figures as what they add to each sum of MEMBER_FIELDS."""
+    return (members or 0, members is not None, workers or 0, workers is not None)
+
+
+def _write_members(snapshot: Snapshot, day: dt.date, tree: dict) -> None:
+    """Every unit's MemberFigure of `day`: its unions' figures added up the tree in one pass
+    (a row for every unit of the day, so that a missing row means "not computed")."""
+    own = own_members(day)
+    sums: dict[int, list[int]] = {u: [0, 0, 0, 0] for u in tree if isinstance(u, int)}
+    for unit_id, figures in own.items():
+        path = tree.get(unit_id)
+        if path is None:
+            continue
+        deltas = member_deltas(*figures)
+        for end in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH):
+            row = sums[tree[path[:end]]]
+            for i, d in enumerate(deltas):
+                row[i] += d
+    MemberFigure.objects.bulk_create(
+        (
+            MemberFigure(
+                snapshot=snapshot,
+                unit_id=unit_id,
+                own_members=own.get(unit_id, (None, None))[0],
+                own_workers=own.get(unit_id, (None, None))[1],
+                **dict(zip(MEMBER_FIELDS, values, strict=True)),
+            )
+            for unit_id, values in sums.items()
+        ),
+        batch_size=5000,
+    )
+
+
 STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
 
 
@@ -107,6 +158,8 @@ def compute(day: dt.date, progress: Progress | None = None) -> Snapshot | None:
         tree = _tree(day)
         with transaction.atomic():
             TargetFigure.objects.filter(snapshot=snapshot).delete()
+            MemberFigure.objects.filter(snapshot=snapshot).delete()
+            _write_members(snapshot, day, tree)
             for done, target in enumerate(targets, start=1):
                 _write(snapshot, target, roll_up(unit_counts(target, day), tree))
                 Snapshot.objects.filter(pk=snapshot.pk).update(steps_done=done)

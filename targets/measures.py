@@ -19,7 +19,6 @@ from targets.models import (
     covering,
 )
 from units.models import UnitVersion
-from units.selectors import children_with_figures
 
 
 @dataclass
@@ -185,6 +184,7 @@ def allocation(target: Target, node: UnitVersion, day: dt.date) -> Allocation:
     it (`met`), those trained since the goal was given (`trained`) and whether that reaches
     the goal (`reached`)."""
     from targets.selectors import subtrees
+    from targets.snapshots import children_with_figures
 
     children = children_with_figures(node, day)
     stored = {

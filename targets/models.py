@@ -414,6 +414,28 @@ class TargetFigure(models.Model):
         indexes = [models.Index(fields=["snapshot", "unit"], name="targetfigure_unit")]
 
 
+class MemberFigure(models.Model):
+    """One unit's members and workers on the snapshot's day, as units.selectors
+    .children_with_figures counts them for dividing a goal: the figures in force of the
+    grassroots unions of its subtree (itself included), summed, and how many of them reported
+    one (none: no figure). `own_*`: the unit's own figures when it is a grassroots union, to
+    move its ancestors' sums by the difference when they change (targets.snapshots)."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="members")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    own_members = models.PositiveIntegerField(null=True)
+    own_workers = models.PositiveIntegerField(null=True)
+    members = models.PositiveBigIntegerField(default=0)
+    members_reported = models.PositiveIntegerField(default=0)
+    workers = models.PositiveBigIntegerField(default=0)
+    workers_reported = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit"], name="memberfigure_unique"),
+        ]
+
+
 class AllocationMethod(models.TextChoices):
     BY_HAND = "by_hand", _("By hand")
     MEMBERS = "members", _("In proportion to members")

@@ -18,12 +18,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from lib.dates import today
-from targets.computing import COUNTS, FIELDS, compute
+from targets.computing import COUNTS, FIELDS, MEMBER_FIELDS, compute, member_deltas, own_members
 from targets.engine import person_targets, related_ids, unit_counts
-from targets.models import Snapshot, Target, TargetFigure
+from targets.models import MemberFigure, Snapshot, Target, TargetFigure
 from targets.tasks import compute_snapshot
 from units.models import PATH_WIDTH, UnitVersion
-from units.selectors import small_tree
+from units.selectors import children_on, small_tree
+from units.selectors import children_with_figures as live_children_with_figures
 
 
 def ready(day: dt.date, *, start: bool = True) -> Snapshot | None:
@@ -154,8 +155,77 @@ def _refresh_units(unit_ids: set[int]) -> None:
         TargetFigure.objects.bulk_update(
             [row for key, row in changed.items() if key not in created], FIELDS
         )
+        _refresh_members(snapshot, day, paths, by_path)
         # Even with no figure changed: the statuses of these units' post-holders may have.
         Snapshot.objects.filter(pk=snapshot.pk).update(revision=F("revision") + 1)
+
+
+def _refresh_members(snapshot: Snapshot, day: dt.date, paths: dict, by_path: dict) -> None:
+    """The touched unions' own members and workers read again, their ancestors' sums moved by
+    the difference (a snapshot stored without them is left without them: not read)."""
+    touched = set(by_path.values())
+    stored = {
+        row.unit_id: row
+        for row in MemberFigure.objects.filter(snapshot=snapshot, unit_id__in=touched)
+    }
+    if not stored:
+        return
+    new = own_members(day, paths)
+    changed = {}
+    for unit_id, path in paths.items():
+        own = stored.get(unit_id)
+        if own is None:
+            continue
+        figures = new.get(unit_id, (None, None))
+        old = (own.own_members, own.own_workers)
+        if figures == old:
+            continue
+        delta = [n - o for n, o in zip(member_deltas(*figures), member_deltas(*old), strict=True)]
+        own.own_members, own.own_workers = figures
+        changed[unit_id] = own
+        for end in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH):
+            row = stored[by_path[path[:end]]]
+            for name, d in zip(MEMBER_FIELDS, delta, strict=True):
+                setattr(row, name, getattr(row, name) + d)
+            changed[row.unit_id] = row
+    MemberFigure.objects.bulk_update(
+        changed.values(), ["own_members", "own_workers", *MEMBER_FIELDS]
+    )
+
+
+def members(snapshot: Snapshot, unit_ids: Iterable[int]) -> dict[int, MemberFigure]:
+    """unit id -> its stored members and workers (none for a snapshot stored without them)."""
+    return {
+        row.unit_id: row
+        for row in MemberFigure.objects.filter(snapshot=snapshot, unit_id__in=list(unit_ids))
+    }
+
+
+def children_with_figures(node: UnitVersion, day: dt.date) -> list[dict]:
+    """units.selectors.children_with_figures (the node's children with the members and workers
+    of the unions of their subtrees), read from the day's stored figures when they are ready:
+    counted live, a national node's 54 children summed 142,857 unions' figures (~0.5 s)."""
+    snapshot = ready(day, start=False)
+    if snapshot is not None:
+        children = list(
+            children_on(node.unit_id, day).select_related("unit").order_by("unit__code")
+        )
+        stored = members(snapshot, [child.unit_id for child in children])
+        if len(stored) == len(children):
+            return [
+                {
+                    "version": child,
+                    "unit": child.unit,
+                    "members": _sum(stored[child.unit_id], "members"),
+                    "workers": _sum(stored[child.unit_id], "workers"),
+                }
+                for child in children
+            ]
+    return live_children_with_figures(node, day)
+
+
+def _sum(row: MemberFigure, name: str) -> int | None:
+    return getattr(row, name) if getattr(row, f"{name}_reported") else None
 
 
 def figures(
