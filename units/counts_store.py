@@ -10,8 +10,10 @@ subtree is one group: one grouped query per depth of the tree.
 
 What a store answers: the tree as the officer of its root sees it (the root's scope), on its
 day. So it serves an officer whose scope is a whole tree (the confederation's), on the day it
-was computed for; every other question — an officer lower down (their subtrees count in tens
-of milliseconds), a past day (`?on=`) — is counted live, as before.
+was computed for: today's, kept by the daily job, or a day asked for (`?on=`), computed by the
+worker when first asked — that first look is counted live — and kept among the last few days
+asked. An officer lower down is always counted live, as before: their subtrees count in tens
+of milliseconds.
 
 Kept current: the daily job computes the day's counts (from 01:30, schedule); a post or a
 unit (or its placement) changed afterwards — or while they were being computed — marks the
@@ -37,6 +39,7 @@ from units.models import CountStore, SubtreeCount, Unit, UnitVersion
 from units.places import versions_under
 
 STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
+KEPT_DAYS = 8  # stores of days other than today kept (those asked for last)
 
 
 def counts(day: dt.date) -> dict:
@@ -79,7 +82,13 @@ def build(day: dt.date, store: CountStore | None = None) -> CountStore:
         CountStore.objects.filter(pk=store.pk).update(
             status=CountStore.Status.DONE, finished_at=timezone.now()
         )
-        CountStore.objects.filter(started_at__lt=store.started_at).delete()
+        CountStore.objects.filter(as_of=day, started_at__lt=store.started_at).delete()
+        # Days asked for (`?on=`) are kept a while: the latest few, today's always.
+        running = Q(status=CountStore.Status.RUNNING, started_at__gte=timezone.now() - STALE)
+        kept = CountStore.objects.exclude(running).exclude(as_of=today()).order_by("-started_at")
+        CountStore.objects.filter(
+            pk__in=list(kept.values_list("pk", flat=True)[KEPT_DAYS:])
+        ).delete()
     store.refresh_from_db()
     return store
 
@@ -119,7 +128,8 @@ def whole_tree(user) -> bool:
 def current(day: dt.date, user) -> CountStore | None:
     """The store that answers `user`'s tree on `day`, or None (counted live): only for an
     officer whose scope is a whole tree (`whole_tree`), and only a store of that day that
-    nothing changed since; today's missing or changed, the worker is asked for it."""
+    nothing changed since; missing or changed, the worker is asked for it (today's, or a
+    day asked for: the next look at that day reads it)."""
     if not whole_tree(user):
         return None
     store = (
@@ -129,8 +139,7 @@ def current(day: dt.date, user) -> CountStore | None:
     )
     if store is not None and store.changed_at is None:
         return store
-    if day == today():
-        _queue(day)
+    _queue(day)
     return None
 
 
