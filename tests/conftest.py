@@ -76,13 +76,24 @@ def issue_title_standards(roles=None, levels=None, topics=("union_theory",), **f
     )
     required = list(Topic.objects.filter(code__in=topics))
     assert len(required) == len(set(topics)), f"unknown topic among {topics}"
-    standards = []
-    for level in level_rows:
-        for role in role_rows:
-            standard = TitleStandard.objects.create(role=role, level=level, **fields)
-            standard.topics.set(required)
-            standards.append(standard)
+    # Written in bulk (one by one, with each row's signals and audit entry, it took a minute
+    # of the PostgreSQL run); then what issuing a standard does to the targets, once: they
+    # are marked for recomputing (targets/signals.py).
+    from targets.signals import standard_changed
+
+    standards = TitleStandard.objects.bulk_create(
+        TitleStandard(role=role, level=level, **fields)
+        for level in level_rows
+        for role in role_rows
+    )
     assert standards, "no title matched"
+    through = TitleStandard.topics.through
+    through.objects.bulk_create(
+        through(titlestandard_id=standard.pk, topic_id=topic.pk)
+        for standard in standards
+        for topic in required
+    )
+    standard_changed(sender=TitleStandard)
     return standards
 
 
@@ -128,6 +139,30 @@ def _reference_data(request):
         request.getfixturevalue("db")
         ensure_reference_data()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """Each test client loads the middleware again, and WhiteNoise (serving from the finders,
+    as in development) lists and stats every static file of every app each time: half a
+    minute of each run. The files do not change while the suite runs: listed once, and each
+    new middleware with the same settings is handed the same files."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listed = {}
+
+    def add_files_listed_once(self):
+        key = (self.static_prefix, self.max_age, self.charset, self.allow_all_origins)
+        if key not in listed:
+            before = set(self.files)
+            list_files(self)
+            listed[key] = {url: self.files[url] for url in set(self.files) - before}
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_listed_once
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = list_files
 
 
 @pytest.fixture(autouse=True)
