@@ -113,3 +113,21 @@ def test_stored_members_follow_a_changed_figure(figures, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         UnitFigures.objects.filter(unit=t.quiet).delete()
     _both(t)
+
+
+def test_the_people_to_train_of_the_holding_unit_read_the_same_stored_and_live(tree):
+    """The whole a unit holding a target on people gives down (its people still to train)
+    is the day's stored figure when the snapshot is ready, the live count before."""
+    from targets.engine import person_targets
+    from targets.measures import allocation
+    from targets.models import Snapshot
+
+    Target.objects.filter(code="T-001-1").update(scope_unit=tree.hanoi, active=True)
+    target, day = Target.objects.get(code="T-001-1"), today()
+    assert target in person_targets(day)  # counted by the day's snapshot
+    node = version_on(tree.hanoi, day)
+    Snapshot.objects.all().delete()
+    live = allocation(target, node, day)
+    assert snapshots.ready(day) is not None  # computed inline: the test tree is small
+    stored = allocation(target, node, day)
+    assert live.whole == stored.whole == 1  # Nguyễn, the school's chair in Mê Linh
