@@ -34,6 +34,9 @@ class CadreworkConfig(AppConfig):
         from schedule.registry import Job, register
 
         retention_store.connect()  # a record or a post changed: the stored figures too
+        from cadrework import evaluation_store
+
+        evaluation_store.connect()  # an evaluation, a post or a unit changed: its figures too
         register(
             Job(
                 code="cadrework.retention",

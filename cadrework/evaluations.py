@@ -342,6 +342,22 @@ def equivalents(evaluation: Evaluation) -> Comparison:
     )
 
 
+def listed_count(user, unit: Unit, year: int, occasion: str, whole: Distribution) -> int:
+    """How many rows the list of the unit's year holds for the user (evaluations_visible_to,
+    in the subtree), given `whole`, the subtree's distribution of that year: all of them but
+    the user's own unpublished ones — for a role that reads the subtree; else counted."""
+    listed = evaluations_visible_to(user).filter(in_subtree(unit), year=year, occasion=occasion)
+    if not _reads_subtree(user):
+        return listed.count()
+    person_id = _person_id(user)
+    if not person_id:
+        return whole.total
+    own = Evaluation.objects.filter(
+        in_subtree(unit), person_id=person_id, year=year, occasion=occasion
+    )
+    return whole.total - own.filter(published_at__isnull=True).count()
+
+
 # --- a unit's year ------------------------------------------------------------------------
 
 

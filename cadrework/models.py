@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Person, Position, Role
-from units.models import Term, Unit
+from units.models import Term, Unit, UnitLevel
 
 
 class Rating(models.TextChoices):
@@ -332,4 +332,57 @@ class RetentionFigure(models.Model):
             models.UniqueConstraint(
                 fields=["store", "unit", "kind", "key"], name="retention_figure_once"
             )
+        ]
+
+
+class EvaluationStore(models.Model):
+    """The evaluations list's figures (cadrework.evaluations: the distribution of ratings, by
+    unit below and by role and level, and the posts without a yearly evaluation) of the units
+    at the top of the tree, every year and occasion, computed in full by
+    cadrework.evaluation_store: a national year's were a second of grouped queries in each
+    request. `changed_at`: an evaluation, a post or a unit changed since (read live then, and
+    computed again)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("stored evaluation figures")
+        verbose_name_plural = _("stored evaluation figures")
+
+
+class EvaluationFigure(models.Model):
+    """One unit's evaluations of a year and occasion in a store, for one role, unit level and
+    rating: of its subtree (`total`) or of its own posts (`direct`), with the sum and number
+    of their shares of excellent + good votes; or (`missing`: no role, level or rating) the
+    posts held at the year's end without a yearly evaluation."""
+
+    class Kind(models.TextChoices):
+        TOTAL = "total", "total"
+        DIRECT = "direct", "direct"
+        MISSING = "missing", "missing"
+
+    store = models.ForeignKey(EvaluationStore, on_delete=models.CASCADE, related_name="figures")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    occasion = models.CharField(max_length=10)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, null=True, related_name="+")
+    level = models.ForeignKey(UnitLevel, on_delete=models.CASCADE, null=True, related_name="+")
+    rating = models.CharField(max_length=20, blank=True)
+    n = models.PositiveIntegerField()
+    share_sum = models.FloatField(default=0.0)
+    shares = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["store", "unit", "year"], name="evaluationfigure_unit"),
         ]

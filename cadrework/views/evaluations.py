@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import officer_required, writer_required
 from accounts.scope import get_scoped_or_404, scoped
+from cadrework import evaluation_store
 from cadrework import evaluations as rules
 from cadrework.forms_evaluations import EvaluationForm
 from cadrework.models import Evaluation, Occasion, Rating
@@ -39,7 +40,7 @@ def _unit_year_occasion(request: HttpRequest) -> tuple[Unit, int, str]:
         Unit.objects.select_related("kind__level", "parent"), request.user, pk=int(unit_id)
     )
     if year is None:
-        latest = (
+        latest = evaluation_store.latest_year(unit) or (
             Evaluation.objects.filter(under(unit, "unit"))
             .order_by("-year")
             .values_list("year", flat=True)
@@ -78,19 +79,30 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             rules.in_subtree(unit), year=year, occasion=occasion
         )
     )
+    # The top of the tree reads its figures stored (cadrework.evaluation_store), if current.
+    stored = evaluation_store.year(unit, year, occasion)
     context = {
         "unit": unit,
         "year": year,
         "occasion": occasion,
         "occasions": Occasion.choices,
-        "distribution": rules.distribution(unit, year, occasion),
-        "by_unit": rules.distribution_by_unit(unit, year, occasion),
-        "by_role": rules.by_role_and_level(unit, year, occasion),
+        "distribution": stored["distribution"]
+        if stored
+        else rules.distribution(unit, year, occasion),
+        "by_unit": stored["by_unit"]
+        if stored
+        else rules.distribution_by_unit(unit, year, occasion),
+        "by_role": stored["by_role"] if stored else rules.by_role_and_level(unit, year, occasion),
     }
     if wants_xlsx(request):
         return _list_xlsx(request, context, rows)
     # The page's ids first, in the list's order, then only its rows read with what they show.
-    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = rows.values_list("pk", flat=True)
+    if stored:
+        ids = _Listed(
+            ids, rules.listed_count(request.user, unit, year, occasion, stored["distribution"])
+        )
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = rules.compared_in_order(list(page.object_list))
     missing = rules.not_evaluated(unit, year) if occasion == Occasion.YEARLY else None
     query = request.GET.copy()
@@ -105,10 +117,28 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             "missing": rules.first_not_evaluated(unit, year, NOT_EVALUATED_SHOWN)
             if missing is not None
             else [],
-            "missing_count": missing.count() if missing is not None else 0,
+            "missing_count": (stored["missing"] if stored else missing.count())
+            if missing is not None
+            else 0,
             "parent_in_scope": _parent_in_scope(request, unit),
         },
     )
+
+
+class _Listed:
+    """The list's ids, counted already (a sequence for Django's paginator)."""
+
+    def __init__(self, ids, count: int):
+        self.ids, self.n = ids, count
+
+    def count(self) -> int:
+        return self.n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, index):
+        return self.ids[index]
 
 
 def _parent_in_scope(request: HttpRequest, unit: Unit) -> Unit | None:
