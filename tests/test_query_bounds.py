@@ -7,7 +7,7 @@ import pytest
 from people.models import Person, Position
 from tests.conftest import make_unit
 
-MAX_QUERIES = 12
+MAX_QUERIES = 13  # the unit page also asks whether its counts are stored (units.counts_store)
 
 
 def grow(tree, n: int) -> None:

@@ -12,8 +12,9 @@ What a store answers: the tree as the officer of its root sees it (the root's sc
 day. So it serves an officer whose scope is a whole tree (the confederation's), on the day it
 was computed for: today's, kept by the daily job, or a day asked for (`?on=`), computed by the
 worker when first asked — that first look is counted live — and kept among the last few days
-asked. An officer lower down is always counted live, as before: their subtrees count in tens
-of milliseconds.
+asked. An officer lower down reads it too when no unit's placement starts after the store's
+day (`exact_below`: then their scope, the units placed *now* in their subtree, cuts nothing
+from a subtree of that day); else, and for another day, they are counted live.
 
 Kept current: the daily job computes the day's counts (from 01:30, schedule); a post or a
 unit (or its placement) changed afterwards — or while they were being computed — marks the
@@ -67,6 +68,11 @@ def build(day: dt.date, store: CountStore | None = None) -> CountStore:
     older stores are dropped."""
     if store is None:
         store = CountStore.objects.create(as_of=day)
+    # Below a root the page counts the units whose placement *now* is in the officer's
+    # subtree (accounts.scope); with no placement starting after the day, every unit in force
+    # that day stands where it stands now, and the store counts what any officer's page does.
+    # A later reorganisation marks the store changed.
+    exact_below = not UnitVersion.objects.filter(valid_from__gt=day).exists()
     try:
         SubtreeCount.objects.bulk_create(
             (SubtreeCount(store=store, unit_id=unit_id, **row) for unit_id, row in compute(day)),
@@ -80,7 +86,7 @@ def build(day: dt.date, store: CountStore | None = None) -> CountStore:
     with transaction.atomic():
         # An update, not a save: a change marked while counting (`changed_at`) stays marked.
         CountStore.objects.filter(pk=store.pk).update(
-            status=CountStore.Status.DONE, finished_at=timezone.now()
+            status=CountStore.Status.DONE, finished_at=timezone.now(), exact_below=exact_below
         )
         CountStore.objects.filter(as_of=day, started_at__lt=store.started_at).delete()
         # Days asked for (`?on=`) are kept a while: the latest few, today's always.
@@ -126,20 +132,23 @@ def whole_tree(user) -> bool:
 
 
 def current(day: dt.date, user) -> CountStore | None:
-    """The store that answers `user`'s tree on `day`, or None (counted live): only for an
-    officer whose scope is a whole tree (`whole_tree`), and only a store of that day that
-    nothing changed since; missing or changed, the worker is asked for it (today's, or a
-    day asked for: the next look at that day reads it)."""
-    if not whole_tree(user):
+    """The store that answers `user`'s tree on `day`, or None (counted live): a store of
+    that day that nothing changed since, for an officer whose scope is a whole tree
+    (`whole_tree`), or for any officer when no unit's placement was pending after its day
+    (`exact_below`). Missing or changed, the worker is asked for it (today's, or a day the
+    officer of a whole tree asked for: the next look at that day reads it)."""
+    if scope_path(user) is None:
         return None
+    whole = whole_tree(user)
     store = (
         CountStore.objects.filter(as_of=day, status=CountStore.Status.DONE)
         .order_by("-finished_at")
         .first()
     )
     if store is not None and store.changed_at is None:
-        return store
-    _queue(day)
+        return store if whole or store.exact_below else None
+    if whole or day == today():
+        _queue(day)
     return None
 
 

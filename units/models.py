@@ -328,6 +328,9 @@ class CountStore(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(null=True, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    # No unit's placement started after `as_of` when the counts were computed: they are
+    # then what every officer's page counts, not only a root's (units.counts_store).
+    exact_below = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("stored unit counts")

@@ -3,9 +3,10 @@ country in each request): the counts the tree page, the unit page and the API's 
 children read from units.counts_store equal those counted live — distinct holders, one holding
 posts in two units of a subtree counted once, posts ended or not begun left out, full-time
 apart, a second tree apart — for the officer of the whole tree; a post or a unit changed marks
-the store and the pages count live again; an officer lower down is always counted live; a past
-day (`?on=`) is counted live until the worker has stored its counts, then read from them; the
-daily job computes the day's counts."""
+the store and the pages count live again; an officer lower down reads them too unless a unit's
+placement is pending (then their scope cuts the subtree: counted live); a past day (`?on=`) is
+counted live until the worker has stored its counts, then read from them (by the officer of the
+whole tree); the daily job computes the day's counts."""
 
 import datetime as dt
 
@@ -78,12 +79,12 @@ def big_tree(settings) -> None:
     settings.TARGETS_INLINE_UNITS = 0
 
 
-def figures(client, api, t, day: dt.date | None = None) -> dict:
-    """What each reader shows of the counts, as the national officer."""
+def figures(client, api, t, day: dt.date | None = None, units=None) -> dict:
+    """What each reader shows of the counts (as the client's and the API's officer)."""
     on = {} if day is None else {"on": f"{day:%d/%m/%Y}"}
     api_on = {} if day is None else {"on": day.isoformat()}
     out = {}
-    for unit in (t.vgcl, t.hanoi, t.melinh, t.school):
+    for unit in units or (t.vgcl, t.hanoi, t.melinh, t.school):
         page = client.get("/units/", {"unit": unit.pk, **on})
         assert page.status_code == 200
         out[f"tree {unit.code}"] = (
@@ -143,11 +144,37 @@ def test_a_past_day_is_counted_live_until_its_counts_are_stored(client, posts, s
     assert store_read(client, t)
 
 
-def test_an_officer_lower_down_is_counted_live(client, posts, settings):
+def test_an_officer_lower_down_reads_the_store_unless_a_placement_is_pending(
+    client, posts, settings, django_capture_on_commit_callbacks
+):
+    t = posts
+    hanoi = (t.hanoi, t.melinh, t.school)
+    client.force_login(t.hanoi_officer)
+    api = ApiClient(t.hanoi_officer)
+    live = figures(client, api, t, units=hanoi)
     big_tree(settings)
-    counts_store.build(today())
-    client.force_login(posts.hanoi_officer)
-    assert not store_read(client, posts)
+    store = counts_store.build(today())
+    assert store.exact_below
+    assert store_read(client, t)
+    assert figures(client, api, t, units=hanoi) == live
+    # Đông Anh moves to Ninh Thuận next month: today it stands in Hà Nội, but Hà Nội's
+    # officer no longer sees it (their scope is where units stand now) — counted live.
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_move(
+            user=SYSTEM,
+            unit=t.donganh,
+            new_parent=t.ninhthuan,
+            effective_on=today() + dt.timedelta(days=30),
+        )
+    pending_live = figures(client, api, t, units=hanoi)
+    assert pending_live["tree HN"][1]["sub_units"] == 2
+    assert not counts_store.build(today()).exact_below
+    assert not store_read(client, t)
+    assert figures(client, api, t, units=hanoi) == pending_live
+    # The confederation's officer still reads it: Đông Anh is under Hà Nội today.
+    client.force_login(t.admin)
+    assert store_read(client, t)
+    assert client.get("/units/", {"unit": t.hanoi.pk}).context["totals"]["sub_units"] == 4
 
 
 def test_a_changed_post_or_unit_marks_the_store_and_the_pages_count_live(
