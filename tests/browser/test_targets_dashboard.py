@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.access import SYSTEM
 from tests.browser.test_class_life import log_in, nominate
-from tests.targets.pages_world import build
+from tests.targets.pages_world import shared
 from training.models import Topic
 from training.services import class_create, class_set_status
 
@@ -26,7 +26,7 @@ def t2(page):
 
 
 def test_an_officer_drills_down_then_trains_a_cadre_and_the_target_moves(live_server, tree, page):
-    world = build(tree)
+    world = shared(tree)
     # Ended a few days ago, but this year: the record leaves last year-end's figures alone.
     ended = max(world.today - dt.timedelta(days=8), dt.date(world.today.year, 1, 1))
     training_class = class_create(

@@ -117,6 +117,16 @@ def target_rows(html) -> dict[str, list[str]]:
     }
 
 
+def shared(tree) -> SimpleNamespace:
+    """`build(tree)`, built once and replayed in each test that asks (tests/snapshot.py),
+    with the test's own `tree`."""
+    from tests import snapshot
+
+    w = snapshot.shared("targets_pages_world", lambda: build(tree))
+    w.tree = tree
+    return w
+
+
 def build(tree) -> SimpleNamespace:
     w = SimpleNamespace(tree=tree)
     today = timezone.localdate()

@@ -15,7 +15,7 @@ from people.models import Role
 from people.services import person_create, position_create
 from targets.models import SourceDocument, Target
 from tests.conftest import make_user
-from tests.targets.pages_world import build, tables, target_rows
+from tests.targets.pages_world import shared, tables, target_rows
 from training.models import Topic
 from training.services import external_record_create
 
@@ -25,7 +25,7 @@ OSH_TITLE = "An toàn, vệ sinh lao động cho cán bộ mới"
 
 @pytest.fixture
 def world(tree):
-    w = build(tree)
+    w = shared(tree)
     y = w.today.year
     osh = Topic.objects.get(code="osh")
     for person, day in ((w.binh, dt.date(y - 2, 6, 1)), (w.em, dt.date(y - 1, 10, 1))):

@@ -17,13 +17,13 @@ from people.models import Role
 from people.services import person_create, position_create
 from targets.models import Snapshot, SourceDocument, Target, WindowKind
 from tests.conftest import make_unit
-from tests.targets.pages_world import _record, build, tables, target_rows
+from tests.targets.pages_world import _record, shared, tables, target_rows
 from units.models import UnitLevel
 
 
 @pytest.fixture
 def world(tree):
-    return build(tree)
+    return shared(tree)
 
 
 def page(client, user, url, params=None):

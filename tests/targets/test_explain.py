@@ -16,13 +16,13 @@ from targets import explain, selectors, snapshots
 from targets.models import SourceDocument, Target
 from tests.api import ApiClient
 from tests.reports.conftest import download, sheets, table
-from tests.targets.pages_world import build, tables
+from tests.targets.pages_world import shared, tables
 from units.models import UnitVersion
 
 
 @pytest.fixture
 def world(tree):
-    return build(tree)
+    return shared(tree)
 
 
 def people_rows(html) -> dict[str, list[str]]:

@@ -12,7 +12,7 @@ from targets import signals, snapshots
 from targets.engine import person_targets
 from targets.models import Snapshot, Target
 from targets.selectors import targets_for, unit_people
-from tests.targets.pages_world import _record, build
+from tests.targets.pages_world import _record, shared
 from units.models import UnitVersion
 
 DAY = dt.date(2026, 6, 1)
@@ -20,7 +20,7 @@ DAY = dt.date(2026, 6, 1)
 
 @pytest.fixture
 def world(tree):
-    return build(tree)
+    return shared(tree)
 
 
 def statuses(world, targets, snapshot) -> dict[str, str]:

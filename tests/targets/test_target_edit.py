@@ -19,7 +19,7 @@ from targets import signals
 from targets.models import Revision, SourceDocument, Target
 from targets.services import target_adopt, target_save
 from tests.conftest import make_user
-from tests.targets.pages_world import build, tables
+from tests.targets.pages_world import shared, tables
 from training.models import Topic
 
 LIST = "/targets/manage/"
@@ -32,7 +32,7 @@ def edit_url(target: Target) -> str:
 
 @pytest.fixture
 def world(tree):
-    w = build(tree)
+    w = shared(tree)
     w.hn_target = target_save(
         user=SYSTEM,
         target=None,

@@ -10,7 +10,7 @@ import pytest
 
 from targets.services import target_adopt
 from tests.api import ApiClient, fields_of, messages_of
-from tests.targets.pages_world import build, target_rows
+from tests.targets.pages_world import shared, target_rows
 
 STANDINGS = {
     "Đạt": "achieved",
@@ -22,7 +22,7 @@ STANDINGS = {
 
 @pytest.fixture
 def world(tree):
-    return build(tree)
+    return shared(tree)
 
 
 def unit_targets(user, unit, day):
