@@ -22,8 +22,10 @@ its parent's page as "no member count", not judged.
 """
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import accumulate
 
 from django.db.models import Exists, Q, Value
 
@@ -177,7 +179,9 @@ class ChairDuty:
     targets: list[Target] = field(default_factory=list)  # every T-003-4 target in force
     groups: list[ChairGroup] = field(default_factory=list)
     unknown: list[Position] = field(default_factory=list)  # unions with no member count
-    # Every chair listed, in the page's order: (sort key, post id, target or None).
+    # Every chair listed, in the page's order: (sort key, post id, target or None, None, 1)
+    # for a chair judged already; (the union's code, None, target, union id, its number of
+    # chairs) for the chairs of a union the day's stored figures count, judged when read.
     order: list[tuple] = field(default_factory=list)
     judged: dict[int, Position] = field(default_factory=dict)  # rows already judged, by post
 
@@ -198,19 +202,28 @@ class ChairRows:
 
     def __init__(self, duty: ChairDuty):
         self.duty = duty
+        # Where each entry's chairs start in the list, and (last) how many there are.
+        self.starts = list(accumulate((entry[4] for entry in duty.order), initial=0))
 
     def __len__(self) -> int:
-        return len(self.duty.order)
+        return self.starts[-1]
 
     def count(self) -> int:
-        return len(self.duty.order)
+        return len(self)
 
     def __getitem__(self, index):
         if isinstance(index, int):
             return self[index : index + 1 or None][0]
         if index.step is not None:
             raise TypeError("ChairRows is read by slices")
-        return _rows_of(self.duty, self.duty.order[index])
+        start, stop, _step = index.indices(len(self))
+        if start >= stop:
+            return []
+        first = bisect_right(self.starts, start) - 1
+        last = bisect_left(self.starts, stop)
+        rows = _rows_of(self.duty, self.duty.order[first:last])
+        offset = start - self.starts[first]
+        return rows[offset : offset + stop - start]
 
     def __iter__(self):
         for at in range(0, len(self), self.CHUNK):
@@ -219,18 +232,34 @@ class ChairRows:
 
 def _rows_of(duty: ChairDuty, entries: list[tuple]) -> list[Position]:
     """The chairs of these entries of `duty.order`, in that order: those not judged yet are
-    judged here, per target, the engine asked about their holders only (`_posts`)."""
+    judged here, per target, the engine asked about their holders only (`_posts`), or about
+    the holders of the unions' chair posts (`_at_unions`)."""
     wanted: dict[Target, list[int]] = {}
-    for _key, post_id, target in entries:
-        if post_id not in duty.judged:
+    unions: dict[Target, list[int]] = {}
+    for _key, post_id, target, union_id, _n in entries:
+        if union_id is not None:
+            unions.setdefault(target, []).append(union_id)
+        elif post_id not in duty.judged:
             wanted.setdefault(target, []).append(post_id)
     found = {}
     for target, ids in wanted.items():
         for row in _judged(partial(_posts, target, ids, duty.day), target, duty.day, None):
             found[row["id"]] = (target, row)
+    for target, ids in unions.items():
+        for row in _judged(partial(_at_unions, target, ids, duty.day), target, duty.day, None):
+            found[row["id"]] = (target, row)
     posts = Position.objects.select_related(*_WITH).in_bulk(list(found))
     rows = {pk: _row(posts[pk], row, target, duty.day) for pk, (target, row) in found.items()}
-    return [duty.judged.get(post_id) or rows[post_id] for _key, post_id, _target in entries]
+    at_union: dict[int, list[Position]] = {}
+    for row in sorted(rows.values(), key=lambda r: _sort_key(r.unit.code, r.person.sort_key, r.pk)):
+        at_union.setdefault(row.unit_id, []).append(row)
+    out = []
+    for _key, post_id, _target, union_id, _n in entries:
+        if union_id is not None:
+            out += at_union.get(union_id, [])
+        else:
+            out.append(duty.judged.get(post_id) or rows[post_id])
+    return out
 
 
 def _sort_key(unit_code: str, sort_key: str, post_id: int) -> tuple:
@@ -285,6 +314,16 @@ def _posts(target: Target, post_ids: list[int], day: dt.date):
     chairs read as they do in the whole population."""
     holders = Position.objects.filter(pk__in=post_ids).values("person_id")
     return evaluated(target, day, holders).filter(id__in=post_ids)
+
+
+def _at_unions(target: Target, union_ids: list[int], day: dt.date):
+    """The target's population (targets.selectors.population) at these unions, counted by the
+    day's stored figures: the engine asked about the holders of their posts of the target's
+    roles only (a duty target's: chair)."""
+    holders = Position.objects.active_on(target.judged_on(day)).filter(
+        unit_id__in=union_ids, role_id__in=related_ids(target.roles)
+    )
+    return evaluated(target, day, holders.values("person_id")).filter(unit_id__in=union_ids)
 
 
 def _direct(target: Target, union_ids: list[int], day: dt.date):
@@ -357,40 +396,30 @@ def duty(unit: Unit, day: dt.date) -> ChairDuty:
 
 def _stored(out: ChairDuty, target: Target, node: UnitVersion, snapshot) -> None:
     """The target's population under the unit, counted by the day's stored figures (the
-    dashboard's head, targets.selectors.unit_targets) and listed in order, unjudged: a page
-    judges its own rows (ChairRows), not the confederation's thousands of chairs."""
+    dashboard's head, targets.selectors.unit_targets) and listed union by union, unjudged: a
+    page judges its own unions' chairs (ChairRows, `_at_unions`), not the confederation's
+    thousands."""
     # The units whose own post-holders the stored figures count for the target are where its
-    # population is, each counted at a post of the target's roles (a duty target's: chair):
-    # the engine is asked about those posts' holders only, not about everyone under the unit
-    # (1M people: 1.3 s for a province's ~700 chairs, 0.15 s so; 1.4 -> 0.8 s for the
-    # confederation's ~4,200).
-    # Read as a list: given as a subquery, PostgreSQL plans the engine's query as for all.
-    units = list(
+    # population is, each with how many (`own_eligible`): the list is ordered by union first,
+    # so a page knows which unions it shows without listing every chair (1M people: listing
+    # the confederation's ~4,200 chairs through the engine took ~0.5 s of its page).
+    unions = list(
         TargetFigure.objects.filter(
             snapshot=snapshot,
             target=target,
             own_eligible__gt=0,
             unit_id__in=versions_under(node.path, out.day).values("unit_id"),
-        ).values_list("unit_id", flat=True)
+        ).values_list("unit__code", "unit_id", "own_eligible")
     )
-    holders = Position.objects.active_on(target.judged_on(out.day)).filter(
-        unit_id__in=units, role_id__in=related_ids(target.roles)
-    )
-    listed = evaluated(target, out.day, holders.values("person_id")).filter(unit_id__in=units)
-    order = [
-        (_sort_key(code, sort_key, pk), pk, target)
-        for pk, code, sort_key in listed.order_by().values_list(
-            "id", "unit__code", "person__sort_key"
-        )
-    ]
-    if order:  # a target with nobody here reads as on the dashboard: no figure
+    if unions:  # a target with nobody here reads as on the dashboard: no figure
         figure = unit_targets(node, out.day, snapshot, [target])[0]
         out.groups.append(ChairGroup(target, figure.eligible, figure.met))
-        out.order += order
+        out.order += [((code,), None, target, unit_id, n) for code, unit_id, n in unions]
 
 
 def _listed(out: ChairDuty, rows: list[Position], target: Target | None) -> None:
     """Rows judged already: listed in the order, and kept."""
     for row in rows:
-        out.order.append((_sort_key(row.unit.code, row.person.sort_key, row.pk), row.pk, target))
+        key = _sort_key(row.unit.code, row.person.sort_key, row.pk)
+        out.order.append((key, row.pk, target, None, 1))
         out.judged[row.pk] = row
