@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
+from django.db.models import Max
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -18,7 +19,7 @@ from accounts.access import Data, may
 from accounts.scope import get_scoped_or_404
 from api.auth import signed_in, writer
 from api.people import PersonRef, UnitBrief
-from api.schemas import ErrorOut, Pagination, Year
+from api.schemas import COUNT_CAP, ErrorOut, Pagination, Year
 from api.units import UnitInPath, UnitRef
 from cadrework import evaluations as rules
 from cadrework.models import Evaluation, Occasion, Rating
@@ -203,9 +204,56 @@ def evaluation_list(request: HttpRequest, filters: Query[EvaluationFilters]):
         evaluations = evaluations.filter(person=filters.person)
     if filters.published is not None:
         evaluations = evaluations.filter(published_at__isnull=not filters.published)
-    return rules.with_comparison(evaluations).order_by(
-        "-year", "unit__path", "person__sort_key", "pk"
-    )
+    if filters.year is not None or filters.person is not None:
+        # One year (its units' path index leads the order) or one person's few rows.
+        return rules.with_comparison(evaluations).order_by(*_LatestYearFirst.ORDER)
+    return _LatestYearFirst(evaluations)
+
+
+class _LatestYearFirst:
+    """The list in its order — latest year first, then by unit (its path), name and id — read
+    by the paginator's slices a year at a time. No index serves "a year, then a unit's path"
+    over a join: a national page read and sorted every evaluation of the country (0.5-1 s at
+    330,000); within one year the units' path index leads and a page's rows come in
+    milliseconds. The years are taken from the newest down (`_year_before`); the page's
+    rows are read by their ids with their comparison (cadrework.evaluations)."""
+
+    ORDER = ("-year", "unit__path", "person__sort_key", "pk")
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __len__(self) -> int:
+        # As the paginator counts a queryset: no sort, and stopping past the cap.
+        return self.rows.order_by()[: COUNT_CAP + 1].count()
+
+    def __getitem__(self, index: slice) -> list[Evaluation]:
+        skip, wanted = index.start or 0, index.stop - (index.start or 0)
+        ids: list[int] = []
+        year = self._year_before(None) if wanted > 0 else None
+        while year is not None:
+            in_year = self.rows.filter(year=year)
+            found = list(
+                in_year.order_by(*self.ORDER).values_list("pk", flat=True)[
+                    skip : skip + wanted - len(ids)
+                ]
+            )
+            # Rows found: the skipped ones were all in this year. None: the year holds no
+            # more than are skipped.
+            skip = 0 if found else skip - in_year.order_by().count()
+            ids += found
+            # The next year only when this one did not fill the page.
+            year = self._year_before(year) if len(ids) < wanted else None
+        return rules.compared_in_order(ids)
+
+    def _year_before(self, year: int | None) -> int | None:
+        """The newest year of any evaluation before `year` (None: of all): one pass over
+        the evaluations' years, without the join the scope needs (a year with none in the
+        scope is read as an empty year)."""
+        years = (
+            Evaluation.objects.all() if year is None else Evaluation.objects.filter(year__lt=year)
+        )
+        return years.aggregate(newest=Max("year"))["newest"]
 
 
 @router.post("/evaluations", response={201: EvaluationDetail, **ERRORS}, auth=writer)
