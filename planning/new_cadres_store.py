@@ -14,9 +14,9 @@ Kept current as the retention store is (cadrework.retention_store): the daily jo
 day's figures (schedule, planning.apps); a training record, a post, a person (the list's order
 is by name), a role, a unit, a placement or a term (the congress) changed afterwards marks them
 changed (after the commit). Figures marked changed, or not computed yet, are never shown: the
-page counts live meanwhile, and the figures are computed again at once on a small tree, by the
-worker on a big one. Another day or another `since` is always counted live. Imports that write
-in bulk send no signals: they mark the figures themselves (imports.outcome).
+page counts live meanwhile, and the worker computes them again. Another day or another `since`
+is always counted live. Imports that write in bulk send no signals: they mark the figures
+themselves (imports.outcome).
 """
 
 import datetime as dt
@@ -35,7 +35,6 @@ from planning import selectors
 from planning.models import NewCadreCount, NewCadreEntry, NewCadreStore
 from units.models import UnitVersion
 from units.places import placed_under
-from units.selectors import small_tree
 
 Status = NewCadreStore.Status
 STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
@@ -101,19 +100,18 @@ class StoredNewCadres:
 
 
 def usable(day: dt.date) -> NewCadreStore | None:
-    """The current stored figures of `day`, if any. Missing or marked changed: computed again
-    here on a small tree; on a big one asked of the worker, and None meanwhile (live)."""
+    """The current stored figures of `day`, if any. Missing or marked changed: asked of the
+    worker, and None meanwhile (counted live). Never computed in the request, whatever the
+    tree's size: the live count answers a small tree in well under the time a computation
+    of every unit takes, so a request after a change is not the one that pays for it."""
     store = (
         NewCadreStore.objects.filter(status=Status.DONE, as_of=day, changed_at__isnull=True)
         .order_by("-finished_at")
         .first()
     )
-    if store is not None:
-        return store
-    if small_tree():
-        return build(day)
-    _queue(day)
-    return None
+    if store is None:
+        _queue(day)
+    return store
 
 
 def _has_units_below(node: UnitVersion, day: dt.date) -> bool:

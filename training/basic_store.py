@@ -11,10 +11,9 @@ group — one grouped query per depth, whatever the number of units.
 Kept current as the retention store is (cadrework.retention_store): the daily job computes the
 day's figures (schedule, training.apps); a training record, a post or a unit changed afterwards
 marks them changed (`changed_at`, after the commit). Figures marked changed, or not computed
-yet, are never shown: the page counts live meanwhile, and the figures are computed again at
-once on a small tree, by the worker on a big one. Another day than today is always counted
-live. Imports that write in bulk send no signals: they mark the figures themselves
-(imports.outcome, imports.people).
+yet, are never shown: the page counts live meanwhile, and the worker computes them again.
+Another day than today is always counted live. Imports that write in bulk send no signals:
+they mark the figures themselves (imports.outcome).
 """
 
 import datetime as dt
@@ -30,7 +29,6 @@ from training.models import BasicTrainingFigure, BasicTrainingStore
 from training.selectors import Share, basic_cadres, basic_shares, basic_training
 from units.models import Unit, UnitVersion
 from units.places import placed_under
-from units.selectors import small_tree
 
 Status = BasicTrainingStore.Status
 COUNTS = ("full_time", "full_time_trained", "grassroots", "grassroots_trained")
@@ -57,19 +55,18 @@ def shares(*, unit: Unit, day: dt.date) -> dict[str, Share]:
 
 
 def usable(day: dt.date) -> BasicTrainingStore | None:
-    """The current stored figures of `day`, if any. Missing or marked changed: computed again
-    here on a small tree; on a big one asked of the worker, and None meanwhile (live)."""
+    """The current stored figures of `day`, if any. Missing or marked changed: asked of the
+    worker, and None meanwhile (counted live). Never computed in the request, whatever the
+    tree's size: the live count answers a small tree in well under the time a computation
+    of every unit takes, so a request after a change is not the one that pays for it."""
     store = (
         BasicTrainingStore.objects.filter(status=Status.DONE, as_of=day, changed_at__isnull=True)
         .order_by("-finished_at")
         .first()
     )
-    if store is not None:
-        return store
-    if small_tree():
-        return build(day)
-    _queue(day)
-    return None
+    if store is None:
+        _queue(day)
+    return store
 
 
 # --- computing ----------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from accounts.access import SYSTEM
@@ -159,10 +158,12 @@ def test_a_change_marks_the_store_and_the_next_request_counts_again(
     first.refresh_from_db()
     assert first.changed_at is not None
     client.force_login(t.hanoi_officer)
-    page = client.get("/planning/new-cadres/", {"unit": t.hanoi.pk})
+    page = client.get("/planning/new-cadres/", {"unit": t.hanoi.pk})  # live, the worker asked
+    assert page.context["found"]["people"].__class__ is selectors.NewCadres
     assert page.context["found"]["total"] == (6 if change == "record" else 7)
-    store = NewCadreStore.objects.get(status=Status.DONE)
-    assert store.pk != first.pk and store.changed_at is None
+    asked = NewCadreStore.objects.get(status=Status.RUNNING)
+    new_cadres_store.build_new_cadres.call(today().isoformat(), asked.pk)  # the worker's run
+    assert not NewCadreStore.objects.filter(pk=first.pk).exists()
     for node in nodes_with_units_below():
         since = selectors.congress_day(node, today())
         assert answer(new_cadres_store.found(node, since, today())) == answer(
@@ -170,13 +171,15 @@ def test_a_change_marks_the_store_and_the_next_request_counts_again(
         )
 
 
-@override_settings(TARGETS_INLINE_UNITS=0)
-def test_on_a_big_tree_the_worker_is_asked_and_the_request_counts_live(congress):
+def test_without_current_figures_the_request_counts_live_and_asks_the_worker(congress):
     t = congress.tree
     hanoi = UnitVersion.objects.on(today()).get(unit=t.hanoi)
     found = new_cadres_store.found(hanoi, ago(100), today())
     assert found["people"].__class__ is selectors.NewCadres and found["total"] == 6
-    assert NewCadreStore.objects.get().as_of == today()  # queued (or, run at once, computed)
+    asked = NewCadreStore.objects.get()  # queued for the worker, not computed here
+    assert asked.as_of == today() and asked.status == Status.RUNNING
+    new_cadres_store.found(hanoi, ago(100), today())  # asked once, not again
+    assert NewCadreStore.objects.count() == 1
 
 
 def test_the_daily_job_computes_the_days_figures(congress):

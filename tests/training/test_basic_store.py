@@ -11,7 +11,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,14 +121,22 @@ def test_the_page_and_the_api_read_the_stored_figures(client, cadres):
     }
 
 
-def test_the_page_shows_the_live_figures(client, cadres):
+def test_without_current_figures_the_page_counts_live_and_asks_the_worker(client, cadres):
     t = cadres.tree
     client.force_login(t.hanoi_officer)
     response = client.get(reverse("training:statistics"))
     shares = {key: (s.trained, s.of) for key, _label, s in response.context["basic"]}
     assert shares == live(t.hanoi, today())
-    # Computed by the request on a small tree.
-    assert BasicTrainingStore.objects.filter(as_of=today(), status=Status.DONE).count() == 1
+    asked = BasicTrainingStore.objects.get()  # queued for the worker, not computed here
+    assert asked.as_of == today() and asked.status == Status.RUNNING
+    client.get(reverse("training:statistics"))  # asked once, not again
+    assert BasicTrainingStore.objects.count() == 1
+    basic_store.build_basic_training.call(today().isoformat(), asked.pk)  # the worker's run
+    asked.refresh_from_db()
+    assert asked.status == Status.DONE
+    BasicTrainingFigure.objects.filter(store=asked, unit=t.hanoi).update(grassroots=99)
+    response = client.get(reverse("training:statistics"))
+    assert {key: s.of for key, _label, s in response.context["basic"]}["grassroots"] == 99
 
 
 @pytest.mark.parametrize("change", ["record", "post"])
@@ -153,11 +160,12 @@ def test_a_change_marks_the_store_and_the_next_request_counts_again(
     after = live(t.hanoi, today())
     assert after != before
     client.force_login(t.hanoi_officer)
-    response = client.get(reverse("training:statistics"))
+    response = client.get(reverse("training:statistics"))  # counted live, the worker asked
     shares = {key: (s.trained, s.of) for key, _label, s in response.context["basic"]}
     assert shares == after
-    store = BasicTrainingStore.objects.get(status=Status.DONE)
-    assert store.pk != first.pk and store.changed_at is None
+    asked = BasicTrainingStore.objects.get(status=Status.RUNNING)
+    store = basic_store.build(today(), asked)
+    assert not BasicTrainingStore.objects.filter(pk=first.pk).exists()
     for unit in Unit.objects.all():
         assert stored(store, unit) == live(unit, today()), unit.code
 
@@ -181,19 +189,6 @@ def test_another_day_is_counted_live(client, cadres):
         body.json()["basic_training"]["full_time"]["cadres"]
         == (live(t.hanoi, dt.date(last_year, 12, 31))["full_time"][1])
     )
-
-
-@override_settings(TARGETS_INLINE_UNITS=0)
-def test_on_a_big_tree_the_worker_is_asked_and_the_request_counts_live(cadres):
-    t = cadres.tree
-    first = basic_store.build(today())
-    BasicTrainingStore.objects.filter(pk=first.pk).update(changed_at=timezone.now())
-    shares = basic_store.shares(unit=t.hanoi, day=today())
-    assert {k: (s.trained, s.of) for k, s in shares.items()} == live(t.hanoi, today())
-    asked = BasicTrainingStore.objects.exclude(pk=first.pk).get()
-    assert asked.as_of == today()  # queued for the worker (or, run at once, computed)
-    basic_store.shares(unit=t.hanoi, day=today())  # asked once, not again
-    assert BasicTrainingStore.objects.count() <= 2
 
 
 def test_the_daily_job_computes_the_days_figures(cadres):
