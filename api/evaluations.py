@@ -7,6 +7,7 @@ Every rule is cadrework.evaluations'; the routes look objects up through its vis
 
 import datetime as dt
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated
 
 from django.db.models import Max
@@ -219,15 +220,22 @@ class _LatestYearFirst:
     rows are read by their ids with their comparison (cadrework.evaluations)."""
 
     ORDER = ("-year", "unit__path", "person__sort_key", "pk")
+    FEW = 2_000  # up to this many, sorted at once in a few milliseconds
 
     def __init__(self, rows):
         self.rows = rows
 
-    def __len__(self) -> int:
+    @cached_property
+    def count(self) -> int:
         # As the paginator counts a queryset: no sort, and stopping past the cap.
         return self.rows.order_by()[: COUNT_CAP + 1].count()
 
+    def __len__(self) -> int:
+        return self.count
+
     def __getitem__(self, index: slice) -> list[Evaluation]:
+        if self.count <= self.FEW:  # a union's few: each year's newest first costs more
+            return list(rules.with_comparison(self.rows).order_by(*self.ORDER)[index])
         skip, wanted = index.start or 0, index.stop - (index.start or 0)
         ids: list[int] = []
         year = self._year_before(None) if wanted > 0 else None
