@@ -246,7 +246,10 @@ def _rows_of(duty: ChairDuty, entries: list[tuple]) -> list[Position]:
         for row in _judged(partial(_posts, target, ids, duty.day), target, duty.day, None):
             found[row["id"]] = (target, row)
     for target, ids in unions.items():
-        for row in _judged(partial(_at_unions, target, ids, duty.day), target, duty.day, None):
+        # Compiled once per page's unions (lib.compiled): building the engine's statement
+        # took longer than running it, and a page is opened again and again.
+        key = ("unions", *ids)
+        for row in _judged(partial(_at_unions, target, ids, duty.day), target, duty.day, key):
             found[row["id"]] = (target, row)
     posts = Position.objects.select_related(*_WITH).in_bulk(list(found))
     rows = {pk: _row(posts[pk], row, target, duty.day) for pk, (target, row) in found.items()}
