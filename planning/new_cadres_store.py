@@ -38,6 +38,8 @@ from units.places import placed_under
 
 Status = NewCadreStore.Status
 STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
+# The list's order (the live list's own, selectors.NEW_CADRE_ORDER), each field by an alias.
+ORDER = {field: f"order_{n}" for n, field in enumerate(selectors.NEW_CADRE_ORDER)}
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -159,24 +161,19 @@ def compute(store: NewCadreStore) -> None:
             .filter(place__in=paths)
             .annotate(row=Substr("unit__versions__path", 1, width + PATH_WIDTH))
         )
+        # The category is read through its alias: a field named twice is selected once.
         chosen = selectors.new_cadre_posts(posts, since, day, "place").values(
-            "place",
-            "row",
-            "pk",
-            "category",
-            "person_id",
-            name=F("unit__name"),
-            sort_key=F("person__sort_key"),
+            "place", "row", "pk", **{a: F(f) for f, a in ORDER.items()}
         )
         _rank(store, chosen)
     _count(store)
 
 
 def _rank(store: NewCadreStore, chosen) -> None:
-    """Insert the chosen posts, each unit's ranked in the list's order (`NEW_CADRE_ORDER`:
-    category, unit name, person's sort key, person), in the database."""
+    """Insert the chosen posts, each unit's ranked in the list's order (`ORDER`), in the
+    database."""
     q = connection.ops.quote_name
-    order = ", ".join(q(c) for c in ("category", "name", "sort_key", "person_id"))
+    order = ", ".join(q(alias) for alias in ORDER.values())
     sql, params = chosen.query.sql_with_params()
     table = q(NewCadreEntry._meta.db_table)
     columns = ", ".join(
@@ -187,7 +184,7 @@ def _rank(store: NewCadreStore, chosen) -> None:
             f"INSERT INTO {table} ({columns})"
             f" SELECT %s, {q('place')}, {q('row')},"
             f" ROW_NUMBER() OVER (PARTITION BY {q('place')} ORDER BY {order}) - 1,"
-            f" {q('pk')}, {q('category')} FROM ({sql}) chosen",
+            f" {q('pk')}, {q(ORDER['category'])} FROM ({sql}) chosen",
             (store.pk, *params),
         )
 
