@@ -1,13 +1,13 @@
 import pytest
 
 from tests.exports import data
-from tests.targets.pages_world import build
+from tests.targets.pages_world import shared
 
 
 @pytest.fixture
 def world(tree):
     """The targets pages' world (full-time cadres of Hà Nội and Ninh Thuận, some trained)."""
-    return build(tree)
+    return shared(tree)
 
 
 @pytest.fixture

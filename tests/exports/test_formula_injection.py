@@ -117,10 +117,18 @@ def hostile(world) -> None:
 
 @pytest.fixture
 def hostile_world(tree, settings, tmp_path):
+    """Built once and replayed in each test (tests/snapshot.py); its `tree` is the one the
+    build renamed."""
+    from tests import snapshot
+
     settings.MEDIA_ROOT = tmp_path / "media"
-    world = build(tree)
-    hostile(world)
-    return world
+
+    def make():
+        world = build(tree)
+        hostile(world)
+        return world
+
+    return snapshot.shared("exports_hostile_world", make)
 
 
 # name: (method, url, query or form, who) — every export a list page or a report offers.
