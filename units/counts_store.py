@@ -34,7 +34,7 @@ from django_tasks import task
 
 from accounts.scope import scope_path
 from lib.dates import today
-from lib.periods import in_force_q
+from lib.periods import in_force_q, started_after
 from lib.tree import PATH_WIDTH, under
 from units.models import CountStore, SubtreeCount, Unit, UnitVersion
 from units.places import versions_under
@@ -72,7 +72,7 @@ def build(day: dt.date, store: CountStore | None = None) -> CountStore:
     # subtree (accounts.scope); with no placement starting after the day, every unit in force
     # that day stands where it stands now, and the store counts what any officer's page does.
     # A later reorganisation marks the store changed.
-    exact_below = not UnitVersion.objects.filter(valid_from__gt=day).exists()
+    exact_below = not UnitVersion.objects.filter(started_after(day, start="valid_from")).exists()
     try:
         SubtreeCount.objects.bulk_create(
             (SubtreeCount(store=store, unit_id=unit_id, **row) for unit_id, row in compute(day)),
