@@ -459,7 +459,9 @@ def not_evaluated(unit: Unit, year: int, units: Q | None = None) -> QuerySet:
     )
 
 
-FIRST_UNITS = 256  # the first batch of units `first_not_evaluated` reads (then 4 times more)
+# The first batch of units `first_not_evaluated` reads (then 4 times more): a national
+# tree's first 64 units hold ~500 posts, enough for a page (256: 45 ms, 64: 16 ms on 1M people).
+FIRST_UNITS = 64
 
 
 def first_not_evaluated(unit: Unit, year: int, n: int) -> list[Position]:
