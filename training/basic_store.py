@@ -12,8 +12,9 @@ Kept current as the retention store is (cadrework.retention_store): the daily jo
 day's figures (schedule, training.apps); a training record, a post or a unit changed afterwards
 marks them changed (`changed_at`, after the commit). Figures marked changed, or not computed
 yet, are never shown: the page counts live meanwhile, and the worker computes them again.
-Another day than today is always counted live. Imports that write in bulk send no signals:
-they mark the figures themselves (imports.outcome).
+The last day of a past year (a past year's statistics) is kept too, computed by the worker
+the first time it is asked; any other day is counted live. Imports that write in bulk send no
+signals: they mark the figures themselves (imports.outcome).
 """
 
 import datetime as dt
@@ -38,10 +39,16 @@ STALE = dt.timedelta(minutes=30)  # a computation running longer has died with i
 # --- reading ------------------------------------------------------------------------------
 
 
+def kept(day: dt.date) -> bool:
+    """Whether figures of `day` are stored: today's, and the last day of a past year (what
+    the statistics page and the API ask of a past year); any other day is counted live."""
+    return day == today() or (day < today() and (day.month, day.day) == (12, 31))
+
+
 def shares(*, unit: Unit, day: dt.date) -> dict[str, Share]:
     """`basic_training` of the unit on `day`: from the day's stored figures when they are
-    current (`usable`), else counted live."""
-    store = usable(day) if day == today() else None
+    kept and current (`usable`), else counted live."""
+    store = usable(day) if kept(day) else None
     if store is None:
         return basic_training(unit=unit, day=day)
     row = BasicTrainingFigure.objects.filter(store=store, unit=unit).values(*COUNTS).first()
@@ -91,9 +98,14 @@ def build(day: dt.date, store: BasicTrainingStore | None = None) -> BasicTrainin
     with transaction.atomic():
         store.status, store.finished_at = Status.DONE, timezone.now()
         store.save(update_fields=["status", "finished_at"])
-        BasicTrainingStore.objects.filter(started_at__lt=store.started_at).exclude(
-            status=Status.RUNNING
-        ).delete()
+        # Older figures of the same day go, and those of a day no longer kept (yesterday's).
+        older = BasicTrainingStore.objects.filter(started_at__lt=store.started_at)
+        gone = [
+            s.pk
+            for s in older.exclude(status=Status.RUNNING)
+            if s.as_of == day or not kept(s.as_of)
+        ]
+        BasicTrainingStore.objects.filter(pk__in=gone).delete()
     return store
 
 
@@ -149,14 +161,16 @@ def _queue(day: dt.date) -> None:
 # --- kept current -------------------------------------------------------------------------
 
 
-def changed() -> None:
-    """A training record, a post or a unit changed: mark the stored figures, once the
+def changed(day: dt.date | None = None) -> None:
+    """A training record completed on `day` changed, or a post or a unit (`day` None): mark
+    the stored figures it may move — a record, those as of that day or later — once the
     transaction commits (they are counted live until computed again)."""
 
     def mark() -> None:
-        BasicTrainingStore.objects.filter(status=Status.DONE, changed_at__isnull=True).update(
-            changed_at=timezone.now()
-        )
+        stores = BasicTrainingStore.objects.filter(status=Status.DONE, changed_at__isnull=True)
+        if day is not None:
+            stores = stores.filter(as_of__gte=day)
+        stores.update(changed_at=timezone.now())
 
     transaction.on_commit(mark)
 
@@ -170,13 +184,17 @@ def connect() -> None:
     def moved(sender, **kwargs) -> None:
         changed()
 
-    def topics_changed(sender, action: str, **kwargs) -> None:
+    def record_changed(sender, instance, **kwargs) -> None:
+        changed(instance.completed_on)
+
+    def topics_changed(sender, instance, action: str, **kwargs) -> None:
         if action.startswith("post_"):
-            changed()
+            changed(instance.completed_on if isinstance(instance, TrainingRecord) else None)
 
     uid = "training.basic_store"
     for signal in (post_save, post_delete):
-        for sender in (TrainingRecord, Position, Unit, UnitVersion, Topic):
+        signal.connect(record_changed, sender=TrainingRecord, weak=False, dispatch_uid=uid)
+        for sender in (Position, Unit, UnitVersion, Topic):
             signal.connect(moved, sender=sender, weak=False, dispatch_uid=uid)
     m2m_changed.connect(
         topics_changed, sender=TrainingRecord.topics.through, weak=False, dispatch_uid=uid

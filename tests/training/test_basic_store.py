@@ -170,25 +170,52 @@ def test_a_change_marks_the_store_and_the_next_request_counts_again(
         assert stored(store, unit) == live(unit, today()), unit.code
 
 
-def test_another_day_is_counted_live(client, cadres):
+def test_a_past_years_figures_are_kept_once_asked_and_another_day_is_counted_live(
+    client, cadres, django_capture_on_commit_callbacks
+):
     t = cadres.tree
-    store = basic_store.build(today())
-    BasicTrainingFigure.objects.filter(store=store).update(full_time=99)
     last_year = today().year - 1
+    year_end = dt.date(last_year, 12, 31)
     client.force_login(t.hanoi_officer)
-    response = client.get(
-        reverse("training:statistics"),
-        {"from": f"01/01/{last_year}", "to": f"31/12/{last_year}"},
-    )
-    shares = {key: (s.trained, s.of) for key, _label, s in response.context["basic"]}
-    assert shares == live(t.hanoi, dt.date(last_year, 12, 31))
+    params = {"from": f"01/01/{last_year}", "to": f"31/12/{last_year}"}
+
+    def page(**asked) -> dict:
+        response = client.get(reverse("training:statistics"), {**params, **asked})
+        return {key: (s.trained, s.of) for key, _label, s in response.context["basic"]}
+
+    assert page() == live(t.hanoi, year_end)  # counted live, the worker asked
+    asked = BasicTrainingStore.objects.get(status=Status.RUNNING)
+    assert asked.as_of == year_end
+    today_store = basic_store.build(today())
+    basic_store.build(year_end, asked)  # the worker's run; today's figures stay
+    assert BasicTrainingStore.objects.filter(pk=today_store.pk).exists()
+    for unit in Unit.objects.all():
+        assert stored(asked, unit) == live(unit, year_end), unit.code
+    # Read from the store (a figure changed by hand shows), by the page and the API.
+    BasicTrainingFigure.objects.filter(store=asked, unit=t.hanoi).update(full_time=99)
+    assert page()["full_time"][1] == 99
     body = ApiClient(t.hanoi_officer).get(
         f"/units/{t.hanoi.pk}/training-results?from_year={last_year}"
     )
-    assert (
-        body.json()["basic_training"]["full_time"]["cadres"]
-        == (live(t.hanoi, dt.date(last_year, 12, 31))["full_time"][1])
-    )
+    assert body.json()["basic_training"]["full_time"]["cadres"] == 99
+    # A record completed this year leaves the past year's figures alone; today's are marked.
+    person = t.school.positions.get(person__given_name="Người 5").person
+    with django_capture_on_commit_callbacks(execute=True):
+        train(person, on=today())
+    asked.refresh_from_db()
+    today_store.refresh_from_db()
+    assert (asked.changed_at, today_store.changed_at is not None) == (None, True)
+    # One completed within that year marks them: counted live again.
+    with django_capture_on_commit_callbacks(execute=True):
+        train(person, on=dt.date(last_year, 6, 1))
+    asked.refresh_from_db()
+    assert asked.changed_at is not None
+    assert page() == live(t.hanoi, year_end)
+    # Another day than a year's end: counted live, nothing asked.
+    before = BasicTrainingStore.objects.count()
+    middle = {"to": f"30/06/{last_year}"}
+    assert page(**middle) == live(t.hanoi, dt.date(last_year, 6, 30))
+    assert BasicTrainingStore.objects.count() == before
 
 
 def test_the_daily_job_computes_the_days_figures(cadres):
