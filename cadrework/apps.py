@@ -21,6 +21,19 @@ def keep_retention(previous: dt.datetime | None, now: dt.datetime) -> str:
     return gettext("Retention figures of %(day)s computed") % values
 
 
+def keep_evaluations(previous: dt.datetime | None, now: dt.datetime) -> str:
+    """The scheduled job (schedule): the evaluations list's stored figures, computed here (in
+    the worker) unless they are already and nothing changed since."""
+    from cadrework import evaluation_store
+    from cadrework.models import EvaluationStore
+
+    if not EvaluationStore.objects.filter(
+        status=EvaluationStore.Status.DONE, changed_at__isnull=True
+    ).exists():
+        evaluation_store.build()
+    return gettext("Evaluation figures computed")
+
+
 class CadreworkConfig(AppConfig):
     name = "cadrework"
     verbose_name = _("Cadre work")
@@ -44,5 +57,14 @@ class CadreworkConfig(AppConfig):
                 every=dt.timedelta(days=1),
                 at=dt.time(2, 0),
                 run=keep_retention,
+            )
+        )
+        register(
+            Job(
+                code="cadrework.evaluations",
+                label=_("Evaluations: the figures of the list's top units"),
+                every=dt.timedelta(days=1),
+                at=dt.time(2, 30),
+                run=keep_evaluations,
             )
         )

@@ -107,3 +107,17 @@ def test_a_change_marks_the_store_and_the_figures_follow(
         stored = evaluation_store.year(t.hanoi, YEAR, "yearly")  # computed again
     _same(stored, _live(t.hanoi, YEAR))
     assert not EvaluationStore.objects.filter(pk=first.pk).exists()
+
+
+def test_the_daily_job_computes_the_figures_unless_they_are_current(w):
+    from django.utils import timezone
+
+    from cadrework.apps import keep_evaluations
+
+    assert not EvaluationStore.objects.exists()
+    keep_evaluations(None, timezone.now())
+    first = EvaluationStore.objects.get()
+    assert first.status == EvaluationStore.Status.DONE
+    keep_evaluations(None, timezone.now())
+    assert list(EvaluationStore.objects.all()) == [first]
+    _same(evaluation_store.year(w.tree.vgcl, YEAR, "yearly"), _live(w.tree.vgcl, YEAR))
