@@ -81,6 +81,15 @@ def after(months: int, day=TRAINED) -> dt.date:
 
 @pytest.fixture
 def world(tree):
+    """`build_world`, built once and replayed in each test (tests/snapshot.py)."""
+    from tests import snapshot
+
+    w = snapshot.shared("retention_world", lambda: build_world(tree))
+    w.tree = tree
+    return w
+
+
+def build_world(tree):
     """Trained on 15/03/2022 (Mê Linh's school unless said): posts ending 5 (rotated), 6
     (transferred), 7 (left, Đông Anh), 12 (rotated) and 25 (transferred, Đông Anh) months
     later; one retired and one whose term ended (3 months); one staying; one with a post in
