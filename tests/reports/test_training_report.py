@@ -20,7 +20,15 @@ from training.services import external_record_create
 
 @pytest.fixture
 def report_000(tree):
-    """As the source_000 world of tests/training/test_statistics.py: Ninh Thuận's 2019 classes."""
+    """As the source_000 world of tests/training/test_statistics.py: Ninh Thuận's 2019 classes.
+    Built once and replayed in each test (tests/snapshot.py)."""
+    from tests import snapshot
+
+    snapshot.shared("report_000", lambda: build_report_000(tree))
+    return tree
+
+
+def build_report_000(tree):
     full_time = make_people(tree, tree.phanrang, 401, True, tree.chair_role)
     part_time = make_people(tree, tree.nt_grassroots, 3001, False, tree.member_role)
     add_classes(tree, tree.ninhthuan, 10, 934, full_time, "CT", audience=Audience.FULL_TIME)

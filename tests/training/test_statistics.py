@@ -103,7 +103,16 @@ def _cyclic(pool, offset, size):
 def source_000(tree):
     """Ninh Thuận over 2011–2020: full-time cadres of the federation and its district in 10
     classes (934 attendances), part-time grassroots cadres in 93 classes (9,551), organised
-    by the province and by the district; plus classes and enrolments that must not count."""
+    by the province and by the district; plus classes and enrolments that must not count.
+    Built once and replayed in each test (tests/snapshot.py)."""
+    from tests import snapshot
+
+    s = snapshot.shared("source_000", lambda: build_source_000(tree))
+    s.tree = tree
+    return s
+
+
+def build_source_000(tree):
     t = tree
     s = SimpleNamespace(tree=t)
     full = _people(t.phanrang, "Chuyên", FULL_TIME_POOL)
