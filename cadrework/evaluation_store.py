@@ -265,11 +265,12 @@ def _queue() -> None:
 
 
 def changed() -> None:
-    """Mark the stores changed once the transaction commits."""
+    """Mark the stores changed once the transaction commits — one being computed too: it may
+    have read the rows before the change (it stays marked when it is done)."""
 
     def mark() -> None:
-        EvaluationStore.objects.filter(
-            status=EvaluationStore.Status.DONE, changed_at__isnull=True
+        EvaluationStore.objects.filter(changed_at__isnull=True).exclude(
+            status=EvaluationStore.Status.FAILED
         ).update(changed_at=timezone.now())
 
     transaction.on_commit(mark)

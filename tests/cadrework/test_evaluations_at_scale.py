@@ -121,3 +121,16 @@ def test_the_daily_job_computes_the_figures_unless_they_are_current(w):
     keep_evaluations(None, timezone.now())
     assert list(EvaluationStore.objects.all()) == [first]
     _same(evaluation_store.year(w.tree.vgcl, YEAR, "yearly"), _live(w.tree.vgcl, YEAR))
+
+
+def test_a_change_while_the_figures_are_computed_leaves_them_marked(
+    w, django_capture_on_commit_callbacks
+):
+    computing = EvaluationStore.objects.create()  # queued or running: not done yet
+    with django_capture_on_commit_callbacks(execute=True):
+        Evaluation.objects.get(pk=w.tran.pk).delete()
+    done = evaluation_store.build(computing)
+    assert done.status == EvaluationStore.Status.DONE and done.changed_at is not None
+    # Not read as current: computed again (a small tree: at once), then equal to the live.
+    _same(evaluation_store.year(w.tree.hanoi, YEAR, "yearly"), _live(w.tree.hanoi, YEAR))
+    assert evaluation_store.usable().pk != done.pk
