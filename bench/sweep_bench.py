@@ -915,6 +915,21 @@ def ensure_counts(day: dt.date) -> None:
     )
 
 
+def ensure_evaluations() -> None:
+    """The stored evaluation figures of the top of the tree (cadrework.evaluation_store), as
+    the daily job keeps them: the national and provincial evaluations pages read them."""
+    from cadrework import evaluation_store
+    from cadrework.models import EvaluationStore
+
+    if EvaluationStore.objects.filter(
+        status=EvaluationStore.Status.DONE, changed_at__isnull=True
+    ).exists():
+        return
+    started = time.monotonic()
+    evaluation_store.build()
+    print(f"evaluation figures computed in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
 def ensure_training_stores(day: dt.date) -> None:
     """Today's stored figures of "trained in basic union work" (training.basic_store) and of
     the new cadres not yet trained (planning.new_cadres_store), as the daily jobs keep them:
@@ -979,6 +994,7 @@ def main() -> None:
     ensure_retention(day)
     ensure_counts(day)
     ensure_training_stores(day)
+    ensure_evaluations()
     load_start, started = os.getloadavg(), time.monotonic()
     base = baseline(args.runs)
     results, failures = sweep(users, args.runs, day.year, args.only)

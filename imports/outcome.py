@@ -164,6 +164,7 @@ def targets_follow(outcome: Outcome) -> None:
     """After a commit of bulk writes (which send no signals): the targets' stored figures
     brought up to date for the people the import touched (`outcome.touched_people`) from the
     earliest day it changed (`outcome.touched_since`), as targets.signals does for one save."""
+    from cadrework import evaluation_store
     from lib.bulk import lookups_in
     from lib.dates import today
     from people.models import Position
@@ -175,10 +176,11 @@ def targets_follow(outcome: Outcome) -> None:
     people = getattr(outcome, "touched_people", set())
     if not people:
         return
-    # The stored figures of "trained in basic union work" and of the new cadres not yet
-    # trained follow every such import too.
+    # The stored figures of "trained in basic union work", of the new cadres not yet trained
+    # and of the evaluations (the posts without one) follow every such import too.
     basic_store.changed()
     new_cadres_store.changed()
+    evaluation_store.changed()
     snapshots.invalidate(getattr(outcome, "touched_since", None))
     if not Snapshot.objects.filter(as_of=today(), status=Snapshot.Status.DONE).exists():
         return  # nothing stored for today: the next view computes it from scratch

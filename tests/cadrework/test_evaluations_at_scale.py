@@ -134,3 +134,29 @@ def test_a_change_while_the_figures_are_computed_leaves_them_marked(
     # Not read as current: computed again (a small tree: at once), then equal to the live.
     _same(evaluation_store.year(w.tree.hanoi, YEAR, "yearly"), _live(w.tree.hanoi, YEAR))
     assert evaluation_store.usable().pk != done.pk
+
+
+def test_a_post_imported_in_bulk_marks_the_store_as_one_saved_does(
+    w, django_capture_on_commit_callbacks
+):
+    """A people file writes its posts in bulk, with no signal: the import's follow-up marks the
+    stored figures (a post with no yearly evaluation yet), and they follow."""
+    from imports.models import ImportStatus
+    from tests.imports.helpers import import_file, xlsx_bytes
+    from tests.imports.test_people_posts_bulk import HEADER
+
+    t = w.tree
+    first = evaluation_store.usable()
+    missing = _live(t.hanoi, YEAR)["missing"]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_file(
+            t.melinh_officer,
+            "people",
+            xlsx_bytes([HEADER, ["Đỗ Thị Lan", "Nữ", "HN-ML-01", "Phó Chủ tịch", "01/03/2020"]]),
+        )
+    assert job.status == ImportStatus.DONE, job.problems
+    assert EvaluationStore.objects.get(pk=first.pk).changed_at is not None
+    stored = evaluation_store.year(t.hanoi, YEAR, "yearly")  # computed again
+    live = _live(t.hanoi, YEAR)
+    assert live["missing"] == missing + 1
+    _same(stored, live)
