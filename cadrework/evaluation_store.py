@@ -24,6 +24,7 @@ from django_tasks import task
 
 from cadrework import evaluations as rules
 from cadrework.models import Evaluation, EvaluationFigure, EvaluationStore, Occasion, Rating
+from lib.commit import once_after_commit
 from lib.tree import PATH_WIDTH
 from people.models import Role
 from units.models import Unit, UnitLevel
@@ -273,7 +274,7 @@ def changed() -> None:
             status=EvaluationStore.Status.FAILED
         ).update(changed_at=timezone.now())
 
-    transaction.on_commit(mark)
+    once_after_commit("cadrework.evaluation_store", mark)
 
 
 def connect() -> None:

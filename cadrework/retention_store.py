@@ -28,6 +28,7 @@ from django_tasks import task
 
 from cadrework import retention
 from cadrework.models import RetentionFigure, RetentionStore
+from lib.commit import once_after_commit
 from lib.dates import today
 from units.models import Unit
 from units.selectors import small_tree
@@ -302,7 +303,7 @@ def changed(day: dt.date | None = None) -> None:
             )
         stores.update(changed_at=timezone.now())
 
-    transaction.on_commit(mark)
+    once_after_commit(("cadrework.retention_store", day), mark)
 
 
 def connect() -> None:

@@ -28,6 +28,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django_tasks import task
 
+from lib.commit import once_after_commit
 from lib.dates import today
 from lib.tree import PATH_WIDTH
 from people.models import Position
@@ -234,7 +235,7 @@ def changed() -> None:
             changed_at=timezone.now()
         )
 
-    transaction.on_commit(mark)
+    once_after_commit("planning.new_cadres_store", mark)
 
 
 def connect() -> None:

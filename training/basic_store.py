@@ -24,6 +24,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django_tasks import task
 
+from lib.commit import once_after_commit
 from lib.dates import today
 from people.models import Position
 from training.models import BasicTrainingFigure, BasicTrainingStore
@@ -172,7 +173,7 @@ def changed(day: dt.date | None = None) -> None:
             stores = stores.filter(as_of__gte=day)
         stores.update(changed_at=timezone.now())
 
-    transaction.on_commit(mark)
+    once_after_commit(("training.basic_store", day), mark)
 
 
 def connect() -> None:

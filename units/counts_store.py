@@ -33,6 +33,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from accounts.scope import scope_path
+from lib.commit import once_after_commit
 from lib.dates import today
 from lib.periods import in_force_q, started_after
 from lib.tree import PATH_WIDTH, under
@@ -214,7 +215,7 @@ def changed() -> None:
             status=CountStore.Status.FAILED
         ).update(changed_at=timezone.now())
 
-    transaction.on_commit(mark)
+    once_after_commit("units.counts_store", mark)
 
 
 def connect() -> None:
