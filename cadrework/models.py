@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.stores import StoredFigures
 from people.models import Person, Position, Role
 from units.models import Term, Unit, UnitLevel
 
@@ -275,24 +276,14 @@ class FollowUp(models.Model):
         ordering = ["deadline", "id"]
 
 
-class RetentionStore(models.Model):
+class RetentionStore(StoredFigures):
     """The retention figures (cadrework.retention) of every unit for the default question —
     trained in the 3 years up to `as_of`, as of that day, unnarrowed — computed in full by
     cadrework.retention_store, as the targets' snapshots are: a national cohort over ten years
     is too much for a request. `changed_at`: a record or a post changed after the figures
     were computed (they are computed again)."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     as_of = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    changed_at = models.DateTimeField(null=True, blank=True)
-    message = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("stored retention figures")
@@ -335,24 +326,13 @@ class RetentionFigure(models.Model):
         ]
 
 
-class EvaluationStore(models.Model):
+class EvaluationStore(StoredFigures):
     """The evaluations list's figures (cadrework.evaluations: the distribution of ratings, by
     unit below and by role and level, and the posts without a yearly evaluation) of the units
     at the top of the tree, every year and occasion, computed in full by
     cadrework.evaluation_store: a national year's were a second of grouped queries in each
     request. `changed_at`: an evaluation, a post or a unit changed since (read live then, and
     computed again)."""
-
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    changed_at = models.DateTimeField(null=True, blank=True)
-    message = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("stored evaluation figures")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.stores import StoredFigures
 from lib.validators import validate_one_line
 from training.models import FundingSource, Programme, Topic, TrainingClass
 from units.models import MAX_COUNT, Unit
@@ -411,7 +412,7 @@ class ClassGoal(models.Model):
         return self.own_trainees if self.own_trainees is not None else self.trainees
 
 
-class NewCadreStore(models.Model):
+class NewCadreStore(StoredFigures):
     """The new cadres not yet trained in basic union work (planning.selectors.
     new_cadres_untrained) of every unit with units below it, as of `as_of`, for the posts
     taken since its congress, computed in full by planning.new_cadres_store: a national
@@ -419,17 +420,7 @@ class NewCadreStore(models.Model):
     person, a unit or a term changed after the figures were computed (they are computed
     again, and counted live meanwhile)."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     as_of = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    changed_at = models.DateTimeField(null=True, blank=True)
-    message = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("stored new cadres")

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.stores import StoredFigures
 from lib.validators import validate_code, validate_one_line
 from people.models import Person, Role
 from units.models import LocalisedName, Sector, Unit, UnitLevel
@@ -611,24 +612,14 @@ class CertificateTemplate(models.Model):
         verbose_name_plural = _("certificate templates")
 
 
-class BasicTrainingStore(models.Model):
+class BasicTrainingStore(StoredFigures):
     """The figures of "trained in basic union work" (training.selectors.basic_training) of
     every unit as of `as_of`, computed in full by training.basic_store, as the retention
     store keeps its own: a national count judges a million cadres, too much for a request.
     `changed_at`: a record, a post or a unit changed after the figures were computed (they
     are computed again, and counted live meanwhile)."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     as_of = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    changed_at = models.DateTimeField(null=True, blank=True)
-    message = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("stored basic training figures")

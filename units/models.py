@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lib.periods import in_force_q, overlaps_q
+from lib.stores import StoredFigures
 from lib.tree import PATH_WIDTH
 from lib.validators import validate_code, validate_one_line
 from lib.vntext import fold
@@ -311,23 +312,13 @@ class Reorganisation(models.Model):
         verbose_name_plural = _("reorganisations")
 
 
-class CountStore(models.Model):
+class CountStore(StoredFigures):
     """The unit tree's counts (sub-units, cadres, full-time cadres of every unit's subtree)
     as of `as_of`, computed in full by units.counts_store: a national officer's tree counted
     distinct holders over every post of the country in each request. `changed_at`: a post or
     the structure changed after (or while) the counts were computed; they are not read then."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     as_of = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    changed_at = models.DateTimeField(null=True, blank=True)
-    message = models.CharField(max_length=500, blank=True)
     # No unit's placement started after `as_of` when the counts were computed: they are
     # then what every officer's page counts, not only a root's (units.counts_store).
     exact_below = models.BooleanField(default=False)
