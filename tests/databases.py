@@ -18,8 +18,9 @@ together sooner:
   PostgreSQL (about 4 minutes less on each side).
 - A test marked `one_database` reads what the site writes — the digits of a page, an export or
   a report, not which rows a query found — over every page of the demo, whose queries the page
-  and service tests run on both databases (the grouped-years-and-ids scan), or whether a file
-  opens in LibreOffice: it runs in the SQLite run only.
+  and service tests run on both databases (the grouped-years-and-ids scan; the exports' cells
+  neutralised against formulas and their download names, whose queries the export tests run
+  on both), or whether a file opens in LibreOffice: it runs in the SQLite run only.
 - A Hypothesis test on the database draws half its budget of examples in each run
   (`shared_examples`; the oracle, whose histories cost PostgreSQL a third more, 3 of its 8
   there), each database from a seed of its own (`database_seed`): both databases run every

@@ -9,6 +9,10 @@ from reports.models import ReportJob
 from tests.targets.pages_world import build
 from units.models import Unit
 
+# The names the downloads are given, not which rows a query found (tests/databases.py): the
+# SQLite run only; the same exports' queries run on both databases in the other export tests.
+pytestmark = pytest.mark.one_database
+
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CODES = {'HN"ML': "HN-ML", "HN\r\nML": "HN--ML", "HN/ML": "HN-ML", "HN\u202eML": "HN-ML"}
 

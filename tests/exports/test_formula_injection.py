@@ -27,6 +27,10 @@ from training.models import TrainingClass
 from units.models import Unit
 from units.services import unit_rename
 
+# What the exports write, cell by cell, not which rows a query found (tests/databases.py):
+# the SQLite run only; the same exports' queries run on both databases in the other export tests.
+pytestmark = pytest.mark.one_database
+
 HYPERLINK = '=HYPERLINK("http://x/?"&B2,"Mở")'
 # What a spreadsheet reads as the start of a formula (OWASP), and the full-width forms some
 # spreadsheets fold into them.
