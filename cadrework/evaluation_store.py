@@ -14,8 +14,6 @@ transaction commits; a changed store is not read (the page counts live) and is c
 — at once on a small tree, by the worker on a big one.
 """
 
-import datetime as dt
-
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Substr
@@ -32,7 +30,6 @@ from units.selectors import small_tree
 
 Kind = EvaluationFigure.Kind
 SERVED_DEPTH = 1  # the confederation and the provinces (and national sectors) read the store
-STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
 
 
 # --- computing ----------------------------------------------------------------------------
@@ -252,11 +249,8 @@ def build_evaluations(store_id: int | None = None) -> None:
 
 def _queue() -> None:
     """Ask the worker for the figures, unless they are asked for already."""
-    recent = timezone.now() - STALE
     with transaction.atomic():
-        if EvaluationStore.objects.filter(
-            status=EvaluationStore.Status.RUNNING, started_at__gte=recent
-        ).exists():
+        if EvaluationStore.computing().exists():
             return
         store = EvaluationStore.objects.create()
     build_evaluations.enqueue(store.pk)

@@ -38,7 +38,6 @@ COUNTS = (
     "trained",
     *(f"{name}_{n}" for n in retention.WINDOWS for name in ("known", "left", "moved")),
 )
-STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
 GROUP_KINDS = {"programme": Kind.PROGRAMME, "topic": Kind.TOPIC, "organiser": Kind.ORGANISER}
 
 
@@ -203,11 +202,8 @@ def build_retention(day: str, store_id: int | None = None) -> None:
 def _queue(day: dt.date) -> None:
     """Ask the worker for the day's figures, unless they are asked for already (a store being
     computed, younger than a computation may take)."""
-    recent = timezone.now() - STALE
     with transaction.atomic():
-        if RetentionStore.objects.filter(
-            status=RetentionStore.Status.RUNNING, as_of=day, started_at__gte=recent
-        ).exists():
+        if RetentionStore.computing(as_of=day).exists():
             return
         store = RetentionStore.objects.create(as_of=day)
     build_retention.enqueue(day.isoformat(), store.pk)

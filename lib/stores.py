@@ -7,8 +7,14 @@ meanwhile. Each store's model (cadrework.RetentionStore and EvaluationStore,
 training.BasicTrainingStore, planning.NewCadreStore, units.CountStore) adds its own day or
 flags to these."""
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A computation running longer than this has died with its process: asked for again.
+STALE = dt.timedelta(minutes=30)
 
 
 class StoredFigures(models.Model):
@@ -29,3 +35,11 @@ class StoredFigures(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def computing(cls, **narrowing) -> models.QuerySet:
+        """The stores being computed now (running, and younger than a computation may take):
+        while one is, the figures are not asked of the worker again."""
+        return cls.objects.filter(
+            status=cls.Status.RUNNING, started_at__gte=timezone.now() - STALE, **narrowing
+        )

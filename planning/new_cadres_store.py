@@ -38,7 +38,6 @@ from units.models import UnitVersion
 from units.places import placed_under
 
 Status = NewCadreStore.Status
-STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
 # The list's order (the live list's own, selectors.NEW_CADRE_ORDER), each field by an alias.
 ORDER = {field: f"order_{n}" for n, field in enumerate(selectors.NEW_CADRE_ORDER)}
 
@@ -213,11 +212,8 @@ def build_new_cadres(day: str, store_id: int | None = None) -> None:
 def _queue(day: dt.date) -> None:
     """Ask the worker for the day's figures, unless they are asked for already (a store being
     computed, younger than a computation may take)."""
-    recent = timezone.now() - STALE
     with transaction.atomic():
-        if NewCadreStore.objects.filter(
-            status=Status.RUNNING, as_of=day, started_at__gte=recent
-        ).exists():
+        if NewCadreStore.computing(as_of=day).exists():
             return
         store = NewCadreStore.objects.create(as_of=day)
     build_new_cadres.enqueue(day.isoformat(), store.pk)

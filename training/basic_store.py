@@ -34,7 +34,6 @@ from units.places import placed_under
 
 Status = BasicTrainingStore.Status
 COUNTS = ("full_time", "full_time_trained", "grassroots", "grassroots_trained")
-STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -149,11 +148,8 @@ def build_basic_training(day: str, store_id: int | None = None) -> None:
 def _queue(day: dt.date) -> None:
     """Ask the worker for the day's figures, unless they are asked for already (a store being
     computed, younger than a computation may take)."""
-    recent = timezone.now() - STALE
     with transaction.atomic():
-        if BasicTrainingStore.objects.filter(
-            status=Status.RUNNING, as_of=day, started_at__gte=recent
-        ).exists():
+        if BasicTrainingStore.computing(as_of=day).exists():
             return
         store = BasicTrainingStore.objects.create(as_of=day)
     build_basic_training.enqueue(day.isoformat(), store.pk)

@@ -40,7 +40,6 @@ from lib.tree import PATH_WIDTH, under
 from units.models import CountStore, SubtreeCount, Unit, UnitVersion
 from units.places import versions_under
 
-STALE = dt.timedelta(minutes=30)  # a computation running longer has died with its process
 KEPT_DAYS = 8  # stores of days other than today kept (those asked for last)
 
 
@@ -91,8 +90,12 @@ def build(day: dt.date, store: CountStore | None = None) -> CountStore:
         )
         CountStore.objects.filter(as_of=day, started_at__lt=store.started_at).delete()
         # Days asked for (`?on=`) are kept a while: the latest few, today's always.
-        running = Q(status=CountStore.Status.RUNNING, started_at__gte=timezone.now() - STALE)
-        kept = CountStore.objects.exclude(running).exclude(as_of=today()).order_by("-started_at")
+        running = CountStore.computing().values("pk")
+        kept = (
+            CountStore.objects.exclude(pk__in=running)
+            .exclude(as_of=today())
+            .order_by("-started_at")
+        )
         CountStore.objects.filter(
             pk__in=list(kept.values_list("pk", flat=True)[KEPT_DAYS:])
         ).delete()
@@ -193,14 +196,8 @@ def build_counts(day: str, store_id: int | None = None) -> None:
 def _queue(day: dt.date) -> None:
     """Ask the worker for the day's counts, unless they are being computed already (a store
     running, younger than a computation may take, nothing changed since it started)."""
-    recent = timezone.now() - STALE
     with transaction.atomic():
-        if CountStore.objects.filter(
-            status=CountStore.Status.RUNNING,
-            as_of=day,
-            started_at__gte=recent,
-            changed_at__isnull=True,
-        ).exists():
+        if CountStore.computing(as_of=day, changed_at__isnull=True).exists():
             return
         store = CountStore.objects.create(as_of=day)
     build_counts.enqueue(day.isoformat(), store.pk)
