@@ -23,6 +23,7 @@ from django_tasks import task
 from cadrework import evaluations as rules
 from cadrework.models import Evaluation, EvaluationFigure, EvaluationStore, Occasion, Rating
 from lib.commit import once_after_commit
+from lib.stores import follow
 from lib.tree import PATH_WIDTH
 from people.models import Role
 from units.models import Unit, UnitLevel
@@ -273,14 +274,8 @@ def changed() -> None:
 
 def connect() -> None:
     """Wire the changes that move the figures (from the app's `ready()`)."""
-    from django.db.models.signals import post_delete, post_save
-
-    from people.models import Position
-
-    def any_change(sender, **kwargs) -> None:
-        changed()
-
-    uid = "cadrework.evaluation_store"
-    for signal in (post_save, post_delete):
-        for sender in (Evaluation, Position, Unit):
-            signal.connect(any_change, sender=sender, weak=False, dispatch_uid=uid)
+    follow(
+        ("cadrework.Evaluation", "people.Position", "units.Unit"),
+        changed,
+        "cadrework.evaluation_store",
+    )

@@ -30,6 +30,7 @@ from cadrework import retention
 from cadrework.models import RetentionFigure, RetentionStore
 from lib.commit import once_after_commit
 from lib.dates import today
+from lib.stores import follow
 from units.models import Unit
 from units.selectors import small_tree
 
@@ -306,7 +307,6 @@ def connect() -> None:
     """Wire the changes that move the figures (from the app's `ready()`)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from people.models import Position
     from training.models import TrainingRecord
 
     def record_changed(sender, instance, **kwargs) -> None:
@@ -316,17 +316,18 @@ def connect() -> None:
         if action.startswith("post_") and isinstance(instance, TrainingRecord):
             changed(instance.completed_on)
 
-    def post_changed(sender, **kwargs) -> None:
-        changed()
-
     def unit_changed(sender, instance, created: bool, **kwargs) -> None:
         if not created:  # moved: its path and its subtree's
             changed()
 
     uid = "cadrework.retention_store"
+    follow(("people.Position",), changed, uid)
+    # One record moves the figures of its day's years (its receiver below; in bulk, those of
+    # the records' days), one unit those of a move, a new unit none (below; in bulk, all).
+    follow(("training.TrainingRecord",), changed, uid, signals=False, dated=True)
+    follow(("units.Unit",), changed, uid, signals=False)
     for signal in (post_save, post_delete):
         signal.connect(record_changed, sender=TrainingRecord, weak=False, dispatch_uid=uid)
-        signal.connect(post_changed, sender=Position, weak=False, dispatch_uid=uid)
     m2m_changed.connect(
         topics_changed, sender=TrainingRecord.topics.through, weak=False, dispatch_uid=uid
     )

@@ -159,28 +159,43 @@ def guarded(outcome: Outcome, row: int, field_columns: dict[str, str], work: Cal
 
 REFRESH_UNITS_MAX = 2000
 
+# The rows an import writes, by the prefix of its summary's counts ("records_created": 3).
+WRITTEN = {
+    "people": "people.Person",
+    "positions": "people.Position",
+    "records": "training.TrainingRecord",
+    "units": "units.Unit",
+}
+
+
+def written(outcome: Outcome) -> set[str]:
+    """The models whose rows the import created, changed or deleted (by its summary)."""
+    return {
+        label
+        for prefix, label in WRITTEN.items()
+        if any(
+            outcome.summary.get(f"{prefix}_{done}") for done in ("created", "updated", "deleted")
+        )
+    }
+
 
 def targets_follow(outcome: Outcome) -> None:
     """After a commit of bulk writes (which send no signals): the targets' stored figures
     brought up to date for the people the import touched (`outcome.touched_people`) from the
     earliest day it changed (`outcome.touched_since`), as targets.signals does for one save."""
-    from cadrework import evaluation_store
+    from lib import stores
     from lib.bulk import lookups_in
     from lib.dates import today
     from people.models import Position
-    from planning import new_cadres_store
     from targets import snapshots
     from targets.models import Snapshot
-    from training import basic_store
 
     people = getattr(outcome, "touched_people", set())
     if not people:
         return
-    # The stored figures of "trained in basic union work", of the new cadres not yet trained
-    # and of the evaluations (the posts without one) follow every such import too.
-    basic_store.changed()
-    new_cadres_store.changed()
-    evaluation_store.changed()
+    # The other stored figures follow too, as the saves of what the import wrote would mark
+    # them (records: those as of their days on).
+    stores.written_in_bulk(written(outcome), getattr(outcome, "touched_days", ()))
     snapshots.invalidate(getattr(outcome, "touched_since", None))
     if not Snapshot.objects.filter(as_of=today(), status=Snapshot.Status.DONE).exists():
         return  # nothing stored for today: the next view computes it from scratch

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 import audit.bulk
 from imports.matching import units_by_code
 from imports.outcome import REFRESH_UNITS_MAX, Outcome, each_row, guarded, parse_rows
+from lib import stores
 from lib.bulk import insert_with_defaults, lookups_in, reserve_ids
 from lib.choices import choices_parser
 from lib.dates import today
@@ -29,7 +30,7 @@ from lib.spreadsheets import (
     parse_integer,
     parse_text,
 )
-from units import counts_store, services
+from units import services
 from units.models import (
     Reorganisation,
     Sector,
@@ -403,7 +404,9 @@ def after_commit(outcome: Outcome) -> None:
 
     days = getattr(outcome, "structure_days", None)
     if days:
-        counts_store.changed()  # the unit tree's stored counts, as its signals mark them
+        # The stored figures that follow the structure (the unit tree's counts, basic training,
+        # new cadres, evaluations, retention), as units saved one by one would mark them.
+        stores.written_in_bulk(("units.Unit", "units.UnitVersion"))
         snapshots.invalidate(None if None in days else min(days), keep_today=False)
         return
     days = getattr(outcome, "figures_days", None)

@@ -5,9 +5,12 @@ union work" for a million cadres, the new cadres, the evaluations, the unit tree
 computed in full by the daily job into a store, read while it is current, and counted live
 meanwhile. Each store's model (cadrework.RetentionStore and EvaluationStore,
 training.BasicTrainingStore, planning.NewCadreStore, units.CountStore) adds its own day or
-flags to these."""
+flags to these; each says once which models' writes move it (`follow`), and rows written
+in bulk, which send no signal, mark what their saves would (`written_in_bulk`)."""
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from django.db import models
 from django.utils import timezone
@@ -43,3 +46,58 @@ class StoredFigures(models.Model):
         return cls.objects.filter(
             status=cls.Status.RUNNING, started_at__gte=timezone.now() - STALE, **narrowing
         )
+
+
+# --- what marks them ----------------------------------------------------------------------
+
+# model label ("people.Position") -> {store: (its mark, whether the mark takes a day)}. Written
+# by `follow`, read by the saves' signals and by `written_in_bulk`: one list says which writes
+# move which store.
+_FOLLOWERS: dict[str, dict[str, tuple[Callable, bool]]] = defaultdict(dict)
+
+
+def follow(labels: Iterable[str], changed: Callable, store: str, *, signals=True, dated=False):
+    """A store's figures move when a row of one of the models `labels` ("app.Model") is
+    saved or deleted: `changed()` marks them. Connected to the models' signals (unless the
+    store's own receiver says more precisely what one save moves: `signals=False`) and called
+    by `written_in_bulk` for the rows written without them — with the rows' days when the
+    mark takes one (`dated`: `changed(day)` marks the figures as of that day and later)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def moved(sender, **kwargs) -> None:
+        changed()
+
+    for label in labels:
+        _FOLLOWERS[label][store] = (changed, dated)
+        if signals:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    moved, sender=label, weak=False, dispatch_uid=f"{store}.follows.{label}"
+                )
+
+
+def written_in_bulk(labels: Iterable[str], days: Iterable[dt.date] = ()) -> None:
+    """Rows of the models `labels` were written in bulk (which sends no signal): mark every
+    store a save of one of them would mark, once the transaction commits. `days`: the days
+    the rows bear on (records: completed on), for the marks that take one — the earliest of
+    each year stands for the others of its year; no day known, every figure."""
+    earliest: dict[int, dt.date] = {}
+    for day in days:
+        if day.year not in earliest or day < earliest[day.year]:
+            earliest[day.year] = day
+    marks: dict[str, tuple[Callable, bool]] = {}
+    for label in labels:
+        for store, (mark, dated) in _FOLLOWERS[label].items():
+            # A store that also follows one of the other models undated is marked in full.
+            marks[store] = (mark, dated and marks.get(store, (mark, True))[1])
+    for mark, dated in marks.values():
+        if dated and earliest:
+            for day in earliest.values():
+                mark(day)
+        else:
+            mark()
+
+
+def followers(label: str) -> set[str]:
+    """The stores a write of `label` marks (for the tests and the docs)."""
+    return set(_FOLLOWERS[label])

@@ -30,6 +30,7 @@ from django_tasks import task
 
 from lib.commit import once_after_commit
 from lib.dates import today
+from lib.stores import follow
 from lib.tree import PATH_WIDTH
 from people.models import Position
 from planning import selectors
@@ -236,24 +237,17 @@ def changed() -> None:
 
 def connect() -> None:
     """Wire the changes that move the figures (from the app's `ready()`)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed
 
-    from people.models import Person, Role
-    from training.models import Topic, TrainingRecord
-    from units.models import Term, Unit
-
-    def moved(sender, **kwargs) -> None:
-        changed()
+    from training.models import TrainingRecord
 
     def topics_changed(sender, action: str, **kwargs) -> None:
         if action.startswith("post_"):
             changed()
 
     uid = "planning.new_cadres_store"
-    senders = (TrainingRecord, Topic, Position, Person, Role, Unit, UnitVersion, Term)
-    for signal in (post_save, post_delete):
-        for sender in senders:
-            signal.connect(moved, sender=sender, weak=False, dispatch_uid=uid)
+    senders = ("training.TrainingRecord", "training.Topic", "people.Position", "people.Person")
+    follow(senders + ("people.Role", "units.Unit", "units.UnitVersion", "units.Term"), changed, uid)
     m2m_changed.connect(
         topics_changed, sender=TrainingRecord.topics.through, weak=False, dispatch_uid=uid
     )

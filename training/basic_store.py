@@ -26,6 +26,7 @@ from django_tasks import task
 
 from lib.commit import once_after_commit
 from lib.dates import today
+from lib.stores import follow
 from people.models import Position
 from training.models import BasicTrainingFigure, BasicTrainingStore
 from training.selectors import Share, basic_cadres, basic_shares, basic_training
@@ -176,10 +177,7 @@ def connect() -> None:
     """Wire the changes that move the figures (from the app's `ready()`)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from training.models import Topic, TrainingRecord
-
-    def moved(sender, **kwargs) -> None:
-        changed()
+    from training.models import TrainingRecord
 
     def record_changed(sender, instance, **kwargs) -> None:
         changed(instance.completed_on)
@@ -189,10 +187,12 @@ def connect() -> None:
             changed(instance.completed_on if isinstance(instance, TrainingRecord) else None)
 
     uid = "training.basic_store"
+    follow(("people.Position", "units.Unit", "units.UnitVersion", "training.Topic"), changed, uid)
+    # One record moves the figures as of its day and later (its receiver below; in bulk, as
+    # of the records' days).
+    follow(("training.TrainingRecord",), changed, uid, signals=False, dated=True)
     for signal in (post_save, post_delete):
         signal.connect(record_changed, sender=TrainingRecord, weak=False, dispatch_uid=uid)
-        for sender in (Position, Unit, UnitVersion, Topic):
-            signal.connect(moved, sender=sender, weak=False, dispatch_uid=uid)
     m2m_changed.connect(
         topics_changed, sender=TrainingRecord.topics.through, weak=False, dispatch_uid=uid
     )

@@ -36,6 +36,7 @@ from accounts.scope import scope_path
 from lib.commit import once_after_commit
 from lib.dates import today
 from lib.periods import in_force_q, started_after
+from lib.stores import follow
 from lib.tree import PATH_WIDTH, under
 from units.models import CountStore, SubtreeCount, Unit, UnitVersion
 from units.places import versions_under
@@ -218,12 +219,4 @@ def changed() -> None:
 def connect() -> None:
     """Wire the changes that move the counts (from the app's `ready()`). Posts are named by
     their label: the units app does not import people."""
-    from django.db.models.signals import post_delete, post_save
-
-    def moved(sender, **kwargs) -> None:
-        changed()
-
-    uid = "units.counts_store"
-    for signal in (post_save, post_delete):
-        for sender in ("people.Position", Unit, UnitVersion):
-            signal.connect(moved, sender=sender, weak=False, dispatch_uid=f"{uid}.{sender}")
+    follow(("people.Position", "units.Unit", "units.UnitVersion"), changed, "units.counts_store")

@@ -1,0 +1,110 @@
+"""Which writes mark which stores of precomputed figures is said once (lib.stores.follow, in
+each store's `connect`): a row saved one by one marks, through its signals, exactly the stores
+registered for its model, and rows written in bulk (which send no signal) mark the same ones
+(lib.stores.written_in_bulk). Before, each bulk import named the stores it thought it moved,
+and the units import marked only the unit tree's counts: after it added or corrected units,
+basic training, the new cadres, the evaluations and retention were read from figures computed
+before."""
+
+import datetime as dt
+
+import pytest
+
+from cadrework.models import Evaluation, EvaluationStore, Rating, RetentionStore
+from imports.models import ImportStatus
+from lib.stores import followers
+from people.models import Person, Position, Role
+from planning.models import NewCadreStore
+from tests.imports.helpers import import_file, xlsx_bytes
+from training.models import BasicTrainingStore, Topic, TrainingRecord
+from units.models import CountStore, Term, Unit, UnitVersion
+
+STORES = {
+    "units.counts_store": CountStore,
+    "training.basic_store": BasicTrainingStore,
+    "planning.new_cadres_store": NewCadreStore,
+    "cadrework.evaluation_store": EvaluationStore,
+    "cadrework.retention_store": RetentionStore,
+}
+MODELS = (Position, Person, Role, Unit, UnitVersion, Term, Topic, TrainingRecord, Evaluation)
+
+
+def _stores_done(day: dt.date) -> None:
+    for model in STORES.values():
+        fields = {"as_of": day} if any(f.name == "as_of" for f in model._meta.fields) else {}
+        model.objects.create(status="done", **fields)
+
+
+def _marked() -> set[str]:
+    return {
+        name
+        for name, model in STORES.items()
+        if model.objects.filter(changed_at__isnull=False).exists()
+    }
+
+
+def _unmark() -> None:
+    for model in STORES.values():
+        model.objects.update(changed_at=None)
+
+
+def _an_evaluation() -> Evaluation:
+    post = Position.objects.select_related("unit").order_by("pk").first()
+    return Evaluation.objects.create(
+        person_id=post.person_id,
+        unit=post.unit,
+        role_id=post.role_id,
+        year=2025,
+        rating=Rating.values[0],
+        approved_by=post.unit.parent or post.unit,
+    )
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_a_row_saved_one_by_one_marks_the_stores_registered_for_its_model(
+    model, tree, django_capture_on_commit_callbacks
+):
+    row = _an_evaluation() if model is Evaluation else model.objects.order_by("pk").first()
+    assert row is not None, model
+    # Every store as of the day the row bears on (a record marks those as of its day on).
+    day = getattr(row, "completed_on", None) or dt.date(2026, 1, 1)
+    _stores_done(day)
+    _unmark()
+    with django_capture_on_commit_callbacks(execute=True):
+        row.save()
+    assert _marked() == followers(model._meta.label)
+    assert followers(model._meta.label), "every model listed here moves some store"
+
+
+UNITS_HEADER = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Loại đơn vị",
+    "Mã đơn vị cấp trên",
+    "Khu vực",
+    "Ngày thành lập",
+    "Số đoàn viên",
+    "Số công nhân, viên chức, lao động",
+    "Ngày số liệu",
+]
+NEW_UNIT = ["HN-ML-22", "Công đoàn Trường Mầm non Tiền Phong", "Công đoàn cơ sở", "HN-ML"]
+
+
+def test_units_imported_in_bulk_mark_what_units_saved_one_by_one_would(
+    tree, django_capture_on_commit_callbacks
+):
+    _stores_done(dt.date(2026, 1, 1))
+    data = xlsx_bytes([UNITS_HEADER, NEW_UNIT + [None, "01/02/2022", None, None, None]])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_file(tree.melinh_officer, "units", data, commit=False)
+    assert job.status == ImportStatus.CHECKED and job.can_commit, job.problems
+    assert _marked() == set()  # a check writes nothing, and marks nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_file(tree.melinh_officer, "units", data)
+    assert job.status == ImportStatus.DONE, job.problems
+    assert Unit.objects.filter(code="HN-ML-22").exists()
+    expected = followers("units.Unit") | followers("units.UnitVersion")
+    assert _marked() == expected
+    # What the stores themselves say they follow: the unit tree's counts, basic training, the
+    # new cadres, the evaluations, and retention (a unit may have moved).
+    assert expected == set(STORES)
