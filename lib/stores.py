@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A computation running longer than this has died with its process: asked for again.
 STALE = dt.timedelta(minutes=30)
@@ -26,7 +27,8 @@ class StoredFigures(models.Model):
     then, and are computed again."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
+        # "Running" alone is a class's status ("Đang học"): a computation's is "Đang chạy".
+        RUNNING = "running", pgettext_lazy("Task", "Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.periods import in_force_q
 from lib.validators import validate_code, validate_one_line
@@ -362,7 +363,8 @@ class Snapshot(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
+        # "Running" alone is a class's status ("Đang học"): a computation's is "Đang chạy".
+        RUNNING = "running", pgettext_lazy("Task", "Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 

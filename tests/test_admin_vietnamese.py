@@ -135,3 +135,27 @@ def test_the_admins_scripts_choose_in_vietnamese(client, administrator):
 def test_the_admin_stays_for_system_administrators(client, tree):
     client.force_login(tree.hanoi_officer)
     assert client.get("/admin/targets/target/").status_code == 302  # to the admin's login
+
+
+def test_a_computation_running_is_not_a_class_in_session():
+    """The word "Running" alone is a class's status, "Đang học" (in session): a snapshot's or a
+    store's computation that runs read "Đang học" too in the admin's lists; it is "Đang chạy"."""
+    from django.utils import translation
+
+    from cadrework.models import EvaluationStore, RetentionStore
+    from planning.models import NewCadreStore
+    from targets.models import Snapshot
+    from training.models import BasicTrainingStore, ClassStatus
+    from units.models import CountStore
+
+    with translation.override("vi"):
+        assert ClassStatus.RUNNING.label == "Đang học"
+        for model in (
+            Snapshot,
+            CountStore,
+            BasicTrainingStore,
+            NewCadreStore,
+            EvaluationStore,
+            RetentionStore,
+        ):
+            assert model.Status.RUNNING.label == "Đang chạy", model
