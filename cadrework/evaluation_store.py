@@ -277,5 +277,5 @@ def connect() -> None:
     follow(
         ("cadrework.Evaluation", "people.Position", "units.Unit"),
         changed,
-        "cadrework.evaluation_store",
+        EvaluationStore,
     )

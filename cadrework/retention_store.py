@@ -321,11 +321,11 @@ def connect() -> None:
             changed()
 
     uid = "cadrework.retention_store"
-    follow(("people.Position",), changed, uid)
+    follow(("people.Position",), changed, RetentionStore)
     # One record moves the figures of its day's years (its receiver below; in bulk, those of
     # the records' days), one unit those of a move, a new unit none (below; in bulk, all).
-    follow(("training.TrainingRecord",), changed, uid, signals=False, dated=True)
-    follow(("units.Unit",), changed, uid, signals=False)
+    follow(("training.TrainingRecord",), changed, RetentionStore, signals=False, dated=True)
+    follow(("units.Unit",), changed, RetentionStore, signals=False)
     for signal in (post_save, post_delete):
         signal.connect(record_changed, sender=TrainingRecord, weak=False, dispatch_uid=uid)
     m2m_changed.connect(

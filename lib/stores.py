@@ -52,29 +52,31 @@ class StoredFigures(models.Model):
 
 # --- what marks them ----------------------------------------------------------------------
 
-# model label ("people.Position") -> {store: (its mark, whether the mark takes a day)}. Written
+# model label ("people.Position") -> {store's label: (its mark, whether it takes a day)}. Written
 # by `follow`, read by the saves' signals and by `written_in_bulk`: one list says which writes
 # move which store.
 _FOLLOWERS: dict[str, dict[str, tuple[Callable, bool]]] = defaultdict(dict)
 
 
-def follow(labels: Iterable[str], changed: Callable, store: str, *, signals=True, dated=False):
-    """A store's figures move when a row of one of the models `labels` ("app.Model") is
-    saved or deleted: `changed()` marks them. Connected to the models' signals (unless the
-    store's own receiver says more precisely what one save moves: `signals=False`) and called
-    by `written_in_bulk` for the rows written without them — with the rows' days when the
-    mark takes one (`dated`: `changed(day)` marks the figures as of that day and later)."""
+def follow(labels: Iterable[str], changed: Callable, store, *, signals=True, dated=False):
+    """A store's figures (`store`: its model) move when a row of one of the models `labels`
+    ("app.Model") is saved or deleted: `changed()` marks them. Connected to the models'
+    signals (unless the store's own receiver says more precisely what one save moves:
+    `signals=False`) and called by `written_in_bulk` for the rows written without them — with
+    the rows' days when the mark takes one (`dated`: `changed(day)` marks the figures as of
+    that day and later)."""
     from django.db.models.signals import post_delete, post_save
 
     def moved(sender, **kwargs) -> None:
         changed()
 
+    name = store._meta.label
     for label in labels:
-        _FOLLOWERS[label][store] = (changed, dated)
+        _FOLLOWERS[label][name] = (changed, dated)
         if signals:
             for signal in (post_save, post_delete):
                 signal.connect(
-                    moved, sender=label, weak=False, dispatch_uid=f"{store}.follows.{label}"
+                    moved, sender=label, weak=False, dispatch_uid=f"{name}.follows.{label}"
                 )
 
 
@@ -101,5 +103,29 @@ def written_in_bulk(labels: Iterable[str], days: Iterable[dt.date] = ()) -> None
 
 
 def followers(label: str) -> set[str]:
-    """The stores a write of `label` marks (for the tests and the docs)."""
+    """The stores (their models' labels) a write of the model `label` marks."""
     return set(_FOLLOWERS[label])
+
+
+def followers_table() -> str:
+    """Which writes mark which store, as a Markdown table in the active language: one row a
+    model, one column a store (docs/so-lieu-tinh-san.md holds it in Vietnamese, and a test
+    keeps the two the same)."""
+    from django.apps import apps
+
+    names = sorted({store for marks in _FOLLOWERS.values() for store in marks})
+    head = [str(_("Saved or deleted")), *(_title(apps.get_model(n)) for n in names)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for label in sorted(_FOLLOWERS):  # by app, then model
+        marks = _FOLLOWERS[label]
+        cells = [_title(apps.get_model(label))]
+        for name in names:
+            mark = marks.get(name)
+            cells.append("" if mark is None else str(_("by day")) if mark[1] else "✓")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _title(model) -> str:
+    text = str(model._meta.verbose_name_plural)
+    return text[:1].upper() + text[1:]

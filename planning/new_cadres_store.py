@@ -247,7 +247,11 @@ def connect() -> None:
 
     uid = "planning.new_cadres_store"
     senders = ("training.TrainingRecord", "training.Topic", "people.Position", "people.Person")
-    follow(senders + ("people.Role", "units.Unit", "units.UnitVersion", "units.Term"), changed, uid)
+    follow(
+        senders + ("people.Role", "units.Unit", "units.UnitVersion", "units.Term"),
+        changed,
+        NewCadreStore,
+    )
     m2m_changed.connect(
         topics_changed, sender=TrainingRecord.topics.through, weak=False, dispatch_uid=uid
     )

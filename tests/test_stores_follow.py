@@ -20,11 +20,8 @@ from training.models import BasicTrainingStore, Topic, TrainingRecord
 from units.models import CountStore, Term, Unit, UnitVersion
 
 STORES = {
-    "units.counts_store": CountStore,
-    "training.basic_store": BasicTrainingStore,
-    "planning.new_cadres_store": NewCadreStore,
-    "cadrework.evaluation_store": EvaluationStore,
-    "cadrework.retention_store": RetentionStore,
+    model._meta.label: model
+    for model in (CountStore, BasicTrainingStore, NewCadreStore, EvaluationStore, RetentionStore)
 }
 MODELS = (Position, Person, Role, Unit, UnitVersion, Term, Topic, TrainingRecord, Evaluation)
 
@@ -108,3 +105,22 @@ def test_units_imported_in_bulk_mark_what_units_saved_one_by_one_would(
     # What the stores themselves say they follow: the unit tree's counts, basic training, the
     # new cadres, the evaluations, and retention (a unit may have moved).
     assert expected == set(STORES)
+
+
+def test_the_documentation_shows_the_same_table():
+    """docs/so-lieu-tinh-san.md shows which writes mark which store: the table the code
+    builds from the stores' own declarations, not a copy kept by hand."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from lib.stores import followers_table
+
+    text = (Path(settings.BASE_DIR) / "docs" / "so-lieu-tinh-san.md").read_text(encoding="utf-8")
+    shown = re.search(r"<!-- followers:start -->\n(.*)<!-- followers:end -->", text, re.S)
+    assert shown, "docs/so-lieu-tinh-san.md lost the markers around its table"
+    with translation.override("vi"):
+        table = followers_table()
+    assert shown.group(1) == table, "copy lib.stores.followers_table() into the docs"

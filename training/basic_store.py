@@ -187,10 +187,14 @@ def connect() -> None:
             changed(instance.completed_on if isinstance(instance, TrainingRecord) else None)
 
     uid = "training.basic_store"
-    follow(("people.Position", "units.Unit", "units.UnitVersion", "training.Topic"), changed, uid)
+    follow(
+        ("people.Position", "units.Unit", "units.UnitVersion", "training.Topic"),
+        changed,
+        BasicTrainingStore,
+    )
     # One record moves the figures as of its day and later (its receiver below; in bulk, as
     # of the records' days).
-    follow(("training.TrainingRecord",), changed, uid, signals=False, dated=True)
+    follow(("training.TrainingRecord",), changed, BasicTrainingStore, signals=False, dated=True)
     for signal in (post_save, post_delete):
         signal.connect(record_changed, sender=TrainingRecord, weak=False, dispatch_uid=uid)
     m2m_changed.connect(

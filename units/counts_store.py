@@ -219,4 +219,4 @@ def changed() -> None:
 def connect() -> None:
     """Wire the changes that move the counts (from the app's `ready()`). Posts are named by
     their label: the units app does not import people."""
-    follow(("people.Position", "units.Unit", "units.UnitVersion"), changed, "units.counts_store")
+    follow(("people.Position", "units.Unit", "units.UnitVersion"), changed, CountStore)

@@ -147,6 +147,8 @@ class UnitVersion(models.Model):
 
     class Meta:
         ordering = ["unit", "valid_from"]
+        verbose_name = _("unit version")
+        verbose_name_plural = _("unit versions")
         indexes = [
             models.Index(fields=["unit", "valid_to"], name="unitversion_unit_to"),
             models.Index(fields=["parent", "valid_to"], name="unitversion_parent_to"),
