@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 import audit.bulk
 from imports.matching import resolve_unit, scope_prefix, units_by_code
-from imports.outcome import Outcome, parse_rows
+from imports.outcome import Outcome, parse_rows, text_parser
 from lib.bulk import insert_rows, lookups_in, reserve_ids
 from lib.spreadsheets import CellError, Column, Table, is_blank, parse_integer, parse_text
 from planning.models import Employer
@@ -21,17 +21,20 @@ from units.places import is_within
 
 FIELDS = ("name", "address", "commune", "province", "sector", "workers", "source")
 TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+TYPED_INSIDE = re.compile(r"[\s.]")
 GRASSROOTS = "grassroots"
 
 
 def parse_tax_code(value) -> str:
     """'0101234567', '0101234567-001'; a number cell that lost its leading zero (Excel) gets
     it back; spaces and dots typed inside are dropped."""
+    if type(value) is str and len(value) == 10 and value.isascii() and value.isdigit():
+        return value  # most cells: nothing to drop, nothing to refuse
     if isinstance(value, int | float) and not isinstance(value, bool):
         if isinstance(value, float) and not value.is_integer():
             raise CellError(_("A tax code has 10 digits."))
         value = f"{int(value):010d}"
-    text = re.sub(r"[\s.]", "", parse_text(value, 40))
+    text = TYPED_INSIDE.sub("", parse_text(value, 40))
     if not TAX_CODE.match(text):
         raise CellError(
             _("“%(value)s” is not a tax code (10 digits, or 10 digits-3 digits for a branch).")
@@ -64,28 +67,28 @@ def columns() -> tuple[Column, ...]:
         Column(
             "name",
             "Tên doanh nghiệp",
-            lambda v: parse_text(v, 255),
+            text_parser(255),
             required=True,
             aliases=("Tên đơn vị sử dụng lao động", "Tên đơn vị", "Tên DN"),
         ),
-        Column("address", "Địa chỉ", lambda v: parse_text(v, 255), aliases=("Địa chỉ trụ sở",)),
+        Column("address", "Địa chỉ", text_parser(255), aliases=("Địa chỉ trụ sở",)),
         Column(
             "commune",
             "Phường, xã",
-            lambda v: parse_text(v, 100),
+            text_parser(100),
             aliases=("Xã, phường", "Phường/xã", "Xã/phường"),
             help="Tên phường, xã sau sắp xếp năm 2025.",
         ),
         Column(
             "province",
             "Tỉnh, thành phố",
-            lambda v: parse_text(v, 100),
+            text_parser(100),
             aliases=("Tỉnh/thành phố", "Tỉnh"),
         ),
         Column(
             "sector",
             "Ngành nghề",
-            lambda v: parse_text(v, 100),
+            text_parser(100),
             aliases=("Ngành, nghề kinh doanh", "Loại hình", "Ngành"),
         ),
         Column(
@@ -110,11 +113,15 @@ def columns() -> tuple[Column, ...]:
             aliases=("Mã công đoàn cơ sở",),
             help="Để trống (hoặc “Chưa có”) nếu doanh nghiệp chưa có CĐCS.",
         ),
-        Column("source", "Nguồn", lambda v: parse_text(v, 100), aliases=("Nguồn số liệu",)),
+        Column("source", "Nguồn", text_parser(100), aliases=("Nguồn số liệu",)),
     )
 
 
 KEYS = (*FIELDS, "area", "union")  # what a row gives an employer
+UNIT_KEYS = frozenset(("area", "union"))
+# Every column's parser reads nothing but its cell: the commit takes the values the check
+# parsed (imports.pipeline).
+CELLS_ONLY = ("tax_code", *KEYS)
 
 
 class Stored(NamedTuple):
@@ -243,11 +250,13 @@ def _label(values: tuple, tax_code: str) -> str:
 def _created(values: tuple) -> dict:
     """A new employer's changes as auditlog writes them: every field from "None", a unit as
     its id (an empty one too), an empty number left out."""
-    return {
-        key: ["None", audit.bulk.text(value)]
-        for key, value in zip(KEYS, values, strict=True)
-        if value is not None or key in ("area", "union")
-    }
+    out = {}
+    for key, value in zip(KEYS, values, strict=True):
+        if value is not None:
+            out[key] = ["None", value if type(value) is str else str(value)]
+        elif key in UNIT_KEYS:
+            out[key] = ["None", "None"]
+    return out
 
 
 def _check_row(outcome: Outcome, row: int, v: dict, units, existing, scope: str) -> tuple:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -48,8 +49,7 @@ def resolve_unit(outcome, row: int, key: str, code: str, units: dict) -> Unit | 
     return unit
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):  # a tuple: a file makes one per row
     citizen_id: str | None
     full_name: str
     birth_date: dt.date | None

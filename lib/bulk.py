@@ -6,6 +6,8 @@ there. These helpers take plain tuples and adapt only the values the database ne
 """
 
 import itertools
+import json
+import os
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -58,7 +60,9 @@ def insert_rows(
     return count
 
 
-def insert_with_defaults(model, fields: tuple[str, ...], rows) -> None:
+def insert_with_defaults(
+    model, fields: tuple[str, ...], rows, prepared: Sequence[str] = ()
+) -> None:
     """insert_rows, with the model's other columns that cannot be empty given their default: a
     field added to the model later (with a default) is written as the ORM would write it."""
     extra = [
@@ -67,12 +71,28 @@ def insert_with_defaults(model, fields: tuple[str, ...], rows) -> None:
         if f.name not in fields and not (f.primary_key or f.null or f.unique) and f.has_default()
     ]
     if not extra:
-        insert_rows(model, fields, rows)
+        insert_rows(model, fields, rows, prepared)
         return
     names = tuple(f.name for f in extra)
     insert_rows(
-        model, (*fields, *names), ((*row, *(f.get_default() for f in extra)) for row in rows)
+        model,
+        (*fields, *names),
+        ((*row, *(f.get_default() for f in extra)) for row in rows),
+        prepared,
     )
+
+
+def random_uuids(count: int) -> list[str]:
+    """`count` random UUIDs (version 4, as uuid.uuid4 makes them) as 32 hex digits, which both
+    databases take for a UUID column as they are (pass the field in `prepared`): a UUID
+    object per row, then its hex, cost a 100,000-row import a noticeable share of its write."""
+    random = os.urandom(16 * count)
+    out = []
+    for i in range(0, 16 * count, 16):
+        value = int.from_bytes(random[i : i + 16], "big")
+        value = (value & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48)
+        out.append(f"{value:032x}")
+    return out
 
 
 def _adapters(model_fields) -> dict:
@@ -115,11 +135,19 @@ def reserve_ids(model, count: int) -> list[int]:
 
 def lookups_in(field: str, values: list, chunk: int = 5000):
     """Filters (keyword arguments) selecting the rows whose `field` is among `values`: one on
-    PostgreSQL (an array parameter, unnested: one scan however many values), chunks on SQLite
-    (a statement takes at most 32,766 variables)."""
+    PostgreSQL (an array parameter, unnested: one scan however many values); on SQLite one
+    too for texts and whole numbers (a JSON array, read by json_each: Django prepares the
+    parameters of an IN-list one by one, ~0.4 s for 10,000 citizen IDs), chunks otherwise (a
+    statement takes at most 32,766 variables). No values: no filter, so no rows (an empty
+    array's type could not be told)."""
+    if not values:
+        return
     if connection.vendor == "postgresql":
         cast = "bigint" if values and isinstance(values[0], int) else "text"
         yield {f"{field}__in": RawSQL(f"SELECT unnest(%s::{cast}[])", (list(values),))}
+        return
+    if values and all(type(v) is str or type(v) is int for v in values):
+        yield {f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))}
         return
     for i in range(0, len(values), chunk):
         yield {f"{field}__in": values[i : i + chunk]}
