@@ -724,6 +724,11 @@ def section(kind: str, results: list[dict], rows: int) -> str:
     )
     row("**end to end** s / rows/s", lambda r: f"{e2e(r):.1f} / **{rate(e2e(r))}**")
     row("× baseline", lambda r: f"{e2e(r) / r['baseline']['total_s']:.1f}")
+    if all("check_cpu_s" in r["import"] for r in results):
+        row(
+            "CPU s of the import process and its reader: check + commit (not the server's)",
+            lambda r: f"{r['import']['check_cpu_s']:.2f} + {r['import']['commit_cpu_s']:.2f}",
+        )
     row(
         "written",
         lambda r: ", ".join(f"{k} {v:,}" for k, v in sorted(r["import"]["summary"].items()) if v),

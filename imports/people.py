@@ -41,6 +41,27 @@ def columns() -> tuple:
     )
 
 
+# The columns whose parser reads nothing but its cell (not the role, read from its table):
+# the commit takes the values the check parsed (imports.pipeline).
+CELLS_ONLY = (
+    "full_name",
+    "birth_date",
+    "gender",
+    "citizen_id",
+    "ethnicity",
+    "phone",
+    "email",
+    "education_level",
+    "political_theory",
+    "unit",
+    "unit_name",
+    "position_unit",
+    "full_time",
+    "start_date",
+    "end_date",
+    "end_reason",
+)
+
 PERSON_KEYS = (
     "gender",
     "birth_date",

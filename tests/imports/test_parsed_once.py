@@ -26,7 +26,8 @@ def checked(user, rows):
 
 def test_the_commit_takes_the_values_the_check_parsed(tree, monkeypatch):
     job = checked(tree.hanoi_officer, [employer_row(1, "HN-ML", 50), employer_row(2, "HN-ML", 7)])
-    assert pipeline._parsed_path(job).exists()
+    kept = tuple(employers.CELLS_ONLY)
+    assert pipeline._load_parsed(job, kept) is not None  # plain data, signed
 
     def parse(value):
         raise AssertionError("a cell parsed again")
@@ -74,6 +75,12 @@ def test_a_check_with_problems_keeps_nothing(tree):
         user=tree.hanoi_officer, kind="employers", upload=upload(xlsx_bytes([HEADER, *rows]))
     )
     assert job.problems and not pipeline._parsed_path(job).exists()
+
+
+def test_kept_columns_are_columns():
+    for kind, importer in pipeline.IMPORTERS.items():
+        keys = {c.key for c in importer.columns()}
+        assert set(getattr(importer, "CELLS_ONLY", ())) <= keys, kind
 
 
 def test_random_uuids_are_version_4():
