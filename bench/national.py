@@ -3,6 +3,9 @@ central sector and corporation unions, ~700 upper-grassroots unions, G grassroot
 N people, every one of them holding a position (some two), with ~5.2 N training records
 (2016 to 20 November 2026) and their topics; the 2025 yearly evaluations of every chair and
 vice-chair, and the 2026 training plan of every unit above grassroots.
+Every other kind of record (classes with their lecturers, sessions and participants, spending,
+member growth, employers, pools, inspections, surveys, online courses) is added at national
+volume by `national_kinds.ensure_every_kind` (`generate_national --every-kind`).
 
 Ids are allocated here, so paths, terms and positions are computed without reading anything
 back, and rows are streamed straight into the tables: COPY on PostgreSQL (with the secondary

@@ -28,8 +28,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--grassroots", type=int, default=None, help="Grassroots unions (default: people / 7)."
         )
+        parser.add_argument(
+            "--every-kind",
+            action="store_true",
+            help="Also fill every other kind of record at national volume (classes, lecturers, "
+            "spending, growth, employers, pools, inspections, surveys, online courses: "
+            "bench/national_kinds.py). On a database that already has the national data it "
+            "only adds what is missing, without generating again.",
+        )
 
-    def handle(self, *args, people: int, grassroots: int | None, **options):
+    def handle(self, *args, people: int, grassroots: int | None, every_kind: bool, **options):
+        if every_kind and Unit.objects.exists():
+            self._every_kind()
+            return
         grassroots = grassroots if grassroots is not None else max(1, people // 7)
         if people < 1 or grassroots < 1:
             raise CommandError("--people và --grassroots phải lớn hơn 0.")
@@ -46,3 +57,13 @@ class Command(BaseCommand):
             "chủ đề)".format(**counts)
             + f" trong {time.monotonic() - started:.0f} giây."
         )
+        if every_kind:
+            self._every_kind()
+
+    def _every_kind(self):
+        from bench.national_kinds import ensure_every_kind
+
+        started = time.monotonic()
+        counts = ensure_every_kind()
+        added = ", ".join(f"{kind} {count:,}" for kind, count in counts.items())
+        self.stdout.write(f"Đã bổ sung: {added} trong {time.monotonic() - started:.0f} giây.")
