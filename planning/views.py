@@ -163,11 +163,16 @@ def consolidated(request: HttpRequest) -> HttpResponse:
         "year": year,
         "rows": rows,
         "totals": totals,
-        "plans": selectors.plans_under(unit, year),
         "not_submitted": selectors.not_submitted(unit, year),
     }
-    if wants_xlsx(request):
-        return _consolidated_xlsx(context)
+    if wants_xlsx(request):  # every plan of the subtree
+        return _consolidated_xlsx(context | {"plans": selectors.plans_under(unit, year)})
+    # By unit, a page of plans: the confederation's subtree has one for every unit above
+    # grassroots (its page rendered ~800 rows: 0.6 s).
+    page = Paginator(selectors.plans_of_subtree(unit, year), PLANS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context |= {"page": page, "plans": selectors.with_figures(page.object_list)}
     return render(request, "planning/consolidated.html", context)
 
 
