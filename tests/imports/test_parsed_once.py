@@ -5,6 +5,7 @@ put in their place) are not taken: the commit parses the cells again. And lib.bu
 the imports write and look up with."""
 
 import dataclasses
+import gc
 import pickle
 import uuid
 
@@ -75,6 +76,15 @@ def test_a_check_with_problems_keeps_nothing(tree):
         user=tree.hanoi_officer, kind="employers", upload=upload(xlsx_bytes([HEADER, *rows]))
     )
     assert job.problems and not pipeline._parsed_path(job).exists()
+
+
+def test_a_job_gives_back_what_it_froze(tree):
+    """The objects alive before a job are kept out of the collector's passes while it runs,
+    and given back after, whether it ends well or not."""
+    frozen = gc.get_freeze_count()
+    checked(tree.hanoi_officer, [employer_row(1, "HN-ML", 50)])
+    job_create(user=tree.hanoi_officer, kind="employers", upload=upload(b"not a spreadsheet"))
+    assert gc.get_freeze_count() == frozen
 
 
 def test_kept_columns_are_columns():
