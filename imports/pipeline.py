@@ -5,6 +5,7 @@ A check and a commit run the same code on the same file (a check is a commit tha
 back), so what the preview promised is what the commit does, and a file that changed in the
 meantime is caught: the commit re-checks and refuses if anything is wrong."""
 
+import contextlib
 import gc
 import hashlib
 import hmac
@@ -189,8 +190,12 @@ def _save_parsed(job: ImportJob, kept: tuple, table: Table, parsed: list) -> Non
     fields = (table.header_row, table.labels, table.notes, table.unreadable)
     data = pickle.dumps((_parsed_stamp(job, kept), fields, rows), protocol=pickle.HIGHEST_PROTOCOL)
     path = _parsed_path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_signature(data) + data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_signature(data) + data)
+    except OSError:  # nothing kept: the commit reads and parses the file again
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _load_parsed(job: ImportJob, kept: tuple) -> tuple[Table, list] | None:

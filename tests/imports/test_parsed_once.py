@@ -70,6 +70,21 @@ def test_values_of_another_file_are_parsed_again(tree):
     assert Employer.objects.get(tax_code="0100000001").workers == 50
 
 
+def test_a_check_that_cannot_keep_its_values_still_ends(tree, monkeypatch, tmp_path):
+    (tmp_path / "a file").write_text("")  # no folder can be made there
+    monkeypatch.setattr(pipeline, "_parsed_path", lambda job: tmp_path / "a file" / "kept")
+    job = job_create(
+        user=tree.hanoi_officer,
+        kind="employers",
+        upload=upload(xlsx_bytes([HEADER, employer_row(1, "HN-ML", 50)])),
+    )
+    assert job.status == ImportStatus.CHECKED and job.can_commit, job.problems
+    monkeypatch.undo()
+    job = job_commit(user=tree.hanoi_officer, job=job)
+    assert job.status == ImportStatus.DONE, job.problems
+    assert Employer.objects.get(tax_code="0100000001").workers == 50
+
+
 def test_a_check_with_problems_keeps_nothing(tree):
     rows = [employer_row(1, "HN-ML", 50), employer_row(2, "NOWHERE", 7)]
     job = job_create(
