@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 import audit.bulk
-from cadrework import retention_store
 from imports.matching import Identity, Known, PersonIndex, resolve_unit, units_by_code
 from imports.outcome import Outcome, each_row, guarded, parse_rows, targets_follow
 from lib.bulk import insert_with_defaults, lookups_in, reserve_ids
@@ -28,7 +27,6 @@ from people import appointments, services, sheets
 from people.models import Person, Position
 from people.services import CITIZEN_ID_UNAVAILABLE, POSITION_FIELDS
 from privacy.masking import mask_citizen_id
-from units import counts_store
 from units.models import Term
 
 
@@ -520,10 +518,7 @@ def _insert_positions(outcome: Outcome, user, accepted: list, *, write: bool) ->
 
 
 def after_commit(outcome: Outcome) -> None:
-    """People and posts changed one by one send their signals; the posts written in bulk
-    send none: the targets, the stored retention figures and the unit tree's stored counts
-    follow them here, as their signals do for one post."""
+    """People and posts changed one by one send their signals; those written in bulk send
+    none: the targets and the other stored figures follow them here (targets_follow), as
+    their signals do for one person or post."""
     targets_follow(outcome)
-    if getattr(outcome, "touched_people", None):
-        retention_store.changed()
-        counts_store.changed()

@@ -26,13 +26,13 @@ STORES = {
 MODELS = (Position, Person, Role, Unit, UnitVersion, Term, Topic, TrainingRecord, Evaluation)
 
 
-def _stores_done(day: dt.date) -> None:
+def stores_done(day: dt.date) -> None:
     for model in STORES.values():
         fields = {"as_of": day} if any(f.name == "as_of" for f in model._meta.fields) else {}
         model.objects.create(status="done", **fields)
 
 
-def _marked() -> set[str]:
+def marked() -> set[str]:
     return {
         name
         for name, model in STORES.items()
@@ -65,11 +65,11 @@ def test_a_row_saved_one_by_one_marks_the_stores_registered_for_its_model(
     assert row is not None, model
     # Every store as of the day the row bears on (a record marks those as of its day on).
     day = getattr(row, "completed_on", None) or dt.date(2026, 1, 1)
-    _stores_done(day)
+    stores_done(day)
     _unmark()
     with django_capture_on_commit_callbacks(execute=True):
         row.save()
-    assert _marked() == followers(model._meta.label)
+    assert marked() == followers(model._meta.label)
     assert followers(model._meta.label), "every model listed here moves some store"
 
 
@@ -90,18 +90,18 @@ NEW_UNIT = ["HN-ML-22", "Công đoàn Trường Mầm non Tiền Phong", "Công 
 def test_units_imported_in_bulk_mark_what_units_saved_one_by_one_would(
     tree, django_capture_on_commit_callbacks
 ):
-    _stores_done(dt.date(2026, 1, 1))
+    stores_done(dt.date(2026, 1, 1))
     data = xlsx_bytes([UNITS_HEADER, NEW_UNIT + [None, "01/02/2022", None, None, None]])
     with django_capture_on_commit_callbacks(execute=True):
         job = import_file(tree.melinh_officer, "units", data, commit=False)
     assert job.status == ImportStatus.CHECKED and job.can_commit, job.problems
-    assert _marked() == set()  # a check writes nothing, and marks nothing
+    assert marked() == set()  # a check writes nothing, and marks nothing
     with django_capture_on_commit_callbacks(execute=True):
         job = import_file(tree.melinh_officer, "units", data)
     assert job.status == ImportStatus.DONE, job.problems
     assert Unit.objects.filter(code="HN-ML-22").exists()
     expected = followers("units.Unit") | followers("units.UnitVersion")
-    assert _marked() == expected
+    assert marked() == expected
     # What the stores themselves say they follow: the unit tree's counts, basic training, the
     # new cadres, the evaluations, and retention (a unit may have moved).
     assert expected == set(STORES)

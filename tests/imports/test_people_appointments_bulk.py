@@ -217,24 +217,23 @@ def test_an_imported_file_writes_what_the_services_write_one_post_at_a_time(pool
     assert [p[-1] for p in posts if p[2] == "group_leader"] == [()]
 
 
-def test_posts_written_in_bulk_mark_the_stored_retention_figures_as_one_post_does(
+def test_posts_written_in_bulk_mark_the_stored_figures_as_one_post_does(
     tree, django_capture_on_commit_callbacks
 ):
-    """A post saved one by one marks the stored retention figures (cadrework.retention_store's
-    signal); posts written in bulk send no signal, and mark them after the commit."""
-    from cadrework.models import RetentionStore
+    """A person or a post saved one by one marks the stored figures that follow it (each
+    store's signals, lib.stores.follow); people and posts written in bulk send no signal,
+    and mark the same ones after the commit — every store, for a post."""
+    from lib.stores import followers
+    from tests.test_stores_follow import STORES, marked, stores_done
 
-    store = RetentionStore.objects.create(
-        as_of=dt.date(2026, 1, 1), status=RetentionStore.Status.DONE
-    )
+    stores_done(dt.date(2026, 1, 1))
     data = xlsx_bytes([HEADER, GOOD[0]])
     with django_capture_on_commit_callbacks(execute=True):
         job = import_file(tree.melinh_officer, "people", data, commit=False)
     assert job.status == ImportStatus.CHECKED and job.can_commit, job.problems
-    store.refresh_from_db()
-    assert store.changed_at is None  # a check changes nothing
+    assert marked() == set()  # a check changes nothing
     with django_capture_on_commit_callbacks(execute=True):
         job = import_file(tree.melinh_officer, "people", data)
     assert job.status == ImportStatus.DONE, job.problems
-    store.refresh_from_db()
-    assert store.changed_at is not None
+    assert job.summary["people_created"] == 1 and job.summary["positions_created"] == 1
+    assert marked() == followers("people.Person") | followers("people.Position") == set(STORES)
