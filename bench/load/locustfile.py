@@ -1,4 +1,4 @@
-"""Load scenario (issue 9): 50 officers at four levels working in the system at once.
+"""Load scenario (issues 9 and 22): officers at four levels working in the system at once.
 
 Run by `bench/load_bench.py` (`make load`), which prepares the accounts file this scenario
 reads (LOAD_ACCOUNTS) and starts `make serve`; by hand:
@@ -12,13 +12,24 @@ login form (CSRF token from the form, the session cookie after): 2 at the confed
 sector unions) and 25 in grassroots unions spread over the country. The lower the level,
 the more officers (there are thousands of grassroots officers and 34 provinces), so the
 mix weighs towards the cheap pages of small subtrees, as real use does; the national
-officers are few but their pages read the whole country. None is a superuser.
+officers are few but their pages read the whole country. None is a superuser. A larger run
+keeps the mix (LOAD_USERS: 8, 32, 60 and 100 for 200 users).
 
-What: each officer does what their level mostly does, weighted per level (TASKS below): open
-the targets dashboard (and the year charts the page loads by htmx) or drill down to a unit
-below, browse the people list, search a name (the htmx partial the search box asks for),
-open a person (and the two panels the profile loads by htmx), look at the unit tree, open a
-class, and read the JSON API with a bearer token (people of the subtree, a unit's targets).
+What: each officer opens every kind of page an officer of that level opens, weighted per
+level (TASKS below, where the weights are explained), each as a browser loads it (the htmx
+requests a page makes on load are requests of their own):
+- targets: the dashboard and the year charts it loads, a unit below on the dashboard, a
+  target's allocation to the units below;
+- people: the list, a search (the htmx partial the search box asks for), a person's page
+  and its four panels (sessions, obligations, standards, cadre work);
+- units: the unit tree, one level down in it, a unit's page;
+- training: the classes, a class (and its sessions), the statistics, the chairs to train,
+  the lecturers;
+- planning: the plans (own and below), a plan, the consolidated plan, spending, member
+  growth, class goals, new cadres, needs surveys, employers;
+- cadre work: succession pools, evaluations, retention and its people, inspections;
+- the JSON API with a bearer token: the lists a unit's own tools pull (people, positions,
+  training records, classes, evaluations, plans, a unit's children) and a unit's targets.
 
 Think time: 3 to 12 s between pages (7.5 s on average, LOAD_THINK="3,12"). An officer reads a
 dashboard, a list or a profile for 10 to 30 s before the next click, but types a search or
@@ -55,7 +66,8 @@ from locust.exception import StopUser
 
 LEVELS = ("national", "province", "upper", "grassroots")
 # {"day": the server's today (ISO), "accounts": {level: [account, ...]}}; an account has
-# username, password, token, unit, children (unit ids), people (ids), names, classes (ids).
+# username, password, token, unit, children (unit ids), people (ids), names, classes (ids),
+# plans (ids of plans of the year it may open), targets (ids of targets it may allocate).
 DATA = (
     json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
     if os.environ.get("LOAD_ACCOUNTS")
@@ -132,6 +144,8 @@ def _dump(environment, **_kwargs):
 
 
 # --- What officers do: one function per request type, weights per level ---------------------
+# Named by what the officer opens; the new pages of issue 22 by their part of the site
+# ("cadre work: …", "planning: …", "training: …"), so that the report reads by area.
 
 
 def dashboard(user):
@@ -156,6 +170,14 @@ def drill_down(user):
     )
 
 
+def allocation(user):
+    """A target's goal given to the units below (from the dashboard's "allocate" link)."""
+    if not user.account["targets"]:
+        return dashboard(user)
+    pk = random.choice(user.account["targets"])
+    user.page(f"/targets/{pk}/allocate/?unit={user.account['unit']}", "targets: allocation")
+
+
 def people_list(user):
     """The people list, mostly its first page, sometimes a page further on."""
     page = random.choice([1, 1, 1, 2, 3, 5])
@@ -169,10 +191,13 @@ def people_search(user):
 
 
 def person(user):
-    """A profile, and the obligations and cadre-work panels it loads by htmx."""
+    """A profile, and the four panels it loads by htmx (classes' sessions, obligations,
+    standards, cadre work), as people/detail.html asks for them."""
     pk = random.choice(user.account["people"])
     user.page(f"/people/{pk}/", "person page")
+    user.fragment(f"/training/people/{pk}/sessions/", "person: sessions (htmx)")
     user.fragment(f"/targets/people/{pk}/?on={user.day}", "person: obligations (htmx)")
+    user.fragment(f"/standards/people/{pk}/?on={user.day}", "person: standards (htmx)")
     user.fragment(f"/cadrework/people/{pk}/panel/", "person: cadre panel (htmx)")
 
 
@@ -180,9 +205,98 @@ def unit_tree(user):
     user.page("/units/", "unit tree")
 
 
+def unit_tree_below(user):
+    """One level down in the tree (a row's link): a unit below and its own children."""
+    unit = random.choice(user.account["children"])
+    user.page(f"/units/?unit={unit}&on={user.day}", "unit tree: unit below")
+
+
+def unit_page(user):
+    """A unit's page: the officer's own, or one directly below."""
+    unit = random.choice([user.account["unit"], *user.account["children"]])
+    user.page(f"/units/{unit}/?on={user.day}", "unit page")
+
+
+def class_list(user):
+    user.page("/training/classes/", "training: classes")
+
+
 def class_page(user):
+    """A class, and its sessions (loaded by htmx)."""
     pk = random.choice(user.account["classes"])
     user.page(f"/training/classes/{pk}/", "class page")
+    user.fragment(f"/training/classes/{pk}/sessions/", "class: sessions (htmx)")
+
+
+def statistics(user):
+    user.page("/training/statistics/", "training: statistics")
+
+
+def chairs(user):
+    user.page("/training/chairs/", "training: chairs")
+
+
+def lecturers(user):
+    user.page("/training/lecturers/", "training: lecturers")
+
+
+def plans(user):
+    user.page("/planning/", "planning: plans")
+
+
+def plan_page(user):
+    if not user.account["plans"]:
+        return plans(user)
+    pk = random.choice(user.account["plans"])
+    user.page(f"/planning/plans/{pk}/", "planning: plan page")
+
+
+def consolidated(user):
+    user.page("/planning/consolidated/", "planning: consolidated")
+
+
+def spending(user):
+    user.page("/planning/spending/", "planning: spending")
+
+
+def growth(user):
+    user.page("/planning/growth/", "planning: member growth")
+
+
+def class_goals(user):
+    user.page("/planning/class-goals/", "planning: class goals")
+
+
+def new_cadres(user):
+    user.page("/planning/new-cadres/", "planning: new cadres")
+
+
+def surveys(user):
+    user.page("/planning/surveys/", "planning: needs surveys")
+
+
+def employers(user):
+    user.page("/planning/employers/", "planning: employers")
+
+
+def pools(user):
+    user.page("/cadrework/", "cadre work: succession pools")
+
+
+def evaluations(user):
+    user.page("/cadrework/evaluations/", "cadre work: evaluations")
+
+
+def retention(user):
+    user.page("/cadrework/retention/", "cadre work: retention")
+
+
+def retention_people(user):
+    user.page("/cadrework/retention/people/", "cadre work: retention (people)")
+
+
+def inspections(user):
+    user.page("/cadrework/inspections/", "cadre work: inspections")
 
 
 def api_people(user):
@@ -191,55 +305,160 @@ def api_people(user):
     user.api(f"/api/v1/people?limit=50&offset={offset}", "API: people")
 
 
+def api_positions(user):
+    user.api("/api/v1/positions?limit=50", "API: positions")
+
+
+def api_records(user):
+    user.api("/api/v1/records?limit=50", "API: records")
+
+
+def api_classes(user):
+    user.api("/api/v1/classes?limit=50", "API: classes")
+
+
+def api_evaluations(user):
+    user.api("/api/v1/evaluations?limit=50", "API: evaluations")
+
+
+def api_plans(user):
+    user.api("/api/v1/plans?limit=50", "API: plans")
+
+
 def api_targets(user):
     user.api(f"/api/v1/units/{user.account['unit']}/targets", "API: unit targets")
 
 
-# Weights per level: grassroots officers mostly look after their own people; the upper the
-# level, the more dashboards and drill-downs. A grassroots union has no unit below.
+def api_children(user):
+    user.api(f"/api/v1/units/{user.account['unit']}/children", "API: unit children")
+
+
+# Weights per level: how often an officer of that level opens each kind of page (a person
+# with their four panels is one "open"). Grassroots officers mostly look after their own
+# people and classes, and open the figures of their own union now and then; the upper the
+# level, the more dashboards, drill-downs and the pages that sum up the subtree (statistics,
+# evaluations, retention, the plans below, allocation), which are also the costliest. Every
+# level opens every kind of page it has at least sometimes (weight 1): the goal is per level
+# and per page. A grassroots union has no unit below (no drill-down, no tree below, no
+# allocation, no consolidated plan, no plan of its own) and no survey to run or employers'
+# list of its own; the API lists are what a unit's own tools pull, at every level.
+COMMON = {
+    api_people: 1,
+    api_positions: 1,
+    api_records: 1,
+    api_classes: 1,
+    api_evaluations: 1,
+    api_targets: 1,
+}
+ABOVE_GRASSROOTS = {
+    drill_down: 2,
+    allocation: 1,
+    unit_tree_below: 1,
+    consolidated: 1,
+    plan_page: 1,
+    surveys: 1,
+    employers: 1,
+    lecturers: 1,
+    api_plans: 1,
+    api_children: 1,
+}
 TASKS = {
     "national": {
+        **COMMON,
+        **ABOVE_GRASSROOTS,
         dashboard: 3,
-        drill_down: 4,
+        drill_down: 3,
         people_list: 1,
         people_search: 2,
         person: 2,
         unit_tree: 2,
-        class_page: 2,
-        api_people: 1,
-        api_targets: 1,
+        unit_page: 1,
+        class_list: 1,
+        class_page: 1,
+        statistics: 2,
+        chairs: 1,
+        plans: 2,
+        spending: 1,
+        growth: 1,
+        class_goals: 1,
+        new_cadres: 1,
+        pools: 1,
+        evaluations: 2,
+        retention: 2,
+        retention_people: 1,
+        inspections: 1,
     },
     "province": {
+        **COMMON,
+        **ABOVE_GRASSROOTS,
         dashboard: 3,
         drill_down: 3,
         people_list: 2,
         people_search: 3,
         person: 3,
         unit_tree: 2,
+        unit_page: 1,
+        class_list: 1,
         class_page: 2,
-        api_people: 1,
-        api_targets: 1,
+        statistics: 2,
+        chairs: 1,
+        plans: 2,
+        spending: 1,
+        growth: 1,
+        class_goals: 1,
+        new_cadres: 1,
+        pools: 1,
+        evaluations: 2,
+        retention: 1,
+        retention_people: 1,
+        inspections: 1,
     },
     "upper": {
+        **COMMON,
+        **ABOVE_GRASSROOTS,
         dashboard: 3,
-        drill_down: 2,
         people_list: 3,
         people_search: 3,
         person: 4,
         unit_tree: 1,
+        unit_page: 1,
+        class_list: 2,
         class_page: 2,
-        api_people: 1,
-        api_targets: 1,
+        statistics: 1,
+        chairs: 1,
+        plans: 1,
+        spending: 1,
+        growth: 1,
+        class_goals: 1,
+        new_cadres: 1,
+        pools: 1,
+        evaluations: 1,
+        retention: 1,
+        retention_people: 1,
+        inspections: 1,
     },
     "grassroots": {
+        **COMMON,
         dashboard: 3,
         people_list: 3,
         people_search: 2,
         person: 5,
         unit_tree: 1,
+        unit_page: 1,
+        class_list: 1,
         class_page: 2,
-        api_people: 1,
-        api_targets: 1,
+        statistics: 1,
+        chairs: 1,
+        plans: 1,
+        spending: 1,
+        growth: 1,
+        class_goals: 1,
+        new_cadres: 1,
+        pools: 1,
+        evaluations: 1,
+        retention: 1,
+        retention_people: 1,
+        inspections: 1,
     },
 }
 
@@ -324,23 +543,31 @@ class Officer(FastHttpUser):
         self.page(path, name, headers={"Authorization": f"Bearer {self.account['token']}"})
 
 
-_next_account = {level: itertools.cycle(ACCOUNTS.get(level) or [{}]) for level in LEVELS}
+# Officers per level (LOAD_USERS, national,province,upper,grassroots): 2,8,15,25 for the 50
+# users; load_bench.py scales the mix for a larger run (8,32,60,100 for 200 users). Each
+# officer takes the next account of the level: the first n of the accounts file.
+USERS = dict(
+    zip(LEVELS, (int(n) for n in os.environ.get("LOAD_USERS", "2,8,15,25").split(",")), strict=True)
+)
+_next_account = {
+    level: itertools.cycle((ACCOUNTS.get(level) or [{}])[: USERS[level]]) for level in LEVELS
+}
 
 
 class NationalOfficer(Officer):
-    level, fixed_count, tasks = "national", 2, TASKS["national"]
+    level, fixed_count, tasks = "national", USERS["national"], TASKS["national"]
 
 
 class ProvincialOfficer(Officer):
-    level, fixed_count, tasks = "province", 8, TASKS["province"]
+    level, fixed_count, tasks = "province", USERS["province"], TASKS["province"]
 
 
 class UpperGrassrootsOfficer(Officer):
-    level, fixed_count, tasks = "upper", 15, TASKS["upper"]
+    level, fixed_count, tasks = "upper", USERS["upper"], TASKS["upper"]
 
 
 class GrassrootsOfficer(Officer):
-    level, fixed_count, tasks = "grassroots", 25, TASKS["grassroots"]
+    level, fixed_count, tasks = "grassroots", USERS["grassroots"], TASKS["grassroots"]
 
 
 class BaselineProbe(FastHttpUser):
