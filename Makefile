@@ -93,6 +93,7 @@ bench: install
 	$(PY) bench/import_bench.py
 	$(PY) bench/reports_bench.py
 	$(PY) bench/sweep_bench.py
+	$(PY) bench/growth_bench.py
 
 # Load test (bench/README.md): 50 officers through `make serve` on the national data set, on
 # loopback; about 10 minutes (the first run also generates the data). Not part of `make test`.
