@@ -5,6 +5,8 @@ materialised path of their latest placement, so "in the subtree" is one indexed 
 A unit keeps its last path when it is dissolved, so a province still sees its ended districts.
 """
 
+from collections.abc import Sequence
+
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -90,6 +92,27 @@ def count_scoped(queryset: QuerySet, user, cap: int) -> int:
             return cap + 1
         found.update(ids)
     return min(len(found), cap + 1)
+
+
+def scoped_slice(
+    queryset: QuerySet, user, order: Sequence[str], start: int, stop: int, *, dense: bool
+) -> list:
+    """Rows `start` to `stop` of the user's subtree of `queryset` (before `scoped`), in
+    `order` (which ends with the key, so that it is total). For a model scoped through two
+    fields, unless the subtree holds many of the rows (`dense`: the database then finds a
+    page's rows at once walking the order's index), each field's rows are read in that order
+    through its own index, `stop` of them, and the page taken from those (the first `stop`
+    of the whole are among them): an upper union's few thousand posts of 1.25M otherwise had
+    the database walk the order's index over every post, testing the "or" on each (4 s)."""
+    fields = queryset.model.SCOPE_UNIT_FIELDS
+    path = scope_path(user)
+    if dense or len(fields) == 1 or path is None:
+        return list(scoped(queryset, user).order_by(*order)[start:stop])
+    firsts: set = set()
+    for field in fields:
+        half = queryset.filter(under(path, field)).order_by(*order)
+        firsts.update(half.values_list("pk", flat=True)[:stop])
+    return list(queryset.filter(pk__in=firsts).order_by(*order)[start:stop])
 
 
 def get_scoped_or_404(queryset: QuerySet, user, **lookup):

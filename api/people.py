@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accounts.access import Data, level, may
-from accounts.scope import count_scoped, scope_q, scoped
+from accounts.scope import count_scoped, scope_q, scoped_slice
 from api.auth import signed_in, writer
 from api.schemas import COUNT_CAP, Day, ErrorOut, Pagination, Ref
 from api.units import UnitRef
@@ -343,25 +343,34 @@ def position_list(request: HttpRequest, filters: Query[PositionFilters]):
         positions = positions.filter(under(filters.unit, "unit"))
     if filters.on is not None:
         positions = positions.filter(active_on(filters.on))
-    return _CountedApart(
-        scoped(positions, request.auth).order_by("-start_date", "id"),
-        lambda: count_scoped(positions, request.auth, COUNT_CAP),
-    )
+    return _ScopedApart(positions, request.auth)
 
 
-class _CountedApart:
-    """A scoped list the paginator reads by slices, its capped count told by `count`
-    (accounts.scope.count_scoped): a post is in scope through its unit or its holder's, and
-    counting that "or" read every post of a province."""
+class _ScopedApart:
+    """The posts of the user's subtree as the paginator reads them, by slices and a capped
+    count, each side of "in scope through its unit or its holder's" through its own index
+    (accounts.scope.scoped_slice, count_scoped): the plain "or" read every post of a
+    province to count them, and walked every post of the country for an upper union's page."""
 
-    def __init__(self, rows, count):
-        self.rows, self.count = rows, count
+    ORDER = ("-start_date", "id")
+
+    def __init__(self, positions, user):
+        self.positions, self.user = positions, user
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = count_scoped(self.positions, self.user, COUNT_CAP)
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list:
-        return list(self.rows[index])
+        # Past the cap, the subtree holds many posts: walking them in order finds a page soon.
+        dense = self.count() > COUNT_CAP
+        start, stop = index.start or 0, index.stop
+        return scoped_slice(self.positions, self.user, self.ORDER, start, stop, dense=dense)
 
 
 @router.get("/positions/{position_id}", response={200: PositionOut, **ERRORS})
