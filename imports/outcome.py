@@ -247,18 +247,3 @@ def targets_follow(outcome: Outcome) -> None:
         snapshots.invalidate(None, keep_today=False)
     else:
         snapshots.refresh_units(unit_ids)
-
-
-def retention_follows(days) -> None:
-    """After a commit of training records written in bulk (completed on `days`): the stored
-    retention figures they move are marked, as cadrework.retention_store's signal marks them
-    for one record. A record marks the figures as of its day up to its trend's last year, so
-    the earliest day of each year stands for the others of that year."""
-    from cadrework import retention_store
-
-    earliest: dict[int, object] = {}
-    for day in days:
-        if day.year not in earliest or day < earliest[day.year]:
-            earliest[day.year] = day
-    for day in earliest.values():
-        retention_store.changed(day)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 import audit.bulk
 from accounts.models import User
 from imports.matching import resolve_unit, scope_prefix, units_by_code
-from imports.outcome import Outcome, each_row, parse_rows, retention_follows, targets_follow
+from imports.outcome import Outcome, each_row, parse_rows, targets_follow
 from imports.people import IDENTITY, PERSON_COLUMNS, insert_people, match_people
 from lib import progress
 from lib.bulk import insert_rows, insert_with_defaults, lookups_in, reserve_ids
@@ -637,4 +637,3 @@ def after_commit(outcome: Outcome) -> None:
     """Bulk writes send no signals: the targets' stored figures and the retention figures
     the records written move follow here, once for the file, as their signals do for one."""
     targets_follow(outcome)
-    retention_follows(getattr(outcome, "touched_days", ()))

@@ -18,7 +18,6 @@ from imports.outcome import (
     Outcome,
     each_row,
     parse_rows,
-    retention_follows,
     targets_follow,
     text_parser,
 )
@@ -459,4 +458,3 @@ def after_commit(outcome: Outcome) -> None:
     """Bulk writes send no signals: the targets' stored figures and the retention figures
     follow here, once for the file, as their signals do for one record."""
     targets_follow(outcome)
-    retention_follows(getattr(outcome, "touched_days", ()))
