@@ -689,15 +689,17 @@ def officers() -> dict:
 
 def logged_in(user):
     """A test client logged in as `user` (its session verified by a second factor when the
-    user needs one) and the headers of a fresh API token."""
+    user needs one, or has confirmed a device: its pages then ask for the code too) and the
+    headers of a fresh API token."""
     from django.test import Client
 
     from accounts.models import ApiToken
     from accounts.testing import verify_client_session
+    from accounts.twofactor import has_device
 
     client = Client()
     client.force_login(user)
-    if user.two_factor_required:
+    if user.two_factor_required or has_device(user):
         verify_client_session(client, user)
     ApiToken.objects.filter(user=user).delete()
     return client, {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
