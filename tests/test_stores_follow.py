@@ -16,6 +16,7 @@ from lib.stores import followers
 from people.models import Person, Position, Role
 from planning.models import NewCadreStore
 from tests.imports.helpers import import_file, xlsx_bytes
+from tests.imports.test_units_bulk import HEADER  # the units template's columns
 from training.models import BasicTrainingStore, Topic, TrainingRecord
 from units.models import CountStore, Term, Unit, UnitVersion
 
@@ -73,17 +74,6 @@ def test_a_row_saved_one_by_one_marks_the_stores_registered_for_its_model(
     assert followers(model._meta.label), "every model listed here moves some store"
 
 
-UNITS_HEADER = [
-    "Mã đơn vị",
-    "Tên đơn vị",
-    "Loại đơn vị",
-    "Mã đơn vị cấp trên",
-    "Khu vực",
-    "Ngày thành lập",
-    "Số đoàn viên",
-    "Số công nhân, viên chức, lao động",
-    "Ngày số liệu",
-]
 NEW_UNIT = ["HN-ML-22", "Công đoàn Trường Mầm non Tiền Phong", "Công đoàn cơ sở", "HN-ML"]
 
 
@@ -91,7 +81,7 @@ def test_units_imported_in_bulk_mark_what_units_saved_one_by_one_would(
     tree, django_capture_on_commit_callbacks
 ):
     stores_done(dt.date(2026, 1, 1))
-    data = xlsx_bytes([UNITS_HEADER, NEW_UNIT + [None, "01/02/2022", None, None, None]])
+    data = xlsx_bytes([HEADER, NEW_UNIT + [None, "01/02/2022", None, None, None]])
     with django_capture_on_commit_callbacks(execute=True):
         job = import_file(tree.melinh_officer, "units", data, commit=False)
     assert job.status == ImportStatus.CHECKED and job.can_commit, job.problems
