@@ -150,7 +150,7 @@ def prepare(size: int) -> tuple[float | None, list[str]]:
     the sweep computes: the generation's seconds, if any, and the stores marked changed. The
     shared database is only checked: data, the sweep's stores (stop if one is missing)."""
     from bench import run_bench
-    from bench.load_bench import ensure_snapshots
+    from bench.sections import ensure_snapshots
     from bench.sweep_bench import (
         ensure_counts,
         ensure_evaluations,
@@ -640,7 +640,7 @@ def main() -> None:
     text = report(results)
     print(text)
     if not args.no_write:
-        from bench.load_bench import write_section
+        from bench.sections import write_section
 
         write_section(text, name="growth")
 

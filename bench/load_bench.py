@@ -70,6 +70,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
 
 from bench import run_bench  # noqa: E402  (after sys.path)
+from bench.sections import ensure_snapshots, write_section  # noqa: E402
 
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 PASSWORD = "Load-bench@2026"
@@ -236,21 +237,6 @@ def ensure_classes(units: dict[str, list], day: dt.date) -> bool:
             "ANALYZE training_trainingclass, training_enrolment, training_trainingclass_topics"
         )
     return True
-
-
-def ensure_snapshots(day: dt.date) -> list[tuple[dt.date, float]]:
-    """Today's targets snapshot and the year-ends the dashboard charts read; (day, seconds)
-    of those computed now."""
-    from targets import snapshots
-
-    computed = []
-    for point in [dt.date(y, 12, 31) for y in range(day.year - 4, day.year)] + [day]:
-        if snapshots.ready(point, start=False) is None:
-            started = time.monotonic()
-            snapshots.compute(point)
-            computed.append((point, time.monotonic() - started))
-            print(f"snapshot of {point} computed in {computed[-1][1]:.0f} s", file=sys.stderr)
-    return computed
 
 
 def ensure_accounts(units: dict[str, list], day: dt.date) -> dict:
@@ -656,24 +642,6 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM; Python "
         f"{platform.python_version()}, Django {django.get_version()}"
     )
-
-
-def write_section(text: str, name: str = "load", after: str | None = None) -> None:
-    """Replace a section of docs/benchmarks.md (between its markers), or add it: right after
-    section `after` when there is one, else at the end."""
-    start, end = (f"<!-- {name}:start -->", f"<!-- {name}:end -->")
-    path = ROOT / "docs" / "benchmarks.md"
-    doc = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    anchor = f"<!-- {after}:end -->" if after and after != name else None
-    if start in doc:
-        doc = doc[: doc.index(start)] + block + doc[doc.index(end) + len(end) :]
-    elif anchor and anchor in doc:
-        at = doc.index(anchor) + len(anchor)
-        doc = doc[:at] + "\n" + block + doc[at:]
-    else:
-        doc = doc.rstrip() + "\n\n" + block + "\n"
-    path.write_text(doc)
 
 
 # The report's parts of the site, by the start of a request type's name (the scenario's names).

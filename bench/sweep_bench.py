@@ -983,7 +983,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import translation
 
-    from bench.load_bench import ensure_snapshots, write_section
+    from bench.sections import ensure_snapshots, write_section
     from lib.dates import today
 
     translation.activate("vi")
