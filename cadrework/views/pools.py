@@ -2,6 +2,7 @@
 review (who enters and leaves), publication; and a person's panel on their profile."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,6 +21,8 @@ from people.models import Person
 from people.selectors import profile_person_or_404
 from units.models import Unit
 from units.places import under
+
+PAGE_SIZE = 50
 
 
 def _unit(request) -> Unit:
@@ -46,13 +49,19 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         if pool and pool is not REFUSED:
             return redirect("cadrework:pool_detail", pool.pk)
+    # A page of them: the confederation's subtree has a pool for most posts of its unions
+    # (16,000 at national scale: 2.5 s to list them all).
+    page = Paginator(
+        pools.select_related("unit", "term").order_by("unit__path", "post", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "cadrework/index.html",
         {
             "unit": unit,
             "form": form,
-            "pools": pools.select_related("unit", "term").order_by("unit__path", "post"),
+            "page": page,
+            "pools": page.object_list,
             "goals": StructureGoal.objects.filter(unit=unit),
             "goal_form": GoalForm(),
         },
