@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -313,18 +314,32 @@ def inspections_visible_to(user) -> QuerySet:
 
 def inspections_under(user, unit: Unit, day: dt.date | None = None) -> QuerySet:
     """Inspections of `unit`'s subtree the user sees, latest first, each with its counts of
-    follow-ups, open ones (not done) and overdue ones on `day` (one query)."""
+    follow-ups, open ones (not done) and overdue ones on `day` (one query). The counts are
+    asked per inspection, so that a page of the list counts the follow-ups of its own rows:
+    grouped over the join, every inspection of the country was counted first (0.75 s)."""
     day = day or today()
     return (
         inspections_visible_to(user)
         .filter(under(unit, "inspected"))
         .annotate(
-            follow_up_count=Count("follow_ups"),
-            open_count=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True)),
-            overdue_count=Count("follow_ups", filter=overdue_q(day, "follow_ups__")),
+            follow_up_count=_follow_ups_counted(Q()),
+            open_count=_follow_ups_counted(Q(done_on__isnull=True)),
+            overdue_count=_follow_ups_counted(overdue_q(day)),
         )
         .order_by("-held_on", "-id")
     )
+
+
+def _follow_ups_counted(condition: Q) -> Coalesce:
+    """How many follow-ups of the row's inspection meet `condition`."""
+    counted = (
+        FollowUp.objects.filter(condition, inspection=OuterRef("pk"))
+        .order_by()
+        .values("inspection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 def follow_ups_visible_to(user) -> QuerySet:
