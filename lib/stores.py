@@ -55,7 +55,7 @@ class StoredFigures(models.Model):
 # model label ("people.Position") -> {store's label: (its mark, whether it takes a day)}. Written
 # by `follow`, read by the saves' signals and by `written_in_bulk`: one list says which writes
 # move which store.
-_FOLLOWERS: dict[str, dict[str, tuple[Callable, bool]]] = defaultdict(dict)
+_FOLLOWERS: dict[str, dict[str, tuple[Callable, bool]]] = defaultdict(dict)  # read with .get
 
 
 def follow(labels: Iterable[str], changed: Callable, store, *, signals=True, dated=False):
@@ -91,7 +91,7 @@ def written_in_bulk(labels: Iterable[str], days: Iterable[dt.date] = ()) -> None
             earliest[day.year] = day
     marks: dict[str, tuple[Callable, bool]] = {}
     for label in labels:
-        for store, (mark, dated) in _FOLLOWERS[label].items():
+        for store, (mark, dated) in _FOLLOWERS.get(label, {}).items():
             # A store that also follows one of the other models undated is marked in full.
             marks[store] = (mark, dated and marks.get(store, (mark, True))[1])
     for mark, dated in marks.values():
@@ -104,7 +104,7 @@ def written_in_bulk(labels: Iterable[str], days: Iterable[dt.date] = ()) -> None
 
 def followers(label: str) -> set[str]:
     """The stores (their models' labels) a write of the model `label` marks."""
-    return set(_FOLLOWERS[label])
+    return set(_FOLLOWERS.get(label, ()))
 
 
 def followers_table() -> str:

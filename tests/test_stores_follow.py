@@ -114,3 +114,19 @@ def test_the_documentation_shows_the_same_table():
     with translation.override("vi"):
         table = followers_table()
     assert shown.group(1) == table, "copy lib.stores.followers_table() into the docs"
+
+
+def test_a_model_no_store_follows_marks_nothing_and_stays_out_of_the_table(
+    db, django_capture_on_commit_callbacks
+):
+    """Asking about a model no store follows (an account) changes nothing: no store is
+    marked, and the table of the documentation does not grow a row for it."""
+    from lib.stores import followers_table, written_in_bulk
+
+    before = followers_table()
+    stores_done(dt.date(2026, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert followers("accounts.User") == set()
+        written_in_bulk(("accounts.User",))
+    assert marked() == set()
+    assert followers_table() == before
